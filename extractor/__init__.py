@@ -1,0 +1,3 @@
+"""budget-extract: load → chunk → extract (rules | llm) → verify → review → export."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,171 @@
+"""The `budget-extract` command line: a thin shell over the pipeline and export functions.
+
+Heavy imports (pydantic models, rich's progress bar) happen inside the commands
+so that `budget-extract --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(
+    name="budget-extract",
+    help="Turn Chinese departmental budget disclosures (部门预算公开) into verified, traceable data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class FactFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class What(str, Enum):
+    facts = "facts"
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    from .load import SUPPORTED_SUFFIXES
+
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            if not found:
+                _err(f"{path}: folder holds no .txt or .md files")
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
+
+
+@app.command()
+def run(
+    paths: Annotated[list[Path], typer.Argument(help="Disclosure files (.txt/.md) or folders of them.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the results: one <name>.json per document.")],
+) -> None:
+    """Extract every table and performance card of each document into OUT/<name>.json.
+
+    Bad files get a one-line error and a non-zero exit; the rest of the batch is still processed.
+    """
+    from .export import write_atomic
+    from .load import LoadError
+    from .pipeline import run_file
+
+    files = _expand(paths)
+    failed, done = 0, []
+    seen: dict[str, Path] = {}
+    with _progress(len(files)) as advance:
+        for path in files:
+            try:
+                result = run_file(path)
+            except LoadError as exc:
+                _err(f"error: {exc}")
+                failed += 1
+                advance()
+                continue
+            name = result.document.name
+            if name in seen and seen[name].resolve() != path.resolve():
+                _err(f"error: {path}: same name as {seen[name]}; its result would overwrite that one — skipped")
+                failed += 1
+                advance()
+                continue
+            seen[name] = path
+            write_atomic(out / f"{name}.json", result.model_dump_json(indent=1))
+            done.append(result)
+            advance()
+    _summary(done, failed)
+    if failed or not files:
+        raise typer.Exit(1)
+
+
+class _progress:
+    """A rich progress bar on a terminal for batches; nothing otherwise."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.bar = None
+
+    def __enter__(self):
+        if self.total > 1 and sys.stderr.isatty():
+            from rich.progress import Progress
+
+            self.bar = Progress(transient=True)
+            self.bar.start()
+            task = self.bar.add_task("extracting", total=self.total)
+            return lambda: self.bar.advance(task)
+        return lambda: None
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _summary(results, failed: int) -> None:
+    tables = sum(len(r.tables) for r in results)
+    cards = sum(len(r.cards) for r in results)
+    unread = sum(len(r.unread) for r in results)
+    from .export import result_facts
+
+    facts = sum(1 for r in results for _ in result_facts(r))
+    line = f"{len(results)} document(s): {tables} tables, {cards} cards, {facts} amounts"
+    if unread:
+        line += f"; {unread} section(s) the rules reader could not read (need the LLM reader)"
+    if failed:
+        line += f"; {failed} file(s) failed"
+    _err(line)
+
+
+@app.command()
+def export(
+    folder: Annotated[Path, typer.Argument(help="A folder written by `budget-extract run`.")],
+    what: Annotated[What, typer.Option("--what", help="What to export.")] = What.facts,
+    fmt: Annotated[FactFormat, typer.Option("--format", "-f", help="Output format.")] = FactFormat.jsonl,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: standard output).")] = None,
+) -> None:
+    """Write one line per extracted number: document, table, row code and label, column, value, unit, span."""
+    from pydantic import ValidationError
+
+    from .export import FACT_FIELDS, load_results, render, result_facts, write_atomic
+
+    if not folder.is_dir():
+        _err(f"error: {folder}: not a folder of results (run `budget-extract run ... --out {folder}` first)")
+        raise typer.Exit(1)
+    try:
+        results = load_results(folder)
+    except ValidationError as exc:
+        _err(f"error: {folder}: a result file does not match the schema: {exc.errors()[0]['msg']}")
+        raise typer.Exit(1)
+    if not results:
+        _err(f"error: {folder}: holds no result files (*.json)")
+        raise typer.Exit(1)
+    text = render((f for r in results for f in result_facts(r)), FACT_FIELDS, fmt.value)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a result file (what `run` writes)."""
+    import json
+
+    from schemas import ExtractionResult
+
+    typer.echo(json.dumps(ExtractionResult.model_json_schema(mode="serialization"), ensure_ascii=False, indent=1))
+
+
+def main() -> None:  # console-script entry point
+    app()

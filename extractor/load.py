@@ -1,0 +1,100 @@
+"""Stage 1 — load: bytes on disk to the decoded text that every span points into."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+SUPPORTED_SUFFIXES = (".txt", ".md")
+
+
+class LoadError(Exception):
+    """A file we cannot read as a disclosure. The message is one line naming the file."""
+
+    def __init__(self, path: Path | str, problem: str):
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+@dataclass(frozen=True)
+class Document:
+    path: Path
+    text: str
+    encoding: str
+    sha256: str
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+def load_document(path: Path | str) -> Document:
+    path = Path(path)
+    if not path.exists():
+        raise LoadError(path, "no such file")
+    if path.is_dir():
+        raise LoadError(path, "is a directory, not a file (pass it to `run` to process the files inside)")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(path, f"cannot read: {exc.strerror or exc}") from exc
+    text, encoding = decode_bytes(path, data)
+    return Document(path=path, text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest())
+
+
+def decode_bytes(path: Path | str, data: bytes) -> tuple[str, str]:
+    """Decode as UTF-8 (with or without BOM), else GB18030 (a superset of GBK).
+
+    charset-normalizer is asked only when both fail, so that the common cases
+    stay fast and deterministic; its guess must still decode every byte.
+    Offsets are string indices into the returned text, newlines untouched.
+    """
+    if not data.strip():
+        raise LoadError(path, "empty file")
+    if b"\x00" in data[:8192] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise LoadError(path, "binary data, not a text file")
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict(path, data[len(codecs.BOM_UTF8):], "utf-8"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(path, data, "utf-16"), "utf-16"
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "gb18030" and not _looks_chinese(text):
+            break
+        return text, encoding
+    guess = _guess_encoding(data)
+    if guess is None:
+        raise LoadError(path, "undecodable bytes: not UTF-8, GBK/GB18030 or another known text encoding")
+    return _strict(path, data, guess), guess
+
+
+def _strict(path: Path | str, data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise LoadError(path, f"undecodable bytes at offset {exc.start} for {encoding}") from exc
+
+
+def _looks_chinese(text: str) -> bool:
+    """GB18030 decodes almost any byte string; accept it only when the result reads as Chinese text."""
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef")
+    printable = sum(1 for ch in text if ch.isprintable() or ch in "\r\n\t")
+    return cjk > 0 and printable >= 0.98 * len(text) and cjk >= 0.05 * len(text)
+
+
+def _guess_encoding(data: bytes) -> str | None:
+    from charset_normalizer import from_bytes  # imported late: only needed for unusual files
+
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        return None
+    text = str(best)
+    if sum(1 for ch in text if not (ch.isprintable() or ch in "\r\n\t")) > 0.02 * max(len(text), 1):
+        return None
+    return best.encoding

@@ -1,0 +1,261 @@
+"""Stage 3a — the deterministic reader for performance-target cards in tabular layouts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from schemas import COMPARATORS, Amount, CardBudget, Indicator, PerformanceCard, SpendingStep, Text, parse_amount
+
+from .chunk import Chunk
+from .grid import Cell, norm, split_cells
+from .rules import Unreadable
+
+_BUDGET_KEYS = {
+    "预算数": "total", "年度资金总额": "total", "资金总额": "total",
+    "财政资金": "fiscal", "其中:财政资金": "fiscal", "其中:财政拨款": "fiscal", "财政拨款": "fiscal",
+    "上年结转": "carryover", "其中:上年结转": "carryover",
+    "其他资金": "other",
+}
+_TEXT_KEYS = {
+    "项目编码": "project_code", "项目名称": "project_name",
+    "主管部门及代码": "department", "主管部门": "department", "实施单位": "implementing_unit",
+}
+_GOAL_KEYS = ("绩效目标", "年度目标", "年度绩效目标")
+_ROLE_HEADERS = (
+    ("level1", r"^一级指标$"), ("level2", r"^二级指标$"), ("name", r"^三级指标$"),
+    ("description", r"^(绩效指标描述|指标说明|指标描述)$"), ("target", r"^指标值$"),
+    ("basis", r"^指标(值)?确定依据$"), ("comparator", r"^符号$"), ("value", r"^值$"), ("unit", r"^单位"),
+)
+_LEVEL1 = {"产出指标", "效益指标", "满意度指标", "成本指标", "效果指标", "投入管理指标", "部门产出"}
+_LEVEL2_ONLY = {
+    "数量指标", "质量指标", "时效指标", "经济效益指标", "社会效益指标", "生态效益指标",
+    "可持续影响指标", "服务对象满意度指标",
+}
+_PERIOD = re.compile(r"^(\d{1,2})\s*月\s*底$")
+_PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*%$")
+_TARGET = re.compile(r"^(?P<cmp>≥|≧|>=|≤|≦|<=|=|＝|<|>|＜|＞)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>.*)$")
+_UNIT = re.compile(r"^[%‰a-zA-Z²㎡/·\s个人次户家套份项场条天日年月周辆台批元万千亿分钟小时平方米]*$")
+_NOT_A_UNIT = re.compile(r"底|前|内|后|完成|以上|以下|之")
+
+
+@dataclass
+class _State:
+    roles: dict[str, int] = field(default_factory=dict)
+    header_width: int = 0
+    level1: str | None = None
+    level2: str | None = None
+    periods: list[tuple[int, Cell]] = field(default_factory=list)
+
+
+def read_card(chunk: Chunk) -> PerformanceCard:
+    if not chunk.has_rows:
+        raise Unreadable("no table rows: the card is flattened into lines (needs the LLM reader)")
+    card = PerformanceCard(section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span)
+    state = _State()
+    for n, seg in enumerate(chunk.segments):
+        first_data = True
+        for line in seg.lines:
+            cells = split_cells(line)
+            if not any(c.text for c in cells):
+                continue
+            if _is_indicator_header(cells):
+                _map_roles(state, cells)
+                continue
+            if state.roles and "符号" in [norm(c.text) for c in cells]:
+                _map_roles(state, cells, sub=True)
+                continue
+            if state.roles:
+                if n > 0 and first_data and card.indicators and _continues(state, cells):
+                    _extend(card.indicators[-1], state, cells, line)
+                else:
+                    _indicator(card, state, cells, line)
+                first_data = False
+                continue
+            _fields(card, state, cells)
+    if not (card.indicators or card.budget.total or card.project_name):
+        raise Unreadable("no card fields this reader recognises")
+    return card
+
+
+def _is_indicator_header(cells: list[Cell]) -> bool:
+    texts = {norm(c.text) for c in cells}
+    return "一级指标" in texts and ("三级指标" in texts or "二级指标" in texts)
+
+
+def _map_roles(state: _State, cells: list[Cell], sub: bool = False) -> None:
+    if not sub:
+        state.roles = {}
+        state.header_width = len(cells)
+    for i, cell in enumerate(cells):
+        t = norm(cell.text)
+        for role, pattern in _ROLE_HEADERS:
+            if t and re.match(pattern, t) and (sub or role not in state.roles):
+                state.roles.setdefault(role, i)
+    if sub:
+        state.roles.pop("target", None)
+
+
+def _get(cells: list[Cell], idx: int | None) -> Cell | None:
+    if idx is None or idx >= len(cells) or not cells[idx].text:
+        return None
+    return cells[idx]
+
+
+def _text(cell: Cell | None) -> Text | None:
+    return Text(text=cell.text, span=cell.span, parts=cell.parts) if cell else None
+
+
+def _continues(state: _State, cells: list[Cell]) -> bool:
+    """A row cut by a page break: no level of its own, the rest of the last indicator's cells."""
+    return _get(cells, state.roles.get("level1")) is None and _get(cells, state.roles.get("level2")) is None
+
+
+def _extend(ind: Indicator, state: _State, cells: list[Cell], line) -> None:
+    for role in ("name", "description", "target", "basis"):
+        cell = _get(cells, state.roles.get(role))
+        if cell is None:
+            continue
+        old: Text | None = getattr(ind, role)
+        joined = Text(text=old.text + cell.text, span=(old.span[0], cell.span[1]), parts=old.parts + cell.parts) \
+            if old else _text(cell)
+        setattr(ind, role, joined)
+        if role == "target":
+            _parse_target(ind, joined)
+    ind.span = (ind.span[0], line.end)
+
+
+def _realigned(state: _State, cells: list[Cell]) -> tuple[list[Cell], bool]:
+    """Undo the two cell losses seen in these cards; say whether it was needed."""
+    roles = state.roles
+    first_role = min(roles.values()) if roles else 0
+    if len(cells) < state.header_width and first_role > 0 and cells and cells[0].text:
+        pad = state.header_width - len(cells)
+        return [Cell("", [], cells[0].at)] * pad + cells, True
+    l1 = _get(cells, roles.get("level1"))
+    l2 = _get(cells, roles.get("level2"))
+    if l1 and norm(l1.text) in _LEVEL2_ONLY and (l2 is None or norm(l2.text) not in _LEVEL2_ONLY | _LEVEL1):
+        i = roles["level1"]
+        rest = [c for c in cells[i + 1:] if c.text]
+        shifted = cells[:i] + [Cell("", [], l1.at), l1] + rest
+        return shifted, True
+    return cells, False
+
+
+def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) -> None:
+    cells, moved = _realigned(state, cells)
+    roles = state.roles
+    l1 = _get(cells, roles.get("level1"))
+    l2 = _get(cells, roles.get("level2"))
+    if l1:
+        state.level1, state.level2 = norm(l1.text), None
+    if l2:
+        state.level2 = norm(l2.text)
+    name = _text(_get(cells, roles.get("name")))
+    target = _text(_get(cells, roles.get("target")))
+    value_cell = _get(cells, roles.get("value"))
+    unit_cell = _get(cells, roles.get("unit"))
+    cmp_cell = _get(cells, roles.get("comparator"))
+    if not (name or target or value_cell or unit_cell):
+        return
+    ind = Indicator(
+        level1=state.level1, level2=state.level2, name=name,
+        description=_text(_get(cells, roles.get("description"))),
+        target=target, basis=_text(_get(cells, roles.get("basis"))), span=(line.start, line.end),
+    )
+    if moved:
+        card.notes.append(f"indicator {name.text if name else ''!r}: a lost empty cell was restored before reading")
+    if target:
+        _parse_target(ind, target)
+    elif value_cell or unit_cell or cmp_cell:
+        _three_columns(ind, cmp_cell, value_cell, unit_cell)
+    card.indicators.append(ind)
+
+
+def _three_columns(ind: Indicator, cmp_cell: Cell | None, value_cell: Cell | None, unit_cell: Cell | None) -> None:
+    """Templates that print 符号 / 值 / 单位 as three cells."""
+    if cmp_cell and norm(cmp_cell.text) in COMPARATORS:
+        ind.comparator = COMPARATORS[norm(cmp_cell.text)]
+    value = parse_amount(value_cell.text) if value_cell else None
+    if value_cell and value is not None and len(value_cell.parts) == 1:
+        ind.value = Amount(value=value, raw=value_cell.text, span=value_cell.span)
+        ind.unit = unit_cell.text if unit_cell else None
+    else:
+        ind.qualitative = " ".join(c.text for c in (value_cell, unit_cell) if c) or None
+    pieces = [c for c in (cmp_cell, value_cell, unit_cell) if c]
+    ind.target = Text(text=" ".join(c.text for c in pieces), span=(pieces[0].span[0], pieces[-1].span[1]),
+                      parts=[p for c in pieces for p in c.parts])
+
+
+def _parse_target(ind: Indicator, target: Text) -> None:
+    ind.comparator, ind.value, ind.unit, ind.qualitative = None, None, None, None
+    m = _TARGET.match(target.text)
+    unit = m.group("unit").strip() if m else ""
+    if m and len(target.parts) == 1 and _UNIT.match(unit) and not _NOT_A_UNIT.search(unit):
+        start = target.span[0] + m.start("num")
+        ind.comparator = COMPARATORS.get(m.group("cmp")) if m.group("cmp") else None
+        ind.value = Amount(value=parse_amount(m.group("num")), raw=m.group("num"), span=(start, start + len(m.group("num"))))
+        ind.unit = re.sub(r"\s+", "", unit) or None
+    else:
+        ind.qualitative = target.text
+
+
+def _fields(card: PerformanceCard, state: _State, cells: list[Cell]) -> None:
+    keys = [_key(c.text) for c in cells]
+    for i, key in enumerate(keys):
+        if key is None:
+            continue
+        value = next((c for c, k in zip(cells[i + 1:], keys[i + 1:]) if c.text and k is None), None)
+        nxt_key = next((j for j in range(i + 1, len(keys)) if keys[j] is not None), len(keys))
+        if value is None or cells.index(value) >= nxt_key:
+            continue
+        if key in _TEXT_KEYS:
+            setattr(card, _TEXT_KEYS[key], _text(value))
+        elif key in _BUDGET_KEYS:
+            amount = parse_amount(value.text)
+            if amount is not None and len(value.parts) == 1:
+                setattr(card.budget, _BUDGET_KEYS[key], Amount(value=amount, raw=value.text, span=value.span))
+        elif key in _GOAL_KEYS:
+            card.goals.extend(_text(c) for c in cells[i + 1:] if c.text and not re.match(r"^目标\s*\d+$", c.text))
+    _spending(card, state, cells)
+
+
+def _key(text: str) -> str | None:
+    k = norm(text).rstrip(":")
+    if k in _TEXT_KEYS or k in _BUDGET_KEYS or k in _GOAL_KEYS:
+        return k
+    return None
+
+
+def _spending(card: PerformanceCard, state: _State, cells: list[Cell]) -> None:
+    periods = [(i, c) for i, c in enumerate(cells) if _PERIOD.match(norm(c.text))]
+    percents = [(i, c) for i, c in enumerate(cells) if _PERCENT.match(norm(c.text))]
+    if periods and percents:
+        # "| 12 月底 | 100% |": each period is followed by its own percentage.
+        for (i, period), (j, pct) in zip(periods, percents):
+            _add_step(card, period, pct)
+        state.periods = []
+    elif periods:
+        state.periods = periods
+    elif percents and state.periods:
+        by_index = dict(state.periods)
+        if all(i in by_index for i, _ in percents):
+            pairs = [(by_index[i], c) for i, c in percents]
+        else:  # the percentages slid right of their periods: they belong to the last periods
+            pairs = list(zip([c for _, c in state.periods][-len(percents):], [c for _, c in percents]))
+            card.notes.append("spending plan: percentages not under their periods; matched to the last periods")
+        for period, pct in pairs:
+            _add_step(card, period, pct)
+        state.periods = []
+
+
+def _add_step(card: PerformanceCard, period: Cell, pct: Cell) -> None:
+    m = _PERCENT.match(norm(pct.text))
+    if not m or len(pct.parts) != 1:
+        return
+    start = pct.span[0]
+    raw = pct.text[: len(pct.text.rstrip("% ")) ]
+    card.spending_plan.append(SpendingStep(
+        period=norm(period.text),
+        percent=Amount(value=parse_amount(raw), raw=raw, span=(start, start + len(raw))),
+    ))

@@ -1,0 +1,24 @@
+"""Pure pydantic models: no I/O, no CLI, no model client. Everything else imports from here."""
+
+from .cards import COMPARATORS, CardBudget, Indicator, PerformanceCard, SpendingStep
+from .common import Amount, Span, Text, parse_amount
+from .document import SCHEMA_VERSION, DocumentInfo, ExtractionResult, Section, Unread
+from .tables import (
+    STANDARD_TABLE_KINDS,
+    TABLE_KINDS,
+    TABLE_SPECS,
+    ColumnSpec,
+    ItemSpec,
+    Row,
+    Table,
+    TableSpec,
+    kind_for_title,
+    spec_for,
+)
+
+__all__ = [
+    "Amount", "CardBudget", "COMPARATORS", "ColumnSpec", "DocumentInfo", "ExtractionResult",
+    "Indicator", "ItemSpec", "PerformanceCard", "Row", "SCHEMA_VERSION", "STANDARD_TABLE_KINDS",
+    "Section", "Span", "SpendingStep", "TABLE_KINDS", "TABLE_SPECS", "Table", "TableSpec", "Text",
+    "Unread", "kind_for_title", "parse_amount", "spec_for",
+]

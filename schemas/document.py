@@ -1,0 +1,64 @@
+"""The whole result for one document: what it is, how it was cut, and what was read."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from .cards import PerformanceCard
+from .common import Span
+from .tables import Table
+
+SCHEMA_VERSION = "1"
+
+SectionKind = Literal[
+    "income_expenditure_summary", "income_summary", "expenditure_summary",
+    "fiscal_appropriation_summary", "general_budget_expenditure",
+    "general_budget_basic_expenditure", "government_fund_expenditure",
+    "state_capital_expenditure", "three_public_costs", "project_expenditure",
+    "government_procurement", "purchased_services", "fixed_assets",
+    "performance_target", "department_performance_target",
+    "narrative", "front_matter",
+]
+
+
+class DocumentInfo(BaseModel):
+    name: str = Field(description="file stem, used as the document id in exports")
+    path: str
+    sha256: str = Field(description="hash of the file's bytes")
+    encoding: str
+    length: int = Field(description="length of the decoded text in characters")
+    department: str | None = None
+    department_code: str | None = None
+    year: int | None = None
+    unit: str = "万元"
+
+
+class Section(BaseModel):
+    id: str = Field(description="stable within a document: s<index>-<kind>")
+    kind: SectionKind
+    title: str
+    span: Span
+    title_span: Span | None = None
+    status: Literal["extracted", "empty", "unread", "text"] = "text"
+    backend: Literal["rules", "llm", "person"] | None = None
+    note: str | None = None
+
+
+class Unread(BaseModel):
+    """A section the deterministic reader could not fill; the LLM path picks these up."""
+
+    section_id: str
+    kind: str
+    span: Span
+    reason: str
+
+
+class ExtractionResult(BaseModel):
+    schema_version: str = SCHEMA_VERSION
+    document: DocumentInfo
+    sections: list[Section] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list)
+    cards: list[PerformanceCard] = Field(default_factory=list)
+    unread: list[Unread] = Field(default_factory=list)

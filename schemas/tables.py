@@ -1,0 +1,366 @@
+"""Table kinds and their columns: the one place that says what each standard table holds.
+
+Adding a table kind means one ``TableSpec`` entry in ``TABLE_SPECS`` (and, for the
+LLM path, one prompt file). Everything else — title recognition, header
+alignment, the JSON Schema, the docs in ``docs/columns.md`` — reads from here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from .common import Amount, Span, Text
+
+ColumnType = Literal["amount", "count", "text"]
+RowKey = Literal["functional", "economic", "item", "two_sided"]
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    key: str
+    zh: str
+    # Regexes searched in the column's header path ("本年收入/小计"), whitespace removed.
+    patterns: tuple[str, ...]
+    type: ColumnType = "amount"
+    # For two-sided tables: which side of the table the column belongs to.
+    side: Literal["income", "expenditure"] | None = None
+
+    def matches(self, label: str) -> bool:
+        return any(re.search(p, label) for p in self.patterns)
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    """A fixed line of an item-keyed table (三公 lines, asset categories)."""
+
+    key: str
+    zh: str
+    patterns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    kind: str
+    zh: str
+    # Regexes searched in a title with whitespace removed; checked in registry order.
+    title_patterns: tuple[str, ...]
+    row_key: RowKey
+    columns: tuple[ColumnSpec, ...]
+    items: tuple[ItemSpec, ...] = ()
+    title_excludes: tuple[str, ...] = ()
+    description: str = ""
+    card: bool = False
+
+    def column(self, key: str) -> ColumnSpec:
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(f"{self.kind} has no column {key!r}")
+
+    @property
+    def column_keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.columns)
+
+    def match_title(self, title: str) -> bool:
+        t = re.sub(r"\s+", "", title)
+        if any(re.search(p, t) for p in self.title_excludes):
+            return False
+        return any(re.search(p, t) for p in self.title_patterns)
+
+    def match_item(self, label: str) -> str | None:
+        lab = re.sub(r"\s+", "", label)
+        for item in self.items:
+            if any(re.search(p, lab) for p in item.patterns):
+                return item.key
+        return None
+
+
+def _c(key: str, zh: str, *patterns: str, type: ColumnType = "amount", side=None) -> ColumnSpec:
+    return ColumnSpec(key=key, zh=zh, patterns=patterns or (re.escape(zh),), type=type, side=side)
+
+
+# Columns shared by the functional-classification expenditure tables.
+_TOTAL = _c("total", "合计", r"合计$", r"^合计", r"总计$")
+_BASIC = _c("basic", "基本支出", r"基本支出(/小计)?$", r"基本支出/合计$")
+_PERSONNEL = _c("personnel", "人员经费", r"人员经费")
+_PUBLIC = _c("public", "公用经费", r"公用经费")
+_PROJECT = _c("project", "项目支出", r"项目支出")
+
+_FUNDS = (
+    _c("general_budget", "一般公共预算财政拨款", r"一般公共预算"),
+    _c("government_fund", "政府性基金预算财政拨款", r"政府性基金"),
+    _c("state_capital", "国有资本经营预算财政拨款", r"国有资本经营"),
+)
+
+TABLE_SPECS: tuple[TableSpec, ...] = (
+    TableSpec(
+        kind="fiscal_appropriation_summary",
+        zh="财政拨款收支总表",
+        title_patterns=(r"财政拨款收支",),
+        row_key="two_sided",
+        columns=(
+            _c("income_amount", "收入 金额/预算数", r"收入.*(金额|预算数)$", r"^(金额|预算数)$", side="income"),
+            _c("total", "支出 合计", r"支出.*(合计|预算数)$", side="expenditure"),
+            *(ColumnSpec(c.key, c.zh, c.patterns, side="expenditure") for c in _FUNDS),
+        ),
+        description="Appropriations by fund type (income side) against expenditure by function class, per fund column.",
+    ),
+    TableSpec(
+        kind="income_expenditure_summary",
+        zh="收支总表",
+        title_patterns=(r"收支(预算)?总表", r"收支预算表"),
+        row_key="two_sided",
+        columns=(
+            _c("income_amount", "收入 预算数", r"收入.*(预算数|金额)$", side="income"),
+            _c("expenditure_amount", "支出 预算数", r"支出.*(预算数|金额)$", side="expenditure"),
+        ),
+        description="Income sources against expenditure by function class (类).",
+    ),
+    TableSpec(
+        kind="income_summary",
+        zh="收入总表",
+        title_patterns=(r"收入(预算)?总表", r"收入预算表"),
+        row_key="functional",
+        columns=(
+            _c("total", "合计", r"^合计$", r"总计$"),
+            _c("income_subtotal", "本年收入 小计", r"本年收入/(小计|合计)$"),
+            _c("fiscal_appropriation", "财政拨款收入", r"财政拨款"),
+            _c("special_account", "财政专户收入", r"财政专户"),
+            _c("business_income", "事业收入", r"^(本年收入/)?事业收入$"),
+            _c("operating_income", "经营收入", r"经营收入"),
+            _c("superior_subsidy", "上级补助收入", r"上级补助"),
+            _c("subordinate_remittance", "附属单位上缴收入", r"附属单位"),
+            _c("other_income", "其他收入", r"其他收入"),
+            _c("carryover", "上年结转", r"上年结转"),
+        ),
+        description="Per functional code: total, this year's income by source, carry-over.",
+    ),
+    TableSpec(
+        kind="general_budget_basic_expenditure",
+        zh="一般公共预算财政拨款基本支出表",
+        title_patterns=(r"一般公共预算.*基本支出",),
+        row_key="economic",
+        columns=(_TOTAL, _PERSONNEL, _PUBLIC),
+        description="Per economic code (301, 30101…): total, personnel (人员经费), public (公用经费).",
+    ),
+    TableSpec(
+        kind="general_budget_expenditure",
+        zh="一般公共预算财政拨款支出表",
+        title_patterns=(r"一般公共预算.*支出(预算)?表",),
+        row_key="functional",
+        columns=(_TOTAL, _BASIC, _PERSONNEL, _PUBLIC, _PROJECT),
+        description="Per functional code: total, basic (optionally split into personnel/public), project.",
+    ),
+    TableSpec(
+        kind="government_fund_expenditure",
+        zh="政府性基金预算财政拨款支出表",
+        title_patterns=(r"政府性基金.*支出(预算)?表",),
+        row_key="functional",
+        columns=(_TOTAL, _BASIC, _PROJECT),
+        description="As the general-budget table, for government funds; often empty with a note.",
+    ),
+    TableSpec(
+        kind="state_capital_expenditure",
+        zh="国有资本经营预算财政拨款支出表",
+        title_patterns=(r"国有资本经营.*支出(预算)?表",),
+        row_key="functional",
+        columns=(_TOTAL, _BASIC, _PROJECT),
+        description="As the general-budget table, for state capital; often empty with a note.",
+    ),
+    TableSpec(
+        kind="three_public_costs",
+        zh="“三公”经费支出表",
+        title_patterns=(r"三公.*经费.*表",),
+        row_key="item",
+        columns=(_TOTAL, *_FUNDS),
+        items=(
+            ItemSpec("total", "合计", (r"^合计$",)),
+            ItemSpec("subtotal", "“三公”经费小计", (r"三公.*小计",)),
+            ItemSpec("outbound_teaching", "其中：教学科研人员因公出国(境)费", (r"教学.*科研",)),
+            ItemSpec("outbound_other", "其他因公出国(境)费", (r"^其他因公出国",)),
+            ItemSpec("outbound", "因公出国(境)费", (r"因公出国",)),
+            ItemSpec("vehicle_purchase", "公务用车购置费", (r"用车购置费$",)),
+            ItemSpec("vehicle_operation", "公务用车运行维护费", (r"用车运行维护费$", r"车运行维护费$")),
+            ItemSpec("vehicle", "公务用车购置及运维费", (r"公务用车购置及运",)),
+            ItemSpec("reception", "公务接待费", (r"公务接待",)),
+        ),
+        description="因公出国(境)费, 公务用车购置及运维费 (购置 + 运行维护), 公务接待费 by fund.",
+    ),
+    TableSpec(
+        kind="project_expenditure",
+        zh="项目支出表",
+        title_patterns=(r"项目支出(预算)?表",),
+        title_excludes=(r"绩效",),
+        row_key="item",
+        columns=(
+            _c("project_type", "类型", r"类型", type="text"),
+            _c("project_unit", "项目单位", r"项目单位", type="text"),
+            _c("total", "总计", r"^总计$", r"^合计$"),
+            _c("current_general_budget", "本年财政拨款 一般公共预算", r"本年财政拨款/一般公共预算"),
+            _c("current_government_fund", "本年财政拨款 政府性基金预算", r"本年财政拨款/政府性基金"),
+            _c("current_state_capital", "本年财政拨款 国有资本经营预算", r"本年财政拨款/国有资本"),
+            _c("carryover_general_budget", "财政拨款结转结余 一般公共预算", r"结转.*/一般公共预算"),
+            _c("carryover_government_fund", "财政拨款结转结余 政府性基金预算", r"结转.*/政府性基金"),
+            _c("carryover_state_capital", "财政拨款结转结余 国有资本经营预算", r"结转.*/国有资本"),
+            _c("special_account", "财政专户管理资金", r"财政专户"),
+            _c("unit_funds", "单位资金", r"单位资金"),
+        ),
+        description="One row per project (row label = project name) with its amount by source.",
+    ),
+    TableSpec(
+        kind="government_procurement",
+        zh="政府采购预算表",
+        title_patterns=(r"政府采购(预算|支出)",),
+        row_key="item",
+        columns=(
+            _c("project_budget", "项目预算资金", r"^(政府采购项目来源/)?预算资金$"),
+            _c("item_name", "采购物品名称/品目", r"采购物品名称", r"采购品目", type="text"),
+            _c("catalog_code", "政府采购目录序号", r"目录序号", type="text"),
+            _c("unit_of_measure", "计量单位", r"计量单位", type="text"),
+            _c("quantity", "数量", r"^数量$", type="count"),
+            _c("unit_price", "单价", r"^单价$"),
+            _c("total", "合计", r"合计$"),
+            _c("general_budget", "一般公共预算拨款", r"一般公共预算"),
+            _c("government_fund", "政府性基金预算拨款", r"基金预算"),
+            _c("state_capital", "国有资本经营预算拨款", r"国有资本"),
+            _c("special_account", "财政专户核拨", r"财政专户"),
+            _c("unit_funds", "单位资金", r"单位资金"),
+            _c("fiscal_carryover", "财政拨款结转", r"财政拨款结转"),
+            _c("non_fiscal_balance", "非财政拨款结余", r"非财政拨款结余"),
+            _c("sme_reserved", "预留中小微企业份额", r"中小微企业"),
+        ),
+        description="Purchases (row label = project name): amounts by source, quantity, unit price.",
+    ),
+    TableSpec(
+        kind="purchased_services",
+        zh="政府购买服务支出表",
+        title_patterns=(r"政府购买服务",),
+        row_key="item",
+        columns=(
+            _c("catalog_level1", "一级目录名称", r"一级目录", type="text"),
+            _c("catalog_level2", "二级目录名称", r"二级目录", type="text"),
+            _c("catalog_level3", "三级目录名称", r"三级目录", type="text"),
+            _c("content", "政府购买服务内容", r"服务内容", type="text"),
+            _c("quantity", "购买数量", r"购买数量", type="count"),
+            _c("amount", "购买金额", r"购买金额"),
+        ),
+        description="Services bought by the department (row label = project name).",
+    ),
+    TableSpec(
+        kind="fixed_assets",
+        zh="固定资产占用情况表",
+        title_patterns=(r"固定资产占用",),
+        row_key="item",
+        columns=(
+            _c("quantity", "数量", r"数量", type="count"),
+            _c("value", "价值（万元）", r"价值"),
+        ),
+        items=(
+            ItemSpec("total_assets", "资产总额", (r"资产总额",)),
+            ItemSpec("office_buildings", "其中：办公用房（平方米）", (r"办公用房",)),
+            ItemSpec("buildings", "房屋（平方米）", (r"房屋",)),
+            ItemSpec("vehicles", "车辆（台、辆）", (r"车辆",)),
+            ItemSpec("equipment", "单价在20万元以上的设备", (r"设备",)),
+            ItemSpec("other_assets", "其他固定资产", (r"其他固定资产",)),
+        ),
+        description="Counts and values of fixed assets at the end of the previous year.",
+    ),
+    # Listed after the more specific kinds: "支出总表" also ends other titles' words.
+    TableSpec(
+        kind="expenditure_summary",
+        zh="支出总表",
+        title_patterns=(r"支出(预算)?总表", r"部门支出预算表"),
+        row_key="functional",
+        columns=(
+            _TOTAL,
+            _BASIC,
+            _PROJECT,
+            _c("operating", "经营支出", r"经营支出"),
+            _c("remit_superior", "上缴上级支出", r"上[缴解]上级"),
+            _c("subsidy_subordinate", "对附属单位补助支出", r"附属单位补助"),
+        ),
+        description="Per functional code: total = basic + project + operating + remittance + subsidy.",
+    ),
+    TableSpec(
+        kind="department_performance_target",
+        zh="部门整体绩效目标表",
+        title_patterns=(r"部门整体.*绩效(目标|指标)",),
+        row_key="item",
+        columns=(),
+        card=True,
+        description="The department's overall performance targets and indicators.",
+    ),
+    TableSpec(
+        kind="performance_target",
+        zh="项目支出绩效目标表",
+        title_patterns=(r"绩效目标表$", r"绩效目标表\s*$"),
+        row_key="item",
+        columns=(),
+        card=True,
+        description="One card per project: budget, spending plan, goals, indicators.",
+    ),
+)
+
+TABLE_KINDS: tuple[str, ...] = tuple(s.kind for s in TABLE_SPECS)
+STANDARD_TABLE_KINDS: tuple[str, ...] = tuple(s.kind for s in TABLE_SPECS if not s.card)
+
+
+@lru_cache(maxsize=None)
+def spec_for(kind: str) -> TableSpec:
+    for spec in TABLE_SPECS:
+        if spec.kind == kind:
+            return spec
+    raise KeyError(f"unknown table kind {kind!r}")
+
+
+def kind_for_title(title: str) -> str | None:
+    for spec in TABLE_SPECS:
+        if spec.match_title(title):
+            return spec.kind
+    return None
+
+
+class Row(BaseModel):
+    """One line of a table.
+
+    ``code`` is the classification code normalised to its digits (functional
+    3/5/7 digits, economic 3/5); ``item`` is the fixed line key of item-keyed
+    tables (see ``ItemSpec``); ``side`` says which half of a two-sided table.
+    """
+
+    label: Text | None = None
+    code: str | None = None
+    code_raw: Text | None = None
+    item: str | None = None
+    side: Literal["income", "expenditure"] | None = None
+    span: Span
+    values: dict[str, Amount] = Field(default_factory=dict)
+    texts: dict[str, Text] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)
+
+
+class Table(BaseModel):
+    section_id: str
+    kind: str
+    title: str
+    span: Span
+    unit: str = "万元"
+    columns: dict[str, str] = Field(default_factory=dict, description="column key -> header label as printed")
+    rows: list[Row] = Field(default_factory=list)
+    empty: bool = False
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _columns_belong_to_kind(self) -> "Table":
+        spec = spec_for(self.kind)
+        known = set(spec.column_keys)
+        for row in self.rows:
+            unknown = (set(row.values) | set(row.texts)) - known
+            if unknown:
+                raise ValueError(f"{self.kind}: unknown column keys {sorted(unknown)}")
+        return self
