@@ -151,6 +151,12 @@ def _interpret(spec: TableSpec, raw: RawRow) -> list[Row]:
     _note_unmapped(raw, lay, notes)
     code, code_raw = _code(raw.cell(lay.code)) if lay.code is not None else (None, None)
     label = _text(raw.cell(lay.label))
+    if label is None:
+        # "合计" printed in the first cell of a table whose first column is not the label (类型, 品目).
+        for key, t in list(texts.items()):
+            if _TOTAL_LABEL.match(re.sub(r"\s+", "", t.text)):
+                label = texts.pop(key)
+                notes.append(f"{label.text!r} printed under {key}: read as the row label")
     if lay.code is not None and raw.cell(lay.code).text and code is None:
         notes.append(f"code cell {raw.cell(lay.code).text!r} is not a 3/5/7-digit classification code")
     if not (values or texts or label or code):

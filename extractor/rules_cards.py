@@ -129,9 +129,9 @@ def _realigned(state: _State, cells: list[Cell]) -> tuple[list[Cell], bool]:
     """Undo the two cell losses seen in these cards; say whether it was needed."""
     roles = state.roles
     first_role = min(roles.values()) if roles else 0
-    if len(cells) < state.header_width and first_role > 0 and cells and cells[0].text:
-        pad = state.header_width - len(cells)
-        return [Cell("", [], cells[0].at)] * pad + cells, True
+    if first_role > 0 and cells and norm(cells[0].text) in _LEVEL1 | _LEVEL2_ONLY:
+        # The row lost its leading empty cell (under "绩效指标"): everything sits one cell left.
+        return [Cell("", [], cells[0].at)] * first_role + cells, True
     l1 = _get(cells, roles.get("level1"))
     l2 = _get(cells, roles.get("level2"))
     if l1 and norm(l1.text) in _LEVEL2_ONLY and (l2 is None or norm(l2.text) not in _LEVEL2_ONLY | _LEVEL1):

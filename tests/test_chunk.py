@@ -1,0 +1,89 @@
+"""Chunking: sections found by meaning in every template, page furniture dropped, tables kept whole."""
+
+from __future__ import annotations
+
+from conftest import result_for, text_for
+
+from extractor.chunk import LineKind, chunk_document, split_lines
+
+STANDARD_000_002 = [
+    "income_expenditure_summary", "income_summary", "expenditure_summary", "fiscal_appropriation_summary",
+    "general_budget_expenditure", "general_budget_basic_expenditure", "government_fund_expenditure",
+    "state_capital_expenditure", "three_public_costs", "government_procurement", "fixed_assets",
+]
+
+
+def kinds(doc):
+    return [s.kind for s in result_for(doc).sections if s.kind not in ("narrative", "front_matter")]
+
+
+def test_000_pipe_tables_each_one_section_in_document_order():
+    found = kinds("000")
+    assert [k for k in found if k != "performance_target"] == STANDARD_000_002
+    assert found.count("performance_target") == 24  # cards 1–24 of section 七
+
+
+def test_002_tab_tables_and_both_card_templates():
+    found = kinds("002")
+    assert [k for k in found if k != "performance_target"] == STANDARD_000_002
+    assert found.count("performance_target") == 9  # one 专项 card (六) and eight project cards (七)
+
+
+def test_003_other_template_titles_and_contents_page_ignored():
+    found = kinds("003")
+    assert [k for k in found if k != "performance_target"] == [
+        "income_expenditure_summary", "expenditure_summary", "fiscal_appropriation_summary",
+        "general_budget_expenditure", "general_budget_basic_expenditure", "government_fund_expenditure",
+        "state_capital_expenditure", "project_expenditure", "government_procurement", "purchased_services",
+    ]
+    # Five projects, each card printed twice: inside 十二 and again in the annex.
+    assert found.count("performance_target") == 10
+    titles = [s.title for s in result_for("003").sections]
+    assert not any(t.startswith("11. ") for t in titles), "a contents entry was taken for a table"
+
+
+def test_001_flattened_sections_are_found_even_without_table_rows():
+    found = kinds("001")
+    assert found.count("performance_target") == 14
+    assert "department_performance_target" in found
+    assert "government_procurement" in found and "fixed_assets" in found
+
+
+def test_table_continued_over_pages_is_one_section_with_its_pages_as_segments():
+    text = text_for("000")
+    chunk = next(c for c in chunk_document(text) if c.kind == "income_summary")
+    assert len(chunk.segments) == 7  # seven printed pages
+    # The repeated page header lines are inside the section but never in a segment or the LLM text.
+    assert text.count("450 三河市医疗保障局", *chunk.span) == 7
+    llm_text = chunk.text_without_furniture()
+    assert "450 三河市医疗保障局" not in llm_text and "预算年度" not in llm_text
+    assert "2101501" in llm_text
+
+
+def test_page_headers_are_classified_as_furniture():
+    lines = split_lines("450 三河市医疗保障局\n预算年度：2024\n预算度：2024\n单位：万元\n部门公开表1\n正文一句话。\n")
+    assert [l.kind for l in lines][:5] == [LineKind.PAGE_HEADER] * 5
+    assert lines[5].kind is LineKind.TEXT
+
+
+def test_an_amount_line_is_not_taken_for_a_page_header():
+    # Document 001 prints "116 元" inside a card; it must stay content.
+    assert split_lines(" 116 元 \n")[0].kind is LineKind.TEXT
+
+
+def test_section_spans_are_ordered_and_titles_point_at_their_text(doc):
+    text = text_for(doc)
+    sections = result_for(doc).sections
+    for a, b in zip(sections, sections[1:]):
+        assert a.span[1] <= b.span[0]
+    for s in sections:
+        if s.title_span:
+            assert text[s.title_span[0]:s.title_span[1]] == s.title
+
+
+def test_document_metadata():
+    d0, d2, d3 = (result_for(d).document for d in ("000", "002", "003"))
+    assert (d0.department, d0.department_code, d0.year) == ("三河市医疗保障局", "450", 2024)
+    assert (d2.department, d2.year) == ("秦皇岛市医疗保障局", 2026)
+    assert (d3.department, d3.year) == ("泗县医疗保障局", 2024)
+    assert result_for("001").document.year == 2021
