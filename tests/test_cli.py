@@ -1,0 +1,108 @@
+"""The command line, run as a real process, on the bundled documents and on bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import DOCS, EXAMPLES, ROOT
+
+
+def cli(*args, check=True) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, "-m", "extractor", *map(str, args)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    if check and proc.returncode != 0:
+        raise AssertionError(proc.stderr)
+    return proc
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    proc = cli("run", EXAMPLES, "--out", out)
+    assert "4 document(s)" in proc.stderr
+    return out
+
+
+def test_run_writes_one_result_per_document(results):
+    assert sorted(p.name for p in results.iterdir()) == sorted(f"{p.stem}.json" for p in DOCS.values())
+    data = json.loads((results / "000_ccab51d03fd0280d.json").read_text(encoding="utf-8"))
+    assert data["document"]["sha256"] and data["document"]["encoding"] == "utf-8"
+
+
+def test_export_facts_jsonl(results):
+    lines = cli("export", results, "--what", "facts", "--format", "jsonl").stdout.splitlines()
+    facts = [json.loads(l) for l in lines]
+    assert set(facts[0]) == {"document", "table", "title", "row_code", "row_label", "column", "column_label",
+                             "value", "unit", "span"}
+    split = [f for f in facts if f["document"].startswith("000") and f["table"] == "fiscal_appropriation_summary"
+             and f["row_label"] == "十、卫生健康支出" and f["column"] == "total"]
+    assert [f["value"] for f in split] == ["9682.62"]
+    text = (DOCS["000"]).read_text(encoding="utf-8")
+    f = next(f for f in facts if f["row_code"] == "2101501" and f["table"] == "expenditure_summary"
+             and f["document"].startswith("000"))
+    assert (f["column"], f["value"], text[f["span"][0]:f["span"][1]]) == ("total", "1182.71", "1182.71")
+
+
+def test_export_csv_to_a_file(results, tmp_path):
+    target = tmp_path / "facts.csv"
+    cli("export", results, "--format", "csv", "-o", target)
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert rows and rows[0]["value"] and json.loads(rows[0]["span"])
+    jsonl = cli("export", results).stdout.splitlines()
+    assert len(rows) == len(jsonl)
+
+
+def test_bad_files_in_a_batch_get_one_line_each_and_the_rest_is_processed(tmp_path):
+    bad_dir = tmp_path / "in"
+    bad_dir.mkdir()
+    (bad_dir / "empty.txt").write_bytes(b"")
+    (bad_dir / "binary.txt").write_bytes(b"\x00\x01\x02PDF" * 100)
+    (bad_dir / "good.txt").write_bytes(DOCS["003"].read_bytes())
+    missing = tmp_path / "missing.txt"
+    out = tmp_path / "out"
+    proc = cli("run", bad_dir, missing, "--out", out, check=False)
+    assert proc.returncode == 1
+    errors = [l for l in proc.stderr.splitlines() if l.startswith("error:")]
+    assert len(errors) == 3
+    assert any("empty.txt: empty file" in l for l in errors)
+    assert any("binary.txt: binary data" in l for l in errors)
+    assert any("missing.txt: no such file" in l for l in errors)
+    assert sorted(p.name for p in out.iterdir()) == ["good.json"]  # and no temporary files left behind
+
+
+def test_gbk_file_runs_like_its_utf8_original(tmp_path):
+    src = DOCS["003"].read_text(encoding="utf-8")
+    (tmp_path / "gbk.txt").write_bytes(src.encode("gb18030"))
+    out = tmp_path / "out"
+    cli("run", tmp_path / "gbk.txt", "--out", out)
+    data = json.loads((out / "gbk.json").read_text(encoding="utf-8"))
+    assert data["document"]["encoding"] == "gb18030"
+    a = data["tables"][0]["rows"][0]["values"]["income_amount"]
+    assert src[a["span"][0]:a["span"][1]] == a["raw"] == "2805.56"
+
+
+def test_export_of_a_folder_without_results_fails_clearly(tmp_path):
+    proc = cli("export", tmp_path, check=False)
+    assert proc.returncode == 1 and "holds no result files" in proc.stderr
+
+
+def test_schema_is_json_schema_of_the_result():
+    schema = json.loads(cli("schema").stdout)
+    assert schema["title"] == "ExtractionResult" and "tables" in schema["properties"]
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["export"], ["schema"]])
+def test_help_on_every_command(command):
+    proc = cli(*command, "--help")
+    assert "Usage:" in proc.stdout
+
+
+def test_console_script_is_declared():
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'budget-extract = "extractor.cli:main"' in text
