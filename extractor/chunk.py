@@ -145,8 +145,11 @@ def document_meta(lines: list[Line], text: str) -> DocumentMeta:
     return meta
 
 
+_TITLE_HINT = re.compile(r"表|绩效|采购预算")
+
+
 def _title_kind(line: Line) -> str | None:
-    if line.kind is not LineKind.TEXT:
+    if line.kind is not LineKind.TEXT or not _TITLE_HINT.search(line.text):
         return None
     title = line.text.strip()
     if len(title) > _MAX_TITLE_LEN or "。" in title or title.endswith("说明"):

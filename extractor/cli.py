@@ -66,7 +66,7 @@ def run(
     from .pipeline import run_file
 
     files = _expand(paths)
-    failed, done = 0, []
+    failed, done = 0, _Tally()
     seen: dict[str, Path] = {}
     with _progress(len(files)) as advance:
         for path in files:
@@ -85,7 +85,7 @@ def run(
                 continue
             seen[name] = path
             write_atomic(out / f"{name}.json", result.model_dump_json(indent=1))
-            done.append(result)
+            done.add(result)
             advance()
     _summary(done, failed)
     if failed or not files:
@@ -114,16 +114,26 @@ class _progress:
             self.bar.stop()
 
 
-def _summary(results, failed: int) -> None:
-    tables = sum(len(r.tables) for r in results)
-    cards = sum(len(r.cards) for r in results)
-    unread = sum(len(r.unread) for r in results)
-    from .export import result_facts
+class _Tally:
+    """Counts for the summary line, kept as numbers so a long batch holds no results in memory."""
 
-    facts = sum(1 for r in results for _ in result_facts(r))
-    line = f"{len(results)} document(s): {tables} tables, {cards} cards, {facts} amounts"
-    if unread:
-        line += f"; {unread} section(s) the rules reader could not read (need the LLM reader)"
+    def __init__(self):
+        self.documents = self.tables = self.cards = self.facts = self.unread = 0
+
+    def add(self, result) -> None:
+        from .export import result_facts
+
+        self.documents += 1
+        self.tables += len(result.tables)
+        self.cards += len(result.cards)
+        self.unread += len(result.unread)
+        self.facts += sum(1 for _ in result_facts(result))
+
+
+def _summary(t: _Tally, failed: int) -> None:
+    line = f"{t.documents} document(s): {t.tables} tables, {t.cards} cards, {t.facts} amounts"
+    if t.unread:
+        line += f"; {t.unread} section(s) the rules reader could not read (need the LLM reader)"
     if failed:
         line += f"; {failed} file(s) failed"
     _err(line)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from schemas import TableSpec
 
@@ -57,32 +58,30 @@ def split_cells(line: Line) -> list[Cell]:
     """Cells of a pipe or tab row, each stripped, with its offsets in the document."""
     text, base = line.text, line.start
     if line.kind is LineKind.PIPE:
-        bounds = [i for i, ch in enumerate(text) if ch == "|"]
+        first = text.index("|")
+        pieces = text[first + 1:].split("|")
         if text.rstrip().endswith("|"):
-            pieces = list(zip(bounds[:-1], bounds[1:]))
-        else:  # a line the converter cut short still carries its last cell
-            pieces = list(zip(bounds, bounds[1:] + [len(text)]))
-        ranges = [(a + 1, b) for a, b in pieces]
+            pieces = pieces[:-1]  # what follows the closing pipe is not a cell
+        pos = base + first + 1
     else:
-        ranges, start = [], 0
-        for i, ch in enumerate(text + "\t"):
-            if ch == "\t":
-                ranges.append((start, i))
-                start = i + 1
+        pieces = text.split("\t")
+        pos = base
     cells = []
-    for a, b in ranges:
-        raw = text[a:b]
-        lead = len(raw) - len(raw.lstrip())
+    for raw in pieces:
         body = raw.strip()
-        s = base + a + lead
+        s = pos + (len(raw) - len(raw.lstrip()))
         cells.append(Cell(body, [(s, s + len(body))] if body else [], s))
+        pos += len(raw) + 1
     return cells
 
 
+_FOLD = str.maketrans("（）：", "():")
+
+
+@lru_cache(maxsize=65536)
 def norm(label: str) -> str:
     """Header text compared without spaces and with full-width punctuation folded."""
-    label = re.sub(r"\s+", "", label)
-    return label.translate(str.maketrans("（）：", "():"))
+    return "".join(label.split()).translate(_FOLD)
 
 
 _LANCI = re.compile(r"^(栏次|档次|栏|序列)$")

@@ -34,18 +34,19 @@ def read_table(chunk: Chunk) -> Table:
     rows = _raw_rows(spec, chunk)
     if rows is None:
         raise Unreadable("no header row this reader recognises")
-    table = Table(
-        section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span,
-        unit=_unit(chunk), note=" ".join(n.text.strip() for n in chunk.notes) or None,
-    )
     columns: dict[str, str] = {}
+    table_rows = []
     for raw in rows:
         for i, key in raw.layout.keys.items():
             columns.setdefault(key, raw.layout.key_labels.get(key, key))
-        table.rows.extend(_interpret(spec, raw))
-    table.columns = {k: columns[k] for k in spec.column_keys if k in columns}
-    table.empty = not any(r.values or r.texts or r.label for r in table.rows)
-    return Table.model_validate(table.model_dump())
+        table_rows.extend(_interpret(spec, raw))
+    return Table(
+        section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, unit=_unit(chunk),
+        note=" ".join(n.text.strip() for n in chunk.notes) or None,
+        columns={k: columns[k] for k in spec.column_keys if k in columns},
+        rows=table_rows,
+        empty=not any(r.values or r.texts or r.label for r in table_rows),
+    )
 
 
 def _unit(chunk: Chunk) -> str:

@@ -87,3 +87,11 @@ def test_document_metadata():
     assert (d2.department, d2.year) == ("秦皇岛市医疗保障局", 2026)
     assert (d3.department, d3.year) == ("泗县医疗保障局", 2024)
     assert result_for("001").document.year == 2021
+
+
+def test_column_reference_is_generated_from_the_registry():
+    from conftest import ROOT
+
+    from schemas.docs import columns_markdown
+
+    assert (ROOT / "docs" / "columns.md").read_text(encoding="utf-8") == columns_markdown() + "\n"
