@@ -34,24 +34,17 @@ def parse_amount(raw: str) -> Decimal | None:
         return None
 
 
-class Amount(BaseModel):
-    """A number read from the document.
-
-    ``raw`` is exactly the text at ``parts`` joined together; ``span`` runs from
-    the first part's start to the last part's end. Most amounts have one part;
-    a cell split by a page break ("9682.6" … "2") has two.
-    """
+class _Grounded(BaseModel):
+    """Something read from the document at ``parts``; ``span`` runs from the first part to the last."""
 
     model_config = ConfigDict(frozen=True)
 
-    value: DecimalStr
-    raw: str
     span: Span
     parts: list[Span] = Field(default_factory=list)
     backend: Backend = "rules"
 
     @model_validator(mode="after")
-    def _parts_default_to_span(self) -> "Amount":
+    def _parts_default_to_span(self):
         if not self.parts:
             object.__setattr__(self, "parts", [self.span])
         return self
@@ -60,18 +53,18 @@ class Amount(BaseModel):
         return "".join(text[s:e] for s, e in self.parts)
 
 
-class Text(BaseModel):
+class Amount(_Grounded):
+    """A number read from the document.
+
+    ``raw`` is exactly the text at ``parts`` joined together. Most amounts have
+    one part; a cell split by a page break ("9682.6" … "2") has two.
+    """
+
+    value: DecimalStr
+    raw: str
+
+
+class Text(_Grounded):
     """A piece of text read from the document, with the ranges it came from."""
 
-    model_config = ConfigDict(frozen=True)
-
     text: str
-    span: Span
-    parts: list[Span] = Field(default_factory=list)
-    backend: Backend = "rules"
-
-    @model_validator(mode="after")
-    def _parts_default_to_span(self) -> "Text":
-        if not self.parts:
-            object.__setattr__(self, "parts", [self.span])
-        return self
