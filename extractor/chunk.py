@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 
-from schemas import kind_for_title, spec_for
+from schemas import kind_for_title
 
 
 class LineKind(Enum):
@@ -265,9 +265,3 @@ def _lead(s: str) -> int:
 
 def _trail(s: str) -> int:
     return len(s) - len(s.rstrip())
-
-
-def is_card_kind(kind: str) -> bool:
-    return kind in ("performance_target", "department_performance_target") or (
-        kind not in ("narrative", "front_matter") and spec_for(kind).card
-    )

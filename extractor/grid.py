@@ -127,12 +127,6 @@ class Layout:
     key_labels: dict[str, str] = field(default_factory=dict)  # column key -> header text as printed
     header_lines: list[Line] = field(default_factory=list)
 
-    def index_of(self, key: str, side: str | None = None) -> int | None:
-        for i, k in self.keys.items():
-            if k == key:
-                return i
-        return None
-
 
 def header_paths(header: list[list[Cell]]) -> list[str]:
     width = max(len(r) for r in header)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from schemas import COMPARATORS, Amount, CardBudget, Indicator, PerformanceCard, SpendingStep, Text, parse_amount
+from schemas import COMPARATORS, Amount, Indicator, PerformanceCard, SpendingStep, Text, parse_amount
 
 from .chunk import Chunk
 from .grid import Cell, norm, split_cells

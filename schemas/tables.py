@@ -8,7 +8,7 @@ alignment, the JSON Schema, the docs in ``docs/columns.md`` — reads from here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
