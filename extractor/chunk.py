@@ -218,14 +218,14 @@ def chunk_document(text: str, lines: list[Line] | None = None) -> list[Chunk]:
         elif current is None:
             current = open_chunk("front_matter", "", None, line.start)
         elif current.is_table and current.has_rows and line.kind is LineKind.TEXT and not _NOTE.match(line.text) \
-                and not _continues_note(current, line):
+                and not _continues_note(current):
             # Prose after a table: the narrative it interrupted goes on.
             current = open_chunk("narrative", f"{last_heading}（续）" if last_heading else "", None, line.start)
         _add_line(current, line)
     return [c for c in chunks if c.end > c.start or c.title]
 
 
-def _continues_note(chunk: Chunk, line: Line) -> bool:
+def _continues_note(chunk: Chunk) -> bool:
     """A note that wrapped onto a second line belongs to the table too."""
     return bool(chunk.notes) and chunk.lines and chunk.lines[-1] is chunk.notes[-1]
 
@@ -242,10 +242,13 @@ def _add_line(chunk: Chunk, line: Line) -> None:
         chunk.segments[-1].lines.append(line)
     elif line.kind is LineKind.SEPARATOR:
         return
-    elif line.kind is LineKind.TEXT and _NOTE.match(line.text) or (
-        line.kind is LineKind.TEXT and chunk.notes and chunk.lines[-2] is chunk.notes[-1]
-    ):
+    elif line.kind is LineKind.TEXT and (_NOTE.match(line.text) or _continues_note_before(chunk)):
         chunk.notes.append(line)
+
+
+def _continues_note_before(chunk: Chunk) -> bool:
+    """Called after the line was appended: was the line before it a note?"""
+    return bool(chunk.notes) and len(chunk.lines) >= 2 and chunk.lines[-2] is chunk.notes[-1]
 
 
 def _segment_closed(chunk: Chunk) -> bool:

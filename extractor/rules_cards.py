@@ -205,9 +205,10 @@ def _fields(card: PerformanceCard, state: _State, cells: list[Cell]) -> None:
     for i, key in enumerate(keys):
         if key is None:
             continue
-        value = next((c for c, k in zip(cells[i + 1:], keys[i + 1:]) if c.text and k is None), None)
+        # The value is the first non-empty cell before the next key on the row.
         nxt_key = next((j for j in range(i + 1, len(keys)) if keys[j] is not None), len(keys))
-        if value is None or cells.index(value) >= nxt_key:
+        value = next((c for c in cells[i + 1:nxt_key] if c.text), None)
+        if value is None:
             continue
         if key in _TEXT_KEYS:
             setattr(card, _TEXT_KEYS[key], _text(value))
