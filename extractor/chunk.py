@@ -268,3 +268,22 @@ def _lead(s: str) -> int:
 
 def _trail(s: str) -> int:
     return len(s) - len(s.rstrip())
+
+
+def contents_entries(lines: list[Line]) -> list[tuple[str, str, tuple[int, int]]]:
+    """Table titles a contents page lists: (kind, title, span).
+
+    A contents page comes before the tables, so only title-like lines ("…表")
+    above the first real table title count; later mentions are narrative.
+    """
+    entries = []
+    for i, line in enumerate(lines):
+        kind = _title_kind(line)
+        if kind is None:
+            continue
+        if _accept_title(lines, i, kind):
+            break
+        title = re.sub(r"\s+", "", line.text)
+        if title.endswith("表") and not title.startswith("注") and "，" not in title:
+            entries.append((kind, line.text.strip(), (line.start + _lead(line.text), line.end - _trail(line.text))))
+    return entries

@@ -31,6 +31,7 @@ class FactFormat(str, Enum):
 
 class What(str, Enum):
     facts = "facts"
+    flags = "flags"
 
 
 def _err(message: str) -> None:
@@ -56,9 +57,12 @@ def _expand(paths: list[Path]) -> list[Path]:
 def run(
     paths: Annotated[list[Path], typer.Argument(help="Disclosure files (.txt/.md) or folders of them.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the results: one <name>.json per document.")],
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any error flag is open.")] = False,
 ) -> None:
-    """Extract every table and performance card of each document into OUT/<name>.json.
+    """Extract every table and performance card of each document into OUT/<name>.json, verified.
 
+    Every number is checked against the source text and the sums the document
+    promises; what fails is stored as flags in the result (see `export --what flags`).
     Bad files get a one-line error and a non-zero exit; the rest of the batch is still processed.
     """
     from .export import write_atomic
@@ -88,7 +92,7 @@ def run(
             done.add(result)
             advance()
     _summary(done, failed)
-    if failed or not files:
+    if failed or not files or (strict and done.errors):
         raise typer.Exit(1)
 
 
@@ -119,6 +123,7 @@ class _Tally:
 
     def __init__(self):
         self.documents = self.tables = self.cards = self.facts = self.unread = 0
+        self.errors = self.warnings = 0
 
     def add(self, result) -> None:
         from .export import result_facts
@@ -128,10 +133,13 @@ class _Tally:
         self.cards += len(result.cards)
         self.unread += len(result.unread)
         self.facts += sum(1 for _ in result_facts(result))
+        self.errors += sum(1 for f in result.flags if f.severity == "error" and f.status == "open")
+        self.warnings += sum(1 for f in result.flags if f.severity == "warning" and f.status == "open")
 
 
 def _summary(t: _Tally, failed: int) -> None:
     line = f"{t.documents} document(s): {t.tables} tables, {t.cards} cards, {t.facts} amounts"
+    line += f"; {t.errors + t.warnings} open flag(s) ({t.errors} error(s), {t.warnings} warning(s))"
     if t.unread:
         line += f"; {t.unread} section(s) the rules reader could not read (need the LLM reader)"
     if failed:
@@ -146,10 +154,10 @@ def export(
     fmt: Annotated[FactFormat, typer.Option("--format", "-f", help="Output format.")] = FactFormat.jsonl,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: standard output).")] = None,
 ) -> None:
-    """Write one line per extracted number: document, table, row code and label, column, value, unit, span."""
+    """Write one line per extracted number (--what facts) or per verifier flag (--what flags)."""
     from pydantic import ValidationError
 
-    from .export import FACT_FIELDS, load_results, render, result_facts, write_atomic
+    from .export import FACT_FIELDS, FLAG_FIELDS, load_results, render, result_facts, result_flags, write_atomic
 
     if not folder.is_dir():
         _err(f"error: {folder}: not a folder of results (run `budget-extract run ... --out {folder}` first)")
@@ -162,11 +170,41 @@ def export(
     if not results:
         _err(f"error: {folder}: holds no result files (*.json)")
         raise typer.Exit(1)
-    text = render((f for r in results for f in result_facts(r)), FACT_FIELDS, fmt.value)
+    if what is What.flags:
+        text = render((f for r in results for f in result_flags(r)), FLAG_FIELDS, fmt.value)
+    else:
+        text = render((f for r in results for f in result_facts(r)), FACT_FIELDS, fmt.value)
     if output is None:
         sys.stdout.write(text)
     else:
         write_atomic(output, text)
+
+
+@app.command()
+def verify(
+    files: Annotated[list[Path], typer.Argument(help="Result files written by `run` (<name>.json), e.g. after an edit.")],
+    source: Annotated[Optional[Path], typer.Option("--source", help="The document's text, when it has moved since `run`.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any error flag is open.")] = False,
+) -> None:
+    """Re-verify result files against their source documents and rewrite their flags in place."""
+    from .export import write_atomic
+    from .reverify import ReverifyError, reverify_file
+
+    failed = errors = 0
+    for path in files:
+        try:
+            result = reverify_file(path, source)
+        except ReverifyError as exc:
+            _err(f"error: {exc}")
+            failed += 1
+            continue
+        write_atomic(path, result.model_dump_json(indent=1))
+        open_flags = [f for f in result.flags if f.status == "open"]
+        n_err = sum(1 for f in open_flags if f.severity == "error")
+        errors += n_err
+        _err(f"{path}: {len(open_flags)} open flag(s) ({n_err} error(s), {len(open_flags) - n_err} warning(s))")
+    if failed or (strict and errors):
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -57,6 +57,18 @@ def result_facts(result: ExtractionResult) -> Iterator[dict]:
         yield from card_facts(doc, card)
 
 
+FLAG_FIELDS = ("document", "id", "check", "severity", "message", "message_en", "expected", "found", "spans",
+               "status")
+
+
+def result_flags(result: ExtractionResult) -> Iterator[dict]:
+    doc = result.document.name
+    for flag in result.flags:
+        yield {"document": doc, "id": flag.id, "check": flag.check, "severity": flag.severity,
+               "message": flag.message, "message_en": flag.message_en, "expected": flag.expected,
+               "found": flag.found, "spans": [list(s) for s in flag.spans], "status": flag.status}
+
+
 def load_results(folder: Path) -> list[ExtractionResult]:
     results = []
     for path in sorted(folder.glob("*.json")):

@@ -1,4 +1,4 @@
-"""The pipeline for one document: load → chunk → extract (rules) → result.
+"""The pipeline for one document: load → chunk → extract (rules) → verify → result.
 
 Later stages (verify, review) take the ``ExtractionResult`` this returns; they
 never reach back into loading or chunking.
@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from schemas import DocumentInfo, ExtractionResult, Section, spec_for
+from schemas import ContentsEntry, DocumentInfo, ExtractionResult, Section, spec_for
 
-from .chunk import chunk_document, document_meta, split_lines
+from verify import verify_result
+
+from .chunk import chunk_document, contents_entries, document_meta, split_lines
 from .load import Document, load_document
 from .rules import Unreadable, read_table, unread_for
 from .rules_cards import read_card
@@ -23,6 +25,7 @@ def extract_document(doc: Document) -> ExtractionResult:
         name=doc.name, path=str(doc.path), sha256=doc.sha256, encoding=doc.encoding, length=len(doc.text),
         department=meta.department, department_code=meta.department_code, year=meta.year,
     ))
+    result.contents = [ContentsEntry(kind=k, title=t, span=s) for k, t, s in contents_entries(lines)]
     for chunk in chunk_document(doc.text, lines):
         section = Section(id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, title_span=chunk.title_span)
         result.sections.append(section)
@@ -45,5 +48,7 @@ def extract_document(doc: Document) -> ExtractionResult:
     return result
 
 
-def run_file(path: Path | str) -> ExtractionResult:
-    return extract_document(load_document(path))
+def run_file(path: Path | str, verify: bool = True) -> ExtractionResult:
+    doc = load_document(path)
+    result = extract_document(doc)
+    return verify_result(result, doc.text) if verify else result

@@ -8,9 +8,10 @@ from pydantic import BaseModel, Field
 
 from .cards import PerformanceCard
 from .common import Span
+from .flags import Claim, ContentsEntry, Flag, SpanFix, TableStatus
 from .tables import Table
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 SectionKind = Literal[
     "income_expenditure_summary", "income_summary", "expenditure_summary",
@@ -62,3 +63,10 @@ class ExtractionResult(BaseModel):
     tables: list[Table] = Field(default_factory=list)
     cards: list[PerformanceCard] = Field(default_factory=list)
     unread: list[Unread] = Field(default_factory=list)
+    contents: list[ContentsEntry] = Field(default_factory=list, description="tables the contents page lists")
+    # Filled by the verifier:
+    flags: list[Flag] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    completeness: list[TableStatus] = Field(default_factory=list)
+    span_fixes: list[SpanFix] = Field(default_factory=list)
+    verified: bool = Field(False, description="whether the verifier has run on this result")

@@ -29,6 +29,8 @@ class ColumnSpec:
     type: ColumnType = "amount"
     # For two-sided tables: which side of the table the column belongs to.
     side: Literal["income", "expenditure"] | None = None
+    # Whether the column's rows add up to its total line (a unit price or a project's budget does not).
+    additive: bool = True
 
     def matches(self, label: str) -> bool:
         return any(re.search(p, label) for p in self.patterns)
@@ -80,8 +82,9 @@ class TableSpec:
         return None
 
 
-def _c(key: str, zh: str, *patterns: str, type: ColumnType = "amount", side=None) -> ColumnSpec:
-    return ColumnSpec(key=key, zh=zh, patterns=patterns or (re.escape(zh),), type=type, side=side)
+def _c(key: str, zh: str, *patterns: str, type: ColumnType = "amount", side=None, additive: bool | None = None) -> ColumnSpec:
+    return ColumnSpec(key=key, zh=zh, patterns=patterns or (re.escape(zh),), type=type, side=side,
+                      additive=type == "amount" if additive is None else additive)
 
 
 # Columns shared by the functional-classification expenditure tables.
@@ -218,12 +221,12 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
         title_patterns=(r"政府采购(预算|支出)",),
         row_key="item",
         columns=(
-            _c("project_budget", "项目预算资金", r"^(政府采购项目来源/)?预算资金$"),
+            _c("project_budget", "项目预算资金", r"^(政府采购项目来源/)?预算资金$", additive=False),
             _c("item_name", "采购物品名称/品目", r"采购物品名称", r"采购品目", type="text"),
             _c("catalog_code", "政府采购目录序号", r"目录序号", type="text"),
             _c("unit_of_measure", "计量单位", r"计量单位", type="text"),
             _c("quantity", "数量", r"^数量$", type="count"),
-            _c("unit_price", "单价", r"^单价$"),
+            _c("unit_price", "单价", r"^单价$", additive=False),
             _c("total", "合计", r"合计$"),
             _c("general_budget", "一般公共预算拨款", r"一般公共预算"),
             _c("government_fund", "政府性基金预算拨款", r"基金预算"),

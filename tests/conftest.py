@@ -47,3 +47,41 @@ def row(tbl, code=None, label=None, side=None):
 @pytest.fixture(params=sorted(DOCS))
 def doc(request) -> str:
     return request.param
+
+
+def verify_text(doc: str, text: str):
+    """The whole pipeline (read → verify) on a modified copy of a corpus document."""
+    import hashlib
+
+    from extractor.load import Document
+    from extractor.pipeline import extract_document
+    from verify import verify_result
+
+    source = Document(path=DOCS[doc], text=text, encoding="utf-8", sha256=hashlib.sha256(text.encode()).hexdigest())
+    return verify_result(extract_document(source), text)
+
+
+def amount_at(doc: str, path: str):
+    from verify.grounding import amount_slots
+
+    for slot in amount_slots(result_for(doc).model_copy(deep=True)):
+        if slot.path == path:
+            return slot.amount
+    raise AssertionError(f"{doc} has no value at {path}")
+
+
+def mutate(doc: str, path: str, new: str):
+    """Replace the printed value at ``path`` by ``new``; return (verified result, span of the new text)."""
+    amount = amount_at(doc, path)
+    start, end = amount.parts[-1]
+    text = text_for(doc)
+    assert len(amount.parts) == 1, "mutate() replaces single-part values"
+    mutated = text[:start] + new + text[end:]
+    return verify_text(doc, mutated), (start, start + len(new))
+
+
+def flags_covering(result, span, check=None):
+    """Flags whose spans cover any character of ``span``."""
+    s, e = span
+    return [f for f in result.flags if (check is None or f.check == check)
+            and any(a < e and s < b for a, b in f.spans)]

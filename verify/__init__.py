@@ -1,4 +1,47 @@
-"""The deterministic verifier (grounding, arithmetic, cross-table checks) — filled by the verifier issue.
+"""Stage 4 — verify: decide which numbers of a result can be trusted, and flag the rest.
 
-It depends on ``schemas`` only, so it can re-check a result that a person or a model edited.
+Depends on ``schemas`` only, so it re-verifies a result whatever filled it —
+the rules reader, a model, or a person's edit. Every failed check becomes a
+``Flag`` that names the values involved and the characters they came from.
 """
+
+from __future__ import annotations
+
+from schemas import ExtractionResult
+
+from .cards import check_card
+from .completeness import completeness
+from .cross import check_across
+from .flags import Flagger
+from .grounding import ground
+from .narrative import check_claims, extract_claims
+from .tables import check_table
+from .values import view_tables
+
+SEVERITY_ORDER = {"error": 0, "warning": 1}
+
+
+def verify_result(result: ExtractionResult, text: str) -> ExtractionResult:
+    """Verify ``result`` against the document ``text`` it was read from; updates and returns it.
+
+    Spans that do not hold their value are re-pointed where the value is found
+    in its section (recorded in ``span_fixes``); everything else is flagged.
+    """
+    flagger = Flagger(result.document.sha256)
+    result.span_fixes = ground(result, text, flagger)
+    views = view_tables(result)
+    for view in views:
+        check_table(view, flagger)
+    check_across(result, views, flagger)
+    for card in result.cards:
+        check_card(card, flagger)
+    result.claims = extract_claims(result, text)
+    check_claims(result.claims, views, flagger)
+    result.completeness = completeness(result, flagger)
+    result.flags = sorted(flagger.flags.values(),
+                          key=lambda f: (SEVERITY_ORDER[f.severity], f.spans[0] if f.spans else [0, 0], f.id))
+    result.verified = True
+    return result
+
+
+__all__ = ["verify_result"]

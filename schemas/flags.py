@@ -1,0 +1,90 @@
+"""What the verifier says about a result: flags, claims from the narrative, and table completeness.
+
+These are plain data so that a result file carries them, the review queue can
+store them, and a person's edit can be re-verified without the extractor.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .common import Amount, Span
+
+Severity = Literal["error", "warning"]
+FlagStatus = Literal["open", "accepted", "corrected", "rejected", "stale"]
+
+
+class FieldRef(BaseModel):
+    """One value a flag involves, named so that a person (and a rerun) can find it again.
+
+    ``path`` is stable across reruns of the same document: table kind (with an
+    occurrence number when a kind is printed twice), row key and column key —
+    never a row number.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str = Field(description='e.g. "expenditure_summary[2101501].total"')
+    label: str = Field(description="what a person calls it: 支出总表 2101501 行政运行 合计")
+    value: str | None = Field(None, description="the value as read, a decimal string")
+    span: Span | None = None
+
+
+class Flag(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(description="stable: the same problem in the same input gets the same id")
+    check: str = Field(description="which check raised it, e.g. table.row_sum")
+    severity: Severity
+    message: str = Field(description="in Chinese, naming the values involved")
+    message_en: str
+    expected: str | None = None
+    found: str | None = None
+    spans: list[Span] = Field(default_factory=list, description="every value involved, as [start, end)")
+    fields: list[FieldRef] = Field(default_factory=list)
+    section_id: str | None = None
+    status: FlagStatus = "open"
+
+
+ClaimKind = Literal["amount", "change", "percent", "share"]
+
+
+class Claim(BaseModel):
+    """A figure the narrative states ("基本支出660.56万元，占23.54%"), with where it says it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(description="stable within the document: c<offset>")
+    kind: ClaimKind
+    subject: str = Field(description="what the figure is about, normalised: 收入, 支出, 基本支出, 一般公共预算拨款收入 …")
+    value: Amount
+    unit: str = Field(description="万元, 元 or %")
+    direction: Literal["increase", "decrease"] | None = Field(None, description="for changes: 增加/增长 or 减少/下降")
+    sentence: Span = Field(description="the sentence the figure is in")
+    section_id: str | None = None
+
+
+class TableStatus(BaseModel):
+    kind: str
+    zh: str
+    status: Literal["present", "empty", "unread", "missing", "listed_missing"]
+    section_ids: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
+class SpanFix(BaseModel):
+    """A value whose span did not hold it, found again in its section and re-pointed."""
+
+    path: str
+    old: Span | None
+    new: Span
+
+
+class ContentsEntry(BaseModel):
+    """A table named in the document's table of contents."""
+
+    kind: str
+    title: str
+    span: Span

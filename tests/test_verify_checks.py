@@ -1,0 +1,82 @@
+"""Each check: quiet on the unmodified corpus, and raised — pointing at the changed characters — by a one-value change."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import flags_covering, mutate, result_for, text_for
+
+# (document, value path, new printed text, check that must flag it)
+MUTATIONS = [
+    ("000", "expenditure_summary[2101501].basic", "1182.61", "table.row_sum"),
+    ("000", "general_budget_basic_expenditure[30101].total", "344.53", "table.hierarchy"),
+    ("000", "general_budget_basic_expenditure[total].personnel", "1425.60", "table.row_sum"),
+    ("000", "three_public_costs[reception].total", "0.69", "table.items"),
+    ("000", "three_public_costs[vehicle_operation].general_budget", "5.23", "table.items"),
+    ("000", "fixed_assets[office_buildings].quantity", "3838.50", "table.subset"),
+    ("000", "fixed_assets[vehicles].value", "23.94", "table.items"),
+    ("000", "income_expenditure_summary[income:本年收入合计].income_amount", "10017.19", "table.summary"),
+    ("000", "income_expenditure_summary[income:收入总计].income_amount", "10022.19", "table.balance"),
+    ("003", "project_expenditure[公务用车更新配备].total", "19", "table.column_total"),
+    ("003", "government_procurement[泗县医疗保障局-综合定额（事业）].total", "0.5", "table.column_total"),
+    ("002", "government_procurement[提前下达-冀财社【2024】158号-关于提前下].unit_price", "88.35", "table.quantity_price"),
+    ("002", "government_procurement[下达2025年中央财政医疗服务与保障能力提升补助].sme_reserved", "47.00", "table.subset"),
+    ("000", "general_budget_expenditure[2101501].total", "1182.81", "cross.same_code"),
+    ("002", "income_summary[2101599].total", "557.92", "cross.same_code"),
+    ("000", "income_expenditure_summary[expenditure:二十、住房保障支出].expenditure_amount", "110.70", "cross.summary"),
+    ("000", "fiscal_appropriation_summary[expenditure:八、社会保障和就业支出].general_budget", "211.97",
+     "cross.summary"),
+    ("003", "general_budget_expenditure[total].personnel", "533.85", "cross.basic"),
+    ("003", "project_expenditure[total].total", "2146", "cross.projects"),
+    ("000", "general_budget_basic_expenditure[30217].total", "0.69", "cross.three_public"),
+    ("003", "performance_target[s35-performance_target].budget.total", "19.00", "cross.card_budget"),
+    ("002", "government_procurement[年初预算（三保）日常公用经费项目#2].project_budget", "11.56",
+     "cross.procurement_project"),
+    ("002", "government_procurement[医疗保障运行经费].project_budget", "66.00", "cross.procurement_card"),
+    ("000", "performance_target[s18-performance_target].budget.fiscal", "751.90", "card.budget"),
+    ("000", "performance_target[s20-performance_target].spending_plan[1]", "20", "card.spending_plan"),
+    ("003", "performance_target[s39-performance_target].indicators[3].value", "3580000", "card.cost"),
+]
+
+
+@pytest.mark.parametrize("doc,path,new,check", MUTATIONS, ids=[f"{m[3]}:{m[0]}:{m[1]}" for m in MUTATIONS])
+def test_a_changed_value_is_flagged_by_its_check(doc, path, new, check):
+    result, span = mutate(doc, path, new)
+    hits = flags_covering(result, span, check)
+    assert hits, f"no {check} flag covers {span}; flags: {[f.message for f in result.flags]}"
+    flag = hits[0]
+    assert flag.severity in ("error", "warning") and flag.message and flag.message_en
+    assert any(ref.path == path or ref.span == tuple(span) for ref in flag.fields) or check == "card.cost"
+
+
+@pytest.mark.parametrize("check", sorted({m[3] for m in MUTATIONS} - {"card.spending_plan", "card.cost"}))
+def test_the_unmodified_corpus_raises_no_such_flag(check):
+    for doc in ("000", "001", "002", "003"):
+        assert not [f for f in result_for(doc).flags if f.check == check], (doc, check)
+
+
+def test_a_flag_names_every_value_involved():
+    result, span = mutate("000", "expenditure_summary[2101501].basic", "1182.61")
+    flag = next(f for f in flags_covering(result, span, "table.row_sum"))
+    assert {r.path for r in flag.fields} == {
+        "expenditure_summary[2101501].total", "expenditure_summary[2101501].basic"}
+    text = text_for("000")
+    for ref in flag.fields:
+        assert ref.span is not None and tuple(ref.span) in [tuple(s) for s in flag.spans]
+    total = next(r for r in flag.fields if r.path.endswith(".total"))
+    assert text[total.span[0]:total.span[1]] == "1182.71"
+    assert flag.message.startswith("部门预算支出总表 2101501 行政运行") or "2101501" in flag.message
+    assert flag.expected == "1182.61" and flag.found == "1182.71"
+
+
+def test_a_spending_plan_that_falls_back_is_flagged_and_a_steady_one_is_not():
+    assert not [f for f in result_for("000").flags
+                if f.check == "card.spending_plan" and f.section_id == "s20-performance_target"]
+    result, span = mutate("000", "performance_target[s20-performance_target].spending_plan[1]", "20")
+    assert "降为 20%" in flags_covering(result, span, "card.spending_plan")[0].message
+
+
+def test_a_cost_indicator_within_the_budget_is_not_flagged():
+    # 003 card 离休医疗费补助: 项目总成本 ≤ 3570000 元 = 357 万元, exactly its budget.
+    assert not [f for f in result_for("003").flags if f.check == "card.cost"
+                and f.section_id == "s39-performance_target"]

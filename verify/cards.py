@@ -1,0 +1,100 @@
+"""Performance-target cards: budget parts, spending plans, cost indicators, numeric targets."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from schemas import Amount, PerformanceCard
+
+from .flags import Flagger, fmt
+from .tolerance import Term, exceeds, printed_places, sum_gap
+from .values import Val, card_name, card_vals
+
+_TO_WAN = {"万元": Decimal(1), "元": Decimal("0.0001")}
+_HUNDRED = Decimal(100)
+
+
+def _val(card: PerformanceCard, path: str, what: str, amount: Amount) -> Val:
+    return Val(path=f"{card.kind}[{card.section_id}].{path}", where=f"绩效目标表 {card_name(card)}", what=what,
+               amount=amount, places=printed_places(amount.value), section_id=card.section_id,
+               en_where=f"card {card.section_id}", en_what=path)
+
+
+def check_card(card: PerformanceCard, flagger: Flagger) -> None:
+    check_budget(card, flagger)
+    check_spending_plan(card, flagger)
+    check_cost_indicators(card, flagger)
+    check_numeric_targets(card, flagger)
+
+
+def check_budget(card: PerformanceCard, flagger: Flagger) -> None:
+    """预算数 = 财政资金 + 上年结转 + 其他资金."""
+    vals = card_vals(card)
+    total = vals.get("budget.total")
+    parts = [v for k, v in vals.items() if k != "budget.total"]
+    if total is None or not parts:
+        return
+    gap = sum_gap(total.term, [p.term for p in parts])
+    if gap is not None:
+        flagger.sum_mismatch("card.budget", total.where, total.en_where, total, parts, gap)
+
+
+def check_spending_plan(card: PerformanceCard, flagger: Flagger) -> None:
+    """Cumulative percentages never decrease and end at 100%."""
+    steps = [_val(card, f"spending_plan[{i}]", s.period, s.percent)
+             for i, s in enumerate(card.spending_plan)]
+    for before, after in zip(steps, steps[1:]):
+        if exceeds(before.term, after.term) is not None:
+            flagger.add("card.spending_plan", "warning",
+                        f"{before.where}: 资金支出计划 {before.what} {before.value}%，到 {after.what} 反而降为 {after.value}%",
+                        f"{before.en_where}: spending plan falls from {before.value}% to {after.value}%",
+                        [before, after], expected=f"≥ {before.value}", found=after.value)
+    if steps and sum_gap(steps[-1].term, [Term(_HUNDRED, Decimal(0))]) is not None:
+        last = steps[-1]
+        flagger.add("card.spending_plan", "warning",
+                    f"{last.where}: 资金支出计划止于 {last.what} 累计 {last.value}%，未达到 100%",
+                    f"{last.en_where}: the spending plan ends at {last.value}% ({card.spending_plan[-1].period}), "
+                    f"not 100%", steps, expected="100", found=last.value)
+
+
+def _cost_in_wan(unit: str | None) -> Decimal | None:
+    return _TO_WAN.get((unit or "").strip())
+
+
+def check_cost_indicators(card: PerformanceCard, flagger: Flagger) -> None:
+    """A cost indicator in 元 or 万元 cannot exceed the card's own budget."""
+    total = card_vals(card).get("budget.total")
+    if total is None:
+        return
+    for i, ind in enumerate(card.indicators):
+        is_cost = "成本" in (ind.level2 or "") or "成本" in (ind.level1 or "")
+        factor = _cost_in_wan(ind.unit)
+        if not is_cost or ind.value is None or factor is None:
+            continue
+        cost = _val(card, f"indicators[{i}].value", ind.name.text if ind.name else "成本指标", ind.value)
+        in_wan = Term(cost.value * factor, cost.term.half * factor)
+        if exceeds(in_wan, total.term) is not None:
+            wan = fmt(in_wan.value.normalize())
+            flagger.add("card.cost", "warning",
+                        f"{cost.where}: 成本指标“{cost.what}” {fmt(ind.value.value)} {ind.unit}"
+                        f"（= {wan} 万元）超过预算数 {fmt(total.value)} 万元",
+                        f"{cost.en_where}: cost indicator {fmt(ind.value.value)} {ind.unit} "
+                        f"(= {wan} 万元) exceeds the budget {fmt(total.value)} 万元",
+                        [cost, total], expected=f"≤ {fmt(total.value)} 万元", found=f"{wan} 万元")
+
+
+_DIGITS = re.compile(r"\d")
+
+
+def check_numeric_targets(card: PerformanceCard, flagger: Flagger) -> None:
+    """A target with a comparator must carry a number (≥ 90 %, not ≥ 较好)."""
+    for i, ind in enumerate(card.indicators):
+        if ind.comparator is None or ind.value is not None or ind.target is None:
+            continue
+        name = ind.name.text if ind.name else f"indicator {i}"
+        flagger.add("card.indicator_value", "warning",
+                    f"绩效目标表 {card_name(card)}: 指标“{name}”有符号 {ind.comparator} 但指标值“{ind.target.text}”不是数字",
+                    f"card {card.section_id}: indicator {name!r} has comparator {ind.comparator} but its target "
+                    f"{ind.target.text!r} is not a number", spans=[ind.target.span], section_id=card.section_id,
+                    key=f"{card.section_id}.indicators[{i}]")

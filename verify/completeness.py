@@ -1,0 +1,32 @@
+"""Which standard tables a document has, which it prints empty (with the note), which are missing."""
+
+from __future__ import annotations
+
+from schemas import STANDARD_TABLE_KINDS, ExtractionResult, TableStatus, spec_for
+
+from .flags import Flagger
+
+
+def completeness(result: ExtractionResult, flagger: Flagger) -> list[TableStatus]:
+    listed = {}
+    for entry in result.contents:
+        listed.setdefault(entry.kind, entry)
+    out = []
+    for kind in STANDARD_TABLE_KINDS:
+        sections = [s for s in result.sections if s.kind == kind]
+        zh = spec_for(kind).zh
+        if sections:
+            status = "unread" if all(s.status == "unread" for s in sections) else \
+                "empty" if all(s.status == "empty" for s in sections) else "present"
+            note = next((s.note for s in sections if s.note), None)
+            out.append(TableStatus(kind=kind, zh=zh, status=status, section_ids=[s.id for s in sections], note=note))
+        elif kind in listed:
+            entry = listed[kind]
+            out.append(TableStatus(kind=kind, zh=zh, status="listed_missing", note=f"目录列出“{entry.title}”"))
+            flagger.add("completeness.listed_missing", "warning",
+                        f"目录列出“{entry.title}”，但文件中没有这张表",
+                        f"the contents list {entry.title!r} ({kind}), but the document does not contain it",
+                        spans=[entry.span], key=kind)
+        else:
+            out.append(TableStatus(kind=kind, zh=zh, status="missing"))
+    return out

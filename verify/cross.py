@@ -1,0 +1,319 @@
+"""Relations between tables: the same code, the same totals, wherever a document prints them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from schemas import ExtractionResult
+
+from .flags import Flagger
+from .tables import summary_groups
+from .tolerance import ZERO, exceeds, sum_gap
+from .values import TableView, Val, card_name, card_vals, row_label
+
+_BRACKETS = str.maketrans("【】〔〕", "[][]")
+_FISCAL_DETAIL = ("general_budget_expenditure", "government_fund_expenditure", "state_capital_expenditure")
+_NON_FISCAL = ("special_account", "business_income", "operating_income", "superior_subsidy",
+               "subordinate_remittance", "other_income")
+# 三公 lines and the basic-expenditure economic codes that pay for them.
+_THREE_PUBLIC_LINES = (("outbound", "30212"), ("vehicle_operation", "30231"), ("vehicle_purchase", "31013"),
+                       ("reception", "30217"))
+
+
+def _first(views: list[TableView], kind: str) -> TableView | None:
+    return next((v for v in views if v.table.kind == kind), None)
+
+
+def _total_key(view: TableView) -> str | None:
+    return next((k for k, row in view.rows if row.item == "total"), None)
+
+
+def _equal(flagger: Flagger, check: str, a: Val, b: Val, severity: str = "error", note: str = "", note_en: str = "") -> None:
+    gap = sum_gap(a.term, [b.term])
+    if gap is not None:
+        flagger.add(check, severity,
+                    f"{a.label} {a.value} ≠ {b.label} {b.value}{note}",
+                    f"{a.en_where} {a.en_what} {a.value} ≠ {b.en_where} {b.en_what} {b.value}{note_en}",
+                    [a, b], expected=b.value, found=a.value)
+
+
+def _sum_equal(flagger: Flagger, check: str, total: Val, parts: list[Val]) -> None:
+    if len(parts) == 1:
+        _equal(flagger, check, total, parts[0])
+        return
+    gap = sum_gap(total.term, [p.term for p in parts])
+    if gap is not None:
+        found = total.value - gap
+        rhs = " + ".join(f"{p.label} {p.value}" for p in parts)
+        flagger.add(check, "error", f"{total.label} {total.value} ≠ {rhs} = {found}",
+                    f"{total.en_where} {total.en_what} {total.value} ≠ " + " + ".join(
+                        f"{p.en_where} {p.en_what} {p.value}" for p in parts) + f" = {found}",
+                    [total, *parts], expected=found, found=total.value)
+
+
+def all_fiscal(views: list[TableView]) -> bool:
+    """Whether every income is a fiscal appropriation, so the summary and the fiscal tables must agree."""
+    income = _first(views, "income_summary")
+    if income is None or (key := _total_key(income)) is None:
+        return True
+    return all(v.value == ZERO for c, v in income.row_vals(key).items() if c in _NON_FISCAL)
+
+
+def check_same_codes(views: list[TableView], flagger: Flagger) -> None:
+    """A code in the expenditure summary carries the sum of what the fiscal tables give it."""
+    summary = _first(views, "expenditure_summary")
+    details = [v for v in views if v.table.kind in _FISCAL_DETAIL and not v.table.empty]
+    if summary is None or not details or not all_fiscal(views):
+        return
+    for key, row in summary.rows:
+        if not (row.code or row.item == "total"):
+            continue
+        for col in ("total", "basic", "project"):
+            total = summary.get(key, col)
+            match_keys = [(d, _match_key(d, row)) for d in details]
+            listed = [(d, k) for d, k in match_keys if k is not None]
+            if not listed:
+                continue
+            parts = [v for d, k in listed if (v := d.get(k, col)) is not None]
+            if total is None and not parts:
+                continue
+            if total is None:
+                flagger.add("cross.same_code", "error",
+                            f"{summary.zh} {row.code or '合计'} 的 {col} 为空，但 " + "、".join(
+                                f"{p.label} {p.value}" for p in parts) + " 不为零",
+                            f"{summary.name} {row.code or 'total'} {col} is blank but the fiscal tables print "
+                            + ", ".join(f"{p.en_where} {p.value}" for p in parts), parts,
+                            key=f"{key}.{col}")
+                continue
+            _sum_equal(flagger, "cross.same_code", total, parts)
+    income = _first(views, "income_summary")
+    if income is not None:
+        for key, row in income.rows:
+            a = income.get(key, "total")
+            k = _match_key(summary, row)
+            b = summary.get(k, "total") if k else None
+            if a is not None and b is not None:
+                _equal(flagger, "cross.same_code", a, b)
+
+
+def _match_key(view: TableView, row) -> str | None:
+    for key, other in view.rows:
+        if (row.code and other.code == row.code) or (row.item == "total" and other.item == "total"):
+            return key
+    return None
+
+
+def _class_name(label: str) -> str:
+    label = re.sub(r"^[（(]?[一二三四五六七八九十]+[)）、]?", "", label)
+    return re.sub(r"(收入|拨款)$", "", label)
+
+
+def check_summaries(views: list[TableView], flagger: Flagger) -> None:
+    """The two-sided summaries against the detail tables they summarise."""
+    summary = _first(views, "expenditure_summary")
+    income = _first(views, "income_summary")
+    ies = _first(views, "income_expenditure_summary")
+    fas = _first(views, "fiscal_appropriation_summary")
+    if ies is not None and summary is not None:
+        _classes_match(ies, "expenditure_amount", [summary], flagger)
+        _side_total_match(ies, "expenditure", "current", "expenditure_amount", summary, "total", flagger)
+    if ies is not None and income is not None:
+        _side_total_match(ies, "income", "current", "income_amount", income, "income_subtotal", flagger)
+        _side_total_match(ies, "income", "grand", "income_amount", income, "total", flagger)
+        _side_total_match(ies, "income", "carry", "income_amount", income, "carryover", flagger)
+    if fas is not None:
+        fiscal = {d.table.kind: d for d in views if d.table.kind in _FISCAL_DETAIL}
+        if "general_budget" in fas.table.columns:
+            for col, kind in (("general_budget", "general_budget_expenditure"),
+                              ("government_fund", "government_fund_expenditure"),
+                              ("state_capital", "state_capital_expenditure")):
+                if kind in fiscal and not fiscal[kind].table.empty:
+                    _classes_match(fas, col, [fiscal[kind]], flagger)
+                    _side_total_match(fas, "expenditure", "current", col, fiscal[kind], "total", flagger)
+        details = [d for d in fiscal.values() if not d.table.empty]
+        if details:
+            _classes_match(fas, "total", details, flagger)
+    if ies is not None and fas is not None:
+        _income_lines_match(ies, fas, flagger)
+
+
+def _classes_match(two_sided: TableView, column: str, details: list[TableView], flagger: Flagger) -> None:
+    """Each function class line of a summary = the class rows (3-digit codes) of the detail tables."""
+    for key, row in two_sided.rows:
+        if row.side != "expenditure" or (line := two_sided.get(key, column)) is None:
+            continue
+        name = _class_name(row_label(row))
+        parts = []
+        for d in details:
+            for dkey, drow in d.rows:
+                if drow.code and len(drow.code) == 3 and row_label(drow) == name and (v := d.get(dkey, "total")):
+                    parts.append(v)
+        if parts:
+            _sum_equal(flagger, "cross.summary", line, parts)
+
+
+def _side_total_match(two_sided: TableView, side: str, role: str, column: str, detail: TableView, detail_col: str,
+                      flagger: Flagger) -> None:
+    keys = summary_groups(two_sided, side)[role]
+    dkey = _total_key(detail)
+    if len(keys) != 1 or dkey is None:
+        return
+    a, b = two_sided.get(keys[0], column), detail.get(dkey, detail_col)
+    if a is not None and b is not None:
+        _equal(flagger, "cross.summary", a, b)
+
+
+def _income_lines_match(ies: TableView, fas: TableView, flagger: Flagger) -> None:
+    """This year's appropriation lines read the same in 收支总表 and 财政拨款收支总表."""
+    lines = {}
+    for key in summary_groups(fas, "income")["current_items"]:
+        if (v := fas.get(key, "income_amount")) is not None:
+            lines.setdefault(_class_name(key.split(":", 1)[-1]), v)
+    for key in summary_groups(ies, "income")["current_items"]:
+        v = ies.get(key, "income_amount")
+        other = lines.get(_class_name(key.split(":", 1)[-1]))
+        if v is not None and other is not None:
+            _equal(flagger, "cross.summary", v, other)
+
+
+def check_basic_split(views: list[TableView], flagger: Flagger) -> None:
+    """一般公共预算支出表's basic column = the basic-expenditure table's totals."""
+    gb, basic = _first(views, "general_budget_expenditure"), _first(views, "general_budget_basic_expenditure")
+    if gb is None or basic is None or (gk := _total_key(gb)) is None or (bk := _total_key(basic)) is None:
+        return
+    for gcol, bcol in (("basic", "total"), ("personnel", "personnel"), ("public", "public")):
+        a, b = gb.get(gk, gcol), basic.get(bk, bcol)
+        if a is not None and b is not None:
+            _equal(flagger, "cross.basic", a, b)
+
+
+def check_projects(views: list[TableView], flagger: Flagger) -> None:
+    """Σ project rows (the project table's 合计) = the project expenditure in the summary."""
+    projects, summary = _first(views, "project_expenditure"), _first(views, "expenditure_summary")
+    if projects is None or summary is None or not all_fiscal(views):
+        return
+    pk, sk = _total_key(projects), _total_key(summary)
+    if pk is None or sk is None:
+        return
+    a, b = projects.get(pk, "total"), summary.get(sk, "project")
+    if a is not None and b is not None:
+        _equal(flagger, "cross.projects", a, b)
+
+
+def check_three_public(views: list[TableView], flagger: Flagger) -> None:
+    """三公 lines against the basic-expenditure lines that pay for them.
+
+    A warning, not an error: project funds may pay part of a 三公 line, so the
+    three-public figure may legitimately be the larger one.
+    """
+    three, basic = _first(views, "three_public_costs"), _first(views, "general_budget_basic_expenditure")
+    if three is None or basic is None:
+        return
+    for item, code in _THREE_PUBLIC_LINES:
+        key = next((k for k, row in three.rows if row.item == item), None)
+        line = three.get(key, "total") if key else None
+        basic_line = basic.get(code, "total")
+        if line is None or basic_line is None:
+            continue
+        if sum_gap(line.term, [basic_line.term]) is not None:
+            severity = "error" if exceeds(basic_line.term, line.term) is not None else "warning"
+            _equal(flagger, "cross.three_public", line, basic_line, severity,
+                   "（三公经费小于基本支出中的同一科目）" if severity == "error" else "（项目经费可能承担部分三公经费）",
+                   " (the three-public figure is below the basic-expenditure line)" if severity == "error"
+                   else " (project funds may pay part of it)")
+
+
+def _norm_name(s: str) -> str:
+    # Full- and half-width punctuation vary between a table and a card of the same project.
+    s = unicodedata.normalize("NFKC", s).translate(_BRACKETS)
+    s = re.sub(r"^\d+[、.]", "", re.sub(r"\s+", "", s))
+    return re.sub(r"(绩效目标表|绩效目标|项目)$", "", s)
+
+
+def _same_project(a: str, b: str) -> bool:
+    a, b = _norm_name(a), _norm_name(b)
+    if not a or not b:
+        return False
+    return a == b or (min(len(a), len(b)) >= 10 and (a.startswith(b) or b.startswith(a)))
+
+
+def check_cards(result: ExtractionResult, views: list[TableView], flagger: Flagger) -> None:
+    """A card's budget = its project's row in the project table, where both exist."""
+    projects = _first(views, "project_expenditure")
+    if projects is None:
+        return
+    for card in result.cards:
+        total = card_vals(card).get("budget.total")
+        if total is None:
+            continue
+        matches = [projects.get(k, "total") for k, row in projects.rows
+                   if row.item != "total" and _same_project(row_label(row), card_name(card))]
+        matches = [m for m in matches if m is not None]
+        if len(matches) == 1:
+            _equal(flagger, "cross.card_budget", total, matches[0])
+
+
+def check_procurement_projects(views: list[TableView], flagger: Flagger) -> None:
+    """Purchase lines of one project print the same project budget, and spend no more than it."""
+    proc = _first(views, "government_procurement")
+    if proc is None:
+        return
+    by_project: dict[tuple[str, str], list[str]] = {}
+    unit = ""  # the same project name under two units' 小计 is two projects
+    for key, row in proc.rows:
+        if row_label(row).endswith("小计"):
+            unit = key
+        elif proc.get(key, "project_budget") is not None and row.label:
+            by_project.setdefault((unit, _norm_name(row_label(row))), []).append(key)
+    for keys in by_project.values():
+        budgets = [proc.get(k, "project_budget") for k in keys]
+        for other in budgets[1:]:
+            _equal(flagger, "cross.procurement_project", other, budgets[0])
+        spent = [v for k in keys if (v := proc.get(k, "total")) is not None]
+        if spent and (gap := exceeds(_sum_term(spent), budgets[0].term)) is not None:
+            flagger.add("cross.procurement_project", "error",
+                        f"{budgets[0].where}: 采购金额合计 {sum(v.value for v in spent)} 超过项目预算 {budgets[0].value}",
+                        f"{budgets[0].en_where}: purchases {sum(v.value for v in spent)} exceed the project budget "
+                        f"{budgets[0].value}", [budgets[0], *spent], expected=f"≤ {budgets[0].value}",
+                        found=sum(v.value for v in spent))
+
+
+def check_procurement_cards(result: ExtractionResult, views: list[TableView], flagger: Flagger) -> None:
+    """A purchase line's project budget is the budget of the card for that project.
+
+    Names are matched loosely (cut lines, numbering), and two cards may share a
+    name, so the line must equal one of the matching cards; a warning, not an error.
+    """
+    proc = _first(views, "government_procurement")
+    if proc is None or not result.cards:
+        return
+    cards = [(card_name(c), v) for c in result.cards if (v := card_vals(c).get("budget.total")) is not None]
+    for key, row in proc.rows:
+        budget = proc.get(key, "project_budget")
+        if budget is None or not row.label:
+            continue
+        matches = [v for name, v in cards if _same_project(row_label(row), name)]
+        if matches and all(sum_gap(budget.term, [m.term]) is not None for m in matches):
+            flagger.add("cross.procurement_card", "warning",
+                        f"{budget.label} {budget.value} ≠ 同名项目绩效目标表的预算数 " + "、".join(str(m.value) for m in matches),
+                        f"{budget.en_where} project budget {budget.value} ≠ the budget of the card(s) for the project: "
+                        + ", ".join(str(m.value) for m in matches),
+                        [budget, *matches], expected=matches[0].value, found=budget.value)
+
+
+def _sum_term(vals: list[Val]):
+    from .tolerance import Term
+
+    return Term(sum((v.value for v in vals), ZERO), sum((v.term.half for v in vals), ZERO))
+
+
+def check_across(result: ExtractionResult, views: list[TableView], flagger: Flagger) -> None:
+    check_same_codes(views, flagger)
+    check_summaries(views, flagger)
+    check_basic_split(views, flagger)
+    check_projects(views, flagger)
+    check_three_public(views, flagger)
+    check_cards(result, views, flagger)
+    check_procurement_projects(views, flagger)
+    check_procurement_cards(result, views, flagger)

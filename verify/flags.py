@@ -1,0 +1,54 @@
+"""Collecting flags: stable ids, bilingual messages, every involved span."""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+
+from schemas import Flag, Span
+
+from .values import Val
+
+
+def fmt(d: Decimal) -> str:
+    return format(d, "f")
+
+
+class Flagger:
+    """Gathers the flags of one document; the same problem yields the same id on every run."""
+
+    def __init__(self, document_sha256: str):
+        self.sha = document_sha256
+        self.flags: dict[str, Flag] = {}
+
+    def add(self, check: str, severity: str, message: str, message_en: str, vals: list[Val] = (),
+            expected: Decimal | str | None = None, found: Decimal | str | None = None,
+            spans: list[Span] = (), section_id: str | None = None, key: str = "") -> Flag:
+        paths = sorted({v.path for v in vals})
+        digest = hashlib.sha256("\x1f".join([self.sha, check, key, *paths]).encode()).hexdigest()[:12]
+        flag_id = f"F{digest}"
+        all_spans = sorted({*(v.amount.span for v in vals), *spans})
+        flag = Flag(
+            id=flag_id, check=check, severity=severity, message=message, message_en=message_en,
+            expected=fmt(expected) if isinstance(expected, Decimal) else expected,
+            found=fmt(found) if isinstance(found, Decimal) else found,
+            spans=[list(s) for s in all_spans], fields=[v.ref() for v in vals],
+            section_id=section_id or (vals[0].section_id if vals else None),
+        )
+        self.flags.setdefault(flag_id, flag)
+        return flag
+
+    def sum_mismatch(self, check: str, where: str, en_where: str, total: Val, parts: list[Val],
+                     gap: Decimal, severity: str = "error") -> Flag:
+        """A flag for total ≠ Σ parts, worded the way a person reads the table."""
+        found = total.value - gap
+        rhs = " + ".join(f"{p.what} {fmt(p.value)}" for p in parts) or "0"
+        rhs_en = " + ".join(f"{p.en_what} {fmt(p.value)}" for p in parts) or "0"
+        allow = fmt(sum((v.term.half for v in [total, *parts]), Decimal(0)))
+        return self.add(
+            check, severity,
+            f"{where}: {total.what} {fmt(total.value)} ≠ {rhs} = {fmt(found)}（差 {fmt(gap)}，舍入容差 {allow}）",
+            f"{en_where}: {total.en_what} {fmt(total.value)} ≠ {rhs_en} = {fmt(found)} "
+            f"(difference {fmt(gap)}, rounding allows < {allow})",
+            [total, *parts], expected=found, found=total.value,
+        )

@@ -1,0 +1,301 @@
+"""Arithmetic inside one table: row relations, code hierarchies, column totals, fixed lines.
+
+Every relation is rounding-aware (see ``tolerance``). A missing cell counts as
+zero — the templates leave zero cells blank — but only printed values are
+named in a flag, since only they can be pointed at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from schemas import spec_for
+
+from .flags import Flagger
+from .tolerance import ZERO, Term, exceeds, product_holds, sum_gap
+from .values import TableView, Val, row_label
+
+_FUNDS = ("general_budget", "government_fund", "state_capital")
+_INCOME_SOURCES = ("fiscal_appropriation", "special_account", "business_income", "operating_income",
+                   "superior_subsidy", "subordinate_remittance", "other_income")
+
+# Per table kind: (total column, part columns) relations that hold on every row.
+ROW_RELATIONS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "income_summary": (("total", ("income_subtotal", "carryover")), ("income_subtotal", _INCOME_SOURCES)),
+    "expenditure_summary": (("total", ("basic", "project", "operating", "remit_superior", "subsidy_subordinate")),),
+    "general_budget_expenditure": (("total", ("basic", "project")), ("basic", ("personnel", "public"))),
+    "general_budget_basic_expenditure": (("total", ("personnel", "public")),),
+    "government_fund_expenditure": (("total", ("basic", "project")),),
+    "state_capital_expenditure": (("total", ("basic", "project")),),
+    "three_public_costs": (("total", _FUNDS),),
+    "fiscal_appropriation_summary": (("total", _FUNDS),),
+    "project_expenditure": (("total", (
+        "current_general_budget", "current_government_fund", "current_state_capital", "carryover_general_budget",
+        "carryover_government_fund", "carryover_state_capital", "special_account", "unit_funds")),),
+    "government_procurement": (("total", (*_FUNDS, "special_account", "unit_funds", "fiscal_carryover",
+                                          "non_fiscal_balance")),),
+}
+
+# Fixed lines of item-keyed tables: (column or None for every amount column, total item, part items).
+ITEM_RELATIONS: dict[str, tuple[tuple[str | None, str, tuple[str, ...]], ...]] = {
+    "three_public_costs": (
+        (None, "total", ("subtotal",)),
+        (None, "subtotal", ("outbound", "vehicle", "reception")),
+        (None, "vehicle", ("vehicle_purchase", "vehicle_operation")),
+        (None, "outbound", ("outbound_teaching", "outbound_other")),
+    ),
+    "fixed_assets": (("value", "total_assets", ("buildings", "vehicles", "equipment", "other_assets")),),
+}
+# Lines that are part of another line ("其中：办公用房" within 房屋).
+ITEM_SUBSETS: dict[str, tuple[tuple[str, str], ...]] = {
+    "fixed_assets": (("office_buildings", "buildings"),),
+}
+# Sub-item lines a template may leave out entirely; the relation is checked only when one is printed.
+_OPTIONAL_BREAKDOWN = {"outbound"}
+
+
+def check_table(view: TableView, flagger: Flagger) -> None:
+    spec = spec_for(view.table.kind)
+    check_rows(view, flagger)
+    if spec.row_key in ("functional", "economic"):
+        check_hierarchy(view, flagger, spec.row_key)
+    elif spec.row_key == "item":
+        check_items(view, flagger)
+    elif spec.row_key == "two_sided":
+        check_two_sided(view, flagger)
+    if view.table.kind in ("project_expenditure", "government_procurement", "purchased_services"):
+        check_column_totals(view, flagger)
+    if view.table.kind == "government_procurement":
+        check_procurement(view, flagger)
+
+
+def _where(view: TableView, key: str) -> tuple[str, str]:
+    vals = view.row_vals(key)
+    first = next(iter(vals.values()), None)
+    return (first.where, first.en_where) if first else (view.zh, view.name)
+
+
+def check_rows(view: TableView, flagger: Flagger) -> None:
+    """合计 = 基本 + 项目 and the like, on every row that prints its total."""
+    for total_col, part_cols in ROW_RELATIONS.get(view.table.kind, ()):
+        if not any(c in view.table.columns for c in part_cols):
+            continue
+        for key, _row in view.rows:
+            total = view.get(key, total_col)
+            if total is None:
+                continue
+            parts = [v for c in part_cols if (v := view.get(key, c)) is not None]
+            if total_col == "basic" and not parts:
+                continue  # layouts that split basic into 人员/公用 on some rows only
+            gap = sum_gap(total.term, [p.term for p in parts])
+            if gap is not None:
+                where, en = _where(view, key)
+                flagger.sum_mismatch("table.row_sum", where, en, total, parts, gap)
+
+
+def _children(codes: list[str], parent: str, scheme: str) -> list[str]:
+    steps = {"functional": {3: 5, 5: 7}, "economic": {3: 5}}[scheme]
+    size = steps.get(len(parent))
+    return [c for c in codes if size and len(c) == size and c.startswith(parent)]
+
+
+def _sum_relations(view: TableView, total_key: str, part_keys: list[str]) -> Iterator[tuple[Val, list[Val], str]]:
+    """For every amount column: (total, printed parts, column)."""
+    columns = {c for (k, c) in view.vals if k in (total_key, *part_keys)}
+    spec = spec_for(view.table.kind)
+    for col in sorted(columns):
+        if not spec.column(col).additive:
+            continue
+        total = view.get(total_key, col)
+        parts = [v for k in part_keys if (v := view.get(k, col)) is not None]
+        if total is None and not parts:
+            continue
+        yield total, parts, col
+
+
+def _column_mismatch(view: TableView, flagger: Flagger, check: str, total_key: str, part_keys: list[str],
+                     what_zh: str, what_en: str) -> None:
+    for total, parts, col in _sum_relations(view, total_key, part_keys):
+        if total is None:
+            # The parts print an amount the total line leaves blank: nothing to point at on the total side.
+            gap = sum_gap(Term(ZERO, ZERO), [p.term for p in parts])
+            if gap is not None:
+                rhs = " + ".join(f"{p.where} {p.value}" for p in parts)
+                flagger.add(check, "error",
+                            f"{view.zh} {what_zh}（{col}）为空，但其组成 {rhs} 不为零",
+                            f"{view.name}: {what_en} ({col}) is blank but its parts {rhs} are not zero",
+                            parts, expected=-gap, found="0", key=f"{total_key}.{col}")
+            continue
+        gap = sum_gap(total.term, [p.term for p in parts])
+        if gap is None:
+            continue
+        found = total.value - gap
+        rhs = " + ".join(f"{p.where.replace(view.zh, '').strip()} {p.value}" for p in parts) or "0"
+        flagger.add(
+            check, "error",
+            f"{total.where} · {total.what} {total.value} ≠ {what_zh} {rhs} = {found}（差 {gap}）",
+            f"{total.en_where} {col} {total.value} ≠ {what_en} {found} (difference {gap})",
+            [total, *parts], expected=found, found=total.value,
+        )
+
+
+def check_hierarchy(view: TableView, flagger: Flagger, scheme: str) -> None:
+    """合计 = Σ 类, 类 = Σ 款, 款 = Σ 项 (economic: 301 = Σ 301xx), column by column."""
+    coded = [k for k, row in view.rows if row.code and k == row.code]
+    tops = [c for c in coded if len(c) == 3]
+    for key, row in view.rows:
+        if row.item == "total" and tops:
+            _column_mismatch(view, flagger, "table.hierarchy", key, tops, "各类之和", "sum of the classes")
+    for parent in coded:
+        kids = _children(coded, parent, scheme)
+        if kids:
+            _column_mismatch(view, flagger, "table.hierarchy", parent, kids, "下级科目之和", "sum of its sub-codes")
+
+
+def _item_key(view: TableView, item: str) -> str | None:
+    for key, row in view.rows:
+        if row.item == item:
+            return key
+    return None
+
+
+def check_items(view: TableView, flagger: Flagger) -> None:
+    kind = view.table.kind
+    for column, total_item, part_items in ITEM_RELATIONS.get(kind, ()):
+        total_key = _item_key(view, total_item)
+        part_keys = [k for i in part_items if (k := _item_key(view, i)) is not None]
+        if total_key is None or not part_keys:
+            continue
+        if total_item in _OPTIONAL_BREAKDOWN and not any(view.row_vals(k) for k in part_keys):
+            continue
+        if column is None:
+            _column_mismatch(view, flagger, "table.items", total_key, part_keys, "各分项之和", "sum of its lines")
+        else:
+            _item_column(view, flagger, column, total_key, part_keys)
+    for small_item, large_item in ITEM_SUBSETS.get(kind, ()):
+        small_key, large_key = _item_key(view, small_item), _item_key(view, large_item)
+        if small_key is None or large_key is None:
+            continue
+        for col, small in view.row_vals(small_key).items():
+            large = view.get(large_key, col)
+            gap = exceeds(small.term, large.term) if large is not None else None
+            if gap is not None:
+                flagger.add("table.subset", "error",
+                            f"{small.where} {small.value} 大于其所属的 {large.where} {large.value}",
+                            f"{small.en_where} {small.value} exceeds {large.en_where} {large.value}, which contains it",
+                            [small, large], expected=f"≤ {large.value}", found=small.value)
+
+
+def _item_column(view: TableView, flagger: Flagger, column: str, total_key: str, part_keys: list[str]) -> None:
+    total = view.get(total_key, column)
+    parts = [v for k in part_keys if (v := view.get(k, column)) is not None]
+    if total is None:
+        return
+    gap = sum_gap(total.term, [p.term for p in parts])
+    if gap is not None:
+        flagger.sum_mismatch("table.items", total.where, total.en_where, total, parts, gap)
+
+
+# Two-sided summaries (收支总表, 财政拨款收支总表): the lines are told apart by their labels.
+_GRAND = re.compile(r"总计$")
+_CURRENT = re.compile(r"本年(收入|支出)(合计|小计)$|^一、本年(收入|支出)$")
+_CARRY = re.compile(r"结转|结余")
+
+
+def _line_role(label: str) -> str:
+    if _GRAND.search(label):
+        return "grand"
+    if _CURRENT.search(label):
+        return "current"
+    if _CARRY.search(label):
+        return "carry"
+    return "item"
+
+
+def summary_groups(view: TableView, side: str) -> dict[str, list[str]]:
+    """Row keys of one side by role: grand, current, carry, and the items of each group."""
+    groups: dict[str, list[str]] = {"grand": [], "current": [], "carry": [], "current_items": [], "carry_items": []}
+    bucket = "current_items"
+    for key, row in view.rows:
+        if row.side != side:
+            continue
+        role = _line_role(row_label(row))
+        if role == "item":
+            groups[bucket].append(key)
+        else:
+            groups[role].append(key)
+            bucket = "carry_items" if role == "carry" else "current_items"
+    return groups
+
+
+def check_two_sided(view: TableView, flagger: Flagger) -> None:
+    """本年合计 = Σ lines; 总计 = 本年合计 + 结转; 收入总计 = 支出总计."""
+    grands = {}
+    for side in ("income", "expenditure"):
+        g = summary_groups(view, side)
+        if len(g["current"]) == 1 and g["current_items"]:
+            _column_mismatch(view, flagger, "table.summary", g["current"][0], g["current_items"],
+                             "各项之和", "sum of the lines")
+        if len(g["carry"]) == 1 and g["carry_items"]:
+            _column_mismatch(view, flagger, "table.summary", g["carry"][0], g["carry_items"],
+                             "各项之和", "sum of the lines")
+        if len(g["grand"]) == 1 and len(g["current"]) == 1:
+            _column_mismatch(view, flagger, "table.summary", g["grand"][0], g["current"] + g["carry"][:1],
+                             "本年合计与结转之和", "this year's total plus carry-over")
+        if len(g["grand"]) == 1:
+            grands[side] = g["grand"][0]
+    if len(grands) == 2:
+        income = view.row_vals(grands["income"]).get("income_amount")
+        spend = view.row_vals(grands["expenditure"])
+        spent = spend.get("expenditure_amount") or spend.get("total")
+        if income is not None and spent is not None and (gap := sum_gap(income.term, [spent.term])) is not None:
+            flagger.add("table.balance", "error",
+                        f"{view.zh}: 收入总计 {income.value} ≠ 支出总计 {spent.value}",
+                        f"{view.name}: total income {income.value} ≠ total expenditure {spent.value}",
+                        [income, spent], expected=spent.value, found=income.value)
+
+
+_SUBTOTAL = re.compile(r"小计$")
+
+
+def check_column_totals(view: TableView, flagger: Flagger) -> None:
+    """合计 = Σ rows (or Σ 小计, each 小计 = Σ the rows under it) for tables listed row by row."""
+    total_key = next((k for k, row in view.rows if row.item == "total"), None)
+    groups: list[tuple[str, list[str]]] = []
+    loose: list[str] = []
+    for key, row in view.rows:
+        if key == total_key:
+            continue
+        if _SUBTOTAL.search(row_label(row)):
+            groups.append((key, []))
+        elif groups:
+            groups[-1][1].append(key)
+        else:
+            loose.append(key)
+    for sub, members in groups:
+        if members:
+            _column_mismatch(view, flagger, "table.column_total", sub, members, "其下各行之和", "sum of its rows")
+    if total_key is not None:
+        parts = [g for g, _ in groups] + loose if groups else loose
+        if parts:
+            _column_mismatch(view, flagger, "table.column_total", total_key, parts, "各行之和", "sum of the rows")
+
+
+def check_procurement(view: TableView, flagger: Flagger) -> None:
+    """数量 × 单价 = 金额 on each purchase line, within the rounding of all three."""
+    for key, _row in view.rows:
+        sme, total = view.get(key, "sme_reserved"), view.get(key, "total")
+        if sme is not None and total is not None and exceeds(sme.term, total.term) is not None:
+            flagger.add("table.subset", "error",
+                        f"{total.where}: 面向中小企业预留 {sme.value} 大于采购金额 {total.value}",
+                        f"{total.en_where}: reserved for small firms {sme.value} exceeds the purchase total {total.value}",
+                        [sme, total], expected=f"≤ {total.value}", found=sme.value)
+        qty, price, total = view.get(key, "quantity"), view.get(key, "unit_price"), view.get(key, "total")
+        if qty is None or price is None or total is None:
+            continue
+        if not product_holds(total.term, qty.term, price.term):
+            flagger.add("table.quantity_price", "error",
+                        f"{total.where}: 数量 {qty.value} × 单价 {price.value} ≠ 金额 {total.value}",
+                        f"{total.en_where}: quantity {qty.value} × unit price {price.value} ≠ total {total.value}",
+                        [qty, price, total], expected=qty.value * price.value, found=total.value)

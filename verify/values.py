@@ -1,0 +1,176 @@
+"""Every number of a result, named: the vocabulary all checks speak.
+
+A ``Val`` is one amount with a stable path ("expenditure_summary[2101501].total"),
+a label a person understands ("支出总表 2101501 行政运行 · 合计") and the rounding
+half-unit that applies to it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from schemas import Amount, ExtractionResult, FieldRef, PerformanceCard, Row, Table, spec_for
+
+from .tolerance import Term, half_unit, printed_places
+
+
+@dataclass(frozen=True)
+class Val:
+    path: str
+    where: str  # table and row, for messages: "支出总表 2101501 行政运行"
+    what: str  # column: "合计"
+    amount: Amount
+    places: int
+    section_id: str
+    en_where: str = ""
+    en_what: str = ""
+    # Counts printed as whole numbers (1 项, 3 辆) are exact, not rounded.
+    exact: bool = False
+
+    @property
+    def value(self) -> Decimal:
+        return self.amount.value
+
+    @property
+    def term(self) -> Term:
+        return Term(self.amount.value, Decimal(0) if self.exact else half_unit(self.places))
+
+    @property
+    def label(self) -> str:
+        return f"{self.where} · {self.what}"
+
+    def ref(self) -> FieldRef:
+        return FieldRef(path=self.path, label=self.label, value=str(self.value), span=self.amount.span)
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def row_label(row: Row) -> str:
+    return _squash(row.label.text) if row.label else ""
+
+
+def row_key(row: Row) -> str:
+    if row.code:
+        return row.code
+    if row.item:
+        return row.item
+    label = row_label(row)[:24] or "row"
+    return f"{row.side}:{label}" if row.side else label
+
+
+def _column_places(table: Table) -> dict[str, int]:
+    """Most decimals printed in each amount column of a table."""
+    spec = spec_for(table.kind)
+    places: dict[str, int] = {}
+    for row in table.rows:
+        for key, amount in row.values.items():
+            if spec.column(key).type == "amount":
+                places[key] = max(places.get(key, 0), printed_places(amount.value))
+    return places
+
+
+def _strips_zeros(table: Table) -> bool:
+    """Whether a column prints both "2805.56" and "5": the layout drops trailing zeros."""
+    spec = spec_for(table.kind)
+    seen: dict[str, set[int]] = {}
+    for row in table.rows:
+        for key, amount in row.values.items():
+            if spec.column(key).type == "amount":
+                seen.setdefault(key, set()).add(printed_places(amount.value))
+    return any(len(p) > 1 for p in seen.values())
+
+
+def document_places(tables: list[Table]) -> int | None:
+    """The precision of a document whose tables drop trailing zeros ("2145", "4.3" beside "660.56").
+
+    Such a document prints 2145.00 as "2145", so a bare "2145" there is exact
+    to the cent, not 2145 ± 0.5; every amount column of it gets the most
+    decimals printed anywhere in its tables. None when no table mixes
+    precisions, and each printed amount keeps its own rounding.
+    """
+    if not any(_strips_zeros(t) for t in tables):
+        return None
+    return max((p for t in tables for p in _column_places(t).values()), default=None)
+
+
+@dataclass
+class TableView:
+    """A table with its values named; rows keep the reader's order."""
+
+    table: Table
+    name: str  # the kind, with "#2" for a second table of the same kind
+    zh: str
+    rows: list[tuple[str, Row]] = field(default_factory=list)
+    vals: dict[tuple[str, str], Val] = field(default_factory=dict)
+
+    def get(self, key: str, column: str) -> Val | None:
+        return self.vals.get((key, column))
+
+    def row_vals(self, key: str) -> dict[str, Val]:
+        return {c: v for (k, c), v in self.vals.items() if k == key}
+
+
+def view_table(table: Table, name: str, doc_places: int | None = None) -> TableView:
+    spec = spec_for(table.kind)
+    view = TableView(table=table, name=name, zh=spec.zh)
+    places = _column_places(table)
+    if doc_places is not None:
+        places = {k: max(v, doc_places) for k, v in places.items()}
+    seen: Counter[str] = Counter()
+    for row in table.rows:
+        key = row_key(row)
+        seen[key] += 1
+        if seen[key] > 1:
+            key = f"{key}#{seen[key]}"
+        view.rows.append((key, row))
+        where = " ".join(p for p in (spec.zh, row.code or "", row_label(row)) if p)
+        en_where = f"{table.kind.replace('_', ' ')} {row.code or row.item or ''}".strip()
+        for col, amount in row.values.items():
+            cspec = spec.column(col)
+            p = max(places.get(col, 0), printed_places(amount.value)) if cspec.type == "amount" \
+                else printed_places(amount.value)
+            view.vals[(key, col)] = Val(
+                path=f"{name}[{key}].{col}", where=where, what=table.columns.get(col) and _squash(cspec.zh) or cspec.zh,
+                amount=amount, places=p, section_id=table.section_id, en_where=en_where, en_what=col,
+                exact=cspec.type == "count" and p == 0,
+            )
+    return view
+
+
+def view_tables(result: ExtractionResult) -> list[TableView]:
+    counts: Counter[str] = Counter()
+    views = []
+    doc_places = document_places(result.tables)
+    for table in result.tables:
+        counts[table.kind] += 1
+        name = table.kind if counts[table.kind] == 1 else f"{table.kind}#{counts[table.kind]}"
+        views.append(view_table(table, name, doc_places))
+    return views
+
+
+def card_name(card: PerformanceCard) -> str:
+    if card.project_name:
+        return _squash(card.project_name.text)
+    return re.sub(r"^\d+[、.]", "", _squash(card.title))
+
+
+def card_vals(card: PerformanceCard) -> dict[str, Val]:
+    """The card's budget figures, keyed budget.total / budget.fiscal / …"""
+    key = card.section_id
+    where = f"绩效目标表 {card_name(card)}"
+    zh = {"total": "预算数", "fiscal": "财政资金", "carryover": "上年结转", "other": "其他资金"}
+    out = {}
+    for part, label in zh.items():
+        amount = getattr(card.budget, part)
+        if amount is not None:
+            out[f"budget.{part}"] = Val(
+                path=f"{card.kind}[{key}].budget.{part}", where=where, what=label, amount=amount,
+                places=printed_places(amount.value), section_id=card.section_id,
+                en_where=f"card {card.section_id}", en_what=f"budget {part}",
+            )
+    return out
