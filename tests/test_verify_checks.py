@@ -80,3 +80,39 @@ def test_a_cost_indicator_within_the_budget_is_not_flagged():
     # 003 card 离休医疗费补助: 项目总成本 ≤ 3570000 元 = 357 万元, exactly its budget.
     assert not [f for f in result_for("003").flags if f.check == "card.cost"
                 and f.section_id == "s39-performance_target"]
+
+
+def test_docs_checks_md_is_current():
+    from conftest import ROOT
+    from verify.checks import checks_markdown
+
+    assert (ROOT / "docs" / "checks.md").read_text(encoding="utf-8") == checks_markdown() + "\n"
+
+
+# Checks whose failing cases live in other test files.
+TESTED_ELSEWHERE = {
+    "ground.not_in_source": "test_verify_grounding.py",
+    "completeness.listed_missing": "test_verify_corpus.py (003's contents page)",
+    "card.indicator_value": "this file, test_a_comparator_without_a_number_is_flagged",
+    "narrative.table": "test_verify_narrative.py", "narrative.parts": "test_verify_narrative.py",
+    "narrative.share": "test_verify_narrative.py", "narrative.change": "test_verify_narrative.py",
+}
+
+
+def test_every_registered_check_has_a_failing_case():
+    from verify.checks import CHECKS
+
+    assert set(CHECKS) == {m[3] for m in MUTATIONS} | set(TESTED_ELSEWHERE)
+
+
+def test_a_comparator_without_a_number_is_flagged():
+    from conftest import text_for
+    from verify import verify_result
+
+    result = result_for("002").model_copy(deep=True)
+    card = result.cards[0]
+    ind = next(i for i in card.indicators if i.comparator and i.value is not None)
+    assert not [f for f in result.flags if f.check == "card.indicator_value"]
+    ind.value = None  # as if a model had read "≥ 较好"
+    flags = [f for f in verify_result(result, text_for("002")).flags if f.check == "card.indicator_value"]
+    assert len(flags) == 1 and tuple(flags[0].spans[0]) == ind.target.span

@@ -28,8 +28,10 @@ def verify_result(result: ExtractionResult, text: str) -> ExtractionResult:
     in its section (recorded in ``span_fixes``); everything else is flagged.
     """
     flagger = Flagger(result.document.sha256)
-    result.span_fixes = ground(result, text, flagger)
     views = view_tables(result)
+    result.span_fixes = ground(result, views, text, flagger)
+    if result.span_fixes:
+        views = view_tables(result)  # the re-pointed amounts replace the ones the views hold
     for view in views:
         check_table(view, flagger)
     check_across(result, views, flagger)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from schemas import ExtractionResult
 
 from .flags import Flagger
 from .tables import summary_groups
 from .tolerance import ZERO, exceeds, sum_gap
-from .values import TableView, Val, card_name, card_vals, row_label
+from .values import TableView, Val, card_name, card_vals
 
 _BRACKETS = str.maketrans("【】〔〕", "[][]")
 _FISCAL_DETAIL = ("general_budget_expenditure", "government_fund_expenditure", "state_capital_expenditure")
@@ -98,10 +99,7 @@ def check_same_codes(views: list[TableView], flagger: Flagger) -> None:
 
 
 def _match_key(view: TableView, row) -> str | None:
-    for key, other in view.rows:
-        if (row.code and other.code == row.code) or (row.item == "total" and other.item == "total"):
-            return key
-    return None
+    return view.by_code.get(row.code or ("total" if row.item == "total" else ""))
 
 
 def _class_name(label: str) -> str:
@@ -143,12 +141,9 @@ def _classes_match(two_sided: TableView, column: str, details: list[TableView], 
     for key, row in two_sided.rows:
         if row.side != "expenditure" or (line := two_sided.get(key, column)) is None:
             continue
-        name = _class_name(row_label(row))
-        parts = []
-        for d in details:
-            for dkey, drow in d.rows:
-                if drow.code and len(drow.code) == 3 and row_label(drow) == name and (v := d.get(dkey, "total")):
-                    parts.append(v)
+        name = _class_name(two_sided.label(key))
+        parts = [v for d in details for code, dkey in d.by_code.items()
+                 if len(code) == 3 and d.label(dkey) == name and (v := d.get(dkey, "total")) is not None]
         if parts:
             _sum_equal(flagger, "cross.summary", line, parts)
 
@@ -224,6 +219,7 @@ def check_three_public(views: list[TableView], flagger: Flagger) -> None:
                    else " (project funds may pay part of it)")
 
 
+@lru_cache(maxsize=4096)
 def _norm_name(s: str) -> str:
     # Full- and half-width punctuation vary between a table and a card of the same project.
     s = unicodedata.normalize("NFKC", s).translate(_BRACKETS)
@@ -248,7 +244,7 @@ def check_cards(result: ExtractionResult, views: list[TableView], flagger: Flagg
         if total is None:
             continue
         matches = [projects.get(k, "total") for k, row in projects.rows
-                   if row.item != "total" and _same_project(row_label(row), card_name(card))]
+                   if row.item != "total" and _same_project(projects.label(k), card_name(card))]
         matches = [m for m in matches if m is not None]
         if len(matches) == 1:
             _equal(flagger, "cross.card_budget", total, matches[0])
@@ -262,10 +258,10 @@ def check_procurement_projects(views: list[TableView], flagger: Flagger) -> None
     by_project: dict[tuple[str, str], list[str]] = {}
     unit = ""  # the same project name under two units' 小计 is two projects
     for key, row in proc.rows:
-        if row_label(row).endswith("小计"):
+        if proc.label(key).endswith("小计"):
             unit = key
         elif proc.get(key, "project_budget") is not None and row.label:
-            by_project.setdefault((unit, _norm_name(row_label(row))), []).append(key)
+            by_project.setdefault((unit, _norm_name(proc.label(key))), []).append(key)
     for keys in by_project.values():
         budgets = [proc.get(k, "project_budget") for k in keys]
         for other in budgets[1:]:
@@ -293,7 +289,7 @@ def check_procurement_cards(result: ExtractionResult, views: list[TableView], fl
         budget = proc.get(key, "project_budget")
         if budget is None or not row.label:
             continue
-        matches = [v for name, v in cards if _same_project(row_label(row), name)]
+        matches = [v for name, v in cards if _same_project(proc.label(key), name)]
         if matches and all(sum_gap(budget.term, [m.term]) is not None for m in matches):
             flagger.add("cross.procurement_card", "warning",
                         f"{budget.label} {budget.value} ≠ 同名项目绩效目标表的预算数 " + "、".join(str(m.value) for m in matches),

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from schemas import Flag, Span
 
+from .checks import CHECKS
 from .values import Val
 
 
@@ -24,6 +25,8 @@ class Flagger:
     def add(self, check: str, severity: str, message: str, message_en: str, vals: list[Val] = (),
             expected: Decimal | str | None = None, found: Decimal | str | None = None,
             spans: list[Span] = (), section_id: str | None = None, key: str = "") -> Flag:
+        if check not in CHECKS:
+            raise KeyError(f"unregistered check {check!r}: add it to verify/checks.py")
         paths = sorted({v.path for v in vals})
         digest = hashlib.sha256("\x1f".join([self.sha, check, key, *paths]).encode()).hexdigest()[:12]
         flag_id = f"F{digest}"

@@ -15,7 +15,7 @@ from schemas import Amount, ExtractionResult, SpanFix, parse_amount
 
 from .flags import Flagger, fmt
 from .tolerance import printed_places
-from .values import Val, view_tables
+from .values import TableView, Val, view_tables
 
 
 @dataclass
@@ -30,8 +30,8 @@ class Slot:
     put: Callable[[Amount], None]
 
 
-def amount_slots(result: ExtractionResult) -> Iterator[Slot]:
-    for view in view_tables(result):
+def amount_slots(result: ExtractionResult, views: list[TableView] | None = None) -> Iterator[Slot]:
+    for view in views if views is not None else view_tables(result):
         table = view.table
         for key, row in view.rows:
             for col, amount in row.values.items():
@@ -54,7 +54,14 @@ def amount_slots(result: ExtractionResult) -> Iterator[Slot]:
 
 def holds(amount: Amount, text: str) -> bool:
     """The text at the amount's parts parses to its value."""
-    if any(not (0 <= s <= e <= len(text)) for s, e in amount.parts):
+    parts = amount.parts
+    if len(parts) == 1:
+        s, e = parts[0]
+        at = text[s:e] if 0 <= s <= e <= len(text) else None
+        # The common case, a plain number at a valid span, skips the general parser.
+        if at and at.replace(".", "", 1).isdigit() and at.isascii():
+            return Decimal(at) == amount.value
+    elif not all(0 <= s <= e <= len(text) for s, e in parts):
         return False
     return parse_amount(amount.source_text(text)) == amount.value
 
@@ -77,23 +84,43 @@ def find_in_section(amount: Amount, text: str, span: tuple[int, int]) -> tuple[i
     return min(hits, key=lambda h: abs(h[0] - near))
 
 
-def ground(result: ExtractionResult, text: str, flagger: Flagger) -> list[SpanFix]:
+def ground(result: ExtractionResult, views: list[TableView], text: str, flagger: Flagger) -> list[SpanFix]:
+    """Check every amount against the text; re-point or flag the ones that do not hold."""
+    # Most amounts hold: test them first and name a slot only for those that do not.
+    if all(a.backend == "person" or holds(a, text) for a in _amounts(result, views)):
+        return []
     fixes = []
-    for slot in list(amount_slots(result)):
+    for slot in list(amount_slots(result, views)):
         # A person's correction is recorded as such; it is not expected to be printed anywhere.
         if slot.amount.backend == "person" or holds(slot.amount, text):
             continue
-        found = find_in_section(slot.amount, text, slot.section_span)
-        if found is not None:
-            slot.put(slot.amount.model_copy(update={"span": found, "parts": [found], "raw": text[found[0]:found[1]]}))
-            fixes.append(SpanFix(path=slot.path, old=slot.amount.span, new=found))
-            continue
-        shown = slot.amount if all(0 <= a <= b <= len(text) for a, b in slot.amount.parts) \
-            else slot.amount.model_copy(update={"span": slot.section_span, "parts": [slot.section_span]})
-        val = Val(path=slot.path, where=slot.where, what="", amount=shown,
-                  places=printed_places(slot.amount.value), section_id=slot.section_id, en_where=slot.where)
-        flagger.add("ground.not_in_source", "error",
-                    f"{slot.where}: 数值 {fmt(slot.amount.value)} 在原文的该节中找不到（不在原文中）",
-                    f"{slot.where}: the value {fmt(slot.amount.value)} is not in the source section (not in source)",
-                    [val], expected="a number printed in the section", found=slot.amount.value)
+        fix = _repair(slot, text, flagger)
+        if fix is not None:
+            fixes.append(fix)
     return fixes
+
+
+def _amounts(result: ExtractionResult, views: list[TableView]) -> Iterator[Amount]:
+    for view in views:
+        for val in view.vals.values():
+            yield val.amount
+    for card in result.cards:
+        yield from (a for a in (card.budget.total, card.budget.fiscal, card.budget.carryover, card.budget.other) if a)
+        yield from (step.percent for step in card.spending_plan)
+        yield from (ind.value for ind in card.indicators if ind.value is not None)
+
+
+def _repair(slot: Slot, text: str, flagger: Flagger) -> SpanFix | None:
+    found = find_in_section(slot.amount, text, slot.section_span)
+    if found is not None:
+        slot.put(slot.amount.model_copy(update={"span": found, "parts": [found], "raw": text[found[0]:found[1]]}))
+        return SpanFix(path=slot.path, old=slot.amount.span, new=found)
+    shown = slot.amount if all(0 <= a <= b <= len(text) for a, b in slot.amount.parts) \
+        else slot.amount.model_copy(update={"span": slot.section_span, "parts": [slot.section_span]})
+    val = Val(path=slot.path, where=slot.where, what="", amount=shown,
+              places=printed_places(slot.amount.value), section_id=slot.section_id, en_where=slot.where)
+    flagger.add("ground.not_in_source", "error",
+                f"{slot.where}: 数值 {fmt(slot.amount.value)} 在原文的该节中找不到（不在原文中）",
+                f"{slot.where}: the value {fmt(slot.amount.value)} is not in the source section (not in source)",
+                [val], expected="a number printed in the section", found=slot.amount.value)
+    return None

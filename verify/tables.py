@@ -14,7 +14,7 @@ from schemas import spec_for
 
 from .flags import Flagger
 from .tolerance import ZERO, Term, exceeds, product_holds, sum_gap
-from .values import TableView, Val, row_label
+from .values import TableView, Val
 
 _FUNDS = ("general_budget", "government_fund", "state_capital")
 _INCOME_SOURCES = ("fiscal_appropriation", "special_account", "business_income", "operating_income",
@@ -102,7 +102,7 @@ def _children(codes: list[str], parent: str, scheme: str) -> list[str]:
 
 def _sum_relations(view: TableView, total_key: str, part_keys: list[str]) -> Iterator[tuple[Val, list[Val], str]]:
     """For every amount column: (total, printed parts, column)."""
-    columns = {c for (k, c) in view.vals if k in (total_key, *part_keys)}
+    columns = {c for k in (total_key, *part_keys) for c in view.row_vals(k)}
     spec = spec_for(view.table.kind)
     for col in sorted(columns):
         if not spec.column(col).additive:
@@ -220,7 +220,7 @@ def summary_groups(view: TableView, side: str) -> dict[str, list[str]]:
     for key, row in view.rows:
         if row.side != side:
             continue
-        role = _line_role(row_label(row))
+        role = _line_role(view.label(key))
         if role == "item":
             groups[bucket].append(key)
         else:
@@ -267,7 +267,7 @@ def check_column_totals(view: TableView, flagger: Flagger) -> None:
     for key, row in view.rows:
         if key == total_key:
             continue
-        if _SUBTOTAL.search(row_label(row)):
+        if _SUBTOTAL.search(view.label(key)):
             groups.append((key, []))
         elif groups:
             groups[-1][1].append(key)

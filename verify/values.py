@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 
 from schemas import Amount, ExtractionResult, FieldRef, PerformanceCard, Row, Table, spec_for
@@ -17,7 +18,7 @@ from schemas import Amount, ExtractionResult, FieldRef, PerformanceCard, Row, Ta
 from .tolerance import Term, half_unit, printed_places
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Val:
     path: str
     where: str  # table and row, for messages: "支出总表 2101501 行政运行"
@@ -34,7 +35,7 @@ class Val:
     def value(self) -> Decimal:
         return self.amount.value
 
-    @property
+    @cached_property
     def term(self) -> Term:
         return Term(self.amount.value, Decimal(0) if self.exact else half_unit(self.places))
 
@@ -63,29 +64,18 @@ def row_key(row: Row) -> str:
     return f"{row.side}:{label}" if row.side else label
 
 
-def _column_places(table: Table) -> dict[str, int]:
-    """Most decimals printed in each amount column of a table."""
-    spec = spec_for(table.kind)
-    places: dict[str, int] = {}
-    for row in table.rows:
-        for key, amount in row.values.items():
-            if spec.column(key).type == "amount":
-                places[key] = max(places.get(key, 0), printed_places(amount.value))
-    return places
-
-
-def _strips_zeros(table: Table) -> bool:
-    """Whether a column prints both "2805.56" and "5": the layout drops trailing zeros."""
+def _places_by_column(table: Table) -> dict[str, set[int]]:
+    """The decimals printed in each amount column of a table."""
     spec = spec_for(table.kind)
     seen: dict[str, set[int]] = {}
     for row in table.rows:
         for key, amount in row.values.items():
             if spec.column(key).type == "amount":
                 seen.setdefault(key, set()).add(printed_places(amount.value))
-    return any(len(p) > 1 for p in seen.values())
+    return seen
 
 
-def document_places(tables: list[Table]) -> int | None:
+def document_places(column_places: list[dict[str, set[int]]]) -> int | None:
     """The precision of a document whose tables drop trailing zeros ("2145", "4.3" beside "660.56").
 
     Such a document prints 2145.00 as "2145", so a bare "2145" there is exact
@@ -93,9 +83,10 @@ def document_places(tables: list[Table]) -> int | None:
     decimals printed anywhere in its tables. None when no table mixes
     precisions, and each printed amount keeps its own rounding.
     """
-    if not any(_strips_zeros(t) for t in tables):
+    seen = column_places
+    if not any(len(p) > 1 for cols in seen for p in cols.values()):
         return None
-    return max((p for t in tables for p in _column_places(t).values()), default=None)
+    return max((max(p) for cols in seen for p in cols.values()), default=None)
 
 
 @dataclass
@@ -107,18 +98,26 @@ class TableView:
     zh: str
     rows: list[tuple[str, Row]] = field(default_factory=list)
     vals: dict[tuple[str, str], Val] = field(default_factory=dict)
+    by_row: dict[str, dict[str, Val]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # row key -> label without whitespace
+    by_code: dict[str, str] = field(default_factory=dict)  # code or "total" -> row key
 
-    def get(self, key: str, column: str) -> Val | None:
+    def get(self, key: str | None, column: str) -> Val | None:
         return self.vals.get((key, column))
 
     def row_vals(self, key: str) -> dict[str, Val]:
-        return {c: v for (k, c), v in self.vals.items() if k == key}
+        return self.by_row.get(key, {})
+
+    def label(self, key: str) -> str:
+        return self.labels.get(key, "")
 
 
-def view_table(table: Table, name: str, doc_places: int | None = None) -> TableView:
+def view_table(table: Table, name: str, doc_places: int | None = None,
+               column_places: dict[str, set[int]] | None = None) -> TableView:
     spec = spec_for(table.kind)
     view = TableView(table=table, name=name, zh=spec.zh)
-    places = _column_places(table)
+    column_places = _places_by_column(table) if column_places is None else column_places
+    places = {k: max(v) for k, v in column_places.items()}
     if doc_places is not None:
         places = {k: max(v, doc_places) for k, v in places.items()}
     seen: Counter[str] = Counter()
@@ -128,14 +127,18 @@ def view_table(table: Table, name: str, doc_places: int | None = None) -> TableV
         if seen[key] > 1:
             key = f"{key}#{seen[key]}"
         view.rows.append((key, row))
-        where = " ".join(p for p in (spec.zh, row.code or "", row_label(row)) if p)
+        label = view.labels[key] = row_label(row)
+        if row.code or row.item == "total":
+            view.by_code.setdefault(row.code or "total", key)
+        cells = view.by_row[key] = {}
+        where = " ".join(p for p in (spec.zh, row.code or "", label) if p)
         en_where = f"{table.kind.replace('_', ' ')} {row.code or row.item or ''}".strip()
         for col, amount in row.values.items():
             cspec = spec.column(col)
             p = max(places.get(col, 0), printed_places(amount.value)) if cspec.type == "amount" \
                 else printed_places(amount.value)
-            view.vals[(key, col)] = Val(
-                path=f"{name}[{key}].{col}", where=where, what=table.columns.get(col) and _squash(cspec.zh) or cspec.zh,
+            cells[col] = view.vals[(key, col)] = Val(
+                path=f"{name}[{key}].{col}", where=where, what=cspec.zh,
                 amount=amount, places=p, section_id=table.section_id, en_where=en_where, en_what=col,
                 exact=cspec.type == "count" and p == 0,
             )
@@ -145,11 +148,12 @@ def view_table(table: Table, name: str, doc_places: int | None = None) -> TableV
 def view_tables(result: ExtractionResult) -> list[TableView]:
     counts: Counter[str] = Counter()
     views = []
-    doc_places = document_places(result.tables)
-    for table in result.tables:
+    column_places = [_places_by_column(t) for t in result.tables]
+    doc_places = document_places(column_places)
+    for table, places in zip(result.tables, column_places):
         counts[table.kind] += 1
         name = table.kind if counts[table.kind] == 1 else f"{table.kind}#{counts[table.kind]}"
-        views.append(view_table(table, name, doc_places))
+        views.append(view_table(table, name, doc_places, places))
     return views
 
 

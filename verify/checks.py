@@ -1,0 +1,77 @@
+"""Every check the verifier runs: its id, and what a failure means, for people and for docs/checks.md."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    zh: str
+    en: str
+
+
+CHECKS: dict[str, Check] = {c.id: c for c in (
+    Check("ground.not_in_source", "数值在原文该节中找不到", "A value is not printed anywhere in its section of the source."),
+    Check("table.row_sum", "行内合计 ≠ 各列之和（合计 = 基本 + 项目，合计 = 人员 + 公用，小计 = Σ 来源 …）",
+          "A row's total is not the sum of its parts (total = basic + project, total = personnel + public, …)."),
+    Check("table.hierarchy", "科目层级不平：合计 = Σ 类，类 = Σ 款，款 = Σ 项（经济分类 301 = Σ 301xx）",
+          "A classification code is not the sum of its sub-codes (total = Σ classes, class = Σ 款, 款 = Σ 项)."),
+    Check("table.items", "固定行不平：三公小计 = 出国 + 用车 + 接待，用车 = 购置 + 运维，资产总额 = Σ 类别",
+          "Fixed lines do not add up (三公 subtotal = parts, vehicles = purchase + operation, assets = Σ categories)."),
+    Check("table.subset", "“其中”项大于其所属项（办公用房 ≤ 房屋，中小企业预留 ≤ 采购金额）",
+          "A part is larger than the line that contains it (office space ≤ buildings, SME reserve ≤ purchase)."),
+    Check("table.summary", "收支总表不平：本年合计 = Σ 各项，总计 = 本年合计 + 结转",
+          "A two-sided summary does not add up (this year's total = Σ lines, grand total = total + carry-over)."),
+    Check("table.balance", "收入总计 ≠ 支出总计", "Total income differs from total expenditure."),
+    Check("table.column_total", "合计行 ≠ 各行之和（项目、采购、购买服务表）",
+          "A table's total line is not the sum of its rows (projects, procurement, purchased services)."),
+    Check("table.quantity_price", "数量 × 单价 ≠ 金额", "Quantity × unit price differs from the amount."),
+    Check("cross.same_code", "同一科目在不同表中金额不一致", "The same code carries different amounts in two tables."),
+    Check("cross.summary", "总表与明细表不一致", "A summary table disagrees with the detail table it summarises."),
+    Check("cross.basic", "一般公共预算支出表的基本支出 ≠ 基本支出表合计",
+          "The general-budget table's basic expenditure differs from the basic-expenditure table's totals."),
+    Check("cross.projects", "项目支出表合计 ≠ 支出总表的项目支出",
+          "The project table's total differs from project expenditure in the expenditure summary."),
+    Check("cross.three_public", "三公经费与基本支出中对应科目不一致",
+          "A 三公 line differs from the basic-expenditure line that pays for it."),
+    Check("cross.card_budget", "绩效目标表预算数 ≠ 项目支出表中该项目",
+          "A performance card's budget differs from its project's row in the project table."),
+    Check("cross.procurement_project", "同一项目的采购行项目预算不一致或采购额超过项目预算",
+          "Purchase lines of one project disagree on its budget, or spend more than it."),
+    Check("cross.procurement_card", "采购表的项目预算 ≠ 同名项目绩效目标表预算数",
+          "A purchase line's project budget differs from the budget of the project's card."),
+    Check("card.budget", "绩效目标表预算数 ≠ 财政资金 + 上年结转 + 其他资金",
+          "A card's budget is not the sum of its sources."),
+    Check("card.spending_plan", "资金支出计划下降或未达到 100%",
+          "A card's cumulative spending plan falls back or does not reach 100%."),
+    Check("card.cost", "成本指标超过项目预算数（按元/万元换算）",
+          "A cost indicator (converted from 元 or 万元) exceeds the card's budget."),
+    Check("card.indicator_value", "有比较符号的指标值不是数字", "An indicator with a comparator has no number."),
+    Check("completeness.listed_missing", "目录列出的表在文件中缺失", "A table listed in the contents is missing."),
+    Check("narrative.table", "说明中的数字与表中不一致", "A figure stated in the explanation differs from the tables."),
+    Check("narrative.parts", "说明中“其中”各项之和 ≠ 所述总数", "Parts stated in the explanation do not add up to the whole."),
+    Check("narrative.share", "说明中的占比与金额不符", "A stated share (占 x%) does not recompute from the amounts."),
+    Check("narrative.change", "说明中的增减额或增长率与金额不符",
+          "A stated change or growth rate does not recompute from the amounts."),
+)}
+
+
+def checks_markdown() -> str:
+    out = [
+        "# Verifier checks",
+        "",
+        "Generated from `verify/checks.py` by `python -m verify.checks > docs/checks.md`; a test fails when it is stale.",
+        "Every flag names one of these checks. Sums are compared within the rounding of the printed amounts",
+        "(see `verify/tolerance.py`).",
+        "",
+        "| check | 含义 | meaning |",
+        "|---|---|---|",
+    ]
+    out += [f"| `{c.id}` | {c.zh} | {c.en} |" for c in CHECKS.values()]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(checks_markdown())
