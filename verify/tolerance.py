@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 ZERO = Decimal(0)
 
@@ -26,6 +27,7 @@ def printed_places(value: Decimal) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
+@lru_cache(maxsize=64)
 def half_unit(places: int) -> Decimal:
     """Half of the last printed place: 0.005 for two decimals, 0.5 for none."""
     return Decimal(5).scaleb(-(places + 1))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
 from decimal import Decimal
 
 from schemas import Amount, ExtractionResult, FieldRef, PerformanceCard, Row, Table, spec_for
@@ -30,14 +29,14 @@ class Val:
     en_what: str = ""
     # Counts printed as whole numbers (1 项, 3 辆) are exact, not rounded.
     exact: bool = False
+    term: Term = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.term = Term(self.amount.value, _ZERO if self.exact else half_unit(self.places))
 
     @property
     def value(self) -> Decimal:
         return self.amount.value
-
-    @cached_property
-    def term(self) -> Term:
-        return Term(self.amount.value, Decimal(0) if self.exact else half_unit(self.places))
 
     @property
     def label(self) -> str:
@@ -47,8 +46,11 @@ class Val:
         return FieldRef(path=self.path, label=self.label, value=str(self.value), span=self.amount.span)
 
 
+_ZERO = Decimal(0)
+
+
 def _squash(s: str) -> str:
-    return re.sub(r"\s+", "", s)
+    return "".join(s.split())
 
 
 def row_label(row: Row) -> str:
@@ -131,12 +133,12 @@ def view_table(table: Table, name: str, doc_places: int | None = None,
         if row.code or row.item == "total":
             view.by_code.setdefault(row.code or "total", key)
         cells = view.by_row[key] = {}
-        where = " ".join(p for p in (spec.zh, row.code or "", label) if p)
+        where = f"{spec.zh} {row.code} {label}" if row.code else f"{spec.zh} {label}"
         en_where = f"{table.kind.replace('_', ' ')} {row.code or row.item or ''}".strip()
         for col, amount in row.values.items():
             cspec = spec.column(col)
-            p = max(places.get(col, 0), printed_places(amount.value)) if cspec.type == "amount" \
-                else printed_places(amount.value)
+            # An amount column's precision already counts this amount's own decimals.
+            p = places[col] if cspec.type == "amount" else printed_places(amount.value)
             cells[col] = view.vals[(key, col)] = Val(
                 path=f"{name}[{key}].{col}", where=where, what=cspec.zh,
                 amount=amount, places=p, section_id=table.section_id, en_where=en_where, en_what=col,
