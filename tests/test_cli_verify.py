@@ -8,19 +8,17 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
-from conftest import DOCS, EXAMPLES
-from test_cli import cli
+from conftest import DOCS
+from test_cli import cli, results  # noqa: F401  (the corpus run once, shared with test_cli)
 
 FLAG_KEYS = {"document", "id", "check", "severity", "message", "message_en", "expected", "found", "spans", "status"}
 
 
-@pytest.fixture(scope="module")
-def results(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("out")
-    proc = cli("run", EXAMPLES, "--out", out)
-    assert "open flag(s)" in proc.stderr
-    return out
+def test_run_stores_the_flags_and_counts_them_in_the_summary(tmp_path):
+    proc = cli("run", DOCS["003"], "--out", tmp_path)
+    assert "3 open flag(s) (0 error(s), 3 warning(s))" in proc.stderr
+    data = json.loads((tmp_path / "003_aca33df6c8a48681.json").read_text(encoding="utf-8"))
+    assert data["verified"] and len(data["flags"]) == 3 and data["claims"] and data["completeness"]
 
 
 def test_export_flags_jsonl_has_one_line_per_flag_with_the_promised_fields(results):
