@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import shutil
-from pathlib import Path
 
 from conftest import DOCS
 from test_cli import cli, results  # noqa: F401  (the corpus run once, shared with test_cli)

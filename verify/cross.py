@@ -10,7 +10,7 @@ from schemas import ExtractionResult
 
 from .flags import Flagger
 from .tables import summary_groups
-from .tolerance import ZERO, exceeds, sum_gap
+from .tolerance import ZERO, Term, exceeds, sum_gap
 from .values import TableView, Val, card_name, card_vals
 
 _BRACKETS = str.maketrans("【】〔〕", "[][]")
@@ -267,7 +267,7 @@ def check_procurement_projects(views: list[TableView], flagger: Flagger) -> None
         for other in budgets[1:]:
             _equal(flagger, "cross.procurement_project", other, budgets[0])
         spent = [v for k in keys if (v := proc.get(k, "total")) is not None]
-        if spent and (gap := exceeds(_sum_term(spent), budgets[0].term)) is not None:
+        if spent and exceeds(_sum_term(spent), budgets[0].term) is not None:
             flagger.add("cross.procurement_project", "error",
                         f"{budgets[0].where}: 采购金额合计 {sum(v.value for v in spent)} 超过项目预算 {budgets[0].value}",
                         f"{budgets[0].en_where}: purchases {sum(v.value for v in spent)} exceed the project budget "
@@ -298,9 +298,7 @@ def check_procurement_cards(result: ExtractionResult, views: list[TableView], fl
                         [budget, *matches], expected=matches[0].value, found=budget.value)
 
 
-def _sum_term(vals: list[Val]):
-    from .tolerance import Term
-
+def _sum_term(vals: list[Val]) -> Term:
     return Term(sum((v.value for v in vals), ZERO), sum((v.term.half for v in vals), ZERO))
 
 

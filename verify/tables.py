@@ -249,7 +249,7 @@ def check_two_sided(view: TableView, flagger: Flagger) -> None:
         income = view.row_vals(grands["income"]).get("income_amount")
         spend = view.row_vals(grands["expenditure"])
         spent = spend.get("expenditure_amount") or spend.get("total")
-        if income is not None and spent is not None and (gap := sum_gap(income.term, [spent.term])) is not None:
+        if income is not None and spent is not None and sum_gap(income.term, [spent.term]) is not None:
             flagger.add("table.balance", "error",
                         f"{view.zh}: 收入总计 {income.value} ≠ 支出总计 {spent.value}",
                         f"{view.name}: total income {income.value} ≠ total expenditure {spent.value}",
