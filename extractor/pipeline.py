@@ -1,24 +1,42 @@
-"""The pipeline for one document: load → chunk → extract (rules) → verify → result.
+"""The pipeline for one document: load → chunk → extract (rules | llm) → verify → result.
 
-Later stages (verify, review) take the ``ExtractionResult`` this returns; they
-never reach back into loading or chunking.
+``extract_document`` is the deterministic path. ``process_document`` adds the
+LLM reader according to the backend:
+
+- ``rules``: the deterministic reader only; sections it cannot read are flagged.
+- ``auto`` (default): the rules first, then the LLM for the sections the rules
+  could not read or whose values failed verification — when a model is configured.
+- ``llm``: every table and card section by the LLM.
+
+``cross_check`` also runs the LLM on every section the rules read, and the
+verifier flags where the two disagree. Later stages (review) take the result;
+they never reach back into loading or chunking.
 """
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
-from schemas import ContentsEntry, DocumentInfo, ExtractionResult, Section, spec_for
-
+from schemas import ContentsEntry, DocumentInfo, ExtractionResult, LlmCall, LlmUsage, Section, Unread, spec_for
 from verify import verify_result
 
-from .chunk import chunk_document, contents_entries, document_meta, split_lines
+from .chunk import Chunk, chunk_document, contents_entries, document_meta, split_lines
 from .load import Document, load_document
 from .rules import Unreadable, read_table, unread_for
 from .rules_cards import read_card
 
+Backend = Literal["rules", "auto", "llm"]
+
 
 def extract_document(doc: Document) -> ExtractionResult:
+    """The deterministic reader over every section (no model, no verification)."""
+    return _extract(doc, use_rules=True)[0]
+
+
+def _extract(doc: Document, use_rules: bool) -> tuple[ExtractionResult, dict[str, Chunk]]:
     lines = split_lines(doc.text)
     meta = document_meta(lines, doc.text)
     result = ExtractionResult(document=DocumentInfo(
@@ -26,10 +44,17 @@ def extract_document(doc: Document) -> ExtractionResult:
         department=meta.department, department_code=meta.department_code, year=meta.year,
     ))
     result.contents = [ContentsEntry(kind=k, title=t, span=s) for k, t, s in contents_entries(lines)]
+    chunks: dict[str, Chunk] = {}
     for chunk in chunk_document(doc.text, lines):
         section = Section(id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, title_span=chunk.title_span)
         result.sections.append(section)
         if not chunk.is_table:
+            continue
+        chunks[chunk.id] = chunk
+        if not use_rules:
+            section.status = "unread"
+            section.note = "left to the LLM reader (--backend llm)"
+            result.unread.append(unread_for(chunk, section.note))
             continue
         try:
             if spec_for(chunk.kind).card:
@@ -45,10 +70,99 @@ def extract_document(doc: Document) -> ExtractionResult:
             section.status = "unread"
             section.note = exc.reason
             result.unread.append(unread_for(chunk, exc.reason))
-    return result
+    return result, chunks
+
+
+@dataclass
+class RunOptions:
+    backend: Backend = "auto"
+    cross_check: bool = False
 
 
 def run_file(path: Path | str, verify: bool = True) -> ExtractionResult:
+    """Rules and verification only: what `run` does when no model is configured."""
     doc = load_document(path)
     result = extract_document(doc)
     return verify_result(result, doc.text) if verify else result
+
+
+async def process_document(doc: Document, options: RunOptions, reader=None) -> ExtractionResult:
+    result, chunks = _extract(doc, use_rules=options.backend != "llm")
+    verify_result(result, doc.text)
+    if reader is None:
+        return result
+    targets = _llm_targets(result, options)
+    alternates = [cid for cid in chunks if options.cross_check and cid not in targets
+                  and _section(result, cid).status in ("extracted", "empty")]
+    outcomes = await asyncio.gather(*(reader.read(chunks[cid], doc.text) for cid in [*targets, *alternates]))
+    result.llm = LlmUsage(model=reader.settings.model, endpoint_kind=reader.settings.endpoint_kind,
+                          mode=reader.settings.mode)
+    for outcome in outcomes:
+        result.llm.calls.extend(LlmCall(section_id=outcome.section_id, **vars(call)) for call in outcome.calls)
+        if outcome.section_id in alternates:
+            _keep_alternate(result, outcome)
+        else:
+            _apply(result, outcome, doc.text)
+    return verify_result(result, doc.text)
+
+
+def _section(result: ExtractionResult, section_id: str) -> Section:
+    return next(s for s in result.sections if s.id == section_id)
+
+
+def _llm_targets(result: ExtractionResult, options: RunOptions) -> list[str]:
+    """Sections for the model: the unread ones, and (auto) those whose own values failed verification."""
+    targets = [u.section_id for u in result.unread]
+    if options.backend == "auto":
+        read = {s.id for s in result.sections if s.status == "extracted"}
+        failed = {f.section_id for f in result.flags if f.severity == "error" and f.check.startswith(("table.", "ground.", "card."))}
+        targets += sorted(read & failed)
+    return targets
+
+
+def _apply(result: ExtractionResult, outcome, text: str) -> None:
+    section = _section(result, outcome.section_id)
+    was_unread = section.status in ("unread", "unfilled")
+    if not outcome.filled:
+        if was_unread:
+            section.status = "unfilled"
+            section.note = f"LLM reader: {outcome.error}"
+            for u in result.unread:
+                if u.section_id == section.id:
+                    u.reason = f"{u.reason}; LLM reader: {outcome.error}"
+        return
+    if not was_unread and not _llm_is_better(result, outcome, text):
+        section.note = "the LLM's reading verified no better than the rules'; kept the rules' reading"
+        return
+    _replace(result, outcome)
+    section.status = "empty" if outcome.table is not None and outcome.table.empty else "extracted"
+    section.backend = "llm"
+    section.note = None
+    result.unread = [u for u in result.unread if u.section_id != section.id]
+
+
+def _replace(result: ExtractionResult, outcome) -> None:
+    if outcome.table is not None:
+        result.tables = [t for t in result.tables if t.section_id != outcome.section_id] + [outcome.table]
+        result.tables.sort(key=lambda t: t.span)
+    else:
+        result.cards = [c for c in result.cards if c.section_id != outcome.section_id] + [outcome.card]
+        result.cards.sort(key=lambda c: c.span)
+
+
+def _errors_in(result: ExtractionResult, section_id: str) -> int:
+    return sum(1 for f in result.flags if f.severity == "error" and f.section_id == section_id)
+
+
+def _llm_is_better(result: ExtractionResult, outcome, text: str) -> bool:
+    """Swap the LLM's reading in on a copy and keep it only if its section verifies with fewer errors."""
+    trial = result.model_copy(deep=True)
+    _replace(trial, outcome)
+    return _errors_in(verify_result(trial, text), outcome.section_id) < _errors_in(result, outcome.section_id)
+
+
+def _keep_alternate(result: ExtractionResult, outcome) -> None:
+    if outcome.table is not None:
+        result.cross_check.append(outcome.table)
+    elif outcome.card is not None:
+        result.cross_check_cards.append(outcome.card)

@@ -42,7 +42,7 @@ class Section(BaseModel):
     title: str
     span: Span
     title_span: Span | None = None
-    status: Literal["extracted", "empty", "unread", "text"] = "text"
+    status: Literal["extracted", "empty", "unread", "unfilled", "text"] = "text"
     backend: Literal["rules", "llm", "person"] | None = None
     note: str | None = None
 
@@ -56,6 +56,33 @@ class Unread(BaseModel):
     reason: str
 
 
+class LlmCall(BaseModel):
+    """One HTTP request of the LLM reader (a re-ask is a request of its own)."""
+
+    section_id: str
+    key: str = Field(description="the request's cache key: sha256 of endpoint kind, path and body")
+    source: Literal["network", "cache", "recording"]
+    status: int
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+
+
+class LlmUsage(BaseModel):
+    model: str | None = None
+    endpoint_kind: str | None = None
+    mode: str | None = None
+    calls: list[LlmCall] = Field(default_factory=list)
+
+    @property
+    def prompt_tokens(self) -> int:
+        return sum(c.prompt_tokens for c in self.calls)
+
+    @property
+    def completion_tokens(self) -> int:
+        return sum(c.completion_tokens for c in self.calls)
+
+
 class ExtractionResult(BaseModel):
     schema_version: str = SCHEMA_VERSION
     document: DocumentInfo
@@ -63,6 +90,9 @@ class ExtractionResult(BaseModel):
     tables: list[Table] = Field(default_factory=list)
     cards: list[PerformanceCard] = Field(default_factory=list)
     unread: list[Unread] = Field(default_factory=list)
+    llm: LlmUsage | None = Field(None, description="the LLM reader's requests and token usage, when it ran")
+    cross_check: list[Table] = Field(default_factory=list, description="--cross-check: the LLM's reading of each table")
+    cross_check_cards: list[PerformanceCard] = Field(default_factory=list)
     contents: list[ContentsEntry] = Field(default_factory=list, description="tables the contents page lists")
     # Filled by the verifier:
     flags: list[Flag] = Field(default_factory=list)

@@ -41,9 +41,18 @@ def _structural(flag) -> bool:
 
 def test_every_flag_on_the_corpus_is_a_known_real_fault():
     found = sorted((doc, f.check, f.section_id) for doc in sorted(DOCS) for f in result_for(doc).flags
-                   if _structural(f))
+                   if _structural(f) and f.check != "completeness.unread")
     expected = sorted((doc, check, section) for doc, check, section, _ in REAL_FAULTS)
     assert found == expected
+
+
+def test_sections_nobody_could_read_are_flagged_for_review():
+    # 001 prints its tables flattened into lines (a layout fault of the text): without a model, each of
+    # its 17 table and card sections is an error flag saying so; the other documents have none.
+    unread = {doc: [f for f in result_for(doc).flags if f.check == "completeness.unread"] for doc in sorted(DOCS)}
+    assert {doc: len(flags) for doc, flags in unread.items()} == {"000": 0, "001": 17, "002": 0, "003": 0}
+    assert {f.section_id for f in unread["001"]} == {u.section_id for u in result_for("001").unread}
+    assert all(f.severity == "error" and "needs the LLM reader" in f.message_en for f in unread["001"])
 
 
 def test_the_documents_own_rounding_differences_are_not_flagged():

@@ -12,6 +12,7 @@ from schemas import ExtractionResult
 from .cards import check_card
 from .completeness import completeness
 from .cross import check_across
+from .crosscheck import check_cross_readings
 from .flags import Flagger
 from .grounding import ground
 from .narrative import check_claims, extract_claims
@@ -40,6 +41,7 @@ def verify_result(result: ExtractionResult, text: str) -> ExtractionResult:
     result.claims = extract_claims(result, text)
     check_claims(result.claims, views, flagger)
     result.completeness = completeness(result, flagger)
+    check_cross_readings(result, flagger)
     result.flags = sorted(flagger.flags.values(),
                           key=lambda f: (SEVERITY_ORDER[f.severity], f.spans[0] if f.spans else [0, 0], f.id))
     result.verified = True

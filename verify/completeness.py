@@ -7,6 +7,18 @@ from schemas import STANDARD_TABLE_KINDS, ExtractionResult, TableStatus, spec_fo
 from .flags import Flagger
 
 
+def flag_unread(result: ExtractionResult, flagger: Flagger) -> None:
+    """A section nobody could read: none of its numbers is in the result, so a person must look."""
+    for unread in result.unread:
+        section = next((s for s in result.sections if s.id == unread.section_id), None)
+        title = section.title if section else unread.kind
+        flagger.add("completeness.unread", "error",
+                    f"“{title}”未能读取，其中的数字均未提取：{unread.reason}",
+                    f"section {unread.section_id} ({unread.kind}) could not be read, none of its numbers was "
+                    f"extracted: {unread.reason}", spans=[unread.span], section_id=unread.section_id,
+                    key=unread.section_id)
+
+
 def completeness(result: ExtractionResult, flagger: Flagger) -> list[TableStatus]:
     listed = {}
     for entry in result.contents:
@@ -16,7 +28,7 @@ def completeness(result: ExtractionResult, flagger: Flagger) -> list[TableStatus
         sections = [s for s in result.sections if s.kind == kind]
         zh = spec_for(kind).zh
         if sections:
-            status = "unread" if all(s.status == "unread" for s in sections) else \
+            status = "unread" if all(s.status in ("unread", "unfilled") for s in sections) else \
                 "empty" if all(s.status == "empty" for s in sections) else "present"
             note = next((s.note for s in sections if s.note), None)
             out.append(TableStatus(kind=kind, zh=zh, status=status, section_ids=[s.id for s in sections], note=note))
@@ -29,4 +41,5 @@ def completeness(result: ExtractionResult, flagger: Flagger) -> list[TableStatus
                         spans=[entry.span], key=kind)
         else:
             out.append(TableStatus(kind=kind, zh=zh, status="missing"))
+    flag_unread(result, flagger)
     return out

@@ -1,0 +1,122 @@
+"""The LLM reader: one section in, its filled schema (or the reason it could not be filled) out.
+
+openai's async client talks to any OpenAI-compatible endpoint through our
+``RecordingTransport`` (cache, recordings, replay, HTTP retries); instructor
+turns the form into tools / JSON Schema / JSON instructions, validates the
+answer and re-asks with the validation errors, a bounded number of times.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from importlib import resources
+
+from schemas import PerformanceCard, Table, spec_for
+from schemas.forms import form_for
+
+from ..chunk import Chunk
+from .fill import card_from_form, table_from_form
+from .settings import LlmSettings
+from .transport import CURRENT_LOG, CallLog, CallRecord, RecordingTransport, ReplayMiss
+
+_MODES = {"tools": "TOOLS", "json_schema": "JSON_SCHEMA", "json": "JSON", "md_json": "MD_JSON"}
+
+
+def load_prompt(kind: str) -> str:
+    """The prompt file for a section kind; its whole text (version included) is part of the cache key."""
+    return resources.files("prompts").joinpath(f"{kind}.md").read_text(encoding="utf-8")
+
+
+@dataclass
+class SectionOutcome:
+    section_id: str
+    kind: str
+    table: Table | None = None
+    card: PerformanceCard | None = None
+    error: str | None = None
+    replay_miss: bool = False
+    calls: list[CallRecord] = field(default_factory=list)
+
+    @property
+    def filled(self) -> bool:
+        return self.table is not None or self.card is not None
+
+
+class LlmReader:
+    """Reads sections with a model; one instance per run, shared by every document of it."""
+
+    def __init__(self, settings: LlmSettings, inner_transport=None):
+        import httpx
+        import instructor
+        from openai import AsyncOpenAI
+
+        self.settings = settings
+        cache = None
+        if settings.cache in ("use", "refresh", "replay") and settings.cache_dir:
+            import diskcache
+
+            cache = diskcache.Cache(str(settings.cache_dir))
+        self.cache = cache
+        live = None if settings.cache == "replay" else (inner_transport or httpx.AsyncHTTPTransport())
+        self.transport = RecordingTransport(
+            live, endpoint_kind=settings.endpoint_kind, mode=settings.cache, cache=cache,
+            recordings=settings.recordings, record=settings.record, http_retries=settings.http_retries)
+        self.http = httpx.AsyncClient(transport=self.transport, timeout=settings.timeout)
+        openai_client = AsyncOpenAI(
+            # A local server needs no key; the client library insists on one, so a placeholder goes in its place.
+            api_key=settings.api_key or "no-key", base_url=settings.base_url or None,
+            http_client=self.http, max_retries=0, timeout=settings.timeout)
+        self.client = instructor.from_openai(openai_client, mode=getattr(instructor.Mode, _MODES[settings.mode]))
+        self.semaphore = asyncio.Semaphore(max(1, settings.concurrency))
+
+    async def read(self, chunk: Chunk, text: str) -> SectionOutcome:
+        outcome = SectionOutcome(section_id=chunk.id, kind=chunk.kind)
+        log = CallLog()
+        token = CURRENT_LOG.set(log)
+        try:
+            async with self.semaphore:
+                form = await self._ask(chunk)
+            if spec_for(chunk.kind).card:
+                outcome.card = card_from_form(chunk, form, text)
+            else:
+                outcome.table = table_from_form(chunk, form, text)
+        except Exception as exc:  # every failure becomes the section's recorded reason, never a crash
+            outcome.error, outcome.replay_miss = describe_failure(exc)
+        finally:
+            CURRENT_LOG.reset(token)
+            outcome.calls = log.calls
+        return outcome
+
+    async def _ask(self, chunk: Chunk):
+        s = self.settings
+        messages = [
+            {"role": "system", "content": load_prompt(chunk.kind)},
+            {"role": "user", "content": f"《{chunk.title}》\n\n{chunk.text_without_furniture()}"},
+        ]
+        return await self.client.chat.completions.create(
+            model=s.model, response_model=form_for(chunk.kind), messages=messages,
+            max_retries=s.max_reasks, temperature=s.temperature, max_tokens=s.max_tokens)
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+        if self.cache is not None:
+            self.cache.close()
+
+
+def describe_failure(exc: BaseException) -> tuple[str, bool]:
+    """A one-line reason for a failed section, and whether replay lacked a recording."""
+    seen: BaseException | None = exc
+    chain = []
+    while seen is not None and seen not in chain:
+        chain.append(seen)
+        if isinstance(seen, ReplayMiss):
+            return f"replay: {seen}", True
+        seen = seen.__cause__ or seen.__context__
+    last = chain[-1]
+    name = type(exc).__name__
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(last).__name__
+    if name == "InstructorRetryException":
+        attempts = getattr(exc, "n_attempts", None)
+        detail = f"no valid answer after {attempts} attempt(s): {detail}"
+    return f"{name}: {detail[:300]}", False
