@@ -53,47 +53,123 @@ def _expand(paths: list[Path]) -> list[Path]:
     return files
 
 
+class BackendChoice(str, Enum):
+    auto = "auto"
+    rules = "rules"
+    llm = "llm"
+
+
+class CacheChoice(str, Enum):
+    use = "use"
+    refresh = "refresh"
+    off = "off"
+    replay = "replay"
+
+
+class ModeChoice(str, Enum):
+    tools = "tools"
+    json_schema = "json_schema"
+    json = "json"
+    md_json = "md_json"
+
+
 @app.command()
 def run(
     paths: Annotated[list[Path], typer.Argument(help="Disclosure files (.txt/.md) or folders of them.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the results: one <name>.json per document.")],
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any error flag is open.")] = False,
+    backend: Annotated[BackendChoice, typer.Option(
+        "--backend", help="rules: no model. auto: the model for sections the rules cannot read or whose values "
+                          "fail verification, when a model is configured. llm: the model for every section.")] =
+    BackendChoice.auto,
+    cross_check: Annotated[bool, typer.Option("--cross-check", help="Also read every section with the model and "
+                                                                    "flag where it disagrees with the rules.")] = False,
+    model: Annotated[Optional[str], typer.Option("--model", help="Model name [env: BUDGET_EXTRACT_MODEL].")] = None,
+    base_url: Annotated[Optional[str], typer.Option(
+        "--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1 [env: OPENAI_BASE_URL].")] = None,
+    endpoint_kind: Annotated[Optional[str], typer.Option(
+        "--endpoint-kind", help="openai, deepseek, qwen, glm, vllm, ollama, llamacpp… (guessed from the URL).")] = None,
+    mode: Annotated[Optional[ModeChoice], typer.Option(
+        "--mode", help="Structured output: tools, json_schema, json or md_json (default per endpoint kind).")] = None,
+    concurrency: Annotated[Optional[int], typer.Option("--concurrency", min=1, help="Requests in flight at most.")] = None,
+    cache: Annotated[CacheChoice, typer.Option(
+        "--cache", help="use: reuse answers; refresh: ask again and store; off: no cache; "
+                        "replay: recorded answers only, never the network.")] = CacheChoice.use,
+    cache_dir: Annotated[Optional[Path], typer.Option(
+        "--cache-dir", help="Live cache folder [env: BUDGET_EXTRACT_CACHE_DIR; default: the user's cache folder].")] = None,
+    recordings: Annotated[Optional[Path], typer.Option(
+        "--recordings", help="Folder of recorded responses, one JSON per request "
+                             "[env: BUDGET_EXTRACT_RECORDINGS; default: ./cache/recordings if present].")] = None,
+    record: Annotated[bool, typer.Option("--record", help="Write every answer from the network to --recordings.")] = False,
 ) -> None:
     """Extract every table and performance card of each document into OUT/<name>.json, verified.
 
     Every number is checked against the source text and the sums the document
     promises; what fails is stored as flags in the result (see `export --what flags`).
+    The API key comes from OPENAI_API_KEY (or BUDGET_EXTRACT_API_KEY); a local server needs none.
     Bad files get a one-line error and a non-zero exit; the rest of the batch is still processed.
     """
-    from .export import write_atomic
-    from .load import LoadError
-    from .pipeline import run_file
+    import asyncio
+
+    from .batch import run_batch
+    from .llm.settings import LlmSettings
+    from .pipeline import RunOptions
 
     files = _expand(paths)
-    failed, done = 0, _Tally()
-    seen: dict[str, Path] = {}
-    with _progress(len(files)) as advance:
-        for path in files:
-            try:
-                result = run_file(path)
-            except LoadError as exc:
-                _err(f"error: {exc}")
-                failed += 1
-                advance()
-                continue
-            name = result.document.name
-            if name in seen and seen[name].resolve() != path.resolve():
-                _err(f"error: {path}: same name as {seen[name]}; its result would overwrite that one — skipped")
-                failed += 1
-                advance()
-                continue
-            seen[name] = path
-            write_atomic(out / f"{name}.json", result.model_dump_json(indent=1))
-            done.add(result)
-            advance()
-    _summary(done, failed)
-    if failed or not files or (strict and done.errors):
+    if cache is CacheChoice.replay:
+        model, endpoint_kind = _recorded_defaults(recordings, model, endpoint_kind)
+    settings = LlmSettings.from_env(model=model, base_url=base_url, endpoint_kind=endpoint_kind,
+                                    mode=mode.value if mode else None, concurrency=concurrency, cache=cache.value,
+                                    cache_dir=cache_dir, recordings=recordings, record=record or None)
+    if record and settings.recordings is None:
+        _err("error: --record needs a folder: pass --recordings DIR")
+        raise typer.Exit(2)
+    wants_model = backend is not BackendChoice.rules or cross_check
+    if (backend is BackendChoice.llm or cross_check) and not settings.configured:
+        _err("error: --backend llm and --cross-check need a model: set BUDGET_EXTRACT_MODEL and OPENAI_BASE_URL "
+             "(or OPENAI_API_KEY), or pass --model/--base-url, or replay recordings with --cache replay")
+        raise typer.Exit(2)
+    options = RunOptions(backend=backend.value, cross_check=cross_check)
+
+    async def go():
+        reader = None
+        if wants_model and settings.configured:
+            from .llm.reader import LlmReader
+
+            reader = LlmReader(settings)
+        try:
+            with _progress(len(files)) as advance:
+                return await run_batch(files, out, options, reader, advance)
+        finally:
+            if reader is not None:
+                await reader.aclose()
+
+    report = asyncio.run(go())
+    for message in report.messages:
+        _err(message)
+    _err(report.summary())
+    if report.failed or not files or (strict and report.errors):
         raise typer.Exit(1)
+
+
+def _recorded_defaults(recordings: Optional[Path], model: Optional[str], kind: Optional[str]):
+    """Replay with the model and endpoint kind the recordings were made with, unless told otherwise."""
+    import json
+    import os
+
+    from .llm.settings import _recordings_dir
+
+    folder = _recordings_dir(recordings)
+    if folder is None or not folder.is_dir():
+        return model, kind
+    made = {(d.get("model"), d.get("endpoint_kind"))
+            for d in (json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*.json"))}
+    if len(made) != 1:
+        return model, kind
+    rec_model, rec_kind = made.pop()
+    model = model or os.environ.get("BUDGET_EXTRACT_MODEL") or rec_model
+    kind = kind or os.environ.get("BUDGET_EXTRACT_ENDPOINT_KIND") or rec_kind
+    return model, kind
 
 
 class _progress:
@@ -116,35 +192,6 @@ class _progress:
     def __exit__(self, *exc):
         if self.bar is not None:
             self.bar.stop()
-
-
-class _Tally:
-    """Counts for the summary line, kept as numbers so a long batch holds no results in memory."""
-
-    def __init__(self):
-        self.documents = self.tables = self.cards = self.facts = self.unread = 0
-        self.errors = self.warnings = 0
-
-    def add(self, result) -> None:
-        from .export import result_facts
-
-        self.documents += 1
-        self.tables += len(result.tables)
-        self.cards += len(result.cards)
-        self.unread += len(result.unread)
-        self.facts += sum(1 for _ in result_facts(result))
-        self.errors += sum(1 for f in result.flags if f.severity == "error" and f.status == "open")
-        self.warnings += sum(1 for f in result.flags if f.severity == "warning" and f.status == "open")
-
-
-def _summary(t: _Tally, failed: int) -> None:
-    line = f"{t.documents} document(s): {t.tables} tables, {t.cards} cards, {t.facts} amounts"
-    line += f"; {t.errors + t.warnings} open flag(s) ({t.errors} error(s), {t.warnings} warning(s))"
-    if t.unread:
-        line += f"; {t.unread} section(s) the rules reader could not read (need the LLM reader)"
-    if failed:
-        line += f"; {failed} file(s) failed"
-    _err(line)
 
 
 @app.command()

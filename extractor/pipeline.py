@@ -150,15 +150,24 @@ def _replace(result: ExtractionResult, outcome) -> None:
         result.cards.sort(key=lambda c: c.span)
 
 
-def _errors_in(result: ExtractionResult, section_id: str) -> int:
-    return sum(1 for f in result.flags if f.severity == "error" and f.section_id == section_id)
+def _standing(result: ExtractionResult, section_id: str) -> tuple[int, int]:
+    """(values of the section no error flag touches, minus its error flags): higher is better."""
+    errors = [f for f in result.flags if f.severity == "error" and f.section_id == section_id]
+    doubted = {r.path for f in errors for r in f.fields}
+    tables = [t for t in result.tables if t.section_id == section_id]
+    cards = [c for c in result.cards if c.section_id == section_id]
+    from verify.grounding import amount_slots
+
+    trial = result.model_copy(update={"tables": tables, "cards": cards})
+    values = [slot.path for slot in amount_slots(trial)]
+    return sum(1 for p in values if p not in doubted), -len(errors)
 
 
 def _llm_is_better(result: ExtractionResult, outcome, text: str) -> bool:
-    """Swap the LLM's reading in on a copy and keep it only if its section verifies with fewer errors."""
+    """Swap the LLM's reading in on a copy; keep it only if more of the section's values verify."""
     trial = result.model_copy(deep=True)
     _replace(trial, outcome)
-    return _errors_in(verify_result(trial, text), outcome.section_id) < _errors_in(result, outcome.section_id)
+    return _standing(verify_result(trial, text), outcome.section_id) > _standing(result, outcome.section_id)
 
 
 def _keep_alternate(result: ExtractionResult, outcome) -> None:

@@ -66,6 +66,7 @@ class LlmCall(BaseModel):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     seconds: float = 0.0
+    attempts: int = Field(1, description="HTTP attempts, counting retries on 429 / 5xx / timeouts")
 
 
 class LlmUsage(BaseModel):

@@ -9,6 +9,7 @@ answer and re-asks with the validation errors, a bounded number of times.
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -19,6 +20,9 @@ from ..chunk import Chunk
 from .fill import card_from_form, table_from_form
 from .settings import LlmSettings
 from .transport import CURRENT_LOG, CallLog, CallRecord, RecordingTransport, ReplayMiss
+
+# instructor logs every failed attempt at ERROR; the outcome carries the reason instead.
+logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 _MODES = {"tools": "TOOLS", "json_schema": "JSON_SCHEMA", "json": "JSON", "md_json": "MD_JSON"}
 
@@ -106,17 +110,31 @@ class LlmReader:
 
 def describe_failure(exc: BaseException) -> tuple[str, bool]:
     """A one-line reason for a failed section, and whether replay lacked a recording."""
+    chain: list[BaseException] = []
     seen: BaseException | None = exc
-    chain = []
     while seen is not None and seen not in chain:
         chain.append(seen)
         if isinstance(seen, ReplayMiss):
             return f"replay: {seen}", True
         seen = seen.__cause__ or seen.__context__
-    last = chain[-1]
-    name = type(exc).__name__
-    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(last).__name__
-    if name == "InstructorRetryException":
-        attempts = getattr(exc, "n_attempts", None)
-        detail = f"no valid answer after {attempts} attempt(s): {detail}"
-    return f"{name}: {detail[:300]}", False
+    attempts = getattr(exc, "failed_attempts", None) or []
+    if attempts:
+        last = attempts[-1].exception
+        return (f"no valid answer after {getattr(exc, 'n_attempts', len(attempts))} attempt(s); "
+                f"last error: {_one_line(last)}"), False
+    # instructor wraps API errors; the OpenAI client's error (APITimeoutError, RateLimitError …) says it best.
+    wrapped = len(chain) > 1 and type(exc).__name__ == "InstructorRetryException"
+    return _one_line(chain[1] if wrapped else exc), False
+
+
+def _one_line(exc: BaseException) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        try:
+            items = errors()
+            text = "; ".join(f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('msg')}" for e in items[:4])
+            return f"{type(exc).__name__}: {text}" + (f" (+{len(items) - 4} more)" if len(items) > 4 else "")
+        except Exception:  # noqa: BLE001 - a description must never fail
+            pass
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {first[:300]}" if first else type(exc).__name__

@@ -9,7 +9,6 @@ through the same OpenAI client and instructor parsing.
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import hashlib
 import json
@@ -40,6 +39,7 @@ class CallRecord:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     seconds: float = 0.0
+    attempts: int = 1  # HTTP attempts, counting retries on 429 / 5xx / timeouts
 
 
 @dataclass
@@ -89,7 +89,6 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         self.recordings = recordings
         self.record = record
         self.http_retries = max(1, http_retries)
-        self._lock = asyncio.Lock()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content or b"{}")
@@ -101,27 +100,32 @@ class RecordingTransport(httpx.AsyncBaseTransport):
                 return self._log(key, source, started, httpx.Response(200, json=stored["response"], request=request))
         if self.mode == "replay" or self.inner is None:
             raise ReplayMiss(key)
-        response = await self._send(request)
+        response, attempts = await self._send(request)
         if response.status_code == 200:
             await response.aread()
-            self._store(key, body, response.json())
-        return self._log(key, "network", started, response)
+            try:
+                self._store(key, body, response.json())
+            except ValueError:
+                pass  # not JSON: nothing worth keeping; the client reports it
+        return self._log(key, "network", started, response, attempts)
 
-    async def _send(self, request: httpx.Request) -> httpx.Response:
+    async def _send(self, request: httpx.Request) -> tuple[httpx.Response, int]:
         def retryable(exc: BaseException) -> bool:
             return isinstance(exc, (_Retryable, httpx.TimeoutException, httpx.NetworkError))
 
+        attempts = 0
         try:
             async for attempt in AsyncRetrying(stop=stop_after_attempt(self.http_retries), wait=_retry_after,
                                                retry=retry_if_exception(retryable), reraise=True):
                 with attempt:
+                    attempts += 1
                     response = await self.inner.handle_async_request(request)
                     if response.status_code in RETRY_STATUSES:
                         await response.aread()
                         raise _Retryable(response)
-                    return response
+                    return response, attempts
         except _Retryable as exc:
-            return exc.response  # retries exhausted: the OpenAI client raises the matching error
+            return exc.response, attempts  # retries exhausted: the OpenAI client raises the matching error
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _lookup(self, key: str) -> tuple[dict | None, str]:
@@ -145,7 +149,7 @@ class RecordingTransport(httpx.AsyncBaseTransport):
 
             write_atomic(self.recordings / f"{key}.json", json.dumps(entry, ensure_ascii=False, indent=1) + "\n")
 
-    def _log(self, key: str, source: str, started: float, response: httpx.Response) -> httpx.Response:
+    def _log(self, key: str, source: str, started: float, response: httpx.Response, attempts: int = 1) -> httpx.Response:
         log = CURRENT_LOG.get()
         if log is not None:
             usage = {}
@@ -157,7 +161,7 @@ class RecordingTransport(httpx.AsyncBaseTransport):
             log.calls.append(CallRecord(key=key, source=source, status=response.status_code,
                                         prompt_tokens=int(usage.get("prompt_tokens") or 0),
                                         completion_tokens=int(usage.get("completion_tokens") or 0),
-                                        seconds=round(time.perf_counter() - started, 3)))
+                                        seconds=round(time.perf_counter() - started, 3), attempts=attempts))
         return response
 
     async def aclose(self) -> None:

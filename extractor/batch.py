@@ -1,0 +1,98 @@
+"""A batch of documents through the pipeline: results written as each document finishes.
+
+Documents go through one at a time on the CPU; their LLM requests overlap,
+bounded by the reader's concurrency, so a batch waits on the model as little as it can.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .export import write_atomic
+from .load import LoadError, load_document
+from .pipeline import RunOptions, process_document
+
+
+@dataclass
+class BatchReport:
+    documents: int = 0
+    tables: int = 0
+    cards: int = 0
+    facts: int = 0
+    unread: int = 0
+    errors: int = 0
+    warnings: int = 0
+    failed: int = 0
+    llm_calls: int = 0
+    llm_reused: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    messages: list[str] = field(default_factory=list)
+
+    def add(self, result) -> None:
+        from .export import result_facts
+
+        self.documents += 1
+        self.tables += len(result.tables)
+        self.cards += len(result.cards)
+        self.unread += len(result.unread)
+        self.facts += sum(1 for _ in result_facts(result))
+        open_flags = [f for f in result.flags if f.status == "open"]
+        self.errors += sum(1 for f in open_flags if f.severity == "error")
+        self.warnings += sum(1 for f in open_flags if f.severity == "warning")
+        if result.llm is not None:
+            self.llm_calls += len(result.llm.calls)
+            self.llm_reused += sum(1 for c in result.llm.calls if c.source != "network")
+            self.prompt_tokens += result.llm.prompt_tokens
+            self.completion_tokens += result.llm.completion_tokens
+
+    def summary(self) -> str:
+        line = f"{self.documents} document(s): {self.tables} tables, {self.cards} cards, {self.facts} amounts"
+        line += f"; {self.errors + self.warnings} open flag(s) ({self.errors} error(s), {self.warnings} warning(s))"
+        if self.unread:
+            line += f"; {self.unread} section(s) not read"
+        if self.llm_calls:
+            line += (f"; LLM: {self.llm_calls} request(s), {self.llm_reused} from cache or recordings, "
+                     f"{self.prompt_tokens} prompt + {self.completion_tokens} completion tokens")
+        if self.failed:
+            line += f"; {self.failed} file(s) failed"
+        return line
+
+
+async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=None,
+                    advance: Callable[[], None] = lambda: None) -> BatchReport:
+    report = BatchReport()
+    seen: dict[str, Path] = {}
+    pending = []
+    for path in files:
+        try:
+            doc = load_document(path)
+        except LoadError as exc:
+            report.messages.append(f"error: {exc}")
+            report.failed += 1
+            advance()
+            continue
+        if doc.name in seen and seen[doc.name].resolve() != path.resolve():
+            report.messages.append(f"error: {path}: same name as {seen[doc.name]}; its result would overwrite that "
+                                   f"one — skipped")
+            report.failed += 1
+            advance()
+            continue
+        seen[doc.name] = path
+        pending.append(_one(doc, out, options, reader, report, advance))
+    await asyncio.gather(*pending)
+    return report
+
+
+async def _one(doc, out: Path, options: RunOptions, reader, report: BatchReport, advance) -> None:
+    result = await process_document(doc, options, reader)
+    write_atomic(out / f"{doc.name}.json", result.model_dump_json(indent=1))
+    report.add(result)
+    for section in result.sections:
+        if section.status == "unfilled" and section.note and "replay:" in section.note:
+            report.messages.append(f"error: {doc.path}: section {section.id}: {section.note}")
+            report.failed += 1
+    advance()

@@ -1,0 +1,1 @@
+"""Prompt files for the LLM reader, shipped as package data (see README.md here)."""
