@@ -130,6 +130,8 @@ def _apply(result: ExtractionResult, outcome, text: str) -> None:
             for u in result.unread:
                 if u.section_id == section.id:
                     u.reason = f"{u.reason}; LLM reader: {outcome.error}"
+        else:
+            section.note = f"LLM reader failed ({outcome.error}); kept the rules' reading"
         return
     if not was_unread and not _llm_is_better(result, outcome, text):
         section.note = "the LLM's reading verified no better than the rules'; kept the rules' reading"

@@ -32,6 +32,10 @@ def load_prompt(kind: str) -> str:
     return resources.files("prompts").joinpath(f"{kind}.md").read_text(encoding="utf-8")
 
 
+class EmptyAnswer(Exception):
+    """A form that validates but says nothing: not a reading of the section."""
+
+
 @dataclass
 class SectionOutcome:
     section_id: str
@@ -82,9 +86,15 @@ class LlmReader:
             async with self.semaphore:
                 form = await self._ask(chunk)
             if spec_for(chunk.kind).card:
-                outcome.card = card_from_form(chunk, form, text)
+                card = card_from_form(chunk, form, text)
+                if not (card.budget.total or card.indicators or card.goals or card.project_name):
+                    raise EmptyAnswer("the answer fills no field of the card")
+                outcome.card = card
             else:
-                outcome.table = table_from_form(chunk, form, text)
+                table = table_from_form(chunk, form, text)
+                if not table.rows and not table.empty:
+                    raise EmptyAnswer("the answer has no rows and does not say the table is empty")
+                outcome.table = table
         except Exception as exc:  # every failure becomes the section's recorded reason, never a crash
             outcome.error, outcome.replay_miss = describe_failure(exc)
         finally:

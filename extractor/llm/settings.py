@@ -25,8 +25,8 @@ _KINDS_BY_HOST = (
 )
 DEFAULT_MODES: dict[str, StructuredMode] = {
     "openai": "tools", "deepseek": "tools", "qwen": "tools", "glm": "tools", "openrouter": "tools",
-    # Local servers: tool calling depends on the model's chat template; JSON constrained by grammar works.
-    "vllm": "json_schema", "ollama": "json", "llamacpp": "json", "local": "json", "fixture": "tools",
+    # Local servers: tool calling depends on the server; llama.cpp turns a forced tool into a grammar.
+    "vllm": "json_schema", "ollama": "json", "llamacpp": "tools", "local": "json", "fixture": "tools",
 }
 LOCAL_PORTS = {"11434": "ollama", "8000": "vllm"}
 
