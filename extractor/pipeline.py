@@ -94,7 +94,7 @@ async def process_document(doc: Document, options: RunOptions, reader=None) -> E
     targets = _llm_targets(result, options)
     alternates = [cid for cid in chunks if options.cross_check and cid not in targets
                   and _section(result, cid).status in ("extracted", "empty")]
-    outcomes = await asyncio.gather(*(reader.read(chunks[cid], doc.text) for cid in [*targets, *alternates]))
+    outcomes = await asyncio.gather(*(reader.read(chunks[cid], doc.text, doc.name) for cid in [*targets, *alternates]))
     result.llm = LlmUsage(model=reader.settings.model, endpoint_kind=reader.settings.endpoint_kind,
                           mode=reader.settings.mode)
     for outcome in outcomes:

@@ -78,9 +78,9 @@ class LlmReader:
         self.client = instructor.from_openai(openai_client, mode=getattr(instructor.Mode, _MODES[settings.mode]))
         self.semaphore = asyncio.Semaphore(max(1, settings.concurrency))
 
-    async def read(self, chunk: Chunk, text: str) -> SectionOutcome:
+    async def read(self, chunk: Chunk, text: str, document: str = "") -> SectionOutcome:
         outcome = SectionOutcome(section_id=chunk.id, kind=chunk.kind)
-        log = CallLog()
+        log = CallLog(document=document, section_id=chunk.id)
         token = CURRENT_LOG.set(log)
         try:
             async with self.semaphore:

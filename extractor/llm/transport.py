@@ -47,6 +47,8 @@ class CallLog:
     """The calls one section made; set as the current log around each section's request."""
 
     calls: list[CallRecord] = field(default_factory=list)
+    document: str = ""  # recorded alongside the answer for people reading recordings; not part of the key
+    section_id: str = ""
 
 
 CURRENT_LOG: contextvars.ContextVar[CallLog | None] = contextvars.ContextVar("budget_extract_call_log", default=None)
@@ -140,7 +142,9 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         return None, ""
 
     def _store(self, key: str, body: dict, response: dict) -> None:
+        log = CURRENT_LOG.get()
         entry = {"key": key, "endpoint_kind": self.endpoint_kind, "model": body.get("model"),
+                 "document": log.document if log else "", "section_id": log.section_id if log else "",
                  "request": body, "response": response}
         if self.cache is not None and self.mode in ("use", "refresh"):
             self.cache.set(key, entry)
