@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from .cards import PerformanceCard
 from .common import Span
@@ -75,10 +75,12 @@ class LlmUsage(BaseModel):
     mode: str | None = None
     calls: list[LlmCall] = Field(default_factory=list)
 
+    @computed_field
     @property
     def prompt_tokens(self) -> int:
         return sum(c.prompt_tokens for c in self.calls)
 
+    @computed_field
     @property
     def completion_tokens(self) -> int:
         return sum(c.completion_tokens for c in self.calls)

@@ -7,7 +7,6 @@ real sentence and to stay quiet on the unmodified one.
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 
 from conftest import DOCS, result_for, text_for
@@ -152,16 +151,6 @@ def test_no_narrative_flags_on_the_unmodified_corpus(doc):
     _claims, flags = flags_for(result_for(doc), text_for(doc))
     assert checks(flags) == []
     assert [f for f in result_for(doc).flags if f.check in NARRATIVE_CHECKS] == []
-
-
-def test_speed(doc):
-    result, text, views = result_for(doc), text_for(doc), view_tables(result_for(doc))
-    best = float("inf")
-    for _ in range(5):
-        start = time.perf_counter()
-        check_claims(extract_claims(result, text), views, Flagger("x"))
-        best = min(best, time.perf_counter() - start)
-    assert best < 0.010
 
 
 # ----------------------------------------------------------- narrative.table
