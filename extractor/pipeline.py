@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from schemas import ContentsEntry, DocumentInfo, ExtractionResult, LlmCall, LlmUsage, Section, Unread, spec_for
+from schemas import ContentsEntry, DocumentInfo, ExtractionResult, LlmCall, LlmUsage, Section, spec_for
 from verify import verify_result
 
 from .chunk import Chunk, chunk_document, contents_entries, document_meta, split_lines

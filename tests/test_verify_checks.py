@@ -26,6 +26,8 @@ MUTATIONS = [
     ("000", "income_expenditure_summary[expenditure:二十、住房保障支出].expenditure_amount", "110.70", "cross.summary"),
     ("000", "fiscal_appropriation_summary[expenditure:八、社会保障和就业支出].general_budget", "211.97",
      "cross.summary"),
+    ("000", "fiscal_appropriation_summary[income:一、一般公共预算拨款].income_amount", "10008.08", "cross.summary"),
+    ("000", "fiscal_appropriation_summary[income:本年收入合计].income_amount", "10017.08", "cross.summary"),
     ("003", "general_budget_expenditure[total].personnel", "533.85", "cross.basic"),
     ("003", "project_expenditure[total].total", "2146", "cross.projects"),
     ("000", "general_budget_basic_expenditure[30217].total", "0.69", "cross.three_public"),

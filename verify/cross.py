@@ -103,8 +103,9 @@ def _match_key(view: TableView, row) -> str | None:
 
 
 def _class_name(label: str) -> str:
+    """"十、卫生健康支出" → "卫生健康支出"; "一、一般公共预算拨款收入" and "一般公共预算拨款" → "一般公共预算"."""
     label = re.sub(r"^[（(]?[一二三四五六七八九十]+[)）、]?", "", label)
-    return re.sub(r"(收入|拨款)$", "", label)
+    return re.sub(r"(拨款)?(收入)?$", "", label)
 
 
 def check_summaries(views: list[TableView], flagger: Flagger) -> None:
@@ -134,6 +135,10 @@ def check_summaries(views: list[TableView], flagger: Flagger) -> None:
             _classes_match(fas, "total", details, flagger)
     if ies is not None and fas is not None:
         _income_lines_match(ies, fas, flagger)
+        if all_fiscal(views):
+            # With no income but appropriations, both summaries carry the same totals.
+            for role in ("current", "grand"):
+                _summaries_match(ies, fas, "income", role, "income_amount", "income_amount", flagger)
 
 
 def _classes_match(two_sided: TableView, column: str, details: list[TableView], flagger: Flagger) -> None:
@@ -157,6 +162,15 @@ def _side_total_match(two_sided: TableView, side: str, role: str, column: str, d
     a, b = two_sided.get(keys[0], column), detail.get(dkey, detail_col)
     if a is not None and b is not None:
         _equal(flagger, "cross.summary", a, b)
+
+
+def _summaries_match(a: TableView, b: TableView, side: str, role: str, col_a: str, col_b: str,
+                      flagger: Flagger) -> None:
+    ka, kb = summary_groups(a, side)[role], summary_groups(b, side)[role]
+    if len(ka) == 1 and len(kb) == 1:
+        va, vb = a.get(ka[0], col_a), b.get(kb[0], col_b)
+        if va is not None and vb is not None:
+            _equal(flagger, "cross.summary", va, vb)
 
 
 def _income_lines_match(ies: TableView, fas: TableView, flagger: Flagger) -> None:
