@@ -101,6 +101,8 @@ def run(
         "--recordings", help="Folder of recorded responses, one JSON per request "
                              "[env: BUDGET_EXTRACT_RECORDINGS; default: ./cache/recordings if present].")] = None,
     record: Annotated[bool, typer.Option("--record", help="Write every answer from the network to --recordings.")] = False,
+    max_tokens: Annotated[Optional[int], typer.Option("--max-tokens", min=1, help="Longest answer a request may get "
+                                                                                  "(default 4096).")] = None,
 ) -> None:
     """Extract every table and performance card of each document into OUT/<name>.json, verified.
 
@@ -110,17 +112,23 @@ def run(
     Bad files get a one-line error and a non-zero exit; the rest of the batch is still processed.
     """
     import asyncio
+    import os
 
     from .batch import run_batch
     from .llm.settings import LlmSettings
     from .pipeline import RunOptions
 
     files = _expand(paths)
+    recorded: dict = {}
     if cache is CacheChoice.replay:
-        model, endpoint_kind = _recorded_defaults(recordings, model, endpoint_kind)
+        recorded = _recorded_defaults(recordings)
+        model = model or os.environ.get("BUDGET_EXTRACT_MODEL") or recorded.get("model")
+        endpoint_kind = endpoint_kind or os.environ.get("BUDGET_EXTRACT_ENDPOINT_KIND") or recorded.get("endpoint_kind")
+        max_tokens = max_tokens or recorded.get("max_tokens")
     settings = LlmSettings.from_env(model=model, base_url=base_url, endpoint_kind=endpoint_kind,
                                     mode=mode.value if mode else None, concurrency=concurrency, cache=cache.value,
-                                    cache_dir=cache_dir, recordings=recordings, record=record or None)
+                                    cache_dir=cache_dir, recordings=recordings, record=record or None,
+                                    max_tokens=max_tokens, temperature=recorded.get("temperature"))
     if record and settings.recordings is None:
         _err("error: --record needs a folder: pass --recordings DIR")
         raise typer.Exit(2)
@@ -152,24 +160,26 @@ def run(
         raise typer.Exit(1)
 
 
-def _recorded_defaults(recordings: Optional[Path], model: Optional[str], kind: Optional[str]):
-    """Replay with the model and endpoint kind the recordings were made with, unless told otherwise."""
+def _recorded_defaults(recordings: Optional[Path]) -> dict:
+    """What the recordings were made with (model, endpoint kind, parameters), when they all agree.
+
+    Replay answers only requests identical to recorded ones, so by default it asks them the same way.
+    """
     import json
-    import os
 
     from .llm.settings import _recordings_dir
 
     folder = _recordings_dir(recordings)
     if folder is None or not folder.is_dir():
-        return model, kind
-    made = {(d.get("model"), d.get("endpoint_kind"))
-            for d in (json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*.json"))}
+        return {}
+    made = set()
+    for path in folder.glob("*.json"):
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        body = entry.get("request", {})
+        made.add((entry.get("model"), entry.get("endpoint_kind"), body.get("max_tokens"), body.get("temperature")))
     if len(made) != 1:
-        return model, kind
-    rec_model, rec_kind = made.pop()
-    model = model or os.environ.get("BUDGET_EXTRACT_MODEL") or rec_model
-    kind = kind or os.environ.get("BUDGET_EXTRACT_ENDPOINT_KIND") or rec_kind
-    return model, kind
+        return {}
+    return dict(zip(("model", "endpoint_kind", "max_tokens", "temperature"), made.pop()))
 
 
 class _progress:

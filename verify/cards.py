@@ -15,22 +15,23 @@ _TO_WAN = {"万元": Decimal(1), "元": Decimal("0.0001")}
 _HUNDRED = Decimal(100)
 
 
-def _val(card: PerformanceCard, path: str, what: str, amount: Amount) -> Val:
-    return Val(path=f"{card.kind}[{card.section_id}].{path}", where=f"绩效目标表 {card_name(card)}", what=what,
+def _val(card: PerformanceCard, where: str, path: str, what: str, amount: Amount) -> Val:
+    return Val(path=f"{card.kind}[{card.section_id}].{path}", where=where, what=what,
                amount=amount, places=printed_places(amount.value), section_id=card.section_id,
                en_where=f"card {card.section_id}", en_what=path)
 
 
 def check_card(card: PerformanceCard, flagger: Flagger) -> None:
-    check_budget(card, flagger)
-    check_spending_plan(card, flagger)
-    check_cost_indicators(card, flagger)
-    check_numeric_targets(card, flagger)
-
-
-def check_budget(card: PerformanceCard, flagger: Flagger) -> None:
-    """预算数 = 财政资金 + 上年结转 + 其他资金."""
+    name = card_name(card)
     vals = card_vals(card)
+    check_budget(vals, flagger)
+    check_spending_plan(card, f"绩效目标表 {name}", flagger)
+    check_cost_indicators(card, vals, f"绩效目标表 {name}", flagger)
+    check_numeric_targets(card, name, flagger)
+
+
+def check_budget(vals: dict[str, Val], flagger: Flagger) -> None:
+    """预算数 = 财政资金 + 上年结转 + 其他资金."""
     total = vals.get("budget.total")
     parts = [v for k, v in vals.items() if k != "budget.total"]
     if total is None or not parts:
@@ -40,9 +41,9 @@ def check_budget(card: PerformanceCard, flagger: Flagger) -> None:
         flagger.sum_mismatch("card.budget", total.where, total.en_where, total, parts, gap)
 
 
-def check_spending_plan(card: PerformanceCard, flagger: Flagger) -> None:
+def check_spending_plan(card: PerformanceCard, where: str, flagger: Flagger) -> None:
     """Cumulative percentages never decrease and end at 100%."""
-    steps = [_val(card, f"spending_plan[{i}]", s.period, s.percent)
+    steps = [_val(card, where, f"spending_plan[{i}]", s.period, s.percent)
              for i, s in enumerate(card.spending_plan)]
     for before, after in zip(steps, steps[1:]):
         if exceeds(before.term, after.term) is not None:
@@ -62,9 +63,9 @@ def _cost_in_wan(unit: str | None) -> Decimal | None:
     return _TO_WAN.get((unit or "").strip())
 
 
-def check_cost_indicators(card: PerformanceCard, flagger: Flagger) -> None:
+def check_cost_indicators(card: PerformanceCard, vals: dict[str, Val], where: str, flagger: Flagger) -> None:
     """A cost indicator in 元 or 万元 cannot exceed the card's own budget."""
-    total = card_vals(card).get("budget.total")
+    total = vals.get("budget.total")
     if total is None:
         return
     for i, ind in enumerate(card.indicators):
@@ -72,7 +73,7 @@ def check_cost_indicators(card: PerformanceCard, flagger: Flagger) -> None:
         factor = _cost_in_wan(ind.unit)
         if not is_cost or ind.value is None or factor is None:
             continue
-        cost = _val(card, f"indicators[{i}].value", ind.name.text if ind.name else "成本指标", ind.value)
+        cost = _val(card, where, f"indicators[{i}].value", ind.name.text if ind.name else "成本指标", ind.value)
         in_wan = Term(cost.value * factor, cost.term.half * factor)
         if exceeds(in_wan, total.term) is not None:
             wan = fmt(in_wan.value.normalize())
@@ -87,14 +88,14 @@ def check_cost_indicators(card: PerformanceCard, flagger: Flagger) -> None:
 _DIGITS = re.compile(r"\d")
 
 
-def check_numeric_targets(card: PerformanceCard, flagger: Flagger) -> None:
+def check_numeric_targets(card: PerformanceCard, name: str, flagger: Flagger) -> None:
     """A target with a comparator must carry a number (≥ 90 %, not ≥ 较好)."""
     for i, ind in enumerate(card.indicators):
         if ind.comparator is None or ind.value is not None or ind.target is None:
             continue
-        name = ind.name.text if ind.name else f"indicator {i}"
+        label = ind.name.text if ind.name else f"indicator {i}"
         flagger.add("card.indicator_value", "warning",
-                    f"绩效目标表 {card_name(card)}: 指标“{name}”有符号 {ind.comparator} 但指标值“{ind.target.text}”不是数字",
-                    f"card {card.section_id}: indicator {name!r} has comparator {ind.comparator} but its target "
+                    f"绩效目标表 {name}: 指标“{label}”有符号 {ind.comparator} 但指标值“{ind.target.text}”不是数字",
+                    f"card {card.section_id}: indicator {label!r} has comparator {ind.comparator} but its target "
                     f"{ind.target.text!r} is not a number", spans=[ind.target.span], section_id=card.section_id,
                     key=f"{card.section_id}.indicators[{i}]")

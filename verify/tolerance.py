@@ -14,7 +14,7 @@ the cent that differ by exactly a cent cannot be roundings of the same value.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 from decimal import Decimal
 from functools import lru_cache
 
@@ -23,8 +23,12 @@ ZERO = Decimal(0)
 
 def printed_places(value: Decimal) -> int:
     """Decimals as printed: 3 for 0.125, 0 for 1760 (and for 1.76E+3)."""
-    exponent = value.as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
+    text = str(value)  # the decimal string keeps trailing zeros: "9.00"
+    dot = text.find(".")
+    if dot < 0 or "E" in text:
+        exponent = value.as_tuple().exponent
+        return max(0, -exponent) if isinstance(exponent, int) else 0
+    return len(text) - dot - 1
 
 
 @lru_cache(maxsize=64)
@@ -33,8 +37,7 @@ def half_unit(places: int) -> Decimal:
     return Decimal(5).scaleb(-(places + 1))
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """A printed value and the half-unit its rounding allows."""
 
     value: Decimal

@@ -17,7 +17,7 @@ from schemas import Amount, ExtractionResult, FieldRef, PerformanceCard, Row, Ta
 from .tolerance import Term, half_unit, printed_places
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Val:
     path: str
     where: str  # table and row, for messages: "支出总表 2101501 行政运行"
@@ -58,21 +58,25 @@ def row_label(row: Row) -> str:
 
 
 def row_key(row: Row) -> str:
+    return _row_key(row, row_label(row))
+
+
+def _row_key(row: Row, label: str) -> str:
     if row.code:
         return row.code
     if row.item:
         return row.item
-    label = row_label(row)[:24] or "row"
+    label = label[:24] or "row"
     return f"{row.side}:{label}" if row.side else label
 
 
 def _places_by_column(table: Table) -> dict[str, set[int]]:
     """The decimals printed in each amount column of a table."""
-    spec = spec_for(table.kind)
+    amount_columns = {c.key for c in spec_for(table.kind).columns if c.type == "amount"}
     seen: dict[str, set[int]] = {}
     for row in table.rows:
         for key, amount in row.values.items():
-            if spec.column(key).type == "amount":
+            if key in amount_columns:
                 seen.setdefault(key, set()).add(printed_places(amount.value))
     return seen
 
@@ -122,27 +126,29 @@ def view_table(table: Table, name: str, doc_places: int | None = None,
     places = {k: max(v) for k, v in column_places.items()}
     if doc_places is not None:
         places = {k: max(v, doc_places) for k, v in places.items()}
+    columns = {c.key: c for c in spec.columns}
+    en_kind = table.kind.replace("_", " ")
     seen: Counter[str] = Counter()
     for row in table.rows:
-        key = row_key(row)
+        label = row_label(row)
+        key = _row_key(row, label)
         seen[key] += 1
         if seen[key] > 1:
             key = f"{key}#{seen[key]}"
         view.rows.append((key, row))
-        label = view.labels[key] = row_label(row)
+        view.labels[key] = label
         if row.code or row.item == "total":
             view.by_code.setdefault(row.code or "total", key)
         cells = view.by_row[key] = {}
         where = f"{spec.zh} {row.code} {label}" if row.code else f"{spec.zh} {label}"
-        en_where = f"{table.kind.replace('_', ' ')} {row.code or row.item or ''}".strip()
+        en_where = f"{en_kind} {row.code or row.item or ''}".rstrip()
         for col, amount in row.values.items():
-            cspec = spec.column(col)
+            cspec = columns[col]
             # An amount column's precision already counts this amount's own decimals.
             p = places[col] if cspec.type == "amount" else printed_places(amount.value)
             cells[col] = view.vals[(key, col)] = Val(
-                path=f"{name}[{key}].{col}", where=where, what=cspec.zh,
-                amount=amount, places=p, section_id=table.section_id, en_where=en_where, en_what=col,
-                exact=cspec.type == "count" and p == 0,
+                f"{name}[{key}].{col}", where, cspec.zh, amount, p, table.section_id, en_where, col,
+                cspec.type == "count" and p == 0,
             )
     return view
 

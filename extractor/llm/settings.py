@@ -58,7 +58,7 @@ class LlmSettings:
     mode: StructuredMode = "tools"
     concurrency: int = 4
     timeout: float = 120.0
-    max_reasks: int = 2  # validation re-asks after the first answer
+    max_reasks: int = 1  # validation re-asks after the first answer
     http_retries: int = 4  # attempts on 429 / 5xx / timeouts
     temperature: float = 0.0
     max_tokens: int = 4096
@@ -93,6 +93,8 @@ class LlmSettings:
         )
         if env.get("BUDGET_EXTRACT_CONCURRENCY"):
             settings.concurrency = int(env["BUDGET_EXTRACT_CONCURRENCY"])
+        if env.get("BUDGET_EXTRACT_MAX_REASKS"):
+            settings.max_reasks = int(env["BUDGET_EXTRACT_MAX_REASKS"])
         for key, value in overrides.items():
             if value is not None:
                 setattr(settings, key, value)
