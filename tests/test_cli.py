@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,9 +14,12 @@ import pytest
 from conftest import DOCS, EXAMPLES, ROOT
 
 
-def cli(*args, check=True) -> subprocess.CompletedProcess:
+def cli(*args, check=True, env=None) -> subprocess.CompletedProcess:
+    """The CLI as a real process, with no model settings from the developer's environment (tests never
+    reach a network) plus ``env``."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "BUDGET_EXTRACT_"))}
     proc = subprocess.run([sys.executable, "-m", "extractor", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=300, env={**clean, **(env or {})})
     if check and proc.returncode != 0:
         raise AssertionError(proc.stderr)
     return proc

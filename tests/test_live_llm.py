@@ -14,7 +14,7 @@ import json
 import pytest
 from conftest import DOCS, text_for
 from live_server import MODEL_NAME, llama_server, missing
-from test_llm_backends import cli
+from test_cli import cli
 from test_replay_recordings import assert_cards_filled_or_flagged, assert_made_up_numbers_flagged
 
 pytestmark = pytest.mark.live_llm

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
 
-from conftest import DOCS, ROOT
+from conftest import DOCS
 from fake_openai import FakeOpenAI
+from test_cli import cli
 
 from extractor.llm.reader import LlmReader
 from extractor.llm.settings import LlmSettings
@@ -95,15 +93,6 @@ def test_cross_check_flags_where_the_model_and_the_rules_disagree(tmp_path):
     assert len(project) == 1
     assert project[0].expected == "2145" and project[0].found == "2140"
     assert result.cross_check and {t.section_id for t in result.tables} >= {"s17-project_expenditure"}
-
-
-def cli(*args, env=None, check=True):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "BUDGET_EXTRACT_"))}
-    proc = subprocess.run([sys.executable, "-m", "extractor", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300, env={**clean, **(env or {})})
-    if check and proc.returncode != 0:
-        raise AssertionError(proc.stderr)
-    return proc
 
 
 def test_llm_backend_without_a_model_is_a_clear_error(tmp_path):

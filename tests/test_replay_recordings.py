@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 from conftest import DOCS, ROOT, text_for
 from live_server import MODEL_NAME
-from test_llm_backends import cli
+from test_cli import cli
 
 from schemas import parse_amount
 
