@@ -87,7 +87,10 @@ def find_in_section(amount: Amount, text: str, span: tuple[int, int]) -> tuple[i
 def ground(result: ExtractionResult, views: list[TableView], text: str, flagger: Flagger) -> list[SpanFix]:
     """Check every amount against the text; re-point or flag the ones that do not hold."""
     # Most amounts hold: test them first and name a slot only for those that do not.
-    if all(a.backend == "person" or holds(a, text) for a in _amounts(result, views)):
+    for amount in _amounts(result, views):
+        if amount.backend != "person" and not holds(amount, text):
+            break
+    else:
         return []
     fixes = []
     for slot in list(amount_slots(result, views)):

@@ -215,6 +215,9 @@ def _line_role(label: str) -> str:
 
 def summary_groups(view: TableView, side: str) -> dict[str, list[str]]:
     """Row keys of one side by role: grand, current, carry, and the items of each group."""
+    cached = view.memo.get(("groups", side))
+    if cached is not None:
+        return cached
     groups: dict[str, list[str]] = {"grand": [], "current": [], "carry": [], "current_items": [], "carry_items": []}
     bucket = "current_items"
     for key, row in view.rows:
@@ -226,6 +229,7 @@ def summary_groups(view: TableView, side: str) -> dict[str, list[str]]:
         else:
             groups[role].append(key)
             bucket = "carry_items" if role == "carry" else "current_items"
+    view.memo[("groups", side)] = groups
     return groups
 
 

@@ -29,10 +29,11 @@ class Val:
     en_what: str = ""
     # Counts printed as whole numbers (1 项, 3 辆) are exact, not rounded.
     exact: bool = False
-    term: Term = field(init=False)
+    term: Term | None = None  # computed from places unless given
 
     def __post_init__(self) -> None:
-        self.term = Term(self.amount.value, _ZERO if self.exact else half_unit(self.places))
+        if self.term is None:
+            self.term = Term(self.amount.value, _ZERO if self.exact else half_unit(self.places))
 
     @property
     def value(self) -> Decimal:
@@ -107,6 +108,7 @@ class TableView:
     by_row: dict[str, dict[str, Val]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # row key -> label without whitespace
     by_code: dict[str, str] = field(default_factory=dict)  # code or "total" -> row key
+    memo: dict = field(default_factory=dict)  # derived facts checks share (summary line groups)
 
     def get(self, key: str | None, column: str) -> Val | None:
         return self.vals.get((key, column))
@@ -127,6 +129,7 @@ def view_table(table: Table, name: str, doc_places: int | None = None,
     if doc_places is not None:
         places = {k: max(v, doc_places) for k, v in places.items()}
     columns = {c.key: c for c in spec.columns}
+    halves = {k: half_unit(p) for k, p in places.items()}
     en_kind = table.kind.replace("_", " ")
     seen: Counter[str] = Counter()
     for row in table.rows:
@@ -144,11 +147,16 @@ def view_table(table: Table, name: str, doc_places: int | None = None,
         en_where = f"{en_kind} {row.code or row.item or ''}".rstrip()
         for col, amount in row.values.items():
             cspec = columns[col]
-            # An amount column's precision already counts this amount's own decimals.
-            p = places[col] if cspec.type == "amount" else printed_places(amount.value)
+            if cspec.type == "amount":
+                # An amount column's precision already counts this amount's own decimals.
+                p = places[col]
+                term = Term(amount.value, halves[col])
+            else:
+                p = printed_places(amount.value)
+                term = Term(amount.value, _ZERO if p == 0 else half_unit(p))  # whole counts are exact
             cells[col] = view.vals[(key, col)] = Val(
                 f"{name}[{key}].{col}", where, cspec.zh, amount, p, table.section_id, en_where, col,
-                cspec.type == "count" and p == 0,
+                cspec.type == "count" and p == 0, term,
             )
     return view
 
