@@ -43,15 +43,20 @@ def check_budget(vals: dict[str, Val], flagger: Flagger) -> None:
 
 def check_spending_plan(card: PerformanceCard, where: str, flagger: Flagger) -> None:
     """Cumulative percentages never decrease and end at 100%."""
+    terms = [Term.printed(s.percent.value) for s in card.spending_plan]
+    falls = [i for i in range(1, len(terms)) if exceeds(terms[i - 1], terms[i]) is not None]
+    short = bool(terms) and sum_gap(terms[-1], [Term(_HUNDRED, Decimal(0))]) is not None
+    if not falls and not short:
+        return  # the common case: no need to name anything
     steps = [_val(card, where, f"spending_plan[{i}]", s.period, s.percent)
              for i, s in enumerate(card.spending_plan)]
-    for before, after in zip(steps, steps[1:]):
-        if exceeds(before.term, after.term) is not None:
-            flagger.add("card.spending_plan", "warning",
-                        f"{before.where}: 资金支出计划 {before.what} {before.value}%，到 {after.what} 反而降为 {after.value}%",
-                        f"{before.en_where}: spending plan falls from {before.value}% to {after.value}%",
-                        [before, after], expected=f"≥ {before.value}", found=after.value)
-    if steps and sum_gap(steps[-1].term, [Term(_HUNDRED, Decimal(0))]) is not None:
+    for i in falls:
+        before, after = steps[i - 1], steps[i]
+        flagger.add("card.spending_plan", "warning",
+                    f"{before.where}: 资金支出计划 {before.what} {before.value}%，到 {after.what} 反而降为 {after.value}%",
+                    f"{before.en_where}: spending plan falls from {before.value}% to {after.value}%",
+                    [before, after], expected=f"≥ {before.value}", found=after.value)
+    if short:
         last = steps[-1]
         flagger.add("card.spending_plan", "warning",
                     f"{last.where}: 资金支出计划止于 {last.what} 累计 {last.value}%，未达到 100%",

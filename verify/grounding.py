@@ -105,8 +105,9 @@ def ground(result: ExtractionResult, views: list[TableView], text: str, flagger:
 
 def _amounts(result: ExtractionResult, views: list[TableView]) -> Iterator[Amount]:
     for view in views:
-        for val in view.vals.values():
-            yield val.amount
+        for cells in view.by_row.values():
+            for val in cells.values():
+                yield val.amount
     for card in result.cards:
         yield from (a for a in (card.budget.total, card.budget.fiscal, card.budget.carryover, card.budget.other) if a)
         yield from (step.percent for step in card.spending_plan)

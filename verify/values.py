@@ -104,14 +104,19 @@ class TableView:
     name: str  # the kind, with "#2" for a second table of the same kind
     zh: str
     rows: list[tuple[str, Row]] = field(default_factory=list)
-    vals: dict[tuple[str, str], Val] = field(default_factory=dict)
     by_row: dict[str, dict[str, Val]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # row key -> label without whitespace
     by_code: dict[str, str] = field(default_factory=dict)  # code or "total" -> row key
     memo: dict = field(default_factory=dict)  # derived facts checks share (summary line groups)
 
+    @property
+    def vals(self) -> dict[tuple[str, str], Val]:
+        """Every value, keyed (row key, column)."""
+        return {(k, c): v for k, cells in self.by_row.items() for c, v in cells.items()}
+
     def get(self, key: str | None, column: str) -> Val | None:
-        return self.vals.get((key, column))
+        cells = self.by_row.get(key)
+        return cells.get(column) if cells else None
 
     def row_vals(self, key: str) -> dict[str, Val]:
         return self.by_row.get(key, {})
@@ -154,7 +159,7 @@ def view_table(table: Table, name: str, doc_places: int | None = None,
             else:
                 p = printed_places(amount.value)
                 term = Term(amount.value, _ZERO if p == 0 else half_unit(p))  # whole counts are exact
-            cells[col] = view.vals[(key, col)] = Val(
+            cells[col] = Val(
                 f"{name}[{key}].{col}", where, cspec.zh, amount, p, table.section_id, en_where, col,
                 cspec.type == "count" and p == 0, term,
             )
