@@ -180,3 +180,17 @@ def test_each_endpoint_gets_its_structured_output_mode(kind, mode, monkeypatch):
     for var in ("BUDGET_EXTRACT_MODE", "BUDGET_EXTRACT_ENDPOINT_KIND", "BUDGET_EXTRACT_BASE_URL"):
         monkeypatch.delenv(var, raising=False)
     assert LlmSettings.from_env(base_url=kind, model="m").mode == mode
+
+
+def test_the_cache_key_ignores_pydantics_versioned_error_links_but_not_the_error():
+    from extractor.llm.transport import request_key
+
+    def body(version: str, error: str = "Field required") -> dict:
+        return {"model": "m", "messages": [{"role": "user", "content": f"rows.0.side\n  {error} [type=missing]\n"
+                                            f"    For further information visit https://errors.pydantic.dev/{version}/v/missing"}]}
+
+    assert request_key("k", "/v1/chat/completions", body("2.13")) == request_key("k", "/v1/chat/completions", body("2.14"))
+    assert request_key("k", "/v1/chat/completions", body("2.13")) != request_key("k", "/v1/chat/completions",
+                                                                                  body("2.13", "Input should be a string"))
+    assert request_key("k", "/v1/chat/completions", body("2.13")) != request_key("other", "/v1/chat/completions",
+                                                                                  body("2.13"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -54,10 +55,16 @@ class CallLog:
 CURRENT_LOG: contextvars.ContextVar[CallLog | None] = contextvars.ContextVar("budget_extract_call_log", default=None)
 
 
+# pydantic's validation errors (sent back to the model in re-asks) link to its docs with its version
+# in the URL; the link says nothing about the question, so it is left out of the key and recordings
+# survive a pydantic upgrade.
+_ERROR_LINK = re.compile(r"\s*For further information visit https://errors\.pydantic\.dev/[^\s\"\\]*")
+
+
 def request_key(endpoint_kind: str, path: str, body: dict) -> str:
     canonical = json.dumps({"endpoint_kind": endpoint_kind, "path": path, "body": body}, ensure_ascii=False,
                            sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_ERROR_LINK.sub("", canonical).encode("utf-8")).hexdigest()
 
 
 class _Retryable(Exception):
