@@ -3,7 +3,11 @@
 Prints documents per second and peak memory (max RSS of the `run` process), and
 the median wall time of `budget-extract --help`. Not a test: figures go in the README.
 
-    python benchmarks/bench_run.py [--repeat 100]
+    python benchmarks/bench_run.py [--repeat 100] [--without-verify]
+
+`--without-verify` runs the same batch a second time with verification
+replaced by a no-op (through a `sitecustomize` on PYTHONPATH, so no product
+code carries a switch for it): the difference is what verifying costs `run`.
 """
 
 from __future__ import annotations
@@ -24,8 +28,16 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
 
-def bench_run(repeat: int) -> None:
+_NO_VERIFY = """import sys
+sys.path.insert(0, {root!r})
+import verify
+verify.verify_result = lambda result, text: result
+"""
+
+
+def bench_run(repeat: int, without_verify: bool = False) -> float:
     docs = sorted(EXAMPLES.glob("*.txt"))
+    env = dict(os.environ)
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in"
         src.mkdir()
@@ -33,18 +45,26 @@ def bench_run(repeat: int) -> None:
             for doc in docs:
                 shutil.copy(doc, src / f"{i:03d}_{doc.name}")
         out = Path(tmp) / "out"
+        if without_verify:
+            stub = Path(tmp) / "stub"
+            stub.mkdir()
+            (stub / "sitecustomize.py").write_text(_NO_VERIFY.format(root=str(ROOT)), encoding="utf-8")
+            env["PYTHONPATH"] = os.pathsep.join([str(stub), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
         n = repeat * len(docs)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "extractor", "run", str(src), "--out", str(out)], cwd=ROOT,
-                       check=True, capture_output=True)
+                       check=True, capture_output=True, env=env)
         elapsed = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         size = sum(d.stat().st_size for d in docs) * repeat
-        print(f"run: {n} documents ({size / 1e6:.1f} MB) in {elapsed:.2f} s wall, {cpu:.2f} s CPU "
+        label = "run without verification" if without_verify else "run"
+        print(f"{label}: {n} documents ({size / 1e6:.1f} MB) in {elapsed:.2f} s wall, {cpu:.2f} s CPU "
               f"-> {n / elapsed:.0f} documents/s (one process, one core)")
-        print(f"run: peak memory (max RSS) {after.ru_maxrss / 1024:.0f} MB")
+        if not without_verify:
+            print(f"run: peak memory (max RSS) {after.ru_maxrss / 1024:.0f} MB")
+        return cpu
 
 
 def bench_help(times: int = 15) -> None:
@@ -59,10 +79,14 @@ def bench_help(times: int = 15) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=100)
+    parser.add_argument("--without-verify", action="store_true", help="also time run with verification stubbed out")
     args = parser.parse_args()
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
-    bench_run(args.repeat)
+    cpu = bench_run(args.repeat)
+    if args.without_verify:
+        base = bench_run(args.repeat, without_verify=True)
+        print(f"verification adds {cpu / base - 1:.0%} to run's CPU time")
     bench_help()
 
 

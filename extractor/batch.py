@@ -63,27 +63,34 @@ class BatchReport:
 
 
 async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=None,
-                    advance: Callable[[], None] = lambda: None) -> BatchReport:
+                    advance: Callable[[], None] = lambda: None, in_flight: int = 8) -> BatchReport:
+    """Every file through the pipeline; at most ``in_flight`` documents are held in memory at once."""
     report = BatchReport()
     seen: dict[str, Path] = {}
-    pending = []
+    todo: list[Path] = []
     for path in files:
-        try:
-            doc = load_document(path)
-        except LoadError as exc:
-            report.messages.append(f"error: {exc}")
+        if path.stem in seen and seen[path.stem].resolve() != path.resolve():
+            report.messages.append(f"error: {path}: same name as {seen[path.stem]}; its result would overwrite "
+                                   f"that one — skipped")
             report.failed += 1
             advance()
             continue
-        if doc.name in seen and seen[doc.name].resolve() != path.resolve():
-            report.messages.append(f"error: {path}: same name as {seen[doc.name]}; its result would overwrite that "
-                                   f"one — skipped")
-            report.failed += 1
-            advance()
-            continue
-        seen[doc.name] = path
-        pending.append(_one(doc, out, options, reader, report, advance))
-    await asyncio.gather(*pending)
+        seen[path.stem] = path
+        todo.append(path)
+    gate = asyncio.Semaphore(max(1, in_flight))
+
+    async def one(path: Path) -> None:
+        async with gate:
+            try:
+                doc = load_document(path)
+            except LoadError as exc:
+                report.messages.append(f"error: {exc}")
+                report.failed += 1
+                advance()
+                return
+            await _one(doc, out, options, reader, report, advance)
+
+    await asyncio.gather(*(one(path) for path in todo))
     return report
 
 
