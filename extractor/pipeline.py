@@ -22,6 +22,7 @@ from typing import Literal
 
 from schemas import ContentsEntry, DocumentInfo, ExtractionResult, LlmCall, LlmUsage, Section, spec_for
 from verify import verify_result
+from verify.grounding import amount_slots
 
 from .chunk import Chunk, chunk_document, contents_entries, document_meta, split_lines
 from .load import Document, load_document
@@ -158,8 +159,6 @@ def _standing(result: ExtractionResult, section_id: str) -> tuple[int, int]:
     doubted = {r.path for f in errors for r in f.fields}
     tables = [t for t in result.tables if t.section_id == section_id]
     cards = [c for c in result.cards if c.section_id == section_id]
-    from verify.grounding import amount_slots
-
     trial = result.model_copy(update={"tables": tables, "cards": cards})
     values = [slot.path for slot in amount_slots(trial)]
     return sum(1 for p in values if p not in doubted), -len(errors)

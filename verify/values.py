@@ -58,10 +58,6 @@ def row_label(row: Row) -> str:
     return _squash(row.label.text) if row.label else ""
 
 
-def row_key(row: Row) -> str:
-    return _row_key(row, row_label(row))
-
-
 def _row_key(row: Row, label: str) -> str:
     if row.code:
         return row.code
