@@ -14,12 +14,12 @@ import pytest
 from conftest import DOCS, EXAMPLES, ROOT
 
 
-def cli(*args, check=True, env=None) -> subprocess.CompletedProcess:
+def cli(*args, check=True, env=None, timeout=300) -> subprocess.CompletedProcess:
     """The CLI as a real process, with no model settings from the developer's environment (tests never
     reach a network) plus ``env``."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "BUDGET_EXTRACT_"))}
     proc = subprocess.run([sys.executable, "-m", "extractor", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300, env={**clean, **(env or {})})
+                          text=True, timeout=timeout, env={**clean, **(env or {})})
     if check and proc.returncode != 0:
         raise AssertionError(proc.stderr)
     return proc

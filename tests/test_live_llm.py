@@ -33,7 +33,8 @@ def test_smollm2_reads_document_001_and_the_verifier_flags_what_it_made_up(serve
     out = tmp_path / "out"
     proc = cli("run", DOCS["001"], "--out", out, "--backend", "llm", "--base-url", server, "--model", MODEL_NAME,
                "--endpoint-kind", "llamacpp", "--cache", "refresh", "--cache-dir", tmp_path / "cache",
-               "--recordings", tmp_path / "rec", "--record", "--concurrency", "1", check=False)
+               "--recordings", tmp_path / "rec", "--record", "--concurrency", "1", "--max-tokens", "768",
+               check=False, timeout=1800)
     assert proc.returncode == 0, proc.stderr
     result = json.loads((out / "001_20041eb3cb8715ee.json").read_text(encoding="utf-8"))
     calls = result["llm"]["calls"]
