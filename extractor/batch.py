@@ -26,6 +26,8 @@ class BatchReport:
     errors: int = 0
     warnings: int = 0
     failed: int = 0
+    decided: int = 0
+    stale: int = 0
     llm_calls: int = 0
     llm_reused: int = 0
     prompt_tokens: int = 0
@@ -40,7 +42,9 @@ class BatchReport:
         self.cards += len(result.cards)
         self.unread += len(result.unread)
         self.facts += sum(1 for _ in result_facts(result))
-        open_flags = [f for f in result.flags if f.status == "open"]
+        open_flags = [f for f in result.flags if f.status in ("open", "stale")]
+        self.decided += sum(1 for f in result.flags if f.status not in ("open", "stale"))
+        self.stale += sum(1 for f in result.flags if f.status == "stale")
         self.errors += sum(1 for f in open_flags if f.severity == "error")
         self.warnings += sum(1 for f in open_flags if f.severity == "warning")
         if result.llm is not None:
@@ -52,6 +56,10 @@ class BatchReport:
     def summary(self) -> str:
         line = f"{self.documents} document(s): {self.tables} tables, {self.cards} cards, {self.facts} amounts"
         line += f"; {self.errors + self.warnings} open flag(s) ({self.errors} error(s), {self.warnings} warning(s))"
+        if self.decided:
+            line += f"; {self.decided} flag(s) decided in review"
+        if self.stale:
+            line += f"; {self.stale} earlier decision(s) stale (the document changed): review again"
         if self.unread:
             line += f"; {self.unread} section(s) not read"
         if self.llm_calls:
@@ -63,9 +71,14 @@ class BatchReport:
 
 
 async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=None,
-                    advance: Callable[[], None] = lambda: None, in_flight: int = 8) -> BatchReport:
-    """Every file through the pipeline; at most ``in_flight`` documents are held in memory at once."""
+                    advance: Callable[[], None] = lambda: None, in_flight: int = 8, store=None) -> BatchReport:
+    """Every file through the pipeline; at most ``in_flight`` documents are held in memory at once.
+
+    With a review ``store``, each result is written with the decisions people
+    made on earlier runs applied, and its flags enter the review queue.
+    """
     report = BatchReport()
+    _remove_leftovers(out)
     seen: dict[str, Path] = {}
     todo: list[Path] = []
     for path in files:
@@ -88,18 +101,39 @@ async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=No
                 report.failed += 1
                 advance()
                 return
-            await _one(doc, out, options, reader, report, advance)
+            await _one(doc, out, options, reader, report, advance, store)
 
     await asyncio.gather(*(one(path) for path in todo))
     return report
 
 
-async def _one(doc, out: Path, options: RunOptions, reader, report: BatchReport, advance) -> None:
+async def _one(doc, out: Path, options: RunOptions, reader, report: BatchReport, advance, store) -> None:
     result = await process_document(doc, options, reader)
-    write_atomic(out / f"{doc.name}.json", result.model_dump_json(indent=1))
+    path = out / f"{doc.name}.json"
+    if store is None:
+        write_atomic(path, result.model_dump_json(indent=1))
+    else:
+        from .review.service import settle
+
+        with store.transaction():
+            settle(store, result, doc.text, path, doc.path)
     report.add(result)
     for section in result.sections:
         if section.status == "unfilled" and section.note and "replay:" in section.note:
             report.messages.append(f"error: {doc.path}: section {section.id}: {section.note}")
             report.failed += 1
     advance()
+
+
+def _remove_leftovers(out: Path, older_than: float = 60.0) -> None:
+    """Temporary files of a run that was killed while writing (never mistaken for results: they are not *.json)."""
+    import time
+
+    if not out.is_dir():
+        return
+    for tmp in out.glob(".*.json.*.tmp"):
+        try:
+            if time.time() - tmp.stat().st_mtime > older_than:
+                tmp.unlink()
+        except FileNotFoundError:  # another run removed it first
+            pass

@@ -7,6 +7,7 @@ so that `budget-extract --help` starts fast.
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -27,6 +28,8 @@ app = typer.Typer(
 class FactFormat(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
+    xlsx = "xlsx"
+    sqlite = "sqlite"
 
 
 class What(str, Enum):
@@ -103,6 +106,9 @@ def run(
     record: Annotated[bool, typer.Option("--record", help="Write every answer from the network to --recordings.")] = False,
     max_tokens: Annotated[Optional[int], typer.Option("--max-tokens", min=1, help="Longest answer a request may get "
                                                                                   "(default 4096).")] = None,
+    db: Annotated[Optional[Path], typer.Option(
+        "--db", help="Review store whose decisions are applied and whose queue gets the flags "
+                     "[default: OUT/review.sqlite].")] = None,
 ) -> None:
     """Extract every table and performance card of each document into OUT/<name>.json, verified.
 
@@ -138,6 +144,13 @@ def run(
              "(or OPENAI_API_KEY), or pass --model/--base-url, or replay recordings with --cache replay")
         raise typer.Exit(2)
     options = RunOptions(backend=backend.value, cross_check=cross_check)
+    from .review.store import DB_NAME, ReviewStore, StoreError
+
+    try:
+        store = ReviewStore(db if db is not None and not db.is_dir() else (db or out) / DB_NAME, create=True)
+    except StoreError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(1)
 
     async def go():
         reader = None
@@ -147,12 +160,15 @@ def run(
             reader = LlmReader(settings)
         try:
             with _progress(len(files)) as advance:
-                return await run_batch(files, out, options, reader, advance)
+                return await run_batch(files, out, options, reader, advance, store=store)
         finally:
             if reader is not None:
                 await reader.aclose()
 
-    report = asyncio.run(go())
+    try:
+        report = asyncio.run(go())
+    finally:
+        store.close()
     for message in report.messages:
         _err(message)
     _err(report.summary())
@@ -208,10 +224,18 @@ class _progress:
 def export(
     folder: Annotated[Path, typer.Argument(help="A folder written by `budget-extract run`.")],
     what: Annotated[What, typer.Option("--what", help="What to export.")] = What.facts,
-    fmt: Annotated[FactFormat, typer.Option("--format", "-f", help="Output format.")] = FactFormat.jsonl,
+    fmt: Annotated[FactFormat, typer.Option(
+        "--format", "-f", help="jsonl or csv (one line per fact or flag); xlsx (a sheet per table kind, flagged "
+                               "cells coloured, plus cards and flags) or sqlite (tables facts, flags, decisions, "
+                               "documents) hold everything and need -o.")] = FactFormat.jsonl,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: standard output).")] = None,
 ) -> None:
-    """Write one line per extracted number (--what facts) or per verifier flag (--what flags)."""
+    """Write one line per extracted number (--what facts) or per verifier flag (--what flags).
+
+    People's decisions from `review` are applied: each fact has a status (verified, flagged,
+    accepted, corrected, rejected), corrected values replace the readings, and rejected
+    values are withdrawn (empty value, the reading kept as original_value).
+    """
     from pydantic import ValidationError
 
     from .export import FACT_FIELDS, FLAG_FIELDS, load_results, render, result_facts, result_flags, write_atomic
@@ -219,6 +243,9 @@ def export(
     if not folder.is_dir():
         _err(f"error: {folder}: not a folder of results (run `budget-extract run ... --out {folder}` first)")
         raise typer.Exit(1)
+    if fmt in (FactFormat.xlsx, FactFormat.sqlite) and output is None:
+        _err(f"error: --format {fmt.value} writes a file: give it with -o, e.g. -o results.{fmt.value}")
+        raise typer.Exit(2)
     try:
         results = load_results(folder)
     except ValidationError as exc:
@@ -227,6 +254,11 @@ def export(
     if not results:
         _err(f"error: {folder}: holds no result files (*.json)")
         raise typer.Exit(1)
+    if fmt in (FactFormat.xlsx, FactFormat.sqlite):
+        from .export_files import write_sqlite, write_xlsx
+
+        (write_xlsx if fmt is FactFormat.xlsx else write_sqlite)(results, output)
+        return
     if what is What.flags:
         text = render((f for r in results for f in result_flags(r)), FLAG_FIELDS, fmt.value)
     else:
@@ -246,22 +278,73 @@ def verify(
     """Re-verify result files against their source documents and rewrite their flags in place."""
     from .export import write_atomic
     from .reverify import ReverifyError, reverify_file
+    from .review.store import DB_NAME, ReviewStore
 
     failed = errors = 0
     for path in files:
+        # People's decisions stay in force when the store sits beside the result (as `run` puts it).
+        store = ReviewStore(path.parent / DB_NAME) if (path.parent / DB_NAME).is_file() else None
         try:
-            result = reverify_file(path, source)
+            with store.transaction() if store else nullcontext():
+                name = _result_name(path)
+                result = reverify_file(path, source, store.decisions(name) if store and name else None)
+                write_atomic(path, result.model_dump_json(indent=1))
+                if store:
+                    store.sync(result, path)
         except ReverifyError as exc:
             _err(f"error: {exc}")
             failed += 1
             continue
-        write_atomic(path, result.model_dump_json(indent=1))
-        open_flags = [f for f in result.flags if f.status == "open"]
+        finally:
+            if store:
+                store.close()
+        open_flags = [f for f in result.flags if f.status in ("open", "stale")]
         n_err = sum(1 for f in open_flags if f.severity == "error")
         errors += n_err
         _err(f"{path}: {len(open_flags)} open flag(s) ({n_err} error(s), {len(open_flags) - n_err} warning(s))")
     if failed or (strict and errors):
         raise typer.Exit(1)
+
+
+@app.command()
+def report(
+    folder: Annotated[Path, typer.Argument(help="A folder written by `budget-extract run`.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.")],
+    db: Annotated[Optional[Path], typer.Option(
+        "--db", help="Review store (or the folder holding it) that knows where the sources are "
+                     "[default: FOLDER/review.sqlite if present].")] = None,
+) -> None:
+    """Write one self-contained HTML page: a summary, and per document its flags, tables and cards beside the
+    source text with every value highlighted. Opens offline in any browser."""
+    from pydantic import ValidationError
+
+    from .export import write_atomic
+    from .report import ReportError, build_report
+
+    try:
+        page = build_report(folder, db)
+    except ReportError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(1)
+    except ValidationError as exc:
+        _err(f"error: {folder}: a result file does not match the schema: {exc.errors()[0]['msg']}")
+        raise typer.Exit(1)
+    write_atomic(output, page)
+    _err(f"{output}: {len(page.encode('utf-8')) / 1e6:.1f} MB")
+
+
+def _result_name(path: Path) -> str | None:
+    import json
+
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["document"]["name"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # reverify_file reports what is wrong with the file
+
+
+from .review.cli import app as review_app  # noqa: E402 - after the commands it sits beside in --help
+
+app.add_typer(review_app, name="review")
 
 
 @app.command()

@@ -8,65 +8,139 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from schemas import Amount, ExtractionResult, PerformanceCard, Table, spec_for
+from schemas import Amount, Decision, ExtractionResult, PerformanceCard, Table, spec_for
 
-FACT_FIELDS = ("document", "table", "title", "row_code", "row_label", "column", "column_label", "value", "unit", "span")
+FACT_FIELDS = ("document", "table", "title", "row_code", "row_label", "column", "column_label", "value", "unit", "span",
+               "field", "status", "flags", "original_value", "decision", "reviewer", "note")
+
+# A value's status, from most to least decided: what a person said wins over what the verifier found.
+VALUE_STATUSES = ("rejected", "corrected", "flagged", "accepted", "verified")
 
 
-def _fact(doc: str, kind: str, title: str, code, label, column: str, column_label: str, amount: Amount, unit) -> dict:
+@dataclass(frozen=True)
+class ValueStatus:
+    status: str
+    flags: tuple[str, ...] = ()  # flags that need review and involve the value
+    decision: Decision | None = None  # the person's decision behind "accepted", "corrected" or "rejected"
+    original: Amount | None = None  # what the reader read, when a person corrected it
+
+
+def value_statuses(result: ExtractionResult) -> dict[str, ValueStatus]:
+    """The status of every value a flag or a decision touches, by path; a value not listed is verified."""
+    open_flags: dict[str, list[str]] = {}
+    accepted: dict[str, Decision | None] = {}
+    for flag in result.flags:
+        for ref in flag.fields:
+            if flag.status in ("open", "stale"):
+                open_flags.setdefault(ref.path, []).append(flag.id)
+            elif flag.status == "accepted":
+                accepted.setdefault(ref.path, flag.decision)
+    out: dict[str, ValueStatus] = {}
+    for path, decision in accepted.items():
+        out[path] = ValueStatus("accepted", decision=decision)
+    for path, ids in open_flags.items():
+        out[path] = ValueStatus("flagged", tuple(ids))
+    by_seq = {d.seq: d for d in result.decisions}
+    for c in result.corrections:
+        out[c.path] = ValueStatus("corrected", tuple(open_flags.get(c.path, ())), by_seq.get(c.seq), c.original)
+    in_force: dict[str, Decision] = {}
+    for d in result.decisions:  # the latest fix or reject of a value is the one in force
+        if d.field and d.action in ("fix", "reject") and not d.stale:
+            in_force[d.field] = d
+    for path, d in in_force.items():
+        if d.action == "reject":
+            out[path] = ValueStatus("rejected", tuple(open_flags.get(path, ())), d)
+    return out
+
+
+_VERIFIED = ValueStatus("verified")
+
+
+def _fact(doc: str, kind: str, title: str, code, label, column: str, column_label: str, amount: Amount, unit,
+          path: str, status: ValueStatus) -> dict:
+    d = status.decision
+    withdrawn = status.status == "rejected"
+    original = status.original or (amount if withdrawn else None)
     return {
         "document": doc, "table": kind, "title": title, "row_code": code, "row_label": label,
-        "column": column, "column_label": column_label, "value": str(amount.value), "unit": unit,
-        "span": list(amount.span),
+        "column": column, "column_label": column_label, "value": None if withdrawn else str(amount.value),
+        "unit": unit, "span": list(amount.span), "field": path, "status": status.status,
+        "flags": list(status.flags), "original_value": str(original.value) if original else None,
+        "decision": d.seq if d else None, "reviewer": d.reviewer if d else None, "note": d.note if d else None,
     }
 
 
-def table_facts(doc: str, table: Table) -> Iterator[dict]:
+def table_facts(doc: str, table: Table, paths: dict[int, str], statuses: dict[str, ValueStatus]) -> Iterator[dict]:
     spec = spec_for(table.kind)
     for row in table.rows:
         label = row.label.text if row.label else None
         for key, amount in row.values.items():
             col = spec.column(key)
             unit = table.unit if col.type == "amount" else None
-            yield _fact(doc, table.kind, table.title, row.code, label, key, table.columns.get(key, col.zh), amount, unit)
+            path = paths[id(amount)]
+            yield _fact(doc, table.kind, table.title, row.code, label, key, table.columns.get(key, col.zh), amount, unit,
+                        path, statuses.get(path, _VERIFIED))
 
 
-def card_facts(doc: str, card: PerformanceCard) -> Iterator[dict]:
+def card_facts(doc: str, card: PerformanceCard, paths: dict[int, str],
+               statuses: dict[str, ValueStatus]) -> Iterator[dict]:
     code = card.project_code.text if card.project_code else None
     name = card.project_name.text if card.project_name else card.title
+
+    def fact(label, column, column_label, amount, unit):
+        path = paths[id(amount)]
+        return _fact(doc, card.kind, card.title, code, label, column, column_label, amount, unit, path,
+                     statuses.get(path, _VERIFIED))
+
     for key, zh in (("total", "预算数"), ("fiscal", "财政资金"), ("carryover", "上年结转"), ("other", "其他资金")):
         amount = getattr(card.budget, key)
         if amount is not None:
-            yield _fact(doc, card.kind, card.title, code, name, f"budget_{key}", zh, amount, card.unit)
+            yield fact(name, f"budget_{key}", zh, amount, card.unit)
     for step in card.spending_plan:
-        yield _fact(doc, card.kind, card.title, code, step.period, "spending_plan", f"资金支出计划 {step.period}",
-                    step.percent, "%")
+        yield fact(step.period, "spending_plan", f"资金支出计划 {step.period}", step.percent, "%")
     for ind in card.indicators:
         if ind.value is not None:
-            yield _fact(doc, card.kind, card.title, code, ind.name.text if ind.name else None, "indicator_value",
-                        "指标值", ind.value, ind.unit)
+            yield fact(ind.name.text if ind.name else None, "indicator_value", "指标值", ind.value, ind.unit)
+
+
+def value_paths(result: ExtractionResult) -> dict[int, str]:
+    """Each amount object of a result, by identity, to its stable path (the key decisions use)."""
+    from verify.grounding import amount_slots
+
+    return {id(slot.amount): slot.path for slot in amount_slots(result)}
 
 
 def result_facts(result: ExtractionResult) -> Iterator[dict]:
+    """One dict per value: with its status, and people's corrections in place (rejected values have none)."""
     doc = result.document.name
+    paths, statuses = value_paths(result), value_statuses(result)
     for table in result.tables:
-        yield from table_facts(doc, table)
+        yield from table_facts(doc, table, paths, statuses)
     for card in result.cards:
-        yield from card_facts(doc, card)
+        yield from card_facts(doc, card, paths, statuses)
 
 
 FLAG_FIELDS = ("document", "id", "check", "severity", "message", "message_en", "expected", "found", "spans",
-               "status")
+               "status", "fields", "decision", "action", "decided_field", "before", "after", "reviewer", "note",
+               "decided_at", "stale_reason")
 
 
 def result_flags(result: ExtractionResult) -> Iterator[dict]:
     doc = result.document.name
     for flag in result.flags:
+        d = flag.decision
         yield {"document": doc, "id": flag.id, "check": flag.check, "severity": flag.severity,
                "message": flag.message, "message_en": flag.message_en, "expected": flag.expected,
-               "found": flag.found, "spans": [list(s) for s in flag.spans], "status": flag.status}
+               "found": flag.found, "spans": [list(s) for s in flag.spans], "status": flag.status,
+               "fields": [ref.path for ref in flag.fields],
+               "decision": d.seq if d else None, "action": d.action if d else None,
+               "decided_field": d.field if d else None, "before": d.before if d else None,
+               "after": d.after if d else None, "reviewer": d.reviewer if d else None,
+               "note": d.note if d else None, "decided_at": d.time if d else None,
+               "stale_reason": d.stale_reason if d else None}
 
 
 def load_results(folder: Path) -> list[ExtractionResult]:
@@ -91,11 +165,19 @@ def render(rows: Iterable[dict], fields: tuple[str, ...], fmt: str) -> str:
     return buf.getvalue()
 
 
+def public_mode() -> int:
+    """The mode a plain open() would give a new file (mkstemp's 0600 would hide results from colleagues)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write next to the target, then rename: a crash never leaves a half-written file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(tmp, public_mode())
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
             fh.flush()

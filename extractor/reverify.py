@@ -16,7 +16,8 @@ class ReverifyError(Exception):
     pass
 
 
-def reverify_file(path: Path, source: Path | None = None) -> ExtractionResult:
+def reverify_file(path: Path, source: Path | None = None, decisions=None) -> ExtractionResult:
+    """Verify a result file again; with ``decisions`` from the review store, re-apply them too."""
     try:
         result = ExtractionResult.model_validate_json(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -31,4 +32,9 @@ def reverify_file(path: Path, source: Path | None = None) -> ExtractionResult:
     if doc.sha256 != result.document.sha256:
         raise ReverifyError(f"{path}: its source {src} has changed since the result was written "
                             f"(sha256 {doc.sha256[:12]}… ≠ {result.document.sha256[:12]}…); run `budget-extract run` again")
-    return verify_result(result, doc.text)
+    verify_result(result, doc.text)
+    if decisions is not None:
+        from .review.apply import apply_decisions
+
+        apply_decisions(result, doc.text, decisions)
+    return result

@@ -8,10 +8,10 @@ from pydantic import BaseModel, Field, computed_field
 
 from .cards import PerformanceCard
 from .common import Span
-from .flags import Claim, ContentsEntry, Flag, SpanFix, TableStatus
+from .flags import Claim, ContentsEntry, Correction, Decision, Flag, SpanFix, TableStatus
 from .tables import Table
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 SectionKind = Literal[
     "income_expenditure_summary", "income_summary", "expenditure_summary",
@@ -103,3 +103,6 @@ class ExtractionResult(BaseModel):
     completeness: list[TableStatus] = Field(default_factory=list)
     span_fixes: list[SpanFix] = Field(default_factory=list)
     verified: bool = Field(False, description="whether the verifier has run on this result")
+    # Filled by the review stage, from the decisions in the review store:
+    decisions: list[Decision] = Field(default_factory=list, description="people's decisions on this document")
+    corrections: list[Correction] = Field(default_factory=list, description="values a person corrected")

@@ -32,10 +32,39 @@ class FieldRef(BaseModel):
     span: Span | None = None
 
 
+class Decision(BaseModel):
+    """A person's decision on a flag, as the review store recorded it (see ``budget-extract review``).
+
+    A decision applies to a rerun only while the values it was made on are
+    still what the document says; otherwise it is ``stale`` and the flag is
+    shown again.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    seq: int = Field(description="its number in the review store's append-only trail")
+    action: Literal["accept", "fix", "reject", "reopen"]
+    flag_id: str = Field(description="the flag it was made on, as then shown")
+    subject: str = Field(description="the flag's identity across versions of the document")
+    check: str
+    field: str | None = Field(None, description="fix / reject: the path of the value decided on")
+    before: str | None = Field(None, description="fix / reject: that value when decided")
+    after: str | None = Field(None, description="fix: the corrected value")
+    values: dict[str, str | None] = Field(default_factory=dict,
+                                          description="every value the flag involved, as the document says it")
+    reviewer: str | None = None
+    note: str | None = None
+    time: str = Field(description="when, ISO 8601 UTC")
+    document_sha256: str = Field(description="the version of the document it was made on")
+    stale: bool = Field(False, description="the document no longer says what the decision was made on")
+    stale_reason: str | None = None
+
+
 class Flag(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     id: str = Field(description="stable: the same problem in the same input gets the same id")
+    subject: str = Field("", description="the same problem in another version of the document gets the same subject")
     check: str = Field(description="which check raised it, e.g. table.row_sum")
     severity: Severity
     message: str = Field(description="in Chinese, naming the values involved")
@@ -46,6 +75,7 @@ class Flag(BaseModel):
     fields: list[FieldRef] = Field(default_factory=list)
     section_id: str | None = None
     status: FlagStatus = "open"
+    decision: Decision | None = Field(None, description="the person's decision that set the status")
 
 
 ClaimKind = Literal["amount", "change", "percent", "share"]
@@ -88,3 +118,11 @@ class ContentsEntry(BaseModel):
     kind: str
     title: str
     span: Span
+
+
+class Correction(BaseModel):
+    """A value a person corrected: the corrected amount sits in the result, the reading it replaced here."""
+
+    path: str
+    original: Amount
+    seq: int = Field(description="the decision that made it")

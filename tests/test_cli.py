@@ -14,12 +14,12 @@ import pytest
 from conftest import DOCS, EXAMPLES, ROOT
 
 
-def cli(*args, check=True, env=None, timeout=300) -> subprocess.CompletedProcess:
+def cli(*args, check=True, env=None, timeout=300, input_text=None) -> subprocess.CompletedProcess:
     """The CLI as a real process, with no model settings from the developer's environment (tests never
     reach a network) plus ``env``."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "BUDGET_EXTRACT_"))}
     proc = subprocess.run([sys.executable, "-m", "extractor", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout, env={**clean, **(env or {})})
+                          text=True, timeout=timeout, env={**clean, **(env or {})}, input=input_text)
     if check and proc.returncode != 0:
         raise AssertionError(proc.stderr)
     return proc
@@ -34,7 +34,8 @@ def results(tmp_path_factory) -> Path:
 
 
 def test_run_writes_one_result_per_document(results):
-    assert sorted(p.name for p in results.iterdir()) == sorted(f"{p.stem}.json" for p in DOCS.values())
+    assert sorted(p.name for p in results.iterdir()) == sorted([f"{p.stem}.json" for p in DOCS.values()]
+                                                               + ["review.sqlite"])
     data = json.loads((results / "000_ccab51d03fd0280d.json").read_text(encoding="utf-8"))
     assert data["document"]["sha256"] and data["document"]["encoding"] == "utf-8"
 
@@ -43,7 +44,8 @@ def test_export_facts_jsonl(results):
     lines = cli("export", results, "--what", "facts", "--format", "jsonl").stdout.splitlines()
     facts = [json.loads(l) for l in lines]
     assert set(facts[0]) == {"document", "table", "title", "row_code", "row_label", "column", "column_label",
-                             "value", "unit", "span"}
+                             "value", "unit", "span", "field", "status", "flags", "original_value", "decision",
+                             "reviewer", "note"}
     split = [f for f in facts if f["document"].startswith("000") and f["table"] == "fiscal_appropriation_summary"
              and f["row_label"] == "十、卫生健康支出" and f["column"] == "total"]
     assert [f["value"] for f in split] == ["9682.62"]
@@ -77,7 +79,8 @@ def test_bad_files_in_a_batch_get_one_line_each_and_the_rest_is_processed(tmp_pa
     assert any("empty.txt: empty file" in l for l in errors)
     assert any("binary.txt: binary data" in l for l in errors)
     assert any("missing.txt: no such file" in l for l in errors)
-    assert sorted(p.name for p in out.iterdir()) == ["good.json"]  # and no temporary files left behind
+    # No temporary files left behind; the review store holds the good document's flags.
+    assert sorted(p.name for p in out.iterdir()) == ["good.json", "review.sqlite"]
 
 
 def test_gbk_file_runs_like_its_utf8_original(tmp_path):

@@ -10,7 +10,9 @@ import shutil
 from conftest import DOCS
 from test_cli import cli, results  # noqa: F401  (the corpus run once, shared with test_cli)
 
-FLAG_KEYS = {"document", "id", "check", "severity", "message", "message_en", "expected", "found", "spans", "status"}
+FLAG_KEYS = {"document", "id", "check", "severity", "message", "message_en", "expected", "found", "spans", "status",
+             "fields", "decision", "action", "decided_field", "before", "after", "reviewer", "note", "decided_at",
+             "stale_reason"}
 
 
 def test_run_stores_the_flags_and_counts_them_in_the_summary(tmp_path):

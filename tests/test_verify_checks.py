@@ -97,6 +97,7 @@ TESTED_ELSEWHERE = {
     "completeness.listed_missing": "test_verify_corpus.py (003's contents page)",
     "completeness.unread": "test_verify_corpus.py (001's flattened sections)",
     "llm.disagree": "test_llm_backends.py (--cross-check)",
+    "review.stale": "test_review.py (a changed document makes its decisions stale)",
     "card.indicator_value": "this file, test_a_comparator_without_a_number_is_flagged",
     "narrative.table": "test_verify_narrative.py", "narrative.parts": "test_verify_narrative.py",
     "narrative.share": "test_verify_narrative.py", "narrative.change": "test_verify_narrative.py",

@@ -28,7 +28,7 @@ def verify_result(result: ExtractionResult, text: str) -> ExtractionResult:
     Spans that do not hold their value are re-pointed where the value is found
     in its section (recorded in ``span_fixes``); everything else is flagged.
     """
-    flagger = Flagger(result.document.sha256)
+    flagger = Flagger(result.document.sha256, result.document.name)
     views = view_tables(result)
     result.span_fixes = ground(result, views, text, flagger)
     if result.span_fixes:

@@ -51,6 +51,9 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
     Check("card.indicator_value", "有比较符号的指标值不是数字", "An indicator with a comparator has no number."),
     Check("completeness.unread", "某节未能读取（规则读取器无法读取，且没有配置模型或模型未能填写）",
           "A section could not be read (the rules reader could not, and no model was configured or it failed)."),
+    Check("review.stale", "人工决定所依据的数值在新版文件中已改变，该决定不再自动应用，请重新审核",
+          "A person's decision was made on values this version of the document no longer has; it is not "
+          "applied and needs review again."),
     Check("llm.disagree", "规则读取与模型读取不一致（--cross-check）",
           "The rules reader and the LLM reader disagree on a value (--cross-check)."),
     Check("completeness.listed_missing", "目录列出的表在文件中缺失", "A table listed in the contents is missing."),

@@ -15,11 +15,23 @@ def fmt(d: Decimal) -> str:
     return format(d, "f")
 
 
+def flag_id_for(sha: str, name: str, check: str, key: str, paths: list[str]) -> str:
+    """Stable for the same file under the same name; two copies of a file under two names get two ids,
+    so that a person's ``review show ID`` always means one flag."""
+    return "F" + hashlib.sha256("\x1f".join([sha, name, check, key, *paths]).encode()).hexdigest()[:12]
+
+
+def subject_for(check: str, key: str, paths: list[str]) -> str:
+    """What a flag is about, whatever the version of the document: its check and the values involved."""
+    return "S" + hashlib.sha256("\x1f".join([check, key, *paths]).encode()).hexdigest()[:12]
+
+
 class Flagger:
     """Gathers the flags of one document; the same problem yields the same id on every run."""
 
-    def __init__(self, document_sha256: str):
+    def __init__(self, document_sha256: str, document_name: str = ""):
         self.sha = document_sha256
+        self.name = document_name
         self.flags: dict[str, Flag] = {}
 
     def add(self, check: str, severity: str, message: str, message_en: str, vals: list[Val] = (),
@@ -28,11 +40,10 @@ class Flagger:
         if check not in CHECKS:
             raise KeyError(f"unregistered check {check!r}: add it to verify/checks.py")
         paths = sorted({v.path for v in vals})
-        digest = hashlib.sha256("\x1f".join([self.sha, check, key, *paths]).encode()).hexdigest()[:12]
-        flag_id = f"F{digest}"
+        flag_id = flag_id_for(self.sha, self.name, check, key, paths)
         all_spans = sorted({*(v.amount.span for v in vals), *spans})
         flag = Flag(
-            id=flag_id, check=check, severity=severity, message=message, message_en=message_en,
+            id=flag_id, subject=subject_for(check, key, paths), check=check, severity=severity, message=message, message_en=message_en,
             expected=fmt(expected) if isinstance(expected, Decimal) else expected,
             found=fmt(found) if isinstance(found, Decimal) else found,
             spans=[list(s) for s in all_spans], fields=[v.ref() for v in vals],

@@ -1,0 +1,761 @@
+"""Stage 7 — report: one self-contained HTML page for a folder of results.
+
+The page is meant for someone who has never seen the tool: a summary of what was
+read and what the verifier found, then per document its flags, its tables and
+performance cards with every value coloured by its status, and the source text
+beside them with every value's characters highlighted. Clicking a flag or a value
+brings the characters it was read from into view.
+
+Everything is inline (CSS, JS, data) so the file can be mailed or archived and
+opened offline; nothing is fetched from anywhere.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+from schemas import Amount, Decision, ExtractionResult, Flag, PerformanceCard, Row, Table, spec_for
+from verify.checks import CHECKS
+
+from .export import VALUE_STATUSES, ValueStatus, load_results, value_paths, value_statuses
+from .load import LoadError, load_document
+
+FLAG_STATUSES = ("open", "stale", "accepted", "corrected", "rejected")
+NEEDS_REVIEW = ("open", "stale")
+
+# Plain words for every status, in both languages; the legend and the tooltips use them.
+VALUE_WORDS = {
+    "verified": ("已核对", "verified", "read at its place in the source, and every sum it is part of adds up"),
+    "flagged": ("待审核", "flagged", "a check failed on this value: a person should look at it"),
+    "accepted": ("已确认", "accepted", "a check failed, and a person confirmed the document really says this"),
+    "corrected": ("已更正", "corrected", "a person corrected the value; the printed value is struck through beside it"),
+    "rejected": ("已剔除", "rejected", "a person withdrew the value as wrong; it is left out of exports"),
+}
+FLAG_WORDS = {
+    "open": ("待处理", "needs a decision"),
+    "stale": ("需重新审核", "was decided on an earlier version of the document, which has changed: decide again"),
+    "accepted": ("已确认", "a person confirmed the document really says this"),
+    "corrected": ("已更正", "a person corrected a value, and the check now passes"),
+    "rejected": ("已剔除", "a person withdrew the wrong value"),
+}
+SEVERITY_WORDS = {"error": "错误 error", "warning": "警告 warning"}
+TABLE_STATUS_WORDS = {"present": "read", "empty": "empty in the document", "unread": "could not be read",
+                      "listed_missing": "listed in the contents but missing", "missing": "not in the document"}
+
+
+class ReportError(Exception):
+    """A problem a person can act on (no results, a store that cannot be opened); one line."""
+
+
+# -- where the source text comes from ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str
+    text: str | None = None
+    problem: str | None = None  # why there is no text, in plain words
+
+
+def recorded_sources(folder: Path, db: Path | None) -> dict[str, Path]:
+    """Each document's absolute source path as the review store recorded it (where `run` read it)."""
+    from .review.store import DB_NAME, ReviewStore, StoreError
+
+    explicit = db is not None
+    path = (db / DB_NAME if db.is_dir() else db) if explicit else folder / DB_NAME
+    if not path.is_file():
+        if explicit:
+            raise ReportError(f"{path}: no review store here (pass the results folder or its {DB_NAME})")
+        return {}
+    try:
+        with ReviewStore(path) as store:
+            return {row.name: row.source for row in store.documents()}
+    except StoreError as exc:
+        if explicit:
+            raise ReportError(str(exc)) from None
+        return {}  # the store only helps find the sources; the paths in the results may still do
+
+
+def find_source(result: ExtractionResult, recorded: Path | None) -> Source:
+    """The document's text, only if it is still the exact file the result was read from."""
+    candidates = [p for p in (recorded, Path(result.document.path)) if p is not None]
+    problems = []
+    for path in dict.fromkeys(candidates):  # the store's absolute path first; the result's may be relative
+        try:
+            doc = load_document(path)
+        except LoadError as exc:
+            relative = "" if path.is_absolute() else " (relative to the folder this report was made in)"
+            problems.append(f"{exc}{relative}")
+            continue
+        if doc.sha256 != result.document.sha256:
+            problems.append(f"{path}: changed since the result was written (sha256 differs)")
+            continue
+        return Source(str(path), doc.text)
+    return Source(str(candidates[0]), problem="; ".join(problems))
+
+
+# -- one document's page ----------------------------------------------------------------------------
+
+
+@dataclass
+class Mark:
+    """Characters of the source to highlight: a value (or a part of one) or a region a flag points at."""
+
+    start: int
+    end: int
+    key: str  # "start-end" of the whole span, shared by a value's parts, its cell and its flags
+    cls: str
+    title: str = ""
+    first: bool = True  # only the first piece carries the id
+
+
+@dataclass
+class DocPage:
+    key: str  # safe in an HTML id
+    result: ExtractionResult
+    source: Source
+    paths: dict[int, str] = field(default_factory=dict)
+    statuses: dict[str, ValueStatus] = field(default_factory=dict)
+    # Filled while the cells are rendered, so the source marks are exactly the values shown.
+    values: dict[str, list[tuple[str, Amount, ValueStatus]]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.result.document.name
+
+
+_VERIFIED = ValueStatus("verified")
+
+
+def span_key(span) -> str:
+    return f"{span[0]}-{span[1]}"
+
+
+def page_keys(names: list[str]) -> list[str]:
+    """HTML-id-safe, unique keys for document names (names may hold any character)."""
+    keys, seen = [], set()
+    for name in names:
+        base = re.sub(r"[^A-Za-z0-9_-]", "_", name) or "doc"
+        key, n = base, 1
+        while key in seen:
+            n += 1
+            key = f"{base}_{n}"
+        seen.add(key)
+        keys.append(key)
+    return keys
+
+
+def status_of(page: DocPage, amount: Amount) -> tuple[str, ValueStatus]:
+    path = page.paths.get(id(amount), "")
+    return path, page.statuses.get(path, _VERIFIED)
+
+
+def decision_words(d: Decision | None) -> str:
+    if d is None:
+        return ""
+    who = d.reviewer or "a reviewer"
+    what = {"accept": "accepted", "fix": f"corrected {d.before} → {d.after}", "reject": f"withdrew {d.before}",
+            "reopen": "reopened"}[d.action]
+    note = f": “{d.note}”" if d.note else ""
+    return f"{who} {what} (decision #{d.seq}, {d.time[:10]}){note}"
+
+
+def cell_title(status: ValueStatus, amount: Amount) -> str:
+    zh, en, meaning = VALUE_WORDS[status.status]
+    lines = [f"{en} {zh}: {meaning}"]
+    if status.original is not None:
+        lines.append(f"printed: {status.original.value}")
+    if status.decision is not None:
+        lines.append(decision_words(status.decision))
+    if status.flags:
+        lines.append("flags: " + ", ".join(status.flags))
+    lines.append(f"characters {amount.span[0]}–{amount.span[1]} of the source; click to show them")
+    return "\n".join(lines)
+
+
+def value_cell(page: DocPage, amount: Amount | None, suffix: str = "") -> str:
+    """A table cell for one value, carrying its path, span and status; clicking it shows the source."""
+    if amount is None:
+        return "<td></td>"
+    path, status = status_of(page, amount)
+    key = span_key(amount.span)
+    page.values.setdefault(key, []).append((path, amount, status))
+    st = status.status
+    shown = escape(str(amount.value)) + escape(suffix)
+    if status.original is not None:
+        shown = f'<s class="was">{escape(str(status.original.value))}</s> {shown}'
+    title = "" if st == "verified" else f' title="{escape(cell_title(status, amount))}"'
+    return (f'<td class="val st-{st}" data-path="{escape(path)}" data-span="{key}" data-status="{st}"'
+            f'{title}>{shown}</td>')
+
+
+def text_cell(text) -> str:
+    return f"<td>{escape(text.text if hasattr(text, 'text') else text or '')}</td>"
+
+
+# -- tables -----------------------------------------------------------------------------------------
+
+
+def shown_columns(table: Table) -> list[tuple[str, str, str | None]]:
+    """(key, header label as printed, side) in the template's order, for the columns the table has."""
+    spec = spec_for(table.kind)
+    used = set(table.columns)
+    for row in table.rows:
+        used |= set(row.values) | set(row.texts)
+    return [(c.key, table.columns.get(c.key) or c.zh, c.side) for c in spec.columns if c.key in used]
+
+
+def row_cells(page: DocPage, row: Row | None, columns) -> str:
+    out = []
+    for key, _label, _side in columns:
+        if row is not None and key in row.values:
+            out.append(value_cell(page, row.values[key]))
+        elif row is not None and key in row.texts:
+            out.append(text_cell(row.texts[key]))
+        else:
+            out.append("<td></td>")
+    return "".join(out)
+
+
+def header_cells(columns) -> str:
+    return "".join(f'<th title="{escape(key)}">{escape(label)}</th>' for key, label, _ in columns)
+
+
+def one_sided_table(page: DocPage, table: Table) -> str:
+    columns = shown_columns(table)
+    with_code = any(r.code for r in table.rows)
+    head = ("<th>code 科目编码</th>" if with_code else "") + "<th>line 项目</th>" + header_cells(columns)
+    body = []
+    for row in table.rows:
+        code = f"<td class=code>{escape(row.code or '')}</td>" if with_code else ""
+        body.append(f"<tr>{code}{text_cell(row.label)}{row_cells(page, row, columns)}</tr>")
+    return grid(head, body)
+
+
+def two_sided_table(page: DocPage, table: Table) -> str:
+    """收入 on the left, 支出 on the right, one printed line per row, as the document prints it."""
+    columns = shown_columns(table)
+    income = [c for c in columns if c[2] == "income"]
+    spending = [c for c in columns if c[2] != "income"]
+    head = "<th>收入 income</th>" + header_cells(income) + "<th>支出 expenditure</th>" + header_cells(spending)
+    body = []
+    for halves in printed_lines(table.rows):
+        inc, exp = halves.get("income"), halves.get("expenditure")
+        body.append("<tr>" + text_cell(inc.label if inc else None) + row_cells(page, inc, income)
+                    + text_cell(exp.label if exp else None) + row_cells(page, exp, spending) + "</tr>")
+    return grid(head, body)
+
+
+def printed_lines(rows: list[Row]) -> list[dict[str, Row]]:
+    """Pair the income and expenditure halves of each printed line (they share its span)."""
+    lines: list[dict[str, Row]] = []
+    last_span = None
+    for row in rows:
+        side = row.side or "expenditure"
+        if not lines or tuple(row.span) != last_span or side in lines[-1]:
+            lines.append({})
+        lines[-1][side] = row
+        last_span = tuple(row.span)
+    return lines
+
+
+def grid(head: str, body: list[str]) -> str:
+    return (f'<div class="scroll"><table class="grid"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>')
+
+
+def render_table(page: DocPage, table: Table, anchor: str) -> str:
+    spec = spec_for(table.kind)
+    title = (f'<h4 id="{anchor}">{escape(table.title)} <small>{escape(spec.zh)} · {escape(table.kind)}'
+             f' · 单位 unit: {escape(table.unit)}</small></h4>')
+    if table.empty or not table.rows:
+        note = escape(table.note or "no rows")
+        return f'{title}<p class="muted">Empty table 空表 — the document says: {note}</p>'
+    body = two_sided_table(page, table) if spec.row_key == "two_sided" else one_sided_table(page, table)
+    note = f'<p class="muted">{escape(table.note)}</p>' if table.note else ""
+    return title + body + note
+
+
+# -- performance cards ------------------------------------------------------------------------------
+
+_BUDGET_PARTS = (("total", "预算数 budget"), ("fiscal", "财政资金 fiscal"), ("carryover", "上年结转 carry-over"),
+                 ("other", "其他资金 other"))
+
+
+def render_card(page: DocPage, card: PerformanceCard, anchor: str) -> str:
+    unit = escape(card.unit)
+    meta = [("项目编码 code", card.project_code), ("项目名称 project", card.project_name),
+            ("主管部门 department", card.department), ("实施单位 implementing unit", card.implementing_unit)]
+    dl = "".join(f"<dt>{k}</dt><dd>{escape(v.text)}</dd>" for k, v in meta if v is not None)
+    parts = [(label, getattr(card.budget, key)) for key, label in _BUDGET_PARTS if getattr(card.budget, key)]
+    figures = []
+    if parts:
+        figures.append(grid("".join(f"<th>{label} ({unit})</th>" for label, _ in parts),
+                            ["<tr>" + "".join(value_cell(page, a) for _, a in parts) + "</tr>"]))
+    if card.spending_plan:
+        head = "".join(f"<th>{escape(step.period)}</th>" for step in card.spending_plan)
+        figures.append('<p class="caption">资金支出计划 spending plan (cumulative %)</p>'
+                       + grid(head, ["<tr>" + "".join(value_cell(page, s.percent, "%") for s in card.spending_plan)
+                                     + "</tr>"]))
+    goals = ""
+    if card.goals:
+        items = "".join(f"<li>{escape(g.text)}</li>" for g in card.goals)
+        goals = f"<details><summary>年度目标 goals ({len(card.goals)})</summary><ul>{items}</ul></details>"
+    indicators = ""
+    if card.indicators:
+        head = ("<th>一级指标 level 1</th><th>二级指标 level 2</th><th>三级指标 indicator</th>"
+                "<th>指标值 target as printed</th><th>数值 value read</th><th>单位 unit</th>")
+        rows = []
+        for ind in card.indicators:
+            rows.append("<tr>" + text_cell(ind.level1) + text_cell(ind.level2) + text_cell(ind.name)
+                        + text_cell(ind.target or ind.qualitative) + value_cell(page, ind.value)
+                        + text_cell(ind.unit) + "</tr>")
+        indicators = '<p class="caption">绩效指标 indicators</p>' + grid(head, rows)
+    kind = ("部门整体绩效目标表 department card" if card.kind == "department_performance_target"
+            else "项目绩效目标表 project card")
+    return (f'<div class="card"><h4 id="{anchor}">{escape(card.title)} <small>{kind} · 单位 unit: {unit}</small></h4>'
+            f'<dl>{dl}</dl>{"".join(figures)}{goals}{indicators}</div>')
+
+
+# -- flags ------------------------------------------------------------------------------------------
+
+
+def flag_order(flag: Flag) -> tuple[int, int]:
+    """What needs a decision first, errors before warnings; otherwise the verifier's order."""
+    return (flag.status not in NEEDS_REVIEW, flag.severity != "error")
+
+
+def render_flag(page: DocPage, flag: Flag) -> str:
+    spans = " ".join(span_key(s) for s in flag.spans)
+    check = CHECKS.get(flag.check)
+    meaning = f"{check.zh}\n{check.en}" if check else ""
+    chips = []
+    for i, ref in enumerate(flag.fields, 1):
+        value = escape(ref.value if ref.value is not None else "—")
+        target = f' data-span="{span_key(ref.span)}"' if ref.span else " disabled"
+        chips.append(f'<button class="chip" type="button"{target} title="{escape(ref.path)}">{i}. '
+                     f'{escape(ref.label)} = <b>{value}</b></button>')
+    numbers = ""
+    if flag.expected is not None or flag.found is not None:
+        numbers = (f'<div class="muted">expected 应为 <b>{escape(flag.expected or "—")}</b>, '
+                   f'found 实际 <b>{escape(flag.found or "—")}</b></div>')
+    decision = ""
+    if flag.decision is not None:
+        stale = f" — stale: {escape(flag.decision.stale_reason or '')}" if flag.decision.stale else ""
+        decision = f'<div class="decision">{escape(decision_words(flag.decision))}{stale}</div>'
+    zh, words = FLAG_WORDS[flag.status]
+    n = len(flag.spans)
+    button = (f'<button class="show" type="button">show in source<br>({n} place{"s" if n > 1 else ""})</button>'
+              if n else '<span class="muted">no place in the source</span>')
+    values = f'<div>{"".join(chips)}</div>' if chips else ""
+    return (f'<tr class="flag fl-{flag.status} sev-{flag.severity}" id="flag-{page.key}-{escape(flag.id)}" '
+            f'data-flag="{escape(flag.id)}" data-spans="{spans}" tabindex="0">'
+            f'<td><code>{escape(flag.id)}</code><br>{button}</td>'
+            f'<td><span class="sev">{SEVERITY_WORDS[flag.severity]}</span><br>'
+            f'<span class="fs fs-{flag.status}" title="{escape(words)}">{flag.status} {zh}</span></td>'
+            f'<td><code title="{escape(meaning)}">{escape(flag.check)}</code></td>'
+            f'<td>{escape(flag.message)}<div class="en">{escape(flag.message_en)}</div>{numbers}'
+            f'{values}{decision}</td></tr>')
+
+
+def render_flags(page: DocPage) -> str:
+    flags = sorted(page.result.flags, key=flag_order)
+    if not flags:
+        return '<p class="ok">No flags: every value read from this document was verified.</p>'
+    waiting = sum(1 for f in flags if f.status in NEEDS_REVIEW)
+    head = "<th>flag</th><th>severity · status</th><th>check</th><th>problem 问题 · values involved · decision</th>"
+    intro = (f'<p>{len(flags)} flag(s), {waiting} need a decision. Click a flag to see the characters it points at '
+             f'in the source (click again for its next place); click a numbered value to see that one.</p>')
+    return intro + f'<div class="scroll"><table class="flags"><thead><tr>{head}</tr></thead><tbody>' + \
+        "".join(render_flag(page, f) for f in flags) + "</tbody></table></div>"
+
+
+# -- the source pane --------------------------------------------------------------------------------
+
+
+def worst(statuses: list[ValueStatus]) -> ValueStatus:
+    """When two values share characters, show the most decided status (the order exports use)."""
+    return min(statuses, key=lambda s: VALUE_STATUSES.index(s.status))
+
+
+def source_marks(page: DocPage) -> list[Mark]:
+    marks = []
+    marked = set(page.values)
+    for key, entries in page.values.items():
+        status = worst([st for _, _, st in entries])
+        title = "" if status.status == "verified" else cell_title(status, entries[0][1]).split("\n")[0]
+        for i, (s, e) in enumerate(entries[0][1].parts):  # a value cut by a page break is marked part by part
+            marks.append(Mark(s, e, key, f"st-{status.status}", title, first=i == 0))
+    for flag in page.result.flags:  # what a flag points at that is not a value: a section, a contents line …
+        for span in flag.spans:
+            key = span_key(span)
+            if key not in marked:
+                marked.add(key)
+                marks.append(Mark(span[0], span[1], key, f"region fl-{flag.status}",
+                                  f"{flag.id} {flag.check}: {flag.message_en}"))
+    return marks
+
+
+def marked_text(text: str, page_key: str, marks: list[Mark]) -> str:
+    """The text with a <mark> per span, nested where spans nest and split where they cross."""
+    heap = [(max(0, m.start), -min(m.end, len(text)), i, m) for i, m in enumerate(marks)]
+    heapq.heapify(heap)
+    out, pos, open_ends, seq = [], 0, [], len(marks)
+    while heap:
+        start, neg_end, _, mark = heapq.heappop(heap)
+        end = -neg_end
+        while open_ends and open_ends[-1] <= start:
+            out.append(escape(text[pos:open_ends[-1]]) + "</mark>")
+            pos = open_ends.pop()
+        if open_ends and end > open_ends[-1]:  # crosses the mark it starts in: the rest goes after it
+            rest = Mark(open_ends[-1], end, mark.key, mark.cls, mark.title, first=False)
+            heapq.heappush(heap, (rest.start, -rest.end, seq, rest))
+            seq += 1
+            end = open_ends[-1]
+        if end <= start:
+            continue
+        out.append(escape(text[pos:start]))
+        pos = start
+        ident = f' id="src-{page_key}-{mark.key}"' if mark.first else ""
+        title = f' title="{escape(mark.title)}"' if mark.title else ""
+        out.append(f'<mark{ident} class="{mark.cls}" data-span="{mark.key}"{title}>')
+        open_ends.append(end)
+    while open_ends:
+        out.append(escape(text[pos:open_ends[-1]]) + "</mark>")
+        pos = open_ends.pop()
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def render_source(page: DocPage) -> str:
+    src = page.source
+    if src.text is None:
+        return (f'<aside class="source"><div class="srchead"><b>Source text unavailable 原文不可用</b>'
+                f'<div class="srcstatus" aria-live="polite"></div></div>'
+                f'<div class="unavailable">The values below are shown without highlights: {escape(src.problem or "")}. '
+                f'Re-run <code>budget-extract run</code> on the original file to see it here.</div></aside>')
+    marks = source_marks(page)
+    return (f'<aside class="source"><div class="srchead"><b>Source text 原文</b> <code>{escape(src.path)}</code> '
+            f'<span class="muted">({len(src.text):,} characters, {len({m.key for m in marks}):,} places marked)</span>'
+            f'<div class="srcstatus" aria-live="polite">Click a flag or a value to show where it was read.</div></div>'
+            f'<pre class="src" id="src-{page.key}" tabindex="0">{marked_text(src.text, page.key, marks)}</pre></aside>')
+
+
+# -- a document's section ---------------------------------------------------------------------------
+
+
+def value_counts(page: DocPage) -> Counter:
+    return Counter(st.status for entries in page.values.values() for _, _, st in entries)
+
+
+def render_completeness(result: ExtractionResult) -> str:
+    """Which standard tables the document has, grouped in words (a colour alone would need the legend)."""
+    groups: dict[str, list] = {}
+    for t in result.completeness:
+        groups.setdefault(t.status, []).append(t)
+    parts = []
+    for status, words in TABLE_STATUS_WORDS.items():
+        if status in groups:
+            chips = "".join(f'<span class="cs cs-{status}"{_note_title(t.note)}>{escape(t.zh)}</span>'
+                            for t in groups[status])
+            parts.append(f"<b>{escape(words)}</b>: {chips}")
+    return f'<p class="completeness">Standard tables 标准表格 — {" · ".join(parts)}</p>' if parts else ""
+
+
+def _note_title(note: str | None) -> str:
+    return f' title="{escape(note)}"' if note else ""
+
+
+def doc_title(info) -> str:
+    if info.department:
+        return f"{info.department} {info.year}年" if info.year else info.department
+    return info.name
+
+
+def render_document(page: DocPage) -> str:
+    r = page.result
+    info = r.document
+    contents = []
+    body = []
+    for i, table in enumerate(r.tables):
+        anchor = f"t-{page.key}-{i}"
+        contents.append(f'<a href="#{anchor}">{escape(spec_for(table.kind).zh)}</a>')
+        body.append(render_table(page, table, anchor))
+    cards = []
+    for i, card in enumerate(r.cards):
+        cards.append(render_card(page, card, f"c-{page.key}-{i}"))
+    if cards:
+        contents.append(f'<a href="#c-{page.key}-0">绩效目标表 cards ({len(cards)})</a>')
+        body.append(f"<h3>Performance cards 绩效目标表 ({len(cards)})</h3>" + "".join(cards))
+    if not body:
+        body.append('<p class="muted">No table or card could be read from this document; the flags above say why.</p>')
+    flags = render_flags(page)
+    source = render_source(page)  # after the cells: it marks exactly the values they show
+    about = (f"{escape(info.path)} · sha256 {info.sha256[:12]}… · {info.length:,} characters"
+             f" · encoding {escape(info.encoding)}")
+    counts = value_counts(page)
+    summary = ", ".join(f"{counts[s]} {s}" for s in VALUE_STATUSES if counts[s])
+    return (f'<section class="doc" id="doc-{page.key}" data-doc="{escape(info.name)}">'
+            f'<h2>{escape(doc_title(info))} <small>{escape(info.name)}</small></h2><p class="muted">{about}</p>'
+            f'<p>{len(r.tables)} table(s), {len(r.cards)} card(s), {sum(counts.values())} values: {summary or "none"}. '
+            f'Jump to: {" · ".join(contents) or "—"}</p>{render_completeness(r)}'
+            f'<div class="split"><div class="data"><h3>Flags 问题</h3>{flags}<h3>Tables 表格</h3>{"".join(body)}</div>'
+            f'{source}</div></section>')
+
+
+# -- the page ---------------------------------------------------------------------------------------
+
+
+def flags_by_check(results: list[ExtractionResult]) -> str:
+    counts: dict[str, Counter] = {}
+    for r in results:
+        for f in r.flags:
+            counts.setdefault(f.check, Counter())[f.status] += 1
+    head = ("<th>check</th><th>what it means 含义</th>" + "".join(f"<th>{s}</th>" for s in FLAG_STATUSES)
+            + "<th>total</th>")
+    rows = []
+    for check_id, c in sorted(counts.items(), key=lambda kv: -sum(kv[1].values())):
+        check = CHECKS.get(check_id)
+        meaning = f"{escape(check.zh)}<div class=en>{escape(check.en)}</div>" if check else ""
+        rows.append(f"<tr><td><code>{escape(check_id)}</code></td><td>{meaning}</td>"
+                    + "".join(f'<td class="num">{c[s] or ""}</td>' for s in FLAG_STATUSES)
+                    + f'<td class="num"><b>{sum(c.values())}</b></td></tr>')
+    quiet = [c for c in CHECKS.values() if c.id not in counts]
+    quiet_list = "".join(f"<li><code>{escape(c.id)}</code> {escape(c.zh)} — {escape(c.en)}</li>" for c in quiet)
+    table = grid(head, rows) if rows else '<p class="ok">No check raised a flag.</p>'
+    return (table + f"<details><summary>{len(quiet)} other checks ran and raised no flag</summary>"
+            f"<ul>{quiet_list}</ul></details>")
+
+
+def legend() -> str:
+    # Verified numbers are plain in the tables but need a colour in the source text to be found there.
+    where = {"verified": "; plain in the tables, <mark>yellow</mark> in the source text"}
+    swatches = "".join(f'<li><span class="val st-{s}">{s} {zh}</span> {escape(meaning)}{where.get(s, "")}</li>'
+                       for s, (zh, _en, meaning) in VALUE_WORDS.items())
+    flag_words = "".join(f'<li><span class="fs fs-{s}">{s} {zh}</span> the flag {escape(words)}</li>'
+                         for s, (zh, words) in FLAG_WORDS.items())
+    return f"""<details class="legend" open><summary>How to read this page 阅读说明</summary>
+<p>This report shows what <code>budget-extract</code> read from each budget disclosure (部门预算公开) and how
+well every number checks out. Each number was read from exact characters of the document; the verifier then
+re-read it there and re-added every total the document promises. A <b>flag</b> is a check that failed: it says
+what does not add up and points at the numbers involved.</p>
+<p>Per document you find its flags, then its tables and performance cards (绩效目标表); on a wide screen the
+document's own text is beside them, with every number that was read highlighted. <b>Click a flag or any number</b>
+to scroll the source text to where it was read; it gets an orange outline there and in the tables. Click a
+highlighted number in the source text to go the other way.</p>
+<div class="cols"><div><p><b>Colours of the numbers</b> (in the tables and in the source text):</p>
+<ul class="swatches">{swatches}<li><mark class="region fl-open">region</mark> text a flag points at that is not
+a number, such as a section that could not be read</li></ul></div>
+<div><p><b>Status of a flag</b>:</p><ul class="swatches">{flag_words}</ul>
+<p>Severity: <b>error</b> means numbers contradict each other or a part could not be read; <b>warning</b> means
+something looks unusual but may be what the document says. Amounts are in 万元 (10,000 yuan) unless a table
+says otherwise. To decide on a flag: <code>budget-extract review show FLAG-ID --db RESULTS-FOLDER</code>.</p>
+</div></div>
+</details>"""
+
+
+def summary(pages: list[DocPage], folder: Path) -> str:
+    results = [p.result for p in pages]
+    counts = sum((value_counts(p) for p in pages), Counter())
+    n_flags = Counter(f.status for r in results for f in r.flags)
+    waiting = sum(n_flags[s] for s in NEEDS_REVIEW)
+    values = ", ".join(f'<span class="val st-{s}">{counts[s]} {s}</span>' for s in VALUE_STATUSES)
+    rows = []
+    for p in pages:
+        c = value_counts(p)
+        doc = p.result.document
+        flags_open = sum(1 for f in p.result.flags if f.status in NEEDS_REVIEW)
+        source = "yes" if p.source.text is not None else '<b class="bad">unavailable</b>'
+        rows.append(f'<tr><td><a href="#doc-{p.key}">{escape(doc.name)}</a></td><td>{escape(doc.department or "")}</td>'
+                    f'<td class="num">{doc.year or ""}</td><td class="num">{len(p.result.tables)}</td>'
+                    f'<td class="num">{len(p.result.cards)}</td><td class="num">{sum(c.values())}</td>'
+                    f'<td class="num">{c["flagged"] or ""}</td><td class="num">{len(p.result.flags)}</td>'
+                    f'<td class="num">{flags_open or ""}</td><td>{source}</td></tr>')
+    head = ("<th>document</th><th>department 部门</th><th>year</th><th>tables</th><th>cards</th><th>values</th>"
+            "<th>flagged values</th><th>flags</th><th>need a decision</th><th>source text</th>")
+    return (f'<section id="summary"><h2>Summary 概览</h2>'
+            f'<p><b>{len(pages)}</b> document(s) in <code>{escape(str(folder))}</code>: '
+            f'<b>{sum(len(r.tables) for r in results)}</b> tables, <b>{sum(len(r.cards) for r in results)}</b> '
+            f'performance cards, <b>{sum(counts.values())}</b> values — {values}.</p>'
+            f'<p><b>{sum(n_flags.values())}</b> flags, <b>{waiting}</b> need a decision.</p>'
+            f'<h3>Documents 文件</h3>{grid(head, rows)}<h3>Flags by check 按检查项</h3>{flags_by_check(results)}'
+            f'</section>')
+
+
+def build_pages(folder: Path, db: Path | None) -> list[DocPage]:
+    results = load_results(folder)
+    if not results:
+        raise ReportError(f"{folder}: holds no result files (*.json)")
+    recorded = recorded_sources(folder, db)
+    keys = page_keys([r.document.name for r in results])
+    pages = []
+    for key, result in zip(keys, results):
+        source = find_source(result, recorded.get(result.document.name))
+        pages.append(DocPage(key, result, source, value_paths(result), value_statuses(result)))
+    return pages
+
+
+def build_report(folder: Path, db: Path | None = None) -> str:
+    """The whole report as one HTML document (``db``: the review store or its folder; default FOLDER's)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ReportError(f"{folder}: not a folder of results (run `budget-extract run ... --out {folder}` first)")
+    pages = build_pages(folder, db)
+    documents = "".join(render_document(p) for p in pages)  # fills each page's values for the summary
+    toc = " · ".join(f'<a href="#doc-{p.key}">{escape(doc_title(p.result.document))}</a>' for p in pages)
+    return (f'<!DOCTYPE html><html lang="zh-Hans"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>Budget extraction report — {escape(folder.name)}</title><style>{CSS}</style></head><body>'
+            f'<header><h1>Budget extraction report 预算公开数据核查报告</h1><nav>Documents: {toc}</nav></header>'
+            f'<main>{legend()}{summary(pages, folder)}{documents}</main><script>{JS}</script></body></html>\n')
+
+
+CSS = """
+:root{--flag:#f6c4c4;--flag-b:#c62828;--ok:#c9ebcb;--fix:#cfe0fb;--rej:#e0e0e0;--read:#fff3b0;--act:#ff8f00}
+*{box-sizing:border-box}
+body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;color:#222;background:#fafafa}
+header{background:#263238;color:#fff;padding:.6rem 1.2rem}header h1{margin:0;font-size:1.3rem}
+header nav{font-size:.9rem}header a{color:#b3e5fc}
+main{padding:0 1.2rem 2rem}
+h2{margin:1.6rem 0 .3rem;border-bottom:2px solid #263238}h3{margin:1.2rem 0 .4rem}h4{margin:1rem 0 .3rem}
+small,.muted{color:#666}.en{color:#555;font-size:.92em}.ok{color:#2e7d32}.bad{color:#c62828}
+code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.92em}
+.scroll{overflow-x:auto;max-width:100%}
+table{border-collapse:collapse;background:#fff}th,td{border:1px solid #ddd;padding:2px 6px;vertical-align:top}
+th{background:#eceff1;font-weight:600;text-align:left}
+.grid td.val{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums;cursor:pointer}
+td.num{text-align:right}td.code{font-family:ui-monospace,monospace}
+.val.st-verified{background:#fff}
+.st-flagged{background:var(--flag);outline:1px solid var(--flag-b);outline-offset:-1px}
+.st-accepted{background:var(--ok)}
+.st-corrected{background:var(--fix)}
+.st-rejected{background:var(--rej);color:#666;text-decoration:line-through}
+.val.st-flagged::after{content:" ⚑";color:var(--flag-b)}.val.st-accepted::after{content:" ✓"}
+.val.st-corrected::after{content:" ✎"}.val.st-rejected::after{content:" ✗"}
+s.was{color:#777;font-size:.85em}
+mark{background:var(--read);color:inherit;cursor:pointer;border-radius:2px}
+mark.st-flagged{background:var(--flag);box-shadow:0 0 0 1px var(--flag-b)}mark.st-accepted{background:var(--ok)}
+mark.st-corrected{background:var(--fix)}mark.st-rejected{background:var(--rej);text-decoration:line-through}
+mark.region{background:#fde7e7;cursor:default}mark.region.fl-accepted,mark.region.fl-corrected,mark.region.fl-rejected{background:#eee}
+.active,mark.active{outline:3px solid var(--act)!important;outline-offset:1px;box-shadow:0 0 0 5px rgba(255,143,0,.35)!important}
+mark.region.active{outline:none!important;box-shadow:none!important;background:#ffe0b2!important}
+.split{display:grid;grid-template-columns:minmax(0,1.15fr) minmax(0,.85fr);gap:1rem;align-items:start}
+aside.source{position:sticky;top:0;height:100vh;display:flex;flex-direction:column;padding-top:.4rem}
+.srchead{background:#eceff1;padding:.3rem .5rem;font-size:.9rem;border:1px solid #ccc;border-bottom:0}
+.srcstatus{color:#8a4b00;min-height:1.3em}
+pre.src{flex:1;margin:0 0 .4rem;overflow:auto;white-space:pre-wrap;overflow-wrap:anywhere;background:#fff;border:1px solid #ccc;padding:.5rem;font:12.5px/1.5 ui-monospace,Menlo,Consolas,"Noto Sans Mono CJK SC","WenQuanYi Micro Hei Mono",monospace}
+.unavailable{border:2px dashed #c62828;background:#fff5f5;padding:1rem}
+/* Narrow screens: the source pane follows the tables but stays pinned to the bottom half of the window. */
+@media (max-width:1000px){.split{grid-template-columns:1fr}aside.source{top:auto;bottom:0;height:45vh;background:#fafafa;padding-top:0}}
+table.flags{width:100%}tr.flag{cursor:pointer}tr.flag:hover{background:#fffde7}
+tr.flag.sev-error td:first-child{border-left:4px solid #c62828}tr.flag.sev-warning td:first-child{border-left:4px solid #f9a825}
+tr.flag.active{outline-offset:-3px}
+.sev{font-size:.85em}.fs{display:inline-block;padding:0 .4em;border-radius:3px;font-size:.85em;white-space:nowrap}
+.fs-open,.fs-stale{background:var(--flag)}.fs-accepted{background:var(--ok)}.fs-corrected{background:var(--fix)}.fs-rejected{background:var(--rej)}
+button.chip{font:inherit;font-size:.85em;margin:.2em .3em 0 0;padding:0 .4em;border:1px solid #bbb;border-radius:3px;background:#f5f5f5;cursor:pointer;text-align:left}
+button.show{font-size:.8em;margin-top:.2em;cursor:pointer}
+.decision{margin-top:.3em;padding:.2em .4em;background:#f1f8e9;border-left:3px solid #7cb342;font-size:.9em}
+.card{border:1px solid #ddd;background:#fff;padding:.2rem .6rem .6rem;margin:.6rem 0}
+.card dl{display:grid;grid-template-columns:max-content 1fr;gap:0 .8rem;margin:.2rem 0}.card dt{color:#666}.card dd{margin:0}
+.card table{margin:.2rem 0}.caption{margin:.5rem 0 .1rem;font-weight:600}
+.legend{background:#fff;border:1px solid #ccc;padding:.4rem .9rem;margin-top:1rem}.legend summary{font-weight:600;cursor:pointer}
+.cols{display:grid;grid-template-columns:1fr 1fr;gap:1.5rem}@media (max-width:900px){.cols{grid-template-columns:1fr}}
+.swatches{list-style:none;padding:0}.swatches li{margin:.25rem 0}
+.swatches .val,.swatches .fs,.swatches mark{display:inline-block;min-width:8.5em;padding:0 .4em;margin-right:.4em;border:1px solid #ccc}
+.completeness .cs{display:inline-block;margin:0 .3em .2em 0;padding:0 .4em;border-radius:3px;font-size:.85em;background:#e8f5e9}
+.cs-empty{background:#eee!important;color:#555}.cs-unread,.cs-missing,.cs-listed_missing{background:var(--flag)!important}
+"""
+
+# Plain DOM code, no library: clicks are delegated from the document so the page stays one small script.
+JS = """
+(function () {
+  function all(root, sel) { return root ? Array.prototype.slice.call(root.querySelectorAll(sel)) : []; }
+  function marks(sec, span) { return all(sec.querySelector('pre.src'), 'mark[data-span="' + span + '"]'); }
+  function cells(sec, span) { return all(sec.querySelector('.data'), '.val[data-span="' + span + '"]'); }
+  function clear() { all(document, '.active').forEach(function (el) { el.classList.remove('active'); }); }
+  function say(sec, text) { var s = sec.querySelector('.srcstatus'); if (s) s.textContent = text; }
+
+  // Scroll the pane itself rather than calling scrollIntoView on the mark: that would also scroll the
+  // page and pull the flag the reader just clicked out of sight. The mark is centred in the part of the
+  // pane that is on screen; only when the pane is (nearly) off screen is the page scrolled to it.
+  function reveal(pane, el) {
+    var box = pane.getBoundingClientRect();
+    if (Math.min(box.bottom, innerHeight) - Math.max(box.top, 0) < 160) {
+      pane.scrollIntoView({block: 'nearest'});
+      box = pane.getBoundingClientRect();
+    }
+    var top = Math.max(box.top, 0), bottom = Math.min(box.bottom, innerHeight), r = el.getBoundingClientRect();
+    if (r.height > (bottom - top) / 2) {  // a long region (a whole section): show where it starts
+      pane.scrollTop += r.top - top - 24;
+    } else {
+      pane.scrollTop += (r.top + r.height / 2) - (top + bottom) / 2;
+    }
+  }
+
+  function describe(cell) {
+    var was = cell.querySelector('.was'), text = cell.textContent;
+    if (was) text = text.slice(was.textContent.length).trim();
+    return 'Value ' + text + ' — ' + cell.getAttribute('data-status') + (was ? ', printed ' + was.textContent : '') +
+      ' · ' + cell.getAttribute('data-path');
+  }
+
+  function show(sec, spans, index, label) {
+    clear();
+    spans.forEach(function (sp) {
+      marks(sec, sp).concat(cells(sec, sp)).forEach(function (el) { el.classList.add('active'); });
+    });
+    var pane = sec.querySelector('pre.src');
+    if (!pane) { say(sec, label + ' — the source text is unavailable'); return; }
+    var target = marks(sec, spans[index])[0];
+    say(sec, target ? label : label + ' — not found in the source');  // first: the label's height moves the pane
+    if (target) reveal(pane, target);
+  }
+
+  function onFlag(row) {
+    var spans = (row.getAttribute('data-spans') || '').split(' ').filter(Boolean);
+    if (!spans.length) return;
+    var sec = row.closest('section.doc');
+    var wasActive = row.classList.contains('active');
+    var i = wasActive ? (Number(row.getAttribute('data-i') || 0) + 1) % spans.length : 0;
+    show(sec, spans, i, 'Flag ' + row.getAttribute('data-flag') + ': place ' + (i + 1) + ' of ' + spans.length +
+         (spans.length > 1 ? ' (click the flag again for the next)' : ''));
+    row.setAttribute('data-i', i);
+    row.classList.add('active');
+  }
+
+  document.addEventListener('click', function (ev) {
+    var t = ev.target;
+    var chip = t.closest('button.chip[data-span]');
+    if (chip) {
+      var sec = chip.closest('section.doc');
+      show(sec, [chip.getAttribute('data-span')], 0, 'Value ' + chip.textContent);
+      chip.closest('tr.flag').classList.add('active');
+      return;
+    }
+    var row = t.closest('tr.flag');
+    if (row) { onFlag(row); return; }
+    var cell = t.closest('.data .val[data-span]');
+    if (cell) {
+      show(cell.closest('section.doc'), [cell.getAttribute('data-span')], 0, describe(cell));
+      return;
+    }
+    var mark = t.closest('pre.src mark[data-span]');
+    if (mark) {
+      var s = mark.closest('section.doc'), found = cells(s, mark.getAttribute('data-span'));
+      if (found.length) {
+        clear();
+        found.concat(marks(s, mark.getAttribute('data-span'))).forEach(function (el) { el.classList.add('active'); });
+        found[0].scrollIntoView({block: 'center'});
+      }
+    }
+  });
+  document.addEventListener('keydown', function (ev) {
+    if (ev.key === 'Enter' && ev.target.matches && ev.target.matches('tr.flag')) onFlag(ev.target);
+  });
+})();
+"""

@@ -1,0 +1,200 @@
+"""Stage 5 — review: apply people's decisions to a verified result.
+
+Pure: a result, its document's text and the decisions recorded for the
+document go in; the result comes out with corrections in place, re-verified,
+and every flag carrying its status. The same inputs always give the same
+output, so a rerun re-applies decisions exactly, and a decision whose values
+the document no longer has is marked stale instead of being applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from schemas import Correction, Decision, ExtractionResult, FieldRef, Flag
+from verify import verify_result
+from verify.flags import flag_id_for, subject_for
+from verify.grounding import Slot, amount_slots
+
+CORRECTABLE_HINT = "only values read from the tables and cards can be corrected"
+
+
+@dataclass
+class DecisionState:
+    """The decisions in force: the latest per flag, and the latest fix or reject per value."""
+
+    by_flag: dict[str, Decision] = field(default_factory=dict)  # subject -> decision
+    by_field: dict[str, Decision] = field(default_factory=dict)  # path -> fix / reject
+
+    def all(self) -> list[Decision]:
+        seen = {d.seq: d for d in (*self.by_flag.values(), *self.by_field.values())}
+        return [seen[k] for k in sorted(seen)]
+
+
+def fold(decisions: Iterable[Decision]) -> DecisionState:
+    """Replay the trail in order; a later decision on the same flag or value replaces an earlier one."""
+    state = DecisionState()
+    for d in sorted(decisions, key=lambda d: d.seq):
+        if d.action == "reopen":
+            state.by_flag.pop(d.subject, None)
+            for path in [p for p, f in state.by_field.items() if f.subject == d.subject]:
+                del state.by_field[path]
+            continue
+        state.by_flag[d.subject] = d
+        if d.action in ("fix", "reject") and d.field:
+            state.by_field[d.field] = d
+    return state
+
+
+def slots_by_path(result: ExtractionResult) -> dict[str, Slot]:
+    return {slot.path: slot for slot in amount_slots(result)}
+
+
+def read_values(result: ExtractionResult) -> dict[str, str]:
+    """Every named value of a result as the document says it (corrections undone)."""
+    values = {ref.path: ref.value for flag in result.flags for ref in flag.fields}
+    values.update((path, str(slot.amount.value)) for path, slot in slots_by_path(result).items())
+    for c in result.corrections:
+        values[c.path] = str(c.original.value)
+    return values
+
+
+def source_values(result: ExtractionResult, refs: Iterable[FieldRef]) -> dict[str, str | None]:
+    """What the document says at each field a flag involves, to record with a decision."""
+    originals = {c.path: str(c.original.value) for c in result.corrections}
+    return {ref.path: originals.get(ref.path, ref.value) for ref in refs}
+
+
+def _same(was: str | None, now: str | None) -> bool:
+    if was is None or now is None:
+        return was == now
+    return Decimal(was) == Decimal(now)
+
+
+def _staleness(d: Decision, values: dict[str, str]) -> str | None:
+    changed = []
+    for path, was in d.values.items():
+        now = values.get(path)
+        if path not in values or not _same(was, now):
+            changed.append(f"{path}: {was} → {now if now is not None else 'no longer read'}")
+    if d.field and d.field not in values:
+        changed.append(f"{d.field}: no longer read")
+    return "; ".join(dict.fromkeys(changed)) or None
+
+
+def restore_originals(result: ExtractionResult) -> None:
+    """Undo the corrections a result carries, back to what the readers read."""
+    if not result.corrections:
+        return
+    slots = slots_by_path(result)
+    for c in result.corrections:
+        if c.path in slots:
+            slots[c.path].put(c.original)
+    result.corrections = []
+
+
+def apply_decisions(result: ExtractionResult, text: str, decisions: Iterable[Decision]) -> ExtractionResult:
+    """Re-verify ``result`` with the decisions in force; updates and returns it."""
+    decisions = list(decisions)
+    # A result straight from the verifier is not verified twice; one that has been reviewed before is.
+    reverify = bool(result.corrections) or not result.verified or any(
+        f.status != "open" or f.check == "review.stale" for f in result.flags)
+    restore_originals(result)
+    if reverify:
+        verify_result(result, text)
+    result.decisions = []
+    if not decisions:
+        result.flags = [f.model_copy(update={"status": "open", "decision": None}) if f.status != "open" else f
+                        for f in result.flags]
+        return result
+    state = fold(decisions)
+    values = read_values(result)
+    judged = {d.seq: _judge(d, values) for d in state.all()}
+    raw_flags = {f.subject: f for f in result.flags}
+    corrected = _apply_corrections(result, state, judged)
+    if corrected:
+        verify_result(result, text)
+    flags = [_with_status(f, state, judged) for f in result.flags]
+    live = {f.subject for f in flags}
+    for subject, flag in raw_flags.items():
+        if subject not in live:  # closed by a correction
+            flags.append(flag.model_copy(update={"status": "corrected", "decision": _closing(flag, state, judged)}))
+    flags += [_with_status(f, state, judged, unsettled="stale") for f in _stale_without_flag(result, judged, raw_flags)]
+    result.flags = flags
+    result.decisions = [judged[k] for k in sorted(judged)]
+    return result
+
+
+def _judge(d: Decision, values: dict[str, str]) -> Decision:
+    reason = _staleness(d, values)
+    return d.model_copy(update={"stale": reason is not None, "stale_reason": reason})
+
+
+def _apply_corrections(result: ExtractionResult, state: DecisionState, judged: dict[int, Decision]) -> int:
+    slots = slots_by_path(result)
+    for path, d in state.by_field.items():
+        if d.action != "fix" or judged[d.seq].stale or path not in slots:
+            continue
+        original = slots[path].amount
+        slots[path].put(original.model_copy(update={"value": Decimal(d.after), "raw": d.after, "backend": "person"}))
+        result.corrections.append(Correction(path=path, original=original, seq=d.seq))
+    return len(result.corrections)
+
+
+_STATUS = {"accept": "accepted", "reject": "rejected", "fix": "open"}
+
+
+def _with_status(flag: Flag, state: DecisionState, judged: dict[int, Decision], unsettled: str = "open") -> Flag:
+    d = state.by_flag.get(flag.subject)
+    if d is None:
+        return flag.model_copy(update={"status": unsettled, "decision": flag.decision if unsettled == "stale" else None})
+    d = judged[d.seq]
+    # A fix that leaves its flag firing leaves it open: the other values still need a look.
+    status = "stale" if d.stale else _STATUS[d.action]
+    return flag.model_copy(update={"status": status, "decision": d})
+
+
+def _closing(flag: Flag, state: DecisionState, judged: dict[int, Decision]) -> Decision | None:
+    """The correction that closed a flag: its own, or the latest one among the values it involved."""
+    own = state.by_flag.get(flag.subject)
+    if own is not None and own.action == "fix":
+        return judged[own.seq]
+    paths = {ref.path for ref in flag.fields}
+    fixes = [judged[d.seq] for p, d in state.by_field.items() if p in paths and d.action == "fix"]
+    return max(fixes, key=lambda d: d.seq, default=None)
+
+
+def _stale_without_flag(result: ExtractionResult, judged: dict[int, Decision], raw: dict[str, Flag]) -> list[Flag]:
+    """A stale correction or rejection whose flag no longer fires is still shown, never dropped silently."""
+    out = []
+    for d in judged.values():
+        if not d.stale or d.subject in raw or d.action not in ("fix", "reject"):
+            continue
+        verb, verb_en = ("更正为 " + (d.after or ""), f"corrected to {d.after}") if d.action == "fix" \
+            else ("剔除", "withdrawn")
+        subject = subject_for("review.stale", str(d.seq), [d.field or ""])
+        out.append(Flag(
+            id=flag_id_for(result.document.sha256, result.document.name, "review.stale", str(d.seq), [d.field or ""]),
+            subject=subject, check="review.stale", severity="warning",
+            message=f"{d.field}: 此前审核时原值 {d.before}，已{verb}；新版文件中该处已改变（{d.stale_reason}），"
+                    f"该决定未应用，请重新审核",
+            message_en=f"{d.field}: was {d.before} and {verb_en} in review; this version of the document "
+                       f"changed it ({d.stale_reason}), so the decision is not applied — review it again",
+            expected=d.after, found=_value_now(result, d.field), fields=_refs_now(result, d.field),
+            spans=[list(r.span) for r in _refs_now(result, d.field) if r.span], decision=d,
+        ))
+    return out
+
+
+def _value_now(result: ExtractionResult, path: str | None) -> str | None:
+    slot = slots_by_path(result).get(path or "")
+    return str(slot.amount.value) if slot else None
+
+
+def _refs_now(result: ExtractionResult, path: str | None) -> list[FieldRef]:
+    slot = slots_by_path(result).get(path or "")
+    if slot is None:
+        return []
+    return [FieldRef(path=slot.path, label=slot.where, value=str(slot.amount.value), span=slot.amount.span)]

@@ -1,0 +1,469 @@
+"""`budget-extract review …`: work through the flags the verifier could not settle.
+
+Exit codes: 0 done; 1 a file or the store cannot be used as it is; 2 the
+request does not fit the flag (unknown field, bad value); 3 no such flag.
+With --json every command prints one JSON document on standard output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .service import EXIT_PROBLEM, EXIT_USAGE, ReviewError
+
+app = typer.Typer(
+    help="The review queue: list the flags, look at one with its source, and accept, fix or reject it. "
+         "Decisions are kept in the store and re-applied by every later `run`.",
+    no_args_is_help=True, add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False,
+)
+
+NEEDS_REVIEW = ("open", "stale")
+
+
+class StatusFilter(str, Enum):
+    needs_review = "needs-review"
+    open = "open"
+    stale = "stale"
+    accepted = "accepted"
+    corrected = "corrected"
+    rejected = "rejected"
+    decided = "decided"
+    all = "all"
+
+
+_STATUSES = {
+    "needs-review": NEEDS_REVIEW, "decided": ("accepted", "corrected", "rejected"), "all": (),
+}
+
+DbOption = Annotated[Optional[Path], typer.Option(
+    "--db", help="The review store, or the results folder holding it (DIR/review.sqlite) "
+                 "[env: BUDGET_EXTRACT_DB; default: ./review.sqlite].")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of text.")]
+DocOption = Annotated[Optional[str], typer.Option("--document", "-d", help="Only this document (its file name "
+                                                                           "without extension).")]
+ReviewerOption = Annotated[Optional[str], typer.Option(
+    "--reviewer", help="Who decides, recorded with the decision [env: BUDGET_EXTRACT_REVIEWER].")]
+NoteOption = Annotated[Optional[str], typer.Option("--note", help="Why, recorded with the decision.")]
+
+
+def _open_store(db: Optional[Path]):
+    from .service import heal
+    from .store import ReviewStore, StoreError, resolve_db
+
+    path = resolve_db(db)
+    try:
+        store = ReviewStore(path)
+    except StoreError as exc:
+        _fail(str(exc), EXIT_PROBLEM)
+    heal(store, [path.parent])
+    return store
+
+
+def _fail(message: str, code: int, as_json: bool = False):
+    if as_json:
+        typer.echo(json.dumps({"error": message, "exit_code": code}, ensure_ascii=False))
+    else:
+        typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _console():
+    from rich.console import Console
+
+    # markup off: paths like performance_target[s24-…] are data, not rich tags.
+    console = Console(highlight=False, soft_wrap=False, markup=False)
+    if not console.is_terminal:  # a pipe or a file: wide enough that ids and values are never cut
+        console.width = max(console.width, 160)
+    return console
+
+
+def _reviewer(name: Optional[str]) -> Optional[str]:
+    return name or os.environ.get("BUDGET_EXTRACT_REVIEWER") or None
+
+
+@app.command("list")
+def list_(
+    db: DbOption = None,
+    document: DocOption = None,
+    check: Annotated[Optional[str], typer.Option("--check", help="Only this check, e.g. card.cost.")] = None,
+    severity: Annotated[Optional[str], typer.Option("--severity", help="error or warning.")] = None,
+    status: Annotated[StatusFilter, typer.Option(
+        "--status", help="needs-review (open or stale, the default), open, stale, accepted, corrected, rejected, "
+                         "decided, or all.")] = StatusFilter.needs_review,
+    as_json: JsonOption = False,
+) -> None:
+    """List flags (by default the ones that need a decision), one line each."""
+    from .render import flag_json
+
+    store = _open_store(db)
+    statuses = _STATUSES.get(status.value, (status.value,))
+    queue = store.queue(document=document, check=check, severity=severity, statuses=statuses)
+    if as_json:
+        typer.echo(json.dumps([flag_json(q.document, q.flag) for q in queue], ensure_ascii=False, indent=1))
+        return
+    _print_queue(queue, store, status.value)
+
+
+def _print_queue(queue, store, status: str) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    console = _console()
+    if queue:
+        table = Table(show_lines=False, pad_edge=False, box=None, header_style="bold")
+        table.add_column("id", no_wrap=True, min_width=13)
+        table.add_column("document", overflow="fold", max_width=24)
+        table.add_column("check", no_wrap=True)
+        table.add_column("severity", no_wrap=True)
+        table.add_column("status", no_wrap=True)
+        table.add_column("problem", overflow="fold", min_width=30, ratio=1)
+        for q in queue:
+            f = q.flag
+            style = "red" if f.severity == "error" else "yellow"
+            table.add_row(f.id, q.document, f.check, Text(f.severity, style=style), f.status, f.message)
+        console.print(table)
+    everything = store.queue()
+    waiting = sum(1 for q in everything if q.flag.status in NEEDS_REVIEW)
+    decided = len(everything) - waiting
+    shown = f"{len(queue)} flag(s) shown" if status != "needs-review" else f"{len(queue)} flag(s) need review"
+    console.print(f"{shown}; {waiting} need review and {decided} are decided in all "
+                  f"{len(store.documents())} document(s).")
+    if queue and status == "needs-review":
+        console.print(f"Next: budget-extract review show {queue[0].id} --db {store.path}")
+
+
+@app.command()
+def show(
+    flag_id: Annotated[str, typer.Argument(metavar="ID", help="A flag id from `review list` (a unique prefix will do).")],
+    db: DbOption = None,
+    document: DocOption = None,
+    context: Annotated[int, typer.Option("--context", "-C", min=0, help="Lines of source around each value.")] = 2,
+    as_json: JsonOption = False,
+) -> None:
+    """Show a flag: what is wrong, the values involved, and the source lines they were read from."""
+    from .render import excerpts, flag_json
+    from .service import find_one
+
+    store = _open_store(db)
+    try:
+        queued = find_one(store, flag_id, document)
+    except ReviewError as exc:
+        _fail(str(exc), exc.code, as_json)
+    doc = store.document(queued.document)
+    text, problem = _source(doc)
+    flag = queued.flag
+    spans = [tuple(s) for s in flag.spans]
+    history = [d for d in store.decisions(queued.document) if d.subject == flag.subject]
+    parts = excerpts(text, spans, context) if text else []
+    if as_json:
+        data = flag_json(queued.document, flag)
+        data.update(source=str(doc.source), source_problem=problem, excerpts=[e.as_json() for e in parts],
+                    history=[d.model_dump(mode="json") for d in history])
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    _print_flag(queued.document, flag, doc, parts, problem, history, store)
+
+
+def _source(doc):
+    from ..load import LoadError, load_document
+
+    try:
+        loaded = load_document(doc.source)
+    except LoadError as exc:
+        return None, str(exc)
+    if loaded.sha256 != doc.sha256:
+        return None, f"{doc.source} changed since `run` read it; run it again to see its source here"
+    return loaded.text, None
+
+
+def _print_flag(document: str, flag, doc, parts, problem, history, store) -> None:
+    from rich.text import Text
+
+    from .render import STATUS_HELP, check_description
+
+    console = _console()
+    zh, en = check_description(flag.check)
+    colour = "red" if flag.severity == "error" else "yellow"
+    console.print(Text.assemble((f"{flag.id}", "bold"), "  ", (flag.severity.upper(), f"bold {colour}"), "  ",
+                                f"{document}  ·  {flag.status} ({STATUS_HELP.get(flag.status, '')})"))
+    console.print(Text.assemble(("Check     ", "dim"), f"{flag.check} — {en}"))
+    if zh:
+        console.print(Text.assemble(("          ", "dim"), zh))
+    console.print(Text.assemble(("Problem   ", "dim"), flag.message))
+    console.print(Text.assemble(("          ", "dim"), flag.message_en))
+    if flag.expected is not None or flag.found is not None:
+        console.print(Text.assemble(("Expected  ", "dim"), str(flag.expected), ("    found  ", "dim"), str(flag.found)))
+    if flag.decision is not None:
+        d = flag.decision
+        what = {"fix": f"corrected {d.field}: {d.before} → {d.after}", "reject": f"withdrew {d.field} ({d.before})",
+                "accept": "accepted", "reopen": "reopened"}[d.action]
+        who = f" by {d.reviewer}" if d.reviewer else ""
+        console.print(Text.assemble(("Decision  ", "dim"), f"#{d.seq} {what}{who} at {d.time}"
+                                    + (f" — {d.note}" if d.note else "")))
+        if d.stale:
+            console.print(Text.assemble(("          ", "dim"), (f"stale: {d.stale_reason}", "bold yellow")))
+    if flag.fields:
+        console.print(Text("Values (give one to fix/reject with --field NUMBER or KEY)", style="dim"))
+        for i, ref in enumerate(flag.fields, 1):
+            span = f"chars {ref.span[0]}–{ref.span[1]}" if ref.span else "no span"
+            console.print(Text.assemble(f"  {i}. ", (ref.value or "—", "bold"), f"  {ref.label}  ",
+                                        (f"[{ref.path}]  {span}", "dim")))
+    console.print(Text(f"Source    {doc.source}", style="dim"))
+    if problem:
+        console.print(Text(f"  ({problem})", style="yellow"))
+    for excerpt in parts:
+        _print_excerpt(console, excerpt)
+    if len(history) > 1 or (history and flag.decision is None):
+        console.print(Text("History", style="dim"))
+        for d in history:
+            console.print(f"  #{d.seq} {d.time} {d.action}" + (f" {d.field}" if d.field else "")
+                          + (f" {d.before} → {d.after}" if d.action == "fix" else "")
+                          + (f" by {d.reviewer}" if d.reviewer else "") + (f" — {d.note}" if d.note else ""))
+    db = f" --db {store.path}"
+    meaning = "(the document really says this)" if flag.fields else "(acknowledged: nothing to correct here)"
+    hints = [f"budget-extract review accept {flag.id}{db}   {meaning}"]
+    if flag.fields:
+        field = " --field N" if len(flag.fields) > 1 else ""
+        hints += [f"budget-extract review fix {flag.id}{field} --value V{db}   (a value was misread)",
+                  f"budget-extract review reject {flag.id}{field}{db}   (wrong, no correction: withdraw it)"]
+    elif flag.check == "completeness.unread":
+        hints.append("or configure a model and run again: the LLM reader fills unread sections (see README)")
+    console.print(Text("Decide    ", style="dim") + Text("\n          ".join(hints)))
+
+
+def _print_excerpt(console, excerpt) -> None:
+    from rich.text import Text
+
+    width = len(str(excerpt.lines[-1].number))
+    for line in excerpt.lines:
+        prefix = f"  {line.number:>{width}} │ "
+        shown, marks = _expand_tabs(line.text, line.marks)
+        body = Text(shown)
+        for s, e in marks:
+            body.stylize("bold black on yellow", s, e)
+        console.print(Text(prefix, style="dim") + body)
+        if marks and not console.is_terminal:
+            # Without colours the marked characters still show: a caret line under them.
+            console.print(" " * len(prefix) + _carets(shown, marks))
+    if excerpt.more:
+        console.print(Text(f"  … {excerpt.more} more line(s), to line {excerpt.last}", style="dim"))
+    console.print()
+
+
+def _expand_tabs(text: str, marks: list[tuple[int, int]], stop: int = 8) -> tuple[str, list[tuple[int, int]]]:
+    """Tabs to spaces at display-column tab stops (Chinese characters are two columns wide); marks follow."""
+    from rich.cells import cell_len
+
+    out, at, column = [], [], 0
+    for ch in text:
+        at.append(len("".join(out)))
+        if ch == "\t":
+            pad = stop - column % stop
+            out.append(" " * pad)
+            column += pad
+        else:
+            out.append(ch)
+            column += cell_len(ch)
+    at.append(len("".join(out)))
+    return "".join(out), [(at[s], at[e]) for s, e in marks]
+
+
+def _carets(shown: str, marks: list[tuple[int, int]]) -> str:
+    from rich.cells import cell_len
+
+    line, pos = [], 0
+    for s, e in marks:
+        s = max(s, pos)
+        line.append(" " * cell_len(shown[pos:s]) + "^" * cell_len(shown[s:e]))
+        pos = max(pos, e)
+    return "".join(line)
+
+
+def _decide(flag_id: str, action: str, db, as_json: bool, **kw) -> None:
+    from .service import decide
+
+    store = _open_store(db)
+    try:
+        outcome = decide(store, flag_id, action, **kw)
+    except ReviewError as exc:
+        _fail(str(exc), exc.code, as_json)
+    if as_json:
+        typer.echo(json.dumps({
+            "document": outcome.document, "flag": outcome.flag_id, "status": outcome.status,
+            "unchanged": outcome.unchanged, "decisions": [d.model_dump(mode="json") for d in outcome.decisions],
+            "closed": [{"id": f.id, "check": f.check, "status": f.status} for f in outcome.closed],
+            "opened": [{"id": f.id, "check": f.check, "message": f.message} for f in outcome.opened],
+        }, ensure_ascii=False, indent=1))
+        return
+    _print_outcome(outcome)
+
+
+def _print_outcome(outcome) -> None:
+    console = _console()
+    if outcome.unchanged:
+        console.print(f"{outcome.flag_id}: already {outcome.status}; nothing recorded.")
+        return
+    for d in outcome.decisions:
+        what = {"accept": "accepted", "reopen": "reopened", "reject": f"withdrew {d.field} ({d.before})",
+                "fix": f"corrected {d.field}: {d.before} → {d.after}"}[d.action]
+        console.print(f"{outcome.flag_id}: {what} (decision #{d.seq}).")
+    if outcome.status is None or outcome.status == "corrected":
+        console.print("The flag is closed: with the correction the check passes.")
+    elif outcome.status == "open" and outcome.decisions[0].action == "fix":
+        console.print("The flag is still open: with the correction the check still fails; look at its other values.")
+    else:
+        console.print(f"The flag is now {outcome.status}.")
+    for f in outcome.closed:
+        console.print(f"Also closed: {f.id} {f.check} ({f.status}).")
+    for f in outcome.opened:
+        console.print(f"Now open: {f.id} {f.check}: {f.message}")
+
+
+@app.command()
+def accept(
+    flag_id: Annotated[str, typer.Argument(metavar="ID")],
+    db: DbOption = None, document: DocOption = None, reviewer: ReviewerOption = None, note: NoteOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The document really says this: keep the values, close the flag."""
+    _decide(flag_id, "accept", db, as_json, document=document, reviewer=_reviewer(reviewer), note=note)
+
+
+@app.command()
+def fix(
+    flag_id: Annotated[str, typer.Argument(metavar="ID")],
+    value: Annotated[str, typer.Option("--value", help="The correct value, as the document prints it.")],
+    field: Annotated[Optional[str], typer.Option(
+        "--field", help="Which value: its number or key from `review show` (not needed when there is one).")] = None,
+    db: DbOption = None, document: DocOption = None, reviewer: ReviewerOption = None, note: NoteOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A value was misread: record the correct one and re-verify the document with it."""
+    _decide(flag_id, "fix", db, as_json, document=document, fields=[field] if field else [], value=value,
+            reviewer=_reviewer(reviewer), note=note)
+
+
+@app.command()
+def reject(
+    flag_id: Annotated[str, typer.Argument(metavar="ID")],
+    field: Annotated[Optional[list[str]], typer.Option(
+        "--field", help="Which value is wrong (repeatable): number or key from `review show`.")] = None,
+    all_fields: Annotated[bool, typer.Option("--all", help="Every value the flag involves is wrong.")] = False,
+    db: DbOption = None, document: DocOption = None, reviewer: ReviewerOption = None, note: NoteOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A value is wrong and there is no correction: withdraw it from exports."""
+    _decide(flag_id, "reject", db, as_json, document=document, fields=field or [], all_fields=all_fields,
+            reviewer=_reviewer(reviewer), note=note)
+
+
+@app.command()
+def reopen(
+    flag_id: Annotated[str, typer.Argument(metavar="ID")],
+    db: DbOption = None, document: DocOption = None, reviewer: ReviewerOption = None, note: NoteOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Undo the decisions on a flag (the trail keeps them): it needs review again."""
+    _decide(flag_id, "reopen", db, as_json, document=document, reviewer=_reviewer(reviewer), note=note)
+
+
+@app.command()
+def history(
+    flag_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="Only this flag's decisions.")] = None,
+    db: DbOption = None, document: DocOption = None, as_json: JsonOption = False,
+) -> None:
+    """The audit trail: every decision, in order, never rewritten."""
+    from .service import find_one
+
+    store = _open_store(db)
+    decisions = store.decisions(document)
+    if flag_id:
+        try:
+            subject = find_one(store, flag_id, document).flag.subject
+        except ReviewError as exc:
+            _fail(str(exc), exc.code, as_json)
+        decisions = [d for d in decisions if d.subject == subject]
+    if as_json:
+        typer.echo(json.dumps([d.model_dump(mode="json") for d in decisions], ensure_ascii=False, indent=1))
+        return
+    console = _console()
+    for d in decisions:
+        console.print(f"#{d.seq} {d.time} {d.reviewer or '-'} {d.action} {d.flag_id}"
+                      + (f" {d.field}" if d.field else "") + (f" {d.before} → {d.after}" if d.action == "fix" else "")
+                      + (f" — {d.note}" if d.note else ""))
+    console.print(f"{len(decisions)} decision(s).")
+
+
+@app.command("next")
+def next_(
+    db: DbOption = None, document: DocOption = None,
+    check: Annotated[Optional[str], typer.Option("--check", help="Only this check.")] = None,
+    reviewer: ReviewerOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Go through the flags that need review one by one: see each, decide, move on.
+
+    With --json, print the next flag that needs review and exit (exit 0 with null when none is left).
+    """
+    from .render import flag_json
+
+    store = _open_store(db)
+    skipped: set[tuple[str, str]] = set()
+    if as_json:
+        queue = store.queue(document=document, check=check, statuses=NEEDS_REVIEW)
+        typer.echo(json.dumps(flag_json(queue[0].document, queue[0].flag) if queue else None, ensure_ascii=False,
+                              indent=1))
+        return
+    reviewer = _reviewer(reviewer)
+    console = _console()
+    while True:
+        queue = [q for q in store.queue(document=document, check=check, statuses=NEEDS_REVIEW)
+                 if (q.document, q.id) not in skipped]
+        if not queue:
+            console.print("Nothing left to review." if not skipped else f"Nothing left but {len(skipped)} skipped.")
+            return
+        q = queue[0]
+        console.rule(f"{len(queue)} to go")
+        show(q.id, db=store.path, document=q.document, context=2, as_json=False)
+        if not _ask_and_decide(console, store, q, reviewer, skipped):
+            return
+
+
+def _ask_and_decide(console, store, q, reviewer, skipped) -> bool:
+    from .service import decide
+
+    fields = q.flag.fields
+    while True:
+        choice = typer.prompt("[a]ccept  [f]ix  [r]eject  [s]kip  [q]uit", default="s").strip().lower()[:1]
+        if choice == "q":
+            return False
+        if choice == "s":
+            skipped.add((q.document, q.id))
+            return True
+        kw: dict = {"document": q.document, "reviewer": reviewer}
+        if choice == "f":
+            if len(fields) > 1:
+                kw["fields"] = [typer.prompt("Which value (number)", default="1")]
+            kw["value"] = typer.prompt("Correct value")
+        elif choice == "r" and len(fields) > 1:
+            kw["fields"] = typer.prompt("Which value(s), numbers separated by spaces, or 'all'").split()
+            if kw["fields"] == ["all"]:
+                kw.pop("fields")
+                kw["all_fields"] = True
+        elif choice not in ("a", "r"):
+            continue
+        kw["note"] = typer.prompt("Note (optional)", default="", show_default=False) or None
+        action = {"a": "accept", "f": "fix", "r": "reject"}[choice]
+        try:
+            _print_outcome(decide(store, q.id, action, **kw))
+            return True
+        except ReviewError as exc:
+            console.print(f"error: {exc}", style="red")
+            if exc.code != EXIT_USAGE:
+                raise typer.Exit(exc.code)

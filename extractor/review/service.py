@@ -1,0 +1,233 @@
+"""What the review commands and `run` do to the store and the result files, one transaction at a time.
+
+The result file and its queue rows change together, inside the store's write
+lock: a decision is recorded, the document is re-verified with every decision
+in force, the result is rewritten atomically and its queue rows replaced. If a
+process dies between the file and the commit, the next command notices the
+file changed and rebuilds the rows from it (``heal``): the file is the truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from schemas import Decision, ExtractionResult, Flag, parse_amount
+
+from ..export import write_atomic
+from ..load import LoadError, load_document
+from .apply import CORRECTABLE_HINT, apply_decisions, slots_by_path, source_values
+from .store import ReviewStore
+
+# Exit codes a script can rely on.
+EXIT_PROBLEM = 1  # a file or the store cannot be used as it is (changed source, missing result …)
+EXIT_USAGE = 2  # the request does not make sense for this flag (unknown field, bad value …)
+EXIT_NOT_FOUND = 3  # no such flag, or an id prefix that matches several
+
+
+class ReviewError(Exception):
+    def __init__(self, message: str, code: int = EXIT_PROBLEM):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class Outcome:
+    """What a decision did: the decisions recorded, and how the document's flags moved."""
+
+    document: str
+    flag_id: str
+    decisions: list[Decision]
+    status: str | None  # the flag's status afterwards (None: it no longer fires)
+    closed: list[Flag] = field(default_factory=list)  # other flags the decision closed
+    opened: list[Flag] = field(default_factory=list)  # flags that fire now and did not before
+    unchanged: bool = False  # nothing to record: the flag already had this decision
+
+
+def settle(store: ReviewStore, result: ExtractionResult, text: str, result_path: Path,
+           source: Path | None = None) -> ExtractionResult:
+    """Apply the document's decisions, write its result file, and mirror it in the queue (in a transaction)."""
+    apply_decisions(result, text, store.decisions(result.document.name))
+    write_atomic(result_path, result.model_dump_json(indent=1))
+    store.sync(result, result_path, source)
+    return result
+
+
+def load_result(path: Path) -> ExtractionResult:
+    try:
+        return ExtractionResult.model_validate_json(path.read_bytes())
+    except FileNotFoundError:
+        raise ReviewError(f"{path}: result file is missing; run `budget-extract run` again") from None
+    except ValidationError as exc:
+        raise ReviewError(f"{path}: not a result file ({exc.errors()[0]['msg']})") from None
+
+
+def source_text(result: ExtractionResult, source: Path) -> str:
+    try:
+        doc = load_document(source)
+    except LoadError as exc:
+        raise ReviewError(f"{result.document.name}: its source {exc}") from None
+    if doc.sha256 != result.document.sha256:
+        raise ReviewError(f"{source}: changed since `run` read it (sha256 {doc.sha256[:12]}… ≠ "
+                          f"{result.document.sha256[:12]}…); run `budget-extract run` on it again first")
+    return doc.text
+
+
+def heal(store: ReviewStore, folders: list[Path] = ()) -> list[str]:
+    """Rebuild the queue rows of every result file that changed behind the store's back; names healed."""
+    healed = []
+    known = {d.result.resolve(): d.name for d in store.documents()}
+    changed = dict((path.resolve(), name) for name, path in store.stale_results())
+    for folder in {*(p.parent for p in known), *folders}:
+        for path in folder.glob("*.json") if folder.is_dir() else ():
+            if path.resolve() not in known and _looks_like_result(path):
+                changed[path.resolve()] = path.stem
+    if not changed:
+        return healed
+    with store.transaction():
+        for path, name in changed.items():
+            if not path.exists():
+                store.forget(name)
+            else:
+                try:
+                    store.sync(load_result(path), path)
+                except ReviewError:
+                    continue
+            healed.append(name)
+    return healed
+
+
+def _looks_like_result(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return b'"schema_version"' in fh.read(64)
+
+
+def find_one(store: ReviewStore, ref: str, document: str | None = None):
+    matches = store.find(ref, document)
+    if not matches:
+        where = f" in {document}" if document else ""
+        raise ReviewError(f"no flag {ref}{where}: `budget-extract review list` shows the open ones", EXIT_NOT_FOUND)
+    if len(matches) > 1:
+        shown = ", ".join(f"{q.document}:{q.id}" for q in matches[:5])
+        raise ReviewError(f"{ref} matches {len(matches)} flags ({shown}{' …' if len(matches) > 5 else ''}); "
+                          f"give more of the id, or --document NAME", EXIT_NOT_FOUND)
+    return matches[0]
+
+
+def decide(store: ReviewStore, ref: str, action: str, *, document: str | None = None, fields: list[str] = (),
+           all_fields: bool = False, value: str | None = None, reviewer: str | None = None,
+           note: str | None = None) -> Outcome:
+    """Record a person's decision on a flag and re-verify its document with it."""
+    heal(store)
+    with store.transaction():
+        queued = find_one(store, ref, document)
+        doc = store.document(queued.document)
+        result = load_result(doc.result)
+        text = source_text(result, doc.source)
+        flag = next((f for f in result.flags if f.id == queued.id), None)
+        if flag is None:  # pragma: no cover - heal() keeps the rows and the file together
+            raise ReviewError(f"{queued.id}: no longer in {doc.result}; run `budget-extract review list` again")
+        before = {f.id: f for f in result.flags}
+        plan = _plan(result, flag, action, list(fields), all_fields, value)
+        if not plan:
+            return Outcome(doc.name, flag.id, [], flag.status, unchanged=True)
+        values = source_values(result, flag.fields)
+        recorded = [store.record(document=doc.name, document_sha256=result.document.sha256, flag=flag, action=action,
+                                 values=values, field=path, before=was, after=after, reviewer=reviewer, note=note)
+                    for path, was, after in plan]
+        settle(store, result, text, doc.result)
+    after = {f.id: f for f in result.flags}
+    now = after.get(flag.id)
+    closed = [f for i, f in after.items() if i != flag.id and f.status != "open" and i in before
+              and before[i].status in ("open", "stale") and f.status != before[i].status]
+    opened = [f for i, f in after.items() if f.status in ("open", "stale")
+              and (i not in before or before[i].status not in ("open", "stale"))]
+    return Outcome(doc.name, flag.id, recorded, now.status if now else None, closed, opened)
+
+
+Plan = list[tuple[str | None, str | None, str | None]]  # (field, before, after) per decision to record
+
+
+def _plan(result: ExtractionResult, flag: Flag, action: str, fields: list[str], all_fields: bool,
+          value: str | None) -> Plan:
+    if action == "accept":
+        if flag.status == "accepted":
+            return []
+        return [(None, None, None)]
+    if action == "reopen":
+        if flag.decision is None:
+            raise ReviewError(f"{flag.id} has no decision to reopen (it is {flag.status})", EXIT_USAGE)
+        return [(None, None, None)]
+    slots = slots_by_path(result)
+    if action == "fix":
+        path = _one_field(flag, fields, slots)
+        new = parse_amount(value or "")
+        if new is None:
+            raise ReviewError(f"--value {value!r} is not a number (write it as printed, e.g. 1234.56)", EXIT_USAGE)
+        current = slots[path].amount.value
+        if new == current and str(new) == str(current):
+            return []
+        return [(path, str(current), _printed(new))]
+    if action == "reject":
+        paths = _reject_fields(flag, fields, all_fields, slots)
+        return [(p, str(slots[p].amount.value), None) for p in paths]
+    raise ReviewError(f"unknown action {action!r}", EXIT_USAGE)  # pragma: no cover - the CLI offers four
+
+
+def _printed(d: Decimal) -> str:
+    return format(d, "f")
+
+
+def _correctable(flag: Flag, slots: dict) -> list[str]:
+    return [ref.path for ref in flag.fields if ref.path in slots]
+
+
+def _field_arg(flag: Flag, arg: str) -> str:
+    """A field given by its key (path) or by its number in `review show`."""
+    paths = [ref.path for ref in flag.fields]
+    if arg.isdigit() and 1 <= int(arg) <= len(paths):
+        return paths[int(arg) - 1]
+    if arg in paths:
+        return arg
+    raise ReviewError(f"{flag.id} involves no field {arg!r}; its fields: {', '.join(paths) or 'none'}", EXIT_USAGE)
+
+
+def _one_field(flag: Flag, fields: list[str], slots: dict) -> str:
+    correctable = _correctable(flag, slots)
+    if len(fields) > 1:
+        raise ReviewError("fix corrects one value at a time: give --field once", EXIT_USAGE)
+    if fields:
+        path = _field_arg(flag, fields[0])
+        if path not in slots:
+            raise ReviewError(f"{path} is a figure of the explanation text, read by the verifier; "
+                              f"{CORRECTABLE_HINT}", EXIT_USAGE)
+        return path
+    if len(correctable) == 1:
+        return correctable[0]
+    if not correctable:
+        raise ReviewError(f"{flag.id} involves no value that can be corrected ({CORRECTABLE_HINT}); "
+                          f"accept or reject it", EXIT_USAGE)
+    raise ReviewError(f"{flag.id} involves {len(correctable)} values: choose one with --field "
+                      f"({', '.join(correctable)})", EXIT_USAGE)
+
+
+def _reject_fields(flag: Flag, fields: list[str], all_fields: bool, slots: dict) -> list[str]:
+    correctable = _correctable(flag, slots)
+    if not correctable:
+        raise ReviewError(f"{flag.id} involves no extracted value to withdraw; accept it to acknowledge it, "
+                          f"or leave it open", EXIT_USAGE)
+    if all_fields:
+        return correctable
+    if fields:
+        paths = [_field_arg(flag, f) for f in fields]
+        bad = [p for p in paths if p not in slots]
+        if bad:
+            raise ReviewError(f"{bad[0]} is a figure of the explanation text; {CORRECTABLE_HINT}", EXIT_USAGE)
+        return list(dict.fromkeys(paths))
+    if len(correctable) == 1:
+        return correctable
+    raise ReviewError(f"{flag.id} involves {len(correctable)} values: name the wrong one(s) with --field, "
+                      f"or --all ({', '.join(correctable)})", EXIT_USAGE)

@@ -1,0 +1,282 @@
+"""The review store: one SQLite file (WAL) holding the queue of flags and the trail of decisions.
+
+``decisions`` is append-only — triggers refuse UPDATE and DELETE — so the trail
+of who decided what, when, and on which values is never rewritten. ``flags``
+and ``documents`` mirror the latest result file of each document: they are
+rebuilt from the result files whenever those change, so the queue always
+follows what is on disk.
+
+Every write happens in ``BEGIN IMMEDIATE`` transactions: two commands that
+write at once take turns (SQLite's busy timeout) instead of overwriting each
+other's work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from schemas import Decision, ExtractionResult, Flag
+
+DB_NAME = "review.sqlite"
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 120_000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS decisions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    time TEXT NOT NULL,
+    reviewer TEXT,
+    note TEXT,
+    document TEXT NOT NULL,
+    document_sha256 TEXT NOT NULL,
+    flag_id TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    "check" TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('accept', 'fix', 'reject', 'reopen')),
+    field TEXT,
+    before TEXT,
+    after TEXT,
+    "values" TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS decisions_by_document ON decisions (document, seq);
+CREATE TRIGGER IF NOT EXISTS decisions_no_update BEFORE UPDATE ON decisions
+BEGIN SELECT RAISE(ABORT, 'the decision trail is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS decisions_no_delete BEFORE DELETE ON decisions
+BEGIN SELECT RAISE(ABORT, 'the decision trail is append-only'); END;
+
+CREATE TABLE IF NOT EXISTS documents (
+    name TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    source TEXT NOT NULL,
+    result TEXT NOT NULL,
+    result_sha256 TEXT NOT NULL,
+    result_mtime_ns INTEGER NOT NULL,
+    result_size INTEGER NOT NULL,
+    updated TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS flags (
+    document TEXT NOT NULL REFERENCES documents (name) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    subject TEXT NOT NULL,
+    "check" TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    status TEXT NOT NULL,
+    flag TEXT NOT NULL,
+    PRIMARY KEY (document, id)
+);
+CREATE INDEX IF NOT EXISTS flags_by_status ON flags (status, severity);
+"""
+
+
+class StoreError(Exception):
+    """A problem with the store a person can act on; the message names the file."""
+
+
+@dataclass(frozen=True)
+class QueuedFlag:
+    document: str
+    flag: Flag
+    position: int
+
+    @property
+    def id(self) -> str:
+        return self.flag.id
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    name: str
+    sha256: str
+    source: Path
+    result: Path
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def resolve_db(db: Path | None) -> Path:
+    """``--db`` may name the store or the results folder that holds it."""
+    if db is None:
+        env = os.environ.get("BUDGET_EXTRACT_DB")
+        db = Path(env) if env else Path(DB_NAME)
+    if db.is_dir():
+        db = db / DB_NAME
+    return db
+
+
+class ReviewStore:
+    def __init__(self, path: Path, create: bool = False):
+        self.path = Path(path)
+        if not create and not self.path.is_file():
+            raise StoreError(f"{self.path}: no review store here; `budget-extract run … --out DIR` creates "
+                             f"DIR/{DB_NAME} (pass --db DIR or --db FILE)")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            mode = self.db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode != "wal":  # pragma: no cover - only on filesystems without shared memory
+                raise StoreError(f"{self.path}: SQLite could not switch to WAL mode (got {mode})")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a review store ({exc})") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> ReviewStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: written by a newer budget-extract (store version {version})")
+        if version < SCHEMA_VERSION:
+            # One script, one transaction: two processes creating the store at once both succeed.
+            self.db.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A write transaction: taken at once (BEGIN IMMEDIATE), so writers queue instead of colliding."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- decisions ---------------------------------------------------------------------------------
+
+    def record(self, *, document: str, document_sha256: str, flag: Flag, action: str, values: dict,
+               field: str | None = None, before: str | None = None, after: str | None = None,
+               reviewer: str | None = None, note: str | None = None) -> Decision:
+        cur = self.db.execute(
+            'INSERT INTO decisions (time, reviewer, note, document, document_sha256, flag_id, subject, "check", '
+            'action, field, before, after, "values") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)',
+            (now_iso(), reviewer, note, document, document_sha256, flag.id, flag.subject, flag.check, action,
+             field, before, after, json.dumps(values, ensure_ascii=False)),
+        )
+        return self.decision(cur.lastrowid)
+
+    def decision(self, seq: int) -> Decision:
+        row = self.db.execute("SELECT * FROM decisions WHERE seq = ?", (seq,)).fetchone()
+        return _decision(row, self._columns("decisions"))
+
+    def decisions(self, document: str | None = None) -> list[Decision]:
+        cols = self._columns("decisions")
+        if document is None:
+            rows = self.db.execute("SELECT * FROM decisions ORDER BY seq").fetchall()
+        else:
+            rows = self.db.execute("SELECT * FROM decisions WHERE document = ? ORDER BY seq", (document,)).fetchall()
+        return [_decision(r, cols) for r in rows]
+
+    def decision_documents(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT DISTINCT document FROM decisions ORDER BY document")]
+
+    # -- the queue ---------------------------------------------------------------------------------
+
+    def sync(self, result: ExtractionResult, result_path: Path, source: Path | None = None) -> None:
+        """Make the queue rows of a document those of its result file (call inside a transaction).
+
+        ``source`` is the document's file when the caller has just read it; otherwise
+        the one recorded before is kept, since a relative path in the result was
+        relative to wherever `run` ran.
+        """
+        data = result_path.read_bytes()
+        st = result_path.stat()
+        name = result.document.name
+        if source is None:
+            known = self.document(name)
+            source = known.source if known and known.sha256 == result.document.sha256 else Path(result.document.path)
+        self.db.execute("DELETE FROM flags WHERE document = ?", (name,))
+        self.db.execute(
+            "INSERT OR REPLACE INTO documents (name, sha256, source, result, result_sha256, result_mtime_ns, "
+            "result_size, updated) VALUES (?,?,?,?,?,?,?,?)",
+            (name, result.document.sha256, str(Path(source).resolve()), str(result_path.resolve()),
+             hashlib.sha256(data).hexdigest(), st.st_mtime_ns, st.st_size, now_iso()),
+        )
+        self.db.executemany(
+            'INSERT INTO flags (document, id, position, subject, "check", severity, status, flag) '
+            "VALUES (?,?,?,?,?,?,?,?)",
+            [(name, f.id, i, f.subject, f.check, f.severity, f.status, f.model_dump_json())
+             for i, f in enumerate(result.flags)],
+        )
+
+    def document(self, name: str) -> DocumentRow | None:
+        row = self.db.execute("SELECT name, sha256, source, result FROM documents WHERE name = ?", (name,)).fetchone()
+        return DocumentRow(row[0], row[1], Path(row[2]), Path(row[3])) if row else None
+
+    def documents(self) -> list[DocumentRow]:
+        rows = self.db.execute("SELECT name, sha256, source, result FROM documents ORDER BY name").fetchall()
+        return [DocumentRow(r[0], r[1], Path(r[2]), Path(r[3])) for r in rows]
+
+    def queue(self, *, document: str | None = None, check: str | None = None, severity: str | None = None,
+              statuses: tuple[str, ...] = ()) -> list[QueuedFlag]:
+        sql, args = "SELECT document, position, flag FROM flags WHERE 1=1", []
+        for column, value in (("document", document), ('"check"', check), ("severity", severity)):
+            if value:
+                sql += f" AND {column} = ?"
+                args.append(value)
+        if statuses:
+            sql += f" AND status IN ({','.join('?' * len(statuses))})"
+            args.extend(statuses)
+        sql += " ORDER BY document, position"
+        return [QueuedFlag(r[0], Flag.model_validate_json(r[2]), r[1]) for r in self.db.execute(sql, args)]
+
+    def find(self, ref: str, document: str | None = None) -> list[QueuedFlag]:
+        """Flags whose id is ``ref`` or starts with it (ids are shown whole, but people type prefixes)."""
+        sql = "SELECT document, position, flag FROM flags WHERE id LIKE ? ESCAPE '\\'"
+        args: list = [ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"]
+        if document:
+            sql += " AND document = ?"
+            args.append(document)
+        rows = [QueuedFlag(r[0], Flag.model_validate_json(r[2]), r[1]) for r in self.db.execute(sql, args)]
+        exact = [q for q in rows if q.id == ref]
+        return exact or rows
+
+    def stale_results(self) -> list[tuple[str, Path]]:
+        """Documents whose result file changed on disk since the queue last saw it."""
+        out = []
+        for name, result, mtime, size, sha in self.db.execute(
+                "SELECT name, result, result_mtime_ns, result_size, result_sha256 FROM documents"):
+            path = Path(result)
+            try:
+                st = path.stat()
+            except FileNotFoundError:
+                out.append((name, path))
+                continue
+            if (st.st_mtime_ns, st.st_size) != (mtime, size) and hashlib.sha256(path.read_bytes()).hexdigest() != sha:
+                out.append((name, path))
+        return out
+
+    def forget(self, name: str) -> None:
+        self.db.execute("DELETE FROM documents WHERE name = ?", (name,))
+
+    def _columns(self, table: str) -> list[str]:
+        return [r[1] for r in self.db.execute(f"PRAGMA table_info({table})")]
+
+
+def _decision(row, cols: list[str]) -> Decision:
+    d = dict(zip(cols, row))
+    d["values"] = json.loads(d["values"])
+    for key in ("reviewer", "note"):
+        d[key] = d[key] or None
+    d.pop("document")
+    return Decision.model_validate(d)

@@ -1,0 +1,254 @@
+"""The HTML report: built by the CLI on the corpus after a few review decisions, checked as text and in a real
+headless browser (Debian's chromium, driven by Playwright)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES
+from test_cli import cli
+
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def review_json(db: Path, *args) -> list[dict]:
+    return json.loads(cli("review", *args, "--db", db, "--json").stdout)
+
+
+def first(flags: list[dict], check: str, **where) -> dict:
+    return next(f for f in flags if f["check"] == check and all(f[k] == v for k, v in where.items()))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> dict:
+    """The four corpus documents run, one flag accepted, one value fixed and one rejected, then the report."""
+    out = tmp_path_factory.mktemp("results")
+    cli("run", EXAMPLES, "--out", out)
+    flags = review_json(out, "list")
+    accepted = first(flags, "card.spending_plan")
+    fixed = first(flags, "card.cost")
+    other_doc = next(f["document"] for f in flags if f["check"] == "card.cost" and f["document"] != fixed["document"])
+    rejected = first(flags, "card.cost", document=other_doc)
+    budget = fixed["fields"][1]  # the card's budget: correcting it is what a reviewer of card.cost would do
+    cli("review", "accept", accepted["id"], "--db", out, "--reviewer", "tester", "--note", "as printed")
+    cli("review", "fix", fixed["id"], "--field", "2", "--value", str(Decimal(budget["value"]) + 1), "--db", out)
+    cli("review", "reject", rejected["id"], "--field", "1", "--db", out)
+    page = out / "report.html"
+    proc = cli("report", out, "-o", page)
+    assert "report.html" in proc.stderr
+    facts = [json.loads(line) for line in cli("export", out, "--what", "facts").stdout.splitlines()]
+    all_flags = [json.loads(line) for line in cli("export", out, "--what", "flags").stdout.splitlines()]
+    return {"out": out, "page": page, "html": page.read_text(encoding="utf-8"), "facts": facts, "flags": all_flags,
+            "decided": (accepted["id"], fixed["id"], rejected["id"])}
+
+
+class Cells(HTMLParser):
+    """Every value cell and source mark of the page, with the document whose section holds it."""
+
+    def __init__(self):
+        super().__init__()
+        self.doc = None
+        self.keys: dict[str, str] = {}  # document name → key used in ids
+        self.cells: list[dict] = []
+        self.mark_ids: set[str] = set()
+        self.flag_ids: set[tuple[str, str]] = set()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for name in ("src", "href", "action", "poster", "data"):
+            if name in a:
+                self.links.append(a[name] or "")
+        if tag == "section" and "data-doc" in a:
+            self.doc = a["data-doc"]
+            self.keys[self.doc] = a["id"].removeprefix("doc-")
+        elif "data-path" in a and "val" in a.get("class", "").split():
+            self.cells.append({"doc": self.doc, **a, "class": a["class"].split()})
+        elif tag == "mark" and "id" in a:
+            self.mark_ids.add(a["id"])
+        elif tag == "tr" and "data-flag" in a:
+            self.flag_ids.add((self.doc, a["data-flag"]))
+
+
+@pytest.fixture(scope="module")
+def parsed(corpus) -> Cells:
+    p = Cells()
+    p.feed(corpus["html"])
+    return p
+
+
+def test_the_page_fetches_nothing(corpus, parsed):
+    html = corpus["html"]
+    assert not re.search(r"https?://|//[a-z0-9.-]+\.[a-z]{2,}/|@import|url\(", html, re.I)
+    assert parsed.links and all(link.startswith("#") for link in parsed.links)  # in-page links only
+    assert "<script src" not in html and "<link" not in html
+
+
+def test_every_flag_is_listed_in_its_document(corpus, parsed):
+    assert {(f["document"], f["id"]) for f in corpus["flags"]} == parsed.flag_ids
+    assert all(f"flag-{parsed.keys[f['document']]}-{f['id']}" in corpus["html"] for f in corpus["flags"])
+
+
+def test_every_value_has_a_cell_with_the_status_export_gives_it(corpus, parsed):
+    cells = {(c["doc"], c["data-path"]): c for c in parsed.cells}
+    assert len(cells) == len(parsed.cells) == len(corpus["facts"])
+    for fact in corpus["facts"]:
+        cell = cells[(fact["document"], fact["field"])]
+        assert cell["data-status"] == fact["status"] and f"st-{fact['status']}" in cell["class"], fact
+        assert cell["data-span"] == "{}-{}".format(*fact["span"])
+    flagged = [f for f in corpus["facts"] if f["status"] == "flagged"]
+    assert flagged and len([c for c in parsed.cells if "st-flagged" in c["class"]]) == len(flagged)
+
+
+def test_decisions_show_in_the_cells(corpus, parsed):
+    by_status = {s: [f for f in corpus["facts"] if f["status"] == s] for s in ("accepted", "corrected", "rejected")}
+    assert all(by_status.values()), {s: len(v) for s, v in by_status.items()}
+    html = corpus["html"]
+    for fact in by_status["corrected"]:  # the corrected value shown, the printed one struck through beside it
+        cell = re.search(rf'<td class="val st-corrected" data-path="{re.escape(fact["field"])}"[^>]*>(.*?)</td>', html)
+        assert cell and f'<s class="was">{fact["original_value"]}</s> {fact["value"]}' == cell.group(1)
+    for fact in by_status["rejected"]:
+        path = re.escape(fact["field"])
+        assert re.search(rf'<td class="val st-rejected" data-path="{path}"[^>]*title="[^"]*withdrew', html)
+    for decided in corpus["decided"]:
+        assert re.search(rf'data-flag="{decided}"[^>]*>(?:(?!</tr>).)*class="decision"', html, re.S)
+
+
+def test_every_value_is_highlighted_in_the_source(corpus, parsed):
+    for fact in corpus["facts"]:
+        assert "src-{}-{}-{}".format(parsed.keys[fact["document"]], *fact["span"]) in parsed.mark_ids
+    for flag in corpus["flags"]:  # what a flag points at is marked too, values or not
+        for s, e in flag["spans"]:
+            assert f"src-{parsed.keys[flag['document']]}-{s}-{e}" in parsed.mark_ids
+
+
+def test_the_summary_counts_and_explains(corpus):
+    html = corpus["html"]
+    summary = html[html.index('<section id="summary">'):html.index('<section class="doc"')]
+    n_flagged = sum(1 for f in corpus["facts"] if f["status"] == "flagged")
+    assert f"<b>{len(corpus['facts'])}</b> values" in summary and f"{n_flagged} flagged" in summary
+    assert "card.spending_plan" in summary and "资金支出计划下降或未达到 100%" in summary
+    assert "How to read this page" in html
+
+
+def test_a_missing_or_changed_source_still_gives_a_report(corpus, tmp_path):
+    folder = tmp_path / "moved"
+    folder.mkdir()
+    for i, path in enumerate(sorted(corpus["out"].glob("*.json"))[:2]):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if i == 0:
+            data["document"]["path"] = str(tmp_path / "gone.txt")
+        else:  # a file that is there but is not the one read
+            other = tmp_path / "other.txt"
+            other.write_text("不是这个文件 12.00\n", encoding="utf-8")
+            data["document"]["path"] = str(other)
+        (folder / path.name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    from extractor.report import build_report
+
+    html = build_report(folder)  # no review store here: the paths in the results are all there is
+    assert html.count("Source text unavailable") == 2 and "<mark id=" not in html
+    assert "no such file" in html and "changed since the result was written" in html
+    assert 'class="val st-' in html  # the values are still listed
+
+
+def test_marks_nest_and_split_where_spans_cross():
+    from extractor.report import Mark, marked_text
+
+    text = "abcdefghij"
+    marks = [Mark(2, 8, "2-8", "region"), Mark(3, 5, "3-5", "st-verified"), Mark(6, 10, "6-10", "st-flagged")]
+    html = marked_text(text, "d", marks)
+    assert re.sub(r"<[^>]+>", "", html) == text
+    assert html == ('ab<mark id="src-d-2-8" class="region" data-span="2-8">c<mark id="src-d-3-5" class="st-verified" '
+                    'data-span="3-5">de</mark>f<mark id="src-d-6-10" class="st-flagged" data-span="6-10">gh</mark>'
+                    '</mark><mark class="st-flagged" data-span="6-10">ij</mark>')
+    escaped = marked_text("<a&b>", "d", [Mark(1, 2, "1-2", "x")])
+    assert escaped == '&lt;<mark id="src-d-1-2" class="x" data-span="1-2">a</mark>&amp;b&gt;'
+
+
+def test_report_errors_are_one_line(tmp_path):
+    proc = cli("report", tmp_path / "nowhere", "-o", tmp_path / "r.html", check=False)
+    assert proc.returncode == 1 and proc.stderr.strip().count("\n") == 0 and "not a folder of results" in proc.stderr
+    proc = cli("report", tmp_path, "-o", tmp_path / "r.html", check=False)
+    assert proc.returncode == 1 and "holds no result files" in proc.stderr
+    assert not (tmp_path / "r.html").exists()
+
+
+# -- in a real browser ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    required = os.environ.get("BUDGET_EXTRACT_REQUIRE_BROWSER") == "1"
+    problem = None
+    if not CHROMIUM.exists() and not shutil.which("chromium"):
+        problem = f"no chromium at {CHROMIUM} (Debian: apt-get install chromium)"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        problem = problem or "Playwright is not installed (pip install '.[test]')"
+    if problem:
+        if required:
+            pytest.fail(f"BUDGET_EXTRACT_REQUIRE_BROWSER=1 but {problem}")
+        pytest.skip(problem)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")),
+                              headless=True, args=BROWSER_ARGS)
+        yield b
+        b.close()
+
+
+def inside(inner: dict, outer: dict) -> bool:
+    return (inner["x"] >= outer["x"] - 1 and inner["y"] >= outer["y"] - 1
+            and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + 1
+            and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + 1)
+
+
+def test_in_a_browser_clicking_a_flag_brings_its_source_into_view(corpus, parsed, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(corpus["page"].as_uri())
+    n_flagged = sum(1 for f in corpus["facts"] if f["status"] == "flagged")
+    assert page.locator(".data td.val.st-flagged").count() == n_flagged
+    assert page.locator("pre.src mark").count() >= len(corpus["facts"])
+    assert page.locator("td.val.st-corrected").count() >= 1 and page.locator("td.val.st-rejected").count() >= 1
+
+    # A flag on values, far down in its document's source: the pane must scroll to it.
+    flag = next(f for f in corpus["flags"] if f["status"] == "open" and f["fields"] and f["spans"][0][0] > 10_000)
+    key = parsed.keys[flag["document"]]
+    row = page.locator(f"#flag-{key}-{flag['id']}")
+    mark = page.locator("#src-{}-{}-{}".format(key, *flag["spans"][0]))
+    pane = page.locator(f"#src-{key}")
+    row.scroll_into_view_if_needed()
+    row.click()
+    assert "active" in mark.get_attribute("class").split()
+    assert inside(mark.bounding_box(), pane.bounding_box())
+    assert inside(mark.bounding_box(), {"x": 0, "y": 0, "width": 1400, "height": 900})
+    assert "active" in row.get_attribute("class").split()
+    page.screenshot(path=str(tmp_path / "after-clicking-a-flag.png"))
+
+    # Clicking again goes on to the flag's next place.
+    if len(flag["spans"]) > 1:
+        row.click()
+        second = page.locator("#src-{}-{}-{}".format(key, *flag["spans"][1]))
+        assert inside(second.bounding_box(), pane.bounding_box())
+
+    # A value cell near the end of the page: its characters come into view too.
+    cell = page.locator(".data td.val").last
+    cell.scroll_into_view_if_needed()
+    cell.click()
+    cell_mark = page.locator(f"pre.src mark[data-span=\"{cell.get_attribute('data-span')}\"]").first
+    assert "active" in cell_mark.get_attribute("class").split()
+    doc_key = cell.evaluate("el => el.closest('section.doc').id").removeprefix("doc-")
+    assert inside(cell_mark.bounding_box(), page.locator(f"#src-{doc_key}").bounding_box())
+    assert all(url.startswith("file://") for url in requests), requests
+    page.close()
