@@ -23,7 +23,7 @@ from schemas import Amount, Decision, ExtractionResult, Flag, PerformanceCard, R
 from verify.checks import CHECKS
 
 from .export import VALUE_STATUSES, ValueStatus, load_results, value_paths, value_statuses
-from .load import LoadError, load_document
+from .reverify import ReverifyError, read_source
 
 FLAG_STATUSES = ("open", "stale", "accepted", "corrected", "rejected")
 NEEDS_REVIEW = ("open", "stale")
@@ -87,15 +87,10 @@ def find_source(result: ExtractionResult, recorded: Path | None) -> Source:
     problems = []
     for path in dict.fromkeys(candidates):  # the store's absolute path first; the result's may be relative
         try:
-            doc = load_document(path)
-        except LoadError as exc:
+            return Source(str(path), read_source(path, result.document.sha256, result.document.name))
+        except ReverifyError as exc:
             relative = "" if path.is_absolute() else " (relative to the folder this report was made in)"
             problems.append(f"{exc}{relative}")
-            continue
-        if doc.sha256 != result.document.sha256:
-            problems.append(f"{path}: changed since the result was written (sha256 differs)")
-            continue
-        return Source(str(path), doc.text)
     return Source(str(candidates[0]), problem="; ".join(problems))
 
 

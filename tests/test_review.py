@@ -255,8 +255,10 @@ def test_next_walks_the_queue_interactively(out):
                   input_text="s\na\nlooked at the PDF\nq\n")
     assert first["message"] in proc.stdout and second["message"] in proc.stdout
     trail = json.loads(review("history", "--db", out, "--json").stdout)
-    assert [(d["flag_id"], d["action"], d["reviewer"], d["note"]) for d in trail] == \
-        [(second["id"], "accept", "bo", "looked at the PDF")]
+    # The second is 003's cost flag; its twin (the card printed again) is decided alike.
+    assert [(d["flag_id"], d["action"], d["reviewer"], d["note"]) for d in trail][0] == \
+        (second["id"], "accept", "bo", "looked at the PDF")
+    assert len(trail) == 2 and trail[1]["action"] == "accept" and trail[1]["check"] == second["check"]
     nxt = json.loads(review("next", "--db", out, "--json", "-d", "003_aca33df6c8a48681").stdout)
     assert nxt["id"] == first["id"]
 
@@ -276,3 +278,18 @@ def test_verify_keeps_the_decisions_in_force(out):
     cli("verify", out / "000_ccab51d03fd0280d.json")
     assert {f["id"]: f["status"] for f in queue(out, "--status", "decided")} == {plan["id"]: "corrected"}
     assert result_file(out, "000_ccab51d03fd0280d").corrections
+
+
+def test_the_same_question_printed_twice_is_asked_once(tmp_path):
+    # 003 prints its cards twice: the cost flag comes twice, with the same values in different places.
+    out = tmp_path / "out"
+    cli("run", DOCS["003"], "--out", out)
+    first, second = [f for f in queue(out) if f["check"] == "card.cost"]
+    assert first["message"] == second["message"] and first["fields"][0]["key"] != second["fields"][0]["key"]
+    done = json.loads(review("accept", first["id"], "--db", out, "--json").stdout)
+    assert [t["id"] for t in done["decided_alike"]] == [second["id"]]
+    cli("run", DOCS["003"], "--out", out)
+    decided = {f["id"]: f["status"] for f in queue(out, "--status", "decided")}
+    assert decided == {first["id"]: "accepted", second["id"]: "accepted"}
+    review("reopen", second["id"], "--db", out)
+    assert {f["id"] for f in queue(out)} >= {first["id"], second["id"]}

@@ -18,7 +18,7 @@ _HUNDRED = Decimal(100)
 def _val(card: PerformanceCard, where: str, path: str, what: str, amount: Amount) -> Val:
     return Val(path=f"{card.kind}[{card.section_id}].{path}", where=where, what=what,
                amount=amount, places=printed_places(amount.value), section_id=card.section_id,
-               en_where=f"card {card.section_id}", en_what=path)
+               en_where=f"card {card_name(card)}", en_what=path)
 
 
 def check_card(card: PerformanceCard, flagger: Flagger) -> None:
@@ -101,6 +101,6 @@ def check_numeric_targets(card: PerformanceCard, name: str, flagger: Flagger) ->
         label = ind.name.text if ind.name else f"indicator {i}"
         flagger.add("card.indicator_value", "warning",
                     f"绩效目标表 {name}: 指标“{label}”有符号 {ind.comparator} 但指标值“{ind.target.text}”不是数字",
-                    f"card {card.section_id}: indicator {label!r} has comparator {ind.comparator} but its target "
+                    f"card {card_name(card)}: indicator {label!r} has comparator {ind.comparator} but its target "
                     f"{ind.target.text!r} is not a number", spans=[ind.target.span], section_id=card.section_id,
                     key=f"{card.section_id}.indicators[{i}]")

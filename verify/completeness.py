@@ -14,7 +14,7 @@ def flag_unread(result: ExtractionResult, flagger: Flagger) -> None:
         title = section.title if section else unread.kind
         flagger.add("completeness.unread", "error",
                     f"“{title}”未能读取，其中的数字均未提取：{unread.reason}",
-                    f"section {unread.section_id} ({unread.kind}) could not be read, none of its numbers was "
+                    f"section “{title}” ({unread.kind.replace('_', ' ')}) could not be read, none of its numbers was "
                     f"extracted: {unread.reason}", spans=[unread.span], section_id=unread.section_id,
                     key=unread.section_id)
 

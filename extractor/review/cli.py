@@ -50,6 +50,7 @@ DocOption = Annotated[Optional[str], typer.Option("--document", "-d", help="Only
 ReviewerOption = Annotated[Optional[str], typer.Option(
     "--reviewer", help="Who decides, recorded with the decision [env: BUDGET_EXTRACT_REVIEWER].")]
 NoteOption = Annotated[Optional[str], typer.Option("--note", help="Why, recorded with the decision.")]
+IdArgument = Annotated[str, typer.Argument(metavar="ID", help="A flag id from `review list` (a unique prefix will do).")]
 
 
 def _open_store(db: Optional[Path]):
@@ -140,7 +141,7 @@ def _print_queue(queue, store, status: str) -> None:
 
 @app.command()
 def show(
-    flag_id: Annotated[str, typer.Argument(metavar="ID", help="A flag id from `review list` (a unique prefix will do).")],
+    flag_id: IdArgument,
     db: DbOption = None,
     document: DocOption = None,
     context: Annotated[int, typer.Option("--context", "-C", min=0, help="Lines of source around each value.")] = 2,
@@ -156,7 +157,7 @@ def show(
     except ReviewError as exc:
         _fail(str(exc), exc.code, as_json)
     doc = store.document(queued.document)
-    text, problem = _source(doc)
+    text, problem = _source(doc, queued.document)
     flag = queued.flag
     spans = [tuple(s) for s in flag.spans]
     history = [d for d in store.decisions(queued.document) if d.subject == flag.subject]
@@ -170,16 +171,14 @@ def show(
     _print_flag(queued.document, flag, doc, parts, problem, history, store)
 
 
-def _source(doc):
-    from ..load import LoadError, load_document
+def _source(doc, result_name: str):
+    """The document's text for `show`, or why there is none (the flag is still shown)."""
+    from ..reverify import ReverifyError, read_source
 
     try:
-        loaded = load_document(doc.source)
-    except LoadError as exc:
+        return read_source(doc.source, doc.sha256, result_name), None
+    except ReverifyError as exc:
         return None, str(exc)
-    if loaded.sha256 != doc.sha256:
-        return None, f"{doc.source} changed since `run` read it; run it again to see its source here"
-    return loaded.text, None
 
 
 def _print_flag(document: str, flag, doc, parts, problem, history, store) -> None:
@@ -298,6 +297,7 @@ def _decide(flag_id: str, action: str, db, as_json: bool, **kw) -> None:
             "document": outcome.document, "flag": outcome.flag_id, "status": outcome.status,
             "unchanged": outcome.unchanged, "decisions": [d.model_dump(mode="json") for d in outcome.decisions],
             "closed": [{"id": f.id, "check": f.check, "status": f.status} for f in outcome.closed],
+            "decided_alike": [{"id": f.id, "check": f.check, "status": f.status} for f in outcome.twins],
             "opened": [{"id": f.id, "check": f.check, "message": f.message} for f in outcome.opened],
         }, ensure_ascii=False, indent=1))
         return
@@ -312,13 +312,15 @@ def _print_outcome(outcome) -> None:
     for d in outcome.decisions:
         what = {"accept": "accepted", "reopen": "reopened", "reject": f"withdrew {d.field} ({d.before})",
                 "fix": f"corrected {d.field}: {d.before} → {d.after}"}[d.action]
-        console.print(f"{outcome.flag_id}: {what} (decision #{d.seq}).")
+        console.print(f"{d.flag_id}: {what} (decision #{d.seq}).")
     if outcome.status is None or outcome.status == "corrected":
         console.print("The flag is closed: with the correction the check passes.")
     elif outcome.status == "open" and outcome.decisions[0].action == "fix":
         console.print("The flag is still open: with the correction the check still fails; look at its other values.")
     else:
         console.print(f"The flag is now {outcome.status}.")
+    for f in outcome.twins:
+        console.print(f"Decided alike: {f.id}, the same question printed again in the document (now {f.status}).")
     for f in outcome.closed:
         console.print(f"Also closed: {f.id} {f.check} ({f.status}).")
     for f in outcome.opened:
@@ -327,7 +329,7 @@ def _print_outcome(outcome) -> None:
 
 @app.command()
 def accept(
-    flag_id: Annotated[str, typer.Argument(metavar="ID")],
+    flag_id: IdArgument,
     db: DbOption = None, document: DocOption = None, reviewer: ReviewerOption = None, note: NoteOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -337,7 +339,7 @@ def accept(
 
 @app.command()
 def fix(
-    flag_id: Annotated[str, typer.Argument(metavar="ID")],
+    flag_id: IdArgument,
     value: Annotated[str, typer.Option("--value", help="The correct value, as the document prints it.")],
     field: Annotated[Optional[str], typer.Option(
         "--field", help="Which value: its number or key from `review show` (not needed when there is one).")] = None,
@@ -351,7 +353,7 @@ def fix(
 
 @app.command()
 def reject(
-    flag_id: Annotated[str, typer.Argument(metavar="ID")],
+    flag_id: IdArgument,
     field: Annotated[Optional[list[str]], typer.Option(
         "--field", help="Which value is wrong (repeatable): number or key from `review show`.")] = None,
     all_fields: Annotated[bool, typer.Option("--all", help="Every value the flag involves is wrong.")] = False,
@@ -365,7 +367,7 @@ def reject(
 
 @app.command()
 def reopen(
-    flag_id: Annotated[str, typer.Argument(metavar="ID")],
+    flag_id: IdArgument,
     db: DbOption = None, document: DocOption = None, reviewer: ReviewerOption = None, note: NoteOption = None,
     as_json: JsonOption = False,
 ) -> None:

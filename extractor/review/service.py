@@ -13,12 +13,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from schemas import Decision, ExtractionResult, Flag, parse_amount
 
 from ..export import write_atomic
-from ..load import LoadError, load_document
+from ..reverify import ReverifyError, read_result, read_source
 from .apply import CORRECTABLE_HINT, apply_decisions, slots_by_path, source_values
 from .store import ReviewStore
 
@@ -45,6 +43,7 @@ class Outcome:
     closed: list[Flag] = field(default_factory=list)  # other flags the decision closed
     opened: list[Flag] = field(default_factory=list)  # flags that fire now and did not before
     unchanged: bool = False  # nothing to record: the flag already had this decision
+    twins: list[Flag] = field(default_factory=list)  # the same question elsewhere in the document, decided alike
 
 
 def settle(store: ReviewStore, result: ExtractionResult, text: str, result_path: Path,
@@ -58,22 +57,16 @@ def settle(store: ReviewStore, result: ExtractionResult, text: str, result_path:
 
 def load_result(path: Path) -> ExtractionResult:
     try:
-        return ExtractionResult.model_validate_json(path.read_bytes())
-    except FileNotFoundError:
-        raise ReviewError(f"{path}: result file is missing; run `budget-extract run` again") from None
-    except ValidationError as exc:
-        raise ReviewError(f"{path}: not a result file ({exc.errors()[0]['msg']})") from None
+        return read_result(path)
+    except ReverifyError as exc:
+        raise ReviewError(str(exc)) from None
 
 
 def source_text(result: ExtractionResult, source: Path) -> str:
     try:
-        doc = load_document(source)
-    except LoadError as exc:
-        raise ReviewError(f"{result.document.name}: its source {exc}") from None
-    if doc.sha256 != result.document.sha256:
-        raise ReviewError(f"{source}: changed since `run` read it (sha256 {doc.sha256[:12]}… ≠ "
-                          f"{result.document.sha256[:12]}…); run `budget-extract run` on it again first")
-    return doc.text
+        return read_source(source, result.document.sha256, result.document.name)
+    except ReverifyError as exc:
+        raise ReviewError(str(exc)) from None
 
 
 def heal(store: ReviewStore, folders: list[Path] = ()) -> list[str]:
@@ -134,18 +127,48 @@ def decide(store: ReviewStore, ref: str, action: str, *, document: str | None = 
         plan = _plan(result, flag, action, list(fields), all_fields, value)
         if not plan:
             return Outcome(doc.name, flag.id, [], flag.status, unchanged=True)
-        values = source_values(result, flag.fields)
-        recorded = [store.record(document=doc.name, document_sha256=result.document.sha256, flag=flag, action=action,
-                                 values=values, field=path, before=was, after=after, reviewer=reviewer, note=note)
-                    for path, was, after in plan]
+        recorded = _record(store, result, flag, action, plan, reviewer, note)
+        twins = twins_of(result, flag, decided=action == "reopen")
+        for twin in twins:
+            recorded += _record(store, result, twin, action, _twin_plan(flag, twin, plan), reviewer, note)
         settle(store, result, text, doc.result)
     after = {f.id: f for f in result.flags}
     now = after.get(flag.id)
-    closed = [f for i, f in after.items() if i != flag.id and f.status != "open" and i in before
+    twin_ids = {t.id for t in twins}
+    closed = [f for i, f in after.items() if i != flag.id and i not in twin_ids and f.status != "open" and i in before
               and before[i].status in ("open", "stale") and f.status != before[i].status]
-    opened = [f for i, f in after.items() if f.status in ("open", "stale")
+    opened = [f for i, f in after.items() if i != flag.id and i not in twin_ids and f.status in ("open", "stale")
               and (i not in before or before[i].status not in ("open", "stale"))]
-    return Outcome(doc.name, flag.id, recorded, now.status if now else None, closed, opened)
+    return Outcome(doc.name, flag.id, recorded, now.status if now else None, closed, opened,
+                   twins=[after[i] for i in twin_ids if i in after])
+
+
+def _record(store: ReviewStore, result: ExtractionResult, flag: Flag, action: str, plan: Plan,
+            reviewer: str | None, note: str | None) -> list[Decision]:
+    values = source_values(result, flag.fields)
+    return [store.record(document=result.document.name, document_sha256=result.document.sha256, flag=flag,
+                         action=action, values=values, field=path, before=was, after=after, reviewer=reviewer,
+                         note=note)
+            for path, was, after in plan]
+
+
+def twins_of(result: ExtractionResult, flag: Flag, decided: bool = False) -> list[Flag]:
+    """Flags asking the very same question elsewhere in the document (003 prints its cards twice).
+
+    Same check, same message, same values in the same order: one answer settles them all (and
+    reopening one reopens them all: ``decided`` picks the twins that have a decision).
+    """
+    values = [ref.value for ref in flag.fields]
+    return [f for f in result.flags
+            if f.id != flag.id and (f.decision is not None if decided else f.status in ("open", "stale"))
+            and f.check == flag.check
+            and f.message == flag.message and [ref.value for ref in f.fields] == values]
+
+
+def _twin_plan(flag: Flag, twin: Flag, plan: Plan) -> Plan:
+    """The same decision, on the twin's value in the same place."""
+    where = {ref.path: i for i, ref in enumerate(flag.fields)}
+    return [(twin.fields[where[path]].path if path is not None else None, was, after) for path, was, after in plan]
 
 
 Plan = list[tuple[str | None, str | None, str | None]]  # (field, before, after) per decision to record
