@@ -172,8 +172,16 @@ def run(
     for message in report.messages:
         _err(message)
     _err(report.summary())
+    if report.errors + report.warnings:
+        _err(f"Next: budget-extract review list --db {store.arg}   (the flags that need a decision)")
+    if report.unread and reader_missing(backend, settings):
+        _err("The sections not read need a model (the LLM reader): see README, 'Using a model'.")
     if report.failed or not files or (strict and report.errors):
         raise typer.Exit(1)
+
+
+def reader_missing(backend: BackendChoice, settings) -> bool:
+    return backend is BackendChoice.rules or not settings.configured
 
 
 def _recorded_defaults(recordings: Optional[Path]) -> dict:
@@ -241,7 +249,9 @@ def export(
     from .export import FACT_FIELDS, FLAG_FIELDS, load_results, render, result_facts, result_flags, write_atomic
 
     if not folder.is_dir():
-        _err(f"error: {folder}: not a folder of results (run `budget-extract run ... --out {folder}` first)")
+        _err(f"error: {folder}: is a file; export takes the folder of results (e.g. {folder.parent})"
+             if folder.is_file() else
+             f"error: {folder}: not a folder of results (run `budget-extract run ... --out {folder}` first)")
         raise typer.Exit(1)
     if fmt in (FactFormat.xlsx, FactFormat.sqlite) and output is None:
         _err(f"error: --format {fmt.value} writes a file: give it with -o, e.g. -o results.{fmt.value}")
@@ -266,7 +276,8 @@ def export(
     if output is None:
         sys.stdout.write(text)
     else:
-        write_atomic(output, text)
+        # A CSV file gets a byte-order mark: Excel then reads its Chinese as UTF-8 instead of the locale's code page.
+        write_atomic(output, ("\ufeff" + text) if fmt is FactFormat.csv else text)
 
 
 @app.command()

@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from schemas import ExtractionResult, spec_for
+from verify.grounding import amount_slots
 
 from .export import FACT_FIELDS, FLAG_FIELDS, public_mode, result_facts, result_flags, value_paths, value_statuses
 
@@ -111,23 +112,25 @@ def write_xlsx(results: list[ExtractionResult], path: Path) -> None:
                         continue
                     _put(ws.cell(row=r, column=i), amount, statuses.get(paths[id(amount)]), fills, Comment)
     cards = wb.create_sheet(_sheet_title("绩效目标表 cards", taken))
-    card_columns = ["document", "title", "row_code", "row_label", "column", "column_label", "value", "unit"]
-    cards.append(card_columns + ["status", "field"])
+    card_columns = ["document", "title", "row_code", "row_label", "column", "column_label", "value", "unit",
+                    "status", "original_value", "flags", "decision", "reviewer", "note", "field"]
+    cards.append(card_columns)
     for cell in cards[1]:
         cell.font = bold
+    value_column = card_columns.index("value") + 1
     card_row = 1
     for result in results:
         card_kinds = {c.kind for c in result.cards}
+        statuses = value_statuses(result)
+        amounts = {slot.path: slot.amount for slot in amount_slots(result)}
         for fact in result_facts(result):
             if fact["table"] not in card_kinds:
                 continue
-            cards.append([fact[k] if k != "value" else None for k in card_columns] + [fact["status"], fact["field"]])
+            cards.append([", ".join(fact[k]) if k == "flags" else (None if k == "value" else fact[k])
+                          for k in card_columns])
             card_row += 1
-            cell = cards.cell(row=card_row, column=card_columns.index("value") + 1)
-            if fact["value"] is not None:
-                cell.value, cell.number_format = _number(Decimal(fact["value"]))
-            if fact["status"] in fills:
-                cell.fill = fills[fact["status"]]
+            _put(cards.cell(row=card_row, column=value_column), amounts[fact["field"]],
+                 statuses.get(fact["field"]), fills, Comment)
     flags = wb.create_sheet("flags")
     flags.append(list(FLAG_FIELDS))
     for cell in flags[1]:
@@ -135,8 +138,27 @@ def write_xlsx(results: list[ExtractionResult], path: Path) -> None:
     for result in results:
         for flag in result_flags(result):
             flags.append([json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for v in flag.values()])
+    for ws in wb.worksheets:
+        _fit_columns(ws)
+        if ws.title != "legend" and ws.freeze_panes is None:
+            ws.freeze_panes = "A2"
     with _replacing(path) as tmp:
         wb.save(tmp)
+
+
+def _fit_columns(ws, widest: int = 60) -> None:
+    """Columns as wide as their longest text (Chinese characters count double), within reason."""
+    from openpyxl.utils import get_column_letter
+    from rich.cells import cell_len
+
+    widths: dict[int, int] = {}
+    for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 500)):
+        for cell in row:
+            if cell.value is not None:
+                widths[cell.column] = max(widths.get(cell.column, 0), cell_len(str(cell.value)))
+    for column, width in widths.items():
+        ws.column_dimensions[get_column_letter(column)].width = min(widest, width + 2)
+
 
 
 def _put(cell, amount, status, fills, Comment) -> None:
@@ -156,7 +178,7 @@ def _cell_note(state: str, status, amount) -> str:
     d = status.decision if status else None
     who = f" by {d.reviewer}" if d and d.reviewer else ""
     if state == "corrected":
-        return f"corrected{who}: the document was read as {status.original.value}" + (f" — {d.note}" if d and d.note else "")
+        return f"corrected{who}: it was read as {status.original.value}" + (f" — {d.note}" if d and d.note else "")
     if state == "rejected":
         return f"rejected{who}: read as {amount.value}, withdrawn" + (f" — {d.note}" if d and d.note else "")
     if state == "accepted":

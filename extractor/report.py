@@ -16,11 +16,13 @@ import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
 
 from schemas import Amount, Decision, ExtractionResult, Flag, PerformanceCard, Row, Table, spec_for
 from verify.checks import CHECKS
+from verify.grounding import amount_slots
 
 from .export import VALUE_STATUSES, ValueStatus, load_results, value_paths, value_statuses
 from .reverify import ReverifyError, read_source
@@ -36,12 +38,14 @@ VALUE_WORDS = {
     "corrected": ("已更正", "corrected", "a person corrected the value; the printed value is struck through beside it"),
     "rejected": ("已剔除", "rejected", "a person withdrew the value as wrong; it is left out of exports"),
 }
+# Each reads after the status word: "open — needs a decision".
 FLAG_WORDS = {
     "open": ("待处理", "needs a decision"),
-    "stale": ("需重新审核", "was decided on an earlier version of the document, which has changed: decide again"),
-    "accepted": ("已确认", "a person confirmed the document really says this"),
-    "corrected": ("已更正", "a person corrected a value, and the check now passes"),
-    "rejected": ("已剔除", "a person withdrew the wrong value"),
+    "stale": ("需重新审核",
+              "decided on an earlier version of the document, which has changed since: decide again"),
+    "accepted": ("已确认", "a person confirmed the document really prints this"),
+    "corrected": ("已更正", "a person corrected a misread value and the check now passes"),
+    "rejected": ("已剔除", "a person withdrew a wrong value (no correction); it is left out of exports"),
 }
 SEVERITY_WORDS = {"error": "错误 error", "warning": "警告 warning"}
 TABLE_STATUS_WORDS = {"present": "read", "empty": "empty in the document", "unread": "could not be read",
@@ -116,6 +120,7 @@ class DocPage:
     source: Source
     paths: dict[int, str] = field(default_factory=dict)
     statuses: dict[str, ValueStatus] = field(default_factory=dict)
+    amounts: dict[str, Amount] = field(default_factory=dict)  # by path, corrections in place
     # Filled while the cells are rendered, so the source marks are exactly the values shown.
     values: dict[str, list[tuple[str, Amount, ValueStatus]]] = field(default_factory=dict)
 
@@ -150,14 +155,42 @@ def status_of(page: DocPage, amount: Amount) -> tuple[str, ValueStatus]:
     return path, page.statuses.get(path, _VERIFIED)
 
 
-def decision_words(d: Decision | None) -> str:
+def printed_value(page: DocPage, path: str | None) -> str | None:
+    """What was read for a value a person corrected (the reading the correction replaced)."""
+    status = page.statuses.get(path or "")
+    return str(status.original.value) if status is not None and status.original is not None else None
+
+
+def decision_time(iso: str) -> str:
+    """"2026-11-22T13:20:05+00:00" → "2026-11-22 13:20 UTC"; anything unparsable as it is."""
+    try:
+        t = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if t.tzinfo is not None:
+        t = t.astimezone(timezone.utc)
+    return t.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def decision_words(d: Decision | None, printed: str | None = None) -> str:
+    """One line: "corrected by ann: read as 75, the document prints 100 (decision #3, 2026-11-22 13:20 UTC)".
+
+    A fix or reject is described against what was read, never against the value just before
+    it (which may itself be an earlier correction): the decision's own record of the document's values
+    first, then ``printed`` (the correction's original reading), then the value when decided."""
     if d is None:
         return ""
-    who = d.reviewer or "a reviewer"
-    what = {"accept": "accepted", "fix": f"corrected {d.before} → {d.after}", "reject": f"withdrew {d.before}",
-            "reopen": "reopened"}[d.action]
+    shown = d.values.get(d.field) if d.field else None
+    shown = shown if shown is not None else printed if printed is not None else d.before
+    verb, detail = {
+        "accept": ("accepted", ""),
+        "fix": ("corrected", f": read as {shown}, the document prints {d.after}"),
+        "reject": ("withdrawn", f": read as {shown}, wrong; left out of exports"),
+        "reopen": ("reopened", ""),
+    }[d.action]
+    by = f" by {d.reviewer}" if d.reviewer else ""
     note = f": “{d.note}”" if d.note else ""
-    return f"{who} {what} (decision #{d.seq}, {d.time[:10]}){note}"
+    return f"{verb}{by}{detail} (decision #{d.seq}, {decision_time(d.time)}){note}"
 
 
 def cell_title(status: ValueStatus, amount: Amount) -> str:
@@ -166,7 +199,8 @@ def cell_title(status: ValueStatus, amount: Amount) -> str:
     if status.original is not None:
         lines.append(f"printed: {status.original.value}")
     if status.decision is not None:
-        lines.append(decision_words(status.decision))
+        original = str(status.original.value) if status.original is not None else None
+        lines.append(decision_words(status.decision, original))
     if status.flags:
         lines.append("flags: " + ", ".join(status.flags))
     lines.append(f"characters {amount.span[0]}–{amount.span[1]} of the source; click to show them")
@@ -331,18 +365,20 @@ def render_flag(page: DocPage, flag: Flag) -> str:
     meaning = f"{check.zh}\n{check.en}" if check else ""
     chips = []
     for i, ref in enumerate(flag.fields, 1):
-        value = escape(ref.value if ref.value is not None else "—")
+        value, st = chip_value(page, ref)
         target = f' data-span="{span_key(ref.span)}"' if ref.span else " disabled"
-        chips.append(f'<button class="chip" type="button"{target} title="{escape(ref.path)}">{i}. '
-                     f'{escape(ref.label)} = <b>{value}</b></button>')
+        title = ref.path if st == "verified" else f"{ref.path}\n{VALUE_WORDS[st][1]}: {VALUE_WORDS[st][2]}"
+        chips.append(f'<button class="chip ch-{st}" type="button"{target} title="{escape(title)}">{i}. '
+                     f'{escape(ref.label)} = {value}</button>')
     numbers = ""
     if flag.expected is not None or flag.found is not None:
         numbers = (f'<div class="muted">expected 应为 <b>{escape(flag.expected or "—")}</b>, '
                    f'found 实际 <b>{escape(flag.found or "—")}</b></div>')
     decision = ""
     if flag.decision is not None:
-        stale = f" — stale: {escape(flag.decision.stale_reason or '')}" if flag.decision.stale else ""
-        decision = f'<div class="decision">{escape(decision_words(flag.decision))}{stale}</div>'
+        d = flag.decision
+        stale = f" — stale: {escape(d.stale_reason or '')}" if d.stale else ""
+        decision = f'<div class="decision">{escape(decision_words(d, printed_value(page, d.field)))}{stale}</div>'
     zh, words = FLAG_WORDS[flag.status]
     n = len(flag.spans)
     button = (f'<button class="show" type="button">show in source<br>({n} place{"s" if n > 1 else ""})</button>'
@@ -356,6 +392,19 @@ def render_flag(page: DocPage, flag: Flag) -> str:
             f'<td><code title="{escape(meaning)}">{escape(flag.check)}</code></td>'
             f'<td>{escape(flag.message)}<div class="en">{escape(flag.message_en)}</div>{numbers}'
             f'{values}{decision}</td></tr>')
+
+
+def chip_value(page: DocPage, ref) -> tuple[str, str]:
+    """A flag's value as HTML, with what a person decided on it: "75 → 100 (corrected)", "<s>75</s> (withdrawn)"."""
+    status = page.statuses.get(ref.path, _VERIFIED)
+    amount = page.amounts.get(ref.path)
+    now = str(amount.value) if amount is not None else ref.value
+    if status.status == "corrected" and status.original is not None:
+        return (f'<b>{escape(str(status.original.value))} → {escape(now or "—")}</b> <i>(corrected)</i>',
+                status.status)
+    if status.status == "rejected":
+        return f'<b><s>{escape(now or "—")}</s></b> <i>(withdrawn)</i>', status.status
+    return f'<b>{escape(ref.value if ref.value is not None else "—")}</b>', status.status
 
 
 def render_flags(page: DocPage) -> str:
@@ -532,7 +581,7 @@ def legend() -> str:
     where = {"verified": "; plain in the tables, <mark>yellow</mark> in the source text"}
     swatches = "".join(f'<li><span class="val st-{s}">{s} {zh}</span> {escape(meaning)}{where.get(s, "")}</li>'
                        for s, (zh, _en, meaning) in VALUE_WORDS.items())
-    flag_words = "".join(f'<li><span class="fs fs-{s}">{s} {zh}</span> the flag {escape(words)}</li>'
+    flag_words = "".join(f'<li><span class="fs fs-{s}">{s} {zh}</span> — {escape(words)}</li>'
                          for s, (zh, words) in FLAG_WORDS.items())
     return f"""<details class="legend" open><summary>How to read this page 阅读说明</summary>
 <p>This report shows what <code>budget-extract</code> read from each budget disclosure (部门预算公开) and how
@@ -541,14 +590,16 @@ re-read it there and re-added every total the document promises. A <b>flag</b> i
 what does not add up and points at the numbers involved.</p>
 <p>Per document you find its flags, then its tables and performance cards (绩效目标表); on a wide screen the
 document's own text is beside them, with every number that was read highlighted. <b>Click a flag or any number</b>
-to scroll the source text to where it was read; it gets an orange outline there and in the tables. Click a
+to scroll the source text to where it was read; it gets a <span class="act-sample">purple outline</span>
+there and in the tables. Click a
 highlighted number in the source text to go the other way.</p>
 <div class="cols"><div><p><b>Colours of the numbers</b> (in the tables and in the source text):</p>
 <ul class="swatches">{swatches}<li><mark class="region fl-open">region</mark> text a flag points at that is not
 a number, such as a section that could not be read</li></ul></div>
 <div><p><b>Status of a flag</b>:</p><ul class="swatches">{flag_words}</ul>
-<p>Severity: <b>error</b> means numbers contradict each other or a part could not be read; <b>warning</b> means
-something looks unusual but may be what the document says. Amounts are in 万元 (10,000 yuan) unless a table
+<p>Severity, also the bar at the left of a flag: <b class="sev-error">error</b> (red) means numbers
+contradict each other or a part could not be read; <b class="sev-warning">warning</b> (amber) means something
+looks unusual but may be what the document says. Amounts are in 万元 (10,000 yuan) unless a table
 says otherwise. To decide on a flag: <code>budget-extract review show FLAG-ID --db RESULTS-FOLDER</code>.</p>
 </div></div>
 </details>"""
@@ -559,7 +610,8 @@ def summary(pages: list[DocPage], folder: Path) -> str:
     counts = sum((value_counts(p) for p in pages), Counter())
     n_flags = Counter(f.status for r in results for f in r.flags)
     waiting = sum(n_flags[s] for s in NEEDS_REVIEW)
-    values = ", ".join(f'<span class="val st-{s}">{counts[s]} {s}</span>' for s in VALUE_STATUSES)
+    # Counts, not values: coloured like the values but never struck through.
+    values = ", ".join(f'<span class="count st-{s}">{counts[s]} {s}</span>' for s in VALUE_STATUSES)
     rows = []
     for p in pages:
         c = value_counts(p)
@@ -569,8 +621,8 @@ def summary(pages: list[DocPage], folder: Path) -> str:
         rows.append(f'<tr><td><a href="#doc-{p.key}">{escape(doc.name)}</a></td><td>{escape(doc.department or "")}</td>'
                     f'<td class="num">{doc.year or ""}</td><td class="num">{len(p.result.tables)}</td>'
                     f'<td class="num">{len(p.result.cards)}</td><td class="num">{sum(c.values())}</td>'
-                    f'<td class="num">{c["flagged"] or ""}</td><td class="num">{len(p.result.flags)}</td>'
-                    f'<td class="num">{flags_open or ""}</td><td>{source}</td></tr>')
+                    f'<td class="num">{c["flagged"]}</td><td class="num">{len(p.result.flags)}</td>'
+                    f'<td class="num">{flags_open}</td><td>{source}</td></tr>')
     head = ("<th>document</th><th>department 部门</th><th>year</th><th>tables</th><th>cards</th><th>values</th>"
             "<th>flagged values</th><th>flags</th><th>need a decision</th><th>source text</th>")
     return (f'<section id="summary"><h2>Summary 概览</h2>'
@@ -591,7 +643,8 @@ def build_pages(folder: Path, db: Path | None) -> list[DocPage]:
     pages = []
     for key, result in zip(keys, results):
         source = find_source(result, recorded.get(result.document.name))
-        pages.append(DocPage(key, result, source, value_paths(result), value_statuses(result)))
+        amounts = {slot.path: slot.amount for slot in amount_slots(result)}
+        pages.append(DocPage(key, result, source, value_paths(result), value_statuses(result), amounts))
     return pages
 
 
@@ -611,7 +664,9 @@ def build_report(folder: Path, db: Path | None = None) -> str:
 
 
 CSS = """
-:root{--flag:#f6c4c4;--flag-b:#c62828;--ok:#c9ebcb;--fix:#cfe0fb;--rej:#e0e0e0;--read:#fff3b0;--act:#ff8f00}
+/* --act, the outline of what was clicked, is purple: unlike every status colour and the amber of warnings. */
+:root{--flag:#f6c4c4;--flag-b:#c62828;--ok:#c9ebcb;--fix:#cfe0fb;--rej:#e0e0e0;--read:#fff3b0;--act:#7b1fa2;
+--err:#c62828;--warn:#b8860b}
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;color:#222;background:#fafafa}
 header{background:#263238;color:#fff;padding:.6rem 1.2rem}header h1{margin:0;font-size:1.3rem}
@@ -633,26 +688,32 @@ td.num{text-align:right}td.code{font-family:ui-monospace,monospace}
 .val.st-flagged::after{content:" ⚑";color:var(--flag-b)}.val.st-accepted::after{content:" ✓"}
 .val.st-corrected::after{content:" ✎"}.val.st-rejected::after{content:" ✗"}
 s.was{color:#777;font-size:.85em}
+.count{padding:0 .3em;border-radius:3px;white-space:nowrap}.count.st-verified{padding:0}
+.count.st-flagged{outline:none;box-shadow:0 0 0 1px var(--flag-b)}.count.st-rejected{text-decoration:none;color:inherit}
 mark{background:var(--read);color:inherit;cursor:pointer;border-radius:2px}
 mark.st-flagged{background:var(--flag);box-shadow:0 0 0 1px var(--flag-b)}mark.st-accepted{background:var(--ok)}
 mark.st-corrected{background:var(--fix)}mark.st-rejected{background:var(--rej);text-decoration:line-through}
 mark.region{background:#fde7e7;cursor:default}mark.region.fl-accepted,mark.region.fl-corrected,mark.region.fl-rejected{background:#eee}
-.active,mark.active{outline:3px solid var(--act)!important;outline-offset:1px;box-shadow:0 0 0 5px rgba(255,143,0,.35)!important}
-mark.region.active{outline:none!important;box-shadow:none!important;background:#ffe0b2!important}
+.active,mark.active{outline:3px solid var(--act)!important;outline-offset:1px;box-shadow:0 0 0 5px rgba(123,31,162,.3)!important}
+mark.region.active{outline:none!important;box-shadow:none!important;background:#e1bee7!important}
+.act-sample{outline:2px solid var(--act);outline-offset:1px;border-radius:2px;margin:0 .2em}
 .split{display:grid;grid-template-columns:minmax(0,1.15fr) minmax(0,.85fr);gap:1rem;align-items:start}
 aside.source{position:sticky;top:0;height:100vh;display:flex;flex-direction:column;padding-top:.4rem}
 .srchead{background:#eceff1;padding:.3rem .5rem;font-size:.9rem;border:1px solid #ccc;border-bottom:0}
-.srcstatus{color:#8a4b00;min-height:1.3em}
+.srcstatus{color:#6a1b9a;min-height:1.3em}
 pre.src{flex:1;margin:0 0 .4rem;overflow:auto;white-space:pre-wrap;overflow-wrap:anywhere;background:#fff;border:1px solid #ccc;padding:.5rem;font:12.5px/1.5 ui-monospace,Menlo,Consolas,"Noto Sans Mono CJK SC","WenQuanYi Micro Hei Mono",monospace}
 .unavailable{border:2px dashed #c62828;background:#fff5f5;padding:1rem}
 /* Narrow screens: the source pane follows the tables but stays pinned to the bottom half of the window. */
 @media (max-width:1000px){.split{grid-template-columns:1fr}aside.source{top:auto;bottom:0;height:45vh;background:#fafafa;padding-top:0}}
 table.flags{width:100%}tr.flag{cursor:pointer}tr.flag:hover{background:#fffde7}
-tr.flag.sev-error td:first-child{border-left:4px solid #c62828}tr.flag.sev-warning td:first-child{border-left:4px solid #f9a825}
+tr.flag.sev-error td:first-child{border-left:5px solid var(--err)}tr.flag.sev-warning td:first-child{border-left:5px solid var(--warn)}
+.sev-error .sev,b.sev-error{color:var(--err)}.sev-warning .sev,b.sev-warning{color:#8a6400}
 tr.flag.active{outline-offset:-3px}
 .sev{font-size:.85em}.fs{display:inline-block;padding:0 .4em;border-radius:3px;font-size:.85em;white-space:nowrap}
 .fs-open,.fs-stale{background:var(--flag)}.fs-accepted{background:var(--ok)}.fs-corrected{background:var(--fix)}.fs-rejected{background:var(--rej)}
 button.chip{font:inherit;font-size:.85em;margin:.2em .3em 0 0;padding:0 .4em;border:1px solid #bbb;border-radius:3px;background:#f5f5f5;cursor:pointer;text-align:left}
+button.ch-accepted{background:var(--ok)}button.ch-corrected{background:var(--fix)}button.ch-rejected{background:var(--rej)}
+button.chip s{color:#666}button.chip i{color:#555}
 button.show{font-size:.8em;margin-top:.2em;cursor:pointer}
 .decision{margin-top:.3em;padding:.2em .4em;background:#f1f8e9;border-left:3px solid #7cb342;font-size:.9em}
 .card{border:1px solid #ddd;background:#fff;padding:.2rem .6rem .6rem;margin:.6rem 0}

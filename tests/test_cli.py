@@ -58,8 +58,9 @@ def test_export_facts_jsonl(results):
 def test_export_csv_to_a_file(results, tmp_path):
     target = tmp_path / "facts.csv"
     cli("export", results, "--format", "csv", "-o", target)
-    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
-    assert rows and rows[0]["value"] and json.loads(rows[0]["span"])
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf")  # so that Excel reads the Chinese as UTF-8
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    assert rows and rows[0]["value"] and json.loads(rows[0]["span"]) and rows[0]["document"]
     jsonl = cli("export", results).stdout.splitlines()
     assert len(rows) == len(jsonl)
 

@@ -30,7 +30,7 @@ def first(flags: list[dict], check: str, **where) -> dict:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> dict:
-    """The four corpus documents run, one flag accepted, one value fixed and one rejected, then the report."""
+    """The four corpus documents run, one flag accepted, one value fixed (twice) and one rejected, then the report."""
     out = tmp_path_factory.mktemp("results")
     cli("run", EXAMPLES, "--out", out)
     flags = review_json(out, "list")
@@ -40,6 +40,8 @@ def corpus(tmp_path_factory) -> dict:
     rejected = first(flags, "card.cost", document=other_doc)
     budget = fixed["fields"][1]  # the card's budget: correcting it is what a reviewer of card.cost would do
     cli("review", "accept", accepted["id"], "--db", out, "--reviewer", "tester", "--note", "as printed")
+    # Fixed twice: the decision in force corrects an earlier correction, yet is told against the printed value.
+    cli("review", "fix", fixed["id"], "--field", "2", "--value", str(Decimal(budget["value"]) + 2), "--db", out)
     cli("review", "fix", fixed["id"], "--field", "2", "--value", str(Decimal(budget["value"]) + 1), "--db", out)
     cli("review", "reject", rejected["id"], "--field", "1", "--db", out)
     page = out / "report.html"
@@ -48,7 +50,9 @@ def corpus(tmp_path_factory) -> dict:
     facts = [json.loads(line) for line in cli("export", out, "--what", "facts").stdout.splitlines()]
     all_flags = [json.loads(line) for line in cli("export", out, "--what", "flags").stdout.splitlines()]
     return {"out": out, "page": page, "html": page.read_text(encoding="utf-8"), "facts": facts, "flags": all_flags,
-            "decided": (accepted["id"], fixed["id"], rejected["id"])}
+            "decided": (accepted["id"], fixed["id"], rejected["id"]),
+            "fixed": (fixed["id"], budget["value"], str(Decimal(budget["value"]) + 1)),
+            "rejected": (rejected["id"], rejected["fields"][0]["value"])}
 
 
 class Cells(HTMLParser):
@@ -123,6 +127,45 @@ def test_decisions_show_in_the_cells(corpus, parsed):
         assert re.search(rf'data-flag="{decided}"[^>]*>(?:(?!</tr>).)*class="decision"', html, re.S)
 
 
+def flag_row(html: str, flag_id: str) -> str:
+    return re.search(rf'<tr class="flag[^"]*"[^>]*data-flag="{flag_id}"(?:(?!</tr>).)*</tr>', html, re.S).group(0)
+
+
+def test_decided_values_show_in_their_flags(corpus):
+    html = corpus["html"]
+    fixed, printed, now = corpus["fixed"]
+    row = flag_row(html, fixed)
+    # The value chip and the decision both say what was read, not the earlier correction (+2).
+    assert f"<b>{printed} → {now}</b> <i>(corrected)</i>" in row
+    assert f'class="decision">corrected: read as {printed}, the document prints {now} (decision #' in row
+    assert str(Decimal(printed) + 2) not in row
+    rejected, value = corpus["rejected"]
+    row = flag_row(html, rejected)
+    assert f"<b><s>{value}</s></b> <i>(withdrawn)</i>" in row
+    assert f'class="decision">withdrawn: read as {value}, wrong; left out of exports (decision #' in row
+    accepted = flag_row(html, corpus["decided"][0])
+    assert re.search(r'class="decision">accepted by tester \(decision #\d+, \d{4}-\d\d-\d\d \d\d:\d\d UTC\): '
+                     r'“as printed”', accepted)
+    assert "a reviewer" not in html  # no name recorded: none is made up
+
+
+def test_decision_words_tell_what_was_read_and_what_the_document_prints():
+    from schemas import Decision
+
+    from extractor.report import decision_words
+
+    base = dict(flag_id="F1", subject="S1", check="card.cost", time="2026-11-22T13:20:05+00:00",
+                document_sha256="0" * 64)
+    again = Decision(seq=3, action="fix", field="x.total", before="4.96", after="3.96",
+                     values={"x.total": "2.96", "x.other": "1"}, **base)
+    assert decision_words(again) == "corrected: read as 2.96, the document prints 3.96 (decision #3, 2026-11-22 13:20 UTC)"
+    unrecorded = again.model_copy(update={"values": {}, "reviewer": "ann", "note": "typo"})
+    assert decision_words(unrecorded, "2.96") == ("corrected by ann: read as 2.96, the document prints 3.96 "
+                                                  "(decision #3, 2026-11-22 13:20 UTC): “typo”")
+    accept = Decision(seq=4, action="accept", **base)
+    assert decision_words(accept) == "accepted (decision #4, 2026-11-22 13:20 UTC)"
+
+
 def test_every_value_is_highlighted_in_the_source(corpus, parsed):
     for fact in corpus["facts"]:
         assert "src-{}-{}-{}".format(parsed.keys[fact["document"]], *fact["span"]) in parsed.mark_ids
@@ -138,6 +181,20 @@ def test_the_summary_counts_and_explains(corpus):
     assert f"<b>{len(corpus['facts'])}</b> values" in summary and f"{n_flagged} flagged" in summary
     assert "card.spending_plan" in summary and "资金支出计划下降或未达到 100%" in summary
     assert "How to read this page" in html
+    # Counts are plain badges: no value class, so a count of rejected values is never struck through.
+    assert re.search(r'<span class="count st-rejected">\d+ rejected</span>', summary)
+    assert 'class="val' not in summary
+    # Every document's row has a number in every count column, 0 included (one document has no values).
+    docs = summary[summary.index("<h3>Documents"):summary.index("<h3>Flags by check")]
+    rows = re.findall(r"<tr><td><a.*?</tr>", docs)
+    assert len(rows) == len({f["document"] for f in corpus["facts"]} | {f["document"] for f in corpus["flags"]})
+    for row in rows:
+        counts = re.findall(r'<td class="num">([^<]*)</td>', row)
+        assert len(counts) == 7 and all(c.isdigit() for c in counts[1:]), row
+    assert any(re.findall(r'<td class="num">([^<]*)</td>', row)[3:5] == ["0", "0"] for row in rows)
+    # The legend reads as sentences.
+    assert "the flag a person" not in html
+    assert "rejected 已剔除</span> — a person withdrew a wrong value (no correction); it is left out of exports" in html
 
 
 def test_a_missing_or_changed_source_still_gives_a_report(corpus, tmp_path):
@@ -212,6 +269,18 @@ def inside(inner: dict, outer: dict) -> bool:
             and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + 1)
 
 
+def hue_distance(a: str, b: str) -> float:
+    """Degrees between the hues of two CSS "rgb(r, g, b)" colours."""
+    import colorsys
+
+    def hue(css: str) -> float:
+        r, g, b = (int(x) / 255 for x in re.findall(r"\d+", css)[:3])
+        return colorsys.rgb_to_hsv(r, g, b)[0] * 360
+
+    d = abs(hue(a) - hue(b)) % 360
+    return min(d, 360 - d)
+
+
 def test_in_a_browser_clicking_a_flag_brings_its_source_into_view(corpus, parsed, browser, tmp_path):
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     requests = []
@@ -221,6 +290,13 @@ def test_in_a_browser_clicking_a_flag_brings_its_source_into_view(corpus, parsed
     assert page.locator(".data td.val.st-flagged").count() == n_flagged
     assert page.locator("pre.src mark").count() >= len(corpus["facts"])
     assert page.locator("td.val.st-corrected").count() >= 1 and page.locator("td.val.st-rejected").count() >= 1
+
+    def style(selector: str, prop: str) -> str:
+        return page.locator(selector).first.evaluate(f"el => getComputedStyle(el).{prop}")
+
+    # Rejected values are struck through; the count of them in the summary is not.
+    assert "line-through" in style("td.val.st-rejected", "textDecorationLine")
+    assert "line-through" not in style("#summary .count.st-rejected", "textDecorationLine")
 
     # A flag on values, far down in its document's source: the pane must scroll to it.
     flag = next(f for f in corpus["flags"] if f["status"] == "open" and f["fields"] and f["spans"][0][0] > 10_000)
@@ -234,6 +310,11 @@ def test_in_a_browser_clicking_a_flag_brings_its_source_into_view(corpus, parsed
     assert inside(mark.bounding_box(), pane.bounding_box())
     assert inside(mark.bounding_box(), {"x": 0, "y": 0, "width": 1400, "height": 900})
     assert "active" in row.get_attribute("class").split()
+    # What was clicked is outlined in a colour unlike a warning's bar.
+    active = style(f"#flag-{key}-{flag['id']}", "outlineColor")
+    warning_bar = style("tr.flag.sev-warning td", "borderLeftColor")
+    assert active == style("#src-{}-{}-{}".format(key, *flag["spans"][0]), "outlineColor")
+    assert hue_distance(active, warning_bar) > 60, (active, warning_bar)
     page.screenshot(path=str(tmp_path / "after-clicking-a-flag.png"))
 
     # Clicking again goes on to the flag's next place.

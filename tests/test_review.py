@@ -160,8 +160,10 @@ def test_a_fix_re_verifies_the_document_and_closes_every_flag_it_explains(tmp_pa
     assert {f["id"] for f in involved[1:]} <= {f["id"] for f in right["closed"]}
     # Every flag the misreading caused is closed; the document's own three faults remain.
     assert sorted(f["check"] for f in queue(out)) == ["card.cost", "card.cost", "completeness.listed_missing"]
-    text = review("fix", first["id"], "--field", key, "--value", "405.21", "--db", out).stdout
-    assert "nothing recorded" in text
+    again = review("fix", first["id"], "--field", key, "--value", "405.21", "--db", out, check=False)
+    assert again.returncode == 2 and "already 405.21; nothing to correct" in again.stderr
+    trail = json.loads(review("history", "--db", out, "--json").stdout)
+    assert [(d["before"], d["after"]) for d in trail] == [("405.31", "405.41"), ("405.31", "405.21")]  # as printed
 
 
 def test_a_changed_document_makes_only_its_affected_decisions_stale(tmp_path):

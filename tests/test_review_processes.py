@@ -46,10 +46,13 @@ def _assert_queue_matches_files(out: Path) -> None:
 def test_review_commands_at_once_lose_nothing(tmp_path):
     out = tmp_path / "out"
     cli("run", DOCS["000"], DOCS["002"], DOCS["003"], "--out", out)
-    flags = [f for f in _queue(out) if f["fields"]]
-    assert len(flags) >= 10
+    every = _queue(out)
+    # Flags asking the same question twice (003's repeated cards) are decided together; keep one of each.
+    flags = [f for f in every if f["fields"]
+             and sum(1 for g in every if (g["document"], g["message"]) == (f["document"], f["message"])) == 1]
+    assert len(flags) >= 8
     commands = []
-    for i, f in enumerate(flags[:10]):
+    for i, f in enumerate(flags[:8]):
         if i % 3 == 2 and len(f["fields"]) >= 1:
             commands.append(("reject", f["id"], "--field", "1"))
         else:

@@ -55,13 +55,13 @@ def check_spending_plan(card: PerformanceCard, where: str, flagger: Flagger) -> 
         flagger.add("card.spending_plan", "warning",
                     f"{before.where}: 资金支出计划 {before.what} {before.value}%，到 {after.what} 反而降为 {after.value}%",
                     f"{before.en_where}: spending plan falls from {before.value}% to {after.value}%",
-                    [before, after], expected=f"≥ {before.value}", found=after.value)
+                    [before, after], expected=f"≥ {fmt(before.value)}%", found=f"{fmt(after.value)}%")
     if short:
         last = steps[-1]
         flagger.add("card.spending_plan", "warning",
                     f"{last.where}: 资金支出计划止于 {last.what} 累计 {last.value}%，未达到 100%",
                     f"{last.en_where}: the spending plan ends at {last.value}% ({card.spending_plan[-1].period}), "
-                    f"not 100%", steps, expected="100", found=last.value)
+                    f"not 100%", steps, expected="100%", found=f"{fmt(last.value)}%")
 
 
 def _cost_in_wan(unit: str | None) -> Decimal | None:

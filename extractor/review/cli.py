@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -24,6 +25,11 @@ app = typer.Typer(
 )
 
 NEEDS_REVIEW = ("open", "stale")
+
+
+class SeverityFilter(str, Enum):
+    error = "error"
+    warning = "warning"
 
 
 class StatusFilter(str, Enum):
@@ -55,13 +61,16 @@ IdArgument = Annotated[str, typer.Argument(metavar="ID", help="A flag id from `r
 
 def _open_store(db: Optional[Path]):
     from .service import heal
-    from .store import ReviewStore, StoreError, resolve_db
+    from .store import DB_NAME, ReviewStore, StoreError, resolve_db
 
     path = resolve_db(db)
     try:
         store = ReviewStore(path)
     except StoreError as exc:
-        _fail(str(exc), EXIT_PROBLEM)
+        nearby = sorted(str(p.parent.relative_to(Path.cwd())) for p in Path.cwd().glob(f"*/{DB_NAME}"))
+        hint = f"; did you mean --db {nearby[0]}?" if len(nearby) == 1 else \
+            (f"; stores here: {', '.join(nearby)}" if nearby else "")
+        _fail(f"{exc}{hint}", EXIT_PROBLEM)
     heal(store, [path.parent])
     return store
 
@@ -93,7 +102,7 @@ def list_(
     db: DbOption = None,
     document: DocOption = None,
     check: Annotated[Optional[str], typer.Option("--check", help="Only this check, e.g. card.cost.")] = None,
-    severity: Annotated[Optional[str], typer.Option("--severity", help="error or warning.")] = None,
+    severity: Annotated[Optional[SeverityFilter], typer.Option("--severity", help="error or warning.")] = None,
     status: Annotated[StatusFilter, typer.Option(
         "--status", help="needs-review (open or stale, the default), open, stale, accepted, corrected, rejected, "
                          "decided, or all.")] = StatusFilter.needs_review,
@@ -103,27 +112,45 @@ def list_(
     from .render import flag_json
 
     store = _open_store(db)
+    _check_filters(store, document, check, as_json)
     statuses = _STATUSES.get(status.value, (status.value,))
-    queue = store.queue(document=document, check=check, severity=severity, statuses=statuses)
+    queue = store.queue(document=document, check=check, severity=severity.value if severity else None,
+                        statuses=statuses)
     if as_json:
         typer.echo(json.dumps([flag_json(q.document, q.flag) for q in queue], ensure_ascii=False, indent=1))
         return
-    _print_queue(queue, store, status.value)
+    _print_queue(queue, store, status.value, filtered=bool(document or check or severity))
 
 
-def _print_queue(queue, store, status: str) -> None:
+def _check_filters(store, document: Optional[str], check: Optional[str], as_json: bool) -> None:
+    """A mistyped filter is an error, not an empty queue that looks like "all done"."""
+    from verify.checks import CHECKS
+
+    if check and check not in CHECKS:
+        _fail(f"--check {check!r}: no such check; the checks are {', '.join(CHECKS)}", EXIT_USAGE, as_json)
+    names = [d.name for d in store.documents()]
+    if document and document not in names:
+        close = [n for n in names if n.startswith(document)]
+        hint = f"did you mean {close[0]}?" if len(close) == 1 else f"the documents are {', '.join(names[:12])}" + \
+            (" …" if len(names) > 12 else "")
+        _fail(f"--document {document!r}: not in this store; {hint}", EXIT_USAGE, as_json)
+
+
+def _print_queue(queue, store, status: str, filtered: bool) -> None:
     from rich.table import Table
     from rich.text import Text
 
     console = _console()
     if queue:
+        # On a terminal one line per flag (`show` has the whole text); in a pipe, the whole message.
+        cut = console.is_terminal
         table = Table(show_lines=False, pad_edge=False, box=None, header_style="bold")
         table.add_column("id", no_wrap=True, min_width=13)
-        table.add_column("document", overflow="fold", max_width=24)
+        table.add_column("document", no_wrap=cut, overflow="ellipsis" if cut else "fold", max_width=24)
         table.add_column("check", no_wrap=True)
         table.add_column("severity", no_wrap=True)
         table.add_column("status", no_wrap=True)
-        table.add_column("problem", overflow="fold", min_width=30, ratio=1)
+        table.add_column("problem", no_wrap=cut, overflow="ellipsis" if cut else "fold", min_width=30, ratio=1)
         for q in queue:
             f = q.flag
             style = "red" if f.severity == "error" else "yellow"
@@ -132,11 +159,12 @@ def _print_queue(queue, store, status: str) -> None:
     everything = store.queue()
     waiting = sum(1 for q in everything if q.flag.status in NEEDS_REVIEW)
     decided = len(everything) - waiting
-    shown = f"{len(queue)} flag(s) shown" if status != "needs-review" else f"{len(queue)} flag(s) need review"
-    console.print(f"{shown}; {waiting} need review and {decided} are decided in all "
+    shown = f"{len(queue)} shown" + (" (filtered)" if filtered or status != "needs-review" else "")
+    console.print(f"{shown}; {waiting} need review and {decided} decided, across "
                   f"{len(store.documents())} document(s).")
     if queue and status == "needs-review":
-        console.print(f"Next: budget-extract review show {queue[0].id} --db {store.path}")
+        console.print(f"Next: budget-extract review show {queue[0].id} --db {store.arg}   "
+                      f"(or go through them all: budget-extract review next --db {store.arg})")
 
 
 @app.command()
@@ -146,6 +174,7 @@ def show(
     document: DocOption = None,
     context: Annotated[int, typer.Option("--context", "-C", min=0, help="Lines of source around each value.")] = 2,
     as_json: JsonOption = False,
+    hints: Annotated[bool, typer.Option(hidden=True)] = True,
 ) -> None:
     """Show a flag: what is wrong, the values involved, and the source lines they were read from."""
     from .render import excerpts, flag_json
@@ -168,7 +197,18 @@ def show(
                     history=[d.model_dump(mode="json") for d in history])
         typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
-    _print_flag(queued.document, flag, doc, parts, problem, history, store)
+    _print_flag(queued.document, flag, doc, parts, problem, history, store, _statuses(doc), hints)
+
+
+def _statuses(doc) -> dict:
+    """Each value's status in the document's result file (corrected, withdrawn …), for showing a flag."""
+    from ..export import value_statuses
+    from .service import ReviewError, load_result
+
+    try:
+        return value_statuses(load_result(doc.result))
+    except ReviewError:
+        return {}
 
 
 def _source(doc, result_name: str):
@@ -181,7 +221,7 @@ def _source(doc, result_name: str):
         return None, str(exc)
 
 
-def _print_flag(document: str, flag, doc, parts, problem, history, store) -> None:
+def _print_flag(document: str, flag, doc, parts, problem, history, store, statuses, hints: bool = True) -> None:
     from rich.text import Text
 
     from .render import STATUS_HELP, check_description
@@ -200,7 +240,8 @@ def _print_flag(document: str, flag, doc, parts, problem, history, store) -> Non
         console.print(Text.assemble(("Expected  ", "dim"), str(flag.expected), ("    found  ", "dim"), str(flag.found)))
     if flag.decision is not None:
         d = flag.decision
-        what = {"fix": f"corrected {d.field}: {d.before} → {d.after}", "reject": f"withdrew {d.field} ({d.before})",
+        what = {"fix": f"corrected {d.field}: read as {d.before}, the document prints {d.after}",
+                "reject": f"withdrew {d.field} (read as {d.before})",
                 "accept": "accepted", "reopen": "reopened"}[d.action]
         who = f" by {d.reviewer}" if d.reviewer else ""
         console.print(Text.assemble(("Decision  ", "dim"), f"#{d.seq} {what}{who} at {d.time}"
@@ -211,7 +252,7 @@ def _print_flag(document: str, flag, doc, parts, problem, history, store) -> Non
         console.print(Text("Values (give one to fix/reject with --field NUMBER or KEY)", style="dim"))
         for i, ref in enumerate(flag.fields, 1):
             span = f"chars {ref.span[0]}–{ref.span[1]}" if ref.span else "no span"
-            console.print(Text.assemble(f"  {i}. ", (ref.value or "—", "bold"), f"  {ref.label}  ",
+            console.print(Text.assemble(f"  {i}. ", _value_now(ref, statuses.get(ref.path)), f"  {ref.label}  ",
                                         (f"[{ref.path}]  {span}", "dim")))
     console.print(Text(f"Source    {doc.source}", style="dim"))
     if problem:
@@ -224,16 +265,40 @@ def _print_flag(document: str, flag, doc, parts, problem, history, store) -> Non
             console.print(f"  #{d.seq} {d.time} {d.action}" + (f" {d.field}" if d.field else "")
                           + (f" {d.before} → {d.after}" if d.action == "fix" else "")
                           + (f" by {d.reviewer}" if d.reviewer else "") + (f" — {d.note}" if d.note else ""))
-    db = f" --db {store.path}"
-    meaning = "(the document really says this)" if flag.fields else "(acknowledged: nothing to correct here)"
+    if hints:
+        console.print(Text("Decide    ", style="dim") + Text("\n          ".join(_hints(flag, store))))
+
+
+def _value_now(ref, status) -> tuple[str, str] | str:
+    """A value as the flag involves it, with what a person decided about it."""
+    from rich.text import Text
+
+    printed = (status.original.value if status and status.original else None) or ref.value or "—"
+    if status is None or status.status in ("flagged", "verified"):
+        return Text(str(printed), style="bold")
+    seq = f" #{status.decision.seq}" if status.decision else ""
+    if status.status == "corrected":
+        return Text.assemble((str(printed), "strike"), " → ", (str(status.decision.after if status.decision else ""),
+                                                              "bold"), f" (corrected{seq})")
+    if status.status == "rejected":
+        return Text.assemble((str(printed), "strike"), f" (withdrawn{seq})")
+    return Text.assemble((str(printed), "bold"), f" ({status.status}{seq})")
+
+
+def _hints(flag, store) -> list[str]:
+    db = f" --db {store.arg}"
+    if flag.status in ("accepted", "corrected", "rejected"):
+        return [f"budget-extract review reopen {flag.id}{db}   (undo the decision: it needs review again)"]
+    meaning = "(the document really prints this)" if flag.fields else "(acknowledged: nothing to correct here)"
     hints = [f"budget-extract review accept {flag.id}{db}   {meaning}"]
     if flag.fields:
         field = " --field N" if len(flag.fields) > 1 else ""
-        hints += [f"budget-extract review fix {flag.id}{field} --value V{db}   (a value was misread)",
-                  f"budget-extract review reject {flag.id}{field}{db}   (wrong, no correction: withdraw it)"]
+        hints += [f"budget-extract review fix {flag.id}{field} --value V{db}   (a value was misread: "
+                  f"V is what the document prints)",
+                  f"budget-extract review reject {flag.id}{field}{db}   (wrong, with no correction: withdraw it)"]
     elif flag.check == "completeness.unread":
         hints.append("or configure a model and run again: the LLM reader fills unread sections (see README)")
-    console.print(Text("Decide    ", style="dim") + Text("\n          ".join(hints)))
+    return hints
 
 
 def _print_excerpt(console, excerpt) -> None:
@@ -246,10 +311,10 @@ def _print_excerpt(console, excerpt) -> None:
         body = Text(shown)
         for s, e in marks:
             body.stylize("bold black on yellow", s, e)
-        console.print(Text(prefix, style="dim") + body)
+        console.print(Text(prefix, style="dim") + body, soft_wrap=True)
         if marks and not console.is_terminal:
             # Without colours the marked characters still show: a caret line under them.
-            console.print(" " * len(prefix) + _carets(shown, marks))
+            console.print(" " * len(prefix) + _carets(shown, marks), soft_wrap=True)
     if excerpt.more:
         console.print(Text(f"  … {excerpt.more} more line(s), to line {excerpt.last}", style="dim"))
     console.print()
@@ -310,10 +375,16 @@ def _print_outcome(outcome) -> None:
         console.print(f"{outcome.flag_id}: already {outcome.status}; nothing recorded.")
         return
     for d in outcome.decisions:
-        what = {"accept": "accepted", "reopen": "reopened", "reject": f"withdrew {d.field} ({d.before})",
-                "fix": f"corrected {d.field}: {d.before} → {d.after}"}[d.action]
+        what = {"accept": "accepted", "reopen": "reopened",
+                "reject": f"withdrew {d.field} (read as {d.before}) from exports",
+                "fix": f"corrected {d.field}: read as {d.before}, the document prints {d.after}"}[d.action]
         console.print(f"{d.flag_id}: {what} (decision #{d.seq}).")
-    if outcome.status is None or outcome.status == "corrected":
+    first = outcome.decisions[0]
+    kept = [p for p in first.values if p not in {d.field for d in outcome.decisions if d.flag_id == first.flag_id}]
+    if first.action == "reject" and kept:
+        console.print(f"The flag is settled as rejected. Its other {len(kept)} value(s) are exported as the document "
+                      f"prints them; if one of those is the wrong one, `review reopen {outcome.flag_id}` and choose it.")
+    elif outcome.status is None or outcome.status == "corrected":
         console.print("The flag is closed: with the correction the check passes.")
     elif outcome.status == "open" and outcome.decisions[0].action == "fix":
         console.print("The flag is still open: with the correction the check still fails; look at its other values.")
@@ -424,48 +495,85 @@ def next_(
         return
     reviewer = _reviewer(reviewer)
     console = _console()
+    if reviewer is None and sys.stdin.isatty():
+        reviewer = typer.prompt("Your name, recorded with each decision (Enter to leave it out)", default="",
+                                show_default=False) or None
+    decided = 0
     while True:
         queue = [q for q in store.queue(document=document, check=check, statuses=NEEDS_REVIEW)
                  if (q.document, q.id) not in skipped]
         if not queue:
-            console.print("Nothing left to review." if not skipped else f"Nothing left but {len(skipped)} skipped.")
+            console.print(f"Nothing left to review{f' but {len(skipped)} skipped' if skipped else ''}; "
+                          f"{decided} decided in this session.")
             return
         q = queue[0]
         console.rule(f"{len(queue)} to go")
-        show(q.id, db=store.path, document=q.document, context=2, as_json=False)
-        if not _ask_and_decide(console, store, q, reviewer, skipped):
+        show(q.id, db=store.path, document=q.document, context=2, as_json=False, hints=False)
+        outcome = _ask_and_decide(console, store, q, reviewer, skipped)
+        if outcome is None:
+            console.print(f"Stopped: {decided} decided in this session, {len(queue)} still need review.")
             return
+        decided += outcome
 
 
-def _ask_and_decide(console, store, q, reviewer, skipped) -> bool:
-    from .service import decide
+_CHOICES = "[a]ccept (the document prints this)  [f]ix (misread)  [r]eject (wrong, withdraw)  [s]kip  [q]uit"
+
+
+def _ask_and_decide(console, store, q, reviewer, skipped) -> int | None:
+    """One decision on one flag: 1 when decided, 0 when skipped, None to stop."""
+    from .apply import slots_by_path
+    from .service import decide, load_result
 
     fields = q.flag.fields
+    correctable = set(slots_by_path(load_result(store.document(q.document).result))) if fields else set()
+    numbered = [i for i, ref in enumerate(fields, 1) if ref.path in correctable]
     while True:
-        choice = typer.prompt("[a]ccept  [f]ix  [r]eject  [s]kip  [q]uit", default="s").strip().lower()[:1]
+        choice = typer.prompt(_CHOICES, default="s").strip().lower()[:1]
         if choice == "q":
-            return False
+            return None
         if choice == "s":
             skipped.add((q.document, q.id))
-            return True
+            return 0
+        if choice not in ("a", "f", "r"):
+            console.print("Type a, f, r, s or q.")
+            continue
+        if choice in ("f", "r") and not numbered:
+            console.print("This flag involves no value read from a table or card: accept it (acknowledge) or skip.")
+            continue
         kw: dict = {"document": q.document, "reviewer": reviewer}
         if choice == "f":
-            if len(fields) > 1:
-                kw["fields"] = [typer.prompt("Which value (number)", default="1")]
-            kw["value"] = typer.prompt("Correct value")
-        elif choice == "r" and len(fields) > 1:
-            kw["fields"] = typer.prompt("Which value(s), numbers separated by spaces, or 'all'").split()
-            if kw["fields"] == ["all"]:
-                kw.pop("fields")
-                kw["all_fields"] = True
-        elif choice not in ("a", "r"):
-            continue
+            kw["fields"] = [_ask_number(console, "Which value (its number above)", numbered)]
+            kw["value"] = _ask_value(console, fields[int(kw["fields"][0]) - 1].path)
+        elif choice == "r" and len(numbered) > 1:
+            kw["fields"] = [_ask_number(console, "Which value is wrong (its number above)", numbered)]
         kw["note"] = typer.prompt("Note (optional)", default="", show_default=False) or None
         action = {"a": "accept", "f": "fix", "r": "reject"}[choice]
         try:
             _print_outcome(decide(store, q.id, action, **kw))
-            return True
+            return 1
         except ReviewError as exc:
             console.print(f"error: {exc}", style="red")
             if exc.code != EXIT_USAGE:
                 raise typer.Exit(exc.code)
+
+
+def _ask_number(console, question: str, allowed: list[int]) -> str:
+    if len(allowed) == 1:
+        return str(allowed[0])
+    while True:
+        answer = typer.prompt(f"{question}, one of {', '.join(map(str, allowed))}").strip()
+        if answer.isdigit() and int(answer) in allowed:
+            return answer
+        console.print(f"{answer!r} is not one of {', '.join(map(str, allowed))}.")
+
+
+def _ask_value(console, path: str) -> str:
+    from .service import correction_value
+
+    while True:
+        answer = typer.prompt("What the document prints there").strip()
+        try:
+            correction_value(path, answer)
+            return answer
+        except ReviewError as exc:
+            console.print(f"{exc}", style="red")

@@ -100,9 +100,12 @@ def _looks_like_result(path: Path) -> bool:
 
 def find_one(store: ReviewStore, ref: str, document: str | None = None):
     matches = store.find(ref, document)
+    if not matches and ref and not ref.startswith("F"):
+        matches = store.find("F" + ref, document)  # ids are shown with their leading F; people drop it
     if not matches:
         where = f" in {document}" if document else ""
-        raise ReviewError(f"no flag {ref}{where}: `budget-extract review list` shows the open ones", EXIT_NOT_FOUND)
+        raise ReviewError(f"no flag {ref}{where}: `budget-extract review list --db {store.arg}` shows the ones "
+                          f"that need review (--status all: every flag)", EXIT_NOT_FOUND)
     if len(matches) > 1:
         shown = ", ".join(f"{q.document}:{q.id}" for q in matches[:5])
         raise ReviewError(f"{ref} matches {len(matches)} flags ({shown}{' …' if len(matches) > 5 else ''}); "
@@ -185,19 +188,35 @@ def _plan(result: ExtractionResult, flag: Flag, action: str, fields: list[str], 
             raise ReviewError(f"{flag.id} has no decision to reopen (it is {flag.status})", EXIT_USAGE)
         return [(None, None, None)]
     slots = slots_by_path(result)
+    printed = {c.path: str(c.original.value) for c in result.corrections}  # what the document says
     if action == "fix":
         path = _one_field(flag, fields, slots)
-        new = parse_amount(value or "")
-        if new is None:
-            raise ReviewError(f"--value {value!r} is not a number (write it as printed, e.g. 1234.56)", EXIT_USAGE)
+        new = correction_value(path, value)
         current = slots[path].amount.value
         if new == current and str(new) == str(current):
-            return []
-        return [(path, str(current), _printed(new))]
+            raise ReviewError(f"{path} is already {current}; nothing to correct", EXIT_USAGE)
+        return [(path, printed.get(path, str(current)), _printed(new))]
     if action == "reject":
         paths = _reject_fields(flag, fields, all_fields, slots)
-        return [(p, str(slots[p].amount.value), None) for p in paths]
+        return [(p, printed.get(p, str(slots[p].amount.value)), None) for p in paths]
     raise ReviewError(f"unknown action {action!r}", EXIT_USAGE)  # pragma: no cover - the CLI offers four
+
+
+def correction_value(path: str, value: str | None) -> Decimal:
+    """A person's value for a field: a plain number in the field's unit; a percentage within 0–100."""
+    text = (value or "").strip()
+    percent = ".spending_plan[" in path
+    if percent and text.endswith("%"):
+        text = text[:-1]
+    new = parse_amount(text)
+    if new is None:
+        unit = "a percentage, e.g. 75" if percent else "a number in the table's unit (万元 unless it says otherwise), e.g. 1234.56"
+        raise ReviewError(f"{value!r} is not a value for {path}: give {unit}", EXIT_USAGE)
+    if percent and not 0 <= new <= 100:
+        raise ReviewError(f"{value!r}: a spending plan is a cumulative percentage, from 0 to 100", EXIT_USAGE)
+    if new < 0 or (new == 0 and text.startswith(("-", "−"))):
+        raise ReviewError(f"{value!r}: a correction cannot be negative (the tables and cards list amounts)", EXIT_USAGE)
+    return new
 
 
 def _printed(d: Decimal) -> str:

@@ -134,6 +134,16 @@ class ReviewStore:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a review store ({exc})") from None
 
+    @property
+    def arg(self) -> str:
+        """How to name this store in a suggested command: its results folder when it is the default file there."""
+        path = self.path
+        try:
+            path = path.resolve().relative_to(Path.cwd())
+        except ValueError:
+            pass
+        return str(path.parent) if path.name == DB_NAME else str(path)
+
     def close(self) -> None:
         self.db.close()
 
