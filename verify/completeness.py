@@ -7,13 +7,25 @@ from schemas import STANDARD_TABLE_KINDS, ExtractionResult, TableStatus, spec_fo
 from .flags import Flagger
 
 
+_REASONS_ZH = {
+    "no table rows: the layout is flattened into lines (needs the LLM reader)": "没有表格行：版式被拆成了逐行文字（需要模型读取）",
+    "no table rows: the card is flattened into lines (needs the LLM reader)": "没有表格行：绩效目标表被拆成了逐行文字（需要模型读取）",
+}
+
+
+def reason_zh(reason: str) -> str:
+    """The readers' reasons in Chinese where they are known; a model's error message stays as it came."""
+    head, sep, rest = reason.partition("; LLM reader: ")
+    return _REASONS_ZH.get(head, head) + (f"；模型读取失败：{rest}" if sep else "")
+
+
 def flag_unread(result: ExtractionResult, flagger: Flagger) -> None:
     """A section nobody could read: none of its numbers is in the result, so a person must look."""
     for unread in result.unread:
         section = next((s for s in result.sections if s.id == unread.section_id), None)
         title = section.title if section else unread.kind
         flagger.add("completeness.unread", "error",
-                    f"“{title}”未能读取，其中的数字均未提取：{unread.reason}",
+                    f"“{title}”未能读取，其中的数字均未提取：{reason_zh(unread.reason)}",
                     f"section “{title}” ({unread.kind.replace('_', ' ')}) could not be read, none of its numbers was "
                     f"extracted: {unread.reason}", spans=[unread.span], section_id=unread.section_id,
                     key=unread.section_id)

@@ -411,9 +411,11 @@ def accept(
 @app.command()
 def fix(
     flag_id: IdArgument,
-    value: Annotated[str, typer.Option("--value", help="The correct value, as the document prints it.")],
+    value: Annotated[str, typer.Option("--value", metavar="V", help="What the document really prints there (the reader "
+                                                                     "misread it), e.g. 1182.71.")],
     field: Annotated[Optional[str], typer.Option(
-        "--field", help="Which value: its number or key from `review show` (not needed when there is one).")] = None,
+        "--field", metavar="N|KEY", help="Which value: its number or key from `review show` (not needed when there is "
+                                         "one).")] = None,
     db: DbOption = None, document: DocOption = None, reviewer: ReviewerOption = None, note: NoteOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -426,7 +428,7 @@ def fix(
 def reject(
     flag_id: IdArgument,
     field: Annotated[Optional[list[str]], typer.Option(
-        "--field", help="Which value is wrong (repeatable): number or key from `review show`.")] = None,
+        "--field", metavar="N|KEY", help="Which value is wrong (repeatable): number or key from `review show`.")] = None,
     all_fields: Annotated[bool, typer.Option("--all", help="Every value the flag involves is wrong.")] = False,
     db: DbOption = None, document: DocOption = None, reviewer: ReviewerOption = None, note: NoteOption = None,
     as_json: JsonOption = False,
