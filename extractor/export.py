@@ -36,7 +36,8 @@ def value_statuses(result: ExtractionResult) -> dict[str, ValueStatus]:
         for ref in flag.fields:
             if flag.status in ("open", "stale"):
                 open_flags.setdefault(ref.path, []).append(flag.id)
-            elif flag.status == "accepted":
+            elif flag.status in ("accepted", "rejected"):
+                # A rejection puts the fault on the withdrawn value; the person let the others stand as read.
                 accepted.setdefault(ref.path, flag.decision)
     out: dict[str, ValueStatus] = {}
     for path, decision in accepted.items():

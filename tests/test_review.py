@@ -97,6 +97,8 @@ def test_the_whole_cycle_survives_a_rerun_and_reaches_every_export(out, tmp_path
     assert (by_field[f"{S29}.spending_plan[1]"]["value"], by_field[f"{S29}.spending_plan[1]"]["status"],
             by_field[f"{S29}.spending_plan[1]"]["original_value"]) == (None, "rejected", "50")
     assert by_field[f"{S40}.budget.total"]["status"] == "accepted"
+    # The rejection put the fault on one value; the flag's others stand as read, by a person's decision.
+    assert [by_field[f"{S29}.spending_plan[{i}]"]["status"] for i in (0, 2)] == ["accepted", "accepted"]
     assert by_field[f"{S40}.budget.total"]["reviewer"] == "ann"
     statuses = {f["status"] for f in facts(out)}
     assert statuses == {"verified", "flagged", "accepted", "corrected", "rejected"}

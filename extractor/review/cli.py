@@ -382,8 +382,8 @@ def _print_outcome(outcome) -> None:
     first = outcome.decisions[0]
     kept = [p for p in first.values if p not in {d.field for d in outcome.decisions if d.flag_id == first.flag_id}]
     if first.action == "reject" and kept:
-        console.print(f"The flag is settled as rejected. Its other {len(kept)} value(s) are exported as the document "
-                      f"prints them; if one of those is the wrong one, `review reopen {outcome.flag_id}` and choose it.")
+        console.print(f"The flag is settled as rejected. Its other {len(kept)} value(s) stand as read (status "
+                      f"accepted); if one of those is the wrong one, `review reopen {outcome.flag_id}` and choose it.")
     elif outcome.status is None or outcome.status == "corrected":
         console.print("The flag is closed: with the correction the check passes.")
     elif outcome.status == "open" and outcome.decisions[0].action == "fix":
