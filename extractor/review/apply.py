@@ -121,7 +121,9 @@ def apply_decisions(result: ExtractionResult, text: str, decisions: Iterable[Dec
     for subject, flag in raw_flags.items():
         if subject not in live:  # closed by a correction
             flags.append(flag.model_copy(update={"status": "corrected", "decision": _closing(flag, state, judged)}))
-    flags += [_with_status(f, state, judged, unsettled="stale") for f in _stale_without_flag(result, judged, raw_flags)]
+    slots = slots_by_path(result)
+    flags += [_with_status(f, state, judged, unsettled="stale")
+              for f in _stale_without_flag(result, judged, raw_flags, slots)]
     result.flags = flags
     result.decisions = [judged[k] for k in sorted(judged)]
     return result
@@ -166,7 +168,8 @@ def _closing(flag: Flag, state: DecisionState, judged: dict[int, Decision]) -> D
     return max(fixes, key=lambda d: d.seq, default=None)
 
 
-def _stale_without_flag(result: ExtractionResult, judged: dict[int, Decision], raw: dict[str, Flag]) -> list[Flag]:
+def _stale_without_flag(result: ExtractionResult, judged: dict[int, Decision], raw: dict[str, Flag],
+                        slots: dict[str, Slot]) -> list[Flag]:
     """A stale correction or rejection whose flag no longer fires is still shown, never dropped silently."""
     out = []
     for d in judged.values():
@@ -174,27 +177,17 @@ def _stale_without_flag(result: ExtractionResult, judged: dict[int, Decision], r
             continue
         verb, verb_en = ("更正为 " + (d.after or ""), f"corrected to {d.after}") if d.action == "fix" \
             else ("剔除", "withdrawn")
-        subject = subject_for("review.stale", str(d.seq), [d.field or ""])
+        slot = slots.get(d.field or "")
+        refs = [FieldRef(path=slot.path, label=slot.where, value=str(slot.amount.value), span=slot.amount.span)] \
+            if slot else []
         out.append(Flag(
             id=flag_id_for(result.document.sha256, result.document.name, "review.stale", str(d.seq), [d.field or ""]),
-            subject=subject, check="review.stale", severity="warning",
-            message=f"{d.field}: 此前审核时原值 {d.before}，已{verb}；新版文件中该处已改变（{d.stale_reason}），"
+            subject=subject_for("review.stale", str(d.seq), [d.field or ""]), check="review.stale", severity="warning",
+            message=f"{d.field}: 此前审核时读作 {d.before}，已{verb}；新版文件中该处已改变（{d.stale_reason}），"
                     f"该决定未应用，请重新审核",
-            message_en=f"{d.field}: was {d.before} and {verb_en} in review; this version of the document "
+            message_en=f"{d.field}: read as {d.before} and {verb_en} in review; this version of the document "
                        f"changed it ({d.stale_reason}), so the decision is not applied — review it again",
-            expected=d.after, found=_value_now(result, d.field), fields=_refs_now(result, d.field),
-            spans=[list(r.span) for r in _refs_now(result, d.field) if r.span], decision=d,
+            expected=d.after, found=refs[0].value if refs else None, fields=refs,
+            spans=[list(r.span) for r in refs if r.span], decision=d,
         ))
     return out
-
-
-def _value_now(result: ExtractionResult, path: str | None) -> str | None:
-    slot = slots_by_path(result).get(path or "")
-    return str(slot.amount.value) if slot else None
-
-
-def _refs_now(result: ExtractionResult, path: str | None) -> list[FieldRef]:
-    slot = slots_by_path(result).get(path or "")
-    if slot is None:
-        return []
-    return [FieldRef(path=slot.path, label=slot.where, value=str(slot.amount.value), span=slot.amount.span)]

@@ -50,8 +50,9 @@ def settle(store: ReviewStore, result: ExtractionResult, text: str, result_path:
            source: Path | None = None) -> ExtractionResult:
     """Apply the document's decisions, write its result file, and mirror it in the queue (in a transaction)."""
     apply_decisions(result, text, store.decisions(result.document.name))
-    write_atomic(result_path, result.model_dump_json(indent=1))
-    store.sync(result, result_path, source)
+    written = result.model_dump_json(indent=1)
+    write_atomic(result_path, written)
+    store.sync(result, result_path, source, written)
     return result
 
 
@@ -124,7 +125,7 @@ def decide(store: ReviewStore, ref: str, action: str, *, document: str | None = 
         result = load_result(doc.result)
         text = source_text(result, doc.source)
         flag = next((f for f in result.flags if f.id == queued.id), None)
-        if flag is None:  # pragma: no cover - heal() keeps the rows and the file together
+        if flag is None:  # the file changed under us since heal(): another process's run
             raise ReviewError(f"{queued.id}: no longer in {doc.result}; run `budget-extract review list` again")
         before = {f.id: f for f in result.flags}
         plan = _plan(result, flag, action, list(fields), all_fields, value)

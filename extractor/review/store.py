@@ -202,14 +202,15 @@ class ReviewStore:
 
     # -- the queue ---------------------------------------------------------------------------------
 
-    def sync(self, result: ExtractionResult, result_path: Path, source: Path | None = None) -> None:
+    def sync(self, result: ExtractionResult, result_path: Path, source: Path | None = None,
+             written: str | None = None) -> None:
         """Make the queue rows of a document those of its result file (call inside a transaction).
 
         ``source`` is the document's file when the caller has just read it; otherwise
         the one recorded before is kept, since a relative path in the result was
-        relative to wherever `run` ran.
+        relative to wherever `run` ran. ``written`` is the file's text when the caller has just written it.
         """
-        data = result_path.read_bytes()
+        data = written.encode("utf-8") if written is not None else result_path.read_bytes()
         st = result_path.stat()
         name = result.document.name
         if source is None:
