@@ -259,6 +259,9 @@ class Layout:
     key_labels: dict[str, str] = field(default_factory=dict)  # column key -> header text as printed
     header_lines: list[Line] = field(default_factory=list)
     how: str = "header"
+    # The header's empty cells were dropped (its rows are packed to the left): so were the data's, and
+    # no row's cells can be taken to sit in their columns.
+    packed: bool = False
 
     @property
     def needed(self) -> int:
@@ -291,10 +294,12 @@ def build_layouts(spec: TableSpec, header: list[list[Cell]], lanci: list[Cell] |
     The first is the reader's own reading; the others are proposals for the
     verifier, which keeps the one under which the table's numbers add up.
     """
-    paths = header_paths(header, centred) if header else []
+    unpacked = _unpacked_header(spec, header) if header and not centred else None
+    paths = unpacked or (header_paths(header, centred) if header else [])
     width = max(len(paths), len(lanci or []))
     paths += [""] * (width - len(paths))
     base = _layout(spec, paths, width, lines)
+    base.packed = unpacked is not None
     layouts = [base]
     label_positions = sorted(base.keys)
     numbered = [i for i, c in enumerate(lanci) if c.text.isdigit()] if lanci else []
@@ -307,6 +312,76 @@ def build_layouts(spec: TableSpec, header: list[list[Cell]], lanci: list[Cell] |
         # The numbered row names columns the header does not line up with: its readings come first.
         layouts.sort(key=lambda l: not l.how.startswith("栏次"))
     return layouts
+
+
+def _unpacked_header(spec: TableSpec, header: list[list[Cell]]) -> list[str] | None:
+    """The column paths of a header whose rows lost their empty cells, or None if it did not.
+
+    Such a header prints each row's words packed to the left, so a merged cell
+    no longer stands over its children. Each word of an upper row is either a
+    column of its own, full height, or the parent of the next few columns of the
+    rows below; the reading under which the most columns are ones the registry
+    knows is the header's.
+    """
+    rows = [[norm(c.text) for c in r if c.text] for r in header]
+    if len(rows) < 2 or len({len(r) for r in rows}) < 2:
+        return None
+    if not all(_packed_left(r) for r in header):
+        return None
+    units = [(w,) for w in rows[-1]]
+    for upper in reversed(rows[:-1]):
+        units = _place_parents(spec, upper, units)
+        if units is None:
+            return None
+    return ["/".join(u) for u in units]
+
+
+def _packed_left(row: list[Cell]) -> bool:
+    filled = [i for i, c in enumerate(row) if c.text]
+    return filled == list(range(len(filled)))
+
+
+def _place_parents(spec: TableSpec, upper: list[str], units: list[tuple[str, ...]]) -> list[tuple[str, ...]] | None:
+    """Lay the words of an upper header row over the columns below: as parents of some, or as columns of their own."""
+    @lru_cache(maxsize=None)
+    def best(i: int, j: int) -> tuple[int, tuple]:
+        if i == len(upper):
+            return (0, ()) if j == len(units) else (-10_000, ())
+        word = upper[i]
+        options = []
+        score, rest = best(i + 1, j)
+        options.append((score + _known(spec, (word,)), ((word,),) + rest))
+        for k in range(j + 1, len(units) + 1):
+            score, rest = best(i + 1, k)
+            group = tuple((word, *u) for u in units[j:k])
+            options.append((score + _group_score(spec, group), group + rest))
+        return max(options, key=lambda o: o[0])
+
+    score, placed = best(0, 0)
+    return list(placed) if score > -10_000 else None
+
+
+def _group_score(spec: TableSpec, group: tuple[tuple[str, ...], ...]) -> int:
+    """The columns under one parent: each known one counts, an amount key named twice counts against."""
+    score = 0
+    seen: set[str] = set()
+    for parts in group:
+        known = _known(spec, parts)
+        key = best_column(spec, "/".join(parts)) if known > 0 else None
+        if key is not None and key in seen:
+            known = -1
+        seen.add(key)
+        score += known
+    return score
+
+
+def _known(spec: TableSpec, parts: tuple[str, ...]) -> int:
+    """+1 for a column path this reader understands (序号, a code or label column, a registry key), else -1."""
+    path = "/".join(parts)
+    leaf = parts[-1]
+    if _SEQ.match(leaf) or _CODE_HEADER.search(path) or _LABEL_HEADER.search(path):
+        return 1
+    return 1 if best_column(spec, path) is not None else -1
 
 
 def _layout(spec: TableSpec, paths: list[str], width: int, lines: list[Line]) -> Layout:

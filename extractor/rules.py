@@ -316,11 +316,13 @@ def _join_code_parts(parts: list[str], inherited: dict[str, str]) -> str | None:
 
 
 def _interpret(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[Row]:
+    positional = raw.positional and len(raw.cells) >= raw.layout.needed and not raw.layout.packed \
+        and _fits(spec, raw)
     if spec.row_key == "two_sided":
-        if not raw.positional or len(raw.cells) < raw.layout.needed:
+        if not positional:
             return _sequential_two_sided(spec, raw, columns)
         return [r for r in (_side_row(spec, raw, side) for side in ("income", "expenditure")) if r]
-    if not raw.positional or len(raw.cells) < raw.layout.needed:
+    if not positional:
         return _sequential(spec, raw, columns)
     lay = raw.layout
     row = Row(span=_span(raw))
@@ -339,6 +341,24 @@ def _interpret(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[Ro
     if any(c.text for c in code_cells) and code is None:
         row.notes.append(f"code cell {' '.join(c.text for c in code_cells)!r} is not a 3/5/7-digit classification code")
     return _finish(spec, row, label, code, code_raw)
+
+
+def _fits(spec: TableSpec, raw: RawRow) -> bool:
+    """Each cell is of its column's kind: a number in a code or 序号 column, text in an amount column, a
+    number where the label goes — more than one such misfit and the cells are not in their columns."""
+    lay = raw.layout
+    misfits = 0
+    for i in [lay.seq, *lay.code]:
+        if i is not None and raw.cell(i).text and not raw.cell(i).text.replace(" ", "").isdigit():
+            misfits += 1
+    for i in [lay.label, *lay.labels_by_side.values()]:
+        if i is not None and raw.cell(i).text and parse_amount(raw.cell(i).text) is not None:
+            misfits += 1
+    for i, key in lay.keys.items():
+        text = raw.cell(i).text
+        if text and spec.column(key).type != "text" and _kind_of(raw.cell(i)) == "text":
+            misfits += 1
+    return misfits < 2
 
 
 def _inherited(layout: Layout) -> dict[str, str]:
@@ -377,12 +397,18 @@ def _unplaced(raw: RawRow, lay: Layout, row: Row, columns: dict[str, str]) -> No
 
 # --- rows whose cells do not sit in their columns -----------------------------------------------
 
+_FIGURE_LIKE = re.compile(r"^[\d\s.,，．（）()%％+\-−－]+$|^(nan|NaN|NAN|N/A|n/a|#\S*|\*+)$")
+
+
 def _kind_of(cell: Cell) -> str:
+    """number, blank (a dash), odd (a figure that does not parse: "12,34", "NaN") or text."""
     text = cell.text
     if is_blank_mark(text):
         return "blank"
     if parse_amount(text) is not None:
         return "number"
+    if _FIGURE_LIKE.match(text):
+        return "odd"
     return "text"
 
 
@@ -593,10 +619,13 @@ def _sequential_two_sided(spec: TableSpec, raw: RawRow, columns: dict[str, str])
     i = 0
     if lay.seq is not None and cells and _SEQ_TOKEN.match(cells[0].text) and len(cells) > 1:
         i = 1
+    delimited = raw.line.kind.value in ("pipe", "tab")
     groups: list[tuple[list[Cell], list[Cell]]] = []
     while i < len(cells):
         label_cells = []
         while i < len(cells) and kinds[i] == "text":
+            if label_cells and (delimited or _FRESH_LINE.match(cells[i].text)):
+                break  # a cell of its own, or a numbered line: the other side's label
             label_cells.append(cells[i])
             i += 1
         figures = []

@@ -45,7 +45,7 @@ class ItemSpec:
     patterns: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per kind: compared and hashed by identity, which is cheap
 class TableSpec:
     kind: str
     zh: str
@@ -65,7 +65,11 @@ class TableSpec:
 
     @property
     def _by_key(self) -> dict[str, ColumnSpec]:
-        return _columns_by_key(self)
+        by_key = self.__dict__.get("_columns_by_key")
+        if by_key is None:
+            by_key = {c.key: c for c in self.columns}
+            object.__setattr__(self, "_columns_by_key", by_key)
+        return by_key
 
     def has_column(self, key: str) -> bool:
         return key in self._by_key
@@ -86,11 +90,6 @@ class TableSpec:
             if any(re.search(p, lab) for p in item.patterns):
                 return item.key
         return None
-
-
-@lru_cache(maxsize=None)
-def _columns_by_key(spec: "TableSpec") -> dict[str, ColumnSpec]:
-    return {c.key: c for c in spec.columns}
 
 
 _COUNT_WORDS = re.compile(r"数量|面积|人数|台|辆|个数|平方米")
