@@ -359,7 +359,7 @@ def _fragment(lines: list[Line], i: int, chunk: Chunk) -> bool:
             return False
         nxt = _next_content(lines, i)
         return nxt is not None and (nxt.is_row or _rowlike(nxt, chunk.kind))
-    for nxt in _following_content(lines, i, 4):
+    for nxt in _following_content(lines, i, 60):
         if nxt.is_row or _rowlike(nxt, chunk.kind):
             return True
         if not _short_plain(nxt):
@@ -368,6 +368,31 @@ def _fragment(lines: list[Line], i: int, chunk: Chunk) -> bool:
     before = next((l for l in reversed(chunk.lines) if l.kind not in (LineKind.BLANK, LineKind.PAGE_HEADER)), None)
     return before is not None and before.kind is LineKind.SPACED and _lead(line.text) >= 4 and _lead(before.text) < \
         _lead(line.text) + 40
+
+
+def _lone_cell(lines: list[Line], i: int, chunk: Chunk) -> bool:
+    """A tab or pipe table's row that lost every empty cell and kept one: its text alone on a line.
+
+    A card prints long one-cell rows (资金用途, 年度目标); a converter that drops
+    empty cells leaves them without a single delimiter. The table's rows go on
+    after it.
+    """
+    line = lines[i]
+    last_row = next((l for l in reversed(chunk.lines) if l.is_row), None)
+    if line.kind is not LineKind.TEXT or last_row is None or last_row.kind not in (LineKind.TAB, LineKind.PIPE):
+        return False
+    if _NOTE.match(line.text) or _NARRATIVE_HEADING.match(line.text) or _titles_like(line):
+        return False
+    for nxt in _following_content(lines, i, 3):
+        if nxt.kind in (LineKind.TAB, LineKind.PIPE):
+            return True
+        if nxt.kind is not LineKind.TEXT or _NARRATIVE_HEADING.match(nxt.text) or _titles_like(nxt):
+            return False
+    return False
+
+
+def _titles_like(line: Line) -> bool:
+    return _title_kind(line) is not None
 
 
 def _short_plain(line: Line) -> bool:
@@ -412,6 +437,8 @@ def chunk_document(text: str, lines: list[Line] | None = None) -> list[Chunk]:
             current = open_chunk(kind, _title_text(line) or line.text.strip(), line, line.start)
         elif current is not None and current.is_table and (_rowlike(line, current.kind) or _fragment(lines, i, current)):
             line = line.as_kind(LineKind.SPACED)
+        elif current is not None and current.is_table and _lone_cell(lines, i, current):
+            line = line.as_kind(LineKind.TAB)
         elif line.kind is LineKind.TEXT and _NARRATIVE_HEADING.match(line.text) and len(line.text.strip()) <= 60 \
                 and "。" not in line.text:
             last_heading = line.text.strip()
