@@ -391,6 +391,11 @@ def _lone_cell(lines: list[Line], i: int, chunk: Chunk) -> bool:
     return False
 
 
+def _delimited(chunk: Chunk) -> bool:
+    last_row = next((l for l in reversed(chunk.lines) if l.is_row), None)
+    return last_row is not None and last_row.kind in (LineKind.TAB, LineKind.PIPE)
+
+
 def _titles_like(line: Line) -> bool:
     return _title_kind(line) is not None
 
@@ -436,7 +441,9 @@ def chunk_document(text: str, lines: list[Line] | None = None) -> list[Chunk]:
         if kind is not None and _accept_title(lines, titles, i):
             current = open_chunk(kind, _title_text(line) or line.text.strip(), line, line.start)
         elif current is not None and current.is_table and (_rowlike(line, current.kind) or _fragment(lines, i, current)):
-            line = line.as_kind(LineKind.SPACED)
+            # In a tab or pipe table a line with no delimiter is a row that kept one cell.
+            line = line.as_kind(LineKind.TAB if _delimited(current) and not _rowlike(line, current.kind)
+                                else LineKind.SPACED)
         elif current is not None and current.is_table and _lone_cell(lines, i, current):
             line = line.as_kind(LineKind.TAB)
         elif line.kind is LineKind.TEXT and _NARRATIVE_HEADING.match(line.text) and len(line.text.strip()) <= 60 \

@@ -572,6 +572,8 @@ def _propose(spec: TableSpec, row: Row, figures: list[Cell], keys: list[str], co
     if not figures:
         return
     placements = list(islice(combinations(range(len(keys)), len(figures)), MAX_PLACEMENTS))
+    # A placement proposes the whole row: what other groups of the row placed goes with it.
+    bases = [o.values for o in row.options] or [dict(row.values)]
     options = []
     for n, cols in enumerate(placements):
         trial = Row(span=row.span)
@@ -580,8 +582,9 @@ def _propose(spec: TableSpec, row: Row, figures: list[Cell], keys: list[str], co
         if n == 0:
             row.values.update(trial.values)
             row.unparsed.update(trial.unparsed)
-        options.append(Reading(values=trial.values, how="left-packed" if n == 0 else f"placement {n}"))
-    distinct = _distinct(options)
+        for base in bases:
+            options.append(Reading(values={**base, **trial.values}, how="left-packed" if n == 0 else f"placement {n}"))
+    distinct = _distinct(options)[:MAX_PLACEMENTS]
     if len(distinct) > 1:
         row.propose(distinct)
         row.notes.append(f"{len(figures)} figure(s) in {len(keys)} columns: empty cells were dropped; "
@@ -599,8 +602,8 @@ def _distinct(options: list[Reading]) -> list[Reading]:
     return out
 
 
-_SIDE_WORDS = (("income", re.compile(r"收入|上年结转|年初结转|结转(结余)?收入|^[一二三四五六七八九十]+、.*(拨款|资金)$")),
-               ("expenditure", re.compile(r"支出|年终结转|结转下年|结余$")))
+_SIDE_WORDS = (("income", re.compile(r"收入|上年结转|年初.*结转|结转(结余)?收入|^[一二三四五六七八九十]+、.*(拨款|资金)$")),
+               ("expenditure", re.compile(r"支出|年终.*结转|年末.*结转|结转下年|结余$")))
 
 
 def _side_of_label(text: str, n: int) -> str:

@@ -89,6 +89,17 @@ def _map_roles(state: _State, cells: list[Cell], sub: bool = False) -> None:
     if not sub:
         state.roles = {}
         state.header_width = len(cells)
+    elif "target" in state.roles and not cells[0].text == "" and len(cells) < state.header_width:
+        # 符号 / 值 / 单位 under 指标值, their empty cells dropped: they stand where 指标值 stands, and the
+        # header's later columns move right by the two columns they add.
+        at = state.roles["target"]
+        state.roles = {r: (i + 2 if i > at else i) for r, i in state.roles.items() if r != "target"}
+        state.header_width += 2
+        for n, cell in enumerate(c for c in cells if c.text):
+            for role, pattern in _ROLE_HEADERS:
+                if re.match(pattern, norm(cell.text)) and role in ("comparator", "value", "unit"):
+                    state.roles[role] = at + n
+        return
     for i, cell in enumerate(cells):
         t = norm(cell.text)
         for role, pattern in _ROLE_HEADERS:

@@ -60,17 +60,20 @@ class _Tally(Flagger):
         super().__init__("", "")
         self.count = 0
         self.gap = Decimal(0)
+        self.paths: set[str] = set()  # the values the failures involve
 
     def add(self, check, severity, message, message_en, vals=(), expected=None, found=None, spans=(),
             section_id=None, key=""):
         if severity == "error":
             self.count += 1
             self.gap += _distance(expected, found)
+            self.paths.update(v.path for v in vals)
 
     def sum_mismatch(self, check, where, en_where, total, parts, gap, severity="error"):
         if severity == "error":
             self.count += 1
             self.gap += abs(gap)
+            self.paths.update(v.path for v in (total, *parts))
 
 
 def _distance(expected, found) -> Decimal:
@@ -140,8 +143,12 @@ def _swap_pairs(table: Table, contested: list[Row], tied: dict[int, list[Reading
     Tried only for the rows at the top of the code hierarchy (a handful of
     classes), after single moves stop helping.
     """
-    leaders = [r for r in contested if not any(o is not r and o.code and r.code and r.code.startswith(o.code)
-                                               and len(r.code) > len(o.code) for o in contested)]
+    tally = _Tally()
+    view = view_table(table, table.kind)
+    check_table(view, tally)
+    involved = {key for key, _row in view.rows if any(p.startswith(f"{table.kind}[{key}].") for p in tally.paths)}
+    keys = {id(row): key for key, row in view.rows}
+    leaders = [r for r in contested if keys.get(id(r)) in involved]
     trials = 0
     for a_i, a in enumerate(leaders):
         for b in leaders[a_i + 1:]:

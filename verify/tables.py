@@ -296,6 +296,13 @@ def _item_column(view: TableView, flagger: Flagger, column: str, total_key: str,
     total = view.get(total_key, column)
     parts = [v for k in part_keys if (v := view.get(k, column)) is not None]
     if total is None:
+        # The lines print amounts the total line leaves blank.
+        gap = sum_gap(Term(ZERO, ZERO), [p.term for p in parts]) if parts else None
+        if gap is not None:
+            rhs = " + ".join(f"{p.where} {p.value}" for p in parts)
+            flagger.add("table.items", "error", f"{view.zh} {view.label(total_key)}（{column}）为空，但其组成 {rhs} 不为零",
+                        f"{view.name}: {total_key} ({column}) is blank but its lines {rhs} are not zero",
+                        parts, expected=-gap, found="0", key=f"{total_key}.{column}")
         return
     gap = sum_gap(total.term, [p.term for p in parts])
     if gap is not None:
