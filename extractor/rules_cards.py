@@ -141,7 +141,12 @@ def _extend(ind: Indicator, state: _State, cells: list[Cell], line) -> None:
 def _realigned(state: _State, cells: list[Cell]) -> tuple[list[Cell], bool]:
     """Undo the two cell losses seen in these cards; say whether it was needed."""
     roles = state.roles
-    short = len(cells) < state.header_width  # the row lost cells: its empty ones were dropped
+    # The row lost cells: fewer than the header's, or its words packed to the left with the last column
+    # blank (a converter that drops empty cells and pads the row out again).
+    filled = [i for i, c in enumerate(cells) if c.text]
+    short = len(cells) < state.header_width or (
+        bool(filled) and filled == list(range(len(filled))) and len(filled) < len(cells) and cells[0].text
+        and norm(cells[0].text) not in _LEVEL1 - {"成本指标"})
     if short and len(roles) >= 4:
         placed = _placed_by_content(state, cells)
         if placed is not None:
