@@ -93,16 +93,26 @@ def tokens(line: Line, metric: str) -> list[Token]:
     monospaced rendering), "narrow" as one (``pdftotext -layout``).
     """
     text = line.text
-    out = []
+    out: list[Token] = []
     x = 0
     pos = 0
     for m in _WORD.finditer(text):
-        x += _width(text[pos:m.start()], metric)
+        gap = text[pos:m.start()]
+        x += _width(gap, metric)
         w = _width(m.group(), metric)
-        out.append(Token(m.group(), line.start + m.start(), line.start + m.end(), x, x + w))
+        if out and gap == " " and _ONE_CJK.match(m.group()) and _ONE_CJK.match(out[-1].text[-1:]) \
+                and (len(out[-1].text) == 1 or out[-1].text[-2:-1] == " "):
+            # Characters printed spaced out ("预 算 数", "合  计" in one run): one word.
+            prev = out.pop()
+            out.append(Token(text[prev.start - line.start:m.end()], prev.start, line.start + m.end(), prev.x0, x + w))
+        else:
+            out.append(Token(m.group(), line.start + m.start(), line.start + m.end(), x, x + w))
         x += w
         pos = m.end()
     return out
+
+
+_ONE_CJK = re.compile(r"^[\u4e00-\u9fff]$")
 
 
 def _width(s: str, metric: str) -> int:

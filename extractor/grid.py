@@ -87,7 +87,7 @@ def is_header_row(cells: list[Cell]) -> bool:
 
 # --- header paths ----------------------------------------------------------------------------------
 
-def header_paths(header: list[list[Cell]], centred: bool = False) -> list[str]:
+def header_paths(header: list[list[Cell]], centred: bool = False, known=None) -> list[str]:
     """One path per column: the header cells above it, top to bottom ("本年收入/小计").
 
     A merged cell is printed once: pipes and tabs put it in the first column of
@@ -99,13 +99,18 @@ def header_paths(header: list[list[Cell]], centred: bool = False) -> list[str]:
     """
     width = max((len(r) for r in header), default=0)
     grid = [[norm(r[i].text) if i < len(r) else "" for i in range(width)] for r in header]
+    if centred and known is not None:
+        _join_wrapped(grid, known)
+        grid = [row for row in grid if any(row)]
     below = [[any(grid[k][i] for k in range(r + 1, len(grid))) for i in range(width)] for r in range(len(grid))]
     if centred and len(grid) > 1:
-        # A full-height cell is printed once, on a line above the last, with nothing over or under it
-        # (centred in its tall cell, or at its top): it is no group's child.
+        # The header line with the most cells holds the leaf cells; lines under it hold the rest of
+        # cells that wrapped. A cell printed once above that line, with nothing over or under it, is a
+        # full-height cell centred in its tall cell: it is no group's child.
+        leaves = max(range(len(grid)), key=lambda r: (sum(1 for t in grid[r] if t), r))
         for i in range(width):
             lines = [r for r in range(len(grid)) if grid[r][i]]
-            if len(lines) == 1 and lines[0] < len(grid) - 1:
+            if len(lines) == 1 and lines[0] < leaves:
                 for r in range(len(grid)):
                     below[r][i] = False
     filled = [row[:] for row in grid]
@@ -115,7 +120,7 @@ def header_paths(header: list[list[Cell]], centred: bool = False) -> list[str]:
             if not grid[r][i]:
                 continue
             j = i + 1
-            while j < width and not grid[r][j] and below[r][j] and (not centred or below[r][i]):
+            while not centred and j < width and not grid[r][j] and below[r][j]:
                 filled[r][j], owner[r][j] = grid[r][i], i
                 j += 1
         if centred:
@@ -134,6 +139,20 @@ def header_paths(header: list[list[Cell]], centred: bool = False) -> list[str]:
         dedup = [p for k, p in enumerate(parts) if k == 0 or p != parts[k - 1]]
         paths.append("/".join(dedup))
     return paths
+
+
+_SHORT_HEADERS = {"类", "款", "项", "小计", "合计", "总计", "金额", "数量", "单价", "名称", "项目", "科目", "序号", "编码"}
+
+
+def _join_wrapped(grid: list[list[str]], known) -> None:
+    """Space-aligned text prints a header cell wider than its column on several lines ("基本支" / "出"):
+    join the pieces of a column whose upper piece is no word on its own and whose join is one."""
+    for i in range(len(grid[0]) if grid else 0):
+        for r in range(len(grid) - 1):
+            upper, lower = grid[r][i], grid[r + 1][i]
+            if upper and lower and ((len(lower) <= 2 and lower not in _SHORT_HEADERS)
+                                    or (not known(upper) and known(upper + lower))):
+                grid[r + 1][i], grid[r][i] = upper + lower, ""
 
 
 def _fill_centred(row: list[str], below: list[bool], filled: list[str], owner: list[int | None]) -> None:
@@ -284,6 +303,8 @@ class Layout:
 
 
 _SEQ = re.compile(r"^(序号|行次|编号)$")
+# Words that head a group of columns in the national templates.
+_PARENT_WORDS = re.compile(r"分类科目$|^科目$|^(收入|支出|资金性质|资金来源)$|^本年(收入|支出|拨款|财政拨款)$|金额|结转|份额|项目来源")
 _CODE_HEADER = re.compile(r"(科目|分类)?(编码|代码)$|^(类|款|项)$|/(类|款|项)$|^科目$")
 _LABEL_HEADER = re.compile(r"(科目|项目|物品|单位|部门)?名称$|(^|/)项目$|^项目$|^科目名称")
 _MEMO = re.compile(r"其中")
@@ -297,7 +318,8 @@ def build_layouts(spec: TableSpec, header: list[list[Cell]], lanci: list[Cell] |
     verifier, which keeps the one under which the table's numbers add up.
     """
     unpacked = _unpacked_header(spec, header) if header and not centred else None
-    paths = unpacked or (header_paths(header, centred) if header else [])
+    paths = unpacked or (header_paths(header, centred, lambda t: _known(spec, (t,)) > 0
+                                      or bool(_PARENT_WORDS.search(t))) if header else [])
     width = max(len(paths), len(lanci or []))
     paths += [""] * (width - len(paths))
     base = _layout(spec, paths, width, lines)
