@@ -219,7 +219,24 @@ def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]
         for i, words in claims.items():
             if len(words) > 1:
                 columns[i] = _squeeze(columns[i], words, loose)
-    return sorted(columns + _bands_of(loose, columns))
+    return _pair_headers(sorted(columns), _bands_of(loose, columns), header)
+
+
+def _pair_headers(data: list[tuple[int, int]], named: list[tuple[int, int]],
+                  header: list[list[Token]]) -> list[tuple[int, int]]:
+    """A header word printed just beside the figures it names (序号 over right-aligned row numbers): a
+    header-only column and a figures-only column side by side are one column."""
+    words = [(t.x0, t.x1) for line in header for t in line]
+    unnamed = {c for c in data if not any(_overlap(c, w) for w in words)}
+    merged = sorted(data + named)
+    out: list[tuple[int, int]] = []
+    for col in merged:
+        if out and col[0] - out[-1][1] <= 2 and ((col in unnamed and out[-1] in named)
+                                                 or (out[-1] in unnamed and col in named)):
+            out[-1] = (out[-1][0], col[1])
+        else:
+            out.append(col)
+    return out
 
 
 def _squeeze(col: tuple[int, int], words: list[Token], loose: list[tuple[int, int]]) -> tuple[int, int]:

@@ -147,24 +147,20 @@ _SHORT_HEADERS = {"类", "款", "项", "小计", "合计", "总计", "金额", "
 def _join_wrapped(grid: list[list[str]], known) -> None:
     """Space-aligned text prints a header cell wider than its column on several lines ("基本支" / "出").
 
-    The header line with the most cells is the leaf cells' line: what is under it
-    in the header is the rest of a wrapped cell, joined to the cell above. Above
-    it, a column's piece that is no word on its own and makes one with the piece
-    under it (or a piece under it too short to be a header) is joined too.
+    Two pieces one above the other in a column are one cell when the lower is
+    too short to be a header of its own, when the upper is no word but the two
+    make one, or when the lower sits under the line of leaf cells (the line with
+    the most cells) and is no word on its own.
     """
     if not grid:
         return
     leaves = max(range(len(grid)), key=lambda r: (sum(1 for t in grid[r] if t), r))
     for i in range(len(grid[0])):
-        for r in range(leaves + 1, len(grid)):
-            if grid[r][i]:
-                above = next((k for k in range(r - 1, -1, -1) if grid[k][i]), None)
-                if above is not None:
-                    grid[above][i], grid[r][i] = grid[above][i] + grid[r][i], ""
-        for r in range(min(leaves, len(grid) - 1)):
+        for r in range(len(grid) - 1):
             upper, lower = grid[r][i], grid[r + 1][i]
             if upper and lower and ((len(lower) <= 2 and lower not in _SHORT_HEADERS)
-                                    or (not known(upper) and known(upper + lower))):
+                                    or (not known(upper) and known(upper + lower))
+                                    or (r + 1 > leaves and not known(lower))):
                 grid[r + 1][i], grid[r][i] = upper + lower, ""
 
 
