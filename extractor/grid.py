@@ -429,7 +429,7 @@ def _layout(spec: TableSpec, paths: list[str], width: int, lines: list[Line]) ->
         elif _LABEL_HEADER.search(path) and not _matches_text_column(spec, path):
             label_cols.append(i)
         elif path:
-            key = None if _MEMO.search(path) else best_column(spec, path)
+            key = None if _MEMO.search(path) else column_for_path(spec, path)
             if key is None or key in layout.keys.values():
                 key = _extra_key(path, layout)
             layout.keys[i] = key
@@ -459,6 +459,20 @@ def _extra_key(path: str, layout: Layout) -> str:
 def _matches_text_column(spec: TableSpec, path: str) -> bool:
     key = best_column(spec, path)
     return key is not None and spec.column(key).type == "text"
+
+
+@lru_cache(maxsize=16384)
+def column_for_path(spec: TableSpec, path: str) -> str | None:
+    """The registry key a header path names: the leaf's own words first, its parents only when the leaf
+    alone says nothing ("小计" needs "本年收入/"), so that a parent's words never outvote the leaf's."""
+    if spec.row_key == "two_sided":
+        return best_column(spec, path)  # 收入 / 支出 over the columns say which side each is on
+    parts = path.split("/")
+    for k in range(len(parts) - 1, -1, -1):
+        key = best_column(spec, "/".join(parts[k:]))
+        if key is not None:
+            return key
+    return None
 
 
 @lru_cache(maxsize=16384)
