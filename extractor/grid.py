@@ -99,8 +99,8 @@ def header_paths(header: list[list[Cell]], centred: bool = False, known=None) ->
     """
     width = max((len(r) for r in header), default=0)
     grid = [[norm(r[i].text) if i < len(r) else "" for i in range(width)] for r in header]
-    if centred and known is not None:
-        _join_wrapped(grid, known)
+    if known is not None:
+        _join_wrapped(grid, known, under_leaves=centred)
         grid = [row for row in grid if any(row)]
     below = [[any(grid[k][i] for k in range(r + 1, len(grid))) for i in range(width)] for r in range(len(grid))]
     if centred and len(grid) > 1:
@@ -144,13 +144,13 @@ def header_paths(header: list[list[Cell]], centred: bool = False, known=None) ->
 _SHORT_HEADERS = {"类", "款", "项", "小计", "合计", "总计", "金额", "数量", "单价", "名称", "项目", "科目", "序号", "编码"}
 
 
-def _join_wrapped(grid: list[list[str]], known) -> None:
+def _join_wrapped(grid: list[list[str]], known, under_leaves: bool) -> None:
     """Space-aligned text prints a header cell wider than its column on several lines ("基本支" / "出").
 
     Two pieces one above the other in a column are one cell when the lower is
-    too short to be a header of its own, when the upper is no word but the two
-    make one, or when the lower sits under the line of leaf cells (the line with
-    the most cells) and is no word on its own.
+    too short to be a header of its own, or when neither is a word but the two
+    make one; in space-aligned text also when the lower sits under the line
+    of leaf cells (the line with the most cells) and is no word on its own.
     """
     if not grid:
         return
@@ -159,8 +159,8 @@ def _join_wrapped(grid: list[list[str]], known) -> None:
         for r in range(len(grid) - 1):
             upper, lower = grid[r][i], grid[r + 1][i]
             if upper and lower and ((len(lower) <= 2 and lower not in _SHORT_HEADERS)
-                                    or (not known(upper) and known(upper + lower))
-                                    or (r + 1 > leaves and not known(lower))):
+                                    or (not known(upper) and not known(lower) and known(upper + lower))
+                                    or (under_leaves and r + 1 > leaves and not known(lower))):
                 grid[r + 1][i], grid[r][i] = upper + lower, ""
 
 
