@@ -430,9 +430,14 @@ def _group_score(spec: TableSpec, group: tuple[tuple[str, ...], ...]) -> int:
 
 
 def _known(spec: TableSpec, parts: tuple[str, ...]) -> int:
-    """+1 for a column path this reader understands (序号, a code or label column, a registry key), else -1."""
+    """+1 for a column path this reader understands (序号, a code or label column, a registry key), else -1.
+
+    类 / 款 / 项 are the parts of a code: under 编码 they count double, under anything else against.
+    """
     path = "/".join(parts)
     leaf = parts[-1]
+    if leaf in ("类", "款", "项") and len(parts) > 1:
+        return 2 if re.search(r"编码|代码|科目$", parts[-2]) else -1
     if _SEQ.match(leaf) or _CODE_HEADER.search(path) or _LABEL_HEADER.search(path):
         return 1
     return 1 if best_column(spec, path) is not None else -1
