@@ -128,9 +128,20 @@ def is_numberish(text: str) -> bool:
     return bool(_NUMBERISH.match(text))
 
 
+_LANCI_WORD = re.compile(r"^(栏次|档次|栏|序列|栏号)$")
+
+
 def is_data_line(toks: list[Token]) -> bool:
-    """A table line that prints a figure after some text or code: a data row rather than a header."""
-    return len(toks) >= 2 and any(is_numberish(t.text) and ("." in t.text or i > 0) for i, t in enumerate(toks))
+    """A table line that prints a figure after some text or code: a data row rather than a header.
+
+    The numbered 栏次 row (栏次 1 2 3 …) is part of the header, not data.
+    """
+    if len(toks) < 2 or _LANCI_WORD.match(toks[0].text):
+        return False
+    numbers = [t.text for t in toks if t.text.isdigit()]
+    if len(numbers) == len(toks) and len(numbers) >= 3 and numbers == [str(i) for i in range(1, len(numbers) + 1)]:
+        return False
+    return any(is_numberish(t.text) and ("." in t.text or i > 0) for i, t in enumerate(toks))
 
 
 @dataclass

@@ -243,8 +243,7 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, seen_header: b
     lines = seg.lines
     first_data = len(lines)
     for i, line in enumerate(lines):
-        toks = tokens(line, "wide")
-        if is_lanci_row([Cell(t.text) for t in toks]) or is_data_line(toks):
+        if is_data_line(tokens(line, "wide")):
             first_data = i
             break
     header_lines = lines[:first_data]
@@ -256,7 +255,10 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, seen_header: b
     page = Page(n, [], None, [], list(header_lines), geometry)
     for line in header_lines:
         cells = spaced_cells(line, geometry)[0] if geometry else packed_cells(line)
-        page.header.append(cells)
+        if is_lanci_row(cells):
+            page.lanci = cells
+        else:
+            page.header.append(cells)
     for line in lines[first_data:]:
         if geometry is not None:
             cells, fits = spaced_cells(line, geometry)
