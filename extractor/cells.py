@@ -100,9 +100,11 @@ def tokens(line: Line, metric: str) -> list[Token]:
         gap = text[pos:m.start()]
         x += _width(gap, metric)
         w = _width(m.group(), metric)
-        if out and gap == " " and _ONE_CJK.match(m.group()) and _ONE_CJK.match(out[-1].text[-1:]) \
-                and (len(out[-1].text) == 1 or out[-1].text[-2:-1] == " "):
-            # Characters printed spaced out ("预 算 数", "合  计" in one run): one word.
+        if out and gap == " " and (
+                (_ONE_CJK.match(m.group()) and _ONE_CJK.match(out[-1].text[-1:])
+                 and (len(out[-1].text) == 1 or out[-1].text[-2:-1] == " "))
+                or _split_code(out[-1].text, m.group())):
+            # Characters printed spaced out ("预 算 数"), or a code broken by a space: one word.
             prev = out.pop()
             out.append(Token(text[prev.start - line.start:m.end()], prev.start, line.start + m.end(), prev.x0, x + w))
         else:
@@ -113,6 +115,11 @@ def tokens(line: Line, metric: str) -> list[Token]:
 
 
 _ONE_CJK = re.compile(r"^[\u4e00-\u9fff]$")
+
+
+def _split_code(left: str, right: str) -> bool:
+    """A classification code a narrow column broke with a space ("210120 1"): 5 or 7 digits in all."""
+    return left.isdigit() and right.isdigit() and len(left) >= 4 and len(left) + len(right) in (5, 7)
 
 
 def _width(s: str, metric: str) -> int:
