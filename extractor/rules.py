@@ -43,7 +43,7 @@ def read_table(chunk: Chunk) -> Table:
     return Table(
         section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, unit=_unit(chunk),
         note=" ".join(n.text.strip() for n in chunk.notes) or None,
-        columns={k: columns[k] for k in spec.column_keys if k in columns},
+        columns=columns,  # in the order the columns are printed, left to right
         rows=table_rows,
         empty=not any(r.values or r.texts or r.label for r in table_rows),
     )
