@@ -289,12 +289,17 @@ def verify(
     """Re-verify result files against their source documents and rewrite their flags in place."""
     from .export import write_atomic
     from .reverify import ReverifyError, reverify_file
-    from .review.store import DB_NAME, ReviewStore
+    from .review.store import DB_NAME, ReviewStore, StoreError
 
     failed = errors = 0
     for path in files:
         # People's decisions stay in force when the store sits beside the result (as `run` puts it).
-        store = ReviewStore(path.parent / DB_NAME) if (path.parent / DB_NAME).is_file() else None
+        try:
+            store = ReviewStore(path.parent / DB_NAME) if (path.parent / DB_NAME).exists() else None
+        except StoreError as exc:
+            _err(f"error: {exc}")
+            failed += 1
+            continue
         try:
             with store.transaction() if store else nullcontext():
                 name = _result_name(path)
