@@ -42,14 +42,15 @@ def _err(message: str) -> None:
 
 
 def _expand(paths: list[Path]) -> list[Path]:
-    from .load import SUPPORTED_SUFFIXES
+    from .load import SUPPORTED_SUFFIXES, shown
 
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            # Everything named like a document but a folder: a FIFO or a broken link gets its error line too.
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES and not p.is_dir())
             if not found:
-                _err(f"{path}: folder holds no .txt or .md files")
+                _err(f"{shown(path)}: folder holds no .txt or .md files")
             files.extend(found)
         else:
             files.append(path)
@@ -109,6 +110,9 @@ def run(
     db: Annotated[Optional[Path], typer.Option(
         "--db", help="Review store whose decisions are applied and whose queue gets the flags "
                      "[default: OUT/review.sqlite].")] = None,
+    max_size: Annotated[Optional[str], typer.Option(
+        "--max-size", help="Largest input read, e.g. 20MB; larger files get an error line "
+                           "[env: BUDGET_EXTRACT_MAX_SIZE; default: 20MB].")] = None,
 ) -> None:
     """Extract every table and performance card of each document into OUT/<name>.json, verified.
 
@@ -122,8 +126,18 @@ def run(
 
     from .batch import run_batch
     from .llm.settings import LlmSettings
+    from .load import max_size as default_max_size
+    from .load import parse_size, shown
     from .pipeline import RunOptions
 
+    if out.exists() and not out.is_dir():
+        _err(f"error: --out {shown(out)}: is a file; --out names the folder for the results")
+        raise typer.Exit(2)
+    try:
+        limit = parse_size(max_size) if max_size else default_max_size()
+    except ValueError as exc:
+        _err(f"error: --max-size: {exc}")
+        raise typer.Exit(2)
     files = _expand(paths)
     recorded: dict = {}
     if cache is CacheChoice.replay:
@@ -147,9 +161,14 @@ def run(
     from .review.store import DB_NAME, ReviewStore, StoreError
 
     try:
+        out.mkdir(parents=True, exist_ok=True)
         store = ReviewStore(db if db is not None and not db.is_dir() else (db or out) / DB_NAME, create=True)
     except StoreError as exc:
         _err(f"error: {exc}")
+        raise typer.Exit(1)
+    except OSError as exc:
+        _err(f"error: --out {shown(out)}: cannot create the results folder or its review store: "
+             f"{exc.strerror or exc}")
         raise typer.Exit(1)
 
     async def go():
@@ -160,7 +179,7 @@ def run(
             reader = LlmReader(settings)
         try:
             with _progress(len(files)) as advance:
-                return await run_batch(files, out, options, reader, advance, store=store)
+                return await run_batch(files, out, options, reader, advance, store=store, max_size=limit)
         finally:
             if reader is not None:
                 await reader.aclose()
@@ -173,7 +192,7 @@ def run(
         _err(message)
     _err(report.summary())
     if report.errors + report.warnings:
-        _err(f"Next: budget-extract review list --db {store.arg}   (the flags that need a decision)")
+        _err(f"Next: budget-extract review list --db {shown(store.arg)}   (the flags that need a decision)")
     if report.unread and reader_missing(backend, settings):
         _err("The sections not read need a model (the LLM reader): see README, 'Using a model'.")
     if report.failed or not files or (strict and report.errors):

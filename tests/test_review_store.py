@@ -143,6 +143,7 @@ def _targets(out: Path, n: int) -> list[dict]:
 def _kills(template: Path, tmp_path: Path, rounds: int) -> tuple[int, int]:
     """Kill `review accept` at every aimed point on ``rounds`` flags each; (kills, decisions kept)."""
     out = _fresh(template, tmp_path)
+    inputs = sorted({Path(d.source) for d in _documents(out)})
     kills = 0
     flags = _targets(out, rounds * len(AIMS))
     assert len(flags) == rounds * len(AIMS)
@@ -159,7 +160,7 @@ def _kills(template: Path, tmp_path: Path, rounds: int) -> tuple[int, int]:
             committed.append(flag["id"])
             assert {f["id"]: f["status"] for f in queue(out)}[flag["id"]] == "accepted"
     # Nothing lost on the way: every committed decision is in force after a rerun too.
-    cli("run", DOCS["000"], DOCS["003"], "--out", out)
+    cli("run", *inputs, "--out", out)
     statuses = {f["id"]: f["status"] for f in queue(out)}
     assert all(statuses[i] == "accepted" for i in committed)
     assert_files_agree_with_trail(out)
@@ -171,9 +172,22 @@ def test_review_accept_killed_at_every_aimed_point_leaves_file_and_trail_agreein
     assert (kills, kept) == (4, 3)
 
 
+def _documents(out: Path):
+    from extractor.review.store import ReviewStore
+
+    with ReviewStore(out / "review.sqlite") as store:
+        return store.documents()
+
+
 @pytest.mark.slow
-def test_many_aimed_kills(template, tmp_path):
-    kills, kept = _kills(template, tmp_path, rounds=5)
+def test_many_aimed_kills(tmp_path_factory, tmp_path):
+    inputs = tmp_path_factory.mktemp("copies")
+    for i in range(6):
+        for key in ("000", "003"):
+            (inputs / f"{key}_copy{i}.txt").write_bytes(DOCS[key].read_bytes())
+    template = tmp_path_factory.mktemp("many") / "out"
+    cli("run", inputs, "--out", template)
+    kills, kept = _kills(template, tmp_path, rounds=7)
     print(f"{kills} kills of `review accept`, {kept} decisions committed and intact")
 
 
