@@ -110,6 +110,16 @@ def run(
     db: Annotated[Optional[Path], typer.Option(
         "--db", help="Review store whose decisions are applied and whose queue gets the flags "
                      "[default: OUT/review.sqlite].")] = None,
+    timeout: Annotated[Optional[float], typer.Option(
+        "--timeout", min=0.01, help="Seconds a model request may take (each wait for the server) "
+                                   "[env: BUDGET_EXTRACT_TIMEOUT; default: 120].")] = None,
+    max_retries: Annotated[Optional[int], typer.Option(
+        "--max-retries", min=0, help="Retries of a model request after a timeout, 429 or 5xx "
+                                     "[env: BUDGET_EXTRACT_MAX_RETRIES; default: 2].")] = None,
+    section_deadline: Annotated[Optional[float], typer.Option(
+        "--section-deadline", min=0.01, help="Seconds all of one section's requests may take together, "
+                                             "retries and re-asks included [env: BUDGET_EXTRACT_SECTION_DEADLINE; "
+                                             "default: 600].")] = None,
     max_size: Annotated[Optional[str], typer.Option(
         "--max-size", help="Largest input read, e.g. 20MB; larger files get an error line "
                            "[env: BUDGET_EXTRACT_MAX_SIZE; default: 20MB].")] = None,
@@ -148,7 +158,9 @@ def run(
     settings = LlmSettings.from_env(model=model, base_url=base_url, endpoint_kind=endpoint_kind,
                                     mode=mode.value if mode else None, concurrency=concurrency, cache=cache.value,
                                     cache_dir=cache_dir, recordings=recordings, record=record or None,
-                                    max_tokens=max_tokens, temperature=recorded.get("temperature"))
+                                    max_tokens=max_tokens, temperature=recorded.get("temperature"), timeout=timeout,
+                                    http_retries=None if max_retries is None else max_retries + 1,
+                                    section_deadline=section_deadline)
     if record and settings.recordings is None:
         _err("error: --record needs a folder: pass --recordings DIR")
         raise typer.Exit(2)
