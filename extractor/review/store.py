@@ -381,6 +381,9 @@ def _create(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # as SQLite would create it, not mkstemp's 0600
     try:
         db = sqlite3.connect(tmp, isolation_level=None)
         try:
