@@ -280,9 +280,12 @@ def _ground_table(view: TableView, text: str, flagger: Flagger) -> list[SpanFix]
     table = view.table
     tspan = table.span
     order = _column_order(view)
-    slots = _slots(view, text)
-    expected = _expected_slots(slots)
-    strays = _strays(view, slots, expected, order)
+    # A model's values are checked against the cells their column's other values sit in; the rules
+    # reader's are placed by the header and the table's arithmetic already.
+    llm = any(a.backend == "llm" for _, row in view.rows for a in row.values.values())
+    slots = _slots(view, text) if llm else {}
+    expected = _expected_slots(slots) if llm else {}
+    strays = _strays(view, slots, expected, order) if llm else {}
     if not strays and _clean(view, text, order):
         return []
     claims: dict[Span, list[_Cell]] = {}
@@ -396,13 +399,18 @@ def _slot(text: str, start: int) -> tuple[tuple[str, int], int] | None:
     return (sep, text.count(sep, ls, le)), text.count(sep, ls, start)
 
 
-def _slots(view: TableView, text: str) -> dict[tuple[int, str], tuple[tuple[str, int], int, Span]]:
-    """(row, column) -> (the kind of line, the cell index, the token) of every value printed in a cell."""
+def _slots(view: TableView, text: str) -> dict[tuple[int, str], tuple[tuple, int, Span, str]]:
+    """(row, column) -> (the kind of line, the cell index, the token, its backend) of each value printed in a cell.
+
+    The cell is counted from the row's label when the label is on the value's line (a total line whose label
+    spans the code and name cells then lines up with the others), else from the start of the line.
+    """
     out = {}
     n = len(text)
     ls = le = -1
     sep = kind = None
     for _, row in view.rows:
+        label_at = row.label.parts[-1][0] if row.label and row.label.parts else None
         for col, amount in row.values.items():
             if amount.backend == "person" or not amount.parts:
                 continue
@@ -421,8 +429,14 @@ def _slots(view: TableView, text: str) -> dict[tuple[int, str], tuple[tuple[str,
                 else:
                     sep = None
                 kind = (sep, text.count(sep, ls, le)) if sep else None
-            if kind is not None:
-                out[(id(row), col)] = (kind, text.count(sep, ls, start), amount.parts[0])
+            if kind is None:
+                continue
+            index = text.count(sep, ls, start)
+            if label_at is not None and ls <= label_at < start:
+                out[(id(row), col)] = ((*kind, "from label"), index - text.count(sep, ls, label_at),
+                                       amount.parts[0], amount.backend)
+            else:
+                out[(id(row), col)] = ((*kind, "from line start"), index, amount.parts[0], amount.backend)
     return out
 
 
@@ -432,8 +446,8 @@ def _expected_slots(slots: dict) -> dict[tuple[str, tuple[str, int]], int]:
     Rows of one layout (the same separator and number of cells) print a column in one cell; a row whose
     empty cells were dropped has fewer cells and is judged on its own.
     """
-    seen: dict[tuple[str, tuple[str, int]], list[int]] = {}
-    for (_, col), (kind, index, _) in slots.items():
+    seen: dict[tuple[str, tuple], list[int]] = {}
+    for (_, col), (kind, index, _, _) in slots.items():
         seen.setdefault((col, kind), []).append(index)
     out = {}
     for key, indices in seen.items():
@@ -446,7 +460,8 @@ def _expected_slots(slots: dict) -> dict[tuple[str, tuple[str, int]], int]:
 
 
 def _strays(view: TableView, slots: dict, expected: dict, order: dict[str, int]) -> dict:
-    """Values printed in another column's cell: off their column's cell, or in a column laid out out of order."""
+    """A model's values printed in another column's cell: off the cell where the column's other values sit,
+    or in a column whose cells lie out of the printed order of the columns (two columns swapped throughout)."""
     out: dict[tuple[int, str], tuple[str, str, Span]] = {}
     if not expected:
         return out
@@ -459,7 +474,9 @@ def _strays(view: TableView, slots: dict, expected: dict, order: dict[str, int])
         for (_, col, _), ok in zip(cols, in_every_lis([i for _, _, i in cols])):
             if not ok:
                 swapped.add((col, kind))
-    for (row_id, col), (kind, index, token) in slots.items():
+    for (row_id, col), (kind, index, token, backend) in slots.items():
+        if backend != "llm":
+            continue  # the rules reader places values by the header and the table's arithmetic (verify.choose)
         want = expected.get((col, kind))
         if (col, kind) in swapped:
             out[(row_id, col)] = ("这一列的数值所在的单元格与列的印刷顺序不符",
@@ -624,12 +641,15 @@ def _ground_card(card: PerformanceCard, text: str, flagger: Flagger) -> list[Spa
         return []
     slots = [s for s in card_slots(card) if s.amount.backend != "person"]
     homes = {id(ind.value): ind.span for ind in card.indicators if ind.value is not None}
+    blocks = {id(ind.value): _indicator_words(ind) for ind in card.indicators if ind.value is not None}
     claims: dict[Span, list[Slot]] = {}
     bad: list[Slot] = []
     for slot in slots:
         a = slot.amount
         home = homes.get(id(a), card.span)
-        if _inside(a.parts, card.span) and _inside(a.parts, home) and grounded_at(a, text):
+        block = blocks.get(id(a), ())
+        if _inside(a.parts, card.span) and _inside(a.parts, home) and grounded_at(a, text) \
+                and not (block and _overlaps(a.parts, block)):
             claims.setdefault(a.parts[0], []).append(slot)
         else:
             bad.append(slot)
@@ -648,7 +668,9 @@ def _ground_card(card: PerformanceCard, text: str, flagger: Flagger) -> list[Spa
     for slot in bad:
         a = slot.amount
         home = homes.get(id(a), card.span)
-        free = [t for t in find_tokens(a.value, text, home) if t not in taken and _inside([t], card.span)]
+        block = blocks.get(id(a), ())
+        free = [t for t in find_tokens(a.value, text, home) if t not in taken and _inside([t], card.span)
+                and not (block and _overlaps([t], block))]
         if not free:
             failed.append((slot, a))
             continue
@@ -662,10 +684,15 @@ def _ground_card(card: PerformanceCard, text: str, flagger: Flagger) -> list[Spa
     for slot, found in placed:  # a shared token printed too few times: none of its claimants can be told right
         if shared.get(id(slot)) in failed_tokens and found == shared[id(slot)]:
             _card_flag(card, slot, slot.amount.model_copy(update={"span": found, "parts": [found]}), text, homes,
-                       flagger, once=True)
+                       blocks, flagger, once=True)
     for slot, a in failed:
-        _card_flag(card, slot, a, text, homes, flagger, once=id(slot) in shared)
+        _card_flag(card, slot, a, text, homes, blocks, flagger, once=id(slot) in shared)
     return fixes
+
+
+def _indicator_words(ind) -> list[Span]:
+    """An indicator's name, description and basis: a number printed in them is not its value."""
+    return [p for t in (ind.name, ind.description, ind.basis) if t is not None for p in t.parts]
 
 
 def _card_clean(card: PerformanceCard, text: str) -> bool:
@@ -675,10 +702,14 @@ def _card_clean(card: PerformanceCard, text: str) -> bool:
     homed = [(a, c0, c1) for a in (b.total, b.fiscal, b.carryover, b.other) if a is not None]
     homed += [(step.percent, c0, c1) for step in card.spending_plan]
     homed += [(ind.value, max(c0, ind.span[0]), min(c1, ind.span[1])) for ind in card.indicators if ind.value is not None]
+    blocks = {id(ind.value): _indicator_words(ind) for ind in card.indicators if ind.value is not None}
     for a, lo, hi in homed:
         if a.backend == "person":
             continue
         if not _placed(a, text, lo, hi):
+            return False
+        block = blocks.get(id(a))
+        if block and _overlaps(a.parts, block):
             return False
         start = a.parts[0][0]
         if start in seen:
@@ -687,14 +718,18 @@ def _card_clean(card: PerformanceCard, text: str) -> bool:
     return True
 
 
-def _card_flag(card: PerformanceCard, slot: Slot, a: Amount, text: str, homes: dict, flagger: Flagger,
-               once: bool = False) -> None:
+def _card_flag(card: PerformanceCard, slot: Slot, a: Amount, text: str, homes: dict, blocks: dict,
+               flagger: Flagger, once: bool = False) -> None:
     what = slot.path.rsplit("].", 1)[-1]
     name = card_name(card)
     val = Val(path=slot.path, where=f"绩效目标表 {name}", what=what, amount=_shown(a, text, card.span),
               places=printed_places(a.value), section_id=slot.section_id, en_where=f"card {name}", en_what=what)
     home = homes.get(id(slot.amount), card.span)
-    if once or find_tokens(a.value, text, home):
+    block = blocks.get(id(slot.amount), ())
+    in_home = find_tokens(a.value, text, home)
+    if in_home and block and all(_overlaps([t], block) for t in in_home) and not once:
+        zh, en = "这个数只出现在指标名称或说明中", "it appears only in the indicator's name or description"
+    elif once or in_home:
         zh, en = _ONCE
     elif find_tokens(a.value, text, card.span):
         zh, en = "它不在该指标所在的行中", "it is not in its indicator's lines"
