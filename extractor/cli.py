@@ -122,7 +122,7 @@ def run(
                                              "default: 600].")] = None,
     max_size: Annotated[Optional[str], typer.Option(
         "--max-size", help="Largest input read, e.g. 20MB; larger files get an error line "
-                           "[env: BUDGET_EXTRACT_MAX_SIZE; default: 20MB].")] = None,
+                           "[env: BUDGET_EXTRACT_MAX_SIZE; default: 10MB].")] = None,
 ) -> None:
     """Extract every table and performance card of each document into OUT/<name>.json, verified.
 

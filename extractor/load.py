@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SUPPORTED_SUFFIXES = (".txt", ".md")
-# The disclosures are 50 KB – 2 MB of text; a whole county's collection a few MB. Larger input is refused
-# unless asked for (--max-size, BUDGET_EXTRACT_MAX_SIZE): see README, "Reliability".
-DEFAULT_MAX_SIZE = 20 * 1024 * 1024
+# The disclosures are 50 KB – 2 MB of text. A run takes about 50 bytes of memory per input byte (10 MB: 0.5 GB,
+# 20 MB: 1 GB), so larger input is refused unless asked for (--max-size, BUDGET_EXTRACT_MAX_SIZE): see README,
+# "Reliability".
+DEFAULT_MAX_SIZE = 10 * 1024 * 1024
 
 
 def shown(path: Path | str | bytes) -> str:

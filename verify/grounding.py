@@ -240,53 +240,64 @@ class _Cell:
     ok: bool = True
 
 
-def _clean(view: TableView, text: str, order: dict[str, int]) -> bool:
-    """Every value of the table placed and in column order, no token claimed twice: the common case, cheaply."""
+def _clean(view: TableView, text: str, order: dict[str, int]) -> tuple[bool, bool]:
+    """(every value of the table placed and in column order with no token claimed twice, any value a model's):
+    the common case, cheaply."""
     t0, t1 = view.table.span
     seen: set[int] = set()
     sides = {c.key: c.side for c in spec_for(view.table.kind).columns if c.side}
+    clean, llm = True, False
     for _, row in view.rows:
+        values = row.values
+        if not values:
+            continue
+        llm = llm or any(a.backend == "llm" for a in values.values())
+        if not clean:
+            continue
         rs, re_ = row.span
         if not (t0 <= rs <= re_ <= t1):
-            return False
-        if row.side and sides and any(sides.get(col, row.side) != row.side for col in row.values):
-            return False
+            clean = False
+            continue
+        if row.side and sides and any(sides.get(col, row.side) != row.side for col in values):
+            clean = False
+            continue
         block = _blocked(row) if row.texts or row.code_raw else (row.label.parts if row.label else ())
         last_order, last_start, sorted_ = -1, -1, True
-        for col, amount in row.values.items():
+        for col, amount in values.items():
             if amount.backend == "person":
                 continue
-            if not _placed(amount, text, rs, re_):
-                return False
-            start = amount.parts[0][0]
-            if start in seen:
-                return False
+            start = amount.parts[0][0] if amount.parts else -1
+            if start in seen or not _placed(amount, text, rs, re_):
+                clean = False
+                break
             seen.add(start)
-            for bs, be in block:
-                if bs < amount.span[1] and amount.span[0] < be:
-                    return False
+            s0, s1 = amount.span
+            if any(bs < s1 and s0 < be for bs, be in block):
+                clean = False
+                break
             o = order[col]
             if o < last_order:
                 sorted_ = False  # the reader's column order is not the printed one: sort below
             elif start <= last_start:
-                return False
+                clean = False
+                break
             last_order, last_start = o, start
-        if not sorted_ and not _in_order(row, order):
-            return False
-    return True
+        if clean and not sorted_ and not _in_order(row, order):
+            clean = False
+    return clean, llm
 
 
 def _ground_table(view: TableView, text: str, flagger: Flagger) -> list[SpanFix]:
     table = view.table
     tspan = table.span
     order = _column_order(view)
+    clean, llm = _clean(view, text, order)
     # A model's values are checked against the cells their column's other values sit in; the rules
     # reader's are placed by the header and the table's arithmetic already.
-    llm = any(a.backend == "llm" for _, row in view.rows for a in row.values.values())
     slots = _slots(view, text) if llm else {}
     expected = _expected_slots(slots) if llm else {}
     strays = _strays(view, slots, expected, order) if llm else {}
-    if not strays and _clean(view, text, order):
+    if clean and not strays:
         return []
     claims: dict[Span, list[_Cell]] = {}
     cells: list[_Cell] = []
@@ -612,7 +623,8 @@ def _mislabelled(card: PerformanceCard, text: str) -> list[tuple[str, str | None
     out = []
     for part in BUDGET_LABELS:
         a = getattr(card.budget, part)
-        if a is None or a.backend == "person" or not 0 <= a.span[0] < len(text) or a.span[0] == a.span[1]:
+        # The rules reader takes a budget figure from the cell after its label; a model gives no place.
+        if a is None or a.backend != "llm" or not 0 <= a.span[0] < len(text) or a.span[0] == a.span[1]:
             continue
         named = _budget_label(text, a.span[0])
         if named != part and not (named is None and _label_above(text, a.span[0], part)):
@@ -701,16 +713,25 @@ def _card_clean(card: PerformanceCard, text: str) -> bool:
     b = card.budget
     homed = [(a, c0, c1) for a in (b.total, b.fiscal, b.carryover, b.other) if a is not None]
     homed += [(step.percent, c0, c1) for step in card.spending_plan]
-    homed += [(ind.value, max(c0, ind.span[0]), min(c1, ind.span[1])) for ind in card.indicators if ind.value is not None]
-    blocks = {id(ind.value): _indicator_words(ind) for ind in card.indicators if ind.value is not None}
     for a, lo, hi in homed:
         if a.backend == "person":
             continue
         if not _placed(a, text, lo, hi):
             return False
-        block = blocks.get(id(a))
-        if block and _overlaps(a.parts, block):
+        start = a.parts[0][0]
+        if start in seen:
             return False
+        seen.add(start)
+    for ind in card.indicators:
+        a = ind.value
+        if a is None or a.backend == "person":
+            continue
+        if not _placed(a, text, max(c0, ind.span[0]), min(c1, ind.span[1])):
+            return False
+        s0, s1 = a.span
+        for words in (ind.name, ind.description, ind.basis):
+            if words is not None and words.span[0] < s1 and s0 < words.span[1] and _overlaps(a.parts, words.parts):
+                return False
         start = a.parts[0][0]
         if start in seen:
             return False
