@@ -87,7 +87,7 @@ def is_header_row(cells: list[Cell]) -> bool:
 
 # --- header paths ----------------------------------------------------------------------------------
 
-def header_paths(header: list[list[Cell]], centred: bool = False, known=None) -> list[str]:
+def header_paths(header: list[list[Cell]], centred: bool = False, known=None, whole=None) -> list[str]:
     """One path per column: the header cells above it, top to bottom ("本年收入/小计").
 
     A merged cell is printed once: pipes and tabs put it in the first column of
@@ -99,8 +99,8 @@ def header_paths(header: list[list[Cell]], centred: bool = False, known=None) ->
     """
     width = max((len(r) for r in header), default=0)
     grid = [[norm(r[i].text) if i < len(r) else "" for i in range(width)] for r in header]
-    if centred and known is not None:
-        _join_wrapped(grid, known)
+    if known is not None:
+        _join_wrapped(grid, known, whole, under_leaves=centred)
         grid = [row for row in grid if any(row)]
     below = [[any(grid[k][i] for k in range(r + 1, len(grid))) for i in range(width)] for r in range(len(grid))]
     if centred and len(grid) > 1:
@@ -144,24 +144,31 @@ def header_paths(header: list[list[Cell]], centred: bool = False, known=None) ->
 _SHORT_HEADERS = {"类", "款", "项", "小计", "合计", "总计", "金额", "数量", "单价", "名称", "项目", "科目", "序号", "编码"}
 
 
-def _join_wrapped(grid: list[list[str]], known) -> None:
-    """Space-aligned text prints a header cell wider than its column on several lines ("基本支" / "出").
+def _join_wrapped(grid: list[list[str]], known, whole, under_leaves: bool) -> None:
+    """Header cells wider than their column are printed on several lines ("基本支" / "出"): join them.
 
     Two pieces one above the other in a column are one cell when the lower is
-    too short to be a header of its own, when the upper is no word but the two
-    make one, or when the lower sits under the line of leaf cells (the line with
-    the most cells) and is no word on its own.
+    too short to be a header of its own, or when the upper is no word, the lower
+    no whole word, and the two make one; in space-aligned text also when the
+    lower sits under the line of leaf cells (the line with the most cells) and
+    is no word on its own.
     """
     if not grid:
         return
     leaves = max(range(len(grid)), key=lambda r: (sum(1 for t in grid[r] if t), r))
     for i in range(len(grid[0])):
-        for r in range(len(grid) - 1):
-            upper, lower = grid[r][i], grid[r + 1][i]
-            if upper and lower and ((len(lower) <= 2 and lower not in _SHORT_HEADERS)
-                                    or (not known(upper) and known(upper + lower))
-                                    or (r + 1 > leaves and not known(lower))):
-                grid[r + 1][i], grid[r][i] = upper + lower, ""
+        changed = True
+        while changed:
+            changed = False
+            lines = [r for r in range(len(grid)) if grid[r][i]]
+            for upper_r, lower_r in zip(lines, lines[1:]):
+                upper, lower = grid[upper_r][i], grid[lower_r][i]
+                if ((len(lower) <= 2 and lower not in _SHORT_HEADERS)
+                        or (not known(upper) and not whole(lower) and known(upper + lower))
+                        or (under_leaves and lower_r > leaves and not known(lower))):
+                    grid[lower_r][i], grid[upper_r][i] = upper + lower, ""
+                    changed = True
+                    break
 
 
 def _fill_centred(row: list[str], below: list[bool], filled: list[str], owner: list[int | None]) -> None:
@@ -313,7 +320,7 @@ class Layout:
 
 _SEQ = re.compile(r"^(序号|行次|编号)$")
 # Words that head a group of columns in the national templates.
-_PARENT_WORDS = re.compile(r"分类科目$|^科目$|^(收入|支出|资金性质|资金来源)$|^本年(收入|支出|拨款|财政拨款)$|金额|结转|份额|项目来源")
+_PARENT_WORDS = re.compile(r"分类科目$|^科目$|^(收入|支出|资金性质|资金来源)$|^本年(收入|支出|拨款|财政拨款)$|^(政府)?采购金额|结转|份额|项目来源")
 _CODE_HEADER = re.compile(r"(科目|分类)?(编码|代码)$|^(类|款|项)$|/(类|款|项)$|^科目$")
 _LABEL_HEADER = re.compile(r"(科目|项目|物品|单位|部门)?名称$|(^|/)项目$|^项目$|^科目名称")
 _MEMO = re.compile(r"其中")
@@ -328,7 +335,8 @@ def build_layouts(spec: TableSpec, header: list[list[Cell]], lanci: list[Cell] |
     """
     unpacked = _unpacked_header(spec, header) if header and not centred else None
     paths = unpacked or (header_paths(header, centred, lambda t: _known(spec, (t,)) > 0
-                                      or bool(_PARENT_WORDS.search(t))) if header else [])
+                                      or bool(_PARENT_WORDS.search(t)), lambda t: _whole_word(spec, t))
+                         if header else [])
     width = max(len(paths), len(lanci or []))
     paths += [""] * (width - len(paths))
     base = _layout(spec, paths, width, lines)
@@ -392,6 +400,19 @@ def _place_parents(spec: TableSpec, upper: list[str], units: list[tuple[str, ...
 
     score, placed = best(0, 0)
     return list(placed) if score > -10_000 else None
+
+
+def _whole_word(spec: TableSpec, text: str) -> bool:
+    """A header word on its own: some pattern of the registry or of the code, label and parent headers
+    matches all of it, not a piece of it."""
+    if text in _SHORT_HEADERS:
+        return True
+    patterns = [p for c in spec.columns for p in c.patterns]
+    for pattern in [*patterns, _SEQ.pattern, _CODE_HEADER.pattern, _LABEL_HEADER.pattern, _PARENT_WORDS.pattern]:
+        m = re.search(pattern, text)
+        if m and m.start() == 0 and m.end() == len(text):
+            return True
+    return False
 
 
 def _group_score(spec: TableSpec, group: tuple[tuple[str, ...], ...]) -> int:
