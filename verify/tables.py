@@ -202,10 +202,15 @@ def check_rows(view: TableView, flagger: Flagger) -> None:
                 flagger.sum_mismatch("table.row_sum", where, en, total, parts, gap)
 
 
-def _children(codes: list[str], parent: str, scheme: str) -> list[str]:
+def _children_of(codes: list[str], scheme: str) -> dict[str, list[str]]:
+    """Each code's sub-codes one level down, in the table's order (one pass: tables can have thousands of rows)."""
     steps = {"functional": {3: 5, 5: 7}, "economic": {3: 5}}[scheme]
-    size = steps.get(len(parent))
-    return [c for c in codes if size and len(c) == size and c.startswith(parent)]
+    out: dict[str, list[str]] = {}
+    for c in codes:
+        for size, child in steps.items():
+            if len(c) == child:
+                out.setdefault(c[:size], []).append(c)
+    return out
 
 
 def _sum_relations(view: TableView, total_key: str, part_keys: list[str]) -> Iterator[tuple[Val, list[Val], str]]:
@@ -255,8 +260,9 @@ def check_hierarchy(view: TableView, flagger: Flagger, scheme: str) -> None:
     for key, row in view.rows:
         if row.item == "total" and tops:
             _column_mismatch(view, flagger, "table.hierarchy", key, tops, "各类之和", "sum of the classes")
+    children = _children_of(coded, scheme)
     for parent in coded:
-        kids = _children(coded, parent, scheme)
+        kids = children.get(parent) if len(parent) in (3, 5) else None
         if kids:
             _column_mismatch(view, flagger, "table.hierarchy", parent, kids, "下级科目之和", "sum of its sub-codes")
 
