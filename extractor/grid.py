@@ -110,7 +110,7 @@ def header_paths(header: list[list[Cell]], centred: bool = False, known=None, wh
         leaves = max(range(len(grid)), key=lambda r: (sum(1 for t in grid[r] if t), r))
         for i in range(width):
             lines = [r for r in range(len(grid)) if grid[r][i]]
-            if len(lines) == 1 and lines[0] < leaves:
+            if len(lines) == 1 and lines[0] < leaves and (known is None or known(grid[lines[0]][i])):
                 for r in range(len(grid)):
                     below[r][i] = False
     filled = [row[:] for row in grid]
