@@ -177,6 +177,8 @@ def _could_be_running_title(t: str) -> bool:
         return False
     if re.search(r"[。；;，,：:]$|\d+\.\d", t):
         return False
+    if _GAP.search(t):
+        return False  # words spread over the page: a table's header repeated on every page
     words = t.split()
     # A header row of a packed table repeats on every page too: several short words. A running
     # title names the department, the year or the budget.
