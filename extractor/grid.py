@@ -262,8 +262,11 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, seen_header: b
     geometry = page_geometry(lines) if first_data < len(lines) else None
     if geometry is not None and not _trusted(geometry, lines[first_data:]):
         geometry = None
-    if not header_lines and previous is not None:
-        geometry = previous  # a page that continues the table without its header keeps its columns
+    if previous is not None and (not header_lines or _fit_share(previous, lines[first_data:])
+                                 >= _fit_share(geometry, lines[first_data:])):
+        # A table keeps its columns from page to page: a page whose lines fit them (its own columns may
+        # lack the ones its few lines leave empty) is read with them; one with no header must be.
+        geometry = previous
     page = Page(n, [], None, [], list(header_lines), geometry)
     for line in header_lines:
         cells = spaced_cells(line, geometry)[0] if geometry else packed_cells(line)
@@ -288,10 +291,13 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, seen_header: b
 
 def _trusted(geometry: Geometry, data: list[Line]) -> bool:
     """Positions say where cells are only when the page shows columns and most data lines fit them."""
-    if len(geometry.columns) < 3:
-        return False
-    fits = sum(spaced_cells(line, geometry)[1] for line in data)
-    return fits >= 0.8 * len(data)
+    return len(geometry.columns) >= 3 and _fit_share(geometry, data) >= 0.8
+
+
+def _fit_share(geometry: Geometry | None, data: list[Line]) -> float:
+    if geometry is None or not data:
+        return 0.0
+    return sum(spaced_cells(line, geometry)[1] for line in data) / len(data)
 
 
 # --- layouts ---------------------------------------------------------------------------------------
