@@ -64,7 +64,8 @@ def read_card(chunk: Chunk) -> PerformanceCard:
             if not any(c.text for c in cells):
                 continue
             if line.kind is LineKind.SPACED and card.indicators and state.roles and state.last_line is not None \
-                    and all(_wrapped_piece(c) for c in cells):
+                    and all(_wrapped_piece(c) for c in cells) and not _is_indicator_header(cells) \
+                    and "符号" not in [norm(c.text) for c in cells]:
                 _extend_by_position(card.indicators[-1], cells, line, state.last_line)
                 continue
             if _is_indicator_header(cells):
