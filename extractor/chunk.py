@@ -294,7 +294,7 @@ def _accept_title(lines: list[Line], titles: _Titles, i: int) -> bool:
     return bool(re.search(r"(表|绩效指标|采购预算)$", title))
 
 
-_PROSE = re.compile(r"[。；;《》“”]|，.*，|[，：:]$|[\u4e00-\u9fff]{2,}，[\u4e00-\u9fff]{2,}")
+_PROSE = re.compile(r"[。；;《》]|，.*，|[，：:]$|[\u4e00-\u9fff]{2,}，[\u4e00-\u9fff]{2,}")
 _WORDS = re.compile(r"\S+")
 _FIGURE = re.compile(r"^[-−(（]?\d[\d,]*(\.\d+)?[)）%]?$|^[-—–－]{1,2}$")
 
