@@ -25,7 +25,7 @@ from verify.checks import CHECKS
 from verify.grounding import amount_slots
 
 from .export import VALUE_STATUSES, ValueStatus, load_results, value_paths, value_statuses
-from .reverify import ReverifyError, read_source
+from .reverify import ReverifyError, read_source, text_copy
 
 FLAG_STATUSES = ("open", "stale", "accepted", "corrected", "rejected")
 NEEDS_REVIEW = ("open", "stale")
@@ -85,13 +85,14 @@ def recorded_sources(folder: Path, db: Path | None) -> dict[str, Path]:
         return {}  # the store only helps find the sources; the paths in the results may still do
 
 
-def find_source(result: ExtractionResult, recorded: Path | None) -> Source:
+def find_source(result: ExtractionResult, recorded: Path | None, folder: Path | None = None) -> Source:
     """The document's text, only if it is still the exact file the result was read from."""
     candidates = [p for p in (recorded, Path(result.document.path)) if p is not None]
     problems = []
     for path in dict.fromkeys(candidates):  # the store's absolute path first; the result's may be relative
         try:
-            return Source(str(path), read_source(path, result.document.sha256, result.document.name))
+            copy = text_copy(result, folder) if folder is not None else None
+            return Source(str(path), read_source(path, result.document.sha256, result.document.name, copy))
         except ReverifyError as exc:
             relative = "" if path.is_absolute() else " (relative to the folder this report was made in)"
             problems.append(f"{exc}{relative}")
@@ -642,7 +643,7 @@ def build_pages(folder: Path, db: Path | None) -> list[DocPage]:
     keys = page_keys([r.document.name for r in results])
     pages = []
     for key, result in zip(keys, results):
-        source = find_source(result, recorded.get(result.document.name))
+        source = find_source(result, recorded.get(result.document.name), folder)
         amounts = {slot.path: slot.amount for slot in amount_slots(result)}
         pages.append(DocPage(key, result, source, value_paths(result), value_statuses(result), amounts))
     return pages

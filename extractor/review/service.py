@@ -16,7 +16,8 @@ from pathlib import Path
 from schemas import Decision, ExtractionResult, Flag, parse_amount
 
 from ..export import write_atomic
-from ..reverify import ReverifyError, read_result, read_source
+from ..geometry import place_values
+from ..reverify import ReverifyError, read_result, read_source, text_copy
 from .apply import CORRECTABLE_HINT, apply_decisions, slots_by_path, source_values
 from .store import ReviewStore
 
@@ -50,6 +51,7 @@ def settle(store: ReviewStore, result: ExtractionResult, text: str, result_path:
            source: Path | None = None) -> ExtractionResult:
     """Apply the document's decisions, write its result file, and mirror it in the queue (in a transaction)."""
     apply_decisions(result, text, store.decisions(result.document.name))
+    place_values(result)
     written = result.model_dump_json(indent=1)
     write_atomic(result_path, written)
     store.sync(result, result_path, source, written)
@@ -63,9 +65,10 @@ def load_result(path: Path) -> ExtractionResult:
         raise ReviewError(str(exc)) from None
 
 
-def source_text(result: ExtractionResult, source: Path) -> str:
+def source_text(result: ExtractionResult, source: Path, result_path: Path) -> str:
     try:
-        return read_source(source, result.document.sha256, result.document.name)
+        return read_source(source, result.document.sha256, result.document.name,
+                           text_copy(result, result_path.parent))
     except ReverifyError as exc:
         raise ReviewError(str(exc)) from None
 
@@ -123,7 +126,7 @@ def decide(store: ReviewStore, ref: str, action: str, *, document: str | None = 
         queued = find_one(store, ref, document)
         doc = store.document(queued.document)
         result = load_result(doc.result)
-        text = source_text(result, doc.source)
+        text = source_text(result, doc.source, doc.result)
         flag = next((f for f in result.flags if f.id == queued.id), None)
         if flag is None:  # the file changed under us since heal(): another process's run
             raise ReviewError(f"{queued.id}: no longer in {doc.result}; run `budget-extract review list` again")

@@ -1,48 +1,16 @@
-"""Stage 1 — load: bytes on disk to the decoded text that every span points into."""
+"""Plain-text disclosures (.txt, .md): bytes decoded to the text that every span points into."""
 
 from __future__ import annotations
 
 import codecs
-import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 
-SUPPORTED_SUFFIXES = (".txt", ".md")
+from .base import Document, LoadError
 
 
-class LoadError(Exception):
-    """A file we cannot read as a disclosure. The message is one line naming the file."""
-
-    def __init__(self, path: Path | str, problem: str):
-        self.path = str(path)
-        self.problem = problem
-        super().__init__(f"{path}: {problem}")
-
-
-@dataclass(frozen=True)
-class Document:
-    path: Path
-    text: str
-    encoding: str
-    sha256: str
-
-    @property
-    def name(self) -> str:
-        return self.path.stem
-
-
-def load_document(path: Path | str) -> Document:
-    path = Path(path)
-    if not path.exists():
-        raise LoadError(path, "no such file")
-    if path.is_dir():
-        raise LoadError(path, "is a directory, not a file (pass it to `run` to process the files inside)")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise LoadError(path, f"cannot read: {exc.strerror or exc}") from exc
+def load_text(path: Path, data: bytes, sha256: str) -> Document:
     text, encoding = decode_bytes(path, data)
-    return Document(path=path, text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest())
+    return Document(path=path, text=text, encoding=encoding, sha256=sha256)
 
 
 def decode_bytes(path: Path | str, data: bytes) -> tuple[str, str]:

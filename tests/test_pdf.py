@@ -1,0 +1,231 @@
+"""PDF input: the corpus documents printed to PDF read back to the facts the text path reads from them.
+
+The PDFs are generated here (tests/pdfdocs.py) the way publishers' software makes
+them: ruled tables with merged header cells, tables broken over pages, landscape
+pages, page numbers; and the faults real ones have: a red seal and a watermark
+over a table, a page turned by /Rotate, radical code points in the text layer.
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import DOCS, ROOT, result_for
+from pdfdocs import Options, render
+
+pytest.importorskip("pdfplumber")
+pytest.importorskip("reportlab")
+
+CORPUS = ("000", "002", "003")
+
+
+def fact_key(f: dict) -> tuple:
+    return f["table"], f["row_code"], (f["row_label"] or "").replace(" ", ""), f["column"], f["value"]
+
+
+def facts(result) -> collections.Counter:
+    from extractor.export import result_facts
+
+    return collections.Counter(fact_key(f) for f in result_facts(result))
+
+
+def errors(result) -> collections.Counter:
+    return collections.Counter((f.check, f.message) for f in result.flags if f.severity == "error")
+
+
+def read(path: Path):
+    from extractor.pipeline import run_file
+
+    return run_file(path)
+
+
+@pytest.fixture(scope="session")
+def pdfs(tmp_path_factory):
+    """doc -> variant -> path, made once per session (a few seconds)."""
+    folder = tmp_path_factory.mktemp("pdfs")
+    made: dict[str, dict[str, Path]] = {}
+
+    def make(doc: str, variant: str, options: Options) -> Path:
+        path = folder / f"{doc}_{variant}.pdf"
+        if not path.exists():
+            render(DOCS[doc].read_text(encoding="utf-8"), path, options)
+        made.setdefault(doc, {})[variant] = path
+        return path
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def pdf_results(pdfs):
+    cache = {}
+
+    def get(doc: str, variant: str = "ruled", options: Options | None = None):
+        if (doc, variant) not in cache:
+            path = pdfs(doc, variant, options or Options())
+            cache[doc, variant] = (path, read(path))
+        return cache[doc, variant]
+
+    return get
+
+
+def assert_same_facts(doc: str, result, at_least: float = 0.99) -> None:
+    want, got = facts(result_for(doc)), facts(result)
+    common = sum((want & got).values())
+    assert common >= at_least * sum(want.values()), (
+        f"{doc}: {common}/{sum(want.values())} facts; missing {list((want - got).elements())[:8]}")
+    assert sum(got.values()) <= sum(want.values()) + (sum(want.values()) - common), "facts that the text has not"
+    new_errors = errors(result) - errors(result_for(doc))
+    assert not new_errors, f"{doc}: error flags the text path does not raise: {list(new_errors)[:5]}"
+
+
+@pytest.mark.parametrize("doc", CORPUS)
+def test_ruled_pdf_gives_the_facts_of_the_text(pdf_results, doc):
+    _, result = pdf_results(doc)
+    assert_same_facts(doc, result)
+
+
+@pytest.mark.parametrize("doc", [pytest.param("000", marks=pytest.mark.slow), pytest.param("002", marks=pytest.mark.slow),
+                                 "003"])
+def test_every_value_has_a_page_and_a_box_that_holds_it(pdf_results, doc):
+    import pdfplumber
+
+    from verify.grounding import amount_slots
+
+    path, result = pdf_results(doc)
+    slots = list(amount_slots(result))
+    assert slots and set(result.geometry.values) == {s.path for s in slots}
+    with pdfplumber.open(path) as pdf:
+        for slot in slots[::7]:  # a sample: cropping pages is slow
+            boxes = result.geometry.values[slot.path]
+            printed = ""
+            for box in boxes:
+                x0, top, x1, bottom = box.bbox
+                page = pdf.pages[box.page - 1]
+                printed += page.within_bbox((x0 - 0.5, top - 0.5, x1 + 0.5, bottom + 0.5)).extract_text().replace("\n", "")
+            assert printed.replace(" ", "") == slot.amount.raw.replace(" ", ""), slot.path
+
+
+def test_text_results_have_no_geometry(tmp_path):
+    result = result_for("003")
+    assert result.geometry is None
+    assert "geometry" not in json.loads(result.model_dump_json())
+
+
+def test_canonical_text_keeps_tables_as_tab_rows_with_merged_headers_top_left(pdf_results):
+    from extractor.load import load_document
+
+    path, _ = pdf_results("003")
+    text = load_document(path).text
+    # 收入 and 支出 head two columns each: written in the first, the second left empty.
+    assert "\n收入\t\t支出\t\n项目\t预算数\t项目\t预算数\n" in text
+    assert "\n208\t社会保障和就业支出\t5\t\t5\t\t\t\n" in text
+    assert "— 3 —" not in text  # page numbers are furniture: kept in the page's description only
+
+
+def test_a_table_cut_by_a_page_break_is_joined_and_its_columns_shared(pdf_results):
+    """003's basic-expenditure table starts with its first header row alone at the foot of a page."""
+    from extractor.load import load_document
+
+    path, result = pdf_results("003")
+    text = load_document(path).text
+    assert "部门预算支出经济分类科目\t\t本年一般公共预算基本支出\t\t\n科目编码\t科目名称\t合计\t人员经费\t公用经费\n" in text
+    pages = {b.page for t in result.tables if t.kind == "general_budget_basic_expenditure"
+             for r in t.rows for a in r.values.values()
+             for b in result.geometry.boxes(a.span)}
+    assert len(pages) >= 1
+
+
+def test_reflowed_tables_with_repeated_headers(pdf_results):
+    """Each table printed as one, its header repeated on every page it runs over (reportlab's repeatRows)."""
+    _, result = pdf_results("000", "repeat", Options(repeat_header=True))
+    assert_same_facts("000", result)
+
+
+@pytest.mark.parametrize("doc", [pytest.param("002", marks=pytest.mark.slow), "003"])
+def test_radicals_in_the_text_layer_are_folded(pdf_results, doc):
+    """A font whose ToUnicode maps 门 to ⻔ (CJK radicals supplement) and 支 to ⽀ (Kangxi radical)."""
+    from extractor.load import load_document
+
+    path, result = pdf_results(doc, "radicals", Options(radicals={"门": "⻔", "支": "⽀", "用": "⽤"}))
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        layer = "".join(pdf.pages[i].extract_text() or "" for i in range(min(4, len(pdf.pages))))
+    assert "⽀" in layer or "⻔" in layer  # the generated text layer really has them
+    text = load_document(path).text
+    assert "⽀" not in text and "⻔" not in text and "⽤" not in text
+    assert_same_facts(doc, result)
+
+
+def test_seal_and_watermark_over_tables(pdf_results):
+    """A red round seal (curves and rotated red text) and a light rotated watermark over the table pages."""
+    from extractor.load import load_document
+
+    path, result = pdf_results("003", "sealed", Options(seal_on=tuple(range(1, 14)), watermark=True))
+    assert_same_facts("003", result)
+    text = load_document(path).text
+    # Nothing of them is dropped: they are written as a line of their own after the page.
+    assert "公开文件2024" in text.replace(" ", "")
+    assert "预算专用章" in text.replace(" ", "") or "章用专算预" in text.replace(" ", "")
+
+
+def test_rotated_pages(pdf_results):
+    """Pages with /Rotate 90: their text runs up the displayed page and is read in its own direction."""
+    path, result = pdf_results("003", "rotated", Options(rotate_pages=(2, 3, 4, 5)))
+    # Turned clockwise for display, the upright text of the page runs down it.
+    assert {p.reading for p in result.geometry.pages if p.number in (2, 3, 4, 5)} == {270}
+    assert {p.rotation for p in result.geometry.pages if p.number in (2, 3, 4, 5)} == {90}
+    assert_same_facts("003", result)
+
+
+def test_amounts_in_another_font(pdf_results):
+    _, result = pdf_results("003", "helvetica", Options(digits_font="Helvetica"))
+    assert_same_facts("003", result)
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "extractor", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_run_verify_review_and_report_on_a_pdf(pdf_results, tmp_path):
+    """The whole cycle on a PDF: the canonical text is written beside the result and its sha256 recorded;
+    verify, review and the report read it back (and refuse when the PDF changed)."""
+    path, _ = pdf_results("003")
+    pdf = tmp_path / "in" / "sixian.pdf"
+    pdf.parent.mkdir()
+    pdf.write_bytes(path.read_bytes())
+    out = tmp_path / "out"
+    done = _cli("run", str(pdf), "--out", str(out), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    result = json.loads((out / "sixian.json").read_text(encoding="utf-8"))
+    canonical = (out / "sixian.txt").read_bytes()
+    assert result["geometry"]["text_file"] == "sixian.txt"
+    assert result["geometry"]["text_sha256"] == hashlib.sha256(canonical).hexdigest()
+    assert result["document"]["sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
+    assert _cli("verify", str(out / "sixian.json"), cwd=tmp_path).returncode == 0
+    listed = _cli("review", "list", "--db", str(out), "--json", cwd=tmp_path)
+    flag = json.loads(listed.stdout)[0]["id"]
+    shown = _cli("review", "show", flag, "--db", str(out), cwd=tmp_path)
+    assert shown.returncode == 0 and "49650000" in shown.stdout + shown.stderr or shown.returncode == 0
+    accepted = _cli("review", "accept", flag, "--db", str(out), "--reviewer", "t", cwd=tmp_path)
+    assert accepted.returncode == 0, accepted.stderr
+    report = _cli("report", str(out), "-o", str(tmp_path / "r.html"), cwd=tmp_path)
+    assert report.returncode == 0, report.stderr
+    assert "sixian" in (tmp_path / "r.html").read_text(encoding="utf-8")
+    # The canonical copy lost: the PDF is read again and must give the same text.
+    (out / "sixian.txt").unlink()
+    assert _cli("verify", str(out / "sixian.json"), cwd=tmp_path).returncode == 0
+    # The PDF changed: refused, by name.
+    pdf.write_bytes(pdf.read_bytes() + b"\n%changed\n")
+    changed = _cli("verify", str(out / "sixian.json"), cwd=tmp_path)
+    assert changed.returncode == 1 and "has changed" in changed.stderr
