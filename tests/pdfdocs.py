@@ -189,6 +189,7 @@ def render(text: str, path: Path, options: Options = Options()) -> Path:
     font, _ = _register_fonts(text, options.radicals)
     body = ParagraphStyle("body", fontName=font, fontSize=9, leading=13, wordWrap="CJK")
     cell = ParagraphStyle("cell", fontName=font, fontSize=6.5, leading=8, wordWrap="CJK")
+    head = ParagraphStyle("head", parent=cell, alignment=1)  # headers centred over their cells
     state = {"page": 0}
 
     def on_page(canvas, doc):
@@ -235,13 +236,13 @@ def render(text: str, path: Path, options: Options = Options()) -> Path:
             current = want
         frame_width = (wide if want == "landscape" else portrait)[0] - 72
         story.append(Spacer(1, 4))
-        story.append(_table(block.lines, cell, font, frame_width, options))
+        story.append(_table(block.lines, cell, head, font, frame_width, options))
         story.append(Spacer(1, 4))
     doc.build(story)
     return path
 
 
-def _table(rows: list[list[str]], style, font: str, frame_width: float, options: Options):
+def _table(rows: list[list[str]], style, head, font: str, frame_width: float, options: Options):
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import Paragraph, Table, TableStyle
 
@@ -257,6 +258,12 @@ def _table(rows: list[list[str]], style, font: str, frame_width: float, options:
     flexible = [natural[c] for c in range(width) if fixed[c] is None]
     total = sum(flexible) or 1
     widths = [fixed[c] if fixed[c] is not None else max(24.0, left * natural[c] / total) for c in range(width)]
+    if not options.ruled:
+        # Without rules, columns fitted to their content (as a spreadsheet's "autofit" prints them).
+        body = [max([stringWidth(grid[r][c], font, 6.5) for r in range(len(grid))
+                     if (r, c) not in _spanned(grid, header)] + [18]) + 14 for c in range(width)]
+        if sum(body) <= frame_width:
+            widths = body
     if sum(widths) > frame_width:
         scale = frame_width / sum(widths)
         widths = [w * scale for w in widths]
@@ -267,7 +274,7 @@ def _table(rows: list[list[str]], style, font: str, frame_width: float, options:
             if r >= header and _AMOUNT.match(value) and options.digits_font:
                 out.append(value)
             else:
-                out.append(Paragraph(escape(value), style) if value else "")
+                out.append(Paragraph(escape(value), head if r < header else style) if value else "")
         data.append(out)
     commands = [("FONT", (0, 0), (-1, -1), options.digits_font or font, 6.5),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (0, 0), (-1, -1), "RIGHT"),
@@ -279,6 +286,15 @@ def _table(rows: list[list[str]], style, font: str, frame_width: float, options:
     table = Table(data, colWidths=widths, repeatRows=header if options.repeat_header else 0, hAlign="LEFT")
     table.setStyle(TableStyle(commands))
     return table
+
+
+def _spanned(grid: list[list[str]], header: int) -> set[tuple[int, int]]:
+    """Cells whose text heads several columns (it need not fit in one)."""
+    out = set()
+    for (c0, r0), (c1, r1) in spans(grid, header):
+        if c1 > c0:
+            out.add((r0, c0))
+    return out
 
 
 def _one_table_per_title(blocks: list[Block]) -> list[Block]:

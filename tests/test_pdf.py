@@ -229,3 +229,21 @@ def test_run_verify_review_and_report_on_a_pdf(pdf_results, tmp_path):
     pdf.write_bytes(pdf.read_bytes() + b"\n%changed\n")
     changed = _cli("verify", str(out / "sixian.json"), cwd=tmp_path)
     assert changed.returncode == 1 and "has changed" in changed.stderr
+
+
+def test_a_borderless_table_is_read_from_word_positions(tmp_path):
+    """No rules: columns from where the words of the body rows line up; an empty column keeps its header."""
+    from extractor.load import load_document
+
+    text = ("泗县医疗保障局2024年支出总表\n单位：万元\n"
+            "科目编码\t科目名称\t合计\t基本支出\t项目支出\t上缴上级支出\n"
+            "208\t社会保障和就业支出\t5\t\t5\t\n"
+            "2080109\t社会保险经办机构\t5\t\t5\t\n"
+            "210\t卫生健康支出\t2800.56\t660.56\t2140\t\n"
+            "\t合计\t2805.56\t660.56\t2145\t\n")
+    path = render(text, tmp_path / "borderless.pdf", Options(ruled=False, page_numbers=False))
+    doc = load_document(path)
+    assert "科目编码\t科目名称\t合计\t基本支出\t项目支出\t上缴上级支出\n" in doc.text
+    assert "208\t社会保障和就业支出\t5\t\t5\t\n" in doc.text
+    assert "210\t卫生健康支出\t2800.56\t660.56\t2140\t\n" in doc.text
+    assert "\t合计\t2805.56\t660.56\t2145\t\n" in doc.text
