@@ -247,3 +247,46 @@ def test_a_borderless_table_is_read_from_word_positions(tmp_path):
     assert "208\t社会保障和就业支出\t5\t\t5\t\n" in doc.text
     assert "210\t卫生健康支出\t2800.56\t660.56\t2140\t\n" in doc.text
     assert "\t合计\t2805.56\t660.56\t2145\t\n" in doc.text
+
+
+@pytest.mark.parametrize("doc", CORPUS)
+def test_an_xlsx_of_the_document_gives_the_same_facts(tmp_path, doc):
+    from sheetdocs import workbook
+
+    path = workbook(DOCS[doc].read_text(encoding="utf-8"), tmp_path / f"{doc}.xlsx")
+    result = read(path)
+    assert_same_facts(doc, result, at_least=1.0)
+    assert result.geometry.kind == "xlsx"
+    some = next(iter(result.geometry.values.values()))[0]
+    assert some.cell and some.page == 1
+
+
+def test_an_xls_of_the_document_gives_the_same_facts(tmp_path):
+    pytest.importorskip("xlwt")
+    from sheetdocs import workbook_xls
+
+    path = workbook_xls(DOCS["003"].read_text(encoding="utf-8"), tmp_path / "003.xls")
+    result = read(path)
+    assert_same_facts("003", result, at_least=1.0)
+    assert result.geometry.kind == "xls"
+
+
+def test_numbers_are_shown_as_the_sheet_formats_them():
+    from decimal import Decimal
+
+    from extractor.load.sheet import shown
+
+    assert shown(2805.5600000000004, "General") == "2805.56"  # float noise never reaches the text
+    assert shown(8, "0.00") == "8.00"
+    assert shown(1234.5, "#,##0.00") == "1,234.50"
+    assert shown(0.25, "0%") == "25%"
+    assert shown(-5.125, "0.00") == "-5.13"  # Excel rounds half away from zero
+    assert shown(Decimal("1760"), "General") == "1760"
+    assert shown(None, "0.00") == ""
+
+
+def test_a_docx_of_the_document_gives_the_same_facts(tmp_path):
+    from sheetdocs import word_document
+
+    path = word_document(DOCS["003"].read_text(encoding="utf-8"), tmp_path / "003.docx")
+    assert_same_facts("003", read(path), at_least=1.0)
