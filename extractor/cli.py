@@ -41,19 +41,19 @@ def _err(message: str) -> None:
     typer.echo(message, err=True)
 
 
-def _expand(paths: list[Path]) -> list[Path]:
+def _expand(paths: list[Path], recursive: bool = False, include: list[str] = (), exclude: list[str] = (),
+            out: Path | None = None) -> list[Path]:
+    from .discover import discover
     from .load import SUPPORTED_SUFFIXES
 
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
-            if not found:
-                _err(f"{path}: folder holds no .txt or .md files")
-            files.extend(found)
-        else:
-            files.append(path)
-    return files
+    found = discover(paths, recursive, include or (), exclude or (), out)
+    for line in found.skipped:
+        _err(line)
+    for folder in found.empty_folders:
+        kinds = ", ".join(SUPPORTED_SUFFIXES)
+        _err(f"{folder}: folder holds no files to read ({kinds})"
+             + ("" if recursive else "; --recursive also searches its sub-folders"))
+    return found.files
 
 
 class BackendChoice(str, Enum):
@@ -78,8 +78,14 @@ class ModeChoice(str, Enum):
 
 @app.command()
 def run(
-    paths: Annotated[list[Path], typer.Argument(help="Disclosure files (.txt/.md) or folders of them.")],
+    paths: Annotated[list[Path], typer.Argument(help="Disclosure files (PDF, .xlsx, .xls, .docx, .txt, .md) or "
+                                                     "folders of them.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the results: one <name>.json per document.")],
+    recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Search folders' sub-folders too.")] = False,
+    include: Annotated[Optional[list[str]], typer.Option(
+        "--include", help="Only files matching this glob (by name or path in the folder); repeatable.")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option(
+        "--exclude", help="Leave out files matching this glob; repeatable.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any error flag is open.")] = False,
     backend: Annotated[BackendChoice, typer.Option(
         "--backend", help="rules: no model. auto: the model for sections the rules cannot read or whose values "
@@ -124,7 +130,7 @@ def run(
     from .llm.settings import LlmSettings
     from .pipeline import RunOptions
 
-    files = _expand(paths)
+    files = _expand(paths, recursive, include, exclude, out)
     recorded: dict = {}
     if cache is CacheChoice.replay:
         recorded = _recorded_defaults(recordings)

@@ -290,3 +290,90 @@ def test_a_docx_of_the_document_gives_the_same_facts(tmp_path):
 
     path = word_document(DOCS["003"].read_text(encoding="utf-8"), tmp_path / "003.docx")
     assert_same_facts("003", read(path), at_least=1.0)
+
+
+# -- bad files and batches ---------------------------------------------------------------------------
+
+
+def _problem(path: Path) -> str:
+    from extractor.load import LoadError, load_document
+
+    with pytest.raises(LoadError) as info:
+        load_document(path)
+    message = str(info.value)
+    assert "\n" not in message and str(path) in message
+    return info.value.problem
+
+
+def test_an_encrypted_pdf_is_refused_by_name(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "locked.pdf"
+    c = canvas.Canvas(str(path), encrypt="secret")
+    c.drawString(72, 720, "2805.56")
+    c.save()
+    assert _problem(path).startswith("encrypted PDF")
+
+
+def test_damaged_empty_and_fake_pdfs_are_refused_by_name(tmp_path, pdf_results):
+    good, _ = pdf_results("003")
+    garbage = tmp_path / "garbage.pdf"
+    garbage.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 20)
+    assert _problem(garbage).startswith("damaged PDF")
+    html = tmp_path / "download.pdf"
+    html.write_text("<!DOCTYPE html><html><body>404 页面不存在</body></html>", encoding="utf-8")
+    assert "HTML page" in _problem(html)
+    zero = tmp_path / "zero.pdf"
+    zero.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+                     b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    assert _problem(zero) in ("PDF has no pages", "PDF has no readable text") or _problem(zero).startswith("damaged")
+
+
+def test_a_pdf_cut_short_is_read_with_a_warning(tmp_path, pdf_results):
+    from extractor.load import LoadError, load_document
+
+    good, _ = pdf_results("003")
+    cut = tmp_path / "cut.pdf"
+    data = good.read_bytes()
+    cut.write_bytes(data[: int(len(data) * 0.6)])
+    try:
+        doc = load_document(cut)
+    except LoadError as exc:  # too little is left to open: refused, by name
+        assert str(cut) in str(exc) and "\n" not in str(exc)
+    else:
+        assert any("cut short" in note for note in doc.notes)
+
+
+def test_a_pdf_over_the_page_limit_is_refused(tmp_path, pdf_results, monkeypatch):
+    good, _ = pdf_results("003")
+    monkeypatch.setenv("BUDGET_EXTRACT_MAX_PAGES", "5")
+    assert "more than the limit of 4" in _problem(good)
+
+
+def test_a_batch_goes_on_past_bad_files_and_lists_what_it_does_not_read(tmp_path, pdf_results):
+    good, _ = pdf_results("003")
+    folder = tmp_path / "downloads"
+    (folder / "county").mkdir(parents=True)
+    (folder / "county" / "sixian.pdf").write_bytes(good.read_bytes())
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 20)
+    (folder / "page.pdf").write_text("<html><body>error</body></html>", encoding="utf-8")
+    (folder / "scan.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really")
+    (folder / "~$budget.xlsx").write_bytes(b"lock")
+    (folder / "notes.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    out = tmp_path / "out"
+    done = _cli("run", str(folder), "--recursive", "--out", str(out), cwd=tmp_path)
+    lines = done.stderr.splitlines()
+    assert done.returncode == 1  # two PDFs could not be read
+    assert (out / "sixian.json").is_file()
+    assert any("broken.pdf: damaged PDF" in line for line in lines)
+    assert any("page.pdf: not a PDF file: it is an HTML page" in line for line in lines)
+    assert any(line.startswith("skipped: ") and "scan.jpg" in line for line in lines)
+    assert any(line.startswith("skipped: ") and "~$budget.xlsx" in line for line in lines)
+    assert any(line.startswith("skipped: ") and "notes.doc" in line for line in lines)
+    assert "Traceback" not in done.stderr
+    # --include / --exclude, and the folder without --recursive
+    only = _cli("run", str(folder), "--recursive", "--include", "county/*", "--out", str(tmp_path / "o2"),
+                cwd=tmp_path)
+    assert only.returncode == 0, only.stderr
+    flat = _cli("run", str(folder), "--exclude", "*.pdf", "--out", str(tmp_path / "o3"), cwd=tmp_path)
+    assert flat.returncode == 1 and "--recursive also searches its sub-folders" in flat.stderr

@@ -38,9 +38,15 @@ def max_pages() -> int:
 def load_pdf(path: Path, data: bytes, sha256: str) -> Document:
     pdf = _open(path, data)
     try:
-        return _read(path, pdf, sha256)
+        doc = _read(path, pdf, sha256)
     finally:
         pdf.close()
+    if b"%%EOF" not in data[-4096:]:
+        # A download cut short still opens (pdfminer rebuilds what it can): say that pages may be missing.
+        doc = Document(doc.path, doc.text, doc.encoding, doc.sha256, doc.geometry,
+                       doc.notes + (f"{path}: the file seems cut short (no %%EOF at its end): pages or parts "
+                                    f"of them may be missing; {len(doc.geometry.pages)} page(s) read",))
+    return doc
 
 
 def _open(path: Path, data: bytes):
