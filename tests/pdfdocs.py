@@ -358,3 +358,31 @@ def _watermark(canvas, font: str) -> None:
     canvas.setFont(font, 48)
     canvas.drawCentredString(0, 0, "公开文件 2024")
     canvas.restoreState()
+
+
+def scanned(pdf: Path, path: Path, resolution: int = 150, pages: tuple[int, ...] | None = None) -> Path:
+    """The PDF as a scanner makes it: every page (or ``pages``, 1-based) an image, with no text layer.
+
+    Rendering needs a Chinese font on the machine (the generated PDFs use a font they do not embed):
+    Debian's fonts-wqy-microhei, for example.
+    """
+    import io
+
+    import pypdfium2 as pdfium
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    source = pdfium.PdfDocument(str(pdf))
+    c = canvas.Canvas(str(path))
+    for i in range(len(source)):
+        page = source[i]
+        width, height = page.get_size()
+        c.setPageSize((width, height))
+        if pages is None or i + 1 in pages:
+            image = page.render(scale=resolution / 72).to_pil().convert("L")
+            buf = io.BytesIO()
+            image.save(buf, format="PNG")
+            c.drawImage(ImageReader(io.BytesIO(buf.getvalue())), 0, 0, width, height)
+        c.showPage()
+    c.save()
+    return path

@@ -377,3 +377,68 @@ def test_a_batch_goes_on_past_bad_files_and_lists_what_it_does_not_read(tmp_path
     assert only.returncode == 0, only.stderr
     flat = _cli("run", str(folder), "--exclude", "*.pdf", "--out", str(tmp_path / "o3"), cwd=tmp_path)
     assert flat.returncode == 1 and "--recursive also searches its sub-folders" in flat.stderr
+
+
+# -- scanned pages -------------------------------------------------------------------------------------
+
+
+def _image_page_pdf(path: Path, text_pages: int = 0) -> Path:
+    """``text_pages`` pages with a small ruled table in the text layer, then a page that is only an image."""
+    import io
+
+    from PIL import Image, ImageDraw
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path))
+    for _ in range(text_pages):
+        c.setFont("STSong-Light", 10)
+        c.drawString(72, 760, "泗县医疗保障局2024年支出总表")
+        c.drawString(72, 740, "单位：万元")
+        c.showPage()
+    image = Image.new("L", (600, 400), 255)
+    ImageDraw.Draw(image).rectangle((50, 50, 550, 350), outline=0, width=3)
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    c.drawImage(ImageReader(io.BytesIO(buf.getvalue())), 72, 300, 450, 300)
+    c.showPage()
+    c.save()
+    return path
+
+
+@pytest.fixture
+def no_ocr(monkeypatch):
+    from extractor.load import ocr
+
+    monkeypatch.setattr(ocr, "engine", lambda: None)
+
+
+def test_a_scanned_pdf_without_ocr_is_refused_with_the_way_to_read_it(tmp_path, no_ocr):
+    path = _image_page_pdf(tmp_path / "scan.pdf")
+    problem = _problem(path)
+    assert "no text layer on any of its 1 page(s)" in problem
+    assert "pip install 'budget-extract[ocr]'" in problem
+
+
+def test_a_scanned_page_among_text_pages_is_named_and_flagged(tmp_path, no_ocr):
+    from extractor.load import load_document
+
+    path = _image_page_pdf(tmp_path / "mixed.pdf", text_pages=2)
+    doc = load_document(path)
+    assert any("page(s) 3 of 3 have no text layer" in note and "budget-extract[ocr]" in note for note in doc.notes)
+    result = read(path)
+    flags = [f for f in result.flags if f.check == "source.page_unread"]
+    assert len(flags) == 1 and flags[0].severity == "error" and "page 3" in flags[0].message_en
+
+
+def test_a_scanned_pdf_in_a_batch_never_exits_0_silently(tmp_path):
+    path = _image_page_pdf(tmp_path / "in" / "scan.pdf") if (tmp_path / "in").mkdir() is None else None
+    env_code = ("import sys; sys.path.insert(0, %r); from extractor.load import ocr; ocr.engine = lambda: None; "
+                "from extractor.cli import main; sys.argv = ['budget-extract', 'run', %r, '--out', %r]; main()"
+                % (str(ROOT), str(path), str(tmp_path / "out")))
+    done = subprocess.run([sys.executable, "-c", env_code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "scan.pdf: no text layer" in done.stderr and "budget-extract[ocr]" in done.stderr

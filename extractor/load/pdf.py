@@ -96,7 +96,11 @@ def _read(path: Path, pdf, sha256: str) -> Document:
             raise LoadError(path, f"damaged PDF: page {number} cannot be read ({_why(exc)})") from None
         if missing:
             unmapped[number] = missing
-        if blocks is None:  # no text layer
+        if blocks is None and not page.images:  # a blank page: nothing printed, nothing to read
+            pages.append(info)
+            page.close()
+            continue
+        if blocks is None:  # no text layer: a scan
             if engine is None:
                 engine = ocr.engine()
             if engine:
@@ -113,6 +117,8 @@ def _read(path: Path, pdf, sha256: str) -> Document:
     write_pages(out, read, pages)
     text = out.text()
     if not text.strip():
+        if any(p.text == "ocr" for p in pages):
+            raise LoadError(path, "OCR found no text on its scanned pages")
         if unread:
             raise LoadError(path, f"no text layer on any of its {len(pages)} page(s) (a scanned document); "
                                   f"{OCR_HINT}")
