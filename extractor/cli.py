@@ -339,7 +339,8 @@ def report(
     from .report import ReportError, build_report
 
     try:
-        page = build_report(folder, db)
+        # PDF sources get their page images in a folder beside the page, referenced relatively.
+        page = build_report(folder, db, output.parent / f"{output.stem}_pages")
     except ReportError as exc:
         _err(f"error: {exc}")
         raise typer.Exit(1)

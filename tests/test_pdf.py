@@ -442,3 +442,27 @@ def test_a_scanned_pdf_in_a_batch_never_exits_0_silently(tmp_path):
     done = subprocess.run([sys.executable, "-c", env_code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
     assert "scan.pdf: no text layer" in done.stderr and "budget-extract[ocr]" in done.stderr
+
+
+def test_the_report_shows_pdf_pages_with_every_value_boxed(pdf_results, tmp_path):
+    """Page images in a folder beside the report, every value's box over its page, linked by span."""
+    import re
+
+    path, _ = pdf_results("003")
+    pdf = tmp_path / "in" / "sixian.pdf"
+    pdf.parent.mkdir()
+    pdf.write_bytes(path.read_bytes())
+    out = tmp_path / "out"
+    assert _cli("run", str(pdf), "--out", str(out), cwd=tmp_path).returncode == 0
+    done = _cli("report", str(out), "-o", str(tmp_path / "r.html"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    images = sorted((tmp_path / "r_pages").rglob("*.jpg"))
+    assert images and all(i.stat().st_size > 1000 for i in images)
+    srcs = re.findall(r'<img src="([^"]+)"', html)
+    assert srcs and all((tmp_path / s).is_file() for s in srcs)  # relative: the folder travels with the page
+    result = json.loads((out / "sixian.json").read_text(encoding="utf-8"))
+    boxed = set(re.findall(r'class="box st-[a-z]+[^"]*" data-span="([0-9-]+)"', html))
+    marked = set(re.findall(r'<mark[^>]*class="st-[a-z]+"[^>]*data-span="([0-9-]+)"', html))
+    assert marked and marked <= boxed  # every value marked in the text has its box on a page
+    assert len(result["geometry"]["values"]) >= len(marked)
