@@ -466,3 +466,26 @@ def test_the_report_shows_pdf_pages_with_every_value_boxed(pdf_results, tmp_path
     marked = set(re.findall(r'<mark[^>]*class="st-[a-z]+"[^>]*data-span="([0-9-]+)"', html))
     assert marked and marked <= boxed  # every value marked in the text has its box on a page
     assert len(result["geometry"]["values"]) >= len(marked)
+
+
+def test_values_ocr_read_with_low_confidence_are_flagged(pdf_results):
+    """The check on what OCR read: a value whose characters OCR was unsure of is flagged, with its confidence;
+    one read with high confidence is not."""
+    from extractor.geometry import place_values
+    from verify import verify_result
+    from verify.grounding import amount_slots
+
+    from extractor.load import load_document
+
+    path, result = pdf_results("003")
+    text = load_document(path).text
+    trial = result.model_copy(deep=True)
+    slots = list(amount_slots(trial))
+    low, high = slots[0].amount.span, slots[1].amount.span
+    trial.geometry.ocr = sorted([(low[0], low[1], 0.62), (high[0], high[1], 0.99)])
+    place_values(verify_result(trial, text))
+    flags = [f for f in trial.flags if f.check == "source.ocr_low_confidence"]
+    assert [f.fields[0].path for f in flags] == [slots[0].path]
+    assert flags[0].found == "0.62" and "OCR" in flags[0].message_en
+    box = trial.geometry.values[slots[0].path][0]
+    assert box.source == "ocr" and box.confidence == 0.62
