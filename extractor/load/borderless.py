@@ -198,8 +198,9 @@ def _header_rows(header: list[Segment], columns, bounds) -> list[list[TableCell]
         return []
     spanning: dict[int, list[Segment]] = {}
     own: dict[int, list[Segment]] = {}
+    homes = {id(s): _column_of(s, columns) for s in header}
     for s in header:
-        cols = _headed_columns(s, header, columns)
+        cols = _headed_columns(s, header, columns, homes)
         (spanning if len(cols) > 1 else own).setdefault(cols[0], []).append(s)
     rows = []
     if spanning:
@@ -209,12 +210,12 @@ def _header_rows(header: list[Segment], columns, bounds) -> list[list[TableCell]
     return rows
 
 
-def _headed_columns(seg: Segment, header: list[Segment], columns) -> list[int]:
+def _headed_columns(seg: Segment, header: list[Segment], columns, homes: dict[int, int]) -> list[int]:
     """The columns a header word heads: its own, and those beside it that have header words below it
     and none level with it (a merged header cell is centred over the columns it spans)."""
-    home = _column_of(seg, columns)
-    below = {_column_of(s, columns) for s in header if s.top >= seg.bottom - 0.5}
-    level = {_column_of(s, columns) for s in header if s is not seg and s.top < seg.bottom and seg.top < s.bottom}
+    home = homes[id(seg)]
+    below = {homes[id(s)] for s in header if s.top >= seg.bottom - 0.5}
+    level = {homes[id(s)] for s in header if s is not seg and s.top < seg.bottom and seg.top < s.bottom}
     if home not in below:
         return [home]  # nothing under it: it heads its column alone (a header merged downwards)
     cols = [home]

@@ -34,7 +34,8 @@ def read_page(ocr, page, number: int) -> PageBlocks:
     from .pdf import layout_page
 
     image = page.to_image(resolution=RESOLUTION).original.convert("RGB")
-    return layout_page(recognise(ocr, image, 72.0 / RESOLUTION), [])
+    scale = 72.0 / RESOLUTION
+    return layout_page(recognise(ocr, image, scale), rules(image, scale))
 
 
 def recognise(ocr, image, scale: float) -> list[Glyph]:
@@ -48,6 +49,37 @@ def recognise(ocr, image, scale: float) -> list[Glyph]:
         ys = [p[1] * scale for p in box]
         glyphs += _line_glyphs(text, min(xs), min(ys), max(xs), max(ys), float(score))
     return glyphs
+
+
+def rules(image, scale: float) -> list[dict]:
+    """The table rules printed on a scanned page, as edges in page points (for the ruled-table reader).
+
+    Long thin runs of dark pixels, found by opening the image with a long flat (or tall narrow)
+    kernel: text is too short to survive it, table lines are not.
+    """
+    try:
+        import cv2
+        import numpy as np
+    except ImportError:  # OpenCV comes with the OCR engine; without it scanned tables are read by word position
+        return []
+    gray = np.asarray(image.convert("L"))
+    height, width = gray.shape
+    ink = cv2.adaptiveThreshold(255 - gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -2)
+    edges: list[dict] = []
+    for orientation, kernel in (("h", (max(30, width // 30), 1)), ("v", (1, max(30, height // 40)))):
+        lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+        contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        for contour in contours:
+            x, y, w, h = cv2.boundingRect(contour)
+            if orientation == "h":
+                mid = (y + h / 2) * scale
+                x0, x1, top, bottom = x * scale, (x + w) * scale, mid, mid
+            else:
+                mid = (x + w / 2) * scale
+                x0, x1, top, bottom = mid, mid, y * scale, (y + h) * scale
+            edges.append({"x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": x1 - x0,
+                          "height": bottom - top, "orientation": orientation, "object_type": "line"})
+    return edges
 
 
 def _line_glyphs(text: str, x0: float, top: float, x1: float, bottom: float, score: float) -> list[Glyph]:
