@@ -172,7 +172,7 @@ def test_seal_and_watermark_over_tables(pdf_results):
     path, result = pdf_results("003", "sealed", Options(seal_on=tuple(range(1, 14)), watermark=True))
     assert_same_facts("003", result)
     text = load_document(path).text
-    # Nothing of them is dropped: they are written as a line of their own after the page.
+    # Nothing of them is dropped: they are written at the end of the text, a line per page.
     assert "公开文件2024" in text.replace(" ", "")
     assert "预算专用章" in text.replace(" ", "") or "章用专算预" in text.replace(" ", "")
 
@@ -513,9 +513,9 @@ def test_a_scanned_pdf_is_read_by_ocr(pdf_results, tmp_path):
     result = read(scanned(path, tmp_path / "scan.pdf"))
     assert {p.text for p in result.geometry.pages} == {"ocr"}
     want, got = facts(result_for("003")), facts(result)
-    # Measured: 254 of 270 facts with their row labels exactly as printed (OCR misreads a few labels:
-    # 二、 for 一、, full-width brackets), 257 of 270 by table, code, column and value.
-    assert sum((want & got).values()) >= 0.93 * sum(want.values())
+    # Measured: 261 of 270 facts with their row labels exactly as printed (OCR misreads a few labels:
+    # 二、 for 一、, full-width brackets), 264 of 270 by table, code, column and value.
+    assert sum((want & got).values()) >= 0.95 * sum(want.values())
 
     def unlabelled(counter):
         return collections.Counter((k[0], k[1], k[3], k[4]) for k in counter.elements())

@@ -3,7 +3,7 @@
 A page's characters are read in the direction its text runs (a landscape table
 printed on a rotated page reads like any other); seals, watermarks and text at
 another angle are kept apart so that they never land inside a table cell, and
-written as their own line at the end of the page. Pages with no text layer are
+written as a line per page at the end of the text. Pages with no text layer are
 read by OCR when it is installed, and named otherwise.
 """
 
@@ -246,17 +246,16 @@ def write_pages(out: TextBuilder, read: list[tuple[int, PageBlocks]], pages: lis
             write_glyph_line(out, line.glyphs, page)
             out.write("\n")
         _end_pages(out, overlay, items, i, (run or furniture)[-1][0])
-    for number, glyphs in overlay.items():  # pages holding only a seal or a watermark
+    # What was printed over the pages (seals, watermarks, text at another angle) comes last, a line per
+    # page: kept, and never between a title and its table or inside a table that runs over pages.
+    for number, glyphs in sorted(overlay.items()):
         _write_overlay(out, glyphs, number)
 
 
 def _end_pages(out: TextBuilder, overlay: dict, items, i: int, number: int) -> None:
-    """After the last block of a page (or pages), what was printed over them: seals and watermarks."""
+    """A blank line after the last block of a page (or of pages a table ran over)."""
     if i < len(items) and items[i][0] == number:
         return
-    upto = items[i][0] if i < len(items) else 1 << 30
-    for page in sorted(p for p in overlay if p < upto):
-        _write_overlay(out, overlay.pop(page), page)
     out.write("\n")
 
 
