@@ -93,16 +93,26 @@ def tokens(line: Line, metric: str) -> list[Token]:
     monospaced rendering), "narrow" as one (``pdftotext -layout``).
     """
     text = line.text
-    out = []
+    out: list[Token] = []
     x = 0
     pos = 0
     for m in _WORD.finditer(text):
-        x += _width(text[pos:m.start()], metric)
+        gap = text[pos:m.start()]
+        x += _width(gap, metric)
         w = _width(m.group(), metric)
-        out.append(Token(m.group(), line.start + m.start(), line.start + m.end(), x, x + w))
+        if out and gap == " " and _ONE_CJK.match(m.group()) and _ONE_CJK.match(out[-1].text[-1:]) \
+                and (len(out[-1].text) == 1 or out[-1].text[-2:-1] == " "):
+            # Characters printed spaced out ("预 算 数", "合  计" in one run): one word.
+            prev = out.pop()
+            out.append(Token(text[prev.start - line.start:m.end()], prev.start, line.start + m.end(), prev.x0, x + w))
+        else:
+            out.append(Token(m.group(), line.start + m.start(), line.start + m.end(), x, x + w))
         x += w
         pos = m.end()
     return out
+
+
+_ONE_CJK = re.compile(r"^[\u4e00-\u9fff]$")
 
 
 def _width(s: str, metric: str) -> int:
@@ -186,42 +196,76 @@ def _bands(toks: list[Token]) -> list[tuple[int, int]]:
 
 
 def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]]) -> list[tuple[int, int]]:
-    """Columns no data line prints in (a column left empty on this page) still have a header word.
+    """Columns no data line prints in (a column left empty on this page) still have header words.
 
-    The words of the header's last line name one column each; where two of them
-    stand over one data column, the one nearer its figures keeps it and the
-    other is a column of its own, squeezed between.
+    Header words that stand over no data column make columns of their own
+    (the pieces of a header cell that wrapped over several lines make one).
+    Where two words of one header line stand over one data column, the one
+    nearer its figures keeps it and the other is a column of its own, squeezed
+    between.
     """
     if not header:
         return columns
-    bottom = header[-1]
-    claims: dict[int, list[Token]] = {}
-    extra = []
-    for t in bottom:
-        over = [i for i, c in enumerate(columns) if _overlap((t.x0, t.x1), c)]
-        if not over:
-            extra.append((t.x0, t.x1))
-        else:
-            claims.setdefault(max(over, key=lambda i: _overlap((t.x0, t.x1), columns[i])), []).append(t)
     columns = list(columns)
-    for i, words in claims.items():
-        if len(words) < 2:
-            continue
-        col = columns[i]
-        keep = max(words, key=lambda t: _overlap((t.x0, t.x1), col) - abs((t.x0 + t.x1) - (col[0] + col[1])) / 4)
-        for t in words:
-            if t is not keep:
-                extra.append((t.x0, t.x1))
-        lo, hi = col
-        for t in words:
-            if t is keep:
-                continue
-            if t.x1 <= keep.x0 or (t.x0 + t.x1) < (keep.x0 + keep.x1):
-                lo = max(lo, min(t.x1, keep.x0))
+    loose: list[tuple[int, int]] = []
+    for line in header:
+        claims: dict[int, list[Token]] = {}
+        for t in line:
+            over = [i for i, c in enumerate(columns) if _overlap((t.x0, t.x1), c)]
+            if not over:
+                loose.append((t.x0, t.x1))
             else:
-                hi = min(hi, max(t.x0, keep.x1))
-        columns[i] = (lo, max(hi, lo + 1))
-    return sorted(columns + extra)
+                claims.setdefault(max(over, key=lambda i: _overlap((t.x0, t.x1), columns[i])), []).append(t)
+        for i, words in claims.items():
+            if len(words) > 1:
+                columns[i] = _squeeze(columns[i], words, loose)
+    return _pair_headers(sorted(columns), _bands_of(loose, columns), header)
+
+
+def _pair_headers(data: list[tuple[int, int]], named: list[tuple[int, int]],
+                  header: list[list[Token]]) -> list[tuple[int, int]]:
+    """A header word printed just beside the figures it names (序号 over right-aligned row numbers): a
+    header-only column and a figures-only column side by side are one column."""
+    words = [(t.x0, t.x1) for line in header for t in line]
+    unnamed = {c for c in data if not any(_overlap(c, w) for w in words)}
+    merged = sorted(data + named)
+    out: list[tuple[int, int]] = []
+    for col in merged:
+        if out and col[0] - out[-1][1] <= 2 and ((col in unnamed and out[-1] in named)
+                                                 or (out[-1] in unnamed and col in named)):
+            out[-1] = (out[-1][0], col[1])
+        else:
+            out.append(col)
+    return out
+
+
+def _squeeze(col: tuple[int, int], words: list[Token], loose: list[tuple[int, int]]) -> tuple[int, int]:
+    keep = max(words, key=lambda t: _overlap((t.x0, t.x1), col) - abs((t.x0 + t.x1) - (col[0] + col[1])) / 4)
+    lo, hi = col
+    for t in words:
+        if t is keep:
+            continue
+        loose.append((t.x0, t.x1))
+        if t.x1 <= keep.x0 or (t.x0 + t.x1) < (keep.x0 + keep.x1):
+            lo = max(lo, min(t.x1, keep.x0))
+        else:
+            hi = min(hi, max(t.x0, keep.x1))
+    return (lo, max(hi, lo + 1))
+
+
+def _bands_of(spans: list[tuple[int, int]], taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping spans merged, each clipped so that it overlaps no column already taken."""
+    out = []
+    for lo, hi in _bands([Token("", 0, 0, a, b) for a, b in spans]):
+        for c in taken:
+            if _overlap((lo, hi), c):
+                if c[0] <= lo:
+                    lo = max(lo, c[1])
+                else:
+                    hi = min(hi, c[0])
+        if hi > lo:
+            out.append((lo, hi))
+    return out
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:

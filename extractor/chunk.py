@@ -308,14 +308,16 @@ def _rowlike(line: Line, kind: str | None) -> bool:
     if line.kind is not LineKind.TEXT or kind is None:
         return False
     text = line.text.strip()
+    if spec_for(kind).card:
+        # A card's cells hold sentences; a row of it starts with a short field (a key or a level).
+        fields = _GAP.split(text)
+        return len(fields) >= 2 and len(fields[0]) <= 16 and len(text) <= 600
     if _PROSE.search(text) or len(text) > 400:
         return False
     words = _WORDS.findall(text)
     if len(words) < 2 or _sentence(text, words):
         return False
     gapped = bool(_GAP.search(text))
-    if spec_for(kind).card:
-        return len(_GAP.split(text)) >= 3
     at = [n for n, w in enumerate(words) if _FIGURE.match(w) and not _is_year(words, n)]
     if len(at) >= 2:
         return True
@@ -352,7 +354,9 @@ def _fragment(lines: list[Line], i: int, chunk: Chunk) -> bool:
     should take apart.
     """
     line = lines[i]
-    if spec_for(chunk.kind).card or not _short_plain(line):
+    if spec_for(chunk.kind).card:
+        return _card_piece(line, chunk)
+    if not _short_plain(line):
         return False
     if not chunk.has_rows:
         if any(l.kind is LineKind.TEXT and not _NOTE.match(l.text) for l in chunk.lines[1:]):
@@ -400,6 +404,13 @@ def _titles_like(line: Line) -> bool:
     return _title_kind(line) is not None
 
 
+def _card_piece(line: Line, chunk: Chunk) -> bool:
+    """The rest of a card cell that wrapped, printed at its column's position under a space-aligned row."""
+    before = next((l for l in reversed(chunk.lines) if l.kind not in (LineKind.BLANK, LineKind.PAGE_HEADER)), None)
+    return before is not None and before.kind is LineKind.SPACED and _lead(line.text) >= 8 \
+        and len(line.text.strip()) <= 200 and not _NOTE.match(line.text.strip())
+
+
 def _short_plain(line: Line) -> bool:
     text = line.text.strip()
     return line.kind is LineKind.TEXT and 0 < len(text) <= 40 and not _NOTE.match(text) and not _PROSE.search(text) \
@@ -438,7 +449,10 @@ def chunk_document(text: str, lines: list[Line] | None = None) -> list[Chunk]:
 
     for i, line in enumerate(lines):
         kind = titles.kinds[i]
-        if kind is not None and _accept_title(lines, titles, i):
+        if current is not None and current.is_table and _continued_title(line, kind, current):
+            # "部门收入总表（续）", "续表": the same table goes on on a new page.
+            line = line.as_kind(LineKind.PAGE_HEADER)
+        elif kind is not None and _accept_title(lines, titles, i):
             current = open_chunk(kind, _title_text(line) or line.text.strip(), line, line.start)
         elif current is not None and current.is_table and (_rowlike(line, current.kind) or _fragment(lines, i, current)):
             # In a tab or pipe table a line with no delimiter is a row that kept one cell.
@@ -458,6 +472,16 @@ def chunk_document(text: str, lines: list[Line] | None = None) -> list[Chunk]:
             current = open_chunk("narrative", f"{last_heading}（续）" if last_heading else "", None, line.start)
         _add_line(current, line)
     return [c for c in chunks if c.end > c.start or c.title]
+
+
+_CONTINUED = re.compile(r"^续表\S{0,6}$|[（(]\s*续\s*(表|上表)?\s*[)）]\s*$|续表$|续上表$")
+
+
+def _continued_title(line: Line, kind: str | None, current: Chunk) -> bool:
+    text = line.text.strip()
+    if line.kind is not LineKind.TEXT or not _CONTINUED.search(text):
+        return False
+    return kind is None or kind == current.kind
 
 
 def _title_span(line: Line, title: str) -> tuple[int, int]:

@@ -87,7 +87,7 @@ def is_header_row(cells: list[Cell]) -> bool:
 
 # --- header paths ----------------------------------------------------------------------------------
 
-def header_paths(header: list[list[Cell]], centred: bool = False) -> list[str]:
+def header_paths(header: list[list[Cell]], centred: bool = False, known=None) -> list[str]:
     """One path per column: the header cells above it, top to bottom ("本年收入/小计").
 
     A merged cell is printed once: pipes and tabs put it in the first column of
@@ -99,11 +99,18 @@ def header_paths(header: list[list[Cell]], centred: bool = False) -> list[str]:
     """
     width = max((len(r) for r in header), default=0)
     grid = [[norm(r[i].text) if i < len(r) else "" for i in range(width)] for r in header]
+    if centred and known is not None:
+        _join_wrapped(grid, known)
+        grid = [row for row in grid if any(row)]
     below = [[any(grid[k][i] for k in range(r + 1, len(grid))) for i in range(width)] for r in range(len(grid))]
     if centred and len(grid) > 1:
-        # A full-height cell is printed on a middle line, nothing under it: it is no group's child.
+        # The header line with the most cells holds the leaf cells; lines under it hold the rest of
+        # cells that wrapped. A cell printed once above that line, with nothing over or under it, is a
+        # full-height cell centred in its tall cell: it is no group's child.
+        leaves = max(range(len(grid)), key=lambda r: (sum(1 for t in grid[r] if t), r))
         for i in range(width):
-            if not grid[-1][i]:
+            lines = [r for r in range(len(grid)) if grid[r][i]]
+            if len(lines) == 1 and lines[0] < leaves:
                 for r in range(len(grid)):
                     below[r][i] = False
     filled = [row[:] for row in grid]
@@ -113,7 +120,7 @@ def header_paths(header: list[list[Cell]], centred: bool = False) -> list[str]:
             if not grid[r][i]:
                 continue
             j = i + 1
-            while j < width and not grid[r][j] and below[r][j] and (not centred or below[r][i]):
+            while not centred and j < width and not grid[r][j] and below[r][j]:
                 filled[r][j], owner[r][j] = grid[r][i], i
                 j += 1
         if centred:
@@ -124,7 +131,7 @@ def header_paths(header: list[list[Cell]], centred: bool = False) -> list[str]:
             for i in range(width):
                 if grid[r][i] and below[r][i] and owner[r].count(i) == 1 and grid[r + 1][i]:
                     # A cell over one column with a cell right below it: one cell that wrapped.
-                    joined[r + 1][i] = grid[r][i] + joined[r + 1][i]
+                    joined[r + 1][i] = joined[r][i] + joined[r + 1][i]
                     joined[r][i] = ""
     paths = []
     for i in range(width):
@@ -132,6 +139,29 @@ def header_paths(header: list[list[Cell]], centred: bool = False) -> list[str]:
         dedup = [p for k, p in enumerate(parts) if k == 0 or p != parts[k - 1]]
         paths.append("/".join(dedup))
     return paths
+
+
+_SHORT_HEADERS = {"类", "款", "项", "小计", "合计", "总计", "金额", "数量", "单价", "名称", "项目", "科目", "序号", "编码"}
+
+
+def _join_wrapped(grid: list[list[str]], known) -> None:
+    """Space-aligned text prints a header cell wider than its column on several lines ("基本支" / "出").
+
+    Two pieces one above the other in a column are one cell when the lower is
+    too short to be a header of its own, when the upper is no word but the two
+    make one, or when the lower sits under the line of leaf cells (the line with
+    the most cells) and is no word on its own.
+    """
+    if not grid:
+        return
+    leaves = max(range(len(grid)), key=lambda r: (sum(1 for t in grid[r] if t), r))
+    for i in range(len(grid[0])):
+        for r in range(len(grid) - 1):
+            upper, lower = grid[r][i], grid[r + 1][i]
+            if upper and lower and ((len(lower) <= 2 and lower not in _SHORT_HEADERS)
+                                    or (not known(upper) and known(upper + lower))
+                                    or (r + 1 > leaves and not known(lower))):
+                grid[r + 1][i], grid[r][i] = upper + lower, ""
 
 
 def _fill_centred(row: list[str], below: list[bool], filled: list[str], owner: list[int | None]) -> None:
@@ -282,6 +312,8 @@ class Layout:
 
 
 _SEQ = re.compile(r"^(序号|行次|编号)$")
+# Words that head a group of columns in the national templates.
+_PARENT_WORDS = re.compile(r"分类科目$|^科目$|^(收入|支出|资金性质|资金来源)$|^本年(收入|支出|拨款|财政拨款)$|金额|结转|份额|项目来源")
 _CODE_HEADER = re.compile(r"(科目|分类)?(编码|代码)$|^(类|款|项)$|/(类|款|项)$|^科目$")
 _LABEL_HEADER = re.compile(r"(科目|项目|物品|单位|部门)?名称$|(^|/)项目$|^项目$|^科目名称")
 _MEMO = re.compile(r"其中")
@@ -295,7 +327,8 @@ def build_layouts(spec: TableSpec, header: list[list[Cell]], lanci: list[Cell] |
     verifier, which keeps the one under which the table's numbers add up.
     """
     unpacked = _unpacked_header(spec, header) if header and not centred else None
-    paths = unpacked or (header_paths(header, centred) if header else [])
+    paths = unpacked or (header_paths(header, centred, lambda t: _known(spec, (t,)) > 0
+                                      or bool(_PARENT_WORDS.search(t))) if header else [])
     width = max(len(paths), len(lanci or []))
     paths += [""] * (width - len(paths))
     base = _layout(spec, paths, width, lines)
@@ -396,7 +429,7 @@ def _layout(spec: TableSpec, paths: list[str], width: int, lines: list[Line]) ->
         elif _LABEL_HEADER.search(path) and not _matches_text_column(spec, path):
             label_cols.append(i)
         elif path:
-            key = None if _MEMO.search(path) else best_column(spec, path)
+            key = None if _MEMO.search(path) else column_for_path(spec, path)
             if key is None or key in layout.keys.values():
                 key = _extra_key(path, layout)
             layout.keys[i] = key
@@ -426,6 +459,20 @@ def _extra_key(path: str, layout: Layout) -> str:
 def _matches_text_column(spec: TableSpec, path: str) -> bool:
     key = best_column(spec, path)
     return key is not None and spec.column(key).type == "text"
+
+
+@lru_cache(maxsize=16384)
+def column_for_path(spec: TableSpec, path: str) -> str | None:
+    """The registry key a header path names: the leaf's own words first, its parents only when the leaf
+    alone says nothing ("小计" needs "本年收入/"), so that a parent's words never outvote the leaf's."""
+    if spec.row_key == "two_sided":
+        return best_column(spec, path)  # 收入 / 支出 over the columns say which side each is on
+    parts = path.split("/")
+    for k in range(len(parts) - 1, -1, -1):
+        key = best_column(spec, "/".join(parts[k:]))
+        if key is not None:
+            return key
+    return None
 
 
 @lru_cache(maxsize=16384)
