@@ -51,7 +51,8 @@ def discover(paths: list[Path], recursive: bool = False, include: list[str] = ()
         before = len(found.files)
         walk = sorted(path.rglob("*") if recursive else path.iterdir())
         for item in walk:
-            if not item.is_file():
+            # Not only regular files: a FIFO or a broken link named like a document gets its error line.
+            if item.is_dir():
                 continue
             if skip_dir is not None and skip_dir in item.resolve().parents:
                 continue

@@ -87,7 +87,7 @@ def is_header_row(cells: list[Cell]) -> bool:
 
 # --- header paths ----------------------------------------------------------------------------------
 
-def header_paths(header: list[list[Cell]], centred: bool = False, known=None) -> list[str]:
+def header_paths(header: list[list[Cell]], centred: bool = False, known=None, whole=None) -> list[str]:
     """One path per column: the header cells above it, top to bottom ("本年收入/小计").
 
     A merged cell is printed once: pipes and tabs put it in the first column of
@@ -99,8 +99,8 @@ def header_paths(header: list[list[Cell]], centred: bool = False, known=None) ->
     """
     width = max((len(r) for r in header), default=0)
     grid = [[norm(r[i].text) if i < len(r) else "" for i in range(width)] for r in header]
-    if centred and known is not None:
-        _join_wrapped(grid, known)
+    if known is not None:
+        _join_wrapped(grid, known, whole, under_leaves=centred)
         grid = [row for row in grid if any(row)]
     below = [[any(grid[k][i] for k in range(r + 1, len(grid))) for i in range(width)] for r in range(len(grid))]
     if centred and len(grid) > 1:
@@ -144,24 +144,31 @@ def header_paths(header: list[list[Cell]], centred: bool = False, known=None) ->
 _SHORT_HEADERS = {"类", "款", "项", "小计", "合计", "总计", "金额", "数量", "单价", "名称", "项目", "科目", "序号", "编码"}
 
 
-def _join_wrapped(grid: list[list[str]], known) -> None:
-    """Space-aligned text prints a header cell wider than its column on several lines ("基本支" / "出").
+def _join_wrapped(grid: list[list[str]], known, whole, under_leaves: bool) -> None:
+    """Header cells wider than their column are printed on several lines ("基本支" / "出"): join them.
 
     Two pieces one above the other in a column are one cell when the lower is
-    too short to be a header of its own, when the upper is no word but the two
-    make one, or when the lower sits under the line of leaf cells (the line with
-    the most cells) and is no word on its own.
+    too short to be a header of its own, or when the upper is no word, the lower
+    no whole word, and the two make one; in space-aligned text also when the
+    lower sits under the line of leaf cells (the line with the most cells) and
+    is no word on its own.
     """
     if not grid:
         return
     leaves = max(range(len(grid)), key=lambda r: (sum(1 for t in grid[r] if t), r))
     for i in range(len(grid[0])):
-        for r in range(len(grid) - 1):
-            upper, lower = grid[r][i], grid[r + 1][i]
-            if upper and lower and ((len(lower) <= 2 and lower not in _SHORT_HEADERS)
-                                    or (not known(upper) and known(upper + lower))
-                                    or (r + 1 > leaves and not known(lower))):
-                grid[r + 1][i], grid[r][i] = upper + lower, ""
+        changed = True
+        while changed:
+            changed = False
+            lines = [r for r in range(len(grid)) if grid[r][i]]
+            for upper_r, lower_r in zip(lines, lines[1:]):
+                upper, lower = grid[upper_r][i], grid[lower_r][i]
+                if ((len(lower) <= 2 and lower not in _SHORT_HEADERS)
+                        or (not known(upper) and not whole(lower) and known(upper + lower))
+                        or (under_leaves and lower_r > leaves and not known(lower))):
+                    grid[lower_r][i], grid[upper_r][i] = upper + lower, ""
+                    changed = True
+                    break
 
 
 def _fill_centred(row: list[str], below: list[bool], filled: list[str], owner: list[int | None]) -> None:
@@ -236,8 +243,7 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, seen_header: b
     lines = seg.lines
     first_data = len(lines)
     for i, line in enumerate(lines):
-        toks = tokens(line, "wide")
-        if is_lanci_row([Cell(t.text) for t in toks]) or is_data_line(toks):
+        if is_data_line(tokens(line, "wide")):
             first_data = i
             break
     header_lines = lines[:first_data]
@@ -249,7 +255,10 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, seen_header: b
     page = Page(n, [], None, [], list(header_lines), geometry)
     for line in header_lines:
         cells = spaced_cells(line, geometry)[0] if geometry else packed_cells(line)
-        page.header.append(cells)
+        if is_lanci_row(cells):
+            page.lanci = cells
+        else:
+            page.header.append(cells)
     for line in lines[first_data:]:
         if geometry is not None:
             cells, fits = spaced_cells(line, geometry)
@@ -313,7 +322,7 @@ class Layout:
 
 _SEQ = re.compile(r"^(序号|行次|编号)$")
 # Words that head a group of columns in the national templates.
-_PARENT_WORDS = re.compile(r"分类科目$|^科目$|^(收入|支出|资金性质|资金来源)$|^本年(收入|支出|拨款|财政拨款)$|金额|结转|份额|项目来源")
+_PARENT_WORDS = re.compile(r"分类科目$|^科目$|^(收入|支出|资金性质|资金来源)$|^本年(收入|支出|拨款|财政拨款)$|^(政府)?采购金额|结转|份额|项目来源")
 _CODE_HEADER = re.compile(r"(科目|分类)?(编码|代码)$|^(类|款|项)$|/(类|款|项)$|^科目$")
 _LABEL_HEADER = re.compile(r"(科目|项目|物品|单位|部门)?名称$|(^|/)项目$|^项目$|^科目名称")
 _MEMO = re.compile(r"其中")
@@ -328,7 +337,8 @@ def build_layouts(spec: TableSpec, header: list[list[Cell]], lanci: list[Cell] |
     """
     unpacked = _unpacked_header(spec, header) if header and not centred else None
     paths = unpacked or (header_paths(header, centred, lambda t: _known(spec, (t,)) > 0
-                                      or bool(_PARENT_WORDS.search(t))) if header else [])
+                                      or bool(_PARENT_WORDS.search(t)), lambda t: _whole_word(spec, t))
+                         if header else [])
     width = max(len(paths), len(lanci or []))
     paths += [""] * (width - len(paths))
     base = _layout(spec, paths, width, lines)
@@ -394,6 +404,19 @@ def _place_parents(spec: TableSpec, upper: list[str], units: list[tuple[str, ...
     return list(placed) if score > -10_000 else None
 
 
+def _whole_word(spec: TableSpec, text: str) -> bool:
+    """A header word on its own: some pattern of the registry or of the code, label and parent headers
+    matches all of it, not a piece of it."""
+    if text in _SHORT_HEADERS:
+        return True
+    patterns = [p for c in spec.columns for p in c.patterns]
+    for pattern in [*patterns, _SEQ.pattern, _CODE_HEADER.pattern, _LABEL_HEADER.pattern, _PARENT_WORDS.pattern]:
+        m = re.search(pattern, text)
+        if m and m.start() == 0 and m.end() == len(text):
+            return True
+    return False
+
+
 def _group_score(spec: TableSpec, group: tuple[tuple[str, ...], ...]) -> int:
     """The columns under one parent: each known one counts, an amount key named twice counts against."""
     score = 0
@@ -409,9 +432,14 @@ def _group_score(spec: TableSpec, group: tuple[tuple[str, ...], ...]) -> int:
 
 
 def _known(spec: TableSpec, parts: tuple[str, ...]) -> int:
-    """+1 for a column path this reader understands (序号, a code or label column, a registry key), else -1."""
+    """+1 for a column path this reader understands (序号, a code or label column, a registry key), else -1.
+
+    类 / 款 / 项 are the parts of a code: under 编码 they count double, under anything else against.
+    """
     path = "/".join(parts)
     leaf = parts[-1]
+    if leaf in ("类", "款", "项") and len(parts) > 1:
+        return 2 if re.search(r"编码|代码|科目$", parts[-2]) else -1
     if _SEQ.match(leaf) or _CODE_HEADER.search(path) or _LABEL_HEADER.search(path):
         return 1
     return 1 if best_column(spec, path) is not None else -1

@@ -174,6 +174,12 @@ def _continues(state: _State, cells: list[Cell]) -> bool:
 
 
 def _extend(ind: Indicator, state: _State, cells: list[Cell], line) -> None:
+    if len(cells) < state.header_width:
+        # The rest of a row cut by a page break, in a row that lost cells: its pieces go where their
+        # words fit, among the indicator's text columns.
+        text_roles = _State(roles={r: i for r, i in state.roles.items() if r not in ("level1", "level2")},
+                            header_width=state.header_width)
+        cells = _placed_by_content(text_roles, cells) or cells
     for role in ("name", "description", "target", "basis"):
         cell = _get(cells, state.roles.get(role))
         if cell is None:
@@ -243,19 +249,22 @@ def _fits_role(role: str, text: str) -> int:
 def _placed_by_content(state: _State, cells: list[Cell]) -> list[Cell] | None:
     """A row that lost empty cells: its cells laid on the header's roles in order, each where its words fit best."""
     order = sorted(state.roles.items(), key=lambda kv: kv[1])
-    filled = [c for c in cells if c.text]
+    at = [n for n, c in enumerate(cells) if c.text]
+    filled = [cells[n] for n in at]
     if not filled or len(filled) > len(order):
         return None
 
     @lru_cache(maxsize=None)
-    def best(i: int, r: int) -> tuple[int, tuple]:
+    def best(i: int, r: int) -> tuple[float, tuple]:
         if i == len(filled):
             return 0, ()
         if len(order) - r < len(filled) - i:
             return -10_000, ()
         skip = best(i, r + 1)
         score, rest = best(i + 1, r + 1)
-        take = (score + _fits_role(order[r][0], filled[i].text), ((order[r][1], filled[i]),) + rest)
+        # Where the words fit equally, the cell stays nearest the column it was printed in.
+        fit = _fits_role(order[r][0], filled[i].text) - abs(order[r][1] - at[i]) / 1000
+        take = (score + fit, ((order[r][1], filled[i]),) + rest)
         return max(take, skip, key=lambda o: o[0])
 
     score, placed = best(0, 0)

@@ -18,7 +18,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from .base import Document, LoadError
+from .base import Document, LoadError, shown
+from .files import DEFAULT_MAX_SIZE, check_name, max_size, open_regular, parse_size
 from .text import decode_bytes, load_text
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -27,21 +28,30 @@ SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 WORD_SUFFIXES = (".docx",)
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + PDF_SUFFIXES + SHEET_SUFFIXES + WORD_SUFFIXES
 
-__all__ = ["Document", "LoadError", "SUPPORTED_SUFFIXES", "decode_bytes", "load_document", "sniff"]
+# PDFs and workbooks are larger than text for the same disclosure (fonts, images, scans) and do not cost
+# memory in proportion to their bytes; their scale is bounded by the page limit (pdf.py). Text keeps its limit.
+DEFAULT_MAX_BINARY_SIZE = 256 * 1024 * 1024
+
+__all__ = ["DEFAULT_MAX_SIZE", "Document", "LoadError", "SUPPORTED_SUFFIXES", "check_name", "decode_bytes",
+           "load_document", "max_size", "open_regular", "parse_size", "shown", "sniff"]
 
 
-def load_document(path: Path | str) -> Document:
+def load_document(path: Path | str, limit: int | None = None) -> Document:
+    """The document at ``path``; ``limit`` (bytes) overrides the size limit (BUDGET_EXTRACT_MAX_SIZE, 10 MB
+    for text, 256 MB for PDFs and workbooks)."""
+    import os
+
     path = Path(path)
-    if not path.exists():
-        raise LoadError(path, "no such file")
-    if path.is_dir():
-        raise LoadError(path, "is a directory, not a file (pass it to `run` to process the files inside)")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise LoadError(path, f"cannot read: {exc.strerror or exc}") from exc
+    check_name(path)
+    explicit = limit if limit is not None else (max_size() if os.environ.get("BUDGET_EXTRACT_MAX_SIZE") else None)
+    data, _ = open_regular(path, explicit if explicit is not None else max(DEFAULT_MAX_SIZE, DEFAULT_MAX_BINARY_SIZE))
     sha256 = hashlib.sha256(data).hexdigest()
     kind = sniff(path, data)
+    if kind == "text" and explicit is None and len(data) > DEFAULT_MAX_SIZE:
+        from .files import _mb
+
+        raise LoadError(path, f"too large: {_mb(len(data))}, above the limit of {_mb(DEFAULT_MAX_SIZE)} "
+                              f"(raise it with --max-size or BUDGET_EXTRACT_MAX_SIZE)")
     if kind == "pdf":
         from .pdf import load_pdf
 

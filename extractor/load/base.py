@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from schemas import Geometry
 
 
+def shown(path: Path | str | bytes) -> str:
+    """A path as a message shows it, on one line: undecodable bytes as \\xNN, control characters escaped."""
+    text = os.fsdecode(path) if isinstance(path, bytes) else str(path)
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if "\udc80" <= ch <= "\udcff":  # a byte of a name that is not UTF-8 (surrogateescape)
+            out.append(f"\\x{ord(ch) - 0xdc00:02x}")
+        elif not ch.isprintable():
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 class LoadError(Exception):
     """A file we cannot read as a disclosure. The message is one line naming the file."""
 
-    def __init__(self, path: Path | str, problem: str):
-        self.path = str(path)
+    def __init__(self, path: Path | str | bytes, problem: str):
+        self.path = shown(path)
         self.problem = problem
-        super().__init__(f"{path}: {problem}")
+        super().__init__(f"{self.path}: {problem}")
 
 
 @dataclass(frozen=True)

@@ -25,13 +25,14 @@ def decode_bytes(path: Path | str, data: bytes) -> tuple[str, str]:
     if b"\x00" in data[:8192] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise LoadError(path, "binary data, not a text file")
     if data.startswith(codecs.BOM_UTF8):
-        return _strict(path, data[len(codecs.BOM_UTF8):], "utf-8"), "utf-8-sig"
+        return _nonempty(path, _strict(path, data[len(codecs.BOM_UTF8):], "utf-8")), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return _nonempty(path, _strict(path, data, "utf-32")), "utf-32"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _strict(path, data, "utf-16"), "utf-16"
+        return _nonempty(path, _strict(path, data, "utf-16")), "utf-16"
     for encoding in ("utf-8", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
+        text = _cut_tail(data, encoding)
+        if text is None:
             continue
         if encoding == "gb18030" and not _looks_chinese(text):
             break
@@ -40,6 +41,29 @@ def decode_bytes(path: Path | str, data: bytes) -> tuple[str, str]:
     if guess is None:
         raise LoadError(path, "undecodable bytes: not UTF-8, GBK/GB18030 or another known text encoding")
     return _strict(path, data, guess), guess
+
+
+def _cut_tail(data: bytes, encoding: str) -> str | None:
+    """The text, or None when it is not in ``encoding``.
+
+    A file cut short in the middle of its last character (a truncated download) still decodes: the broken
+    character becomes "\ufffd", the mark converters use for a cut line, so the cut is visible, not dropped.
+    """
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if exc.start < len(data) - 4 or exc.end < len(data):
+            return None
+        try:
+            return data[:exc.start].decode(encoding) + "\ufffd"
+        except UnicodeDecodeError:
+            return None
+
+
+def _nonempty(path: Path | str, text: str) -> str:
+    if not text.strip():
+        raise LoadError(path, "empty file")
+    return text
 
 
 def _strict(path: Path | str, data: bytes, encoding: str) -> str:
