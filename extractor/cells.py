@@ -291,17 +291,23 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
 
 
 def _alignment(data: list[list[Token]], columns: list[tuple[int, int]]) -> float:
-    """Share of data lines whose tokens fall one to a column (two figures in one band is a misfit)."""
+    """Share of data lines whose tokens fall one to a column.
+
+    Two figures in one column, or a figure and a word a wide gap apart in one
+    column, mean the columns run together: a misfit.
+    """
     fits = 0
     for toks in data:
-        seen: set[int] = set()
+        last: dict[int, Token] = {}
         ok = True
         for tok in toks:
             col = column_of(tok, columns)
-            if col in seen and is_numberish(tok.text):
+            prev = last.get(col)
+            if prev is not None and (is_numberish(tok.text) or is_numberish(prev.text)) \
+                    and (is_numberish(tok.text) == is_numberish(prev.text) or tok.x0 - prev.x1 >= 3):
                 ok = False
                 break
-            seen.add(col)
+            last[col] = tok
         fits += ok
     return fits / len(data)
 

@@ -110,7 +110,7 @@ def header_paths(header: list[list[Cell]], centred: bool = False, known=None, wh
         leaves = max(range(len(grid)), key=lambda r: (sum(1 for t in grid[r] if t), r))
         for i in range(width):
             lines = [r for r in range(len(grid)) if grid[r][i]]
-            if len(lines) == 1 and lines[0] < leaves:
+            if len(lines) == 1 and lines[0] < leaves and (known is None or known(grid[lines[0]][i])):
                 for r in range(len(grid)):
                     below[r][i] = False
     filled = [row[:] for row in grid]
@@ -224,18 +224,30 @@ def segment_rows(segments: list[Segment], geometry: Geometry | None = None) -> l
 
 def _delimited_page(n: int, seg: Segment, first_header: set[str]) -> Page:
     page = Page(n, [], None, [], [])
-    for line in seg.lines:
-        cells = split_cells(line)
+    rows = [split_cells(line) for line in seg.lines]
+    # Header rows run until the first row with a figure; a row among them with no header word of its
+    # own ("目来源") is the rest of header cells that wrapped.
+    first_figures = next((i for i, cells in enumerate(rows) if is_lanci_row(cells) or _has_figure(cells)), len(rows))
+    for i, (line, cells) in enumerate(zip(seg.lines, rows)):
         if not page.data and page.lanci is None and is_lanci_row(cells):
             page.lanci = cells
             page.header_lines.append(line)
-        elif not page.data and page.lanci is None and is_header_row(cells) and (n == 0 or _repeats(cells, first_header)
-                                                                               or not first_header):
+        elif not page.data and page.lanci is None and (n == 0 or _repeats(cells, first_header) or not first_header) \
+                and (is_header_row(cells) or (page.header and i < first_figures and _wrapped_header_row(cells))):
             page.header.append(cells)
             page.header_lines.append(line)
         else:
             page.data.append(RawRow(cells, line, n, first_in_segment=not page.data))
     return page
+
+
+def _has_figure(cells: list[Cell]) -> bool:
+    return any(c.text and parse_amount(c.text) is not None for c in cells)
+
+
+def _wrapped_header_row(cells: list[Cell]) -> bool:
+    texts = [norm(c.text) for c in cells if c.text]
+    return bool(texts) and not any(_CODE.match(t) or _DATA_LIKE.match(t) for t in texts) and all(len(t) <= 12 for t in texts)
 
 
 def _spaced_page(n: int, seg: Segment, previous: Geometry | None, seen_header: bool) -> Page:
