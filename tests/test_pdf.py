@@ -8,6 +8,8 @@ over a table, a page turned by /Rotate, radical code points in the text layer.
 
 from __future__ import annotations
 
+import re
+
 import collections
 import hashlib
 import json
@@ -243,10 +245,19 @@ def test_a_borderless_table_is_read_from_word_positions(tmp_path):
             "\t合计\t2805.56\t660.56\t2145\t\n")
     path = render(text, tmp_path / "borderless.pdf", Options(ruled=False, page_numbers=False))
     doc = load_document(path)
-    assert "科目编码\t科目名称\t合计\t基本支出\t项目支出\t上缴上级支出\n" in doc.text
-    assert "208\t社会保障和就业支出\t5\t\t5\t\n" in doc.text
-    assert "210\t卫生健康支出\t2800.56\t660.56\t2140\t\n" in doc.text
-    assert "\t合计\t2805.56\t660.56\t2145\t\n" in doc.text
+    # Written as space-aligned lines, each character where it stands on the page, for the space-aligned reader.
+    assert "\t" not in doc.text and re.search(r"210 +卫生健康支出 +2800\.56 +660\.56 +2140\n", doc.text)
+    result = read(path)
+    table = next(t for t in result.tables if t.kind == "expenditure_summary")
+    got = {(r.code or r.item): {k: str(v.value) for k, v in r.values.items()} for r in table.rows}
+    assert got == {"208": {"total": "5", "project": "5"}, "2080109": {"total": "5", "project": "5"},
+                   "210": {"total": "2800.56", "basic": "660.56", "project": "2140"},
+                   "total": {"total": "2805.56", "basic": "660.56", "project": "2145"}}
+    assert table.columns["remit_superior"] == "上缴上级支出"  # an empty column keeps its header
+    for row in table.rows:
+        for amount in row.values.values():
+            assert doc.text[amount.span[0]:amount.span[1]] == amount.raw
+            assert result.geometry.values  # every value has its page and box
 
 
 @pytest.mark.parametrize("doc", CORPUS)

@@ -1,5 +1,12 @@
 """Tables printed without rules: lines whose words fall into the same columns.
 
+Such a table is written into the canonical text as space-aligned lines — each
+character at the column its position on the page gives it, a CJK character two
+columns wide — and read by the same space-aligned reader as ``pdftotext
+-layout`` output (``extractor.cells``): one cell model for every layout.
+``borderless_runs`` finds them; ``borderless_tables`` (the older reading into
+cells here) is kept for OCR'd pages, whose boxes are coarse.
+
 1. A table is a run of lines most of which split into several *segments* (words
    separated by a gap wider than a character); a title, a unit line or a
    paragraph ends it.
@@ -91,6 +98,32 @@ def borderless_tables(lines: list[Line]) -> tuple[list[TableBlock], list[Line]]:
         rest.append(lines[i])
         i += 1
     return tables, rest
+
+
+@dataclass
+class SpacedBlock:
+    """Lines of a borderless table, to be written where their characters stand on the page."""
+
+    lines: list[Line]
+    top: float
+    bottom: float
+
+
+def borderless_runs(lines: list[Line]) -> tuple[list[SpacedBlock], list[Line]]:
+    """The runs of lines that make borderless tables, and the lines left as text."""
+    segs = [segments(ln) for ln in lines]
+    blocks: list[SpacedBlock] = []
+    rest: list[Line] = []
+    i = 0
+    while i < len(lines):
+        end = _table_end(lines, segs, i)
+        if end - i >= 2:
+            blocks.append(SpacedBlock(lines[i:end], lines[i].top, lines[end - 1].bottom))
+            i = end
+            continue
+        rest.append(lines[i])
+        i += 1
+    return blocks, rest
 
 
 def _row_like(line: Line, segs: list[Segment]) -> bool:

@@ -13,6 +13,8 @@ text layer, the OCR path feeds it glyphs from the recognised boxes.
 
 from __future__ import annotations
 
+import unicodedata
+
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -136,6 +138,40 @@ def write_glyph_line(out: TextBuilder, glyphs: list[Glyph], page: int) -> None:
     while piece and piece[0].text.isspace():
         piece.pop(0)
     out.glyphs(piece, page)
+
+
+def write_spaced_lines(out: TextBuilder, lines: list[Line], page: int) -> None:
+    """A borderless table's lines with every character at the column its place on the page gives it.
+
+    A column is half the table's usual character height (the width of a digit); a CJK character takes
+    two. Runs of spaces then separate cells as they do in ``pdftotext -layout`` output.
+    """
+    glyphs = [g for line in lines for g in line.glyphs if not g.text.isspace()]
+    if not glyphs:
+        return
+    sizes = sorted(g.size for g in glyphs)
+    unit = max(sizes[len(sizes) // 2] / 2, 0.5)
+    left = min(g.x0 for g in glyphs)
+    for line in lines:
+        col = 0
+        piece: list[Glyph] = []
+        for g in sorted((g for g in line.glyphs if not g.text.isspace()), key=lambda g: g.x0):
+            at = round((g.x0 - left) / unit)
+            if piece and at > col:
+                out.glyphs(piece, page)
+                piece = []
+            if at > col:
+                out.write(" " * (at - col))
+                col = at
+            elif piece and at < col - 1 and g.x0 - piece[-1].x1 > 0.3 * g.size:
+                out.glyphs(piece, page)
+                piece = []
+                out.write(" ")
+                col += 1
+            piece.append(g)
+            col += 2 if unicodedata.east_asian_width(g.text[:1]) in ("W", "F") else len(g.text)
+        out.glyphs(piece, page)
+        out.write("\n")
 
 
 # -- ruled tables ----------------------------------------------------------------------------------

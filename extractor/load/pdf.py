@@ -19,10 +19,10 @@ from pathlib import Path
 from schemas import Geometry, PageInfo
 
 from .base import Document, LoadError
-from .borderless import borderless_tables
+from .borderless import SpacedBlock, borderless_runs
 from .canonical import Glyph, TextBuilder, fold_char
 from .layout import Line, PageBlocks, TableBlock, group_lines, join_paragraph_lines, ruled_tables, stitch, \
-    write_glyph_line, write_table
+    write_glyph_line, write_spaced_lines, write_table
 
 DEFAULT_MAX_PAGES = 500
 OCR_HINT = "install OCR with pip install 'budget-extract[ocr]' to read them"
@@ -204,8 +204,8 @@ def layout_page(glyphs: list[Glyph], edges: list[dict], overlay: list[Glyph] = (
     """Blocks in reading order: ruled tables, borderless tables and text lines, top to bottom."""
     tables, rest = ruled_tables(edges, glyphs)
     lines = [ln for ln in group_lines(rest) if ln.text().strip()]
-    loose, lines = borderless_tables(lines)
-    blocks: list[Line | TableBlock] = [*tables, *loose, *lines]
+    loose, lines = borderless_runs(lines)
+    blocks: list[Line | TableBlock | SpacedBlock] = [*tables, *loose, *lines]
     blocks.sort(key=lambda b: b.top)
     return PageBlocks(blocks, list(overlay))
 
@@ -222,6 +222,13 @@ def write_pages(out: TextBuilder, read: list[tuple[int, PageBlocks]], pages: lis
         if isinstance(block, TableBlock):
             out.write("\n")
             write_table(out, block, number)
+            out.write("\n")
+            i += 1
+            _end_pages(out, overlay, items, i, number)
+            continue
+        if isinstance(block, SpacedBlock):
+            out.write("\n")
+            write_spaced_lines(out, block.lines, number)
             out.write("\n")
             i += 1
             _end_pages(out, overlay, items, i, number)
