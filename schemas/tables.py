@@ -79,10 +79,18 @@ class TableSpec:
         return tuple(c.key for c in self.columns)
 
     def match_title(self, title: str) -> bool:
-        t = re.sub(r"\s+", "", title)
-        if any(re.search(p, t) for p in self.title_excludes):
-            return False
-        return any(re.search(p, t) for p in self.title_patterns)
+        t = "".join(title.split())
+        include, exclude = self._title_regexes
+        return bool(include.search(t)) and not (exclude and exclude.search(t))
+
+    @property
+    def _title_regexes(self) -> tuple[re.Pattern, re.Pattern | None]:
+        compiled = self.__dict__.get("_compiled_titles")
+        if compiled is None:
+            compiled = (re.compile("|".join(f"(?:{p})" for p in self.title_patterns)),
+                        re.compile("|".join(f"(?:{p})" for p in self.title_excludes)) if self.title_excludes else None)
+            object.__setattr__(self, "_compiled_titles", compiled)
+        return compiled
 
     def match_item(self, label: str) -> str | None:
         lab = re.sub(r"\s+", "", label)
@@ -365,6 +373,7 @@ def spec_for(kind: str) -> TableSpec:
     raise KeyError(f"unknown table kind {kind!r}")
 
 
+@lru_cache(maxsize=8192)
 def kind_for_title(title: str) -> str | None:
     for spec in TABLE_SPECS:
         if spec.match_title(title):
