@@ -436,13 +436,20 @@ class Table(BaseModel):
     note: str | None = None
     # Other readings of the whole table a reader proposes (another layout of its header); the
     # verifier's relations choose among them (``verify.choose``). Never serialised.
-    _proposals: list["Table"] = PrivateAttr(default_factory=list)
+    _proposals: object = PrivateAttr(default=None)
 
     @property
     def proposals(self) -> list["Table"]:
-        return self._proposals
+        """The other readings; a reader may hand them over as a function, read only when asked for."""
+        if callable(self._proposals):
+            self._proposals = self._proposals()
+        return self._proposals or []
 
-    def propose(self, tables: list["Table"]) -> None:
+    @property
+    def has_proposals(self) -> bool:
+        return bool(self._proposals)
+
+    def propose(self, tables) -> None:
         self._proposals = tables
 
     @model_validator(mode="after")
