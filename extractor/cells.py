@@ -101,8 +101,7 @@ def tokens(line: Line, metric: str) -> list[Token]:
         x += _width(gap, metric)
         w = _width(m.group(), metric)
         if out and gap == " " and (
-                (_ONE_CJK.match(m.group()) and _ONE_CJK.match(out[-1].text[-1:])
-                 and (len(out[-1].text) == 1 or out[-1].text[-2:-1] == " "))
+                _spaced_out(out[-1].text.rsplit(" ", 1)[-1], m.group())
                 or _split_code(out[-1].text, m.group())):
             # Characters printed spaced out ("预 算 数"), or a code broken by a space: one word.
             prev = out.pop()
@@ -115,6 +114,14 @@ def tokens(line: Line, metric: str) -> list[Token]:
 
 
 _ONE_CJK = re.compile(r"^[\u4e00-\u9fff]$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_SPACED_CHAR = re.compile(r"^[(（]?[\u4e00-\u9fff][)）:：]?$|^[(（):：)）]$")
+
+
+def _spaced_out(left: str, right: str) -> bool:
+    """Two characters of one word printed a space apart ("预 算 数", "价 值 (金 额 单 位 : 万 元)")."""
+    return bool(_SPACED_CHAR.match(left) and _SPACED_CHAR.match(right)
+                and bool(_CJK.search(left + right)))
 
 
 def _split_code(left: str, right: str) -> bool:
@@ -175,13 +182,34 @@ def page_geometry(lines: list[Line]) -> Geometry | None:
             continue
         columns = _bands([tok for line in data for tok in line])
         first = next(n for n, t in enumerate(toks) if is_data_line(t))
-        header = [t for t in toks[:first] if t]
+        header = [t for t in toks[:first] if t and not _is_lanci(t)]
         header_fit = _header_fit(columns, header)
         columns = _add_header_columns(columns, header)
+        columns = _add_lanci_columns(columns, [t for line in toks[:first] if _is_lanci(line) for t in line])
         score = (round(_alignment(data, columns), 2), -_edge_spread(data, columns), header_fit)
         if best is None or score > best[0]:
             best = (score, Geometry(metric, columns))
     return best[1] if best else None
+
+
+def _is_lanci(toks: list[Token]) -> bool:
+    """The numbered 栏次 row (栏次 1 2 3 …, or the numbers alone)."""
+    if not toks:
+        return False
+    if _LANCI_WORD.match(toks[0].text):
+        return True
+    return len(toks) >= 3 and [t.text for t in toks] == [str(i) for i in range(1, len(toks) + 1)]
+
+
+def _add_lanci_columns(columns: list[tuple[int, int]], numbers: list[Token]) -> list[tuple[int, int]]:
+    """A 栏次 number standing over no column marks a column that neither figures nor header words show.
+
+    The numbers are centred in their columns, so one just beside the figures it
+    numbers (right-aligned, a space or two to its right) is that column's.
+    """
+    loose = [(t.x0, t.x1) for t in numbers if t.text.isdigit()
+             and all(_overlap((t.x0 - 2, t.x1 + 2), c) == 0 for c in columns)]
+    return sorted(columns + _bands_of(loose, columns)) if loose else columns
 
 
 def _edge_spread(data: list[list[Token]], columns: list[tuple[int, int]]) -> int:

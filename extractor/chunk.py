@@ -310,6 +310,18 @@ def _accept_title(lines: list[Line], titles: _Titles, i: int) -> bool:
 
 _PROSE = re.compile(r"[。；;《》]|，.*，|[，：:]$|[\u4e00-\u9fff]{2,}，[\u4e00-\u9fff]{2,}")
 _WORDS = re.compile(r"\S+")
+_ENDS_IN_COLON = re.compile(r"[：:]$")
+
+
+def _prose(text: str) -> bool:
+    """Sentence punctuation. A colon at the end of a line of three or more cells spread over the page is a
+    header cell cut by its wrap ("价值（金额单位：" / "万元）"), not a sentence leading into what follows."""
+    m = _PROSE.search(text)
+    if m is None:
+        return False
+    if _ENDS_IN_COLON.search(m.group()) and m.end() == len(text) and len(_GAP.split(text)) >= 3:
+        return bool(_PROSE.search(text[:-1]))
+    return True
 _FIGURE = re.compile(r"^[-−(（]?\d[\d,]*(\.\d+)?[)）%]?$|^[-—–－]{1,2}$")
 
 
@@ -328,7 +340,7 @@ def _rowlike(line: Line, kind: str | None) -> bool:
         # A card's cells hold sentences; a row of it starts with a short field (a key or a level).
         fields = _GAP.split(text)
         return len(fields) >= 2 and len(fields[0]) <= 16 and len(text) <= 600
-    if _PROSE.search(text) or len(text) > 400:
+    if _prose(text) or len(text) > 400:
         return False
     words = _WORDS.findall(text)
     if len(words) < 2 or _sentence(text, words):

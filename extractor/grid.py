@@ -151,7 +151,7 @@ def _join_wrapped(grid: list[list[str]], known, whole, under_leaves: bool) -> No
     too short to be a header of its own, or when the upper is no word, the lower
     no whole word, and the two make one; in space-aligned text also when the
     lower sits under the line of leaf cells (the line with the most cells) and
-    is no word on its own.
+    is no word on its own, or makes one word with the upper ("…预算拨" / "款").
     """
     if not grid:
         return
@@ -165,7 +165,7 @@ def _join_wrapped(grid: list[list[str]], known, whole, under_leaves: bool) -> No
                 upper, lower = grid[upper_r][i], grid[lower_r][i]
                 if ((len(lower) <= 2 and lower not in _SHORT_HEADERS)
                         or (not known(upper) and not whole(lower) and known(upper + lower))
-                        or (under_leaves and lower_r > leaves and not known(lower))):
+                        or (under_leaves and lower_r > leaves and (not known(lower) or known(upper + lower)))):
                     grid[lower_r][i], grid[upper_r][i] = upper + lower, ""
                     changed = True
                     break
@@ -210,6 +210,7 @@ def segment_rows(segments: list[Segment], geometry: Geometry | None = None) -> l
     """Split each page of a table into its header rows, 栏次 row and data rows, as cells."""
     pages = []
     first_header: set[str] = set()
+    segments = _split_repeated_headers(segments)
     for n, seg in enumerate(segments):
         if seg.lines and seg.lines[0].kind is LineKind.SPACED:
             page = _spaced_page(n, seg, geometry, bool(first_header))
@@ -250,9 +251,8 @@ def _wrapped_header_row(cells: list[Cell]) -> bool:
     return bool(texts) and not any(_CODE.match(t) or _DATA_LIKE.match(t) for t in texts) and all(len(t) <= 12 for t in texts)
 
 
-def _spaced_page(n: int, seg: Segment, previous: Geometry | None, seen_header: bool) -> Page:
-    """A page of space-aligned (or packed) lines: the header above the first data line, cells by position."""
-    lines = seg.lines
+def _header_end(lines: list[Line]) -> int:
+    """Where the header of a page of space-aligned lines ends: at the first data line, or after the 栏次 row."""
     first_data = len(lines)
     for i, line in enumerate(lines):
         if is_data_line(tokens(line, "wide")):
@@ -261,8 +261,52 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, seen_header: b
     # The numbered 栏次 row ends the header: lines between it and the first figures are data (a label
     # cut by the page break, a row with no figures).
     lanci_at = next((i for i in range(first_data) if is_lanci_row(packed_cells(lines[i]))), None)
-    if lanci_at is not None:
-        first_data = lanci_at + 1
+    return lanci_at + 1 if lanci_at is not None else first_data
+
+
+def _split_repeated_headers(segments: list[Segment]) -> list[Segment]:
+    """A page of space-aligned lines starts where the table's header is printed again.
+
+    Blank lines do not end a run of space-aligned rows (tall rows print them), so
+    a page break that left only blank lines runs two pages together; the header
+    repeated at the top of the second page (or its 栏次 row) says where it begins.
+    """
+    if not segments or not segments[0].lines or segments[0].lines[0].kind is not LineKind.SPACED:
+        return segments
+    first = segments[0].lines
+    words = {t.text for line in first[:_header_end(first)] for t in tokens(line, "wide")}
+    if not words:
+        return segments
+    out = []
+    for seg in segments:
+        if not seg.lines or seg.lines[0].kind is not LineKind.SPACED:
+            out.append(seg)
+            continue
+        start, seen_data = 0, False
+        for i, line in enumerate(seg.lines):
+            toks = tokens(line, "wide")
+            if seen_data and (is_lanci_row(packed_cells(line))
+                              or (len(toks) >= 2 and all(t.text in words for t in toks))):
+                j = i
+                while j - 1 > start and _all_in(seg.lines[j - 1], words):
+                    j -= 1
+                out.append(Segment(seg.lines[start:j]))
+                start, seen_data = j, False
+            elif is_data_line(toks):
+                seen_data = True
+        out.append(Segment(seg.lines[start:]))
+    return out
+
+
+def _all_in(line: Line, words: set[str]) -> bool:
+    toks = tokens(line, "wide")
+    return bool(toks) and all(t.text in words for t in toks)
+
+
+def _spaced_page(n: int, seg: Segment, previous: Geometry | None, seen_header: bool) -> Page:
+    """A page of space-aligned (or packed) lines: the header above the first data line, cells by position."""
+    lines = seg.lines
+    first_data = _header_end(lines)
     header_lines = lines[:first_data]
     geometry = page_geometry(lines) if first_data < len(lines) else None
     if geometry is not None and not _trusted(geometry, lines[first_data:]):
@@ -374,6 +418,9 @@ def build_layouts(spec: TableSpec, header: list[list[Cell]], lanci: list[Cell] |
         relaid = _relaid(spec, base, positions, how)
         if relaid is not None and all(relaid.keys != l.keys for l in layouts):
             layouts.append(relaid)
+    parents = _parent_keys(spec, base)
+    if parents is not None and all(parents.keys != l.keys for l in layouts):
+        layouts.append(parents)
     if lanci and len(layouts) > 1 and _lanci_is_certain(base, lanci):
         # The numbered row names columns the header does not line up with: its readings come first.
         layouts.sort(key=lambda l: not l.how.startswith("栏次"))
@@ -559,6 +606,31 @@ def _relaid(spec: TableSpec, layout: Layout, positions: list[int], how: str) -> 
     return Layout(width=layout.width, paths=layout.paths, seq=layout.seq, code=layout.code, label=layout.label,
                   labels_by_side=layout.labels_by_side, keys=dict(zip(positions, keys)),
                   key_labels=layout.key_labels, header_lines=layout.header_lines, how=how)
+
+
+def _parent_keys(spec: TableSpec, layout: Layout) -> Layout | None:
+    """The layout with a column keyed by its parent header cell where that cell names a column of its own.
+
+    A converter that shifts a header row slides a leaf under its neighbour
+    ("上年结转" over "其他收入"): a full-height column then reads as the parent
+    of the next column's header. Where the parent names a key the layout has
+    nowhere else, the column may be that key's.
+    """
+    keys = dict(layout.keys)
+    for i, key in layout.keys.items():
+        parts = layout.paths[i].split("/") if i < len(layout.paths) else []
+        if len(parts) < 2 or key not in spec.column_keys:
+            continue
+        parent = best_column(spec, parts[-2])
+        if parent is not None and parent != key and parent not in keys.values() \
+                and not _PARENT_WORDS.fullmatch(parts[-2]) and _whole_word(spec, parts[-2]):
+            keys[i] = parent
+    if keys == layout.keys:
+        return None
+    return Layout(width=layout.width, paths=layout.paths, seq=layout.seq, code=layout.code, label=layout.label,
+                  labels_by_side=layout.labels_by_side, keys=keys,
+                  key_labels={**layout.key_labels, **{k: k for k in keys.values() if k not in layout.key_labels}},
+                  header_lines=layout.header_lines, how="parent header cell as the column")
 
 
 def _lanci_is_certain(layout: Layout, lanci: list[Cell]) -> bool:
