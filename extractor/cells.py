@@ -287,8 +287,16 @@ def _pair_headers(data: list[tuple[int, int]], named: list[tuple[int, int]],
 
 
 def _spans_several(t: Token, lower: list[list[Token]]) -> bool:
-    """A header word standing over two or more words of a line below: a merged cell over several columns."""
-    return any(sum(1 for u in line if _overlap((t.x0, t.x1), (u.x0, u.x1))) >= 2 for line in lower)
+    """A header word standing over two or more words of a line below: a merged cell over several columns.
+
+    Words a single space apart under it are the pieces of one wrapped cell ("政府性基" / "金 预算拨"):
+    columns stand further apart.
+    """
+    for line in lower:
+        under = [u for u in line if _overlap((t.x0, t.x1), (u.x0, u.x1))]
+        if any(b.x0 - a.x1 >= 2 for a, b in zip(under, under[1:])):
+            return True
+    return False
 
 
 def _squeeze(col: tuple[int, int], words: list[Token], loose: list[tuple[int, int]]) -> tuple[int, int]:

@@ -150,8 +150,10 @@ def _join_wrapped(grid: list[list[str]], known, whole, under_leaves: bool) -> No
     Two pieces one above the other in a column are one cell when the lower is
     too short to be a header of its own, or when the upper is no word, the lower
     no whole word, and the two make one; in space-aligned text also when the
-    lower sits under the line of leaf cells (the line with the most cells) and
-    is no word on its own, or makes one word with the upper ("…预算拨" / "款").
+    lower sits under the line of leaf cells (the line with the most cells), the
+    upper is no group's word (a parent's "本年财政拨款" takes no piece of a child),
+    and the lower is no word on its own or ends an upper that is no whole word
+    ("…预算拨" / "款").
     """
     if not grid:
         return
@@ -165,7 +167,8 @@ def _join_wrapped(grid: list[list[str]], known, whole, under_leaves: bool) -> No
                 upper, lower = grid[upper_r][i], grid[lower_r][i]
                 if ((len(lower) <= 2 and lower not in _SHORT_HEADERS)
                         or (not known(upper) and not whole(lower) and known(upper + lower))
-                        or (under_leaves and lower_r > leaves and (not known(lower) or known(upper + lower)))):
+                        or (under_leaves and lower_r > leaves and not _PARENT_WORDS.search(upper)
+                            and (not known(lower) or (not whole(upper) and known(upper + lower))))):
                     grid[lower_r][i], grid[upper_r][i] = upper + lower, ""
                     changed = True
                     break
