@@ -379,7 +379,9 @@ def spaced_cells(line: Line, geometry: Geometry) -> tuple[list[Cell], bool]:
         i = column_of(tok, geometry.columns)
         cell = cells[i]
         if cell.text:
-            if is_numberish(tok.text) and is_numberish(cell.text.split()[-1]):
+            last = cell.text.split()[-1]
+            if is_numberish(tok.text) and is_numberish(last) \
+                    and not (tok.start - cell.parts[-1][1] == 1 and _broken_decimals(last, tok.text)):
                 fits = False
             start = cell.parts[0][0]
             cells[i] = Cell(line.text[start - line.start:tok.end - line.start], [(start, tok.end)], start)
@@ -389,6 +391,12 @@ def spaced_cells(line: Line, geometry: Geometry) -> tuple[list[Cell], bool]:
         if not cell.text:
             cell.at = _empty_at(cells, i, line)
     return cells, fits
+
+
+def _broken_decimals(left: str, right: str) -> bool:
+    """A figure whose decimals a narrow cell wrapped and the converter rejoined with a space ("159.1 5")."""
+    head, dot, tail = left.rpartition(".")
+    return bool(dot) and head.replace(",", "").isdigit() and right.isdigit() and len(tail) + len(right) <= 2
 
 
 def _empty_at(cells: list[Cell], i: int, line: Line) -> int:

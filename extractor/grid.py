@@ -15,7 +15,8 @@ from functools import lru_cache
 
 from schemas import TableSpec, parse_amount
 
-from .cells import Cell, Geometry, is_data_line, page_geometry, packed_cells, spaced_cells, split_cells, tokens
+from .cells import (Cell, Geometry, Token, is_data_line, is_numberish, page_geometry, packed_cells, spaced_cells,
+                    split_cells, tokens)
 from .chunk import Line, LineKind, Segment
 
 __all__ = ["Cell", "Layout", "RawRow", "build_layouts", "header_paths", "is_header_row", "is_lanci_row", "norm",
@@ -99,9 +100,13 @@ def header_paths(header: list[list[Cell]], centred: bool = False, known=None, wh
     """
     width = max((len(r) for r in header), default=0)
     grid = [[norm(r[i].text) if i < len(r) else "" for i in range(width)] for r in header]
+    # The line each cell's text starts on: a wrapped cell joined into its last line still starts higher up.
+    tops = [[r] * width for r in range(len(grid))]
     if known is not None:
-        _join_wrapped(grid, known, whole, under_leaves=centred)
-        grid = [row for row in grid if any(row)]
+        _join_wrapped(grid, known, whole, under_leaves=centred, tops=tops)
+        kept = [r for r in range(len(grid)) if any(grid[r])]
+        grid = [grid[r] for r in kept]
+        tops = [[sum(1 for k in kept if k < t) for t in tops[r]] for r in kept]
     below = [[any(grid[k][i] for k in range(r + 1, len(grid))) for i in range(width)] for r in range(len(grid))]
     if centred and len(grid) > 1:
         # The header line with the most cells holds the leaf cells; lines under it hold the rest of
@@ -124,7 +129,8 @@ def header_paths(header: list[list[Cell]], centred: bool = False, known=None, wh
                 filled[r][j], owner[r][j] = grid[r][i], i
                 j += 1
         if centred:
-            _fill_centred(grid[r], below[r], filled[r], owner[r])
+            # A cell that starts on a line above heads no group on this one ("2026年预留中小" / "微企业份额").
+            _fill_centred(grid[r], below[r], filled[r], owner[r], [tops[r][i] == r for i in range(width)])
     joined = [row[:] for row in filled]
     if centred:
         for r in range(len(grid) - 1):
@@ -144,7 +150,7 @@ def header_paths(header: list[list[Cell]], centred: bool = False, known=None, wh
 _SHORT_HEADERS = {"类", "款", "项", "小计", "合计", "总计", "金额", "数量", "单价", "名称", "项目", "科目", "序号", "编码"}
 
 
-def _join_wrapped(grid: list[list[str]], known, whole, under_leaves: bool) -> None:
+def _join_wrapped(grid: list[list[str]], known, whole, under_leaves: bool, tops: list[list[int]]) -> None:
     """Header cells wider than their column are printed on several lines ("基本支" / "出"): join them.
 
     Two pieces one above the other in a column are one cell when the lower is
@@ -170,13 +176,15 @@ def _join_wrapped(grid: list[list[str]], known, whole, under_leaves: bool) -> No
                         or (under_leaves and lower_r > leaves and not _PARENT_WORDS.search(upper)
                             and (not known(lower) or (not whole(upper) and known(upper + lower))))):
                     grid[lower_r][i], grid[upper_r][i] = upper + lower, ""
+                    tops[lower_r][i] = tops[upper_r][i]
                     changed = True
                     break
 
 
-def _fill_centred(row: list[str], below: list[bool], filled: list[str], owner: list[int | None]) -> None:
+def _fill_centred(row: list[str], below: list[bool], filled: list[str], owner: list[int | None],
+                  heads: list[bool]) -> None:
     """Columns under a merged cell printed somewhere over them take the nearest such cell."""
-    parents = [i for i, t in enumerate(row) if t and below[i]]
+    parents = [i for i, t in enumerate(row) if t and below[i] and heads[i]]
     if not parents:
         return
     for j in range(len(row)):
@@ -213,11 +221,14 @@ def segment_rows(segments: list[Segment], geometry: Geometry | None = None) -> l
     """Split each page of a table into its header rows, 栏次 row and data rows, as cells."""
     pages = []
     first_header: set[str] = set()
+    first_words: set[str] = set()  # the words of a space-aligned table's first header
     segments = _split_repeated_headers(segments)
     for n, seg in enumerate(segments):
         if seg.lines and seg.lines[0].kind is LineKind.SPACED:
-            page = _spaced_page(n, seg, geometry, bool(first_header))
+            page = _spaced_page(n, seg, geometry, first_words)
             geometry = page.geometry or geometry
+            if not first_words:
+                first_words = {t.text for line in page.header_lines for t in tokens(line, "wide")}
         else:
             page = _delimited_page(n, seg, first_header)
         if n == 0 or not first_header:
@@ -306,10 +317,26 @@ def _all_in(line: Line, words: set[str]) -> bool:
     return bool(toks) and all(t.text in words for t in toks)
 
 
-def _spaced_page(n: int, seg: Segment, previous: Geometry | None, seen_header: bool) -> Page:
-    """A page of space-aligned (or packed) lines: the header above the first data line, cells by position."""
+def _cut_row(toks: list[Token], first_words: set[str], texts: list[tuple[int, int]]) -> bool:
+    """A line above a later page's figures that is data: it repeats no word of the first header, and
+    its words stand where the rows print their labels and text, not over figures."""
+    return bool(toks) and not any(t.text in first_words for t in toks) \
+        and all(any(min(t.x1, b) > max(t.x0, a) for a, b in texts) for t in toks)
+
+
+def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: set[str]) -> Page:
+    """A page of space-aligned (or packed) lines: the header above the first data line, cells by position.
+
+    On a later page, lines between the repeated header and the first figures
+    that repeat none of the first header's words are data: the rest of a row
+    the page break cut ("提升补助资金（…）"), or rows without figures.
+    """
     lines = seg.lines
     first_data = _header_end(lines)
+    if first_words:
+        texts = [(t.x0, t.x1) for line in lines[first_data:] for t in tokens(line, "wide") if not is_numberish(t.text)]
+        while first_data > 0 and _cut_row(tokens(lines[first_data - 1], "wide"), first_words, texts):
+            first_data -= 1
     header_lines = lines[:first_data]
     geometry = page_geometry(lines) if first_data < len(lines) else None
     if geometry is not None and not _trusted(geometry, lines[first_data:]):
