@@ -653,7 +653,7 @@ def _parent_keys(spec: TableSpec, layout: Layout) -> Layout | None:
             continue
         parent = best_column(spec, parts[-2])
         if parent is not None and parent != key and parent not in keys.values() \
-                and not _PARENT_WORDS.fullmatch(parts[-2]) and _whole_word(spec, parts[-2]):
+                and not _PARENT_WORDS.fullmatch(parts[-2]):
             keys[i] = parent
     if keys == layout.keys:
         return None

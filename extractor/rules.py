@@ -115,7 +115,7 @@ def _raw_rows(spec: TableSpec, pages: list[Page], pick: int) -> tuple[list[RawRo
             layout = layouts[min(pick, len(layouts) - 1)]
         if layout is None:
             return None, most
-        data = _attach_fragments(page.data, layout)
+        data = _attach_fragments(page.data, layout, rows[-1] if rows and page.number > 0 else None)
         for raw in data:
             raw.layout = layout
             if rows and raw.first_in_segment and page.number > 0 and _is_continuation(spec, raw):
@@ -143,12 +143,14 @@ def _is_fragment(raw: RawRow, layout: Layout) -> bool:
     return bool(layout.code) or not any(_COMPLETE_LABEL.search(t) for t in texts)
 
 
-def _attach_fragments(data: list[RawRow], layout: Layout) -> list[RawRow]:
+def _attach_fragments(data: list[RawRow], layout: Layout, before: RawRow | None = None) -> list[RawRow]:
     """Join the pieces of a label that wrapped over several lines to the row they belong to.
 
     A label cell taller than one line is printed on lines of its own: below the
     row's figures when the cell is aligned to the top, around them when it is
     centred (the figures' line then has no label, or only its middle piece).
+    Pieces at the top of a later page may end the previous page's last row
+    (``before``), which the page break cut.
     """
     out: list[RawRow] = []
     pending: list[RawRow] = []
@@ -158,7 +160,7 @@ def _attach_fragments(data: list[RawRow], layout: Layout) -> list[RawRow]:
             continue
         if pending:
             label = layout.label if layout.label is not None else next(iter(layout.labels_by_side.values()), None)
-            prev = out[-1] if out else None
+            prev = out[-1] if out else before
             needs = not raw.cell(label).text
             if prev is None or (needs and prev.cell(label).text and not prev.merged_from):
                 _prepend(raw, pending)
@@ -171,8 +173,8 @@ def _attach_fragments(data: list[RawRow], layout: Layout) -> list[RawRow]:
             pending = []
         out.append(raw)
     if pending:
-        if out:
-            _append(out[-1], pending)
+        if out or before is not None:
+            _append(out[-1] if out else before, pending)
         else:
             out.extend(pending)
     return out
