@@ -129,6 +129,11 @@ def _split_code(left: str, right: str) -> bool:
     return left.isdigit() and right.isdigit() and len(left) >= 4 and len(left) + len(right) in (5, 7)
 
 
+def display_width(s: str, metric: str) -> int:
+    """Display columns of ``s`` under ``metric`` (see ``tokens``)."""
+    return _width(s, metric)
+
+
 def _width(s: str, metric: str) -> int:
     if metric == "narrow" or s.isascii():
         return len(s.expandtabs(8)) if "\t" in s else len(s)

@@ -18,7 +18,7 @@ from itertools import combinations, islice
 from schemas import Amount, Reading, Row, Table, Text, Unread, is_blank_mark, parse_amount, spec_for
 from schemas.tables import TableSpec
 
-from .cells import Cell
+from .cells import Cell, Geometry, display_width
 from .chunk import Chunk
 from .grid import Layout, Page, RawRow, build_layouts, segment_rows
 
@@ -115,7 +115,8 @@ def _raw_rows(spec: TableSpec, pages: list[Page], pick: int) -> tuple[list[RawRo
             layout = layouts[min(pick, len(layouts) - 1)]
         if layout is None:
             return None, most
-        data = _attach_fragments(page.data, layout, rows[-1] if rows and page.number > 0 else None)
+        data = _attach_fragments(spec, page.data, layout, rows[-1] if rows and page.number > 0 else None,
+                                 page.geometry)
         for raw in data:
             raw.layout = layout
             if rows and raw.first_in_segment and page.number > 0 and _is_continuation(spec, raw):
@@ -127,23 +128,49 @@ def _raw_rows(spec: TableSpec, pages: list[Page], pick: int) -> tuple[list[RawRo
     return rows, most
 
 
-def _is_fragment(raw: RawRow, layout: Layout) -> bool:
-    """A line of a space-aligned page that holds only a piece of a wrapped label."""
+def _text_columns(spec: TableSpec, layout: Layout) -> set[int]:
+    """The columns that hold words: the labels and the text columns (采购物品名称)."""
+    labels = {layout.label, *layout.labels_by_side.values()} - {None}
+    return labels | {i for i, k in layout.keys.items() if spec.column(k).type == "text"}
+
+
+def _is_fragment(raw: RawRow, layout: Layout, words: set[int], after_full: bool) -> bool:
+    """A line of a space-aligned page that holds only pieces of wrapped labels or text cells.
+
+    ``after_full``: the line above filled a word column to its edge, so its cell
+    went on on this line.
+    """
     if not raw.positional or raw.line.kind.value != "spaced":
         return False
     filled = [i for i, c in enumerate(raw.cells) if c.text]
     labels = {layout.label, *layout.labels_by_side.values()} - {None}
-    if not filled or not set(filled) <= labels or any(parse_amount(raw.cells[i].text) is not None for i in filled):
+    if not filled or not set(filled) <= words or any(parse_amount(raw.cells[i].text) is not None for i in filled):
         return False
-    texts = [raw.cells[i].text.strip() for i in filled]
+    if not set(filled) & labels:
+        return True  # the rest of a text cell (采购物品名称) with no label: never a row of its own
+    texts = [raw.cells[i].text.strip() for i in filled if i in labels]
     if any(_FRESH_LINE.match(t) or _TOTAL_LABEL.search(t) for t in texts):
         return False  # a numbered line, a 其中 line or a total prints a row of its own
     # Lines of an uncoded table, or of a two-sided summary, may hold a label and nothing else; only
-    # a piece that does not read as a whole label is part of another row's.
-    return bool(layout.code) or not any(_COMPLETE_LABEL.search(t) for t in texts)
+    # a piece that does not read as a whole label, or that goes on from a full line, is part of another row's.
+    return bool(layout.code) or after_full or not any(_COMPLETE_LABEL.search(t) for t in texts)
 
 
-def _attach_fragments(data: list[RawRow], layout: Layout, before: RawRow | None = None) -> list[RawRow]:
+def _fills_a_column(raw: RawRow, words: set[int], geometry: Geometry | None) -> bool:
+    """The line prints a word cell up to its column's right edge: the cell wrapped onto the next line."""
+    if geometry is None or not raw.positional or raw.merged_from or len(raw.cells) != len(geometry.columns):
+        return False
+    for i in words:
+        cell = raw.cell(i)
+        if cell.text and i < len(geometry.columns):
+            end = display_width(raw.line.text[:cell.span[1] - raw.line.start], geometry.metric)
+            if end >= geometry.columns[i][1] - 2:
+                return True
+    return False
+
+
+def _attach_fragments(spec: TableSpec, data: list[RawRow], layout: Layout, before: RawRow | None = None,
+                      geometry: Geometry | None = None) -> list[RawRow]:
     """Join the pieces of a label that wrapped over several lines to the row they belong to.
 
     A label cell taller than one line is printed on lines of its own: below the
@@ -154,8 +181,11 @@ def _attach_fragments(data: list[RawRow], layout: Layout, before: RawRow | None 
     """
     out: list[RawRow] = []
     pending: list[RawRow] = []
+    words = _text_columns(spec, layout)
+    full = False
     for raw in data:
-        if _is_fragment(raw, layout):
+        after_full, full = full, _fills_a_column(raw, words, geometry)
+        if _is_fragment(raw, layout, words, after_full):
             pending.append(raw)
             continue
         if pending:
