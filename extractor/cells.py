@@ -235,15 +235,21 @@ def _header_fit(columns: list[tuple[int, int]], header: list[list[Token]]) -> in
 
 
 def _bands(toks: list[Token]) -> list[tuple[int, int]]:
-    """Maximal runs of display columns that some token covers."""
-    spans = sorted((t.x0, t.x1) for t in toks)
-    bands: list[list[int]] = []
-    for x0, x1 in spans:
-        if bands and x0 <= bands[-1][1]:
-            bands[-1][1] = max(bands[-1][1], x1)
+    """Maximal runs of display columns that some token covers.
+
+    Tokens that only touch run together when they are of a kind (figures a
+    column misaligns by one); a label that ends where the next column's figures
+    begin does not.
+    """
+    spans = sorted((t.x0, t.x1, is_numberish(t.text)) for t in toks)
+    bands: list[list] = []
+    for x0, x1, number in spans:
+        if bands and (x0 < bands[-1][1] or (x0 == bands[-1][1] and number == bands[-1][2])):
+            if x1 >= bands[-1][1]:
+                bands[-1][1], bands[-1][2] = x1, number
         else:
-            bands.append([x0, x1])
-    return [(a, b) for a, b in bands]
+            bands.append([x0, x1, number])
+    return [(a, b) for a, b, _ in bands]
 
 
 def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]]) -> list[tuple[int, int]]:
