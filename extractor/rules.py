@@ -189,7 +189,9 @@ def _attach_fragments(spec: TableSpec, data: list[RawRow], layout: Layout, befor
             pending.append(raw)
             continue
         if pending:
-            label = layout.label if layout.label is not None else next(iter(layout.labels_by_side.values()), None)
+            labels = [layout.label, *layout.labels_by_side.values()]
+            # The column the pieces print in (a two-sided summary has a label column per side).
+            label = next((i for i in labels if i is not None and pending[0].cell(i).text), layout.label)
             prev = out[-1] if out else before
             needs = not raw.cell(label).text
             if prev is None or (needs and prev.cell(label).text and not prev.merged_from):
