@@ -156,17 +156,30 @@ def _is_fragment(raw: RawRow, layout: Layout, words: set[int], after_full: bool)
     return bool(layout.code) or after_full or not any(_COMPLETE_LABEL.search(t) for t in texts)
 
 
-def _fills_a_column(raw: RawRow, words: set[int], geometry: Geometry | None) -> bool:
-    """The line prints a word cell up to its column's right edge: the cell wrapped onto the next line."""
+def _full_cells(raw: RawRow, words: set[int], geometry: Geometry | None) -> set[int]:
+    """The word columns in which the line prints up to the column's right edge."""
     if geometry is None or not raw.positional or raw.merged_from or len(raw.cells) != len(geometry.columns):
-        return False
+        return set()
+    full = set()
     for i in words:
         cell = raw.cell(i)
         if cell.text and i < len(geometry.columns):
             end = display_width(raw.line.text[:cell.span[1] - raw.line.start], geometry.metric)
-            if end >= geometry.columns[i][1] - 2:
-                return True
-    return False
+            # A double-width character that did not fit leaves one column free.
+            if end >= geometry.columns[i][1] - (geometry.metric == "wide"):
+                full.add(i)
+    return full
+
+
+def _wrapping(data: list[RawRow], words: set[int], geometry: Geometry | None) -> dict[int, set[int]]:
+    """For each line, the word columns it fills to the edge, in columns where cells wrap: columns that
+    several lines fill to the same edge (one line doing so is only the column's widest cell)."""
+    full = {id(raw): _full_cells(raw, words, geometry) for raw in data}
+    counts: dict[int, int] = {}
+    for cols in full.values():
+        for i in cols:
+            counts[i] = counts.get(i, 0) + 1
+    return {k: {i for i in cols if counts[i] >= 2} for k, cols in full.items()}
 
 
 def _attach_fragments(spec: TableSpec, data: list[RawRow], layout: Layout, before: RawRow | None = None,
@@ -183,9 +196,12 @@ def _attach_fragments(spec: TableSpec, data: list[RawRow], layout: Layout, befor
     pending: list[RawRow] = []
     words = _text_columns(spec, layout)
     full = False
+    chain = 0  # leading pieces that each go on from a line filled to its edge: the line above's rest
+    wrapping = _wrapping(data, words, geometry)
     for raw in data:
-        after_full, full = full, _fills_a_column(raw, words, geometry)
+        after_full, full = full, bool(wrapping[id(raw)])
         if _is_fragment(raw, layout, words, after_full):
+            chain += after_full and chain == len(pending)
             pending.append(raw)
             continue
         if pending:
@@ -194,7 +210,13 @@ def _attach_fragments(spec: TableSpec, data: list[RawRow], layout: Layout, befor
             label = next((i for i in labels if i is not None and pending[0].cell(i).text), layout.label)
             prev = out[-1] if out else before
             needs = not raw.cell(label).text
-            if prev is None or (needs and prev.cell(label).text and not prev.merged_from):
+            if chain and prev is not None:
+                _append(prev, pending[:chain])
+                if needs:
+                    _prepend(raw, pending[chain:])
+                else:
+                    _append(prev, pending[chain:])
+            elif prev is None or (needs and prev.cell(label).text and not prev.merged_from):
                 _prepend(raw, pending)
             elif needs:
                 half = (len(pending) + 1) // 2
@@ -202,7 +224,7 @@ def _attach_fragments(spec: TableSpec, data: list[RawRow], layout: Layout, befor
                 _prepend(raw, pending[half:])
             else:
                 _append(prev, pending)
-            pending = []
+            pending, chain = [], 0
         out.append(raw)
     if pending:
         if out or before is not None:
