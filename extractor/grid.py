@@ -130,13 +130,16 @@ def header_paths(header: list[list[Cell]], centred: bool = False, known=None, wh
                 j += 1
         if centred:
             # A cell that starts on a line above heads no group on this one ("2026年预留中小" / "微企业份额").
-            _fill_centred(grid[r], below[r], filled[r], owner[r], [tops[r][i] == r for i in range(width)])
+            leaf = [next((grid[k][i] for k in range(len(grid) - 1, r, -1) if grid[k][i]), "") for i in range(width)]
+            _fill_centred(grid[r], below[r], filled[r], owner[r], [tops[r][i] == r for i in range(width)], leaf)
     joined = [row[:] for row in filled]
     if centred:
         for r in range(len(grid) - 1):
             for i in range(width):
-                if grid[r][i] and below[r][i] and owner[r].count(i) == 1 and grid[r + 1][i]:
-                    # A cell over one column with a cell right below it: one cell that wrapped.
+                if grid[r][i] and below[r][i] and owner[r].count(i) == 1 and grid[r + 1][i] \
+                        and not (whole is not None and whole(grid[r][i]) and whole(grid[r + 1][i])):
+                    # A cell over one column with a cell right below it: one cell that wrapped (unless each
+                    # is a header of its own: "上年结转" over "其他收入" is a group over its one column).
                     joined[r + 1][i] = joined[r][i] + joined[r + 1][i]
                     joined[r][i] = ""
     paths = []
@@ -182,8 +185,11 @@ def _join_wrapped(grid: list[list[str]], known, whole, under_leaves: bool, tops:
 
 
 def _fill_centred(row: list[str], below: list[bool], filled: list[str], owner: list[int | None],
-                  heads: list[bool]) -> None:
-    """Columns under a merged cell printed somewhere over them take the nearest such cell."""
+                  heads: list[bool], leaf: list[str]) -> None:
+    """Columns under a merged cell printed somewhere over them take the nearest such cell.
+
+    A classification group (功能分类科目) heads its code and name columns, never an amount's.
+    """
     parents = [i for i, t in enumerate(row) if t and below[i] and heads[i]]
     if not parents:
         return
@@ -191,7 +197,8 @@ def _fill_centred(row: list[str], below: list[bool], filled: list[str], owner: l
         if row[j] or not below[j] or owner[j] is not None:
             continue
         # Only across columns that also have cells below: a full-height cell (合计) bounds a group.
-        candidates = [p for p in parents if all(below[k] for k in range(min(p, j), max(p, j) + 1))]
+        candidates = [p for p in parents if all(below[k] for k in range(min(p, j), max(p, j) + 1))
+                      and not (_CLASS_GROUP.search(row[p]) and not _CODE_OR_NAME.search(leaf[j]))]
         if candidates:
             p = min(candidates, key=lambda p: (abs(p - j), p > j))
             filled[j], owner[j] = row[p], p
@@ -418,6 +425,8 @@ class Layout:
 
 
 _SEQ = re.compile(r"^(序号|行次|编号)$")
+_CLASS_GROUP = re.compile(r"科目$")
+_CODE_OR_NAME = re.compile(r"编码|代码|名称|^[类款项]$|科目|序号|行次|编号")
 # Words that head a group of columns in the national templates.
 _PARENT_WORDS = re.compile(r"分类科目$|^科目$|^(收入|支出|资金性质|资金来源)$|^本年(收入|支出|拨款|财政拨款)$|^(政府)?采购金额|结转|份额|项目来源")
 _CODE_HEADER = re.compile(r"(科目|分类)?(编码|代码)$|^(类|款|项)$|/(类|款|项)$|^科目$")
