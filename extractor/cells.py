@@ -169,6 +169,7 @@ class Geometry:
 
     metric: str
     columns: list[tuple[int, int]]
+    figures: frozenset[int] = frozenset()  # columns whose cells on this page are mostly figures
 
 
 def page_geometry(lines: list[Line]) -> Geometry | None:
@@ -193,8 +194,16 @@ def page_geometry(lines: list[Line]) -> Geometry | None:
         columns = _add_lanci_columns(columns, [t for line in toks[:first] if _is_lanci(line) for t in line])
         score = (round(_alignment(data, columns), 2), -_edge_spread(data, columns), header_fit)
         if best is None or score > best[0]:
-            best = (score, Geometry(metric, columns))
+            best = (score, Geometry(metric, columns, _figure_columns(data, columns)))
     return best[1] if best else None
+
+
+def _figure_columns(data: list[list[Token]], columns: list[tuple[int, int]]) -> frozenset[int]:
+    counts: dict[int, list[int]] = {}
+    for toks in data:
+        for tok in toks:
+            counts.setdefault(column_of(tok, columns), [0, 0])[is_numberish(tok.text)] += 1
+    return frozenset(i for i, (words, figures) in counts.items() if figures > words)
 
 
 def _is_lanci(toks: list[Token]) -> bool:
@@ -377,17 +386,24 @@ def column_of(tok: Token, columns: list[tuple[int, int]]) -> int:
     return best
 
 
-def spaced_cells(line: Line, geometry: Geometry) -> tuple[list[Cell], bool]:
+def spaced_cells(line: Line, geometry: Geometry, data: bool = True) -> tuple[list[Cell], bool]:
     """The line's cells, one per column of the page (empty where it prints nothing).
 
     The second value says whether the line fits the geometry: two figures in
-    one column mean the positions cannot be trusted for this line.
+    one column mean the positions cannot be trusted for this line. In a data
+    line (``data``), words one space after a text cell that land in an empty
+    figures column are that cell's: a long label runs on over empty cells.
     """
     width = len(geometry.columns)
     cells = [Cell("", [], line.start) for _ in range(width)]
     fits = True
+    prev: tuple[Token, int] | None = None
     for tok in tokens(line, geometry.metric):
         i = column_of(tok, geometry.columns)
+        if data and prev is not None and i in geometry.figures and i != prev[1] and tok.x0 - prev[0].x1 == 1 \
+                and not is_numberish(tok.text) and not is_numberish(prev[0].text):
+            i = prev[1]  # words running on from a text cell into an empty figures column: the same cell
+        prev = (tok, i)
         cell = cells[i]
         if cell.text:
             last = cell.text.split()[-1]

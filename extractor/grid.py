@@ -355,7 +355,7 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
         geometry = previous
     page = Page(n, [], None, [], list(header_lines), geometry)
     for line in header_lines:
-        cells = spaced_cells(line, geometry)[0] if geometry else packed_cells(line)
+        cells = spaced_cells(line, geometry, data=False)[0] if geometry else packed_cells(line)
         if is_lanci_row(cells):
             page.lanci = cells
         else:
