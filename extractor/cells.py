@@ -188,7 +188,7 @@ def page_geometry(lines: list[Line]) -> Geometry | None:
             continue
         columns = _bands([tok for line in data for tok in line])
         first = next(n for n, t in enumerate(toks) if is_data_line(t))
-        header = [t for t in toks[:first] if t and not _is_lanci(t)]
+        header = _join_pieces([t for t in toks[:first] if t and not _is_lanci(t)])
         header_fit = _header_fit(columns, header)
         columns = _add_header_columns(columns, header)
         columns = _add_lanci_columns(columns, [t for line in toks[:first] if _is_lanci(line) for t in line])
@@ -196,6 +196,26 @@ def page_geometry(lines: list[Line]) -> Geometry | None:
         if best is None or score > best[0]:
             best = (score, Geometry(metric, columns, _figure_columns(data, columns)))
     return best[1] if best else None
+
+
+def _join_pieces(header: list[list[Token]]) -> list[list[Token]]:
+    """Words of a header line one space apart with a word of the line above or below over both: the
+    pieces of one wrapped cell ("一般公共" / "预算 财政" / "拨款"), one word for the geometry."""
+    out = []
+    for n, line in enumerate(header):
+        near = header[n - 1] if n else []
+        near = near + (header[n + 1] if n + 1 < len(header) else [])
+        joined: list[Token] = []
+        for tok in line:
+            prev = joined[-1] if joined else None
+            if prev is not None and tok.x0 - prev.x1 == 1 and any(
+                    _overlap((u.x0, u.x1), (prev.x0, prev.x1)) and _overlap((u.x0, u.x1), (tok.x0, tok.x1))
+                    for u in near):
+                joined[-1] = Token(prev.text + " " + tok.text, prev.start, tok.end, prev.x0, tok.x1)
+            else:
+                joined.append(tok)
+        out.append(joined)
+    return out
 
 
 def _figure_columns(data: list[list[Token]], columns: list[tuple[int, int]]) -> frozenset[int]:
