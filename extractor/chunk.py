@@ -139,7 +139,28 @@ def split_lines(text: str) -> list[Line]:
         lines.append(Line(index, pos, pos + len(body), body, _classify(body), page_end="\x0c" in raw[len(body):]))
         pos += len(raw)
     _mark_running_titles(lines)
+    _mark_bare_page_numbers(lines)
     return lines
+
+
+_BARE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
+
+
+def _mark_bare_page_numbers(lines: list[Line]) -> None:
+    """A number alone on the last line of a page, or on its first, is the page's number.
+
+    Only a form feed says where a page ends, so only there is a bare number
+    taken for furniture (elsewhere it may be a table's row or a cell's rest).
+    """
+    for i, line in enumerate(lines):
+        if not line.page_end:
+            continue
+        for step, start in ((-1, i), (1, i + 1)):
+            k = start
+            while 0 <= k < len(lines) and lines[k].kind is LineKind.BLANK:
+                k += step
+            if 0 <= k < len(lines) and lines[k].kind is LineKind.TEXT and _BARE_NUMBER.match(lines[k].text):
+                lines[k] = lines[k].as_kind(LineKind.PAGE_HEADER)
 
 
 def _classify(body: str) -> LineKind:
