@@ -50,6 +50,8 @@ class _State:
     periods: list[tuple[int, Cell]] = field(default_factory=list)
     periods_width: int = 0
     last_line: object = None  # the line of the last indicator read (space-aligned cards wrap under it)
+    header_line: object = None  # the last indicator header, and where its cells stand across the page
+    header_at: list = field(default_factory=list)
 
 
 def read_card(chunk: Chunk) -> PerformanceCard:
@@ -64,12 +66,15 @@ def read_card(chunk: Chunk) -> PerformanceCard:
             if not any(c.text for c in cells):
                 continue
             if line.kind is LineKind.SPACED and card.indicators and state.roles and state.last_line is not None \
-                    and all(_wrapped_piece(c) for c in cells) and not _is_indicator_header(cells) \
-                    and "符号" not in [norm(c.text) for c in cells]:
-                _extend_by_position(card.indicators[-1], cells, line, state.last_line)
-                continue
+                    and not _is_indicator_header(cells) and "符号" not in [norm(c.text) for c in cells]:
+                roles = _nearest_fields(card.indicators[-1], cells, line, state)
+                if roles and all(_wrapped_piece(c, r) for c, r in zip(cells, roles)):
+                    _extend_by_position(card.indicators[-1], cells, roles)
+                    continue
             if _is_indicator_header(cells):
                 _map_roles(state, cells)
+                state.header_at = [(_x(line, c.span[0]), _x(line, c.span[1])) for c in cells]
+                state.header_line = line
                 continue
             if state.roles and "符号" in [norm(c.text) for c in cells]:
                 _map_roles(state, cells, sub=True)
@@ -115,28 +120,50 @@ def _cells(line) -> list[Cell]:
     return cells
 
 
-def _wrapped_piece(cell: Cell) -> bool:
-    """A lone field under an indicator: the rest of a cell that wrapped, not a row of its own."""
+def _wrapped_piece(cell: Cell, role: str) -> bool:
+    """A lone field under an indicator: the rest of a cell that wrapped, not a row of its own.
+
+    Words that read like a target ("降低了就医成本") are a piece only where they stand under another field.
+    """
     t = norm(cell.text)
-    return t not in _LEVEL1 and t not in _LEVEL2_ONLY and _key(cell.text) is None and not _TARGET_LIKE.search(t)
+    return t not in _LEVEL1 and t not in _LEVEL2_ONLY and _key(cell.text) is None \
+        and not (_TARGET_LIKE.search(t) and (role == "target" or _TARGET_START.search(t)))
 
 
-def _extend_by_position(ind: Indicator, cells: list[Cell], line, row_line) -> None:
-    """Join the pieces of cells that wrapped onto a line of their own to the indicator's fields they stand
-    under: each to the field that starts nearest it on the indicator's line."""
+_TARGET_START = re.compile(r"^(≥|≧|>=|≤|≦|<=|=|＝|<|>|＜|＞)|^\d+(\.\d+)?\s*\S{0,6}$|%$")
+
+
+def _nearest_fields(ind: Indicator, cells: list[Cell], line, state: _State) -> list[str]:
+    """The indicator's field each cell of a line stands under: the one that starts nearest it on the
+    indicator's line. A header repeated on a new page in between says how far that page's lines moved."""
     fields = [role for role in ("name", "description", "target", "basis") if getattr(ind, role) is not None]
     if not fields:
-        return
-    starts = {role: _x(row_line, getattr(ind, role).span[0]) for role in fields}
-    for cell in cells:
-        x = _x(line, cell.span[0])
-        role = min(fields, key=lambda r: abs(starts[r] - x))
+        return []
+    if state.header_line is not None and state.header_line.start > state.last_line.start:
+        # The header was printed again (a new page, maybe laid out anew): a piece starts at its column's
+        # left edge, where the column's header word has not ended yet.
+        by_index = {i: role for role, i in state.roles.items() if role in fields}
+        out = []
+        for cell in cells:
+            x = _x(line, cell.span[0])
+            col = next((i for i, (_x0, x1) in enumerate(state.header_at) if x1 > x), len(state.header_at) - 1)
+            near = [i for i in by_index if i <= col] or list(by_index)
+            out.append(by_index[max(near)] if near else fields[-1])
+        return out
+    starts = {role: _x(state.last_line, getattr(ind, role).span[0]) for role in fields}
+    return [min(fields, key=lambda r: abs(starts[r] - _x(line, cell.span[0]))) for cell in cells]
+
+
+def _extend_by_position(ind: Indicator, cells: list[Cell], roles: list[str]) -> None:
+    """Join the pieces of cells that wrapped onto a line of their own to the indicator's fields they stand under."""
+    line_end = max(c.span[1] for c in cells)
+    for cell, role in zip(cells, roles):
         old: Text = getattr(ind, role)
         setattr(ind, role, Text(text=old.text + cell.text, span=(old.span[0], cell.span[1]),
                                 parts=old.parts + cell.parts))
         if role == "target":
             _parse_target(ind, getattr(ind, role))
-    ind.span = (ind.span[0], line.end)
+    ind.span = (ind.span[0], max(ind.span[1], line_end))
 
 
 def _x(line, offset: int) -> int:
