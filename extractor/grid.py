@@ -435,13 +435,13 @@ _MEMO = re.compile(r"其中")
 
 
 def build_layouts(spec: TableSpec, header: list[list[Cell]], lanci: list[Cell] | None, lines: list[Line],
-                  centred: bool = False) -> list[Layout]:
+                  centred: bool = False, data_width: int = 0) -> list[Layout]:
     """The layouts a page's header allows: as printed, and re-laid by the 栏次 row where that differs.
 
     The first is the reader's own reading; the others are proposals for the
     verifier, which keeps the one under which the table's numbers add up.
     """
-    unpacked = _unpacked_header(spec, header) if header and not centred else None
+    unpacked = _unpacked_header(spec, header, data_width) if header and not centred else None
     paths = unpacked or (header_paths(header, centred, lambda t: _known(spec, (t,)) > 0
                                       or bool(_PARENT_WORDS.search(t)), lambda t: _whole_word(spec, t))
                          if header else [])
@@ -466,7 +466,7 @@ def build_layouts(spec: TableSpec, header: list[list[Cell]], lanci: list[Cell] |
     return layouts
 
 
-def _unpacked_header(spec: TableSpec, header: list[list[Cell]]) -> list[str] | None:
+def _unpacked_header(spec: TableSpec, header: list[list[Cell]], data_width: int = 0) -> list[str] | None:
     """The column paths of a header whose rows lost their empty cells, or None if it did not.
 
     Such a header prints each row's words packed to the left, so a merged cell
@@ -476,7 +476,8 @@ def _unpacked_header(spec: TableSpec, header: list[list[Cell]]) -> list[str] | N
     knows is the header's.
     """
     rows = [[norm(c.text) for c in r if c.text] for r in header]
-    if len(rows) < 2 or len({len(r) for r in rows}) < 2:
+    # Rows of as many words each are packed too when the data print more cells than any of them.
+    if len(rows) < 2 or (len({len(r) for r in rows}) < 2 and data_width <= max(len(r) for r in header)):
         return None
     if not all(_packed_left(r) for r in header):
         return None

@@ -110,7 +110,8 @@ def _raw_rows(spec: TableSpec, pages: list[Page], pick: int) -> tuple[list[RawRo
     for page in pages:
         if page.header or page.lanci:
             layouts = build_layouts(spec, page.header or [[]], page.lanci, page.header_lines,
-                                    centred=page.geometry is not None)
+                                    centred=page.geometry is not None,
+                                    data_width=max((len(r.cells) for r in page.data), default=0))
             most = max(most, len(layouts))
             layout = layouts[min(pick, len(layouts) - 1)]
         if layout is None:
