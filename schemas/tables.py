@@ -413,11 +413,12 @@ class Row(BaseModel):
     notes: list[str] = Field(default_factory=list)
     # The placements a reader proposes when the columns of the row's numbers are not certain;
     # the verifier's relations choose among them (``verify.choose``). Never serialised.
-    _options: list[Reading] = PrivateAttr(default_factory=list)
+    # A plain default: a default factory costs pydantic a signature inspection on every row built.
+    _options: list[Reading] | None = PrivateAttr(default=None)
 
     @property
     def options(self) -> list[Reading]:
-        return self._options
+        return self._options or []
 
     def propose(self, options: list[Reading]) -> None:
         self._options = options
