@@ -254,8 +254,12 @@ def _delimited_page(n: int, seg: Segment, first_header: set[str]) -> Page:
         if not page.data and page.lanci is None and is_lanci_row(cells):
             page.lanci = cells
             page.header_lines.append(line)
-        elif not page.data and page.lanci is None and (n == 0 or _repeats(cells, first_header) or not first_header) \
-                and (is_header_row(cells) or (page.header and i < first_figures and _wrapped_header_row(cells))):
+        elif not page.data and page.lanci is None and (
+                ((n == 0 or _repeats(cells, first_header) or not first_header)
+                 and (is_header_row(cells) or (page.header and i < first_figures and _wrapped_header_row(cells))))
+                # A later page's header may wrap its cells otherwise than the first's: once it has begun,
+                # the pieces under it are header too.
+                or (n > 0 and page.header and i < first_figures and _wrapped_header_row(cells))):
             page.header.append(cells)
             page.header_lines.append(line)
         else:
