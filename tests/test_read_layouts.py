@@ -279,3 +279,41 @@ def test_spending_from_a_source_of_funds_the_department_lacks_is_flagged():
     assert len(flags) == 2 and all("政府性基金" in f.message for f in flags)
     fine = read(text.replace("5.04\t\t5.04", "5.04\t5.04\t"))
     assert not [f for f in fine.flags if f.check == "cross.fund_source"]
+
+
+# Hand-written fixture: `pdftotext -layout` of a table over three pages. The second page repeats the header
+# after blank lines only (no form feed), the third starts after a bare page number and a form feed with no
+# header at all; a fixed-assets header cell "(金额单位：万元)" wraps over three lines, cut at its colon.
+PAGES = """部门支出总表
+单位：万元
+  科目编码   科目名称                  合计        基本支出      项目支出
+  210        卫生健康支出           9682.62       1529.86       8152.76
+  21011      行政事业单位医疗         53.68         53.68
+
+
+  科目编码   科目名称                  合计        基本支出      项目支出
+  2101101    行政单位医疗             53.68         53.68
+  21015      医疗保障管理事务       1870.14       1476.18        393.96
+
+                                     7
+\f  2101501    行政运行               1182.71       1182.71
+
+部门固定资产占用情况表
+                               价 值 (金
+   项 目             数 量     额 单 位 :
+                                 万 元)
+资产总额                         992.43
+2、车辆（台、辆）         2       45.13
+"""
+
+
+def test_space_aligned_pages_split_by_a_repeated_header_or_a_page_number():
+    result = read(PAGES)
+    got = values(result, "expenditure_summary")
+    assert got["2101101"] == {"total": "53.68", "basic": "53.68"}  # under the repeated header, not beside it
+    assert got["21015"] == {"total": "1870.14", "basic": "1476.18", "project": "393.96"}
+    assert got["2101501"] == {"total": "1182.71", "basic": "1182.71"}  # a page with no header keeps the columns
+    assert not any("7" == str(v.value) for t in result.tables for r in t.rows for v in r.values.values())
+    assets = values(result, "fixed_assets")
+    assert assets["total_assets"] == {"value": "992.43"}
+    assert assets["vehicles"] == {"quantity": "2", "value": "45.13"}
