@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .service import EXIT_PROBLEM, EXIT_USAGE, ReviewError
+from .errors import EXIT_PROBLEM, EXIT_USAGE, ReviewError
 
 app = typer.Typer(
     help="The review queue: list the flags, look at one with its source, and accept, fix or reject it. "

@@ -15,21 +15,12 @@ from pathlib import Path
 
 from schemas import Decision, ExtractionResult, Flag, parse_amount
 
-from ..export import write_atomic
+from ..export import is_pretty, result_json, write_atomic
 from ..reverify import ReverifyError, read_result, read_source
 from .apply import CORRECTABLE_HINT, apply_decisions, slots_by_path, source_values
+from .errors import EXIT_NOT_FOUND, EXIT_PROBLEM, EXIT_USAGE, ReviewError  # noqa: F401 - re-exported
 from .store import ReviewStore
 
-# Exit codes a script can rely on.
-EXIT_PROBLEM = 1  # a file or the store cannot be used as it is (changed source, missing result …)
-EXIT_USAGE = 2  # the request does not make sense for this flag (unknown field, bad value …)
-EXIT_NOT_FOUND = 3  # no such flag, or an id prefix that matches several
-
-
-class ReviewError(Exception):
-    def __init__(self, message: str, code: int = EXIT_PROBLEM):
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass
@@ -47,10 +38,13 @@ class Outcome:
 
 
 def settle(store: ReviewStore, result: ExtractionResult, text: str, result_path: Path,
-           source: Path | None = None) -> ExtractionResult:
-    """Apply the document's decisions, write its result file, and mirror it in the queue (in a transaction)."""
+           source: Path | None = None, pretty: bool | None = None) -> ExtractionResult:
+    """Apply the document's decisions, write its result file, and mirror it in the queue (in a transaction).
+
+    The file is compact, or indented with ``pretty``; by default a rewrite keeps the layout it had.
+    """
     apply_decisions(result, text, store.decisions(result.document.name))
-    written = result.model_dump_json(indent=1)
+    written = result_json(result, is_pretty(result_path) if pretty is None else pretty)
     write_atomic(result_path, written)
     store.sync(result, result_path, source, written)
     return result
