@@ -109,6 +109,11 @@ def run(
     db: Annotated[Optional[Path], typer.Option(
         "--db", help="Review store whose decisions are applied and whose queue gets the flags "
                      "[default: OUT/review.sqlite].")] = None,
+    jobs: Annotated[Optional[int], typer.Option(
+        "--jobs", "-j", min=1, help="Documents read at once, each in its own process [default: the machine's "
+                                    "cores]. The results are the same whatever the number.")] = None,
+    pretty: Annotated[bool, typer.Option("--pretty", help="Indent the result files for people to read "
+                                                          "(they are compact by default).")] = False,
 ) -> None:
     """Extract every table and performance card of each document into OUT/<name>.json, verified.
 
@@ -120,7 +125,7 @@ def run(
     import asyncio
     import os
 
-    from .batch import run_batch
+    from .batch import default_jobs, run_batch
     from .llm.settings import LlmSettings
     from .pipeline import RunOptions
 
@@ -160,7 +165,8 @@ def run(
             reader = LlmReader(settings)
         try:
             with _progress(len(files)) as advance:
-                return await run_batch(files, out, options, reader, advance, store=store)
+                return await run_batch(files, out, options, reader, advance, store=store,
+                                       jobs=jobs or default_jobs(), pretty=pretty)
         finally:
             if reader is not None:
                 await reader.aclose()
@@ -287,7 +293,7 @@ def verify(
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any error flag is open.")] = False,
 ) -> None:
     """Re-verify result files against their source documents and rewrite their flags in place."""
-    from .export import write_atomic
+    from .export import is_pretty, result_json, write_atomic
     from .reverify import ReverifyError, reverify_file
     from .review.store import DB_NAME, ReviewStore
 
@@ -299,7 +305,7 @@ def verify(
             with store.transaction() if store else nullcontext():
                 name = _result_name(path)
                 result = reverify_file(path, source, store.decisions(name) if store and name else None)
-                write_atomic(path, result.model_dump_json(indent=1))
+                write_atomic(path, result_json(result, is_pretty(path)))
                 if store:
                     store.sync(result, path)
         except ReverifyError as exc:

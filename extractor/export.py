@@ -86,6 +86,9 @@ def table_facts(doc: str, table: Table, paths: dict[int, str], statuses: dict[st
                         path, statuses.get(path, _VERIFIED))
 
 
+_BUDGET_KEYS = ("total", "fiscal", "carryover", "other")
+
+
 def card_facts(doc: str, card: PerformanceCard, paths: dict[int, str],
                statuses: dict[str, ValueStatus]) -> Iterator[dict]:
     code = card.project_code.text if card.project_code else None
@@ -96,7 +99,7 @@ def card_facts(doc: str, card: PerformanceCard, paths: dict[int, str],
         return _fact(doc, card.kind, card.title, code, label, column, column_label, amount, unit, path,
                      statuses.get(path, _VERIFIED))
 
-    for key, zh in (("total", "预算数"), ("fiscal", "财政资金"), ("carryover", "上年结转"), ("other", "其他资金")):
+    for key, zh in zip(_BUDGET_KEYS, ("预算数", "财政资金", "上年结转", "其他资金")):
         amount = getattr(card.budget, key)
         if amount is not None:
             yield fact(name, f"budget_{key}", zh, amount, card.unit)
@@ -122,6 +125,15 @@ def result_facts(result: ExtractionResult) -> Iterator[dict]:
         yield from table_facts(doc, table, paths, statuses)
     for card in result.cards:
         yield from card_facts(doc, card, paths, statuses)
+
+
+def count_facts(result: ExtractionResult) -> int:
+    """How many facts ``result_facts`` gives, counted without building them (the batch summary needs only this)."""
+    n = sum(len(row.values) for table in result.tables for row in table.rows)
+    for card in result.cards:
+        n += sum(1 for key in _BUDGET_KEYS if getattr(card.budget, key) is not None)
+        n += len(card.spending_plan) + sum(1 for ind in card.indicators if ind.value is not None)
+    return n
 
 
 FLAG_FIELDS = ("document", "id", "check", "severity", "message", "message_en", "expected", "found", "spans",
@@ -164,6 +176,20 @@ def render(rows: Iterable[dict], fields: tuple[str, ...], fmt: str) -> str:
     else:
         raise ValueError(f"unknown format {fmt!r}")
     return buf.getvalue()
+
+
+def result_json(result, pretty: bool = False) -> str:
+    """A result file's text: compact by default (half the size and time of an indented one); ``pretty`` for people."""
+    return result.model_dump_json(indent=1) if pretty else result.model_dump_json()
+
+
+def is_pretty(path: Path) -> bool:
+    """Whether a result file on disk was written with --pretty (a rewrite keeps its layout)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(2) == b"{\n"
+    except OSError:
+        return False
 
 
 def public_mode() -> int:

@@ -1,0 +1,137 @@
+"""`run --jobs N`: documents read in worker processes, written by one writer; the outputs do not depend on N."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+from conftest import DOCS, EXAMPLES
+from fake_openai import FakeOpenAI
+from test_cli import cli
+
+# Timestamps, and where the results folder is: everything else in the store must be the same.
+_VARYING = {"documents": ("result", "result_mtime_ns", "updated")}
+
+
+def batch(tmp: Path) -> Path:
+    """The corpus twice under other names, and a file that cannot be read: more documents than workers."""
+    folder = tmp / "in"
+    folder.mkdir()
+    for path in EXAMPLES.glob("*.txt"):
+        shutil.copy(path, folder / path.name)
+        shutil.copy(path, folder / f"copy_{path.name}")
+    (folder / "empty.txt").write_bytes(b"")
+    return folder
+
+
+def store_rows(out: Path) -> dict[str, list]:
+    db = sqlite3.connect(out / "review.sqlite")
+    rows = {}
+    for table in ("documents", "flags", "decisions"):
+        cols = [r[1] for r in db.execute(f"PRAGMA table_info({table})")]
+        keep = [c for c in cols if c not in _VARYING.get(table, ())]
+        rows[table] = sorted(db.execute(f"SELECT {', '.join(repr(c) for c in keep)} FROM {table}").fetchall())
+    db.close()
+    return rows
+
+
+def results(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.glob("*.json"))}
+
+
+def run(src, out: Path, jobs: int, *args, **kw):
+    proc = cli("run", src, "--out", out, "--jobs", jobs, *args, check=False, **kw)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc, proc.stderr.replace(str(out), "OUT")
+
+
+def test_outputs_are_byte_identical_with_one_job_and_two(tmp_path):
+    src = batch(tmp_path)
+    one, said_one = run(src, tmp_path / "one", 1)
+    two, said_two = run(src, tmp_path / "two", 2)
+    assert one.returncode == two.returncode == 1  # the empty file
+    assert said_one == said_two and "empty.txt: empty file" in said_one and "8 document(s)" in said_one
+    assert len(results(tmp_path / "one")) == 8
+    assert results(tmp_path / "one") == results(tmp_path / "two")
+    assert store_rows(tmp_path / "one") == store_rows(tmp_path / "two")
+
+
+def test_decisions_in_force_are_applied_alike_by_the_workers(tmp_path):
+    src = batch(tmp_path)
+    first = tmp_path / "first"
+    run(src, first, 1)
+    flags = json.loads(cli("review", "list", "--db", first, "--json").stdout)
+    cost = next(f for f in flags if f["check"] == "card.cost")
+    plan = next(f for f in flags if f["check"] == "card.spending_plan")
+    cli("review", "fix", cost["id"], "--field", "2", "--value", "9.99", "--db", first)
+    cli("review", "accept", plan["id"], "--db", first, "--reviewer", "ann")
+    second = tmp_path / "second"
+    shutil.copytree(first, second)  # the same store: the same decisions, made at the same times
+    _, said_one = run(src, first, 1)
+    _, said_two = run(src, second, 2)
+    assert said_one == said_two and "flag(s) decided in review" in said_one
+    assert results(first) == results(second)
+    assert store_rows(first) == store_rows(second)
+    corrected = json.loads((first / f"{cost['document']}.json").read_text(encoding="utf-8"))["corrections"]
+    assert [c["seq"] for c in corrected] == [1]
+
+
+def test_result_files_are_compact_unless_pretty(tmp_path):
+    cli("run", DOCS["003"], "--out", tmp_path / "compact")
+    cli("run", DOCS["003"], "--out", tmp_path / "pretty", "--pretty")
+    compact = (tmp_path / "compact" / f"{DOCS['003'].stem}.json").read_text(encoding="utf-8")
+    pretty = (tmp_path / "pretty" / f"{DOCS['003'].stem}.json").read_text(encoding="utf-8")
+    assert "\n" not in compact and pretty.startswith('{\n "schema_version"')
+    assert json.loads(compact) == json.loads(pretty)
+    assert len(compact) < 0.7 * len(pretty)
+    # A review decision rewrites the file in the layout it had.
+    flag = json.loads(cli("review", "list", "--db", tmp_path / "pretty", "--json").stdout)[0]
+    cli("review", "accept", flag["id"], "--db", tmp_path / "pretty")
+    assert (tmp_path / "pretty" / f"{DOCS['003'].stem}.json").read_text(encoding="utf-8").startswith("{\n")
+
+
+def test_documents_that_need_the_model_are_read_by_one_reader_under_one_limit(tmp_path):
+    """Two copies of 001 (17 sections for the model each) and 000 (none) with two jobs: every request goes
+    through the parent's reader, so --concurrency 2 holds for the whole batch, not per process."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("a", "b"):
+        shutil.copy(DOCS["001"], src / f"{name}_001.txt")
+    shutil.copy(DOCS["000"], src / "c_000.txt")
+    with FakeOpenAI(delay=0.05) as fake:
+        fake.responder = lambda body: {"rows": []}
+        proc, said = run(src, tmp_path / "out", 2, "--backend", "auto", "--concurrency", "2", "--cache", "off",
+                         "--model", "fixture", "--base-url", fake.base_url)
+    assert proc.returncode == 0, proc.stderr
+    per_doc = {p.stem: json.loads(p.read_text(encoding="utf-8"))["llm"] for p in (tmp_path / "out").glob("*.json")}
+    assert len(per_doc["a_001"]["calls"]) >= 17 and len(per_doc["b_001"]["calls"]) >= 17
+    assert per_doc["c_000"] == {"model": "fixture", "endpoint_kind": per_doc["a_001"]["endpoint_kind"],
+                                "mode": per_doc["a_001"]["mode"], "calls": [], "prompt_tokens": 0,
+                                "completion_tokens": 0}
+    assert fake.max_in_flight == 2
+    assert len(fake.requests) == sum(len(d["calls"]) for d in per_doc.values())
+
+
+def test_replayed_model_answers_give_the_same_results_with_one_job_and_two(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for doc in ("000", "001", "003"):
+        shutil.copy(DOCS[doc], src / DOCS[doc].name)
+    seen = []
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}"
+        proc, said = run(src, out, jobs, "--cache", "replay", "--cache-dir", tmp_path / "empty-cache",
+                         env={"OPENAI_BASE_URL": "http://127.0.0.1:9/v1"})
+        assert proc.returncode == 0, proc.stderr
+        assert "3 document(s)" in said and "from cache or recordings" in said
+        seen.append(({p.name: _without_timings(p) for p in out.glob("*.json")}, said))
+    assert seen[0] == seen[1]
+
+
+def _without_timings(path: Path) -> dict:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for call in (data.get("llm") or {}).get("calls", []):
+        call.pop("seconds")
+    return data
