@@ -349,28 +349,24 @@ def verify(
 @app.command()
 def report(
     folder: Annotated[Path, typer.Argument(help="A folder written by `budget-extract run`.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The folder to write the report into "
+                                                                "(OUTPUT/index.html and a page per document).")],
     db: Annotated[Optional[Path], typer.Option(
         "--db", help="Review store (or the folder holding it) that knows where the sources are "
                      "[default: FOLDER/review.sqlite if present].")] = None,
 ) -> None:
-    """Write one self-contained HTML page: a summary, and per document its flags, tables and cards beside the
-    source text with every value highlighted. Opens offline in any browser."""
-    from pydantic import ValidationError
-
-    from .export import write_atomic
-    from .report import ReportError, build_report
+    """Write an HTML report: an index page for the batch, and per document a page with its flags, tables and
+    cards beside the source text, every value highlighted. Opens offline in any browser."""
+    from .export import ResultFileError
+    from .report import ReportError, write_report
 
     try:
-        page = build_report(folder, db)
-    except ReportError as exc:
+        written = write_report(folder, output, db)
+    except (ReportError, ResultFileError) as exc:
         _err(f"error: {exc}")
         raise typer.Exit(1)
-    except ValidationError as exc:
-        _err(f"error: {folder}: a result file does not match the schema: {exc.errors()[0]['msg']}")
-        raise typer.Exit(1)
-    write_atomic(output, page)
-    _err(f"{output}: {len(page.encode('utf-8')) / 1e6:.1f} MB")
+    _err(f"{written.index}: {written.pages - 1} document page(s), {written.total / 1e6:.1f} MB in all, "
+         f"the largest {written.largest / 1e6:.1f} MB")
 
 
 def _result_name(path: Path) -> str | None:
