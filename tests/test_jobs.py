@@ -135,3 +135,19 @@ def _without_timings(path: Path) -> dict:
     for call in (data.get("llm") or {}).get("calls", []):
         call.pop("seconds")
     return data
+
+
+def test_results_written_by_the_pure_function_then_review_sync_match_run(tmp_path):
+    """What a cluster's workers do (docs/dask.md), here in one process; tests/test_dask.py does it on Dask."""
+    from extractor.work import extract_to_folder
+
+    src = batch(tmp_path)
+    lines = [extract_to_folder(p, tmp_path / "elsewhere") for p in sorted(src.glob("*.txt"))]
+    assert [l for l in lines if l.startswith("error:")] == [f"error: {src / 'empty.txt'}: empty file"]
+    synced = cli("review", "sync", tmp_path / "elsewhere")
+    assert "8 document(s) in the store" in synced.stderr
+    run(src, tmp_path / "run", 2)
+    assert results(tmp_path / "elsewhere") == results(tmp_path / "run")
+    assert store_rows(tmp_path / "elsewhere") == store_rows(tmp_path / "run")
+    missing = cli("review", "sync", tmp_path / "nowhere", check=False)
+    assert missing.returncode == 1 and "not a folder of results" in missing.stderr
