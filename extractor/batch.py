@@ -194,14 +194,30 @@ def _pool(jobs: int):
     context = multiprocessing.get_context(method)
     if method == "forkserver":
         context.set_forkserver_preload(["extractor.work"])
-    return ProcessPoolExecutor(jobs, mp_context=context, initializer=_ignore_interrupts)
+    return ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
 
 
-def _ignore_interrupts() -> None:
-    """Ctrl-C is for the parent, which stops the pool; workers would each print a traceback."""
+def _start_worker(parent: int) -> None:
+    """Ctrl-C is for the parent, which stops the pool (workers would each print a traceback). A parent killed
+    outright (SIGKILL) cannot stop it: then the worker ends itself rather than wait for work forever."""
     import signal
+    import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_end_with, args=(parent,), name="end-with-parent", daemon=True).start()
+
+
+def _end_with(parent: int, every: float = 0.5) -> None:
+    import time
+
+    while True:
+        time.sleep(every)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # alive, under another user (its pid reused): not ours any more
+            os._exit(1)
 
 
 def _remove_leftovers(out: Path, older_than: float = 60.0) -> None:

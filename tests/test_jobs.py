@@ -151,3 +151,32 @@ def test_results_written_by_the_pure_function_then_review_sync_match_run(tmp_pat
     assert store_rows(tmp_path / "elsewhere") == store_rows(tmp_path / "run")
     missing = cli("review", "sync", tmp_path / "nowhere", check=False)
     assert missing.returncode == 1 and "not a folder of results" in missing.stderr
+
+
+def test_workers_end_when_a_run_is_killed_outright(tmp_path):
+    """SIGKILL gives `run` no chance to stop its pool: the workers notice and end, nothing is left running."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+    from conftest import ROOT
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(12):
+        for path in EXAMPLES.glob("*.txt"):
+            shutil.copy(path, src / f"{i:02d}_{path.name}")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "extractor", "run", str(src), "--out", str(out), "--jobs", "2"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while len(list(out.glob("*.json"))) < 4 and time.time() < deadline:
+        time.sleep(0.05)
+    started = psutil.Process(proc.pid).children(recursive=True)
+    assert len(started) >= 2  # the pool's server and its workers
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    gone, alive = psutil.wait_procs(started, timeout=10)
+    assert not alive, [p.cmdline()[:3] for p in alive]
