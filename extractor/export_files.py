@@ -29,11 +29,12 @@ STATUS_FILL = {
 }
 LEGEND = [
     ("verified", "no colour", "read from the source and consistent with every sum the document promises"),
-    ("flagged", "red", "a check failed: see the comment and the flags sheet; needs review"),
+    ("flagged", "red", "a check failed: see the row's notes and the flags sheet; needs review"),
     ("accepted", "green", "a person confirmed the document really prints this value"),
-    ("corrected", "blue", "a person corrected a misreading; the comment gives the value read"),
+    ("corrected", "blue", "a person corrected a misreading; the row's notes give the value read"),
     ("rejected", "grey", "a person found the value wrong with no correction; it is withdrawn (cell left empty)"),
 ]
+NOTES = "notes 说明"
 CARD_COLUMNS = ("document", "title", "row_code", "row_label", "column", "column_label", "value", "unit", "status",
                 "original_value", "flags", "decision", "reviewer", "note", "field")
 
@@ -41,7 +42,9 @@ CARD_COLUMNS = ("document", "title", "row_code", "row_label", "column", "column_
 def write_xlsx(results: Iterable[ExtractionResult], path: Path) -> None:
     """One sheet per table kind (a row per table line, a column per template column), cards, flags, legend.
 
-    openpyxl's write-only mode: each row goes to the file as it is made.
+    openpyxl's write-only mode: each row goes to the file as it is made. Why a value is coloured is said in
+    the row's notes column (cards: its status, flags and decision columns), not in cell comments: openpyxl
+    holds every comment in memory until the end, which grows with the number of results.
     """
     from openpyxl import Workbook
 
@@ -75,18 +78,23 @@ def _fill_workbook(book: _Book, results: Iterable[ExtractionResult], tables: dic
             spec = spec_for(table.kind)
             sheet = tables.get(table.kind)
             if sheet is None:
-                header = ["document", "table", "unit", "code", "line", *[c.zh for c in spec.columns]]
+                header = ["document", "table", "unit", "code", "line", *[c.zh for c in spec.columns], NOTES]
                 sheet = tables[table.kind] = book.sheet(spec.zh, header, freeze="F2")
             for row in table.rows:
                 cells = [doc, table.title, table.unit, row.code, row.label.text if row.label else (row.item or "")]
+                notes = []
                 for col in spec.columns:
                     amount = row.values.get(col.key)
                     if amount is not None:
-                        cells.append(book.amount(amount, statuses.get(paths[id(amount)])))
+                        status = statuses.get(paths[id(amount)])
+                        cells.append(book.amount(amount, status))
+                        note = _cell_note(status.status if status else "verified", status, amount)
+                        if note:
+                            notes.append(f"{table.columns.get(col.key) or col.zh}: {note}")
                     else:
                         text = row.texts.get(col.key)
                         cells.append(text.text if text is not None else None)
-                sheet.append(cells)
+                sheet.append([*cells, "; ".join(notes) or None])
         for card in result.cards:
             for fact in card_facts(doc, card, paths, statuses):
                 cells = [", ".join(fact[k]) if k == "flags" else fact[k] for k in CARD_COLUMNS]
@@ -130,9 +138,8 @@ class _Book:
         return cell
 
     def amount(self, amount, status):
-        """A value's cell: the number with its printed decimals, coloured by status, with a comment saying why."""
+        """A value's cell: the number with its printed decimals, coloured by status."""
         from openpyxl.cell import WriteOnlyCell
-        from openpyxl.comments import Comment
 
         state = status.status if status else "verified"
         cell = WriteOnlyCell(self.styles)
@@ -140,9 +147,6 @@ class _Book:
             cell.value, cell.number_format = _number(amount.value)
         if state in self.fills:
             cell.fill = self.fills[state]
-        note = _cell_note(state, status, amount)
-        if note:
-            cell.comment = Comment(note, "budget-extract")
         return cell
 
     def move_to_end(self, *sheets: _Sheet) -> None:

@@ -173,3 +173,29 @@ def test_duckdb_holds_the_same_facts_as_sqlite(corpus_results, tmp_path):
                                                              "value IS NOT NULL"))
     by_kind = dict(duck.execute("SELECT table_kind, count(*) FROM facts GROUP BY 1").fetchall())
     assert by_kind == dict(lite.execute('SELECT "table", count(*) FROM facts GROUP BY 1').fetchall())
+
+
+def test_xlsx_says_in_the_row_why_a_table_value_is_coloured(tmp_path):
+    """A table value that fails its row's sum is red, and the row's notes name the flag (no cell comments: they
+    would be held in memory until the end)."""
+    from openpyxl import load_workbook
+
+    from conftest import amount_at, text_for
+
+    amount = amount_at("000", "expenditure_summary[2101501].basic")
+    start, end = amount.parts[-1]
+    text = text_for("000")
+    (tmp_path / "000.txt").write_text(text[:start] + "1182.61" + text[end:], encoding="utf-8")
+    cli("run", tmp_path / "000.txt", "--out", tmp_path / "out")
+    flag = next(f for f in json.loads(cli("review", "list", "--db", tmp_path / "out", "--json").stdout)
+                if f["check"] == "table.row_sum")
+    cli("export", tmp_path / "out", "--format", "xlsx", "-o", tmp_path / "r.xlsx")
+    wb = load_workbook(tmp_path / "r.xlsx")
+    sheet = wb["支出总表"]
+    header = [c.value for c in sheet[1]]
+    assert header[-1] == "notes 说明"
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[3].value == "2101501")
+    basic = row[header.index("基本支出")]
+    assert basic.value == 1182.61 and basic.fill.start_color.rgb.endswith("F8B4B4")
+    assert f"flagged: {flag['id']}" in row[-1].value and "基本支出: flagged: " in row[-1].value
+    assert not any(c.comment for ws in wb.worksheets for r in ws.iter_rows() for c in r)
