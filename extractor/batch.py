@@ -55,18 +55,25 @@ class BatchReport(Tally):
         return line
 
 
-def default_jobs() -> int:
-    """The cores this process may run on."""
+# Starting a pool costs about half a second; below this many documents per worker, it costs more than it saves.
+DOCUMENTS_PER_WORKER = 20
+
+
+def default_jobs(documents: int) -> int:
+    """The cores this process may run on, but fewer for a small batch."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, documents // DOCUMENTS_PER_WORKER))
 
 
 async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=None,
                     advance: Callable[[], None] = lambda: None, in_flight: int = 8, store=None,
-                    jobs: int = 1, pretty: bool = False) -> BatchReport:
+                    jobs: int | None = 1, pretty: bool = False) -> BatchReport:
     """Every file through the pipeline, ``jobs`` documents at once; at most ``in_flight`` held in memory.
+
+    ``jobs`` None: as many as the machine has cores, fewer for a small batch (``default_jobs``).
 
     With a review ``store``, each result is written with the decisions people
     made on earlier runs applied, and its flags enter the review queue.
@@ -74,7 +81,7 @@ async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=No
     report = BatchReport()
     _remove_leftovers(out)
     todo = _distinct_names(files, report, advance)
-    jobs = max(1, min(jobs, len(todo)))
+    jobs = max(1, min(jobs or default_jobs(len(todo)), len(todo)))
     writer = _Writer(out, options, reader, store, pretty, report)
     gate = asyncio.Semaphore(max(in_flight, 2 * jobs))
     pool = _pool(jobs) if jobs > 1 else None

@@ -113,7 +113,8 @@ def run(
                      "[default: OUT/review.sqlite].")] = None,
     jobs: Annotated[Optional[int], typer.Option(
         "--jobs", "-j", min=1, help="Documents read at once, each in its own process [default: the machine's "
-                                    "cores]. The results are the same whatever the number.")] = None,
+                                    "cores, fewer for a batch under 20 documents a core]. The results are the same "
+                                    "whatever the number.")] = None,
     pretty: Annotated[bool, typer.Option("--pretty", help="Indent the result files for people to read "
                                                           "(they are compact by default).")] = False,
 ) -> None:
@@ -127,7 +128,7 @@ def run(
     import asyncio
     import os
 
-    from .batch import default_jobs, run_batch
+    from .batch import run_batch
     from .llm.settings import LlmSettings
     from .pipeline import RunOptions
 
@@ -168,7 +169,7 @@ def run(
         try:
             with _progress(len(files)) as advance:
                 return await run_batch(files, out, options, reader, advance, store=store,
-                                       jobs=jobs or default_jobs(), pretty=pretty)
+                                       jobs=jobs, pretty=pretty)
         finally:
             if reader is not None:
                 await reader.aclose()

@@ -19,6 +19,7 @@ from .export import FLAG_FIELDS, card_facts, replacing, result_flags, table_fact
 
 # Exact decimals: 38 digits, 10 of them after the point. Documents print at most 6.
 PRECISION, SCALE = 38, 10
+DUCKDB_MEMORY = "64MB"
 BATCH_ROWS = 2_000  # rows made as Python dicts at once (the bulky form)
 ROW_GROUP_ROWS = 64_000  # rows per Parquet row group (as Arrow columns: compact)
 
@@ -171,7 +172,9 @@ def write_duckdb(results: Iterable[ExtractionResult], path: Path) -> None:
 
     with replacing(path) as tmp:
         tmp.unlink()  # DuckDB creates its own file
-        db = duckdb.connect(str(tmp))
+        # DuckDB keeps what it wrote in its buffer pool up to its memory limit (most of the machine's memory by
+        # default); a small limit makes it write blocks out instead, so memory stays flat.
+        db = duckdb.connect(str(tmp), config={"memory_limit": DUCKDB_MEMORY, "threads": 1})
         try:
             _create_tables(db)
             documents, decisions, facts, flags = [], [], [], []
