@@ -1,19 +1,27 @@
 """Stage 2 — chunk: cut a document into sections (tables, cards, narrative) with their character ranges.
 
 Page furniture is dropped here: repeated page headers (``450 三河市医疗保障局`` /
-``预算年度：2024`` / ``单位：万元``), separator rows. A table continued over
+``预算年度：2024`` / ``单位：万元``), page numbers (``— 7 —``, ``第 7 页，共 31 页``),
+running titles repeated on every page, separator rows. A table continued over
 several pages stays one section; its pages are kept as *segments* so that the
 reader can re-read each page's header and re-join a row or a cell that the page
 break cut in two.
+
+Rows come in three layouts: markdown pipes, tabs, and plain text lines whose
+cells are separated by spaces (space-aligned columns, or words packed with one
+space after a converter dropped the empty cells). Which plain lines of a table
+section are rows is decided here; how they split into cells is the reader's
+business (``cells``).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
 
-from schemas import kind_for_title
+from schemas import kind_for_title, spec_for
 
 
 class LineKind(Enum):
@@ -23,6 +31,7 @@ class LineKind(Enum):
     SEPARATOR = "separator"
     PAGE_HEADER = "page_header"
     TEXT = "text"
+    SPACED = "spaced"  # a plain text line that the chunker took for a table row
 
 
 @dataclass(frozen=True)
@@ -32,10 +41,14 @@ class Line:
     end: int  # offset after the last character, newline excluded
     text: str  # the line without its newline
     kind: LineKind
+    page_end: bool = False  # a form feed ends the line: the next line is on a new page
 
     @property
     def is_row(self) -> bool:
-        return self.kind in (LineKind.PIPE, LineKind.TAB)
+        return self.kind in (LineKind.PIPE, LineKind.TAB, LineKind.SPACED)
+
+    def as_kind(self, kind: LineKind) -> "Line":
+        return Line(self.index, self.start, self.end, self.text, kind, self.page_end)
 
 
 @dataclass
@@ -71,7 +84,7 @@ class Chunk:
 
     def text_without_furniture(self) -> str:
         """The section's lines minus page headers and separators: what an LLM gets to read."""
-        keep = (LineKind.PIPE, LineKind.TAB, LineKind.TEXT)
+        keep = (LineKind.PIPE, LineKind.TAB, LineKind.SPACED, LineKind.TEXT)
         return "\n".join(line.text for line in self.lines if line.kind in keep)
 
 
@@ -83,28 +96,44 @@ class DocumentMeta:
 
 
 _SEPARATOR = re.compile(r"^\s*\|[\s\-:|]+\|\s*$")
-_PAGE_HEADERS = (
-    re.compile(r"^\s*(?P<code>\d{3})\s+(?P<dept>\S{2,40}?(?:局|委|委员会|办|办公室|院|中心|厅|部|会|所|站|队))\s*$"),
-    re.compile(r"^\s*预算年?度[：:]\s*(?P<year>\d{4})\s*$"),
-    re.compile(r"^\s*(金额)?单位[：:]\s*\S+\s*$"),
+_DEPT_HEADER = re.compile(r"^\s*(?P<code>\d{3})\s+(?P<dept>\S{2,40}?(?:局|委|委员会|办|办公室|院|中心|厅|部|会|所|站|队))\s*$")
+_YEAR_HEADER = re.compile(r"^\s*预算年?度[：:]\s*(?P<year>\d{4})\s*$")
+_FURNITURE = (
+    _DEPT_HEADER,
+    _YEAR_HEADER,
+    re.compile(r"^\s*[（(]?\s*(金额)?单位[：:]\s*\S+?\s*[)）]?\s*$"),
     re.compile(r"^\s*部门公开表\s*\d+\s*$"),
     re.compile(r"^\s*截止时间[：:].*$"),
-    re.compile(r"^\s*编制部门[：:].*$"),
+    re.compile(r"^\s*(编制部门|编制单位|部门名称|单位名称|填报单位|预算单位)[：:].*$"),
     re.compile(r"^\s*[（(]\s*\d{4}\s*年度?\s*[)）]\s*$"),
     re.compile(r"^\s*\S{2,30}(局|委|办|院|中心|厅)\s+单位[：:]\s*\S+\s*$"),
+    # Page numbers: — 7 —, - 7 -, 第 7 页, 第7页，共31页, 共31页 第7页, 7 / 31, Page 7.
+    re.compile(r"^\s*[-—–－―一]+\s*\d{1,4}\s*[-—–－―一]+\s*$"),
+    re.compile(r"^\s*第\s*\d{1,4}\s*页\s*([，,、/]?\s*共\s*\d{1,4}\s*页)?\s*$"),
+    re.compile(r"^\s*共\s*\d{1,4}\s*页\s*[，,]?\s*第\s*\d{1,4}\s*页\s*$"),
+    re.compile(r"^\s*\d{1,4}\s*/\s*\d{1,4}\s*$"),
+    re.compile(r"^\s*(page|Page|PAGE)\s*\d{1,4}(\s*(of|/)\s*\d{1,4})?\s*$"),
 )
+_GAP = re.compile(r"\s{2,}")
 _NARRATIVE_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分|附件)\s*\S?")
 _NOTE = re.compile(r"^\s*注\s*[：:]")
 _MAX_TITLE_LEN = 120
+# A contents line: dotted leaders and/or a page number after the entry.
+_LEADERS = re.compile(r"(?:[.．。·…⋯_]{2,}|[-—]{3,})")
+_PAGE_REF = re.compile(r"(?:[.．。·…⋯_\s]|\t)\s*\d{1,3}\s*$")
+_ENTRY_PREFIX = re.compile(r"^\s*(?:[•·●○▪■□◆◇\-–—*]\s*|\(?[（(]?\d{1,2}[)）.、．]\s*|[（(]?[一二三四五六七八九十]+[)）、．.]\s*"
+                           r"|表\s*[一二三四五六七八九十\d]+[-—]?\d*\s*[:：、.]?\s*|附表\s*\d+(?:-\d+)?\s*[:：、.]?\s*"
+                           r"|\d{1,2}-\d{1,2}\s*)+")
 
 
 def split_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     pos = 0
     for index, raw in enumerate(text.splitlines(keepends=True)):
-        body = raw.rstrip("\r\n")
-        lines.append(Line(index, pos, pos + len(body), body, _classify(body)))
+        body = raw.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+        lines.append(Line(index, pos, pos + len(body), body, _classify(body), page_end="\x0c" in raw[len(body):]))
         pos += len(raw)
+    _mark_running_titles(lines)
     return lines
 
 
@@ -114,12 +143,47 @@ def _classify(body: str) -> LineKind:
         return LineKind.BLANK
     if stripped.startswith("|"):
         return LineKind.SEPARATOR if _SEPARATOR.match(stripped) else LineKind.PIPE
-    if "\t" in body.strip("\r\n") and body.strip(" \r\n") != "":
+    if "\t" in stripped or ("\t" in body and body.strip(" \r\n") != ""):
         # A line that is only tabs and spaces is an empty table row, still a row.
+        if is_furniture(stripped):
+            return LineKind.PAGE_HEADER
         return LineKind.TAB
-    if any(p.match(stripped) for p in _PAGE_HEADERS):
+    if is_furniture(stripped):
         return LineKind.PAGE_HEADER
     return LineKind.TEXT
+
+
+def is_furniture(stripped: str) -> bool:
+    """Page furniture: a page header or number, or a line made only of such fields side by side."""
+    if any(p.match(stripped) for p in _FURNITURE):
+        return True
+    fields = [f for f in re.split(r"\s{2,}|\t", stripped) if f]
+    return len(fields) > 1 and all(any(p.match(f) for p in _FURNITURE) for f in fields)
+
+
+def _mark_running_titles(lines: list[Line]) -> None:
+    """A short line printed on many pages (the document's running title) is furniture too."""
+    counts = Counter(line.text.strip() for line in lines if line.kind is LineKind.TEXT)
+    repeated = {t for t, n in counts.items() if n >= 3 and len(t) <= 40 and _could_be_running_title(t)}
+    if not repeated:
+        return
+    for i, line in enumerate(lines):
+        if line.kind is LineKind.TEXT and line.text.strip() in repeated:
+            lines[i] = line.as_kind(LineKind.PAGE_HEADER)
+
+
+def _could_be_running_title(t: str) -> bool:
+    if kind_for_title(t) is not None or _NARRATIVE_HEADING.match(t) or _NOTE.match(t):
+        return False
+    if re.search(r"[。；;，,：:]$|\d+\.\d", t):
+        return False
+    words = t.split()
+    # A header row of a packed table repeats on every page too: several short words. A running
+    # title names the department, the year or the budget.
+    without_year = re.sub(r"(19|20)\d\d\s*年度?", "", t)
+    if re.search(r"\d|[≥≤<>＜＞=＝%％【】]", without_year):
+        return False
+    return len(words) <= 3 and len(t) >= 6 and bool(re.search(r"(19|20)\d\d\s*年|预算|决算|(局|委|办|院|中心|厅|所|站)$", t))
 
 
 def document_meta(lines: list[Line], text: str) -> DocumentMeta:
@@ -127,12 +191,13 @@ def document_meta(lines: list[Line], text: str) -> DocumentMeta:
     for line in lines:
         if line.kind is not LineKind.PAGE_HEADER:
             continue
-        m = _PAGE_HEADERS[0].match(line.text.strip())
-        if m and meta.department is None:
-            meta.department_code, meta.department = m.group("code"), m.group("dept")
-        m = _PAGE_HEADERS[1].match(line.text.strip())
-        if m and meta.year is None:
-            meta.year = int(m.group("year"))
+        for field_text in re.split(r"\s{2,}|\t", line.text.strip()):
+            m = _DEPT_HEADER.match(field_text)
+            if m and meta.department is None:
+                meta.department_code, meta.department = m.group("code"), m.group("dept")
+            m = _YEAR_HEADER.match(field_text)
+            if m and meta.year is None:
+                meta.year = int(m.group("year"))
     head = text[:3000]
     if meta.department is None:
         m = re.search(r"(\S{2,30}?(?:局|委员会|委|办公室|中心))\s*\n?\s*\d{4}\s*年度?\s*部门预算", head)
@@ -148,13 +213,51 @@ def document_meta(lines: list[Line], text: str) -> DocumentMeta:
 _TITLE_HINT = re.compile(r"表|绩效|采购预算")
 
 
-def _title_kind(line: Line) -> str | None:
+def _title_text(line: Line) -> str | None:
+    """The title a line prints, without furniture printed beside it (``单位：万元``) — or None."""
     if line.kind is not LineKind.TEXT or not _TITLE_HINT.search(line.text):
         return None
     title = line.text.strip()
+    fields = [f for f in _GAP.split(title) if f]
+    if len(fields) > 1:
+        kept = [f for f in fields if not is_furniture(f)]
+        if len(kept) != 1:
+            return None
+        title = kept[0]
     if len(title) > _MAX_TITLE_LEN or "。" in title or title.endswith("说明"):
         return None
-    return kind_for_title(title)
+    return title
+
+
+def _title_kind(line: Line) -> str | None:
+    title = _title_text(line)
+    return kind_for_title(title) if title is not None else None
+
+
+def is_contents_line(text: str) -> bool:
+    """A contents entry: leaders or a page number follow the entry."""
+    t = text.strip()
+    return bool(_LEADERS.search(t) or (_PAGE_REF.search(t) and not re.search(r"\d+\.\d+\s*$", t)))
+
+
+def contents_title(text: str) -> str:
+    """The entry's title without its numbering, leaders and page number."""
+    t = text.strip().strip("|").strip()
+    t = re.split(r"\s*\|\s*|\t", t)[0] if ("|" in t or "\t" in t) else t
+    t = _LEADERS.split(t)[0]
+    t = re.sub(r"\s*\d{1,3}\s*$", "", t) if _PAGE_REF.search(t) else t
+    return _ENTRY_PREFIX.sub("", t, count=1).strip()
+
+
+@dataclass
+class _Titles:
+    """Each line's table kind, worked out once per document."""
+
+    kinds: list[str | None]
+
+    @classmethod
+    def of(cls, lines: list[Line]) -> "_Titles":
+        return cls([_title_kind(line) if not is_contents_line(line.text) else None for line in lines])
 
 
 def _next_content(lines: list[Line], i: int) -> Line | None:
@@ -165,7 +268,7 @@ def _next_content(lines: list[Line], i: int) -> Line | None:
     return None
 
 
-def _accept_title(lines: list[Line], i: int, kind: str) -> bool:
+def _accept_title(lines: list[Line], titles: _Titles, i: int) -> bool:
     """A title opens a section when a table follows it, or when it names a table in a flattened layout.
 
     Tables of contents list the same titles one after another, so a title
@@ -175,21 +278,148 @@ def _accept_title(lines: list[Line], i: int, kind: str) -> bool:
     nxt = _next_content(lines, i)
     if nxt is None:
         return False
-    if nxt.is_row:
+    if nxt.is_row or _rowlike(nxt, titles.kinds[i]):
         return True
-    if _title_kind(nxt) is not None and _accept_title(lines, nxt.index, _title_kind(nxt)):
+    nxt_kind = titles.kinds[nxt.index]
+    if nxt_kind is not None and _accept_title(lines, titles, nxt.index):
         # The next line is itself a real title: this one is a contents entry.
         return False
-    if _title_kind(nxt) is not None or _NARRATIVE_HEADING.match(nxt.text):
+    if nxt_kind is not None or _NARRATIVE_HEADING.match(nxt.text) or is_contents_line(nxt.text):
         return False
     if _NARRATIVE_HEADING.match(lines[i].text):
         return False
-    title = re.sub(r"\s+", "", lines[i].text)
+    title = re.sub(r"\s+", "", _title_text(lines[i]) or "")
     return bool(re.search(r"(表|绩效指标|采购预算)$", title))
+
+
+_PROSE = re.compile(r"[。；;《》“”]|，.*，|[，：:]$|[\u4e00-\u9fff]{2,}，[\u4e00-\u9fff]{2,}")
+_WORDS = re.compile(r"\S+")
+_FIGURE = re.compile(r"^[-−(（]?\d[\d,]*(\.\d+)?[)）%]?$|^[-—–－]{1,2}$")
+
+
+def _rowlike(line: Line, kind: str | None) -> bool:
+    """A plain text line that is a table row: words side by side, some of them figures.
+
+    Space-aligned tables separate cells by runs of spaces; converters that drop
+    empty cells leave one space. A header line of such a table has no figures
+    but short words separated by runs of spaces. Cards print long text cells,
+    so only space-aligned lines count there.
+    """
+    if line.kind is not LineKind.TEXT or kind is None:
+        return False
+    text = line.text.strip()
+    if _PROSE.search(text) or len(text) > 400:
+        return False
+    words = _WORDS.findall(text)
+    if len(words) < 2 or _sentence(text, words):
+        return False
+    gapped = bool(_GAP.search(text))
+    if spec_for(kind).card:
+        return len(_GAP.split(text)) >= 3
+    at = [n for n, w in enumerate(words) if _FIGURE.match(w) and not _is_year(words, n)]
+    if len(at) >= 2:
+        return True
+    if len(at) == 1 and at[0] > 0:
+        # One figure after a label ends the row; in a two-sided summary a label may follow it.
+        return at[0] == len(words) - 1 or (spec_for(kind).row_key == "two_sided" and "." in words[at[0]])
+    return gapped
+
+
+_UNIT_WORD = re.compile(r"^(万元|元|万|亿|%|％|个|人|次|年|月|日|项|家|辆|台|平方米)")
+
+
+def _sentence(text: str, words: list[str]) -> bool:
+    """Prose that states figures: "金额为 81.62 万元（详见下表），…" — a comma, and a figure followed by its unit."""
+    if "，" not in text and not re.search(r",\D|\D,", text):  # a comma that is not a thousands separator
+        return False
+    return any(_FIGURE.match(w) and n + 1 < len(words) and _UNIT_WORD.match(words[n + 1])
+               for n, w in enumerate(words))
+
+
+def _is_year(words: list[str], n: int) -> bool:
+    return bool(re.fullmatch(r"(19|20)\d\d", words[n])) and n + 1 < len(words) and words[n + 1].startswith("年")
+
+
+def _fragment(lines: list[Line], i: int, chunk: Chunk) -> bool:
+    """A short line of a table that is a row of its own: a label with no figures, or a wrapped piece.
+
+    ``pdftotext -layout`` prints a cell that wraps, or that is centred in a
+    taller row, on lines of its own, at its column's position; a converter that
+    drops empty cells prints a row with no figures as its label alone. Either way
+    the table's rows go on after it. Before the first row only a line right
+    under the title counts (a header cell over the table's first header line);
+    many short lines there are a header flattened into lines, which no reader
+    should take apart.
+    """
+    line = lines[i]
+    if spec_for(chunk.kind).card or not _short_plain(line):
+        return False
+    if not chunk.has_rows:
+        if any(l.kind is LineKind.TEXT and not _NOTE.match(l.text) for l in chunk.lines[1:]):
+            return False
+        nxt = _next_content(lines, i)
+        return nxt is not None and (nxt.is_row or _rowlike(nxt, chunk.kind))
+    for nxt in _following_content(lines, i, 60):
+        if nxt.is_row or _rowlike(nxt, chunk.kind):
+            return True
+        if not _short_plain(nxt):
+            break
+    # The last piece of a wrapped label under the table's last row, at its column's position.
+    before = next((l for l in reversed(chunk.lines) if l.kind not in (LineKind.BLANK, LineKind.PAGE_HEADER)), None)
+    return before is not None and before.kind is LineKind.SPACED and _lead(line.text) >= 4 and _lead(before.text) < \
+        _lead(line.text) + 40
+
+
+def _lone_cell(lines: list[Line], i: int, chunk: Chunk) -> bool:
+    """A tab or pipe table's row that lost every empty cell and kept one: its text alone on a line.
+
+    A card prints long one-cell rows (资金用途, 年度目标); a converter that drops
+    empty cells leaves them without a single delimiter. The table's rows go on
+    after it.
+    """
+    line = lines[i]
+    last_row = next((l for l in reversed(chunk.lines) if l.is_row), None)
+    if line.kind is not LineKind.TEXT or last_row is None or last_row.kind not in (LineKind.TAB, LineKind.PIPE):
+        return False
+    if _NOTE.match(line.text) or _NARRATIVE_HEADING.match(line.text) or _titles_like(line):
+        return False
+    for nxt in _following_content(lines, i, 3):
+        if nxt.kind in (LineKind.TAB, LineKind.PIPE):
+            return True
+        if nxt.kind is not LineKind.TEXT or _NARRATIVE_HEADING.match(nxt.text) or _titles_like(nxt):
+            return False
+    return False
+
+
+def _delimited(chunk: Chunk) -> bool:
+    last_row = next((l for l in reversed(chunk.lines) if l.is_row), None)
+    return last_row is not None and last_row.kind in (LineKind.TAB, LineKind.PIPE)
+
+
+def _titles_like(line: Line) -> bool:
+    return _title_kind(line) is not None
+
+
+def _short_plain(line: Line) -> bool:
+    text = line.text.strip()
+    return line.kind is LineKind.TEXT and 0 < len(text) <= 40 and not _NOTE.match(text) and not _PROSE.search(text) \
+        and kind_for_title(text) is None
+
+
+def _following_content(lines: list[Line], i: int, n: int) -> list[Line]:
+    out = []
+    for line in lines[i + 1:]:
+        if line.kind in (LineKind.BLANK, LineKind.PAGE_HEADER):
+            continue
+        out.append(line)
+        if len(out) == n:
+            break
+    return out
 
 
 def chunk_document(text: str, lines: list[Line] | None = None) -> list[Chunk]:
     lines = lines if lines is not None else split_lines(text)
+    titles = _Titles.of(lines)
     chunks: list[Chunk] = []
     current: Chunk | None = None
     last_heading = ""
@@ -199,8 +429,7 @@ def chunk_document(text: str, lines: list[Line] | None = None) -> list[Chunk]:
             id=f"s{len(chunks):02d}-{kind}",
             kind=kind,
             title=title,
-            title_span=(title_line.start + _lead(title_line.text), title_line.end - _trail(title_line.text))
-            if title_line else None,
+            title_span=_title_span(title_line, title) if title_line else None,
             start=start,
             end=start,
         )
@@ -208,9 +437,15 @@ def chunk_document(text: str, lines: list[Line] | None = None) -> list[Chunk]:
         return chunk
 
     for i, line in enumerate(lines):
-        kind = _title_kind(line)
-        if kind is not None and _accept_title(lines, i, kind):
-            current = open_chunk(kind, line.text.strip(), line, line.start)
+        kind = titles.kinds[i]
+        if kind is not None and _accept_title(lines, titles, i):
+            current = open_chunk(kind, _title_text(line) or line.text.strip(), line, line.start)
+        elif current is not None and current.is_table and (_rowlike(line, current.kind) or _fragment(lines, i, current)):
+            # In a tab or pipe table a line with no delimiter is a row that kept one cell.
+            line = line.as_kind(LineKind.TAB if _delimited(current) and not _rowlike(line, current.kind)
+                                else LineKind.SPACED)
+        elif current is not None and current.is_table and _lone_cell(lines, i, current):
+            line = line.as_kind(LineKind.TAB)
         elif line.kind is LineKind.TEXT and _NARRATIVE_HEADING.match(line.text) and len(line.text.strip()) <= 60 \
                 and "。" not in line.text:
             last_heading = line.text.strip()
@@ -223,6 +458,13 @@ def chunk_document(text: str, lines: list[Line] | None = None) -> list[Chunk]:
             current = open_chunk("narrative", f"{last_heading}（续）" if last_heading else "", None, line.start)
         _add_line(current, line)
     return [c for c in chunks if c.end > c.start or c.title]
+
+
+def _title_span(line: Line, title: str) -> tuple[int, int]:
+    at = line.text.find(title)
+    if at < 0:
+        return (line.start + _lead(line.text), line.end - _trail(line.text))
+    return (line.start + at, line.start + at + len(title))
 
 
 def _continues_note(chunk: Chunk) -> bool:
@@ -252,13 +494,21 @@ def _continues_note_before(chunk: Chunk) -> bool:
 
 
 def _segment_closed(chunk: Chunk) -> bool:
-    """A segment ends at anything that is not a row or a separator (blank line, page header, text)."""
+    """A segment ends at a page break or at anything that is not a row or a separator.
+
+    Space-aligned text puts blank lines between rows, so for its rows only a
+    page break, furniture or text ends the segment.
+    """
     seg_last = chunk.segments[-1].lines[-1]
+    if seg_last.page_end:
+        return True
+    spaced = seg_last.kind is LineKind.SPACED
     for line in reversed(chunk.lines[:-1]):
         if line is seg_last:
             return False
-        if line.kind is not LineKind.SEPARATOR:
-            return True
+        if line.kind is LineKind.SEPARATOR or (spaced and line.kind is LineKind.BLANK):
+            continue
+        return True
     return False
 
 
@@ -273,17 +523,26 @@ def _trail(s: str) -> int:
 def contents_entries(lines: list[Line]) -> list[tuple[str, str, tuple[int, int]]]:
     """Table titles a contents page lists: (kind, title, span).
 
-    A contents page comes before the tables, so only title-like lines ("…表")
-    above the first real table title count; later mentions are narrative.
+    A contents page comes before the tables. Its entries may be numbered or
+    bulleted, carry dotted leaders and page numbers or not, and sit in plain
+    lines, pipe or tab rows. Only entries above the first real table title
+    count; later mentions are narrative.
     """
+    titles = _Titles.of(lines)
     entries = []
     for i, line in enumerate(lines):
-        kind = _title_kind(line)
+        if titles.kinds[i] is not None and _accept_title(lines, titles, i):
+            break
+        if line.kind in (LineKind.BLANK, LineKind.SEPARATOR):
+            continue
+        title = contents_title(line.text)
+        squashed = re.sub(r"\s+", "", title)
+        if not squashed.endswith("表") or squashed.startswith("注") or "，" in squashed or len(squashed) > 80:
+            continue
+        kind = kind_for_title(title)
         if kind is None:
             continue
-        if _accept_title(lines, i, kind):
-            break
-        title = re.sub(r"\s+", "", line.text)
-        if title.endswith("表") and not title.startswith("注") and "，" not in title:
-            entries.append((kind, line.text.strip(), (line.start + _lead(line.text), line.end - _trail(line.text))))
+        at = line.text.find(title)
+        start = line.start + (at if at >= 0 else _lead(line.text))
+        entries.append((kind, title, (start, start + len(title) if at >= 0 else line.end - _trail(line.text))))
     return entries

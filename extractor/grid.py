@@ -1,4 +1,11 @@
-"""Table rows as cells with spans, header paths, and the joining of rows cut by a page break."""
+"""Table pages as rows of cells, their headers as column paths, and the layouts that map columns to keys.
+
+A page of a table is a header (one or more rows, wrapped and merged cells), an
+optional numbered 栏次 row, and data rows. Whatever the text layout (``cells``),
+the header becomes one path per column ("本年收入/财政拨款收入"), and the
+registry (``schemas.tables``) names the columns it knows; every other column
+keeps its header path as its key, so no printed number is left without a place.
+"""
 
 from __future__ import annotations
 
@@ -6,29 +13,13 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from schemas import TableSpec
+from schemas import TableSpec, parse_amount
 
+from .cells import Cell, Geometry, is_data_line, page_geometry, packed_cells, spaced_cells, split_cells, tokens
 from .chunk import Line, LineKind, Segment
 
-
-@dataclass
-class Cell:
-    text: str
-    parts: list[tuple[int, int]] = field(default_factory=list)
-    at: int = 0  # offset of the cell even when it is empty
-
-    @property
-    def span(self) -> tuple[int, int]:
-        if not self.parts:
-            return (self.at, self.at)
-        return (self.parts[0][0], self.parts[-1][1])
-
-    def joined(self, other: "Cell") -> "Cell":
-        if not other.text:
-            return self
-        if not self.text:
-            return other
-        return Cell(self.text + other.text, self.parts + other.parts, self.at)
+__all__ = ["Cell", "Layout", "RawRow", "build_layouts", "header_paths", "is_header_row", "is_lanci_row", "norm",
+           "segment_rows", "split_cells"]
 
 
 @dataclass
@@ -39,6 +30,10 @@ class RawRow:
     first_in_segment: bool
     layout: "Layout | None" = None
     merged_from: list[Line] = field(default_factory=list)
+    # Whether each cell sits in its own column. A row with fewer cells than its header (a converter
+    # dropped the empty ones) or a space-aligned line that does not fit its page's columns is not:
+    # the reader proposes placements and the verifier chooses.
+    positional: bool = True
 
     def cell(self, index: int | None) -> Cell:
         if index is None or index >= len(self.cells):
@@ -54,27 +49,6 @@ class RawRow:
         return not any(c.text for c in self.cells)
 
 
-def split_cells(line: Line) -> list[Cell]:
-    """Cells of a pipe or tab row, each stripped, with its offsets in the document."""
-    text, base = line.text, line.start
-    if line.kind is LineKind.PIPE:
-        first = text.index("|")
-        pieces = text[first + 1:].split("|")
-        if text.rstrip().endswith("|"):
-            pieces = pieces[:-1]  # what follows the closing pipe is not a cell
-        pos = base + first + 1
-    else:
-        pieces = text.split("\t")
-        pos = base
-    cells = []
-    for raw in pieces:
-        body = raw.strip()
-        s = pos + (len(raw) - len(raw.lstrip()))
-        cells.append(Cell(body, [(s, s + len(body))] if body else [], s))
-        pos += len(raw) + 1
-    return cells
-
-
 _FOLD = str.maketrans("（）：", "():")
 
 
@@ -84,9 +58,9 @@ def norm(label: str) -> str:
     return "".join(label.split()).translate(_FOLD)
 
 
-_LANCI = re.compile(r"^(栏次|档次|栏|序列)$")
+_LANCI = re.compile(r"^(栏次|档次|栏|序列|栏号)$")
 _HEADER_WORDS = re.compile(
-    r"项目|科目|编码|名称|合计|小计|总计|收入|支出|预算|金额|经费|序号|指标|类型|单位|数量|价值|资金|性质|拨款|结转|采购|目录|份额|单价|品目|内容"
+    r"项目|科目|编码|代码|名称|合计|小计|总计|收入|支出|预算|金额|经费|序号|指标|类型|单位|数量|价值|资金|性质|拨款|结转|采购|目录|份额|单价|品目|内容|^[类款项]$"
 )
 _DATA_LIKE = re.compile(r"^(\d+、|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|其中)")
 _CODE = re.compile(r"^\d{3}(?:\s?\d){0,6}$")
@@ -106,80 +80,347 @@ def is_header_row(cells: list[Cell]) -> bool:
         return False
     if any(_DATA_LIKE.match(t) for t in texts):
         return False
-    from schemas import parse_amount
-
     if any(parse_amount(t) is not None for t in texts):
         return False
     return all(len(t) <= 40 for t in texts) and any(_HEADER_WORDS.search(t) for t in texts)
 
 
-@dataclass
-class Layout:
-    """Where each column of one page of a table sits."""
+# --- header paths ----------------------------------------------------------------------------------
 
-    width: int
-    paths: list[str]
-    seq: int | None = None
-    code: int | None = None
-    label: int | None = None
-    labels_by_side: dict[str, int] = field(default_factory=dict)
-    keys: dict[int, str] = field(default_factory=dict)  # cell index -> column key
-    key_labels: dict[str, str] = field(default_factory=dict)  # column key -> header text as printed
-    header_lines: list[Line] = field(default_factory=list)
+def header_paths(header: list[list[Cell]], centred: bool = False) -> list[str]:
+    """One path per column: the header cells above it, top to bottom ("本年收入/小计").
 
-
-def header_paths(header: list[list[Cell]]) -> list[str]:
-    width = max(len(r) for r in header)
+    A merged cell is printed once: pipes and tabs put it in the first column of
+    its span, with empty cells after it; space-aligned text puts it anywhere over
+    its span (``centred``), so there a column takes the nearest cell of the row
+    above among those that stand over columns with cells below. In space-aligned
+    text a cell over exactly one column that has a cell below is one cell that
+    wrapped over two lines ("工资福" / "利支出"), and is joined, not made a parent.
+    """
+    width = max((len(r) for r in header), default=0)
     grid = [[norm(r[i].text) if i < len(r) else "" for i in range(width)] for r in header]
+    below = [[any(grid[k][i] for k in range(r + 1, len(grid))) for i in range(width)] for r in range(len(grid))]
+    if centred and len(grid) > 1:
+        # A full-height cell is printed on a middle line, nothing under it: it is no group's child.
+        for i in range(width):
+            if not grid[-1][i]:
+                for r in range(len(grid)):
+                    below[r][i] = False
     filled = [row[:] for row in grid]
+    owner: list[list[int | None]] = [[i if grid[r][i] else None for i in range(width)] for r in range(len(grid))]
     for r in range(len(grid) - 1):
-        below = grid[r + 1:]
         for i in range(width):
             if not grid[r][i]:
                 continue
             j = i + 1
-            while j < width and not grid[r][j] and any(b[j] for b in below):
-                filled[r][j] = grid[r][i]
+            while j < width and not grid[r][j] and below[r][j] and (not centred or below[r][i]):
+                filled[r][j], owner[r][j] = grid[r][i], i
                 j += 1
+        if centred:
+            _fill_centred(grid[r], below[r], filled[r], owner[r])
+    joined = [row[:] for row in filled]
+    if centred:
+        for r in range(len(grid) - 1):
+            for i in range(width):
+                if grid[r][i] and below[r][i] and owner[r].count(i) == 1 and grid[r + 1][i]:
+                    # A cell over one column with a cell right below it: one cell that wrapped.
+                    joined[r + 1][i] = grid[r][i] + joined[r + 1][i]
+                    joined[r][i] = ""
     paths = []
     for i in range(width):
-        parts = [filled[r][i] for r in range(len(grid)) if filled[r][i]]
+        parts = [joined[r][i] for r in range(len(grid)) if joined[r][i]]
         dedup = [p for k, p in enumerate(parts) if k == 0 or p != parts[k - 1]]
         paths.append("/".join(dedup))
     return paths
 
 
-_SEQ = re.compile(r"^序号$")
-_CODE_HEADER = re.compile(r"(科目)?编码$|^(类|款|项)$")
-_LABEL_HEADER = re.compile(r"(科目|项目|物品)?名称$|(^|/)项目$|^项目$")
+def _fill_centred(row: list[str], below: list[bool], filled: list[str], owner: list[int | None]) -> None:
+    """Columns under a merged cell printed somewhere over them take the nearest such cell."""
+    parents = [i for i, t in enumerate(row) if t and below[i]]
+    if not parents:
+        return
+    for j in range(len(row)):
+        if row[j] or not below[j] or owner[j] is not None:
+            continue
+        # Only across columns that also have cells below: a full-height cell (合计) bounds a group.
+        candidates = [p for p in parents if all(below[k] for k in range(min(p, j), max(p, j) + 1))]
+        if candidates:
+            p = min(candidates, key=lambda p: (abs(p - j), p > j))
+            filled[j], owner[j] = row[p], p
 
 
-def build_layout(spec: TableSpec, header: list[list[Cell]], lanci: list[Cell] | None, lines: list[Line]) -> Layout:
-    paths = header_paths(header)
+# --- pages of a table --------------------------------------------------------------------------------
+
+@dataclass
+class Page:
+    """One segment of a table: its header rows, 栏次 row and data rows, cut into cells."""
+
+    number: int
+    header: list[list[Cell]]
+    lanci: list[Cell] | None
+    data: list[RawRow]
+    header_lines: list[Line]
+    geometry: Geometry | None = None
+
+
+def _repeats(cells: list[Cell], first_header: set[str]) -> bool:
+    """A later page's header row repeats the first page's header (cells may wrap differently)."""
+    texts = [norm(c.text) for c in cells if c.text]
+    return bool(texts) and sum(t in first_header for t in texts) >= max(1, len(texts) // 2)
+
+
+def segment_rows(segments: list[Segment], geometry: Geometry | None = None) -> list[Page]:
+    """Split each page of a table into its header rows, 栏次 row and data rows, as cells."""
+    pages = []
+    first_header: set[str] = set()
+    for n, seg in enumerate(segments):
+        if seg.lines and seg.lines[0].kind is LineKind.SPACED:
+            page = _spaced_page(n, seg, geometry, bool(first_header))
+            geometry = page.geometry or geometry
+        else:
+            page = _delimited_page(n, seg, first_header)
+        if n == 0 or not first_header:
+            first_header.update(norm(c.text) for row in page.header for c in row if c.text)
+        pages.append(page)
+    return pages
+
+
+def _delimited_page(n: int, seg: Segment, first_header: set[str]) -> Page:
+    page = Page(n, [], None, [], [])
+    for line in seg.lines:
+        cells = split_cells(line)
+        if not page.data and page.lanci is None and is_lanci_row(cells):
+            page.lanci = cells
+            page.header_lines.append(line)
+        elif not page.data and page.lanci is None and is_header_row(cells) and (n == 0 or _repeats(cells, first_header)
+                                                                               or not first_header):
+            page.header.append(cells)
+            page.header_lines.append(line)
+        else:
+            page.data.append(RawRow(cells, line, n, first_in_segment=not page.data))
+    return page
+
+
+def _spaced_page(n: int, seg: Segment, previous: Geometry | None, seen_header: bool) -> Page:
+    """A page of space-aligned (or packed) lines: the header above the first data line, cells by position."""
+    lines = seg.lines
+    first_data = len(lines)
+    for i, line in enumerate(lines):
+        toks = tokens(line, "wide")
+        if is_lanci_row([Cell(t.text) for t in toks]) or is_data_line(toks):
+            first_data = i
+            break
+    header_lines = lines[:first_data]
+    geometry = page_geometry(lines) if first_data < len(lines) else None
+    if geometry is not None and not _trusted(geometry, lines[first_data:]):
+        geometry = None
+    if not header_lines and previous is not None:
+        geometry = previous  # a page that continues the table without its header keeps its columns
+    page = Page(n, [], None, [], list(header_lines), geometry)
+    for line in header_lines:
+        cells = spaced_cells(line, geometry)[0] if geometry else packed_cells(line)
+        page.header.append(cells)
+    for line in lines[first_data:]:
+        if geometry is not None:
+            cells, fits = spaced_cells(line, geometry)
+        else:
+            cells, fits = packed_cells(line), False
+        if not page.data and page.lanci is None and is_lanci_row(cells):
+            page.lanci = cells
+            page.header_lines.append(line)
+            continue
+        if not fits:
+            cells = packed_cells(line)
+        page.data.append(RawRow(cells, line, n, first_in_segment=not page.data, positional=fits))
+    return page
+
+
+def _trusted(geometry: Geometry, data: list[Line]) -> bool:
+    """Positions say where cells are only when the page shows columns and most data lines fit them."""
+    if len(geometry.columns) < 3:
+        return False
+    fits = sum(spaced_cells(line, geometry)[1] for line in data)
+    return fits >= 0.8 * len(data)
+
+
+# --- layouts ---------------------------------------------------------------------------------------
+
+@dataclass
+class Layout:
+    """Where each column of one page of a table sits, and which key each amount column has."""
+
+    width: int
+    paths: list[str]
+    seq: int | None = None
+    code: list[int] = field(default_factory=list)  # one code column, or 类 / 款 / 项
+    label: int | None = None
+    labels_by_side: dict[str, int] = field(default_factory=dict)
+    keys: dict[int, str] = field(default_factory=dict)  # cell index -> column key, in the order printed
+    key_labels: dict[str, str] = field(default_factory=dict)  # column key -> header text as printed
+    header_lines: list[Line] = field(default_factory=list)
+    how: str = "header"
+    # The header's empty cells were dropped (its rows are packed to the left): so were the data's, and
+    # no row's cells can be taken to sit in their columns.
+    packed: bool = False
+
+    @property
+    def needed(self) -> int:
+        """Cells a row must have for each to sit in its column: up to the last column the header names."""
+        named = [i for i, p in enumerate(self.paths) if p] + list(self.keys)
+        return max(named) + 1 if named else self.width
+
+    def side_of(self, index: int, spec: TableSpec) -> str | None:
+        key = self.keys.get(index)
+        if key is not None and spec.column(key).side:
+            return spec.column(key).side
+        starts = sorted((i, s) for s, i in self.labels_by_side.items())
+        side = None
+        for i, s in starts:
+            if index > i:
+                side = s
+        return side
+
+
+_SEQ = re.compile(r"^(序号|行次|编号)$")
+_CODE_HEADER = re.compile(r"(科目|分类)?(编码|代码)$|^(类|款|项)$|/(类|款|项)$|^科目$")
+_LABEL_HEADER = re.compile(r"(科目|项目|物品|单位|部门)?名称$|(^|/)项目$|^项目$|^科目名称")
+_MEMO = re.compile(r"其中")
+
+
+def build_layouts(spec: TableSpec, header: list[list[Cell]], lanci: list[Cell] | None, lines: list[Line],
+                  centred: bool = False) -> list[Layout]:
+    """The layouts a page's header allows: as printed, and re-laid by the 栏次 row where that differs.
+
+    The first is the reader's own reading; the others are proposals for the
+    verifier, which keeps the one under which the table's numbers add up.
+    """
+    unpacked = _unpacked_header(spec, header) if header and not centred else None
+    paths = unpacked or (header_paths(header, centred) if header else [])
     width = max(len(paths), len(lanci or []))
+    paths += [""] * (width - len(paths))
+    base = _layout(spec, paths, width, lines)
+    base.packed = unpacked is not None
+    layouts = [base]
+    label_positions = sorted(base.keys)
+    numbered = [i for i, c in enumerate(lanci) if c.text.isdigit()] if lanci else []
+    for positions, how in ((label_positions, "header positions, template order"),
+                           (numbered, "栏次 row, header order"), (numbered, "栏次 row, template order")):
+        relaid = _relaid(spec, base, positions, how)
+        if relaid is not None and all(relaid.keys != l.keys for l in layouts):
+            layouts.append(relaid)
+    if lanci and len(layouts) > 1 and _lanci_is_certain(base, lanci):
+        # The numbered row names columns the header does not line up with: its readings come first.
+        layouts.sort(key=lambda l: not l.how.startswith("栏次"))
+    return layouts
+
+
+def _unpacked_header(spec: TableSpec, header: list[list[Cell]]) -> list[str] | None:
+    """The column paths of a header whose rows lost their empty cells, or None if it did not.
+
+    Such a header prints each row's words packed to the left, so a merged cell
+    no longer stands over its children. Each word of an upper row is either a
+    column of its own, full height, or the parent of the next few columns of the
+    rows below; the reading under which the most columns are ones the registry
+    knows is the header's.
+    """
+    rows = [[norm(c.text) for c in r if c.text] for r in header]
+    if len(rows) < 2 or len({len(r) for r in rows}) < 2:
+        return None
+    if not all(_packed_left(r) for r in header):
+        return None
+    units = [(w,) for w in rows[-1]]
+    for upper in reversed(rows[:-1]):
+        units = _place_parents(spec, upper, units)
+        if units is None:
+            return None
+    return ["/".join(u) for u in units]
+
+
+def _packed_left(row: list[Cell]) -> bool:
+    filled = [i for i, c in enumerate(row) if c.text]
+    return filled == list(range(len(filled)))
+
+
+def _place_parents(spec: TableSpec, upper: list[str], units: list[tuple[str, ...]]) -> list[tuple[str, ...]] | None:
+    """Lay the words of an upper header row over the columns below: as parents of some, or as columns of their own."""
+    @lru_cache(maxsize=None)
+    def best(i: int, j: int) -> tuple[int, tuple]:
+        if i == len(upper):
+            return (0, ()) if j == len(units) else (-10_000, ())
+        word = upper[i]
+        options = []
+        score, rest = best(i + 1, j)
+        options.append((score + _known(spec, (word,)), ((word,),) + rest))
+        for k in range(j + 1, len(units) + 1):
+            score, rest = best(i + 1, k)
+            group = tuple((word, *u) for u in units[j:k])
+            options.append((score + _group_score(spec, group), group + rest))
+        return max(options, key=lambda o: o[0])
+
+    score, placed = best(0, 0)
+    return list(placed) if score > -10_000 else None
+
+
+def _group_score(spec: TableSpec, group: tuple[tuple[str, ...], ...]) -> int:
+    """The columns under one parent: each known one counts, an amount key named twice counts against."""
+    score = 0
+    seen: set[str] = set()
+    for parts in group:
+        known = _known(spec, parts)
+        key = best_column(spec, "/".join(parts)) if known > 0 else None
+        if key is not None and key in seen:
+            known = -1
+        seen.add(key)
+        score += known
+    return score
+
+
+def _known(spec: TableSpec, parts: tuple[str, ...]) -> int:
+    """+1 for a column path this reader understands (序号, a code or label column, a registry key), else -1."""
+    path = "/".join(parts)
+    leaf = parts[-1]
+    if _SEQ.match(leaf) or _CODE_HEADER.search(path) or _LABEL_HEADER.search(path):
+        return 1
+    return 1 if best_column(spec, path) is not None else -1
+
+
+def _layout(spec: TableSpec, paths: list[str], width: int, lines: list[Line]) -> Layout:
     layout = Layout(width=width, paths=paths, header_lines=lines)
     label_cols: list[int] = []
     for i, path in enumerate(paths):
         leaf = path.split("/")[-1] if path else ""
         if _SEQ.match(leaf):
             layout.seq = i
-        elif _CODE_HEADER.search(leaf) and layout.code is None:
-            layout.code = i
+        elif _CODE_HEADER.search(path) and not _LABEL_HEADER.search(leaf) and (not layout.code or _is_code_part(leaf)):
+            layout.code.append(i)
         elif _LABEL_HEADER.search(path) and not _matches_text_column(spec, path):
             label_cols.append(i)
-        else:
-            key = best_column(spec, path)
-            if key and key not in layout.keys.values():
-                layout.keys[i] = key
-                layout.key_labels[key] = path
+        elif path:
+            key = None if _MEMO.search(path) else best_column(spec, path)
+            if key is None or key in layout.keys.values():
+                key = _extra_key(path, layout)
+            layout.keys[i] = key
+            layout.key_labels[key] = path
     if label_cols:
         layout.label = label_cols[0]
     if spec.row_key == "two_sided":
         for n, i in enumerate(label_cols):
             side = "income" if "收入" in paths[i] else "expenditure" if "支出" in paths[i] else ("income", "expenditure")[min(n, 1)]
             layout.labels_by_side.setdefault(side, i)
-    _realign_by_lanci(spec, layout, lanci)
     return layout
+
+
+def _is_code_part(leaf: str) -> bool:
+    return leaf in ("类", "款", "项")
+
+
+def _extra_key(path: str, layout: Layout) -> str:
+    key = path
+    n = 2
+    while key in layout.keys.values():
+        key = f"{path}#{n}"
+        n += 1
+    return key
 
 
 def _matches_text_column(spec: TableSpec, path: str) -> bool:
@@ -187,6 +428,7 @@ def _matches_text_column(spec: TableSpec, path: str) -> bool:
     return key is not None and spec.column(key).type == "text"
 
 
+@lru_cache(maxsize=16384)
 def best_column(spec: TableSpec, path: str) -> str | None:
     best, best_len = None, 0
     for col in spec.columns:
@@ -197,50 +439,31 @@ def best_column(spec: TableSpec, path: str) -> str | None:
     return best
 
 
-def _realign_by_lanci(spec: TableSpec, layout: Layout, lanci: list[Cell] | None) -> None:
-    """Lay the recognised columns onto the data cells in the template's own order.
+def _relaid(spec: TableSpec, layout: Layout, positions: list[int], how: str) -> Layout | None:
+    """The recognised columns laid onto other positions: the 栏次 row's, or the header's own.
 
-    The header's labels are right but a long header cell may push its
-    neighbours one cell off. The numbered 栏次 row, where there is one, sits
-    over the data; without it the labelled cells' positions are used. Either
-    way the keys go onto those positions in the order the template prints them.
+    A long header cell may push its neighbours off, and a converter may drop an
+    empty header cell so that a header row slides left over its neighbours. The
+    numbered row sits over the data. The keys keep the order the header prints
+    them in ("header order"), or the template's order in the registry
+    ("template order").
     """
-    numbered = [i for i, c in enumerate(lanci) if c.text.isdigit()] if lanci else sorted(layout.keys)
-    taken = {layout.code, layout.label, *layout.labels_by_side.values(), layout.seq}
-    positions = [i for i in numbered if i not in taken]
-    if len(positions) != len(layout.keys):
-        return
-    order = {k: n for n, k in enumerate(spec.column_keys)}
-    keys = sorted(layout.keys.values(), key=lambda k: order[k])
-    layout.keys = dict(zip(positions, keys))
+    taken = {*layout.code, layout.label, *layout.labels_by_side.values(), layout.seq}
+    positions = [i for i in positions if i not in taken]
+    if not positions or len(positions) != len(layout.keys):
+        return None
+    keys = [layout.keys[i] for i in sorted(layout.keys)]
+    if how.endswith("template order"):
+        order = {k: n for n, k in enumerate(spec.column_keys)}
+        if any(k not in order for k in keys):
+            return None
+        keys.sort(key=lambda k: order[k])
+    return Layout(width=layout.width, paths=layout.paths, seq=layout.seq, code=layout.code, label=layout.label,
+                  labels_by_side=layout.labels_by_side, keys=dict(zip(positions, keys)),
+                  key_labels=layout.key_labels, header_lines=layout.header_lines, how=how)
 
 
-def _repeats(cells: list[Cell], first_header: set[str]) -> bool:
-    """A later page's header row repeats the first page's header (cells may wrap differently)."""
-    texts = [norm(c.text) for c in cells if c.text]
-    return bool(texts) and sum(t in first_header for t in texts) >= max(1, len(texts) // 2)
-
-
-def segment_rows(segments: list[Segment]) -> list[tuple[int, list[RawRow], list[list[Cell]], list[Cell] | None, list[Line]]]:
-    """Split each page of a table into its header rows, 栏次 row and data rows."""
-    out = []
-    first_header: set[str] = set()
-    for n, seg in enumerate(segments):
-        header: list[list[Cell]] = []
-        header_lines: list[Line] = []
-        lanci: list[Cell] | None = None
-        data: list[RawRow] = []
-        for line in seg.lines:
-            cells = split_cells(line)
-            if not data and lanci is None and is_lanci_row(cells):
-                lanci = cells
-                header_lines.append(line)
-            elif not data and lanci is None and is_header_row(cells) and (n == 0 or _repeats(cells, first_header)):
-                header.append(cells)
-                header_lines.append(line)
-                if n == 0:
-                    first_header.update(norm(c.text) for c in cells if c.text)
-            else:
-                data.append(RawRow(cells, line, n, first_in_segment=not data))
-        out.append((n, data, header, lanci, header_lines))
-    return out
+def _lanci_is_certain(layout: Layout, lanci: list[Cell]) -> bool:
+    """The 栏次 row numbers every column the header names, and nothing else: it, not the header, is aligned."""
+    numbered = {i for i, c in enumerate(lanci) if c.text.isdigit()}
+    return bool(numbered) and not (set(layout.keys) <= numbered)

@@ -22,6 +22,7 @@ from typing import Literal
 
 from schemas import ContentsEntry, DocumentInfo, ExtractionResult, LlmCall, LlmUsage, Section, spec_for
 from verify import verify_result
+from verify.choose import choose_readings
 from verify.grounding import amount_slots
 
 from .chunk import Chunk, chunk_document, contents_entries, document_meta, split_lines
@@ -71,6 +72,7 @@ def _extract(doc: Document, use_rules: bool) -> tuple[ExtractionResult, dict[str
             section.status = "unread"
             section.note = exc.reason
             result.unread.append(unread_for(chunk, exc.reason))
+    choose_readings(result)
     return result, chunks
 
 

@@ -1,23 +1,35 @@
 """Stage 3a — the deterministic reader for standard tables: cells aligned to headers, nothing guessed.
 
-Every amount it emits is the text of the source at the amount's parts. Where a
-section cannot be read (a flattened layout, a header it does not recognise) it
-says so with the section, span and reason instead of guessing.
+Every amount it emits is the text of the source at the amount's parts. Where
+the column of a number is certain (its cell sits under its header) the reader
+places it. Where it is not — a converter dropped empty cells, a header that does
+not line up with the data, a space-aligned line that does not fit its page's
+columns — the reader *proposes* the placements the row allows, and the
+verifier's relations choose (``verify.choose``). Where a section cannot be read
+at all (a flattened layout, no header it recognises) it says so with the
+section, span and reason.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import combinations, islice
 
-from schemas import Amount, Row, Table, Text, Unread, parse_amount, spec_for
+from schemas import Amount, Reading, Row, Table, Text, Unread, is_blank_mark, parse_amount, spec_for
 from schemas.tables import TableSpec
 
+from .cells import Cell
 from .chunk import Chunk
-from .grid import Cell, Layout, RawRow, build_layout, segment_rows
+from .grid import Layout, Page, RawRow, build_layouts, segment_rows
 
 _TOTAL_LABEL = re.compile(r"^(合计|总计|小计|本年收入合计|本年支出合计|收入总计|支出总计)$|(合计|小计|总计)$")
 _FRESH_LINE = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|其中|\d+、)")
-_DASHES = re.compile(r"^[-—–－]+$")
+_MEMO_LABEL = re.compile(r"^\s*[（(]?\s*其中\s*[：:)）]?")
+_ORG_NAME = re.compile(r"(局|委|委员会|办|办公室|院|中心|厅|部|所|站|队|馆|社|会|处|科|校|园|室|本级|机关)$")
+_SEQ_TOKEN = re.compile(r"^\d{1,4}$")
+_CODE_TOKEN = re.compile(r"^\d{2,7}$")
+# The most placements proposed for one row; they are tried in order, nearest the reader's own first.
+MAX_PLACEMENTS = 2000
 
 
 class Unreadable(Exception):
@@ -27,26 +39,66 @@ class Unreadable(Exception):
 
 
 def read_table(chunk: Chunk) -> Table:
-    """Fill the chunk's table schema, or raise ``Unreadable`` with the reason."""
+    """Fill the chunk's table schema, or raise ``Unreadable`` with the reason.
+
+    When the header allows more than one layout (a 栏次 row that disagrees with
+    it), the other readings travel with the table as proposals.
+    """
     spec = spec_for(chunk.kind)
-    if not chunk.has_rows:
+    if not chunk.has_rows or _flattened_header(chunk):
         raise Unreadable("no table rows: the layout is flattened into lines (needs the LLM reader)")
-    rows = _raw_rows(spec, chunk)
-    if rows is None:
+    tables = []
+    pick = 0
+    while True:
+        table, layouts_seen = _read_with_layout(spec, chunk, pick)
+        if table is None:
+            break
+        tables.append(table)
+        pick += 1
+        if pick >= layouts_seen:
+            break
+    if not tables:
         raise Unreadable("no header row this reader recognises")
+    first = tables[0]
+    first.propose(tables[1:])
+    return first
+
+
+def _flattened_header(chunk: Chunk) -> bool:
+    """Short lines before the first row: a header flattened into one cell per line, not a header to read."""
+    first_row = chunk.segments[0].lines[0]
+    loose = [l for l in chunk.lines[1:] if l.start < first_row.start and l.kind.value == "text"
+             and len(l.text.strip()) <= 12]
+    return len(loose) >= 3
+
+
+def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int) -> tuple[Table | None, int]:
+    """The table read with the ``pick``-th layout each page's header allows; and how many layouts there were."""
+    pages = segment_rows(chunk.segments)
+    rows, most = _raw_rows(spec, pages, pick)
+    if rows is None:
+        return None, most
     columns: dict[str, str] = {}
     table_rows = []
     for raw in rows:
-        for i, key in raw.layout.keys.items():
+        for _i, key in sorted(raw.layout.keys.items()):
             columns.setdefault(key, raw.layout.key_labels.get(key, key))
-        table_rows.extend(_interpret(spec, raw))
-    return Table(
+        table_rows.extend(_interpret(spec, raw, columns))
+    table = Table(
         section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, unit=_unit(chunk),
         note=" ".join(n.text.strip() for n in chunk.notes) or None,
-        columns={k: columns[k] for k in spec.column_keys if k in columns},
+        columns=_used_columns(columns, table_rows),
         rows=table_rows,
-        empty=not any(r.values or r.texts or r.label for r in table_rows),
+        empty=not any(r.values or r.texts or r.label or r.unparsed for r in table_rows),
     )
+    return table, most
+
+
+def _used_columns(columns: dict[str, str], rows: list[Row]) -> dict[str, str]:
+    """The header's columns in the order printed: every one the registry knows, and the others that hold a number."""
+    used = {k for r in rows for k in (*r.values, *r.texts, *r.unparsed)}
+    used |= {k for r in rows for option in r.options for k in option.values}
+    return {k: v for k, v in columns.items() if k.isascii() or k in used}
 
 
 def _unit(chunk: Chunk) -> str:
@@ -57,23 +109,87 @@ def _unit(chunk: Chunk) -> str:
     return "万元"
 
 
-def _raw_rows(spec: TableSpec, chunk: Chunk) -> list[RawRow] | None:
+def _raw_rows(spec: TableSpec, pages: list[Page], pick: int) -> tuple[list[RawRow] | None, int]:
     layout: Layout | None = None
     rows: list[RawRow] = []
-    for n, data, header, lanci, header_lines in segment_rows(chunk.segments):
-        if header or lanci:
-            layout = build_layout(spec, header or [[]], lanci, header_lines)
+    most = 1
+    for page in pages:
+        if page.header or page.lanci:
+            layouts = build_layouts(spec, page.header or [[]], page.lanci, page.header_lines,
+                                    centred=page.geometry is not None)
+            most = max(most, len(layouts))
+            layout = layouts[min(pick, len(layouts) - 1)]
         if layout is None:
-            return None
+            return None, most
+        data = _attach_fragments(page.data, layout)
         for raw in data:
             raw.layout = layout
-            if rows and raw.first_in_segment and n > 0 and _is_continuation(spec, raw):
+            if rows and raw.first_in_segment and page.number > 0 and _is_continuation(spec, raw):
                 _merge_into(rows[-1], raw)
             elif not raw.is_blank:
                 rows.append(raw)
     if layout is None or not (layout.keys or spec.row_key == "item"):
-        return None
-    return rows
+        return None, most
+    return rows, most
+
+
+def _is_fragment(raw: RawRow, layout: Layout) -> bool:
+    """A line of a space-aligned page that holds only a piece of a wrapped label."""
+    if not raw.positional or raw.line.kind.value != "spaced":
+        return False
+    filled = [i for i, c in enumerate(raw.cells) if c.text]
+    labels = {layout.label, *layout.labels_by_side.values()} - {None}
+    return bool(filled) and set(filled) <= labels and not any(parse_amount(raw.cells[i].text) is not None
+                                                                 for i in filled)
+
+
+def _attach_fragments(data: list[RawRow], layout: Layout) -> list[RawRow]:
+    """Join the pieces of a label that wrapped over several lines to the row they belong to.
+
+    A label cell taller than one line is printed on lines of its own: below the
+    row's figures when the cell is aligned to the top, around them when it is
+    centred (the figures' line then has no label, or only its middle piece).
+    """
+    out: list[RawRow] = []
+    pending: list[RawRow] = []
+    for raw in data:
+        if _is_fragment(raw, layout):
+            pending.append(raw)
+            continue
+        if pending:
+            label = layout.label if layout.label is not None else next(iter(layout.labels_by_side.values()), None)
+            prev = out[-1] if out else None
+            needs = not raw.cell(label).text
+            if prev is None or (needs and prev.cell(label).text and not prev.merged_from):
+                _prepend(raw, pending)
+            elif needs:
+                half = (len(pending) + 1) // 2
+                _append(prev, pending[:half])
+                _prepend(raw, pending[half:])
+            else:
+                _append(prev, pending)
+            pending = []
+        out.append(raw)
+    if pending:
+        if out:
+            _append(out[-1], pending)
+        else:
+            out.extend(pending)
+    return out
+
+
+def _append(row: RawRow, pieces: list[RawRow]) -> None:
+    for piece in pieces:
+        _merge_cells(row, piece)
+
+
+def _prepend(row: RawRow, pieces: list[RawRow]) -> None:
+    for piece in reversed(pieces):
+        width = max(len(row.cells), len(piece.cells))
+        row.cells += [Cell("", [], row.line.end)] * (width - len(row.cells))
+        for i, cell in enumerate(piece.cells):
+            row.cells[i] = cell.joined(row.cells[i])
+        row.merged_from.append(piece.line)
 
 
 def _is_continuation(spec: TableSpec, raw: RawRow) -> bool:
@@ -83,14 +199,16 @@ def _is_continuation(spec: TableSpec, raw: RawRow) -> bool:
     item; in tables without either, its first amount column is empty too.
     """
     lay = raw.layout
+    if not raw.positional:
+        return False
     if lay.seq is not None and raw.cell(lay.seq).text:
         return False
-    if lay.code is not None and raw.cell(lay.code).text:
+    if any(raw.cell(i).text for i in lay.code):
         return False
     labels = [raw.cell(i).text for i in ({lay.label} | set(lay.labels_by_side.values())) if i is not None]
     if any(_FRESH_LINE.match(t) or _TOTAL_LABEL.search(t) for t in labels if t):
         return False
-    if lay.seq is None and lay.code is None:
+    if lay.seq is None and not lay.code:
         amount_cols = [i for i, k in sorted(lay.keys.items()) if spec.column(k).type != "text"]
         if amount_cols and raw.cell(amount_cols[0]).text:
             return False
@@ -98,11 +216,20 @@ def _is_continuation(spec: TableSpec, raw: RawRow) -> bool:
 
 
 def _merge_into(prev: RawRow, cont: RawRow) -> None:
+    _merge_cells(prev, cont)
+
+
+def _merge_cells(prev: RawRow, cont: RawRow) -> None:
     width = max(len(prev.cells), len(cont.cells))
     prev.cells += [Cell("", [], prev.line.end)] * (width - len(prev.cells))
     for i, cell in enumerate(cont.cells):
         prev.cells[i] = prev.cells[i].joined(cell)
     prev.merged_from.append(cont.line)
+
+
+def _span(raw: RawRow) -> tuple[int, int]:
+    lines = [raw.line, *raw.merged_from]
+    return (min(l.start for l in lines), max(l.end for l in lines))
 
 
 def _text(cell: Cell) -> Text | None:
@@ -111,84 +238,434 @@ def _text(cell: Cell) -> Text | None:
     return Text(text=cell.text, span=cell.span, parts=cell.parts)
 
 
-def _amount(cell: Cell, notes: list[str], key: str) -> Amount | None:
-    if not cell.text or _DASHES.match(cell.text):
-        return None
+def _amount(cell: Cell) -> Amount | None:
     value = parse_amount(cell.text)
     if value is None:
-        notes.append(f"{key}: cell {cell.text!r} at {list(cell.span)} is not an amount; left out")
         return None
     # A cell joined across a page break keeps one part per piece, so ``raw`` is
     # still exactly the source text at the parts.
     return Amount(value=value, raw=cell.text, span=cell.span, parts=cell.parts)
 
 
-def _code(cell: Cell, *more: Cell) -> tuple[str | None, Text | None]:
-    cells = [c for c in (cell, *more) if c.text]
-    if not cells:
-        return None, None
-    digits = "".join(re.sub(r"\s+", "", c.text) for c in cells)
-    if not re.fullmatch(r"\d{3}(\d{2}){0,2}|\d{3}\d{2}\d{2}", digits):
-        return None, None
-    parts = [p for c in cells for p in c.parts]
-    return digits, Text(text=" ".join(c.text for c in cells), span=(parts[0][0], parts[-1][1]), parts=parts)
+def _place(row: Row, key: str, cell: Cell, spec: TableSpec) -> None:
+    """Put a cell's content in a column: text, an amount, nothing (a dash), or an unparsed cell to flag."""
+    if not cell.text:
+        return
+    if spec.column(key).type == "text":
+        row.texts[key] = _text(cell)
+    elif is_blank_mark(cell.text):
+        return
+    elif (a := _amount(cell)) is not None:
+        row.values[key] = a
+    else:
+        row.unparsed[key] = _text(cell)
 
 
-def _interpret(spec: TableSpec, raw: RawRow) -> list[Row]:
-    lay = raw.layout
+def _code(cells: list[Cell], inherited: dict[str, str]) -> tuple[str | None, Text | None]:
+    """A classification code from one cell ("2101501", "210120 1") or from 类 / 款 / 项 cells.
+
+    Split codes may print the parent prefix ("208 | 20805 | 2080505") or not
+    ("208 | 05 | 05"); a blank 类 or 款 cell takes the one printed above.
+    """
+    printed = [c for c in cells if c.text]
+    if not printed:
+        return None, None
+    if len(cells) == 1:
+        digits = re.sub(r"\s+", "", cells[0].text)
+        if not re.fullmatch(r"\d{3}(\d{2}){0,2}|\d{6}|\d{3}\d{3}", digits):
+            return None, None
+    else:
+        digits = _join_code_parts([re.sub(r"\s+", "", c.text) for c in cells], inherited)
+        if digits is None:
+            return None, None
+    parts = [p for c in printed for p in c.parts]
+    return digits, Text(text=" ".join(c.text for c in printed), span=(parts[0][0], parts[-1][1]), parts=parts)
+
+
+def _join_code_parts(parts: list[str], inherited: dict[str, str]) -> str | None:
+    """类 | 款 | 项 cells to one code; ``inherited`` keeps the last 类 and 款 for blank parent cells."""
+    code = ""
+    for level, (part, size) in enumerate(zip(parts, (3, 5, 7))):
+        if not part:
+            if level == 0 and any(parts[1:]):
+                code = inherited.get("class", "")
+                if not code:
+                    return None
+                continue
+            if level == 1 and len(parts) > 2 and parts[2] and len(parts[2]) < 7:
+                code = inherited.get("item", "")
+                if not code:
+                    return None
+                continue
+            break
+        if not part.isdigit():
+            return None
+        if len(part) == size and part.startswith(code):
+            code = part
+        elif len(code) + len(part) == size:
+            code += part
+        else:
+            return None
+    if len(code) not in (3, 5, 7):
+        return None
+    if len(code) == 3:
+        inherited["class"] = code
+    elif len(code) == 5:
+        inherited["class"], inherited["item"] = code[:3], code
+    return code
+
+
+def _interpret(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[Row]:
+    positional = raw.positional and len(raw.cells) >= raw.layout.needed and not raw.layout.packed \
+        and _fits(spec, raw)
     if spec.row_key == "two_sided":
+        if not positional:
+            return _sequential_two_sided(spec, raw, columns)
         return [r for r in (_side_row(spec, raw, side) for side in ("income", "expenditure")) if r]
-    notes: list[str] = []
-    values: dict[str, Amount] = {}
-    texts: dict[str, Text] = {}
+    if not positional:
+        return _sequential(spec, raw, columns)
+    lay = raw.layout
+    row = Row(span=_span(raw))
     for i, key in lay.keys.items():
-        col = spec.column(key)
-        cell = raw.cell(i)
-        if col.type == "text":
-            if t := _text(cell):
-                texts[key] = t
-        elif a := _amount(cell, notes, key):
-            values[key] = a
-    _note_unmapped(raw, lay, notes)
-    code, code_raw = _code(raw.cell(lay.code)) if lay.code is not None else (None, None)
+        _place(row, key, raw.cell(i), spec)
+    _unplaced(raw, lay, row, columns)
+    code_cells = [raw.cell(i) for i in lay.code]
+    code, code_raw = _code(code_cells, _inherited(lay)) if code_cells else (None, None)
     label = _text(raw.cell(lay.label))
     if label is None:
         # "合计" printed in the first cell of a table whose first column is not the label (类型, 品目).
-        for key, t in list(texts.items()):
+        for key, t in list(row.texts.items()):
             if _TOTAL_LABEL.match(re.sub(r"\s+", "", t.text)):
-                label = texts.pop(key)
-                notes.append(f"{label.text!r} printed under {key}: read as the row label")
-    if lay.code is not None and raw.cell(lay.code).text and code is None:
-        notes.append(f"code cell {raw.cell(lay.code).text!r} is not a 3/5/7-digit classification code")
-    if not (values or texts or label or code):
+                label = row.texts.pop(key)
+                row.notes.append(f"{label.text!r} printed under {key}: read as the row label")
+    if any(c.text for c in code_cells) and code is None:
+        row.notes.append(f"code cell {' '.join(c.text for c in code_cells)!r} is not a 3/5/7-digit classification code")
+    return _finish(spec, row, label, code, code_raw)
+
+
+def _fits(spec: TableSpec, raw: RawRow) -> bool:
+    """Each cell is of its column's kind: a number in a code or 序号 column, text in an amount column, a
+    number where the label goes — more than one such misfit and the cells are not in their columns."""
+    lay = raw.layout
+    misfits = 0
+    for i in [lay.seq, *lay.code]:
+        if i is not None and raw.cell(i).text and not raw.cell(i).text.replace(" ", "").isdigit():
+            misfits += 1
+    for i in [lay.label, *lay.labels_by_side.values()]:
+        if i is not None and raw.cell(i).text and parse_amount(raw.cell(i).text) is not None:
+            misfits += 1
+    for i, key in lay.keys.items():
+        text = raw.cell(i).text
+        if text and spec.column(key).type != "text" and _kind_of(raw.cell(i)) == "text":
+            misfits += 1
+    return misfits < 2
+
+
+def _inherited(layout: Layout) -> dict[str, str]:
+    # The 类 / 款 printed above a blank parent cell: kept per layout, which the rows of a page share.
+    return layout.__dict__.setdefault("_inherited_codes", {})
+
+
+def _finish(spec: TableSpec, row: Row, label: Text | None, code: str | None, code_raw: Text | None) -> list[Row]:
+    if not (row.values or row.texts or label or code or row.unparsed or row.options):
         return []
-    item = spec.match_item(label.text) if label and spec.items else None
-    if item is None and code is None and label and _TOTAL_LABEL.match(re.sub(r"\s+", "", label.text)):
-        item = "total"
-    return [Row(label=label, code=code, code_raw=code_raw, item=item, span=raw.span,
-                values=values, texts=texts, notes=notes)]
+    row.label, row.code, row.code_raw = label, code, code_raw
+    squashed = re.sub(r"\s+", "", label.text) if label else ""
+    if code is not None and (len(code) == 6 or (len(code) == 3 and squashed and _ORG_NAME.search(squashed)
+                                                   and not squashed.endswith("支出"))):
+        # A department's or unit's own line (308 / 308001 and its name), not a functional class.
+        row.code, row.item = None, "department"
+    elif label and spec.items:
+        row.item = spec.match_item(label.text)
+    if row.item is None and row.code is None and label and _TOTAL_LABEL.match(squashed):
+        row.item = "total"
+    row.memo = bool(label and _MEMO_LABEL.match(label.text)) and row.item is None
+    return [row]
+
+
+def _unplaced(raw: RawRow, lay: Layout, row: Row, columns: dict[str, str]) -> None:
+    """A number in a column the header names nothing for still gets a column: "列N", N counted from 1."""
+    used = set(lay.keys) | {lay.seq, lay.label, *lay.code, *lay.labels_by_side.values()}
+    for i, cell in enumerate(raw.cells):
+        if i in used or not cell.text or parse_amount(cell.text) is None:
+            continue
+        key = f"列{i + 1}"
+        columns.setdefault(key, key)
+        row.values[key] = _amount(cell)
+        row.notes.append(f"cell {cell.text!r} at {list(cell.span)} sits under no header; kept as column {key}")
+
+
+# --- rows whose cells do not sit in their columns -----------------------------------------------
+
+_FIGURE_LIKE = re.compile(r"^[\d\s.,，．（）()%％+\-−－]+$|^(nan|NaN|NAN|N/A|n/a|#\S*|\*+)$")
+
+
+def _kind_of(cell: Cell) -> str:
+    """number, blank (a dash), odd (a figure that does not parse: "12,34", "NaN") or text."""
+    text = cell.text
+    if is_blank_mark(text):
+        return "blank"
+    if parse_amount(text) is not None:
+        return "number"
+    if _FIGURE_LIKE.match(text):
+        return "odd"
+    return "text"
+
+
+def _sequential(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[Row]:
+    """A row whose empty cells were dropped: its cells in order, read as 序号, code, label, then figures.
+
+    The figures keep their order; which columns they belong to is proposed as
+    every order-keeping placement, nearest the left-packed one first, and the
+    verifier chooses.
+    """
+    lay = raw.layout
+    cells = [c for c in raw.cells if c.text]
+    kinds = [_kind_of(c) for c in cells]
+    i = 1 if lay.seq is not None and _is_seq(cells, lay) else 0
+    code_cells: list[Cell] = []
+    if lay.code:
+        code_cells, i = _take_code(cells, i, lay)
+    slots = [(idx, k) for idx, k in sorted(lay.keys.items())]
+    row = Row(span=_span(raw))
+    runs = _runs(cells[i:], kinds[i:])
+    groups = _slot_groups(spec, slots, lay)
+    if len(runs) > 2 and _kinds(runs) == _kinds(groups)[:len(runs)]:
+        # Text columns between figure columns (采购物品名称 between 预算资金 and 数量): runs meet groups in turn.
+        label_cells, figures_by_group = [], []
+        for run, group in zip(runs, groups):
+            if run[0] == "text" and group[0] == "text":
+                label_cells = _fill_texts(spec, row, run[1], group[1], lay, label_cells)
+            else:
+                figures_by_group.append((run[1], group[1]))
+        for figures, keys in figures_by_group:
+            _propose(spec, row, figures, keys, columns)
+    else:
+        # Label (with any figures inside it: "3、单价在 20 万元以上的设备") and text columns, then the figures.
+        tail = len(runs) - 1 if runs and runs[-1][0] == "figures" else len(runs)
+        words = [c for kind, run in runs[:tail] for c in run]
+        figures = runs[tail][1] if tail < len(runs) else []
+        text_slots = ([(lay.label, "")] if lay.label is not None else []) + \
+            [(idx, k) for idx, k in slots if spec.column(k).type == "text"]
+        label_cells = _fill_texts(spec, row, words, [k for _, k in sorted(text_slots)], lay, [])
+        amount_keys = [k for _, k in slots if spec.column(k).type != "text"]
+        _propose(spec, row, figures, amount_keys, columns)
+    code, code_raw = (None, None)
+    if code_cells:
+        code, code_raw = _code(_code_columns(code_cells, lay), _inherited(lay))
+    label = _join_text(label_cells)
+    if code_cells and code is None:
+        row.notes.append(f"code cell {' '.join(c.text for c in code_cells)!r} is not a 3/5/7-digit classification code")
+    return _finish(spec, row, label, code, code_raw)
+
+
+def _runs(cells: list[Cell], kinds: list[str]) -> list[tuple[str, list[Cell]]]:
+    """Consecutive words and consecutive figures (numbers, dashes) of a row."""
+    runs: list[tuple[str, list[Cell]]] = []
+    for cell, kind in zip(cells, kinds):
+        kind = "text" if kind == "text" else "figures"
+        if runs and runs[-1][0] == kind:
+            runs[-1][1].append(cell)
+        else:
+            runs.append((kind, [cell]))
+    return runs
+
+
+def _slot_groups(spec: TableSpec, slots: list[tuple[int, str]], lay: Layout) -> list[tuple[str, list[str]]]:
+    """The layout's label and text columns and its amount columns, as alternating groups in printed order."""
+    items = [(lay.label, "")] if lay.label is not None else []
+    items += slots
+    groups: list[tuple[str, list[str]]] = []
+    for _idx, key in sorted(items, key=lambda s: s[0]):
+        kind = "text" if key == "" or spec.column(key).type == "text" else "figures"
+        if groups and groups[-1][0] == kind:
+            groups[-1][1].append(key)
+        else:
+            groups.append((kind, [key]))
+    return groups
+
+
+def _kinds(seq) -> list[str]:
+    return [s[0] for s in seq]
+
+
+def _fill_texts(spec: TableSpec, row: Row, words: list[Cell], keys: list[str], lay: Layout,
+                label_cells: list[Cell]) -> list[Cell]:
+    """Words to the label ("") and the text columns in ``keys`` (printed order).
+
+    One word to a column when they match in number; otherwise the words are the
+    label, which may have spaces in it.
+    """
+    if len(keys) > 1 and len(words) == len(keys):
+        for key, cell in zip(keys, words):
+            if key:
+                row.texts[key] = _text(cell)
+            else:
+                label_cells = label_cells + [cell]
+        return label_cells
+    return label_cells + words
+
+
+def _is_seq(cells: list[Cell], lay: Layout) -> bool:
+    """Whether the row's first cell is its 序号 rather than its code.
+
+    序号 counts up by one from row to row; a code is 3, 5 or 7 digits followed by its name.
+    """
+    if len(cells) < 2 or not _SEQ_TOKEN.match(cells[0].text):
+        return False
+    state = _inherited(lay)
+    n = int(cells[0].text)
+    if cells[1].text.replace(" ", "").isdigit() or not lay.code or len(cells[0].text) not in (3, 5, 7):
+        state["seq"] = n
+        return True
+    if n == state.get("seq", -1) + 1:
+        state["seq"] = n
+        return True
+    return False
+
+
+def _take_code(cells: list[Cell], i: int, lay: Layout) -> tuple[list[Cell], int]:
+    """The cells that make up the row's code: one, a code split by a space, or 类 / 款 / 项."""
+    taken: list[Cell] = []
+    while i < len(cells) and len(taken) < 3 and cells[i].text.replace(" ", "").isdigit():
+        trial = taken + [cells[i]]
+        if _code(_code_columns(trial, lay), dict(_inherited(lay)))[0] is None:
+            break
+        taken = trial
+        i += 1
+    return taken, i
+
+
+def _code_columns(code_cells: list[Cell], lay: Layout) -> list[Cell]:
+    """Code pieces laid on the layout's code columns (one column, or 类 / 款 / 项)."""
+    if len(lay.code) <= 1:
+        if len(code_cells) == 1:
+            return code_cells
+        joined = code_cells[0]
+        for c in code_cells[1:]:
+            joined = Cell(joined.text + " " + c.text, joined.parts + c.parts, joined.at)
+        return [joined]
+    return (code_cells + [Cell("", [], code_cells[-1].span[1])] * 3)[:len(lay.code)]
+
+
+def _join_text(cells: list[Cell]) -> Text | None:
+    if not cells:
+        return None
+    parts = [p for c in cells for p in c.parts]
+    return Text(text=" ".join(c.text for c in cells), span=(parts[0][0], parts[-1][1]), parts=parts)
+
+
+def _propose(spec: TableSpec, row: Row, figures: list[Cell], keys: list[str], columns: dict[str, str]) -> None:
+    """Place the row's figures (numbers, dashes, unparsed cells) in ``keys`` keeping their order.
+
+    The first placement is the reader's own (left-packed: the figures fill the
+    first columns); the others go with the row as proposals. Figures beyond the
+    columns' count sit under no header and keep their own column ("列N").
+    """
+    if len(figures) > len(keys):
+        for n, cell in enumerate(figures[len(keys):], start=len(keys) + 1):
+            key = f"列{n}"
+            columns.setdefault(key, key)
+            _place(row, key, cell, spec)
+        row.notes.append(f"{len(figures) - len(keys)} figure(s) beyond the header's columns kept as 列N")
+        figures = figures[:len(keys)]
+    if not figures:
+        return
+    placements = list(islice(combinations(range(len(keys)), len(figures)), MAX_PLACEMENTS))
+    # A placement proposes the whole row: what other groups of the row placed goes with it.
+    bases = [o.values for o in row.options] or [dict(row.values)]
+    options = []
+    for n, cols in enumerate(placements):
+        trial = Row(span=row.span)
+        for col, cell in zip(cols, figures):
+            _place(trial, keys[col], cell, spec)
+        if n == 0:
+            row.values.update(trial.values)
+            row.unparsed.update(trial.unparsed)
+        for base in bases:
+            options.append(Reading(values={**base, **trial.values}, how="left-packed" if n == 0 else f"placement {n}"))
+    distinct = _distinct(options)[:MAX_PLACEMENTS]
+    if len(distinct) > 1:
+        row.propose(distinct)
+        row.notes.append(f"{len(figures)} figure(s) in {len(keys)} columns: empty cells were dropped; "
+                         f"{len(distinct)} placements proposed")
+
+
+def _distinct(options: list[Reading]) -> list[Reading]:
+    seen: set[tuple] = set()
+    out = []
+    for option in options:
+        sig = tuple(sorted((k, str(a.value), a.span) for k, a in option.values.items()))
+        if sig not in seen:
+            seen.add(sig)
+            out.append(option)
+    return out
+
+
+_SIDE_WORDS = (("income", re.compile(r"收入|上年结转|年初.*结转|结转(结余)?收入|^[一二三四五六七八九十]+、.*(拨款|资金)$")),
+               ("expenditure", re.compile(r"支出|年终.*结转|年末.*结转|结转下年|结余$")))
+
+
+def _side_of_label(text: str, n: int) -> str:
+    squashed = re.sub(r"\s+", "", text)
+    for side, pattern in _SIDE_WORDS:
+        if pattern.search(squashed):
+            return side
+    return ("income", "expenditure")[min(n, 1)]
+
+
+def _sequential_two_sided(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[Row]:
+    """A summary row whose empty cells were dropped: label, figures, label, figures — each label's side by its words."""
+    lay = raw.layout
+    cells = [c for c in raw.cells if c.text]
+    kinds = [_kind_of(c) for c in cells]
+    i = 0
+    if lay.seq is not None and cells and _SEQ_TOKEN.match(cells[0].text) and len(cells) > 1:
+        i = 1
+    delimited = raw.line.kind.value in ("pipe", "tab")
+    groups: list[tuple[list[Cell], list[Cell]]] = []
+    while i < len(cells):
+        label_cells = []
+        while i < len(cells) and kinds[i] == "text":
+            if label_cells and (delimited or _FRESH_LINE.match(cells[i].text)):
+                break  # a cell of its own, or a numbered line: the other side's label
+            label_cells.append(cells[i])
+            i += 1
+        figures = []
+        while i < len(cells) and kinds[i] != "text":
+            figures.append(cells[i])
+            i += 1
+        groups.append((label_cells, figures))
+    rows = []
+    used_sides: set[str] = set()
+    for n, (label_cells, figures) in enumerate(groups):
+        label = _join_text(label_cells)
+        side = _side_of_label(label.text, n) if label else ("income" if not used_sides else "expenditure")
+        if side in used_sides:
+            side = "expenditure" if side == "income" else "income"
+        used_sides.add(side)
+        row = Row(span=_span(raw), side=side, label=label)
+        keys = [k for idx, k in sorted(lay.keys.items()) if lay.side_of(idx, spec) == side]
+        _propose(spec, row, figures, keys, columns)
+        if row.values or label or row.unparsed:
+            row.memo = bool(label and _MEMO_LABEL.match(label.text))
+            rows.append(row)
+    return rows
 
 
 def _side_row(spec: TableSpec, raw: RawRow, side: str) -> Row | None:
     lay = raw.layout
-    notes: list[str] = []
-    values = {}
+    row = Row(span=_span(raw), side=side)
     for i, key in lay.keys.items():
-        if spec.column(key).side != side:
+        if lay.side_of(i, spec) != side:
             continue
-        if a := _amount(raw.cell(i), notes, key):
-            values[key] = a
+        _place(row, key, raw.cell(i), spec)
     label = _text(raw.cell(lay.labels_by_side.get(side)))
-    if not (values or label):
+    if not (row.values or label or row.unparsed):
         return None
-    return Row(label=label, side=side, span=raw.span, values=values, notes=notes)
-
-
-def _note_unmapped(raw: RawRow, lay: Layout, notes: list[str]) -> None:
-    used = set(lay.keys) | {lay.seq, lay.code, lay.label}
-    for i, cell in enumerate(raw.cells):
-        if i not in used and cell.text and parse_amount(cell.text) is not None:
-            notes.append(f"cell {cell.text!r} at {list(cell.span)} sits under no known column; left out")
+    row.label = label
+    row.memo = bool(label and _MEMO_LABEL.match(label.text))
+    return row
 
 
 def unread_for(chunk: Chunk, reason: str) -> Unread:

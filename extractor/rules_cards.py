@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from schemas import COMPARATORS, Amount, Indicator, PerformanceCard, SpendingStep, Text, parse_amount
 
@@ -46,6 +47,7 @@ class _State:
     level1: str | None = None
     level2: str | None = None
     periods: list[tuple[int, Cell]] = field(default_factory=list)
+    periods_width: int = 0
 
 
 def read_card(chunk: Chunk) -> PerformanceCard:
@@ -87,6 +89,17 @@ def _map_roles(state: _State, cells: list[Cell], sub: bool = False) -> None:
     if not sub:
         state.roles = {}
         state.header_width = len(cells)
+    elif "target" in state.roles and not cells[0].text == "" and len(cells) < state.header_width:
+        # 符号 / 值 / 单位 under 指标值, their empty cells dropped: they stand where 指标值 stands, and the
+        # header's later columns move right by the two columns they add.
+        at = state.roles["target"]
+        state.roles = {r: (i + 2 if i > at else i) for r, i in state.roles.items() if r != "target"}
+        state.header_width += 2
+        for n, cell in enumerate(c for c in cells if c.text):
+            for role, pattern in _ROLE_HEADERS:
+                if re.match(pattern, norm(cell.text)) and role in ("comparator", "value", "unit"):
+                    state.roles[role] = at + n
+        return
     for i, cell in enumerate(cells):
         t = norm(cell.text)
         for role, pattern in _ROLE_HEADERS:
@@ -128,18 +141,81 @@ def _extend(ind: Indicator, state: _State, cells: list[Cell], line) -> None:
 def _realigned(state: _State, cells: list[Cell]) -> tuple[list[Cell], bool]:
     """Undo the two cell losses seen in these cards; say whether it was needed."""
     roles = state.roles
+    # The row lost cells: fewer than the header's, or its words packed to the left with the last column
+    # blank (a converter that drops empty cells and pads the row out again).
+    filled = [i for i, c in enumerate(cells) if c.text]
+    short = len(cells) < state.header_width or (
+        bool(filled) and filled == list(range(len(filled))) and len(filled) < len(cells) and cells[0].text
+        and norm(cells[0].text) not in _LEVEL1 - {"成本指标"})
+    if short and len(roles) >= 4:
+        placed = _placed_by_content(state, cells)
+        if placed is not None:
+            return placed, True
     first_role = min(roles.values()) if roles else 0
     if first_role > 0 and cells and norm(cells[0].text) in _LEVEL1 | _LEVEL2_ONLY:
         # The row lost its leading empty cell (under "绩效指标"): everything sits one cell left.
         return [Cell("", [], cells[0].at)] * first_role + cells, True
     l1 = _get(cells, roles.get("level1"))
     l2 = _get(cells, roles.get("level2"))
-    if l1 and norm(l1.text) in _LEVEL2_ONLY and (l2 is None or norm(l2.text) not in _LEVEL2_ONLY | _LEVEL1):
+    level2_first = l1 is not None and (norm(l1.text) in _LEVEL2_ONLY or (
+        short and norm(l1.text) == "成本指标" and not (l2 and norm(l2.text).endswith("成本指标"))))
+    if level2_first and (l2 is None or norm(l2.text) not in _LEVEL2_ONLY | _LEVEL1):
         i = roles["level1"]
         rest = [c for c in cells[i + 1:] if c.text]
         shifted = cells[:i] + [Cell("", [], l1.at), l1] + rest
         return shifted, True
     return cells, False
+
+
+_TARGET_LIKE = re.compile(r"^(≥|≧|>=|≤|≦|<=|=|＝|<|>|＜|＞)|^\d+(\.\d+)?\s*\S{0,6}$|%$|^(达到|完成|按时|及时|合格|提高|降低|有效|显著)")
+
+
+def _fits_role(role: str, text: str) -> int:
+    """How well a cell's words fit a role of the indicator header: 2 for a telling fit, 1 for any text, -9 for none."""
+    t = norm(text)
+    if role == "level1":
+        return 2 if t in _LEVEL1 else -9
+    if role == "level2":
+        return 2 if t in _LEVEL2_ONLY or t.endswith("指标") else -9
+    if role == "comparator":
+        return 2 if t in COMPARATORS else -9
+    if role == "value":
+        return 2 if parse_amount(t) is not None else -9
+    if role == "unit":
+        return 1 if len(t) <= 8 else -9
+    if role == "target":
+        return 2 if _TARGET_LIKE.search(t) and len(t) <= 20 else 0
+    if t in _LEVEL1 or t in _LEVEL2_ONLY:
+        return -9
+    return 1
+
+
+def _placed_by_content(state: _State, cells: list[Cell]) -> list[Cell] | None:
+    """A row that lost empty cells: its cells laid on the header's roles in order, each where its words fit best."""
+    order = sorted(state.roles.items(), key=lambda kv: kv[1])
+    filled = [c for c in cells if c.text]
+    if not filled or len(filled) > len(order):
+        return None
+
+    @lru_cache(maxsize=None)
+    def best(i: int, r: int) -> tuple[int, tuple]:
+        if i == len(filled):
+            return 0, ()
+        if len(order) - r < len(filled) - i:
+            return -10_000, ()
+        skip = best(i, r + 1)
+        score, rest = best(i + 1, r + 1)
+        take = (score + _fits_role(order[r][0], filled[i].text), ((order[r][1], filled[i]),) + rest)
+        return max(take, skip, key=lambda o: o[0])
+
+    score, placed = best(0, 0)
+    if score < 0:
+        return None
+    width = max(state.header_width, max(idx for idx, _ in placed) + 1)
+    out = [Cell("", [], filled[0].at) for _ in range(width)]
+    for idx, cell in placed:
+        out[idx] = cell
+    return out
 
 
 def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) -> None:
@@ -238,9 +314,16 @@ def _spending(card: PerformanceCard, state: _State, cells: list[Cell]) -> None:
         state.periods = []
     elif periods:
         state.periods = periods
+        state.periods_width = len(cells)
     elif percents and state.periods:
         by_index = dict(state.periods)
-        if all(i in by_index for i, _ in percents):
+        dropped = len(cells) < state.periods_width and len(percents) < len(state.periods)
+        if dropped:
+            # The row lost its empty cells. A cumulative plan leaves blank only the periods before any
+            # spending (a blank after a figure would mean the total fell back): the figures are the last periods'.
+            pairs = list(zip([c for _, c in state.periods][-len(percents):], [c for _, c in percents]))
+            card.notes.append("spending plan: the row lost its empty cells; its percentages are the last periods'")
+        elif all(i in by_index for i, _ in percents):
             pairs = [(by_index[i], c) for i, c in percents]
         else:  # the percentages slid right of their periods: they belong to the last periods
             pairs = list(zip([c for _, c in state.periods][-len(percents):], [c for _, c in percents]))

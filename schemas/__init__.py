@@ -1,7 +1,7 @@
 """Pure pydantic models: no I/O, no CLI, no model client. Everything else imports from here."""
 
 from .cards import COMPARATORS, CardBudget, Indicator, PerformanceCard, SpendingStep
-from .common import Amount, Span, Text, parse_amount
+from .common import Amount, Span, Text, is_blank_mark, parse_amount
 from .flags import Claim, ContentsEntry, Correction, Decision, FieldRef, Flag, SpanFix, TableStatus
 from .document import SCHEMA_VERSION, DocumentInfo, ExtractionResult, LlmCall, LlmUsage, Section, Unread
 from .tables import (
@@ -10,9 +10,12 @@ from .tables import (
     TABLE_SPECS,
     ColumnSpec,
     ItemSpec,
+    Reading,
     Row,
     Table,
     TableSpec,
+    extra_column,
+    is_extra_column,
     kind_for_title,
     spec_for,
 )
@@ -21,5 +24,6 @@ __all__ = [
     "Amount", "Claim", "ContentsEntry", "Correction", "Decision", "FieldRef", "Flag", "SpanFix", "TableStatus", "CardBudget", "COMPARATORS", "ColumnSpec", "DocumentInfo", "ExtractionResult",
     "Indicator", "LlmCall", "LlmUsage", "ItemSpec", "PerformanceCard", "Row", "SCHEMA_VERSION", "STANDARD_TABLE_KINDS",
     "Section", "Span", "SpendingStep", "TABLE_KINDS", "TABLE_SPECS", "Table", "TableSpec", "Text",
-    "Unread", "kind_for_title", "parse_amount", "spec_for",
+    "Unread", "kind_for_title", "parse_amount", "spec_for", "Reading", "is_blank_mark", "extra_column",
+    "is_extra_column",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal
 
@@ -16,22 +17,46 @@ Backend = Literal["rules", "llm", "person"]
 # Decimals travel as strings in JSON so that "9.00" stays "9.00" (never a float).
 DecimalStr = Annotated[Decimal, PlainSerializer(lambda d: str(d), return_type=str, when_used="json")]
 
-_AMOUNT_RE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_AMOUNT_RE = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
+_NEGATIVE = str.maketrans({"−": "-", "－": "-", "–": "-", "—": "-"})
+# Longer than any budget figure: a run of digits this long is not an amount (and Decimal arithmetic
+# on it would only cost time and memory).
+MAX_DIGITS = 22
+_BLANK_MARKS = re.compile(r"^(?:[-−－–—―]{1,3}|[/／\\]|无)$")
 
 
 def parse_amount(raw: str) -> Decimal | None:
-    """Parse a printed amount ("10008.09", "1,760", "5") into a Decimal, or None.
+    """Parse a printed amount into a Decimal, or None when it is not one.
 
-    Whitespace inside the token is dropped because PDF converters break long
-    cells ("159.1 5"); anything else that is not a plain number is refused.
+    Accepted forms: "10008.09", "5", "1,760.00" (thousands separators), full-width
+    digits and punctuation ("１２３．４５"), and negatives written "-12.00", "－12",
+    "（12.00）" or "(12.00)". Whitespace inside the token is dropped because PDF
+    converters break long cells ("159.1 5"). Anything else ("12,34", "NaN",
+    "1e5", a run of more than ``MAX_DIGITS`` digits) is refused.
     """
-    token = re.sub(r"\s+", "", raw).replace("−", "-")
-    if not token or not _AMOUNT_RE.match(token):
+    if _PLAIN.match(raw) and len(raw) <= MAX_DIGITS + 1:
+        return Decimal(raw)
+    token = "".join(raw.split())
+    if not token:
         return None
-    try:
-        return Decimal(token.replace(",", ""))
-    except InvalidOperation:  # pragma: no cover - the regex already guards this
+    if not token.isascii():
+        token = unicodedata.normalize("NFKC", token).translate(_NEGATIVE)
+        token = "".join(token.split())
+    negative = False
+    if len(token) > 2 and token[0] == "(" and token[-1] == ")":
+        negative, token = True, token[1:-1]
+    if not _AMOUNT_RE.match(token) or sum(ch.isdigit() for ch in token) > MAX_DIGITS:
         return None
+    if negative and token.startswith("-"):
+        return None
+    value = Decimal(token.replace(",", ""))
+    return -value if negative else value
+
+
+def is_blank_mark(raw: str) -> bool:
+    """A dash, slash or 无 in an amount cell: the document's way of printing nothing there."""
+    return bool(_BLANK_MARKS.match("".join(raw.split())))
 
 
 class _Grounded(BaseModel):

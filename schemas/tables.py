@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
 from .common import Amount, Span, Text
 
@@ -45,7 +45,7 @@ class ItemSpec:
     patterns: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per kind: compared and hashed by identity, which is cheap
 class TableSpec:
     kind: str
     zh: str
@@ -59,10 +59,20 @@ class TableSpec:
     card: bool = False
 
     def column(self, key: str) -> ColumnSpec:
-        for col in self.columns:
-            if col.key == key:
-                return col
-        raise KeyError(f"{self.kind} has no column {key!r}")
+        """The registry's column, or for a column the registry has no key for, one made from its header path."""
+        col = self._by_key.get(key)
+        return col if col is not None else extra_column(key)
+
+    @property
+    def _by_key(self) -> dict[str, ColumnSpec]:
+        by_key = self.__dict__.get("_columns_by_key")
+        if by_key is None:
+            by_key = {c.key: c for c in self.columns}
+            object.__setattr__(self, "_columns_by_key", by_key)
+        return by_key
+
+    def has_column(self, key: str) -> bool:
+        return key in self._by_key
 
     @property
     def column_keys(self) -> tuple[str, ...]:
@@ -82,17 +92,47 @@ class TableSpec:
         return None
 
 
+_COUNT_WORDS = re.compile(r"数量|面积|人数|台|辆|个数|平方米")
+
+
+@lru_cache(maxsize=4096)
+def extra_column(key: str) -> ColumnSpec:
+    """A column another template prints and the registry does not know, keyed by its header path.
+
+    It is still read, exported and checked: its siblings under one header sum to
+    their parent column (see ``verify.tables.check_header_tree``).
+    """
+    side = "income" if key.startswith("收入") else "expenditure" if key.startswith("支出") else None
+    return ColumnSpec(key=key, zh=key, patterns=(), type="count" if _COUNT_WORDS.search(key) else "amount",
+                      side=side, additive=not re.search(r"单价|其中", key))
+
+
+def is_extra_column(key: str) -> bool:
+    """Registry keys are ASCII identifiers; any other key is a header path."""
+    return not key.isascii()
+
+
 def _c(key: str, zh: str, *patterns: str, type: ColumnType = "amount", side=None, additive: bool | None = None) -> ColumnSpec:
     return ColumnSpec(key=key, zh=zh, patterns=patterns or (re.escape(zh),), type=type, side=side,
                       additive=type == "amount" if additive is None else additive)
 
 
-# Columns shared by the functional-classification expenditure tables.
+# Columns shared by the functional-classification expenditure tables. Patterns are searched in the
+# header path ("基本支出/人员经费/工资福利支出"); the longest match wins, so a sub-column's own name
+# beats its parent's.
 _TOTAL = _c("total", "合计", r"合计$", r"^合计", r"总计$")
-_BASIC = _c("basic", "基本支出", r"基本支出(/小计)?$", r"基本支出/合计$")
-_PERSONNEL = _c("personnel", "人员经费", r"人员经费")
-_PUBLIC = _c("public", "公用经费", r"公用经费")
-_PROJECT = _c("project", "项目支出", r"项目支出")
+_BASIC = _c("basic", "基本支出", r"基本支出(/(小计|合计))?$")
+_PERSONNEL = _c("personnel", "人员经费", r"人员(经费|支出)(/(小计|合计))?$")
+_PERSONNEL_WAGES = _c("personnel_wages", "工资福利支出", r"工资福利(支出)?$")
+_PERSONNEL_FAMILY = _c("personnel_family", "对个人和家庭的补助", r"对个人和家庭(的)?补助(支出)?$")
+_PUBLIC = _c("public", "公用经费", r"公用(经费|支出)(/(小计|合计))?$")
+_PUBLIC_GOODS = _c("public_goods", "商品和服务支出", r"商品和服务(支出)?$")
+_PUBLIC_CAPITAL = _c("public_capital", "资本性支出", r"资本性支出$")
+_PROJECT = _c("project", "项目支出", r"项目支出(/(小计|合计))?$")
+_PROJECT_ROUTINE = _c("project_routine", "其他运转类项目", r"(其他)?运转类(项目)?(支出)?$")
+_PROJECT_SPECIFIC = _c("project_specific", "特定目标类项目", r"特定目标类(项目)?(支出)?$")
+_EXPENDITURE_PARTS = (_BASIC, _PERSONNEL, _PERSONNEL_WAGES, _PERSONNEL_FAMILY, _PUBLIC, _PUBLIC_GOODS,
+                      _PUBLIC_CAPITAL, _PROJECT, _PROJECT_ROUTINE, _PROJECT_SPECIFIC)
 
 _FUNDS = (
     _c("general_budget", "一般公共预算财政拨款", r"一般公共预算"),
@@ -104,7 +144,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         kind="fiscal_appropriation_summary",
         zh="财政拨款收支总表",
-        title_patterns=(r"财政拨款收支",),
+        title_patterns=(r"财政拨款收(入)?支(出)?",),
         row_key="two_sided",
         columns=(
             _c("income_amount", "收入 金额/预算数", r"收入.*(金额|预算数)$", r"^(金额|预算数)$", side="income"),
@@ -116,7 +156,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         kind="income_expenditure_summary",
         zh="收支总表",
-        title_patterns=(r"收支(预算)?总表", r"收支预算表"),
+        title_patterns=(r"收(入)?支(出)?(预算|决算)?总表", r"收(入)?支(出)?(预算|决算)表"),
         row_key="two_sided",
         columns=(
             _c("income_amount", "收入 预算数", r"收入.*(预算数|金额)$", side="income"),
@@ -127,26 +167,28 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         kind="income_summary",
         zh="收入总表",
-        title_patterns=(r"收入(预算)?总表", r"收入预算表"),
+        title_patterns=(r"收入(预算|决算)?总表", r"收入(预算|决算)表"),
         row_key="functional",
         columns=(
-            _c("total", "合计", r"^合计$", r"总计$"),
-            _c("income_subtotal", "本年收入 小计", r"本年收入/(小计|合计)$"),
+            _c("total", "合计", r"^合计$", r"总计$", r"^收入(合计|总计)$"),
+            _c("income_subtotal", "本年收入 小计", r"本年收入(/(小计|合计))?$"),
             _c("fiscal_appropriation", "财政拨款收入", r"财政拨款"),
+            *(ColumnSpec(c.key, c.zh, (c.patterns[0] + r"(拨款)?(收入)?$",)) for c in _FUNDS),
             _c("special_account", "财政专户收入", r"财政专户"),
             _c("business_income", "事业收入", r"^(本年收入/)?事业收入$"),
             _c("operating_income", "经营收入", r"经营收入"),
             _c("superior_subsidy", "上级补助收入", r"上级补助"),
             _c("subordinate_remittance", "附属单位上缴收入", r"附属单位"),
             _c("other_income", "其他收入", r"其他收入"),
-            _c("carryover", "上年结转", r"上年结转"),
+            _c("unit_funds", "单位资金", r"单位资金$"),
+            _c("carryover", "上年结转", r"上年结转", r"结转结余$"),
         ),
         description="Per functional code: total, this year's income by source, carry-over.",
     ),
     TableSpec(
         kind="general_budget_basic_expenditure",
         zh="一般公共预算财政拨款基本支出表",
-        title_patterns=(r"一般公共预算.*基本支出",),
+        title_patterns=(r"一般公共预算.*基本支出", r"^(部门)?基本支出(预算|决算)?(明细)?表$"),
         row_key="economic",
         columns=(_TOTAL, _PERSONNEL, _PUBLIC),
         description="Per economic code (301, 30101…): total, personnel (人员经费), public (公用经费).",
@@ -154,25 +196,26 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         kind="general_budget_expenditure",
         zh="一般公共预算财政拨款支出表",
-        title_patterns=(r"一般公共预算.*支出(预算)?表",),
+        title_patterns=(r"一般公共预算.*支出(预算|决算)?(明细)?(情况)?表",),
+        title_excludes=(r"三公",),
         row_key="functional",
-        columns=(_TOTAL, _BASIC, _PERSONNEL, _PUBLIC, _PROJECT),
+        columns=(_TOTAL, *_EXPENDITURE_PARTS),
         description="Per functional code: total, basic (optionally split into personnel/public), project.",
     ),
     TableSpec(
         kind="government_fund_expenditure",
         zh="政府性基金预算财政拨款支出表",
-        title_patterns=(r"政府性基金.*支出(预算)?表",),
+        title_patterns=(r"政府性基金.*支出(预算|决算)?(明细)?(情况)?表",),
         row_key="functional",
-        columns=(_TOTAL, _BASIC, _PROJECT),
+        columns=(_TOTAL, *_EXPENDITURE_PARTS),
         description="As the general-budget table, for government funds; often empty with a note.",
     ),
     TableSpec(
         kind="state_capital_expenditure",
         zh="国有资本经营预算财政拨款支出表",
-        title_patterns=(r"国有资本经营.*支出(预算)?表",),
+        title_patterns=(r"国有资本经营.*支出(预算|决算)?(明细)?(情况)?表",),
         row_key="functional",
-        columns=(_TOTAL, _BASIC, _PROJECT),
+        columns=(_TOTAL, *_EXPENDITURE_PARTS),
         description="As the general-budget table, for state capital; often empty with a note.",
     ),
     TableSpec(
@@ -197,19 +240,21 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         kind="project_expenditure",
         zh="项目支出表",
-        title_patterns=(r"项目支出(预算)?表",),
+        title_patterns=(r"项目支出(预算|决算)?(明细)?(情况)?表",),
         title_excludes=(r"绩效",),
         row_key="item",
         columns=(
             _c("project_type", "类型", r"类型", type="text"),
             _c("project_unit", "项目单位", r"项目单位", type="text"),
             _c("total", "总计", r"^总计$", r"^合计$"),
+            _c("current_appropriation", "本年拨款", r"^本年(财政)?拨款(/(合计|小计))?$"),
             _c("current_general_budget", "本年财政拨款 一般公共预算", r"本年财政拨款/一般公共预算"),
             _c("current_government_fund", "本年财政拨款 政府性基金预算", r"本年财政拨款/政府性基金"),
             _c("current_state_capital", "本年财政拨款 国有资本经营预算", r"本年财政拨款/国有资本"),
             _c("carryover_general_budget", "财政拨款结转结余 一般公共预算", r"结转.*/一般公共预算"),
             _c("carryover_government_fund", "财政拨款结转结余 政府性基金预算", r"结转.*/政府性基金"),
             _c("carryover_state_capital", "财政拨款结转结余 国有资本经营预算", r"结转.*/国有资本"),
+            _c("carryover", "上年结转", r"^(财政拨款)?(上年)?结转(结余)?(/(合计|小计))?$"),
             _c("special_account", "财政专户管理资金", r"财政专户"),
             _c("unit_funds", "单位资金", r"单位资金"),
         ),
@@ -218,7 +263,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         kind="government_procurement",
         zh="政府采购预算表",
-        title_patterns=(r"政府采购(预算|支出)",),
+        title_patterns=(r"政府采购(预算|支出|决算)", r"政府采购.*表$"),
         row_key="item",
         columns=(
             _c("project_budget", "项目预算资金", r"^(政府采购项目来源/)?预算资金$", additive=False),
@@ -277,12 +322,11 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         kind="expenditure_summary",
         zh="支出总表",
-        title_patterns=(r"支出(预算)?总表", r"部门支出预算表"),
+        title_patterns=(r"支出(预算|决算)?总表", r"部门支出(预算|决算)表", r"^支出(预算|决算)表$"),
         row_key="functional",
         columns=(
             _TOTAL,
-            _BASIC,
-            _PROJECT,
+            *_EXPENDITURE_PARTS,
             _c("operating", "经营支出", r"经营支出"),
             _c("remit_superior", "上缴上级支出", r"上[缴解]上级"),
             _c("subsidy_subordinate", "对附属单位补助支出", r"附属单位补助"),
@@ -328,12 +372,21 @@ def kind_for_title(title: str) -> str | None:
     return None
 
 
+class Reading(BaseModel):
+    """One way to place a row's printed numbers in the table's columns."""
+
+    values: dict[str, Amount] = Field(default_factory=dict)
+    how: str = Field("", description="how the reader placed them: header positions, left-packed, …")
+
+
 class Row(BaseModel):
     """One line of a table.
 
     ``code`` is the classification code normalised to its digits (functional
     3/5/7 digits, economic 3/5); ``item`` is the fixed line key of item-keyed
-    tables (see ``ItemSpec``); ``side`` says which half of a two-sided table.
+    tables (see ``ItemSpec``) or ``department`` for a department's own line;
+    ``side`` says which half of a two-sided table. A ``memo`` line (其中…)
+    restates part of the line above and is never added into a sum.
     """
 
     label: Text | None = None
@@ -341,10 +394,24 @@ class Row(BaseModel):
     code_raw: Text | None = None
     item: str | None = None
     side: Literal["income", "expenditure"] | None = None
+    memo: bool = False
     span: Span
     values: dict[str, Amount] = Field(default_factory=dict)
     texts: dict[str, Text] = Field(default_factory=dict)
+    unparsed: dict[str, Text] = Field(default_factory=dict, description="cells under amount columns that are not numbers")
+    alternatives: list[Reading] = Field(default_factory=list,
+                                        description="other placements of the row's numbers that verify equally well")
     notes: list[str] = Field(default_factory=list)
+    # The placements a reader proposes when the columns of the row's numbers are not certain;
+    # the verifier's relations choose among them (``verify.choose``). Never serialised.
+    _options: list[Reading] = PrivateAttr(default_factory=list)
+
+    @property
+    def options(self) -> list[Reading]:
+        return self._options
+
+    def propose(self, options: list[Reading]) -> None:
+        self._options = options
 
 
 class Table(BaseModel):
@@ -353,17 +420,34 @@ class Table(BaseModel):
     title: str
     span: Span
     unit: str = "万元"
-    columns: dict[str, str] = Field(default_factory=dict, description="column key -> header label as printed")
+    columns: dict[str, str] = Field(default_factory=dict,
+                                    description="column key -> header label as printed, in the order printed")
     rows: list[Row] = Field(default_factory=list)
     empty: bool = False
     note: str | None = None
+    # Other readings of the whole table a reader proposes (another layout of its header); the
+    # verifier's relations choose among them (``verify.choose``). Never serialised.
+    _proposals: list["Table"] = PrivateAttr(default_factory=list)
+
+    @property
+    def proposals(self) -> list["Table"]:
+        return self._proposals
+
+    def propose(self, tables: list["Table"]) -> None:
+        self._proposals = tables
 
     @model_validator(mode="after")
     def _columns_belong_to_kind(self) -> "Table":
         spec = spec_for(self.kind)
-        known = set(spec.column_keys)
         for row in self.rows:
-            unknown = (set(row.values) | set(row.texts)) - known
-            if unknown:
-                raise ValueError(f"{self.kind}: unknown column keys {sorted(unknown)}")
+            for key in (*row.values, *row.texts):
+                if not spec.has_column(key) and key not in self.columns:
+                    raise ValueError(f"{self.kind}: unknown column key {key!r}")
         return self
+
+    def column_specs(self) -> list[ColumnSpec]:
+        """The table's columns in the order printed, the registry's and the ones only this template has."""
+        spec = spec_for(self.kind)
+        keys = list(self.columns) + [c.key for c in spec.columns if c.key not in self.columns
+                                     and any(c.key in r.values or c.key in r.texts for r in self.rows)]
+        return [spec.column(k) for k in keys]

@@ -46,10 +46,10 @@ def test_auto_asks_the_model_only_for_what_the_rules_could_not_read(tmp_path):
         clean = _process("000", RunOptions(backend="auto"), fake, tmp_path)
         assert fake.requests == [] and clean.llm.calls == []
         flattened = _process("001", RunOptions(backend="auto"), fake, tmp_path)
-    unread_before = 17
+    unread_before = 16  # 001's fixed-asset table is printed as words in order: the rules read it
     assert len(fake.requests) == unread_before
     assert {c.section_id for c in flattened.llm.calls} == {
-        s.id for s in flattened.sections if s.kind not in ("narrative", "front_matter")}
+        s.id for s in flattened.sections if s.kind not in ("narrative", "front_matter") and s.backend != "rules"}
 
 
 def test_auto_sends_a_section_whose_values_fail_verification(tmp_path):

@@ -111,10 +111,23 @@ def test_flattened_sections_are_reported_unread_with_span_and_reason():
     result = result_for("001")
     unread = {u.section_id: u for u in result.unread}
     kinds = sorted({u.kind for u in unread.values()})
-    assert kinds == ["department_performance_target", "fixed_assets", "government_procurement", "performance_target"]
+    assert kinds == ["department_performance_target", "government_procurement", "performance_target"]
     for u in unread.values():
         assert "LLM" in u.reason and u.span[0] < u.span[1]
-    assert not result.tables and not result.cards
+    assert [t.kind for t in result.tables] == ["fixed_assets"] and not result.cards
+
+
+def test_a_table_printed_as_words_in_order_is_read_001():
+    """001's fixed-asset table: one space between cells, empty cells dropped, a dash for a blank, a spaced-out 项 目."""
+    t = table("001", "fixed_assets")
+    got = {r.item: {k: str(v.value) for k, v in r.values.items()} for r in t.rows}
+    assert got == {
+        "total_assets": {"value": "81.62"}, "buildings": {}, "office_buildings": {},
+        "vehicles": {"quantity": "2", "value": "31.72"}, "equipment": {"quantity": "0", "value": "0"},
+        "other_assets": {"quantity": "130", "value": "49.90"},
+    }
+    assert row(t, label="3、单价在20万元以上的设备").label.text == "3、单价在 20 万元以上的设备"
+    assert not [f for f in result_for("001").flags if f.section_id == t.section_id]
 
 
 def test_codes_are_3_5_or_7_digits(doc):
@@ -128,10 +141,17 @@ def test_tables_reject_columns_their_kind_does_not_have():
     from pydantic import ValidationError
 
     t = table("000", "expenditure_summary").model_dump()
-    t["rows"][0]["values"]["personnel"] = t["rows"][0]["values"]["total"]
+    t["rows"][0]["values"]["unit_price"] = t["rows"][0]["values"]["total"]
     with pytest.raises(ValidationError):
         Table.model_validate(t)
-    assert "personnel" not in spec_for("expenditure_summary").column_keys
+    assert "unit_price" not in spec_for("expenditure_summary").column_keys
+    # A column the registry does not know is accepted only when the table declares it with its header.
+    t = table("000", "expenditure_summary").model_dump()
+    t["rows"][0]["values"]["基本支出/人员经费/津贴补贴"] = t["rows"][0]["values"]["total"]
+    with pytest.raises(ValidationError):
+        Table.model_validate(t)
+    t["columns"]["基本支出/人员经费/津贴补贴"] = "基本支出/人员经费/津贴补贴"
+    assert Table.model_validate(t).rows[0].values["基本支出/人员经费/津贴补贴"]
 
 
 def test_decimal_keeps_its_printed_places_in_json():

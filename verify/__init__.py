@@ -16,6 +16,7 @@ from .crosscheck import check_cross_readings
 from .flags import Flagger
 from .grounding import ground
 from .narrative import check_claims, extract_claims
+from .reading import check_readings
 from .tables import check_table
 from .values import view_tables
 
@@ -33,6 +34,7 @@ def verify_result(result: ExtractionResult, text: str) -> ExtractionResult:
     result.span_fixes = ground(result, views, text, flagger)
     if result.span_fixes:
         views = view_tables(result)  # the re-pointed amounts replace the ones the views hold
+    check_readings(views, flagger)
     for view in views:
         check_table(view, flagger)
     check_across(result, views, flagger)

@@ -13,6 +13,12 @@ class Check:
 
 
 CHECKS: dict[str, Check] = {c.id: c for c in (
+    Check("read.ambiguous", "数值所属的列不能确定：几种读法同样通过校验（转换时丢失了空单元格或表头未对齐）",
+          "Which column a value belongs to is uncertain: several readings verify equally well (empty cells "
+          "dropped by the converter, or a header that does not line up)."),
+    Check("read.unparsed", "金额列中的单元格不是可识别的数字，未能读取", "A cell under an amount column is not a number this "
+          "reader recognises; it was not read."),
+    Check("read.unplaced", "数值不在任何表头之下，按“列N”保存", "A number sits under no header; it is kept as column 列N."),
     Check("ground.not_in_source", "数值在原文该节中找不到", "A value is not printed anywhere in its section of the source."),
     Check("table.row_sum", "行内合计 ≠ 各列之和（合计 = 基本 + 项目，合计 = 人员 + 公用，小计 = Σ 来源 …）",
           "A row's total is not the sum of its parts (total = basic + project, total = personnel + public, …)."),

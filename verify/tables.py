@@ -10,32 +10,91 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from schemas import spec_for
+from schemas import is_extra_column, spec_for
 
 from .flags import Flagger
 from .tolerance import ZERO, Term, exceeds, product_holds, sum_gap
 from .values import TableView, Val
 
 _FUNDS = ("general_budget", "government_fund", "state_capital")
-_INCOME_SOURCES = ("fiscal_appropriation", "special_account", "business_income", "operating_income",
-                   "superior_subsidy", "subordinate_remittance", "other_income")
+# A part is a column key, or (aggregate, its parts): the aggregate where the table prints it, else its parts.
+_FISCAL = ("fiscal_appropriation", _FUNDS)
+_INCOME_SOURCES = (_FISCAL, "special_account", "business_income", "operating_income", "superior_subsidy",
+                   "subordinate_remittance", "other_income", "unit_funds")
+_PERSONNEL = ("personnel", ("personnel_wages", "personnel_family"))
+_PUBLIC = ("public", ("public_goods", "public_capital"))
+_BASIC = ("basic", (_PERSONNEL, _PUBLIC))
+_PROJECT = ("project", ("project_routine", "project_specific"))
+# The splits of basic and project expenditure some templates print (人员经费 → 工资福利支出 + 对个人和家庭的补助 …).
+_EXPENDITURE_SPLITS = (("basic", (_PERSONNEL, _PUBLIC)), ("personnel", _PERSONNEL[1]), ("public", _PUBLIC[1]),
+                       ("project", _PROJECT[1]))
+_CURRENT = ("current_appropriation", ("current_general_budget", "current_government_fund", "current_state_capital"))
+_CARRIED = ("carryover", ("carryover_general_budget", "carryover_government_fund", "carryover_state_capital"))
 
 # Per table kind: (total column, part columns) relations that hold on every row.
-ROW_RELATIONS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "income_summary": (("total", ("income_subtotal", "carryover")), ("income_subtotal", _INCOME_SOURCES)),
-    "expenditure_summary": (("total", ("basic", "project", "operating", "remit_superior", "subsidy_subordinate")),),
-    "general_budget_expenditure": (("total", ("basic", "project")), ("basic", ("personnel", "public"))),
+ROW_RELATIONS: dict[str, tuple[tuple[str, tuple], ...]] = {
+    "income_summary": (("total", ("income_subtotal", "carryover")), ("income_subtotal", _INCOME_SOURCES),
+                       ("fiscal_appropriation", _FUNDS)),
+    "expenditure_summary": (("total", (_BASIC, _PROJECT, "operating", "remit_superior", "subsidy_subordinate")),
+                            *_EXPENDITURE_SPLITS),
+    "general_budget_expenditure": (("total", (_BASIC, _PROJECT)), *_EXPENDITURE_SPLITS),
     "general_budget_basic_expenditure": (("total", ("personnel", "public")),),
-    "government_fund_expenditure": (("total", ("basic", "project")),),
-    "state_capital_expenditure": (("total", ("basic", "project")),),
+    "government_fund_expenditure": (("total", (_BASIC, _PROJECT)), *_EXPENDITURE_SPLITS),
+    "state_capital_expenditure": (("total", (_BASIC, _PROJECT)), *_EXPENDITURE_SPLITS),
     "three_public_costs": (("total", _FUNDS),),
     "fiscal_appropriation_summary": (("total", _FUNDS),),
-    "project_expenditure": (("total", (
-        "current_general_budget", "current_government_fund", "current_state_capital", "carryover_general_budget",
-        "carryover_government_fund", "carryover_state_capital", "special_account", "unit_funds")),),
+    "project_expenditure": (("total", (_CURRENT, _CARRIED, "special_account", "unit_funds")), _CURRENT),
     "government_procurement": (("total", (*_FUNDS, "special_account", "unit_funds", "fiscal_carryover",
                                           "non_fiscal_balance")),),
 }
+
+
+def resolve_parts(parts: tuple, printed: set[str] | dict) -> list[str]:
+    """The columns a relation's parts stand for in a table that prints ``printed`` columns."""
+    out: list[str] = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+        else:
+            aggregate, subs = part
+            out.extend([aggregate] if aggregate in printed or not any(_mentions(s, printed) for s in subs)
+                       else resolve_parts(subs, printed))
+    return out
+
+
+def _mentions(part, printed) -> bool:
+    if isinstance(part, str):
+        return part in printed
+    return part[0] in printed or any(_mentions(s, printed) for s in part[1])
+
+
+def row_relations(kind: str, printed: set[str] | dict) -> list[tuple[str, list[str]]]:
+    """The row relations of a table kind, resolved to the columns the table prints; plus its header tree."""
+    out = []
+    for total, parts in ROW_RELATIONS.get(kind, ()):
+        cols = resolve_parts(parts, printed)
+        if any(c in printed for c in cols):
+            out.append((total, cols))
+    return out
+
+
+def row_balance(kind: str, values: dict, printed: set[str] | dict, relations=None) -> tuple[int, int]:
+    """(relations that hold, relations that fail) on one row's values: how a proposed placement scores."""
+    held = failed = 0
+    for total_col, cols in relations if relations is not None else row_relations(kind, printed):
+        total = values.get(total_col)
+        if total is None:
+            continue
+        parts = [values[c] for c in cols if c in values]
+        if total_col == "basic" and not parts:
+            continue
+        gap = sum_gap(Term.printed(total.value), [Term.printed(p.value) for p in parts])
+        if gap is None:
+            held += 1
+        else:
+            failed += 1
+    return held, failed
+
 
 # Fixed lines of item-keyed tables: (column or None for every amount column, total item, part items).
 ITEM_RELATIONS: dict[str, tuple[tuple[str | None, str, tuple[str, ...]], ...]] = {
@@ -55,9 +114,57 @@ ITEM_SUBSETS: dict[str, tuple[tuple[str, str], ...]] = {
 _OPTIONAL_BREAKDOWN = {"outbound"}
 
 
+def header_tree(table) -> list[tuple[str, list[str]]]:
+    """Columns the registry does not know, checked by their header: siblings under one header sum to it.
+
+    "基本支出/人员经费/津贴补贴" and its siblings add up to the column headed
+    "基本支出/人员经费" (or ".../小计", ".../合计"). Groups of registry columns
+    only are left to ``ROW_RELATIONS``.
+    """
+    paths = {key: label for key, label in table.columns.items()}
+    by_path = {p: k for k, p in paths.items()}
+    groups: dict[str, list[str]] = {}
+    for key, path in paths.items():
+        parent, _, leaf = path.rpartition("/")
+        if parent and not re.search(r"其中|单价", leaf):
+            groups.setdefault(parent, []).append(key)
+    out = []
+    for parent, kids in groups.items():
+        if not any(is_extra_column(k) for k in kids):
+            continue
+        total = by_path.get(parent)
+        sub = [k for k in kids if re.search(r"(小计|合计)$", paths[k])]
+        if total is None and sub:
+            total = sub[0]
+        parts = [k for k in kids if k != total and k not in sub]
+        if total is not None and len(parts) >= 2:
+            out.append((total, parts))
+    return out
+
+
+def check_memo_lines(view: TableView, flagger: Flagger) -> None:
+    """A 其中 line restates part of the line above it: never more than that line."""
+    above = None
+    for key, row in view.rows:
+        if not row.memo:
+            above = key
+            continue
+        if above is None:
+            continue
+        for col, small in view.row_vals(key).items():
+            large = view.get(above, col)
+            gap = exceeds(small.term, large.term) if large is not None else None
+            if gap is not None:
+                flagger.add("table.subset", "error",
+                            f"{small.where} {small.value} 大于其所属的 {large.where} {large.value}",
+                            f"{small.en_where} {small.value} exceeds {large.en_where} {large.value}, which contains it",
+                            [small, large], expected=f"≤ {large.value}", found=small.value)
+
+
 def check_table(view: TableView, flagger: Flagger) -> None:
     spec = spec_for(view.table.kind)
     check_rows(view, flagger)
+    check_memo_lines(view, flagger)
     if spec.row_key in ("functional", "economic"):
         check_hierarchy(view, flagger, spec.row_key)
     elif spec.row_key == "item":
@@ -78,9 +185,7 @@ def _where(view: TableView, key: str) -> tuple[str, str]:
 
 def check_rows(view: TableView, flagger: Flagger) -> None:
     """合计 = 基本 + 项目 and the like, on every row that prints its total."""
-    for total_col, part_cols in ROW_RELATIONS.get(view.table.kind, ()):
-        if not any(c in view.table.columns for c in part_cols):
-            continue
+    for total_col, part_cols in row_relations(view.table.kind, view.table.columns) + header_tree(view.table):
         for key, _row in view.rows:
             total = view.get(key, total_col)
             if total is None:
@@ -191,6 +296,13 @@ def _item_column(view: TableView, flagger: Flagger, column: str, total_key: str,
     total = view.get(total_key, column)
     parts = [v for k in part_keys if (v := view.get(k, column)) is not None]
     if total is None:
+        # The lines print amounts the total line leaves blank.
+        gap = sum_gap(Term(ZERO, ZERO), [p.term for p in parts]) if parts else None
+        if gap is not None:
+            rhs = " + ".join(f"{p.where} {p.value}" for p in parts)
+            flagger.add("table.items", "error", f"{view.zh} {view.label(total_key)}（{column}）为空，但其组成 {rhs} 不为零",
+                        f"{view.name}: {total_key} ({column}) is blank but its lines {rhs} are not zero",
+                        parts, expected=-gap, found="0", key=f"{total_key}.{column}")
         return
     gap = sum_gap(total.term, [p.term for p in parts])
     if gap is not None:
@@ -200,6 +312,7 @@ def _item_column(view: TableView, flagger: Flagger, column: str, total_key: str,
 # Two-sided summaries (收支总表, 财政拨款收支总表): the lines are told apart by their labels.
 _GRAND = re.compile(r"总计$")
 _CURRENT = re.compile(r"本年(收入|支出)(合计|小计)$|^一、本年(收入|支出)$")
+_SIDE_TOTAL = re.compile(r"^(收入|支出)(合计|小计)$")
 _CARRY = re.compile(r"结转|结余")
 
 
@@ -208,22 +321,30 @@ def _line_role(label: str) -> str:
         return "grand"
     if _CURRENT.search(label):
         return "current"
+    if _SIDE_TOTAL.search(label):
+        return "side_total"
     if _CARRY.search(label):
         return "carry"
     return "item"
 
 
 def summary_groups(view: TableView, side: str) -> dict[str, list[str]]:
-    """Row keys of one side by role: grand, current, carry, and the items of each group."""
+    """Row keys of one side by role: grand, current, carry, and the items of each group.
+
+    A bare 收入合计 / 支出合计 is this year's total where it comes before the
+    carry-over lines, and the grand total where it comes after them.
+    """
     cached = view.memo.get(("groups", side))
     if cached is not None:
         return cached
     groups: dict[str, list[str]] = {"grand": [], "current": [], "carry": [], "current_items": [], "carry_items": []}
     bucket = "current_items"
     for key, row in view.rows:
-        if row.side != side:
+        if row.side != side or row.memo:
             continue
         role = _line_role(view.label(key))
+        if role == "side_total":
+            role = "grand" if groups["carry"] or groups["current"] else "current"
         if role == "item":
             groups[bucket].append(key)
         else:
@@ -269,7 +390,7 @@ def check_column_totals(view: TableView, flagger: Flagger) -> None:
     groups: list[tuple[str, list[str]]] = []
     loose: list[str] = []
     for key, row in view.rows:
-        if key == total_key:
+        if key == total_key or row.memo:
             continue
         if _SUBTOTAL.search(view.label(key)):
             groups.append((key, []))

@@ -69,11 +69,11 @@ def _row_key(row: Row, label: str) -> str:
 
 def _places_by_column(table: Table) -> dict[str, set[int]]:
     """The decimals printed in each amount column of a table."""
-    amount_columns = {c.key for c in spec_for(table.kind).columns if c.type == "amount"}
+    spec = spec_for(table.kind)
     seen: dict[str, set[int]] = {}
     for row in table.rows:
         for key, amount in row.values.items():
-            if key in amount_columns:
+            if spec.column(key).type == "amount":
                 seen.setdefault(key, set()).add(printed_places(amount.value))
     return seen
 
@@ -129,7 +129,6 @@ def view_table(table: Table, name: str, doc_places: int | None = None,
     places = {k: max(v) for k, v in column_places.items()}
     if doc_places is not None:
         places = {k: max(v, doc_places) for k, v in places.items()}
-    columns = {c.key: c for c in spec.columns}
     halves = {k: half_unit(p) for k, p in places.items()}
     en_kind = table.kind.replace("_", " ")
     seen: Counter[str] = Counter()
@@ -147,7 +146,7 @@ def view_table(table: Table, name: str, doc_places: int | None = None,
         where = f"{spec.zh} {row.code} {label}" if row.code else f"{spec.zh} {label}"
         en_where = f"{en_kind} {row.code or row.item or ''}".rstrip()
         for col, amount in row.values.items():
-            cspec = columns[col]
+            cspec = spec.column(col)
             if cspec.type == "amount":
                 # An amount column's precision already counts this amount's own decimals.
                 p = places[col]

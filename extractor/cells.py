@@ -1,0 +1,309 @@
+"""The one cell model: the rows of a table page as cells with spans, whatever the text layout.
+
+Three layouts reach the reader: markdown pipes, tab-separated cells, and columns
+aligned by runs of spaces (what ``pdftotext -layout`` and most PDF-to-text tools
+write). Pipes and tabs say where each cell is. Space-aligned text says it only
+through character positions, so a page's column geometry is worked out from
+all of its lines together: a column is a band of positions that the page's data
+lines print in, separated from the next by positions no data line prints in.
+
+Positions are measured two ways, because converters disagree: a monospaced
+rendering gives a CJK character two columns; ``pdftotext`` gives every
+character one. The metric under which the page's lines line up better wins.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .chunk import Line, LineKind
+
+
+@dataclass
+class Cell:
+    text: str
+    parts: list[tuple[int, int]] = field(default_factory=list)
+    at: int = 0  # offset of the cell even when it is empty
+
+    @property
+    def span(self) -> tuple[int, int]:
+        if not self.parts:
+            return (self.at, self.at)
+        return (self.parts[0][0], self.parts[-1][1])
+
+    def joined(self, other: "Cell") -> "Cell":
+        if not other.text:
+            return self
+        if not self.text:
+            return other
+        return Cell(self.text + other.text, self.parts + other.parts, self.at)
+
+
+def split_cells(line: Line) -> list[Cell]:
+    """Cells of a pipe or tab row, each stripped, with its offsets in the document."""
+    text, base = line.text, line.start
+    if line.kind is LineKind.PIPE:
+        first = text.index("|")
+        pieces = text[first + 1:].split("|")
+        if text.rstrip().endswith("|"):
+            pieces = pieces[:-1]  # what follows the closing pipe is not a cell
+        pos = base + first + 1
+    elif line.kind is LineKind.TAB:
+        pieces = text.split("\t")
+        pos = base
+    else:
+        return [Cell(t.text, [(t.start, t.end)], t.start) for t in tokens(line, "wide")]
+    cells = []
+    for raw in pieces:
+        body = raw.strip()
+        s = pos + (len(raw) - len(raw.lstrip()))
+        cells.append(Cell(body, [(s, s + len(body))] if body else [], s))
+        pos += len(raw) + 1
+    return cells
+
+
+# --- space-aligned text -------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A run of non-space characters: its text, offsets in the document and display columns."""
+
+    text: str
+    start: int
+    end: int
+    x0: int
+    x1: int
+
+
+@lru_cache(maxsize=4096)
+def _char_width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+_WORD = re.compile(r"\S+")
+
+
+def tokens(line: Line, metric: str) -> list[Token]:
+    """Whitespace-separated words of a line, placed in display columns.
+
+    ``metric`` "wide" counts CJK and full-width characters as two columns (a
+    monospaced rendering), "narrow" as one (``pdftotext -layout``).
+    """
+    text = line.text
+    out = []
+    x = 0
+    pos = 0
+    for m in _WORD.finditer(text):
+        x += _width(text[pos:m.start()], metric)
+        w = _width(m.group(), metric)
+        out.append(Token(m.group(), line.start + m.start(), line.start + m.end(), x, x + w))
+        x += w
+        pos = m.end()
+    return out
+
+
+def _width(s: str, metric: str) -> int:
+    if metric == "narrow" or s.isascii():
+        return len(s.expandtabs(8)) if "\t" in s else len(s)
+    return sum(_char_width(ch) for ch in s)
+
+
+_NUMBERISH = re.compile(r"^[-−(（]?[\d０-９][\d０-９,，.．]*[)）%]?$")
+
+
+def is_numberish(text: str) -> bool:
+    return bool(_NUMBERISH.match(text))
+
+
+def is_data_line(toks: list[Token]) -> bool:
+    """A table line that prints a figure after some text or code: a data row rather than a header."""
+    return len(toks) >= 2 and any(is_numberish(t.text) and ("." in t.text or i > 0) for i, t in enumerate(toks))
+
+
+@dataclass
+class Geometry:
+    """Where the columns of one page of a space-aligned table sit, in display columns of ``metric``."""
+
+    metric: str
+    columns: list[tuple[int, int]]
+
+
+def page_geometry(lines: list[Line]) -> Geometry | None:
+    """The column geometry that lines the page up best, or None when no columns show.
+
+    Under the right metric the figures of a column end at the same position
+    (they are right-aligned) and the header's words stand over the data's
+    columns; under the wrong one both drift with the number of CJK characters
+    before them.
+    """
+    best: tuple[tuple, Geometry] | None = None
+    for metric in ("wide", "narrow"):
+        toks = [tokens(line, metric) for line in lines]
+        data = [t for t in toks if is_data_line(t)]
+        if not data:
+            continue
+        columns = _bands([tok for line in data for tok in line])
+        first = next(n for n, t in enumerate(toks) if is_data_line(t))
+        header = [t for t in toks[:first] if t]
+        header_fit = _header_fit(columns, header)
+        columns = _add_header_columns(columns, header)
+        score = (round(_alignment(data, columns), 2), -_edge_spread(data, columns), header_fit)
+        if best is None or score > best[0]:
+            best = (score, Geometry(metric, columns))
+    return best[1] if best else None
+
+
+def _edge_spread(data: list[list[Token]], columns: list[tuple[int, int]]) -> int:
+    """How far the right ends of the figures in each column wander: zero when the metric is right."""
+    ends: dict[int, list[int]] = {}
+    for toks in data:
+        for tok in toks:
+            if is_numberish(tok.text) and "." in tok.text:
+                ends.setdefault(column_of(tok, columns), []).append(tok.x1)
+    return sum(max(v) - min(v) for v in ends.values())
+
+
+def _header_fit(columns: list[tuple[int, int]], header: list[list[Token]]) -> int:
+    """Header words of the last header line that stand over a data column."""
+    if not header:
+        return 0
+    return sum(1 for t in header[-1] if any(_overlap((t.x0, t.x1), c) for c in columns))
+
+
+def _bands(toks: list[Token]) -> list[tuple[int, int]]:
+    """Maximal runs of display columns that some token covers."""
+    spans = sorted((t.x0, t.x1) for t in toks)
+    bands: list[list[int]] = []
+    for x0, x1 in spans:
+        if bands and x0 <= bands[-1][1]:
+            bands[-1][1] = max(bands[-1][1], x1)
+        else:
+            bands.append([x0, x1])
+    return [(a, b) for a, b in bands]
+
+
+def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]]) -> list[tuple[int, int]]:
+    """Columns no data line prints in (a column left empty on this page) still have a header word.
+
+    The words of the header's last line name one column each; where two of them
+    stand over one data column, the one nearer its figures keeps it and the
+    other is a column of its own, squeezed between.
+    """
+    if not header:
+        return columns
+    bottom = header[-1]
+    claims: dict[int, list[Token]] = {}
+    extra = []
+    for t in bottom:
+        over = [i for i, c in enumerate(columns) if _overlap((t.x0, t.x1), c)]
+        if not over:
+            extra.append((t.x0, t.x1))
+        else:
+            claims.setdefault(max(over, key=lambda i: _overlap((t.x0, t.x1), columns[i])), []).append(t)
+    columns = list(columns)
+    for i, words in claims.items():
+        if len(words) < 2:
+            continue
+        col = columns[i]
+        keep = max(words, key=lambda t: _overlap((t.x0, t.x1), col) - abs((t.x0 + t.x1) - (col[0] + col[1])) / 4)
+        for t in words:
+            if t is not keep:
+                extra.append((t.x0, t.x1))
+        lo, hi = col
+        for t in words:
+            if t is keep:
+                continue
+            if t.x1 <= keep.x0 or (t.x0 + t.x1) < (keep.x0 + keep.x1):
+                lo = max(lo, min(t.x1, keep.x0))
+            else:
+                hi = min(hi, max(t.x0, keep.x1))
+        columns[i] = (lo, max(hi, lo + 1))
+    return sorted(columns + extra)
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def _alignment(data: list[list[Token]], columns: list[tuple[int, int]]) -> float:
+    """Share of data lines whose tokens fall one to a column (two figures in one band is a misfit)."""
+    fits = 0
+    for toks in data:
+        seen: set[int] = set()
+        ok = True
+        for tok in toks:
+            col = column_of(tok, columns)
+            if col in seen and is_numberish(tok.text):
+                ok = False
+                break
+            seen.add(col)
+        fits += ok
+    return fits / len(data)
+
+
+def column_of(tok: Token, columns: list[tuple[int, int]]) -> int:
+    """The column a token overlaps most, or the nearest one."""
+    best, best_key = 0, None
+    for i, col in enumerate(columns):
+        ov = _overlap((tok.x0, tok.x1), col)
+        dist = 0 if ov else min(abs(tok.x0 - col[1]), abs(col[0] - tok.x1))
+        key = (ov, -dist)
+        if best_key is None or key > best_key:
+            best, best_key = i, key
+    return best
+
+
+def spaced_cells(line: Line, geometry: Geometry) -> tuple[list[Cell], bool]:
+    """The line's cells, one per column of the page (empty where it prints nothing).
+
+    The second value says whether the line fits the geometry: two figures in
+    one column mean the positions cannot be trusted for this line.
+    """
+    width = len(geometry.columns)
+    cells = [Cell("", [], line.start) for _ in range(width)]
+    fits = True
+    for tok in tokens(line, geometry.metric):
+        i = column_of(tok, geometry.columns)
+        cell = cells[i]
+        if cell.text:
+            if is_numberish(tok.text) and is_numberish(cell.text.split()[-1]):
+                fits = False
+            start = cell.parts[0][0]
+            cells[i] = Cell(line.text[start - line.start:tok.end - line.start], [(start, tok.end)], start)
+        else:
+            cells[i] = Cell(tok.text, [(tok.start, tok.end)], tok.start)
+    for i, cell in enumerate(cells):
+        if not cell.text:
+            cell.at = _empty_at(cells, i, line)
+    return cells, fits
+
+
+def _empty_at(cells: list[Cell], i: int, line: Line) -> int:
+    before = next((c.span[1] for c in reversed(cells[:i]) if c.text), line.start)
+    return before
+
+
+_SPACED_OUT = re.compile(r"^[\u4e00-\u9fff]$")
+
+
+def packed_cells(line: Line) -> list[Cell]:
+    """A line's words as cells in order, for lines whose positions say nothing (empty cells dropped).
+
+    Two-character labels are often printed spaced out ("合  计", "项   目"): single
+    CJK characters in a row are one cell.
+    """
+    cells: list[Cell] = []
+    prev_single = False
+    for t in tokens(line, "wide"):
+        single = bool(_SPACED_OUT.match(t.text))
+        if single and prev_single:
+            last = cells[-1]
+            start = last.parts[0][0]
+            cells[-1] = Cell(line.text[start - line.start:t.end - line.start], [(start, t.end)], start)
+        else:
+            cells.append(Cell(t.text, [(t.start, t.end)], t.start))
+        prev_single = single
+    return cells

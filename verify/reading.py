@@ -1,0 +1,71 @@
+"""Flags about the reading itself: numbers whose column is uncertain, cells that are not numbers, numbers with no header.
+
+None of these says the document is wrong; each says where a person should look
+because the reader could not be sure, instead of guessing silently.
+"""
+
+from __future__ import annotations
+
+from schemas import Reading, Row, Text
+
+from .flags import Flagger, fmt
+from .values import TableView
+
+
+def check_readings(views: list[TableView], flagger: Flagger) -> None:
+    for view in views:
+        for key, row in view.rows:
+            if row.alternatives:
+                _ambiguous(view, key, row, flagger)
+            for col, text in row.unparsed.items():
+                _unparsed(view, key, row, col, text, flagger)
+            for col, val in view.row_vals(key).items():
+                if col.startswith("列"):
+                    flagger.add("read.unplaced", "warning",
+                                f"{val.where}: 数值 {fmt(val.value)} 不在任何表头之下，保存为“{col}”",
+                                f"{val.en_where}: the value {fmt(val.value)} sits under no header; kept as {col}",
+                                [val], found=val.value)
+
+
+def _ambiguous(view: TableView, key: str, row: Row, flagger: Flagger) -> None:
+    chosen = view.row_vals(key)
+    moved = sorted({col for alt in row.alternatives for col in _placement_changes(row, alt)} & set(chosen))
+    vals = [chosen[c] for c in moved] or list(chosen.values())
+    if not vals:
+        return
+    where = vals[0].where
+    readings_zh = "；".join(_describe(view, alt) for alt in row.alternatives[:4])
+    more = f" 等 {len(row.alternatives)} 种" if len(row.alternatives) > 4 else ""
+    flagger.add("read.ambiguous", "warning",
+                f"{where}: 数值所属的列不能确定。所取读法：{_describe(view, Reading(values=row.values))}；"
+                f"同样通过校验的其他读法：{readings_zh}{more}",
+                f"{vals[0].en_where}: which column these values belong to is uncertain. Kept: "
+                f"{_describe(view, Reading(values=row.values), en=True)}; other readings that verify as well: "
+                + "; ".join(_describe(view, alt, en=True) for alt in row.alternatives[:4])
+                + (f" and {len(row.alternatives) - 4} more" if len(row.alternatives) > 4 else ""),
+                vals, key=f"{view.name}[{key}]")
+
+
+def _placement_changes(row: Row, alt: Reading) -> set[str]:
+    chosen = {a.span: col for col, a in row.values.items()}
+    other = {a.span: col for col, a in alt.values.items()}
+    return {chosen[s] for s in chosen if other.get(s) != chosen[s]}
+
+
+def _describe(view: TableView, reading: Reading, en: bool = False) -> str:
+    spec_zh = view.table.columns
+    items = sorted(reading.values.items(), key=lambda kv: kv[1].span)
+    if en:
+        return ", ".join(f"{fmt(a.value)} → {col}" for col, a in items)
+    return "，".join(f"{fmt(a.value)} → {spec_zh.get(col, col)}" for col, a in items)
+
+
+def _unparsed(view: TableView, key: str, row: Row, col: str, text: Text, flagger: Flagger) -> None:
+    label = view.labels.get(key, "")
+    where = f"{view.zh} {row.code or ''} {label}".replace("  ", " ").strip()
+    what = view.table.columns.get(col, col)
+    flagger.add("read.unparsed", "error",
+                f"{where} · {what}: 单元格“{text.text}”不是可识别的数字，未能读取",
+                f"{view.name} {key} {col}: the cell {text.text!r} is not a number this reader recognises; not read",
+                [], spans=[text.span], section_id=view.table.section_id, key=f"{view.name}[{key}].{col}",
+                found=text.text)
