@@ -186,42 +186,59 @@ def _bands(toks: list[Token]) -> list[tuple[int, int]]:
 
 
 def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]]) -> list[tuple[int, int]]:
-    """Columns no data line prints in (a column left empty on this page) still have a header word.
+    """Columns no data line prints in (a column left empty on this page) still have header words.
 
-    The words of the header's last line name one column each; where two of them
-    stand over one data column, the one nearer its figures keeps it and the
-    other is a column of its own, squeezed between.
+    Header words that stand over no data column make columns of their own
+    (the pieces of a header cell that wrapped over several lines make one).
+    Where two words of one header line stand over one data column, the one
+    nearer its figures keeps it and the other is a column of its own, squeezed
+    between.
     """
     if not header:
         return columns
-    bottom = header[-1]
-    claims: dict[int, list[Token]] = {}
-    extra = []
-    for t in bottom:
-        over = [i for i, c in enumerate(columns) if _overlap((t.x0, t.x1), c)]
-        if not over:
-            extra.append((t.x0, t.x1))
-        else:
-            claims.setdefault(max(over, key=lambda i: _overlap((t.x0, t.x1), columns[i])), []).append(t)
     columns = list(columns)
-    for i, words in claims.items():
-        if len(words) < 2:
-            continue
-        col = columns[i]
-        keep = max(words, key=lambda t: _overlap((t.x0, t.x1), col) - abs((t.x0 + t.x1) - (col[0] + col[1])) / 4)
-        for t in words:
-            if t is not keep:
-                extra.append((t.x0, t.x1))
-        lo, hi = col
-        for t in words:
-            if t is keep:
-                continue
-            if t.x1 <= keep.x0 or (t.x0 + t.x1) < (keep.x0 + keep.x1):
-                lo = max(lo, min(t.x1, keep.x0))
+    loose: list[tuple[int, int]] = []
+    for line in header:
+        claims: dict[int, list[Token]] = {}
+        for t in line:
+            over = [i for i, c in enumerate(columns) if _overlap((t.x0, t.x1), c)]
+            if not over:
+                loose.append((t.x0, t.x1))
             else:
-                hi = min(hi, max(t.x0, keep.x1))
-        columns[i] = (lo, max(hi, lo + 1))
-    return sorted(columns + extra)
+                claims.setdefault(max(over, key=lambda i: _overlap((t.x0, t.x1), columns[i])), []).append(t)
+        for i, words in claims.items():
+            if len(words) > 1:
+                columns[i] = _squeeze(columns[i], words, loose)
+    return sorted(columns + _bands_of(loose, columns))
+
+
+def _squeeze(col: tuple[int, int], words: list[Token], loose: list[tuple[int, int]]) -> tuple[int, int]:
+    keep = max(words, key=lambda t: _overlap((t.x0, t.x1), col) - abs((t.x0 + t.x1) - (col[0] + col[1])) / 4)
+    lo, hi = col
+    for t in words:
+        if t is keep:
+            continue
+        loose.append((t.x0, t.x1))
+        if t.x1 <= keep.x0 or (t.x0 + t.x1) < (keep.x0 + keep.x1):
+            lo = max(lo, min(t.x1, keep.x0))
+        else:
+            hi = min(hi, max(t.x0, keep.x1))
+    return (lo, max(hi, lo + 1))
+
+
+def _bands_of(spans: list[tuple[int, int]], taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping spans merged, each clipped so that it overlaps no column already taken."""
+    out = []
+    for lo, hi in _bands([Token("", 0, 0, a, b) for a, b in spans]):
+        for c in taken:
+            if _overlap((lo, hi), c):
+                if c[0] <= lo:
+                    lo = max(lo, c[1])
+                else:
+                    hi = min(hi, c[0])
+        if hi > lo:
+            out.append((lo, hi))
+    return out
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:

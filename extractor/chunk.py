@@ -308,14 +308,16 @@ def _rowlike(line: Line, kind: str | None) -> bool:
     if line.kind is not LineKind.TEXT or kind is None:
         return False
     text = line.text.strip()
+    if spec_for(kind).card:
+        # A card's cells hold sentences; a row of it starts with a short field (a key or a level).
+        fields = _GAP.split(text)
+        return len(fields) >= 2 and len(fields[0]) <= 16 and len(text) <= 600
     if _PROSE.search(text) or len(text) > 400:
         return False
     words = _WORDS.findall(text)
     if len(words) < 2 or _sentence(text, words):
         return False
     gapped = bool(_GAP.search(text))
-    if spec_for(kind).card:
-        return len(_GAP.split(text)) >= 3
     at = [n for n, w in enumerate(words) if _FIGURE.match(w) and not _is_year(words, n)]
     if len(at) >= 2:
         return True
@@ -352,7 +354,9 @@ def _fragment(lines: list[Line], i: int, chunk: Chunk) -> bool:
     should take apart.
     """
     line = lines[i]
-    if spec_for(chunk.kind).card or not _short_plain(line):
+    if spec_for(chunk.kind).card:
+        return _card_piece(line, chunk)
+    if not _short_plain(line):
         return False
     if not chunk.has_rows:
         if any(l.kind is LineKind.TEXT and not _NOTE.match(l.text) for l in chunk.lines[1:]):
@@ -398,6 +402,13 @@ def _delimited(chunk: Chunk) -> bool:
 
 def _titles_like(line: Line) -> bool:
     return _title_kind(line) is not None
+
+
+def _card_piece(line: Line, chunk: Chunk) -> bool:
+    """The rest of a card cell that wrapped, printed at its column's position under a space-aligned row."""
+    before = next((l for l in reversed(chunk.lines) if l.kind not in (LineKind.BLANK, LineKind.PAGE_HEADER)), None)
+    return before is not None and before.kind is LineKind.SPACED and _lead(line.text) >= 8 \
+        and len(line.text.strip()) <= 200 and not _NOTE.match(line.text.strip())
 
 
 def _short_plain(line: Line) -> bool:

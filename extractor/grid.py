@@ -101,9 +101,11 @@ def header_paths(header: list[list[Cell]], centred: bool = False) -> list[str]:
     grid = [[norm(r[i].text) if i < len(r) else "" for i in range(width)] for r in header]
     below = [[any(grid[k][i] for k in range(r + 1, len(grid))) for i in range(width)] for r in range(len(grid))]
     if centred and len(grid) > 1:
-        # A full-height cell is printed on a middle line, nothing under it: it is no group's child.
+        # A full-height cell is printed once, on a line above the last, with nothing over or under it
+        # (centred in its tall cell, or at its top): it is no group's child.
         for i in range(width):
-            if not grid[-1][i]:
+            lines = [r for r in range(len(grid)) if grid[r][i]]
+            if len(lines) == 1 and lines[0] < len(grid) - 1:
                 for r in range(len(grid)):
                     below[r][i] = False
     filled = [row[:] for row in grid]
@@ -124,7 +126,7 @@ def header_paths(header: list[list[Cell]], centred: bool = False) -> list[str]:
             for i in range(width):
                 if grid[r][i] and below[r][i] and owner[r].count(i) == 1 and grid[r + 1][i]:
                     # A cell over one column with a cell right below it: one cell that wrapped.
-                    joined[r + 1][i] = grid[r][i] + joined[r + 1][i]
+                    joined[r + 1][i] = joined[r][i] + joined[r + 1][i]
                     joined[r][i] = ""
     paths = []
     for i in range(width):

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from schemas import COMPARATORS, Amount, Indicator, PerformanceCard, SpendingStep, Text, parse_amount
 
-from .chunk import Chunk
+from .chunk import Chunk, LineKind
 from .grid import Cell, norm, split_cells
 from .rules import Unreadable
 
@@ -51,15 +51,19 @@ class _State:
 
 
 def read_card(chunk: Chunk) -> PerformanceCard:
-    if not chunk.has_rows:
+    if not chunk.has_rows or _mostly_flattened(chunk):
         raise Unreadable("no table rows: the card is flattened into lines (needs the LLM reader)")
     card = PerformanceCard(section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span)
     state = _State()
     for n, seg in enumerate(chunk.segments):
         first_data = True
         for line in seg.lines:
-            cells = split_cells(line)
+            cells = _cells(line)
             if not any(c.text for c in cells):
+                continue
+            if line.kind is LineKind.SPACED and len(cells) == 1 and card.indicators and state.roles \
+                    and _wrapped_piece(cells[0]):
+                _extend_text(card.indicators[-1], cells[0], line)
                 continue
             if _is_indicator_header(cells):
                 _map_roles(state, cells)
@@ -78,6 +82,51 @@ def read_card(chunk: Chunk) -> PerformanceCard:
     if not (card.indicators or card.budget.total or card.project_name):
         raise Unreadable("no card fields this reader recognises")
     return card
+
+
+def _mostly_flattened(chunk: Chunk) -> bool:
+    """A card whose lines are mostly not rows: a flattened layout with a stray row or two in it."""
+    rows = sum(len(seg.lines) for seg in chunk.segments)
+    text = sum(1 for line in chunk.lines[1:] if line.kind is LineKind.TEXT)
+    return text > 2 * rows
+
+
+_FIELD_GAP = re.compile(r"\s{2,}")
+
+
+def _cells(line) -> list[Cell]:
+    """A card row's cells: delimited cells, or a space-aligned line's fields (runs of two or more spaces
+    apart) in order. A card's text cells are long and wrap, so their columns are told by their words
+    (see ``_placed_by_content``), not by where they start."""
+    if line.kind is not LineKind.SPACED:
+        return split_cells(line)
+    cells = []
+    pos = 0
+    for field_text in _FIELD_GAP.split(line.text):
+        at = line.text.index(field_text, pos) if field_text else pos
+        pos = at + len(field_text)
+        body = field_text.strip()
+        if body:
+            start = line.start + at + (len(field_text) - len(field_text.lstrip()))
+            cells.append(Cell(body, [(start, start + len(body))], start))
+    return cells
+
+
+def _wrapped_piece(cell: Cell) -> bool:
+    """A lone field under an indicator: the rest of a cell that wrapped, not a row of its own."""
+    t = norm(cell.text)
+    return t not in _LEVEL1 and t not in _LEVEL2_ONLY and _key(cell.text) is None and not _TARGET_LIKE.search(t)
+
+
+def _extend_text(ind: Indicator, cell: Cell, line) -> None:
+    """Join a wrapped piece to the indicator's last text field that it continues."""
+    for role in ("basis", "description", "name"):
+        old: Text | None = getattr(ind, role)
+        if old is not None:
+            setattr(ind, role, Text(text=old.text + cell.text, span=(old.span[0], cell.span[1]),
+                                    parts=old.parts + cell.parts))
+            break
+    ind.span = (ind.span[0], line.end)
 
 
 def _is_indicator_header(cells: list[Cell]) -> bool:
@@ -174,7 +223,8 @@ def _fits_role(role: str, text: str) -> int:
     """How well a cell's words fit a role of the indicator header: 2 for a telling fit, 1 for any text, -9 for none."""
     t = norm(text)
     if role == "level1":
-        return 2 if t in _LEVEL1 else -9
+        # 成本指标 is a level-1 name in some templates and a level-2 name under 产出指标 in others.
+        return (1 if t == "成本指标" else 2) if t in _LEVEL1 else -9
     if role == "level2":
         return 2 if t in _LEVEL2_ONLY or t.endswith("指标") else -9
     if role == "comparator":
@@ -185,7 +235,7 @@ def _fits_role(role: str, text: str) -> int:
         return 1 if len(t) <= 8 else -9
     if role == "target":
         return 2 if _TARGET_LIKE.search(t) and len(t) <= 20 else 0
-    if t in _LEVEL1 or t in _LEVEL2_ONLY:
+    if t in _LEVEL1 or t in _LEVEL2_ONLY or (t.endswith("指标") and len(t) <= 8):
         return -9
     return 1
 

@@ -258,3 +258,24 @@ def test_contents_pages_in_other_forms_are_recorded():
         assert [c.kind for c in result.contents] == ["income_expenditure_summary", "expenditure_summary"], contents
         assert "completeness.listed_missing" in checks(result)
         assert [t.kind for t in result.tables] == ["expenditure_summary"]
+
+
+def test_spending_from_a_source_of_funds_the_department_lacks_is_flagged():
+    # Hand-written fixture: the government-fund table is empty, yet a purchase is paid from government funds.
+    text = "\n".join([
+        "政府性基金预算财政拨款支出表",
+        "科目编码\t科目名称\t合计\t基本支出\t项目支出",
+        "\t合计\t\t\t",
+        "注：本部门无政府性基金预算，空表列示。",
+        "",
+        "政府采购预算表",
+        "项目名称\t采购品目\t合计\t一般公共预算\t政府性基金预算",
+        "合计\t\t5.04\t\t5.04",
+        "办公设备购置\t台式计算机\t5.04\t\t5.04",
+        "",
+    ])
+    result = read(text)
+    flags = [f for f in result.flags if f.check == "cross.fund_source"]
+    assert len(flags) == 2 and all("政府性基金" in f.message for f in flags)
+    fine = read(text.replace("5.04\t\t5.04", "5.04\t5.04\t"))
+    assert not [f for f in fine.flags if f.check == "cross.fund_source"]

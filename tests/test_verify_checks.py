@@ -95,7 +95,7 @@ def test_docs_checks_md_is_current():
 TESTED_ELSEWHERE = {
     "ground.not_in_source": "test_verify_grounding.py",
     "read.ambiguous": "test_read_layouts.py", "read.unparsed": "test_read_layouts.py",
-    "read.unplaced": "test_read_layouts.py",
+    "read.unplaced": "test_read_layouts.py", "cross.fund_source": "test_read_layouts.py",
     "completeness.listed_missing": "test_verify_corpus.py (003's contents page)",
     "completeness.unread": "test_verify_corpus.py (001's flattened sections)",
     "llm.disagree": "test_llm_backends.py (--cross-check)",

@@ -42,6 +42,9 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
           "The project table's total differs from project expenditure in the expenditure summary."),
     Check("cross.three_public", "三公经费与基本支出中对应科目不一致",
           "A 三公 line differs from the basic-expenditure line that pays for it."),
+    Check("cross.fund_source", "支出由本部门没有的资金来源支付（如政府性基金预算表为空，采购却列支政府性基金）",
+          "Spending is paid from a source of funds the department does not have (e.g. a purchase paid by "
+          "government funds while the government-fund table is empty)."),
     Check("cross.card_budget", "绩效目标表预算数 ≠ 项目支出表中该项目",
           "A performance card's budget differs from its project's row in the project table."),
     Check("cross.procurement_project", "同一项目的采购行项目预算不一致或采购额超过项目预算",

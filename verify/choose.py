@@ -3,14 +3,21 @@
 A reader that cannot be sure where a number belongs — a converter dropped the
 empty cells of a row, a header does not line up with its data — proposes the
 placements the row allows (``Row.options``) or the layouts the header allows
-(``Table.proposals``). Here the verifier's own relations choose: first each
-row's relations (合计 = 基本 + 项目, 小计 = Σ 来源 …), then the table's (the code
-hierarchy, column totals, the summary's groups) with the other rows as read.
-The reading under which the fewest relations fail wins; the reader's own order
-breaks ties between readings that place every number alike. When readings that
-place numbers differently verify equally well, the first is kept and the others
-are recorded on the row (``Row.alternatives``), which the verifier flags as
-``read.ambiguous``: never a silent guess.
+(``Table.proposals``). Here the verifier's own relations choose:
+
+1. each row's relations (合计 = 基本 + 项目, 小计 = Σ 来源 …);
+2. the table's: top down through the code hierarchy, the sub-codes of each
+   line placed together so that they add up to it; then row by row (and pairs of
+   rows) against every relation of the table (column totals, the summary's
+   groups …), a move kept only when the table's relations fail less;
+3. the relations between tables (the same code in every table, the summaries,
+   the sources of funds), in a second pass once every table has its reading,
+   for what a table's own relations leave open.
+
+The reader's own order breaks ties between readings that place every number
+alike. When readings that place numbers differently verify equally well, the
+first is kept and the others are recorded on the row (``Row.alternatives``),
+which the verifier flags as ``read.ambiguous``: never a silent guess.
 
 The same rule keeps an LLM's reading of a section only when more of its values
 verify (``extractor.pipeline``).
@@ -18,27 +25,61 @@ verify (``extractor.pipeline``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import product
 
-from schemas import ExtractionResult, Reading, Row, Table
+from schemas import ExtractionResult, Reading, Row, Table, spec_for
 
+from .cross import check_across
 from .flags import Flagger
 from .tables import check_table, row_balance, row_relations
-from .values import view_table
+from .tolerance import Term, sum_gap
+from .values import view_table, view_tables
 
 # Rows whose placements still tie after their own relations are settled against the table, trying
-# at most this many placements per row, and at most MAX_PAIR_TRIALS moves of two rows at once.
+# at most this many placements per row, at most MAX_PAIR_TRIALS moves of two rows at once, and at
+# most MAX_FAMILY_TRIALS joint placements of one line's sub-codes.
 MAX_TABLE_TRIALS = 24
 MAX_PAIR_TRIALS = 400
+MAX_FAMILY_TRIALS = 2_000
+MAX_ROOT_TRIALS = 8
 
 
 def choose_readings(result: ExtractionResult) -> None:
     """Settle every proposal in ``result``: one layout per table, one placement per row."""
+    doubts = []
     for n, table in enumerate(result.tables):
         if table.proposals:
-            result.tables[n] = _best_layout(table)
-        else:
-            settle_rows(table)
+            result.tables[n] = table = _best_layout(table)
+        doubt = settle_rows(table)
+        if doubt.root or any(r.alternatives for r in table.rows):
+            doubts.append((n, doubt))
+    for n, doubt in doubts:
+        table = result.tables[n]
+
+        def across(candidate: Table, n=n) -> tuple[int, Decimal]:
+            return _across_errors(result, n, candidate)
+
+        if doubt.root:
+            _settle_root_across(table, doubt, across)
+        _settle_ties_across(table, [r for r in table.rows if r.alternatives], across)
+    for table in result.tables:
+        for row in table.rows:
+            row.propose([])
+
+
+def _across_errors(result: ExtractionResult, n: int, candidate: Table) -> tuple[int, Decimal]:
+    """How the relations between tables fare with ``candidate`` in place of table ``n``: lower is better.
+
+    Failures count against a reading and relations that hold count for it: a
+    reading must not win by switching checks off (income read as 事业收入 makes
+    the fiscal tables' comparisons moot).
+    """
+    trial = result.model_copy(update={"tables": result.tables[:n] + [candidate] + result.tables[n + 1:]})
+    tally = _Tally()
+    check_across(trial, view_tables(trial), tally)
+    return tally.count - tally.holding, tally.gap
 
 
 def _best_layout(table: Table) -> Table:
@@ -61,6 +102,10 @@ class _Tally(Flagger):
         self.count = 0
         self.gap = Decimal(0)
         self.paths: set[str] = set()  # the values the failures involve
+        self.holding = 0  # relations that hold (counted where the checks report them)
+
+    def held(self, check, vals):
+        self.holding += 1
 
     def add(self, check, severity, message, message_en, vals=(), expected=None, found=None, spans=(),
             section_id=None, key=""):
@@ -94,47 +139,200 @@ def table_errors(table: Table) -> tuple[Decimal, int]:
     return tally.gap, tally.count
 
 
-def settle_rows(table: Table) -> None:
-    """One placement per uncertain row: the row's own relations first, then the table's.
+@dataclass
+class Doubt:
+    """What a table's own relations left open: the rows' tied placements, and its total line's."""
 
-    Rows whose own relations leave several placements are tried against the
-    table one at a time, and together with the rows under them in the code
-    hierarchy (a class and its 款 and 项 rows lost the same empty cell, so they
-    move together). A move is kept only when fewer of the table's relations fail.
-    """
+    tied: dict[int, list[Reading]] = field(default_factory=dict)
+    root: list[Reading] = field(default_factory=list)
+
+
+def settle_rows(table: Table) -> Doubt:
+    """One placement per uncertain row: the row's own relations first, then the table's."""
+    doubt = Doubt()
     uncertain = [row for row in table.rows if row.options]
     if not uncertain:
-        return
+        return doubt
     relations = row_relations(table.kind, table.columns)
-    tied: dict[int, list[Reading]] = {}
+    tied = doubt.tied
     for row in uncertain:
         best = _best_by_row(row, table, relations)
         _apply(row, best[0])
         if len(best) > 1:
             tied[id(row)] = best[:MAX_TABLE_TRIALS]
     contested = [row for row in uncertain if id(row) in tied]
-    if contested:
-        errors = table_errors(table)
-        for _ in range(3):
-            improved = False
-            for row in contested:
-                for option in tied[id(row)]:
-                    if option.values == row.values:
-                        continue
-                    moved = _move(_with_descendants(row, table, tied), row, option, tied)
-                    trial = table_errors(table)
-                    if trial < errors:
-                        errors, improved = trial, True
-                        break
-                    _restore(moved)
-            if not improved:
-                improved, errors = _swap_pairs(table, contested, tied, errors)
-            if not improved:
-                break
+    if not contested:
+        return doubt
+    doubt.root = _settle_root(table, tied)
+    _settle_families(table, tied)
+    errors = _search(table, contested, tied)
+    for row in contested:
+        row.alternatives = _equally_good(row, tied[id(row)], table, errors)
+    return doubt
+
+
+def _search(table: Table, contested: list[Row], tied: dict[int, list[Reading]]) -> tuple[Decimal, int]:
+    """Row by row (with the rows under each in the hierarchy, which lost the same empty cells), then pairs."""
+    errors = table_errors(table)
+    for _ in range(3):
+        improved = False
         for row in contested:
-            row.alternatives = _equally_good(row, tied[id(row)], table, errors)
-    for row in uncertain:
-        row.propose([])
+            for option in tied[id(row)]:
+                if option.values == row.values:
+                    continue
+                moved = _move(_with_descendants(row, table, tied), row, option, tied)
+                trial = table_errors(table)
+                if trial < errors:
+                    errors, improved = trial, True
+                    break
+                _restore(moved)
+        if not improved:
+            improved, errors = _swap_pairs(table, contested, tied, errors)
+        if not improved:
+            break
+    return errors
+
+
+def _root(table: Table, tied: dict[int, list[Reading]]) -> Row | None:
+    if spec_for(table.kind).row_key not in ("functional", "economic"):
+        return None
+    return next((r for r in table.rows if r.item == "total" and id(r) in tied), None)
+
+
+def _settle_root(table: Table, tied: dict[int, list[Reading]]) -> list[Reading]:
+    """A total line with several placements: each is tried with its hierarchy laid under it.
+
+    Returns the placements the table's relations cannot tell apart, when more
+    than one, for the other tables to decide.
+    """
+    root = _root(table, tied)
+    if root is None:
+        return []
+    scored = []
+    for order, option in enumerate(tied[id(root)][:MAX_ROOT_TRIALS]):
+        _apply(root, option)
+        _settle_families(table, tied)
+        scored.append((table_errors(table), order, option))
+    least = min(s[0] for s in scored)
+    best = [option for score, _, option in sorted(scored, key=lambda s: s[1]) if score == least]
+    _apply(root, best[0])
+    return best if len(best) > 1 else []
+
+
+def _settle_root_across(table: Table, doubt: Doubt, across) -> None:
+    root = _root(table, doubt.tied)
+    scored = []
+    for order, option in enumerate(doubt.root):
+        _apply(root, option)
+        _settle_families(table, doubt.tied)
+        scored.append((across(table), order, option))
+    least = min(s[0] for s in scored)
+    best = [option for score, _, option in sorted(scored, key=lambda s: s[1]) if score == least]
+    _apply(root, best[0])
+    _settle_families(table, doubt.tied)
+    root.alternatives = [o for o in best[1:] if _differs(o, best[0])]
+
+
+def _settle_ties_across(table: Table, rows: list[Row], across) -> None:
+    """Rows whose placements the table cannot tell apart: the other tables' relations may."""
+    for row in rows:
+        options = [Reading(values=row.values), *row.alternatives]
+        scored = []
+        for option in options:
+            _apply(row, option)
+            scored.append(across(table))
+        least = min(scored)
+        winners = [o for o, sc in zip(options, scored) if sc == least]
+        _apply(row, winners[0])
+        row.alternatives = [o for o in winners[1:] if _differs(o, winners[0])]
+
+
+def _settle_families(table: Table, tied: dict[int, list[Reading]]) -> None:
+    """Top down through the code hierarchy: the placements of a line's sub-codes, chosen together, that add
+    up to the line.
+
+    The total line usually prints every column's figure, so it says how much of
+    each column its classes hold; each class then says the same of its 款, and
+    so on. Searching one family at a time is exact where a row-by-row search
+    gets stuck (two sub-codes whose columns are both wrong look no better when
+    only one of them moves).
+    """
+    scheme = spec_for(table.kind).row_key
+    if scheme not in ("functional", "economic"):
+        return
+    coded = [r for r in table.rows if r.code and not r.memo]
+    roots = [r for r in table.rows if r.item == "total"] or []
+    queue: list[Row | None] = [roots[0] if roots else None]
+    seen: set[int] = set()
+    while queue:
+        parent = queue.pop(0)
+        kids = _sub_codes(parent, coded, scheme)
+        if parent is not None:
+            if id(parent) in seen:
+                continue
+            seen.add(id(parent))
+            _choose_family(parent, kids, tied)
+        queue.extend(kids)
+
+
+def _sub_codes(parent: Row | None, coded: list[Row], scheme: str) -> list[Row]:
+    if parent is None or parent.code is None:
+        return [r for r in coded if len(r.code) == 3]
+    size = {"functional": {3: 5, 5: 7}, "economic": {3: 5}}[scheme].get(len(parent.code))
+    return [r for r in coded if size and len(r.code) == size and r.code.startswith(parent.code)]
+
+
+def _choose_family(parent: Row, kids: list[Row], tied: dict[int, list[Reading]]) -> None:
+    """The sub-codes' placements that add up to their line: all combinations when few, else one sub-code
+    at a time against the others until none improves."""
+    contested = [k for k in kids if id(k) in tied]
+    if not contested:
+        return
+    # A column the line leaves blank holds nothing in its sub-codes either: placements that put a figure
+    # there cannot add up, and go first.
+    choices = [[o for o in tied[id(k)] if all(c in parent.values or a.value == 0 for c, a in o.values.items())]
+               or tied[id(k)] for k in contested]
+    target = _terms(parent.values)
+    fixed = [_terms(k.values) for k in kids if id(k) not in tied]
+    terms = {id(o): _terms(o.values) for c in choices for o in c}
+    size = 1
+    for c in choices:
+        size *= len(c)
+    if size <= MAX_FAMILY_TRIALS:
+        best = min(product(*choices), key=lambda combo: _family_gap(target, fixed + [terms[id(o)] for o in combo]))
+    else:
+        best = [next((o for o in c if o.values == k.values), c[0]) for k, c in zip(contested, choices)]
+        for _ in range(3):
+            changed = False
+            for i, options in enumerate(choices):
+                def gap(o, i=i):
+                    return _family_gap(target, fixed + [terms[id(x)] for x in best[:i] + [o] + best[i + 1:]])
+                pick = min(options, key=gap)
+                if gap(pick) < gap(best[i]):
+                    best[i], changed = pick, True
+            if not changed:
+                break
+    for kid, option in zip(contested, best):
+        _apply(kid, option)
+
+
+def _terms(values: dict) -> dict[str, Term]:
+    return {col: Term.printed(a.value) for col, a in values.items()}
+
+
+_NOTHING = Term(Decimal(0), Decimal(0))
+
+
+def _family_gap(parent: dict[str, Term], kids: list[dict[str, Term]]) -> tuple[Decimal, int]:
+    """How far a line is from the sum of its sub-codes, column by column, beyond rounding."""
+    columns = set(parent).union(*kids) if kids else set(parent)
+    total_gap, failures = Decimal(0), 0
+    for col in columns:
+        gap = sum_gap(parent.get(col, _NOTHING), [k[col] for k in kids if col in k])
+        if gap is not None:
+            total_gap += abs(gap)
+            failures += 1
+    return total_gap, failures
 
 
 def _swap_pairs(table: Table, contested: list[Row], tied: dict[int, list[Reading]], errors) -> tuple[bool, tuple]:

@@ -32,6 +32,8 @@ def _total_key(view: TableView) -> str | None:
 
 def _equal(flagger: Flagger, check: str, a: Val, b: Val, severity: str = "error", note: str = "", note_en: str = "") -> None:
     gap = sum_gap(a.term, [b.term])
+    if gap is None:
+        flagger.held(check, [a, b])
     if gap is not None:
         flagger.add(check, severity,
                     f"{a.label} {a.value} ≠ {b.label} {b.value}{note}",
@@ -44,6 +46,8 @@ def _sum_equal(flagger: Flagger, check: str, total: Val, parts: list[Val]) -> No
         _equal(flagger, check, total, parts[0])
         return
     gap = sum_gap(total.term, [p.term for p in parts])
+    if gap is None:
+        flagger.held(check, [total, *parts])
     if gap is not None:
         found = total.value - gap
         rhs = " + ".join(f"{p.label} {p.value}" for p in parts)
@@ -118,6 +122,7 @@ def check_summaries(views: list[TableView], flagger: Flagger) -> None:
         _classes_match(ies, "expenditure_amount", [summary], flagger)
         _side_total_match(ies, "expenditure", "current", "expenditure_amount", summary, "total", flagger)
     if ies is not None and income is not None:
+        _income_sources_match(ies, income, flagger)
         _side_total_match(ies, "income", "current", "income_amount", income, "income_subtotal", flagger)
         _side_total_match(ies, "income", "grand", "income_amount", income, "total", flagger)
         _side_total_match(ies, "income", "carry", "income_amount", income, "carryover", flagger)
@@ -162,6 +167,49 @@ def _side_total_match(two_sided: TableView, side: str, role: str, column: str, d
     a, b = two_sided.get(keys[0], column), detail.get(dkey, detail_col)
     if a is not None and b is not None:
         _equal(flagger, "cross.summary", a, b)
+
+
+# The income summary's source columns and the words of the 收支总表 income lines that restate them.
+_SOURCE_LINES = (
+    ("fiscal_appropriation", re.compile(r"一般公共预算|政府性基金|国有资本经营")),
+    ("general_budget", re.compile(r"一般公共预算")),
+    ("government_fund", re.compile(r"政府性基金")),
+    ("state_capital", re.compile(r"国有资本经营")),
+    ("special_account", re.compile(r"财政专户")),
+    ("business_income", re.compile(r"^(\S、)?事业收入")),
+    ("operating_income", re.compile(r"经营收入")),
+    ("superior_subsidy", re.compile(r"上级补助")),
+    ("subordinate_remittance", re.compile(r"附属单位")),
+    ("other_income", re.compile(r"其他收入")),
+)
+
+
+def _income_sources_match(ies: TableView, income: TableView, flagger: Flagger) -> None:
+    """Each source of this year's income: the income summary's total line and the 收支总表 line that names it."""
+    total_key = _total_key(income)
+    if total_key is None:
+        return
+    lines = summary_groups(ies, "income")["current_items"]
+    totals = income.row_vals(total_key)
+    for col, words in _SOURCE_LINES:
+        if col not in income.table.columns:
+            continue
+        named = [k for k in lines if words.search(_class_name(ies.label(k)) or ies.label(k))]
+        if not named:
+            continue
+        parts = [v for k in named if (v := ies.get(k, "income_amount")) is not None]
+        total = totals.get(col)
+        if total is None and not parts:
+            continue
+        if total is None:
+            if any(p.value != ZERO for p in parts):
+                flagger.add("cross.summary", "error",
+                            f"{income.zh} 合计的 {income.table.columns.get(col, col)} 为空，但 " + "、".join(
+                                f"{p.label} {p.value}" for p in parts) + " 不为零",
+                            f"{income.name} total {col} is blank but {ies.name} prints "
+                            + ", ".join(f"{p.en_where} {p.value}" for p in parts), parts, key=f"sources.{col}")
+            continue
+        _sum_equal(flagger, "cross.summary", total, parts)
 
 
 def _summaries_match(a: TableView, b: TableView, side: str, role: str, col_a: str, col_b: str,
@@ -316,8 +364,60 @@ def _sum_term(vals: list[Val]) -> Term:
     return Term(sum((v.value for v in vals), ZERO), sum((v.term.half for v in vals), ZERO))
 
 
+# A source of funds, the words that name it on a summary's income side, and the table that spends it.
+_SOURCES = (
+    ("government_fund", "政府性基金预算", re.compile(r"政府性基金"), "government_fund_expenditure"),
+    ("state_capital", "国有资本经营预算", re.compile(r"国有资本经营"), "state_capital_expenditure"),
+    ("special_account", "财政专户管理资金", re.compile(r"财政专户"), None),
+    ("unit_funds", "单位资金", re.compile(r"单位资金"), None),
+)
+_SPENDING_BY_SOURCE = ("government_procurement", "three_public_costs", "project_expenditure")
+
+
+def _absent_sources(views: list[TableView]) -> dict[str, str]:
+    """Sources the document itself shows the department does not have, with the evidence (in Chinese)."""
+    absent: dict[str, str] = {}
+    summary = _first(views, "income_expenditure_summary") or _first(views, "fiscal_appropriation_summary")
+    for key, zh, words, table_kind in _SOURCES:
+        spending = _first(views, table_kind) if table_kind else None
+        if spending is not None and _all_zero(spending):
+            absent[key] = f"{spending.zh}为空"
+            continue
+        if summary is None:
+            continue
+        lines = [k for k, row in summary.rows if row.side == "income" and words.search(summary.label(k))]
+        if lines and all(v.value == ZERO for k in lines for v in summary.row_vals(k).values()):
+            absent[key] = f"{summary.zh}中“{summary.label(lines[0])}”为空"
+    return absent
+
+
+def _all_zero(view: TableView) -> bool:
+    return all(v.value == ZERO for cells in view.by_row.values() for v in cells.values())
+
+
+def check_fund_sources(views: list[TableView], flagger: Flagger) -> None:
+    """Spending paid from a source of funds the department does not have (a procurement by government funds
+    while the government-fund table is empty)."""
+    absent = _absent_sources(views)
+    if not absent:
+        return
+    for view in views:
+        if view.table.kind not in _SPENDING_BY_SOURCE:
+            continue
+        for key, cells in view.by_row.items():
+            for col, val in cells.items():
+                source = next((s for s in _SOURCES if col == s[0] or col.endswith(f"_{s[0]}")), None)
+                if source is None or source[0] not in absent or val.value == ZERO:
+                    continue
+                flagger.add("cross.fund_source", "error",
+                            f"{val.label} {val.value} 由{source[1]}支付，但本部门没有{source[1]}（{absent[source[0]]}）",
+                            f"{val.en_where} {val.en_what} {val.value} is paid from {source[0].replace('_', ' ')}, "
+                            f"which the department does not have", [val], expected="0", found=val.value)
+
+
 def check_across(result: ExtractionResult, views: list[TableView], flagger: Flagger) -> None:
     check_same_codes(views, flagger)
+    check_fund_sources(views, flagger)
     check_summaries(views, flagger)
     check_basic_split(views, flagger)
     check_projects(views, flagger)

@@ -52,6 +52,9 @@ class Flagger:
         self.flags.setdefault(flag_id, flag)
         return flag
 
+    def held(self, check: str, vals: list[Val]) -> None:
+        """A relation that holds: nothing to report (a flagger that weighs readings counts these)."""
+
     def sum_mismatch(self, check: str, where: str, en_where: str, total: Val, parts: list[Val],
                      gap: Decimal, severity: str = "error") -> Flag:
         """A flag for total ≠ Σ parts, worded the way a person reads the table."""
