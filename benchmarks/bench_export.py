@@ -2,6 +2,8 @@
 
     python benchmarks/bench_export.py [--sizes 400 4000] [--keep DIR]
 
+With --keep, the results and exports stay in DIR, and results already there are used again.
+
 For each size N, `run --jobs 2` writes N results (the corpus copied N/4 times), then each export
 (facts as jsonl and csv, flags as csv, xlsx, sqlite, parquet, duckdb) and the report run as their
 own processes; their wall time, CPU time and peak memory (max RSS, from wait4) are printed side by
@@ -49,6 +51,10 @@ def measured(cmd: list[str]) -> tuple[float, float, float]:
 
 def results(n: int, tmp: Path) -> Path:
     src, out = tmp / f"in{n}", tmp / f"results{n}"
+    if len(list(out.glob("*.json"))) == n:
+        return out
+    shutil.rmtree(src, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
     src.mkdir()
     docs = sorted(EXAMPLES.glob("*.txt"))
     for i in range(n // len(docs)):
@@ -66,7 +72,8 @@ def main() -> None:
     args = parser.parse_args()
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
-    tmp = Path(tempfile.mkdtemp(dir=args.keep))
+    tmp = args.keep or Path(tempfile.mkdtemp())
+    tmp.mkdir(parents=True, exist_ok=True)
     try:
         figures: dict[str, dict[int, tuple]] = {}
         for n in args.sizes:
@@ -74,6 +81,7 @@ def main() -> None:
             print(f"{n} results: {sum(p.stat().st_size for p in folder.glob('*.json')) / 1e6:.0f} MB of JSON",
                   flush=True)
             out = tmp / f"exports{n}"
+            shutil.rmtree(out, ignore_errors=True)
             out.mkdir()
             for name, extra in EXPORTS.items():
                 cmd = [sys.executable, "-m", "extractor", "export", str(folder), *[a.format(out=out) for a in extra]]
