@@ -85,6 +85,7 @@ def main() -> None:
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
     docs = sorted(EXAMPLES.glob("*.txt"))
+    load = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in"
         src.mkdir()
@@ -110,6 +111,8 @@ def main() -> None:
         print(f"{name:36} {wall:8.2f} {n / wall:8.1f} {cpu / n * 1000:11.2f} {cpu / floor[2]:12.1f} "
               f"{wall / floor[1]:13.1f}")
     print(f"result files byte-identical across --jobs {' and '.join(map(str, args.jobs))}: {'yes' if same else 'NO'}")
+    print(f"load average at the start {load[0]:.1f}, at the end {os.getloadavg()[0]:.1f} (other users of the machine "
+          f"take cores from --jobs 2)")
 
 
 if __name__ == "__main__":
