@@ -9,20 +9,23 @@ store are the same whatever the number of jobs and the order documents finish in
 A document that needs the model is read here, by the one model reader of the run:
 its requests overlap with the other documents' but one limit (``--concurrency``)
 holds every request of the batch, however many processes read.
+
+Whatever goes wrong with one document is one error line; the batch goes on.
 """
 
 from __future__ import annotations
 
 import asyncio
+import decimal
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .export import result_json, write_atomic
-from .load import LoadError, load_document
+from .load import LoadError, load_document, shown
 from .pipeline import RunOptions, llm_usage, process_document
-from .work import Outcome, Tally, read_document
+from .work import Outcome, Tally, read_document, text_file_for
 
 
 @dataclass
@@ -70,11 +73,10 @@ def default_jobs(documents: int) -> int:
 
 async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=None,
                     advance: Callable[[], None] = lambda: None, in_flight: int = 8, store=None,
-                    jobs: int | None = 1, pretty: bool = False) -> BatchReport:
+                    jobs: int | None = 1, pretty: bool = False, max_size: int | None = None) -> BatchReport:
     """Every file through the pipeline, ``jobs`` documents at once; at most ``in_flight`` held in memory.
 
     ``jobs`` None: as many as the machine has cores, fewer for a small batch (``default_jobs``).
-
     With a review ``store``, each result is written with the decisions people
     made on earlier runs applied, and its flags enter the review queue.
     """
@@ -82,19 +84,26 @@ async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=No
     _remove_leftovers(out)
     todo = _distinct_names(files, report, advance)
     jobs = max(1, min(jobs or default_jobs(len(todo)), len(todo)))
-    writer = _Writer(out, options, reader, store, pretty, report)
+    writer = _Writer(out, options, reader, store, pretty, max_size, report)
     gate = asyncio.Semaphore(max(in_flight, 2 * jobs))
     pool = _pool(jobs) if jobs > 1 else None
     loop = asyncio.get_running_loop()
 
     async def one(place: int, path: Path) -> None:
         async with gate:
-            args = (path, options, writer.decisions(path.stem), pretty, writer.model)
-            if pool is None:
-                outcome = read_document(*args)
-            else:
-                outcome = await loop.run_in_executor(pool, read_document, *args)
-            await writer.write(place, outcome)
+            try:
+                args = (path, options, writer.decisions(path.stem), pretty, writer.model, max_size)
+                if pool is None:
+                    outcome = read_document(*args)
+                else:
+                    outcome = await loop.run_in_executor(pool, read_document, *args)
+                await writer.write(place, outcome)
+            except LoadError as exc:
+                report.note(place, f"error: {exc}")
+                report.failed += 1
+            except Exception as exc:  # noqa: BLE001 - one document's failure must not end the batch
+                report.note(place, _unexpected(path, exc))
+                report.failed += 1
             advance()
 
     try:
@@ -111,8 +120,8 @@ def _distinct_names(files: list[Path], report: BatchReport, advance) -> list[tup
     todo = []
     for place, path in enumerate(files):
         if path.stem in seen and seen[path.stem].resolve() != path.resolve():
-            report.note(place, f"error: {path}: same name as {seen[path.stem]}; its result would overwrite "
-                               f"that one — skipped")
+            report.note(place, f"error: {shown(path)}: same name as {shown(seen[path.stem])}; its result would "
+                               f"overwrite that one — skipped")
             report.failed += 1
             advance()
             continue
@@ -130,6 +139,7 @@ class _Writer:
     reader: object
     store: object
     pretty: bool
+    max_size: int | None
     report: BatchReport
 
     @property
@@ -151,44 +161,69 @@ class _Writer:
     def _write(self, place: int, outcome: Outcome) -> None:
         name = outcome.queue.name
         path = self.out / f"{name}.json"
-        if self.store is None:
-            write_atomic(path, outcome.text)
-        else:
+        if self.store is not None:
             with self.store.transaction():
                 decisions = self.store.decisions(name)
                 if tuple(d.seq for d in decisions) != outcome.decisions:
                     # A person decided on this document while it was being read: settle it again, here.
-                    outcome = read_document(outcome.path, self.options, decisions, self.pretty, self.model)
+                    outcome = read_document(outcome.path, self.options, decisions, self.pretty, self.model,
+                                            self.max_size)
                     if outcome.error is not None or outcome.needs_model:
-                        self.report.note(place, f"error: {outcome.error or outcome.path}: changed while it was "
-                                                f"being read; run again")
+                        self.report.note(place, f"error: {outcome.error or shown(outcome.path)}: changed while it "
+                                                f"was being read; run again")
                         self.report.failed += 1
                         return
-                write_atomic(path, outcome.text)
-                self.store.sync(outcome.queue, path, outcome.path, outcome.text)
+                self._write_files(path, outcome.text, outcome.canonical_text)
+                self.store.sync(outcome.queue, path, outcome.path, outcome.text,
+                                trail_seq=max(outcome.decisions, default=0))
+        else:
+            self._write_files(path, outcome.text, outcome.canonical_text)
+        for warning in outcome.warnings:
+            self.report.note(place, f"warning: {warning}")
         self.report.add(outcome.tally)
 
+    def _write_files(self, path: Path, text: str, canonical_text: str | None) -> None:
+        if canonical_text is not None:
+            # A PDF's or a spreadsheet's text, which every span points into: verify, review and report read it.
+            write_atomic(self.out / text_file_for(path.stem), canonical_text)
+        write_atomic(path, text)
+
     async def _read_with_model(self, place: int, path: Path) -> None:
-        try:
-            doc = load_document(path)
-        except LoadError as exc:  # the file changed since a worker read it
-            self.report.note(place, f"error: {exc}")
-            self.report.failed += 1
-            return
+        doc = load_document(path, self.max_size)
         result = await process_document(doc, self.options, self.reader)
         target = self.out / f"{doc.name}.json"
+        canonical = None
+        if result.geometry is not None:
+            result.geometry.text_file = text_file_for(doc.name)
+            canonical = doc.text
         if self.store is None:
-            write_atomic(target, result_json(result, self.pretty))
+            self._write_files(target, result_json(result, self.pretty), canonical)
         else:
             from .review.service import settle
 
             with self.store.transaction():
+                if canonical is not None:
+                    write_atomic(self.out / result.geometry.text_file, canonical)
                 settle(self.store, result, doc.text, target, doc.path, pretty=self.pretty)
+        for warning in doc.notes:
+            self.report.note(place, f"warning: {warning}")
         self.report.add(Tally.of(result))
         for section in result.sections:
             if section.status == "unfilled" and section.note and "replay:" in section.note:
-                self.report.note(place, f"error: {doc.path}: section {section.id}: {section.note}")
+                self.report.note(place, f"error: {shown(doc.path)}: section {section.id}: {section.note}")
                 self.report.failed += 1
+
+
+def _unexpected(path: Path, exc: BaseException) -> str:
+    """One line for a failure we did not foresee: the file, what happened, and that the rest went on."""
+    if isinstance(exc, decimal.DecimalException):
+        what = f"{type(exc).__name__}: a number too long or too large to compute with"
+    elif isinstance(exc, OSError) and exc.strerror:
+        what = f"{exc.strerror}" + (f": {shown(exc.filename)}" if exc.filename else "")
+    else:
+        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        what = f"{type(exc).__name__}" + (f": {shown(first)}" if first else "")
+    return f"error: {shown(path)}: could not be processed ({what}); the rest of the batch went on"
 
 
 def _pool(jobs: int):

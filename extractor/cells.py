@@ -93,16 +93,33 @@ def tokens(line: Line, metric: str) -> list[Token]:
     monospaced rendering), "narrow" as one (``pdftotext -layout``).
     """
     text = line.text
-    out = []
+    out: list[Token] = []
     x = 0
     pos = 0
     for m in _WORD.finditer(text):
-        x += _width(text[pos:m.start()], metric)
+        gap = text[pos:m.start()]
+        x += _width(gap, metric)
         w = _width(m.group(), metric)
-        out.append(Token(m.group(), line.start + m.start(), line.start + m.end(), x, x + w))
+        if out and gap == " " and (
+                (_ONE_CJK.match(m.group()) and _ONE_CJK.match(out[-1].text[-1:])
+                 and (len(out[-1].text) == 1 or out[-1].text[-2:-1] == " "))
+                or _split_code(out[-1].text, m.group())):
+            # Characters printed spaced out ("预 算 数"), or a code broken by a space: one word.
+            prev = out.pop()
+            out.append(Token(text[prev.start - line.start:m.end()], prev.start, line.start + m.end(), prev.x0, x + w))
+        else:
+            out.append(Token(m.group(), line.start + m.start(), line.start + m.end(), x, x + w))
         x += w
         pos = m.end()
     return out
+
+
+_ONE_CJK = re.compile(r"^[\u4e00-\u9fff]$")
+
+
+def _split_code(left: str, right: str) -> bool:
+    """A classification code a narrow column broke with a space ("210120 1"): 5 or 7 digits in all."""
+    return left.isdigit() and right.isdigit() and len(left) >= 4 and len(left) + len(right) in (5, 7)
 
 
 def _width(s: str, metric: str) -> int:
@@ -118,9 +135,20 @@ def is_numberish(text: str) -> bool:
     return bool(_NUMBERISH.match(text))
 
 
+_LANCI_WORD = re.compile(r"^(栏次|档次|栏|序列|栏号)$")
+
+
 def is_data_line(toks: list[Token]) -> bool:
-    """A table line that prints a figure after some text or code: a data row rather than a header."""
-    return len(toks) >= 2 and any(is_numberish(t.text) and ("." in t.text or i > 0) for i, t in enumerate(toks))
+    """A table line that prints a figure after some text or code: a data row rather than a header.
+
+    The numbered 栏次 row (栏次 1 2 3 …) is part of the header, not data.
+    """
+    if len(toks) < 2 or _LANCI_WORD.match(toks[0].text):
+        return False
+    numbers = [t.text for t in toks if t.text.isdigit()]
+    if len(numbers) == len(toks) and len(numbers) >= 3 and numbers == [str(i) for i in range(1, len(numbers) + 1)]:
+        return False
+    return any(is_numberish(t.text) and ("." in t.text or i > 0) for i, t in enumerate(toks))
 
 
 @dataclass
@@ -198,18 +226,41 @@ def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]
         return columns
     columns = list(columns)
     loose: list[tuple[int, int]] = []
-    for line in header:
+    for n, line in enumerate(header):
         claims: dict[int, list[Token]] = {}
         for t in line:
             over = [i for i, c in enumerate(columns) if _overlap((t.x0, t.x1), c)]
             if not over:
-                loose.append((t.x0, t.x1))
+                if not _spans_several(t, header[n + 1:]):
+                    loose.append((t.x0, t.x1))
             else:
                 claims.setdefault(max(over, key=lambda i: _overlap((t.x0, t.x1), columns[i])), []).append(t)
         for i, words in claims.items():
             if len(words) > 1:
                 columns[i] = _squeeze(columns[i], words, loose)
-    return sorted(columns + _bands_of(loose, columns))
+    return _pair_headers(sorted(columns), _bands_of(loose, columns), header)
+
+
+def _pair_headers(data: list[tuple[int, int]], named: list[tuple[int, int]],
+                  header: list[list[Token]]) -> list[tuple[int, int]]:
+    """A header word printed just beside the figures it names (序号 over right-aligned row numbers): a
+    header-only column and a figures-only column side by side are one column."""
+    words = [(t.x0, t.x1) for line in header for t in line]
+    unnamed = {c for c in data if not any(_overlap(c, w) for w in words)}
+    merged = sorted(data + named)
+    out: list[tuple[int, int]] = []
+    for col in merged:
+        if out and col[0] - out[-1][1] <= 2 and ((col in unnamed and out[-1] in named)
+                                                 or (out[-1] in unnamed and col in named)):
+            out[-1] = (out[-1][0], col[1])
+        else:
+            out.append(col)
+    return out
+
+
+def _spans_several(t: Token, lower: list[list[Token]]) -> bool:
+    """A header word standing over two or more words of a line below: a merged cell over several columns."""
+    return any(sum(1 for u in line if _overlap((t.x0, t.x1), (u.x0, u.x1))) >= 2 for line in lower)
 
 
 def _squeeze(col: tuple[int, int], words: list[Token], loose: list[tuple[int, int]]) -> tuple[int, int]:
@@ -246,17 +297,23 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
 
 
 def _alignment(data: list[list[Token]], columns: list[tuple[int, int]]) -> float:
-    """Share of data lines whose tokens fall one to a column (two figures in one band is a misfit)."""
+    """Share of data lines whose tokens fall one to a column.
+
+    Two figures in one column, or a figure and a word a wide gap apart in one
+    column, mean the columns run together: a misfit.
+    """
     fits = 0
     for toks in data:
-        seen: set[int] = set()
+        last: dict[int, Token] = {}
         ok = True
         for tok in toks:
             col = column_of(tok, columns)
-            if col in seen and is_numberish(tok.text):
+            prev = last.get(col)
+            if prev is not None and (is_numberish(tok.text) or is_numberish(prev.text)) \
+                    and (is_numberish(tok.text) == is_numberish(prev.text) or tok.x0 - prev.x1 >= 3):
                 ok = False
                 break
-            seen.add(col)
+            last[col] = tok
         fits += ok
     return fits / len(data)
 

@@ -177,6 +177,8 @@ def _could_be_running_title(t: str) -> bool:
         return False
     if re.search(r"[。；;，,：:]$|\d+\.\d", t):
         return False
+    if _GAP.search(t):
+        return False  # words spread over the page: a table's header repeated on every page
     words = t.split()
     # A header row of a packed table repeats on every page too: several short words. A running
     # title names the department, the year or the budget.
@@ -292,7 +294,7 @@ def _accept_title(lines: list[Line], titles: _Titles, i: int) -> bool:
     return bool(re.search(r"(表|绩效指标|采购预算)$", title))
 
 
-_PROSE = re.compile(r"[。；;《》“”]|，.*，|[，：:]$|[\u4e00-\u9fff]{2,}，[\u4e00-\u9fff]{2,}")
+_PROSE = re.compile(r"[。；;《》]|，.*，|[，：:]$|[\u4e00-\u9fff]{2,}，[\u4e00-\u9fff]{2,}")
 _WORDS = re.compile(r"\S+")
 _FIGURE = re.compile(r"^[-−(（]?\d[\d,]*(\.\d+)?[)）%]?$|^[-—–－]{1,2}$")
 
@@ -449,7 +451,10 @@ def chunk_document(text: str, lines: list[Line] | None = None) -> list[Chunk]:
 
     for i, line in enumerate(lines):
         kind = titles.kinds[i]
-        if kind is not None and _accept_title(lines, titles, i):
+        if current is not None and current.is_table and _continued_title(line, kind, current):
+            # "部门收入总表（续）", "续表": the same table goes on on a new page.
+            line = line.as_kind(LineKind.PAGE_HEADER)
+        elif kind is not None and _accept_title(lines, titles, i):
             current = open_chunk(kind, _title_text(line) or line.text.strip(), line, line.start)
         elif current is not None and current.is_table and (_rowlike(line, current.kind) or _fragment(lines, i, current)):
             # In a tab or pipe table a line with no delimiter is a row that kept one cell.
@@ -469,6 +474,16 @@ def chunk_document(text: str, lines: list[Line] | None = None) -> list[Chunk]:
             current = open_chunk("narrative", f"{last_heading}（续）" if last_heading else "", None, line.start)
         _add_line(current, line)
     return [c for c in chunks if c.end > c.start or c.title]
+
+
+_CONTINUED = re.compile(r"^续表\S{0,6}$|[（(]\s*续\s*(表|上表)?\s*[)）]\s*$|续表$|续上表$")
+
+
+def _continued_title(line: Line, kind: str | None, current: Chunk) -> bool:
+    text = line.text.strip()
+    if line.kind is not LineKind.TEXT or not _CONTINUED.search(text):
+        return False
+    return kind is None or kind == current.kind
 
 
 def _title_span(line: Line, title: str) -> tuple[int, int]:

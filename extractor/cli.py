@@ -43,19 +43,19 @@ def _err(message: str) -> None:
     typer.echo(message, err=True)
 
 
-def _expand(paths: list[Path]) -> list[Path]:
-    from .load import SUPPORTED_SUFFIXES
+def _expand(paths: list[Path], recursive: bool = False, include: list[str] = (), exclude: list[str] = (),
+            out: Path | None = None) -> list[Path]:
+    from .discover import discover
+    from .load import SUPPORTED_SUFFIXES, shown
 
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
-            if not found:
-                _err(f"{path}: folder holds no .txt or .md files")
-            files.extend(found)
-        else:
-            files.append(path)
-    return files
+    found = discover(paths, recursive, include or (), exclude or (), out)
+    for line in found.skipped:
+        _err(line)
+    for folder in found.empty_folders:
+        kinds = ", ".join(SUPPORTED_SUFFIXES)
+        _err(f"{shown(folder)}: folder holds no files to read ({kinds})"
+             + ("" if recursive else "; --recursive also searches its sub-folders"))
+    return found.files
 
 
 class BackendChoice(str, Enum):
@@ -80,8 +80,14 @@ class ModeChoice(str, Enum):
 
 @app.command()
 def run(
-    paths: Annotated[list[Path], typer.Argument(help="Disclosure files (.txt/.md) or folders of them.")],
+    paths: Annotated[list[Path], typer.Argument(help="Disclosure files (PDF, .xlsx, .xls, .docx, .txt, .md) or "
+                                                     "folders of them.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the results: one <name>.json per document.")],
+    recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Search folders' sub-folders too.")] = False,
+    include: Annotated[Optional[list[str]], typer.Option(
+        "--include", help="Only files matching this glob (by name or path in the folder); repeatable.")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option(
+        "--exclude", help="Leave out files matching this glob; repeatable.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any error flag is open.")] = False,
     backend: Annotated[BackendChoice, typer.Option(
         "--backend", help="rules: no model. auto: the model for sections the rules cannot read or whose values "
@@ -117,6 +123,19 @@ def run(
                                     "whatever the number.")] = None,
     pretty: Annotated[bool, typer.Option("--pretty", help="Indent the result files for people to read "
                                                           "(they are compact by default).")] = False,
+    timeout: Annotated[Optional[float], typer.Option(
+        "--timeout", min=0.01, help="Seconds a model request may take (each wait for the server) "
+                                   "[env: BUDGET_EXTRACT_TIMEOUT; default: 120].")] = None,
+    max_retries: Annotated[Optional[int], typer.Option(
+        "--max-retries", min=0, help="Retries of a model request after a timeout, 429 or 5xx "
+                                     "[env: BUDGET_EXTRACT_MAX_RETRIES; default: 2].")] = None,
+    section_deadline: Annotated[Optional[float], typer.Option(
+        "--section-deadline", min=0.01, help="Seconds all of one section's requests may take together, "
+                                             "retries and re-asks included [env: BUDGET_EXTRACT_SECTION_DEADLINE; "
+                                             "default: 600].")] = None,
+    max_size: Annotated[Optional[str], typer.Option(
+        "--max-size", help="Largest input read, e.g. 20MB; larger files get an error line "
+                           "[env: BUDGET_EXTRACT_MAX_SIZE; default: 10MB].")] = None,
 ) -> None:
     """Extract every table and performance card of each document into OUT/<name>.json, verified.
 
@@ -130,9 +149,19 @@ def run(
 
     from .batch import run_batch
     from .llm.settings import LlmSettings
+    from .load import parse_size, shown
     from .pipeline import RunOptions
 
-    files = _expand(paths)
+    if out.exists() and not out.is_dir():
+        _err(f"error: --out {shown(out)}: is a file; --out names the folder for the results")
+        raise typer.Exit(2)
+    try:
+        # Without --max-size each kind of file has its own limit (see load_document).
+        limit = parse_size(max_size) if max_size else None
+    except ValueError as exc:
+        _err(f"error: --max-size: {exc}")
+        raise typer.Exit(2)
+    files = _expand(paths, recursive, include, exclude, out)
     recorded: dict = {}
     if cache is CacheChoice.replay:
         recorded = _recorded_defaults(recordings)
@@ -142,7 +171,9 @@ def run(
     settings = LlmSettings.from_env(model=model, base_url=base_url, endpoint_kind=endpoint_kind,
                                     mode=mode.value if mode else None, concurrency=concurrency, cache=cache.value,
                                     cache_dir=cache_dir, recordings=recordings, record=record or None,
-                                    max_tokens=max_tokens, temperature=recorded.get("temperature"))
+                                    max_tokens=max_tokens, temperature=recorded.get("temperature"), timeout=timeout,
+                                    http_retries=None if max_retries is None else max_retries + 1,
+                                    section_deadline=section_deadline)
     if record and settings.recordings is None:
         _err("error: --record needs a folder: pass --recordings DIR")
         raise typer.Exit(2)
@@ -155,9 +186,14 @@ def run(
     from .review.store import DB_NAME, ReviewStore, StoreError
 
     try:
+        out.mkdir(parents=True, exist_ok=True)
         store = ReviewStore(db if db is not None and not db.is_dir() else (db or out) / DB_NAME, create=True)
     except StoreError as exc:
         _err(f"error: {exc}")
+        raise typer.Exit(1)
+    except OSError as exc:
+        _err(f"error: --out {shown(out)}: cannot create the results folder or its review store: "
+             f"{exc.strerror or exc}")
         raise typer.Exit(1)
 
     async def go():
@@ -168,7 +204,7 @@ def run(
             reader = LlmReader(settings)
         try:
             with _progress(len(files)) as advance:
-                return await run_batch(files, out, options, reader, advance, store=store,
+                return await run_batch(files, out, options, reader, advance, store=store, max_size=limit,
                                        jobs=jobs, pretty=pretty)
         finally:
             if reader is not None:
@@ -182,7 +218,7 @@ def run(
         _err(message)
     _err(report.summary())
     if report.errors + report.warnings:
-        _err(f"Next: budget-extract review list --db {store.arg}   (the flags that need a decision)")
+        _err(f"Next: budget-extract review list --db {shown(store.arg)}   (the flags that need a decision)")
     if report.unread and reader_missing(backend, settings):
         _err("The sections not read need a model (the LLM reader): see README, 'Using a model'.")
     if report.failed or not files or (strict and report.errors):
@@ -319,12 +355,17 @@ def verify(
     """Re-verify result files against their source documents and rewrite their flags in place."""
     from .export import is_pretty, result_json, write_atomic
     from .reverify import ReverifyError, reverify_file
-    from .review.store import DB_NAME, ReviewStore
+    from .review.store import DB_NAME, ReviewStore, StoreError
 
     failed = errors = 0
     for path in files:
         # People's decisions stay in force when the store sits beside the result (as `run` puts it).
-        store = ReviewStore(path.parent / DB_NAME) if (path.parent / DB_NAME).is_file() else None
+        try:
+            store = ReviewStore(path.parent / DB_NAME) if (path.parent / DB_NAME).exists() else None
+        except StoreError as exc:
+            _err(f"error: {exc}")
+            failed += 1
+            continue
         try:
             with store.transaction() if store else nullcontext():
                 name = _result_name(path)

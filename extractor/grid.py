@@ -87,7 +87,7 @@ def is_header_row(cells: list[Cell]) -> bool:
 
 # --- header paths ----------------------------------------------------------------------------------
 
-def header_paths(header: list[list[Cell]], centred: bool = False) -> list[str]:
+def header_paths(header: list[list[Cell]], centred: bool = False, known=None, whole=None) -> list[str]:
     """One path per column: the header cells above it, top to bottom ("本年收入/小计").
 
     A merged cell is printed once: pipes and tabs put it in the first column of
@@ -99,13 +99,18 @@ def header_paths(header: list[list[Cell]], centred: bool = False) -> list[str]:
     """
     width = max((len(r) for r in header), default=0)
     grid = [[norm(r[i].text) if i < len(r) else "" for i in range(width)] for r in header]
+    if known is not None:
+        _join_wrapped(grid, known, whole, under_leaves=centred)
+        grid = [row for row in grid if any(row)]
     below = [[any(grid[k][i] for k in range(r + 1, len(grid))) for i in range(width)] for r in range(len(grid))]
     if centred and len(grid) > 1:
-        # A full-height cell is printed once, on a line above the last, with nothing over or under it
-        # (centred in its tall cell, or at its top): it is no group's child.
+        # The header line with the most cells holds the leaf cells; lines under it hold the rest of
+        # cells that wrapped. A cell printed once above that line, with nothing over or under it, is a
+        # full-height cell centred in its tall cell: it is no group's child.
+        leaves = max(range(len(grid)), key=lambda r: (sum(1 for t in grid[r] if t), r))
         for i in range(width):
             lines = [r for r in range(len(grid)) if grid[r][i]]
-            if len(lines) == 1 and lines[0] < len(grid) - 1:
+            if len(lines) == 1 and lines[0] < leaves and (known is None or known(grid[lines[0]][i])):
                 for r in range(len(grid)):
                     below[r][i] = False
     filled = [row[:] for row in grid]
@@ -115,7 +120,7 @@ def header_paths(header: list[list[Cell]], centred: bool = False) -> list[str]:
             if not grid[r][i]:
                 continue
             j = i + 1
-            while j < width and not grid[r][j] and below[r][j] and (not centred or below[r][i]):
+            while not centred and j < width and not grid[r][j] and below[r][j]:
                 filled[r][j], owner[r][j] = grid[r][i], i
                 j += 1
         if centred:
@@ -134,6 +139,36 @@ def header_paths(header: list[list[Cell]], centred: bool = False) -> list[str]:
         dedup = [p for k, p in enumerate(parts) if k == 0 or p != parts[k - 1]]
         paths.append("/".join(dedup))
     return paths
+
+
+_SHORT_HEADERS = {"类", "款", "项", "小计", "合计", "总计", "金额", "数量", "单价", "名称", "项目", "科目", "序号", "编码"}
+
+
+def _join_wrapped(grid: list[list[str]], known, whole, under_leaves: bool) -> None:
+    """Header cells wider than their column are printed on several lines ("基本支" / "出"): join them.
+
+    Two pieces one above the other in a column are one cell when the lower is
+    too short to be a header of its own, or when the upper is no word, the lower
+    no whole word, and the two make one; in space-aligned text also when the
+    lower sits under the line of leaf cells (the line with the most cells) and
+    is no word on its own.
+    """
+    if not grid:
+        return
+    leaves = max(range(len(grid)), key=lambda r: (sum(1 for t in grid[r] if t), r))
+    for i in range(len(grid[0])):
+        changed = True
+        while changed:
+            changed = False
+            lines = [r for r in range(len(grid)) if grid[r][i]]
+            for upper_r, lower_r in zip(lines, lines[1:]):
+                upper, lower = grid[upper_r][i], grid[lower_r][i]
+                if ((len(lower) <= 2 and lower not in _SHORT_HEADERS)
+                        or (not known(upper) and not whole(lower) and known(upper + lower))
+                        or (under_leaves and lower_r > leaves and not known(lower))):
+                    grid[lower_r][i], grid[upper_r][i] = upper + lower, ""
+                    changed = True
+                    break
 
 
 def _fill_centred(row: list[str], below: list[bool], filled: list[str], owner: list[int | None]) -> None:
@@ -189,13 +224,16 @@ def segment_rows(segments: list[Segment], geometry: Geometry | None = None) -> l
 
 def _delimited_page(n: int, seg: Segment, first_header: set[str]) -> Page:
     page = Page(n, [], None, [], [])
-    for line in seg.lines:
-        cells = split_cells(line)
+    rows = [split_cells(line) for line in seg.lines]
+    # Header rows run until the first row with a figure; a row among them with no header word of its
+    # own ("目来源") is the rest of header cells that wrapped.
+    first_figures = next((i for i, cells in enumerate(rows) if is_lanci_row(cells) or _has_figure(cells)), len(rows))
+    for i, (line, cells) in enumerate(zip(seg.lines, rows)):
         if not page.data and page.lanci is None and is_lanci_row(cells):
             page.lanci = cells
             page.header_lines.append(line)
-        elif not page.data and page.lanci is None and is_header_row(cells) and (n == 0 or _repeats(cells, first_header)
-                                                                               or not first_header):
+        elif not page.data and page.lanci is None and (n == 0 or _repeats(cells, first_header) or not first_header) \
+                and (is_header_row(cells) or (page.header and i < first_figures and _wrapped_header_row(cells))):
             page.header.append(cells)
             page.header_lines.append(line)
         else:
@@ -203,25 +241,44 @@ def _delimited_page(n: int, seg: Segment, first_header: set[str]) -> Page:
     return page
 
 
+def _has_figure(cells: list[Cell]) -> bool:
+    return any(c.text and parse_amount(c.text) is not None for c in cells)
+
+
+def _wrapped_header_row(cells: list[Cell]) -> bool:
+    texts = [norm(c.text) for c in cells if c.text]
+    return bool(texts) and not any(_CODE.match(t) or _DATA_LIKE.match(t) for t in texts) and all(len(t) <= 12 for t in texts)
+
+
 def _spaced_page(n: int, seg: Segment, previous: Geometry | None, seen_header: bool) -> Page:
     """A page of space-aligned (or packed) lines: the header above the first data line, cells by position."""
     lines = seg.lines
     first_data = len(lines)
     for i, line in enumerate(lines):
-        toks = tokens(line, "wide")
-        if is_lanci_row([Cell(t.text) for t in toks]) or is_data_line(toks):
+        if is_data_line(tokens(line, "wide")):
             first_data = i
             break
+    # The numbered 栏次 row ends the header: lines between it and the first figures are data (a label
+    # cut by the page break, a row with no figures).
+    lanci_at = next((i for i in range(first_data) if is_lanci_row(packed_cells(lines[i]))), None)
+    if lanci_at is not None:
+        first_data = lanci_at + 1
     header_lines = lines[:first_data]
     geometry = page_geometry(lines) if first_data < len(lines) else None
     if geometry is not None and not _trusted(geometry, lines[first_data:]):
         geometry = None
-    if not header_lines and previous is not None:
-        geometry = previous  # a page that continues the table without its header keeps its columns
+    if previous is not None and (not header_lines or _fit_share(previous, lines[first_data:])
+                                 >= _fit_share(geometry, lines[first_data:])):
+        # A table keeps its columns from page to page: a page whose lines fit them (its own columns may
+        # lack the ones its few lines leave empty) is read with them; one with no header must be.
+        geometry = previous
     page = Page(n, [], None, [], list(header_lines), geometry)
     for line in header_lines:
         cells = spaced_cells(line, geometry)[0] if geometry else packed_cells(line)
-        page.header.append(cells)
+        if is_lanci_row(cells):
+            page.lanci = cells
+        else:
+            page.header.append(cells)
     for line in lines[first_data:]:
         if geometry is not None:
             cells, fits = spaced_cells(line, geometry)
@@ -239,10 +296,13 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, seen_header: b
 
 def _trusted(geometry: Geometry, data: list[Line]) -> bool:
     """Positions say where cells are only when the page shows columns and most data lines fit them."""
-    if len(geometry.columns) < 3:
-        return False
-    fits = sum(spaced_cells(line, geometry)[1] for line in data)
-    return fits >= 0.8 * len(data)
+    return len(geometry.columns) >= 3 and _fit_share(geometry, data) >= 0.8
+
+
+def _fit_share(geometry: Geometry | None, data: list[Line]) -> float:
+    if geometry is None or not data:
+        return 0.0
+    return sum(spaced_cells(line, geometry)[1] for line in data) / len(data)
 
 
 # --- layouts ---------------------------------------------------------------------------------------
@@ -284,6 +344,8 @@ class Layout:
 
 
 _SEQ = re.compile(r"^(序号|行次|编号)$")
+# Words that head a group of columns in the national templates.
+_PARENT_WORDS = re.compile(r"分类科目$|^科目$|^(收入|支出|资金性质|资金来源)$|^本年(收入|支出|拨款|财政拨款)$|^(政府)?采购金额|结转|份额|项目来源")
 _CODE_HEADER = re.compile(r"(科目|分类)?(编码|代码)$|^(类|款|项)$|/(类|款|项)$|^科目$")
 _LABEL_HEADER = re.compile(r"(科目|项目|物品|单位|部门)?名称$|(^|/)项目$|^项目$|^科目名称")
 _MEMO = re.compile(r"其中")
@@ -297,7 +359,9 @@ def build_layouts(spec: TableSpec, header: list[list[Cell]], lanci: list[Cell] |
     verifier, which keeps the one under which the table's numbers add up.
     """
     unpacked = _unpacked_header(spec, header) if header and not centred else None
-    paths = unpacked or (header_paths(header, centred) if header else [])
+    paths = unpacked or (header_paths(header, centred, lambda t: _known(spec, (t,)) > 0
+                                      or bool(_PARENT_WORDS.search(t)), lambda t: _whole_word(spec, t))
+                         if header else [])
     width = max(len(paths), len(lanci or []))
     paths += [""] * (width - len(paths))
     base = _layout(spec, paths, width, lines)
@@ -363,6 +427,19 @@ def _place_parents(spec: TableSpec, upper: list[str], units: list[tuple[str, ...
     return list(placed) if score > -10_000 else None
 
 
+def _whole_word(spec: TableSpec, text: str) -> bool:
+    """A header word on its own: some pattern of the registry or of the code, label and parent headers
+    matches all of it, not a piece of it."""
+    if text in _SHORT_HEADERS:
+        return True
+    patterns = [p for c in spec.columns for p in c.patterns]
+    for pattern in [*patterns, _SEQ.pattern, _CODE_HEADER.pattern, _LABEL_HEADER.pattern, _PARENT_WORDS.pattern]:
+        m = re.search(pattern, text)
+        if m and m.start() == 0 and m.end() == len(text):
+            return True
+    return False
+
+
 def _group_score(spec: TableSpec, group: tuple[tuple[str, ...], ...]) -> int:
     """The columns under one parent: each known one counts, an amount key named twice counts against."""
     score = 0
@@ -378,9 +455,14 @@ def _group_score(spec: TableSpec, group: tuple[tuple[str, ...], ...]) -> int:
 
 
 def _known(spec: TableSpec, parts: tuple[str, ...]) -> int:
-    """+1 for a column path this reader understands (序号, a code or label column, a registry key), else -1."""
+    """+1 for a column path this reader understands (序号, a code or label column, a registry key), else -1.
+
+    类 / 款 / 项 are the parts of a code: under 编码 they count double, under anything else against.
+    """
     path = "/".join(parts)
     leaf = parts[-1]
+    if leaf in ("类", "款", "项") and len(parts) > 1:
+        return 2 if re.search(r"编码|代码|科目$", parts[-2]) else -1
     if _SEQ.match(leaf) or _CODE_HEADER.search(path) or _LABEL_HEADER.search(path):
         return 1
     return 1 if best_column(spec, path) is not None else -1
@@ -398,7 +480,7 @@ def _layout(spec: TableSpec, paths: list[str], width: int, lines: list[Line]) ->
         elif _LABEL_HEADER.search(path) and not _matches_text_column(spec, path):
             label_cols.append(i)
         elif path:
-            key = None if _MEMO.search(path) else best_column(spec, path)
+            key = None if _MEMO.search(path) else column_for_path(spec, path)
             if key is None or key in layout.keys.values():
                 key = _extra_key(path, layout)
             layout.keys[i] = key
@@ -428,6 +510,20 @@ def _extra_key(path: str, layout: Layout) -> str:
 def _matches_text_column(spec: TableSpec, path: str) -> bool:
     key = best_column(spec, path)
     return key is not None and spec.column(key).type == "text"
+
+
+@lru_cache(maxsize=16384)
+def column_for_path(spec: TableSpec, path: str) -> str | None:
+    """The registry key a header path names: the leaf's own words first, its parents only when the leaf
+    alone says nothing ("小计" needs "本年收入/"), so that a parent's words never outvote the leaf's."""
+    if spec.row_key == "two_sided":
+        return best_column(spec, path)  # 收入 / 支出 over the columns say which side each is on
+    parts = path.split("/")
+    for k in range(len(parts) - 1, -1, -1):
+        key = best_column(spec, "/".join(parts[k:]))
+        if key is not None:
+            return key
+    return None
 
 
 @lru_cache(maxsize=16384)

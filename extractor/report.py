@@ -37,7 +37,7 @@ from verify.checks import CHECKS
 from verify.grounding import amount_slots
 
 from .export import VALUE_STATUSES, ValueStatus, iter_results, result_paths, value_statuses
-from .reverify import ReverifyError, read_source
+from .reverify import ReverifyError, read_source, text_copy
 
 FLAG_STATUSES = ("open", "stale", "accepted", "corrected", "rejected")
 NEEDS_REVIEW = ("open", "stale")
@@ -78,13 +78,14 @@ class Source:
     problem: str | None = None  # why there is no text, in plain words
 
 
-def find_source(result: ExtractionResult, recorded: Path | None) -> Source:
+def find_source(result: ExtractionResult, recorded: Path | None, folder: Path | None = None) -> Source:
     """The document's text, only if it is still the exact file the result was read from."""
     candidates = [p for p in (recorded, Path(result.document.path)) if p is not None]
     problems = []
     for path in dict.fromkeys(candidates):  # the store's absolute path first; the result's may be relative
         try:
-            return Source(str(path), read_source(path, result.document.sha256, result.document.name))
+            copy = text_copy(result, folder) if folder is not None else None
+            return Source(str(path), read_source(path, result.document.sha256, result.document.name, copy))
         except ReverifyError as exc:
             relative = "" if path.is_absolute() else " (relative to the folder this report was made in)"
             problems.append(f"{exc}{relative}")
@@ -116,6 +117,9 @@ class DocPage:
     amounts: dict[str, Amount] = field(default_factory=dict)  # by path, corrections in place
     # Filled while the cells are rendered, so the source marks are exactly the values shown.
     values: dict[str, list[tuple[str, Amount, ValueStatus]]] = field(default_factory=dict)
+    # PDF sources: the pane of page images beside the text (report_pages.py), made once the cells are rendered.
+    page_pane: object = None
+    pages_shown: bool = False  # the pane had pages: the page needs their CSS and JS
 
     @property
     def name(self) -> str:
@@ -477,10 +481,18 @@ def render_source(page: DocPage) -> str:
                 f'<div class="unavailable">The values below are shown without highlights: {escape(src.problem or "")}. '
                 f'Re-run <code>budget-extract run</code> on the original file to see it here.</div></aside>')
     marks = source_marks(page)
-    return (f'<aside class="source"><div class="srchead"><b>Source text 原文</b> <code>{escape(src.path)}</code> '
+    pane = page.page_pane(page) if page.page_pane else ""
+    tabs, shown = "", ""
+    if pane:
+        from .report_pages import tabs_html
+
+        tabs, shown = tabs_html(), " show-pages"
+        page.pages_shown = True
+    return (f'<aside class="source{shown}"><div class="srchead"><b>Source text 原文</b> <code>{escape(src.path)}</code> '
             f'<span class="muted">({len(src.text):,} characters, {len({m.key for m in marks}):,} places marked)</span>'
-            f'<div class="srcstatus" aria-live="polite">Click a flag or a value to show where it was read.</div></div>'
-            f'<pre class="src" id="src-{page.key}" tabindex="0">{marked_text(src.text, page.key, marks)}</pre></aside>')
+            f'{tabs}<div class="srcstatus" aria-live="polite">Click a flag or a value to show where it was read.</div>'
+            f'</div>{pane}<pre class="src" id="src-{page.key}" tabindex="0">{marked_text(src.text, page.key, marks)}'
+            f'</pre></aside>')
 
 
 # -- a document's section ---------------------------------------------------------------------------
@@ -539,7 +551,9 @@ def render_document(page: DocPage, nav: str = "") -> str:
     counts = value_counts(page)
     summary = ", ".join(f"{counts[s]} {s}" for s in VALUE_STATUSES if counts[s])
     return asset_template("document.html").substitute(
-        title=escape(f"{doc_title(info)} — {info.name}"), css=asset("report.css"), js=asset("report.js"),
+        title=escape(f"{doc_title(info)} — {info.name}"),
+        css=asset("report.css") + (asset("pages.css") if page.pages_shown else ""),
+        js=asset("report.js") + (asset("pages.js") if page.pages_shown else ""),
         nav=nav, legend=legend(open_=False), key=page.key, name=escape(info.name),
         heading=f"{escape(doc_title(info))} <small>{escape(info.name)}</small>", about=about,
         counts=(f'{len(r.tables)} table(s), {len(r.cards)} card(s), {sum(counts.values())} values: '
@@ -672,6 +686,7 @@ class SourceFinder:
     def __init__(self, folder: Path, db: Path | None):
         from .review.store import DB_NAME, ReviewStore, StoreError
 
+        self.folder = folder  # where a PDF's or a spreadsheet's canonical text was written beside its result
         self.store = None
         explicit = db is not None
         path = (db / DB_NAME if db.is_dir() else db) if explicit else folder / DB_NAME
@@ -688,7 +703,7 @@ class SourceFinder:
 
     def find(self, result: ExtractionResult) -> Source:
         row = self.store.document(result.document.name) if self.store is not None else None
-        return find_source(result, row.source if row is not None else None)
+        return find_source(result, row.source if row is not None else None, self.folder)
 
     def close(self) -> None:
         if self.store is not None:
@@ -727,6 +742,8 @@ def write_report(folder: Path, out: Path, db: Path | None = None) -> ReportFiles
             (tmp / "documents").mkdir()
             for i, result in enumerate(iter_results(folder)):
                 page = doc_page(keys[i], result, sources.find(result))
+                if result.geometry is not None:  # a PDF: its pages as images, in a folder of the report
+                    page.page_pane = page_images(tmp / PAGE_IMAGES, f"../{PAGE_IMAGES}", out / PAGE_IMAGES)
                 html = render_document(page, document_nav(keys, i, result.document))
                 target = tmp / "documents" / f"{keys[i]}.html"
                 target.write_text(html, encoding="utf-8")
@@ -739,6 +756,30 @@ def write_report(folder: Path, out: Path, db: Path | None = None) -> ReportFiles
         index.close()
         sources.close()
     return ReportFiles(out / "index.html", len(sizes), max(sizes), sum(sizes))
+
+
+PAGE_IMAGES = "pages"  # the report's folder of page images (PDF sources): pages/<document>/<n>.jpg
+
+
+def page_images(folder: Path, prefix: str, earlier: Path):
+    """The page pane maker for a document's page: images rendered into ``folder`` (``report_pages.py``), those
+    of the report written before in ``earlier`` kept (hard links) when their PDF has not changed."""
+    from . import report_pages
+
+    def pane(page: DocPage) -> str:
+        mine, before = folder / page.key, earlier / page.key
+        if before.is_dir() and not mine.exists():
+            shutil.copytree(before, mine, copy_function=_link_or_copy)
+        return report_pages.page_images_html(page, folder, prefix)
+
+    return pane
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 def doc_page(key: str, result: ExtractionResult, source: Source) -> DocPage:

@@ -24,6 +24,7 @@ from .grid import Layout, Page, RawRow, build_layouts, segment_rows
 
 _TOTAL_LABEL = re.compile(r"^(合计|总计|小计|本年收入合计|本年支出合计|收入总计|支出总计)$|(合计|小计|总计)$")
 _FRESH_LINE = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|其中|\d+、)")
+_COMPLETE_LABEL = re.compile(r"(支出|收入|合计|小计|总计|结转|结余|资金|拨款|预算|经费|补助|费|数|局|中心)$")
 _MEMO_LABEL = re.compile(r"^\s*[（(]?\s*其中\s*[：:)）]?")
 _ORG_NAME = re.compile(r"(局|委|委员会|办|办公室|院|中心|厅|部|所|站|队|馆|社|会|处|科|校|园|室|本级|机关)$")
 _SEQ_TOKEN = re.compile(r"^\d{1,4}$")
@@ -139,8 +140,14 @@ def _is_fragment(raw: RawRow, layout: Layout) -> bool:
         return False
     filled = [i for i, c in enumerate(raw.cells) if c.text]
     labels = {layout.label, *layout.labels_by_side.values()} - {None}
-    return bool(filled) and set(filled) <= labels and not any(parse_amount(raw.cells[i].text) is not None
-                                                                 for i in filled)
+    if not filled or not set(filled) <= labels or any(parse_amount(raw.cells[i].text) is not None for i in filled):
+        return False
+    texts = [raw.cells[i].text.strip() for i in filled]
+    if any(_FRESH_LINE.match(t) or _TOTAL_LABEL.search(t) for t in texts):
+        return False  # a numbered line, a 其中 line or a total prints a row of its own
+    # Lines of an uncoded table, or of a two-sided summary, may hold a label and nothing else; only
+    # a piece that does not read as a whole label is part of another row's.
+    return bool(layout.code) or not any(_COMPLETE_LABEL.search(t) for t in texts)
 
 
 def _attach_fragments(data: list[RawRow], layout: Layout) -> list[RawRow]:

@@ -15,6 +15,7 @@ cluster can map them with the engine it already runs (see docs/dask.md):
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -73,18 +74,37 @@ class Outcome:
     error: str | None = None  # the file could not be read: one line naming it
     needs_model: bool = False  # sections only a model can read: the caller reads the document with its reader
     text: str = ""  # the result file's text
+    canonical_text: str | None = None  # a PDF's or a spreadsheet's text, written beside the result (text_file_for)
     queue: object = None  # the review queue's rows (``review.store.QueueRows``)
     decisions: tuple[int, ...] = ()  # the decisions applied (their numbers in the trail)
     tally: Tally = field(default_factory=Tally)
+    warnings: tuple[str, ...] = ()  # what the loader noted about the file
 
 
-def extract_file(path: Path | str, options: RunOptions | None = None):
+# A file name may be at most 255 bytes: the result's (<stem>.json) must fit too.
+NAME_MAX = 255
+
+
+def check_result_name(path: Path) -> None:
+    if len(os.fsencode(f"{path.stem}.json")) > NAME_MAX:
+        raise LoadError(path, f"the name is too long for its result file ({path.stem}.json would be over "
+                              f"{NAME_MAX} bytes); rename it")
+
+
+def text_file_for(name: str) -> str:
+    """The name of the canonical text written beside the result of a PDF or a spreadsheet."""
+    return f"{name}.txt"
+
+
+def extract_file(path: Path | str, options: RunOptions | None = None, max_size: int | None = None):
     """The verified result of one file, by the deterministic reader (raises ``LoadError`` for a bad file)."""
-    return extract_and_verify(load_document(path), options or RunOptions(backend="rules"))
+    path = Path(path)
+    check_result_name(path)
+    return extract_and_verify(load_document(path, max_size), options or RunOptions(backend="rules"))
 
 
 def read_document(path: Path, options: RunOptions, decisions: list = (), pretty: bool = False,
-                  model=None) -> Outcome:
+                  model=None, max_size: int | None = None) -> Outcome:
     """Read, verify and settle one document (the people's ``decisions`` on it applied), ready to be written.
 
     ``model``: the caller has a model reader (its ``LlmUsage`` record, see ``pipeline.llm_usage``).
@@ -92,11 +112,13 @@ def read_document(path: Path, options: RunOptions, decisions: list = (), pretty:
     --cross-check) comes back with ``needs_model`` set, unsettled: the caller reads it with
     the model, where one limit holds every request of the batch.
     """
+    from .geometry import place_values
     from .review.apply import apply_decisions
     from .review.store import QueueRows
 
     try:
-        doc = load_document(path)
+        check_result_name(path)
+        doc = load_document(path, max_size)
     except LoadError as exc:
         return Outcome(path, error=str(exc))
     result = extract_and_verify(doc, options)
@@ -104,9 +126,19 @@ def read_document(path: Path, options: RunOptions, decisions: list = (), pretty:
         if needs_model(result, options):
             return Outcome(path, needs_model=True)
         result.llm = model.model_copy(deep=True)
+    canonical = _canonical(result, doc)
     apply_decisions(result, doc.text, decisions)
-    return Outcome(path, text=result_json(result, pretty), queue=QueueRows.of(result),
-                   decisions=tuple(d.seq for d in decisions), tally=Tally.of(result))
+    place_values(result)  # after the decisions: a correction has its own place
+    return Outcome(path, text=result_json(result, pretty), canonical_text=canonical, queue=QueueRows.of(result),
+                   decisions=tuple(d.seq for d in decisions), tally=Tally.of(result), warnings=tuple(doc.notes))
+
+
+def _canonical(result, doc) -> str | None:
+    """A PDF's or a spreadsheet's text, which every span points into (verify, review and report read it)."""
+    if result.geometry is None:
+        return None
+    result.geometry.text_file = text_file_for(doc.name)
+    return doc.text
 
 
 def extract_to_folder(path: Path | str, out: Path | str, pretty: bool = False) -> str:
@@ -120,9 +152,14 @@ def extract_to_folder(path: Path | str, out: Path | str, pretty: bool = False) -
 
     path, out = Path(path), Path(out)
     try:
-        result = extract_file(path)
+        check_result_name(path)
+        doc = load_document(path)
     except LoadError as exc:
         return f"error: {exc}"
+    result = extract_and_verify(doc, RunOptions(backend="rules"))
+    canonical = _canonical(result, doc)
+    if canonical is not None:
+        write_atomic(out / result.geometry.text_file, canonical)
     write_atomic(out / f"{result.document.name}.json", result_json(result, pretty))
     t = Tally.of(result)
     return f"{path}: {t.facts} amounts, {t.errors + t.warnings} open flag(s)"

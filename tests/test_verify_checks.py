@@ -94,6 +94,7 @@ def test_docs_checks_md_is_current():
 # Checks whose failing cases live in other test files.
 TESTED_ELSEWHERE = {
     "ground.not_in_source": "test_verify_grounding.py",
+    "ground.misplaced": "test_verify_grounding.py (positional grounding)",
     "read.ambiguous": "test_read_layouts.py", "read.unparsed": "test_read_layouts.py",
     "read.unplaced": "test_read_layouts.py", "cross.fund_source": "test_read_layouts.py",
     "completeness.listed_missing": "test_verify_corpus.py (003's contents page)",
@@ -103,6 +104,8 @@ TESTED_ELSEWHERE = {
     "card.indicator_value": "this file, test_a_comparator_without_a_number_is_flagged",
     "narrative.table": "test_verify_narrative.py", "narrative.parts": "test_verify_narrative.py",
     "narrative.share": "test_verify_narrative.py", "narrative.change": "test_verify_narrative.py",
+    "source.page_unread": "test_pdf.py, test_a_scanned_page_among_text_pages_is_named_and_flagged",
+    "source.ocr_low_confidence": "test_pdf.py, test_values_ocr_read_with_low_confidence_are_flagged",
 }
 
 

@@ -20,6 +20,11 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
           "reader recognises; it was not read."),
     Check("read.unplaced", "数值不在任何表头之下，按“列N”保存", "A number sits under no header; it is kept as column 列N."),
     Check("ground.not_in_source", "数值在原文该节中找不到", "A value is not printed anywhere in its section of the source."),
+    Check("ground.misplaced", "数值不在本行本列的位置：本行没有这个数（只印在别处或行名中），该处的数字已支撑另一个数值，"
+          "或它在行中的位置与列的印刷顺序不符",
+          "A value is not printed at its own row and column: its row does not print it (only elsewhere, or inside "
+          "the row's label), the printed number there already grounds another value, or its place in the row does "
+          "not match the printed order of the columns."),
     Check("table.row_sum", "行内合计 ≠ 各列之和（合计 = 基本 + 项目，合计 = 人员 + 公用，小计 = Σ 来源 …）",
           "A row's total is not the sum of its parts (total = basic + project, total = personnel + public, …)."),
     Check("table.hierarchy", "科目层级不平：合计 = Σ 类，类 = Σ 款，款 = Σ 项（经济分类 301 = Σ 301xx）",
@@ -66,6 +71,11 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
     Check("llm.disagree", "规则读取与模型读取不一致（--cross-check）",
           "The rules reader and the LLM reader disagree on a value (--cross-check)."),
     Check("completeness.listed_missing", "目录列出的表在文件中缺失", "A table listed in the contents is missing."),
+    Check("source.ocr_low_confidence", "该数值由 OCR 从扫描页识别，置信度低，请对照原页核对",
+          "A value was read by OCR from a scanned page with low confidence: check it against the page."),
+    Check("source.page_unread", "该页没有文字层（扫描件），未读取，页上的数字均未提取（安装 OCR 后可读取）",
+          "A page has no text layer (a scan) and was not read: none of its numbers was extracted "
+          "(install OCR to read it)."),
     Check("narrative.table", "说明中的数字与表中不一致", "A figure stated in the explanation differs from the tables."),
     Check("narrative.parts", "说明中“其中”各项之和 ≠ 所述总数", "Parts stated in the explanation do not add up to the whole."),
     Check("narrative.share", "说明中的占比与金额不符", "A stated share (占 x%) does not recompute from the amounts."),

@@ -71,7 +71,10 @@ def _open_store(db: Optional[Path]):
         hint = f"; did you mean --db {nearby[0]}?" if len(nearby) == 1 else \
             (f"; stores here: {', '.join(nearby)}" if nearby else "")
         _fail(f"{exc}{hint}", EXIT_PROBLEM)
-    heal(store, [path.parent])
+    problems: list[str] = []
+    heal(store, [path.parent], problems)
+    for problem in problems:
+        typer.echo(f"warning: {problem}", err=True)
     return store
 
 
@@ -213,10 +216,15 @@ def _statuses(doc) -> dict:
 
 def _source(doc, result_name: str):
     """The document's text for `show`, or why there is none (the flag is still shown)."""
-    from ..reverify import ReverifyError, read_source
+    from ..reverify import ReverifyError, read_result, read_source, text_copy
 
     try:
-        return read_source(doc.source, doc.sha256, result_name), None
+        copy = None
+        try:
+            copy = text_copy(read_result(doc.result), doc.result.parent)
+        except ReverifyError:
+            pass  # the source is still shown; the result's own problem is reported elsewhere
+        return read_source(doc.source, doc.sha256, result_name, copy), None
     except ReverifyError as exc:
         return None, str(exc)
 

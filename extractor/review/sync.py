@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..export import result_paths
-from ..reverify import ReverifyError, read_result, read_source
+from ..reverify import ReverifyError, read_result, read_source, text_copy
 from ..work import Tally
 from .service import settle
 from .store import ReviewStore
@@ -30,7 +30,8 @@ def sync_folder(store: ReviewStore, folder: Path, report, advance: Callable[[], 
                     known = store.document(result.document.name)
                     source = known.source if known and known.sha256 == result.document.sha256 \
                         else Path(result.document.path)
-                    settle(store, result, read_source(source, result.document.sha256, path), path, source)
+                    text = read_source(source, result.document.sha256, path, text_copy(result, folder))
+                    settle(store, result, text, path, source)
                 else:
                     store.sync(result, path)
             report.add(Tally.of(result))

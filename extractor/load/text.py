@@ -1,48 +1,16 @@
-"""Stage 1 — load: bytes on disk to the decoded text that every span points into."""
+"""Plain-text disclosures (.txt, .md): bytes decoded to the text that every span points into."""
 
 from __future__ import annotations
 
 import codecs
-import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 
-SUPPORTED_SUFFIXES = (".txt", ".md")
+from .base import Document, LoadError
 
 
-class LoadError(Exception):
-    """A file we cannot read as a disclosure. The message is one line naming the file."""
-
-    def __init__(self, path: Path | str, problem: str):
-        self.path = str(path)
-        self.problem = problem
-        super().__init__(f"{path}: {problem}")
-
-
-@dataclass(frozen=True)
-class Document:
-    path: Path
-    text: str
-    encoding: str
-    sha256: str
-
-    @property
-    def name(self) -> str:
-        return self.path.stem
-
-
-def load_document(path: Path | str) -> Document:
-    path = Path(path)
-    if not path.exists():
-        raise LoadError(path, "no such file")
-    if path.is_dir():
-        raise LoadError(path, "is a directory, not a file (pass it to `run` to process the files inside)")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise LoadError(path, f"cannot read: {exc.strerror or exc}") from exc
+def load_text(path: Path, data: bytes, sha256: str) -> Document:
     text, encoding = decode_bytes(path, data)
-    return Document(path=path, text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest())
+    return Document(path=path, text=text, encoding=encoding, sha256=sha256)
 
 
 def decode_bytes(path: Path | str, data: bytes) -> tuple[str, str]:
@@ -57,13 +25,14 @@ def decode_bytes(path: Path | str, data: bytes) -> tuple[str, str]:
     if b"\x00" in data[:8192] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise LoadError(path, "binary data, not a text file")
     if data.startswith(codecs.BOM_UTF8):
-        return _strict(path, data[len(codecs.BOM_UTF8):], "utf-8"), "utf-8-sig"
+        return _nonempty(path, _strict(path, data[len(codecs.BOM_UTF8):], "utf-8")), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return _nonempty(path, _strict(path, data, "utf-32")), "utf-32"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _strict(path, data, "utf-16"), "utf-16"
+        return _nonempty(path, _strict(path, data, "utf-16")), "utf-16"
     for encoding in ("utf-8", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
+        text = _cut_tail(data, encoding)
+        if text is None:
             continue
         if encoding == "gb18030" and not _looks_chinese(text):
             break
@@ -72,6 +41,29 @@ def decode_bytes(path: Path | str, data: bytes) -> tuple[str, str]:
     if guess is None:
         raise LoadError(path, "undecodable bytes: not UTF-8, GBK/GB18030 or another known text encoding")
     return _strict(path, data, guess), guess
+
+
+def _cut_tail(data: bytes, encoding: str) -> str | None:
+    """The text, or None when it is not in ``encoding``.
+
+    A file cut short in the middle of its last character (a truncated download) still decodes: the broken
+    character becomes "\ufffd", the mark converters use for a cut line, so the cut is visible, not dropped.
+    """
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if exc.start < len(data) - 4 or exc.end < len(data):
+            return None
+        try:
+            return data[:exc.start].decode(encoding) + "\ufffd"
+        except UnicodeDecodeError:
+            return None
+
+
+def _nonempty(path: Path | str, text: str) -> str:
+    if not text.strip():
+        raise LoadError(path, "empty file")
+    return text
 
 
 def _strict(path: Path | str, data: bytes, encoding: str) -> str:
