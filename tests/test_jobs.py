@@ -180,3 +180,29 @@ def test_workers_end_when_a_run_is_killed_outright(tmp_path):
     proc.wait()
     gone, alive = psutil.wait_procs(started, timeout=10)
     assert not alive, [p.cmdline()[:3] for p in alive]
+
+
+def test_a_failure_inside_a_worker_is_one_line_and_the_batch_goes_on(tmp_path):
+    """A reader that crashes on one document, inside the pool's worker processes (patched in by a sitecustomize,
+    which every interpreter of the run imports): that document is one error line, the others are written."""
+    from conftest import ROOT
+
+    stub = tmp_path / "stub"
+    stub.mkdir()
+    (stub / "sitecustomize.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n"
+        "import extractor.work as work\n"
+        "real = work.extract_and_verify\n"
+        "def crashes_on_002(doc, options):\n"
+        "    if doc.name.endswith('002_9308971da019406b'):\n"
+        "        raise ZeroDivisionError('a bug in a reader')\n"
+        "    return real(doc, options)\n"
+        "work.extract_and_verify = crashes_on_002\n", encoding="utf-8")
+    src = batch(tmp_path)
+    proc, said = run(src, tmp_path / "out", 2, env={"PYTHONPATH": str(stub)})
+    assert proc.returncode == 1
+    errors = [line for line in said.splitlines() if line.startswith("error:")]
+    assert [e for e in errors if "ZeroDivisionError" in e] == [
+        f"error: {src / name}: could not be processed (ZeroDivisionError: a bug in a reader); the rest of the batch "
+        f"went on" for name in ("002_9308971da019406b.txt", "copy_002_9308971da019406b.txt")]
+    assert len(results(tmp_path / "out")) == 6
