@@ -45,7 +45,9 @@ def flag_document_shape(result: ExtractionResult, text: str, flagger: Flagger) -
         return
     last = max(result.sections, key=lambda s: s.span[1])
     present = {s.kind for s in result.sections}
-    missing = [e for e in result.contents if e.kind not in present]
+    # Cut short: the tables missing are the ones the contents list after every table the text has.
+    last_present = max((n for n, e in enumerate(result.contents) if e.kind in present), default=-1)
+    missing = [e for e in result.contents[last_present + 1:] if e.kind not in present]
     if last.kind not in _NOT_TABLES and not text[last.span[1]:].strip() and missing:
         names = "、".join(e.title for e in missing[:3]) + ("等" if len(missing) > 3 else "")
         flagger.add("completeness.truncated", "error",
