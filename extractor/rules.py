@@ -48,20 +48,13 @@ def read_table(chunk: Chunk) -> Table:
     spec = spec_for(chunk.kind)
     if not chunk.has_rows or _flattened_header(chunk):
         raise Unreadable("no table rows: the layout is flattened into lines (needs the LLM reader)")
-    tables = []
-    pick = 0
-    while True:
-        table, layouts_seen = _read_with_layout(spec, chunk, pick)
-        if table is None:
-            break
-        tables.append(table)
-        pick += 1
-        if pick >= layouts_seen:
-            break
-    if not tables:
+    first, layouts_seen = _read_with_layout(spec, chunk, 0)
+    if first is None:
         raise Unreadable("no header row this reader recognises")
-    first = tables[0]
-    first.propose(tables[1:])
+    if layouts_seen > 1:
+        # The other layouts are read only if the verifier asks for them (the first does not add up).
+        first.propose(lambda: [t for pick in range(1, layouts_seen)
+                               if (t := _read_with_layout(spec, chunk, pick)[0]) is not None])
     return first
 
 

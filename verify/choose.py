@@ -50,7 +50,7 @@ def choose_readings(result: ExtractionResult) -> None:
     """Settle every proposal in ``result``: one layout per table, one placement per row."""
     doubts = []
     for n, table in enumerate(result.tables):
-        if table.proposals:
+        if table.has_proposals:
             result.tables[n] = table = _best_layout(table)
         doubt = settle_rows(table)
         if doubt.root or any(r.alternatives for r in table.rows):
@@ -83,6 +83,11 @@ def _across_errors(result: ExtractionResult, n: int, candidate: Table) -> tuple[
 
 
 def _best_layout(table: Table) -> Table:
+    """The reader's own layout when its relations hold; otherwise the one of those proposed that fails least."""
+    settle_rows(table)
+    if table_errors(table)[1] == 0:
+        table.propose(None)
+        return table
     candidates = [table, *table.proposals]
     scored = []
     for order, candidate in enumerate(candidates):
