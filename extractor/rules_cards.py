@@ -50,8 +50,8 @@ class _State:
     periods: list[tuple[int, Cell]] = field(default_factory=list)
     periods_width: int = 0
     last_line: object = None  # the line of the last indicator read (space-aligned cards wrap under it)
-    header_line: object = None  # the last indicator header, and where its cells stand across the page
-    header_at: list = field(default_factory=list)
+    header_line: object = None  # the last indicator header line, and its cells
+    header_cells: list = field(default_factory=list)
 
 
 def read_card(chunk: Chunk) -> PerformanceCard:
@@ -73,8 +73,7 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                     continue
             if _is_indicator_header(cells):
                 _map_roles(state, cells)
-                state.header_at = [(_x(line, c.span[0]), _x(line, c.span[1])) for c in cells]
-                state.header_line = line
+                state.header_cells, state.header_line = cells, line
                 continue
             if state.roles and "符号" in [norm(c.text) for c in cells]:
                 _map_roles(state, cells, sub=True)
@@ -143,10 +142,11 @@ def _nearest_fields(ind: Indicator, cells: list[Cell], line, state: _State) -> l
         # The header was printed again (a new page, maybe laid out anew): a piece starts at its column's
         # left edge, where the column's header word has not ended yet.
         by_index = {i: role for role, i in state.roles.items() if role in fields}
+        ends = [_x(state.header_line, c.span[1]) for c in state.header_cells]
         out = []
         for cell in cells:
             x = _x(line, cell.span[0])
-            col = next((i for i, (_x0, x1) in enumerate(state.header_at) if x1 > x), len(state.header_at) - 1)
+            col = next((i for i, x1 in enumerate(ends) if x1 > x), len(ends) - 1)
             near = [i for i in by_index if i <= col] or list(by_index)
             out.append(by_index[max(near)] if near else fields[-1])
         return out
