@@ -183,13 +183,21 @@ _ANY_FURNITURE = re.compile("|".join(f"(?:{p.pattern})" for p in _FURNITURE))
 
 
 def is_furniture(stripped: str) -> bool:
-    """Page furniture: a page header or number, or a line made only of such fields side by side."""
+    """Page furniture: a page header or number, or a line made only of such fields side by side.
+
+    A line that closes a bracket it never opened ("单位：万元）") is the rest of a header cell that
+    wrapped ("价值（金额" / "单位：万元）"), not furniture of its own.
+    """
     if _ANY_FURNITURE.match(stripped):
-        return True
+        return _opened(stripped) >= 0
     if "  " not in stripped and "\t" not in stripped:
         return False
     fields = [f for f in _FIELD_SPLIT.split(stripped) if f]
     return len(fields) > 1 and all(_ANY_FURNITURE.match(f) for f in fields)
+
+
+def _opened(text: str) -> int:
+    return sum(text.count(c) for c in "(（") - sum(text.count(c) for c in ")）")
 
 
 def _mark_running_titles(lines: list[Line]) -> None:

@@ -299,7 +299,8 @@ def _split_repeated_headers(segments: list[Segment]) -> list[Segment]:
     if not segments or not segments[0].lines or segments[0].lines[0].kind is not LineKind.SPACED:
         return segments
     first = segments[0].lines
-    words = {t.text for line in first[:_header_end(first)] for t in tokens(line, "wide")}
+    # The header's words run together: a header printed again may wrap its cells otherwise.
+    words = "".join(norm(t.text) for line in first[:_header_end(first)] for t in tokens(line, "wide"))
     if not words:
         return segments
     out = []
@@ -311,7 +312,7 @@ def _split_repeated_headers(segments: list[Segment]) -> list[Segment]:
         for i, line in enumerate(seg.lines):
             toks = tokens(line, "wide")
             if seen_data and (is_lanci_row(packed_cells(line))
-                              or (len(toks) >= 2 and all(t.text in words for t in toks))):
+                              or (len(toks) >= 2 and all(norm(t.text) in words for t in toks))):
                 j = i
                 while j - 1 > start and _all_in(seg.lines[j - 1], words):
                     j -= 1
@@ -323,9 +324,9 @@ def _split_repeated_headers(segments: list[Segment]) -> list[Segment]:
     return out
 
 
-def _all_in(line: Line, words: set[str]) -> bool:
+def _all_in(line: Line, words: str) -> bool:
     toks = tokens(line, "wide")
-    return bool(toks) and all(t.text in words for t in toks)
+    return bool(toks) and all(norm(t.text) in words and not is_numberish(t.text) for t in toks)
 
 
 def _cut_row(toks: list[Token], first_words: set[str], texts: list[tuple[int, int]]) -> bool:
