@@ -7,13 +7,18 @@ bounded by the reader's concurrency, so a batch waits on the model as little as 
 from __future__ import annotations
 
 import asyncio
+import decimal
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .export import write_atomic
-from .load import LoadError, load_document
+from .load import LoadError, load_document, shown
 from .pipeline import RunOptions, process_document
+
+# A file name may be at most 255 bytes: the result's (<stem>.json) must fit too.
+NAME_MAX = 255
 
 
 @dataclass
@@ -71,11 +76,13 @@ class BatchReport:
 
 
 async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=None,
-                    advance: Callable[[], None] = lambda: None, in_flight: int = 8, store=None) -> BatchReport:
+                    advance: Callable[[], None] = lambda: None, in_flight: int = 8, store=None,
+                    max_size: int | None = None) -> BatchReport:
     """Every file through the pipeline; at most ``in_flight`` documents are held in memory at once.
 
     With a review ``store``, each result is written with the decisions people
-    made on earlier runs applied, and its flags enter the review queue.
+    made on earlier runs applied, and its flags enter the review queue. Whatever
+    goes wrong with one document is one error line; the batch goes on.
     """
     report = BatchReport()
     _remove_leftovers(out)
@@ -83,8 +90,8 @@ async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=No
     todo: list[Path] = []
     for path in files:
         if path.stem in seen and seen[path.stem].resolve() != path.resolve():
-            report.messages.append(f"error: {path}: same name as {seen[path.stem]}; its result would overwrite "
-                                   f"that one — skipped")
+            report.messages.append(f"error: {shown(path)}: same name as {shown(seen[path.stem])}; its result "
+                                   f"would overwrite that one — skipped")
             report.failed += 1
             advance()
             continue
@@ -95,13 +102,17 @@ async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=No
     async def one(path: Path) -> None:
         async with gate:
             try:
-                doc = load_document(path)
+                _check_result_name(path)
+                doc = load_document(path, max_size)
+                await _one(doc, out, options, reader, report, advance, store)
             except LoadError as exc:
                 report.messages.append(f"error: {exc}")
                 report.failed += 1
                 advance()
-                return
-            await _one(doc, out, options, reader, report, advance, store)
+            except Exception as exc:  # noqa: BLE001 - one document's failure must not end the batch
+                report.messages.append(_unexpected(path, exc))
+                report.failed += 1
+                advance()
 
     await asyncio.gather(*(one(path) for path in todo))
     return report
@@ -120,9 +131,27 @@ async def _one(doc, out: Path, options: RunOptions, reader, report: BatchReport,
     report.add(result)
     for section in result.sections:
         if section.status == "unfilled" and section.note and "replay:" in section.note:
-            report.messages.append(f"error: {doc.path}: section {section.id}: {section.note}")
+            report.messages.append(f"error: {shown(doc.path)}: section {section.id}: {section.note}")
             report.failed += 1
     advance()
+
+
+def _check_result_name(path: Path) -> None:
+    if len(os.fsencode(f"{path.stem}.json")) > NAME_MAX:
+        raise LoadError(path, f"the name is too long for its result file ({path.stem}.json would be over "
+                              f"{NAME_MAX} bytes); rename it")
+
+
+def _unexpected(path: Path, exc: BaseException) -> str:
+    """One line for a failure we did not foresee: the file, what happened, and that the rest went on."""
+    if isinstance(exc, decimal.DecimalException):
+        what = f"{type(exc).__name__}: a number too long or too large to compute with"
+    elif isinstance(exc, OSError) and exc.strerror:
+        what = f"{exc.strerror}" + (f": {shown(exc.filename)}" if exc.filename else "")
+    else:
+        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        what = f"{type(exc).__name__}" + (f": {shown(first)}" if first else "")
+    return f"error: {shown(path)}: could not be processed ({what}); the rest of the batch went on"
 
 
 def _remove_leftovers(out: Path, older_than: float = 60.0) -> None:

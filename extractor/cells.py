@@ -100,9 +100,11 @@ def tokens(line: Line, metric: str) -> list[Token]:
         gap = text[pos:m.start()]
         x += _width(gap, metric)
         w = _width(m.group(), metric)
-        if out and gap == " " and _ONE_CJK.match(m.group()) and _ONE_CJK.match(out[-1].text[-1:]) \
-                and (len(out[-1].text) == 1 or out[-1].text[-2:-1] == " "):
-            # Characters printed spaced out ("预 算 数", "合  计" in one run): one word.
+        if out and gap == " " and (
+                (_ONE_CJK.match(m.group()) and _ONE_CJK.match(out[-1].text[-1:])
+                 and (len(out[-1].text) == 1 or out[-1].text[-2:-1] == " "))
+                or _split_code(out[-1].text, m.group())):
+            # Characters printed spaced out ("预 算 数"), or a code broken by a space: one word.
             prev = out.pop()
             out.append(Token(text[prev.start - line.start:m.end()], prev.start, line.start + m.end(), prev.x0, x + w))
         else:
@@ -113,6 +115,11 @@ def tokens(line: Line, metric: str) -> list[Token]:
 
 
 _ONE_CJK = re.compile(r"^[\u4e00-\u9fff]$")
+
+
+def _split_code(left: str, right: str) -> bool:
+    """A classification code a narrow column broke with a space ("210120 1"): 5 or 7 digits in all."""
+    return left.isdigit() and right.isdigit() and len(left) >= 4 and len(left) + len(right) in (5, 7)
 
 
 def _width(s: str, metric: str) -> int:
@@ -128,9 +135,20 @@ def is_numberish(text: str) -> bool:
     return bool(_NUMBERISH.match(text))
 
 
+_LANCI_WORD = re.compile(r"^(栏次|档次|栏|序列|栏号)$")
+
+
 def is_data_line(toks: list[Token]) -> bool:
-    """A table line that prints a figure after some text or code: a data row rather than a header."""
-    return len(toks) >= 2 and any(is_numberish(t.text) and ("." in t.text or i > 0) for i, t in enumerate(toks))
+    """A table line that prints a figure after some text or code: a data row rather than a header.
+
+    The numbered 栏次 row (栏次 1 2 3 …) is part of the header, not data.
+    """
+    if len(toks) < 2 or _LANCI_WORD.match(toks[0].text):
+        return False
+    numbers = [t.text for t in toks if t.text.isdigit()]
+    if len(numbers) == len(toks) and len(numbers) >= 3 and numbers == [str(i) for i in range(1, len(numbers) + 1)]:
+        return False
+    return any(is_numberish(t.text) and ("." in t.text or i > 0) for i, t in enumerate(toks))
 
 
 @dataclass
@@ -273,17 +291,23 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
 
 
 def _alignment(data: list[list[Token]], columns: list[tuple[int, int]]) -> float:
-    """Share of data lines whose tokens fall one to a column (two figures in one band is a misfit)."""
+    """Share of data lines whose tokens fall one to a column.
+
+    Two figures in one column, or a figure and a word a wide gap apart in one
+    column, mean the columns run together: a misfit.
+    """
     fits = 0
     for toks in data:
-        seen: set[int] = set()
+        last: dict[int, Token] = {}
         ok = True
         for tok in toks:
             col = column_of(tok, columns)
-            if col in seen and is_numberish(tok.text):
+            prev = last.get(col)
+            if prev is not None and (is_numberish(tok.text) or is_numberish(prev.text)) \
+                    and (is_numberish(tok.text) == is_numberish(prev.text) or tok.x0 - prev.x1 >= 3):
                 ok = False
                 break
-            seen.add(col)
+            last[col] = tok
         fits += ok
     return fits / len(data)
 

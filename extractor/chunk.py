@@ -177,6 +177,8 @@ def _could_be_running_title(t: str) -> bool:
         return False
     if re.search(r"[。；;，,：:]$|\d+\.\d", t):
         return False
+    if _GAP.search(t):
+        return False  # words spread over the page: a table's header repeated on every page
     words = t.split()
     # A header row of a packed table repeats on every page too: several short words. A running
     # title names the department, the year or the budget.
@@ -292,7 +294,7 @@ def _accept_title(lines: list[Line], titles: _Titles, i: int) -> bool:
     return bool(re.search(r"(表|绩效指标|采购预算)$", title))
 
 
-_PROSE = re.compile(r"[。；;《》“”]|，.*，|[，：:]$|[\u4e00-\u9fff]{2,}，[\u4e00-\u9fff]{2,}")
+_PROSE = re.compile(r"[。；;《》]|，.*，|[，：:]$|[\u4e00-\u9fff]{2,}，[\u4e00-\u9fff]{2,}")
 _WORDS = re.compile(r"\S+")
 _FIGURE = re.compile(r"^[-−(（]?\d[\d,]*(\.\d+)?[)）%]?$|^[-—–－]{1,2}$")
 

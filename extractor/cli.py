@@ -42,14 +42,15 @@ def _err(message: str) -> None:
 
 
 def _expand(paths: list[Path]) -> list[Path]:
-    from .load import SUPPORTED_SUFFIXES
+    from .load import SUPPORTED_SUFFIXES, shown
 
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            # Everything named like a document but a folder: a FIFO or a broken link gets its error line too.
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES and not p.is_dir())
             if not found:
-                _err(f"{path}: folder holds no .txt or .md files")
+                _err(f"{shown(path)}: folder holds no .txt or .md files")
             files.extend(found)
         else:
             files.append(path)
@@ -109,6 +110,19 @@ def run(
     db: Annotated[Optional[Path], typer.Option(
         "--db", help="Review store whose decisions are applied and whose queue gets the flags "
                      "[default: OUT/review.sqlite].")] = None,
+    timeout: Annotated[Optional[float], typer.Option(
+        "--timeout", min=0.01, help="Seconds a model request may take (each wait for the server) "
+                                   "[env: BUDGET_EXTRACT_TIMEOUT; default: 120].")] = None,
+    max_retries: Annotated[Optional[int], typer.Option(
+        "--max-retries", min=0, help="Retries of a model request after a timeout, 429 or 5xx "
+                                     "[env: BUDGET_EXTRACT_MAX_RETRIES; default: 2].")] = None,
+    section_deadline: Annotated[Optional[float], typer.Option(
+        "--section-deadline", min=0.01, help="Seconds all of one section's requests may take together, "
+                                             "retries and re-asks included [env: BUDGET_EXTRACT_SECTION_DEADLINE; "
+                                             "default: 600].")] = None,
+    max_size: Annotated[Optional[str], typer.Option(
+        "--max-size", help="Largest input read, e.g. 20MB; larger files get an error line "
+                           "[env: BUDGET_EXTRACT_MAX_SIZE; default: 10MB].")] = None,
 ) -> None:
     """Extract every table and performance card of each document into OUT/<name>.json, verified.
 
@@ -122,8 +136,18 @@ def run(
 
     from .batch import run_batch
     from .llm.settings import LlmSettings
+    from .load import max_size as default_max_size
+    from .load import parse_size, shown
     from .pipeline import RunOptions
 
+    if out.exists() and not out.is_dir():
+        _err(f"error: --out {shown(out)}: is a file; --out names the folder for the results")
+        raise typer.Exit(2)
+    try:
+        limit = parse_size(max_size) if max_size else default_max_size()
+    except ValueError as exc:
+        _err(f"error: --max-size: {exc}")
+        raise typer.Exit(2)
     files = _expand(paths)
     recorded: dict = {}
     if cache is CacheChoice.replay:
@@ -134,7 +158,9 @@ def run(
     settings = LlmSettings.from_env(model=model, base_url=base_url, endpoint_kind=endpoint_kind,
                                     mode=mode.value if mode else None, concurrency=concurrency, cache=cache.value,
                                     cache_dir=cache_dir, recordings=recordings, record=record or None,
-                                    max_tokens=max_tokens, temperature=recorded.get("temperature"))
+                                    max_tokens=max_tokens, temperature=recorded.get("temperature"), timeout=timeout,
+                                    http_retries=None if max_retries is None else max_retries + 1,
+                                    section_deadline=section_deadline)
     if record and settings.recordings is None:
         _err("error: --record needs a folder: pass --recordings DIR")
         raise typer.Exit(2)
@@ -147,9 +173,14 @@ def run(
     from .review.store import DB_NAME, ReviewStore, StoreError
 
     try:
+        out.mkdir(parents=True, exist_ok=True)
         store = ReviewStore(db if db is not None and not db.is_dir() else (db or out) / DB_NAME, create=True)
     except StoreError as exc:
         _err(f"error: {exc}")
+        raise typer.Exit(1)
+    except OSError as exc:
+        _err(f"error: --out {shown(out)}: cannot create the results folder or its review store: "
+             f"{exc.strerror or exc}")
         raise typer.Exit(1)
 
     async def go():
@@ -160,7 +191,7 @@ def run(
             reader = LlmReader(settings)
         try:
             with _progress(len(files)) as advance:
-                return await run_batch(files, out, options, reader, advance, store=store)
+                return await run_batch(files, out, options, reader, advance, store=store, max_size=limit)
         finally:
             if reader is not None:
                 await reader.aclose()
@@ -173,7 +204,7 @@ def run(
         _err(message)
     _err(report.summary())
     if report.errors + report.warnings:
-        _err(f"Next: budget-extract review list --db {store.arg}   (the flags that need a decision)")
+        _err(f"Next: budget-extract review list --db {shown(store.arg)}   (the flags that need a decision)")
     if report.unread and reader_missing(backend, settings):
         _err("The sections not read need a model (the LLM reader): see README, 'Using a model'.")
     if report.failed or not files or (strict and report.errors):
@@ -289,12 +320,17 @@ def verify(
     """Re-verify result files against their source documents and rewrite their flags in place."""
     from .export import write_atomic
     from .reverify import ReverifyError, reverify_file
-    from .review.store import DB_NAME, ReviewStore
+    from .review.store import DB_NAME, ReviewStore, StoreError
 
     failed = errors = 0
     for path in files:
         # People's decisions stay in force when the store sits beside the result (as `run` puts it).
-        store = ReviewStore(path.parent / DB_NAME) if (path.parent / DB_NAME).is_file() else None
+        try:
+            store = ReviewStore(path.parent / DB_NAME) if (path.parent / DB_NAME).exists() else None
+        except StoreError as exc:
+            _err(f"error: {exc}")
+            failed += 1
+            continue
         try:
             with store.transaction() if store else nullcontext():
                 name = _result_name(path)

@@ -173,10 +173,19 @@ def public_mode() -> int:
     return 0o666 & ~umask
 
 
+def _temporary_prefix(path: Path) -> str:
+    """``.<name>.`` — or, for a long name, a short hash of it: the temporary file's name must fit too."""
+    import hashlib
+
+    if len(os.fsencode(path.name)) <= 120:
+        return f".{path.name}."
+    return f".{hashlib.sha256(os.fsencode(path.name)).hexdigest()[:16]}{path.suffix}."
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write next to the target, then rename: a crash never leaves a half-written file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_temporary_prefix(path), suffix=".tmp")
     try:
         os.chmod(tmp, public_mode())
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:

@@ -110,7 +110,7 @@ def header_paths(header: list[list[Cell]], centred: bool = False, known=None, wh
         leaves = max(range(len(grid)), key=lambda r: (sum(1 for t in grid[r] if t), r))
         for i in range(width):
             lines = [r for r in range(len(grid)) if grid[r][i]]
-            if len(lines) == 1 and lines[0] < leaves:
+            if len(lines) == 1 and lines[0] < leaves and (known is None or known(grid[lines[0]][i])):
                 for r in range(len(grid)):
                     below[r][i] = False
     filled = [row[:] for row in grid]
@@ -224,13 +224,16 @@ def segment_rows(segments: list[Segment], geometry: Geometry | None = None) -> l
 
 def _delimited_page(n: int, seg: Segment, first_header: set[str]) -> Page:
     page = Page(n, [], None, [], [])
-    for line in seg.lines:
-        cells = split_cells(line)
+    rows = [split_cells(line) for line in seg.lines]
+    # Header rows run until the first row with a figure; a row among them with no header word of its
+    # own ("目来源") is the rest of header cells that wrapped.
+    first_figures = next((i for i, cells in enumerate(rows) if is_lanci_row(cells) or _has_figure(cells)), len(rows))
+    for i, (line, cells) in enumerate(zip(seg.lines, rows)):
         if not page.data and page.lanci is None and is_lanci_row(cells):
             page.lanci = cells
             page.header_lines.append(line)
-        elif not page.data and page.lanci is None and is_header_row(cells) and (n == 0 or _repeats(cells, first_header)
-                                                                               or not first_header):
+        elif not page.data and page.lanci is None and (n == 0 or _repeats(cells, first_header) or not first_header) \
+                and (is_header_row(cells) or (page.header and i < first_figures and _wrapped_header_row(cells))):
             page.header.append(cells)
             page.header_lines.append(line)
         else:
@@ -238,25 +241,39 @@ def _delimited_page(n: int, seg: Segment, first_header: set[str]) -> Page:
     return page
 
 
+def _has_figure(cells: list[Cell]) -> bool:
+    return any(c.text and parse_amount(c.text) is not None for c in cells)
+
+
+def _wrapped_header_row(cells: list[Cell]) -> bool:
+    texts = [norm(c.text) for c in cells if c.text]
+    return bool(texts) and not any(_CODE.match(t) or _DATA_LIKE.match(t) for t in texts) and all(len(t) <= 12 for t in texts)
+
+
 def _spaced_page(n: int, seg: Segment, previous: Geometry | None, seen_header: bool) -> Page:
     """A page of space-aligned (or packed) lines: the header above the first data line, cells by position."""
     lines = seg.lines
     first_data = len(lines)
     for i, line in enumerate(lines):
-        toks = tokens(line, "wide")
-        if is_lanci_row([Cell(t.text) for t in toks]) or is_data_line(toks):
+        if is_data_line(tokens(line, "wide")):
             first_data = i
             break
     header_lines = lines[:first_data]
     geometry = page_geometry(lines) if first_data < len(lines) else None
     if geometry is not None and not _trusted(geometry, lines[first_data:]):
         geometry = None
-    if not header_lines and previous is not None:
-        geometry = previous  # a page that continues the table without its header keeps its columns
+    if previous is not None and (not header_lines or _fit_share(previous, lines[first_data:])
+                                 >= _fit_share(geometry, lines[first_data:])):
+        # A table keeps its columns from page to page: a page whose lines fit them (its own columns may
+        # lack the ones its few lines leave empty) is read with them; one with no header must be.
+        geometry = previous
     page = Page(n, [], None, [], list(header_lines), geometry)
     for line in header_lines:
         cells = spaced_cells(line, geometry)[0] if geometry else packed_cells(line)
-        page.header.append(cells)
+        if is_lanci_row(cells):
+            page.lanci = cells
+        else:
+            page.header.append(cells)
     for line in lines[first_data:]:
         if geometry is not None:
             cells, fits = spaced_cells(line, geometry)
@@ -274,10 +291,13 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, seen_header: b
 
 def _trusted(geometry: Geometry, data: list[Line]) -> bool:
     """Positions say where cells are only when the page shows columns and most data lines fit them."""
-    if len(geometry.columns) < 3:
-        return False
-    fits = sum(spaced_cells(line, geometry)[1] for line in data)
-    return fits >= 0.8 * len(data)
+    return len(geometry.columns) >= 3 and _fit_share(geometry, data) >= 0.8
+
+
+def _fit_share(geometry: Geometry | None, data: list[Line]) -> float:
+    if geometry is None or not data:
+        return 0.0
+    return sum(spaced_cells(line, geometry)[1] for line in data) / len(data)
 
 
 # --- layouts ---------------------------------------------------------------------------------------
@@ -430,9 +450,14 @@ def _group_score(spec: TableSpec, group: tuple[tuple[str, ...], ...]) -> int:
 
 
 def _known(spec: TableSpec, parts: tuple[str, ...]) -> int:
-    """+1 for a column path this reader understands (序号, a code or label column, a registry key), else -1."""
+    """+1 for a column path this reader understands (序号, a code or label column, a registry key), else -1.
+
+    类 / 款 / 项 are the parts of a code: under 编码 they count double, under anything else against.
+    """
     path = "/".join(parts)
     leaf = parts[-1]
+    if leaf in ("类", "款", "项") and len(parts) > 1:
+        return 2 if re.search(r"编码|代码|科目$", parts[-2]) else -1
     if _SEQ.match(leaf) or _CODE_HEADER.search(path) or _LABEL_HEADER.search(path):
         return 1
     return 1 if best_column(spec, path) is not None else -1

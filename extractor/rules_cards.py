@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -48,6 +49,7 @@ class _State:
     level2: str | None = None
     periods: list[tuple[int, Cell]] = field(default_factory=list)
     periods_width: int = 0
+    last_line: object = None  # the line of the last indicator read (space-aligned cards wrap under it)
 
 
 def read_card(chunk: Chunk) -> PerformanceCard:
@@ -61,9 +63,10 @@ def read_card(chunk: Chunk) -> PerformanceCard:
             cells = _cells(line)
             if not any(c.text for c in cells):
                 continue
-            if line.kind is LineKind.SPACED and len(cells) == 1 and card.indicators and state.roles \
-                    and _wrapped_piece(cells[0]):
-                _extend_text(card.indicators[-1], cells[0], line)
+            if line.kind is LineKind.SPACED and card.indicators and state.roles and state.last_line is not None \
+                    and all(_wrapped_piece(c) for c in cells) and not _is_indicator_header(cells) \
+                    and "符号" not in [norm(c.text) for c in cells]:
+                _extend_by_position(card.indicators[-1], cells, line, state.last_line)
                 continue
             if _is_indicator_header(cells):
                 _map_roles(state, cells)
@@ -118,15 +121,28 @@ def _wrapped_piece(cell: Cell) -> bool:
     return t not in _LEVEL1 and t not in _LEVEL2_ONLY and _key(cell.text) is None and not _TARGET_LIKE.search(t)
 
 
-def _extend_text(ind: Indicator, cell: Cell, line) -> None:
-    """Join a wrapped piece to the indicator's last text field that it continues."""
-    for role in ("basis", "description", "name"):
-        old: Text | None = getattr(ind, role)
-        if old is not None:
-            setattr(ind, role, Text(text=old.text + cell.text, span=(old.span[0], cell.span[1]),
-                                    parts=old.parts + cell.parts))
-            break
+def _extend_by_position(ind: Indicator, cells: list[Cell], line, row_line) -> None:
+    """Join the pieces of cells that wrapped onto a line of their own to the indicator's fields they stand
+    under: each to the field that starts nearest it on the indicator's line."""
+    fields = [role for role in ("name", "description", "target", "basis") if getattr(ind, role) is not None]
+    if not fields:
+        return
+    starts = {role: _x(row_line, getattr(ind, role).span[0]) for role in fields}
+    for cell in cells:
+        x = _x(line, cell.span[0])
+        role = min(fields, key=lambda r: abs(starts[r] - x))
+        old: Text = getattr(ind, role)
+        setattr(ind, role, Text(text=old.text + cell.text, span=(old.span[0], cell.span[1]),
+                                parts=old.parts + cell.parts))
+        if role == "target":
+            _parse_target(ind, getattr(ind, role))
     ind.span = (ind.span[0], line.end)
+
+
+def _x(line, offset: int) -> int:
+    """Where a character stands across the page (CJK characters two columns wide)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+               for ch in line.text[:max(0, offset - line.start)])
 
 
 def _is_indicator_header(cells: list[Cell]) -> bool:
@@ -305,6 +321,7 @@ def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) ->
     elif value_cell or unit_cell or cmp_cell:
         _three_columns(ind, cmp_cell, value_cell, unit_cell)
     card.indicators.append(ind)
+    state.last_line = line
 
 
 def _three_columns(ind: Indicator, cmp_cell: Cell | None, value_cell: Cell | None, unit_cell: Cell | None) -> None:

@@ -20,6 +20,16 @@ COMPARATORS: dict[str, Comparator] = {
 }
 
 
+# How a card labels each part of its budget ("预算数 6282.00 其中：财政资金 6282.00 …"): a budget figure is
+# printed after its own label, and the nearest budget label before it on its line says which part it is.
+BUDGET_LABELS: dict[str, tuple[str, ...]] = {
+    "total": ("年度资金总额", "资金总额", "预算数", "预算总额", "总额"),
+    "fiscal": ("财政资金", "财政拨款"),
+    "carryover": ("上年结转",),
+    "other": ("其他资金",),
+}
+
+
 class Indicator(BaseModel):
     level1: str | None = Field(None, description="一级指标 (产出指标/效益指标/满意度指标…)")
     level2: str | None = Field(None, description="二级指标 (数量指标/质量指标/时效指标/成本指标…)")

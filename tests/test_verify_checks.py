@@ -94,6 +94,7 @@ def test_docs_checks_md_is_current():
 # Checks whose failing cases live in other test files.
 TESTED_ELSEWHERE = {
     "ground.not_in_source": "test_verify_grounding.py",
+    "ground.misplaced": "test_verify_grounding.py (positional grounding)",
     "read.ambiguous": "test_read_layouts.py", "read.unparsed": "test_read_layouts.py",
     "read.unplaced": "test_read_layouts.py", "cross.fund_source": "test_read_layouts.py",
     "completeness.listed_missing": "test_verify_corpus.py (003's contents page)",

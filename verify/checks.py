@@ -20,6 +20,11 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
           "reader recognises; it was not read."),
     Check("read.unplaced", "数值不在任何表头之下，按“列N”保存", "A number sits under no header; it is kept as column 列N."),
     Check("ground.not_in_source", "数值在原文该节中找不到", "A value is not printed anywhere in its section of the source."),
+    Check("ground.misplaced", "数值不在本行本列的位置：本行没有这个数（只印在别处或行名中），该处的数字已支撑另一个数值，"
+          "或它在行中的位置与列的印刷顺序不符",
+          "A value is not printed at its own row and column: its row does not print it (only elsewhere, or inside "
+          "the row's label), the printed number there already grounds another value, or its place in the row does "
+          "not match the printed order of the columns."),
     Check("table.row_sum", "行内合计 ≠ 各列之和（合计 = 基本 + 项目，合计 = 人员 + 公用，小计 = Σ 来源 …）",
           "A row's total is not the sum of its parts (total = basic + project, total = personnel + public, …)."),
     Check("table.hierarchy", "科目层级不平：合计 = Σ 类，类 = Σ 款，款 = Σ 项（经济分类 301 = Σ 301xx）",

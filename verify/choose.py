@@ -33,7 +33,7 @@ from schemas import ExtractionResult, Reading, Row, Table, spec_for
 
 from .cross import check_across
 from .flags import Flagger
-from .tables import check_table, row_balance, row_relations
+from .tables import COLUMN_TOTAL_KINDS, check_table, row_balance, row_relations, subtotal_groups
 from .tolerance import Term, sum_gap
 from .values import view_table, view_tables
 
@@ -235,9 +235,10 @@ def _search(table: Table, contested: list[Row], tied: dict[int, list[Reading]]) 
 
 
 def _root(table: Table, tied: dict[int, list[Reading]]) -> Row | None:
-    if spec_for(table.kind).row_key not in ("functional", "economic"):
+    tree = family_tree(table)
+    if not tree or id(tree[0][0]) not in tied:
         return None
-    return next((r for r in table.rows if r.item == "total" and id(r) in tied), None)
+    return tree[0][0]
 
 
 def _settle_root(table: Table, tied: dict[int, list[Reading]]) -> list[Reading]:
@@ -289,35 +290,51 @@ def _settle_ties_across(table: Table, rows: list[Row], across) -> None:
 
 
 def _settle_families(table: Table, tied: dict[int, list[Reading]]) -> None:
-    """Top down through the code hierarchy: the placements of a line's sub-codes, chosen together, that add
+    """Top down through the table's families: the placements of a line's parts, chosen together, that add
     up to the line.
 
     The total line usually prints every column's figure, so it says how much of
-    each column its classes hold; each class then says the same of its 款, and
-    so on. Searching one family at a time is exact where a row-by-row search
-    gets stuck (two sub-codes whose columns are both wrong look no better when
-    only one of them moves).
+    each column its parts hold (the classes of a functional table, the 小计 and
+    single lines of a procurement table); each part then says the same of its
+    own. Searching one family at a time is exact where a row-by-row search gets
+    stuck (two parts whose columns are both wrong look no better when only one
+    of them moves).
     """
+    for parent, kids in family_tree(table):
+        _choose_family(parent, kids, tied)
+
+
+def family_tree(table: Table) -> list[tuple[Row, list[Row]]]:
+    """(line, its parts) from the top down: the code hierarchy, or a table's total, 小计 and single lines."""
     scheme = spec_for(table.kind).row_key
-    if scheme not in ("functional", "economic"):
-        return
-    coded = [r for r in table.rows if r.code and not r.memo]
-    roots = [r for r in table.rows if r.item == "total"] or []
-    queue: list[Row | None] = [roots[0] if roots else None]
-    seen: set[int] = set()
-    while queue:
-        parent = queue.pop(0)
-        kids = _sub_codes(parent, coded, scheme)
-        if parent is not None:
+    total = next((r for r in table.rows if r.item == "total"), None)
+    if scheme in ("functional", "economic"):
+        coded = [r for r in table.rows if r.code and not r.memo]
+        out = []
+        queue = [total] if total is not None else [r for r in coded if len(r.code) == 3]
+        seen: set[int] = set()
+        while queue:
+            parent = queue.pop(0)
             if id(parent) in seen:
                 continue
             seen.add(id(parent))
-            _choose_family(parent, kids, tied)
-        queue.extend(kids)
+            kids = _sub_codes(parent, coded, scheme)
+            out.append((parent, kids))
+            queue.extend(kids)
+        return out
+    if table.kind in COLUMN_TOTAL_KINDS and total is not None:
+        groups, loose = subtotal_groups([(r, _label(r)) for r in table.rows if r is not total and not r.memo])
+        top = [sub for sub, _ in groups] + loose if groups else loose
+        return [(total, top)] + [(sub, members) for sub, members in groups if members]
+    return []
 
 
-def _sub_codes(parent: Row | None, coded: list[Row], scheme: str) -> list[Row]:
-    if parent is None or parent.code is None:
+def _label(row: Row) -> str:
+    return "".join(row.label.text.split()) if row.label else ""
+
+
+def _sub_codes(parent: Row, coded: list[Row], scheme: str) -> list[Row]:
+    if parent.code is None:
         return [r for r in coded if len(r.code) == 3]
     size = {"functional": {3: 5, 5: 7}, "economic": {3: 5}}[scheme].get(len(parent.code))
     return [r for r in coded if size and len(r.code) == size and r.code.startswith(parent.code)]

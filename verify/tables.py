@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from schemas import is_extra_column, spec_for
 
 from .flags import Flagger
-from .tolerance import ZERO, Term, exceeds, product_holds, sum_gap
+from .tolerance import ZERO, Term, exceeds, printed_places, product_holds, sum_gap
 from .values import TableView, Val
 
 _FUNDS = ("general_budget", "government_fund", "state_capital")
@@ -88,7 +88,10 @@ def row_balance(kind: str, values: dict, printed: set[str] | dict, relations=Non
         parts = [values[c] for c in cols if c in values]
         if total_col == "basic" and not parts:
             continue
-        gap = sum_gap(Term.printed(total.value), [Term.printed(p.value) for p in parts])
+        # Amounts beside ones printed to the cent are exact to the cent too ("5" beside "5.00"): a bare
+        # figure placed in an amount column must not borrow the slack of its missing decimals.
+        places = max(printed_places(a.value) for a in (total, *parts))
+        gap = sum_gap(Term.printed(total.value, places), [Term.printed(p.value, places) for p in parts])
         if gap is None:
             held += 1
         else:
@@ -171,7 +174,7 @@ def check_table(view: TableView, flagger: Flagger) -> None:
         check_items(view, flagger)
     elif spec.row_key == "two_sided":
         check_two_sided(view, flagger)
-    if view.table.kind in ("project_expenditure", "government_procurement", "purchased_services"):
+    if view.table.kind in COLUMN_TOTAL_KINDS:
         check_column_totals(view, flagger)
     if view.table.kind == "government_procurement":
         check_procurement(view, flagger)
@@ -199,10 +202,15 @@ def check_rows(view: TableView, flagger: Flagger) -> None:
                 flagger.sum_mismatch("table.row_sum", where, en, total, parts, gap)
 
 
-def _children(codes: list[str], parent: str, scheme: str) -> list[str]:
+def _children_of(codes: list[str], scheme: str) -> dict[str, list[str]]:
+    """Each code's sub-codes one level down, in the table's order (one pass: tables can have thousands of rows)."""
     steps = {"functional": {3: 5, 5: 7}, "economic": {3: 5}}[scheme]
-    size = steps.get(len(parent))
-    return [c for c in codes if size and len(c) == size and c.startswith(parent)]
+    out: dict[str, list[str]] = {}
+    for c in codes:
+        for size, child in steps.items():
+            if len(c) == child:
+                out.setdefault(c[:size], []).append(c)
+    return out
 
 
 def _sum_relations(view: TableView, total_key: str, part_keys: list[str]) -> Iterator[tuple[Val, list[Val], str]]:
@@ -252,8 +260,9 @@ def check_hierarchy(view: TableView, flagger: Flagger, scheme: str) -> None:
     for key, row in view.rows:
         if row.item == "total" and tops:
             _column_mismatch(view, flagger, "table.hierarchy", key, tops, "各类之和", "sum of the classes")
+    children = _children_of(coded, scheme)
     for parent in coded:
-        kids = _children(coded, parent, scheme)
+        kids = children.get(parent) if len(parent) in (3, 5) else None
         if kids:
             _column_mismatch(view, flagger, "table.hierarchy", parent, kids, "下级科目之和", "sum of its sub-codes")
 
@@ -384,20 +393,29 @@ def check_two_sided(view: TableView, flagger: Flagger) -> None:
 _SUBTOTAL = re.compile(r"小计$")
 
 
+# Tables listed row by row whose total line adds up its rows (or its 小计 lines, each adding up the rows under it).
+COLUMN_TOTAL_KINDS = ("project_expenditure", "government_procurement", "purchased_services")
+
+
+def subtotal_groups(lines: list[tuple[object, str]]) -> tuple[list[tuple[object, list]], list]:
+    """Lines (anything, with its label) in order → ([(小计 line, the lines under it)], lines under no 小计)."""
+    groups: list[tuple[object, list]] = []
+    loose: list = []
+    for line, label in lines:
+        if _SUBTOTAL.search(label):
+            groups.append((line, []))
+        elif groups:
+            groups[-1][1].append(line)
+        else:
+            loose.append(line)
+    return groups, loose
+
+
 def check_column_totals(view: TableView, flagger: Flagger) -> None:
     """合计 = Σ rows (or Σ 小计, each 小计 = Σ the rows under it) for tables listed row by row."""
     total_key = next((k for k, row in view.rows if row.item == "total"), None)
-    groups: list[tuple[str, list[str]]] = []
-    loose: list[str] = []
-    for key, row in view.rows:
-        if key == total_key or row.memo:
-            continue
-        if _SUBTOTAL.search(view.label(key)):
-            groups.append((key, []))
-        elif groups:
-            groups[-1][1].append(key)
-        else:
-            loose.append(key)
+    groups, loose = subtotal_groups([(key, view.label(key)) for key, row in view.rows
+                                     if key != total_key and not row.memo])
     for sub, members in groups:
         if members:
             _column_mismatch(view, flagger, "table.column_total", sub, members, "其下各行之和", "sum of its rows")

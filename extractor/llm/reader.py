@@ -18,6 +18,7 @@ from schemas.forms import form_for
 
 from ..chunk import Chunk
 from .fill import card_from_form, table_from_form
+from .secrets import Scrubber, scrub_logs
 from .settings import LlmSettings
 from .transport import CURRENT_LOG, CallLog, CallRecord, RecordingTransport, ReplayMiss
 
@@ -60,6 +61,9 @@ class LlmReader:
         from openai import AsyncOpenAI
 
         self.settings = settings
+        # Whatever a server sends back, and whatever a library says or logs, is scrubbed of the key.
+        self.scrubber = Scrubber(settings.api_key)
+        self._unscrub_logs = scrub_logs(self.scrubber)
         cache = None
         if settings.cache in ("use", "refresh", "replay") and settings.cache_dir:
             import diskcache
@@ -69,7 +73,8 @@ class LlmReader:
         live = None if settings.cache == "replay" else (inner_transport or httpx.AsyncHTTPTransport())
         self.transport = RecordingTransport(
             live, endpoint_kind=settings.endpoint_kind, mode=settings.cache, cache=cache,
-            recordings=settings.recordings, record=settings.record, http_retries=settings.http_retries)
+            recordings=settings.recordings, record=settings.record, http_retries=settings.http_retries,
+            scrubber=self.scrubber)
         self.http = httpx.AsyncClient(transport=self.transport, timeout=settings.timeout)
         openai_client = AsyncOpenAI(
             # A local server needs no key; the client library insists on one, so a placeholder goes in its place.
@@ -84,7 +89,9 @@ class LlmReader:
         token = CURRENT_LOG.set(log)
         try:
             async with self.semaphore:
-                form = await self._ask(chunk)
+                # Every attempt, re-ask and back-off of the section within one deadline.
+                async with asyncio.timeout(self.settings.section_deadline):
+                    form = await self._ask(chunk)
             if spec_for(chunk.kind).card:
                 card = card_from_form(chunk, form, text)
                 if not (card.budget.total or card.indicators or card.goals or card.project_name):
@@ -95,8 +102,12 @@ class LlmReader:
                 if not table.rows and not table.empty:
                     raise EmptyAnswer("the answer has no rows and does not say the table is empty")
                 outcome.table = table
+        except TimeoutError:
+            outcome.error = (f"SectionDeadline: no answer within the section's deadline of "
+                             f"{self.settings.section_deadline:g} s (--section-deadline)")
         except Exception as exc:  # every failure becomes the section's recorded reason, never a crash
-            outcome.error, outcome.replay_miss = describe_failure(exc)
+            error, outcome.replay_miss = describe_failure(exc)
+            outcome.error = self.scrubber.text(error)
         finally:
             CURRENT_LOG.reset(token)
             outcome.calls = log.calls
@@ -113,6 +124,7 @@ class LlmReader:
             max_retries=s.max_reasks, temperature=s.temperature, max_tokens=s.max_tokens)
 
     async def aclose(self) -> None:
+        self._unscrub_logs()
         await self.http.aclose()
         if self.cache is not None:
             self.cache.close()

@@ -1,7 +1,11 @@
 """Where the model is and how to talk to it: from flags, then our environment, then OpenAI's.
 
 The API key is held as a secret: it is sent in the Authorization header and
-nowhere else — not in cache keys, recordings, results or logs.
+nowhere else — not in cache keys, recordings, results or logs; whatever a server
+sends back is scrubbed of it (``secrets.Scrubber``).
+
+Time is bounded three ways: ``timeout`` per HTTP request, ``http_retries``
+attempts per request, and ``section_deadline`` for everything one section costs.
 """
 
 from __future__ import annotations
@@ -57,9 +61,10 @@ class LlmSettings:
     endpoint_kind: str = "openai"
     mode: StructuredMode = "tools"
     concurrency: int = 4
-    timeout: float = 120.0
+    timeout: float = 120.0  # seconds per HTTP request (connect, send, each wait for data)
     max_reasks: int = 1  # validation re-asks after the first answer
-    http_retries: int = 4  # attempts on 429 / 5xx / timeouts
+    http_retries: int = 3  # attempts per request, counting retries on 429 / 5xx / timeouts
+    section_deadline: float = 600.0  # seconds for a whole section: every attempt, re-ask and back-off
     temperature: float = 0.0
     max_tokens: int = 4096
     cache: CacheMode = "use"
@@ -95,6 +100,12 @@ class LlmSettings:
             settings.concurrency = int(env["BUDGET_EXTRACT_CONCURRENCY"])
         if env.get("BUDGET_EXTRACT_MAX_REASKS"):
             settings.max_reasks = int(env["BUDGET_EXTRACT_MAX_REASKS"])
+        if env.get("BUDGET_EXTRACT_TIMEOUT"):
+            settings.timeout = float(env["BUDGET_EXTRACT_TIMEOUT"])
+        if env.get("BUDGET_EXTRACT_MAX_RETRIES"):
+            settings.http_retries = int(env["BUDGET_EXTRACT_MAX_RETRIES"]) + 1
+        if env.get("BUDGET_EXTRACT_SECTION_DEADLINE"):
+            settings.section_deadline = float(env["BUDGET_EXTRACT_SECTION_DEADLINE"])
         for key, value in overrides.items():
             if value is not None:
                 setattr(settings, key, value)

@@ -21,6 +21,8 @@ from pathlib import Path
 import httpx
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
+from .secrets import Scrubber
+
 RETRY_STATUSES = {408, 409, 429, 500, 502, 503, 504}
 
 
@@ -90,8 +92,10 @@ def _retry_after(state: RetryCallState) -> float:
 
 class RecordingTransport(httpx.AsyncBaseTransport):
     def __init__(self, inner: httpx.AsyncBaseTransport | None, *, endpoint_kind: str, mode: str,
-                 cache=None, recordings: Path | None = None, record: bool = False, http_retries: int = 4):
+                 cache=None, recordings: Path | None = None, record: bool = False, http_retries: int = 3,
+                 scrubber: Scrubber | None = None):
         self.inner = inner
+        self.scrubber = scrubber if scrubber is not None else Scrubber()
         self.endpoint_kind = endpoint_kind
         self.mode = mode
         self.cache = cache
@@ -109,14 +113,24 @@ class RecordingTransport(httpx.AsyncBaseTransport):
                 return self._log(key, source, started, httpx.Response(200, json=stored["response"], request=request))
         if self.mode == "replay" or self.inner is None:
             raise ReplayMiss(key)
+        self.scrubber.add(request.headers.get("authorization"))
         response, attempts = await self._send(request)
+        response = await self._scrubbed(response, request)
         if response.status_code == 200:
-            await response.aread()
             try:
                 self._store(key, body, response.json())
             except ValueError:
                 pass  # not JSON: nothing worth keeping; the client reports it
         return self._log(key, "network", started, response, attempts)
+
+    async def _scrubbed(self, response: httpx.Response, request: httpx.Request) -> httpx.Response:
+        """The response with every secret taken out of its body (a server may echo the key, in an error or not)."""
+        await response.aread()
+        clean = self.scrubber.bytes(response.content)
+        if clean == response.content:
+            return response
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() not in ("content-encoding", "content-length")]
+        return httpx.Response(response.status_code, headers=headers, content=clean, request=request)
 
     async def _send(self, request: httpx.Request) -> tuple[httpx.Response, int]:
         def retryable(exc: BaseException) -> bool:

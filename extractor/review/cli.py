@@ -71,7 +71,10 @@ def _open_store(db: Optional[Path]):
         hint = f"; did you mean --db {nearby[0]}?" if len(nearby) == 1 else \
             (f"; stores here: {', '.join(nearby)}" if nearby else "")
         _fail(f"{exc}{hint}", EXIT_PROBLEM)
-    heal(store, [path.parent])
+    problems: list[str] = []
+    heal(store, [path.parent], problems)
+    for problem in problems:
+        typer.echo(f"warning: {problem}", err=True)
     return store
 
 

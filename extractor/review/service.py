@@ -1,10 +1,13 @@
 """What the review commands and `run` do to the store and the result files, one transaction at a time.
 
-The result file and its queue rows change together, inside the store's write
-lock: a decision is recorded, the document is re-verified with every decision
-in force, the result is rewritten atomically and its queue rows replaced. If a
-process dies between the file and the commit, the next command notices the
-file changed and rebuilds the rows from it (``heal``): the file is the truth.
+The trail is the truth. A decision is recorded and committed first; then, in a
+second transaction, the document is re-verified with every decision of the trail
+in force, its result file rewritten atomically and its queue rows replaced. A
+process that dies in between leaves a file behind the trail, never ahead of it;
+every command reconciles on opening the store (``heal``): a file written with
+fewer decisions than the trail holds, or claiming decisions the trail lacks, is
+rebuilt from its source and the trail, and a file changed on disk gets its queue
+rows rebuilt from it.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from schemas import Decision, ExtractionResult, Flag, parse_amount
 
 from ..export import write_atomic
 from ..reverify import ReverifyError, read_result, read_source
-from .apply import CORRECTABLE_HINT, apply_decisions, slots_by_path, source_values
+from .apply import CORRECTABLE_HINT, apply_decisions, fold, slots_by_path, source_values
 from .store import ReviewStore
 
 # Exit codes a script can rely on.
@@ -49,11 +52,30 @@ class Outcome:
 def settle(store: ReviewStore, result: ExtractionResult, text: str, result_path: Path,
            source: Path | None = None) -> ExtractionResult:
     """Apply the document's decisions, write its result file, and mirror it in the queue (in a transaction)."""
-    apply_decisions(result, text, store.decisions(result.document.name))
+    decisions = store.decisions(result.document.name)
+    apply_decisions(result, text, decisions)
     written = result.model_dump_json(indent=1)
     write_atomic(result_path, written)
-    store.sync(result, result_path, source, written)
+    store.sync(result, result_path, source, written, trail_seq=max((d.seq for d in decisions), default=0))
     return result
+
+
+def _identity(d: Decision) -> tuple:
+    return (d.seq, d.action, d.subject, d.field, d.after, d.time)
+
+
+def agrees_with_trail(result: ExtractionResult, trail: list[Decision]) -> bool:
+    """The file carries exactly the decisions of the trail in force for its document, no more and no fewer."""
+    return {_identity(d) for d in result.decisions} == {_identity(d) for d in fold(trail).all()}
+
+
+def rebuild(store: ReviewStore, name: str, path: Path, result: ExtractionResult | None = None) -> None:
+    """Rewrite a document's result file from its source and the trail (call inside a transaction)."""
+    result = result or load_result(path)
+    known = store.document(name)
+    source = known.source if known and known.sha256 == result.document.sha256 else Path(result.document.path)
+    text = source_text(result, source)
+    settle(store, result, text, path, source)
 
 
 def load_result(path: Path) -> ExtractionResult:
@@ -70,8 +92,13 @@ def source_text(result: ExtractionResult, source: Path) -> str:
         raise ReviewError(str(exc)) from None
 
 
-def heal(store: ReviewStore, folders: list[Path] = ()) -> list[str]:
-    """Rebuild the queue rows of every result file that changed behind the store's back; names healed."""
+def heal(store: ReviewStore, folders: list[Path] = (), problems: list[str] | None = None) -> list[str]:
+    """Reconcile the result files with the trail and the queue with the files; names healed.
+
+    A file behind the trail (a command died after committing its decision) or claiming decisions the trail
+    lacks is rebuilt; a file changed behind the store's back that agrees with the trail only gets its queue
+    rows rebuilt. What cannot be rebuilt (its source is gone or changed) is said in ``problems``.
+    """
     healed = []
     known = {d.result.resolve(): d.name for d in store.documents()}
     changed = dict((path.resolve(), name) for name, path in store.stale_results())
@@ -79,17 +106,28 @@ def heal(store: ReviewStore, folders: list[Path] = ()) -> list[str]:
         for path in folder.glob("*.json") if folder.is_dir() else ():
             if path.resolve() not in known and _looks_like_result(path):
                 changed[path.resolve()] = path.stem
-    if not changed:
+    behind = {name for name in store.behind_trail()}
+    behind_paths = {d.result.resolve(): d.name for d in store.documents() if d.name in behind}
+    if not changed and not behind_paths:
         return healed
     with store.transaction():
-        for path, name in changed.items():
+        for path, name in {**behind_paths, **changed}.items():
             if not path.exists():
                 store.forget(name)
-            else:
-                try:
-                    store.sync(load_result(path), path)
-                except ReviewError:
-                    continue
+                healed.append(name)
+                continue
+            try:
+                result = load_result(path)
+                name = result.document.name
+                if name in behind or not agrees_with_trail(result, store.decisions(name)):
+                    rebuild(store, name, path, result)
+                else:
+                    store.sync(result, path)
+            except ReviewError as exc:
+                if problems is not None:
+                    problems.append(f"{name}: its result file does not agree with the review trail and cannot be "
+                                    f"rebuilt: {exc}")
+                continue
             healed.append(name)
     return healed
 
@@ -117,7 +155,11 @@ def find_one(store: ReviewStore, ref: str, document: str | None = None):
 def decide(store: ReviewStore, ref: str, action: str, *, document: str | None = None, fields: list[str] = (),
            all_fields: bool = False, value: str | None = None, reviewer: str | None = None,
            note: str | None = None) -> Outcome:
-    """Record a person's decision on a flag and re-verify its document with it."""
+    """Record a person's decision on a flag and re-verify its document with it.
+
+    The decision is committed to the trail first; the result file is rewritten afterwards, in a second
+    transaction, from the trail: a process killed in between leaves a file the next command rebuilds.
+    """
     heal(store)
     with store.transaction():
         queued = find_one(store, ref, document)
@@ -135,7 +177,14 @@ def decide(store: ReviewStore, ref: str, action: str, *, document: str | None = 
         twins = twins_of(result, flag, decided=action == "reopen")
         for twin in twins:
             recorded += _record(store, result, twin, action, _twin_plan(flag, twin, plan), reviewer, note)
-        settle(store, result, text, doc.result)
+    with store.transaction():
+        # Whatever another command wrote in between, the file is rebuilt from the trail, every decision in force.
+        now = store.document(doc.name) or doc
+        sha = result.document.sha256
+        result = load_result(now.result)
+        if result.document.sha256 != sha:
+            text = source_text(result, now.source)
+        settle(store, result, text, now.result)
     after = {f.id: f for f in result.flags}
     now = after.get(flag.id)
     twin_ids = {t.id for t in twins}

@@ -26,7 +26,10 @@ from pathlib import Path
 from schemas import Decision, ExtractionResult, Flag
 
 DB_NAME = "review.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# PRAGMA application_id: marks the file as ours, so that another application's SQLite file is never adopted.
+APPLICATION_ID = 0x42455852  # "BEXR"
+TABLES = ("decisions", "documents", "flags")
 BUSY_TIMEOUT_MS = 120_000
 
 _SCHEMA = """
@@ -60,7 +63,8 @@ CREATE TABLE IF NOT EXISTS documents (
     result_sha256 TEXT NOT NULL,
     result_mtime_ns INTEGER NOT NULL,
     result_size INTEGER NOT NULL,
-    updated TEXT NOT NULL
+    updated TEXT NOT NULL,
+    trail_seq INTEGER NOT NULL DEFAULT 0  -- the last decision of the document its result file was written with
 );
 
 CREATE TABLE IF NOT EXISTS flags (
@@ -116,15 +120,30 @@ def resolve_db(db: Path | None) -> Path:
 
 
 class ReviewStore:
+    """The store at ``path``; ``create`` makes it when there is no file there (never over a file that is there).
+
+    A file that is there must be a whole budget-extract store: an empty file, another application's SQLite
+    file or a damaged one is refused with a line that says what to do, and left untouched.
+    """
+
     def __init__(self, path: Path, create: bool = False):
         self.path = Path(path)
-        if not create and not self.path.is_file():
-            raise StoreError(f"{self.path}: no review store here; `budget-extract run … --out DIR` creates "
-                             f"DIR/{DB_NAME} (pass --db DIR or --db FILE)")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path.is_dir():
+            raise StoreError(f"{self.path}: is a folder; give the store file or the results folder that holds "
+                             f"{DB_NAME}")
+        if not self.path.exists():
+            if not create:
+                raise StoreError(f"{self.path}: no review store here; `budget-extract run … --out DIR` creates "
+                                 f"DIR/{DB_NAME} (pass --db DIR or --db FILE)")
+            _create(self.path)
+        _check_file(self.path)
         try:
             self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot open the review store ({exc})") from None
+        try:
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._identify()
             mode = self.db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode != "wal":  # pragma: no cover - only on filesystems without shared memory
                 raise StoreError(f"{self.path}: SQLite could not switch to WAL mode (got {mode})")
@@ -132,7 +151,32 @@ class ReviewStore:
             self.db.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not a review store ({exc})") from None
+            self.db.close()
+            raise StoreError(_damaged(self.path, str(exc))) from None
+        except StoreError:
+            self.db.close()
+            raise
+
+    def _identify(self) -> None:
+        """Ours (or our store from before it was marked), whole, and not from a newer version — or refused."""
+        app_id = self.db.execute("PRAGMA application_id").fetchone()[0]
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        ours = app_id == APPLICATION_ID or (app_id == 0 and version == 1 and set(TABLES) <= tables)
+        if not ours:
+            shown = ", ".join(sorted(t for t in tables if not t.startswith("sqlite_"))[:6]) or "no tables"
+            raise StoreError(f"{self.path}: not a budget-extract review store (a SQLite file of another kind: "
+                             f"application_id {app_id}, {shown}); it is left untouched — give the review store "
+                             f"with --db, or move this file away")
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: written by a newer budget-extract (store version {version}); "
+                             f"upgrade budget-extract to use it")
+        problems = [r[0] for r in self.db.execute("PRAGMA quick_check(5)")]
+        if problems != ["ok"]:
+            raise StoreError(_damaged(self.path, "; ".join(problems)))
+        missing = [t for t in TABLES if t not in tables]
+        if missing:
+            raise StoreError(_damaged(self.path, f"table {', '.join(missing)} missing"))
 
     @property
     def arg(self) -> str:
@@ -154,12 +198,21 @@ class ReviewStore:
         self.close()
 
     def _migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise StoreError(f"{self.path}: written by a newer budget-extract (store version {version})")
-        if version < SCHEMA_VERSION:
-            # One script, one transaction: two processes creating the store at once both succeed.
-            self.db.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            if version == 1:
+                # Version 1 had no trail_seq: its files were written with every decision of the trail then.
+                self.db.execute("ALTER TABLE documents ADD COLUMN trail_seq INTEGER NOT NULL DEFAULT 0")
+                self.db.execute("UPDATE documents SET trail_seq = (SELECT coalesce(max(seq), 0) FROM decisions "
+                                "WHERE decisions.document = documents.name)")
+            if version < SCHEMA_VERSION:
+                self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -203,12 +256,13 @@ class ReviewStore:
     # -- the queue ---------------------------------------------------------------------------------
 
     def sync(self, result: ExtractionResult, result_path: Path, source: Path | None = None,
-             written: str | None = None) -> None:
+             written: str | None = None, trail_seq: int | None = None) -> None:
         """Make the queue rows of a document those of its result file (call inside a transaction).
 
         ``source`` is the document's file when the caller has just read it; otherwise
         the one recorded before is kept, since a relative path in the result was
         relative to wherever `run` ran. ``written`` is the file's text when the caller has just written it.
+        ``trail_seq`` is the last decision of the trail the file was written with (default: the trail's last).
         """
         data = written.encode("utf-8") if written is not None else result_path.read_bytes()
         st = result_path.stat()
@@ -216,12 +270,14 @@ class ReviewStore:
         if source is None:
             known = self.document(name)
             source = known.source if known and known.sha256 == result.document.sha256 else Path(result.document.path)
+        if trail_seq is None:
+            trail_seq = self.last_seq(name)
         self.db.execute("DELETE FROM flags WHERE document = ?", (name,))
         self.db.execute(
             "INSERT OR REPLACE INTO documents (name, sha256, source, result, result_sha256, result_mtime_ns, "
-            "result_size, updated) VALUES (?,?,?,?,?,?,?,?)",
+            "result_size, updated, trail_seq) VALUES (?,?,?,?,?,?,?,?,?)",
             (name, result.document.sha256, str(Path(source).resolve()), str(result_path.resolve()),
-             hashlib.sha256(data).hexdigest(), st.st_mtime_ns, st.st_size, now_iso()),
+             hashlib.sha256(data).hexdigest(), st.st_mtime_ns, st.st_size, now_iso(), trail_seq),
         )
         self.db.executemany(
             'INSERT INTO flags (document, id, position, subject, "check", severity, status, flag) '
@@ -277,11 +333,73 @@ class ReviewStore:
                 out.append((name, path))
         return out
 
+    def last_seq(self, name: str) -> int:
+        return self.db.execute("SELECT coalesce(max(seq), 0) FROM decisions WHERE document = ?", (name,)).fetchone()[0]
+
+    def behind_trail(self) -> list[str]:
+        """Documents whose trail has decisions their result file was not written with (a command died between)."""
+        return [r[0] for r in self.db.execute(
+            "SELECT name FROM documents WHERE trail_seq < "
+            "(SELECT coalesce(max(seq), 0) FROM decisions WHERE decisions.document = documents.name)")]
+
     def forget(self, name: str) -> None:
         self.db.execute("DELETE FROM documents WHERE name = ?", (name,))
 
     def _columns(self, table: str) -> list[str]:
         return [r[1] for r in self.db.execute(f"PRAGMA table_info({table})")]
+
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _check_file(path: Path) -> None:
+    """Refuse what is plainly not a store before SQLite touches it (it would take an empty file as a new one)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(_SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the review store: {exc.strerror or exc}") from None
+    if not head:
+        raise StoreError(f"{path}: an empty file (0 bytes), not a review store — any decisions it held are gone. "
+                         f"Restore it from a backup; or move it away (mv {path} {path}.empty) and the next "
+                         f"`budget-extract run` starts a new store")
+    if head != _SQLITE_HEADER:
+        raise StoreError(f"{path}: not a review store (not an SQLite file); it is left untouched — give the review "
+                         f"store with --db, or move this file away")
+
+
+def _damaged(path: Path, problem: str) -> str:
+    return (f"{path}: the review store is damaged ({problem}); it is left untouched. Restore it from a backup, "
+            f"or salvage what SQLite can read: sqlite3 {path} .recover | sqlite3 {path}.recovered — then use "
+            f"--db {path}.recovered")
+
+
+def _create(path: Path) -> None:
+    """A new store, made whole beside ``path`` and linked into place: no process ever sees a half-made one."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
+    os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # as SQLite would create it, not mkstemp's 0600
+    try:
+        db = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            db.executescript(f"BEGIN; {_SCHEMA} PRAGMA application_id = {APPLICATION_ID}; "
+                             f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+        finally:
+            db.close()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        except OSError:  # a filesystem without hard links
+            if not path.exists():
+                os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def _decision(row, cols: list[str]) -> Decision:
