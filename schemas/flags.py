@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .common import Amount, Span
+from .tables import Reading
 
 Severity = Literal["error", "warning"]
 FlagStatus = Literal["open", "accepted", "corrected", "rejected", "stale"]
@@ -135,3 +136,6 @@ class Correction(BaseModel):
     original: Amount
     seq: int = Field(description="the decision that made it")
     moved_from: str | None = Field(None, description="move: the path the reader read the value at")
+    alternatives: list[Reading] = Field(default_factory=list,
+                                        description="move: the row's other readings the move settled (they come "
+                                                    "back if the move is undone)")

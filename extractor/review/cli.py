@@ -401,14 +401,118 @@ def _print_outcome(outcome) -> None:
         console.print(f"Now open: {f.id} {f.check}: {f.message}")
 
 
+OptionalIdArgument = Annotated[Optional[str], typer.Argument(
+    metavar="[ID]", help="A flag id from `review list` (a unique prefix will do); or leave it out and select many "
+                         "alike with --check.")]
+CheckSelect = Annotated[Optional[str], typer.Option(
+    "--check", help="Decide every flag of this check that needs review (with --document and --where to narrow "
+                    "it): a dry run lists them first.")]
+WhereOption = Annotated[Optional[list[str]], typer.Option(
+    "--where", metavar="KEY=VALUE|KEY~TEXT", help="Only flags where KEY equals VALUE (or contains TEXT), repeatable; "
+                                                  "KEY: severity, status, table, column, row, field, message.")]
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Decide without asking (scripts).")]
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Only show what would be decided.")]
+
+
 @app.command()
 def accept(
-    flag_id: IdArgument,
+    flag_id: OptionalIdArgument = None,
+    check: CheckSelect = None, where: WhereOption = None, yes: YesOption = False, dry_run: DryRunOption = False,
     db: DbOption = None, document: DocOption = None, reviewer: ReviewerOption = None, note: NoteOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The document really says this: keep the values, close the flag."""
+    """The document really says this: keep the values, close the flag (or every flag --check selects)."""
+    if _bulk_requested(flag_id, check, where, as_json):
+        _bulk("accept", check, document, where or [], False, yes, dry_run, db, as_json, _reviewer(reviewer), note)
+        return
     _decide(flag_id, "accept", db, as_json, document=document, reviewer=_reviewer(reviewer), note=note)
+
+
+def _bulk_requested(flag_id: Optional[str], check: Optional[str], where, as_json: bool) -> bool:
+    if flag_id and (check or where):
+        _fail("give a flag ID, or --check (with --document / --where) to decide many alike — not both",
+              EXIT_USAGE, as_json)
+    if not flag_id and not check:
+        _fail("give a flag ID (see `review list`), or --check C to decide every flag of a check alike"
+              + (" (--where narrows a --check)" if where else ""), EXIT_USAGE, as_json)
+    return not flag_id
+
+
+def _bulk(action: str, check: str, document, where: list[str], all_fields: bool, yes: bool, dry_run: bool, db,
+          as_json: bool, reviewer, note) -> None:
+    from .bulk import decide_bulk, parse_where, plan_bulk
+
+    store = _open_store(db)
+    _check_filters(store, document, check, as_json)
+    try:
+        plan = plan_bulk(store, action, check, document, parse_where(where), all_fields)
+    except ReviewError as exc:
+        _fail(str(exc), exc.code, as_json)
+    console = _console()
+    verb = {"accept": "accept", "reject": "reject (withdraw the wrong value of)"}[action]
+    if not as_json:
+        _print_bulk_plan(console, plan, verb)
+    if not plan.chosen or not _confirmed(f"{action.capitalize()} these {len(plan.chosen)} flag(s)?", yes, dry_run,
+                                         as_json):
+        if as_json:
+            typer.echo(json.dumps({"dry_run": True, "action": action, "would_decide": [
+                _flag_line(q.document, q.flag) for q in plan.chosen], "skipped": [
+                {**_flag_line(q.document, q.flag), "why": why} for q, why in plan.skipped]},
+                ensure_ascii=False, indent=1))
+        elif plan.chosen:
+            console.print("Dry run: nothing decided. Add --yes to decide them (one decision per flag in the trail).")
+        return
+    try:
+        outcome = decide_bulk(store, plan, all_fields=all_fields, reviewer=reviewer, note=note)
+    except ReviewError as exc:
+        _fail(str(exc), exc.code, as_json)
+    if as_json:
+        typer.echo(json.dumps({
+            "dry_run": False, "action": action,
+            "decided": [{**_flag_line(q.document, q.flag), "status": outcome.statuses.get((q.document, q.id))}
+                        for q in plan.chosen],
+            "decisions": [d.model_dump(mode="json") for d in outcome.decisions],
+            "skipped": [{**_flag_line(q.document, q.flag), "why": why} for q, why in plan.skipped],
+            "closed": [{"document": n, "id": f.id, "check": f.check, "status": f.status} for n, f in outcome.closed],
+            "opened": [{"document": n, "id": f.id, "check": f.check, "message": f.message} for n, f in outcome.opened],
+        }, ensure_ascii=False, indent=1))
+        return
+    done = {"accept": "accepted", "reject": "rejected"}[action]
+    console.print(f"{len(outcome.decisions)} decision(s) recorded (#{outcome.decisions[0].seq}–"
+                  f"#{outcome.decisions[-1].seq}): {len(plan.chosen)} flag(s) {done}." if outcome.decisions
+                  else "Nothing recorded: the flags were decided since.")
+    for name, f in outcome.closed:
+        console.print(f"Also closed: {name} {f.id} {f.check} ({f.status}).")
+    for name, f in outcome.opened:
+        console.print(f"Now open: {name} {f.id} {f.check}: {f.message}")
+
+
+def _flag_line(document: str, flag) -> dict:
+    return {"document": document, "id": flag.id, "check": flag.check, "severity": flag.severity,
+            "status": flag.status, "message": flag.message, "fields": [ref.path for ref in flag.fields]}
+
+
+def _print_bulk_plan(console, plan, verb: str) -> None:
+    if not plan.chosen and not plan.skipped:
+        console.print("No flag that needs review matches.")
+        return
+    if plan.chosen:
+        console.print(f"Would {verb} {len(plan.chosen)} flag(s):")
+        for q in plan.chosen:
+            console.print(f"  {q.id}  {q.document}  {q.flag.check}  {q.flag.message}")
+    if plan.skipped:
+        console.print(f"Left out ({len(plan.skipped)}): the decision does not fit them as they are:")
+        for q, why in plan.skipped:
+            console.print(f"  {q.id}  {q.document}  {why}")
+
+
+def _confirmed(question: str, yes: bool, dry_run: bool, as_json: bool) -> bool:
+    """--yes decides; a person at a terminal is asked; anything else (a pipe, --dry-run) only looks."""
+    if dry_run:
+        return False
+    if yes:
+        return True
+    return not as_json and sys.stdin.isatty() and typer.confirm(question, default=False)
 
 
 @app.command()
@@ -429,16 +533,129 @@ def fix(
 
 @app.command()
 def reject(
-    flag_id: IdArgument,
+    flag_id: OptionalIdArgument = None,
     field: Annotated[Optional[list[str]], typer.Option(
         "--field", metavar="N|KEY", help="Which value is wrong (repeatable): number or key from `review show`.")] = None,
     all_fields: Annotated[bool, typer.Option("--all", help="Every value the flag involves is wrong.")] = False,
+    check: CheckSelect = None, where: WhereOption = None, yes: YesOption = False, dry_run: DryRunOption = False,
     db: DbOption = None, document: DocOption = None, reviewer: ReviewerOption = None, note: NoteOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """A value is wrong and there is no correction: withdraw it from exports."""
+    """A value is wrong and there is no correction: withdraw it from exports (or for every flag --check selects:
+    the flags with one value, or with --all every value)."""
+    if _bulk_requested(flag_id, check, where, as_json):
+        if field:
+            _fail("--field names a value of one flag; with --check, the flags with one value are decided "
+                  "(or --all: every value of each)", EXIT_USAGE, as_json)
+        _bulk("reject", check, document, where or [], all_fields, yes, dry_run, db, as_json, _reviewer(reviewer),
+              note)
+        return
     _decide(flag_id, "reject", db, as_json, document=document, fields=field or [], all_fields=all_fields,
             reviewer=_reviewer(reviewer), note=note)
+
+
+@app.command()
+def move(
+    flag_id: IdArgument,
+    to_column: Annotated[str, typer.Option(
+        "--to-column", metavar="KEY|HEADER", help="The column the document prints the value under: its key "
+                                                 "(project) or its header text (项目支出).")],
+    field: Annotated[Optional[str], typer.Option(
+        "--field", metavar="N|KEY", help="Which value: its number or key from `review show` (not needed when there "
+                                         "is one).")] = None,
+    all_rows: Annotated[bool, typer.Option(
+        "--all-rows", help="Move every value of that column in the table alike (the same misplacement repeating "
+                           "down the table); shows the rows it will change first, and keeps a layout hint for the "
+                           "table's header.")] = False,
+    yes: YesOption = False, dry_run: DryRunOption = False,
+    db: DbOption = None, document: DocOption = None, reviewer: ReviewerOption = None, note: NoteOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A value was read in the wrong column: move it to the one the document prints it under, and re-verify."""
+    from .moves import move as do_move, plan_move
+
+    store = _open_store(db)
+    reviewer = _reviewer(reviewer)
+    console = _console()
+    if all_rows or dry_run:
+        try:
+            plan = plan_move(store, flag_id, field, to_column, all_rows, document)
+        except ReviewError as exc:
+            _fail(str(exc), exc.code, as_json)
+        if not as_json:
+            _print_move_plan(console, plan)
+        if not _confirmed(f"Move these {len(plan.moves)} value(s)?", yes or not all_rows, dry_run, as_json):
+            if as_json:
+                typer.echo(json.dumps({"dry_run": True, **_move_json(plan)}, ensure_ascii=False, indent=1))
+            else:
+                console.print("Dry run: nothing recorded. Add --yes to move them.")
+            return
+    try:
+        outcome = do_move(store, flag_id, field, to_column, all_rows, document=document, reviewer=reviewer, note=note)
+    except ReviewError as exc:
+        _fail(str(exc), exc.code, as_json)
+    if as_json:
+        typer.echo(json.dumps({
+            "dry_run": False, **_move_json(outcome.plan), "status": outcome.status,
+            "decision": outcome.decision.model_dump(mode="json"),
+            "closed": [{"id": f.id, "check": f.check, "status": f.status} for f in outcome.closed],
+            "opened": [{"id": f.id, "check": f.check, "message": f.message} for f in outcome.opened],
+            "hint": outcome.hint.model_dump(mode="json") if outcome.hint else None,
+        }, ensure_ascii=False, indent=1))
+        return
+    p, d = outcome.plan, outcome.decision
+    console.print(f"{d.flag_id}: moved {len(p.moves)} value(s) of {p.view} from {p.source_label} ({p.source}) to "
+                  f"{p.target_label} ({p.target}): read as {p.source_label}, the document prints them under "
+                  f"{p.target_label} (decision #{d.seq}).")
+    if outcome.status in (None, "corrected"):
+        console.print("The flag is closed: with the values where the document prints them, the check passes.")
+    else:
+        console.print(f"The flag is still {outcome.status}: with the move the check still fails; look at its "
+                      f"other values.")
+    for f in outcome.closed:
+        console.print(f"Also closed: {f.id} {f.check} ({f.status}).")
+    for f in outcome.opened:
+        console.print(f"Now open: {f.id} {f.check}: {f.message}")
+    if outcome.hint:
+        console.print(f"Layout hint {outcome.hint.id} kept for this table's header ({outcome.hint.describe()}): the "
+                      f"next document with this header is read with it as one more candidate "
+                      f"(`budget-extract hints list --db {store.arg}`).")
+
+
+def _move_json(plan) -> dict:
+    return {"document": plan.document, "flag": plan.flag.id, "table": plan.view, "from": plan.source,
+            "to": plan.target, "from_label": plan.source_label, "to_label": plan.target_label,
+            "all_rows": plan.all_rows, "field": plan.field,
+            "rows": [{"field": m.path, "value": m.value, "row": m.row} for m in plan.moves],
+            "left": [{"field": m.path, "value": m.value, "row": m.row, "why": why} for m, why in plan.left],
+            "closes": [{"id": f.id, "check": f.check} for f in plan.closes],
+            "opens": [{"id": f.id, "check": f.check, "message": f.message} for f in plan.opens],
+            "flag_status_after": plan.status}
+
+
+def _print_move_plan(console, plan) -> None:
+    from rich.table import Table
+
+    console.print(f"Move {len(plan.moves)} value(s) of {plan.view} from {plan.source_label} ({plan.source}) to "
+                  f"{plan.target_label} ({plan.target}):")
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for name in ("row", plan.source_label, "→ " + plan.target_label):
+        table.add_column(name, no_wrap=True)
+    for m in plan.moves:
+        table.add_row(m.row, m.value, m.value)
+    for m, why in plan.left:
+        table.add_row(m.row, m.value, f"(left as read: {why})")
+    console.print(table)
+    flag = "closed" if plan.status in (None, "corrected") else f"still {plan.status}"
+    console.print(f"Then: the flag {plan.flag.id} is {flag}; {len(plan.closes)} other flag(s) closed, "
+                  f"{len(plan.opens)} opened.")
+    for f in plan.closes:
+        console.print(f"  closes {f.id} {f.check}: {f.message}")
+    for f in plan.opens:
+        console.print(f"  opens  {f.id} {f.check}: {f.message}")
+    if plan.all_rows and plan.header:
+        console.print(f"A layout hint is kept for this table's header ({plan.source_label} → {plan.target_label}): "
+                      f"the next document with the same header is read with it as one more candidate.")
 
 
 @app.command()
