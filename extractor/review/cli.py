@@ -194,24 +194,40 @@ def show(
     spans = [tuple(s) for s in flag.spans]
     history = [d for d in store.decisions(queued.document) if d.subject == flag.subject]
     parts = excerpts(text, spans, context) if text else []
+    result = _result(doc)
+    views = _row_views(result, text, flag)
     if as_json:
         data = flag_json(queued.document, flag)
         data.update(source=str(doc.source), source_problem=problem, excerpts=[e.as_json() for e in parts],
-                    history=[d.model_dump(mode="json") for d in history])
+                    history=[d.model_dump(mode="json") for d in history], rows=[v.as_json() for v in views])
         typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
-    _print_flag(queued.document, flag, doc, parts, problem, history, store, _statuses(doc), hints)
+    _print_flag(queued.document, flag, doc, parts, problem, history, store, _statuses(result), hints, views)
 
 
-def _statuses(doc) -> dict:
-    """Each value's status in the document's result file (corrected, withdrawn …), for showing a flag."""
-    from ..export import value_statuses
+def _result(doc):
     from .service import ReviewError, load_result
 
     try:
-        return value_statuses(load_result(doc.result))
+        return load_result(doc.result)
     except ReviewError:
-        return {}
+        return None
+
+
+def _row_views(result, text, flag) -> list:
+    """For a misreading suspicion: its rows as printed beside as read."""
+    from .rows import is_suspect, row_views
+
+    if result is None or not text or not is_suspect(flag):
+        return []
+    return row_views(result, text, flag)
+
+
+def _statuses(result) -> dict:
+    """Each value's status in the document's result file (corrected, withdrawn …), for showing a flag."""
+    from ..export import value_statuses
+
+    return value_statuses(result) if result is not None else {}
 
 
 def _source(doc, result_name: str):
@@ -224,7 +240,8 @@ def _source(doc, result_name: str):
         return None, str(exc)
 
 
-def _print_flag(document: str, flag, doc, parts, problem, history, store, statuses, hints: bool = True) -> None:
+def _print_flag(document: str, flag, doc, parts, problem, history, store, statuses, hints: bool = True,
+                views=()) -> None:
     from rich.text import Text
 
     from .render import STATUS_HELP, check_description
@@ -245,6 +262,7 @@ def _print_flag(document: str, flag, doc, parts, problem, history, store, status
         d = flag.decision
         what = {"fix": f"corrected {d.field}: read as {d.before}, the document prints {d.after}",
                 "reject": f"withdrew {d.field} (read as {d.before})",
+                "move": f"moved {d.field}: read as {d.before}, the document prints it under {d.after}",
                 "accept": "accepted", "reopen": "reopened"}[d.action]
         who = f" by {d.reviewer}" if d.reviewer else ""
         console.print(Text.assemble(("Decision  ", "dim"), f"#{d.seq} {what}{who} at {d.time}"
@@ -257,6 +275,8 @@ def _print_flag(document: str, flag, doc, parts, problem, history, store, status
             span = f"chars {ref.span[0]}–{ref.span[1]}" if ref.span else "no span"
             console.print(Text.assemble(f"  {i}. ", _value_now(ref, statuses.get(ref.path)), f"  {ref.label}  ",
                                         (f"[{ref.path}]  {span}", "dim")))
+    for view in views:
+        _print_row_view(console, view)
     console.print(Text(f"Source    {doc.source}", style="dim"))
     if problem:
         console.print(Text(f"  ({problem})", style="yellow"))
@@ -269,7 +289,35 @@ def _print_flag(document: str, flag, doc, parts, problem, history, store, status
                           + (f" {d.before} → {d.after}" if d.action == "fix" else "")
                           + (f" by {d.reviewer}" if d.reviewer else "") + (f" — {d.note}" if d.note else ""))
     if hints:
-        console.print(Text("Decide    ", style="dim") + Text("\n          ".join(_hints(flag, store))))
+        console.print(Text("Decide    ", style="dim") + Text("\n          ".join(_hints(flag, store, views))))
+
+
+def _print_row_view(console, view) -> None:
+    """The row as printed beside the row as read, one line per column, so a shift shows at a glance."""
+    from rich.table import Table
+    from rich.text import Text
+
+    why = (f"line {view.line} prints {view.cells} cell(s) for {len(view.columns)} column(s): empty cells were "
+           f"dropped, so the figures slid left" if view.dropped else f"line {view.line}")
+    console.print(Text.assemble(("Row       ", "dim"), f"{view.table} {view.row} — as printed beside as read ({why})"))
+    grid = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 2, 0, 0))
+    grid.add_column("          column")
+    grid.add_column("printed")
+    grid.add_column("read")
+    alternatives = view.alternatives
+    for n in range(alternatives):
+        grid.add_column("or (verifies as well)" if alternatives == 1 else f"or {n + 1}")
+    if view.decided:
+        grid.add_column("now (decided)")
+    for col in view.columns:
+        mark = "  " if col.printed == col.read or not (col.printed or col.read) else "≠ "
+        cells = [f"        {mark}{col.label}", col.printed or "·", col.read or "·"]
+        cells += [(col.others[n] if n < len(col.others) else "") or "·" for n in range(alternatives)]
+        if view.decided:
+            cells.append((col.now or "·") + ("  ←" if col.now != col.read else ""))
+        grid.add_row(*cells)
+    console.print(grid)
+    console.print(Text("          · = nothing there; ≠ = the reading differs from the printed position", style="dim"))
 
 
 def _value_now(ref, status) -> tuple[str, str] | str:
@@ -288,7 +336,7 @@ def _value_now(ref, status) -> tuple[str, str] | str:
     return Text.assemble((str(printed), "bold"), f" ({status.status}{seq})")
 
 
-def _hints(flag, store) -> list[str]:
+def _hints(flag, store, views=()) -> list[str]:
     db = f" --db {store.arg}"
     if flag.status in ("accepted", "corrected", "rejected"):
         return [f"budget-extract review reopen {flag.id}{db}   (undo the decision: it needs review again)"]
@@ -299,6 +347,11 @@ def _hints(flag, store) -> list[str]:
         hints += [f"budget-extract review fix {flag.id}{field} --value V{db}   (a value was misread: "
                   f"V is what the document prints)",
                   f"budget-extract review reject {flag.id}{field}{db}   (wrong, with no correction: withdraw it)"]
+    if views:
+        field = " --field N" if len(flag.fields) > 1 else ""
+        hints.append(f"budget-extract review move {flag.id}{field} --to-column COLUMN [--all-rows]{db}   (read in "
+                     f"the wrong column: COLUMN is the one the document prints it under; --all-rows: the same "
+                     f"down the table)")
     elif flag.check == "completeness.unread":
         hints.append("or configure a model and run again: the LLM reader fills unread sections (see README)")
     return hints
@@ -690,7 +743,8 @@ def history(
     console = _console()
     for d in decisions:
         console.print(f"#{d.seq} {d.time} {d.reviewer or '-'} {d.action} {d.flag_id}"
-                      + (f" {d.field}" if d.field else "") + (f" {d.before} → {d.after}" if d.action == "fix" else "")
+                      + (f" {d.field}" if d.field else "")
+                      + (f" {d.before} → {d.after}" if d.action in ("fix", "move") else "")
                       + (f" — {d.note}" if d.note else ""))
     console.print(f"{len(decisions)} decision(s).")
 

@@ -38,10 +38,13 @@ def _fail(message: str, code: int):
 
 
 def _store(db: Optional[Path], create: bool = False):
-    from .store import ReviewStore, StoreError, resolve_db
+    from .store import DB_NAME, ReviewStore, StoreError, resolve_db
 
+    path = resolve_db(db)
+    if create and not path.exists() and not path.suffix:
+        path = path / DB_NAME  # a results folder to be: its store, where `run --out` will find it
     try:
-        return ReviewStore(resolve_db(db), create=create)
+        return ReviewStore(path, create=create)
     except StoreError as exc:
         _fail(str(exc), EXIT_PROBLEM)
 
