@@ -121,6 +121,11 @@ async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=No
 async def _one(doc, out: Path, options: RunOptions, reader, report: BatchReport, advance, store) -> None:
     result = await process_document(doc, options, reader)
     path = out / f"{doc.name}.json"
+    report.messages.extend(f"warning: {note}" for note in doc.notes)
+    if result.geometry is not None:
+        # A PDF's or a spreadsheet's text, which every span points into: verify, review and report read it.
+        result.geometry.text_file = f"{doc.name}.txt"
+        write_atomic(out / result.geometry.text_file, doc.text)
     if store is None:
         write_atomic(path, result.model_dump_json(indent=1))
     else:

@@ -226,12 +226,13 @@ def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]
         return columns
     columns = list(columns)
     loose: list[tuple[int, int]] = []
-    for line in header:
+    for n, line in enumerate(header):
         claims: dict[int, list[Token]] = {}
         for t in line:
             over = [i for i, c in enumerate(columns) if _overlap((t.x0, t.x1), c)]
             if not over:
-                loose.append((t.x0, t.x1))
+                if not _spans_several(t, header[n + 1:]):
+                    loose.append((t.x0, t.x1))
             else:
                 claims.setdefault(max(over, key=lambda i: _overlap((t.x0, t.x1), columns[i])), []).append(t)
         for i, words in claims.items():
@@ -255,6 +256,11 @@ def _pair_headers(data: list[tuple[int, int]], named: list[tuple[int, int]],
         else:
             out.append(col)
     return out
+
+
+def _spans_several(t: Token, lower: list[list[Token]]) -> bool:
+    """A header word standing over two or more words of a line below: a merged cell over several columns."""
+    return any(sum(1 for u in line if _overlap((t.x0, t.x1), (u.x0, u.x1))) >= 2 for line in lower)
 
 
 def _squeeze(col: tuple[int, int], words: list[Token], loose: list[tuple[int, int]]) -> tuple[int, int]:

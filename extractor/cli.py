@@ -41,20 +41,19 @@ def _err(message: str) -> None:
     typer.echo(message, err=True)
 
 
-def _expand(paths: list[Path]) -> list[Path]:
+def _expand(paths: list[Path], recursive: bool = False, include: list[str] = (), exclude: list[str] = (),
+            out: Path | None = None) -> list[Path]:
+    from .discover import discover
     from .load import SUPPORTED_SUFFIXES, shown
 
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            # Everything named like a document but a folder: a FIFO or a broken link gets its error line too.
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES and not p.is_dir())
-            if not found:
-                _err(f"{shown(path)}: folder holds no .txt or .md files")
-            files.extend(found)
-        else:
-            files.append(path)
-    return files
+    found = discover(paths, recursive, include or (), exclude or (), out)
+    for line in found.skipped:
+        _err(line)
+    for folder in found.empty_folders:
+        kinds = ", ".join(SUPPORTED_SUFFIXES)
+        _err(f"{shown(folder)}: folder holds no files to read ({kinds})"
+             + ("" if recursive else "; --recursive also searches its sub-folders"))
+    return found.files
 
 
 class BackendChoice(str, Enum):
@@ -79,8 +78,14 @@ class ModeChoice(str, Enum):
 
 @app.command()
 def run(
-    paths: Annotated[list[Path], typer.Argument(help="Disclosure files (.txt/.md) or folders of them.")],
+    paths: Annotated[list[Path], typer.Argument(help="Disclosure files (PDF, .xlsx, .xls, .docx, .txt, .md) or "
+                                                     "folders of them.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the results: one <name>.json per document.")],
+    recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Search folders' sub-folders too.")] = False,
+    include: Annotated[Optional[list[str]], typer.Option(
+        "--include", help="Only files matching this glob (by name or path in the folder); repeatable.")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option(
+        "--exclude", help="Leave out files matching this glob; repeatable.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any error flag is open.")] = False,
     backend: Annotated[BackendChoice, typer.Option(
         "--backend", help="rules: no model. auto: the model for sections the rules cannot read or whose values "
@@ -136,7 +141,6 @@ def run(
 
     from .batch import run_batch
     from .llm.settings import LlmSettings
-    from .load import max_size as default_max_size
     from .load import parse_size, shown
     from .pipeline import RunOptions
 
@@ -144,11 +148,12 @@ def run(
         _err(f"error: --out {shown(out)}: is a file; --out names the folder for the results")
         raise typer.Exit(2)
     try:
-        limit = parse_size(max_size) if max_size else default_max_size()
+        # Without --max-size each kind of file has its own limit (see load_document).
+        limit = parse_size(max_size) if max_size else None
     except ValueError as exc:
         _err(f"error: --max-size: {exc}")
         raise typer.Exit(2)
-    files = _expand(paths)
+    files = _expand(paths, recursive, include, exclude, out)
     recorded: dict = {}
     if cache is CacheChoice.replay:
         recorded = _recorded_defaults(recordings)
@@ -370,7 +375,8 @@ def report(
     from .report import ReportError, build_report
 
     try:
-        page = build_report(folder, db)
+        # PDF sources get their page images in a folder beside the page, referenced relatively.
+        page = build_report(folder, db, output.parent / f"{output.stem}_pages")
     except ReportError as exc:
         _err(f"error: {exc}")
         raise typer.Exit(1)

@@ -258,6 +258,11 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, seen_header: b
         if is_data_line(tokens(line, "wide")):
             first_data = i
             break
+    # The numbered 栏次 row ends the header: lines between it and the first figures are data (a label
+    # cut by the page break, a row with no figures).
+    lanci_at = next((i for i in range(first_data) if is_lanci_row(packed_cells(lines[i]))), None)
+    if lanci_at is not None:
+        first_data = lanci_at + 1
     header_lines = lines[:first_data]
     geometry = page_geometry(lines) if first_data < len(lines) else None
     if geometry is not None and not _trusted(geometry, lines[first_data:]):

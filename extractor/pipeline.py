@@ -26,6 +26,7 @@ from verify.choose import choose_readings
 from verify.grounding import amount_slots
 
 from .chunk import Chunk, chunk_document, contents_entries, document_meta, split_lines
+from .geometry import place_values
 from .load import Document, load_document
 from .rules import Unreadable, read_table, unread_for
 from .rules_cards import read_card
@@ -47,7 +48,7 @@ def _extract(doc: Document, use_rules: bool,
     result = ExtractionResult(document=DocumentInfo(
         name=doc.name, path=str(doc.path), sha256=doc.sha256, encoding=doc.encoding, length=len(doc.text),
         department=meta.department, department_code=meta.department_code, year=meta.year,
-    ))
+    ), geometry=doc.geometry.model_copy(deep=True) if doc.geometry is not None else None)
     result.contents = [ContentsEntry(kind=k, title=t, span=s) for k, t, s in contents_entries(lines)]
     chunks: dict[str, Chunk] = {}
     for chunk in chunk_document(doc.text, lines):
@@ -90,14 +91,14 @@ def run_file(path: Path | str, verify: bool = True) -> ExtractionResult:
     """Rules and verification only: what `run` does when no model is configured."""
     doc = load_document(path)
     result = extract_document(doc)
-    return verify_result(result, doc.text) if verify else result
+    return place_values(verify_result(result, doc.text)) if verify else result
 
 
 async def process_document(doc: Document, options: RunOptions, reader=None) -> ExtractionResult:
     result, chunks = _extract(doc, use_rules=options.backend != "llm", hints=options.hints)
     verify_result(result, doc.text)
     if reader is None:
-        return result
+        return place_values(result)
     targets = _llm_targets(result, options)
     alternates = [cid for cid in chunks if options.cross_check and cid not in targets
                   and _section(result, cid).status in ("extracted", "empty")]
@@ -110,7 +111,7 @@ async def process_document(doc: Document, options: RunOptions, reader=None) -> E
             _keep_alternate(result, outcome)
         else:
             _apply(result, outcome, doc.text)
-    return verify_result(result, doc.text)
+    return place_values(verify_result(result, doc.text))
 
 
 def _section(result: ExtractionResult, section_id: str) -> Section:

@@ -25,7 +25,7 @@ from verify.checks import CHECKS
 from verify.grounding import amount_slots
 
 from .export import VALUE_STATUSES, ValueStatus, load_results, value_paths, value_statuses
-from .reverify import ReverifyError, read_source
+from .reverify import ReverifyError, read_source, text_copy
 
 FLAG_STATUSES = ("open", "stale", "accepted", "corrected", "rejected")
 NEEDS_REVIEW = ("open", "stale")
@@ -85,13 +85,14 @@ def recorded_sources(folder: Path, db: Path | None) -> dict[str, Path]:
         return {}  # the store only helps find the sources; the paths in the results may still do
 
 
-def find_source(result: ExtractionResult, recorded: Path | None) -> Source:
+def find_source(result: ExtractionResult, recorded: Path | None, folder: Path | None = None) -> Source:
     """The document's text, only if it is still the exact file the result was read from."""
     candidates = [p for p in (recorded, Path(result.document.path)) if p is not None]
     problems = []
     for path in dict.fromkeys(candidates):  # the store's absolute path first; the result's may be relative
         try:
-            return Source(str(path), read_source(path, result.document.sha256, result.document.name))
+            copy = text_copy(result, folder) if folder is not None else None
+            return Source(str(path), read_source(path, result.document.sha256, result.document.name, copy))
         except ReverifyError as exc:
             relative = "" if path.is_absolute() else " (relative to the folder this report was made in)"
             problems.append(f"{exc}{relative}")
@@ -123,6 +124,8 @@ class DocPage:
     amounts: dict[str, Amount] = field(default_factory=dict)  # by path, corrections in place
     # Filled while the cells are rendered, so the source marks are exactly the values shown.
     values: dict[str, list[tuple[str, Amount, ValueStatus]]] = field(default_factory=dict)
+    # PDF sources: the pane of page images beside the text (report_pages.py), made once the cells are rendered.
+    page_pane: object = None
 
     @property
     def name(self) -> str:
@@ -484,10 +487,17 @@ def render_source(page: DocPage) -> str:
                 f'<div class="unavailable">The values below are shown without highlights: {escape(src.problem or "")}. '
                 f'Re-run <code>budget-extract run</code> on the original file to see it here.</div></aside>')
     marks = source_marks(page)
-    return (f'<aside class="source"><div class="srchead"><b>Source text 原文</b> <code>{escape(src.path)}</code> '
+    pane = page.page_pane(page) if page.page_pane else ""
+    tabs, shown = "", ""
+    if pane:
+        from .report_pages import tabs_html
+
+        tabs, shown = tabs_html(), " show-pages"
+    return (f'<aside class="source{shown}"><div class="srchead"><b>Source text 原文</b> <code>{escape(src.path)}</code> '
             f'<span class="muted">({len(src.text):,} characters, {len({m.key for m in marks}):,} places marked)</span>'
-            f'<div class="srcstatus" aria-live="polite">Click a flag or a value to show where it was read.</div></div>'
-            f'<pre class="src" id="src-{page.key}" tabindex="0">{marked_text(src.text, page.key, marks)}</pre></aside>')
+            f'{tabs}<div class="srcstatus" aria-live="polite">Click a flag or a value to show where it was read.</div>'
+            f'</div>{pane}<pre class="src" id="src-{page.key}" tabindex="0">{marked_text(src.text, page.key, marks)}'
+            f'</pre></aside>')
 
 
 # -- a document's section ---------------------------------------------------------------------------
@@ -642,25 +652,35 @@ def build_pages(folder: Path, db: Path | None) -> list[DocPage]:
     keys = page_keys([r.document.name for r in results])
     pages = []
     for key, result in zip(keys, results):
-        source = find_source(result, recorded.get(result.document.name))
+        source = find_source(result, recorded.get(result.document.name), folder)
         amounts = {slot.path: slot.amount for slot in amount_slots(result)}
         pages.append(DocPage(key, result, source, value_paths(result), value_statuses(result), amounts))
     return pages
 
 
-def build_report(folder: Path, db: Path | None = None) -> str:
-    """The whole report as one HTML document (``db``: the review store or its folder; default FOLDER's)."""
+def build_report(folder: Path, db: Path | None = None, page_images: Path | None = None) -> str:
+    """The whole report as one HTML document (``db``: the review store or its folder; default FOLDER's).
+
+    ``page_images``: a folder beside the report for the page images of PDF sources (none without it).
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise ReportError(f"{folder}: not a folder of results (run `budget-extract run ... --out {folder}` first)")
     pages = build_pages(folder, db)
+    css, js = CSS, JS
+    if page_images is not None and any(p.result.geometry is not None for p in pages):
+        from . import report_pages
+
+        for p in pages:
+            p.page_pane = lambda page: report_pages.page_images_html(page, page_images, page_images.name)
+        css, js = CSS + report_pages.CSS, JS + report_pages.JS
     documents = "".join(render_document(p) for p in pages)  # fills each page's values for the summary
     toc = " · ".join(f'<a href="#doc-{p.key}">{escape(doc_title(p.result.document))}</a>' for p in pages)
     return (f'<!DOCTYPE html><html lang="zh-Hans"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>Budget extraction report — {escape(folder.name)}</title><style>{CSS}</style></head><body>'
+            f'<title>Budget extraction report — {escape(folder.name)}</title><style>{css}</style></head><body>'
             f'<header><h1>Budget extraction report 预算公开数据核查报告</h1><nav>Documents: {toc}</nav></header>'
-            f'<main>{legend()}{summary(pages, folder)}{documents}</main><script>{JS}</script></body></html>\n')
+            f'<main>{legend()}{summary(pages, folder)}{documents}</main><script>{js}</script></body></html>\n')
 
 
 CSS = """

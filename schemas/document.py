@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, computed_field
+from pydantic import BaseModel, Field, computed_field, model_serializer
 
 from .cards import PerformanceCard
 from .common import Span
+from .geometry import Geometry
 from .flags import Claim, ContentsEntry, Correction, Decision, Flag, SpanFix, TableStatus
 from .tables import Table
 
@@ -106,3 +107,12 @@ class ExtractionResult(BaseModel):
     # Filled by the review stage, from the decisions in the review store:
     decisions: list[Decision] = Field(default_factory=list, description="people's decisions on this document")
     corrections: list[Correction] = Field(default_factory=list, description="values a person corrected")
+    # Only for PDFs and spreadsheets (absent from the file otherwise):
+    geometry: Geometry | None = Field(None, description="pages and boxes of the source file the text was made from")
+
+    @model_serializer(mode="wrap")
+    def _no_empty_geometry(self, handler):
+        data = handler(self)
+        if data.get("geometry", 0) is None:
+            del data["geometry"]
+        return data

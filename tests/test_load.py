@@ -57,8 +57,15 @@ def test_empty_file(tmp_path):
 
 def test_binary_file(tmp_path):
     path = tmp_path / "doc.txt"
-    path.write_bytes(b"%PDF-1.7\n\x00\x01\x02\x03binary" * 10)
+    path.write_bytes(b"\x7fELF\x02\x01\x00\x00\x01\x02\x03binary" * 10)
     assert "binary" in _problem(path)
+
+
+def test_a_pdf_named_txt_is_read_as_a_pdf(tmp_path):
+    """The bytes decide the loader, not the name: a damaged PDF says so, whatever it is called."""
+    path = tmp_path / "doc.txt"
+    path.write_bytes(b"%PDF-1.7\n\x00\x01\x02\x03binary" * 10)
+    assert _problem(path).startswith("damaged PDF")
 
 
 def test_undecodable_bytes(tmp_path):

@@ -104,6 +104,8 @@ TESTED_ELSEWHERE = {
     "card.indicator_value": "this file, test_a_comparator_without_a_number_is_flagged",
     "narrative.table": "test_verify_narrative.py", "narrative.parts": "test_verify_narrative.py",
     "narrative.share": "test_verify_narrative.py", "narrative.change": "test_verify_narrative.py",
+    "source.page_unread": "test_pdf.py, test_a_scanned_page_among_text_pages_is_named_and_flagged",
+    "source.ocr_low_confidence": "test_pdf.py, test_values_ocr_read_with_low_confidence_are_flagged",
 }
 
 

@@ -14,9 +14,10 @@ from .completeness import completeness
 from .cross import check_across
 from .crosscheck import check_cross_readings
 from .flags import Flagger
-from .grounding import ground
+from .grounding import amount_slots, ground
 from .narrative import check_claims, extract_claims
 from .reading import check_readings
+from .source import check_source
 from .tables import check_table
 from .values import view_tables
 
@@ -44,6 +45,7 @@ def verify_result(result: ExtractionResult, text: str) -> ExtractionResult:
     check_claims(result.claims, views, flagger)
     result.completeness = completeness(result, flagger)
     check_cross_readings(result, flagger)
+    check_source(result, amount_slots(result, views), flagger)
     result.flags = sorted(flagger.flags.values(),
                           key=lambda f: (SEVERITY_ORDER[f.severity], f.spans[0] if f.spans else [0, 0], f.id))
     result.verified = True

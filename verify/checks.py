@@ -71,6 +71,11 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
     Check("llm.disagree", "规则读取与模型读取不一致（--cross-check）",
           "The rules reader and the LLM reader disagree on a value (--cross-check)."),
     Check("completeness.listed_missing", "目录列出的表在文件中缺失", "A table listed in the contents is missing."),
+    Check("source.ocr_low_confidence", "该数值由 OCR 从扫描页识别，置信度低，请对照原页核对",
+          "A value was read by OCR from a scanned page with low confidence: check it against the page."),
+    Check("source.page_unread", "该页没有文字层（扫描件），未读取，页上的数字均未提取（安装 OCR 后可读取）",
+          "A page has no text layer (a scan) and was not read: none of its numbers was extracted "
+          "(install OCR to read it)."),
     Check("narrative.table", "说明中的数字与表中不一致", "A figure stated in the explanation differs from the tables."),
     Check("narrative.parts", "说明中“其中”各项之和 ≠ 所述总数", "Parts stated in the explanation do not add up to the whole."),
     Check("narrative.share", "说明中的占比与金额不符", "A stated share (占 x%) does not recompute from the amounts."),

@@ -117,7 +117,7 @@ def decide_bulk(store: ReviewStore, plan: BulkPlan, *, all_fields: bool = False,
         with store.transaction():
             doc = store.document(name)
             result = load_result(doc.result)
-            text = source_text(result, doc.source)
+            text = source_text(result, doc.source, doc.result)
             before = {f.id: f for f in result.flags}
             for fid in ids:
                 flag = before.get(fid)

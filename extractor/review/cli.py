@@ -232,10 +232,15 @@ def _statuses(result) -> dict:
 
 def _source(doc, result_name: str):
     """The document's text for `show`, or why there is none (the flag is still shown)."""
-    from ..reverify import ReverifyError, read_source
+    from ..reverify import ReverifyError, read_result, read_source, text_copy
 
     try:
-        return read_source(doc.source, doc.sha256, result_name), None
+        copy = None
+        try:
+            copy = text_copy(read_result(doc.result), doc.result.parent)
+        except ReverifyError:
+            pass  # the source is still shown; the result's own problem is reported elsewhere
+        return read_source(doc.source, doc.sha256, result_name, copy), None
     except ReverifyError as exc:
         return None, str(exc)
 

@@ -74,7 +74,7 @@ def plan_move(store: ReviewStore, ref: str, field_arg: str | None, to_column: st
     queued = find_one(store, ref, document)
     doc = store.document(queued.document)
     result = load_result(doc.result)
-    text = source_text(result, doc.source)
+    text = source_text(result, doc.source, doc.result)
     flag = next((f for f in result.flags if f.id == queued.id), None)
     if flag is None:
         raise ReviewError(f"{queued.id}: no longer in {doc.result}; run `budget-extract review list` again")
@@ -137,7 +137,7 @@ def move(store: ReviewStore, ref: str, field_arg: str | None, to_column: str, al
         queued = find_one(store, ref, document)
         doc = store.document(queued.document)
         result = load_result(doc.result)
-        text = source_text(result, doc.source)
+        text = source_text(result, doc.source, doc.result)
         flag = next((f for f in result.flags if f.id == queued.id), None)
         if flag is None:
             raise ReviewError(f"{queued.id}: no longer in {doc.result}; run `budget-extract review list` again")

@@ -19,7 +19,8 @@ from pathlib import Path
 from schemas import Decision, ExtractionResult, Flag, parse_amount
 
 from ..export import write_atomic
-from ..reverify import ReverifyError, read_result, read_source
+from ..geometry import place_values
+from ..reverify import ReverifyError, read_result, read_source, text_copy
 from .apply import CORRECTABLE_HINT, apply_decisions, fold, slots_by_path, source_values, undone_moves
 from .store import ReviewStore
 
@@ -54,6 +55,7 @@ def settle(store: ReviewStore, result: ExtractionResult, text: str, result_path:
     """Apply the document's decisions, write its result file, and mirror it in the queue (in a transaction)."""
     decisions = store.decisions(result.document.name)
     apply_decisions(result, text, decisions)
+    place_values(result)
     written = result.model_dump_json(indent=1)
     write_atomic(result_path, written)
     store.sync(result, result_path, source, written, trail_seq=max((d.seq for d in decisions), default=0))
@@ -74,7 +76,7 @@ def rebuild(store: ReviewStore, name: str, path: Path, result: ExtractionResult 
     result = result or load_result(path)
     known = store.document(name)
     source = known.source if known and known.sha256 == result.document.sha256 else Path(result.document.path)
-    text = source_text(result, source)
+    text = source_text(result, source, path)
     settle(store, result, text, path, source)
 
 
@@ -85,9 +87,10 @@ def load_result(path: Path) -> ExtractionResult:
         raise ReviewError(str(exc)) from None
 
 
-def source_text(result: ExtractionResult, source: Path) -> str:
+def source_text(result: ExtractionResult, source: Path, result_path: Path | None = None) -> str:
     try:
-        return read_source(source, result.document.sha256, result.document.name)
+        return read_source(source, result.document.sha256, result.document.name,
+                           text_copy(result, result_path.parent) if result_path is not None else None)
     except ReverifyError as exc:
         raise ReviewError(str(exc)) from None
 
@@ -165,7 +168,7 @@ def decide(store: ReviewStore, ref: str, action: str, *, document: str | None = 
         queued = find_one(store, ref, document)
         doc = store.document(queued.document)
         result = load_result(doc.result)
-        text = source_text(result, doc.source)
+        text = source_text(result, doc.source, doc.result)
         flag = next((f for f in result.flags if f.id == queued.id), None)
         if flag is None:  # the file changed under us since heal(): another process's run
             raise ReviewError(f"{queued.id}: no longer in {doc.result}; run `budget-extract review list` again")
@@ -196,7 +199,7 @@ def resettle(store: ReviewStore, name: str, result: ExtractionResult, text: str)
         sha = result.document.sha256
         result = load_result(now.result)
         if result.document.sha256 != sha:
-            text = source_text(result, now.source)
+            text = source_text(result, now.source, now.result)
         settle(store, result, text, now.result)
     return result
 

@@ -1,0 +1,362 @@
+"""A page's printed characters (and rules) into blocks in reading order: text lines and tables of cells.
+
+Pure geometry, in the page's reading frame (text runs left to right, lines top to
+bottom, whatever the page's rotation): the PDF loader feeds it glyphs from the
+text layer, the OCR path feeds it glyphs from the recognised boxes.
+
+- Ruled tables come from the page's lines and rectangles (pdfplumber's table
+  finder, cell by cell); a merged cell keeps its text in its top-left position.
+- Borderless tables come from word positions: lines whose words fall into the
+  same columns (see ``borderless.py``).
+- Everything else is text, line by line, with a paragraph's wrapped lines joined.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from .canonical import Glyph, TextBuilder
+
+
+@dataclass
+class Line:
+    glyphs: list[Glyph]
+    top: float
+    bottom: float
+
+    @property
+    def x0(self) -> float:
+        return self.glyphs[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.glyphs[-1].x1
+
+    @property
+    def size(self) -> float:
+        return max(g.size for g in self.glyphs)
+
+    def text(self) -> str:
+        return "".join(g.text for g in self.glyphs)
+
+
+@dataclass
+class TableCell:
+    x0: float
+    x1: float
+    lines: list[list[Glyph]]  # the cell's text, line by line
+
+
+@dataclass
+class TableBlock:
+    """A table: its column boundaries, and per row the cells that start in it (a merged cell once, at its
+    top-left position; the positions it covers are written empty)."""
+
+    xs: list[float]
+    rows: list[list[TableCell]]
+    top: float
+    bottom: float
+    ruled: bool = True
+    pages: list[int] = field(default_factory=list)  # the page of each row, once stitched across pages
+
+    @property
+    def x0(self) -> float:
+        return self.xs[0]
+
+    @property
+    def x1(self) -> float:
+        return self.xs[-1]
+
+    @property
+    def width(self) -> int:
+        return len(self.xs) - 1
+
+    def column(self, x: float) -> int:
+        """The column a cell starting at ``x`` sits in."""
+        i = bisect_right(self.xs, x + 2.0) - 1
+        return min(max(i, 0), self.width - 1)
+
+
+@dataclass
+class PageBlocks:
+    blocks: list[Line | TableBlock] = field(default_factory=list)
+    overlay: list[Glyph] = field(default_factory=list)  # seals, watermarks, text at another angle
+
+
+# -- lines -----------------------------------------------------------------------------------------
+
+
+def group_lines(glyphs: list[Glyph]) -> list[Line]:
+    """Glyphs into lines (by vertical overlap), each sorted left to right, lines top to bottom."""
+    lines: list[Line] = []
+    for g in sorted(glyphs, key=lambda g: (g.yc, g.x0)):
+        line = lines[-1] if lines else None
+        if line is not None and _overlaps(line, g):
+            line.glyphs.append(g)
+            line.top, line.bottom = min(line.top, g.top), max(line.bottom, g.bottom)
+        else:
+            lines.append(Line([g], g.top, g.bottom))
+    for line in lines:
+        line.glyphs.sort(key=lambda g: g.x0)
+        line.glyphs = _dedupe(line.glyphs)
+    return lines
+
+
+def _overlaps(line: Line, g: Glyph) -> bool:
+    overlap = min(line.bottom, g.bottom) - max(line.top, g.top)
+    return overlap >= 0.5 * min(line.bottom - line.top, g.bottom - g.top, 1e9) and g.yc < line.bottom + 0.1
+
+
+def _dedupe(glyphs: list[Glyph]) -> list[Glyph]:
+    """Drop a glyph printed twice at (almost) the same place: fake bold, or text laid over its shadow."""
+    out: list[Glyph] = []
+    for g in glyphs:
+        if out and g.text == out[-1].text and abs(g.x0 - out[-1].x0) < 0.3 * g.size and abs(g.top - out[-1].top) < 0.3 * g.size:
+            continue
+        out.append(g)
+    return out
+
+
+def write_glyph_line(out: TextBuilder, glyphs: list[Glyph], page: int) -> None:
+    """One line's glyphs, with a space where the print leaves a gap and no space character was printed."""
+    piece: list[Glyph] = []
+    prev = None
+    for g in glyphs:
+        if prev is not None and g.text != " " and prev.text != " " and g.x0 - prev.x1 > 0.3 * max(g.size, prev.size):
+            out.glyphs(piece, page)
+            out.write(" ")
+            piece = []
+        piece.append(g)
+        prev = g
+    # Spaces the PDF printed at either end of a line or cell say nothing.
+    while piece and piece[-1].text.isspace():
+        piece.pop()
+    while piece and piece[0].text.isspace():
+        piece.pop(0)
+    out.glyphs(piece, page)
+
+
+def write_spaced_lines(out: TextBuilder, lines: list[Line], page: int) -> None:
+    """A borderless table's lines with every character at the column its place on the page gives it.
+
+    A column is half the table's usual character height (the width of a digit); a CJK character takes
+    two. Runs of spaces then separate cells as they do in ``pdftotext -layout`` output.
+    """
+    glyphs = [g for line in lines for g in line.glyphs if not g.text.isspace()]
+    if not glyphs:
+        return
+    sizes = sorted(g.size for g in glyphs)
+    unit = max(sizes[len(sizes) // 2] / 2, 0.5)
+    left = min(g.x0 for g in glyphs)
+    for line in lines:
+        col = 0
+        piece: list[Glyph] = []
+        for g in sorted((g for g in line.glyphs if not g.text.isspace()), key=lambda g: g.x0):
+            at = round((g.x0 - left) / unit)
+            if piece and at > col:
+                out.glyphs(piece, page)
+                piece = []
+            if at > col:
+                out.write(" " * (at - col))
+                col = at
+            elif piece and at < col - 1 and g.x0 - piece[-1].x1 > 0.3 * g.size:
+                out.glyphs(piece, page)
+                piece = []
+                out.write(" ")
+                col += 1
+            piece.append(g)
+            col += 2 if unicodedata.east_asian_width(g.text[:1]) in ("W", "F") else len(g.text)
+        out.glyphs(piece, page)
+        out.write("\n")
+
+
+# -- ruled tables ----------------------------------------------------------------------------------
+
+
+def ruled_tables(edges: list[dict], glyphs: list[Glyph]) -> tuple[list[TableBlock], list[Glyph]]:
+    """Tables drawn with rules, and the glyphs left outside them."""
+    from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+    from pdfplumber.utils import filter_edges
+
+    if len(edges) < 4:
+        return [], glyphs
+    merged = filter_edges(merge_edges(edges, 3, 3, 3, 3), min_length=3)
+    cells = intersections_to_cells(edges_to_intersections(merged, 3, 3))
+    cells = [c for c in cells if c[2] - c[0] > 2 and c[3] - c[1] > 2]
+    cells = _without_frames(cells)
+    tables = []
+    for group in cells_to_tables(cells):
+        if len(group) >= 2:
+            tables.append(_Grid(group))
+    if not tables:
+        return [], glyphs
+    rest = []
+    for g in glyphs:
+        for grid in tables:
+            if grid.take(g):
+                break
+        else:
+            rest.append(g)
+    return [grid.block() for grid in tables], rest
+
+
+def _without_frames(cells: list[tuple]) -> list[tuple]:
+    """Drop a rectangle that holds other cells (a frame drawn around a table or the page)."""
+    if len(cells) < 3:
+        return cells
+    centres = [((c[0] + c[2]) / 2, (c[1] + c[3]) / 2) for c in cells]
+    out = []
+    for c in cells:
+        inside = sum(1 for x, y in centres if c[0] < x < c[2] and c[1] < y < c[3])
+        if inside <= 1:
+            out.append(c)
+    return out
+
+
+def _snap(values: list[float], tolerance: float = 2.0) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tolerance:
+            out.append(v)
+    return out
+
+
+class _Grid:
+    """One ruled table: its column and row boundaries, its cells, and the glyphs inside each."""
+
+    def __init__(self, cells: list[tuple]):
+        self.xs = _snap([c[0] for c in cells] + [c[2] for c in cells])
+        self.ys = _snap([c[1] for c in cells] + [c[3] for c in cells])
+        self.x0, self.x1, self.top, self.bottom = self.xs[0], self.xs[-1], self.ys[0], self.ys[-1]
+        nrows, ncols = len(self.ys) - 1, len(self.xs) - 1
+        self.anchor: list[list[tuple[int, int] | None]] = [[None] * ncols for _ in range(nrows)]
+        self.glyphs: dict[tuple[int, int], list[Glyph]] = {}
+        for c in sorted(cells, key=lambda c: (c[1], c[0])):
+            r0, r1 = self._index(self.ys, c[1]), self._index(self.ys, c[3])
+            c0, c1 = self._index(self.xs, c[0]), self._index(self.xs, c[2])
+            for r in range(r0, max(r1, r0 + 1)):
+                for k in range(c0, max(c1, c0 + 1)):
+                    if r < nrows and k < ncols and self.anchor[r][k] is None:
+                        self.anchor[r][k] = (r0, c0)
+
+    @staticmethod
+    def _index(bounds: list[float], v: float) -> int:
+        return min(range(len(bounds)), key=lambda i: abs(bounds[i] - v))
+
+    def take(self, g: Glyph) -> bool:
+        if not (self.x0 <= g.xc <= self.x1 and self.top <= g.yc <= self.bottom):
+            return False
+        r = min(max(bisect_right(self.ys, g.yc) - 1, 0), len(self.ys) - 2)
+        c = min(max(bisect_right(self.xs, g.xc) - 1, 0), len(self.xs) - 2)
+        where = self.anchor[r][c] or (r, c)
+        self.glyphs.setdefault(where, []).append(g)
+        return True
+
+    def block(self) -> TableBlock:
+        rows = []
+        for r, line in enumerate(self.anchor):
+            row = []
+            for c, anchor in enumerate(line):
+                if anchor is not None and anchor != (r, c):
+                    continue  # covered by a merged cell
+                glyphs = self.glyphs.get((r, c), [])
+                if glyphs:
+                    row.append(TableCell(self.xs[c], self.xs[c + 1], [ln.glyphs for ln in group_lines(glyphs)]))
+            if row:
+                rows.append(row)
+        return TableBlock(list(self.xs), rows, self.top, self.bottom, ruled=True)
+
+
+# -- writing ---------------------------------------------------------------------------------------
+
+
+def write_table(out: TextBuilder, table: TableBlock, page: int) -> None:
+    width = table.width
+    for r, row in enumerate(table.rows):
+        number = table.pages[r] if table.pages else page
+        if r and table.pages and number != table.pages[r - 1]:
+            out.write("\n")  # where the page broke: the reader starts a new part of the table (its header may repeat)
+        cells: dict[int, TableCell] = {}
+        for cell in row:
+            cells.setdefault(table.column(cell.x0), cell)
+        for c in range(width):
+            if c:
+                out.write("\t")
+            if c in cells:
+                write_cell(out, cells[c].lines, number)
+        out.write("\n")
+
+
+def stitch(first: TableBlock, then: TableBlock, page: int, next_page: int) -> TableBlock | None:
+    """One table from two pieces on consecutive pages, when they have the same extent and columns.
+
+    A piece whose rows merge several columns (a lone header row at the foot of a page) has fewer
+    boundaries: the union of both pieces' boundaries is the table's.
+    """
+    tol = 3.0
+    if abs(first.x0 - then.x0) > tol or abs(first.x1 - then.x1) > tol:
+        return None
+    small, large = sorted((first.xs, then.xs), key=len)
+    if not all(any(abs(x - y) <= tol for y in large) for x in small):
+        return None
+    pages = (first.pages or [page] * len(first.rows)) + [next_page] * len(then.rows)
+    return TableBlock(list(large), first.rows + then.rows, first.top, then.bottom, first.ruled and then.ruled,
+                      pages)
+
+
+def write_cell(out: TextBuilder, lines: list[list[Glyph]], page: int) -> None:
+    """A cell's lines joined: a wrapped label or header reads as one ("工资福" + "利支出")."""
+    for i, glyphs in enumerate(lines):
+        glyphs = [g for g in glyphs if g.text not in "\t\n"]
+        if not glyphs:
+            continue
+        if i and out.pos and _needs_space(lines[i - 1], glyphs):
+            out.write(" ")
+        write_glyph_line(out, glyphs, page)
+
+
+def _needs_space(before: list[Glyph], after: list[Glyph]) -> bool:
+    a, b = before[-1].text if before else "", after[0].text
+    return a.isascii() and a.isalpha() and b.isascii() and b.isalpha()
+
+
+_HEADING = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十\d]+[部章节])")
+
+
+def join_paragraph_lines(lines: list[tuple[int, Line]], right: dict[int, float]) -> list[list[tuple[int, Line]]]:
+    """Consecutive lines of one paragraph, wrapped at the right margin, become one (numbers stay whole).
+
+    ``lines`` are (page, line) in reading order; a paragraph may go on at the top of the next page.
+    A line is wrapped when the next line's first word would not have fitted after it, the next line
+    follows at normal spacing (or opens the next page), starts no further right (only a paragraph's
+    first line is indented), and is not a numbered heading (一、 （二） 3.) after a finished sentence.
+    """
+    groups: list[list[tuple[int, Line]]] = []
+    for page, line in lines:
+        if groups:
+            prev_page, prev = groups[-1][-1]
+            margin = right.get(prev_page, 0.0)
+            size = max(prev.size, line.size)
+            full = bool(margin) and prev.x1 + _first_word_width(line) > margin - 0.5 * size
+            follows = 0 <= line.top - prev.bottom < 0.9 * size if page == prev_page else page == prev_page + 1
+            heading = _HEADING.match(line.text()) and prev.text().rstrip()[-1:] in "。；;：:！？!?"
+            if full and follows and line.x0 <= prev.x0 + 0.5 * size and not heading:
+                groups[-1].append((page, line))
+                continue
+        groups.append([(page, line)])
+    return groups
+
+
+def _first_word_width(line: Line) -> float:
+    """Width of what a line breaker keeps together at the start of a line: a run of Latin letters and
+    digits (with their punctuation), or one Chinese character."""
+    glyphs = line.glyphs
+    end = 0
+    while end < len(glyphs) and glyphs[end].text.isascii() and not glyphs[end].text.isspace():
+        end += 1
+    end = max(end, 1)
+    return glyphs[end - 1].x1 - glyphs[0].x0

@@ -1,0 +1,409 @@
+"""PDF disclosures: the text layer (pdfplumber) read into the canonical text, with every piece's page and box.
+
+A page's characters are read in the direction its text runs (a landscape table
+printed on a rotated page reads like any other); seals, watermarks and text at
+another angle are kept apart so that they never land inside a table cell, and
+written as a line per page at the end of the text. Pages with no text layer are
+read by OCR when it is installed, and named otherwise.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import re
+from collections import Counter
+from pathlib import Path
+
+from schemas import Geometry, PageInfo
+
+from .base import Document, LoadError
+from .borderless import SpacedBlock, borderless_runs
+from .canonical import Glyph, TextBuilder, fold_char
+from .layout import Line, PageBlocks, TableBlock, group_lines, join_paragraph_lines, ruled_tables, stitch, \
+    write_glyph_line, write_spaced_lines, write_table
+
+DEFAULT_MAX_PAGES = 500
+OCR_HINT = "install OCR with pip install 'budget-extract[ocr]' to read them"
+
+
+def max_pages() -> int:
+    try:
+        return int(os.environ.get("BUDGET_EXTRACT_MAX_PAGES", DEFAULT_MAX_PAGES))
+    except ValueError:
+        return DEFAULT_MAX_PAGES
+
+
+def load_pdf(path: Path, data: bytes, sha256: str) -> Document:
+    pdf = _open(path, data)
+    try:
+        doc = _read(path, pdf, sha256)
+    finally:
+        pdf.close()
+    if b"%%EOF" not in data[-4096:]:
+        # A download cut short still opens (pdfminer rebuilds what it can): say that pages may be missing.
+        doc = Document(doc.path, doc.text, doc.encoding, doc.sha256, doc.geometry,
+                       doc.notes + (f"{path}: the file seems cut short (no %%EOF at its end): pages or parts "
+                                    f"of them may be missing; {len(doc.geometry.pages)} page(s) read",))
+    return doc
+
+
+def _open(path: Path, data: bytes):
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        count = len(pdf.pages)
+    except Exception as exc:  # pdfminer raises many kinds for a broken file; each is a one-line error here
+        cause = exc.__cause__ or exc.__context__ or exc
+        if isinstance(exc, PDFPasswordIncorrect) or isinstance(cause, PDFPasswordIncorrect) or \
+                "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+            raise LoadError(path, "encrypted PDF: it needs a password to open; save an unprotected copy") from None
+        raise LoadError(path, f"damaged PDF, cannot be opened ({_why(exc)})") from None
+    if count == 0:
+        pdf.close()
+        raise LoadError(path, "PDF has no pages")
+    limit = max_pages()
+    if count >= limit:
+        pdf.close()
+        raise LoadError(path, f"PDF has {count} pages, more than the limit of {limit - 1} for one disclosure "
+                              f"(set BUDGET_EXTRACT_MAX_PAGES to raise it)")
+    return pdf
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    name = type(exc).__name__
+    return f"{name}: {text}"[:160] if text else name
+
+
+def _read(path: Path, pdf, sha256: str) -> Document:
+    from . import ocr
+
+    pages: list[PageInfo] = []
+    read: list[tuple[int, PageBlocks]] = []
+    unread: list[int] = []
+    unmapped = Counter()
+    engine = None
+    for number, page in enumerate(pdf.pages, 1):
+        try:
+            blocks, info, missing = read_page(page, number)
+        except LoadError:
+            raise
+        except Exception as exc:
+            raise LoadError(path, f"damaged PDF: page {number} cannot be read ({_why(exc)})") from None
+        if missing:
+            unmapped[number] = missing
+        if blocks is None and not page.images:  # a blank page: nothing printed, nothing to read
+            pages.append(info)
+            page.close()
+            continue
+        if blocks is None:  # no text layer: a scan
+            if engine is None:
+                engine = ocr.engine()
+            if engine:
+                blocks = ocr.read_page(engine, page, number)
+                info.text = "ocr"
+            else:
+                info.text = "none"
+                unread.append(number)
+        pages.append(info)
+        if blocks is not None:
+            read.append((number, blocks))
+        page.close()  # frees the page's parsed objects: memory stays flat over long documents
+    out = TextBuilder()
+    write_pages(out, read, pages)
+    text = out.text()
+    if not text.strip():
+        if any(p.text == "ocr" for p in pages):
+            raise LoadError(path, "OCR found no text on its scanned pages")
+        if unread:
+            raise LoadError(path, f"no text layer on any of its {len(pages)} page(s) (a scanned document); "
+                                  f"{OCR_HINT}")
+        raise LoadError(path, "PDF has no readable text")
+    notes = []
+    if unread:
+        notes.append(f"{path}: page(s) {_ranges(unread)} of {len(pages)} have no text layer (scanned) and were "
+                     f"not read; {OCR_HINT}")
+    if unmapped:
+        total = sum(unmapped.values())
+        notes.append(f"{path}: {total} character(s) on page(s) {_ranges(sorted(unmapped))} have no Unicode "
+                     f"mapping in the PDF's fonts; they read as �")
+    import hashlib
+
+    geometry = Geometry(kind="pdf", text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), pages=pages,
+                        runs=out.runs, ocr=out.ocr)
+    return Document(path=path, text=text, encoding="pdf", sha256=sha256, geometry=geometry, notes=tuple(notes))
+
+
+def _ranges(numbers: list[int]) -> str:
+    out, start, prev = [], None, None
+    for n in numbers:
+        if start is None:
+            start = prev = n
+        elif n == prev + 1:
+            prev = n
+        else:
+            out.append(f"{start}" if start == prev else f"{start}–{prev}")
+            start = prev = n
+    if start is not None:
+        out.append(f"{start}" if start == prev else f"{start}–{prev}")
+    return ", ".join(out)
+
+
+# -- one page --------------------------------------------------------------------------------------
+
+
+def read_page(page, number: int) -> tuple[PageBlocks | None, PageInfo, int]:
+    """The page's blocks (None when it has no text layer), its description, and its unmapped glyphs."""
+    rotation = int(getattr(page, "rotation", 0) or 0) % 360
+    width, height = float(page.width), float(page.height)
+    if rotation in (90, 270):  # pdfminer places the characters on the page as displayed, turned
+        width, height = height, width
+    chars = [c for c in page.chars if c.get("text")]
+    info = PageInfo(number=number, width=round(width, 1), height=round(height, 1), rotation=rotation)
+    if not any(not c["text"].isspace() for c in chars):
+        return None, info, 0
+    reading = _dominant_direction(chars)
+    info.reading = reading
+    frame = Frame(reading, width, height)
+    glyphs, overlay, missing = [], [], 0
+    for c in chars:
+        g = frame.glyph(c)
+        if g.text == "\ufffd":
+            missing += 1
+        if _direction(c) != reading or _is_stamp_colour(c.get("non_stroking_color")):
+            overlay.append(g)
+        else:
+            glyphs.append(g)
+    edges = [e for e in (frame.edge(e) for e in page.edges if _is_rule(e)) if e is not None]
+    blocks = layout_page(glyphs, edges, overlay)
+    info.label = _take_page_number(blocks, frame.frame_height)
+    return blocks, info, missing
+
+
+def _take_page_number(blocks: PageBlocks, height: float) -> str | None:
+    """The page number printed at the head or foot of the page ("— 7 —", "第 7 页 共 31 页"), taken out.
+
+    It is furniture, not part of any table or sentence, and a line of it between two pages of a table
+    would cut the table in two for the reader. It is kept in the page's description (``label``).
+    """
+    lines = [i for i, b in enumerate(blocks.blocks) if isinstance(b, Line)]
+    for i in (lines[-1:] + lines[:1]) if lines else []:
+        line = blocks.blocks[i]
+        at_edge = line.bottom > 0.88 * height or line.top < 0.08 * height
+        if at_edge and _PAGE_NUMBER.match(line.text()) and i in (0, len(blocks.blocks) - 1):
+            del blocks.blocks[i]
+            return line.text().strip()
+    return None
+
+
+def layout_page(glyphs: list[Glyph], edges: list[dict], overlay: list[Glyph] = ()) -> PageBlocks:
+    """Blocks in reading order: ruled tables, borderless tables and text lines, top to bottom."""
+    tables, rest = ruled_tables(edges, glyphs)
+    lines = [ln for ln in group_lines(rest) if ln.text().strip()]
+    loose, lines = borderless_runs(lines)
+    blocks: list[Line | TableBlock | SpacedBlock] = [*tables, *loose, *lines]
+    blocks.sort(key=lambda b: b.top)
+    return PageBlocks(blocks, list(overlay))
+
+
+def write_pages(out: TextBuilder, read: list[tuple[int, PageBlocks]], pages: list[PageInfo]) -> None:
+    """Every page's blocks in order; a table continued on the next page joined to its first part."""
+    items: list[tuple[int, Line | TableBlock]] = [(n, b) for n, blocks in read for b in blocks.blocks]
+    items = stitch_tables(items)
+    margins = _right_margins(items, pages)
+    overlay = {n: blocks.overlay for n, blocks in read}
+    i = 0
+    while i < len(items):
+        number, block = items[i]
+        if isinstance(block, TableBlock):
+            out.write("\n")
+            write_table(out, block, number)
+            out.write("\n")
+            i += 1
+            _end_pages(out, overlay, items, i, number)
+            continue
+        if isinstance(block, SpacedBlock):
+            out.write("\n")
+            write_spaced_lines(out, block.lines, number)
+            out.write("\n")
+            i += 1
+            _end_pages(out, overlay, items, i, number)
+            continue
+        run, furniture = [], []
+        while i < len(items) and isinstance(items[i][1], Line):
+            page, line = items[i]
+            # A page number between two pages of a paragraph is written after the paragraph.
+            (furniture if _PAGE_NUMBER.match(line.text()) else run).append((page, line))
+            i += 1
+        for group in join_paragraph_lines(run, margins):
+            last = group[0][0]
+            for page, line in group:
+                write_glyph_line(out, line.glyphs, page)
+                last = page
+            out.write("\n")
+            for page, line in [f for f in furniture if f[0] <= last]:
+                write_glyph_line(out, line.glyphs, page)
+                out.write("\n")
+            furniture = [f for f in furniture if f[0] > last]
+        for page, line in furniture:
+            write_glyph_line(out, line.glyphs, page)
+            out.write("\n")
+        _end_pages(out, overlay, items, i, (run or furniture)[-1][0])
+    # What was printed over the pages (seals, watermarks, text at another angle) comes last, a line per
+    # page: kept, and never between a title and its table or inside a table that runs over pages.
+    for number, glyphs in sorted(overlay.items()):
+        _write_overlay(out, glyphs, number)
+
+
+def _end_pages(out: TextBuilder, overlay: dict, items, i: int, number: int) -> None:
+    """A blank line after the last block of a page (or of pages a table ran over)."""
+    if i < len(items) and items[i][0] == number:
+        return
+    out.write("\n")
+
+
+def _write_overlay(out: TextBuilder, glyphs: list[Glyph], number: int) -> None:
+    stamp = [g for g in glyphs if not g.text.isspace()]
+    if stamp:
+        write_glyph_line(out, stamp, number)
+        out.write("\n")
+
+
+_PAGE_NUMBER = re.compile(r"^[\s—–\-·]*(第\s*)?\d{1,4}(\s*页)?(\s*[/，,]?\s*共\s*\d+\s*页)?[\s—–\-·]*$")
+
+
+def stitch_tables(items: list[tuple[int, Line | TableBlock]]) -> list[tuple[int, Line | TableBlock]]:
+    """Join a table's parts on consecutive pages when nothing but page numbers stands between them.
+
+    The page numbers are kept, as lines after the table. Parts separated by more (a repeated title,
+    a unit line) stay apart as the page prints them, but get the same columns.
+    """
+    out: list[tuple[int, Line | TableBlock]] = []
+    for number, block in items:
+        if isinstance(block, TableBlock):
+            k = len(out) - 1
+            between = []
+            while k >= 0 and isinstance(out[k][1], Line):
+                between.append(out[k][1])
+                k -= 1
+            if k >= 0 and out[k][0] != number and isinstance(out[k][1], TableBlock):
+                prev_number, prev = out[k]
+                last_page = prev.pages[-1] if prev.pages else prev_number
+                joined = stitch(prev, block, last_page, number) if last_page == number - 1 else None
+                if joined is not None:
+                    if all(_PAGE_NUMBER.match(line.text()) for line in between):
+                        out[k] = (prev_number, joined)
+                        continue
+                    prev.xs = block.xs = joined.xs  # apart, with the same columns
+        out.append((number, block))
+    return _furniture_after_tables(out)
+
+
+def _furniture_after_tables(items):
+    return items
+
+
+def _right_margins(items, pages: list[PageInfo]) -> dict[int, float]:
+    """The right edge of the text on each page, where several lines of pages of the same width end.
+
+    A margin that only one line reaches (a title on a landscape page of tables) is no margin: lines
+    there are never joined.
+    """
+    width_of = {p.number: round(p.height if p.reading in (90, 270) else p.width) for p in pages}
+    ends: dict[int, list[tuple[float, float]]] = {}
+    for number, block in items:
+        # Only lines across most of the page can show where its text wraps (a title never does).
+        if isinstance(block, Line) and block.x1 - block.x0 >= 0.6 * width_of.get(number, 0):
+            ends.setdefault(width_of.get(number, 0), []).append((block.x1, block.size))
+    margin = {}
+    for w, xs in ends.items():
+        right = max(x for x, _ in xs)
+        near = sorted(x for x, size in xs if x >= right - 3 * size)
+        if len(near) >= 3:
+            margin[w] = near[len(near) // 2]  # the median: a line that overhangs (a hanging comma) is no margin
+    return {n: margin.get(w, 0.0) for n, w in width_of.items()}
+
+
+# -- the page's reading frame ----------------------------------------------------------------------
+
+
+def _direction(char: dict) -> int:
+    """The direction a character's baseline runs, in degrees counter-clockwise, to the nearest 90 (or -1)."""
+    a, b = char["matrix"][0], char["matrix"][1]
+    if a == 0 and b == 0:
+        return 0
+    angle = math.degrees(math.atan2(b, a)) % 360
+    nearest = round(angle / 90) * 90 % 360
+    return nearest if abs((angle - nearest + 180) % 360 - 180) < 3 else -1
+
+
+def _dominant_direction(chars: list[dict]) -> int:
+    counts = Counter(_direction(c) for c in chars if not c["text"].isspace())
+    counts.pop(-1, None)
+    return counts.most_common(1)[0][0] if counts else 0
+
+
+class Frame:
+    """Page coordinates (top-down, as displayed) turned so that the page's text runs left to right."""
+
+    def __init__(self, reading: int, width: float, height: float):
+        self.reading, self.width, self.height = reading, width, height
+        self.frame_height = width if reading in (90, 270) else height
+
+    def box(self, x0: float, top: float, x1: float, bottom: float) -> tuple[float, float, float, float]:
+        w, h = self.width, self.height
+        if self.reading == 90:
+            return h - bottom, x0, h - top, x1
+        if self.reading == 180:
+            return w - x1, h - bottom, w - x0, h - top
+        if self.reading == 270:
+            return top, w - x1, bottom, w - x0
+        return x0, top, x1, bottom
+
+    def glyph(self, c: dict) -> Glyph:
+        text = c["text"]
+        if text.startswith("(cid:"):
+            text = "\ufffd"
+        elif len(text) == 1:
+            text = fold_char(text)
+        page_box = (float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"]))
+        x0, top, x1, bottom = self.box(*page_box)
+        return Glyph(text, x0, top, x1, bottom, float(c.get("size") or (bottom - top) or 1.0), page_box)
+
+    def edge(self, e: dict) -> dict | None:
+        x0, top, x1, bottom = self.box(float(e["x0"]), float(e["top"]), float(e["x1"]), float(e["bottom"]))
+        orientation = e.get("orientation")
+        if self.reading in (90, 270):
+            orientation = {"h": "v", "v": "h"}.get(orientation, orientation)
+        if orientation not in ("h", "v"):
+            return None
+        return {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": x1 - x0, "height": bottom - top,
+                "orientation": orientation, "object_type": e.get("object_type")}
+
+
+def _is_rule(edge: dict) -> bool:
+    """Table rules: lines and rectangle sides, not curves (a round seal) and not red or faint strokes."""
+    if edge.get("object_type") == "curve_edge":
+        return False
+    colour = edge.get("stroking_color") if edge.get("object_type") == "line" else \
+        (edge.get("non_stroking_color") if edge.get("fill") else edge.get("stroking_color"))
+    return not _is_stamp_colour(colour)
+
+
+def _is_stamp_colour(colour) -> bool:
+    """Red (a seal) or very light (a watermark): printed over the page, not part of its text."""
+    if not isinstance(colour, (tuple, list)) or not colour or not all(isinstance(v, (int, float)) for v in colour):
+        return False
+    if len(colour) == 1:
+        return colour[0] > 0.8
+    if len(colour) == 3:
+        r, g, b = colour
+        return (r > 0.55 and g < 0.45 and b < 0.45) or min(r, g, b) > 0.8
+    if len(colour) == 4:
+        c, m, y, k = colour
+        return (m > 0.5 and y > 0.5 and c < 0.3 and k < 0.3) or max(c, m, y, k) < 0.2
+    return False

@@ -1,0 +1,182 @@
+"""Spreadsheets (.xlsx with openpyxl, .xls with xlrd): every sheet's cells into the canonical text.
+
+A sheet's rows become tab-separated rows, every cell kept, a merged cell's text
+in its top-left cell (the others are empty, as the file stores them). Rows with
+a single cell above a sheet's first row of several cells (its title, 单位：万元)
+are text lines. Numbers are written as the sheet shows them: the cell's number
+format gives the decimals and the thousands separator, so 2805.5600000000004
+stored reads 2805.56, and 8 formatted 0.00 reads 8.00. Runs map each cell's text
+to its sheet (the "page") and its cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+
+from schemas import Geometry, PageInfo
+
+from .base import Document, LoadError
+from .canonical import TextBuilder
+
+
+def load_sheet(path: Path, data: bytes, sha256: str, kind: str) -> Document:
+    sheets = _xlsx(path, data) if kind == "xlsx" else _xls(path, data)
+    out = TextBuilder()
+    pages = []
+    for number, (name, grid) in enumerate(sheets, 1):
+        rows = len(grid)
+        cols = max((len(r) for r in grid), default=0)
+        pages.append(PageInfo(number=number, width=cols, height=rows, name=name))
+        _write_sheet(out, grid, number)
+    text = out.text()
+    if not text.strip():
+        raise LoadError(path, "the workbook has no cells with text or numbers")
+    geometry = Geometry(kind=kind, text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), pages=pages,
+                        runs=out.runs)
+    return Document(path=path, text=text, encoding=kind, sha256=sha256, geometry=geometry)
+
+
+def _write_sheet(out: TextBuilder, grid: list[list[str]], sheet: int) -> None:
+    width = max((max((i + 1 for i, v in enumerate(r) if v), default=0) for r in grid), default=0)
+    in_table = False
+    for r, row in enumerate(grid):
+        cells = [(c, row[c]) for c in range(min(width, len(row))) if row[c]]
+        if not cells:
+            if in_table:
+                out.write("\n")
+            in_table = False
+            continue
+        if len(cells) == 1 and not in_table:
+            c, value = cells[0]
+            _write_cell(out, value, sheet, r, c)
+            out.write("\n")
+            continue
+        if not in_table:
+            out.write("\n")
+        in_table = True
+        for c in range(width):
+            if c:
+                out.write("\t")
+            value = row[c] if c < len(row) else ""
+            if value:
+                _write_cell(out, value, sheet, r, c)
+        out.write("\n")
+    out.write("\n")
+
+
+def _write_cell(out: TextBuilder, value: str, sheet: int, row: int, col: int) -> None:
+    start = out.pos
+    out.write(" ".join(value.replace("\t", " ").split()))
+    if out.pos > start:
+        out.runs.append((start, out.pos, sheet, float(col), float(row), float(col + 1), float(row + 1)))
+
+
+# -- .xlsx -----------------------------------------------------------------------------------------
+
+
+def _xlsx(path: Path, data: bytes) -> list[tuple[str, list[list[str]]]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as exc:  # openpyxl raises several kinds for a damaged file
+        if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
+            raise LoadError(path, "encrypted workbook: save an unprotected copy") from None
+        raise LoadError(path, f"damaged .xlsx workbook ({type(exc).__name__}: {str(exc)[:120]})") from None
+    sheets = []
+    for ws in book.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        grid: list[list[str]] = []
+        for row in ws.iter_rows():
+            grid.append([shown(cell.value, cell.number_format) for cell in row])
+        sheets.append((ws.title, grid))
+    return sheets
+
+
+# -- .xls ------------------------------------------------------------------------------------------
+
+
+def _xls(path: Path, data: bytes) -> list[tuple[str, list[list[str]]]]:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True)
+    except Exception as exc:
+        raise LoadError(path, f"damaged or unsupported .xls workbook ({type(exc).__name__}: {str(exc)[:120]})") from None
+    sheets = []
+    for sh in book.sheets():
+        if getattr(sh, "visibility", 0):
+            continue
+        grid = []
+        for r in range(sh.nrows):
+            row = []
+            for c in range(sh.ncols):
+                cell = sh.cell(r, c)
+                fmt = "General"
+                try:
+                    fmt = book.format_map[book.xf_list[cell.xf_index].format_key].format_str
+                except (IndexError, KeyError, AttributeError):
+                    pass
+                value = cell.value
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    try:
+                        value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
+                    except (ValueError, OverflowError):
+                        pass
+                elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+                    value = None
+                elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                    value = bool(value)
+                row.append(shown(value, fmt))
+            grid.append(row)
+        sheets.append((sh.name, grid))
+    return sheets
+
+
+# -- numbers as the sheet shows them ---------------------------------------------------------------
+
+_SECTION = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def shown(value, number_format: str | None) -> str:
+    """A cell's value as the sheet displays it (Decimal arithmetic: no float noise)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (dt.datetime, dt.date)):
+        if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, (int, float, Decimal)):
+        return _number(value, number_format or "General")
+    return str(value).strip()
+
+
+def _number(value, fmt: str) -> str:
+    try:
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    except InvalidOperation:
+        return str(value)
+    code = _SECTION.sub("", fmt.split(";")[0]).strip()
+    if code.lower() in ("general", "@", ""):
+        # General shows at most 11 significant digits: what lies beyond is the float's noise.
+        if number and number.adjusted() < 10:
+            number = number.quantize(Decimal(1).scaleb(number.adjusted() - 10), rounding=ROUND_HALF_UP)
+        text = format(number, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    percent = "%" in code
+    if percent:
+        number *= 100
+    places = len(re.match(r"[0#?]*", code.split(".", 1)[1]).group(0)) if "." in code else 0
+    number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = f"{number:,.{places}f}" if "," in code.split(".")[0] else f"{number:.{places}f}"
+    return text + ("%" if percent else "")
