@@ -797,7 +797,8 @@ def next_(
         decided += outcome
 
 
-_CHOICES = "[a]ccept (the document prints this)  [f]ix (misread)  [r]eject (wrong, withdraw)  [s]kip  [q]uit"
+_CHOICES = ("[a]ccept (the document prints this)  [f]ix (misread)  [m]ove (read in the wrong column)  "
+            "[r]eject (wrong, withdraw)  [s]kip  [q]uit")
 
 
 def _ask_and_decide(console, store, q, reviewer, skipped) -> int | None:
@@ -815,12 +816,17 @@ def _ask_and_decide(console, store, q, reviewer, skipped) -> int | None:
         if choice == "s":
             skipped.add((q.document, q.id))
             return 0
-        if choice not in ("a", "f", "r"):
-            console.print("Type a, f, r, s or q.")
+        if choice not in ("a", "f", "m", "r"):
+            console.print("Type a, f, m, r, s or q.")
             continue
-        if choice in ("f", "r") and not numbered:
+        if choice in ("f", "m", "r") and not numbered:
             console.print("This flag involves no value read from a table or card: accept it (acknowledge) or skip.")
             continue
+        if choice == "m":
+            decided = _ask_and_move(console, store, q, numbered, reviewer)
+            if decided is None:
+                continue
+            return decided
         kw: dict = {"document": q.document, "reviewer": reviewer}
         if choice == "f":
             kw["fields"] = [_ask_number(console, "Which value (its number above)", numbered)]
@@ -836,6 +842,30 @@ def _ask_and_decide(console, store, q, reviewer, skipped) -> int | None:
             console.print(f"error: {exc}", style="red")
             if exc.code != EXIT_USAGE:
                 raise typer.Exit(exc.code)
+
+
+def _ask_and_move(console, store, q, numbered: list[int], reviewer) -> int | None:
+    """`review move` asked for: which value, which column, one row or the whole table (shown before it is done)."""
+    from .moves import move, plan_move
+
+    number = _ask_number(console, "Which value is in the wrong column (its number above)", numbered)
+    column = typer.prompt("The column the document prints it under (key or header text)").strip()
+    all_rows = typer.confirm("The same down the whole table (every value of that column)?", default=False)
+    try:
+        plan = plan_move(store, q.id, number, column, all_rows, q.document)
+    except ReviewError as exc:
+        console.print(f"error: {exc}", style="red")
+        if exc.code != EXIT_USAGE:
+            raise typer.Exit(exc.code)
+        return None
+    _print_move_plan(console, plan)
+    if not typer.confirm(f"Move these {len(plan.moves)} value(s)?", default=True):
+        return None
+    note = typer.prompt("Note (optional)", default="", show_default=False) or None
+    outcome = move(store, q.id, number, column, all_rows, document=q.document, reviewer=reviewer, note=note)
+    console.print(f"{q.id}: moved {len(plan.moves)} value(s) to {plan.target_label} (decision "
+                  f"#{outcome.decision.seq}); the flag is now {outcome.status or 'closed'}.")
+    return 1
 
 
 def _ask_number(console, question: str, allowed: list[int]) -> str:
