@@ -69,6 +69,10 @@ class Chunk:
     lines: list[Line] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
     notes: list[Line] = field(default_factory=list)
+    # Kept as lines are added, so that deciding what a line is never rescans the section.
+    last_content: Line | None = None  # the last line that is not blank or furniture
+    last_row: Line | None = None
+    loose_text: int = 0  # plain text lines after the title that are not notes
 
     @property
     def span(self) -> tuple[int, int]:
@@ -115,6 +119,7 @@ _FURNITURE = (
     re.compile(r"^\s*(page|Page|PAGE)\s*\d{1,4}(\s*(of|/)\s*\d{1,4})?\s*$"),
 )
 _GAP = re.compile(r"\s{2,}")
+_FIELD_SPLIT = re.compile(r"\s{2,}|\t")
 _NARRATIVE_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分|附件)\s*\S?")
 _NOTE = re.compile(r"^\s*注\s*[：:]")
 _MAX_TITLE_LEN = 120
@@ -153,12 +158,17 @@ def _classify(body: str) -> LineKind:
     return LineKind.TEXT
 
 
+_ANY_FURNITURE = re.compile("|".join(f"(?:{p.pattern})" for p in _FURNITURE))
+
+
 def is_furniture(stripped: str) -> bool:
     """Page furniture: a page header or number, or a line made only of such fields side by side."""
-    if any(p.match(stripped) for p in _FURNITURE):
+    if _ANY_FURNITURE.match(stripped):
         return True
-    fields = [f for f in re.split(r"\s{2,}|\t", stripped) if f]
-    return len(fields) > 1 and all(any(p.match(f) for p in _FURNITURE) for f in fields)
+    if "  " not in stripped and "\t" not in stripped:
+        return False
+    fields = [f for f in _FIELD_SPLIT.split(stripped) if f]
+    return len(fields) > 1 and all(_ANY_FURNITURE.match(f) for f in fields)
 
 
 def _mark_running_titles(lines: list[Line]) -> None:
@@ -259,7 +269,11 @@ class _Titles:
 
     @classmethod
     def of(cls, lines: list[Line]) -> "_Titles":
-        return cls([_title_kind(line) if not is_contents_line(line.text) else None for line in lines])
+        kinds = []
+        for line in lines:
+            kind = _title_kind(line)
+            kinds.append(kind if kind is None or not is_contents_line(line.text) else None)
+        return cls(kinds)
 
 
 def _next_content(lines: list[Line], i: int) -> Line | None:
@@ -361,7 +375,7 @@ def _fragment(lines: list[Line], i: int, chunk: Chunk) -> bool:
     if not _short_plain(line):
         return False
     if not chunk.has_rows:
-        if any(l.kind is LineKind.TEXT and not _NOTE.match(l.text) for l in chunk.lines[1:]):
+        if chunk.loose_text:
             return False
         nxt = _next_content(lines, i)
         return nxt is not None and (nxt.is_row or _rowlike(nxt, chunk.kind))
@@ -371,7 +385,7 @@ def _fragment(lines: list[Line], i: int, chunk: Chunk) -> bool:
         if not _short_plain(nxt):
             break
     # The last piece of a wrapped label under the table's last row, at its column's position.
-    before = next((l for l in reversed(chunk.lines) if l.kind not in (LineKind.BLANK, LineKind.PAGE_HEADER)), None)
+    before = chunk.last_content
     return before is not None and before.kind is LineKind.SPACED and _lead(line.text) >= 4 and _lead(before.text) < \
         _lead(line.text) + 40
 
@@ -384,7 +398,7 @@ def _lone_cell(lines: list[Line], i: int, chunk: Chunk) -> bool:
     after it.
     """
     line = lines[i]
-    last_row = next((l for l in reversed(chunk.lines) if l.is_row), None)
+    last_row = chunk.last_row
     if line.kind is not LineKind.TEXT or last_row is None or last_row.kind not in (LineKind.TAB, LineKind.PIPE):
         return False
     if _NOTE.match(line.text) or _NARRATIVE_HEADING.match(line.text) or _titles_like(line):
@@ -398,7 +412,7 @@ def _lone_cell(lines: list[Line], i: int, chunk: Chunk) -> bool:
 
 
 def _delimited(chunk: Chunk) -> bool:
-    last_row = next((l for l in reversed(chunk.lines) if l.is_row), None)
+    last_row = chunk.last_row
     return last_row is not None and last_row.kind in (LineKind.TAB, LineKind.PIPE)
 
 
@@ -408,7 +422,7 @@ def _titles_like(line: Line) -> bool:
 
 def _card_piece(line: Line, chunk: Chunk) -> bool:
     """The rest of a card cell that wrapped, printed at its column's position under a space-aligned row."""
-    before = next((l for l in reversed(chunk.lines) if l.kind not in (LineKind.BLANK, LineKind.PAGE_HEADER)), None)
+    before = chunk.last_content
     return before is not None and before.kind is LineKind.SPACED and _lead(line.text) >= 8 \
         and len(line.text.strip()) <= 200 and not _NOTE.match(line.text.strip())
 
@@ -430,9 +444,9 @@ def _following_content(lines: list[Line], i: int, n: int) -> list[Line]:
     return out
 
 
-def chunk_document(text: str, lines: list[Line] | None = None) -> list[Chunk]:
+def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles | None" = None) -> list[Chunk]:
     lines = lines if lines is not None else split_lines(text)
-    titles = _Titles.of(lines)
+    titles = titles or _Titles.of(lines)
     chunks: list[Chunk] = []
     current: Chunk | None = None
     last_heading = ""
@@ -499,9 +513,15 @@ def _continues_note(chunk: Chunk) -> bool:
 
 
 def _add_line(chunk: Chunk, line: Line) -> None:
+    if line.kind is LineKind.TEXT and chunk.lines and not _NOTE.match(line.text):
+        chunk.loose_text += 1
     chunk.lines.append(line)
     if line.kind is not LineKind.BLANK:
         chunk.end = line.end
+        if line.kind is not LineKind.PAGE_HEADER:
+            chunk.last_content = line
+    if line.is_row:
+        chunk.last_row = line
     if not chunk.is_table:
         return
     if line.is_row:
@@ -529,7 +549,8 @@ def _segment_closed(chunk: Chunk) -> bool:
     if seg_last.page_end:
         return True
     spaced = seg_last.kind is LineKind.SPACED
-    for line in reversed(chunk.lines[:-1]):
+    for k in range(len(chunk.lines) - 2, -1, -1):
+        line = chunk.lines[k]
         if line is seg_last:
             return False
         if line.kind is LineKind.SEPARATOR or (spaced and line.kind is LineKind.BLANK):
@@ -546,7 +567,12 @@ def _trail(s: str) -> int:
     return len(s) - len(s.rstrip())
 
 
-def contents_entries(lines: list[Line]) -> list[tuple[str, str, tuple[int, int]]]:
+def line_titles(lines: list[Line]) -> "_Titles":
+    """Each line's table kind as a title, worked out once and shared by ``chunk_document`` and ``contents_entries``."""
+    return _Titles.of(lines)
+
+
+def contents_entries(lines: list[Line], titles: "_Titles | None" = None) -> list[tuple[str, str, tuple[int, int]]]:
     """Table titles a contents page lists: (kind, title, span).
 
     A contents page comes before the tables. Its entries may be numbered or
@@ -554,7 +580,7 @@ def contents_entries(lines: list[Line]) -> list[tuple[str, str, tuple[int, int]]
     lines, pipe or tab rows. Only entries above the first real table title
     count; later mentions are narrative.
     """
-    titles = _Titles.of(lines)
+    titles = titles or _Titles.of(lines)
     entries = []
     for i, line in enumerate(lines):
         if titles.kinds[i] is not None and _accept_title(lines, titles, i):

@@ -25,7 +25,7 @@ from verify import verify_result
 from verify.choose import choose_readings
 from verify.grounding import amount_slots
 
-from .chunk import Chunk, chunk_document, contents_entries, document_meta, split_lines
+from .chunk import Chunk, chunk_document, contents_entries, document_meta, line_titles, split_lines
 from .geometry import place_values
 from .load import Document, load_document
 from .rules import Unreadable, read_table, unread_for
@@ -49,9 +49,10 @@ def _extract(doc: Document, use_rules: bool,
         name=doc.name, path=str(doc.path), sha256=doc.sha256, encoding=doc.encoding, length=len(doc.text),
         department=meta.department, department_code=meta.department_code, year=meta.year,
     ), geometry=doc.geometry.model_copy(deep=True) if doc.geometry is not None else None)
-    result.contents = [ContentsEntry(kind=k, title=t, span=s) for k, t, s in contents_entries(lines)]
+    titles = line_titles(lines)
+    result.contents = [ContentsEntry(kind=k, title=t, span=s) for k, t, s in contents_entries(lines, titles)]
     chunks: dict[str, Chunk] = {}
-    for chunk in chunk_document(doc.text, lines):
+    for chunk in chunk_document(doc.text, lines, titles):
         section = Section(id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, title_span=chunk.title_span)
         result.sections.append(section)
         if not chunk.is_table:

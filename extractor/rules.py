@@ -51,27 +51,27 @@ def read_table(chunk: Chunk, hints: tuple[LayoutHint, ...] = ()) -> Table:
     spec = spec_for(chunk.kind)
     if not chunk.has_rows or _flattened_header(chunk):
         raise Unreadable("no table rows: the layout is flattened into lines (needs the LLM reader)")
-    tables = []
-    pick = 0
-    while True:
-        table, layouts_seen = _read_with_layout(spec, chunk, pick)
-        if table is None:
-            break
-        tables.append(table)
-        pick += 1
-        if pick >= layouts_seen:
-            break
-    if not tables:
+    first, layouts_seen = _read_with_layout(spec, chunk, 0)
+    if first is None:
         raise Unreadable("no header row this reader recognises")
-    first = tables[0]
+    others = None
+    if layouts_seen > 1:
+        # The other layouts are read only if the verifier asks for them (the first does not add up).
+        def others():
+            return [t for pick in range(1, layouts_seen) if (t := _read_with_layout(spec, chunk, pick)[0]) is not None]
     hint = next((h for h in hints if h.kind == first.kind and h.header == first.header), None)
     hinted = _hinted(first, hint) if hint is not None else None
     if hinted is not None:
-        for table in tables:
-            table.hint = HintUse(id=hint.id, used=False, moves=hint.describe())
-        hinted.propose(tables)
+        # The hinted reading first (a person taught it for this header), the reader's own readings after it.
+        def readings(first=first, others=others):
+            tables = [first, *(others() if others else [])]
+            for table in tables:
+                table.hint = HintUse(id=hint.id, used=False, moves=hint.describe())
+            return tables
+        hinted.propose(readings)
         return hinted
-    first.propose(tables[1:])
+    if others is not None:
+        first.propose(others)
     return first
 
 

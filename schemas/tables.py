@@ -80,10 +80,18 @@ class TableSpec:
         return tuple(c.key for c in self.columns)
 
     def match_title(self, title: str) -> bool:
-        t = re.sub(r"\s+", "", title)
-        if any(re.search(p, t) for p in self.title_excludes):
-            return False
-        return any(re.search(p, t) for p in self.title_patterns)
+        t = "".join(title.split())
+        include, exclude = self._title_regexes
+        return bool(include.search(t)) and not (exclude and exclude.search(t))
+
+    @property
+    def _title_regexes(self) -> tuple[re.Pattern, re.Pattern | None]:
+        compiled = self.__dict__.get("_compiled_titles")
+        if compiled is None:
+            compiled = (re.compile("|".join(f"(?:{p})" for p in self.title_patterns)),
+                        re.compile("|".join(f"(?:{p})" for p in self.title_excludes)) if self.title_excludes else None)
+            object.__setattr__(self, "_compiled_titles", compiled)
+        return compiled
 
     def match_item(self, label: str) -> str | None:
         lab = re.sub(r"\s+", "", label)
@@ -366,6 +374,7 @@ def spec_for(kind: str) -> TableSpec:
     raise KeyError(f"unknown table kind {kind!r}")
 
 
+@lru_cache(maxsize=8192)
 def kind_for_title(title: str) -> str | None:
     for spec in TABLE_SPECS:
         if spec.match_title(title):
@@ -432,13 +441,20 @@ class Table(BaseModel):
                                                    "follows it")
     # Other readings of the whole table a reader proposes (another layout of its header); the
     # verifier's relations choose among them (``verify.choose``). Never serialised.
-    _proposals: list["Table"] = PrivateAttr(default_factory=list)
+    _proposals: object = PrivateAttr(default=None)
 
     @property
     def proposals(self) -> list["Table"]:
-        return self._proposals
+        """The other readings; a reader may hand them over as a function, read only when asked for."""
+        if callable(self._proposals):
+            self._proposals = self._proposals()
+        return self._proposals or []
 
-    def propose(self, tables: list["Table"]) -> None:
+    @property
+    def has_proposals(self) -> bool:
+        return bool(self._proposals)
+
+    def propose(self, tables) -> None:
         self._proposals = tables
 
     @model_validator(mode="after")

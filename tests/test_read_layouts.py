@@ -279,3 +279,20 @@ def test_spending_from_a_source_of_funds_the_department_lacks_is_flagged():
     assert len(flags) == 2 and all("政府性基金" in f.message for f in flags)
     fine = read(text.replace("5.04\t\t5.04", "5.04\t5.04\t"))
     assert not [f for f in fine.flags if f.check == "cross.fund_source"]
+
+
+def test_a_document_cut_short_inside_a_table_is_flagged():
+    from conftest import text_for, verify_text
+
+    text = text_for("000")
+    result = verify_text("000", text[:len(text) // 5])  # cut at a fifth, inside the 财政拨款收支总表
+    truncated = [f for f in result.flags if f.check == "completeness.truncated"]
+    assert len(truncated) == 1 and truncated[0].severity == "error"
+    assert "部门预算一般公共预算财政拨款支出表" in truncated[0].message
+    assert not [f for f in verify_text("000", text).flags if f.check == "completeness.truncated"]
+
+
+def test_a_text_with_no_budget_table_is_flagged():
+    result = read("关于做好2024年工作的通知\n各单位：\n现将有关事项通知如下。\n")
+    assert [f.check for f in result.flags] == ["document.no_tables"]
+    assert not [f for f in read(PDFTOTEXT).flags if f.check == "document.no_tables"]

@@ -97,6 +97,7 @@ TESTED_ELSEWHERE = {
     "ground.misplaced": "test_verify_grounding.py (positional grounding)",
     "read.ambiguous": "test_read_layouts.py", "read.unparsed": "test_read_layouts.py",
     "read.unplaced": "test_read_layouts.py", "cross.fund_source": "test_read_layouts.py",
+    "completeness.truncated": "test_read_layouts.py", "document.no_tables": "test_read_layouts.py",
     "completeness.listed_missing": "test_verify_corpus.py (003's contents page)",
     "completeness.unread": "test_verify_corpus.py (001's flattened sections)",
     "llm.disagree": "test_llm_backends.py (--cross-check)",

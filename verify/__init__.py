@@ -10,7 +10,7 @@ from __future__ import annotations
 from schemas import ExtractionResult
 
 from .cards import check_card
-from .completeness import completeness
+from .completeness import completeness, flag_document_shape
 from .cross import check_across
 from .crosscheck import check_cross_readings
 from .flags import Flagger
@@ -44,6 +44,7 @@ def verify_result(result: ExtractionResult, text: str) -> ExtractionResult:
     result.claims = extract_claims(result, text)
     check_claims(result.claims, views, flagger)
     result.completeness = completeness(result, flagger)
+    flag_document_shape(result, text, flagger)
     check_cross_readings(result, flagger)
     check_source(result, amount_slots(result, views), flagger)
     result.flags = sorted(flagger.flags.values(),

@@ -51,7 +51,7 @@ def choose_readings(result: ExtractionResult) -> None:
     doubts = {}
     tied_layouts = []
     for n, table in enumerate(result.tables):
-        if table.proposals:
+        if table.has_proposals:
             candidates = _best_layouts(table)
             result.tables[n] = table = candidates[0]
             if len(candidates) > 1:
@@ -102,8 +102,13 @@ def _across_errors(result: ExtractionResult, n: int, candidate: Table) -> tuple[
 
 
 def _best_layouts(table: Table) -> list[Table]:
-    """The layouts under which the table's own relations fare best, in the reader's order (the first is kept
-    unless the relations between tables prefer another)."""
+    """The reader's own layout when its relations hold; otherwise the layouts under which the table's own
+    relations fare best, in the reader's order (the first is kept unless the relations between tables prefer
+    another). A reading that follows a layout hint is always weighed against the reader's own."""
+    settle_rows(table)
+    if table_errors(table)[1] == 0 and not (table.hint is not None and table.hint.used):
+        table.propose(None)
+        return [table]
     candidates = [table, *table.proposals]
     scored = []
     for order, candidate in enumerate(candidates):

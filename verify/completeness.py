@@ -31,6 +31,32 @@ def flag_unread(result: ExtractionResult, flagger: Flagger) -> None:
                     key=unread.section_id)
 
 
+_NOT_TABLES = ("narrative", "front_matter")
+
+
+def flag_document_shape(result: ExtractionResult, text: str, flagger: Flagger) -> None:
+    """A text with no budget table at all, or one that stops inside a table while its contents list more."""
+    sections = [s for s in result.sections if s.kind not in _NOT_TABLES]
+    head = (0, min(len(text), len(text.split("\n", 1)[0]) or 1))
+    if not sections:
+        flagger.add("document.no_tables", "warning", "文件中没有找到任何预算表或绩效目标表：它可能不是部门预算公开文件，或表格未能识别",
+                    "no budget table or performance card was found: the file may not be a budget disclosure, or its "
+                    "tables were not recognised", spans=[head], key="no_tables")
+        return
+    last = max(result.sections, key=lambda s: s.span[1])
+    present = {s.kind for s in result.sections}
+    # Cut short: the tables missing are the ones the contents list after every table the text has.
+    last_present = max((n for n, e in enumerate(result.contents) if e.kind in present), default=-1)
+    missing = [e for e in result.contents[last_present + 1:] if e.kind not in present]
+    if last.kind not in _NOT_TABLES and not text[last.span[1]:].strip() and missing:
+        names = "、".join(e.title for e in missing[:3]) + ("等" if len(missing) > 3 else "")
+        flagger.add("completeness.truncated", "error",
+                    f"文件在“{last.title}”中结束，目录列出的 {len(missing)} 张表（{names}）都不在文件中：文件可能被截断",
+                    f"the document ends inside “{last.title}” and {len(missing)} table(s) its contents list are not in "
+                    "it: the file may be cut short", spans=[(max(last.span[0], last.span[1] - 1), last.span[1])],
+                    key="truncated")
+
+
 def completeness(result: ExtractionResult, flagger: Flagger) -> list[TableStatus]:
     listed = {}
     for entry in result.contents:
