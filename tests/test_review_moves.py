@@ -191,13 +191,21 @@ def test_a_hint_that_makes_things_worse_is_not_used(tmp_path):
     assert [f["check"] for f in queue(hinted)] == [f["check"] for f in queue(plain)]
 
 
-def test_a_hints_file_is_checked_before_anything_is_imported(tmp_path):
+@pytest.mark.parametrize("hints,problem", [
+    ([{"kind": "x"}], "hint 1"),
+    ([{"id": "H0", "kind": FUND, "header": "h", "moves": [{"read_as": "basic", "printed_under": "project"}]},
+      {"id": "H1", "kind": FUND, "header": "h", "moves": [{"read_as": "basic", "printed_under": "bonus"}]}],
+     "hint 2: 'bonus' is not a column"),
+    ([{"id": "H0", "kind": "performance_target", "header": "h", "moves": [{"read_as": "a", "printed_under": "b"}]}],
+     "not a table kind"),
+], ids=["incomplete", "unknown-column", "not-a-table"])
+def test_a_hints_file_is_checked_before_anything_is_imported(tmp_path, hints, problem):
     bad = tmp_path / "bad.json"
-    bad.write_text('{"format": "budget-extract layout hints", "version": 1, "hints": [{"kind": "x"}]}',
+    bad.write_text(json.dumps({"format": "budget-extract layout hints", "version": 1, "hints": hints}),
                    encoding="utf-8")
     proc = cli("hints", "import", bad, "--db", tmp_path / "db", check=False)
-    assert proc.returncode == 2 and "hint 1" in proc.stderr and "Traceback" not in proc.stderr
-    assert not (tmp_path / "db").exists()
+    assert proc.returncode == 2 and problem in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "db").exists()  # nothing stored, not even an empty store
 
 
 def test_review_show_puts_the_row_as_printed_beside_the_row_as_read(docs, tmp_path):

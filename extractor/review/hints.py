@@ -76,9 +76,28 @@ def read_hints_file(path: Path) -> list:
             hint = LayoutHint.model_validate(item)
         except ValidationError as exc:
             raise ValueError(f"{path}: hint {n}: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}") from None
+        problem = _unknown_columns(hint)
+        if problem:
+            raise ValueError(f"{path}: hint {n}: {problem}")
         # The id is made from the rest: a hand-edited hint gets the id of what it now says.
         hints.append(LayoutHint.make(hint.kind, hint.header, hint.moves, hint.origin))
     return hints
+
+
+def _unknown_columns(hint) -> str | None:
+    """A hint names a table kind and columns of it: registry keys, or header paths (not ASCII) for the rest."""
+    from schemas import TABLE_KINDS, is_extra_column, spec_for
+
+    if hint.kind not in TABLE_KINDS or spec_for(hint.kind).card:
+        return f"{hint.kind!r} is not a table kind (see docs/columns.md)"
+    spec = spec_for(hint.kind)
+    for move in hint.moves:
+        for key in (move.read_as, move.printed_under):
+            if not spec.has_column(key) and not is_extra_column(key):
+                return f"{key!r} is not a column of {hint.kind} (see docs/columns.md)"
+    if not hint.moves:
+        return "no moves"
+    return None
 
 
 @app.command("list")
