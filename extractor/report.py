@@ -189,6 +189,7 @@ def decision_words(d: Decision | None, printed: str | None = None) -> str:
         "accept": ("accepted", ""),
         "fix": ("corrected", f": read as {shown}, the document prints {d.after}"),
         "reject": ("withdrawn", f": read as {shown}, wrong; left out of exports"),
+        "move": ("moved", f": read as {d.before}, the document prints it under {d.after}"),
         "reopen": ("reopened", ""),
     }[d.action]
     by = f" by {d.reviewer}" if d.reviewer else ""
@@ -199,7 +200,9 @@ def decision_words(d: Decision | None, printed: str | None = None) -> str:
 def cell_title(status: ValueStatus, amount: Amount) -> str:
     zh, en, meaning = VALUE_WORDS[status.status]
     lines = [f"{en} {zh}: {meaning}"]
-    if status.original is not None:
+    if _moved(status):
+        lines.append(f"read under {status.decision.before}; the document prints it under {status.decision.after}")
+    elif status.original is not None:
         lines.append(f"printed: {status.original.value}")
     if status.decision is not None:
         original = str(status.original.value) if status.original is not None else None
@@ -219,11 +222,18 @@ def value_cell(page: DocPage, amount: Amount | None, suffix: str = "") -> str:
     page.values.setdefault(key, []).append((path, amount, status))
     st = status.status
     shown = escape(str(amount.value)) + escape(suffix)
-    if status.original is not None:
+    if _moved(status):
+        shown = f'{shown} <span class="was">← {escape(status.decision.before)}</span>'
+    elif status.original is not None:
         shown = f'<s class="was">{escape(str(status.original.value))}</s> {shown}'
     title = "" if st == "verified" else f' title="{escape(cell_title(status, amount))}"'
     return (f'<td class="val st-{st}" data-path="{escape(path)}" data-span="{key}" data-status="{st}"'
             f'{title}>{shown}</td>')
+
+
+def _moved(status: ValueStatus) -> bool:
+    """A value a person moved to the column the document prints it under (same figure, another column)."""
+    return status.status == "corrected" and status.decision is not None and status.decision.action == "move"
 
 
 def text_cell(text) -> str:
@@ -387,6 +397,7 @@ def render_flag(page: DocPage, flag: Flag) -> str:
     button = (f'<button class="show" type="button">show in source<br>({n} place{"s" if n > 1 else ""})</button>'
               if n else '<span class="muted">no place in the source</span>')
     values = f'<div>{"".join(chips)}</div>' if chips else ""
+    values += render_row_views(page, flag)
     return (f'<tr class="flag fl-{flag.status} sev-{flag.severity}" id="flag-{page.key}-{escape(flag.id)}" '
             f'data-flag="{escape(flag.id)}" data-spans="{spans}" tabindex="0">'
             f'<td><code>{escape(flag.id)}</code><br>{button}</td>'
@@ -397,11 +408,45 @@ def render_flag(page: DocPage, flag: Flag) -> str:
             f'{values}{decision}</td></tr>')
 
 
+def render_row_views(page: DocPage, flag: Flag) -> str:
+    """For a misreading suspicion: each row it involves as printed beside as read, column by column."""
+    from .review.rows import is_suspect, row_views
+
+    if not page.source.text or not is_suspect(flag):
+        return ""
+    out = []
+    for view in row_views(page.result, page.source.text, flag):
+        lines = [("printed 原文", [c.printed for c in view.columns]), ("read 读取", [c.read for c in view.columns])]
+        for n in range(view.alternatives):
+            lines.append(("or 或", [c.others[n] if n < len(c.others) else "" for c in view.columns]))
+        if view.decided:
+            lines.append(("now 现", [c.now for c in view.columns]))
+        head = "".join(f"<th>{escape(c.label)}</th>" for c in view.columns)
+        body = "".join(
+            f'<tr><th>{name}</th>' + "".join(
+                f'<td class="{"diff" if name.startswith(("read", "now")) and _norm(v) != _norm(c.printed) else ""}">'
+                f'{escape(v) or "·"}</td>' for v, c in zip(values, view.columns)) + "</tr>"
+            for name, values in lines)
+        why = (f"line {view.line} prints {view.cells} cell(s) for {len(view.columns)} column(s): empty cells were "
+               f"dropped" if view.dropped else f"line {view.line}")
+        out.append(f'<div class="rowview"><div class="muted">{escape(view.row)} — as printed beside as read '
+                   f'({escape(why)})</div><table><thead><tr><th></th>{head}</tr></thead><tbody>{body}</tbody>'
+                   f'</table></div>')
+    return "".join(out)
+
+
+def _norm(text: str) -> str:
+    return "".join(text.split())
+
+
 def chip_value(page: DocPage, ref) -> tuple[str, str]:
     """A flag's value as HTML, with what a person decided on it: "75 → 100 (corrected)", "<s>75</s> (withdrawn)"."""
     status = page.statuses.get(ref.path, _VERIFIED)
     amount = page.amounts.get(ref.path)
     now = str(amount.value) if amount is not None else ref.value
+    if _moved(status):
+        return (f'<b>{escape(now or "—")}</b> <i>(moved from {escape(status.decision.before)} to '
+                f'{escape(status.decision.after)})</i>', status.status)
     if status.status == "corrected" and status.original is not None:
         return (f'<b>{escape(str(status.original.value))} → {escape(now or "—")}</b> <i>(corrected)</i>',
                 status.status)
@@ -713,6 +758,7 @@ s.was{color:#777;font-size:.85em}
 mark{background:var(--read);color:inherit;cursor:pointer;border-radius:2px}
 mark.st-flagged{background:var(--flag);box-shadow:0 0 0 1px var(--flag-b)}mark.st-accepted{background:var(--ok)}
 mark.st-corrected{background:var(--fix)}mark.st-rejected{background:var(--rej);text-decoration:line-through}
+.rowview table{border-collapse:collapse;margin:.3em 0;font-size:.9em}.rowview th,.rowview td{border:1px solid #ddd;padding:1px 6px;text-align:right}.rowview td.diff{background:var(--fix)}
 mark.region{background:#fde7e7;cursor:default}mark.region.fl-accepted,mark.region.fl-corrected,mark.region.fl-rejected{background:#eee}
 .active,mark.active{outline:3px solid var(--act)!important;outline-offset:1px;box-shadow:0 0 0 5px rgba(123,31,162,.3)!important}
 mark.region.active{outline:none!important;box-shadow:none!important;background:#e1bee7!important}

@@ -229,6 +229,12 @@ def test_review_show_puts_the_row_as_printed_beside_the_row_as_read(docs, tmp_pa
     assert row["decided"] and [by_key[k]["now"] for k in ("total", "basic", "project")] == ["1250.40", "", "1250.40"]
     assert "now (decided)" in review("show", flag["id"], "--db", out).stdout
 
+    # The report does the same under the flag, and shows the moved values where they now are.
+    cli("report", out, "-o", tmp_path / "report.html")
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert page.count('class="rowview"') == 1 and "as printed beside as read" in page
+    assert "moved: read as basic, the document prints it under project" in page
+
 
 def test_a_move_names_its_column_by_key_or_header_and_refuses_what_does_not_fit(docs, tmp_path):
     out = tmp_path / "out"
