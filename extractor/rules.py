@@ -54,11 +54,9 @@ def read_table(chunk: Chunk, hints: tuple[LayoutHint, ...] = ()) -> Table:
     first, layouts_seen = _read_with_layout(spec, chunk, 0)
     if first is None:
         raise Unreadable("no header row this reader recognises")
-    others = None
-    if layouts_seen > 1:
-        # The other layouts are read only if the verifier asks for them (the first does not add up).
-        def others():
-            return [t for pick in range(1, layouts_seen) if (t := _read_with_layout(spec, chunk, pick)[0]) is not None]
+    # The other layouts are read only if the verifier asks for them (the first does not add up).
+    others = (lambda: [t for pick in range(1, layouts_seen)
+                       if (t := _read_with_layout(spec, chunk, pick)[0]) is not None]) if layouts_seen > 1 else None
     hint = next((h for h in hints if h.kind == first.kind and h.header == first.header), None)
     hinted = _hinted(first, hint) if hint is not None else None
     if hinted is not None:
