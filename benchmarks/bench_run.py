@@ -3,7 +3,7 @@
 Prints documents per second and peak memory (max RSS of the `run` process), and
 the median wall time of `budget-extract --help`. Not a test: figures go in the README.
 
-    python benchmarks/bench_run.py [--repeat 100] [--without-verify]
+    python benchmarks/bench_run.py [--repeat 100] [--without-verify] [--jobs 1]
 
 `--without-verify` runs the same batch a second time with verification
 replaced by a no-op (through a `sitecustomize` on PYTHONPATH, so no product
@@ -35,7 +35,7 @@ verify.verify_result = lambda result, text: result
 """
 
 
-def bench_run(repeat: int, without_verify: bool = False) -> float:
+def bench_run(repeat: int, without_verify: bool = False, jobs: int = 1) -> float:
     docs = sorted(EXAMPLES.glob("*.txt"))
     env = dict(os.environ)
     with tempfile.TemporaryDirectory() as tmp:
@@ -53,15 +53,16 @@ def bench_run(repeat: int, without_verify: bool = False) -> float:
         n = repeat * len(docs)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "extractor", "run", str(src), "--out", str(out)], cwd=ROOT,
-                       check=True, capture_output=True, env=env)
+        subprocess.run([sys.executable, "-m", "extractor", "run", str(src), "--out", str(out), "--jobs", str(jobs)],
+                       cwd=ROOT, check=True, capture_output=True, env=env)
         elapsed = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         size = sum(d.stat().st_size for d in docs) * repeat
         label = "run without verification" if without_verify else "run"
         print(f"{label}: {n} documents ({size / 1e6:.1f} MB) in {elapsed:.2f} s wall, {cpu:.2f} s CPU "
-              f"-> {n / elapsed:.0f} documents/s (one process, one core)")
+              f"-> {n / elapsed:.0f} documents/s (--jobs {jobs}; with more than one job the CPU time of the pool's "
+              f"workers is not counted here: see bench_scale.py)")
         if not without_verify:
             print(f"run: peak memory (max RSS) {after.ru_maxrss / 1024:.0f} MB")
         return cpu
@@ -80,12 +81,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=100)
     parser.add_argument("--without-verify", action="store_true", help="also time run with verification stubbed out")
+    parser.add_argument("--jobs", type=int, default=1, help="run --jobs (default 1: one process)")
     args = parser.parse_args()
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
-    cpu = bench_run(args.repeat)
+    cpu = bench_run(args.repeat, jobs=args.jobs)
     if args.without_verify:
-        base = bench_run(args.repeat, without_verify=True)
+        base = bench_run(args.repeat, without_verify=True, jobs=args.jobs)
         print(f"verification adds {cpu / base - 1:.0%} to run's CPU time")
     bench_help()
 

@@ -1,7 +1,16 @@
 """A batch of documents through the pipeline: results written as each document finishes.
 
-Documents go through one at a time on the CPU; their LLM requests overlap,
-bounded by the reader's concurrency, so a batch waits on the model as little as it can.
+Each document is read by the pure ``work.read_document`` — in a pool of ``jobs``
+worker processes, or in this process when ``jobs`` is 1. This process is the only
+writer: as each document comes back, in whatever order, it writes the result file
+and the document's review-queue rows in one transaction, so the files and the
+store are the same whatever the number of jobs and the order documents finish in.
+
+A document that needs the model is read here, by the one model reader of the run:
+its requests overlap with the other documents' but one limit (``--concurrency``)
+holds every request of the batch, however many processes read.
+
+Whatever goes wrong with one document is one error line; the batch goes on.
 """
 
 from __future__ import annotations
@@ -13,50 +22,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .export import write_atomic
+from .export import result_json, write_atomic
 from .load import LoadError, load_document, shown
-from .pipeline import RunOptions, process_document
-
-# A file name may be at most 255 bytes: the result's (<stem>.json) must fit too.
-NAME_MAX = 255
+from .pipeline import RunOptions, llm_usage, process_document
+from .work import Outcome, Tally, read_document, text_file_for
 
 
 @dataclass
-class BatchReport:
-    documents: int = 0
-    tables: int = 0
-    cards: int = 0
-    facts: int = 0
-    unread: int = 0
-    errors: int = 0
-    warnings: int = 0
+class BatchReport(Tally):
     failed: int = 0
-    decided: int = 0
-    stale: int = 0
-    llm_calls: int = 0
-    llm_reused: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    messages: list[str] = field(default_factory=list)
+    notes: list[tuple[int, str]] = field(default_factory=list)  # (the file's place in the batch, the line)
 
-    def add(self, result) -> None:
-        from .export import result_facts
+    def note(self, place: int, message: str) -> None:
+        self.notes.append((place, message))
 
-        self.documents += 1
-        self.tables += len(result.tables)
-        self.cards += len(result.cards)
-        self.unread += len(result.unread)
-        self.facts += sum(1 for _ in result_facts(result))
-        open_flags = [f for f in result.flags if f.status in ("open", "stale")]
-        self.decided += sum(1 for f in result.flags if f.status not in ("open", "stale"))
-        self.stale += sum(1 for f in result.flags if f.status == "stale")
-        self.errors += sum(1 for f in open_flags if f.severity == "error")
-        self.warnings += sum(1 for f in open_flags if f.severity == "warning")
-        if result.llm is not None:
-            self.llm_calls += len(result.llm.calls)
-            self.llm_reused += sum(1 for c in result.llm.calls if c.source != "network")
-            self.prompt_tokens += result.llm.prompt_tokens
-            self.completion_tokens += result.llm.completion_tokens
+    @property
+    def messages(self) -> list[str]:
+        """Error lines in the order of the files, whatever order the documents finished in."""
+        return [m for _, m in sorted(self.notes, key=lambda n: n[0])]
 
     def summary(self) -> str:
         line = f"{self.documents} document(s): {self.tables} tables, {self.cards} cards, {self.facts} amounts"
@@ -75,76 +58,160 @@ class BatchReport:
         return line
 
 
+# Starting a pool costs about half a second; below this many documents per worker, it costs more than it saves.
+DOCUMENTS_PER_WORKER = 20
+
+
+def default_jobs(documents: int) -> int:
+    """The cores this process may run on, but fewer for a small batch."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, documents // DOCUMENTS_PER_WORKER))
+
+
 async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=None,
                     advance: Callable[[], None] = lambda: None, in_flight: int = 8, store=None,
-                    max_size: int | None = None) -> BatchReport:
-    """Every file through the pipeline; at most ``in_flight`` documents are held in memory at once.
+                    jobs: int | None = 1, pretty: bool = False, max_size: int | None = None) -> BatchReport:
+    """Every file through the pipeline, ``jobs`` documents at once; at most ``in_flight`` held in memory.
 
+    ``jobs`` None: as many as the machine has cores, fewer for a small batch (``default_jobs``).
     With a review ``store``, each result is written with the decisions people
-    made on earlier runs applied, and its flags enter the review queue. Whatever
-    goes wrong with one document is one error line; the batch goes on.
+    made on earlier runs applied, and its flags enter the review queue.
     """
     report = BatchReport()
     _remove_leftovers(out)
+    todo = _distinct_names(files, report, advance)
+    jobs = max(1, min(jobs or default_jobs(len(todo)), len(todo)))
+    writer = _Writer(out, options, reader, store, pretty, max_size, report)
+    gate = asyncio.Semaphore(max(in_flight, 2 * jobs))
+    pool = _pool(jobs) if jobs > 1 else None
+    loop = asyncio.get_running_loop()
+
+    async def one(place: int, path: Path) -> None:
+        async with gate:
+            try:
+                args = (path, options, writer.decisions(path.stem), pretty, writer.model, max_size)
+                if pool is None:
+                    outcome = read_document(*args)
+                else:
+                    outcome = await loop.run_in_executor(pool, read_document, *args)
+                await writer.write(place, outcome)
+            except LoadError as exc:
+                report.note(place, f"error: {exc}")
+                report.failed += 1
+            except Exception as exc:  # noqa: BLE001 - one document's failure must not end the batch
+                report.note(place, _unexpected(path, exc))
+                report.failed += 1
+            advance()
+
+    try:
+        await asyncio.gather(*(one(place, path) for place, path in todo))
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return report
+
+
+def _distinct_names(files: list[Path], report: BatchReport, advance) -> list[tuple[int, Path]]:
+    """The files to read, with their places in the batch; a second file with the same name is skipped."""
     seen: dict[str, Path] = {}
-    todo: list[Path] = []
-    for path in files:
+    todo = []
+    for place, path in enumerate(files):
         if path.stem in seen and seen[path.stem].resolve() != path.resolve():
-            report.messages.append(f"error: {shown(path)}: same name as {shown(seen[path.stem])}; its result "
-                                   f"would overwrite that one — skipped")
+            report.note(place, f"error: {shown(path)}: same name as {shown(seen[path.stem])}; its result would "
+                               f"overwrite that one — skipped")
             report.failed += 1
             advance()
             continue
         seen[path.stem] = path
-        todo.append(path)
-    gate = asyncio.Semaphore(max(1, in_flight))
-
-    async def one(path: Path) -> None:
-        async with gate:
-            try:
-                _check_result_name(path)
-                doc = load_document(path, max_size)
-                await _one(doc, out, options, reader, report, advance, store)
-            except LoadError as exc:
-                report.messages.append(f"error: {exc}")
-                report.failed += 1
-                advance()
-            except Exception as exc:  # noqa: BLE001 - one document's failure must not end the batch
-                report.messages.append(_unexpected(path, exc))
-                report.failed += 1
-                advance()
-
-    await asyncio.gather(*(one(path) for path in todo))
-    return report
+        todo.append((place, path))
+    return todo
 
 
-async def _one(doc, out: Path, options: RunOptions, reader, report: BatchReport, advance, store) -> None:
-    result = await process_document(doc, options, reader)
-    path = out / f"{doc.name}.json"
-    report.messages.extend(f"warning: {note}" for note in doc.notes)
-    if result.geometry is not None:
-        # A PDF's or a spreadsheet's text, which every span points into: verify, review and report read it.
-        result.geometry.text_file = f"{doc.name}.txt"
-        write_atomic(out / result.geometry.text_file, doc.text)
-    if store is None:
-        write_atomic(path, result.model_dump_json(indent=1))
-    else:
-        from .review.service import settle
+@dataclass
+class _Writer:
+    """The one writer of a batch: result files and the review store, one document at a time."""
 
-        with store.transaction():
-            settle(store, result, doc.text, path, doc.path)
-    report.add(result)
-    for section in result.sections:
-        if section.status == "unfilled" and section.note and "replay:" in section.note:
-            report.messages.append(f"error: {shown(doc.path)}: section {section.id}: {section.note}")
-            report.failed += 1
-    advance()
+    out: Path
+    options: RunOptions
+    reader: object
+    store: object
+    pretty: bool
+    max_size: int | None
+    report: BatchReport
 
+    @property
+    def model(self):
+        return llm_usage(self.reader.settings) if self.reader is not None else None
 
-def _check_result_name(path: Path) -> None:
-    if len(os.fsencode(f"{path.stem}.json")) > NAME_MAX:
-        raise LoadError(path, f"the name is too long for its result file ({path.stem}.json would be over "
-                              f"{NAME_MAX} bytes); rename it")
+    def decisions(self, name: str) -> list:
+        return self.store.decisions(name) if self.store is not None else []
+
+    async def write(self, place: int, outcome: Outcome) -> None:
+        if outcome.error is not None:
+            self.report.note(place, f"error: {outcome.error}")
+            self.report.failed += 1
+        elif outcome.needs_model:
+            await self._read_with_model(place, outcome.path)
+        else:
+            self._write(place, outcome)
+
+    def _write(self, place: int, outcome: Outcome) -> None:
+        name = outcome.queue.name
+        path = self.out / f"{name}.json"
+        if self.store is not None:
+            with self.store.transaction():
+                decisions = self.store.decisions(name)
+                if tuple(d.seq for d in decisions) != outcome.decisions:
+                    # A person decided on this document while it was being read: settle it again, here.
+                    outcome = read_document(outcome.path, self.options, decisions, self.pretty, self.model,
+                                            self.max_size)
+                    if outcome.error is not None or outcome.needs_model:
+                        self.report.note(place, f"error: {outcome.error or shown(outcome.path)}: changed while it "
+                                                f"was being read; run again")
+                        self.report.failed += 1
+                        return
+                self._write_files(path, outcome.text, outcome.canonical_text)
+                self.store.sync(outcome.queue, path, outcome.path, outcome.text,
+                                trail_seq=max(outcome.decisions, default=0))
+        else:
+            self._write_files(path, outcome.text, outcome.canonical_text)
+        for warning in outcome.warnings:
+            self.report.note(place, f"warning: {warning}")
+        self.report.add(outcome.tally)
+
+    def _write_files(self, path: Path, text: str, canonical_text: str | None) -> None:
+        if canonical_text is not None:
+            # A PDF's or a spreadsheet's text, which every span points into: verify, review and report read it.
+            write_atomic(self.out / text_file_for(path.stem), canonical_text)
+        write_atomic(path, text)
+
+    async def _read_with_model(self, place: int, path: Path) -> None:
+        doc = load_document(path, self.max_size)
+        result = await process_document(doc, self.options, self.reader)
+        target = self.out / f"{doc.name}.json"
+        canonical = None
+        if result.geometry is not None:
+            result.geometry.text_file = text_file_for(doc.name)
+            canonical = doc.text
+        if self.store is None:
+            self._write_files(target, result_json(result, self.pretty), canonical)
+        else:
+            from .review.service import settle
+
+            with self.store.transaction():
+                if canonical is not None:
+                    write_atomic(self.out / result.geometry.text_file, canonical)
+                settle(self.store, result, doc.text, target, doc.path, pretty=self.pretty)
+        for warning in doc.notes:
+            self.report.note(place, f"warning: {warning}")
+        self.report.add(Tally.of(result))
+        for section in result.sections:
+            if section.status == "unfilled" and section.note and "replay:" in section.note:
+                self.report.note(place, f"error: {shown(doc.path)}: section {section.id}: {section.note}")
+                self.report.failed += 1
 
 
 def _unexpected(path: Path, exc: BaseException) -> str:
@@ -157,6 +224,42 @@ def _unexpected(path: Path, exc: BaseException) -> str:
         first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
         what = f"{type(exc).__name__}" + (f": {shown(first)}" if first else "")
     return f"error: {shown(path)}: could not be processed ({what}); the rest of the batch went on"
+
+
+def _pool(jobs: int):
+    """Worker processes that start clean (forkserver, or spawn where there is none), not forks of this one:
+    a fork would copy the open store and the model client's threads."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(["extractor.work"])
+    return ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
+
+
+def _start_worker(parent: int) -> None:
+    """Ctrl-C is for the parent, which stops the pool (workers would each print a traceback). A parent killed
+    outright (SIGKILL) cannot stop it: then the worker ends itself rather than wait for work forever."""
+    import signal
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_end_with, args=(parent,), name="end-with-parent", daemon=True).start()
+
+
+def _end_with(parent: int, every: float = 0.5) -> None:
+    import time
+
+    while True:
+        time.sleep(every)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # alive, under another user (its pid reused): not ours any more
+            os._exit(1)
 
 
 def _remove_leftovers(out: Path, older_than: float = 60.0) -> None:

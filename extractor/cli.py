@@ -30,6 +30,8 @@ class FactFormat(str, Enum):
     csv = "csv"
     xlsx = "xlsx"
     sqlite = "sqlite"
+    parquet = "parquet"
+    duckdb = "duckdb"
 
 
 class What(str, Enum):
@@ -115,6 +117,12 @@ def run(
     db: Annotated[Optional[Path], typer.Option(
         "--db", help="Review store whose decisions are applied and whose queue gets the flags "
                      "[default: OUT/review.sqlite].")] = None,
+    jobs: Annotated[Optional[int], typer.Option(
+        "--jobs", "-j", min=1, help="Documents read at once, each in its own process [default: the machine's "
+                                    "cores, fewer for a batch under 20 documents a core]. The results are the same "
+                                    "whatever the number.")] = None,
+    pretty: Annotated[bool, typer.Option("--pretty", help="Indent the result files for people to read "
+                                                          "(they are compact by default).")] = False,
     timeout: Annotated[Optional[float], typer.Option(
         "--timeout", min=0.01, help="Seconds a model request may take (each wait for the server) "
                                    "[env: BUDGET_EXTRACT_TIMEOUT; default: 120].")] = None,
@@ -197,7 +205,8 @@ def run(
             reader = LlmReader(settings)
         try:
             with _progress(len(files)) as advance:
-                return await run_batch(files, out, options, reader, advance, store=store, max_size=limit)
+                return await run_batch(files, out, options, reader, advance, store=store, max_size=limit,
+                                       jobs=jobs, pretty=pretty)
         finally:
             if reader is not None:
                 await reader.aclose()
@@ -268,53 +277,74 @@ class _progress:
 @app.command()
 def export(
     folder: Annotated[Path, typer.Argument(help="A folder written by `budget-extract run`.")],
-    what: Annotated[What, typer.Option("--what", help="What to export.")] = What.facts,
+    what: Annotated[What, typer.Option("--what", help="What to export (jsonl, csv, parquet).")] = What.facts,
     fmt: Annotated[FactFormat, typer.Option(
-        "--format", "-f", help="jsonl or csv (one line per fact or flag); xlsx (a sheet per table kind, flagged "
-                               "cells coloured, plus cards and flags) or sqlite (tables facts, flags, decisions, "
-                               "documents) hold everything and need -o.")] = FactFormat.jsonl,
+        "--format", "-f", help="jsonl or csv (one line per fact or flag); parquet (the facts in long format for "
+                               "pandas, R or Stata, or the flags); xlsx (a sheet per table kind, flagged cells "
+                               "coloured, plus cards and flags), sqlite or duckdb (tables facts, flags, decisions, "
+                               "documents) hold everything. All but jsonl and csv need -o.")] = FactFormat.jsonl,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: standard output).")] = None,
 ) -> None:
     """Write one line per extracted number (--what facts) or per verifier flag (--what flags).
 
     People's decisions from `review` are applied: each fact has a status (verified, flagged,
     accepted, corrected, rejected), corrected values replace the readings, and rejected
-    values are withdrawn (empty value, the reading kept as original_value).
+    values are withdrawn (empty value, the reading kept as original_value). Results are read one at a
+    time, so memory stays flat however many there are. Text that a spreadsheet would run as a
+    formula (starting with = + - @) is written as text in csv and xlsx.
     """
-    from pydantic import ValidationError
-
-    from .export import FACT_FIELDS, FLAG_FIELDS, load_results, render, result_facts, result_flags, write_atomic
+    from .export import ResultFileError, iter_results, result_paths
 
     if not folder.is_dir():
         _err(f"error: {folder}: is a file; export takes the folder of results (e.g. {folder.parent})"
              if folder.is_file() else
              f"error: {folder}: not a folder of results (run `budget-extract run ... --out {folder}` first)")
         raise typer.Exit(1)
-    if fmt in (FactFormat.xlsx, FactFormat.sqlite) and output is None:
+    if fmt not in (FactFormat.jsonl, FactFormat.csv) and output is None:
         _err(f"error: --format {fmt.value} writes a file: give it with -o, e.g. -o results.{fmt.value}")
         raise typer.Exit(2)
-    try:
-        results = load_results(folder)
-    except ValidationError as exc:
-        _err(f"error: {folder}: a result file does not match the schema: {exc.errors()[0]['msg']}")
-        raise typer.Exit(1)
-    if not results:
+    if not result_paths(folder):
         _err(f"error: {folder}: holds no result files (*.json)")
         raise typer.Exit(1)
+    try:
+        _export(iter_results(folder), what, fmt, output)
+    except ResultFileError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(1)
+
+
+def _export(results, what: What, fmt: FactFormat, output: Optional[Path]) -> None:
+    from .export import FACT_FIELDS, FLAG_FIELDS, replacing, result_facts, result_flags, write_rows
+
     if fmt in (FactFormat.xlsx, FactFormat.sqlite):
         from .export_files import write_sqlite, write_xlsx
 
         (write_xlsx if fmt is FactFormat.xlsx else write_sqlite)(results, output)
         return
+    if fmt in (FactFormat.parquet, FactFormat.duckdb):
+        from .export_tables import ExportError, write_duckdb, write_parquet
+
+        try:
+            if fmt is FactFormat.parquet:
+                write_parquet(results, output, what.value)
+            else:
+                write_duckdb(results, output)
+        except ExportError as exc:
+            _err(f"error: {exc}")
+            raise typer.Exit(1)
+        return
     if what is What.flags:
-        text = render((f for r in results for f in result_flags(r)), FLAG_FIELDS, fmt.value)
+        rows, fields = (f for r in results for f in result_flags(r)), FLAG_FIELDS
     else:
-        text = render((f for r in results for f in result_facts(r)), FACT_FIELDS, fmt.value)
+        rows, fields = (f for r in results for f in result_facts(r)), FACT_FIELDS
     if output is None:
-        sys.stdout.write(text)
-    else:
-        # A CSV file gets a byte-order mark: Excel then reads its Chinese as UTF-8 instead of the locale's code page.
-        write_atomic(output, ("\ufeff" + text) if fmt is FactFormat.csv else text)
+        write_rows(rows, fields, fmt.value, sys.stdout)
+        return
+    with replacing(output) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
+        if fmt is FactFormat.csv:
+            # A byte-order mark: Excel then reads the Chinese as UTF-8 instead of the locale's code page.
+            fh.write("\ufeff")
+        write_rows(rows, fields, fmt.value, fh)
 
 
 @app.command()
@@ -324,7 +354,7 @@ def verify(
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any error flag is open.")] = False,
 ) -> None:
     """Re-verify result files against their source documents and rewrite their flags in place."""
-    from .export import write_atomic
+    from .export import is_pretty, result_json, write_atomic
     from .reverify import ReverifyError, reverify_file
     from .review.store import DB_NAME, ReviewStore, StoreError
 
@@ -341,7 +371,7 @@ def verify(
             with store.transaction() if store else nullcontext():
                 name = _result_name(path)
                 result = reverify_file(path, source, store.decisions(name) if store and name else None)
-                write_atomic(path, result.model_dump_json(indent=1))
+                write_atomic(path, result_json(result, is_pretty(path)))
                 if store:
                     store.sync(result, path)
         except ReverifyError as exc:
@@ -362,29 +392,24 @@ def verify(
 @app.command()
 def report(
     folder: Annotated[Path, typer.Argument(help="A folder written by `budget-extract run`.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The folder to write the report into "
+                                                                "(OUTPUT/index.html and a page per document).")],
     db: Annotated[Optional[Path], typer.Option(
         "--db", help="Review store (or the folder holding it) that knows where the sources are "
                      "[default: FOLDER/review.sqlite if present].")] = None,
 ) -> None:
-    """Write one self-contained HTML page: a summary, and per document its flags, tables and cards beside the
-    source text with every value highlighted. Opens offline in any browser."""
-    from pydantic import ValidationError
-
-    from .export import write_atomic
-    from .report import ReportError, build_report
+    """Write an HTML report: an index page for the batch, and per document a page with its flags, tables and
+    cards beside the source text, every value highlighted. Opens offline in any browser."""
+    from .export import ResultFileError
+    from .report import ReportError, write_report
 
     try:
-        # PDF sources get their page images in a folder beside the page, referenced relatively.
-        page = build_report(folder, db, output.parent / f"{output.stem}_pages")
-    except ReportError as exc:
+        written = write_report(folder, output, db)
+    except (ReportError, ResultFileError) as exc:
         _err(f"error: {exc}")
         raise typer.Exit(1)
-    except ValidationError as exc:
-        _err(f"error: {folder}: a result file does not match the schema: {exc.errors()[0]['msg']}")
-        raise typer.Exit(1)
-    write_atomic(output, page)
-    _err(f"{output}: {len(page.encode('utf-8')) / 1e6:.1f} MB")
+    _err(f"{written.index}: {written.pages - 1} document page(s), {written.total / 1e6:.1f} MB in all, "
+         f"the largest {written.largest / 1e6:.1f} MB")
 
 
 def _result_name(path: Path) -> str | None:

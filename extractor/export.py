@@ -6,10 +6,15 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
+
+from pydantic import ValidationError
 
 from schemas import Amount, Decision, ExtractionResult, PerformanceCard, Table, spec_for
 
@@ -86,6 +91,9 @@ def table_facts(doc: str, table: Table, paths: dict[int, str], statuses: dict[st
                         path, statuses.get(path, _VERIFIED))
 
 
+_BUDGET_KEYS = ("total", "fiscal", "carryover", "other")
+
+
 def card_facts(doc: str, card: PerformanceCard, paths: dict[int, str],
                statuses: dict[str, ValueStatus]) -> Iterator[dict]:
     code = card.project_code.text if card.project_code else None
@@ -96,7 +104,7 @@ def card_facts(doc: str, card: PerformanceCard, paths: dict[int, str],
         return _fact(doc, card.kind, card.title, code, label, column, column_label, amount, unit, path,
                      statuses.get(path, _VERIFIED))
 
-    for key, zh in (("total", "预算数"), ("fiscal", "财政资金"), ("carryover", "上年结转"), ("other", "其他资金")):
+    for key, zh in zip(_BUDGET_KEYS, ("预算数", "财政资金", "上年结转", "其他资金")):
         amount = getattr(card.budget, key)
         if amount is not None:
             yield fact(name, f"budget_{key}", zh, amount, card.unit)
@@ -124,6 +132,15 @@ def result_facts(result: ExtractionResult) -> Iterator[dict]:
         yield from card_facts(doc, card, paths, statuses)
 
 
+def count_facts(result: ExtractionResult) -> int:
+    """How many facts ``result_facts`` gives, counted without building them (the batch summary needs only this)."""
+    n = sum(len(row.values) for table in result.tables for row in table.rows)
+    for card in result.cards:
+        n += sum(1 for key in _BUDGET_KEYS if getattr(card.budget, key) is not None)
+        n += len(card.spending_plan) + sum(1 for ind in card.indicators if ind.value is not None)
+    return n
+
+
 FLAG_FIELDS = ("document", "id", "check", "severity", "message", "message_en", "expected", "found", "spans",
                "status", "fields", "decision", "action", "decided_field", "before", "after", "reviewer", "note",
                "decided_at", "stale_reason")
@@ -144,26 +161,75 @@ def result_flags(result: ExtractionResult) -> Iterator[dict]:
                "stale_reason": d.stale_reason if d else None}
 
 
+class ResultFileError(Exception):
+    """A file in a results folder that is not a result: one line naming it."""
+
+
+def result_paths(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.json"))
+
+
+def iter_results(folder: Path) -> Iterator[ExtractionResult]:
+    """The results of a folder one at a time, in name order: an export holds one result in memory, not all."""
+    for path in result_paths(folder):
+        try:
+            yield ExtractionResult.model_validate_json(path.read_bytes())
+        except ValidationError as exc:
+            raise ResultFileError(f"{path}: not a result file: {exc.errors()[0]['msg']}") from None
+
+
 def load_results(folder: Path) -> list[ExtractionResult]:
-    results = []
-    for path in sorted(folder.glob("*.json")):
-        results.append(ExtractionResult.model_validate_json(path.read_text(encoding="utf-8")))
-    return results
+    return list(iter_results(folder))
+
+
+# A text cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+def needs_quoting(text: str) -> bool:
+    """A text a spreadsheet would run as a formula: it starts with = + - @ (or a tab or CR) and is not a number."""
+    return text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text)
+
+
+def spreadsheet_safe(value):
+    """A CSV cell as a spreadsheet must show it: a formula-like text gets a leading ' (numbers stay numbers)."""
+    return "'" + value if isinstance(value, str) and needs_quoting(value) else value
+
+
+def write_rows(rows: Iterable[dict], fields: tuple[str, ...], fmt: str, fh: TextIO) -> None:
+    """JSON lines, or CSV safe to open in a spreadsheet, written to ``fh`` one row at a time."""
+    if fmt == "jsonl":
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(fields)
+        for row in rows:
+            writer.writerow([spreadsheet_safe(json.dumps(v) if isinstance(v, list) else v)
+                             for v in (row[k] for k in fields)])
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
 
 
 def render(rows: Iterable[dict], fields: tuple[str, ...], fmt: str) -> str:
     buf = io.StringIO()
-    if fmt == "jsonl":
-        for row in rows:
-            buf.write(json.dumps(row, ensure_ascii=False) + "\n")
-    elif fmt == "csv":
-        writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: json.dumps(v) if isinstance(v, list) else v for k, v in row.items()})
-    else:
-        raise ValueError(f"unknown format {fmt!r}")
+    write_rows(rows, fields, fmt, buf)
     return buf.getvalue()
+
+
+def result_json(result, pretty: bool = False) -> str:
+    """A result file's text: compact by default (half the size and time of an indented one); ``pretty`` for people."""
+    return result.model_dump_json(indent=1) if pretty else result.model_dump_json()
+
+
+def is_pretty(path: Path) -> bool:
+    """Whether a result file on disk was written with --pretty (a rewrite keeps its layout)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(2) == b"{\n"
+    except OSError:
+        return False
 
 
 def public_mode() -> int:
@@ -180,6 +246,21 @@ def _temporary_prefix(path: Path) -> str:
     if len(os.fsencode(path.name)) <= 120:
         return f".{path.name}."
     return f".{hashlib.sha256(os.fsencode(path.name)).hexdigest()[:16]}{path.suffix}."
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` that becomes ``path`` only if the block finishes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_temporary_prefix(path), suffix=".tmp")
+    os.close(fd)
+    try:
+        os.chmod(tmp, public_mode())
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def write_atomic(path: Path, text: str) -> None:

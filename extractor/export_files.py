@@ -2,24 +2,23 @@
 
 Both carry the same facts as `export --what facts` (people's decisions applied,
 each value with its status) plus the flags and the decisions. Both are written
-beside the target and renamed into place, so a crash never leaves half a file.
+one result at a time (memory does not grow with the number of results), beside
+the target, and renamed into place, so a crash never leaves half a file.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
 from schemas import ExtractionResult, spec_for
 from verify.grounding import amount_slots
 
-from .export import FACT_FIELDS, FLAG_FIELDS, public_mode, result_facts, result_flags, value_paths, value_statuses
+from .export import (FACT_FIELDS, FLAG_FIELDS, card_facts, needs_quoting, replacing, result_facts, result_flags,
+                     value_statuses)
 
 # Fill colours per status: what a reader should look at first is the loudest.
 STATUS_FILL = {
@@ -30,26 +29,197 @@ STATUS_FILL = {
 }
 LEGEND = [
     ("verified", "no colour", "read from the source and consistent with every sum the document promises"),
-    ("flagged", "red", "a check failed: see the comment and the flags sheet; needs review"),
+    ("flagged", "red", "a check failed: see the row's notes and the flags sheet; needs review"),
     ("accepted", "green", "a person confirmed the document really prints this value"),
-    ("corrected", "blue", "a person corrected a misreading; the comment gives the value read"),
+    ("corrected", "blue", "a person corrected a misreading; the row's notes give the value read"),
     ("rejected", "grey", "a person found the value wrong with no correction; it is withdrawn (cell left empty)"),
 ]
+NOTES = "notes 说明"
+CARD_COLUMNS = ("document", "title", "row_code", "row_label", "column", "column_label", "value", "unit", "status",
+                "original_value", "flags", "decision", "reviewer", "note", "field")
 
 
-@contextmanager
-def _replacing(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path`` that becomes ``path`` only if the block finishes."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
+def write_xlsx(results: Iterable[ExtractionResult], path: Path) -> None:
+    """One sheet per table kind (a row per table line, a column per template column), cards, flags, legend.
+
+    openpyxl's write-only mode: each row goes to the file as it is made. Why a value is coloured is said in
+    the row's notes column (cards: its status, flags and decision columns), not in cell comments: openpyxl
+    holds every comment in memory until the end, which grows with the number of results.
+    """
+    from openpyxl import Workbook
+
+    book = _Book(Workbook(write_only=True))
+    legend = book.sheet("legend", ["status", "colour", "meaning"], freeze=None)
+    for status, colour, meaning in LEGEND:
+        legend.append([status, book.cell(colour, status=status), meaning])
+    cards = book.sheet("绩效目标表 cards", list(CARD_COLUMNS))
+    flags = book.sheet("flags", list(FLAG_FIELDS))
+    tables: dict[str, _Sheet] = {}
     try:
-        os.chmod(tmp, public_mode())
-        yield Path(tmp)
-        os.replace(tmp, path)
+        _fill_workbook(book, results, tables, cards, flags)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        book.abandon()
         raise
+    book.move_to_end(cards, flags)
+    with replacing(path) as tmp:
+        book.save(tmp)
+
+
+def _fill_workbook(book: _Book, results: Iterable[ExtractionResult], tables: dict, cards: _Sheet,
+                   flags: _Sheet) -> None:
+    value_at = CARD_COLUMNS.index("value")
+    for result in results:
+        doc = result.document.name
+        slots = list(amount_slots(result))
+        paths = {id(slot.amount): slot.path for slot in slots}
+        amounts = {slot.path: slot.amount for slot in slots}
+        statuses = value_statuses(result)
+        for table in result.tables:
+            spec = spec_for(table.kind)
+            sheet = tables.get(table.kind)
+            if sheet is None:
+                header = ["document", "table", "unit", "code", "line", *[c.zh for c in spec.columns], NOTES]
+                sheet = tables[table.kind] = book.sheet(spec.zh, header, freeze="F2")
+            for row in table.rows:
+                cells = [doc, table.title, table.unit, row.code, row.label.text if row.label else (row.item or "")]
+                notes = []
+                for col in spec.columns:
+                    amount = row.values.get(col.key)
+                    if amount is not None:
+                        status = statuses.get(paths[id(amount)])
+                        cells.append(book.amount(amount, status))
+                        note = _cell_note(status.status if status else "verified", status, amount)
+                        if note:
+                            notes.append(f"{table.columns.get(col.key) or col.zh}: {note}")
+                    else:
+                        text = row.texts.get(col.key)
+                        cells.append(text.text if text is not None else None)
+                sheet.append([*cells, "; ".join(notes) or None])
+        for card in result.cards:
+            for fact in card_facts(doc, card, paths, statuses):
+                cells = [", ".join(fact[k]) if k == "flags" else fact[k] for k in CARD_COLUMNS]
+                cells[value_at] = book.amount(amounts[fact["field"]], statuses.get(fact["field"]))
+                cards.append(cells)
+        for flag in result_flags(result):
+            flags.append([json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for v in flag.values()])
+
+
+class _Book:
+    """A write-only workbook: its cells styled, its sheets sizing their columns from their first rows."""
+
+    def __init__(self, wb):
+        from openpyxl.styles import Font, PatternFill
+
+        self.wb = wb
+        self.bold = Font(bold=True)
+        self.fills = {s: PatternFill("solid", start_color=c, end_color=c) for s, c in STATUS_FILL.items()}
+        self.taken: set[str] = set()
+        self.sheets: list[_Sheet] = []
+        self.styles = None  # a sheet of the book: styled cells need one to register their styles with the book
+
+    def sheet(self, title: str, header: list, freeze: str | None = "A2") -> _Sheet:
+        ws = self.wb.create_sheet(_sheet_title(title, self.taken))
+        self.styles = self.styles or ws
+        if freeze:
+            ws.freeze_panes = freeze
+        sheet = _Sheet(ws)
+        sheet.append([self.cell(h, bold=True) for h in header])
+        self.sheets.append(sheet)
+        return sheet
+
+    def cell(self, value, bold: bool = False, status: str | None = None):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(self.styles, value=value)
+        if bold:
+            cell.font = self.bold
+        if status in self.fills:
+            cell.fill = self.fills[status]
+        return cell
+
+    def amount(self, amount, status):
+        """A value's cell: the number with its printed decimals, coloured by status."""
+        from openpyxl.cell import WriteOnlyCell
+
+        state = status.status if status else "verified"
+        cell = WriteOnlyCell(self.styles)
+        if state != "rejected":
+            cell.value, cell.number_format = _number(amount.value)
+        if state in self.fills:
+            cell.fill = self.fills[state]
+        return cell
+
+    def move_to_end(self, *sheets: _Sheet) -> None:
+        for sheet in sheets:
+            at = self.wb.worksheets.index(sheet.ws)
+            self.wb.move_sheet(sheet.ws.title, len(self.wb.worksheets) - 1 - at)
+
+    def abandon(self) -> None:
+        """Close every sheet's stream, so that nothing complains about a half-written sheet at exit."""
+        for sheet in self.sheets:
+            try:
+                sheet.ws.close()
+            except Exception:  # noqa: BLE001 - the error that made us give up is the one to report
+                pass
+
+    def save(self, path: Path) -> None:
+        for sheet in self.sheets:
+            sheet.flush()
+        self.wb.save(path)
+
+
+class _Sheet:
+    """A write-only sheet. Its column widths must be set before its first row is written, so its first rows wait
+    (``SAMPLE`` of them) and size the columns: as wide as their longest text, Chinese characters counting double."""
+
+    SAMPLE = 200
+    WIDEST = 60
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.waiting: list[list] | None = []
+        self.widths: dict[int, int] = {}
+
+    def append(self, values: list) -> None:
+        row = [self._safe(v) for v in values]
+        if self.waiting is None:
+            self.ws.append(row)
+            return
+        self.waiting.append(row)
+        self._measure(row)
+        if len(self.waiting) >= self.SAMPLE:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.waiting is None:
+            return
+        from openpyxl.utils import get_column_letter
+
+        for column, width in self.widths.items():
+            self.ws.column_dimensions[get_column_letter(column)].width = min(self.WIDEST, width + 2)
+        for row in self.waiting:
+            self.ws.append(row)
+        self.waiting = None
+
+    def _measure(self, row: list) -> None:
+        from rich.cells import cell_len
+
+        for i, v in enumerate(row, start=1):
+            value = getattr(v, "value", v)
+            if value is not None:
+                self.widths[i] = max(self.widths.get(i, 0), cell_len(str(value)))
+
+    def _safe(self, value):
+        """Text a spreadsheet would take for a formula is stored as text, marked so Excel keeps it as text."""
+        from openpyxl.cell import Cell, WriteOnlyCell
+
+        cell = value if isinstance(value, Cell) else None
+        if cell is None and isinstance(value, str) and needs_quoting(value):
+            cell = WriteOnlyCell(self.ws, value=value)
+        if cell is not None and isinstance(cell.value, str) and needs_quoting(cell.value):
+            cell.data_type = "s"  # openpyxl makes every text starting with = a formula
+            cell.quotePrefix = True
+        return value if cell is None else cell
 
 
 def _sheet_title(title: str, taken: set[str]) -> str:
@@ -66,110 +236,6 @@ def _number(value: Decimal) -> tuple[Decimal, str]:
     """The value and an Excel number format that prints it with the decimals the document printed."""
     places = max(0, -value.as_tuple().exponent)
     return value, "0" if places == 0 else "0." + "0" * places
-
-
-def write_xlsx(results: list[ExtractionResult], path: Path) -> None:
-    """One sheet per table kind (a row per table line, a column per template column), cards, flags, legend."""
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
-
-    wb = Workbook()
-    legend = wb.active
-    legend.title = "legend"
-    legend.append(["status", "colour", "meaning"])
-    for row in LEGEND:
-        legend.append(list(row))
-    fills = {s: PatternFill("solid", start_color=c, end_color=c) for s, c in STATUS_FILL.items()}
-    for status, fill in fills.items():
-        legend.cell(row=[r[0] for r in LEGEND].index(status) + 2, column=2).fill = fill
-    bold = Font(bold=True)
-    taken = {"legend"}
-    sheets = {}
-    rows: dict[str, int] = {}
-    for result in results:
-        paths, statuses = value_paths(result), value_statuses(result)
-        for table in result.tables:
-            spec = spec_for(table.kind)
-            ws = sheets.get(table.kind)
-            if ws is None:
-                ws = sheets[table.kind] = wb.create_sheet(_sheet_title(spec.zh, taken))
-                ws.append(["document", "table", "unit", "code", "line", *[c.zh for c in spec.columns]])
-                for cell in ws[1]:
-                    cell.font = bold
-                ws.freeze_panes = "F2"
-            for row in table.rows:
-                label = row.label.text if row.label else (row.item or "")
-                ws.append([result.document.name, table.title, table.unit, row.code, label])
-                # Counting rows ourselves: openpyxl's max_row rescans every cell, quadratic over a corpus.
-                rows[table.kind] = r = rows.get(table.kind, 1) + 1
-                for i, col in enumerate(spec.columns, start=6):
-                    amount = row.values.get(col.key)
-                    if amount is None:
-                        text = row.texts.get(col.key)
-                        if text is not None:
-                            ws.cell(row=r, column=i, value=text.text)
-                        continue
-                    _put(ws.cell(row=r, column=i), amount, statuses.get(paths[id(amount)]), fills, Comment)
-    cards = wb.create_sheet(_sheet_title("绩效目标表 cards", taken))
-    card_columns = ["document", "title", "row_code", "row_label", "column", "column_label", "value", "unit",
-                    "status", "original_value", "flags", "decision", "reviewer", "note", "field"]
-    cards.append(card_columns)
-    for cell in cards[1]:
-        cell.font = bold
-    value_column = card_columns.index("value") + 1
-    card_row = 1
-    for result in results:
-        card_kinds = {c.kind for c in result.cards}
-        statuses = value_statuses(result)
-        amounts = {slot.path: slot.amount for slot in amount_slots(result)}
-        for fact in result_facts(result):
-            if fact["table"] not in card_kinds:
-                continue
-            cards.append([", ".join(fact[k]) if k == "flags" else (None if k == "value" else fact[k])
-                          for k in card_columns])
-            card_row += 1
-            _put(cards.cell(row=card_row, column=value_column), amounts[fact["field"]],
-                 statuses.get(fact["field"]), fills, Comment)
-    flags = wb.create_sheet("flags")
-    flags.append(list(FLAG_FIELDS))
-    for cell in flags[1]:
-        cell.font = bold
-    for result in results:
-        for flag in result_flags(result):
-            flags.append([json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for v in flag.values()])
-    for ws in wb.worksheets:
-        _fit_columns(ws)
-        if ws.title != "legend" and ws.freeze_panes is None:
-            ws.freeze_panes = "A2"
-    with _replacing(path) as tmp:
-        wb.save(tmp)
-
-
-def _fit_columns(ws, widest: int = 60) -> None:
-    """Columns as wide as their longest text (Chinese characters count double), within reason."""
-    from openpyxl.utils import get_column_letter
-    from rich.cells import cell_len
-
-    widths: dict[int, int] = {}
-    for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 500)):
-        for cell in row:
-            if cell.value is not None:
-                widths[cell.column] = max(widths.get(cell.column, 0), cell_len(str(cell.value)))
-    for column, width in widths.items():
-        ws.column_dimensions[get_column_letter(column)].width = min(widest, width + 2)
-
-
-
-def _put(cell, amount, status, fills, Comment) -> None:
-    state = status.status if status else "verified"
-    if state != "rejected":
-        cell.value, cell.number_format = _number(amount.value)
-    if state in fills:
-        cell.fill = fills[state]
-    note = _cell_note(state, status, amount)
-    if note:
-        cell.comment = Comment(note, "budget-extract")
 
 
 def _cell_note(state: str, status, amount) -> str:
@@ -189,9 +255,9 @@ def _cell_note(state: str, status, amount) -> str:
     return ""
 
 
-def write_sqlite(results: list[ExtractionResult], path: Path) -> None:
-    """Tables documents, facts, flags and decisions, ready for SQL."""
-    with _replacing(path) as tmp:
+def write_sqlite(results: Iterable[ExtractionResult], path: Path) -> None:
+    """Tables documents, facts, flags and decisions, ready for SQL; one result's rows at a time."""
+    with replacing(path) as tmp:
         db = sqlite3.connect(tmp)
         try:
             _fill_database(db, results)
@@ -200,7 +266,7 @@ def write_sqlite(results: list[ExtractionResult], path: Path) -> None:
             db.close()
 
 
-def _fill_database(db: sqlite3.Connection, results: list[ExtractionResult]) -> None:
+def _fill_database(db: sqlite3.Connection, results: Iterable[ExtractionResult]) -> None:
     fact_cols = [c for c in FACT_FIELDS if c != "span"] + ["span_start", "span_end"]
     db.execute("CREATE TABLE documents (name TEXT PRIMARY KEY, sha256 TEXT, path TEXT, department TEXT, year INTEGER, "
                "unit TEXT)")

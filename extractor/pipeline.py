@@ -95,17 +95,35 @@ def run_file(path: Path | str, verify: bool = True) -> ExtractionResult:
     return place_values(verify_result(result, doc.text)) if verify else result
 
 
+def extract_and_verify(doc: Document, options: RunOptions) -> ExtractionResult:
+    """The readers' part that needs no model: read every section the backend gives the rules, then verify."""
+    result, _ = _extract(doc, use_rules=options.backend != "llm", hints=options.hints)
+    return place_values(verify_result(result, doc.text))
+
+
+def needs_model(result: ExtractionResult, options: RunOptions) -> bool:
+    """Whether a model reader has anything to read in this verified result."""
+    return bool(_llm_targets(result, options)) or (
+        options.cross_check and any(s.status in ("extracted", "empty") for s in result.sections))
+
+
+def llm_usage(settings) -> LlmUsage:
+    """The record of a model reader's work on a document, before any request."""
+    return LlmUsage(model=settings.model, endpoint_kind=settings.endpoint_kind, mode=settings.mode)
+
+
 async def process_document(doc: Document, options: RunOptions, reader=None) -> ExtractionResult:
     result, chunks = _extract(doc, use_rules=options.backend != "llm", hints=options.hints)
     verify_result(result, doc.text)
     if reader is None:
         return place_values(result)
+    result.llm = llm_usage(reader.settings)
     targets = _llm_targets(result, options)
     alternates = [cid for cid in chunks if options.cross_check and cid not in targets
                   and _section(result, cid).status in ("extracted", "empty")]
+    if not targets and not alternates:
+        return place_values(result)
     outcomes = await asyncio.gather(*(reader.read(chunks[cid], doc.text, doc.name) for cid in [*targets, *alternates]))
-    result.llm = LlmUsage(model=reader.settings.model, endpoint_kind=reader.settings.endpoint_kind,
-                          mode=reader.settings.mode)
     for outcome in outcomes:
         result.llm.calls.extend(LlmCall(section_id=outcome.section_id, **vars(call)) for call in outcome.calls)
         if outcome.section_id in alternates:

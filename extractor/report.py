@@ -1,30 +1,42 @@
-"""Stage 7 — report: one self-contained HTML page for a folder of results.
+"""Stage 7 — report: a folder of HTML pages for a folder of results, at any size.
 
-The page is meant for someone who has never seen the tool: a summary of what was
-read and what the verifier found, then per document its flags, its tables and
-performance cards with every value coloured by its status, and the source text
-beside them with every value's characters highlighted. Clicking a flag or a value
-brings the characters it was read from into view.
+The pages are meant for someone who has never seen the tool. ``index.html`` sums
+up the batch: what was read, what the verifier found, a row per document. Each
+document has its own page (``documents/<name>.html``, from the ``document.html``
+template): its flags, its tables and performance cards with every value coloured
+by its status, and the source text beside them with every value's characters
+highlighted. Clicking a flag or a value brings the characters it was read from
+into view.
 
-Everything is inline (CSS, JS, data) so the file can be mailed or archived and
-opened offline; nothing is fetched from anywhere.
+Every page is self-contained (CSS, JS and data inline; the assets live in
+``report_assets/``) and links only to the report's other pages, so the folder can
+be zipped, mailed or archived and opened offline; nothing is fetched from anywhere.
+The pages are written one result at a time: memory does not grow with the batch.
 """
 
 from __future__ import annotations
 
 import heapq
+import os
 import re
+import shutil
+import tempfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from html import escape
+from importlib import resources
 from pathlib import Path
+from string import Template
 
 from schemas import Amount, Decision, ExtractionResult, Flag, PerformanceCard, Row, Table, spec_for
 from verify.checks import CHECKS
 from verify.grounding import amount_slots
 
-from .export import VALUE_STATUSES, ValueStatus, load_results, value_paths, value_statuses
+from .export import VALUE_STATUSES, ValueStatus, iter_results, result_paths, value_statuses
 from .reverify import ReverifyError, read_source, text_copy
 
 FLAG_STATUSES = ("open", "stale", "accepted", "corrected", "rejected")
@@ -64,25 +76,6 @@ class Source:
     path: str
     text: str | None = None
     problem: str | None = None  # why there is no text, in plain words
-
-
-def recorded_sources(folder: Path, db: Path | None) -> dict[str, Path]:
-    """Each document's absolute source path as the review store recorded it (where `run` read it)."""
-    from .review.store import DB_NAME, ReviewStore, StoreError
-
-    explicit = db is not None
-    path = (db / DB_NAME if db.is_dir() else db) if explicit else folder / DB_NAME
-    if not path.is_file():
-        if explicit:
-            raise ReportError(f"{path}: no review store here (pass the results folder or its {DB_NAME})")
-        return {}
-    try:
-        with ReviewStore(path) as store:
-            return {row.name: row.source for row in store.documents()}
-    except StoreError as exc:
-        if explicit:
-            raise ReportError(str(exc)) from None
-        return {}  # the store only helps find the sources; the paths in the results may still do
 
 
 def find_source(result: ExtractionResult, recorded: Path | None, folder: Path | None = None) -> Source:
@@ -126,6 +119,7 @@ class DocPage:
     values: dict[str, list[tuple[str, Amount, ValueStatus]]] = field(default_factory=dict)
     # PDF sources: the pane of page images beside the text (report_pages.py), made once the cells are rendered.
     page_pane: object = None
+    pages_shown: bool = False  # the pane had pages: the page needs their CSS and JS
 
     @property
     def name(self) -> str:
@@ -424,8 +418,7 @@ def render_row_views(page: DocPage, flag: Flag) -> str:
         head = "".join(f"<th>{escape(c.label)}</th>" for c in view.columns)
         body = "".join(
             f'<tr><th>{name}</th>' + "".join(
-                f'<td class="{"diff" if name.startswith(("read", "now")) and _norm(v) != _norm(c.printed) else ""}">'
-                f'{escape(v) or "·"}</td>' for v, c in zip(values, view.columns)) + "</tr>"
+                f'<td{_differs(name, v, c)}>{escape(v) or "·"}</td>' for v, c in zip(values, view.columns)) + "</tr>"
             for name, values in lines)
         why = (f"line {view.line} prints {view.cells} cell(s) for {len(view.columns)} column(s): empty cells were "
                f"dropped" if view.dropped else f"line {view.line}")
@@ -435,8 +428,11 @@ def render_row_views(page: DocPage, flag: Flag) -> str:
     return "".join(out)
 
 
-def _norm(text: str) -> str:
-    return "".join(text.split())
+def _differs(line: str, value: str, column) -> str:
+    """Mark a reading that is not what the printed position says."""
+    squash = "".join
+    return ' class="diff"' if line.startswith(("read", "now")) and squash(value.split()) != squash(
+        column.printed.split()) else ""
 
 
 def chip_value(page: DocPage, ref) -> tuple[str, str]:
@@ -538,6 +534,7 @@ def render_source(page: DocPage) -> str:
         from .report_pages import tabs_html
 
         tabs, shown = tabs_html(), " show-pages"
+        page.pages_shown = True
     return (f'<aside class="source{shown}"><div class="srchead"><b>Source text 原文</b> <code>{escape(src.path)}</code> '
             f'<span class="muted">({len(src.text):,} characters, {len({m.key for m in marks}):,} places marked)</span>'
             f'{tabs}<div class="srcstatus" aria-live="polite">Click a flag or a value to show where it was read.</div>'
@@ -576,7 +573,8 @@ def doc_title(info) -> str:
     return info.name
 
 
-def render_document(page: DocPage) -> str:
+def render_document(page: DocPage, nav: str = "") -> str:
+    """A document's own page: its flags, tables and cards beside its source text (``document.html``)."""
     r = page.result
     info = r.document
     contents = []
@@ -599,22 +597,29 @@ def render_document(page: DocPage) -> str:
              f" · encoding {escape(info.encoding)}")
     counts = value_counts(page)
     summary = ", ".join(f"{counts[s]} {s}" for s in VALUE_STATUSES if counts[s])
-    return (f'<section class="doc" id="doc-{page.key}" data-doc="{escape(info.name)}">'
-            f'<h2>{escape(doc_title(info))} <small>{escape(info.name)}</small></h2><p class="muted">{about}</p>'
-            f'<p>{len(r.tables)} table(s), {len(r.cards)} card(s), {sum(counts.values())} values: {summary or "none"}. '
-            f'Jump to: {" · ".join(contents) or "—"}</p>{render_completeness(r)}'
-            f'<div class="split"><div class="data"><h3>Flags 问题</h3>{flags}<h3>Tables 表格</h3>{"".join(body)}</div>'
-            f'{source}</div></section>')
+    return asset_template("document.html").substitute(
+        title=escape(f"{doc_title(info)} — {info.name}"),
+        css=asset("report.css") + (asset("pages.css") if page.pages_shown else ""),
+        js=asset("report.js") + (asset("pages.js") if page.pages_shown else ""),
+        nav=nav, legend=legend(open_=False), key=page.key, name=escape(info.name),
+        heading=f"{escape(doc_title(info))} <small>{escape(info.name)}</small>", about=about,
+        counts=(f'{len(r.tables)} table(s), {len(r.cards)} card(s), {sum(counts.values())} values: '
+                f'{summary or "none"}. Jump to: {" · ".join(contents) or "—"}'),
+        completeness=render_completeness(r), flags=flags, tables="".join(body), source=source)
 
 
-# -- the page ---------------------------------------------------------------------------------------
+@lru_cache(maxsize=None)
+def asset(name: str) -> str:
+    """A file of the report's assets (CSS, JS, the page templates), package data beside this module."""
+    return resources.files("extractor").joinpath("report_assets", name).read_text(encoding="utf-8")
 
 
-def flags_by_check(results: list[ExtractionResult]) -> str:
-    counts: dict[str, Counter] = {}
-    for r in results:
-        for f in r.flags:
-            counts.setdefault(f.check, Counter())[f.status] += 1
+def asset_template(name: str) -> Template:
+    return Template(asset(name))
+
+
+def flags_by_check(counts: dict[str, Counter]) -> str:
+    """A table of the checks that raised flags, counted per status; then the checks that raised none."""
     head = ("<th>check</th><th>what it means 含义</th>" + "".join(f"<th>{s}</th>" for s in FLAG_STATUSES)
             + "<th>total</th>")
     rows = []
@@ -631,14 +636,14 @@ def flags_by_check(results: list[ExtractionResult]) -> str:
             f"<ul>{quiet_list}</ul></details>")
 
 
-def legend() -> str:
+def legend(open_: bool = True) -> str:
     # Verified numbers are plain in the tables but need a colour in the source text to be found there.
     where = {"verified": "; plain in the tables, <mark>yellow</mark> in the source text"}
     swatches = "".join(f'<li><span class="val st-{s}">{s} {zh}</span> {escape(meaning)}{where.get(s, "")}</li>'
                        for s, (zh, _en, meaning) in VALUE_WORDS.items())
     flag_words = "".join(f'<li><span class="fs fs-{s}">{s} {zh}</span> — {escape(words)}</li>'
                          for s, (zh, words) in FLAG_WORDS.items())
-    return f"""<details class="legend" open><summary>How to read this page 阅读说明</summary>
+    return f"""<details class="legend"{" open" if open_ else ""}><summary>How to read this page 阅读说明</summary>
 <p>This report shows what <code>budget-extract</code> read from each budget disclosure (部门预算公开) and how
 well every number checks out. Each number was read from exact characters of the document; the verifier then
 re-read it there and re-added every total the document promises. A <b>flag</b> is a check that failed: it says
@@ -660,224 +665,222 @@ says otherwise. To decide on a flag: <code>budget-extract review show FLAG-ID --
 </details>"""
 
 
-def summary(pages: list[DocPage], folder: Path) -> str:
-    results = [p.result for p in pages]
-    counts = sum((value_counts(p) for p in pages), Counter())
-    n_flags = Counter(f.status for r in results for f in r.flags)
-    waiting = sum(n_flags[s] for s in NEEDS_REVIEW)
-    # Counts, not values: coloured like the values but never struck through.
-    values = ", ".join(f'<span class="count st-{s}">{counts[s]} {s}</span>' for s in VALUE_STATUSES)
-    rows = []
-    for p in pages:
-        c = value_counts(p)
-        doc = p.result.document
-        flags_open = sum(1 for f in p.result.flags if f.status in NEEDS_REVIEW)
-        source = "yes" if p.source.text is not None else '<b class="bad">unavailable</b>'
-        rows.append(f'<tr><td><a href="#doc-{p.key}">{escape(doc.name)}</a></td><td>{escape(doc.department or "")}</td>'
-                    f'<td class="num">{doc.year or ""}</td><td class="num">{len(p.result.tables)}</td>'
-                    f'<td class="num">{len(p.result.cards)}</td><td class="num">{sum(c.values())}</td>'
-                    f'<td class="num">{c["flagged"]}</td><td class="num">{len(p.result.flags)}</td>'
-                    f'<td class="num">{flags_open}</td><td>{source}</td></tr>')
-    head = ("<th>document</th><th>department 部门</th><th>year</th><th>tables</th><th>cards</th><th>values</th>"
-            "<th>flagged values</th><th>flags</th><th>need a decision</th><th>source text</th>")
-    return (f'<section id="summary"><h2>Summary 概览</h2>'
-            f'<p><b>{len(pages)}</b> document(s) in <code>{escape(str(folder))}</code>: '
-            f'<b>{sum(len(r.tables) for r in results)}</b> tables, <b>{sum(len(r.cards) for r in results)}</b> '
-            f'performance cards, <b>{sum(counts.values())}</b> values — {values}.</p>'
-            f'<p><b>{sum(n_flags.values())}</b> flags, <b>{waiting}</b> need a decision.</p>'
-            f'<h3>Documents 文件</h3>{grid(head, rows)}<h3>Flags by check 按检查项</h3>{flags_by_check(results)}'
-            f'</section>')
+DOCUMENTS_HEAD = ("<th>document</th><th>department 部门</th><th>year</th><th>tables</th><th>cards</th><th>values</th>"
+                  "<th>flagged values</th><th>flags</th><th>need a decision</th><th>source text</th>")
 
 
-def build_pages(folder: Path, db: Path | None) -> list[DocPage]:
-    results = load_results(folder)
-    if not results:
-        raise ReportError(f"{folder}: holds no result files (*.json)")
-    recorded = recorded_sources(folder, db)
-    keys = page_keys([r.document.name for r in results])
-    pages = []
-    for key, result in zip(keys, results):
-        source = find_source(result, recorded.get(result.document.name), folder)
-        amounts = {slot.path: slot.amount for slot in amount_slots(result)}
-        pages.append(DocPage(key, result, source, value_paths(result), value_statuses(result), amounts))
-    return pages
+@dataclass
+class Index:
+    """The batch's index page, added to one document at a time: totals, counts by check, and a row per document.
 
-
-def build_report(folder: Path, db: Path | None = None, page_images: Path | None = None) -> str:
-    """The whole report as one HTML document (``db``: the review store or its folder; default FOLDER's).
-
-    ``page_images``: a folder beside the report for the page images of PDF sources (none without it).
+    The rows wait in a temporary file, so the index of any number of documents is built in constant memory.
     """
-    folder = Path(folder)
+
+    folder: Path
+    documents: int = 0
+    tables: int = 0
+    cards: int = 0
+    values: Counter = field(default_factory=Counter)
+    flags: Counter = field(default_factory=Counter)
+    by_check: dict[str, Counter] = field(default_factory=dict)
+    rows: object = None  # the temporary file
+
+    def __post_init__(self):
+        self.rows = tempfile.TemporaryFile("w+", encoding="utf-8")
+
+    def add(self, page: DocPage, href: str) -> None:
+        r, doc, c = page.result, page.result.document, value_counts(page)
+        self.documents += 1
+        self.tables += len(r.tables)
+        self.cards += len(r.cards)
+        self.values += c
+        for f in r.flags:
+            self.flags[f.status] += 1
+            self.by_check.setdefault(f.check, Counter())[f.status] += 1
+        flags_open = sum(1 for f in r.flags if f.status in NEEDS_REVIEW)
+        source = "yes" if page.source.text is not None else '<b class="bad">unavailable</b>'
+        self.rows.write(f'<tr><td><a href="{escape(href)}">{escape(doc.name)}</a></td>'
+                        f'<td>{escape(doc.department or "")}</td><td class="num">{doc.year or ""}</td>'
+                        f'<td class="num">{len(r.tables)}</td><td class="num">{len(r.cards)}</td>'
+                        f'<td class="num">{sum(c.values())}</td><td class="num">{c["flagged"]}</td>'
+                        f'<td class="num">{len(r.flags)}</td><td class="num">{flags_open}</td><td>{source}</td></tr>\n')
+
+    def write(self, fh) -> None:
+        # Counts, not values: coloured like the values but never struck through.
+        values = ", ".join(f'<span class="count st-{s}">{self.values[s]} {s}</span>' for s in VALUE_STATUSES)
+        waiting = sum(self.flags[s] for s in NEEDS_REVIEW)
+        totals = (f'<p><b>{self.documents}</b> document(s) in <code>{escape(str(self.folder))}</code>: '
+                  f'<b>{self.tables}</b> tables, <b>{self.cards}</b> performance cards, '
+                  f'<b>{sum(self.values.values())}</b> values — {values}.</p>'
+                  f'<p><b>{sum(self.flags.values())}</b> flags, <b>{waiting}</b> need a decision.</p>')
+        page = asset_template("index.html").safe_substitute(
+            title=f"Budget extraction report — {escape(self.folder.name)}", css=asset("report.css"),
+            nav=f"{self.documents} document(s)", legend=legend(), totals=totals, head=DOCUMENTS_HEAD,
+            by_check=flags_by_check(self.by_check))
+        before, after = page.split("$rows", 1)
+        fh.write(before)
+        self.rows.seek(0)
+        shutil.copyfileobj(self.rows, fh)
+        fh.write(after)
+
+    def close(self) -> None:
+        self.rows.close()
+
+
+class SourceFinder:
+    """Each document's source: where the review store recorded it, else the path in its result."""
+
+    def __init__(self, folder: Path, db: Path | None):
+        from .review.store import DB_NAME, ReviewStore, StoreError
+
+        self.folder = folder  # where a PDF's or a spreadsheet's canonical text was written beside its result
+        self.store = None
+        explicit = db is not None
+        path = (db / DB_NAME if db.is_dir() else db) if explicit else folder / DB_NAME
+        if not path.is_file():
+            if explicit:
+                raise ReportError(f"{path}: no review store here (pass the results folder or its {DB_NAME})")
+            return
+        try:
+            self.store = ReviewStore(path)
+        except StoreError as exc:
+            if explicit:
+                raise ReportError(str(exc)) from None
+            # The store only helps find the sources; the paths in the results may still do.
+
+    def find(self, result: ExtractionResult) -> Source:
+        row = self.store.document(result.document.name) if self.store is not None else None
+        return find_source(result, row.source if row is not None else None, self.folder)
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+
+@dataclass
+class ReportFiles:
+    """What was written: the index page, and per document a page."""
+
+    index: Path
+    pages: int
+    largest: int  # bytes of the largest page
+    total: int  # bytes of every page
+
+
+def write_report(folder: Path, out: Path, db: Path | None = None) -> ReportFiles:
+    """The report as a folder: ``index.html`` for the batch, ``documents/<name>.html`` per document.
+
+    ``db``: the review store or its folder (default FOLDER's). One result is held in
+    memory at a time; the folder appears whole or not at all.
+    """
+    folder, out = Path(folder), Path(out)
     if not folder.is_dir():
         raise ReportError(f"{folder}: not a folder of results (run `budget-extract run ... --out {folder}` first)")
-    pages = build_pages(folder, db)
-    css, js = CSS, JS
-    if page_images is not None and any(p.result.geometry is not None for p in pages):
-        from . import report_pages
+    paths = result_paths(folder)
+    if not paths:
+        raise ReportError(f"{folder}: holds no result files (*.json)")
+    _check_target(out)
+    keys = page_keys([p.stem for p in paths])
+    sizes = []
+    sources = SourceFinder(folder, db)
+    index = Index(folder)
+    try:
+        with _replacing_folder(out) as tmp:
+            (tmp / "documents").mkdir()
+            for i, result in enumerate(iter_results(folder)):
+                page = doc_page(keys[i], result, sources.find(result))
+                if result.geometry is not None:  # a PDF: its pages as images, in a folder of the report
+                    page.page_pane = page_images(tmp / PAGE_IMAGES, f"../{PAGE_IMAGES}", out / PAGE_IMAGES)
+                html = render_document(page, document_nav(keys, i, result.document))
+                target = tmp / "documents" / f"{keys[i]}.html"
+                target.write_text(html, encoding="utf-8")
+                sizes.append(target.stat().st_size)
+                index.add(page, f"documents/{keys[i]}.html")
+            with open(tmp / "index.html", "w", encoding="utf-8") as fh:
+                index.write(fh)
+            sizes.append((tmp / "index.html").stat().st_size)
+    finally:
+        index.close()
+        sources.close()
+    return ReportFiles(out / "index.html", len(sizes), max(sizes), sum(sizes))
 
-        for p in pages:
-            p.page_pane = lambda page: report_pages.page_images_html(page, page_images, page_images.name)
-        css, js = CSS + report_pages.CSS, JS + report_pages.JS
-    documents = "".join(render_document(p) for p in pages)  # fills each page's values for the summary
-    toc = " · ".join(f'<a href="#doc-{p.key}">{escape(doc_title(p.result.document))}</a>' for p in pages)
-    return (f'<!DOCTYPE html><html lang="zh-Hans"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>Budget extraction report — {escape(folder.name)}</title><style>{css}</style></head><body>'
-            f'<header><h1>Budget extraction report 预算公开数据核查报告</h1><nav>Documents: {toc}</nav></header>'
-            f'<main>{legend()}{summary(pages, folder)}{documents}</main><script>{js}</script></body></html>\n')
+
+PAGE_IMAGES = "pages"  # the report's folder of page images (PDF sources): pages/<document>/<n>.jpg
 
 
-CSS = """
-/* --act, the outline of what was clicked, is purple: unlike every status colour and the amber of warnings. */
-:root{--flag:#f6c4c4;--flag-b:#c62828;--ok:#c9ebcb;--fix:#cfe0fb;--rej:#e0e0e0;--read:#fff3b0;--act:#7b1fa2;
---err:#c62828;--warn:#b8860b}
-*{box-sizing:border-box}
-body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;color:#222;background:#fafafa}
-header{background:#263238;color:#fff;padding:.6rem 1.2rem}header h1{margin:0;font-size:1.3rem}
-header nav{font-size:.9rem}header a{color:#b3e5fc}
-main{padding:0 1.2rem 2rem}
-h2{margin:1.6rem 0 .3rem;border-bottom:2px solid #263238}h3{margin:1.2rem 0 .4rem}h4{margin:1rem 0 .3rem}
-small,.muted{color:#666}.en{color:#555;font-size:.92em}.ok{color:#2e7d32}.bad{color:#c62828}
-code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.92em}
-.scroll{overflow-x:auto;max-width:100%}
-table{border-collapse:collapse;background:#fff}th,td{border:1px solid #ddd;padding:2px 6px;vertical-align:top}
-th{background:#eceff1;font-weight:600;text-align:left}
-.grid td.val{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums;cursor:pointer}
-td.num{text-align:right}td.code{font-family:ui-monospace,monospace}
-.val.st-verified{background:#fff}
-.st-flagged{background:var(--flag);outline:1px solid var(--flag-b);outline-offset:-1px}
-.st-accepted{background:var(--ok)}
-.st-corrected{background:var(--fix)}
-.st-rejected{background:var(--rej);color:#666;text-decoration:line-through}
-.val.st-flagged::after{content:" ⚑";color:var(--flag-b)}.val.st-accepted::after{content:" ✓"}
-.val.st-corrected::after{content:" ✎"}.val.st-rejected::after{content:" ✗"}
-s.was{color:#777;font-size:.85em}
-.count{padding:0 .3em;border-radius:3px;white-space:nowrap}.count.st-verified{padding:0}
-.count.st-flagged{outline:none;box-shadow:0 0 0 1px var(--flag-b)}.count.st-rejected{text-decoration:none;color:inherit}
-mark{background:var(--read);color:inherit;cursor:pointer;border-radius:2px}
-mark.st-flagged{background:var(--flag);box-shadow:0 0 0 1px var(--flag-b)}mark.st-accepted{background:var(--ok)}
-mark.st-corrected{background:var(--fix)}mark.st-rejected{background:var(--rej);text-decoration:line-through}
-.rowview table{border-collapse:collapse;margin:.3em 0;font-size:.9em}.rowview th,.rowview td{border:1px solid #ddd;padding:1px 6px;text-align:right}.rowview td.diff{background:var(--fix)}
-mark.region{background:#fde7e7;cursor:default}mark.region.fl-accepted,mark.region.fl-corrected,mark.region.fl-rejected{background:#eee}
-.active,mark.active{outline:3px solid var(--act)!important;outline-offset:1px;box-shadow:0 0 0 5px rgba(123,31,162,.3)!important}
-mark.region.active{outline:none!important;box-shadow:none!important;background:#e1bee7!important}
-.act-sample{outline:2px solid var(--act);outline-offset:1px;border-radius:2px;margin:0 .2em}
-.split{display:grid;grid-template-columns:minmax(0,1.15fr) minmax(0,.85fr);gap:1rem;align-items:start}
-aside.source{position:sticky;top:0;height:100vh;display:flex;flex-direction:column;padding-top:.4rem}
-.srchead{background:#eceff1;padding:.3rem .5rem;font-size:.9rem;border:1px solid #ccc;border-bottom:0}
-.srcstatus{color:#6a1b9a;min-height:1.3em}
-pre.src{flex:1;margin:0 0 .4rem;overflow:auto;white-space:pre-wrap;overflow-wrap:anywhere;background:#fff;border:1px solid #ccc;padding:.5rem;font:12.5px/1.5 ui-monospace,Menlo,Consolas,"Noto Sans Mono CJK SC","WenQuanYi Micro Hei Mono",monospace}
-.unavailable{border:2px dashed #c62828;background:#fff5f5;padding:1rem}
-/* Narrow screens: the source pane follows the tables but stays pinned to the bottom half of the window. */
-@media (max-width:1000px){.split{grid-template-columns:1fr}aside.source{top:auto;bottom:0;height:45vh;background:#fafafa;padding-top:0}}
-table.flags{width:100%}tr.flag{cursor:pointer}tr.flag:hover{background:#fffde7}
-tr.flag.sev-error td:first-child{border-left:5px solid var(--err)}tr.flag.sev-warning td:first-child{border-left:5px solid var(--warn)}
-.sev-error .sev,b.sev-error{color:var(--err)}.sev-warning .sev,b.sev-warning{color:#8a6400}
-tr.flag.active{outline-offset:-3px}
-.sev{font-size:.85em}.fs{display:inline-block;padding:0 .4em;border-radius:3px;font-size:.85em;white-space:nowrap}
-.fs-open,.fs-stale{background:var(--flag)}.fs-accepted{background:var(--ok)}.fs-corrected{background:var(--fix)}.fs-rejected{background:var(--rej)}
-button.chip{font:inherit;font-size:.85em;margin:.2em .3em 0 0;padding:0 .4em;border:1px solid #bbb;border-radius:3px;background:#f5f5f5;cursor:pointer;text-align:left}
-button.ch-accepted{background:var(--ok)}button.ch-corrected{background:var(--fix)}button.ch-rejected{background:var(--rej)}
-button.chip s{color:#666}button.chip i{color:#555}
-button.show{font-size:.8em;margin-top:.2em;cursor:pointer}
-.decision{margin-top:.3em;padding:.2em .4em;background:#f1f8e9;border-left:3px solid #7cb342;font-size:.9em}
-.card{border:1px solid #ddd;background:#fff;padding:.2rem .6rem .6rem;margin:.6rem 0}
-.card dl{display:grid;grid-template-columns:max-content 1fr;gap:0 .8rem;margin:.2rem 0}.card dt{color:#666}.card dd{margin:0}
-.card table{margin:.2rem 0}.caption{margin:.5rem 0 .1rem;font-weight:600}
-.legend{background:#fff;border:1px solid #ccc;padding:.4rem .9rem;margin-top:1rem}.legend summary{font-weight:600;cursor:pointer}
-.cols{display:grid;grid-template-columns:1fr 1fr;gap:1.5rem}@media (max-width:900px){.cols{grid-template-columns:1fr}}
-.swatches{list-style:none;padding:0}.swatches li{margin:.25rem 0}
-.swatches .val,.swatches .fs,.swatches mark{display:inline-block;min-width:8.5em;padding:0 .4em;margin-right:.4em;border:1px solid #ccc}
-.completeness .cs{display:inline-block;margin:0 .3em .2em 0;padding:0 .4em;border-radius:3px;font-size:.85em;background:#e8f5e9}
-.cs-empty{background:#eee!important;color:#555}.cs-unread,.cs-missing,.cs-listed_missing{background:var(--flag)!important}
-"""
+def page_images(folder: Path, prefix: str, earlier: Path):
+    """The page pane maker for a document's page: images rendered into ``folder`` (``report_pages.py``), those
+    of the report written before in ``earlier`` kept (hard links) when their PDF has not changed."""
+    from . import report_pages
 
-# Plain DOM code, no library: clicks are delegated from the document so the page stays one small script.
-JS = """
-(function () {
-  function all(root, sel) { return root ? Array.prototype.slice.call(root.querySelectorAll(sel)) : []; }
-  function marks(sec, span) { return all(sec.querySelector('pre.src'), 'mark[data-span="' + span + '"]'); }
-  function cells(sec, span) { return all(sec.querySelector('.data'), '.val[data-span="' + span + '"]'); }
-  function clear() { all(document, '.active').forEach(function (el) { el.classList.remove('active'); }); }
-  function say(sec, text) { var s = sec.querySelector('.srcstatus'); if (s) s.textContent = text; }
+    def pane(page: DocPage) -> str:
+        mine, before = folder / page.key, earlier / page.key
+        if before.is_dir() and not mine.exists():
+            shutil.copytree(before, mine, copy_function=_link_or_copy)
+        return report_pages.page_images_html(page, folder, prefix)
 
-  // Scroll the pane itself rather than calling scrollIntoView on the mark: that would also scroll the
-  // page and pull the flag the reader just clicked out of sight. The mark is centred in the part of the
-  // pane that is on screen; only when the pane is (nearly) off screen is the page scrolled to it.
-  function reveal(pane, el) {
-    var box = pane.getBoundingClientRect();
-    if (Math.min(box.bottom, innerHeight) - Math.max(box.top, 0) < 160) {
-      pane.scrollIntoView({block: 'nearest'});
-      box = pane.getBoundingClientRect();
-    }
-    var top = Math.max(box.top, 0), bottom = Math.min(box.bottom, innerHeight), r = el.getBoundingClientRect();
-    if (r.height > (bottom - top) / 2) {  // a long region (a whole section): show where it starts
-      pane.scrollTop += r.top - top - 24;
-    } else {
-      pane.scrollTop += (r.top + r.height / 2) - (top + bottom) / 2;
-    }
-  }
+    return pane
 
-  function describe(cell) {
-    var was = cell.querySelector('.was'), text = cell.textContent;
-    if (was) text = text.slice(was.textContent.length).trim();
-    return 'Value ' + text + ' — ' + cell.getAttribute('data-status') + (was ? ', printed ' + was.textContent : '') +
-      ' · ' + cell.getAttribute('data-path');
-  }
 
-  function show(sec, spans, index, label) {
-    clear();
-    spans.forEach(function (sp) {
-      marks(sec, sp).concat(cells(sec, sp)).forEach(function (el) { el.classList.add('active'); });
-    });
-    var pane = sec.querySelector('pre.src');
-    if (!pane) { say(sec, label + ' — the source text is unavailable'); return; }
-    var target = marks(sec, spans[index])[0];
-    say(sec, target ? label : label + ' — not found in the source');  // first: the label's height moves the pane
-    if (target) reveal(pane, target);
-  }
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
-  function onFlag(row) {
-    var spans = (row.getAttribute('data-spans') || '').split(' ').filter(Boolean);
-    if (!spans.length) return;
-    var sec = row.closest('section.doc');
-    var wasActive = row.classList.contains('active');
-    var i = wasActive ? (Number(row.getAttribute('data-i') || 0) + 1) % spans.length : 0;
-    show(sec, spans, i, 'Flag ' + row.getAttribute('data-flag') + ': place ' + (i + 1) + ' of ' + spans.length +
-         (spans.length > 1 ? ' (click the flag again for the next)' : ''));
-    row.setAttribute('data-i', i);
-    row.classList.add('active');
-  }
 
-  document.addEventListener('click', function (ev) {
-    var t = ev.target;
-    var chip = t.closest('button.chip[data-span]');
-    if (chip) {
-      var sec = chip.closest('section.doc');
-      show(sec, [chip.getAttribute('data-span')], 0, 'Value ' + chip.textContent);
-      chip.closest('tr.flag').classList.add('active');
-      return;
-    }
-    var row = t.closest('tr.flag');
-    if (row) { onFlag(row); return; }
-    var cell = t.closest('.data .val[data-span]');
-    if (cell) {
-      show(cell.closest('section.doc'), [cell.getAttribute('data-span')], 0, describe(cell));
-      return;
-    }
-    var mark = t.closest('pre.src mark[data-span]');
-    if (mark) {
-      var s = mark.closest('section.doc'), found = cells(s, mark.getAttribute('data-span'));
-      if (found.length) {
-        clear();
-        found.concat(marks(s, mark.getAttribute('data-span'))).forEach(function (el) { el.classList.add('active'); });
-        found[0].scrollIntoView({block: 'center'});
-      }
-    }
-  });
-  document.addEventListener('keydown', function (ev) {
-    if (ev.key === 'Enter' && ev.target.matches && ev.target.matches('tr.flag')) onFlag(ev.target);
-  });
-})();
-"""
+def doc_page(key: str, result: ExtractionResult, source: Source) -> DocPage:
+    slots = list(amount_slots(result))
+    return DocPage(key, result, source, {id(s.amount): s.path for s in slots}, value_statuses(result),
+                   {s.path: s.amount for s in slots})
+
+
+def document_nav(keys: list[str], i: int, info) -> str:
+    """Back to the index, and on to the documents before and after (in name order)."""
+    links = ['<a href="../index.html">← all documents 全部文件</a>']
+    if i > 0:
+        links.append(f'<a href="{escape(keys[i - 1])}.html">‹ previous</a>')
+    if i + 1 < len(keys):
+        links.append(f'<a href="{escape(keys[i + 1])}.html">next ›</a>')
+    return " · ".join(links) + f" · {escape(doc_title(info))}"
+
+
+REPORT_MARK = ".budget-extract-report"  # in a folder this command wrote, so that it may replace it
+
+
+def _check_target(out: Path) -> None:
+    if out.suffix.lower() in (".html", ".htm"):
+        raise ReportError(f"{out}: the report is a folder (an index page and a page per document): "
+                          f"give a folder, e.g. -o {out.with_suffix('')}")
+    if out.exists() and not out.is_dir():
+        raise ReportError(f"{out}: is a file; give a folder for the report")
+    if out.is_dir() and any(out.iterdir()) and not (out / REPORT_MARK).exists():
+        raise ReportError(f"{out}: a folder that is not a report; give a new or empty folder")
+
+
+@contextmanager
+def _replacing_folder(out: Path) -> Iterator[Path]:
+    """A temporary folder beside ``out`` that replaces it only when the block finishes."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
+    try:
+        os.chmod(tmp, 0o777 & ~_umask())
+        (tmp / REPORT_MARK).write_text("written by budget-extract report; replaced by the next one\n",
+                                       encoding="utf-8")
+        yield tmp
+        old = None
+        if out.exists():
+            old = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".old"))
+            os.replace(out, old / "report")
+        os.replace(tmp, out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask

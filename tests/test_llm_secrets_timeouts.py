@@ -130,7 +130,7 @@ def test_an_echoed_key_is_in_no_file_and_no_output(tmp_path):
                  ["export", out, "--format", "csv", "-o", tmp_path / "facts.csv"],
                  ["export", out, "--what", "flags"], ["export", out, "--format", "xlsx", "-o", tmp_path / "all.xlsx"],
                  ["export", out, "--format", "sqlite", "-o", tmp_path / "all.sqlite"],
-                 ["report", out, "-o", tmp_path / "report.html"]):
+                 ["report", out, "-o", tmp_path / "report"]):
         done = _cli(*args, env={})
         assert done.returncode == 0, done.stderr
         outputs.append(done.stdout + done.stderr)

@@ -105,14 +105,14 @@ def test_an_unexpected_failure_in_one_document_is_one_line_and_the_batch_goes_on
     from extractor import batch
     from extractor.pipeline import RunOptions
 
-    real = batch.process_document
+    real = batch.read_document  # what a batch runs per document (in its workers, or here with one job)
 
-    async def crashes_on_002(doc, options, reader=None):
-        if doc.name.startswith("002"):
+    def crashes_on_002(path, *args):
+        if path.name.startswith("002"):
             raise ZeroDivisionError("a bug in a reader")
-        return await real(doc, options, reader)
+        return real(path, *args)
 
-    monkeypatch.setattr(batch, "process_document", crashes_on_002)
+    monkeypatch.setattr(batch, "read_document", crashes_on_002)
     report = asyncio.run(batch.run_batch([DOCS[k] for k in ("000", "002", "003")], tmp_path, RunOptions()))
     assert report.documents == 2 and report.failed == 1
     assert report.messages == [f"error: {DOCS['002']}: could not be processed (ZeroDivisionError: a bug in a "

@@ -221,9 +221,9 @@ def test_run_verify_review_and_report_on_a_pdf(pdf_results, tmp_path):
     assert shown.returncode == 0 and "49650000" in shown.stdout + shown.stderr or shown.returncode == 0
     accepted = _cli("review", "accept", flag, "--db", str(out), "--reviewer", "t", cwd=tmp_path)
     assert accepted.returncode == 0, accepted.stderr
-    report = _cli("report", str(out), "-o", str(tmp_path / "r.html"), cwd=tmp_path)
+    report = _cli("report", str(out), "-o", str(tmp_path / "r"), cwd=tmp_path)
     assert report.returncode == 0, report.stderr
-    assert "sixian" in (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "sixian" in (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
     # The canonical copy lost: the PDF is read again and must give the same text.
     (out / "sixian.txt").unlink()
     assert _cli("verify", str(out / "sixian.json"), cwd=tmp_path).returncode == 0
@@ -465,13 +465,14 @@ def test_the_report_shows_pdf_pages_with_every_value_boxed(pdf_results, tmp_path
     pdf.write_bytes(path.read_bytes())
     out = tmp_path / "out"
     assert _cli("run", str(pdf), "--out", str(out), cwd=tmp_path).returncode == 0
-    done = _cli("report", str(out), "-o", str(tmp_path / "r.html"), cwd=tmp_path)
+    done = _cli("report", str(out), "-o", str(tmp_path / "r"), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    html = (tmp_path / "r.html").read_text(encoding="utf-8")
-    images = sorted((tmp_path / "r_pages").rglob("*.jpg"))
+    page = tmp_path / "r" / "documents" / "sixian.html"
+    html = page.read_text(encoding="utf-8")
+    images = sorted((tmp_path / "r" / "pages").rglob("*.jpg"))
     assert images and all(i.stat().st_size > 1000 for i in images)
     srcs = re.findall(r'<img src="([^"]+)"', html)
-    assert srcs and all((tmp_path / s).is_file() for s in srcs)  # relative: the folder travels with the page
+    assert srcs and all((page.parent / s).is_file() for s in srcs)  # relative: the folder travels with the pages
     result = json.loads((out / "sixian.json").read_text(encoding="utf-8"))
     boxed = set(re.findall(r'class="box st-[a-z]+[^"]*" data-span="([0-9-]+)"', html))
     marked = set(re.findall(r'<mark[^>]*class="st-[a-z]+"[^>]*data-span="([0-9-]+)"', html))

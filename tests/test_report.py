@@ -44,12 +44,14 @@ def corpus(tmp_path_factory) -> dict:
     cli("review", "fix", fixed["id"], "--field", "2", "--value", str(Decimal(budget["value"]) + 2), "--db", out)
     cli("review", "fix", fixed["id"], "--field", "2", "--value", str(Decimal(budget["value"]) + 1), "--db", out)
     cli("review", "reject", rejected["id"], "--field", "1", "--db", out)
-    page = out / "report.html"
-    proc = cli("report", out, "-o", page)
-    assert "report.html" in proc.stderr
+    report = out / "report"
+    proc = cli("report", out, "-o", report)
+    assert "index.html" in proc.stderr
     facts = [json.loads(line) for line in cli("export", out, "--what", "facts").stdout.splitlines()]
     all_flags = [json.loads(line) for line in cli("export", out, "--what", "flags").stdout.splitlines()]
-    return {"out": out, "page": page, "html": page.read_text(encoding="utf-8"), "facts": facts, "flags": all_flags,
+    pages = {p: p.read_text(encoding="utf-8") for p in sorted(report.rglob("*.html"))}
+    return {"out": out, "report": report, "index": (report / "index.html").read_text(encoding="utf-8"),
+            "pages": pages, "html": "".join(pages.values()), "facts": facts, "flags": all_flags,
             "decided": (accepted["id"], fixed["id"], rejected["id"]),
             "fixed": (fixed["id"], budget["value"], str(Decimal(budget["value"]) + 1)),
             "rejected": (rejected["id"], rejected["fields"][0]["value"])}
@@ -90,11 +92,37 @@ def parsed(corpus) -> Cells:
     return p
 
 
-def test_the_page_fetches_nothing(corpus, parsed):
-    html = corpus["html"]
-    assert not re.search(r"https?://|//[a-z0-9.-]+\.[a-z]{2,}/|@import|url\(", html, re.I)
-    assert parsed.links and all(link.startswith("#") for link in parsed.links)  # in-page links only
-    assert "<script src" not in html and "<link" not in html
+def test_the_pages_fetch_nothing_and_link_only_to_each_other(corpus, parsed):
+    assert len(corpus["pages"]) == 1 + 4  # the index and a page per document
+    for path, html in corpus["pages"].items():
+        assert not re.search(r"https?://|//[a-z0-9.-]+\.[a-z]{2,}/|@import|url\(", html, re.I), path
+        assert "<script src" not in html and "<link" not in html
+        links = Links()
+        links.feed(html)
+        assert links.links
+        for link in links.links:  # in-page anchors, or another page of the report (which exists)
+            target = link.split("#")[0]
+            assert not target or (re.fullmatch(r"(\.\./)?[\w/.-]+\.html", target)
+                                  and (path.parent / target).resolve().is_file()), (path, link)
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.links += [v or "" for k, v in attrs if k in ("src", "href", "action", "poster", "data")]
+
+
+def test_no_page_is_big_and_each_document_has_its_own(corpus, parsed):
+    docs = {f["document"] for f in corpus["facts"]} | {f["document"] for f in corpus["flags"]}
+    assert set(parsed.keys) == docs
+    for name, key in parsed.keys.items():
+        page = corpus["report"] / "documents" / f"{key}.html"
+        assert f'data-doc="{name}"' in page.read_text(encoding="utf-8")
+        assert f'href="documents/{key}.html"' in corpus["index"]
+    assert max(len(html.encode("utf-8")) for html in corpus["pages"].values()) < 2_000_000
 
 
 def test_every_flag_is_listed_in_its_document(corpus, parsed):
@@ -175,8 +203,8 @@ def test_every_value_is_highlighted_in_the_source(corpus, parsed):
 
 
 def test_the_summary_counts_and_explains(corpus):
-    html = corpus["html"]
-    summary = html[html.index('<section id="summary">'):html.index('<section class="doc"')]
+    html = corpus["index"]
+    summary = html[html.index('<section id="summary">'):]
     n_flagged = sum(1 for f in corpus["facts"] if f["status"] == "flagged")
     assert f"<b>{len(corpus['facts'])}</b> values" in summary and f"{n_flagged} flagged" in summary
     assert "card.spending_plan" in summary and "资金支出计划下降或未达到 100%" in summary
@@ -209,9 +237,11 @@ def test_a_missing_or_changed_source_still_gives_a_report(corpus, tmp_path):
             other.write_text("不是这个文件 12.00\n", encoding="utf-8")
             data["document"]["path"] = str(other)
         (folder / path.name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    from extractor.report import build_report
+    from extractor.report import write_report
 
-    html = build_report(folder)  # no review store here: the paths in the results are all there is
+    written = write_report(folder, tmp_path / "report")  # no review store here: the paths in the results are all
+    html = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "report" / "documents").glob("*.html"))
+    assert written.pages == 3 and "2 document(s)" in written.index.read_text(encoding="utf-8")
     assert html.count("Source text unavailable") == 2 and "<mark id=" not in html
     assert "no such file" in html and "changed since the result was written" in html
     assert 'class="val st-' in html  # the values are still listed
@@ -231,12 +261,29 @@ def test_marks_nest_and_split_where_spans_cross():
     assert escaped == '&lt;<mark id="src-d-1-2" class="x" data-span="1-2">a</mark>&amp;b&gt;'
 
 
-def test_report_errors_are_one_line(tmp_path):
-    proc = cli("report", tmp_path / "nowhere", "-o", tmp_path / "r.html", check=False)
+def test_report_errors_are_one_line(tmp_path, corpus):
+    proc = cli("report", tmp_path / "nowhere", "-o", tmp_path / "r", check=False)
     assert proc.returncode == 1 and proc.stderr.strip().count("\n") == 0 and "not a folder of results" in proc.stderr
-    proc = cli("report", tmp_path, "-o", tmp_path / "r.html", check=False)
+    proc = cli("report", tmp_path, "-o", tmp_path / "r", check=False)
     assert proc.returncode == 1 and "holds no result files" in proc.stderr
-    assert not (tmp_path / "r.html").exists()
+    assert not (tmp_path / "r").exists()
+    proc = cli("report", corpus["out"], "-o", tmp_path / "r.html", check=False)
+    assert proc.returncode == 1 and "the report is a folder" in proc.stderr and f"-o {tmp_path / 'r'}" in proc.stderr
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me", encoding="utf-8")
+    proc = cli("report", corpus["out"], "-o", tmp_path / "mine", check=False)
+    assert proc.returncode == 1 and "not a report" in proc.stderr
+    assert [p.name for p in (tmp_path / "mine").iterdir()] == ["notes.txt"]
+
+
+def test_a_report_replaces_the_one_it_wrote_before(corpus, tmp_path):
+    target = tmp_path / "again"
+    shutil.copytree(corpus["report"], target)
+    (target / "documents" / "gone.html").write_text("an old page", encoding="utf-8")
+    cli("report", corpus["out"], "-o", target)
+    assert not (target / "documents" / "gone.html").exists()
+    assert sorted(p.name for p in target.rglob("*.html")) == sorted(p.name for p in corpus["pages"])
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
 # -- in a real browser ------------------------------------------------------------------------------
@@ -285,22 +332,33 @@ def test_in_a_browser_clicking_a_flag_brings_its_source_into_view(corpus, parsed
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     requests = []
     page.on("request", lambda r: requests.append(r.url))
-    page.goto(corpus["page"].as_uri())
-    n_flagged = sum(1 for f in corpus["facts"] if f["status"] == "flagged")
-    assert page.locator(".data td.val.st-flagged").count() == n_flagged
-    assert page.locator("pre.src mark").count() >= len(corpus["facts"])
-    assert page.locator("td.val.st-corrected").count() >= 1 and page.locator("td.val.st-rejected").count() >= 1
 
     def style(selector: str, prop: str) -> str:
         return page.locator(selector).first.evaluate(f"el => getComputedStyle(el).{prop}")
 
-    # Rejected values are struck through; the count of them in the summary is not.
+    def open_document(name: str) -> None:
+        page.goto((corpus["report"] / "documents" / f"{parsed.keys[name]}.html").as_uri())
+
+    # Rejected values are struck through on their document's page; the count of them on the index is not.
+    rejected = next(f for f in corpus["facts"] if f["status"] == "rejected")
+    open_document(rejected["document"])
     assert "line-through" in style("td.val.st-rejected", "textDecorationLine")
+    assert page.locator("td.val.st-corrected").count() + page.locator("td.val.st-rejected").count() >= 1
+    page.goto((corpus["report"] / "index.html").as_uri())
     assert "line-through" not in style("#summary .count.st-rejected", "textDecorationLine")
 
-    # A flag on values, far down in its document's source: the pane must scroll to it.
-    flag = next(f for f in corpus["flags"] if f["status"] == "open" and f["fields"] and f["spans"][0][0] > 10_000)
+    # A flag on values, far down in its document's source (a document with warnings too): from the index to its
+    # page, where the source pane must scroll to it.
+    warned = {f["document"] for f in corpus["flags"] if f["severity"] == "warning"}
+    flag = next(f for f in corpus["flags"] if f["status"] == "open" and f["fields"] and f["spans"][0][0] > 10_000
+                and f["document"] in warned)
     key = parsed.keys[flag["document"]]
+    page.locator(f'#summary a[href="documents/{key}.html"]').click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/documents/{key}.html")
+    facts = [f for f in corpus["facts"] if f["document"] == flag["document"]]
+    assert page.locator(".data td.val.st-flagged").count() == sum(1 for f in facts if f["status"] == "flagged")
+    assert page.locator("pre.src mark").count() >= len(facts)
     row = page.locator(f"#flag-{key}-{flag['id']}")
     mark = page.locator("#src-{}-{}-{}".format(key, *flag["spans"][0]))
     pane = page.locator(f"#src-{key}")

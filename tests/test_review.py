@@ -124,8 +124,8 @@ def test_the_whole_cycle_survives_a_rerun_and_reaches_every_export(out, tmp_path
     assert db.execute("SELECT count(*) FROM facts").fetchone()[0] == len(facts(out))
 
     # The report marks the decided cells and lists the decisions with their flags.
-    cli("report", out, "-o", tmp_path / "report.html")
-    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    cli("report", out, "-o", tmp_path / "report")
+    html = (tmp_path / "report" / "documents" / "000_ccab51d03fd0280d.html").read_text(encoding="utf-8")
     for path, status in ((f"{S24}.spending_plan[2]", "corrected"), (f"{S29}.spending_plan[1]", "rejected"),
                          (f"{S40}.budget.total", "accepted")):
         assert f'<td class="val st-{status}" data-path="{path}"' in html

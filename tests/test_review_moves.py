@@ -162,9 +162,12 @@ def test_a_second_document_with_the_same_header_is_read_right_on_its_first_run_b
     # The general-budget table, whose header the hint does not name, is read as before.
     assert next(t for t in result(taught, "B").tables if t.kind != FUND).hint is None
 
-    # And the store where it was taught reads B right too.
-    cli("run", docs / "B.txt", "--out", out)
+    # And the store where it was taught reads B right too, in worker processes (the hints travel with the
+    # options); A keeps its own decision.
+    cli("run", docs / "A.txt", docs / "B.txt", "--out", out, "--jobs", "2")
     assert table_facts(out, "B", FUND) == truth
+    assert table_facts(out, "A", FUND) == _printed(docs, tmp_path, "A")
+    assert {f["status"] for f in facts(out, "A") if f["table"] == FUND and f["column"] == "project"} == {"corrected"}
 
 
 def test_a_hint_that_makes_things_worse_is_not_used(tmp_path):
@@ -230,8 +233,8 @@ def test_review_show_puts_the_row_as_printed_beside_the_row_as_read(docs, tmp_pa
     assert "now (decided)" in review("show", flag["id"], "--db", out).stdout
 
     # The report does the same under the flag, and shows the moved values where they now are.
-    cli("report", out, "-o", tmp_path / "report.html")
-    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    cli("report", out, "-o", tmp_path / "report")
+    [page] = [p.read_text(encoding="utf-8") for p in (tmp_path / "report" / "documents").glob("*.html")]
     assert page.count('class="rowview"') == 1 and "as printed beside as read" in page
     assert "moved: read as basic, the document prints it under project" in page
 

@@ -56,23 +56,35 @@ class LlmReader:
     """Reads sections with a model; one instance per run, shared by every document of it."""
 
     def __init__(self, settings: LlmSettings, inner_transport=None):
-        import httpx
-        import instructor
-        from openai import AsyncOpenAI
-
         self.settings = settings
         # Whatever a server sends back, and whatever a library says or logs, is scrubbed of the key.
         self.scrubber = Scrubber(settings.api_key)
         self._unscrub_logs = scrub_logs(self.scrubber)
-        cache = None
+        self.semaphore = asyncio.Semaphore(max(1, settings.concurrency))
+        self._inner_transport = inner_transport
+        self.cache = self.http = self.transport = self._client = None
+
+    @property
+    def client(self):
+        """instructor over openai's client, made at the first section read: a run that never asks a model
+        never imports them (openai alone takes most of a second to import)."""
+        if self._client is None:
+            self._client = self._connect()
+        return self._client
+
+    def _connect(self):
+        import httpx
+        import instructor
+        from openai import AsyncOpenAI
+
+        settings = self.settings
         if settings.cache in ("use", "refresh", "replay") and settings.cache_dir:
             import diskcache
 
-            cache = diskcache.Cache(str(settings.cache_dir))
-        self.cache = cache
-        live = None if settings.cache == "replay" else (inner_transport or httpx.AsyncHTTPTransport())
+            self.cache = diskcache.Cache(str(settings.cache_dir))
+        live = None if settings.cache == "replay" else (self._inner_transport or httpx.AsyncHTTPTransport())
         self.transport = RecordingTransport(
-            live, endpoint_kind=settings.endpoint_kind, mode=settings.cache, cache=cache,
+            live, endpoint_kind=settings.endpoint_kind, mode=settings.cache, cache=self.cache,
             recordings=settings.recordings, record=settings.record, http_retries=settings.http_retries,
             scrubber=self.scrubber)
         self.http = httpx.AsyncClient(transport=self.transport, timeout=settings.timeout)
@@ -80,8 +92,7 @@ class LlmReader:
             # A local server needs no key; the client library insists on one, so a placeholder goes in its place.
             api_key=settings.api_key or "no-key", base_url=settings.base_url or None,
             http_client=self.http, max_retries=0, timeout=settings.timeout)
-        self.client = instructor.from_openai(openai_client, mode=getattr(instructor.Mode, _MODES[settings.mode]))
-        self.semaphore = asyncio.Semaphore(max(1, settings.concurrency))
+        return instructor.from_openai(openai_client, mode=getattr(instructor.Mode, _MODES[settings.mode]))
 
     async def read(self, chunk: Chunk, text: str, document: str = "") -> SectionOutcome:
         outcome = SectionOutcome(section_id=chunk.id, kind=chunk.kind)
@@ -125,7 +136,8 @@ class LlmReader:
 
     async def aclose(self) -> None:
         self._unscrub_logs()
-        await self.http.aclose()
+        if self.http is not None:
+            await self.http.aclose()
         if self.cache is not None:
             self.cache.close()
 

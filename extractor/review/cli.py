@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .service import EXIT_PROBLEM, EXIT_USAGE, ReviewError
+from .errors import EXIT_PROBLEM, EXIT_USAGE, ReviewError
 
 app = typer.Typer(
     help="The review queue: list the flags, look at one with its source, and accept, fix or reject it. "
@@ -888,3 +888,34 @@ def _ask_value(console, path: str) -> str:
             return answer
         except ReviewError as exc:
             console.print(f"{exc}", style="red")
+
+
+@app.command()
+def sync(
+    folder: Annotated[Path, typer.Argument(help="A folder of result files written without a store, e.g. by the "
+                                                "workers of a cluster (docs/dask.md).")],
+    db: Annotated[Optional[Path], typer.Option(
+        "--db", help="The review store to build or update [default: FOLDER/review.sqlite].")] = None,
+) -> None:
+    """Bring every result file of FOLDER into the review store, as `run` would have: the decisions in force are
+    applied (each such document re-verified against its source and its file rewritten) and the flags are queued."""
+    from ..batch import BatchReport
+    from .store import DB_NAME, ReviewStore, StoreError
+    from .sync import sync_folder
+
+    if not folder.is_dir():
+        _fail(f"{folder}: not a folder of results", EXIT_PROBLEM)
+    try:
+        store = ReviewStore(db if db is not None and not db.is_dir() else (db or folder) / DB_NAME, create=True)
+    except StoreError as exc:
+        _fail(str(exc), EXIT_PROBLEM)
+    report = BatchReport()
+    try:
+        sync_folder(store, folder, report)
+    finally:
+        store.close()
+    for message in report.messages:
+        typer.echo(message, err=True)
+    typer.echo(report.summary().replace("document(s)", "document(s) in the store", 1), err=True)
+    if report.failed or not report.documents:
+        raise typer.Exit(EXIT_PROBLEM)

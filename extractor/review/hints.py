@@ -14,9 +14,7 @@ from typing import Annotated, Optional
 
 import typer
 
-# The exit codes of `review` (service.EXIT_*), without importing the verifier for --help.
-EXIT_PROBLEM = 1
-EXIT_USAGE = 2
+from .errors import EXIT_PROBLEM, EXIT_USAGE
 
 FORMAT = "budget-extract layout hints"
 VERSION = 1

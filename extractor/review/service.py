@@ -18,22 +18,13 @@ from pathlib import Path
 
 from schemas import Decision, ExtractionResult, Flag, parse_amount
 
-from ..export import write_atomic
+from ..export import is_pretty, result_json, write_atomic
 from ..geometry import place_values
 from ..reverify import ReverifyError, read_result, read_source, text_copy
 from .apply import CORRECTABLE_HINT, apply_decisions, fold, slots_by_path, source_values, undone_moves
+from .errors import EXIT_NOT_FOUND, EXIT_PROBLEM, EXIT_USAGE, ReviewError  # noqa: F401 - re-exported
 from .store import ReviewStore
 
-# Exit codes a script can rely on.
-EXIT_PROBLEM = 1  # a file or the store cannot be used as it is (changed source, missing result …)
-EXIT_USAGE = 2  # the request does not make sense for this flag (unknown field, bad value …)
-EXIT_NOT_FOUND = 3  # no such flag, or an id prefix that matches several
-
-
-class ReviewError(Exception):
-    def __init__(self, message: str, code: int = EXIT_PROBLEM):
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass
@@ -51,12 +42,15 @@ class Outcome:
 
 
 def settle(store: ReviewStore, result: ExtractionResult, text: str, result_path: Path,
-           source: Path | None = None) -> ExtractionResult:
-    """Apply the document's decisions, write its result file, and mirror it in the queue (in a transaction)."""
+           source: Path | None = None, pretty: bool | None = None) -> ExtractionResult:
+    """Apply the document's decisions, write its result file, and mirror it in the queue (in a transaction).
+
+    The file is compact, or indented with ``pretty``; by default a rewrite keeps the layout it had.
+    """
     decisions = store.decisions(result.document.name)
     apply_decisions(result, text, decisions)
     place_values(result)
-    written = result.model_dump_json(indent=1)
+    written = result_json(result, is_pretty(result_path) if pretty is None else pretty)
     write_atomic(result_path, written)
     store.sync(result, result_path, source, written, trail_seq=max((d.seq for d in decisions), default=0))
     return result

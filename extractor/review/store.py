@@ -123,6 +123,23 @@ class DocumentRow:
     result: Path
 
 
+@dataclass(frozen=True)
+class QueueRows:
+    """What the queue keeps of one result, made wherever the result is (a worker process) and written here."""
+
+    name: str
+    sha256: str
+    path: str  # the source path the result records
+    flags: list[tuple]  # (id, position, subject, check, severity, status, the flag as JSON) per flag
+
+    @classmethod
+    def of(cls, result: ExtractionResult) -> QueueRows:
+        doc = result.document
+        return cls(doc.name, doc.sha256, doc.path,
+                   [(f.id, i, f.subject, f.check, f.severity, f.status, f.model_dump_json())
+                    for i, f in enumerate(result.flags)])
+
+
 def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -312,35 +329,36 @@ class ReviewStore:
 
     # -- the queue ---------------------------------------------------------------------------------
 
-    def sync(self, result: ExtractionResult, result_path: Path, source: Path | None = None,
+    def sync(self, result: ExtractionResult | QueueRows, result_path: Path, source: Path | None = None,
              written: str | None = None, trail_seq: int | None = None) -> None:
         """Make the queue rows of a document those of its result file (call inside a transaction).
 
+        ``result`` is the result, or its rows already made (``QueueRows.of``, in a worker process).
         ``source`` is the document's file when the caller has just read it; otherwise
         the one recorded before is kept, since a relative path in the result was
         relative to wherever `run` ran. ``written`` is the file's text when the caller has just written it.
         ``trail_seq`` is the last decision of the trail the file was written with (default: the trail's last).
         """
+        rows = result if isinstance(result, QueueRows) else QueueRows.of(result)
         data = written.encode("utf-8") if written is not None else result_path.read_bytes()
         st = result_path.stat()
-        name = result.document.name
+        name = rows.name
         if source is None:
             known = self.document(name)
-            source = known.source if known and known.sha256 == result.document.sha256 else Path(result.document.path)
+            source = known.source if known and known.sha256 == rows.sha256 else Path(rows.path)
         if trail_seq is None:
             trail_seq = self.last_seq(name)
         self.db.execute("DELETE FROM flags WHERE document = ?", (name,))
         self.db.execute(
             "INSERT OR REPLACE INTO documents (name, sha256, source, result, result_sha256, result_mtime_ns, "
             "result_size, updated, trail_seq) VALUES (?,?,?,?,?,?,?,?,?)",
-            (name, result.document.sha256, str(Path(source).resolve()), str(result_path.resolve()),
+            (name, rows.sha256, str(Path(source).resolve()), str(result_path.resolve()),
              hashlib.sha256(data).hexdigest(), st.st_mtime_ns, st.st_size, now_iso(), trail_seq),
         )
         self.db.executemany(
             'INSERT INTO flags (document, id, position, subject, "check", severity, status, flag) '
             "VALUES (?,?,?,?,?,?,?,?)",
-            [(name, f.id, i, f.subject, f.check, f.severity, f.status, f.model_dump_json())
-             for i, f in enumerate(result.flags)],
+            [(name, *row) for row in rows.flags],
         )
 
     def document(self, name: str) -> DocumentRow | None:

@@ -1,0 +1,224 @@
+"""Exports for analysts: the long-format facts table as Parquet or DuckDB, for pandas, R, Stata or SQL.
+
+One row per value: which document (department, year), which table, which line
+with its classification levels (类 / 款 / 项, codes and names), which column, the
+value as an exact decimal, its unit and its status. Written one result at a time
+in batches of rows, so memory does not grow with the number of results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from pathlib import Path
+
+from schemas import ExtractionResult, spec_for
+from verify.grounding import amount_slots
+
+from .export import FLAG_FIELDS, card_facts, replacing, result_flags, table_facts, value_statuses
+
+# Exact decimals: 38 digits, 10 of them after the point. Documents print at most 6.
+PRECISION, SCALE = 38, 10
+DUCKDB_MEMORY = "64MB"
+BATCH_ROWS = 2_000  # rows made as Python dicts at once (the bulky form)
+ROW_GROUP_ROWS = 64_000  # rows per Parquet row group (as Arrow columns: compact)
+
+# (column, arrow type name, what it holds): the facts table, in this order, in every format.
+FACT_COLUMNS = (
+    ("document", "string", "the document's name (its file name without extension)"),
+    ("department", "string", "the department the document is about (部门), as printed"),
+    ("department_code", "string", "the department's code, when printed"),
+    ("year", "int32", "the budget year"),
+    ("table_kind", "string", "the table kind (expenditure_summary, …; cards: performance_target)"),
+    ("table_zh", "string", "the table kind's Chinese name"),
+    ("title", "string", "the table's title as printed"),
+    ("row_code", "string", "the line's classification code, normalised (2101501)"),
+    ("row_label", "string", "the line's label as printed"),
+    ("classification", "string", "functional (支出功能分类) or economic (经济分类) for coded lines"),
+    ("lei_code", "string", "类: the code's first level (3 digits)"),
+    ("lei_name", "string", "类: that line's label in the same table"),
+    ("kuan_code", "string", "款: the code's second level (5 digits)"),
+    ("kuan_name", "string", "款: that line's label in the same table"),
+    ("xiang_code", "string", "项: the code's third level (7 digits)"),
+    ("xiang_name", "string", "项: that line's label in the same table"),
+    ("column_key", "string", "the column's key (total, basic, project, …; see docs/columns.md)"),
+    ("column_label", "string", "the column's header as printed"),
+    ("value", "decimal", "the value, exact; null when a person withdrew it"),
+    ("value_text", "string", "the value as a decimal string, with the decimals the document printed"),
+    ("unit", "string", "万元, 元, %, 人 …"),
+    ("status", "string", "verified, flagged, accepted, corrected or rejected"),
+    ("flags", "list", "the ids of the flags on the value that need review"),
+    ("original_value", "decimal", "what was read, when a person corrected or withdrew it"),
+    ("field", "string", "the value's stable key (the one review decisions use)"),
+    ("span_start", "int64", "where the value was read: Python string offsets into the decoded text"),
+    ("span_end", "int64", ""),
+    ("decision", "int64", "the decision behind the status, by its number in the review trail"),
+    ("reviewer", "string", ""),
+    ("note", "string", ""),
+)
+
+_LEVELS = (("lei", 3), ("kuan", 5), ("xiang", 7))
+
+
+class ExportError(Exception):
+    """A value this export cannot hold exactly: one line naming it."""
+
+
+def long_facts(result: ExtractionResult) -> Iterator[dict]:
+    """One dict per value with the columns of ``FACT_COLUMNS``."""
+    doc = result.document
+    slots = amount_slots(result)
+    paths = {id(slot.amount): slot.path for slot in slots}
+    statuses = value_statuses(result)
+    about = {"document": doc.name, "department": doc.department, "department_code": doc.department_code,
+             "year": doc.year}
+    for table in result.tables:
+        spec = spec_for(table.kind)
+        coded = spec.row_key in ("functional", "economic")
+        names = {row.code: row.label.text for row in table.rows if row.code and row.label} if coded else {}
+        for fact in table_facts(doc.name, table, paths, statuses):
+            yield _long(fact, about, spec.zh, spec.row_key if coded and fact["row_code"] else None, names)
+    for card in result.cards:
+        zh = spec_for(card.kind).zh
+        for fact in card_facts(doc.name, card, paths, statuses):
+            yield _long(fact, about, zh, None, {})
+
+
+def _long(fact: dict, about: dict, table_zh: str, classification: str | None, names: dict) -> dict:
+    code = fact["row_code"] if classification else None
+    row = {**about, "table_kind": fact["table"], "table_zh": table_zh, "title": fact["title"],
+           "row_code": fact["row_code"], "row_label": fact["row_label"], "classification": classification}
+    for level, digits in _LEVELS:
+        part = code[:digits] if code and len(code) >= digits and code[:digits].isdigit() else None
+        row[f"{level}_code"] = part
+        row[f"{level}_name"] = names.get(part) if part else None
+    row.update(column_key=fact["column"], column_label=fact["column_label"],
+               value=_exact(fact["value"], fact), value_text=fact["value"], unit=fact["unit"],
+               status=fact["status"], flags=fact["flags"], original_value=_exact(fact["original_value"], fact),
+               field=fact["field"], span_start=fact["span"][0], span_end=fact["span"][1],
+               decision=fact["decision"], reviewer=fact["reviewer"], note=fact["note"])
+    return row
+
+
+def _exact(text: str | None, fact: dict) -> Decimal | None:
+    if text is None:
+        return None
+    value = Decimal(text)
+    sign, digits, exponent = value.as_tuple()
+    if -exponent > SCALE or len(digits) + exponent > PRECISION - SCALE:
+        raise ExportError(f"{fact['document']}: {fact['field']} = {text} does not fit DECIMAL({PRECISION},{SCALE})")
+    return value
+
+
+def fact_schema():
+    import pyarrow as pa
+
+    types = {"string": pa.string(), "int32": pa.int32(), "int64": pa.int64(),
+             "decimal": pa.decimal128(PRECISION, SCALE), "list": pa.list_(pa.string())}
+    return pa.schema([pa.field(name, types[kind]) for name, kind, _ in FACT_COLUMNS])
+
+
+def flag_schema():
+    import pyarrow as pa
+
+    lists = {"spans": pa.list_(pa.list_(pa.int64())), "fields": pa.list_(pa.string())}
+    ints = {"decision": pa.int64()}
+    return pa.schema([pa.field(name, lists.get(name) or ints.get(name) or pa.string()) for name in FLAG_FIELDS])
+
+
+def _batches(rows: Iterable[dict], schema) -> Iterator:
+    """Record batches of at most ``BATCH_ROWS`` rows, made as the rows come."""
+    import pyarrow as pa
+
+    buffer: list[dict] = []
+    for row in rows:
+        buffer.append(row)
+        if len(buffer) >= BATCH_ROWS:
+            yield pa.RecordBatch.from_pylist(buffer, schema=schema)
+            buffer = []
+    if buffer:
+        yield pa.RecordBatch.from_pylist(buffer, schema=schema)
+
+
+def write_parquet(results: Iterable[ExtractionResult], path: Path, what: str = "facts") -> None:
+    """The facts (or the flags) as one Parquet file, in row groups of ``ROW_GROUP_ROWS``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = fact_schema() if what == "facts" else flag_schema()
+    rows = _rows(results, what)
+    with replacing(path) as tmp:
+        with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+            group, size = [], 0
+            for batch in _batches(rows, schema):
+                group.append(batch)
+                size += batch.num_rows
+                if size >= ROW_GROUP_ROWS:
+                    writer.write_table(pa.Table.from_batches(group, schema))
+                    group, size = [], 0
+            if group:
+                writer.write_table(pa.Table.from_batches(group, schema))
+
+
+def _rows(results: Iterable[ExtractionResult], what: str) -> Iterator[dict]:
+    for result in results:
+        yield from long_facts(result) if what == "facts" else result_flags(result)
+
+
+def write_duckdb(results: Iterable[ExtractionResult], path: Path) -> None:
+    """A DuckDB database: the facts table (long format, DECIMAL values), flags, documents and decisions."""
+    import duckdb
+    import pyarrow as pa
+
+    with replacing(path) as tmp:
+        tmp.unlink()  # DuckDB creates its own file
+        # DuckDB keeps what it wrote in its buffer pool up to its memory limit (most of the machine's memory by
+        # default); a small limit makes it write blocks out instead, so memory stays flat.
+        db = duckdb.connect(str(tmp), config={"memory_limit": DUCKDB_MEMORY, "threads": 1})
+        try:
+            _create_tables(db)
+            documents, decisions, facts, flags = [], [], [], []
+            for result in results:
+                doc = result.document
+                documents.append((doc.name, doc.sha256, doc.path, doc.department, doc.department_code, doc.year,
+                                  doc.unit))
+                decisions += [(doc.name, d.seq, d.action, d.flag_id, d.check, d.field, d.before, d.after,
+                               d.reviewer, d.note, d.time, d.document_sha256, d.stale, d.stale_reason)
+                              for d in result.decisions]
+                facts += long_facts(result)
+                flags += result_flags(result)
+                if len(facts) >= BATCH_ROWS:
+                    _flush(db, pa, documents, decisions, facts, flags)
+                    documents, decisions, facts, flags = [], [], [], []
+            _flush(db, pa, documents, decisions, facts, flags)
+            db.execute("CHECKPOINT")
+        finally:
+            db.close()
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+
+
+def _create_tables(db) -> None:
+    sql = {"string": "VARCHAR", "int32": "INTEGER", "int64": "BIGINT", "decimal": f"DECIMAL({PRECISION},{SCALE})",
+           "list": "VARCHAR[]"}
+    db.execute("CREATE TABLE facts (" + ", ".join(f'"{n}" {sql[k]}' for n, k, _ in FACT_COLUMNS) + ")")
+    flag_types = {"spans": "BIGINT[][]", "fields": "VARCHAR[]", "decision": "BIGINT"}
+    db.execute("CREATE TABLE flags (" + ", ".join(f'"{n}" {flag_types.get(n, "VARCHAR")}' for n in FLAG_FIELDS)
+               + ")")
+    db.execute("CREATE TABLE documents (name VARCHAR PRIMARY KEY, sha256 VARCHAR, path VARCHAR, department VARCHAR, "
+               "department_code VARCHAR, year INTEGER, unit VARCHAR)")
+    db.execute('CREATE TABLE decisions (document VARCHAR, seq BIGINT, action VARCHAR, flag_id VARCHAR, "check" VARCHAR, '
+               "field VARCHAR, before VARCHAR, after VARCHAR, reviewer VARCHAR, note VARCHAR, time VARCHAR, "
+               "document_sha256 VARCHAR, stale BOOLEAN, stale_reason VARCHAR)")
+
+
+def _flush(db, pa, documents, decisions, facts, flags) -> None:
+    if documents:
+        db.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?)", documents)
+    if decisions:
+        db.executemany("INSERT INTO decisions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", decisions)
+    # Through Arrow: DuckDB reads a whole batch at once, and DECIMAL values arrive exact.
+    for name, rows, schema in (("facts", facts, fact_schema()), ("flags", flags, flag_schema())):
+        if rows:
+            db.register("batch", pa.Table.from_pylist(rows, schema=schema))
+            db.execute(f"INSERT INTO {name} SELECT * FROM batch")
+            db.unregister("batch")

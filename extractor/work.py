@@ -1,0 +1,165 @@
+"""One document, pure: a path in, its verified result out — the unit of work of a batch.
+
+Nothing here touches shared state: no review store, no model, no other document.
+So ``run --jobs N`` maps these functions over a process pool, and a team with a
+cluster can map them with the engine it already runs (see docs/dask.md):
+
+- ``read_document(path, …)`` reads and verifies one file, applies the people's
+  decisions it is given, and returns everything the parent writes: the result
+  file's text, the review queue's rows and the counts for the summary.
+- ``extract_file(path)`` is the bare function: the verified ``ExtractionResult``.
+- ``extract_to_folder(path, out)`` writes ``out/<name>.json`` itself (for workers
+  that write their own results; ``budget-extract review sync OUT`` then builds
+  the review store).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from .export import result_json
+from .load import LoadError, load_document
+from .pipeline import RunOptions, extract_and_verify, needs_model
+
+
+@dataclass
+class Tally:
+    """What one document adds to a batch's summary line: counts only, so it travels cheaply between processes."""
+
+    documents: int = 0
+    tables: int = 0
+    cards: int = 0
+    facts: int = 0
+    unread: int = 0
+    errors: int = 0
+    warnings: int = 0
+    decided: int = 0
+    stale: int = 0
+    llm_calls: int = 0
+    llm_reused: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @classmethod
+    def of(cls, result) -> Tally:
+        from .export import count_facts
+
+        t = cls(documents=1, tables=len(result.tables), cards=len(result.cards), unread=len(result.unread),
+                facts=count_facts(result))
+        for f in result.flags:
+            if f.status in ("open", "stale"):
+                t.errors += f.severity == "error"
+                t.warnings += f.severity == "warning"
+            else:
+                t.decided += 1
+            t.stale += f.status == "stale"
+        if result.llm is not None:
+            t.llm_calls = len(result.llm.calls)
+            t.llm_reused = sum(1 for c in result.llm.calls if c.source != "network")
+            t.prompt_tokens, t.completion_tokens = result.llm.prompt_tokens, result.llm.completion_tokens
+        return t
+
+    def add(self, other: Tally) -> None:
+        for f in fields(Tally):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+@dataclass
+class Outcome:
+    """One document read: what the writer of the results and of the review store needs, and nothing more."""
+
+    path: Path
+    error: str | None = None  # the file could not be read: one line naming it
+    needs_model: bool = False  # sections only a model can read: the caller reads the document with its reader
+    text: str = ""  # the result file's text
+    canonical_text: str | None = None  # a PDF's or a spreadsheet's text, written beside the result (text_file_for)
+    queue: object = None  # the review queue's rows (``review.store.QueueRows``)
+    decisions: tuple[int, ...] = ()  # the decisions applied (their numbers in the trail)
+    tally: Tally = field(default_factory=Tally)
+    warnings: tuple[str, ...] = ()  # what the loader noted about the file
+
+
+# A file name may be at most 255 bytes: the result's (<stem>.json) must fit too.
+NAME_MAX = 255
+
+
+def check_result_name(path: Path) -> None:
+    if len(os.fsencode(f"{path.stem}.json")) > NAME_MAX:
+        raise LoadError(path, f"the name is too long for its result file ({path.stem}.json would be over "
+                              f"{NAME_MAX} bytes); rename it")
+
+
+def text_file_for(name: str) -> str:
+    """The name of the canonical text written beside the result of a PDF or a spreadsheet."""
+    return f"{name}.txt"
+
+
+def extract_file(path: Path | str, options: RunOptions | None = None, max_size: int | None = None):
+    """The verified result of one file, by the deterministic reader (raises ``LoadError`` for a bad file)."""
+    path = Path(path)
+    check_result_name(path)
+    return extract_and_verify(load_document(path, max_size), options or RunOptions(backend="rules"))
+
+
+def read_document(path: Path, options: RunOptions, decisions: list = (), pretty: bool = False,
+                  model=None, max_size: int | None = None) -> Outcome:
+    """Read, verify and settle one document (the people's ``decisions`` on it applied), ready to be written.
+
+    ``model``: the caller has a model reader (its ``LlmUsage`` record, see ``pipeline.llm_usage``).
+    A document that needs it (sections the rules could not read, values that failed, or
+    --cross-check) comes back with ``needs_model`` set, unsettled: the caller reads it with
+    the model, where one limit holds every request of the batch.
+    """
+    from .geometry import place_values
+    from .review.apply import apply_decisions
+    from .review.store import QueueRows
+
+    try:
+        check_result_name(path)
+        doc = load_document(path, max_size)
+    except LoadError as exc:
+        return Outcome(path, error=str(exc))
+    result = extract_and_verify(doc, options)
+    if model is not None:
+        if needs_model(result, options):
+            return Outcome(path, needs_model=True)
+        result.llm = model.model_copy(deep=True)
+    canonical = _canonical(result, doc)
+    apply_decisions(result, doc.text, decisions)
+    place_values(result)  # after the decisions: a correction has its own place
+    return Outcome(path, text=result_json(result, pretty), canonical_text=canonical, queue=QueueRows.of(result),
+                   decisions=tuple(d.seq for d in decisions), tally=Tally.of(result), warnings=tuple(doc.notes))
+
+
+def _canonical(result, doc) -> str | None:
+    """A PDF's or a spreadsheet's text, which every span points into (verify, review and report read it)."""
+    if result.geometry is None:
+        return None
+    result.geometry.text_file = text_file_for(doc.name)
+    return doc.text
+
+
+def extract_to_folder(path: Path | str, out: Path | str, pretty: bool = False) -> str:
+    """Read one file with the rules and write ``out/<name>.json`` atomically; returns a one-line outcome.
+
+    For workers that write their own results (a Dask bag over file paths, …).
+    No decisions are applied here: ``budget-extract review sync OUT`` applies
+    those in force and builds the review queue afterwards.
+    """
+    from .export import write_atomic
+
+    path, out = Path(path), Path(out)
+    try:
+        check_result_name(path)
+        doc = load_document(path)
+    except LoadError as exc:
+        return f"error: {exc}"
+    result = extract_and_verify(doc, RunOptions(backend="rules"))
+    canonical = _canonical(result, doc)
+    if canonical is not None:
+        write_atomic(out / result.geometry.text_file, canonical)
+    write_atomic(out / f"{result.document.name}.json", result_json(result, pretty))
+    t = Tally.of(result)
+    return f"{path}: {t.facts} amounts, {t.errors + t.warnings} open flag(s)"
