@@ -44,8 +44,8 @@ def test_export_facts_jsonl(results):
     lines = cli("export", results, "--what", "facts", "--format", "jsonl").stdout.splitlines()
     facts = [json.loads(l) for l in lines]
     assert set(facts[0]) == {"document", "table", "title", "row_code", "row_label", "column", "column_label",
-                             "value", "unit", "span", "field", "status", "flags", "original_value", "decision",
-                             "reviewer", "note"}
+                             "value", "unit", "span", "field", "status", "flags", "original_value",
+                             "original_column", "decision", "reviewer", "note"}
     split = [f for f in facts if f["document"].startswith("000") and f["table"] == "fiscal_appropriation_summary"
              and f["row_label"] == "十、卫生健康支出" and f["column"] == "total"]
     assert [f["value"] for f in split] == ["9682.62"]

@@ -110,7 +110,7 @@ def test_one_move_down_the_table_puts_the_column_in_place_closes_its_flags_and_s
         assert table_facts(out, "A", FUND) == truth
         moved = [f for f in facts(out, "A") if f["table"] == FUND and f["column"] == "project"]
         assert len(moved) == 5 and {(f["status"], f["decision"]) for f in moved} == {("corrected", trail[0]["seq"])}
-        assert all(f["original_value"] == f["value"] for f in moved)
+        assert all(f["original_value"] == f["value"] and f["original_column"] == "basic" for f in moved)
         assert queue(out) == []  # nothing left to review
         assert {f["id"]: f["status"] for f in queue(out, "--status", "all")} == {flag["id"]: "corrected"}
 
