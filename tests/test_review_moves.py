@@ -153,7 +153,7 @@ def test_a_second_document_with_the_same_header_is_read_right_on_its_first_run_b
     # Another store that imported the file: B is read right on its first run, and says which hint did it.
     taught = tmp_path / "taught"
     cli("hints", "import", hints_file, "--db", taught)
-    cli("run", docs / "B.txt", "--out", taught)
+    assert "1 table(s) read as a layout hint says" in cli("run", docs / "B.txt", "--out", taught).stderr
     assert table_facts(taught, "B", FUND) == truth
     assert queue(taught) == []
     fund = next(t for t in result(taught, "B").tables if t.kind == FUND)
