@@ -52,6 +52,10 @@ class BatchReport(Tally):
             line += f"; {self.hinted} table(s) read as a layout hint says"
         if self.unread:
             line += f"; {self.unread} section(s) not read"
+        if self.no_tables:
+            line += f"; {self.no_tables} document(s) with no budget table at all"
+        if self.truncated:
+            line += f"; {self.truncated} document(s) cut short inside a table"
         if self.llm_calls:
             line += (f"; LLM: {self.llm_calls} request(s), {self.llm_reused} from cache or recordings, "
                      f"{self.prompt_tokens} prompt + {self.completion_tokens} completion tokens")

@@ -37,6 +37,8 @@ class Tally:
     warnings: int = 0
     decided: int = 0
     stale: int = 0
+    no_tables: int = 0  # documents in which no budget table or card was found at all
+    truncated: int = 0  # documents that stop inside a table while their contents list more
     llm_calls: int = 0
     llm_reused: int = 0
     prompt_tokens: int = 0
@@ -57,6 +59,8 @@ class Tally:
             else:
                 t.decided += 1
             t.stale += f.status == "stale"
+            t.no_tables += f.check == "document.no_tables"
+            t.truncated += f.check == "completeness.truncated"
         if result.llm is not None:
             t.llm_calls = len(result.llm.calls)
             t.llm_reused = sum(1 for c in result.llm.calls if c.source != "network")

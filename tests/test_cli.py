@@ -114,3 +114,12 @@ def test_help_on_every_command(command):
 def test_console_script_is_declared():
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert 'budget-extract = "extractor.cli:main"' in text
+
+
+def test_a_text_with_no_budget_table_and_a_cut_short_one_are_named_in_the_summary(tmp_path):
+    (tmp_path / "notice.txt").write_text("关于做好2024年工作的通知\n各单位：\n现将有关事项通知如下。\n", encoding="utf-8")
+    text = (ROOT / "examples" / "000_ccab51d03fd0280d.txt").read_text(encoding="utf-8")
+    (tmp_path / "cut.txt").write_text(text[:len(text) // 5], encoding="utf-8")
+    proc = cli("run", tmp_path / "notice.txt", tmp_path / "cut.txt", "--out", tmp_path / "out", check=False)
+    assert "1 document(s) with no budget table at all" in proc.stderr + proc.stdout
+    assert "1 document(s) cut short inside a table" in proc.stderr + proc.stdout
