@@ -48,6 +48,8 @@ class BatchReport(Tally):
             line += f"; {self.decided} flag(s) decided in review"
         if self.stale:
             line += f"; {self.stale} earlier decision(s) stale (the document changed): review again"
+        if self.hinted:
+            line += f"; {self.hinted} table(s) read as a layout hint says"
         if self.unread:
             line += f"; {self.unread} section(s) not read"
         if self.no_tables:

@@ -195,6 +195,7 @@ def run(
         _err(f"error: --out {shown(out)}: cannot create the results folder or its review store: "
              f"{exc.strerror or exc}")
         raise typer.Exit(1)
+    options.hints = tuple(store.hints())  # people's column decisions, for tables printed under the same header
 
     async def go():
         reader = None
@@ -421,8 +422,10 @@ def _result_name(path: Path) -> str | None:
 
 
 from .review.cli import app as review_app  # noqa: E402 - after the commands it sits beside in --help
+from .review.hints import app as hints_app  # noqa: E402
 
 app.add_typer(review_app, name="review")
+app.add_typer(hints_app, name="hints")
 
 
 @app.command()

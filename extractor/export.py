@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from schemas import Amount, Decision, ExtractionResult, PerformanceCard, Table, spec_for
 
 FACT_FIELDS = ("document", "table", "title", "row_code", "row_label", "column", "column_label", "value", "unit", "span",
-               "field", "status", "flags", "original_value", "decision", "reviewer", "note")
+               "field", "status", "flags", "original_value", "original_column", "decision", "reviewer", "note")
 
 # A value's status, from most to least decided: what a person said wins over what the verifier found.
 VALUE_STATUSES = ("rejected", "corrected", "flagged", "accepted", "verified")
@@ -70,11 +70,13 @@ def _fact(doc: str, kind: str, title: str, code, label, column: str, column_labe
     d = status.decision
     withdrawn = status.status == "rejected"
     original = status.original or (amount if withdrawn else None)
+    moved = d is not None and d.action == "move" and status.status == "corrected"
     return {
         "document": doc, "table": kind, "title": title, "row_code": code, "row_label": label,
         "column": column, "column_label": column_label, "value": None if withdrawn else str(amount.value),
         "unit": unit, "span": list(amount.span), "field": path, "status": status.status,
         "flags": list(status.flags), "original_value": str(original.value) if original else None,
+        "original_column": d.before if moved else None,  # a value a person moved: the column it was read in
         "decision": d.seq if d else None, "reviewer": d.reviewer if d else None, "note": d.note if d else None,
     }
 

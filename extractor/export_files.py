@@ -243,6 +243,9 @@ def _cell_note(state: str, status, amount) -> str:
         return f"flagged: {', '.join(status.flags)} (see the flags sheet)"
     d = status.decision if status else None
     who = f" by {d.reviewer}" if d and d.reviewer else ""
+    if state == "corrected" and d is not None and d.action == "move":
+        return f"moved{who}: read under {d.before}; the document prints it under {d.after}" + \
+            (f" — {d.note}" if d.note else "")
     if state == "corrected":
         return f"corrected{who}: it was read as {status.original.value}" + (f" — {d.note}" if d and d.note else "")
     if state == "rejected":

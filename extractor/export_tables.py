@@ -49,6 +49,7 @@ FACT_COLUMNS = (
     ("status", "string", "verified, flagged, accepted, corrected or rejected"),
     ("flags", "list", "the ids of the flags on the value that need review"),
     ("original_value", "decimal", "what was read, when a person corrected or withdrew it"),
+    ("original_column", "string", "the column the value was read in, when a person moved it to another"),
     ("field", "string", "the value's stable key (the one review decisions use)"),
     ("span_start", "int64", "where the value was read: Python string offsets into the decoded text"),
     ("span_end", "int64", ""),
@@ -95,6 +96,7 @@ def _long(fact: dict, about: dict, table_zh: str, classification: str | None, na
     row.update(column_key=fact["column"], column_label=fact["column_label"],
                value=_exact(fact["value"], fact), value_text=fact["value"], unit=fact["unit"],
                status=fact["status"], flags=fact["flags"], original_value=_exact(fact["original_value"], fact),
+               original_column=fact["original_column"],
                field=fact["field"], span_start=fact["span"][0], span_end=fact["span"][1],
                decision=fact["decision"], reviewer=fact["reviewer"], note=fact["note"])
     return row

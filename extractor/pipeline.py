@@ -16,11 +16,11 @@ they never reach back into loading or chunking.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from schemas import ContentsEntry, DocumentInfo, ExtractionResult, LlmCall, LlmUsage, Section, spec_for
+from schemas import ContentsEntry, DocumentInfo, ExtractionResult, LayoutHint, LlmCall, LlmUsage, Section, spec_for
 from verify import verify_result
 from verify.choose import choose_readings
 from verify.grounding import amount_slots
@@ -34,13 +34,16 @@ from .rules_cards import read_card
 Backend = Literal["rules", "auto", "llm"]
 
 
-def extract_document(doc: Document) -> ExtractionResult:
+def extract_document(doc: Document, hints: tuple[LayoutHint, ...] = ()) -> ExtractionResult:
     """The deterministic reader over every section (no model, no verification)."""
-    return _extract(doc, use_rules=True)[0]
+    return _extract(doc, use_rules=True, hints=hints)[0]
 
 
-def _extract(doc: Document, use_rules: bool) -> tuple[ExtractionResult, dict[str, Chunk]]:
+def _extract(doc: Document, use_rules: bool,
+             hints: tuple[LayoutHint, ...] = ()) -> tuple[ExtractionResult, dict[str, Chunk]]:
     lines = split_lines(doc.text)
+    # A hint taught on this very version of the document is not offered to it: its decisions say it there.
+    hints = tuple(h for h in hints if h.origin is None or h.origin.document_sha256 != doc.sha256)
     meta = document_meta(lines, doc.text)
     result = ExtractionResult(document=DocumentInfo(
         name=doc.name, path=str(doc.path), sha256=doc.sha256, encoding=doc.encoding, length=len(doc.text),
@@ -65,7 +68,7 @@ def _extract(doc: Document, use_rules: bool) -> tuple[ExtractionResult, dict[str
                 result.cards.append(read_card(chunk))
                 section.status = "extracted"
             else:
-                table = read_table(chunk)
+                table = read_table(chunk, hints)
                 result.tables.append(table)
                 section.status = "empty" if table.empty else "extracted"
                 section.note = table.note if table.empty else None
@@ -82,6 +85,7 @@ def _extract(doc: Document, use_rules: bool) -> tuple[ExtractionResult, dict[str
 class RunOptions:
     backend: Backend = "auto"
     cross_check: bool = False
+    hints: tuple[LayoutHint, ...] = field(default=())  # layout hints from the review store, for the rules reader
 
 
 def run_file(path: Path | str, verify: bool = True) -> ExtractionResult:
@@ -93,7 +97,7 @@ def run_file(path: Path | str, verify: bool = True) -> ExtractionResult:
 
 def extract_and_verify(doc: Document, options: RunOptions) -> ExtractionResult:
     """The readers' part that needs no model: read every section the backend gives the rules, then verify."""
-    result, _ = _extract(doc, use_rules=options.backend != "llm")
+    result, _ = _extract(doc, use_rules=options.backend != "llm", hints=options.hints)
     return place_values(verify_result(result, doc.text))
 
 
@@ -109,7 +113,7 @@ def llm_usage(settings) -> LlmUsage:
 
 
 async def process_document(doc: Document, options: RunOptions, reader=None) -> ExtractionResult:
-    result, chunks = _extract(doc, use_rules=options.backend != "llm")
+    result, chunks = _extract(doc, use_rules=options.backend != "llm", hints=options.hints)
     verify_result(result, doc.text)
     if reader is None:
         return place_values(result)

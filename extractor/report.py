@@ -183,6 +183,7 @@ def decision_words(d: Decision | None, printed: str | None = None) -> str:
         "accept": ("accepted", ""),
         "fix": ("corrected", f": read as {shown}, the document prints {d.after}"),
         "reject": ("withdrawn", f": read as {shown}, wrong; left out of exports"),
+        "move": ("moved", f": read as {d.before}, the document prints it under {d.after}"),
         "reopen": ("reopened", ""),
     }[d.action]
     by = f" by {d.reviewer}" if d.reviewer else ""
@@ -193,7 +194,9 @@ def decision_words(d: Decision | None, printed: str | None = None) -> str:
 def cell_title(status: ValueStatus, amount: Amount) -> str:
     zh, en, meaning = VALUE_WORDS[status.status]
     lines = [f"{en} {zh}: {meaning}"]
-    if status.original is not None:
+    if _moved(status):
+        lines.append(f"read under {status.decision.before}; the document prints it under {status.decision.after}")
+    elif status.original is not None:
         lines.append(f"printed: {status.original.value}")
     if status.decision is not None:
         original = str(status.original.value) if status.original is not None else None
@@ -213,11 +216,18 @@ def value_cell(page: DocPage, amount: Amount | None, suffix: str = "") -> str:
     page.values.setdefault(key, []).append((path, amount, status))
     st = status.status
     shown = escape(str(amount.value)) + escape(suffix)
-    if status.original is not None:
+    if _moved(status):
+        shown = f'{shown} <span class="was">← {escape(status.decision.before)}</span>'
+    elif status.original is not None:
         shown = f'<s class="was">{escape(str(status.original.value))}</s> {shown}'
     title = "" if st == "verified" else f' title="{escape(cell_title(status, amount))}"'
     return (f'<td class="val st-{st}" data-path="{escape(path)}" data-span="{key}" data-status="{st}"'
             f'{title}>{shown}</td>')
+
+
+def _moved(status: ValueStatus) -> bool:
+    """A value a person moved to the column the document prints it under (same figure, another column)."""
+    return status.status == "corrected" and status.decision is not None and status.decision.action == "move"
 
 
 def text_cell(text) -> str:
@@ -381,6 +391,7 @@ def render_flag(page: DocPage, flag: Flag) -> str:
     button = (f'<button class="show" type="button">show in source<br>({n} place{"s" if n > 1 else ""})</button>'
               if n else '<span class="muted">no place in the source</span>')
     values = f'<div>{"".join(chips)}</div>' if chips else ""
+    values += render_row_views(page, flag)
     return (f'<tr class="flag fl-{flag.status} sev-{flag.severity}" id="flag-{page.key}-{escape(flag.id)}" '
             f'data-flag="{escape(flag.id)}" data-spans="{spans}" tabindex="0">'
             f'<td><code>{escape(flag.id)}</code><br>{button}</td>'
@@ -391,11 +402,47 @@ def render_flag(page: DocPage, flag: Flag) -> str:
             f'{values}{decision}</td></tr>')
 
 
+def render_row_views(page: DocPage, flag: Flag) -> str:
+    """For a misreading suspicion: each row it involves as printed beside as read, column by column."""
+    from .review.rows import is_suspect, row_views
+
+    if not page.source.text or not is_suspect(flag):
+        return ""
+    out = []
+    for view in row_views(page.result, page.source.text, flag):
+        lines = [("printed 原文", [c.printed for c in view.columns]), ("read 读取", [c.read for c in view.columns])]
+        for n in range(view.alternatives):
+            lines.append(("or 或", [c.others[n] if n < len(c.others) else "" for c in view.columns]))
+        if view.decided:
+            lines.append(("now 现", [c.now for c in view.columns]))
+        head = "".join(f"<th>{escape(c.label)}</th>" for c in view.columns)
+        body = "".join(
+            f'<tr><th>{name}</th>' + "".join(
+                f'<td{_differs(name, v, c)}>{escape(v) or "·"}</td>' for v, c in zip(values, view.columns)) + "</tr>"
+            for name, values in lines)
+        why = (f"line {view.line} prints {view.cells} cell(s) for {len(view.columns)} column(s): empty cells were "
+               f"dropped" if view.dropped else f"line {view.line}")
+        out.append(f'<div class="rowview"><div class="muted">{escape(view.row)} — as printed beside as read '
+                   f'({escape(why)})</div><table><thead><tr><th></th>{head}</tr></thead><tbody>{body}</tbody>'
+                   f'</table></div>')
+    return "".join(out)
+
+
+def _differs(line: str, value: str, column) -> str:
+    """Mark a reading that is not what the printed position says."""
+    squash = "".join
+    return ' class="diff"' if line.startswith(("read", "now")) and squash(value.split()) != squash(
+        column.printed.split()) else ""
+
+
 def chip_value(page: DocPage, ref) -> tuple[str, str]:
     """A flag's value as HTML, with what a person decided on it: "75 → 100 (corrected)", "<s>75</s> (withdrawn)"."""
     status = page.statuses.get(ref.path, _VERIFIED)
     amount = page.amounts.get(ref.path)
     now = str(amount.value) if amount is not None else ref.value
+    if _moved(status):
+        return (f'<b>{escape(now or "—")}</b> <i>(moved from {escape(status.decision.before)} to '
+                f'{escape(status.decision.after)})</i>', status.status)
     if status.status == "corrected" and status.original is not None:
         return (f'<b>{escape(str(status.original.value))} → {escape(now or "—")}</b> <i>(corrected)</i>',
                 status.status)

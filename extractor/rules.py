@@ -15,12 +15,13 @@ from __future__ import annotations
 import re
 from itertools import combinations, islice
 
-from schemas import Amount, Reading, Row, Table, Text, Unread, is_blank_mark, parse_amount, spec_for
+from schemas import (Amount, HintUse, LayoutHint, Reading, Row, Table, Text, Unread, is_blank_mark, parse_amount,
+                     spec_for)
 from schemas.tables import TableSpec
 
 from .cells import Cell, Geometry, display_width
 from .chunk import Chunk
-from .grid import Layout, Page, RawRow, build_layouts, segment_rows
+from .grid import Layout, Page, RawRow, build_layouts, norm, segment_rows
 
 _TOTAL_LABEL = re.compile(r"^(合计|总计|小计|本年收入合计|本年支出合计|收入总计|支出总计)$|(合计|小计|总计)$")
 _FRESH_LINE = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|其中|\d+、)")
@@ -39,11 +40,13 @@ class Unreadable(Exception):
         self.reason = reason
 
 
-def read_table(chunk: Chunk) -> Table:
+def read_table(chunk: Chunk, hints: tuple[LayoutHint, ...] = ()) -> Table:
     """Fill the chunk's table schema, or raise ``Unreadable`` with the reason.
 
     When the header allows more than one layout (a 栏次 row that disagrees with
-    it), the other readings travel with the table as proposals.
+    it), the other readings travel with the table as proposals. A layout hint
+    for the table's header (a person's column decision on another document with
+    this header) makes one more reading, offered first; the verifier still chooses.
     """
     spec = spec_for(chunk.kind)
     if not chunk.has_rows or _flattened_header(chunk):
@@ -51,11 +54,75 @@ def read_table(chunk: Chunk) -> Table:
     first, layouts_seen = _read_with_layout(spec, chunk, 0)
     if first is None:
         raise Unreadable("no header row this reader recognises")
-    if layouts_seen > 1:
-        # The other layouts are read only if the verifier asks for them (the first does not add up).
-        first.propose(lambda: [t for pick in range(1, layouts_seen)
-                               if (t := _read_with_layout(spec, chunk, pick)[0]) is not None])
+    # The other layouts are read only if the verifier asks for them (the first does not add up).
+    others = (lambda: [t for pick in range(1, layouts_seen)
+                       if (t := _read_with_layout(spec, chunk, pick)[0]) is not None]) if layouts_seen > 1 else None
+    hint = next((h for h in hints if h.kind == first.kind and h.header == first.header), None)
+    hinted = _hinted(first, hint) if hint is not None else None
+    if hinted is not None:
+        # The hinted reading first (a person taught it for this header), the reader's own readings after it.
+        def readings(first=first, others=others):
+            tables = [first, *(others() if others else [])]
+            for table in tables:
+                table.hint = HintUse(id=hint.id, used=False, moves=hint.describe())
+            return tables
+        hinted.propose(readings)
+        return hinted
+    if others is not None:
+        first.propose(others)
     return first
+
+
+def _hinted(table: Table, hint: LayoutHint) -> Table | None:
+    """The table read as the hint says: each move's figures in the column the document prints them under.
+
+    Rows whose placement was uncertain get each placement as the hint would
+    have it, in the reader's order, so that among readings that verify alike
+    the hint's is kept; a reading that verifies worse still loses. None if the
+    hint moves nothing.
+    """
+    spec = spec_for(table.kind)
+    copy = table.model_copy(deep=True)
+    changed = False
+    for row, read in zip(copy.rows, table.rows):
+        moved = _moved(row.values, row, hint)
+        if moved is not None:
+            row.values, changed = moved, True
+        if read.options:
+            # Each placement as the hint would have it, in the reader's order; the unmoved ones after, so
+            # that the verifier can still keep one where the hint makes things worse.
+            moved_options = [(o, _moved(o.values, row, hint)) for o in read.options]
+            hinted = [Reading(values=m, how=f"hint {hint.id}") if m is not None else o for o, m in moved_options]
+            hinted += [o for o, m in moved_options if m is not None]
+            changed = changed or any(m is not None for _, m in moved_options)
+            row.propose(hinted)
+    if not changed:
+        return None
+    for move in hint.moves:
+        copy.columns.setdefault(move.printed_under, move.printed_under_label or spec.column(move.printed_under).zh)
+    copy.hint = HintUse(id=hint.id, used=True, moves=hint.describe())
+    return copy
+
+
+def _moved(values: dict[str, Amount], row: Row, hint: LayoutHint) -> dict[str, Amount] | None:
+    """``values`` with each of the hint's moves made where the row has the figure and nothing where it goes."""
+    out = dict(values)
+    for move in hint.moves:
+        if move.read_as in out and move.printed_under not in out and move.printed_under not in row.texts:
+            out[move.printed_under] = out.pop(move.read_as)
+    return out if out != values else None
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def header_signature(pages: list[Page]) -> str | None:
+    """The first header's text normalised: whitespace, pipes and years taken out (the key of layout hints)."""
+    page = next((p for p in pages if p.header_lines), None)
+    if page is None:
+        return None
+    text = "".join(norm(line.text).replace("|", "") for line in page.header_lines)
+    return _YEAR.sub("YYYY", text) or None
 
 
 def _flattened_header(chunk: Chunk) -> bool:
@@ -84,6 +151,7 @@ def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int) -> tuple[Table |
         columns=_used_columns(columns, table_rows),
         rows=table_rows,
         empty=not any(r.values or r.texts or r.label or r.unparsed for r in table_rows),
+        header=header_signature(pages),
     )
     return table, most
 

@@ -43,6 +43,7 @@ class Tally:
     llm_reused: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    hinted: int = 0  # tables read as a layout hint says
 
     @classmethod
     def of(cls, result) -> Tally:
@@ -50,6 +51,7 @@ class Tally:
 
         t = cls(documents=1, tables=len(result.tables), cards=len(result.cards), unread=len(result.unread),
                 facts=count_facts(result))
+        t.hinted = sum(1 for table in result.tables if table.hint is not None and table.hint.used)
         for f in result.flags:
             if f.status in ("open", "stale"):
                 t.errors += f.severity == "error"

@@ -4,6 +4,7 @@ from .cards import COMPARATORS, CardBudget, Indicator, PerformanceCard, Spending
 from .common import Amount, Span, Text, is_blank_mark, parse_amount
 from .flags import Claim, ContentsEntry, Correction, Decision, FieldRef, Flag, SpanFix, TableStatus
 from .geometry import Box, Geometry, PageInfo, Run
+from .hints import ColumnMove, HintOrigin, HintUse, LayoutHint
 from .document import SCHEMA_VERSION, DocumentInfo, ExtractionResult, LlmCall, LlmUsage, Section, Unread
 from .tables import (
     STANDARD_TABLE_KINDS,
@@ -26,5 +27,5 @@ __all__ = [
     "Indicator", "LlmCall", "LlmUsage", "ItemSpec", "PerformanceCard", "Row", "SCHEMA_VERSION", "STANDARD_TABLE_KINDS",
     "Section", "Span", "SpendingStep", "TABLE_KINDS", "TABLE_SPECS", "Table", "TableSpec", "Text",
     "Unread", "kind_for_title", "parse_amount", "spec_for", "Reading", "is_blank_mark", "extra_column",
-    "is_extra_column",
+    "is_extra_column", "ColumnMove", "HintOrigin", "HintUse", "LayoutHint",
 ]

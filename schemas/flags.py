@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .common import Amount, Span
+from .tables import Reading
 
 Severity = Literal["error", "warning"]
 FlagStatus = Literal["open", "accepted", "corrected", "rejected", "stale"]
@@ -43,15 +44,19 @@ class Decision(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     seq: int = Field(description="its number in the review store's append-only trail")
-    action: Literal["accept", "fix", "reject", "reopen"]
+    action: Literal["accept", "fix", "reject", "reopen", "move"]
     flag_id: str = Field(description="the flag it was made on, as then shown")
     subject: str = Field(description="the flag's identity across versions of the document")
     check: str
-    field: str | None = Field(None, description="fix / reject: the path of the value decided on")
-    before: str | None = Field(None, description="fix / reject: that value when decided")
-    after: str | None = Field(None, description="fix: the corrected value")
+    field: str | None = Field(None, description="fix / reject / move: the path of the value decided on "
+                                                "(move --all-rows: kind[*].column)")
+    before: str | None = Field(None, description="fix / reject: that value when decided; move: the column it was "
+                                                 "read in")
+    after: str | None = Field(None, description="fix: the corrected value; move: the column the document prints "
+                                                "it under")
     values: dict[str, str | None] = Field(default_factory=dict,
-                                          description="every value the flag involved, as the document says it")
+                                          description="every value the flag involved, as the document says it "
+                                                      "(move: every value moved, at the path it was read at)")
     reviewer: str | None = None
     note: str | None = None
     time: str = Field(description="when, ISO 8601 UTC")
@@ -121,8 +126,16 @@ class ContentsEntry(BaseModel):
 
 
 class Correction(BaseModel):
-    """A value a person corrected: the corrected amount sits in the result, the reading it replaced here."""
+    """A value a person corrected: the corrected amount sits in the result, the reading it replaced here.
+
+    A value a person moved to another column (a misreading: read as A, printed under B) sits at its new
+    ``path``; ``moved_from`` is where the reader had put it.
+    """
 
     path: str
     original: Amount
     seq: int = Field(description="the decision that made it")
+    moved_from: str | None = Field(None, description="move: the path the reader read the value at")
+    alternatives: list[Reading] = Field(default_factory=list,
+                                        description="move: the row's other readings the move settled (they come "
+                                                    "back if the move is undone)")

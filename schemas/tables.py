@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
 from .common import Amount, Span, Text
+from .hints import HintUse
 
 ColumnType = Literal["amount", "count", "text"]
 RowKey = Literal["functional", "economic", "item", "two_sided"]
@@ -435,6 +436,10 @@ class Table(BaseModel):
     rows: list[Row] = Field(default_factory=list)
     empty: bool = False
     note: str | None = None
+    header: str | None = Field(None, description="the header's text normalised (whitespace, delimiters and years "
+                                                 "taken out): the key of layout hints")
+    hint: HintUse | None = Field(None, description="the layout hint the header matched, and whether the reading "
+                                                   "follows it")
     # Other readings of the whole table a reader proposes (another layout of its header); the
     # verifier's relations choose among them (``verify.choose``). Never serialised.
     _proposals: object = PrivateAttr(default=None)

@@ -44,8 +44,8 @@ def test_export_facts_jsonl(results):
     lines = cli("export", results, "--what", "facts", "--format", "jsonl").stdout.splitlines()
     facts = [json.loads(l) for l in lines]
     assert set(facts[0]) == {"document", "table", "title", "row_code", "row_label", "column", "column_label",
-                             "value", "unit", "span", "field", "status", "flags", "original_value", "decision",
-                             "reviewer", "note"}
+                             "value", "unit", "span", "field", "status", "flags", "original_value",
+                             "original_column", "decision", "reviewer", "note"}
     split = [f for f in facts if f["document"].startswith("000") and f["table"] == "fiscal_appropriation_summary"
              and f["row_label"] == "十、卫生健康支出" and f["column"] == "total"]
     assert [f["value"] for f in split] == ["9682.62"]
@@ -123,3 +123,17 @@ def test_a_text_with_no_budget_table_and_a_cut_short_one_are_named_in_the_summar
     proc = cli("run", tmp_path / "notice.txt", tmp_path / "cut.txt", "--out", tmp_path / "out", check=False)
     assert "1 document(s) with no budget table at all" in proc.stderr + proc.stdout
     assert "1 document(s) cut short inside a table" in proc.stderr + proc.stdout
+
+
+def test_run_extracts_tables_from_space_aligned_text(tmp_path):
+    """What pdftotext -layout writes (columns by runs of spaces, no | or tab) is read, not reported unread."""
+    from test_read_layouts import PDFTOTEXT
+
+    (tmp_path / "layout.txt").write_text(PDFTOTEXT, encoding="utf-8")
+    cli("run", tmp_path / "layout.txt", "--out", tmp_path / "out")
+    result = json.loads((tmp_path / "out" / "layout.json").read_text(encoding="utf-8"))
+    table = next(t for t in result["tables"] if t["kind"] == "income_summary")
+    total = next(r for r in table["rows"] if r["item"] == "total")
+    assert {k: v["value"] for k, v in total["values"].items()} == {
+        "total": "361.93", "income_subtotal": "356.93", "fiscal_appropriation": "356.93", "carryover": "5.00"}
+    assert not result["unread"]

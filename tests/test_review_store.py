@@ -21,6 +21,7 @@ import pytest
 from conftest import DOCS, ROOT
 from test_cli import cli
 
+from extractor.review.store import SCHEMA_VERSION
 from schemas import ExtractionResult
 
 # Where a `review accept` is stopped: each patch runs the real step first where it says "after".
@@ -295,6 +296,6 @@ def test_a_store_of_the_previous_version_is_upgraded_with_its_decisions(template
     db.close()
     assert {f["id"]: f["status"] for f in queue(out)}[flag["id"]] == "accepted"
     db = sqlite3.connect(out / "review.sqlite")
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     db.close()
     assert_files_agree_with_trail(out)

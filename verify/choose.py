@@ -48,15 +48,25 @@ MAX_ROOT_TRIALS = 8
 
 def choose_readings(result: ExtractionResult) -> None:
     """Settle every proposal in ``result``: one layout per table, one placement per row."""
-    doubts = []
+    doubts = {}
+    tied_layouts = []
     for n, table in enumerate(result.tables):
         if table.has_proposals:
-            result.tables[n] = table = _best_layout(table)
-        doubt = settle_rows(table)
-        if doubt.root or any(r.alternatives for r in table.rows):
-            doubts.append((n, doubt))
-    for n, doubt in doubts:
+            candidates = _best_layouts(table)
+            result.tables[n] = table = candidates[0]
+            if len(candidates) > 1:
+                tied_layouts.append((n, candidates))
+        doubts[n] = settle_rows(table)
+    for n, candidates in tied_layouts:
+        # Layouts the table's own relations cannot tell apart: the relations between tables may.
+        best = _best_across(result, n, candidates)
+        if best is not result.tables[n]:
+            result.tables[n] = best
+            doubts[n] = settle_rows(best)
+    for n, doubt in doubts.items():
         table = result.tables[n]
+        if not (doubt.root or any(r.alternatives for r in table.rows)):
+            continue
 
         def across(candidate: Table, n=n) -> tuple[int, Decimal]:
             return _across_errors(result, n, candidate)
@@ -66,7 +76,16 @@ def choose_readings(result: ExtractionResult) -> None:
         _settle_ties_across(table, [r for r in table.rows if r.alternatives], across)
     for table in result.tables:
         for row in table.rows:
+            _settle_by_hint(row)
             row.propose([])
+
+
+def _settle_by_hint(row: Row) -> None:
+    """A row kept in the placement a layout hint proposed: a person's rule for this header settles the tie."""
+    hinted = next((o for o in row.options if o.how.startswith("hint ") and o.values == row.values), None)
+    if hinted is not None and row.alternatives:
+        row.alternatives = []
+        row.notes.append(f"placed as layout {hinted.how} says; other placements verify as well")
 
 
 def _across_errors(result: ExtractionResult, n: int, candidate: Table) -> tuple[int, Decimal]:
@@ -82,21 +101,43 @@ def _across_errors(result: ExtractionResult, n: int, candidate: Table) -> tuple[
     return tally.count - tally.holding, tally.gap
 
 
-def _best_layout(table: Table) -> Table:
-    """The reader's own layout when its relations hold; otherwise the one of those proposed that fails least."""
+def _best_layouts(table: Table) -> list[Table]:
+    """The reader's own layout when its relations hold; otherwise the layouts under which the table's own
+    relations fare best, in the reader's order (the first is kept unless the relations between tables prefer
+    another). A reading that follows a layout hint is always weighed against the reader's own."""
     settle_rows(table)
-    if table_errors(table)[1] == 0:
+    if table_errors(table)[1] == 0 and not (table.hint is not None and table.hint.used):
         table.propose(None)
-        return table
+        return [table]
     candidates = [table, *table.proposals]
     scored = []
     for order, candidate in enumerate(candidates):
         settle_rows(candidate)
         scored.append((table_errors(candidate), order, candidate))
     scored.sort(key=lambda s: (s[0], s[1]))
-    best = scored[0][2]
-    best.propose([])
+    least = scored[0][0]
+    best = [candidate for score, _, candidate in scored if score == least]
+    for candidate in candidates:
+        candidate.propose([])
+    _note_hint(best[0], scored, "the table's own relations")
     return best
+
+
+def _best_across(result: ExtractionResult, n: int, candidates: list[Table]) -> Table:
+    scored = [(_across_errors(result, n, candidate), order, candidate) for order, candidate in enumerate(candidates)]
+    scored.sort(key=lambda s: (s[0], s[1]))
+    _note_hint(scored[0][2], scored, "the relations between tables")
+    return scored[0][2]
+
+
+def _note_hint(kept: Table, scored: list[tuple], what: str) -> None:
+    """When a layout hint's reading lost, say why: a hint that makes things worse is not used."""
+    if kept.hint is None or kept.hint.used:
+        return
+    hinted = next((score for score, _, c in scored if c.hint is not None and c.hint.used), None)
+    mine = next(score for score, _, c in scored if c is kept)
+    if hinted is not None and hinted != mine:
+        kept.hint = kept.hint.model_copy(update={"note": f"not used: {what} fare worse with it"})
 
 
 class _Tally(Flagger):

@@ -2,7 +2,8 @@
 
 Pure: a result, its document's text and the decisions recorded for the
 document go in; the result comes out with corrections in place, re-verified,
-and every flag carrying its status. The same inputs always give the same
+and every flag carrying its status. A move (a value the reader put in the
+wrong column) is applied first, as a reading; then corrections of values. The same inputs always give the same
 output, so a rerun re-applies decisions exactly, and a decision whose values
 the document no longer has is marked stale instead of being applied.
 """
@@ -13,23 +14,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from schemas import Correction, Decision, ExtractionResult, FieldRef, Flag
+from schemas import Correction, Decision, ExtractionResult, FieldRef, Flag, Row, Table, spec_for
 from verify import verify_result
 from verify.flags import flag_id_for, subject_for
 from verify.grounding import Slot, amount_slots
+from verify.values import view_tables
 
 CORRECTABLE_HINT = "only values read from the tables and cards can be corrected"
 
 
 @dataclass
 class DecisionState:
-    """The decisions in force: the latest per flag, and the latest fix or reject per value."""
+    """The decisions in force: the latest per flag, the latest fix or reject per value, and the moves."""
 
     by_flag: dict[str, Decision] = field(default_factory=dict)  # subject -> decision
     by_field: dict[str, Decision] = field(default_factory=dict)  # path -> fix / reject
+    moves: list[Decision] = field(default_factory=list)  # in the order made: a later move may move a moved value
 
     def all(self) -> list[Decision]:
-        seen = {d.seq: d for d in (*self.by_flag.values(), *self.by_field.values())}
+        seen = {d.seq: d for d in (*self.by_flag.values(), *self.by_field.values(), *self.moves)}
         return [seen[k] for k in sorted(seen)]
 
 
@@ -41,11 +44,20 @@ def fold(decisions: Iterable[Decision]) -> DecisionState:
             state.by_flag.pop(d.subject, None)
             for path in [p for p, f in state.by_field.items() if f.subject == d.subject]:
                 del state.by_field[path]
+            state.moves = [m for m in state.moves if m.subject != d.subject]
             continue
         state.by_flag[d.subject] = d
         if d.action in ("fix", "reject") and d.field:
             state.by_field[d.field] = d
+        if d.action == "move":
+            state.moves.append(d)
     return state
+
+
+def undone_moves(decisions: Iterable[Decision]) -> set[int]:
+    """The moves a later reopen took back (their hints go with them)."""
+    made = {d.seq for d in decisions if d.action == "move"}
+    return made - {d.seq for d in fold(decisions).moves}
 
 
 def slots_by_path(result: ExtractionResult) -> dict[str, Slot]:
@@ -85,14 +97,41 @@ def _staleness(d: Decision, values: dict[str, str]) -> str | None:
 
 
 def restore_originals(result: ExtractionResult) -> None:
-    """Undo the corrections a result carries, back to what the readers read."""
+    """Undo the corrections and moves a result carries, back to what the readers read."""
     if not result.corrections:
         return
     slots = slots_by_path(result)
-    for c in result.corrections:
-        if c.path in slots:
+    rows = rows_by_key(result)
+    for c in reversed(result.corrections):  # the fixes (made after the moves) first, then the moves, last first
+        if c.moved_from:
+            _put_back(rows, c)
+        elif c.path in slots:
             slots[c.path].put(c.original)
     result.corrections = []
+
+
+def rows_by_key(result: ExtractionResult) -> dict[str, tuple[Table, Row]]:
+    """Each table row by the key its values' paths start with: ``expenditure_summary[2101501]``."""
+    return {f"{view.name}[{key}]": (view.table, row) for view in view_tables(result) for key, row in view.rows}
+
+
+def split_path(path: str) -> tuple[str, str]:
+    """``kind[row].column`` → (``kind[row]``, ``column``)."""
+    head, _, column = path.rpartition("].")
+    return head + "]", column
+
+
+def _put_back(rows: dict[str, tuple[Table, Row]], c: Correction) -> None:
+    key, column = split_path(c.path)
+    _, source = split_path(c.moved_from)
+    if key not in rows:
+        return
+    row = rows[key][1]
+    amount = row.values.pop(column, None)
+    if amount is not None:
+        row.values[source] = amount
+    if c.alternatives:
+        row.alternatives = list(c.alternatives)
 
 
 def apply_decisions(result: ExtractionResult, text: str, decisions: Iterable[Decision]) -> ExtractionResult:
@@ -110,16 +149,19 @@ def apply_decisions(result: ExtractionResult, text: str, decisions: Iterable[Dec
                         for f in result.flags]
         return result
     state = fold(decisions)
-    values = read_values(result)
-    judged = {d.seq: _judge(d, values) for d in state.all()}
     raw_flags = {f.subject: f for f in result.flags}
+    rows = rows_by_key(result)
+    judged = {d.seq: _judge_move(d, rows) for d in state.moves}
+    moved = _apply_moves(result, state, judged, rows)
+    values = read_values(result)
+    judged.update((d.seq, _judge(d, values)) for d in state.all() if d.seq not in judged)
     corrected = _apply_corrections(result, state, judged)
-    if corrected:
+    if corrected or moved:
         verify_result(result, text)
     flags = [_with_status(f, state, judged) for f in result.flags]
     live = {f.subject for f in flags}
     for subject, flag in raw_flags.items():
-        if subject not in live:  # closed by a correction
+        if subject not in live:  # closed by a correction or a move
             flags.append(flag.model_copy(update={"status": "corrected", "decision": _closing(flag, state, judged)}))
     slots = slots_by_path(result)
     flags += [_with_status(f, state, judged, unsettled="stale")
@@ -129,6 +171,52 @@ def apply_decisions(result: ExtractionResult, text: str, decisions: Iterable[Dec
     return result
 
 
+def _judge_move(d: Decision, rows: dict[str, tuple[Table, Row]]) -> Decision:
+    """A move applies while each value it moved is still read where it was, with nothing where it goes.
+
+    A value the reading already puts where the move says (a layout hint did) needs nothing; any
+    other change makes the move stale.
+    """
+    changed = []
+    for path, was in d.values.items():
+        key, column = split_path(path)
+        row = rows[key][1] if key in rows else None
+        now = row.values.get(column) if row else None
+        there = row.values.get(d.after) if row else None
+        if now is not None and there is None and _same(was, str(now.value)):
+            continue
+        if now is None and there is not None and _same(was, str(there.value)):
+            continue
+        shown = str(now.value) if now is not None else "no longer read"
+        changed.append(f"{path}: {was} → {shown}" + (f" ({d.after} holds {there.value})" if there is not None else ""))
+    reason = "; ".join(changed) or None
+    return d.model_copy(update={"stale": reason is not None, "stale_reason": reason})
+
+
+def _apply_moves(result: ExtractionResult, state: DecisionState, judged: dict[int, Decision],
+                 rows: dict[str, tuple[Table, Row]]) -> int:
+    """Each move in force: the values to the column the document prints them under, as corrections."""
+    n = 0
+    for d in state.moves:
+        if judged[d.seq].stale:
+            continue
+        for path in d.values:
+            key, column = split_path(path)
+            table, row = rows[key]
+            amount = row.values.get(column)
+            if amount is None or d.after in row.values:
+                continue  # already where the move puts it
+            del row.values[column]
+            row.values[d.after] = amount
+            table.columns.setdefault(d.after, spec_for(table.kind).column(d.after).zh)
+            # The person settled which column the row's figures are in: its other readings go.
+            result.corrections.append(Correction(path=f"{key}.{d.after}", original=amount, seq=d.seq,
+                                                 moved_from=path, alternatives=row.alternatives))
+            row.alternatives = []
+            n += 1
+    return n
+
+
 def _judge(d: Decision, values: dict[str, str]) -> Decision:
     reason = _staleness(d, values)
     return d.model_copy(update={"stale": reason is not None, "stale_reason": reason})
@@ -136,16 +224,19 @@ def _judge(d: Decision, values: dict[str, str]) -> Decision:
 
 def _apply_corrections(result: ExtractionResult, state: DecisionState, judged: dict[int, Decision]) -> int:
     slots = slots_by_path(result)
+    n = 0
     for path, d in state.by_field.items():
         if d.action != "fix" or judged[d.seq].stale or path not in slots:
             continue
         original = slots[path].amount
         slots[path].put(original.model_copy(update={"value": Decimal(d.after), "raw": d.after, "backend": "person"}))
         result.corrections.append(Correction(path=path, original=original, seq=d.seq))
-    return len(result.corrections)
+        n += 1
+    return n
 
 
-_STATUS = {"accept": "accepted", "reject": "rejected", "fix": "open"}
+# A fix or a move that leaves its flag firing leaves it open: the other values still need a look.
+_STATUS = {"accept": "accepted", "reject": "rejected", "fix": "open", "move": "open"}
 
 
 def _with_status(flag: Flag, state: DecisionState, judged: dict[int, Decision], unsettled: str = "open") -> Flag:
@@ -153,7 +244,6 @@ def _with_status(flag: Flag, state: DecisionState, judged: dict[int, Decision], 
     if d is None:
         return flag.model_copy(update={"status": unsettled, "decision": flag.decision if unsettled == "stale" else None})
     d = judged[d.seq]
-    # A fix that leaves its flag firing leaves it open: the other values still need a look.
     status = "stale" if d.stale else _STATUS[d.action]
     return flag.model_copy(update={"status": status, "decision": d})
 
@@ -161,25 +251,27 @@ def _with_status(flag: Flag, state: DecisionState, judged: dict[int, Decision], 
 def _closing(flag: Flag, state: DecisionState, judged: dict[int, Decision]) -> Decision | None:
     """The correction that closed a flag: its own, or the latest one among the values it involved."""
     own = state.by_flag.get(flag.subject)
-    if own is not None and own.action == "fix":
+    if own is not None and own.action in ("fix", "move"):
         return judged[own.seq]
     paths = {ref.path for ref in flag.fields}
     fixes = [judged[d.seq] for p, d in state.by_field.items() if p in paths and d.action == "fix"]
+    fixes += [judged[d.seq] for d in state.moves if paths & set(d.values) and not judged[d.seq].stale]
     return max(fixes, key=lambda d: d.seq, default=None)
 
 
 def _stale_without_flag(result: ExtractionResult, judged: dict[int, Decision], raw: dict[str, Flag],
                         slots: dict[str, Slot]) -> list[Flag]:
-    """A stale correction or rejection whose flag no longer fires is still shown, never dropped silently."""
+    """A stale correction, rejection or move whose flag no longer fires is still shown, never dropped silently."""
     out = []
     for d in judged.values():
-        if not d.stale or d.subject in raw or d.action not in ("fix", "reject"):
+        if not d.stale or d.subject in raw or d.action not in ("fix", "reject", "move"):
             continue
-        verb, verb_en = ("更正为 " + (d.after or ""), f"corrected to {d.after}") if d.action == "fix" \
-            else ("剔除", "withdrawn")
-        slot = slots.get(d.field or "")
-        refs = [FieldRef(path=slot.path, label=slot.where, value=str(slot.amount.value), span=slot.amount.span)] \
-            if slot else []
+        verb, verb_en = {"fix": ("更正为 " + (d.after or ""), f"corrected to {d.after}"),
+                         "reject": ("剔除", "withdrawn"),
+                         "move": (f"移至 {d.after} 列", f"moved to column {d.after}")}[d.action]
+        paths = [d.field or ""] if d.action != "move" else list(d.values)
+        refs = [FieldRef(path=slot.path, label=slot.where, value=str(slot.amount.value), span=slot.amount.span)
+                for slot in (slots.get(p) for p in paths) if slot is not None]
         out.append(Flag(
             id=flag_id_for(result.document.sha256, result.document.name, "review.stale", str(d.seq), [d.field or ""]),
             subject=subject_for("review.stale", str(d.seq), [d.field or ""]), check="review.stale", severity="warning",

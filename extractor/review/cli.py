@@ -194,24 +194,40 @@ def show(
     spans = [tuple(s) for s in flag.spans]
     history = [d for d in store.decisions(queued.document) if d.subject == flag.subject]
     parts = excerpts(text, spans, context) if text else []
+    result = _result(doc)
+    views = _row_views(result, text, flag)
     if as_json:
         data = flag_json(queued.document, flag)
         data.update(source=str(doc.source), source_problem=problem, excerpts=[e.as_json() for e in parts],
-                    history=[d.model_dump(mode="json") for d in history])
+                    history=[d.model_dump(mode="json") for d in history], rows=[v.as_json() for v in views])
         typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
-    _print_flag(queued.document, flag, doc, parts, problem, history, store, _statuses(doc), hints)
+    _print_flag(queued.document, flag, doc, parts, problem, history, store, _statuses(result), hints, views)
 
 
-def _statuses(doc) -> dict:
-    """Each value's status in the document's result file (corrected, withdrawn …), for showing a flag."""
-    from ..export import value_statuses
+def _result(doc):
     from .service import ReviewError, load_result
 
     try:
-        return value_statuses(load_result(doc.result))
+        return load_result(doc.result)
     except ReviewError:
-        return {}
+        return None
+
+
+def _row_views(result, text, flag) -> list:
+    """For a misreading suspicion: its rows as printed beside as read."""
+    from .rows import is_suspect, row_views
+
+    if result is None or not text or not is_suspect(flag):
+        return []
+    return row_views(result, text, flag)
+
+
+def _statuses(result) -> dict:
+    """Each value's status in the document's result file (corrected, withdrawn …), for showing a flag."""
+    from ..export import value_statuses
+
+    return value_statuses(result) if result is not None else {}
 
 
 def _source(doc, result_name: str):
@@ -229,7 +245,8 @@ def _source(doc, result_name: str):
         return None, str(exc)
 
 
-def _print_flag(document: str, flag, doc, parts, problem, history, store, statuses, hints: bool = True) -> None:
+def _print_flag(document: str, flag, doc, parts, problem, history, store, statuses, hints: bool = True,
+                views=()) -> None:
     from rich.text import Text
 
     from .render import STATUS_HELP, check_description
@@ -250,6 +267,7 @@ def _print_flag(document: str, flag, doc, parts, problem, history, store, status
         d = flag.decision
         what = {"fix": f"corrected {d.field}: read as {d.before}, the document prints {d.after}",
                 "reject": f"withdrew {d.field} (read as {d.before})",
+                "move": f"moved {d.field}: read as {d.before}, the document prints it under {d.after}",
                 "accept": "accepted", "reopen": "reopened"}[d.action]
         who = f" by {d.reviewer}" if d.reviewer else ""
         console.print(Text.assemble(("Decision  ", "dim"), f"#{d.seq} {what}{who} at {d.time}"
@@ -262,6 +280,8 @@ def _print_flag(document: str, flag, doc, parts, problem, history, store, status
             span = f"chars {ref.span[0]}–{ref.span[1]}" if ref.span else "no span"
             console.print(Text.assemble(f"  {i}. ", _value_now(ref, statuses.get(ref.path)), f"  {ref.label}  ",
                                         (f"[{ref.path}]  {span}", "dim")))
+    for view in views:
+        _print_row_view(console, view)
     console.print(Text(f"Source    {doc.source}", style="dim"))
     if problem:
         console.print(Text(f"  ({problem})", style="yellow"))
@@ -274,7 +294,35 @@ def _print_flag(document: str, flag, doc, parts, problem, history, store, status
                           + (f" {d.before} → {d.after}" if d.action == "fix" else "")
                           + (f" by {d.reviewer}" if d.reviewer else "") + (f" — {d.note}" if d.note else ""))
     if hints:
-        console.print(Text("Decide    ", style="dim") + Text("\n          ".join(_hints(flag, store))))
+        console.print(Text("Decide    ", style="dim") + Text("\n          ".join(_hints(flag, store, views))))
+
+
+def _print_row_view(console, view) -> None:
+    """The row as printed beside the row as read, one line per column, so a shift shows at a glance."""
+    from rich.table import Table
+    from rich.text import Text
+
+    why = (f"line {view.line} prints {view.cells} cell(s) for {len(view.columns)} column(s): empty cells were "
+           f"dropped, so the figures slid left" if view.dropped else f"line {view.line}")
+    console.print(Text.assemble(("Row       ", "dim"), f"{view.table} {view.row} — as printed beside as read ({why})"))
+    grid = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 2, 0, 0))
+    grid.add_column("          column")
+    grid.add_column("printed")
+    grid.add_column("read")
+    alternatives = view.alternatives
+    for n in range(alternatives):
+        grid.add_column("or (verifies as well)" if alternatives == 1 else f"or {n + 1}")
+    if view.decided:
+        grid.add_column("now (decided)")
+    for col in view.columns:
+        mark = "  " if col.printed == col.read or not (col.printed or col.read) else "≠ "
+        cells = [f"        {mark}{col.label}", col.printed or "·", col.read or "·"]
+        cells += [(col.others[n] if n < len(col.others) else "") or "·" for n in range(alternatives)]
+        if view.decided:
+            cells.append((col.now or "·") + ("  ←" if col.now != col.read else ""))
+        grid.add_row(*cells)
+    console.print(grid)
+    console.print(Text("          · = nothing there; ≠ = the reading differs from the printed position", style="dim"))
 
 
 def _value_now(ref, status) -> tuple[str, str] | str:
@@ -293,7 +341,7 @@ def _value_now(ref, status) -> tuple[str, str] | str:
     return Text.assemble((str(printed), "bold"), f" ({status.status}{seq})")
 
 
-def _hints(flag, store) -> list[str]:
+def _hints(flag, store, views=()) -> list[str]:
     db = f" --db {store.arg}"
     if flag.status in ("accepted", "corrected", "rejected"):
         return [f"budget-extract review reopen {flag.id}{db}   (undo the decision: it needs review again)"]
@@ -304,6 +352,11 @@ def _hints(flag, store) -> list[str]:
         hints += [f"budget-extract review fix {flag.id}{field} --value V{db}   (a value was misread: "
                   f"V is what the document prints)",
                   f"budget-extract review reject {flag.id}{field}{db}   (wrong, with no correction: withdraw it)"]
+    if views:
+        field = " --field N" if len(flag.fields) > 1 else ""
+        hints.append(f"budget-extract review move {flag.id}{field} --to-column COLUMN [--all-rows]{db}   (read in "
+                     f"the wrong column: COLUMN is the one the document prints it under; --all-rows: the same "
+                     f"down the table)")
     elif flag.check == "completeness.unread":
         hints.append("or configure a model and run again: the LLM reader fills unread sections (see README)")
     return hints
@@ -406,14 +459,118 @@ def _print_outcome(outcome) -> None:
         console.print(f"Now open: {f.id} {f.check}: {f.message}")
 
 
+OptionalIdArgument = Annotated[Optional[str], typer.Argument(
+    metavar="[ID]", help="A flag id from `review list` (a unique prefix will do); or leave it out and select many "
+                         "alike with --check.")]
+CheckSelect = Annotated[Optional[str], typer.Option(
+    "--check", help="Decide every flag of this check that needs review (with --document and --where to narrow "
+                    "it): a dry run lists them first.")]
+WhereOption = Annotated[Optional[list[str]], typer.Option(
+    "--where", metavar="KEY=VALUE|KEY~TEXT", help="Only flags where KEY equals VALUE (or contains TEXT), repeatable; "
+                                                  "KEY: severity, status, table, column, row, field, message.")]
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Decide without asking (scripts).")]
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Only show what would be decided.")]
+
+
 @app.command()
 def accept(
-    flag_id: IdArgument,
+    flag_id: OptionalIdArgument = None,
+    check: CheckSelect = None, where: WhereOption = None, yes: YesOption = False, dry_run: DryRunOption = False,
     db: DbOption = None, document: DocOption = None, reviewer: ReviewerOption = None, note: NoteOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The document really says this: keep the values, close the flag."""
+    """The document really says this: keep the values, close the flag (or every flag --check selects)."""
+    if _bulk_requested(flag_id, check, where, as_json):
+        _bulk("accept", check, document, where or [], False, yes, dry_run, db, as_json, _reviewer(reviewer), note)
+        return
     _decide(flag_id, "accept", db, as_json, document=document, reviewer=_reviewer(reviewer), note=note)
+
+
+def _bulk_requested(flag_id: Optional[str], check: Optional[str], where, as_json: bool) -> bool:
+    if flag_id and (check or where):
+        _fail("give a flag ID, or --check (with --document / --where) to decide many alike — not both",
+              EXIT_USAGE, as_json)
+    if not flag_id and not check:
+        _fail("give a flag ID (see `review list`), or --check C to decide every flag of a check alike"
+              + (" (--where narrows a --check)" if where else ""), EXIT_USAGE, as_json)
+    return not flag_id
+
+
+def _bulk(action: str, check: str, document, where: list[str], all_fields: bool, yes: bool, dry_run: bool, db,
+          as_json: bool, reviewer, note) -> None:
+    from .bulk import decide_bulk, parse_where, plan_bulk
+
+    store = _open_store(db)
+    _check_filters(store, document, check, as_json)
+    try:
+        plan = plan_bulk(store, action, check, document, parse_where(where), all_fields)
+    except ReviewError as exc:
+        _fail(str(exc), exc.code, as_json)
+    console = _console()
+    verb = {"accept": "accept", "reject": "reject (withdraw the wrong value of)"}[action]
+    if not as_json:
+        _print_bulk_plan(console, plan, verb)
+    if not plan.chosen or not _confirmed(f"{action.capitalize()} these {len(plan.chosen)} flag(s)?", yes, dry_run,
+                                         as_json):
+        if as_json:
+            typer.echo(json.dumps({"dry_run": True, "action": action, "would_decide": [
+                _flag_line(q.document, q.flag) for q in plan.chosen], "skipped": [
+                {**_flag_line(q.document, q.flag), "why": why} for q, why in plan.skipped]},
+                ensure_ascii=False, indent=1))
+        elif plan.chosen:
+            console.print("Dry run: nothing decided. Add --yes to decide them (one decision per flag in the trail).")
+        return
+    try:
+        outcome = decide_bulk(store, plan, all_fields=all_fields, reviewer=reviewer, note=note)
+    except ReviewError as exc:
+        _fail(str(exc), exc.code, as_json)
+    if as_json:
+        typer.echo(json.dumps({
+            "dry_run": False, "action": action,
+            "decided": [{**_flag_line(q.document, q.flag), "status": outcome.statuses.get((q.document, q.id))}
+                        for q in plan.chosen],
+            "decisions": [d.model_dump(mode="json") for d in outcome.decisions],
+            "skipped": [{**_flag_line(q.document, q.flag), "why": why} for q, why in plan.skipped],
+            "closed": [{"document": n, "id": f.id, "check": f.check, "status": f.status} for n, f in outcome.closed],
+            "opened": [{"document": n, "id": f.id, "check": f.check, "message": f.message} for n, f in outcome.opened],
+        }, ensure_ascii=False, indent=1))
+        return
+    done = {"accept": "accepted", "reject": "rejected"}[action]
+    console.print(f"{len(outcome.decisions)} decision(s) recorded (#{outcome.decisions[0].seq}–"
+                  f"#{outcome.decisions[-1].seq}): {len(plan.chosen)} flag(s) {done}." if outcome.decisions
+                  else "Nothing recorded: the flags were decided since.")
+    for name, f in outcome.closed:
+        console.print(f"Also closed: {name} {f.id} {f.check} ({f.status}).")
+    for name, f in outcome.opened:
+        console.print(f"Now open: {name} {f.id} {f.check}: {f.message}")
+
+
+def _flag_line(document: str, flag) -> dict:
+    return {"document": document, "id": flag.id, "check": flag.check, "severity": flag.severity,
+            "status": flag.status, "message": flag.message, "fields": [ref.path for ref in flag.fields]}
+
+
+def _print_bulk_plan(console, plan, verb: str) -> None:
+    if not plan.chosen and not plan.skipped:
+        console.print("No flag that needs review matches.")
+        return
+    if plan.chosen:
+        console.print(f"Would {verb} {len(plan.chosen)} flag(s):")
+        for q in plan.chosen:
+            console.print(f"  {q.id}  {q.document}  {q.flag.check}  {q.flag.message}")
+    if plan.skipped:
+        console.print(f"Left out ({len(plan.skipped)}): the decision does not fit them as they are:")
+        for q, why in plan.skipped:
+            console.print(f"  {q.id}  {q.document}  {why}")
+
+
+def _confirmed(question: str, yes: bool, dry_run: bool, as_json: bool) -> bool:
+    """--yes decides; a person at a terminal is asked; anything else (a pipe, --dry-run) only looks."""
+    if dry_run:
+        return False
+    if yes:
+        return True
+    return not as_json and sys.stdin.isatty() and typer.confirm(question, default=False)
 
 
 @app.command()
@@ -434,16 +591,129 @@ def fix(
 
 @app.command()
 def reject(
-    flag_id: IdArgument,
+    flag_id: OptionalIdArgument = None,
     field: Annotated[Optional[list[str]], typer.Option(
         "--field", metavar="N|KEY", help="Which value is wrong (repeatable): number or key from `review show`.")] = None,
     all_fields: Annotated[bool, typer.Option("--all", help="Every value the flag involves is wrong.")] = False,
+    check: CheckSelect = None, where: WhereOption = None, yes: YesOption = False, dry_run: DryRunOption = False,
     db: DbOption = None, document: DocOption = None, reviewer: ReviewerOption = None, note: NoteOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """A value is wrong and there is no correction: withdraw it from exports."""
+    """A value is wrong and there is no correction: withdraw it from exports (or for every flag --check selects:
+    the flags with one value, or with --all every value)."""
+    if _bulk_requested(flag_id, check, where, as_json):
+        if field:
+            _fail("--field names a value of one flag; with --check, the flags with one value are decided "
+                  "(or --all: every value of each)", EXIT_USAGE, as_json)
+        _bulk("reject", check, document, where or [], all_fields, yes, dry_run, db, as_json, _reviewer(reviewer),
+              note)
+        return
     _decide(flag_id, "reject", db, as_json, document=document, fields=field or [], all_fields=all_fields,
             reviewer=_reviewer(reviewer), note=note)
+
+
+@app.command()
+def move(
+    flag_id: IdArgument,
+    to_column: Annotated[str, typer.Option(
+        "--to-column", metavar="KEY|HEADER", help="The column the document prints the value under: its key "
+                                                 "(project) or its header text (项目支出).")],
+    field: Annotated[Optional[str], typer.Option(
+        "--field", metavar="N|KEY", help="Which value: its number or key from `review show` (not needed when there "
+                                         "is one).")] = None,
+    all_rows: Annotated[bool, typer.Option(
+        "--all-rows", help="Move every value of that column in the table alike (the same misplacement repeating "
+                           "down the table); shows the rows it will change first, and keeps a layout hint for the "
+                           "table's header.")] = False,
+    yes: YesOption = False, dry_run: DryRunOption = False,
+    db: DbOption = None, document: DocOption = None, reviewer: ReviewerOption = None, note: NoteOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A value was read in the wrong column: move it to the one the document prints it under, and re-verify."""
+    from .moves import move as do_move, plan_move
+
+    store = _open_store(db)
+    reviewer = _reviewer(reviewer)
+    console = _console()
+    if all_rows or dry_run:
+        try:
+            plan = plan_move(store, flag_id, field, to_column, all_rows, document)
+        except ReviewError as exc:
+            _fail(str(exc), exc.code, as_json)
+        if not as_json:
+            _print_move_plan(console, plan)
+        if not _confirmed(f"Move these {len(plan.moves)} value(s)?", yes or not all_rows, dry_run, as_json):
+            if as_json:
+                typer.echo(json.dumps({"dry_run": True, **_move_json(plan)}, ensure_ascii=False, indent=1))
+            else:
+                console.print("Dry run: nothing recorded. Add --yes to move them.")
+            return
+    try:
+        outcome = do_move(store, flag_id, field, to_column, all_rows, document=document, reviewer=reviewer, note=note)
+    except ReviewError as exc:
+        _fail(str(exc), exc.code, as_json)
+    if as_json:
+        typer.echo(json.dumps({
+            "dry_run": False, **_move_json(outcome.plan), "status": outcome.status,
+            "decision": outcome.decision.model_dump(mode="json"),
+            "closed": [{"id": f.id, "check": f.check, "status": f.status} for f in outcome.closed],
+            "opened": [{"id": f.id, "check": f.check, "message": f.message} for f in outcome.opened],
+            "hint": outcome.hint.model_dump(mode="json") if outcome.hint else None,
+        }, ensure_ascii=False, indent=1))
+        return
+    p, d = outcome.plan, outcome.decision
+    console.print(f"{d.flag_id}: moved {len(p.moves)} value(s) of {p.view} from {p.source_label} ({p.source}) to "
+                  f"{p.target_label} ({p.target}): read as {p.source_label}, the document prints them under "
+                  f"{p.target_label} (decision #{d.seq}).")
+    if outcome.status in (None, "corrected"):
+        console.print("The flag is closed: with the values where the document prints them, the check passes.")
+    else:
+        console.print(f"The flag is still {outcome.status}: with the move the check still fails; look at its "
+                      f"other values.")
+    for f in outcome.closed:
+        console.print(f"Also closed: {f.id} {f.check} ({f.status}).")
+    for f in outcome.opened:
+        console.print(f"Now open: {f.id} {f.check}: {f.message}")
+    if outcome.hint:
+        console.print(f"Layout hint {outcome.hint.id} kept for this table's header ({outcome.hint.describe()}): the "
+                      f"next document with this header is read with it as one more candidate "
+                      f"(`budget-extract hints list --db {store.arg}`).")
+
+
+def _move_json(plan) -> dict:
+    return {"document": plan.document, "flag": plan.flag.id, "table": plan.view, "from": plan.source,
+            "to": plan.target, "from_label": plan.source_label, "to_label": plan.target_label,
+            "all_rows": plan.all_rows, "field": plan.field,
+            "rows": [{"field": m.path, "value": m.value, "row": m.row} for m in plan.moves],
+            "left": [{"field": m.path, "value": m.value, "row": m.row, "why": why} for m, why in plan.left],
+            "closes": [{"id": f.id, "check": f.check} for f in plan.closes],
+            "opens": [{"id": f.id, "check": f.check, "message": f.message} for f in plan.opens],
+            "flag_status_after": plan.status}
+
+
+def _print_move_plan(console, plan) -> None:
+    from rich.table import Table
+
+    console.print(f"Move {len(plan.moves)} value(s) of {plan.view} from {plan.source_label} ({plan.source}) to "
+                  f"{plan.target_label} ({plan.target}):")
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for name in ("row", plan.source_label, "→ " + plan.target_label):
+        table.add_column(name, no_wrap=True)
+    for m in plan.moves:
+        table.add_row(m.row, m.value, m.value)
+    for m, why in plan.left:
+        table.add_row(m.row, m.value, f"(left as read: {why})")
+    console.print(table)
+    flag = "closed" if plan.status in (None, "corrected") else f"still {plan.status}"
+    console.print(f"Then: the flag {plan.flag.id} is {flag}; {len(plan.closes)} other flag(s) closed, "
+                  f"{len(plan.opens)} opened.")
+    for f in plan.closes:
+        console.print(f"  closes {f.id} {f.check}: {f.message}")
+    for f in plan.opens:
+        console.print(f"  opens  {f.id} {f.check}: {f.message}")
+    if plan.all_rows and plan.header:
+        console.print(f"A layout hint is kept for this table's header ({plan.source_label} → {plan.target_label}): "
+                      f"the next document with the same header is read with it as one more candidate.")
 
 
 @app.command()
@@ -478,7 +748,8 @@ def history(
     console = _console()
     for d in decisions:
         console.print(f"#{d.seq} {d.time} {d.reviewer or '-'} {d.action} {d.flag_id}"
-                      + (f" {d.field}" if d.field else "") + (f" {d.before} → {d.after}" if d.action == "fix" else "")
+                      + (f" {d.field}" if d.field else "")
+                      + (f" {d.before} → {d.after}" if d.action in ("fix", "move") else "")
                       + (f" — {d.note}" if d.note else ""))
     console.print(f"{len(decisions)} decision(s).")
 
@@ -526,7 +797,8 @@ def next_(
         decided += outcome
 
 
-_CHOICES = "[a]ccept (the document prints this)  [f]ix (misread)  [r]eject (wrong, withdraw)  [s]kip  [q]uit"
+_CHOICES = ("[a]ccept (the document prints this)  [f]ix (misread)  [m]ove (read in the wrong column)  "
+            "[r]eject (wrong, withdraw)  [s]kip  [q]uit")
 
 
 def _ask_and_decide(console, store, q, reviewer, skipped) -> int | None:
@@ -544,12 +816,17 @@ def _ask_and_decide(console, store, q, reviewer, skipped) -> int | None:
         if choice == "s":
             skipped.add((q.document, q.id))
             return 0
-        if choice not in ("a", "f", "r"):
-            console.print("Type a, f, r, s or q.")
+        if choice not in ("a", "f", "m", "r"):
+            console.print("Type a, f, m, r, s or q.")
             continue
-        if choice in ("f", "r") and not numbered:
+        if choice in ("f", "m", "r") and not numbered:
             console.print("This flag involves no value read from a table or card: accept it (acknowledge) or skip.")
             continue
+        if choice == "m":
+            decided = _ask_and_move(console, store, q, numbered, reviewer)
+            if decided is None:
+                continue
+            return decided
         kw: dict = {"document": q.document, "reviewer": reviewer}
         if choice == "f":
             kw["fields"] = [_ask_number(console, "Which value (its number above)", numbered)]
@@ -565,6 +842,30 @@ def _ask_and_decide(console, store, q, reviewer, skipped) -> int | None:
             console.print(f"error: {exc}", style="red")
             if exc.code != EXIT_USAGE:
                 raise typer.Exit(exc.code)
+
+
+def _ask_and_move(console, store, q, numbered: list[int], reviewer) -> int | None:
+    """`review move` asked for: which value, which column, one row or the whole table (shown before it is done)."""
+    from .moves import move, plan_move
+
+    number = _ask_number(console, "Which value is in the wrong column (its number above)", numbered)
+    column = typer.prompt("The column the document prints it under (key or header text)").strip()
+    all_rows = typer.confirm("The same down the whole table (every value of that column)?", default=False)
+    try:
+        plan = plan_move(store, q.id, number, column, all_rows, q.document)
+    except ReviewError as exc:
+        console.print(f"error: {exc}", style="red")
+        if exc.code != EXIT_USAGE:
+            raise typer.Exit(exc.code)
+        return None
+    _print_move_plan(console, plan)
+    if not typer.confirm(f"Move these {len(plan.moves)} value(s)?", default=True):
+        return None
+    note = typer.prompt("Note (optional)", default="", show_default=False) or None
+    outcome = move(store, q.id, number, column, all_rows, document=q.document, reviewer=reviewer, note=note)
+    console.print(f"{q.id}: moved {len(plan.moves)} value(s) to {plan.target_label} (decision "
+                  f"#{outcome.decision.seq}); the flag is now {outcome.status or 'closed'}.")
+    return 1
 
 
 def _ask_number(console, question: str, allowed: list[int]) -> str:

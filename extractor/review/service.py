@@ -21,7 +21,7 @@ from schemas import Decision, ExtractionResult, Flag, parse_amount
 from ..export import is_pretty, result_json, write_atomic
 from ..geometry import place_values
 from ..reverify import ReverifyError, read_result, read_source, text_copy
-from .apply import CORRECTABLE_HINT, apply_decisions, fold, slots_by_path, source_values
+from .apply import CORRECTABLE_HINT, apply_decisions, fold, slots_by_path, source_values, undone_moves
 from .errors import EXIT_NOT_FOUND, EXIT_PROBLEM, EXIT_USAGE, ReviewError  # noqa: F401 - re-exported
 from .store import ReviewStore
 
@@ -174,23 +174,37 @@ def decide(store: ReviewStore, ref: str, action: str, *, document: str | None = 
         twins = twins_of(result, flag, decided=action == "reopen")
         for twin in twins:
             recorded += _record(store, result, twin, action, _twin_plan(flag, twin, plan), reviewer, note)
+        if action == "reopen":  # a move taken back takes back the layout hint it taught
+            store.forget_hints_of(undone_moves(store.decisions(doc.name)))
+    result = resettle(store, doc.name, result, text)
+    after = {f.id: f for f in result.flags}
+    now = after.get(flag.id)
+    twin_ids = {t.id for t in twins}
+    closed, opened = flag_changes(before, after, {flag.id, *twin_ids})
+    return Outcome(doc.name, flag.id, recorded, now.status if now else None, closed, opened,
+                   twins=[after[i] for i in twin_ids if i in after])
+
+
+def resettle(store: ReviewStore, name: str, result: ExtractionResult, text: str) -> ExtractionResult:
+    """The document's file rebuilt from the trail, every decision in force (its own transaction)."""
     with store.transaction():
         # Whatever another command wrote in between, the file is rebuilt from the trail, every decision in force.
-        now = store.document(doc.name) or doc
+        now = store.document(name)
         sha = result.document.sha256
         result = load_result(now.result)
         if result.document.sha256 != sha:
             text = source_text(result, now.source, now.result)
         settle(store, result, text, now.result)
-    after = {f.id: f for f in result.flags}
-    now = after.get(flag.id)
-    twin_ids = {t.id for t in twins}
-    closed = [f for i, f in after.items() if i != flag.id and i not in twin_ids and f.status != "open" and i in before
+    return result
+
+
+def flag_changes(before: dict[str, Flag], after: dict[str, Flag], left_out: set[str]) -> tuple[list[Flag], list[Flag]]:
+    """Flags a decision closed (they needed review and now do not), and flags it opened."""
+    closed = [f for i, f in after.items() if i not in left_out and f.status != "open" and i in before
               and before[i].status in ("open", "stale") and f.status != before[i].status]
-    opened = [f for i, f in after.items() if i != flag.id and i not in twin_ids and f.status in ("open", "stale")
+    opened = [f for i, f in after.items() if i not in left_out and f.status in ("open", "stale")
               and (i not in before or before[i].status not in ("open", "stale"))]
-    return Outcome(doc.name, flag.id, recorded, now.status if now else None, closed, opened,
-                   twins=[after[i] for i in twin_ids if i in after])
+    return closed, opened
 
 
 def _record(store: ReviewStore, result: ExtractionResult, flag: Flag, action: str, plan: Plan,

@@ -23,17 +23,17 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from schemas import Decision, ExtractionResult, Flag
+from schemas import ColumnMove, Decision, ExtractionResult, Flag, HintOrigin, LayoutHint
 
 DB_NAME = "review.sqlite"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # PRAGMA application_id: marks the file as ours, so that another application's SQLite file is never adopted.
 APPLICATION_ID = 0x42455852  # "BEXR"
 TABLES = ("decisions", "documents", "flags")
 BUSY_TIMEOUT_MS = 120_000
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS decisions (
+_DECISIONS = """
+CREATE TABLE IF NOT EXISTS {name} (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     time TEXT NOT NULL,
     reviewer TEXT,
@@ -43,18 +43,36 @@ CREATE TABLE IF NOT EXISTS decisions (
     flag_id TEXT NOT NULL,
     subject TEXT NOT NULL,
     "check" TEXT NOT NULL,
-    action TEXT NOT NULL CHECK (action IN ('accept', 'fix', 'reject', 'reopen')),
+    action TEXT NOT NULL CHECK (action IN ('accept', 'fix', 'reject', 'reopen', 'move')),
     field TEXT,
     before TEXT,
     after TEXT,
     "values" TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS decisions_by_document ON decisions (document, seq);
-CREATE TRIGGER IF NOT EXISTS decisions_no_update BEFORE UPDATE ON decisions
-BEGIN SELECT RAISE(ABORT, 'the decision trail is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS decisions_no_delete BEFORE DELETE ON decisions
-BEGIN SELECT RAISE(ABORT, 'the decision trail is append-only'); END;
-
+"""
+_TRAIL_GUARDS = (
+    "CREATE INDEX IF NOT EXISTS decisions_by_document ON decisions (document, seq)",
+    "CREATE TRIGGER IF NOT EXISTS decisions_no_update BEFORE UPDATE ON decisions\n"
+    "BEGIN SELECT RAISE(ABORT, 'the decision trail is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS decisions_no_delete BEFORE DELETE ON decisions\n"
+    "BEGIN SELECT RAISE(ABORT, 'the decision trail is append-only'); END",
+)
+_HINTS = """
+-- Layout hints: a person's column decision for a table, keyed by the table's header signature (one row per move).
+CREATE TABLE IF NOT EXISTS hints (
+    kind TEXT NOT NULL,
+    header TEXT NOT NULL,
+    read_as TEXT NOT NULL,
+    printed_under TEXT NOT NULL,
+    read_as_label TEXT,
+    printed_under_label TEXT,
+    origin TEXT,  -- the decision that taught it (JSON), wherever it was made
+    decision INTEGER,  -- that decision's seq when it was made in this store (NULL: imported)
+    added TEXT NOT NULL,
+    PRIMARY KEY (kind, header, read_as)
+);
+"""
+_SCHEMA = _DECISIONS.format(name="decisions") + "".join(f"{g};\n" for g in _TRAIL_GUARDS) + _HINTS + """
 CREATE TABLE IF NOT EXISTS documents (
     name TEXT PRIMARY KEY,
     sha256 TEXT NOT NULL,
@@ -223,6 +241,9 @@ class ReviewStore:
                 self.db.execute("ALTER TABLE documents ADD COLUMN trail_seq INTEGER NOT NULL DEFAULT 0")
                 self.db.execute("UPDATE documents SET trail_seq = (SELECT coalesce(max(seq), 0) FROM decisions "
                                 "WHERE decisions.document = documents.name)")
+            if version < 3:
+                _allow_moves(self.db)
+                self.db.execute(_HINTS)
             if version < SCHEMA_VERSION:
                 self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -266,6 +287,42 @@ class ReviewStore:
         else:
             rows = self.db.execute("SELECT * FROM decisions WHERE document = ? ORDER BY seq", (document,)).fetchall()
         return [_decision(r, cols) for r in rows]
+
+    # -- layout hints ------------------------------------------------------------------------------
+
+    def hints(self) -> list[LayoutHint]:
+        """Every hint, its moves grouped by table kind and header, in the order they were taught."""
+        grouped: dict[tuple[str, str], list] = {}
+        for kind, header, read_as, under, read_label, under_label, origin in self.db.execute(
+                "SELECT kind, header, read_as, printed_under, read_as_label, printed_under_label, origin "
+                "FROM hints ORDER BY added, rowid"):
+            grouped.setdefault((kind, header), []).append(
+                (ColumnMove(read_as=read_as, printed_under=under, read_as_label=read_label,
+                            printed_under_label=under_label), origin))
+        return [LayoutHint.make(kind, header, [m for m, _ in moves],
+                                HintOrigin.model_validate_json(moves[-1][1]) if moves[-1][1] else None)
+                for (kind, header), moves in grouped.items()]
+
+    def add_hint(self, hint: LayoutHint, decision: int | None = None) -> None:
+        """Store a hint's moves (call inside a transaction); a move of the same column under the same header
+        replaces the one taught before."""
+        origin = hint.origin.model_dump_json() if hint.origin else None
+        for m in hint.moves:
+            self.db.execute(
+                "INSERT OR REPLACE INTO hints (kind, header, read_as, printed_under, read_as_label, "
+                "printed_under_label, origin, decision, added) VALUES (?,?,?,?,?,?,?,?,?)",
+                (hint.kind, hint.header, m.read_as, m.printed_under, m.read_as_label, m.printed_under_label,
+                 origin, decision, now_iso()))
+
+    def remove_hint(self, hint: LayoutHint) -> None:
+        self.db.execute("DELETE FROM hints WHERE kind = ? AND header = ?", (hint.kind, hint.header))
+
+    def forget_hints_of(self, decisions: set[int]) -> int:
+        """Take back the hints these decisions of this store taught (they were reopened); how many moves."""
+        if not decisions:
+            return 0
+        marks = ",".join("?" * len(decisions))
+        return self.db.execute(f"DELETE FROM hints WHERE decision IN ({marks})", sorted(decisions)).rowcount
 
     def decision_documents(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT DISTINCT document FROM decisions ORDER BY document")]
@@ -418,6 +475,18 @@ def _create(path: Path) -> None:
                 os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def _allow_moves(db: sqlite3.Connection) -> None:
+    """Version 2's trail refused the action 'move': copy it into a table that takes it (inside the migration's
+    transaction; dropping the old table drops its guards, which are made again on the new one)."""
+    db.execute(_DECISIONS.format(name="decisions_v3"))
+    db.execute("INSERT INTO decisions_v3 SELECT seq, time, reviewer, note, document, document_sha256, flag_id, "
+               'subject, "check", action, field, before, after, "values" FROM decisions')
+    db.execute("DROP TABLE decisions")
+    db.execute("ALTER TABLE decisions_v3 RENAME TO decisions")
+    for statement in _TRAIL_GUARDS:
+        db.execute(statement)
 
 
 def _decision(row, cols: list[str]) -> Decision:
