@@ -293,7 +293,8 @@ def export(
     time, so memory stays flat however many there are. Text that a spreadsheet would run as a
     formula (starting with = + - @) is written as text in csv and xlsx.
     """
-    from .export import ResultFileError, iter_results, result_paths
+    from .export import ResultFileError, iter_results, output_file_problem, result_paths
+    from .load.base import shown
 
     if not folder.is_dir():
         _err(f"error: {folder}: is a file; export takes the folder of results (e.g. {folder.parent})"
@@ -303,6 +304,9 @@ def export(
     if fmt not in (FactFormat.jsonl, FactFormat.csv) and output is None:
         _err(f"error: --format {fmt.value} writes a file: give it with -o, e.g. -o results.{fmt.value}")
         raise typer.Exit(2)
+    if output is not None and (problem := output_file_problem(output, f"{what.value}.{fmt.value}")):
+        _err(f"error: {shown(output)}: {problem}")
+        raise typer.Exit(1)
     if not result_paths(folder):
         _err(f"error: {folder}: holds no result files (*.json)")
         raise typer.Exit(1)
@@ -310,6 +314,12 @@ def export(
         _export(iter_results(folder), what, fmt, output)
     except ResultFileError as exc:
         _err(f"error: {exc}")
+        raise typer.Exit(1)
+    except OSError as exc:
+        if output is None:
+            raise
+        # Checked before the work; this is what changed under us since (the disk filled, the folder went …).
+        _err(f"error: {shown(output)}: cannot be written: {exc.strerror or exc}")
         raise typer.Exit(1)
 
 
@@ -354,23 +364,30 @@ def verify(
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any error flag is open.")] = False,
 ) -> None:
     """Re-verify result files against their source documents and rewrite their flags in place."""
-    from .export import is_pretty, result_json, write_atomic
-    from .reverify import ReverifyError, reverify_file
+    from .export import is_pretty, result_json, results_folder, write_atomic
+    from .reverify import ReverifyError, read_result, reverify_file
     from .review.store import DB_NAME, ReviewStore, StoreError
 
     failed = errors = 0
     for path in files:
-        # People's decisions stay in force when the store sits beside the result (as `run` puts it).
         try:
-            store = ReviewStore(path.parent / DB_NAME) if (path.parent / DB_NAME).exists() else None
+            result = read_result(path)
+        except ReverifyError as exc:
+            _err(f"error: {exc}")
+            failed += 1
+            continue
+        name = result.document.name
+        # People's decisions stay in force when the store sits in the results folder (as `run` puts it).
+        db_path = results_folder(path, name) / DB_NAME
+        try:
+            store = ReviewStore(db_path) if db_path.exists() else None
         except StoreError as exc:
             _err(f"error: {exc}")
             failed += 1
             continue
         try:
             with store.transaction() if store else nullcontext():
-                name = _result_name(path)
-                result = reverify_file(path, source, store.decisions(name) if store and name else None)
+                result = reverify_file(path, source, store.decisions(name) if store else None, result)
                 write_atomic(path, result_json(result, is_pretty(path)))
                 if store:
                     store.sync(result, path)
@@ -400,25 +417,23 @@ def report(
 ) -> None:
     """Write an HTML report: an index page for the batch, and per document a page with its flags, tables and
     cards beside the source text, every value highlighted. Opens offline in any browser."""
-    from .export import ResultFileError
+    from .export import ResultFileError, parent_problem
+    from .load.base import shown
     from .report import ReportError, write_report
 
+    if problem := parent_problem(output):
+        _err(f"error: {shown(output)}: {problem}")
+        raise typer.Exit(1)
     try:
         written = write_report(folder, output, db)
     except (ReportError, ResultFileError) as exc:
         _err(f"error: {exc}")
         raise typer.Exit(1)
+    except OSError as exc:  # checked before; what changed under us since
+        _err(f"error: {shown(output)}: cannot be written: {exc.strerror or exc}")
+        raise typer.Exit(1)
     _err(f"{written.index}: {written.pages - 1} document page(s), {written.total / 1e6:.1f} MB in all, "
          f"the largest {written.largest / 1e6:.1f} MB")
-
-
-def _result_name(path: Path) -> str | None:
-    import json
-
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))["document"]["name"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # reverify_file reports what is wrong with the file
 
 
 from .review.cli import app as review_app  # noqa: E402 - after the commands it sits beside in --help

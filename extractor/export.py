@@ -18,6 +18,9 @@ from pydantic import ValidationError
 
 from schemas import Amount, Decision, ExtractionResult, PerformanceCard, Table, spec_for
 
+from .load import SUPPORTED_SUFFIXES
+from .load.base import shown
+
 FACT_FIELDS = ("document", "table", "title", "row_code", "row_label", "column", "column_label", "value", "unit", "span",
                "field", "status", "flags", "original_value", "original_column", "decision", "reviewer", "note")
 
@@ -168,16 +171,69 @@ class ResultFileError(Exception):
 
 
 def result_paths(folder: Path) -> list[Path]:
-    return sorted(folder.glob("*.json"))
+    """The result files of a results folder, in name order, its sub-folders included: `run --recursive` writes
+    a document found in a sub-folder under the same sub-folder (``OUT/2023/预算.json``). Hidden files and folders
+    (temporary ones) are not results."""
+    return sorted(p for p in folder.rglob("*.json")
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
+def results_folder(path: Path, name: str) -> Path:
+    """The folder `run` wrote the result at ``path`` into (where its review store is): the result's own folder,
+    less the sub-folders its document ``name`` holds (``2023/预算`` for a file found in a sub-folder)."""
+    parts = tuple(name.split("/"))
+    if len(parts) > 1 and (*path.parent.parts, path.stem)[-len(parts):] == parts:
+        return path.parents[len(parts) - 1]
+    return path.parent
+
+
+def read_result(path: Path) -> ExtractionResult:
+    """A result file written by `run` (or edited since); anything else is a ``ResultFileError``: one line naming
+    the file and saying what it is instead. Every command that reads result files reads them here."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ResultFileError(f"{shown(path)}: result file is missing; run `budget-extract run` again") from None
+    except IsADirectoryError:
+        raise ResultFileError(f"{shown(path)}: a folder, not a result file (give the <name>.json files in it)") \
+            from None
+    except OSError as exc:
+        raise ResultFileError(f"{shown(path)}: cannot read: {exc.strerror or exc}") from None
+    # A person's editor may have saved it with a byte-order mark (Windows Notepad): that is still the result.
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return ExtractionResult.model_validate_json(data)
+    except ValidationError as exc:
+        what = _not_a_result(data, exc)
+        if path.suffix.lower() in SUPPORTED_SUFFIXES:
+            what += "; it looks like a document: `budget-extract run` reads documents"
+        raise ResultFileError(f"{shown(path)}: not a result file ({what})") from None
+
+
+def _not_a_result(data: bytes, exc: ValidationError) -> str:
+    """What a file that failed to load as a result is, in a few words (binary, not UTF-8, not JSON, other JSON)."""
+    if data.startswith(b"SQLite format 3\x00"):
+        return "an SQLite database, not JSON: the review store is not a result"
+    if b"\x00" in data[:4096]:
+        return "binary data, not JSON"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return f"not UTF-8 text: byte {bad.start} is 0x{data[bad.start]:02x}"
+    errors = exc.errors()
+    first = errors[0]
+    if first["type"] == "json_invalid":
+        return "not valid JSON: " + first["msg"].removeprefix("Invalid JSON: ")
+    where = ".".join(map(str, first["loc"]))
+    more = f", and {len(errors) - 1} more problem(s)" if len(errors) > 1 else ""
+    what = " ".join(str(first["msg"]).split())  # one line, whatever a validator said
+    return f"JSON, but not in the result's shape: {where + ': ' if where else ''}{what}{more}"
 
 
 def iter_results(folder: Path) -> Iterator[ExtractionResult]:
     """The results of a folder one at a time, in name order: an export holds one result in memory, not all."""
     for path in result_paths(folder):
-        try:
-            yield ExtractionResult.model_validate_json(path.read_bytes())
-        except ValidationError as exc:
-            raise ResultFileError(f"{path}: not a result file: {exc.errors()[0]['msg']}") from None
+        yield read_result(path)
 
 
 def load_results(folder: Path) -> list[ExtractionResult]:
@@ -248,6 +304,36 @@ def _temporary_prefix(path: Path) -> str:
     if len(os.fsencode(path.name)) <= 120:
         return f".{path.name}."
     return f".{hashlib.sha256(os.fsencode(path.name)).hexdigest()[:16]}{path.suffix}."
+
+
+def output_file_problem(path: Path, example: str = "facts.csv") -> str | None:
+    """Why an export cannot be written to the file ``path``, or None; checked before the work starts (the rename
+    at the end would fail only after it)."""
+    try:
+        if path.is_dir():
+            return f"is a folder; give the file to write, e.g. -o {shown(path / example)}"
+        if path.exists() and not path.is_file():
+            return "exists and is not a regular file (a device, FIFO or socket); give a file to write"
+    except OSError as exc:
+        return f"cannot be checked: {exc.strerror or exc}"
+    return parent_problem(path)
+
+
+def parent_problem(path: Path) -> str | None:
+    """Why nothing can be created at ``path`` (its folders are made as needed), or None: the nearest folder of it
+    that exists must be a folder this process may create files in (tried with an empty temporary file)."""
+    parent = path.parent
+    try:
+        while not parent.exists() and parent != parent.parent:
+            parent = parent.parent
+        if not parent.is_dir():
+            return f"{shown(parent)} is a file, not a folder"
+        fd, probe = tempfile.mkstemp(dir=parent, prefix=".budget-extract-probe.", suffix=".tmp")
+    except OSError as exc:
+        return f"cannot write in {shown(parent)}: {exc.strerror or exc}"
+    os.close(fd)
+    os.unlink(probe)
+    return None
 
 
 @contextmanager

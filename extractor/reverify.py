@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from schemas import ExtractionResult
 from verify import verify_result
 
+from .export import ResultFileError
+from .export import read_result as _read_result
 from .geometry import place_values
 from .load import LoadError, load_document
 
@@ -18,14 +18,11 @@ class ReverifyError(Exception):
 
 
 def read_result(path: Path) -> ExtractionResult:
+    """The result file at ``path`` (``export.read_result``, the one loader of result files)."""
     try:
-        return ExtractionResult.model_validate_json(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ReverifyError(f"{path}: result file is missing; run `budget-extract run` again") from None
-    except OSError as exc:
-        raise ReverifyError(f"{path}: cannot read: {exc.strerror}") from None
-    except ValidationError as exc:
-        raise ReverifyError(f"{path}: not a result file: {exc.errors()[0]['msg']}") from None
+        return _read_result(path)
+    except ResultFileError as exc:
+        raise ReverifyError(str(exc)) from None
 
 
 def text_copy(result: ExtractionResult, result_dir: Path) -> tuple[Path, str] | None:
@@ -83,9 +80,11 @@ def _intact_copy(src: Path, sha256: str, where: Path | str, copy: tuple[Path, st
     return data.decode("utf-8")
 
 
-def reverify_file(path: Path, source: Path | None = None, decisions=None) -> ExtractionResult:
-    """Verify a result file again; with ``decisions`` from the review store, re-apply them too."""
-    result = read_result(path)
+def reverify_file(path: Path, source: Path | None = None, decisions=None,
+                  result: ExtractionResult | None = None) -> ExtractionResult:
+    """Verify a result file again (``result``: its content, when already read); with ``decisions`` from the review
+    store, re-apply them too."""
+    result = result if result is not None else read_result(path)
     text = read_source(source or Path(result.document.path), result.document.sha256, path,
                        text_copy(result, path.parent))
     verify_result(result, text)
