@@ -19,7 +19,7 @@ import asyncio
 import decimal
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .export import result_json, write_atomic
@@ -79,16 +79,20 @@ def default_jobs(documents: int) -> int:
 
 async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=None,
                     advance: Callable[[], None] = lambda: None, in_flight: int = 8, store=None,
-                    jobs: int | None = 1, pretty: bool = False, max_size: int | None = None) -> BatchReport:
+                    jobs: int | None = 1, pretty: bool = False, max_size: int | None = None,
+                    names: dict[Path, str] | None = None) -> BatchReport:
     """Every file through the pipeline, ``jobs`` documents at once; at most ``in_flight`` held in memory.
 
     ``jobs`` None: as many as the machine has cores, fewer for a small batch (``default_jobs``).
     With a review ``store``, each result is written with the decisions people
     made on earlier runs applied, and its flags enter the review queue.
+    ``names``: the name each file's result is written under, ``OUT/<name>.json``
+    (default: the file's stem; ``discover`` gives ``2023/预算`` for a file in a sub-folder).
     """
     report = BatchReport()
     _remove_leftovers(out)
-    todo = _distinct_names(files, report, advance)
+    names = {path: (names or {}).get(path, path.stem) for path in files}
+    todo = _distinct_names(files, names, report, advance)
     jobs = max(1, min(jobs or default_jobs(len(todo)), len(todo)))
     writer = _Writer(out, options, reader, store, pretty, max_size, report)
     gate = asyncio.Semaphore(max(in_flight, 2 * jobs))
@@ -98,12 +102,12 @@ async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=No
     async def one(place: int, path: Path) -> None:
         async with gate:
             try:
-                args = (path, options, writer.decisions(path.stem), pretty, writer.model, max_size)
+                args = (path, options, writer.decisions(names[path]), pretty, writer.model, max_size, names[path])
                 if pool is None:
                     outcome = read_document(*args)
                 else:
                     outcome = await loop.run_in_executor(pool, read_document, *args)
-                await writer.write(place, outcome)
+                await writer.write(place, outcome, names[path])
             except LoadError as exc:
                 report.note(place, f"error: {exc}")
                 report.failed += 1
@@ -120,18 +124,20 @@ async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=No
     return report
 
 
-def _distinct_names(files: list[Path], report: BatchReport, advance) -> list[tuple[int, Path]]:
-    """The files to read, with their places in the batch; a second file with the same name is skipped."""
+def _distinct_names(files: list[Path], names: dict[Path, str], report: BatchReport,
+                    advance) -> list[tuple[int, Path]]:
+    """The files to read, with their places in the batch; a second file with the same result name is skipped."""
     seen: dict[str, Path] = {}
     todo = []
     for place, path in enumerate(files):
-        if path.stem in seen and seen[path.stem].resolve() != path.resolve():
-            report.note(place, f"error: {shown(path)}: same name as {shown(seen[path.stem])}; its result would "
+        name = names[path]
+        if name in seen and seen[name].resolve() != path.resolve():
+            report.note(place, f"error: {shown(path)}: same name as {shown(seen[name])}; its result would "
                                f"overwrite that one — skipped")
             report.failed += 1
             advance()
             continue
-        seen[path.stem] = path
+        seen[name] = path
         todo.append((place, path))
     return todo
 
@@ -155,12 +161,12 @@ class _Writer:
     def decisions(self, name: str) -> list:
         return self.store.decisions(name) if self.store is not None else []
 
-    async def write(self, place: int, outcome: Outcome) -> None:
+    async def write(self, place: int, outcome: Outcome, name: str) -> None:
         if outcome.error is not None:
             self.report.note(place, f"error: {outcome.error}")
             self.report.failed += 1
         elif outcome.needs_model:
-            await self._read_with_model(place, outcome.path)
+            await self._read_with_model(place, outcome.path, name)
         else:
             self._write(place, outcome)
 
@@ -173,29 +179,29 @@ class _Writer:
                 if tuple(d.seq for d in decisions) != outcome.decisions:
                     # A person decided on this document while it was being read: settle it again, here.
                     outcome = read_document(outcome.path, self.options, decisions, self.pretty, self.model,
-                                            self.max_size)
+                                            self.max_size, name)
                     if outcome.error is not None or outcome.needs_model:
                         self.report.note(place, f"error: {outcome.error or shown(outcome.path)}: changed while it "
                                                 f"was being read; run again")
                         self.report.failed += 1
                         return
-                self._write_files(path, outcome.text, outcome.canonical_text)
+                self._write_files(name, outcome.text, outcome.canonical_text)
                 self.store.sync(outcome.queue, path, outcome.path, outcome.text,
                                 trail_seq=max(outcome.decisions, default=0))
         else:
-            self._write_files(path, outcome.text, outcome.canonical_text)
+            self._write_files(name, outcome.text, outcome.canonical_text)
         for warning in outcome.warnings:
             self.report.note(place, f"warning: {warning}")
         self.report.add(outcome.tally)
 
-    def _write_files(self, path: Path, text: str, canonical_text: str | None) -> None:
+    def _write_files(self, name: str, text: str, canonical_text: str | None) -> None:
         if canonical_text is not None:
             # A PDF's or a spreadsheet's text, which every span points into: verify, review and report read it.
-            write_atomic(self.out / text_file_for(path.stem), canonical_text)
-        write_atomic(path, text)
+            write_atomic(self.out / text_file_for(name), canonical_text)
+        write_atomic(self.out / f"{name}.json", text)
 
-    async def _read_with_model(self, place: int, path: Path) -> None:
-        doc = load_document(path, self.max_size)
+    async def _read_with_model(self, place: int, path: Path, name: str) -> None:
+        doc = replace(load_document(path, self.max_size), label=name)
         result = await process_document(doc, self.options, self.reader)
         target = self.out / f"{doc.name}.json"
         canonical = None
@@ -203,7 +209,7 @@ class _Writer:
             result.geometry.text_file = text_file_for(doc.name)
             canonical = doc.text
         if self.store is None:
-            self._write_files(target, result_json(result, self.pretty), canonical)
+            self._write_files(doc.name, result_json(result, self.pretty), canonical)
         else:
             from .review.service import settle
 

@@ -44,18 +44,25 @@ def _err(message: str) -> None:
 
 
 def _expand(paths: list[Path], recursive: bool = False, include: list[str] = (), exclude: list[str] = (),
-            out: Path | None = None) -> list[Path]:
+            out: Path | None = None):
+    """The files to read and each one's result name (``discover.Found``); what is not read is said on stderr."""
     from .discover import discover
     from .load import SUPPORTED_SUFFIXES, shown
 
     found = discover(paths, recursive, include or (), exclude or (), out)
     for line in found.skipped:
         _err(line)
+    unsearched = {folder: subs for folder, subs in found.unsearched}
+    for folder, subs in found.unsearched:
+        listed = ", ".join(shown(s.name) for s in subs[:5]) + (f" and {len(subs) - 5} more" if len(subs) > 5 else "")
+        _err(f"{shown(folder)}: {len(subs)} sub-folder(s) not searched ({listed}); --recursive reads them too")
     for folder in found.empty_folders:
         kinds = ", ".join(SUPPORTED_SUFFIXES)
         _err(f"{shown(folder)}: folder holds no files to read ({kinds})"
-             + ("" if recursive else "; --recursive also searches its sub-folders"))
-    return found.files
+             + ("" if recursive or folder in unsearched else "; --recursive also searches its sub-folders"))
+    for line in found.renamed:
+        _err(line)
+    return found
 
 
 class BackendChoice(str, Enum):
@@ -161,7 +168,8 @@ def run(
     except ValueError as exc:
         _err(f"error: --max-size: {exc}")
         raise typer.Exit(2)
-    files = _expand(paths, recursive, include, exclude, out)
+    found = _expand(paths, recursive, include, exclude, out)
+    files = found.files
     recorded: dict = {}
     if cache is CacheChoice.replay:
         recorded = _recorded_defaults(recordings)
@@ -206,7 +214,7 @@ def run(
         try:
             with _progress(len(files)) as advance:
                 return await run_batch(files, out, options, reader, advance, store=store, max_size=limit,
-                                       jobs=jobs, pretty=pretty)
+                                       jobs=jobs, pretty=pretty, names=found.names)
         finally:
             if reader is not None:
                 await reader.aclose()

@@ -780,7 +780,7 @@ def write_report(folder: Path, out: Path, db: Path | None = None) -> ReportFiles
     if not paths:
         raise ReportError(f"{folder}: holds no result files (*.json)")
     _check_target(out)
-    keys = page_keys([p.stem for p in paths])
+    keys = page_keys([p.relative_to(folder).with_suffix("").as_posix() for p in paths])
     sizes = []
     sources = SourceFinder(folder, db)
     index = Index(folder)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from schemas import ExtractionResult
 from verify import verify_result
 
-from .export import ResultFileError
+from .export import ResultFileError, results_folder
 from .export import read_result as _read_result
 from .geometry import place_values
 from .load import LoadError, load_document
@@ -26,11 +26,18 @@ def read_result(path: Path) -> ExtractionResult:
 
 
 def text_copy(result: ExtractionResult, result_dir: Path) -> tuple[Path, str] | None:
-    """The canonical text `run` wrote beside the result of a PDF or a spreadsheet, and its sha256."""
+    """The canonical text `run` wrote beside the result of a PDF or a spreadsheet, and its sha256.
+
+    ``result_dir``: the results folder, or the result file's own folder. They differ for a document found in a
+    sub-folder: its ``text_file`` (``2023/预算.txt``) is in the results folder, beside its result
+    (``2023/预算.json``). The copy found is used only if its sha256 is the one recorded.
+    """
     g = result.geometry
     if g is None or not g.text_file:
         return None
-    return result_dir / g.text_file, g.text_sha256
+    path = result_dir / g.text_file
+    beside = result_dir / PurePosixPath(g.text_file).name
+    return (beside if not path.exists() and beside.exists() else path), g.text_sha256
 
 
 def read_source(src: Path, sha256: str, where: Path | str, copy: tuple[Path, str] | None = None) -> str:
@@ -86,7 +93,7 @@ def reverify_file(path: Path, source: Path | None = None, decisions=None,
     store, re-apply them too."""
     result = result if result is not None else read_result(path)
     text = read_source(source or Path(result.document.path), result.document.sha256, path,
-                       text_copy(result, path.parent))
+                       text_copy(result, results_folder(path, result.document.name)))
     verify_result(result, text)
     if decisions is not None:
         from .review.apply import apply_decisions

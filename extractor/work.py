@@ -16,7 +16,7 @@ cluster can map them with the engine it already runs (see docs/dask.md):
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from .export import result_json
@@ -110,7 +110,7 @@ def extract_file(path: Path | str, options: RunOptions | None = None, max_size: 
 
 
 def read_document(path: Path, options: RunOptions, decisions: list = (), pretty: bool = False,
-                  model=None, max_size: int | None = None) -> Outcome:
+                  model=None, max_size: int | None = None, name: str | None = None) -> Outcome:
     """Read, verify and settle one document (the people's ``decisions`` on it applied), ready to be written.
 
     ``model``: the caller has a model reader (its ``LlmUsage`` record, see ``pipeline.llm_usage``).
@@ -124,7 +124,7 @@ def read_document(path: Path, options: RunOptions, decisions: list = (), pretty:
 
     try:
         check_result_name(path)
-        doc = load_document(path, max_size)
+        doc = replace(load_document(path, max_size), label=name)  # name: the result's, when not the stem
     except LoadError as exc:
         return Outcome(path, error=str(exc))
     result = extract_and_verify(doc, options)

@@ -104,7 +104,7 @@ def make_inputs(folder: Path, special: Path, big_mb: int = 50) -> list[Input]:
     items.append(Input("a name that is not UTF-8", odd, "error"))
     put("upper.TXT", _corpus(), "result")
     put("dup.txt", _corpus(), "any")
-    put("dup.md", _corpus(), "any", "a second file with the same stem (one of the two is read)")
+    put("dup.md", _corpus(), "any", "a second file with the same stem (both read, each keeps its suffix)")
     # Not regular files, given by name.
     def link(name: str, target, label: str, expect: str = "error") -> None:
         (special / name).symlink_to(target)

@@ -157,3 +157,142 @@ def test_a_file_that_is_not_a_result_is_one_line_for_every_command_that_reads_re
     errors = [l for l in proc.stderr.splitlines() if l.startswith("error:")]
     assert len(errors) == 1 and expected in errors[0]
     assert "1 document(s) in the store" in proc.stderr
+
+
+# -- folders of folders, and the same name twice -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def two_budgets(tmp_path_factory) -> Path:
+    """``a/预算.txt`` and ``b/预算.txt`` (two different documents with one name), and ``top.txt`` beside them."""
+    folder = tmp_path_factory.mktemp("downloads")
+    (folder / "a").mkdir()
+    (folder / "b").mkdir()
+    shutil.copy(DOCS["003"], folder / "a" / "预算.txt")
+    shutil.copy(DOCS["002"], folder / "b" / "预算.txt")
+    shutil.copy(DOCS["003"], folder / "top.txt")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def mirrored(two_budgets, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("mirrored")
+    proc = cli("run", two_budgets, "--recursive", "--out", out)
+    assert "3 document(s)" in proc.stderr and "error:" not in proc.stderr
+    return out
+
+
+def _document(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))["document"]
+
+
+def test_recursive_run_mirrors_sub_folders_under_out(two_budgets, mirrored):
+    results = sorted(p.relative_to(mirrored).as_posix() for p in mirrored.rglob("*.json"))
+    assert results == ["a/预算.json", "b/预算.json", "top.json"]
+    a, b = _document(mirrored / "a" / "预算.json"), _document(mirrored / "b" / "预算.json")
+    assert (a["name"], a["path"]) == ("a/预算", str(two_budgets / "a" / "预算.txt"))
+    assert (b["name"], b["path"]) == ("b/预算", str(two_budgets / "b" / "预算.txt"))
+    assert a["sha256"] != b["sha256"]
+
+
+def test_every_command_that_reads_a_results_folder_finds_the_sub_folders(mirrored, tmp_path):
+    facts = [json.loads(line) for line in cli("export", mirrored).stdout.splitlines()]
+    counts = {name: sum(1 for f in facts if f["document"] == name) for name in ("a/预算", "b/预算", "top")}
+    assert counts == {"a/预算": 270, "b/预算": 476, "top": 270}
+    # The review store knows both documents by their own names, each with its own result file.
+    listed = json.loads(cli("review", "list", "--db", mirrored, "--json").stdout)
+    assert {f["document"] for f in listed} == {"a/预算", "b/预算", "top"}
+    # verify finds the store of the results folder (two levels up) and keeps the queue in step.
+    proc = cli("verify", mirrored / "a" / "预算.json")
+    assert proc.stderr.startswith(f"{mirrored / 'a' / '预算.json'}: 3 open flag(s)")
+    # review sync into a new store finds them all.
+    synced = cli("review", "sync", mirrored, "--db", tmp_path / "store.sqlite")
+    assert "3 document(s) in the store" in synced.stderr
+    # The report has a page for each.
+    cli("report", mirrored, "-o", tmp_path / "report")
+    index = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    assert all(f">{name}</a>" in index for name in ("a/预算", "b/预算", "top"))
+    assert len(list((tmp_path / "report" / "documents").glob("*.html"))) == 3
+
+
+def test_a_decision_on_one_of_two_same_named_documents_stays_with_it(two_budgets, tmp_path):
+    out = tmp_path / "out"
+    cli("run", two_budgets, "--recursive", "--out", out)
+    flag = next(f for f in json.loads(cli("review", "list", "--db", out, "--json").stdout)
+                if f["document"] == "a/预算")
+    cli("review", "accept", flag["id"], "--db", out, "--reviewer", "ann")
+    cli("run", two_budgets, "--recursive", "--out", out)  # a rerun applies it again, to a/预算 only
+    decided = [f for f in json.loads((out / "a" / "预算.json").read_text(encoding="utf-8"))["flags"]
+               if f["status"] != "open"]
+    assert [f["id"] for f in decided] == [flag["id"]]
+    assert all(f["status"] == "open" for f in json.loads((out / "b" / "预算.json").read_text(encoding="utf-8"))["flags"])
+
+
+def test_a_spreadsheet_in_a_sub_folder_keeps_its_text_beside_its_result(tmp_path):
+    from sheetdocs import workbook
+
+    from extractor.export import read_result
+    from extractor.reverify import text_copy
+
+    folder = tmp_path / "in"
+    (folder / "2024").mkdir(parents=True)
+    workbook(DOCS["003"].read_text(encoding="utf-8"), folder / "2024" / "预算.xlsx")
+    out = tmp_path / "out"
+    cli("run", folder, "--recursive", "--out", out)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("预算.*")) == ["2024/预算.json", "2024/预算.txt"]
+    result = read_result(out / "2024" / "预算.json")
+    # Found from the results folder (review sync, the report) and from the result's own folder (review show).
+    assert text_copy(result, out)[0] == text_copy(result, out / "2024")[0] == out / "2024" / "预算.txt"
+    # verify reads that copy, and its source, which must be unchanged.
+    assert "3 open flag(s)" in cli("verify", out / "2024" / "预算.json").stderr
+
+
+def test_without_recursive_the_sub_folders_not_searched_are_named(two_budgets, tmp_path):
+    (two_budgets / ".git").mkdir(exist_ok=True)  # hidden: not worth a mention
+    out = two_budgets / "out"  # the output folder inside the input folder is not a folder left out
+    try:
+        proc = cli("run", two_budgets, "--out", out)
+        lines = [l for l in proc.stderr.splitlines() if "not searched" in l]
+        assert lines == [f"{two_budgets}: 2 sub-folder(s) not searched (a, b); --recursive reads them too"]
+        assert "1 document(s)" in proc.stderr
+        assert sorted(p.name for p in out.glob("*.json")) == ["top.json"]
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+        (two_budgets / ".git").rmdir()
+
+
+def test_a_folder_with_only_sub_folders_says_so_once(tmp_path):
+    (tmp_path / "in" / "2023").mkdir(parents=True)
+    shutil.copy(DOCS["003"], tmp_path / "in" / "2023" / "预算.txt")
+    proc = cli("run", tmp_path / "in", "--out", tmp_path / "out", check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.count("--recursive") == 1, proc.stderr
+    assert f"{tmp_path / 'in'}: 1 sub-folder(s) not searched (2023); --recursive reads them too" in proc.stderr
+
+
+def test_a_broken_docx_and_a_broken_xlsx_with_one_stem_get_an_error_each(tmp_path):
+    from sheetdocs import word_document, workbook
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = DOCS["003"].read_text(encoding="utf-8")
+    for make, suffix in ((word_document, ".docx"), (workbook, ".xlsx")):
+        whole = make(text, tmp_path / f"whole{suffix}").read_bytes()
+        (folder / f"预算{suffix}").write_bytes(whole[: len(whole) // 2])  # cut off: a download that stopped
+    out = tmp_path / "out"
+    proc = cli("run", folder, "--out", out, check=False)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    errors = [l for l in proc.stderr.splitlines() if l.startswith("error:")]
+    assert len(errors) == 2, proc.stderr
+    assert errors[0].startswith(f"error: {folder / '预算.docx'}: damaged")
+    assert errors[1].startswith(f"error: {folder / '预算.xlsx'}: damaged")
+    assert sorted(p.name for p in out.iterdir()) == ["review.sqlite"]
+    # Whole again, both are read, each into its own result and text: neither replaces the other.
+    word_document(text, folder / "预算.docx")
+    workbook(DOCS["002"].read_text(encoding="utf-8"), folder / "预算.xlsx")
+    proc = cli("run", folder, "--out", out)
+    assert f"their results are 预算.docx.json, 预算.xlsx.json" in proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["review.sqlite", "预算.docx.json", "预算.docx.txt",
+                                                      "预算.xlsx.json", "预算.xlsx.txt"]
+    assert _document(out / "预算.docx.json")["path"].endswith("预算.docx")
+    assert _document(out / "预算.xlsx.json")["path"].endswith("预算.xlsx")

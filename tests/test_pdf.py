@@ -375,7 +375,7 @@ def test_a_batch_goes_on_past_bad_files_and_lists_what_it_does_not_read(tmp_path
     done = _cli("run", str(folder), "--recursive", "--out", str(out), cwd=tmp_path)
     lines = done.stderr.splitlines()
     assert done.returncode == 1  # two PDFs could not be read
-    assert (out / "sixian.json").is_file()
+    assert (out / "county" / "sixian.json").is_file()  # the sub-folder mirrored under --out
     assert any("broken.pdf: damaged PDF" in line for line in lines)
     assert any("page.pdf: not a PDF file: it is an HTML page" in line for line in lines)
     assert any(line.startswith("skipped: ") and "scan.jpg" in line for line in lines)
@@ -387,7 +387,8 @@ def test_a_batch_goes_on_past_bad_files_and_lists_what_it_does_not_read(tmp_path
                 cwd=tmp_path)
     assert only.returncode == 0, only.stderr
     flat = _cli("run", str(folder), "--exclude", "*.pdf", "--out", str(tmp_path / "o3"), cwd=tmp_path)
-    assert flat.returncode == 1 and "--recursive also searches its sub-folders" in flat.stderr
+    assert flat.returncode == 1 and f"{folder}: 1 sub-folder(s) not searched (county); --recursive reads them too" \
+        in flat.stderr
 
 
 # -- scanned pages -------------------------------------------------------------------------------------

@@ -44,7 +44,10 @@ class Document:
     geometry: Geometry | None = None
     # What a person should know about how the file was read (pages with no text layer, unmapped glyphs …).
     notes: tuple[str, ...] = field(default=())
+    # The name its result is written under, when not the file's stem: a file found in a sub-folder keeps its path
+    # there (``2023/预算``), files that would share a name their suffix (``预算.xlsx``); see ``discover``.
+    label: str | None = None
 
     @property
     def name(self) -> str:
-        return self.path.stem
+        return self.label or self.path.stem
