@@ -87,14 +87,17 @@ class ModeChoice(str, Enum):
 
 @app.command()
 def run(
-    paths: Annotated[list[Path], typer.Argument(help="Disclosure files (PDF, .xlsx, .xls, .docx, .txt, .md) or "
-                                                     "folders of them.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the results: one <name>.json per document.")],
-    recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Search folders' sub-folders too.")] = False,
+    paths: Annotated[list[Path], typer.Argument(
+        metavar="PATH", help="Disclosure files (PDF, .xlsx, .xls, .docx, .txt, .md) or folders of them.")],
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Folder for the results: one <name>.json "
+                                                                         "per document (made if missing).")],
+    recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Search folders' sub-folders too; a result "
+                                                                      "keeps its sub-folder: OUT/2023/<name>.json.")] = False,
     include: Annotated[Optional[list[str]], typer.Option(
-        "--include", help="Only files matching this glob (by name or path in the folder); repeatable.")] = None,
+        "--include", metavar="GLOB", help="Only files matching this glob (by name or path in the folder, e.g. "
+                                          "'*.pdf' or '2023/*'); repeatable.")] = None,
     exclude: Annotated[Optional[list[str]], typer.Option(
-        "--exclude", help="Leave out files matching this glob; repeatable.")] = None,
+        "--exclude", metavar="GLOB", help="Leave out files matching this glob; repeatable.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any error flag is open.")] = False,
     backend: Annotated[BackendChoice, typer.Option(
         "--backend", help="rules: no model. auto: the model for sections the rules cannot read or whose values "
@@ -102,47 +105,50 @@ def run(
     BackendChoice.auto,
     cross_check: Annotated[bool, typer.Option("--cross-check", help="Also read every section with the model and "
                                                                     "flag where it disagrees with the rules.")] = False,
-    model: Annotated[Optional[str], typer.Option("--model", help="Model name [env: BUDGET_EXTRACT_MODEL].")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", metavar="NAME",
+                                                 help="Model name [env: BUDGET_EXTRACT_MODEL].")] = None,
     base_url: Annotated[Optional[str], typer.Option(
-        "--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1 [env: OPENAI_BASE_URL].")] = None,
+        "--base-url", metavar="URL", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1 [env: OPENAI_BASE_URL].")] = None,
     endpoint_kind: Annotated[Optional[str], typer.Option(
-        "--endpoint-kind", help="openai, deepseek, qwen, glm, vllm, ollama, llamacpp… (guessed from the URL).")] = None,
+        "--endpoint-kind", metavar="KIND", help="openai, deepseek, qwen, glm, vllm, ollama, llamacpp… (guessed from the URL).")] = None,
     mode: Annotated[Optional[ModeChoice], typer.Option(
         "--mode", help="Structured output: tools, json_schema, json or md_json (default per endpoint kind).")] = None,
-    concurrency: Annotated[Optional[int], typer.Option("--concurrency", min=1, help="Requests in flight at most.")] = None,
+    concurrency: Annotated[Optional[int], typer.Option("--concurrency", min=1, metavar="N", help="Requests in flight at most.")] = None,
     cache: Annotated[CacheChoice, typer.Option(
         "--cache", help="use: reuse answers; refresh: ask again and store; off: no cache; "
                         "replay: recorded answers only, never the network.")] = CacheChoice.use,
     cache_dir: Annotated[Optional[Path], typer.Option(
-        "--cache-dir", help="Live cache folder [env: BUDGET_EXTRACT_CACHE_DIR; default: the user's cache folder].")] = None,
+        "--cache-dir", metavar="DIR", help="Live cache folder [env: BUDGET_EXTRACT_CACHE_DIR; default: the user's cache folder].")] = None,
     recordings: Annotated[Optional[Path], typer.Option(
-        "--recordings", help="Folder of recorded responses, one JSON per request "
+        "--recordings", metavar="DIR", help="Folder of recorded responses, one JSON per request "
                              "[env: BUDGET_EXTRACT_RECORDINGS; default: ./cache/recordings if present].")] = None,
     record: Annotated[bool, typer.Option("--record", help="Write every answer from the network to --recordings.")] = False,
-    max_tokens: Annotated[Optional[int], typer.Option("--max-tokens", min=1, help="Longest answer a request may get "
+    max_tokens: Annotated[Optional[int], typer.Option("--max-tokens", min=1, metavar="N", help="Longest answer a request may get "
                                                                                   "(default 4096).")] = None,
     db: Annotated[Optional[Path], typer.Option(
-        "--db", help="Review store whose decisions are applied and whose queue gets the flags "
-                     "[default: OUT/review.sqlite].")] = None,
+        "--db", metavar="FILE|DIR", help="Review store (or the folder holding it) whose decisions are applied "
+                                         "and whose queue gets the flags [default: OUT/review.sqlite].")] = None,
     jobs: Annotated[Optional[int], typer.Option(
-        "--jobs", "-j", min=1, help="Documents read at once, each in its own process [default: the machine's "
+        "--jobs", "-j", min=1, metavar="N", help="Documents read at once, each in its own process [default: the machine's "
                                     "cores, fewer for a batch under 20 documents a core]. The results are the same "
                                     "whatever the number.")] = None,
     pretty: Annotated[bool, typer.Option("--pretty", help="Indent the result files for people to read "
                                                           "(they are compact by default).")] = False,
     timeout: Annotated[Optional[float], typer.Option(
-        "--timeout", min=0.01, help="Seconds a model request may take (each wait for the server) "
+        "--timeout", min=0.01, metavar="SECONDS", help="Seconds a model request may take (each wait for the server) "
                                    "[env: BUDGET_EXTRACT_TIMEOUT; default: 120].")] = None,
     max_retries: Annotated[Optional[int], typer.Option(
-        "--max-retries", min=0, help="Retries of a model request after a timeout, 429 or 5xx "
+        "--max-retries", min=0, metavar="N", help="Retries of a model request after a timeout, 429 or 5xx "
                                      "[env: BUDGET_EXTRACT_MAX_RETRIES; default: 2].")] = None,
     section_deadline: Annotated[Optional[float], typer.Option(
-        "--section-deadline", min=0.01, help="Seconds all of one section's requests may take together, "
+        "--section-deadline", min=0.01, metavar="SECONDS", help="Seconds all of one section's requests may take together, "
                                              "retries and re-asks included [env: BUDGET_EXTRACT_SECTION_DEADLINE; "
                                              "default: 600].")] = None,
     max_size: Annotated[Optional[str], typer.Option(
-        "--max-size", help="Largest input read, e.g. 20MB; larger files get an error line "
-                           "[env: BUDGET_EXTRACT_MAX_SIZE; default: 10MB].")] = None,
+        "--max-size", metavar="SIZE", help="Largest file read, by its size on disk, e.g. 20MB (KB, MB, GB: powers of "
+                                           "1024); one limit for every kind of file. A larger file gets an error "
+                                           "line and the rest of the batch goes on [env: BUDGET_EXTRACT_MAX_SIZE; "
+                                           "default: 10MB for .txt and .md, 256MB for PDFs, workbooks and .docx].")] = None,
 ) -> None:
     """Extract every table and performance card of each document into OUT/<name>.json, verified.
 
@@ -284,14 +290,19 @@ class _progress:
 
 @app.command()
 def export(
-    folder: Annotated[Path, typer.Argument(help="A folder written by `budget-extract run`.")],
-    what: Annotated[What, typer.Option("--what", help="What to export (jsonl, csv, parquet).")] = What.facts,
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="A folder written by `budget-extract run` (its "
+                                                                "sub-folders included).")],
+    what: Annotated[What, typer.Option("--what", help="What to export: a line per fact or per flag (jsonl, csv, "
+                                                      "parquet).")] = What.facts,
     fmt: Annotated[FactFormat, typer.Option(
-        "--format", "-f", help="jsonl or csv (one line per fact or flag); parquet (the facts in long format for "
-                               "pandas, R or Stata, or the flags); xlsx (a sheet per table kind, flagged cells "
-                               "coloured, plus cards and flags), sqlite or duckdb (tables facts, flags, decisions, "
-                               "documents) hold everything. All but jsonl and csv need -o.")] = FactFormat.jsonl,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: standard output).")] = None,
+        "--format", "-f", help="jsonl or csv: a line per fact or flag. parquet: the facts in long format for "
+                               "pandas, R or Stata (or the flags). xlsx: an Excel workbook with a sheet per table "
+                               "kind, flagged cells coloured, plus cards and flags. sqlite or duckdb: a database with "
+                               "the tables facts, flags, decisions and documents (amounts as exact decimal text in "
+                               "sqlite, DECIMAL in duckdb). All but jsonl and csv need -o.")] = FactFormat.jsonl,
+    output: Annotated[Optional[Path], typer.Option(
+        "-o", "--output", metavar="FILE", help="File to write, replaced whole or not at all; its folders are made "
+                                               "if missing (default: standard output).")] = None,
 ) -> None:
     """Write one line per extracted number (--what facts) or per verifier flag (--what flags).
 
@@ -367,8 +378,10 @@ def _export(results, what: What, fmt: FactFormat, output: Optional[Path]) -> Non
 
 @app.command()
 def verify(
-    files: Annotated[list[Path], typer.Argument(help="Result files written by `run` (<name>.json), e.g. after an edit.")],
-    source: Annotated[Optional[Path], typer.Option("--source", help="The document's text, when it has moved since `run`.")] = None,
+    files: Annotated[list[Path], typer.Argument(metavar="RESULT.json", help="Result files written by `run` "
+                                                                            "(OUT/<name>.json), e.g. after an edit.")],
+    source: Annotated[Optional[Path], typer.Option(
+        "--source", metavar="FILE", help="The document the results were read from, when it has moved since `run`.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any error flag is open.")] = False,
 ) -> None:
     """Re-verify result files against their source documents and rewrite their flags in place."""
@@ -416,11 +429,13 @@ def verify(
 
 @app.command()
 def report(
-    folder: Annotated[Path, typer.Argument(help="A folder written by `budget-extract run`.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="The folder to write the report into "
-                                                                "(OUTPUT/index.html and a page per document).")],
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="A folder written by `budget-extract run` (its "
+                                                                "sub-folders included).")],
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="DIR", help="The folder to write the report into "
+                                                                               "(DIR/index.html and a page per "
+                                                                               "document).")],
     db: Annotated[Optional[Path], typer.Option(
-        "--db", help="Review store (or the folder holding it) that knows where the sources are "
+        "--db", metavar="FILE|DIR", help="Review store (or the folder holding it) that knows where the sources are "
                      "[default: FOLDER/review.sqlite if present].")] = None,
 ) -> None:
     """Write an HTML report: an index page for the batch, and per document a page with its flags, tables and

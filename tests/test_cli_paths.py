@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -296,3 +297,36 @@ def test_a_broken_docx_and_a_broken_xlsx_with_one_stem_get_an_error_each(tmp_pat
                                                       "预算.xlsx.json", "预算.xlsx.txt"]
     assert _document(out / "预算.docx.json")["path"].endswith("预算.docx")
     assert _document(out / "预算.xlsx.json")["path"].endswith("预算.xlsx")
+
+
+# -- --help ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command, metavars", [
+    ("run", ["--out DIR", "--include GLOB", "--exclude GLOB", "--jobs N", "--max-size SIZE", "--db FILE|DIR",
+             "--cache-dir DIR", "--recordings DIR", "--timeout SECONDS", "--model NAME", "--base-url URL"]),
+    ("export", ["--output FILE"]),
+    ("verify", ["--source FILE"]),
+    ("report", ["--output DIR", "--db FILE|DIR"]),
+])
+def test_help_says_what_each_option_expects(command, metavars):
+    text = " ".join(cli(command, "--help", env={"COLUMNS": "200"}).stdout.split())
+    for metavar in metavars:
+        assert metavar in text, metavar
+    # No option left with a bare type for its value (arguments show theirs after their name: DIR <path>).
+    assert not re.search(r"(-[a-z]|--[a-z-]+) <(path|str|int range|float range|list\[str\])>", text), text
+
+
+def test_max_size_help_tells_what_the_limit_does(tmp_path):
+    from sheetdocs import workbook
+
+    text = " ".join(cli("run", "--help", env={"COLUMNS": "200"}).stdout.split())
+    assert "one limit for every kind of file" in text
+    assert "default: 10MB for .txt and .md, 256MB for PDFs, workbooks and .docx" in text
+    # As it says: a limit given applies to a workbook too (its default would be 256 MB), and the flag comes before
+    # the environment variable.
+    book = workbook(DOCS["003"].read_text(encoding="utf-8"), tmp_path / "预算.xlsx")
+    assert book.stat().st_size > 10 * 1024
+    small = cli("run", book, "--out", tmp_path / "out", "--max-size", "10KB", check=False)
+    assert small.returncode == 1 and f"error: {book}: too large" in small.stderr
+    cli("run", book, "--out", tmp_path / "out", "--max-size", "1MB", env={"BUDGET_EXTRACT_MAX_SIZE": "10KB"})
