@@ -330,3 +330,29 @@ def test_max_size_help_tells_what_the_limit_does(tmp_path):
     small = cli("run", book, "--out", tmp_path / "out", "--max-size", "10KB", check=False)
     assert small.returncode == 1 and f"error: {book}: too large" in small.stderr
     cli("run", book, "--out", tmp_path / "out", "--max-size", "1MB", env={"BUDGET_EXTRACT_MAX_SIZE": "10KB"})
+
+
+# -- a PDF cut short (docs/pdf.md, "Bad files") -------------------------------------------------------------
+
+
+def test_a_pdf_cut_short_is_refused_unless_only_its_end_marker_is_lost(tmp_path):
+    from pdfdocs import render
+
+    whole = render(DOCS["003"].read_text(encoding="utf-8"), tmp_path / "whole.pdf").read_bytes()
+    assert whole.rstrip().endswith(b"%%EOF")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "half.pdf").write_bytes(whole[: len(whole) // 2])
+    (folder / "ninety.pdf").write_bytes(whole[: len(whole) * 9 // 10])
+    (folder / "no_eof.pdf").write_bytes(whole.rstrip()[: -len(b"%%EOF")])  # only the end marker lost
+    proc = cli("run", folder, "--out", tmp_path / "out", check=False)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    lines = proc.stderr.splitlines()
+    for name in ("half.pdf", "ninety.pdf"):
+        assert [l for l in lines if name in l] == [
+            f"error: {folder / name}: damaged PDF, cannot be opened: it is cut short (no %%EOF at its end; a "
+            f"download that stopped?) (PdfminerException: Unexpected EOF)"]
+    assert [l for l in lines if "no_eof.pdf" in l] == [
+        f"warning: {folder / 'no_eof.pdf'}: the file seems cut short (no %%EOF at its end): pages or parts of them "
+        f"may be missing; 13 page(s) read"]
+    assert "1 document(s): 10 tables, 10 cards, 270 amounts" in proc.stderr  # read whole

@@ -41,7 +41,7 @@ def load_pdf(path: Path, data: bytes, sha256: str) -> Document:
         doc = _read(path, pdf, sha256)
     finally:
         pdf.close()
-    if b"%%EOF" not in data[-4096:]:
+    if _cut_short(data):
         # A download cut short still opens (pdfminer rebuilds what it can): say that pages may be missing.
         doc = Document(doc.path, doc.text, doc.encoding, doc.sha256, doc.geometry,
                        doc.notes + (f"{path}: the file seems cut short (no %%EOF at its end): pages or parts "
@@ -61,6 +61,9 @@ def _open(path: Path, data: bytes):
         if isinstance(exc, PDFPasswordIncorrect) or isinstance(cause, PDFPasswordIncorrect) or \
                 "password" in str(exc).lower() or "encrypt" in str(exc).lower():
             raise LoadError(path, "encrypted PDF: it needs a password to open; save an unprotected copy") from None
+        if _cut_short(data):  # the cross-reference table and the trailer are at the end: a cut loses them
+            raise LoadError(path, f"damaged PDF, cannot be opened: it is cut short (no %%EOF at its end; a download "
+                                  f"that stopped?) ({_why(exc)})") from None
         raise LoadError(path, f"damaged PDF, cannot be opened ({_why(exc)})") from None
     if count == 0:
         pdf.close()
@@ -71,6 +74,10 @@ def _open(path: Path, data: bytes):
         raise LoadError(path, f"PDF has {count} pages, more than the limit of {limit - 1} for one disclosure "
                               f"(set BUDGET_EXTRACT_MAX_PAGES to raise it)")
     return pdf
+
+
+def _cut_short(data: bytes) -> bool:
+    return b"%%EOF" not in data[-4096:]
 
 
 def _why(exc: BaseException) -> str:
