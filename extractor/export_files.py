@@ -270,7 +270,10 @@ def _fill_database(db: sqlite3.Connection, results: Iterable[ExtractionResult]) 
     fact_cols = [c for c in FACT_FIELDS if c != "span"] + ["span_start", "span_end"]
     db.execute("CREATE TABLE documents (name TEXT PRIMARY KEY, sha256 TEXT, path TEXT, department TEXT, year INTEGER, "
                "unit TEXT)")
-    db.execute(f"CREATE TABLE facts ({', '.join(_q(c) for c in fact_cols)})")
+    # The amounts are TEXT, exact as printed ("9.00"): a REAL column would make them binary floats.
+    typed = {"value": "TEXT", "original_value": "TEXT", "span_start": "INTEGER", "span_end": "INTEGER"}
+    columns = ", ".join(" ".join(filter(None, (_q(c), typed.get(c)))) for c in fact_cols)
+    db.execute(f"CREATE TABLE facts ({columns})")
     db.execute(f"CREATE TABLE flags ({', '.join(_q(c) for c in FLAG_FIELDS)}, PRIMARY KEY (document, id))")
     db.execute("CREATE TABLE decisions (document TEXT, seq INTEGER, action TEXT, flag_id TEXT, \"check\" TEXT, "
                "field TEXT, before TEXT, after TEXT, reviewer TEXT, note TEXT, time TEXT, document_sha256 TEXT, "
