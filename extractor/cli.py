@@ -385,7 +385,10 @@ def verify(
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any error flag is open.")] = False,
 ) -> None:
     """Re-verify result files against their source documents and rewrite their flags in place."""
+    import sqlite3
+
     from .export import is_pretty, result_json, results_folder, write_atomic
+    from .load.base import shown
     from .reverify import ReverifyError, read_result, reverify_file
     from .review.store import DB_NAME, ReviewStore, StoreError
 
@@ -414,6 +417,15 @@ def verify(
                     store.sync(result, path)
         except ReverifyError as exc:
             _err(f"error: {exc}")
+            failed += 1
+            continue
+        except OSError as exc:  # the result's folder is read-only, the disk is full …: this file stays as it was
+            _err(f"error: {shown(path)}: cannot be rewritten: {exc.strerror or exc}")
+            failed += 1
+            continue
+        except sqlite3.Error as exc:  # the store is locked by a long review, or read-only
+            _err(f"error: {shown(path)}: its review store {shown(db_path)} cannot be updated ({exc}); run verify "
+                 f"again when it can")
             failed += 1
             continue
         finally:

@@ -379,3 +379,33 @@ def test_sqlite_amounts_are_exact_text_not_real(results, tmp_path):
     assert db.execute("SELECT '9.00' > '100', CAST('9.00' AS REAL) > 100").fetchone() == (1, 0)
     big = db.execute("SELECT count(*) FROM facts WHERE CAST(value AS REAL) > 1000").fetchone()[0]
     assert big == sum(1 for value, _ in stored if float(value) > 1000)
+
+
+def test_verify_names_a_result_it_cannot_rewrite_and_goes_on(results, tmp_path, monkeypatch):
+    # A full disk or a read-only folder cannot be made for root on every machine: the write fails as it would.
+    import errno
+
+    from typer.testing import CliRunner
+
+    import extractor.export
+    from extractor.cli import app
+
+    first, second = tmp_path / "a" / "one.json", tmp_path / "b" / "two.json"
+    for path in (first, second):
+        path.parent.mkdir()
+        shutil.copy(next(results.glob("*.json")), path)
+    before = first.read_bytes()
+    real = extractor.export.write_atomic
+
+    def full_disk(path, text):
+        if path == first:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real(path, text)
+
+    monkeypatch.setattr(extractor.export, "write_atomic", full_disk)
+    result = CliRunner().invoke(app, ["verify", str(first), str(second)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # an exit, not an exception
+    lines = result.output.splitlines()
+    assert lines == [f"error: {first}: cannot be rewritten: No space left on device",
+                     f"{second}: 3 open flag(s) (0 error(s), 3 warning(s))"]
+    assert first.read_bytes() == before
