@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .load import SUPPORTED_SUFFIXES, shown
 
@@ -69,7 +69,7 @@ def discover(paths: list[Path], recursive: bool = False, include: list[str] = ()
                 if not recursive and not item.name.startswith(".") and not _is_within(item, skip_dir):
                     not_searched.append(item)
                 continue
-            if skip_dir is not None and skip_dir in item.resolve().parents:
+            if _is_within(item, skip_dir):
                 continue
             rel = item.relative_to(path).as_posix()
             if include and not any(fnmatch(rel, g) or fnmatch(item.name, g) for g in include):
@@ -98,7 +98,7 @@ def result_names(files: list[Path], relative: dict[Path, str]) -> tuple[dict[Pat
     left alike, and the batch reads the first of them only, saying so."""
     def stem_of(path: Path) -> str:
         rel = relative.get(path)
-        return rel.rsplit(".", 1)[0] if rel is not None and "." in rel.rsplit("/", 1)[-1] else rel or path.stem
+        return str(PurePosixPath(rel).with_suffix("")) if rel is not None else path.stem
 
     def full_name(path: Path) -> str:
         return relative.get(path, path.name)
