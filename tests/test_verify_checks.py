@@ -96,7 +96,8 @@ TESTED_ELSEWHERE = {
     "ground.not_in_source": "test_verify_grounding.py",
     "ground.misplaced": "test_verify_grounding.py (positional grounding)",
     "read.ambiguous": "test_read_layouts.py", "read.unparsed": "test_read_layouts.py",
-    "read.unplaced": "test_read_layouts.py", "cross.fund_source": "test_read_layouts.py",
+    "read.unplaced": "test_read_layouts.py", "read.unidentified": "this file, test_a_row_read_without_code_or_name_is_flagged",
+    "cross.fund_source": "test_read_layouts.py",
     "completeness.truncated": "test_read_layouts.py", "document.no_tables": "test_read_layouts.py",
     "completeness.listed_missing": "test_verify_corpus.py (003's contents page)",
     "completeness.unread": "test_verify_corpus.py (001's flattened sections)",
@@ -137,3 +138,33 @@ def test_a_blank_total_is_named_by_its_printed_row_and_column():
     blank = [m for m in messages if "为空" in m]
     assert blank and "21011 行政事业单位医疗 的基本支出为空" in blank[0]
     assert not any(key in m for m in messages for key in ("basic", "project", "total"))
+
+
+TOTAL_LINE = "\t合计\t2805.56\t660.56\t533.75\t126.81\t2145"
+
+
+@pytest.mark.parametrize("total,project,errors", [("2805.56", "2145", False), ("2905.56", "2245", True)])
+def test_a_total_printed_in_the_code_column_is_the_total_line(total, project, errors):
+    """合计 one cell to the left (in the code column, or a merged cell over code and name) is still the total
+    line: a wrong total is flagged, a right one is not."""
+    text = text_for("003")
+    moved = text.replace(TOTAL_LINE, f"合计\t\t{total}\t660.56\t533.75\t126.81\t{project}", 1)
+    assert moved != text
+    result = verify_text("003", moved)
+    table = next(t for t in result.tables if t.kind == "general_budget_expenditure")
+    assert [r.item for r in table.rows if r.values.get("total") and r.values["total"].raw == total] == ["total"]
+    flagged = [f for f in result.flags if f.severity == "error"]
+    assert bool(flagged) == errors
+    assert not [f for f in result.flags if f.check == "read.unidentified"]
+
+
+def test_a_row_read_without_code_or_name_is_flagged():
+    from verify import verify_result
+
+    result = result_for("003").model_copy(deep=True)
+    table = next(t for t in result.tables if t.kind == "general_budget_expenditure")
+    row = next(r for r in table.rows if r.item == "total")
+    row.label, row.item = None, None  # as a reader that lost the line's name would leave it
+    flags = [f for f in verify_result(result, text_for("003")).flags if f.check == "read.unidentified"]
+    assert len(flags) == 1
+    assert sorted(tuple(f.span) for f in flags[0].fields) == sorted(tuple(a.span) for a in row.values.values())
