@@ -168,3 +168,34 @@ def test_a_row_read_without_code_or_name_is_flagged():
     flags = [f for f in verify_result(result, text_for("003")).flags if f.check == "read.unidentified"]
     assert len(flags) == 1
     assert sorted(tuple(f.span) for f in flags[0].fields) == sorted(tuple(a.span) for a in row.values.values())
+
+
+# Hand-written 三公 tables in the two ways templates print them (figures made up for the test).
+SANGONG_LINES = """某县医疗保障局2024年“三公”经费支出表
+单位：元
+项目\t合计
+因公出国（境）费\t0.00
+公务用车购置及运行维护费\t20,000.00
+其中：公务用车购置费\t0.00
+公务用车运行维护费\t20,000.00
+公务接待费\t{reception}
+合计\t100,000.00
+"""
+SANGONG_ONE_ROW = """某县医疗保障局2024年一般公共预算“三公”经费支出表
+单位：万元
+合计\t因公出国（境）费\t公务用车购置及运行费\t\t\t公务接待费
+\t\t小计\t公务用车购置费\t公务用车运行费\t
+100.00\t0.00\t2.40\t0.00\t2.40\t{reception}
+"""
+
+
+@pytest.mark.parametrize("template,right,wrong", [(SANGONG_LINES, "80,000.00", "88,000.00"),
+                                                  (SANGONG_ONE_ROW, "97.60", "8.40")])
+def test_a_three_public_costs_total_is_checked_however_the_table_is_printed(template, right, wrong):
+    """Without a 三公经费小计 line the 合计 line is the sum of the three costs; printed as one row with a cost per
+    column, 合计 = 出国 + 用车 + 接待 and 用车 = 购置 + 运行."""
+    for reception, errors in ((right, 0), (wrong, 1)):
+        result = verify_text("003", template.format(reception=reception))
+        table = next(t for t in result.tables if t.kind == "three_public_costs")
+        assert sum(len(r.values) for r in table.rows) == 6
+        assert len([f for f in result.flags if f.severity == "error"]) == errors, reception
