@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 import pytest
 
 from conftest import flags_covering, mutate, result_for, text_for, verify_text
@@ -199,3 +202,28 @@ def test_a_three_public_costs_total_is_checked_however_the_table_is_printed(temp
         table = next(t for t in result.tables if t.kind == "three_public_costs")
         assert sum(len(r.values) for r in table.rows) == 6
         assert len([f for f in result.flags if f.severity == "error"]) == errors, reception
+
+
+def _in_yuan(text: str, title: str) -> str:
+    """The table under ``title`` printed in 元 instead of 万元 (as some templates print one table or another)."""
+    start = text.index(title + "\n")
+    end = text.index("\n\n", text.index("科目编码", start))
+    block = text[start:end].replace("单位：万元", "单位：元")
+    block = re.sub(r"(?<=\t)(\d+(?:\.\d+)?)(?=\t|$)", lambda m: f"{Decimal(m.group(1)) * 10000:.2f}", block, flags=re.M)
+    return text[:start] + block + text[end:]
+
+
+def test_tables_printed_in_different_units_are_compared_in_one():
+    """003's 支出总表 printed in 元: compared with the 万元 tables it agrees; a figure off by 100 元 (0.01 万元) in it
+    is told, with both units shown."""
+    text = text_for("003")
+    yuan = _in_yuan(text, "泗县医疗保障局2024年支出总表")
+    assert "28055600.00" in yuan
+    before = sorted(f.check for f in verify_text("003", text).flags)
+    after = verify_text("003", yuan).flags
+    assert [f for f in after if f.severity == "error"] == []
+    assert sorted(f.check for f in after) == before
+    broken = yuan.replace("2101501\t行政运行\t2424100.00\t2244100.00", "2101501\t行政运行\t2424200.00\t2244100.00", 1)
+    assert broken != yuan
+    cross = [f for f in verify_text("003", broken).flags if f.check.startswith("cross.")]
+    assert cross and any("元" in f.message and "万元" in f.message for f in cross)
