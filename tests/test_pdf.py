@@ -568,3 +568,26 @@ def test_a_workbook_titled_only_on_its_sheet_tabs_is_read(tmp_path):
     want = collections.Counter(f for f in facts(result_for("003")).elements() if f[0] in kinds)
     got = facts(result)
     assert sum(want.values()) > 50 and got == want
+
+
+@pytest.mark.parametrize("delimiter,encoding", [(",", "utf-8"), (";", "gb18030"), ("\t", "utf-8-sig")])
+def test_a_csv_of_a_table_gives_the_same_facts(tmp_path, delimiter, encoding):
+    """003's 支出总表 as a CSV export (quoted cells, GBK or a BOM, commas or semicolons), named on the command line
+    or found in a folder: the values the text gives for it, each at its cell."""
+    import csv
+
+    text = DOCS["003"].read_text(encoding="utf-8")
+    title = "泗县医疗保障局2024年支出总表"
+    lines = text[text.index("\n" + title + "\n"):].split("\n\n")[2].split("\n")
+    path = tmp_path / f"{title}.csv"
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        writer = csv.writer(fh, delimiter=delimiter, quoting=csv.QUOTE_NONNUMERIC if delimiter == "," else csv.QUOTE_MINIMAL)
+        for line in lines:
+            writer.writerow(line.split("\t"))
+    result = read(path)
+    want = collections.Counter(f for f in facts(result_for("003")).elements() if f[0] == "expenditure_summary")
+    assert sum(want.values()) > 30 and facts(result) == want
+    assert result.geometry.kind == "csv" and next(iter(result.geometry.values.values()))[0].cell
+    from extractor.discover import discover
+
+    assert [p.name for p in discover([tmp_path]).files] == [path.name]

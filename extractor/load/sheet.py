@@ -33,9 +33,9 @@ def load_sheet(path: Path, data: bytes, sha256: str, kind: str) -> Document:
         rows = len(grid)
         cols = max((len(r) for r in grid), default=0)
         pages.append(PageInfo(number=number, width=cols, height=rows, name=name))
-        if _titled_by_name(name, grid):
+        if titled_by_name(name, grid):
             out.write(f"{name.strip()}\n")
-        _write_sheet(out, grid, number)
+        write_sheet(out, grid, number)
     text = out.text()
     if not text.strip():
         raise LoadError(path, "the workbook has no cells with text or numbers")
@@ -44,7 +44,7 @@ def load_sheet(path: Path, data: bytes, sha256: str, kind: str) -> Document:
     return Document(path=path, text=text, encoding=kind, sha256=sha256, geometry=geometry)
 
 
-def _titled_by_name(name: str, grid: list[list[str]]) -> bool:
+def titled_by_name(name: str, grid: list[list[str]]) -> bool:
     """Whether a sheet's name is its table's title: the name is a table's title (表6-一般公共预算基本支出表) and no
     line above the sheet's first row of several cells names a table. The name is then written as the title line,
     so the table is read as the kind it is (workbooks whose sheets are titled only on their tabs)."""
@@ -59,7 +59,7 @@ def _titled_by_name(name: str, grid: list[list[str]]) -> bool:
     return True
 
 
-def _write_sheet(out: TextBuilder, grid: list[list[str]], sheet: int) -> None:
+def write_sheet(out: TextBuilder, grid: list[list[str]], sheet: int) -> None:
     width = max((max((i + 1 for i, v in enumerate(r) if v), default=0) for r in grid), default=0)
     in_table = False
     for r, row in enumerate(grid):
