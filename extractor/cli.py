@@ -88,7 +88,7 @@ class ModeChoice(str, Enum):
 @app.command()
 def run(
     paths: Annotated[list[Path], typer.Argument(
-        metavar="PATH", help="Disclosure files (PDF, .xlsx, .xls, .docx, .txt, .md) or folders of them.")],
+        metavar="PATH", help="Disclosure files (PDF, .xlsx, .xls, .docx, .csv, .txt, .md) or folders of them.")],
     out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Folder for the results: one <name>.json "
                                                                          "per document (made if missing).")],
     recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Search folders' sub-folders too; a result "
@@ -148,7 +148,7 @@ def run(
         "--max-size", metavar="SIZE", help="Largest file read, by its size on disk, e.g. 20MB (KB, MB, GB: powers of "
                                            "1024); one limit for every kind of file. A larger file gets an error "
                                            "line and the rest of the batch goes on [env: BUDGET_EXTRACT_MAX_SIZE; "
-                                           "default: 10MB for .txt and .md, 256MB for PDFs, workbooks and .docx].")] = None,
+                                           "default: 10MB for .txt and .md, 256MB for PDFs, workbooks, .docx and .csv].")] = None,
 ) -> None:
     """Extract every table and performance card of each document into OUT/<name>.json, verified.
 

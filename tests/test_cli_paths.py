@@ -322,7 +322,7 @@ def test_max_size_help_tells_what_the_limit_does(tmp_path):
 
     text = " ".join(cli("run", "--help", env={"COLUMNS": "200"}).stdout.split())
     assert "one limit for every kind of file" in text
-    assert "default: 10MB for .txt and .md, 256MB for PDFs, workbooks and .docx" in text
+    assert "default: 10MB for .txt and .md, 256MB for PDFs, workbooks, .docx and .csv" in text
     # As it says: a limit given applies to a workbook too (its default would be 256 MB), and the flag comes before
     # the environment variable.
     book = workbook(DOCS["003"].read_text(encoding="utf-8"), tmp_path / "预算.xlsx")
