@@ -280,7 +280,7 @@ def _remove_leftovers(out: Path, older_than: float = 60.0) -> None:
 
     if not out.is_dir():
         return
-    for tmp in out.glob(".*.json.*.tmp"):
+    for tmp in out.rglob(".*.json.*.tmp"):  # the sub-folders of --recursive too
         try:
             if time.time() - tmp.stat().st_mtime > older_than:
                 tmp.unlink()

@@ -216,6 +216,18 @@ def test_every_command_that_reads_a_results_folder_finds_the_sub_folders(mirrore
     assert len(list((tmp_path / "report" / "documents").glob("*.html"))) == 3
 
 
+def test_a_killed_runs_temporary_files_in_sub_folders_are_cleared(two_budgets, tmp_path):
+    out = tmp_path / "out"
+    cli("run", two_budgets, "--recursive", "--out", out)
+    left = out / "a" / ".预算.json.k1l2.tmp"  # what write_atomic leaves when the process is killed mid-write
+    left.write_text('{"half', encoding="utf-8")
+    os.utime(left, (left.stat().st_atime - 3600, left.stat().st_mtime - 3600))
+    cli("run", two_budgets, "--recursive", "--out", out)
+    assert not left.exists()
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        "a/预算.json", "b/预算.json", "review.sqlite", "top.json"]
+
+
 def test_a_decision_on_one_of_two_same_named_documents_stays_with_it(two_budgets, tmp_path):
     out = tmp_path / "out"
     cli("run", two_budgets, "--recursive", "--out", out)
