@@ -297,8 +297,10 @@ def test_a_broken_docx_and_a_broken_xlsx_with_one_stem_get_an_error_each(tmp_pat
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     errors = [l for l in proc.stderr.splitlines() if l.startswith("error:")]
     assert len(errors) == 2, proc.stderr
-    assert errors[0].startswith(f"error: {folder / '预算.docx'}: damaged")
-    assert errors[1].startswith(f"error: {folder / '预算.xlsx'}: damaged")
+    assert errors == [f"error: {folder / '预算.docx'}: damaged Word document (.docx): not a readable zip container "
+                      f"(File is not a zip file); a download cut short?",
+                      f"error: {folder / '预算.xlsx'}: damaged Excel workbook (.xlsx): not a readable zip container "
+                      f"(File is not a zip file); a download cut short?"]
     assert sorted(p.name for p in out.iterdir()) == ["review.sqlite"]
     # Whole again, both are read, each into its own result and text: neither replaces the other.
     word_document(text, folder / "预算.docx")
@@ -421,3 +423,17 @@ def test_verify_names_a_result_it_cannot_rewrite_and_goes_on(results, tmp_path, 
     assert lines == [f"error: {first}: cannot be rewritten: No space left on device",
                      f"{second}: 3 open flag(s) (0 error(s), 3 warning(s))"]
     assert first.read_bytes() == before
+
+
+def test_a_web_page_saved_as_a_workbook_or_a_document_is_named_with_the_right_article(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("budget.xlsx", "budget.xls", "budget.docx", "budget.pdf"):
+        (folder / name).write_text("<!DOCTYPE html><html><body>404</body></html>", encoding="utf-8")
+    proc = cli("run", folder, "--out", tmp_path / "out", check=False)
+    errors = sorted(l for l in proc.stderr.splitlines() if l.startswith("error:"))
+    page = "it is an HTML page (a failed download or a web page saved under this name)"
+    assert errors == [f"error: {folder / 'budget.docx'}: not a DOCX file: {page}",
+                      f"error: {folder / 'budget.pdf'}: not a PDF file: {page}",
+                      f"error: {folder / 'budget.xls'}: not an XLS file: {page}",
+                      f"error: {folder / 'budget.xlsx'}: not an XLSX file: {page}"]

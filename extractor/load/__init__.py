@@ -85,7 +85,7 @@ def sniff(path: Path, data: bytes) -> str:
             raise LoadError(path, "a Word 97–2003 .doc file: save it as .docx or PDF to read it")
         return "xls"
     if suffix in PDF_SUFFIXES + SHEET_SUFFIXES + WORD_SUFFIXES:
-        raise LoadError(path, f"not a {suffix[1:].upper()} file: {_looks_like(data)}")
+        raise LoadError(path, f"not {_a(suffix[1:].upper())} file: {_looks_like(data)}")
     return "csv" if suffix in CSV_SUFFIXES else "text"
 
 
@@ -96,12 +96,22 @@ def _zip_kind(path: Path, data: bytes) -> str:
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise LoadError(path, f"damaged zip container (.xlsx/.docx): {exc}") from None
+        kind = _ZIP_KINDS.get(path.suffix.lower(), "file")
+        raise LoadError(path, f"damaged {kind}: not a readable zip container ({exc}); a download cut short?") \
+            from None
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "word/document.xml" in names:
         return "docx"
     raise LoadError(path, "a zip archive, not a spreadsheet or Word file: unpack it and pass the files inside")
+
+
+_ZIP_KINDS = {".xlsx": "Excel workbook (.xlsx)", ".xlsm": "Excel workbook (.xlsm)", ".docx": "Word document (.docx)"}
+
+
+def _a(word: str) -> str:
+    """``word`` with its article as said aloud: a PDF, an XLSX (ex-), a DOCX."""
+    return f"{'an' if word[:1] in 'AEFHILMNORSX' else 'a'} {word}"
 
 
 def _looks_like(data: bytes) -> str:
