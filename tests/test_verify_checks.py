@@ -227,3 +227,14 @@ def test_tables_printed_in_different_units_are_compared_in_one():
     assert broken != yuan
     cross = [f for f in verify_text("003", broken).flags if f.check.startswith("cross.")]
     assert cross and any("元" in f.message and "万元" in f.message for f in cross)
+
+
+def test_every_reason_a_reader_gives_for_an_unread_section_has_its_chinese():
+    """A flag's Chinese message must not carry an English reason (the readers' reasons are fixed strings)."""
+    from conftest import ROOT
+    from verify.completeness import _REASONS_ZH
+
+    reasons = {m for p in (ROOT / "extractor").glob("rules*.py")
+               for m in re.findall(r'Unreadable\("([^"{]+)"', p.read_text(encoding="utf-8"))}
+    assert len(reasons) >= 4
+    assert sorted(reasons - set(_REASONS_ZH)) == []
