@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from review_fixtures import document_c, document_d, dropped
+from review_fixtures import document_a, document_b, document_c, dropped
 from test_cli import cli
 from test_review_moves import FUND, as_json, facts, queue, result, review, table_facts, write
 
@@ -66,3 +66,88 @@ def test_a_second_move_in_the_same_row_lands_in_the_column_the_first_emptied(tmp
     review("reopen", flag["id"], "--db", out)
     assert table_facts(out, "C", FUND) == read
     assert as_json(cli("hints", "list", "--db", out, "--json")) == []
+
+
+def _fund_hint(out: Path, name: str):
+    return next(t for t in result(out, name).tables if t.kind == FUND).hint
+
+
+def test_a_hint_in_the_store_is_tried_on_the_next_document_with_its_header_and_the_result_says_why(tmp_path):
+    docs = tmp_path / "docs"
+    a = write(docs, "A", dropped(document_a(), "A"))
+    out = tmp_path / "out"
+    cli("run", a, "--out", out)
+    [flag] = queue(out)
+    review("move", flag["id"], "--to-column", "项目支出", "--all-rows", "--yes", "--db", out)
+    [hint] = as_json(cli("hints", "list", "--db", out, "--json"))
+    truth = _printed(tmp_path, "A", document_a())
+
+    # The same document under another name (a colleague's copy, a re-download) has the same header: it is read
+    # with the hint, though its text is the very text the hint was taught on.
+    copy = write(docs, "A-copy", a.read_text(encoding="utf-8"))
+    # A document whose header differs by a word is not offered the hint, and says so with both headers.
+    other = write(docs, "A-other", a.read_text(encoding="utf-8").replace("科目编码\t科目名称\t合计", "科目代码\t科目名称\t合计"))
+    run = cli("run", a, copy, other, "--out", out)
+    assert "1 table(s) read as a layout hint says" in run.stderr
+    assert "2 table(s) a layout hint was not used on" in run.stderr
+
+    used = _fund_hint(out, "A-copy")
+    assert used.used and used.id == hint["id"] and used.note.startswith("used: ")
+    assert table_facts(out, "A-copy", FUND) == truth
+    assert {f["status"] for f in facts(out, "A-copy") if f["table"] == FUND} == {"verified"}
+    assert [q["document"] for q in queue(out)] == ["A-other"]  # A keeps its decision; the copy needs none
+
+    mine = _fund_hint(out, "A")  # the document it was taught on: its own decision applies
+    assert not mine.used and mine.note.startswith("not offered: taught on this very version of the document")
+    far = _fund_hint(out, "A-other")
+    assert not far.used and far.note.startswith("not offered: the table's header is not the one the hint was taught")
+    assert "科目代码" in far.note and "科目编码" in far.note
+    # The general-budget table has no hint near its header: nothing recorded there.
+    assert all(t.hint is None for t in result(out, "A-copy").tables if t.kind != FUND)
+
+
+def test_review_sync_shows_only_the_decisions_of_the_store_trail_and_offers_its_hints(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    docs = tmp_path / "docs"
+    a = write(docs, "A", dropped(document_a(), "A"))
+    b = write(docs, "B", dropped(document_b(), "B"))
+    out = tmp_path / "out"
+    cli("run", a, "--out", out)
+    [flag] = queue(out)
+    review("move", flag["id"], "--to-column", "项目支出", "--all-rows", "--yes", "--db", out, "--reviewer", "ann")
+    hints_file = tmp_path / "hints.json"
+    cli("hints", "export", "--db", out, "-o", hints_file)
+
+    # A folder as the workers of a cluster leave it (docs/dask.md): B written by a worker, no store at hand; and
+    # A's result copied from `out`, where it carries ann's move — a decision of another store's trail.
+    folder = tmp_path / "cluster"
+    folder.mkdir()
+    subprocess.run([sys.executable, "-c", "import sys; from extractor.work import extract_to_folder; "
+                    "print(extract_to_folder(sys.argv[1], sys.argv[2]))", str(b), str(folder)], check=True)
+    assert next(t for t in result(folder, "B").tables if t.kind == FUND).hint is None
+    shutil.copy(out / "A.json", folder / "A.json")
+    assert [d.action for d in result(folder, "A").decisions] == ["move"]
+
+    store = tmp_path / "team.sqlite"
+    review("sync", folder, "--db", store)
+    # The trail (empty here) is the truth: A shows no decision, its file carries none, its flag needs review.
+    assert as_json(review("history", "--db", store, "--json")) == []
+    everything = queue(store, "--status", "all")
+    assert sorted((f["document"], f["check"], f["status"], f["decision"]) for f in everything) == [
+        ("A", "read.ambiguous", "open", None), ("B", "read.ambiguous", "open", None)]
+    assert result(folder, "A").decisions == [] and result(folder, "A").corrections == []
+    assert {f["status"] for f in facts(folder, "A")} <= {"verified", "flagged"}
+
+    # With the hint imported, a second sync reads both again with it (their workers had no store): both right,
+    # each saying which hint it followed; nothing left to review and still no decision.
+    cli("hints", "import", hints_file, "--db", store)
+    synced = review("sync", folder, "--db", store)
+    assert "2 table(s) read as a layout hint says" in synced.stderr
+    for name, doc in (("A", document_a()), ("B", document_b())):
+        hint = _fund_hint(folder, name)
+        assert hint.used and hint.note.startswith("used: ")
+        assert table_facts(folder, name, FUND) == _printed(tmp_path, name, doc)
+    assert queue(store) == [] and as_json(review("history", "--db", store, "--json")) == []
