@@ -15,9 +15,13 @@ The documents are the hand-written fixtures of ``review_fixtures`` through the l
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+from conftest import EXAMPLES, ROOT
 from review_fixtures import document_a, document_b, document_c, dropped
 from test_cli import cli
 from test_review_moves import FUND, as_json, facts, queue, result, review, table_facts, write
@@ -108,8 +112,6 @@ def test_a_hint_in_the_store_is_tried_on_the_next_document_with_its_header_and_t
 
 def test_review_sync_shows_only_the_decisions_of_the_store_trail_and_offers_its_hints(tmp_path):
     import shutil
-    import subprocess
-    import sys
 
     docs = tmp_path / "docs"
     a = write(docs, "A", dropped(document_a(), "A"))
@@ -151,3 +153,61 @@ def test_review_sync_shows_only_the_decisions_of_the_store_trail_and_offers_its_
         assert hint.used and hint.note.startswith("used: ")
         assert table_facts(folder, name, FUND) == _printed(tmp_path, name, doc)
     assert queue(store) == [] and as_json(review("history", "--db", store, "--json")) == []
+
+
+DOC_003 = "003_aca33df6c8a48681"
+
+
+def flat(text: str) -> str:
+    """Output with its line wrapping undone (rich wraps long lines at the console's width)."""
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def out_003(tmp_path) -> Path:
+    out = tmp_path / "out"
+    cli("run", EXAMPLES / f"{DOC_003}.txt", "--out", out)
+    return out
+
+
+def test_accepting_a_completeness_flag_acknowledges_the_gap_and_never_claims_the_document_prints_a_value(out_003):
+    out = out_003
+    [missing] = queue(out, "--check", "completeness.listed_missing")  # 003's contents list a 收入总表 it lacks
+    shown = flat(review("show", missing["id"], "--db", out).stdout)
+    assert "really prints" not in shown
+    assert f"review accept {missing['id']}" in shown and "acknowledged: the document really lacks this table" in shown
+    done = flat(review("accept", missing["id"], "--db", out, "--reviewer", "ann").stdout)
+    assert "really prints" not in done and "accepted — acknowledged: the document really lacks this table" in done
+    after = flat(review("show", missing["id"], "--db", out).stdout.split("Check")[0])
+    assert "accepted (a person acknowledged: the document really lacks this table" in after
+    # A flag on values keeps the meaning it had: the document really prints them.
+    cost = queue(out, "--check", "card.cost")[0]
+    assert "(the document really prints this)" in flat(review("show", cost["id"], "--db", out).stdout)
+    # `review next` offers [a]ccept with the words that fit the flag.
+    prompt = flat(cli("review", "next", "--db", out, "--check", "card.cost", input_text="q\n").stdout)
+    assert "[a]ccept (the document really prints this)" in prompt
+
+
+def test_review_next_at_the_end_of_its_input_stops_cleanly_saying_what_was_decided(out_003):
+    out = out_003
+    first, second, third = queue(out)
+    # Input that ends after one decision (Ctrl-D, or a script's input running out).
+    proc = cli("review", "next", "--db", out, "--reviewer", "bo", input_text="a\nseen in the PDF\n", check=False)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr + proc.stdout and "Aborted" not in proc.stdout
+    asked = flat(proc.stdout.split("to go")[1].split("End of input")[0])  # the first flag: 003's missing 收入总表
+    assert "[a]ccept (acknowledged: the document really lacks this table" in asked
+    assert "[f]ix" not in asked and "[s]kip [q]uit" in asked  # no value to fix, move or reject: not offered
+    last = proc.stdout.strip().splitlines()[-1]
+    assert last == f"End of input: stopped; 1 decided in this session ({first['id']} accepted); 2 still need review."
+    trail = as_json(review("history", "--db", out, "--json"))
+    assert [(d["flag_id"], d["action"], d["reviewer"], d["note"]) for d in trail] == [
+        (first["id"], "accept", "bo", "seen in the PDF")]
+
+    # A closed stdin (no input at all, not even an end): the same clean stop, nothing recorded.
+    closed = subprocess.run(
+        ["sh", "-c", f'exec "{sys.executable}" -m extractor review next --db "{out}" <&-'], cwd=ROOT,
+        capture_output=True, text=True, timeout=120)
+    assert closed.returncode == 0 and "Traceback" not in closed.stderr
+    assert closed.stdout.strip().splitlines()[-1] == \
+        "End of input: stopped; nothing decided in this session; 2 still need review."
+    assert len(as_json(review("history", "--db", out, "--json"))) == 1
