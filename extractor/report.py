@@ -227,7 +227,8 @@ def value_cell(page: DocPage, amount: Amount | None, suffix: str = "") -> str:
 
 def _moved(status: ValueStatus) -> bool:
     """A value a person moved to the column the document prints it under (same figure, another column)."""
-    return status.status == "corrected" and status.decision is not None and status.decision.action == "move"
+    return status.status in ("corrected", "flagged") and status.decision is not None and \
+        status.decision.action == "move"
 
 
 def text_cell(text) -> str:
@@ -443,8 +444,9 @@ def chip_value(page: DocPage, ref) -> tuple[str, str]:
     if _moved(status):
         return (f'<b>{escape(now or "—")}</b> <i>(moved from {escape(status.decision.before)} to '
                 f'{escape(status.decision.after)})</i>', status.status)
-    if status.status == "corrected" and status.original is not None:
-        return (f'<b>{escape(str(status.original.value))} → {escape(now or "—")}</b> <i>(corrected)</i>',
+    if status.status in ("corrected", "flagged") and status.original is not None:
+        still = ", still fails" if status.status == "flagged" else ""
+        return (f'<b>{escape(str(status.original.value))} → {escape(now or "—")}</b> <i>(corrected{still})</i>',
                 status.status)
     if status.status == "rejected":
         return f'<b><s>{escape(now or "—")}</s></b> <i>(withdrawn)</i>', status.status

@@ -15,6 +15,7 @@ The documents are the hand-written fixtures of ``review_fixtures`` through the l
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections import Counter
@@ -211,3 +212,33 @@ def test_review_next_at_the_end_of_its_input_stops_cleanly_saying_what_was_decid
     assert closed.stdout.strip().splitlines()[-1] == \
         "End of input: stopped; nothing decided in this session; 2 still need review."
     assert len(as_json(review("history", "--db", out, "--json"))) == 1
+
+
+def test_a_correction_that_still_fails_its_check_exports_as_flagged_and_stays_in_the_queue(out_003):
+    out = out_003
+    cost = queue(out, "--check", "card.cost")[0]  # 49650000 元 on a card budgeted at 1760 万元
+    path = cost["fields"][0]["key"]
+    assert path.endswith(".value") and cost["fields"][0]["value"] == "49650000"
+    # The person reads 20000000 in the PDF: 2000 万元, still over the budget.
+    done = as_json(review("fix", cost["id"], "--field", "1", "--value", "20000000", "--db", out, "--json"))
+    assert done["status"] == "open"
+
+    def check_flagged():
+        [fact] = [f for f in facts(out, DOC_003) if f["field"] == path]
+        assert (fact["value"], fact["status"], fact["original_value"]) == ("20000000", "flagged", "49650000")
+        assert fact["decision"] == done["decisions"][0]["seq"] and fact["flags"] == [cost["id"]]
+        [flag] = [f for f in map(json.loads, cli("export", out, "--what", "flags").stdout.splitlines())
+                  if f["id"] == cost["id"]]
+        assert flag["check"] == "card.cost" and flag["status"] == "open" and flag["action"] == "fix"
+        assert cost["id"] in [f["id"] for f in queue(out)]  # still needs review
+        shown = flat(review("show", cost["id"], "--db", out).stdout)
+        assert "49650000 → 20000000 (corrected #1; still fails)" in shown
+
+    check_flagged()
+    cli("run", EXAMPLES / f"{DOC_003}.txt", "--out", out)
+    check_flagged()
+    # A correction that passes its check is `corrected`, and leaves the queue.
+    review("fix", cost["id"], "--field", "1", "--value", "4965000", "--db", out)
+    [fact] = [f for f in facts(out, DOC_003) if f["field"] == path]
+    assert (fact["value"], fact["status"], fact["flags"]) == ("4965000", "corrected", [])
+    assert cost["id"] not in [f["id"] for f in queue(out)]

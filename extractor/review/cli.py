@@ -330,9 +330,16 @@ def _value_now(ref, status) -> tuple[str, str] | str:
     from rich.text import Text
 
     printed = (status.original.value if status and status.original else None) or ref.value or "—"
+    seq = f" #{status.decision.seq}" if status and status.decision else ""
+    d = status.decision if status is not None else None
+    if status is not None and status.status == "flagged" and status.original is not None and d is not None:
+        # A person's correction that still fails a check: shown as corrected, and still flagged.
+        if d.action == "move":
+            return Text.assemble((str(printed), "bold"), f" (moved from {d.before}{seq}; still fails)")
+        return Text.assemble((str(printed), "strike"), " → ", (str(d.after or ""), "bold"),
+                             f" (corrected{seq}; still fails)")
     if status is None or status.status in ("flagged", "verified"):
         return Text(str(printed), style="bold")
-    seq = f" #{status.decision.seq}" if status.decision else ""
     if status.status == "corrected":
         return Text.assemble((str(printed), "strike"), " → ", (str(status.decision.after if status.decision else ""),
                                                               "bold"), f" (corrected{seq})")
