@@ -73,6 +73,31 @@ def test_a_second_move_in_the_same_row_lands_in_the_column_the_first_emptied(tmp
     assert as_json(cli("hints", "list", "--db", out, "--json")) == []
 
 
+
+def test_a_value_fixed_and_then_moved_keeps_its_correction_in_its_new_column(tmp_path):
+    out = tmp_path / "out"
+    cli("run", write(tmp_path / "docs", "C", dropped(document_c(), "C")), "--out", out)
+    [flag] = queue(out)
+    total = f"{FUND}[total]"
+    # The person first corrects 合计's second figure (the converter dropped a digit, say), then sees it is
+    # printed under 项目支出: the move, made after the fix, carries the corrected value.
+    review("fix", flag["id"], "--field", "2", "--value", "1200.10", "--db", out)
+    review("move", flag["id"], "--field", "2", "--to-column", "项目支出", "--db", out)
+
+    def check_in_order():
+        trail = as_json(review("history", "--db", out, "--json"))
+        assert [d["action"] for d in trail] == ["fix", "move"]
+        assert not any(d.stale for d in result(out, "C").decisions)
+        row = {f["column"]: f for f in facts(out, "C") if f["field"].startswith(total + ".")}
+        assert "public" not in row and row["project"]["value"] == "1200.10"
+        assert (row["project"]["original_value"], row["project"]["original_column"]) == ("1200.00", "public")
+        assert "review.stale" not in [f["check"] for f in queue(out, "--status", "all")]
+
+    check_in_order()
+    cli("run", tmp_path / "docs" / "C.txt", "--out", out)
+    check_in_order()
+
+
 def _fund_hint(out: Path, name: str):
     return next(t for t in result(out, name).tables if t.kind == FUND).hint
 

@@ -191,17 +191,20 @@ def _apply_in_order(result: ExtractionResult, state: DecisionState) -> dict[int,
     judged: dict[int, Decision] = {}
     rows = rows_by_key(result)
     figures = narrative_figures(result)
-    values = read_values(result, figures)  # what the document prints at each path, as the reading now stands
+    # What the document prints at each path, as the reading now stands. A fix leaves it as it is (a corrected
+    # path maps to the value printed there); a move changes the paths, so both are made again after one.
+    slots = slots_by_path(result)
+    values = read_values(result, figures)
     for d in state.all():
         if d.action == "move":
             judged[d.seq] = _judge_move(d, rows, values)
             if not judged[d.seq].stale and _apply_move(result, d, rows):
+                slots = slots_by_path(result)
                 values = read_values(result, figures)
             continue
         judged[d.seq] = _judge(d, values)
-        in_force = d.action == "fix" and state.by_field.get(d.field) is d
-        if in_force and not judged[d.seq].stale and _apply_fix(result, d):
-            values = read_values(result, figures)
+        if d.action == "fix" and state.by_field.get(d.field) is d and not judged[d.seq].stale:
+            _apply_fix(result, d, slots)
     return judged
 
 
@@ -256,15 +259,13 @@ def _judge(d: Decision, values: dict[str, str]) -> Decision:
     return d.model_copy(update={"stale": reason is not None, "stale_reason": reason})
 
 
-def _apply_fix(result: ExtractionResult, d: Decision) -> bool:
-    slots = slots_by_path(result)
+def _apply_fix(result: ExtractionResult, d: Decision, slots: dict[str, Slot]) -> None:
+    """A fix in force: the person's value in place of the one read (the only fix of its value in force)."""
     if d.field not in slots:
-        return False
-    slot = slots[d.field]
-    original = next((c.original for c in result.corrections if c.path == d.field and not c.moved_from), slot.amount)
-    slot.put(slot.amount.model_copy(update={"value": Decimal(d.after), "raw": d.after, "backend": "person"}))
+        return
+    original = slots[d.field].amount
+    slots[d.field].put(original.model_copy(update={"value": Decimal(d.after), "raw": d.after, "backend": "person"}))
     result.corrections.append(Correction(path=d.field, original=original, seq=d.seq))
-    return True
 
 
 # A fix or a move that leaves its flag firing leaves it open: the other values still need a look.
