@@ -773,7 +773,10 @@ def next_(
 ) -> None:
     """Go through the flags that need review one by one: see each, decide, move on.
 
-    With --json, print the next flag that needs review and exit (exit 0 with null when none is left).
+    Keys (offered where they fit the flag): a accept, f fix, m move, r reject, s or Enter skip, q quit. The end
+    of input (Ctrl-D, Ctrl-C, a closed stdin) stops as q does, saying what was decided; each decision is
+    recorded as it is made. With --json, print the next flag that needs review and exit (exit 0 with null
+    when none is left).
     """
     from .render import flag_json
 
