@@ -241,7 +241,7 @@ def _column_mismatch(view: TableView, flagger: Flagger, check: str, total_key: s
             if gap is not None:
                 rhs = " + ".join(f"{p.where} {p.value}" for p in parts)
                 flagger.add(check, "error",
-                            f"{view.zh} {what_zh}（{col}）为空，但其组成 {rhs} 不为零",
+                            f"{view.zh} {view.row_zh(total_key)} 的{view.column_zh(col)}为空，但{what_zh} {rhs} 不为零",
                             f"{view.name}: {what_en} ({col}) is blank but its parts {rhs} are not zero",
                             parts, expected=-gap, found="0", key=f"{total_key}.{col}")
             continue
@@ -307,7 +307,7 @@ def _item_column(view: TableView, flagger: Flagger, column: str, total_key: str,
         gap = sum_gap(Term(ZERO, ZERO), [p.term for p in parts]) if parts else None
         if gap is not None:
             rhs = " + ".join(f"{p.where} {p.value}" for p in parts)
-            flagger.add("table.items", "error", f"{view.zh} {view.label(total_key)}（{column}）为空，但其组成 {rhs} 不为零",
+            flagger.add("table.items", "error", f"{view.zh} {view.row_zh(total_key)} 的{view.column_zh(column)}为空，但其组成 {rhs} 不为零",
                         f"{view.name}: {total_key} ({column}) is blank but its lines {rhs} are not zero",
                         parts, expected=-gap, found="0", key=f"{total_key}.{column}")
         return
