@@ -202,6 +202,8 @@ def test_accepting_a_completeness_flag_acknowledges_the_gap_and_never_claims_the
     shown = flat(review("show", missing["id"], "--db", out).stdout)
     assert "really prints" not in shown
     assert f"review accept {missing['id']}" in shown and "acknowledged: the document really lacks this table" in shown
+    bulk = flat(review("accept", "--check", "completeness.listed_missing", "--db", out).stdout)  # a dry run
+    assert "Would accept 1 flag(s)" in bulk and "Accepting means: acknowledged: the document really lacks" in bulk
     done = flat(review("accept", missing["id"], "--db", out, "--reviewer", "ann").stdout)
     assert "really prints" not in done and "accepted — acknowledged: the document really lacks this table" in done
     after = flat(review("show", missing["id"], "--db", out).stdout.split("Check")[0])

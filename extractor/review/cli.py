@@ -520,6 +520,11 @@ def _bulk(action: str, check: str, document, where: list[str], all_fields: bool,
     verb = {"accept": "accept", "reject": "reject (withdraw the wrong value of)"}[action]
     if not as_json:
         _print_bulk_plan(console, plan, verb)
+        if action == "accept" and plan.chosen:
+            from .render import accept_meaning
+
+            meanings = sorted({accept_meaning(q.flag.check, bool(q.flag.fields)) for q in plan.chosen})
+            console.print(f"Accepting means: {'; '.join(meanings)}.")
     if not plan.chosen or not _confirmed(f"{action.capitalize()} these {len(plan.chosen)} flag(s)?", yes, dry_run,
                                          as_json):
         if as_json:
