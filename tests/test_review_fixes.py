@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, ROOT
-from review_fixtures import document_a, document_b, document_c, dropped
+from review_fixtures import document_a, document_b, document_c, document_d, dropped
 from test_cli import cli
 from test_review_moves import FUND, as_json, facts, queue, result, review, table_facts, write
 
@@ -67,6 +67,14 @@ def test_a_second_move_in_the_same_row_lands_in_the_column_the_first_emptied(tmp
     check_both_applied()
     cli("run", tmp_path / "docs" / "C.txt", "--out", out)  # a rerun re-applies both, in order
     check_both_applied()
+    # The two moves taught the template in order: another document printed under the same header is read
+    # right on its first run.
+    [hint] = as_json(cli("hints", "list", "--db", out, "--json"))
+    assert [(m["read_as"], m["printed_under"]) for m in hint["moves"]] == [("public", "project"),
+                                                                           ("personnel", "public")]
+    cli("run", write(tmp_path / "docs", "D", dropped(document_d(), "D")), "--out", out)
+    assert table_facts(out, "D", FUND) == _printed(tmp_path, "D", document_d())
+    assert _fund_hint(out, "D").used and [q["document"] for q in queue(out)] == []
     # Reopening the flag takes both moves back, and the layout hint they taught.
     review("reopen", flag["id"], "--db", out)
     assert table_facts(out, "C", FUND) == read
