@@ -247,6 +247,12 @@ def test_review_next_at_the_end_of_its_input_stops_cleanly_saying_what_was_decid
     assert closed.stdout.strip().splitlines()[-1] == \
         "End of input: stopped; nothing decided in this session; 2 still need review."
     assert len(as_json(review("history", "--db", out, "--json"))) == 1
+    # Nor does a command that would ask for a confirmation: with no stdin it only shows (a dry run).
+    bulk = subprocess.run(
+        ["sh", "-c", f'exec "{sys.executable}" -m extractor review accept --check card.cost --db "{out}" <&-'],
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert bulk.returncode == 0 and "Traceback" not in bulk.stderr and "Dry run: nothing decided" in bulk.stdout
+    assert len(as_json(review("history", "--db", out, "--json"))) == 1
 
 
 def test_a_correction_that_still_fails_its_check_exports_as_flagged_and_stays_in_the_queue(out_003):
