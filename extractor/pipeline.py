@@ -40,7 +40,8 @@ Backend = Literal["rules", "auto", "llm"]
 Taught = frozenset[tuple[str, str, str, str]]
 
 
-def extract_document(doc: Document, hints: tuple[LayoutHint, ...] = (), taught: Taught = frozenset()) -> ExtractionResult:
+def extract_document(doc: Document, hints: tuple[LayoutHint, ...] = (),
+                     taught: Taught = frozenset()) -> ExtractionResult:
     """The deterministic reader over every section (no model, no verification)."""
     return _extract(doc, use_rules=True, hints=hints, taught=taught)[0]
 
