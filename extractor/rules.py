@@ -455,8 +455,12 @@ def _interpret(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[Ro
         _place(row, key, raw.cell(i), spec)
     _unplaced(raw, lay, row, columns)
     code_cells = [raw.cell(i) for i in lay.code]
-    code, code_raw = _code(code_cells, _inherited(lay)) if code_cells else (None, None)
     label = _text(raw.cell(lay.label))
+    if label is None and (total := _total_in_code_cells(code_cells)) is not None:
+        # "合计" printed in the code column (or a merged cell over code and name, written in its first cell).
+        label, code_cells = total, []
+        row.notes.append(f"{label.text!r} printed under the code column: read as the row label")
+    code, code_raw = _code(code_cells, _inherited(lay)) if code_cells else (None, None)
     if label is None:
         # "合计" printed in the first cell of a table whose first column is not the label (类型, 品目).
         for key, t in list(row.texts.items()):
@@ -466,6 +470,13 @@ def _interpret(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[Ro
     if any(c.text for c in code_cells) and code is None:
         row.notes.append(f"code cell {' '.join(c.text for c in code_cells)!r} is not a 3/5/7-digit classification code")
     return _finish(spec, row, label, code, code_raw)
+
+
+def _total_in_code_cells(cells: list[Cell]) -> Text | None:
+    printed = [c for c in cells if c.text]
+    if len(printed) == 1 and _TOTAL_LABEL.match(re.sub(r"\s+", "", printed[0].text)):
+        return _text(printed[0])
+    return None
 
 
 def _fits(spec: TableSpec, raw: RawRow) -> bool:
