@@ -126,8 +126,9 @@ def run(
     max_tokens: Annotated[Optional[int], typer.Option("--max-tokens", min=1, metavar="N", help="Longest answer a request may get "
                                                                                   "(default 4096).")] = None,
     db: Annotated[Optional[Path], typer.Option(
-        "--db", metavar="FILE|DIR", help="Review store (or the folder holding it) whose decisions are applied "
-                                         "and whose queue gets the flags [default: OUT/review.sqlite].")] = None,
+        "--db", metavar="FILE|DIR", help="Review store (or the folder holding it) whose decisions are applied, "
+                                         "whose layout hints are offered to the reader, and whose queue gets the "
+                                         "flags [default: OUT/review.sqlite].")] = None,
     jobs: Annotated[Optional[int], typer.Option(
         "--jobs", "-j", min=1, metavar="N", help="Documents read at once, each in its own process [default: the machine's "
                                     "cores, fewer for a batch under 20 documents a core]. The results are the same "
@@ -214,6 +215,7 @@ def run(
              f"{exc.strerror or exc}")
         raise typer.Exit(1)
     options.hints = tuple(store.hints())  # people's column decisions, for tables printed under the same header
+    options.taught = store.taught_here()
 
     async def go():
         reader = None
