@@ -35,6 +35,8 @@ class RawRow:
     # dropped the empty ones) or a space-aligned line that does not fit its page's columns is not:
     # the reader proposes placements and the verifier chooses.
     positional: bool = True
+    # Other cell lists the row may have: a figure a page break cut, joined to another of its figures.
+    others: list[list[Cell]] = field(default_factory=list)
 
     def cell(self, index: int | None) -> Cell:
         if index is None or index >= len(self.cells):
@@ -482,7 +484,7 @@ def _unpacked_header(spec: TableSpec, header: list[list[Cell]], data_width: int 
     """
     rows = [[norm(c.text) for c in r if c.text] for r in header]
     # Rows of as many words each are packed too when the data print more cells than any of them.
-    if len(rows) < 2 or (len({len(r) for r in rows}) < 2 and data_width <= max(len(r) for r in header)):
+    if len(rows) < 2 or (len({len(r) for r in rows}) < 2 and data_width <= max(len(r) for r in rows)):
         return None
     if not all(_packed_left(r) for r in header):
         return None

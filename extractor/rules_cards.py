@@ -79,7 +79,8 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                 _map_roles(state, cells, sub=True)
                 continue
             if state.roles:
-                if n > 0 and first_data and card.indicators and _continues(state, cells):
+                if n > 0 and first_data and card.indicators and (
+                        _continues(state, cells) or (line.kind is not LineKind.SPACED and _packed_rest(state, cells))):
                     _extend(card.indicators[-1], state, cells, line)
                 else:
                     _indicator(card, state, cells, line)
@@ -216,8 +217,49 @@ def _continues(state: _State, cells: list[Cell]) -> bool:
     return _get(cells, state.roles.get("level1")) is None and _get(cells, state.roles.get("level2")) is None
 
 
+def _packed_rest(state: _State, cells: list[Cell]) -> bool:
+    """The rest of a row cut by a page break, in a row that lost its empty cells (its pieces packed to the
+    left, so no position says the level cells are blank): a few pieces, the first no level's name."""
+    filled = [i for i, c in enumerate(cells) if c.text]
+    return _packed(state, cells) and len(filled) * 2 <= state.header_width \
+        and _fits_role("level1", cells[0].text) < 0 and _fits_role("level2", cells[0].text) < 0
+
+
+def _packed(state: _State, cells: list[Cell]) -> bool:
+    """The row's cells are packed to the left: fewer than the header's, or its words first and blanks after."""
+    filled = [i for i, c in enumerate(cells) if c.text]
+    return bool(filled) and filled == list(range(len(filled))) and (
+        len(cells) < state.header_width or len(filled) < len(cells))
+
+
+_OPENERS, _CLOSERS = "（(《〈<【[“", "）)》〉>】]”"
+
+
+def _cut_field(ind: Indicator, piece: str) -> str | None:
+    """The field of ``ind`` a lone piece continues, when the words say: the field that with the piece is
+    what the description restates ("发放" + "率" in "反映…发放率情况"), or the field that left open the
+    bracket the piece closes; else the basis (the long last column, which wraps most), if printed."""
+    piece = norm(piece)
+    description = norm(ind.description.text) if ind.description else ""
+    fields = [r for r in ("name", "description", "target", "basis") if getattr(ind, r) is not None]
+    for role in fields:
+        if role != "description" and description and norm(getattr(ind, role).text) + piece in description:
+            return role
+    closes = [c for o, c in zip(_OPENERS, _CLOSERS) if c in piece and o not in piece.split(c)[0]]
+    for role in reversed(fields):
+        text = norm(getattr(ind, role).text)
+        if any(text.count(o) > text.count(c) for o, c in zip(_OPENERS, _CLOSERS) if c in closes):
+            return role
+    return "basis" if "basis" in fields else None
+
+
 def _extend(ind: Indicator, state: _State, cells: list[Cell], line) -> None:
-    if len(cells) < state.header_width:
+    filled = [c for c in cells if c.text]
+    if len(filled) == 1 and line.kind is not LineKind.SPACED and _packed(state, cells) \
+            and (role := _cut_field(ind, filled[0].text)) in state.roles:
+        # One piece, its column unknown: the field it continues, by its words.
+        cells = [Cell("", [], filled[0].at)] * state.roles[role] + filled
+    elif len(cells) < state.header_width or (line.kind is not LineKind.SPACED and _packed(state, cells)):
         # The rest of a row cut by a page break, in a row that lost cells: its pieces go where their
         # words fit, among the indicator's text columns.
         text_roles = _State(roles={r: i for r, i in state.roles.items() if r not in ("level1", "level2")},

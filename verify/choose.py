@@ -201,8 +201,13 @@ def settle_rows(table: Table) -> Doubt:
         return doubt
     relations = row_relations(table.kind, table.columns)
     tied = doubt.tied
+    tree = family_tree(table)
+    top = tree[0][0] if tree else None
+    bests = {id(row): _best_by_row(row, table, relations) for row in uncertain}
     for row in uncertain:
-        best = _best_by_row(row, table, relations)
+        best = bests[id(row)]
+        if row is top and len(best) > 1:
+            best = _covering_first(table, row, bests)
         _apply(row, best[0])
         if len(best) > 1:
             tied[id(row)] = best[:MAX_TABLE_TRIALS]
@@ -244,6 +249,24 @@ def _root(table: Table, tied: dict[int, list[Reading]]) -> Row | None:
     if not tree or id(tree[0][0]) not in tied:
         return None
     return tree[0][0]
+
+
+def _covering_first(table: Table, root: Row, bests: dict[int, list[Reading]]) -> list[Reading]:
+    """The total line's placements that fill every summed column its other lines surely fill, first.
+
+    A line that prints a figure in a summed column under every placement its own
+    relations allow says the total prints one there too; placements that leave
+    it blank cannot add up, and are tried last. Only the order of the search changes.
+    """
+    spec = spec_for(table.kind)
+    filled: set[str] = set()
+    for row in table.rows:
+        if row is root or row.memo:
+            continue
+        options = bests.get(id(row))
+        cols = set(row.values) if options is None else set.intersection(*(set(o.values) for o in options))
+        filled |= {col for col in cols if spec.column(col).additive}
+    return sorted(bests[id(root)], key=lambda o: len(filled - o.values.keys()))
 
 
 def _settle_root(table: Table, tied: dict[int, list[Reading]]) -> list[Reading]:
