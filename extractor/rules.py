@@ -200,8 +200,10 @@ def _raw_rows(spec: TableSpec, pages: list[Page], pick: int,
     layout: Layout | None = None
     rows: list[RawRow] = []
     most = 1
+    width = None  # how many cells the delimited rows under the last printed header have
     for page in pages:
         if page.header or page.lanci:
+            width = _row_width(page)
             layouts = build_layouts(spec, page.header or [[]], page.lanci, page.header_lines,
                                     centred=page.geometry is not None,
                                     data_width=max((sum(1 for c in r.cells if c.text) for r in page.data), default=0))
@@ -215,17 +217,24 @@ def _raw_rows(spec: TableSpec, pages: list[Page], pick: int,
             raw.layout = layout
             if repadded and _padded(spec, raw):
                 raw.positional = False
-            if rows and raw.first_in_segment and page.number > 0 and _is_continuation(spec, raw):
-                _merge_into(rows[-1], raw)
-            elif rows and raw.first_in_segment and page.number > 0 \
-                    and (joined := _packed_continuation(spec, rows[-1], raw)) is not None:
-                rows[-1].cells, rows[-1].others = joined[0], joined[1:]
-                rows[-1].merged_from.append(raw.line)
-            elif not raw.is_blank:
+            if not (page.header or page.lanci) and width is not None and raw.line.kind.value in ("pipe", "tab") \
+                    and len(raw.cells) != width:
+                # A page with no header of its own whose rows have another number of cells than the rows
+                # under the header: it is laid out otherwise, and its cells are not in the header's columns.
+                raw.positional = False
+            if rows and raw.first_in_segment and page.number > 0 and _joined_to(spec, rows[-1], raw):
+                continue
+            if not raw.is_blank:
                 rows.append(raw)
     if layout is None or not (layout.keys or spec.row_key == "item"):
         return None, most
     return rows, most
+
+
+def _row_width(page: Page) -> int | None:
+    """The number of cells every delimited row of a page has, if they all have the same."""
+    widths = {len(r.cells) for r in page.data if r.line.kind.value in ("pipe", "tab")}
+    return widths.pop() if len(widths) == 1 else None
 
 
 def _text_columns(spec: TableSpec, layout: Layout) -> set[int]:
@@ -348,6 +357,25 @@ def _prepend(row: RawRow, pieces: list[RawRow]) -> None:
         row.merged_from.append(piece.line)
 
 
+def _joined_to(spec: TableSpec, prev: RawRow, raw: RawRow) -> bool:
+    """Join ``raw`` (a page's first row) into ``prev`` when it is the rest of ``prev`` that the page break
+    cut; say whether it was."""
+    if _is_continuation(spec, raw):
+        # Its cells sit in their columns; so do the row's it continues, unless that one is not in place:
+        # then the pieces join by what they are, not where.
+        joined = None if prev.positional else _join_pieces(prev, raw)
+        if joined is None:
+            _merge_into(prev, raw)
+            return True
+    else:
+        joined = _packed_continuation(spec, prev, raw)
+        if joined is None:
+            return False
+    prev.cells, prev.others = joined[0], joined[1:]
+    prev.merged_from.append(raw.line)
+    return True
+
+
 def _is_continuation(spec: TableSpec, raw: RawRow) -> bool:
     """The first row on a page continues the last row of the previous page.
 
@@ -400,6 +428,18 @@ def _packed_continuation(spec: TableSpec, prev: RawRow, raw: RawRow) -> list[lis
         return None
     words = [i for i in filled if _kind_of(prev.cells[i]) == "text"]
     if not words or not _cut_label(prev.cells[words[0]].text, pieces[0].text):
+        return None
+    return _join_pieces(prev, raw)
+
+
+def _join_pieces(prev: RawRow, raw: RawRow) -> list[list[Cell]] | None:
+    """``prev``'s cells with the pieces of ``raw`` (the rest of it, cut by a page break) joined in by what
+    they are: words to its words in order, digits to an alphanumeric code, a figure to one of its figures
+    (each possible join a cell list, the likeliest first); None if a piece has nowhere to go."""
+    pieces = [c for c in raw.cells if c.text]
+    filled = [i for i, c in enumerate(prev.cells) if c.text]
+    words = [i for i in filled if _kind_of(prev.cells[i]) == "text"]
+    if not pieces or not words:
         return None
     figure_cells = [i for i in filled if i > words[0] and _kind_of(prev.cells[i]) != "text"]
     cells = list(prev.cells)

@@ -329,7 +329,7 @@ def _settle_families(table: Table, tied: dict[int, list[Reading]]) -> None:
     of them moves).
     """
     for parent, kids in family_tree(table):
-        _choose_family(parent, kids, tied)
+        _choose_family(parent, kids, tied, table.kind)
 
 
 def family_tree(table: Table) -> list[tuple[Row, list[Row]]]:
@@ -368,7 +368,7 @@ def _sub_codes(parent: Row, coded: list[Row], scheme: str) -> list[Row]:
     return [r for r in coded if size and len(r.code) == size and r.code.startswith(parent.code)]
 
 
-def _choose_family(parent: Row, kids: list[Row], tied: dict[int, list[Reading]]) -> None:
+def _choose_family(parent: Row, kids: list[Row], tied: dict[int, list[Reading]], table_kind: str) -> None:
     """The sub-codes' placements that add up to their line: all combinations when few, else one sub-code
     at a time against the others until none improves."""
     contested = [k for k in kids if id(k) in tied]
@@ -376,7 +376,9 @@ def _choose_family(parent: Row, kids: list[Row], tied: dict[int, list[Reading]])
         return
     # A column the line leaves blank holds nothing in its sub-codes either: placements that put a figure
     # there cannot add up, and go first.
-    choices = [[o for o in tied[id(k)] if all(c in parent.values or a.value == 0 for c, a in o.values.items())]
+    spec = spec_for(table_kind)
+    choices = [[o for o in tied[id(k)] if all(c in parent.values or a.value == 0 or not spec.column(c).additive
+                                             for c, a in o.values.items())]
                or tied[id(k)] for k in contested]
     target = _terms(parent.values)
     fixed = [_terms(k.values) for k in kids if id(k) not in tied]
