@@ -52,6 +52,10 @@ class _State:
     last_line: object = None  # the line of the last indicator read (space-aligned cards wrap under it)
     header_line: object = None  # the last indicator header line, and its cells
     header_cells: list = field(default_factory=list)
+    # The text fields the last line of fields set, and where each value starts across the page: in
+    # space-aligned text a long value (项目名称) wraps onto lines of its own under where it starts.
+    values: list[tuple[str, int]] = field(default_factory=list)
+    after_header: bool = False  # the last line read was the indicator header (its cells may wrap below it)
 
 
 def read_card(chunk: Chunk) -> PerformanceCard:
@@ -62,9 +66,12 @@ def read_card(chunk: Chunk) -> PerformanceCard:
     for n, seg in enumerate(chunk.segments):
         first_data = True
         for line in seg.lines:
-            cells = _cells(line)
+            cells = _cells(line, _column_starts(card, state))
             if not any(c.text for c in cells):
                 continue
+            if line.kind is LineKind.SPACED and state.after_header and _header_rest(state, cells, line):
+                continue
+            state.after_header = False
             if line.kind is LineKind.SPACED and card.indicators and state.roles and state.last_line is not None \
                     and not _is_indicator_header(cells) and "符号" not in [norm(c.text) for c in cells]:
                 roles = _nearest_fields(card.indicators[-1], cells, line, state)
@@ -72,8 +79,11 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                     _extend_by_position(card.indicators[-1], cells, roles)
                     continue
             if _is_indicator_header(cells):
-                _map_roles(state, cells)
-                state.header_cells, state.header_line = cells, line
+                if not (state.roles and _same_header(cells, state.header_cells)):
+                    # (The header printed again on a new page keeps the columns its sub-row, 符号 / 值 /
+                    # 单位, split 指标值 into, whether or not the sub-row is printed again.)
+                    _map_roles(state, cells)
+                state.header_cells, state.header_line, state.after_header = cells, line, True
                 continue
             if state.roles and "符号" in [norm(c.text) for c in cells]:
                 _map_roles(state, cells, sub=True)
@@ -86,7 +96,9 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                     _indicator(card, state, cells, line)
                 first_data = False
                 continue
-            _fields(card, state, cells)
+            if line.kind is LineKind.SPACED and _extend_values(card, state, cells, line):
+                continue
+            state.values = [(attr, _x(line, cell.span[0])) for attr, cell in _fields(card, state, cells)]
     if not (card.indicators or card.budget.total or card.project_name):
         raise Unreadable("no card fields this reader recognises")
     return card
@@ -102,10 +114,12 @@ def _mostly_flattened(chunk: Chunk) -> bool:
 _FIELD_GAP = re.compile(r"\s{2,}")
 
 
-def _cells(line) -> list[Cell]:
+def _cells(line, starts: set[int] = frozenset()) -> list[Cell]:
     """A card row's cells: delimited cells, or a space-aligned line's fields (runs of two or more spaces
     apart) in order. A card's text cells are long and wrap, so their columns are told by their words
-    (see ``_placed_by_content``), not by where they start."""
+    (see ``_placed_by_content``), not by where they start; but a cell that fills its column to the edge
+    leaves one space before the next, so a single space before a word that starts where a column starts
+    (``starts``: where the last indicator's fields and the header's cells started) parts two cells too."""
     if line.kind is not LineKind.SPACED:
         return split_cells(line)
     cells = []
@@ -116,8 +130,59 @@ def _cells(line) -> list[Cell]:
         body = field_text.strip()
         if body:
             start = line.start + at + (len(field_text) - len(field_text.lstrip()))
-            cells.append(Cell(body, [(start, start + len(body))], start))
+            cells.extend(_parted(Cell(body, [(start, start + len(body))], start), line, starts))
     return cells
+
+
+def _parted(cell: Cell, line, starts: set[int]) -> list[Cell]:
+    if not starts or " " not in cell.text:
+        return [cell]
+    base = cell.span[0] - line.start
+    cuts = [m.end() for m in re.finditer(r"(?<! ) (?! )", cell.text)
+            if _x(line, line.start + base + m.end()) in starts]
+    if not cuts:
+        return [cell]
+    out, prev = [], 0
+    for cut in [*cuts, len(cell.text) + 1]:
+        body = cell.text[prev:cut - 1] if cut <= len(cell.text) else cell.text[prev:]
+        s0 = cell.span[0] + prev
+        out.append(Cell(body, [(s0, s0 + len(body))], s0))
+        prev = cut
+    return out
+
+
+def _column_starts(card: PerformanceCard, state: _State) -> set[int]:
+    """Where the columns of the indicator rows start across the page, as far as the card has shown."""
+    if not state.roles or state.header_line is None:
+        return set()
+    starts = {_x(state.header_line, c.span[0]) for c in state.header_cells if c.text}
+    if card.indicators and state.last_line is not None and state.last_line.start > state.header_line.start:
+        ind = card.indicators[-1]
+        starts |= {_x(state.last_line, f.span[0]) for f in (ind.name, ind.description, ind.target, ind.basis)
+                   if f is not None and state.last_line.start <= f.span[0] < state.last_line.end}
+    return starts
+
+
+def _header_rest(state: _State, cells: list[Cell], line) -> bool:
+    """A line under the indicator header whose pieces each finish the header cell above them
+    ("指标值确定依" / "据"): the header's wrapped rest. Join it to the header and map the columns anew."""
+    header = state.header_cells
+    joined = list(header)
+    for cell in cells:
+        x0, x1 = _x(line, cell.span[0]), _x(line, cell.span[1])
+        above = [i for i, h in enumerate(header) if h.text and _x(state.header_line, h.span[0]) < x1
+                 and _x(state.header_line, h.span[1]) + 2 > x0]
+        if len(above) != 1:
+            return False
+        i = above[0]
+        word = norm(joined[i].text + cell.text)
+        if any(re.match(p, norm(joined[i].text)) for _, p in _ROLE_HEADERS) \
+                or not any(re.match(p, word) for _, p in _ROLE_HEADERS):
+            return False
+        joined[i] = joined[i].joined(cell)
+    state.header_cells = joined
+    _map_roles(state, joined)
+    return True
 
 
 def _wrapped_piece(cell: Cell, role: str) -> bool:
@@ -176,6 +241,10 @@ def _x(line, offset: int) -> int:
 def _is_indicator_header(cells: list[Cell]) -> bool:
     texts = {norm(c.text) for c in cells}
     return "一级指标" in texts and ("三级指标" in texts or "二级指标" in texts)
+
+
+def _same_header(cells: list[Cell], before: list[Cell]) -> bool:
+    return [norm(c.text) for c in cells] == [norm(c.text) for c in before]
 
 
 def _map_roles(state: _State, cells: list[Cell], sub: bool = False) -> None:
@@ -421,8 +490,34 @@ def _parse_target(ind: Indicator, target: Text) -> None:
         ind.qualitative = target.text
 
 
-def _fields(card: PerformanceCard, state: _State, cells: list[Cell]) -> None:
+def _extend_values(card: PerformanceCard, state: _State, cells: list[Cell], line) -> bool:
+    """A space-aligned line whose every piece starts where a text value of the line above started, and
+    names no field: the rest of those values, which wrapped. Join them; say whether it was such a line."""
+    if not state.values or any(_key(c.text) is not None for c in cells):
+        return False
+    targets = []
+    for cell in cells:
+        x = _x(line, cell.span[0])
+        attr = next((a for a, at in state.values if abs(at - x) <= 1), None)
+        if attr is None:
+            return False
+        targets.append(attr)
+    for cell, attr in zip(cells, targets):
+        if attr == "goals":
+            old = card.goals[-1]
+            card.goals[-1] = Text(text=old.text + cell.text, span=(old.span[0], cell.span[1]),
+                                  parts=old.parts + cell.parts)
+        else:
+            old = getattr(card, attr)
+            setattr(card, attr, Text(text=old.text + cell.text, span=(old.span[0], cell.span[1]),
+                                     parts=old.parts + cell.parts))
+    return True
+
+
+def _fields(card: PerformanceCard, state: _State, cells: list[Cell]) -> list[tuple[str, Cell]]:
+    """Read a line of the card's fields; return the text fields it set, with their cells."""
     keys = [_key(c.text) for c in cells]
+    texts: list[tuple[str, Cell]] = []
     for i, key in enumerate(keys):
         if key is None:
             continue
@@ -433,13 +528,17 @@ def _fields(card: PerformanceCard, state: _State, cells: list[Cell]) -> None:
             continue
         if key in _TEXT_KEYS:
             setattr(card, _TEXT_KEYS[key], _text(value))
+            texts.append((_TEXT_KEYS[key], value))
         elif key in _BUDGET_KEYS:
             amount = parse_amount(value.text)
             if amount is not None and len(value.parts) == 1:
                 setattr(card.budget, _BUDGET_KEYS[key], Amount(value=amount, raw=value.text, span=value.span))
         elif key in _GOAL_KEYS:
-            card.goals.extend(_text(c) for c in cells[i + 1:] if c.text and not re.match(r"^目标\s*\d+$", c.text))
+            goals = [c for c in cells[i + 1:] if c.text and not re.match(r"^目标\s*\d+$", c.text)]
+            card.goals.extend(_text(c) for c in goals)
+            texts += [("goals", c) for c in goals[-1:]]
     _spending(card, state, cells)
+    return texts
 
 
 def _key(text: str) -> str | None:
