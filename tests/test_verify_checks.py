@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import flags_covering, mutate, result_for, text_for
+from conftest import flags_covering, mutate, result_for, text_for, verify_text
 
 # (document, value path, new printed text, check that must flag it)
 MUTATIONS = [
@@ -127,3 +127,13 @@ def test_a_comparator_without_a_number_is_flagged():
     ind.value = None  # as if a model had read "≥ 较好"
     flags = [f for f in verify_result(result, text_for("002")).flags if f.check == "card.indicator_value"]
     assert len(flags) == 1 and tuple(flags[0].spans[0]) == ind.target.span
+
+
+def test_a_blank_total_is_named_by_its_printed_row_and_column():
+    text = text_for("003")
+    blanked = text.replace("21011\t行政事业单位医疗\t387.94\t30.94\t357", "21011\t行政事业单位医疗\t387.94\t\t357", 1)
+    assert blanked != text
+    messages = [f.message for f in verify_text("003", blanked).flags if f.check == "table.hierarchy"]
+    blank = [m for m in messages if "为空" in m]
+    assert blank and "21011 行政事业单位医疗 的基本支出为空" in blank[0]
+    assert not any(key in m for m in messages for key in ("basic", "project", "total"))

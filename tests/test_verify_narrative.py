@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from conftest import DOCS, result_for, text_for
+import pytest
+
+from conftest import DOCS, result_for, text_for, verify_text
 from extractor.load import Document
 from extractor.pipeline import extract_document
 from schemas import Claim, DocumentInfo, ExtractionResult, Section
@@ -270,3 +272,19 @@ def test_change_parts_with_opposite_signs():
     assert not flags
     _claims, flags = mutated("002", claim, "147.41")
     assert checks(flags) == ["narrative.change"]
+
+
+@pytest.mark.parametrize("heading", [
+    "7. 卫生健康（类）医疗保障管理事务（款）其他医疗保障管理事务支出（项）\n",
+    "7. **卫生健康（类）医疗保障管理事务（款）其他医疗保障管理事务支出（项）**\n",
+    "（七）卫生健康（类）医疗保障管理事务（款）其他医疗保障管理事务支出（项）：\n",
+], ids=["plain", "bold", "colon"])
+def test_a_class_path_heading_on_its_own_line_names_the_figures_under_it(heading):
+    # A PDF converter often ends the heading's line after the path; the amount opens the next line.
+    printed = "7. 卫生健康（类）医疗保障管理事务（款）其他医疗保障管理事务支出（项） "
+    text = text_for("003")
+    assert printed in text
+    result = verify_text("003", text.replace(printed, heading))
+    claims = extract_claims(result, text.replace(printed, heading))
+    assert find(claims, "2101599", "5").kind == "amount"
+    assert not [f for f in result.flags if f.check.startswith("narrative")]

@@ -85,7 +85,7 @@ def check_same_codes(views: list[TableView], flagger: Flagger) -> None:
                 continue
             if total is None:
                 flagger.add("cross.same_code", "error",
-                            f"{summary.zh} {row.code or '合计'} 的 {col} 为空，但 " + "、".join(
+                            f"{summary.zh} {row.code or '合计'} 的{summary.column_zh(col)}为空，但 " + "、".join(
                                 f"{p.label} {p.value}" for p in parts) + " 不为零",
                             f"{summary.name} {row.code or 'total'} {col} is blank but the fiscal tables print "
                             + ", ".join(f"{p.en_where} {p.value}" for p in parts), parts,
@@ -204,7 +204,7 @@ def _income_sources_match(ies: TableView, income: TableView, flagger: Flagger) -
         if total is None:
             if any(p.value != ZERO for p in parts):
                 flagger.add("cross.summary", "error",
-                            f"{income.zh} 合计的 {income.table.columns.get(col, col)} 为空，但 " + "、".join(
+                            f"{income.zh} 合计的{income.column_zh(col)}为空，但 " + "、".join(
                                 f"{p.label} {p.value}" for p in parts) + " 不为零",
                             f"{income.name} total {col} is blank but {ies.name} prints "
                             + ", ".join(f"{p.en_where} {p.value}" for p in parts), parts, key=f"sources.{col}")

@@ -56,7 +56,8 @@ def amount_slots(result: ExtractionResult, views: list[TableView] | None = None)
         table = view.table
         for key, row in view.rows:
             for col, amount in row.values.items():
-                yield Slot(f"{view.name}[{key}].{col}", f"{view.zh} {key} {col}", table.section_id, table.span,
+                yield Slot(f"{view.name}[{key}].{col}", f"{view.zh} {view.row_zh(key)} · {view.column_zh(col)}",
+                           table.section_id, table.span,
                            amount, lambda a, row=row, col=col: row.values.__setitem__(col, a))
     for card in result.cards:
         yield from card_slots(card)

@@ -174,7 +174,9 @@ _LEAD = re.compile(r"^(?:[*#\-]+|\d+[.、．]|[一二三四五六七八九十]+�
 _TRAIL = re.compile(r"(?:共计安排|预算安排|共安排|安排|共计|合计|总计|预算数|预算|为|是|达到|达)$")
 # "卫生健康（类）行政事业单位医疗（款）行政单位医疗（项）**2024年预算" right before a figure.
 _PATH = re.compile(r"(?P<lei>[\u4e00-\u9fff]+)[（(]类[）)](?P<kuan>[\u4e00-\u9fff]+)[（(]款[）)]"
-                   r"(?P<xiang>[\u4e00-\u9fff]+)[（(]项[）)]\**(?:20\d\d年度?)?(?:预算|安排|数|为)*$")
+                   r"(?P<xiang>[\u4e00-\u9fff]+)[（(]项[）)]\**[:：]?(?:20\d\d年度?)?(?:预算|安排|数|为)*$")
+# A heading that is only a 类/款/项 path: its figures are on the lines after it.
+_PATH_HEADING = re.compile(r"[（(]项[）)]\**[:：]?\**$")
 _CODE = re.compile(r"(2\d{2}(?:\d{2}){0,2})[\u4e00-\u9fff]{2,}")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+\s*[、.．]"
                       r"|第[一二三四五六七八九十]+部分|[-*#]+\s)")
@@ -225,7 +227,11 @@ class _Flat:
 def _hard_break(line: str, next_line: str) -> bool:
     """Whether the line break between two non-blank lines ends a sentence or a heading."""
     line, next_line = line.strip(), next_line.strip()
-    if line.endswith(_TERMINAL) or _HEADING.match(next_line):
+    if _HEADING.match(next_line):
+        return True
+    if _PATH_HEADING.search(line) and not _QUICK.search(line):
+        return False
+    if line.endswith(_TERMINAL):
         return True
     return bool(_HEADING.match(line)) and len(line) <= 40 and "。" not in line
 

@@ -145,6 +145,18 @@ def header_tree(table) -> list[tuple[str, list[str]]]:
     return out
 
 
+def _check_subset(view: TableView, flagger: Flagger, small_key: str, large_key: str) -> None:
+    """Each amount on the ``small_key`` line is part of the same column's amount on ``large_key``."""
+    for col, small in view.row_vals(small_key).items():
+        large = view.get(large_key, col)
+        gap = exceeds(small.term, large.term) if large is not None else None
+        if gap is not None:
+            flagger.add("table.subset", "error",
+                        f"{small.where} {small.value} 大于其所属的 {large.where} {large.value}",
+                        f"{small.en_where} {small.value} exceeds {large.en_where} {large.value}, which contains it",
+                        [small, large], expected=f"≤ {large.value}", found=small.value)
+
+
 def check_memo_lines(view: TableView, flagger: Flagger) -> None:
     """A 其中 line restates part of the line above it: never more than that line."""
     above = None
@@ -154,14 +166,7 @@ def check_memo_lines(view: TableView, flagger: Flagger) -> None:
             continue
         if above is None:
             continue
-        for col, small in view.row_vals(key).items():
-            large = view.get(above, col)
-            gap = exceeds(small.term, large.term) if large is not None else None
-            if gap is not None:
-                flagger.add("table.subset", "error",
-                            f"{small.where} {small.value} 大于其所属的 {large.where} {large.value}",
-                            f"{small.en_where} {small.value} exceeds {large.en_where} {large.value}, which contains it",
-                            [small, large], expected=f"≤ {large.value}", found=small.value)
+        _check_subset(view, flagger, key, above)
 
 
 def check_table(view: TableView, flagger: Flagger) -> None:
@@ -236,7 +241,7 @@ def _column_mismatch(view: TableView, flagger: Flagger, check: str, total_key: s
             if gap is not None:
                 rhs = " + ".join(f"{p.where} {p.value}" for p in parts)
                 flagger.add(check, "error",
-                            f"{view.zh} {what_zh}（{col}）为空，但其组成 {rhs} 不为零",
+                            f"{view.zh} {view.row_zh(total_key)} 的{view.column_zh(col)}为空，但{what_zh} {rhs} 不为零",
                             f"{view.name}: {what_en} ({col}) is blank but its parts {rhs} are not zero",
                             parts, expected=-gap, found="0", key=f"{total_key}.{col}")
             continue
@@ -291,14 +296,7 @@ def check_items(view: TableView, flagger: Flagger) -> None:
         small_key, large_key = _item_key(view, small_item), _item_key(view, large_item)
         if small_key is None or large_key is None:
             continue
-        for col, small in view.row_vals(small_key).items():
-            large = view.get(large_key, col)
-            gap = exceeds(small.term, large.term) if large is not None else None
-            if gap is not None:
-                flagger.add("table.subset", "error",
-                            f"{small.where} {small.value} 大于其所属的 {large.where} {large.value}",
-                            f"{small.en_where} {small.value} exceeds {large.en_where} {large.value}, which contains it",
-                            [small, large], expected=f"≤ {large.value}", found=small.value)
+        _check_subset(view, flagger, small_key, large_key)
 
 
 def _item_column(view: TableView, flagger: Flagger, column: str, total_key: str, part_keys: list[str]) -> None:
@@ -309,7 +307,7 @@ def _item_column(view: TableView, flagger: Flagger, column: str, total_key: str,
         gap = sum_gap(Term(ZERO, ZERO), [p.term for p in parts]) if parts else None
         if gap is not None:
             rhs = " + ".join(f"{p.where} {p.value}" for p in parts)
-            flagger.add("table.items", "error", f"{view.zh} {view.label(total_key)}（{column}）为空，但其组成 {rhs} 不为零",
+            flagger.add("table.items", "error", f"{view.zh} {view.row_zh(total_key)} 的{view.column_zh(column)}为空，但其组成 {rhs} 不为零",
                         f"{view.name}: {total_key} ({column}) is blank but its lines {rhs} are not zero",
                         parts, expected=-gap, found="0", key=f"{total_key}.{column}")
         return

@@ -120,6 +120,17 @@ class TableView:
     def label(self, key: str) -> str:
         return self.labels.get(key, "")
 
+    def row_zh(self, key: str) -> str:
+        """The row as a reader finds it in the printed table: its code and label, or its label."""
+        label = self.label(key)
+        if key.isdigit():
+            return f"{key} {label}".strip()
+        return label or key
+
+    def column_zh(self, col: str) -> str:
+        """The column's header as printed, or the registry's name for it."""
+        return self.table.columns.get(col) or spec_for(self.table.kind).column(col).zh
+
 
 def view_table(table: Table, name: str, doc_places: int | None = None,
                column_places: dict[str, set[int]] | None = None) -> TableView:
