@@ -150,6 +150,8 @@ def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int,
     if rows is None:
         return None, most, False
     padded = not repadded and any(_padded(spec, raw) and _in_place(spec, raw) for raw in rows)
+    if padded and all(_keeps_empties(page) for page in pages if page.data):
+        padded = False  # every page prints empty cells between filled ones: none lost its empty cells
     columns: dict[str, str] = {}
     table_rows = []
     for raw in rows:
@@ -165,6 +167,18 @@ def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int,
         header=header_signature(pages),
     )
     return table, most, padded
+
+
+def _keeps_empties(page: Page) -> bool:
+    """A page of delimited rows, one of which prints an empty cell before a filled one: the converter kept
+    the empty cells of this page, so a row whose blanks all come after its figures is read in place."""
+    for raw in page.data:
+        if raw.line.kind.value not in ("pipe", "tab"):
+            return False
+        filled = [i for i, c in enumerate(raw.cells) if c.text]
+        if filled and filled != list(range(len(filled))):
+            return True
+    return False
 
 
 def _padded(spec: TableSpec, raw: RawRow) -> bool:
