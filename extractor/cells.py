@@ -170,6 +170,11 @@ class Geometry:
     metric: str
     columns: list[tuple[int, int]]
     figures: frozenset[int] = frozenset()  # columns whose cells on this page are mostly figures
+    words: frozenset[int] = frozenset()  # columns whose cells on this page are mostly words
+
+    def kind(self, i: int) -> str:
+        """"F" for a column of figures, "T" for one of words, "?" for one no data line prints in."""
+        return "F" if i in self.figures else "T" if i in self.words else "?"
 
 
 def page_geometry(lines: list[Line]) -> Geometry | None:
@@ -194,7 +199,7 @@ def page_geometry(lines: list[Line]) -> Geometry | None:
         columns = _add_lanci_columns(columns, [t for line in toks[:first] if _is_lanci(line) for t in line])
         score = (round(_alignment(data, columns), 2), -_edge_spread(data, columns), header_fit)
         if best is None or score > best[0]:
-            best = (score, Geometry(metric, columns, _figure_columns(data, columns)))
+            best = (score, Geometry(metric, columns, _figure_columns(data, columns), _word_columns(data, columns)))
     return best[1] if best else None
 
 
@@ -224,6 +229,14 @@ def _figure_columns(data: list[list[Token]], columns: list[tuple[int, int]]) -> 
         for tok in toks:
             counts.setdefault(column_of(tok, columns), [0, 0])[is_numberish(tok.text)] += 1
     return frozenset(i for i, (words, figures) in counts.items() if figures > words)
+
+
+def _word_columns(data: list[list[Token]], columns: list[tuple[int, int]]) -> frozenset[int]:
+    counts: dict[int, list[int]] = {}
+    for toks in data:
+        for tok in toks:
+            counts.setdefault(column_of(tok, columns), [0, 0])[is_numberish(tok.text)] += 1
+    return frozenset(i for i, (words, figures) in counts.items() if words >= figures and words)
 
 
 def _is_lanci(toks: list[Token]) -> bool:

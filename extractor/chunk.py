@@ -594,6 +594,8 @@ def _segment_closed(chunk: Chunk) -> bool:
         line = chunk.lines[k]
         if line is seg_last:
             return False
+        if line.page_end:
+            return True  # a form feed alone on its line (``pdftotext`` starts each page with one)
         if line.kind is LineKind.SEPARATOR or (spaced and line.kind is LineKind.BLANK):
             continue
         return True

@@ -235,7 +235,9 @@ def segment_rows(segments: list[Segment], geometry: Geometry | None = None) -> l
     for n, seg in enumerate(segments):
         if seg.lines and seg.lines[0].kind is LineKind.SPACED:
             page = _spaced_page(n, seg, geometry, first_words)
-            geometry = page.geometry or geometry
+            if page.header_lines or geometry is None:
+                # The columns later pages without a header of their own are matched to: the header's.
+                geometry = page.geometry or geometry
             if not first_words:
                 first_words = {t.text for line in page.header_lines for t in tokens(line, "wide")}
         else:
@@ -355,6 +357,11 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
     geometry = page_geometry(lines) if first_data < len(lines) else None
     if geometry is not None and not _trusted(geometry, lines[first_data:]):
         geometry = None
+    if previous is not None and not header_lines and geometry is not None \
+            and not _same_columns(geometry, previous):
+        # A page with no header printed with columns of its own (a converter lays out each page anew):
+        # its columns are the header's in order, where only one such matching exists.
+        return _remapped_page(n, lines, geometry, previous)
     if previous is not None and (not header_lines or _fit_share(previous, lines[first_data:])
                                  >= _fit_share(geometry, lines[first_data:])):
         # A table keeps its columns from page to page: a page whose lines fit them (its own columns may
@@ -379,6 +386,87 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
         if not fits:
             cells = packed_cells(line)
         page.data.append(RawRow(cells, line, n, first_in_segment=not page.data, positional=fits))
+    return page
+
+
+def _compatible(own: str, ref: str) -> bool:
+    return own == ref or "?" in (own, ref)
+
+
+def _same_columns(own: Geometry, ref: Geometry) -> bool:
+    """Each of the page's own columns lies over one of the reference's, in order, of the same kind: the
+    page is printed with the reference's columns (it may leave some of them empty)."""
+    if own.metric != ref.metric:
+        return False
+    last = -1
+    for i, col in enumerate(own.columns):
+        over = [(_overlap_of(col, c), j) for j, c in enumerate(ref.columns)]
+        best, j = max(over)
+        if best == 0 or j <= last or not _compatible(own.kind(i), ref.kind(j)):
+            return False
+        last = j
+    return True
+
+
+def _overlap_of(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+# The most matchings of a page's columns to the header's that are enumerated.
+MAX_COLUMN_MATCHES = 64
+
+
+def column_matchings(own: Geometry, ref: Geometry) -> list[list[int]]:
+    """The ways the page's columns can be the reference's: in order, one to one, of the same kind."""
+    out: list[list[int]] = []
+
+    def extend(i: int, j: int, acc: list[int]) -> None:
+        if len(out) >= MAX_COLUMN_MATCHES:
+            return
+        if i == len(own.columns):
+            out.append(list(acc))
+            return
+        for k in range(j, len(ref.columns) - (len(own.columns) - i) + 1):
+            if _compatible(own.kind(i), ref.kind(k)):
+                acc.append(k)
+                extend(i + 1, k + 1, acc)
+                acc.pop()
+
+    extend(0, 0, [])
+    return out
+
+
+def _remapped_page(n: int, lines: list[Line], own: Geometry, ref: Geometry) -> Page:
+    """A header-less page whose columns sit elsewhere than the header's: each line cut by the page's own
+    columns. Where one matching of its columns to the header's exists, the cells take the header's columns;
+    otherwise the rows' cells are in order only, and their figures are placed by proposals."""
+    matchings = column_matchings(own, ref)
+    mapping = matchings[0] if len(matchings) == 1 else None
+    width = len(ref.columns)
+    geometry = None
+    if mapping is not None:
+        columns: list[tuple[int, int]] = []
+        at = 0
+        for j in range(width):
+            i = mapping.index(j) if j in mapping else None
+            columns.append(own.columns[i] if i is not None else (at, at))
+            at = columns[-1][1]
+        geometry = Geometry(own.metric, columns, frozenset(mapping[i] for i in own.figures),
+                            frozenset(mapping[i] for i in own.words))
+    page = Page(n, [], None, [], [], geometry)
+    for line in lines:
+        cells, fits = spaced_cells(line, own)
+        if mapping is None or not fits:
+            page.data.append(RawRow(packed_cells(line) if not fits else [c for c in cells if c.text], line, n,
+                                    first_in_segment=not page.data, positional=False))
+            continue
+        placed = [Cell("", [], line.start) for _ in range(width)]
+        for i, cell in enumerate(cells):
+            placed[mapping[i]] = cell
+        for j, cell in enumerate(placed):
+            if not cell.text:
+                cell.at = next((c.span[1] for c in reversed(placed[:j]) if c.text), line.start)
+        page.data.append(RawRow(placed, line, n, first_in_segment=not page.data))
     return page
 
 
