@@ -195,9 +195,10 @@ def page_geometry(lines: list[Line]) -> Geometry | None:
         first = next(n for n, t in enumerate(toks) if is_data_line(t))
         header = _join_pieces([t for t in toks[:first] if t and not _is_lanci(t)])
         header_fit = _header_fit(columns, header)
+        crowding = _crowding(columns, header)
         columns = _add_header_columns(columns, header)
         columns = _add_lanci_columns(columns, [t for line in toks[:first] if _is_lanci(line) for t in line])
-        score = (round(_alignment(data, columns), 2), -_edge_spread(data, columns), header_fit)
+        score = (round(_alignment(data, columns), 2), -_edge_spread(data, columns), header_fit, -crowding)
         if best is None or score > best[0]:
             best = (score, Geometry(metric, columns, _figure_columns(data, columns), _word_columns(data, columns)))
     return best[1] if best else None
@@ -267,6 +268,20 @@ def _edge_spread(data: list[list[Token]], columns: list[tuple[int, int]]) -> int
             if is_numberish(tok.text) and "." in tok.text:
                 ends.setdefault(column_of(tok, columns), []).append(tok.x1)
     return sum(max(v) - min(v) for v in ends.values())
+
+
+def _crowding(columns: list[tuple[int, int]], header: list[list[Token]]) -> int:
+    """Header words beyond the first that stand over one data column, line by line: under the wrong metric
+    the words of a line (CJK, counted at the wrong width) drift over the data's columns and pile up."""
+    extra = 0
+    for line in header:
+        over: dict[int, int] = {}
+        for t in line:
+            for i, c in enumerate(columns):
+                if _overlap((t.x0, t.x1), c):
+                    over[i] = over.get(i, 0) + 1
+        extra += sum(n - 1 for n in over.values() if n > 1)
+    return extra
 
 
 def _header_fit(columns: list[tuple[int, int]], header: list[list[Token]]) -> int:

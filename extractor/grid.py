@@ -353,6 +353,12 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
         texts = [(t.x0, t.x1) for line in lines[first_data:] for t in tokens(line, "wide") if not is_numberish(t.text)]
         while first_data > 0 and _cut_row(tokens(lines[first_data - 1], "wide"), first_words, texts):
             first_data -= 1
+    if 0 < first_data < len(lines) and _blank_separated(lines[first_data:]) \
+            and lines[first_data - 1].index + 1 == lines[first_data].index \
+            and (first_data == 1 or lines[first_data - 2].index + 1 < lines[first_data - 1].index):
+        # Rows set apart by blank lines: a line right above the first figures with a blank line over it
+        # is the top of the first row (a cell wrapped upwards), not the header's.
+        first_data -= 1
     header_lines = lines[:first_data]
     geometry = page_geometry(lines) if first_data < len(lines) else None
     if geometry is not None and not _trusted(geometry, lines[first_data:]):
@@ -386,7 +392,48 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
         if not fits:
             cells = packed_cells(line)
         page.data.append(RawRow(cells, line, n, first_in_segment=not page.data, positional=fits))
+    page.data = _rows_of_blocks(page.data)
     return page
+
+
+def _rows_of_blocks(data: list[RawRow]) -> list[RawRow]:
+    """On a page that leaves a blank line between its rows, lines with none between them are one row.
+
+    ``pdftotext`` prints a row whose cells wrapped as several lines with no blank between them: a label
+    in pieces, a figure too wide for its column in two ("17" / "60"). Where the page's rows are set apart
+    by blank lines, such a block is one row, its cells joined column by column from the top.
+    """
+    if not _blank_separated([raw.line for raw in data]):
+        return data
+    blocks: list[list[RawRow]] = []
+    for raw in data:
+        if blocks and raw.line.index == blocks[-1][-1].line.index + 1:
+            blocks[-1].append(raw)
+        else:
+            blocks.append([raw])
+    out: list[RawRow] = []
+    for block in blocks:
+        head = block[0]
+        if len(block) == 1 or len(block) > MAX_BLOCK_LINES or not all(
+                r.positional and len(r.cells) == len(head.cells) for r in block):
+            out.extend(block)
+            continue
+        for raw in block[1:]:
+            head.cells = [a.joined(b) for a, b in zip(head.cells, raw.cells)]
+            head.merged_from.append(raw.line)
+        out.append(head)
+    return out
+
+
+# The most lines one row's cells wrap over in a page whose rows are set apart by blank lines.
+MAX_BLOCK_LINES = 4
+
+
+def _blank_separated(lines: list[Line]) -> bool:
+    """A page that sets its rows apart by blank lines: many of its lines have one before the next."""
+    pairs = list(zip(lines, lines[1:]))
+    gapped = sum(b.index - a.index > 1 for a, b in pairs)
+    return len(pairs) >= 3 and gapped >= max(2, 0.3 * len(pairs))
 
 
 def _compatible(own: str, ref: str) -> bool:
