@@ -166,8 +166,9 @@ def _column_starts(card: PerformanceCard, state: _State) -> set[int]:
     starts = {_x(state.header_line, c.span[0]) for c in state.header_cells if c.text}
     if card.indicators and state.last_line is not None and state.last_line.start > state.header_line.start:
         ind = card.indicators[-1]
-        starts |= {_x(state.last_line, f.span[0]) for f in (ind.name, ind.description, ind.target, ind.basis)
-                   if f is not None and state.last_line.start <= f.span[0] < state.last_line.end}
+        starts |= {_x(state.last_line, _start_on(f, state.last_line))
+                   for f in (ind.name, ind.description, ind.target, ind.basis)
+                   if f is not None and state.last_line.start <= _start_on(f, state.last_line) < state.last_line.end}
     return starts
 
 
@@ -237,7 +238,7 @@ def _prepend_pending(ind: Indicator, line, state: _State) -> None:
             if not fields:
                 break
             x = _x(piece_line, cell.span[0])
-            role = min(fields, key=lambda r: abs(_x(line, getattr(ind, r).span[0]) - x))
+            role = min(fields, key=lambda r: abs(_x(line, _start_on(getattr(ind, r), line)) - x))
             old: Text = getattr(ind, role)
             setattr(ind, role, Text(text=cell.text + old.text, span=(cell.span[0], old.span[1]),
                                     parts=cell.parts + old.parts))
@@ -263,8 +264,14 @@ def _nearest_fields(ind: Indicator, cells: list[Cell], line, state: _State) -> l
             near = [i for i in by_index if i <= col] or list(by_index)
             out.append(by_index[max(near)] if near else fields[-1])
         return out
-    starts = {role: _x(state.last_line, getattr(ind, role).span[0]) for role in fields}
+    starts = {role: _x(state.last_line, _start_on(getattr(ind, role), state.last_line)) for role in fields}
     return [min(fields, key=lambda r: abs(starts[r] - _x(line, cell.span[0]))) for cell in cells]
+
+
+def _start_on(text: Text, line) -> int:
+    """Where a field starts on ``line``: its first piece printed there (a piece held from a line above
+    starts the field elsewhere)."""
+    return next((a for a, _ in text.parts if line.start <= a <= line.end), text.span[0])
 
 
 def _extend_by_position(ind: Indicator, cells: list[Cell], roles: list[str]) -> None:
