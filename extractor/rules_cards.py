@@ -288,8 +288,15 @@ def _extend_by_position(ind: Indicator, cells: list[Cell], roles: list[str]) -> 
 
 def _x(line, offset: int) -> int:
     """Where a character stands across the page (CJK characters two columns wide)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-               for ch in line.text[:max(0, offset - line.start)])
+    return _prefix_width(line.text, max(0, offset - line.start))
+
+
+@lru_cache(maxsize=65536)
+def _prefix_width(text: str, n: int) -> int:
+    head = text[:n]
+    if head.isascii():
+        return len(head)
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in head)
 
 
 def _is_indicator_header(cells: list[Cell]) -> bool:
