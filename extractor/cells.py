@@ -333,7 +333,7 @@ def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]
         for t in line:
             over = [i for i, c in enumerate(columns) if _overlap((t.x0, t.x1), c)]
             if not over:
-                if not _spans_several(t, header[n + 1:]):
+                if not _spans_several(t, header[n + 1:]) and not _parent_between(t, n, header, columns):
                     loose.append((t.x0, t.x1))
             else:
                 claims.setdefault(max(over, key=lambda i: _overlap((t.x0, t.x1), columns[i])), []).append(t)
@@ -364,6 +364,25 @@ def _pair_headers(data: list[tuple[int, int]], named: list[tuple[int, int]],
         else:
             out.append(col)
     return out
+
+
+def _parent_between(t: Token, n: int, header: list[list[Token]], columns: list[tuple[int, int]]) -> bool:
+    """A header word of an upper line printed in the gap between two words of the leaf line (the line with
+    the most words) and over no column: a merged cell centred over its two children ("收入" over "项目" and
+    "预算数"), not a column of its own. Only when nothing else of its line, and no data column, lies in
+    that gap (a column's own header centred over words aligned to the left has its neighbours there)."""
+    leaf = max(range(len(header)), key=lambda r: (len(header[r]), r))
+    if n >= leaf:
+        return False
+    below = header[leaf]
+    left = [u for u in below if u.x1 <= t.x0]
+    right = [u for u in below if u.x0 >= t.x1]
+    if not left or not right:
+        return False
+    lo, hi = max(u.x1 for u in left), min(u.x0 for u in right)
+    if any(u is not t and u.x0 < hi and u.x1 > lo for u in header[n]):
+        return False
+    return not any(lo <= a and b <= hi for a, b in columns)
 
 
 def _spans_several(t: Token, lower: list[list[Token]]) -> bool:

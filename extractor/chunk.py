@@ -465,10 +465,10 @@ def _wrapped_key(lines: list[Line], i: int, chunk: Chunk) -> bool:
     """The first piece of a card's field name that wrapped in its narrow cell ("主管部门" / "及代码",
     "项目资金" / "(万元)"): a few words alone on their line, with the field's row right under it."""
     line = lines[i]
-    if not chunk.has_rows or not _short_plain(line) or len(line.text.strip()) > 8 or " " in line.text.strip():
+    if not chunk.has_rows or not _short_plain(line) or len(line.text.strip()) > 10:
         return False
     nxt = _next_content(lines, i)
-    return nxt is not None and _rowlike(nxt, chunk.kind) and _lead(nxt.text) < 4
+    return nxt is not None and (_rowlike(nxt, chunk.kind) or (_lead(nxt.text) >= 4 and len(nxt.text.strip()) <= 200))
 
 
 def _card_piece(line: Line, chunk: Chunk) -> bool:
