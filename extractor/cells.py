@@ -196,7 +196,7 @@ def page_geometry(lines: list[Line]) -> Geometry | None:
         header = _join_pieces([t for t in toks[:first] if t and not _is_lanci(t)])
         header_fit = _header_fit(columns, header)
         crowding = _crowding(columns, header)
-        columns = _add_header_columns(columns, header, _word_bands(data, columns))
+        columns = _add_header_columns(columns, header)
         columns = _add_lanci_columns(columns, [t for line in toks[:first] if _is_lanci(line) for t in line])
         score = (round(_alignment(data, columns), 2), -_edge_spread(data, columns), header_fit, -crowding)
         if best is None or score > best[0]:
@@ -309,13 +309,7 @@ def _bands(toks: list[Token]) -> list[tuple[int, int]]:
     return [(a, b) for a, b, _ in bands]
 
 
-def _word_bands(data: list[list[Token]], columns: list[tuple[int, int]]) -> set[tuple[int, int]]:
-    """The data columns that print words rather than figures."""
-    return {columns[i] for i in _word_columns(data, columns)}
-
-
-def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]],
-                        texts: set[tuple[int, int]] = frozenset()) -> list[tuple[int, int]]:
+def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]]) -> list[tuple[int, int]]:
     """Columns no data line prints in (a column left empty on this page) still have header words.
 
     Header words that stand over no data column make columns of their own
@@ -340,15 +334,15 @@ def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]
         for i, words in claims.items():
             if len(words) > 1:
                 columns[i] = _squeeze(columns[i], words, loose)
-    return _pair_headers(sorted(columns), _bands_of(loose, columns), header, texts)
+    return _pair_headers(sorted(columns), _bands_of(loose, columns), header)
 
 
 def _pair_headers(data: list[tuple[int, int]], named: list[tuple[int, int]],
-                  header: list[list[Token]], texts: set[tuple[int, int]] = frozenset()) -> list[tuple[int, int]]:
+                  header: list[list[Token]]) -> list[tuple[int, int]]:
     """A header word printed just beside the figures it names (序号 over right-aligned row numbers): a
-    header-only column and a figures-only column side by side are one column. So are a column of words
-    no header word stands over and the header-only column right after it, nearer it than the next
-    column: the header centred in a wide cell whose words are aligned to the left (科目名称)."""
+    header-only column and a figures-only column side by side are one column. So are a column no header
+    word stands over and the header-only column right after it, nearer it than the next column: the
+    header centred in a wide cell whose contents are aligned to the left (科目名称, 科目编码, 序号)."""
     words = [(t.x0, t.x1) for line in header for t in line]
     unnamed = {c for c in data if not any(_overlap(c, w) for w in words)}
     merged = sorted(data + named)
@@ -358,7 +352,7 @@ def _pair_headers(data: list[tuple[int, int]], named: list[tuple[int, int]],
         if out and col[0] - out[-1][1] <= 2 and ((col in unnamed and out[-1] in named)
                                                  or (out[-1] in unnamed and col in named)):
             out[-1] = (out[-1][0], col[1])
-        elif out and out[-1] in unnamed and out[-1] in texts and col in named \
+        elif out and out[-1] in unnamed and col in named \
                 and (after is None or col[0] - out[-1][1] < after - col[1]):
             out[-1] = (out[-1][0], col[1])
         else:
