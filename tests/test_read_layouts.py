@@ -334,3 +334,27 @@ def test_a_text_with_no_budget_table_is_flagged():
     result = read("关于做好2024年工作的通知\n各单位：\n现将有关事项通知如下。\n")
     assert [f.check for f in result.flags] == ["document.no_tables"]
     assert not [f for f in read(PDFTOTEXT).flags if f.check == "document.no_tables"]
+
+
+def test_layouts_that_no_relation_tells_apart_are_recorded_as_alternatives_not_chosen_silently():
+    """Two layouts of a header that the table's relations and those between tables fare alike with: the
+    kept one's rows carry the other's reading as an alternative (flagged read.ambiguous)."""
+    from conftest import table
+
+    from schemas import HintUse
+    from verify.choose import _record_tied_layouts
+
+    kept = table("003", "expenditure_summary").model_copy(deep=True)
+    same = kept.model_copy(deep=True)
+    other = kept.model_copy(deep=True)
+    moved = next(r for r in other.rows if r.code == "2101102")
+    moved.values = {"total": moved.values["total"], "project": moved.values["basic"]}
+    _record_tied_layouts(kept, [same, other])
+    ambiguous = [r for r in kept.rows if r.alternatives]
+    assert [r.code for r in ambiguous] == ["2101102"]
+    assert set(ambiguous[0].alternatives[0].values) == {"total", "project"}
+    # A person's layout hint for the header settles such a tie.
+    hinted = table("003", "expenditure_summary").model_copy(deep=True)
+    hinted.hint = HintUse(id="h1", used=True, moves="basic → project")
+    _record_tied_layouts(hinted, [other])
+    assert not any(r.alternatives for r in hinted.rows)
