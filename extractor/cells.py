@@ -490,7 +490,18 @@ def spaced_cells(line: Line, geometry: Geometry, data: bool = True) -> tuple[lis
     for i, cell in enumerate(cells):
         if not cell.text:
             cell.at = _empty_at(cells, i, line)
+        elif data and i not in geometry.figures and _figure_after_words(cell.text):
+            fits = False  # a label that ends in a figure: a ragged line's value fell under the label's column
     return cells, fits
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _figure_after_words(text: str) -> bool:
+    """A figure printed after a word of Chinese (not a code's wrapped digits, ``C180401 02``)."""
+    words = text.split()
+    return len(words) >= 2 and is_numberish(words[-1]) and bool(_HAN.search(words[-2]))
 
 
 def _broken_decimals(left: str, right: str) -> bool:

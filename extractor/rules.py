@@ -654,8 +654,16 @@ def _interpret(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[Ro
         _place(row, key, raw.cell(i), spec)
     _unplaced(raw, lay, row, columns)
     code_cells = [raw.cell(i) for i in lay.code]
-    code, code_raw = _code(code_cells, _inherited(lay)) if code_cells else (None, None)
     label = _text(raw.cell(lay.label))
+    if label is None and (total := _total_in_code_cells(code_cells)) is not None:
+        # "合计" printed in the code column (or a merged cell over code and name, written in its first cell).
+        label, code_cells = total, []
+        row.notes.append(f"{label.text!r} printed under the code column: read as the row label")
+    if label is None and (stray := _stray_words(raw, lay)) is not None:
+        # The row's name under a header cell the layout gave no role (科目编码 and 科目名称 printed as one cell).
+        label = stray
+        row.notes.append(f"{label.text!r} sits under no header: read as the row label")
+    code, code_raw = _code(code_cells, _inherited(lay)) if code_cells else (None, None)
     if label is None:
         # "合计" printed in the first cell of a table whose first column is not the label (类型, 品目).
         for key, t in list(row.texts.items()):
@@ -665,6 +673,24 @@ def _interpret(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[Ro
     if any(c.text for c in code_cells) and code is None:
         row.notes.append(f"code cell {' '.join(c.text for c in code_cells)!r} is not a 3/5/7-digit classification code")
     return _finish(spec, row, label, code, code_raw)
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _stray_words(raw: RawRow, lay: Layout) -> Text | None:
+    """Words in a cell no column of the layout reads: the only such cell with Chinese in it, not a figure."""
+    used = set(lay.keys) | {lay.seq, lay.label, *lay.code, *lay.labels_by_side.values()}
+    stray = [c for i, c in enumerate(raw.cells) if i not in used and c.text and _HAN.search(c.text)
+             and parse_amount(c.text) is None]
+    return _text(stray[0]) if len(stray) == 1 else None
+
+
+def _total_in_code_cells(cells: list[Cell]) -> Text | None:
+    printed = [c for c in cells if c.text]
+    if len(printed) == 1 and _TOTAL_LABEL.match(re.sub(r"\s+", "", printed[0].text)):
+        return _text(printed[0])
+    return None
 
 
 def _fits(spec: TableSpec, raw: RawRow) -> bool:
