@@ -170,6 +170,11 @@ class Geometry:
     metric: str
     columns: list[tuple[int, int]]
     figures: frozenset[int] = frozenset()  # columns whose cells on this page are mostly figures
+    words: frozenset[int] = frozenset()  # columns whose cells on this page are mostly words
+
+    def kind(self, i: int) -> str:
+        """"F" for a column of figures, "T" for one of words, "?" for one no data line prints in."""
+        return "F" if i in self.figures else "T" if i in self.words else "?"
 
 
 def page_geometry(lines: list[Line]) -> Geometry | None:
@@ -190,11 +195,12 @@ def page_geometry(lines: list[Line]) -> Geometry | None:
         first = next(n for n, t in enumerate(toks) if is_data_line(t))
         header = _join_pieces([t for t in toks[:first] if t and not _is_lanci(t)])
         header_fit = _header_fit(columns, header)
+        crowding = _crowding(columns, header)
         columns = _add_header_columns(columns, header)
         columns = _add_lanci_columns(columns, [t for line in toks[:first] if _is_lanci(line) for t in line])
-        score = (round(_alignment(data, columns), 2), -_edge_spread(data, columns), header_fit)
+        score = (round(_alignment(data, columns), 2), -_edge_spread(data, columns), header_fit, -crowding)
         if best is None or score > best[0]:
-            best = (score, Geometry(metric, columns, _figure_columns(data, columns)))
+            best = (score, Geometry(metric, columns, _figure_columns(data, columns), _word_columns(data, columns)))
     return best[1] if best else None
 
 
@@ -226,6 +232,14 @@ def _figure_columns(data: list[list[Token]], columns: list[tuple[int, int]]) -> 
     return frozenset(i for i, (words, figures) in counts.items() if figures > words)
 
 
+def _word_columns(data: list[list[Token]], columns: list[tuple[int, int]]) -> frozenset[int]:
+    counts: dict[int, list[int]] = {}
+    for toks in data:
+        for tok in toks:
+            counts.setdefault(column_of(tok, columns), [0, 0])[is_numberish(tok.text)] += 1
+    return frozenset(i for i, (words, figures) in counts.items() if words >= figures and words)
+
+
 def _is_lanci(toks: list[Token]) -> bool:
     """The numbered 栏次 row (栏次 1 2 3 …, or the numbers alone)."""
     if not toks:
@@ -254,6 +268,20 @@ def _edge_spread(data: list[list[Token]], columns: list[tuple[int, int]]) -> int
             if is_numberish(tok.text) and "." in tok.text:
                 ends.setdefault(column_of(tok, columns), []).append(tok.x1)
     return sum(max(v) - min(v) for v in ends.values())
+
+
+def _crowding(columns: list[tuple[int, int]], header: list[list[Token]]) -> int:
+    """Header words beyond the first that stand over one data column, line by line: under the wrong metric
+    the words of a line (CJK, counted at the wrong width) drift over the data's columns and pile up."""
+    extra = 0
+    for line in header:
+        over: dict[int, int] = {}
+        for t in line:
+            for i, c in enumerate(columns):
+                if _overlap((t.x0, t.x1), c):
+                    over[i] = over.get(i, 0) + 1
+        extra += sum(n - 1 for n in over.values() if n > 1)
+    return extra
 
 
 def _header_fit(columns: list[tuple[int, int]], header: list[list[Token]]) -> int:
@@ -299,7 +327,7 @@ def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]
         for t in line:
             over = [i for i, c in enumerate(columns) if _overlap((t.x0, t.x1), c)]
             if not over:
-                if not _spans_several(t, header[n + 1:]):
+                if not _spans_several(t, header[n + 1:]) and not _parent_between(t, n, header, columns):
                     loose.append((t.x0, t.x1))
             else:
                 claims.setdefault(max(over, key=lambda i: _overlap((t.x0, t.x1), columns[i])), []).append(t)
@@ -312,18 +340,43 @@ def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]
 def _pair_headers(data: list[tuple[int, int]], named: list[tuple[int, int]],
                   header: list[list[Token]]) -> list[tuple[int, int]]:
     """A header word printed just beside the figures it names (序号 over right-aligned row numbers): a
-    header-only column and a figures-only column side by side are one column."""
+    header-only column and a figures-only column side by side are one column. So are a column no header
+    word stands over and the header-only column right after it, nearer it than the next column: the
+    header centred in a wide cell whose contents are aligned to the left (科目名称, 科目编码, 序号)."""
     words = [(t.x0, t.x1) for line in header for t in line]
     unnamed = {c for c in data if not any(_overlap(c, w) for w in words)}
     merged = sorted(data + named)
     out: list[tuple[int, int]] = []
-    for col in merged:
+    for n, col in enumerate(merged):
+        after = merged[n + 1][0] if n + 1 < len(merged) else None
         if out and col[0] - out[-1][1] <= 2 and ((col in unnamed and out[-1] in named)
                                                  or (out[-1] in unnamed and col in named)):
+            out[-1] = (out[-1][0], col[1])
+        elif out and out[-1] in unnamed and col in named \
+                and (after is None or col[0] - out[-1][1] < after - col[1]):
             out[-1] = (out[-1][0], col[1])
         else:
             out.append(col)
     return out
+
+
+def _parent_between(t: Token, n: int, header: list[list[Token]], columns: list[tuple[int, int]]) -> bool:
+    """A header word of an upper line printed in the gap between two words of the leaf line (the line with
+    the most words) and over no column: a merged cell centred over its two children ("收入" over "项目" and
+    "预算数"), not a column of its own. Only when nothing else of its line, and no data column, lies in
+    that gap (a column's own header centred over words aligned to the left has its neighbours there)."""
+    leaf = max(range(len(header)), key=lambda r: (len(header[r]), r))
+    if n >= leaf:
+        return False
+    below = header[leaf]
+    left = [u for u in below if u.x1 <= t.x0]
+    right = [u for u in below if u.x0 >= t.x1]
+    if not left or not right:
+        return False
+    lo, hi = max(u.x1 for u in left), min(u.x0 for u in right)
+    if any(u is not t and u.x0 < hi and u.x1 > lo for u in header[n]):
+        return False
+    return not any(lo <= a and b <= hi for a, b in columns)
 
 
 def _spans_several(t: Token, lower: list[list[Token]]) -> bool:

@@ -35,6 +35,8 @@ class RawRow:
     # dropped the empty ones) or a space-aligned line that does not fit its page's columns is not:
     # the reader proposes placements and the verifier chooses.
     positional: bool = True
+    # Other cell lists the row may have: a figure a page break cut, joined to another of its figures.
+    others: list[list[Cell]] = field(default_factory=list)
 
     def cell(self, index: int | None) -> Cell:
         if index is None or index >= len(self.cells):
@@ -233,7 +235,9 @@ def segment_rows(segments: list[Segment], geometry: Geometry | None = None) -> l
     for n, seg in enumerate(segments):
         if seg.lines and seg.lines[0].kind is LineKind.SPACED:
             page = _spaced_page(n, seg, geometry, first_words)
-            geometry = page.geometry or geometry
+            if page.header_lines or geometry is None:
+                # The columns later pages without a header of their own are matched to: the header's.
+                geometry = page.geometry or geometry
             if not first_words:
                 first_words = {t.text for line in page.header_lines for t in tokens(line, "wide")}
         else:
@@ -329,11 +333,15 @@ def _all_in(line: Line, words: str) -> bool:
     return bool(toks) and all(norm(t.text) in words and not is_numberish(t.text) for t in toks)
 
 
-def _cut_row(toks: list[Token], first_words: set[str], texts: list[tuple[int, int]]) -> bool:
-    """A line above a later page's figures that is data: it repeats no word of the first header, and
-    its words stand where the rows print their labels and text, not over figures."""
-    return bool(toks) and not any(t.text in first_words for t in toks) \
-        and all(any(min(t.x1, b) > max(t.x0, a) for a, b in texts) for t in toks)
+def _cut_row(toks: list[Token], first_words: set[str], texts: list[tuple[int, int]],
+             figures: list[tuple[int, int]] = ()) -> bool:
+    """A line above a later page's figures that is data: it repeats no word of the first header, its
+    words stand where the rows print their labels and text, and its numbers (a 序号, a code) where the
+    rows print theirs (a numbered row with no figure: "18  十八、援助其他地区支出")."""
+    words = [t for t in toks if not is_numberish(t.text)]
+    return bool(words) and not any(t.text in first_words for t in words) \
+        and all(any(min(t.x1, b) > max(t.x0, a) for a, b in (figures if is_numberish(t.text) else texts))
+                for t in toks)
 
 
 def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: set[str]) -> Page:
@@ -346,13 +354,26 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
     lines = seg.lines
     first_data = _header_end(lines)
     if first_words:
-        texts = [(t.x0, t.x1) for line in lines[first_data:] for t in tokens(line, "wide") if not is_numberish(t.text)]
-        while first_data > 0 and _cut_row(tokens(lines[first_data - 1], "wide"), first_words, texts):
+        data_toks = [t for line in lines[first_data:] for t in tokens(line, "wide")]
+        texts = [(t.x0, t.x1) for t in data_toks if not is_numberish(t.text)]
+        figures = [(t.x0, t.x1) for t in data_toks if is_numberish(t.text)]
+        while first_data > 0 and _cut_row(tokens(lines[first_data - 1], "wide"), first_words, texts, figures):
             first_data -= 1
+    if 0 < first_data < len(lines) and _blank_separated(lines[first_data:]) \
+            and lines[first_data - 1].index + 1 == lines[first_data].index \
+            and (first_data == 1 or lines[first_data - 2].index + 1 < lines[first_data - 1].index):
+        # Rows set apart by blank lines: a line right above the first figures with a blank line over it
+        # is the top of the first row (a cell wrapped upwards), not the header's.
+        first_data -= 1
     header_lines = lines[:first_data]
     geometry = page_geometry(lines) if first_data < len(lines) else None
     if geometry is not None and not _trusted(geometry, lines[first_data:]):
         geometry = None
+    if previous is not None and not header_lines and geometry is not None \
+            and not _same_columns(geometry, previous):
+        # A page with no header printed with columns of its own (a converter lays out each page anew):
+        # its columns are the header's in order, where only one such matching exists.
+        return _remapped_page(n, lines, geometry, previous)
     if previous is not None and (not header_lines or _fit_share(previous, lines[first_data:])
                                  >= _fit_share(geometry, lines[first_data:])):
         # A table keeps its columns from page to page: a page whose lines fit them (its own columns may
@@ -377,6 +398,128 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
         if not fits:
             cells = packed_cells(line)
         page.data.append(RawRow(cells, line, n, first_in_segment=not page.data, positional=fits))
+    page.data = _rows_of_blocks(page.data)
+    return page
+
+
+def _rows_of_blocks(data: list[RawRow]) -> list[RawRow]:
+    """On a page that leaves a blank line between its rows, lines with none between them are one row.
+
+    ``pdftotext`` prints a row whose cells wrapped as several lines with no blank between them: a label
+    in pieces, a figure too wide for its column in two ("17" / "60"). Where the page's rows are set apart
+    by blank lines, such a block is one row, its cells joined column by column from the top.
+    """
+    if not _blank_separated([raw.line for raw in data]):
+        return data
+    blocks: list[list[RawRow]] = []
+    for raw in data:
+        if blocks and raw.line.index == blocks[-1][-1].line.index + 1:
+            blocks[-1].append(raw)
+        else:
+            blocks.append([raw])
+    out: list[RawRow] = []
+    for block in blocks:
+        head = block[0]
+        if len(block) == 1 or len(block) > MAX_BLOCK_LINES or not all(
+                r.positional and len(r.cells) == len(head.cells) for r in block):
+            out.extend(block)
+            continue
+        for raw in block[1:]:
+            head.cells = [a.joined(b) for a, b in zip(head.cells, raw.cells)]
+            head.merged_from.append(raw.line)
+        out.append(head)
+    return out
+
+
+# The most lines one row's cells wrap over in a page whose rows are set apart by blank lines.
+MAX_BLOCK_LINES = 4
+
+
+def _blank_separated(lines: list[Line]) -> bool:
+    """A page that sets its rows apart by blank lines: many of its lines have one before the next."""
+    pairs = list(zip(lines, lines[1:]))
+    gapped = sum(b.index - a.index > 1 for a, b in pairs)
+    return len(pairs) >= 3 and gapped >= max(2, 0.3 * len(pairs))
+
+
+def _compatible(own: str, ref: str) -> bool:
+    return own == ref or "?" in (own, ref)
+
+
+def _same_columns(own: Geometry, ref: Geometry) -> bool:
+    """Each of the page's own columns lies over one of the reference's, in order, of the same kind: the
+    page is printed with the reference's columns (it may leave some of them empty)."""
+    if own.metric != ref.metric:
+        return False
+    last = -1
+    for i, col in enumerate(own.columns):
+        over = [(_overlap_of(col, c), j) for j, c in enumerate(ref.columns)]
+        best, j = max(over)
+        if best == 0 or j <= last or not _compatible(own.kind(i), ref.kind(j)):
+            return False
+        last = j
+    return True
+
+
+def _overlap_of(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+# The most matchings of a page's columns to the header's that are enumerated.
+MAX_COLUMN_MATCHES = 64
+
+
+def column_matchings(own: Geometry, ref: Geometry) -> list[list[int]]:
+    """The ways the page's columns can be the reference's: in order, one to one, of the same kind."""
+    out: list[list[int]] = []
+
+    def extend(i: int, j: int, acc: list[int]) -> None:
+        if len(out) >= MAX_COLUMN_MATCHES:
+            return
+        if i == len(own.columns):
+            out.append(list(acc))
+            return
+        for k in range(j, len(ref.columns) - (len(own.columns) - i) + 1):
+            if _compatible(own.kind(i), ref.kind(k)):
+                acc.append(k)
+                extend(i + 1, k + 1, acc)
+                acc.pop()
+
+    extend(0, 0, [])
+    return out
+
+
+def _remapped_page(n: int, lines: list[Line], own: Geometry, ref: Geometry) -> Page:
+    """A header-less page whose columns sit elsewhere than the header's: each line cut by the page's own
+    columns. Where one matching of its columns to the header's exists, the cells take the header's columns;
+    otherwise the rows' cells are in order only, and their figures are placed by proposals."""
+    matchings = column_matchings(own, ref)
+    mapping = matchings[0] if len(matchings) == 1 else None
+    width = len(ref.columns)
+    geometry = None
+    if mapping is not None:
+        columns: list[tuple[int, int]] = []
+        at = 0
+        for j in range(width):
+            i = mapping.index(j) if j in mapping else None
+            columns.append(own.columns[i] if i is not None else (at, at))
+            at = columns[-1][1]
+        geometry = Geometry(own.metric, columns, frozenset(mapping[i] for i in own.figures),
+                            frozenset(mapping[i] for i in own.words))
+    page = Page(n, [], None, [], [], geometry)
+    for line in lines:
+        cells, fits = spaced_cells(line, own)
+        if mapping is None or not fits:
+            page.data.append(RawRow(packed_cells(line) if not fits else [c for c in cells if c.text], line, n,
+                                    first_in_segment=not page.data, positional=False))
+            continue
+        placed = [Cell("", [], line.start) for _ in range(width)]
+        for i, cell in enumerate(cells):
+            placed[mapping[i]] = cell
+        for j, cell in enumerate(placed):
+            if not cell.text:
+                cell.at = next((c.span[1] for c in reversed(placed[:j]) if c.text), line.start)
+        page.data.append(RawRow(placed, line, n, first_in_segment=not page.data))
     return page
 
 
@@ -482,7 +625,7 @@ def _unpacked_header(spec: TableSpec, header: list[list[Cell]], data_width: int 
     """
     rows = [[norm(c.text) for c in r if c.text] for r in header]
     # Rows of as many words each are packed too when the data print more cells than any of them.
-    if len(rows) < 2 or (len({len(r) for r in rows}) < 2 and data_width <= max(len(r) for r in header)):
+    if len(rows) < 2 or (len({len(r) for r in rows}) < 2 and data_width <= max(len(r) for r in rows)):
         return None
     if not all(_packed_left(r) for r in header):
         return None

@@ -51,12 +51,15 @@ def read_table(chunk: Chunk, hints: tuple[LayoutHint, ...] = ()) -> Table:
     spec = spec_for(chunk.kind)
     if not chunk.has_rows or _flattened_header(chunk):
         raise Unreadable("no table rows: the layout is flattened into lines (needs the LLM reader)")
-    first, layouts_seen = _read_with_layout(spec, chunk, 0)
+    first, layouts_seen, repadded = _read_with_layout(spec, chunk, 0)
     if first is None:
         raise Unreadable("no header row this reader recognises")
-    # The other layouts are read only if the verifier asks for them (the first does not add up).
+    # The other layouts are read only if the verifier asks for them (the first does not add up); so is
+    # the table read as if its rows had lost their empty cells and been padded out again at the end.
     others = (lambda: [t for pick in range(1, layouts_seen)
-                       if (t := _read_with_layout(spec, chunk, pick)[0]) is not None]) if layouts_seen > 1 else None
+                       if (t := _read_with_layout(spec, chunk, pick)[0]) is not None]
+              + ([t] if repadded and (t := _read_with_layout(spec, chunk, 0, repadded=True)[0]) is not None
+                 else [])) if layouts_seen > 1 or repadded else None
     hint = next((h for h in hints if h.kind == first.kind and h.header == first.header), None)
     hinted = _hinted(first, hint) if hint is not None else None
     if hinted is not None:
@@ -133,18 +136,28 @@ def _flattened_header(chunk: Chunk) -> bool:
     return len(loose) >= 3
 
 
-def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int) -> tuple[Table | None, int]:
-    """The table read with the ``pick``-th layout each page's header allows; and how many layouts there were."""
+def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int,
+                      repadded: bool = False) -> tuple[Table | None, int, bool]:
+    """The table read with the ``pick``-th layout each page's header allows; how many layouts there were;
+    and whether a row read in place could have lost empty cells (its blanks all after its figures).
+
+    ``repadded``: rows whose words and figures come first and blanks only after them are read as rows
+    that lost their empty cells and were padded out to the header's width (a converter that drops empty
+    cells and then writes rectangular rows): their figures are placed by proposals.
+    """
     pages = segment_rows(chunk.segments)
-    rows, most = _raw_rows(spec, pages, pick)
+    rows, most = _raw_rows(spec, pages, pick, repadded)
     if rows is None:
-        return None, most
+        return None, most, False
+    padded = not repadded and any(_padded(spec, raw) and _in_place(spec, raw) for raw in rows)
+    if padded and all(_keeps_empties(page) for page in pages if page.data):
+        padded = False  # every page prints empty cells between filled ones: none lost its empty cells
     columns: dict[str, str] = {}
     table_rows = []
     for raw in rows:
         for _i, key in sorted(raw.layout.keys.items()):
             columns.setdefault(key, raw.layout.key_labels.get(key, key))
-        table_rows.extend(_interpret(spec, raw, columns))
+        table_rows.extend(_interpret_all(spec, raw, columns))
     table = Table(
         section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, unit=_unit(chunk),
         note=" ".join(n.text.strip() for n in chunk.notes) or None,
@@ -153,7 +166,32 @@ def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int) -> tuple[Table |
         empty=not any(r.values or r.texts or r.label or r.unparsed for r in table_rows),
         header=header_signature(pages),
     )
-    return table, most
+    return table, most, padded
+
+
+def _keeps_empties(page: Page) -> bool:
+    """A page of delimited rows, one of which prints an empty cell before a filled one: the converter kept
+    the empty cells of this page, so a row whose blanks all come after its figures is read in place."""
+    for raw in page.data:
+        if raw.line.kind.value not in ("pipe", "tab"):
+            return False
+        filled = [i for i, c in enumerate(raw.cells) if c.text]
+        if filled and filled != list(range(len(filled))):
+            return True
+    return False
+
+
+def _padded(spec: TableSpec, raw: RawRow) -> bool:
+    """A delimited row whose cells are filled first and blank after, with a figure among them and an amount
+    column among the blanks: it reads in place, but could be a row that lost its empty cells."""
+    if raw.line.kind.value not in ("pipe", "tab") or raw.merged_from:
+        return False
+    filled = [i for i, c in enumerate(raw.cells) if c.text]
+    if not filled or filled != list(range(len(filled))):
+        return False
+    amounts = [i for i, k in raw.layout.keys.items() if spec.column(k).type != "text"]
+    return any(i > filled[-1] for i in amounts) and any(
+        i in amounts and parse_amount(raw.cells[i].text) is not None for i in filled)
 
 
 def _used_columns(columns: dict[str, str], rows: list[Row]) -> dict[str, str]:
@@ -171,15 +209,18 @@ def _unit(chunk: Chunk) -> str:
     return "万元"
 
 
-def _raw_rows(spec: TableSpec, pages: list[Page], pick: int) -> tuple[list[RawRow] | None, int]:
+def _raw_rows(spec: TableSpec, pages: list[Page], pick: int,
+              repadded: bool = False) -> tuple[list[RawRow] | None, int]:
     layout: Layout | None = None
     rows: list[RawRow] = []
     most = 1
+    width = None  # how many cells the delimited rows under the last printed header have
     for page in pages:
         if page.header or page.lanci:
+            width = _row_width(page)
             layouts = build_layouts(spec, page.header or [[]], page.lanci, page.header_lines,
                                     centred=page.geometry is not None,
-                                    data_width=max((len(r.cells) for r in page.data), default=0))
+                                    data_width=max((sum(1 for c in r.cells if c.text) for r in page.data), default=0))
             most = max(most, len(layouts))
             layout = layouts[min(pick, len(layouts) - 1)]
         if layout is None:
@@ -188,13 +229,26 @@ def _raw_rows(spec: TableSpec, pages: list[Page], pick: int) -> tuple[list[RawRo
                                  page.geometry)
         for raw in data:
             raw.layout = layout
-            if rows and raw.first_in_segment and page.number > 0 and _is_continuation(spec, raw):
-                _merge_into(rows[-1], raw)
-            elif not raw.is_blank:
+            if repadded and _padded(spec, raw):
+                raw.positional = False
+            if not (page.header or page.lanci) and width is not None and raw.line.kind.value in ("pipe", "tab") \
+                    and len(raw.cells) != width:
+                # A page with no header of its own whose rows have another number of cells than the rows
+                # under the header: it is laid out otherwise, and its cells are not in the header's columns.
+                raw.positional = False
+            if rows and raw.first_in_segment and page.number > 0 and _joined_to(spec, rows[-1], raw):
+                continue
+            if not raw.is_blank:
                 rows.append(raw)
     if layout is None or not (layout.keys or spec.row_key == "item"):
         return None, most
     return rows, most
+
+
+def _row_width(page: Page) -> int | None:
+    """The number of cells every delimited row of a page has, if they all have the same."""
+    widths = {len(r.cells) for r in page.data if r.line.kind.value in ("pipe", "tab")}
+    return widths.pop() if len(widths) == 1 else None
 
 
 def _text_columns(spec: TableSpec, layout: Layout) -> set[int]:
@@ -317,6 +371,25 @@ def _prepend(row: RawRow, pieces: list[RawRow]) -> None:
         row.merged_from.append(piece.line)
 
 
+def _joined_to(spec: TableSpec, prev: RawRow, raw: RawRow) -> bool:
+    """Join ``raw`` (a page's first row) into ``prev`` when it is the rest of ``prev`` that the page break
+    cut; say whether it was."""
+    if _is_continuation(spec, raw):
+        # Its cells sit in their columns; so do the row's it continues, unless that one is not in place:
+        # then the pieces join by what they are, not where.
+        joined = None if prev.positional else _join_pieces(prev, raw)
+        if joined is None:
+            _merge_into(prev, raw)
+            return True
+    else:
+        joined = _packed_continuation(spec, prev, raw)
+        if joined is None:
+            return False
+    prev.cells, prev.others = joined[0], joined[1:]
+    prev.merged_from.append(raw.line)
+    return True
+
+
 def _is_continuation(spec: TableSpec, raw: RawRow) -> bool:
     """The first row on a page continues the last row of the previous page.
 
@@ -338,6 +411,97 @@ def _is_continuation(spec: TableSpec, raw: RawRow) -> bool:
         if amount_cols and raw.cell(amount_cols[0]).text:
             return False
     return any(c.text for c in raw.cells)
+
+
+_OPENING = re.compile(r"[（(]")
+_CLOSING = re.compile(r"[)）]")
+_ALNUM_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9]*\d$")
+# The most ways a cut row's figures are tried against the figures of the row they continue.
+MAX_CUT_JOINS = 24
+
+
+def _packed_continuation(spec: TableSpec, prev: RawRow, raw: RawRow) -> list[list[Cell]] | None:
+    """``prev``'s cells with ``raw`` joined in, when ``raw`` is the rest of ``prev`` that a page break cut and
+    whose empty cells a converter dropped (so no position says which cell each piece continues); None when
+    ``raw`` is a row of its own.
+
+    Such a row starts with words, not a 序号, code or figure; it is much shorter than the row it
+    continues; and the two labels are one cut in two (a bracket opened above and closed below, or an
+    upper label that does not end as a label does). Its words continue the row's words in order, digits
+    an alphanumeric code ("A050401" / "01"). A figure may continue any of the row's figures: the first
+    list joins it to the one printed with fewest decimals, the others are for the verifier to choose.
+    """
+    if _in_place(spec, raw):
+        return None  # a row whose cells sit in their columns: ``_is_continuation`` decides
+    pieces = [c for c in raw.cells if c.text]
+    filled = [i for i, c in enumerate(prev.cells) if c.text]
+    if not pieces or len(pieces) >= len(filled) or _kind_of(pieces[0]) != "text":
+        return None
+    first = re.sub(r"\s+", "", pieces[0].text)
+    if _FRESH_LINE.match(first) or _TOTAL_LABEL.search(first):
+        return None
+    words = [i for i in filled if _kind_of(prev.cells[i]) == "text"]
+    if not words or not _cut_label(prev.cells[words[0]].text, pieces[0].text):
+        return None
+    return _join_pieces(prev, raw)
+
+
+def _join_pieces(prev: RawRow, raw: RawRow) -> list[list[Cell]] | None:
+    """``prev``'s cells with the pieces of ``raw`` (the rest of it, cut by a page break) joined in by what
+    they are: words to its words in order, digits to an alphanumeric code, a figure to one of its figures
+    (each possible join a cell list, the likeliest first); None if a piece has nowhere to go."""
+    pieces = [c for c in raw.cells if c.text]
+    filled = [i for i, c in enumerate(prev.cells) if c.text]
+    words = [i for i in filled if _kind_of(prev.cells[i]) == "text"]
+    if not pieces or not words:
+        return None
+    figure_cells = [i for i in filled if i > words[0] and _kind_of(prev.cells[i]) != "text"]
+    cells = list(prev.cells)
+    cut_figures: list[Cell] = []
+    n_words = 0
+    for piece in pieces:
+        if _kind_of(piece) == "text":
+            target = words[min(n_words, len(words) - 1)]
+            n_words += 1
+        elif piece.text.isdigit() and (codes := [i for i in words[1:] if _ALNUM_CODE.match(prev.cells[i].text)]):
+            target = codes[0]
+        else:
+            cut_figures.append(piece)
+            continue
+        cells[target] = cells[target].joined(piece)
+    if len(cut_figures) * 2 > len(figure_cells):
+        return None
+    if not cut_figures:
+        return [cells]
+    joins = [targets for targets in islice(combinations(figure_cells, len(cut_figures)), MAX_CUT_JOINS)
+             if all(parse_amount(prev.cells[i].text + f.text) is not None for i, f in zip(targets, cut_figures))]
+    if not joins:
+        return None
+    # A figure cut short prints fewer decimals than it should: such a join first.
+    joins.sort(key=lambda targets: sum(_decimals(prev.cells[i].text) for i in targets))
+    out = []
+    for targets in joins:
+        joined = list(cells)
+        for i, f in zip(targets, cut_figures):
+            joined[i] = joined[i].joined(f)
+        out.append(joined)
+    return out
+
+
+def _decimals(text: str) -> int:
+    return len(text.rsplit(".", 1)[1]) if "." in text else 0
+
+
+def _cut_label(upper: str, lower: str) -> bool:
+    """Two pieces of one label cut by a page break: a bracket left open above and closed below, or an
+    upper piece that does not end the way a label does."""
+    upper, lower = re.sub(r"\s+", "", upper), re.sub(r"\s+", "", lower)
+    if len(_OPENING.findall(upper)) > len(_CLOSING.findall(upper)):
+        return True
+    close = _CLOSING.search(lower)
+    if close and not _OPENING.search(lower[:close.start()]):
+        return True
+    return not _COMPLETE_LABEL.search(upper) and not _COMPLETE_LABEL.search(lower)
 
 
 def _merge_into(prev: RawRow, cont: RawRow) -> None:
@@ -440,9 +604,44 @@ def _join_code_parts(parts: list[str], inherited: dict[str, str]) -> str | None:
     return code
 
 
+def _interpret_all(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[Row]:
+    """The row as read; where a page break cut one of its figures and the join is uncertain, the
+    readings of each join go with the row as placements, for the verifier to choose."""
+    if not raw.others:
+        return _interpret(spec, raw, columns)
+    state = _inherited(raw.layout)
+    before = dict(state)
+    rows = _interpret(spec, raw, columns)
+    after = dict(state)
+    for cells in raw.others:
+        state.clear()
+        state.update(before)
+        other = RawRow(cells, raw.line, raw.segment, raw.first_in_segment, raw.layout, raw.merged_from,
+                       raw.positional)
+        alts = _interpret(spec, other, columns)
+        for row in rows:
+            alt = next((r for r in alts if r.side == row.side), None)
+            if alt is not None:
+                mine = row.options or [Reading(values=dict(row.values), how="as read")]
+                theirs = [Reading(values=o.values, how=f"{o.how}, cut figure joined otherwise")
+                          for o in (alt.options or [Reading(values=dict(alt.values), how="as read")])]
+                row.propose(_distinct(mine + theirs)[:MAX_PLACEMENTS])
+    state.clear()
+    state.update(after)
+    for row in rows:
+        if len(row.options) > 1:
+            row.notes.append("a figure cut by the page break may continue another of the row's figures; "
+                             f"{len(row.options)} readings proposed")
+    return rows
+
+
+def _in_place(spec: TableSpec, raw: RawRow) -> bool:
+    """Each cell of the row sits in its column (else its figures are placed by proposals)."""
+    return raw.positional and len(raw.cells) >= raw.layout.needed and not raw.layout.packed and _fits(spec, raw)
+
+
 def _interpret(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[Row]:
-    positional = raw.positional and len(raw.cells) >= raw.layout.needed and not raw.layout.packed \
-        and _fits(spec, raw)
+    positional = _in_place(spec, raw)
     if spec.row_key == "two_sided":
         if not positional:
             return _sequential_two_sided(spec, raw, columns)

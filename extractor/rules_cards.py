@@ -52,6 +52,13 @@ class _State:
     last_line: object = None  # the line of the last indicator read (space-aligned cards wrap under it)
     header_line: object = None  # the last indicator header line, and its cells
     header_cells: list = field(default_factory=list)
+    # The text fields the last line of fields set, and where each value starts across the page: in
+    # space-aligned text a long value (项目名称) wraps onto lines of its own under where it starts.
+    values: list[tuple[str, int]] = field(default_factory=list)
+    after_header: bool = False  # the last line read was the indicator header (its cells may wrap below it)
+    # Pieces of the next indicator's cells printed above its line (cells aligned to the bottom wrap upwards).
+    pending: list = field(default_factory=list)
+    starts: tuple | None = None  # the last ``_column_starts``, with what it depended on
 
 
 def read_card(chunk: Chunk) -> PerformanceCard:
@@ -61,31 +68,46 @@ def read_card(chunk: Chunk) -> PerformanceCard:
     state = _State()
     for n, seg in enumerate(chunk.segments):
         first_data = True
-        for line in seg.lines:
-            cells = _cells(line)
+        for k, line in enumerate(seg.lines):
+            cells = _cells(line, _column_starts(card, state))
             if not any(c.text for c in cells):
                 continue
+            if line.kind is LineKind.SPACED and state.after_header and _header_rest(state, cells, line):
+                continue
+            state.after_header = False
             if line.kind is LineKind.SPACED and card.indicators and state.roles and state.last_line is not None \
                     and not _is_indicator_header(cells) and "符号" not in [norm(c.text) for c in cells]:
                 roles = _nearest_fields(card.indicators[-1], cells, line, state)
                 if roles and all(_wrapped_piece(c, r) for c, r in zip(cells, roles)):
-                    _extend_by_position(card.indicators[-1], cells, roles)
+                    if _held_for_next(seg.lines, k, state):
+                        state.pending.append((line, cells))
+                    else:
+                        _extend_by_position(card.indicators[-1], cells, roles)
                     continue
+            if state.pending and (not state.roles or _is_indicator_header(cells)):
+                _flush_pending(card, state)
             if _is_indicator_header(cells):
-                _map_roles(state, cells)
-                state.header_cells, state.header_line = cells, line
+                if not (state.roles and _same_header(cells, state.header_cells)):
+                    # (The header printed again on a new page keeps the columns its sub-row, 符号 / 值 /
+                    # 单位, split 指标值 into, whether or not the sub-row is printed again.)
+                    _map_roles(state, cells)
+                state.header_cells, state.header_line, state.after_header = cells, line, True
                 continue
             if state.roles and "符号" in [norm(c.text) for c in cells]:
                 _map_roles(state, cells, sub=True)
                 continue
             if state.roles:
-                if n > 0 and first_data and card.indicators and _continues(state, cells):
+                if n > 0 and first_data and card.indicators and (
+                        _continues(state, cells) or (line.kind is not LineKind.SPACED and _packed_rest(state, cells))):
                     _extend(card.indicators[-1], state, cells, line)
                 else:
                     _indicator(card, state, cells, line)
                 first_data = False
                 continue
-            _fields(card, state, cells)
+            if line.kind is LineKind.SPACED and _extend_values(card, state, cells, line):
+                continue
+            state.values = [(attr, _x(line, cell.span[0])) for attr, cell in _fields(card, state, cells)]
+        _flush_pending(card, state)
     if not (card.indicators or card.budget.total or card.project_name):
         raise Unreadable("no card fields this reader recognises")
     return card
@@ -101,10 +123,12 @@ def _mostly_flattened(chunk: Chunk) -> bool:
 _FIELD_GAP = re.compile(r"\s{2,}")
 
 
-def _cells(line) -> list[Cell]:
+def _cells(line, starts: set[int] = frozenset()) -> list[Cell]:
     """A card row's cells: delimited cells, or a space-aligned line's fields (runs of two or more spaces
     apart) in order. A card's text cells are long and wrap, so their columns are told by their words
-    (see ``_placed_by_content``), not by where they start."""
+    (see ``_placed_by_content``), not by where they start; but a cell that fills its column to the edge
+    leaves one space before the next, so a single space before a word that starts where a column starts
+    (``starts``: where the last indicator's fields and the header's cells started) parts two cells too."""
     if line.kind is not LineKind.SPACED:
         return split_cells(line)
     cells = []
@@ -115,8 +139,66 @@ def _cells(line) -> list[Cell]:
         body = field_text.strip()
         if body:
             start = line.start + at + (len(field_text) - len(field_text.lstrip()))
-            cells.append(Cell(body, [(start, start + len(body))], start))
+            cells.extend(_parted(Cell(body, [(start, start + len(body))], start), line, starts))
     return cells
+
+
+def _parted(cell: Cell, line, starts: set[int]) -> list[Cell]:
+    if not starts or " " not in cell.text:
+        return [cell]
+    base = cell.span[0] - line.start
+    cuts = [m.end() for m in re.finditer(r"(?<! ) (?! )", cell.text)
+            if _x(line, line.start + base + m.end()) in starts]
+    if not cuts:
+        return [cell]
+    out, prev = [], 0
+    for cut in [*cuts, len(cell.text) + 1]:
+        body = cell.text[prev:cut - 1] if cut <= len(cell.text) else cell.text[prev:]
+        s0 = cell.span[0] + prev
+        out.append(Cell(body, [(s0, s0 + len(body))], s0))
+        prev = cut
+    return out
+
+
+def _column_starts(card: PerformanceCard, state: _State) -> set[int]:
+    """Where the columns of the indicator rows start across the page, as far as the card has shown."""
+    if not state.roles or state.header_line is None:
+        return set()
+    ind = card.indicators[-1] if card.indicators else None
+    fields = (ind.name, ind.description, ind.target, ind.basis) if ind is not None else ()
+    # The same until the header, the last indicator or one of its fields changes: worked out once.
+    key = (state.header_line, state.header_cells, state.last_line, *fields)
+    if state.starts is not None and len(state.starts[0]) == len(key) \
+            and all(a is b for a, b in zip(state.starts[0], key)):
+        return state.starts[1]
+    starts = {_x(state.header_line, c.span[0]) for c in state.header_cells if c.text}
+    if ind is not None and state.last_line is not None and state.last_line.start > state.header_line.start:
+        starts |= {_x(state.last_line, _start_on(f, state.last_line)) for f in fields
+                   if f is not None and state.last_line.start <= _start_on(f, state.last_line) < state.last_line.end}
+    state.starts = (key, starts)
+    return starts
+
+
+def _header_rest(state: _State, cells: list[Cell], line) -> bool:
+    """A line under the indicator header whose pieces each finish the header cell above them
+    ("指标值确定依" / "据"): the header's wrapped rest. Join it to the header and map the columns anew."""
+    header = state.header_cells
+    joined = list(header)
+    for cell in cells:
+        x0, x1 = _x(line, cell.span[0]), _x(line, cell.span[1])
+        above = [i for i, h in enumerate(header) if h.text and _x(state.header_line, h.span[0]) < x1
+                 and _x(state.header_line, h.span[1]) + 2 > x0]
+        if len(above) != 1:
+            return False
+        i = above[0]
+        word = norm(joined[i].text + cell.text)
+        if any(re.match(p, norm(joined[i].text)) for _, p in _ROLE_HEADERS) \
+                or not any(re.match(p, word) for _, p in _ROLE_HEADERS):
+            return False
+        joined[i] = joined[i].joined(cell)
+    state.header_cells = joined
+    _map_roles(state, joined)
+    return True
 
 
 def _wrapped_piece(cell: Cell, role: str) -> bool:
@@ -130,6 +212,45 @@ def _wrapped_piece(cell: Cell, role: str) -> bool:
 
 
 _TARGET_START = re.compile(r"^(≥|≧|>=|≤|≦|<=|=|＝|<|>|＜|＞)|^\d+(\.\d+)?\s*\S{0,6}$|%$")
+
+
+def _held_for_next(lines: list, k: int, state: _State) -> bool:
+    """Pieces of a wrapped cell on a line of their own that belong to the row below, not the one above:
+    ``pdftotext`` leaves a blank line between rows and none between the lines of one row, so a piece
+    with a blank line above it and the next row right under it (or under the next such piece) starts
+    that row's cell, which wrapped upwards (a cell aligned to the bottom of a taller row)."""
+    line = lines[k]
+    if k + 1 >= len(lines) or lines[k + 1].index != line.index + 1:
+        return False
+    if state.pending and state.pending[-1][0].index == line.index - 1:
+        return True
+    return k > 0 and line.index - lines[k - 1].index > 1
+
+
+def _flush_pending(card: PerformanceCard, state: _State) -> None:
+    """Pieces held for a row below that did not come: they end the indicator above after all."""
+    for line, cells in state.pending:
+        if card.indicators:
+            roles = _nearest_fields(card.indicators[-1], cells, line, state)
+            if roles:
+                _extend_by_position(card.indicators[-1], cells, roles)
+    state.pending = []
+
+
+def _prepend_pending(ind: Indicator, line, state: _State) -> None:
+    """Join the pieces held for this indicator to the fields they stand over, before the field's text."""
+    fields = [role for role in ("name", "description", "target", "basis") if getattr(ind, role) is not None]
+    for piece_line, cells in reversed(state.pending):
+        for cell in cells:
+            if not fields:
+                break
+            x = _x(piece_line, cell.span[0])
+            role = min(fields, key=lambda r: abs(_x(line, _start_on(getattr(ind, r), line)) - x))
+            old: Text = getattr(ind, role)
+            setattr(ind, role, Text(text=cell.text + old.text, span=(cell.span[0], old.span[1]),
+                                    parts=cell.parts + old.parts))
+        ind.span = (min(ind.span[0], piece_line.start), ind.span[1])
+    state.pending = []
 
 
 def _nearest_fields(ind: Indicator, cells: list[Cell], line, state: _State) -> list[str]:
@@ -150,8 +271,14 @@ def _nearest_fields(ind: Indicator, cells: list[Cell], line, state: _State) -> l
             near = [i for i in by_index if i <= col] or list(by_index)
             out.append(by_index[max(near)] if near else fields[-1])
         return out
-    starts = {role: _x(state.last_line, getattr(ind, role).span[0]) for role in fields}
+    starts = {role: _x(state.last_line, _start_on(getattr(ind, role), state.last_line)) for role in fields}
     return [min(fields, key=lambda r: abs(starts[r] - _x(line, cell.span[0]))) for cell in cells]
+
+
+def _start_on(text: Text, line) -> int:
+    """Where a field starts on ``line``: its first piece printed there (a piece held from a line above
+    starts the field elsewhere)."""
+    return next((a for a, _ in text.parts if line.start <= a <= line.end), text.span[0])
 
 
 def _extend_by_position(ind: Indicator, cells: list[Cell], roles: list[str]) -> None:
@@ -168,13 +295,24 @@ def _extend_by_position(ind: Indicator, cells: list[Cell], roles: list[str]) -> 
 
 def _x(line, offset: int) -> int:
     """Where a character stands across the page (CJK characters two columns wide)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-               for ch in line.text[:max(0, offset - line.start)])
+    return _prefix_width(line.text, max(0, offset - line.start))
+
+
+@lru_cache(maxsize=65536)
+def _prefix_width(text: str, n: int) -> int:
+    head = text[:n]
+    if head.isascii():
+        return len(head)
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in head)
 
 
 def _is_indicator_header(cells: list[Cell]) -> bool:
     texts = {norm(c.text) for c in cells}
     return "一级指标" in texts and ("三级指标" in texts or "二级指标" in texts)
+
+
+def _same_header(cells: list[Cell], before: list[Cell]) -> bool:
+    return [norm(c.text) for c in cells] == [norm(c.text) for c in before]
 
 
 def _map_roles(state: _State, cells: list[Cell], sub: bool = False) -> None:
@@ -216,8 +354,49 @@ def _continues(state: _State, cells: list[Cell]) -> bool:
     return _get(cells, state.roles.get("level1")) is None and _get(cells, state.roles.get("level2")) is None
 
 
+def _packed_rest(state: _State, cells: list[Cell]) -> bool:
+    """The rest of a row cut by a page break, in a row that lost its empty cells (its pieces packed to the
+    left, so no position says the level cells are blank): a few pieces, the first no level's name."""
+    filled = [i for i, c in enumerate(cells) if c.text]
+    return _packed(state, cells) and len(filled) * 2 <= state.header_width \
+        and _fits_role("level1", cells[0].text) < 0 and _fits_role("level2", cells[0].text) < 0
+
+
+def _packed(state: _State, cells: list[Cell]) -> bool:
+    """The row's cells are packed to the left: fewer than the header's, or its words first and blanks after."""
+    filled = [i for i, c in enumerate(cells) if c.text]
+    return bool(filled) and filled == list(range(len(filled))) and (
+        len(cells) < state.header_width or len(filled) < len(cells))
+
+
+_OPENERS, _CLOSERS = "（(《〈<【[“", "）)》〉>】]”"
+
+
+def _cut_field(ind: Indicator, piece: str) -> str | None:
+    """The field of ``ind`` a lone piece continues, when the words say: the field that with the piece is
+    what the description restates ("发放" + "率" in "反映…发放率情况"), or the field that left open the
+    bracket the piece closes; else the basis (the long last column, which wraps most), if printed."""
+    piece = norm(piece)
+    description = norm(ind.description.text) if ind.description else ""
+    fields = [r for r in ("name", "description", "target", "basis") if getattr(ind, r) is not None]
+    for role in fields:
+        if role != "description" and description and norm(getattr(ind, role).text) + piece in description:
+            return role
+    closes = [c for o, c in zip(_OPENERS, _CLOSERS) if c in piece and o not in piece.split(c)[0]]
+    for role in reversed(fields):
+        text = norm(getattr(ind, role).text)
+        if any(text.count(o) > text.count(c) for o, c in zip(_OPENERS, _CLOSERS) if c in closes):
+            return role
+    return "basis" if "basis" in fields else None
+
+
 def _extend(ind: Indicator, state: _State, cells: list[Cell], line) -> None:
-    if len(cells) < state.header_width:
+    filled = [c for c in cells if c.text]
+    if len(filled) == 1 and line.kind is not LineKind.SPACED and _packed(state, cells) \
+            and (role := _cut_field(ind, filled[0].text)) in state.roles:
+        # One piece, its column unknown: the field it continues, by its words.
+        cells = [Cell("", [], filled[0].at)] * state.roles[role] + filled
+    elif len(cells) < state.header_width or (line.kind is not LineKind.SPACED and _packed(state, cells)):
         # The rest of a row cut by a page break, in a row that lost cells: its pieces go where their
         # words fit, among the indicator's text columns.
         text_roles = _State(roles={r: i for r, i in state.roles.items() if r not in ("level1", "level2")},
@@ -343,8 +522,10 @@ def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) ->
     )
     if moved:
         card.notes.append(f"indicator {name.text if name else ''!r}: a lost empty cell was restored before reading")
-    if target:
-        _parse_target(ind, target)
+    if state.pending:
+        _prepend_pending(ind, line, state)
+    if ind.target is not None:
+        _parse_target(ind, ind.target)
     elif value_cell or unit_cell or cmp_cell:
         _three_columns(ind, cmp_cell, value_cell, unit_cell)
     card.indicators.append(ind)
@@ -379,8 +560,34 @@ def _parse_target(ind: Indicator, target: Text) -> None:
         ind.qualitative = target.text
 
 
-def _fields(card: PerformanceCard, state: _State, cells: list[Cell]) -> None:
+def _extend_values(card: PerformanceCard, state: _State, cells: list[Cell], line) -> bool:
+    """A space-aligned line whose every piece starts where a text value of the line above started, and
+    names no field: the rest of those values, which wrapped. Join them; say whether it was such a line."""
+    if not state.values or any(_key(c.text) is not None for c in cells):
+        return False
+    targets = []
+    for cell in cells:
+        x = _x(line, cell.span[0])
+        attr = next((a for a, at in state.values if abs(at - x) <= 1), None)
+        if attr is None:
+            return False
+        targets.append(attr)
+    for cell, attr in zip(cells, targets):
+        if attr == "goals":
+            old = card.goals[-1]
+            card.goals[-1] = Text(text=old.text + cell.text, span=(old.span[0], cell.span[1]),
+                                  parts=old.parts + cell.parts)
+        else:
+            old = getattr(card, attr)
+            setattr(card, attr, Text(text=old.text + cell.text, span=(old.span[0], cell.span[1]),
+                                     parts=old.parts + cell.parts))
+    return True
+
+
+def _fields(card: PerformanceCard, state: _State, cells: list[Cell]) -> list[tuple[str, Cell]]:
+    """Read a line of the card's fields; return the text fields it set, with their cells."""
     keys = [_key(c.text) for c in cells]
+    texts: list[tuple[str, Cell]] = []
     for i, key in enumerate(keys):
         if key is None:
             continue
@@ -391,13 +598,17 @@ def _fields(card: PerformanceCard, state: _State, cells: list[Cell]) -> None:
             continue
         if key in _TEXT_KEYS:
             setattr(card, _TEXT_KEYS[key], _text(value))
+            texts.append((_TEXT_KEYS[key], value))
         elif key in _BUDGET_KEYS:
             amount = parse_amount(value.text)
             if amount is not None and len(value.parts) == 1:
                 setattr(card.budget, _BUDGET_KEYS[key], Amount(value=amount, raw=value.text, span=value.span))
         elif key in _GOAL_KEYS:
-            card.goals.extend(_text(c) for c in cells[i + 1:] if c.text and not re.match(r"^目标\s*\d+$", c.text))
+            goals = [c for c in cells[i + 1:] if c.text and not re.match(r"^目标\s*\d+$", c.text)]
+            card.goals.extend(_text(c) for c in goals)
+            texts += [("goals", c) for c in goals[-1:]]
     _spending(card, state, cells)
+    return texts
 
 
 def _key(text: str) -> str | None:

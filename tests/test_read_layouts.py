@@ -336,6 +336,30 @@ def test_a_text_with_no_budget_table_is_flagged():
     assert not [f for f in read(PDFTOTEXT).flags if f.check == "document.no_tables"]
 
 
+def test_layouts_that_no_relation_tells_apart_are_recorded_as_alternatives_not_chosen_silently():
+    """Two layouts of a header that the table's relations and those between tables fare alike with: the
+    kept one's rows carry the other's reading as an alternative (flagged read.ambiguous)."""
+    from conftest import table
+
+    from schemas import HintUse
+    from verify.choose import _record_tied_layouts
+
+    kept = table("003", "expenditure_summary").model_copy(deep=True)
+    same = kept.model_copy(deep=True)
+    other = kept.model_copy(deep=True)
+    moved = next(r for r in other.rows if r.code == "2101102")
+    moved.values = {"total": moved.values["total"], "project": moved.values["basic"]}
+    _record_tied_layouts(kept, [same, other])
+    ambiguous = [r for r in kept.rows if r.alternatives]
+    assert [r.code for r in ambiguous] == ["2101102"]
+    assert set(ambiguous[0].alternatives[0].values) == {"total", "project"}
+    # A person's layout hint for the header settles such a tie.
+    hinted = table("003", "expenditure_summary").model_copy(deep=True)
+    hinted.hint = HintUse(id="h1", used=True, moves="basic → project")
+    _record_tied_layouts(hinted, [other])
+    assert not any(r.alternatives for r in hinted.rows)
+
+
 def test_a_ragged_line_whose_figure_falls_under_the_label_column_is_read_by_its_words():
     # Hand-written fixture: cells parted by one space, labels of different widths, so a short label's first
     # figure sits where a longer label's characters are. No figure may end up inside a label.

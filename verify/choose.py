@@ -57,9 +57,11 @@ def choose_readings(result: ExtractionResult) -> None:
             if len(candidates) > 1:
                 tied_layouts.append((n, candidates))
         doubts[n] = settle_rows(table)
+    still_tied: dict[int, list[Table]] = {}
     for n, candidates in tied_layouts:
         # Layouts the table's own relations cannot tell apart: the relations between tables may.
-        best = _best_across(result, n, candidates)
+        best, others = _best_across(result, n, candidates)
+        still_tied[id(best)] = others
         if best is not result.tables[n]:
             result.tables[n] = best
             doubts[n] = settle_rows(best)
@@ -75,6 +77,7 @@ def choose_readings(result: ExtractionResult) -> None:
             _settle_root_across(table, doubt, across)
         _settle_ties_across(table, [r for r in table.rows if r.alternatives], across)
     for table in result.tables:
+        _record_tied_layouts(table, still_tied.get(id(table), []))
         for row in table.rows:
             _settle_by_hint(row)
             row.propose([])
@@ -123,11 +126,27 @@ def _best_layouts(table: Table) -> list[Table]:
     return best
 
 
-def _best_across(result: ExtractionResult, n: int, candidates: list[Table]) -> Table:
+def _best_across(result: ExtractionResult, n: int, candidates: list[Table]) -> tuple[Table, list[Table]]:
+    """The layout the relations between tables prefer, and the others they fare no worse with."""
     scored = [(_across_errors(result, n, candidate), order, candidate) for order, candidate in enumerate(candidates)]
     scored.sort(key=lambda s: (s[0], s[1]))
     _note_hint(scored[0][2], scored, "the relations between tables")
-    return scored[0][2]
+    return scored[0][2], [c for score, _, c in scored[1:] if score == scored[0][0]]
+
+
+def _record_tied_layouts(kept: Table, tied: list[Table]) -> None:
+    """Layouts that neither the table's relations nor those between tables tell apart: each row they read
+    otherwise keeps their reading as an alternative (flagged ``read.ambiguous``), never a silent choice."""
+    if kept.hint is not None and kept.hint.used:
+        return  # a person's layout hint for this header settles the tie
+    for other in tied:
+        if len(other.rows) != len(kept.rows):
+            continue
+        for row, alt in zip(kept.rows, other.rows):
+            option = Reading(values=dict(alt.values), how="another layout of the header")
+            if (row.code, row.side) == (alt.code, alt.side) and _differs(option, Reading(values=row.values)) \
+                    and not any(not _differs(option, a) for a in row.alternatives):
+                row.alternatives.append(option)
 
 
 def _note_hint(kept: Table, scored: list[tuple], what: str) -> None:
@@ -208,8 +227,13 @@ def settle_rows(table: Table) -> Doubt:
         return doubt
     relations = row_relations(table.kind, table.columns)
     tied = doubt.tied
+    tree = family_tree(table)
+    top = tree[0][0] if tree else None
+    bests = {id(row): _best_by_row(row, table, relations) for row in uncertain}
     for row in uncertain:
-        best = _best_by_row(row, table, relations)
+        best = bests[id(row)]
+        if row is top and len(best) > 1:
+            best = _covering_first(table, row, bests)
         _apply(row, best[0])
         if len(best) > 1:
             tied[id(row)] = best[:MAX_TABLE_TRIALS]
@@ -251,6 +275,24 @@ def _root(table: Table, tied: dict[int, list[Reading]]) -> Row | None:
     if not tree or id(tree[0][0]) not in tied:
         return None
     return tree[0][0]
+
+
+def _covering_first(table: Table, root: Row, bests: dict[int, list[Reading]]) -> list[Reading]:
+    """The total line's placements that fill every summed column its other lines surely fill, first.
+
+    A line that prints a figure in a summed column under every placement its own
+    relations allow says the total prints one there too; placements that leave
+    it blank cannot add up, and are tried last. Only the order of the search changes.
+    """
+    spec = spec_for(table.kind)
+    filled: set[str] = set()
+    for row in table.rows:
+        if row is root or row.memo:
+            continue
+        options = bests.get(id(row))
+        cols = set(row.values) if options is None else set.intersection(*(set(o.values) for o in options))
+        filled |= {col for col in cols if spec.column(col).additive}
+    return sorted(bests[id(root)], key=lambda o: len(filled - o.values.keys()))
 
 
 def _settle_root(table: Table, tied: dict[int, list[Reading]]) -> list[Reading]:
@@ -313,7 +355,7 @@ def _settle_families(table: Table, tied: dict[int, list[Reading]]) -> None:
     of them moves).
     """
     for parent, kids in family_tree(table):
-        _choose_family(parent, kids, tied)
+        _choose_family(parent, kids, tied, table.kind)
 
 
 def family_tree(table: Table) -> list[tuple[Row, list[Row]]]:
@@ -352,7 +394,7 @@ def _sub_codes(parent: Row, coded: list[Row], scheme: str) -> list[Row]:
     return [r for r in coded if size and len(r.code) == size and r.code.startswith(parent.code)]
 
 
-def _choose_family(parent: Row, kids: list[Row], tied: dict[int, list[Reading]]) -> None:
+def _choose_family(parent: Row, kids: list[Row], tied: dict[int, list[Reading]], table_kind: str) -> None:
     """The sub-codes' placements that add up to their line: all combinations when few, else one sub-code
     at a time against the others until none improves."""
     contested = [k for k in kids if id(k) in tied]
@@ -360,7 +402,9 @@ def _choose_family(parent: Row, kids: list[Row], tied: dict[int, list[Reading]])
         return
     # A column the line leaves blank holds nothing in its sub-codes either: placements that put a figure
     # there cannot add up, and go first.
-    choices = [[o for o in tied[id(k)] if all(c in parent.values or a.value == 0 for c, a in o.values.items())]
+    spec = spec_for(table_kind)
+    choices = [[o for o in tied[id(k)] if all(c in parent.values or a.value == 0 or not spec.column(c).additive
+                                             for c, a in o.values.items())]
                or tied[id(k)] for k in contested]
     target = _terms(parent.values)
     fixed = [_terms(k.values) for k in kids if id(k) not in tied]
