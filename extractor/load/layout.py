@@ -51,6 +51,9 @@ class TableCell:
     lines: list[list[Glyph]]  # the cell's text, line by line
 
 
+_COLUMN_SLACK = 4.0  # points a cell may start away from its column's boundary (see ``TableBlock.column``)
+
+
 @dataclass
 class TableBlock:
     """A table: its column boundaries, and per row the cells that start in it (a merged cell once, at its
@@ -76,7 +79,15 @@ class TableBlock:
         return len(self.xs) - 1
 
     def column(self, x: float) -> int:
-        """The column a cell starting at ``x`` sits in."""
+        """The column a cell starting at ``x`` sits in.
+
+        A cell starts at its column's left boundary, give or take a few points: parts of one table on
+        different pages (given the same columns) are often laid out a little differently, a browser sizing
+        each part's columns to its own content. The nearest boundary within that slack is the cell's.
+        """
+        nearest = min(range(self.width), key=lambda k: abs(self.xs[k] - x))
+        if abs(self.xs[nearest] - x) <= _COLUMN_SLACK:
+            return nearest
         i = bisect_right(self.xs, x + 2.0) - 1
         return min(max(i, 0), self.width - 1)
 
@@ -280,15 +291,28 @@ def write_table(out: TextBuilder, table: TableBlock, page: int) -> None:
         number = table.pages[r] if table.pages else page
         if r and table.pages and number != table.pages[r - 1]:
             out.write("\n")  # where the page broke: the reader starts a new part of the table (its header may repeat)
-        cells: dict[int, TableCell] = {}
-        for cell in row:
-            cells.setdefault(table.column(cell.x0), cell)
+        cells = _place(table, row)
         for c in range(width):
             if c:
                 out.write("\t")
-            if c in cells:
-                write_cell(out, cells[c].lines, number)
+            for k, cell in enumerate(cells.get(c, ())):
+                if k:
+                    out.write(" ")
+                write_cell(out, cell.lines, number)
         out.write("\n")
+
+
+def _place(table: TableBlock, row: list[TableCell]) -> dict[int, list[TableCell]]:
+    """Each cell of a row in its column. Two cells that fall in one column (the columns of another part of
+    the table do not fit this part) are never dropped: the second takes the next column when that is free,
+    else shares the cell."""
+    cells: dict[int, list[TableCell]] = {}
+    for cell in sorted(row, key=lambda c: c.x0):
+        c = table.column(cell.x0)
+        if c in cells and c + 1 < table.width and c + 1 not in cells and cell.x0 >= cells[c][-1].x1 - 2.0:
+            c += 1
+        cells.setdefault(c, []).append(cell)
+    return cells
 
 
 def stitch(first: TableBlock, then: TableBlock, page: int, next_page: int) -> TableBlock | None:
