@@ -22,7 +22,7 @@ from .base import Document, LoadError
 from .borderless import SpacedBlock, borderless_runs
 from .canonical import Glyph, TextBuilder, fold_char
 from .layout import Line, PageBlocks, TableBlock, group_lines, join_paragraph_lines, ruled_tables, stitch, \
-    write_glyph_line, write_spaced_lines, write_table
+    write_cell, write_glyph_line, write_spaced_lines, write_table
 
 DEFAULT_MAX_PAGES = 500
 OCR_HINT = "install OCR with pip install 'budget-extract[ocr]' to read them"
@@ -254,9 +254,22 @@ def write_pages(out: TextBuilder, read: list[tuple[int, PageBlocks]], pages: lis
             out.write("\n")
         _end_pages(out, overlay, items, i, (run or furniture)[-1][0])
     # What was printed over the pages (seals, watermarks, text at another angle) comes last, a line per
-    # page: kept, and never between a title and its table or inside a table that runs over pages.
+    # page: kept, and never between a title and its table or inside a table that runs over pages. So do a
+    # table's header rows printed again on the pages it runs over, a line per row.
     for number, glyphs in sorted(overlay.items()):
         _write_overlay(out, glyphs, number)
+    for _, block in items:
+        if isinstance(block, TableBlock):
+            for number, row in block.repeated:
+                _write_repeated_row(out, row, number)
+
+
+def _write_repeated_row(out: TextBuilder, row, number: int) -> None:
+    for k, cell in enumerate(sorted(row, key=lambda c: c.x0)):
+        if k:
+            out.write(" ")
+        write_cell(out, cell.lines, number)
+    out.write("\n")
 
 
 def _end_pages(out: TextBuilder, overlay: dict, items, i: int, number: int) -> None:
