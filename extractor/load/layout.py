@@ -443,10 +443,17 @@ def join_paragraph_lines(lines: list[tuple[int, Line]], right: dict[int, float])
 
 def _first_word_width(line: Line) -> float:
     """Width of what a line breaker keeps together at the start of a line: a run of Latin letters and
-    digits (with their punctuation), or one Chinese character."""
+    digits (with their punctuation), or one Chinese character, with any closing punctuation after it."""
     glyphs = line.glyphs
     end = 0
     while end < len(glyphs) and glyphs[end].text.isascii() and not glyphs[end].text.isspace():
         end += 1
     end = max(end, 1)
+    # Punctuation that may not open a line travels with the character before it (a line breaker's kinsoku
+    # rule: "识”" moves to the next line as a pair).
+    while end < len(glyphs) and glyphs[end].text in _NO_LINE_START:
+        end += 1
     return glyphs[end - 1].x1 - glyphs[0].x0
+
+
+_NO_LINE_START = frozenset("，。、；：！？）》」』】〕”’…,.;:!?)%％")
