@@ -6,7 +6,7 @@ also printed from web pages or exported by office suites; this prints each corpu
 ``<thead>``, A4 portrait or landscape) and compares our loader's reading with the text path's
 (``tests/layout_invariance.py``: the same facts, no new error flags).
 
-    python benchmarks/bench_chromium.py                             # 000 002 003 × ruled/borderless × portrait/landscape
+    python benchmarks/bench_chromium.py                             # 000 002 003 × ruled/borderless × portrait/landscape/mixed
     python benchmarks/bench_chromium.py --docs 003 --styles ruled --orientations portrait --details
     python benchmarks/bench_chromium.py --write out/chromium       # keep the HTML, the PDFs and their texts
 
@@ -20,6 +20,7 @@ import argparse
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +32,7 @@ from layout_invariance import Run, compare, run_text  # noqa: E402
 from layout_variants import corpus_text  # noqa: E402
 
 STYLES = {"ruled": HtmlOptions(), "borderless": HtmlOptions(ruled=False)}
-ORIENTATIONS = {"portrait": False, "landscape": True}
+ORIENTATIONS = {"portrait": False, "landscape": True, "mixed": False}  # mixed: wide tables on landscape pages
 
 
 def read_pdf(path: Path) -> Run:
@@ -64,13 +65,16 @@ def main(argv: list[str] | None = None) -> int:
         for doc in args.docs:
             original = run_text(doc, corpus_text(doc), folder)
             for style in args.styles:
-                html = page_html(corpus_text(doc), STYLES[style])
-                if args.write:
-                    (folder / f"{doc}_{style}.html").write_text(html, encoding="utf-8")
                 for orientation in args.orientations:
+                    options = STYLES[style]
+                    if orientation == "mixed":
+                        options = replace(options, wide_landscape=True)
+                    html = page_html(corpus_text(doc), options)
+                    if args.write:
+                        (folder / f"{doc}_{style}_{orientation}.html").write_text(html, encoding="utf-8")
                     pdf = folder / f"{doc}_{style}_{orientation}.pdf"
                     started = time.perf_counter()
-                    print_pdf(page, html, pdf, ORIENTATIONS[orientation], STYLES[style])
+                    print_pdf(page, html, pdf, ORIENTATIONS[orientation], options)
                     printing = time.perf_counter() - started
                     run = read_pdf(pdf)
                     if args.write:

@@ -39,6 +39,7 @@ class HtmlOptions:
     merged_headers: bool = True  # header cells as colspan/rowspan where the text leaves them empty
     font_size: float = 9.0  # points, body text; tables are 1.5 pt smaller
     page_numbers: bool = True  # "— 7 —" in the print footer
+    wide_landscape: bool = False  # tables of 8 or more columns on landscape pages (CSS named pages), the rest portrait
 
 
 def cjk_font() -> str | None:
@@ -72,7 +73,9 @@ th {{ text-align: center; }}
 td.n {{ text-align: right; white-space: nowrap; }}
 td.t {{ text-align: left; }}
 {rules}
+{wide}
 """
+_WIDE = "@page wide { size: A4 landscape; } table.wide { page: wide; }"
 _RULES = "table, td, th { border: 0.75pt solid #000; }"
 
 
@@ -80,7 +83,7 @@ def page_html(text: str, options: HtmlOptions = HtmlOptions(), font: str | None 
     """The document as one HTML page: its text lines as paragraphs, its tables as ``<table>``s."""
     fonts = ", ".join(f'"{f}"' for f in ([font] if font else []) + CJK_FONTS) + ", sans-serif"
     css = _CSS.format(fonts=fonts, size=options.font_size, cell=options.font_size - 1.5,
-                      rules=_RULES if options.ruled else "")
+                      rules=_RULES if options.ruled else "", wide=_WIDE if options.wide_landscape else "")
     body = []
     for block in blocks_of(text):
         if block.kind == "text":
@@ -101,7 +104,7 @@ def _table(rows: list[list[str]], options: HtmlOptions) -> str:
     span_of = {(r0, c0): (c1 - c0 + 1, r1 - r0 + 1) for (c0, r0), (c1, r1) in merged}
     covered = {(r, c) for (c0, r0), (c1, r1) in merged for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
     covered -= set(span_of)
-    out = ["<table>"]
+    out = ['<table class="wide">' if options.wide_landscape and width >= 8 else "<table>"]
     for r, row in enumerate(grid):
         if r == 0 and header:
             out.append("<thead>")
@@ -148,7 +151,9 @@ def print_pdf(page, html: str, path: Path, landscape: bool = False, options: Htm
     page.set_content(html, wait_until="load")
     fonts = ", ".join(f"'{f}'" for f in CJK_FONTS)
     footer = _FOOTER.format(fonts=fonts) if options.page_numbers else "<div></div>"
+    # With named pages (``wide_landscape``) the page sizes come from the CSS.
     page.pdf(path=str(path), format="A4", landscape=landscape, print_background=True,
+             prefer_css_page_size=options.wide_landscape,
              display_header_footer=True, header_template="<div></div>", footer_template=footer,
              margin={"top": "15mm", "bottom": "16mm", "left": "12mm", "right": "12mm"})
     return path
