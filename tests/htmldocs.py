@@ -39,6 +39,7 @@ class HtmlOptions:
     merged_headers: bool = True  # header cells as colspan/rowspan where the text leaves them empty
     font_size: float = 9.0  # points, body text; tables are 1.5 pt smaller
     page_numbers: bool = True  # "— 7 —" in the print footer
+    browser_furniture: bool = False  # the browser's own print header and footer: date, title, URL, "3/14"
     wide_landscape: bool = False  # tables of 8 or more columns on landscape pages (CSS named pages), the rest portrait
 
 
@@ -151,10 +152,11 @@ def print_pdf(page, html: str, path: Path, landscape: bool = False, options: Htm
     page.set_content(html, wait_until="load")
     fonts = ", ".join(f"'{f}'" for f in CJK_FONTS)
     footer = _FOOTER.format(fonts=fonts) if options.page_numbers else "<div></div>"
+    # The browser's default templates when asked for its furniture; else a page number only.
+    templates = {} if options.browser_furniture else {"header_template": "<div></div>", "footer_template": footer}
     # With named pages (``wide_landscape``) the page sizes come from the CSS.
     page.pdf(path=str(path), format="A4", landscape=landscape, print_background=True,
-             prefer_css_page_size=options.wide_landscape,
-             display_header_footer=True, header_template="<div></div>", footer_template=footer,
+             prefer_css_page_size=options.wide_landscape, display_header_footer=True, **templates,
              margin={"top": "15mm", "bottom": "16mm", "left": "12mm", "right": "12mm"})
     return path
 

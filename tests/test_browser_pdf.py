@@ -3,7 +3,7 @@
 
 A browser's PDF differs from reportlab's: text drawn a word or a line at a time, borders as filled rectangles
 (one per cell side), padding in cells, long tables broken over pages with their ``<thead>`` repeated and rows
-cut in two by the break, page numbers from the print footer. Skipped when chromium, Playwright or a Chinese font
+cut in two by the break, page numbers from the print footer, or the browser's own running header and footer. Skipped when chromium, Playwright or a Chinese font
 is missing, failing instead when BUDGET_EXTRACT_REQUIRE_BROWSER=1 (as CI sets it).
 
 The figures for every document (``python benchmarks/bench_chromium.py``) are in docs/pdf.md.
@@ -24,6 +24,8 @@ STYLES = {
     "ruled-portrait": (HtmlOptions(), False),
     "ruled-landscape": (HtmlOptions(), True),
     "borderless-portrait": (HtmlOptions(ruled=False), False),
+    # the browser's own header and footer on every page: "11/25/26, 7:35 PM budget", "about:blank 3/14"
+    "ruled-furniture": (HtmlOptions(browser_furniture=True), False),
 }
 
 
@@ -78,7 +80,7 @@ def test_the_pdfs_are_a_browsers(chromium_pdfs):
         assert pdf.pages[0].width > pdf.pages[0].height
 
 
-@pytest.mark.parametrize("style", ["ruled-portrait", "ruled-landscape"])
+@pytest.mark.parametrize("style", ["ruled-portrait", "ruled-landscape", "ruled-furniture"])
 def test_ruled_tables_give_every_fact_of_the_text_path(read, text_path, style):
     """The issue's bar (≥ 99% of the facts, no new error flag); measured: all of them, nothing extra."""
     run = read(style)
@@ -91,6 +93,20 @@ def test_ruled_tables_give_every_fact_of_the_text_path(read, text_path, style):
             for amount in row.values.values():
                 if amount is not None and amount.span is not None:
                     assert run.result.geometry.boxes(amount.span), (table.kind, amount.text)
+
+
+def test_the_browsers_running_header_and_footer_are_kept_after_the_text(read, chromium_pdfs):
+    """Date and title at the head of every page, address and "3/14" at its foot: never inside a table or a row
+    split by a page break, and never dropped (a line per page after the document's text)."""
+    import pdfplumber
+
+    with pdfplumber.open(chromium_pdfs["ruled-furniture"]) as pdf:
+        pages = len(pdf.pages)
+        assert all("about:blank" in (p.extract_text() or "") for p in pdf.pages)
+    text = read("ruled-furniture").text
+    footers = [ln for ln in text.split("\n") if ln.startswith("about:blank")]
+    assert footers == [f"about:blank {n}/{pages}" for n in range(1, pages + 1)]
+    assert text.index("about:blank") > text.rindex("\t")  # after every table
 
 
 def test_borderless_tables_read_at_least_as_measured(read, text_path):

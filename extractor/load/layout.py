@@ -99,6 +99,7 @@ class TableBlock:
 class PageBlocks:
     blocks: list[Line | TableBlock] = field(default_factory=list)
     overlay: list[Glyph] = field(default_factory=list)  # seals, watermarks, text at another angle
+    running: list[Line] = field(default_factory=list)  # a running header or footer (date, title, URL, "3/14")
 
 
 # -- lines -----------------------------------------------------------------------------------------
