@@ -283,8 +283,9 @@ def take_running_lines(read: list[tuple[int, PageBlocks]], pages: list[PageInfo]
     from page to page (a page count "3/14"), as a browser prints the date, the title, the address and the page.
 
     Between two pages of a table such lines would cut it apart, or be read into a row split by the break;
-    they are written after the document's text with the overlay, a line per page. A title or a unit line
-    repeated over the pages of one table only is not on nearly every page, and stays.
+    they are written after the document's text with the overlay, a line per page; a header's first
+    occurrence stays in place. A title or a unit line repeated over the pages of one table only is not on
+    nearly every page, and stays.
     """
     if len(read) < 3:
         return
@@ -307,8 +308,11 @@ def take_running_lines(read: list[tuple[int, PageBlocks]], pages: list[PageInfo]
             texts = {"".join(line.text().split()) for line in lines.values()}
             if max(tops) - min(tops) > 2.0 or not (len(texts) == 1 or len(texts) >= 0.8 * count):
                 continue
+            # A running header stays where it first stands (it may be the title of a document that is one
+            # table over all its pages); its repetitions go. A footer goes from every page.
+            first = min(lines) if at_top else None
             for number, blocks in read:
-                if number in lines:
+                if number in lines and number != first:
                     blocks.blocks.remove(lines[number])
                     blocks.running.append(lines[number])
 
