@@ -181,3 +181,28 @@ def test_a_row_cut_by_a_page_break_stays_a_row(chromium_pdfs):
         line = next(ln for ln in lines if f"第{k}行说明" in ln)
         assert line.count("\t") == 3, line  # inside the table, in its column
     assert f"2100040\t第0行说明" in text and "\t40.40\t41.00" in text
+
+
+def test_a_title_printed_on_every_page_stays_before_its_table(chromium_pdfs, tmp_path):
+    """A document that is one table over all its pages, its title printed at the head of each (a spreadsheet's
+    print titles): the title's first occurrence stays above the table; its repetitions are kept after the text."""
+    import pdfplumber
+
+    from extractor.load import load_document
+
+    title = "泗县医疗保障局2024年支出表"
+    html = _long_table_html().replace("<p>支出表</p>", "")
+    header = (f"<div style=\"width:100%;text-align:center;font-size:10pt;font-family:'WenQuanYi Micro Hei',"
+              f"'Noto Sans CJK SC'\">{title}</div>")
+    path = tmp_path / "titled.pdf"
+    with browser_page() as page:
+        page.set_content(html, wait_until="load")
+        page.pdf(path=str(path), format="A4", display_header_footer=True, header_template=header,
+                 footer_template="<div></div>", margin={"top": "18mm", "bottom": "12mm", "left": "12mm",
+                                                       "right": "12mm"})
+    with pdfplumber.open(path) as pdf:
+        pages = len(pdf.pages)
+    assert pages >= 3
+    text = load_document(path).text
+    assert text.lstrip().startswith(title) and text.count(title) == pages
+    assert text.index(title) < text.index("科目编码") < text.index("2100149") < text.index(title, 1)
