@@ -188,6 +188,8 @@ def page_geometry(lines: list[Line]) -> Geometry | None:
             continue
         columns = _bands([tok for line in data for tok in line])
         first = next(n for n, t in enumerate(toks) if is_data_line(t))
+        # The numbered 栏次 row ends the header: lines after it are rows without figures.
+        first = next((n + 1 for n, t in enumerate(toks[:first]) if _is_lanci(t)), first)
         header = _join_pieces([t for t in toks[:first] if t and not _is_lanci(t)])
         header_fit = _header_fit(columns, header)
         columns = _add_header_columns(columns, header)
@@ -243,7 +245,33 @@ def _add_lanci_columns(columns: list[tuple[int, int]], numbers: list[Token]) -> 
     """
     loose = [(t.x0, t.x1) for t in numbers if t.text.isdigit()
              and all(_overlap((t.x0 - 2, t.x1 + 2), c) == 0 for c in columns)]
+    loose = _unnumbered_nearest(loose, numbers, columns)
     return sorted(columns + _bands_of(loose, columns)) if loose else columns
+
+
+def _unnumbered_nearest(loose: list[tuple[int, int]], numbers: list[Token],
+                        columns: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The loose 栏次 numbers that mark a column of their own: those whose nearest column another number
+    already stands over (or is nearer to).
+
+    A converter that squeezes the columns under long words moves a centred number
+    further from its right-aligned figures than a space or two; when every
+    number still has a column of its own, nearest first, none marks a new one.
+    """
+    if not columns:
+        return loose
+    owner: dict[int, tuple[int, int]] = {}  # column -> the number on it, nearest first
+    spans = [(t.x0, t.x1) for t in numbers if t.text.isdigit()]
+    for span in sorted(spans, key=lambda s: _nearest_gap(s, columns)[1]):
+        col, _ = _nearest_gap(span, columns)
+        owner.setdefault(col, span)
+    return [s for s in loose if owner.get(_nearest_gap(s, columns)[0]) != s]
+
+
+def _nearest_gap(span: tuple[int, int], columns: list[tuple[int, int]]) -> tuple[int, int]:
+    gaps = [max(0, max(span[0], c[0]) - min(span[1], c[1])) for c in columns]
+    best = min(range(len(columns)), key=lambda i: gaps[i])
+    return best, gaps[best]
 
 
 def _edge_spread(data: list[list[Token]], columns: list[tuple[int, int]]) -> int:
@@ -294,36 +322,101 @@ def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]
         return columns
     columns = list(columns)
     loose: list[tuple[int, int]] = []
+    groups: set[tuple[int, int]] = set()  # words that head a group of cells below them
     for n, line in enumerate(header):
         claims: dict[int, list[Token]] = {}
         for t in line:
             over = [i for i, c in enumerate(columns) if _overlap((t.x0, t.x1), c)]
+            if _spans_several(t, header[n + 1:]) or _heads_cells_below(t, header, n):
+                groups.add((n, t.x0))
             if not over:
-                if not _spans_several(t, header[n + 1:]):
+                if (n, t.x0) not in groups:
                     loose.append((t.x0, t.x1))
             else:
                 claims.setdefault(max(over, key=lambda i: _overlap((t.x0, t.x1), columns[i])), []).append(t)
         for i, words in claims.items():
             if len(words) > 1:
                 columns[i] = _squeeze(columns[i], words, loose)
-    return _pair_headers(sorted(columns), _bands_of(loose, columns), header)
+    leaves = [[t for t in line if (n, t.x0) not in groups] for n, line in enumerate(header)]
+    return _pair_headers(sorted(columns), _bands_of(loose, columns), leaves)
 
 
 def _pair_headers(data: list[tuple[int, int]], named: list[tuple[int, int]],
                   header: list[list[Token]]) -> list[tuple[int, int]]:
-    """A header word printed just beside the figures it names (序号 over right-aligned row numbers): a
-    header-only column and a figures-only column side by side are one column."""
+    """A header word printed beside the column it names, over none: a header-only column and a data
+    column no header word stands over, side by side, are one column.
+
+    序号 printed just left of right-aligned row numbers is one case. Another is the
+    converter that gives every character one column (``pdftotext -layout``): a header
+    centred in a wide cell then stands to the right of the left-aligned labels under
+    it ("科目名称" beyond the end of every name), however far. A header-only column
+    between two such data columns goes with the nearer. (``header``: the words that
+    head no group of cells; a group's word over a column does not name it.)
+    """
     words = [(t.x0, t.x1) for line in header for t in line]
     unnamed = {c for c in data if not any(_overlap(c, w) for w in words)}
     merged = sorted(data + named)
+    pairs: dict[int, int] = {}  # index of a header-only column -> index of the data column it names
+    for i, col in enumerate(merged):
+        if col not in named:
+            continue
+        sides = [j for j in (i - 1, i + 1) if 0 <= j < len(merged) and merged[j] in unnamed]
+        if sides:
+            pairs[i] = min(sides, key=lambda j: (_gap(merged[j], col), j > i))
+    taken: dict[int, int] = {}
+    for i, j in sorted(pairs.items(), key=lambda p: _gap(merged[p[0]], merged[p[1]])):
+        if j not in taken:
+            taken[j] = i
     out: list[tuple[int, int]] = []
-    for col in merged:
-        if out and col[0] - out[-1][1] <= 2 and ((col in unnamed and out[-1] in named)
-                                                 or (out[-1] in unnamed and col in named)):
-            out[-1] = (out[-1][0], col[1])
-        else:
-            out.append(col)
+    skip = set(taken.values())
+    for i, col in enumerate(merged):
+        if i in skip:
+            continue
+        if i in taken:
+            other = merged[taken[i]]
+            col = (min(col[0], other[0]), max(col[1], other[1]))
+        out.append(col)
     return out
+
+
+def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(a[0], b[0]) - min(a[1], b[1])
+
+
+def _heads_cells_below(t: Token, header: list[list[Token]], n: int) -> bool:
+    """A header word heading a group of cells below it, though it stands over none of them.
+
+    A converter that gives every character one column squeezes the columns under
+    long words, so a merged cell centred over its children ("收入" over "项目" and
+    "预算数") may stand over neither. It heads them when two or more cells that
+    begin on lower lines are nearer to it than to any other word of its line, and
+    it stands between them.
+    """
+    own = header[n]
+    children: list[tuple[int, int]] = []
+    for cell in _cells_starting_below(header, n):
+        nearest = min(own, key=lambda u: _distance(u, cell))
+        if nearest is t:
+            children.append(cell)
+    if len(children) < 2:
+        return False
+    centre = (t.x0 + t.x1) / 2
+    return min(c[0] for c in children) <= centre <= max(c[1] for c in children)
+
+
+def _cells_starting_below(header: list[list[Token]], n: int) -> list[tuple[int, int]]:
+    """The spans of the header cells whose first word is on a line below ``n`` (a word with a word of an
+    earlier line right above it continues that word's cell)."""
+    out = []
+    for m in range(n + 1, len(header)):
+        for u in header[m]:
+            if not any(_overlap((u.x0, u.x1), (v.x0, v.x1)) for line in header[:m] for v in line if v is not u):
+                out.append((u.x0, u.x1))
+    return out
+
+
+def _distance(t: Token, span: tuple[int, int]) -> int:
+    return max(0, max(t.x0, span[0]) - min(t.x1, span[1]))
 
 
 def _spans_several(t: Token, lower: list[list[Token]]) -> bool:
@@ -430,6 +523,8 @@ def spaced_cells(line: Line, geometry: Geometry, data: bool = True) -> tuple[lis
             if is_numberish(tok.text) and is_numberish(last) \
                     and not (tok.start - cell.parts[-1][1] == 1 and _broken_decimals(last, tok.text)):
                 fits = False
+            elif is_numberish(tok.text) != is_numberish(last) and _apart(line, cell, tok, geometry.metric):
+                fits = False  # a figure and a word a column's gap apart: two cells the columns ran together
             start = cell.parts[0][0]
             cells[i] = Cell(line.text[start - line.start:tok.end - line.start], [(start, tok.end)], start)
         else:
@@ -438,6 +533,12 @@ def spaced_cells(line: Line, geometry: Geometry, data: bool = True) -> tuple[lis
         if not cell.text:
             cell.at = _empty_at(cells, i, line)
     return cells, fits
+
+
+def _apart(line: Line, cell: Cell, tok: Token, metric: str) -> bool:
+    """Whether ``tok`` stands three or more columns after the end of ``cell`` (as ``_alignment`` counts a misfit)."""
+    gap = line.text[cell.parts[-1][1] - line.start:tok.start - line.start]
+    return _width(gap, metric) >= 3
 
 
 def _broken_decimals(left: str, right: str) -> bool:

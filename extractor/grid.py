@@ -195,7 +195,11 @@ def _fill_centred(row: list[str], below: list[bool], filled: list[str], owner: l
     parents = [i for i, t in enumerate(row) if t and below[i] and heads[i]]
     if not parents:
         return
+    sides = _side_by_side(parents, below, leaf)
     for j in range(len(row)):
+        if sides is not None and below[j] and owner[j] is None and not row[j]:
+            filled[j], owner[j] = row[sides[j]], sides[j]
+            continue
         if row[j] or not below[j] or owner[j] is not None:
             continue
         # Only across columns that also have cells below: a full-height cell (合计) bounds a group.
@@ -204,6 +208,31 @@ def _fill_centred(row: list[str], below: list[bool], filled: list[str], owner: l
         if candidates:
             p = min(candidates, key=lambda p: (abs(p - j), p > j))
             filled[j], owner[j] = row[p], p
+
+
+def _side_by_side(parents: list[int], below: list[bool], leaf: list[str]) -> list[int] | None:
+    """The parent of each column when the parents head tables printed side by side ("收入" over 项目 | 金额,
+    "支出" over 项目 | 合计 | …): a leaf header printed once under each parent starts each one's columns.
+
+    Where a converter squeezes the columns under long words, a centred parent may stand far from the
+    middle of its columns; the repeated leaf still says where each group begins. None when no leaf is
+    printed exactly once per parent.
+    """
+    if len(parents) < 2:
+        return None
+    under = [j for j in range(len(leaf)) if below[j] and leaf[j]]
+    counts: dict[str, list[int]] = {}
+    for j in under:
+        counts.setdefault(leaf[j], []).append(j)
+    starts = next((js for js in counts.values() if len(js) == len(parents)), None)
+    if starts is None or starts[0] > min(parents) or any(
+            not (a <= p) for a, p in zip(starts, sorted(parents))):
+        return None
+    out = []
+    for j in range(len(leaf)):
+        k = max((n for n, a in enumerate(starts) if a <= j), default=0)
+        out.append(sorted(parents)[k])
+    return out
 
 
 # --- pages of a table --------------------------------------------------------------------------------
@@ -351,6 +380,11 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
         texts = [(t.x0, t.x1) for line in lines[first_data:] for t in tokens(line, "wide") if not is_numberish(t.text)]
         while first_data > 0 and _cut_row(tokens(lines[first_data - 1], "wide"), first_words, texts):
             first_data -= 1
+    lead = _rows_above_header(lines[:first_data], first_words, lines[first_data:])
+    if lead:
+        # Rows printed above the page's repeated header (a converter's reading order): data, read first.
+        lines = lines[lead:first_data] + lines[:lead] + lines[first_data:]
+        first_data -= lead
     header_lines = lines[:first_data]
     geometry = page_geometry(lines) if first_data < len(lines) else None
     if geometry is not None and not _trusted(geometry, lines[first_data:]):
@@ -360,6 +394,9 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
         # A table keeps its columns from page to page: a page whose lines fit them (its own columns may
         # lack the ones its few lines leave empty) is read with them; one with no header must be.
         geometry = previous
+    # A page with no header whose lines line up in columns of their own (a converter that scales each
+    # page on its own): its columns are the header's, matched in order.
+    own = _own_columns(lines, previous) if previous is not None and not header_lines else None
     page = Page(n, [], None, [], list(header_lines), geometry)
     for line in header_lines:
         cells = spaced_cells(line, geometry, data=False)[0] if geometry else packed_cells(line)
@@ -368,7 +405,10 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
         else:
             page.header.append(cells)
     for line in lines[first_data:]:
-        if geometry is not None:
+        if own is not None:
+            cells, fits = spaced_cells(line, own[0])
+            cells = _in_columns(cells, own[1], len(previous.columns), line)
+        elif geometry is not None:
             cells, fits = spaced_cells(line, geometry)
         else:
             cells, fits = packed_cells(line), False
@@ -380,6 +420,51 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
             cells = packed_cells(line)
         page.data.append(RawRow(cells, line, n, first_in_segment=not page.data, positional=fits))
     return page
+
+
+def _rows_above_header(lines: list[Line], first_words: set[str], data: list[Line]) -> int:
+    """How many lines at the top of a later page, above its repeated header, are a row: lines that begin
+    where the rows below begin and repeat no word of the first header, followed by lines that do."""
+    if not first_words or not data:
+        return 0
+    words = "".join(norm(w) for w in first_words)
+    starts = [toks[0].x0 for line in data if (toks := tokens(line, "narrow"))]
+    margin = min(starts, default=0)
+    n = 0
+    while n < len(lines):
+        toks = tokens(lines[n], "narrow")
+        if not toks or toks[0].x0 > margin + 1 or any(
+                not is_numberish(t.text) and norm(t.text) in words for t in toks):
+            break
+        n += 1
+    return n if n < len(lines) else 0
+
+
+def _own_columns(lines: list[Line], previous: Geometry) -> tuple[Geometry, list[int]] | None:
+    """The columns a page with no header prints in, and the header's column each one is, when they fit
+    the page's lines better than the header's columns do and match them one to one.
+
+    The words' columns (code, label) match the header page's words' columns in order, the figures'
+    columns its columns from the first figures on, in order; with another number of either, which is
+    which is not certain, and None leaves the rows to be placed by proposals.
+    """
+    own = page_geometry(lines)
+    if own is None or not _trusted(own, lines) or _fit_share(own, lines) <= _fit_share(previous, lines):
+        return None
+    if not own.figures or not previous.figures:
+        return None
+    own_first, prev_first = min(own.figures), min(previous.figures)
+    if own_first != prev_first or len(own.columns) - own_first != len(previous.columns) - prev_first:
+        return None
+    return own, list(range(len(own.columns)))
+
+
+def _in_columns(cells: list[Cell], where: list[int], width: int, line: Line) -> list[Cell]:
+    """Cells read in a page's own columns, put in the header's columns (``where``: the header's column of each)."""
+    out = [Cell("", [], line.start) for _ in range(width)]
+    for cell, i in zip(cells, where):
+        out[i] = cell
+    return out
 
 
 def _trusted(geometry: Geometry, data: list[Line]) -> bool:
