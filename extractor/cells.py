@@ -170,15 +170,65 @@ class Geometry:
     metric: str
     columns: list[tuple[int, int]]
     figures: frozenset[int] = frozenset()  # columns whose cells on this page are mostly figures
+    words: tuple[tuple[str, int], ...] = ()  # the header's words and where each starts
+    # Where this page prints what the page ``columns`` were worked out from prints elsewhere: pairs
+    # (position here, position there), in order; positions between are mapped in proportion.
+    anchors: tuple[tuple[float, float], ...] = ()
+
+    def place(self, toks: list[Token]) -> list[Token]:
+        """Tokens moved onto the columns' positions (unchanged when the page prints where they were found)."""
+        if not self.anchors:
+            return toks
+        out = []
+        for t in toks:
+            x0 = round(_mapped(t.x0, self.anchors))
+            out.append(Token(t.text, t.start, t.end, x0, max(x0 + 1, round(_mapped(t.x1, self.anchors)))))
+        return out
 
 
-def page_geometry(lines: list[Line]) -> Geometry | None:
+def _mapped(x: float, anchors: tuple[tuple[float, float], ...]) -> float:
+    """``x`` mapped by the anchors: linearly between two, shifted by the nearest beyond the ends."""
+    if x <= anchors[0][0]:
+        return x + anchors[0][1] - anchors[0][0]
+    for (a, fa), (b, fb) in zip(anchors, anchors[1:]):
+        if x <= b:
+            return fa + (x - a) * (fb - fa) / (b - a) if b > a else fb
+    return x + anchors[-1][1] - anchors[-1][0]
+
+
+def anchors_between(here: list[Token], there: tuple[tuple[str, int], ...]) -> tuple[tuple[float, float], ...]:
+    """Pairs (centre here, centre there) of the words two headers share, the n-th of a text with its n-th,
+    kept only while both run left to right."""
+    seen: dict[str, int] = {}
+    pairs = []
+    places: dict[str, list[int]] = {}
+    for text, x0 in sorted(there, key=lambda w: w[1]):
+        places.setdefault(text, []).append(x0)
+    for t in sorted(here, key=lambda t: t.x0):
+        k = seen.get(t.text, 0)
+        seen[t.text] = k + 1
+        if t.text in places and k < len(places[t.text]):
+            width = t.x1 - t.x0
+            pairs.append(((t.x0 + t.x1) / 2, places[t.text][k] + width / 2))
+    pairs.sort()
+    kept: list[tuple[float, float]] = []
+    for a, b in pairs:
+        if not kept or (a > kept[-1][0] and b > kept[-1][1]):
+            kept.append((a, b))
+    return tuple(kept)
+
+
+def page_geometry(lines: list[Line], word_kind=None) -> Geometry | None:
     """The column geometry that lines the page up best, or None when no columns show.
 
     Under the right metric the figures of a column end at the same position
     (they are right-aligned) and the header's words stand over the data's
     columns; under the wrong one both drift with the number of CJK characters
     before them.
+
+    ``word_kind`` says what a header word heads: "text" (names, 项目), "figures"
+    (amounts), or None; a header word beside a column names it only if the
+    column holds cells of that kind.
     """
     best: tuple[tuple, Geometry] | None = None
     for metric in ("wide", "narrow"):
@@ -192,11 +242,12 @@ def page_geometry(lines: list[Line]) -> Geometry | None:
         first = next((n + 1 for n, t in enumerate(toks[:first]) if _is_lanci(t)), first)
         header = _join_pieces([t for t in toks[:first] if t and not _is_lanci(t)])
         header_fit = _header_fit(columns, header)
-        columns = _add_header_columns(columns, header)
+        columns = _add_header_columns(columns, header, [tok for line in data for tok in line], word_kind)
         columns = _add_lanci_columns(columns, [t for line in toks[:first] if _is_lanci(line) for t in line])
         score = (round(_alignment(data, columns), 2), -_edge_spread(data, columns), header_fit)
         if best is None or score > best[0]:
-            best = (score, Geometry(metric, columns, _figure_columns(data, columns)))
+            words = tuple((t.text, t.x0) for line in toks[:first] for t in line)
+            best = (score, Geometry(metric, columns, _figure_columns(data, columns), words))
     return best[1] if best else None
 
 
@@ -309,7 +360,8 @@ def _bands(toks: list[Token]) -> list[tuple[int, int]]:
     return [(a, b) for a, b, _ in bands]
 
 
-def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]]) -> list[tuple[int, int]]:
+def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]], data: list[Token] = (),
+                        word_kind=None) -> list[tuple[int, int]]:
     """Columns no data line prints in (a column left empty on this page) still have header words.
 
     Header words that stand over no data column make columns of their own
@@ -338,11 +390,29 @@ def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]
             if len(words) > 1:
                 columns[i] = _squeeze(columns[i], words, loose)
     leaves = [[t for t in line if (n, t.x0) not in groups] for n, line in enumerate(header)]
-    return _pair_headers(sorted(columns), _bands_of(loose, columns), leaves)
+    kinds = _column_kinds(sorted(columns), _bands_of(loose, columns), leaves, data, word_kind)
+    return _pair_headers(sorted(columns), _bands_of(loose, columns), leaves, kinds)
+
+
+def _column_kinds(data_columns: list[tuple[int, int]], named: list[tuple[int, int]], header: list[list[Token]],
+                  data: list[Token], word_kind) -> dict[tuple[int, int], str]:
+    """What each column holds: a data column "figures" or "text" by most of its cells, a header-only column
+    by what its words head (``word_kind``; unknown words say nothing)."""
+    kinds: dict[tuple[int, int], str] = {}
+    for col in data_columns:
+        inside = [is_numberish(t.text) for t in data if _overlap((t.x0, t.x1), col)]
+        if inside:
+            kinds[col] = "figures" if sum(inside) * 2 > len(inside) else "text"
+    if word_kind is not None:
+        for col in named:
+            said = {word_kind(t.text) for line in header for t in line if _overlap((t.x0, t.x1), col)} - {None}
+            if len(said) == 1:
+                kinds[col] = said.pop()
+    return kinds
 
 
 def _pair_headers(data: list[tuple[int, int]], named: list[tuple[int, int]],
-                  header: list[list[Token]]) -> list[tuple[int, int]]:
+                  header: list[list[Token]], kinds: dict[tuple[int, int], str] | None = None) -> list[tuple[int, int]]:
     """A header word printed beside the column it names, over none: a header-only column and a data
     column no header word stands over, side by side, are one column.
 
@@ -350,7 +420,8 @@ def _pair_headers(data: list[tuple[int, int]], named: list[tuple[int, int]],
     converter that gives every character one column (``pdftotext -layout``): a header
     centred in a wide cell then stands to the right of the left-aligned labels under
     it ("科目名称" beyond the end of every name), however far. A header-only column
-    between two such data columns goes with the nearer. (``header``: the words that
+    between two such data columns goes with the nearer of the kind its words head
+    (``kinds``: a name's header does not name figures). (``header``: the words that
     head no group of cells; a group's word over a column does not name it.)
     """
     words = [(t.x0, t.x1) for line in header for t in line]
@@ -360,7 +431,8 @@ def _pair_headers(data: list[tuple[int, int]], named: list[tuple[int, int]],
     for i, col in enumerate(merged):
         if col not in named:
             continue
-        sides = [j for j in (i - 1, i + 1) if 0 <= j < len(merged) and merged[j] in unnamed]
+        sides = [j for j in (i - 1, i + 1) if 0 <= j < len(merged) and merged[j] in unnamed
+                 and _same_kind(kinds or {}, col, merged[j])]
         if sides:
             pairs[i] = min(sides, key=lambda j: (_gap(merged[j], col), j > i))
     taken: dict[int, int] = {}
@@ -377,6 +449,10 @@ def _pair_headers(data: list[tuple[int, int]], named: list[tuple[int, int]],
             col = (min(col[0], other[0]), max(col[1], other[1]))
         out.append(col)
     return out
+
+
+def _same_kind(kinds: dict[tuple[int, int], str], a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a not in kinds or b not in kinds or kinds[a] == kinds[b]
 
 
 def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -511,7 +587,7 @@ def spaced_cells(line: Line, geometry: Geometry, data: bool = True) -> tuple[lis
     cells = [Cell("", [], line.start) for _ in range(width)]
     fits = True
     prev: tuple[Token, int] | None = None
-    for tok in tokens(line, geometry.metric):
+    for tok in geometry.place(tokens(line, geometry.metric)):
         i = column_of(tok, geometry.columns)
         if data and prev is not None and i in geometry.figures and i != prev[1] and tok.x0 - prev[0].x1 == 1 \
                 and not is_numberish(tok.text) and not is_numberish(prev[0].text):

@@ -10,13 +10,13 @@ keeps its header path as its key, so no printed number is left without a place.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from schemas import TableSpec, parse_amount
 
-from .cells import (Cell, Geometry, Token, is_data_line, is_numberish, page_geometry, packed_cells, spaced_cells,
-                    split_cells, tokens)
+from .cells import (Cell, Geometry, Token, anchors_between, is_data_line, is_numberish, page_geometry, packed_cells,
+                    spaced_cells, split_cells, tokens)
 from .chunk import Line, LineKind, Segment
 
 __all__ = ["Cell", "Layout", "RawRow", "build_layouts", "header_paths", "is_header_row", "is_lanci_row", "norm",
@@ -386,14 +386,22 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
         lines = lines[lead:first_data] + lines[:lead] + lines[first_data:]
         first_data -= lead
     header_lines = lines[:first_data]
-    geometry = page_geometry(lines) if first_data < len(lines) else None
+    geometry = page_geometry(lines, header_word_kind) if first_data < len(lines) else None
     if geometry is not None and not _trusted(geometry, lines[first_data:]):
         geometry = None
-    if previous is not None and (not header_lines or _fit_share(previous, lines[first_data:])
-                                 >= _fit_share(geometry, lines[first_data:])):
+    moved = previous is not None and header_lines and _header_moved(previous, header_lines)
+    if moved:
+        # The page prints its header elsewhere (a converter that places each page on its own): the
+        # table's columns, moved to where this page prints the same header words.
+        anchors = anchors_between([t for line in header_lines for t in tokens(line, previous.metric)],
+                                  previous.words)
+        if len(anchors) >= 2:
+            geometry = replace(previous, anchors=anchors)
+    elif previous is not None and (not header_lines or _fit_share(previous, lines[first_data:])
+                                   >= _fit_share(geometry, lines[first_data:])):
         # A table keeps its columns from page to page: a page whose lines fit them (its own columns may
         # lack the ones its few lines leave empty) is read with them; one with no header must be.
-        geometry = previous
+        geometry = replace(previous, anchors=()) if header_lines else previous
     # A page with no header whose lines line up in columns of their own (a converter that scales each
     # page on its own): its columns are the header's, matched in order.
     own = _own_columns(lines, previous) if previous is not None and not header_lines else None
@@ -448,7 +456,7 @@ def _own_columns(lines: list[Line], previous: Geometry) -> tuple[Geometry, list[
     columns its columns from the first figures on, in order; with another number of either, which is
     which is not certain, and None leaves the rows to be placed by proposals.
     """
-    own = page_geometry(lines)
+    own = page_geometry(lines, header_word_kind)
     if own is None or not _trusted(own, lines) or _fit_share(own, lines) <= _fit_share(previous, lines):
         return None
     if not own.figures or not previous.figures:
@@ -465,6 +473,33 @@ def _in_columns(cells: list[Cell], where: list[int], width: int, line: Line) -> 
     for cell, i in zip(cells, where):
         out[i] = cell
     return out
+
+
+def _header_moved(previous: Geometry, header_lines: list[Line]) -> bool:
+    """Whether a page's header words stand elsewhere than the same words of the header ``previous`` was
+    worked out from: a converter that places each page on its own (``pdftotext -layout`` scales each
+    page)."""
+    if not previous.words:
+        return False
+    at: dict[str, set[int]] = {}
+    for text, x0 in previous.words:
+        at.setdefault(text, set()).add(x0)
+    same = [any(abs(t.x0 - x) <= 1 for x in at[t.text])
+            for line in header_lines for t in tokens(line, previous.metric) if t.text in at]
+    return len(same) >= 2 and sum(same) * 2 < len(same)
+
+
+_AMOUNT_WORD = re.compile(r"合计|小计|总计|金额|预算数|决算数|^数$|经费|拨款|收入|支出|资金|结转|数量|单价|价值")
+
+
+def header_word_kind(word: str) -> str | None:
+    """What a header word heads: "text" for a name's column (项目, 科目名称), "figures" for an amount's."""
+    word = norm(word)
+    if _LABEL_HEADER.search(word):
+        return "text"
+    if _AMOUNT_WORD.search(word) and not _CODE_HEADER.search(word):
+        return "figures"
+    return None
 
 
 def _trusted(geometry: Geometry, data: list[Line]) -> bool:
