@@ -37,6 +37,7 @@ class RawRow:
     positional: bool = True
     # Other cell lists the row may have: a figure a page break cut, joined to another of its figures.
     others: list[list[Cell]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the reader did to the row's cells, for the record
 
     def cell(self, index: int | None) -> Cell:
         if index is None or index >= len(self.cells):
@@ -261,18 +262,38 @@ def segment_rows(segments: list[Segment], geometry: Geometry | None = None) -> l
     first_header: set[str] = set()
     first_words: set[str] = set()  # the words of a space-aligned table's first header
     segments = _split_repeated_headers(segments)
+    template: Page | None = None  # the first space-aligned page with a header
     for n, seg in enumerate(segments):
         if seg.lines and seg.lines[0].kind is LineKind.SPACED:
             page = _spaced_page(n, seg, geometry, first_words)
             geometry = page.geometry or geometry
             if not first_words:
                 first_words = {t.text for line in page.header_lines for t in tokens(line, "wide")}
+            if template is None and page.header:
+                template = page
+            elif template is not None and _repeats_header(page, template):
+                # The header printed again, word for word: the same columns, however the converter
+                # placed its words on this page (a cell centred over the page's own widths).
+                page.header, page.lanci = template.header, template.lanci or page.lanci
         else:
             page = _delimited_page(n, seg, first_header)
         if n == 0 or not first_header:
             first_header.update(norm(c.text) for row in page.header for c in row if c.text)
         pages.append(page)
     return pages
+
+
+def _repeats_header(page: Page, template: Page) -> bool:
+    """A page's header repeats the template page's word for word (bar the 栏次 row) in the same columns."""
+    if not page.header or page.geometry is None or template.geometry is None \
+            or page.geometry.columns != template.geometry.columns:
+        return False
+    return _header_words(page) == _header_words(template)
+
+
+def _header_words(page: Page) -> list[str]:
+    return sorted(norm(t.text) for line in page.header_lines if not is_lanci_row(packed_cells(line))
+                  for t in tokens(line, "wide"))
 
 
 def _delimited_page(n: int, seg: Segment, first_header: set[str]) -> Page:
@@ -427,7 +448,85 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
         if not fits:
             cells = packed_cells(line)
         page.data.append(RawRow(cells, line, n, first_in_segment=not page.data, positional=fits))
+    page.data = join_wrapped_figures(page.data)
     return page
+
+
+def join_wrapped_figures(rows: list[RawRow]) -> list[RawRow]:
+    """Figures a narrow cell wrapped over two lines, joined into the row they belong to.
+
+    A converter prints each line of a cell on a line of its own: a figure too wide
+    for its cell comes out as a piece on one line and the rest on the next, in the
+    same column ("10008.0" / "9"). When the cell is centred the row's other cells
+    stand on the line between the two pieces; when it is aligned to the top, the
+    first piece is on the row's line. A line that holds only such pieces is no row:
+    its pieces join the row's empty (or cut) cells when the joined text is a number.
+    The row keeps a note of each join, and the verifier checks the joined value like
+    any other.
+    """
+    out: list[RawRow] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        upper = _figure_pieces(row)
+        if upper and i + 2 < len(rows) and _joins_around(upper, rows[i + 1], rows[i + 2]):
+            middle, lower = rows[i + 1], rows[i + 2]
+            _join_pieces_into(middle, upper, _figure_pieces(lower), [row.line, lower.line])
+            out.append(middle)
+            i += 3
+            continue
+        if out and upper and _continues_figures(out[-1], upper):
+            _join_pieces_into(out[-1], {k: Cell("", [], out[-1].cells[k].at) for k in upper}, upper, [row.line],
+                              cut=True)
+            i += 1
+            continue
+        out.append(row)
+        i += 1
+    return out
+
+
+def _figure_pieces(row: RawRow) -> dict[int, Cell]:
+    """The cells of a line that holds nothing but figures (the pieces of wrapped figures), by column."""
+    if not row.positional or row.merged_from:
+        return {}
+    filled = {k: c for k, c in enumerate(row.cells) if c.text}
+    if not filled or not all(re.fullmatch(r"[\d.,，]+", c.text) for c in filled.values()):
+        return {}
+    return filled
+
+
+def _joins_around(upper: dict[int, Cell], middle: RawRow, lower: RawRow) -> bool:
+    """A row whose cells in the upper pieces' columns are empty, between them and the lower pieces in the
+    same columns, each pair joining into a number."""
+    rest = _figure_pieces(lower)
+    if not rest or set(rest) != set(upper) or not middle.positional:
+        return False
+    if any(middle.cell(k).text for k in upper) or not any(c.text for c in middle.cells):
+        return False
+    return all(_joined_number(upper[k].text, rest[k].text) for k in upper)
+
+
+def _continues_figures(row: RawRow, pieces: dict[int, Cell]) -> bool:
+    """A line of bare digits under the row's own figures: the rest of figures cut at the end of their cell
+    ("159." / "15")."""
+    if not row.positional or row.merged_from:
+        return False
+    return all(row.cell(k).text and piece.text.isdigit() and row.cell(k).text.endswith(".")
+               and _joined_number(row.cell(k).text, piece.text) for k, piece in pieces.items())
+
+
+def _joined_number(upper: str, lower: str) -> bool:
+    return parse_amount(upper + lower) is not None and lower.isdigit()
+
+
+def _join_pieces_into(row: RawRow, upper: dict[int, Cell], lower: dict[int, Cell], lines: list[Line],
+                      cut: bool = False) -> None:
+    for k, piece in upper.items():
+        before = row.cells[k] if cut else piece
+        row.cells[k] = before.joined(lower[k])
+        row.notes.append(f"figure {before.text!r} + {lower[k].text!r} printed on two lines of its cell: "
+                         f"read as {row.cells[k].text!r}")
+    row.merged_from.extend(lines)
 
 
 def _rows_above_header(lines: list[Line], first_words: set[str], data: list[Line]) -> int:

@@ -594,7 +594,7 @@ def _interpret_all(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> lis
     """The row as read; where a page break cut one of its figures and the join is uncertain, the
     readings of each join go with the row as placements, for the verifier to choose."""
     if not raw.others:
-        return _interpret(spec, raw, columns)
+        return _noted(_interpret(spec, raw, columns), raw)
     state = _inherited(raw.layout)
     before = dict(state)
     rows = _interpret(spec, raw, columns)
@@ -618,6 +618,12 @@ def _interpret_all(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> lis
         if len(row.options) > 1:
             row.notes.append("a figure cut by the page break may continue another of the row's figures; "
                              f"{len(row.options)} readings proposed")
+    return _noted(rows, raw)
+
+
+def _noted(rows: list[Row], raw: RawRow) -> list[Row]:
+    for row in rows:
+        row.notes.extend(raw.notes)
     return rows
 
 
