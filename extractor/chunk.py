@@ -594,7 +594,7 @@ def _segment_closed(chunk: Chunk) -> bool:
         line = chunk.lines[k]
         if line is seg_last:
             return False
-        if line.kind is LineKind.SEPARATOR or (spaced and line.kind is LineKind.BLANK):
+        if line.kind is LineKind.SEPARATOR or (spaced and line.kind is LineKind.BLANK and not line.page_end):
             continue
         return True
     return False
