@@ -170,6 +170,7 @@ class Geometry:
     metric: str
     columns: list[tuple[int, int]]
     figures: frozenset[int] = frozenset()  # columns whose cells on this page are mostly figures
+    texts: frozenset[int] = frozenset()  # columns whose cells on this page are mostly words
     words: tuple[tuple[str, int], ...] = ()  # the header's words and where each starts
     # Where this page prints what the page ``columns`` were worked out from prints elsewhere: pairs
     # (position here, position there), in order; positions between are mapped in proportion.
@@ -247,7 +248,9 @@ def page_geometry(lines: list[Line], word_kind=None) -> Geometry | None:
         score = (round(_alignment(data, columns), 2), -_edge_spread(data, columns), header_fit)
         if best is None or score > best[0]:
             words = tuple((t.text, t.x0) for line in toks[:first] for t in line)
-            best = (score, Geometry(metric, columns, _figure_columns(data, columns), words))
+            figures = _figure_columns(data, columns)
+            best = (score, Geometry(metric, columns, figures, frozenset(_filled_columns(data, columns)) - figures,
+                                    words))
     return best[1] if best else None
 
 
@@ -277,6 +280,10 @@ def _figure_columns(data: list[list[Token]], columns: list[tuple[int, int]]) -> 
         for tok in toks:
             counts.setdefault(column_of(tok, columns), [0, 0])[is_numberish(tok.text)] += 1
     return frozenset(i for i, (words, figures) in counts.items() if figures > words)
+
+
+def _filled_columns(data: list[list[Token]], columns: list[tuple[int, int]]) -> set[int]:
+    return {column_of(tok, columns) for toks in data for tok in toks}
 
 
 def _is_lanci(toks: list[Token]) -> bool:

@@ -551,19 +551,35 @@ def _own_columns(lines: list[Line], previous: Geometry) -> tuple[Geometry, list[
     """The columns a page with no header prints in, and the header's column each one is, when they fit
     the page's lines better than the header's columns do and match them one to one.
 
-    The words' columns (code, label) match the header page's words' columns in order, the figures'
-    columns its columns from the first figures on, in order; with another number of either, which is
-    which is not certain, and None leaves the rows to be placed by proposals.
+    The page's columns match the header page's in order, figures' columns with figures' and words'
+    with words' (a column the header page left empty may be either): when exactly one such match
+    exists. Otherwise which is which is not certain, and None leaves the rows to be placed by proposals.
     """
     own = page_geometry(lines, header_word_kind)
     if own is None or not _trusted(own, lines) or _fit_share(own, lines) <= _fit_share(previous, lines):
         return None
-    if not own.figures or not previous.figures:
-        return None
-    own_first, prev_first = min(own.figures), min(previous.figures)
-    if own_first != prev_first or len(own.columns) - own_first != len(previous.columns) - prev_first:
-        return None
-    return own, list(range(len(own.columns)))
+    mine = ["figures" if i in own.figures else "text" if i in own.texts else None for i in range(len(own.columns))]
+    theirs = ["figures" if i in previous.figures else "text" if i in previous.texts else None
+              for i in range(len(previous.columns))]
+    matches = _order_matches(mine, theirs, 0, 0, limit=2)
+    return (own, matches[0]) if len(matches) == 1 else None
+
+
+def _order_matches(mine: list[str | None], theirs: list[str | None], i: int, j: int,
+                   limit: int) -> list[list[int]]:
+    """Ways to give each of ``mine`` a column of ``theirs``, in order, kinds agreeing (None agrees with
+    any); at most ``limit`` of them."""
+    if i == len(mine):
+        return [[]]
+    out: list[list[int]] = []
+    for k in range(j, len(theirs) - (len(mine) - i) + 1):
+        if mine[i] is not None and theirs[k] is not None and mine[i] != theirs[k]:
+            continue
+        for rest in _order_matches(mine, theirs, i + 1, k + 1, limit - len(out)):
+            out.append([k, *rest])
+            if len(out) >= limit:
+                return out
+    return out
 
 
 def _in_columns(cells: list[Cell], where: list[int], width: int, line: Line) -> list[Cell]:
