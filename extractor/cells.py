@@ -219,7 +219,7 @@ def anchors_between(here: list[Token], there: tuple[tuple[str, int], ...]) -> tu
     return tuple(kept)
 
 
-def page_geometry(lines: list[Line], word_kind=None) -> Geometry | None:
+def page_geometry(lines: list[Line], word_kind=None, metrics: tuple[str, ...] = ("wide", "narrow")) -> Geometry | None:
     """The column geometry that lines the page up best, or None when no columns show.
 
     Under the right metric the figures of a column end at the same position
@@ -232,7 +232,7 @@ def page_geometry(lines: list[Line], word_kind=None) -> Geometry | None:
     column holds cells of that kind.
     """
     best: tuple[tuple, Geometry] | None = None
-    for metric in ("wide", "narrow"):
+    for metric in metrics:
         toks = [tokens(line, metric) for line in lines]
         data = [t for t in toks if is_data_line(t)]
         if not data:
@@ -243,9 +243,10 @@ def page_geometry(lines: list[Line], word_kind=None) -> Geometry | None:
         first = next((n + 1 for n, t in enumerate(toks[:first]) if _is_lanci(t)), first)
         header = _join_pieces([t for t in toks[:first] if t and not _is_lanci(t)])
         header_fit = _header_fit(columns, header)
+        every_fit = _header_fit(columns, header, every_line=True)
         columns = _add_header_columns(columns, header, [tok for line in data for tok in line], word_kind)
         columns = _add_lanci_columns(columns, [t for line in toks[:first] if _is_lanci(line) for t in line])
-        score = (round(_alignment(data, columns), 2), -_edge_spread(data, columns), header_fit)
+        score = (round(_alignment(data, columns), 2), -_edge_spread(data, columns), header_fit, every_fit)
         if best is None or score > best[0]:
             words = tuple((t.text, t.x0) for line in toks[:first] for t in line)
             figures = _figure_columns(data, columns)
@@ -342,11 +343,16 @@ def _edge_spread(data: list[list[Token]], columns: list[tuple[int, int]]) -> int
     return sum(max(v) - min(v) for v in ends.values())
 
 
-def _header_fit(columns: list[tuple[int, int]], header: list[list[Token]]) -> int:
-    """Header words of the last header line that stand over a data column."""
+def _header_fit(columns: list[tuple[int, int]], header: list[list[Token]], every_line: bool = False) -> int:
+    """Header words of the last header line (or of ``every_line``) that stand over a data column.
+
+    Every line counts when the rest does not decide: a page with a line or two of
+    data, whose figures line up under either metric.
+    """
     if not header:
         return 0
-    return sum(1 for t in header[-1] if any(_overlap((t.x0, t.x1), c) for c in columns))
+    lines = header if every_line else header[-1:]
+    return sum(1 for line in lines for t in line if any(_overlap((t.x0, t.x1), c) for c in columns))
 
 
 def _bands(toks: list[Token]) -> list[tuple[int, int]]:

@@ -263,9 +263,10 @@ def segment_rows(segments: list[Segment], geometry: Geometry | None = None) -> l
     first_words: set[str] = set()  # the words of a space-aligned table's first header
     segments = _split_repeated_headers(segments)
     template: Page | None = None  # the first space-aligned page with a header
+    metrics = _table_metric(segments)
     for n, seg in enumerate(segments):
         if seg.lines and seg.lines[0].kind is LineKind.SPACED:
-            page = _spaced_page(n, seg, geometry, first_words)
+            page = _spaced_page(n, seg, geometry, first_words, metrics)
             geometry = page.geometry or geometry
             if not first_words:
                 first_words = {t.text for line in page.header_lines for t in tokens(line, "wide")}
@@ -281,6 +282,26 @@ def segment_rows(segments: list[Segment], geometry: Geometry | None = None) -> l
             first_header.update(norm(c.text) for row in page.header for c in row if c.text)
         pages.append(page)
     return pages
+
+
+def _table_metric(segments: list[Segment]) -> tuple[str, ...]:
+    """The metric a table's space-aligned pages are read in: the one most of its data lines line up under.
+
+    One converter wrote every page, but a page with a line or two of data lines up
+    under either metric; the pages with more lines decide for it.
+    """
+    votes: dict[str, int] = {}
+    spaced = [seg.lines for seg in segments if seg.lines and seg.lines[0].kind is LineKind.SPACED]
+    if len(spaced) < 2:
+        return ("wide", "narrow")
+    for lines in spaced:
+        geometry = page_geometry(lines, header_word_kind)
+        if geometry is not None:
+            votes[geometry.metric] = votes.get(geometry.metric, 0) + sum(
+                1 for line in lines if is_data_line(tokens(line, geometry.metric)))
+    if len(votes) < 2:
+        return ("wide", "narrow")
+    return (max(votes, key=votes.get),)
 
 
 def _repeats_header(page: Page, template: Page) -> bool:
@@ -388,7 +409,8 @@ def _cut_row(toks: list[Token], first_words: set[str], texts: list[tuple[int, in
         and all(any(min(t.x1, b) > max(t.x0, a) for a, b in texts) for t in toks)
 
 
-def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: set[str]) -> Page:
+def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: set[str],
+                 metrics: tuple[str, ...] = ("wide", "narrow")) -> Page:
     """A page of space-aligned (or packed) lines: the header above the first data line, cells by position.
 
     On a later page, lines between the repeated header and the first figures
@@ -407,7 +429,7 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
         lines = lines[lead:first_data] + lines[:lead] + lines[first_data:]
         first_data -= lead
     header_lines = lines[:first_data]
-    geometry = page_geometry(lines, header_word_kind) if first_data < len(lines) else None
+    geometry = page_geometry(lines, header_word_kind, metrics) if first_data < len(lines) else None
     if geometry is not None and not _trusted(geometry, lines[first_data:]):
         geometry = None
     moved = previous is not None and header_lines and _header_moved(previous, header_lines)
@@ -555,7 +577,7 @@ def _own_columns(lines: list[Line], previous: Geometry) -> tuple[Geometry, list[
     with words' (a column the header page left empty may be either): when exactly one such match
     exists. Otherwise which is which is not certain, and None leaves the rows to be placed by proposals.
     """
-    own = page_geometry(lines, header_word_kind)
+    own = page_geometry(lines, header_word_kind, (previous.metric,))
     if own is None or not _trusted(own, lines) or _fit_share(own, lines) <= _fit_share(previous, lines):
         return None
     mine = ["figures" if i in own.figures else "text" if i in own.texts else None for i in range(len(own.columns))]
