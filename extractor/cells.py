@@ -483,7 +483,7 @@ def _heads_cells_below(t: Token, header: list[list[Token]], n: int) -> bool:
     """
     own = header[n]
     children: list[tuple[int, int]] = []
-    for cell in _cells_starting_below(header, n):
+    for cell in _cells_starting_below(header, n, t):
         nearest = min(own, key=lambda u: _distance(u, cell))
         if nearest is t:
             children.append(cell)
@@ -493,13 +493,15 @@ def _heads_cells_below(t: Token, header: list[list[Token]], n: int) -> bool:
     return min(c[0] for c in children) <= centre <= max(c[1] for c in children)
 
 
-def _cells_starting_below(header: list[list[Token]], n: int) -> list[tuple[int, int]]:
-    """The spans of the header cells whose first word is on a line below ``n`` (a word with a word of an
-    earlier line right above it continues that word's cell)."""
+def _cells_starting_below(header: list[list[Token]], n: int, t: Token) -> list[tuple[int, int]]:
+    """The spans of the header cells whose first word is on a line below ``n`` and that may stand under
+    ``t``: a word right under a word of line ``n`` or of a line between continues that word's cell — under
+    ``t`` itself only on the next line (a cell centred further down stands under its group's word)."""
     out = []
     for m in range(n + 1, len(header)):
         for u in header[m]:
-            if not any(_overlap((u.x0, u.x1), (v.x0, v.x1)) for line in header[:m] for v in line if v is not u):
+            if not any(_overlap((u.x0, u.x1), (v.x0, v.x1)) for line in header[n:m] for v in line
+                       if v is not t or m == n + 1):
                 out.append((u.x0, u.x1))
     return out
 

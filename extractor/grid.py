@@ -280,8 +280,26 @@ def segment_rows(segments: list[Segment], geometry: Geometry | None = None) -> l
             page = _delimited_page(n, seg, first_header)
         if n == 0 or not first_header:
             first_header.update(norm(c.text) for row in page.header for c in row if c.text)
+        if pages and page.geometry is not None and pages[-1].geometry is not None \
+                and len(page.geometry.columns) == len(pages[-1].geometry.columns):
+            _join_figures_across(pages[-1], page)
         pages.append(page)
     return pages
+
+
+def _join_figures_across(before: Page, after: Page) -> None:
+    """Figures wrapped around the last row of a page whose rest the page break carried to the next page's
+    first line (the pieces above the row on one page, the rest at the top of the next)."""
+    if len(before.data) < 2 or not after.data:
+        return
+    upper, middle, lower = before.data[-2], before.data[-1], after.data[0]
+    pieces = _figure_pieces(upper)
+    if pieces and _joins_around(pieces, middle, lower):
+        _join_pieces_into(middle, pieces, _figure_pieces(lower), [upper.line, lower.line])
+        before.data.remove(upper)
+        after.data.pop(0)
+        if after.data:
+            after.data[0].first_in_segment = True
 
 
 def _table_metric(segments: list[Segment]) -> tuple[str, ...]:

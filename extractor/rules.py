@@ -648,6 +648,11 @@ def _interpret(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[Ro
     code_cells = [raw.cell(i) for i in lay.code]
     code, code_raw = _code(code_cells, _inherited(lay)) if code_cells else (None, None)
     label = _text(raw.cell(lay.label))
+    if label is None and code is None and (total := _total_in(code_cells)) is not None:
+        # "合计" printed where the code goes (a total line's label spans the code and name cells).
+        label = _text(total)
+        code_cells = []
+        row.notes.append(f"{total.text!r} printed under the code column: read as the row label")
     if label is None:
         # "合计" printed in the first cell of a table whose first column is not the label (类型, 品目).
         for key, t in list(row.texts.items()):
@@ -657,6 +662,10 @@ def _interpret(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[Ro
     if any(c.text for c in code_cells) and code is None:
         row.notes.append(f"code cell {' '.join(c.text for c in code_cells)!r} is not a 3/5/7-digit classification code")
     return _finish(spec, row, label, code, code_raw)
+
+
+def _total_in(cells: list[Cell]) -> Cell | None:
+    return next((c for c in cells if c.text and _TOTAL_LABEL.match(re.sub(r"\s+", "", c.text))), None)
 
 
 def _fits(spec: TableSpec, raw: RawRow) -> bool:
