@@ -38,6 +38,7 @@ class RawRow:
     # Other cell lists the row may have: a figure a page break cut, joined to another of its figures.
     others: list[list[Cell]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the reader did to the row's cells, for the record
+    others_why: str = "a figure cut by the page break may continue another of the row's figures"
 
     def cell(self, index: int | None) -> Cell:
         if index is None or index >= len(self.cells):
@@ -474,9 +475,12 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
         else:
             page.header.append(cells)
     for line in lines[first_data:]:
+        others: list[list[Cell]] = []
         if own is not None:
             cells, fits = spaced_cells(line, own[0])
-            cells = _in_columns(cells, own[1], len(previous.columns), line)
+            placed = [_in_columns(cells, match, len(previous.columns), line) for match in own[1]]
+            cells = placed[0]
+            others = [c for c in placed[1:] if [x.text for x in c] != [x.text for x in cells]]
         elif geometry is not None:
             cells, fits = spaced_cells(line, geometry)
         else:
@@ -488,6 +492,10 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
         if not fits:
             cells = packed_cells(line)
         page.data.append(RawRow(cells, line, n, first_in_segment=not page.data, positional=fits))
+        if others and fits:
+            page.data[-1].others = others
+            page.data[-1].others_why = ("this page prints its columns elsewhere and leaves some empty; which of "
+                                        "the header's columns its figures are in is not certain")
     page.data = join_wrapped_figures(page.data)
     return page
 
@@ -587,22 +595,34 @@ def _rows_above_header(lines: list[Line], first_words: set[str], data: list[Line
     return n if n < len(lines) else 0
 
 
-def _own_columns(lines: list[Line], previous: Geometry) -> tuple[Geometry, list[int]] | None:
+# The most ways a page's own columns are matched to its header's; beyond them the page is not read by position.
+MAX_COLUMN_MATCHES = 6
+
+
+def _own_columns(lines: list[Line], previous: Geometry) -> tuple[Geometry, list[list[int]]] | None:
     """The columns a page with no header prints in, and the header's column each one is, when they fit
     the page's lines better than the header's columns do and match them one to one.
 
     The page's columns match the header page's in order, figures' columns with figures' and words'
-    with words' (a column the header page left empty may be either): when exactly one such match
-    exists. Otherwise which is which is not certain, and None leaves the rows to be placed by proposals.
+    with words' (a column the header page left empty may be either). Each such match, likeliest
+    first; where there are several, each row's cells under the others go with it for the verifier to
+    choose. None when nothing matches or too much does: the rows are then placed by proposals.
     """
     own = page_geometry(lines, header_word_kind, (previous.metric,))
-    if own is None or not _trusted(own, lines) or _fit_share(own, lines) <= _fit_share(previous, lines):
+    if own is None or not _trusted(own, lines):
+        return None
+    if (_fit_share(own, lines), _figures_within(own, lines)) <= (_fit_share(previous, lines),
+                                                                 _figures_within(previous, lines)):
         return None
     mine = ["figures" if i in own.figures else "text" if i in own.texts else None for i in range(len(own.columns))]
     theirs = ["figures" if i in previous.figures else "text" if i in previous.texts else None
               for i in range(len(previous.columns))]
-    matches = _order_matches(mine, theirs, 0, 0, limit=2)
-    return (own, matches[0]) if len(matches) == 1 else None
+    matches = _order_matches(mine, theirs, 0, 0, limit=MAX_COLUMN_MATCHES * 20)
+    if not matches or len(matches) >= MAX_COLUMN_MATCHES * 20:
+        return None
+    # Likeliest first: the matches that put fewest columns where the header's page printed nothing.
+    matches.sort(key=lambda m: sum(theirs[k] is None for k in m))
+    return own, matches[:MAX_COLUMN_MATCHES]
 
 
 def _order_matches(mine: list[str | None], theirs: list[str | None], i: int, j: int,
@@ -620,6 +640,14 @@ def _order_matches(mine: list[str | None], theirs: list[str | None], i: int, j: 
             if len(out) >= limit:
                 return out
     return out
+
+
+def _figures_within(geometry: Geometry, lines: list[Line]) -> float:
+    """Share of the lines' figures that stand within a column of ``geometry``, not only nearest one."""
+    figures = [t for line in lines for t in geometry.place(tokens(line, geometry.metric)) if is_numberish(t.text)]
+    if not figures:
+        return 1.0
+    return sum(1 for t in figures if any(min(t.x1, b) > max(t.x0, a) for a, b in geometry.columns)) / len(figures)
 
 
 def _in_columns(cells: list[Cell], where: list[int], width: int, line: Line) -> list[Cell]:

@@ -603,7 +603,7 @@ def _interpret_all(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> lis
         state.clear()
         state.update(before)
         other = RawRow(cells, raw.line, raw.segment, raw.first_in_segment, raw.layout, raw.merged_from,
-                       raw.positional)
+                       raw.positional, notes=raw.notes)
         alts = _interpret(spec, other, columns)
         for row in rows:
             alt = next((r for r in alts if r.side == row.side), None)
@@ -616,8 +616,7 @@ def _interpret_all(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> lis
     state.update(after)
     for row in rows:
         if len(row.options) > 1:
-            row.notes.append("a figure cut by the page break may continue another of the row's figures; "
-                             f"{len(row.options)} readings proposed")
+            row.notes.append(f"{raw.others_why}; {len(row.options)} readings proposed")
     return _noted(rows, raw)
 
 

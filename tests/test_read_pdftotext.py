@@ -315,7 +315,7 @@ def test_real_pdftotext_output_of_a_pdf_of_003_reads_its_tables(tmp_path):
     c = _compare("003_pdftotext", (FIXTURES / "003_pdftotext_layout.txt").read_text(encoding="utf-8"), tmp_path)
     matched, total = c.recall_of(cards=False)
     assert matched / total >= 0.93, c.summary()  # 180 of 192 measured
-    assert len(c.new_errors) <= 7, c.summary()
+    assert len(c.new_errors) <= 6, c.summary()
     assert not c.span_misses and c.span_fixes == 0
 
 
