@@ -394,6 +394,8 @@ def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]
             over = [i for i, c in enumerate(columns) if _overlap((t.x0, t.x1), c)]
             if _spans_several(t, header[n + 1:]) or _heads_cells_below(t, header, n):
                 groups.add((n, t.x0))
+            if not over and n and _rest_of_word_above(t, header[n - 1], columns):
+                continue
             if not over:
                 if (n, t.x0) not in groups:
                     loose.append((t.x0, t.x1))
@@ -405,6 +407,13 @@ def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]
     leaves = [[t for t in line if (n, t.x0) not in groups] for n, line in enumerate(header)]
     kinds = _column_kinds(sorted(columns), _bands_of(loose, columns), leaves, data, word_kind)
     return _pair_headers(sorted(columns), _bands_of(loose, columns), leaves, kinds)
+
+
+def _rest_of_word_above(t: Token, above: list[Token], columns: list[tuple[int, int]]) -> bool:
+    """A character or two right under a header word that stands over a column: the rest of that word's cell
+    ("一般公共预" / "算"), printed a little off the column."""
+    return len(t.text) <= 2 and any(
+        _overlap((t.x0, t.x1), (u.x0, u.x1)) and any(_overlap((u.x0, u.x1), c) for c in columns) for u in above)
 
 
 def _column_kinds(data_columns: list[tuple[int, int]], named: list[tuple[int, int]], header: list[list[Token]],
