@@ -294,6 +294,38 @@ def test_a_continued_page_whose_one_side_is_empty_is_matched_to_the_header_by_ki
     assert "income:（二）政府性基金预算拨款" in got and "expenditure:（二）外交支出" in got
 
 
+# Hand-written fixture (cut from pdftotext -layout of a ruled PDF of corpus 000): the total's label stands
+# where the code goes, and its two widest figures wrapped in their cells ("10022.0" / "9").
+TOTAL_UNDER_THE_CODE = """部门预算收入总表
+单位：万元
+                                    功能分类科目                                                      本年收入
+                                                                                                                                上年结
+    序号                                             合计                 财政拨款收       财政专户收   事业收     经营收   上级补助收   附属单位上缴收   其他收
+          科目编码                          科目名称                 小计                                                                  转
+                                                                        入           入      入       入      入        入       入
+    档次         1                             2       3         4              5     6      7       8      9        10      11      12
+                                                  10022.0   10017.0
+1                  合计                                                 10017.09                                                  5.00
+                                                  9         9
+2        201       一般公共服务支出                       8.00      8.00      8.00
+3        20132     组织事务                           8.00      8.00      8.00
+4        2013299   其他组织事务支出                       8.00      8.00      8.00
+5        208       社会保障和就业支出                      211.87    206.87    206.87                                                    5.00
+6        20805     行政事业                           201.87    201.87    201.87
+"""
+
+
+def test_a_total_printed_under_the_code_keeps_its_label_and_its_wrapped_figures():
+    result = read(TOTAL_UNDER_THE_CODE)
+    total = next(r for r in table(result, "income_summary").rows if r.item == "total")
+    assert total.label.text == "合计"
+    assert {k: str(v.value) for k, v in total.values.items()} == {
+        "total": "10022.09", "income_subtotal": "10017.09", "fiscal_appropriation": "10017.09", "carryover": "5.00"}
+    got = values(result, "income_summary")
+    assert got["208"] == {"total": "211.87", "income_subtotal": "206.87", "fiscal_appropriation": "206.87",
+                          "carryover": "5.00"}
+
+
 # --- the whole pipeline on real pdftotext output ----------------------------------------------------------
 
 def _compare(name: str, text: str, tmp_path: Path):
