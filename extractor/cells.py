@@ -170,11 +170,15 @@ class Geometry:
     metric: str
     columns: list[tuple[int, int]]
     figures: frozenset[int] = frozenset()  # columns whose cells on this page are mostly figures
-    texts: frozenset[int] = frozenset()  # columns whose cells on this page are mostly words
-    words: tuple[tuple[str, int], ...] = ()  # the header's words and where each starts
+    words: frozenset[int] = frozenset()  # columns whose cells on this page are mostly words
+    header_words: tuple[tuple[str, int], ...] = ()  # the header's words and where each starts
     # Where this page prints what the page ``columns`` were worked out from prints elsewhere: pairs
     # (position here, position there), in order; positions between are mapped in proportion.
     anchors: tuple[tuple[float, float], ...] = ()
+
+    def kind(self, i: int) -> str:
+        """"F" for a column of figures, "T" for one of words, "?" for one no data line prints in."""
+        return "F" if i in self.figures else "T" if i in self.words else "?"
 
     def place(self, toks: list[Token]) -> list[Token]:
         """Tokens moved onto the columns' positions (unchanged when the page prints where they were found)."""
@@ -244,14 +248,15 @@ def page_geometry(lines: list[Line], word_kind=None, metrics: tuple[str, ...] = 
         header = _join_pieces([t for t in toks[:first] if t and not _is_lanci(t)])
         header_fit = _header_fit(columns, header)
         every_fit = _header_fit(columns, header, every_line=True)
+        crowding = _crowding(columns, header)
         columns = _add_header_columns(columns, header, [tok for line in data for tok in line], word_kind)
         columns = _add_lanci_columns(columns, [t for line in toks[:first] if _is_lanci(line) for t in line])
-        score = (round(_alignment(data, columns), 2), -_edge_spread(data, columns), header_fit, every_fit)
+        score = (round(_alignment(data, columns), 2), -_edge_spread(data, columns), header_fit, -crowding,
+                 every_fit)
         if best is None or score > best[0]:
-            words = tuple((t.text, t.x0) for line in toks[:first] for t in line)
-            figures = _figure_columns(data, columns)
-            best = (score, Geometry(metric, columns, figures, frozenset(_filled_columns(data, columns)) - figures,
-                                    words))
+            header_words = tuple((t.text, t.x0) for line in toks[:first] for t in line)
+            best = (score, Geometry(metric, columns, _figure_columns(data, columns), _word_columns(data, columns),
+                                    header_words))
     return best[1] if best else None
 
 
@@ -283,8 +288,12 @@ def _figure_columns(data: list[list[Token]], columns: list[tuple[int, int]]) -> 
     return frozenset(i for i, (words, figures) in counts.items() if figures > words)
 
 
-def _filled_columns(data: list[list[Token]], columns: list[tuple[int, int]]) -> set[int]:
-    return {column_of(tok, columns) for toks in data for tok in toks}
+def _word_columns(data: list[list[Token]], columns: list[tuple[int, int]]) -> frozenset[int]:
+    counts: dict[int, list[int]] = {}
+    for toks in data:
+        for tok in toks:
+            counts.setdefault(column_of(tok, columns), [0, 0])[is_numberish(tok.text)] += 1
+    return frozenset(i for i, (words, figures) in counts.items() if words >= figures and words)
 
 
 def _is_lanci(toks: list[Token]) -> bool:
@@ -343,6 +352,20 @@ def _edge_spread(data: list[list[Token]], columns: list[tuple[int, int]]) -> int
     return sum(max(v) - min(v) for v in ends.values())
 
 
+def _crowding(columns: list[tuple[int, int]], header: list[list[Token]]) -> int:
+    """Header words beyond the first that stand over one data column, line by line: under the wrong metric
+    the words of a line (CJK, counted at the wrong width) drift over the data's columns and pile up."""
+    extra = 0
+    for line in header:
+        over: dict[int, int] = {}
+        for t in line:
+            for i, c in enumerate(columns):
+                if _overlap((t.x0, t.x1), c):
+                    over[i] = over.get(i, 0) + 1
+        extra += sum(n - 1 for n in over.values() if n > 1)
+    return extra
+
+
 def _header_fit(columns: list[tuple[int, int]], header: list[list[Token]], every_line: bool = False) -> int:
     """Header words of the last header line (or of ``every_line``) that stand over a data column.
 
@@ -397,7 +420,7 @@ def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]
             if not over and n and _rest_of_word_above(t, header[n - 1], columns):
                 continue
             if not over:
-                if (n, t.x0) not in groups:
+                if (n, t.x0) not in groups and not _parent_between(t, n, header, columns):
                     loose.append((t.x0, t.x1))
             else:
                 claims.setdefault(max(over, key=lambda i: _overlap((t.x0, t.x1), columns[i])), []).append(t)
@@ -519,6 +542,25 @@ def _distance(t: Token, span: tuple[int, int]) -> int:
     return max(0, max(t.x0, span[0]) - min(t.x1, span[1]))
 
 
+def _parent_between(t: Token, n: int, header: list[list[Token]], columns: list[tuple[int, int]]) -> bool:
+    """A header word of an upper line printed in the gap between two words of the leaf line (the line with
+    the most words) and over no column: a merged cell centred over its two children ("收入" over "项目" and
+    "预算数"), not a column of its own. Only when nothing else of its line, and no data column, lies in
+    that gap (a column's own header centred over words aligned to the left has its neighbours there)."""
+    leaf = max(range(len(header)), key=lambda r: (len(header[r]), r))
+    if n >= leaf:
+        return False
+    below = header[leaf]
+    left = [u for u in below if u.x1 <= t.x0]
+    right = [u for u in below if u.x0 >= t.x1]
+    if not left or not right:
+        return False
+    lo, hi = max(u.x1 for u in left), min(u.x0 for u in right)
+    if any(u is not t and u.x0 < hi and u.x1 > lo for u in header[n]):
+        return False
+    return not any(lo <= a and b <= hi for a, b in columns)
+
+
 def _spans_several(t: Token, lower: list[list[Token]]) -> bool:
     """A header word standing over two or more words of a line below: a merged cell over several columns.
 
@@ -632,6 +674,8 @@ def spaced_cells(line: Line, geometry: Geometry, data: bool = True) -> tuple[lis
     for i, cell in enumerate(cells):
         if not cell.text:
             cell.at = _empty_at(cells, i, line)
+        elif data and i not in geometry.figures and _figure_after_words(cell.text):
+            fits = False  # a label that ends in a figure: a ragged line's value fell under the label's column
     return cells, fits
 
 
@@ -639,6 +683,13 @@ def _apart(line: Line, cell: Cell, tok: Token, metric: str) -> bool:
     """Whether ``tok`` stands three or more columns after the end of ``cell`` (as ``_alignment`` counts a misfit)."""
     gap = line.text[cell.parts[-1][1] - line.start:tok.start - line.start]
     return _width(gap, metric) >= 3
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _figure_after_words(text: str) -> bool:
+    """A figure printed after a word of Chinese (not a code's wrapped digits, ``C180401 02``)."""
+    words = text.split()
+    return len(words) >= 2 and is_numberish(words[-1]) and bool(_HAN.search(words[-2]))
 
 
 def _broken_decimals(left: str, right: str) -> bool:

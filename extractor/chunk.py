@@ -412,7 +412,7 @@ def _fragment(lines: list[Line], i: int, chunk: Chunk) -> bool:
     """
     line = lines[i]
     if spec_for(chunk.kind).card:
-        return _card_piece(line, chunk)
+        return _card_piece(line, chunk) or _wrapped_key(lines, i, chunk)
     if not _short_plain(line):
         return False
     if not chunk.has_rows:
@@ -461,10 +461,20 @@ def _titles_like(line: Line) -> bool:
     return _title_kind(line) is not None
 
 
+def _wrapped_key(lines: list[Line], i: int, chunk: Chunk) -> bool:
+    """The first piece of a card's field name that wrapped in its narrow cell ("主管部门" / "及代码",
+    "项目资金" / "(万元)"): a few words alone on their line, with the field's row right under it."""
+    line = lines[i]
+    if not chunk.has_rows or not _short_plain(line) or len(line.text.strip()) > 10:
+        return False
+    nxt = _next_content(lines, i)
+    return nxt is not None and (_rowlike(nxt, chunk.kind) or (_lead(nxt.text) >= 4 and len(nxt.text.strip()) <= 200))
+
+
 def _card_piece(line: Line, chunk: Chunk) -> bool:
     """The rest of a card cell that wrapped, printed at its column's position under a space-aligned row."""
     before = chunk.last_content
-    return before is not None and before.kind is LineKind.SPACED and _lead(line.text) >= 8 \
+    return before is not None and before.kind is LineKind.SPACED and _lead(line.text) >= 4 \
         and len(line.text.strip()) <= 200 and not _NOTE.match(line.text.strip())
 
 
@@ -594,7 +604,9 @@ def _segment_closed(chunk: Chunk) -> bool:
         line = chunk.lines[k]
         if line is seg_last:
             return False
-        if line.kind is LineKind.SEPARATOR or (spaced and line.kind is LineKind.BLANK and not line.page_end):
+        if line.page_end:
+            return True  # a form feed alone on its line (``pdftotext`` starts each page with one)
+        if line.kind is LineKind.SEPARATOR or (spaced and line.kind is LineKind.BLANK):
             continue
         return True
     return False

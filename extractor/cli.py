@@ -178,6 +178,10 @@ def run(
         _err("error: --record needs a folder: pass --recordings DIR")
         raise typer.Exit(2)
     wants_model = backend is not BackendChoice.rules or cross_check
+    if cache is CacheChoice.replay and wants_model and settings.recordings is None:
+        _err("error: --cache replay needs recordings: there is no cache/recordings folder here; pass --recordings DIR "
+             "(or set BUDGET_EXTRACT_RECORDINGS)")
+        raise typer.Exit(2)
     if (backend is BackendChoice.llm or cross_check) and not settings.configured:
         _err("error: --backend llm and --cross-check need a model: set BUDGET_EXTRACT_MODEL and OPENAI_BASE_URL "
              "(or OPENAI_API_KEY), or pass --model/--base-url, or replay recordings with --cache replay")

@@ -268,7 +268,9 @@ def segment_rows(segments: list[Segment], geometry: Geometry | None = None) -> l
     for n, seg in enumerate(segments):
         if seg.lines and seg.lines[0].kind is LineKind.SPACED:
             page = _spaced_page(n, seg, geometry, first_words, metrics)
-            geometry = page.geometry or geometry
+            if page.header_lines or geometry is None:
+                # The columns later pages without a header of their own are matched to: the header's.
+                geometry = page.geometry or geometry
             if not first_words:
                 first_words = {t.text for line in page.header_lines for t in tokens(line, "wide")}
             if template is None and page.header:
@@ -404,7 +406,8 @@ def _split_repeated_headers(segments: list[Segment]) -> list[Segment]:
         for i, line in enumerate(seg.lines):
             toks = tokens(line, "wide")
             if seen_data and (is_lanci_row(packed_cells(line))
-                              or (len(toks) >= 2 and all(norm(t.text) in words for t in toks))):
+                              or (len(toks) >= 2 and all(norm(t.text) in words for t in toks)
+                                   and not all(is_numberish(t.text) for t in toks))):
                 j = i
                 while j - 1 > start and _all_in(seg.lines[j - 1], words):
                     j -= 1
@@ -442,6 +445,12 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
         texts = [(t.x0, t.x1) for line in lines[first_data:] for t in tokens(line, "wide") if not is_numberish(t.text)]
         while first_data > 0 and _cut_row(tokens(lines[first_data - 1], "wide"), first_words, texts):
             first_data -= 1
+    if 0 < first_data < len(lines) and _blank_separated(lines[first_data:]) \
+            and lines[first_data - 1].index + 1 == lines[first_data].index \
+            and (first_data == 1 or lines[first_data - 2].index + 1 < lines[first_data - 1].index):
+        # Rows set apart by blank lines: a line right above the first figures with a blank line over it
+        # is the top of the first row (a cell wrapped upwards), not the header's.
+        first_data -= 1
     lead = _rows_above_header(lines[:first_data], first_words, lines[first_data:])
     if lead:
         # Rows printed above the page's repeated header (a converter's reading order): data, read first.
@@ -451,12 +460,17 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
     geometry = page_geometry(lines, header_word_kind, metrics) if first_data < len(lines) else None
     if geometry is not None and not _trusted(geometry, lines[first_data:]):
         geometry = None
+    if previous is not None and not header_lines and geometry is not None \
+            and not _same_columns(geometry, previous):
+        # A page with no header printed with columns of its own (a converter lays out each page anew):
+        # its columns are the header's in order, where only one such matching exists.
+        return _remapped_page(n, lines, geometry, previous)
     moved = previous is not None and header_lines and _header_moved(previous, header_lines)
     if moved:
         # The page prints its header elsewhere (a converter that places each page on its own): the
         # table's columns, moved to where this page prints the same header words.
         anchors = anchors_between([t for line in header_lines for t in tokens(line, previous.metric)],
-                                  previous.words)
+                                  previous.header_words)
         if len(anchors) >= 2:
             geometry = replace(previous, anchors=anchors)
     elif previous is not None and (not header_lines or _fit_share(previous, lines[first_data:])
@@ -496,7 +510,128 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
             page.data[-1].others = others
             page.data[-1].others_why = ("this page prints its columns elsewhere and leaves some empty; which of "
                                         "the header's columns its figures are in is not certain")
-    page.data = join_wrapped_figures(page.data)
+    page.data = join_wrapped_figures(_rows_of_blocks(page.data))
+    return page
+
+
+def _rows_of_blocks(data: list[RawRow]) -> list[RawRow]:
+    """On a page that leaves a blank line between its rows, lines with none between them are one row.
+
+    ``pdftotext`` prints a row whose cells wrapped as several lines with no blank between them: a label
+    in pieces, a figure too wide for its column in two ("17" / "60"). Where the page's rows are set apart
+    by blank lines, such a block is one row, its cells joined column by column from the top.
+    """
+    if not _blank_separated([raw.line for raw in data]):
+        return data
+    blocks: list[list[RawRow]] = []
+    for raw in data:
+        if blocks and raw.line.index == blocks[-1][-1].line.index + 1:
+            blocks[-1].append(raw)
+        else:
+            blocks.append([raw])
+    out: list[RawRow] = []
+    for block in blocks:
+        head = block[0]
+        if len(block) == 1 or len(block) > MAX_BLOCK_LINES or not all(
+                r.positional and len(r.cells) == len(head.cells) for r in block):
+            out.extend(block)
+            continue
+        for raw in block[1:]:
+            head.cells = [a.joined(b) for a, b in zip(head.cells, raw.cells)]
+            head.merged_from.append(raw.line)
+        out.append(head)
+    return out
+
+
+# The most lines one row's cells wrap over in a page whose rows are set apart by blank lines.
+MAX_BLOCK_LINES = 4
+
+
+def _blank_separated(lines: list[Line]) -> bool:
+    """A page that sets its rows apart by blank lines: many of its lines have one before the next."""
+    pairs = list(zip(lines, lines[1:]))
+    gapped = sum(b.index - a.index > 1 for a, b in pairs)
+    return len(pairs) >= 3 and gapped >= max(2, 0.3 * len(pairs))
+
+
+def _compatible(own: str, ref: str) -> bool:
+    return own == ref or "?" in (own, ref)
+
+
+def _same_columns(own: Geometry, ref: Geometry) -> bool:
+    """Each of the page's own columns lies over one of the reference's, in order, of the same kind: the
+    page is printed with the reference's columns (it may leave some of them empty)."""
+    if own.metric != ref.metric:
+        return False
+    last = -1
+    for i, col in enumerate(own.columns):
+        over = [(_overlap_of(col, c), j) for j, c in enumerate(ref.columns)]
+        best, j = max(over)
+        if best == 0 or j <= last or not _compatible(own.kind(i), ref.kind(j)):
+            return False
+        last = j
+    return True
+
+
+def _overlap_of(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+# The most matchings of a page's columns to the header's that are enumerated.
+MAX_COLUMN_MATCHES = 64
+
+
+def column_matchings(own: Geometry, ref: Geometry) -> list[list[int]]:
+    """The ways the page's columns can be the reference's: in order, one to one, of the same kind."""
+    out: list[list[int]] = []
+
+    def extend(i: int, j: int, acc: list[int]) -> None:
+        if len(out) >= MAX_COLUMN_MATCHES:
+            return
+        if i == len(own.columns):
+            out.append(list(acc))
+            return
+        for k in range(j, len(ref.columns) - (len(own.columns) - i) + 1):
+            if _compatible(own.kind(i), ref.kind(k)):
+                acc.append(k)
+                extend(i + 1, k + 1, acc)
+                acc.pop()
+
+    extend(0, 0, [])
+    return out
+
+
+def _remapped_page(n: int, lines: list[Line], own: Geometry, ref: Geometry) -> Page:
+    """A header-less page whose columns sit elsewhere than the header's: each line cut by the page's own
+    columns. Where one matching of its columns to the header's exists, the cells take the header's columns;
+    otherwise the rows' cells are in order only, and their figures are placed by proposals."""
+    matchings = column_matchings(own, ref)
+    mapping = matchings[0] if len(matchings) == 1 else None
+    width = len(ref.columns)
+    geometry = None
+    if mapping is not None:
+        columns: list[tuple[int, int]] = []
+        at = 0
+        for j in range(width):
+            i = mapping.index(j) if j in mapping else None
+            columns.append(own.columns[i] if i is not None else (at, at))
+            at = columns[-1][1]
+        geometry = Geometry(own.metric, columns, frozenset(mapping[i] for i in own.figures),
+                            frozenset(mapping[i] for i in own.words))
+    page = Page(n, [], None, [], [], geometry)
+    for line in lines:
+        cells, fits = spaced_cells(line, own)
+        if mapping is None or not fits:
+            page.data.append(RawRow(packed_cells(line) if not fits else [c for c in cells if c.text], line, n,
+                                    first_in_segment=not page.data, positional=False))
+            continue
+        placed = [Cell("", [], line.start) for _ in range(width)]
+        for i, cell in enumerate(cells):
+            placed[mapping[i]] = cell
+        for j, cell in enumerate(placed):
+            if not cell.text:
+                cell.at = next((c.span[1] for c in reversed(placed[:j]) if c.text), line.start)
+        page.data.append(RawRow(placed, line, n, first_in_segment=not page.data))
     return page
 
 
@@ -595,8 +730,8 @@ def _rows_above_header(lines: list[Line], first_words: set[str], data: list[Line
     return n if n < len(lines) else 0
 
 
-# The most ways a page's own columns are matched to its header's; beyond them the page is not read by position.
-MAX_COLUMN_MATCHES = 6
+# The most matchings of a page's own columns to its header's proposed for its rows.
+MAX_COLUMN_PROPOSALS = 6
 
 
 def _own_columns(lines: list[Line], previous: Geometry) -> tuple[Geometry, list[list[int]]] | None:
@@ -614,32 +749,12 @@ def _own_columns(lines: list[Line], previous: Geometry) -> tuple[Geometry, list[
     if (_fit_share(own, lines), _figures_within(own, lines)) <= (_fit_share(previous, lines),
                                                                  _figures_within(previous, lines)):
         return None
-    mine = ["figures" if i in own.figures else "text" if i in own.texts else None for i in range(len(own.columns))]
-    theirs = ["figures" if i in previous.figures else "text" if i in previous.texts else None
-              for i in range(len(previous.columns))]
-    matches = _order_matches(mine, theirs, 0, 0, limit=MAX_COLUMN_MATCHES * 20)
-    if not matches or len(matches) >= MAX_COLUMN_MATCHES * 20:
+    matches = column_matchings(own, previous)
+    if not matches or len(matches) >= MAX_COLUMN_MATCHES:
         return None
     # Likeliest first: the matches that put fewest columns where the header's page printed nothing.
-    matches.sort(key=lambda m: sum(theirs[k] is None for k in m))
-    return own, matches[:MAX_COLUMN_MATCHES]
-
-
-def _order_matches(mine: list[str | None], theirs: list[str | None], i: int, j: int,
-                   limit: int) -> list[list[int]]:
-    """Ways to give each of ``mine`` a column of ``theirs``, in order, kinds agreeing (None agrees with
-    any); at most ``limit`` of them."""
-    if i == len(mine):
-        return [[]]
-    out: list[list[int]] = []
-    for k in range(j, len(theirs) - (len(mine) - i) + 1):
-        if mine[i] is not None and theirs[k] is not None and mine[i] != theirs[k]:
-            continue
-        for rest in _order_matches(mine, theirs, i + 1, k + 1, limit - len(out)):
-            out.append([k, *rest])
-            if len(out) >= limit:
-                return out
-    return out
+    matches.sort(key=lambda m: sum(previous.kind(k) == "?" for k in m))
+    return own, matches[:MAX_COLUMN_PROPOSALS]
 
 
 def _figures_within(geometry: Geometry, lines: list[Line]) -> float:
@@ -662,10 +777,10 @@ def _header_moved(previous: Geometry, header_lines: list[Line]) -> bool:
     """Whether a page's header words stand elsewhere than the same words of the header ``previous`` was
     worked out from: a converter that places each page on its own (``pdftotext -layout`` scales each
     page)."""
-    if not previous.words:
+    if not previous.header_words:
         return False
     at: dict[str, set[int]] = {}
-    for text, x0 in previous.words:
+    for text, x0 in previous.header_words:
         at.setdefault(text, set()).add(x0)
     same = [any(abs(t.x0 - x) <= 1 for x in at[t.text])
             for line in header_lines for t in tokens(line, previous.metric) if t.text in at]

@@ -150,6 +150,8 @@ def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int,
     if rows is None:
         return None, most, False
     padded = not repadded and any(_padded(spec, raw) and _in_place(spec, raw) for raw in rows)
+    if padded and all(_keeps_empties(page) for page in pages if page.data):
+        padded = False  # every page prints empty cells between filled ones: none lost its empty cells
     columns: dict[str, str] = {}
     table_rows = []
     for raw in rows:
@@ -165,6 +167,18 @@ def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int,
         header=header_signature(pages),
     )
     return table, most, padded
+
+
+def _keeps_empties(page: Page) -> bool:
+    """A page of delimited rows, one of which prints an empty cell before a filled one: the converter kept
+    the empty cells of this page, so a row whose blanks all come after its figures is read in place."""
+    for raw in page.data:
+        if raw.line.kind.value not in ("pipe", "tab"):
+            return False
+        filled = [i for i, c in enumerate(raw.cells) if c.text]
+        if filled and filled != list(range(len(filled))):
+            return True
+    return False
 
 
 def _padded(spec: TableSpec, raw: RawRow) -> bool:
@@ -645,13 +659,16 @@ def _interpret(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[Ro
         _place(row, key, raw.cell(i), spec)
     _unplaced(raw, lay, row, columns)
     code_cells = [raw.cell(i) for i in lay.code]
-    code, code_raw = _code(code_cells, _inherited(lay)) if code_cells else (None, None)
     label = _text(raw.cell(lay.label))
-    if label is None and code is None and (total := _total_in(code_cells)) is not None:
-        # "合计" printed where the code goes (a total line's label spans the code and name cells).
-        label = _text(total)
-        code_cells = []
-        row.notes.append(f"{total.text!r} printed under the code column: read as the row label")
+    if label is None and (total := _total_in_code_cells(code_cells)) is not None:
+        # "合计" printed in the code column (or a merged cell over code and name, written in its first cell).
+        label, code_cells = total, []
+        row.notes.append(f"{label.text!r} printed under the code column: read as the row label")
+    if label is None and (stray := _stray_words(raw, lay)) is not None:
+        # The row's name under a header cell the layout gave no role (科目编码 and 科目名称 printed as one cell).
+        label = stray
+        row.notes.append(f"{label.text!r} sits under no header: read as the row label")
+    code, code_raw = _code(code_cells, _inherited(lay)) if code_cells else (None, None)
     if label is None:
         # "合计" printed in the first cell of a table whose first column is not the label (类型, 品目).
         for key, t in list(row.texts.items()):
@@ -663,8 +680,22 @@ def _interpret(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[Ro
     return _finish(spec, row, label, code, code_raw)
 
 
-def _total_in(cells: list[Cell]) -> Cell | None:
-    return next((c for c in cells if c.text and _TOTAL_LABEL.match(re.sub(r"\s+", "", c.text))), None)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _stray_words(raw: RawRow, lay: Layout) -> Text | None:
+    """Words in a cell no column of the layout reads: the only such cell with Chinese in it, not a figure."""
+    used = set(lay.keys) | {lay.seq, lay.label, *lay.code, *lay.labels_by_side.values()}
+    stray = [c for i, c in enumerate(raw.cells) if i not in used and c.text and _HAN.search(c.text)
+             and parse_amount(c.text) is None]
+    return _text(stray[0]) if len(stray) == 1 else None
+
+
+def _total_in_code_cells(cells: list[Cell]) -> Text | None:
+    printed = [c for c in cells if c.text]
+    if len(printed) == 1 and _TOTAL_LABEL.match(re.sub(r"\s+", "", printed[0].text)):
+        return _text(printed[0])
+    return None
 
 
 def _fits(spec: TableSpec, raw: RawRow) -> bool:

@@ -56,6 +56,8 @@ class _State:
     # space-aligned text a long value (项目名称) wraps onto lines of its own under where it starts.
     values: list[tuple[str, int]] = field(default_factory=list)
     after_header: bool = False  # the last line read was the indicator header (its cells may wrap below it)
+    # Pieces of the next indicator's cells printed above its line (cells aligned to the bottom wrap upwards).
+    pending: list = field(default_factory=list)
 
 
 def read_card(chunk: Chunk) -> PerformanceCard:
@@ -65,7 +67,7 @@ def read_card(chunk: Chunk) -> PerformanceCard:
     state = _State()
     for n, seg in enumerate(chunk.segments):
         first_data = True
-        for line in seg.lines:
+        for k, line in enumerate(seg.lines):
             cells = _cells(line, _column_starts(card, state))
             if not any(c.text for c in cells):
                 continue
@@ -76,8 +78,13 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                     and not _is_indicator_header(cells) and "符号" not in [norm(c.text) for c in cells]:
                 roles = _nearest_fields(card.indicators[-1], cells, line, state)
                 if roles and all(_wrapped_piece(c, r) for c, r in zip(cells, roles)):
-                    _extend_by_position(card.indicators[-1], cells, roles)
+                    if _held_for_next(seg.lines, k, state):
+                        state.pending.append((line, cells))
+                    else:
+                        _extend_by_position(card.indicators[-1], cells, roles)
                     continue
+            if state.pending and (not state.roles or _is_indicator_header(cells)):
+                _flush_pending(card, state)
             if _is_indicator_header(cells):
                 if not (state.roles and _same_header(cells, state.header_cells)):
                     # (The header printed again on a new page keeps the columns its sub-row, 符号 / 值 /
@@ -99,6 +106,7 @@ def read_card(chunk: Chunk) -> PerformanceCard:
             if line.kind is LineKind.SPACED and _extend_values(card, state, cells, line):
                 continue
             state.values = [(attr, _x(line, cell.span[0])) for attr, cell in _fields(card, state, cells)]
+        _flush_pending(card, state)
     if not (card.indicators or card.budget.total or card.project_name):
         raise Unreadable("no card fields this reader recognises")
     return card
@@ -158,8 +166,9 @@ def _column_starts(card: PerformanceCard, state: _State) -> set[int]:
     starts = {_x(state.header_line, c.span[0]) for c in state.header_cells if c.text}
     if card.indicators and state.last_line is not None and state.last_line.start > state.header_line.start:
         ind = card.indicators[-1]
-        starts |= {_x(state.last_line, f.span[0]) for f in (ind.name, ind.description, ind.target, ind.basis)
-                   if f is not None and state.last_line.start <= f.span[0] < state.last_line.end}
+        starts |= {_x(state.last_line, _start_on(f, state.last_line))
+                   for f in (ind.name, ind.description, ind.target, ind.basis)
+                   if f is not None and state.last_line.start <= _start_on(f, state.last_line) < state.last_line.end}
     return starts
 
 
@@ -198,6 +207,45 @@ def _wrapped_piece(cell: Cell, role: str) -> bool:
 _TARGET_START = re.compile(r"^(≥|≧|>=|≤|≦|<=|=|＝|<|>|＜|＞)|^\d+(\.\d+)?\s*\S{0,6}$|%$")
 
 
+def _held_for_next(lines: list, k: int, state: _State) -> bool:
+    """Pieces of a wrapped cell on a line of their own that belong to the row below, not the one above:
+    ``pdftotext`` leaves a blank line between rows and none between the lines of one row, so a piece
+    with a blank line above it and the next row right under it (or under the next such piece) starts
+    that row's cell, which wrapped upwards (a cell aligned to the bottom of a taller row)."""
+    line = lines[k]
+    if k + 1 >= len(lines) or lines[k + 1].index != line.index + 1:
+        return False
+    if state.pending and state.pending[-1][0].index == line.index - 1:
+        return True
+    return k > 0 and line.index - lines[k - 1].index > 1
+
+
+def _flush_pending(card: PerformanceCard, state: _State) -> None:
+    """Pieces held for a row below that did not come: they end the indicator above after all."""
+    for line, cells in state.pending:
+        if card.indicators:
+            roles = _nearest_fields(card.indicators[-1], cells, line, state)
+            if roles:
+                _extend_by_position(card.indicators[-1], cells, roles)
+    state.pending = []
+
+
+def _prepend_pending(ind: Indicator, line, state: _State) -> None:
+    """Join the pieces held for this indicator to the fields they stand over, before the field's text."""
+    fields = [role for role in ("name", "description", "target", "basis") if getattr(ind, role) is not None]
+    for piece_line, cells in reversed(state.pending):
+        for cell in cells:
+            if not fields:
+                break
+            x = _x(piece_line, cell.span[0])
+            role = min(fields, key=lambda r: abs(_x(line, _start_on(getattr(ind, r), line)) - x))
+            old: Text = getattr(ind, role)
+            setattr(ind, role, Text(text=cell.text + old.text, span=(cell.span[0], old.span[1]),
+                                    parts=cell.parts + old.parts))
+        ind.span = (min(ind.span[0], piece_line.start), ind.span[1])
+    state.pending = []
+
+
 def _nearest_fields(ind: Indicator, cells: list[Cell], line, state: _State) -> list[str]:
     """The indicator's field each cell of a line stands under: the one that starts nearest it on the
     indicator's line. A header repeated on a new page in between says how far that page's lines moved."""
@@ -216,8 +264,14 @@ def _nearest_fields(ind: Indicator, cells: list[Cell], line, state: _State) -> l
             near = [i for i in by_index if i <= col] or list(by_index)
             out.append(by_index[max(near)] if near else fields[-1])
         return out
-    starts = {role: _x(state.last_line, getattr(ind, role).span[0]) for role in fields}
+    starts = {role: _x(state.last_line, _start_on(getattr(ind, role), state.last_line)) for role in fields}
     return [min(fields, key=lambda r: abs(starts[r] - _x(line, cell.span[0]))) for cell in cells]
+
+
+def _start_on(text: Text, line) -> int:
+    """Where a field starts on ``line``: its first piece printed there (a piece held from a line above
+    starts the field elsewhere)."""
+    return next((a for a, _ in text.parts if line.start <= a <= line.end), text.span[0])
 
 
 def _extend_by_position(ind: Indicator, cells: list[Cell], roles: list[str]) -> None:
@@ -234,8 +288,15 @@ def _extend_by_position(ind: Indicator, cells: list[Cell], roles: list[str]) -> 
 
 def _x(line, offset: int) -> int:
     """Where a character stands across the page (CJK characters two columns wide)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-               for ch in line.text[:max(0, offset - line.start)])
+    return _prefix_width(line.text, max(0, offset - line.start))
+
+
+@lru_cache(maxsize=65536)
+def _prefix_width(text: str, n: int) -> int:
+    head = text[:n]
+    if head.isascii():
+        return len(head)
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in head)
 
 
 def _is_indicator_header(cells: list[Cell]) -> bool:
@@ -454,8 +515,10 @@ def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) ->
     )
     if moved:
         card.notes.append(f"indicator {name.text if name else ''!r}: a lost empty cell was restored before reading")
-    if target:
-        _parse_target(ind, target)
+    if state.pending:
+        _prepend_pending(ind, line, state)
+    if ind.target is not None:
+        _parse_target(ind, ind.target)
     elif value_cell or unit_cell or cmp_cell:
         _three_columns(ind, cmp_cell, value_cell, unit_cell)
     card.indicators.append(ind)

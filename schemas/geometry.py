@@ -50,7 +50,7 @@ class Box(BaseModel):
 
 
 class Geometry(BaseModel):
-    kind: Literal["pdf", "xlsx", "xls", "docx"]
+    kind: Literal["pdf", "xlsx", "xls", "csv", "docx"]
     text_file: str | None = Field(None, description="the canonical text, written beside the result file")
     text_sha256: str = Field(description="sha256 of the canonical text (UTF-8)")
     pages: list[PageInfo] = Field(default_factory=list)
@@ -85,7 +85,7 @@ class Geometry(BaseModel):
         ocr = self.ocr_confidence(span)
         return [Box(page=int(b[0]), bbox=(round(b[1], 1), round(b[2], 1), round(b[3], 1), round(b[4], 1)),
                     source="ocr" if ocr is not None else None, confidence=ocr,
-                    cell=_cell_ref(b[1:]) if self.kind in ("xlsx", "xls") else None) for b in merged]
+                    cell=_cell_ref(b[1:]) if self.kind in ("xlsx", "xls", "csv") else None) for b in merged]
 
     def ocr_confidence(self, span: Span) -> float | None:
         """The lowest OCR confidence among the characters of ``span``; None when none was read by OCR."""

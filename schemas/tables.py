@@ -232,7 +232,14 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
         zh="“三公”经费支出表",
         title_patterns=(r"三公.*经费.*表",),
         row_key="item",
-        columns=(_TOTAL, *_FUNDS),
+        # Printed either as lines (an item per row, a column per fund) or as one row with an item per column
+        # (合计 | 因公出国(境)费 | 公务用车购置及运行费: 小计 / 购置费 / 运行费 | 公务接待费).
+        columns=(_TOTAL, *_FUNDS,
+                 _c("outbound", "因公出国(境)费", r"因公出国"),
+                 _c("vehicle", "公务用车购置及运行维护费", r"公务用车购置及运(行)?(维护)?费?(/(小计|合计))?$"),
+                 _c("vehicle_purchase", "公务用车购置费", r"用车购置费$"),
+                 _c("vehicle_operation", "公务用车运行维护费", r"车运行(维护)?费$"),
+                 _c("reception", "公务接待费", r"公务接待")),
         items=(
             ItemSpec("total", "合计", (r"^合计$",)),
             ItemSpec("subtotal", "“三公”经费小计", (r"三公.*小计",)),

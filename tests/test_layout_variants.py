@@ -39,28 +39,12 @@ IDS = [f"{v}-{d}" for v, d in CASES]
 # "Layouts it reads" gives every variant's figures.
 SHORT_OF_TARGET: dict[tuple[str, str, str], str] = {
     # (test, variant, document): why
-    ("facts", "dropped_empties", "000"): "recall 97.6%: rows cut by a page break come back as packed cells "
-                                          "and cannot be joined by position",
-    ("facts", "dropped_empties", "002"): "recall 92.2%: the procurement table's row cut by the page break, "
-                                          "in packed cells, becomes a row of its own",
-    ("facts", "dropped_empties_some_pages", "002"): "recall 92.2%: as dropped_empties on 002",
-    ("facts", "page_furniture", "002"): "recall 98.9%: cards whose rows the new page breaks cut",
-    ("facts", "space_aligned", "002"): "recall 96.8%: cards whose long project names wrap",
-    ("facts", "pdftotext_full", "000"): "recall 98.7%: cards",
-    ("facts", "pdftotext_full", "002"): "recall 85.7%: a procurement page with a different header read with "
-                                         "the first page's columns; the fiscal summary's last rows; cards",
-    ("facts", "tabs_dropped_codes", "002"): "recall 92.2%: as dropped_empties on 002",
-    ("facts", "pipes_wrapped_prefixed", "002"): "recall 98.9%: cards",
-    ("facts", "space_aligned_codes", "002"): "recall 97.1%: cards whose long project names wrap",
-    ("errors", "dropped_empties", "000"): "11 new error flags from rows cut by page breaks (packed cells)",
-    ("errors", "dropped_empties", "002"): "3 new error flags from the procurement row cut by the page break",
-    ("errors", "dropped_empties_some_pages", "000"): "3 new error flags, as dropped_empties",
-    ("errors", "dropped_empties_some_pages", "002"): "3 new error flags, as dropped_empties",
-    ("errors", "page_furniture_no_header", "002"): "3 new error flags: the procurement row cut by the page break",
-    ("errors", "continued_bare", "002"): "3 new error flags: the procurement row cut by the page break",
-    ("errors", "pdftotext_full", "002"): "10 new error flags, from the readings above",
-    ("errors", "tabs_dropped_codes", "000"): "5 new error flags from rows cut by page breaks (packed cells)",
-    ("errors", "tabs_dropped_codes", "002"): "3 new error flags, as dropped_empties on 002",
+    ("facts", "pdftotext_full", "000"): "recall 98.7%: cards whose cells are centred in tall rows, with no "
+                                         "blank line between rows to say which row a piece above a row belongs to",
+    ("facts", "pdftotext_full", "002"): "recall 92.4%: a procurement page whose repeated header wraps and cuts its "
+                                         "cells otherwise is read with its own garbled header path; the fiscal "
+                                         "summary's last rows; cards",
+    ("errors", "pdftotext_full", "002"): "10 new error flags, from the procurement page above",
 }
 
 

@@ -541,3 +541,53 @@ def test_a_scanned_pdf_is_read_by_ocr(pdf_results, tmp_path):
     for fact in result_facts(result):
         if (fact["table"], fact["value"]) not in printed:
             assert fact["status"] == "flagged", fact
+
+
+def test_a_workbook_titled_only_on_its_sheet_tabs_is_read(tmp_path):
+    """A sheet per table, the table's name only on the tab (表3-支出总表), the header in row 1: each sheet is read as
+    the table its tab names, with the values the text gives for it."""
+    import openpyxl
+    from sheetdocs import number_and_format
+
+    text = DOCS["003"].read_text(encoding="utf-8")
+    titles = ["泗县医疗保障局2024年支出总表", "泗县医疗保障局2024年一般公共预算基本支出表"]
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for n, title in enumerate(titles, 3):
+        ws = book.create_sheet(f"表{n}-{title.removeprefix('泗县医疗保障局2024年')}")
+        lines = text[text.index("\n" + title + "\n"):].split("\n\n")[2].split("\n")  # title, unit, then the table
+        for r, line in enumerate(lines, 1):
+            for c, cell in enumerate(line.split("\t"), 1):
+                if cell:
+                    number, fmt = number_and_format(cell)
+                    ws.cell(r, c, number).number_format = fmt or "General"
+    path = tmp_path / "tabs.xlsx"
+    book.save(path)
+    result = read(path)
+    kinds = {"expenditure_summary", "general_budget_basic_expenditure"}
+    want = collections.Counter(f for f in facts(result_for("003")).elements() if f[0] in kinds)
+    got = facts(result)
+    assert sum(want.values()) > 50 and got == want
+
+
+@pytest.mark.parametrize("delimiter,encoding", [(",", "utf-8"), (";", "gb18030"), ("\t", "utf-8-sig")])
+def test_a_csv_of_a_table_gives_the_same_facts(tmp_path, delimiter, encoding):
+    """003's 支出总表 as a CSV export (quoted cells, GBK or a BOM, commas or semicolons), named on the command line
+    or found in a folder: the values the text gives for it, each at its cell."""
+    import csv
+
+    text = DOCS["003"].read_text(encoding="utf-8")
+    title = "泗县医疗保障局2024年支出总表"
+    lines = text[text.index("\n" + title + "\n"):].split("\n\n")[2].split("\n")
+    path = tmp_path / f"{title}.csv"
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        writer = csv.writer(fh, delimiter=delimiter, quoting=csv.QUOTE_NONNUMERIC if delimiter == "," else csv.QUOTE_MINIMAL)
+        for line in lines:
+            writer.writerow(line.split("\t"))
+    result = read(path)
+    want = collections.Counter(f for f in facts(result_for("003")).elements() if f[0] == "expenditure_summary")
+    assert sum(want.values()) > 30 and facts(result) == want
+    assert result.geometry.kind == "csv" and next(iter(result.geometry.values.values()))[0].cell
+    from extractor.discover import discover
+
+    assert [p.name for p in discover([tmp_path]).files] == [path.name]

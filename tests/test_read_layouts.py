@@ -334,3 +334,72 @@ def test_a_text_with_no_budget_table_is_flagged():
     result = read("关于做好2024年工作的通知\n各单位：\n现将有关事项通知如下。\n")
     assert [f.check for f in result.flags] == ["document.no_tables"]
     assert not [f for f in read(PDFTOTEXT).flags if f.check == "document.no_tables"]
+
+
+def test_layouts_that_no_relation_tells_apart_are_recorded_as_alternatives_not_chosen_silently():
+    """Two layouts of a header that the table's relations and those between tables fare alike with: the
+    kept one's rows carry the other's reading as an alternative (flagged read.ambiguous)."""
+    from conftest import table
+
+    from schemas import HintUse
+    from verify.choose import _record_tied_layouts
+
+    kept = table("003", "expenditure_summary").model_copy(deep=True)
+    same = kept.model_copy(deep=True)
+    other = kept.model_copy(deep=True)
+    moved = next(r for r in other.rows if r.code == "2101102")
+    moved.values = {"total": moved.values["total"], "project": moved.values["basic"]}
+    _record_tied_layouts(kept, [same, other])
+    ambiguous = [r for r in kept.rows if r.alternatives]
+    assert [r.code for r in ambiguous] == ["2101102"]
+    assert set(ambiguous[0].alternatives[0].values) == {"total", "project"}
+    # A person's layout hint for the header settles such a tie.
+    hinted = table("003", "expenditure_summary").model_copy(deep=True)
+    hinted.hint = HintUse(id="h1", used=True, moves="basic → project")
+    _record_tied_layouts(hinted, [other])
+    assert not any(r.alternatives for r in hinted.rows)
+
+
+def test_a_ragged_line_whose_figure_falls_under_the_label_column_is_read_by_its_words():
+    # Hand-written fixture: cells parted by one space, labels of different widths, so a short label's first
+    # figure sits where a longer label's characters are. No figure may end up inside a label.
+    text = "\n".join([
+        "某县某局2024年一般公共预算基本支出表",
+        "单位：万元",
+        "科目编码 科目名称 合计 人员经费 公用经费",
+        "30101 基本工资 181.28 181.28",
+        "30201 办公费 45.23 45.23",
+        "30399 其他对个人和家庭的补助 7 7",
+        "",
+    ])
+    result = read(text)
+    table = result.tables[0]
+    assert [r.label.text for r in table.rows] == ["基本工资", "办公费", "其他对个人和家庭的补助"]
+    assert [str(r.values["total"].value) for r in table.rows] == ["181.28", "45.23", "7"]
+    assert sum(len(r.values) for r in table.rows) == 6
+    assert not [f for f in result.flags if f.severity == "error"]  # which part each is: ambiguous, said so
+
+
+def test_row_names_under_a_header_cell_shared_with_the_code_are_kept():
+    # Hand-written fixture (after a new user's space-aligned text): 科目编码 and 科目名称 printed as one header
+    # cell, so the names sit in a column the layout gives no role. They are the rows' labels; the total line
+    # is known by its name, and its wrong figure is flagged.
+    text = "\n".join([
+        "泗县医疗保障局2024年一般公共预算支出表",
+        "                                                         单位：万元",
+        "",
+        "功能分类科目                        合计       基本支出                            项目支出",
+        "科目编码  科目名称                               小计       人员经费       公用经费          ",
+        "208      社会保障和就业支出             5                                          5",
+        "20801    人力资源和社会保障管理事务         5                                          5",
+        "2080109  社会保险经办机构              5                                          5",
+        "210      卫生健康支出          2800.56     660.56     533.75     126.81      2140",
+        "         合计              2905.56     660.56     533.75     126.81      2140",
+        "",
+    ])
+    result = read(text)
+    table = result.tables[0]
+    assert [r.label.text if r.label else None for r in table.rows] == [
+        "社会保障和就业支出", "人力资源和社会保障管理事务", "社会保险经办机构", "卫生健康支出", "合计"]
+    assert table.rows[-1].item == "total"
+    assert any(f.check == "table.hierarchy" and f.severity == "error" for f in result.flags)

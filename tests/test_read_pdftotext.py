@@ -8,25 +8,18 @@ without its header has columns of its own, and rows may come out above a page's 
 
 The small tables below are hand-written fixtures (marked as such): excerpts cut from pdftotext's output
 of PDFs generated from the corpus (``benchmarks/bench_converters.py``), each shortened to the lines one
-rule needs; the figures are the corpus's own. The last tests run the whole pipeline on real pdftotext
-output: ``tests/fixtures/003_pdftotext_layout.txt`` (see ``tests/fixtures/README.md``), and, where
-poppler-utils is installed, pdftotext's output of PDFs rendered here from corpus 003.
+rule needs; the figures are the corpus's own. The whole pipeline on real pdftotext output is tested in
+``test_real_converters.py`` (a fixture) and ``test_converters.py`` (PDFs printed and converted there).
 """
 
 from __future__ import annotations
 
 import hashlib
-import shutil
-import subprocess
 from pathlib import Path
-
-import pytest
 
 from extractor.load import Document
 from extractor.pipeline import extract_document
 from verify import verify_result
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def read(text: str, name: str = "fixture"):
@@ -324,47 +317,3 @@ def test_a_total_printed_under_the_code_keeps_its_label_and_its_wrapped_figures(
     got = values(result, "income_summary")
     assert got["208"] == {"total": "211.87", "income_subtotal": "206.87", "fiscal_appropriation": "206.87",
                           "carryover": "5.00"}
-
-
-# --- the whole pipeline on real pdftotext output ----------------------------------------------------------
-
-def _compare(name: str, text: str, tmp_path: Path):
-    from layout_invariance import compare, run_text
-    from layout_variants import corpus_text
-
-    original = run_text("003", corpus_text("003"), tmp_path)
-    return compare(original, run_text(name, text, tmp_path))
-
-
-def test_real_pdftotext_output_of_a_pdf_of_003_reads_its_tables(tmp_path):
-    """tests/fixtures/003_pdftotext_layout.txt is real `pdftotext -layout` output (not hand-written).
-
-    Before the reader handled per-page columns, wrapped figures and centred headers, this text raised
-    147 error flags the original does not. What is left: the project table's cells wrap over two lines
-    (a figure split as "17" / "60" beside a wrapped name), and performance-target cards laid out one
-    character per line.
-    """
-    c = _compare("003_pdftotext", (FIXTURES / "003_pdftotext_layout.txt").read_text(encoding="utf-8"), tmp_path)
-    matched, total = c.recall_of(cards=False)
-    assert matched / total >= 0.93, c.summary()  # 180 of 192 measured
-    assert len(c.new_errors) <= 6, c.summary()
-    assert not c.span_misses and c.span_fixes == 0
-
-
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
-@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "borderless"])
-def test_pdftotext_layout_of_a_pdf_printed_here_reads_every_table_value(tmp_path, ruled):
-    pytest.importorskip("reportlab")
-    from layout_invariance import is_card
-    from layout_variants import corpus_text
-    from pdfdocs import Options, render
-
-    pdf = render(corpus_text("003"), tmp_path / "003.pdf", Options(ruled=ruled))
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-layout", str(pdf), "-"], capture_output=True,
-                          check=True).stdout.decode("utf-8")
-    c = _compare("003_converted", text, tmp_path)
-    matched, total = c.recall_of(cards=False)
-    assert matched == total, c.summary()
-    # The cards, laid out one character per line, are not read: flagged unread, nothing misread.
-    assert {s[0] for s, _ in c.new_errors} <= {"completeness.unread"}, c.summary()
-    assert not [key for key, _ in c.extra if not is_card(key)] and not c.span_misses

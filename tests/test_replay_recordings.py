@@ -9,6 +9,7 @@ verifier catching every made-up number — not extraction quality.
 from __future__ import annotations
 
 import json
+import os
 from decimal import Decimal
 
 import pytest
@@ -80,3 +81,19 @@ def assert_made_up_numbers_flagged(result: dict, text: str) -> None:
         else:
             assert (s, e) in doubted, a
     print(f"{len(amounts)} LLM amounts: {grounded} found in the text, {len(amounts) - grounded} flagged not in source")
+
+
+def test_replay_away_from_the_recordings_says_where_they_are_expected(tmp_path):
+    """Run from another folder, the default ./cache/recordings is not there: the error names that, not the model."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BUDGET_EXTRACT_", "OPENAI_"))}
+    env["PYTHONPATH"] = str(ROOT)
+    proc = subprocess.run([sys.executable, "-m", "extractor", "run", str(DOCS["001"]), "--out", str(tmp_path / "out"),
+                           "--backend", "llm", "--cache", "replay"], cwd=tmp_path, capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "error: --cache replay needs recordings: there is no cache/recordings folder here; pass --recordings DIR "
+        "(or set BUDGET_EXTRACT_RECORDINGS)"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 import pytest
 
 from conftest import flags_covering, mutate, result_for, text_for, verify_text
@@ -96,7 +99,8 @@ TESTED_ELSEWHERE = {
     "ground.not_in_source": "test_verify_grounding.py",
     "ground.misplaced": "test_verify_grounding.py (positional grounding)",
     "read.ambiguous": "test_read_layouts.py", "read.unparsed": "test_read_layouts.py",
-    "read.unplaced": "test_read_layouts.py", "cross.fund_source": "test_read_layouts.py",
+    "read.unplaced": "test_read_layouts.py", "read.unidentified": "this file, test_a_row_read_without_code_or_name_is_flagged",
+    "cross.fund_source": "test_read_layouts.py",
     "completeness.truncated": "test_read_layouts.py", "document.no_tables": "test_read_layouts.py",
     "completeness.listed_missing": "test_verify_corpus.py (003's contents page)",
     "completeness.unread": "test_verify_corpus.py (001's flattened sections)",
@@ -137,3 +141,100 @@ def test_a_blank_total_is_named_by_its_printed_row_and_column():
     blank = [m for m in messages if "为空" in m]
     assert blank and "21011 行政事业单位医疗 的基本支出为空" in blank[0]
     assert not any(key in m for m in messages for key in ("basic", "project", "total"))
+
+
+TOTAL_LINE = "\t合计\t2805.56\t660.56\t533.75\t126.81\t2145"
+
+
+@pytest.mark.parametrize("total,project,errors", [("2805.56", "2145", False), ("2905.56", "2245", True)])
+def test_a_total_printed_in_the_code_column_is_the_total_line(total, project, errors):
+    """合计 one cell to the left (in the code column, or a merged cell over code and name) is still the total
+    line: a wrong total is flagged, a right one is not."""
+    text = text_for("003")
+    moved = text.replace(TOTAL_LINE, f"合计\t\t{total}\t660.56\t533.75\t126.81\t{project}", 1)
+    assert moved != text
+    result = verify_text("003", moved)
+    table = next(t for t in result.tables if t.kind == "general_budget_expenditure")
+    assert [r.item for r in table.rows if r.values.get("total") and r.values["total"].raw == total] == ["total"]
+    flagged = [f for f in result.flags if f.severity == "error"]
+    assert bool(flagged) == errors
+    assert not [f for f in result.flags if f.check == "read.unidentified"]
+
+
+def test_a_row_read_without_code_or_name_is_flagged():
+    from verify import verify_result
+
+    result = result_for("003").model_copy(deep=True)
+    table = next(t for t in result.tables if t.kind == "general_budget_expenditure")
+    row = next(r for r in table.rows if r.item == "total")
+    row.label, row.item = None, None  # as a reader that lost the line's name would leave it
+    flags = [f for f in verify_result(result, text_for("003")).flags if f.check == "read.unidentified"]
+    assert len(flags) == 1
+    assert sorted(tuple(f.span) for f in flags[0].fields) == sorted(tuple(a.span) for a in row.values.values())
+
+
+# Hand-written 三公 tables in the two ways templates print them (figures made up for the test).
+SANGONG_LINES = """某县医疗保障局2024年“三公”经费支出表
+单位：元
+项目\t合计
+因公出国（境）费\t0.00
+公务用车购置及运行维护费\t20,000.00
+其中：公务用车购置费\t0.00
+公务用车运行维护费\t20,000.00
+公务接待费\t{reception}
+合计\t100,000.00
+"""
+SANGONG_ONE_ROW = """某县医疗保障局2024年一般公共预算“三公”经费支出表
+单位：万元
+合计\t因公出国（境）费\t公务用车购置及运行费\t\t\t公务接待费
+\t\t小计\t公务用车购置费\t公务用车运行费\t
+100.00\t0.00\t2.40\t0.00\t2.40\t{reception}
+"""
+
+
+@pytest.mark.parametrize("template,right,wrong", [(SANGONG_LINES, "80,000.00", "88,000.00"),
+                                                  (SANGONG_ONE_ROW, "97.60", "8.40")])
+def test_a_three_public_costs_total_is_checked_however_the_table_is_printed(template, right, wrong):
+    """Without a 三公经费小计 line the 合计 line is the sum of the three costs; printed as one row with a cost per
+    column, 合计 = 出国 + 用车 + 接待 and 用车 = 购置 + 运行."""
+    for reception, errors in ((right, 0), (wrong, 1)):
+        result = verify_text("003", template.format(reception=reception))
+        table = next(t for t in result.tables if t.kind == "three_public_costs")
+        assert sum(len(r.values) for r in table.rows) == 6
+        assert len([f for f in result.flags if f.severity == "error"]) == errors, reception
+
+
+def _in_yuan(text: str, title: str) -> str:
+    """The table under ``title`` printed in 元 instead of 万元 (as some templates print one table or another)."""
+    start = text.index(title + "\n")
+    end = text.index("\n\n", text.index("科目编码", start))
+    block = text[start:end].replace("单位：万元", "单位：元")
+    block = re.sub(r"(?<=\t)(\d+(?:\.\d+)?)(?=\t|$)", lambda m: f"{Decimal(m.group(1)) * 10000:.2f}", block, flags=re.M)
+    return text[:start] + block + text[end:]
+
+
+def test_tables_printed_in_different_units_are_compared_in_one():
+    """003's 支出总表 printed in 元: compared with the 万元 tables it agrees; a figure off by 100 元 (0.01 万元) in it
+    is told, with both units shown."""
+    text = text_for("003")
+    yuan = _in_yuan(text, "泗县医疗保障局2024年支出总表")
+    assert "28055600.00" in yuan
+    before = sorted(f.check for f in verify_text("003", text).flags)
+    after = verify_text("003", yuan).flags
+    assert [f for f in after if f.severity == "error"] == []
+    assert sorted(f.check for f in after) == before
+    broken = yuan.replace("2101501\t行政运行\t2424100.00\t2244100.00", "2101501\t行政运行\t2424200.00\t2244100.00", 1)
+    assert broken != yuan
+    cross = [f for f in verify_text("003", broken).flags if f.check.startswith("cross.")]
+    assert cross and any("元" in f.message and "万元" in f.message for f in cross)
+
+
+def test_every_reason_a_reader_gives_for_an_unread_section_has_its_chinese():
+    """A flag's Chinese message must not carry an English reason (the readers' reasons are fixed strings)."""
+    from conftest import ROOT
+    from verify.completeness import _REASONS_ZH
+
+    reasons = {m for p in (ROOT / "extractor").glob("rules*.py")
+               for m in re.findall(r'Unreadable\("([^"{]+)"', p.read_text(encoding="utf-8"))}
+    assert len(reasons) >= 4
+    assert sorted(reasons - set(_REASONS_ZH)) == []

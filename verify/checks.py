@@ -19,6 +19,8 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
     Check("read.unparsed", "金额列中的单元格不是可识别的数字，未能读取", "A cell under an amount column is not a number this "
           "reader recognises; it was not read."),
     Check("read.unplaced", "数值不在任何表头之下，按“列N”保存", "A number sits under no header; it is kept as column 列N."),
+    Check("read.unidentified", "行的科目编码和名称都没有读到：它的数值无法与任何一行核对",
+          "A row's code and name were not read: its values cannot be checked against any other line."),
     Check("ground.not_in_source", "数值在原文该节中找不到", "A value is not printed anywhere in its section of the source."),
     Check("ground.misplaced", "数值不在本行本列的位置：本行没有这个数（只印在别处或行名中），该处的数字已支撑另一个数值，"
           "或它在行中的位置与列的印刷顺序不符",

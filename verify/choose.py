@@ -57,9 +57,11 @@ def choose_readings(result: ExtractionResult) -> None:
             if len(candidates) > 1:
                 tied_layouts.append((n, candidates))
         doubts[n] = settle_rows(table)
+    still_tied: dict[int, list[Table]] = {}
     for n, candidates in tied_layouts:
         # Layouts the table's own relations cannot tell apart: the relations between tables may.
-        best = _best_across(result, n, candidates)
+        best, others = _best_across(result, n, candidates)
+        still_tied[id(best)] = others
         if best is not result.tables[n]:
             result.tables[n] = best
             doubts[n] = settle_rows(best)
@@ -75,6 +77,7 @@ def choose_readings(result: ExtractionResult) -> None:
             _settle_root_across(table, doubt, across)
         _settle_ties_across(table, [r for r in table.rows if r.alternatives], across)
     for table in result.tables:
+        _record_tied_layouts(table, still_tied.get(id(table), []))
         for row in table.rows:
             _settle_by_hint(row)
             row.propose([])
@@ -123,11 +126,27 @@ def _best_layouts(table: Table) -> list[Table]:
     return best
 
 
-def _best_across(result: ExtractionResult, n: int, candidates: list[Table]) -> Table:
+def _best_across(result: ExtractionResult, n: int, candidates: list[Table]) -> tuple[Table, list[Table]]:
+    """The layout the relations between tables prefer, and the others they fare no worse with."""
     scored = [(_across_errors(result, n, candidate), order, candidate) for order, candidate in enumerate(candidates)]
     scored.sort(key=lambda s: (s[0], s[1]))
     _note_hint(scored[0][2], scored, "the relations between tables")
-    return scored[0][2]
+    return scored[0][2], [c for score, _, c in scored[1:] if score == scored[0][0]]
+
+
+def _record_tied_layouts(kept: Table, tied: list[Table]) -> None:
+    """Layouts that neither the table's relations nor those between tables tell apart: each row they read
+    otherwise keeps their reading as an alternative (flagged ``read.ambiguous``), never a silent choice."""
+    if kept.hint is not None and kept.hint.used:
+        return  # a person's layout hint for this header settles the tie
+    for other in tied:
+        if len(other.rows) != len(kept.rows):
+            continue
+        for row, alt in zip(kept.rows, other.rows):
+            option = Reading(values=dict(alt.values), how="another layout of the header")
+            if (row.code, row.side) == (alt.code, alt.side) and _differs(option, Reading(values=row.values)) \
+                    and not any(not _differs(option, a) for a in row.alternatives):
+                row.alternatives.append(option)
 
 
 def _note_hint(kept: Table, scored: list[tuple], what: str) -> None:

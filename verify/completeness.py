@@ -10,6 +10,9 @@ from .flags import Flagger
 _REASONS_ZH = {
     "no table rows: the layout is flattened into lines (needs the LLM reader)": "没有表格行：版式被拆成了逐行文字（需要模型读取）",
     "no table rows: the card is flattened into lines (needs the LLM reader)": "没有表格行：绩效目标表被拆成了逐行文字（需要模型读取）",
+    "no header row this reader recognises": "没有可识别的表头行",
+    "no card fields this reader recognises": "没有可识别的绩效目标表栏目",
+    "left to the LLM reader (--backend llm)": "留给模型读取（--backend llm）",
 }
 
 

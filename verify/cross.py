@@ -11,7 +11,7 @@ from schemas import ExtractionResult
 from .flags import Flagger
 from .tables import summary_groups
 from .tolerance import ZERO, Term, exceeds, sum_gap
-from .values import TableView, Val, card_name, card_vals
+from .values import ONE, TO_WAN, TableView, Val, card_name, card_vals
 
 _BRACKETS = str.maketrans("【】〔〕", "[][]")
 _FISCAL_DETAIL = ("general_budget_expenditure", "government_fund_expenditure", "state_capital_expenditure")
@@ -31,29 +31,38 @@ def _total_key(view: TableView) -> str | None:
 
 
 def _equal(flagger: Flagger, check: str, a: Val, b: Val, severity: str = "error", note: str = "", note_en: str = "") -> None:
-    gap = sum_gap(a.term, [b.term])
+    gap = sum_gap(a.common, [b.common])
     if gap is None:
         flagger.held(check, [a, b])
     if gap is not None:
+        av, bv = _values(a, b)
         flagger.add(check, severity,
-                    f"{a.label} {a.value} ≠ {b.label} {b.value}{note}",
-                    f"{a.en_where} {a.en_what} {a.value} ≠ {b.en_where} {b.en_what} {b.value}{note_en}",
+                    f"{a.label} {av} ≠ {b.label} {bv}{note}",
+                    f"{a.en_where} {a.en_what} {av} ≠ {b.en_where} {b.en_what} {bv}{note_en}",
                     [a, b], expected=b.value, found=a.value)
+
+
+def _values(*vals: Val) -> list[str]:
+    """The values as messages print them: with their units when the tables print different ones."""
+    if len({v.unit for v in vals}) > 1:
+        return [v.shown for v in vals]
+    return [str(v.value) for v in vals]
 
 
 def _sum_equal(flagger: Flagger, check: str, total: Val, parts: list[Val]) -> None:
     if len(parts) == 1:
         _equal(flagger, check, total, parts[0])
         return
-    gap = sum_gap(total.term, [p.term for p in parts])
+    gap = sum_gap(total.common, [p.common for p in parts])
     if gap is None:
         flagger.held(check, [total, *parts])
     if gap is not None:
-        found = total.value - gap
-        rhs = " + ".join(f"{p.label} {p.value}" for p in parts)
-        flagger.add(check, "error", f"{total.label} {total.value} ≠ {rhs} = {found}",
-                    f"{total.en_where} {total.en_what} {total.value} ≠ " + " + ".join(
-                        f"{p.en_where} {p.en_what} {p.value}" for p in parts) + f" = {found}",
+        found = total.value - gap / TO_WAN.get(total.unit, ONE)  # the parts' sum, in the total's unit
+        shown = _values(total, *parts)
+        rhs = " + ".join(f"{p.label} {v}" for p, v in zip(parts, shown[1:]))
+        flagger.add(check, "error", f"{total.label} {shown[0]} ≠ {rhs} = {found}",
+                    f"{total.en_where} {total.en_what} {shown[0]} ≠ " + " + ".join(
+                        f"{p.en_where} {p.en_what} {v}" for p, v in zip(parts, shown[1:])) + f" = {found}",
                     [total, *parts], expected=found, found=total.value)
 
 
@@ -273,8 +282,8 @@ def check_three_public(views: list[TableView], flagger: Flagger) -> None:
         basic_line = basic.get(code, "total")
         if line is None or basic_line is None:
             continue
-        if sum_gap(line.term, [basic_line.term]) is not None:
-            severity = "error" if exceeds(basic_line.term, line.term) is not None else "warning"
+        if sum_gap(line.common, [basic_line.common]) is not None:
+            severity = "error" if exceeds(basic_line.common, line.common) is not None else "warning"
             _equal(flagger, "cross.three_public", line, basic_line, severity,
                    "（三公经费小于基本支出中的同一科目）" if severity == "error" else "（项目经费可能承担部分三公经费）",
                    " (the three-public figure is below the basic-expenditure line)" if severity == "error"
@@ -329,7 +338,7 @@ def check_procurement_projects(views: list[TableView], flagger: Flagger) -> None
         for other in budgets[1:]:
             _equal(flagger, "cross.procurement_project", other, budgets[0])
         spent = [v for k in keys if (v := proc.get(k, "total")) is not None]
-        if spent and exceeds(_sum_term(spent), budgets[0].term) is not None:
+        if spent and exceeds(_sum_term(spent), budgets[0].common) is not None:
             flagger.add("cross.procurement_project", "error",
                         f"{budgets[0].where}: 采购金额合计 {sum(v.value for v in spent)} 超过项目预算 {budgets[0].value}",
                         f"{budgets[0].en_where}: purchases {sum(v.value for v in spent)} exceed the project budget "
@@ -352,7 +361,7 @@ def check_procurement_cards(result: ExtractionResult, views: list[TableView], fl
         if budget is None or not row.label:
             continue
         matches = [v for name, v in cards if _same_project(proc.label(key), name)]
-        if matches and all(sum_gap(budget.term, [m.term]) is not None for m in matches):
+        if matches and all(sum_gap(budget.common, [m.common]) is not None for m in matches):
             flagger.add("cross.procurement_card", "warning",
                         f"{budget.label} {budget.value} ≠ 同名项目绩效目标表的预算数 " + "、".join(str(m.value) for m in matches),
                         f"{budget.en_where} project budget {budget.value} ≠ the budget of the card(s) for the project: "
@@ -361,7 +370,7 @@ def check_procurement_cards(result: ExtractionResult, views: list[TableView], fl
 
 
 def _sum_term(vals: list[Val]) -> Term:
-    return Term(sum((v.value for v in vals), ZERO), sum((v.term.half for v in vals), ZERO))
+    return Term(sum((v.common.value for v in vals), ZERO), sum((v.common.half for v in vals), ZERO))
 
 
 # A source of funds, the words that name it on a summary's income side, and the table that spends it.

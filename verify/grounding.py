@@ -298,7 +298,8 @@ def _ground_table(view: TableView, text: str, flagger: Flagger) -> list[SpanFix]
     slots = _slots(view, text) if llm else {}
     expected = _expected_slots(slots) if llm else {}
     strays = _strays(view, slots, expected, order) if llm else {}
-    if clean and not strays:
+    unprinted = _unprinted_columns(view, text) if llm else set()
+    if clean and not strays and not unprinted:
         return []
     claims: dict[Span, list[_Cell]] = {}
     cells: list[_Cell] = []
@@ -361,6 +362,12 @@ def _ground_table(view: TableView, text: str, flagger: Flagger) -> list[SpanFix]
         if want and c.row.side and want != c.row.side and c.ok:
             misplaced.setdefault(id(c), (c, f"“{c.col}”是{_SIDE_ZH[want]}栏的列，本行在{_SIDE_ZH[c.row.side]}栏",
                                          f"{c.col} is a column of the {want} side; this row is on the {c.row.side} side"))
+    if unprinted:
+        for c in cells:
+            if c.ok and c.col in unprinted and c.row.values[c.col].backend == "llm":
+                label = spec_for(table.kind).column(c.col).zh
+                misplaced.setdefault(id(c), (c, f"本表的表头没有“{label}”这一列",
+                                             f"the table's header prints no column {c.col} ({label})"))
     by_place = {(id(c.row), c.col): c for c in cells}
     for (row_id, col), reason in strays.items():
         c = by_place.get((row_id, col))
@@ -499,6 +506,54 @@ def _strays(view: TableView, slots: dict, expected: dict, order: dict[str, int])
                                   f"it is printed in cell {index}, where the other values of its column ({col}) "
                                   f"are in cell {want}", token)
     return out
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _header_text(text: str, start: int, first_row: int) -> str:
+    """The lines between a table's title line and its first row, less the lines that say ``name：value`` (unit,
+    year, department): what the table's header prints, with the table's furniture's words left out."""
+    lines = text[start:first_row].split("\n")[1:]
+    return "\n".join(ln for ln in lines if "：" not in ln and ":" not in ln)
+
+
+def _unprinted_columns(view: TableView, text: str) -> set[str]:
+    """The registry columns a model put values in that the table's header (the text above its first row) does
+    not name. A table whose header is not printed (or not as words) cannot say; a column keyed by its printed
+    header path is named by construction."""
+    spec = spec_for(view.table.kind)
+    cols = {col for _, row in view.rows for col, a in row.values.items() if a.backend == "llm" and spec.has_column(col)}
+    first = min((r.span[0] for _, r in view.rows if r.values), default=None)
+    if not cols or first is None:
+        return set()
+    header = _header_text(text, view.table.span[0], first)
+    if len(set(_CJK.findall(header))) < 4:
+        return set()
+    return {col for col in cols if not any(_named(name, header) for name in _names(spec.column(col)))}
+
+
+_LITERAL = re.compile(r"\^?([\u4e00-\u9fff]+)\$?")
+
+
+def _names(col) -> list[str]:
+    """A column's name and the other wordings its patterns spell out literally (总计 for 合计)."""
+    out = ["".join(_CJK.findall(col.zh))]
+    out += [m.group(1) for p in col.patterns if (m := _LITERAL.fullmatch(p))]
+    return out
+
+
+def _named(name: str, header: str) -> bool:
+    """Whether the header prints ``name``: more than two thirds of it in at most two pieces, each printed whole
+    (a header cell wrapped once: 人员经 / 费). Three scattered pieces (项目 … 预算 … 资金) are not a name."""
+    n = len(name)
+    pieces = [(i, j) for i in range(n) for j in range(i + 1, n + 1) if name[i:j] in header]
+    best = max((j - i for i, j in pieces), default=0)
+    for a in pieces:
+        for b in pieces:
+            if a[1] <= b[0]:
+                best = max(best, a[1] - a[0] + b[1] - b[0])
+    return 3 * best > 2 * n
 
 
 def _in_order(row: Row, order: dict[str, int]) -> bool:

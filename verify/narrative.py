@@ -675,7 +675,7 @@ def _basic_split_applies(tables: _Tables) -> bool:
     basic expenditure only when all of it is general-budget (the two basic totals agree)."""
     dept = tables.find("expenditure_summary", "^total$", "basic")
     gb = tables.first(_DEPT_SOURCES["一般公共预算基本支出"])
-    return dept is None or gb is None or sum_gap(dept.term, [gb.term]) is None
+    return dept is None or gb is None or sum_gap(dept.common, [gb.common]) is None
 
 
 def _table_val(claim: Claim, links: _Links, tables: _Tables) -> Val | None:

@@ -6,7 +6,7 @@ because the reader could not be sure, instead of guessing silently.
 
 from __future__ import annotations
 
-from schemas import Reading, Row, Text
+from schemas import Reading, Row, Text, spec_for
 
 from .flags import Flagger, fmt
 from .values import TableView
@@ -14,17 +14,32 @@ from .values import TableView
 
 def check_readings(views: list[TableView], flagger: Flagger) -> None:
     for view in views:
-        for key, row in view.rows:
+        for n, (key, row) in enumerate(view.rows, 1):
             if row.alternatives:
                 _ambiguous(view, key, row, flagger)
             for col, text in row.unparsed.items():
                 _unparsed(view, key, row, col, text, flagger)
+            if _unidentified(view, row):
+                vals = list(view.row_vals(key).values())
+                flagger.add("read.unidentified", "warning",
+                            f"{view.zh} 第 {n} 行: 科目编码和名称都没有读到，"
+                            f"本行 {len(vals)} 个数值无法与其他行核对",
+                            f"{view.name} line {n}: neither the code nor the name of "
+                            f"this row was read; its {len(vals)} value(s) cannot be checked against other lines",
+                            vals, key=f"{view.name}[{key}]")
             for col, val in view.row_vals(key).items():
                 if col.startswith("列"):
                     flagger.add("read.unplaced", "warning",
                                 f"{val.where}: 数值 {fmt(val.value)} 不在任何表头之下，保存为“{col}”",
                                 f"{val.en_where}: the value {fmt(val.value)} sits under no header; kept as {col}",
                                 [val], found=val.value)
+
+
+def _unidentified(view: TableView, row: Row) -> bool:
+    """A line of a code-keyed table with values but no code, name or fixed-line key: no relation can place it,
+    so nothing would ever check its figures."""
+    return (spec_for(view.table.kind).row_key in ("functional", "economic") and bool(row.values)
+            and not (row.code or row.label or row.item or row.memo))
 
 
 def _ambiguous(view: TableView, key: str, row: Row, flagger: Flagger) -> None:

@@ -28,6 +28,7 @@ _PROJECT = ("project", ("project_routine", "project_specific"))
 # The splits of basic and project expenditure some templates print (人员经费 → 工资福利支出 + 对个人和家庭的补助 …).
 _EXPENDITURE_SPLITS = (("basic", (_PERSONNEL, _PUBLIC)), ("personnel", _PERSONNEL[1]), ("public", _PUBLIC[1]),
                        ("project", _PROJECT[1]))
+_VEHICLE = ("vehicle", ("vehicle_purchase", "vehicle_operation"))
 _CURRENT = ("current_appropriation", ("current_general_budget", "current_government_fund", "current_state_capital"))
 _CARRIED = ("carryover", ("carryover_general_budget", "carryover_government_fund", "carryover_state_capital"))
 
@@ -41,7 +42,7 @@ ROW_RELATIONS: dict[str, tuple[tuple[str, tuple], ...]] = {
     "general_budget_basic_expenditure": (("total", ("personnel", "public")),),
     "government_fund_expenditure": (("total", (_BASIC, _PROJECT)), *_EXPENDITURE_SPLITS),
     "state_capital_expenditure": (("total", (_BASIC, _PROJECT)), *_EXPENDITURE_SPLITS),
-    "three_public_costs": (("total", _FUNDS),),
+    "three_public_costs": (("total", _FUNDS), ("total", ("outbound", _VEHICLE, "reception")), _VEHICLE),
     "fiscal_appropriation_summary": (("total", _FUNDS),),
     "project_expenditure": (("total", (_CURRENT, _CARRIED, "special_account", "unit_funds")), _CURRENT),
     "government_procurement": (("total", (*_FUNDS, "special_account", "unit_funds", "fiscal_carryover",
@@ -109,6 +110,9 @@ ITEM_RELATIONS: dict[str, tuple[tuple[str | None, str, tuple[str, ...]], ...]] =
     ),
     "fixed_assets": (("value", "total_assets", ("buildings", "vehicles", "equipment", "other_assets")),),
 }
+# A line a template may leave out, whose relation its stand-in then carries: with no 三公小计 line, the 合计
+# line is the sum of the three costs.
+ITEM_STANDINS: dict[str, dict[str, str]] = {"three_public_costs": {"subtotal": "total"}}
 # Lines that are part of another line ("其中：办公用房" within 房屋).
 ITEM_SUBSETS: dict[str, tuple[tuple[str, str], ...]] = {
     "fixed_assets": (("office_buildings", "buildings"),),
@@ -281,8 +285,11 @@ def _item_key(view: TableView, item: str) -> str | None:
 
 def check_items(view: TableView, flagger: Flagger) -> None:
     kind = view.table.kind
+    standins = ITEM_STANDINS.get(kind, {})
     for column, total_item, part_items in ITEM_RELATIONS.get(kind, ()):
         total_key = _item_key(view, total_item)
+        if total_key is None and total_item in standins:
+            total_key = _item_key(view, standins[total_item])
         part_keys = [k for i in part_items if (k := _item_key(view, i)) is not None]
         if total_key is None or not part_keys:
             continue

@@ -30,10 +30,24 @@ class Val:
     # Counts printed as whole numbers (1 项, 3 辆) are exact, not rounded.
     exact: bool = False
     term: Term | None = None  # computed from places unless given
+    unit: str = "万元"  # the table's unit: tables of one document may print 元 and 万元
 
     def __post_init__(self) -> None:
         if self.term is None:
             self.term = Term(self.amount.value, _ZERO if self.exact else half_unit(self.places))
+
+    @property
+    def common(self) -> Term:
+        """The term in 万元, for comparing values of tables printed in different units."""
+        factor = TO_WAN.get(self.unit, _ONE)
+        if factor == _ONE:
+            return self.term
+        return Term(self.term.value * factor, self.term.half * factor)
+
+    @property
+    def shown(self) -> str:
+        """The value with its unit, for messages that compare tables printed in different units."""
+        return f"{self.value} {self.unit}"
 
     @property
     def value(self) -> Decimal:
@@ -48,6 +62,9 @@ class Val:
 
 
 _ZERO = Decimal(0)
+ONE = _ONE = Decimal(1)
+# Units tables print their amounts in, as a factor to 万元.
+TO_WAN = {"万元": _ONE, "元": Decimal("0.0001"), "千元": Decimal("0.1"), "百万元": Decimal(100), "亿元": Decimal(10000)}
 
 
 def _squash(s: str) -> str:
@@ -167,7 +184,7 @@ def view_table(table: Table, name: str, doc_places: int | None = None,
                 term = Term(amount.value, _ZERO if p == 0 else half_unit(p))  # whole counts are exact
             cells[col] = Val(
                 f"{name}[{key}].{col}", where, cspec.zh, amount, p, table.section_id, en_where, col,
-                cspec.type == "count" and p == 0, term,
+                cspec.type == "count" and p == 0, term, (table.unit or "万元").strip(),
             )
     return view
 

@@ -5,7 +5,7 @@ container, an OLE2 container), not only by the name:
 
 - plain text (.txt, .md): decoded as it is (``text.py``);
 - PDF: the text layer, or OCR for scanned pages (``pdf.py``);
-- spreadsheets (.xlsx, .xls) and Word tables (.docx) (``sheet.py``, ``docx.py``).
+- spreadsheets (.xlsx, .xls, .csv) and Word tables (.docx) (``sheet.py``, ``csvfile.py``, ``docx.py``).
 
 A PDF or a spreadsheet becomes a *canonical text*: text outside tables as lines,
 each table as tab-separated rows with every cell kept. ``Document.geometry``
@@ -25,8 +25,9 @@ from .text import decode_bytes, load_text
 TEXT_SUFFIXES = (".txt", ".md")
 PDF_SUFFIXES = (".pdf",)
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+CSV_SUFFIXES = (".csv",)
 WORD_SUFFIXES = (".docx",)
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES + PDF_SUFFIXES + SHEET_SUFFIXES + WORD_SUFFIXES
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + PDF_SUFFIXES + SHEET_SUFFIXES + CSV_SUFFIXES + WORD_SUFFIXES
 
 # PDFs and workbooks are larger than text for the same disclosure (fonts, images, scans) and do not cost
 # memory in proportion to their bytes; their scale is bounded by the page limit (pdf.py). Text keeps its limit.
@@ -60,6 +61,10 @@ def load_document(path: Path | str, limit: int | None = None) -> Document:
         from .sheet import load_sheet
 
         return load_sheet(path, data, sha256, kind)
+    if kind == "csv":
+        from .csvfile import load_csv
+
+        return load_csv(path, data, sha256)
     if kind == "docx":
         from .docx import load_docx
 
@@ -68,7 +73,7 @@ def load_document(path: Path | str, limit: int | None = None) -> Document:
 
 
 def sniff(path: Path, data: bytes) -> str:
-    """What the file is by its bytes: pdf, xlsx, xls, docx or text; LoadError for what we cannot read."""
+    """What the file is by its bytes: pdf, xlsx, xls, docx, csv or text; LoadError for what we cannot read."""
     suffix = path.suffix.lower()
     head = data[:1024]
     if b"%PDF-" in head:
@@ -81,7 +86,7 @@ def sniff(path: Path, data: bytes) -> str:
         return "xls"
     if suffix in PDF_SUFFIXES + SHEET_SUFFIXES + WORD_SUFFIXES:
         raise LoadError(path, f"not a {suffix[1:].upper()} file: {_looks_like(data)}")
-    return "text"
+    return "csv" if suffix in CSV_SUFFIXES else "text"
 
 
 def _zip_kind(path: Path, data: bytes) -> str:

@@ -3,7 +3,7 @@
 A sheet's rows become tab-separated rows, every cell kept, a merged cell's text
 in its top-left cell (the others are empty, as the file stores them). Rows with
 a single cell above a sheet's first row of several cells (its title, 单位：万元)
-are text lines. Numbers are written as the sheet shows them: the cell's number
+are text lines; a sheet titled only on its tab gets its name as the title line. Numbers are written as the sheet shows them: the cell's number
 format gives the decimals and the thousands separator, so 2805.5600000000004
 stored reads 2805.56, and 8 formatted 0.00 reads 8.00. Runs map each cell's text
 to its sheet (the "page") and its cell.
@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from schemas import Geometry, PageInfo
+from schemas.tables import kind_for_title
 
 from .base import Document, LoadError
 from .canonical import TextBuilder
@@ -32,7 +33,9 @@ def load_sheet(path: Path, data: bytes, sha256: str, kind: str) -> Document:
         rows = len(grid)
         cols = max((len(r) for r in grid), default=0)
         pages.append(PageInfo(number=number, width=cols, height=rows, name=name))
-        _write_sheet(out, grid, number)
+        if titled_by_name(name, grid):
+            out.write(f"{name.strip()}\n")
+        write_sheet(out, grid, number)
     text = out.text()
     if not text.strip():
         raise LoadError(path, "the workbook has no cells with text or numbers")
@@ -41,7 +44,22 @@ def load_sheet(path: Path, data: bytes, sha256: str, kind: str) -> Document:
     return Document(path=path, text=text, encoding=kind, sha256=sha256, geometry=geometry)
 
 
-def _write_sheet(out: TextBuilder, grid: list[list[str]], sheet: int) -> None:
+def titled_by_name(name: str, grid: list[list[str]]) -> bool:
+    """Whether a sheet's name is its table's title: the name is a table's title (表6-一般公共预算基本支出表) and no
+    line above the sheet's first row of several cells names a table. The name is then written as the title line,
+    so the table is read as the kind it is (workbooks whose sheets are titled only on their tabs)."""
+    if kind_for_title(name) is None:
+        return False
+    for row in grid:
+        printed = [v for v in row if v]
+        if len(printed) > 1:
+            return True
+        if printed and kind_for_title(printed[0]) is not None:
+            return False
+    return True
+
+
+def write_sheet(out: TextBuilder, grid: list[list[str]], sheet: int) -> None:
     width = max((max((i + 1 for i, v in enumerate(r) if v), default=0) for r in grid), default=0)
     in_table = False
     for r, row in enumerate(grid):
