@@ -471,7 +471,7 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
         # table's columns, moved to where this page prints the same header words.
         anchors = anchors_between([t for line in header_lines for t in tokens(line, previous.metric)],
                                   previous.header_words)
-        if len(anchors) >= 2:
+        if len(anchors) >= 2 and not _same_kinds(geometry, previous):
             geometry = replace(previous, anchors=anchors)
     elif previous is not None and (not header_lines or _fit_share(previous, lines[first_data:])
                                    >= _fit_share(geometry, lines[first_data:])):
@@ -571,6 +571,13 @@ def _same_columns(own: Geometry, ref: Geometry) -> bool:
             return False
         last = j
     return True
+
+
+def _same_kinds(own: Geometry | None, ref: Geometry) -> bool:
+    """The page's own columns are as many as the reference's and of the same kinds, in order: the page's
+    own positions say where its cells are better than the reference's moved ones."""
+    return own is not None and len(own.columns) == len(ref.columns) and all(
+        _compatible(own.kind(i), ref.kind(i)) for i in range(len(own.columns)))
 
 
 def _overlap_of(a: tuple[int, int], b: tuple[int, int]) -> int:
