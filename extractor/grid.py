@@ -898,6 +898,21 @@ def build_layouts(spec: TableSpec, header: list[list[Cell]], lanci: list[Cell] |
     return layouts
 
 
+def counted_seq(layout: Layout, data: list[RawRow]) -> Layout:
+    """The layout with its first column read as 序号 when the header names nothing there and the rows
+    count 1, 2, 3… in it (a converter that wrote the full-height 序号 cell apart from the header's lines)."""
+    if layout.seq is not None or not layout.paths or layout.paths[0] or 0 in layout.keys or 0 in layout.code \
+            or layout.label == 0:
+        return layout
+    firsts = [r.cells[0].text for r in data if r.positional and r.cells and r.cells[0].text]
+    if len(firsts) < 3 or not all(t.isdigit() for t in firsts):
+        return layout
+    numbers = [int(t) for t in firsts]
+    if any(b != a + 1 for a, b in zip(numbers, numbers[1:])):
+        return layout
+    return replace(layout, seq=0)
+
+
 def _unpacked_header(spec: TableSpec, header: list[list[Cell]], data_width: int = 0) -> list[str] | None:
     """The column paths of a header whose rows lost their empty cells, or None if it did not.
 

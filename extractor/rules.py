@@ -21,7 +21,7 @@ from schemas.tables import TableSpec
 
 from .cells import Cell, Geometry, display_width
 from .chunk import Chunk
-from .grid import Layout, Page, RawRow, build_layouts, norm, segment_rows
+from .grid import Layout, Page, RawRow, build_layouts, counted_seq, norm, segment_rows
 
 _TOTAL_LABEL = re.compile(r"^(合计|总计|小计|本年收入合计|本年支出合计|收入总计|支出总计)$|(合计|小计|总计)$")
 _FRESH_LINE = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|其中|\d+、)")
@@ -222,7 +222,7 @@ def _raw_rows(spec: TableSpec, pages: list[Page], pick: int,
                                     centred=page.geometry is not None,
                                     data_width=max((sum(1 for c in r.cells if c.text) for r in page.data), default=0))
             most = max(most, len(layouts))
-            layout = layouts[min(pick, len(layouts) - 1)]
+            layout = counted_seq(layouts[min(pick, len(layouts) - 1)], page.data)
         if layout is None:
             return None, most
         data = _attach_fragments(spec, page.data, layout, rows[-1] if rows and page.number > 0 else None,

@@ -317,3 +317,25 @@ def test_a_total_printed_under_the_code_keeps_its_label_and_its_wrapped_figures(
     got = values(result, "income_summary")
     assert got["208"] == {"total": "211.87", "income_subtotal": "206.87", "fiscal_appropriation": "206.87",
                           "carryover": "5.00"}
+
+
+# Hand-written fixture (cut from our PDF loader's text of a borderless PDF of corpus 000): the full-height
+# 序号 cell was written on a line of its own, apart from the header's other lines, so no header word stands
+# over the row numbers.
+SEQ_WRITTEN_APART = """部门预算一般公共预算财政拨款基本支出表
+单位：万元
+序号
+
+          科目编码              科目名称                合计     人员经费    公用经费
+ 栏次         1                     2                    3           4           5
+1                     合计                            1548.86    1425.50     123.36
+2         301         工资福利支出                    1384.23    1384.23
+3         30101       基本工资                        344.63     344.63
+4         30102       津贴补贴                        189.44     189.44
+"""
+
+
+def test_row_numbers_under_no_header_word_are_the_rows_sequence_not_figures():
+    result = read(SEQ_WRITTEN_APART)
+    assert values(result, "general_budget_basic_expenditure")["301"] == {"total": "1384.23", "personnel": "1384.23"}
+    assert not any(k.startswith("列") for r in table(result, "general_budget_basic_expenditure").rows for k in r.values)
