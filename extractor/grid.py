@@ -442,7 +442,9 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
     lines = seg.lines
     first_data = _header_end(lines)
     if first_words:
-        texts = [(t.x0, t.x1) for line in lines[first_data:] for t in tokens(line, "wide") if not is_numberish(t.text)]
+        # Where the rows print words, and their first cell (a 序号 or code, figures though they are).
+        texts = [(t.x0, t.x1) for line in lines[first_data:] for n, t in enumerate(tokens(line, "wide"))
+                 if not is_numberish(t.text) or n == 0]
         while first_data > 0 and _cut_row(tokens(lines[first_data - 1], "wide"), first_words, texts):
             first_data -= 1
     if 0 < first_data < len(lines) and _blank_separated(lines[first_data:]) \
@@ -639,6 +641,7 @@ def _remapped_page(n: int, lines: list[Line], own: Geometry, ref: Geometry) -> P
             if not cell.text:
                 cell.at = next((c.span[1] for c in reversed(placed[:j]) if c.text), line.start)
         page.data.append(RawRow(placed, line, n, first_in_segment=not page.data))
+    page.data = join_wrapped_figures(page.data)
     return page
 
 
