@@ -650,7 +650,11 @@ def _interpret(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[Ro
     if spec.row_key == "two_sided":
         if not positional:
             return _sequential_two_sided(spec, raw, columns)
-        return [r for r in (_side_row(spec, raw, side) for side in ("income", "expenditure")) if r]
+        sided = _label_on_its_side(spec, raw)
+        rows = [r for r in (_side_row(spec, sided, side) for side in ("income", "expenditure")) if r]
+        for r in rows:
+            r.notes.extend(sided.notes[len(raw.notes):])
+        return rows
     if not positional:
         return _sequential(spec, raw, columns)
     lay = raw.layout
@@ -1006,6 +1010,26 @@ def _sequential_two_sided(spec: TableSpec, raw: RawRow, columns: dict[str, str])
             row.memo = bool(label and _MEMO_LABEL.match(label.text))
             rows.append(row)
     return rows
+
+
+def _label_on_its_side(spec: TableSpec, raw: RawRow) -> RawRow:
+    """A two-sided row whose only label stands in the income side's label column but reads as spending
+    (支出…) and whose figures are all on the expenditure side: the label is the expenditure side's (a page
+    printed with the income side empty, its columns shifted left by the converter)."""
+    lay = raw.layout
+    inc, exp = lay.labels_by_side.get("income"), lay.labels_by_side.get("expenditure")
+    if inc is None or exp is None or not raw.cell(inc).text or raw.cell(exp).text:
+        return raw
+    sides = {lay.side_of(i, spec) for i in lay.keys if raw.cell(i).text}
+    squashed = re.sub(r"\s+", "", raw.cell(inc).text)
+    if "income" in sides or not _SIDE_WORDS[1][1].search(squashed) or _SIDE_WORDS[0][1].search(squashed):
+        return raw
+    cells = list(raw.cells) + [Cell("", [], raw.line.end)] * max(0, exp + 1 - len(raw.cells))
+    cells[exp], cells[inc] = cells[inc], Cell("", [], cells[inc].at)
+    moved = RawRow(cells, raw.line, raw.segment, raw.first_in_segment, raw.layout, raw.merged_from, raw.positional,
+                   notes=raw.notes + [f"{cells[exp].text!r} printed under the income side's names reads as spending "
+                                      "and the row's figures are all spending: read as the expenditure side's"])
+    return moved
 
 
 def _side_row(spec: TableSpec, raw: RawRow, side: str) -> Row | None:

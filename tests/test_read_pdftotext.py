@@ -339,3 +339,36 @@ def test_row_numbers_under_no_header_word_are_the_rows_sequence_not_figures():
     result = read(SEQ_WRITTEN_APART)
     assert values(result, "general_budget_basic_expenditure")["301"] == {"total": "1384.23", "personnel": "1384.23"}
     assert not any(k.startswith("列") for r in table(result, "general_budget_basic_expenditure").rows for k in r.values)
+
+
+# Hand-written fixture (cut from pdftotext -layout of a ruled PDF of corpus 000): the next page, with no
+# header, prints only spending lines, and the converter laid them out from its left margin, where the
+# income side's names stand on the header's page.
+SPENDING_WHERE_INCOME_STOOD = """部门预算财政拨款收支总表
+单位：万元
+                                            收入                                          支出
+    序号                                                                                                        一般公共预算财             政府性基金预算         国有资本经营预
+                                      项目            金额                            项目                 合计
+                                                                                                                政拨款                 财政拨款           算财政拨款
+    栏次                                 1              2                           3                  4                   5                6          7
+                                                   10008.0
+1        一、一般公共预算拨款                                              一、一般公共服务支出                      8.00         8.00
+                                                   9
+2        二、政府性基金预算拨款                               9.00          二、外交支出
+8                                                                八、社会保障和就业支出                     211.87       211.87
+
+                                                                            —6—
+\f17                 十七、金融支出
+18                 十八、援助其他地区支出
+19                 十九、自然资源海洋气象等支出
+20                 二十、住房保障支出                                                                         110.60    110.60
+21                 二十一、粮油物资储备支出
+"""
+
+
+def test_a_spending_line_printed_where_the_income_side_stood_is_read_as_spending():
+    result = read(SPENDING_WHERE_INCOME_STOOD)
+    got = values(result, "fiscal_appropriation_summary")
+    assert got["expenditure:二十、住房保障支出"] == {"total": "110.60", "general_budget": "110.60"}
+    assert got["expenditure:八、社会保障和就业支出"] == {"total": "211.87", "general_budget": "211.87"}
+    assert not any(k.startswith("income:二十") for k in got)
