@@ -50,6 +50,8 @@ class BatchReport(Tally):
             line += f"; {self.stale} earlier decision(s) stale (the document changed): review again"
         if self.hinted:
             line += f"; {self.hinted} table(s) read as a layout hint says"
+        if self.unhinted:
+            line += f"; {self.unhinted} table(s) a layout hint was not used on (its result's Table.hint says why)"
         if self.unread:
             line += f"; {self.unread} section(s) not read"
         if self.no_tables:

@@ -412,7 +412,9 @@ def _fragment(lines: list[Line], i: int, chunk: Chunk) -> bool:
     """
     line = lines[i]
     if spec_for(chunk.kind).card:
-        return _card_piece(line, chunk) or _wrapped_key(lines, i, chunk)
+        if _NARRATIVE_HEADING.match(line.text):
+            return False  # a numbered heading after a card opens the narrative again
+        return _card_piece(lines, i, chunk) or _wrapped_key(lines, i, chunk)
     if not _short_plain(line):
         return False
     if not chunk.has_rows:
@@ -471,11 +473,18 @@ def _wrapped_key(lines: list[Line], i: int, chunk: Chunk) -> bool:
     return nxt is not None and (_rowlike(nxt, chunk.kind) or (_lead(nxt.text) >= 4 and len(nxt.text.strip()) <= 200))
 
 
-def _card_piece(line: Line, chunk: Chunk) -> bool:
-    """The rest of a card cell that wrapped, printed at its column's position under a space-aligned row."""
+def _card_piece(lines: list[Line], i: int, chunk: Chunk) -> bool:
+    """The rest of a card cell that wrapped, printed at its column's position under a space-aligned row
+    (or, only a little indented, over the row it starts: a cell aligned to the bottom of a taller row)."""
+    line = lines[i]
     before = chunk.last_content
-    return before is not None and before.kind is LineKind.SPACED and _lead(line.text) >= 4 \
-        and len(line.text.strip()) <= 200 and not _NOTE.match(line.text.strip())
+    if before is None or before.kind is not LineKind.SPACED or len(line.text.strip()) > 200 \
+            or _NOTE.match(line.text.strip()):
+        return False
+    if _lead(line.text) >= 8:
+        return True
+    nxt = _next_content(lines, i)
+    return _lead(line.text) >= 4 and nxt is not None and _rowlike(nxt, chunk.kind)
 
 
 def _short_plain(line: Line) -> bool:

@@ -115,8 +115,8 @@ def run(
     max_tokens: Annotated[Optional[int], typer.Option("--max-tokens", min=1, help="Longest answer a request may get "
                                                                                   "(default 4096).")] = None,
     db: Annotated[Optional[Path], typer.Option(
-        "--db", help="Review store whose decisions are applied and whose queue gets the flags "
-                     "[default: OUT/review.sqlite].")] = None,
+        "--db", help="Review store whose decisions are applied, whose layout hints are offered to the reader, and "
+                     "whose queue gets the flags [default: OUT/review.sqlite].")] = None,
     jobs: Annotated[Optional[int], typer.Option(
         "--jobs", "-j", min=1, help="Documents read at once, each in its own process [default: the machine's "
                                     "cores, fewer for a batch under 20 documents a core]. The results are the same "
@@ -200,6 +200,7 @@ def run(
              f"{exc.strerror or exc}")
         raise typer.Exit(1)
     options.hints = tuple(store.hints())  # people's column decisions, for tables printed under the same header
+    options.taught = store.taught_here()
 
     async def go():
         reader = None

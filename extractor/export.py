@@ -51,7 +51,9 @@ def value_statuses(result: ExtractionResult) -> dict[str, ValueStatus]:
         out[path] = ValueStatus("flagged", tuple(ids))
     by_seq = {d.seq: d for d in result.decisions}
     for c in result.corrections:
-        out[c.path] = ValueStatus("corrected", tuple(open_flags.get(c.path, ())), by_seq.get(c.seq), c.original)
+        # A correction that still fails a check is no verified value: flagged, with the correction beside it.
+        state = "flagged" if c.path in open_flags else "corrected"
+        out[c.path] = ValueStatus(state, tuple(open_flags.get(c.path, ())), by_seq.get(c.seq), c.original)
     in_force: dict[str, Decision] = {}
     for d in result.decisions:  # the latest fix or reject of a value is the one in force
         if d.field and d.action in ("fix", "reject") and not d.stale:
@@ -70,7 +72,7 @@ def _fact(doc: str, kind: str, title: str, code, label, column: str, column_labe
     d = status.decision
     withdrawn = status.status == "rejected"
     original = status.original or (amount if withdrawn else None)
-    moved = d is not None and d.action == "move" and status.status == "corrected"
+    moved = d is not None and d.action == "move" and status.status in ("corrected", "flagged")
     return {
         "document": doc, "table": kind, "title": title, "row_code": code, "row_label": label,
         "column": column, "column_label": column_label, "value": None if withdrawn else str(amount.value),

@@ -239,10 +239,14 @@ def _number(value: Decimal) -> tuple[Decimal, str]:
 
 
 def _cell_note(state: str, status, amount) -> str:
-    if state == "flagged":
-        return f"flagged: {', '.join(status.flags)} (see the flags sheet)"
     d = status.decision if status else None
     who = f" by {d.reviewer}" if d and d.reviewer else ""
+    if state == "flagged":
+        note = f"flagged: {', '.join(status.flags)} (see the flags sheet)"
+        if d is not None and status.original is not None:  # a person's correction that still fails a check
+            note += (f"; moved{who} from {d.before}" if d.action == "move" else
+                     f"; corrected{who}: it was read as {status.original.value}, and still fails")
+        return note
     if state == "corrected" and d is not None and d.action == "move":
         return f"moved{who}: read under {d.before}; the document prints it under {d.after}" + \
             (f" — {d.note}" if d.note else "")

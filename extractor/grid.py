@@ -424,11 +424,15 @@ def _all_in(line: Line, words: str) -> bool:
     return bool(toks) and all(norm(t.text) in words and not is_numberish(t.text) for t in toks)
 
 
-def _cut_row(toks: list[Token], first_words: set[str], texts: list[tuple[int, int]]) -> bool:
-    """A line above a later page's figures that is data: it repeats no word of the first header, and
-    its words stand where the rows print their labels and text, not over figures."""
-    return bool(toks) and not any(t.text in first_words for t in toks) \
-        and all(any(min(t.x1, b) > max(t.x0, a) for a, b in texts) for t in toks)
+def _cut_row(toks: list[Token], first_words: set[str], texts: list[tuple[int, int]],
+             figures: list[tuple[int, int]] = ()) -> bool:
+    """A line above a later page's figures that is data: it repeats no word of the first header, its
+    words stand where the rows print their labels and text, and its numbers (a 序号, a code) where the
+    rows print theirs (a numbered row with no figure: "18  十八、援助其他地区支出")."""
+    words = [t for t in toks if not is_numberish(t.text)]
+    return bool(words) and not any(t.text in first_words for t in words) \
+        and all(any(min(t.x1, b) > max(t.x0, a) for a, b in (figures if is_numberish(t.text) else texts))
+                for t in toks)
 
 
 def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: set[str],
@@ -442,10 +446,10 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
     lines = seg.lines
     first_data = _header_end(lines)
     if first_words:
-        # Where the rows print words, and their first cell (a 序号 or code, figures though they are).
-        texts = [(t.x0, t.x1) for line in lines[first_data:] for n, t in enumerate(tokens(line, "wide"))
-                 if not is_numberish(t.text) or n == 0]
-        while first_data > 0 and _cut_row(tokens(lines[first_data - 1], "wide"), first_words, texts):
+        data_toks = [t for line in lines[first_data:] for t in tokens(line, "wide")]
+        texts = [(t.x0, t.x1) for t in data_toks if not is_numberish(t.text)]
+        figures = [(t.x0, t.x1) for t in data_toks if is_numberish(t.text)]
+        while first_data > 0 and _cut_row(tokens(lines[first_data - 1], "wide"), first_words, texts, figures):
             first_data -= 1
     if 0 < first_data < len(lines) and _blank_separated(lines[first_data:]) \
             and lines[first_data - 1].index + 1 == lines[first_data].index \

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from schemas import ContentsEntry, DocumentInfo, ExtractionResult, LayoutHint, LlmCall, LlmUsage, Section, spec_for
+from schemas import (
+    ContentsEntry, DocumentInfo, ExtractionResult, HintUse, LayoutHint, LlmCall, LlmUsage, Section, spec_for,
+)
 from verify import verify_result
 from verify.choose import choose_readings
 from verify.grounding import amount_slots
@@ -34,16 +36,23 @@ from .rules_cards import read_card
 Backend = Literal["rules", "auto", "llm"]
 
 
-def extract_document(doc: Document, hints: tuple[LayoutHint, ...] = ()) -> ExtractionResult:
+# A hint's moves taught by a decision of this store: (table kind, header, document name, document sha256).
+Taught = frozenset[tuple[str, str, str, str]]
+
+
+def extract_document(doc: Document, hints: tuple[LayoutHint, ...] = (),
+                     taught: Taught = frozenset()) -> ExtractionResult:
     """The deterministic reader over every section (no model, no verification)."""
-    return _extract(doc, use_rules=True, hints=hints)[0]
+    return _extract(doc, use_rules=True, hints=hints, taught=taught)[0]
 
 
-def _extract(doc: Document, use_rules: bool,
-             hints: tuple[LayoutHint, ...] = ()) -> tuple[ExtractionResult, dict[str, Chunk]]:
+def _extract(doc: Document, use_rules: bool, hints: tuple[LayoutHint, ...] = (),
+             taught: Taught = frozenset()) -> tuple[ExtractionResult, dict[str, Chunk]]:
     lines = split_lines(doc.text)
-    # A hint taught on this very version of the document is not offered to it: its decisions say it there.
-    hints = tuple(h for h in hints if h.origin is None or h.origin.document_sha256 != doc.sha256)
+    # A hint taught by this store's decision on this very version of the document is not offered to it: that
+    # decision applies there (its values shown as corrected). Elsewhere — another document, another version,
+    # another store that imported the hint — it is offered.
+    offered = tuple(h for h in hints if (h.kind, h.header, doc.name, doc.sha256) not in taught)
     meta = document_meta(lines, doc.text)
     result = ExtractionResult(document=DocumentInfo(
         name=doc.name, path=str(doc.path), sha256=doc.sha256, encoding=doc.encoding, length=len(doc.text),
@@ -68,7 +77,7 @@ def _extract(doc: Document, use_rules: bool,
                 result.cards.append(read_card(chunk))
                 section.status = "extracted"
             else:
-                table = read_table(chunk, hints)
+                table = read_table(chunk, offered)
                 result.tables.append(table)
                 section.status = "empty" if table.empty else "extracted"
                 section.note = table.note if table.empty else None
@@ -78,7 +87,71 @@ def _extract(doc: Document, use_rules: bool,
             section.note = exc.reason
             result.unread.append(unread_for(chunk, exc.reason))
     choose_readings(result)
+    note_hints(result, hints, offered)
     return result, chunks
+
+
+def note_hints(result: ExtractionResult, hints: tuple[LayoutHint, ...], offered: tuple[LayoutHint, ...]) -> None:
+    """Every table a hint was tried on, or matched and not tried, says what became of it and why (``Table.hint``).
+
+    The verifier has chosen by now: a hinted reading it kept says so (``verify.choose``); one it did not keep says
+    why; a hint for the table's header that was not offered, or moved nothing, says that. A table whose header is
+    near a hint's but not the same names the nearest, so a person sees why it was not offered.
+    """
+    by_id = {h.id: h for h in hints}
+    for table in result.tables:
+        if table.hint is not None:
+            table.hint = _settled(table, table.hint, by_id.get(table.hint.id))
+            continue
+        same_kind = [h for h in hints if h.kind == table.kind]
+        if not same_kind:
+            continue
+        hint = next((h for h in same_kind if h.header == table.header), None)
+        if hint is None:
+            near = _near(same_kind, table.header)
+            if near is not None:
+                table.hint = HintUse(id=near.id, used=False, moves=near.describe(), note=(
+                    f"not offered: the table's header is not the one the hint was taught on (hints are matched by "
+                    f"header); this table's: {table.header}; the hint's: {near.header}"))
+        elif hint not in offered:
+            taught_by = f" #{hint.origin.decision}" if hint.origin and hint.origin.decision else ""
+            table.hint = HintUse(id=hint.id, used=False, moves=hint.describe(), note=(
+                f"not offered: taught on this very version of the document, where the move decision{taught_by} "
+                f"that taught it applies instead"))
+        else:
+            table.hint = HintUse(id=hint.id, used=False, moves=hint.describe(), note=(
+                "not used: it moves nothing in this table (no row has a figure in a column it moves with nothing "
+                "where it goes)"))
+
+
+def _settled(table, use: HintUse, hint: LayoutHint | None) -> HintUse:
+    """A hinted reading the verifier kept, checked row by row: rows it placed elsewhere are counted."""
+    if not use.used:
+        return use if use.note else use.model_copy(update={"note": "not used: the verifier kept the reader's own "
+                                                                   "reading"})
+    if hint is None:
+        return use
+    still = [row for row in table.rows if any(
+        m.read_as in row.values and m.printed_under not in row.values and m.printed_under not in row.texts
+        for m in hint.moves)]
+    placed = [row for row in table.rows if any(m.printed_under in row.values for m in hint.moves)]
+    if still and not placed:
+        return use.model_copy(update={"used": False, "note": "not used: each row's own relations place its figures "
+                                                             "as the reader read them"})
+    note = use.note or "used: the verifier kept the hinted reading"
+    if still:
+        note += f"; {len(still)} row(s) left as read, their own relations prefer it"
+    return use.model_copy(update={"note": note})
+
+
+def _near(hints: list[LayoutHint], header: str | None) -> LayoutHint | None:
+    """The hint whose header is nearest ``header``, if it is near (most of the text alike)."""
+    from difflib import SequenceMatcher
+
+    if not header:
+        return None
+    ratio, best = max(((SequenceMatcher(None, h.header, header).ratio(), h) for h in hints), key=lambda x: x[0])
+    return best if ratio >= 0.75 else None
 
 
 @dataclass
@@ -86,6 +159,7 @@ class RunOptions:
     backend: Backend = "auto"
     cross_check: bool = False
     hints: tuple[LayoutHint, ...] = field(default=())  # layout hints from the review store, for the rules reader
+    taught: Taught = field(default=frozenset())  # the hints' moves the store's own decisions taught, and where
 
 
 def run_file(path: Path | str, verify: bool = True) -> ExtractionResult:
@@ -97,7 +171,7 @@ def run_file(path: Path | str, verify: bool = True) -> ExtractionResult:
 
 def extract_and_verify(doc: Document, options: RunOptions) -> ExtractionResult:
     """The readers' part that needs no model: read every section the backend gives the rules, then verify."""
-    result, _ = _extract(doc, use_rules=options.backend != "llm", hints=options.hints)
+    result, _ = _extract(doc, use_rules=options.backend != "llm", hints=options.hints, taught=options.taught)
     return place_values(verify_result(result, doc.text))
 
 
@@ -113,7 +187,7 @@ def llm_usage(settings) -> LlmUsage:
 
 
 async def process_document(doc: Document, options: RunOptions, reader=None) -> ExtractionResult:
-    result, chunks = _extract(doc, use_rules=options.backend != "llm", hints=options.hints)
+    result, chunks = _extract(doc, use_rules=options.backend != "llm", hints=options.hints, taught=options.taught)
     verify_result(result, doc.text)
     if reader is None:
         return place_values(result)

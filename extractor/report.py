@@ -45,7 +45,8 @@ NEEDS_REVIEW = ("open", "stale")
 # Plain words for every status, in both languages; the legend and the tooltips use them.
 VALUE_WORDS = {
     "verified": ("已核对", "verified", "read at its place in the source, and every sum it is part of adds up"),
-    "flagged": ("待审核", "flagged", "a check failed on this value: a person should look at it"),
+    "flagged": ("待审核", "flagged", "a check failed on this value (a person's correction too, if it still fails): "
+                                 "a person should look at it"),
     "accepted": ("已确认", "accepted", "a check failed, and a person confirmed the document really says this"),
     "corrected": ("已更正", "corrected", "a person corrected the value; the printed value is struck through beside it"),
     "rejected": ("已剔除", "rejected", "a person withdrew the value as wrong; it is left out of exports"),
@@ -55,7 +56,8 @@ FLAG_WORDS = {
     "open": ("待处理", "needs a decision"),
     "stale": ("需重新审核",
               "decided on an earlier version of the document, which has changed since: decide again"),
-    "accepted": ("已确认", "a person confirmed the document really prints this"),
+    "accepted": ("已确认", "a person confirmed the document really prints this (for a completeness flag: acknowledged "
+                        "the gap — what the document promises was not read)"),
     "corrected": ("已更正", "a person corrected a misread value and the check now passes"),
     "rejected": ("已剔除", "a person withdrew a wrong value (no correction); it is left out of exports"),
 }
@@ -227,7 +229,8 @@ def value_cell(page: DocPage, amount: Amount | None, suffix: str = "") -> str:
 
 def _moved(status: ValueStatus) -> bool:
     """A value a person moved to the column the document prints it under (same figure, another column)."""
-    return status.status == "corrected" and status.decision is not None and status.decision.action == "move"
+    return status.status in ("corrected", "flagged") and status.decision is not None and \
+        status.decision.action == "move"
 
 
 def text_cell(text) -> str:
@@ -443,8 +446,9 @@ def chip_value(page: DocPage, ref) -> tuple[str, str]:
     if _moved(status):
         return (f'<b>{escape(now or "—")}</b> <i>(moved from {escape(status.decision.before)} to '
                 f'{escape(status.decision.after)})</i>', status.status)
-    if status.status == "corrected" and status.original is not None:
-        return (f'<b>{escape(str(status.original.value))} → {escape(now or "—")}</b> <i>(corrected)</i>',
+    if status.status in ("corrected", "flagged") and status.original is not None:
+        still = ", still fails" if status.status == "flagged" else ""
+        return (f'<b>{escape(str(status.original.value))} → {escape(now or "—")}</b> <i>(corrected{still})</i>',
                 status.status)
     if status.status == "rejected":
         return f'<b><s>{escape(now or "—")}</s></b> <i>(withdrawn)</i>', status.status

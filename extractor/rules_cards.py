@@ -58,6 +58,7 @@ class _State:
     after_header: bool = False  # the last line read was the indicator header (its cells may wrap below it)
     # Pieces of the next indicator's cells printed above its line (cells aligned to the bottom wrap upwards).
     pending: list = field(default_factory=list)
+    starts: tuple | None = None  # the last ``_column_starts``, with what it depended on
 
 
 def read_card(chunk: Chunk) -> PerformanceCard:
@@ -163,12 +164,18 @@ def _column_starts(card: PerformanceCard, state: _State) -> set[int]:
     """Where the columns of the indicator rows start across the page, as far as the card has shown."""
     if not state.roles or state.header_line is None:
         return set()
+    ind = card.indicators[-1] if card.indicators else None
+    fields = (ind.name, ind.description, ind.target, ind.basis) if ind is not None else ()
+    # The same until the header, the last indicator or one of its fields changes: worked out once.
+    key = (state.header_line, state.header_cells, state.last_line, *fields)
+    if state.starts is not None and len(state.starts[0]) == len(key) \
+            and all(a is b for a, b in zip(state.starts[0], key)):
+        return state.starts[1]
     starts = {_x(state.header_line, c.span[0]) for c in state.header_cells if c.text}
-    if card.indicators and state.last_line is not None and state.last_line.start > state.header_line.start:
-        ind = card.indicators[-1]
-        starts |= {_x(state.last_line, _start_on(f, state.last_line))
-                   for f in (ind.name, ind.description, ind.target, ind.basis)
+    if ind is not None and state.last_line is not None and state.last_line.start > state.header_line.start:
+        starts |= {_x(state.last_line, _start_on(f, state.last_line)) for f in fields
                    if f is not None and state.last_line.start <= _start_on(f, state.last_line) < state.last_line.end}
+    state.starts = (key, starts)
     return starts
 
 

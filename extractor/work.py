@@ -44,6 +44,7 @@ class Tally:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     hinted: int = 0  # tables read as a layout hint says
+    unhinted: int = 0  # tables a layout hint matched or nearly matched and was not used on (Table.hint: why)
 
     @classmethod
     def of(cls, result) -> Tally:
@@ -52,6 +53,7 @@ class Tally:
         t = cls(documents=1, tables=len(result.tables), cards=len(result.cards), unread=len(result.unread),
                 facts=count_facts(result))
         t.hinted = sum(1 for table in result.tables if table.hint is not None and table.hint.used)
+        t.unhinted = sum(1 for table in result.tables if table.hint is not None and not table.hint.used)
         for f in result.flags:
             if f.status in ("open", "stale"):
                 t.errors += f.severity == "error"

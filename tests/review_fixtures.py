@@ -68,6 +68,38 @@ def document_b() -> str:
     return fund_document("某市自然资源和规划局", 2026, B_GENERAL, B_FUND)
 
 
+# A government-fund table printed under 人员经费 / 公用经费 / 项目支出 with no 基本支出 column, whose rows leave
+# 人员经费 empty: (code, label, public, project). With the empty cell dropped, each row's two figures read as
+# 人员经费 and 公用经费 verify as well as the printed 公用经费 and 项目支出 (合计 = the parts either way), so the
+# reader keeps the left-packed reading: undoing it takes two moves in the same row, the second into the column
+# the first emptied.
+SPLIT_FUND_HEADER = "科目编码\t科目名称\t合计\t人员经费\t公用经费\t项目支出"
+C_FUND = [("212", "城乡社区支出", "50.40", "1200.00"), ("21208", "国有土地使用权出让收入安排的支出", "50.40", "1200.00"),
+          ("2120801", "征地和拆迁补偿支出", "30.00", "770.00"), ("2120803", "城市建设支出", "20.40", "430.00")]
+D_FUND = [("212", "城乡社区支出", "64.00", "2316.00"), ("21208", "国有土地使用权出让收入安排的支出", "64.00", "2316.00"),
+          ("2120802", "土地开发支出", "40.00", "1460.00"), ("2120899", "其他国有土地使用权出让收入安排的支出", "24.00", "856.00")]
+
+
+def split_fund_document(dept: str, year: int, general, fund) -> str:
+    """Like ``fund_document``, with the government-fund table under 人员经费 / 公用经费 / 项目支出."""
+    text = fund_document(dept, year, general, [])
+    head = text[:text.index(FUND_HEADER)]
+    lines = [SPLIT_FUND_HEADER]
+    lines += [f"{code}\t{label}\t{Decimal(public) + Decimal(project)}\t\t{public}\t{project}"
+              for code, label, public, project in fund]
+    public, project = (sum(Decimal(r[i]) for r in fund if len(r[0]) == 3) for i in (2, 3))
+    lines += [f"\t合计\t{public + project}\t\t{public}\t{project}", ""]
+    return head + "\n".join(lines)
+
+
+def document_c() -> str:
+    return split_fund_document("某县水利局", 2025, A_GENERAL, C_FUND)
+
+
+def document_d() -> str:
+    return split_fund_document("某市园林绿化局", 2026, B_GENERAL, D_FUND)
+
+
 def dropped(text: str, seed: str) -> str:
     """The document through a converter that drops empty cells (the layout-variant suite's ``dropped_empties``)."""
     return make_variant(text, "dropped_empties", seed=seed)

@@ -95,3 +95,21 @@ def test_column_reference_is_generated_from_the_registry():
     from schemas.docs import columns_markdown
 
     assert (ROOT / "docs" / "columns.md").read_text(encoding="utf-8") == columns_markdown() + "\n"
+
+
+def test_a_heading_and_an_indented_paragraph_after_a_space_aligned_card_are_narrative():
+    # Hand-written fixture in the shape of pdftotext -layout output: a card's last rows, then the narrative.
+    text = "\n".join([
+        "项目支出绩效目标表",
+        "项目名称                 医疗保障运行经费",
+        "项目资金                 年度资金总额:        18.00",
+        "绩效指标   一级指标      二级指标      三级指标          指标值",
+        "           产出指标      数量指标      采购数量          1辆",
+        "十、名词解释",
+        "    1、财政拨款收入：指本级财政当年拨付的资金。",
+        "",
+    ])
+    chunks = chunk_document(text)
+    card = next(c for c in chunks if c.kind == "performance_target")
+    assert not any("名词解释" in line.text or "财政拨款收入" in line.text for line in card.lines)
+    assert any(c.kind == "narrative" and "名词解释" in c.title for c in chunks)

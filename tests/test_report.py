@@ -143,10 +143,13 @@ def test_every_value_has_a_cell_with_the_status_export_gives_it(corpus, parsed):
 
 def test_decisions_show_in_the_cells(corpus, parsed):
     by_status = {s: [f for f in corpus["facts"] if f["status"] == s] for s in ("accepted", "corrected", "rejected")}
+    # A correction that still fails a check (the fixed budget no longer equals its sources) is flagged.
+    by_status["corrected"] += [f for f in corpus["facts"] if f["status"] == "flagged" and f["original_value"]]
     assert all(by_status.values()), {s: len(v) for s, v in by_status.items()}
     html = corpus["html"]
     for fact in by_status["corrected"]:  # the corrected value shown, the printed one struck through beside it
-        cell = re.search(rf'<td class="val st-corrected" data-path="{re.escape(fact["field"])}"[^>]*>(.*?)</td>', html)
+        cell = re.search(rf'<td class="val st-{fact["status"]}" data-path="{re.escape(fact["field"])}"[^>]*>(.*?)</td>',
+                         html)
         assert cell and f'<s class="was">{fact["original_value"]}</s> {fact["value"]}' == cell.group(1)
     for fact in by_status["rejected"]:
         path = re.escape(fact["field"])
@@ -164,7 +167,8 @@ def test_decided_values_show_in_their_flags(corpus):
     fixed, printed, now = corpus["fixed"]
     row = flag_row(html, fixed)
     # The value chip and the decision both say what was read, not the earlier correction (+2).
-    assert f"<b>{printed} → {now}</b> <i>(corrected)</i>" in row
+    # The corrected budget no longer equals the card's sources: the correction is shown, still failing a check.
+    assert f"<b>{printed} → {now}</b> <i>(corrected, still fails)</i>" in row
     assert f'class="decision">corrected: read as {printed}, the document prints {now} (decision #' in row
     assert str(Decimal(printed) + 2) not in row
     rejected, value = corpus["rejected"]

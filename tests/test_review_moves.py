@@ -119,7 +119,8 @@ def test_one_move_down_the_table_puts_the_column_in_place_closes_its_flags_and_s
     rerun = cli("run", docs / "A.txt", "--out", out)
     assert "1 flag(s) decided in review" in rerun.stderr
     check_corrected()
-    assert result(out, "A").tables[1].hint is None
+    hint = result(out, "A").tables[1].hint
+    assert not hint.used and hint.note.startswith("not offered: taught on this very version of the document")
 
     # Reopening takes the move back, and the hint it taught with it.
     review("reopen", flag["id"], "--db", out)
@@ -158,6 +159,7 @@ def test_a_second_document_with_the_same_header_is_read_right_on_its_first_run_b
     assert queue(taught) == []
     fund = next(t for t in result(taught, "B").tables if t.kind == FUND)
     assert fund.hint is not None and fund.hint.used and fund.hint.id == hint["id"]
+    assert fund.hint.note.startswith("used: the relations between tables hold as well with it")
     assert {f["status"] for f in facts(taught, "B") if f["table"] == FUND} == {"verified"}
     # The general-budget table, whose header the hint does not name, is read as before.
     assert next(t for t in result(taught, "B").tables if t.kind != FUND).hint is None

@@ -150,12 +150,19 @@ def _record_tied_layouts(kept: Table, tied: list[Table]) -> None:
 
 
 def _note_hint(kept: Table, scored: list[tuple], what: str) -> None:
-    """When a layout hint's reading lost, say why: a hint that makes things worse is not used."""
-    if kept.hint is None or kept.hint.used:
+    """Say what became of a layout hint's reading and why: kept when it verifies at least as well as the
+    reader's own (a person's rule settles a tie), not used when it makes things worse."""
+    if kept.hint is None:
         return
     hinted = next((score for score, _, c in scored if c.hint is not None and c.hint.used), None)
-    mine = next(score for score, _, c in scored if c is kept)
-    if hinted is not None and hinted != mine:
+    own = next((score for score, _, c in scored if c.hint is None or not c.hint.used), None)
+    if hinted is None or own is None:
+        return
+    if kept.hint.used:
+        how = "verify better with it than with the reader's own reading" if hinted < own else \
+            "hold as well with it as with the reader's own reading, and a person's rule settles the tie"
+        kept.hint = kept.hint.model_copy(update={"note": f"used: {what} {how}"})
+    elif hinted != own:
         kept.hint = kept.hint.model_copy(update={"note": f"not used: {what} fare worse with it"})
 
 

@@ -2,10 +2,12 @@
 
 Pure: a result, its document's text and the decisions recorded for the
 document go in; the result comes out with corrections in place, re-verified,
-and every flag carrying its status. A move (a value the reader put in the
-wrong column) is applied first, as a reading; then corrections of values. The same inputs always give the same
-output, so a rerun re-applies decisions exactly, and a decision whose values
-the document no longer has is marked stale instead of being applied.
+and every flag carrying its status. The decisions are judged and applied in
+the order they were made, each on the result as the earlier ones left it: a
+move (a value the reader put in the wrong column) changes the reading, a fix
+the value. The same inputs always give the same output, so a rerun re-applies
+decisions exactly, and a decision whose values the document no longer has is
+marked stale instead of being applied.
 """
 
 from __future__ import annotations
@@ -64,13 +66,24 @@ def slots_by_path(result: ExtractionResult) -> dict[str, Slot]:
     return {slot.path: slot for slot in amount_slots(result)}
 
 
-def read_values(result: ExtractionResult) -> dict[str, str]:
-    """Every named value of a result as the document says it (corrections undone)."""
-    values = {ref.path: ref.value for flag in result.flags for ref in flag.fields}
-    values.update((path, str(slot.amount.value)) for path, slot in slots_by_path(result).items())
+def read_values(result: ExtractionResult, figures: dict[str, str] | None = None) -> dict[str, str]:
+    """Every named value of a result as the document says it (corrections undone), at the path it has now.
+
+    ``figures``: the values of the explanation text the flags name (by default, those of ``result.flags``).
+    """
+    slots = slots_by_path(result)
+    values = dict(narrative_figures(result, slots) if figures is None else figures)
+    values.update((path, str(slot.amount.value)) for path, slot in slots.items())
     for c in result.corrections:
-        values[c.path] = str(c.original.value)
+        if c.path in slots:
+            values[c.path] = str(c.original.value)
     return values
+
+
+def narrative_figures(result: ExtractionResult, slots: dict[str, Slot] | None = None) -> dict[str, str]:
+    """The figures the flags name that are not a table's or a card's value (the explanation text's)."""
+    slots = slots_by_path(result) if slots is None else slots
+    return {ref.path: ref.value for flag in result.flags for ref in flag.fields if ref.path not in slots}
 
 
 def source_values(result: ExtractionResult, refs: Iterable[FieldRef]) -> dict[str, str | None]:
@@ -97,15 +110,20 @@ def _staleness(d: Decision, values: dict[str, str]) -> str | None:
 
 
 def restore_originals(result: ExtractionResult) -> None:
-    """Undo the corrections and moves a result carries, back to what the readers read."""
+    """Undo the corrections and moves a result carries, back to what the readers read: last first, each undone
+    on the result as the later ones left it."""
     if not result.corrections:
         return
-    slots = slots_by_path(result)
     rows = rows_by_key(result)
-    for c in reversed(result.corrections):  # the fixes (made after the moves) first, then the moves, last first
+    slots = None
+    for c in reversed(result.corrections):
         if c.moved_from:
             _put_back(rows, c)
-        elif c.path in slots:
+            slots = None  # the value is back where it was read: paths changed
+            continue
+        if slots is None:
+            slots = slots_by_path(result)
+        if c.path in slots:
             slots[c.path].put(c.original)
     result.corrections = []
 
@@ -150,13 +168,8 @@ def apply_decisions(result: ExtractionResult, text: str, decisions: Iterable[Dec
         return result
     state = fold(decisions)
     raw_flags = {f.subject: f for f in result.flags}
-    rows = rows_by_key(result)
-    judged = {d.seq: _judge_move(d, rows) for d in state.moves}
-    moved = _apply_moves(result, state, judged, rows)
-    values = read_values(result)
-    judged.update((d.seq, _judge(d, values)) for d in state.all() if d.seq not in judged)
-    corrected = _apply_corrections(result, state, judged)
-    if corrected or moved:
+    judged = _apply_in_order(result, state)
+    if result.corrections:
         verify_result(result, text)
     flags = [_with_status(f, state, judged) for f in result.flags]
     live = {f.subject for f in flags}
@@ -171,11 +184,37 @@ def apply_decisions(result: ExtractionResult, text: str, decisions: Iterable[Dec
     return result
 
 
-def _judge_move(d: Decision, rows: dict[str, tuple[Table, Row]]) -> Decision:
+def _apply_in_order(result: ExtractionResult, state: DecisionState) -> dict[int, Decision]:
+    """Each decision in force, in the order made, judged on the result as the earlier ones left it and then
+    applied: a second move in a row finds the column the first emptied, a move carries a value fixed before it,
+    a fix finds a value where a move put it. Returns each decision as judged (stale or not)."""
+    judged: dict[int, Decision] = {}
+    rows = rows_by_key(result)
+    figures = narrative_figures(result)
+    # What the document prints at each path, as the reading now stands. A fix leaves it as it is (a corrected
+    # path maps to the value printed there); a move changes the paths, so both are made again after one.
+    slots = slots_by_path(result)
+    values = read_values(result, figures)
+    for d in state.all():
+        if d.action == "move":
+            judged[d.seq] = _judge_move(d, rows, values)
+            if not judged[d.seq].stale and _apply_move(result, d, rows):
+                slots = slots_by_path(result)
+                values = read_values(result, figures)
+            continue
+        judged[d.seq] = _judge(d, values)
+        if d.action == "fix" and state.by_field.get(d.field) is d and not judged[d.seq].stale:
+            _apply_fix(result, d, slots)
+    return judged
+
+
+def _judge_move(d: Decision, rows: dict[str, tuple[Table, Row]], values: dict[str, str]) -> Decision:
     """A move applies while each value it moved is still read where it was, with nothing where it goes.
 
-    A value the reading already puts where the move says (a layout hint did) needs nothing; any
-    other change makes the move stale.
+    ``rows`` and ``values`` are the reading as the earlier decisions left it (a second move in a row finds
+    the column the first emptied). A value is compared as the document prints it (a fix made before the
+    move does not make it stale). A value the reading already puts where the move says (a layout hint did)
+    needs nothing; any other change makes the move stale.
     """
     changed = []
     for path, was in d.values.items():
@@ -183,37 +222,35 @@ def _judge_move(d: Decision, rows: dict[str, tuple[Table, Row]]) -> Decision:
         row = rows[key][1] if key in rows else None
         now = row.values.get(column) if row else None
         there = row.values.get(d.after) if row else None
-        if now is not None and there is None and _same(was, str(now.value)):
+        if now is not None and there is None and _same(was, values.get(path)):
             continue
-        if now is None and there is not None and _same(was, str(there.value)):
+        if now is None and there is not None and _same(was, values.get(f"{key}.{d.after}")):
             continue
-        shown = str(now.value) if now is not None else "no longer read"
+        shown = values.get(path) if now is not None else "no longer read"
         changed.append(f"{path}: {was} → {shown}" + (f" ({d.after} holds {there.value})" if there is not None else ""))
     reason = "; ".join(changed) or None
     return d.model_copy(update={"stale": reason is not None, "stale_reason": reason})
 
 
-def _apply_moves(result: ExtractionResult, state: DecisionState, judged: dict[int, Decision],
-                 rows: dict[str, tuple[Table, Row]]) -> int:
-    """Each move in force: the values to the column the document prints them under, as corrections."""
+def _apply_move(result: ExtractionResult, d: Decision, rows: dict[str, tuple[Table, Row]]) -> int:
+    """A move in force: its values put in the column the document prints them under, as corrections."""
     n = 0
-    for d in state.moves:
-        if judged[d.seq].stale:
-            continue
-        for path in d.values:
-            key, column = split_path(path)
-            table, row = rows[key]
-            amount = row.values.get(column)
-            if amount is None or d.after in row.values:
-                continue  # already where the move puts it
-            del row.values[column]
-            row.values[d.after] = amount
-            table.columns.setdefault(d.after, spec_for(table.kind).column(d.after).zh)
-            # The person settled which column the row's figures are in: its other readings go.
-            result.corrections.append(Correction(path=f"{key}.{d.after}", original=amount, seq=d.seq,
-                                                 moved_from=path, alternatives=row.alternatives))
-            row.alternatives = []
-            n += 1
+    fixed = {c.path: c.original for c in result.corrections if not c.moved_from}
+    for path in d.values:
+        key, column = split_path(path)
+        table, row = rows[key]
+        amount = row.values.get(column)
+        if amount is None or d.after in row.values:
+            continue  # already where the move puts it
+        del row.values[column]
+        row.values[d.after] = amount
+        table.columns.setdefault(d.after, spec_for(table.kind).column(d.after).zh)
+        # The person settled which column the row's figures are in: its other readings go. The correction
+        # keeps the value as printed (a fix made before the move stays recorded at the path it was made on).
+        result.corrections.append(Correction(path=f"{key}.{d.after}", original=fixed.get(path, amount), seq=d.seq,
+                                             moved_from=path, alternatives=row.alternatives))
+        row.alternatives = []
+        n += 1
     return n
 
 
@@ -222,17 +259,13 @@ def _judge(d: Decision, values: dict[str, str]) -> Decision:
     return d.model_copy(update={"stale": reason is not None, "stale_reason": reason})
 
 
-def _apply_corrections(result: ExtractionResult, state: DecisionState, judged: dict[int, Decision]) -> int:
-    slots = slots_by_path(result)
-    n = 0
-    for path, d in state.by_field.items():
-        if d.action != "fix" or judged[d.seq].stale or path not in slots:
-            continue
-        original = slots[path].amount
-        slots[path].put(original.model_copy(update={"value": Decimal(d.after), "raw": d.after, "backend": "person"}))
-        result.corrections.append(Correction(path=path, original=original, seq=d.seq))
-        n += 1
-    return n
+def _apply_fix(result: ExtractionResult, d: Decision, slots: dict[str, Slot]) -> None:
+    """A fix in force: the person's value in place of the one read (the only fix of its value in force)."""
+    if d.field not in slots:
+        return
+    original = slots[d.field].amount
+    slots[d.field].put(original.model_copy(update={"value": Decimal(d.after), "raw": d.after, "backend": "person"}))
+    result.corrections.append(Correction(path=d.field, original=original, seq=d.seq))
 
 
 # A fix or a move that leaves its flag firing leaves it open: the other values still need a look.

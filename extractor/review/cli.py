@@ -249,13 +249,13 @@ def _print_flag(document: str, flag, doc, parts, problem, history, store, status
                 views=()) -> None:
     from rich.text import Text
 
-    from .render import STATUS_HELP, check_description
+    from .render import check_description, status_help
 
     console = _console()
     zh, en = check_description(flag.check)
     colour = "red" if flag.severity == "error" else "yellow"
     console.print(Text.assemble((f"{flag.id}", "bold"), "  ", (flag.severity.upper(), f"bold {colour}"), "  ",
-                                f"{document}  ·  {flag.status} ({STATUS_HELP.get(flag.status, '')})"))
+                                f"{document}  ·  {flag.status} ({status_help(flag)})"))
     console.print(Text.assemble(("Check     ", "dim"), f"{flag.check} — {en}"))
     if zh:
         console.print(Text.assemble(("          ", "dim"), zh))
@@ -330,9 +330,16 @@ def _value_now(ref, status) -> tuple[str, str] | str:
     from rich.text import Text
 
     printed = (status.original.value if status and status.original else None) or ref.value or "—"
+    seq = f" #{status.decision.seq}" if status and status.decision else ""
+    d = status.decision if status is not None else None
+    if status is not None and status.status == "flagged" and status.original is not None and d is not None:
+        # A person's correction that still fails a check: shown as corrected, and still flagged.
+        if d.action == "move":
+            return Text.assemble((str(printed), "bold"), f" (moved from {d.before}{seq}; still fails)")
+        return Text.assemble((str(printed), "strike"), " → ", (str(d.after or ""), "bold"),
+                             f" (corrected{seq}; still fails)")
     if status is None or status.status in ("flagged", "verified"):
         return Text(str(printed), style="bold")
-    seq = f" #{status.decision.seq}" if status.decision else ""
     if status.status == "corrected":
         return Text.assemble((str(printed), "strike"), " → ", (str(status.decision.after if status.decision else ""),
                                                               "bold"), f" (corrected{seq})")
@@ -342,11 +349,12 @@ def _value_now(ref, status) -> tuple[str, str] | str:
 
 
 def _hints(flag, store, views=()) -> list[str]:
+    from .render import accept_meaning
+
     db = f" --db {store.arg}"
     if flag.status in ("accepted", "corrected", "rejected"):
         return [f"budget-extract review reopen {flag.id}{db}   (undo the decision: it needs review again)"]
-    meaning = "(the document really prints this)" if flag.fields else "(acknowledged: nothing to correct here)"
-    hints = [f"budget-extract review accept {flag.id}{db}   {meaning}"]
+    hints = [f"budget-extract review accept {flag.id}{db}   ({accept_meaning(flag.check, bool(flag.fields))})"]
     if flag.fields:
         field = " --field N" if len(flag.fields) > 1 else ""
         hints += [f"budget-extract review fix {flag.id}{field} --value V{db}   (a value was misread: "
@@ -431,12 +439,14 @@ def _decide(flag_id: str, action: str, db, as_json: bool, **kw) -> None:
 
 
 def _print_outcome(outcome) -> None:
+    from .render import accept_meaning
+
     console = _console()
     if outcome.unchanged:
         console.print(f"{outcome.flag_id}: already {outcome.status}; nothing recorded.")
         return
     for d in outcome.decisions:
-        what = {"accept": "accepted", "reopen": "reopened",
+        what = {"accept": f"accepted — {accept_meaning(d.check, bool(d.values))}", "reopen": "reopened",
                 "reject": f"withdrew {d.field} (read as {d.before}) from exports",
                 "fix": f"corrected {d.field}: read as {d.before}, the document prints {d.after}"}[d.action]
         console.print(f"{d.flag_id}: {what} (decision #{d.seq}).")
@@ -510,6 +520,11 @@ def _bulk(action: str, check: str, document, where: list[str], all_fields: bool,
     verb = {"accept": "accept", "reject": "reject (withdraw the wrong value of)"}[action]
     if not as_json:
         _print_bulk_plan(console, plan, verb)
+        if action == "accept" and plan.chosen:
+            from .render import accept_meaning
+
+            meanings = sorted({accept_meaning(q.flag.check, bool(q.flag.fields)) for q in plan.chosen})
+            console.print(f"Accepting means: {'; '.join(meanings)}.")
     if not plan.chosen or not _confirmed(f"{action.capitalize()} these {len(plan.chosen)} flag(s)?", yes, dry_run,
                                          as_json):
         if as_json:
@@ -570,7 +585,7 @@ def _confirmed(question: str, yes: bool, dry_run: bool, as_json: bool) -> bool:
         return False
     if yes:
         return True
-    return not as_json and sys.stdin.isatty() and typer.confirm(question, default=False)
+    return not as_json and _interactive() and typer.confirm(question, default=False)
 
 
 @app.command()
@@ -763,7 +778,10 @@ def next_(
 ) -> None:
     """Go through the flags that need review one by one: see each, decide, move on.
 
-    With --json, print the next flag that needs review and exit (exit 0 with null when none is left).
+    Keys (offered where they fit the flag): a accept, f fix, m move, r reject, s or Enter skip, q quit. The end
+    of input (Ctrl-D, Ctrl-C, a closed stdin) stops as q does, saying what was decided; each decision is
+    recorded as it is made. With --json, print the next flag that needs review and exit (exit 0 with null
+    when none is left).
     """
     from .render import flag_json
 
@@ -776,33 +794,79 @@ def next_(
         return
     reviewer = _reviewer(reviewer)
     console = _console()
-    if reviewer is None and sys.stdin.isatty():
-        reviewer = typer.prompt("Your name, recorded with each decision (Enter to leave it out)", default="",
-                                show_default=False) or None
-    decided = 0
-    while True:
-        queue = [q for q in store.queue(document=document, check=check, statuses=NEEDS_REVIEW)
-                 if (q.document, q.id) not in skipped]
-        if not queue:
-            console.print(f"Nothing left to review{f' but {len(skipped)} skipped' if skipped else ''}; "
-                          f"{decided} decided in this session.")
-            return
-        q = queue[0]
-        console.rule(f"{len(queue)} to go")
-        show(q.id, db=store.path, document=q.document, context=2, as_json=False, hints=False)
-        outcome = _ask_and_decide(console, store, q, reviewer, skipped)
-        if outcome is None:
-            console.print(f"Stopped: {decided} decided in this session, {len(queue)} still need review.")
-            return
-        decided += outcome
+    done: list[str] = []  # what this session decided, one line each
+    try:
+        if reviewer is None and _interactive():
+            reviewer = _prompt("Your name, recorded with each decision (Enter to leave it out)", default="",
+                               show_default=False) or None
+        while True:
+            queue = [q for q in store.queue(document=document, check=check, statuses=NEEDS_REVIEW)
+                     if (q.document, q.id) not in skipped]
+            if not queue:
+                console.print(f"Nothing left to review{f' but {len(skipped)} skipped' if skipped else ''}; "
+                              f"{_session(done)}.")
+                return
+            q = queue[0]
+            console.rule(f"{len(queue)} to go")
+            show(q.id, db=store.path, document=q.document, context=2, as_json=False, hints=False)
+            if _ask_and_decide(console, store, q, reviewer, skipped, done) is None:
+                console.print(f"Stopped: {_session(done)}; {len(queue)} still need review.")
+                return
+    except _EndOfInput:
+        # Ctrl-D, Ctrl-C, a closed or exhausted stdin: nothing half-recorded (each decision is its own
+        # transaction), so leave as `q` would, saying what was decided.
+        waiting = len(store.queue(document=document, check=check, statuses=NEEDS_REVIEW))
+        console.print()
+        console.print(f"End of input: stopped; {_session(done)}; {waiting} still need review.")
 
 
-_CHOICES = ("[a]ccept (the document prints this)  [f]ix (misread)  [m]ove (read in the wrong column)  "
-            "[r]eject (wrong, withdraw)  [s]kip  [q]uit")
+class _EndOfInput(Exception):
+    """The person's input ended (Ctrl-D, Ctrl-C, a closed stdin) at a prompt of `review next`."""
 
 
-def _ask_and_decide(console, store, q, reviewer, skipped) -> int | None:
-    """One decision on one flag: 1 when decided, 0 when skipped, None to stop."""
+def _interactive() -> bool:
+    return sys.stdin is not None and not sys.stdin.closed and sys.stdin.isatty()
+
+
+def _session(done: list[str]) -> str:
+    if not done:
+        return "nothing decided in this session"
+    return f"{len(done)} decided in this session ({'; '.join(done)})"
+
+
+def _prompt(*args, **kw):
+    """typer.prompt, with the end of input (EOF, Ctrl-C, no stdin at all) raised as ``_EndOfInput``."""
+    return _asking(typer.prompt, *args, **kw)
+
+
+def _confirm(*args, **kw) -> bool:
+    return _asking(typer.confirm, *args, **kw)
+
+
+def _asking(ask, *args, **kw):
+    import click
+
+    if sys.stdin is None or sys.stdin.closed:
+        raise _EndOfInput
+    try:
+        return ask(*args, **kw)
+    except (typer.Abort, click.exceptions.Abort, EOFError, KeyboardInterrupt):  # typer ≥ 0.13 has its own Abort
+        raise _EndOfInput from None
+
+
+def _choices(flag, numbered: list[int]) -> str:
+    """The keys `review next` offers for this flag, each with what it means for it."""
+    from .render import accept_meaning
+
+    keys = [f"[a]ccept ({accept_meaning(flag.check, bool(flag.fields))})"]
+    if numbered:
+        keys += ["[f]ix (misread)", "[m]ove (read in the wrong column)", "[r]eject (wrong, withdraw)"]
+    keys += ["[s]kip", "[q]uit"]
+    return "  ".join(keys)
+
+
+def _ask_and_decide(console, store, q, reviewer, skipped, done: list[str]) -> int | None:
+    """One decision on one flag: 1 when decided (``done`` gets a line), 0 when skipped, None to stop."""
     from .apply import slots_by_path
     from .service import decide, load_result
 
@@ -810,14 +874,14 @@ def _ask_and_decide(console, store, q, reviewer, skipped) -> int | None:
     correctable = set(slots_by_path(load_result(store.document(q.document).result))) if fields else set()
     numbered = [i for i, ref in enumerate(fields, 1) if ref.path in correctable]
     while True:
-        choice = typer.prompt(_CHOICES, default="s").strip().lower()[:1]
+        choice = _prompt(_choices(q.flag, numbered), default="s").strip().lower()[:1]
         if choice == "q":
             return None
         if choice == "s":
             skipped.add((q.document, q.id))
             return 0
         if choice not in ("a", "f", "m", "r"):
-            console.print("Type a, f, m, r, s or q.")
+            console.print("Type a, f, m, r, s or q." if numbered else "Type a, s or q.")
             continue
         if choice in ("f", "m", "r") and not numbered:
             console.print("This flag involves no value read from a table or card: accept it (acknowledge) or skip.")
@@ -826,6 +890,7 @@ def _ask_and_decide(console, store, q, reviewer, skipped) -> int | None:
             decided = _ask_and_move(console, store, q, numbered, reviewer)
             if decided is None:
                 continue
+            done.append(f"{q.id} moved")
             return decided
         kw: dict = {"document": q.document, "reviewer": reviewer}
         if choice == "f":
@@ -833,10 +898,11 @@ def _ask_and_decide(console, store, q, reviewer, skipped) -> int | None:
             kw["value"] = _ask_value(console, fields[int(kw["fields"][0]) - 1].path)
         elif choice == "r" and len(numbered) > 1:
             kw["fields"] = [_ask_number(console, "Which value is wrong (its number above)", numbered)]
-        kw["note"] = typer.prompt("Note (optional)", default="", show_default=False) or None
+        kw["note"] = _prompt("Note (optional)", default="", show_default=False) or None
         action = {"a": "accept", "f": "fix", "r": "reject"}[choice]
         try:
             _print_outcome(decide(store, q.id, action, **kw))
+            done.append(f"{q.id} {_DONE[action]}")
             return 1
         except ReviewError as exc:
             console.print(f"error: {exc}", style="red")
@@ -844,13 +910,16 @@ def _ask_and_decide(console, store, q, reviewer, skipped) -> int | None:
                 raise typer.Exit(exc.code)
 
 
+_DONE = {"accept": "accepted", "fix": "corrected", "reject": "rejected"}
+
+
 def _ask_and_move(console, store, q, numbered: list[int], reviewer) -> int | None:
     """`review move` asked for: which value, which column, one row or the whole table (shown before it is done)."""
     from .moves import move, plan_move
 
     number = _ask_number(console, "Which value is in the wrong column (its number above)", numbered)
-    column = typer.prompt("The column the document prints it under (key or header text)").strip()
-    all_rows = typer.confirm("The same down the whole table (every value of that column)?", default=False)
+    column = _prompt("The column the document prints it under (key or header text)").strip()
+    all_rows = _confirm("The same down the whole table (every value of that column)?", default=False)
     try:
         plan = plan_move(store, q.id, number, column, all_rows, q.document)
     except ReviewError as exc:
@@ -859,9 +928,9 @@ def _ask_and_move(console, store, q, numbered: list[int], reviewer) -> int | Non
             raise typer.Exit(exc.code)
         return None
     _print_move_plan(console, plan)
-    if not typer.confirm(f"Move these {len(plan.moves)} value(s)?", default=True):
+    if not _confirm(f"Move these {len(plan.moves)} value(s)?", default=True):
         return None
-    note = typer.prompt("Note (optional)", default="", show_default=False) or None
+    note = _prompt("Note (optional)", default="", show_default=False) or None
     outcome = move(store, q.id, number, column, all_rows, document=q.document, reviewer=reviewer, note=note)
     console.print(f"{q.id}: moved {len(plan.moves)} value(s) to {plan.target_label} (decision "
                   f"#{outcome.decision.seq}); the flag is now {outcome.status or 'closed'}.")
@@ -872,7 +941,7 @@ def _ask_number(console, question: str, allowed: list[int]) -> str:
     if len(allowed) == 1:
         return str(allowed[0])
     while True:
-        answer = typer.prompt(f"{question}, one of {', '.join(map(str, allowed))}").strip()
+        answer = _prompt(f"{question}, one of {', '.join(map(str, allowed))}").strip()
         if answer.isdigit() and int(answer) in allowed:
             return answer
         console.print(f"{answer!r} is not one of {', '.join(map(str, allowed))}.")
@@ -882,7 +951,7 @@ def _ask_value(console, path: str) -> str:
     from .service import correction_value
 
     while True:
-        answer = typer.prompt("What the document prints there").strip()
+        answer = _prompt("What the document prints there").strip()
         try:
             correction_value(path, answer)
             return answer

@@ -148,7 +148,17 @@ def import_(
     with store.transaction():
         for hint in hints:
             store.add_hint(hint)
-    typer.echo(f"{len(hints)} hint(s) imported; `budget-extract run` offers them to the reader.")
+    typer.echo(f"{len(hints)} hint(s) imported into {store.path}. `budget-extract run` offers them to the reader when "
+               f"it uses this store: {_run_with(store.path)}.")
+
+
+def _run_with(path: Path) -> str:
+    """How `run` finds a store: the one in its --out folder, or the one --db names."""
+    from .store import DB_NAME
+
+    if path.name == DB_NAME:
+        return f"`run … --out {path.parent}` (its results folder), or `run … --out DIR --db {path}`"
+    return f"`run … --out DIR --db {path}`"
 
 
 @app.command()

@@ -75,6 +75,39 @@ def check_description(check: str) -> tuple[str, str]:
     return (c.zh, c.en) if c else ("", "")
 
 
+# What accepting a flag means depends on what the flag is. For most, that the document really prints the
+# values (the reading is right, the document itself does not add up). For a completeness flag — a table,
+# section or page the document promises and we did not read — there is no value to confirm: accepting it
+# acknowledges the gap, which stays in the data as a gap.
+_ACCEPT_GAP = {
+    "completeness.listed_missing": "acknowledged: the document really lacks this table, though its contents list "
+                                   "it; nothing of it is in the data",
+    "completeness.unread": "acknowledged: this section stays unread; none of its figures is in the data",
+    "completeness.truncated": "acknowledged: the document is cut short; the tables it lacks stay missing from "
+                              "the data",
+    "document.no_tables": "acknowledged: the file holds no budget table or card to read",
+    "source.page_unread": "acknowledged: this page stays unread; none of its figures is in the data",
+}
+
+
+def accept_meaning(check: str, has_values: bool) -> str:
+    """What `review accept` says about a flag of ``check`` (with values from the tables or cards, or none)."""
+    if check in _ACCEPT_GAP:
+        return _ACCEPT_GAP[check]
+    if check.startswith("completeness."):
+        return "acknowledged: what the document promises here was not read, and stays missing from the data"
+    return "the document really prints this" if has_values else "acknowledged: nothing to correct here"
+
+
+def status_help(flag: Flag) -> str:
+    """A flag's status in words, for its own kind (an accepted gap is acknowledged, not confirmed)."""
+    if flag.status == "accepted":
+        meaning = accept_meaning(flag.check, bool(flag.fields))
+        if meaning.startswith("acknowledged"):
+            return "a person " + meaning
+    return STATUS_HELP.get(flag.status, "")
+
+
 STATUS_HELP = {
     "open": "needs a decision",
     "stale": "decided on an earlier version of the document, which has changed since: decide again",

@@ -303,6 +303,16 @@ class ReviewStore:
                                 HintOrigin.model_validate_json(moves[-1][1]) if moves[-1][1] else None)
                 for (kind, header), moves in grouped.items()]
 
+    def taught_here(self) -> frozenset[tuple[str, str, str, str]]:
+        """(kind, header, document, document sha256) of each hint move a decision of this store taught (not one
+        imported): that document version has the decision, so the hint is not offered to it."""
+        out = set()
+        for kind, header, origin in self.db.execute(
+                "SELECT kind, header, origin FROM hints WHERE decision IS NOT NULL AND origin IS NOT NULL"):
+            o = HintOrigin.model_validate_json(origin)
+            out.add((kind, header, o.document, o.document_sha256))
+        return frozenset(out)
+
     def add_hint(self, hint: LayoutHint, decision: int | None = None) -> None:
         """Store a hint's moves (call inside a transaction); a move of the same column under the same header
         replaces the one taught before."""

@@ -2,9 +2,14 @@
 
 Workers of a cluster (see docs/dask.md) write ``DIR/<name>.json`` with no store at
 hand. Afterwards one process — the store's one writer — brings each result into
-the store as `run` would have: the decisions people made on earlier versions are
-applied (re-verifying the document against its source), the file is rewritten,
-and its flags enter the queue.
+the store as `run` would have: the trail is the truth, so a file is taken as it is
+only when it carries exactly the decisions the store's trail holds for its document
+(none, for a worker's file). Any other file — one with decisions people made on
+earlier versions, or one written under another store that carries decisions this
+trail lacks — is re-verified against its source with the trail's decisions in force
+and rewritten. A document with a table whose header a layout hint of the store
+names, read without it (the workers had no store), is read again with the hints.
+Then its flags enter the queue.
 """
 
 from __future__ import annotations
@@ -12,25 +17,33 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from schemas import ExtractionResult, LayoutHint
+
 from ..export import result_paths
 from ..reverify import ReverifyError, read_result, read_source, text_copy
 from ..work import Tally
-from .service import settle
+from .service import agrees_with_trail, settle
 from .store import ReviewStore
 
 
 def sync_folder(store: ReviewStore, folder: Path, report, advance: Callable[[], None] = lambda: None) -> None:
     """Every result file of ``folder`` into ``store``, one transaction per document; problems become lines."""
+    hints = tuple(store.hints())
+    taught = store.taught_here()
     for place, path in enumerate(result_paths(folder)):
         try:
             result = read_result(path)
-            decisions = store.decisions(result.document.name)
+            name = result.document.name
+            decisions = store.decisions(name)
+            untried = result.llm is None and hints_untried(result, hints, taught)
             with store.transaction():
-                if decisions:
-                    known = store.document(result.document.name)
+                if untried or not agrees_with_trail(result, decisions):
+                    known = store.document(name)
                     source = known.source if known and known.sha256 == result.document.sha256 \
                         else Path(result.document.path)
                     text = read_source(source, result.document.sha256, path, text_copy(result, folder))
+                    if untried:
+                        result = _read_with_hints(source, result, hints, taught, path)
                     settle(store, result, text, path, source)
                 else:
                     store.sync(result, path)
@@ -39,3 +52,29 @@ def sync_folder(store: ReviewStore, folder: Path, report, advance: Callable[[], 
             report.note(place, f"error: {exc}")
             report.failed += 1
         advance()
+
+
+def hints_untried(result: ExtractionResult, hints: tuple[LayoutHint, ...], taught) -> bool:
+    """A table whose header a hint names was read without the hints (nothing records what became of one)."""
+    doc = result.document
+    wanted = {(h.kind, h.header) for h in hints if (h.kind, h.header, doc.name, doc.sha256) not in taught}
+    return any(t.hint is None and (t.kind, t.header) in wanted for t in result.tables)
+
+
+def _read_with_hints(source: Path, result: ExtractionResult, hints, taught, where: Path) -> ExtractionResult:
+    """The document read again by the rules with the store's hints offered (the verifier still chooses)."""
+    from ..load import LoadError, load_document
+    from ..pipeline import RunOptions, extract_and_verify
+    from ..work import _canonical
+
+    try:
+        doc = load_document(source)
+    except LoadError as exc:
+        raise ReverifyError(f"{where}: its source {exc}") from None
+    if doc.sha256 != result.document.sha256:
+        raise ReverifyError(f"{where}: its source {source} has changed since the result was written; run "
+                            f"`budget-extract run` again")
+    again = extract_and_verify(doc, RunOptions(backend="rules", hints=hints, taught=taught))
+    _canonical(again, doc)
+    again.document = result.document  # the path as the workers recorded it
+    return again
