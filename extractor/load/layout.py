@@ -51,6 +51,9 @@ class TableCell:
     lines: list[list[Glyph]]  # the cell's text, line by line
 
 
+_COLUMN_SLACK = 4.0  # points a cell may start away from its column's boundary (see ``TableBlock.column``)
+
+
 @dataclass
 class TableBlock:
     """A table: its column boundaries, and per row the cells that start in it (a merged cell once, at its
@@ -62,6 +65,9 @@ class TableBlock:
     bottom: float
     ruled: bool = True
     pages: list[int] = field(default_factory=list)  # the page of each row, once stitched across pages
+    # Header rows printed again at the top of a continuation page (a browser repeats <thead>), taken out of
+    # the rows: (page, row). They are page furniture, written after the document's text with the overlay.
+    repeated: list[tuple[int, list[TableCell]]] = field(default_factory=list)
 
     @property
     def x0(self) -> float:
@@ -76,7 +82,15 @@ class TableBlock:
         return len(self.xs) - 1
 
     def column(self, x: float) -> int:
-        """The column a cell starting at ``x`` sits in."""
+        """The column a cell starting at ``x`` sits in.
+
+        A cell starts at its column's left boundary, give or take a few points: parts of one table on
+        different pages (given the same columns) are often laid out a little differently, a browser sizing
+        each part's columns to its own content. The nearest boundary within that slack is the cell's.
+        """
+        nearest = min(range(self.width), key=lambda k: abs(self.xs[k] - x))
+        if abs(self.xs[nearest] - x) <= _COLUMN_SLACK:
+            return nearest
         i = bisect_right(self.xs, x + 2.0) - 1
         return min(max(i, 0), self.width - 1)
 
@@ -85,6 +99,7 @@ class TableBlock:
 class PageBlocks:
     blocks: list[Line | TableBlock] = field(default_factory=list)
     overlay: list[Glyph] = field(default_factory=list)  # seals, watermarks, text at another angle
+    running: list[Line] = field(default_factory=list)  # a running header or footer (date, title, URL, "3/14")
 
 
 # -- lines -----------------------------------------------------------------------------------------
@@ -157,6 +172,12 @@ def write_spaced_lines(out: TextBuilder, lines: list[Line], page: int) -> None:
         piece: list[Glyph] = []
         for g in sorted((g for g in line.glyphs if not g.text.isspace()), key=lambda g: g.x0):
             at = round((g.x0 - left) / unit)
+            if piece and g.x0 - piece[-1].x1 <= 0.25 * g.size:
+                # The next character of a word: it stays with it, wherever the font's widths (a digit is
+                # rarely exactly half a CJK character wide) have carried its column.
+                piece.append(g)
+                col += 2 if unicodedata.east_asian_width(g.text[:1]) in ("W", "F") else len(g.text)
+                continue
             if piece and at > col:
                 out.glyphs(piece, page)
                 piece = []
@@ -185,6 +206,7 @@ def ruled_tables(edges: list[dict], glyphs: list[Glyph]) -> tuple[list[TableBloc
     if len(edges) < 4:
         return [], glyphs
     merged = filter_edges(merge_edges(edges, 3, 3, 3, 3), min_length=3)
+    merged += _closing_rules(merged)
     cells = intersections_to_cells(edges_to_intersections(merged, 3, 3))
     cells = [c for c in cells if c[2] - c[0] > 2 and c[3] - c[1] > 2]
     cells = _without_frames(cells)
@@ -202,6 +224,32 @@ def ruled_tables(edges: list[dict], glyphs: list[Glyph]) -> tuple[list[TableBloc
         else:
             rest.append(g)
     return [grid.block() for grid in tables], rest
+
+
+def _closing_rules(edges: list[dict], tol: float = 3.0) -> list[dict]:
+    """The rule a row cut by a page break lacks: where several vertical rules end at one height with no
+    horizontal rule there (a browser draws a row that runs on to the next page open at the page's foot, and
+    its rest open at the head of the next), a horizontal rule across them closes the row."""
+    hs = [e for e in edges if e["orientation"] == "h"]
+    vs = [e for e in edges if e["orientation"] == "v"]
+
+    def met(x: float, y: float) -> bool:
+        return any(h["x0"] - tol <= x <= h["x1"] + tol and abs(h["top"] - y) <= tol for h in hs)
+
+    out = []
+    for end in ("top", "bottom"):
+        ends = sorted((v[end], v["x0"]) for v in vs if not met(v["x0"], v[end]))
+        group: list[tuple[float, float]] = []
+        for y, x in ends + [(float("inf"), 0.0)]:
+            if group and y - group[0][0] > tol:
+                if len(group) >= 2:
+                    at = sum(g[0] for g in group) / len(group)
+                    x0, x1 = min(g[1] for g in group), max(g[1] for g in group)
+                    out.append({"x0": x0, "x1": x1, "top": at, "bottom": at, "width": x1 - x0, "height": 0.0,
+                                "orientation": "h", "object_type": "line"})
+                group = []
+            group.append((y, x))
+    return out
 
 
 def _without_frames(cells: list[tuple]) -> list[tuple]:
@@ -280,15 +328,28 @@ def write_table(out: TextBuilder, table: TableBlock, page: int) -> None:
         number = table.pages[r] if table.pages else page
         if r and table.pages and number != table.pages[r - 1]:
             out.write("\n")  # where the page broke: the reader starts a new part of the table (its header may repeat)
-        cells: dict[int, TableCell] = {}
-        for cell in row:
-            cells.setdefault(table.column(cell.x0), cell)
+        cells = _place(table, row)
         for c in range(width):
             if c:
                 out.write("\t")
-            if c in cells:
-                write_cell(out, cells[c].lines, number)
+            for k, cell in enumerate(cells.get(c, ())):
+                if k:
+                    out.write(" ")
+                write_cell(out, cell.lines, number)
         out.write("\n")
+
+
+def _place(table: TableBlock, row: list[TableCell]) -> dict[int, list[TableCell]]:
+    """Each cell of a row in its column. Two cells that fall in one column (the columns of another part of
+    the table do not fit this part) are never dropped: the second takes the next column when that is free,
+    else shares the cell."""
+    cells: dict[int, list[TableCell]] = {}
+    for cell in sorted(row, key=lambda c: c.x0):
+        c = table.column(cell.x0)
+        if c in cells and c + 1 < table.width and c + 1 not in cells and cell.x0 >= cells[c][-1].x1 - 2.0:
+            c += 1
+        cells.setdefault(c, []).append(cell)
+    return cells
 
 
 def stitch(first: TableBlock, then: TableBlock, page: int, next_page: int) -> TableBlock | None:
@@ -303,9 +364,34 @@ def stitch(first: TableBlock, then: TableBlock, page: int, next_page: int) -> Ta
     small, large = sorted((first.xs, then.xs), key=len)
     if not all(any(abs(x - y) <= tol for y in large) for x in small):
         return None
-    pages = (first.pages or [page] * len(first.rows)) + [next_page] * len(then.rows)
-    return TableBlock(list(large), first.rows + then.rows, first.top, then.bottom, first.ruled and then.ruled,
-                      pages)
+    joined = TableBlock(list(large), first.rows, first.top, then.bottom, first.ruled and then.ruled)
+    head = repeated_header(joined, first.rows, then.rows)
+    pages = (first.pages or [page] * len(first.rows)) + [next_page] * (len(then.rows) - head)
+    joined.rows = first.rows + then.rows[head:]
+    joined.pages = pages
+    joined.repeated = first.repeated + then.repeated + [(next_page, row) for row in then.rows[:head]]
+    return joined
+
+
+def row_texts(table: TableBlock, row: list[TableCell]) -> tuple[tuple[int, str], ...]:
+    """A row as (column, text) pairs, whitespace left out: what a repeated row must print again."""
+    out = []
+    for c, cells in sorted(_place(table, row).items()):
+        text = "".join(g.text for cell in cells for line in cell.lines for g in line if not g.text.isspace())
+        if text:
+            out.append((c, text))
+    return tuple(out)
+
+
+def repeated_header(table: TableBlock, first: list[list[TableCell]], then: list[list[TableCell]]) -> int:
+    """How many rows at the top of a continuation print the table's first rows again (its header, which a
+    browser repeats on every page a ``<thead>`` runs over); 0 when they do not. At least one row must follow
+    them, and a row with no text never counts."""
+    n = 0
+    while n < len(first) and n + 1 < len(then) and row_texts(table, first[n]) \
+            and row_texts(table, first[n]) == row_texts(table, then[n]):
+        n += 1
+    return n
 
 
 def write_cell(out: TextBuilder, lines: list[list[Glyph]], page: int) -> None:
@@ -327,6 +413,10 @@ def _needs_space(before: list[Glyph], after: list[Glyph]) -> bool:
 _HEADING = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十\d]+[部章节])")
 
 
+# Lines that stand on their own above a table, never the end of a wrapped sentence or title.
+_OWN_LINE = re.compile(r"^\s*(单位[：:]|金额单位|计量单位|预算年度[：:]|部门名称[：:]|编制单位[：:]|填报单位[：:])")
+
+
 def join_paragraph_lines(lines: list[tuple[int, Line]], right: dict[int, float]) -> list[list[tuple[int, Line]]]:
     """Consecutive lines of one paragraph, wrapped at the right margin, become one (numbers stay whole).
 
@@ -343,7 +433,8 @@ def join_paragraph_lines(lines: list[tuple[int, Line]], right: dict[int, float])
             size = max(prev.size, line.size)
             full = bool(margin) and prev.x1 + _first_word_width(line) > margin - 0.5 * size
             follows = 0 <= line.top - prev.bottom < 0.9 * size if page == prev_page else page == prev_page + 1
-            heading = _HEADING.match(line.text()) and prev.text().rstrip()[-1:] in "。；;：:！？!?"
+            heading = (_HEADING.match(line.text()) and prev.text().rstrip()[-1:] in "。；;：:！？!?") \
+                or _OWN_LINE.match(line.text())
             if full and follows and line.x0 <= prev.x0 + 0.5 * size and not heading:
                 groups[-1].append((page, line))
                 continue
@@ -353,10 +444,17 @@ def join_paragraph_lines(lines: list[tuple[int, Line]], right: dict[int, float])
 
 def _first_word_width(line: Line) -> float:
     """Width of what a line breaker keeps together at the start of a line: a run of Latin letters and
-    digits (with their punctuation), or one Chinese character."""
+    digits (with their punctuation), or one Chinese character, with any closing punctuation after it."""
     glyphs = line.glyphs
     end = 0
     while end < len(glyphs) and glyphs[end].text.isascii() and not glyphs[end].text.isspace():
         end += 1
     end = max(end, 1)
+    # Punctuation that may not open a line travels with the character before it (a line breaker's kinsoku
+    # rule: "识”" moves to the next line as a pair).
+    while end < len(glyphs) and glyphs[end].text in _NO_LINE_START:
+        end += 1
     return glyphs[end - 1].x1 - glyphs[0].x0
+
+
+_NO_LINE_START = frozenset("，。、；：！？）》」』】〕”’…,.;:!?)%％")

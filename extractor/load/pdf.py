@@ -22,7 +22,7 @@ from .base import Document, LoadError
 from .borderless import SpacedBlock, borderless_runs
 from .canonical import Glyph, TextBuilder, fold_char
 from .layout import Line, PageBlocks, TableBlock, group_lines, join_paragraph_lines, ruled_tables, stitch, \
-    write_glyph_line, write_spaced_lines, write_table
+    write_cell, write_glyph_line, write_spaced_lines, write_table
 
 DEFAULT_MAX_PAGES = 500
 OCR_HINT = "install OCR with pip install 'budget-extract[ocr]' to read them"
@@ -113,6 +113,7 @@ def _read(path: Path, pdf, sha256: str) -> Document:
         if blocks is not None:
             read.append((number, blocks))
         page.close()  # frees the page's parsed objects: memory stays flat over long documents
+    take_running_lines(read, pages)
     out = TextBuilder()
     write_pages(out, read, pages)
     text = out.text()
@@ -254,9 +255,70 @@ def write_pages(out: TextBuilder, read: list[tuple[int, PageBlocks]], pages: lis
             out.write("\n")
         _end_pages(out, overlay, items, i, (run or furniture)[-1][0])
     # What was printed over the pages (seals, watermarks, text at another angle) comes last, a line per
-    # page: kept, and never between a title and its table or inside a table that runs over pages.
+    # page: kept, and never between a title and its table or inside a table that runs over pages. So do a
+    # table's header rows printed again on the pages it runs over, a line per row.
     for number, glyphs in sorted(overlay.items()):
         _write_overlay(out, glyphs, number)
+    for number, blocks in read:
+        for line in blocks.running:
+            write_glyph_line(out, line.glyphs, number)
+            out.write("\n")
+    for _, block in items:
+        if isinstance(block, TableBlock):
+            for number, row in block.repeated:
+                _write_repeated_row(out, row, number)
+
+
+def _write_repeated_row(out: TextBuilder, row, number: int) -> None:
+    for k, cell in enumerate(sorted(row, key=lambda c: c.x0)):
+        if k:
+            out.write(" ")
+        write_cell(out, cell.lines, number)
+    out.write("\n")
+
+
+def take_running_lines(read: list[tuple[int, PageBlocks]], pages: list[PageInfo]) -> None:
+    """Take out a running header or footer: the first (or last) line of nearly every page, at the head (or
+    foot) of the page, at one height, printing the same text, or the same text but for numbers that change
+    from page to page (a page count "3/14"), as a browser prints the date, the title, the address and the page.
+
+    Between two pages of a table such lines would cut it apart, or be read into a row split by the break;
+    they are written after the document's text with the overlay, a line per page; a header's first
+    occurrence stays in place. A title or a unit line repeated over the pages of one table only is not on
+    nearly every page, and stays.
+    """
+    if len(read) < 3:
+        return
+    height = {p.number: p.width if p.reading in (90, 270) else p.height for p in pages}
+    for at_top in (True, False):
+        edge: dict[int, Line] = {}
+        for number, blocks in read:
+            if not blocks.blocks:
+                continue
+            block = blocks.blocks[0 if at_top else -1]
+            h = height.get(number, 0.0)
+            if isinstance(block, Line) and (block.top < 0.1 * h if at_top else block.bottom > 0.9 * h):
+                edge[number] = block
+        shapes = Counter(_shape(line.text()) for line in edge.values())
+        for shape, count in shapes.items():
+            if count < 0.8 * len(read) or not shape.strip("#"):
+                continue
+            lines = {n: line for n, line in edge.items() if _shape(line.text()) == shape}
+            tops = [line.top for line in lines.values()]
+            texts = {"".join(line.text().split()) for line in lines.values()}
+            if max(tops) - min(tops) > 2.0 or not (len(texts) == 1 or len(texts) >= 0.8 * count):
+                continue
+            # A running header stays where it first stands (it may be the title of a document that is one
+            # table over all its pages); its repetitions go. A footer goes from every page.
+            first = min(lines) if at_top else None
+            for number, blocks in read:
+                if number in lines and number != first:
+                    blocks.blocks.remove(lines[number])
+                    blocks.running.append(lines[number])
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"\d+", "#", "".join(text.split()))
 
 
 def _end_pages(out: TextBuilder, overlay: dict, items, i: int, number: int) -> None:
