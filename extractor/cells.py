@@ -171,36 +171,92 @@ class Geometry:
     columns: list[tuple[int, int]]
     figures: frozenset[int] = frozenset()  # columns whose cells on this page are mostly figures
     words: frozenset[int] = frozenset()  # columns whose cells on this page are mostly words
+    header_words: tuple[tuple[str, int], ...] = ()  # the header's words and where each starts
+    # Where this page prints what the page ``columns`` were worked out from prints elsewhere: pairs
+    # (position here, position there), in order; positions between are mapped in proportion.
+    anchors: tuple[tuple[float, float], ...] = ()
 
     def kind(self, i: int) -> str:
         """"F" for a column of figures, "T" for one of words, "?" for one no data line prints in."""
         return "F" if i in self.figures else "T" if i in self.words else "?"
 
+    def place(self, toks: list[Token]) -> list[Token]:
+        """Tokens moved onto the columns' positions (unchanged when the page prints where they were found)."""
+        if not self.anchors:
+            return toks
+        out = []
+        for t in toks:
+            x0 = round(_mapped(t.x0, self.anchors))
+            out.append(Token(t.text, t.start, t.end, x0, max(x0 + 1, round(_mapped(t.x1, self.anchors)))))
+        return out
 
-def page_geometry(lines: list[Line]) -> Geometry | None:
+
+def _mapped(x: float, anchors: tuple[tuple[float, float], ...]) -> float:
+    """``x`` mapped by the anchors: linearly between two, shifted by the nearest beyond the ends."""
+    if x <= anchors[0][0]:
+        return x + anchors[0][1] - anchors[0][0]
+    for (a, fa), (b, fb) in zip(anchors, anchors[1:]):
+        if x <= b:
+            return fa + (x - a) * (fb - fa) / (b - a) if b > a else fb
+    return x + anchors[-1][1] - anchors[-1][0]
+
+
+def anchors_between(here: list[Token], there: tuple[tuple[str, int], ...]) -> tuple[tuple[float, float], ...]:
+    """Pairs (centre here, centre there) of the words two headers share, the n-th of a text with its n-th,
+    kept only while both run left to right."""
+    seen: dict[str, int] = {}
+    pairs = []
+    places: dict[str, list[int]] = {}
+    for text, x0 in sorted(there, key=lambda w: w[1]):
+        places.setdefault(text, []).append(x0)
+    for t in sorted(here, key=lambda t: t.x0):
+        k = seen.get(t.text, 0)
+        seen[t.text] = k + 1
+        if t.text in places and k < len(places[t.text]):
+            width = t.x1 - t.x0
+            pairs.append(((t.x0 + t.x1) / 2, places[t.text][k] + width / 2))
+    pairs.sort()
+    kept: list[tuple[float, float]] = []
+    for a, b in pairs:
+        if not kept or (a > kept[-1][0] and b > kept[-1][1]):
+            kept.append((a, b))
+    return tuple(kept)
+
+
+def page_geometry(lines: list[Line], word_kind=None, metrics: tuple[str, ...] = ("wide", "narrow")) -> Geometry | None:
     """The column geometry that lines the page up best, or None when no columns show.
 
     Under the right metric the figures of a column end at the same position
     (they are right-aligned) and the header's words stand over the data's
     columns; under the wrong one both drift with the number of CJK characters
     before them.
+
+    ``word_kind`` says what a header word heads: "text" (names, 项目), "figures"
+    (amounts), or None; a header word beside a column names it only if the
+    column holds cells of that kind.
     """
     best: tuple[tuple, Geometry] | None = None
-    for metric in ("wide", "narrow"):
+    for metric in metrics:
         toks = [tokens(line, metric) for line in lines]
         data = [t for t in toks if is_data_line(t)]
         if not data:
             continue
         columns = _bands([tok for line in data for tok in line])
         first = next(n for n, t in enumerate(toks) if is_data_line(t))
+        # The numbered 栏次 row ends the header: lines after it are rows without figures.
+        first = next((n + 1 for n, t in enumerate(toks[:first]) if _is_lanci(t)), first)
         header = _join_pieces([t for t in toks[:first] if t and not _is_lanci(t)])
         header_fit = _header_fit(columns, header)
+        every_fit = _header_fit(columns, header, every_line=True)
         crowding = _crowding(columns, header)
-        columns = _add_header_columns(columns, header)
+        columns = _add_header_columns(columns, header, [tok for line in data for tok in line], word_kind)
         columns = _add_lanci_columns(columns, [t for line in toks[:first] if _is_lanci(line) for t in line])
-        score = (round(_alignment(data, columns), 2), -_edge_spread(data, columns), header_fit, -crowding)
+        score = (round(_alignment(data, columns), 2), -_edge_spread(data, columns), header_fit, -crowding,
+                 every_fit)
         if best is None or score > best[0]:
-            best = (score, Geometry(metric, columns, _figure_columns(data, columns), _word_columns(data, columns)))
+            header_words = tuple((t.text, t.x0) for line in toks[:first] for t in line)
+            best = (score, Geometry(metric, columns, _figure_columns(data, columns), _word_columns(data, columns),
+                                    header_words))
     return best[1] if best else None
 
 
@@ -257,7 +313,33 @@ def _add_lanci_columns(columns: list[tuple[int, int]], numbers: list[Token]) -> 
     """
     loose = [(t.x0, t.x1) for t in numbers if t.text.isdigit()
              and all(_overlap((t.x0 - 2, t.x1 + 2), c) == 0 for c in columns)]
+    loose = _unnumbered_nearest(loose, numbers, columns)
     return sorted(columns + _bands_of(loose, columns)) if loose else columns
+
+
+def _unnumbered_nearest(loose: list[tuple[int, int]], numbers: list[Token],
+                        columns: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The loose 栏次 numbers that mark a column of their own: those whose nearest column another number
+    already stands over (or is nearer to).
+
+    A converter that squeezes the columns under long words moves a centred number
+    further from its right-aligned figures than a space or two; when every
+    number still has a column of its own, nearest first, none marks a new one.
+    """
+    if not columns:
+        return loose
+    owner: dict[int, tuple[int, int]] = {}  # column -> the number on it, nearest first
+    spans = [(t.x0, t.x1) for t in numbers if t.text.isdigit()]
+    for span in sorted(spans, key=lambda s: _nearest_gap(s, columns)[1]):
+        col, _ = _nearest_gap(span, columns)
+        owner.setdefault(col, span)
+    return [s for s in loose if owner.get(_nearest_gap(s, columns)[0]) != s]
+
+
+def _nearest_gap(span: tuple[int, int], columns: list[tuple[int, int]]) -> tuple[int, int]:
+    gaps = [max(0, max(span[0], c[0]) - min(span[1], c[1])) for c in columns]
+    best = min(range(len(columns)), key=lambda i: gaps[i])
+    return best, gaps[best]
 
 
 def _edge_spread(data: list[list[Token]], columns: list[tuple[int, int]]) -> int:
@@ -284,11 +366,16 @@ def _crowding(columns: list[tuple[int, int]], header: list[list[Token]]) -> int:
     return extra
 
 
-def _header_fit(columns: list[tuple[int, int]], header: list[list[Token]]) -> int:
-    """Header words of the last header line that stand over a data column."""
+def _header_fit(columns: list[tuple[int, int]], header: list[list[Token]], every_line: bool = False) -> int:
+    """Header words of the last header line (or of ``every_line``) that stand over a data column.
+
+    Every line counts when the rest does not decide: a page with a line or two of
+    data, whose figures line up under either metric.
+    """
     if not header:
         return 0
-    return sum(1 for t in header[-1] if any(_overlap((t.x0, t.x1), c) for c in columns))
+    lines = header if every_line else header[-1:]
+    return sum(1 for line in lines for t in line if any(_overlap((t.x0, t.x1), c) for c in columns))
 
 
 def _bands(toks: list[Token]) -> list[tuple[int, int]]:
@@ -309,7 +396,8 @@ def _bands(toks: list[Token]) -> list[tuple[int, int]]:
     return [(a, b) for a, b, _ in bands]
 
 
-def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]]) -> list[tuple[int, int]]:
+def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]], data: list[Token] = (),
+                        word_kind=None) -> list[tuple[int, int]]:
     """Columns no data line prints in (a column left empty on this page) still have header words.
 
     Header words that stand over no data column make columns of their own
@@ -322,42 +410,136 @@ def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]
         return columns
     columns = list(columns)
     loose: list[tuple[int, int]] = []
+    groups: set[tuple[int, int]] = set()  # words that head a group of cells below them
     for n, line in enumerate(header):
         claims: dict[int, list[Token]] = {}
         for t in line:
             over = [i for i, c in enumerate(columns) if _overlap((t.x0, t.x1), c)]
+            if _spans_several(t, header[n + 1:]) or _heads_cells_below(t, header, n):
+                groups.add((n, t.x0))
+            if not over and n and _rest_of_word_above(t, header[n - 1], columns):
+                continue
             if not over:
-                if not _spans_several(t, header[n + 1:]) and not _parent_between(t, n, header, columns):
+                if (n, t.x0) not in groups and not _parent_between(t, n, header, columns):
                     loose.append((t.x0, t.x1))
             else:
                 claims.setdefault(max(over, key=lambda i: _overlap((t.x0, t.x1), columns[i])), []).append(t)
         for i, words in claims.items():
             if len(words) > 1:
                 columns[i] = _squeeze(columns[i], words, loose)
-    return _pair_headers(sorted(columns), _bands_of(loose, columns), header)
+    leaves = [[t for t in line if (n, t.x0) not in groups] for n, line in enumerate(header)]
+    kinds = _column_kinds(sorted(columns), _bands_of(loose, columns), leaves, data, word_kind)
+    return _pair_headers(sorted(columns), _bands_of(loose, columns), leaves, kinds)
+
+
+def _rest_of_word_above(t: Token, above: list[Token], columns: list[tuple[int, int]]) -> bool:
+    """A character or two right under a header word that stands over a column: the rest of that word's cell
+    ("一般公共预" / "算"), printed a little off the column."""
+    return len(t.text) <= 2 and any(
+        _overlap((t.x0, t.x1), (u.x0, u.x1)) and any(_overlap((u.x0, u.x1), c) for c in columns) for u in above)
+
+
+def _column_kinds(data_columns: list[tuple[int, int]], named: list[tuple[int, int]], header: list[list[Token]],
+                  data: list[Token], word_kind) -> dict[tuple[int, int], str]:
+    """What each column holds: a data column "figures" or "text" by most of its cells, a header-only column
+    by what its words head (``word_kind``; unknown words say nothing)."""
+    kinds: dict[tuple[int, int], str] = {}
+    for col in data_columns:
+        inside = [is_numberish(t.text) for t in data if _overlap((t.x0, t.x1), col)]
+        if inside:
+            kinds[col] = "figures" if sum(inside) * 2 > len(inside) else "text"
+    if word_kind is not None:
+        for col in named:
+            said = {word_kind(t.text) for line in header for t in line if _overlap((t.x0, t.x1), col)} - {None}
+            if len(said) == 1:
+                kinds[col] = said.pop()
+    return kinds
 
 
 def _pair_headers(data: list[tuple[int, int]], named: list[tuple[int, int]],
-                  header: list[list[Token]]) -> list[tuple[int, int]]:
-    """A header word printed just beside the figures it names (序号 over right-aligned row numbers): a
-    header-only column and a figures-only column side by side are one column. So are a column no header
-    word stands over and the header-only column right after it, nearer it than the next column: the
-    header centred in a wide cell whose contents are aligned to the left (科目名称, 科目编码, 序号)."""
+                  header: list[list[Token]], kinds: dict[tuple[int, int], str] | None = None) -> list[tuple[int, int]]:
+    """A header word printed beside the column it names, over none: a header-only column and a data
+    column no header word stands over, side by side, are one column.
+
+    序号 printed just left of right-aligned row numbers is one case. Another is the
+    converter that gives every character one column (``pdftotext -layout``): a header
+    centred in a wide cell then stands to the right of the left-aligned labels under
+    it ("科目名称" beyond the end of every name), however far. A header-only column
+    between two such data columns goes with the nearer of the kind its words head
+    (``kinds``: a name's header does not name figures). (``header``: the words that
+    head no group of cells; a group's word over a column does not name it.)
+    """
     words = [(t.x0, t.x1) for line in header for t in line]
     unnamed = {c for c in data if not any(_overlap(c, w) for w in words)}
     merged = sorted(data + named)
+    pairs: dict[int, int] = {}  # index of a header-only column -> index of the data column it names
+    for i, col in enumerate(merged):
+        if col not in named:
+            continue
+        sides = [j for j in (i - 1, i + 1) if 0 <= j < len(merged) and merged[j] in unnamed
+                 and _same_kind(kinds or {}, col, merged[j])]
+        if sides:
+            pairs[i] = min(sides, key=lambda j: (_gap(merged[j], col), j > i))
+    taken: dict[int, int] = {}
+    for i, j in sorted(pairs.items(), key=lambda p: _gap(merged[p[0]], merged[p[1]])):
+        if j not in taken:
+            taken[j] = i
     out: list[tuple[int, int]] = []
-    for n, col in enumerate(merged):
-        after = merged[n + 1][0] if n + 1 < len(merged) else None
-        if out and col[0] - out[-1][1] <= 2 and ((col in unnamed and out[-1] in named)
-                                                 or (out[-1] in unnamed and col in named)):
-            out[-1] = (out[-1][0], col[1])
-        elif out and out[-1] in unnamed and col in named \
-                and (after is None or col[0] - out[-1][1] < after - col[1]):
-            out[-1] = (out[-1][0], col[1])
-        else:
-            out.append(col)
+    skip = set(taken.values())
+    for i, col in enumerate(merged):
+        if i in skip:
+            continue
+        if i in taken:
+            other = merged[taken[i]]
+            col = (min(col[0], other[0]), max(col[1], other[1]))
+        out.append(col)
     return out
+
+
+def _same_kind(kinds: dict[tuple[int, int], str], a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a not in kinds or b not in kinds or kinds[a] == kinds[b]
+
+
+def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(a[0], b[0]) - min(a[1], b[1])
+
+
+def _heads_cells_below(t: Token, header: list[list[Token]], n: int) -> bool:
+    """A header word heading a group of cells below it, though it stands over none of them.
+
+    A converter that gives every character one column squeezes the columns under
+    long words, so a merged cell centred over its children ("收入" over "项目" and
+    "预算数") may stand over neither. It heads them when two or more cells that
+    begin on lower lines are nearer to it than to any other word of its line, and
+    it stands between them.
+    """
+    own = header[n]
+    children: list[tuple[int, int]] = []
+    for cell in _cells_starting_below(header, n, t):
+        nearest = min(own, key=lambda u: _distance(u, cell))
+        if nearest is t:
+            children.append(cell)
+    if len(children) < 2:
+        return False
+    centre = (t.x0 + t.x1) / 2
+    return min(c[0] for c in children) <= centre <= max(c[1] for c in children)
+
+
+def _cells_starting_below(header: list[list[Token]], n: int, t: Token) -> list[tuple[int, int]]:
+    """The spans of the header cells whose first word is on a line below ``n`` and that may stand under
+    ``t``: a word right under a word of line ``n`` or of a line between continues that word's cell — under
+    ``t`` itself only on the next line (a cell centred further down stands under its group's word)."""
+    out = []
+    for m in range(n + 1, len(header)):
+        for u in header[m]:
+            if not any(_overlap((u.x0, u.x1), (v.x0, v.x1)) for line in header[n:m] for v in line
+                       if v is not t or m == n + 1):
+                out.append((u.x0, u.x1))
+    return out
+
+
+def _distance(t: Token, span: tuple[int, int]) -> int:
+    return max(0, max(t.x0, span[0]) - min(t.x1, span[1]))
 
 
 def _parent_between(t: Token, n: int, header: list[list[Token]], columns: list[tuple[int, int]]) -> bool:
@@ -471,7 +653,7 @@ def spaced_cells(line: Line, geometry: Geometry, data: bool = True) -> tuple[lis
     cells = [Cell("", [], line.start) for _ in range(width)]
     fits = True
     prev: tuple[Token, int] | None = None
-    for tok in tokens(line, geometry.metric):
+    for tok in geometry.place(tokens(line, geometry.metric)):
         i = column_of(tok, geometry.columns)
         if data and prev is not None and i in geometry.figures and i != prev[1] and tok.x0 - prev[0].x1 == 1 \
                 and not is_numberish(tok.text) and not is_numberish(prev[0].text):
@@ -483,6 +665,8 @@ def spaced_cells(line: Line, geometry: Geometry, data: bool = True) -> tuple[lis
             if is_numberish(tok.text) and is_numberish(last) \
                     and not (tok.start - cell.parts[-1][1] == 1 and _broken_decimals(last, tok.text)):
                 fits = False
+            elif is_numberish(tok.text) != is_numberish(last) and _apart(line, cell, tok, geometry.metric):
+                fits = False  # a figure and a word a column's gap apart: two cells the columns ran together
             start = cell.parts[0][0]
             cells[i] = Cell(line.text[start - line.start:tok.end - line.start], [(start, tok.end)], start)
         else:
@@ -495,6 +679,10 @@ def spaced_cells(line: Line, geometry: Geometry, data: bool = True) -> tuple[lis
     return cells, fits
 
 
+def _apart(line: Line, cell: Cell, tok: Token, metric: str) -> bool:
+    """Whether ``tok`` stands three or more columns after the end of ``cell`` (as ``_alignment`` counts a misfit)."""
+    gap = line.text[cell.parts[-1][1] - line.start:tok.start - line.start]
+    return _width(gap, metric) >= 3
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 

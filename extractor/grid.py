@@ -10,13 +10,13 @@ keeps its header path as its key, so no printed number is left without a place.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from schemas import TableSpec, parse_amount
 
-from .cells import (Cell, Geometry, Token, is_data_line, is_numberish, page_geometry, packed_cells, spaced_cells,
-                    split_cells, tokens)
+from .cells import (Cell, Geometry, Token, anchors_between, is_data_line, is_numberish, page_geometry, packed_cells,
+                    spaced_cells, split_cells, tokens)
 from .chunk import Line, LineKind, Segment
 
 __all__ = ["Cell", "Layout", "RawRow", "build_layouts", "header_paths", "is_header_row", "is_lanci_row", "norm",
@@ -37,6 +37,8 @@ class RawRow:
     positional: bool = True
     # Other cell lists the row may have: a figure a page break cut, joined to another of its figures.
     others: list[list[Cell]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the reader did to the row's cells, for the record
+    others_why: str = "a figure cut by the page break may continue another of the row's figures"
 
     def cell(self, index: int | None) -> Cell:
         if index is None or index >= len(self.cells):
@@ -195,7 +197,11 @@ def _fill_centred(row: list[str], below: list[bool], filled: list[str], owner: l
     parents = [i for i, t in enumerate(row) if t and below[i] and heads[i]]
     if not parents:
         return
+    sides = _side_by_side(parents, below, leaf)
     for j in range(len(row)):
+        if sides is not None and below[j] and owner[j] is None and not row[j]:
+            filled[j], owner[j] = row[sides[j]], sides[j]
+            continue
         if row[j] or not below[j] or owner[j] is not None:
             continue
         # Only across columns that also have cells below: a full-height cell (合计) bounds a group.
@@ -204,6 +210,31 @@ def _fill_centred(row: list[str], below: list[bool], filled: list[str], owner: l
         if candidates:
             p = min(candidates, key=lambda p: (abs(p - j), p > j))
             filled[j], owner[j] = row[p], p
+
+
+def _side_by_side(parents: list[int], below: list[bool], leaf: list[str]) -> list[int] | None:
+    """The parent of each column when the parents head tables printed side by side ("收入" over 项目 | 金额,
+    "支出" over 项目 | 合计 | …): a leaf header printed once under each parent starts each one's columns.
+
+    Where a converter squeezes the columns under long words, a centred parent may stand far from the
+    middle of its columns; the repeated leaf still says where each group begins. None when no leaf is
+    printed exactly once per parent.
+    """
+    if len(parents) < 2:
+        return None
+    under = [j for j in range(len(leaf)) if below[j] and leaf[j]]
+    counts: dict[str, list[int]] = {}
+    for j in under:
+        counts.setdefault(leaf[j], []).append(j)
+    starts = next((js for js in counts.values() if len(js) == len(parents)), None)
+    if starts is None or starts[0] > min(parents) or any(
+            not (a <= p) for a, p in zip(starts, sorted(parents))):
+        return None
+    out = []
+    for j in range(len(leaf)):
+        k = max((n for n, a in enumerate(starts) if a <= j), default=0)
+        out.append(sorted(parents)[k])
+    return out
 
 
 # --- pages of a table --------------------------------------------------------------------------------
@@ -232,20 +263,79 @@ def segment_rows(segments: list[Segment], geometry: Geometry | None = None) -> l
     first_header: set[str] = set()
     first_words: set[str] = set()  # the words of a space-aligned table's first header
     segments = _split_repeated_headers(segments)
+    template: Page | None = None  # the first space-aligned page with a header
+    metrics = _table_metric(segments)
     for n, seg in enumerate(segments):
         if seg.lines and seg.lines[0].kind is LineKind.SPACED:
-            page = _spaced_page(n, seg, geometry, first_words)
+            page = _spaced_page(n, seg, geometry, first_words, metrics)
             if page.header_lines or geometry is None:
                 # The columns later pages without a header of their own are matched to: the header's.
                 geometry = page.geometry or geometry
             if not first_words:
                 first_words = {t.text for line in page.header_lines for t in tokens(line, "wide")}
+            if template is None and page.header:
+                template = page
+            elif template is not None and _repeats_header(page, template):
+                # The header printed again, word for word: the same columns, however the converter
+                # placed its words on this page (a cell centred over the page's own widths).
+                page.header, page.lanci = template.header, template.lanci or page.lanci
         else:
             page = _delimited_page(n, seg, first_header)
         if n == 0 or not first_header:
             first_header.update(norm(c.text) for row in page.header for c in row if c.text)
+        if pages and page.geometry is not None and pages[-1].geometry is not None \
+                and len(page.geometry.columns) == len(pages[-1].geometry.columns):
+            _join_figures_across(pages[-1], page)
         pages.append(page)
     return pages
+
+
+def _join_figures_across(before: Page, after: Page) -> None:
+    """Figures wrapped around the last row of a page whose rest the page break carried to the next page's
+    first line (the pieces above the row on one page, the rest at the top of the next)."""
+    if len(before.data) < 2 or not after.data:
+        return
+    upper, middle, lower = before.data[-2], before.data[-1], after.data[0]
+    pieces = _figure_pieces(upper)
+    if pieces and _joins_around(pieces, middle, lower):
+        _join_pieces_into(middle, pieces, _figure_pieces(lower), [upper.line, lower.line])
+        before.data.remove(upper)
+        after.data.pop(0)
+        if after.data:
+            after.data[0].first_in_segment = True
+
+
+def _table_metric(segments: list[Segment]) -> tuple[str, ...]:
+    """The metric a table's space-aligned pages are read in: the one most of its data lines line up under.
+
+    One converter wrote every page, but a page with a line or two of data lines up
+    under either metric; the pages with more lines decide for it.
+    """
+    votes: dict[str, int] = {}
+    spaced = [seg.lines for seg in segments if seg.lines and seg.lines[0].kind is LineKind.SPACED]
+    if len(spaced) < 2:
+        return ("wide", "narrow")
+    for lines in spaced:
+        geometry = page_geometry(lines, header_word_kind)
+        if geometry is not None:
+            votes[geometry.metric] = votes.get(geometry.metric, 0) + sum(
+                1 for line in lines if is_data_line(tokens(line, geometry.metric)))
+    if len(votes) < 2:
+        return ("wide", "narrow")
+    return (max(votes, key=votes.get),)
+
+
+def _repeats_header(page: Page, template: Page) -> bool:
+    """A page's header repeats the template page's word for word (bar the 栏次 row) in the same columns."""
+    if not page.header or page.geometry is None or template.geometry is None \
+            or page.geometry.columns != template.geometry.columns:
+        return False
+    return _header_words(page) == _header_words(template)
+
+
+def _header_words(page: Page) -> list[str]:
+    return sorted(norm(t.text) for line in page.header_lines if not is_lanci_row(packed_cells(line))
+                  for t in tokens(line, "wide"))
 
 
 def _delimited_page(n: int, seg: Segment, first_header: set[str]) -> Page:
@@ -316,7 +406,8 @@ def _split_repeated_headers(segments: list[Segment]) -> list[Segment]:
         for i, line in enumerate(seg.lines):
             toks = tokens(line, "wide")
             if seen_data and (is_lanci_row(packed_cells(line))
-                              or (len(toks) >= 2 and all(norm(t.text) in words for t in toks))):
+                              or (len(toks) >= 2 and all(norm(t.text) in words for t in toks)
+                                   and not all(is_numberish(t.text) for t in toks))):
                 j = i
                 while j - 1 > start and _all_in(seg.lines[j - 1], words):
                     j -= 1
@@ -344,7 +435,8 @@ def _cut_row(toks: list[Token], first_words: set[str], texts: list[tuple[int, in
                 for t in toks)
 
 
-def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: set[str]) -> Page:
+def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: set[str],
+                 metrics: tuple[str, ...] = ("wide", "narrow")) -> Page:
     """A page of space-aligned (or packed) lines: the header above the first data line, cells by position.
 
     On a later page, lines between the repeated header and the first figures
@@ -365,8 +457,13 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
         # Rows set apart by blank lines: a line right above the first figures with a blank line over it
         # is the top of the first row (a cell wrapped upwards), not the header's.
         first_data -= 1
+    lead = _rows_above_header(lines[:first_data], first_words, lines[first_data:])
+    if lead:
+        # Rows printed above the page's repeated header (a converter's reading order): data, read first.
+        lines = lines[lead:first_data] + lines[:lead] + lines[first_data:]
+        first_data -= lead
     header_lines = lines[:first_data]
-    geometry = page_geometry(lines) if first_data < len(lines) else None
+    geometry = page_geometry(lines, header_word_kind, metrics) if first_data < len(lines) else None
     if geometry is not None and not _trusted(geometry, lines[first_data:]):
         geometry = None
     if previous is not None and not header_lines and geometry is not None \
@@ -374,11 +471,22 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
         # A page with no header printed with columns of its own (a converter lays out each page anew):
         # its columns are the header's in order, where only one such matching exists.
         return _remapped_page(n, lines, geometry, previous)
-    if previous is not None and (not header_lines or _fit_share(previous, lines[first_data:])
-                                 >= _fit_share(geometry, lines[first_data:])):
+    moved = previous is not None and header_lines and _header_moved(previous, header_lines)
+    if moved:
+        # The page prints its header elsewhere (a converter that places each page on its own): the
+        # table's columns, moved to where this page prints the same header words.
+        anchors = anchors_between([t for line in header_lines for t in tokens(line, previous.metric)],
+                                  previous.header_words)
+        if len(anchors) >= 2 and not _same_kinds(geometry, previous):
+            geometry = replace(previous, anchors=anchors)
+    elif previous is not None and (not header_lines or _fit_share(previous, lines[first_data:])
+                                   >= _fit_share(geometry, lines[first_data:])):
         # A table keeps its columns from page to page: a page whose lines fit them (its own columns may
         # lack the ones its few lines leave empty) is read with them; one with no header must be.
-        geometry = previous
+        geometry = replace(previous, anchors=()) if header_lines else previous
+    # A page with no header whose lines line up in columns of their own (a converter that scales each
+    # page on its own): its columns are the header's, matched in order.
+    own = _own_columns(lines, previous) if previous is not None and not header_lines else None
     page = Page(n, [], None, [], list(header_lines), geometry)
     for line in header_lines:
         cells = spaced_cells(line, geometry, data=False)[0] if geometry else packed_cells(line)
@@ -387,7 +495,13 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
         else:
             page.header.append(cells)
     for line in lines[first_data:]:
-        if geometry is not None:
+        others: list[list[Cell]] = []
+        if own is not None:
+            cells, fits = spaced_cells(line, own[0])
+            placed = [_in_columns(cells, match, len(previous.columns), line) for match in own[1]]
+            cells = placed[0]
+            others = [c for c in placed[1:] if [x.text for x in c] != [x.text for x in cells]]
+        elif geometry is not None:
             cells, fits = spaced_cells(line, geometry)
         else:
             cells, fits = packed_cells(line), False
@@ -398,7 +512,11 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
         if not fits:
             cells = packed_cells(line)
         page.data.append(RawRow(cells, line, n, first_in_segment=not page.data, positional=fits))
-    page.data = _rows_of_blocks(page.data)
+        if others and fits:
+            page.data[-1].others = others
+            page.data[-1].others_why = ("this page prints its columns elsewhere and leaves some empty; which of "
+                                        "the header's columns its figures are in is not certain")
+    page.data = join_wrapped_figures(_rows_of_blocks(page.data))
     return page
 
 
@@ -461,6 +579,13 @@ def _same_columns(own: Geometry, ref: Geometry) -> bool:
     return True
 
 
+def _same_kinds(own: Geometry | None, ref: Geometry) -> bool:
+    """The page's own columns are as many as the reference's and of the same kinds, in order: the page's
+    own positions say where its cells are better than the reference's moved ones."""
+    return own is not None and len(own.columns) == len(ref.columns) and all(
+        _compatible(own.kind(i), ref.kind(i)) for i in range(len(own.columns)))
+
+
 def _overlap_of(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
@@ -520,7 +645,173 @@ def _remapped_page(n: int, lines: list[Line], own: Geometry, ref: Geometry) -> P
             if not cell.text:
                 cell.at = next((c.span[1] for c in reversed(placed[:j]) if c.text), line.start)
         page.data.append(RawRow(placed, line, n, first_in_segment=not page.data))
+    page.data = join_wrapped_figures(page.data)
     return page
+
+
+def join_wrapped_figures(rows: list[RawRow]) -> list[RawRow]:
+    """Figures a narrow cell wrapped over two lines, joined into the row they belong to.
+
+    A converter prints each line of a cell on a line of its own: a figure too wide
+    for its cell comes out as a piece on one line and the rest on the next, in the
+    same column ("10008.0" / "9"). When the cell is centred the row's other cells
+    stand on the line between the two pieces; when it is aligned to the top, the
+    first piece is on the row's line. A line that holds only such pieces is no row:
+    its pieces join the row's empty (or cut) cells when the joined text is a number.
+    The row keeps a note of each join, and the verifier checks the joined value like
+    any other.
+    """
+    out: list[RawRow] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        upper = _figure_pieces(row)
+        if upper and i + 2 < len(rows) and _joins_around(upper, rows[i + 1], rows[i + 2]):
+            middle, lower = rows[i + 1], rows[i + 2]
+            _join_pieces_into(middle, upper, _figure_pieces(lower), [row.line, lower.line])
+            out.append(middle)
+            i += 3
+            continue
+        if out and upper and _continues_figures(out[-1], upper):
+            _join_pieces_into(out[-1], {k: Cell("", [], out[-1].cells[k].at) for k in upper}, upper, [row.line],
+                              cut=True)
+            i += 1
+            continue
+        out.append(row)
+        i += 1
+    return out
+
+
+def _figure_pieces(row: RawRow) -> dict[int, Cell]:
+    """The cells of a line that holds nothing but figures (the pieces of wrapped figures), by column."""
+    if not row.positional or row.merged_from:
+        return {}
+    filled = {k: c for k, c in enumerate(row.cells) if c.text}
+    if not filled or not all(re.fullmatch(r"[\d.,，]+", c.text) for c in filled.values()):
+        return {}
+    return filled
+
+
+def _joins_around(upper: dict[int, Cell], middle: RawRow, lower: RawRow) -> bool:
+    """A row whose cells in the upper pieces' columns are empty, between them and the lower pieces in the
+    same columns, each pair joining into a number."""
+    rest = _figure_pieces(lower)
+    if not rest or set(rest) != set(upper) or not middle.positional:
+        return False
+    if any(middle.cell(k).text for k in upper) or not any(c.text for c in middle.cells):
+        return False
+    return all(_joined_number(upper[k].text, rest[k].text) for k in upper)
+
+
+def _continues_figures(row: RawRow, pieces: dict[int, Cell]) -> bool:
+    """A line of bare digits under the row's own figures: the rest of figures cut at the end of their cell
+    ("159." / "15")."""
+    if not row.positional or row.merged_from:
+        return False
+    return all(row.cell(k).text and piece.text.isdigit() and row.cell(k).text.endswith(".")
+               and _joined_number(row.cell(k).text, piece.text) for k, piece in pieces.items())
+
+
+def _joined_number(upper: str, lower: str) -> bool:
+    return parse_amount(upper + lower) is not None and lower.isdigit()
+
+
+def _join_pieces_into(row: RawRow, upper: dict[int, Cell], lower: dict[int, Cell], lines: list[Line],
+                      cut: bool = False) -> None:
+    for k, piece in upper.items():
+        before = row.cells[k] if cut else piece
+        row.cells[k] = before.joined(lower[k])
+        row.notes.append(f"figure {before.text!r} + {lower[k].text!r} printed on two lines of its cell: "
+                         f"read as {row.cells[k].text!r}")
+    row.merged_from.extend(lines)
+
+
+def _rows_above_header(lines: list[Line], first_words: set[str], data: list[Line]) -> int:
+    """How many lines at the top of a later page, above its repeated header, are a row: lines that begin
+    where the rows below begin and repeat no word of the first header, followed by lines that do."""
+    if not first_words or not data:
+        return 0
+    words = "".join(norm(w) for w in first_words)
+    starts = [toks[0].x0 for line in data if (toks := tokens(line, "narrow"))]
+    margin = min(starts, default=0)
+    n = 0
+    while n < len(lines):
+        toks = tokens(lines[n], "narrow")
+        if not toks or toks[0].x0 > margin + 1 or any(
+                not is_numberish(t.text) and norm(t.text) in words for t in toks):
+            break
+        n += 1
+    return n if n < len(lines) else 0
+
+
+# The most matchings of a page's own columns to its header's proposed for its rows.
+MAX_COLUMN_PROPOSALS = 6
+
+
+def _own_columns(lines: list[Line], previous: Geometry) -> tuple[Geometry, list[list[int]]] | None:
+    """The columns a page with no header prints in, and the header's column each one is, when they fit
+    the page's lines better than the header's columns do and match them one to one.
+
+    The page's columns match the header page's in order, figures' columns with figures' and words'
+    with words' (a column the header page left empty may be either). Each such match, likeliest
+    first; where there are several, each row's cells under the others go with it for the verifier to
+    choose. None when nothing matches or too much does: the rows are then placed by proposals.
+    """
+    own = page_geometry(lines, header_word_kind, (previous.metric,))
+    if own is None or not _trusted(own, lines):
+        return None
+    if (_fit_share(own, lines), _figures_within(own, lines)) <= (_fit_share(previous, lines),
+                                                                 _figures_within(previous, lines)):
+        return None
+    matches = column_matchings(own, previous)
+    if not matches or len(matches) >= MAX_COLUMN_MATCHES:
+        return None
+    # Likeliest first: the matches that put fewest columns where the header's page printed nothing.
+    matches.sort(key=lambda m: sum(previous.kind(k) == "?" for k in m))
+    return own, matches[:MAX_COLUMN_PROPOSALS]
+
+
+def _figures_within(geometry: Geometry, lines: list[Line]) -> float:
+    """Share of the lines' figures that stand within a column of ``geometry``, not only nearest one."""
+    figures = [t for line in lines for t in geometry.place(tokens(line, geometry.metric)) if is_numberish(t.text)]
+    if not figures:
+        return 1.0
+    return sum(1 for t in figures if any(min(t.x1, b) > max(t.x0, a) for a, b in geometry.columns)) / len(figures)
+
+
+def _in_columns(cells: list[Cell], where: list[int], width: int, line: Line) -> list[Cell]:
+    """Cells read in a page's own columns, put in the header's columns (``where``: the header's column of each)."""
+    out = [Cell("", [], line.start) for _ in range(width)]
+    for cell, i in zip(cells, where):
+        out[i] = cell
+    return out
+
+
+def _header_moved(previous: Geometry, header_lines: list[Line]) -> bool:
+    """Whether a page's header words stand elsewhere than the same words of the header ``previous`` was
+    worked out from: a converter that places each page on its own (``pdftotext -layout`` scales each
+    page)."""
+    if not previous.header_words:
+        return False
+    at: dict[str, set[int]] = {}
+    for text, x0 in previous.header_words:
+        at.setdefault(text, set()).add(x0)
+    same = [any(abs(t.x0 - x) <= 1 for x in at[t.text])
+            for line in header_lines for t in tokens(line, previous.metric) if t.text in at]
+    return len(same) >= 2 and sum(same) * 2 < len(same)
+
+
+_AMOUNT_WORD = re.compile(r"合计|小计|总计|金额|预算数|决算数|^数$|经费|拨款|收入|支出|资金|结转|数量|单价|价值")
+
+
+def header_word_kind(word: str) -> str | None:
+    """What a header word heads: "text" for a name's column (项目, 科目名称), "figures" for an amount's."""
+    word = norm(word)
+    if _LABEL_HEADER.search(word):
+        return "text"
+    if _AMOUNT_WORD.search(word) and not _CODE_HEADER.search(word):
+        return "figures"
+    return None
 
 
 def _trusted(geometry: Geometry, data: list[Line]) -> bool:
@@ -612,6 +903,21 @@ def build_layouts(spec: TableSpec, header: list[list[Cell]], lanci: list[Cell] |
         # The numbered row names columns the header does not line up with: its readings come first.
         layouts.sort(key=lambda l: not l.how.startswith("栏次"))
     return layouts
+
+
+def counted_seq(layout: Layout, data: list[RawRow]) -> Layout:
+    """The layout with its first column read as 序号 when the header names nothing there and the rows
+    count 1, 2, 3… in it (a converter that wrote the full-height 序号 cell apart from the header's lines)."""
+    if layout.seq is not None or not layout.paths or layout.paths[0] or 0 in layout.keys or 0 in layout.code \
+            or layout.label == 0:
+        return layout
+    firsts = [r.cells[0].text for r in data if r.positional and r.cells and r.cells[0].text]
+    if len(firsts) < 3 or not all(t.isdigit() for t in firsts):
+        return layout
+    numbers = [int(t) for t in firsts]
+    if any(b != a + 1 for a, b in zip(numbers, numbers[1:])):
+        return layout
+    return replace(layout, seq=0)
 
 
 def _unpacked_header(spec: TableSpec, header: list[list[Cell]], data_width: int = 0) -> list[str] | None:

@@ -21,7 +21,7 @@ from schemas.tables import TableSpec
 
 from .cells import Cell, Geometry, display_width
 from .chunk import Chunk
-from .grid import Layout, Page, RawRow, build_layouts, norm, segment_rows
+from .grid import Layout, Page, RawRow, build_layouts, counted_seq, norm, segment_rows
 
 _TOTAL_LABEL = re.compile(r"^(合计|总计|小计|本年收入合计|本年支出合计|收入总计|支出总计)$|(合计|小计|总计)$")
 _FRESH_LINE = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|其中|\d+、)")
@@ -222,7 +222,7 @@ def _raw_rows(spec: TableSpec, pages: list[Page], pick: int,
                                     centred=page.geometry is not None,
                                     data_width=max((sum(1 for c in r.cells if c.text) for r in page.data), default=0))
             most = max(most, len(layouts))
-            layout = layouts[min(pick, len(layouts) - 1)]
+            layout = counted_seq(layouts[min(pick, len(layouts) - 1)], page.data)
         if layout is None:
             return None, most
         data = _attach_fragments(spec, page.data, layout, rows[-1] if rows and page.number > 0 else None,
@@ -608,7 +608,7 @@ def _interpret_all(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> lis
     """The row as read; where a page break cut one of its figures and the join is uncertain, the
     readings of each join go with the row as placements, for the verifier to choose."""
     if not raw.others:
-        return _interpret(spec, raw, columns)
+        return _noted(_interpret(spec, raw, columns), raw)
     state = _inherited(raw.layout)
     before = dict(state)
     rows = _interpret(spec, raw, columns)
@@ -617,7 +617,7 @@ def _interpret_all(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> lis
         state.clear()
         state.update(before)
         other = RawRow(cells, raw.line, raw.segment, raw.first_in_segment, raw.layout, raw.merged_from,
-                       raw.positional)
+                       raw.positional, notes=raw.notes)
         alts = _interpret(spec, other, columns)
         for row in rows:
             alt = next((r for r in alts if r.side == row.side), None)
@@ -630,8 +630,13 @@ def _interpret_all(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> lis
     state.update(after)
     for row in rows:
         if len(row.options) > 1:
-            row.notes.append("a figure cut by the page break may continue another of the row's figures; "
-                             f"{len(row.options)} readings proposed")
+            row.notes.append(f"{raw.others_why}; {len(row.options)} readings proposed")
+    return _noted(rows, raw)
+
+
+def _noted(rows: list[Row], raw: RawRow) -> list[Row]:
+    for row in rows:
+        row.notes.extend(raw.notes)
     return rows
 
 
@@ -645,7 +650,11 @@ def _interpret(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[Ro
     if spec.row_key == "two_sided":
         if not positional:
             return _sequential_two_sided(spec, raw, columns)
-        return [r for r in (_side_row(spec, raw, side) for side in ("income", "expenditure")) if r]
+        sided = _label_on_its_side(spec, raw)
+        rows = [r for r in (_side_row(spec, sided, side) for side in ("income", "expenditure")) if r]
+        for r in rows:
+            r.notes.extend(sided.notes[len(raw.notes):])
+        return rows
     if not positional:
         return _sequential(spec, raw, columns)
     lay = raw.layout
@@ -1001,6 +1010,26 @@ def _sequential_two_sided(spec: TableSpec, raw: RawRow, columns: dict[str, str])
             row.memo = bool(label and _MEMO_LABEL.match(label.text))
             rows.append(row)
     return rows
+
+
+def _label_on_its_side(spec: TableSpec, raw: RawRow) -> RawRow:
+    """A two-sided row whose only label stands in the income side's label column but reads as spending
+    (支出…) and whose figures are all on the expenditure side: the label is the expenditure side's (a page
+    printed with the income side empty, its columns shifted left by the converter)."""
+    lay = raw.layout
+    inc, exp = lay.labels_by_side.get("income"), lay.labels_by_side.get("expenditure")
+    if inc is None or exp is None or not raw.cell(inc).text or raw.cell(exp).text:
+        return raw
+    sides = {lay.side_of(i, spec) for i in lay.keys if raw.cell(i).text}
+    squashed = re.sub(r"\s+", "", raw.cell(inc).text)
+    if "income" in sides or not _SIDE_WORDS[1][1].search(squashed) or _SIDE_WORDS[0][1].search(squashed):
+        return raw
+    cells = list(raw.cells) + [Cell("", [], raw.line.end)] * max(0, exp + 1 - len(raw.cells))
+    cells[exp], cells[inc] = cells[inc], Cell("", [], cells[inc].at)
+    moved = RawRow(cells, raw.line, raw.segment, raw.first_in_segment, raw.layout, raw.merged_from, raw.positional,
+                   notes=raw.notes + [f"{cells[exp].text!r} printed under the income side's names reads as spending "
+                                      "and the row's figures are all spending: read as the expenditure side's"])
+    return moved
 
 
 def _side_row(spec: TableSpec, raw: RawRow, side: str) -> Row | None:

@@ -1,0 +1,374 @@
+"""Real converter output: what `pdftotext -layout` makes of a PDF's tables, read as the original text is.
+
+`pdftotext -layout` gives every character one column and places each word where its left edge falls,
+so a page's columns are squeezed under long words and stretched elsewhere, differently on every page:
+header cells centred in wide cells stand beside the labels they name, a group's word (收入, 支出) stands
+over none of its columns, a figure too wide for its cell is printed on two lines, a page continued
+without its header has columns of its own, and rows may come out above a page's repeated header.
+
+The small tables below are hand-written fixtures (marked as such): excerpts cut from pdftotext's output
+of PDFs generated from the corpus (``benchmarks/bench_converters.py``), each shortened to the lines one
+rule needs; the figures are the corpus's own. The whole pipeline on real pdftotext output is tested in
+``test_real_converters.py`` (a fixture) and ``test_converters.py`` (PDFs printed and converted there).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from extractor.load import Document
+from extractor.pipeline import extract_document
+from verify import verify_result
+
+
+def read(text: str, name: str = "fixture"):
+    doc = Document(path=Path(f"/nonexistent/{name}.txt"), text=text, encoding="utf-8",
+                   sha256=hashlib.sha256(text.encode()).hexdigest())
+    return verify_result(extract_document(doc), text)
+
+
+def table(result, kind: str):
+    return next(t for t in result.tables if t.kind == kind)
+
+
+def values(result, kind: str) -> dict:
+    return {(r.side + ":" if r.side else "") + (r.code or r.item or (r.label.text if r.label else "?")):
+            {k: str(v.value) for k, v in r.values.items()} for r in table(result, kind).rows}
+
+
+def errors(result) -> list[str]:
+    return sorted(f.check for f in result.flags if f.severity == "error")
+
+
+# Hand-written fixture (cut from pdftotext -layout of a ruled PDF of corpus 003): header cells wrapped a
+# character or two per line ("科目编" / "码", "基本支" / "出"), "科目名称" centred in its wide cell and so
+# printed to the right of every name under it, and a total row whose code cell is empty.
+CENTRED_NAME_HEADER = """泗县医疗保障局2024年支出总表
+单位：万元
+科目编                                              基本支      项目支    事业单位经营支   上缴上级支   对附属单位补助
+                          科目名称             合计
+ 码                                                出        出        出        出        支出
+208       社会保障和就业支出                    5                  5
+210       卫生健康支出                       2800.56   660.56   2140
+21011     行政事业单位医疗                     387.94    30.94    357
+2101101   行政单位医疗                       362.52    5.52     357
+2101102   事业单位医疗                       25.42     25.42
+21015     医疗保障管理事务                     652.62    629.62   23
+          合计                           2805.56   660.56   2145
+"""
+
+
+def test_a_header_centred_beyond_the_names_under_it_names_their_column():
+    result = read(CENTRED_NAME_HEADER)
+    rows = table(result, "expenditure_summary").rows
+    total = next(r for r in rows if r.item == "total")
+    assert total.label.text == "合计"
+    assert {k: str(v.value) for k, v in total.values.items()} == {"total": "2805.56", "basic": "660.56",
+                                                                  "project": "2145"}
+    assert [r.label.text for r in rows if r.code][:3] == ["社会保障和就业支出", "卫生健康支出", "行政事业单位医疗"]
+    assert values(result, "expenditure_summary")["2101102"] == {"total": "25.42", "basic": "25.42"}
+    assert not any(k.startswith("列") for r in rows for k in r.values)
+
+
+# Hand-written fixture (cut from pdftotext -layout of a ruled PDF of corpus 003): the group words 收入 and
+# 支出 stand over none of their columns, and the wrapped "预算" / "数" cells have the full-height "项目"
+# on the line between their pieces.
+GROUP_WORDS_OVER_NO_COLUMN = """泗县医疗保障局2024年财政拨款收支总表
+单位：万元
+                              收入                                                 支出
+                                              预算                                                                         预算
+                         项目                                              项目
+                                               数                                                                          数
+一、本年收入                                      2805.56   一、本年支出                                                         2805.56
+（一）一般公共预算拨款                                 2805.56   （一）一般公共服务支出
+（二）政府性基金预算拨款                                          （二）外交支出
+                                                      （八）社会保障和就业支出                                                   5
+                                                      （九）卫生健康支出                                                      2800.56
+收入总计                                        2805.56   支出总计                                                           2805.56
+"""
+
+
+def test_group_words_standing_over_no_column_head_the_columns_nearest_them():
+    got = values(read(GROUP_WORDS_OVER_NO_COLUMN), "fiscal_appropriation_summary")
+    assert got["income:一、本年收入"] == {"income_amount": "2805.56"}
+    assert got["income:（一）一般公共预算拨款"] == {"income_amount": "2805.56"}
+    assert got["expenditure:（九）卫生健康支出"] == {"total": "2800.56"}
+    assert got["expenditure:（八）社会保障和就业支出"] == {"total": "5"}
+    assert got["expenditure:支出总计"] == {"total": "2805.56"}
+
+
+# Hand-written fixture (cut from real pdftotext -layout output of a PDF of corpus 003): the table goes on
+# after a form feed with no header, and pdftotext placed the new page's columns elsewhere.
+PAGE_WITH_ITS_OWN_COLUMNS = """泗县医疗保障局2024年一般公共预算基本支出表
+单位：万元
+部门预算支出经济分类科目                                     本年一般公共预算基本支出
+
+科目编码                  科目名称                       合计                              人员经费                        公用经费
+
+301                   工资福利支出                     520.64                          520.64
+
+30101                 基本工资                       181.28                          181.28
+
+30102                 津贴补贴                       30.47                           30.47
+\f30103            奖金                   95.29    95.29
+
+30106            伙食补助费              20.59    20.59
+
+30107            绩效工资               193.01   193.01
+
+302              商品和服务支出          46.23             46.23
+
+30201            办公费              45.23             45.23
+
+30202            印刷费              1                 1
+                 合计                566.87   520.64   46.23
+"""
+
+
+def test_a_page_without_its_header_is_read_in_its_own_columns_matched_in_order():
+    got = values(read(PAGE_WITH_ITS_OWN_COLUMNS), "general_budget_basic_expenditure")
+    assert got["30101"] == {"total": "181.28", "personnel": "181.28"}
+    assert got["30106"] == {"total": "20.59", "personnel": "20.59"}
+    assert got["302"] == {"total": "46.23", "public": "46.23"}
+    assert got["30202"] == {"total": "1", "public": "1"}
+    assert got["total"] == {"total": "566.87", "personnel": "520.64", "public": "46.23"}
+
+
+# Hand-written fixture (cut from pdftotext -layout of a ruled PDF of corpus 000): the total "10022.09" did
+# not fit its cell and came out as "10022.0" above the row's line and "9" below it.
+FIGURE_WRAPPED_IN_ITS_CELL = """部门预算支出总表
+单位：万元
+                                                 功能分类科目                              基本支       项目支       经营支   上解上级支   对附属单位补助
+    序号                                                                      合计
+          科目编码                                         科目名称                           出         出         出      出        支出
+    栏次         1                                          2                   3         4         5       6      7        8
+                                                                           10022.0
+1                   合计                                                               1548.86   8473.23
+                                                                           9
+2        201        一般公共服务支出                                               8.00                8.00
+5        208        社会保障和就业支出                                              211.87    201.87    10.00
+"""
+
+
+def test_a_figure_wrapped_over_two_lines_of_its_cell_is_joined_with_a_note():
+    result = read(FIGURE_WRAPPED_IN_ITS_CELL)
+    total = next(r for r in table(result, "expenditure_summary").rows if r.item == "total")
+    assert {k: str(v.value) for k, v in total.values.items()} == {
+        "total": "10022.09", "basic": "1548.86", "project": "8473.23"}
+    assert [result_text(FIGURE_WRAPPED_IN_ITS_CELL, p) for p in total.values["total"].parts] == ["10022.0", "9"]
+    assert any("10022.0" in n and "'9'" in n for n in total.notes)
+    assert "read.unparsed" not in errors(result)
+
+
+def result_text(text: str, part: tuple[int, int]) -> str:
+    return text[part[0]:part[1]]
+
+
+# Hand-written fixture (cut from pdftotext -layout of a ruled PDF of corpus 002): on the second page the
+# converter printed a row above the repeated header, and placed that page's columns elsewhere.
+ROW_ABOVE_REPEATED_HEADER = """部门预算收支总表
+单位：万元
+                       收入                                                      支出
+    序号
+                  项目                  预算数                                 项目                  预算数
+    栏次            1                    2                                   3                       4
+1        一、一般公共预算拨款收入                 2267.56           一、一般公共服务支出
+2        二、政府性基金预算拨款收入                                   二、外交支出
+8                                                             八、社会保障和就业支出                   207.69
+
+                                                                   —2—
+\f10                                                  十、卫生健康支出
+                        收入                                                      支出
+    序号
+                   项目                  预算数                                 项目                  预算数
+    栏次            1                    2                                   3                       4
+11                                          十一、节能环保支出
+12       本年收入合计                       2267.56            本年支出合计                        207.69
+"""
+
+
+def test_a_row_printed_above_a_pages_repeated_header_is_a_row():
+    got = values(read(ROW_ABOVE_REPEATED_HEADER), "income_expenditure_summary")
+    assert "expenditure:十、卫生健康支出" in got
+    assert got["income:本年收入合计"] == {"income_amount": "2267.56"}
+    assert got["expenditure:本年支出合计"] == {"expenditure_amount": "207.69"}
+    assert got["expenditure:八、社会保障和就业支出"] == {"expenditure_amount": "207.69"}
+
+
+# Hand-written fixture (cut from pdftotext -layout of a borderless PDF of corpus 002): "支出" is centred over
+# its six columns in the PDF but, the columns under long words squeezed, stands far right of the first of
+# them; each side begins with its own "项目". The 栏次 numbers, centred in their cells, stand a few
+# columns off the left-aligned figures they number.
+SIDE_BY_SIDE = """部门预算财政拨款收支总表
+单位：万元
+                         收入                                                                                       支出
+    序号
+                    项目               金额                 项目                        合计           一般公共预算财政拨款               政府性基金预算财政拨款   国有资本经营预算财政拨款
+    栏次              1                 2                   3                         4                     5                      6         7
+1        一、一般公共预算拨款                2267.56   一、一般公共服务支出
+2        二、政府性基金预算拨款                         二、外交支出
+8                                            八、社会保障和就业支出                         207.69        207.69
+10                                           十、卫生健康支出                            2106.10       2106.10
+12       本年收入合计                    2267.56   本年支出合计                              2313.79       2313.79
+"""
+
+
+def test_side_by_side_tables_split_where_each_side_repeats_its_first_leaf():
+    result = read(SIDE_BY_SIDE)
+    got = values(result, "fiscal_appropriation_summary")
+    assert got["income:一、一般公共预算拨款"] == {"income_amount": "2267.56"}
+    assert got["expenditure:十、卫生健康支出"] == {"total": "2106.10", "general_budget": "2106.10"}
+    assert got["expenditure:本年支出合计"] == {"total": "2313.79", "general_budget": "2313.79"}
+    assert not any(k.startswith("列") or "/" in k for row in got.values() for k in row)
+
+
+# Hand-written fixture (modelled on pdftotext -layout, which places each page on its own): the second
+# page prints the same header six columns further right, and its rows with it.
+HEADER_PRINTED_ELSEWHERE = """一般公共预算基本支出表
+单位：万元
+科目编码      科目名称                    合计        人员经费      公用经费
+301       工资福利支出                  520.64    520.64
+30101     基本工资                    181.28    181.28
+
+                                 —2—
+\f      科目编码      科目名称                    合计        人员经费      公用经费
+      302       商品和服务支出                 117.81              117.81
+      30201     办公费                     117.81              117.81
+"""
+
+
+def test_a_page_printing_its_header_elsewhere_is_read_where_its_header_stands():
+    got = values(read(HEADER_PRINTED_ELSEWHERE), "general_budget_basic_expenditure")
+    assert got["301"] == {"total": "520.64", "personnel": "520.64"}
+    assert got["302"] == {"total": "117.81", "public": "117.81"}
+    assert got["30201"] == {"total": "117.81", "public": "117.81"}
+
+
+# Hand-written fixture (cut from pdftotext -layout of a ruled PDF of corpus 002): a figure cut after its
+# point at the end of its cell, its decimals on the next line ("159." / "15").
+FIGURE_CUT_AFTER_ITS_POINT = """部门预算支出总表
+单位：万元
+序号    科目编码      科目名称                合计        基本支出      项目支出
+1     210       卫生健康支出              1861.10   1701.95   159.
+                                                                15
+2     21015     医疗保障管理事务            1861.10   1701.95   159.15
+"""
+
+
+def test_a_figure_cut_after_its_point_takes_the_digits_printed_under_it():
+    result = read(FIGURE_CUT_AFTER_ITS_POINT)
+    got = values(result, "expenditure_summary")
+    assert got["210"] == {"total": "1861.10", "basic": "1701.95", "project": "159.15"}
+    assert "read.unparsed" not in errors(result)
+
+
+# Hand-written fixture (cut from real pdftotext -layout output of a PDF of corpus 003): a side-by-side
+# table goes on after a form feed with no header, its income side empty on that page and its columns
+# placed elsewhere: the page's label and figure columns are matched to the header's by kind, in order.
+SIDE_BY_SIDE_CONTINUED = """泗县医疗保障局2024年财政拨款收支总表
+单位：万元
+收入                                                  支出
+项目                           预算数                    项目                       预算数
+一、本年收入                       2805.56                一、本年支出                   2805.56
+（一）一般公共预算拨款                  2805.56                （一）一般公共服务支出
+\f（二）政府性基金预算拨款    （二）外交支出
+（三）国有资本经营预算拨款   （八）社会保障和就业支出       5
+                （九）卫生健康支出          2800.56
+                （十）节能环保支出
+"""
+
+
+def test_a_continued_page_whose_one_side_is_empty_is_matched_to_the_header_by_kind():
+    got = values(read(SIDE_BY_SIDE_CONTINUED), "fiscal_appropriation_summary")
+    assert got["expenditure:（九）卫生健康支出"] == {"total": "2800.56"}
+    assert got["expenditure:（八）社会保障和就业支出"] == {"total": "5"}
+    assert "income:（三）国有资本经营预算拨款" in got
+    assert "income:（二）政府性基金预算拨款" in got and "expenditure:（二）外交支出" in got
+
+
+# Hand-written fixture (cut from pdftotext -layout of a ruled PDF of corpus 000): the total's label stands
+# where the code goes, and its two widest figures wrapped in their cells ("10022.0" / "9").
+TOTAL_UNDER_THE_CODE = """部门预算收入总表
+单位：万元
+                                    功能分类科目                                                      本年收入
+                                                                                                                                上年结
+    序号                                             合计                 财政拨款收       财政专户收   事业收     经营收   上级补助收   附属单位上缴收   其他收
+          科目编码                          科目名称                 小计                                                                  转
+                                                                        入           入      入       入      入        入       入
+    档次         1                             2       3         4              5     6      7       8      9        10      11      12
+                                                  10022.0   10017.0
+1                  合计                                                 10017.09                                                  5.00
+                                                  9         9
+2        201       一般公共服务支出                       8.00      8.00      8.00
+3        20132     组织事务                           8.00      8.00      8.00
+4        2013299   其他组织事务支出                       8.00      8.00      8.00
+5        208       社会保障和就业支出                      211.87    206.87    206.87                                                    5.00
+6        20805     行政事业                           201.87    201.87    201.87
+"""
+
+
+def test_a_total_printed_under_the_code_keeps_its_label_and_its_wrapped_figures():
+    result = read(TOTAL_UNDER_THE_CODE)
+    total = next(r for r in table(result, "income_summary").rows if r.item == "total")
+    assert total.label.text == "合计"
+    assert {k: str(v.value) for k, v in total.values.items()} == {
+        "total": "10022.09", "income_subtotal": "10017.09", "fiscal_appropriation": "10017.09", "carryover": "5.00"}
+    got = values(result, "income_summary")
+    assert got["208"] == {"total": "211.87", "income_subtotal": "206.87", "fiscal_appropriation": "206.87",
+                          "carryover": "5.00"}
+
+
+# Hand-written fixture (cut from our PDF loader's text of a borderless PDF of corpus 000): the full-height
+# 序号 cell was written on a line of its own, apart from the header's other lines, so no header word stands
+# over the row numbers.
+SEQ_WRITTEN_APART = """部门预算一般公共预算财政拨款基本支出表
+单位：万元
+序号
+
+          科目编码              科目名称                合计     人员经费    公用经费
+ 栏次         1                     2                    3           4           5
+1                     合计                            1548.86    1425.50     123.36
+2         301         工资福利支出                    1384.23    1384.23
+3         30101       基本工资                        344.63     344.63
+4         30102       津贴补贴                        189.44     189.44
+"""
+
+
+def test_row_numbers_under_no_header_word_are_the_rows_sequence_not_figures():
+    result = read(SEQ_WRITTEN_APART)
+    assert values(result, "general_budget_basic_expenditure")["301"] == {"total": "1384.23", "personnel": "1384.23"}
+    assert not any(k.startswith("列") for r in table(result, "general_budget_basic_expenditure").rows for k in r.values)
+
+
+# Hand-written fixture (cut from pdftotext -layout of a ruled PDF of corpus 000): the next page, with no
+# header, prints only spending lines, and the converter laid them out from its left margin, where the
+# income side's names stand on the header's page.
+SPENDING_WHERE_INCOME_STOOD = """部门预算财政拨款收支总表
+单位：万元
+                                            收入                                          支出
+    序号                                                                                                        一般公共预算财             政府性基金预算         国有资本经营预
+                                      项目            金额                            项目                 合计
+                                                                                                                政拨款                 财政拨款           算财政拨款
+    栏次                                 1              2                           3                  4                   5                6          7
+                                                   10008.0
+1        一、一般公共预算拨款                                              一、一般公共服务支出                      8.00         8.00
+                                                   9
+2        二、政府性基金预算拨款                               9.00          二、外交支出
+8                                                                八、社会保障和就业支出                     211.87       211.87
+
+                                                                            —6—
+\f17                 十七、金融支出
+18                 十八、援助其他地区支出
+19                 十九、自然资源海洋气象等支出
+20                 二十、住房保障支出                                                                         110.60    110.60
+21                 二十一、粮油物资储备支出
+"""
+
+
+def test_a_spending_line_printed_where_the_income_side_stood_is_read_as_spending():
+    result = read(SPENDING_WHERE_INCOME_STOOD)
+    got = values(result, "fiscal_appropriation_summary")
+    assert got["expenditure:二十、住房保障支出"] == {"total": "110.60", "general_budget": "110.60"}
+    assert got["expenditure:八、社会保障和就业支出"] == {"total": "211.87", "general_budget": "211.87"}
+    assert not any(k.startswith("income:二十") for k in got)
