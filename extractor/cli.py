@@ -149,7 +149,7 @@ def run(
         "--max-size", metavar="SIZE", help="Largest file read, by its size on disk, e.g. 20MB (KB, MB, GB: powers of "
                                            "1024); one limit for every kind of file. A larger file gets an error "
                                            "line and the rest of the batch goes on [env: BUDGET_EXTRACT_MAX_SIZE; "
-                                           "default: 10MB for .txt and .md, 256MB for PDFs, workbooks, .docx and .csv].")] = None,
+                                           "default: 10MB for .txt, .md and .csv, 256MB for PDFs, workbooks and .docx].")] = None,
 ) -> None:
     """Extract every table and performance card of each document into OUT/<name>.json, verified.
 

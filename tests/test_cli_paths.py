@@ -336,13 +336,14 @@ def test_max_size_help_tells_what_the_limit_does(tmp_path):
 
     text = " ".join(cli("run", "--help", env={"COLUMNS": "200"}).stdout.split())
     assert "one limit for every kind of file" in text
-    assert "default: 10MB for .txt and .md, 256MB for PDFs, workbooks, .docx and .csv" in text
+    assert "default: 10MB for .txt, .md and .csv, 256MB for PDFs, workbooks and .docx" in text
     # As it says: a limit given applies to a workbook too (its default would be 256 MB), and the flag comes before
     # the environment variable.
     book = workbook(DOCS["003"].read_text(encoding="utf-8"), tmp_path / "预算.xlsx")
     assert book.stat().st_size > 10 * 1024
     small = cli("run", book, "--out", tmp_path / "out", "--max-size", "10KB", check=False)
     assert small.returncode == 1 and f"error: {book}: too large" in small.stderr
+    assert "above the limit of 10.0 KB" in small.stderr  # a small limit is said in KB, not as 0.0 MB
     cli("run", book, "--out", tmp_path / "out", "--max-size", "1MB", env={"BUDGET_EXTRACT_MAX_SIZE": "10KB"})
 
 

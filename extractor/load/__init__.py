@@ -39,7 +39,7 @@ __all__ = ["DEFAULT_MAX_SIZE", "Document", "LoadError", "SUPPORTED_SUFFIXES", "c
 
 def load_document(path: Path | str, limit: int | None = None) -> Document:
     """The document at ``path``; ``limit`` (bytes) overrides the size limit (BUDGET_EXTRACT_MAX_SIZE, 10 MB
-    for text, 256 MB for PDFs and workbooks)."""
+    for text and CSV, 256 MB for PDFs and workbooks)."""
     import os
 
     path = Path(path)
@@ -48,7 +48,8 @@ def load_document(path: Path | str, limit: int | None = None) -> Document:
     data, _ = open_regular(path, explicit if explicit is not None else max(DEFAULT_MAX_SIZE, DEFAULT_MAX_BINARY_SIZE))
     sha256 = hashlib.sha256(data).hexdigest()
     kind = sniff(path, data)
-    if kind == "text" and explicit is None and len(data) > DEFAULT_MAX_SIZE:
+    # A CSV's cells are held as text too: it has the text limit.
+    if kind in ("text", "csv") and explicit is None and len(data) > DEFAULT_MAX_SIZE:
         from .files import _mb
 
         raise LoadError(path, f"too large: {_mb(len(data))}, above the limit of {_mb(DEFAULT_MAX_SIZE)} "

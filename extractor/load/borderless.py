@@ -26,22 +26,11 @@ _FURNITURE = re.compile(r"^\s*(单位[：:]|金额单位|部门[名称]*[：:]|�
 _GAP = 0.8  # a gap wider than this many characters separates two cells
 
 
-@dataclass
-class Segment:
-    glyphs: list[Glyph]
-    top: float
-    bottom: float
-
-    @property
-    def x0(self) -> float:
-        return self.glyphs[0].x0
-
-    @property
-    def x1(self) -> float:
-        return self.glyphs[-1].x1
+class Segment(Line):
+    """A run of a line's glyphs with no wide gap inside: one cell's text, as far as positions tell."""
 
     def text(self) -> str:
-        return "".join(g.text for g in self.glyphs).strip()
+        return super().text().strip()
 
 
 def segments(line: Line) -> list[Segment]:
