@@ -51,8 +51,10 @@ DbOption = Annotated[Optional[Path], typer.Option(
     "--db", help="The review store, or the results folder holding it (DIR/review.sqlite) "
                  "[env: BUDGET_EXTRACT_DB; default: ./review.sqlite].")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of text.")]
-DocOption = Annotated[Optional[str], typer.Option("--document", "-d", help="Only this document (its file name "
-                                                                           "without extension).")]
+DocOption = Annotated[Optional[str], typer.Option("--document", "-d", metavar="NAME", help="Only this document: its name as `run` "
+                                                                           "gave it (the file name without extension; "
+                                                                           "a/预算 for a sub-folder's, 预算.docx when "
+                                                                           "two files share a name).")]
 ReviewerOption = Annotated[Optional[str], typer.Option(
     "--reviewer", help="Who decides, recorded with the decision [env: BUDGET_EXTRACT_REVIEWER].")]
 NoteOption = Annotated[Optional[str], typer.Option("--note", help="Why, recorded with the decision.")]
