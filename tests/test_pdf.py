@@ -573,14 +573,15 @@ def test_a_workbook_titled_only_on_its_sheet_tabs_is_read(tmp_path):
 
 @pytest.mark.parametrize("delimiter,encoding", [(",", "utf-8"), (";", "gb18030"), ("\t", "utf-8-sig")])
 def test_a_csv_of_a_table_gives_the_same_facts(tmp_path, delimiter, encoding):
-    """003's 支出总表 as a CSV export (quoted cells, GBK or a BOM, commas or semicolons), named on the command line
-    or found in a folder: the values the text gives for it, each at its cell."""
+    """003's 支出总表 as a CSV export (quoted cells, GBK or a BOM, commas or semicolons; its title and unit lines
+    above the table), named on the command line or found in a folder: the values the text gives for it, each at
+    its cell."""
     import csv
 
     text = DOCS["003"].read_text(encoding="utf-8")
     title = "泗县医疗保障局2024年支出总表"
-    lines = text[text.index("\n" + title + "\n"):].split("\n\n")[2].split("\n")
-    path = tmp_path / f"{title}.csv"
+    lines = [title, "单位：万元", *text[text.index("\n" + title + "\n"):].split("\n\n")[2].split("\n")]
+    path = tmp_path / "export.csv"
     with open(path, "w", encoding=encoding, newline="") as fh:
         writer = csv.writer(fh, delimiter=delimiter, quoting=csv.QUOTE_NONNUMERIC if delimiter == "," else csv.QUOTE_MINIMAL)
         for line in lines:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from collections import Counter
 from pathlib import Path
 
 from schemas import Geometry, PageInfo
@@ -40,12 +41,24 @@ def load_csv(path: Path, data: bytes, sha256: str) -> Document:
 
 
 def _rows(path: Path, text: str) -> list[list[str]]:
-    sample = text[:65536]
+    lines = text.splitlines()
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS)
-    except csv.Error:
-        dialect = csv.excel  # one column, or too ragged to tell: commas, as the name says
-    try:
-        return [[" ".join(cell.split()) for cell in row] for row in csv.reader(text.splitlines(), dialect)]
+        return [[" ".join(cell.split()) for cell in row]
+                for row in csv.reader(lines, delimiter=_delimiter(lines[:400]))]
     except csv.Error as exc:
         raise LoadError(path, f"not a readable CSV file: {exc}") from None
+
+
+def _delimiter(lines: list[str]) -> str:
+    """The delimiter that parts the most lines into the same number of cells (two or more). A title or a
+    ``单位：万元`` line above the table has none, which defeats ``csv.Sniffer``; commas when nothing parts."""
+    best, best_score = ",", 0
+    for d in _DELIMITERS:
+        try:
+            widths = Counter(len(row) for row in csv.reader(lines, delimiter=d) if len(row) > 1)
+        except csv.Error:
+            continue
+        score = max(widths.values(), default=0)
+        if score > best_score:
+            best, best_score = d, score
+    return best

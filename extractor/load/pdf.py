@@ -50,8 +50,14 @@ def load_pdf(path: Path, data: bytes, sha256: str) -> Document:
 
 
 def _open(path: Path, data: bytes):
+    import logging
+
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    # pdfminer logs a warning per font it cannot fully parse (a browser's Type 3 fonts: "Could not get FontBBox"),
+    # which would print as lines of their own between ours; the characters are still read.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
