@@ -295,6 +295,8 @@ class _Titles:
     """Each line's table kind, worked out once per document."""
 
     kinds: list[str | None]
+    # A title wrapped onto a short next line inside its words ("…绩效目" / "标表"): its line -> the whole title.
+    wrapped: dict[int, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, lines: list[Line]) -> "_Titles":
@@ -302,7 +304,28 @@ class _Titles:
         for line in lines:
             kind = _title_kind(line)
             kinds.append(kind if kind is None or not is_contents_line(line.text) else None)
-        return cls(kinds)
+        titles = cls(kinds)
+        for i, line in enumerate(lines[:-1]):
+            if kinds[i] is None and kinds[i + 1] is None and (whole := _wrapped_title(line, lines[i + 1])):
+                kinds[i], titles.wrapped[i] = kind_for_title(whole), whole
+        return titles
+
+    def title(self, lines: list[Line], i: int) -> str:
+        return self.wrapped.get(i) or _title_text(lines[i]) or lines[i].text.strip()
+
+
+_TAIL = re.compile(r"^\s*\S{1,4}\s*$")
+
+
+def _wrapped_title(line: Line, tail: Line) -> str | None:
+    """The title a line and its short next line print together, when neither is one alone."""
+    if line.kind is not LineKind.TEXT or tail.kind is not LineKind.TEXT or not _TAIL.match(tail.text):
+        return None
+    head = line.text.strip()
+    whole = head + tail.text.strip()
+    if len(whole) > _MAX_TITLE_LEN or "。" in whole or is_contents_line(line.text) or not _TITLE_HINT.search(whole):
+        return None
+    return whole if kind_for_title(whole) is not None else None
 
 
 def _next_content(lines: list[Line], i: int) -> Line | None:
@@ -320,7 +343,7 @@ def _accept_title(lines: list[Line], titles: _Titles, i: int) -> bool:
     followed by another title is a contents entry. A numbered narrative
     heading ("五、部门整体绩效目标") opens a table only if a table follows.
     """
-    nxt = _next_content(lines, i)
+    nxt = _next_content(lines, i + 1 if i in titles.wrapped else i)
     if nxt is None:
         return False
     if nxt.is_row or _rowlike(nxt, titles.kinds[i]):
@@ -333,7 +356,7 @@ def _accept_title(lines: list[Line], titles: _Titles, i: int) -> bool:
         return False
     if _NARRATIVE_HEADING.match(lines[i].text):
         return False
-    title = re.sub(r"\s+", "", _title_text(lines[i]) or "")
+    title = re.sub(r"\s+", "", titles.wrapped.get(i) or _title_text(lines[i]) or "")
     return bool(re.search(r"(表|绩效指标|采购预算)$", title))
 
 
@@ -523,13 +546,18 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
         chunks.append(chunk)
         return chunk
 
+    tails: set[int] = set()  # the second lines of wrapped titles that opened a section
     for i, line in enumerate(lines):
         kind = titles.kinds[i]
-        if current is not None and current.is_table and _continued_title(line, kind, current):
+        if i in tails:
+            line = line.as_kind(LineKind.PAGE_HEADER)  # the rest of the title above: not text of the section
+        elif current is not None and current.is_table and _continued_title(line, kind, current):
             # "部门收入总表（续）", "续表": the same table goes on on a new page.
             line = line.as_kind(LineKind.PAGE_HEADER)
         elif kind is not None and _accept_title(lines, titles, i):
-            current = open_chunk(kind, _title_text(line) or line.text.strip(), line, line.start)
+            current = open_chunk(kind, titles.title(lines, i), line, line.start)
+            if i in titles.wrapped:
+                tails.add(i + 1)
         elif current is not None and current.is_table and (_rowlike(line, current.kind) or _fragment(lines, i, current)):
             # In a tab or pipe table a line with no delimiter is a row that kept one cell.
             line = line.as_kind(LineKind.TAB if _delimited(current) and not _rowlike(line, current.kind)

@@ -113,3 +113,21 @@ def test_a_heading_and_an_indented_paragraph_after_a_space_aligned_card_are_narr
     card = next(c for c in chunks if c.kind == "performance_target")
     assert not any("名词解释" in line.text or "财政拨款收入" in line.text for line in card.lines)
     assert any(c.kind == "narrative" and "名词解释" in c.title for c in chunks)
+
+
+def test_a_title_wrapped_inside_its_words_opens_its_section():
+    # Hand-written fixture after real pdftotext output: a card's long title wraps inside 绩效目标表, so neither line
+    # is a title alone; the card must open its section (read, or flagged unread), never pass as narrative.
+    text = "\n".join([
+        "七、部门项目预算安排情况及绩效目标",
+        "2、提前下达-冀财社[2025]128号提前下达2026年中央财政医疗服务与保障能力提升补助资金（医疗保障服务能力建设部分）绩效目",
+        "标表",
+        "单位：万元",
+        "项目名称\t提升补助资金",
+        "预算数\t336.40",
+        "",
+    ])
+    chunks = chunk_document(text)
+    card = [c for c in chunks if c.kind == "performance_target"]
+    assert len(card) == 1 and card[0].title.endswith("绩效目标表")
+    assert not any(c.kind == "narrative" and "336.40" in text[c.start:c.end] for c in chunks)
