@@ -593,3 +593,29 @@ def test_a_csv_of_a_table_gives_the_same_facts(tmp_path, delimiter, encoding):
     from extractor.discover import discover
 
     assert [p.name for p in discover([tmp_path]).files] == [path.name]
+
+
+def test_a_number_running_over_its_cells_rule_is_read_whole():
+    """A figure too wide for its cell runs over the rule (``280`` | ``.000000``, characters touching across it):
+    it is written whole, in the cell that holds most of it; two figures in two cells (padding between them) are
+    not joined. Hand-made glyphs on a two-cell ruled grid."""
+    from extractor.load.canonical import Glyph
+    from extractor.load.layout import _Grid
+
+    def glyphs(text: str, x: float, width: float = 5.0, top: float = 10.0) -> list[Glyph]:
+        return [Glyph(ch, x + i * width, top, x + (i + 1) * width, top + 9, 9.0, (x + i * width, top, x + (i + 1) * width,
+                                                                                   top + 9))
+                for i, ch in enumerate(text)]
+
+    def cells(block) -> list[str]:
+        return ["".join(g.text for ln in cell.lines for g in ln) for row in block.rows for cell in row]
+
+    grid = _Grid([(0, 0, 100, 30), (100, 0, 200, 30)])
+    for g in glyphs("财政资金", 2) + glyphs("280", 85) + glyphs(".000000", 100):
+        assert grid.take(g)
+    assert cells(grid.block()) == ["财政资金", "280.000000"]
+
+    apart = _Grid([(0, 0, 100, 30), (100, 0, 200, 30)])
+    for g in glyphs("12.50", 72) + glyphs("3.00", 103):
+        assert apart.take(g)
+    assert cells(apart.block()) == ["12.50", "3.00"]

@@ -305,6 +305,7 @@ class _Grid:
         return True
 
     def block(self) -> TableBlock:
+        self._rejoin_overflowing_numbers()
         rows = []
         for r, line in enumerate(self.anchor):
             row = []
@@ -317,6 +318,58 @@ class _Grid:
             if row:
                 rows.append(row)
         return TableBlock(list(self.xs), rows, self.top, self.bottom, ruled=True)
+
+
+    def _rejoin_overflowing_numbers(self) -> None:
+        """A number too wide for its cell runs over the rule into the next one (``280`` | ``.000000``): its
+        characters touch across the rule. The whole number goes to the cell that holds most of it, so it is read
+        as one figure, not as a figure cut in two or a label's tail."""
+        for r, line in enumerate(self.anchor):
+            keys = list(dict.fromkeys(a or (r, c) for c, a in enumerate(line)))
+            for left, right in zip(keys, keys[1:]):
+                a_glyphs, b_glyphs = self.glyphs.get(left), self.glyphs.get(right)
+                if not a_glyphs or not b_glyphs:
+                    continue
+                run = _number_across(a_glyphs, b_glyphs, self.xs[right[1]])
+                if run is None:
+                    continue
+                from_a, from_b = run
+                source, target = (left, right) if len(from_b) >= len(from_a) else (right, left)
+                moving = from_a if source == left else from_b
+                ids = {id(g) for g in moving}
+                self.glyphs[source] = [g for g in self.glyphs[source] if id(g) not in ids]
+                self.glyphs[target] = self.glyphs[target] + moving
+
+
+def _number_across(a: list[Glyph], b: list[Glyph], rule: float) -> tuple[list[Glyph], list[Glyph]] | None:
+    """The characters of one number cut by the rule at ``rule``: the tail of ``a``'s line and the head of ``b``'s,
+    touching each other and the rule (two numbers in two cells have their cells' padding between them)."""
+    first = min(b, key=lambda g: g.x0)
+    same_line = [g for g in a if abs(g.yc - first.yc) < 0.5 * first.size]
+    if not same_line:
+        return None
+    last = max(same_line, key=lambda g: g.x1)
+    if first.x0 - last.x1 > 0.15 * first.size or last.text not in _NUMBER_CHARS or first.text not in _NUMBER_CHARS:
+        return None
+    if last.x1 < rule - 0.15 * first.size or first.x0 > rule + 0.15 * first.size:
+        return None
+    tail = _touching_run(sorted(same_line, key=lambda g: -g.x1), lambda g, n: n.x0 - g.x1)
+    head = _touching_run(sorted((g for g in b if abs(g.yc - first.yc) < 0.5 * first.size), key=lambda g: g.x0),
+                         lambda g, n: g.x0 - n.x1)
+    return tail, head
+
+
+def _touching_run(glyphs: list[Glyph], gap) -> list[Glyph]:
+    """The number characters from the first of ``glyphs`` on, while each touches the one before."""
+    run = [glyphs[0]]
+    for g in glyphs[1:]:
+        if g.text not in _NUMBER_CHARS or gap(g, run[-1]) > 0.15 * g.size:
+            break
+        run.append(g)
+    return run
+
+
+_NUMBER_CHARS = frozenset("0123456789.,")
 
 
 # -- writing ---------------------------------------------------------------------------------------
