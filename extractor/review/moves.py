@@ -16,7 +16,7 @@ from schemas import ColumnMove, Decision, ExtractionResult, Flag, HintOrigin, La
 
 from .apply import apply_decisions, rows_by_key, split_path
 from .service import (
-    EXIT_USAGE, ReviewError, find_one, flag_changes, heal, load_result, resettle, source_text,
+    EXIT_USAGE, ReviewError, flag_changes, heal, open_flag, resettle,
 )
 from .store import ReviewStore, now_iso
 
@@ -71,13 +71,7 @@ def plan_move(store: ReviewStore, ref: str, field_arg: str | None, to_column: st
               document: str | None = None) -> MovePlan:
     """The move a person asks for, and what then verifies (nothing is recorded)."""
     heal(store)
-    queued = find_one(store, ref, document)
-    doc = store.document(queued.document)
-    result = load_result(doc.result)
-    text = source_text(result, doc.source, doc.result)
-    flag = next((f for f in result.flags if f.id == queued.id), None)
-    if flag is None:
-        raise ReviewError(f"{queued.id}: no longer in {doc.result}; run `budget-extract review list` again")
+    doc, result, text, flag = open_flag(store, ref, document)
     plan = _plan(result, flag, field_arg, to_column, all_rows)
     _preview(store, result, text, plan)
     return plan
@@ -134,13 +128,7 @@ def move(store: ReviewStore, ref: str, field_arg: str | None, to_column: str, al
     """Record the move and re-verify the document with it; a move down the table teaches a layout hint."""
     heal(store)
     with store.transaction():
-        queued = find_one(store, ref, document)
-        doc = store.document(queued.document)
-        result = load_result(doc.result)
-        text = source_text(result, doc.source, doc.result)
-        flag = next((f for f in result.flags if f.id == queued.id), None)
-        if flag is None:
-            raise ReviewError(f"{queued.id}: no longer in {doc.result}; run `budget-extract review list` again")
+        doc, result, text, flag = open_flag(store, ref, document)
         plan = _plan(result, flag, field_arg, to_column, all_rows)
         before = {f.id: f for f in result.flags}
         decision = store.record(document=doc.name, document_sha256=result.document.sha256, flag=flag, action="move",

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from schemas import Decision, ExtractionResult, Flag, parse_amount
 
@@ -149,6 +150,26 @@ def find_one(store: ReviewStore, ref: str, document: str | None = None):
     return matches[0]
 
 
+class Opened(NamedTuple):
+    """A flag the queue names, found in its document's current result, with the text that result spans into."""
+
+    doc: object  # the store's row for the document
+    result: ExtractionResult
+    text: str
+    flag: Flag
+
+
+def open_flag(store: ReviewStore, ref: str, document: str | None = None) -> Opened:
+    queued = find_one(store, ref, document)
+    doc = store.document(queued.document)
+    result = load_result(doc.result)
+    text = source_text(result, doc.source, doc.result)
+    flag = next((f for f in result.flags if f.id == queued.id), None)
+    if flag is None:  # the file changed under us since heal(): another process's run
+        raise ReviewError(f"{queued.id}: no longer in {doc.result}; run `budget-extract review list` again")
+    return Opened(doc, result, text, flag)
+
+
 def decide(store: ReviewStore, ref: str, action: str, *, document: str | None = None, fields: list[str] = (),
            all_fields: bool = False, value: str | None = None, reviewer: str | None = None,
            note: str | None = None) -> Outcome:
@@ -159,13 +180,7 @@ def decide(store: ReviewStore, ref: str, action: str, *, document: str | None = 
     """
     heal(store)
     with store.transaction():
-        queued = find_one(store, ref, document)
-        doc = store.document(queued.document)
-        result = load_result(doc.result)
-        text = source_text(result, doc.source, doc.result)
-        flag = next((f for f in result.flags if f.id == queued.id), None)
-        if flag is None:  # the file changed under us since heal(): another process's run
-            raise ReviewError(f"{queued.id}: no longer in {doc.result}; run `budget-extract review list` again")
+        doc, result, text, flag = open_flag(store, ref, document)
         before = {f.id: f for f in result.flags}
         plan = _plan(result, flag, action, list(fields), all_fields, value)
         if not plan:
