@@ -683,13 +683,13 @@ def _apart(line: Line, cell: Cell, tok: Token, metric: str) -> bool:
     """Whether ``tok`` stands three or more columns after the end of ``cell`` (as ``_alignment`` counts a misfit)."""
     gap = line.text[cell.parts[-1][1] - line.start:tok.start - line.start]
     return _width(gap, metric) >= 3
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+HAN = re.compile(r"[\u4e00-\u9fff]")  # a Chinese character
 
 
 def _figure_after_words(text: str) -> bool:
     """A figure printed after a word of Chinese (not a code's wrapped digits, ``C180401 02``)."""
     words = text.split()
-    return len(words) >= 2 and is_numberish(words[-1]) and bool(_HAN.search(words[-2]))
+    return len(words) >= 2 and is_numberish(words[-1]) and bool(HAN.search(words[-2]))
 
 
 def _broken_decimals(left: str, right: str) -> bool:

@@ -19,7 +19,7 @@ from schemas import (Amount, HintUse, LayoutHint, Reading, Row, Table, Text, Unr
                      spec_for)
 from schemas.tables import TableSpec
 
-from .cells import Cell, Geometry, display_width
+from .cells import HAN, Cell, Geometry, display_width
 from .chunk import Chunk
 from .grid import Layout, Page, RawRow, build_layouts, counted_seq, norm, segment_rows
 
@@ -684,13 +684,10 @@ def _interpret(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[Ro
     return _finish(spec, row, label, code, code_raw)
 
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-
-
 def _stray_words(raw: RawRow, lay: Layout) -> Text | None:
     """Words in a cell no column of the layout reads: the only such cell with Chinese in it, not a figure."""
     used = set(lay.keys) | {lay.seq, lay.label, *lay.code, *lay.labels_by_side.values()}
-    stray = [c for i, c in enumerate(raw.cells) if i not in used and c.text and _HAN.search(c.text)
+    stray = [c for i, c in enumerate(raw.cells) if i not in used and c.text and HAN.search(c.text)
              and parse_amount(c.text) is None]
     return _text(stray[0]) if len(stray) == 1 else None
 
