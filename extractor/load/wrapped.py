@@ -258,24 +258,100 @@ def _paragraph_beside(row: Row, x0: float, x1: float) -> bool:
 def table_of(rows: list[Row]) -> TableBlock:
     bands = column_bands(rows)
     xs = [bands[0][0] - 1.0] + [(a[1] + b[0]) / 2 for a, b in zip(bands, bands[1:])] + [bands[-1][1] + 1.0]
-    table_rows = []
-    for row in rows:
-        cells, used = [], set()
+    places = _header_places(rows[:_body_start(rows)], bands, xs)
+    placed: list[list[tuple[int, Stack]]] = [[] for _ in rows]
+    for k, row in enumerate(rows):
         for st in row.stacks:
-            c = _band_of(st, bands)
+            at, band = places.get(id(st), (k, None))
+            placed[at].append((band, st))
+    table_rows = []
+    for cells_of_row in placed:
+        if not cells_of_row:
+            continue  # a header row whose cells all moved to their top-left positions
+        cells, used = [], set()
+        for band, st in sorted(cells_of_row, key=lambda p: p[1].x0):
+            c = _band_of(st, bands) if band is None else band
             while c in used and c + 1 < len(bands):
                 c += 1  # two cells never share a column: the second is the next one's
             used.add(c)
             # The cell is placed by its column's left boundary (a right-aligned amount starts anywhere in it).
             cells.append(TableCell(xs[c] + 0.01, xs[c + 1], [s.glyphs for _, s in st.parts]))
-        table_rows.append(cells)
+        table_rows.append(sorted(cells, key=lambda c: c.x0))
     return TableBlock(xs, table_rows, rows[0].top, rows[-1].bottom, ruled=False)
+
+
+def _header_places(header: list[Row], bands: list[list[float]], xs: list[float]) -> dict[int, tuple[int, int]]:
+    """Row and column of each cell of a header over two or more rows, where a ruled table writes it.
+
+    The lowest header words are the columns' own (leaves), written in the last header row. A word centred
+    above several leaves heads them all: it goes to the first of them, the widest run of leaf columns it
+    stands in the middle of, up to a column another such word stands over or one no leaf heads (a cell
+    printed over both header rows, centred higher than the leaves: 合计, 上年结转), which goes to the
+    first header row, as a merged cell keeps its text in its top-left position.
+    """
+    labels = [k for k, row in enumerate(header) if not _numbers_columns(row)]
+    stacks = [(k, st) for k in labels for st in header[k].stacks]
+    if len(labels) < 2 or not stacks:
+        return {}
+    size = max(st.size for _, st in stacks)
+    leaf_line = max((_middle(st) for k, st in stacks if len(header[k].stacks) >= 2),
+                    default=max(_middle(st) for _, st in stacks))
+
+    def is_leaf(st: Stack) -> bool:
+        return _middle(st) >= leaf_line - 0.3 * size
+
+    lowest: dict[int, Stack] = {}
+    for _, st in stacks:
+        for b in _bands_under(st, bands):
+            if b not in lowest or _middle(st) > _middle(lowest[b]):
+                lowest[b] = st
+    leaves = {b for b, st in lowest.items() if is_leaf(st)}
+    places: dict[int, tuple[int, int]] = {}
+    for k, st in stacks:
+        under = _bands_under(st, bands)
+        if is_leaf(st):
+            places[id(st)] = (labels[-1], _band_of(st, bands))
+        elif under and not leaves & set(under):
+            places[id(st)] = (labels[0], under[0])
+        else:
+            taken = {b for k2, other in stacks if k2 == k and other is not st for b in _bands_under(other, bands)}
+            first, _ = _span(st, under or [_band_of(st, bands)], leaves - taken, xs)
+            places[id(st)] = (k, first)
+    return places
+
+
+def _span(st: Stack, under: list[int], free: set[int], xs: list[float]) -> tuple[int, int]:
+    """The widest run of free columns, over the ones the word stands over, whose middle is the word's."""
+    centre, tolerance = (st.x0 + st.x1) / 2, 1.5 * st.size
+    lo, hi = min(under), max(under)
+    while lo - 1 in free:
+        lo -= 1
+    while hi + 1 in free:
+        hi += 1
+    runs = [(a, b) for a in range(lo, min(under) + 1) for b in range(max(under), hi + 1)]
+    return min(runs, key=lambda r: (abs((xs[r[0]] + xs[r[1] + 1]) / 2 - centre) > tolerance, r[0] - r[1],
+                                    abs((xs[r[0]] + xs[r[1] + 1]) / 2 - centre)))
+
+
+def _bands_under(st: Stack, bands: list[list[float]]) -> list[int]:
+    return [k for k, b in enumerate(bands) if min(b[1], st.x1) - max(b[0], st.x0) > 0.5]
+
+
+def _middle(st: Stack) -> float:
+    return (st.top + st.bottom) / 2
+
+
+def _numbers_columns(row: Row) -> bool:
+    numbers = [st.text() for st in row.stacks if _NUMBER.match(st.text())]
+    return len(numbers) == len(row.stacks) - (0 if len(numbers) == len(row.stacks) else 1) and _counts_columns(numbers)
 
 
 def column_bands(rows: list[Row]) -> list[list[float]]:
     """Column bands across the page, from the body's rows, the fullest first; a cell of the fullest rows
     over two bands shows they are one column (left- and right-aligned cells of it)."""
     start = _body_start(rows)
+    if start >= len(rows):
+        start = 0  # a header and no body (at the foot of a page): its words are all there is
     body = rows[start:]
     most = max(len(r.stacks) for r in body)
     bands: list[list[float]] = []
@@ -307,6 +383,8 @@ def _body_start(rows: list[Row]) -> int:
     """The first row printing an amount: the rows above are the header, whose words may span columns.
     A row numbering the columns (栏次: 1, 2, 3, …) is the header's."""
     for k, row in enumerate(rows):
+        if _numbers_columns(row):
+            return k + 1  # the header's last row: what follows is the body, a row's tail cut by the page first
         numbers = [st.text() for st in row.stacks if _NUMBER.match(st.text())]
         if numbers and not _counts_columns(numbers):
             return k
