@@ -64,12 +64,25 @@ def borderless_runs(lines: list[Line]) -> tuple[list[SpacedBlock], list[Line]]:
     while i < len(lines):
         end = _table_end(lines, segs, i)
         if end - i >= 2:
-            blocks.append(SpacedBlock(lines[i:end], lines[i].top, lines[end - 1].bottom))
+            start = i
+            while rest and start > 0 and rest[-1] is lines[start - 1] and _header_word_above(lines[start - 1], lines[i:end]):
+                start -= 1
+                rest.pop()  # the header's top word (功能分类科目 centred over the columns it heads)
+            blocks.append(SpacedBlock(lines[start:end], lines[start].top, lines[end - 1].bottom))
             i = end
             continue
         rest.append(lines[i])
         i += 1
     return blocks, rest
+
+
+def _header_word_above(line: Line, table: list[Line]) -> bool:
+    """A word alone on its line right above a table, set like it and inside its width, clear of its left
+    edge: the top of its header (a word centred over the columns it heads), not a title or a unit line."""
+    x0, x1 = min(ln.x0 for ln in table), max(ln.x1 for ln in table)
+    return len(segments(line)) == 1 and not _FURNITURE.match(line.text()) \
+        and table[0].top - line.bottom <= line.size and abs(line.size - table[0].size) <= 0.15 * line.size \
+        and line.x0 > x0 + line.size and line.x1 < x1 - line.size
 
 
 def _row_like(line: Line, segs: list[Segment]) -> bool:
