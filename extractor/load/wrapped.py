@@ -373,20 +373,24 @@ def _header_places(header: list[Row], bands: list[Band]) -> dict[int, tuple[tupl
     size = max(st.size for _, st in stacks)
     leaf_line = max((_middle(st) for k, st in stacks if len(header[k].stacks) >= 2),
                     default=max(_middle(st) for _, st in stacks))
+    # Below the leaves is no header word: a cell's tail cut off by the page, printed under the header again.
+    stacks = [(k, st) for k, st in stacks if _middle(st) <= leaf_line + 0.3 * size]
     leaves = sorted((st for _, st in stacks if _middle(st) >= leaf_line - 0.3 * size), key=lambda st: st.x0)
     heads = _leaf_columns(leaves, bands)
     places = {id(st): ((labels[-1], 1), heads[id(st)]) for st in leaves}
     headed = [b for b in bands if any(b is h for h in heads.values())]
+    groups, over_both = [], []
     for k, st in stacks:
-        if id(st) in places:
-            continue
-        under = [b for b in bands if _overlap(b, st) > 0.5]
-        if not under:
-            nearest = min(bands, key=lambda b: abs(_centre(b) - _centre_of(st)))
-            under = [nearest]
-        if not any(b is h for b in under for h in headed):
-            places[id(st)] = ((labels[0], 0), under[0])
-            continue
+        if id(st) not in places:
+            under = [b for b in bands if _overlap(b, st) > 0.5] \
+                or [min(bands, key=lambda b: abs(_centre(b) - _centre_of(st)))]
+            (groups if any(b is h for b in under for h in headed) else over_both).append((k, st, under))
+    # With no group word the header has one level: a word set higher is only centred otherwise (a cell
+    # beside a wrapped one), and stays in the leaves' row.
+    top = (labels[0], 0) if groups else (labels[-1], 1)
+    for _, st, under in over_both:
+        places[id(st)] = (top, under[0])
+    for k, st, under in groups:
         others = [b for k2, other in stacks if k2 == k and other is not st for b in bands if _overlap(b, other) > 0.5]
         free = [b for b in headed if not any(b is o for o in others)]
         places[id(st)] = ((k, 0), _first_of_span(st, under, free, bands))
