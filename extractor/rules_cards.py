@@ -79,7 +79,7 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                     and not _is_indicator_header(cells) and "符号" not in [norm(c.text) for c in cells]:
                 roles = _nearest_fields(card.indicators[-1], cells, line, state)
                 if roles and all(_wrapped_piece(c, r) for c, r in zip(cells, roles)):
-                    if _held_for_next(seg.lines, k, state):
+                    if _held_for_next(seg.lines, k, state) or _starts_next_row(card, seg.lines, k, state):
                         state.pending.append((line, cells))
                     else:
                         _extend_by_position(card.indicators[-1], cells, roles)
@@ -225,6 +225,66 @@ def _held_for_next(lines: list, k: int, state: _State) -> bool:
     if state.pending and state.pending[-1][0].index == line.index - 1:
         return True
     return k > 0 and line.index - lines[k - 1].index > 1
+
+
+def _is_piece_line(card: PerformanceCard, line, state: _State) -> bool:
+    """A line that holds nothing but pieces of wrapped cells (no level name, target or field of its own)."""
+    cells = [c for c in _cells(line, _column_starts(card, state)) if c.text]
+    if not cells or _is_indicator_header(cells) or "符号" in [norm(c.text) for c in cells]:
+        return False
+    roles = _nearest_fields(card.indicators[-1], cells, line, state)
+    return bool(roles) and all(_wrapped_piece(c, r) for c, r in zip(cells, roles))
+
+
+def _occupied(card: PerformanceCard, line, state: _State) -> set[str]:
+    """The indicator fields a line prints a piece under (level names left out: they are one line)."""
+    cells = [c for c in _cells(line, _column_starts(card, state)) if c.text
+             and norm(c.text) not in _LEVEL1 and norm(c.text) not in _LEVEL2_ONLY]
+    return set(_nearest_fields(card.indicators[-1], cells, line, state)) if cells else set()
+
+
+def _starts_next_row(card: PerformanceCard, lines: list, k: int, state: _State) -> bool:
+    """Pieces on a line between two rows with no blank line between them that start the row below: the
+    cells of a tall row centred in it (``pdftotext`` prints a row's one-line cells on its middle line and its
+    taller cells above and below them).
+
+    A cell is one run of lines in its column. Between the last row's line and the next row's, a run in a
+    field's column that holds the upper row's line ends that row's cell there; a run that reaches down to the
+    lower row's line without touching the upper's starts the lower row's cell. The line is the lower row's
+    when it stands below where some upper cell ended and at or below where some lower cell begins — every
+    line the upper row can keep stays with it (cells aligned to the top wrap only downwards)."""
+    upper = state.last_line
+    if not card.indicators or upper is None or upper not in lines[:k]:
+        return False
+    top = lines.index(upper)
+    if any(b.index != a.index + 1 for a, b in zip(lines[top:k], lines[top + 1:k + 1])):
+        return False  # a blank line in between: the rule for rows set apart by blank lines decides
+    below = k + 1
+    while below < len(lines) and lines[below].index == lines[below - 1].index + 1 \
+            and _is_piece_line(card, lines[below], state):
+        below += 1
+    if below >= len(lines) or lines[below].index != lines[below - 1].index + 1:
+        return False
+    nxt = [c for c in _cells(lines[below], _column_starts(card, state)) if c.text]
+    if not nxt or _is_indicator_header(nxt):
+        return False
+    span = lines[top:below + 1]
+    runs: dict[str, list[int]] = {}
+    for n, line in enumerate(span):
+        for role in _occupied(card, line, state):
+            runs.setdefault(role, []).append(n)
+    last_upper, first_lower = 0, len(span) - 1
+    for at in runs.values():
+        start = 0
+        for i in range(1, len(at) + 1):
+            if i == len(at) or at[i] != at[i - 1] + 1:
+                run = at[start:i]
+                if run[0] == 0 and run[-1] < len(span) - 1:
+                    last_upper = max(last_upper, run[-1])
+                elif run[-1] == len(span) - 1 and run[0] > 0:
+                    first_lower = min(first_lower, run[0])
+                start = i
+    return last_upper < first_lower and k - top >= first_lower
 
 
 def _flush_pending(card: PerformanceCard, state: _State) -> None:

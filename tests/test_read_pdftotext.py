@@ -372,3 +372,35 @@ def test_a_spending_line_printed_where_the_income_side_stood_is_read_as_spending
     assert got["expenditure:二十、住房保障支出"] == {"total": "110.60", "general_budget": "110.60"}
     assert got["expenditure:八、社会保障和就业支出"] == {"total": "211.87", "general_budget": "211.87"}
     assert not any(k.startswith("income:二十") for k in got)
+
+
+# Hand-written fixture (cut from the pdftotext_full layout variant of corpus 000, a card printed as pdftotext
+# -layout prints a PDF whose cells are centred in tall rows): no blank line parts the rows, the second row's
+# name and description start on the line above its level name and target, right under the first row's
+# wrapped description.
+CENTRED_CARD_ROWS = """                                                        5、建档立卡人员提高待遇资金（扶贫资金）重点保障经费绩效目标表
+
+                                                                                                                                                                   单位：万元
+
+
+ 项目编码               13108224P00000410557H                                   项目名称                   建档立卡人员提高待遇资金（扶贫资金）重点保障经费
+ 预算规模及 资金用途    预算数                                20.00             其中：财政 资金                     20.00               其他资金
+                        让建档立卡贫困人口看得起病、方便看病、看得好病、尽量少生病，大幅度减轻建档立卡贫困人口个人就医费用。建档立卡人员提高待遇补助资金有效缓解建档立卡贫困
+                        人口因病致贫、因病返贫问题。
+ 资金支出计 划（%）     3 月底                                                  6 月底                     10 月底                      12 月底
+                                                                                                                     100%                         100%
+ 绩效目标               1.通过项目的开展提高建档立卡人员医疗保障待遇，提升健康扶贫效率。
+ 一级指标               二级指标                     三级指标                   绩效指标描述               指标值                       指标值确定 依据
+ 产出指标               数量指标                     参加城乡居民医保资助人数   财政资助建档立卡人员参加   ≤1000 人                     廊医保字【2021】40 号关于确定 2022 年
+                                                                                城乡居民医保的参保人数                                  度城乡居民医保个人缴费标准的通知
+                                                     项目受益建档立卡贫困户覆   受益城乡医保的建档立卡贫                                廊医保字【2021】28 号关于落实 2020 年
+                        质量指标                     盖率                       困户覆盖率                           100%               度农村建档立卡贫困人口提高医疗保障待
+                                                                                                                                        遇所需资金的
+"""
+
+
+def test_a_cards_cells_centred_in_tall_rows_start_the_row_below_where_the_row_above_has_ended():
+    card = read(CENTRED_CARD_ROWS).cards[0]
+    rows = [(i.name.text, i.description.text, i.target.text) for i in card.indicators]
+    assert rows == [("参加城乡居民医保资助人数", "财政资助建档立卡人员参加城乡居民医保的参保人数", "≤1000 人"),
+                    ("项目受益建档立卡贫困户覆盖率", "受益城乡医保的建档立卡贫困户覆盖率", "100%")]
