@@ -218,9 +218,17 @@ def _raw_rows(spec: TableSpec, pages: list[Page], pick: int,
     for page in pages:
         if page.header or page.lanci:
             width = _row_width(page)
+            data_width = max((sum(1 for c in r.cells if c.text) for r in page.data), default=0)
             layouts = build_layouts(spec, page.header or [[]], page.lanci, page.header_lines,
-                                    centred=page.geometry is not None,
-                                    data_width=max((sum(1 for c in r.cells if c.text) for r in page.data), default=0))
+                                    centred=page.geometry is not None, data_width=data_width)
+            if page.rewrapped is not None:
+                # The first page's header printed again, wrapped otherwise: read as the first page's where
+                # this page's own reading of it keeps more columns by header paths the registry does not
+                # know (the wrapping garbled their words).
+                first = build_layouts(spec, page.rewrapped, page.lanci, page.header_lines,
+                                      centred=page.geometry is not None, data_width=data_width)
+                if _unknown_columns(spec, first[0]) < _unknown_columns(spec, layouts[0]):
+                    layouts = first
             most = max(most, len(layouts))
             layout = counted_seq(layouts[min(pick, len(layouts) - 1)], page.data)
         if layout is None:
@@ -243,6 +251,11 @@ def _raw_rows(spec: TableSpec, pages: list[Page], pick: int,
     if layout is None or not (layout.keys or spec.row_key == "item"):
         return None, most
     return rows, most
+
+
+def _unknown_columns(spec: TableSpec, layout: Layout) -> int:
+    """The columns a layout keeps by a header path of their own: none of the registry's keys."""
+    return sum(key not in spec.column_keys for key in layout.keys.values())
 
 
 def _row_width(page: Page) -> int | None:

@@ -404,3 +404,113 @@ def test_a_cards_cells_centred_in_tall_rows_start_the_row_below_where_the_row_ab
     rows = [(i.name.text, i.description.text, i.target.text) for i in card.indicators]
     assert rows == [("参加城乡居民医保资助人数", "财政资助建档立卡人员参加城乡居民医保的参保人数", "≤1000 人"),
                     ("项目受益建档立卡贫困户覆盖率", "受益城乡医保的建档立卡贫困户覆盖率", "100%")]
+
+
+
+# Hand-written fixture (cut from the pdftotext_full layout variant of corpus 002, a procurement table printed as
+# pdftotext -layout prints a PDF): rows set apart by blank lines, a project name wrapped over five lines beside
+# its one line of figures, and on the next page the header printed again with its cells wrapped at other
+# characters ("2026年预留中小微" / "企业份额" as "2026年 预" / "留中 小" / "微企业 份" / "额").
+PROCUREMENT_PAGES = """                                                                                          附表10：部门政府采购预算表
+                                                                                                                                                                                                 单位：万元
+
+             政府采购项目来源                                                                                                  政府采购金额（当年部门预算安排资金）                       2026年预留中小微
+                                                                     政府采购目  计量                                                                                                         企业份额
+                                                采购物品名称           录序号    单位   数量      单价               一般公  基金预算     国有资本  财政专户核               财政拨款结             非财政
+            项目名称           预算资金                                                                     合计     共预算    拨款       经营预算      拨         单位资金      转                 拨款结
+                                                                                                                      拨款                  拨款                                                      余
+   合计                                                                                                     308.77   174.52                                                      134.25              307.51
+
+   秦皇岛市医疗保障局本级小计                                                                               302.43   168.18                                                      134.25              301.17
+
+   提前下达-冀财社【2024】158
+   号-关于提前下达2025年中央
+   财政医疗服务与保障能力提升      88.25  评审咨询服务               C20030900   项          1      88.25    88.25                                                                88.25               88.25
+   补助资金（医疗保障服务能力
+   建设部分）预算的通知
+
+   下达2025年中央财政医疗服务
+   与保障能力提升补助资金[医       83.64  其他服务                   C99000000   项          1      46.00    46.00                                                                46.00               46.00
+   疗保障服务能力建设部分]预
+   算
+
+   年初预算（三                    11.46  复印纸                     A050401     批          1       3.09     3.09     3.09                                                                            3.09
+
+— 41 —
+
+             政府采购项目来源                                                                                                  政府采购金额（当年部门预算安排资金）                       2026年 预
+                                                采购物品名称         政府采购目  计量   数量      单价               一般公  基金预 算    国有资 本 财政专 户                财政拨 款    留中 小
+            项目名称           预算资金                                录序号    单位                       合计     共预算    拨款       经营 预      核拨        单位 资金    结转      微企业 份
+                                                                                                                      拨款                算拨 款                                            额
+   保）日常公用经 费项目                                                     01
+
+   年初预算（三 保）日常公用       11.46  财产保险 服务              C180401 02  项          1       0.10     0.10     0.10
+   经 费项目
+
+   年初预算（三 保）日常公用       11.46  票据印刷 服务              C230901 02  项          1       0.18     0.18     0.18                                                                   0.18
+   经 费项目
+
+   年初预算（三 保）日常公用       11.46  车辆维修 和保养服 务       C231203 01  项          1       0.50     0.50     0.50                                                                   0.50
+   经 费项目
+"""
+
+
+def _procurement_rows():
+    rows = table(read(PROCUREMENT_PAGES), "government_procurement").rows
+    return [(r.label.text if r.label else "", {k: str(v.value) for k, v in r.values.items()}) for r in rows]
+
+
+def test_a_name_wrapped_over_many_lines_beside_one_line_of_figures_is_one_row():
+    rows = _procurement_rows()
+    assert rows[1] == ("秦皇岛市医疗保障局本级小计", {"total": "302.43", "general_budget": "168.18",
+                                                  "fiscal_carryover": "134.25", "sme_reserved": "301.17"})
+    label, got = rows[2]
+    assert label == "提前下达-冀财社【2024】158号-关于提前下达2025年中央财政医疗服务与保障能力提升补助资金（医疗保障服务能力建设部分）预算的通知"
+    assert got["total"] == "88.25" and got["quantity"] == "1"
+
+
+def test_a_header_printed_again_wrapped_otherwise_keeps_the_first_pages_columns():
+    rows = _procurement_rows()
+    later = [got for label, got in rows if label.startswith("年初预算（三 保）")]
+    assert [got.get("sme_reserved") for got in later] == [None, "0.18", "0.50"]
+    assert not any("/" in key for _, got in rows for key in got)
+
+
+# Hand-written fixture (cut from the pdftotext_full layout variant of corpus 002, a card whose cells are centred
+# in tall rows): the first row's name starts on the line under the indicator header, above the row's level
+# names; further down, a row's two-line name starts right under the one-line row above it.
+CARD_FIRST_ROW_BELOW_HEADER = """                                        7、提前下达-冀财社[2025]128号提前下达2026年中央财政医疗服务与保障能力提升补助资金(医疗保障服务能力建设部分)绩效目标表
+
+                                                                                                                                                                                           单位：万元
+
+项目编码            13030026P00000110103N                                       项目名称                        提前下达-冀财社[2025]128号提前下达2026年中央财政医疗服务与保障能力提升补助资金(医疗保
+                                                                                                                障服务能力建设部分)
+预算规模及资金用途  预算数                                  135.60              其中：财政资金                            135.60             其他资金
+                    规范定点医药机构医疗服务行为，使其合理合规使用医保基金,保障医保资金安全平稳运行.
+一级指标            二级指标                      三级指标                      绩效指标描述                                                 指标值                       指标值确定依据
+                                                  合同约定期内开展内控审计的                                                                                              《医疗保障经办机构内部控制
+产出指标            数量指标                      数量                          合同期内完成全市所有县区内控检查，并出具内控检查报告。       ≤10市本级及县区              管理规程(2025版)》的通知，
+                                                                                                                                                                          三：强化内部控制的监督和检
+                                                                                                                                                                          查。
+                    时效指标                      电话咨询接听率                提升电话咨询接听率              ≥90%                         年度工作计划
+                                                  市本级定点全覆盖稽核核查项    市本级 13 家医疗机构按照医
+                    数量指标                      目项目周期内完成对定点医疗    保服务协议完成专项检查、投      13 家                        年度工作计划
+                                                  机构的稽核检查                诉举报核查、日常检查、疑点
+                                                                                数据核查等工作
+                    质量指标                      市本级定点全覆盖稽核核查项    稽核监督检查能力提升，追回      有所提升                     年度工作计划
+                                                  目稽核监督检查能力提升        医疗机构违规使用的医保基金
+"""
+
+
+def test_pieces_under_a_cards_header_begin_its_first_row():
+    card = read(CARD_FIRST_ROW_BELOW_HEADER).cards[0]
+    first = card.indicators[0]
+    assert (first.level1, first.level2, first.name.text) == ("产出指标", "数量指标", "合同约定期内开展内控审计的数量")
+
+
+def test_centred_cells_split_a_run_of_lines_between_two_rows_by_where_each_rows_line_stands():
+    card = read(CARD_FIRST_ROW_BELOW_HEADER).cards[0]
+    assert [(i.name.text, i.target.text) for i in card.indicators[1:]] == [
+        ("电话咨询接听率", "≥90%"),
+        ("市本级定点全覆盖稽核核查项目项目周期内完成对定点医疗机构的稽核检查", "13 家"),
+        ("市本级定点全覆盖稽核核查项目稽核监督检查能力提升", "有所提升")]
