@@ -60,6 +60,9 @@ class _State:
     pending: list = field(default_factory=list)
     starts: tuple | None = None  # the last ``_column_starts``, with what it depended on
     cells_above: bool = False  # a row of this card printed pieces of its cells above its own line
+    # Where the fields of the last row begin across the page when its own line does not print them (pieces held
+    # from above its line).
+    held_x: dict[str, int] = field(default_factory=dict)
 
 
 def read_card(chunk: Chunk) -> PerformanceCard:
@@ -308,8 +311,24 @@ def _starts_next_row(card: PerformanceCard, lines: list, k: int, state: _State) 
     b = below - top
     ind = card.indicators[-1]
     last_upper, first_lower, shared = 0, b, []
-    for role, run in _runs(card, span, state):
-        if run[0] == 0 and run[-1] < b:
+    runs = _runs(card, span, state)
+    starting = {(role, run[0]): run for role, run in runs}
+    for role, run in runs:
+        under = starting.get((role, b + 1)) if run[-1] == b - 1 else None
+        field = getattr(ind, role, None)
+        if run[0] == 1 and role in state.held_x and field is not None and not _printed_on(field, upper):
+            # The upper row printed this cell's first half above its line and none on it: the half right
+            # under its line is the rest of it.
+            last_upper = max(last_upper, 1)
+        elif under is not None:
+            # A cell in two halves, one on each side of the lower row's line, which it leaves empty: a cell
+            # centred on that line with its lines set between the line's (pdftotext cut it in two). It reaches
+            # as far above the line as below; lines above that, in a run from the upper row, are the upper's.
+            start = max(run[0], b - len(under), 1)
+            first_lower = min(first_lower, start)
+            if run[0] == 0:
+                last_upper = max(last_upper, start - 1)
+        elif run[0] == 0 and run[-1] < b:
             last_upper = max(last_upper, run[-1])
         elif run[0] > 0 and run[0] <= b <= run[-1]:
             first_lower = min(first_lower, run[0])
@@ -373,9 +392,16 @@ def _prepend_pending(ind: Indicator, line, state: _State) -> None:
                 break
             x = _x(piece_line, cell.span[0])
             role = min(fields, key=lambda r: abs(_x(line, _start_on(getattr(ind, r), line)) - x))
-            old: Text = getattr(ind, role)
-            setattr(ind, role, Text(text=cell.text + old.text, span=(cell.span[0], old.span[1]),
-                                    parts=cell.parts + old.parts))
+            if _keeps_figure(ind, role, cell) and ind.name is None:
+                # Words nearest a target that reads as a figure ("≥70%"), on a row whose line prints no name:
+                # the name, printed all above the line (a centred cell cut in two about it), not the target's.
+                ind.name, role = _text(cell), "name"
+                fields.append("name")
+            else:
+                old: Text = getattr(ind, role)
+                setattr(ind, role, Text(text=cell.text + old.text, span=(cell.span[0], old.span[1]),
+                                        parts=cell.parts + old.parts))
+            state.held_x[role] = x
         ind.span = (min(ind.span[0], piece_line.start), ind.span[1])
     state.pending = []
 
@@ -389,8 +415,23 @@ def _nearest_fields(ind: Indicator, cells: list[Cell], line, state: _State) -> l
     if state.header_line is not None and state.header_line.start > state.last_line.start:
         # The header was printed again (a new page, maybe laid out anew).
         return _under_header(cells, line, state, fields)
-    starts = {role: _x(state.last_line, _start_on(getattr(ind, role), state.last_line)) for role in fields}
+    starts = {role: _x(state.last_line, _start_on(getattr(ind, role), state.last_line))
+              if _printed_on(getattr(ind, role), state.last_line) or role not in state.held_x else state.held_x[role]
+              for role in fields}
     return [min(fields, key=lambda r: abs(starts[r] - _x(line, cell.span[0]))) for cell in cells]
+
+
+def _printed_on(text: Text, line) -> bool:
+    return any(line.start <= a <= line.end for a, _ in text.parts)
+
+
+def _keeps_figure(ind: Indicator, role: str, cell: Cell) -> bool:
+    """Words that would join a target that reads as a figure ("≥70%") without reading as any part of it."""
+    if role != "target" or ind.target is None:
+        return False
+    m = _TARGET.match(ind.target.text)
+    return bool(m) and bool(_UNIT.match(m.group("unit").strip())) and not _TARGET_LIKE.search(norm(cell.text)) \
+        and not _UNIT.match(norm(cell.text))
 
 
 def _under_header(cells: list[Cell], line, state: _State, fields: list[str]) -> list[str]:
@@ -659,6 +700,7 @@ def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) ->
     )
     if moved:
         card.notes.append(f"indicator {name.text if name else ''!r}: a lost empty cell was restored before reading")
+    state.held_x = {}
     if state.pending:
         _prepend_pending(ind, line, state)
     if ind.target is not None:

@@ -514,3 +514,47 @@ def test_centred_cells_split_a_run_of_lines_between_two_rows_by_where_each_rows_
         ("电话咨询接听率", "≥90%"),
         ("市本级定点全覆盖稽核核查项目项目周期内完成对定点医疗机构的稽核检查", "13 家"),
         ("市本级定点全覆盖稽核核查项目稽核监督检查能力提升", "有所提升")]
+
+
+# Hand-written fixture (cut from pdftotext -layout of a ruled PDF of corpus 003, cells centred in their rows):
+# the two-line name of the 质量指标 row is printed one line above and one line below the row's own line, which
+# it leaves empty ("自己救助对象年度合规费用" / 质量指标 … ≥70% / "救助比率"), the upper half right under the row
+# above; the 可持续影响指标 row's name stands between the halves of its wrapped level name.
+CARD_CELL_HALVES_AROUND_ITS_ROW = """项目支出绩效目标表
+(2024年度)
+项目名称                                                                          2024_城乡医疗救助
+主管部门                                               [066]泗县医疗                                泗县城乡居民基本医疗保险管
+                                                                            实施单位
+及代码                                                    保障局                                      理服务中心
+项目来源                                               本级申报项目                    项目期                        1年
+项目资金 (
+                                                   年度资金总额:        1760.00
+万元)
+                                                   其中:财政拨款        1760.00
+                                                   上年结转           0.00
+                                                   其他资金           0.00
+          整体上减轻我县困难群众就医负担,完善社会救助体系。进而提升困难群众生
+年度目标
+          活质量和幸福指数。
+绩效指标      一级指标                                     二级指标           三级指标                      指标值
+          产出指标                                     数量指标           全年救助人数                    ≥155000人次
+                                                                  自己救助对象年度合规费用
+                                                   质量指标                                     ≥70%
+                                                                  救助比率
+                                                   时效指标           救助资金使用年度                  2024年
+                                                   成本指标           救助资金使用金额                  49650000元
+          效益指标                                     经济效益指标         有效减轻困难群众就医负担              效果显著
+                                                   社会效益指标         对完善社会救助体系的影响              效果显著
+                                                   生态效益指标
+                                                   可持续影响指
+                                                                  对健全医疗保障体系的作用              成效明显
+                                                   标
+          满意度指标                                    满意度指标          救助对象对救助工作满意度              ≥85%
+"""
+
+
+def test_a_card_cell_printed_in_halves_around_its_rows_line_belongs_to_that_row():
+    card = read(CARD_CELL_HALVES_AROUND_ITS_ROW).cards[0]
+    rows = [(i.level2, i.name.text if i.name else None, i.target.text if i.target else None) for i in card.indicators]
+    assert rows[:4] == [("数量指标", "全年救助人数", "≥155000人次"), ("质量指标", "自己救助对象年度合规费用救助比率", "≥70%"),
+                        ("时效指标", "救助资金使用年度", "2024年"), ("成本指标", "救助资金使用金额", "49650000元")]
