@@ -280,7 +280,11 @@ def _is_fragment(raw: RawRow, layout: Layout, words: set[int], after_full: bool)
         return False
     filled = [i for i, c in enumerate(raw.cells) if c.text]
     labels = {layout.label, *layout.labels_by_side.values()} - {None}
-    if not filled or not set(filled) <= words or any(parse_amount(raw.cells[i].text) is not None for i in filled):
+    # Digits in a column of words other than the label (the rest of a catalogue code wrapped in a narrow
+    # column: "C23090199" printed "C2309019" / "9") are a piece of its text; in the label they may be a row's.
+    if not filled or not set(filled) <= words or any(parse_amount(raw.cells[i].text) is not None
+                                                     and (i in labels or not _code_piece(raw.cells[i].text))
+                                                     for i in filled):
         return False
     if not set(filled) & labels:
         return True  # the rest of a text cell (采购物品名称) with no label: never a row of its own
@@ -290,6 +294,11 @@ def _is_fragment(raw: RawRow, layout: Layout, words: set[int], after_full: bool)
     # Lines of an uncoded table, or of a two-sided summary, may hold a label and nothing else; only
     # a piece that does not read as a whole label, or that goes on from a full line, is part of another row's.
     return bool(layout.code) or after_full or not any(_COMPLETE_LABEL.search(t) for t in texts)
+
+
+def _code_piece(text: str) -> bool:
+    """Bare digits, as a code's characters are: no point, sign or separator of an amount."""
+    return text.strip().isdigit()
 
 
 def _full_cells(raw: RawRow, words: set[int], geometry: Geometry | None) -> set[int]:

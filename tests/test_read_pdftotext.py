@@ -558,3 +558,36 @@ def test_a_card_cell_printed_in_halves_around_its_rows_line_belongs_to_that_row(
     rows = [(i.level2, i.name.text if i.name else None, i.target.text if i.target else None) for i in card.indicators]
     assert rows[:4] == [("数量指标", "全年救助人数", "≥155000人次"), ("质量指标", "自己救助对象年度合规费用救助比率", "≥70%"),
                         ("时效指标", "救助资金使用年度", "2024年"), ("成本指标", "救助资金使用金额", "49650000元")]
+
+
+# Hand-written fixture (cut from pdftotext -layout of a ruled PDF of corpus 002): a procurement row whose
+# catalogue code and item name wrapped in their narrow columns, one character or a few digits a line; the
+# code's last digit ("1") stands alone on the line under the row's figures.
+CODE_DIGITS_WRAPPED = """部门政府采购预算表
+单位：万元
+                                                 政
+             政府采购项目来源                      采     府                                                                               政府采购金额（当年部门预算安排资金）                                        2026年预留中小微企业份额
+                                           购     采     计
+                                           物     购     量
+                                                                    数量        单价
+                                           品     目     单
+                                  预算资      名     录     位                                                               一般公共预算           基金预算    国有资本经营预     财政专户    单位资      财政拨款                         非财政拨款
+             项目名称                                                                                      合计
+                                   金       称     序                                                                       拨款              拨款       算拨款        核拨      金        结转                            结余
+                                                 号
+合计                                                                                            308.77                  174.52                                                134.25                    307.51
+秦皇岛市医疗保障局本级小计                                                                                 302.43                  168.18                                                134.25                    301.17
+                                           复     A05
+年初预算（三                            11.46    印     040   批        1            3.09             3.09                    3.09                                                                            3.09
+                                           纸     1
+"""
+
+
+def test_digits_of_a_wrapped_code_under_a_row_are_a_piece_of_its_code_not_a_row():
+    rows = table(read(CODE_DIGITS_WRAPPED), "government_procurement").rows
+    assert [r.label.text if r.label else None for r in rows] == ["合计", "秦皇岛市医疗保障局本级小计", "年初预算（三"]
+    last = rows[-1]
+    assert last.texts["item_name"].text.endswith("纸") and last.texts["catalog_code"].text.endswith("1")
+    assert {k: str(v.value) for k, v in last.values.items()} == {
+        "project_budget": "11.46", "quantity": "1", "unit_price": "3.09", "total": "3.09", "general_budget": "3.09",
+        "sme_reserved": "3.09"}
