@@ -10,13 +10,14 @@ keeps its header path as its key, so no printed number is left without a place.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from schemas import TableSpec, parse_amount
 
-from .cells import (Cell, Geometry, Token, anchors_between, is_data_line, is_numberish, page_geometry, packed_cells,
+from .cells import (HAN, Cell, Geometry, Token, anchors_between, is_data_line, is_numberish, page_geometry, packed_cells,
                     spaced_cells, split_cells, tokens)
 from .chunk import Line, LineKind, Segment
 
@@ -494,6 +495,8 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
         # Rows printed above the page's repeated header (a converter's reading order): data, read first.
         lines = lines[lead:first_data] + lines[:lead] + lines[first_data:]
         first_data -= lead
+    if first_words and 0 < first_data < len(lines):
+        lines, first_data = _rows_out_of_header(lines, first_data, first_words)
     header_lines = lines[:first_data]
     geometry = page_geometry(lines, header_word_kind, metrics) if first_data < len(lines) else None
     if geometry is not None and not _trusted(geometry, lines[first_data:]):
@@ -550,6 +553,41 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
                                         "the header's columns its figures are in is not certain")
     page.data = join_wrapped_figures(_rows_of_blocks(page.data))
     return page
+
+
+def _rows_out_of_header(lines: list[Line], first_data: int, first_words: set[str]) -> tuple[list[Line], int]:
+    """A later page's repeated header with the rest of a row the page break cut printed on its lines
+    ("提升补助资金 （医疗保障服    金 … 款   拨   余"): the words none of the first header's characters make up are
+    the row's, read as a line of data right under the header; the others stay the header's."""
+    chars = set("".join(first_words))
+    header: list[Line] = []
+    moved: list[Line] = []
+    for line in lines[:first_data]:
+        toks = tokens(line, "narrow")
+        foreign = [t for t in toks if _foreign_to(t.text, chars)]
+        if not foreign or len(foreign) == len(toks):
+            header.append(line)
+            continue
+        header.append(_without(line, foreign))
+        moved.append(_without(line, [t for t in toks if t not in foreign]))
+    if not moved:
+        return lines, first_data
+    return header + moved + lines[first_data:], len(header)
+
+
+def _foreign_to(word: str, chars: set[str]) -> bool:
+    """Words of two or more Chinese characters, most of them none of ``chars`` (a header's)."""
+    han = [ch for ch in word if HAN.match(ch)]
+    return len(han) >= 2 and sum(ch in chars for ch in han) * 2 < len(han)
+
+
+def _without(line: Line, toks: list[Token]) -> Line:
+    """The line with the words ``toks`` blanked out, every other character where it was."""
+    text = list(line.text)
+    for t in toks:
+        for i in range(t.start - line.start, t.end - line.start):
+            text[i] = "\u3000" if unicodedata.east_asian_width(text[i]) in ("W", "F") else " "
+    return Line(line.index, line.start, line.end, "".join(text), line.kind, line.page_end)
 
 
 def _rows_of_blocks(data: list[RawRow]) -> list[RawRow]:

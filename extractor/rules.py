@@ -13,6 +13,7 @@ section, span and reason.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from itertools import combinations, islice
 
 from schemas import (Amount, HintUse, LayoutHint, Reading, Row, Table, Text, Unread, is_blank_mark, parse_amount,
@@ -270,11 +271,12 @@ def _text_columns(spec: TableSpec, layout: Layout) -> set[int]:
     return labels | {i for i, k in layout.keys.items() if spec.column(k).type == "text"}
 
 
-def _is_fragment(raw: RawRow, layout: Layout, words: set[int], after_full: bool) -> bool:
+def _is_fragment(raw: RawRow, layout: Layout, words: set[int], after_full: bool, centred: bool = False) -> bool:
     """A line of a space-aligned page that holds only pieces of wrapped labels or text cells.
 
     ``after_full``: the line above filled a word column to its edge, so its cell
-    went on on this line.
+    went on on this line. ``centred``: the page centres its cells about their
+    rows' lines, so a line of words with no figure is a piece of a row's cells.
     """
     if not raw.positional or raw.line.kind.value != "spaced":
         return False
@@ -293,7 +295,7 @@ def _is_fragment(raw: RawRow, layout: Layout, words: set[int], after_full: bool)
         return False  # a numbered line, a 其中 line or a total prints a row of its own
     # Lines of an uncoded table, or of a two-sided summary, may hold a label and nothing else; only
     # a piece that does not read as a whole label, or that goes on from a full line, is part of another row's.
-    return bool(layout.code) or after_full or not any(_COMPLETE_LABEL.search(t) for t in texts)
+    return bool(layout.code) or after_full or centred or not any(_COMPLETE_LABEL.search(t) for t in texts)
 
 
 def _code_piece(text: str) -> bool:
@@ -343,9 +345,11 @@ def _attach_fragments(spec: TableSpec, data: list[RawRow], layout: Layout, befor
     full = False
     chain = 0  # leading pieces that each go on from a line filled to its edge: the line above's rest
     wrapping = _wrapping(data, words, geometry)
+    centred = _centred_rows(data, layout, words)
+    above: dict[int, dict[int, int]] = {}  # per row of this page, the pieces each column printed above its line
     for raw in data:
         after_full, full = full, bool(wrapping[id(raw)])
-        if _is_fragment(raw, layout, words, after_full):
+        if _is_fragment(raw, layout, words, after_full, centred):
             chain += after_full and chain == len(pending)
             pending.append(raw)
             continue
@@ -355,7 +359,9 @@ def _attach_fragments(spec: TableSpec, data: list[RawRow], layout: Layout, befor
             label = next((i for i in labels if i is not None and pending[0].cell(i).text), layout.label)
             prev = out[-1] if out else before
             needs = not raw.cell(label).text
-            if chain and prev is not None:
+            if centred and (prev is None or id(prev) in above or prev is not before):
+                above[id(raw)] = _split_centred(prev, raw, pending, above.get(id(prev), {}) if prev else {})
+            elif chain and prev is not None:
                 _append(prev, pending[:chain])
                 if needs:
                     _prepend(raw, pending[chain:])
@@ -370,6 +376,8 @@ def _attach_fragments(spec: TableSpec, data: list[RawRow], layout: Layout, befor
             else:
                 _append(prev, pending)
             pending, chain = [], 0
+        elif centred:
+            above[id(raw)] = {}
         out.append(raw)
     if pending:
         if out or before is not None:
@@ -377,6 +385,50 @@ def _attach_fragments(spec: TableSpec, data: list[RawRow], layout: Layout, befor
         else:
             out.extend(pending)
     return out
+
+
+def _centred_rows(data: list[RawRow], layout: Layout, words: set[int]) -> bool:
+    """A page whose rows print their cells centred about the row's line: a line of figures with no label
+    between two lines of label pieces (the label's halves, above and below the figures)."""
+    if layout.label is None:
+        return False
+    for upper, row, lower in zip(data, data[1:], data[2:]):
+        if not row.cell(layout.label).text and _has_figures(row) and all(
+                r.cell(layout.label).text and _is_fragment(r, layout, words, False, True) for r in (upper, lower)):
+            return True
+    return False
+
+
+def _has_figures(raw: RawRow) -> bool:
+    return any(c.text and parse_amount(c.text) is not None for c in raw.cells)
+
+
+def _split_centred(prev: RawRow | None, raw: RawRow, pending: list[RawRow], prev_above: dict[int, int]
+                   ) -> dict[int, int]:
+    """Pieces between two rows of a page whose cells are centred about their rows' lines, shared out column by
+    column: the row above takes, in each column, as many pieces below its line as it printed above it (a
+    centred cell reaches as far each way); the rest are the upper half of the row below's cell. Returns how
+    many pieces each column gave the row below."""
+    taken: dict[int, int] = {}
+    lower: list[RawRow] = []
+    for piece in pending:
+        mine = [c if c.text and taken.get(i, 0) < prev_above.get(i, 0) else Cell("", [], c.at)
+                for i, c in enumerate(piece.cells)]
+        for i, c in enumerate(mine):
+            if c.text:
+                taken[i] = taken.get(i, 0) + 1
+        rest = [Cell("", [], c.at) if m.text else c for c, m in zip(piece.cells, mine)]
+        if prev is not None and any(c.text for c in mine):
+            _append(prev, [replace(piece, cells=mine, merged_from=[])])
+        if any(c.text for c in rest):
+            lower.append(replace(piece, cells=rest, merged_from=[]))
+    _prepend(raw, lower)
+    counts: dict[int, int] = {}
+    for piece in lower:
+        for i, c in enumerate(piece.cells):
+            if c.text:
+                counts[i] = counts.get(i, 0) + 1
+    return counts
 
 
 def _append(row: RawRow, pieces: list[RawRow]) -> None:

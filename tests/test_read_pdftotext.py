@@ -591,3 +591,98 @@ def test_digits_of_a_wrapped_code_under_a_row_are_a_piece_of_its_code_not_a_row(
     assert {k: str(v.value) for k, v in last.values.items()} == {
         "project_budget": "11.46", "quantity": "1", "unit_price": "3.09", "total": "3.09", "general_budget": "3.09",
         "sme_reserved": "3.09"}
+
+
+# Hand-written fixture (cut from pdftotext -layout of a ruled PDF of corpus 002): a procurement table whose
+# cells are centred in tall rows, with no blank line between rows: each row's name, item and catalogue code
+# are printed a piece a line above and below its line of figures (the item one character a line), so the
+# lines between two rows hold the lower half of the one and the upper half of the next.
+CENTRED_TABLE_ROWS = """部门政府采购预算表
+单位：万元
+                                                 政
+             政府采购项目来源                      采     府                                                                               政府采购金额（当年部门预算安排资金）                                        2026年预留中小微企业份额
+                                           购     采     计
+                                           物     购     量
+                                                                    数量        单价
+                                           品     目     单
+                                  预算资      名     录     位                                                               一般公共预算           基金预算    国有资本经营预     财政专户    单位资      财政拨款                         非财政拨款
+             项目名称                                                                                      合计
+                                   金       称     序                                                                       拨款              拨款       算拨款        核拨      金        结转                            结余
+                                                 号
+合计                                                                                            308.77                  174.52                                                134.25                    307.51
+秦皇岛市医疗保障局本级小计                                                                                 302.43                  168.18                                                134.25                    301.17
+                                           评
+                                           审
+提前下达-冀财社【2024】158号-关于提前下达                        C20
+                                           咨
+2025年中央财政医疗服务与保障能力提升补助资           88.25          030   项        1            88.25            88.25                                                                         88.25                     88.25
+                                           询
+金（医疗保障服务能力建设部分）预算的通知                             900
+                                           服
+                                           务
+                                           其
+                                                 C99
+下达2025年中央财政医疗服务与保障能力提升补                    他
+                                  83.64          000   项        1            46.00            46.00                                                                         46.00                     46.00
+助资金[医疗保障服务能力建设部分]预算                        服
+                                                 000
+                                           务
+"""
+
+
+def test_pieces_between_rows_centred_in_their_cells_are_shared_out_column_by_column():
+    rows = table(read(CENTRED_TABLE_ROWS), "government_procurement").rows
+    got = [(r.label.text, r.texts["item_name"].text if "item_name" in r.texts else None,
+            r.texts["catalog_code"].text if "catalog_code" in r.texts else None, str(r.values["total"].value))
+           for r in rows]
+    assert got == [
+        ("合计", None, None, "308.77"), ("秦皇岛市医疗保障局本级小计", None, None, "302.43"),
+        ("提前下达-冀财社【2024】158号-关于提前下达2025年中央财政医疗服务与保障能力提升补助资金（医疗保障服务能力建设部分）"
+         "预算的通知", "评审咨询服务", "C20030900", "88.25"),
+        ("下达2025年中央财政医疗服务与保障能力提升补助资金[医疗保障服务能力建设部分]预算", "其他服务", "C99000000", "46.00")]
+
+
+# Hand-written fixture (cut from pdftotext -layout of a ruled PDF of corpus 002): a later page of a procurement
+# table whose repeated header has the rest of the last row of the page before ("提升补助资金 （医疗保障服")
+# printed on its last lines, among the header's own words.
+ROW_IN_A_REPEATED_HEADER = """部门政府采购预算表
+单位：万元
+                                                 政
+             政府采购项目来源                      采     府                                                                               政府采购金额（当年部门预算安排资金）                                        2026年预留中小微企业份额
+                                           购     采     计
+                                           物     购     量
+                                                                    数量        单价
+                                           品     目     单
+                                  预算资      名     录     位                                                               一般公共预算           基金预算    国有资本经营预     财政专户    单位资      财政拨款                         非财政拨款
+             项目名称                                                                                      合计
+                                   金       称     序                                                                       拨款              拨款       算拨款        核拨      金        结转                            结余
+                                                 号
+合计                                                                                            308.77                  174.52                                                134.25                    307.51
+秦皇岛市医疗保障局本级小计                                                                                 302.43                  168.18                                                134.25                    301.17
+                                           评
+
+— 22 —
+
+                                            计
+     政府采购项目来源                                                                           政府采购金额（当年部门预算安排资金）                       2026年预留中小微企业份额
+                                 政府采购       量
+                        采购物品名称                      数量    单价
+                                 目录序号       单
+    项目名称
+                预算资                         位                                 一般公共预算拨    基金预算拨   国有资本经营预   财政专户核   单位资   财政拨款结           非财政拨款结
+                                                                       合计
+提升补助资金 （医疗保障服    金                                                               款         款       算拨款       拨      金      转                余
+  务能力建设部分）
+秦皇岛市医疗保险基金管理
+                                                                6.34          6.34                                                       6.34
+中心小计
+年初预算（三保）日常公用                     A0504010
+                26.91   复印纸                 批   1        2.00   2.00          2.00                                                       2.00
+经费项目                             1
+"""
+
+
+def test_words_of_a_row_printed_among_a_repeated_headers_words_are_the_rows():
+    t = table(read(ROW_IN_A_REPEATED_HEADER), "government_procurement")
+    assert not any("提升" in key or "提升" in label for key, label in t.columns.items())
+    assert any(r.label and "提升补助资金" in r.label.text for r in t.rows)
