@@ -52,15 +52,20 @@ def read_table(chunk: Chunk, hints: tuple[LayoutHint, ...] = ()) -> Table:
     spec = spec_for(chunk.kind)
     if not chunk.has_rows or _flattened_header(chunk):
         raise Unreadable("no table rows: the layout is flattened into lines (needs the LLM reader)")
-    first, layouts_seen, repadded = _read_with_layout(spec, chunk, 0)
+    first, layouts_seen, repadded, otherwise = _read_with_layout(spec, chunk, 0)
     if first is None:
         raise Unreadable("no header row this reader recognises")
     # The other layouts are read only if the verifier asks for them (the first does not add up); so is
     # the table read as if its rows had lost their empty cells and been padded out again at the end.
+    # So is the table with one later page read in the first page's columns where it reads its own header
+    # otherwise (a converter that lays each page out anew may cut a repeated header's words differently).
     others = (lambda: [t for pick in range(1, layouts_seen)
                        if (t := _read_with_layout(spec, chunk, pick)[0]) is not None]
               + ([t] if repadded and (t := _read_with_layout(spec, chunk, 0, repadded=True)[0]) is not None
-                 else [])) if layouts_seen > 1 or repadded else None
+                 else [])
+              + [t for pages in _page_sets(otherwise)
+                 if (t := _read_with_layout(spec, chunk, 0, first_columns_on=pages)[0]) is not None]
+              ) if layouts_seen > 1 or repadded or otherwise else None
     hint = next((h for h in hints if h.kind == first.kind and h.header == first.header), None)
     hinted = _hinted(first, hint) if hint is not None else None
     if hinted is not None:
@@ -137,8 +142,19 @@ def _flattened_header(chunk: Chunk) -> bool:
     return len(loose) >= 3
 
 
-def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int,
-                      repadded: bool = False) -> tuple[Table | None, int, bool]:
+def _page_sets(pages: list[int]) -> list[frozenset[int]]:
+    """The pages read in the first page's columns, reading by reading: all of them, then each alone."""
+    if not pages:
+        return []
+    return [frozenset(pages)] + ([frozenset([n]) for n in pages[:MAX_PAGE_READINGS]] if len(pages) > 1 else [])
+
+
+# The most pages of one table read in its first page's columns alone, one reading each.
+MAX_PAGE_READINGS = 8
+
+
+def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int, repadded: bool = False,
+                      first_columns_on: frozenset[int] = frozenset()) -> tuple[Table | None, int, bool, list[int]]:
     """The table read with the ``pick``-th layout each page's header allows; how many layouts there were;
     and whether a row read in place could have lost empty cells (its blanks all after its figures).
 
@@ -147,9 +163,9 @@ def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int,
     cells and then writes rectangular rows): their figures are placed by proposals.
     """
     pages = segment_rows(chunk.segments)
-    rows, most = _raw_rows(spec, pages, pick, repadded)
+    rows, most, otherwise = _raw_rows(spec, pages, pick, repadded, first_columns_on)
     if rows is None:
-        return None, most, False
+        return None, most, False, []
     padded = not repadded and any(_padded(spec, raw) and _in_place(spec, raw) for raw in rows)
     if padded and all(_keeps_empties(page) for page in pages if page.data):
         padded = False  # every page prints empty cells between filled ones: none lost its empty cells
@@ -167,7 +183,7 @@ def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int,
         empty=not any(r.values or r.texts or r.label or r.unparsed for r in table_rows),
         header=header_signature(pages),
     )
-    return table, most, padded
+    return table, most, padded, otherwise
 
 
 def _keeps_empties(page: Page) -> bool:
@@ -210,9 +226,15 @@ def _unit(chunk: Chunk) -> str:
     return "万元"
 
 
-def _raw_rows(spec: TableSpec, pages: list[Page], pick: int,
-              repadded: bool = False) -> tuple[list[RawRow] | None, int]:
+def _raw_rows(spec: TableSpec, pages: list[Page], pick: int, repadded: bool = False,
+              first_columns_on: frozenset[int] = frozenset()) -> tuple[list[RawRow] | None, int, list[int]]:
+    """The table's rows, each with its page's layout; how many layouts the pages' headers allowed; and the
+    later space-aligned pages that print as many columns as the first but read their repeated header into
+    other keys (``first_columns_on`` reads those of them in the first page's layout instead)."""
     layout: Layout | None = None
+    first_layout: Layout | None = None  # the layout the first page with a header is read in
+    first_page: Page | None = None
+    otherwise: list[int] = []
     rows: list[RawRow] = []
     most = 1
     width = None  # how many cells the delimited rows under the last printed header have
@@ -232,8 +254,16 @@ def _raw_rows(spec: TableSpec, pages: list[Page], pick: int,
                     layouts = first
             most = max(most, len(layouts))
             layout = counted_seq(layouts[min(pick, len(layouts) - 1)], page.data)
+            if first_layout is not None and page.geometry is not None and first_page.geometry is not None \
+                    and len(page.geometry.columns) == len(first_page.geometry.columns) \
+                    and layout.width == first_layout.width and layout.keys != first_layout.keys:
+                otherwise.append(page.number)
+                if page.number in first_columns_on:
+                    layout = replace(first_layout, header_lines=page.header_lines, how="the first page's columns")
+            if first_layout is None:
+                first_layout, first_page = layout, page
         if layout is None:
-            return None, most
+            return None, most, otherwise
         data = _attach_fragments(spec, page.data, layout, rows[-1] if rows and page.number > 0 else None,
                                  page.geometry)
         for raw in data:
@@ -250,8 +280,8 @@ def _raw_rows(spec: TableSpec, pages: list[Page], pick: int,
             if not raw.is_blank:
                 rows.append(raw)
     if layout is None or not (layout.keys or spec.row_key == "item"):
-        return None, most
-    return rows, most
+        return None, most, otherwise
+    return rows, most, otherwise
 
 
 def _unknown_columns(spec: TableSpec, layout: Layout) -> int:

@@ -686,3 +686,18 @@ def test_words_of_a_row_printed_among_a_repeated_headers_words_are_the_rows():
     t = table(read(ROW_IN_A_REPEATED_HEADER), "government_procurement")
     assert not any("提升" in key or "提升" in label for key, label in t.columns.items())
     assert any(r.label and "提升补助资金" in r.label.text for r in t.rows)
+
+
+# Real converter output, not hand-written: the procurement section of ``pdftotext -layout`` on a ruled reportlab
+# PDF of corpus 002 (``benchmarks/bench_converters.py --write``), three pages each laid out on its own grid. The
+# last page's repeated header sets the words 非财政拨款结余 over the column that holds the 2026年预留中小微企业份额
+# figures: read as printed, every row's total would be short of its sources by that figure.
+PROCUREMENT_THREE_PAGES = Path(__file__).parent / "fixtures" / "002_procurement_pdftotext_layout.txt"
+
+
+def test_a_later_page_whose_header_reads_otherwise_is_also_read_in_the_first_pages_columns():
+    text = PROCUREMENT_THREE_PAGES.read_text(encoding="utf-8")
+    rows = table(read(text), "government_procurement").rows
+    last_page = rows[[r.label.text if r.label else "" for r in rows].index("中心小计") + 1:]
+    assert len(last_page) >= 6
+    assert all("sme_reserved" in r.values and "non_fiscal_balance" not in r.values for r in last_page if r.values)
