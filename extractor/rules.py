@@ -143,14 +143,9 @@ def _flattened_header(chunk: Chunk) -> bool:
 
 
 def _page_sets(pages: list[int]) -> list[frozenset[int]]:
-    """The pages read in the first page's columns, reading by reading: all of them, then each alone."""
-    if not pages:
-        return []
-    return [frozenset(pages)] + ([frozenset([n]) for n in pages[:MAX_PAGE_READINGS]] if len(pages) > 1 else [])
-
-
-# The most pages of one table read in its first page's columns alone, one reading each.
-MAX_PAGE_READINGS = 8
+    """The pages read in the first page's columns, reading by reading: all of them at once (each alone as well
+    would cost a reading per page for no figure measured)."""
+    return [frozenset(pages)] if pages else []
 
 
 def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int, repadded: bool = False,
