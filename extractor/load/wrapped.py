@@ -98,6 +98,7 @@ class Row:
 
 def wrapped_tables(lines: list[Line]) -> tuple[list[TableBlock], list[Line]]:
     """The tables of wrapped cells among a page's lines (top to bottom), and the lines left over."""
+    lines = [part for line in lines for part in _unstacked(line)]
     rows = rows_of(lines, stacks_of(lines))
     tables: list[TableBlock] = []
     taken: set[int] = set()
@@ -107,6 +108,36 @@ def wrapped_tables(lines: list[Line]) -> tuple[list[TableBlock], list[Line]]:
             tables.extend(table_of(part) for part in _parts(run))
             taken.update(id(line) for row in run for line in row.lines)
     return tables, [line for line in lines if id(line) not in taken]
+
+
+def _unstacked(line: Line) -> list[Line]:
+    """A line that holds characters printed one above another is two lines.
+
+    Lines are glyphs that overlap vertically, and the overlap chains: cells centred at many heights (a
+    header whose words wrap in narrow columns) can join a cell's two lines into one, their characters
+    interleaved (物品 over 名称 read 物名品称). Such a line is grouped again, each glyph joining a line only
+    when it overlaps that line's first glyph.
+    """
+    glyphs = [g for g in line.glyphs if not g.text.isspace()]
+    if not any(_stacked(a, b) for a, b in zip(glyphs, glyphs[1:])):
+        return [line]
+    parts: list[Line] = []
+    for g in sorted(line.glyphs, key=lambda g: (g.yc, g.x0)):
+        home = next((p for p in parts if min(p.glyphs[0].bottom, g.bottom) - max(p.glyphs[0].top, g.top)
+                     >= 0.5 * min(p.glyphs[0].bottom - p.glyphs[0].top, g.bottom - g.top)), None)
+        if home is None:
+            parts.append(Line([g], g.top, g.bottom))
+        else:
+            home.glyphs.append(g)
+            home.top, home.bottom = min(home.top, g.top), max(home.bottom, g.bottom)
+    for part in parts:
+        part.glyphs.sort(key=lambda g: g.x0)
+    return sorted(parts, key=lambda p: p.top)
+
+
+def _stacked(a, b) -> bool:
+    """Two characters printed (mostly) at one place across: on different lines."""
+    return min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5 * min(a.x1 - a.x0, b.x1 - b.x0)
 
 
 def _parts(rows: list[Row]) -> list[list[Row]]:
@@ -139,7 +170,7 @@ def stacks_of(lines: list[Line]) -> list[Stack]:
     below: dict[int, int] = {}
     linked: set[int] = set()
     for k, (i, upper) in enumerate(flat):
-        nearest = _nearest_below(flat, k)
+        nearest = _nearest_below(flat, k, lines)
         if nearest is not None and nearest not in linked \
                 and flat[nearest][1].top - upper.bottom <= _LINK * _size(upper):
             below[k] = nearest
@@ -156,17 +187,17 @@ def stacks_of(lines: list[Line]) -> list[Stack]:
     return stacks
 
 
-def _nearest_below(flat: list[tuple[int, Segment]], k: int) -> int | None:
+def _nearest_below(flat: list[tuple[int, Segment]], k: int, lines: list[Line]) -> int | None:
     """The segment on a later line nearest under segment ``k`` that overlaps it across."""
     i, upper = flat[k]
     size = _size(upper)
     best = None
     for n in range(k + 1, len(flat)):
         j, seg = flat[n]
-        if j <= i or seg.top < upper.bottom - _LINK * size:
-            continue
-        if seg.top - upper.bottom > size:
+        if lines[j].top - upper.bottom > size:
             break  # lines come top to bottom: nothing further down is near
+        if j <= i or seg.top < upper.bottom - _LINK * size or seg.top - upper.bottom > size:
+            continue
         if min(upper.x1, seg.x1) - max(upper.x0, seg.x0) > 0.2 * size and (best is None or seg.top < flat[best][1].top):
             best = n
     return best
