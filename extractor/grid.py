@@ -10,12 +10,14 @@ keeps its header path as its key, so no printed number is left without a place.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from schemas import TableSpec, parse_amount
 
-from .cells import (Cell, Geometry, Token, anchors_between, is_data_line, is_numberish, page_geometry, packed_cells,
+from .cells import (HAN, Cell, Geometry, Token, anchors_between, is_data_line, is_numberish, page_geometry, packed_cells,
                     spaced_cells, split_cells, tokens)
 from .chunk import Line, LineKind, Segment
 
@@ -249,6 +251,9 @@ class Page:
     data: list[RawRow]
     header_lines: list[Line]
     geometry: Geometry | None = None
+    # The first page's header, where this page prints it again with its cells wrapped otherwise: the reader
+    # takes it when it names more of the table's columns than this page's own reading does.
+    rewrapped: list[list[Cell]] | None = None
 
 
 def _repeats(cells: list[Cell], first_header: set[str]) -> bool:
@@ -279,6 +284,8 @@ def segment_rows(segments: list[Segment], geometry: Geometry | None = None) -> l
                 # The header printed again, word for word: the same columns, however the converter
                 # placed its words on this page (a cell centred over the page's own widths).
                 page.header, page.lanci = template.header, template.lanci or page.lanci
+            elif template is not None and _rewraps_header(page, template):
+                page.rewrapped = template.header
         else:
             page = _delimited_page(n, seg, first_header)
         if n == 0 or not first_header:
@@ -327,10 +334,36 @@ def _table_metric(segments: list[Segment]) -> tuple[str, ...]:
 
 def _repeats_header(page: Page, template: Page) -> bool:
     """A page's header repeats the template page's word for word (bar the 栏次 row) in the same columns."""
-    if not page.header or page.geometry is None or template.geometry is None \
-            or page.geometry.columns != template.geometry.columns:
+    return _same_columns_as(page, template) and _header_words(page) == _header_words(template)
+
+
+def _rewraps_header(page: Page, template: Page) -> bool:
+    """A page's header repeats the template page's in the same columns with its cells wrapped otherwise: the
+    same characters cut into other lines and words ("2026年预留中小微" / "企业份额" printed "2026年 预" /
+    "留中 小" / "微企业 份" / "额"), a cell or two left out at most, nearly all of them in the column they
+    stand in on the first page (a piece of a wrapped cell may spill into the next)."""
+    if not _same_columns_as(page, template):
         return False
-    return _header_words(page) == _header_words(template)
+    chars, first = Counter("".join(_header_words(page))), Counter("".join(_header_words(template)))
+    if chars - first or chars.total() < REWRAPPED_SHARE * first.total():
+        return False
+    here, there = _chars_by_column(page.header), _chars_by_column(template.header)
+    return (here & there).total() >= REWRAPPED_IN_PLACE * here.total()
+
+
+def _chars_by_column(header: list[list[Cell]]) -> Counter:
+    return Counter((i, ch) for row in header for i, cell in enumerate(row) for ch in norm(cell.text))
+
+
+def _same_columns_as(page: Page, template: Page) -> bool:
+    return bool(page.header) and page.geometry is not None and template.geometry is not None \
+        and page.geometry.columns == template.geometry.columns
+
+
+# How much of the first header's text a header printed again with its cells wrapped otherwise must repeat,
+# and how much of its own text must stand in the column it stands in on the first page.
+REWRAPPED_SHARE = 0.8
+REWRAPPED_IN_PLACE = 0.85
 
 
 def _header_words(page: Page) -> list[str]:
@@ -462,6 +495,8 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
         # Rows printed above the page's repeated header (a converter's reading order): data, read first.
         lines = lines[lead:first_data] + lines[:lead] + lines[first_data:]
         first_data -= lead
+    if first_words and 0 < first_data < len(lines):
+        lines, first_data = _rows_out_of_header(lines, first_data, first_words)
     header_lines = lines[:first_data]
     geometry = page_geometry(lines, header_word_kind, metrics) if first_data < len(lines) else None
     if geometry is not None and not _trusted(geometry, lines[first_data:]):
@@ -520,12 +555,49 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
     return page
 
 
+def _rows_out_of_header(lines: list[Line], first_data: int, first_words: set[str]) -> tuple[list[Line], int]:
+    """A later page's repeated header with the rest of a row the page break cut printed on its lines
+    ("提升补助资金 （医疗保障服    金 … 款   拨   余"): the words none of the first header's characters make up are
+    the row's, read as a line of data right under the header; the others stay the header's."""
+    chars = set("".join(first_words))
+    header: list[Line] = []
+    moved: list[Line] = []
+    for line in lines[:first_data]:
+        toks = tokens(line, "narrow")
+        foreign = [t for t in toks if _foreign_to(t.text, chars)]
+        if not foreign or len(foreign) == len(toks):
+            header.append(line)
+            continue
+        header.append(_without(line, foreign))
+        moved.append(_without(line, [t for t in toks if t not in foreign]))
+    if not moved:
+        return lines, first_data
+    return header + moved + lines[first_data:], len(header)
+
+
+def _foreign_to(word: str, chars: set[str]) -> bool:
+    """Words of two or more Chinese characters, most of them none of ``chars`` (a header's)."""
+    han = [ch for ch in word if HAN.match(ch)]
+    return len(han) >= 2 and sum(ch in chars for ch in han) * 2 < len(han)
+
+
+def _without(line: Line, toks: list[Token]) -> Line:
+    """The line with the words ``toks`` blanked out, every other character where it was."""
+    text = list(line.text)
+    for t in toks:
+        for i in range(t.start - line.start, t.end - line.start):
+            text[i] = "\u3000" if unicodedata.east_asian_width(text[i]) in ("W", "F") else " "
+    return Line(line.index, line.start, line.end, "".join(text), line.kind, line.page_end)
+
+
 def _rows_of_blocks(data: list[RawRow]) -> list[RawRow]:
     """On a page that leaves a blank line between its rows, lines with none between them are one row.
 
     ``pdftotext`` prints a row whose cells wrapped as several lines with no blank between them: a label
     in pieces, a figure too wide for its column in two ("17" / "60"). Where the page's rows are set apart
-    by blank lines, such a block is one row, its cells joined column by column from the top.
+    by blank lines, such a block is one row, its cells joined column by column from the top: a block of
+    a few lines, or one of any height whose figures are all on one line (a long name wrapped over many
+    lines beside them).
     """
     if not _blank_separated([raw.line for raw in data]):
         return data
@@ -538,8 +610,8 @@ def _rows_of_blocks(data: list[RawRow]) -> list[RawRow]:
     out: list[RawRow] = []
     for block in blocks:
         head = block[0]
-        if len(block) == 1 or len(block) > MAX_BLOCK_LINES or not all(
-                r.positional and len(r.cells) == len(head.cells) for r in block):
+        if len(block) == 1 or (len(block) > MAX_BLOCK_LINES and sum(_has_figure(r.cells) for r in block) > 1) \
+                or not all(r.positional and len(r.cells) == len(head.cells) for r in block):
             out.extend(block)
             continue
         for raw in block[1:]:

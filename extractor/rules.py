@@ -13,6 +13,7 @@ section, span and reason.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from itertools import combinations, islice
 
 from schemas import (Amount, HintUse, LayoutHint, Reading, Row, Table, Text, Unread, is_blank_mark, parse_amount,
@@ -51,15 +52,20 @@ def read_table(chunk: Chunk, hints: tuple[LayoutHint, ...] = ()) -> Table:
     spec = spec_for(chunk.kind)
     if not chunk.has_rows or _flattened_header(chunk):
         raise Unreadable("no table rows: the layout is flattened into lines (needs the LLM reader)")
-    first, layouts_seen, repadded = _read_with_layout(spec, chunk, 0)
+    first, layouts_seen, repadded, otherwise = _read_with_layout(spec, chunk, 0)
     if first is None:
         raise Unreadable("no header row this reader recognises")
     # The other layouts are read only if the verifier asks for them (the first does not add up); so is
     # the table read as if its rows had lost their empty cells and been padded out again at the end.
+    # So is the table with one later page read in the first page's columns where it reads its own header
+    # otherwise (a converter that lays each page out anew may cut a repeated header's words differently).
     others = (lambda: [t for pick in range(1, layouts_seen)
                        if (t := _read_with_layout(spec, chunk, pick)[0]) is not None]
               + ([t] if repadded and (t := _read_with_layout(spec, chunk, 0, repadded=True)[0]) is not None
-                 else [])) if layouts_seen > 1 or repadded else None
+                 else [])
+              + [t for pages in _page_sets(otherwise)
+                 if (t := _read_with_layout(spec, chunk, 0, first_columns_on=pages)[0]) is not None]
+              ) if layouts_seen > 1 or repadded or otherwise else None
     hint = next((h for h in hints if h.kind == first.kind and h.header == first.header), None)
     hinted = _hinted(first, hint) if hint is not None else None
     if hinted is not None:
@@ -136,8 +142,14 @@ def _flattened_header(chunk: Chunk) -> bool:
     return len(loose) >= 3
 
 
-def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int,
-                      repadded: bool = False) -> tuple[Table | None, int, bool]:
+def _page_sets(pages: list[int]) -> list[frozenset[int]]:
+    """The pages read in the first page's columns, reading by reading: all of them at once (each alone as well
+    would cost a reading per page for no figure measured)."""
+    return [frozenset(pages)] if pages else []
+
+
+def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int, repadded: bool = False,
+                      first_columns_on: frozenset[int] = frozenset()) -> tuple[Table | None, int, bool, list[int]]:
     """The table read with the ``pick``-th layout each page's header allows; how many layouts there were;
     and whether a row read in place could have lost empty cells (its blanks all after its figures).
 
@@ -146,9 +158,9 @@ def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int,
     cells and then writes rectangular rows): their figures are placed by proposals.
     """
     pages = segment_rows(chunk.segments)
-    rows, most = _raw_rows(spec, pages, pick, repadded)
+    rows, most, otherwise = _raw_rows(spec, pages, pick, repadded, first_columns_on)
     if rows is None:
-        return None, most, False
+        return None, most, False, []
     padded = not repadded and any(_padded(spec, raw) and _in_place(spec, raw) for raw in rows)
     if padded and all(_keeps_empties(page) for page in pages if page.data):
         padded = False  # every page prints empty cells between filled ones: none lost its empty cells
@@ -166,7 +178,7 @@ def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int,
         empty=not any(r.values or r.texts or r.label or r.unparsed for r in table_rows),
         header=header_signature(pages),
     )
-    return table, most, padded
+    return table, most, padded, otherwise
 
 
 def _keeps_empties(page: Page) -> bool:
@@ -209,22 +221,44 @@ def _unit(chunk: Chunk) -> str:
     return "万元"
 
 
-def _raw_rows(spec: TableSpec, pages: list[Page], pick: int,
-              repadded: bool = False) -> tuple[list[RawRow] | None, int]:
+def _raw_rows(spec: TableSpec, pages: list[Page], pick: int, repadded: bool = False,
+              first_columns_on: frozenset[int] = frozenset()) -> tuple[list[RawRow] | None, int, list[int]]:
+    """The table's rows, each with its page's layout; how many layouts the pages' headers allowed; and the
+    later space-aligned pages that print as many columns as the first but read their repeated header into
+    other keys (``first_columns_on`` reads those of them in the first page's layout instead)."""
     layout: Layout | None = None
+    first_layout: Layout | None = None  # the layout the first page with a header is read in
+    first_page: Page | None = None
+    otherwise: list[int] = []
     rows: list[RawRow] = []
     most = 1
     width = None  # how many cells the delimited rows under the last printed header have
     for page in pages:
         if page.header or page.lanci:
             width = _row_width(page)
+            data_width = max((sum(1 for c in r.cells if c.text) for r in page.data), default=0)
             layouts = build_layouts(spec, page.header or [[]], page.lanci, page.header_lines,
-                                    centred=page.geometry is not None,
-                                    data_width=max((sum(1 for c in r.cells if c.text) for r in page.data), default=0))
+                                    centred=page.geometry is not None, data_width=data_width)
+            if page.rewrapped is not None:
+                # The first page's header printed again, wrapped otherwise: read as the first page's where
+                # this page's own reading of it keeps more columns by header paths the registry does not
+                # know (the wrapping garbled their words).
+                first = build_layouts(spec, page.rewrapped, page.lanci, page.header_lines,
+                                      centred=page.geometry is not None, data_width=data_width)
+                if _unknown_columns(spec, first[0]) < _unknown_columns(spec, layouts[0]):
+                    layouts = first
             most = max(most, len(layouts))
             layout = counted_seq(layouts[min(pick, len(layouts) - 1)], page.data)
+            if first_layout is not None and page.geometry is not None and first_page.geometry is not None \
+                    and len(page.geometry.columns) == len(first_page.geometry.columns) \
+                    and layout.width == first_layout.width and layout.keys != first_layout.keys:
+                otherwise.append(page.number)
+                if page.number in first_columns_on:
+                    layout = replace(first_layout, header_lines=page.header_lines, how="the first page's columns")
+            if first_layout is None:
+                first_layout, first_page = layout, page
         if layout is None:
-            return None, most
+            return None, most, otherwise
         data = _attach_fragments(spec, page.data, layout, rows[-1] if rows and page.number > 0 else None,
                                  page.geometry)
         for raw in data:
@@ -241,8 +275,13 @@ def _raw_rows(spec: TableSpec, pages: list[Page], pick: int,
             if not raw.is_blank:
                 rows.append(raw)
     if layout is None or not (layout.keys or spec.row_key == "item"):
-        return None, most
-    return rows, most
+        return None, most, otherwise
+    return rows, most, otherwise
+
+
+def _unknown_columns(spec: TableSpec, layout: Layout) -> int:
+    """The columns a layout keeps by a header path of their own: none of the registry's keys."""
+    return sum(key not in spec.column_keys for key in layout.keys.values())
 
 
 def _row_width(page: Page) -> int | None:
@@ -257,17 +296,22 @@ def _text_columns(spec: TableSpec, layout: Layout) -> set[int]:
     return labels | {i for i, k in layout.keys.items() if spec.column(k).type == "text"}
 
 
-def _is_fragment(raw: RawRow, layout: Layout, words: set[int], after_full: bool) -> bool:
+def _is_fragment(raw: RawRow, layout: Layout, words: set[int], after_full: bool, centred: bool = False) -> bool:
     """A line of a space-aligned page that holds only pieces of wrapped labels or text cells.
 
     ``after_full``: the line above filled a word column to its edge, so its cell
-    went on on this line.
+    went on on this line. ``centred``: the page centres its cells about their
+    rows' lines, so a line of words with no figure is a piece of a row's cells.
     """
     if not raw.positional or raw.line.kind.value != "spaced":
         return False
     filled = [i for i, c in enumerate(raw.cells) if c.text]
     labels = {layout.label, *layout.labels_by_side.values()} - {None}
-    if not filled or not set(filled) <= words or any(parse_amount(raw.cells[i].text) is not None for i in filled):
+    # Digits in a column of words other than the label (the rest of a catalogue code wrapped in a narrow
+    # column: "C23090199" printed "C2309019" / "9") are a piece of its text; in the label they may be a row's.
+    if not filled or not set(filled) <= words or any(parse_amount(raw.cells[i].text) is not None
+                                                     and (i in labels or not _code_piece(raw.cells[i].text))
+                                                     for i in filled):
         return False
     if not set(filled) & labels:
         return True  # the rest of a text cell (采购物品名称) with no label: never a row of its own
@@ -276,7 +320,12 @@ def _is_fragment(raw: RawRow, layout: Layout, words: set[int], after_full: bool)
         return False  # a numbered line, a 其中 line or a total prints a row of its own
     # Lines of an uncoded table, or of a two-sided summary, may hold a label and nothing else; only
     # a piece that does not read as a whole label, or that goes on from a full line, is part of another row's.
-    return bool(layout.code) or after_full or not any(_COMPLETE_LABEL.search(t) for t in texts)
+    return bool(layout.code) or after_full or centred or not any(_COMPLETE_LABEL.search(t) for t in texts)
+
+
+def _code_piece(text: str) -> bool:
+    """Bare digits, as a code's characters are: no point, sign or separator of an amount."""
+    return text.strip().isdigit()
 
 
 def _full_cells(raw: RawRow, words: set[int], geometry: Geometry | None) -> set[int]:
@@ -321,9 +370,11 @@ def _attach_fragments(spec: TableSpec, data: list[RawRow], layout: Layout, befor
     full = False
     chain = 0  # leading pieces that each go on from a line filled to its edge: the line above's rest
     wrapping = _wrapping(data, words, geometry)
+    centred = _centred_rows(data, layout, words)
+    above: dict[int, dict[int, int]] = {}  # per row of this page, the pieces each column printed above its line
     for raw in data:
         after_full, full = full, bool(wrapping[id(raw)])
-        if _is_fragment(raw, layout, words, after_full):
+        if _is_fragment(raw, layout, words, after_full, centred):
             chain += after_full and chain == len(pending)
             pending.append(raw)
             continue
@@ -333,7 +384,9 @@ def _attach_fragments(spec: TableSpec, data: list[RawRow], layout: Layout, befor
             label = next((i for i in labels if i is not None and pending[0].cell(i).text), layout.label)
             prev = out[-1] if out else before
             needs = not raw.cell(label).text
-            if chain and prev is not None:
+            if centred and (prev is None or id(prev) in above or prev is not before):
+                above[id(raw)] = _split_centred(prev, raw, pending, above.get(id(prev), {}) if prev else {})
+            elif chain and prev is not None:
                 _append(prev, pending[:chain])
                 if needs:
                     _prepend(raw, pending[chain:])
@@ -348,6 +401,8 @@ def _attach_fragments(spec: TableSpec, data: list[RawRow], layout: Layout, befor
             else:
                 _append(prev, pending)
             pending, chain = [], 0
+        elif centred:
+            above[id(raw)] = {}
         out.append(raw)
     if pending:
         if out or before is not None:
@@ -355,6 +410,50 @@ def _attach_fragments(spec: TableSpec, data: list[RawRow], layout: Layout, befor
         else:
             out.extend(pending)
     return out
+
+
+def _centred_rows(data: list[RawRow], layout: Layout, words: set[int]) -> bool:
+    """A page whose rows print their cells centred about the row's line: a line of figures with no label
+    between two lines of label pieces (the label's halves, above and below the figures)."""
+    if layout.label is None:
+        return False
+    for upper, row, lower in zip(data, data[1:], data[2:]):
+        if not row.cell(layout.label).text and _has_figures(row) and all(
+                r.cell(layout.label).text and _is_fragment(r, layout, words, False, True) for r in (upper, lower)):
+            return True
+    return False
+
+
+def _has_figures(raw: RawRow) -> bool:
+    return any(c.text and parse_amount(c.text) is not None for c in raw.cells)
+
+
+def _split_centred(prev: RawRow | None, raw: RawRow, pending: list[RawRow], prev_above: dict[int, int]
+                   ) -> dict[int, int]:
+    """Pieces between two rows of a page whose cells are centred about their rows' lines, shared out column by
+    column: the row above takes, in each column, as many pieces below its line as it printed above it (a
+    centred cell reaches as far each way); the rest are the upper half of the row below's cell. Returns how
+    many pieces each column gave the row below."""
+    taken: dict[int, int] = {}
+    lower: list[RawRow] = []
+    for piece in pending:
+        mine = [c if c.text and taken.get(i, 0) < prev_above.get(i, 0) else Cell("", [], c.at)
+                for i, c in enumerate(piece.cells)]
+        for i, c in enumerate(mine):
+            if c.text:
+                taken[i] = taken.get(i, 0) + 1
+        rest = [Cell("", [], c.at) if m.text else c for c, m in zip(piece.cells, mine)]
+        if prev is not None and any(c.text for c in mine):
+            _append(prev, [replace(piece, cells=mine, merged_from=[])])
+        if any(c.text for c in rest):
+            lower.append(replace(piece, cells=rest, merged_from=[]))
+    _prepend(raw, lower)
+    counts: dict[int, int] = {}
+    for piece in lower:
+        for i, c in enumerate(piece.cells):
+            if c.text:
+                counts[i] = counts.get(i, 0) + 1
+    return counts
 
 
 def _append(row: RawRow, pieces: list[RawRow]) -> None:

@@ -59,6 +59,10 @@ class _State:
     # Pieces of the next indicator's cells printed above its line (cells aligned to the bottom wrap upwards).
     pending: list = field(default_factory=list)
     starts: tuple | None = None  # the last ``_column_starts``, with what it depended on
+    cells_above: bool = False  # a row of this card printed pieces of its cells above its own line
+    # Where the fields of the last row begin across the page when its own line does not print them (pieces held
+    # from above its line).
+    held_x: dict[str, int] = field(default_factory=dict)
 
 
 def read_card(chunk: Chunk) -> PerformanceCard:
@@ -79,11 +83,15 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                     and not _is_indicator_header(cells) and "符号" not in [norm(c.text) for c in cells]:
                 roles = _nearest_fields(card.indicators[-1], cells, line, state)
                 if roles and all(_wrapped_piece(c, r) for c, r in zip(cells, roles)):
-                    if _held_for_next(seg.lines, k, state):
+                    if _held_for_next(seg.lines, k, state) or _starts_next_row(card, seg.lines, k, state):
                         state.pending.append((line, cells))
                     else:
                         _extend_by_position(card.indicators[-1], cells, roles)
                     continue
+            if line.kind is LineKind.SPACED and not card.indicators and state.header_line is not None \
+                    and _above_first_row(card, seg.lines, k, state):
+                state.pending.append((line, cells))
+                continue
             if state.pending and (not state.roles or _is_indicator_header(cells)):
                 _flush_pending(card, state)
             if _is_indicator_header(cells):
@@ -227,6 +235,143 @@ def _held_for_next(lines: list, k: int, state: _State) -> bool:
     return k > 0 and line.index - lines[k - 1].index > 1
 
 
+_TEXT_FIELDS = ("name", "description", "target", "basis")
+
+
+def _first_row_pieces(line, state: _State) -> bool:
+    """A line under the card's indicator header, before any row, that holds only pieces of wrapped cells, each
+    under the header of a text field (a label printed left of the header's columns is no piece)."""
+    cells = [c for c in _cells(line) if c.text]
+    if not cells or _is_indicator_header(cells) or "符号" in [norm(c.text) for c in cells]:
+        return False
+    fields = [r for r in _TEXT_FIELDS if r in state.roles]
+    first = min(state.roles[r] for r in fields)
+    if any(_header_column(c, line, state) < first for c in cells):
+        return False
+    roles = _under_header(cells, line, state, fields)
+    return bool(roles) and all(_wrapped_piece(c, r) for c, r in zip(cells, roles))
+
+
+def _above_first_row(card: PerformanceCard, lines: list, k: int, state: _State) -> bool:
+    """Pieces under the card's indicator header that begin its first row: lines of pieces, right above the
+    first row's line with no blank line between (cells centred or aligned to the bottom of a tall row)."""
+    if not any(r in state.roles for r in _TEXT_FIELDS) or not _first_row_pieces(lines[k], state):
+        return False
+    i = k + 1
+    while i < len(lines) and lines[i].index == lines[i - 1].index + 1 and _first_row_pieces(lines[i], state):
+        i += 1
+    if i >= len(lines) or lines[i].index != lines[i - 1].index + 1:
+        return False
+    row = [c for c in _cells(lines[i]) if c.text]
+    return any(norm(c.text) in _LEVEL1 or norm(c.text) in _LEVEL2_ONLY for c in row)
+
+
+def _is_piece_line(card: PerformanceCard, line, state: _State) -> bool:
+    """A line that holds nothing but pieces of wrapped cells (no level name, target or field of its own)."""
+    cells = [c for c in _cells(line, _column_starts(card, state)) if c.text]
+    if not cells or _is_indicator_header(cells) or "符号" in [norm(c.text) for c in cells]:
+        return False
+    roles = _nearest_fields(card.indicators[-1], cells, line, state)
+    return bool(roles) and all(_wrapped_piece(c, r) for c, r in zip(cells, roles))
+
+
+def _occupied(card: PerformanceCard, line, state: _State) -> set[str]:
+    """The indicator fields a line prints a piece under (level names left out: they are one line)."""
+    cells = [c for c in _cells(line, _column_starts(card, state)) if c.text
+             and norm(c.text) not in _LEVEL1 and norm(c.text) not in _LEVEL2_ONLY]
+    return set(_nearest_fields(card.indicators[-1], cells, line, state)) if cells else set()
+
+
+def _starts_next_row(card: PerformanceCard, lines: list, k: int, state: _State) -> bool:
+    """Pieces on a line between two rows with no blank line between them that start the row below: the
+    cells of a tall row centred in it (``pdftotext`` prints a row's one-line cells on its middle line and its
+    taller cells above and below them).
+
+    A cell is one run of lines in its column. Between the last row's line and the next row's, a run in a
+    field's column that holds the upper row's line ends that row's cell there; a run that reaches down to the
+    lower row's line without touching the upper's starts the lower row's cell. Where one run holds both rows'
+    lines, and the card has printed cells above their row's line before, each row's cell is taken as centred
+    on its line: the lower row's reaches above its line as far as below it, less one (a cell whose lines do not
+    split evenly about the line may lean either way). The line is the lower row's when
+    it stands below where every upper cell ends and at or below where some lower cell begins; every line the
+    upper row can keep stays with it (cells aligned to the top wrap only downwards)."""
+    upper = state.last_line
+    if not card.indicators or upper is None or upper not in lines[:k]:
+        return False
+    top = lines.index(upper)
+    if any(b.index != a.index + 1 for a, b in zip(lines[top:k], lines[top + 1:k + 1])):
+        return False  # a blank line in between: the rule for rows set apart by blank lines decides
+    below = _past_pieces(card, lines, k + 1, state)
+    if below >= len(lines) or lines[below].index != lines[below - 1].index + 1:
+        return False
+    nxt = [c for c in _cells(lines[below], _column_starts(card, state)) if c.text]
+    if not nxt or _is_indicator_header(nxt):
+        return False
+    span = lines[top:_past_pieces(card, lines, below + 1, state)]  # the lower row's pieces below it too
+    b = below - top
+    ind = card.indicators[-1]
+    last_upper, first_lower, shared = 0, b, []
+    runs = _runs(card, span, state)
+    starting = {(role, run[0]): run for role, run in runs}
+    for role, run in runs:
+        under = starting.get((role, b + 1)) if run[-1] == b - 1 else None
+        field = getattr(ind, role, None)
+        if run[0] == 1 and role in state.held_x and field is not None and not _printed_on(field, upper):
+            # The upper row printed this cell's first half above its line and none on it: the half right
+            # under its line is the rest of it.
+            last_upper = max(last_upper, 1)
+        elif under is not None:
+            # A cell in two halves, one on each side of the lower row's line, which it leaves empty: a cell
+            # centred on that line with its lines set between the line's (pdftotext cut it in two). It reaches
+            # as far above the line as below; lines above that, in a run from the upper row, are the upper's.
+            start = max(run[0], b - len(under), 1)
+            first_lower = min(first_lower, start)
+            if run[0] == 0:
+                last_upper = max(last_upper, start - 1)
+        elif run[0] == 0 and run[-1] < b:
+            last_upper = max(last_upper, run[-1])
+        elif run[0] > 0 and run[0] <= b <= run[-1]:
+            first_lower = min(first_lower, run[0])
+        elif run[0] == 0 and run[-1] >= b and state.cells_above:
+            field = getattr(ind, role, None)
+            above = _lines_above(lines, top, field.parts[0][0]) if field is not None and field.parts else 0
+            last_upper = max(last_upper, above)  # centred: as far below the upper line as it starts above
+            shared.append(b - (run[-1] - b) + 1)  # (a cell one line taller than the other half may lean down)
+    first_lower = min([first_lower, *(s for s in shared if s > last_upper)])
+    return last_upper < first_lower and k - top >= first_lower
+
+
+def _past_pieces(card: PerformanceCard, lines: list, i: int, state: _State) -> int:
+    """The first line from ``i`` on that is not a line of pieces right under the one before it."""
+    while i < len(lines) and lines[i].index == lines[i - 1].index + 1 and _is_piece_line(card, lines[i], state):
+        i += 1
+    return i
+
+
+def _runs(card: PerformanceCard, span: list, state: _State) -> list[tuple[str, list[int]]]:
+    """Each field's runs of consecutive lines in ``span`` that print a piece under it, as positions in it."""
+    at: dict[str, list[int]] = {}
+    for n, line in enumerate(span):
+        for role in _occupied(card, line, state):
+            at.setdefault(role, []).append(n)
+    out = []
+    for role, ns in at.items():
+        start = 0
+        for i in range(1, len(ns) + 1):
+            if i == len(ns) or ns[i] != ns[i - 1] + 1:
+                out.append((role, ns[start:i]))
+                start = i
+    return out
+
+
+def _lines_above(lines: list, top: int, offset: int) -> int:
+    """How many lines above ``lines[top]`` the one holding ``offset`` is (0 when on it, below, or elsewhere)."""
+    for n in range(top, -1, -1):
+        if lines[n].start <= offset:
+            return top - n if offset <= lines[n].end else 0
+    return 0
+
+
 def _flush_pending(card: PerformanceCard, state: _State) -> None:
     """Pieces held for a row below that did not come: they end the indicator above after all."""
     for line, cells in state.pending:
@@ -240,15 +385,23 @@ def _flush_pending(card: PerformanceCard, state: _State) -> None:
 def _prepend_pending(ind: Indicator, line, state: _State) -> None:
     """Join the pieces held for this indicator to the fields they stand over, before the field's text."""
     fields = [role for role in ("name", "description", "target", "basis") if getattr(ind, role) is not None]
+    state.cells_above = state.cells_above or bool(fields)
     for piece_line, cells in reversed(state.pending):
         for cell in cells:
             if not fields:
                 break
             x = _x(piece_line, cell.span[0])
             role = min(fields, key=lambda r: abs(_x(line, _start_on(getattr(ind, r), line)) - x))
-            old: Text = getattr(ind, role)
-            setattr(ind, role, Text(text=cell.text + old.text, span=(cell.span[0], old.span[1]),
-                                    parts=cell.parts + old.parts))
+            if _keeps_figure(ind, role, cell) and ind.name is None:
+                # Words nearest a target that reads as a figure ("≥70%"), on a row whose line prints no name:
+                # the name, printed all above the line (a centred cell cut in two about it), not the target's.
+                ind.name, role = _text(cell), "name"
+                fields.append("name")
+            else:
+                old: Text = getattr(ind, role)
+                setattr(ind, role, Text(text=cell.text + old.text, span=(cell.span[0], old.span[1]),
+                                        parts=cell.parts + old.parts))
+            state.held_x[role] = x
         ind.span = (min(ind.span[0], piece_line.start), ind.span[1])
     state.pending = []
 
@@ -260,19 +413,44 @@ def _nearest_fields(ind: Indicator, cells: list[Cell], line, state: _State) -> l
     if not fields:
         return []
     if state.header_line is not None and state.header_line.start > state.last_line.start:
-        # The header was printed again (a new page, maybe laid out anew): a piece starts at its column's
-        # left edge, where the column's header word has not ended yet.
-        by_index = {i: role for role, i in state.roles.items() if role in fields}
-        ends = [_x(state.header_line, c.span[1]) for c in state.header_cells]
-        out = []
-        for cell in cells:
-            x = _x(line, cell.span[0])
-            col = next((i for i, x1 in enumerate(ends) if x1 > x), len(ends) - 1)
-            near = [i for i in by_index if i <= col] or list(by_index)
-            out.append(by_index[max(near)] if near else fields[-1])
-        return out
-    starts = {role: _x(state.last_line, _start_on(getattr(ind, role), state.last_line)) for role in fields}
+        # The header was printed again (a new page, maybe laid out anew).
+        return _under_header(cells, line, state, fields)
+    starts = {role: _x(state.last_line, _start_on(getattr(ind, role), state.last_line))
+              if _printed_on(getattr(ind, role), state.last_line) or role not in state.held_x else state.held_x[role]
+              for role in fields}
     return [min(fields, key=lambda r: abs(starts[r] - _x(line, cell.span[0]))) for cell in cells]
+
+
+def _printed_on(text: Text, line) -> bool:
+    return any(line.start <= a <= line.end for a, _ in text.parts)
+
+
+def _keeps_figure(ind: Indicator, role: str, cell: Cell) -> bool:
+    """Words that would join a target that reads as a figure ("≥70%") without reading as any part of it."""
+    if role != "target" or ind.target is None:
+        return False
+    m = _TARGET.match(ind.target.text)
+    return bool(m) and bool(_UNIT.match(m.group("unit").strip())) and not _TARGET_LIKE.search(norm(cell.text)) \
+        and not _UNIT.match(norm(cell.text))
+
+
+def _under_header(cells: list[Cell], line, state: _State, fields: list[str]) -> list[str]:
+    """The field of ``fields`` whose header column each cell stands in: a piece starts at its column's left
+    edge, where the column's header word has not ended yet."""
+    by_index = {i: role for role, i in state.roles.items() if role in fields}
+    out = []
+    for cell in cells:
+        col = _header_column(cell, line, state)
+        near = [i for i in by_index if i <= col] or list(by_index)
+        out.append(by_index[max(near)] if near else fields[-1])
+    return out
+
+
+def _header_column(cell: Cell, line, state: _State) -> int:
+    """The header cell whose column a cell starts in: the first whose word ends right of where it starts."""
+    x = _x(line, cell.span[0])
+    ends = [_x(state.header_line, c.span[1]) for c in state.header_cells]
+    return next((i for i, x1 in enumerate(ends) if x1 > x), len(ends) - 1)
 
 
 def _start_on(text: Text, line) -> int:
@@ -522,6 +700,7 @@ def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) ->
     )
     if moved:
         card.notes.append(f"indicator {name.text if name else ''!r}: a lost empty cell was restored before reading")
+    state.held_x = {}
     if state.pending:
         _prepend_pending(ind, line, state)
     if ind.target is not None:

@@ -32,8 +32,8 @@ def pdftotext():
 # (document, ruled tables, recall at least, new error flags at most): measured on the development machine.
 # 002's include 2 completeness.unread flags for cards whose titles wrap inside 绩效目标表 (before, those cards were
 # taken for narrative and dropped without a flag).
-FLOORS = [("000", True, 0.60, 17), ("000", False, 0.60, 21), ("002", True, 0.50, 21), ("002", False, 0.50, 21),
-          ("003", True, 0.87, 3), ("003", False, 0.88, 3)]
+FLOORS = [("000", True, 0.60, 17), ("000", False, 0.60, 21), ("002", True, 0.59, 20), ("002", False, 0.59, 20),
+          ("003", True, 0.89, 3), ("003", False, 0.90, 3)]
 
 
 @pytest.mark.parametrize("doc,ruled,recall,new_errors", FLOORS, ids=[f"{d}-{'ruled' if r else 'borderless'}"

@@ -39,11 +39,6 @@ IDS = [f"{v}-{d}" for v, d in CASES]
 # "Layouts it reads" gives every variant's figures.
 SHORT_OF_TARGET: dict[tuple[str, str, str], str] = {
     # (test, variant, document): why
-    ("facts", "pdftotext_full", "000"): "recall 98.7%: cards whose cells are centred in tall rows, with no "
-                                         "blank line between rows to say which row a piece above a row belongs to",
-    ("facts", "pdftotext_full", "002"): "recall 93.9%: a procurement page whose repeated header wraps and cuts its "
-                                         "cells otherwise is read with its own garbled header path; cards",
-    ("errors", "pdftotext_full", "002"): "10 new error flags, from the procurement page above",
 }
 
 

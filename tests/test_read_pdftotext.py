@@ -372,3 +372,332 @@ def test_a_spending_line_printed_where_the_income_side_stood_is_read_as_spending
     assert got["expenditure:二十、住房保障支出"] == {"total": "110.60", "general_budget": "110.60"}
     assert got["expenditure:八、社会保障和就业支出"] == {"total": "211.87", "general_budget": "211.87"}
     assert not any(k.startswith("income:二十") for k in got)
+
+
+# Hand-written fixture (cut from the pdftotext_full layout variant of corpus 000, a card printed as pdftotext
+# -layout prints a PDF whose cells are centred in tall rows): no blank line parts the rows, the second row's
+# name and description start on the line above its level name and target, right under the first row's
+# wrapped description.
+CENTRED_CARD_ROWS = """                                                        5、建档立卡人员提高待遇资金（扶贫资金）重点保障经费绩效目标表
+
+                                                                                                                                                                   单位：万元
+
+
+ 项目编码               13108224P00000410557H                                   项目名称                   建档立卡人员提高待遇资金（扶贫资金）重点保障经费
+ 预算规模及 资金用途    预算数                                20.00             其中：财政 资金                     20.00               其他资金
+                        让建档立卡贫困人口看得起病、方便看病、看得好病、尽量少生病，大幅度减轻建档立卡贫困人口个人就医费用。建档立卡人员提高待遇补助资金有效缓解建档立卡贫困
+                        人口因病致贫、因病返贫问题。
+ 资金支出计 划（%）     3 月底                                                  6 月底                     10 月底                      12 月底
+                                                                                                                     100%                         100%
+ 绩效目标               1.通过项目的开展提高建档立卡人员医疗保障待遇，提升健康扶贫效率。
+ 一级指标               二级指标                     三级指标                   绩效指标描述               指标值                       指标值确定 依据
+ 产出指标               数量指标                     参加城乡居民医保资助人数   财政资助建档立卡人员参加   ≤1000 人                     廊医保字【2021】40 号关于确定 2022 年
+                                                                                城乡居民医保的参保人数                                  度城乡居民医保个人缴费标准的通知
+                                                     项目受益建档立卡贫困户覆   受益城乡医保的建档立卡贫                                廊医保字【2021】28 号关于落实 2020 年
+                        质量指标                     盖率                       困户覆盖率                           100%               度农村建档立卡贫困人口提高医疗保障待
+                                                                                                                                        遇所需资金的
+"""
+
+
+def test_a_cards_cells_centred_in_tall_rows_start_the_row_below_where_the_row_above_has_ended():
+    card = read(CENTRED_CARD_ROWS).cards[0]
+    rows = [(i.name.text, i.description.text, i.target.text) for i in card.indicators]
+    assert rows == [("参加城乡居民医保资助人数", "财政资助建档立卡人员参加城乡居民医保的参保人数", "≤1000 人"),
+                    ("项目受益建档立卡贫困户覆盖率", "受益城乡医保的建档立卡贫困户覆盖率", "100%")]
+
+
+
+# Hand-written fixture (cut from the pdftotext_full layout variant of corpus 002, a procurement table printed as
+# pdftotext -layout prints a PDF): rows set apart by blank lines, a project name wrapped over five lines beside
+# its one line of figures, and on the next page the header printed again with its cells wrapped at other
+# characters ("2026年预留中小微" / "企业份额" as "2026年 预" / "留中 小" / "微企业 份" / "额").
+PROCUREMENT_PAGES = """                                                                                          附表10：部门政府采购预算表
+                                                                                                                                                                                                 单位：万元
+
+             政府采购项目来源                                                                                                  政府采购金额（当年部门预算安排资金）                       2026年预留中小微
+                                                                     政府采购目  计量                                                                                                         企业份额
+                                                采购物品名称           录序号    单位   数量      单价               一般公  基金预算     国有资本  财政专户核               财政拨款结             非财政
+            项目名称           预算资金                                                                     合计     共预算    拨款       经营预算      拨         单位资金      转                 拨款结
+                                                                                                                      拨款                  拨款                                                      余
+   合计                                                                                                     308.77   174.52                                                      134.25              307.51
+
+   秦皇岛市医疗保障局本级小计                                                                               302.43   168.18                                                      134.25              301.17
+
+   提前下达-冀财社【2024】158
+   号-关于提前下达2025年中央
+   财政医疗服务与保障能力提升      88.25  评审咨询服务               C20030900   项          1      88.25    88.25                                                                88.25               88.25
+   补助资金（医疗保障服务能力
+   建设部分）预算的通知
+
+   下达2025年中央财政医疗服务
+   与保障能力提升补助资金[医       83.64  其他服务                   C99000000   项          1      46.00    46.00                                                                46.00               46.00
+   疗保障服务能力建设部分]预
+   算
+
+   年初预算（三                    11.46  复印纸                     A050401     批          1       3.09     3.09     3.09                                                                            3.09
+
+— 41 —
+
+             政府采购项目来源                                                                                                  政府采购金额（当年部门预算安排资金）                       2026年 预
+                                                采购物品名称         政府采购目  计量   数量      单价               一般公  基金预 算    国有资 本 财政专 户                财政拨 款    留中 小
+            项目名称           预算资金                                录序号    单位                       合计     共预算    拨款       经营 预      核拨        单位 资金    结转      微企业 份
+                                                                                                                      拨款                算拨 款                                            额
+   保）日常公用经 费项目                                                     01
+
+   年初预算（三 保）日常公用       11.46  财产保险 服务              C180401 02  项          1       0.10     0.10     0.10
+   经 费项目
+
+   年初预算（三 保）日常公用       11.46  票据印刷 服务              C230901 02  项          1       0.18     0.18     0.18                                                                   0.18
+   经 费项目
+
+   年初预算（三 保）日常公用       11.46  车辆维修 和保养服 务       C231203 01  项          1       0.50     0.50     0.50                                                                   0.50
+   经 费项目
+"""
+
+
+def _procurement_rows():
+    rows = table(read(PROCUREMENT_PAGES), "government_procurement").rows
+    return [(r.label.text if r.label else "", {k: str(v.value) for k, v in r.values.items()}) for r in rows]
+
+
+def test_a_name_wrapped_over_many_lines_beside_one_line_of_figures_is_one_row():
+    rows = _procurement_rows()
+    assert rows[1] == ("秦皇岛市医疗保障局本级小计", {"total": "302.43", "general_budget": "168.18",
+                                                  "fiscal_carryover": "134.25", "sme_reserved": "301.17"})
+    label, got = rows[2]
+    assert label == "提前下达-冀财社【2024】158号-关于提前下达2025年中央财政医疗服务与保障能力提升补助资金（医疗保障服务能力建设部分）预算的通知"
+    assert got["total"] == "88.25" and got["quantity"] == "1"
+
+
+def test_a_header_printed_again_wrapped_otherwise_keeps_the_first_pages_columns():
+    rows = _procurement_rows()
+    later = [got for label, got in rows if label.startswith("年初预算（三 保）")]
+    assert [got.get("sme_reserved") for got in later] == [None, "0.18", "0.50"]
+    assert not any("/" in key for _, got in rows for key in got)
+
+
+# Hand-written fixture (cut from the pdftotext_full layout variant of corpus 002, a card whose cells are centred
+# in tall rows): the first row's name starts on the line under the indicator header, above the row's level
+# names; further down, a row's two-line name starts right under the one-line row above it.
+CARD_FIRST_ROW_BELOW_HEADER = """                                        7、提前下达-冀财社[2025]128号提前下达2026年中央财政医疗服务与保障能力提升补助资金(医疗保障服务能力建设部分)绩效目标表
+
+                                                                                                                                                                                           单位：万元
+
+项目编码            13030026P00000110103N                                       项目名称                        提前下达-冀财社[2025]128号提前下达2026年中央财政医疗服务与保障能力提升补助资金(医疗保
+                                                                                                                障服务能力建设部分)
+预算规模及资金用途  预算数                                  135.60              其中：财政资金                            135.60             其他资金
+                    规范定点医药机构医疗服务行为，使其合理合规使用医保基金,保障医保资金安全平稳运行.
+一级指标            二级指标                      三级指标                      绩效指标描述                                                 指标值                       指标值确定依据
+                                                  合同约定期内开展内控审计的                                                                                              《医疗保障经办机构内部控制
+产出指标            数量指标                      数量                          合同期内完成全市所有县区内控检查，并出具内控检查报告。       ≤10市本级及县区              管理规程(2025版)》的通知，
+                                                                                                                                                                          三：强化内部控制的监督和检
+                                                                                                                                                                          查。
+                    时效指标                      电话咨询接听率                提升电话咨询接听率              ≥90%                         年度工作计划
+                                                  市本级定点全覆盖稽核核查项    市本级 13 家医疗机构按照医
+                    数量指标                      目项目周期内完成对定点医疗    保服务协议完成专项检查、投      13 家                        年度工作计划
+                                                  机构的稽核检查                诉举报核查、日常检查、疑点
+                                                                                数据核查等工作
+                    质量指标                      市本级定点全覆盖稽核核查项    稽核监督检查能力提升，追回      有所提升                     年度工作计划
+                                                  目稽核监督检查能力提升        医疗机构违规使用的医保基金
+"""
+
+
+def test_pieces_under_a_cards_header_begin_its_first_row():
+    card = read(CARD_FIRST_ROW_BELOW_HEADER).cards[0]
+    first = card.indicators[0]
+    assert (first.level1, first.level2, first.name.text) == ("产出指标", "数量指标", "合同约定期内开展内控审计的数量")
+
+
+def test_centred_cells_split_a_run_of_lines_between_two_rows_by_where_each_rows_line_stands():
+    card = read(CARD_FIRST_ROW_BELOW_HEADER).cards[0]
+    assert [(i.name.text, i.target.text) for i in card.indicators[1:]] == [
+        ("电话咨询接听率", "≥90%"),
+        ("市本级定点全覆盖稽核核查项目项目周期内完成对定点医疗机构的稽核检查", "13 家"),
+        ("市本级定点全覆盖稽核核查项目稽核监督检查能力提升", "有所提升")]
+
+
+# Hand-written fixture (cut from pdftotext -layout of a ruled PDF of corpus 003, cells centred in their rows):
+# the two-line name of the 质量指标 row is printed one line above and one line below the row's own line, which
+# it leaves empty ("自己救助对象年度合规费用" / 质量指标 … ≥70% / "救助比率"), the upper half right under the row
+# above; the 可持续影响指标 row's name stands between the halves of its wrapped level name.
+CARD_CELL_HALVES_AROUND_ITS_ROW = """项目支出绩效目标表
+(2024年度)
+项目名称                                                                          2024_城乡医疗救助
+主管部门                                               [066]泗县医疗                                泗县城乡居民基本医疗保险管
+                                                                            实施单位
+及代码                                                    保障局                                      理服务中心
+项目来源                                               本级申报项目                    项目期                        1年
+项目资金 (
+                                                   年度资金总额:        1760.00
+万元)
+                                                   其中:财政拨款        1760.00
+                                                   上年结转           0.00
+                                                   其他资金           0.00
+          整体上减轻我县困难群众就医负担,完善社会救助体系。进而提升困难群众生
+年度目标
+          活质量和幸福指数。
+绩效指标      一级指标                                     二级指标           三级指标                      指标值
+          产出指标                                     数量指标           全年救助人数                    ≥155000人次
+                                                                  自己救助对象年度合规费用
+                                                   质量指标                                     ≥70%
+                                                                  救助比率
+                                                   时效指标           救助资金使用年度                  2024年
+                                                   成本指标           救助资金使用金额                  49650000元
+          效益指标                                     经济效益指标         有效减轻困难群众就医负担              效果显著
+                                                   社会效益指标         对完善社会救助体系的影响              效果显著
+                                                   生态效益指标
+                                                   可持续影响指
+                                                                  对健全医疗保障体系的作用              成效明显
+                                                   标
+          满意度指标                                    满意度指标          救助对象对救助工作满意度              ≥85%
+"""
+
+
+def test_a_card_cell_printed_in_halves_around_its_rows_line_belongs_to_that_row():
+    card = read(CARD_CELL_HALVES_AROUND_ITS_ROW).cards[0]
+    rows = [(i.level2, i.name.text if i.name else None, i.target.text if i.target else None) for i in card.indicators]
+    assert rows[:4] == [("数量指标", "全年救助人数", "≥155000人次"), ("质量指标", "自己救助对象年度合规费用救助比率", "≥70%"),
+                        ("时效指标", "救助资金使用年度", "2024年"), ("成本指标", "救助资金使用金额", "49650000元")]
+
+
+# Hand-written fixture (cut from pdftotext -layout of a ruled PDF of corpus 002): a procurement row whose
+# catalogue code and item name wrapped in their narrow columns, one character or a few digits a line; the
+# code's last digit ("1") stands alone on the line under the row's figures.
+CODE_DIGITS_WRAPPED = """部门政府采购预算表
+单位：万元
+                                                 政
+             政府采购项目来源                      采     府                                                                               政府采购金额（当年部门预算安排资金）                                        2026年预留中小微企业份额
+                                           购     采     计
+                                           物     购     量
+                                                                    数量        单价
+                                           品     目     单
+                                  预算资      名     录     位                                                               一般公共预算           基金预算    国有资本经营预     财政专户    单位资      财政拨款                         非财政拨款
+             项目名称                                                                                      合计
+                                   金       称     序                                                                       拨款              拨款       算拨款        核拨      金        结转                            结余
+                                                 号
+合计                                                                                            308.77                  174.52                                                134.25                    307.51
+秦皇岛市医疗保障局本级小计                                                                                 302.43                  168.18                                                134.25                    301.17
+                                           复     A05
+年初预算（三                            11.46    印     040   批        1            3.09             3.09                    3.09                                                                            3.09
+                                           纸     1
+"""
+
+
+def test_digits_of_a_wrapped_code_under_a_row_are_a_piece_of_its_code_not_a_row():
+    rows = table(read(CODE_DIGITS_WRAPPED), "government_procurement").rows
+    assert [r.label.text if r.label else None for r in rows] == ["合计", "秦皇岛市医疗保障局本级小计", "年初预算（三"]
+    last = rows[-1]
+    assert last.texts["item_name"].text.endswith("纸") and last.texts["catalog_code"].text.endswith("1")
+    assert {k: str(v.value) for k, v in last.values.items()} == {
+        "project_budget": "11.46", "quantity": "1", "unit_price": "3.09", "total": "3.09", "general_budget": "3.09",
+        "sme_reserved": "3.09"}
+
+
+# Hand-written fixture (cut from pdftotext -layout of a ruled PDF of corpus 002): a procurement table whose
+# cells are centred in tall rows, with no blank line between rows: each row's name, item and catalogue code
+# are printed a piece a line above and below its line of figures (the item one character a line), so the
+# lines between two rows hold the lower half of the one and the upper half of the next.
+CENTRED_TABLE_ROWS = """部门政府采购预算表
+单位：万元
+                                                 政
+             政府采购项目来源                      采     府                                                                               政府采购金额（当年部门预算安排资金）                                        2026年预留中小微企业份额
+                                           购     采     计
+                                           物     购     量
+                                                                    数量        单价
+                                           品     目     单
+                                  预算资      名     录     位                                                               一般公共预算           基金预算    国有资本经营预     财政专户    单位资      财政拨款                         非财政拨款
+             项目名称                                                                                      合计
+                                   金       称     序                                                                       拨款              拨款       算拨款        核拨      金        结转                            结余
+                                                 号
+合计                                                                                            308.77                  174.52                                                134.25                    307.51
+秦皇岛市医疗保障局本级小计                                                                                 302.43                  168.18                                                134.25                    301.17
+                                           评
+                                           审
+提前下达-冀财社【2024】158号-关于提前下达                        C20
+                                           咨
+2025年中央财政医疗服务与保障能力提升补助资           88.25          030   项        1            88.25            88.25                                                                         88.25                     88.25
+                                           询
+金（医疗保障服务能力建设部分）预算的通知                             900
+                                           服
+                                           务
+                                           其
+                                                 C99
+下达2025年中央财政医疗服务与保障能力提升补                    他
+                                  83.64          000   项        1            46.00            46.00                                                                         46.00                     46.00
+助资金[医疗保障服务能力建设部分]预算                        服
+                                                 000
+                                           务
+"""
+
+
+def test_pieces_between_rows_centred_in_their_cells_are_shared_out_column_by_column():
+    rows = table(read(CENTRED_TABLE_ROWS), "government_procurement").rows
+    got = [(r.label.text, r.texts["item_name"].text if "item_name" in r.texts else None,
+            r.texts["catalog_code"].text if "catalog_code" in r.texts else None, str(r.values["total"].value))
+           for r in rows]
+    assert got == [
+        ("合计", None, None, "308.77"), ("秦皇岛市医疗保障局本级小计", None, None, "302.43"),
+        ("提前下达-冀财社【2024】158号-关于提前下达2025年中央财政医疗服务与保障能力提升补助资金（医疗保障服务能力建设部分）"
+         "预算的通知", "评审咨询服务", "C20030900", "88.25"),
+        ("下达2025年中央财政医疗服务与保障能力提升补助资金[医疗保障服务能力建设部分]预算", "其他服务", "C99000000", "46.00")]
+
+
+# Hand-written fixture (cut from pdftotext -layout of a ruled PDF of corpus 002): a later page of a procurement
+# table whose repeated header has the rest of the last row of the page before ("提升补助资金 （医疗保障服")
+# printed on its last lines, among the header's own words.
+ROW_IN_A_REPEATED_HEADER = """部门政府采购预算表
+单位：万元
+                                                 政
+             政府采购项目来源                      采     府                                                                               政府采购金额（当年部门预算安排资金）                                        2026年预留中小微企业份额
+                                           购     采     计
+                                           物     购     量
+                                                                    数量        单价
+                                           品     目     单
+                                  预算资      名     录     位                                                               一般公共预算           基金预算    国有资本经营预     财政专户    单位资      财政拨款                         非财政拨款
+             项目名称                                                                                      合计
+                                   金       称     序                                                                       拨款              拨款       算拨款        核拨      金        结转                            结余
+                                                 号
+合计                                                                                            308.77                  174.52                                                134.25                    307.51
+秦皇岛市医疗保障局本级小计                                                                                 302.43                  168.18                                                134.25                    301.17
+                                           评
+
+— 22 —
+
+                                            计
+     政府采购项目来源                                                                           政府采购金额（当年部门预算安排资金）                       2026年预留中小微企业份额
+                                 政府采购       量
+                        采购物品名称                      数量    单价
+                                 目录序号       单
+    项目名称
+                预算资                         位                                 一般公共预算拨    基金预算拨   国有资本经营预   财政专户核   单位资   财政拨款结           非财政拨款结
+                                                                       合计
+提升补助资金 （医疗保障服    金                                                               款         款       算拨款       拨      金      转                余
+  务能力建设部分）
+秦皇岛市医疗保险基金管理
+                                                                6.34          6.34                                                       6.34
+中心小计
+年初预算（三保）日常公用                     A0504010
+                26.91   复印纸                 批   1        2.00   2.00          2.00                                                       2.00
+经费项目                             1
+"""
+
+
+def test_words_of_a_row_printed_among_a_repeated_headers_words_are_the_rows():
+    t = table(read(ROW_IN_A_REPEATED_HEADER), "government_procurement")
+    assert not any("提升" in key or "提升" in label for key, label in t.columns.items())
+    assert any(r.label and "提升补助资金" in r.label.text for r in t.rows)
+
+
+# Real converter output, not hand-written: the procurement section of ``pdftotext -layout`` on a ruled reportlab
+# PDF of corpus 002 (``benchmarks/bench_converters.py --write``), three pages each laid out on its own grid. The
+# last page's repeated header sets the words 非财政拨款结余 over the column that holds the 2026年预留中小微企业份额
+# figures: read as printed, every row's total would be short of its sources by that figure.
+PROCUREMENT_THREE_PAGES = Path(__file__).parent / "fixtures" / "002_procurement_pdftotext_layout.txt"
+
+
+def test_a_later_page_whose_header_reads_otherwise_is_also_read_in_the_first_pages_columns():
+    text = PROCUREMENT_THREE_PAGES.read_text(encoding="utf-8")
+    rows = table(read(text), "government_procurement").rows
+    last_page = rows[[r.label.text if r.label else "" for r in rows].index("中心小计") + 1:]
+    assert len(last_page) >= 6
+    assert all("sme_reserved" in r.values and "non_fiscal_balance" not in r.values for r in last_page if r.values)
