@@ -216,6 +216,33 @@ def test_every_command_that_reads_a_results_folder_finds_the_sub_folders(mirrore
     assert len(list((tmp_path / "report" / "documents").glob("*.html"))) == 3
 
 
+def test_two_files_of_one_name_named_on_the_command_line_get_a_result_each(two_budgets, tmp_path):
+    """``run a/预算.txt b/预算.txt``: each is read into its own result, named by its folder as ``--recursive`` from
+    their common folder names it, and a note says so; a third file of that name in a deeper folder named ``a``
+    takes one folder more, and with it the other two (a group is named alike)."""
+    out = tmp_path / "out"
+    proc = cli("run", two_budgets / "a" / "预算.txt", two_budgets / "b" / "预算.txt", "--out", out)
+    assert "2 document(s)" in proc.stderr and "error:" not in proc.stderr, proc.stderr
+    assert (f"note: {two_budgets / 'a' / '预算.txt'}, {two_budgets / 'b' / '预算.txt'} would share the result name "
+            f"预算: their results are a/预算.json, b/预算.json") in proc.stderr
+    a, b = _document(out / "a" / "预算.json"), _document(out / "b" / "预算.json")
+    assert (a["name"], a["path"]) == ("a/预算", str(two_budgets / "a" / "预算.txt"))
+    assert (b["name"], b["path"]) == ("b/预算", str(two_budgets / "b" / "预算.txt"))
+    assert a["sha256"] != b["sha256"]
+    listed = json.loads(cli("review", "list", "--db", out, "--json").stdout)
+    assert {f["document"] for f in listed} == {"a/预算", "b/预算"}
+
+    deeper = tmp_path / "more" / "a"
+    deeper.mkdir(parents=True)
+    shutil.copy(DOCS["000"], deeper / "预算.txt")
+    out3 = tmp_path / "out3"
+    proc = cli("run", two_budgets / "a" / "预算.txt", two_budgets / "b" / "预算.txt", deeper / "预算.txt",
+               "--out", out3)
+    assert "3 document(s)" in proc.stderr and "error:" not in proc.stderr, proc.stderr
+    assert sorted(p.relative_to(out3).as_posix() for p in out3.rglob("*.json")) == sorted(
+        [f"{two_budgets.name}/a/预算.json", f"{two_budgets.name}/b/预算.json", "more/a/预算.json"])
+
+
 def test_a_killed_runs_temporary_files_in_sub_folders_are_cleared(two_budgets, tmp_path):
     out = tmp_path / "out"
     cli("run", two_budgets, "--recursive", "--out", out)
