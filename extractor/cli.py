@@ -305,7 +305,7 @@ def export(
                                "pandas, R or Stata (or the flags). xlsx: an Excel workbook with a sheet per table "
                                "kind, flagged cells coloured, plus cards and flags. sqlite or duckdb: a database with "
                                "the tables facts, flags, decisions and documents (amounts as exact decimal text in "
-                               "sqlite, DECIMAL in duckdb). All but jsonl and csv need -o.")] = FactFormat.jsonl,
+                               "sqlite, with value_num a float to compare by; DECIMAL in duckdb). All but jsonl and csv need -o.")] = FactFormat.jsonl,
     output: Annotated[Optional[Path], typer.Option(
         "-o", "--output", metavar="FILE", help="File to write, replaced whole or not at all; its folders are made "
                                                "if missing (default: standard output).")] = None,

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -411,7 +412,7 @@ def test_sqlite_amounts_are_exact_text_not_real(results, tmp_path):
     db = sqlite3.connect(target)
     declared = {row[1]: row[2] for row in db.execute("PRAGMA table_info(facts)")}
     assert declared["value"] == declared["original_value"] == "TEXT"
-    assert "REAL" not in declared.values()
+    assert [c for c, kind in declared.items() if kind == "REAL"] == ["value_num"]  # the one float, beside value
     stored = db.execute("SELECT value, typeof(value) FROM facts WHERE value IS NOT NULL ORDER BY rowid").fetchall()
     assert {kind for _, kind in stored} == {"text"}
     jsonl = [json.loads(line)["value"] for line in cli("export", results).stdout.splitlines()]
@@ -421,6 +422,21 @@ def test_sqlite_amounts_are_exact_text_not_real(results, tmp_path):
     assert db.execute("SELECT '9.00' > '100', CAST('9.00' AS REAL) > 100").fetchone() == (1, 0)
     big = db.execute("SELECT count(*) FROM facts WHERE CAST(value AS REAL) > 1000").fetchone()[0]
     assert big == sum(1 for value, _ in stored if float(value) > 1000)
+    # value_num: a number to compare, sort and chart with, no cast; each reads back as its value exactly.
+    pairs = db.execute("SELECT value, value_num, typeof(value_num) FROM facts ORDER BY rowid").fetchall()
+    assert all((num is None) == (value is None) for value, num, _ in pairs)
+    assert {kind for value, _, kind in pairs if value is not None} == {"real"}
+    assert all(Decimal(repr(num)) == Decimal(value) for value, num, _ in pairs if value is not None)
+    assert db.execute("SELECT count(*) FROM facts WHERE value_num > 1000").fetchone()[0] == big
+    assert db.execute("SELECT value FROM facts WHERE value_num IS NOT NULL ORDER BY value_num DESC LIMIT 1"
+                      ).fetchone()[0] == max((value for value, _ in stored), key=Decimal)
+
+
+def test_sqlite_value_num_is_left_empty_for_a_value_no_float_holds():
+    from extractor.export_files import _as_float
+
+    assert _as_float("9.00") == 9.0 and _as_float("1182.71") == 1182.71 and _as_float(None) is None
+    assert _as_float("12345678901234567.89") is None  # 19 significant digits: a float would round it
 
 
 def test_verify_names_a_result_it_cannot_rewrite_and_goes_on(results, tmp_path, monkeypatch):
