@@ -284,6 +284,22 @@ def test_review_next_at_the_end_of_its_input_stops_cleanly_saying_what_was_decid
     assert len(as_json(review("history", "--db", out, "--json"))) == 1
 
 
+def test_review_next_takes_a_key_or_its_word_and_never_any_word_that_starts_like_one(out_003):
+    """A name typed where the key is asked (a script that expected the name prompt, which is asked only at a
+    terminal) is not an accept, nor "fine" a fix or "maybe" a move: it is asked again."""
+    out = out_003
+    first = queue(out)[0]
+    proc = cli("review", "next", "--db", out, input_text="ann\nfine\nmaybe\nreopen\nq\n", check=False)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr + proc.stdout
+    assert flat(proc.stdout).count("Type a, s or q.") == 4  # 003's first flag has no value to fix, move or reject
+    assert proc.stdout.strip().endswith("Stopped: nothing decided in this session; 3 still need review.")
+    assert as_json(review("history", "--db", out, "--json")) == []
+    # The word the key stands for is the key.
+    proc = cli("review", "next", "--db", out, "--reviewer", "bo", input_text="Accept\n\nquit\n")
+    trail = as_json(review("history", "--db", out, "--json"))
+    assert [(d["flag_id"], d["action"], d["reviewer"]) for d in trail] == [(first["id"], "accept", "bo")]
+
+
 def test_a_correction_that_still_fails_its_check_exports_as_flagged_and_stays_in_the_queue(out_003):
     out = out_003
     cost = queue(out, "--check", "card.cost")[0]  # 49650000 元 on a card budgeted at 1760 万元
