@@ -335,8 +335,20 @@ def export(
     if not result_paths(folder):
         _err(f"error: {folder}: holds no result files (*.json)")
         raise typer.Exit(1)
+    whole = fmt in (FactFormat.xlsx, FactFormat.sqlite, FactFormat.duckdb)
+    if whole and what is What.flags:
+        _err(f"note: --what applies to jsonl, csv and parquet; the {fmt.value} file holds everything: the facts, "
+             f"the flags and the decisions")
+    documents = 0
+
+    def counted():
+        nonlocal documents
+        for result in iter_results(folder):
+            documents += 1
+            yield result
+
     try:
-        _export(iter_results(folder), what, fmt, output)
+        _export(counted(), what, fmt, output)
     except ResultFileError as exc:
         _err(f"error: {exc}")
         raise typer.Exit(1)
@@ -346,6 +358,9 @@ def export(
         # Checked before the work; this is what changed under us since (the disk filled, the folder went …).
         _err(f"error: {shown(output)}: cannot be written: {exc.strerror or exc}")
         raise typer.Exit(1)
+    if output is not None:
+        _err(f"{shown(output)}: {documents} document(s) exported ({fmt.value}"
+             + (")" if whole else f", {what.value})"))
 
 
 def _export(results, what: What, fmt: FactFormat, output: Optional[Path]) -> None:

@@ -65,6 +65,16 @@ def test_export_csv_to_a_file(results, tmp_path):
     assert len(rows) == len(jsonl)
 
 
+def test_export_to_a_file_says_what_it_wrote_and_that_what_does_not_narrow_a_workbook(results, tmp_path):
+    proc = cli("export", results, "--format", "csv", "--what", "flags", "-o", tmp_path / "flags.csv")
+    assert proc.stderr.splitlines() == [f"{tmp_path / 'flags.csv'}: 4 document(s) exported (csv, flags)"]
+    assert cli("export", results).stderr == ""  # to standard output: the lines only
+    proc = cli("export", results, "--format", "xlsx", "--what", "flags", "-o", tmp_path / "all.xlsx")
+    assert proc.stderr.splitlines() == [
+        "note: --what applies to jsonl, csv and parquet; the xlsx file holds everything: the facts, the flags and "
+        "the decisions", f"{tmp_path / 'all.xlsx'}: 4 document(s) exported (xlsx)"]
+
+
 def test_bad_files_in_a_batch_get_one_line_each_and_the_rest_is_processed(tmp_path):
     bad_dir = tmp_path / "in"
     bad_dir.mkdir()
