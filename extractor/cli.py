@@ -65,6 +65,29 @@ def _expand(paths: list[Path], recursive: bool = False, include: list[str] = (),
     return found
 
 
+def _names_changed(store, found) -> list[str]:
+    """A line for each file the store knows, with review decisions, under another name than this run gives it
+    (``a/预算`` named alone is ``预算``): its decisions stay with the name they were made under."""
+    from .load import shown
+
+    decided = set(store.decision_documents())
+    if not decided:
+        return []
+    before = {row.source: row.name for row in store.documents() if row.name in decided}
+    lines = []
+    for path in dict.fromkeys(found.files):
+        try:
+            old = before.get(path.resolve())
+        except (OSError, RuntimeError):
+            continue
+        new = found.names.get(path, path.stem)
+        if old is not None and old != new:
+            lines.append(f"note: {shown(path)} was read before as {shown(old)}, and its {len(store.decisions(old))} "
+                         f"review decision(s) stay with that name; this run names it {shown(new)} — name the same "
+                         f"files (or folder) together as before to keep its name and its decisions")
+    return lines
+
+
 class BackendChoice(str, Enum):
     auto = "auto"
     rules = "rules"
@@ -214,6 +237,8 @@ def run(
         _err(f"error: --out {shown(out)}: cannot create the results folder or its review store: "
              f"{exc.strerror or exc}")
         raise typer.Exit(1)
+    for line in _names_changed(store, found):
+        _err(line)
     options.hints = tuple(store.hints())  # people's column decisions, for tables printed under the same header
     options.taught = store.taught_here()
 

@@ -232,6 +232,11 @@ def test_two_files_of_one_name_named_on_the_command_line_get_a_result_each(two_b
     assert a["sha256"] != b["sha256"]
     listed = json.loads(cli("review", "list", "--db", out, "--json").stdout)
     assert {f["document"] for f in listed} == {"a/预算", "b/预算"}
+    # Named alone, a/预算.txt is 预算 again: the decisions made on a/预算 stay there, and a note says so.
+    cli("review", "accept", next(f["id"] for f in listed if f["document"] == "a/预算"), "--db", out)
+    alone = cli("run", two_budgets / "a" / "预算.txt", "--out", out)
+    assert (f"note: {two_budgets / 'a' / '预算.txt'} was read before as a/预算, and its 1 review decision(s) stay "
+            f"with that name; this run names it 预算") in alone.stderr
 
     deeper = tmp_path / "more" / "a"
     deeper.mkdir(parents=True)
