@@ -457,7 +457,8 @@ def verify(
             continue
         try:
             with store.transaction() if store else nullcontext():
-                result = reverify_file(path, source, store.decisions(name) if store else None, result)
+                result = reverify_file(path, source or _recorded_source(store, result),
+                                       store.decisions(name) if store else None, result)
                 write_atomic(path, result_json(result, is_pretty(path)))
                 if store:
                     store.sync(result, path)
@@ -483,6 +484,15 @@ def verify(
         _err(f"{path}: {len(open_flags)} open flag(s) ({n_err} error(s), {len(open_flags) - n_err} warning(s))")
     if failed or (strict and errors):
         raise typer.Exit(1)
+
+
+def _recorded_source(store, result) -> Path | None:
+    """Where the store recorded the document (resolved when `run` read it), when the path in the result does not
+    lead there from here: `run` was given a relative path in another folder."""
+    if store is None or Path(result.document.path).exists():
+        return None
+    row = store.document(result.document.name)
+    return row.source if row is not None and row.sha256 == result.document.sha256 else None
 
 
 @app.command()

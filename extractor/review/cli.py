@@ -19,7 +19,7 @@ import typer
 from .errors import EXIT_PROBLEM, EXIT_USAGE, ReviewError
 
 app = typer.Typer(
-    help="The review queue: list the flags, look at one with its source, and accept, fix or reject it. "
+    help="The review queue: list the flags, look at one with its source, and accept, fix, reject or move it. "
          "Decisions are kept in the store and re-applied by every later `run`.",
     no_args_is_help=True, add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False,
 )
