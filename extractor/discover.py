@@ -10,7 +10,9 @@ a rerun does not read its own results.
 Each file gets the name its result is written under (``OUT/<name>.json``): its
 stem, or for a file in a sub-folder its path in the folder (``2023/预算``), so
 that ``a/预算.txt`` and ``b/预算.txt`` keep a result each. Files that would still
-share a name (``预算.docx`` beside ``预算.xlsx``) keep their suffix in it.
+share a name keep their suffix in it (``预算.docx`` beside ``预算.xlsx``), or as many
+of the folders they are in as tells them apart (``a/预算.txt b/预算.txt`` named on
+the command line: ``a/预算``, ``b/预算``). No file is left without a result of its own.
 """
 
 from __future__ import annotations
