@@ -156,7 +156,8 @@ def _name_ladder(path: Path, rel: str | None, folder: Path | None) -> list[str]:
     tail = PurePosixPath(rel) if rel is not None else PurePosixPath(path.name)
     if folder is None:
         folder = path.parents[len(tail.parts) - 1]
-    above = Path(os.path.abspath(folder)).parts[1:]
+    # A hidden folder's name is not hidden in a result's path: results under ``OUT/.cache/`` would be passed over.
+    above = tuple("_" + part[1:] if part.startswith(".") else part for part in Path(os.path.abspath(folder)).parts[1:])
     ladder = []
     for k in range(len(above) + 1):
         lead = PurePosixPath(*above[len(above) - k:]) if k else PurePosixPath()

@@ -249,6 +249,25 @@ def test_two_files_of_one_name_named_on_the_command_line_get_a_result_each(two_b
         [f"{two_budgets.name}/a/预算.json", f"{two_budgets.name}/b/预算.json", "more/a/预算.json"])
 
 
+def test_result_names_tell_files_apart_the_least_way_and_alike_within_a_group(tmp_path):
+    from extractor.discover import discover
+
+    for rel in ("a/预算.txt", "a/预算.docx", "b/预算.txt", ".h/报告.txt", "c/报告.txt", "d/表.txt", "e/表.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", encoding="utf-8")
+    named = [tmp_path / rel for rel in ("a/预算.txt", "a/预算.docx", "b/预算.txt", ".h/报告.txt", "c/报告.txt",
+                                        "d/表.txt", "a/预算.txt")]
+    found = discover(named)
+    assert {p.relative_to(tmp_path).as_posix(): n for p, n in found.names.items()} == {
+        "a/预算.txt": "a/预算.txt", "a/预算.docx": "a/预算.docx", "b/预算.txt": "b/预算.txt",  # folder and suffix
+        ".h/报告.txt": "_h/报告", "c/报告.txt": "c/报告",  # a hidden folder's name is not hidden under OUT
+        "d/表.txt": "表"}  # alone: its stem, as ever
+    assert len(found.renamed) == 2
+    # A folder named on the command line: its files are told apart from others by the folder's name.
+    found = discover([tmp_path / "d", tmp_path / "e"])
+    assert sorted(found.names.values()) == ["d/表", "e/表"]
+
+
 def test_a_killed_runs_temporary_files_in_sub_folders_are_cleared(two_budgets, tmp_path):
     out = tmp_path / "out"
     cli("run", two_budgets, "--recursive", "--out", out)
