@@ -354,6 +354,10 @@ def export(
     if fmt not in (FactFormat.jsonl, FactFormat.csv) and output is None:
         _err(f"error: --format {fmt.value} writes a file: give it with -o, e.g. -o results.{fmt.value}")
         raise typer.Exit(2)
+    if output is not None and output.suffix.lower() == ".json" and _within(output, folder):
+        _err(f"error: {shown(output)}: a .json file in the results folder {shown(folder)} would be taken for a result "
+             f"by every later command; write it elsewhere, or name it .{fmt.value}")
+        raise typer.Exit(1)
     if output is not None and (problem := output_file_problem(output, f"{what.value}.{fmt.value}")):
         _err(f"error: {shown(output)}: {problem}")
         raise typer.Exit(1)
@@ -386,6 +390,13 @@ def export(
     if output is not None:
         _err(f"{shown(output)}: {documents} document(s) exported ({fmt.value}"
              + (")" if whole else f", {what.value})"))
+
+
+def _within(path: Path, folder: Path) -> bool:
+    try:
+        return folder.resolve() in path.resolve().parents
+    except (OSError, RuntimeError):
+        return False
 
 
 def _export(results, what: What, fmt: FactFormat, output: Optional[Path]) -> None:

@@ -95,6 +95,21 @@ def test_export_makes_missing_folders(results, tmp_path):
     assert target.read_text(encoding="utf-8-sig").startswith("document,table")
 
 
+def test_a_json_file_written_into_the_results_folder_is_refused_it_would_pass_for_a_result(tmp_path):
+    """`export out -o out/facts.json` and `hints export --db out -o out/hints.json` wrote a .json file that every later
+    export, report and sync then stopped at ("not a result file"). Refused with one line; .jsonl there is fine."""
+    out = tmp_path / "out"
+    cli("run", DOCS["003"], "--out", out)
+    for args in (["export", out, "-o", out / "facts.json"], ["export", out, "--format", "csv", "-o", out / "a" / "f.json"],
+                 ["hints", "export", "--db", out, "-o", out / "hints.json"]):
+        proc = cli(*args, check=False)
+        one_error_line(proc, str(args[-1]), f"a .json file in the results folder {out} would be taken for a result")
+    assert sorted(p.name for p in out.iterdir()) == ["003_aca33df6c8a48681.json", "review.sqlite"]
+    cli("export", out, "-o", out / "facts.jsonl")
+    cli("hints", "export", "--db", out, "-o", tmp_path / "hints.json")  # beside the folder, not in it
+    assert len(cli("export", out).stdout.splitlines()) == 270
+
+
 def test_report_to_bad_places_is_one_line(results, tmp_path):
     blocker = tmp_path / "notes.txt"
     blocker.write_text("x", encoding="utf-8")
