@@ -91,7 +91,9 @@ def discover(paths: list[Path], recursive: bool = False, include: list[str] = ()
             found.empty_folders.append(path)
         if not_searched:
             found.unsearched.append((path, not_searched))
-    found.names, found.renamed = result_names(found.files, relative, folders)
+    # A .json file named on the command line is refused by the batch (a result given to `run`): it takes no name.
+    documents = [f for f in found.files if f.suffix.lower() != ".json"]
+    found.names, found.renamed = result_names(documents, relative, folders)
     return found
 
 
