@@ -98,6 +98,7 @@ class Row:
 
 def wrapped_tables(lines: list[Line]) -> tuple[list[TableBlock], list[Line]]:
     """The tables of wrapped cells among a page's lines (top to bottom), and the lines left over."""
+    lines = [part for line in lines for part in _unstacked(line)]
     rows = rows_of(lines, stacks_of(lines))
     tables: list[TableBlock] = []
     taken: set[int] = set()
@@ -107,6 +108,36 @@ def wrapped_tables(lines: list[Line]) -> tuple[list[TableBlock], list[Line]]:
             tables.extend(table_of(part) for part in _parts(run))
             taken.update(id(line) for row in run for line in row.lines)
     return tables, [line for line in lines if id(line) not in taken]
+
+
+def _unstacked(line: Line) -> list[Line]:
+    """A line that holds characters printed one above another is two lines.
+
+    Lines are glyphs that overlap vertically, and the overlap chains: cells centred at many heights (a
+    header whose words wrap in narrow columns) can join a cell's two lines into one, their characters
+    interleaved (物品 over 名称 read 物名品称). Such a line is grouped again, each glyph joining a line only
+    when it overlaps that line's first glyph.
+    """
+    glyphs = [g for g in line.glyphs if not g.text.isspace()]
+    if not any(_stacked(a, b) for a, b in zip(glyphs, glyphs[1:])):
+        return [line]
+    parts: list[Line] = []
+    for g in sorted(line.glyphs, key=lambda g: (g.yc, g.x0)):
+        home = next((p for p in parts if min(p.glyphs[0].bottom, g.bottom) - max(p.glyphs[0].top, g.top)
+                     >= 0.5 * min(p.glyphs[0].bottom - p.glyphs[0].top, g.bottom - g.top)), None)
+        if home is None:
+            parts.append(Line([g], g.top, g.bottom))
+        else:
+            home.glyphs.append(g)
+            home.top, home.bottom = min(home.top, g.top), max(home.bottom, g.bottom)
+    for part in parts:
+        part.glyphs.sort(key=lambda g: g.x0)
+    return sorted(parts, key=lambda p: p.top)
+
+
+def _stacked(a, b) -> bool:
+    """Two characters printed (mostly) at one place across: on different lines."""
+    return min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5 * min(a.x1 - a.x0, b.x1 - b.x0)
 
 
 def _parts(rows: list[Row]) -> list[list[Row]]:
@@ -130,10 +161,8 @@ def _repeats(row: Row, earlier: Row) -> bool:
 
 
 def _rows_need_geometry(rows: list[Row]) -> bool:
-    """A cell wrapped over ``_TALL`` lines, or a cell of the body wrapped at all: the rows of such a table
-    are told apart only by where they stand (a header's wrapped words the space-aligned reader joins)."""
-    body = _body_start(rows)
-    return any(len(st.parts) >= (_TALL if k < body else 2) for k, row in enumerate(rows) for st in row.stacks)
+    """A cell wrapped over several lines: which lines make a row only their places on the page tell."""
+    return any(len(st.parts) >= 2 for row in rows for st in row.stacks)
 
 
 def stacks_of(lines: list[Line]) -> list[Stack]:
@@ -141,7 +170,7 @@ def stacks_of(lines: list[Line]) -> list[Stack]:
     below: dict[int, int] = {}
     linked: set[int] = set()
     for k, (i, upper) in enumerate(flat):
-        nearest = _nearest_below(flat, k)
+        nearest = _nearest_below(flat, k, lines)
         if nearest is not None and nearest not in linked \
                 and flat[nearest][1].top - upper.bottom <= _LINK * _size(upper):
             below[k] = nearest
@@ -158,17 +187,17 @@ def stacks_of(lines: list[Line]) -> list[Stack]:
     return stacks
 
 
-def _nearest_below(flat: list[tuple[int, Segment]], k: int) -> int | None:
+def _nearest_below(flat: list[tuple[int, Segment]], k: int, lines: list[Line]) -> int | None:
     """The segment on a later line nearest under segment ``k`` that overlaps it across."""
     i, upper = flat[k]
     size = _size(upper)
     best = None
     for n in range(k + 1, len(flat)):
         j, seg = flat[n]
-        if j <= i or seg.top < upper.bottom - _LINK * size:
-            continue
-        if seg.top - upper.bottom > size:
+        if lines[j].top - upper.bottom > size:
             break  # lines come top to bottom: nothing further down is near
+        if j <= i or seg.top < upper.bottom - _LINK * size or seg.top - upper.bottom > size:
+            continue
         if min(upper.x1, seg.x1) - max(upper.x0, seg.x0) > 0.2 * size and (best is None or seg.top < flat[best][1].top):
             best = n
     return best
@@ -256,18 +285,21 @@ def _paragraph_beside(row: Row, x0: float, x1: float) -> bool:
 
 
 def table_of(rows: list[Row]) -> TableBlock:
-    bands = column_bands(rows)
+    start = _body_start(rows)
+    if start >= len(rows):
+        start = 0  # a header and no body (at the foot of a page): its words are all there is
+    bands = column_bands(rows[start:])
+    places = _header_places(rows[:start], bands)  # may add a band: a column empty in every row
+    bands.sort()
+    index = {id(b): i for i, b in enumerate(bands)}
     xs = [bands[0][0] - 1.0] + [(a[1] + b[0]) / 2 for a, b in zip(bands, bands[1:])] + [bands[-1][1] + 1.0]
-    places = _header_places(rows[:_body_start(rows)], bands, xs)
-    placed: list[list[tuple[int, Stack]]] = [[] for _ in rows]
+    placed: dict[tuple[int, int], list[tuple[int | None, Stack]]] = {}
     for k, row in enumerate(rows):
         for st in row.stacks:
-            at, band = places.get(id(st), (k, None))
-            placed[at].append((band, st))
+            at, band = places.get(id(st), ((k, 1), None))
+            placed.setdefault(at, []).append((None if band is None else index[id(band)], st))
     table_rows = []
-    for cells_of_row in placed:
-        if not cells_of_row:
-            continue  # a header row whose cells all moved to their top-left positions
+    for _, cells_of_row in sorted(placed.items()):
         cells, used = [], set()
         for band, st in sorted(cells_of_row, key=lambda p: p[1].x0):
             c = _band_of(st, bands) if band is None else band
@@ -280,57 +312,99 @@ def table_of(rows: list[Row]) -> TableBlock:
     return TableBlock(xs, table_rows, rows[0].top, rows[-1].bottom, ruled=False)
 
 
-def _header_places(header: list[Row], bands: list[list[float]], xs: list[float]) -> dict[int, tuple[int, int]]:
-    """Row and column of each cell of a header over two or more rows, where a ruled table writes it.
+Band = list  # [x0, x1] of a column's printed cells
 
-    The lowest header words are the columns' own (leaves), written in the last header row. A word centred
-    above several leaves heads them all: it goes to the first of them, the widest run of leaf columns it
-    stands in the middle of, up to a column another such word stands over or one no leaf heads (a cell
-    printed over both header rows, centred higher than the leaves: 合计, 上年结转), which goes to the
-    first header row, as a merged cell keeps its text in its top-left position.
+
+def _header_places(header: list[Row], bands: list[Band]) -> dict[int, tuple[tuple[int, int], Band]]:
+    """Row and column of each header cell, where a ruled table writes it. A row is (the row it was read in, 0
+    for the words above the leaves, 1 for the leaves): a header whose rows one wrapped cell made one keeps
+    its two levels.
+
+    The lowest header words are the columns' own (leaves), written in the last header row, each over its
+    column: the one it stands over, else the nearest one no other leaf heads between its neighbours (a
+    header centred in a wide column, its amounts to the right), else a column of its own, empty in every
+    row. A word centred above several leaves heads them all: it goes to the first of them, the widest run
+    of leaf columns it stands in the middle of. A cell over both header rows (centred higher than the
+    leaves, over a column no leaf heads: 合计, 上年结转) goes to the first header row, as a merged cell
+    keeps its text in its top-left position.
     """
     labels = [k for k, row in enumerate(header) if not _numbers_columns(row)]
     stacks = [(k, st) for k in labels for st in header[k].stacks]
-    if len(labels) < 2 or not stacks:
+    if not stacks:
         return {}
     size = max(st.size for _, st in stacks)
     leaf_line = max((_middle(st) for k, st in stacks if len(header[k].stacks) >= 2),
                     default=max(_middle(st) for _, st in stacks))
-
-    def is_leaf(st: Stack) -> bool:
-        return _middle(st) >= leaf_line - 0.3 * size
-
-    lowest: dict[int, Stack] = {}
-    for _, st in stacks:
-        for b in _bands_under(st, bands):
-            if b not in lowest or _middle(st) > _middle(lowest[b]):
-                lowest[b] = st
-    leaves = {b for b, st in lowest.items() if is_leaf(st)}
-    places: dict[int, tuple[int, int]] = {}
+    leaves = sorted((st for _, st in stacks if _middle(st) >= leaf_line - 0.3 * size), key=lambda st: st.x0)
+    heads = _leaf_columns(leaves, bands)
+    places = {id(st): ((labels[-1], 1), heads[id(st)]) for st in leaves}
+    headed = [b for b in bands if any(b is h for h in heads.values())]
     for k, st in stacks:
-        under = _bands_under(st, bands)
-        if is_leaf(st):
-            places[id(st)] = (labels[-1], _band_of(st, bands))
-        elif under and not leaves & set(under):
-            places[id(st)] = (labels[0], under[0])
-        else:
-            taken = {b for k2, other in stacks if k2 == k and other is not st for b in _bands_under(other, bands)}
-            first, _ = _span(st, under or [_band_of(st, bands)], leaves - taken, xs)
-            places[id(st)] = (k, first)
+        if id(st) in places:
+            continue
+        under = [b for b in bands if _overlap(b, st) > 0.5]
+        if not under:
+            nearest = min(bands, key=lambda b: abs(_centre(b) - _centre_of(st)))
+            under = [nearest]
+        if not any(b is h for b in under for h in headed):
+            places[id(st)] = ((labels[0], 0), under[0])
+            continue
+        others = [b for k2, other in stacks if k2 == k and other is not st for b in bands if _overlap(b, other) > 0.5]
+        free = [b for b in headed if not any(b is o for o in others)]
+        places[id(st)] = ((k, 0), _first_of_span(st, under, free, bands))
     return places
 
 
-def _span(st: Stack, under: list[int], free: set[int], xs: list[float]) -> tuple[int, int]:
-    """The widest run of free columns, over the ones the word stands over, whose middle is the word's."""
-    centre, tolerance = (st.x0 + st.x1) / 2, 1.5 * st.size
-    lo, hi = min(under), max(under)
-    while lo - 1 in free:
+def _leaf_columns(leaves: list[Stack], bands: list[Band]) -> dict[int, Band]:
+    heads: dict[int, Band] = {}
+    for st in leaves:
+        over = sorted((b for b in bands if _overlap(b, st) > 0.5), key=lambda b: -_overlap(b, st))
+        free = [b for b in over if not any(b is h for h in heads.values())]
+        if free or over:
+            heads[id(st)] = (free or over)[0]
+    for i, st in enumerate(leaves):
+        if id(st) in heads:
+            continue
+        left = _centre_of(leaves[i - 1]) if i else float("-inf")
+        right = _centre_of(leaves[i + 1]) if i + 1 < len(leaves) else float("inf")
+        free = [b for b in bands if left < _centre(b) < right and not any(b is h for h in heads.values())]
+        if free:
+            heads[id(st)] = min(free, key=lambda b: abs(_centre(b) - _centre_of(st)))
+        else:
+            heads[id(st)] = [st.x0, st.x1]
+            bands.append(heads[id(st)])
+    return heads
+
+
+def _first_of_span(st: Stack, under: list[Band], free: list[Band], bands: list[Band]) -> Band:
+    """The first of the widest run of leaf columns, from those the word stands over, whose middle is the
+    word's (a group word is centred over the columns it heads)."""
+    order = sorted(bands)
+    at = [i for i, b in enumerate(order) if any(b is u for u in under)]
+    is_free = [any(b is f for f in free) for b in order]
+    lo, hi = min(at), max(at)
+    while lo - 1 >= 0 and is_free[lo - 1]:
         lo -= 1
-    while hi + 1 in free:
+    while hi + 1 < len(order) and is_free[hi + 1]:
         hi += 1
-    runs = [(a, b) for a in range(lo, min(under) + 1) for b in range(max(under), hi + 1)]
-    return min(runs, key=lambda r: (abs((xs[r[0]] + xs[r[1] + 1]) / 2 - centre) > tolerance, r[0] - r[1],
-                                    abs((xs[r[0]] + xs[r[1] + 1]) / 2 - centre)))
+    centre, tolerance = _centre_of(st), 1.5 * st.size
+    edges = [order[0][0]] + [(a[1] + b[0]) / 2 for a, b in zip(order, order[1:])] + [order[-1][1]]
+    runs = [(a, b) for a in range(lo, min(at) + 1) for b in range(max(at), hi + 1)]
+    first, _ = min(runs, key=lambda r: (abs((edges[r[0]] + edges[r[1] + 1]) / 2 - centre) > tolerance, r[0] - r[1],
+                                        abs((edges[r[0]] + edges[r[1] + 1]) / 2 - centre)))
+    return order[first]
+
+
+def _overlap(band: Band, st: Stack) -> float:
+    return min(band[1], st.x1) - max(band[0], st.x0)
+
+
+def _centre(band: Band) -> float:
+    return (band[0] + band[1]) / 2
+
+
+def _centre_of(st: Stack) -> float:
+    return (st.x0 + st.x1) / 2
 
 
 def _bands_under(st: Stack, bands: list[list[float]]) -> list[int]:
@@ -346,31 +420,22 @@ def _numbers_columns(row: Row) -> bool:
     return len(numbers) == len(row.stacks) - (0 if len(numbers) == len(row.stacks) else 1) and _counts_columns(numbers)
 
 
-def column_bands(rows: list[Row]) -> list[list[float]]:
-    """Column bands across the page, from the body's rows, the fullest first; a cell of the fullest rows
+def column_bands(body: list[Row]) -> list[Band]:
+    """Column bands across the page from the body's rows, the fullest first; a cell of the fullest rows
     over two bands shows they are one column (left- and right-aligned cells of it)."""
-    start = _body_start(rows)
-    if start >= len(rows):
-        start = 0  # a header and no body (at the foot of a page): its words are all there is
-    body = rows[start:]
     most = max(len(r.stacks) for r in body)
-    bands: list[list[float]] = []
+    bands: list[Band] = []
     for row in sorted(body, key=lambda r: -len(r.stacks)):
         for st in row.stacks:
-            hit = [b for b in bands if min(b[1], st.x1) - max(b[0], st.x0) > 0.5]
+            hit = [b for b in bands if _overlap(b, st) > 0.5]
             if not hit:
                 bands.append([st.x0, st.x1])
             elif len(hit) == 1 or len(row.stacks) == most:
                 for b in hit:
                     bands.remove(b)
                 bands.append([min([b[0] for b in hit] + [st.x0]), max([b[1] for b in hit] + [st.x1])])
-    # A header word over no body cell heads a column left empty in every row: a column of its own.
-    for row in rows[:start]:
-        for st in row.stacks:
-            if not any(min(b[1], st.x1) - max(b[0], st.x0) > 0.5 for b in bands):
-                bands.append([st.x0, st.x1])
     bands.sort()
-    merged: list[list[float]] = []
+    merged: list[Band] = []
     for band in bands:
         if merged and band[0] < merged[-1][1] - 0.5:
             merged[-1][1] = max(merged[-1][1], band[1])
