@@ -166,7 +166,7 @@ def _rows_need_geometry(rows: list[Row]) -> bool:
 
 
 def stacks_of(lines: list[Line]) -> list[Stack]:
-    flat = [(i, s) for i, line in enumerate(lines) for s in segments(line)]
+    flat = [(i, s) for i, line in enumerate(lines) for s in pieces(line)]
     below: dict[int, int] = {}
     linked: set[int] = set()
     for k, (i, upper) in enumerate(flat):
@@ -185,6 +185,25 @@ def stacks_of(lines: list[Line]) -> list[Stack]:
             parts.append(flat[k])
         stacks.append(Stack(parts))
     return stacks
+
+
+def pieces(line: Line) -> list[Segment]:
+    """A line's runs of characters, cut where the print leaves a gap: a wide one, or a narrower one in
+    which no space was printed (a PDF writes each cell at its place, and prints a space inside a cell).
+    Pieces of one cell cut apart this way (letter-spaced 合 计) meet again in their column."""
+    out: list[list] = []
+    prev, spaced = None, False
+    for g in line.glyphs:
+        if g.text.isspace():
+            spaced = True
+            continue
+        gap = g.x0 - prev.x1 if prev is not None else 0.0
+        size = max(g.size, prev.size) if prev is not None else g.size
+        if prev is None or gap > 0.8 * size or (gap >= 0.25 * size and not spaced):
+            out.append([])
+        out[-1].append(g)
+        prev, spaced = g, False
+    return [Segment(gs, min(g.top for g in gs), max(g.bottom for g in gs)) for gs in out]
 
 
 def _nearest_below(flat: list[tuple[int, Segment]], k: int, lines: list[Line]) -> int | None:
@@ -300,16 +319,22 @@ def table_of(rows: list[Row]) -> TableBlock:
             placed.setdefault(at, []).append((None if band is None else index[id(band)], st))
     table_rows = []
     for _, cells_of_row in sorted(placed.items()):
-        cells, used = [], set()
+        columns: dict[int, list[Stack]] = {}
         for band, st in sorted(cells_of_row, key=lambda p: p[1].x0):
-            c = _band_of(st, bands) if band is None else band
-            while c in used and c + 1 < len(bands):
-                c += 1  # two cells never share a column: the second is the next one's
-            used.add(c)
-            # The cell is placed by its column's left boundary (a right-aligned amount starts anywhere in it).
-            cells.append(TableCell(xs[c] + 0.01, xs[c + 1], [s.glyphs for _, s in st.parts]))
-        table_rows.append(sorted(cells, key=lambda c: c.x0))
+            columns.setdefault(_band_of(st, bands) if band is None else band, []).append(st)
+        # A cell is placed by its column's left boundary (a right-aligned amount starts anywhere in it).
+        table_rows.append([TableCell(xs[c] + 0.01, xs[c + 1], _cell_lines(stacks))
+                           for c, stacks in sorted(columns.items())])
     return TableBlock(xs, table_rows, rows[0].top, rows[-1].bottom, ruled=False)
+
+
+def _cell_lines(stacks: list[Stack]) -> list[list]:
+    """A cell's lines from its pieces in one column; pieces side by side on one line."""
+    if len(stacks) == 1:
+        return [s.glyphs for _, s in stacks[0].parts]
+    if all(len(st.parts) == 1 for st in stacks):
+        return [[g for st in stacks for g in st.parts[0][1].glyphs]]
+    return [s.glyphs for st in stacks for _, s in st.parts]
 
 
 Band = list  # [x0, x1] of a column's printed cells
