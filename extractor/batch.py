@@ -128,11 +128,19 @@ async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=No
 
 def _distinct_names(files: list[Path], names: dict[Path, str], report: BatchReport,
                     advance) -> list[tuple[int, Path]]:
-    """The files to read, with their places in the batch; a second file with the same result name is skipped."""
+    """The files to read, with their places in the batch; a .json file (a result given to `run`) and a second file
+    with the same result name are not read, each with an error line."""
     seen: dict[str, Path] = {}
     todo = []
     for place, path in enumerate(files):
         name = names[path]
+        if path.suffix.lower() == ".json":  # named on the command line: a folder's .json files are passed over
+            report.note(place, f"error: {shown(path)}: a .json file, not a document: `budget-extract run` reads "
+                               f"documents (PDF, spreadsheets, Word, CSV, text); a result of `run` is re-checked "
+                               f"with `budget-extract verify`")
+            report.failed += 1
+            advance()
+            continue
         if name in seen and seen[name].resolve() != path.resolve():
             report.note(place, f"error: {shown(path)}: same name as {shown(seen[name])}; its result would "
                                f"overwrite that one — skipped")

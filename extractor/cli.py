@@ -65,6 +65,29 @@ def _expand(paths: list[Path], recursive: bool = False, include: list[str] = (),
     return found
 
 
+def _names_changed(store, found) -> list[str]:
+    """A line for each file the store knows, with review decisions, under another name than this run gives it
+    (``a/预算`` named alone is ``预算``): its decisions stay with the name they were made under."""
+    from .load import shown
+
+    decided = set(store.decision_documents())
+    if not decided:
+        return []
+    before = {row.source: row.name for row in store.documents() if row.name in decided}
+    lines = []
+    for path in dict.fromkeys(found.files):
+        try:
+            old = before.get(path.resolve())
+        except (OSError, RuntimeError):
+            continue
+        new = found.names.get(path, path.stem)
+        if old is not None and old != new:
+            lines.append(f"note: {shown(path)} was read before as {shown(old)}, and its {len(store.decisions(old))} "
+                         f"review decision(s) stay with that name; this run names it {shown(new)} — name the same "
+                         f"files (or folder) together as before to keep its name and its decisions")
+    return lines
+
+
 class BackendChoice(str, Enum):
     auto = "auto"
     rules = "rules"
@@ -214,6 +237,8 @@ def run(
         _err(f"error: --out {shown(out)}: cannot create the results folder or its review store: "
              f"{exc.strerror or exc}")
         raise typer.Exit(1)
+    for line in _names_changed(store, found):
+        _err(line)
     options.hints = tuple(store.hints())  # people's column decisions, for tables printed under the same header
     options.taught = store.taught_here()
 
@@ -305,7 +330,7 @@ def export(
                                "pandas, R or Stata (or the flags). xlsx: an Excel workbook with a sheet per table "
                                "kind, flagged cells coloured, plus cards and flags. sqlite or duckdb: a database with "
                                "the tables facts, flags, decisions and documents (amounts as exact decimal text in "
-                               "sqlite, DECIMAL in duckdb). All but jsonl and csv need -o.")] = FactFormat.jsonl,
+                               "sqlite, with value_num a float to compare by; DECIMAL in duckdb). All but jsonl and csv need -o.")] = FactFormat.jsonl,
     output: Annotated[Optional[Path], typer.Option(
         "-o", "--output", metavar="FILE", help="File to write, replaced whole or not at all; its folders are made "
                                                "if missing (default: standard output).")] = None,
@@ -329,14 +354,30 @@ def export(
     if fmt not in (FactFormat.jsonl, FactFormat.csv) and output is None:
         _err(f"error: --format {fmt.value} writes a file: give it with -o, e.g. -o results.{fmt.value}")
         raise typer.Exit(2)
+    if output is not None and output.suffix.lower() == ".json" and _within(output, folder):
+        _err(f"error: {shown(output)}: a .json file in the results folder {shown(folder)} would be taken for a result "
+             f"by every later command; write it elsewhere, or name it .{fmt.value}")
+        raise typer.Exit(1)
     if output is not None and (problem := output_file_problem(output, f"{what.value}.{fmt.value}")):
         _err(f"error: {shown(output)}: {problem}")
         raise typer.Exit(1)
     if not result_paths(folder):
         _err(f"error: {folder}: holds no result files (*.json)")
         raise typer.Exit(1)
+    whole = fmt in (FactFormat.xlsx, FactFormat.sqlite, FactFormat.duckdb)
+    if whole and what is What.flags:
+        _err(f"note: --what applies to jsonl, csv and parquet; the {fmt.value} file holds everything: the facts, "
+             f"the flags and the decisions")
+    documents = 0
+
+    def counted():
+        nonlocal documents
+        for result in iter_results(folder):
+            documents += 1
+            yield result
+
     try:
-        _export(iter_results(folder), what, fmt, output)
+        _export(counted(), what, fmt, output)
     except ResultFileError as exc:
         _err(f"error: {exc}")
         raise typer.Exit(1)
@@ -346,6 +387,16 @@ def export(
         # Checked before the work; this is what changed under us since (the disk filled, the folder went …).
         _err(f"error: {shown(output)}: cannot be written: {exc.strerror or exc}")
         raise typer.Exit(1)
+    if output is not None:
+        _err(f"{shown(output)}: {documents} document(s) exported ({fmt.value}"
+             + (")" if whole else f", {what.value})"))
+
+
+def _within(path: Path, folder: Path) -> bool:
+    try:
+        return folder.resolve() in path.resolve().parents
+    except (OSError, RuntimeError):
+        return False
 
 
 def _export(results, what: What, fmt: FactFormat, output: Optional[Path]) -> None:
@@ -417,7 +468,8 @@ def verify(
             continue
         try:
             with store.transaction() if store else nullcontext():
-                result = reverify_file(path, source, store.decisions(name) if store else None, result)
+                result = reverify_file(path, source or _recorded_source(store, result),
+                                       store.decisions(name) if store else None, result)
                 write_atomic(path, result_json(result, is_pretty(path)))
                 if store:
                     store.sync(result, path)
@@ -443,6 +495,15 @@ def verify(
         _err(f"{path}: {len(open_flags)} open flag(s) ({n_err} error(s), {len(open_flags) - n_err} warning(s))")
     if failed or (strict and errors):
         raise typer.Exit(1)
+
+
+def _recorded_source(store, result) -> Path | None:
+    """Where the store recorded the document (resolved when `run` read it), when the path in the result does not
+    lead there from here: `run` was given a relative path in another folder."""
+    if store is None or Path(result.document.path).exists():
+        return None
+    row = store.document(result.document.name)
+    return row.source if row is not None and row.sha256 == result.document.sha256 else None
 
 
 @app.command()

@@ -10,11 +10,14 @@ a rerun does not read its own results.
 Each file gets the name its result is written under (``OUT/<name>.json``): its
 stem, or for a file in a sub-folder its path in the folder (``2023/预算``), so
 that ``a/预算.txt`` and ``b/预算.txt`` keep a result each. Files that would still
-share a name (``预算.docx`` beside ``预算.xlsx``) keep their suffix in it.
+share a name keep their suffix in it (``预算.docx`` beside ``预算.xlsx``), or as many
+of the folders they are in as tells them apart (``a/预算.txt b/预算.txt`` named on
+the command line: ``a/预算``, ``b/预算``). No file is left without a result of its own.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
@@ -56,6 +59,7 @@ def discover(paths: list[Path], recursive: bool = False, include: list[str] = ()
     found = Found()
     skip_dir = out.resolve() if out is not None and out.exists() else None
     relative: dict[Path, str] = {}  # a file found in a folder: its path there
+    folders: dict[Path, Path] = {}  # and that folder
     for path in paths:
         if not path.is_dir():
             found.files.append(path)  # named on the command line: loading says what is wrong with it
@@ -80,45 +84,100 @@ def discover(paths: list[Path], recursive: bool = False, include: list[str] = ()
             if reason is None:
                 found.files.append(item)
                 relative.setdefault(item, rel)
+                folders.setdefault(item, path)
             else:
                 found.skipped.append(f"skipped: {item}: {reason}")
         if len(found.files) == before:
             found.empty_folders.append(path)
         if not_searched:
             found.unsearched.append((path, not_searched))
-    found.names, found.renamed = result_names(found.files, relative)
+    # A .json file named on the command line is refused by the batch (a result given to `run`): it takes no name.
+    documents = [f for f in found.files if f.suffix.lower() != ".json"]
+    found.names, found.renamed = result_names(documents, relative, folders)
     return found
 
 
-def result_names(files: list[Path], relative: dict[Path, str]) -> tuple[dict[Path, str], list[str]]:
+def result_names(files: list[Path], relative: dict[Path, str],
+                 folders: dict[Path, Path] | None = None) -> tuple[dict[Path, str], list[str]]:
     """The name each file's result is written under, and a line for each group of files whose names would have
-    been the same. A file in a folder's sub-folder keeps its path in the folder (``2023/预算``); files that would
-    still share a name keep their suffix too (``预算.docx``, ``预算.xlsx``). Files named more than once are one
-    file; two files that share even that (``a/预算.txt`` and ``b/预算.txt`` both named on the command line) are
-    left alike, and the batch reads the first of them only, saying so."""
-    def stem_of(path: Path) -> str:
-        rel = relative.get(path)
-        return str(PurePosixPath(rel).with_suffix("")) if rel is not None else path.stem
+    been the same.
 
-    def full_name(path: Path) -> str:
-        return relative.get(path, path.name)
-
+    A file's name is its stem, or for a file found in a folder its path there (``2023/预算``). Files that would
+    share a name are told apart the least way that does it, the same way for each file of the group: by their
+    suffixes (``预算.docx``, ``预算.xlsx``), else by as many of the folders they are in as it takes (``a/预算.txt``
+    and ``b/预算.txt`` named on the command line → ``a/预算`` and ``b/预算``, as ``--recursive`` from their common
+    folder names them), else by both. Files named more than once are one file.
+    ``folders``: for a file found in a folder, that folder (its path there is ``relative[file]``).
+    """
+    folders = folders or {}
     unique = list(dict.fromkeys(files))
-    by_stem: dict[str, list[Path]] = {}
+    ladder = {path: _name_ladder(path, relative.get(path), folders.get(path)) for path in unique}
+    # Group the files by the name each would get on its own; a group whose files clash is named together, at the
+    # first rung of the ladder where its files differ. A name a group then takes that another file already has
+    # merges the two groups, until every distinct file has a name of its own.
+    groups: list[list[Path]] = []
+    by_first: dict[str, list[Path]] = {}
     for path in unique:
-        by_stem.setdefault(stem_of(path), []).append(path)
-    names, renamed = {}, []
-    for stem, group in by_stem.items():
+        by_first.setdefault(ladder[path][0], []).append(path)
+    groups = list(by_first.values())
+    while True:
+        names: dict[Path, str] = {}
+        rung: dict[int, int] = {}
+        for g, group in enumerate(groups):
+            rung[g] = _first_distinct_rung(group, ladder)
+            for path in group:
+                names[path] = ladder[path][min(rung[g], len(ladder[path]) - 1)]
+        owner: dict[str, int] = {}
+        merge = None
+        for g, group in enumerate(groups):
+            for path in group:
+                other = owner.setdefault(names[path], g)
+                if other != g:
+                    merge = (other, g)
+                    break
+            if merge:
+                break
+        if merge is None:
+            break
+        a, b = merge
+        groups[a] = groups[a] + groups[b]
+        del groups[b]
+    renamed = []
+    for g, group in enumerate(groups):
         distinct = list({_identity(p): p for p in group}.values())
-        if len(distinct) > 1 and len({full_name(p) for p in distinct}) == len(distinct):
-            for path in group:
-                names[path] = full_name(path)
-            renamed.append(f"note: {', '.join(shown(p) for p in distinct)} would share the result name {stem}: "
-                           f"their results are {', '.join(shown(full_name(p)) + '.json' for p in distinct)}")
-        else:
-            for path in group:
-                names[path] = stem
+        if len(distinct) > 1:
+            first = ladder[distinct[0]][0]
+            renamed.append(f"note: {', '.join(shown(p) for p in distinct)} would share the result name {first}: "
+                           f"their results are {', '.join(shown(names[p]) + '.json' for p in distinct)}")
     return names, renamed
+
+
+def _name_ladder(path: Path, rel: str | None, folder: Path | None) -> list[str]:
+    """The names a file may get, from the shortest: its stem (its path in its folder), with its suffix, then with
+    one more of the folders above it each time, without and with its suffix."""
+    tail = PurePosixPath(rel) if rel is not None else PurePosixPath(path.name)
+    if folder is None:
+        folder = path.parents[len(tail.parts) - 1]
+    # A hidden folder's name is not hidden in a result's path: results under ``OUT/.cache/`` would be passed over.
+    above = tuple("_" + part[1:] if part.startswith(".") else part for part in Path(os.path.abspath(folder)).parts[1:])
+    ladder = []
+    for k in range(len(above) + 1):
+        lead = PurePosixPath(*above[len(above) - k:]) if k else PurePosixPath()
+        ladder.append(str(lead / tail.with_suffix("")) if tail.suffix else str(lead / tail))
+        ladder.append(str(lead / tail))
+    return ladder
+
+
+def _first_distinct_rung(group: list[Path], ladder: dict[Path, list[str]]) -> int:
+    """The first rung at which the group's distinct files all have names of their own (0 for one file)."""
+    distinct = list({_identity(p): p for p in group}.values())
+    if len(distinct) < 2:
+        return 0
+    longest = max(len(ladder[p]) for p in distinct)
+    for r in range(longest):
+        if len({ladder[p][min(r, len(ladder[p]) - 1)] for p in distinct}) == len(distinct):
+            return r
+    return longest - 1
 
 
 def _identity(path: Path):

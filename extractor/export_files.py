@@ -272,10 +272,15 @@ def write_sqlite(results: Iterable[ExtractionResult], path: Path) -> None:
 
 def _fill_database(db: sqlite3.Connection, results: Iterable[ExtractionResult]) -> None:
     fact_cols = [c for c in FACT_FIELDS if c != "span"] + ["span_start", "span_end"]
+    at = fact_cols.index("value") + 1
+    fact_cols[at:at] = ["value_num"]
     db.execute("CREATE TABLE documents (name TEXT PRIMARY KEY, sha256 TEXT, path TEXT, department TEXT, year INTEGER, "
                "unit TEXT)")
-    # The amounts are TEXT, exact as printed ("9.00"): a REAL column would make them binary floats.
-    typed = {"value": "TEXT", "original_value": "TEXT", "span_start": "INTEGER", "span_end": "INTEGER"}
+    # The amounts are TEXT, exact as printed ("9.00"): a REAL column would make them binary floats. Beside each,
+    # value_num is the number to compare, sort and chart with in SQL — a float that reads back as the value
+    # (NULL for a value a float cannot hold to its last digit), never the record.
+    typed = {"value": "TEXT", "value_num": "REAL", "original_value": "TEXT", "span_start": "INTEGER",
+             "span_end": "INTEGER"}
     columns = ", ".join(" ".join(filter(None, (_q(c), typed.get(c)))) for c in fact_cols)
     db.execute(f"CREATE TABLE facts ({columns})")
     db.execute(f"CREATE TABLE flags ({', '.join(_q(c) for c in FLAG_FIELDS)}, PRIMARY KEY (document, id))")
@@ -290,6 +295,7 @@ def _fill_database(db: sqlite3.Connection, results: Iterable[ExtractionResult]) 
         for fact in result_facts(result):
             start, end = fact.pop("span")
             fact["flags"] = json.dumps(fact["flags"])
+            fact["value_num"] = _as_float(fact["value"])
             rows.append([*(fact[c] for c in fact_cols[:-2]), start, end])
         db.executemany(f"INSERT INTO facts VALUES ({','.join('?' * len(fact_cols))})", rows)
         db.executemany(f"INSERT INTO flags VALUES ({','.join('?' * len(FLAG_FIELDS))})",
@@ -299,6 +305,15 @@ def _fill_database(db: sqlite3.Connection, results: Iterable[ExtractionResult]) 
                        [(doc.name, d.seq, d.action, d.flag_id, d.check, d.field, d.before, d.after, d.reviewer,
                          d.note, d.time, d.document_sha256, int(d.stale), d.stale_reason) for d in result.decisions])
     db.execute("CREATE INDEX facts_by_status ON facts (status)")
+
+
+def _as_float(value: str | None) -> float | None:
+    """The float that reads back as ``value`` (``repr`` gives its digits again), or None: no value, or more
+    significant digits than a float holds."""
+    if value is None:
+        return None
+    number = float(value)
+    return number if Decimal(repr(number)) == Decimal(value) else None
 
 
 def _q(name: str) -> str:

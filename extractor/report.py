@@ -136,17 +136,46 @@ def span_key(span) -> str:
 
 
 def page_keys(names: list[str]) -> list[str]:
-    """HTML-id-safe, unique keys for document names (names may hold any character)."""
+    """A file name for each document's page (``documents/<key>.html``), also used in its HTML ids: its name as it
+    reads (``预算``, ``a_预算`` for ``a/预算``), only what is unsafe in a file name, a URL or an id replaced, and
+    made unique — also where the file system does not tell case or Unicode forms apart (``A``, ``a_2``)."""
     keys, seen = [], set()
     for name in names:
-        base = re.sub(r"[^A-Za-z0-9_-]", "_", name) or "doc"
+        base = _safe_key(name)
         key, n = base, 1
-        while key in seen:
+        while _folded(key) in seen:
             n += 1
             key = f"{base}_{n}"
-        seen.add(key)
+        seen.add(_folded(key))
         keys.append(key)
     return keys
+
+
+# ASCII beyond letters, digits, ``_ - .`` is unsafe somewhere: ``/ \ : * ? " < > |`` in file names, ``# % ? &``
+# and spaces in URLs, quotes and ``< > &`` in HTML. Beyond ASCII, only spaces and control or format characters are.
+_UNSAFE_KEY = re.compile(r"[^A-Za-z0-9_.\-\u0080-\U0010ffff]+")
+_RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?", re.I)  # Windows' device names
+_KEY_BYTES = 150  # a file name holds 255 bytes; room for ``_NN.html``, and 50 Chinese characters
+
+
+def _safe_key(name: str) -> str:
+    import unicodedata
+
+    name = unicodedata.normalize("NFC", name)
+    name = "".join(" " if unicodedata.category(ch)[0] in "ZC" else ch for ch in name)
+    key = _UNSAFE_KEY.sub("_", name).strip("_")
+    while len(key.encode("utf-8")) > _KEY_BYTES:
+        key = key[:-1]
+    key = key.lstrip(".").rstrip(".")  # a hidden file; a name Windows cuts the dot from
+    if _RESERVED.fullmatch(key):
+        key = f"_{key}"
+    return key or "doc"
+
+
+def _folded(key: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", key).casefold()
 
 
 def status_of(page: DocPage, amount: Amount) -> tuple[str, ValueStatus]:

@@ -65,6 +65,30 @@ def test_export_csv_to_a_file(results, tmp_path):
     assert len(rows) == len(jsonl)
 
 
+def test_export_to_a_file_says_what_it_wrote_and_that_what_does_not_narrow_a_workbook(results, tmp_path):
+    proc = cli("export", results, "--format", "csv", "--what", "flags", "-o", tmp_path / "flags.csv")
+    assert proc.stderr.splitlines() == [f"{tmp_path / 'flags.csv'}: 4 document(s) exported (csv, flags)"]
+    assert cli("export", results).stderr == ""  # to standard output: the lines only
+    proc = cli("export", results, "--format", "xlsx", "--what", "flags", "-o", tmp_path / "all.xlsx")
+    assert proc.stderr.splitlines() == [
+        "note: --what applies to jsonl, csv and parquet; the xlsx file holds everything: the facts, the flags and "
+        "the decisions", f"{tmp_path / 'all.xlsx'}: 4 document(s) exported (xlsx)"]
+
+
+def test_a_result_file_given_to_run_is_one_error_line_not_an_empty_document(results, tmp_path):
+    """`run out/003….json` read the result as a text document ("0 tables", exit 0); it is refused, and the
+    document beside it is still read under its own name."""
+    result = results / "003_aca33df6c8a48681.json"
+    out = tmp_path / "out"
+    proc = cli("run", result, DOCS["003"], "--out", out, check=False)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if line.startswith(("error:", "note:"))]
+    assert errors == [f"error: {result}: a .json file, not a document: `budget-extract run` reads documents (PDF, "
+                      f"spreadsheets, Word, CSV, text); a result of `run` is re-checked with `budget-extract verify`"]
+    assert "1 document(s): 10 tables" in proc.stderr and "1 file(s) failed" in proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["003_aca33df6c8a48681.json", "review.sqlite"]
+
+
 def test_bad_files_in_a_batch_get_one_line_each_and_the_rest_is_processed(tmp_path):
     bad_dir = tmp_path / "in"
     bad_dir.mkdir()

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,21 @@ def test_export_makes_missing_folders(results, tmp_path):
     target = tmp_path / "new" / "deeper" / "facts.csv"
     cli("export", results, "--format", "csv", "-o", target)
     assert target.read_text(encoding="utf-8-sig").startswith("document,table")
+
+
+def test_a_json_file_written_into_the_results_folder_is_refused_it_would_pass_for_a_result(tmp_path):
+    """`export out -o out/facts.json` and `hints export --db out -o out/hints.json` wrote a .json file that every later
+    export, report and sync then stopped at ("not a result file"). Refused with one line; .jsonl there is fine."""
+    out = tmp_path / "out"
+    cli("run", DOCS["003"], "--out", out)
+    for args in (["export", out, "-o", out / "facts.json"], ["export", out, "--format", "csv", "-o", out / "a" / "f.json"],
+                 ["hints", "export", "--db", out, "-o", out / "hints.json"]):
+        proc = cli(*args, check=False)
+        one_error_line(proc, str(args[-1]), f"a .json file in the results folder {out} would be taken for a result")
+    assert sorted(p.name for p in out.iterdir()) == ["003_aca33df6c8a48681.json", "review.sqlite"]
+    cli("export", out, "-o", out / "facts.jsonl")
+    cli("hints", "export", "--db", out, "-o", tmp_path / "hints.json")  # beside the folder, not in it
+    assert len(cli("export", out).stdout.splitlines()) == 270
 
 
 def test_report_to_bad_places_is_one_line(results, tmp_path):
@@ -214,6 +230,57 @@ def test_every_command_that_reads_a_results_folder_finds_the_sub_folders(mirrore
     index = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
     assert all(f">{name}</a>" in index for name in ("a/预算", "b/预算", "top"))
     assert len(list((tmp_path / "report" / "documents").glob("*.html"))) == 3
+
+
+def test_two_files_of_one_name_named_on_the_command_line_get_a_result_each(two_budgets, tmp_path):
+    """``run a/预算.txt b/预算.txt``: each is read into its own result, named by its folder as ``--recursive`` from
+    their common folder names it, and a note says so; a third file of that name in a deeper folder named ``a``
+    takes one folder more, and with it the other two (a group is named alike)."""
+    out = tmp_path / "out"
+    proc = cli("run", two_budgets / "a" / "预算.txt", two_budgets / "b" / "预算.txt", "--out", out)
+    assert "2 document(s)" in proc.stderr and "error:" not in proc.stderr, proc.stderr
+    assert (f"note: {two_budgets / 'a' / '预算.txt'}, {two_budgets / 'b' / '预算.txt'} would share the result name "
+            f"预算: their results are a/预算.json, b/预算.json") in proc.stderr
+    a, b = _document(out / "a" / "预算.json"), _document(out / "b" / "预算.json")
+    assert (a["name"], a["path"]) == ("a/预算", str(two_budgets / "a" / "预算.txt"))
+    assert (b["name"], b["path"]) == ("b/预算", str(two_budgets / "b" / "预算.txt"))
+    assert a["sha256"] != b["sha256"]
+    listed = json.loads(cli("review", "list", "--db", out, "--json").stdout)
+    assert {f["document"] for f in listed} == {"a/预算", "b/预算"}
+    # Named alone, a/预算.txt is 预算 again: the decisions made on a/预算 stay there, and a note says so.
+    cli("review", "accept", next(f["id"] for f in listed if f["document"] == "a/预算"), "--db", out)
+    alone = cli("run", two_budgets / "a" / "预算.txt", "--out", out)
+    assert (f"note: {two_budgets / 'a' / '预算.txt'} was read before as a/预算, and its 1 review decision(s) stay "
+            f"with that name; this run names it 预算") in alone.stderr
+
+    deeper = tmp_path / "more" / "a"
+    deeper.mkdir(parents=True)
+    shutil.copy(DOCS["000"], deeper / "预算.txt")
+    out3 = tmp_path / "out3"
+    proc = cli("run", two_budgets / "a" / "预算.txt", two_budgets / "b" / "预算.txt", deeper / "预算.txt",
+               "--out", out3)
+    assert "3 document(s)" in proc.stderr and "error:" not in proc.stderr, proc.stderr
+    assert sorted(p.relative_to(out3).as_posix() for p in out3.rglob("*.json")) == sorted(
+        [f"{two_budgets.name}/a/预算.json", f"{two_budgets.name}/b/预算.json", "more/a/预算.json"])
+
+
+def test_result_names_tell_files_apart_the_least_way_and_alike_within_a_group(tmp_path):
+    from extractor.discover import discover
+
+    for rel in ("a/预算.txt", "a/预算.docx", "b/预算.txt", ".h/报告.txt", "c/报告.txt", "d/表.txt", "e/表.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", encoding="utf-8")
+    named = [tmp_path / rel for rel in ("a/预算.txt", "a/预算.docx", "b/预算.txt", ".h/报告.txt", "c/报告.txt",
+                                        "d/表.txt", "a/预算.txt")]
+    found = discover(named)
+    assert {p.relative_to(tmp_path).as_posix(): n for p, n in found.names.items()} == {
+        "a/预算.txt": "a/预算.txt", "a/预算.docx": "a/预算.docx", "b/预算.txt": "b/预算.txt",  # folder and suffix
+        ".h/报告.txt": "_h/报告", "c/报告.txt": "c/报告",  # a hidden folder's name is not hidden under OUT
+        "d/表.txt": "表"}  # alone: its stem, as ever
+    assert len(found.renamed) == 2
+    # A folder named on the command line: its files are told apart from others by the folder's name.
+    found = discover([tmp_path / "d", tmp_path / "e"])
+    assert sorted(found.names.values()) == ["d/表", "e/表"]
 
 
 def test_a_killed_runs_temporary_files_in_sub_folders_are_cleared(two_budgets, tmp_path):
@@ -384,7 +451,7 @@ def test_sqlite_amounts_are_exact_text_not_real(results, tmp_path):
     db = sqlite3.connect(target)
     declared = {row[1]: row[2] for row in db.execute("PRAGMA table_info(facts)")}
     assert declared["value"] == declared["original_value"] == "TEXT"
-    assert "REAL" not in declared.values()
+    assert [c for c, kind in declared.items() if kind == "REAL"] == ["value_num"]  # the one float, beside value
     stored = db.execute("SELECT value, typeof(value) FROM facts WHERE value IS NOT NULL ORDER BY rowid").fetchall()
     assert {kind for _, kind in stored} == {"text"}
     jsonl = [json.loads(line)["value"] for line in cli("export", results).stdout.splitlines()]
@@ -394,6 +461,21 @@ def test_sqlite_amounts_are_exact_text_not_real(results, tmp_path):
     assert db.execute("SELECT '9.00' > '100', CAST('9.00' AS REAL) > 100").fetchone() == (1, 0)
     big = db.execute("SELECT count(*) FROM facts WHERE CAST(value AS REAL) > 1000").fetchone()[0]
     assert big == sum(1 for value, _ in stored if float(value) > 1000)
+    # value_num: a number to compare, sort and chart with, no cast; each reads back as its value exactly.
+    pairs = db.execute("SELECT value, value_num, typeof(value_num) FROM facts ORDER BY rowid").fetchall()
+    assert all((num is None) == (value is None) for value, num, _ in pairs)
+    assert {kind for value, _, kind in pairs if value is not None} == {"real"}
+    assert all(Decimal(repr(num)) == Decimal(value) for value, num, _ in pairs if value is not None)
+    assert db.execute("SELECT count(*) FROM facts WHERE value_num > 1000").fetchone()[0] == big
+    assert db.execute("SELECT value FROM facts WHERE value_num IS NOT NULL ORDER BY value_num DESC LIMIT 1"
+                      ).fetchone()[0] == max((value for value, _ in stored), key=Decimal)
+
+
+def test_sqlite_value_num_is_left_empty_for_a_value_no_float_holds():
+    from extractor.export_files import _as_float
+
+    assert _as_float("9.00") == 9.0 and _as_float("1182.71") == 1182.71 and _as_float(None) is None
+    assert _as_float("12345678901234567.89") is None  # 19 significant digits: a float would round it
 
 
 def test_verify_names_a_result_it_cannot_rewrite_and_goes_on(results, tmp_path, monkeypatch):

@@ -91,3 +91,33 @@ def test_verify_reports_a_file_that_is_not_a_result(tmp_path):
     bad.write_text("{}", encoding="utf-8")
     proc = cli("verify", bad, check=False)
     assert proc.returncode == 1 and proc.stderr.startswith(f"error: {bad}: not a result file")
+
+
+def test_verify_from_another_folder_finds_a_source_run_was_given_by_a_relative_path(tmp_path):
+    """`run examples/003….txt` from the project folder stores the relative path in the result; `verify` run from
+    elsewhere finds the document where the review store recorded it, instead of "no such file"."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    out = tmp_path / "out"
+    relative = DOCS["003"].relative_to(ROOT)
+    cli("run", relative, "--out", out)  # from ROOT
+    result = out / "003_aca33df6c8a48681.json"
+    assert json.loads(result.read_text(encoding="utf-8"))["document"]["path"] == str(relative)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    proc = subprocess.run([sys.executable, "-m", "extractor", "verify", result], cwd=elsewhere, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.splitlines() == [f"{result}: 3 open flag(s) (0 error(s), 3 warning(s))"]
+    # Without its store there is nothing to say where it was: one line naming the path it holds.
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(result, alone / result.name)
+    proc = subprocess.run([sys.executable, "-m", "extractor", "verify", alone / result.name], cwd=elsewhere,
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 1 and f"its source {relative}: no such file" in proc.stderr, proc.stderr

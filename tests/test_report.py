@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 from decimal import Decimal
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -290,6 +291,65 @@ def test_a_report_replaces_the_one_it_wrote_before(corpus, tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
+class Anchors(HTMLParser):
+    """Every link of a page, and every id it has."""
+
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("href"):
+            self.links.append(a["href"])
+        if a.get("id"):
+            self.ids.add(a["id"])
+
+
+@pytest.fixture(scope="module")
+def chinese_names(tmp_path_factory) -> dict:
+    """Documents named in Chinese, in sub-folders (``a/预算``, ``b/预算``), one whose page name another's takes
+    (``a_预算``), and one whose file name holds characters unsafe in a URL (``2024 部门预算#1?``)."""
+    from conftest import DOCS
+
+    folder = tmp_path_factory.mktemp("downloads")
+    for rel in ("a/预算.txt", "b/预算.txt", "预算.txt", "a_预算.txt", "2024 部门预算#1?.txt"):
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(DOCS["003"], folder / rel)
+    out = tmp_path_factory.mktemp("results")
+    cli("run", folder, "--recursive", "--out", out)
+    report = out / "report"
+    cli("report", out, "-o", report)
+    return {"report": report, "names": ["2024 部门预算#1?", "a/预算", "a_预算", "b/预算", "预算"]}
+
+
+def test_page_names_keep_chinese_and_every_link_finds_its_page_and_place(chinese_names):
+    from urllib.parse import unquote, urlsplit
+
+    report = chinese_names["report"]
+    pages = sorted(p.name for p in (report / "documents").glob("*.html"))
+    assert pages == sorted(["2024_部门预算_1.html", "a_预算.html", "a_预算_2.html", "b_预算.html", "预算.html"])
+    index = (report / "index.html").read_text(encoding="utf-8")
+    for name in chinese_names["names"]:
+        assert f">{escape(name)}</a>" in index
+    followed = 0
+    for page in [report / "index.html", *sorted((report / "documents").glob("*.html"))]:
+        links = Anchors()
+        links.feed(page.read_text(encoding="utf-8"))
+        for href in links.links:
+            parts = urlsplit(href)
+            assert not parts.scheme and not parts.netloc, href
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            assert target.is_file(), (page.name, href)
+            if parts.fragment:  # the place it points to is on that page
+                there = Anchors()
+                there.feed(target.read_text(encoding="utf-8"))
+                assert unquote(parts.fragment) in there.ids, (page.name, href)
+            followed += 1
+    assert followed > 5 + 2 * 4  # the index's five, each page's way back, previous and next, and contents
+
+
 # -- in a real browser ------------------------------------------------------------------------------
 
 
@@ -394,4 +454,17 @@ def test_in_a_browser_clicking_a_flag_brings_its_source_into_view(corpus, parsed
     doc_key = cell.evaluate("el => el.closest('section.doc').id").removeprefix("doc-")
     assert inside(cell_mark.bounding_box(), page.locator(f"#src-{doc_key}").bounding_box())
     assert all(url.startswith("file://") for url in requests), requests
+    page.close()
+
+
+def test_in_a_browser_the_index_opens_each_chinese_named_page(chinese_names, browser):
+    page = browser.new_page()
+    for name in chinese_names["names"]:
+        page.goto((chinese_names["report"] / "index.html").as_uri())
+        page.get_by_role("link", name=name, exact=True).click()
+        page.wait_for_load_state()
+        assert page.locator("section.doc").get_attribute("data-doc") == name, page.url
+        page.get_by_role("link", name="← all documents 全部文件").click()
+        page.wait_for_load_state()
+        assert page.url.endswith("/index.html")
     page.close()

@@ -110,6 +110,35 @@ def _fund_hint(out: Path, name: str):
     return next(t for t in result(out, name).tables if t.kind == FUND).hint
 
 
+def test_a_moved_value_is_not_flagged_misplaced_for_its_new_columns_place_yet_its_sums_are_checked(tmp_path):
+    """A person says 合计's first figure (50.40, read as 人员经费) is printed under 项目支出, though 公用经费's figure
+    follows it in the row: the column is the person's correction, so neither it nor the value after it is
+    ``ground.misplaced`` for where the column sits in the printed order. The sums still hold it to account."""
+    out = tmp_path / "out"
+    cli("run", write(tmp_path / "docs", "C", dropped(document_c(), "C")), "--out", out)
+    [flag] = queue(out)
+    moved = as_json(review("move", flag["id"], "--field", "1", "--to-column", "项目支出", "--db", out, "--json"))
+    assert moved["status"] == "corrected" and [r["value"] for r in moved["rows"]] == ["50.40"]
+    opened = {f["check"] for f in moved["opened"]}
+    assert "ground.misplaced" not in opened and opened == {"table.hierarchy"}, moved["opened"]
+
+    def check_flags():
+        waiting = queue(out)
+        assert {f["check"] for f in waiting} == {"table.hierarchy"}, waiting
+        # The moved value is in a failing sum: flagged, for that reason only, and still a person's correction.
+        fact = next(f for f in facts(out, "C") if f["field"] == f"{FUND}[total].project")
+        assert (fact["value"], fact["original_column"], fact["status"]) == ("50.40", "personnel", "flagged")
+        checks = {f.check for f in result(out, "C").flags if set(f.fields and [r.path for r in f.fields])
+                  & {f"{FUND}[total].project", f"{FUND}[total].public"}}
+        assert "ground.misplaced" not in checks and "table.hierarchy" in checks
+
+    check_flags()
+    cli("run", tmp_path / "docs" / "C.txt", "--out", out)  # a rerun re-applies the move: the same flags
+    check_flags()
+    review("reopen", flag["id"], "--db", out)  # taken back: the reading and its one flag as before
+    assert [f["check"] for f in queue(out)] == ["read.ambiguous"]
+
+
 def test_a_hint_in_the_store_is_tried_on_the_next_document_with_its_header_and_the_result_says_why(tmp_path):
     docs = tmp_path / "docs"
     a = write(docs, "A", dropped(document_a(), "A"))
@@ -253,6 +282,22 @@ def test_review_next_at_the_end_of_its_input_stops_cleanly_saying_what_was_decid
         cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert bulk.returncode == 0 and "Traceback" not in bulk.stderr and "Dry run: nothing decided" in bulk.stdout
     assert len(as_json(review("history", "--db", out, "--json"))) == 1
+
+
+def test_review_next_takes_a_key_or_its_word_and_never_any_word_that_starts_like_one(out_003):
+    """A name typed where the key is asked (a script that expected the name prompt, which is asked only at a
+    terminal) is not an accept, nor "fine" a fix or "maybe" a move: it is asked again."""
+    out = out_003
+    first = queue(out)[0]
+    proc = cli("review", "next", "--db", out, input_text="ann\nfine\nmaybe\nreopen\nq\n", check=False)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr + proc.stdout
+    assert flat(proc.stdout).count("Type a, s or q.") == 4  # 003's first flag has no value to fix, move or reject
+    assert proc.stdout.strip().endswith("Stopped: nothing decided in this session; 3 still need review.")
+    assert as_json(review("history", "--db", out, "--json")) == []
+    # The word the key stands for is the key.
+    proc = cli("review", "next", "--db", out, "--reviewer", "bo", input_text="Accept\n\nquit\n")
+    trail = as_json(review("history", "--db", out, "--json"))
+    assert [(d["flag_id"], d["action"], d["reviewer"]) for d in trail] == [(first["id"], "accept", "bo")]
 
 
 def test_a_correction_that_still_fails_its_check_exports_as_flagged_and_stays_in_the_queue(out_003):

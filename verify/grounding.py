@@ -196,14 +196,23 @@ def in_every_lis(offsets: list[int]) -> list[bool]:
 def ground(result: ExtractionResult, views: list[TableView], text: str, flagger: Flagger) -> list[SpanFix]:
     """Check every amount against the text; re-point within its row or flag the ones that do not hold there."""
     fixes: list[SpanFix] = []
+    # A value a person moved to the column the document prints it under (``review move``): its column is a
+    # person's correction, not the reader's guess, so where it sits in its row is not held against it.
+    moved = {c.path for c in result.corrections if c.moved_from}
     for view in views:
-        fixes += _ground_table(view, text, flagger)
+        fixes += _ground_table(view, text, flagger, _moved_cells(view, moved) if moved else frozenset())
     for card in result.cards:
         fixes += _ground_card(card, text, flagger)
     return fixes
 
 
 # -- tables ------------------------------------------------------------------------------------------------
+
+
+def _moved_cells(view: TableView, moved: set[str]) -> frozenset[tuple[int, str]]:
+    """(row, column) of each of the table's values a person moved there."""
+    return frozenset((id(row), col) for key, row in view.rows for col in row.values
+                     if f"{view.name}[{key}].{col}" in moved)
 
 
 def _column_order(view: TableView) -> dict[str, int]:
@@ -239,6 +248,7 @@ class _Cell:
     col: str
     order: int
     ok: bool = True
+    moved: bool = False  # a person moved it to this column: its place in the row is not a reason to doubt it
 
 
 def _clean(view: TableView, text: str, order: dict[str, int]) -> tuple[bool, bool]:
@@ -288,14 +298,20 @@ def _clean(view: TableView, text: str, order: dict[str, int]) -> tuple[bool, boo
     return clean, llm
 
 
-def _ground_table(view: TableView, text: str, flagger: Flagger) -> list[SpanFix]:
+def _ground_table(view: TableView, text: str, flagger: Flagger,
+                  moved: frozenset[tuple[int, str]] = frozenset()) -> list[SpanFix]:
+    """``moved``: (row, column) of the values a person moved: still grounded at their characters in their row,
+    but not misplaced for their column's place in the row, and not what the other values' places are judged by."""
     table = view.table
     tspan = table.span
     order = _column_order(view)
     clean, llm = _clean(view, text, order)
+    clean = clean and not moved
     # A model's values are checked against the cells their column's other values sit in; the rules
     # reader's are placed by the header and the table's arithmetic already.
     slots = _slots(view, text) if llm else {}
+    for place in moved:
+        slots.pop(place, None)
     expected = _expected_slots(slots) if llm else {}
     strays = _strays(view, slots, expected, order) if llm else {}
     unprinted = _unprinted_columns(view, text) if llm else set()
@@ -314,7 +330,7 @@ def _ground_table(view: TableView, text: str, flagger: Flagger) -> list[SpanFix]
         for col, amount in row.values.items():
             if amount.backend == "person":
                 continue  # a person's correction is recorded as such; it is not expected to be printed anywhere
-            cell = _Cell(key, row, col, order[col])
+            cell = _Cell(key, row, col, order[col], moved=(id(row), col) in moved)
             cells.append(cell)
             cell.ok = inside_table and _placed(amount, text, rs, re_) and not (block and _overlaps(amount.parts, block))
             if cell.ok:
@@ -354,17 +370,17 @@ def _ground_table(view: TableView, text: str, flagger: Flagger) -> list[SpanFix]
             c.ok = False
             misplaced[id(c)] = (c, *_ONCE)
     for _, row in view.rows:
-        for c, zh, en in _out_of_order(row, [c for c in cells if c.row is row and c.ok], view):
+        for c, zh, en in _out_of_order(row, [c for c in cells if c.row is row and c.ok and not c.moved], view):
             misplaced.setdefault(id(c), (c, zh, en))
     sides = {c.key: c.side for c in spec_for(table.kind).columns if c.side}
     for c in cells:  # a two-sided table: the income half's figures are not the expenditure half's
         want = sides.get(c.col)
-        if want and c.row.side and want != c.row.side and c.ok:
+        if want and c.row.side and want != c.row.side and c.ok and not c.moved:
             misplaced.setdefault(id(c), (c, f"“{c.col}”是{_SIDE_ZH[want]}栏的列，本行在{_SIDE_ZH[c.row.side]}栏",
                                          f"{c.col} is a column of the {want} side; this row is on the {c.row.side} side"))
     if unprinted:
         for c in cells:
-            if c.ok and c.col in unprinted and c.row.values[c.col].backend == "llm":
+            if c.ok and not c.moved and c.col in unprinted and c.row.values[c.col].backend == "llm":
                 label = spec_for(table.kind).column(c.col).zh
                 misplaced.setdefault(id(c), (c, f"本表的表头没有“{label}”这一列",
                                              f"the table's header prints no column {c.col} ({label})"))

@@ -19,7 +19,7 @@ import typer
 from .errors import EXIT_PROBLEM, EXIT_USAGE, ReviewError
 
 app = typer.Typer(
-    help="The review queue: list the flags, look at one with its source, and accept, fix or reject it. "
+    help="The review queue: list the flags, look at one with its source, and accept, fix, reject or move it. "
          "Decisions are kept in the store and re-applied by every later `run`.",
     no_args_is_help=True, add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False,
 )
@@ -876,7 +876,9 @@ def _ask_and_decide(console, store, q, reviewer, skipped, done: list[str]) -> in
     correctable = set(slots_by_path(load_result(store.document(q.document).result))) if fields else set()
     numbered = [i for i, ref in enumerate(fields, 1) if ref.path in correctable]
     while True:
-        choice = _prompt(_choices(q.flag, numbered), default="s").strip().lower()[:1]
+        answer = _prompt(_choices(q.flag, numbered), default="s").strip().lower()
+        # The key, or the word it stands for: not any word that starts with it ("ann" is not an accept).
+        choice = _KEYS.get(answer, answer)
         if choice == "q":
             return None
         if choice == "s":
@@ -913,6 +915,7 @@ def _ask_and_decide(console, store, q, reviewer, skipped, done: list[str]) -> in
 
 
 _DONE = {"accept": "accepted", "fix": "corrected", "reject": "rejected"}
+_KEYS = {"accept": "a", "fix": "f", "move": "m", "reject": "r", "skip": "s", "quit": "q"}
 
 
 def _ask_and_move(console, store, q, numbered: list[int], reviewer) -> int | None:

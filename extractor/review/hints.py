@@ -126,12 +126,29 @@ def export(
     from ..export import write_atomic
 
     store = _store(db)
+    folder = Path(store.path).parent
+    if output is not None and output.suffix.lower() == ".json" and _within(output, folder) and _holds_results(folder):
+        _fail(f"{output}: a .json file in the results folder {folder} would be taken for a result by every later "
+              f"command (export, report, review sync); write it elsewhere, e.g. -o {output.name}", EXIT_USAGE)
     text = json.dumps(hints_document(store.hints()), ensure_ascii=False, indent=1) + "\n"
     if output is None:
         typer.echo(text, nl=False)
         return
     write_atomic(output, text)
     typer.echo(f"{len(store.hints())} hint(s) written to {output}", err=True)
+
+
+def _holds_results(folder: Path) -> bool:
+    from ..export import result_paths
+
+    return bool(result_paths(folder))
+
+
+def _within(path: Path, folder: Path) -> bool:
+    try:
+        return folder.resolve() in path.resolve().parents
+    except (OSError, RuntimeError):
+        return False
 
 
 @app.command("import")
