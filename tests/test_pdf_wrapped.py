@@ -90,3 +90,42 @@ def test_characters_printed_one_above_another_are_not_read_as_one_line():
             + glyphs("复印纸", 10, 140) + glyphs("3.09", 60, 140))
     text = table_text(page)
     assert "物品名称" in text and "单价" in text and "物名" not in text
+
+
+def test_rows_set_with_little_padding_are_told_apart_by_the_values_in_them():
+    # A browser's default padding: rows 4 pt apart, a wrapped cell's lines 1.5 pt apart (found by a new user:
+    # every row of such a table ran into one). Two amounts one above the other are two rows, and their gap
+    # is the page's row gap; a wrapped name's lines sit closer than that.
+    row = SIZE + 4.0
+    page = (glyphs("科目名称", 10, 100) + glyphs("合计", 110, 100) + glyphs("小计", 160, 100)
+            + column(["机关事业单位基本养", "老保险缴费支出"], 10, 100 + row, pitch=SIZE + 1.5)
+            + glyphs("50.00", 110, 100 + row + 5.75) + glyphs("50.00", 160, 100 + row + 5.75))
+    top = 100 + row + (SIZE + 1.5) + row  # under the wrapped row's second line, 4 pt of padding on
+    for k, (name, a, b) in enumerate([("行政运行", "600.00", "580.00"), ("医疗救助", "400.00", "365.44"),
+                                      ("信息化建设", "11.00", "11.00"), ("其他支出", "20.00", "20.00")]):
+        page += glyphs(name, 10, top + k * row) + glyphs(a, 110, top + k * row) + glyphs(b, 160, top + k * row)
+    rows = table_text(page).strip().split("\n")
+    assert rows == ["科目名称\t合计\t小计", "机关事业单位基本养老保险缴费支出\t50.00\t50.00",
+                    "行政运行\t600.00\t580.00", "医疗救助\t400.00\t365.44", "信息化建设\t11.00\t11.00",
+                    "其他支出\t20.00\t20.00"]
+
+
+def test_a_title_set_close_above_a_table_stays_out_of_it():
+    # A title and unit line set tight above the header, in the table's type: never a header word or a
+    # cell's first line (found by a new user: 一般公共预算支出表's title glued into the header, its rows
+    # then read into the table before it).
+    page = (glyphs("测试县2025年一般公共预算支出表", 30, 88) + glyphs("单位：万元", 10, 100)
+            + column(["科目", "名称"], 10, 112) + glyphs("合计", 110, 118)
+            + glyphs("卫生健康支出", 10, 140) + glyphs("1180.00", 110, 140))
+    tables, rest = wrapped_tables(group_lines(page))
+    assert [line.text() for line in rest] == ["测试县2025年一般公共预算支出表", "单位：万元"]
+    out = TextBuilder()
+    write_table(out, tables[0], 1)
+    assert out.text().strip().split("\n") == ["科目名称\t合计", "卫生健康支出\t1180.00"]
+
+
+def test_cells_set_close_without_a_space_are_cut_apart():
+    # 1 px of padding each side: a code touches its name, one column's amount the next one's.
+    line = group_lines(glyphs("2101101", 10, 100) + glyphs("行政单位医疗", 46.5, 100)
+                       + glyphs("234.56", 108, 100) + glyphs("234.56", 139.5, 100))[0]
+    assert [p.text() for p in pieces(line)] == ["2101101", "行政单位医疗", "234.56", "234.56"]

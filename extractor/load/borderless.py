@@ -23,6 +23,7 @@ from .layout import Line
 
 # Lines that sit by a table but are never part of it.
 _FURNITURE = re.compile(r"^\s*(单位[：:]|金额单位|部门[名称]*[：:]|编制单位|预算年度|填报单位|注[：:]|说明[：:])")
+_TITLE = re.compile(r"表\s*([（(]续[)）])?$")  # a table's title (…支出表, …绩效目标表（续）): never a header word
 _NOTE = re.compile(r"^\s*(注|说明)\s*[：:]")
 _GAP = 0.8  # a gap wider than this many characters separates two cells
 
@@ -81,7 +82,7 @@ def _header_word_above(line: Line, table: list[Line]) -> bool:
     """A word alone on its line right above a table, set like it and inside its width, clear of its left
     edge: the top of its header (a word centred over the columns it heads), not a title or a unit line."""
     x0, x1 = min(ln.x0 for ln in table), max(ln.x1 for ln in table)
-    return len(segments(line)) == 1 and not _FURNITURE.match(line.text()) \
+    return len(segments(line)) == 1 and not _FURNITURE.match(line.text()) and not _TITLE.search(line.text().strip()) \
         and table[0].top - line.bottom <= line.size and abs(line.size - table[0].size) <= 0.15 * line.size \
         and line.x0 > x0 + line.size and line.x1 < x1 - line.size
 

@@ -172,7 +172,7 @@ def write_spaced_lines(out: TextBuilder, lines: list[Line], page: int) -> None:
         piece: list[Glyph] = []
         for g in sorted((g for g in line.glyphs if not g.text.isspace()), key=lambda g: g.x0):
             at = round((g.x0 - left) / unit)
-            if piece and g.x0 - piece[-1].x1 <= 0.25 * g.size:
+            if piece and g.x0 - piece[-1].x1 <= 0.1 * g.size:
                 # The next character of a word: it stays with it, wherever the font's widths (a digit is
                 # rarely exactly half a CJK character wide) have carried its column.
                 piece.append(g)
@@ -184,7 +184,7 @@ def write_spaced_lines(out: TextBuilder, lines: list[Line], page: int) -> None:
             if at > col:
                 out.write(" " * (at - col))
                 col = at
-            elif piece and at < col - 1 and g.x0 - piece[-1].x1 > 0.3 * g.size:
+            elif piece and at <= col and g.x0 - piece[-1].x1 > 0.1 * g.size:
                 out.glyphs(piece, page)
                 piece = []
                 out.write(" ")

@@ -28,11 +28,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .borderless import _FURNITURE, Segment
+from .borderless import _FURNITURE, _TITLE, Segment
 from .layout import Line, TableBlock, TableCell
 
 _LINK = 0.45  # a cell's next line starts at most this many characters below the line before it
 _NUMBER = re.compile(r"^-?[\d,]+(\.\d+)?$")
+# A value in a cell: an amount, a count or a target with its unit (8.23, ≥99%, ≤2小时, 335套).
+_WHOLE_VALUE = re.compile(r"^[≥≤<>＜＞=]?\s*-?[\d,]*\d(\.\d+|\s*(%|[^\d\s.,%]{1,3}))$")
+_WRAPPED_DIGITS = re.compile(r"^\d{1,2}$")
+_VALUE = re.compile(r"^[≥≤<>＜＞=]?\s*-?[\d,]+(\.\d+)?\s*[^\d\s]{0,3}$")
 
 
 @dataclass
@@ -168,14 +172,17 @@ def _rows_need_geometry(rows: list[Row]) -> bool:
 
 def stacks_of(lines: list[Line]) -> list[Stack]:
     flat = [(i, s) for i, line in enumerate(lines) for s in pieces(line)]
+    closed = {i for i, line in enumerate(lines) if _stands_alone(line)}
+    nearest = {k: n for k, n in ((k, _nearest_below(flat, k, lines)) for k in range(len(flat)))
+               if n is not None and flat[k][0] not in closed and flat[n][0] not in closed}
+    limit = _link_limit(flat, nearest)
     below: dict[int, int] = {}
     linked: set[int] = set()
-    for k, (i, upper) in enumerate(flat):
-        nearest = _nearest_below(flat, k, lines)
-        if nearest is not None and nearest not in linked \
-                and flat[nearest][1].top - upper.bottom <= _LINK * _size(upper):
-            below[k] = nearest
-            linked.add(nearest)
+    for k, n in nearest.items():
+        upper, lower = flat[k][1], flat[n][1]
+        if n not in linked and lower.top - upper.bottom <= limit * _size(upper) and not _two_values(upper, lower):
+            below[k] = n
+            linked.add(n)
     stacks = []
     for k in range(len(flat)):
         if k in linked:
@@ -186,6 +193,34 @@ def stacks_of(lines: list[Line]) -> list[Stack]:
             parts.append(flat[k])
         stacks.append(Stack(parts))
     return stacks
+
+
+def _link_limit(flat: list[tuple[int, Segment]], nearest: dict[int, int]) -> float:
+    """How far below a line, in characters, a cell's next line may start on this page.
+
+    Two values one above the other (amounts, targets: 8.23 over 34.56, ≥99% over ≤2小时) are two rows: a
+    value does not wrap onto another. The gap between such rows is this page's row gap, and a cell's
+    wrapped lines sit closer than that (by the row's padding); rows set with little padding (a browser's
+    default) are told apart so. Without such evidence, ``_LINK``.
+    """
+    rows = sorted((flat[n][1].top - flat[k][1].bottom) / _size(flat[k][1]) for k, n in nearest.items()
+                  if _two_values(flat[k][1], flat[n][1]))
+    if not rows:
+        return _LINK
+    return min(_LINK, rows[len(rows) // 2] - 0.1)  # the middle one: an odd pair set closer is no row gap
+
+
+def _two_values(upper: Segment, lower: Segment) -> bool:
+    """A whole value (an amount with its decimals, a figure with its unit) over another value; not a figure
+    wrapped in its cell (10022.0 / 9, ≥9 / 0%)."""
+    return bool(_WHOLE_VALUE.match(upper.text()) and _VALUE.match(lower.text())
+                and not _WRAPPED_DIGITS.match(lower.text()))
+
+
+def _stands_alone(line: Line) -> bool:
+    """A title or a unit line never wraps into a table's cell, however close above it it is set."""
+    text = line.text().strip()
+    return bool(_FURNITURE.match(text) or _TITLE.search(text))
 
 
 def pieces(line: Line) -> list[Segment]:
@@ -200,7 +235,7 @@ def pieces(line: Line) -> list[Segment]:
             continue
         gap = g.x0 - prev.x1 if prev is not None else 0.0
         size = max(g.size, prev.size) if prev is not None else g.size
-        if prev is None or gap > 0.8 * size or (gap >= 0.25 * size and not spaced):
+        if prev is None or gap > 0.8 * size or (gap >= 0.1 * size and not spaced):
             out.append([])
         out[-1].append(g)
         prev, spaced = g, False
@@ -274,7 +309,7 @@ def _header_word_above(row: Row, below: Row, table: list[Row]) -> bool:
     """A word alone on its line right above a table's first row, set like its cells and within its width:
     the top of its header (本年收入 centred over the columns it heads), not a title (set apart, or larger)."""
     x0, x1 = min(r.x0 for r in table), max(r.x1 for r in table)
-    return len(row.stacks) == 1 and not _FURNITURE.match(row.lines[0].text()) \
+    return len(row.stacks) == 1 and not any(_stands_alone(line) for line in row.lines) \
         and below.top - row.bottom <= row.size and abs(_typical_size(row) - _typical_size(below)) <= 0.15 * row.size \
         and row.x0 > x0 + row.size and row.x1 < x1 - row.size
 
