@@ -74,7 +74,9 @@ def read_card(chunk: Chunk) -> PerformanceCard:
     for n, seg in enumerate(chunk.segments):
         first_data = True
         for k, line in enumerate(seg.lines):
-            cells = _cells(line, _column_starts(card, state))
+            # Where the columns start matters only to a space-aligned line (delimiters part the others).
+            starts = _column_starts(card, state) if line.kind is LineKind.SPACED else frozenset()
+            cells = _cells(line, starts)
             if not any(c.text for c in cells):
                 continue
             if line.kind is LineKind.SPACED and state.after_header and _header_rest(state, cells, line):
