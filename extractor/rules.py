@@ -1038,9 +1038,7 @@ def _label_on_its_side(spec: TableSpec, raw: RawRow) -> RawRow:
 def _side_row(spec: TableSpec, raw: RawRow, side: str) -> Row | None:
     lay = raw.layout
     row = Row(span=_span(raw), side=side)
-    for i, key in lay.keys.items():
-        if lay.side_of(i, spec) != side:
-            continue
+    for i, key in _keys_on_side(spec, lay, side):
         _place(row, key, raw.cell(i), spec)
     label = _text(raw.cell(lay.labels_by_side.get(side)))
     if not (row.values or label or row.unparsed):
@@ -1048,6 +1046,15 @@ def _side_row(spec: TableSpec, raw: RawRow, side: str) -> Row | None:
     row.label = label
     row.memo = bool(label and _MEMO_LABEL.match(label.text))
     return row
+
+
+def _keys_on_side(spec: TableSpec, layout: Layout, side: str) -> list[tuple[int, str]]:
+    """The amount columns of one side of a two-sided layout, in the order printed. Kept per layout, which the
+    rows of a page share (like the inherited codes): every row of a summary table asks for both sides."""
+    by_side = layout.__dict__.setdefault("_keys_by_side", {})
+    if side not in by_side:
+        by_side[side] = [(i, key) for i, key in layout.keys.items() if layout.side_of(i, spec) == side]
+    return by_side[side]
 
 
 def unread_for(chunk: Chunk, reason: str) -> Unread:
