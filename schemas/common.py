@@ -58,6 +58,7 @@ def parse_amount(raw: str) -> Decimal | None:
     return -value if negative else value
 
 
+@lru_cache(maxsize=1 << 16)  # asked of every amount cell, like parse_amount
 def is_blank_mark(raw: str) -> bool:
     """A dash, slash or 无 in an amount cell: the document's way of printing nothing there."""
     return bool(_BLANK_MARKS.match("".join(raw.split())))
