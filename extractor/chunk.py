@@ -34,6 +34,10 @@ class LineKind(Enum):
     SPACED = "spaced"  # a plain text line that the chunker took for a table row
 
 
+# Asked of every line several times: the members looked up once (an Enum member's lookup is not free).
+_ROW_KINDS = (LineKind.PIPE, LineKind.TAB, LineKind.SPACED)
+
+
 @dataclass(frozen=True)
 class Line:
     index: int
@@ -45,7 +49,7 @@ class Line:
 
     @property
     def is_row(self) -> bool:
-        return self.kind in (LineKind.PIPE, LineKind.TAB, LineKind.SPACED)
+        return self.kind in _ROW_KINDS
 
     def as_kind(self, kind: LineKind) -> "Line":
         return Line(self.index, self.start, self.end, self.text, kind, self.page_end)
