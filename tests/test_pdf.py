@@ -619,3 +619,38 @@ def test_a_number_running_over_its_cells_rule_is_read_whole():
     for g in glyphs("12.50", 72) + glyphs("3.00", 103):
         assert apart.take(g)
     assert cells(apart.block()) == ["12.50", "3.00"]
+
+
+# A card cut from 000 (its first part, as printed there): the PDF is made here. Without rules the renderer fits
+# each column to its text, so the narrow label column wraps 项目编码 one character a line beside the code.
+_CARD = """4、村卫生室一体化网络连接专项经费绩效目标表
+
+单位：万元
+
+| | | | | | | |
+|---|---|---|---|---|---|---|
+| 项目编码 | 13108224P00000410573T | | 项目名称 | 村卫生室一体化网络连接专项经费 | | |
+| 预算规模及 资金用途 | 预算数 | 8.23 | 其中：财政资金 | 8.23 | 其他资金 | |
+| | 村卫生室一体化网络连接服务费项目主要用于为城乡参保居民普通门诊购药报销的网络服务费，共涉及 10 个镇 335 个村卫生室。 | | | | | |
+| 资金支出计 划 (%) | 3 月底 | | 6 月底 | | 10 月底 | 12 月底 |
+| | | | | | 100% | 100% |
+| 绩效目标 | 1.通过项目的开展，进一步实现全域基层村卫挂号、收费、发药等门诊诊疗医保一体化，结算、退费、对账业务一体化。 | | | | | |
+| 一级指标 | 二级指标 | 三级指标 | 绩效指标描述 | | 指标值 | 指标值确定 依据 |
+| 产出指标 | 数量指标 | 村卫生室数量 | 反映村卫生室数量情况 | | 335 套 | 市政府关于《申请村卫生室一体化网络连接服务费的资金请示》的批复 (475[2023]) |
+| | 质量指标 | 验收达标情况 | 反映村卫生室网络检验使用合格情况 | | 100% | 市政府关于《申请村卫生室一体化网络连接服务费的资金请示》的批复 (475[2023]) |
+"""
+
+
+def test_a_borderless_card_whose_cells_wrap_is_read_row_by_row(tmp_path):
+    """Cells wrapped one character a line, and cells centred beside them, are told apart into rows by where
+    they stand: a cell's lines sit closer together than two rows do. The card reads as its text does."""
+    from extractor.load import load_document
+
+    source = tmp_path / "card.md"
+    source.write_text(_CARD, encoding="utf-8")
+    path = render(_CARD, tmp_path / "card.pdf", Options(ruled=False, page_numbers=False))
+    text = load_document(path).text
+    assert "项目编码\t" in text and "\t其中：财政资金\t8.23\t" in text  # the wrapped label is one cell again
+    want, got = facts(read(source)), facts(read(path))
+    assert sum(want.values()) >= 6 and got == want
+    assert not errors(read(path)) - errors(read(source))

@@ -23,6 +23,7 @@ from .borderless import SpacedBlock, borderless_runs
 from .canonical import Glyph, TextBuilder, fold_char
 from .layout import Line, PageBlocks, TableBlock, group_lines, join_paragraph_lines, ruled_tables, stitch, \
     write_cell, write_glyph_line, write_spaced_lines, write_table
+from .wrapped import wrapped_tables
 
 DEFAULT_MAX_PAGES = 500
 OCR_HINT = "install OCR with pip install 'budget-extract[ocr]' to read them"
@@ -218,8 +219,9 @@ def layout_page(glyphs: list[Glyph], edges: list[dict], overlay: list[Glyph] = (
     """Blocks in reading order: ruled tables, borderless tables and text lines, top to bottom."""
     tables, rest = ruled_tables(edges, glyphs)
     lines = [ln for ln in group_lines(rest) if ln.text().strip()]
+    wrapped, lines = wrapped_tables(lines)
     loose, lines = borderless_runs(lines)
-    blocks: list[Line | TableBlock | SpacedBlock] = [*tables, *loose, *lines]
+    blocks: list[Line | TableBlock | SpacedBlock] = [*tables, *wrapped, *loose, *lines]
     blocks.sort(key=lambda b: b.top)
     return PageBlocks(blocks, list(overlay))
 

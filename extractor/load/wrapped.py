@@ -1,0 +1,438 @@
+"""Borderless tables whose cells wrap over several lines: rows told apart by the page's geometry.
+
+Written as space-aligned text, such a table loses what tells its rows apart: a card's
+label printed one character a line (``项`` / ``目`` / ``编`` / ``码``) beside a code, a
+name wrapped in a narrow column, an indicator's cells centred in a tall row. The page
+still shows it, because a cell's wrapped lines sit closer together than two rows do
+(the row's padding lies between rows, never inside a cell). So here:
+
+1. **Stacks.** A segment of a line (``borderless.segments``) and the segment right under
+   it, overlapping it across and nearer than ``_LINK`` of a character below it, are one
+   cell's lines.
+2. **Rows.** The lines a stack runs over, and the lines centred between them, are one row.
+3. **Tables.** A run of rows with several cells side by side (a single one when a cell
+   in it wraps), titles, unit lines and paragraphs ending it, becomes a table of cells like
+   a ruled one, when one of its cells wraps over ``_TALL`` lines or more. Tables whose
+   cells keep to a line or two read as well or better as space-aligned text, which the
+   reader's column finder handles with its headers (``borderless.py``).
+4. **Columns.** Bands across the page from the body's rows (from the first row printing an
+   amount), the fullest rows first: their cells are side by side, so each is a column. A
+   header word, or a long text spanning several columns, takes the first band it
+   overlaps, as a merged cell keeps its text in its top-left position in a ruled table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .borderless import _FURNITURE, Segment, segments
+from .layout import Line, TableBlock, TableCell
+
+_LINK = 0.45  # a cell's next line starts at most this many characters below the line before it
+_TALL = 3  # a cell wrapped over this many lines marks a table whose rows only geometry tells apart
+_NUMBER = re.compile(r"^-?[\d,]+(\.\d+)?$")
+
+
+@dataclass
+class Stack:
+    """One cell's lines, top to bottom: (index of the line, the segment of it)."""
+
+    parts: list[tuple[int, Segment]]
+
+    @property
+    def x0(self) -> float:
+        return min(s.x0 for _, s in self.parts)
+
+    @property
+    def x1(self) -> float:
+        return max(s.x1 for _, s in self.parts)
+
+    @property
+    def top(self) -> float:
+        return self.parts[0][1].top
+
+    @property
+    def bottom(self) -> float:
+        return self.parts[-1][1].bottom
+
+    @property
+    def size(self) -> float:
+        return max(g.size for _, s in self.parts for g in s.glyphs)
+
+    def text(self) -> str:
+        return "".join(s.text() for _, s in self.parts)
+
+
+@dataclass
+class Row:
+    lines: list[Line]
+    stacks: list[Stack] = field(default_factory=list)
+
+    @property
+    def top(self) -> float:
+        return min(s.top for s in self.stacks)
+
+    @property
+    def bottom(self) -> float:
+        return max(s.bottom for s in self.stacks)
+
+    @property
+    def x0(self) -> float:
+        return min(s.x0 for s in self.stacks)
+
+    @property
+    def x1(self) -> float:
+        return max(s.x1 for s in self.stacks)
+
+    @property
+    def size(self) -> float:
+        return max(s.size for s in self.stacks)
+
+    def cells_side_by_side(self) -> bool:
+        return len(self.stacks) >= 2 and not _FURNITURE.match(self.lines[0].text())
+
+    def wraps(self) -> bool:
+        return any(len(s.parts) >= 2 for s in self.stacks)
+
+
+def wrapped_tables(lines: list[Line]) -> tuple[list[TableBlock], list[Line]]:
+    """The tables of wrapped cells among a page's lines (top to bottom), and the lines left over."""
+    rows = rows_of(lines, stacks_of(lines))
+    tables: list[TableBlock] = []
+    taken: set[int] = set()
+    for start, end in table_runs(rows):
+        run = rows[start:end]
+        if _rows_need_geometry(run):
+            tables.extend(table_of(part) for part in _parts(run))
+            taken.update(id(line) for row in run for line in row.lines)
+    return tables, [line for line in lines if id(line) not in taken]
+
+
+def _parts(rows: list[Row]) -> list[list[Row]]:
+    """A run cut where a header row is printed again: a new table (or part) starts there, whose columns
+    need not line up with the part before. A lone word of the header printed a little above it goes with it."""
+    cuts = [0]
+    for k in range(1, len(rows)):
+        if any(_repeats(rows[k], rows[j]) for j in range(cuts[-1], k)):
+            cut = k
+            while cut - 1 > cuts[-1] and len(rows[cut - 1].stacks) == 1 and rows[cut - 1].bottom > rows[cut].top:
+                cut -= 1
+            cuts.append(cut)
+    cuts.append(len(rows))
+    return [rows[a:b] for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def _repeats(row: Row, earlier: Row) -> bool:
+    words = {st.text() for st in row.stacks}
+    return len(row.stacks) >= 3 and len(words & {st.text() for st in earlier.stacks}) >= 3 \
+        and not any(_NUMBER.match(w) for w in words)
+
+
+def _rows_need_geometry(rows: list[Row]) -> bool:
+    """A cell wrapped over several lines: which lines make a row only their places on the page tell."""
+    return any(len(st.parts) >= 2 for row in rows for st in row.stacks)
+
+
+def stacks_of(lines: list[Line]) -> list[Stack]:
+    flat = [(i, s) for i, line in enumerate(lines) for s in segments(line)]
+    below: dict[int, int] = {}
+    linked: set[int] = set()
+    for k, (i, upper) in enumerate(flat):
+        nearest = _nearest_below(flat, k)
+        if nearest is not None and nearest not in linked \
+                and flat[nearest][1].top - upper.bottom <= _LINK * _size(upper):
+            below[k] = nearest
+            linked.add(nearest)
+    stacks = []
+    for k in range(len(flat)):
+        if k in linked:
+            continue
+        parts = [flat[k]]
+        while k in below:
+            k = below[k]
+            parts.append(flat[k])
+        stacks.append(Stack(parts))
+    return stacks
+
+
+def _nearest_below(flat: list[tuple[int, Segment]], k: int) -> int | None:
+    """The segment on a later line nearest under segment ``k`` that overlaps it across."""
+    i, upper = flat[k]
+    size = _size(upper)
+    best = None
+    for n in range(k + 1, len(flat)):
+        j, seg = flat[n]
+        if j <= i or seg.top < upper.bottom - _LINK * size:
+            continue
+        if seg.top - upper.bottom > size:
+            break  # lines come top to bottom: nothing further down is near
+        if min(upper.x1, seg.x1) - max(upper.x0, seg.x0) > 0.2 * size and (best is None or seg.top < flat[best][1].top):
+            best = n
+    return best
+
+
+def _size(seg: Segment) -> float:
+    return max(g.size for g in seg.glyphs)
+
+
+def rows_of(lines: list[Line], stacks: list[Stack]) -> list[Row]:
+    """The lines a stack runs over, and those centred between its lines, are one row."""
+    reach = list(range(len(lines)))  # the last line each line's row runs to, as far as known
+    for st in stacks:
+        if len(st.parts) < 2:
+            continue
+        inside = [i for i, line in enumerate(lines) if st.top - 0.1 <= (line.top + line.bottom) / 2 <= st.bottom + 0.1]
+        first, last = min(inside + [st.parts[0][0]]), max(inside + [st.parts[-1][0]])
+        reach[first] = max(reach[first], last)
+    rows: list[Row] = []
+    row_of: dict[int, int] = {}
+    i = 0
+    while i < len(lines):
+        end, k = reach[i], i
+        while k <= end:
+            end = max(end, reach[k])
+            k += 1
+        for n in range(i, end + 1):
+            row_of[n] = len(rows)
+        rows.append(Row(lines[i:end + 1]))
+        i = end + 1
+    for st in stacks:
+        rows[row_of[st.parts[0][0]]].stacks.append(st)
+    for row in rows:
+        row.stacks.sort(key=lambda s: s.x0)
+    return rows
+
+
+def table_runs(rows: list[Row]) -> list[tuple[int, int]]:
+    runs, i = [], 0
+    while i < len(rows):
+        end = _run_end(rows, i)
+        if end > i:
+            runs.append((i, end))
+            i = end
+        else:
+            i += 1
+    return runs
+
+
+def _run_end(rows: list[Row], start: int) -> int:
+    """Where the table starting at row ``start`` ends (``start`` when none starts there)."""
+    if not rows[start].cells_side_by_side():
+        return start
+    x0, x1 = rows[start].x0, rows[start].x1
+    size = _typical_size(rows[start])
+    end = last = start + 1
+    while end < len(rows):
+        row = rows[end]
+        if row.top - rows[end - 1].bottom > 2.5 * row.size or _FURNITURE.match(row.lines[0].text()):
+            break
+        if abs(_typical_size(row) - size) > 0.15 * size:
+            break  # a title or a paragraph: a table's cells share one size of type
+        if row.cells_side_by_side():
+            last = end + 1
+        elif _paragraph_beside(row, x0, x1):
+            break
+        x0, x1 = min(x0, row.x0), max(x1, row.x1)
+        end += 1
+    side_by_side = sum(1 for row in rows[start:last] if row.cells_side_by_side())
+    # One row is a table when a cell of it wraps (a card's first row at the foot of a page): text never does.
+    return last if side_by_side >= 2 or rows[start].wraps() else start
+
+
+def _typical_size(row: Row) -> float:
+    sizes = sorted(g.size for line in row.lines for g in line.glyphs if not g.text.isspace())
+    return sizes[len(sizes) // 2] if sizes else 0.0
+
+
+def _paragraph_beside(row: Row, x0: float, x1: float) -> bool:
+    """A line of text running past the table's right edge, or from left of it most of its width: a
+    paragraph after the table. A short word left of it is a label centred in a tall row (效益指标)."""
+    if row.x1 > x1 + row.size:
+        return True
+    return row.x0 < x0 - row.size and row.x1 - row.x0 > 0.6 * (x1 - x0)
+
+
+def table_of(rows: list[Row]) -> TableBlock:
+    start = _body_start(rows)
+    if start >= len(rows):
+        start = 0  # a header and no body (at the foot of a page): its words are all there is
+    bands = column_bands(rows[start:])
+    places = _header_places(rows[:start], bands)  # may add a band: a column empty in every row
+    bands.sort()
+    index = {id(b): i for i, b in enumerate(bands)}
+    xs = [bands[0][0] - 1.0] + [(a[1] + b[0]) / 2 for a, b in zip(bands, bands[1:])] + [bands[-1][1] + 1.0]
+    placed: dict[tuple[int, int], list[tuple[int | None, Stack]]] = {}
+    for k, row in enumerate(rows):
+        for st in row.stacks:
+            at, band = places.get(id(st), ((k, 1), None))
+            placed.setdefault(at, []).append((None if band is None else index[id(band)], st))
+    table_rows = []
+    for _, cells_of_row in sorted(placed.items()):
+        cells, used = [], set()
+        for band, st in sorted(cells_of_row, key=lambda p: p[1].x0):
+            c = _band_of(st, bands) if band is None else band
+            while c in used and c + 1 < len(bands):
+                c += 1  # two cells never share a column: the second is the next one's
+            used.add(c)
+            # The cell is placed by its column's left boundary (a right-aligned amount starts anywhere in it).
+            cells.append(TableCell(xs[c] + 0.01, xs[c + 1], [s.glyphs for _, s in st.parts]))
+        table_rows.append(sorted(cells, key=lambda c: c.x0))
+    return TableBlock(xs, table_rows, rows[0].top, rows[-1].bottom, ruled=False)
+
+
+Band = list  # [x0, x1] of a column's printed cells
+
+
+def _header_places(header: list[Row], bands: list[Band]) -> dict[int, tuple[tuple[int, int], Band]]:
+    """Row and column of each header cell, where a ruled table writes it. A row is (the row it was read in, 0
+    for the words above the leaves, 1 for the leaves): a header whose rows one wrapped cell made one keeps
+    its two levels.
+
+    The lowest header words are the columns' own (leaves), written in the last header row, each over its
+    column: the one it stands over, else the nearest one no other leaf heads between its neighbours (a
+    header centred in a wide column, its amounts to the right), else a column of its own, empty in every
+    row. A word centred above several leaves heads them all: it goes to the first of them, the widest run
+    of leaf columns it stands in the middle of. A cell over both header rows (centred higher than the
+    leaves, over a column no leaf heads: 合计, 上年结转) goes to the first header row, as a merged cell
+    keeps its text in its top-left position.
+    """
+    labels = [k for k, row in enumerate(header) if not _numbers_columns(row)]
+    stacks = [(k, st) for k in labels for st in header[k].stacks]
+    if not stacks:
+        return {}
+    size = max(st.size for _, st in stacks)
+    leaf_line = max((_middle(st) for k, st in stacks if len(header[k].stacks) >= 2),
+                    default=max(_middle(st) for _, st in stacks))
+    leaves = sorted((st for _, st in stacks if _middle(st) >= leaf_line - 0.3 * size), key=lambda st: st.x0)
+    heads = _leaf_columns(leaves, bands)
+    places = {id(st): ((labels[-1], 1), heads[id(st)]) for st in leaves}
+    headed = [b for b in bands if any(b is h for h in heads.values())]
+    for k, st in stacks:
+        if id(st) in places:
+            continue
+        under = [b for b in bands if _overlap(b, st) > 0.5]
+        if not under:
+            nearest = min(bands, key=lambda b: abs(_centre(b) - _centre_of(st)))
+            under = [nearest]
+        if not any(b is h for b in under for h in headed):
+            places[id(st)] = ((labels[0], 0), under[0])
+            continue
+        others = [b for k2, other in stacks if k2 == k and other is not st for b in bands if _overlap(b, other) > 0.5]
+        free = [b for b in headed if not any(b is o for o in others)]
+        places[id(st)] = ((k, 0), _first_of_span(st, under, free, bands))
+    return places
+
+
+def _leaf_columns(leaves: list[Stack], bands: list[Band]) -> dict[int, Band]:
+    heads: dict[int, Band] = {}
+    for st in leaves:
+        over = sorted((b for b in bands if _overlap(b, st) > 0.5), key=lambda b: -_overlap(b, st))
+        free = [b for b in over if not any(b is h for h in heads.values())]
+        if free or over:
+            heads[id(st)] = (free or over)[0]
+    for i, st in enumerate(leaves):
+        if id(st) in heads:
+            continue
+        left = _centre_of(leaves[i - 1]) if i else float("-inf")
+        right = _centre_of(leaves[i + 1]) if i + 1 < len(leaves) else float("inf")
+        free = [b for b in bands if left < _centre(b) < right and not any(b is h for h in heads.values())]
+        if free:
+            heads[id(st)] = min(free, key=lambda b: abs(_centre(b) - _centre_of(st)))
+        else:
+            heads[id(st)] = [st.x0, st.x1]
+            bands.append(heads[id(st)])
+    return heads
+
+
+def _first_of_span(st: Stack, under: list[Band], free: list[Band], bands: list[Band]) -> Band:
+    """The first of the widest run of leaf columns, from those the word stands over, whose middle is the
+    word's (a group word is centred over the columns it heads)."""
+    order = sorted(bands)
+    at = [i for i, b in enumerate(order) if any(b is u for u in under)]
+    is_free = [any(b is f for f in free) for b in order]
+    lo, hi = min(at), max(at)
+    while lo - 1 >= 0 and is_free[lo - 1]:
+        lo -= 1
+    while hi + 1 < len(order) and is_free[hi + 1]:
+        hi += 1
+    centre, tolerance = _centre_of(st), 1.5 * st.size
+    edges = [order[0][0]] + [(a[1] + b[0]) / 2 for a, b in zip(order, order[1:])] + [order[-1][1]]
+    runs = [(a, b) for a in range(lo, min(at) + 1) for b in range(max(at), hi + 1)]
+    first, _ = min(runs, key=lambda r: (abs((edges[r[0]] + edges[r[1] + 1]) / 2 - centre) > tolerance, r[0] - r[1],
+                                        abs((edges[r[0]] + edges[r[1] + 1]) / 2 - centre)))
+    return order[first]
+
+
+def _overlap(band: Band, st: Stack) -> float:
+    return min(band[1], st.x1) - max(band[0], st.x0)
+
+
+def _centre(band: Band) -> float:
+    return (band[0] + band[1]) / 2
+
+
+def _centre_of(st: Stack) -> float:
+    return (st.x0 + st.x1) / 2
+
+
+def _bands_under(st: Stack, bands: list[list[float]]) -> list[int]:
+    return [k for k, b in enumerate(bands) if min(b[1], st.x1) - max(b[0], st.x0) > 0.5]
+
+
+def _middle(st: Stack) -> float:
+    return (st.top + st.bottom) / 2
+
+
+def _numbers_columns(row: Row) -> bool:
+    numbers = [st.text() for st in row.stacks if _NUMBER.match(st.text())]
+    return len(numbers) == len(row.stacks) - (0 if len(numbers) == len(row.stacks) else 1) and _counts_columns(numbers)
+
+
+def column_bands(body: list[Row]) -> list[Band]:
+    """Column bands across the page from the body's rows, the fullest first; a cell of the fullest rows
+    over two bands shows they are one column (left- and right-aligned cells of it)."""
+    most = max(len(r.stacks) for r in body)
+    bands: list[Band] = []
+    for row in sorted(body, key=lambda r: -len(r.stacks)):
+        for st in row.stacks:
+            hit = [b for b in bands if _overlap(b, st) > 0.5]
+            if not hit:
+                bands.append([st.x0, st.x1])
+            elif len(hit) == 1 or len(row.stacks) == most:
+                for b in hit:
+                    bands.remove(b)
+                bands.append([min([b[0] for b in hit] + [st.x0]), max([b[1] for b in hit] + [st.x1])])
+    bands.sort()
+    merged: list[Band] = []
+    for band in bands:
+        if merged and band[0] < merged[-1][1] - 0.5:
+            merged[-1][1] = max(merged[-1][1], band[1])
+        else:
+            merged.append(list(band))
+    return merged
+
+
+def _body_start(rows: list[Row]) -> int:
+    """The first row printing an amount: the rows above are the header, whose words may span columns.
+    A row numbering the columns (栏次: 1, 2, 3, …) is the header's."""
+    for k, row in enumerate(rows):
+        if _numbers_columns(row):
+            return k + 1  # the header's last row: what follows is the body, a row's tail cut by the page first
+        numbers = [st.text() for st in row.stacks if _NUMBER.match(st.text())]
+        if numbers and not _counts_columns(numbers):
+            return k
+    return 0
+
+
+def _counts_columns(numbers: list[str]) -> bool:
+    return len(numbers) >= 2 and all(n.isdigit() for n in numbers) \
+        and [int(n) for n in numbers] == list(range(int(numbers[0]), int(numbers[0]) + len(numbers)))
+
+
+def _band_of(st: Stack, bands: list[list[float]]) -> int:
+    over = [k for k, b in enumerate(bands) if min(b[1], st.x1) - max(b[0], st.x0) > 0.5]
+    if over:
+        return over[0]
+    centre = (st.x0 + st.x1) / 2
+    return min(range(len(bands)), key=lambda k: abs((bands[k][0] + bands[k][1]) / 2 - centre))
