@@ -98,6 +98,7 @@ class Row:
 
 def wrapped_tables(lines: list[Line]) -> tuple[list[TableBlock], list[Line]]:
     """The tables of wrapped cells among a page's lines (top to bottom), and the lines left over."""
+    lines = [part for line in lines for part in _unstacked(line)]
     rows = rows_of(lines, stacks_of(lines))
     tables: list[TableBlock] = []
     taken: set[int] = set()
@@ -107,6 +108,36 @@ def wrapped_tables(lines: list[Line]) -> tuple[list[TableBlock], list[Line]]:
             tables.extend(table_of(part) for part in _parts(run))
             taken.update(id(line) for row in run for line in row.lines)
     return tables, [line for line in lines if id(line) not in taken]
+
+
+def _unstacked(line: Line) -> list[Line]:
+    """A line that holds characters printed one above another is two lines.
+
+    Lines are glyphs that overlap vertically, and the overlap chains: cells centred at many heights (a
+    header whose words wrap in narrow columns) can join a cell's two lines into one, their characters
+    interleaved (物品 over 名称 read 物名品称). Such a line is grouped again, each glyph joining a line only
+    when it overlaps that line's first glyph.
+    """
+    glyphs = [g for g in line.glyphs if not g.text.isspace()]
+    if not any(_stacked(a, b) for a, b in zip(glyphs, glyphs[1:])):
+        return [line]
+    parts: list[Line] = []
+    for g in sorted(line.glyphs, key=lambda g: (g.yc, g.x0)):
+        home = next((p for p in parts if min(p.glyphs[0].bottom, g.bottom) - max(p.glyphs[0].top, g.top)
+                     >= 0.5 * min(p.glyphs[0].bottom - p.glyphs[0].top, g.bottom - g.top)), None)
+        if home is None:
+            parts.append(Line([g], g.top, g.bottom))
+        else:
+            home.glyphs.append(g)
+            home.top, home.bottom = min(home.top, g.top), max(home.bottom, g.bottom)
+    for part in parts:
+        part.glyphs.sort(key=lambda g: g.x0)
+    return sorted(parts, key=lambda p: p.top)
+
+
+def _stacked(a, b) -> bool:
+    """Two characters printed (mostly) at one place across: on different lines."""
+    return min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5 * min(a.x1 - a.x0, b.x1 - b.x0)
 
 
 def _parts(rows: list[Row]) -> list[list[Row]]:
@@ -135,11 +166,11 @@ def _rows_need_geometry(rows: list[Row]) -> bool:
 
 
 def stacks_of(lines: list[Line]) -> list[Stack]:
-    flat = [(i, s) for i, line in enumerate(lines) for s in segments(line)]
+    flat = [(i, s) for i, line in enumerate(lines) for s in pieces(line)]
     below: dict[int, int] = {}
     linked: set[int] = set()
     for k, (i, upper) in enumerate(flat):
-        nearest = _nearest_below(flat, k)
+        nearest = _nearest_below(flat, k, lines)
         if nearest is not None and nearest not in linked \
                 and flat[nearest][1].top - upper.bottom <= _LINK * _size(upper):
             below[k] = nearest
@@ -156,17 +187,36 @@ def stacks_of(lines: list[Line]) -> list[Stack]:
     return stacks
 
 
-def _nearest_below(flat: list[tuple[int, Segment]], k: int) -> int | None:
+def pieces(line: Line) -> list[Segment]:
+    """A line's runs of characters, cut where the print leaves a gap: a wide one, or a narrower one in
+    which no space was printed (a PDF writes each cell at its place, and prints a space inside a cell).
+    Pieces of one cell cut apart this way (letter-spaced 合 计) meet again in their column."""
+    out: list[list] = []
+    prev, spaced = None, False
+    for g in line.glyphs:
+        if g.text.isspace():
+            spaced = True
+            continue
+        gap = g.x0 - prev.x1 if prev is not None else 0.0
+        size = max(g.size, prev.size) if prev is not None else g.size
+        if prev is None or gap > 0.8 * size or (gap >= 0.25 * size and not spaced):
+            out.append([])
+        out[-1].append(g)
+        prev, spaced = g, False
+    return [Segment(gs, min(g.top for g in gs), max(g.bottom for g in gs)) for gs in out]
+
+
+def _nearest_below(flat: list[tuple[int, Segment]], k: int, lines: list[Line]) -> int | None:
     """The segment on a later line nearest under segment ``k`` that overlaps it across."""
     i, upper = flat[k]
     size = _size(upper)
     best = None
     for n in range(k + 1, len(flat)):
         j, seg = flat[n]
-        if j <= i or seg.top < upper.bottom - _LINK * size:
-            continue
-        if seg.top - upper.bottom > size:
+        if lines[j].top - upper.bottom > size:
             break  # lines come top to bottom: nothing further down is near
+        if j <= i or seg.top < upper.bottom - _LINK * size or seg.top - upper.bottom > size:
+            continue
         if min(upper.x1, seg.x1) - max(upper.x0, seg.x0) > 0.2 * size and (best is None or seg.top < flat[best][1].top):
             best = n
     return best
@@ -269,16 +319,22 @@ def table_of(rows: list[Row]) -> TableBlock:
             placed.setdefault(at, []).append((None if band is None else index[id(band)], st))
     table_rows = []
     for _, cells_of_row in sorted(placed.items()):
-        cells, used = [], set()
+        columns: dict[int, list[Stack]] = {}
         for band, st in sorted(cells_of_row, key=lambda p: p[1].x0):
-            c = _band_of(st, bands) if band is None else band
-            while c in used and c + 1 < len(bands):
-                c += 1  # two cells never share a column: the second is the next one's
-            used.add(c)
-            # The cell is placed by its column's left boundary (a right-aligned amount starts anywhere in it).
-            cells.append(TableCell(xs[c] + 0.01, xs[c + 1], [s.glyphs for _, s in st.parts]))
-        table_rows.append(sorted(cells, key=lambda c: c.x0))
+            columns.setdefault(_band_of(st, bands) if band is None else band, []).append(st)
+        # A cell is placed by its column's left boundary (a right-aligned amount starts anywhere in it).
+        table_rows.append([TableCell(xs[c] + 0.01, xs[c + 1], _cell_lines(stacks))
+                           for c, stacks in sorted(columns.items())])
     return TableBlock(xs, table_rows, rows[0].top, rows[-1].bottom, ruled=False)
+
+
+def _cell_lines(stacks: list[Stack]) -> list[list]:
+    """A cell's lines from its pieces in one column; pieces side by side on one line."""
+    if len(stacks) == 1:
+        return [s.glyphs for _, s in stacks[0].parts]
+    if all(len(st.parts) == 1 for st in stacks):
+        return [[g for st in stacks for g in st.parts[0][1].glyphs]]
+    return [s.glyphs for st in stacks for _, s in st.parts]
 
 
 Band = list  # [x0, x1] of a column's printed cells
