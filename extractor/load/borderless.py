@@ -90,8 +90,8 @@ def _table_end(lines: list[Line], segs: list[list[Segment]], start: int) -> int:
             break
         if _row_like(line, segs[end]):
             last_row = end
-        elif not (line.x0 >= x0 - line.size and line.x1 <= x1 + line.size and len(line.glyphs) < 60):
-            break  # a paragraph: wider than the table, or long
+        elif line.x1 > x1 + line.size or len(line.glyphs) >= 60 or (line.x0 < x0 - line.size and line.x1 - line.x0 > 0.6 * (x1 - x0)):
+            break  # a paragraph: past the table's right edge, or long; a short word left of it is a header's (序号)
         x0, x1 = min(x0, line.x0), max(x1, line.x1)
         end += 1
     rows = sum(1 for k in range(start, last_row + 1) if _row_like(lines[k], segs[k]))

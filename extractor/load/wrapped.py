@@ -6,19 +6,21 @@ name wrapped in a narrow column, an indicator's cells centred in a tall row. The
 still shows it, because a cell's wrapped lines sit closer together than two rows do
 (the row's padding lies between rows, never inside a cell). So here:
 
-1. **Stacks.** A segment of a line (``borderless.segments``) and the segment right under
-   it, overlapping it across and nearer than ``_LINK`` of a character below it, are one
-   cell's lines.
-2. **Rows.** The lines a stack runs over, and the lines centred between them, are one row.
-3. **Tables.** A run of rows with several cells side by side (a single one when a cell
-   in it wraps), titles, unit lines and paragraphs ending it, becomes a table of cells like
-   a ruled one, when one of its cells wraps over ``_TALL`` lines or more. Tables whose
-   cells keep to a line or two read as well or better as space-aligned text, which the
-   reader's column finder handles with its headers (``borderless.py``).
-4. **Columns.** Bands across the page from the body's rows (from the first row printing an
-   amount), the fullest rows first: their cells are side by side, so each is a column. A
-   header word, or a long text spanning several columns, takes the first band it
-   overlaps, as a merged cell keeps its text in its top-left position in a ruled table.
+1. **Pieces.** A line is cut where the print leaves a gap (``pieces``); a line holding
+   characters printed one above another is split first (``_unstacked``).
+2. **Stacks.** A piece and the piece right under it, overlapping it across and nearer
+   than ``_LINK`` of a character below it, are one cell's lines.
+3. **Rows.** The lines a stack runs over, and the lines centred between them, are one row.
+4. **Tables.** A run of rows with several cells side by side (a single one when a cell
+   in it wraps), titles, unit lines and paragraphs ending it, cut where its header is
+   printed again, becomes a table of cells like a ruled one when a cell in it wraps.
+   Tables whose cells keep to one line are left to the space-aligned reader
+   (``borderless.py``), whose column finder reads their headers as well or better.
+5. **Columns.** Bands across the page from the body's rows, the fullest rows first: their
+   cells are side by side, so each is a column. Header words go where a ruled table writes
+   them (``_header_places``): a merged cell's text in its top-left position.
+
+docs/pdf.md says what this reads and what it does not yet.
 """
 
 from __future__ import annotations
@@ -26,11 +28,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .borderless import _FURNITURE, Segment, segments
+from .borderless import _FURNITURE, Segment
 from .layout import Line, TableBlock, TableCell
 
 _LINK = 0.45  # a cell's next line starts at most this many characters below the line before it
-_TALL = 3  # a cell wrapped over this many lines marks a table whose rows only geometry tells apart
 _NUMBER = re.compile(r"^-?[\d,]+(\.\d+)?$")
 
 
@@ -259,11 +260,23 @@ def table_runs(rows: list[Row]) -> list[tuple[int, int]]:
     while i < len(rows):
         end = _run_end(rows, i)
         if end > i:
-            runs.append((i, end))
+            start = i
+            while start > (runs[-1][1] if runs else 0) and _header_word_above(rows[start - 1], rows[start], rows[i:end]):
+                start -= 1
+            runs.append((start, end))
             i = end
         else:
             i += 1
     return runs
+
+
+def _header_word_above(row: Row, below: Row, table: list[Row]) -> bool:
+    """A word alone on its line right above a table's first row, set like its cells and within its width:
+    the top of its header (本年收入 centred over the columns it heads), not a title (set apart, or larger)."""
+    x0, x1 = min(r.x0 for r in table), max(r.x1 for r in table)
+    return len(row.stacks) == 1 and not _FURNITURE.match(row.lines[0].text()) \
+        and below.top - row.bottom <= row.size and abs(_typical_size(row) - _typical_size(below)) <= 0.15 * row.size \
+        and row.x0 > x0 + row.size and row.x1 < x1 - row.size
 
 
 def _run_end(rows: list[Row], start: int) -> int:
@@ -432,17 +445,14 @@ def _centre_of(st: Stack) -> float:
     return (st.x0 + st.x1) / 2
 
 
-def _bands_under(st: Stack, bands: list[list[float]]) -> list[int]:
-    return [k for k, b in enumerate(bands) if min(b[1], st.x1) - max(b[0], st.x0) > 0.5]
-
-
 def _middle(st: Stack) -> float:
     return (st.top + st.bottom) / 2
 
 
 def _numbers_columns(row: Row) -> bool:
+    """A row numbering the columns (栏次 1 2 3 …): numbers counting up, after one word at most."""
     numbers = [st.text() for st in row.stacks if _NUMBER.match(st.text())]
-    return len(numbers) == len(row.stacks) - (0 if len(numbers) == len(row.stacks) else 1) and _counts_columns(numbers)
+    return len(row.stacks) - len(numbers) <= 1 and _counts_columns(numbers)
 
 
 def column_bands(body: list[Row]) -> list[Band]:

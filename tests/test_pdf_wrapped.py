@@ -1,0 +1,92 @@
+"""Borderless tables whose cells wrap (extractor/load/wrapped.py), on glyphs placed here by hand.
+
+Each test lays out characters as a PDF would print them (10 pt type, a wrapped cell's lines 12 pt apart,
+rows 6 pt of padding apart) and checks the rows and cells the loader makes of them. The full-size cases,
+the corpus printed by reportlab and chromium, are in test_pdf.py and test_browser_pdf.py.
+"""
+
+from __future__ import annotations
+
+from extractor.load.canonical import Glyph, TextBuilder
+from extractor.load.layout import group_lines, write_table
+from extractor.load.wrapped import pieces, wrapped_tables
+
+SIZE = 10.0
+
+
+def glyphs(text: str, x: float, top: float, space_glyphs: bool = True) -> list[Glyph]:
+    """``text`` from ``x`` on one line: CJK characters a full size wide, others half; a space printed as a
+    glyph unless ``space_glyphs`` is false (then it is only a gap)."""
+    out, at = [], x
+    for ch in text:
+        width = SIZE if ord(ch) > 0x2E80 else SIZE / 2
+        if ch != " " or space_glyphs:
+            out.append(Glyph(ch, at, top, at + width, top + SIZE, SIZE, (at, top, at + width, top + SIZE)))
+        at += width
+    return out
+
+
+def column(texts: list[str], x: float, top: float, pitch: float = 12.0) -> list[Glyph]:
+    """A cell's wrapped lines, one under another."""
+    return [g for i, t in enumerate(texts) for g in glyphs(t, x, top + i * pitch)]
+
+
+def table_text(all_glyphs: list[Glyph]) -> str:
+    tables, _ = wrapped_tables(group_lines(all_glyphs))
+    assert len(tables) == 1
+    out = TextBuilder()
+    write_table(out, tables[0], 1)
+    return out.text()
+
+
+def test_a_label_printed_one_character_a_line_is_one_cell_beside_its_centred_value():
+    # 项目编码 in a narrow column, one character a line; the code and the name beside it centred in the row.
+    page = (column(list("项目编码"), 10, 100) + glyphs("13108224P000", 40, 118)
+            + glyphs("项目名称", 120, 118) + column(["村卫生室", "网络经费"], 170, 112)
+            # the next row, after the row's padding
+            + glyphs("预算数", 10, 154) + glyphs("8.23", 50, 154) + glyphs("其中：财政资金", 100, 154) + glyphs("8.23", 180, 154))
+    rows = table_text(page).strip().split("\n")
+    assert rows == ["项目编码\t13108224P000\t项目名称\t村卫生室网络经费", "预算数\t8.23\t其中：财政资金\t8.23"]
+
+
+def test_rows_apart_by_their_padding_stay_apart_and_paragraphs_stay_out():
+    page = (glyphs("绩效目标表", 10, 60) + glyphs("单位：万元", 10, 78)  # a title and a unit line: not the table
+            + column(["数量", "指标"], 10, 100) + glyphs("保洁人员数量", 60, 106) + glyphs("≤4人", 160, 106)
+            + column(["质量", "指标"], 10, 130) + glyphs("工资足额发放率", 60, 136) + glyphs("100%", 160, 136))
+    rows = table_text(page).strip().split("\n")
+    assert rows == ["数量指标\t保洁人员数量\t≤4人", "质量指标\t工资足额发放率\t100%"]
+    _, rest = wrapped_tables(group_lines(page))
+    assert [line.text() for line in rest] == ["绩效目标表", "单位：万元"]
+
+
+def test_a_table_whose_cells_keep_to_one_line_is_left_to_the_space_aligned_reader():
+    page = (glyphs("科目编码", 10, 100) + glyphs("科目名称", 60, 100) + glyphs("合计", 160, 100)
+            + glyphs("208", 10, 116) + glyphs("社会保障和就业支出", 60, 116) + glyphs("5.00", 160, 116))
+    tables, rest = wrapped_tables(group_lines(page))
+    assert tables == [] and len(rest) == 2
+
+
+def test_a_centred_group_word_heads_the_leaf_columns_under_it_from_the_first():
+    # 合计 is printed over both header rows (centred lower than 本年收入, higher than the leaves); 本年收入
+    # is centred over 小计 and 财政拨款; the body's amounts are right-aligned in their columns.
+    page = (glyphs("本年收入", 115, 100) + glyphs("科目", 10, 108) + glyphs("合计", 60, 108)
+            + glyphs("小计", 100, 116) + glyphs("财政拨款", 140, 116)
+            + column(["卫生健", "康支出"], 10, 130) + glyphs("9682.62", 50, 136) + glyphs("9682.62", 90, 136)
+            + glyphs("9682.62", 140, 136))
+    rows = table_text(page).strip().split("\n")
+    assert rows == ["科目\t合计\t本年收入\t", "\t\t小计\t财政拨款", "卫生健康支出\t9682.62\t9682.62\t9682.62"]
+
+
+def test_a_line_cut_where_no_space_was_printed_and_kept_where_one_was():
+    spaced = group_lines(glyphs("3 月底", 10, 100))[0]
+    assert len(pieces(spaced)) == 1
+    set_close = group_lines(glyphs("5 6", 10, 100, space_glyphs=False))[0]  # two narrow columns' numbers
+    assert [p.text() for p in pieces(set_close)] == ["5", "6"]
+
+
+def test_characters_printed_one_above_another_are_not_read_as_one_line():
+    # Cells centred at many heights chain the overlap that makes a line: 物品 over 名称 must not read 物名品称.
+    page = (glyphs("物品", 10, 100) + glyphs("单", 60, 105) + glyphs("名称", 10, 110) + glyphs("价", 60, 115)
+            + glyphs("复印纸", 10, 140) + glyphs("3.09", 60, 140))
+    text = table_text(page)
+    assert "物品名称" in text and "单价" in text and "物名" not in text
