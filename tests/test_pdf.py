@@ -675,3 +675,18 @@ def test_borderless_pdfs_read_at_least_as_measured(pdfs, doc, tmp_path):
     assert c.recall >= recall, c.summary()
     assert len(c.new_errors) <= new_errors, c.summary()
     assert not c.span_misses, c.summary()
+
+
+def test_a_borderless_table_with_only_its_header_and_a_note_is_empty_not_unread(tmp_path):
+    """A table the department has nothing in: its header line, then the note saying so. Printed without rules
+    the header is one line of words apart; it is the table's (status empty, with the note), never loose text
+    that makes the table unread."""
+    text = ("泗县医疗保障局2024年政府购买服务支出表\n单位：万元\n"
+            "项目名称\t一级目录名称\t二级目录名称\t三级目录名称\t政府购买服务内容\t购买数量\t购买金额\n\n"
+            "注：泗县医疗保障局没有安排政府购买服务支出，故本表无数据\n")
+    source = tmp_path / "empty.txt"
+    source.write_text(text, encoding="utf-8")
+    path = render(text, tmp_path / "empty.pdf", Options(ruled=False, page_numbers=False))
+    want = {(s.kind, s.status) for s in read(source).sections if s.kind != "narrative"}
+    got = {(s.kind, s.status) for s in read(path).sections if s.kind != "narrative"}
+    assert got == want and any(status == "empty" for _, status in want)

@@ -23,6 +23,7 @@ from .layout import Line
 
 # Lines that sit by a table but are never part of it.
 _FURNITURE = re.compile(r"^\s*(单位[：:]|金额单位|部门[名称]*[：:]|编制单位|预算年度|填报单位|注[：:]|说明[：:])")
+_NOTE = re.compile(r"^\s*(注|说明)\s*[：:]")
 _GAP = 0.8  # a gap wider than this many characters separates two cells
 
 
@@ -63,13 +64,26 @@ def borderless_runs(lines: list[Line]) -> tuple[list[SpacedBlock], list[Line]]:
     i = 0
     while i < len(lines):
         end = _table_end(lines, segs, i)
-        if end - i >= 2:
-            blocks.append(SpacedBlock(lines[i:end], lines[i].top, lines[end - 1].bottom))
+        if end > i:
+            start = i
+            while rest and start > 0 and rest[-1] is lines[start - 1] and _header_word_above(lines[start - 1], lines[i:end]):
+                start -= 1
+                rest.pop()  # the header's top word (功能分类科目 centred over the columns it heads)
+            blocks.append(SpacedBlock(lines[start:end], lines[start].top, lines[end - 1].bottom))
             i = end
             continue
         rest.append(lines[i])
         i += 1
     return blocks, rest
+
+
+def _header_word_above(line: Line, table: list[Line]) -> bool:
+    """A word alone on its line right above a table, set like it and inside its width, clear of its left
+    edge: the top of its header (a word centred over the columns it heads), not a title or a unit line."""
+    x0, x1 = min(ln.x0 for ln in table), max(ln.x1 for ln in table)
+    return len(segments(line)) == 1 and not _FURNITURE.match(line.text()) \
+        and table[0].top - line.bottom <= line.size and abs(line.size - table[0].size) <= 0.15 * line.size \
+        and line.x0 > x0 + line.size and line.x1 < x1 - line.size
 
 
 def _row_like(line: Line, segs: list[Segment]) -> bool:
@@ -95,4 +109,6 @@ def _table_end(lines: list[Line], segs: list[list[Segment]], start: int) -> int:
         x0, x1 = min(x0, line.x0), max(x1, line.x1)
         end += 1
     rows = sum(1 for k in range(start, last_row + 1) if _row_like(lines[k], segs[k]))
+    if rows == 1 and len(segs[start]) >= 3 and start + 1 < len(lines) and _NOTE.match(lines[start + 1].text()):
+        return start + 1  # a header with no rows, then the note saying why (注：本表无数据): an empty table
     return last_row + 1 if rows >= 2 else start
