@@ -34,6 +34,10 @@ class LineKind(Enum):
     SPACED = "spaced"  # a plain text line that the chunker took for a table row
 
 
+# Asked of every line several times: the members looked up once (an Enum member's lookup is not free).
+_ROW_KINDS = (LineKind.PIPE, LineKind.TAB, LineKind.SPACED)
+
+
 @dataclass(frozen=True)
 class Line:
     index: int
@@ -45,7 +49,7 @@ class Line:
 
     @property
     def is_row(self) -> bool:
-        return self.kind in (LineKind.PIPE, LineKind.TAB, LineKind.SPACED)
+        return self.kind in _ROW_KINDS
 
     def as_kind(self, kind: LineKind) -> "Line":
         return Line(self.index, self.start, self.end, self.text, kind, self.page_end)
@@ -511,9 +515,10 @@ def _card_piece(lines: list[Line], i: int, chunk: Chunk) -> bool:
 
 
 def _short_plain(line: Line) -> bool:
+    if line.kind is not LineKind.TEXT:
+        return False
     text = line.text.strip()
-    return line.kind is LineKind.TEXT and 0 < len(text) <= 40 and not _NOTE.match(text) and not _PROSE.search(text) \
-        and kind_for_title(text) is None
+    return 0 < len(text) <= 40 and not _NOTE.match(text) and not _PROSE.search(text) and kind_for_title(text) is None
 
 
 def _following_content(lines: list[Line], i: int, n: int) -> list[Line]:
@@ -549,20 +554,21 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
     tails: set[int] = set()  # the second lines of wrapped titles that opened a section
     for i, line in enumerate(lines):
         kind = titles.kinds[i]
+        in_table = current is not None and current.is_table
         if i in tails:
             line = line.as_kind(LineKind.PAGE_HEADER)  # the rest of the title above: not text of the section
-        elif current is not None and current.is_table and _continued_title(line, kind, current):
+        elif in_table and _continued_title(line, kind, current):
             # "部门收入总表（续）", "续表": the same table goes on on a new page.
             line = line.as_kind(LineKind.PAGE_HEADER)
         elif kind is not None and _accept_title(lines, titles, i):
             current = open_chunk(kind, titles.title(lines, i), line, line.start)
             if i in titles.wrapped:
                 tails.add(i + 1)
-        elif current is not None and current.is_table and (_rowlike(line, current.kind) or _fragment(lines, i, current)):
+        elif in_table and (_rowlike(line, current.kind) or _fragment(lines, i, current)):
             # In a tab or pipe table a line with no delimiter is a row that kept one cell.
             line = line.as_kind(LineKind.TAB if _delimited(current) and not _rowlike(line, current.kind)
                                 else LineKind.SPACED)
-        elif current is not None and current.is_table and _lone_cell(lines, i, current):
+        elif in_table and _lone_cell(lines, i, current):
             line = line.as_kind(LineKind.TAB)
         elif line.kind is LineKind.TEXT and _NARRATIVE_HEADING.match(line.text) and len(line.text.strip()) <= 60 \
                 and "。" not in line.text:
@@ -570,7 +576,7 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
             current = open_chunk("narrative", last_heading, line, line.start)
         elif current is None:
             current = open_chunk("front_matter", "", None, line.start)
-        elif current.is_table and current.has_rows and line.kind is LineKind.TEXT and not _NOTE.match(line.text) \
+        elif in_table and current.has_rows and line.kind is LineKind.TEXT and not _NOTE.match(line.text) \
                 and not _continues_note(current):
             # Prose after a table: the narrative it interrupted goes on.
             current = open_chunk("narrative", f"{last_heading}（续）" if last_heading else "", None, line.start)
@@ -582,8 +588,7 @@ _CONTINUED = re.compile(r"^续表\S{0,6}$|[（(]\s*续\s*(表|上表)?\s*[)）]\
 
 
 def _continued_title(line: Line, kind: str | None, current: Chunk) -> bool:
-    text = line.text.strip()
-    if line.kind is not LineKind.TEXT or not _CONTINUED.search(text):
+    if line.kind is not LineKind.TEXT or not _CONTINUED.search(line.text.strip()):
         return False
     return kind is None or kind == current.kind
 
@@ -601,18 +606,19 @@ def _continues_note(chunk: Chunk) -> bool:
 
 
 def _add_line(chunk: Chunk, line: Line) -> None:
-    if line.kind is LineKind.TEXT and chunk.lines and not _NOTE.match(line.text):
+    kind, is_row = line.kind, line.is_row
+    if kind is LineKind.TEXT and chunk.lines and not _NOTE.match(line.text):
         chunk.loose_text += 1
     chunk.lines.append(line)
-    if line.kind is not LineKind.BLANK:
+    if kind is not LineKind.BLANK:
         chunk.end = line.end
-        if line.kind is not LineKind.PAGE_HEADER:
+        if kind is not LineKind.PAGE_HEADER:
             chunk.last_content = line
-    if line.is_row:
+    if is_row:
         chunk.last_row = line
     if not chunk.is_table:
         return
-    if line.is_row:
+    if is_row:
         if not chunk.segments or chunk.segments[-1].lines and _segment_closed(chunk):
             chunk.segments.append(Segment())
         chunk.segments[-1].lines.append(line)

@@ -31,6 +31,10 @@ _MEMO_LABEL = re.compile(r"^\s*[（(]?\s*其中\s*[：:)）]?")
 _ORG_NAME = re.compile(r"(局|委|委员会|办|办公室|院|中心|厅|部|所|站|队|馆|社|会|处|科|校|园|室|本级|机关)$")
 _SEQ_TOKEN = re.compile(r"^\d{1,4}$")
 _CODE_TOKEN = re.compile(r"^\d{2,7}$")
+# Patterns used per row or per cell, compiled once (re's own cache still costs a lookup per call).
+_SPACES = re.compile(r"\s+")
+_UNIT_LINE = re.compile(r"单位[：:]\s*(万元|元|千元|亿元)")
+_ONE_CELL_CODE = re.compile(r"\d{3}(\d{2}){0,2}|\d{6}|\d{3}\d{3}")
 # The most placements proposed for one row; they are tried in order, nearest the reader's own first.
 MAX_PLACEMENTS = 2000
 
@@ -215,7 +219,7 @@ def _used_columns(columns: dict[str, str], rows: list[Row]) -> dict[str, str]:
 
 def _unit(chunk: Chunk) -> str:
     for line in chunk.lines[:12]:
-        m = re.search(r"单位[：:]\s*(万元|元|千元|亿元)", line.text)
+        m = _UNIT_LINE.search(line.text)
         if m:
             return m.group(1)
     return "万元"
@@ -536,7 +540,7 @@ def _packed_continuation(spec: TableSpec, prev: RawRow, raw: RawRow) -> list[lis
     filled = [i for i, c in enumerate(prev.cells) if c.text]
     if not pieces or len(pieces) >= len(filled) or _kind_of(pieces[0]) != "text":
         return None
-    first = re.sub(r"\s+", "", pieces[0].text)
+    first = _SPACES.sub("", pieces[0].text)
     if _FRESH_LINE.match(first) or _TOTAL_LABEL.search(first):
         return None
     words = [i for i in filled if _kind_of(prev.cells[i]) == "text"]
@@ -594,7 +598,7 @@ def _decimals(text: str) -> int:
 def _cut_label(upper: str, lower: str) -> bool:
     """Two pieces of one label cut by a page break: a bracket left open above and closed below, or an
     upper piece that does not end the way a label does."""
-    upper, lower = re.sub(r"\s+", "", upper), re.sub(r"\s+", "", lower)
+    upper, lower = _SPACES.sub("", upper), _SPACES.sub("", lower)
     if len(_OPENING.findall(upper)) > len(_CLOSING.findall(upper)):
         return True
     close = _CLOSING.search(lower)
@@ -659,11 +663,11 @@ def _code(cells: list[Cell], inherited: dict[str, str]) -> tuple[str | None, Tex
     if not printed:
         return None, None
     if len(cells) == 1:
-        digits = re.sub(r"\s+", "", cells[0].text)
-        if not re.fullmatch(r"\d{3}(\d{2}){0,2}|\d{6}|\d{3}\d{3}", digits):
+        digits = _SPACES.sub("", cells[0].text)
+        if not _ONE_CELL_CODE.fullmatch(digits):
             return None, None
     else:
-        digits = _join_code_parts([re.sub(r"\s+", "", c.text) for c in cells], inherited)
+        digits = _join_code_parts([_SPACES.sub("", c.text) for c in cells], inherited)
         if digits is None:
             return None, None
     parts = [p for c in printed for p in c.parts]
@@ -775,7 +779,7 @@ def _interpret(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[Ro
     if label is None:
         # "合计" printed in the first cell of a table whose first column is not the label (类型, 品目).
         for key, t in list(row.texts.items()):
-            if _TOTAL_LABEL.match(re.sub(r"\s+", "", t.text)):
+            if _TOTAL_LABEL.match(_SPACES.sub("", t.text)):
                 label = row.texts.pop(key)
                 row.notes.append(f"{label.text!r} printed under {key}: read as the row label")
     if any(c.text for c in code_cells) and code is None:
@@ -793,7 +797,7 @@ def _stray_words(raw: RawRow, lay: Layout) -> Text | None:
 
 def _total_in_code_cells(cells: list[Cell]) -> Text | None:
     printed = [c for c in cells if c.text]
-    if len(printed) == 1 and _TOTAL_LABEL.match(re.sub(r"\s+", "", printed[0].text)):
+    if len(printed) == 1 and _TOTAL_LABEL.match(_SPACES.sub("", printed[0].text)):
         return _text(printed[0])
     return None
 
@@ -804,14 +808,16 @@ def _fits(spec: TableSpec, raw: RawRow) -> bool:
     lay = raw.layout
     misfits = 0
     for i in [lay.seq, *lay.code]:
-        if i is not None and raw.cell(i).text and not raw.cell(i).text.replace(" ", "").isdigit():
+        text = raw.cell(i).text if i is not None else ""
+        if text and not text.replace(" ", "").isdigit():
             misfits += 1
     for i in [lay.label, *lay.labels_by_side.values()]:
-        if i is not None and raw.cell(i).text and parse_amount(raw.cell(i).text) is not None:
+        text = raw.cell(i).text if i is not None else ""
+        if text and parse_amount(text) is not None:
             misfits += 1
     for i, key in lay.keys.items():
-        text = raw.cell(i).text
-        if text and spec.column(key).type != "text" and _kind_of(raw.cell(i)) == "text":
+        cell = raw.cell(i)
+        if cell.text and spec.column(key).type != "text" and _kind_of(cell) == "text":
             misfits += 1
     return misfits < 2
 
@@ -825,7 +831,7 @@ def _finish(spec: TableSpec, row: Row, label: Text | None, code: str | None, cod
     if not (row.values or row.texts or label or code or row.unparsed or row.options):
         return []
     row.label, row.code, row.code_raw = label, code, code_raw
-    squashed = re.sub(r"\s+", "", label.text) if label else ""
+    squashed = _SPACES.sub("", label.text) if label else ""
     if code is not None and (len(code) == 6 or (len(code) == 3 and squashed and _ORG_NAME.search(squashed)
                                                    and not squashed.endswith("支出"))):
         # A department's or unit's own line (308 / 308001 and its name), not a functional class.
@@ -1062,7 +1068,7 @@ _SIDE_WORDS = (("income", re.compile(r"收入|上年结转|年初.*结转|结转
 
 
 def _side_of_label(text: str, n: int) -> str:
-    squashed = re.sub(r"\s+", "", text)
+    squashed = _SPACES.sub("", text)
     for side, pattern in _SIDE_WORDS:
         if pattern.search(squashed):
             return side
@@ -1117,7 +1123,7 @@ def _label_on_its_side(spec: TableSpec, raw: RawRow) -> RawRow:
     if inc is None or exp is None or not raw.cell(inc).text or raw.cell(exp).text:
         return raw
     sides = {lay.side_of(i, spec) for i in lay.keys if raw.cell(i).text}
-    squashed = re.sub(r"\s+", "", raw.cell(inc).text)
+    squashed = _SPACES.sub("", raw.cell(inc).text)
     if "income" in sides or not _SIDE_WORDS[1][1].search(squashed) or _SIDE_WORDS[0][1].search(squashed):
         return raw
     cells = list(raw.cells) + [Cell("", [], raw.line.end)] * max(0, exp + 1 - len(raw.cells))
@@ -1131,9 +1137,7 @@ def _label_on_its_side(spec: TableSpec, raw: RawRow) -> RawRow:
 def _side_row(spec: TableSpec, raw: RawRow, side: str) -> Row | None:
     lay = raw.layout
     row = Row(span=_span(raw), side=side)
-    for i, key in lay.keys.items():
-        if lay.side_of(i, spec) != side:
-            continue
+    for i, key in _keys_on_side(spec, lay, side):
         _place(row, key, raw.cell(i), spec)
     label = _text(raw.cell(lay.labels_by_side.get(side)))
     if not (row.values or label or row.unparsed):
@@ -1141,6 +1145,15 @@ def _side_row(spec: TableSpec, raw: RawRow, side: str) -> Row | None:
     row.label = label
     row.memo = bool(label and _MEMO_LABEL.match(label.text))
     return row
+
+
+def _keys_on_side(spec: TableSpec, layout: Layout, side: str) -> list[tuple[int, str]]:
+    """The amount columns of one side of a two-sided layout, in the order printed. Kept per layout, which the
+    rows of a page share (like the inherited codes): every row of a summary table asks for both sides."""
+    by_side = layout.__dict__.setdefault("_keys_by_side", {})
+    if side not in by_side:
+        by_side[side] = [(i, key) for i, key in layout.keys.items() if layout.side_of(i, spec) == side]
+    return by_side[side]
 
 
 def unread_for(chunk: Chunk, reason: str) -> Unread:

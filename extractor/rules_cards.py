@@ -24,21 +24,26 @@ _TEXT_KEYS = {
     "主管部门及代码": "department", "主管部门": "department", "实施单位": "implementing_unit",
 }
 _GOAL_KEYS = ("绩效目标", "年度目标", "年度绩效目标")
-_ROLE_HEADERS = (
+_ROLE_HEADERS = tuple((role, re.compile(pattern)) for role, pattern in (
     ("level1", r"^一级指标$"), ("level2", r"^二级指标$"), ("name", r"^三级指标$"),
     ("description", r"^(绩效指标描述|指标说明|指标描述)$"), ("target", r"^指标值$"),
     ("basis", r"^指标(值)?确定依据$"), ("comparator", r"^符号$"), ("value", r"^值$"), ("unit", r"^单位"),
-)
+))
 _LEVEL1 = {"产出指标", "效益指标", "满意度指标", "成本指标", "效果指标", "投入管理指标", "部门产出"}
 _LEVEL2_ONLY = {
     "数量指标", "质量指标", "时效指标", "经济效益指标", "社会效益指标", "生态效益指标",
     "可持续影响指标", "服务对象满意度指标",
 }
+_LEVELS = _LEVEL1 | _LEVEL2_ONLY
+_LEVEL1_BUT_COST = _LEVEL1 - {"成本指标"}  # 成本指标 is a level-2 name under 产出指标 in some templates
 _PERIOD = re.compile(r"^(\d{1,2})\s*月\s*底$")
 _PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*%$")
 _TARGET = re.compile(r"^(?P<cmp>≥|≧|>=|≤|≦|<=|=|＝|<|>|＜|＞)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>.*)$")
 _UNIT = re.compile(r"^[%‰a-zA-Z²㎡/·\s个人次户家套份项场条天日年月周辆台批元万千亿分钟小时平方米]*$")
 _NOT_A_UNIT = re.compile(r"底|前|内|后|完成|以上|以下|之")
+_SPACES = re.compile(r"\s+")
+_GOAL_NUMBER = re.compile(r"^目标\s*\d+$")
+_ONE_SPACE = re.compile(r"(?<! ) (?! )")
 
 
 @dataclass
@@ -73,7 +78,9 @@ def read_card(chunk: Chunk) -> PerformanceCard:
     for n, seg in enumerate(chunk.segments):
         first_data = True
         for k, line in enumerate(seg.lines):
-            cells = _cells(line, _column_starts(card, state))
+            # Where the columns start matters only to a space-aligned line (delimiters part the others).
+            starts = _column_starts(card, state) if line.kind is LineKind.SPACED else frozenset()
+            cells = _cells(line, starts)
             if not any(c.text for c in cells):
                 continue
             if line.kind is LineKind.SPACED and state.after_header and _header_rest(state, cells, line):
@@ -155,7 +162,7 @@ def _parted(cell: Cell, line, starts: set[int]) -> list[Cell]:
     if not starts or " " not in cell.text:
         return [cell]
     base = cell.span[0] - line.start
-    cuts = [m.end() for m in re.finditer(r"(?<! ) (?! )", cell.text)
+    cuts = [m.end() for m in _ONE_SPACE.finditer(cell.text)
             if _x(line, line.start + base + m.end()) in starts]
     if not cuts:
         return [cell]
@@ -200,8 +207,8 @@ def _header_rest(state: _State, cells: list[Cell], line) -> bool:
             return False
         i = above[0]
         word = norm(joined[i].text + cell.text)
-        if any(re.match(p, norm(joined[i].text)) for _, p in _ROLE_HEADERS) \
-                or not any(re.match(p, word) for _, p in _ROLE_HEADERS):
+        if any(p.match(norm(joined[i].text)) for _, p in _ROLE_HEADERS) \
+                or not any(p.match(word) for _, p in _ROLE_HEADERS):
             return False
         joined[i] = joined[i].joined(cell)
     state.header_cells = joined
@@ -505,13 +512,13 @@ def _map_roles(state: _State, cells: list[Cell], sub: bool = False) -> None:
         state.header_width += 2
         for n, cell in enumerate(c for c in cells if c.text):
             for role, pattern in _ROLE_HEADERS:
-                if re.match(pattern, norm(cell.text)) and role in ("comparator", "value", "unit"):
+                if pattern.match(norm(cell.text)) and role in ("comparator", "value", "unit"):
                     state.roles[role] = at + n
         return
     for i, cell in enumerate(cells):
         t = norm(cell.text)
         for role, pattern in _ROLE_HEADERS:
-            if t and re.match(pattern, t) and (sub or role not in state.roles):
+            if t and pattern.match(t) and (sub or role not in state.roles):
                 state.roles.setdefault(role, i)
     if sub:
         state.roles.pop("target", None)
@@ -601,20 +608,20 @@ def _realigned(state: _State, cells: list[Cell]) -> tuple[list[Cell], bool]:
     filled = [i for i, c in enumerate(cells) if c.text]
     short = len(cells) < state.header_width or (
         bool(filled) and filled == list(range(len(filled))) and len(filled) < len(cells) and cells[0].text
-        and norm(cells[0].text) not in _LEVEL1 - {"成本指标"})
+        and norm(cells[0].text) not in _LEVEL1_BUT_COST)
     if short and len(roles) >= 4:
         placed = _placed_by_content(state, cells)
         if placed is not None:
             return placed, True
     first_role = min(roles.values()) if roles else 0
-    if first_role > 0 and cells and norm(cells[0].text) in _LEVEL1 | _LEVEL2_ONLY:
+    if first_role > 0 and cells and norm(cells[0].text) in _LEVELS:
         # The row lost its leading empty cell (under "绩效指标"): everything sits one cell left.
         return [Cell("", [], cells[0].at)] * first_role + cells, True
     l1 = _get(cells, roles.get("level1"))
     l2 = _get(cells, roles.get("level2"))
     level2_first = l1 is not None and (norm(l1.text) in _LEVEL2_ONLY or (
         short and norm(l1.text) == "成本指标" and not (l2 and norm(l2.text).endswith("成本指标"))))
-    if level2_first and (l2 is None or norm(l2.text) not in _LEVEL2_ONLY | _LEVEL1):
+    if level2_first and (l2 is None or norm(l2.text) not in _LEVELS):
         i = roles["level1"]
         rest = [c for c in cells[i + 1:] if c.text]
         shifted = cells[:i] + [Cell("", [], l1.at), l1] + rest
@@ -734,7 +741,7 @@ def _parse_target(ind: Indicator, target: Text) -> None:
         start = target.span[0] + m.start("num")
         ind.comparator = COMPARATORS.get(m.group("cmp")) if m.group("cmp") else None
         ind.value = Amount(value=parse_amount(m.group("num")), raw=m.group("num"), span=(start, start + len(m.group("num"))))
-        ind.unit = re.sub(r"\s+", "", unit) or None
+        ind.unit = _SPACES.sub("", unit) or None
     else:
         ind.qualitative = target.text
 
@@ -783,7 +790,7 @@ def _fields(card: PerformanceCard, state: _State, cells: list[Cell]) -> list[tup
             if amount is not None and len(value.parts) == 1:
                 setattr(card.budget, _BUDGET_KEYS[key], Amount(value=amount, raw=value.text, span=value.span))
         elif key in _GOAL_KEYS:
-            goals = [c for c in cells[i + 1:] if c.text and not re.match(r"^目标\s*\d+$", c.text)]
+            goals = [c for c in cells[i + 1:] if c.text and not _GOAL_NUMBER.match(c.text)]
             card.goals.extend(_text(c) for c in goals)
             texts += [("goals", c) for c in goals[-1:]]
     _spending(card, state, cells)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
@@ -26,6 +27,9 @@ MAX_DIGITS = 22
 _BLANK_MARKS = re.compile(r"^(?:[-−－–—―]{1,3}|[/／\\]|无)$")
 
 
+# The reader asks about the same cells many times (is it a figure? under which layout does it fit?); a
+# Decimal is immutable, so one parse per distinct text is shared.
+@lru_cache(maxsize=1 << 16)
 def parse_amount(raw: str) -> Decimal | None:
     """Parse a printed amount into a Decimal, or None when it is not one.
 
@@ -54,6 +58,7 @@ def parse_amount(raw: str) -> Decimal | None:
     return -value if negative else value
 
 
+@lru_cache(maxsize=1 << 16)  # asked of every amount cell, like parse_amount
 def is_blank_mark(raw: str) -> bool:
     """A dash, slash or 无 in an amount cell: the document's way of printing nothing there."""
     return bool(_BLANK_MARKS.match("".join(raw.split())))

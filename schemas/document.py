@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, computed_field, model_serializer
+from pydantic import BaseModel, Field, computed_field
 
 from .cards import PerformanceCard
 from .common import Span
@@ -108,11 +108,7 @@ class ExtractionResult(BaseModel):
     decisions: list[Decision] = Field(default_factory=list, description="people's decisions on this document")
     corrections: list[Correction] = Field(default_factory=list, description="values a person corrected")
     # Only for PDFs and spreadsheets (absent from the file otherwise):
-    geometry: Geometry | None = Field(None, description="pages and boxes of the source file the text was made from")
-
-    @model_serializer(mode="wrap")
-    def _no_empty_geometry(self, handler):
-        data = handler(self)
-        if data.get("geometry", 0) is None:
-            del data["geometry"]
-        return data
+    # Left out of the file when absent. A field-level rule, not a wrapping model serializer: wrapping the whole
+    # result made pydantic build it as Python objects before writing the JSON (twice the time of result_json).
+    geometry: Geometry | None = Field(None, description="pages and boxes of the source file the text was made from",
+                                      exclude_if=lambda g: g is None)

@@ -426,7 +426,9 @@ class Row(BaseModel):
 
     @property
     def options(self) -> list[Reading]:
-        return self._options or []
+        # Read from pydantic's documented store of private values: ``self._options`` goes through
+        # BaseModel.__getattr__, and the verifier asks every row for its options several times.
+        return self.__pydantic_private__["_options"] or []
 
     def propose(self, options: list[Reading]) -> None:
         self._options = options
