@@ -690,3 +690,16 @@ def test_a_borderless_table_with_only_its_header_and_a_note_is_empty_not_unread(
     want = {(s.kind, s.status) for s in read(source).sections if s.kind != "narrative"}
     got = {(s.kind, s.status) for s in read(path).sections if s.kind != "narrative"}
     assert got == want and any(status == "empty" for _, status in want)
+
+
+def test_a_borderless_empty_table_with_its_total_line_and_a_note_is_empty(tmp_path):
+    """Found by a new user: a header, an empty 合计 line, then the note; printed without rules it was flagged
+    unread ("needs the LLM reader"), a false error."""
+    text = ("测试县2025年政府性基金预算支出表\n单位：万元\n"
+            "科目编码\t科目名称\t合计\t基本支出\t项目支出\n合计\t\t\t\t\n\n注：本表无数据。\n")
+    source = tmp_path / "fund.txt"
+    source.write_text(text, encoding="utf-8")
+    path = render(text, tmp_path / "fund.pdf", Options(ruled=False, page_numbers=False))
+    want = {(s.kind, s.status) for s in read(source).sections if s.kind != "narrative"}
+    got = {(s.kind, s.status) for s in read(path).sections if s.kind != "narrative"}
+    assert got == want and ("government_fund_expenditure", "empty") in want

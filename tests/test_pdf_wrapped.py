@@ -129,3 +129,18 @@ def test_cells_set_close_without_a_space_are_cut_apart():
     line = group_lines(glyphs("2101101", 10, 100) + glyphs("行政单位医疗", 46.5, 100)
                        + glyphs("234.56", 108, 100) + glyphs("234.56", 139.5, 100))[0]
     assert [p.text() for p in pieces(line)] == ["2101101", "行政单位医疗", "234.56", "234.56"]
+
+
+def test_a_browsers_footer_in_smaller_type_does_not_join_the_table_above_it():
+    # Found by a new user: chromium's footer (the address and "1/3", 8 pt) set close under a table's last
+    # row became a row of it, so it was not taken out as a running line and cut the table off from its
+    # 合计 on the next page.
+    from extractor.load.borderless import borderless_runs
+
+    page = (glyphs("行政运行", 10, 100) + glyphs("600.00", 110, 100) + glyphs("580.00", 160, 100)
+            + glyphs("医疗救助", 10, 116) + glyphs("400.00", 110, 116) + glyphs("365.44", 160, 116))
+    footer = [Glyph(g.text, g.x0, 140, g.x1 * 0.8 + g.x0 * 0.2, 148, 8.0, g.box) for g in glyphs("file:///a.html", 10, 140)]
+    footer += [Glyph(g.text, g.x0, 140, g.x1, 148, 8.0, g.box) for g in glyphs("1/3", 170, 140)]
+    blocks, rest = borderless_runs(group_lines(page + footer))
+    assert len(blocks) == 1 and len(blocks[0].lines) == 2
+    assert len(rest) == 1 and rest[0].text().startswith("file:///a.html")

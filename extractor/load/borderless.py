@@ -103,6 +103,8 @@ def _table_end(lines: list[Line], segs: list[list[Segment]], start: int) -> int:
         pitch = line.top - lines[end - 1].bottom
         if pitch > 2.5 * line.size or _FURNITURE.match(line.text()):
             break
+        if abs(line.size - lines[start].size) > 0.15 * lines[start].size:
+            break  # another size of type: a page's running footer (a browser's address and page count), a title
         if _row_like(line, segs[end]):
             last_row = end
         elif line.x1 > x1 + line.size or len(line.glyphs) >= 60 or (line.x0 < x0 - line.size and line.x1 - line.x0 > 0.6 * (x1 - x0)):
@@ -110,6 +112,11 @@ def _table_end(lines: list[Line], segs: list[list[Segment]], start: int) -> int:
         x0, x1 = min(x0, line.x0), max(x1, line.x1)
         end += 1
     rows = sum(1 for k in range(start, last_row + 1) if _row_like(lines[k], segs[k]))
-    if rows == 1 and len(segs[start]) >= 3 and start + 1 < len(lines) and _NOTE.match(lines[start + 1].text()):
-        return start + 1  # a header with no rows, then the note saying why (注：本表无数据): an empty table
+    if rows == 1 and len(segs[start]) >= 3:
+        # A header, an empty 合计 line or two, then the note saying why (注：本表无数据): an empty table.
+        k = start + 1
+        while k < min(len(lines), start + 3) and len(segs[k]) == 1 and len(lines[k].text().strip()) <= 6:
+            k += 1
+        if k < len(lines) and _NOTE.match(lines[k].text()):
+            return k
     return last_row + 1 if rows >= 2 else start
