@@ -684,12 +684,17 @@ def test_a_borderless_table_with_only_its_header_and_a_note_is_empty_not_unread(
     text = ("泗县医疗保障局2024年政府购买服务支出表\n单位：万元\n"
             "项目名称\t一级目录名称\t二级目录名称\t三级目录名称\t政府购买服务内容\t购买数量\t购买金额\n\n"
             "注：泗县医疗保障局没有安排政府购买服务支出，故本表无数据\n")
-    source = tmp_path / "empty.txt"
-    source.write_text(text, encoding="utf-8")
-    path = render(text, tmp_path / "empty.pdf", Options(ruled=False, page_numbers=False))
-    want = {(s.kind, s.status) for s in read(source).sections if s.kind != "narrative"}
-    got = {(s.kind, s.status) for s in read(path).sections if s.kind != "narrative"}
+    want, got = _table_statuses_as_text_and_borderless_pdf(text, tmp_path)
     assert got == want and any(status == "empty" for _, status in want)
+
+
+def _table_statuses_as_text_and_borderless_pdf(text: str, tmp_path: Path) -> tuple[set, set]:
+    """(kind, status) of each table section, read from the text and from it printed without rules."""
+    source = tmp_path / "tables.txt"
+    source.write_text(text, encoding="utf-8")
+    path = render(text, tmp_path / "tables.pdf", Options(ruled=False, page_numbers=False))
+    return ({(s.kind, s.status) for s in read(source).sections if s.kind != "narrative"},
+            {(s.kind, s.status) for s in read(path).sections if s.kind != "narrative"})
 
 
 def test_a_borderless_empty_table_with_its_total_line_and_a_note_is_empty(tmp_path):
@@ -697,9 +702,5 @@ def test_a_borderless_empty_table_with_its_total_line_and_a_note_is_empty(tmp_pa
     unread ("needs the LLM reader"), a false error."""
     text = ("测试县2025年政府性基金预算支出表\n单位：万元\n"
             "科目编码\t科目名称\t合计\t基本支出\t项目支出\n合计\t\t\t\t\n\n注：本表无数据。\n")
-    source = tmp_path / "fund.txt"
-    source.write_text(text, encoding="utf-8")
-    path = render(text, tmp_path / "fund.pdf", Options(ruled=False, page_numbers=False))
-    want = {(s.kind, s.status) for s in read(source).sections if s.kind != "narrative"}
-    got = {(s.kind, s.status) for s in read(path).sections if s.kind != "narrative"}
+    want, got = _table_statuses_as_text_and_borderless_pdf(text, tmp_path)
     assert got == want and ("government_fund_expenditure", "empty") in want

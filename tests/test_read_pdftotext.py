@@ -560,10 +560,9 @@ def test_a_card_cell_printed_in_halves_around_its_rows_line_belongs_to_that_row(
                         ("时效指标", "救助资金使用年度", "2024年"), ("成本指标", "救助资金使用金额", "49650000元")]
 
 
-# Hand-written fixture (cut from pdftotext -layout of a ruled PDF of corpus 002): a procurement row whose
-# catalogue code and item name wrapped in their narrow columns, one character or a few digits a line; the
-# code's last digit ("1") stands alone on the line under the row's figures.
-CODE_DIGITS_WRAPPED = """部门政府采购预算表
+# The head of 002's procurement table as pdftotext -layout prints it from a ruled PDF (its header cells wrapped
+# one character a line), with the two total lines under it: the start of the fixtures below.
+PROCUREMENT_HEAD = """部门政府采购预算表
 单位：万元
                                                  政
              政府采购项目来源                      采     府                                                                               政府采购金额（当年部门预算安排资金）                                        2026年预留中小微企业份额
@@ -577,7 +576,13 @@ CODE_DIGITS_WRAPPED = """部门政府采购预算表
                                                  号
 合计                                                                                            308.77                  174.52                                                134.25                    307.51
 秦皇岛市医疗保障局本级小计                                                                                 302.43                  168.18                                                134.25                    301.17
-                                           复     A05
+"""
+
+
+# Hand-written fixture (cut from pdftotext -layout of a ruled PDF of corpus 002): a procurement row whose
+# catalogue code and item name wrapped in their narrow columns, one character or a few digits a line; the
+# code's last digit ("1") stands alone on the line under the row's figures.
+CODE_DIGITS_WRAPPED = PROCUREMENT_HEAD + """                                           复     A05
 年初预算（三                            11.46    印     040   批        1            3.09             3.09                    3.09                                                                            3.09
                                            纸     1
 """
@@ -597,21 +602,7 @@ def test_digits_of_a_wrapped_code_under_a_row_are_a_piece_of_its_code_not_a_row(
 # cells are centred in tall rows, with no blank line between rows: each row's name, item and catalogue code
 # are printed a piece a line above and below its line of figures (the item one character a line), so the
 # lines between two rows hold the lower half of the one and the upper half of the next.
-CENTRED_TABLE_ROWS = """部门政府采购预算表
-单位：万元
-                                                 政
-             政府采购项目来源                      采     府                                                                               政府采购金额（当年部门预算安排资金）                                        2026年预留中小微企业份额
-                                           购     采     计
-                                           物     购     量
-                                                                    数量        单价
-                                           品     目     单
-                                  预算资      名     录     位                                                               一般公共预算           基金预算    国有资本经营预     财政专户    单位资      财政拨款                         非财政拨款
-             项目名称                                                                                      合计
-                                   金       称     序                                                                       拨款              拨款       算拨款        核拨      金        结转                            结余
-                                                 号
-合计                                                                                            308.77                  174.52                                                134.25                    307.51
-秦皇岛市医疗保障局本级小计                                                                                 302.43                  168.18                                                134.25                    301.17
-                                           评
+CENTRED_TABLE_ROWS = PROCUREMENT_HEAD + """                                           评
                                            审
 提前下达-冀财社【2024】158号-关于提前下达                        C20
                                            咨
@@ -645,21 +636,7 @@ def test_pieces_between_rows_centred_in_their_cells_are_shared_out_column_by_col
 # Hand-written fixture (cut from pdftotext -layout of a ruled PDF of corpus 002): a later page of a procurement
 # table whose repeated header has the rest of the last row of the page before ("提升补助资金 （医疗保障服")
 # printed on its last lines, among the header's own words.
-ROW_IN_A_REPEATED_HEADER = """部门政府采购预算表
-单位：万元
-                                                 政
-             政府采购项目来源                      采     府                                                                               政府采购金额（当年部门预算安排资金）                                        2026年预留中小微企业份额
-                                           购     采     计
-                                           物     购     量
-                                                                    数量        单价
-                                           品     目     单
-                                  预算资      名     录     位                                                               一般公共预算           基金预算    国有资本经营预     财政专户    单位资      财政拨款                         非财政拨款
-             项目名称                                                                                      合计
-                                   金       称     序                                                                       拨款              拨款       算拨款        核拨      金        结转                            结余
-                                                 号
-合计                                                                                            308.77                  174.52                                                134.25                    307.51
-秦皇岛市医疗保障局本级小计                                                                                 302.43                  168.18                                                134.25                    301.17
-                                           评
+ROW_IN_A_REPEATED_HEADER = PROCUREMENT_HEAD + """                                           评
 
 — 22 —
 
