@@ -23,7 +23,7 @@ from .layout import Line
 
 # Lines that sit by a table but are never part of it.
 _FURNITURE = re.compile(r"^\s*(单位[：:]|金额单位|部门[名称]*[：:]|编制单位|预算年度|填报单位|注[：:]|说明[：:])")
-_TITLE = re.compile(r"表\s*([（(]续[)）])?$")  # a table's title (…支出表, …绩效目标表（续）): never a header word
+_TITLE = re.compile(r"表\s*([（(]续[)）])?$")  # a table's title (…支出表, …绩效目标表（续）)
 _NOTE = re.compile(r"^\s*(注|说明)\s*[：:]")
 _GAP = 0.8  # a gap wider than this many characters separates two cells
 
@@ -79,12 +79,28 @@ def borderless_runs(lines: list[Line]) -> tuple[list[SpacedBlock], list[Line]]:
 
 
 def _header_word_above(line: Line, table: list[Line]) -> bool:
-    """A word alone on its line right above a table, set like it and inside its width, clear of its left
-    edge: the top of its header (a word centred over the columns it heads), not a title or a unit line."""
-    x0, x1 = min(ln.x0 for ln in table), max(ln.x1 for ln in table)
-    return len(segments(line)) == 1 and not _FURNITURE.match(line.text()) and not _TITLE.search(line.text().strip()) \
-        and table[0].top - line.bottom <= line.size and abs(line.size - table[0].size) <= 0.15 * line.size \
-        and line.x0 > x0 + line.size and line.x1 < x1 - line.size
+    return len(segments(line)) == 1 and not stands_alone(line.text()) and header_word_above(
+        line.x0, line.x1, line.size, table[0].top - line.bottom, line.size - table[0].size,
+        min(ln.x0 for ln in table), max(ln.x1 for ln in table))
+
+
+def stands_alone(text: str) -> bool:
+    """A title (…表) or a unit, department or note line: by a table, never a part of it."""
+    return bool(_FURNITURE.match(text) or _TITLE.search(text.strip()))
+
+
+def header_word_above(x0: float, x1: float, size: float, gap: float, size_change: float,
+                      table_x0: float, table_x1: float) -> bool:
+    """A word alone right above a table (``gap`` over it), set like it and inside its width, clear of its
+    edges: the top of its header (功能分类科目, 本年收入, centred over the columns they head). A title is set
+    apart or larger, a unit line at the edge."""
+    return gap <= size and abs(size_change) <= 0.15 * size and x0 > table_x0 + size and x1 < table_x1 - size
+
+
+def paragraph_beside(x0: float, x1: float, size: float, table_x0: float, table_x1: float) -> bool:
+    """Text running past a table's right edge, or from left of it most of its width: a paragraph after
+    it. A short word left of it is a label centred in a tall row or over two header rows (效益指标, 序号)."""
+    return x1 > table_x1 + size or (x0 < table_x0 - size and x1 - x0 > 0.6 * (table_x1 - table_x0))
 
 
 def _row_like(line: Line, segs: list[Segment]) -> bool:
@@ -107,8 +123,8 @@ def _table_end(lines: list[Line], segs: list[list[Segment]], start: int) -> int:
             break  # another size of type: a page's running footer (a browser's address and page count), a title
         if _row_like(line, segs[end]):
             last_row = end
-        elif line.x1 > x1 + line.size or len(line.glyphs) >= 60 or (line.x0 < x0 - line.size and line.x1 - line.x0 > 0.6 * (x1 - x0)):
-            break  # a paragraph: past the table's right edge, or long; a short word left of it is a header's (序号)
+        elif len(line.glyphs) >= 60 or paragraph_beside(line.x0, line.x1, line.size, x0, x1):
+            break
         x0, x1 = min(x0, line.x0), max(x1, line.x1)
         end += 1
     rows = sum(1 for k in range(start, last_row + 1) if _row_like(lines[k], segs[k]))

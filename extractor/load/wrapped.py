@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .borderless import _FURNITURE, _TITLE, Segment
+from .borderless import _FURNITURE, Segment, header_word_above, paragraph_beside, stands_alone
 from .layout import Line, TableBlock, TableCell
 
 _LINK = 0.45  # a cell's next line starts at most this many characters below the line before it
@@ -172,7 +172,8 @@ def _rows_need_geometry(rows: list[Row]) -> bool:
 
 def stacks_of(lines: list[Line]) -> list[Stack]:
     flat = [(i, s) for i, line in enumerate(lines) for s in pieces(line)]
-    closed = {i for i, line in enumerate(lines) if _stands_alone(line)}
+    # A title or a unit line never wraps into a table's cell, however close above it it is set.
+    closed = {i for i, line in enumerate(lines) if stands_alone(line.text())}
     nearest = {k: n for k, n in ((k, _nearest_below(flat, k, lines)) for k in range(len(flat)))
                if n is not None and flat[k][0] not in closed and flat[n][0] not in closed}
     limit = _link_limit(flat, nearest)
@@ -215,12 +216,6 @@ def _two_values(upper: Segment, lower: Segment) -> bool:
     wrapped in its cell (10022.0 / 9, ≥9 / 0%)."""
     return bool(_WHOLE_VALUE.match(upper.text()) and _VALUE.match(lower.text())
                 and not _WRAPPED_DIGITS.match(lower.text()))
-
-
-def _stands_alone(line: Line) -> bool:
-    """A title or a unit line never wraps into a table's cell, however close above it it is set."""
-    text = line.text().strip()
-    return bool(_FURNITURE.match(text) or _TITLE.search(text))
 
 
 def pieces(line: Line) -> list[Segment]:
@@ -306,12 +301,9 @@ def table_runs(rows: list[Row]) -> list[tuple[int, int]]:
 
 
 def _header_word_above(row: Row, below: Row, table: list[Row]) -> bool:
-    """A word alone on its line right above a table's first row, set like its cells and within its width:
-    the top of its header (本年收入 centred over the columns it heads), not a title (set apart, or larger)."""
-    x0, x1 = min(r.x0 for r in table), max(r.x1 for r in table)
-    return len(row.stacks) == 1 and not any(_stands_alone(line) for line in row.lines) \
-        and below.top - row.bottom <= row.size and abs(_typical_size(row) - _typical_size(below)) <= 0.15 * row.size \
-        and row.x0 > x0 + row.size and row.x1 < x1 - row.size
+    return len(row.stacks) == 1 and not any(stands_alone(line.text()) for line in row.lines) and header_word_above(
+        row.x0, row.x1, row.size, below.top - row.bottom, _typical_size(row) - _typical_size(below),
+        min(r.x0 for r in table), max(r.x1 for r in table))
 
 
 def _run_end(rows: list[Row], start: int) -> int:
@@ -329,7 +321,7 @@ def _run_end(rows: list[Row], start: int) -> int:
             break  # a title or a paragraph: a table's cells share one size of type
         if row.cells_side_by_side():
             last = end + 1
-        elif _paragraph_beside(row, x0, x1):
+        elif paragraph_beside(row.x0, row.x1, row.size, x0, x1):
             break
         x0, x1 = min(x0, row.x0), max(x1, row.x1)
         end += 1
@@ -341,14 +333,6 @@ def _run_end(rows: list[Row], start: int) -> int:
 def _typical_size(row: Row) -> float:
     sizes = sorted(g.size for line in row.lines for g in line.glyphs if not g.text.isspace())
     return sizes[len(sizes) // 2] if sizes else 0.0
-
-
-def _paragraph_beside(row: Row, x0: float, x1: float) -> bool:
-    """A line of text running past the table's right edge, or from left of it most of its width: a
-    paragraph after the table. A short word left of it is a label centred in a tall row (效益指标)."""
-    if row.x1 > x1 + row.size:
-        return True
-    return row.x0 < x0 - row.size and row.x1 - row.x0 > 0.6 * (x1 - x0)
 
 
 def table_of(rows: list[Row]) -> TableBlock:
