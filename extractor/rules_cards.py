@@ -22,6 +22,7 @@ _BUDGET_KEYS = {
 _TEXT_KEYS = {
     "项目编码": "project_code", "项目名称": "project_name",
     "主管部门及代码": "department", "主管部门": "department", "实施单位": "implementing_unit",
+    "项目期": "project_period", "项目期限": "project_period", "实施期限": "project_period",
 }
 _GOAL_KEYS = ("绩效目标", "年度目标", "年度绩效目标")
 _ROLE_HEADERS = tuple((role, re.compile(pattern)) for role, pattern in (
@@ -125,7 +126,13 @@ def read_card(chunk: Chunk) -> PerformanceCard:
         _flush_pending(card, state)
     if not (card.indicators or card.budget.total or card.project_name):
         raise Unreadable("no card fields this reader recognises")
+    card.unparsed = card.untaken_figures((line.start, line.text) for line in chunk.lines
+                                         if line.kind not in _NOT_PRINTED_ON_THE_CARD)
     return card
+
+
+# Lines of a card's section that print none of its figures: blank lines, page furniture (a page's number).
+_NOT_PRINTED_ON_THE_CARD = (LineKind.BLANK, LineKind.SEPARATOR, LineKind.PAGE_HEADER)
 
 
 def _mostly_flattened(chunk: Chunk) -> bool:

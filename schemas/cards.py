@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Iterator
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -66,8 +68,66 @@ class PerformanceCard(BaseModel):
     project_name: Text | None = None
     department: Text | None = None
     implementing_unit: Text | None = None
+    project_period: Text | None = Field(None, description="项目期 / 项目期限 / 实施期限 (1年, 2024-2026年)")
     budget: CardBudget = Field(default_factory=CardBudget)
     spending_plan: list[SpendingStep] = Field(default_factory=list)
     goals: list[Text] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
+    unparsed: list[Text] = Field(default_factory=list,
+                                 description="figures printed in the card that no field took (two amounts run "
+                                             "together, a value under a label the reader does not know, …)")
     notes: list[str] = Field(default_factory=list)
+
+    def taken(self) -> list[Span]:
+        """The characters the card's fields were read from. A target's figure is taken by the indicator's value
+        only: a target kept as words ("≥99%≤2小时", two targets run together) took none of its figures."""
+        b = self.budget
+        amounts = [a for a in (b.total, b.fiscal, b.carryover, b.other) if a is not None]
+        amounts += [s.percent for s in self.spending_plan]
+        texts = [t for t in (self.project_code, self.project_name, self.department, self.implementing_unit,
+                             self.project_period) if t is not None] + list(self.goals)
+        for ind in self.indicators:
+            if ind.value is not None:
+                amounts.append(ind.value)
+            texts += [t for t in (ind.name, ind.description, ind.basis) if t is not None]
+        return [p for g in (*amounts, *texts) for p in g.parts]
+
+    def untaken_figures(self, lines: Iterable[tuple[int, str]]) -> list[Text]:
+        """The figures printed on ``lines`` (each with the offset it starts at; the card's lines less its page
+        furniture) that no field took, whatever reader filled the card: a printed number is never dropped silently."""
+        taken = self.taken()
+        c0, c1 = self.span
+        return [Text(text=raw, span=span) for span, raw in figures(lines)
+                if c0 <= span[0] and span[1] <= c1 and not any(s <= span[0] and span[1] <= e for s, e in taken)]
+
+
+# A card prints its figures in cells of their own: "400.00", "≥12个", "100%", "≤0.25万元/m²". A cell that holds
+# nothing but figures (one, or several run together: "365.4434.56", "≥99%≤2小时") is a figure cell; a number in
+# words ("系统可用率不低于99%", "12月底前完成", "(2025年度)") is part of the words.
+_CELL_SEP = re.compile(r"\t|\||\s{2,}|\u3000")
+_CMP = "|".join(re.escape(c) for c in sorted(COMPARATORS, key=len, reverse=True))
+_UNIT_CHARS = r"%％‰a-zA-Z²㎡/·个人次户家套份项场条天日年月周辆台批元万千亿分钟小时平方米"
+# (Each figure matched once, possessively: a long cell is never tried split in every way.)
+_FIGURE_CELL = re.compile(rf"^(?>(?:{_CMP})?\s?\d[\d.,]*\s?[{_UNIT_CHARS}]{{0,6}}\s?)++$")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_GLUED = re.compile(r"\d+\.\d+\.\d")
+
+
+def figures(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[Span, str]]:
+    """Each number printed in a figure cell of ``lines`` (each line with the offset it starts at), with its span."""
+    for start, line in lines:
+        pos = 0
+        for cell in _CELL_SEP.split(line):
+            at = line.index(cell, pos) if cell else pos
+            pos = at + len(cell)
+            body = cell.strip()
+            if not body or not any(ch.isdigit() for ch in body) or not _FIGURE_CELL.match(body):
+                continue
+            base = start + at + (len(cell) - len(cell.lstrip()))
+            for m in _NUMBER.finditer(body):
+                yield (base + m.start(), base + m.end()), m.group()
+
+
+def glued(raw: str) -> bool:
+    """Two amounts run together ("365.4434.56"): a number with two decimal points is never one amount."""
+    return bool(_GLUED.search(raw))

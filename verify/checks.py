@@ -16,8 +16,10 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
     Check("read.ambiguous", "数值所属的列不能确定：几种读法同样通过校验（转换时丢失了空单元格或表头未对齐）",
           "Which column a value belongs to is uncertain: several readings verify equally well (empty cells "
           "dropped by the converter, or a header that does not line up)."),
-    Check("read.unparsed", "金额列中的单元格不是可识别的数字，未能读取", "A cell under an amount column is not a number this "
-          "reader recognises; it was not read."),
+    Check("read.unparsed", "金额列中的单元格不是可识别的数字，未能读取；或绩效目标表上印出的数字没有读入任何字段"
+          "（如两个数连在一起：365.4434.56）",
+          "A cell under an amount column is not a number this reader recognises, or a number printed on a performance "
+          "card was read into no field (such as two amounts run together: 365.4434.56); it was not read."),
     Check("read.unplaced", "数值不在任何表头之下，按“列N”保存", "A number sits under no header; it is kept as column 列N."),
     Check("read.unidentified", "行的科目编码和名称都没有读到：它的数值无法与任何一行核对",
           "A row's code and name were not read: its values cannot be checked against any other line."),

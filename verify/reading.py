@@ -1,4 +1,5 @@
-"""Flags about the reading itself: numbers whose column is uncertain, cells that are not numbers, numbers with no header.
+"""Flags about the reading itself: numbers whose column is uncertain, cells that are not numbers, numbers with no header,
+figures printed on a card that no field took.
 
 None of these says the document is wrong; each says where a person should look
 because the reader could not be sure, instead of guessing silently.
@@ -6,10 +7,14 @@ because the reader could not be sure, instead of guessing silently.
 
 from __future__ import annotations
 
-from schemas import Reading, Row, Text, spec_for
+import re
+from collections.abc import Iterator
+
+from schemas import PerformanceCard, Reading, Row, Text, spec_for
+from schemas.cards import glued
 
 from .flags import Flagger, fmt
-from .values import TableView
+from .values import TableView, card_name
 
 
 def check_readings(views: list[TableView], flagger: Flagger) -> None:
@@ -84,3 +89,60 @@ def _unparsed(view: TableView, key: str, row: Row, col: str, text: Text, flagger
                 f"{view.name} {key} {col}: the cell {text.text!r} is not a number this reader recognises; not read",
                 [], spans=[text.span], section_id=view.table.section_id, key=f"{view.name}[{key}].{col}",
                 found=text.text)
+
+
+def check_card_readings(cards: list[PerformanceCard], text: str, flagger: Flagger) -> None:
+    """Every figure printed on a card that no field took: the ones its reader listed, and the ones the verifier finds
+    itself in the card's lines, whatever reader filled it (a model's answer lists none)."""
+    for card in cards:
+        found = {t.span: t for t in card.untaken_figures(_card_lines(text, card.span))}
+        for t in card.unparsed:
+            found.setdefault(t.span, t)
+        seen: dict[str, int] = {}
+        for span in sorted(found):
+            t = found[span]
+            seen[t.text] = seen.get(t.text, 0) + 1
+            _card_unparsed(card, t, _cell_around(text, t.span), seen[t.text], flagger)
+
+
+def _card_unparsed(card: PerformanceCard, t: Text, cell: str, nth: int, flagger: Flagger) -> None:
+    name = card_name(card)
+    two = glued(t.text)
+    flagger.add("read.unparsed", "error",
+                f"绩效目标表 {name}: 印出的数字“{t.text}”" + (f"（在“{cell}”中）" if cell != t.text else "")
+                + "没有读入任何字段" + ("（有两个小数点：两个数连在了一起，未能读取）" if two else ""),
+                f"card {name}: the printed number {t.text!r}" + (f" (in {cell!r})" if cell != t.text else "")
+                + " was read into no field" + (" (two decimal points: two amounts run together; not read)" if two else ""),
+                [], spans=[t.span], section_id=card.section_id,
+                key=f"{card.kind}[{card.section_id}].unparsed[{t.text}#{nth}]", found=t.text)
+
+
+_CELL_EDGE = re.compile(r"\t|\||\n|\s{2,}|\u3000")
+
+
+def _cell_around(text: str, span: tuple[int, int]) -> str:
+    """The printed cell a number stands in (up to a tab, a pipe, a line's end or a gap of spaces), cut to 40 characters."""
+    lo = max(0, span[0] - 40)
+    before = _CELL_EDGE.split(text[lo:span[0]])[-1]
+    after = _CELL_EDGE.split(text[span[1]:span[1] + 40])[0]
+    return (before + text[span[0]:span[1]] + after).strip()
+
+
+_PAGE_NUMBER = re.compile(r"\s*\d{1,4}\s*")
+
+
+def _card_lines(text: str, span: tuple[int, int]) -> Iterator[tuple[int, str]]:
+    """The card's lines, each with its offset, less a page's number (a number alone on a line next to a page break)."""
+    start, end = span
+    pos = start
+    for line in text[start:end].split("\n"):
+        if not (_PAGE_NUMBER.fullmatch(line) and _at_page_break(text, pos, pos + len(line))):
+            yield pos, line
+        pos += len(line) + 1
+
+
+def _at_page_break(text: str, start: int, end: int) -> bool:
+    """A form feed between the line and the nearest printed character above it or below it."""
+    above = text[:start].rstrip(" \t\r\n\x0c")
+    below = text[end:]
+    return "\x0c" in text[len(above):start] or "\x0c" in below[:len(below) - len(below.lstrip(" \t\r\n\x0c"))]
