@@ -588,6 +588,11 @@ def _extend(ind: Indicator, state: _State, cells: list[Cell], line) -> None:
             and (role := _cut_field(ind, filled[0].text)) in state.roles:
         # One piece, its column unknown: the field it continues, by its words.
         cells = [Cell("", [], filled[0].at)] * state.roles[role] + filled
+    elif len(filled) == 1 and filled[0] is cells[-1] and len(cells) < state.header_width \
+            and line.kind is not LineKind.SPACED and ind.basis is not None and "basis" in state.roles:
+        # One piece in the last cell of a row that lost cells ("| | | | | | 3]) |" under a header a column wider):
+        # the rest of the last column, though it may read like a figure.
+        cells = [Cell("", [], filled[0].at)] * state.roles["basis"] + filled
     elif len(cells) < state.header_width or (line.kind is not LineKind.SPACED and _packed(state, cells)):
         # The rest of a row cut by a page break, in a row that lost cells: its pieces go where their
         # words fit, among the indicator's text columns.

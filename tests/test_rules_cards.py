@@ -72,3 +72,19 @@ def test_003_cost_indicator_in_yuan_kept_as_printed():
     c = card("003", "2024_城乡医疗救助")
     cost = next(i for i in c.indicators if i.level2 == "成本指标")
     assert cost.value.value == Decimal("49650000") and cost.unit == "元" and cost.comparator is None
+
+
+def test_a_lone_last_piece_of_a_row_that_lost_cells_is_the_last_columns_rest(tmp_path):
+    """000 prints "3])", the rest of a basis cut by a page break, under a repeated header one column narrower. With
+    the repeated header gone, the row "| | | | | | 3]) |" is read under the first page's wider header: its piece
+    is the last column's rest, not a target's ("100%3])" lost the figure 100)."""
+    from layout_variants import corpus_variant
+
+    from extractor.pipeline import run_file
+
+    path = tmp_path / "000_no_header.txt"
+    path.write_text(corpus_variant("000", "page_furniture_no_header"), encoding="utf-8")
+    c = next(c for c in run_file(path).cards if c.project_name and c.project_name.text == "村卫生室一体化网络连接专项经费")
+    checked = next(i for i in c.indicators if i.name and i.name.text == "验收达标情况")
+    assert checked.target.text == "100%" and checked.value.value == 100
+    assert checked.basis.text.endswith("3])")
