@@ -358,8 +358,13 @@ _BUDGET_PARTS = (("total", "预算数 budget"), ("fiscal", "财政资金 fiscal"
 def render_card(page: DocPage, card: PerformanceCard, anchor: str) -> str:
     unit = escape(card.unit)
     meta = [("项目编码 code", card.project_code), ("项目名称 project", card.project_name),
-            ("主管部门 department", card.department), ("实施单位 implementing unit", card.implementing_unit)]
+            ("主管部门 department", card.department), ("实施单位 implementing unit", card.implementing_unit),
+            ("项目期 period", card.project_period)]
     dl = "".join(f"<dt>{k}</dt><dd>{escape(v.text)}</dd>" for k, v in meta if v is not None)
+    if card.unparsed:
+        # (Flagged read.unparsed: a printed figure no field took is shown, never dropped.)
+        dl += ("<dt>未读数字 not read</dt><dd>" + "、".join(f"<code>{escape(t.text)}</code>" for t in card.unparsed)
+               + "</dd>")
     parts = [(label, getattr(card.budget, key)) for key, label in _BUDGET_PARTS if getattr(card.budget, key)]
     figures = []
     if parts:

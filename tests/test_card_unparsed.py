@@ -109,3 +109,21 @@ def test_corpus_cards_leave_no_figure_unread(doc):
     result = result_for(doc)
     assert all(c.unparsed == [] for c in result.cards)
     assert [f for f in unparsed_flags(result) if f.section_id in {c.section_id for c in result.cards}] == []
+
+
+def test_unread_figures_reach_the_result_the_review_queue_and_the_report(tmp_path):
+    import json
+
+    from test_cli import cli
+
+    src = tmp_path / "tight.txt"
+    src.write_text(TIGHT_CARD, encoding="utf-8")
+    out = tmp_path / "out"
+    cli("run", src, "--out", out)
+    saved = json.loads((out / "tight.json").read_text(encoding="utf-8"))
+    assert [t["text"] for t in saved["cards"][0]["unparsed"]] == ["365.4434.56", "99", "2"]
+    queue = json.loads(cli("review", "list", "--db", out, "--json").stdout)
+    assert sorted(f["found"] for f in queue if f["check"] == "read.unparsed") == ["2", "365.4434.56", "99"]
+    cli("report", out, "-o", out / "report")
+    page = next(p for p in (out / "report").rglob("*.html") if p.name != "index.html").read_text(encoding="utf-8")
+    assert "未读数字 not read" in page and "<code>365.4434.56</code>" in page
