@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .export import result_json, write_atomic
-from .load import LoadError, load_document, shown
+from .load import SUPPORTED_SUFFIXES, LoadError, load_document, shown
 from .pipeline import RunOptions, llm_usage, process_document
 from .work import Outcome, Tally, read_document, text_file_for
 
@@ -61,9 +61,23 @@ class BatchReport(Tally):
         if self.llm_calls:
             line += (f"; LLM: {self.llm_calls} request(s), {self.llm_reused} from cache or recordings, "
                      f"{self.prompt_tokens} prompt + {self.completion_tokens} completion tokens")
+        if self.nothing_read:
+            line += f"; {self.nothing_read} document(s) from which nothing was read"
         if self.failed:
             line += f"; {self.failed} file(s) failed"
         return line
+
+    def note_nothing_read(self, place: int, path: Path, tally: Tally) -> None:
+        """One line for a document from which no table and no card was read, whatever its suffix: a run that read
+        nothing is no success (its result, holding the flag that says so, is still written)."""
+        if not tally.nothing_read:
+            return
+        why = (f"its {tally.unread} section(s) need a model (the LLM reader)" if tally.unread
+               else "no budget table or performance card found in it")
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            why += (f" (read as text: {path.suffix or 'a name with no suffix'} is not a kind of file budget-extract "
+                    f"reads: {', '.join(SUPPORTED_SUFFIXES)})")
+        self.note(place, f"error: {shown(path)}: nothing read: {why}")
 
 
 # Starting a pool costs about half a second; below this many documents per worker, it costs more than it saves.
@@ -203,6 +217,7 @@ class _Writer:
         for warning in outcome.warnings:
             self.report.note(place, f"warning: {warning}")
         self.report.add(outcome.tally)
+        self.report.note_nothing_read(place, outcome.path, outcome.tally)
 
     def _write_files(self, name: str, text: str, canonical_text: str | None) -> None:
         if canonical_text is not None:
@@ -229,7 +244,9 @@ class _Writer:
                 settle(self.store, result, doc.text, target, doc.path, pretty=self.pretty)
         for warning in doc.notes:
             self.report.note(place, f"warning: {warning}")
-        self.report.add(Tally.of(result))
+        tally = Tally.of(result)
+        self.report.add(tally)
+        self.report.note_nothing_read(place, doc.path, tally)
         missed = [s for s in result.sections if s.status == "unfilled" and s.note and "replay:" in s.note]
         for section in missed:
             self.report.note(place, f"error: {shown(doc.path)}: section {section.id}: {section.note}")

@@ -22,7 +22,9 @@ ODD_BYTES = b"\xff\xfe\xba\xd0"  # not UTF-8 (GBK bytes of a name copied from a 
 class Input:
     label: str
     path: Path | bytes  # bytes: a name that is not UTF-8
-    expect: str  # "result", "error", or "any" (either is right: one of the two, never both, never neither)
+    # "result", "error", "empty" (a result, and one line saying nothing was read from it), or "any" (either a result
+    # or an error line is right: one of the two, never neither; a result from which nothing was read has its line)
+    expect: str
     explicit: bool = False  # passed to `run` by name (else found in the batch folder)
 
 
@@ -60,8 +62,8 @@ def make_inputs(folder: Path, special: Path, big_mb: int = 50) -> list[Input]:
     put("gbk-middle-cut.txt", text.encode("gbk")[: len(text.encode("gbk")) // 2] + b"\xb0", "result")
     put("bad-utf8-tail.txt", text.encode() + b"\xe5\x8c", "result")
     # Text, but not a disclosure, or a disclosure gone odd.
-    put("no-tables.txt", ("这是一份普通的通知，没有任何预算表格。\n" * 300).encode(), "result")
-    put("one-line.txt", text.replace("\n", " ").encode(), "result")
+    put("no-tables.txt", ("这是一份普通的通知，没有任何预算表格。\n" * 300).encode(), "empty")
+    put("one-line.txt", text.replace("\n", " ").encode(), "empty")
     put("cr-only.txt", text.replace("\n", "\r").encode(), "result")
     put("crlf.txt", text.replace("\n", "\r\n").encode(), "result")
     put("line-separators.txt", text.replace("\n", "\u2028").encode(), "result")
@@ -75,7 +77,7 @@ def make_inputs(folder: Path, special: Path, big_mb: int = 50) -> list[Input]:
     # 20 000 titles in a row: the chunker's title test recurses once per title (RecursionError, noted for the
     # chunker's rewrite); the batch guard makes it one line meanwhile.
     put("title-storm.txt", ("部门收支总表\n" * 20_000).encode(), "any")
-    put("header-storm.txt", ("| 合计 | 基本支出 | 项目支出 |\n" * 20_000).encode(), "result")
+    put("header-storm.txt", ("| 合计 | 基本支出 | 项目支出 |\n" * 20_000).encode(), "empty")
     put("row-storm.txt", text.encode() + ("2101501\t行政运行\t1\t1\t\t\t\t\n" * 10_000).encode(), "result")
     put("deep-brackets.txt", ("（" * 50_000 + "1" + "）" * 50_000 + "\n").encode() + text.encode(), "result")
     put("emoji.txt", text.replace("合计", "合计😀").encode(), "result")

@@ -149,6 +149,22 @@ def test_a_text_with_no_budget_table_and_a_cut_short_one_are_named_in_the_summar
     assert "1 document(s) cut short inside a table" in proc.stderr + proc.stdout
 
 
+@pytest.mark.parametrize("name", ["notes.dat", "notes.rtf", "notes.txt", "notes"])
+def test_a_document_from_which_nothing_was_read_is_one_line_and_a_failed_run(tmp_path, name):
+    """Whatever its suffix: a file read as text that holds no table and no card is no silent empty success. The batch
+    goes on (003 beside it is read) and each result is still written."""
+    (tmp_path / name).write_text("会议纪要\n这份文件没有预算表。\n", encoding="utf-8")
+    proc = cli("run", tmp_path / name, ROOT / "examples" / "003_aca33df6c8a48681.txt", "--out", tmp_path / "out",
+               check=False)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if name in line]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and ": nothing read: no budget table" in lines[0]
+    assert ("is not a kind of file budget-extract reads" in lines[0]) == (name != "notes.txt")
+    assert "1 document(s) from which nothing was read" in proc.stderr
+    assert (tmp_path / "out" / "003_aca33df6c8a48681.json").is_file()
+    assert (tmp_path / "out" / f"{Path(name).stem}.json").is_file()
+
+
 def test_run_extracts_tables_from_space_aligned_text(tmp_path):
     """What pdftotext -layout writes (columns by runs of spaces, no | or tab) is read, not reported unread."""
     from test_read_layouts import PDFTOTEXT

@@ -51,12 +51,15 @@ def test_a_batch_of_malformed_inputs_gets_one_line_each_and_a_summary(tmp_path):
             if not ok:
                 wrong.append(f"{item.label}: {named[:2]}, results {sorted(r for r in results if 'dup' in r)}")
             continue
+        nothing_read = has_result and len(named) == 1 and ": nothing read: " in named[0]
         if item.expect == "result":
             ok = has_result and not named
         elif item.expect == "error":
             ok = len(named) == 1 and not has_result
+        elif item.expect == "empty":
+            ok = nothing_read
         else:
-            ok = (len(named) == 1) != has_result
+            ok = (len(named) == 1) != has_result or nothing_read
         if not ok:
             wrong.append(f"{item.label} ({item.expect}): {len(named)} line(s), result {has_result}: {named[:2]}")
     assert not wrong, "\n".join(wrong)
