@@ -88,15 +88,3 @@ def test_a_lone_last_piece_of_a_row_that_lost_cells_is_the_last_columns_rest(tmp
     checked = next(i for i in c.indicators if i.name and i.name.text == "验收达标情况")
     assert checked.target.text == "100%" and checked.value.value == 100
     assert checked.basis.text.endswith("3])")
-
-
-def test_003_a_card_printed_twice_raises_its_cost_problem_once():
-    """003 prints 2024_城乡医疗救助's card among the explanations and again among the cards: one card.cost flag,
-    naming the cost indicator and the budget of both copies."""
-    result = result_for("003")
-    copies = [c for c in result.cards if c.project_name and c.project_name.text == "2024_城乡医疗救助"]
-    assert len(copies) == 2
-    cost = [f for f in result.flags if f.check == "card.cost" and "救助资金使用金额" in f.message]
-    assert len(cost) == 1
-    assert {ref.path.split("].")[0] for ref in cost[0].fields} == {f"performance_target[{c.section_id}" for c in copies}
-    assert len(cost[0].spans) == 4 and "印了 2 次" in cost[0].message

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from schemas import ExtractionResult
 
-from .cards import check_cards
+from .cards import check_card
 from .completeness import completeness, flag_document_shape
 from .cross import check_across
 from .crosscheck import check_cross_readings
@@ -40,7 +40,8 @@ def verify_result(result: ExtractionResult, text: str) -> ExtractionResult:
     for view in views:
         check_table(view, flagger)
     check_across(result, views, flagger)
-    check_cards(result.cards, flagger)
+    for card in result.cards:
+        check_card(card, flagger)
     result.claims = extract_claims(result, text)
     check_claims(result.claims, views, flagger)
     result.completeness = completeness(result, flagger)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from schemas import Amount, Flag, PerformanceCard
+from schemas import Amount, PerformanceCard
 
 from .flags import Flagger, fmt
 from .tolerance import Term, exceeds, printed_places, sum_gap
@@ -19,31 +19,6 @@ def _val(card: PerformanceCard, where: str, path: str, what: str, amount: Amount
     return Val(path=f"{card.kind}[{card.section_id}].{path}", where=where, what=what,
                amount=amount, places=printed_places(amount.value), section_id=card.section_id,
                en_where=f"card {card_name(card)}", en_what=path)
-
-
-def check_cards(cards: list[PerformanceCard], flagger: Flagger) -> None:
-    """Each card's checks, a problem raised once however many times its card is printed: 003 prints a project's card
-    among the explanations and again among the cards, and each copy gave the same card.cost flag. The first copy's
-    flag names the values of every copy."""
-    first: dict[tuple[str, str], tuple[str, Flag, int]] = {}
-    for card in cards:
-        own = Flagger(flagger.sha, flagger.name)
-        check_card(card, own)
-        for flag in own.flags.values():
-            key = (flag.check, flag.message)
-            if key not in first:
-                first[key] = (flag.id, flag, 1)
-                flagger.flags.setdefault(flag.id, flag)
-                continue
-            fid, base, n = first[key]
-            first[key] = (fid, base, n + 1)
-            kept = flagger.flags[fid]
-            flagger.flags[fid] = kept.model_copy(update={
-                "message": f"{base.message}（同一张表印了 {n + 1} 次，各处相同）",
-                "message_en": f"{base.message_en} (the card is printed {n + 1} times, the same each time)",
-                "spans": sorted({*map(tuple, kept.spans), *map(tuple, flag.spans)}),
-                "fields": kept.fields + flag.fields,
-            })
 
 
 def check_card(card: PerformanceCard, flagger: Flagger) -> None:
