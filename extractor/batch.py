@@ -72,8 +72,12 @@ class BatchReport(Tally):
         nothing is no success (its result, holding the flag that says so, is still written)."""
         if not tally.nothing_read:
             return
-        why = (f"its {tally.unread} section(s) need a model (the LLM reader)" if tally.unread
-               else "no budget table or performance card found in it")
+        if tally.unread and tally.llm_calls:
+            why = f"the model filled none of its {tally.unread} section(s)"
+        elif tally.unread:
+            why = f"its {tally.unread} section(s) need a model (the LLM reader)"
+        else:
+            why = "no budget table or performance card found in it"
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             why += (f" (read as text: {path.suffix or 'a name with no suffix'} is not a kind of file budget-extract "
                     f"reads: {', '.join(SUPPORTED_SUFFIXES)})")

@@ -108,8 +108,10 @@ def test_record_then_replay_without_network_and_no_key_anywhere(tmp_path):
         env = {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": fake.base_url, "BUDGET_EXTRACT_MODEL": "fixture",
                "BUDGET_EXTRACT_ENDPOINT_KIND": "fixture"}
         first = cli("run", DOCS["003"], "--out", out1, "--backend", "llm", "--cache-dir", cache,
-                    "--recordings", rec, "--record", env=env)
+                    "--recordings", rec, "--record", env=env, check=False)
         sent = len(fake.requests)
+    # The fixture's model answers nothing: a run that read nothing says so and fails; its result is still written.
+    assert first.returncode == 1 and "nothing read: the model filled none of its" in first.stderr
     a = json.loads((out1 / "003_aca33df6c8a48681.json").read_text(encoding="utf-8"))
     calls = a["llm"]["calls"]
     assert sent > 0 and sum(c["source"] == "network" for c in calls) == sent
@@ -117,7 +119,8 @@ def test_record_then_replay_without_network_and_no_key_anywhere(tmp_path):
     assert len(list(rec.glob("*.json"))) == len({c["key"] for c in calls})
     # Replay: the server is gone, no key, an empty live cache — only the recordings answer.
     second = cli("run", DOCS["003"], "--out", out2, "--backend", "llm", "--cache", "replay",
-                 "--cache-dir", tmp_path / "empty", "--recordings", rec)
+                 "--cache-dir", tmp_path / "empty", "--recordings", rec, check=False)
+    assert second.returncode == 1 and "Traceback" not in second.stderr
     assert "from cache or recordings" in second.stderr
     b = json.loads((out2 / "003_aca33df6c8a48681.json").read_text(encoding="utf-8"))
     assert [t["rows"] for t in a["tables"]] == [t["rows"] for t in b["tables"]]
