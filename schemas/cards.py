@@ -110,6 +110,7 @@ _UNIT_CHARS = r"%％‰a-zA-Z²㎡/·个人次户家套份项场条天日年月�
 # (Each figure matched once, possessively: a long cell is never tried split in every way.)
 _FIGURE_CELL = re.compile(rf"^(?>(?:{_CMP})?\s?\d[\d.,]*\s?[{_UNIT_CHARS}]{{0,6}}\s?)++$")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_CODE = re.compile(r"\d[A-Za-z]+\d")  # a project code (13030025P00008210008G), not figures with a unit
 _GLUED = re.compile(r"\d+\.\d+\.\d")
 
 
@@ -121,7 +122,7 @@ def figures(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[Span, str]]:
             at = line.index(cell, pos) if cell else pos
             pos = at + len(cell)
             body = cell.strip()
-            if not body or not any(ch.isdigit() for ch in body) or not _FIGURE_CELL.match(body):
+            if not body or not any(ch.isdigit() for ch in body) or not _FIGURE_CELL.match(body) or _CODE.search(body):
                 continue
             base = start + at + (len(cell) - len(cell.lstrip()))
             for m in _NUMBER.finditer(body):

@@ -111,10 +111,11 @@ def test_the_browsers_running_header_and_footer_are_kept_after_the_text(read, ch
 
 def test_borderless_tables_read_at_least_as_measured(read, text_path):
     """Not solved yet (97.8%: a few cards' columns set close):
-    the floor measured guards what is read, and is raised as the reader improves."""
+    the floor measured guards what is read, and is raised as the reader improves. 4 of the 6 new error flags are
+    card figures no field took (read.unparsed: three 项目期 1年, one target), lost silently before that check."""
     c = compare(text_path, read("borderless-portrait"))
     assert c.recall >= 0.97, c.summary()
-    assert len(c.new_errors) <= 2, c.summary()
+    assert len(c.new_errors) <= 6, c.summary()
     assert not c.span_misses, c.summary()
 
 

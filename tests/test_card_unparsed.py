@@ -127,3 +127,13 @@ def test_unread_figures_reach_the_result_the_review_queue_and_the_report(tmp_pat
     cli("report", out, "-o", out / "report")
     page = next(p for p in (out / "report").rglob("*.html") if p.name != "index.html").read_text(encoding="utf-8")
     assert "未读数字 not read" in page and "<code>365.4434.56</code>" in page
+
+
+def test_a_figure_cell_is_figures_only():
+    """Numbers in words, dates, codes are not figures; a cell of figures run together is."""
+    from schemas.cards import figures
+
+    line = "(2025年度)\t12月底前完成\t13030025P00008210008G\t系统可用率不低于99%\t≥99%≤2小时\t≤0.25万元/m²\t365.4434.56"
+    assert [raw for _, raw in figures([(100, line)])] == ["99", "2", "0.25", "365.4434.56"]
+    span, raw = list(figures([(100, line)]))[0]
+    assert line[span[0] - 100:span[1] - 100] == raw
