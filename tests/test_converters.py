@@ -31,9 +31,10 @@ def pdftotext():
 
 # (document, ruled tables, recall at least, new error flags at most): measured on the development machine.
 # 002's include 2 completeness.unread flags for cards whose titles wrap inside 绩效目标表 (before, those cards were
-# taken for narrative and dropped without a flag).
-FLOORS = [("000", True, 0.60, 17), ("000", False, 0.60, 21), ("002", True, 0.59, 20), ("002", False, 0.59, 20),
-          ("003", True, 0.89, 3), ("003", False, 0.90, 3)]
+# taken for narrative and dropped without a flag). Since cards have the read.unparsed check, the card figures this
+# reader loses in pdftotext's cards (lost silently before) are flagged too: 21, 21, 27, ~58, 4 and 3 of these.
+FLOORS = [("000", True, 0.60, 38), ("000", False, 0.60, 42), ("002", True, 0.59, 41), ("002", False, 0.59, 78),
+          ("003", True, 0.89, 7), ("003", False, 0.90, 6)]
 
 
 @pytest.mark.parametrize("doc,ruled,recall,new_errors", FLOORS, ids=[f"{d}-{'ruled' if r else 'borderless'}"
