@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from itertools import accumulate
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -95,38 +97,50 @@ class PerformanceCard(BaseModel):
     def untaken_figures(self, lines: Iterable[tuple[int, str]]) -> list[Text]:
         """The figures printed on ``lines`` (each with the offset it starts at; the card's lines less its page
         furniture) that no field took, whatever reader filled the card: a printed number is never dropped silently."""
-        taken = self.taken()
+        taken = sorted(self.taken())
+        starts = [s for s, _ in taken]
+        reach = list(accumulate((e for _, e in taken), max))  # the furthest end of the spans starting at or before
         c0, c1 = self.span
-        return [Text(text=raw, span=span) for span, raw in figures(lines)
-                if c0 <= span[0] and span[1] <= c1 and not any(s <= span[0] and span[1] <= e for s, e in taken)]
+        out = []
+        for span, raw in figures(lines):
+            if c0 <= span[0] and span[1] <= c1:
+                i = bisect_right(starts, span[0]) - 1
+                if i < 0 or reach[i] < span[1]:
+                    out.append(Text(text=raw, span=span))
+        return out
 
 
 # A card prints its figures in cells of their own: "400.00", "≥12个", "100%", "≤0.25万元/m²". A cell that holds
 # nothing but figures (one, or several run together: "365.4434.56", "≥99%≤2小时") is a figure cell; a number in
-# words ("系统可用率不低于99%", "12月底前完成", "(2025年度)") is part of the words.
+# words ("系统可用率不低于99%", "12月底前完成", "(2025年度)") is part of the words. Cells are apart by tabs, pipes
+# and gaps of two spaces or more (single spaces stand inside a cell: "≥ 95 %").
 _CELL_SEP = re.compile(r"\t|\||\s{2,}|\u3000")
 _CMP = "|".join(re.escape(c) for c in sorted(COMPARATORS, key=len, reverse=True))
 _UNIT_CHARS = r"%％‰a-zA-Z²㎡/·个人次户家套份项场条天日年月周辆台批元万千亿分钟小时平方米"
-# (Each figure matched once, possessively: a long cell is never tried split in every way.)
-_FIGURE_CELL = re.compile(rf"^(?>(?:{_CMP})?\s?\d[\d.,]*\s?[{_UNIT_CHARS}]{{0,6}}\s?)++$")
+# (Each figure matched once, atomically: a long cell is never tried split in every way.)
+_FIGURE_CELL = re.compile(rf"(?>(?:{_CMP})?\s?\d[\d.,]*\s?[{_UNIT_CHARS}]{{0,6}}\s?)++")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _CODE = re.compile(r"\d[A-Za-z]+\d")  # a project code (13030025P00008210008G), not figures with a unit
+_DIGIT = re.compile(r"\d")
 _GLUED = re.compile(r"\d+\.\d+\.\d")
 
 
 def figures(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[Span, str]]:
     """Each number printed in a figure cell of ``lines`` (each line with the offset it starts at), with its span."""
     for start, line in lines:
+        if not _DIGIT.search(line):
+            continue
         pos = 0
-        for cell in _CELL_SEP.split(line):
-            at = line.index(cell, pos) if cell else pos
+        # Only the cells with a digit are looked at (most are words); they are found in order, and no cell left out
+        # (no digit in it) can hold one of them.
+        for cell in filter(_DIGIT.search, _CELL_SEP.split(line)):
+            at = line.index(cell, pos)
             pos = at + len(cell)
             body = cell.strip()
-            if not body or not any(ch.isdigit() for ch in body) or not _FIGURE_CELL.match(body) or _CODE.search(body):
-                continue
-            base = start + at + (len(cell) - len(cell.lstrip()))
-            for m in _NUMBER.finditer(body):
-                yield (base + m.start(), base + m.end()), m.group()
+            if _FIGURE_CELL.fullmatch(body) and not _CODE.search(body):
+                base = start + at + (len(cell) - len(cell.lstrip()))
+                for m in _NUMBER.finditer(body):
+                    yield (base + m.start(), base + m.end()), m.group()
 
 
 def glued(raw: str) -> bool:
