@@ -55,7 +55,8 @@ VALUE_WORDS = {
 FLAG_WORDS = {
     "open": ("待处理", "needs a decision"),
     "stale": ("需重新审核",
-              "decided on an earlier version of the document, which has changed since: decide again"),
+              "decided on values that have changed since (a new version of the document, or a later "
+              "correction of one of them): decide again"),
     "accepted": ("已确认", "a person confirmed the document really prints this (for a completeness flag: acknowledged "
                         "the gap — what the document promises was not read)"),
     "corrected": ("已更正", "a person corrected a misread value and the check now passes"),
