@@ -82,6 +82,9 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
     Check("source.page_unread", "该页没有文字层（扫描件），未读取，页上的数字均未提取（安装 OCR 后可读取）",
           "A page has no text layer (a scan) and was not read: none of its numbers was extracted "
           "(install OCR to read it)."),
+    Check("source.formula_unsaved", "表格单元格是公式，但文件没有保存其计算结果，读作空（未代为计算）",
+          "A spreadsheet cell holds a formula whose result the file does not store: it reads as empty (it is "
+          "never computed for you); open and save the file in Excel or LibreOffice."),
     Check("narrative.table", "说明中的数字与表中不一致", "A figure stated in the explanation differs from the tables."),
     Check("narrative.parts", "说明中“其中”各项之和 ≠ 所述总数", "Parts stated in the explanation do not add up to the whole."),
     Check("narrative.share", "说明中的占比与金额不符", "A stated share (占 x%) does not recompute from the amounts."),

@@ -5,6 +5,8 @@ Only results read from a PDF carry the geometry these look at; a text source has
 
 from __future__ import annotations
 
+import re
+
 from schemas import ExtractionResult
 
 from .flags import Flagger
@@ -26,6 +28,9 @@ def check_source(result: ExtractionResult, slots, flagger: Flagger) -> None:
                         f"page {page.number} has no text layer (a scanned page) and was not read; "
                         f"install OCR (pip install 'budget-extract[ocr]') to read it",
                         spans=[(at, at)], key=f"page {page.number}")
+    for page in geometry.pages:
+        if page.formulas_unsaved:
+            _formulas_unsaved(geometry, page, flagger)
     if not geometry.ocr:
         return
     for slot in slots:
@@ -40,3 +45,26 @@ def check_source(result: ExtractionResult, slots, flagger: Flagger) -> None:
                     f"{slot.where}: {slot.amount.raw} was read by OCR with confidence {conf:.2f} (below "
                     f"{OCR_CONFIDENCE}): check it against the page", [val], expected=f"≥ {OCR_CONFIDENCE}",
                     found=f"{conf:.2f}")
+
+
+_ROW = re.compile(r"\d+$")
+
+
+def _formulas_unsaved(geometry, page, flagger: Flagger) -> None:
+    """Cells of a sheet holding formulas the file stores no result for: read as empty, one flag per row.
+
+    Any sum they take part in fails or is blank because of them, not because of the document's arithmetic."""
+    by_row: dict[int, list[str]] = {}
+    for ref in page.formulas_unsaved:
+        by_row.setdefault(int(_ROW.search(ref).group(0)), []).append(ref)
+    for row, refs in sorted(by_row.items()):
+        runs = sorted(r for r in geometry.runs if r[2] == page.number and int(r[4]) == row - 1)
+        at = (runs[0][0], runs[-1][1]) if runs else (0, 0)
+        cells = ", ".join(refs)
+        flagger.add("source.formula_unsaved", "error",
+                    f"工作表 {page.name} 第 {row} 行的单元格 {cells} 是公式，但文件没有保存其计算结果，读作空（未代为计算）；"
+                    f"请在 Excel 或 LibreOffice 中打开并保存后重新运行。涉及这些单元格的合计检查因此不可信",
+                    f"sheet {page.name}, row {row}: cell(s) {cells} hold formulas with no saved value and read as "
+                    f"empty (never computed for you): open and save the file in Excel or LibreOffice, then run "
+                    f"again. Sums these cells take part in fail because of this, not the document's arithmetic",
+                    spans=[at], key=f"sheet {page.number} row {row}")
