@@ -252,7 +252,18 @@ def document_meta(lines: list[Line], text: str) -> DocumentMeta:
         m = re.search(r"(\d{4})\s*年度?\s*部门预算", head)
         if m:
             meta.year = int(m.group(1))
+    if meta.department is None or meta.year is None:
+        # A file holding one table (a workbook, a CSV, a .docx) has no 部门预算 title: its table's title names
+        # them (西湖示范局2025年一般公共预算支出表, 西湖示范局2025年“三公”经费预算情况说明).
+        m = _TABLE_TITLE_META.search(head)
+        if m:
+            meta.department = meta.department or m.group("dept")
+            meta.year = meta.year or int(m.group("year"))
     return meta
+
+
+_TABLE_TITLE_META = re.compile(r"^\s*(?P<dept>\S{2,30}?(?:局|委员会|委|办公室|中心|院|厅|所|站|队))\s*"
+                               r"(?P<year>(?:19|20)\d\d)\s*年度?\S{0,40}(?:表|说明)\s*$", re.M)
 
 
 _TITLE_HINT = re.compile(r"表|绩效|采购预算")
@@ -574,6 +585,10 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
                 and "。" not in line.text:
             last_heading = line.text.strip()
             current = open_chunk("narrative", last_heading, line, line.start)
+        elif (current is None or current.kind == "front_matter") and _stated_amount(line):
+            # Prose stating amounts before any heading or table (a .docx or a workbook that opens with its
+            # explanation): narrative, so its figures are checked, not front matter.
+            current = open_chunk("narrative", last_heading, None, line.start)
         elif current is None:
             current = open_chunk("front_matter", "", None, line.start)
         elif in_table and current.has_rows and line.kind is LineKind.TEXT and not _NOTE.match(line.text) \
@@ -582,6 +597,13 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
             current = open_chunk("narrative", f"{last_heading}（续）" if last_heading else "", None, line.start)
         _add_line(current, line)
     return [c for c in chunks if c.end > c.start or c.title]
+
+
+def _stated_amount(line: Line) -> bool:
+    return line.kind is LineKind.TEXT and bool(_STATED_AMOUNT.search(line.text))
+
+
+_STATED_AMOUNT = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?\s*(?:万元|亿元|元).*[，,。；;]|[，,。；;].*\d(?:\.\d+)?\s*(?:万元|亿元|元)")
 
 
 _CONTINUED = re.compile(r"^续表\S{0,6}$|[（(]\s*续\s*(表|上表)?\s*[)）]\s*$|续表$|续上表$")
