@@ -121,3 +121,37 @@ def test_a_second_fix_of_a_value_reopens_the_flag_the_first_closed(out):
     assert statuses[total] == "corrected" and statuses[vehicle] == "open"
     assert _value_statuses(out)[VEHICLE] == ("flagged", "26")
     assert json.loads(json.dumps(as_json(review("history", "--db", out, "--json"))))[-1]["after"] == "26"
+
+
+def _decision(seq: int, action: str, subject: str, values: dict, **kw):
+    from schemas import Decision
+
+    return Decision(seq=seq, action=action, flag_id="F" + subject, subject=subject, check="table.items",
+                    values=values, time="2026-01-01T00:00:00+00:00", document_sha256="0" * 64, **kw)
+
+
+def test_a_move_after_an_acceptance_or_taking_back_a_move_it_relied_on_makes_it_stale():
+    from extractor.review.apply import _stale_by_later_corrections, fold
+
+    read = "fund[212].basic"
+    accept = _decision(1, "accept", "a", {read: "1250.40"})
+    move = _decision(2, "move", "m", {read: "1250.40"}, field=read, before="basic", after="project")
+    trail = [accept, move]
+    judged = {d.seq: d for d in trail}
+    _stale_by_later_corrections(trail, fold(trail), judged)
+    assert judged[1].stale and "moved to column project by decision #2" in judged[1].stale_reason
+    assert not judged[2].stale
+
+    moved = "fund[212].project"
+    first = _decision(1, "move", "m", {read: "1250.40"}, field=read, before="basic", after="project")
+    accept = _decision(2, "accept", "a", {moved: "1250.40"})
+    reopen = _decision(3, "reopen", "m", {})
+    trail = [first, accept, reopen]
+    state = fold(trail)
+    judged = {d.seq: d for d in state.all()}
+    _stale_by_later_corrections(trail, state, judged)
+    assert judged[2].stale and "taken back" in judged[2].stale_reason
+    # Nothing later: in force.
+    judged = {d.seq: d for d in (first, accept)}
+    _stale_by_later_corrections([first, accept], fold([first, accept]), judged)
+    assert not judged[2].stale

@@ -956,6 +956,8 @@ def _ask_and_move(console, store, q, numbered: list[int], reviewer) -> int | Non
     outcome = move(store, q.id, number, column, all_rows, document=q.document, reviewer=reviewer, note=note)
     console.print(f"{q.id}: moved {len(plan.moves)} value(s) to {plan.target_label} (decision "
                   f"#{outcome.decision.seq}); the flag is now {outcome.status or 'closed'}.")
+    for f in outcome.opened:
+        console.print(_opened_line(f))
     return 1
 
 
