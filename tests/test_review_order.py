@@ -155,3 +155,23 @@ def test_a_move_after_an_acceptance_or_taking_back_a_move_it_relied_on_makes_it_
     judged = {d.seq: d for d in (first, accept)}
     _stale_by_later_corrections([first, accept], fold([first, accept]), judged)
     assert not judged[2].stale
+
+
+def test_a_value_withdrawn_then_another_fixed_through_the_same_flag_comes_back():
+    """reject F --field p, then fix F --field q: the withdrawal was decided with q as read."""
+    from extractor.review.apply import _stale_by_later_corrections, fold
+
+    p, q = "t[total].x", "t[a].x"
+    reject = _decision(1, "reject", "f", {p: "31", q: "25"}, field=p, before="31")
+    fix = _decision(2, "fix", "f", {p: "31", q: "25"}, field=q, before="25", after="26")
+    trail = [reject, fix]
+    state = fold(trail)
+    judged = {d.seq: d for d in state.all()}
+    _stale_by_later_corrections(trail, state, judged)
+    assert judged[1].stale and f"{q}: 25 as read when decided → 26" in judged[1].stale_reason
+    # Withdrawing two values of a flag in one command (--all) is one judgement: not stale.
+    both = [_decision(1, "reject", "f", {p: "31", q: "25"}, field=p), _decision(2, "reject", "f", {p: "31", q: "25"},
+                                                                                    field=q)]
+    judged = {d.seq: d for d in both}
+    _stale_by_later_corrections(both, fold(both), judged)
+    assert not any(d.stale for d in judged.values())

@@ -217,11 +217,14 @@ def _stale_by_later_corrections(trail: list[Decision], state: DecisionState, jud
     the decisions were made in. Fixes and moves are corrections of the reading and compose; they are not
     made stale by one another (a fix replaced by a later fix of the same value is simply no longer in force).
     """
-    for subject, d in state.by_flag.items():
-        if d.action not in ("accept", "reject") or judged[d.seq].stale:
-            continue
-        reason = _later_change(trail, state, d)
-        if reason is None:
+    # Per flag, its latest acceptance or rejection in force: the flag's own decision, or a withdrawal still in
+    # force after the flag got another decision (a value rejected, then another of its values fixed through it).
+    latest: dict[str, Decision] = {}
+    for d in state.all():
+        if d.action in ("accept", "reject"):
+            latest[d.subject] = d
+    for subject, d in latest.items():
+        if judged[d.seq].stale or (reason := _later_change(trail, state, d)) is None:
             continue
         for seq, j in judged.items():
             if j.subject == subject and j.action in ("accept", "reject") and not j.stale:
@@ -243,6 +246,8 @@ def _later_change(trail: list[Decision], state: DecisionState, d: Decision) -> s
     changes = []
     for path in sorted(paths):
         was, now = then.by_field.get(path), state.by_field.get(path)
+        if now is not None and now.subject == d.subject and now.action == "reject":
+            continue  # the same judgement, one more value withdrawn through the same flag
         if (was and was.seq) != (now and now.seq) and _effect(was) != _effect(now):
             changes.append(f"{path}: {shown(path, was)} when decided → {shown(path, now)}")
     made_then, made_now = {m.seq for m in then.moves}, {m.seq for m in state.moves}
