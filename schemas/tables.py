@@ -439,7 +439,13 @@ class Table(BaseModel):
     kind: str
     title: str
     span: Span
-    unit: str = "万元"
+    unit: str | None = Field("万元", description="the unit of its amounts (万元, 元, 千元, 亿元); None when the table "
+                                                "states one the reader does not understand (see unit_text)")
+    unit_text: Text | None = Field(None, description="the unit statement as printed (单位：人民币元), where the table "
+                                                     "prints one")
+    unit_from: Literal["stated", "document", "assumed"] | None = Field(
+        None, description="stated: the table prints its unit; document: it prints none, and the document's other "
+                          "tables all state this one; assumed: no table says, 万元 as the national templates print")
     columns: dict[str, str] = Field(default_factory=dict,
                                     description="column key -> header label as printed, in the order printed")
     rows: list[Row] = Field(default_factory=list)

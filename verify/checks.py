@@ -19,6 +19,9 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
     Check("read.unparsed", "金额列中的单元格不是可识别的数字，未能读取", "A cell under an amount column is not a number this "
           "reader recognises; it was not read."),
     Check("read.unplaced", "数值不在任何表头之下，按“列N”保存", "A number sits under no header; it is kept as column 列N."),
+    Check("read.unit", "表的单位说明（单位：…）无法识别：其金额的单位未知，不按万元处理",
+          "A table states its unit in words the reader does not understand: the unit of its amounts is unknown "
+          "(never assumed to be 万元)."),
     Check("read.unidentified", "行的科目编码和名称都没有读到：它的数值无法与任何一行核对",
           "A row's code and name were not read: its values cannot be checked against any other line."),
     Check("ground.not_in_source", "数值在原文该节中找不到", "A value is not printed anywhere in its section of the source."),

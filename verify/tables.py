@@ -173,8 +173,24 @@ def check_memo_lines(view: TableView, flagger: Flagger) -> None:
         _check_subset(view, flagger, key, above)
 
 
+def check_unit(view: TableView, flagger: Flagger) -> None:
+    """A table that states a unit the reader did not understand: none of its amounts can be trusted in any unit."""
+    table = view.table
+    if table.unit is not None or table.empty:
+        return
+    stated = table.unit_text.text if table.unit_text else "（未记录）"
+    amounts = [v for (_k, col), v in view.vals.items() if spec_for(table.kind).column(col).type == "amount"]
+    flagger.add("read.unit", "error",
+                f"{view.zh}: 单位说明“{stated}”无法识别，本表 {len(amounts)} 个金额的单位未知（未按万元处理）",
+                f"{view.name}: the unit statement “{stated}” is not one the reader understands; the unit of its "
+                f"{len(amounts)} amounts is unknown (not taken as 万元)",
+                amounts, spans=[table.unit_text.span] if table.unit_text else [], section_id=table.section_id,
+                expected="万元 / 元 / 千元 / 亿元", found=stated)
+
+
 def check_table(view: TableView, flagger: Flagger) -> None:
     spec = spec_for(view.table.kind)
+    check_unit(view, flagger)
     check_rows(view, flagger)
     check_memo_lines(view, flagger)
     if spec.row_key in ("functional", "economic"):
