@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from schemas import TableSpec, parse_amount
+from schemas.tables import relative_years
 
 from .cells import (HAN, Cell, Geometry, Token, anchors_between, is_data_line, is_numberish, page_geometry, packed_cells,
                     spaced_cells, split_cells, tokens)
@@ -1084,6 +1085,7 @@ def _known(spec: TableSpec, parts: tuple[str, ...]) -> int:
 def _layout(spec: TableSpec, paths: list[str], width: int, lines: list[Line]) -> Layout:
     layout = Layout(width=width, paths=paths, header_lines=lines)
     label_cols: list[int] = []
+    as_named = relative_years(paths)  # "2024年预算数 | 2025年预算数" name 上年 and 本年
     for i, path in enumerate(paths):
         leaf = path.split("/")[-1] if path else ""
         if _SEQ.match(leaf):
@@ -1093,7 +1095,7 @@ def _layout(spec: TableSpec, paths: list[str], width: int, lines: list[Line]) ->
         elif _LABEL_HEADER.search(path) and not _matches_text_column(spec, path):
             label_cols.append(i)
         elif path:
-            key = None if _MEMO.search(path) else column_for_path(spec, path)
+            key = None if _MEMO.search(path) else column_for_path(spec, as_named[i])
             if key is None or key in layout.keys.values():
                 key = _extra_key(path, layout)
             layout.keys[i] = key

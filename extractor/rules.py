@@ -670,10 +670,30 @@ def _place(row: Row, key: str, cell: Cell, spec: TableSpec) -> None:
         row.texts[key] = _text(cell)
     elif is_blank_mark(cell.text):
         return
-    elif (a := _amount(cell)) is not None:
+    elif (a := _amount(cell) if spec.column(key).type != "percent" else _percent(cell)) is not None:
         row.values[key] = a
     else:
         row.unparsed[key] = _text(cell)
+
+
+_PERCENT_SIGN = re.compile(r"\s*[%％]\s*$")
+
+
+def _percent(cell: Cell) -> Amount | None:
+    """A rate under a percent column ("-6.25%", "3.85"): the number, grounded on its digits without the sign."""
+    sign = _PERCENT_SIGN.search(cell.text)
+    if sign is None:
+        return _amount(cell)
+    cut = len(cell.text) - sign.start()
+    start, end = cell.parts[-1]
+    if end - start <= cut:
+        return None
+    parts = [*cell.parts[:-1], (start, end - cut)]
+    raw = cell.text[:sign.start()]
+    value = parse_amount(raw)
+    if value is None:
+        return None
+    return Amount(value=value, raw=raw, span=(cell.span[0], end - cut), parts=parts)
 
 
 def _code(cells: list[Cell], inherited: dict[str, str]) -> tuple[str | None, Text | None]:

@@ -99,7 +99,7 @@ TESTED_ELSEWHERE = {
     "ground.not_in_source": "test_verify_grounding.py",
     "ground.misplaced": "test_verify_grounding.py (positional grounding)",
     "read.ambiguous": "test_read_layouts.py", "read.unparsed": "test_read_layouts.py",
-    "read.unplaced": "test_read_layouts.py", "read.unit": "test_units.py",
+    "read.unplaced": "test_read_layouts.py", "read.unit": "test_units.py", "table.change": "test_year_columns.py",
     "read.unidentified": "this file, test_a_row_read_without_code_or_name_is_flagged",
     "cross.fund_source": "test_read_layouts.py",
     "completeness.truncated": "test_read_layouts.py", "document.no_tables": "test_read_layouts.py",

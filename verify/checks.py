@@ -40,6 +40,8 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
           "A part is larger than the line that contains it (office space ≤ buildings, SME reserve ≤ purchase)."),
     Check("table.summary", "收支总表不平：本年合计 = Σ 各项，总计 = 本年合计 + 结转",
           "A two-sided summary does not add up (this year's total = Σ lines, grand total = total + carry-over)."),
+    Check("table.change", "同比列不符：增减额 ≠ 本年 − 上年，或增减率 ≠ 增减额 ÷ 上年 × 100%",
+          "Year-on-year columns disagree: change ≠ this year − last year, or rate ≠ change ÷ last year × 100%."),
     Check("table.balance", "收入总计 ≠ 支出总计", "Total income differs from total expenditure."),
     Check("table.column_total", "合计行 ≠ 各行之和（项目、采购、购买服务表）",
           "A table's total line is not the sum of its rows (projects, procurement, purchased services)."),

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from schemas import is_extra_column, spec_for
+from schemas.tables import YEAR_ON_YEAR_KEYS
 
 from .flags import Flagger
 from .tolerance import ZERO, Term, exceeds, printed_places, product_holds, sum_gap
@@ -188,10 +189,64 @@ def check_unit(view: TableView, flagger: Flagger) -> None:
                 expected="万元 / 元 / 千元 / 亿元", found=stated)
 
 
+def _ratio_holds(percent: Term, change: Term, previous: Term) -> bool:
+    """percent = change / previous × 100 for some exact values behind the printed ones, either sign of change."""
+    p_lo, p_hi = previous.value - previous.half, previous.value + previous.half
+    if p_lo <= 0:
+        return True  # a previous year that may be zero (or is negative) says nothing about the rate
+    c_lo, c_hi = change.value - change.half, change.value + change.half
+    lo = min(c_lo / p_lo, c_lo / p_hi) * 100
+    hi = max(c_hi / p_lo, c_hi / p_hi) * 100
+    return percent.value - percent.half < hi and lo < percent.value + percent.half
+
+
+def check_year_on_year(view: TableView, flagger: Flagger) -> None:
+    """增减额 = 本年 − 上年 and 增减率 = 增减额 ÷ 上年 × 100, on every row that prints them."""
+    printed = view.table.columns
+    for keys in YEAR_ON_YEAR_KEYS:
+        if keys[1] in printed or keys[2] in printed or keys[3] in printed:
+            _year_on_year(view, flagger, *keys)
+
+
+def _year_on_year(view: TableView, flagger: Flagger, now_col: str, before_col: str, change_col: str,
+                  rate_col: str) -> None:
+    for key, _row in view.rows:
+        now, before = view.get(key, now_col), view.get(key, before_col)
+        change, rate = view.get(key, change_col), view.get(key, rate_col)
+        if now is not None and before is not None and change is not None:
+            gap = sum_gap(now.term, [before.term, change.term])
+            if gap is not None:
+                found = now.value - before.value
+                flagger.add("table.change", "error",
+                            f"{change.where} · {change.what} {change.value} ≠ {now.what} {now.value} − "
+                            f"{before.what} {before.value} = {found}",
+                            f"{change.en_where}: change {change.value} ≠ this year {now.value} − last year "
+                            f"{before.value} = {found}",
+                            [change, now, before], expected=found, found=change.value)
+        if rate is None or before is None:
+            continue
+        if change is not None:
+            delta = change.term
+        elif now is not None:
+            delta = Term(now.value - before.value, now.term.half + before.term.half)
+        else:
+            continue
+        if not _ratio_holds(rate.term, delta, before.term):
+            expected = (delta.value / before.value * 100).quantize(rate.value) if before.value else None
+            flagger.add("table.change", "error",
+                        f"{rate.where} · {rate.what} {rate.value}% ≠ 增减 {delta.value} ÷ {before.what} "
+                        f"{before.value} = {expected}%",
+                        f"{rate.en_where}: rate {rate.value}% ≠ change {delta.value} ÷ last year {before.value} "
+                        f"= {expected}%",
+                        [v for v in (rate, change, now, before) if v is not None], expected=expected,
+                        found=rate.value)
+
+
 def check_table(view: TableView, flagger: Flagger) -> None:
     spec = spec_for(view.table.kind)
     check_unit(view, flagger)
     check_rows(view, flagger)
+    check_year_on_year(view, flagger)
     check_memo_lines(view, flagger)
     if spec.row_key in ("functional", "economic"):
         check_hierarchy(view, flagger, spec.row_key)

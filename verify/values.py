@@ -181,12 +181,16 @@ def view_table(table: Table, name: str, doc_places: int | None = None,
                 # An amount column's precision already counts this amount's own decimals.
                 p = places[col]
                 term = Term(amount.value, halves[col])
+            elif cspec.type == "percent":
+                p = printed_places(amount.value)
+                term = Term(amount.value, half_unit(p))  # a rate is rounded like an amount
             else:
                 p = printed_places(amount.value)
                 term = Term(amount.value, _ZERO if p == 0 else half_unit(p))  # whole counts are exact
+            unit = "%" if cspec.type == "percent" else (table.unit or UNKNOWN_UNIT).strip()
             cells[col] = Val(
                 f"{name}[{key}].{col}", where, cspec.zh, amount, p, table.section_id, en_where, col,
-                cspec.type == "count" and p == 0, term, (table.unit or UNKNOWN_UNIT).strip(),
+                cspec.type == "count" and p == 0, term, unit,
             )
     return view
 
