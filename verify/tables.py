@@ -29,6 +29,8 @@ _PROJECT = ("project", ("project_routine", "project_specific"))
 # The splits of basic and project expenditure some templates print (人员经费 → 工资福利支出 + 对个人和家庭的补助 …).
 _EXPENDITURE_SPLITS = (("basic", (_PERSONNEL, _PUBLIC)), ("personnel", _PERSONNEL[1]), ("public", _PUBLIC[1]),
                        ("project", _PROJECT[1]))
+# A column and the parts it splits into where a table does not print it (cross-table checks ask for these).
+EXPENDITURE_SPLITS = {"basic": _BASIC, "project": _PROJECT, "personnel": _PERSONNEL, "public": _PUBLIC}
 _VEHICLE = ("vehicle", ("vehicle_purchase", "vehicle_operation"))
 _CURRENT = ("current_appropriation", ("current_general_budget", "current_government_fund", "current_state_capital"))
 _CARRIED = ("carryover", ("carryover_general_budget", "carryover_government_fund", "carryover_state_capital"))
