@@ -94,14 +94,35 @@ def mentions_money_unit(text: str) -> bool:
 
 
 def statement_in(lines) -> tuple[UnitStatement, int] | None:
-    """The first unit statement among ``lines`` (pairs of the line's offset and text), with its offset."""
-    for offset, text in lines:
+    """The first unit statement among ``lines`` (pairs of the line's offset and text), with its offset.
+
+    A header cell wrapped inside its unit ("价值（金额单位：万" / "元）") is read whole: the next lines are
+    searched for a cell that begins with the rest of the unit."""
+    lines = list(lines)
+    for n, (offset, text) in enumerate(lines):
         if "单位" not in text:
             continue
         found = find_statement(text)
-        if found is not None:
-            return found, offset + found.start
+        if found is None:
+            continue
+        if found.unit is None:
+            found = _wrapped(found, [t for _o, t in lines[n + 1:n + 4]])
+        return found, offset + found.start
     return None
+
+
+_UNIT_HEADS = {"万": "万元", "千": "千元", "亿": "亿元", "百万": "百万元"}
+_REST_OF_UNIT = re.compile(r"^\s*元\s*[)）]?\s*$")
+
+
+def _wrapped(found: UnitStatement, following: list[str]) -> UnitStatement:
+    unit = _UNIT_HEADS.get(_DECORATION.sub("", found.text.split("单位", 1)[1]))
+    if unit is None:
+        return found
+    for text in following:
+        if any(_REST_OF_UNIT.match(cell) for cell in re.split(r"\||\t|\s{2,}", text)):
+            return UnitStatement(text=found.text, start=found.start, end=found.end, unit=unit)
+    return found
 
 
 # A header cell that carries the unit of its column: 预算数（元）, 金额(万元), 价值（万元）.

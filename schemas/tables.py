@@ -188,6 +188,13 @@ _FUNDS = (
     _c("state_capital", "国有资本经营预算财政拨款", r"国有资本经营"),
 )
 
+# The 三公 vehicle lines, one wording for both layouts (a line per item, or a column per item): 公务用车运行费,
+# 公务用车运行维护费 and 公务用车运维费 are one item; 公务用车购置及运行(维护)费 / 购置和运维费 their parent.
+_VEHICLE = r"公务用车购置(及|和|与|、)运"
+_VEHICLE_PURCHASE = (r"用车购置费?$", r"^(其中[：:])?(车辆)?购置费$", _VEHICLE + r".*/(车辆)?购置费?$")
+_VEHICLE_OPERATION = (r"车运行(维护)?费$", r"车运维费$", r"车运行维护$", r"^(其中[：:])?(车辆)?运(行|维)(维护)?费$",
+                      _VEHICLE + r".*/(车辆)?运(行|维)(维护)?费?$")
+
 TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         kind="fiscal_appropriation_summary",
@@ -276,9 +283,9 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
         # (合计 | 因公出国(境)费 | 公务用车购置及运行费: 小计 / 购置费 / 运行费 | 公务接待费).
         columns=(_TOTAL, *_FUNDS,
                  _c("outbound", "因公出国(境)费", r"因公出国"),
-                 _c("vehicle", "公务用车购置及运行维护费", r"公务用车购置及运(行)?(维护)?费?(/(小计|合计))?$"),
-                 _c("vehicle_purchase", "公务用车购置费", r"用车购置费$"),
-                 _c("vehicle_operation", "公务用车运行维护费", r"车运行(维护)?费$"),
+                 _c("vehicle", "公务用车购置及运行维护费", _VEHICLE + r"(行|维)?(维护)?费?(/(小计|合计))?$"),
+                 _c("vehicle_purchase", "公务用车购置费", *_VEHICLE_PURCHASE),
+                 _c("vehicle_operation", "公务用车运行维护费", *_VEHICLE_OPERATION),
                  _c("reception", "公务接待费", r"公务接待"), *_YEAR_ON_YEAR),
         items=(
             ItemSpec("total", "合计", (r"^合计$",)),
@@ -286,9 +293,9 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
             ItemSpec("outbound_teaching", "其中：教学科研人员因公出国(境)费", (r"教学.*科研",)),
             ItemSpec("outbound_other", "其他因公出国(境)费", (r"^其他因公出国",)),
             ItemSpec("outbound", "因公出国(境)费", (r"因公出国",)),
-            ItemSpec("vehicle_purchase", "公务用车购置费", (r"用车购置费$",)),
-            ItemSpec("vehicle_operation", "公务用车运行维护费", (r"用车运行维护费$", r"车运行维护费$")),
-            ItemSpec("vehicle", "公务用车购置及运维费", (r"公务用车购置及运",)),
+            ItemSpec("vehicle_purchase", "公务用车购置费", _VEHICLE_PURCHASE),
+            ItemSpec("vehicle_operation", "公务用车运行维护费", _VEHICLE_OPERATION),
+            ItemSpec("vehicle", "公务用车购置及运维费", (_VEHICLE,)),
             ItemSpec("reception", "公务接待费", (r"公务接待",)),
         ),
         description="因公出国(境)费, 公务用车购置及运维费 (购置 + 运行维护), 公务接待费 by fund.",
