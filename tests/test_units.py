@@ -145,3 +145,23 @@ def test_words_with_danwei_that_state_no_unit(line):
     from extractor.units import find_statement
 
     assert find_statement(line) is None
+
+
+def test_messages_name_the_unit_of_the_table_side():
+    """说明 in 万元 against a table in 元: the message says both units, so a person sees why they differ."""
+    text = _doc("单位：元").replace("基本支出93.46万元", "基本支出94.46万元")
+    flags = [f for f in _run(text).flags if f.check == "narrative.table"]
+    assert flags and all("万元" in f.message and f.message.rstrip().endswith(" 元") for f in flags)
+
+
+def test_a_correction_is_asked_for_in_the_unit_its_table_states():
+    from extractor.review.service import correction_value, unit_of_field
+    from extractor.review.errors import ReviewError
+
+    result = _run(_doc("单位：元"))
+    table = result.tables[0]
+    path = "expenditure_summary[210].total"
+    assert unit_of_field(result, table.section_id, path) == "元"
+    with pytest.raises(ReviewError) as raised:
+        correction_value(path, "30万", unit_of_field(result, table.section_id, path))
+    assert "in 元" in str(raised.value) and "万元" not in str(raised.value)
