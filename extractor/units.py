@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from schemas import parse_amount
+
 # Money units, longest first so that 万元 is not read as 元.
 MONEY_UNITS = ("百万元", "万元", "千元", "亿元", "元")
 _MONEY = re.compile("|".join(MONEY_UNITS))
@@ -22,7 +24,7 @@ _LIST = re.compile(r"[、，,；;]")
 # 单位 as the word of a statement: at the start of a field (after a bracket, a pipe or a space, or a prefix
 # such as 金额), followed by a colon, a bracket or a space — not 编制单位 / 填报单位 / 单位名称 / 单位资金.
 _STATEMENT = re.compile(
-    r"(?:^|(?<=[\s|（(【\[]))(?:金额|计量|货币|资金)?单位(?=\s*[：:（(]|\s+\S)")
+    r"(?:^|(?<=[\s|（(【\[]))(?:金额|计量|货币|资金)?单位(?=\s*[：:（(]|\s+(?:人民币)?[百万千亿]?元)")
 # A unit and its decoration at the start of what follows 单位, for a field that goes on after a space.
 _LEADING_UNIT = re.compile(r"\s*[：:]?\s*[（(]?\s*(?:人民币)?\s*(?P<unit>百万元|万元|千元|亿元|元)\s*(?:[（(]\s*人民币\s*[)）])?\s*[)）]?")
 # 单位（元） — and 单位（个人）缴纳… which is a sentence.
@@ -77,6 +79,8 @@ def find_statement(line: str) -> UnitStatement | None:
         bracketed = _BRACKETED.match(said)
         if bracketed and bracketed.group("after").strip(" )）】]"):
             continue  # 单位（个人）缴纳…: words go on after the bracket, a sentence
+        if _OTHER_UNITS.match(body) or all(_OTHER_UNITS.match(p) for p in _LIST.split(body) if p):
+            continue  # 数量（单位：台）: the unit of a count, not of the table's amounts
         unit = unit_of(said)
         if unit is None and (lead := _LEADING_UNIT.match(said)) and (
                 lead.end() == len(said) or said[lead.end() - 1].isspace() or said[lead.end()].isspace()
@@ -133,6 +137,8 @@ def header_units(lines) -> list[tuple[str, int, str]]:
     """The money units the header cells among ``lines`` (offset, text) print in brackets: (unit, offset, text)."""
     out = []
     for offset, text in lines:
+        if any(parse_amount(cell) is not None for cell in re.split(r"\||\t|\s{2,}", text) if cell.strip()):
+            continue  # a row of figures ("人均经费（元） | 12.00"), not a header
         for m in _HEADER_UNIT.finditer(text):
             out.append((m.group("unit"), offset + m.start(), m.group(0)))
     return out

@@ -165,3 +165,16 @@ def test_a_correction_is_asked_for_in_the_unit_its_table_states():
     with pytest.raises(ReviewError) as raised:
         correction_value(path, "30万", unit_of_field(result, table.section_id, path))
     assert "in 元" in str(raised.value) and "万元" not in str(raised.value)
+
+
+@pytest.mark.parametrize("line", ["车辆（单位：辆）", "数量（单位：台、辆）", "单位 资金来源"])
+def test_the_unit_of_a_count_or_a_word_after_danwei_is_no_money_statement(line):
+    from extractor.units import find_statement
+
+    assert find_statement(line) is None
+
+
+def test_a_row_of_figures_with_a_unit_in_its_label_does_not_set_the_tables_unit():
+    from extractor.units import header_units
+
+    assert header_units([(0, "人均经费（元）\t12.00"), (20, "项目\t预算数（元）")]) == [("元", 23, "（元）")]
