@@ -177,4 +177,4 @@ def test_the_unit_of_a_count_or_a_word_after_danwei_is_no_money_statement(line):
 def test_a_row_of_figures_with_a_unit_in_its_label_does_not_set_the_tables_unit():
     from extractor.units import header_units
 
-    assert header_units([(0, "人均经费（元）\t12.00"), (20, "项目\t预算数（元）")]) == [("元", 23, "（元）")]
+    assert header_units([(0, "人均经费（元）\t12.00"), (20, "项目\t预算数（元）")]) == [("元", 26, "（元）")]
