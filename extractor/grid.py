@@ -1100,6 +1100,7 @@ def _layout(spec: TableSpec, paths: list[str], width: int, lines: list[Line]) ->
                 key = _extra_key(path, layout)
             layout.keys[i] = key
             layout.key_labels[key] = path
+    _lone_amount_is_total(spec, layout)
     if label_cols:
         layout.label = label_cols[0]
     if spec.row_key == "two_sided":
@@ -1107,6 +1108,18 @@ def _layout(spec: TableSpec, paths: list[str], width: int, lines: list[Line]) ->
             side = "income" if "收入" in paths[i] else "expenditure" if "支出" in paths[i] else ("income", "expenditure")[min(n, 1)]
             layout.labels_by_side.setdefault(side, i)
     return layout
+
+
+def _lone_amount_is_total(spec: TableSpec, layout: Layout) -> None:
+    """A table that prints one amount column, under a header the registry does not know (本期数, 2025年度),
+    prints its total there: the relations and the other tables read it as such."""
+    if len(layout.keys) != 1 or spec.row_key == "two_sided" or not spec.has_column("total"):
+        return
+    (i, key), = layout.keys.items()
+    if key.isascii() or spec.column(key).type != "amount" or _MEMO.search(key):
+        return
+    layout.keys[i] = "total"
+    layout.key_labels["total"] = layout.key_labels.pop(key)
 
 
 def _is_code_part(leaf: str) -> bool:

@@ -45,7 +45,8 @@ def _three(result):
     return next(t for t in result.tables if t.kind == "three_public_costs")
 
 
-@pytest.mark.parametrize("header", ["合计", "预算数", "2025年预算数", "本年预算数", "金额", "本年预算", "2025年"])
+@pytest.mark.parametrize("header", ["合计", "预算数", "2025年预算数", "本年预算数", "金额", "本年预算", "2025年", "本期数",
+                                    "预算安排"])
 def test_a_lone_amount_column_is_the_total_and_every_check_reads_it(header):
     right = _run(NARRATIVE.format(total="30.00") + THREE_PUBLIC.format(header=header))
     assert set(_three(right).columns) == {"total"}
