@@ -280,6 +280,9 @@ def table_from_form(chunk: Chunk, form, text: str) -> Table:
     rows: list[_Row] = []
     for filled in form.rows:
         data = filled.model_dump()
+        for col in spec.columns:  # a rate copied with its sign ("-6.25%"): the number, its unit is the column's
+            if col.type == "percent" and isinstance(data.get(col.key), str):
+                data[col.key] = data[col.key].strip().rstrip("%％").strip() or None
         wanted = {v for c in spec.columns if c.type != "text" and (v := parse_amount(data.get(c.key) or "")) is not None}
         code = data.get("code")
         code_raw = _anchored(find, chunk, text, code, wanted) if code else None
