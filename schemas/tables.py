@@ -152,16 +152,20 @@ YEAR_ON_YEAR_KEYS = (("total", "previous_year", "change", "change_rate"),
                      ("expenditure_amount", "expenditure_previous_year", "expenditure_change",
                       "expenditure_change_rate"))
 _YEAR_IN_HEADER = re.compile(_YEAR)
+_THIS_YEAR_UNDATED = re.compile("|".join(f"(?:{p})" for p in _THIS_YEAR if _YEAR not in p))
 
 
 def relative_years(paths: list[str]) -> list[str]:
     """Header paths with the years they name read as 本年 / 上年: the latest year a header names is this year's,
     any earlier one last year's ("2024年预算数 | 2025年预算数" → "上年预算数 | 本年预算数"). A single year is this
-    year's whatever the document's year, since the table prints no other."""
+    year's whatever the document's year, unless an undated column is this year's (预算数, 本年预算数)."""
     years = sorted({int(m.group(0)[:4]) for p in paths for m in _YEAR_IN_HEADER.finditer(p)})
     if not years:
         return paths
     latest = years[-1]
+    if len(years) == 1 and any(_THIS_YEAR_UNDATED.search(p.rsplit("/", 1)[-1]) for p in paths
+                               if not _YEAR_IN_HEADER.search(p)):
+        latest = None  # "2024年预算数 | 预算数 | 增减": the undated column is this year's, the dated one last year's
     return [_YEAR_IN_HEADER.sub(lambda m: "本年" if int(m.group(0)[:4]) == latest else "上年", p) for p in paths]
 
 

@@ -71,7 +71,8 @@ YOY = """表七 2025年一般公共预算“三公”经费支出预算表
 
 
 @pytest.mark.parametrize("previous,current", [("2024年预算数", "2025年预算数"), ("上年预算数", "本年预算数"),
-                                              ("2023年预算数", "2024年预算数")])
+                                              ("2023年预算数", "2024年预算数"), ("2024年预算数", "预算数"),
+                                              ("上年数", "本年数")])
 def test_year_on_year_columns_are_read_and_checked(previous, current):
     result = _run(NARRATIVE.format(total="30.00") + YOY.format(previous=previous, current=current, reception="5.00"))
     table = _three(result)
