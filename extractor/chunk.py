@@ -23,6 +23,8 @@ from enum import Enum
 
 from schemas import kind_for_title, spec_for
 
+from .units import STATEMENT_LINE
+
 
 class LineKind(Enum):
     BLANK = "blank"
@@ -109,12 +111,12 @@ _YEAR_HEADER = re.compile(r"^\s*预算年?度[：:]\s*(?P<year>\d{4})\s*$")
 _FURNITURE = (
     _DEPT_HEADER,
     _YEAR_HEADER,
-    re.compile(r"^\s*[（(]?\s*(金额)?单位[：:]\s*\S+?\s*[)）]?\s*$"),
+    re.compile(STATEMENT_LINE),
     re.compile(r"^\s*部门公开表\s*\d+\s*$"),
     re.compile(r"^\s*截止时间[：:].*$"),
     re.compile(r"^\s*(编制部门|编制单位|部门名称|单位名称|填报单位|预算单位)[：:].*$"),
     re.compile(r"^\s*[（(]\s*\d{4}\s*年度?\s*[)）]\s*$"),
-    re.compile(r"^\s*\S{2,30}(局|委|办|院|中心|厅)\s+单位[：:]\s*\S+\s*$"),
+    re.compile(r"^\s*\S{2,30}(局|委|办|院|中心|厅)\s+(金额|计量)?单位\s*[：:（(]\s*\S+\s*$"),
     # Page numbers: — 7 —, - 7 -, 第 7 页, 第7页，共31页, 共31页 第7页, 7 / 31, Page 7.
     re.compile(r"^\s*[-—–－―一]+\s*\d{1,4}\s*[-—–－―一]+\s*$"),
     re.compile(r"^\s*第\s*\d{1,4}\s*页\s*([，,、/]?\s*共\s*\d{1,4}\s*页)?\s*$"),

@@ -19,6 +19,9 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
     Check("read.unparsed", "金额列中的单元格不是可识别的数字，未能读取", "A cell under an amount column is not a number this "
           "reader recognises; it was not read."),
     Check("read.unplaced", "数值不在任何表头之下，按“列N”保存", "A number sits under no header; it is kept as column 列N."),
+    Check("read.unit", "表的单位说明（单位：…）无法识别：其金额的单位未知，不按万元处理",
+          "A table states its unit in words the reader does not understand: the unit of its amounts is unknown "
+          "(never assumed to be 万元)."),
     Check("read.unidentified", "行的科目编码和名称都没有读到：它的数值无法与任何一行核对",
           "A row's code and name were not read: its values cannot be checked against any other line."),
     Check("ground.not_in_source", "数值在原文该节中找不到", "A value is not printed anywhere in its section of the source."),
@@ -37,6 +40,8 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
           "A part is larger than the line that contains it (office space ≤ buildings, SME reserve ≤ purchase)."),
     Check("table.summary", "收支总表不平：本年合计 = Σ 各项，总计 = 本年合计 + 结转",
           "A two-sided summary does not add up (this year's total = Σ lines, grand total = total + carry-over)."),
+    Check("table.change", "同比列不符：增减额 ≠ 本年 − 上年，或增减率 ≠ 增减额 ÷ 上年 × 100%",
+          "Year-on-year columns disagree: change ≠ this year − last year, or rate ≠ change ÷ last year × 100%."),
     Check("table.balance", "收入总计 ≠ 支出总计", "Total income differs from total expenditure."),
     Check("table.column_total", "合计行 ≠ 各行之和（项目、采购、购买服务表）",
           "A table's total line is not the sum of its rows (projects, procurement, purchased services)."),
