@@ -129,7 +129,7 @@ def read_document(path: Path, options: RunOptions, decisions: list = (), pretty:
         doc = replace(load_document(path, max_size), label=name)  # name: the result's, when not the stem
     except LoadError as exc:
         return Outcome(path, error=str(exc))
-    result = extract_and_verify(doc, options)
+    result = extract_and_verify(doc, options, place=False)  # placed once, below
     if model is not None:
         if needs_model(result, options):
             return Outcome(path, needs_model=True)
