@@ -170,9 +170,12 @@ def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int, repadded: bool =
         padded = False  # every page prints empty cells between filled ones: none lost its empty cells
     columns: dict[str, str] = {}
     table_rows = []
+    named_by = None  # the layout whose columns were added last (the rows of a page share one)
     for raw in rows:
-        for _i, key in sorted(raw.layout.keys.items()):
-            columns.setdefault(key, raw.layout.key_labels.get(key, key))
+        if raw.layout is not named_by:
+            for _i, key in sorted(raw.layout.keys.items()):
+                columns.setdefault(key, raw.layout.key_labels.get(key, key))
+            named_by = raw.layout
         table_rows.extend(_interpret_all(spec, raw, columns))
     table = Table(
         section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, unit=_unit(chunk),
@@ -620,6 +623,8 @@ def _merge_cells(prev: RawRow, cont: RawRow) -> None:
 
 
 def _span(raw: RawRow) -> tuple[int, int]:
+    if not raw.merged_from:
+        return (raw.line.start, raw.line.end)
     lines = [raw.line, *raw.merged_from]
     return (min(l.start for l in lines), max(l.end for l in lines))
 
@@ -808,16 +813,16 @@ def _fits(spec: TableSpec, raw: RawRow) -> bool:
     lay = raw.layout
     misfits = 0
     for i in [lay.seq, *lay.code]:
-        text = raw.cell(i).text if i is not None else ""
+        text = raw.text_at(i)
         if text and not text.replace(" ", "").isdigit():
             misfits += 1
     for i in [lay.label, *lay.labels_by_side.values()]:
-        text = raw.cell(i).text if i is not None else ""
+        text = raw.text_at(i)
         if text and parse_amount(text) is not None:
             misfits += 1
     for i, key in lay.keys.items():
-        cell = raw.cell(i)
-        if cell.text and spec.column(key).type != "text" and _kind_of(cell) == "text":
+        text = raw.text_at(i)
+        if text and spec.column(key).type != "text" and _kind_of_text(text) == "text":
             misfits += 1
     return misfits < 2
 
@@ -863,7 +868,10 @@ _FIGURE_LIKE = re.compile(r"^[\d\s.,，．（）()%％+\-−－]+$|^(nan|NaN|NAN
 
 def _kind_of(cell: Cell) -> str:
     """number, blank (a dash), odd (a figure that does not parse: "12,34", "NaN") or text."""
-    text = cell.text
+    return _kind_of_text(cell.text)
+
+
+def _kind_of_text(text: str) -> str:
     if is_blank_mark(text):
         return "blank"
     if parse_amount(text) is not None:
@@ -1136,10 +1144,13 @@ def _label_on_its_side(spec: TableSpec, raw: RawRow) -> RawRow:
 
 def _side_row(spec: TableSpec, raw: RawRow, side: str) -> Row | None:
     lay = raw.layout
-    row = Row(span=_span(raw), side=side)
-    for i, key in _keys_on_side(spec, lay, side):
-        _place(row, key, raw.cell(i), spec)
+    keys = _keys_on_side(spec, lay, side)
     label = _text(raw.cell(lay.labels_by_side.get(side)))
+    if label is None and not any(raw.text_at(i) for i, _key in keys):
+        return None  # nothing printed on this side (a row of the other side only)
+    row = Row(span=_span(raw), side=side)
+    for i, key in keys:
+        _place(row, key, raw.cell(i), spec)
     if not (row.values or label or row.unparsed):
         return None
     row.label = label
