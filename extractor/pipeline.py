@@ -169,14 +169,10 @@ def run_file(path: Path | str, verify: bool = True) -> ExtractionResult:
     return place_values(verify_result(result, doc.text)) if verify else result
 
 
-def extract_and_verify(doc: Document, options: RunOptions, place: bool = True) -> ExtractionResult:
-    """The readers' part that needs no model: read every section the backend gives the rules, then verify.
-
-    ``place=False``: the values' pages and boxes are left for the caller to place (after it applies people's
-    decisions, which may re-point a value)."""
+def extract_and_verify(doc: Document, options: RunOptions) -> ExtractionResult:
+    """The readers' part that needs no model: read every section the backend gives the rules, then verify."""
     result, _ = _extract(doc, use_rules=options.backend != "llm", hints=options.hints, taught=options.taught)
-    verify_result(result, doc.text)
-    return place_values(result) if place else result
+    return place_values(verify_result(result, doc.text))
 
 
 def needs_model(result: ExtractionResult, options: RunOptions) -> bool:
