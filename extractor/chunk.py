@@ -245,7 +245,7 @@ def document_meta(lines: list[Line], text: str) -> DocumentMeta:
     for line in lines:
         if line.kind is not _PAGE_HEADER:
             continue
-        for field_text in re.split(r"\s{2,}|\t", line.text.strip()):
+        for field_text in _FIELD_SPLIT.split(line.text.strip()):
             m = _DEPT_HEADER.match(field_text)
             if m and meta.department is None:
                 meta.department_code, meta.department = m.group("code"), m.group("dept")

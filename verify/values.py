@@ -159,6 +159,7 @@ def view_table(table: Table, name: str, doc_places: int | None = None,
         places = {k: max(v, doc_places) for k, v in places.items()}
     halves = {k: half_unit(p) for k, p in places.items()}
     en_kind = table.kind.replace("_", " ")
+    unit = (table.unit or "万元").strip()
     seen: Counter[str] = Counter()
     for row in table.rows:
         label = row_label(row)
@@ -184,7 +185,7 @@ def view_table(table: Table, name: str, doc_places: int | None = None,
                 term = Term(amount.value, _ZERO if p == 0 else half_unit(p))  # whole counts are exact
             cells[col] = Val(
                 f"{name}[{key}].{col}", where, cspec.zh, amount, p, table.section_id, en_where, col,
-                cspec.type == "count" and p == 0, term, (table.unit or "万元").strip(),
+                cspec.type == "count" and p == 0, term, unit,
             )
     return view
 
