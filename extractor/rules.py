@@ -794,7 +794,7 @@ def _interpret(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[Ro
 
 def _stray_words(raw: RawRow, lay: Layout) -> Text | None:
     """Words in a cell no column of the layout reads: the only such cell with Chinese in it, not a figure."""
-    used = set(lay.keys) | {lay.seq, lay.label, *lay.code, *lay.labels_by_side.values()}
+    used = _roled(lay)
     stray = [c for i, c in enumerate(raw.cells) if i not in used and c.text and HAN.search(c.text)
              and parse_amount(c.text) is None]
     return _text(stray[0]) if len(stray) == 1 else None
@@ -827,6 +827,16 @@ def _fits(spec: TableSpec, raw: RawRow) -> bool:
     return misfits < 2
 
 
+def _roled(layout: Layout) -> frozenset[int | None]:
+    """The cells the layout gives a role (a column key, 序号, the label, the code). Kept per layout, which the
+    rows of a page share (like the inherited codes)."""
+    roled = layout.__dict__.get("_roled")
+    if roled is None:
+        roled = layout.__dict__["_roled"] = frozenset(
+            {*layout.keys, layout.seq, layout.label, *layout.code, *layout.labels_by_side.values()})
+    return roled
+
+
 def _inherited(layout: Layout) -> dict[str, str]:
     # The 类 / 款 printed above a blank parent cell: kept per layout, which the rows of a page share.
     return layout.__dict__.setdefault("_inherited_codes", {})
@@ -851,7 +861,7 @@ def _finish(spec: TableSpec, row: Row, label: Text | None, code: str | None, cod
 
 def _unplaced(raw: RawRow, lay: Layout, row: Row, columns: dict[str, str]) -> None:
     """A number in a column the header names nothing for still gets a column: "列N", N counted from 1."""
-    used = set(lay.keys) | {lay.seq, lay.label, *lay.code, *lay.labels_by_side.values()}
+    used = _roled(lay)
     for i, cell in enumerate(raw.cells):
         if i in used or not cell.text or parse_amount(cell.text) is None:
             continue
