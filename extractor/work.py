@@ -15,15 +15,13 @@ cluster can map them with the engine it already runs (see docs/dask.md):
 
 from __future__ import annotations
 
-import gc
 import os
-from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from .export import result_json
 from .load import LoadError, load_document
-from .pipeline import RunOptions, extract_and_verify, needs_model
+from .pipeline import RunOptions, collecting_less_often, extract_and_verify, needs_model
 
 
 @dataclass
@@ -104,23 +102,6 @@ def check_result_name(path: Path) -> None:
 def text_file_for(name: str) -> str:
     """The name of the canonical text written beside the result of a PDF or a spreadsheet."""
     return f"{name}.txt"
-
-
-# Reading a document makes hundreds of thousands of short-lived objects (lines, cells, values), nearly all
-# freed by reference counting as soon as their stage is done with them. At Python's default (a pass over the
-# young objects every 700 allocations) the collector keeps walking the ones still in use: about 6% of a
-# document's CPU. While a document is read it runs every 50,000 instead; the setting is put back afterwards.
-READING_GC_THRESHOLD = 50_000
-
-
-@contextmanager
-def collecting_less_often():
-    young, *older = gc.get_threshold()
-    gc.set_threshold(max(young, READING_GC_THRESHOLD), *older)
-    try:
-        yield
-    finally:
-        gc.set_threshold(young, *older)
 
 
 def extract_file(path: Path | str, options: RunOptions | None = None, max_size: int | None = None):
