@@ -22,7 +22,7 @@ from functools import lru_cache
 from .chunk import Line, LineKind
 
 
-@dataclass
+@dataclass(slots=True)  # built for every cell of every row: slots make that cheaper
 class Cell:
     text: str
     parts: list[tuple[int, int]] = field(default_factory=list)
@@ -45,13 +45,14 @@ class Cell:
 def split_cells(line: Line) -> list[Cell]:
     """Cells of a pipe or tab row, each stripped, with its offsets in the document."""
     text, base = line.text, line.start
-    if line.kind is LineKind.PIPE:
+    kind = line.kind
+    if kind is _PIPE:
         first = text.index("|")
         pieces = text[first + 1:].split("|")
         if text.rstrip().endswith("|"):
             pieces = pieces[:-1]  # what follows the closing pipe is not a cell
         pos = base + first + 1
-    elif line.kind is LineKind.TAB:
+    elif kind is _TAB:
         pieces = text.split("\t")
         pos = base
     else:
@@ -63,6 +64,9 @@ def split_cells(line: Line) -> list[Cell]:
         cells.append(Cell(body, [(s, s + len(body))] if body else [], s))
         pos += len(raw) + 1
     return cells
+
+
+_PIPE, _TAB = LineKind.PIPE, LineKind.TAB  # asked of every row: the members looked up once
 
 
 # --- space-aligned text -------------------------------------------------------------------------

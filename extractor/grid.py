@@ -48,6 +48,12 @@ class RawRow:
             return Cell("", [], self.line.end)
         return self.cells[index]
 
+    def text_at(self, index: int | None) -> str:
+        """The text of ``cell(index)``, without making an empty cell where the row has none."""
+        if index is None or index >= len(self.cells):
+            return ""
+        return self.cells[index].text
+
     @property
     def span(self) -> tuple[int, int]:
         return (self.line.start, (self.merged_from[-1] if self.merged_from else self.line).end)

@@ -16,6 +16,8 @@ they never reach back into loading or chunking.
 from __future__ import annotations
 
 import asyncio
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -163,11 +165,29 @@ class RunOptions:
     taught: Taught = field(default=frozenset())  # the hints' moves the store's own decisions taught, and where
 
 
+# Reading a document makes hundreds of thousands of short-lived objects (lines, cells, values), nearly all
+# freed by reference counting as soon as their stage is done with them. At Python's default (a pass over the
+# young objects every 700 allocations) the collector keeps walking the ones still in use: about 6% of a
+# document's CPU. While a document is read it runs every 50,000 instead; the setting is put back afterwards.
+READING_GC_THRESHOLD = 50_000
+
+
+@contextmanager
+def collecting_less_often():
+    young, *older = gc.get_threshold()
+    gc.set_threshold(max(young, READING_GC_THRESHOLD), *older)
+    try:
+        yield
+    finally:
+        gc.set_threshold(young, *older)
+
+
 def run_file(path: Path | str, verify: bool = True) -> ExtractionResult:
     """Rules and verification only: what `run` does when no model is configured."""
-    doc = load_document(path)
-    result = extract_document(doc)
-    return place_values(verify_result(result, doc.text)) if verify else result
+    with collecting_less_often():
+        doc = load_document(path)
+        result = extract_document(doc)
+        return place_values(verify_result(result, doc.text)) if verify else result
 
 
 def extract_and_verify(doc: Document, options: RunOptions) -> ExtractionResult:

@@ -170,9 +170,12 @@ def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int, repadded: bool =
         padded = False  # every page prints empty cells between filled ones: none lost its empty cells
     columns: dict[str, str] = {}
     table_rows = []
+    named_by = None  # the layout whose columns were added last (the rows of a page share one)
     for raw in rows:
-        for _i, key in sorted(raw.layout.keys.items()):
-            columns.setdefault(key, raw.layout.key_labels.get(key, key))
+        if raw.layout is not named_by:
+            for _i, key in sorted(raw.layout.keys.items()):
+                columns.setdefault(key, raw.layout.key_labels.get(key, key))
+            named_by = raw.layout
         table_rows.extend(_interpret_all(spec, raw, columns))
     table = Table(
         section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, **chunk_unit(chunk),
@@ -643,6 +646,8 @@ def _merge_cells(prev: RawRow, cont: RawRow) -> None:
 
 
 def _span(raw: RawRow) -> tuple[int, int]:
+    if not raw.merged_from:
+        return (raw.line.start, raw.line.end)
     lines = [raw.line, *raw.merged_from]
     return (min(l.start for l in lines), max(l.end for l in lines))
 
@@ -832,7 +837,7 @@ def _interpret(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[Ro
 
 def _stray_words(raw: RawRow, lay: Layout) -> Text | None:
     """Words in a cell no column of the layout reads: the only such cell with Chinese in it, not a figure."""
-    used = set(lay.keys) | {lay.seq, lay.label, *lay.code, *lay.labels_by_side.values()}
+    used = _roled(lay)
     stray = [c for i, c in enumerate(raw.cells) if i not in used and c.text and HAN.search(c.text)
              and parse_amount(c.text) is None]
     return _text(stray[0]) if len(stray) == 1 else None
@@ -851,18 +856,28 @@ def _fits(spec: TableSpec, raw: RawRow) -> bool:
     lay = raw.layout
     misfits = 0
     for i in [lay.seq, *lay.code]:
-        text = raw.cell(i).text if i is not None else ""
+        text = raw.text_at(i)
         if text and not text.replace(" ", "").isdigit():
             misfits += 1
     for i in [lay.label, *lay.labels_by_side.values()]:
-        text = raw.cell(i).text if i is not None else ""
+        text = raw.text_at(i)
         if text and parse_amount(text) is not None:
             misfits += 1
     for i, key in lay.keys.items():
-        cell = raw.cell(i)
-        if cell.text and spec.column(key).type != "text" and _kind_of(cell) == "text":
+        text = raw.text_at(i)
+        if text and spec.column(key).type != "text" and _kind_of_text(text) == "text":
             misfits += 1
     return misfits < 2
+
+
+def _roled(layout: Layout) -> frozenset[int | None]:
+    """The cells the layout gives a role (a column key, 序号, the label, the code). Kept per layout, which the
+    rows of a page share (like the inherited codes)."""
+    roled = layout.__dict__.get("_roled")
+    if roled is None:
+        roled = layout.__dict__["_roled"] = frozenset(
+            {*layout.keys, layout.seq, layout.label, *layout.code, *layout.labels_by_side.values()})
+    return roled
 
 
 def _inherited(layout: Layout) -> dict[str, str]:
@@ -889,7 +904,7 @@ def _finish(spec: TableSpec, row: Row, label: Text | None, code: str | None, cod
 
 def _unplaced(raw: RawRow, lay: Layout, row: Row, columns: dict[str, str]) -> None:
     """A number in a column the header names nothing for still gets a column: "列N", N counted from 1."""
-    used = set(lay.keys) | {lay.seq, lay.label, *lay.code, *lay.labels_by_side.values()}
+    used = _roled(lay)
     for i, cell in enumerate(raw.cells):
         if i in used or not cell.text or parse_amount(cell.text) is None:
             continue
@@ -906,7 +921,10 @@ _FIGURE_LIKE = re.compile(r"^[\d\s.,，．（）()%％+\-−－]+$|^(nan|NaN|NAN
 
 def _kind_of(cell: Cell) -> str:
     """number, blank (a dash), odd (a figure that does not parse: "12,34", "NaN") or text."""
-    text = cell.text
+    return _kind_of_text(cell.text)
+
+
+def _kind_of_text(text: str) -> str:
     if is_blank_mark(text):
         return "blank"
     if parse_amount(text) is not None:
@@ -1179,10 +1197,13 @@ def _label_on_its_side(spec: TableSpec, raw: RawRow) -> RawRow:
 
 def _side_row(spec: TableSpec, raw: RawRow, side: str) -> Row | None:
     lay = raw.layout
-    row = Row(span=_span(raw), side=side)
-    for i, key in _keys_on_side(spec, lay, side):
-        _place(row, key, raw.cell(i), spec)
+    keys = _keys_on_side(spec, lay, side)
     label = _text(raw.cell(lay.labels_by_side.get(side)))
+    if label is None and not any(raw.text_at(i) for i, _key in keys):
+        return None  # nothing printed on this side (a row of the other side only)
+    row = Row(span=_span(raw), side=side)
+    for i, key in keys:
+        _place(row, key, raw.cell(i), spec)
     if not (row.values or label or row.unparsed):
         return None
     row.label = label

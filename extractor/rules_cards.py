@@ -84,11 +84,12 @@ def read_card(chunk: Chunk) -> PerformanceCard:
             cells = _cells(line, starts)
             if not any(c.text for c in cells):
                 continue
+            words = {norm(c.text) for c in cells}  # asked of the line several times below
             if line.kind is LineKind.SPACED and state.after_header and _header_rest(state, cells, line):
                 continue
             state.after_header = False
             if line.kind is LineKind.SPACED and card.indicators and state.roles and state.last_line is not None \
-                    and not _is_indicator_header(cells) and "符号" not in [norm(c.text) for c in cells]:
+                    and not _names_indicator_header(words) and "符号" not in words:
                 roles = _nearest_fields(card.indicators[-1], cells, line, state)
                 if roles and all(_wrapped_piece(c, r) for c, r in zip(cells, roles)):
                     if _held_for_next(seg.lines, k, state) or _starts_next_row(card, seg.lines, k, state):
@@ -100,16 +101,16 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                     and _above_first_row(card, seg.lines, k, state):
                 state.pending.append((line, cells))
                 continue
-            if state.pending and (not state.roles or _is_indicator_header(cells)):
+            if state.pending and (not state.roles or _names_indicator_header(words)):
                 _flush_pending(card, state)
-            if _is_indicator_header(cells):
+            if _names_indicator_header(words):
                 if not (state.roles and _same_header(cells, state.header_cells)):
                     # (The header printed again on a new page keeps the columns its sub-row, 符号 / 值 /
                     # 单位, split 指标值 into, whether or not the sub-row is printed again.)
                     _map_roles(state, cells)
                 state.header_cells, state.header_line, state.after_header = cells, line, True
                 continue
-            if state.roles and "符号" in [norm(c.text) for c in cells]:
+            if state.roles and "符号" in words:
                 _map_roles(state, cells, sub=True)
                 continue
             if state.roles:
@@ -499,8 +500,12 @@ def _prefix_width(text: str, n: int) -> int:
 
 
 def _is_indicator_header(cells: list[Cell]) -> bool:
-    texts = {norm(c.text) for c in cells}
-    return "一级指标" in texts and ("三级指标" in texts or "二级指标" in texts)
+    return _names_indicator_header({norm(c.text) for c in cells})
+
+
+def _names_indicator_header(words: set[str]) -> bool:
+    """A line whose cells (``words``, normalised) are the indicator header's."""
+    return "一级指标" in words and ("三级指标" in words or "二级指标" in words)
 
 
 def _same_header(cells: list[Cell], before: list[Cell]) -> bool:

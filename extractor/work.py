@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .export import result_json
 from .load import LoadError, load_document
-from .pipeline import RunOptions, extract_and_verify, needs_model
+from .pipeline import RunOptions, collecting_less_often, extract_and_verify, needs_model
 
 
 @dataclass
@@ -111,7 +111,8 @@ def extract_file(path: Path | str, options: RunOptions | None = None, max_size: 
     """The verified result of one file, by the deterministic reader (raises ``LoadError`` for a bad file)."""
     path = Path(path)
     check_result_name(path)
-    return extract_and_verify(load_document(path, max_size), options or RunOptions(backend="rules"))
+    with collecting_less_often():
+        return extract_and_verify(load_document(path, max_size), options or RunOptions(backend="rules"))
 
 
 def read_document(path: Path, options: RunOptions, decisions: list = (), pretty: bool = False,
@@ -123,6 +124,12 @@ def read_document(path: Path, options: RunOptions, decisions: list = (), pretty:
     --cross-check) comes back with ``needs_model`` set, unsettled: the caller reads it with
     the model, where one limit holds every request of the batch.
     """
+    with collecting_less_often():
+        return _read_document(path, options, decisions, pretty, model, max_size, name)
+
+
+def _read_document(path: Path, options: RunOptions, decisions: list, pretty: bool, model, max_size: int | None,
+                   name: str | None) -> Outcome:
     from .geometry import place_values
     from .review.apply import apply_decisions
     from .review.store import QueueRows
@@ -139,7 +146,8 @@ def read_document(path: Path, options: RunOptions, decisions: list = (), pretty:
         result.llm = model.model_copy(deep=True)
     canonical = _canonical(result, doc)
     apply_decisions(result, doc.text, decisions)
-    place_values(result)  # after the decisions: a correction has its own place
+    if decisions:
+        place_values(result)  # again after the decisions: a correction has its own place
     return Outcome(path, text=result_json(result, pretty), canonical_text=canonical, queue=QueueRows.of(result),
                    decisions=tuple(d.seq for d in decisions), tally=Tally.of(result), warnings=tuple(doc.notes))
 

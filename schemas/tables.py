@@ -60,18 +60,14 @@ class TableSpec:
     description: str = ""
     card: bool = False
 
+    def __post_init__(self) -> None:
+        # Asked for a column by key for every value the reader and the verifier handle.
+        object.__setattr__(self, "_by_key", {c.key: c for c in self.columns})
+
     def column(self, key: str) -> ColumnSpec:
         """The registry's column, or for a column the registry has no key for, one made from its header path."""
         col = self._by_key.get(key)
         return col if col is not None else extra_column(key)
-
-    @property
-    def _by_key(self) -> dict[str, ColumnSpec]:
-        by_key = self.__dict__.get("_columns_by_key")
-        if by_key is None:
-            by_key = {c.key: c for c in self.columns}
-            object.__setattr__(self, "_columns_by_key", by_key)
-        return by_key
 
     def has_column(self, key: str) -> bool:
         return key in self._by_key

@@ -227,3 +227,30 @@ def test_a_failure_inside_a_worker_is_one_line_and_the_batch_goes_on(tmp_path):
         f"error: {src / name}: could not be processed (ZeroDivisionError: a bug in a reader); the rest of the batch "
         f"went on" for name in ("002_9308971da019406b.txt", "copy_002_9308971da019406b.txt")]
     assert len(results(tmp_path / "out")) == 6
+
+
+def test_reading_a_document_leaves_the_collector_as_it_found_it(tmp_path):
+    """The collector runs less often while a document is read (``pipeline.collecting_less_often``), and is put
+    back afterwards, also when the reading fails: a process that reads documents among other work keeps its own."""
+    import gc
+
+    import pytest
+
+    from extractor.load import LoadError
+    from extractor.pipeline import RunOptions, run_file
+    from extractor.work import read_document
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(1234, 7, 9)
+        read_document(DOCS["000"], RunOptions(backend="rules"))
+        assert gc.get_threshold() == (1234, 7, 9)
+        run_file(DOCS["003"])
+        assert gc.get_threshold() == (1234, 7, 9)
+        missing = tmp_path / "missing.txt"
+        assert read_document(missing, RunOptions(backend="rules")).error
+        with pytest.raises(LoadError):
+            run_file(missing)
+        assert gc.get_threshold() == (1234, 7, 9)
+    finally:
+        gc.set_threshold(*before)

@@ -52,11 +52,12 @@ def choose_readings(result: ExtractionResult) -> None:
     tied_layouts = []
     for n, table in enumerate(result.tables):
         if table.has_proposals:
-            candidates = _best_layouts(table)
-            result.tables[n] = table = candidates[0]
+            candidates, doubts[n] = _best_layouts(table)
+            result.tables[n] = candidates[0]
             if len(candidates) > 1:
                 tied_layouts.append((n, candidates))
-        doubts[n] = settle_rows(table)
+        else:
+            doubts[n] = settle_rows(table)
     still_tied: dict[int, list[Table]] = {}
     for n, candidates in tied_layouts:
         # Layouts the table's own relations cannot tell apart: the relations between tables may.
@@ -104,18 +105,23 @@ def _across_errors(result: ExtractionResult, n: int, candidate: Table) -> tuple[
     return tally.count - tally.holding, tally.gap
 
 
-def _best_layouts(table: Table) -> list[Table]:
+def _best_layouts(table: Table) -> tuple[list[Table], Doubt]:
     """The reader's own layout when its relations hold; otherwise the layouts under which the table's own
     relations fare best, in the reader's order (the first is kept unless the relations between tables prefer
-    another). A reading that follows a layout hint is always weighed against the reader's own."""
-    settle_rows(table)
-    if table_errors(table)[1] == 0 and not (table.hint is not None and table.hint.used):
+    another). A reading that follows a layout hint is always weighed against the reader's own.
+
+    Each candidate's rows are settled once; the first's ``Doubt`` (what its relations left open) comes back
+    with it."""
+    doubt = settle_rows(table)
+    own = table_errors(table)
+    if own[1] == 0 and not (table.hint is not None and table.hint.used):
         table.propose(None)
-        return [table]
+        return [table], doubt
     candidates = [table, *table.proposals]
-    scored = []
-    for order, candidate in enumerate(candidates):
-        settle_rows(candidate)
+    doubts = {id(table): doubt}
+    scored = [(own, 0, table)]
+    for order, candidate in enumerate(candidates[1:], start=1):
+        doubts[id(candidate)] = settle_rows(candidate)
         scored.append((table_errors(candidate), order, candidate))
     scored.sort(key=lambda s: (s[0], s[1]))
     least = scored[0][0]
@@ -123,7 +129,7 @@ def _best_layouts(table: Table) -> list[Table]:
     for candidate in candidates:
         candidate.propose([])
     _note_hint(best[0], scored, "the table's own relations")
-    return best
+    return best, doubts[id(best[0])]
 
 
 def _best_across(result: ExtractionResult, n: int, candidates: list[Table]) -> tuple[Table, list[Table]]:

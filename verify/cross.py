@@ -138,10 +138,13 @@ def _match_key(view: TableView, row) -> str | None:
     return view.by_code.get(row.code or ("total" if row.item == "total" else ""))
 
 
+_CLASS_NUMBER = re.compile(r"^[（(]?[一二三四五六七八九十]+[)）、]?")
+_CLASS_SUFFIX = re.compile(r"(拨款)?(收入)?$")
+
+
 def _class_name(label: str) -> str:
     """"十、卫生健康支出" → "卫生健康支出"; "一、一般公共预算拨款收入" and "一般公共预算拨款" → "一般公共预算"."""
-    label = re.sub(r"^[（(]?[一二三四五六七八九十]+[)）、]?", "", label)
-    return re.sub(r"(拨款)?(收入)?$", "", label)
+    return _CLASS_SUFFIX.sub("", _CLASS_NUMBER.sub("", label))
 
 
 def check_summaries(views: list[TableView], flagger: Flagger) -> None:

@@ -161,6 +161,7 @@ def view_table(table: Table, name: str, doc_places: int | None = None,
         places = {k: max(v, doc_places) for k, v in places.items()}
     halves = {k: half_unit(p) for k, p in places.items()}
     en_kind = table.kind.replace("_", " ")
+    unit = (table.unit or "万元").strip()
     seen: Counter[str] = Counter()
     for row in table.rows:
         label = row_label(row)
