@@ -144,3 +144,50 @@ def test_a_browsers_footer_in_smaller_type_does_not_join_the_table_above_it():
     blocks, rest = borderless_runs(group_lines(page + footer))
     assert len(blocks) == 1 and len(blocks[0].lines) == 2
     assert len(rest) == 1 and rest[0].text().startswith("file:///a.html")
+
+
+def _columns_of(line: str, word: str, last: bool = False) -> range:
+    """The character columns ``word`` takes in a space-aligned line (a CJK character two wide)."""
+    import unicodedata
+
+    def width(s: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in s)
+
+    at = width(line[:line.rindex(word) if last else line.index(word)])
+    return range(at, at + width(word))
+
+
+def test_a_header_centred_in_a_wide_column_is_written_over_its_flush_cells():
+    # A browser's landscape table: headers centred in wide columns (th), codes right-aligned under 科目编码,
+    # names set from their column's left edge, amounts right-aligned: where they stand, 科目名称 is over no name
+    # and the names are under the group word above, so the space-aligned reader keyed them under it.
+    from extractor.load.borderless import borderless_runs
+    from extractor.load.layout import write_spaced_lines
+    from extractor.load.wrapped import centred_heads
+
+    page = (glyphs("经济分类科目", 130, 84) + glyphs("基本支出", 330, 84)
+            + glyphs("科目编码", 20, 100) + glyphs("科目名称", 180, 100) + glyphs("合计", 320, 100)
+            + glyphs("人员经费", 380, 100))
+    for k, (code, name, amount) in enumerate([("301", "工资福利支出", "520.64"), ("30101", "基本工资", "181.28"),
+                                              ("30102", "津贴补贴", "30.47")]):
+        top = 116 + 16 * k
+        page += glyphs(code, 100 - 5 * len(code), top) + glyphs(name, 106, top) \
+            + glyphs(amount, 370 - 5 * len(amount), top) + glyphs(amount, 440 - 5 * len(amount), top)
+    blocks, rest = borderless_runs(group_lines(page))
+    assert len(blocks) == 1 and rest == []
+    moves = centred_heads(blocks[0].lines)
+    out = TextBuilder()
+    write_spaced_lines(out, blocks[0].lines, 1, moves)
+    header, *body = out.text().split("\n")[1:5]
+    names = _columns_of(body[0], "工资福利支出")
+    assert set(_columns_of(header, "科目名称")) & set(names)
+    assert set(_columns_of(header, "科目编码")) & set(_columns_of(body[1], "30101"))
+    assert set(_columns_of(header, "合计")) & set(_columns_of(body[0], "520.64"))
+    assert set(_columns_of(header, "人员经费")) & set(_columns_of(body[0], "520.64", last=True))
+    # Each character keeps its box on the page: only where it is written moved.
+    assert {id(g) for g in page if g.text in "科目名称"} & set(moves)
+    # Without the move, 科目名称 stands over no name.
+    plain = TextBuilder()
+    write_spaced_lines(plain, blocks[0].lines, 1)
+    header0, body0 = plain.text().split("\n")[1:3]
+    assert not set(_columns_of(header0, "科目名称")) & set(_columns_of(body0, "工资福利支出"))

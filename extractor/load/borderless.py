@@ -16,7 +16,7 @@ columns wide — and read by the same space-aligned reader as ``pdftotext
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .canonical import Glyph
 from .layout import Line
@@ -55,6 +55,7 @@ class SpacedBlock:
     lines: list[Line]
     top: float
     bottom: float
+    moves: dict[int, float] = field(default_factory=dict)  # header words written over their column (by glyph id)
 
 
 def borderless_runs(lines: list[Line]) -> tuple[list[SpacedBlock], list[Line]]:

@@ -155,24 +155,34 @@ def write_glyph_line(out: TextBuilder, glyphs: list[Glyph], page: int) -> None:
     out.glyphs(piece, page)
 
 
-def write_spaced_lines(out: TextBuilder, lines: list[Line], page: int) -> None:
+def write_spaced_lines(out: TextBuilder, lines: list[Line], page: int, moves: dict[int, float] | None = None) -> None:
     """A borderless table's lines with every character at the column its place on the page gives it.
 
     A column is half the table's usual character height (the width of a digit); a CJK character takes
-    two. Runs of spaces then separate cells as they do in ``pdftotext -layout`` output.
+    two. Runs of spaces then separate cells as they do in ``pdftotext -layout`` output. A word in
+    ``moves`` (by glyph id) is written that far across from where it stands (a header moved over its
+    column); its characters keep their boxes.
     """
+    moves = moves or {}
+
+    def x0(g: Glyph) -> float:
+        return g.x0 + moves.get(id(g), 0.0)
+
+    def x1(g: Glyph) -> float:
+        return g.x1 + moves.get(id(g), 0.0)
+
     glyphs = [g for line in lines for g in line.glyphs if not g.text.isspace()]
     if not glyphs:
         return
     sizes = sorted(g.size for g in glyphs)
     unit = max(sizes[len(sizes) // 2] / 2, 0.5)
-    left = min(g.x0 for g in glyphs)
+    left = min(x0(g) for g in glyphs)
     for line in lines:
         col = 0
         piece: list[Glyph] = []
-        for g in sorted((g for g in line.glyphs if not g.text.isspace()), key=lambda g: g.x0):
-            at = round((g.x0 - left) / unit)
-            if piece and g.x0 - piece[-1].x1 <= 0.1 * g.size:
+        for g in sorted((g for g in line.glyphs if not g.text.isspace()), key=x0):
+            at = round((x0(g) - left) / unit)
+            if piece and x0(g) - x1(piece[-1]) <= 0.1 * g.size:
                 # The next character of a word: it stays with it, wherever the font's widths (a digit is
                 # rarely exactly half a CJK character wide) have carried its column.
                 piece.append(g)
@@ -184,7 +194,7 @@ def write_spaced_lines(out: TextBuilder, lines: list[Line], page: int) -> None:
             if at > col:
                 out.write(" " * (at - col))
                 col = at
-            elif piece and at <= col and g.x0 - piece[-1].x1 > 0.1 * g.size:
+            elif piece and at <= col and x0(g) - x1(piece[-1]) > 0.1 * g.size:
                 out.glyphs(piece, page)
                 piece = []
                 out.write(" ")

@@ -23,7 +23,7 @@ from .borderless import SpacedBlock, borderless_runs
 from .canonical import Glyph, TextBuilder, fold_char
 from .layout import Line, PageBlocks, TableBlock, group_lines, join_paragraph_lines, ruled_tables, stitch, \
     write_cell, write_glyph_line, write_spaced_lines, write_table
-from .wrapped import wrapped_tables
+from .wrapped import centred_heads, wrapped_tables
 
 DEFAULT_MAX_PAGES = 500
 OCR_HINT = "install OCR with pip install 'budget-extract[ocr]' to read them"
@@ -221,6 +221,8 @@ def layout_page(glyphs: list[Glyph], edges: list[dict], overlay: list[Glyph] = (
     lines = [ln for ln in group_lines(rest) if ln.text().strip()]
     wrapped, lines = wrapped_tables(lines)
     loose, lines = borderless_runs(lines)
+    for block in loose:
+        block.moves = centred_heads(block.lines)
     blocks: list[Line | TableBlock | SpacedBlock] = [*tables, *wrapped, *loose, *lines]
     blocks.sort(key=lambda b: b.top)
     return PageBlocks(blocks, list(overlay))
@@ -244,7 +246,7 @@ def write_pages(out: TextBuilder, read: list[tuple[int, PageBlocks]], pages: lis
             continue
         if isinstance(block, SpacedBlock):
             out.write("\n")
-            write_spaced_lines(out, block.lines, number)
+            write_spaced_lines(out, block.lines, number, block.moves)
             out.write("\n")
             i += 1
             _end_pages(out, overlay, items, i, number)

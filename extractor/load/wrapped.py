@@ -170,6 +170,48 @@ def _rows_need_geometry(rows: list[Row]) -> bool:
     return any(len(st.parts) >= 2 for row in rows for st in row.stacks)
 
 
+def centred_heads(lines: list[Line]) -> dict[int, float]:
+    """How far to move each header word of a borderless table (by glyph id) to stand over its column.
+
+    A header centred in a wide column whose cells are set flush left or right (科目名称 centred over names
+    set from the column's left edge, codes right-aligned under 科目编码) stands over none of its cells, and
+    its column's cells under no header word; written where they stand, the word would head no column. Such
+    a word of the header's last row is moved over the middle of the column nearest to it, when no header
+    word stands over that column and it lies between the word's neighbours. (A word over a column no row
+    fills is an empty column, and stays.)"""
+    rows = rows_of(lines, stacks_of(lines))
+    start = _body_start(rows)
+    if start == 0 or start > len(rows) - 2:
+        return {}  # a row or two show no columns
+    labels = [row for row in rows[:start] if not _numbers_columns(row)]
+    if not labels or len(labels[-1].stacks) < 2:
+        return {}
+    bands = column_bands(rows[start:])
+    leaves = labels[-1].stacks
+    # A column is headed by a word over it in the last row, or by one higher up with no word of the last row
+    # under it (序号 centred over both rows); a group word over several columns heads none of them here.
+    spans_both = [st for row in labels[:-1] for st in row.stacks
+                  if all(_overlap([st.x0, st.x1], leaf) <= 0 for leaf in leaves)]
+    headed = [b for st in leaves + spans_both for b in bands if _overlap(b, st) > 0.5]
+    moves: dict[int, float] = {}
+    for i, st in enumerate(leaves):
+        if any(_overlap(b, st) > 0.5 for b in bands):
+            continue
+        left = leaves[i - 1].x1 if i else float("-inf")
+        right = leaves[i + 1].x0 if i + 1 < len(leaves) else float("inf")
+        free = [b for b in bands if left < _centre(b) < right and not any(b is h for h in headed)]
+        if not free:
+            continue
+        band = min(bands, key=lambda b: abs(_centre(b) - _centre_of(st)))
+        if not any(band is b for b in free):
+            continue  # nearer a column another word heads: the word's own column is empty
+        shift = _centre(band) - _centre_of(st)
+        if left < st.x0 + shift and st.x1 + shift < right:
+            headed.append(band)
+            moves.update((id(g), shift) for _, seg in st.parts for g in seg.glyphs)
+    return moves
+
+
 def stacks_of(lines: list[Line]) -> list[Stack]:
     flat = [(i, s) for i, line in enumerate(lines) for s in pieces(line)]
     # A title or a unit line never wraps into a table's cell, however close above it it is set.
