@@ -191,3 +191,20 @@ def test_a_header_centred_in_a_wide_column_is_written_over_its_flush_cells():
     write_spaced_lines(plain, blocks[0].lines, 1)
     header0, body0 = plain.text().split("\n")[1:3]
     assert not set(_columns_of(header0, "科目名称")) & set(_columns_of(body0, "工资福利支出"))
+
+
+def test_a_header_alone_at_the_foot_of_a_page_under_its_title_is_a_table():
+    # An empty table's header at the foot of a page, its note (本表无数据) on the next: written as a line of
+    # text its cells ran together and the section read as flattened lines (completeness.unread).
+    from extractor.load.borderless import borderless_runs
+
+    page = (glyphs("政府购买服务支出表", 10, 60) + glyphs("单位：万元", 10, 78)
+            + glyphs("项目名称", 10, 100) + glyphs("一级目录名称", 90, 100) + glyphs("购买数量", 200, 100)
+            + glyphs("购买金额", 280, 100) + glyphs("—7—", 150, 160))
+    blocks, rest = borderless_runs(group_lines(page))
+    assert len(blocks) == 1 and [ln.text() for ln in blocks[0].lines] == ["项目名称一级目录名称购买数量购买金额"]
+    assert [ln.text() for ln in rest] == ["政府购买服务支出表", "单位：万元", "—7—"]
+    # A line of words apart in the middle of a page, under no title, stays text.
+    blocks, _ = borderless_runs(group_lines(glyphs("项目名称", 10, 100) + glyphs("一级目录名称", 90, 100)
+                                             + glyphs("购买数量", 200, 100) + glyphs("说明文字", 10, 130)))
+    assert blocks == []

@@ -25,6 +25,7 @@ from .layout import Line
 _FURNITURE = re.compile(r"^\s*(单位[：:]|金额单位|部门[名称]*[：:]|编制单位|预算年度|填报单位|注[：:]|说明[：:])")
 _TITLE = re.compile(r"表\s*([（(]续[)）])?$")  # a table's title (…支出表, …绩效目标表（续）)
 _NOTE = re.compile(r"^\s*(注|说明)\s*[：:]")
+PAGE_NUMBER = re.compile(r"^[\s—–\-·]*(第\s*)?\d{1,4}(\s*页)?(\s*[/，,]?\s*共\s*\d+\s*页)?[\s—–\-·]*$")
 _GAP = 0.8  # a gap wider than this many characters separates two cells
 
 
@@ -129,6 +130,11 @@ def _table_end(lines: list[Line], segs: list[list[Segment]], start: int) -> int:
         x0, x1 = min(x0, line.x0), max(x1, line.x1)
         end += 1
     rows = sum(1 for k in range(start, last_row + 1) if _row_like(lines[k], segs[k]))
+    if rows == 1 and len(segs[start]) >= 3 and start > 0 and stands_alone(lines[start - 1].text()) \
+            and all(PAGE_NUMBER.match(line.text()) for line in lines[start + 1:]):
+        # A header under its title or unit line at the foot of a page: its rows (or the note saying there
+        # are none) are on the next. Written as a line of text, its cells would run together.
+        return start + 1
     if rows == 1 and len(segs[start]) >= 3:
         # A header, an empty 合计 line or two, then the note saying why (注：本表无数据): an empty table.
         k = start + 1

@@ -19,7 +19,7 @@ from pathlib import Path
 from schemas import Geometry, PageInfo
 
 from .base import Document, LoadError
-from .borderless import SpacedBlock, borderless_runs
+from .borderless import PAGE_NUMBER as _PAGE_NUMBER, SpacedBlock, borderless_runs
 from .canonical import Glyph, TextBuilder, fold_char
 from .layout import Line, PageBlocks, TableBlock, group_lines, join_paragraph_lines, ruled_tables, stitch, \
     write_cell, write_glyph_line, write_spaced_lines, write_table
@@ -352,7 +352,6 @@ def _write_overlay(out: TextBuilder, glyphs: list[Glyph], number: int) -> None:
         out.write("\n")
 
 
-_PAGE_NUMBER = re.compile(r"^[\s—–\-·]*(第\s*)?\d{1,4}(\s*页)?(\s*[/，,]?\s*共\s*\d+\s*页)?[\s—–\-·]*$")
 
 
 def stitch_tables(items: list[tuple[int, Line | TableBlock]]) -> list[tuple[int, Line | TableBlock]]:
