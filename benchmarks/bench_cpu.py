@@ -10,7 +10,7 @@ shared machine only ever add time. `--stages` also splits `run_file` and the res
 pipeline's stages (in the best round), by timing the functions the pipeline calls (wrapped here, in
 the benchmark; no product code carries a timer). `--profile N` then prints the N functions with the most cumulative
 time under cProfile (which inflates call-heavy code; read it for where, not for how much).
-Not a test: figures go in the README.
+Not a test: figures go in docs/measured.md (key ones in the README).
 """
 
 from __future__ import annotations

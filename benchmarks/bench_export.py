@@ -7,7 +7,7 @@ With --keep, the results and exports stay in DIR, and results already there are 
 For each size N, `run --jobs 2` writes N results (the corpus copied N/4 times), then each export
 (facts as jsonl and csv, flags as csv, xlsx, sqlite, parquet, duckdb) and the report run as their
 own processes; their wall time, CPU time and peak memory (max RSS, from wait4) are printed side by
-side, with the growth from the first size to the last. Not a test: figures go in the README.
+side, with the growth from the first size to the last. Not a test: figures go in docs/measured.md (key ones in the README).
 """
 
 from __future__ import annotations

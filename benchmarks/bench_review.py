@@ -2,7 +2,7 @@
 
 Runs the corpus × N into a temporary folder, then times real `budget-extract review`
 processes (cold starts included): `list`, `show`, and `accept` / `fix`, each a
-few times, and `export --format xlsx`. Not a test: figures go in the README.
+few times, and `export --format xlsx`. Not a test: figures go in docs/measured.md (key ones in the README).
 
     python benchmarks/bench_review.py [--repeat 25] [--times 5]
 """

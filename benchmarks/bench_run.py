@@ -1,7 +1,7 @@
 """Benchmark: `budget-extract run` on the corpus repeated N times, and the CLI's cold start.
 
 Prints documents per second and peak memory (max RSS of the `run` process), and
-the median wall time of `budget-extract --help`. Not a test: figures go in the README.
+the median wall time of `budget-extract --help`. Not a test: figures go in docs/measured.md (key ones in the README).
 
     python benchmarks/bench_run.py [--repeat 100] [--without-verify] [--jobs 1]
 

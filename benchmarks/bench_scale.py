@@ -7,7 +7,7 @@ The corpus is copied `--repeat` times (400 documents at 100). For each of `run -
 wall time, documents per second and the CPU milliseconds per document of every process involved
 (the pool's workers are sampled with psutil, which comes with the test extra's dask[distributed]),
 then the ratios to the floor. It also checks that every --jobs gave byte-identical result files.
-Not a test: figures go in the README.
+Not a test: figures go in docs/measured.md (key ones in the README).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
     python benchmarks/bench_startup.py [--times 21]
 
-The aim: `budget-extract --help` within 5× of bare Python. Not a test: figures go in the README.
+The aim: `budget-extract --help` within 5× of bare Python. Not a test: figures go in docs/measured.md (key ones in the README).
 """
 
 from __future__ import annotations

@@ -266,7 +266,7 @@ def run(
     if report.errors + report.warnings:
         _err(f"Next: budget-extract review list --db {shown(store.arg)}   (the flags that need a decision)")
     if report.unread and reader_missing(backend, settings):
-        _err("The sections not read need a model (the LLM reader): see README, 'Using a model'.")
+        _err("The sections not read need a model (the LLM reader): see docs/llm.md.")
     if report.failed or not files or (strict and report.errors):
         raise typer.Exit(1)
 

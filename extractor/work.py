@@ -149,10 +149,11 @@ def _canonical(result, doc) -> str | None:
     return doc.text
 
 
-def extract_to_folder(path: Path | str, out: Path | str, pretty: bool = False) -> str:
+def extract_to_folder(path: Path | str, out: Path | str, pretty: bool = False, name: str | None = None) -> str:
     """Read one file with the rules and write ``out/<name>.json`` atomically; returns a one-line outcome.
 
-    For workers that write their own results (a Dask bag over file paths, …).
+    For workers that write their own results (a Dask bag over file paths, …). ``name``: the result's name,
+    as ``discover`` gives it (``a/预算`` for a file found in a sub-folder); by default the file's stem.
     No decisions are applied here: ``budget-extract review sync OUT`` applies
     those in force and builds the review queue afterwards.
     """
@@ -161,7 +162,7 @@ def extract_to_folder(path: Path | str, out: Path | str, pretty: bool = False) -
     path, out = Path(path), Path(out)
     try:
         check_result_name(path)
-        doc = load_document(path)
+        doc = replace(load_document(path), label=name)
     except LoadError as exc:
         return f"error: {exc}"
     result = extract_and_verify(doc, RunOptions(backend="rules"))

@@ -440,7 +440,7 @@ def test_a_pdf_cut_short_is_refused_unless_only_its_end_marker_is_lost(tmp_path)
     assert "1 document(s): 10 tables, 10 cards, 270 amounts" in proc.stderr  # read whole
 
 
-# -- the SQLite export's amounts (README, export) -------------------------------------------------------
+# -- the SQLite export's amounts (docs/commands.md, export) -------------------------------------------------------
 
 
 def test_sqlite_amounts_are_exact_text_not_real(results, tmp_path):
@@ -457,7 +457,7 @@ def test_sqlite_amounts_are_exact_text_not_real(results, tmp_path):
     jsonl = [json.loads(line)["value"] for line in cli("export", results).stdout.splitlines()]
     assert [value for value, _ in stored] == [v for v in jsonl if v is not None]
     assert any(value.endswith(".00") for value, _ in stored)  # printed decimals kept: "5.00", not 5.0
-    # What the README warns of: uncast, a comparison is between texts; cast, between numbers.
+    # What docs/commands.md warns of: uncast, a comparison is between texts; cast, between numbers.
     assert db.execute("SELECT '9.00' > '100', CAST('9.00' AS REAL) > 100").fetchone() == (1, 0)
     big = db.execute("SELECT count(*) FROM facts WHERE CAST(value AS REAL) > 1000").fetchone()[0]
     assert big == sum(1 for value, _ in stored if float(value) > 1000)

@@ -12,17 +12,25 @@ from test_jobs import batch, results, store_rows
 pytestmark = pytest.mark.slow
 
 
+def _extract(job: tuple[str, str], out: str) -> str:
+    from extractor.work import extract_to_folder
+
+    path, name = job
+    return extract_to_folder(path, out, name=name)
+
+
 def _map_on_a_cluster(src: Path, out: Path) -> list[str]:
     import dask.bag as db
     from dask.distributed import Client, LocalCluster
 
-    from extractor.work import extract_to_folder
+    from extractor.discover import discover
 
-    paths = sorted(str(p) for p in src.glob("*.txt"))
+    found = discover([src])  # as docs/dask.md does it (with recursive=True there)
+    jobs = [(str(path), found.names[path]) for path in found.files]
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster, Client(cluster) as client:
         assert all(addr.startswith("tcp://127.0.0.1:") for addr in client.scheduler_info()["workers"])
-        return db.from_sequence(paths, npartitions=4).map(extract_to_folder, out=str(out)).compute()
+        return db.from_sequence(jobs, npartitions=4).map(_extract, out=str(out)).compute()
 
 
 def test_a_dask_bag_over_file_paths_then_review_sync_gives_what_run_gives(tmp_path):

@@ -153,6 +153,27 @@ def test_results_written_by_the_pure_function_then_review_sync_match_run(tmp_pat
     assert missing.returncode == 1 and "not a folder of results" in missing.stderr
 
 
+def test_workers_name_results_as_run_recursive_does_when_files_share_a_name(tmp_path):
+    """The recipe of docs/dask.md names each result by ``discover``: two 预算.txt in two sub-folders stay two."""
+    from extractor.discover import discover
+    from extractor.work import extract_to_folder
+
+    src = tmp_path / "in"
+    for sub, example in (("a", "000_ccab51d03fd0280d.txt"), ("b", "003_aca33df6c8a48681.txt")):
+        (src / sub).mkdir(parents=True)
+        shutil.copy(EXAMPLES / example, src / sub / "预算.txt")
+    found = discover([src], recursive=True)
+    for path in found.files:
+        extract_to_folder(path, tmp_path / "cluster", name=found.names[path])
+    cli("review", "sync", tmp_path / "cluster")
+    cli("run", src, "--recursive", "--out", tmp_path / "run", "--jobs", 1, check=False)
+    written = {p.relative_to(tmp_path / "cluster").as_posix() for p in (tmp_path / "cluster").rglob("*.json")}
+    assert written == {"a/预算.json", "b/预算.json"}
+    for name in written:
+        assert (tmp_path / "cluster" / name).read_bytes() == (tmp_path / "run" / name).read_bytes()
+    assert store_rows(tmp_path / "cluster") == store_rows(tmp_path / "run")
+
+
 def test_workers_end_when_a_run_is_killed_outright(tmp_path):
     """SIGKILL gives `run` no chance to stop its pool: the workers notice and end, nothing is left running."""
     import signal

@@ -35,8 +35,8 @@ CASES = [(v, d) for v in VARIANTS for d in DOCS]
 IDS = [f"{v}-{d}" for v, d in CASES]
 
 # Cases the reader does not meet yet, with the figure measured and the cause found. They run and must
-# fail (strict): one that starts passing fails the suite until its line is removed here. The README's
-# "Layouts it reads" gives every variant's figures.
+# fail (strict): one that starts passing fails the suite until its line is removed here. docs/layouts.md
+# gives every variant's figures.
 SHORT_OF_TARGET: dict[tuple[str, str, str], str] = {
     # (test, variant, document): why
 }

@@ -11,8 +11,8 @@ from pathlib import Path
 from .base import LoadError, shown  # noqa: F401 - shown is part of this module's interface
 
 # The disclosures are 50 KB – 2 MB of text. A run takes about 50 bytes of memory per input byte (10 MB: 0.5 GB,
-# 20 MB: 1 GB), so larger input is refused unless asked for (--max-size, BUDGET_EXTRACT_MAX_SIZE): see README,
-# "Reliability".
+# 20 MB: 1 GB), so larger input is refused unless asked for (--max-size, BUDGET_EXTRACT_MAX_SIZE): see docs/reliability.md.
+
 DEFAULT_MAX_SIZE = 10 * 1024 * 1024
 
 

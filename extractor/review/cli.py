@@ -368,7 +368,7 @@ def _hints(flag, store, views=()) -> list[str]:
                      f"the wrong column: COLUMN is the one the document prints it under; --all-rows: the same "
                      f"down the table)")
     elif flag.check == "completeness.unread":
-        hints.append("or configure a model and run again: the LLM reader fills unread sections (see README)")
+        hints.append("or configure a model and run again: the LLM reader fills unread sections (see docs/llm.md)")
     return hints
 
 
