@@ -208,3 +208,22 @@ def test_a_header_alone_at_the_foot_of_a_page_under_its_title_is_a_table():
     blocks, _ = borderless_runs(group_lines(glyphs("项目名称", 10, 100) + glyphs("一级目录名称", 90, 100)
                                              + glyphs("购买数量", 200, 100) + glyphs("说明文字", 10, 130)))
     assert blocks == []
+
+
+def test_a_space_printed_inside_a_header_cell_does_not_cut_it_in_two():
+    # chromium prints the th text 一般公共预算 财政拨款 with its space; written so, the space-aligned reader took
+    # 财政拨款 (over the right-aligned amounts) for the column's header and dropped 一般公共预算.
+    from extractor.load.layout import write_spaced_lines
+
+    page = (glyphs("合 计", 10, 100) + glyphs("一般公共预算 财政拨款", 60, 100)
+            + glyphs("8.00", 20, 116) + glyphs("8.00", 145, 116)
+            + glyphs("5.00", 20, 132) + glyphs("5.00", 145, 132))
+    out = TextBuilder()
+    write_spaced_lines(out, group_lines(page), 1)
+    header = out.text().split("\n")[0]
+    assert header.split() == ["合计", "一般公共预算财政拨款"]
+    # Two cells set close with no space printed between them stay two words.
+    out = TextBuilder()
+    write_spaced_lines(out, group_lines(glyphs("合 计", 10, 100, space_glyphs=False)
+                                        + glyphs("8.00", 20, 116) + glyphs("5.00", 20, 132)), 1)
+    assert out.text().split("\n")[0].split() == ["合", "计"]

@@ -180,9 +180,10 @@ def write_spaced_lines(out: TextBuilder, lines: list[Line], page: int, moves: di
     for line in lines:
         col = 0
         piece: list[Glyph] = []
+        spaces = [g for g in line.glyphs if g.text.isspace()]
         for g in sorted((g for g in line.glyphs if not g.text.isspace()), key=x0):
             at = round((x0(g) - left) / unit)
-            if piece and x0(g) - x1(piece[-1]) <= 0.1 * g.size:
+            if piece and (x0(g) - x1(piece[-1]) <= 0.1 * g.size or _spaced_in_cell(piece[-1], g, spaces)):
                 # The next character of a word: it stays with it, wherever the font's widths (a digit is
                 # rarely exactly half a CJK character wide) have carried its column.
                 piece.append(g)
@@ -203,6 +204,18 @@ def write_spaced_lines(out: TextBuilder, lines: list[Line], page: int, moves: di
             col += 2 if unicodedata.east_asian_width(g.text[:1]) in ("W", "F") else len(g.text)
         out.glyphs(piece, page)
         out.write("\n")
+
+
+def _spaced_in_cell(before: Glyph, after: Glyph, spaces: list[Glyph]) -> bool:
+    """Two ideographs with a space printed between them, closer than a character: one cell's text set with
+    a space (一般公共预算 财政拨款, 合 计). Chinese puts no space between words; written with one, the
+    space-aligned reader would take the halves for two cells' words."""
+    return bool(_IDEOGRAPH.match(before.text) and _IDEOGRAPH.match(after.text)
+                and after.x0 - before.x1 < 0.8 * max(before.size, after.size)
+                and any(before.x1 - 0.5 <= s.x0 and s.x1 <= after.x0 + 0.5 for s in spaces))
+
+
+_IDEOGRAPH = re.compile(r"^[\u4e00-\u9fff]$")
 
 
 # -- ruled tables ----------------------------------------------------------------------------------
