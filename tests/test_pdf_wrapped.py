@@ -227,3 +227,40 @@ def test_a_space_printed_inside_a_header_cell_does_not_cut_it_in_two():
     write_spaced_lines(out, group_lines(glyphs("合 计", 10, 100, space_glyphs=False)
                                         + glyphs("8.00", 20, 116) + glyphs("5.00", 20, 132)), 1)
     assert out.text().split("\n")[0].split() == ["合", "计"]
+
+
+def test_a_leaf_over_no_column_does_not_take_the_column_of_a_word_over_both_header_rows():
+    # 序号 (one character a line) stands over both header rows, over the row numbers; 项目 and 金额 (income side, empty on this page)
+    # head no printed cell. 项目 went to the nearest column no leaf headed, 序号's, and the 栏次 row's 1 with it.
+    page = (column(["序", "号"], 10, 96, pitch=11) + glyphs("项目", 60, 110) + glyphs("金额", 110, 110)
+            + glyphs("项目", 200, 110)
+            + glyphs("15", 12, 136) + column(["十五、资源勘探工业", "信息等支出"], 160, 130)
+            + glyphs("16", 12, 160) + glyphs("十六、商业服务业", 160, 160))
+    rows = [row.split("\t") for row in table_text(page).strip().split("\n")]
+    assert rows == [["序号", "项目", "金额", "项目"], ["15", "", "", "十五、资源勘探工业信息等支出"],
+                    ["16", "", "", "十六、商业服务业"]]
+
+
+def test_a_group_row_printed_again_above_a_repeated_header_goes_with_it():
+    # Two parts of a table on one page, each with its two header rows (收入 … 支出 over 项目 金额 项目 合计):
+    # the second part's group row was read as the last row of the first.
+    def part(top: float, rows: list[tuple[str, str]]) -> list[Glyph]:
+        out = glyphs("收入", 40, top) + glyphs("支出", 160, top)
+        out += glyphs("项目", 10, top + 16) + glyphs("金额", 70, top + 16) + glyphs("项目", 130, top + 16) \
+            + glyphs("合计", 220, top + 16)
+        for k, (name, amount) in enumerate(rows):
+            out += column([name[:4], name[4:]], 130, top + 36 + 30 * k) + glyphs(amount, 220, top + 42 + 30 * k)
+        return out
+
+    page = part(100, [("十、卫生健康支出", "9.00"), ("十一、节能环保支出", "8.00")]) \
+        + part(200, [("十二、城乡社区支出", "7.00")])
+    tables, _ = wrapped_tables(group_lines(page))
+    assert len(tables) == 2
+    texts = []
+    for table in tables:
+        out = TextBuilder()
+        write_table(out, table, 1)
+        texts.append(out.text().strip().split("\n"))
+    assert texts[0] == ["收入\t\t支出\t", "项目\t金额\t项目\t合计", "\t\t十、卫生健康支出\t9.00",
+                        "\t\t十一、节能环保支出\t8.00"]
+    assert texts[1] == ["收入\t\t支出\t", "项目\t金额\t项目\t合计", "\t\t十二、城乡社区支出\t7.00"]

@@ -147,12 +147,18 @@ def _stacked(a, b) -> bool:
 
 def _parts(rows: list[Row]) -> list[list[Row]]:
     """A run cut where a header row is printed again: a new table (or part) starts there, whose columns
-    need not line up with the part before. A lone word of the header printed a little above it goes with it."""
+    need not line up with the part before. A lone word of the header printed a little above it goes with it,
+    and so does a row above it printing only words of the part's header (its group row: 收入 … 支出)."""
     cuts = [0]
     for k in range(1, len(rows)):
         if any(_repeats(rows[k], rows[j]) for j in range(cuts[-1], k)):
+            part = rows[cuts[-1]:k]
+            body = cuts[-1] + _body_start(part)
+            header = {st.text() for row in rows[cuts[-1]:body] for st in row.stacks}
             cut = k
-            while cut - 1 > cuts[-1] and len(rows[cut - 1].stacks) == 1 and rows[cut - 1].bottom > rows[cut].top:
+            while cut - 1 > cuts[-1] and (
+                    len(rows[cut - 1].stacks) == 1 and rows[cut - 1].bottom > rows[cut].top
+                    or cut - 1 > body and {st.text() for st in rows[cut - 1].stacks} <= header):
                 cut -= 1
             cuts.append(cut)
     cuts.append(len(rows))
@@ -437,7 +443,10 @@ def _header_places(header: list[Row], bands: list[Band]) -> dict[int, tuple[tupl
     # Below the leaves is no header word: a cell's tail cut off by the page, printed under the header again.
     stacks = [(k, st) for k, st in stacks if _middle(st) <= leaf_line + 0.3 * size]
     leaves = sorted((st for _, st in stacks if _middle(st) >= leaf_line - 0.3 * size), key=lambda st: st.x0)
-    heads = _leaf_columns(leaves, bands)
+    # A column under a word over both header rows (序号, no leaf under it) is that word's, not a leaf's.
+    reserved = [b for _, st in stacks if not any(st is leaf for leaf in leaves) for b in bands
+                if _overlap(b, st) > 0.5 and all(_overlap([st.x0, st.x1], leaf) <= 0 for leaf in leaves)]
+    heads = _leaf_columns(leaves, bands, reserved)
     places = {id(st): ((labels[-1], 1), heads[id(st)]) for st in leaves}
     headed = [b for b in bands if any(b is h for h in heads.values())]
     groups, over_both = [], []
@@ -458,7 +467,7 @@ def _header_places(header: list[Row], bands: list[Band]) -> dict[int, tuple[tupl
     return places
 
 
-def _leaf_columns(leaves: list[Stack], bands: list[Band]) -> dict[int, Band]:
+def _leaf_columns(leaves: list[Stack], bands: list[Band], reserved: list[Band] = ()) -> dict[int, Band]:
     heads: dict[int, Band] = {}
     for st in leaves:
         over = sorted((b for b in bands if _overlap(b, st) > 0.5), key=lambda b: -_overlap(b, st))
@@ -470,7 +479,7 @@ def _leaf_columns(leaves: list[Stack], bands: list[Band]) -> dict[int, Band]:
             continue
         left = _centre_of(leaves[i - 1]) if i else float("-inf")
         right = _centre_of(leaves[i + 1]) if i + 1 < len(leaves) else float("inf")
-        free = [b for b in bands if left < _centre(b) < right and not any(b is h for h in heads.values())]
+        free = [b for b in bands if left < _centre(b) < right and not any(b is h for h in [*heads.values(), *reserved])]
         if free:
             heads[id(st)] = min(free, key=lambda b: abs(_centre(b) - _centre_of(st)))
         else:
