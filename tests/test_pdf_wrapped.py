@@ -264,3 +264,32 @@ def test_a_group_row_printed_again_above_a_repeated_header_goes_with_it():
     assert texts[0] == ["收入\t\t支出\t", "项目\t金额\t项目\t合计", "\t\t十、卫生健康支出\t9.00",
                         "\t\t十一、节能环保支出\t8.00"]
     assert texts[1] == ["收入\t\t支出\t", "项目\t金额\t项目\t合计", "\t\t十二、城乡社区支出\t7.00"]
+
+
+def test_a_header_printed_again_over_a_continued_borderless_table_is_taken_out():
+    # A browser repeats <thead> at the top of the next page. Left in, the reader took the continuation's first
+    # row (no amount) for the tail of the last row before the break (本年收入小计上年结转数).
+    from extractor.load.pdf import layout_page, write_pages
+    from schemas import PageInfo
+
+    def header(top: float) -> list[Glyph]:
+        return (glyphs("项目", 10, top) + glyphs("预算数", 110, top) + glyphs("项目", 160, top)
+                + glyphs("预算数", 260, top))
+
+    first = header(100) + glyphs("一、本年收入", 10, 116) + glyphs("2805.56", 115, 116) \
+        + glyphs("一、本年支出", 160, 116) + glyphs("2805.56", 265, 116) \
+        + glyphs("本年收入小计", 10, 132) + glyphs("2805.56", 115, 132) \
+        + glyphs("本年支出小计", 160, 132) + glyphs("2805.56", 265, 132)
+    # The continuation prints only on the expenditure side: written from its own left edge, its cells would
+    # stand in the income side's columns.
+    then = header(40) + glyphs("结转下年", 160, 56) + glyphs("年末结余", 160, 72) + glyphs("0.00", 275, 72)
+    read = [(1, layout_page(first, [])), (2, layout_page(then, []))]
+    out = TextBuilder()
+    write_pages(out, read, [PageInfo(number=n, width=400, height=600) for n in (1, 2)])
+    text = out.text()
+    table, rest = text.split("结转下年")
+    assert table.count("预算数") == 2 and rest.count("预算数") == 2  # the header once in place, then once after
+    lines = text.split("\n")
+    last = next(ln for ln in lines if "本年支出小计" in ln)
+    carried = next(ln for ln in lines if "结转下年" in ln)
+    assert _columns_of(carried, "结转下年")[0] == _columns_of(last, "本年支出小计")[0]

@@ -57,6 +57,10 @@ class SpacedBlock:
     top: float
     bottom: float
     moves: dict[int, float] = field(default_factory=dict)  # header words written over their column (by glyph id)
+    # Header lines printed again at the top of a continuation page, taken out: (page, line), written after
+    # the document's text like a ruled table's repeated rows.
+    repeated: list[tuple[int, Line]] = field(default_factory=list)
+    frame: tuple[float, float] | None = None  # (left, unit) of the part it continues, to write in its columns
 
 
 def borderless_runs(lines: list[Line]) -> tuple[list[SpacedBlock], list[Line]]:
@@ -84,6 +88,27 @@ def _header_word_above(line: Line, table: list[Line]) -> bool:
     return len(segments(line)) == 1 and not stands_alone(line.text()) and header_word_above(
         line.x0, line.x1, line.size, table[0].top - line.bottom, line.size - table[0].size,
         min(ln.x0 for ln in table), max(ln.x1 for ln in table))
+
+
+_AMOUNT = re.compile(r"^-?[\d,]+\.\d+$")
+
+
+def header_words(rows: list[list[str]]) -> set[str]:
+    """The words of a table's header: its rows (cell or segment texts) above the first printing an amount."""
+    words: set[str] = set()
+    for row in rows[:6]:
+        if any(_AMOUNT.match(w) for w in row):
+            break
+        words.update(w for w in row if w)
+    return words
+
+
+def repeats_header(line: Line, words: set[str]) -> bool:
+    """A line printing only words of a table's header (or, for longer ones, parts of them: a header cell
+    wrapped otherwise on this page)."""
+    segs = [s.text() for s in segments(line)]
+    joined = "".join(words)
+    return bool(segs) and all(w in words or (len(w) >= 2 and w in joined) for w in segs)
 
 
 def stands_alone(text: str) -> bool:

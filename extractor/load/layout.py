@@ -155,13 +155,25 @@ def write_glyph_line(out: TextBuilder, glyphs: list[Glyph], page: int) -> None:
     out.glyphs(piece, page)
 
 
-def write_spaced_lines(out: TextBuilder, lines: list[Line], page: int, moves: dict[int, float] | None = None) -> None:
+def spaced_frame(lines: list[Line], moves: dict[int, float] | None = None) -> tuple[float, float] | None:
+    """Where a borderless table's written columns start on the page, and how wide one is: (left, unit)."""
+    moves = moves or {}
+    glyphs = [g for line in lines for g in line.glyphs if not g.text.isspace()]
+    if not glyphs:
+        return None
+    sizes = sorted(g.size for g in glyphs)
+    return min(g.x0 + moves.get(id(g), 0.0) for g in glyphs), max(sizes[len(sizes) // 2] / 2, 0.5)
+
+
+def write_spaced_lines(out: TextBuilder, lines: list[Line], page: int, moves: dict[int, float] | None = None,
+                       frame: tuple[float, float] | None = None) -> None:
     """A borderless table's lines with every character at the column its place on the page gives it.
 
     A column is half the table's usual character height (the width of a digit); a CJK character takes
     two. Runs of spaces then separate cells as they do in ``pdftotext -layout`` output. A word in
     ``moves`` (by glyph id) is written that far across from where it stands (a header moved over its
-    column); its characters keep their boxes.
+    column); its characters keep their boxes. ``frame`` (left, unit) writes the lines in the columns of the
+    table part they continue.
     """
     moves = moves or {}
 
@@ -171,12 +183,11 @@ def write_spaced_lines(out: TextBuilder, lines: list[Line], page: int, moves: di
     def x1(g: Glyph) -> float:
         return g.x1 + moves.get(id(g), 0.0)
 
-    glyphs = [g for line in lines for g in line.glyphs if not g.text.isspace()]
-    if not glyphs:
+    own = spaced_frame(lines, moves)
+    if own is None:
         return
-    sizes = sorted(g.size for g in glyphs)
-    unit = max(sizes[len(sizes) // 2] / 2, 0.5)
-    left = min(x0(g) for g in glyphs)
+    left, unit = frame or own
+    left = min(left, own[0])
     for line in lines:
         col = 0
         piece: list[Glyph] = []
