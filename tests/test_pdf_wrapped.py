@@ -293,3 +293,31 @@ def test_a_header_printed_again_over_a_continued_borderless_table_is_taken_out()
     last = next(ln for ln in lines if "本年支出小计" in ln)
     carried = next(ln for ln in lines if "结转下年" in ln)
     assert _columns_of(carried, "结转下年")[0] == _columns_of(last, "本年支出小计")[0]
+
+
+def test_codes_set_flush_left_and_flush_right_in_one_column_are_written_alike():
+    # A spreadsheet's codes stored as numbers print flush right, those stored as text (2080502 with a space)
+    # flush left; written where they stand they were two columns, one headed by nothing (列3), and the short
+    # codes were read as amounts.
+    from extractor.load.borderless import borderless_runs
+    from extractor.load.layout import write_spaced_lines
+    from extractor.load.wrapped import centred_heads
+
+    page = glyphs("科目编码", 30, 100) + glyphs("科目名称", 100, 100) + glyphs("合计", 240, 100)
+    for k, (code, flush_left, name, amount) in enumerate([
+            ("208", False, "社会保障和就业支出", "207.69"), ("20805", False, "行政事业单位养老支出", "207.69"),
+            ("208050 2", True, "事业单位离退休", "50.36"), ("210", False, "卫生健康支出", "2106.10")]):
+        top = 116 + 16 * k
+        x = 20 if flush_left else 90 - 5 * len(code)
+        page += glyphs(code, x, top) + glyphs(name, 100, top) + glyphs(amount, 270 - 5 * len(amount), top)
+    blocks, _ = borderless_runs(group_lines(page))
+    assert len(blocks) == 1
+    out = TextBuilder()
+    write_spaced_lines(out, blocks[0].lines, 1, centred_heads(blocks[0].lines))
+    body = out.text().split("\n")[1:5]
+    ends = {_columns_of(line, code)[-1] for line, code in zip(body, ["208", "20805", "208050 2", "210"])}
+    assert len(ends) == 1
+    plain = TextBuilder()
+    write_spaced_lines(plain, blocks[0].lines, 1)
+    body = plain.text().split("\n")[1:5]
+    assert len({_columns_of(line, code)[-1] for line, code in zip(body, ["208", "20805", "208050 2", "210"])}) == 2

@@ -215,6 +215,34 @@ def centred_heads(lines: list[Line]) -> dict[int, float]:
         if left < st.x0 + shift and st.x1 + shift < right:
             headed.append(band)
             moves.update((id(g), shift) for _, seg in st.parts for g in seg.glyphs)
+    moves.update(_aligned_alike(rows[start:], bands, leaves))
+    return moves
+
+
+def _aligned_alike(body: list[Row], bands: list[Band], leaves: list[Stack]) -> dict[int, float]:
+    """Moves that set one column's cells alike when some are set flush left and the rest flush right (a
+    spreadsheet's codes stored as text and as numbers: 208050 2 from the left edge, 208 at the right).
+
+    Two neighbouring bands are one column when no row prints in both and one header word stands over both;
+    written where they stand they would read as two columns, one of them headed by nothing. The cells of the
+    band set flush left are moved flush right, to the other band's right edge."""
+    moves: dict[int, float] = {}
+    order = sorted(bands)
+    for a, b in zip(order, order[1:]):
+        left = [st for row in body for st in row.stacks if _overlap(a, st) > 0.5 and _overlap(b, st) <= 0.5]
+        right = [st for row in body for st in row.stacks if _overlap(b, st) > 0.5 and _overlap(a, st) <= 0.5]
+        if len(left) < 1 or len(right) < 2 or any(
+                any(_overlap(a, st) > 0.5 for st in row.stacks) and any(_overlap(b, st) > 0.5 for st in row.stacks)
+                for row in body):
+            continue
+        if not any(_overlap(a, leaf) > 0.5 and _overlap(b, leaf) > 0.5 for leaf in leaves):
+            continue
+        size = max(st.size for st in right)
+        edge = max(st.x1 for st in right)
+        if edge - min(st.x1 for st in right) > 0.5 * size:
+            continue  # the right band's cells are not set flush right
+        for st in left:
+            moves.update((id(g), edge - st.x1) for _, seg in st.parts for g in seg.glyphs)
     return moves
 
 
