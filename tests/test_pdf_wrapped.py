@@ -321,3 +321,25 @@ def test_codes_set_flush_left_and_flush_right_in_one_column_are_written_alike():
     write_spaced_lines(plain, blocks[0].lines, 1)
     body = plain.text().split("\n")[1:5]
     assert len({_columns_of(line, code)[-1] for line, code in zip(body, ["208", "20805", "208050 2", "210"])}) == 2
+
+
+def test_rows_set_on_other_columns_right_under_a_table_start_a_table_of_their_own():
+    # A card's indicators drawn as a table of their own (other column widths) right under its head: read as
+    # one table, a name and its description shared a column (符合资助参保条件的城乡居民参保率 反映…).
+    head = []
+    for k, cells in enumerate([("项目编码", "P001", "项目名称", "医疗救助"), ("预算数", "280", "财政资金", "280.00"),
+                               ("一级指标", "二级指标", "三级指标", "指标值")]):
+        head += [g for x, text in zip((10, 70, 150, 230), cells) for g in glyphs(text, x, 100 + 16 * k)]
+    head += column(["资金", "用途"], 10, 148) + glyphs("救助", 70, 154) + glyphs("城乡居民", 150, 154) \
+        + glyphs("100%", 230, 154)
+    rows = []
+    for k, (name, text, value) in enumerate([("参保率", "反映参保率", "100"), ("救助支出", "困难群众救助", "336"),
+                                             ("满意率", "反映满意度", "90")]):
+        rows += [g for x, t in zip((20, 50, 110, 190, 250), ("指标", name, text, "≥", value))
+                 for g in glyphs(t, x, 180 + 16 * k)]
+    tables, _ = wrapped_tables(group_lines(head + rows))
+    assert len(tables) == 2
+    out = TextBuilder()
+    write_table(out, tables[1], 1)
+    assert out.text().strip().split("\n") == ["指标\t参保率\t反映参保率\t≥\t100", "指标\t救助支出\t困难群众救助\t≥\t336",
+                                              "指标\t满意率\t反映满意度\t≥\t90"]

@@ -151,6 +151,9 @@ def _parts(rows: list[Row]) -> list[list[Row]]:
     and so does a row above it printing only words of the part's header (its group row: 收入 … 支出)."""
     cuts = [0]
     for k in range(1, len(rows)):
+        if _new_grid(rows, k, cuts[-1]):
+            cuts.append(k)
+            continue
         if any(_repeats(rows[k], rows[j]) for j in range(cuts[-1], k)):
             part = rows[cuts[-1]:k]
             body = cuts[-1] + _body_start(part)
@@ -163,6 +166,27 @@ def _parts(rows: list[Row]) -> list[list[Row]]:
             cuts.append(cut)
     cuts.append(len(rows))
     return [rows[a:b] for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def _new_grid(rows: list[Row], k: int, since: int) -> bool:
+    """Row ``k`` starts a table set on other columns (a card's indicators drawn as a table of their own,
+    right under its head): its cells and the next row's line up with each other, as the row above and those
+    over it do, and none but one of them with the rows above it."""
+    if k + 1 >= len(rows) or k - since < 2 or min(len(rows[k].stacks), len(rows[k + 1].stacks)) < 4:
+        return False
+    above = [st for row in rows[max(since, k - 3):k] if len(row.stacks) >= 3 for st in row.stacks]
+    if len(above) < 8:
+        return False
+    # Cells centred in their columns line up with nothing: only rows that show a grid, above and below, tell.
+    grid_above = _aligned(rows[k - 1].stacks, [st for row in rows[max(since, k - 4):k - 1] for st in row.stacks])
+    return _aligned(rows[k].stacks, rows[k + 1].stacks) >= max(3, 0.6 * len(rows[k].stacks)) \
+        and grid_above >= max(3, 0.6 * len(rows[k - 1].stacks)) and _aligned(rows[k].stacks, above) <= 1
+
+
+def _aligned(stacks: list[Stack], others: list[Stack]) -> int:
+    """How many of ``stacks`` start or end where one of ``others`` does."""
+    return sum(1 for st in stacks
+               if any(abs(st.x0 - o.x0) <= 1.5 or abs(st.x1 - o.x1) <= 1.5 for o in others))
 
 
 def _repeats(row: Row, earlier: Row) -> bool:
