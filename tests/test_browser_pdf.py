@@ -24,6 +24,7 @@ STYLES = {
     "ruled-portrait": (HtmlOptions(), False),
     "ruled-landscape": (HtmlOptions(), True),
     "borderless-portrait": (HtmlOptions(ruled=False), False),
+    "borderless-landscape": (HtmlOptions(ruled=False), True),
     # the browser's own header and footer on every page: "11/25/26, 7:35 PM budget", "about:blank 3/14"
     "ruled-furniture": (HtmlOptions(browser_furniture=True), False),
 }
@@ -110,11 +111,21 @@ def test_the_browsers_running_header_and_footer_are_kept_after_the_text(read, ch
 
 
 def test_borderless_tables_read_at_least_as_measured(read, text_path):
-    """Not solved yet (97.8%: a few cards' columns set close):
+    """Not solved yet (98.5%: a card's indicators on a grid of their own):
     the floor measured guards what is read, and is raised as the reader improves."""
     c = compare(text_path, read("borderless-portrait"))
-    assert c.recall >= 0.97, c.summary()
-    assert len(c.new_errors) <= 2, c.summary()
+    assert c.recall >= 0.985, c.summary()
+    assert not c.new_errors, c.summary()
+    assert not c.span_misses, c.summary()
+
+
+def test_borderless_landscape_pages_read_every_fact(read, text_path):
+    """Wide columns on landscape pages: headers centred in them (th) stand over none of their cells (names
+    set from the column's left edge, codes and amounts right-aligned); an empty table's header is left alone
+    at the foot of a page, its note on the next."""
+    c = compare(text_path, read("borderless-landscape"))
+    assert c.recall >= 0.99, c.summary()
+    assert not c.new_errors, c.summary()
     assert not c.span_misses, c.summary()
 
 
