@@ -47,7 +47,7 @@ class BatchReport(Tally):
         if self.decided:
             line += f"; {self.decided} flag(s) decided in review"
         if self.stale:
-            line += f"; {self.stale} earlier decision(s) stale (the document changed): review again"
+            line += f"; {self.stale} earlier decision(s) stale (the values they were made on changed): review again"
         if self.hinted:
             line += f"; {self.hinted} table(s) read as a layout hint says"
         if self.unhinted:

@@ -23,6 +23,8 @@ from enum import Enum
 
 from schemas import kind_for_title, spec_for
 
+from .units import STATEMENT_LINE
+
 
 class LineKind(Enum):
     BLANK = "blank"
@@ -109,12 +111,12 @@ _YEAR_HEADER = re.compile(r"^\s*预算年?度[：:]\s*(?P<year>\d{4})\s*$")
 _FURNITURE = (
     _DEPT_HEADER,
     _YEAR_HEADER,
-    re.compile(r"^\s*[（(]?\s*(金额)?单位[：:]\s*\S+?\s*[)）]?\s*$"),
+    re.compile(STATEMENT_LINE),
     re.compile(r"^\s*部门公开表\s*\d+\s*$"),
     re.compile(r"^\s*截止时间[：:].*$"),
     re.compile(r"^\s*(编制部门|编制单位|部门名称|单位名称|填报单位|预算单位)[：:].*$"),
     re.compile(r"^\s*[（(]\s*\d{4}\s*年度?\s*[)）]\s*$"),
-    re.compile(r"^\s*\S{2,30}(局|委|办|院|中心|厅)\s+单位[：:]\s*\S+\s*$"),
+    re.compile(r"^\s*\S{2,30}(局|委|办|院|中心|厅)\s+(金额|计量)?单位\s*[：:（(]\s*\S+\s*$"),
     # Page numbers: — 7 —, - 7 -, 第 7 页, 第7页，共31页, 共31页 第7页, 7 / 31, Page 7.
     re.compile(r"^\s*[-—–－―一]+\s*\d{1,4}\s*[-—–－―一]+\s*$"),
     re.compile(r"^\s*第\s*\d{1,4}\s*页\s*([，,、/]?\s*共\s*\d{1,4}\s*页)?\s*$"),
@@ -252,7 +254,18 @@ def document_meta(lines: list[Line], text: str) -> DocumentMeta:
         m = re.search(r"(\d{4})\s*年度?\s*部门预算", head)
         if m:
             meta.year = int(m.group(1))
+    if meta.department is None or meta.year is None:
+        # A file holding one table (a workbook, a CSV, a .docx) has no 部门预算 title: its table's title names
+        # them (西湖示范局2025年一般公共预算支出表, 西湖示范局2025年“三公”经费预算情况说明).
+        m = _TABLE_TITLE_META.search(head)
+        if m:
+            meta.department = meta.department or m.group("dept")
+            meta.year = meta.year or int(m.group("year"))
     return meta
+
+
+_TABLE_TITLE_META = re.compile(r"^\s*(?P<dept>\S{2,30}?(?:局|委员会|委|办公室|中心|院|厅|所|站|队))\s*"
+                               r"(?P<year>(?:19|20)\d\d)\s*年度?\S{0,40}(?:表|说明)\s*$", re.M)
 
 
 _TITLE_HINT = re.compile(r"表|绩效|采购预算")
@@ -574,6 +587,10 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
                 and "。" not in line.text:
             last_heading = line.text.strip()
             current = open_chunk("narrative", last_heading, line, line.start)
+        elif (current is None or current.kind == "front_matter") and _stated_amount(line):
+            # Prose stating amounts before any heading or table (a .docx or a workbook that opens with its
+            # explanation): narrative, so its figures are checked, not front matter.
+            current = open_chunk("narrative", last_heading, None, line.start)
         elif current is None:
             current = open_chunk("front_matter", "", None, line.start)
         elif in_table and current.has_rows and line.kind is LineKind.TEXT and not _NOTE.match(line.text) \
@@ -582,6 +599,13 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
             current = open_chunk("narrative", f"{last_heading}（续）" if last_heading else "", None, line.start)
         _add_line(current, line)
     return [c for c in chunks if c.end > c.start or c.title]
+
+
+def _stated_amount(line: Line) -> bool:
+    return line.kind is LineKind.TEXT and bool(_STATED_AMOUNT.search(line.text))
+
+
+_STATED_AMOUNT = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?\s*(?:万元|亿元|元).*[，,。；;]|[，,。；;].*\d(?:\.\d+)?\s*(?:万元|亿元|元)")
 
 
 _CONTINUED = re.compile(r"^续表\S{0,6}$|[（(]\s*续\s*(表|上表)?\s*[)）]\s*$|续表$|续上表$")

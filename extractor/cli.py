@@ -334,6 +334,10 @@ def export(
     output: Annotated[Optional[Path], typer.Option(
         "-o", "--output", metavar="FILE", help="File to write, replaced whole or not at all; its folders are made "
                                                "if missing (default: standard output).")] = None,
+    bom: Annotated[Optional[bool], typer.Option(
+        "--bom/--no-bom", help="csv: begin with a UTF-8 byte-order mark, so Excel reads the Chinese as UTF-8 (read it "
+                               "in Python with encoding='utf-8-sig'). Default: a file written with -o has one, "
+                               "standard output has none.")] = None,
 ) -> None:
     """Write one line per extracted number (--what facts) or per verifier flag (--what flags).
 
@@ -364,6 +368,8 @@ def export(
     if not result_paths(folder):
         _err(f"error: {folder}: holds no result files (*.json)")
         raise typer.Exit(1)
+    if bom is not None and fmt is not FactFormat.csv:
+        _err(f"note: --bom/--no-bom applies to csv only; the {fmt.value} output has no byte-order mark")
     whole = fmt in (FactFormat.xlsx, FactFormat.sqlite, FactFormat.duckdb)
     if whole and what is What.flags:
         _err(f"note: --what applies to jsonl, csv and parquet; the {fmt.value} file holds everything: the facts, "
@@ -377,7 +383,7 @@ def export(
             yield result
 
     try:
-        _export(counted(), what, fmt, output)
+        _export(counted(), what, fmt, output, output is not None if bom is None else bom)
     except ResultFileError as exc:
         _err(f"error: {exc}")
         raise typer.Exit(1)
@@ -399,7 +405,7 @@ def _within(path: Path, folder: Path) -> bool:
         return False
 
 
-def _export(results, what: What, fmt: FactFormat, output: Optional[Path]) -> None:
+def _export(results, what: What, fmt: FactFormat, output: Optional[Path], bom: bool = False) -> None:
     from .export import FACT_FIELDS, FLAG_FIELDS, replacing, result_facts, result_flags, write_rows
 
     if fmt in (FactFormat.xlsx, FactFormat.sqlite):
@@ -423,13 +429,14 @@ def _export(results, what: What, fmt: FactFormat, output: Optional[Path]) -> Non
         rows, fields = (f for r in results for f in result_flags(r)), FLAG_FIELDS
     else:
         rows, fields = (f for r in results for f in result_facts(r)), FACT_FIELDS
+    # A byte-order mark: Excel then reads the Chinese as UTF-8 instead of the locale's code page (csv only).
+    mark = "\ufeff" if bom and fmt is FactFormat.csv else ""
     if output is None:
+        sys.stdout.write(mark)
         write_rows(rows, fields, fmt.value, sys.stdout)
         return
     with replacing(output) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
-        if fmt is FactFormat.csv:
-            # A byte-order mark: Excel then reads the Chinese as UTF-8 instead of the locale's code page.
-            fh.write("\ufeff")
+        fh.write(mark)
         write_rows(rows, fields, fmt.value, fh)
 
 

@@ -97,6 +97,13 @@ def discover(paths: list[Path], recursive: bool = False, include: list[str] = ()
     return found
 
 
+def _empty(path: Path) -> bool:
+    try:
+        return path.is_file() and path.stat().st_size == 0
+    except OSError:
+        return False
+
+
 def result_names(files: list[Path], relative: dict[Path, str],
                  folders: dict[Path, Path] | None = None) -> tuple[dict[Path, str], list[str]]:
     """The name each file's result is written under, and a line for each group of files whose names would have
@@ -145,7 +152,8 @@ def result_names(files: list[Path], relative: dict[Path, str],
     renamed = []
     for g, group in enumerate(groups):
         distinct = list({_identity(p): p for p in group}.values())
-        if len(distinct) > 1:
+        # Files that are all empty are each refused when read and write no result: no name to tell apart.
+        if len(distinct) > 1 and not all(_empty(p) for p in distinct):
             first = ladder[distinct[0]][0]
             renamed.append(f"note: {', '.join(shown(p) for p in distinct)} would share the result name {first}: "
                            f"their results are {', '.join(shown(names[p]) + '.json' for p in distinct)}")

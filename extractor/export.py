@@ -92,7 +92,7 @@ def table_facts(doc: str, table: Table, paths: dict[int, str], statuses: dict[st
         label = row.label.text if row.label else None
         for key, amount in row.values.items():
             col = spec.column(key)
-            unit = table.unit if col.type == "amount" else None
+            unit = table.unit if col.type == "amount" else "%" if col.type == "percent" else None
             path = paths[id(amount)]
             yield _fact(doc, table.kind, table.title, row.code, label, key, table.columns.get(key, col.zh), amount, unit,
                         path, statuses.get(path, _VERIFIED))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from schemas import TableSpec, parse_amount
+from schemas.tables import relative_years
 
 from .cells import (HAN, Cell, Geometry, Token, anchors_between, is_data_line, is_numberish, page_geometry, packed_cells,
                     spaced_cells, split_cells, tokens)
@@ -1084,6 +1085,7 @@ def _known(spec: TableSpec, parts: tuple[str, ...]) -> int:
 def _layout(spec: TableSpec, paths: list[str], width: int, lines: list[Line]) -> Layout:
     layout = Layout(width=width, paths=paths, header_lines=lines)
     label_cols: list[int] = []
+    as_named = relative_years(paths)  # "2024年预算数 | 2025年预算数" name 上年 and 本年
     for i, path in enumerate(paths):
         leaf = path.split("/")[-1] if path else ""
         if _SEQ.match(leaf):
@@ -1093,11 +1095,12 @@ def _layout(spec: TableSpec, paths: list[str], width: int, lines: list[Line]) ->
         elif _LABEL_HEADER.search(path) and not _matches_text_column(spec, path):
             label_cols.append(i)
         elif path:
-            key = None if _MEMO.search(path) else column_for_path(spec, path)
+            key = None if _MEMO.search(path) else column_for_path(spec, as_named[i])
             if key is None or key in layout.keys.values():
                 key = _extra_key(path, layout)
             layout.keys[i] = key
             layout.key_labels[key] = path
+    _lone_amount_is_total(spec, layout)
     if label_cols:
         layout.label = label_cols[0]
     if spec.row_key == "two_sided":
@@ -1105,6 +1108,18 @@ def _layout(spec: TableSpec, paths: list[str], width: int, lines: list[Line]) ->
             side = "income" if "收入" in paths[i] else "expenditure" if "支出" in paths[i] else ("income", "expenditure")[min(n, 1)]
             layout.labels_by_side.setdefault(side, i)
     return layout
+
+
+def _lone_amount_is_total(spec: TableSpec, layout: Layout) -> None:
+    """A table that prints one amount column, under a header the registry does not know (本期数, 2025年度),
+    prints its total there: the relations and the other tables read it as such."""
+    if len(layout.keys) != 1 or spec.row_key == "two_sided" or not spec.has_column("total"):
+        return
+    (i, key), = layout.keys.items()
+    if key.isascii() or spec.column(key).type != "amount" or _MEMO.search(key):
+        return
+    layout.keys[i] = "total"
+    layout.key_labels["total"] = layout.key_labels.pop(key)
 
 
 def _is_code_part(leaf: str) -> bool:

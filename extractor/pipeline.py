@@ -30,7 +30,7 @@ from verify.grounding import amount_slots
 from .chunk import Chunk, chunk_document, contents_entries, document_meta, line_titles, split_lines
 from .geometry import place_values
 from .load import Document, load_document
-from .rules import Unreadable, read_table, unread_for
+from .rules import Unreadable, inherit_units, read_table, unread_for
 from .rules_cards import read_card
 
 Backend = Literal["rules", "auto", "llm"]
@@ -86,6 +86,7 @@ def _extract(doc: Document, use_rules: bool, hints: tuple[LayoutHint, ...] = (),
             section.status = "unread"
             section.note = exc.reason
             result.unread.append(unread_for(chunk, exc.reason))
+    inherit_units(result.tables)
     choose_readings(result)
     note_hints(result, hints, offered)
     return result, chunks

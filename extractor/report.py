@@ -55,7 +55,8 @@ VALUE_WORDS = {
 FLAG_WORDS = {
     "open": ("待处理", "needs a decision"),
     "stale": ("需重新审核",
-              "decided on an earlier version of the document, which has changed since: decide again"),
+              "decided on values that have changed since (a new version of the document, or a later "
+              "correction of one of them): decide again"),
     "accepted": ("已确认", "a person confirmed the document really prints this (for a completeness flag: acknowledged "
                         "the gap — what the document promises was not read)"),
     "corrected": ("已更正", "a person corrected a misread value and the check now passes"),
@@ -337,10 +338,22 @@ def grid(head: str, body: list[str]) -> str:
             f'<tbody>{"".join(body)}</tbody></table></div>')
 
 
+def _unit_shown(table: Table) -> str:
+    """The table's unit and where it comes from: stated, taken from the document's other tables, or assumed."""
+    if table.unit is None:
+        stated = table.unit_text.text if table.unit_text else ""
+        return f"未知 unknown（“{stated}” not understood）"
+    if table.unit_from == "document":
+        return f"{table.unit} (not printed; the document's other tables state it)"
+    if table.unit_from == "assumed":
+        return f"{table.unit} (not printed; assumed)"
+    return table.unit
+
+
 def render_table(page: DocPage, table: Table, anchor: str) -> str:
     spec = spec_for(table.kind)
     title = (f'<h4 id="{anchor}">{escape(table.title)} <small>{escape(spec.zh)} · {escape(table.kind)}'
-             f' · 单位 unit: {escape(table.unit)}</small></h4>')
+             f' · 单位 unit: {escape(_unit_shown(table))}</small></h4>')
     if table.empty or not table.rows:
         note = escape(table.note or "no rows")
         return f'{title}<p class="muted">Empty table 空表 — the document says: {note}</p>'

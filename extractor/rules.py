@@ -22,6 +22,7 @@ from schemas.tables import TableSpec
 
 from .cells import HAN, Cell, Geometry, display_width
 from .chunk import Chunk
+from .units import header_units, statement_in
 from .grid import Layout, Page, RawRow, build_layouts, counted_seq, norm, segment_rows
 
 _TOTAL_LABEL = re.compile(r"^(合计|总计|小计|本年收入合计|本年支出合计|收入总计|支出总计)$|(合计|小计|总计)$")
@@ -33,7 +34,6 @@ _SEQ_TOKEN = re.compile(r"^\d{1,4}$")
 _CODE_TOKEN = re.compile(r"^\d{2,7}$")
 # Patterns used per row or per cell, compiled once (re's own cache still costs a lookup per call).
 _SPACES = re.compile(r"\s+")
-_UNIT_LINE = re.compile(r"单位[：:]\s*(万元|元|千元|亿元)")
 _ONE_CELL_CODE = re.compile(r"\d{3}(\d{2}){0,2}|\d{6}|\d{3}\d{3}")
 # The most placements proposed for one row; they are tried in order, nearest the reader's own first.
 MAX_PLACEMENTS = 2000
@@ -175,7 +175,7 @@ def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int, repadded: bool =
             columns.setdefault(key, raw.layout.key_labels.get(key, key))
         table_rows.extend(_interpret_all(spec, raw, columns))
     table = Table(
-        section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, unit=_unit(chunk),
+        section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, **chunk_unit(chunk),
         note=" ".join(n.text.strip() for n in chunk.notes) or None,
         columns=_used_columns(columns, table_rows),
         rows=table_rows,
@@ -217,12 +217,35 @@ def _used_columns(columns: dict[str, str], rows: list[Row]) -> dict[str, str]:
     return {k: v for k, v in columns.items() if k.isascii() or k in used}
 
 
-def _unit(chunk: Chunk) -> str:
-    for line in chunk.lines[:12]:
-        m = _UNIT_LINE.search(line.text)
-        if m:
-            return m.group(1)
-    return "万元"
+def chunk_unit(chunk: Chunk) -> dict:
+    """The table's unit fields: the unit its statement says (None when not understood), the statement as printed;
+    万元, assumed, when it prints none (the document's other tables may say otherwise: ``inherit_units``)."""
+    head = chunk.lines[:12]
+    found = statement_in((line.start, line.text) for line in head)
+    if found is None:
+        # No statement: the header cells may carry it (预算数（元）); all of them must say the same.
+        in_header = header_units((line.start, line.text) for line in head if line.is_row)
+        if not in_header:
+            return {"unit": "万元", "unit_from": "assumed"}
+        units = {u for u, _s, _t in in_header}
+        _u, start, text = in_header[0]
+        return {"unit": units.pop() if len(units) == 1 else None, "unit_from": "stated",
+                "unit_text": Text(text=text, span=(start, start + len(text)))}
+    statement, start = found
+    return {"unit": statement.unit, "unit_from": "stated",
+            "unit_text": Text(text=statement.text, span=(start, start + len(statement.text)))}
+
+
+def inherit_units(tables: list[Table]) -> None:
+    """A table that prints no unit is in the unit every other table of the document states, when they agree
+    (a template that states it once, or a statement lost by the converter); else 万元 stays assumed."""
+    stated = {t.unit for t in tables if t.unit_from == "stated"}
+    if len(stated) != 1 or None in stated:
+        return
+    unit = stated.pop()
+    for table in tables:
+        if table.unit_from == "assumed":
+            table.unit, table.unit_from = unit, "document"
 
 
 def _raw_rows(spec: TableSpec, pages: list[Page], pick: int, repadded: bool = False,
@@ -647,10 +670,30 @@ def _place(row: Row, key: str, cell: Cell, spec: TableSpec) -> None:
         row.texts[key] = _text(cell)
     elif is_blank_mark(cell.text):
         return
-    elif (a := _amount(cell)) is not None:
+    elif (a := _amount(cell) if spec.column(key).type != "percent" else _percent(cell)) is not None:
         row.values[key] = a
     else:
         row.unparsed[key] = _text(cell)
+
+
+_PERCENT_SIGN = re.compile(r"\s*[%％]\s*$")
+
+
+def _percent(cell: Cell) -> Amount | None:
+    """A rate under a percent column ("-6.25%", "3.85"): the number, grounded on its digits without the sign."""
+    sign = _PERCENT_SIGN.search(cell.text)
+    if sign is None:
+        return _amount(cell)
+    cut = len(cell.text) - sign.start()
+    start, end = cell.parts[-1]
+    if end - start <= cut:
+        return None
+    parts = [*cell.parts[:-1], (start, end - cut)]
+    raw = cell.text[:sign.start()]
+    value = parse_amount(raw)
+    if value is None:
+        return None
+    return Amount(value=value, raw=raw, span=(cell.span[0], end - cut), parts=parts)
 
 
 def _code(cells: list[Cell], inherited: dict[str, str]) -> tuple[str | None, Text | None]:

@@ -744,6 +744,14 @@ def _parse_target(ind: Indicator, target: Text) -> None:
         ind.unit = _SPACES.sub("", unit) or None
     else:
         ind.qualitative = target.text
+        # A comparator printed with no number after it (≥, ≥ 笔, ≥较高) is kept: the verifier flags it.
+        printed = _COMPARATOR_FIRST.match(target.text)
+        if printed and not _DIGIT.search(target.text):
+            ind.comparator = COMPARATORS.get(printed.group(1))
+
+
+_COMPARATOR_FIRST = re.compile(r"^\s*(＞＝|＜＝|>=|<=|≥|≧|≤|≦|=|＝|<|>|＜|＞)")
+_DIGIT = re.compile(r"\d")
 
 
 def _extend_values(card: PerformanceCard, state: _State, cells: list[Cell], line) -> bool:

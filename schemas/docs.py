@@ -10,7 +10,10 @@ def columns_markdown() -> str:
         "# Table kinds and column keys",
         "",
         "Generated from `schemas/tables.py` by `python -m schemas.docs > docs/columns.md`; a test fails when it is stale.",
-        "Every amount is in the table's unit (万元 unless the table says otherwise) unless its type says `count`.",
+        "Every amount is in the unit its table states (`Table.unit`: 万元, 元, 千元, 亿元; 万元 where no table of the",
+        "document states one, recorded as `unit_from: assumed`); a `count` is a number of things, a `percent` a rate",
+        "in % (printed `-6.25%`, kept as -6.25). Years in a header are read relative to the latest it names",
+        "(`2024年预算数 | 2025年预算数` are `previous_year | total`).",
         "",
     ]
     for spec in TABLE_SPECS:

@@ -34,7 +34,19 @@ class DocumentInfo(BaseModel):
     department: str | None = None
     department_code: str | None = None
     year: int | None = None
-    unit: str = "万元"
+    unit: str | None = Field("万元", description="the unit the document's tables state their amounts in: 万元, 元 …; "
+                                                "\"mixed\" when its tables differ; null when it has no table or a "
+                                                "table states one the reader does not understand (set by the verifier "
+                                                "from the tables, see Table.unit)")
+
+
+def tables_unit(tables: list[Table]) -> str | None:
+    """The one unit all of a document's tables with figures are in; "mixed" when they differ; None when it has no
+    such table, or their only unit is one the reader did not understand."""
+    units = {t.unit for t in tables if not t.empty}
+    if len(units) > 1:
+        return "mixed"
+    return units.pop() if units else None
 
 
 class Section(BaseModel):

@@ -30,6 +30,8 @@ class PageInfo(BaseModel):
     text: Literal["layer", "ocr", "none"] = Field(
         "layer", description="where its text came from: the PDF's text layer, OCR, or nowhere (a scan not read)")
     name: str | None = Field(None, description="a spreadsheet's sheet name")
+    formulas_unsaved: list[str] | None = Field(
+        None, description="a spreadsheet's cells holding a formula with no saved value (read as empty; never computed)")
     label: str | None = Field(None, description='the page number printed on it ("— 7 —"), left out of the text')
 
     @model_serializer(mode="wrap")

@@ -17,7 +17,8 @@ from pydantic import BaseModel, Field, PrivateAttr, model_validator
 from .common import Amount, Span, Text
 from .hints import HintUse
 
-ColumnType = Literal["amount", "count", "text"]
+# percent: a rate printed in % (增减率 -6.25%), kept as the number before the sign, its unit %.
+ColumnType = Literal["amount", "count", "text", "percent"]
 RowKey = Literal["functional", "economic", "item", "two_sided"]
 
 
@@ -126,10 +127,52 @@ def _c(key: str, zh: str, *patterns: str, type: ColumnType = "amount", side=None
                       additive=type == "amount" if additive is None else additive)
 
 
+# Year-on-year columns (上年预算数 | 本年预算数 | 增减额 | 增减率), printed by 三公 and expenditure tables of many
+# provinces. A header that names years ("2024年预算数 | 2025年预算数") is read relative to the latest year it
+# names (``relative_years``): the latest is 本年, the earlier 上年.
+_YEAR = r"(?:19|20)\d\d年度?"
+# A lone amount column of this year: 预算数, 金额, 本年预算数, 2025年预算数 — the table's total.
+_THIS_YEAR = (r"^(本年|本年度)?预算(数|金额)?$", r"^(本年|本年度)?金额$", r"^本年度?(数|合计)?$", rf"^{_YEAR}(预算)?(数|金额)?$")
+_PREVIOUS_YEAR = _c("previous_year", "上年预算数", r"^上年度?(预算)?(数|金额)?$", r"^上年(预算|决算)(数)?$")
+_CHANGE = _c("change", "增减额", r"^(比上年)?增减(额|数|金额)?$", r"^(比上年)?增(加|长)(额|数)$")
+_CHANGE_RATE = _c("change_rate", "增减率(%)", r"^(比上年)?增减(率|幅度?|比例|%)", r"^(比上年)?增长(率|幅度?|%)",
+                  r"^增幅", type="percent", additive=False)
+_YEAR_ON_YEAR = (_PREVIOUS_YEAR, _CHANGE, _CHANGE_RATE)
+
+
+def _sided_year_on_year(side: str, zh: str) -> tuple[ColumnSpec, ...]:
+    """The year-on-year columns of one side of a two-sided summary (收入/上年预算数 …)."""
+    return tuple(ColumnSpec(f"{side}_{c.key}", f"{zh} {c.zh}", tuple(f"{zh}.*/" + p.lstrip("^") for p in c.patterns),
+                            type=c.type, side=side, additive=c.additive) for c in _YEAR_ON_YEAR)
+
+
+# The columns that hold this year's amount, last year's, the change and the rate, per table kind's layout.
+YEAR_ON_YEAR_KEYS = (("total", "previous_year", "change", "change_rate"),
+                     ("income_amount", "income_previous_year", "income_change", "income_change_rate"),
+                     ("expenditure_amount", "expenditure_previous_year", "expenditure_change",
+                      "expenditure_change_rate"))
+_YEAR_IN_HEADER = re.compile(_YEAR)
+_THIS_YEAR_UNDATED = re.compile("|".join(f"(?:{p})" for p in _THIS_YEAR if _YEAR not in p))
+
+
+def relative_years(paths: list[str]) -> list[str]:
+    """Header paths with the years they name read as 本年 / 上年: the latest year a header names is this year's,
+    any earlier one last year's ("2024年预算数 | 2025年预算数" → "上年预算数 | 本年预算数"). A single year is this
+    year's whatever the document's year, unless an undated column is this year's (预算数, 本年预算数)."""
+    years = sorted({int(m.group(0)[:4]) for p in paths for m in _YEAR_IN_HEADER.finditer(p)})
+    if not years:
+        return paths
+    latest = years[-1]
+    if len(years) == 1 and any(_THIS_YEAR_UNDATED.search(p.rsplit("/", 1)[-1]) for p in paths
+                               if not _YEAR_IN_HEADER.search(p)):
+        latest = None  # "2024年预算数 | 预算数 | 增减": the undated column is this year's, the dated one last year's
+    return [_YEAR_IN_HEADER.sub(lambda m: "本年" if int(m.group(0)[:4]) == latest else "上年", p) for p in paths]
+
+
 # Columns shared by the functional-classification expenditure tables. Patterns are searched in the
 # header path ("基本支出/人员经费/工资福利支出"); the longest match wins, so a sub-column's own name
 # beats its parent's.
-_TOTAL = _c("total", "合计", r"合计$", r"^合计", r"总计$")
+_TOTAL = _c("total", "合计", r"合计$", r"^合计", r"总计$", *_THIS_YEAR)
 _BASIC = _c("basic", "基本支出", r"基本支出(/(小计|合计))?$")
 _PERSONNEL = _c("personnel", "人员经费", r"人员(经费|支出)(/(小计|合计))?$")
 _PERSONNEL_WAGES = _c("personnel_wages", "工资福利支出", r"工资福利(支出)?$")
@@ -141,13 +184,20 @@ _PROJECT = _c("project", "项目支出", r"项目支出(/(小计|合计))?$")
 _PROJECT_ROUTINE = _c("project_routine", "其他运转类项目", r"(其他)?运转类(项目)?(支出)?$")
 _PROJECT_SPECIFIC = _c("project_specific", "特定目标类项目", r"特定目标类(项目)?(支出)?$")
 _EXPENDITURE_PARTS = (_BASIC, _PERSONNEL, _PERSONNEL_WAGES, _PERSONNEL_FAMILY, _PUBLIC, _PUBLIC_GOODS,
-                      _PUBLIC_CAPITAL, _PROJECT, _PROJECT_ROUTINE, _PROJECT_SPECIFIC)
+                      _PUBLIC_CAPITAL, _PROJECT, _PROJECT_ROUTINE, _PROJECT_SPECIFIC, *_YEAR_ON_YEAR)
 
 _FUNDS = (
     _c("general_budget", "一般公共预算财政拨款", r"一般公共预算"),
     _c("government_fund", "政府性基金预算财政拨款", r"政府性基金"),
     _c("state_capital", "国有资本经营预算财政拨款", r"国有资本经营"),
 )
+
+# The 三公 vehicle lines, one wording for both layouts (a line per item, or a column per item): 公务用车运行费,
+# 公务用车运行维护费 and 公务用车运维费 are one item; 公务用车购置及运行(维护)费 / 购置和运维费 their parent.
+_VEHICLE = r"公务用车购置(及|和|与|、)运"
+_VEHICLE_PURCHASE = (r"用车购置费?$", r"^(其中[：:])?(车辆)?购置费$", _VEHICLE + r".*/(车辆)?购置费?$")
+_VEHICLE_OPERATION = (r"车运行(维护)?费$", r"车运维费$", r"车运行维护$", r"^(其中[：:])?(车辆)?运(行|维)(维护)?费$",
+                      _VEHICLE + r".*/(车辆)?运(行|维)(维护)?费?$")
 
 TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
@@ -168,8 +218,9 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
         title_patterns=(r"收(入)?支(出)?(预算|决算)?总表", r"收(入)?支(出)?(预算|决算)表"),
         row_key="two_sided",
         columns=(
-            _c("income_amount", "收入 预算数", r"收入.*(预算数|金额)$", side="income"),
-            _c("expenditure_amount", "支出 预算数", r"支出.*(预算数|金额)$", side="expenditure"),
+            _c("income_amount", "收入 预算数", r"收入(?!.*(上年|增减|增长)).*(预算数|金额)$", side="income"),
+            _c("expenditure_amount", "支出 预算数", r"支出(?!.*(上年|增减|增长)).*(预算数|金额)$", side="expenditure"),
+            *_sided_year_on_year("income", "收入"), *_sided_year_on_year("expenditure", "支出"),
         ),
         description="Income sources against expenditure by function class (类).",
     ),
@@ -199,7 +250,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
         zh="一般公共预算财政拨款基本支出表",
         title_patterns=(r"一般公共预算.*基本支出", r"^(部门)?基本支出(预算|决算)?(明细)?表$"),
         row_key="economic",
-        columns=(_TOTAL, _PERSONNEL, _PUBLIC),
+        columns=(_TOTAL, _PERSONNEL, _PUBLIC, *_YEAR_ON_YEAR),
         description="Per economic code (301, 30101…): total, personnel (人员经费), public (公用经费).",
     ),
     TableSpec(
@@ -236,19 +287,19 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
         # (合计 | 因公出国(境)费 | 公务用车购置及运行费: 小计 / 购置费 / 运行费 | 公务接待费).
         columns=(_TOTAL, *_FUNDS,
                  _c("outbound", "因公出国(境)费", r"因公出国"),
-                 _c("vehicle", "公务用车购置及运行维护费", r"公务用车购置及运(行)?(维护)?费?(/(小计|合计))?$"),
-                 _c("vehicle_purchase", "公务用车购置费", r"用车购置费$"),
-                 _c("vehicle_operation", "公务用车运行维护费", r"车运行(维护)?费$"),
-                 _c("reception", "公务接待费", r"公务接待")),
+                 _c("vehicle", "公务用车购置及运行维护费", _VEHICLE + r"(行|维)?(维护)?费?(/(小计|合计))?$"),
+                 _c("vehicle_purchase", "公务用车购置费", *_VEHICLE_PURCHASE),
+                 _c("vehicle_operation", "公务用车运行维护费", *_VEHICLE_OPERATION),
+                 _c("reception", "公务接待费", r"公务接待"), *_YEAR_ON_YEAR),
         items=(
             ItemSpec("total", "合计", (r"^合计$",)),
             ItemSpec("subtotal", "“三公”经费小计", (r"三公.*小计",)),
             ItemSpec("outbound_teaching", "其中：教学科研人员因公出国(境)费", (r"教学.*科研",)),
             ItemSpec("outbound_other", "其他因公出国(境)费", (r"^其他因公出国",)),
             ItemSpec("outbound", "因公出国(境)费", (r"因公出国",)),
-            ItemSpec("vehicle_purchase", "公务用车购置费", (r"用车购置费$",)),
-            ItemSpec("vehicle_operation", "公务用车运行维护费", (r"用车运行维护费$", r"车运行维护费$")),
-            ItemSpec("vehicle", "公务用车购置及运维费", (r"公务用车购置及运",)),
+            ItemSpec("vehicle_purchase", "公务用车购置费", _VEHICLE_PURCHASE),
+            ItemSpec("vehicle_operation", "公务用车运行维护费", _VEHICLE_OPERATION),
+            ItemSpec("vehicle", "公务用车购置及运维费", (_VEHICLE,)),
             ItemSpec("reception", "公务接待费", (r"公务接待",)),
         ),
         description="因公出国(境)费, 公务用车购置及运维费 (购置 + 运行维护), 公务接待费 by fund.",
@@ -439,7 +490,13 @@ class Table(BaseModel):
     kind: str
     title: str
     span: Span
-    unit: str = "万元"
+    unit: str | None = Field("万元", description="the unit of its amounts (万元, 元, 千元, 亿元); None when the table "
+                                                "states one the reader does not understand (see unit_text)")
+    unit_text: Text | None = Field(None, description="the unit statement as printed (单位：人民币元), where the table "
+                                                     "prints one")
+    unit_from: Literal["stated", "document", "assumed"] | None = Field(
+        None, description="stated: the table prints its unit; document: it prints none, and the document's other "
+                          "tables all state this one; assumed: no table says, 万元 as the national templates print")
     columns: dict[str, str] = Field(default_factory=dict,
                                     description="column key -> header label as printed, in the order printed")
     rows: list[Row] = Field(default_factory=list)

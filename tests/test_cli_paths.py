@@ -520,3 +520,17 @@ def test_a_web_page_saved_as_a_workbook_or_a_document_is_named_with_the_right_ar
                       f"error: {folder / 'budget.pdf'}: not a PDF file: {page}",
                       f"error: {folder / 'budget.xls'}: not an XLS file: {page}",
                       f"error: {folder / 'budget.xlsx'}: not an XLSX file: {page}"]
+
+
+def test_empty_files_of_one_name_get_no_note_about_names_neither_uses(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.csv").write_bytes(b"")
+    (folder / "empty.pdf").write_bytes(b"")
+    shutil.copy(DOCS["003"], folder / "budget.txt")
+    (folder / "budget.csv").write_bytes(b"")  # one empty, one readable: the readable one's name is still said
+    proc = cli("run", folder, "--out", tmp_path / "out", check=False)
+    assert "empty.csv" in proc.stderr and "empty.pdf" in proc.stderr  # each refused, one line each
+    assert not any("would share" in line and "empty.csv" in line for line in proc.stderr.splitlines())
+    assert any("would share the result name budget" in line for line in proc.stderr.splitlines())
+    assert (tmp_path / "out" / "budget.txt.json").exists()

@@ -99,7 +99,8 @@ TESTED_ELSEWHERE = {
     "ground.not_in_source": "test_verify_grounding.py",
     "ground.misplaced": "test_verify_grounding.py (positional grounding)",
     "read.ambiguous": "test_read_layouts.py", "read.unparsed": "test_read_layouts.py",
-    "read.unplaced": "test_read_layouts.py", "read.unidentified": "this file, test_a_row_read_without_code_or_name_is_flagged",
+    "read.unplaced": "test_read_layouts.py", "read.unit": "test_units.py", "table.change": "test_year_columns.py",
+    "read.unidentified": "this file, test_a_row_read_without_code_or_name_is_flagged",
     "cross.fund_source": "test_read_layouts.py",
     "completeness.truncated": "test_read_layouts.py", "document.no_tables": "test_read_layouts.py",
     "completeness.listed_missing": "test_verify_corpus.py (003's contents page)",
@@ -111,6 +112,7 @@ TESTED_ELSEWHERE = {
     "narrative.share": "test_verify_narrative.py", "narrative.change": "test_verify_narrative.py",
     "source.page_unread": "test_pdf.py, test_a_scanned_page_among_text_pages_is_named_and_flagged",
     "source.ocr_low_confidence": "test_pdf.py, test_values_ocr_read_with_low_confidence_are_flagged",
+    "source.formula_unsaved": "test_sheet_formulas.py, test_formulas_with_no_saved_value_are_named_and_flagged_never_computed",
 }
 
 

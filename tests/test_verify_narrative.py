@@ -175,8 +175,9 @@ def test_table_check_fails_on_a_changed_digit():
     assert checks(flags) == ["narrative.table"]
     flag = flags[0]
     assert flag.severity == "error"
-    assert flag.message == "说明：基本支出 660.57 万元 ≠ 支出总表 合计 基本支出 660.56"
-    assert flag.message_en == "narrative: basic expenditure 660.57 ≠ expenditure summary total basic 660.56"
+    # Both sides name their unit: the table's may differ from the narrative's (a table in 元).
+    assert flag.message == "说明：基本支出 660.57 万元 ≠ 支出总表 合计 基本支出 660.56 万元"
+    assert flag.message_en == "narrative: basic expenditure 660.57 万元 ≠ expenditure summary total basic 660.56 万元"
     summary = next(t for t in result_for("003").tables if t.kind == "expenditure_summary")
     table_span = next(r for r in summary.rows if r.item == "total").values["basic"].span
     assert [tuple(s) for s in flag.spans] == sorted([claim.value.span, table_span])

@@ -8,6 +8,7 @@ the rules reader, a model, or a person's edit. Every failed check becomes a
 from __future__ import annotations
 
 from schemas import ExtractionResult
+from schemas.document import tables_unit
 
 from .cards import check_card
 from .completeness import completeness, flag_document_shape
@@ -31,6 +32,7 @@ def verify_result(result: ExtractionResult, text: str) -> ExtractionResult:
     in its section (recorded in ``span_fixes``); everything else is flagged.
     """
     flagger = Flagger(result.document.sha256, result.document.name)
+    result.document.unit = tables_unit(result.tables)
     views = view_tables(result)
     result.span_fixes = ground(result, views, text, flagger)
     if result.span_fixes:
@@ -46,7 +48,7 @@ def verify_result(result: ExtractionResult, text: str) -> ExtractionResult:
     result.completeness = completeness(result, flagger)
     flag_document_shape(result, text, flagger)
     check_cross_readings(result, flagger)
-    check_source(result, amount_slots(result, views), flagger)
+    check_source(result, amount_slots(result, views), flagger, views)
     result.flags = sorted(flagger.flags.values(),
                           key=lambda f: (SEVERITY_ORDER[f.severity], f.spans[0] if f.spans else [0, 0], f.id))
     result.verified = True

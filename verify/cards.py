@@ -94,13 +94,25 @@ _DIGITS = re.compile(r"\d")
 
 
 def check_numeric_targets(card: PerformanceCard, name: str, flagger: Flagger) -> None:
-    """A target with a comparator must carry a number (≥ 90 %, not ≥ 较好)."""
+    """Every indicator has a target, and a target with a comparator carries a number (≥ 90 %, not ≥ 较好, not ≥ 人)."""
     for i, ind in enumerate(card.indicators):
-        if ind.comparator is None or ind.value is not None or ind.target is None:
+        if ind.value is not None:
             continue
         label = ind.name.text if ind.name else f"indicator {i}"
-        flagger.add("card.indicator_value", "warning",
-                    f"绩效目标表 {name}: 指标“{label}”有符号 {ind.comparator} 但指标值“{ind.target.text}”不是数字",
-                    f"card {card_name(card)}: indicator {label!r} has comparator {ind.comparator} but its target "
-                    f"{ind.target.text!r} is not a number", spans=[ind.target.span], section_id=card.section_id,
-                    key=f"{card.section_id}.indicators[{i}]")
+        key = f"{card.section_id}.indicators[{i}]"
+        if ind.target is None or not ind.target.text.strip():
+            if ind.name is None:
+                continue  # no indicator, only a line of the table
+            flagger.add("card.indicator_value", "warning",
+                        f"绩效目标表 {name}: 指标“{label}”没有指标值",
+                        f"card {card_name(card)}: indicator {label!r} has no target value",
+                        spans=[ind.name.span], section_id=card.section_id, key=key)
+        elif ind.comparator is not None:
+            none = not _DIGITS.search(ind.target.text)
+            flagger.add("card.indicator_value", "warning",
+                        f"绩效目标表 {name}: 指标“{label}”有符号 {ind.comparator} 但"
+                        + (f"没有数字（指标值“{ind.target.text}”）" if none else f"指标值“{ind.target.text}”不是数字"),
+                        f"card {card_name(card)}: indicator {label!r} has comparator {ind.comparator} but "
+                        + (f"no number (its target is {ind.target.text!r})" if none
+                           else f"its target {ind.target.text!r} is not a number"),
+                        spans=[ind.target.span], section_id=card.section_id, key=key)

@@ -19,6 +19,9 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
     Check("read.unparsed", "金额列中的单元格不是可识别的数字，未能读取", "A cell under an amount column is not a number this "
           "reader recognises; it was not read."),
     Check("read.unplaced", "数值不在任何表头之下，按“列N”保存", "A number sits under no header; it is kept as column 列N."),
+    Check("read.unit", "表的单位说明（单位：…）无法识别：其金额的单位未知，不按万元处理",
+          "A table states its unit in words the reader does not understand: the unit of its amounts is unknown "
+          "(never assumed to be 万元)."),
     Check("read.unidentified", "行的科目编码和名称都没有读到：它的数值无法与任何一行核对",
           "A row's code and name were not read: its values cannot be checked against any other line."),
     Check("ground.not_in_source", "数值在原文该节中找不到", "A value is not printed anywhere in its section of the source."),
@@ -37,6 +40,8 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
           "A part is larger than the line that contains it (office space ≤ buildings, SME reserve ≤ purchase)."),
     Check("table.summary", "收支总表不平：本年合计 = Σ 各项，总计 = 本年合计 + 结转",
           "A two-sided summary does not add up (this year's total = Σ lines, grand total = total + carry-over)."),
+    Check("table.change", "同比列不符：增减额 ≠ 本年 − 上年，或增减率 ≠ 增减额 ÷ 上年 × 100%",
+          "Year-on-year columns disagree: change ≠ this year − last year, or rate ≠ change ÷ last year × 100%."),
     Check("table.balance", "收入总计 ≠ 支出总计", "Total income differs from total expenditure."),
     Check("table.column_total", "合计行 ≠ 各行之和（项目、采购、购买服务表）",
           "A table's total line is not the sum of its rows (projects, procurement, purchased services)."),
@@ -64,7 +69,8 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
           "A card's cumulative spending plan falls back or does not reach 100%."),
     Check("card.cost", "成本指标超过项目预算数（按元/万元换算）",
           "A cost indicator (converted from 元 or 万元) exceeds the card's budget."),
-    Check("card.indicator_value", "有比较符号的指标值不是数字", "An indicator with a comparator has no number."),
+    Check("card.indicator_value", "指标没有指标值，或有比较符号却没有数字",
+          "An indicator has no target value, or a comparator with no number."),
     Check("completeness.unread", "某节未能读取（规则读取器无法读取，且没有配置模型或模型未能填写）",
           "A section could not be read (the rules reader could not, and no model was configured or it failed)."),
     Check("review.stale", "人工决定所依据的数值在新版文件中已改变，该决定不再自动应用，请重新审核",
@@ -81,6 +87,9 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
     Check("source.page_unread", "该页没有文字层（扫描件），未读取，页上的数字均未提取（安装 OCR 后可读取）",
           "A page has no text layer (a scan) and was not read: none of its numbers was extracted "
           "(install OCR to read it)."),
+    Check("source.formula_unsaved", "表格单元格是公式，但文件没有保存其计算结果，读作空（未代为计算）",
+          "A spreadsheet cell holds a formula whose result the file does not store: it reads as empty (it is "
+          "never computed for you); open and save the file in Excel or LibreOffice."),
     Check("narrative.table", "说明中的数字与表中不一致", "A figure stated in the explanation differs from the tables."),
     Check("narrative.parts", "说明中“其中”各项之和 ≠ 所述总数", "Parts stated in the explanation do not add up to the whole."),
     Check("narrative.share", "说明中的占比与金额不符", "A stated share (占 x%) does not recompute from the amounts."),

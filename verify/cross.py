@@ -9,7 +9,7 @@ from functools import lru_cache
 from schemas import ExtractionResult
 
 from .flags import Flagger
-from .tables import summary_groups
+from .tables import EXPENDITURE_SPLITS, resolve_parts, summary_groups
 from .tolerance import ZERO, Term, exceeds, sum_gap
 from .values import ONE, TO_WAN, TableView, Val, card_name, card_vals
 
@@ -50,6 +50,8 @@ def _values(*vals: Val) -> list[str]:
 
 
 def _sum_equal(flagger: Flagger, check: str, total: Val, parts: list[Val]) -> None:
+    if not parts:
+        return  # a relation with no term: nothing to compare with (callers say so where a blank is a zero)
     if len(parts) == 1:
         _equal(flagger, check, total, parts[0])
         return
@@ -86,11 +88,17 @@ def check_same_codes(views: list[TableView], flagger: Flagger) -> None:
         for col in ("total", "basic", "project"):
             total = summary.get(key, col)
             match_keys = [(d, _match_key(d, row)) for d in details]
-            listed = [(d, k) for d, k in match_keys if k is not None]
+            # A detail table that prints no such column (basic split into 人员经费 / 公用经费 with no 基本支出
+            # column) gives the sum of the columns it splits it into.
+            listed = [(d, k, cols) for d, k in match_keys if k is not None and (cols := _printed_parts(d, col))]
             if not listed:
                 continue
-            parts = [v for d, k in listed if (v := d.get(k, col)) is not None]
+            parts = [v for d, k, cols in listed for c in cols if (v := d.get(k, c)) is not None]
             if total is None and not parts:
+                continue
+            if not parts:
+                if total.value:
+                    _blank_in_details(flagger, total, listed, col)
                 continue
             if total is None:
                 flagger.add("cross.same_code", "error",
@@ -109,6 +117,21 @@ def check_same_codes(views: list[TableView], flagger: Flagger) -> None:
             b = summary.get(k, "total") if k else None
             if a is not None and b is not None:
                 _equal(flagger, "cross.same_code", a, b)
+
+
+def _printed_parts(view: TableView, col: str) -> list[str]:
+    """The columns of ``view`` that hold ``col``: itself where printed, else the parts it splits into."""
+    cols = resolve_parts((EXPENDITURE_SPLITS.get(col, col),), view.table.columns)
+    return [c for c in cols if c in view.table.columns]
+
+
+def _blank_in_details(flagger: Flagger, total: Val, listed, col: str) -> None:
+    """The summary prints an amount where every detail table leaves the columns that hold it blank."""
+    where = "、".join(f"{d.zh} {d.row_zh(k)} {'+'.join(d.column_zh(c) for c in cols)}" for d, k, cols in listed)
+    flagger.add("cross.same_code", "error", f"{total.label} {total.value} ≠ {where}（空，即 0）",
+                f"{total.en_where} {total.en_what} {total.value} ≠ blank (0) in "
+                + ", ".join(f"{d.name} {k} {'+'.join(cols)}" for d, k, cols in listed),
+                [total], expected="0", found=total.value, key=f"blank.{col}")
 
 
 def _match_key(view: TableView, row) -> str | None:

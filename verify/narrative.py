@@ -55,7 +55,7 @@ from schemas.common import parse_amount
 
 from .flags import Flagger, fmt
 from .tolerance import Term, change_rate_holds, printed_places, share_holds, sum_gap
-from .values import TableView, Val
+from .values import TO_WAN, TableView, Val
 
 # ---------------------------------------------------------------- vocabulary
 
@@ -186,7 +186,7 @@ _SENTENCE_END = re.compile(r"[。！？!?\n]")
 _TERMINAL = tuple("。：:；;！？!?")
 
 _INCREASE = frozenset({"增加", "增长", "上升", "新增", "增"})
-_UNIT_SCALE = {"万元": Decimal(1), "元": Decimal("0.0001")}
+_UNIT_SCALE = TO_WAN  # the units a figure or a table may be in, as a factor to 万元
 
 
 # ------------------------------------------------------------ flat text
@@ -593,12 +593,16 @@ _DEPT_SOURCES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "一般公共预算基本支出": (("general_budget_basic_expenditure", "^total$", "total"),
                    ("general_budget_expenditure", "^total$", "basic")),
     "财政拨款收支": (("fiscal_appropriation_summary", _income("收入总计"), "income_amount"),),
-    "三公经费": (("three_public_costs", "^subtotal$", "total"), ("three_public_costs", "^total$", "total")),
-    "因公出国(境)费": (("three_public_costs", "^outbound$", "total"),),
-    "公务用车购置及运行维护费": (("three_public_costs", "^vehicle$", "total"),),
-    "公务用车购置费": (("three_public_costs", "^vehicle_purchase$", "total"),),
-    "公务用车运行维护费": (("three_public_costs", "^vehicle_operation$", "total"),),
-    "公务接待费": (("three_public_costs", "^reception$", "total"),),
+    # A 三公 table prints its items as rows, or (one line of figures under the items' headers) as columns.
+    "三公经费": (("three_public_costs", "^subtotal$", "total"), ("three_public_costs", "^total$", "total"),
+             ("three_public_costs", "^row$", "total")),
+    "因公出国(境)费": (("three_public_costs", "^outbound$", "total"), ("three_public_costs", "^row$", "outbound")),
+    "公务用车购置及运行维护费": (("three_public_costs", "^vehicle$", "total"), ("three_public_costs", "^row$", "vehicle")),
+    "公务用车购置费": (("three_public_costs", "^vehicle_purchase$", "total"),
+                ("three_public_costs", "^row$", "vehicle_purchase")),
+    "公务用车运行维护费": (("three_public_costs", "^vehicle_operation$", "total"),
+                  ("three_public_costs", "^row$", "vehicle_operation")),
+    "公务接待费": (("three_public_costs", "^reception$", "total"), ("three_public_costs", "^row$", "reception")),
     "政府采购": (("government_procurement", "^total$", "total"),),
     "固定资产": (("fixed_assets", "^total_assets$", "value"),),
 }
@@ -701,14 +705,14 @@ def _check_table(claim: Claim, links: _Links, tables: _Tables, flagger: Flagger)
     val = _table_val(claim, links, tables)
     if val is None:
         return
-    printed = _in_wan(val.term, tables.views[_kind_of(val)].table.unit)
+    printed = _in_wan(val.term, val.unit)
     if claim.unit not in _UNIT_SCALE or printed is None or sum_gap(_term(claim), [printed]) is None:
         return
     v = fmt(claim.value.value)
     flagger.add(
         "narrative.table", "error",
-        f"说明：{claim.subject} {v} {claim.unit} ≠ {val.where} {val.what} {fmt(val.value)}",
-        f"narrative: {_en(claim.subject)} {v} ≠ {val.en_where} {val.en_what} {fmt(val.value)}",
+        f"说明：{claim.subject} {v} {claim.unit} ≠ {val.where} {val.what} {fmt(val.value)} {val.unit}",
+        f"narrative: {_en(claim.subject)} {v} {claim.unit} ≠ {val.en_where} {val.en_what} {fmt(val.value)} {val.unit}",
         [_val(claim), val], expected=val.value, found=claim.value.value,
         section_id=claim.section_id, key=claim.id,
     )

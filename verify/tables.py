@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from schemas import is_extra_column, spec_for
+from schemas.tables import YEAR_ON_YEAR_KEYS
 
 from .flags import Flagger
 from .tolerance import ZERO, Term, exceeds, printed_places, product_holds, sum_gap
@@ -28,6 +29,8 @@ _PROJECT = ("project", ("project_routine", "project_specific"))
 # The splits of basic and project expenditure some templates print (人员经费 → 工资福利支出 + 对个人和家庭的补助 …).
 _EXPENDITURE_SPLITS = (("basic", (_PERSONNEL, _PUBLIC)), ("personnel", _PERSONNEL[1]), ("public", _PUBLIC[1]),
                        ("project", _PROJECT[1]))
+# A column and the parts it splits into where a table does not print it (cross-table checks ask for these).
+EXPENDITURE_SPLITS = {"basic": _BASIC, "project": _PROJECT, "personnel": _PERSONNEL, "public": _PUBLIC}
 _VEHICLE = ("vehicle", ("vehicle_purchase", "vehicle_operation"))
 _CURRENT = ("current_appropriation", ("current_general_budget", "current_government_fund", "current_state_capital"))
 _CARRIED = ("carryover", ("carryover_general_budget", "carryover_government_fund", "carryover_state_capital"))
@@ -173,9 +176,79 @@ def check_memo_lines(view: TableView, flagger: Flagger) -> None:
         _check_subset(view, flagger, key, above)
 
 
+def check_unit(view: TableView, flagger: Flagger) -> None:
+    """A table that states a unit the reader did not understand: none of its amounts can be trusted in any unit."""
+    table = view.table
+    if table.unit is not None or table.empty:
+        return
+    stated = table.unit_text.text if table.unit_text else "（未记录）"
+    amounts = [v for (_k, col), v in view.vals.items() if spec_for(table.kind).column(col).type == "amount"]
+    flagger.add("read.unit", "error",
+                f"{view.zh}: 单位说明“{stated}”无法识别，本表 {len(amounts)} 个金额的单位未知（未按万元处理）",
+                f"{view.name}: the unit statement “{stated}” is not one the reader understands; the unit of its "
+                f"{len(amounts)} amounts is unknown (not taken as 万元)",
+                amounts, spans=[table.unit_text.span] if table.unit_text else [], section_id=table.section_id,
+                expected="万元 / 元 / 千元 / 亿元", found=stated)
+
+
+def _ratio_holds(percent: Term, change: Term, previous: Term) -> bool:
+    """percent = change / previous × 100 for some exact values behind the printed ones, either sign of change."""
+    p_lo, p_hi = previous.value - previous.half, previous.value + previous.half
+    if p_lo <= 0:
+        return True  # a previous year that may be zero (or is negative) says nothing about the rate
+    c_lo, c_hi = change.value - change.half, change.value + change.half
+    lo = min(c_lo / p_lo, c_lo / p_hi) * 100
+    hi = max(c_hi / p_lo, c_hi / p_hi) * 100
+    return percent.value - percent.half < hi and lo < percent.value + percent.half
+
+
+def check_year_on_year(view: TableView, flagger: Flagger) -> None:
+    """增减额 = 本年 − 上年 and 增减率 = 增减额 ÷ 上年 × 100, on every row that prints them."""
+    printed = view.table.columns
+    for keys in YEAR_ON_YEAR_KEYS:
+        if keys[1] in printed or keys[2] in printed or keys[3] in printed:
+            _year_on_year(view, flagger, *keys)
+
+
+def _year_on_year(view: TableView, flagger: Flagger, now_col: str, before_col: str, change_col: str,
+                  rate_col: str) -> None:
+    for key, _row in view.rows:
+        now, before = view.get(key, now_col), view.get(key, before_col)
+        change, rate = view.get(key, change_col), view.get(key, rate_col)
+        if now is not None and before is not None and change is not None:
+            gap = sum_gap(now.term, [before.term, change.term])
+            if gap is not None:
+                found = now.value - before.value
+                flagger.add("table.change", "error",
+                            f"{change.where} · {change.what} {change.value} ≠ {now.what} {now.value} − "
+                            f"{before.what} {before.value} = {found}",
+                            f"{change.en_where}: change {change.value} ≠ this year {now.value} − last year "
+                            f"{before.value} = {found}",
+                            [change, now, before], expected=found, found=change.value)
+        if rate is None or before is None:
+            continue
+        if change is not None:
+            delta = change.term
+        elif now is not None:
+            delta = Term(now.value - before.value, now.term.half + before.term.half)
+        else:
+            continue
+        if not _ratio_holds(rate.term, delta, before.term):
+            expected = (delta.value / before.value * 100).quantize(rate.value) if before.value else None
+            flagger.add("table.change", "error",
+                        f"{rate.where} · {rate.what} {rate.value}% ≠ 增减 {delta.value} ÷ {before.what} "
+                        f"{before.value} = {expected}%",
+                        f"{rate.en_where}: rate {rate.value}% ≠ change {delta.value} ÷ last year {before.value} "
+                        f"= {expected}%",
+                        [v for v in (rate, change, now, before) if v is not None], expected=expected,
+                        found=rate.value)
+
+
 def check_table(view: TableView, flagger: Flagger) -> None:
     spec = spec_for(view.table.kind)
+    check_unit(view, flagger)
     check_rows(view, flagger)
+    check_year_on_year(view, flagger)
     check_memo_lines(view, flagger)
     if spec.row_key in ("functional", "economic"):
         check_hierarchy(view, flagger, spec.row_key)

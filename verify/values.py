@@ -63,6 +63,8 @@ class Val:
 
 _ZERO = Decimal(0)
 ONE = _ONE = Decimal(1)
+# What a value's unit is called in messages when its table states one the reader does not understand.
+UNKNOWN_UNIT = "（单位未知）"
 # Units tables print their amounts in, as a factor to 万元.
 TO_WAN = {"万元": _ONE, "元": Decimal("0.0001"), "千元": Decimal("0.1"), "百万元": Decimal(100), "亿元": Decimal(10000)}
 
@@ -179,12 +181,16 @@ def view_table(table: Table, name: str, doc_places: int | None = None,
                 # An amount column's precision already counts this amount's own decimals.
                 p = places[col]
                 term = Term(amount.value, halves[col])
+            elif cspec.type == "percent":
+                p = printed_places(amount.value)
+                term = Term(amount.value, half_unit(p))  # a rate is rounded like an amount
             else:
                 p = printed_places(amount.value)
                 term = Term(amount.value, _ZERO if p == 0 else half_unit(p))  # whole counts are exact
+            unit = "%" if cspec.type == "percent" else (table.unit or UNKNOWN_UNIT).strip()
             cells[col] = Val(
                 f"{name}[{key}].{col}", where, cspec.zh, amount, p, table.section_id, en_where, col,
-                cspec.type == "count" and p == 0, term, (table.unit or "万元").strip(),
+                cspec.type == "count" and p == 0, term, unit,
             )
     return view
 

@@ -24,6 +24,7 @@ from schemas import (
 )
 
 from ..chunk import Chunk, LineKind
+from ..rules import chunk_unit
 
 _TOTAL_LABEL = re.compile(r"(合计|总计|小计)$")
 
@@ -279,6 +280,9 @@ def table_from_form(chunk: Chunk, form, text: str) -> Table:
     rows: list[_Row] = []
     for filled in form.rows:
         data = filled.model_dump()
+        for col in spec.columns:  # a rate copied with its sign ("-6.25%"): the number, its unit is the column's
+            if col.type == "percent" and isinstance(data.get(col.key), str):
+                data[col.key] = data[col.key].strip().rstrip("%％").strip() or None
         wanted = {v for c in spec.columns if c.type != "text" and (v := parse_amount(data.get(c.key) or "")) is not None}
         code = data.get("code")
         code_raw = _anchored(find, chunk, text, code, wanted) if code else None
@@ -328,7 +332,7 @@ def table_from_form(chunk: Chunk, form, text: str) -> Table:
             item = "total"
         out.append(Row(label=row.label, code=code, code_raw=row.code_raw, item=item, side=data.get("side"),
                        span=row.span, values=amounts, texts=row.texts, notes=["read by the LLM reader"]))
-    return Table(section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span,
+    return Table(section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, **chunk_unit(chunk),
                  columns={c.key: c.zh for c in spec.columns if any(c.key in r.values or c.key in r.texts for r in out)},
                  rows=out, empty=bool(form.empty) and not out, note=form.note)
 

@@ -26,13 +26,15 @@ from .canonical import TextBuilder
 
 
 def load_sheet(path: Path, data: bytes, sha256: str, kind: str) -> Document:
-    sheets = _xlsx(path, data) if kind == "xlsx" else _xls(path, data)
+    unsaved: dict[str, list[str]] = {}  # sheet -> cells holding a formula with no saved value
+    sheets = _xlsx(path, data, unsaved) if kind == "xlsx" else _xls(path, data)
     out = TextBuilder()
     pages = []
     for number, (name, grid) in enumerate(sheets, 1):
         rows = len(grid)
         cols = max((len(r) for r in grid), default=0)
-        pages.append(PageInfo(number=number, width=cols, height=rows, name=name))
+        pages.append(PageInfo(number=number, width=cols, height=rows, name=name,
+                              formulas_unsaved=unsaved.get(name) or None))
         if titled_by_name(name, grid):
             out.write(f"{name.strip()}\n")
         write_sheet(out, grid, number)
@@ -41,7 +43,10 @@ def load_sheet(path: Path, data: bytes, sha256: str, kind: str) -> Document:
         raise LoadError(path, "the workbook has no cells with text or numbers")
     geometry = Geometry(kind=kind, text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), pages=pages,
                         runs=out.runs)
-    return Document(path=path, text=text, encoding=kind, sha256=sha256, geometry=geometry)
+    notes = tuple(f"{path}: sheet {name}: cell(s) {', '.join(cells)} hold formulas with no saved value, read as "
+                  f"empty (flagged source.formula_unsaved): open and save the file in Excel or LibreOffice, then run "
+                  f"again" for name, cells in unsaved.items())
+    return Document(path=path, text=text, encoding=kind, sha256=sha256, geometry=geometry, notes=notes)
 
 
 def titled_by_name(name: str, grid: list[list[str]]) -> bool:
@@ -97,7 +102,13 @@ def _write_cell(out: TextBuilder, value: str, sheet: int, row: int, col: int) ->
 # -- .xlsx -----------------------------------------------------------------------------------------
 
 
-def _xlsx(path: Path, data: bytes) -> list[tuple[str, list[list[str]]]]:
+def _xlsx(path: Path, data: bytes, unsaved: dict[str, list[str]]) -> list[tuple[str, list[list[str]]]]:
+    """The sheets' cells as shown; ``unsaved`` gets, by sheet, the cells that hold a formula with no saved value.
+
+    A file written by a program that does not calculate (openpyxl, many exporters) stores its formulas without
+    their results: such a cell reads as empty. It is never computed here (that would be a number the file does
+    not hold); it is named, so a person can open and save the file where it is calculated.
+    """
     import openpyxl
 
     try:
@@ -114,7 +125,39 @@ def _xlsx(path: Path, data: bytes) -> list[tuple[str, list[list[str]]]]:
         for row in ws.iter_rows():
             grid.append([shown(cell.value, cell.number_format) for cell in row])
         sheets.append((ws.title, grid))
+    formulas = _formula_cells(data) if _has_formulas(data) else {}
+    for title, grid in sheets:
+        empty = [ref for ref, (r, c) in formulas.get(title, {}).items()
+                 if r >= len(grid) or c >= len(grid[r]) or not grid[r][c]]
+        if empty:
+            unsaved[title] = empty
     return sheets
+
+
+def _has_formulas(data: bytes) -> bool:
+    """Whether any worksheet of the .xlsx holds a formula (cheap: the raw XML, before loading it again)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return any(b"<f>" in z.read(n) or b"<f " in z.read(n) for n in z.namelist()
+                       if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return False
+
+
+def _formula_cells(data: bytes) -> dict[str, dict[str, tuple[int, int]]]:
+    """Every formula cell by sheet: its reference and its (row, column) in the grid (from A1 = (0, 0))."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+    out: dict[str, dict[str, tuple[int, int]]] = {}
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    out.setdefault(ws.title, {})[cell.coordinate] = (cell.row - 1, cell.column - 1)
+    return out
 
 
 # -- .xls ------------------------------------------------------------------------------------------

@@ -169,6 +169,7 @@ def apply_decisions(result: ExtractionResult, text: str, decisions: Iterable[Dec
     state = fold(decisions)
     raw_flags = {f.subject: f for f in result.flags}
     judged = _apply_in_order(result, state)
+    _stale_by_later_corrections(decisions, state, judged)
     if result.corrections:
         verify_result(result, text)
     flags = [_with_status(f, state, judged) for f in result.flags]
@@ -206,6 +207,66 @@ def _apply_in_order(result: ExtractionResult, state: DecisionState) -> dict[int,
         if d.action == "fix" and state.by_field.get(d.field) is d and not judged[d.seq].stale:
             _apply_fix(result, d, slots)
     return judged
+
+
+def _stale_by_later_corrections(trail: list[Decision], state: DecisionState, judged: dict[int, Decision]) -> None:
+    """An acceptance or a rejection applies only while the values it was made on are what they were.
+
+    A person's later correction of one of them (a fix, a withdrawal, a move, or one of those taken back)
+    makes it stale, as a new version of the document does: the flag needs review again, whatever the order
+    the decisions were made in. Fixes and moves are corrections of the reading and compose; they are not
+    made stale by one another (a fix replaced by a later fix of the same value is simply no longer in force).
+    """
+    # Per flag, its latest acceptance or rejection in force: the flag's own decision, or a withdrawal still in
+    # force after the flag got another decision (a value rejected, then another of its values fixed through it).
+    latest: dict[str, Decision] = {}
+    for d in state.all():
+        if d.action in ("accept", "reject"):
+            latest[d.subject] = d
+    for subject, d in latest.items():
+        if judged[d.seq].stale or (reason := _later_change(trail, state, d)) is None:
+            continue
+        for seq, j in judged.items():
+            if j.subject == subject and j.action in ("accept", "reject") and not j.stale:
+                judged[seq] = j.model_copy(update={"stale": True, "stale_reason": reason})
+
+
+def _later_change(trail: list[Decision], state: DecisionState, d: Decision) -> str | None:
+    """How the values ``d`` was made on differ now from when it was made, by decisions of the trail; or None."""
+    then = fold(x for x in trail if x.seq <= d.seq)
+    paths = set(d.values)
+
+    def shown(path: str, c: Decision | None) -> str:
+        if c is None:
+            return f"{d.values.get(path)} as read"
+        if c.action == "reject":
+            return f"withdrawn (decision #{c.seq})"
+        return f"{c.after} (corrected, decision #{c.seq})"
+
+    changes = []
+    for path in sorted(paths):
+        was, now = then.by_field.get(path), state.by_field.get(path)
+        if now is not None and now.subject == d.subject and now.action == "reject":
+            continue  # the same judgement, one more value withdrawn through the same flag
+        if (was and was.seq) != (now and now.seq) and _effect(was) != _effect(now):
+            changes.append(f"{path}: {shown(path, was)} when decided → {shown(path, now)}")
+    made_then, made_now = {m.seq for m in then.moves}, {m.seq for m in state.moves}
+    for m in (x for x in trail if x.action == "move" and (x.seq in made_then) != (x.seq in made_now)):
+        targets = {f"{split_path(v)[0]}.{m.after}" for v in m.values}
+        for path in sorted(paths & (set(m.values) | targets)):
+            changes.append(f"{path}: moved to column {m.after} by decision #{m.seq}" if m.seq in made_now
+                           else f"{path}: the move of decision #{m.seq} was taken back")
+    if not changes:
+        return None
+    return "a later correction changed a value it was decided on: " + "; ".join(dict.fromkeys(changes))
+
+
+def _effect(c: Decision | None) -> tuple:
+    if c is None:
+        return ("read",)
+    if c.action == "reject":
+        return ("withdrawn",)
+    return ("fixed", Decimal(c.after)) if c.after is not None else ("fixed", None)
 
 
 def _judge_move(d: Decision, rows: dict[str, tuple[Table, Row]], values: dict[str, str]) -> Decision:

@@ -434,7 +434,7 @@ def _decide(flag_id: str, action: str, db, as_json: bool, **kw) -> None:
             "unchanged": outcome.unchanged, "decisions": [d.model_dump(mode="json") for d in outcome.decisions],
             "closed": [{"id": f.id, "check": f.check, "status": f.status} for f in outcome.closed],
             "decided_alike": [{"id": f.id, "check": f.check, "status": f.status} for f in outcome.twins],
-            "opened": [{"id": f.id, "check": f.check, "message": f.message} for f in outcome.opened],
+            "opened": [{"id": f.id, "check": f.check, "message": f.message, **_stale_json(f)} for f in outcome.opened],
         }, ensure_ascii=False, indent=1))
         return
     _print_outcome(outcome)
@@ -468,7 +468,24 @@ def _print_outcome(outcome) -> None:
     for f in outcome.closed:
         console.print(f"Also closed: {f.id} {f.check} ({f.status}).")
     for f in outcome.opened:
-        console.print(f"Now open: {f.id} {f.check}: {f.message}")
+        console.print(_opened_line(f))
+
+
+def _stale_json(f) -> dict:
+    d = f.decision
+    return {"status": f.status, **({"stale_decision": d.seq, "stale_reason": d.stale_reason}
+                                    if f.status == "stale" and d is not None and d.stale else {})}
+
+
+def _opened_line(f, document: str | None = None) -> str:
+    """A flag a decision opened: newly firing, or an earlier decision on it no longer in force (stale)."""
+    where = f"{document} " if document else ""
+    d = f.decision
+    if f.status == "stale" and d is not None and d.stale:
+        what = {"accept": "acceptance", "reject": "rejection"}.get(d.action, d.action)
+        return (f"Now stale: {where}{f.id} {f.check}: its {what} (decision #{d.seq}) no longer applies, "
+                f"{d.stale_reason}. Decide it again: {f.message}")
+    return f"Now open: {where}{f.id} {f.check}: {f.message}"
 
 
 OptionalIdArgument = Annotated[Optional[str], typer.Argument(
@@ -549,7 +566,7 @@ def _bulk(action: str, check: str, document, where: list[str], all_fields: bool,
             "decisions": [d.model_dump(mode="json") for d in outcome.decisions],
             "skipped": [{**_flag_line(q.document, q.flag), "why": why} for q, why in plan.skipped],
             "closed": [{"document": n, "id": f.id, "check": f.check, "status": f.status} for n, f in outcome.closed],
-            "opened": [{"document": n, "id": f.id, "check": f.check, "message": f.message} for n, f in outcome.opened],
+            "opened": [{"document": n, "id": f.id, "check": f.check, "message": f.message, **_stale_json(f)} for n, f in outcome.opened],
         }, ensure_ascii=False, indent=1))
         return
     done = {"accept": "accepted", "reject": "rejected"}[action]
@@ -559,7 +576,7 @@ def _bulk(action: str, check: str, document, where: list[str], all_fields: bool,
     for name, f in outcome.closed:
         console.print(f"Also closed: {name} {f.id} {f.check} ({f.status}).")
     for name, f in outcome.opened:
-        console.print(f"Now open: {name} {f.id} {f.check}: {f.message}")
+        console.print(_opened_line(f, name))
 
 
 def _flag_line(document: str, flag) -> dict:
@@ -674,7 +691,7 @@ def move(
             "dry_run": False, **_move_json(outcome.plan), "status": outcome.status,
             "decision": outcome.decision.model_dump(mode="json"),
             "closed": [{"id": f.id, "check": f.check, "status": f.status} for f in outcome.closed],
-            "opened": [{"id": f.id, "check": f.check, "message": f.message} for f in outcome.opened],
+            "opened": [{"id": f.id, "check": f.check, "message": f.message, **_stale_json(f)} for f in outcome.opened],
             "hint": outcome.hint.model_dump(mode="json") if outcome.hint else None,
         }, ensure_ascii=False, indent=1))
         return
@@ -690,7 +707,7 @@ def move(
     for f in outcome.closed:
         console.print(f"Also closed: {f.id} {f.check} ({f.status}).")
     for f in outcome.opened:
-        console.print(f"Now open: {f.id} {f.check}: {f.message}")
+        console.print(_opened_line(f))
     if outcome.hint:
         console.print(f"Layout hint {outcome.hint.id} kept for this table's header ({outcome.hint.describe()}): the "
                       f"next document with this header is read with it as one more candidate "
@@ -939,6 +956,8 @@ def _ask_and_move(console, store, q, numbered: list[int], reviewer) -> int | Non
     outcome = move(store, q.id, number, column, all_rows, document=q.document, reviewer=reviewer, note=note)
     console.print(f"{q.id}: moved {len(plan.moves)} value(s) to {plan.target_label} (decision "
                   f"#{outcome.decision.seq}); the flag is now {outcome.status or 'closed'}.")
+    for f in outcome.opened:
+        console.print(_opened_line(f))
     return 1
 
 

@@ -110,7 +110,8 @@ def status_help(flag: Flag) -> str:
 
 STATUS_HELP = {
     "open": "needs a decision",
-    "stale": "decided on an earlier version of the document, which has changed since: decide again",
+    "stale": ("decided on values that have changed since (a new version of the document, or a later correction of "
+              "one of them): decide again"),
     "accepted": "a person confirmed the document really says this",
     "corrected": "closed by a person's correction",
     "rejected": "a person withdrew the wrong value from exports",

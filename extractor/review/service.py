@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
-from schemas import Decision, ExtractionResult, Flag, parse_amount
+from schemas import Decision, ExtractionResult, Flag, parse_amount, spec_for
 
 from ..export import is_pretty, result_json, write_atomic
 from ..geometry import place_values
@@ -267,7 +267,7 @@ def _plan(result: ExtractionResult, flag: Flag, action: str, fields: list[str], 
     printed = {c.path: str(c.original.value) for c in result.corrections}  # what the document says
     if action == "fix":
         path = _one_field(flag, fields, slots)
-        new = correction_value(path, value)
+        new = correction_value(path, value, unit_of_field(result, slots[path].section_id, path))
         current = slots[path].amount.value
         if new == current and str(new) == str(current):
             raise ReviewError(f"{path} is already {current}; nothing to correct", EXIT_USAGE)
@@ -278,15 +278,30 @@ def _plan(result: ExtractionResult, flag: Flag, action: str, fields: list[str], 
     raise ReviewError(f"unknown action {action!r}", EXIT_USAGE)  # pragma: no cover - the CLI offers four
 
 
-def correction_value(path: str, value: str | None) -> Decimal:
-    """A person's value for a field: a plain number in the field's unit; a percentage within 0–100."""
+def unit_of_field(result: ExtractionResult, section_id: str, path: str) -> str | None:
+    """The unit a field's value is printed in: its table's (or card's) stated unit, % for a rate."""
+    if ".spending_plan[" in path:
+        return "%"
+    table = next((t for t in result.tables if t.section_id == section_id), None)
+    if table is not None:
+        column = path.rsplit(".", 1)[-1]
+        kind = spec_for(table.kind).column(column).type
+        return "%" if kind == "percent" else None if kind == "count" else table.unit
+    card = next((c for c in result.cards if c.section_id == section_id), None)
+    return card.unit if card is not None and ".budget." in path else None
+
+
+def correction_value(path: str, value: str | None, unit: str | None = None) -> Decimal:
+    """A person's value for a field: a plain number in the field's unit (``unit``, as its table states it);
+    a percentage within 0–100."""
     text = (value or "").strip()
     percent = ".spending_plan[" in path
     if percent and text.endswith("%"):
         text = text[:-1]
     new = parse_amount(text)
     if new is None:
-        unit = "a percentage, e.g. 75" if percent else "a number in the table's unit (万元 unless it says otherwise), e.g. 1234.56"
+        where = f"in {unit}, the unit it is printed in" if unit and unit != "%" else "in the unit it is printed in"
+        unit = "a percentage, e.g. 75" if percent else f"a plain number {where}, e.g. 1234.56"
         raise ReviewError(f"{value!r} is not a value for {path}: give {unit}", EXIT_USAGE)
     if percent and not 0 <= new <= 100:
         raise ReviewError(f"{value!r}: a spending plan is a cumulative percentage, from 0 to 100", EXIT_USAGE)
