@@ -24,8 +24,8 @@ THREE_PUBLIC = "\n".join([
     "示范县测试局", "2025年部门预算", "", "2025年一般公共预算“三公”经费支出预算表", "", "单位：万元", "",
     "项目\t预算数", "合计\t31.00", "一、因公出国（境）费\t0.00", "二、公务用车购置及运行费\t25.00",
     "其中：公务用车购置费\t0.00", "公务用车运行费\t20.00", "三、公务接待费\t5.00", ""])
-VEHICLE = "three_public_costs[vehicle].预算数"
-TOTAL = "three_public_costs[total].预算数"
+VEHICLE = "three_public_costs[vehicle].total"
+TOTAL = "three_public_costs[total].total"
 
 
 @pytest.fixture
@@ -103,9 +103,9 @@ def test_bulk_acceptances_go_stale_one_by_one(out):
     total, vehicle = _flags(out)
     review("accept", "--check", "table.items", "--document", "S", "--yes", "--db", out)
     assert set(_statuses(out).values()) == {"accepted"}
-    review("fix", vehicle, "--field", VEHICLE, "--value", "20", "--db", out)
+    review("fix", vehicle, "--field", VEHICLE, "--value", "22", "--db", out)
     statuses = _statuses(out)
-    # The vehicle flag's own decision is now the fix (20 = its 其中 lines 0 + … still fails: open);
+    # The vehicle flag's own decision is now the fix (22 ≠ its 其中 lines 0 + 20 still fails: open);
     # the total's acceptance was made on 25.00 and is stale.
     assert statuses[total] == "stale"
     assert statuses[vehicle] == "open"
@@ -113,7 +113,7 @@ def test_bulk_acceptances_go_stale_one_by_one(out):
 
 def test_a_second_fix_of_a_value_reopens_the_flag_the_first_closed(out):
     total, vehicle = _flags(out)
-    review("fix", vehicle, "--field", VEHICLE, "--value", "0", "--db", out)
+    review("fix", vehicle, "--field", VEHICLE, "--value", "20", "--db", out)  # = its 其中 lines 0 + 20
     assert _statuses(out)[vehicle] == "corrected"
     second = review("fix", total, "--field", VEHICLE, "--value", "26", "--db", out)  # 0 + 26 + 5 = 31
     assert "The flag is closed" in second.stdout and f"Now open: {vehicle}" in second.stdout
