@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from htmldocs import HtmlOptions, browser_page, chromium_problem, page_html, print_pdf
+from test_pdf import lost_card_figures
 from layout_invariance import Run, compare, run_text
 from layout_variants import corpus_text
 
@@ -24,6 +25,7 @@ STYLES = {
     "ruled-portrait": (HtmlOptions(), False),
     "ruled-landscape": (HtmlOptions(), True),
     "borderless-portrait": (HtmlOptions(ruled=False), False),
+    "borderless-landscape": (HtmlOptions(ruled=False), True),
     # the browser's own header and footer on every page: "11/25/26, 7:35 PM budget", "about:blank 3/14"
     "ruled-furniture": (HtmlOptions(browser_furniture=True), False),
 }
@@ -110,12 +112,22 @@ def test_the_browsers_running_header_and_footer_are_kept_after_the_text(read, ch
 
 
 def test_borderless_tables_read_at_least_as_measured(read, text_path):
-    """Not solved yet (97.8%: a few cards' columns set close):
-    the floor measured guards what is read, and is raised as the reader improves. 4 of the 6 new error flags are
-    card figures no field took (read.unparsed: three 项目期 1年, one target), lost silently before that check."""
+    """Not solved yet (98.5%: a card's indicators on a grid of their own):
+    the floor measured guards what is read, and is raised as the reader improves. The new error flags are card
+    figures the reader lost and says so (read.unparsed); any other fails."""
     c = compare(text_path, read("borderless-portrait"))
-    assert c.recall >= 0.97, c.summary()
-    assert len(c.new_errors) <= 6, c.summary()
+    assert c.recall >= 0.985, c.summary()
+    assert lost_card_figures(c) <= 4, c.summary()
+    assert not c.span_misses, c.summary()
+
+
+def test_borderless_landscape_pages_read_every_fact(read, text_path):
+    """Wide columns on landscape pages: headers centred in them (th) stand over none of their cells (names
+    set from the column's left edge, codes and amounts right-aligned); an empty table's header is left alone
+    at the foot of a page, its note on the next."""
+    c = compare(text_path, read("borderless-landscape"))
+    assert c.recall >= 0.99, c.summary()
+    assert not c.new_errors, c.summary()
     assert not c.span_misses, c.summary()
 
 

@@ -656,10 +656,18 @@ def test_a_borderless_card_whose_cells_wrap_is_read_row_by_row(tmp_path):
     assert not errors(read(path)) - errors(read(source))
 
 
-# Measured when written (benchmarks/bench_converters.py --readers pdf --styles borderless): recall, new error
-# flags. Not solved yet: the floor guards what is read and is raised as the reader improves. The new error flags
-# are card figures no field took (read.unparsed): targets lost silently before cards had that check.
-BORDERLESS_FLOORS = {"000": (0.973, 2), "002": (0.949, 10), "003": (0.981, 5)}
+# Measured when written (benchmarks/bench_converters.py --readers pdf --styles borderless): recall, and the card
+# figures the reader lost and flagged (read.unparsed on a performance card; before cards had that check, they were
+# lost silently). Not solved yet: the floor guards what is read and is raised as the reader improves. Any other
+# new error flag fails.
+BORDERLESS_FLOORS = {"000": (0.973, 2), "002": (0.960, 10), "003": (0.981, 5)}
+
+
+def lost_card_figures(c) -> int:
+    """How many of a comparison's new error flags are card figures flagged as not read; fails on any other."""
+    other = [(s, m) for s, m in c.new_errors if not (s[0] == "read.unparsed" and str(s[1][0]).startswith("performance_target"))]
+    assert not other, c.summary()
+    return len(c.new_errors)
 
 
 @pytest.mark.parametrize("doc", [pytest.param("000", marks=pytest.mark.slow), pytest.param("002", marks=pytest.mark.slow),
@@ -672,9 +680,9 @@ def test_borderless_pdfs_read_at_least_as_measured(pdfs, doc, tmp_path):
 
     path = pdfs(doc, "borderless", Options(ruled=False))
     c = compare(run_text(doc, corpus_text(doc), tmp_path), Run(result=read(path), text=load_document(path).text, seconds=0.0))
-    recall, new_errors = BORDERLESS_FLOORS[doc]
+    recall, lost_figures = BORDERLESS_FLOORS[doc]
     assert c.recall >= recall, c.summary()
-    assert len(c.new_errors) <= new_errors, c.summary()
+    assert lost_card_figures(c) <= lost_figures, c.summary()
     assert not c.span_misses, c.summary()
 
 

@@ -144,3 +144,202 @@ def test_a_browsers_footer_in_smaller_type_does_not_join_the_table_above_it():
     blocks, rest = borderless_runs(group_lines(page + footer))
     assert len(blocks) == 1 and len(blocks[0].lines) == 2
     assert len(rest) == 1 and rest[0].text().startswith("file:///a.html")
+
+
+def _columns_of(line: str, word: str, last: bool = False) -> range:
+    """The character columns ``word`` takes in a space-aligned line (a CJK character two wide)."""
+    import unicodedata
+
+    def width(s: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in s)
+
+    at = width(line[:line.rindex(word) if last else line.index(word)])
+    return range(at, at + width(word))
+
+
+def test_a_header_centred_in_a_wide_column_is_written_over_its_flush_cells():
+    # A browser's landscape table: headers centred in wide columns (th), codes right-aligned under 科目编码,
+    # names set from their column's left edge, amounts right-aligned: where they stand, 科目名称 is over no name
+    # and the names are under the group word above, so the space-aligned reader keyed them under it.
+    from extractor.load.borderless import borderless_runs
+    from extractor.load.layout import write_spaced_lines
+    from extractor.load.wrapped import centred_heads
+
+    page = (glyphs("经济分类科目", 130, 84) + glyphs("基本支出", 330, 84)
+            + glyphs("科目编码", 20, 100) + glyphs("科目名称", 180, 100) + glyphs("合计", 320, 100)
+            + glyphs("人员经费", 380, 100))
+    for k, (code, name, amount) in enumerate([("301", "工资福利支出", "520.64"), ("30101", "基本工资", "181.28"),
+                                              ("30102", "津贴补贴", "30.47")]):
+        top = 116 + 16 * k
+        page += glyphs(code, 100 - 5 * len(code), top) + glyphs(name, 106, top) \
+            + glyphs(amount, 370 - 5 * len(amount), top) + glyphs(amount, 440 - 5 * len(amount), top)
+    blocks, rest = borderless_runs(group_lines(page))
+    assert len(blocks) == 1 and rest == []
+    moves = centred_heads(blocks[0].lines)
+    out = TextBuilder()
+    write_spaced_lines(out, blocks[0].lines, 1, moves)
+    header, *body = out.text().split("\n")[1:5]
+    names = _columns_of(body[0], "工资福利支出")
+    assert set(_columns_of(header, "科目名称")) & set(names)
+    assert set(_columns_of(header, "科目编码")) & set(_columns_of(body[1], "30101"))
+    assert set(_columns_of(header, "合计")) & set(_columns_of(body[0], "520.64"))
+    assert set(_columns_of(header, "人员经费")) & set(_columns_of(body[0], "520.64", last=True))
+    # Each character keeps its box on the page: only where it is written moved.
+    assert {id(g) for g in page if g.text in "科目名称"} & set(moves)
+    # Without the move, 科目名称 stands over no name.
+    plain = TextBuilder()
+    write_spaced_lines(plain, blocks[0].lines, 1)
+    header0, body0 = plain.text().split("\n")[1:3]
+    assert not set(_columns_of(header0, "科目名称")) & set(_columns_of(body0, "工资福利支出"))
+
+
+def test_a_header_alone_at_the_foot_of_a_page_under_its_title_is_a_table():
+    # An empty table's header at the foot of a page, its note (本表无数据) on the next: written as a line of
+    # text its cells ran together and the section read as flattened lines (completeness.unread).
+    from extractor.load.borderless import borderless_runs
+
+    page = (glyphs("政府购买服务支出表", 10, 60) + glyphs("单位：万元", 10, 78)
+            + glyphs("项目名称", 10, 100) + glyphs("一级目录名称", 90, 100) + glyphs("购买数量", 200, 100)
+            + glyphs("购买金额", 280, 100) + glyphs("—7—", 150, 160))
+    blocks, rest = borderless_runs(group_lines(page))
+    assert len(blocks) == 1 and [ln.text() for ln in blocks[0].lines] == ["项目名称一级目录名称购买数量购买金额"]
+    assert [ln.text() for ln in rest] == ["政府购买服务支出表", "单位：万元", "—7—"]
+    # A line of words apart in the middle of a page, under no title, stays text.
+    blocks, _ = borderless_runs(group_lines(glyphs("项目名称", 10, 100) + glyphs("一级目录名称", 90, 100)
+                                             + glyphs("购买数量", 200, 100) + glyphs("说明文字", 10, 130)))
+    assert blocks == []
+
+
+def test_a_space_printed_inside_a_header_cell_does_not_cut_it_in_two():
+    # chromium prints the th text 一般公共预算 财政拨款 with its space; written so, the space-aligned reader took
+    # 财政拨款 (over the right-aligned amounts) for the column's header and dropped 一般公共预算.
+    from extractor.load.layout import write_spaced_lines
+
+    page = (glyphs("合 计", 10, 100) + glyphs("一般公共预算 财政拨款", 60, 100)
+            + glyphs("8.00", 20, 116) + glyphs("8.00", 145, 116)
+            + glyphs("5.00", 20, 132) + glyphs("5.00", 145, 132))
+    out = TextBuilder()
+    write_spaced_lines(out, group_lines(page), 1)
+    header = out.text().split("\n")[0]
+    assert header.split() == ["合计", "一般公共预算财政拨款"]
+    # Two cells set close with no space printed between them stay two words.
+    out = TextBuilder()
+    write_spaced_lines(out, group_lines(glyphs("合 计", 10, 100, space_glyphs=False)
+                                        + glyphs("8.00", 20, 116) + glyphs("5.00", 20, 132)), 1)
+    assert out.text().split("\n")[0].split() == ["合", "计"]
+
+
+def test_a_leaf_over_no_column_does_not_take_the_column_of_a_word_over_both_header_rows():
+    # 序号 (one character a line) stands over both header rows, over the row numbers; 项目 and 金额 (income side, empty on this page)
+    # head no printed cell. 项目 went to the nearest column no leaf headed, 序号's, and the 栏次 row's 1 with it.
+    page = (column(["序", "号"], 10, 96, pitch=11) + glyphs("项目", 60, 110) + glyphs("金额", 110, 110)
+            + glyphs("项目", 200, 110)
+            + glyphs("15", 12, 136) + column(["十五、资源勘探工业", "信息等支出"], 160, 130)
+            + glyphs("16", 12, 160) + glyphs("十六、商业服务业", 160, 160))
+    rows = [row.split("\t") for row in table_text(page).strip().split("\n")]
+    assert rows == [["序号", "项目", "金额", "项目"], ["15", "", "", "十五、资源勘探工业信息等支出"],
+                    ["16", "", "", "十六、商业服务业"]]
+
+
+def test_a_group_row_printed_again_above_a_repeated_header_goes_with_it():
+    # Two parts of a table on one page, each with its two header rows (收入 … 支出 over 项目 金额 项目 合计):
+    # the second part's group row was read as the last row of the first.
+    def part(top: float, rows: list[tuple[str, str]]) -> list[Glyph]:
+        out = glyphs("收入", 40, top) + glyphs("支出", 160, top)
+        out += glyphs("项目", 10, top + 16) + glyphs("金额", 70, top + 16) + glyphs("项目", 130, top + 16) \
+            + glyphs("合计", 220, top + 16)
+        for k, (name, amount) in enumerate(rows):
+            out += column([name[:4], name[4:]], 130, top + 36 + 30 * k) + glyphs(amount, 220, top + 42 + 30 * k)
+        return out
+
+    page = part(100, [("十、卫生健康支出", "9.00"), ("十一、节能环保支出", "8.00")]) \
+        + part(200, [("十二、城乡社区支出", "7.00")])
+    tables, _ = wrapped_tables(group_lines(page))
+    assert len(tables) == 2
+    texts = []
+    for table in tables:
+        out = TextBuilder()
+        write_table(out, table, 1)
+        texts.append(out.text().strip().split("\n"))
+    assert texts[0] == ["收入\t\t支出\t", "项目\t金额\t项目\t合计", "\t\t十、卫生健康支出\t9.00",
+                        "\t\t十一、节能环保支出\t8.00"]
+    assert texts[1] == ["收入\t\t支出\t", "项目\t金额\t项目\t合计", "\t\t十二、城乡社区支出\t7.00"]
+
+
+def test_a_header_printed_again_over_a_continued_borderless_table_is_taken_out():
+    # A browser repeats <thead> at the top of the next page. Left in, the reader took the continuation's first
+    # row (no amount) for the tail of the last row before the break (本年收入小计上年结转数).
+    from extractor.load.pdf import layout_page, write_pages
+    from schemas import PageInfo
+
+    def header(top: float) -> list[Glyph]:
+        return (glyphs("项目", 10, top) + glyphs("预算数", 110, top) + glyphs("项目", 160, top)
+                + glyphs("预算数", 260, top))
+
+    first = header(100) + glyphs("一、本年收入", 10, 116) + glyphs("2805.56", 115, 116) \
+        + glyphs("一、本年支出", 160, 116) + glyphs("2805.56", 265, 116) \
+        + glyphs("本年收入小计", 10, 132) + glyphs("2805.56", 115, 132) \
+        + glyphs("本年支出小计", 160, 132) + glyphs("2805.56", 265, 132)
+    # The continuation prints only on the expenditure side: written from its own left edge, its cells would
+    # stand in the income side's columns.
+    then = header(40) + glyphs("结转下年", 160, 56) + glyphs("年末结余", 160, 72) + glyphs("0.00", 275, 72)
+    read = [(1, layout_page(first, [])), (2, layout_page(then, []))]
+    out = TextBuilder()
+    write_pages(out, read, [PageInfo(number=n, width=400, height=600) for n in (1, 2)])
+    text = out.text()
+    table, rest = text.split("结转下年")
+    assert table.count("预算数") == 2 and rest.count("预算数") == 2  # the header once in place, then once after
+    lines = text.split("\n")
+    last = next(ln for ln in lines if "本年支出小计" in ln)
+    carried = next(ln for ln in lines if "结转下年" in ln)
+    assert _columns_of(carried, "结转下年")[0] == _columns_of(last, "本年支出小计")[0]
+
+
+def test_codes_set_flush_left_and_flush_right_in_one_column_are_written_alike():
+    # A spreadsheet's codes stored as numbers print flush right, those stored as text (2080502 with a space)
+    # flush left; written where they stand they were two columns, one headed by nothing (列3), and the short
+    # codes were read as amounts.
+    from extractor.load.borderless import borderless_runs
+    from extractor.load.layout import write_spaced_lines
+    from extractor.load.wrapped import centred_heads
+
+    page = glyphs("科目编码", 30, 100) + glyphs("科目名称", 100, 100) + glyphs("合计", 240, 100)
+    for k, (code, flush_left, name, amount) in enumerate([
+            ("208", False, "社会保障和就业支出", "207.69"), ("20805", False, "行政事业单位养老支出", "207.69"),
+            ("208050 2", True, "事业单位离退休", "50.36"), ("210", False, "卫生健康支出", "2106.10")]):
+        top = 116 + 16 * k
+        x = 20 if flush_left else 90 - 5 * len(code)
+        page += glyphs(code, x, top) + glyphs(name, 100, top) + glyphs(amount, 270 - 5 * len(amount), top)
+    blocks, _ = borderless_runs(group_lines(page))
+    assert len(blocks) == 1
+    out = TextBuilder()
+    write_spaced_lines(out, blocks[0].lines, 1, centred_heads(blocks[0].lines))
+    body = out.text().split("\n")[1:5]
+    ends = {_columns_of(line, code)[-1] for line, code in zip(body, ["208", "20805", "208050 2", "210"])}
+    assert len(ends) == 1
+    plain = TextBuilder()
+    write_spaced_lines(plain, blocks[0].lines, 1)
+    body = plain.text().split("\n")[1:5]
+    assert len({_columns_of(line, code)[-1] for line, code in zip(body, ["208", "20805", "208050 2", "210"])}) == 2
+
+
+def test_rows_set_on_other_columns_right_under_a_table_start_a_table_of_their_own():
+    # A card's indicators drawn as a table of their own (other column widths) right under its head: read as
+    # one table, a name and its description shared a column (符合资助参保条件的城乡居民参保率 反映…).
+    head = []
+    for k, cells in enumerate([("项目编码", "P001", "项目名称", "医疗救助"), ("预算数", "280", "财政资金", "280.00"),
+                               ("一级指标", "二级指标", "三级指标", "指标值")]):
+        head += [g for x, text in zip((10, 70, 150, 230), cells) for g in glyphs(text, x, 100 + 16 * k)]
+    head += column(["资金", "用途"], 10, 148) + glyphs("救助", 70, 154) + glyphs("城乡居民", 150, 154) \
+        + glyphs("100%", 230, 154)
+    rows = []
+    for k, (name, text, value) in enumerate([("参保率", "反映参保率", "100"), ("救助支出", "困难群众救助", "336"),
+                                             ("满意率", "反映满意度", "90")]):
+        rows += [g for x, t in zip((20, 50, 110, 190, 250), ("指标", name, text, "≥", value))
+                 for g in glyphs(t, x, 180 + 16 * k)]
+    tables, _ = wrapped_tables(group_lines(head + rows))
+    assert len(tables) == 2
+    out = TextBuilder()
+    write_table(out, tables[1], 1)
+    assert out.text().strip().split("\n") == ["指标\t参保率\t反映参保率\t≥\t100", "指标\t救助支出\t困难群众救助\t≥\t336",
+                                              "指标\t满意率\t反映满意度\t≥\t90"]

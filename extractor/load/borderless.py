@@ -16,7 +16,7 @@ columns wide — and read by the same space-aligned reader as ``pdftotext
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .canonical import Glyph
 from .layout import Line
@@ -25,6 +25,7 @@ from .layout import Line
 _FURNITURE = re.compile(r"^\s*(单位[：:]|金额单位|部门[名称]*[：:]|编制单位|预算年度|填报单位|注[：:]|说明[：:])")
 _TITLE = re.compile(r"表\s*([（(]续[)）])?$")  # a table's title (…支出表, …绩效目标表（续）)
 _NOTE = re.compile(r"^\s*(注|说明)\s*[：:]")
+PAGE_NUMBER = re.compile(r"^[\s—–\-·]*(第\s*)?\d{1,4}(\s*页)?(\s*[/，,]?\s*共\s*\d+\s*页)?[\s—–\-·]*$")
 _GAP = 0.8  # a gap wider than this many characters separates two cells
 
 
@@ -55,6 +56,11 @@ class SpacedBlock:
     lines: list[Line]
     top: float
     bottom: float
+    moves: dict[int, float] = field(default_factory=dict)  # header words written over their column (by glyph id)
+    # Header lines printed again at the top of a continuation page, taken out: (page, line), written after
+    # the document's text like a ruled table's repeated rows.
+    repeated: list[tuple[int, Line]] = field(default_factory=list)
+    frame: tuple[float, float] | None = None  # (left, unit) of the part it continues, to write in its columns
 
 
 def borderless_runs(lines: list[Line]) -> tuple[list[SpacedBlock], list[Line]]:
@@ -82,6 +88,27 @@ def _header_word_above(line: Line, table: list[Line]) -> bool:
     return len(segments(line)) == 1 and not stands_alone(line.text()) and header_word_above(
         line.x0, line.x1, line.size, table[0].top - line.bottom, line.size - table[0].size,
         min(ln.x0 for ln in table), max(ln.x1 for ln in table))
+
+
+_AMOUNT = re.compile(r"^-?[\d,]+\.\d+$")
+
+
+def header_words(rows: list[list[str]]) -> set[str]:
+    """The words of a table's header: its rows (cell or segment texts) above the first printing an amount."""
+    words: set[str] = set()
+    for row in rows[:6]:
+        if any(_AMOUNT.match(w) for w in row):
+            break
+        words.update(w for w in row if w)
+    return words
+
+
+def repeats_header(line: Line, words: set[str]) -> bool:
+    """A line printing only words of a table's header (or, for longer ones, parts of them: a header cell
+    wrapped otherwise on this page)."""
+    segs = [s.text() for s in segments(line)]
+    joined = "".join(words)
+    return bool(segs) and all(w in words or (len(w) >= 2 and w in joined) for w in segs)
 
 
 def stands_alone(text: str) -> bool:
@@ -128,6 +155,11 @@ def _table_end(lines: list[Line], segs: list[list[Segment]], start: int) -> int:
         x0, x1 = min(x0, line.x0), max(x1, line.x1)
         end += 1
     rows = sum(1 for k in range(start, last_row + 1) if _row_like(lines[k], segs[k]))
+    if rows == 1 and len(segs[start]) >= 3 and start > 0 and stands_alone(lines[start - 1].text()) \
+            and all(PAGE_NUMBER.match(line.text()) for line in lines[start + 1:]):
+        # A header under its title or unit line at the foot of a page: its rows (or the note saying there
+        # are none) are on the next. Written as a line of text, its cells would run together.
+        return start + 1
     if rows == 1 and len(segs[start]) >= 3:
         # A header, an empty 合计 line or two, then the note saying why (注：本表无数据): an empty table.
         k = start + 1

@@ -155,24 +155,46 @@ def write_glyph_line(out: TextBuilder, glyphs: list[Glyph], page: int) -> None:
     out.glyphs(piece, page)
 
 
-def write_spaced_lines(out: TextBuilder, lines: list[Line], page: int) -> None:
+def spaced_frame(lines: list[Line], moves: dict[int, float] | None = None) -> tuple[float, float] | None:
+    """Where a borderless table's written columns start on the page, and how wide one is: (left, unit)."""
+    moves = moves or {}
+    glyphs = [g for line in lines for g in line.glyphs if not g.text.isspace()]
+    if not glyphs:
+        return None
+    sizes = sorted(g.size for g in glyphs)
+    return min(g.x0 + moves.get(id(g), 0.0) for g in glyphs), max(sizes[len(sizes) // 2] / 2, 0.5)
+
+
+def write_spaced_lines(out: TextBuilder, lines: list[Line], page: int, moves: dict[int, float] | None = None,
+                       frame: tuple[float, float] | None = None) -> None:
     """A borderless table's lines with every character at the column its place on the page gives it.
 
     A column is half the table's usual character height (the width of a digit); a CJK character takes
-    two. Runs of spaces then separate cells as they do in ``pdftotext -layout`` output.
+    two. Runs of spaces then separate cells as they do in ``pdftotext -layout`` output. A word in
+    ``moves`` (by glyph id) is written that far across from where it stands (a header moved over its
+    column); its characters keep their boxes. ``frame`` (left, unit) writes the lines in the columns of the
+    table part they continue.
     """
-    glyphs = [g for line in lines for g in line.glyphs if not g.text.isspace()]
-    if not glyphs:
+    moves = moves or {}
+
+    def x0(g: Glyph) -> float:
+        return g.x0 + moves.get(id(g), 0.0)
+
+    def x1(g: Glyph) -> float:
+        return g.x1 + moves.get(id(g), 0.0)
+
+    own = spaced_frame(lines, moves)
+    if own is None:
         return
-    sizes = sorted(g.size for g in glyphs)
-    unit = max(sizes[len(sizes) // 2] / 2, 0.5)
-    left = min(g.x0 for g in glyphs)
+    left, unit = frame or own
+    left = min(left, own[0])
     for line in lines:
         col = 0
         piece: list[Glyph] = []
-        for g in sorted((g for g in line.glyphs if not g.text.isspace()), key=lambda g: g.x0):
-            at = round((g.x0 - left) / unit)
-            if piece and g.x0 - piece[-1].x1 <= 0.1 * g.size:
+        spaces = [g for g in line.glyphs if g.text.isspace()]
+        for g in sorted((g for g in line.glyphs if not g.text.isspace()), key=x0):
+            at = round((x0(g) - left) / unit)
+            if piece and (x0(g) - x1(piece[-1]) <= 0.1 * g.size or _spaced_in_cell(piece[-1], g, spaces)):
                 # The next character of a word: it stays with it, wherever the font's widths (a digit is
                 # rarely exactly half a CJK character wide) have carried its column.
                 piece.append(g)
@@ -184,7 +206,7 @@ def write_spaced_lines(out: TextBuilder, lines: list[Line], page: int) -> None:
             if at > col:
                 out.write(" " * (at - col))
                 col = at
-            elif piece and at <= col and g.x0 - piece[-1].x1 > 0.1 * g.size:
+            elif piece and at <= col and x0(g) - x1(piece[-1]) > 0.1 * g.size:
                 out.glyphs(piece, page)
                 piece = []
                 out.write(" ")
@@ -193,6 +215,18 @@ def write_spaced_lines(out: TextBuilder, lines: list[Line], page: int) -> None:
             col += 2 if unicodedata.east_asian_width(g.text[:1]) in ("W", "F") else len(g.text)
         out.glyphs(piece, page)
         out.write("\n")
+
+
+def _spaced_in_cell(before: Glyph, after: Glyph, spaces: list[Glyph]) -> bool:
+    """Two ideographs with a space printed between them, closer than a character: one cell's text set with
+    a space (一般公共预算 财政拨款, 合 计). Chinese puts no space between words; written with one, the
+    space-aligned reader would take the halves for two cells' words."""
+    return bool(_IDEOGRAPH.match(before.text) and _IDEOGRAPH.match(after.text)
+                and after.x0 - before.x1 < 0.8 * max(before.size, after.size)
+                and any(before.x1 - 0.5 <= s.x0 and s.x1 <= after.x0 + 0.5 for s in spaces))
+
+
+_IDEOGRAPH = re.compile(r"^[\u4e00-\u9fff]$")
 
 
 # -- ruled tables ----------------------------------------------------------------------------------

@@ -19,11 +19,11 @@ from pathlib import Path
 from schemas import Geometry, PageInfo
 
 from .base import Document, LoadError
-from .borderless import SpacedBlock, borderless_runs
+from .borderless import PAGE_NUMBER as _PAGE_NUMBER, SpacedBlock, borderless_runs, header_words, repeats_header, segments
 from .canonical import Glyph, TextBuilder, fold_char
 from .layout import Line, PageBlocks, TableBlock, group_lines, join_paragraph_lines, ruled_tables, stitch, \
-    write_cell, write_glyph_line, write_spaced_lines, write_table
-from .wrapped import wrapped_tables
+    spaced_frame, write_cell, write_glyph_line, write_spaced_lines, write_table
+from .wrapped import centred_heads, wrapped_tables
 
 DEFAULT_MAX_PAGES = 500
 OCR_HINT = "install OCR with pip install 'budget-extract[ocr]' to read them"
@@ -221,6 +221,8 @@ def layout_page(glyphs: list[Glyph], edges: list[dict], overlay: list[Glyph] = (
     lines = [ln for ln in group_lines(rest) if ln.text().strip()]
     wrapped, lines = wrapped_tables(lines)
     loose, lines = borderless_runs(lines)
+    for block in loose:
+        block.moves = centred_heads(block.lines)
     blocks: list[Line | TableBlock | SpacedBlock] = [*tables, *wrapped, *loose, *lines]
     blocks.sort(key=lambda b: b.top)
     return PageBlocks(blocks, list(overlay))
@@ -230,6 +232,7 @@ def write_pages(out: TextBuilder, read: list[tuple[int, PageBlocks]], pages: lis
     """Every page's blocks in order; a table continued on the next page joined to its first part."""
     items: list[tuple[int, Line | TableBlock]] = [(n, b) for n, blocks in read for b in blocks.blocks]
     items = stitch_tables(items)
+    _take_repeated_headers(items)
     margins = _right_margins(items, pages)
     overlay = {n: blocks.overlay for n, blocks in read}
     i = 0
@@ -244,7 +247,7 @@ def write_pages(out: TextBuilder, read: list[tuple[int, PageBlocks]], pages: lis
             continue
         if isinstance(block, SpacedBlock):
             out.write("\n")
-            write_spaced_lines(out, block.lines, number)
+            write_spaced_lines(out, block.lines, number, block.moves, block.frame)
             out.write("\n")
             i += 1
             _end_pages(out, overlay, items, i, number)
@@ -282,6 +285,39 @@ def write_pages(out: TextBuilder, read: list[tuple[int, PageBlocks]], pages: lis
         if isinstance(block, TableBlock):
             for number, row in block.repeated:
                 _write_repeated_row(out, row, number)
+        elif isinstance(block, SpacedBlock):
+            for number, line in block.repeated:
+                write_glyph_line(out, line.glyphs, number)
+                out.write("\n")
+
+
+def _take_repeated_headers(items) -> None:
+    """A borderless table continued at the top of the next page, its header printed again over it (a browser
+    repeats <thead>): the lines repeating the header are taken out, so that the continuation follows the
+    first part as in a text disclosure (a row cut by the page break then reads as one, not as a header's
+    tail), written in the first part's columns. Only when nothing stands between the two parts: a title and
+    unit line printed again start a part of their own, header and all, as the text path has it."""
+    words: set[str] = set()
+    for k, (number, block) in enumerate(items):
+        before = items[k - 1] if k else None
+        if isinstance(block, SpacedBlock) and before is not None and before[0] == number - 1 \
+                and isinstance(before[1], SpacedBlock) and words:
+            head = 0
+            while head < len(block.lines) - 1 and repeats_header(block.lines[head], words):
+                head += 1
+            if head:
+                block.repeated = [(number, line) for line in block.lines[:head]]
+                block.lines = block.lines[head:]
+                block.top = block.lines[0].top
+                block.frame = before[1].frame or spaced_frame(before[1].lines, before[1].moves)
+                continue
+        if isinstance(block, SpacedBlock):
+            words = header_words([[s.text() for s in segments(line)] for line in block.lines])
+        elif isinstance(block, TableBlock):
+            words = header_words([["".join(g.text for ln in cell.lines for g in ln if not g.text.isspace())
+                                   for cell in row] for row in block.rows])
+        else:
+            words = set()
 
 
 def _write_repeated_row(out: TextBuilder, row, number: int) -> None:
@@ -350,7 +386,6 @@ def _write_overlay(out: TextBuilder, glyphs: list[Glyph], number: int) -> None:
         out.write("\n")
 
 
-_PAGE_NUMBER = re.compile(r"^[\s—–\-·]*(第\s*)?\d{1,4}(\s*页)?(\s*[/，,]?\s*共\s*\d+\s*页)?[\s—–\-·]*$")
 
 
 def stitch_tables(items: list[tuple[int, Line | TableBlock]]) -> list[tuple[int, Line | TableBlock]]:

@@ -147,16 +147,46 @@ def _stacked(a, b) -> bool:
 
 def _parts(rows: list[Row]) -> list[list[Row]]:
     """A run cut where a header row is printed again: a new table (or part) starts there, whose columns
-    need not line up with the part before. A lone word of the header printed a little above it goes with it."""
+    need not line up with the part before. A lone word of the header printed a little above it goes with it,
+    and so does a row above it printing only words of the part's header (its group row: 收入 … 支出)."""
     cuts = [0]
     for k in range(1, len(rows)):
+        if _new_grid(rows, k, cuts[-1]):
+            cuts.append(k)
+            continue
         if any(_repeats(rows[k], rows[j]) for j in range(cuts[-1], k)):
+            part = rows[cuts[-1]:k]
+            body = cuts[-1] + _body_start(part)
+            header = {st.text() for row in rows[cuts[-1]:body] for st in row.stacks}
             cut = k
-            while cut - 1 > cuts[-1] and len(rows[cut - 1].stacks) == 1 and rows[cut - 1].bottom > rows[cut].top:
+            while cut - 1 > cuts[-1] and (
+                    len(rows[cut - 1].stacks) == 1 and rows[cut - 1].bottom > rows[cut].top
+                    or cut - 1 > body and {st.text() for st in rows[cut - 1].stacks} <= header):
                 cut -= 1
             cuts.append(cut)
     cuts.append(len(rows))
     return [rows[a:b] for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def _new_grid(rows: list[Row], k: int, since: int) -> bool:
+    """Row ``k`` starts a table set on other columns (a card's indicators drawn as a table of their own,
+    right under its head): its cells and the next row's line up with each other, as the row above and those
+    over it do, and none but one of them with the rows above it."""
+    if k + 1 >= len(rows) or k - since < 2 or min(len(rows[k].stacks), len(rows[k + 1].stacks)) < 4:
+        return False
+    above = [st for row in rows[max(since, k - 3):k] if len(row.stacks) >= 3 for st in row.stacks]
+    if len(above) < 8:
+        return False
+    # Cells centred in their columns line up with nothing: only rows that show a grid, above and below, tell.
+    grid_above = _aligned(rows[k - 1].stacks, [st for row in rows[max(since, k - 4):k - 1] for st in row.stacks])
+    return _aligned(rows[k].stacks, rows[k + 1].stacks) >= max(3, 0.6 * len(rows[k].stacks)) \
+        and grid_above >= max(3, 0.6 * len(rows[k - 1].stacks)) and _aligned(rows[k].stacks, above) <= 1
+
+
+def _aligned(stacks: list[Stack], others: list[Stack]) -> int:
+    """How many of ``stacks`` start or end where one of ``others`` does."""
+    return sum(1 for st in stacks
+               if any(abs(st.x0 - o.x0) <= 1.5 or abs(st.x1 - o.x1) <= 1.5 for o in others))
 
 
 def _repeats(row: Row, earlier: Row) -> bool:
@@ -168,6 +198,76 @@ def _repeats(row: Row, earlier: Row) -> bool:
 def _rows_need_geometry(rows: list[Row]) -> bool:
     """A cell wrapped over several lines: which lines make a row only their places on the page tell."""
     return any(len(st.parts) >= 2 for row in rows for st in row.stacks)
+
+
+def centred_heads(lines: list[Line]) -> dict[int, float]:
+    """How far to move each header word of a borderless table (by glyph id) to stand over its column.
+
+    A header centred in a wide column whose cells are set flush left or right (科目名称 centred over names
+    set from the column's left edge, codes right-aligned under 科目编码) stands over none of its cells, and
+    its column's cells under no header word; written where they stand, the word would head no column. Such
+    a word of the header's last row is moved over the middle of the column nearest to it, when no header
+    word stands over that column and it lies between the word's neighbours. (A word over a column no row
+    fills is an empty column, and stays.)"""
+    rows = rows_of(lines, stacks_of(lines))
+    start = _body_start(rows)
+    if start == 0 or start > len(rows) - 2:
+        return {}  # a row or two show no columns
+    labels = [row for row in rows[:start] if not _numbers_columns(row)]
+    if not labels or len(labels[-1].stacks) < 2:
+        return {}
+    bands = column_bands(rows[start:])
+    leaves = labels[-1].stacks
+    # A column is headed by a word over it in the last row, or by one higher up with no word of the last row
+    # under it (序号 centred over both rows); a group word over several columns heads none of them here.
+    spans_both = [st for row in labels[:-1] for st in row.stacks
+                  if all(_overlap([st.x0, st.x1], leaf) <= 0 for leaf in leaves)]
+    headed = [b for st in leaves + spans_both for b in bands if _overlap(b, st) > 0.5]
+    moves: dict[int, float] = {}
+    for i, st in enumerate(leaves):
+        if any(_overlap(b, st) > 0.5 for b in bands):
+            continue
+        left = leaves[i - 1].x1 if i else float("-inf")
+        right = leaves[i + 1].x0 if i + 1 < len(leaves) else float("inf")
+        free = [b for b in bands if left < _centre(b) < right and not any(b is h for h in headed)]
+        if not free:
+            continue
+        band = min(bands, key=lambda b: abs(_centre(b) - _centre_of(st)))
+        if not any(band is b for b in free):
+            continue  # nearer a column another word heads: the word's own column is empty
+        shift = _centre(band) - _centre_of(st)
+        if left < st.x0 + shift and st.x1 + shift < right:
+            headed.append(band)
+            moves.update((id(g), shift) for _, seg in st.parts for g in seg.glyphs)
+    moves.update(_aligned_alike(rows[start:], bands, leaves))
+    return moves
+
+
+def _aligned_alike(body: list[Row], bands: list[Band], leaves: list[Stack]) -> dict[int, float]:
+    """Moves that set one column's cells alike when some are set flush left and the rest flush right (a
+    spreadsheet's codes stored as text and as numbers: 208050 2 from the left edge, 208 at the right).
+
+    Two neighbouring bands are one column when no row prints in both and one header word stands over both;
+    written where they stand they would read as two columns, one of them headed by nothing. The cells of the
+    band set flush left are moved flush right, to the other band's right edge."""
+    moves: dict[int, float] = {}
+    order = sorted(bands)
+    for a, b in zip(order, order[1:]):
+        left = [st for row in body for st in row.stacks if _overlap(a, st) > 0.5 and _overlap(b, st) <= 0.5]
+        right = [st for row in body for st in row.stacks if _overlap(b, st) > 0.5 and _overlap(a, st) <= 0.5]
+        if len(left) < 1 or len(right) < 2 or any(
+                any(_overlap(a, st) > 0.5 for st in row.stacks) and any(_overlap(b, st) > 0.5 for st in row.stacks)
+                for row in body):
+            continue
+        if not any(_overlap(a, leaf) > 0.5 and _overlap(b, leaf) > 0.5 for leaf in leaves):
+            continue
+        size = max(st.size for st in right)
+        edge = max(st.x1 for st in right)
+        if edge - min(st.x1 for st in right) > 0.5 * size:
+            continue  # the right band's cells are not set flush right
+        for st in left:
+            moves.update((id(g), edge - st.x1) for _, seg in st.parts for g in seg.glyphs)
+    return moves
 
 
 def stacks_of(lines: list[Line]) -> list[Stack]:
@@ -395,7 +495,10 @@ def _header_places(header: list[Row], bands: list[Band]) -> dict[int, tuple[tupl
     # Below the leaves is no header word: a cell's tail cut off by the page, printed under the header again.
     stacks = [(k, st) for k, st in stacks if _middle(st) <= leaf_line + 0.3 * size]
     leaves = sorted((st for _, st in stacks if _middle(st) >= leaf_line - 0.3 * size), key=lambda st: st.x0)
-    heads = _leaf_columns(leaves, bands)
+    # A column under a word over both header rows (序号, no leaf under it) is that word's, not a leaf's.
+    reserved = [b for _, st in stacks if not any(st is leaf for leaf in leaves) for b in bands
+                if _overlap(b, st) > 0.5 and all(_overlap([st.x0, st.x1], leaf) <= 0 for leaf in leaves)]
+    heads = _leaf_columns(leaves, bands, reserved)
     places = {id(st): ((labels[-1], 1), heads[id(st)]) for st in leaves}
     headed = [b for b in bands if any(b is h for h in heads.values())]
     groups, over_both = [], []
@@ -416,7 +519,7 @@ def _header_places(header: list[Row], bands: list[Band]) -> dict[int, tuple[tupl
     return places
 
 
-def _leaf_columns(leaves: list[Stack], bands: list[Band]) -> dict[int, Band]:
+def _leaf_columns(leaves: list[Stack], bands: list[Band], reserved: list[Band] = ()) -> dict[int, Band]:
     heads: dict[int, Band] = {}
     for st in leaves:
         over = sorted((b for b in bands if _overlap(b, st) > 0.5), key=lambda b: -_overlap(b, st))
@@ -428,7 +531,7 @@ def _leaf_columns(leaves: list[Stack], bands: list[Band]) -> dict[int, Band]:
             continue
         left = _centre_of(leaves[i - 1]) if i else float("-inf")
         right = _centre_of(leaves[i + 1]) if i + 1 < len(leaves) else float("inf")
-        free = [b for b in bands if left < _centre(b) < right and not any(b is h for h in heads.values())]
+        free = [b for b in bands if left < _centre(b) < right and not any(b is h for h in [*heads.values(), *reserved])]
         if free:
             heads[id(st)] = min(free, key=lambda b: abs(_centre(b) - _centre_of(st)))
         else:
