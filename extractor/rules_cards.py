@@ -39,8 +39,13 @@ _LEVELS = _LEVEL1 | _LEVEL2_ONLY
 _LEVEL1_BUT_COST = _LEVEL1 - {"成本指标"}  # 成本指标 is a level-2 name under 产出指标 in some templates
 _PERIOD = re.compile(r"^(\d{1,2})\s*月\s*底$")
 _PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*%$")
-_TARGET = re.compile(r"^(?P<cmp>≥|≧|>=|≤|≦|<=|=|＝|<|>|＜|＞)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>.*)$")
+# The number may print thousands separators (≥1,200笔).
+_TARGET = re.compile(r"^(?P<cmp>≥|≧|>=|≤|≦|<=|=|＝|<|>|＜|＞)?\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
+                     r"(?P<unit>.*)$")
 _UNIT = re.compile(r"^[%‰a-zA-Z²㎡/·\s个人次户家套份项场条天日年月周辆台批元万千亿分钟小时平方米]*$")
+# Beside the usual units, a measure word of any kind (笔, 件, 所, 篇, 册, 期, 公里, 个工作日…): a few ideographs.
+# What a unit may not be is told by _NOT_A_UNIT (12月底前, 3日内, 90%以上 are words about a figure).
+_MEASURE_WORD = re.compile(r"^\s*[\u4e00-\u9fff]{1,4}\s*$")
 _NOT_A_UNIT = re.compile(r"底|前|内|后|完成|以上|以下|之")
 _SPACES = re.compile(r"\s+")
 _GOAL_NUMBER = re.compile(r"^目标\s*\d+$")
@@ -754,7 +759,8 @@ def _parse_target(ind: Indicator, target: Text) -> None:
     ind.comparator, ind.value, ind.unit, ind.qualitative = None, None, None, None
     m = _TARGET.match(target.text)
     unit = m.group("unit").strip() if m else ""
-    if m and len(target.parts) == 1 and _UNIT.match(unit) and not _NOT_A_UNIT.search(unit):
+    if m and len(target.parts) == 1 and (_UNIT.match(unit) or _MEASURE_WORD.match(unit)) \
+            and not _NOT_A_UNIT.search(unit):
         start = target.span[0] + m.start("num")
         ind.comparator = COMPARATORS.get(m.group("cmp")) if m.group("cmp") else None
         ind.value = Amount(value=parse_amount(m.group("num")), raw=m.group("num"), span=(start, start + len(m.group("num"))))

@@ -23,8 +23,9 @@ _OTHER_UNITS = re.compile(r"^(平方米|㎡|m2|台|辆|台辆|台套|套|个|人
 _LIST = re.compile(r"[、，,；;]")
 # 单位 as the word of a statement: at the start of a field (after a bracket, a pipe or a space, or a prefix
 # such as 金额), followed by a colon, a bracket or a space — not 编制单位 / 填报单位 / 单位名称 / 单位资金.
+# A justified line spaces its characters out: 单 位：元, 单位：人民币 元, 单位： 万 元.
 _STATEMENT = re.compile(
-    r"(?:^|(?<=[\s|（(【\[]))(?:金额|计量|货币|资金)?单位(?=\s*[：:（(]|\s+(?:人民币)?[百万千亿]?元)")
+    r"(?:^|(?<=[\s|（(【\[]))(?:金额|计量|货币|资金)?单 ?位(?=\s*[：:（(]|\s+(?:人民币)?\s?[百万千亿]?\s?元)")
 # A unit and its decoration at the start of what follows 单位, for a field that goes on after a space.
 _LEADING_UNIT = re.compile(r"\s*[：:]?\s*[（(]?\s*(?:人民币)?\s*(?P<unit>百万元|万元|千元|亿元|元)\s*(?:[（(]\s*人民币\s*[)）])?\s*[)）]?")
 # 单位（元） — and 单位（个人）缴纳… which is a sentence.
@@ -36,8 +37,8 @@ _LONGEST_STATEMENT = 12
 # A field ends at a tab, a run of spaces or a pipe.
 _FIELD_END = re.compile(r"\t|\s{2,}|\|")
 # A whole line (or field) that is nothing but a unit statement: page furniture.
-STATEMENT_LINE = (r"^\s*[（(【\[]?\s*(?:金额|计量|货币|资金)?单位\s*(?:[：:]|[（(]|\s(?=\s*(?:人民币)?[百万千亿]?元))"
-                  r"\s*[^\s：:（）()]{1,12}\s*(?:[（(][^（）()]{1,8}[)）])?\s*[)）】\]]?\s*$")
+STATEMENT_LINE = (r"^\s*[（(【\[]?\s*(?:金额|计量|货币|资金)?单 ?位\s*(?:[：:]|[（(]|\s(?=\s*(?:人民币)?\s?[百万千亿]?\s?元))"
+                  r"\s*[^\s：:（）()](?: ?[^\s：:（）()]){0,11}\s*(?:[（(][^（）()]{1,8}[)）])?\s*[)）】\]]?\s*$")
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def statement_in(lines) -> tuple[UnitStatement, int] | None:
     searched for a cell that begins with the rest of the unit."""
     lines = list(lines)
     for n, (offset, text) in enumerate(lines):
-        if "单位" not in text:
+        if "位" not in text:  # 单位, or 单 位 spaced out
             continue
         found = find_statement(text)
         if found is None:

@@ -118,7 +118,10 @@ _CELL_SEP = re.compile(r"\t|\||\s{2,}|\u3000")
 _CMP = "|".join(re.escape(c) for c in sorted(COMPARATORS, key=len, reverse=True))
 _UNIT_CHARS = r"%％‰a-zA-Z²㎡/·个人次户家套份项场条天日年月周辆台批元万千亿分钟小时平方米"
 # (Each figure matched once, atomically: a long cell is never tried split in every way.)
-_FIGURE_CELL = re.compile(rf"(?>(?:{_CMP})?\s?\d[\d.,]*\s?[{_UNIT_CHARS}]{{0,6}}\s?)++")
+# Measure words a target counts in ("≥12笔", "≥3所", "≥5篇"), beside the units above; only those that do not begin
+# words (not 部, 门, 公, 处…), so that a wrapped piece of a name ("2024 年部门") is not taken for a figure.
+_MEASURE_CHARS = "笔件所篇册期米吨斤克升株棵头只张座间校班宗卷页幅块组队支种课节例床轮栋幢箱盒瓶剂袋届段顷亩站根架"
+_FIGURE_CELL = re.compile(rf"(?>(?:{_CMP})?\s?\d[\d.,]*\s?[{_UNIT_CHARS}{_MEASURE_CHARS}]{{0,6}}\s?)++")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _CODE = re.compile(r"\d[A-Za-z]+\d")  # a project code (13030025P00008210008G), not figures with a unit
 _DIGIT = re.compile(r"\d")

@@ -68,3 +68,32 @@ def test_an_indicator_with_no_target_is_flagged():
 def test_a_target_with_a_number_or_in_words_is_not_flagged(target):
     indicator, flags = _verified("经办业务笔数", target)
     assert flags == []
+
+
+@pytest.mark.parametrize("target,value,unit", [
+    ("≥12笔", "12", "笔"), ("≥12件", "12", "件"), ("≥12所", "12", "所"), ("≥12篇", "12", "篇"), ("≥12册", "12", "册"),
+    ("≥12期", "12", "期"), ("≥12公里", "12", "公里"), ("≥1,200笔", "1200", "笔"), ("≥ 1,200 笔", "1200", "笔"),
+    ("≥1200人次", "1200", "人次")])
+def test_a_target_in_any_measure_word_is_read_as_its_number_and_unit(target, value, unit):
+    """Units are measure words of every kind; a new user's `≥12笔` and `≥ 1,200 笔` were stored as words, their
+    number lost with no flag."""
+    from decimal import Decimal
+
+    indicator, flags = _verified("经办业务笔数", target)
+    assert (indicator.value.value, indicator.unit, indicator.comparator) == (Decimal(value), unit, "≥")
+    assert flags == []
+
+
+@pytest.mark.parametrize("target", ["12月底前完成", "3日内", "90%以上"])
+def test_words_about_a_figure_stay_words(target):
+    indicator, _flags = _verified("经办业务笔数", target)
+    assert indicator.value is None and indicator.qualitative == target
+
+
+@pytest.mark.parametrize("cell,numbers", [("≥12笔", ["12"]), ("≥ 1,200 篇", ["1,200"]), ("≤3所", ["3"]),
+                                          ("2024 年部门", []), ("12月底前完成", []), ("2025 年全年接听量 135222 人次", [])])
+def test_the_verifier_counts_a_figure_in_a_measure_word_but_not_a_number_in_words(cell, numbers):
+    """What the verifier checks no field left out (read.unparsed), whatever reader filled the card."""
+    from schemas.cards import figures
+
+    assert [text for _span, text in figures([(0, cell)])] == numbers

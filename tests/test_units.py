@@ -55,7 +55,9 @@ def _run(text: str):
 
 STATED_IN_YUAN = ["单位：元", "单位:元", "（单位：元）", "(单位:元)", "金额单位：元", "单位：元（人民币）",
                   "单位：人民币元", "金额单位：人民币元", "单位 ：元", "单位（元）", "单位 : 人民币元",
-                  "计量单位：元", "部门名称：某市示范医疗保障局\t\t单位：元", "单位：元   第 1 页"]
+                  "计量单位：元", "部门名称：某市示范医疗保障局\t\t单位：元", "单位：元   第 1 页",
+                  # A justified line spaces its characters out.
+                  "单 位：元", "单位：人民币 元", "单 位： 元"]
 
 
 @pytest.mark.parametrize("statement", STATED_IN_YUAN)
@@ -130,7 +132,7 @@ def test_the_corpus_documents_are_in_wan():
 
 @pytest.mark.parametrize("line,unit", [
     ("单位：人民币元", "元"), ("单位 ：元", "元"), ("单位（元）", "元"), ("（单位：万元）", "万元"),
-    ("单位：万元（保留两位小数）", "万元"), ("单位：美元", None)])
+    ("单位：万元（保留两位小数）", "万元"), ("单位：美元", None), ("单 位：元", "元"), ("单位： 万 元", "万元")])
 def test_a_unit_statement_line_is_page_furniture(line, unit):
     from extractor.chunk import is_furniture
     from extractor.units import find_statement
@@ -139,7 +141,7 @@ def test_a_unit_statement_line_is_page_furniture(line, unit):
     assert find_statement(line).unit == unit
 
 
-@pytest.mark.parametrize("line", ["编制单位：某市示范医疗保障局", "单位名称：某局", "单位资金", "计量单位",
+@pytest.mark.parametrize("line", ["编制单位：某市示范医疗保障局", "单位名称：某局", "单位资金", "计量单位", "单 位 名 称",
                                   "单位（个人）缴纳的基本医疗保险费"])
 def test_words_with_danwei_that_state_no_unit(line):
     from extractor.units import find_statement
