@@ -133,3 +133,14 @@ def test_a_two_sided_summary_reads_this_years_amounts_not_last_years():
     assert not [f for f in result.flags if f.check == "table.change"]
     wrong = _run(NARRATIVE.format(total="0") + SUMMARY_YOY.format(change="21.00"))
     assert [f for f in wrong.flags if f.check == "table.change"]
+
+
+def test_last_years_columns_of_a_two_sided_summary_must_balance_too():
+    """Each side adds up within itself, but last year's income and expenditure totals differ: table.balance."""
+    text = NARRATIVE.format(total="0") + SUMMARY_YOY.format(change="20.00").replace(
+        "收入总计\t100.00", "收入总计\t110.00").replace("本年收入合计\t100.00", "本年收入合计\t110.00").replace(
+        "一、一般公共预算拨款收入\t100.00", "一、一般公共预算拨款收入\t110.00")
+    balance = [f for f in _run(text).flags if f.check == "table.balance"]
+    assert [f.message.split(": ", 1)[1] for f in balance] == ["上年收入总计 110.00 ≠ 上年支出总计 100.00"]
+    assert not [f for f in _run(NARRATIVE.format(total="0") + SUMMARY_YOY.format(change="20.00")).flags
+                if f.check == "table.balance"]

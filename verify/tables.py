@@ -458,14 +458,21 @@ def check_two_sided(view: TableView, flagger: Flagger) -> None:
         if len(g["grand"]) == 1:
             grands[side] = g["grand"][0]
     if len(grands) == 2:
-        income = view.row_vals(grands["income"]).get("income_amount")
-        spend = view.row_vals(grands["expenditure"])
-        spent = spend.get("expenditure_amount") or spend.get("total")
-        if income is not None and spent is not None and sum_gap(income.term, [spent.term]) is not None:
-            flagger.add("table.balance", "error",
-                        f"{view.zh}: 收入总计 {income.value} ≠ 支出总计 {spent.value}",
-                        f"{view.name}: total income {income.value} ≠ total expenditure {spent.value}",
-                        [income, spent], expected=spent.value, found=income.value)
+        earned, spend = view.row_vals(grands["income"]), view.row_vals(grands["expenditure"])
+        for (income_key, spent_keys), (zh, en) in zip(_BALANCED_COLUMNS, _BALANCED_YEARS):
+            income = earned.get(income_key)
+            spent = next((spend[k] for k in spent_keys if spend.get(k) is not None), None)
+            if income is not None and spent is not None and sum_gap(income.term, [spent.term]) is not None:
+                flagger.add("table.balance", "error",
+                            f"{view.zh}: {zh}收入总计 {income.value} ≠ {zh}支出总计 {spent.value}",
+                            f"{view.name}: {en}total income {income.value} ≠ {en}total expenditure {spent.value}",
+                            [income, spent], expected=spent.value, found=income.value)
+
+
+# Income and expenditure balance this year, and in the previous year's columns when the table prints them.
+_BALANCED_COLUMNS = (("income_amount", ("expenditure_amount", "total")),
+                     ("income_previous_year", ("expenditure_previous_year", "previous_year")))
+_BALANCED_YEARS = (("", ""), ("上年", "last year's "))
 
 
 _SUBTOTAL = re.compile(r"小计$")
