@@ -289,3 +289,12 @@ def test_a_class_path_heading_on_its_own_line_names_the_figures_under_it(heading
     claims = extract_claims(result, text.replace(printed, heading))
     assert find(claims, "2101599", "5").kind == "amount"
     assert not [f for f in result.flags if f.check.startswith("narrative")]
+
+
+@pytest.mark.parametrize("wording,subject", [
+    ("公务用车运行费", "公务用车运行维护费"), ("公务用车运维费", "公务用车运行维护费"), ("公务用车运行维护费", "公务用车运行维护费"),
+    ("公务用车购置及运行费", "公务用车购置及运行维护费"), ("公务用车购置和运维费", "公务用车购置及运行维护费")])
+def test_every_wording_of_the_vehicle_lines_is_a_claim(wording, subject):
+    """The tables read 运行维护费, 运维费 and 运行费 alike; the narrative must too, or its figure goes unchecked."""
+    claims = _synthetic(f"2024年{wording}26.00万元。")
+    assert [(c.subject, c.value.raw) for c in claims] == [(subject, "26.00")]
