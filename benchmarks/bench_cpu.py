@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import os
-import platform
 import pstats
 import sys
 import time
@@ -32,6 +30,7 @@ import extractor.pipeline as pipeline  # noqa: E402
 from extractor.export import result_json  # noqa: E402
 from extractor.pipeline import RunOptions, run_file  # noqa: E402
 from extractor.work import read_document  # noqa: E402
+from machine import machine_line  # noqa: E402  (benchmarks/machine.py, beside this script)
 
 DOCS = sorted((ROOT / "examples").glob("*.txt"))
 RULES = RunOptions(backend="rules")
@@ -114,8 +113,7 @@ def main() -> None:
     parser.add_argument("--stages", action="store_true", help="split run_file and the JSON into stages")
     parser.add_argument("--profile", type=int, default=0, metavar="N")
     args = parser.parse_args()
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}")
+    print(machine_line(load=True))
     for name, fn in (("read_document (a worker's whole job)", worker), ("run_file (load, read, verify)", run_file)):
         best, rounds = best_ms_per_doc(fn, args.rounds, args.repeat)
         print(f"{name:40} best {best:6.1f} CPU ms/doc   rounds: {' '.join(f'{r:.1f}' for r in rounds)}")

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from machine import machine_line  # noqa: E402  (benchmarks/machine.py, beside this script)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -70,8 +70,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[400, 4000])
     parser.add_argument("--keep", type=Path, help="keep the results and exports in this folder")
     args = parser.parse_args()
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    print(machine_line())
     tmp = args.keep or Path(tempfile.mkdtemp())
     tmp.mkdir(parents=True, exist_ok=True)
     try:

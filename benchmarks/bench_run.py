@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import resource
 import shutil
 import statistics
@@ -31,6 +30,7 @@ EXAMPLES = ROOT / "examples"
 _NO_VERIFY = """import sys
 sys.path.insert(0, {root!r})
 import verify
+from machine import machine_line  # noqa: E402  (benchmarks/machine.py, beside this script)
 verify.verify_result = lambda result, text: result
 """
 
@@ -83,8 +83,7 @@ def main() -> None:
     parser.add_argument("--without-verify", action="store_true", help="also time run with verification stubbed out")
     parser.add_argument("--jobs", type=int, default=1, help="run --jobs (default 1: one process)")
     args = parser.parse_args()
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    print(machine_line())
     cpu = bench_run(args.repeat, jobs=args.jobs)
     if args.without_verify:
         base = bench_run(args.repeat, without_verify=True, jobs=args.jobs)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import resource
 import shutil
 import subprocess
@@ -25,6 +24,7 @@ import time
 from pathlib import Path
 
 import psutil
+from machine import machine_line  # noqa: E402  (benchmarks/machine.py, beside this script)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -82,8 +82,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=100)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args()
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    print(machine_line())
     docs = sorted(EXAMPLES.glob("*.txt"))
     load = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:

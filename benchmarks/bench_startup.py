@@ -8,13 +8,12 @@ The aim: `budget-extract --help` within 5× of bare Python. Not a test: figures 
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from machine import machine_line  # noqa: E402  (benchmarks/machine.py, beside this script)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,8 +39,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--times", type=int, default=21)
     args = parser.parse_args()
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    print(machine_line())
     # Interleaved rounds, so that a burst of load on the machine falls on every command alike.
     walls: dict[str, list[float]] = {name: [] for name in COMMANDS}
     for _ in range(args.times):
