@@ -151,8 +151,8 @@ def _parts(rows: list[Row]) -> list[list[Row]]:
     and so does a row above it printing only words of the part's header (its group row: 收入 … 支出)."""
     cuts = [0]
     for k in range(1, len(rows)):
-        if _new_grid(rows, k, cuts[-1]):
-            cuts.append(k)
+        if _new_grid(rows, k, cuts[-1]) or _off_grid(rows, k, cuts[-1]):
+            cuts.append(_with_its_header(rows, k, cuts[-1]))
             continue
         if any(_repeats(rows[k], rows[j]) for j in range(cuts[-1], k)):
             part = rows[cuts[-1]:k]
@@ -183,6 +183,68 @@ def _new_grid(rows: list[Row], k: int, since: int) -> bool:
         and grid_above >= max(3, 0.6 * len(rows[k - 1].stacks)) and _aligned(rows[k].stacks, above) <= 1
 
 
+def _off_grid(rows: list[Row], k: int, since: int) -> bool:
+    """Row ``k`` and the row under it are set on other columns than the body rows above them (a table drawn
+    with its own column widths right under another, its header centred over columns of its own): most of
+    their cells stand across a gap between the columns above. A cell of a row on the same columns stands
+    inside one column, over whole ones (a merged cell), or in a column the rows above leave empty."""
+    # A label alone in its row (一级指标 centred in a tall cell beside the rows it spans) shows no columns.
+    below = next((row for row in rows[k + 1:] if len(row.stacks) >= 2), None)
+    if below is None or len(rows[k].stacks) < 2:
+        return False
+    part = rows[since:k]
+    body = [row for row in part[_body_start(part):] if len(row.stacks) >= 3]
+    if len(body) < 2:
+        return False
+    bands = column_bands(body)
+    return _across_columns(rows[k], bands) and _across_columns(below, bands)
+
+
+def _across_columns(row: Row, bands: list[Band]) -> bool:
+    """Most of the row's cells that stand in the columns (two at least) stand across a gap between two, or
+    mostly beside the one they touch. (A cell in a column the rows above leave empty says nothing.)"""
+    size = row.size
+    placed = across = 0
+    for st in row.stacks:
+        over = [b for b in bands if _overlap(b, st) > 0.2 * size]
+        if not over:
+            continue
+        placed += 1
+        if _off_columns(st, over, size):
+            across += 1
+    return across >= max(2, (placed + 1) // 2)
+
+
+def _off_columns(st: Stack, over: list[Band], size: float) -> bool:
+    if len(over) >= 2:
+        return not _covers(st, over, size)
+    return _overlap(over[0], st) < 0.5 * (st.x1 - st.x0)
+
+
+def _with_its_header(rows: list[Row], k: int, since: int) -> int:
+    """Where a table on other columns starting at row ``k`` starts, its header row with it: the row right
+    above, when it prints only words, each inside one of the new table's columns (一级指标 二级指标 … over a
+    card's indicators, set on the head's columns as well)."""
+    if k - 1 <= since or len(rows[k - 1].stacks) < 3:
+        return k
+    header = rows[k - 1]
+    bands = column_bands(rows[k:k + 4])
+    inside = all(any(_overlap(b, st) > 0.5 for b in bands) and not _across_one(st, bands, header.size)
+                 for st in header.stacks)
+    words = not any(_NUMBER.match(st.text()) or _WHOLE_VALUE.match(st.text()) for st in header.stacks)
+    return k - 1 if inside and words else k
+
+
+def _across_one(st: Stack, bands: list[Band], size: float) -> bool:
+    over = [b for b in bands if _overlap(b, st) > 0.2 * size]
+    return bool(over) and _off_columns(st, over, size)
+
+
+def _covers(st: Stack, over: list[Band], size: float) -> bool:
+    """A merged cell's text filling the columns it stands over (a long one, wrapped across them)."""
+    return st.x0 <= over[0][0] + 0.5 * size and st.x1 >= over[-1][1] - 0.5 * size
+
+
 def _aligned(stacks: list[Stack], others: list[Stack]) -> int:
     """How many of ``stacks`` start or end where one of ``others`` does."""
     return sum(1 for st in stacks
@@ -190,9 +252,13 @@ def _aligned(stacks: list[Stack], others: list[Stack]) -> int:
 
 
 def _repeats(row: Row, earlier: Row) -> bool:
-    words = {st.text() for st in row.stacks}
-    return len(row.stacks) >= 3 and len(words & {st.text() for st in earlier.stacks}) >= 3 \
-        and not any(_NUMBER.match(w) for w in words)
+    """A header row printed again: all its words but one are the earlier row's, none a value. (Rows of a body
+    share words too, a card's indicators their level and basis: 时效指标 … 年度工作计划, never all.)"""
+    words = [st.text() for st in row.stacks]
+    before = {st.text() for st in earlier.stacks}
+    shared = sum(1 for w in words if w in before)
+    return len(row.stacks) >= 3 and shared >= max(3, len(words) - 1) \
+        and not any(_NUMBER.match(w) or _WHOLE_VALUE.match(w) for w in words)
 
 
 def _rows_need_geometry(rows: list[Row]) -> bool:
