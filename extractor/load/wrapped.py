@@ -154,7 +154,7 @@ def _parts(rows: list[Row]) -> list[list[Row]]:
         if _new_grid(rows, k, cuts[-1]) or _off_grid(rows, k, cuts[-1]):
             cuts.append(_with_its_header(rows, k, cuts[-1]))
             continue
-        if any(_repeats(rows[k], rows[j]) for j in range(cuts[-1], k)):
+        if _repeats(rows[k], rows[:k]):
             part = rows[cuts[-1]:k]
             body = cuts[-1] + _body_start(part)
             header = {st.text() for row in rows[cuts[-1]:body] for st in row.stacks}
@@ -251,14 +251,21 @@ def _aligned(stacks: list[Stack], others: list[Stack]) -> int:
                if any(abs(st.x0 - o.x0) <= 1.5 or abs(st.x1 - o.x1) <= 1.5 for o in others))
 
 
-def _repeats(row: Row, earlier: Row) -> bool:
-    """A header row printed again: all its words but one are the earlier row's, none a value. (Rows of a body
-    share words too, a card's indicators their level and basis: 时效指标 … 年度工作计划, never all.)"""
+def _repeats(row: Row, earlier: list[Row]) -> bool:
+    """A header row printed again: all its words but one (a cell's tail cut off by the page, printed beside
+    it) are words of the rows above that print no value, and none of its is a value. Rows of a body share
+    words too (a card's indicators their level and basis: 时效指标 … 年度工作计划), never all."""
     words = [st.text() for st in row.stacks]
-    before = {st.text() for st in earlier.stacks}
+    if len(words) < 3 or any(_is_value(w) for w in words):
+        return False
+    before = {st.text() for r in earlier if len(r.stacks) >= 3 and not any(_is_value(st.text()) for st in r.stacks)
+              for st in r.stacks}
     shared = sum(1 for w in words if w in before)
-    return len(row.stacks) >= 3 and shared >= max(3, len(words) - 1) \
-        and not any(_NUMBER.match(w) or _WHOLE_VALUE.match(w) for w in words)
+    return shared >= max(3, len(words) - 1)
+
+
+def _is_value(text: str) -> bool:
+    return bool(_NUMBER.match(text) or _WHOLE_VALUE.match(text))
 
 
 def _rows_need_geometry(rows: list[Row]) -> bool:
