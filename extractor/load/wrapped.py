@@ -202,7 +202,8 @@ def _off_grid(rows: list[Row], k: int, since: int) -> bool:
 
 def _across_columns(row: Row, bands: list[Band]) -> bool:
     """Most of the row's cells that stand in the columns (two at least) stand across a gap between two, or
-    mostly beside the one they touch. (A cell in a column the rows above leave empty says nothing.)"""
+    mostly beside the one they touch; or all its cells stand in gaps between them. (A cell in a column the
+    rows above leave empty says nothing alone: the row's other cells tell.)"""
     size = row.size
     placed = across = 0
     for st in row.stacks:
@@ -212,6 +213,9 @@ def _across_columns(row: Row, bands: list[Band]) -> bool:
         placed += 1
         if _off_columns(st, over, size):
             across += 1
+    if placed == 0:
+        # Every cell in a gap the rows above leave between their columns: a grid of its own, set there.
+        return len(row.stacks) >= 2 and bands[0][0] <= row.x0 and row.x1 <= bands[-1][1]
     return across >= max(2, (placed + 1) // 2)
 
 
