@@ -411,8 +411,32 @@ def stitch_tables(items: list[tuple[int, Line | TableBlock]]) -> list[tuple[int,
                         out[k] = (prev_number, joined)
                         continue
                     prev.xs = block.xs = joined.xs  # apart, with the same columns
+                elif last_page == number - 1 and all(_PAGE_NUMBER.match(line.text()) for line in between):
+                    _take_reprinted_rows(prev, block, number)
         out.append((number, block))
     return _furniture_after_tables(out)
+
+
+def _take_reprinted_rows(first: TableBlock, then: TableBlock, number: int) -> None:
+    """The rows a continuation prints again at its top (a browser repeats a ``<thead>`` on every page it
+    runs over: a card's 项目名称, 主管部门, 项目来源), taken out as page furniture, when the two parts are
+    laid out on columns too different to be joined: each row's cells read the same, in the same order.
+    Left in, they read as a second card (or table) of the same name."""
+    head = 0
+    while head < len(first.rows) and head + 1 < len(then.rows) \
+            and _row_words(first.rows[head]) and _row_words(first.rows[head]) == _row_words(then.rows[head]):
+        head += 1
+    if head:
+        then.repeated = then.repeated + [(number, row) for row in then.rows[:head]]
+        then.rows = then.rows[head:]
+        if then.pages:
+            then.pages = then.pages[head:]
+
+
+def _row_words(row) -> tuple[str, ...]:
+    texts = ("".join(g.text for line in cell.lines for g in line if not g.text.isspace())
+             for cell in sorted(row, key=lambda c: c.x0))
+    return tuple(t for t in texts if t)
 
 
 def _furniture_after_tables(items):

@@ -197,7 +197,28 @@ def _off_grid(rows: list[Row], k: int, since: int) -> bool:
     if len(body) < 2:
         return False
     bands = column_bands(body)
-    return _across_columns(rows[k], bands) and _across_columns(below, bands)
+    if _across_columns(rows[k], bands) and _across_columns(below, bands):
+        return True
+    # Set apart by more than the rows above are (a table of its own, drawn under the other), on columns
+    # that do not all line up with theirs.
+    return _set_apart(rows, k, since) and _strays(rows[k], bands) and _strays(below, bands)
+
+
+def _set_apart(rows: list[Row], k: int, since: int) -> bool:
+    gaps = sorted(b.top - a.bottom for a, b in zip(rows[since:k], rows[since + 1:k]))
+    if len(gaps) < 2:
+        return False
+    gap = rows[k].top - rows[k - 1].bottom
+    return gap >= 2 * max(gaps[len(gaps) // 2], 0.1 * rows[k].size) and gap >= 0.8 * rows[k].size
+
+
+def _strays(row: Row, bands: list[Band]) -> bool:
+    """A cell of the row stands in no column of ``bands``, or across or mostly beside one."""
+    for st in row.stacks:
+        over = [b for b in bands if _overlap(b, st) > 0.2 * row.size]
+        if not over or _off_columns(st, over, row.size):
+            return True
+    return False
 
 
 def _across_columns(row: Row, bands: list[Band]) -> bool:
