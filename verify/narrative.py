@@ -181,6 +181,10 @@ _PATH_HEADING = re.compile(r"[（(]项[）)]\**[:：]?\**$")
 _CODE = re.compile(r"(2\d{2}(?:\d{2}){0,2})[\u4e00-\u9fff]{2,}")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+\s*[、.．]"
                       r"|第[一二三四五六七八九十]+部分|[-*#]+\s)")
+# A heading printed with no number: a short line of words that names an explanation
+# ("一般公共预算支出情况说明", "关于2025年一般公共预算支出表的说明", "名词解释").
+_PLAIN_HEADING = re.compile(r"^(?:关于)?[^，,。；;：:！？!?\d]{2,38}"
+                            r"(?:说明|情况|概况|概述|解释|简介|介绍|预算表|明细表)$")
 _LINE = re.compile(r"[^\n]+")
 _RUN = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
@@ -232,9 +236,14 @@ def _hard_break(line: str, next_line: str) -> bool:
         return True
     if _PATH_HEADING.search(line) and not _QUICK.search(line):
         return False
-    if line.endswith(_TERMINAL):
+    if line.endswith(_TERMINAL) or _is_plain_heading(line):
         return True
     return bool(_HEADING.match(line)) and len(line) <= 40 and "。" not in line
+
+
+def _is_plain_heading(line: str) -> bool:
+    """A line that is a heading by its words alone, the year in it apart."""
+    return bool(_PLAIN_HEADING.match(re.sub(r"20\d\d年度?", "", line)))
 
 
 def _flatten(text: str, start: int, end: int) -> _Flat:
