@@ -411,7 +411,8 @@ def stitch_tables(items: list[tuple[int, Line | TableBlock]]) -> list[tuple[int,
                         out[k] = (prev_number, joined)
                         continue
                     prev.xs = block.xs = joined.xs  # apart, with the same columns
-                elif last_page == number - 1 and all(_PAGE_NUMBER.match(line.text()) for line in between):
+                elif last_page == number - 1 and not (prev.ruled or block.ruled) \
+                        and all(_PAGE_NUMBER.match(line.text()) for line in between):
                     _take_reprinted_rows(prev, block, number)
         out.append((number, block))
     return _furniture_after_tables(out)
