@@ -152,7 +152,7 @@ def _parts(rows: list[Row]) -> list[list[Row]]:
     cuts = [0]
     for k in range(1, len(rows)):
         if _new_grid(rows, k, cuts[-1]) or _off_grid(rows, k, cuts[-1]):
-            cuts.append(_with_its_header(rows, k, cuts[-1]))
+            cuts.append(k)
             continue
         if _repeats(rows[k], rows[:k]):
             part = rows[cuts[-1]:k]
@@ -244,25 +244,6 @@ def _off_columns(st: Stack, over: list[Band], size: float) -> bool:
     if len(over) >= 2:
         return not _covers(st, over, size)
     return _overlap(over[0], st) < 0.5 * (st.x1 - st.x0)
-
-
-def _with_its_header(rows: list[Row], k: int, since: int) -> int:
-    """Where a table on other columns starting at row ``k`` starts, its header row with it: the row right
-    above, when it prints only words, each inside one of the new table's columns (一级指标 二级指标 … over a
-    card's indicators, set on the head's columns as well)."""
-    if k - 1 <= since or len(rows[k - 1].stacks) < 3:
-        return k
-    header = rows[k - 1]
-    bands = column_bands(rows[k:k + 4])
-    inside = all(any(_overlap(b, st) > 0.5 for b in bands) and not _across_one(st, bands, header.size)
-                 for st in header.stacks)
-    words = not any(_NUMBER.match(st.text()) or _WHOLE_VALUE.match(st.text()) for st in header.stacks)
-    return k - 1 if inside and words else k
-
-
-def _across_one(st: Stack, bands: list[Band], size: float) -> bool:
-    over = [b for b in bands if _overlap(b, st) > 0.2 * size]
-    return bool(over) and _off_columns(st, over, size)
 
 
 def _covers(st: Stack, over: list[Band], size: float) -> bool:
