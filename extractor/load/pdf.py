@@ -19,7 +19,8 @@ from pathlib import Path
 from schemas import Geometry, PageInfo
 
 from .base import Document, LoadError
-from .borderless import PAGE_NUMBER as _PAGE_NUMBER, SpacedBlock, borderless_runs, header_words, repeats_header, segments
+from .borderless import PAGE_NUMBER as _PAGE_NUMBER, SpacedBlock, borderless_runs, header_words, repeats_header, segments, \
+    stands_alone
 from .canonical import Glyph, TextBuilder, fold_char
 from .layout import Line, PageBlocks, TableBlock, group_lines, join_paragraph_lines, ruled_tables, stitch, \
     spaced_frame, write_cell, write_glyph_line, write_spaced_lines, write_table
@@ -412,7 +413,7 @@ def stitch_tables(items: list[tuple[int, Line | TableBlock]]) -> list[tuple[int,
                         continue
                     prev.xs = block.xs = joined.xs  # apart, with the same columns
                 elif last_page == number - 1 and not (prev.ruled or block.ruled) \
-                        and all(_PAGE_NUMBER.match(line.text()) for line in between):
+                        and all(_PAGE_NUMBER.match(line.text()) or _stray_label(line) for line in between):
                     _take_reprinted_rows(prev, block, number)
         out.append((number, block))
     return _furniture_after_tables(out)
@@ -432,6 +433,13 @@ def _take_reprinted_rows(first: TableBlock, then: TableBlock, number: int) -> No
         then.rows = then.rows[head:]
         if then.pages:
             then.pages = then.pages[head:]
+
+
+def _stray_label(line: Line) -> bool:
+    """A short label left out of a table at a page's foot (a level alone in its row: 生态效益指标); a title or a
+    unit line is never one, and nor is a sentence."""
+    text = line.text().strip()
+    return len(text) <= 12 and not stands_alone(text) and not any(ch.isdigit() for ch in text)
 
 
 def _row_words(row) -> tuple[str, ...]:
