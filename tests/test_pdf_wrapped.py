@@ -459,3 +459,23 @@ def test_rows_a_continuation_prints_again_on_other_columns_are_taken_out(stray):
     body, after = text.split("≥85%")
     assert body.count("城乡医疗救助") == 1 and body.count("主管部门") == 1
     assert after.count("城乡医疗救助") == 1  # kept, after the document's text
+
+
+def test_a_row_printed_again_over_a_two_level_header_keeps_its_own_row():
+    # At the top of a page, a browser prints a card's first row again (its <thead>) right over its indicators'
+    # two-level header (指标值 over 符号 值 单位). Taken for the header's top level, its words were written into
+    # the cells of 一级指标, 二级指标 … (一级指标项目编码).
+    page = [g for at, t in zip((10, 60, 150, 205), ("项目编码", "P0010003K", "项目名称", "城乡居民医疗救助"))
+            for g in glyphs(t, at, 40)]
+    page += [g for at, t in zip((10, 60, 110, 175, 290), ("一级指标", "二级指标", "三级指标", "指标值", "确定依据"))
+             for g in glyphs(t, at, 56)]
+    page += [g for at, t in zip((175, 215, 245), ("符号", "值", "单位")) for g in glyphs(t, at, 72)]
+    for k, (name, cmp, value, unit) in enumerate([("医疗救助人数", "≥", "2000", "人"), ("资助参保人数", "≥", "9625", "人")]):
+        page += _indicator([10, 60, 110, 175, 215, 245, 290], 90 + 30 * k,
+                           ("产出指标", "数量指标", name, cmp, value, unit, "初步统计数据"))
+    tables, _ = wrapped_tables(group_lines(page))
+    rows = [row.split("\t") for text in _texts(tables) for row in text]
+    cells = [c for row in rows for c in row]
+    assert "项目编码" in cells and "一级指标" in cells and "城乡居民医疗救助" in cells
+    assert not any("项目编码" in c and c != "项目编码" for c in cells)
+    assert not any("指标值" in c and c != "指标值" for c in cells)

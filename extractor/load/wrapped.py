@@ -595,7 +595,23 @@ def _header_places(header: list[Row], bands: list[Band]) -> dict[int, tuple[tupl
         others = [b for k2, other in stacks if k2 == k and other is not st for b in bands if _overlap(b, other) > 0.5]
         free = [b for b in headed if not any(b is o for o in others)]
         places[id(st)] = ((k, 0), _first_of_span(st, under, free, bands))
+    if _two_rows_in_one_cell(places, [(k, st) for k, st, _ in over_both + groups]):
+        # Words of two rows above the leaves meet in one cell: the higher row is no level of this header (a
+        # table's first row printed again over it at the top of a page: 项目编码 … over 一级指标 …). Each
+        # row's words stay in their own row.
+        for k, st, under in over_both:
+            places[id(st)] = ((k, 0), under[0])
     return places
+
+
+def _two_rows_in_one_cell(places: dict, words: list[tuple[int, Stack]]) -> bool:
+    seen: dict[tuple, int] = {}
+    for k, st in words:
+        at, band = places[id(st)]
+        key = (at, id(band))
+        if seen.setdefault(key, k) != k:
+            return True
+    return False
 
 
 def _leaf_columns(leaves: list[Stack], bands: list[Band], reserved: list[Band] = ()) -> dict[int, Band]:
