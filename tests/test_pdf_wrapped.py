@@ -479,3 +479,17 @@ def test_a_row_printed_again_over_a_two_level_header_keeps_its_own_row():
     assert "项目编码" in cells and "一级指标" in cells and "城乡居民医疗救助" in cells
     assert not any("项目编码" in c and c != "项目编码" for c in cells)
     assert not any("指标值" in c and c != "指标值" for c in cells)
+
+
+def test_a_letter_spaced_header_cell_with_punctuation_stays_one_cell():
+    # 价 值 (金 额 单 位 : 万 元): a space printed between an ideograph and a punctuation mark is the cell's
+    # letter-spacing too. Written, it cut the cell at the colon, and the reader named the column "(金额单位".
+    from extractor.load.layout import write_spaced_lines
+
+    page = (glyphs("项 目", 10, 100) + glyphs("价 值 (金 额 单 位 : 万 元)", 120, 100)
+            + glyphs("资产总额", 10, 116) + glyphs("992.43", 200, 116)
+            + glyphs("车辆", 10, 132) + glyphs("45.13", 205, 132))
+    out = TextBuilder()
+    write_spaced_lines(out, group_lines(page), 1)
+    header = out.text().split("\n")[0]
+    assert header.split() == ["项目", "价值(金额单位:万元)"]
