@@ -119,7 +119,7 @@ _FURNITURE = (
     re.compile(STATEMENT_LINE),
     re.compile(r"^\s*部门公开表\s*\d+\s*$"),
     re.compile(r"^\s*截止时间[：:].*$"),
-    re.compile(r"^\s*(编制部门|编制单位|部门名称|单位名称|填报单位|预算单位)[：:].*$"),
+    re.compile(r"^\s*(编制部门|编制单位|部门名称|单位名称|填报单位|预算单位|部门)\s*[：:].*$"),
     re.compile(r"^\s*[（(]\s*\d{4}\s*年度?\s*[)）]\s*$"),
     re.compile(r"^\s*\S{2,30}(局|委|办|院|中心|厅)\s+(金额|计量)?单位\s*[：:（(]\s*\S+\s*$"),
     # Page numbers: — 7 —, - 7 -, 第 7 页, 第7页，共31页, 共31页 第7页, 7 / 31, Page 7.
@@ -251,6 +251,9 @@ def document_meta(lines: list[Line], text: str) -> DocumentMeta:
             m = _DEPT_HEADER.match(field_text)
             if m and meta.department is None:
                 meta.department_code, meta.department = m.group("code"), m.group("dept")
+            m = _DEPT_LABEL.match(field_text)
+            if m and meta.department is None:
+                meta.department = m.group("dept")
             m = _YEAR_HEADER.match(field_text)
             if m and meta.year is None:
                 meta.year = int(m.group("year"))
@@ -273,6 +276,10 @@ def document_meta(lines: list[Line], text: str) -> DocumentMeta:
     return meta
 
 
+# A sheet's or a page's label naming the department: 部门：北川县卫生健康局, 编制单位：…, 预算单位名称：… (never a
+# unit statement, 单位：万元: the name must end as a department's does).
+_DEPT_LABEL = re.compile(r"^\s*(?:编制|填报|预算|主管)?(?:部门|单位)(?:名称)?\s*[：:]\s*(?:\d{3,9}\s*)?"
+                         r"(?P<dept>\S{2,40}?(?:局|委员会|委|办公室|办|中心|院|厅|所|站|队|部|会|馆|室|处|校|园))\s*$")
 _TABLE_TITLE_META = re.compile(r"^\s*(?P<dept>\S{2,30}?(?:局|委员会|委|办公室|中心|院|厅|所|站|队))\s*"
                                r"(?P<year>(?:19|20)\d\d)\s*年度?\S{0,40}(?:表|说明)\s*$", re.M)
 
