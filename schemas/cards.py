@@ -45,6 +45,11 @@ class Indicator(BaseModel):
     unit: str | None = Field(None, description="单位: 人, %, 万元, 元/人 …")
     qualitative: str | None = Field(None, description="a target with no number: 效果显著, 按时完成 …")
     basis: Text | None = Field(None, description="指标值确定依据")
+    scoring: Text | None = Field(None, description="评分标准 / 计分标准 / 评(计)分标准")
+    weight: Amount | None = Field(None, description="权重 / 分值: the indicator's weight in the card's score")
+    other: dict[str, Text] = Field(default_factory=dict,
+                                   description="cells under columns the reader does not know, by header as printed: "
+                                               "kept, and flagged (read.card_column), never dropped")
     span: Span
 
 
@@ -89,9 +94,8 @@ class PerformanceCard(BaseModel):
         texts = [t for t in (self.project_code, self.project_name, self.department, self.implementing_unit,
                              self.project_period) if t is not None] + list(self.goals)
         for ind in self.indicators:
-            if ind.value is not None:
-                amounts.append(ind.value)
-            texts += [t for t in (ind.name, ind.description, ind.basis) if t is not None]
+            amounts += [a for a in (ind.value, ind.weight) if a is not None]
+            texts += [t for t in (ind.name, ind.description, ind.basis, ind.scoring) if t is not None]
         return [p for g in (*amounts, *texts) for p in g.parts]
 
     def untaken_figures(self, lines: Iterable[tuple[int, str]]) -> list[Text]:

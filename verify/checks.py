@@ -20,6 +20,9 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
           "（如两个数连在一起：365.4434.56）",
           "A cell under an amount column is not a number this reader recognises, or a number printed on a performance "
           "card was read into no field (such as two amounts run together: 365.4434.56); it was not read."),
+    Check("read.card_column", "绩效目标表的栏目（如“评分标准”“备注”）不是可识别的栏目：其中的文字按原样保存（indicators[].other），未作校验",
+          "A performance card prints a column this reader does not know (such as 备注): its cells are kept as printed "
+          "(indicators[].other), not checked."),
     Check("read.unplaced", "数值不在任何表头之下，按“列N”保存", "A number sits under no header; it is kept as column 列N."),
     Check("read.unit", "表的单位说明（单位：…）无法识别：其金额的单位未知，不按万元处理",
           "A table states its unit in words the reader does not understand: the unit of its amounts is unknown "
