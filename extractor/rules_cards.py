@@ -7,7 +7,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from schemas import COMPARATORS, Amount, Indicator, PerformanceCard, SpendingStep, Text, parse_amount
+from schemas import (
+    COMPARATORS, Amount, CardBudget, CardTask, Indicator, PerformanceCard, SpendingStep, Text, parse_amount,
+)
 
 from .chunk import Chunk, LineKind
 from .grid import Cell, norm, split_cells
@@ -20,7 +22,7 @@ _BUDGET_KEYS = {
     "其他资金": "other",
 }
 _TEXT_KEYS = {
-    "项目编码": "project_code", "项目名称": "project_name",
+    "项目编码": "project_code", "项目名称": "project_name", "部门名称": "department",
     "主管部门及代码": "department", "主管部门": "department", "实施单位": "implementing_unit",
     "项目期": "project_period", "项目期限": "project_period", "实施期限": "project_period",
 }
@@ -52,6 +54,10 @@ _LEVEL2_ONLY = {
 _LEVELS = _LEVEL1 | _LEVEL2_ONLY
 _LEVEL1_BUT_COST = _LEVEL1 - {"成本指标"}  # 成本指标 is a level-2 name under 产出指标 in some templates
 _PERIOD = re.compile(r"^(\d{1,2})\s*月\s*底$")
+# Periods of their own (a plan by period, not by the period's end): 1-3月, 4～6月份, 第一季度, 1季度, 上半年.
+# A run of months from January (1-3月, 1-6月 …) is a cumulative plan still.
+_RANGE = re.compile(r"^(\d{1,2})\s*月?\s*[-—–~～至到]\s*(\d{1,2})\s*月份?$")
+_QUARTER = re.compile(r"^第?[一二三四1-4]季度?$|^[一二三四]季$|^(上|下)半年$")
 _PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*%$")
 # The number may print thousands separators (≥1,200笔).
 _TARGET = re.compile(r"^(?P<cmp>≥|≧|>=|≤|≦|<=|=|＝|<|>|＜|＞)?\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
@@ -90,6 +96,12 @@ class _State:
     held_x: dict[str, int] = field(default_factory=dict)
     # The indicator header's columns no role is known for, by position: their header as printed.
     unknown: dict[int, str] = field(default_factory=dict)
+    # The task-budget grid of a department card, while it is being read: its columns by role, the header's cells
+    # and line, and the columns of no known role.
+    task_roles: dict[str, int] | None = None
+    task_header: list = field(default_factory=list)
+    task_line: object = None
+    task_unknown: dict[int, str] = field(default_factory=dict)
 
 
 def read_card(chunk: Chunk) -> PerformanceCard:
@@ -124,6 +136,9 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                 continue
             if state.pending and (not state.roles or _names_indicator_header(words)):
                 _flush_pending(card, state)
+            if not state.roles and (state.task_roles is not None or _task_header(words)) \
+                    and _task_line(card, state, cells, line, words):
+                continue
             if _names_indicator_header(words):
                 if not (state.roles and _same_header(cells, state.header_cells)):
                     # (The header printed again on a new page keeps the columns its sub-row, 符号 / 值 /
@@ -146,7 +161,7 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                 continue
             state.values = [(attr, _x(line, cell.span[0])) for attr, cell in _fields(card, state, cells)]
         _flush_pending(card, state)
-    if not (card.indicators or card.budget.total or card.project_name):
+    if not (card.indicators or card.budget.total or card.project_name or card.tasks):
         raise Unreadable("no card fields this reader recognises")
     card.unparsed = card.untaken_figures((line.start, line.text) for line in chunk.lines
                                          if line.kind not in _NOT_PRINTED_ON_THE_CARD)
@@ -878,6 +893,104 @@ def _fields(card: PerformanceCard, state: _State, cells: list[Cell]) -> list[tup
     return texts
 
 
+_TASK_NAME = re.compile(r"^(任务名称|主要任务|年度主要任务名称|重点任务|任务)$")
+_TASK_CONTENT = re.compile(r"^(主要内容|任务内容|工作内容|主要工作内容|任务描述|主要工作)$")
+_TASK_AMOUNTS = tuple((part, re.compile(pattern)) for part, pattern in (
+    ("total", r"^(总额|合计|小计|资金总额|预算总额|预算金额|预算数|金额)(\(万元\))?$"),
+    ("fiscal", r"^(其中:)?(财政拨款|财政资金|财政性资金)$"),
+    ("carryover", r"^(其中:)?上年结转(资金)?$"),
+    ("other", r"^(其中:)?其他资金$"),
+))
+_TASK_TOTAL = re.compile(r"^(金额)?(合计|总计)$")
+
+
+def _task_part(word: str) -> str | None:
+    return next((part for part, pattern in _TASK_AMOUNTS if pattern.match(word)), None)
+
+
+def _task_header(words: set[str]) -> bool:
+    """The header of a department card's task-budget grid: a task name column beside its content or an amount."""
+    return any(_TASK_NAME.match(w) for w in words) and any(_TASK_CONTENT.match(w) or _task_part(w) for w in words)
+
+
+def _task_line(card: PerformanceCard, state: _State, cells: list[Cell], line, words: set[str]) -> bool:
+    """Read a line of the task-budget grid (任务名称 | 主要内容 | 总额 | 财政拨款 | 其他资金, and its 金额合计 line); say
+    whether it was one. The amount columns may stand under a parent cell (预算金额（万元）) on a header line of their
+    own. Any other column (对应项目…) is kept under its header and flagged."""
+    if _task_header(words):
+        state.task_header, state.task_line = list(cells), line
+        state.task_roles = {}
+        name_at = None
+        for i, cell in enumerate(cells):
+            w = norm(cell.text)
+            if _TASK_NAME.match(w) and "name" not in state.task_roles:
+                state.task_roles["name"] = name_at = i
+            elif _TASK_CONTENT.match(w) and "content" not in state.task_roles:
+                state.task_roles["content"] = i
+            elif (part := _task_part(w)) and part not in state.task_roles:
+                state.task_roles[part] = i
+        state.task_unknown = {i: norm(c.text) for i, c in enumerate(cells) if c.text and i > (name_at or 0)
+                              and i not in state.task_roles.values()}
+        return True
+    if state.task_roles is None:
+        return False
+    figures = [c for c in cells if c.text and parse_amount(c.text) is not None]
+    parts = [(i, _task_part(norm(c.text))) for i, c in enumerate(cells) if c.text]
+    if not figures and parts and all(p for _, p in parts):
+        # The amount columns' own header line, under their parent (预算金额（万元） / 总额 | 财政拨款 | 其他资金).
+        for i, part in parts:
+            state.task_roles.setdefault(part, _task_column(state, cells[i], line))
+            state.task_unknown.pop(state.task_roles[part], None)
+        return True
+    if any(_key(c.text) is not None for c in cells[1:]) or _names_indicator_header(words) \
+            or (cells and cells[0].text and _key(cells[0].text) is not None) \
+            or any(_is_period(c.text) or _PERCENT.match(norm(c.text)) for c in cells):
+        state.task_roles = None  # the grid has ended: the card's fields go on
+        return False
+    by_role: dict[str, Cell] = {}
+    other: dict[str, Text] = {}
+    for cell in cells:
+        if not cell.text:
+            continue
+        col = _task_column(state, cell, line)
+        role = next((r for r, i in state.task_roles.items() if i == col), None)
+        if role is not None and role not in by_role:
+            by_role[role] = cell
+        elif col in state.task_unknown:
+            other[state.task_unknown[col]] = _text(cell)
+        elif col < state.task_roles.get("name", 0):
+            continue  # the grid's own key (年度主要任务), printed beside its first line
+        else:
+            other[f"列{col + 1}"] = _text(cell)
+    if not by_role and not other:
+        return True
+    budget = CardBudget()
+    for part in ("total", "fiscal", "carryover", "other"):
+        cell = by_role.get(part)
+        if cell is not None and (amount := parse_amount(cell.text)) is not None and len(cell.parts) == 1:
+            setattr(budget, part, Amount(value=amount, raw=cell.text, span=cell.span))
+        elif cell is not None:
+            other[part] = _text(cell)
+    name = by_role.get("name")
+    if name is not None and _TASK_TOTAL.match(norm(name.text)) and "content" not in by_role:
+        card.tasks_total = budget
+    else:
+        card.tasks.append(CardTask(name=_text(name), content=_text(by_role.get("content")), budget=budget,
+                                   other=other, span=(line.start, line.end)))
+    return True
+
+
+def _task_column(state: _State, cell: Cell, line) -> int:
+    """The grid column a cell stands in: its position in a delimited row, or in a space-aligned one the header cell
+    (or the amount header under it) whose middle is nearest the cell's."""
+    if line.kind is not LineKind.SPACED:
+        return next(i for i, c in enumerate(_cells(line)) if c.span == cell.span) if cell.parts else 0
+    mid = (_x(line, cell.span[0]) + _x(line, cell.span[1])) / 2
+    header = state.task_header
+    return min(range(len(header)), key=lambda i: abs(
+        (_x(state.task_line, header[i].span[0]) + _x(state.task_line, header[i].span[1])) / 2 - mid))
+
+
 def _key(text: str) -> str | None:
     k = norm(text).rstrip(":")
     if k in _TEXT_KEYS or k in _BUDGET_KEYS or _GOAL_KEY.match(k):
@@ -885,8 +998,29 @@ def _key(text: str) -> str | None:
     return None
 
 
+def _is_period(text: str) -> bool:
+    t = norm(text)
+    return bool(_PERIOD.match(t) or _RANGE.match(t) or _QUARTER.match(t))
+
+
+def _by_period(periods: list[str]) -> bool:
+    """A plan by period (each step that period's share): quarters or halves, or month ranges that do not all start in
+    January (1-3月 | 4-6月 …, where 1-3月 | 1-6月 … is a cumulative plan)."""
+    ranges = [m for p in periods if (m := _RANGE.match(p))]
+    return any(_QUARTER.match(p) for p in periods) or any(int(m.group(1)) > 1 for m in ranges)
+
+
 def _spending(card: PerformanceCard, state: _State, cells: list[Cell]) -> None:
-    periods = [(i, c) for i, c in enumerate(cells) if _PERIOD.match(norm(c.text))]
+    before = len(card.spending_plan)
+    _spending_steps(card, state, cells)
+    added = card.spending_plan[before:]
+    if added and _by_period([s.period for s in card.spending_plan]):
+        for step in card.spending_plan:
+            step.cumulative = False
+
+
+def _spending_steps(card: PerformanceCard, state: _State, cells: list[Cell]) -> None:
+    periods = [(i, c) for i, c in enumerate(cells) if _is_period(c.text)]
     percents = [(i, c) for i, c in enumerate(cells) if _PERCENT.match(norm(c.text))]
     if periods and percents:
         # "| 12 月底 | 100% |": each period is followed by its own percentage.

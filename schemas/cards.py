@@ -54,8 +54,11 @@ class Indicator(BaseModel):
 
 
 class SpendingStep(BaseModel):
-    period: str = Field(description="3月底, 6月底, 10月底, 12月底")
+    period: str = Field(description="3月底, 6月底, 10月底, 12月底; or a period of its own: 1-3月, 第一季度, 上半年")
     percent: Amount
+    cumulative: bool = Field(True, description="the share spent by the period's end (3月底 25%, 6月底 50% … 100%); "
+                                               "false for a plan by period (1-3月 25%, 4-6月 25% …: shares that add "
+                                               "up to 100%)")
 
 
 class CardBudget(BaseModel):
@@ -63,6 +66,18 @@ class CardBudget(BaseModel):
     fiscal: Amount | None = Field(None, description="财政资金 / 财政拨款")
     carryover: Amount | None = Field(None, description="上年结转")
     other: Amount | None = Field(None, description="其他资金")
+
+
+class CardTask(BaseModel):
+    """A line of a department card's task-budget grid (年度主要任务: 任务名称 | 主要内容 | 总额 | 财政拨款 | 其他资金)."""
+
+    name: Text | None = Field(None, description="任务名称")
+    content: Text | None = Field(None, description="主要内容 / 任务内容")
+    budget: CardBudget = Field(default_factory=CardBudget, description="the task's amounts: 总额, 财政拨款, 上年结转, 其他资金")
+    other: dict[str, Text] = Field(default_factory=dict,
+                                   description="cells under columns the reader does not know (对应项目…), by header: "
+                                               "kept, and flagged (read.card_column)")
+    span: Span
 
 
 class PerformanceCard(BaseModel):
@@ -80,6 +95,8 @@ class PerformanceCard(BaseModel):
     spending_plan: list[SpendingStep] = Field(default_factory=list)
     goals: list[Text] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
+    tasks: list[CardTask] = Field(default_factory=list, description="the department card's tasks and their budgets")
+    tasks_total: CardBudget | None = Field(None, description="the task grid's 金额合计 / 合计 line")
     unparsed: list[Text] = Field(default_factory=list,
                                  description="figures printed in the card that no field took (two amounts run "
                                              "together, a value under a label the reader does not know, …)")
@@ -91,12 +108,18 @@ class PerformanceCard(BaseModel):
         b = self.budget
         amounts = [a for a in (b.total, b.fiscal, b.carryover, b.other) if a is not None]
         amounts += [s.percent for s in self.spending_plan]
+        amounts += [a for b in self.task_budgets() for a in (b.total, b.fiscal, b.carryover, b.other) if a is not None]
         texts = [t for t in (self.project_code, self.project_name, self.department, self.implementing_unit,
                              self.project_period) if t is not None] + list(self.goals)
+        texts += [t for task in self.tasks for t in (task.name, task.content) if t is not None]
         for ind in self.indicators:
             amounts += [a for a in (ind.value, ind.weight) if a is not None]
             texts += [t for t in (ind.name, ind.description, ind.basis, ind.scoring) if t is not None]
         return [p for g in (*amounts, *texts) for p in g.parts]
+
+    def task_budgets(self) -> list[CardBudget]:
+        """The task grid's amounts: each task's, then the 金额合计 line's."""
+        return [t.budget for t in self.tasks] + ([self.tasks_total] if self.tasks_total is not None else [])
 
     def untaken_figures(self, lines: Iterable[tuple[int, str]]) -> list[Text]:
         """The figures printed on ``lines`` (each with the offset it starts at; the card's lines less its page

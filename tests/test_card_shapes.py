@@ -97,3 +97,93 @@ def test_weights_and_scoring_rules_are_read_and_an_unknown_column_is_kept_and_fl
     text = (tmp_path / "card.txt").read_text(encoding="utf-8")
     assert text[slice(*flags[0].spans[0])] == "按年报统计"
     assert not [f for f in result.flags if f.check == "read.unparsed"]  # the weights are read, not lost
+
+
+DEPT = """南溪市教育局2025年部门整体绩效目标表
+部门名称\t南溪市教育局
+{grid}年度总体目标\t全面落实各项教育资助政策，提升教育质量。
+一级指标\t二级指标\t三级指标\t指标值
+产出指标\t数量指标\t资助学前儿童人数\t≥3000人
+"""
+GRID_UNDER_PARENT = """年度主要任务\t任务名称\t主要内容\t预算金额（万元）\t\t
+\t\t\t总额\t财政拨款\t其他资金
+\t学前教育资助\t落实学前教育资助政策\t500.00\t450.00\t50.00
+\t高中教育质量提升\t改善高中办学条件\t{second}\t500.00\t0.00
+\t金额合计\t\t1000.00\t950.00\t50.00
+"""
+GRID_FLAT = """年度主要任务\t主要任务\t任务内容\t对应项目\t预算数\t财政资金\t其他资金
+\t学前教育资助\t落实学前教育资助政策\t学前资助\t500.00\t450.00\t50.00
+\t高中教育质量提升\t改善高中办学条件\t高中提质\t{second}\t500.00\t0.00
+\t合计\t\t\t1000.00\t950.00\t50.00
+"""
+
+
+@pytest.mark.parametrize("layout", ["tab", "pipe"])
+@pytest.mark.parametrize("grid", [GRID_UNDER_PARENT, GRID_FLAT], ids=["under_parent", "flat"])
+def test_the_department_cards_task_budget_grid_is_read(tmp_path, grid, layout):
+    result = _run(tmp_path, DEPT.format(grid=grid.format(second="500.00")), layout)
+    (card,) = result.cards
+    assert card.kind == "department_performance_target"
+    assert [(t.name.text, t.content.text, str(t.budget.total.value), str(t.budget.fiscal.value),
+             str(t.budget.other.value)) for t in card.tasks] == [
+        ("学前教育资助", "落实学前教育资助政策", "500.00", "450.00", "50.00"),
+        ("高中教育质量提升", "改善高中办学条件", "500.00", "500.00", "0.00")]
+    assert (str(card.tasks_total.total.value), str(card.tasks_total.fiscal.value)) == ("1000.00", "950.00")
+    assert [g.text for g in card.goals] == ["全面落实各项教育资助政策，提升教育质量。"]
+    assert card.department.text == "南溪市教育局"
+    checks = sorted(f.check for f in result.flags)
+    # Every printed figure is read; a column no reader knows (对应项目) is kept and flagged, never dropped.
+    assert checks == (["read.card_column"] if grid is GRID_FLAT else [])
+    if grid is GRID_FLAT:
+        assert card.tasks[0].other == {"对应项目": card.tasks[0].other["对应项目"]}
+        assert card.tasks[0].other["对应项目"].text == "学前资助"
+
+
+def test_task_amounts_that_do_not_add_up_are_flagged(tmp_path):
+    result = _run(tmp_path, DEPT.format(grid=GRID_UNDER_PARENT.format(second="520.00")))
+    flags = [f for f in result.flags if f.check == "card.tasks"]
+    # 520 ≠ 500 + 0 on its own line, and 1000 ≠ 500 + 520 down the 总额 column.
+    assert sorted(f.found for f in flags) == ["1000.00", "520.00"]
+    assert all(f.severity == "error" for f in flags)
+    paths = {r.path for f in flags for r in f.fields}
+    assert "department_performance_target[s01-department_performance_target].tasks[1].total" in paths
+
+
+def test_task_amounts_are_exported_as_facts(tmp_path):
+    from extractor.export import count_facts, result_facts
+
+    result = _run(tmp_path, DEPT.format(grid=GRID_UNDER_PARENT.format(second="500.00")))
+    facts = [f for f in result_facts(result) if f["column"].startswith("task_")]
+    assert len(facts) == 9 and all(f["status"] == "verified" for f in facts)
+    assert count_facts(result) == len(list(result_facts(result)))
+
+
+PLAN = """项目支出绩效目标表
+项目名称\t学前教育资助
+项目资金（万元）\t年度资金总额\t450.00
+资金执行进度\t{periods}
+\t{percents}
+年度目标\t资助学前儿童3000人。
+一级指标\t二级指标\t三级指标\t指标值
+产出指标\t数量指标\t资助学前儿童人数\t≥3000人
+"""
+
+
+@pytest.mark.parametrize("periods,percents,cumulative,flagged", [
+    ("1-3月\t4-6月\t7-9月\t10-12月", "25%\t25%\t25%\t25%", False, False),
+    ("1-3月\t4-6月\t7-9月\t10-12月", "25%\t25%\t25%\t20%", False, True),
+    ("第一季度\t第二季度\t第三季度\t第四季度", "10%\t30%\t30%\t30%", False, False),
+    ("上半年\t下半年", "40%\t50%", False, True),
+    ("1-3月\t1-6月\t1-9月\t1-12月", "25%\t50%\t75%\t100%", True, False),
+    ("3月底\t6月底\t9月底\t12月底", "25%\t50%\t75%\t100%", True, False),
+])
+def test_a_plan_by_period_adds_up_to_100_and_a_cumulative_one_ends_there(tmp_path, periods, percents, cumulative,
+                                                                          flagged):
+    result = _run(tmp_path, PLAN.format(periods=periods, percents=percents))
+    (card,) = result.cards
+    assert [s.period for s in card.spending_plan] == periods.split("\t")
+    assert [str(s.percent.value) for s in card.spending_plan] == [p.rstrip("%") for p in percents.split("\t")]
+    assert {s.cumulative for s in card.spending_plan} == {cumulative}
+    plan_flags = [f for f in result.flags if f.check == "card.spending_plan"]
+    assert bool(plan_flags) == flagged, [f.message for f in plan_flags]
+    assert not [f for f in result.flags if f.check == "read.unparsed"]

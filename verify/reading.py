@@ -110,8 +110,8 @@ def _card_columns(card: PerformanceCard, flagger: Flagger) -> None:
     """A column of the card's indicators the reader does not know: its cells are kept as printed, never dropped, and a
     person is told (once per column) that nothing in them was read or checked."""
     by_column: dict[str, list[Text]] = {}
-    for ind in card.indicators:
-        for header, text in ind.other.items():
+    for item in (*card.indicators, *card.tasks):
+        for header, text in item.other.items():
             by_column.setdefault(header, []).append(text)
     name = card_name(card)
     for header, texts in by_column.items():
