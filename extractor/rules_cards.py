@@ -96,12 +96,8 @@ class _State:
     held_x: dict[str, int] = field(default_factory=dict)
     # The indicator header's columns no role is known for, by position: their header as printed.
     unknown: dict[int, str] = field(default_factory=dict)
-    # The task-budget grid of a department card, while it is being read: its columns by role, the header's cells
-    # and line, and the columns of no known role.
-    task_roles: dict[str, int] | None = None
-    task_header: list = field(default_factory=list)
-    task_line: object = None
-    task_unknown: dict[int, str] = field(default_factory=dict)
+    # The task-budget grid of a department card, while it is being read: its columns.
+    task_columns: list | None = None
 
 
 def read_card(chunk: Chunk) -> PerformanceCard:
@@ -136,7 +132,7 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                 continue
             if state.pending and (not state.roles or _names_indicator_header(words)):
                 _flush_pending(card, state)
-            if not state.roles and (state.task_roles is not None or _task_header(words)) \
+            if not state.roles and (state.task_columns is not None or _task_header(words)) \
                     and _task_line(card, state, cells, line, words):
                 continue
             if _names_indicator_header(words):
@@ -700,7 +696,7 @@ def _fits_role(role: str, text: str) -> int:
     if role == "level2":
         return 2 if t in _LEVEL2_ONLY or t.endswith("指标") else -9
     if role == "comparator":
-        return 2 if t in COMPARATORS else -9
+        return 2 if t in COMPARATORS or t in _COMPARATOR_WORDS else -9
     if role == "value":
         return 2 if parse_amount(t) is not None else -9
     if role == "weight":
@@ -913,55 +909,64 @@ def _task_header(words: set[str]) -> bool:
     return any(_TASK_NAME.match(w) for w in words) and any(_TASK_CONTENT.match(w) or _task_part(w) for w in words)
 
 
+@dataclass
+class _TaskColumn:
+    """A column of the task grid: where it stands (its index in a delimited row, or in a space-aligned one the middle
+    of its header across the page), its role (name, content, total, fiscal, carryover, other) or None, its header."""
+
+    at: float
+    role: str | None
+    header: str
+    lo: float = 0  # (space-aligned) where its header starts and ends across the page
+    hi: float = 0
+
+
 def _task_line(card: PerformanceCard, state: _State, cells: list[Cell], line, words: set[str]) -> bool:
     """Read a line of the task-budget grid (任务名称 | 主要内容 | 总额 | 财政拨款 | 其他资金, and its 金额合计 line); say
     whether it was one. The amount columns may stand under a parent cell (预算金额（万元）) on a header line of their
     own. Any other column (对应项目…) is kept under its header and flagged."""
     if _task_header(words):
-        state.task_header, state.task_line = list(cells), line
-        state.task_roles = {}
-        name_at = None
+        state.task_columns = []
         for i, cell in enumerate(cells):
-            w = norm(cell.text)
-            if _TASK_NAME.match(w) and "name" not in state.task_roles:
-                state.task_roles["name"] = name_at = i
-            elif _TASK_CONTENT.match(w) and "content" not in state.task_roles:
-                state.task_roles["content"] = i
-            elif (part := _task_part(w)) and part not in state.task_roles:
-                state.task_roles[part] = i
-        state.task_unknown = {i: norm(c.text) for i, c in enumerate(cells) if c.text and i > (name_at or 0)
-                              and i not in state.task_roles.values()}
+            if cell.text:
+                w = norm(cell.text)
+                role = "name" if _TASK_NAME.match(w) else "content" if _TASK_CONTENT.match(w) else _task_part(w)
+                state.task_columns.append(_task_anchor(cell, line, i, role))
+        first = next((c for c in state.task_columns if c.role == "name"), None)
+        # A header cell left of the task's name is the grid's own key (年度主要任务), no column of tasks.
+        state.task_columns = [c for c in state.task_columns if first is None or c.at >= first.at]
         return True
-    if state.task_roles is None:
+    if state.task_columns is None:
         return False
     figures = [c for c in cells if c.text and parse_amount(c.text) is not None]
-    parts = [(i, _task_part(norm(c.text))) for i, c in enumerate(cells) if c.text]
-    if not figures and parts and all(p for _, p in parts):
-        # The amount columns' own header line, under their parent (预算金额（万元） / 总额 | 财政拨款 | 其他资金).
-        for i, part in parts:
-            state.task_roles.setdefault(part, _task_column(state, cells[i], line))
-            state.task_unknown.pop(state.task_roles[part], None)
+    parts = [(i, c, _task_part(norm(c.text))) for i, c in enumerate(cells) if c.text]
+    if not figures and parts and all(p for _, _, p in parts):
+        # The amount columns' own header line, under their parent (预算金额（万元） / 总额 | 财政拨款 | 其他资金): they
+        # take the parent's place.
+        subs = [_task_anchor(c, line, i, p) for i, c, p in parts]
+        state.task_columns = [c for c in state.task_columns if not any(_under(s, c) for s in subs)] + subs
         return True
     if any(_key(c.text) is not None for c in cells[1:]) or _names_indicator_header(words) \
             or (cells and cells[0].text and _key(cells[0].text) is not None) \
             or any(_is_period(c.text) or _PERCENT.match(norm(c.text)) for c in cells):
-        state.task_roles = None  # the grid has ended: the card's fields go on
+        state.task_columns = None  # the grid has ended: the card's fields go on
         return False
     by_role: dict[str, Cell] = {}
     other: dict[str, Text] = {}
-    for cell in cells:
+    names_at = min((c.at for c in state.task_columns if c.role == "name"), default=0)
+    for i, cell in enumerate(cells):
         if not cell.text:
             continue
-        col = _task_column(state, cell, line)
-        role = next((r for r, i in state.task_roles.items() if i == col), None)
-        if role is not None and role not in by_role:
-            by_role[role] = cell
-        elif col in state.task_unknown:
-            other[state.task_unknown[col]] = _text(cell)
-        elif col < state.task_roles.get("name", 0):
-            continue  # the grid's own key (年度主要任务), printed beside its first line
+        here = _task_anchor(cell, line, i, None)
+        col = min(state.task_columns, key=lambda c: abs(c.at - here.at))
+        if line.kind is not LineKind.SPACED and col.at != here.at:
+            if here.at < names_at:
+                continue  # the grid's own key (年度主要任务), printed beside its first line
+            other[f"列{i + 1}"] = _text(cell)
+        elif col.role is not None and col.role not in by_role:
+            by_role[col.role] = cell
         else:
-            other[f"列{col + 1}"] = _text(cell)
+            other[col.header] = _text(cell)
     if not by_role and not other:
         return True
     budget = CardBudget()
@@ -980,15 +985,19 @@ def _task_line(card: PerformanceCard, state: _State, cells: list[Cell], line, wo
     return True
 
 
-def _task_column(state: _State, cell: Cell, line) -> int:
-    """The grid column a cell stands in: its position in a delimited row, or in a space-aligned one the header cell
-    (or the amount header under it) whose middle is nearest the cell's."""
+def _task_anchor(cell: Cell, line, i: int, role: str | None) -> _TaskColumn:
     if line.kind is not LineKind.SPACED:
-        return next(i for i, c in enumerate(_cells(line)) if c.span == cell.span) if cell.parts else 0
-    mid = (_x(line, cell.span[0]) + _x(line, cell.span[1])) / 2
-    header = state.task_header
-    return min(range(len(header)), key=lambda i: abs(
-        (_x(state.task_line, header[i].span[0]) + _x(state.task_line, header[i].span[1])) / 2 - mid))
+        return _TaskColumn(i, role, norm(cell.text), i, i)
+    lo, hi = _x(line, cell.span[0]), _x(line, cell.span[1])
+    return _TaskColumn((lo + hi) / 2, role, norm(cell.text), lo, hi)
+
+
+def _under(sub: _TaskColumn, parent: _TaskColumn) -> bool:
+    """An amount header under its parent: in the same column of a delimited grid, or under the parent's words (or
+    right of them, when the parent is centred over the columns) in a space-aligned one."""
+    if sub.lo == sub.hi:  # delimited
+        return sub.at == parent.at
+    return parent.lo - 2 <= sub.at and (sub.at <= parent.hi + 2 or parent.role in ("total", None))
 
 
 def _key(text: str) -> str | None:

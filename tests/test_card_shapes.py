@@ -29,13 +29,36 @@ def _pipes(text: str) -> str:
     return "\n".join("| " + " | ".join(line.split("\t")) + " |" if "\t" in line else line for line in text.splitlines())
 
 
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2e80 else 1 for ch in text)
+
+
+def _spaced(text: str) -> str:
+    """Columns aligned by runs of spaces, as ``pdftotext -layout`` prints a card: each column as wide as its widest
+    cell, empty cells left blank."""
+    rows = [line.split("\t") for line in text.splitlines() if "\t" in line]
+    widths: dict[int, int] = {}
+    for cells in rows:
+        for i, cell in enumerate(cells):
+            widths[i] = max(widths.get(i, 0), _width(cell))
+    out = []
+    for line in text.splitlines():
+        if "\t" not in line:
+            out.append(line)
+            continue
+        cells = line.split("\t")
+        out.append("".join(c + " " * (widths[i] - _width(c) + 4) for i, c in enumerate(cells)).rstrip())
+    return "\n".join(out)
+
+
 def _run(tmp_path, text: str, layout: str = "tab"):
     from extractor.load import load_document
     from extractor.pipeline import extract_document
     from verify import verify_result
 
     path = tmp_path / "card.txt"
-    path.write_text("青山县交通运输局2025年部门预算\n\n" + (_pipes(text) if layout == "pipe" else text), encoding="utf-8")
+    laid = {"pipe": _pipes, "spaced": _spaced}.get(layout, lambda t: t)(text)
+    path.write_text("青山县交通运输局2025年部门预算\n\n" + laid, encoding="utf-8")
     doc = load_document(path)
     return verify_result(extract_document(doc), doc.text)
 
@@ -49,7 +72,7 @@ def _grid(cmp_head: str, value_head: str, unit_head: str, signs: tuple[str, str,
             "效益指标\t社会效益指标\t农村群众出行条件\t定性\t明显改善\t\n")
 
 
-@pytest.mark.parametrize("layout", ["tab", "pipe"])
+@pytest.mark.parametrize("layout", ["tab", "pipe", "spaced"])
 @pytest.mark.parametrize("heads,signs", [
     (("指标性质", "指标值", "度量单位"), ("≥", "＝", "≤")),
     (("指标方向", "指标值", "计量单位"), ("大于等于", "等于", "小于等于")),
@@ -118,7 +141,7 @@ GRID_FLAT = """年度主要任务\t主要任务\t任务内容\t对应项目\t预
 """
 
 
-@pytest.mark.parametrize("layout", ["tab", "pipe"])
+@pytest.mark.parametrize("layout", ["tab", "pipe", "spaced"])
 @pytest.mark.parametrize("grid", [GRID_UNDER_PARENT, GRID_FLAT], ids=["under_parent", "flat"])
 def test_the_department_cards_task_budget_grid_is_read(tmp_path, grid, layout):
     result = _run(tmp_path, DEPT.format(grid=grid.format(second="500.00")), layout)
