@@ -10,6 +10,7 @@ from functools import lru_cache
 from schemas import (
     COMPARATORS, Amount, CardBudget, CardTask, Indicator, PerformanceCard, SpendingStep, Text, parse_amount,
 )
+from schemas.cards import PERIOD_OF_ITS_OWN, plan_by_period
 
 from .chunk import Chunk, LineKind
 from .grid import Cell, norm, split_cells
@@ -54,10 +55,7 @@ _LEVEL2_ONLY = {
 _LEVELS = _LEVEL1 | _LEVEL2_ONLY
 _LEVEL1_BUT_COST = _LEVEL1 - {"成本指标"}  # 成本指标 is a level-2 name under 产出指标 in some templates
 _PERIOD = re.compile(r"^(\d{1,2})\s*月\s*底$")
-# Periods of their own (a plan by period, not by the period's end): 1-3月, 4～6月份, 第一季度, 1季度, 上半年.
-# A run of months from January (1-3月, 1-6月 …) is a cumulative plan still.
-_RANGE = re.compile(r"^(\d{1,2})\s*月?\s*[-—–~～至到]\s*(\d{1,2})\s*月份?$")
-_QUARTER = re.compile(r"^第?[一二三四1-4]季度?$|^[一二三四]季$|^(上|下)半年$")
+
 _PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*%$")
 # The number may print thousands separators (≥1,200笔).
 _TARGET = re.compile(r"^(?P<cmp>≥|≧|>=|≤|≦|<=|=|＝|<|>|＜|＞)?\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
@@ -1009,21 +1007,14 @@ def _key(text: str) -> str | None:
 
 def _is_period(text: str) -> bool:
     t = norm(text)
-    return bool(_PERIOD.match(t) or _RANGE.match(t) or _QUARTER.match(t))
-
-
-def _by_period(periods: list[str]) -> bool:
-    """A plan by period (each step that period's share): quarters or halves, or month ranges that do not all start in
-    January (1-3月 | 4-6月 …, where 1-3月 | 1-6月 … is a cumulative plan)."""
-    ranges = [m for p in periods if (m := _RANGE.match(p))]
-    return any(_QUARTER.match(p) for p in periods) or any(int(m.group(1)) > 1 for m in ranges)
+    return bool(_PERIOD.match(t) or PERIOD_OF_ITS_OWN.match(t))
 
 
 def _spending(card: PerformanceCard, state: _State, cells: list[Cell]) -> None:
     before = len(card.spending_plan)
     _spending_steps(card, state, cells)
     added = card.spending_plan[before:]
-    if added and _by_period([s.period for s in card.spending_plan]):
+    if added and plan_by_period([s.period for s in card.spending_plan]):
         for step in card.spending_plan:
             step.cumulative = False
 

@@ -61,6 +61,21 @@ class SpendingStep(BaseModel):
                                                "up to 100%)")
 
 
+# Periods of their own in a spending plan (a plan by period, not by the period's end): 1-3月, 4～6月份, 第一季度,
+# 1季度, 上半年. A run of months from January (1-3月, 1-6月 …) is a cumulative plan still.
+_MONTHS = re.compile(r"^(\d{1,2})\s*月?\s*[-—–~～至到]\s*(\d{1,2})\s*月份?$")
+_QUARTER = re.compile(r"^第?[一二三四1-4]季度?$|^[一二三四]季$|^(上|下)半年$")
+PERIOD_OF_ITS_OWN = re.compile(f"{_MONTHS.pattern}|{_QUARTER.pattern}")
+
+
+def plan_by_period(periods: list[str]) -> bool:
+    """A plan by period (each step that period's share, together 100%), whatever reader read it: quarters or halves,
+    or month ranges that do not all start in January (1-3月 | 4-6月 …; 1-3月 | 1-6月 … is a cumulative plan)."""
+    periods = ["".join(p.split()) for p in periods]
+    months = [m for p in periods if (m := _MONTHS.match(p))]
+    return any(_QUARTER.match(p) for p in periods) or any(int(m.group(1)) > 1 for m in months)
+
+
 class CardBudget(BaseModel):
     total: Amount | None = Field(None, description="预算数 / 年度资金总额")
     fiscal: Amount | None = Field(None, description="财政资金 / 财政拨款")

@@ -210,3 +210,16 @@ def test_a_plan_by_period_adds_up_to_100_and_a_cumulative_one_ends_there(tmp_pat
     plan_flags = [f for f in result.flags if f.check == "card.spending_plan"]
     assert bool(plan_flags) == flagged, [f.message for f in plan_flags]
     assert not [f for f in result.flags if f.check == "read.unparsed"]
+
+
+def test_a_plan_by_period_a_model_filled_is_read_as_one():
+    """The model's form has no field for it: the periods say so, whatever reader read them (a hand-written answer)."""
+    from extractor.chunk import chunk_document
+    from extractor.llm.fill import card_from_form
+    from schemas.forms import CardForm
+
+    text = PLAN.format(periods="1-3月\t4-6月\t7-9月\t10-12月", percents="25%\t25%\t25%\t25%")
+    chunk = next(c for c in chunk_document(text) if c.kind == "performance_target")
+    form = CardForm(spending_plan=[{"period": p, "percent": "25"} for p in ("1-3月", "4-6月", "7-9月", "10-12月")])
+    card = card_from_form(chunk, form, text)
+    assert [s.cumulative for s in card.spending_plan] == [False] * 4
