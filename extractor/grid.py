@@ -1152,12 +1152,28 @@ def column_for_path(spec: TableSpec, path: str) -> str | None:
     alone says nothing ("小计" needs "本年收入/"), so that a parent's words never outvote the leaf's."""
     if spec.row_key == "two_sided":
         return best_column(spec, path)  # 收入 / 支出 over the columns say which side each is on
+    if "/" in path and (nested := _nested_column(spec, path)) is not None:
+        return nested
     parts = path.split("/")
     for k in range(len(parts) - 1, -1, -1):
         key = best_column(spec, "/".join(parts[k:]))
         if key is not None:
             return key
     return None
+
+
+def _nested_column(spec: TableSpec, path: str) -> str | None:
+    """The key a pattern names by a parent and its leaf together ("本年财政拨款/一般公共预算", "结转结余/一般公共预算"):
+    it says more than the leaf alone, which may name the same source printed flat."""
+    best, best_len = None, 0
+    for col in spec.columns:
+        for pattern in col.patterns:
+            if "/" not in pattern:
+                continue
+            m = re.search(pattern, path)
+            if m and "/" in m.group(0) and m.end() > path.rfind("/") + 1 and len(m.group(0)) > best_len:
+                best, best_len = col.key, len(m.group(0))
+    return best
 
 
 @lru_cache(maxsize=16384)

@@ -188,6 +188,12 @@ _FUNDS = (
     _c("state_capital", "国有资本经营预算财政拨款", r"国有资本经营"),
 )
 
+
+def _source(fund: str, before: str = "") -> tuple[str, ...]:
+    """A source-of-funds header as provinces print it: 一般公共预算, 一般公共预算拨款, 一般公共预算财政拨款(收入|资金),
+    政府性基金预算拨款收入, 国有资本经营预算 … (``before`` anchors it, e.g. at the start of a flat header)."""
+    return (before + fund + r"(预算)?(财政)?(拨款)?(收入|资金)?$",)
+
 # The 三公 vehicle lines, one wording for both layouts (a line per item, or a column per item): 公务用车运行费,
 # 公务用车运行维护费 and 公务用车运维费 are one item; 公务用车购置及运行(维护)费 / 购置和运维费 their parent.
 _VEHICLE = r"公务用车购置(及|和|与|、)运"
@@ -229,9 +235,10 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
             _c("total", "合计", r"^合计$", r"总计$", r"^收入(合计|总计)$"),
             _c("income_subtotal", "本年收入 小计", r"本年收入(/(小计|合计))?$"),
             _c("fiscal_appropriation", "财政拨款收入", r"财政拨款"),
-            *(ColumnSpec(c.key, c.zh, (c.patterns[0] + r"(拨款)?(收入)?$",)) for c in _FUNDS),
+            # Flat (一般公共预算拨款 | 政府性基金预算拨款 …) or under 财政拨款 / 本年收入: one source each.
+            *(ColumnSpec(c.key, c.zh, _source(c.patterns[0])) for c in _FUNDS),
             _c("special_account", "财政专户收入", r"财政专户"),
-            _c("business_income", "事业收入", r"^(本年收入/)?事业收入$"),
+            _c("business_income", "事业收入", r"(^|/)事业收入(\(.*\))?$"),
             _c("operating_income", "经营收入", r"经营收入"),
             _c("superior_subsidy", "上级补助收入", r"上级补助"),
             _c("subordinate_remittance", "附属单位上缴收入", r"附属单位"),
@@ -307,13 +314,18 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
         title_excludes=(r"绩效",),
         row_key="item",
         columns=(
-            _c("project_type", "类型", r"类型", type="text"),
+            _c("project_type", "类型", r"类型", r"类别$", r"^项目(分类|性质)$", type="text"),
             _c("project_unit", "项目单位", r"项目单位", type="text"),
             _c("total", "总计", r"^总计$", r"^合计$"),
             _c("current_appropriation", "本年拨款", r"^本年(财政)?拨款(/(合计|小计))?$"),
-            _c("current_general_budget", "本年财政拨款 一般公共预算", r"本年财政拨款/一般公共预算"),
-            _c("current_government_fund", "本年财政拨款 政府性基金预算", r"本年财政拨款/政府性基金"),
-            _c("current_state_capital", "本年财政拨款 国有资本经营预算", r"本年财政拨款/国有资本"),
+            # Under 本年财政拨款, or printed flat beside 上年结转 (合计 | 一般公共预算拨款 | 政府性基金预算拨款 | 上年结转):
+            # this year's appropriation from that fund either way.
+            _c("current_general_budget", "本年财政拨款 一般公共预算", r"本年(财政)?拨款/一般公共预算",
+               *_source("一般公共预算", "^(本年)?")),
+            _c("current_government_fund", "本年财政拨款 政府性基金预算", r"本年(财政)?拨款/政府性基金",
+               *_source("政府性基金", "^(本年)?")),
+            _c("current_state_capital", "本年财政拨款 国有资本经营预算", r"本年(财政)?拨款/国有资本",
+               *_source("国有资本经营", "^(本年)?")),
             _c("carryover_general_budget", "财政拨款结转结余 一般公共预算", r"结转.*/一般公共预算"),
             _c("carryover_government_fund", "财政拨款结转结余 政府性基金预算", r"结转.*/政府性基金"),
             _c("carryover_state_capital", "财政拨款结转结余 国有资本经营预算", r"结转.*/国有资本"),

@@ -37,7 +37,8 @@ _CARRIED = ("carryover", ("carryover_general_budget", "carryover_government_fund
 
 # Per table kind: (total column, part columns) relations that hold on every row.
 ROW_RELATIONS: dict[str, tuple[tuple[str, tuple], ...]] = {
-    "income_summary": (("total", ("income_subtotal", "carryover")), ("income_subtotal", _INCOME_SOURCES),
+    # 合计 = 本年收入小计 + 上年结转, or where a template prints no 小计 (合计 | 一般公共预算拨款 | … | 上年结转), the sources.
+    "income_summary": (("total", (("income_subtotal", _INCOME_SOURCES), "carryover")), ("income_subtotal", _INCOME_SOURCES),
                        ("fiscal_appropriation", _FUNDS)),
     "expenditure_summary": (("total", (_BASIC, _PROJECT, "operating", "remit_superior", "subsidy_subordinate")),
                             *_EXPENDITURE_SPLITS),
