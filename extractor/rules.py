@@ -45,18 +45,22 @@ class Unreadable(Exception):
         self.reason = reason
 
 
-def read_table(chunk: Chunk, hints: tuple[LayoutHint, ...] = ()) -> Table:
+def read_table(chunk: Chunk, hints: tuple[LayoutHint, ...] = (), explicit_cells: bool = False) -> Table:
     """Fill the chunk's table schema, or raise ``Unreadable`` with the reason.
 
     When the header allows more than one layout (a 栏次 row that disagrees with
     it), the other readings travel with the table as proposals. A layout hint
     for the table's header (a person's column decision on another document with
     this header) makes one more reading, offered first; the verifier still chooses.
+
+    ``explicit_cells``: the rows come from a file that keeps every cell (a spreadsheet, a CSV, a Word table),
+    so a row whose blanks all come after its figures did not lose its empty cells: no reading says it did.
     """
     spec = spec_for(chunk.kind)
     if not chunk.has_rows or _flattened_header(chunk):
         raise Unreadable("no table rows: the layout is flattened into lines (needs the LLM reader)")
     first, layouts_seen, repadded, otherwise = _read_with_layout(spec, chunk, 0)
+    repadded = repadded and not explicit_cells
     if first is None:
         raise Unreadable("no header row this reader recognises")
     # The other layouts are read only if the verifier asks for them (the first does not add up); so is

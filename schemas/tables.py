@@ -33,6 +33,10 @@ class ColumnSpec:
     side: Literal["income", "expenditure"] | None = None
     # Whether the column's rows add up to its total line (a unit price or a project's budget does not).
     additive: bool = True
+    # The column whose row sum it is a part of, where the relations in ``verify.tables.ROW_RELATIONS`` do not
+    # name it: one entry here is all a new source or expenditure column printed flat beside the others needs.
+    # (A column the registry does not know, printed flat, is a part of the table's total the same way.)
+    sums_into: str | None = None
 
     def matches(self, label: str) -> bool:
         return any(re.search(p, label) for p in self.patterns)
@@ -118,9 +122,10 @@ def is_extra_column(key: str) -> bool:
     return not key.isascii()
 
 
-def _c(key: str, zh: str, *patterns: str, type: ColumnType = "amount", side=None, additive: bool | None = None) -> ColumnSpec:
+def _c(key: str, zh: str, *patterns: str, type: ColumnType = "amount", side=None, additive: bool | None = None,
+       sums_into: str | None = None) -> ColumnSpec:
     return ColumnSpec(key=key, zh=zh, patterns=patterns or (re.escape(zh),), type=type, side=side,
-                      additive=type == "amount" if additive is None else additive)
+                      additive=type == "amount" if additive is None else additive, sums_into=sums_into)
 
 
 # Year-on-year columns (上年预算数 | 本年预算数 | 增减额 | 增减率), printed by 三公 and expenditure tables of many

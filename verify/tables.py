@@ -74,13 +74,65 @@ def _mentions(part, printed) -> bool:
 
 
 def row_relations(kind: str, printed: set[str] | dict) -> list[tuple[str, list[str]]]:
-    """The row relations of a table kind, resolved to the columns the table prints; plus its header tree."""
+    """The row relations of a table kind, resolved to the columns the table prints.
+
+    With the printed header paths (``printed`` a dict), a column printed flat beside the parts of a total
+    that no relation names (one the registry does not know, or a registry column that ``sums_into`` it)
+    is one more part of that total: the row sum is the sum of the columns the row prints.
+    """
     out = []
+    flat = _flat_parts(kind, printed) if isinstance(printed, dict) else {}
     for total, parts in ROW_RELATIONS.get(kind, ()):
         cols = resolve_parts(parts, printed)
+        cols += [c for c in flat.get(total, ()) if c not in cols]
         if any(c in printed for c in cols):
             out.append((total, cols))
     return out
+
+
+# Header words of columns that are not parts of this year's total: last year's, changes, rates, shares, 其中.
+_NOT_A_PART = re.compile(r"上年(?!结转|结余)|增减|增长|比上年|变动|[%％率]|占比|比重|单价|其中|(19|20)\d\d年")
+
+
+def _flat_parts(kind: str, printed: dict) -> dict[str, list[str]]:
+    """Columns each relation's total gains: printed flat (no printed column or 小计 above them), additive
+    amounts, named by no relation of the kind. A column the registry does not know joins the one relation whose
+    total is the table's 合计, when the kind has exactly one."""
+    relations = ROW_RELATIONS.get(kind, ())
+    named = {c for total, parts in relations for c in (total, *_all_keys(parts))}
+    totals = [total for total, _parts in relations if total == "total"]
+    if spec_for(kind).row_key == "two_sided":
+        return {}
+    spec = spec_for(kind)
+    paths = set(printed.values())
+    out: dict[str, list[str]] = {}
+    for key, path in printed.items():
+        col = spec.column(key)
+        if key in named or col.type != "amount" or not col.additive or key.startswith("列"):
+            continue
+        into = col.sums_into if not is_extra_column(key) else ("total" if len(totals) == 1 else None)
+        if into is None or _NOT_A_PART.search(path) or not _flat(path, paths):
+            continue
+        out.setdefault(into, []).append(key)
+    return out
+
+
+def _all_keys(parts: tuple) -> list[str]:
+    out: list[str] = []
+    for part in parts:
+        out.extend([part] if isinstance(part, str) else [part[0], *_all_keys(part[1])])
+    return out
+
+
+def _flat(path: str, paths: set[str]) -> bool:
+    """No header above the column is a column of its own or has a 小计 / 合计 beneath it (``header_tree`` then
+    checks it among its siblings)."""
+    parts = path.split("/")
+    for n in range(1, len(parts)):
+        above = "/".join(parts[:n])
+        if above in paths or any(p.startswith(above + "/") and re.search(r"/(小计|合计)$", p) for p in paths):
+            return False
+    return True
 
 
 def row_balance(kind: str, values: dict, printed: set[str] | dict, relations=None) -> tuple[int, int]:
@@ -151,6 +203,17 @@ def header_tree(table) -> list[tuple[str, list[str]]]:
         if total is not None and len(parts) >= 2:
             out.append((total, parts))
     return out
+
+
+def table_relations(table) -> list[tuple[str, list[str]]]:
+    """Every row relation of a table: its kind's, and its header tree's. A header-tree relation that names more
+    parts of the same total (a column the registry does not know beside 人员经费 and 公用经费 under 基本支出) stands
+    in for the kind's."""
+    tree = header_tree(table)
+    printed = table.columns
+    kept = [(total, parts) for total, parts in row_relations(table.kind, printed)
+            if not any(t == total and {p for p in parts if p in printed} < set(tparts) for t, tparts in tree)]
+    return kept + tree
 
 
 def _check_subset(view: TableView, flagger: Flagger, small_key: str, large_key: str) -> None:
@@ -271,7 +334,7 @@ def _where(view: TableView, key: str) -> tuple[str, str]:
 
 def check_rows(view: TableView, flagger: Flagger) -> None:
     """合计 = 基本 + 项目 and the like, on every row that prints its total."""
-    for total_col, part_cols in row_relations(view.table.kind, view.table.columns) + header_tree(view.table):
+    for total_col, part_cols in table_relations(view.table):
         for key, _row in view.rows:
             total = view.get(key, total_col)
             if total is None:
