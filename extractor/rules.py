@@ -181,6 +181,7 @@ def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int, repadded: bool =
                 columns.setdefault(key, raw.layout.key_labels.get(key, key))
             named_by = raw.layout
         table_rows.extend(_interpret_all(spec, raw, columns))
+    _continued_memos(table_rows)
     table = Table(
         section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, **chunk_unit(chunk),
         note=" ".join(n.text.strip() for n in chunk.notes) or None,
@@ -904,6 +905,35 @@ def _finish(spec: TableSpec, row: Row, label: Text | None, code: str | None, cod
         row.item = "total"
     row.memo = bool(label and _MEMO_LABEL.match(label.text)) and row.item is None
     return [row]
+
+
+_NUMBERED = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第)")
+_NOT_A_MEMO = re.compile(r"合计|小计|总计|结转|结余")
+
+
+def _continued_memos(rows: list[Row]) -> None:
+    """A 其中 list continued on the lines below without repeating 其中 (五、单位资金收入 / 其中：事业收入 /
+    上级补助收入): those lines are parts of the same line above, never added into a sum.
+
+    A line continues the list when the line above the list is numbered (一、, （一）, 1.) and it is not: a line of
+    its own would be numbered like it. Lines with a code, a fixed-line key or a total's words end the list.
+    Two-sided tables are followed side by side.
+    """
+    last: dict[str | None, tuple[bool, bool]] = {}  # side -> (in a 其中 list, the list's line is numbered)
+    numbered_above: dict[str | None, bool] = {}
+    for row in rows:
+        label = _SPACES.sub("", row.label.text) if row.label else ""
+        in_list, parent_numbered = last.get(row.side, (False, False))
+        if row.memo:
+            last[row.side] = (True, numbered_above.get(row.side, False))
+            continue
+        if in_list and parent_numbered and label and row.code is None and row.item is None \
+                and not _NUMBERED.match(label) and not _NOT_A_MEMO.search(label):
+            row.memo = True
+            row.notes.append("continues the 其中 list above (no 其中 of its own): a part of the line above the list")
+            continue
+        last[row.side] = (False, False)
+        numbered_above[row.side] = bool(_NUMBERED.match(label))
 
 
 def _unplaced(raw: RawRow, lay: Layout, row: Row, columns: dict[str, str]) -> None:

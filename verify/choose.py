@@ -127,16 +127,18 @@ def _best_layouts(table: Table) -> tuple[list[Table], Doubt]:
     scored.sort(key=lambda s: (s[0], s[1]))
     if table.hint is None:
         # A reading that takes a figure from under the header it is printed under, where no relation the figure
-        # takes part in fails, proves nothing about that figure: it is never kept over the printed position,
-        # only named beside it (``read.ambiguous``). (A layout hint is a person's word on the header: it may.)
+        # takes part in fails, into a column where it only repeats another figure of its row (合计 1000 |
+        # 一般公共预算拨款 1000 read as 合计 1000 | 上年结转 1000: "合计 = 上年结转" holds whatever the figure is),
+        # proves nothing about that figure: it is never kept over the printed position, only named beside it
+        # (``read.ambiguous``). (A layout hint is a person's word on the header: it may.)
         questioned = _questioned_spans(table)
         kept = []
         for entry in scored:
-            moved = _unquestioned_moves(table, entry[2], questioned) if entry[2] is not table else set()
-            if moved:
-                _name_moves(table, entry[2], moved)
-            else:
+            moved = _unproven_moves(table, entry[2], questioned) if entry[2] is not table else set()
+            if not moved:
                 kept.append(entry)
+            elif entry[0] <= own:
+                _name_moves(table, entry[2], moved)
         scored = kept
     least = scored[0][0]
     best = [candidate for score, _, candidate in scored if score == least]
@@ -158,15 +160,16 @@ def _placed(table: Table) -> dict[tuple[int, int], str]:
     return {a.span: col for row in table.rows if not row.options for col, a in row.values.items()}
 
 
-def _unquestioned_moves(own: Table, other: Table, questioned: set) -> set[tuple[int, int]]:
+def _unproven_moves(own: Table, other: Table, questioned: set) -> set[tuple[int, int]]:
     """Figures ``other`` puts in another column than the one they are printed under in ``own``, that no
-    failing relation of ``own`` involves."""
+    failing relation of ``own`` involves, and that only repeat another figure of their row."""
     placed = _placed(own)
     moved = set()
     for row in other.rows:
         for col, a in row.values.items():
             printed = placed.get(a.span)
-            if printed is not None and printed != col and a.span not in questioned:
+            if printed is not None and printed != col and a.span not in questioned \
+                    and any(b.value == a.value and b.span != a.span for b in row.values.values()):
                 moved.add(a.span)
     return moved
 

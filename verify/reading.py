@@ -83,11 +83,12 @@ def _unproven_move(view: TableView, key: str, row: Row, flagger: Flagger) -> Non
     alt = row.alternatives[0]
     flagger.add("read.ambiguous", "warning",
                 f"{vals[0].where}: 数值按其所在表头读取：{_describe(view, Reading(values=row.values))}；"
-                f"若本行漏排了空单元格，则应为：{_describe(view, alt)}（此读法下合计相符，但表头位置不支持，未采用）",
+                f"若转换时漏排了空单元格或表头错位，则应为：{_describe(view, alt)}（此读法下合计相符，但只因该数与本行另一数相同，"
+                f"表头位置不支持，未采用）",
                 f"{vals[0].en_where}: values read under the headers they are printed under: "
-                f"{_describe(view, Reading(values=row.values), en=True)}; if the row lost empty cells they would be "
-                f"{_describe(view, alt, en=True)} (the sums hold that way, but the printed positions do not say so; "
-                f"not taken)",
+                f"{_describe(view, Reading(values=row.values), en=True)}; if the converter dropped empty cells or shifted the "
+                f"header they would be {_describe(view, alt, en=True)} (the sums hold that way only because the figure "
+                f"repeats another of its row, and the printed positions do not say so; not taken)",
                 vals, key=f"{view.name}[{key}]")
 
 

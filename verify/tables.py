@@ -229,15 +229,37 @@ def _check_subset(view: TableView, flagger: Flagger, small_key: str, large_key: 
 
 
 def check_memo_lines(view: TableView, flagger: Flagger) -> None:
-    """A 其中 line restates part of the line above it: never more than that line."""
-    above = None
+    """A 其中 line restates part of the line above it: never more than that line; nor are the lines of one 其中
+    list together (其中：事业收入 / 上级补助收入, parts of 单位资金收入)."""
+    aboves: dict[str | None, str] = {}  # by side: a two-sided table's lines alternate income and expenditure
+    lists: dict[str, list[str]] = {}
     for key, row in view.rows:
         if not row.memo:
-            above = key
+            aboves[row.side] = key
             continue
+        above = aboves.get(row.side)
         if above is None:
             continue
         _check_subset(view, flagger, key, above)
+        lists.setdefault(above, []).append(key)
+    for parent, members in lists.items():
+        if len(members) > 1:
+            _check_memo_sum(view, flagger, parent, members)
+
+
+def _check_memo_sum(view: TableView, flagger: Flagger, parent: str, members: list[str]) -> None:
+    for col, whole in view.row_vals(parent).items():
+        named = [(k, v) for k in members if (v := view.get(k, col)) is not None]
+        if len(named) < 2:
+            continue
+        parts = [v for _k, v in named]
+        together = Term(sum((p.term.value for p in parts), ZERO), sum((p.term.half for p in parts), ZERO))
+        if exceeds(together, whole.term) is not None:
+            rhs = " + ".join(f"{view.label(k)} {p.value}" for k, p in named)
+            flagger.add("table.subset", "error",
+                        f"{whole.where}: 其中各项 {rhs} = {together.value} 大于 {whole.what} {whole.value}",
+                        f"{whole.en_where}: its 其中 lines {rhs} = {together.value} exceed {whole.value}",
+                        [*parts, whole], expected=f"≤ {whole.value}", found=together.value)
 
 
 def check_unit(view: TableView, flagger: Flagger) -> None:
@@ -316,6 +338,7 @@ def check_table(view: TableView, flagger: Flagger) -> None:
     check_memo_lines(view, flagger)
     if spec.row_key in ("functional", "economic"):
         check_hierarchy(view, flagger, spec.row_key)
+        check_units(view, flagger)
     elif spec.row_key == "item":
         check_items(view, flagger)
     elif spec.row_key == "two_sided":
@@ -411,6 +434,50 @@ def check_hierarchy(view: TableView, flagger: Flagger, scheme: str) -> None:
         kids = children.get(parent) if len(parent) in (3, 5) else None
         if kids:
             _column_mismatch(view, flagger, "table.hierarchy", parent, kids, "下级科目之和", "sum of its sub-codes")
+
+
+def department_groups(view: TableView) -> list[tuple[str, list[str]]]:
+    """(a department's line, its units' lines) among the lines without a classification code that a
+    code-keyed table prints before its codes (合计 / 南溪市教育局 / 南溪市教育局（本级） / 南溪市第一中学 / 205 …).
+
+    Told apart by what is printed, never by the amounts: a 3-digit department code over the 6-digit codes of
+    its units (308 / 308001 / 308002), or, without codes, a first line whose name the next lines repeat as
+    their own (南溪市教育局 / 南溪市教育局（本级）: the department's own office among its units).
+    """
+    block: list[tuple[str, object]] = []
+    for key, row in view.rows:
+        if row.code:
+            break
+        if row.item == "total" or row.memo or not view.row_vals(key):
+            continue
+        block.append((key, row))
+    if len(block) < 2:
+        return []
+    coded = [(k, _digits(r)) for k, r in block]
+    if all(c for _k, c in coded):
+        groups = []
+        for key, code in coded:
+            if len(code) == 3:
+                groups.append((key, code, []))
+            elif groups and len(code) == 6 and code.startswith(groups[-1][1]):
+                groups[-1][2].append(key)
+        return [(dept, units) for dept, _code, units in groups if units]
+    head = view.label(block[0][0])
+    units = [k for k, _r in block[1:]]
+    if head and any(view.label(k).startswith(head) and view.label(k) != head for k in units):
+        return [(block[0][0], units)]
+    return []
+
+
+def _digits(row) -> str:
+    text = "".join(row.code_raw.text.split()) if row.code_raw else ""
+    return text if text.isdigit() else ""
+
+
+def check_units(view: TableView, flagger: Flagger) -> None:
+    """A department's line is the sum of its units' lines, column by column."""
+    for dept, units in department_groups(view):
+        _column_mismatch(view, flagger, "table.units", dept, units, "所属单位之和", "sum of its units")
 
 
 def _item_key(view: TableView, item: str) -> str | None:
