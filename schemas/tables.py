@@ -375,7 +375,12 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
             _c("catalog_level3", "三级目录名称", r"三级目录", type="text"),
             _c("content", "政府购买服务内容", r"服务内容", type="text"),
             _c("quantity", "购买数量", r"购买数量", type="count"),
-            _c("amount", "购买金额", r"购买金额"),
+            _c("amount", "购买金额", r"购买金额", r"^(合计|金额|预算金额)$"),
+            # Some templates print the amount by source beside it.
+            _c("general_budget", "一般公共预算拨款", *_source("一般公共预算", "^"), sums_into="amount"),
+            _c("government_fund", "政府性基金预算拨款", *_source("政府性基金", "^"), sums_into="amount"),
+            _c("state_capital", "国有资本经营预算拨款", *_source("国有资本经营", "^"), sums_into="amount"),
+            _c("unit_funds", "单位资金", r"单位资金$", sums_into="amount"),
         ),
         description="Services bought by the department (row label = project name).",
     ),

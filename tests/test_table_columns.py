@@ -266,3 +266,17 @@ def test_qizhong_list_continued_on_lines_without_qizhong(tmp_path, form):
     assert memos == ["其中：事业收入", "上级补助收入", "其他收入"][:len(memos)] and len(memos) >= 2
     result = _run(_write(tmp_path, form, SUMMARY_TITLE, header, _summary(("30.00", "40.00"))))
     assert _checks(result) == ["table.subset"]  # 30 + 40 of 单位资金收入 50
+
+
+def test_a_registry_column_printed_flat_sums_by_its_one_entry(tmp_path):
+    """政府购买服务 by source: the source columns say in the registry which total they are part of (sums_into)."""
+    header = ["项目名称", "二级目录名称", "购买金额", "一般公共预算拨款", "单位资金"]
+    rows = [["合计", "", "300.00", "250.00", "50.00"], ["公路养护", "公共服务", "200.00", "150.00", "50.00"],
+            ["信息化运维", "技术服务", "100.00", "100.00", ""]]
+    title = "示范县交通运输局2025年政府购买服务预算表"
+    result = _run(_write(tmp_path, "tab", title, header, rows))
+    assert _checks(result) == []
+    assert _facts(result)[("信息化运维", "general_budget")]["status"] == "verified"
+    rows[2][3] = "90.00"
+    result = _run(_write(tmp_path, "tab", title, header, rows))
+    assert "table.row_sum" in _checks(result)

@@ -87,6 +87,8 @@ def row_relations(kind: str, printed: set[str] | dict) -> list[tuple[str, list[s
         cols += [c for c in flat.get(total, ()) if c not in cols]
         if any(c in printed for c in cols):
             out.append((total, cols))
+    named = {total for total, _parts in ROW_RELATIONS.get(kind, ())}
+    out += [(total, cols) for total, cols in flat.items() if total not in named and total in printed]
     return out
 
 
