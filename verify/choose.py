@@ -161,16 +161,23 @@ def _placed(table: Table) -> dict[tuple[int, int], str]:
 
 
 def _unproven_moves(own: Table, other: Table, questioned: set) -> set[tuple[int, int]]:
-    """Figures ``other`` puts in another column than the one they are printed under in ``own``, that no
-    failing relation of ``own`` involves, and that only repeat another figure of their row."""
+    """Figures ``other`` puts in another column than the one they are printed under in ``own``, where no failing
+    relation of ``own`` involves any figure that ``other`` moves between the same two columns (a layout's
+    re-keying is proven by the rows that fail without it, all of its rows alike), and that only repeat another
+    figure of their row."""
     placed = _placed(own)
-    moved = set()
+    moves: dict[tuple[str, str], list] = {}
     for row in other.rows:
         for col, a in row.values.items():
             printed = placed.get(a.span)
-            if printed is not None and printed != col and a.span not in questioned \
-                    and any(b.value == a.value and b.span != a.span for b in row.values.values()):
-                moved.add(a.span)
+            if printed is not None and printed != col:
+                moves.setdefault((printed, col), []).append((a, row))
+    moved = set()
+    for figures in moves.values():
+        if any(a.span in questioned for a, _row in figures):
+            continue
+        moved |= {a.span for a, row in figures
+                  if any(b.value == a.value and b.span != a.span for b in row.values.values())}
     return moved
 
 
