@@ -14,6 +14,11 @@ placements the row allows (``Row.options``) or the layouts the header allows
    the sources of funds), in a second pass once every table has its reading,
    for what a table's own relations leave open.
 
+A figure read in place (under the header it is printed under) is not moved only
+because a sum then holds: a reading that moves figures no failing relation
+questions, each merely repeating another figure of its row, is named beside
+the printed one (``read.ambiguous``), never chosen.
+
 The reader's own order breaks ties between readings that place every number
 alike. When readings that place numbers differently verify equally well, the
 first is kept and the others are recorded on the row (``Row.alternatives``),
@@ -126,10 +131,10 @@ def _best_layouts(table: Table) -> tuple[list[Table], Doubt]:
         scored.append((table_errors(candidate), order, candidate))
     scored.sort(key=lambda s: (s[0], s[1]))
     if table.hint is None:
-        # A reading that takes a figure from under the header it is printed under, where no relation the figure
-        # takes part in fails, into a column where it only repeats another figure of its row (合计 1000 |
+        # A reading that takes figures from under the header they are printed under, where no failing relation
+        # involves any of them, into a column where each only repeats another figure of its row (合计 1000 |
         # 一般公共预算拨款 1000 read as 合计 1000 | 上年结转 1000: "合计 = 上年结转" holds whatever the figure is),
-        # proves nothing about that figure: it is never kept over the printed position, only named beside it
+        # proves nothing about them: it is never kept over the printed positions, only named beside them
         # (``read.ambiguous``). (A layout hint is a person's word on the header: it may.)
         questioned = _questioned_spans(table)
         kept = []
