@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from schemas import is_extra_column, spec_for
 from schemas.tables import YEAR_ON_YEAR_KEYS
@@ -186,7 +187,11 @@ def header_tree(table) -> list[tuple[str, list[str]]]:
     "基本支出/人员经费" (or ".../小计", ".../合计"). Groups of registry columns
     only are left to ``ROW_RELATIONS``.
     """
-    paths = {key: label for key, label in table.columns.items()}
+    return _header_tree(table.columns)
+
+
+def _header_tree(columns: dict[str, str]) -> list[tuple[str, list[str]]]:
+    paths = dict(columns)
     by_path = {p: k for k, p in paths.items()}
     groups: dict[str, list[str]] = {}
     for key, path in paths.items():
@@ -211,9 +216,15 @@ def table_relations(table) -> list[tuple[str, list[str]]]:
     """Every row relation of a table: its kind's, and its header tree's. A header-tree relation that names more
     parts of the same total (a column the registry does not know beside 人员经费 and 公用经费 under 基本支出) stands
     in for the kind's."""
-    tree = header_tree(table)
-    printed = table.columns
-    kept = [(total, parts) for total, parts in row_relations(table.kind, printed)
+    return _relations_of(table.kind, tuple(table.columns.items()))
+
+
+@lru_cache(maxsize=1024)
+def _relations_of(kind: str, columns: tuple[tuple[str, str], ...]) -> list[tuple[str, list[str]]]:
+    # Asked each time the chooser scores a reading: the same few headers over and over.
+    printed = dict(columns)
+    tree = _header_tree(printed)
+    kept = [(total, parts) for total, parts in row_relations(kind, printed)
             if not any(t == total and {p for p in parts if p in printed} < set(tparts) for t, tparts in tree)]
     return kept + tree
 
