@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from schemas import TableSpec, parse_amount
 from schemas.tables import relative_years
@@ -924,7 +924,7 @@ class Layout:
     # no row's cells can be taken to sit in their columns.
     packed: bool = False
 
-    @property
+    @cached_property  # asked of every row; a layout's paths and keys are set before any row is read in it
     def needed(self) -> int:
         """Cells a row must have for each to sit in its column: up to the last column the header names."""
         named = [i for i, p in enumerate(self.paths) if p] + list(self.keys)
