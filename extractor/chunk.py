@@ -40,6 +40,7 @@ class LineKind(Enum):
 _ROW_KINDS = (LineKind.PIPE, LineKind.TAB, LineKind.SPACED)
 _BLANK, _PIPE, _TAB, _SEPARATOR = LineKind.BLANK, LineKind.PIPE, LineKind.TAB, LineKind.SEPARATOR
 _PAGE_HEADER, _TEXT, _SPACED = LineKind.PAGE_HEADER, LineKind.TEXT, LineKind.SPACED
+_PLAIN_ROWS_AND_GAPS = (_PIPE, _TAB, _BLANK, _SEPARATOR)
 
 
 @dataclass(slots=True)  # one per line of every document: a frozen dataclass's __init__ costs three times as much
@@ -595,9 +596,9 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
 
     tails: set[int] = set()  # the second lines of wrapped titles that opened a section
     for i, line in enumerate(lines):
-        if line.kind is not _TEXT and current is not None and not current.is_card and i not in tails:
-            # A row, a blank line or furniture: what follows decides about plain text lines only (outside a
-            # card, whose wrapped pieces may be any line under a space-aligned row).
+        if line.kind in _PLAIN_ROWS_AND_GAPS and current is not None and not current.is_card and i not in tails:
+            # A delimited row, a blank line or a separator: what follows decides about plain text lines and
+            # furniture only (outside a card, whose wrapped pieces may be any line under a space-aligned row).
             _add_line(current, line)
             continue
         kind = titles.kinds[i]
