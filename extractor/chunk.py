@@ -40,6 +40,7 @@ class LineKind(Enum):
 _ROW_KINDS = (LineKind.PIPE, LineKind.TAB, LineKind.SPACED)
 _BLANK, _PIPE, _TAB, _SEPARATOR = LineKind.BLANK, LineKind.PIPE, LineKind.TAB, LineKind.SEPARATOR
 _PAGE_HEADER, _TEXT, _SPACED = LineKind.PAGE_HEADER, LineKind.TEXT, LineKind.SPACED
+_PLAIN_ROWS_AND_GAPS = (_PIPE, _TAB, _BLANK, _SEPARATOR)
 
 
 @dataclass(slots=True)  # one per line of every document: a frozen dataclass's __init__ costs three times as much
@@ -88,9 +89,13 @@ class Chunk:
     def span(self) -> tuple[int, int]:
         return (self.start, self.end)
 
-    @property
-    def is_table(self) -> bool:
-        return self.kind not in ("narrative", "front_matter")
+    is_table: bool = field(init=False)  # a table or a card, not narrative or front matter
+    is_card: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Asked of nearly every line while chunking: worked out once (a section's kind never changes).
+        self.is_table = self.kind not in ("narrative", "front_matter")
+        self.is_card = self.is_table and spec_for(self.kind).card
 
     @property
     def has_rows(self) -> bool:
@@ -210,6 +215,10 @@ def is_furniture(stripped: str) -> bool:
     if _ANY_FURNITURE.match(stripped):
         return _opened(stripped) >= 0
     if "  " not in stripped and "\t" not in stripped:
+        return False
+    # The first field is looked at before the line is cut into all of them: in most lines (a table's rows)
+    # it is no furniture, and that settles it.
+    if not _ANY_FURNITURE.match(_FIELD_SPLIT.split(stripped.lstrip(), maxsplit=1)[0]):
         return False
     fields = [f for f in _FIELD_SPLIT.split(stripped) if f]
     return len(fields) > 1 and all(_ANY_FURNITURE.match(f) for f in fields)
@@ -472,7 +481,7 @@ def _fragment(lines: list[Line], i: int, chunk: Chunk) -> bool:
     should take apart.
     """
     line = lines[i]
-    if spec_for(chunk.kind).card:
+    if chunk.is_card:
         if _NARRATIVE_HEADING.match(line.text):
             return False  # a numbered heading after a card opens the narrative again
         return _card_piece(lines, i, chunk) or _wrapped_key(lines, i, chunk)
@@ -587,6 +596,11 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
 
     tails: set[int] = set()  # the second lines of wrapped titles that opened a section
     for i, line in enumerate(lines):
+        if line.kind in _PLAIN_ROWS_AND_GAPS and current is not None and not current.is_card and i not in tails:
+            # A delimited row, a blank line or a separator: what follows decides about plain text lines and
+            # furniture only (outside a card, whose wrapped pieces may be any line under a space-aligned row).
+            _add_line(current, line)
+            continue
         kind = titles.kinds[i]
         in_table = current is not None and current.is_table
         if i in tails:
@@ -705,7 +719,8 @@ def _continues_note(chunk: Chunk) -> bool:
 
 
 def _add_line(chunk: Chunk, line: Line) -> None:
-    kind, is_row = line.kind, line.is_row
+    kind = line.kind
+    is_row = kind in _ROW_KINDS
     if kind is _TEXT and chunk.lines and not _NOTE.match(line.text):
         chunk.loose_text += 1
     chunk.lines.append(line)

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from schemas import TableSpec, is_blank_mark, parse_amount
 from schemas.tables import relative_years
@@ -929,7 +929,7 @@ class Layout:
     def is_text(self, spec: TableSpec, key: str) -> bool:
         return key in self.texts or spec.column(key).type == "text"
 
-    @property
+    @cached_property  # asked of every row; a layout's paths and keys are set before any row is read in it
     def needed(self) -> int:
         """Cells a row must have for each to sit in its column: up to the last column the header names."""
         named = [i for i, p in enumerate(self.paths) if p] + list(self.keys)
@@ -963,14 +963,30 @@ def build_layouts(spec: TableSpec, header: list[list[Cell]], lanci: list[Cell] |
 
     The first is the reader's own reading; the others are proposals for the
     verifier, which keeps the one under which the table's numbers add up.
+
+    They depend on the words of the header and of the 栏次 row only (not on where they are printed), which
+    repeat on every page of a table and across the documents of one template: worked out once per header
+    text, each page gets copies of its own, with its header lines.
     """
+    header_texts = tuple(tuple(c.text for c in row) for row in header)
+    lanci_texts = tuple(c.text for c in lanci) if lanci else None
+    return [replace(layout, header_lines=lines)
+            for layout in _layouts_of_header(spec, header_texts, lanci_texts, centred, data_width)]
+
+
+@lru_cache(maxsize=1024)
+def _layouts_of_header(spec: TableSpec, header_texts: tuple[tuple[str, ...], ...],
+                       lanci_texts: tuple[str, ...] | None, centred: bool, data_width: int) -> tuple[Layout, ...]:
+    """``build_layouts`` on the header's words. The layouts it returns are shared: never changed after this."""
+    header = [[Cell(text) for text in row] for row in header_texts]
+    lanci = [Cell(text) for text in lanci_texts] if lanci_texts is not None else None
     unpacked = _unpacked_header(spec, header, data_width) if header and not centred else None
     paths = unpacked or (header_paths(header, centred, lambda t: _known(spec, (t,)) > 0
                                       or bool(_PARENT_WORDS.search(t)), lambda t: _whole_word(spec, t))
                          if header else [])
     width = max(len(paths), len(lanci or []))
     paths += [""] * (width - len(paths))
-    base = _layout(spec, paths, width, lines)
+    base = _layout(spec, paths, width, [])
     base.packed = unpacked is not None
     layouts = [base]
     label_positions = sorted(base.keys)
@@ -986,7 +1002,7 @@ def build_layouts(spec: TableSpec, header: list[list[Cell]], lanci: list[Cell] |
     if lanci and len(layouts) > 1 and _lanci_is_certain(base, lanci):
         # The numbered row names columns the header does not line up with: its readings come first.
         layouts.sort(key=lambda l: not l.how.startswith("栏次"))
-    return layouts
+    return tuple(layouts)
 
 
 def counted_seq(layout: Layout, data: list[RawRow]) -> Layout:

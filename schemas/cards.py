@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from itertools import accumulate
 from typing import Literal
 
@@ -173,19 +174,28 @@ _GLUED = re.compile(r"\d+\.\d+\.\d")
 def figures(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[Span, str]]:
     """Each number printed in a figure cell of ``lines`` (each line with the offset it starts at), with its span."""
     for start, line in lines:
-        if not _DIGIT.search(line):
-            continue
-        pos = 0
-        # Only the cells with a digit are looked at (most are words); they are found in order, and no cell left out
-        # (no digit in it) can hold one of them.
-        for cell in filter(_DIGIT.search, _CELL_SEP.split(line)):
-            at = line.index(cell, pos)
-            pos = at + len(cell)
-            body = cell.strip()
-            if _FIGURE_CELL.fullmatch(body) and not _CODE.search(body):
-                base = start + at + (len(cell) - len(cell.lstrip()))
-                for m in _NUMBER.finditer(body):
-                    yield (base + m.start(), base + m.end()), m.group()
+        for s, e, raw in _line_figures(line):
+            yield (start + s, start + e), raw
+
+
+# The reader and the verifier both look for the figures of a card's lines (the verifier whatever reader filled
+# the card): one look per line's text, at offsets in the line.
+@lru_cache(maxsize=4096)
+def _line_figures(line: str) -> tuple[tuple[int, int, str], ...]:
+    if not _DIGIT.search(line):
+        return ()
+    out = []
+    pos = 0
+    # Only the cells with a digit are looked at (most are words); they are found in order, and no cell left out
+    # (no digit in it) can hold one of them.
+    for cell in filter(_DIGIT.search, _CELL_SEP.split(line)):
+        at = line.index(cell, pos)
+        pos = at + len(cell)
+        body = cell.strip()
+        if _FIGURE_CELL.fullmatch(body) and not _CODE.search(body):
+            base = at + (len(cell) - len(cell.lstrip()))
+            out.extend((base + m.start(), base + m.end(), m.group()) for m in _NUMBER.finditer(body))
+    return tuple(out)
 
 
 def glued(raw: str) -> bool:
