@@ -59,6 +59,9 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
     Check("cross.fund_source", "支出由本部门没有的资金来源支付（如政府性基金预算表为空，采购却列支政府性基金）",
           "Spending is paid from a source of funds the department does not have (e.g. a purchase paid by "
           "government funds while the government-fund table is empty)."),
+    Check("cross.unit", "一方的单位说明无法识别（单位未知），与另一单位的表或说明之间的关系未核对：既不算核实，也不算错误",
+          "One side states a unit the reader does not understand: its relations with a table or the narrative in "
+          "another unit were not checked, neither verified nor an error."),
     Check("cross.card_budget", "绩效目标表预算数 ≠ 项目支出表中该项目",
           "A performance card's budget differs from its project's row in the project table."),
     Check("cross.procurement_project", "同一项目的采购行项目预算不一致或采购额超过项目预算",

@@ -55,6 +55,7 @@ from schemas.common import parse_amount
 
 from .flags import Flagger, fmt
 from .tolerance import Term, change_rate_holds, printed_places, share_holds, sum_gap
+from .cross import comparable
 from .values import TO_WAN, TableView, Val
 
 # ---------------------------------------------------------------- vocabulary
@@ -507,7 +508,7 @@ def _val(claim: Claim) -> Val:
     return Val(
         path=f"narrative[{claim.id}]", where=f"说明 {claim.subject}", what=_KIND_ZH[claim.kind],
         amount=claim.value, places=printed_places(claim.value.value), section_id=claim.section_id or "",
-        en_where=f"narrative {_en(claim.subject)}", en_what=claim.kind,
+        en_where=f"narrative {_en(claim.subject)}", en_what=claim.kind, unit=claim.unit,
     )
 
 
@@ -704,7 +705,7 @@ def _check_table(claim: Claim, links: _Links, tables: _Tables, flagger: Flagger)
     if claim.kind != "amount":
         return
     val = _table_val(claim, links, tables)
-    if val is None:
+    if val is None or not comparable(flagger, "narrative.table", [_val(claim), val]):
         return
     printed = _in_wan(val.term, val.unit)
     if claim.unit not in _UNIT_SCALE or printed is None or sum_gap(_term(claim), [printed]) is None:
