@@ -490,6 +490,9 @@ class Table(BaseModel):
                                                 "states one the reader does not understand (see unit_text)")
     unit_text: Text | None = Field(None, description="the unit statement as printed (单位：人民币元), where the table "
                                                      "prints one")
+    unit_header: Text | None = Field(None, description="a unit the header cells print (预算数（元）) that disagrees with "
+                                                       "the statement (单位：万元): unit is then the one the relations "
+                                                       "between tables bear out, or None when they cannot tell")
     unit_from: Literal["stated", "document", "assumed"] | None = Field(
         None, description="stated: the table prints its unit; document: it prints none, and the document's other "
                           "tables all state this one; assumed: no table says, 万元 as the national templates print")

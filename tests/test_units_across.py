@@ -125,3 +125,58 @@ def test_two_different_unknown_units_are_not_compared():
     result = _run(_doc("单位：美元", "单位：港币", change1={"2101599": "310000.00"}))
     assert _errors(result, "cross.same_code") == []
     assert [f for f in result.flags if f.check == "cross.unit" and "一般公共预算" in f.message]
+
+
+# ------------------------------------------- a statement and a header cell that disagree
+
+def _with_header_unit(text: str, statement: str, header_unit: str) -> str:
+    """The summary's statement replaced, and its header cells printing ``header_unit``."""
+    old = "科目编码\t科目名称\t合计\t基本支出\t项目支出"
+    head = text.split("表一", 1)[1].split(old, 1)[0]
+    said = head.strip().splitlines()[-1]  # the statement line, under the title
+    new_head = head.replace(said, statement)
+    return text.replace(head + old, new_head + f"科目编码\t科目名称\t合计（{header_unit}）\t基本支出（{header_unit}）"
+                                               f"\t项目支出（{header_unit}）", 1)
+
+
+@pytest.mark.parametrize("printed,statement,header", [
+    ("元", "单位：万元", "元"),  # the header is right
+    ("万元", "单位：万元", "元"),  # the statement is right
+    ("元", "金额单位：千元", "元"),
+])
+def test_a_statement_and_a_header_that_disagree_are_settled_by_the_other_tables(printed, statement, header):
+    result = _run(_with_header_unit(_doc(printed, "元"), statement, header))
+    summary = result.tables[0]
+    assert summary.unit_header is not None and summary.unit_header.text == f"合计（{header}）"
+    assert summary.unit == printed
+    unit_flags = [f for f in result.flags if f.check == "read.unit"]
+    assert len(unit_flags) == 1 and unit_flags[0].severity == "warning"
+    assert statement in unit_flags[0].message and f"合计（{header}）" in unit_flags[0].message
+    assert [f.message for f in result.flags if f.severity == "error"] == []
+
+
+def test_a_disagreement_no_relation_can_settle_leaves_every_amount_flagged():
+    # The detail table states a unit not understood: nothing can tell the summary's unit.
+    result = _run(_with_header_unit(_doc("元", "单位：美元"), "单位：万元", "元"))
+    summary = result.tables[0]
+    assert summary.unit is None
+    flag = next(f for f in result.flags if f.check == "read.unit" and "合计（元）" in f.message)
+    assert flag.severity == "error" and "单位：万元" in flag.message
+    n_amounts = sum(len(r.values) for r in summary.rows)
+    assert len({ref.path for ref in flag.fields}) == n_amounts
+    assert _errors(result, "narrative.table") == [] and _errors(result, "cross.same_code") == []
+
+
+def test_a_header_that_prints_the_statements_unit_in_one_cell_is_no_disagreement():
+    """单价（元） beside 金额（万元） under 单位：万元: a column's own unit, not a disagreement about the table's."""
+    text = _with_header_unit(_doc("万元", "万元"), "单位：万元", "万元").replace("基本支出（万元）", "基本支出（元）", 1)
+    result = _run(text)
+    assert result.tables[0].unit == "万元" and result.tables[0].unit_header is None
+    assert not [f for f in result.flags if f.check == "read.unit"]
+
+
+def test_a_statement_alone_or_a_header_alone_is_no_disagreement():
+    for text in (_with_header_unit(_doc("元", "元"), "单位：元", "元"), _doc("元", "元")):
+        result = _run(text)
+        assert result.tables[0].unit == "元" and result.tables[0].unit_header is None
+        assert not [f for f in result.flags if f.check == "read.unit"]

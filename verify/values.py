@@ -72,7 +72,18 @@ TO_WAN = {"万元": _ONE, "元": Decimal("0.0001"), "千元": Decimal("0.1"), "�
 def unknown_unit(table: Table) -> str:
     """What a value's unit is called when its table states one the reader does not understand: the statement
     itself, so that two tables stating the same unknown unit are still in one unit, and two different ones not."""
+    if table.unit_header is not None and table.unit_text is not None:
+        return f"（单位未知：{table.unit_text.text} 或表头 {table.unit_header.text}）"
     return f"（单位未知：{table.unit_text.text}）" if table.unit_text else UNKNOWN_UNIT
+
+
+_UNIT_IN_TEXT = re.compile("|".join(sorted(("万元", "元", "千元", "百万元", "亿元"), key=len, reverse=True)))
+
+
+def unit_in(text: str) -> str | None:
+    """The money unit a statement or a header cell prints (单位：人民币万元 → 万元, 预算数（元） → 元)."""
+    found = {m.group() for m in _UNIT_IN_TEXT.finditer(text)}
+    return found.pop() if len(found) == 1 else None
 
 
 def is_known_unit(unit: str) -> bool:
