@@ -24,6 +24,9 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
     Check("read.unit", "表的单位说明（单位：…）无法识别：其金额的单位未知，不按万元处理",
           "A table states its unit in words the reader does not understand: the unit of its amounts is unknown "
           "(never assumed to be 万元)."),
+    Check("read.year", "表头的年份（读作本年的最晚年份）不是文件的年份：该列可能是另一年的数",
+          "A header names a year (the latest, read as this year's) other than the document's: the column may hold "
+          "another year's figures."),
     Check("read.unidentified", "行的科目编码和名称都没有读到：它的数值无法与任何一行核对",
           "A row's code and name were not read: its values cannot be checked against any other line."),
     Check("ground.not_in_source", "数值在原文该节中找不到", "A value is not printed anywhere in its section of the source."),
