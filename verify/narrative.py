@@ -790,7 +790,8 @@ def _check_year_on_year(claim: Claim, links: _Links, tables: _Tables, flagger: F
     if claim.kind not in ("change", "percent"):
         return
     val = _table_val(claim, links, tables)
-    if val is None or not comparable(flagger, "narrative.change", [val]):
+    # A change is money, in the claim's unit and the table's; a rate is a ratio, whatever the table's unit.
+    if val is None or (claim.kind == "change" and not comparable(flagger, "narrative.change", [_val(claim), val])):
         return
     previous, change, rate = tables.year_on_year(val)
     stated = _signed(claim)
@@ -806,11 +807,8 @@ def _check_year_on_year(claim: Claim, links: _Links, tables: _Tables, flagger: F
             return
         what, expected, vals = f"{rate.where} {rate.what}", rate.value, [val, rate]
     elif previous is not None:
-        found = _table_change(val, tables)
-        last = _in_wan(previous.term, previous.unit)
-        if found is None or last is None:
-            return
-        change_term = found[0]
+        last = previous.term  # in the table's own unit, as this year's: the ratio is the same in any unit
+        change_term = Term(val.term.value - last.value, val.term.half + last.half)
         same_way = change_term.value == 0 or (change_term.value > 0) == (claim.direction == "increase")
         if same_way and change_rate_holds(_term(claim), Term(abs(change_term.value), change_term.half), last):
             return
