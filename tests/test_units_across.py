@@ -180,3 +180,13 @@ def test_a_statement_alone_or_a_header_alone_is_no_disagreement():
         result = _run(text)
         assert result.tables[0].unit == "元" and result.tables[0].unit_header is None
         assert not [f for f in result.flags if f.check == "read.unit"]
+
+
+def test_the_report_shows_both_units_of_a_disagreement():
+    from extractor.report import _unit_shown
+
+    settled = _run(_with_header_unit(_doc("元", "元"), "单位：万元", "元")).tables[0]
+    assert "单位：万元" in _unit_shown(settled) and "合计（元）" in _unit_shown(settled)
+    assert _unit_shown(settled).startswith("元")
+    open_ = _run(_with_header_unit(_doc("元", "单位：美元"), "单位：万元", "元")).tables[0]
+    assert _unit_shown(open_).startswith("未知") and "合计（元）" in _unit_shown(open_)
