@@ -328,3 +328,35 @@ def test_a_correction_that_still_fails_its_check_exports_as_flagged_and_stays_in
     [fact] = [f for f in facts(out, DOC_003) if f["field"] == path]
     assert (fact["value"], fact["status"], fact["flags"]) == ("4965000", "corrected", [])
     assert cost["id"] not in [f["id"] for f in queue(out)]
+
+
+NARRATIVE_IN_YUAN = """青山县交通运输局2025年部门预算
+
+青山县交通运输局2025年一般公共预算支出表
+单位：元
+科目编码\t科目名称\t合计\t基本支出\t项目支出
+\t合计\t15,000,000.00\t5,500,000.00\t9,500,000.00
+214\t交通运输支出\t15,000,000.00\t5,500,000.00\t9,500,000.00
+
+一、一般公共预算支出情况说明
+2025年一般公共预算支出15,000,000.00元，其中基本支出5,500,000.00元，项目支出9,600,000.00元。
+"""
+
+
+def test_a_narrative_flag_speaks_in_the_text_s_unit_and_offers_only_the_fixes_that_exist(tmp_path):
+    """A paragraph in 元 is checked in 元 (its sum, difference and tolerance too), and `review show` does not
+    offer `fix` for the explanation text's own figures, which are read as printed."""
+    out = tmp_path / "out"
+    cli("run", write(tmp_path / "docs", "Y", NARRATIVE_IN_YUAN), "--out", out, check=False)
+    flags = {f["check"]: f for f in queue(out)}
+    parts, table = flags["narrative.parts"], flags["narrative.table"]
+    assert "= 15100000.00 元（差 -100000.00 元，舍入容差 0.015 元）" in parts["message"]
+
+    shown = review("show", parts["id"], "--db", out).stdout
+    assert "(explanation text: not correctable)" in shown
+    assert "review fix" not in shown and "review reject" not in shown
+    assert "fixed in the table's own flag" in shown
+
+    shown = review("show", table["id"], "--db", out).stdout
+    [table_field] = [i for i, f in enumerate(table["fields"], 1) if not f["key"].startswith("narrative[")]
+    assert f"review fix {table['id']} --field {table_field} --value V" in shown

@@ -300,3 +300,35 @@ def test_every_wording_of_the_vehicle_lines_is_a_claim(wording, subject):
     """The tables read 运行维护费, 运维费 and 运行费 alike; the narrative must too, or its figure goes unchecked."""
     claims = _synthetic(f"2024年{wording}26.00万元。")
     assert [(c.subject, c.value.raw) for c in claims] == [(subject, "26.00")]
+
+
+# ------------------------------------------------------- headings with no number
+
+PLAIN_HEADING_DOC = """西河县农业农村局2025年部门预算
+
+西河县农业农村局2025年一般公共预算支出表
+单位：万元
+科目编码\t科目名称\t合计\t基本支出\t项目支出
+\t合计\t1000.00\t600.00\t400.00
+213\t农林水支出\t1000.00\t600.00\t400.00
+
+{heading}
+2025年一般公共预算支出{total}万元，其中基本支出600万元，项目支出400万元。
+"""
+
+
+@pytest.mark.parametrize("heading", ["一般公共预算支出情况说明", "关于2025年一般公共预算支出表的说明",
+                                     "二、一般公共预算支出情况说明", "（二）一般公共预算支出情况"])
+def test_a_total_under_a_heading_with_or_without_a_number_is_checked(heading):
+    def flags_with(total: str):
+        text = PLAIN_HEADING_DOC.format(heading=heading, total=total)
+        result = extract_document(Document(path=DOCS["000"].with_name("plain.txt"), text=text,
+                                           encoding="utf-8", sha256="plain"))
+        return flags_for(result, text)
+
+    claims, flags = flags_with("1000")
+    assert find(claims, "一般公共预算支出", "1000")
+    assert not flags
+    _claims, flags = flags_with("1100")
+    # The heading's words are not the total's subject: 1100 is compared with the table and its parts.
+    assert checks(flags) == ["narrative.parts", "narrative.table"]

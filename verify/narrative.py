@@ -191,6 +191,10 @@ _PATH_HEADING = re.compile(r"[（(]项[）)]\**[:：]?\**$")
 _CODE = re.compile(r"(2\d{2}(?:\d{2}){0,2})[\u4e00-\u9fff]{2,}")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+\s*[、.．]"
                       r"|第[一二三四五六七八九十]+部分|[-*#]+\s)")
+# A heading printed with no number: a short line of words that names an explanation
+# ("一般公共预算支出情况说明", "关于2025年一般公共预算支出表的说明", "名词解释").
+_PLAIN_HEADING = re.compile(r"^(?:关于)?[^，,。；;：:！？!?\d]{2,38}"
+                            r"(?:说明|情况|概况|概述|解释|简介|介绍|预算表|明细表)$")
 _LINE = re.compile(r"[^\n]+")
 _RUN = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
@@ -242,9 +246,14 @@ def _hard_break(line: str, next_line: str) -> bool:
         return True
     if _PATH_HEADING.search(line) and not _QUICK.search(line):
         return False
-    if line.endswith(_TERMINAL):
+    if line.endswith(_TERMINAL) or _is_plain_heading(line):
         return True
     return bool(_HEADING.match(line)) and len(line) <= 40 and "。" not in line
+
+
+def _is_plain_heading(line: str) -> bool:
+    """A line that is a heading by its words alone, the year in it apart."""
+    return bool(_PLAIN_HEADING.match(re.sub(r"20\d\d年度?", "", line)))
 
 
 def _flatten(text: str, start: int, end: int) -> _Flat:
@@ -880,19 +889,35 @@ def _check_parts(whole: Claim, parts: list[Claim], flagger: Flagger) -> None:
     gap = sum_gap(_signed(whole), terms)
     if gap is None:
         return
-    found = sum((t.value for t in terms), Decimal(0))
-    allow = fmt(sum((t.half for t in [_signed(whole), *terms]), Decimal(0)))
+    unit, shown_whole, shown = _shown_in(whole, parts)
+    found = sum((t.value for t in shown), Decimal(0))
+    gap = shown_whole.value - found
+    allow = sum((t.half for t in [shown_whole, *shown]), Decimal(0))
+    suffix = "" if unit == "万元" else f" {unit}"
     is_change = whole.kind == "change"
     rhs = " + ".join(f"{p.subject} {_words(p)}" for p in parts)
-    rhs_en = " + ".join(f"{_en(p.subject)} {fmt(t.value)}" for p, t in zip(parts, terms))
+    rhs_en = " + ".join(f"{_en(p.subject)} {fmt(t.value)}{suffix}" for p, t in zip(parts, shown))
+    sums = f"{fmt(found)}{suffix}"
     flagger.add(
         "narrative.change" if is_change else "narrative.parts", "warning" if is_change else "error",
-        f"说明：{whole.subject} {_words(whole)} ≠ {rhs} = {fmt(found)}（差 {fmt(gap)}，舍入容差 {allow}）",
-        f"narrative: {'change in ' if is_change else ''}{_en(whole.subject)} {fmt(_signed(whole).value)} ≠ "
-        f"{rhs_en} = {fmt(found)} (difference {fmt(gap)}, rounding allows < {allow})",
-        [_val(whole), *(_val(p) for p in parts)], expected=found, found=_signed(whole).value,
+        f"说明：{whole.subject} {_words(whole)} ≠ {rhs} = {sums}（差 {fmt(gap)}{suffix}，舍入容差 {fmt(allow)}{suffix}）",
+        f"narrative: {'change in ' if is_change else ''}{_en(whole.subject)} {fmt(shown_whole.value)}{suffix} ≠ "
+        f"{rhs_en} = {sums} (difference {fmt(gap)}{suffix}, rounding allows < {fmt(allow)}{suffix})",
+        [_val(whole), *(_val(p) for p in parts)], expected=found, found=shown_whole.value,
         section_id=whole.section_id, key=whole.id,
     )
+
+
+def _shown_in(whole: Claim, parts: list[Claim]) -> tuple[str, Term, list[Term]]:
+    """The unit a parts message is written in, and the claims in it: their own unit when they all
+    print the same one (a paragraph in 元 reads in 元), else 万元, which every money unit converts to."""
+    units = {c.unit for c in (whole, *parts)}
+    if len(units) == 1 and units <= _UNIT_SCALE.keys():
+        def signed(claim: Claim) -> Term:
+            term = Term.printed(claim.value.value)
+            return Term(-term.value, term.half) if claim.direction == "decrease" else term
+        return units.pop(), signed(whole), [signed(p) for p in parts]
+    return "万元", _signed(whole), [_signed(p) for p in parts]
 
 
 # ----------------------------------------------------------- shares, rates

@@ -80,6 +80,12 @@ def read_values(result: ExtractionResult, figures: dict[str, str] | None = None)
     return values
 
 
+def is_explanation_figure(path: str) -> bool:
+    """Whether a flag's field is a figure of the explanation text (the verifier names them
+    ``narrative[claim id]``): read by the verifier, it has no table or card slot to correct."""
+    return path.startswith("narrative[")
+
+
 def narrative_figures(result: ExtractionResult, slots: dict[str, Slot] | None = None) -> dict[str, str]:
     """The figures the flags name that are not a table's or a card's value (the explanation text's)."""
     slots = slots_by_path(result) if slots is None else slots

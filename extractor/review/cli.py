@@ -251,6 +251,7 @@ def _print_flag(document: str, flag, doc, parts, problem, history, store, status
                 views=()) -> None:
     from rich.text import Text
 
+    from .apply import is_explanation_figure
     from .render import check_description, status_help
 
     console = _console()
@@ -280,8 +281,9 @@ def _print_flag(document: str, flag, doc, parts, problem, history, store, status
         console.print(Text("Values (give one to fix/reject with --field NUMBER or KEY)", style="dim"))
         for i, ref in enumerate(flag.fields, 1):
             span = f"chars {ref.span[0]}–{ref.span[1]}" if ref.span else "no span"
+            text_only = ("  (explanation text: not correctable)", "dim") if is_explanation_figure(ref.path) else ""
             console.print(Text.assemble(f"  {i}. ", _value_now(ref, statuses.get(ref.path)), f"  {ref.label}  ",
-                                        (f"[{ref.path}]  {span}", "dim")))
+                                        (f"[{ref.path}]  {span}", "dim"), text_only))
     for view in views:
         _print_row_view(console, view)
     console.print(Text(f"Source    {doc.source}", style="dim"))
@@ -351,17 +353,23 @@ def _value_now(ref, status) -> tuple[str, str] | str:
 
 
 def _hints(flag, store, views=()) -> list[str]:
+    from .apply import is_explanation_figure
     from .render import accept_meaning
 
     db = f" --db {store.arg}"
     if flag.status in ("accepted", "corrected", "rejected"):
         return [f"budget-extract review reopen {flag.id}{db}   (undo the decision: it needs review again)"]
     hints = [f"budget-extract review accept {flag.id}{db}   ({accept_meaning(flag.check, bool(flag.fields))})"]
-    if flag.fields:
-        field = " --field N" if len(flag.fields) > 1 else ""
+    correctable = [i for i, ref in enumerate(flag.fields, 1) if not is_explanation_figure(ref.path)]
+    if correctable:
+        field = f" --field {correctable[0]}" if len(flag.fields) > 1 and len(correctable) == 1 else (
+            " --field N" if len(flag.fields) > 1 else "")
         hints += [f"budget-extract review fix {flag.id}{field} --value V{db}   (a value was misread: "
                   f"V is what the document prints)",
                   f"budget-extract review reject {flag.id}{field}{db}   (wrong, with no correction: withdraw it)"]
+    elif flag.fields:
+        hints.append("(its figures are the explanation text's, read as printed: a misread table value is "
+                     "fixed in the table's own flag)")
     if views:
         field = " --field N" if len(flag.fields) > 1 else ""
         hints.append(f"budget-extract review move {flag.id}{field} --to-column COLUMN [--all-rows]{db}   (read in "
