@@ -1194,10 +1194,15 @@ def _matches_text_column(spec: TableSpec, path: str) -> bool:
     return key is not None and spec.column(key).type == "text"
 
 
+# A money unit in brackets at the end of a header cell: 预算数（元）, 金额(万元), 合计（单位：元）.
+_UNIT_SUFFIX = re.compile(r"[（(](?:金额)?(?:单位[：:])?(?:人民币)?(?:百万元|万元|千元|亿元|元)[)）](?=/|$)")
+
+
 @lru_cache(maxsize=16384)
 def column_for_path(spec: TableSpec, path: str) -> str | None:
     """The registry key a header path names: the leaf's own words first, its parents only when the leaf
     alone says nothing ("小计" needs "本年收入/"), so that a parent's words never outvote the leaf's."""
+    path = _UNIT_SUFFIX.sub("", path)  # 基本支出（元） is 基本支出: the unit is the table's (extractor.units)
     if spec.row_key == "two_sided":
         return best_column(spec, path)  # 收入 / 支出 over the columns say which side each is on
     if "/" in path and not _AGGREGATE_LEAF.search(path) and (nested := _nested_column(spec, path)) is not None:

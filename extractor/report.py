@@ -340,9 +340,15 @@ def grid(head: str, body: list[str]) -> str:
 
 def _unit_shown(table: Table) -> str:
     """The table's unit and where it comes from: stated, taken from the document's other tables, or assumed."""
+    header = table.unit_header.text if table.unit_header else ""
     if table.unit is None:
         stated = table.unit_text.text if table.unit_text else ""
+        if header:
+            return f"未知 unknown（“{stated}” and the header's “{header}” disagree）"
         return f"未知 unknown（“{stated}” not understood）"
+    if header:
+        return f"{table.unit} (“{table.unit_text.text if table.unit_text else ''}” and the header's “{header}” " \
+               f"disagree; the relations with the other tables bear out {table.unit})"
     if table.unit_from == "document":
         return f"{table.unit} (not printed; the document's other tables state it)"
     if table.unit_from == "assumed":

@@ -240,8 +240,30 @@ def chunk_unit(chunk: Chunk) -> dict:
         return {"unit": units.pop() if len(units) == 1 else None, "unit_from": "stated",
                 "unit_text": Text(text=text, span=(start, start + len(text)))}
     statement, start = found
-    return {"unit": statement.unit, "unit_from": "stated",
-            "unit_text": Text(text=statement.text, span=(start, start + len(statement.text)))}
+    stated = {"unit": statement.unit, "unit_from": "stated",
+              "unit_text": Text(text=statement.text, span=(start, start + len(statement.text)))}
+    # Header cells that print one unit, another than the statement's (单位：万元 above 预算数（元）): which applies is
+    # left to the relations between tables (``verify.choose.settle_units``). A header that prints the statement's
+    # unit in some cell (单价（元） beside 金额（万元）) is a column's own unit, no disagreement.
+    in_header = [(u, s, t) for u, s, t in header_units((line.start, line.text) for line in head if line.is_row)
+                 if not start <= s < start + len(statement.text)]
+    if statement.unit is not None and in_header and len({u for u, _s, _t in in_header} | {statement.unit}) == 2 \
+            and all(u != statement.unit for u, _s, _t in in_header):
+        _u, s, text = in_header[0]
+        s, text = _cell_around(head, s, text)
+        stated.update(unit=None, unit_header=Text(text=text, span=(s, s + len(text))))
+    return stated
+
+
+def _cell_around(lines, start: int, text: str) -> tuple[int, str]:
+    """The header cell (预算数（元）) that holds the unit printed at ``start``, with its offset."""
+    for line in lines:
+        if line.start <= start < line.start + len(line.text):
+            for m in re.finditer(r"(?:(?!\s{2,})[^\t|])+", line.text):
+                cell = m.group().strip()
+                if cell and line.start + m.start() <= start < line.start + m.end():
+                    return line.start + m.start() + m.group().index(cell), cell
+    return start, text
 
 
 def inherit_units(tables: list[Table]) -> None:

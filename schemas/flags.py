@@ -99,6 +99,10 @@ class Claim(BaseModel):
     direction: Literal["increase", "decrease"] | None = Field(None, description="for changes: 增加/增长 or 减少/下降")
     sentence: Span = Field(description="the sentence the figure is in")
     section_id: str | None = None
+    after_change: bool = Field(False, exclude_if=lambda v: not v,
+                               description="an amount printed after a change in its sentence (…比上年减少2.00万元，其中"
+                                           "公务接待费5.50万元): this year's amount, or a change whose verb is left out; "
+                                           "checked as either, and never a part of a whole")
 
 
 class TableStatus(BaseModel):

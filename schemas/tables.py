@@ -162,14 +162,28 @@ def relative_years(paths: list[str]) -> list[str]:
     """Header paths with the years they name read as 本年 / 上年: the latest year a header names is this year's,
     any earlier one last year's ("2024年预算数 | 2025年预算数" → "上年预算数 | 本年预算数"). A single year is this
     year's whatever the document's year, unless an undated column is this year's (预算数, 本年预算数)."""
-    years = sorted({int(m.group(0)[:4]) for p in paths for m in _YEAR_IN_HEADER.finditer(p)})
+    years = years_named(paths)
     if not years:
         return paths
-    latest = years[-1]
+    latest = this_year_named(paths, years)
+    return [_YEAR_IN_HEADER.sub(lambda m: "本年" if int(m.group(0)[:4]) == latest else "上年", p) for p in paths]
+
+
+def years_named(paths) -> list[int]:
+    """The years header paths name (2024年预算数, 2025年度), in order."""
+    return sorted({int(m.group(0)[:4]) for p in paths for m in _YEAR_IN_HEADER.finditer(p)})
+
+
+def this_year_named(paths, years: list[int] | None = None) -> int | None:
+    """The year a header reads as 本年: the latest it names; None when it names one year and an undated column is
+    this year's ("2024年预算数 | 预算数 | 增减": the dated one is last year's), or names none."""
+    years = years_named(paths) if years is None else years
+    if not years:
+        return None
     if len(years) == 1 and any(_THIS_YEAR_UNDATED.search(p.rsplit("/", 1)[-1]) for p in paths
                                if not _YEAR_IN_HEADER.search(p)):
-        latest = None  # "2024年预算数 | 预算数 | 增减": the undated column is this year's, the dated one last year's
-    return [_YEAR_IN_HEADER.sub(lambda m: "本年" if int(m.group(0)[:4]) == latest else "上年", p) for p in paths]
+        return None
+    return years[-1]
 
 
 # Columns shared by the functional-classification expenditure tables. Patterns are searched in the
@@ -537,6 +551,9 @@ class Table(BaseModel):
                                                 "states one the reader does not understand (see unit_text)")
     unit_text: Text | None = Field(None, description="the unit statement as printed (单位：人民币元), where the table "
                                                      "prints one")
+    unit_header: Text | None = Field(None, description="a unit the header cells print (预算数（元）) that disagrees with "
+                                                       "the statement (单位：万元): unit is then the one the relations "
+                                                       "between tables bear out, or None when they cannot tell")
     unit_from: Literal["stated", "document", "assumed"] | None = Field(
         None, description="stated: the table prints its unit; document: it prints none, and the document's other "
                           "tables all state this one; assumed: no table says, 万元 as the national templates print")

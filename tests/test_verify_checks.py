@@ -116,6 +116,9 @@ TESTED_ELSEWHERE = {
     "source.formula_unsaved": "test_sheet_formulas.py, test_formulas_with_no_saved_value_are_named_and_flagged_never_computed",
     "read.card_column": "test_card_shapes.py, test_weights_and_scoring_rules_are_read_and_an_unknown_column_is_kept_and_flagged",
     "card.tasks": "test_card_shapes.py, test_task_amounts_that_do_not_add_up_are_flagged",
+    "cross.unit": "test_units_across.py, test_a_table_in_a_unit_not_understood_is_never_compared_with_another_unit",
+    "read.year": "test_year_columns.py, test_a_lone_column_naming_another_year_than_the_documents_is_flagged_not_"
+                 "silently_this_year",
 }
 
 

@@ -144,3 +144,40 @@ def test_last_years_columns_of_a_two_sided_summary_must_balance_too():
     assert [f.message.split(": ", 1)[1] for f in balance] == ["上年收入总计 110.00 ≠ 上年支出总计 100.00"]
     assert not [f for f in _run(NARRATIVE.format(total="0") + SUMMARY_YOY.format(change="20.00")).flags
                 if f.check == "table.balance"]
+
+
+# ------------------------------------------- a header naming a year other than the document's
+
+@pytest.mark.parametrize("header,named", [("2024年预算数", 2024), ("2026年预算数", 2026), ("2023年", 2023)])
+def test_a_lone_column_naming_another_year_than_the_documents_is_flagged_not_silently_this_year(header, named):
+    result = _run(NARRATIVE.format(total="30.00") + THREE_PUBLIC.format(header=header))
+    flags = [f for f in result.flags if f.check == "read.year"]
+    assert len(flags) == 1 and flags[0].severity == "warning"
+    assert str(named) in flags[0].message and "2025" in flags[0].message and header in flags[0].message
+    # Every value of that column carries it: none comes out verified as this year's.
+    flagged = {ref.path for ref in flags[0].fields}
+    assert len(flagged) == sum("total" in r.values for r in _three(result).rows) >= 4
+    assert all(p.endswith(".total") for p in flagged)
+
+
+@pytest.mark.parametrize("previous,current,flagged", [
+    ("2024年预算数", "2025年预算数", None),  # the document's year is the latest: as read
+    ("2023年预算数", "2024年预算数", 2024),  # both a year early: 2024 read as 本年 in a 2025 document
+    ("2025年预算数", "2026年预算数", 2026),
+    ("2024年预算数", "预算数", None),  # the undated column is this year's, 2024 last year's
+    ("2025年预算数", "预算数", 2025),  # read as 上年, but it names the document's own year
+])
+def test_year_on_year_columns_naming_other_years_are_flagged(previous, current, flagged):
+    result = _run(NARRATIVE.format(total="30.00") + YOY.format(previous=previous, current=current, reception="5.00"))
+    flags = [f for f in result.flags if f.check == "read.year"]
+    if flagged is None:
+        assert flags == []
+    else:
+        assert len(flags) == 1 and str(flagged) in flags[0].message and "2025" in flags[0].message
+
+
+def test_no_year_column_is_flagged_on_the_corpus():
+    from conftest import result_for
+
+    for doc in ("000", "001", "002", "003"):
+        assert not [f for f in result_for(doc).flags if f.check == "read.year"]

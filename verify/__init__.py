@@ -17,7 +17,7 @@ from .crosscheck import check_cross_readings
 from .flags import Flagger
 from .grounding import amount_slots, ground
 from .narrative import check_claims, extract_claims
-from .reading import check_card_readings, check_readings
+from .reading import check_card_readings, check_readings, check_year_columns
 from .source import check_source
 from .tables import check_table
 from .values import view_tables
@@ -38,6 +38,7 @@ def verify_result(result: ExtractionResult, text: str) -> ExtractionResult:
     if result.span_fixes:
         views = view_tables(result)  # the re-pointed amounts replace the ones the views hold
     check_readings(views, flagger)
+    check_year_columns(views, result.document.year, flagger)
     check_card_readings(result.cards, text, flagger)
     for view in views:
         check_table(view, flagger)

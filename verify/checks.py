@@ -27,6 +27,9 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
     Check("read.unit", "表的单位说明（单位：…）无法识别：其金额的单位未知，不按万元处理",
           "A table states its unit in words the reader does not understand: the unit of its amounts is unknown "
           "(never assumed to be 万元)."),
+    Check("read.year", "表头的年份（读作本年的最晚年份）不是文件的年份：该列可能是另一年的数",
+          "A header names a year (the latest, read as this year's) other than the document's: the column may hold "
+          "another year's figures."),
     Check("read.unidentified", "行的科目编码和名称都没有读到：它的数值无法与任何一行核对",
           "A row's code and name were not read: its values cannot be checked against any other line."),
     Check("ground.not_in_source", "数值在原文该节中找不到", "A value is not printed anywhere in its section of the source."),
@@ -65,6 +68,9 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
     Check("cross.fund_source", "支出由本部门没有的资金来源支付（如政府性基金预算表为空，采购却列支政府性基金）",
           "Spending is paid from a source of funds the department does not have (e.g. a purchase paid by "
           "government funds while the government-fund table is empty)."),
+    Check("cross.unit", "一方的单位说明无法识别（单位未知），与另一单位的表或说明之间的关系未核对：既不算核实，也不算错误",
+          "One side states a unit the reader does not understand: its relations with a table or the narrative in "
+          "another unit were not checked, neither verified nor an error."),
     Check("cross.card_budget", "绩效目标表预算数 ≠ 项目支出表中该项目",
           "A performance card's budget differs from its project's row in the project table."),
     Check("cross.procurement_project", "同一项目的采购行项目预算不一致或采购额超过项目预算",

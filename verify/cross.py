@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 from functools import lru_cache
 
-from schemas import ExtractionResult
+from schemas import ExtractionResult, spec_for
 
 from .flags import Flagger
 from .tables import EXPENDITURE_SPLITS, resolve_parts, summary_groups
-from .tolerance import ZERO, Term, exceeds, sum_gap
-from .values import ONE, TO_WAN, TableView, Val, card_name, card_vals
+from .tolerance import ZERO, Term, exceeds, printed_places, sum_gap
+from .values import ONE, TO_WAN, TableView, Val, card_name, card_vals, is_known_unit
 
 _BRACKETS = str.maketrans("【】〔〕", "[][]")
 _FISCAL_DETAIL = ("general_budget_expenditure", "government_fund_expenditure", "state_capital_expenditure")
@@ -30,7 +31,43 @@ def _total_key(view: TableView) -> str | None:
     return next((k for k, row in view.rows if row.item == "total"), None)
 
 
+def comparable(flagger: Flagger, check: str, vals: list[Val]) -> bool:
+    """Whether values can be compared: all in one unit, or all in units that convert (元 ↔ 万元 ↔ 千元 …).
+
+    A value of a table whose unit statement was not understood compares only with values printed under the same
+    statement. Against any other unit the relation is neither held nor failed: one warning per pair of sides says
+    it was not checked, and why."""
+    units = {v.unit for v in vals}
+    if len(units) == 1 or all(is_known_unit(u) for u in units):
+        return True
+    unknown = next(v for v in vals if not is_known_unit(v.unit))
+    other = next(v for v in vals if v.unit != unknown.unit)
+    a, b = _side(unknown), _side(other)
+    flagger.add("cross.unit", "warning",
+                f"{a[0]}的单位说明无法识别{unknown.unit}，与{b[0]}（单位 {other.unit}）之间的关系未核对（如 {unknown.label} 与 "
+                f"{other.label}）：既不算核实，也不算错误",
+                f"{a[1]} states a unit the reader does not understand {unknown.unit}: its relations with {b[1]} "
+                f"(in {other.unit}) were not checked (e.g. {unknown.en_where} {unknown.en_what} against "
+                f"{other.en_where} {other.en_what}); neither verified nor an error",
+                spans=[unknown.amount.span, other.amount.span], section_id=unknown.section_id, key=f"{a[1]}|{b[1]}")
+    return False
+
+
+def _side(val: Val) -> tuple[str, str]:
+    """The table (or the narrative) a value belongs to, as messages name it: (中文, English)."""
+    name = val.path.split("[", 1)[0]
+    kind = name.split("#", 1)[0]
+    if kind == "narrative":
+        return "说明", "the narrative"
+    try:
+        return spec_for(kind).zh, name
+    except KeyError:
+        return name, name
+
+
 def _equal(flagger: Flagger, check: str, a: Val, b: Val, severity: str = "error", note: str = "", note_en: str = "") -> None:
+    if not comparable(flagger, check, [a, b]):
+        return
     gap = sum_gap(a.common, [b.common])
     if gap is None:
         flagger.held(check, [a, b])
@@ -55,11 +92,17 @@ def _sum_equal(flagger: Flagger, check: str, total: Val, parts: list[Val]) -> No
     if len(parts) == 1:
         _equal(flagger, check, total, parts[0])
         return
+    if not comparable(flagger, check, [total, *parts]):
+        return
     gap = sum_gap(total.common, [p.common for p in parts])
     if gap is None:
         flagger.held(check, [total, *parts])
     if gap is not None:
         found = total.value - gap / TO_WAN.get(total.unit, ONE)  # the parts' sum, in the total's unit
+        if any(p.unit != total.unit for p in parts):  # 6500000.00 元 + 1500000.00 元 = 800.00 万元, not 800.000000
+            found = found.normalize()
+            if printed_places(found) < total.places:
+                found = found.quantize(Decimal(1).scaleb(-total.places))
         shown = _values(total, *parts)
         rhs = " + ".join(f"{p.label} {v}" for p, v in zip(parts, shown[1:]))
         flagger.add(check, "error", f"{total.label} {shown[0]} ≠ {rhs} = {found}",
@@ -306,7 +349,7 @@ def check_three_public(views: list[TableView], flagger: Flagger) -> None:
         key = next((k for k, row in three.rows if row.item == item), None)
         line = three.get(key, "total") if key else None
         basic_line = basic.get(code, "total")
-        if line is None or basic_line is None:
+        if line is None or basic_line is None or not comparable(flagger, "cross.three_public", [line, basic_line]):
             continue
         if sum_gap(line.common, [basic_line.common]) is not None:
             severity = "error" if exceeds(basic_line.common, line.common) is not None else "warning"
@@ -364,7 +407,7 @@ def check_procurement_projects(views: list[TableView], flagger: Flagger) -> None
         for other in budgets[1:]:
             _equal(flagger, "cross.procurement_project", other, budgets[0])
         spent = [v for k in keys if (v := proc.get(k, "total")) is not None]
-        if spent and exceeds(_sum_term(spent), budgets[0].common) is not None:
+        if spent and comparable(flagger, "cross.procurement_project", [budgets[0], *spent]) and exceeds(_sum_term(spent), budgets[0].common) is not None:
             flagger.add("cross.procurement_project", "error",
                         f"{budgets[0].where}: 采购金额合计 {sum(v.value for v in spent)} 超过项目预算 {budgets[0].value}",
                         f"{budgets[0].en_where}: purchases {sum(v.value for v in spent)} exceed the project budget "
@@ -387,7 +430,7 @@ def check_procurement_cards(result: ExtractionResult, views: list[TableView], fl
         if budget is None or not row.label:
             continue
         matches = [v for name, v in cards if _same_project(proc.label(key), name)]
-        if matches and all(sum_gap(budget.common, [m.common]) is not None for m in matches):
+        if matches and comparable(flagger, "cross.procurement_card", [budget, *matches]) and all(sum_gap(budget.common, [m.common]) is not None for m in matches):
             flagger.add("cross.procurement_card", "warning",
                         f"{budget.label} {budget.value} ≠ 同名项目绩效目标表的预算数 " + "、".join(str(m.value) for m in matches),
                         f"{budget.en_where} project budget {budget.value} ≠ the budget of the card(s) for the project: "

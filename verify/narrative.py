@@ -28,9 +28,12 @@ Claim kinds: ``amount`` (基本支出660.56万元), ``change`` (比2023年预算
 基本支出减少43.98万元), ``percent`` (增长143.56% — a rate of change) and ``share`` (占23.54%).
 
 Attribution is conservative: a figure whose subject is not recognised, an amount
-about another year (2023年…, 上年…, 决算), an amount that follows a change in the
-same sentence (公务接待费0万元 after 与2020年相比增加…: is it the amount or the
-change?) and a bare change or rate with no clear anchor are all left out.
+about another year (2023年…, 上年…, 决算) and a bare change or rate with no clear
+anchor are all left out. An amount that follows a change in the same sentence
+(公务接待费0万元 after 与2020年相比增加…: is it the amount or the change?) is a claim
+marked ``after_change``: checked as this year's amount or as the change, never a
+part of a whole. A bare rate right after an amount (30.00万元，比上年下降6.25%) is
+that amount's rate.
 
 Checks (ids and severities):
 
@@ -38,7 +41,12 @@ Checks (ids and severities):
 - ``narrative.parts`` (error): parts stated after a whole sum to it (``sum_gap``).
 - ``narrative.share`` (error): 占xx% recomputes from the part and its whole (``share_holds``).
 - ``narrative.change`` (warning): 增长/下降x% recomputes from the change and the previous
-  value (current ∓ change), and the parts of a stated change sum to it.
+  value (current ∓ change), and the parts of a stated change sum to it. A stated change or
+  rate also equals the table's 增减额 / 增减率 of its subject's line where the table prints
+  them, else 本年 − 上年 (and its rate) where it prints last year's column.
+- ``narrative.table`` for an ``after_change`` amount: an error when it is neither the
+  table's amount nor the size of its change; a warning, saying why, when the tables
+  print no last-year figure to tell.
 """
 
 from __future__ import annotations
@@ -52,9 +60,11 @@ from decimal import Decimal
 
 from schemas import Amount, Claim, ExtractionResult
 from schemas.common import parse_amount
+from schemas.tables import YEAR_ON_YEAR_KEYS
 
 from .flags import Flagger, fmt
 from .tolerance import Term, change_rate_holds, printed_places, share_holds, sum_gap
+from .cross import comparable
 from .values import TO_WAN, TableView, Val
 
 # ---------------------------------------------------------------- vocabulary
@@ -284,6 +294,7 @@ class _Figure:
     bare: bool = False  # a change/rate/share that names no subject of its own
     kept: bool = False  # attributed: becomes a claim
     sentence: tuple[int, int] = (0, 0)  # flat bounds of its sentence
+    after_change: bool = False  # an amount after a change in its sentence: the amount, or the change without its verb
 
 
 @dataclass
@@ -398,10 +409,11 @@ def _attribute(figures: list[_Figure], flat: _Flat, ctx: _Context) -> None:
         same_clause = prev is not None and prev.sentence == sentence and not _CLAUSE_END.search(
             flat.text, prev.unit_end, figure.start)
         if figure.kind == "amount":
-            # After a change in the same sentence ("与2020年相比增加3万元…；公务接待费0万元") an
-            # amount may be a change with its verb left out: leave it.
-            if sentence in change_in_sentence or not _is_budget_year(figure, flat, ctx.year):
+            if not _is_budget_year(figure, flat, ctx.year):
                 figure.subject = None
+            # After a change in the same sentence ("与2020年相比增加3万元…；公务接待费0万元") an amount may be a
+            # change with its verb left out: it is kept, and checked as either (never as a part of a whole).
+            figure.after_change = sentence in change_in_sentence
         elif figure.kind == "change":
             change_in_sentence.add(sentence)
             if figure.bare:
@@ -409,7 +421,11 @@ def _attribute(figures: list[_Figure], flat: _Flat, ctx: _Context) -> None:
         elif figure.bare:
             # A rate follows its change ("增加1653.67万元，增长143.56%"); a share its amount ("基本支出660.56万元，占23.54%").
             wanted = "change" if figure.kind == "percent" else "amount"
-            figure.subject = prev.subject if same_clause and prev.kind == wanted and prev.kept else None
+            figure.subject = prev.subject if same_clause and prev.kind == wanted and prev.kept \
+                and not prev.after_change else None
+            if figure.subject is None and figure.kind == "percent" and same_clause and prev.kind == "amount" \
+                    and prev.kept and not prev.after_change:
+                figure.subject = prev.subject  # "三公经费30.00万元，比上年下降6.25%": a rate with no change stated
         figure.kept = figure.subject is not None
 
 
@@ -417,13 +433,14 @@ def _anchor(figure: _Figure, figures: list[_Figure], i: int, flat: _Flat, same_c
     """Whose change a bare "比2023年预算增加…" is: the amount just before it, or the paragraph's lead figure."""
     prev = figures[i - 1] if i else None
     if same_clause:
-        return prev.subject if prev.kind in ("amount", "share") and prev.kept else None
+        return prev.subject if prev.kind in ("amount", "share") and prev.kept and not prev.after_change else None
     if prev is not None and prev.sentence == figure.sentence:
         return None  # after a "；" in the same sentence: too loose to place
     # First figure of its sentence ("…公务接待费0.59万元。与2023年相比减少0.04万元"): the paragraph's lead.
     para = flat.paragraph(figure.start)
     lead = next((f for f in figures[:i] if flat.paragraph(f.start) == para), None)
-    return lead.subject if lead is not None and lead.kind == "amount" and lead.kept else None
+    return lead.subject if lead is not None and lead.kind == "amount" and lead.kept and not lead.after_change \
+        else None
 
 
 def _claim(figure: _Figure, flat: _Flat, text: str, section_id: str) -> Claim:
@@ -436,6 +453,7 @@ def _claim(figure: _Figure, flat: _Flat, text: str, section_id: str) -> Claim:
         id=f"c{span[0]}", kind=figure.kind, subject=figure.subject, unit=figure.unit,
         value=Amount(span=span, value=value, raw=raw),
         direction=figure.direction, sentence=flat.span(*figure.sentence), section_id=section_id,
+        after_change=figure.after_change,
     )
 
 
@@ -516,7 +534,7 @@ def _val(claim: Claim) -> Val:
     return Val(
         path=f"narrative[{claim.id}]", where=f"说明 {claim.subject}", what=_KIND_ZH[claim.kind],
         amount=claim.value, places=printed_places(claim.value.value), section_id=claim.section_id or "",
-        en_where=f"narrative {_en(claim.subject)}", en_what=claim.kind,
+        en_where=f"narrative {_en(claim.subject)}", en_what=claim.kind, unit=claim.unit,
     )
 
 
@@ -543,7 +561,9 @@ class _Links:
 def _link(claims: list[Claim]) -> _Links:
     links = _Links()
     for i, claim in enumerate(claims):
-        earlier = claims[:i][::-1]
+        if claim.after_change:
+            continue  # the amount or a change: no whole, no part, no base of a share
+        earlier = [c for c in claims[:i][::-1] if not c.after_change]
         if claim.kind in ("amount", "change"):
             whole = next((w for w in earlier if w.kind == claim.kind and _descends(claim.subject, w.subject)), None)
             if whole is not None:
@@ -655,6 +675,16 @@ class _Tables:
                 return view.get(key, column)
         return None
 
+    def year_on_year(self, val: Val) -> tuple[Val | None, Val | None, Val | None]:
+        """Last year's amount, the change and the rate the table prints beside ``val`` (上年 | 本年 | 增减额 | 增减率)."""
+        name, rest = val.path.split("[", 1)
+        key, col = rest.rsplit("].", 1)
+        view = self.views.get(name)
+        keys = next((k for k in YEAR_ON_YEAR_KEYS if k[0] == col), None)
+        if view is None or keys is None:
+            return None, None, None
+        return view.get(key, keys[1]), view.get(key, keys[2]), view.get(key, keys[3])
+
     def first(self, sources: tuple[tuple[str, str, str], ...]) -> Val | None:
         for kind, pattern, column in sources:
             val = self.find(kind, pattern, column)
@@ -711,20 +741,99 @@ def _in_wan(term: Term, unit: str) -> Term | None:
 
 def _check_table(claim: Claim, links: _Links, tables: _Tables, flagger: Flagger) -> None:
     if claim.kind != "amount":
+        _check_year_on_year(claim, links, tables, flagger)
         return
     val = _table_val(claim, links, tables)
-    if val is None:
+    if val is None or not comparable(flagger, "narrative.table", [_val(claim), val]):
         return
     printed = _in_wan(val.term, val.unit)
     if claim.unit not in _UNIT_SCALE or printed is None or sum_gap(_term(claim), [printed]) is None:
         return
     v = fmt(claim.value.value)
+    severity, note, note_en, vals = "error", "", "", [_val(claim), val]
+    if claim.after_change:
+        # After a change in its sentence the figure may be the change with its verb left out: checked as that too.
+        change = _table_change(val, tables)
+        if change is not None and sum_gap(_term(claim), [Term(abs(change[0].value), change[0].half)]) is None:
+            return
+        if change is None:
+            severity = "warning"
+            note, note_en = "（此数在本句的增减之后，也可能是省略了“增加/减少”的增减额；表中没有上年数可核对）", \
+                " (it follows a change in its sentence and may be a change with its verb left out; the tables print " \
+                "no last-year figure to check that)"
+        else:
+            note, note_en = f"，也 ≠ 增减额 {fmt(change[0].value)}（此数在本句的增减之后）", \
+                f", nor the change {fmt(change[0].value)} (it follows a change in its sentence)"
+            vals += change[1]
     flagger.add(
-        "narrative.table", "error",
-        f"说明：{claim.subject} {v} {claim.unit} ≠ {val.where} {val.what} {fmt(val.value)} {val.unit}",
-        f"narrative: {_en(claim.subject)} {v} {claim.unit} ≠ {val.en_where} {val.en_what} {fmt(val.value)} {val.unit}",
-        [_val(claim), val], expected=val.value, found=claim.value.value,
+        "narrative.table", severity,
+        f"说明：{claim.subject} {v} {claim.unit} ≠ {val.where} {val.what} {fmt(val.value)} {val.unit}{note}",
+        f"narrative: {_en(claim.subject)} {v} {claim.unit} ≠ {val.en_where} {val.en_what} {fmt(val.value)} {val.unit}"
+        f"{note_en}", vals, expected=val.value, found=claim.value.value,
         section_id=claim.section_id, key=claim.id,
+    )
+
+
+def _shown(d: Decimal | str) -> str:
+    return d if isinstance(d, str) else fmt(d)
+
+
+def _table_change(val: Val, tables: _Tables) -> tuple[Term, list[Val]] | None:
+    """The change beside ``val`` in 万元: the table's 增减额 where it prints one, else 本年 − 上年; None when the table
+    prints neither (or in a unit that does not convert)."""
+    previous, change, _rate = tables.year_on_year(val)
+    if change is not None:
+        term = _in_wan(change.term, change.unit)
+        return (term, [change]) if term is not None else None
+    if previous is None:
+        return None
+    this, last = _in_wan(val.term, val.unit), _in_wan(previous.term, previous.unit)
+    if this is None or last is None:
+        return None
+    return Term(this.value - last.value, this.half + last.half), [previous]
+
+
+def _check_year_on_year(claim: Claim, links: _Links, tables: _Tables, flagger: Flagger) -> None:
+    """A stated change (比上年减少2.00万元) or rate (增长11.1%) against the table's 上年 / 增减额 / 增减率 columns of its
+    subject's line, where the table prints them (a warning: the text may compare with another base, 上年决算)."""
+    if claim.kind not in ("change", "percent"):
+        return
+    val = _table_val(claim, links, tables)
+    # A change is money, in the claim's unit and the table's; a rate is a ratio, whatever the table's unit.
+    if val is None or (claim.kind == "change" and not comparable(flagger, "narrative.change", [_val(claim), val])):
+        return
+    previous, change, rate = tables.year_on_year(val)
+    stated = _signed(claim)
+    if claim.kind == "change":
+        found = _table_change(val, tables)
+        if found is None or claim.unit not in _UNIT_SCALE or sum_gap(stated, [found[0]]) is None:
+            return
+        what = f"{change.where} {change.what}" if change is not None else \
+            f"{val.where} {fmt(val.value)} − 上年 {fmt(previous.value)}"
+        expected, vals = found[0].value, [val, *found[1]]
+    elif rate is not None:
+        if sum_gap(stated, [rate.term]) is None:
+            return
+        what, expected, vals = f"{rate.where} {rate.what}", rate.value, [val, rate]
+    elif previous is not None:
+        last = previous.term  # in the table's own unit, as this year's: the ratio is the same in any unit
+        change_term = Term(val.term.value - last.value, val.term.half + last.half)
+        same_way = change_term.value == 0 or (change_term.value > 0) == (claim.direction == "increase")
+        if same_way and change_rate_holds(_term(claim), Term(abs(change_term.value), change_term.half), last):
+            return
+        expected = _rate(change_term.value, last.value)
+        what, vals = f"({val.where} {fmt(val.value)} − 上年 {fmt(previous.value)}) ÷ 上年", [val, previous]
+    else:
+        return
+    pct = "%" if claim.kind == "percent" else ""
+    shown = fmt(stated.value) + pct
+    said = _words(claim) if claim.kind == "change" else \
+        f"{'增长' if claim.direction == 'increase' else '下降'} {fmt(claim.value.value)}%"
+    flagger.add(
+        "narrative.change", "warning",
+        f"说明：{claim.subject} 比上年{said} ≠ {what} = {_shown(expected)}{pct}",
+        f"narrative: {_en(claim.subject)} change stated as {shown} ≠ the table's {_shown(expected)}{pct}",
+        [_val(claim), *vals], expected=expected, found=stated.value, section_id=claim.section_id, key=f"{claim.id}.yoy",
     )
 
 

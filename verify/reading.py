@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from schemas import PerformanceCard, Reading, Row, Text, spec_for
+from schemas.tables import this_year_named, years_named
 from schemas.cards import glued
 
 from .flags import Flagger, fmt
@@ -38,6 +39,36 @@ def check_readings(views: list[TableView], flagger: Flagger) -> None:
                                 f"{val.where}: 数值 {fmt(val.value)} 不在任何表头之下，保存为“{col}”",
                                 f"{val.en_where}: the value {fmt(val.value)} sits under no header; kept as {col}",
                                 [val], found=val.value)
+
+
+def check_year_columns(views: list[TableView], year: int | None, flagger: Flagger) -> None:
+    """Columns headed with years are read relative to the latest year the header names (2024年 | 2025年 → 上年 |
+    本年). When that is not the document's year (a 2024 document whose column says 2023年预算数, or 2026年预算数), the
+    column may hold another year's figures: a warning on its values names both years, never a silent 本年."""
+    if year is None:
+        return
+    for view in views:
+        labels = view.table.columns
+        years = years_named(labels.values())
+        if not years:
+            continue
+        named = this_year_named(labels.values(), years)
+        if named is not None and named != year:
+            read_as, label_year = "本年", named
+        elif named is None and years[-1] >= year:
+            read_as, label_year = "上年", years[-1]  # "2024年预算数 | 预算数" in 2024: the dated column is read as 上年
+        else:
+            continue
+        cols = [k for k, label in labels.items() if str(label_year) in label]
+        vals = [v for (_k, col), v in view.vals.items() if col in cols]
+        printed = "、".join(f"“{labels[c]}”" for c in cols)
+        flagger.add("read.year", "warning",
+                    f"{view.zh}: 表头 {printed} 写的是 {label_year} 年，而文件是 {year} 年的；"
+                    f"该列按表头读作{read_as}，请核对它是否为{read_as}的数",
+                    f"{view.name}: the header {', '.join(labels[c] for c in cols)} names {label_year}, the document "
+                    f"is {year}'s; the column is read as {'this' if read_as == '本年' else 'last'} year's, check that "
+                    f"it is", vals, section_id=view.table.section_id, expected=str(year), found=str(label_year),
+                    key=f"{view.name}.year")
 
 
 def _unidentified(view: TableView, row: Row) -> bool:

@@ -278,6 +278,9 @@ def _check_memo_sum(view: TableView, flagger: Flagger, parent: str, members: lis
 def check_unit(view: TableView, flagger: Flagger) -> None:
     """A table that states a unit the reader did not understand: none of its amounts can be trusted in any unit."""
     table = view.table
+    if table.unit_header is not None:
+        _check_unit_header(view, flagger)
+        return
     if table.unit is not None or table.empty:
         return
     stated = table.unit_text.text if table.unit_text else "（未记录）"
@@ -288,6 +291,31 @@ def check_unit(view: TableView, flagger: Flagger) -> None:
                 f"{len(amounts)} amounts is unknown (not taken as 万元)",
                 amounts, spans=[table.unit_text.span] if table.unit_text else [], section_id=table.section_id,
                 expected="万元 / 元 / 千元 / 亿元", found=stated)
+
+
+def _check_unit_header(view: TableView, flagger: Flagger) -> None:
+    """A statement and a header cell that state two units (单位：万元 above 预算数（元）): a warning naming both when
+    the relations between tables bore one out (``verify.choose.settle_units``), else every amount is flagged."""
+    table = view.table
+    stated, header = table.unit_text.text if table.unit_text else "", table.unit_header.text
+    spans = [t.span for t in (table.unit_text, table.unit_header) if t is not None]
+    if table.unit is not None:
+        flagger.add("read.unit", "warning",
+                    f"{view.zh}: 单位说明“{stated}”与表头“{header}”不一致；与其他表的关系表明本表金额的单位是{table.unit}",
+                    f"{view.name}: the unit statement “{stated}” and the header “{header}” disagree; the relations "
+                    f"with the other tables bear out {table.unit}",
+                    spans=spans, section_id=table.section_id, expected=table.unit, found=f"{stated} / {header}")
+        return
+    if table.empty:
+        return
+    amounts = [v for (_k, col), v in view.vals.items() if spec_for(table.kind).column(col).type == "amount"]
+    flagger.add("read.unit", "error",
+                f"{view.zh}: 单位说明“{stated}”与表头“{header}”不一致，与其他表的关系也不能判定哪个正确："
+                f"本表 {len(amounts)} 个金额的单位未知（未按万元处理）",
+                f"{view.name}: the unit statement “{stated}” and the header “{header}” disagree, and no relation "
+                f"with another table tells which applies: the unit of its {len(amounts)} amounts is unknown",
+                amounts, spans=spans, section_id=table.section_id, expected=f"{stated} / {header}",
+                found=f"{stated} / {header}")
 
 
 def _ratio_holds(percent: Term, change: Term, previous: Term) -> bool:

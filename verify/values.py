@@ -69,6 +69,28 @@ UNKNOWN_UNIT = "（单位未知）"
 TO_WAN = {"万元": _ONE, "元": Decimal("0.0001"), "千元": Decimal("0.1"), "百万元": Decimal(100), "亿元": Decimal(10000)}
 
 
+def unknown_unit(table: Table) -> str:
+    """What a value's unit is called when its table states one the reader does not understand: the statement
+    itself, so that two tables stating the same unknown unit are still in one unit, and two different ones not."""
+    if table.unit_header is not None and table.unit_text is not None:
+        return f"（单位未知：{table.unit_text.text} 或表头 {table.unit_header.text}）"
+    return f"（单位未知：{table.unit_text.text}）" if table.unit_text else UNKNOWN_UNIT
+
+
+_UNIT_IN_TEXT = re.compile("|".join(sorted(("万元", "元", "千元", "百万元", "亿元"), key=len, reverse=True)))
+
+
+def unit_in(text: str) -> str | None:
+    """The money unit a statement or a header cell prints (单位：人民币万元 → 万元, 预算数（元） → 元)."""
+    found = {m.group() for m in _UNIT_IN_TEXT.finditer(text)}
+    return found.pop() if len(found) == 1 else None
+
+
+def is_known_unit(unit: str) -> bool:
+    """A money unit values can be converted from (元, 万元, 千元 …), not one the reader did not understand."""
+    return unit in TO_WAN
+
+
 def _squash(s: str) -> str:
     return "".join(s.split())
 
@@ -161,7 +183,7 @@ def view_table(table: Table, name: str, doc_places: int | None = None,
         places = {k: max(v, doc_places) for k, v in places.items()}
     halves = {k: half_unit(p) for k, p in places.items()}
     en_kind = table.kind.replace("_", " ")
-    unit = (table.unit or "万元").strip()
+    unknown = unknown_unit(table)
     seen: Counter[str] = Counter()
     for row in table.rows:
         label = row_label(row)
@@ -188,7 +210,7 @@ def view_table(table: Table, name: str, doc_places: int | None = None,
             else:
                 p = printed_places(amount.value)
                 term = Term(amount.value, _ZERO if p == 0 else half_unit(p))  # whole counts are exact
-            unit = "%" if cspec.type == "percent" else (table.unit or UNKNOWN_UNIT).strip()
+            unit = "%" if cspec.type == "percent" else (table.unit or unknown).strip()
             cells[col] = Val(
                 f"{name}[{key}].{col}", where, cspec.zh, amount, p, table.section_id, en_where, col,
                 cspec.type == "count" and p == 0, term, unit,
