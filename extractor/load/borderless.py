@@ -134,6 +134,38 @@ def _row_like(line: Line, segs: list[Segment]) -> bool:
     return len(segs) >= 2 and not _FURNITURE.match(line.text())
 
 
+_NEAR = 2.5  # lines this many characters apart or nearer may be rows of one table, however they are set
+
+
+def same_pitch(pitch: float, others: list[float], size: float) -> bool:
+    """``pitch`` is one of ``others`` (distances between rows of a table), give or take a rounding of the layout."""
+    return any(abs(pitch - o) <= max(0.25 * size, 0.05 * o) for o in others)
+
+
+def _rows_follow(lines: list[Line], segs: list[list[Segment]], k: int, start: int) -> bool:
+    """Line ``k`` follows line ``k - 1`` in one table: set near it, or as far from it as the table's rows are
+    from each other. Rows set tall (a row height of three or four lines of its type) are evenly spaced, their
+    padding between their lines whatever the row height is; a table's end is not. The row pitch (top to top) is
+    learnt from the table's own lines: two rows printing cells side by side at this pitch (these two, or the
+    next two), or header lines half of it apart (a cell merged over two rows is centred between them)."""
+    size = lines[k].size
+    if lines[k].top - lines[k - 1].bottom <= _NEAR * size:
+        return True
+    pitch = lines[k].top - lines[k - 1].top
+    if pitch > 15 * size:
+        return False  # half a page of nothing: whatever follows is not the table's
+    pitches = []
+    for j in range(start + 1, k):
+        p = lines[j].top - lines[j - 1].top
+        if _row_like(lines[j], segs[j]) and _row_like(lines[j - 1], segs[j - 1]):
+            pitches.append(p)
+        if lines[j].top - lines[j - 1].bottom <= _NEAR * size:
+            pitches.append(2 * p)
+    if k + 1 < len(lines) and _row_like(lines[k], segs[k]) and _row_like(lines[k + 1], segs[k + 1]):
+        pitches.append(lines[k + 1].top - lines[k].top)
+    return same_pitch(pitch, [p for p in pitches if p > (_NEAR + 1) * size], size)
+
+
 def _table_end(lines: list[Line], segs: list[list[Segment]], start: int) -> int:
     """Where the table starting at ``start`` ends (``start`` itself when no table starts there)."""
     if not _row_like(lines[start], segs[start]):
@@ -143,9 +175,10 @@ def _table_end(lines: list[Line], segs: list[list[Segment]], start: int) -> int:
     last_row = start
     while end < len(lines):
         line = lines[end]
-        pitch = line.top - lines[end - 1].bottom
-        if pitch > 2.5 * line.size or _FURNITURE.match(line.text()):
+        if not _rows_follow(lines, segs, end, start) or _FURNITURE.match(line.text()):
             break
+        if _TITLE.search(line.text().strip()) and not _row_like(line, segs[end]):
+            break  # the next table's title, set like the rows: never a row of this one
         if abs(line.size - lines[start].size) > 0.15 * lines[start].size:
             break  # another size of type: a page's running footer (a browser's address and page count), a title
         if _row_like(line, segs[end]):

@@ -510,7 +510,8 @@ def join_paragraph_lines(lines: list[tuple[int, Line]], right: dict[int, float])
     ``lines`` are (page, line) in reading order; a paragraph may go on at the top of the next page.
     A line is wrapped when the next line's first word would not have fitted after it, the next line
     follows at normal spacing (or opens the next page), starts no further right (only a paragraph's
-    first line is indented), and is not a numbered heading (一、 （二） 3.) after a finished sentence.
+    first line is indented), and is not a numbered heading (一、 （二） 3.) after a finished sentence,
+    nor set larger (a title). A line of cells set apart (a table's row read as text) wraps into nothing.
     """
     groups: list[list[tuple[int, Line]]] = []
     for page, line in lines:
@@ -522,11 +523,19 @@ def join_paragraph_lines(lines: list[tuple[int, Line]], right: dict[int, float])
             follows = 0 <= line.top - prev.bottom < 0.9 * size if page == prev_page else page == prev_page + 1
             heading = (_HEADING.match(line.text()) and prev.text().rstrip()[-1:] in "。；;：:！？!?") \
                 or _OWN_LINE.match(line.text())
-            if full and follows and line.x0 <= prev.x0 + 0.5 * size and not heading:
+            if full and follows and line.x0 <= prev.x0 + 0.5 * size and not heading \
+                    and not _cells_apart(prev) and line.size <= 1.15 * prev.size:
                 groups[-1].append((page, line))
                 continue
         groups.append([(page, line)])
     return groups
+
+
+def _cells_apart(line: Line) -> bool:
+    """A line printing words more than a character apart: a table's row (合计 1415.06 1215.00), which no
+    line after it continues, least of all the next table's title."""
+    glyphs = [g for g in line.glyphs if not g.text.isspace()]
+    return any(b.x0 - a.x1 > 1.0 * max(a.size, b.size) for a, b in zip(glyphs, glyphs[1:]))
 
 
 def _first_word_width(line: Line) -> float:
