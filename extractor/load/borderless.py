@@ -201,3 +201,65 @@ def _table_end(lines: list[Line], segs: list[list[Segment]], start: int) -> int:
         if k < len(lines) and _NOTE.match(lines[k].text()):
             return k
     return last_row + 1 if rows >= 2 else start
+
+
+def values_under_heads(lines: list[Line]) -> dict[int, float]:
+    """How far to move each figure of a borderless table with a row or two (by glyph id) to stand under its header.
+
+    A table of one row gives the column finder little to go on: its figures, set flush right in wide columns,
+    stand under no header word, each header centred over its column (公务用车购置费 over 263–327 pt, its 0.00 at
+    327–344 pt). The header's geometry tells their columns: a column's header is centred between its edges, and
+    a right-aligned figure ends at its column's right edge (less the cell's padding). So a figure belongs to the
+    last header whose centre lies left of its right edge, and the edges its figures imply centre the headers
+    over them: the midpoint of two neighbouring figures' right edges is the header's centre between them, less
+    the padding the other pairs leave. Only figures that a neighbour shows so set are moved (flush right under
+    their headers, boxes unchanged); when one is not, nothing is: the placement is the reader's to propose.
+    """
+    segs = [segments(line) for line in lines]
+    body = next((k for k, ss in enumerate(segs) if any(_AMOUNT.match(s.text()) for s in ss)), None)
+    if not body or len(lines) - body > 2:
+        return {}
+    head = [s for ss in segs[:body] for s in ss]
+    leaves = sorted((s for s in head if not any(o.top > s.bottom - 0.5 and _across(o, s) > 0 for o in head)),
+                    key=lambda s: s.x0)
+    if len(leaves) < 2 or any(a.x1 > b.x0 for a, b in zip(leaves, leaves[1:])):
+        return {}
+    bands: list[list[Segment]] = []
+    for s in sorted((s for ss in segs[body:] for s in ss if _AMOUNT.match(s.text())), key=lambda s: s.x0):
+        if bands and _across(bands[-1][-1], s) > 0:
+            bands[-1].append(s)
+        else:
+            bands.append([s])
+    if not any(all(_across(leaf, s) <= 0 for leaf in leaves for s in band) for band in bands):
+        return {}  # every figure stands under a header word: the reader places it
+    centre = [(leaf.x0 + leaf.x1) / 2 for leaf in leaves]
+    size = max(leaf.size for leaf in leaves)
+    places: list[int] = []
+    for band in bands:
+        right = max(s.x1 for s in band)
+        at = max((i for i, c in enumerate(centre) if c < right), default=None)
+        over = {i for i, leaf in enumerate(leaves) for s in band if _across(leaf, s) > 0}
+        if at is None or (over and over != {at}) or (places and at <= places[-1]):
+            return {}
+        places.append(at)
+    # Each pair of neighbouring figures: the padding their right edges leave if the header between is centred.
+    pads = {(n, n + 1): centre[places[n + 1]] - (max(s.x1 for s in bands[n]) + max(s.x1 for s in bands[n + 1])) / 2
+            for n in range(len(bands) - 1) if places[n + 1] == places[n] + 1}
+    if not pads:
+        return {}
+    middle = sorted(pads.values())[len(pads) // 2]
+    flush = {n for pair, pad in pads.items() if -0.2 * size <= pad <= 1.5 * size and abs(pad - middle) <= 0.3 * size
+             for n in pair}
+    moves: dict[int, float] = {}
+    for n, (at, band) in enumerate(zip(places, bands)):
+        if all(_across(leaves[at], s) <= 0 for s in band):
+            if n not in flush:
+                return {}  # no neighbour shows the figure set flush right in these columns: not certain
+            shift = leaves[at].x1 - max(s.x1 for s in band)
+            moves.update((id(g), shift) for s in band for g in s.glyphs)
+    return moves
+
+
+def _across(a: Line, b: Line) -> float:
+    """How far two pieces of text overlap across the page (negative: the gap between them)."""
+    return min(a.x1, b.x1) - max(a.x0, b.x0)

@@ -19,7 +19,8 @@ from pathlib import Path
 from schemas import Geometry, PageInfo
 
 from .base import Document, LoadError
-from .borderless import PAGE_NUMBER as _PAGE_NUMBER, SpacedBlock, borderless_runs, header_words, repeats_header, segments
+from .borderless import PAGE_NUMBER as _PAGE_NUMBER, SpacedBlock, borderless_runs, header_words, repeats_header, segments, \
+    values_under_heads
 from .canonical import Glyph, TextBuilder, fold_char
 from .layout import Line, PageBlocks, TableBlock, group_lines, join_paragraph_lines, ruled_tables, stitch, \
     spaced_frame, write_cell, write_glyph_line, write_spaced_lines, write_table
@@ -222,7 +223,7 @@ def layout_page(glyphs: list[Glyph], edges: list[dict], overlay: list[Glyph] = (
     wrapped, lines = wrapped_tables(lines)
     loose, lines = borderless_runs(lines)
     for block in loose:
-        block.moves = centred_heads(block.lines)
+        block.moves = centred_heads(block.lines) or values_under_heads(block.lines)
     blocks: list[Line | TableBlock | SpacedBlock] = [*tables, *wrapped, *loose, *lines]
     blocks.sort(key=lambda b: b.top)
     return PageBlocks(blocks, list(overlay))
