@@ -366,6 +366,11 @@ class _Grid:
                     continue
                 run = _number_across(a_glyphs, b_glyphs, self.xs[right[1]])
                 if run is None:
+                    spill = _word_spilt(a_glyphs, b_glyphs, self.xs[right[1]])
+                    if spill:  # a name wider than its cell: its last characters go back to it
+                        ids = {id(g) for g in spill}
+                        self.glyphs[right] = [g for g in b_glyphs if id(g) not in ids]
+                        self.glyphs[left] = a_glyphs + spill
                     continue
                 from_a, from_b = run
                 source, target = (left, right) if len(from_b) >= len(from_a) else (right, left)
@@ -391,6 +396,27 @@ def _number_across(a: list[Glyph], b: list[Glyph], rule: float) -> tuple[list[Gl
     head = _touching_run(sorted((g for g in b if abs(g.yc - first.yc) < 0.5 * first.size), key=lambda g: g.x0),
                          lambda g, n: g.x0 - n.x1)
     return tail, head
+
+
+def _word_spilt(a: list[Glyph], b: list[Glyph], rule: float) -> list[Glyph]:
+    """The characters of a word in ``a`` that ran over the rule at ``rule`` into ``b`` (a name wider than its cell:
+    机关事业单位基本养老保险缴费支 | 出 80.30): ``b``'s first characters, no figure's, touching the end of ``a``'s
+    line and the rule, or printed across it. The word starts in ``a``: they are ``a``'s."""
+    first = min(b, key=lambda g: g.x0)
+    same_line = [g for g in a if abs(g.yc - first.yc) < 0.5 * first.size]
+    if not same_line or first.text in _NUMBER_CHARS or first.text.isspace():
+        return []
+    last = max(same_line, key=lambda g: g.x1)
+    tol = 0.15 * first.size
+    if last.text in _NUMBER_CHARS or first.x0 - last.x1 > tol or first.x0 > rule + tol \
+            or (first.x0 > rule - tol and last.x1 < rule - tol):
+        return []
+    run = [first]
+    for g in sorted((g for g in b if abs(g.yc - first.yc) < 0.5 * first.size and g is not first), key=lambda g: g.x0):
+        if g.text in _NUMBER_CHARS or g.text.isspace() or g.x0 - run[-1].x1 > tol:
+            break
+        run.append(g)
+    return run
 
 
 def _touching_run(glyphs: list[Glyph], gap) -> list[Glyph]:
