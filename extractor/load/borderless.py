@@ -217,8 +217,8 @@ def values_under_heads(lines: list[Line]) -> dict[int, float]:
     """
     segs = [segments(line) for line in lines]
     body = next((k for k, ss in enumerate(segs) if any(_AMOUNT.match(s.text()) for s in ss)), None)
-    if not body or len(lines) - body > 2:
-        return {}
+    if not body or len(lines) - body > 2 or any(not _header_line(ss) for ss in segs[:body]):
+        return {}  # many rows (the column finder's to read), or rows without figures above (序号, codes)
     head = [s for ss in segs[:body] for s in ss]
     leaves = sorted((s for s in head if not any(o.top > s.bottom - 0.5 and _across(o, s) > 0 for o in head)),
                     key=lambda s: s.x0)
@@ -258,6 +258,13 @@ def values_under_heads(lines: list[Line]) -> dict[int, float]:
             shift = leaves[at].x1 - max(s.x1 for s in band)
             moves.update((id(g), shift) for s in band for g in s.glyphs)
     return moves
+
+
+def _header_line(segs: list[Segment]) -> bool:
+    """A line of header words, or the 栏次 line numbering the columns (1 2 3 …): no row's number or code."""
+    numbers = [s.text() for s in segs if any(ch.isdigit() for ch in s.text())]
+    return not numbers or (len(numbers) >= 2 and all(n.isdigit() for n in numbers) and len(segs) - len(numbers) <= 1
+                           and [int(n) for n in numbers] == list(range(int(numbers[0]), int(numbers[0]) + len(numbers))))
 
 
 def _across(a: Line, b: Line) -> float:

@@ -223,7 +223,7 @@ def layout_page(glyphs: list[Glyph], edges: list[dict], overlay: list[Glyph] = (
     wrapped, lines = wrapped_tables(lines)
     loose, lines = borderless_runs(lines)
     for block in loose:
-        block.moves = centred_heads(block.lines) or values_under_heads(block.lines)
+        block.moves = centred_heads(block.lines)
     blocks: list[Line | TableBlock | SpacedBlock] = [*tables, *wrapped, *loose, *lines]
     blocks.sort(key=lambda b: b.top)
     return PageBlocks(blocks, list(overlay))
@@ -234,6 +234,7 @@ def write_pages(out: TextBuilder, read: list[tuple[int, PageBlocks]], pages: lis
     items: list[tuple[int, Line | TableBlock]] = [(n, b) for n, blocks in read for b in blocks.blocks]
     items = stitch_tables(items)
     _take_repeated_headers(items)
+    _figures_under_heads(items)
     margins = _right_margins(items, pages)
     overlay = {n: blocks.overlay for n, blocks in read}
     i = 0
@@ -319,6 +320,20 @@ def _take_repeated_headers(items) -> None:
                                    for cell in row] for row in block.rows])
         else:
             words = set()
+
+
+def _figures_under_heads(items) -> None:
+    """A borderless table of a row or two, its figures set flush right under headers centred over wide columns:
+    each figure written under its header (``values_under_heads``). Not a part the next page may continue (a
+    header and a first row at a page's foot): its columns are written as its other parts' are."""
+    for k, (number, block) in enumerate(items):
+        if not isinstance(block, SpacedBlock) or block.moves or block.frame is not None:
+            continue
+        after = next(((n, b) for n, b in items[k + 1:] if not (isinstance(b, Line) and _PAGE_NUMBER.match(b.text()))),
+                     None)
+        if after is not None and after[0] != number and isinstance(after[1], (SpacedBlock, TableBlock)):
+            continue
+        block.moves = values_under_heads(block.lines)
 
 
 def _write_repeated_row(out: TextBuilder, row, number: int) -> None:
