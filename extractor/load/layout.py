@@ -194,9 +194,7 @@ def write_spaced_lines(out: TextBuilder, lines: list[Line], page: int, moves: di
         spaces = [g for g in line.glyphs if g.text.isspace()]
         for g in sorted((g for g in line.glyphs if not g.text.isspace()), key=x0):
             at = round((x0(g) - left) / unit)
-            figure = bool(piece) and _next_figure(piece, g, x0(g) - x1(piece[-1]))
-            if piece and (x0(g) - x1(piece[-1]) <= 0.1 * g.size or _spaced_in_cell(piece[-1], g, spaces)) \
-                    and not figure:
+            if piece and (x0(g) - x1(piece[-1]) <= 0.1 * g.size or _spaced_in_cell(piece[-1], g, spaces)):
                 # The next character of a word: it stays with it, wherever the font's widths (a digit is
                 # rarely exactly half a CJK character wide) have carried its column.
                 piece.append(g)
@@ -208,7 +206,7 @@ def write_spaced_lines(out: TextBuilder, lines: list[Line], page: int, moves: di
             if at > col:
                 out.write(" " * (at - col))
                 col = at
-            elif piece and at <= col and (x0(g) - x1(piece[-1]) > 0.1 * g.size or figure):
+            elif piece and at <= col and x0(g) - x1(piece[-1]) > 0.1 * g.size:
                 out.glyphs(piece, page)
                 piece = []
                 out.write(" ")
@@ -217,16 +215,6 @@ def write_spaced_lines(out: TextBuilder, lines: list[Line], page: int, moves: di
             col += 2 if unicodedata.east_asian_width(g.text[:1]) in ("W", "F") else len(g.text)
         out.glyphs(piece, page)
         out.write("\n")
-
-
-def _next_figure(piece: list[Glyph], g: Glyph, gap: float) -> bool:
-    """``g`` starts another figure: the piece already prints a whole amount (20.06), and ``g``, a digit, stands
-    apart from it, however little (cells set with next to no padding: 20.06 and 0.00 0.6 pt apart). A figure
-    is printed as one run, each character where the one before ends, and never goes on past its decimals."""
-    return gap > 0.04 * g.size and g.text.isdigit() and bool(_WHOLE_AMOUNT.match("".join(p.text for p in piece)))
-
-
-_WHOLE_AMOUNT = re.compile(r"^-?[\d,]*\d\.\d{2}$")
 
 
 def _spaced_in_cell(before: Glyph, after: Glyph, spaces: list[Glyph]) -> bool:
