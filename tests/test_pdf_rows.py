@@ -98,10 +98,18 @@ def _read(path: Path):
     return run_file(path)
 
 
-def _basic_table(style: str, row_height: float | None):
+def _basic_table(style: str, row_height: float | None, wrap: bool = False):
+    """The 基本支出表; ``wrap``: its names in a column too narrow for them, wrapped over two or three lines."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph
+
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    cell = ParagraphStyle("cell", fontName=FONT, fontSize=9, leading=11, wordWrap="CJK")
     head = [["科目编码", "科目名称", "合计", "人员经费", "公用经费"]]
-    rows = head + [[c, n, t, p, g] for c, n, t, p, g in _BASIC]
-    return _table(rows, [60, 170, 80, 80, 80], style, row_height, 1)
+    rows = head + [[c, Paragraph(n, cell) if wrap else n, t, p, g] for c, n, t, p, g in _BASIC]
+    return _table(rows, [60, 60 if wrap else 170, 80, 80, 80], style, row_height, 1)
 
 
 def _sangong_table(style: str, row_height: float | None):
@@ -109,23 +117,28 @@ def _sangong_table(style: str, row_height: float | None):
                   _SANGONG_SPANS, name_align=None, digits="Helvetica")
 
 
-@pytest.mark.parametrize("style", ["none", "three"])
-@pytest.mark.parametrize("row_height", [34, 40])
-def test_rows_set_tall_keep_their_columns_and_their_total(tmp_path, style, row_height):
+@pytest.mark.parametrize("style,row_height,wrap", [("none", 34, False), ("three", 34, False), ("none", 40, False),
+                                                   ("three", 40, False), ("none", 40, True)])
+def test_rows_set_tall_keep_their_columns_and_their_total(tmp_path, style, row_height, wrap):
     """Rows 34–40 pt high at 9 pt type: the gap between two rows is wider than the 2.5 lines that ended a table,
     so each row was read as a line of text (公用经费 stored as 人员经费, verified) and the 合计 row was written on
-    one line with the next table's title. Rows of one table are as far apart as its other rows are."""
-    path = _pdf(tmp_path / f"tall_{style}_{row_height}.pdf",
-                lambda: [_TITLE_BASIC, _basic_table(style, row_height), _TITLE_SANGONG,
+    one line with the next table's title; with names wrapped in their cells, each row holding one was a table
+    of its own, and the 三公 table's group word (公务用车购置及运行维护费, a tall row above 小计) was left out of
+    its header. Rows of one table are as far apart as its other rows are."""
+    path = _pdf(tmp_path / f"tall_{style}_{row_height}_{wrap}.pdf",
+                lambda: [_TITLE_BASIC, _basic_table(style, row_height, wrap), _TITLE_SANGONG,
                          _sangong_table(style, row_height)])
     from extractor.load import load_document
 
     text = load_document(path).text
     assert not any("合计" in line and "三公" in line for line in text.splitlines())
-    got = _values(_read(path), "general_budget_basic_expenditure")
+    result = _read(path)
     want = {(c or "合计"): {k: v for k, v in zip(("total", "personnel", "public"), (t, p, g)) if v}
             for c, _, t, p, g in _BASIC}
-    assert got == want
+    assert _values(result, "general_budget_basic_expenditure") == want
+    assert _values(result, "three_public_costs") == {None: dict(zip(
+        ("total", "outbound", "vehicle", "vehicle_purchase", "vehicle_operation", "reception"), _SANGONG_ROW))}
+    assert not [f for f in result.flags if f.severity == "error" or f.check.startswith("read.")]
 
 
 @pytest.mark.parametrize("style", ["none", "three"])

@@ -85,8 +85,12 @@ def borderless_runs(lines: list[Line]) -> tuple[list[SpacedBlock], list[Line]]:
 
 
 def _header_word_above(line: Line, table: list[Line]) -> bool:
+    gap = table[0].top - line.bottom
+    if len(table) >= 2 and gap > line.size and table[1].top - table[0].bottom <= _NEAR * line.size \
+            and same_pitch(_middle(table[0]) - _middle(line), [_middle(table[1]) - _middle(table[0])], line.size):
+        gap = 0.0  # header rows set tall: the word is as far above the header's first line as the next one is below
     return len(segments(line)) == 1 and not stands_alone(line.text()) and header_word_above(
-        line.x0, line.x1, line.size, table[0].top - line.bottom, line.size - table[0].size,
+        line.x0, line.x1, line.size, gap, line.size - table[0].size,
         min(ln.x0 for ln in table), max(ln.x1 for ln in table))
 
 
@@ -145,25 +149,30 @@ def same_pitch(pitch: float, others: list[float], size: float) -> bool:
 def _rows_follow(lines: list[Line], segs: list[list[Segment]], k: int, start: int) -> bool:
     """Line ``k`` follows line ``k - 1`` in one table: set near it, or as far from it as the table's rows are
     from each other. Rows set tall (a row height of three or four lines of its type) are evenly spaced, their
-    padding between their lines whatever the row height is; a table's end is not. The row pitch (top to top) is
+    padding between their lines whatever the row height is; a table's end is not. The row pitch (middle to middle:
+    a cell wrapped over two lines is centred in its row) is
     learnt from the table's own lines: two rows printing cells side by side at this pitch (these two, or the
     next two), or header lines half of it apart (a cell merged over two rows is centred between them)."""
     size = lines[k].size
     if lines[k].top - lines[k - 1].bottom <= _NEAR * size:
         return True
-    pitch = lines[k].top - lines[k - 1].top
+    pitch = _middle(lines[k]) - _middle(lines[k - 1])
     if pitch > 15 * size:
         return False  # half a page of nothing: whatever follows is not the table's
     pitches = []
     for j in range(start + 1, k):
-        p = lines[j].top - lines[j - 1].top
+        p = _middle(lines[j]) - _middle(lines[j - 1])
         if _row_like(lines[j], segs[j]) and _row_like(lines[j - 1], segs[j - 1]):
             pitches.append(p)
         if lines[j].top - lines[j - 1].bottom <= _NEAR * size:
             pitches.append(2 * p)
     if k + 1 < len(lines) and _row_like(lines[k], segs[k]) and _row_like(lines[k + 1], segs[k + 1]):
-        pitches.append(lines[k + 1].top - lines[k].top)
+        pitches.append(_middle(lines[k + 1]) - _middle(lines[k]))
     return same_pitch(pitch, [p for p in pitches if p > (_NEAR + 1) * size], size)
+
+
+def _middle(line: Line) -> float:
+    return (line.top + line.bottom) / 2
 
 
 def _table_end(lines: list[Line], segs: list[list[Segment]], start: int) -> int:
