@@ -147,32 +147,36 @@ def same_pitch(pitch: float, others: list[float], size: float) -> bool:
 
 
 def _rows_follow(lines: list[Line], segs: list[list[Segment]], k: int, start: int) -> bool:
-    """Line ``k`` follows line ``k - 1`` in one table: set near it, or as far from it as the table's rows are
-    from each other. Rows set tall (a row height of three or four lines of its type) are evenly spaced, their
-    padding between their lines whatever the row height is; a table's end is not. The row pitch (middle to middle:
-    a cell wrapped over two lines is centred in its row) is
-    learnt from the table's own lines: two rows printing cells side by side at this pitch (these two, or the
-    next two), or header lines half of it apart (a cell merged over two rows is centred between them)."""
-    size = lines[k].size
-    if lines[k].top - lines[k - 1].bottom <= _NEAR * size:
+    return at_row_pitch(lines, k, start, lambda j: _row_like(lines[j], segs[j]))
+
+
+def at_row_pitch(rows: list, k: int, start: int, side_by_side) -> bool:
+    """Row (or line) ``k`` follows ``k - 1`` in the table that starts at ``start``: set near it, or as far from it
+    as the table's rows are from each other. Rows set tall (a row height of three or four lines of its type) are
+    evenly spaced, their padding between their lines whatever the row height is; a table's end is not. The row
+    pitch (middle to middle: a cell wrapped over two lines is centred in its row) is learnt from the table's own
+    rows: two printing cells side by side (``side_by_side(j)``) at this pitch, these two or the next two, or
+    header lines set near each other half of it apart (a cell merged over two rows is centred between them)."""
+    size = rows[k].size
+    if rows[k].top - rows[k - 1].bottom <= _NEAR * size:
         return True
-    pitch = _middle(lines[k]) - _middle(lines[k - 1])
+    pitch = _middle(rows[k]) - _middle(rows[k - 1])
     if pitch > 15 * size:
         return False  # half a page of nothing: whatever follows is not the table's
     pitches = []
     for j in range(start + 1, k):
-        p = _middle(lines[j]) - _middle(lines[j - 1])
-        if _row_like(lines[j], segs[j]) and _row_like(lines[j - 1], segs[j - 1]):
+        p = _middle(rows[j]) - _middle(rows[j - 1])
+        if side_by_side(j) and side_by_side(j - 1):
             pitches.append(p)
-        if lines[j].top - lines[j - 1].bottom <= _NEAR * size:
+        if rows[j].top - rows[j - 1].bottom <= _NEAR * size:
             pitches.append(2 * p)
-    if k + 1 < len(lines) and _row_like(lines[k], segs[k]) and _row_like(lines[k + 1], segs[k + 1]):
-        pitches.append(_middle(lines[k + 1]) - _middle(lines[k]))
+    if k + 1 < len(rows) and side_by_side(k) and side_by_side(k + 1):
+        pitches.append(_middle(rows[k + 1]) - _middle(rows[k]))
     return same_pitch(pitch, [p for p in pitches if p > (_NEAR + 1) * size], size)
 
 
-def _middle(line: Line) -> float:
-    return (line.top + line.bottom) / 2
+def _middle(row) -> float:
+    return (row.top + row.bottom) / 2
 
 
 def _table_end(lines: list[Line], segs: list[list[Segment]], start: int) -> int:

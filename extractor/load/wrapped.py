@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .borderless import _FURNITURE, _NEAR, Segment, header_word_above, paragraph_beside, same_pitch, stands_alone
+from .borderless import _FURNITURE, Segment, at_row_pitch, header_word_above, paragraph_beside, stands_alone
 from .layout import Line, TableBlock, TableCell
 
 _LINK = 0.45  # a cell's next line starts at most this many characters below the line before it
@@ -415,7 +415,8 @@ def _run_end(rows: list[Row], start: int) -> int:
     end = last = start + 1
     while end < len(rows):
         row = rows[end]
-        if not _rows_follow(rows, end, start) or _FURNITURE.match(row.lines[0].text()):
+        if not at_row_pitch(rows, end, start, lambda j: rows[j].cells_side_by_side()) \
+                or _FURNITURE.match(row.lines[0].text()):
             break
         if abs(_typical_size(row) - size) > 0.15 * size:
             break  # a title or a paragraph: a table's cells share one size of type
@@ -428,27 +429,6 @@ def _run_end(rows: list[Row], start: int) -> int:
     side_by_side = sum(1 for row in rows[start:last] if row.cells_side_by_side())
     # One row is a table when a cell of it wraps (a card's first row at the foot of a page): text never does.
     return last if side_by_side >= 2 or rows[start].wraps() else start
-
-
-def _rows_follow(rows: list[Row], k: int, start: int) -> bool:
-    """Row ``k`` follows row ``k - 1`` in one table: near it, or as far from it as the table's rows
-    are from each other, middle to middle (rows set tall: see ``borderless._rows_follow``)."""
-    size = rows[k].size
-    if rows[k].top - rows[k - 1].bottom <= _NEAR * size:
-        return True
-    pitch = _middle(rows[k]) - _middle(rows[k - 1])
-    if pitch > 15 * size:
-        return False
-    pitches = []
-    for j in range(start + 1, k):
-        p = _middle(rows[j]) - _middle(rows[j - 1])
-        if rows[j].cells_side_by_side() and rows[j - 1].cells_side_by_side():
-            pitches.append(p)
-        if rows[j].top - rows[j - 1].bottom <= _NEAR * size:
-            pitches.append(2 * p)
-    if k + 1 < len(rows) and rows[k].cells_side_by_side() and rows[k + 1].cells_side_by_side():
-        pitches.append(_middle(rows[k + 1]) - _middle(rows[k]))
-    return same_pitch(pitch, [p for p in pitches if p > (_NEAR + 1) * size], size)
 
 
 def _typical_size(row: Row) -> float:
