@@ -113,6 +113,8 @@ TESTED_ELSEWHERE = {
     "source.page_unread": "test_pdf.py, test_a_scanned_page_among_text_pages_is_named_and_flagged",
     "source.ocr_low_confidence": "test_pdf.py, test_values_ocr_read_with_low_confidence_are_flagged",
     "source.formula_unsaved": "test_sheet_formulas.py, test_formulas_with_no_saved_value_are_named_and_flagged_never_computed",
+    "read.card_column": "test_card_shapes.py, test_weights_and_scoring_rules_are_read_and_an_unknown_column_is_kept_and_flagged",
+    "card.tasks": "test_card_shapes.py, test_task_amounts_that_do_not_add_up_are_flagged",
 }
 
 
