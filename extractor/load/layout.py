@@ -376,6 +376,11 @@ class _Grid:
                     continue
                 run = _number_across(a_glyphs, b_glyphs, self.xs[right[1]])
                 if run is None:
+                    spill = _word_spilt(a_glyphs, b_glyphs, self.xs[right[1]])
+                    if spill:  # a name wider than its cell: its last characters go back to it
+                        ids = {id(g) for g in spill}
+                        self.glyphs[right] = [g for g in b_glyphs if id(g) not in ids]
+                        self.glyphs[left] = a_glyphs + spill
                     continue
                 from_a, from_b = run
                 source, target = (left, right) if len(from_b) >= len(from_a) else (right, left)
@@ -401,6 +406,27 @@ def _number_across(a: list[Glyph], b: list[Glyph], rule: float) -> tuple[list[Gl
     head = _touching_run(sorted((g for g in b if abs(g.yc - first.yc) < 0.5 * first.size), key=lambda g: g.x0),
                          lambda g, n: g.x0 - n.x1)
     return tail, head
+
+
+def _word_spilt(a: list[Glyph], b: list[Glyph], rule: float) -> list[Glyph]:
+    """The characters of a word in ``a`` that ran over the rule at ``rule`` into ``b`` (a name wider than its cell:
+    机关事业单位基本养老保险缴费支 | 出 80.30): ``b``'s first characters, no figure's, touching the end of ``a``'s
+    line and the rule, or printed across it. The word starts in ``a``: they are ``a``'s."""
+    first = min(b, key=lambda g: g.x0)
+    same_line = [g for g in a if abs(g.yc - first.yc) < 0.5 * first.size]
+    if not same_line or first.text in _NUMBER_CHARS or first.text.isspace():
+        return []
+    last = max(same_line, key=lambda g: g.x1)
+    tol = 0.15 * first.size
+    if last.text in _NUMBER_CHARS or first.x0 - last.x1 > tol or first.x0 > rule + tol \
+            or (first.x0 > rule - tol and last.x1 < rule - tol):
+        return []
+    run = [first]
+    for g in sorted((g for g in b if abs(g.yc - first.yc) < 0.5 * first.size and g is not first), key=lambda g: g.x0):
+        if g.text in _NUMBER_CHARS or g.text.isspace() or g.x0 - run[-1].x1 > tol:
+            break
+        run.append(g)
+    return run
 
 
 def _touching_run(glyphs: list[Glyph], gap) -> list[Glyph]:
@@ -520,7 +546,8 @@ def join_paragraph_lines(lines: list[tuple[int, Line]], right: dict[int, float])
     ``lines`` are (page, line) in reading order; a paragraph may go on at the top of the next page.
     A line is wrapped when the next line's first word would not have fitted after it, the next line
     follows at normal spacing (or opens the next page), starts no further right (only a paragraph's
-    first line is indented), and is not a numbered heading (一、 （二） 3.) after a finished sentence.
+    first line is indented), and is not a numbered heading (一、 （二） 3.) after a finished sentence,
+    nor set larger (a title). A line of cells set apart (a table's row read as text) wraps into nothing.
     """
     groups: list[list[tuple[int, Line]]] = []
     for page, line in lines:
@@ -532,11 +559,19 @@ def join_paragraph_lines(lines: list[tuple[int, Line]], right: dict[int, float])
             follows = 0 <= line.top - prev.bottom < 0.9 * size if page == prev_page else page == prev_page + 1
             heading = (_HEADING.match(line.text()) and prev.text().rstrip()[-1:] in "。；;：:！？!?") \
                 or _OWN_LINE.match(line.text())
-            if full and follows and line.x0 <= prev.x0 + 0.5 * size and not heading:
+            if full and follows and line.x0 <= prev.x0 + 0.5 * size and not heading \
+                    and not _cells_apart(prev) and line.size <= 1.15 * prev.size:
                 groups[-1].append((page, line))
                 continue
         groups.append([(page, line)])
     return groups
+
+
+def _cells_apart(line: Line) -> bool:
+    """A line printing words more than a character apart: a table's row (合计 1415.06 1215.00), which no
+    line after it continues, least of all the next table's title."""
+    glyphs = [g for g in line.glyphs if not g.text.isspace()]
+    return any(b.x0 - a.x1 > 1.0 * max(a.size, b.size) for a, b in zip(glyphs, glyphs[1:]))
 
 
 def _first_word_width(line: Line) -> float:

@@ -20,7 +20,7 @@ from schemas import Geometry, PageInfo
 
 from .base import Document, LoadError
 from .borderless import PAGE_NUMBER as _PAGE_NUMBER, SpacedBlock, borderless_runs, header_words, repeats_header, segments, \
-    stands_alone
+    stands_alone, values_under_heads
 from .canonical import Glyph, TextBuilder, fold_char
 from .layout import Line, PageBlocks, TableBlock, group_lines, join_paragraph_lines, ruled_tables, stitch, \
     spaced_frame, write_cell, write_glyph_line, write_spaced_lines, write_table
@@ -234,6 +234,7 @@ def write_pages(out: TextBuilder, read: list[tuple[int, PageBlocks]], pages: lis
     items: list[tuple[int, Line | TableBlock]] = [(n, b) for n, blocks in read for b in blocks.blocks]
     items = stitch_tables(items)
     _take_repeated_headers(items)
+    _figures_under_heads(items)
     margins = _right_margins(items, pages)
     overlay = {n: blocks.overlay for n, blocks in read}
     i = 0
@@ -319,6 +320,20 @@ def _take_repeated_headers(items) -> None:
                                    for cell in row] for row in block.rows])
         else:
             words = set()
+
+
+def _figures_under_heads(items) -> None:
+    """A borderless table of a row or two, its figures set flush right under headers centred over wide columns:
+    each figure written under its header (``values_under_heads``). Not a part the next page may continue (a
+    header and a first row at a page's foot): its columns are written as its other parts' are."""
+    for k, (number, block) in enumerate(items):
+        if not isinstance(block, SpacedBlock) or block.moves or block.frame is not None:
+            continue
+        after = next(((n, b) for n, b in items[k + 1:] if not (isinstance(b, Line) and _PAGE_NUMBER.match(b.text()))),
+                     None)
+        if after is not None and after[0] != number and isinstance(after[1], (SpacedBlock, TableBlock)):
+            continue
+        block.moves = values_under_heads(block.lines)
 
 
 def _write_repeated_row(out: TextBuilder, row, number: int) -> None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .borderless import _FURNITURE, Segment, header_word_above, paragraph_beside, stands_alone
+from .borderless import _FURNITURE, Segment, at_row_pitch, header_word_above, paragraph_beside, stands_alone
 from .layout import Line, TableBlock, TableCell
 
 _LINK = 0.45  # a cell's next line starts at most this many characters below the line before it
@@ -494,7 +494,8 @@ def _run_end(rows: list[Row], start: int) -> int:
     end = last = start + 1
     while end < len(rows):
         row = rows[end]
-        if row.top - rows[end - 1].bottom > 2.5 * row.size or _FURNITURE.match(row.lines[0].text()):
+        if not at_row_pitch(rows, end, start, lambda j: rows[j].cells_side_by_side()) \
+                or _FURNITURE.match(row.lines[0].text()):
             break
         if abs(_typical_size(row) - size) > 0.15 * size:
             break  # a title or a paragraph: a table's cells share one size of type
