@@ -174,9 +174,9 @@ def _ranges(numbers: list[int]) -> str:
 def read_page(page, number: int) -> tuple[PageBlocks | None, PageInfo, int]:
     """The page's blocks (None when it has no text layer), its description, and its unmapped glyphs."""
     rotation = int(getattr(page, "rotation", 0) or 0) % 360
+    # pdfplumber's page size and every box it gives are those of the page as displayed: turned by /Rotate
+    # (its MediaBox swapped for 90 and 270, the characters placed by pdfminer's turned CTM).
     width, height = float(page.width), float(page.height)
-    if rotation in (90, 270):  # pdfminer places the characters on the page as displayed, turned
-        width, height = height, width
     chars = [c for c in page.chars if c.get("text")]
     info = PageInfo(number=number, width=round(width, 1), height=round(height, 1), rotation=rotation)
     if not any(not c["text"].isspace() for c in chars):
