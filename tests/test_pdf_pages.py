@@ -195,3 +195,58 @@ def test_the_reports_boxes_sit_on_the_digits_of_the_page_image(turned, name):
         along, span = (1, x1 - x0) if x1 - x0 >= y1 - y0 else (0, y1 - y0)
         covered = np.flatnonzero(ink.any(axis=1 - along))
         assert covered[-1] - covered[0] >= 0.5 * span, (left, top)
+
+
+# -- a file encrypted with an owner password only ----------------------------------------------------------------
+
+
+def _owner_only(path: Path, rotation: int = 0, upright: bool = True) -> Path:
+    """The table page encrypted as publishers protect disclosures: no password to open, one to edit. reportlab
+    leaves the CID font's strings (Registry, Ordering) unencrypted, so pdfminer decrypts them into garbage and
+    finds no Unicode for any character of the font; viewers (and pdfium) show the text."""
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    real = canvas.Canvas
+
+    def protected(*args, **kwargs):
+        return real(*args, encrypt=pdfencrypt.StandardEncryption("", ownerPassword="owner", canModify=0), **kwargs)
+
+    canvas.Canvas = protected
+    try:
+        return make_page_pdf(path, rotation, PORTRAIT if rotation in (0, 180) else LANDSCAPE, upright)
+    finally:
+        canvas.Canvas = real
+
+
+@pytest.mark.parametrize("rotation,upright", [(0, True), (90, True), (270, False)])
+def test_an_owner_password_pdf_with_a_cid_font_is_read(tmp_path, rotation, upright):
+    import pdfplumber
+
+    from extractor.load import load_document
+    from extractor.pipeline import run_file
+
+    path = _owner_only(tmp_path / "owner.pdf", rotation, upright)
+    with pdfplumber.open(path) as pdf:  # what the file is: encrypted, and pdfminer maps none of its CJK text
+        assert pdf.doc.encryption
+        assert any(c["text"].startswith("(cid:") for c in pdf.pages[0].chars)
+    doc = load_document(path)
+    assert "平安县卫生健康委员会2025年部门支出总表" in doc.text and "\ufffd" not in doc.text
+    assert not doc.notes
+    result = run_file(path)
+    values = _values(json.loads(result.model_dump_json()))
+    assert sorted({Decimal(v) for v in values.values()}) == AMOUNTS
+    assert not [f for f in result.flags if f.severity == "error"]
+
+
+def test_an_owner_password_pdf_pdfium_cannot_read_either_is_refused_naming_the_encryption(tmp_path, monkeypatch):
+    from extractor.load import LoadError, load_document
+    from extractor.load import pdf as loader
+
+    path = _owner_only(tmp_path / "owner.pdf")
+    monkeypatch.setattr(loader.SecondReading, "_chars", lambda self, number, rotation: [])
+    with pytest.raises(LoadError) as refused:
+        load_document(path)
+    message = str(refused.value)
+    assert "owner.pdf" in message and "encrypted with an owner password" in message
+    assert "fonts' text could not be decoded" in message
