@@ -250,3 +250,48 @@ def test_an_owner_password_pdf_pdfium_cannot_read_either_is_refused_naming_the_e
     message = str(refused.value)
     assert "owner.pdf" in message and "encrypted with an owner password" in message
     assert "fonts' text could not be decoded" in message
+
+
+# -- a paragraph broken inside a number ----------------------------------------------------------------------------
+
+PARAGRAPH = ("一、关于2025年收支总表的说明",
+             ["2025年收入预算3637.28万元，其中：一般公共预算拨款收入3637.",
+              "28万元。20",
+              "25年支出预算3637.28万元，其中：基本支出1415",
+              ".06万元，占38.90%；项目支出2222.22万元，占6",
+              "1.10%。"])
+
+
+def _paragraph_pdf(path: Path) -> Path:
+    """A paragraph set a line per source line, at the left margin, each short of the right one: the lines break
+    inside numbers (`3637.` / `28万元`, `20` / `25年`, `1415` / `.06`, `6` / `1.10%`), as text hard-wrapped at a count
+    of characters prints. The table the sentences restate is on the next page."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=PORTRAIT, invariant=1)
+    c.setFont("STSong-Light", 16)
+    c.drawCentredString(PORTRAIT[0] / 2, 780, "平安县卫生健康委员会2025年部门预算")
+    c.setFont("STSong-Light", 10.5)
+    heading, lines = PARAGRAPH
+    c.drawString(50, 740, heading)
+    for i, line in enumerate(lines):
+        c.drawString(50, 722 - 18 * i, line)
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_a_paragraph_broken_inside_a_number_is_joined_and_its_figures_read_whole(tmp_path):
+    from extractor.load import load_document
+    from extractor.pipeline import run_file
+
+    path = _paragraph_pdf(tmp_path / "narrative.pdf")
+    text = load_document(path).text
+    joined = "".join(PARAGRAPH[1])
+    assert joined in text
+    claims = {(c.kind, c.subject, str(c.value.value)) for c in run_file(path).claims}
+    assert {("amount", "一般公共预算拨款收入", "3637.28"), ("amount", "基本支出", "1415.06"),
+            ("share", "项目支出", "61.10")} <= claims

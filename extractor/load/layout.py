@@ -518,7 +518,8 @@ def join_paragraph_lines(lines: list[tuple[int, Line]], right: dict[int, float])
             prev_page, prev = groups[-1][-1]
             margin = right.get(prev_page, 0.0)
             size = max(prev.size, line.size)
-            full = bool(margin) and prev.x1 + _first_word_width(line) > margin - 0.5 * size
+            full = bool(margin) and prev.x1 + _first_word_width(line) > margin - 0.5 * size \
+                or _number_cut(prev.text(), line.text())
             follows = 0 <= line.top - prev.bottom < 0.9 * size if page == prev_page else page == prev_page + 1
             heading = (_HEADING.match(line.text()) and prev.text().rstrip()[-1:] in "。；;：:！？!?") \
                 or _OWN_LINE.match(line.text())
@@ -527,6 +528,21 @@ def join_paragraph_lines(lines: list[tuple[int, Line]], right: dict[int, float])
                 continue
         groups.append([(page, line)])
     return groups
+
+
+# A sentence's line that ends in a number glued to its words, and a next line that goes on with the number:
+# lines broken at a fixed count of characters (or a margin too few lines reach to be seen) cut numbers in two.
+_ENDS_IN_NUMBER = re.compile(r"[^\x00-\x7f]\d[\d,]*\.?$|[^\x00-\x7f]\d[\d,]*\.\d+$")
+_GOES_ON_WITH_NUMBER = re.compile(r"^(?:\.?\d[\d,.]*)(?:[%％]|[^\x00-\x7f\s])")
+
+
+def _number_cut(prev: str, line: str) -> bool:
+    """``prev`` ends inside a number that ``line`` goes on with (`…收入3637.` / `28万元`, `…万元。20` / `25年…`)."""
+    return bool(_ENDS_IN_NUMBER.search(prev.rstrip("\n")) and not prev.endswith(" ")
+                and _GOES_ON_WITH_NUMBER.match(line) and not _LIST_NUMBER.match(line))
+
+
+_LIST_NUMBER = re.compile(r"^\d+(?:[、)）]|[.．](?!\d))")  # 2、说明  3.项目
 
 
 def _first_word_width(line: Line) -> float:
