@@ -185,3 +185,28 @@ def test_a_skewed_scan_with_merged_cells_is_read_with_no_fault_blamed_on_the_doc
     read = {v.raw for t in result.tables for r in t.rows for v in r.values.values()}
     flagged = " ".join(f.message for f in result.flags if f.check in ("source.ocr_unread", "read.unparsed"))
     assert all(a in read or a in flagged for a in amounts)
+
+
+def test_two_amounts_ocr_read_apart_on_each_side_of_a_rule_stay_in_their_cells():
+    """The 三公 table's total row as the engine read a scan of it (its boxes, in points): 20.06 ends 0.4 pt before
+    the rule, 0.00 starts 0.8 pt after it. A text layer's number running over a rule is one number; OCR's two boxes
+    are two (they were written `20.060.00` into one cell)."""
+    from extractor.load.canonical import TextBuilder
+    from extractor.load.layout import write_table
+    from extractor.load.ocr import _line_glyphs
+    from extractor.load.pdf import layout_page
+
+    xs, top, bottom = [130.3, 155.2, 233.3, 258.1], 120.0, 140.4
+
+    def rule(x0, t, x1, b, o):
+        return {"x0": x0, "x1": x1, "top": t, "bottom": b, "width": x1 - x0, "height": b - t, "orientation": o,
+                "object_type": "line"}
+
+    edges = [rule(x, 100.0, x, bottom, "v") for x in xs] + [rule(xs[0], y, xs[-1], y, "h") for y in (100.0, top, bottom)]
+    glyphs = _line_glyphs("合计", 134.1, 104, 154.8, 115, 0.99) + _line_glyphs("因公出国", 157.3, 104, 230.5, 115, 0.99) \
+        + _line_glyphs("小计", 236.0, 104, 255.4, 115, 0.99) + _line_glyphs("20.06", 132.8, 126.9, 154.8, 137.9, 0.99) \
+        + _line_glyphs("0.00", 156.0, 126.5, 173.4, 137.9, 0.99) + _line_glyphs("15.06", 234.7, 125.6, 257.5, 138.4, 0.99)
+    (table,) = layout_page(glyphs, edges).blocks
+    out = TextBuilder()
+    write_table(out, table, 1)
+    assert out.text().splitlines()[-1] == "20.06\t0.00\t15.06"

@@ -383,6 +383,8 @@ def _number_across(a: list[Glyph], b: list[Glyph], rule: float) -> tuple[list[Gl
     if not same_line:
         return None
     last = max(same_line, key=lambda g: g.x1)
+    if first.confidence is not None or last.confidence is not None:
+        return None  # read by OCR: the engine's boxes already say where its text breaks (20.06 | 0.00)
     if first.x0 - last.x1 > 0.15 * first.size or last.text not in _NUMBER_CHARS or first.text not in _NUMBER_CHARS:
         return None
     if last.x1 < rule - 0.15 * first.size or first.x0 > rule + 0.15 * first.size:

@@ -115,6 +115,7 @@ def recognise(ocr, image, scale: float, verticals: list[dict] = ()) -> list[Glyp
     return glyphs
 
 
+_NUMBERISH = re.compile(r"^[\d.,]+$")
 _AMOUNT = re.compile(r"^-?\d[\d,]*\.\d+$|^-?\d$|^-$")
 
 
@@ -147,6 +148,8 @@ def split_at_rules(text: str, x0: float, x1: float, cuts: list[float]) -> list[t
                 best, cut = cost, k
         if cut is None or not text[start:cut].strip() or not text[cut:].strip():
             continue
+        if best >= 1.0 and _NUMBERISH.match(text[max(start, cut - 1):cut + 1]):
+            continue  # no whole amount on each side: one number printed over the rule, not two cells
         piece_end = min(edges[cut], rule - 0.5)
         out.append((text[start:cut].strip(), left, max(left + 0.5, piece_end)))
         start = cut
