@@ -210,3 +210,19 @@ def test_two_amounts_ocr_read_apart_on_each_side_of_a_rule_stay_in_their_cells()
     out = TextBuilder()
     write_table(out, table, 1)
     assert out.text().splitlines()[-1] == "20.06\t0.00\t15.06"
+
+
+def test_a_page_number_as_ocr_reads_it_is_taken_out_like_a_text_layers():
+    """OCR reads a printed `— 3 —` as `-31` or `-3—`: left in, it sat between a title and its table on the next page
+    and was read as a row of the table (its header then taken for a row: every value under no header)."""
+    from extractor.load.ocr import _line_glyphs
+    from extractor.load.pdf import _OCR_PAGE_NUMBER, _take_page_number, layout_page
+
+    for printed in ("-31", "-3—", "—4—", "— 7 —"):
+        glyphs = _line_glyphs("平安县卫生健康委员会2025年一般公共预算支出表", 100, 700, 450, 716, 0.99) \
+            + _line_glyphs(printed, 288, 797, 318, 813, 0.95)
+        blocks = layout_page(glyphs, [])
+        assert _take_page_number(blocks, 841.9, _OCR_PAGE_NUMBER) == printed
+        assert [b.text() for b in blocks.blocks] == ["平安县卫生健康委员会2025年一般公共预算支出表"]
+    blocks = layout_page(_line_glyphs("合计", 100, 700, 130, 716, 0.99) + _line_glyphs("-12.50", 288, 797, 318, 813, 0.95), [])
+    assert _take_page_number(blocks, 841.9, _OCR_PAGE_NUMBER) is None  # an amount is no page number

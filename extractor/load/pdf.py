@@ -121,6 +121,7 @@ def _read(path: Path, pdf, sha256: str, data: bytes = b"") -> Document:
             if engine:
                 blocks = ocr.read_page(engine, page, number)
                 info.text = "ocr"
+                info.label = _take_page_number(blocks, info.height, _OCR_PAGE_NUMBER)
             else:
                 info.text = "none"
                 unread.append(number)
@@ -209,7 +210,11 @@ def read_page(page, number: int, second: SecondReading | None = None) -> tuple[P
     return blocks, info, missing
 
 
-def _take_page_number(blocks: PageBlocks, height: float) -> str | None:
+# A page number as OCR reads a printed "— 3 —": its dashes as -, — or 1 ("-31", "-3—"), beside the text layer's forms.
+_OCR_PAGE_NUMBER = re.compile(rf"{_PAGE_NUMBER.pattern}|^[-—–一_~]+\s*\d{{1,3}}\s*[-—–一_~1lI|]*$")
+
+
+def _take_page_number(blocks: PageBlocks, height: float, pattern: re.Pattern = _PAGE_NUMBER) -> str | None:
     """The page number printed at the head or foot of the page ("— 7 —", "第 7 页 共 31 页"), taken out.
 
     It is furniture, not part of any table or sentence, and a line of it between two pages of a table
@@ -219,7 +224,7 @@ def _take_page_number(blocks: PageBlocks, height: float) -> str | None:
     for i in (lines[-1:] + lines[:1]) if lines else []:
         line = blocks.blocks[i]
         at_edge = line.bottom > 0.88 * height or line.top < 0.08 * height
-        if at_edge and _PAGE_NUMBER.match(line.text()) and i in (0, len(blocks.blocks) - 1):
+        if at_edge and pattern.match(line.text().strip()) and i in (0, len(blocks.blocks) - 1):
             del blocks.blocks[i]
             return line.text().strip()
     return None
