@@ -69,7 +69,7 @@ def _extract(doc: Document, use_rules: bool, hints: tuple[LayoutHint, ...] = (),
         if not chunk.is_table:
             continue
         chunks[chunk.id] = chunk
-        if not use_rules:
+        if not use_rules and spec_for(chunk.kind).llm:
             section.status = "unread"
             section.note = "left to the LLM reader (--backend llm)"
             result.unread.append(unread_for(chunk, section.note))
@@ -215,7 +215,7 @@ async def process_document(doc: Document, options: RunOptions, reader=None) -> E
     result.llm = llm_usage(reader.settings)
     targets = _llm_targets(result, options)
     alternates = [cid for cid in chunks if options.cross_check and cid not in targets
-                  and _section(result, cid).status in ("extracted", "empty")]
+                  and spec_for(chunks[cid].kind).llm and _section(result, cid).status in ("extracted", "empty")]
     if not targets and not alternates:
         return place_values(result)
     outcomes = await asyncio.gather(*(reader.read(chunks[cid], doc.text, doc.name) for cid in [*targets, *alternates]))
@@ -234,9 +234,10 @@ def _section(result: ExtractionResult, section_id: str) -> Section:
 
 def _llm_targets(result: ExtractionResult, options: RunOptions) -> list[str]:
     """Sections for the model: the unread ones, and (auto) those whose own values failed verification."""
-    targets = [u.section_id for u in result.unread]
+    # (A table of no known kind has no form for a model: what the rules could not read of it stays unread.)
+    targets = [u.section_id for u in result.unread if spec_for(u.kind).llm]
     if options.backend == "auto":
-        read = {s.id for s in result.sections if s.status == "extracted"}
+        read = {s.id for s in result.sections if s.status == "extracted" and spec_for(s.kind).llm}
         failed = {f.section_id for f in result.flags if f.severity == "error" and f.check.startswith(("table.", "ground.", "card."))}
         targets += sorted(read & failed)
     return targets

@@ -59,6 +59,8 @@ class TableSpec:
     title_excludes: tuple[str, ...] = ()
     description: str = ""
     card: bool = False
+    # Whether the LLM reader has a form and a prompt for it (not for a table of no known kind: the rules read it).
+    llm: bool = True
 
     def __post_init__(self) -> None:
         # Asked for a column by key for every value the reader and the verifier handle.
@@ -195,6 +197,12 @@ _VEHICLE_PURCHASE = (r"用车购置费?$", r"^(其中[：:])?(车辆)?购置费$
 _VEHICLE_OPERATION = (r"车运行(维护)?费$", r"车运维费$", r"车运行维护$", r"^(其中[：:])?(车辆)?运(行|维)(维护)?费$",
                       _VEHICLE + r".*/(车辆)?运(行|维)(维护)?费?$")
 
+# What may stand before a table's own name in its title when the name alone is too short to tell it (支出预算表,
+# 资产情况表): nothing, a year, 部门/单位, or the end of a department's name (东岭区民政局2024年支出预算表).
+_TITLE_HEAD = r"(?:^|(?:19|20)\d\d年度?|部门|单位|本级|[局委办院厅所站队]|中心)"
+# 总表 is also printed 总体情况表 (部门收支总体情况表, the template of several provinces).
+_OVERALL = r"总(?:体情况)?表"
+
 TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         kind="fiscal_appropriation_summary",
@@ -211,7 +219,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         kind="income_expenditure_summary",
         zh="收支总表",
-        title_patterns=(r"收(入)?支(出)?(预算|决算)?总表", r"收(入)?支(出)?(预算|决算)表"),
+        title_patterns=(rf"收(入)?支(出)?(预算|决算)?{_OVERALL}", r"收(入)?支(出)?(预算|决算)表"),
         row_key="two_sided",
         columns=(
             _c("income_amount", "收入 预算数", r"收入(?!.*(上年|增减|增长)).*(预算数|金额)$", side="income"),
@@ -223,7 +231,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         kind="income_summary",
         zh="收入总表",
-        title_patterns=(r"收入(预算|决算)?总表", r"收入(预算|决算)表"),
+        title_patterns=(rf"收入(预算|决算)?{_OVERALL}", r"收入(预算|决算)表"),
         row_key="functional",
         columns=(
             _c("total", "合计", r"^合计$", r"总计$", r"^收入(合计|总计)$"),
@@ -244,7 +252,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         kind="general_budget_basic_expenditure",
         zh="一般公共预算财政拨款基本支出表",
-        title_patterns=(r"一般公共预算.*基本支出", r"^(部门)?基本支出(预算|决算)?(明细)?表$"),
+        title_patterns=(r"一般公共预算.*基本支出", rf"{_TITLE_HEAD}基本支出(预算|决算)?(明细)?(情况)?表$"),
         row_key="economic",
         columns=(_TOTAL, _PERSONNEL, _PUBLIC, *_YEAR_ON_YEAR),
         description="Per economic code (301, 30101…): total, personnel (人员经费), public (公用经费).",
@@ -303,7 +311,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         kind="project_expenditure",
         zh="项目支出表",
-        title_patterns=(r"项目支出(预算|决算)?(明细)?(情况)?表",),
+        title_patterns=(r"项目支出(预算|决算)?(明细|汇总)?(情况)?表",),
         title_excludes=(r"绩效",),
         row_key="item",
         columns=(
@@ -367,7 +375,9 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         kind="fixed_assets",
         zh="固定资产占用情况表",
-        title_patterns=(r"固定资产占用",),
+        # 国有资产占用情况表, 资产占用情况表, 国有资产占有使用情况表, 资产情况表 (not 新增资产配置预算表: a purchase plan).
+        title_patterns=(r"固定资产占用", r"资产(占用|占有使用|占有|使用)(情况)?(统计)?表",
+                        rf"{_TITLE_HEAD}(国有|固定)?资产(情况)?表$"),
         row_key="item",
         columns=(
             _c("quantity", "数量", r"数量", type="count"),
@@ -387,7 +397,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         kind="expenditure_summary",
         zh="支出总表",
-        title_patterns=(r"支出(预算|决算)?总表", r"部门支出(预算|决算)表", r"^支出(预算|决算)表$"),
+        title_patterns=(rf"支出(预算|决算)?{_OVERALL}", rf"{_TITLE_HEAD}支出(预算|决算)表$"),
         row_key="functional",
         columns=(
             _TOTAL,
@@ -410,7 +420,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         kind="performance_target",
         zh="项目支出绩效目标表",
-        title_patterns=(r"绩效目标表$", r"绩效目标表\s*$"),
+        title_patterns=(r"绩效目标(申报|批复)?表\s*$",),
         row_key="item",
         columns=(),
         card=True,
@@ -418,8 +428,23 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     ),
 )
 
+# A table whose title is none of the kinds above (机关运行经费预算表, 部门预算项目绩效表…), told by its title's shape
+# and the header under it (``extractor.chunk``): read under its header paths, so its figures are kept, exported and
+# checked (siblings under one header sum to their parent) — never taken for rows of the table before it. No title
+# pattern names it, and it is no standard table a document should have (``STANDARD_TABLE_KINDS``).
+OTHER_TABLE = TableSpec(
+    kind="other_table",
+    zh="其他表",
+    title_patterns=(r"(?!)",),
+    row_key="item",
+    columns=(),
+    description="A table whose title names no kind above: its columns are its header paths as printed.",
+    llm=False,
+)
+TABLE_SPECS = (*TABLE_SPECS, OTHER_TABLE)
+
 TABLE_KINDS: tuple[str, ...] = tuple(s.kind for s in TABLE_SPECS)
-STANDARD_TABLE_KINDS: tuple[str, ...] = tuple(s.kind for s in TABLE_SPECS if not s.card)
+STANDARD_TABLE_KINDS: tuple[str, ...] = tuple(s.kind for s in TABLE_SPECS if not s.card and s is not OTHER_TABLE)
 
 
 @lru_cache(maxsize=None)

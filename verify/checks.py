@@ -20,6 +20,9 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
           "（如两个数连在一起：365.4434.56）",
           "A cell under an amount column is not a number this reader recognises, or a number printed on a performance "
           "card was read into no field (such as two amounts run together: 365.4434.56); it was not read."),
+    Check("read.card_column", "绩效目标表的栏目（如“评分标准”“备注”）不是可识别的栏目：其中的文字按原样保存（indicators[].other），未作校验",
+          "A performance card prints a column this reader does not know (such as 备注): its cells are kept as printed "
+          "(indicators[].other), not checked."),
     Check("read.unplaced", "数值不在任何表头之下，按“列N”保存", "A number sits under no header; it is kept as column 列N."),
     Check("read.unit", "表的单位说明（单位：…）无法识别：其金额的单位未知，不按万元处理",
           "A table states its unit in words the reader does not understand: the unit of its amounts is unknown "
@@ -67,8 +70,13 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
           "A purchase line's project budget differs from the budget of the project's card."),
     Check("card.budget", "绩效目标表预算数 ≠ 财政资金 + 上年结转 + 其他资金",
           "A card's budget is not the sum of its sources."),
-    Check("card.spending_plan", "资金支出计划下降或未达到 100%",
-          "A card's cumulative spending plan falls back or does not reach 100%."),
+    Check("card.spending_plan", "资金支出计划下降或未达到 100%；分期（1-3月、4-6月…）计划的比例合计不是 100%",
+          "A card's cumulative spending plan falls back or does not reach 100%; the shares of a plan by period "
+          "(1-3月, 4-6月 …) do not add up to 100%."),
+    Check("card.tasks", "部门整体绩效目标表的任务预算不平：任务总额 ≠ 财政拨款 + 上年结转 + 其他资金，金额合计 ≠ Σ 任务，"
+          "或金额合计 ≠ 预算数",
+          "A department card's task budgets do not add up: a task's total ≠ its parts, the grid's 金额合计 ≠ Σ tasks, "
+          "or 金额合计 ≠ the card's budget."),
     Check("card.cost", "成本指标超过项目预算数（按元/万元换算）",
           "A cost indicator (converted from 元 or 万元) exceeds the card's budget."),
     Check("card.indicator_value", "指标没有指标值，或有比较符号却没有数字",

@@ -98,11 +98,28 @@ def check_card_readings(cards: list[PerformanceCard], text: str, flagger: Flagge
         found = {t.span: t for t in card.untaken_figures(_card_lines(text, card.span))}
         for t in card.unparsed:
             found.setdefault(t.span, t)
+        _card_columns(card, flagger)
         seen: dict[str, int] = {}
         for span in sorted(found):
             t = found[span]
             seen[t.text] = seen.get(t.text, 0) + 1
             _card_unparsed(card, t, _cell_around(text, t.span), seen[t.text], flagger)
+
+
+def _card_columns(card: PerformanceCard, flagger: Flagger) -> None:
+    """A column of the card's indicators the reader does not know: its cells are kept as printed, never dropped, and a
+    person is told (once per column) that nothing in them was read or checked."""
+    by_column: dict[str, list[Text]] = {}
+    for item in (*card.indicators, *card.tasks):
+        for header, text in item.other.items():
+            by_column.setdefault(header, []).append(text)
+    name = card_name(card)
+    for header, texts in by_column.items():
+        flagger.add("read.card_column", "warning",
+                    f"绩效目标表 {name}: 栏目“{header}”不是可识别的栏目，其中 {len(texts)} 个单元格按原样保存，未作校验",
+                    f"card {name}: the column {header!r} is not one this reader knows; its {len(texts)} cell(s) are "
+                    "kept as printed and not checked", [], spans=[t.span for t in texts], section_id=card.section_id,
+                    key=f"{card.kind}[{card.section_id}].other[{header}]", found=texts[0].text)
 
 
 def _card_unparsed(card: PerformanceCard, t: Text, cell: str, nth: int, flagger: Flagger) -> None:
