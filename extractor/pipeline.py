@@ -63,6 +63,8 @@ def _extract(doc: Document, use_rules: bool, hints: tuple[LayoutHint, ...] = (),
     titles = line_titles(lines)
     result.contents = [ContentsEntry(kind=k, title=t, span=s) for k, t, s in contents_entries(lines, titles)]
     chunks: dict[str, Chunk] = {}
+    # Spreadsheets, CSV and Word tables keep every cell: a cell's column is where it stands.
+    explicit = doc.geometry is not None and doc.geometry.kind in ("xlsx", "xls", "csv", "docx")
     for chunk in chunk_document(doc.text, lines, titles):
         section = Section(id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, title_span=chunk.title_span)
         result.sections.append(section)
@@ -79,7 +81,7 @@ def _extract(doc: Document, use_rules: bool, hints: tuple[LayoutHint, ...] = (),
                 result.cards.append(read_card(chunk))
                 section.status = "extracted"
             else:
-                table = read_table(chunk, offered)
+                table = read_table(chunk, offered, explicit_cells=explicit)
                 result.tables.append(table)
                 section.status = "empty" if table.empty else "extracted"
                 section.note = table.note if table.empty else None

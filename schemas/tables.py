@@ -33,6 +33,10 @@ class ColumnSpec:
     side: Literal["income", "expenditure"] | None = None
     # Whether the column's rows add up to its total line (a unit price or a project's budget does not).
     additive: bool = True
+    # The column whose row sum it is a part of, where the relations in ``verify.tables.ROW_RELATIONS`` do not
+    # name it: one entry here is all a new source or expenditure column printed flat beside the others needs.
+    # (A column the registry does not know, printed flat, is a part of the table's total the same way.)
+    sums_into: str | None = None
 
     def matches(self, label: str) -> bool:
         return any(re.search(p, label) for p in self.patterns)
@@ -120,9 +124,10 @@ def is_extra_column(key: str) -> bool:
     return not key.isascii()
 
 
-def _c(key: str, zh: str, *patterns: str, type: ColumnType = "amount", side=None, additive: bool | None = None) -> ColumnSpec:
+def _c(key: str, zh: str, *patterns: str, type: ColumnType = "amount", side=None, additive: bool | None = None,
+       sums_into: str | None = None) -> ColumnSpec:
     return ColumnSpec(key=key, zh=zh, patterns=patterns or (re.escape(zh),), type=type, side=side,
-                      additive=type == "amount" if additive is None else additive)
+                      additive=type == "amount" if additive is None else additive, sums_into=sums_into)
 
 
 # Year-on-year columns (上年预算数 | 本年预算数 | 增减额 | 增减率), printed by 三公 and expenditure tables of many
@@ -190,6 +195,12 @@ _FUNDS = (
     _c("state_capital", "国有资本经营预算财政拨款", r"国有资本经营"),
 )
 
+
+def _source(fund: str, before: str = "") -> tuple[str, ...]:
+    """A source-of-funds header as provinces print it: 一般公共预算, 一般公共预算拨款, 一般公共预算财政拨款(收入|资金),
+    政府性基金预算拨款收入, 国有资本经营预算 … (``before`` anchors it, e.g. at the start of a flat header)."""
+    return (before + fund + r"(预算)?(财政)?(拨款)?(收入|资金)?$",)
+
 # The 三公 vehicle lines, one wording for both layouts (a line per item, or a column per item): 公务用车运行费,
 # 公务用车运行维护费 and 公务用车运维费 are one item; 公务用车购置及运行(维护)费 / 购置和运维费 their parent.
 _VEHICLE = r"公务用车购置(及|和|与|、)运"
@@ -237,9 +248,10 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
             _c("total", "合计", r"^合计$", r"总计$", r"^收入(合计|总计)$"),
             _c("income_subtotal", "本年收入 小计", r"本年收入(/(小计|合计))?$"),
             _c("fiscal_appropriation", "财政拨款收入", r"财政拨款"),
-            *(ColumnSpec(c.key, c.zh, (c.patterns[0] + r"(拨款)?(收入)?$",)) for c in _FUNDS),
+            # Flat (一般公共预算拨款 | 政府性基金预算拨款 …) or under 财政拨款 / 本年收入: one source each.
+            *(ColumnSpec(c.key, c.zh, _source(c.patterns[0])) for c in _FUNDS),
             _c("special_account", "财政专户收入", r"财政专户"),
-            _c("business_income", "事业收入", r"^(本年收入/)?事业收入$"),
+            _c("business_income", "事业收入", r"(^|/)事业收入(\(.*\))?$"),
             _c("operating_income", "经营收入", r"经营收入"),
             _c("superior_subsidy", "上级补助收入", r"上级补助"),
             _c("subordinate_remittance", "附属单位上缴收入", r"附属单位"),
@@ -315,15 +327,20 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
         title_excludes=(r"绩效",),
         row_key="item",
         columns=(
-            _c("project_type", "类型", r"类型", type="text"),
+            _c("project_type", "类型", r"类型", r"类别$", r"^项目(分类|性质)$", type="text"),
             _c("project_unit", "项目单位", r"项目单位", type="text"),
             # The project's own code (20250001, 44010022000000001): not a classification code.
             _c("project_code", "项目编码", r"项目(编码|代码|编号)$", type="text"),
             _c("total", "总计", r"^总计$", r"^合计$"),
             _c("current_appropriation", "本年拨款", r"^本年(财政)?拨款(/(合计|小计))?$"),
-            _c("current_general_budget", "本年财政拨款 一般公共预算", r"本年财政拨款/一般公共预算"),
-            _c("current_government_fund", "本年财政拨款 政府性基金预算", r"本年财政拨款/政府性基金"),
-            _c("current_state_capital", "本年财政拨款 国有资本经营预算", r"本年财政拨款/国有资本"),
+            # Under 本年财政拨款, or printed flat beside 上年结转 (合计 | 一般公共预算拨款 | 政府性基金预算拨款 | 上年结转):
+            # this year's appropriation from that fund either way.
+            _c("current_general_budget", "本年财政拨款 一般公共预算", r"本年(财政)?拨款/一般公共预算",
+               *_source("一般公共预算", "^(本年)?")),
+            _c("current_government_fund", "本年财政拨款 政府性基金预算", r"本年(财政)?拨款/政府性基金",
+               *_source("政府性基金", "^(本年)?")),
+            _c("current_state_capital", "本年财政拨款 国有资本经营预算", r"本年(财政)?拨款/国有资本",
+               *_source("国有资本经营", "^(本年)?")),
             _c("carryover_general_budget", "财政拨款结转结余 一般公共预算", r"结转.*/一般公共预算"),
             _c("carryover_government_fund", "财政拨款结转结余 政府性基金预算", r"结转.*/政府性基金"),
             _c("carryover_state_capital", "财政拨款结转结余 国有资本经营预算", r"结转.*/国有资本"),
@@ -368,7 +385,12 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
             _c("catalog_level3", "三级目录名称", r"三级目录", type="text"),
             _c("content", "政府购买服务内容", r"服务内容", type="text"),
             _c("quantity", "购买数量", r"购买数量", type="count"),
-            _c("amount", "购买金额", r"购买金额"),
+            _c("amount", "购买金额", r"购买金额", r"^(合计|金额|预算金额)$"),
+            # Some templates print the amount by source beside it.
+            _c("general_budget", "一般公共预算拨款", *_source("一般公共预算", "^"), sums_into="amount"),
+            _c("government_fund", "政府性基金预算拨款", *_source("政府性基金", "^"), sums_into="amount"),
+            _c("state_capital", "国有资本经营预算拨款", *_source("国有资本经营", "^"), sums_into="amount"),
+            _c("unit_funds", "单位资金", r"单位资金$", sums_into="amount"),
         ),
         description="Services bought by the department (row label = project name).",
     ),

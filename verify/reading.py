@@ -47,7 +47,15 @@ def _unidentified(view: TableView, row: Row) -> bool:
             and not (row.code or row.label or row.item or row.memo))
 
 
+# How ``verify.choose`` marks a reading that moves figures away from the header they are printed under (where
+# no relation questions them) only because the sums then hold: named beside the printed reading, never chosen.
+UNPROVEN_MOVE = "figures moved from under the header they are printed under, to columns where the sums hold"
+
+
 def _ambiguous(view: TableView, key: str, row: Row, flagger: Flagger) -> None:
+    if all(alt.how == UNPROVEN_MOVE for alt in row.alternatives):
+        _unproven_move(view, key, row, flagger)
+        return
     chosen = view.row_vals(key)
     moved = sorted({col for alt in row.alternatives for col in _placement_changes(row, alt)} & set(chosen))
     vals = [chosen[c] for c in moved] or list(chosen.values())
@@ -63,6 +71,24 @@ def _ambiguous(view: TableView, key: str, row: Row, flagger: Flagger) -> None:
                 f"{_describe(view, Reading(values=row.values), en=True)}; other readings that verify as well: "
                 + "; ".join(_describe(view, alt, en=True) for alt in row.alternatives[:4])
                 + (f" and {len(row.alternatives) - 4} more" if len(row.alternatives) > 4 else ""),
+                vals, key=f"{view.name}[{key}]")
+
+
+def _unproven_move(view: TableView, key: str, row: Row, flagger: Flagger) -> None:
+    chosen = view.row_vals(key)
+    moved = sorted({col for alt in row.alternatives for col in _placement_changes(row, alt)} & set(chosen))
+    vals = [chosen[c] for c in moved] or list(chosen.values())
+    if not vals:
+        return
+    alt = row.alternatives[0]
+    flagger.add("read.ambiguous", "warning",
+                f"{vals[0].where}: 数值按其所在表头读取：{_describe(view, Reading(values=row.values))}；"
+                f"若转换时漏排了空单元格或表头错位，则应为：{_describe(view, alt)}（此读法下合计相符，但只因该数与本行另一数相同，"
+                f"表头位置不支持，未采用）",
+                f"{vals[0].en_where}: values read under the headers they are printed under: "
+                f"{_describe(view, Reading(values=row.values), en=True)}; if the converter dropped empty cells or shifted the "
+                f"header they would be {_describe(view, alt, en=True)} (the sums hold that way only because the figure "
+                f"repeats another of its row, and the printed positions do not say so; not taken)",
                 vals, key=f"{view.name}[{key}]")
 
 

@@ -218,15 +218,25 @@ def write_spaced_lines(out: TextBuilder, lines: list[Line], page: int, moves: di
 
 
 def _spaced_in_cell(before: Glyph, after: Glyph, spaces: list[Glyph]) -> bool:
-    """Two ideographs with a space printed between them, closer than a character: one cell's text set with
-    a space (一般公共预算 财政拨款, 合 计). Chinese puts no space between words; written with one, the
+    """Two ideographs (or one and a punctuation mark) with a space printed between them, closer than a
+    character: one cell's text set with a space (一般公共预算 财政拨款, 合 计, 金 额 单 位 : 万 元). Chinese puts no space between words; written with one, the
     space-aligned reader would take the halves for two cells' words."""
-    return bool(_IDEOGRAPH.match(before.text) and _IDEOGRAPH.match(after.text)
-                and after.x0 - before.x1 < 0.8 * max(before.size, after.size)
+    return bool(_in_words(before.text, after.text) and after.x0 - before.x1 < 0.8 * max(before.size, after.size)
                 and any(before.x1 - 0.5 <= s.x0 and s.x1 <= after.x0 + 0.5 for s in spaces))
 
 
 _IDEOGRAPH = re.compile(r"^[\u4e00-\u9fff]$")
+
+
+def _in_words(before: str, after: str) -> bool:
+    """Two ideographs, or an ideograph and a punctuation mark (单 位 : 万 元, letter-spaced): a cell's words."""
+    def word(ch: str) -> bool:
+        return bool(_IDEOGRAPH.match(ch))
+
+    def mark(ch: str) -> bool:
+        return len(ch) == 1 and unicodedata.category(ch).startswith("P")
+
+    return (word(before) or mark(before)) and (word(after) or mark(after)) and (word(before) or word(after))
 
 
 # -- ruled tables ----------------------------------------------------------------------------------

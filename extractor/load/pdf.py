@@ -19,7 +19,8 @@ from pathlib import Path
 from schemas import Geometry, PageInfo
 
 from .base import Document, LoadError
-from .borderless import PAGE_NUMBER as _PAGE_NUMBER, SpacedBlock, borderless_runs, header_words, repeats_header, segments
+from .borderless import PAGE_NUMBER as _PAGE_NUMBER, SpacedBlock, borderless_runs, header_words, repeats_header, segments, \
+    stands_alone
 from .canonical import Glyph, TextBuilder, fold_char
 from .layout import Line, PageBlocks, TableBlock, group_lines, join_paragraph_lines, ruled_tables, stitch, \
     spaced_frame, write_cell, write_glyph_line, write_spaced_lines, write_table
@@ -426,8 +427,40 @@ def stitch_tables(items: list[tuple[int, Line | TableBlock]]) -> list[tuple[int,
                         out[k] = (prev_number, joined)
                         continue
                     prev.xs = block.xs = joined.xs  # apart, with the same columns
+                elif last_page == number - 1 and not (prev.ruled or block.ruled) \
+                        and all(_PAGE_NUMBER.match(line.text()) or _stray_label(line) for line in between):
+                    _take_reprinted_rows(prev, block, number)
         out.append((number, block))
     return _furniture_after_tables(out)
+
+
+def _take_reprinted_rows(first: TableBlock, then: TableBlock, number: int) -> None:
+    """The rows a continuation prints again at its top (a browser repeats a ``<thead>`` on every page it
+    runs over: a card's 项目名称, 主管部门, 项目来源), taken out as page furniture, when the two parts are
+    laid out on columns too different to be joined: each row's cells read the same, in the same order.
+    Left in, they read as a second card (or table) of the same name."""
+    head = 0
+    while head < len(first.rows) and head + 1 < len(then.rows) \
+            and _row_words(first.rows[head]) and _row_words(first.rows[head]) == _row_words(then.rows[head]):
+        head += 1
+    if head:
+        then.repeated = then.repeated + [(number, row) for row in then.rows[:head]]
+        then.rows = then.rows[head:]
+        if then.pages:
+            then.pages = then.pages[head:]
+
+
+def _stray_label(line: Line) -> bool:
+    """A short label left out of a table at a page's foot (a level alone in its row: 生态效益指标); a title or a
+    unit line is never one, and nor is a sentence."""
+    text = line.text().strip()
+    return len(text) <= 12 and not stands_alone(text) and not any(ch.isdigit() for ch in text)
+
+
+def _row_words(row) -> tuple[str, ...]:
+    texts = ("".join(g.text for line in cell.lines for g in line if not g.text.isspace())
+             for cell in sorted(row, key=lambda c: c.x0))
+    return tuple(t for t in texts if t)
 
 
 def _furniture_after_tables(items):
