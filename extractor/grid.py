@@ -1144,7 +1144,8 @@ def _layout(spec: TableSpec, paths: list[str], width: int, lines: list[Line]) ->
         leaf = path.split("/")[-1] if path else ""
         if _SEQ.match(leaf):
             layout.seq = i
-        elif _CODE_HEADER.search(path) and not _LABEL_HEADER.search(leaf) and (not layout.code or _is_code_part(leaf)):
+        elif _CODE_HEADER.search(path) and not _LABEL_HEADER.search(leaf) and (not layout.code or _is_code_part(leaf)) \
+                and not _matches_text_column(spec, path):  # a project's code (项目编码) is text, not a 科目 code
             layout.code.append(i)
         elif _LABEL_HEADER.search(path) and not _matches_text_column(spec, path):
             label_cols.append(i)

@@ -343,6 +343,8 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
         columns=(
             _c("project_type", "类型", r"类型", r"类别$", r"^项目(分类|性质)$", type="text"),
             _c("project_unit", "项目单位", r"项目单位", type="text"),
+            # The project's own code (20250001, 44010022000000001): not a classification code.
+            _c("project_code", "项目编码", r"项目(编码|代码|编号)$", type="text"),
             _c("total", "总计", r"^总计$", r"^合计$"),
             _c("current_appropriation", "本年拨款", r"^本年(财政)?拨款(/(合计|小计))?$"),
             # Under 本年财政拨款, or printed flat beside 上年结转 (合计 | 一般公共预算拨款 | 政府性基金预算拨款 | 上年结转):

@@ -103,6 +103,12 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
     Check("document.no_tables", "文件中没有任何预算表或绩效目标表", "The file holds no budget table or performance card."),
     Check("source.ocr_low_confidence", "该数值由 OCR 从扫描页识别，置信度低，请对照原页核对",
           "A value was read by OCR from a scanned page with low confidence: check it against the page."),
+    Check("source.ocr_unread", "OCR 从扫描页的表中读出的数字没有读入任何数值（表头或单元格可能被合并）",
+          "A number OCR read in a table of a scanned page went into no value (header cells or cells may have been "
+          "merged by OCR): check it against the page."),
+    Check("source.ocr_structure", "OCR 识别的表中行或列可能有误（缺编码的行、合并的单元格），表内核对不通过可能是识别所致",
+          "A table read by OCR may have misread lines or columns (a line missing its code, merged cells): the checks "
+          "that fail on it are first a reading doubt, not a fault of the document."),
     Check("source.page_unread", "该页没有文字层（扫描件），未读取，页上的数字均未提取（安装 OCR 后可读取）",
           "A page has no text layer (a scan) and was not read: none of its numbers was extracted "
           "(install OCR to read it)."),

@@ -398,6 +398,8 @@ def _number_across(a: list[Glyph], b: list[Glyph], rule: float) -> tuple[list[Gl
     if not same_line:
         return None
     last = max(same_line, key=lambda g: g.x1)
+    if first.confidence is not None or last.confidence is not None:
+        return None  # read by OCR: the engine's boxes already say where its text breaks (20.06 | 0.00)
     if first.x0 - last.x1 > 0.15 * first.size or last.text not in _NUMBER_CHARS or first.text not in _NUMBER_CHARS:
         return None
     if last.x1 < rule - 0.15 * first.size or first.x0 > rule + 0.15 * first.size:
@@ -555,7 +557,8 @@ def join_paragraph_lines(lines: list[tuple[int, Line]], right: dict[int, float])
             prev_page, prev = groups[-1][-1]
             margin = right.get(prev_page, 0.0)
             size = max(prev.size, line.size)
-            full = bool(margin) and prev.x1 + _first_word_width(line) > margin - 0.5 * size
+            full = bool(margin) and prev.x1 + _first_word_width(line) > margin - 0.5 * size \
+                or _number_cut(prev.text(), line.text())
             follows = 0 <= line.top - prev.bottom < 0.9 * size if page == prev_page else page == prev_page + 1
             heading = (_HEADING.match(line.text()) and prev.text().rstrip()[-1:] in "。；;：:！？!?") \
                 or _OWN_LINE.match(line.text())
@@ -572,6 +575,21 @@ def _cells_apart(line: Line) -> bool:
     line after it continues, least of all the next table's title."""
     glyphs = [g for g in line.glyphs if not g.text.isspace()]
     return any(b.x0 - a.x1 > 1.0 * max(a.size, b.size) for a, b in zip(glyphs, glyphs[1:]))
+
+
+# A sentence's line that ends in a number glued to its words, and a next line that goes on with the number:
+# lines broken at a fixed count of characters (or a margin too few lines reach to be seen) cut numbers in two.
+_ENDS_IN_NUMBER = re.compile(r"[^\x00-\x7f]\d[\d,]*\.?$|[^\x00-\x7f]\d[\d,]*\.\d+$")
+_GOES_ON_WITH_NUMBER = re.compile(r"^(?:\.?\d[\d,.]*)(?:[%％]|[^\x00-\x7f\s])")
+
+
+def _number_cut(prev: str, line: str) -> bool:
+    """``prev`` ends inside a number that ``line`` goes on with (`…收入3637.` / `28万元`, `…万元。20` / `25年…`)."""
+    return bool(_ENDS_IN_NUMBER.search(prev.rstrip("\n")) and not prev.endswith(" ")
+                and _GOES_ON_WITH_NUMBER.match(line) and not _LIST_NUMBER.match(line))
+
+
+_LIST_NUMBER = re.compile(r"^\d+(?:[、)）]|[.．](?!\d))")  # 2、说明  3.项目
 
 
 def _first_word_width(line: Line) -> float:
