@@ -13,9 +13,11 @@ class Check:
 
 
 CHECKS: dict[str, Check] = {c.id: c for c in (
-    Check("read.ambiguous", "数值所属的列不能确定：几种读法同样通过校验（转换时丢失了空单元格或表头未对齐）",
+    Check("read.ambiguous", "数值所属的列不能确定：几种读法同样通过校验（转换时丢失了空单元格或表头未对齐），"
+          "或只有把数值移出其印出的列才能使合计成立（保留印出的位置）",
           "Which column a value belongs to is uncertain: several readings verify equally well (empty cells "
-          "dropped by the converter, or a header that does not line up)."),
+          "dropped by the converter, or a header that does not line up), or only moving a value out from under "
+          "its printed header would make a sum hold (the printed position is kept)."),
     Check("read.unparsed", "金额列中的单元格不是可识别的数字，未能读取；或绩效目标表上印出的数字没有读入任何字段"
           "（如两个数连在一起：365.4434.56）",
           "A cell under an amount column is not a number this reader recognises, or a number printed on a performance "
