@@ -16,12 +16,12 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
-from schemas import Amount, Decision, ExtractionResult, PerformanceCard, Table, spec_for
+from schemas import Amount, Decision, ExtractionResult, PerformanceCard, Table, Text, spec_for
 
 from .load import SUPPORTED_SUFFIXES
 from .load.base import shown
 
-FACT_FIELDS = ("document", "table", "title", "row_code", "row_label", "column", "column_label", "value", "unit", "span",
+FACT_FIELDS = ("document", "table", "title", "entity", "entity_role", "row_code", "row_label", "column", "column_label", "value", "unit", "span",
                "field", "status", "flags", "original_value", "original_column", "decision", "reviewer", "note")
 
 # A value's status, from most to least decided: what a person said wins over what the verifier found.
@@ -71,13 +71,14 @@ _VERIFIED = ValueStatus("verified")
 
 
 def _fact(doc: str, kind: str, title: str, code, label, column: str, column_label: str, amount: Amount, unit,
-          path: str, status: ValueStatus) -> dict:
+          path: str, status: ValueStatus, entity: Text | None = None, entity_role: str | None = None) -> dict:
     d = status.decision
     withdrawn = status.status == "rejected"
     original = status.original or (amount if withdrawn else None)
     moved = d is not None and d.action == "move" and status.status in ("corrected", "flagged")
     return {
-        "document": doc, "table": kind, "title": title, "row_code": code, "row_label": label,
+        "document": doc, "table": kind, "title": title, "entity": entity.text if entity else None,
+        "entity_role": entity_role, "row_code": code, "row_label": label,
         "column": column, "column_label": column_label, "value": None if withdrawn else str(amount.value),
         "unit": unit, "span": list(amount.span), "field": path, "status": status.status,
         "flags": list(status.flags), "original_value": str(original.value) if original else None,
@@ -95,7 +96,7 @@ def table_facts(doc: str, table: Table, paths: dict[int, str], statuses: dict[st
             unit = table.unit if col.type == "amount" else "%" if col.type == "percent" else None
             path = paths[id(amount)]
             yield _fact(doc, table.kind, table.title, row.code, label, key, table.columns.get(key, col.zh), amount, unit,
-                        path, statuses.get(path, _VERIFIED))
+                        path, statuses.get(path, _VERIFIED), table.entity, table.entity_role)
 
 
 _BUDGET_KEYS = ("total", "fiscal", "carryover", "other")

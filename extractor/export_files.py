@@ -78,10 +78,10 @@ def _fill_workbook(book: _Book, results: Iterable[ExtractionResult], tables: dic
             spec = spec_for(table.kind)
             sheet = tables.get(table.kind)
             if sheet is None:
-                header = ["document", "table", "unit", "code", "line", *[c.zh for c in spec.columns], NOTES]
-                sheet = tables[table.kind] = book.sheet(spec.zh, header, freeze="F2")
+                header = ["document", "table", "entity", "unit", "code", "line", *[c.zh for c in spec.columns], NOTES]
+                sheet = tables[table.kind] = book.sheet(spec.zh, header, freeze="G2")
             for row in table.rows:
-                cells = [doc, table.title, table.unit, row.code, row.label.text if row.label else (row.item or "")]
+                cells = [doc, table.title, table.entity.text if table.entity else None, table.unit, row.code, row.label.text if row.label else (row.item or "")]
                 notes = []
                 for col in spec.columns:
                     amount = row.values.get(col.key)

@@ -32,6 +32,10 @@ FACT_COLUMNS = (
     ("table_kind", "string", "the table kind (expenditure_summary, …; cards: performance_target)"),
     ("table_zh", "string", "the table kind's Chinese name"),
     ("title", "string", "the table's title as printed"),
+    ("entity", "string", "the budget unit the table is for, as printed (单位名称：部门汇总 / XX局本级 / XX小学), "
+                         "where it says"),
+    ("entity_role", "string", "consolidated (部门汇总: the sum of its units' tables) or unit (one unit's table of a "
+                              "kind also printed consolidated): sum only one of them by code"),
     ("row_code", "string", "the line's classification code, normalised (2101501)"),
     ("row_label", "string", "the line's label as printed"),
     ("classification", "string", "functional (支出功能分类) or economic (经济分类) for coded lines"),
@@ -88,6 +92,7 @@ def long_facts(result: ExtractionResult) -> Iterator[dict]:
 def _long(fact: dict, about: dict, table_zh: str, classification: str | None, names: dict) -> dict:
     code = fact["row_code"] if classification else None
     row = {**about, "table_kind": fact["table"], "table_zh": table_zh, "title": fact["title"],
+           "entity": fact["entity"], "entity_role": fact["entity_role"],
            "row_code": fact["row_code"], "row_label": fact["row_label"], "classification": classification}
     for level, digits in _LEVELS:
         part = code[:digits] if code and len(code) >= digits and code[:digits].isdigit() else None

@@ -32,7 +32,7 @@ from verify.grounding import amount_slots
 from .chunk import Chunk, chunk_document, contents_entries, document_meta, line_titles, split_lines
 from .geometry import place_values
 from .load import Document, load_document
-from .rules import Unreadable, inherit_units, read_table, unread_for
+from .rules import Unreadable, inherit_units, name_entities, read_table, unread_for
 from .rules_cards import read_card
 
 Backend = Literal["rules", "auto", "llm"]
@@ -92,6 +92,7 @@ def _extract(doc: Document, use_rules: bool, hints: tuple[LayoutHint, ...] = (),
             result.unread.append(unread_for(chunk, exc.reason))
     inherit_units(result.tables)
     choose_readings(result)
+    name_entities(result.tables, chunks, meta.department)
     note_hints(result, hints, offered)
     return result, chunks
 

@@ -184,6 +184,7 @@ def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int, repadded: bool =
     _continued_memos(table_rows)
     table = Table(
         section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, **chunk_unit(chunk),
+        entity=chunk_entity(chunk),
         note=" ".join(n.text.strip() for n in chunk.notes) or None,
         columns=_used_columns(columns, table_rows),
         rows=table_rows,
@@ -253,6 +254,88 @@ def chunk_unit(chunk: Chunk) -> dict:
         s, text = _cell_around(head, s, text)
         stated.update(unit=None, unit_header=Text(text=text, span=(s, s + len(text))))
     return stated
+
+
+# The line over a table naming the budget unit it is for: 单位名称：白沙镇中心小学, 编制单位：XX局, 预算单位：301001 XX局
+# (a code before the name is left out). A bare 单位：/部门： is a unit only when what follows reads as an
+# organisation's name, never a money unit (单位：万元).
+_ENTITY_LABEL = re.compile(r"(?:^|(?<=[\t|\s]))(?P<label>单位名称|预算单位(?:名称)?|编制单位|填报单位|部门名称|部门|单位)"
+                           r"\s*[：:]\s*(?:\d{3,9}\s+)?(?P<name>[^\s|：:]{2,40})")
+_MONEY_UNIT = re.compile(r"^(?:人民币)?(?:万|千|百万|亿)?元$")
+_CONSOLIDATED = re.compile(r"汇总")
+
+
+def chunk_entity(chunk: Chunk) -> Text | None:
+    """The budget unit a table's own label line says it is for (单位名称：部门汇总), over its header; None when it
+    prints none."""
+    for line in chunk.lines[:12]:
+        for m in _ENTITY_LABEL.finditer(line.text):
+            name = m.group("name")
+            if _MONEY_UNIT.match(name) or (m.group("label") in ("单位", "部门") and not (
+                    _ORG_NAME.search(name) or _CONSOLIDATED.search(name))):
+                continue
+            return Text(text=name, span=(line.start + m.start("name"), line.start + m.end("name")))
+    return None
+
+
+# A unit a title names: in brackets after it (…支出表（部门汇总）, （本级）), or before the year
+# (白沙镇中心小学2025年一般公共预算支出表).
+_TITLE_ENTITY_BRACKETS = re.compile(r"[（(](?P<name>[^（）()]*(?:汇总|本级|单位)[^（）()]*)[)）]")
+_TITLE_ENTITY_PREFIX = re.compile(r"^\s*(?P<name>[^\s\d]{2,40}?)\s*(?:19|20)\d\d\s*年")
+
+
+def title_entity(chunk: Chunk) -> Text | None:
+    """The unit a table's title names, at its characters in the title's line; None when it names none."""
+    if chunk.title_span is None:
+        return None
+    for line in chunk.lines[:3]:
+        if not line.start <= chunk.title_span[0] < line.start + len(line.text) + 1:
+            continue
+        at = chunk.title_span[0] - line.start
+        for pattern in (_TITLE_ENTITY_BRACKETS, _TITLE_ENTITY_PREFIX):
+            m = pattern.search(line.text, at) if pattern is _TITLE_ENTITY_BRACKETS else pattern.match(line.text, at)
+            if m and m.group("name").strip():
+                return Text(text=m.group("name"), span=(line.start + m.start("name"), line.start + m.end("name")))
+    return None
+
+
+def name_entities(tables: list[Table], chunks: dict, department: str | None) -> None:
+    """Which unit each table is for, where a document prints a kind once for the department (部门汇总) and again
+    for its units (本级, each school …): a table's own label line says it, else its title where the titles of the
+    kind name different units. The consolidated table is the one its name calls 汇总, or the department's where
+    another is the department's 本级; its units' tables are then ``unit``. Nothing is guessed from the amounts."""
+    by_kind: dict[str, list[Table]] = {}
+    for table in tables:
+        by_kind.setdefault(table.kind, []).append(table)
+    for group in by_kind.values():
+        if len(group) > 1 and any(t.entity is None for t in group):
+            named = [t.entity or (title_entity(chunks[t.section_id]) if t.section_id in chunks else None)
+                     for t in group]
+            names = [_squash(n.text) for n in named if n is not None]
+            if len(names) == len(group) and len(set(names)) == len(group):
+                for table, name in zip(group, named):
+                    table.entity = name
+        _name_roles(group, department)
+
+
+def _name_roles(group: list[Table], department: str | None) -> None:
+    names = [_squash(t.entity.text) if t.entity else None for t in group]
+    if len({n for n in names if n}) < 2:
+        for table, name in zip(group, names):
+            table.entity_role = "consolidated" if name and _CONSOLIDATED.search(name) else None
+        return
+    whole = [i for i, n in enumerate(names) if n and _CONSOLIDATED.search(n)]
+    if not whole and department:
+        dept = _squash(department)
+        whole = [i for i, n in enumerate(names) if n == dept] if any(
+            n and n != dept and n.startswith(dept) and "本级" in n for n in names) else []
+    for i, table in enumerate(group):
+        table.entity_role = None if len(whole) != 1 or names[i] is None else \
+            "consolidated" if i == whole[0] else "unit"
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
 
 
 def _cell_around(lines, start: int, text: str) -> tuple[int, str]:

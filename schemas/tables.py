@@ -562,6 +562,12 @@ class Table(BaseModel):
     unit_from: Literal["stated", "document", "assumed"] | None = Field(
         None, description="stated: the table prints its unit; document: it prints none, and the document's other "
                           "tables all state this one; assumed: no table says, 万元 as the national templates print")
+    entity: Text | None = Field(None, description="the budget unit the table is for, as printed: a 单位名称：/ 编制单位："
+                                                  " line over it (部门汇总, XX局本级, XX小学), or, where the document "
+                                                  "prints a kind once per unit, the unit its title names")
+    entity_role: Literal["consolidated", "unit"] | None = Field(
+        None, description="consolidated: the department's table that sums its units' (部门汇总); unit: one unit's "
+                          "table of a kind the document also prints consolidated; None when neither is known")
     columns: dict[str, str] = Field(default_factory=dict,
                                     description="column key -> header label as printed, in the order printed")
     rows: list[Row] = Field(default_factory=list)

@@ -100,7 +100,7 @@ def test_xlsx_has_no_formula_and_keeps_the_text(evil, tmp_path):
         assert EVIL[key] in texts, key
     # The amounts are numbers with the decimals printed.
     sheet = wb["收入总表"]
-    numbers = [c for row in sheet.iter_rows(min_row=2) for c in row[5:] if c.value is not None]
+    numbers = [c for row in sheet.iter_rows(min_row=2) for c in row[6:] if c.value is not None]
     assert numbers and all(isinstance(c.value, (int, float)) and c.data_type == "n" for c in numbers)
 
 
@@ -194,7 +194,7 @@ def test_xlsx_says_in_the_row_why_a_table_value_is_coloured(tmp_path):
     sheet = wb["支出总表"]
     header = [c.value for c in sheet[1]]
     assert header[-1] == "notes 说明"
-    row = next(r for r in sheet.iter_rows(min_row=2) if r[3].value == "2101501")
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[header.index("code")].value == "2101501")
     basic = row[header.index("基本支出")]
     assert basic.value == 1182.61 and basic.fill.start_color.rgb.endswith("F8B4B4")
     assert f"flagged: {flag['id']}" in row[-1].value and "基本支出: flagged: " in row[-1].value

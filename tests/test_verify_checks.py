@@ -115,6 +115,7 @@ TESTED_ELSEWHERE = {
     "source.ocr_unread": "test_ocr_reading.py, test_an_amount_ocr_read_that_went_into_no_value_is_flagged",
     "source.ocr_structure": "test_ocr_reading.py, test_a_line_missing_its_code_on_an_ocr_page_is_a_reading_doubt…",
     "table.units": "test_table_columns.py, test_a_department_line_is_the_sum_of_its_units",
+    "cross.units": "test_unit_tables.py, test_a_unit_that_does_not_add_up_to_the_consolidated_table_is_an_error",
     "source.formula_unsaved": "test_sheet_formulas.py, test_formulas_with_no_saved_value_are_named_and_flagged_never_computed",
     "read.card_column": "test_card_shapes.py, test_weights_and_scoring_rules_are_read_and_an_unknown_column_is_kept_and_flagged",
     "card.tasks": "test_card_shapes.py, test_task_amounts_that_do_not_add_up_are_flagged",

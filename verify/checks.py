@@ -62,6 +62,11 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
           "A table's total line is not the sum of its rows (projects, procurement, purchased services)."),
     Check("table.quantity_price", "数量 × 单价 ≠ 金额", "Quantity × unit price differs from the amount."),
     Check("cross.same_code", "同一科目在不同表中金额不一致", "The same code carries different amounts in two tables."),
+    Check("cross.units", "部门汇总表 ≠ 各单位同类表之和（同一科目、同一列：部门汇总 = 本级 + 所属各单位）；或部门汇总表的某些行"
+          "在各单位的表中都没有（似有单位的表未印出），或没有一张标明是部门汇总：各单位之和未核对",
+          "A consolidated table (部门汇总) is not the sum of its units' tables of the same kind (same code, same column); "
+          "or some of its lines are in no unit's table (a unit's table seems not printed), or no table says it is "
+          "the consolidated one: the units' sum was not checked."),
     Check("cross.summary", "总表与明细表不一致", "A summary table disagrees with the detail table it summarises."),
     Check("cross.basic", "一般公共预算支出表的基本支出 ≠ 基本支出表合计",
           "The general-budget table's basic expenditure differs from the basic-expenditure table's totals."),

@@ -493,7 +493,79 @@ def check_fund_sources(views: list[TableView], flagger: Flagger) -> None:
                             f"which the department does not have", [val], expected="0", found=val.value)
 
 
+def check_unit_sums(views: list[TableView], flagger: Flagger) -> None:
+    """A kind printed for the department (部门汇总) and again for each of its units: the consolidated table is the
+    units' sum, row by row (same code or line) and column by column. Where some of its lines are in no unit's
+    table, or no table says it is the consolidated one, a warning says the sum was not checked."""
+    by_kind: dict[str, list[TableView]] = {}
+    for view in views:
+        if view.table.entity is not None:
+            by_kind.setdefault(view.table.kind, []).append(view)
+    for kind, group in by_kind.items():
+        if len({"".join(v.table.entity.text.split()) for v in group}) < 2:
+            continue
+        whole = [v for v in group if v.table.entity_role == "consolidated"]
+        units = [v for v in group if v.table.entity_role == "unit"]
+        if len(whole) != 1 or not units:
+            names = "、".join(v.table.entity.text for v in group)
+            flagger.add("cross.units", "warning",
+                        f"{spec_for(kind).zh}按单位印出了多张（{names}），没有一张标明是部门汇总：各单位之和未核对",
+                        f"{kind} is printed for several units ({names}) and none says it is the consolidated "
+                        f"table: the units' sum was not checked",
+                        spans=[v.table.entity.span for v in group], section_id=group[0].table.section_id,
+                        key=f"{kind}|roles")
+            continue
+        _unit_sums(whole[0], units, flagger)
+
+
+def _unit_sums(whole: TableView, units: list[TableView], flagger: Flagger) -> None:
+    spec = spec_for(whole.table.kind)
+    printed = {k for u in units for k, _row in u.rows if u.row_vals(k)}
+    lost = [k for k, _row in whole.rows if k not in printed and any(v.value for v in whole.row_vals(k).values())]
+    if lost:
+        shown = "、".join(whole.row_zh(k) for k in lost[:5]) + ("等" if len(lost) > 5 else "")
+        flagger.add("cross.units", "warning",
+                    f"{whole.zh}的 {shown} 在各单位的表中都没有：似有单位的表未印出，各单位之和未核对",
+                    f"{whole.name}: {', '.join(lost[:5])} are in no unit's table: a unit's table seems not to be "
+                    f"printed; the units' sum was not checked",
+                    [v for k in lost[:5] for v in whole.row_vals(k).values()], key=f"{whole.name}|lost")
+        return
+    keys = [k for k, _row in whole.rows] + [k for u in units for k, _row in u.rows]
+    for key in dict.fromkeys(keys):
+        columns = {c for v in (whole, *units) for c in v.row_vals(key)}
+        for col in sorted(columns):
+            cspec = spec.column(col)
+            if cspec.type != "amount" or not cspec.additive:
+                continue
+            total = whole.get(key, col)
+            parts = [(u, u.get(key, col)) for u in units]
+            vals = [p for _u, p in parts if p is not None]
+            if not comparable(flagger, "cross.units", [v for v in (total, *vals) if v is not None]):
+                continue
+            gap = sum_gap(total.common if total else Term(ZERO, ZERO), [p.common for p in vals])
+            if gap is None:
+                continue
+            # In the consolidated table's unit (the units' tables may print another: 元 against 万元).
+            factor = TO_WAN.get((total or vals[0]).unit, ONE)
+            if factor != ONE:
+                gap = gap / factor
+            found = ((total.value if total else ZERO) - gap)
+            rhs = " + ".join(f"{u.table.entity.text} {p.value if p else 0}" for u, p in parts)
+            where = total.label if total else f"{whole.zh} {whole.row_zh(key) or key} · {whole.column_zh(col)}"
+            en_where = f"{total.en_where} {col}" if total else f"{whole.name} {key} {col}"
+            flagger.add("cross.units", "error",
+                        f"{where} {total.value if total else '（空）'} ≠ 各单位之和 {rhs} = {found}（差 {gap}）",
+                        f"{en_where} {total.value if total else '(blank)'} ≠ the sum of its units {rhs} = {found} "
+                        f"(difference {gap})",
+                        [v for v in (total, *vals) if v is not None], expected=found,
+                        found=total.value if total else "0", key=f"{key}.{col}")
+
+
 def check_across(result: ExtractionResult, views: list[TableView], flagger: Flagger) -> None:
+    check_unit_sums(views, flagger)
+    # The other relations are the department's: a unit's own table (本级, a school) is checked against its
+    # consolidated table above, never against the department's other tables.
+    views = [v for v in views if v.table.entity_role != "unit"]
     check_same_codes(views, flagger)
     check_fund_sources(views, flagger)
     check_summaries(views, flagger)

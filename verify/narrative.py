@@ -658,7 +658,8 @@ class _Tables:
         self.views: dict[str, TableView] = {}
         self.cache: dict[tuple[str, str, str], Val | None] = {}
         for view in views:
-            self.views.setdefault(view.table.kind, view)
+            if view.table.entity_role != "unit":  # the department's figures: never one unit's own table
+                self.views.setdefault(view.table.kind, view)
 
     def find(self, kind: str, key_pattern: str, column: str) -> Val | None:
         key = (kind, key_pattern, column)

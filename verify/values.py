@@ -183,6 +183,10 @@ def view_table(table: Table, name: str, doc_places: int | None = None,
         places = {k: max(v, doc_places) for k, v in places.items()}
     halves = {k: half_unit(p) for k, p in places.items()}
     en_kind = table.kind.replace("_", " ")
+    # A table printed once per unit (部门汇总, 本级, each school) names its unit wherever its values are named.
+    zh = f"{spec.zh}（{table.entity.text}）" if table.entity_role and table.entity else spec.zh
+    if table.entity_role and table.entity:
+        en_kind = f"{en_kind} ({table.entity.text})"
     unknown = unknown_unit(table)
     seen: Counter[str] = Counter()
     for row in table.rows:
@@ -196,7 +200,7 @@ def view_table(table: Table, name: str, doc_places: int | None = None,
         if row.code or row.item == "total":
             view.by_code.setdefault(row.code or "total", key)
         cells = view.by_row[key] = {}
-        where = f"{spec.zh} {row.code} {label}" if row.code else f"{spec.zh} {label}"
+        where = f"{zh} {row.code} {label}" if row.code else f"{zh} {label}"
         en_where = f"{en_kind} {row.code or row.item or ''}".rstrip()
         for col, amount in row.values.items():
             cspec = spec.column(col)
