@@ -898,7 +898,25 @@ def _interpret_all(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> lis
 def _noted(rows: list[Row], raw: RawRow) -> list[Row]:
     for row in rows:
         row.notes.extend(raw.notes)
+        if row.label is not None and row.code is None and row.side is None:
+            row.indent = _indent(raw, row.label)
     return rows
+
+
+def _indent(raw: RawRow, label: Text) -> int | None:
+    """The blanks before the label inside its cell, as printed (2 for a full-width space, 1 for a space); None when
+    the label does not start on the row's own line. A space-aligned line's spaces are the gaps between its cells:
+    only full-width ones count there."""
+    line = raw.line
+    at = label.span[0] - line.start
+    if not 0 <= at <= len(line.text):
+        return None
+    blanks = "\u3000 " if line.kind.value in ("pipe", "tab") else "\u3000"
+    n = 0
+    while at > 0 and line.text[at - 1] in blanks:
+        at -= 1
+        n += 2 if line.text[at] == "\u3000" else 1
+    return n
 
 
 def _in_place(spec: TableSpec, raw: RawRow) -> bool:

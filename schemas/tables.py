@@ -525,6 +525,9 @@ class Row(BaseModel):
     item: str | None = None
     side: Literal["income", "expenditure"] | None = None
     memo: bool = False
+    indent: int | None = Field(None, exclude_if=lambda v: v is None,
+                               description="the blanks printed before the label inside its cell (a full-width "
+                                           "space counts 2): a table of names without codes shows its levels so")
     span: Span
     values: dict[str, Amount] = Field(default_factory=dict)
     texts: dict[str, Text] = Field(default_factory=dict)

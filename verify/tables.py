@@ -385,6 +385,7 @@ def check_table(view: TableView, flagger: Flagger) -> None:
     check_memo_lines(view, flagger)
     if spec.row_key in ("functional", "economic"):
         check_hierarchy(view, flagger, spec.row_key)
+        check_named_hierarchy(view, flagger, spec.row_key)
         check_units(view, flagger)
     elif spec.row_key == "item":
         check_items(view, flagger)
@@ -481,6 +482,66 @@ def check_hierarchy(view: TableView, flagger: Flagger, scheme: str) -> None:
         kids = children.get(parent) if len(parent) in (3, 5) else None
         if kids:
             _column_mismatch(view, flagger, "table.hierarchy", parent, kids, "下级科目之和", "sum of its sub-codes")
+
+
+def check_named_hierarchy(view: TableView, flagger: Flagger, scheme: str) -> None:
+    """A classification table that prints names only (no 科目编码): its levels read from the indentation of the
+    names, where it is certain — every line one level at most deeper than the line above, no deeper than the
+    classification goes — and checked as codes are (合计 = Σ 类, 类 = Σ 款, 款 = Σ 项). Where it is not, and
+    the 合计 is not simply the sum of every line (a flat list), a warning says the hierarchy was not checked."""
+    lines = [(k, row) for k, row in view.rows if view.row_vals(k)
+             and not (row.item == "total" or row.memo or row.item == "department")]
+    if len(lines) < 2 or any(row.code for _k, row in lines) or any(row.code for _k, row in view.rows):
+        return
+    total = next((k for k, row in view.rows if row.item == "total"), None)
+    tree = _indented_tree(lines, 3 if scheme == "functional" else 2)
+    if tree is None:
+        keys = [k for k, _row in lines]
+        if total is not None and _adds_up(view, total, keys):
+            return  # one level: the 合计 is the sum of every line, and that is checked
+        flagger.add("table.hierarchy", "warning",
+                    f"{view.zh}的科目没有编码，名称也没有可确定层级的缩进：科目层级（合计 = Σ 类，类 = Σ 款 …）未核对，"
+                    f"其数值仅经行内及跨表核对",
+                    f"{view.name}: its lines print names without codes and no indentation that shows their levels "
+                    f"for certain: the classification hierarchy (total = Σ classes, class = Σ its lines …) was not "
+                    f"checked",
+                    [v for k in keys for v in view.row_vals(k).values()], key="unchecked")
+        return
+    tops, children = tree
+    if total is not None:
+        _column_mismatch(view, flagger, "table.hierarchy", total, tops, "各类之和", "sum of the classes")
+    for parent, kids in children.items():
+        _column_mismatch(view, flagger, "table.hierarchy", parent, kids, "下级科目之和", "sum of its sub-lines")
+
+
+def _indented_tree(lines: list, depth: int) -> tuple[list[str], dict[str, list[str]]] | None:
+    """(the top lines, each line's lines one level down) from the indentation; None unless it is certain."""
+    indents = [row.indent for _k, row in lines]
+    if any(i is None for i in indents):
+        return None
+    levels = sorted(set(indents))
+    if len(levels) < 2 or len(levels) > depth or indents[0] != levels[0]:
+        return None
+    tops: list[str] = []
+    children: dict[str, list[str]] = {}
+    stack: list[str] = []  # the open line at each level
+    for key, row in lines:
+        level = levels.index(row.indent)
+        if level > len(stack):
+            return None  # a line two levels below the one above it
+        del stack[level:]
+        (children.setdefault(stack[-1], []) if stack else tops).append(key)
+        stack.append(key)
+    return tops, children
+
+
+def _adds_up(view: TableView, total: str, keys: list[str]) -> bool:
+    held = False
+    for total_val, parts, _col in _sum_relations(view, total, keys):
+        if total_val is None or sum_gap(total_val.term, [p.term for p in parts]) is not None:
+            return False
+        held = True
+    return held
 
 
 def department_groups(view: TableView) -> list[tuple[str, list[str]]]:
