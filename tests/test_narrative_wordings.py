@@ -7,6 +7,7 @@ checked as in the original (or the wording's own claim is checked).
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 
@@ -40,3 +41,39 @@ def test_years_in_chinese_numerals_read_like_years_in_digits(doc):
            [(c.subject, c.value.value, c.kind) for c in original.claims]
     assert sorted(f.message for f in result.flags if f.check.startswith("narrative")) == \
            sorted(f.message for f in original.flags if f.check.startswith("narrative"))
+
+
+def _three_public(last: dict[str, str], now: dict[str, str], sentence: str) -> str:
+    """A 三公 table with last year's and this year's columns and the change, generated from the two years'
+    figures, and a narrative sentence about it."""
+    lines = ["某镇2025年“三公”经费支出表", "单位：万元", "项目\t2024年预算数\t2025年预算数\t增减额"]
+    names = ["因公出国（境）费", "公务用车购置及运行维护费", "公务接待费"]
+    total_last = sum(Decimal(last[n]) for n in names)
+    total_now = sum(Decimal(now[n]) for n in names)
+    lines.append(f"合计\t{total_last:.2f}\t{total_now:.2f}\t{total_now - total_last:.2f}")
+    for n in names:
+        lines.append(f"{n}\t{last[n]}\t{now[n]}\t{Decimal(now[n]) - Decimal(last[n]):.2f}")
+    return "\n".join(lines) + "\n\n三、“三公”经费预算情况\n\n" + sentence + "\n"
+
+
+LAST = {"因公出国（境）费": "0.00", "公务用车购置及运行维护费": "12.00", "公务接待费": "6.00"}
+
+
+@pytest.mark.parametrize("words", ["与上年持平", "与上年相比无变化", "较上年无增减"])
+def test_no_change_stated_in_words_is_checked_as_a_change_of_nothing(words):
+    now = {**LAST, "公务接待费": "5.00"}
+    said = f"2025年“三公”经费预算17.00万元。其中：公务接待费5.00万元，{words}。"
+    flags = [f for f in verify_text("003", _three_public(LAST, now, said)).flags if f.check == "narrative.change"]
+    assert len(flags) == 1 and "公务接待费" in flags[0].message and "-1.00" in flags[0].message
+    held = _three_public(LAST, dict(LAST), said.replace("5.00万元", "6.00万元").replace("17.00", "18.00"))
+    result = verify_text("003", held)
+    assert not [f for f in result.flags if f.check.startswith("narrative")], [f.message for f in result.flags]
+    assert any(c.kind == "change" and c.subject == "公务接待费" and c.value.value == 0 for c in result.claims)
+
+
+def test_an_unchanged_part_does_not_make_a_partial_list_of_changes_look_whole():
+    now = {**LAST, "公务用车购置及运行维护费": "10.00", "公务接待费": "5.00"}
+    said = ("2025年“三公”经费预算15.00万元，比上年减少3.00万元。其中：因公出国（境）费0万元，与上年持平；"
+            "公务用车购置及运行维护费10.00万元；公务接待费5.00万元，比上年减少1.00万元。")
+    result = verify_text("003", _three_public(LAST, now, said))
+    assert not [f for f in result.flags if f.check.startswith("narrative")], [f.message for f in result.flags]

@@ -174,6 +174,8 @@ _FIGURE = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(�
 _STOP = re.compile(r"[，,；;。：:、（）()【】\[\]！？!?\n]")
 # A cheap test that a section states any figure at all (most do not).
 _QUICK = re.compile(r"\d\s*(?:万\s*元|元|%|％)")
+# A change of nothing, stated in words (与上年持平, 与上年相比无变化): a change claim of 0 at those words.
+_FLAT = re.compile(r"持平|无变化|没有变化|未发生变化|无增减变化|无增减")
 _DIRECTION = re.compile(r"(增加|增长|上升|新增|增|减少|下降|降低|减)了?$")
 _COMPARATOR = re.compile(r"(?:同比|(?:比|较|与|同)(?:上年|上一年|去年|20\d\d年度?)?(?:年初)?(?:预算|决算)?数?(?:相比|对比)?)")
 _SHARE = re.compile(r"占(?:比)?为?")
@@ -297,6 +299,7 @@ class _Figure:
     kept: bool = False  # attributed: becomes a claim
     sentence: tuple[int, int] = (0, 0)  # flat bounds of its sentence
     after_change: bool = False  # an amount after a change in its sentence: the amount, or the change without its verb
+    flat: bool = False  # no change, in words (与上年持平): a change of 0
 
 
 @dataclass
@@ -349,12 +352,17 @@ def _code_for_path(window: str, ctx: _Context) -> str | None:
 def _figures(flat: _Flat, ctx: _Context) -> list[_Figure]:
     figures: list[_Figure] = []
     prev_end = 0
-    for m in _FIGURE.finditer(flat.text):
+    for m in _figure_matches(flat.text):
         words = flat.phrase(prev_end, m.start())
-        figure = _Figure(m.start(1), m.end(1), m.group(2).replace("％", "%"), m.end(), words)
+        if m.re is _FLAT:
+            if not _COMPARATOR.search(words):
+                continue  # 持平 with nothing it compares with: no claim
+            figure = _Figure(m.start(), m.end(), "万元", m.end(), words, flat=True)
+        else:
+            figure = _Figure(m.start(1), m.end(1), m.group(2).replace("％", "%"), m.end(), words)
         figure.sentence = flat.sentence(figure.start)
         d = _DIRECTION.search(words)
-        if d:
+        if d and not figure.flat:
             figure.direction = "increase" if d.group(1) in _INCREASE else "decrease"
             words = words[: d.start()]
         figure.phrase = _clean(words, ctx.department)
@@ -362,6 +370,13 @@ def _figures(flat: _Flat, ctx: _Context) -> list[_Figure]:
         figures.append(figure)
         prev_end = m.end()
     return figures
+
+
+def _figure_matches(text: str):
+    """The printed figures and the words stating no change, in the order printed."""
+    if not _FLAT.search(text):
+        return _FIGURE.finditer(text)
+    return sorted([*_FIGURE.finditer(text), *_FLAT.finditer(text)], key=lambda m: m.start())
 
 
 def _classify(figure: _Figure, flat: _Flat, ctx: _Context) -> None:
@@ -376,8 +391,8 @@ def _classify(figure: _Figure, flat: _Flat, ctx: _Context) -> None:
             # Only a bare "占xx%" is a share we can place; "参保率达到90%" is not a money figure.
             figure.bare = bool(_SHARE.fullmatch(phrase))
         return
-    figure.kind = "change" if figure.direction else "amount"
-    if figure.direction and (not phrase or _COMPARATOR.fullmatch(phrase)):
+    figure.kind = "change" if figure.direction or figure.flat else "amount"
+    if figure.kind == "change" and (not phrase or _COMPARATOR.fullmatch(phrase)):
         figure.bare = True
         return
     figure.subject = _subject_of(phrase, ctx)
@@ -417,7 +432,8 @@ def _attribute(figures: list[_Figure], flat: _Flat, ctx: _Context) -> None:
             # change with its verb left out: it is kept, and checked as either (never as a part of a whole).
             figure.after_change = sentence in change_in_sentence
         elif figure.kind == "change":
-            change_in_sentence.add(sentence)
+            if not figure.flat:  # after 与上年持平 an amount is this year's, never a change without its verb
+                change_in_sentence.add(sentence)
             if figure.bare:
                 figure.subject = _anchor(figure, figures, i, flat, same_clause)
         elif figure.bare:
@@ -450,7 +466,8 @@ def _claim(figure: _Figure, flat: _Flat, text: str, section_id: str) -> Claim:
     # The digits as printed (a number wrapped across lines keeps its line break in ``raw``).
     raw = text[span[0]: span[1]]
     # _FIGURE matched plain digits; only a wrapped or comma-grouped number needs the full parser.
-    value = Decimal(raw) if raw.replace(".", "", 1).isdigit() else parse_amount(raw)
+    value = Decimal("0.00") if figure.flat else Decimal(raw) if raw.replace(".", "", 1).isdigit() \
+        else parse_amount(raw)
     return Claim(
         id=f"c{span[0]}", kind=figure.kind, subject=figure.subject, unit=figure.unit,
         value=Amount(span=span, value=value, raw=raw),
@@ -869,7 +886,9 @@ def part_groups(claims: list[Claim], links: _Links) -> list[tuple[Claim, list[Cl
     children_of: dict[str, dict[str, Claim]] = {}
     for claim in claims:
         whole = links.parent.get(claim.id)
-        if whole is not None:
+        # A part stated unchanged (与上年持平) adds nothing: counted, it would make a list of changes that names
+        # only some parts (出国 持平, 接待 减少1.00, 用车 unsaid) look like the whole breakdown.
+        if whole is not None and not (claim.kind == "change" and claim.direction is None):
             children_of.setdefault(whole.id, {}).setdefault(_node(claim.subject), claim)
     groups = []
     for whole in claims:
@@ -896,6 +915,8 @@ def _words(claim: Claim) -> str:
     value = fmt(claim.value.value) + ("" if claim.unit == "万元" else f" {claim.unit}")
     if claim.kind != "change":
         return value
+    if claim.direction is None:
+        return f"{claim.value.raw}（0）"  # 持平 / 无变化
     return f"{'增加' if claim.direction == 'increase' else '减少'} {value}"
 
 
