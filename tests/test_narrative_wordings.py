@@ -77,3 +77,16 @@ def test_an_unchanged_part_does_not_make_a_partial_list_of_changes_look_whole():
             "公务用车购置及运行维护费10.00万元；公务接待费5.00万元，比上年减少1.00万元。")
     result = verify_text("003", _three_public(LAST, now, said))
     assert not [f for f in result.flags if f.check.startswith("narrative")], [f.message for f in result.flags]
+
+
+def test_parts_stated_in_yuan_under_a_whole_in_wan_are_summed_and_shown_in_one_unit():
+    now = {"因公出国（境）费": "0.00", "公务用车购置及运行维护费": "12.00", "公务接待费": "5.00"}
+    # The parts in 元, one of them wrong (130000 元 = 13 万元 where the table prints 12.00): 0 + 13 + 5 = 18 ≠ 17.
+    said = "2025年“三公”经费预算17.00万元，其中：因公出国（境）费0元，公务用车购置及运行维护费130000元，公务接待费50000元。"
+    flags = [f for f in verify_text("003", _three_public(LAST, now, said)).flags if f.check == "narrative.parts"]
+    assert len(flags) == 1, [f.message for f in flags]
+    message = flags[0].message
+    assert "17.00 万元 ≠" in message and "公务用车购置及运行维护费 13 万元（130000 元）" in message
+    assert "= 18 万元（差 -1 万元" in message
+    # Every figure of the sum is in 万元: a 元 figure appears only beside its 万元 form.
+    assert re.findall(r"\d 元(?!）)", message) == []

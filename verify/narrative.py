@@ -932,17 +932,44 @@ def _check_parts(whole: Claim, parts: list[Claim], flagger: Flagger) -> None:
     allow = sum((t.half for t in [shown_whole, *shown]), Decimal(0))
     suffix = "" if unit == "万元" else f" {unit}"
     is_change = whole.kind == "change"
-    rhs = " + ".join(f"{p.subject} {_words(p)}" for p in parts)
-    rhs_en = " + ".join(f"{_en(p.subject)} {fmt(t.value)}{suffix}" for p, t in zip(parts, shown))
+    if len({c.unit for c in (whole, *parts)}) > 1:
+        # Claims printed in several units (万元 and 元) are summed in 万元: each is shown so, beside its own words.
+        found, gap, allow = _plain(found), _plain(gap), _plain(allow)
+        said_whole = _in_wan_words(whole, shown_whole)
+        rhs = " + ".join(f"{p.subject} {_in_wan_words(p, t)}" for p, t in zip(parts, shown))
+        rhs_en = " + ".join(f"{_en(p.subject)} {fmt(_plain(t.value))}" for p, t in zip(parts, shown))
+        suffix = " 万元"
+    else:
+        said_whole = _words(whole)
+        rhs = " + ".join(f"{p.subject} {_words(p)}" for p in parts)
+        rhs_en = " + ".join(f"{_en(p.subject)} {fmt(t.value)}{suffix}" for p, t in zip(parts, shown))
     sums = f"{fmt(found)}{suffix}"
     flagger.add(
         "narrative.change" if is_change else "narrative.parts", "warning" if is_change else "error",
-        f"说明：{whole.subject} {_words(whole)} ≠ {rhs} = {sums}（差 {fmt(gap)}{suffix}，舍入容差 {fmt(allow)}{suffix}）",
+        f"说明：{whole.subject} {said_whole} ≠ {rhs} = {sums}（差 {fmt(gap)}{suffix}，舍入容差 {fmt(allow)}{suffix}）",
         f"narrative: {'change in ' if is_change else ''}{_en(whole.subject)} {fmt(shown_whole.value)}{suffix} ≠ "
         f"{rhs_en} = {sums} (difference {fmt(gap)}{suffix}, rounding allows < {fmt(allow)}{suffix})",
         [_val(whole), *(_val(p) for p in parts)], expected=found, found=shown_whole.value,
         section_id=whole.section_id, key=whole.id,
     )
+
+
+def _plain(value: Decimal) -> Decimal:
+    """A value converted between units without the zeros the conversion added (730.0000 → 730), never as 7.3E+2."""
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value
+
+
+def _in_wan_words(claim: Claim, term: Term) -> str:
+    """A claim in 万元, its own words beside it when it printed another unit: 730 万元（7300000 元）."""
+    value = f"{fmt(claim.value.value if claim.unit == '万元' else _plain(abs(term.value)))} 万元"
+    if claim.unit != "万元":
+        value += f"（{fmt(claim.value.value)} {claim.unit}）"
+    if claim.kind != "change":
+        return value
+    if claim.direction is None:
+        return f"{claim.value.raw}（0）"
+    return f"{'增加' if claim.direction == 'increase' else '减少'} {value}"
 
 
 def _shown_in(whole: Claim, parts: list[Claim]) -> tuple[str, Term, list[Term]]:
