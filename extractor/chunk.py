@@ -403,8 +403,13 @@ def _accept_title(lines: list[Line], titles: _Titles, i: int) -> bool:
         return False
     if _NARRATIVE_HEADING.match(lines[i].text):
         return False
+    if _AMOUNT_FIRST.match(nxt.text):
+        return False  # "…政府采购预算" / "21.54万元。": a sentence wrapped before its amount, no title
     title = re.sub(r"\s+", "", titles.wrapped.get(i) or _title_text(lines[i]) or "")
     return bool(re.search(r"(表|绩效指标|采购预算)$", title))
+
+
+_AMOUNT_FIRST = re.compile(r"\s*\d[\d,]*(?:\.\d+)?\s*(?:万\s*元|元)")
 
 
 _PROSE = re.compile(r"[。；;《》]|，.*，|[，：:]$|[\u4e00-\u9fff]{2,}，[\u4e00-\u9fff]{2,}")

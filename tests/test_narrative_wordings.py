@@ -90,3 +90,22 @@ def test_parts_stated_in_yuan_under_a_whole_in_wan_are_summed_and_shown_in_one_u
     assert "= 18 万元（差 -1 万元" in message
     # Every figure of the sum is in 万元: a 元 figure appears only beside its 万元 form.
     assert re.findall(r"\d 元(?!）)", message) == []
+
+
+@pytest.mark.parametrize("doc", ["000", "002", "003"])
+def test_a_line_wrapped_between_a_label_and_its_amount_reads_as_one_line(doc):
+    """A narrow or landscape page wraps "…公务接待费" / "10.00万元。": every figure of the narrative printed at the
+    start of a line of its own (a break between the words and the number) gives the same claims and flags."""
+    text = text_for(doc)
+    out, last = [], 0
+    for start, end in _narrative_spans(doc):
+        for m in re.finditer(r"(?<=[\u4e00-\u9fff])(?=\d+(?:\.\d+)?(?:万元|元|%))", text[start:end]):
+            out += [text[last:start + m.start()], "\n"]
+            last = start + m.start()
+    wrapped = "".join(out) + text[last:]
+    assert wrapped.count("\n") > text.count("\n") + 5
+    original, result = result_for(doc), verify_text(doc, wrapped)
+    assert [(c.subject, c.value.value, c.kind) for c in result.claims] == \
+           [(c.subject, c.value.value, c.kind) for c in original.claims]
+    assert sorted(f.message for f in result.flags if f.check.startswith("narrative")) == \
+           sorted(f.message for f in original.flags if f.check.startswith("narrative"))

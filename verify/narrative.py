@@ -203,6 +203,8 @@ _LINE = re.compile(r"[^\n]+")
 _RUN = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 _TERMINAL = tuple("。：:；;！？!?")
+# A line that opens with an amount and its unit (10.00万元。): the end of the line before it.
+_FIGURE_FIRST = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:万\s*元|元|%|％)")
 
 _INCREASE = frozenset({"增加", "增长", "上升", "新增", "增"})
 _UNIT_SCALE = TO_WAN  # the units a figure or a table may be in, as a factor to 万元
@@ -248,6 +250,10 @@ def _hard_break(line: str, next_line: str) -> bool:
     line, next_line = line.strip(), next_line.strip()
     if _HEADING.match(next_line):
         return True
+    if _FIGURE_FIRST.match(next_line) and not line.endswith(_TERMINAL):
+        # "（一）本年收入" / "2805.56万元，…": a line wrapped between a subject and its amount (a narrow or landscape
+        # page), however short and heading-like the words before the number.
+        return False
     if _PATH_HEADING.search(line) and not _QUICK.search(line):
         return False
     if line.endswith(_TERMINAL) or _is_plain_heading(line):
