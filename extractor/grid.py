@@ -1037,7 +1037,7 @@ def worded_columns(spec: TableSpec, layout: Layout, data: list[RawRow]) -> Layou
     if label is None and not layout.labels_by_side and spec.row_key != "two_sided":
         label, key = worded.pop(0)
         del keys[label]
-    return replace(layout, keys=keys, label=label, texts=frozenset(k for _i, k in worded))
+    return replace(layout, keys=keys, label=label, texts=layout.texts | frozenset(k for _i, k in worded))
 
 
 _FIGURE_WORDS = re.compile(r"^[\d\s.,，．（）()%％+\-−－—]*$")
@@ -1156,6 +1156,8 @@ def _layout(spec: TableSpec, paths: list[str], width: int, lines: list[Line]) ->
             layout.keys[i] = key
             layout.key_labels[key] = path
     _lone_amount_is_total(spec, layout)
+    if len(label_cols) > 1 and spec.row_key != "two_sided":
+        label_cols = _one_label(spec, paths, label_cols, layout)
     if label_cols:
         layout.label = label_cols[0]
     if spec.row_key == "two_sided":
@@ -1163,6 +1165,29 @@ def _layout(spec: TableSpec, paths: list[str], width: int, lines: list[Line]) ->
             side = "income" if "收入" in paths[i] else "expenditure" if "支出" in paths[i] else ("income", "expenditure")[min(n, 1)]
             layout.labels_by_side.setdefault(side, i)
     return layout
+
+
+# A column naming the unit a line belongs to (单位名称 | 项目名称 …): the line is the project, not the unit.
+_UNIT_NAME = re.compile(r"^(?:预算|主管|实施|项目)?(?:单位|部门)(?:名称)?$")
+
+
+def _one_label(spec: TableSpec, paths: list[str], label_cols: list[int], layout: Layout) -> list[int]:
+    """Of several name columns (单位名称 | 项目名称), the rows' label is the first that does not name a unit; the
+    others are kept as text columns (the unit under 项目单位 where the kind has one), never dropped."""
+    label = next((i for i in label_cols if not _UNIT_NAME.match(paths[i].split("/")[-1])), label_cols[0])
+    texts = set(layout.texts)
+    for i in label_cols:
+        if i == label:
+            continue
+        unit = _UNIT_NAME.match(paths[i].split("/")[-1]) and spec.has_column("project_unit")
+        key = "project_unit" if unit and "project_unit" not in layout.keys.values() else _extra_key(paths[i], layout)
+        layout.keys[i] = key
+        layout.key_labels[key] = paths[i]
+        if not spec.has_column(key):
+            texts.add(key)
+    layout.keys = dict(sorted(layout.keys.items()))
+    layout.texts = frozenset(texts)
+    return [label]
 
 
 def _lone_amount_is_total(spec: TableSpec, layout: Layout) -> None:
