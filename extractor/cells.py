@@ -129,8 +129,14 @@ def _spaced_out(left: str, right: str) -> bool:
 
 
 def _split_code(left: str, right: str) -> bool:
-    """A classification code a narrow column broke with a space ("210120 1"): 5 or 7 digits in all."""
-    return left.isdigit() and right.isdigit() and len(left) >= 4 and len(left) + len(right) in (5, 7)
+    """A classification code a narrow column broke with a space ("210120 1"): 5 or 7 digits in all; or printed
+    in its levels a space apart ("201 03 01": 类 款 项)."""
+    if left.isdigit() and right.isdigit() and len(left) >= 4 and len(left) + len(right) in (5, 7):
+        return True
+    return len(right) == 2 and right.isdigit() and bool(_CODE_LEVELS.fullmatch(left))
+
+
+_CODE_LEVELS = re.compile(r"\d{3}(?: \d{2})?")
 
 
 def display_width(s: str, metric: str) -> int:
