@@ -92,7 +92,7 @@ def _extract(doc: Document, use_rules: bool, hints: tuple[LayoutHint, ...] = (),
             result.unread.append(unread_for(chunk, exc.reason))
     inherit_units(result.tables)
     choose_readings(result)
-    name_entities(result.tables, chunks, meta.department)
+    name_entities(result.tables, chunks)
     note_hints(result, hints, offered)
     return result, chunks
 

@@ -299,7 +299,7 @@ def title_entity(chunk: Chunk) -> Text | None:
     return None
 
 
-def name_entities(tables: list[Table], chunks: dict, department: str | None) -> None:
+def name_entities(tables: list[Table], chunks: dict) -> None:
     """Which unit each table is for, where a document prints a kind once for the department (部门汇总) and again
     for its units (本级, each school …): a table's own label line says it, else its title where the titles of the
     kind name different units. The consolidated table is the one its name calls 汇总, or the department's where
@@ -315,20 +315,20 @@ def name_entities(tables: list[Table], chunks: dict, department: str | None) -> 
             if len(names) == len(group) and len(set(names)) == len(group):
                 for table, name in zip(group, named):
                     table.entity = name
-        _name_roles(group, department)
+        _name_roles(group)
 
 
-def _name_roles(group: list[Table], department: str | None) -> None:
+def _name_roles(group: list[Table]) -> None:
     names = [_squash(t.entity.text) if t.entity else None for t in group]
     if len({n for n in names if n}) < 2:
         for table, name in zip(group, names):
             table.entity_role = "consolidated" if name and _CONSOLIDATED.search(name) else None
         return
     whole = [i for i, n in enumerate(names) if n and _CONSOLIDATED.search(n)]
-    if not whole and department:
-        dept = _squash(department)
-        whole = [i for i, n in enumerate(names) if n == dept] if any(
-            n and n != dept and n.startswith(dept) and "本级" in n for n in names) else []
+    if not whole:
+        # 白沙镇人民政府 beside 白沙镇人民政府本级: the department's table, over its own office's and its units'.
+        whole = [i for i, n in enumerate(names) if n and any(
+            m and m != n and m.startswith(n) and "本级" in m[len(n):] for m in names)]
     for i, table in enumerate(group):
         table.entity_role = None if len(whole) != 1 or names[i] is None else \
             "consolidated" if i == whole[0] else "unit"

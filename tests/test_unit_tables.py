@@ -123,3 +123,23 @@ def test_a_single_table_per_kind_names_no_role():
     table = result.tables[0]
     assert table.entity.text == DEPT and table.entity_role is None
     assert not _flags(result)
+
+
+def test_the_departments_table_beside_its_own_offices_is_the_consolidated_one():
+    # Titles only, the department's with no 汇总: 白沙镇人民政府 over 白沙镇人民政府本级 and the units.
+    text = build(label=False).replace("（部门汇总）", "")
+    result = verify_text("003", text)
+    roles = [(t.entity.text, t.entity_role) for t in result.tables]
+    assert roles[0] == (DEPT, "consolidated") and all(r == "unit" for _n, r in roles[1:])
+    assert not _flags(result)
+    faulty = build(fault=("白沙镇卫生院", "2100302", "140.00"), label=False).replace("（部门汇总）", "")
+    assert [f.severity for f in _flags(verify_text("003", faulty))] and \
+        all(f.severity == "error" for f in _flags(verify_text("003", faulty)))
+
+
+def test_tables_for_several_units_none_consolidated_are_not_summed_and_say_so():
+    text = build(label=True).replace("单位名称：部门汇总", "单位名称：白沙镇教育系统")
+    result = verify_text("003", text)
+    assert all(t.entity_role is None for t in result.tables)
+    flags = _flags(result)
+    assert [f.severity for f in flags] == ["warning"] and "没有一张标明是部门汇总" in flags[0].message
