@@ -59,6 +59,11 @@ def read_table(chunk: Chunk, hints: tuple[LayoutHint, ...] = (), explicit_cells:
     spec = spec_for(chunk.kind)
     if not chunk.has_rows or _flattened_header(chunk):
         raise Unreadable("no table rows: the layout is flattened into lines (needs the LLM reader)")
+    units = _entities_named(chunk)
+    if len(units) > 1:
+        # 单位名称：部门汇总 … 单位名称：XX小学 under one title: the units' rows would run together as one table's.
+        raise Unreadable(f"the section prints the tables of several units under one title ({'、'.join(units)}): "
+                         f"each unit's table must be read on its own")
     first, layouts_seen, repadded, otherwise = _read_with_layout(spec, chunk, 0)
     repadded = repadded and not explicit_cells
     if first is None:
@@ -265,16 +270,35 @@ _MONEY_UNIT = re.compile(r"^(?:人民币)?(?:万|千|百万|亿)?元$")
 _CONSOLIDATED = re.compile(r"汇总")
 
 
+def _entities_named(chunk: Chunk) -> list[str]:
+    """The different units the section's label lines name (单位名称：…), in order: one per page when a table runs
+    over pages; more than one when several units' tables follow each other under one title."""
+    names: list[str] = []
+    for line in chunk.lines:
+        if line.is_row or "：" not in line.text and ":" not in line.text:
+            continue
+        name = _entity_in(line)
+        if name is not None and _squash(name.text) not in names:
+            names.append(_squash(name.text))
+    return names
+
+
 def chunk_entity(chunk: Chunk) -> Text | None:
     """The budget unit a table's own label line says it is for (单位名称：部门汇总), over its header; None when it
     prints none."""
     for line in chunk.lines[:12]:
-        for m in _ENTITY_LABEL.finditer(line.text):
-            name = m.group("name")
-            if _MONEY_UNIT.match(name) or (m.group("label") in ("单位", "部门") and not (
-                    _ORG_NAME.search(name) or _CONSOLIDATED.search(name))):
-                continue
-            return Text(text=name, span=(line.start + m.start("name"), line.start + m.end("name")))
+        if (name := _entity_in(line)) is not None:
+            return name
+    return None
+
+
+def _entity_in(line) -> Text | None:
+    for m in _ENTITY_LABEL.finditer(line.text):
+        name = m.group("name")
+        if _MONEY_UNIT.match(name) or (m.group("label") in ("单位", "部门") and not (
+                _ORG_NAME.search(name) or _CONSOLIDATED.search(name))):
+            continue
+        return Text(text=name, span=(line.start + m.start("name"), line.start + m.end("name")))
     return None
 
 

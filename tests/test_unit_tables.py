@@ -143,3 +143,18 @@ def test_tables_for_several_units_none_consolidated_are_not_summed_and_say_so():
     assert all(t.entity_role is None for t in result.tables)
     flags = _flags(result)
     assert [f.severity for f in flags] == ["warning"] and "没有一张标明是部门汇总" in flags[0].message
+
+
+def test_units_tables_under_one_title_are_not_run_together():
+    """单位名称：部门汇总 … 单位名称：XX小学 … with the title printed once: never one table of every unit's rows."""
+    lines, seen = [], False
+    for line in build(label=True).split("\n"):
+        if line.endswith("一般公共预算支出表"):
+            if seen:
+                continue
+            seen = True
+        lines.append(line)
+    result = verify_text("003", "\n".join(lines))
+    assert not [t for t in result.tables if t.kind == "general_budget_expenditure"]
+    assert len(result.unread) == 1 and "several units" in result.unread[0].reason
+    assert [f.check for f in result.flags] == ["completeness.unread"]

@@ -176,15 +176,15 @@ class TableView:
 def view_table(table: Table, name: str, doc_places: int | None = None,
                column_places: dict[str, set[int]] | None = None) -> TableView:
     spec = spec_for(table.kind)
-    view = TableView(table=table, name=name, zh=spec.zh)
+    # A table printed once per unit (部门汇总, 本级, each school) names its unit wherever its values are named.
+    zh = f"{spec.zh}（{table.entity.text}）" if table.entity_role and table.entity else spec.zh
+    view = TableView(table=table, name=name, zh=zh)
     column_places = _places_by_column(table) if column_places is None else column_places
     places = {k: max(v) for k, v in column_places.items()}
     if doc_places is not None:
         places = {k: max(v, doc_places) for k, v in places.items()}
     halves = {k: half_unit(p) for k, p in places.items()}
     en_kind = table.kind.replace("_", " ")
-    # A table printed once per unit (部门汇总, 本级, each school) names its unit wherever its values are named.
-    zh = f"{spec.zh}（{table.entity.text}）" if table.entity_role and table.entity else spec.zh
     if table.entity_role and table.entity:
         en_kind = f"{en_kind} ({table.entity.text})"
     unknown = unknown_unit(table)
