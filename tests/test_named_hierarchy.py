@@ -89,3 +89,31 @@ def test_an_indentation_that_skips_a_level_is_not_taken_for_a_hierarchy():
     text = build().replace("\t\u3000政府办公厅", "\t政府办公厅")  # 款 at the 类's level: 行政运行 two levels below it
     flags = _hierarchy(verify_text("003", text))
     assert [f.severity for f in flags] == ["warning"]
+
+
+CODES = ["201", "20103", "2010301", "2010350", "208", "20805", "2080505", "2080506"]
+
+
+def _coded_summary() -> str:
+    """The same lines as a coded 支出总表 (its codes are what the names-only table's lines are matched to)."""
+    lines = ["某镇2025年部门支出总表", "单位：万元", "科目编码\t科目名称\t合计\t基本支出\t项目支出"]
+    true = _sums(TREE)
+    lines.append(f"\t合计\t{sum(a for (l, _n, _a), a in zip(TREE, true) if l == 0):.2f}"
+                 f"\t{sum(a for (l, _n, _a), a in zip(TREE, true) if l == 0):.2f}\t0.00")
+    for code, (_l, name, _a), value in zip(CODES, TREE, true):
+        lines.append(f"{code}\t{name}\t{value:.2f}\t{value:.2f}\t0.00")
+    return "\n".join(lines) + "\n\n"
+
+
+def test_unindented_names_take_the_codes_other_tables_print_for_them():
+    assert not _hierarchy(verify_text("003", _coded_summary() + build(indent="")))
+    flags = _hierarchy(verify_text("003", _coded_summary() + build(indent="", leaf_change=("行政运行", "410.00"))))
+    assert flags and all(f.severity == "error" for f in flags)
+    assert any("520.00 ≠ 下级科目之和（层级按他表同名科目的编码）" in f.message for f in flags)
+
+
+def test_a_name_the_other_tables_give_two_codes_is_not_matched():
+    summary = _coded_summary().replace("2080506\t机关事业单位职业年金缴费支出", "2080506\t行政运行")
+    text = summary + build(indent="").replace("机关事业单位职业年金缴费支出", "行政运行")
+    flags = _hierarchy(verify_text("003", text))
+    assert "warning" in [f.severity for f in flags]

@@ -10,7 +10,7 @@ from functools import lru_cache
 from schemas import ExtractionResult, spec_for
 
 from .flags import Flagger
-from .tables import EXPENDITURE_SPLITS, resolve_parts, summary_groups
+from .tables import EXPENDITURE_SPLITS, check_names_by_codes, resolve_parts, summary_groups
 from .tolerance import ZERO, Term, exceeds, printed_places, sum_gap
 from .values import ONE, TO_WAN, TableView, Val, card_name, card_vals, is_known_unit
 
@@ -561,8 +561,24 @@ def _unit_sums(whole: TableView, units: list[TableView], flagger: Flagger) -> No
                         found=total.value if total else "0", key=f"{key}.{col}")
 
 
+def check_names_hierarchy(views: list[TableView], flagger: Flagger) -> None:
+    """Names-only classification tables whose indentation does not show their levels: checked by the codes the
+    document's coded tables print for the same names (a name with two codes gives none)."""
+    for scheme in ("functional", "economic"):
+        tables = [v for v in views if spec_for(v.table.kind).row_key == scheme]
+        codes: dict[str, set[str]] = {}
+        for view in tables:
+            for key, row in view.rows:
+                if row.code and view.label(key):
+                    codes.setdefault(view.label(key), set()).add(row.code)
+        named = {label: next(iter(c)) for label, c in codes.items() if len(c) == 1}
+        for view in tables:
+            check_names_by_codes(view, flagger, scheme, named)
+
+
 def check_across(result: ExtractionResult, views: list[TableView], flagger: Flagger) -> None:
     check_unit_sums(views, flagger)
+    check_names_hierarchy(views, flagger)
     # The other relations are the department's: a unit's own table (本级, a school) is checked against its
     # consolidated table above, never against the department's other tables.
     views = [v for v in views if v.table.entity_role != "unit"]

@@ -484,34 +484,68 @@ def check_hierarchy(view: TableView, flagger: Flagger, scheme: str) -> None:
             _column_mismatch(view, flagger, "table.hierarchy", parent, kids, "下级科目之和", "sum of its sub-codes")
 
 
-def check_named_hierarchy(view: TableView, flagger: Flagger, scheme: str) -> None:
-    """A classification table that prints names only (no 科目编码): its levels read from the indentation of the
-    names, where it is certain — every line one level at most deeper than the line above, no deeper than the
-    classification goes — and checked as codes are (合计 = Σ 类, 类 = Σ 款, 款 = Σ 项). Where it is not, and
-    the 合计 is not simply the sum of every line (a flat list), a warning says the hierarchy was not checked."""
+def _names_only(view: TableView) -> list[tuple[str, object]] | None:
+    """The lines of a classification table that prints names only (no 科目编码), when it has two or more."""
+    if any(row.code for _k, row in view.rows):
+        return None
     lines = [(k, row) for k, row in view.rows if view.row_vals(k)
              and not (row.item == "total" or row.memo or row.item == "department")]
-    if len(lines) < 2 or any(row.code for _k, row in lines) or any(row.code for _k, row in view.rows):
+    return lines if len(lines) >= 2 else None
+
+
+def check_named_hierarchy(view: TableView, flagger: Flagger, scheme: str) -> None:
+    """A classification table that prints names only: its levels read from the indentation of the names, where it
+    is certain — every line one level at most deeper than the line above, no deeper than the classification goes —
+    and checked as codes are (合计 = Σ 类, 类 = Σ 款, 款 = Σ 项). Otherwise ``check_names_by_codes`` tries the
+    codes the document's other tables print for the same names."""
+    lines = _names_only(view)
+    tree = _indented_tree(lines, 3 if scheme == "functional" else 2) if lines else None
+    if tree is not None:
+        _check_tree(view, flagger, *tree)
+
+
+def check_names_by_codes(view: TableView, flagger: Flagger, scheme: str, codes: dict[str, str]) -> None:
+    """A names-only table whose indentation does not show its levels: each name's code where the document's coded
+    tables give that name one code, and the hierarchy checked by those codes when every line has one. Else, unless
+    the 合计 is simply the sum of every line (one level), a warning says the hierarchy was not checked."""
+    lines = _names_only(view)
+    if not lines or _indented_tree(lines, 3 if scheme == "functional" else 2) is not None:
         return
+    named = {k: codes.get(view.label(k)) for k, _row in lines}
+    if all(named.values()) and len(set(named.values())) == len(named):
+        by_code = {c: k for k, c in named.items()}
+        children = _children_of(list(by_code), scheme)
+        tops = [by_code[c] for c in by_code if len(c) == 3]
+        kids = {by_code[p]: [by_code[c] for c in cs] for p, cs in children.items() if p in by_code}
+        orphans = [c for c in by_code if len(c) > 3 and c[:len(c) - 2] not in by_code]
+        if tops and not orphans:
+            _check_tree(view, flagger, tops, kids, by_codes=True)
+            return
+    keys = [k for k, _row in lines]
     total = next((k for k, row in view.rows if row.item == "total"), None)
-    tree = _indented_tree(lines, 3 if scheme == "functional" else 2)
-    if tree is None:
-        keys = [k for k, _row in lines]
-        if total is not None and _adds_up(view, total, keys):
-            return  # one level: the 合计 is the sum of every line, and that is checked
-        flagger.add("table.hierarchy", "warning",
-                    f"{view.zh}的科目没有编码，名称也没有可确定层级的缩进：科目层级（合计 = Σ 类，类 = Σ 款 …）未核对，"
-                    f"其数值仅经行内及跨表核对",
-                    f"{view.name}: its lines print names without codes and no indentation that shows their levels "
-                    f"for certain: the classification hierarchy (total = Σ classes, class = Σ its lines …) was not "
-                    f"checked",
-                    [v for k in keys for v in view.row_vals(k).values()], key="unchecked")
-        return
-    tops, children = tree
+    if total is not None and _adds_up(view, total, keys):
+        return  # one level: the 合计 is the sum of every line, and that is checked
+    flagger.add("table.hierarchy", "warning",
+                f"{view.zh}的科目没有编码，名称也没有可确定层级的缩进（或与他表同名科目的编码对应）：科目层级（合计 = Σ 类，"
+                f"类 = Σ 款 …）未核对，其数值仅经行内及跨表核对",
+                f"{view.name}: its lines print names without codes, and neither their indentation nor the codes other "
+                f"tables give the same names show their levels for certain: the classification hierarchy (total = "
+                f"Σ classes, class = Σ its lines …) was not checked",
+                [v for k in keys for v in view.row_vals(k).values()], key="unchecked")
+
+
+def _check_tree(view: TableView, flagger: Flagger, tops: list[str], children: dict[str, list[str]],
+                by_codes: bool = False) -> None:
+    total = next((k for k, row in view.rows if row.item == "total"), None)
+    how_zh, how_en = ("（层级按他表同名科目的编码）", " (levels from the codes other tables print for these names)") \
+        if by_codes else ("", "")
     if total is not None:
-        _column_mismatch(view, flagger, "table.hierarchy", total, tops, "各类之和", "sum of the classes")
+        _column_mismatch(view, flagger, "table.hierarchy", total, tops, "各类之和" + how_zh,
+                         "sum of the classes" + how_en)
     for parent, kids in children.items():
-        _column_mismatch(view, flagger, "table.hierarchy", parent, kids, "下级科目之和", "sum of its sub-lines")
+        if kids:
+            _column_mismatch(view, flagger, "table.hierarchy", parent, kids, "下级科目之和" + how_zh,
+                             "sum of its sub-lines" + how_en)
 
 
 def _indented_tree(lines: list, depth: int) -> tuple[list[str], dict[str, list[str]]] | None:
