@@ -43,7 +43,7 @@ def test_run_writes_one_result_per_document(results):
 def test_export_facts_jsonl(results):
     lines = cli("export", results, "--what", "facts", "--format", "jsonl").stdout.splitlines()
     facts = [json.loads(l) for l in lines]
-    assert set(facts[0]) == {"document", "table", "title", "row_code", "row_label", "column", "column_label",
+    assert set(facts[0]) == {"document", "table", "title", "entity", "entity_role", "row_code", "row_label", "column", "column_label",
                              "value", "unit", "span", "field", "status", "flags", "original_value",
                              "original_column", "decision", "reviewer", "note"}
     split = [f for f in facts if f["document"].startswith("000") and f["table"] == "fiscal_appropriation_summary"
