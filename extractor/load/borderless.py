@@ -135,7 +135,15 @@ def paragraph_beside(x0: float, x1: float, size: float, table_x0: float, table_x
 
 
 def _row_like(line: Line, segs: list[Segment]) -> bool:
-    return len(segs) >= 2 and not _FURNITURE.match(line.text())
+    return len(segs) >= 2 and not _FURNITURE.match(line.text()) and not title_line(line, segs)
+
+
+def title_line(line: Line, segs: list[Segment] | None = None) -> bool:
+    """A table's title however its words are spaced: an office suite justifies or spaces a centred title
+    (东湖示范区农业农村局 | 2025 | 年支出总表), so it splits into cells like a row. It prints no amount."""
+    segs = segments(line) if segs is None else segs
+    text = "".join(s.text() for s in segs)
+    return len(text) >= 4 and bool(_TITLE.search(text)) and not any(_AMOUNT.match(s.text()) for s in segs)
 
 
 _NEAR = 2.5  # lines this many characters apart or nearer may be rows of one table, however they are set

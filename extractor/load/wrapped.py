@@ -28,7 +28,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .borderless import _FURNITURE, Segment, at_row_pitch, header_word_above, paragraph_beside, stands_alone
+from .borderless import _FURNITURE, Segment, at_row_pitch, header_word_above, paragraph_beside, stands_alone, \
+    title_line
 from .layout import Line, TableBlock, TableCell
 
 _LINK = 0.45  # a cell's next line starts at most this many characters below the line before it
@@ -95,7 +96,11 @@ class Row:
         return max(s.size for s in self.stacks)
 
     def cells_side_by_side(self) -> bool:
-        return len(self.stacks) >= 2 and not _FURNITURE.match(self.lines[0].text())
+        return len(self.stacks) >= 2 and not _FURNITURE.match(self.lines[0].text()) and not self.title()
+
+    def title(self) -> bool:
+        """The next table's title, however its words are spaced: never a row."""
+        return len(self.lines) == 1 and title_line(self.lines[0])
 
     def wraps(self) -> bool:
         return any(len(s.parts) >= 2 for s in self.stacks)
@@ -497,7 +502,7 @@ def _run_end(rows: list[Row], start: int) -> int:
         if not at_row_pitch(rows, end, start, lambda j: rows[j].cells_side_by_side()) \
                 or _FURNITURE.match(row.lines[0].text()):
             break
-        if abs(_typical_size(row) - size) > 0.15 * size:
+        if abs(_typical_size(row) - size) > 0.15 * size or row.title():
             break  # a title or a paragraph: a table's cells share one size of type
         if row.cells_side_by_side():
             last = end + 1

@@ -1,0 +1,132 @@
+"""PDFs as office suites print them (LibreOffice from .docx/.xlsx, WPS, fpdf2), drawn here with reportlab.
+
+Each PDF is drawn line by line at the positions such a program gives them: borderless tables whose rows and the
+titles between them are set at one pitch in one size of type, a title whose words are spaced apart like cells
+(a justified or distributed paragraph), ... Each test says what the reader got wrong before.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pdfplumber")
+pytest.importorskip("reportlab")
+
+FONT = "STSong-Light"
+SIZE = 10.5
+PITCH = 24.0  # an office suite's default row height with its padding: titles and rows alike
+
+
+def _canvas(path: Path, landscape: bool = False):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.pagesizes import landscape as turned
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    c = canvas.Canvas(str(path), pagesize=turned(A4) if landscape else A4, invariant=1)
+    c.setFont(FONT, SIZE)
+    return c
+
+
+def _width(text: str, size: float = SIZE) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return stringWidth(text, FONT, size)
+
+
+class Page:
+    """Lines drawn top down at the suite's pitch; each line is cells at their column (left or right edge)."""
+
+    def __init__(self, canvas, height: float = 842.0, top: float = 70.0):
+        self.c, self.height, self.y = canvas, height, top
+
+    def row(self, cells: list[tuple[str, float, str]], lines: int = 1) -> None:
+        """``cells``: (text, x, "l"|"r"|"c"); a text with "\\n" is a cell wrapped over its lines."""
+        for text, x, align in cells:
+            parts = text.split("\n")
+            # a wrapped cell's lines are centred in its row, like the one-line cells beside it
+            first = self.y + (lines - len(parts)) * SIZE * 1.15 / 2
+            for k, part in enumerate(parts):
+                y = self.height - (first + k * SIZE * 1.15) - SIZE
+                w = _width(part)
+                left = x if align == "l" else x - w if align == "r" else x - w / 2
+                self.c.drawString(left, y, part)
+        self.y += PITCH + (lines - 1) * SIZE * 1.15
+
+    def spaced(self, words: list[str], x: float, gap: float) -> None:
+        """A line whose words stand apart (a justified, distributed or tab-set title)."""
+        left = x
+        for word in words:
+            self.c.drawString(left, self.height - self.y - SIZE, word)
+            left += _width(word) + gap
+        self.y += PITCH
+
+
+def _read(path: Path):
+    from extractor.pipeline import run_file
+
+    return run_file(path)
+
+
+def _values(result, kind: str) -> dict[str, dict[str, str]]:
+    tables = [t for t in result.tables if t.kind == kind]
+    assert len(tables) == 1, [t.kind for t in result.tables]
+    return {(r.code or ("合计" if r.label and "合计" in r.label.text.replace(" ", "") else r.item)):
+            {k: str(v.value) for k, v in r.values.items()} for r in tables[0].rows}
+
+
+_EXPENDITURE = [("", "合计", "1368.06", "868.06", "500.00"), ("213", "农林水支出", "1234.56", "734.56", "500.00"),
+                ("21301", "农业农村", "1234.56", "734.56", "500.00"), ("2130101", "行政运行", "734.56", "734.56", ""),
+                ("2130153", "农田建设", "500.00", "", "500.00"), ("208", "社会保障和就业支出", "133.50", "133.50", ""),
+                ("20805", "行政事业单位养老支出", "133.50", "133.50", ""),
+                ("2080505", "机关事业单位基本养老保险缴费支出", "133.50", "133.50", "")]
+_SANGONG = ["60.00", "0.00", "50.00", "0.00", "50.00", "10.00"]
+
+
+def _spaced_title_pdf(path: Path, wrap: bool) -> Path:
+    """A 支出总表 and, right under its last row at the rows' pitch, the “三公” table's title printed in the rows'
+    type with its words spaced apart; ``wrap``: the names wrapped in a narrow column (a Word table's cells)."""
+    c = _canvas(path)
+    page = Page(c)
+    page.spaced(["示例区农业农村局", "2025", "年支出总表"], 150, 14)
+    page.row([("单位：万元", 520, "r")])
+    columns = [60, 125, 390, 465, 540] if not wrap else [70, 150, 300, 400, 500]
+    page.row([("科目编码", columns[0], "l"), ("科目名称", columns[1], "l"), ("合计", columns[2], "r"),
+              ("基本支出", columns[3], "r"), ("项目支出", columns[4], "r")])
+    for code, name, *amounts in _EXPENDITURE:
+        lines = 1
+        if wrap and len(name) > 5:
+            name = "\n".join(name[k:k + 5] for k in range(0, len(name), 5))
+            lines = name.count("\n") + 1
+        page.row([(code, columns[0], "l"), (name, columns[1], "l")]
+                 + [(a, x, "r") for a, x in zip(amounts, columns[2:]) if a], lines)
+    page.spaced(["示例区农业农村局", "2025年一般公共预算“三公”经费支出表"], 110, 12)
+    page.row([("单位：万元", 520, "r")])
+    heads = [("合计", 80), ("因公出国（境）费", 160), ("公务用车购置及运行维护费", 300), ("公务接待费", 480)]
+    page.row([(h, x, "c") for h, x in heads])
+    page.row([("小计", 250, "c"), ("购置费", 310, "c"), ("运行维护费", 380, "c")])
+    page.row([(a, x, "r") for a, x in zip(_SANGONG, [100, 200, 270, 330, 410, 500])])
+    c.showPage()
+    c.save()
+    return path
+
+
+@pytest.mark.parametrize("wrap", [False, True], ids=["one-line-cells", "wrapped-cells"])
+def test_a_title_whose_words_are_spaced_apart_ends_the_table_above_it(tmp_path, wrap):
+    """LibreOffice prints a Word title paragraph between two borderless tables at the rows' pitch and in their
+    type, its words set apart (东湖示范区农业农村局 | 2025 | 年支出总表): it was read as a row of the table above,
+    and the next table's rows were appended to that table, verified (found by a new user: 支出总表 exported as
+    收入总表 rows, the card appended to the 基本支出表 and lost)."""
+    result = _read(_spaced_title_pdf(tmp_path / "spaced.pdf", wrap))
+    expenditure = _values(result, "expenditure_summary")
+    assert expenditure["213"] == {"total": "1234.56", "basic": "734.56", "project": "500.00"}
+    assert expenditure["合计"]["total"] == "1368.06"
+    assert "60.00" not in {v for row in expenditure.values() for v in row.values()}
+    sangong = _values(result, "three_public_costs")
+    assert list(sangong.values())[0]["total"] == "60.00"
+    assert list(sangong.values())[0]["reception"] == "10.00"
+    assert not [f for f in result.flags if f.severity == "error"], [f.message for f in result.flags]
