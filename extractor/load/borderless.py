@@ -139,11 +139,16 @@ def _row_like(line: Line, segs: list[Segment]) -> bool:
 
 
 def title_line(line: Line, segs: list[Segment] | None = None) -> bool:
-    """A table's title however its words are spaced: an office suite justifies or spaces a centred title
-    (东湖示范区农业农村局 | 2025 | 年支出总表), so it splits into cells like a row. It prints no amount."""
+    """A table's title however its words are spaced: an office suite sets a centred title's year in another
+    font, or justifies it (东湖示范区农业农村局 | 2025 | 年支出总表), so it splits into cells like a row. Split,
+    it is a few pieces naming a year's budget or accounts; a row ending in a word …表 (a card's 数据来源 工资表)
+    is not."""
     segs = segments(line) if segs is None else segs
     text = "".join(s.text() for s in segs)
-    return len(text) >= 4 and bool(_TITLE.search(text)) and not any(_AMOUNT.match(s.text()) for s in segs)
+    return len(segs) <= 3 and bool(_TITLE.search(text)) and bool(_TITLE_YEAR.search(text))
+
+
+_TITLE_YEAR = re.compile(r"(19|20)\d\d\s*年|预算|决算")
 
 
 _NEAR = 2.5  # lines this many characters apart or nearer may be rows of one table, however they are set

@@ -106,15 +106,24 @@ class PageBlocks:
 
 
 def group_lines(glyphs: list[Glyph]) -> list[Line]:
-    """Glyphs into lines (by vertical overlap), each sorted left to right, lines top to bottom."""
+    """Glyphs into lines (by vertical overlap), each sorted left to right, lines top to bottom.
+
+    A glyph printed over one of a line's glyphs, a little higher or lower, is on another line, however much
+    the two overlap vertically: a cell's wrapped text that an office suite prints over the next row (row
+    heights not set) is not that row's text, and the rows it overlaps are not one line."""
     lines: list[Line] = []
     for g in sorted(glyphs, key=lambda g: (g.yc, g.x0)):
-        line = lines[-1] if lines else None
-        if line is not None and _overlaps(line, g):
-            line.glyphs.append(g)
-            line.top, line.bottom = min(line.top, g.top), max(line.bottom, g.bottom)
+        home = None
+        for line in reversed(lines[-4:]):
+            if _overlaps(line, g) and not _printed_over(line, g):
+                home = line
+                break
+        if home is not None:
+            home.glyphs.append(g)
+            home.top, home.bottom = min(home.top, g.top), max(home.bottom, g.bottom)
         else:
             lines.append(Line([g], g.top, g.bottom))
+    lines.sort(key=lambda ln: (ln.top + ln.bottom) / 2)
     for line in lines:
         line.glyphs.sort(key=lambda g: g.x0)
         line.glyphs = _dedupe(line.glyphs)
@@ -124,6 +133,21 @@ def group_lines(glyphs: list[Glyph]) -> list[Line]:
 def _overlaps(line: Line, g: Glyph) -> bool:
     overlap = min(line.bottom, g.bottom) - max(line.top, g.top)
     return overlap >= 0.5 * min(line.bottom - line.top, g.bottom - g.top, 1e9) and g.yc < line.bottom + 0.1
+
+
+def _printed_over(line: Line, g: Glyph) -> bool:
+    """``g`` stands over or under one of the line's glyphs, off its baseline, or on it over another character
+    (two cells' text printed over each other). Fake bold and shadows print the same character on it."""
+    if g.text.isspace():
+        return False
+    for h in line.glyphs:
+        if h.text.isspace():
+            continue
+        across = min(h.x1, g.x1) - max(h.x0, g.x0)
+        if across > 0.5 * min(h.x1 - h.x0, g.x1 - g.x0) and (
+                abs(h.yc - g.yc) > 0.25 * max(h.size, g.size) or h.text != g.text):
+            return True
+    return False
 
 
 def _dedupe(glyphs: list[Glyph]) -> list[Glyph]:

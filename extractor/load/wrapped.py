@@ -365,7 +365,8 @@ def stacks_of(lines: list[Line]) -> list[Stack]:
     linked: set[int] = set()
     for k, n in nearest.items():
         upper, lower = flat[k][1], flat[n][1]
-        if n not in linked and lower.top - upper.bottom <= limit * _size(upper) and not _two_values(upper, lower):
+        if n not in linked and lower.top - upper.bottom <= limit * _size(upper) and not _two_values(upper, lower) \
+                and not _overprinted(upper, lower):
             below[k] = n
             linked.add(n)
     stacks = []
@@ -393,6 +394,13 @@ def _link_limit(flat: list[tuple[int, Segment]], nearest: dict[int, int]) -> flo
     if not rows:
         return _LINK
     return min(_LINK, rows[len(rows) // 2] - 0.1)  # the middle one: an odd pair set closer is no row gap
+
+
+def _overprinted(upper: Segment, lower: Segment) -> bool:
+    """Two pieces printed partly over each other: a cell's next line is set a line's height below it, so these
+    are two cells' text, one spilling over the other's row (an office suite's wrapped cell in a row whose
+    height was not set)."""
+    return lower.top - upper.top < 0.85 * (upper.bottom - upper.top)
 
 
 def _two_values(upper: Segment, lower: Segment) -> bool:
@@ -444,10 +452,14 @@ def _size(seg: Segment) -> float:
 def rows_of(lines: list[Line], stacks: list[Stack]) -> list[Row]:
     """The lines a stack runs over, and those centred between its lines, are one row."""
     reach = list(range(len(lines)))  # the last line each line's row runs to, as far as known
+    # A cell wrapped over lines the row below prints over (an office suite's row whose height was not set)
+    # is that row's: a line of it, centred within the cell above, is not between that cell's lines.
+    span = {i: (st.top, st.bottom) for st in stacks if len(st.parts) >= 2 for i, _ in st.parts}
     for st in stacks:
         if len(st.parts) < 2:
             continue
-        inside = [i for i, line in enumerate(lines) if st.top - 0.1 <= (line.top + line.bottom) / 2 <= st.bottom + 0.1]
+        inside = [i for i, line in enumerate(lines) if st.top - 0.1 <= (line.top + line.bottom) / 2 <= st.bottom + 0.1
+                  and st.top - 0.1 <= span.get(i, (st.top, 0))[0] and span.get(i, (0, st.bottom))[1] <= st.bottom + 0.1]
         first, last = min(inside + [st.parts[0][0]]), max(inside + [st.parts[-1][0]])
         reach[first] = max(reach[first], last)
     rows: list[Row] = []
