@@ -132,15 +132,28 @@ def test_a_title_whose_words_are_spaced_apart_ends_the_table_above_it(tmp_path, 
     assert not [f for f in result.flags if f.severity == "error"], [f.message for f in result.flags]
 
 
-def _overflowing_pdf(path: Path) -> Path:
+def _overflowing_pdf(path: Path, ruled: bool) -> Path:
     """A spreadsheet printed without its row heights set: rows at the default pitch, a cell's text wrapped over
-    two lines centred on its row, so its lines print over the rows above and below; in a narrow column two
-    rows' wrapped names meet, the first one's tail printed over the second one's head (村局 over 东湖示范区…)."""
+    two lines centred on its row, so its lines print over the rows above and below (over the rules, ``ruled``);
+    in a narrow column two rows' wrapped names meet, the first one's tail printed over the second one's head
+    (村局 over 东湖示范区…)."""
     c = _canvas(path)
     pitch, leading = 14.7, 12.6
     page = Page(c)
+    rules: list[float] = []
+
+    def grid(xs: list[float]) -> None:
+        if ruled:
+            c.setLineWidth(0.5)
+            for y in rules:
+                c.line(xs[0], page.height - y, xs[-1], page.height - y)
+            for x in xs:
+                c.line(x, page.height - rules[0], x, page.height - rules[-1])
+        rules.clear()
 
     def row(cells: list[tuple[str, float, str]]) -> None:
+        rules.extend([page.y - 2.1] if not rules else [])
+        rules.append(page.y - 2.1 + pitch)
         for text, x, align in cells:
             parts = text.split("\n")
             for k, part in enumerate(parts):
@@ -158,35 +171,43 @@ def _overflowing_pdf(path: Path) -> Path:
         page.y += pitch
 
     title("示例区农业农村局2025年支出总表")
-    row([("科目编码", 60, "l"), ("科目名称", 125, "l"), ("合计", 330, "r"), ("基本支出", 420, "r"), ("项目支出", 510, "r")])
+    row([("科目编码", 60, "l"), ("科目名称", 125, "l"), ("合计", 330, "r"), ("基本支出", 420, "r"),
+         ("一般公共预算\n项目支出", 510, "r")])
     names = {"2080505": "机关事业单位基本养老保\n险缴费支出"}
     for code, name, *amounts in _EXPENDITURE:
         row([(code, 60, "l"), (names.get(code, name), 125, "l")]
             + [(a, x, "r") for a, x in zip(amounts, [330, 420, 510]) if a])
+    grid([55, 120, 260, 340, 430, 520])
     title("示例区农业农村局2025年项目支出表")
     row([("单位名称", 60, "l"), ("项目名称", 150, "l"), ("合计", 360, "r"), ("一般公共预算拨款", 480, "r")])
     for unit, project, amount in [("示例区农业农村局", "高标准农田建设项目", "300.00"),
                                   ("示例区农业农村局", "农业技术推广项目", "200.00"), ("", "合计", "500.00")]:
         unit = unit and "示例区农业农\n村局"
         row([(unit, 60, "l"), (project, 150, "l"), (amount, 360, "r"), (amount, 480, "r")])
+    grid([55, 145, 280, 370, 490])
     c.showPage()
     c.save()
     return path
 
 
-def test_wrapped_text_printed_over_the_next_row_stays_in_its_own_row(tmp_path):
+@pytest.mark.parametrize("ruled", [False, True], ids=["borderless", "ruled"])
+def test_wrapped_text_printed_over_the_next_row_stays_in_its_own_row(tmp_path, ruled):
     """LibreOffice prints a spreadsheet's wrapped cells over the rows above and below when the row heights are not
-    set. The overlapping lines were read as one line (208052080505221 | …缴费支出住房保障支出 | 88.2088.2045.30), and
-    the project rows as part of the header (300.00200.00合计): four printed amounts in no value and no flag."""
-    result = _read(_overflowing_pdf(tmp_path / "overflow.pdf"))
+    set. Borderless, the overlapping lines were read as one line (208052080505221 | …缴费支出住房保障支出 |
+    88.2088.2045.30), and the project rows as part of the header (300.00200.00合计): four printed amounts in no
+    value and no flag. Ruled, a line printed across a rule went to the cell its middle fell in: a garbled column
+    key (合计/本年收入一般公共预算拨款…), row labels cut in two (…保险缴 | 费支出), 12 false sum errors."""
+    result = _read(_overflowing_pdf(tmp_path / "overflow.pdf", ruled))
     expenditure = _values(result, "expenditure_summary")
     assert expenditure["2080505"] == {"total": "133.50", "basic": "133.50"}
     assert expenditure["20805"] == {"total": "133.50", "basic": "133.50"}
     assert expenditure["213"] == {"total": "1234.56", "basic": "734.56", "project": "500.00"}
     table = next(t for t in result.tables if t.kind == "expenditure_summary")
+    assert table.columns["project"].replace("\n", "") == "一般公共预算项目支出", table.columns
     label = next(r.label.text for r in table.rows if r.code == "2080505")
     assert label.replace("\n", "") == "机关事业单位基本养老保险缴费支出"
     projects = next(t for t in result.tables if t.kind == "project_expenditure")
+    assert [r.label.text.replace("\n", "") for r in projects.rows if r.label][:2] == ["示例区农业农村局"] * 2
     printed = sorted(str(v.value) for r in projects.rows for v in r.values.values())
     assert printed == ["200.00", "200.00", "300.00", "300.00", "500.00", "500.00"]
     assert not [f for f in result.flags if f.severity == "error"], [f.message for f in result.flags]
