@@ -211,3 +211,53 @@ def test_wrapped_text_printed_over_the_next_row_stays_in_its_own_row(tmp_path, r
     printed = sorted(str(v.value) for r in projects.rows for v in r.values.values())
     assert printed == ["200.00", "200.00", "300.00", "300.00", "500.00", "500.00"]
     assert not [f for f in result.flags if f.severity == "error"], [f.message for f in result.flags]
+
+
+def _columns_over_pages_pdf(path: Path, repeat_labels: bool) -> Path:
+    """A ruled sheet wider than the page, printed without fitting it to the width: the 项目支出 column on the next
+    page, on the same rows (``repeat_labels``: the code and name columns printed again, a sheet's 打印标题列), the
+    title's merged cell printed whole on the first page and its tail again on the next (2025年支出总表)."""
+    c = _canvas(path)
+    height, pitch = 842.0, 15.0
+    head = [("科目编码", "科目名称", "合计", "基本支出", "项目支出")]
+    rows = head + [tuple(r) for r in _EXPENDITURE]
+    rules = [100.0 + k * pitch for k in range(len(rows) + 1)]
+
+    def part(columns: list[int], xs: list[float], title: str, unit: bool) -> None:
+        c.setFont(FONT, 14)
+        c.drawString(xs[-1] - _width(title, 14) if unit else 300 - _width(title, 14) / 2, height - 70, title)
+        c.setFont(FONT, SIZE)
+        if unit:
+            c.drawString(xs[-1] - _width("单位：万元"), height - 90, "单位：万元")
+        c.setLineWidth(0.5)
+        for y in rules:
+            c.line(xs[0], height - y, xs[-1], height - y)
+        for x in xs:
+            c.line(x, height - rules[0], x, height - rules[-1])
+        for k, row in enumerate(rows):
+            for col, left, right in zip(columns, xs, xs[1:]):
+                text = row[col]
+                x = right - 3 - _width(text) if k and col >= 2 else left + 3
+                c.drawString(x, height - rules[k] - 11.5, text)
+        c.showPage()
+
+    part([0, 1, 2, 3], [54, 130, 330, 430, 530], "示例区农业农村局2025年支出总表", False)
+    part([0, 1, 4] if repeat_labels else [4], [54, 130, 330, 430] if repeat_labels else [54, 154], "2025年支出总表", True)
+    c.save()
+    return path
+
+
+@pytest.mark.parametrize("repeat_labels", [False, True], ids=["figures-only", "labels-repeated"])
+def test_a_sheets_columns_printed_on_the_next_page_are_the_same_tables(tmp_path, repeat_labels):
+    """LibreOffice prints the columns of a sheet wider than the page on the following page, on the same rows. Each
+    part was read as a table of its own: 14 row-sum errors saying the document does not add up (合计 1234.56 ≠
+    基本支出 734.56), and the title's cut half (2025年支出总表) flagged as a table that could not be read."""
+    result = _read(_columns_over_pages_pdf(tmp_path / "wide.pdf", repeat_labels))
+    expenditure = _values(result, "expenditure_summary")
+    assert expenditure["213"] == {"total": "1234.56", "basic": "734.56", "project": "500.00"}
+    assert expenditure["2130153"] == {"total": "500.00", "project": "500.00"}
+    assert expenditure["合计"] == {"total": "1368.06", "basic": "868.06", "project": "500.00"}
+    table = next(t for t in result.tables if t.kind == "expenditure_summary")
+    cell = table.rows[1].values["project"]
+    assert result.geometry.boxes(tuple(cell.span))[0].page == 2  # printed on the second page, boxed there
+    assert not [f for f in result.flags if f.severity == "error"], [f.message for f in result.flags]

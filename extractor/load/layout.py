@@ -49,6 +49,7 @@ class TableCell:
     x0: float
     x1: float
     lines: list[list[Glyph]]  # the cell's text, line by line
+    page: int | None = None  # printed on another page than its row (a sheet's columns printed on the next page)
 
 
 _COLUMN_SLACK = 4.0  # points a cell may start away from its column's boundary (see ``TableBlock.column``)
@@ -68,6 +69,8 @@ class TableBlock:
     # Header rows printed again at the top of a continuation page (a browser repeats <thead>), taken out of
     # the rows: (page, row). They are page furniture, written after the document's text with the overlay.
     repeated: list[tuple[int, list[TableCell]]] = field(default_factory=list)
+    rules: list[float] = field(default_factory=list)  # a ruled table's row boundaries, top to bottom
+    row_tops: list[float] = field(default_factory=list)  # the top boundary of each row's grid row (ruled)
 
     @property
     def x0(self) -> float:
@@ -381,7 +384,7 @@ class _Grid:
     def block(self) -> TableBlock:
         self._rejoin_overflowing_numbers()
         self._rehome_lines_across_rules()
-        rows = []
+        rows, tops = [], []
         for r, line in enumerate(self.anchor):
             row = []
             for c, anchor in enumerate(line):
@@ -392,7 +395,8 @@ class _Grid:
                     row.append(TableCell(self.xs[c], self.xs[c + 1], [ln.glyphs for ln in group_lines(glyphs)]))
             if row:
                 rows.append(row)
-        return TableBlock(list(self.xs), rows, self.top, self.bottom, ruled=True)
+                tops.append(self.ys[r])
+        return TableBlock(list(self.xs), rows, self.top, self.bottom, ruled=True, rules=list(self.ys), row_tops=tops)
 
 
     def _rehome_lines_across_rules(self) -> None:
@@ -551,7 +555,7 @@ def write_table(out: TextBuilder, table: TableBlock, page: int) -> None:
             for k, cell in enumerate(cells.get(c, ())):
                 if k:
                     out.write(" ")
-                write_cell(out, cell.lines, number)
+                write_cell(out, cell.lines, cell.page or number)
         out.write("\n")
 
 
