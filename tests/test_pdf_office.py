@@ -261,3 +261,54 @@ def test_a_sheets_columns_printed_on_the_next_page_are_the_same_tables(tmp_path,
     cell = table.rows[1].values["project"]
     assert result.geometry.boxes(tuple(cell.span))[0].page == 2  # printed on the second page, boxed there
     assert not [f for f in result.flags if f.severity == "error"], [f.message for f in result.flags]
+
+
+_BASIC = [("", "合计", "868.06", "718.00", "150.06"), ("301", "工资福利支出", "700.00", "700.00", ""),
+          ("30101", "基本工资", "700.00", "700.00", ""), ("302", "商品和服务支出", "150.06", "", "150.06"),
+          ("30201", "办公费", "150.06", "", "150.06"), ("303", "对个人和家庭的补助", "18.00", "18.00", ""),
+          ("30305", "生活补助", "18.00", "18.00", "")]
+
+
+def _two_up_pdf(path: Path) -> Path:
+    """Two A4 pages printed side by side on one landscape sheet (2-up), each with its title, its table and its
+    page number (- 2 -, - 3 -) at the same heights as the other's."""
+    from reportlab.lib.pagesizes import A4, landscape
+
+    c = _canvas(path, landscape=True)
+    width, height = landscape(A4)
+    size = 7.5
+
+    def half(left: float, title: str, head: list[str], rows: list[tuple], number: int) -> None:
+        xs = [left + 20, left + 70, left + 190, left + 260, left + 330]
+        c.setFont(FONT, 11)
+        c.drawString(left + 210 - _width(title, 11) / 2, height - 60, title)
+        c.setFont(FONT, size)
+        c.drawString(xs[-1] - _width("单位：万元", size), height - 78, "单位：万元")
+        for k, row in enumerate([tuple(head)] + rows):
+            y = height - 95 - k * 14
+            for col, text in enumerate(row):
+                x = xs[col] if col < 2 else xs[col] + 60 - _width(text, size)  # figures flush right
+                c.drawString(x, y, text)
+        c.drawString(left + 210 - _width(f"- {number} -", size) / 2, 25, f"- {number} -")
+
+    half(0, "示例区农业农村局2025年支出总表", ["科目编码", "科目名称", "合计", "基本支出", "项目支出"], _EXPENDITURE, 2)
+    half(width / 2, "示例区农业农村局2025年一般公共预算基本支出表", ["科目编码", "科目名称", "合计", "人员经费", "公用经费"],
+         _BASIC, 3)
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_two_pages_printed_side_by_side_on_one_sheet_are_read_one_after_the_other(tmp_path):
+    """A 2-up print (two pages per landscape sheet): its lines were read across both halves, the right page's title
+    joined to the left one's (read as a contents entry), its table lost and the file reported truncated, and the
+    left page's number read as a value of the right page's table."""
+    result = _read(_two_up_pdf(tmp_path / "two_up.pdf"))
+    expenditure = _values(result, "expenditure_summary")
+    assert expenditure["213"] == {"total": "1234.56", "basic": "734.56", "project": "500.00"}
+    basic = _values(result, "general_budget_basic_expenditure")
+    assert basic["301"] == {"total": "700.00", "personnel": "700.00"}
+    assert basic["合计"] == {"total": "868.06", "personnel": "718.00", "public": "150.06"}
+    assert result.geometry.pages[0].label == "- 2 - / - 3 -"
+    assert not [f for f in result.flags if f.severity == "error" or f.check.startswith("read.")], \
+        [f.message for f in result.flags]

@@ -206,9 +206,50 @@ def read_page(page, number: int, second: SecondReading | None = None) -> tuple[P
         else:
             glyphs.append(g)
     edges = [e for e in (frame.edge(e) for e in page.edges if _is_rule(e)) if e is not None]
+    frame_width = height if reading in (90, 270) else width
+    middle = _two_up(glyphs, edges, frame_width, frame.frame_height)
+    if middle is not None:
+        # Two pages printed side by side on one sheet (2-up): each half read as a page, the left one first.
+        halves = []
+        for inside in (lambda x: x <= middle, lambda x: x > middle):
+            half = layout_page([g for g in glyphs if inside(g.xc)],
+                               [e for e in edges if inside((e["x0"] + e["x1"]) / 2)])
+            halves.append((half, _take_page_number(half, frame.frame_height)))
+        blocks = PageBlocks([b for half, _ in halves for b in half.blocks], list(overlay),
+                            [ln for half, _ in halves for ln in half.running])
+        labels = [label for _, label in halves if label]
+        info.label = " / ".join(labels) if labels else None
+        return blocks, info, missing
     blocks = layout_page(glyphs, edges, overlay)
     info.label = _take_page_number(blocks, frame.frame_height)
     return blocks, info, missing
+
+
+def _two_up(glyphs: list[Glyph], edges: list[dict], width: float, height: float) -> float | None:
+    """The middle of a sheet holding two pages side by side (printed 2-up), or None.
+
+    A landscape sheet whose text leaves a gutter down its middle that nothing crosses, each half holding text,
+    set as pages are: the same margin on the left of each half, or a page number at the foot of each."""
+    if width <= height:
+        return None
+    middle, gutter = width / 2, 0.01 * width
+    printed = [g for g in glyphs if not g.text.isspace()]
+    if any(g.x0 < middle + gutter and g.x1 > middle - gutter for g in printed) \
+            or any(e["x0"] < middle - gutter and e["x1"] > middle + gutter for e in edges):
+        return None
+    left = [g for g in printed if g.x1 <= middle]
+    right = [g for g in printed if g.x0 >= middle]
+    if len(left) < 10 or len(right) < 10:
+        return None
+    if abs(min(g.x0 for g in left) - (min(g.x0 for g in right) - middle)) <= 0.02 * width:
+        return middle
+
+    def numbered(half: list[Glyph], centre: float) -> bool:
+        foot = [ln for ln in group_lines([g for g in half if g.top > 0.85 * height])]
+        return any(_PAGE_NUMBER.match(ln.text().strip()) and abs((ln.x0 + ln.x1) / 2 - centre) <= 0.1 * width
+                   for ln in foot)
+
+    return middle if numbered(left, width / 4) and numbered(right, 3 * width / 4) else None
 
 
 # A page number as OCR reads a printed "— 3 —": its dashes as -, — or 1 ("-31", "-3—"), beside the text layer's forms.
