@@ -493,21 +493,3 @@ def test_a_letter_spaced_header_cell_with_punctuation_stays_one_cell():
     write_spaced_lines(out, group_lines(page), 1)
     header = out.text().split("\n")[0]
     assert header.split() == ["项目", "价值(金额单位:万元)"]
-
-
-def test_a_header_word_over_no_column_and_beside_the_leaves_heads_an_empty_column_of_its_own():
-    # A Word table printed by LibreOffice: 一般公共预算拨款 wraps in its narrow header cell, so it reads as the header's
-    # leaf row and the other header words as set over both rows; 上年结转's column is empty in every row. It took
-    # the column of the figures beside it (verified under 上年结转, found by a new user).
-    page = (glyphs("单位名称", 10, 100) + glyphs("项目名称", 110, 100) + glyphs("合计", 210, 100)
-            + column(["一般公共预算拨", "款"], 250, 100) + glyphs("上年结转", 330, 100)
-            + column(["示例区农业", "农村局"], 10, 130) + glyphs("高标准农田建设", 110, 136)
-            + glyphs("300.00", 210, 136) + glyphs("300.00", 250, 136)
-            + column(["示例区农业", "农村局"], 10, 160) + glyphs("农业技术推广", 110, 166)
-            + glyphs("200.00", 210, 166) + glyphs("200.00", 250, 166))
-    rows = [row.split("\t") for row in table_text(page).strip().split("\n")]
-    assert rows[-1][:4] == ["示例区农业农村局", "农业技术推广", "200.00", "200.00"]
-    header = [cell for row in rows[:-2] for cell in row]
-    assert "上年结转" in header and "一般公共预算拨款" in header
-    assert max(row.index("上年结转") for row in rows[:-2] if "上年结转" in row) == 4
-    assert max(row.index("一般公共预算拨款") for row in rows[:-2] if "一般公共预算拨款" in row) == 3

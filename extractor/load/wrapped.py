@@ -601,11 +601,8 @@ def _header_places(header: list[Row], bands: list[Band]) -> dict[int, tuple[tupl
     groups, over_both = [], []
     for k, st in stacks:
         if id(st) not in places:
-            under = [b for b in bands if _overlap(b, st) > 0.5]
-            if not under and not any(_overlap([leaf.x0, leaf.x1], st) > 0 for leaf in leaves):
-                under = [[st.x0, st.x1]]  # over no column and no leaf: a column of its own, empty in every row
-                bands.append(under[0])
-            under = under or [min(bands, key=lambda b: abs(_centre(b) - _centre_of(st)))]
+            under = [b for b in bands if _overlap(b, st) > 0.5] \
+                or [min(bands, key=lambda b: abs(_centre(b) - _centre_of(st)))]
             (groups if any(b is h for b in under for h in headed) else over_both).append((k, st, under))
     # With no group word the header has one level: a word set higher is only centred otherwise (a cell
     # beside a wrapped one), and stays in the leaves' row.
