@@ -96,6 +96,9 @@ class _State:
     unknown: dict[int, str] = field(default_factory=dict)
     # The task-budget grid of a department card, while it is being read: its columns.
     task_columns: list | None = None
+    # On a page the card continues on, until its first row there: where that row's fields start across the
+    # page (a page may be laid out anew, its columns elsewhere than on the page before).
+    page_starts: dict[str, int] | None = None
 
 
 def read_card(chunk: Chunk) -> PerformanceCard:
@@ -105,6 +108,7 @@ def read_card(chunk: Chunk) -> PerformanceCard:
     state = _State()
     for n, seg in enumerate(chunk.segments):
         first_data = True
+        state.page_starts = _page_row_starts(seg.lines, state) if n > 0 else None
         for k, line in enumerate(seg.lines):
             # Where the columns start matters only to a space-aligned line (delimiters part the others).
             starts = _column_starts(card, state) if line.kind is LineKind.SPACED else frozenset()
@@ -460,10 +464,36 @@ def _nearest_fields(ind: Indicator, cells: list[Cell], line, state: _State) -> l
     if state.header_line is not None and state.header_line.start > state.last_line.start:
         # The header was printed again (a new page, maybe laid out anew).
         return _under_header(cells, line, state, fields)
+    if state.page_starts:
+        # A new page with no header again: its first row says where its columns start.
+        starts = {role: x for role, x in state.page_starts.items() if role in fields}
+        if starts:
+            return [min(starts, key=lambda r: abs(starts[r] - _x(line, cell.span[0]))) for cell in cells]
     starts = {role: _x(state.last_line, _start_on(getattr(ind, role), state.last_line))
               if _printed_on(getattr(ind, role), state.last_line) or role not in state.held_x else state.held_x[role]
               for role in fields}
     return [min(fields, key=lambda r: abs(starts[r] - _x(line, cell.span[0]))) for cell in cells]
+
+
+def _page_row_starts(lines: list, state: _State) -> dict[str, int] | None:
+    """Where the fields of the first indicator row on a continued page start across it: the first line
+    printing a level's name or a figure, its cells laid on the header's roles as a row is read. None when
+    the header is printed again first (it tells the page's columns) or no such row is on the page."""
+    if not state.roles or state.header_line is None:
+        return None
+    for line in lines:
+        if line.kind is not LineKind.SPACED:
+            return None
+        cells = [c for c in _cells(line) if c.text]
+        words = {norm(c.text) for c in cells}
+        if _names_indicator_header(words) or "符号" in words:
+            return None
+        if not (words & _LEVELS or any(_TARGET_START.search(w) for w in words)):
+            continue
+        placed, _ = _realigned(state, _cells(line))
+        return {role: _x(line, cell.span[0]) for role in _TEXT_FIELDS
+                if (cell := _get(placed, state.roles.get(role))) is not None}
+    return None
 
 
 def _printed_on(text: Text, line) -> bool:
@@ -782,6 +812,7 @@ def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) ->
         _three_columns(ind, cmp_cell, value_cell, unit_cell)
     card.indicators.append(ind)
     state.last_line = line
+    state.page_starts = None
 
 
 def _header_of(state: _State, role: str) -> str:
