@@ -724,3 +724,16 @@ def _band_of(st: Stack, bands: list[list[float]]) -> int:
         return over[0]
     centre = (st.x0 + st.x1) / 2
     return min(range(len(bands)), key=lambda k: abs((bands[k][0] + bands[k][1]) / 2 - centre))
+
+
+def drop_columns_of_rows_taken(table: TableBlock, taken: list[list[TableCell]]) -> None:
+    """Take out the columns only ``taken`` rows printed in (a continuation's reprinted first row, page furniture
+    now): its 项目编码 set over a column of its own would leave an empty column in every body row, shifting each
+    row's later cells one column right of where the part before prints them. Each such column joins its left
+    neighbour (the first one its right neighbour), which its cells' places keep apart from no cell."""
+    used = {table.column(cell.x0) for row in table.rows for cell in row}
+    empty = sorted({table.column(cell.x0) for row in taken for cell in row} - used, reverse=True)
+    for c in empty:
+        if table.width <= 1 or c >= table.width:
+            continue
+        del table.xs[c if c > 0 else 1]
