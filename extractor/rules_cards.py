@@ -108,6 +108,8 @@ def read_card(chunk: Chunk) -> PerformanceCard:
     state = _State()
     for n, seg in enumerate(chunk.segments):
         first_data = True
+        above: list[Cell] = []  # header words set above the header's line (a delimited one)
+        after_header = False  # the line before was a delimited indicator header
         state.page_starts = _page_row_starts(seg.lines, state) if n > 0 else None
         for k, line in enumerate(seg.lines):
             # Where the columns start matters only to a space-aligned line (delimiters part the others).
@@ -134,6 +136,20 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                 continue
             if state.pending and (not state.roles or _names_indicator_header(words)):
                 _flush_pending(card, state)
+            if line.kind is not LineKind.SPACED:
+                if _header_words_above(seg.lines, k):
+                    above = cells
+                    continue
+                if above and _names_indicator_header(words):
+                    cells = _with_words_above(cells, above)
+                    words = {norm(c.text) for c in cells}
+                above = []
+                if after_header and (rest := _header_word_below(state, cells)) is not None:
+                    cells = rest
+                    words = {norm(c.text) for c in cells}
+                    if not any(c.text for c in cells):
+                        continue
+            after_header = False
             if not state.roles and (state.task_columns is not None or _task_header(words)) \
                     and _task_line(card, state, cells, line, words):
                 continue
@@ -143,6 +159,7 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                     # 单位, split 指标值 into, whether or not the sub-row is printed again.)
                     _map_roles(state, cells)
                 state.header_cells, state.header_line, state.after_header = cells, line, True
+                after_header = line.kind is not LineKind.SPACED
                 continue
             if state.roles and "符号" in words:
                 _map_roles(state, cells, sub=True)
@@ -564,8 +581,49 @@ def _is_indicator_header(cells: list[Cell]) -> bool:
 
 
 def _names_indicator_header(words: set[str]) -> bool:
-    """A line whose cells (``words``, normalised) are the indicator header's."""
-    return "一级指标" in words and ("三级指标" in words or "二级指标" in words)
+    """A line whose cells (``words``, normalised) are the indicator header's: 一级指标 with a lower level's, or
+    three header words and nothing else (the header printed again with its first word set in another line: a
+    cell merged over it and the row below, or centred higher than the rest)."""
+    if "一级指标" in words and ("三级指标" in words or "二级指标" in words):
+        return True
+    named = [w for w in words if w]
+    return len(named) >= 3 and ("三级指标" in words or "二级指标" in words) and all(_header_word(w) for w in named)
+
+
+def _header_word(word: str) -> bool:
+    return any(p.match(word) for _, p in _ROLE_HEADERS)
+
+
+def _header_words_above(lines: list, k: int) -> bool:
+    """A delimited line right above the indicator header printing only words of it, each where the header's own
+    line leaves its cell empty: header cells set higher than the rest (centred in a header row whose other cells
+    wrap), which a reader of rows reads as a row of their own."""
+    line = lines[k]
+    if line.kind is LineKind.SPACED or k + 1 >= len(lines) or lines[k + 1].index != line.index + 1:
+        return False
+    cells, below = _cells(line), _cells(lines[k + 1])
+    named = [i for i, c in enumerate(cells) if c.text]
+    return bool(named) and all(_header_word(norm(cells[i].text)) for i in named) \
+        and _names_indicator_header({norm(c.text) for c in below}) \
+        and all(i < len(below) and not below[i].text for i in named)
+
+
+def _with_words_above(cells: list[Cell], above: list[Cell]) -> list[Cell]:
+    return [c if c.text or i >= len(above) or not above[i].text else above[i] for i, c in enumerate(cells)]
+
+
+def _header_word_below(state: _State, cells: list[Cell]) -> list[Cell] | None:
+    """The row right under a delimited indicator header, printing a word of the header in a cell the header leaves
+    empty (一级指标 merged over the header and the first row under it, written in the row): the word moved up into
+    the header, which is mapped again; the row without it. None when the row prints no such word."""
+    header = state.header_cells
+    moved = [i for i, c in enumerate(cells) if c.text and i < len(header) and not header[i].text
+             and _header_word(norm(c.text))]
+    if not moved:
+        return None
+    state.header_cells = [cells[i] if i in moved else h for i, h in enumerate(header)]
+    _map_roles(state, state.header_cells)
+    return [Cell("", [], c.at) if i in moved else c for i, c in enumerate(cells)]
 
 
 def _same_header(cells: list[Cell], before: list[Cell]) -> bool:

@@ -80,3 +80,93 @@ def test_a_cells_tail_on_a_page_laid_out_anew_goes_to_the_field_whose_column_it_
     assert "医保医疗领域专项治理" in done.basis.text
     assert rows["单位成本控制数"].value.value == Decimal("3.57")
     assert card.unparsed == [] and unparsed(result) == []
+
+
+# Hand-written fixtures: cards as the PDF loader writes a borderless card's rows (tab-separated cells, a blank line
+# where the page broke), each part of the card set on columns of its own. The header is printed again on the new
+# page, one of its words set on a line of its own: the reader of rows reads such a word as a row.
+_CARD_HEAD = """项目支出绩效目标表
+项目名称\t人员经费\t\t\t\t
+预算规模及资金用途\t预算数\t12.00\t其中：财政资金\t12.00\t
+绩效目标\t保障人员工资按时足额发放。\t\t\t\t
+"""
+
+# 三级指标 centred higher than the header's other words, which wrap; under the header, the tail of the last name the
+# page break cut (劳务派遣人员工资足额发放 / 率).
+HEADER_WORD_ABOVE = _CARD_HEAD + """一级指标\t二级指标\t三级指标\t绩效指标描述\t指标值\t指标值确定依据
+产出指标\t数量指标\t劳务派遣人员数量\t反映劳务派遣人员数量情况\t≤40人\t依据2024年实际支出
+\t质量指标\t劳务派遣人员工资足额发放\t反映工资足额发放率情况\t100%\t工资发放表
+
+\t\t三级指标\t\t\t
+一级指标\t二级指标\t\t绩效指标描述\t指标值\t指标值确定依据
+\t\t率\t\t\t
+\t时效指标\t发放工资时间\t每月按时发放工资时间\t≤30日\t工资发放表
+满意度指标\t服务对象满意度指标\t发放人员满意度\t反映发放人员满意度情况\t≥95%\t调查问卷
+"""
+
+# 一级指标 merged over the header printed again and the first row under it (whose level cell is empty, the level
+# merged from the page before), so written in that row; the first part's grid has a column no cell fills.
+HEADER_WORD_BELOW = _CARD_HEAD + """一级指标\t二级指标\t三级指标\t绩效指标描述\t\t指标值\t指标值确定依据
+产出指标\t数量指标\t评估医药机构数量\t反映评估医药机构数量情况\t\t≥170个\t实施细则
+
+\t二级指标\t三级指标\t绩效指标描述\t指标值\t指标值确定依据
+一级指标\t质量指标\t评估率\t反映评估医药机构的比率\t100%\t实施细则
+\t时效指标\t完成时间\t评估的完成时间\t≤12月底\t实施细则
+"""
+
+
+def test_a_header_word_set_on_a_line_above_the_header_is_the_headers():
+    result = read(HEADER_WORD_ABOVE)
+    card = result.cards[0]
+    rows = [(i.level2, i.name.text if i.name else None, i.target.text) for i in card.indicators]
+    assert rows == [("数量指标", "劳务派遣人员数量", "≤40人"), ("质量指标", "劳务派遣人员工资足额发放率", "100%"),
+                    ("时效指标", "发放工资时间", "≤30日"), ("服务对象满意度指标", "发放人员满意度", "≥95%")]
+    assert [i.value.value for i in card.indicators] == [Decimal("40"), Decimal("100"), Decimal("30"), Decimal("95")]
+    assert unparsed(result) == []
+
+
+def test_a_header_word_written_in_the_row_under_the_header_is_the_headers_not_the_rows_level():
+    result = read(HEADER_WORD_BELOW)
+    card = result.cards[0]
+    rows = [(i.level1, i.name.text, i.target.text, i.basis.text) for i in card.indicators]
+    assert rows == [("产出指标", "评估医药机构数量", "≥170个", "实施细则"), ("产出指标", "评估率", "100%", "实施细则"),
+                    ("产出指标", "完成时间", "≤12月底", "实施细则")]
+    assert card.indicators[1].value.value == Decimal("100")
+    assert unparsed(result) == []
+
+
+# -- a card's continuation on a page of its own columns (glyphs placed by hand, as tests/test_pdf_wrapped.py does) --
+
+
+def test_a_continuations_reprinted_first_row_takes_its_own_column_out_with_it():
+    # A browser prints a card's first row again (its <thead>: 项目编码 and the code) over the card's continuation,
+    # and sizes that part's columns to its own text: the code stands over a column of its own, which no indicator
+    # row fills. Taken out as page furniture, the row left that column empty in every row below it, so each row's
+    # name, description and target were written a column right of where the first page writes them.
+    from extractor.load.canonical import TextBuilder
+    from extractor.load.pdf import layout_page, write_pages
+    from schemas import PageInfo
+    from test_pdf_wrapped import _indicator, glyphs
+
+    def first_row(code_at: float, top: float):
+        return glyphs("项目编码", 10, top) + glyphs("P0010003K", code_at, top) + glyphs("项目名称", 330, top) \
+            + glyphs("临时用工经费", 380, top)
+
+    x1 = [10, 60, 130, 200, 290, 340]
+    first = first_row(60, 40) + _indicator(x1, 70, ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "依据")) \
+        + _indicator(x1, 100, ("产出指标", "数量指标", "保洁人员数量", "反映保洁人员数量情况", "≤4人", "按预算编制"))
+    x2 = [10, 55, 190, 250, 320, 380]  # the continuation's own columns; its code stands at 120, in none of them
+    then = first_row(120, 40) \
+        + _indicator(x2, 70, ("", "时效指标", "发放工资时间", "按时发放工资时间", "≤30日", "工资表")) \
+        + _indicator(x2, 100, ("效益指标", "社会效益指标", "部门正常运转率", "反映部门正常运转情况", "≥95%", "行业标准"))
+    read = [(1, layout_page(first, [])), (2, layout_page(then, []))]
+    out = TextBuilder()
+    write_pages(out, read, [PageInfo(number=n, width=500, height=600) for n in (1, 2)])
+    rows = [ln.split("\t") for ln in out.text().split("\n") if "\t" in ln]
+    by_name = {next(c for c in row if c.endswith(("数量", "时间", "运转率"))): row for row in rows
+               if any(c.endswith(("数量", "时间", "运转率")) for c in row)}
+    first_page = by_name["保洁人员数量"]
+    for name in ("发放工资时间", "部门正常运转率"):
+        row = by_name[name]
+        assert row.index(name) == first_page.index("保洁人员数量"), rows
+        assert row.index(next(c for c in row if c.startswith(("≤", "≥")))) == first_page.index("≤4人"), rows
