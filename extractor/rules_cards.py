@@ -951,7 +951,7 @@ def _extend_values(card: PerformanceCard, state: _State, cells: list[Cell], line
 
 def _fields(card: PerformanceCard, state: _State, cells: list[Cell]) -> list[tuple[str, Cell]]:
     """Read a line of the card's fields; return the text fields it set, with their cells."""
-    keys = [_key(c.text) for c in cells]
+    keys = [_key(c.text) or _budget_key_after_label(c.text) for c in cells]
     texts: list[tuple[str, Cell]] = []
     for i, key in enumerate(keys):
         if key is None:
@@ -1092,6 +1092,15 @@ def _key(text: str) -> str | None:
     if k in _TEXT_KEYS or k in _BUDGET_KEYS or _GOAL_KEY.match(k):
         return k
     return None
+
+
+def _budget_key_after_label(text: str) -> str | None:
+    """A budget line's key printed in one cell after its group's label (项目资金(万元) 年度资金总额: — a label
+    merged over the budget lines, set beside the first key with no gap a reader of positions parts cells at)."""
+    words = text.split()
+    if len(words) < 2 or _key(words[-1]) not in _BUDGET_KEYS or parse_amount(norm(words[0])) is not None:
+        return None
+    return _key(words[-1])
 
 
 def _is_period(text: str) -> bool:

@@ -170,3 +170,22 @@ def test_a_continuations_reprinted_first_row_takes_its_own_column_out_with_it():
         row = by_name[name]
         assert row.index(name) == first_page.index("保洁人员数量"), rows
         assert row.index(next(c for c in row if c.startswith(("≤", "≥")))) == first_page.index("≤4人"), rows
+
+
+# Hand-written fixture: a card's budget lines as the PDF loader writes a borderless card, the label merged over
+# them (项目资金(万元)) set right beside the first key, so read into its cell.
+BUDGET_KEY_AFTER_ITS_LABEL = """项目支出绩效目标表
+项目名称\t\t离休医疗费补助\t\t\t
+项目资金(万元) 年度资金总额:\t\t\t\t357.00\t
+其中:财政拨款\t\t\t\t357.00\t
+上年结转\t\t\t\t0.00\t
+一级指标\t二级指标\t三级指标\t指标值\t\t
+产出指标\t数量指标\t政策补助补贴对象\t≥10人\t\t
+"""
+
+
+def test_a_budget_key_printed_after_its_groups_label_in_one_cell_keys_its_amount():
+    result = read(BUDGET_KEY_AFTER_ITS_LABEL)
+    card = result.cards[0]
+    assert (card.budget.total.value, card.budget.fiscal.value) == (Decimal("357.00"), Decimal("357.00"))
+    assert unparsed(result) == []
