@@ -741,9 +741,15 @@ def _extend(ind: Indicator, state: _State, cells: list[Cell], line) -> None:
     ind.span = (ind.span[0], line.end)
 
 
-def _realigned(state: _State, cells: list[Cell]) -> tuple[list[Cell], bool]:
-    """Undo the two cell losses seen in these cards; say whether it was needed."""
+def _realigned(state: _State, cells: list[Cell], delimited: bool = False) -> tuple[list[Cell], bool]:
+    """Undo the two cell losses seen in these cards; say whether it was needed. A delimited row wider than the
+    header (a part of the card whose grid took in columns of its own: a row above a header printed again, set on
+    other columns) says nothing by its cells' places either: its cells go where their words fit."""
     roles = state.roles
+    if delimited and state.header_width and any(c.text for c in cells[state.header_width:]) and len(roles) >= 4:
+        placed = _placed_by_content(state, cells)
+        if placed is not None:
+            return placed, True
     # The row lost cells: fewer than the header's, or its words packed to the left with the last column
     # blank (a converter that drops empty cells and pads the row out again).
     filled = [i for i, c in enumerate(cells) if c.text]
@@ -828,7 +834,7 @@ def _placed_by_content(state: _State, cells: list[Cell]) -> list[Cell] | None:
 
 
 def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) -> None:
-    cells, moved = _realigned(state, cells)
+    cells, moved = _realigned(state, cells, delimited=line.kind is not LineKind.SPACED)
     roles = state.roles
     l1 = _get(cells, roles.get("level1"))
     l2 = _get(cells, roles.get("level2"))

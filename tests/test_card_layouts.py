@@ -189,3 +189,24 @@ def test_a_budget_key_printed_after_its_groups_label_in_one_cell_keys_its_amount
     card = result.cards[0]
     assert (card.budget.total.value, card.budget.fiscal.value) == (Decimal("357.00"), Decimal("357.00"))
     assert unparsed(result) == []
+
+
+# Hand-written fixture: the card's next page, whose grid took in columns of its own (the rows under the header printed
+# again there are set on other columns), so its first row, above that header, is wider than the header it follows.
+ROW_WIDER_THAN_ITS_HEADER = _CARD_HEAD + """一级指标\t二级指标\t三级指标\t绩效指标描述\t指标值\t指标值确定依据
+产出指标\t数量指标\t村卫生室医保结算系统数量\t反映结算系统数量情况\t335套\t采购项目情况表
+
+\t成本指标\t\t\t\t项目支付时间\t反映资金支付时间情况\t≤12月\t采购项目情况表
+一级指标\t二级指标\t三级指标\t绩效指标描述\t指标值\t指标值确定依据\t\t\t
+效益指标\t社会效益指标\t业务保障能力正常运转\t反映正常运转的比率\t100%\t采购项目情况表\t\t\t
+"""
+
+
+def test_a_row_wider_than_its_header_is_read_by_its_words_not_its_cells_places():
+    result = read(ROW_WIDER_THAN_ITS_HEADER)
+    card = result.cards[0]
+    rows = [(i.level2, i.name.text, i.target.text) for i in card.indicators]
+    assert rows == [("数量指标", "村卫生室医保结算系统数量", "335套"), ("成本指标", "项目支付时间", "≤12月"),
+                    ("社会效益指标", "业务保障能力正常运转", "100%")]
+    assert card.indicators[1].value.value == Decimal("12")
+    assert unparsed(result) == []
