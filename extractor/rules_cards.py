@@ -213,8 +213,29 @@ def _cells(line, starts: set[int] = frozenset()) -> list[Cell]:
         body = field_text.strip()
         if body:
             start = line.start + at + (len(field_text) - len(field_text.lstrip()))
-            cells.extend(_parted(Cell(body, [(start, start + len(body))], start), line, starts))
+            for cell in _amount_beside_key(Cell(body, [(start, start + len(body))], start)):
+                cells.extend(_parted(cell, line, starts))
     return cells
+
+
+_AMOUNT_WORD = re.compile(r"^-?\d[\d,]*(\.\d+)?$")
+
+
+def _amount_beside_key(cell: Cell) -> list[Cell]:
+    """A field's amount and the next key one space apart (2.00 其中：财政资金: an amount filling its cell to the edge)
+    are two cells: parted when every word of the piece is an amount or a key, one of each at least."""
+    if " " not in cell.text or not any(ch.isdigit() for ch in cell.text):
+        return [cell]
+    words = cell.text.split(" ")
+    amounts = [bool(_AMOUNT_WORD.match(w)) for w in words]
+    if not any(amounts) or all(amounts) or not all(a or _key(w) is not None for a, w in zip(amounts, words)):
+        return [cell]
+    out, at = [], cell.span[0]
+    for w in words:
+        if w:
+            out.append(Cell(w, [(at, at + len(w))], at))
+        at += len(w) + 1
+    return out
 
 
 def _parted(cell: Cell, line, starts: set[int]) -> list[Cell]:

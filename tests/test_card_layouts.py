@@ -210,3 +210,22 @@ def test_a_row_wider_than_its_header_is_read_by_its_words_not_its_cells_places()
                     ("社会效益指标", "业务保障能力正常运转", "100%")]
     assert card.indicators[1].value.value == Decimal("12")
     assert unparsed(result) == []
+
+
+# Hand-written fixture (cut from corpus 000 printed borderless by chromium on landscape pages, as the PDF loader writes
+# it): the budget's amount fills its cell to the edge, one space before the next key.
+AMOUNT_ONE_SPACE_BEFORE_A_KEY = """17、会议室及机关办公设备资金绩效目标表
+     项目编码                                    13108224P00001410234A                                 项目名称               会议室及机关办公设备资金
+预算规模及资金用途   预算数                                                                  2.00 其中：财政资金                       2.00  其他资金
+一级指标             二级指标             三级指标                  绩效指标描述                      指标值                     指标值确定依据
+产出指标             数量指标             家居用具股室数量          反映家居用具股室数量情况          10 个                      按预算编制
+满意度指标           服务对象满意度指标   工作人员满意度            反映工作人员满意度情况            ≥95%                       调查问卷
+"""
+
+
+def test_an_amount_one_space_before_the_next_key_is_its_own_cell():
+    result = read(AMOUNT_ONE_SPACE_BEFORE_A_KEY)
+    card = result.cards[0]
+    assert (card.budget.total.value, card.budget.fiscal.value) == (Decimal("2.00"), Decimal("2.00"))
+    assert [i.value.value for i in card.indicators] == [Decimal("10"), Decimal("95")]
+    assert unparsed(result) == []
