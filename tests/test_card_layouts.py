@@ -229,3 +229,32 @@ def test_an_amount_one_space_before_the_next_key_is_its_own_cell():
     assert (card.budget.total.value, card.budget.fiscal.value) == (Decimal("2.00"), Decimal("2.00"))
     assert [i.value.value for i in card.indicators] == [Decimal("10"), Decimal("95")]
     assert unparsed(result) == []
+
+
+def test_a_header_printed_again_on_columns_of_its_own_under_a_cells_tail_starts_a_table():
+    # A card's header printed again in the middle of a page (where the publisher's page broke), the rows under it set
+    # on columns of their own, and right under it the tail of the last cell above it, one piece on a row of its own.
+    # Read as one grid with the rows above, the columns of both ran together (on a landscape page chromium printed:
+    # 一级指标二级指标三级指标 in one cell, ≥90% 经验测算 in another).
+    from extractor.load.canonical import TextBuilder
+    from extractor.load.layout import group_lines, write_table
+    from extractor.load.wrapped import wrapped_tables
+    from test_pdf_wrapped import _indicator, glyphs
+
+    above = [55, 103, 170, 382, 780, 849]  # as chromium set them on a landscape page, half as wide again
+    page = _indicator(above, 40, ("", "成本指标", "单位成本", "财政补助单位成本", "≥128元/人", "廊医保字关于印发"))
+    page += _indicator(above, 80, ("效益指标", "社会效益指标", "享受待遇", "就医成本降低", "就医成本降低", "廊医保字关于印发"))
+    below = [55, 148, 307, 595, 700, 760]
+    page += [g for at, t in zip(below, ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"))
+             for g in glyphs(t, at, 120)]
+    page += glyphs("和城乡居民医疗保", 760, 136)
+    page += _indicator(below, 152, ("满意度指标", "服务对象满意度指标", "群众满意程度", "群众对提供各种政务服务的满意程度", "≥90%", "经验测算"))
+    tables, _ = wrapped_tables(group_lines(page))
+    texts = []
+    for table in tables:
+        out = TextBuilder()
+        write_table(out, table, 1)
+        texts.append([row.split("\t") for row in out.text().strip().split("\n")])
+    assert len(texts) == 2, texts  # the rows above on their columns, the header and the rows under it on theirs
+    assert [c for c in texts[1][0] if c] == ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"]
+    assert "≥90%" in texts[1][-1] and "≥128元/人" in texts[0][0]

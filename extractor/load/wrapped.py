@@ -171,15 +171,17 @@ def _parts(rows: list[Row]) -> list[list[Row]]:
 def _new_grid(rows: list[Row], k: int, since: int) -> bool:
     """Row ``k`` starts a table set on other columns (a card's indicators drawn as a table of their own,
     right under its head): its cells and the next row's line up with each other, as the row above and those
-    over it do, and none but one of them with the rows above it."""
-    if k + 1 >= len(rows) or k - since < 2 or min(len(rows[k].stacks), len(rows[k + 1].stacks)) < 4:
+    over it do, and none but one of them with the rows above it. (A row of one piece between the two, a cell's
+    tail under a header printed again, shows no columns: the row after it is the next row.)"""
+    below = next((row for row in rows[k + 1:k + 3] if len(row.stacks) >= 2), None)
+    if below is None or k - since < 2 or min(len(rows[k].stacks), len(below.stacks)) < 4:
         return False
     above = [st for row in rows[max(since, k - 3):k] if len(row.stacks) >= 3 for st in row.stacks]
     if len(above) < 8:
         return False
     # Cells centred in their columns line up with nothing: only rows that show a grid, above and below, tell.
     grid_above = _aligned(rows[k - 1].stacks, [st for row in rows[max(since, k - 4):k - 1] for st in row.stacks])
-    return _aligned(rows[k].stacks, rows[k + 1].stacks) >= max(3, 0.6 * len(rows[k].stacks)) \
+    return _aligned(rows[k].stacks, below.stacks) >= max(3, 0.6 * len(rows[k].stacks)) \
         and grid_above >= max(3, 0.6 * len(rows[k - 1].stacks)) and _aligned(rows[k].stacks, above) <= 1
 
 
