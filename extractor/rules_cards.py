@@ -635,13 +635,15 @@ def _with_words_above(cells: list[Cell], above: list[Cell]) -> list[Cell]:
 
 def _header_word_below(state: _State, cells: list[Cell]) -> list[Cell] | None:
     """The row right under a delimited indicator header, printing a word of the header in a cell the header leaves
-    empty (一级指标 merged over the header and the first row under it, written in the row): the word moved up into
-    the header, which is mapped again; the row without it. None when the row prints no such word."""
+    empty (一级指标 merged over the header and the first row under it, written in the row) beside cells of a row:
+    the word moved up into the header, which is mapped again; the row without it. None when the row prints no such
+    word, or only header words (the header's second row)."""
     header = state.header_cells
     moved = [i for i, c in enumerate(cells) if c.text and i < len(header) and not header[i].text
              and _header_word(norm(c.text))]
-    if not moved:
-        return None
+    if not moved or not any(c.text for i, c in enumerate(cells) if i not in moved) \
+            or any(norm(c.text) == "符号" or _header_word(norm(c.text)) for i, c in enumerate(cells) if i not in moved):
+        return None  # the header's own second row (符号 值 单位 under 指标值), or a row of nothing else
     state.header_cells = [cells[i] if i in moved else h for i, h in enumerate(header)]
     _map_roles(state, state.header_cells)
     return [Cell("", [], c.at) if i in moved else c for i, c in enumerate(cells)]
