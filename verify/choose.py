@@ -301,14 +301,15 @@ def table_errors(table: Table) -> tuple[Decimal, int]:
     return _errors_in(view_table(table, table.kind))
 
 
-def _errors_in(view, only: set[str] | None = None) -> tuple[Decimal, int]:
-    """``table_errors`` of a view; with ``only``, of the relations that involve those rows."""
+def _errors_in(view, only: set[str] | None = None, columns: set[str] | None = None) -> tuple[Decimal, int]:
+    """``table_errors`` of a view; with ``only``, of the relations that involve those rows (and with ``columns``,
+    of the relations within one column, those in these columns)."""
     tally = _Tally()
-    view.only = only
+    view.only, view.only_columns = only, columns
     try:
         check_table(view, tally)
     finally:
-        view.only = None
+        view.only = view.only_columns = None
     return tally.gap, tally.count
 
 
@@ -319,11 +320,13 @@ class _Scorer:
     a few. Rather than naming every value and checking every relation again,
     the scorer keeps the table's view, names again only the rows whose values
     changed since the last score, and re-checks only the relations that involve
-    them: the score is the last one, less what those relations failed by
-    before, plus what they fail by now. The same figures as ``table_errors``,
-    exactly: where a change reaches past its rows — a column's printed decimals
-    (every value's rounding in it), a row gaining or losing all its values
-    (which lines make up a department) — the whole table is checked again.
+    them (of the relations within one column, those in the columns where a
+    value changed): the score is the last one, less what those relations
+    failed by before, plus what they fail by now. The same figures as ``table_errors``,
+    exactly: a change of a column's printed decimals (the rounding of every value
+    in it) names those values again and re-checks their relations too; a row
+    gaining or losing all its values (which lines make up a department) has the
+    whole table checked again.
     """
 
     def __init__(self, table: Table):
@@ -341,20 +344,35 @@ class _Scorer:
         changed = [row for row in self.table.rows if row.values is not self.scored[id(row)]]
         if not changed:
             return self.errors
-        places = {id(row): _row_places(self.table, row.values) for row in changed}
-        if _column_places({**self.places, **places}) != self.view.places or \
-                any(bool(row.values) != bool(self.scored[id(row)]) for row in changed):
+        if any(bool(row.values) != bool(self.scored[id(row)]) for row in changed):
             self._check_all()
             return self.errors
-        keys = {self.keys[id(row)] for row in changed}
-        gap_before, count_before = _errors_in(self.view, keys)
-        for row in changed:
-            self.view.by_row[self.keys[id(row)]] = row_cells(self.view, self.keys[id(row)], row)
-            self.scored[id(row)] = row.values
-        self.places.update(places)
-        gap_after, count_after = _errors_in(self.view, keys)
+        places = {**self.places, **{id(row): _row_places(self.table, row.values) for row in changed}}
+        columns = _column_places(places)
+        # A column whose printed decimals change changes the rounding of every value in it: those rows too.
+        shifted = {col for col in columns.keys() | self.view.places.keys()
+                   if columns.get(col) != self.view.places.get(col)}
+        rows = [row for row in self.table.rows
+                if row.values is not self.scored[id(row)] or not shifted.isdisjoint(places[id(row)])]
+        keys = {self.keys[id(row)] for row in rows}
+        before = {key: self.view.by_row[key] for key in keys}
+        self.view.places = columns
+        after = {self.keys[id(row)]: row_cells(self.view, self.keys[id(row)], row) for row in rows}
+        moved = set().union(*(_changed_columns(before[key], after[key]) for key in keys))
+        gap_before, count_before = _errors_in(self.view, keys, moved)  # the view still holds the old values
+        self.view.by_row.update(after)
+        self.scored.update((id(row), row.values) for row in rows)
+        self.places = places
+        gap_after, count_after = _errors_in(self.view, keys, moved)
         self.errors = (self.errors[0] - gap_before + gap_after, self.errors[1] - count_before + count_after)
         return self.errors
+
+
+def _changed_columns(before: dict, after: dict) -> set[str]:
+    """The columns in which a row's named values differ (a figure moved in or out, or its rounding changed)."""
+    return {col for col in before.keys() | after.keys()
+            if col not in before or col not in after or before[col].amount is not after[col].amount
+            or before[col].term != after[col].term or before[col].places != after[col].places}
 
 
 def _row_places(table: Table, values: dict) -> dict[str, int]:

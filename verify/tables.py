@@ -438,7 +438,7 @@ def _sum_relations(view: TableView, total_key: str, part_keys: list[str]) -> Ite
     columns = {c for k in (total_key, *part_keys) for c in view.row_vals(k)}
     spec = spec_for(view.table.kind)
     for col in sorted(columns):
-        if not spec.column(col).additive:
+        if not spec.column(col).additive or not view.touches_column(col):
             continue
         total = view.get(total_key, col)
         parts = [v for k in part_keys if (v := view.get(k, col)) is not None]
@@ -564,7 +564,7 @@ def check_items(view: TableView, flagger: Flagger) -> None:
 
 
 def _item_column(view: TableView, flagger: Flagger, column: str, total_key: str, part_keys: list[str]) -> None:
-    if not view.touches(total_key, *part_keys):
+    if not view.touches(total_key, *part_keys) or not view.touches_column(column):
         return
     total = view.get(total_key, column)
     parts = [v for k in part_keys if (v := view.get(k, column)) is not None]

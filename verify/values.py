@@ -150,10 +150,15 @@ class TableView:
     # When set, the checks weigh only the relations that involve one of these rows (the chooser re-checks what
     # a trial placement touches; ``verify.choose``).
     only: set[str] | None = None
+    only_columns: set[str] | None = None  # and, of the relations within one column, only those in these columns
 
     def touches(self, *keys: str) -> bool:
         """Whether a relation between these rows is to be checked."""
         return self.only is None or not self.only.isdisjoint(keys)
+
+    def touches_column(self, column: str) -> bool:
+        """Whether a relation within this column is to be checked."""
+        return self.only_columns is None or column in self.only_columns
 
     @property
     def vals(self) -> dict[tuple[str, str], Val]:
