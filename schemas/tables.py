@@ -417,7 +417,10 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
         row_key="item",
         columns=(
             _c("quantity", "数量", r"数量", type="count"),
-            _c("value", "价值（万元）", r"价值"),
+            _c("value", "价值（万元）", r"价值|^(金额|账面金额)$"),
+            # Other templates print the book value twice: at cost and after depreciation.
+            _c("original_value", "原值", r"原值"),
+            _c("net_value", "净值", r"净值"),
         ),
         items=(
             ItemSpec("total_assets", "资产总额", (r"资产总额",)),
@@ -425,7 +428,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
             ItemSpec("buildings", "房屋（平方米）", (r"房屋",)),
             ItemSpec("vehicles", "车辆（台、辆）", (r"车辆",)),
             ItemSpec("equipment", "单价在20万元以上的设备", (r"设备",)),
-            ItemSpec("other_assets", "其他固定资产", (r"其他固定资产",)),
+            ItemSpec("other_assets", "其他固定资产", (r"其他(固定)?资产",)),
         ),
         description="Counts and values of fixed assets at the end of the previous year.",
     ),

@@ -135,7 +135,8 @@ def test_an_asset_table_after_the_three_public_costs_is_read_as_the_fixed_assets
     assert len(assets) == 1
     rows = {r.label.text: r for r in assets[0].rows}
     assert str(rows["房屋（平方米）"].values["quantity"].value) == "2000"
-    assert {k: str(v.value) for k, v in rows["资产总额"].values.items()} == {"原值": "1500.00", "净值": "900.00"}
+    assert {k: str(v.value) for k, v in rows["资产总额"].values.items()} == {"original_value": "1500.00",
+                                                                          "net_value": "900.00"}
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)

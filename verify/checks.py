@@ -46,11 +46,13 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
           "A classification code is not the sum of its sub-codes (total = Σ classes, class = Σ 款, 款 = Σ 项)."),
     Check("table.units", "部门行 ≠ 所属单位行之和（部门汇总表中部门行 = Σ 其下各单位行，如本级 + 所属学校）",
           "A department's line is not the sum of its units' lines (the department's own office and its units)."),
-    Check("table.items", "固定行不平：三公小计 = 出国 + 用车 + 接待，用车 = 购置 + 运维，资产总额 = Σ 类别",
-          "Fixed lines do not add up (三公 subtotal = parts, vehicles = purchase + operation, assets = Σ categories)."),
-    Check("table.subset", "“其中”项大于其所属项（办公用房 ≤ 房屋，中小企业预留 ≤ 采购金额；一个“其中”下各项之和 ≤ 所属项）",
+    Check("table.items", "固定行不平：三公小计 = 出国 + 用车 + 接待，用车 = 购置 + 运维，资产总额 = Σ 类别（价值、原值、净值各列）",
+          "Fixed lines do not add up (三公 subtotal = parts, vehicles = purchase + operation, assets = Σ categories, "
+          "in each of the value, at-cost and net columns)."),
+    Check("table.subset", "“其中”项大于其所属项（办公用房 ≤ 房屋，中小企业预留 ≤ 采购金额；一个“其中”下各项之和 ≤ 所属项；"
+          "资产净值 ≤ 原值）",
           "A part is larger than the line that contains it (office space ≤ buildings, SME reserve ≤ purchase; the "
-          "lines of one 其中 list together ≤ their line)."),
+          "lines of one 其中 list together ≤ their line; an asset's net value ≤ its value at cost)."),
     Check("table.summary", "收支总表不平：本年合计 = Σ 各项，总计 = 本年合计 + 结转",
           "A two-sided summary does not add up (this year's total = Σ lines, grand total = total + carry-over)."),
     Check("table.change", "同比列不符：增减额 ≠ 本年 − 上年，或增减率 ≠ 增减额 ÷ 上年 × 100%",

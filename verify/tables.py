@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import lru_cache
 
 from schemas import is_extra_column, spec_for
@@ -167,7 +168,8 @@ ITEM_RELATIONS: dict[str, tuple[tuple[str | None, str, tuple[str, ...]], ...]] =
         (None, "vehicle", ("vehicle_purchase", "vehicle_operation")),
         (None, "outbound", ("outbound_teaching", "outbound_other")),
     ),
-    "fixed_assets": (("value", "total_assets", ("buildings", "vehicles", "equipment", "other_assets")),),
+    "fixed_assets": tuple((column, "total_assets", ("buildings", "vehicles", "equipment", "other_assets"))
+                          for column in ("value", "original_value", "net_value")),
 }
 # A line a template may leave out, whose relation its stand-in then carries: with no 三公小计 line, the 合计
 # line is the sum of the three costs.
@@ -175,6 +177,10 @@ ITEM_STANDINS: dict[str, dict[str, str]] = {"three_public_costs": {"subtotal": "
 # Lines that are part of another line ("其中：办公用房" within 房屋).
 ITEM_SUBSETS: dict[str, tuple[tuple[str, str], ...]] = {
     "fixed_assets": (("office_buildings", "buildings"),),
+}
+# Columns of one line bounded by another column of it: a net book value is the value at cost less depreciation.
+COLUMN_BOUNDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "fixed_assets": (("net_value", "original_value"),),
 }
 # Sub-item lines a template may leave out entirely; the relation is checked only when one is printed.
 _OPTIONAL_BREAKDOWN = {"outbound"}
@@ -561,13 +567,26 @@ def check_items(view: TableView, flagger: Flagger) -> None:
         if small_key is None or large_key is None:
             continue
         _check_subset(view, flagger, small_key, large_key)
+    for small_col, large_col in COLUMN_BOUNDS.get(kind, ()):
+        _check_column_bound(view, flagger, small_col, large_col)
+
+
+def _check_column_bound(view: TableView, flagger: Flagger, small_col: str, large_col: str) -> None:
+    for key, _row in view.rows:
+        small, large = view.get(key, small_col), view.get(key, large_col)
+        gap = exceeds(small.term, large.term) if small is not None and large is not None else None
+        if gap is not None:
+            flagger.add("table.subset", "error",
+                        f"{small.where} 的{small.what} {small.value} 大于{large.what} {large.value}",
+                        f"{small.en_where} {small_col} {small.value} exceeds {large_col} {large.value}",
+                        [small, large], expected=f"≤ {large.value}", found=small.value)
 
 
 def _item_column(view: TableView, flagger: Flagger, column: str, total_key: str, part_keys: list[str]) -> None:
     if not view.touches(total_key, *part_keys) or not view.touches_column(column):
         return
     total = view.get(total_key, column)
-    parts = [v for k in part_keys if (v := view.get(k, column)) is not None]
+    parts = [_named_by_row(view, k, v) for k in part_keys if (v := view.get(k, column)) is not None]
     if total is None:
         # The lines print amounts the total line leaves blank.
         gap = sum_gap(Term(ZERO, ZERO), [p.term for p in parts]) if parts else None
@@ -579,7 +598,14 @@ def _item_column(view: TableView, flagger: Flagger, column: str, total_key: str,
         return
     gap = sum_gap(total.term, [p.term for p in parts])
     if gap is not None:
-        flagger.sum_mismatch("table.items", total.where, total.en_where, total, parts, gap)
+        total = _named_by_row(view, total_key, total)
+        flagger.sum_mismatch("table.items", f"{view.zh} {view.column_zh(column)}", f"{view.name} {column}",
+                             total, parts, gap)
+
+
+def _named_by_row(view: TableView, key: str, val: Val) -> Val:
+    """The value named by its line, for a sum that runs down one column (资产总额 = 房屋 + 车辆 + …)."""
+    return replace(val, what=view.row_zh(key), en_what=key)
 
 
 # Two-sided summaries (收支总表, 财政拨款收支总表): the lines are told apart by their labels.
