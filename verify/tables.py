@@ -573,6 +573,8 @@ def check_items(view: TableView, flagger: Flagger) -> None:
 
 def _check_column_bound(view: TableView, flagger: Flagger, small_col: str, large_col: str) -> None:
     for key, _row in view.rows:
+        if not view.touches(key):
+            continue
         small, large = view.get(key, small_col), view.get(key, large_col)
         gap = exceeds(small.term, large.term) if small is not None and large is not None else None
         if gap is not None:
