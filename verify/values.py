@@ -147,6 +147,7 @@ class TableView:
     by_code: dict[str, str] = field(default_factory=dict)  # code or "total" -> row key
     memo: dict = field(default_factory=dict)  # derived facts checks share (summary line groups)
     places: dict[str, int] = field(default_factory=dict)  # each amount column's printed decimals
+    whole: frozenset[tuple[int, int]] = frozenset()  # spans of numbers a spreadsheet holds as shown (exact)
     # When set, the checks weigh only the relations that involve one of these rows (the chooser re-checks what
     # a trial placement touches; ``verify.choose``).
     only: set[str] | None = None
@@ -188,9 +189,12 @@ class TableView:
 
 
 def view_table(table: Table, name: str, doc_places: int | None = None,
-               column_places: dict[str, set[int]] | None = None) -> TableView:
+               column_places: dict[str, set[int]] | None = None,
+               whole: frozenset[tuple[int, int]] = frozenset()) -> TableView:
+    """The table's values named and given their rounding; ``whole``: spans of numbers a spreadsheet holds as shown
+    (``Geometry.exact``), which were not rounded for printing."""
     spec = spec_for(table.kind)
-    view = TableView(table=table, name=name, zh=spec.zh)
+    view = TableView(table=table, name=name, zh=spec.zh, whole=whole)
     column_places = _places_by_column(table) if column_places is None else column_places
     view.places = {k: max(v) for k, v in column_places.items()}
     if doc_places is not None:
@@ -224,7 +228,7 @@ def row_cells(view: TableView, key: str, row: Row) -> dict[str, Val]:
         if cspec.type == "amount":
             # An amount column's precision already counts this amount's own decimals.
             p = view.places[col]
-            term = Term(amount.value, _half_unit(p))
+            term = Term(amount.value, _ZERO if _shown_whole(amount, view.whole) else _half_unit(p))
         elif cspec.type == "percent":
             p = printed_places(amount.value)
             term = Term(amount.value, half_unit(p))  # a rate is rounded like an amount
@@ -243,15 +247,21 @@ def _half_unit(places: int) -> Decimal:
     return half_unit(places)
 
 
+def _shown_whole(amount, whole: frozenset[tuple[int, int]]) -> bool:
+    """A spreadsheet's number shown with all its digits: exact, unless General's 11 significant digits cut it."""
+    return bool(whole) and tuple(amount.span) in whole and len(amount.value.as_tuple().digits) < 11
+
+
 def view_tables(result: ExtractionResult) -> list[TableView]:
     counts: Counter[str] = Counter()
     views = []
     column_places = [_places_by_column(t) for t in result.tables]
     doc_places = document_places(column_places)
+    whole = frozenset(map(tuple, result.geometry.exact)) if result.geometry is not None else frozenset()
     for table, places in zip(result.tables, column_places):
         counts[table.kind] += 1
         name = table.kind if counts[table.kind] == 1 else f"{table.kind}#{counts[table.kind]}"
-        views.append(view_table(table, name, doc_places, places))
+        views.append(view_table(table, name, doc_places, places, whole))
     return views
 
 
