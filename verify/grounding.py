@@ -206,6 +206,7 @@ def in_every_lis(offsets: list[int]) -> list[bool]:
 def ground(result: ExtractionResult, views: list[TableView], text: str, flagger: Flagger) -> list[SpanFix]:
     """Check every amount against the text; re-point within its row or flag the ones that do not hold there."""
     fixes: list[SpanFix] = []
+    _unvouched_corrections(result, views, flagger)
     # A value a person moved to the column the document prints it under (``review move``): its column is a
     # person's correction, not the reader's guess, so where it sits in its row is not held against it.
     moved = {c.path for c in result.corrections if c.moved_from}
@@ -214,6 +215,27 @@ def ground(result: ExtractionResult, views: list[TableView], text: str, flagger:
     for card in result.cards:
         fixes += _ground_card(card, text, flagger)
     return fixes
+
+
+def _unvouched_corrections(result: ExtractionResult, views: list[TableView], flagger: Flagger) -> None:
+    """A value marked ``backend: person`` that no correction of the result records (a hand edit of the file, not a
+    review decision): a person's value is valid only with a decision behind it. It is flagged and grounded as any
+    value read is, so a number the document does not print there is never taken on its word."""
+    recorded = {c.path for c in result.corrections}
+    for slot in list(amount_slots(result, views)):
+        a = slot.amount
+        if a.backend != "person" or slot.path in recorded:
+            continue
+        read = a.model_copy(update={"backend": "rules"})
+        slot.put(read)
+        val = Val(path=slot.path, where=slot.where, what=slot.path.rsplit(".", 1)[-1], amount=read,
+                  places=printed_places(a.value),
+                  section_id=slot.section_id, en_where=slot.where, en_what=slot.path.rsplit(".", 1)[-1])
+        flagger.add("ground.unrecorded_correction", "error",
+                    f"{slot.where}: 数值 {fmt(a.value)} 标记为人工更正，但复核记录中没有这项决定：按读取的数值核对",
+                    f"{slot.where}: the value {fmt(a.value)} is marked as a person's correction, but no review "
+                    f"decision records it: it is checked as a value read",
+                    [val], expected="a correction recorded by `review fix`", found=a.value)
 
 
 # -- tables ------------------------------------------------------------------------------------------------
