@@ -174,7 +174,7 @@ def apply_decisions(result: ExtractionResult, text: str, decisions: Iterable[Dec
         return result
     state = fold(decisions)
     raw_flags = {f.subject: f for f in result.flags}
-    judged = _apply_in_order(result, state)
+    judged = _apply_in_order(result, state, text)
     _stale_by_later_corrections(decisions, state, judged)
     if result.corrections:
         verify_result(result, text)
@@ -191,7 +191,7 @@ def apply_decisions(result: ExtractionResult, text: str, decisions: Iterable[Dec
     return result
 
 
-def _apply_in_order(result: ExtractionResult, state: DecisionState) -> dict[int, Decision]:
+def _apply_in_order(result: ExtractionResult, state: DecisionState, text: str) -> dict[int, Decision]:
     """Each decision in force, in the order made, judged on the result as the earlier ones left it and then
     applied: a second move in a row finds the column the first emptied, a move carries a value fixed before it,
     a fix finds a value where a move put it. Returns each decision as judged (stale or not)."""
@@ -204,7 +204,7 @@ def _apply_in_order(result: ExtractionResult, state: DecisionState) -> dict[int,
     values = read_values(result, figures)
     for d in state.all():
         if d.action == "move":
-            judged[d.seq] = _judge_move(d, rows, values)
+            judged[d.seq] = _judge_move(d, rows, values, text if d.document_sha256 != result.document.sha256 else None)
             if not judged[d.seq].stale and _apply_move(result, d, rows):
                 slots = slots_by_path(result)
                 values = read_values(result, figures)
@@ -275,21 +275,32 @@ def _effect(c: Decision | None) -> tuple:
     return ("fixed", Decimal(c.after)) if c.after is not None else ("fixed", None)
 
 
-def _judge_move(d: Decision, rows: dict[str, tuple[Table, Row]], values: dict[str, str]) -> Decision:
+def _judge_move(d: Decision, rows: dict[str, tuple[Table, Row]], values: dict[str, str],
+                text: str | None = None) -> Decision:
     """A move applies while each value it moved is still read where it was, with nothing where it goes.
 
     ``rows`` and ``values`` are the reading as the earlier decisions left it (a second move in a row finds
     the column the first emptied). A value is compared as the document prints it (a fix made before the
     move does not make it stale). A value the reading already puts where the move says (a layout hint did)
     needs nothing; any other change makes the move stale.
+
+    ``text``: another version of the document than the one the move was decided on. A move settles which column
+    a figure is printed under where the printed row leaves it in doubt (a converter dropped its empty cells);
+    where this version prints the row one cell per column with the figure under the column it is read in, the
+    question the person answered is not asked here: the move is stale.
     """
+    from .rows import plainly_under
+
     changed = []
     for path, was in d.values.items():
         key, column = split_path(path)
-        row = rows[key][1] if key in rows else None
+        table, row = rows[key] if key in rows else (None, None)
         now = row.values.get(column) if row else None
         there = row.values.get(d.after) if row else None
         if now is not None and there is None and _same(was, values.get(path)):
+            if text is not None and plainly_under(text, table, row, column):
+                changed.append(f"{path}: {was} is now printed plainly under {table.columns.get(column, column)} "
+                               f"(the row prints one cell per column)")
             continue
         if now is None and there is not None and _same(was, values.get(f"{key}.{d.after}")):
             continue
