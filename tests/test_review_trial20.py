@@ -122,3 +122,83 @@ def test_auto_keeps_the_rules_reading_when_a_model_fixes_a_printed_typo(tmp_path
     section = next(s for s in result.sections if s.id == table.section_id)
     assert section.backend == "rules" and "not printed at their place" in section.note
     assert any(f.check == "table.row_sum" and any("2101502" in r.path for r in f.fields) for f in result.flags)
+
+
+THREE_PUBLIC_END = "| 9 | 三、公务接待 费 | 0.59 | 0.59 | | |\n"
+PROJECT_TABLE = ("\n部门预算项目支出表\n\n450 三河市医疗保障局\n\n单位：万元\n\n| 序号 | 项目名称 | 总计 | 本年拨款 |\n"
+                 "|----|------|------|------|\n| 1 | 城乡困难群众医疗救助全额保障经费 | 700.00 | 700.00 |\n")
+
+
+def _card_flags(db: Path, *args) -> list[dict]:
+    return [f for f in queue(db, "--status", "all", *args) if f["check"].startswith("card.")]
+
+
+def test_card_decisions_survive_a_table_added_before_the_cards(tmp_path):
+    """A card's question is the card's (its 项目编码, or its name and budget), not its section's number: one table
+    more before the cards leaves every card decision in force."""
+    text = DOCS["000"].read_text(encoding="utf-8")
+    assert text.count(THREE_PUBLIC_END) == 1
+    src, out = tmp_path / "A.txt", tmp_path / "out"
+    src.write_text(text, encoding="utf-8")
+    cli("run", src, "--out", out)
+    before = _card_flags(out)
+    assert {f["check"] for f in before} == {"card.spending_plan", "card.cost"} and len(before) == 4
+    review("accept", "--check", "card.spending_plan", "--document", "A", "--yes", "--db", out, "--reviewer", "ann")
+    [cost] = [f for f in before if f["check"] == "card.cost"]
+    review("reject", cost["id"], "--field", "2", "--db", out, "--reviewer", "ann")
+    decided = {(f["check"], f["status"]) for f in _card_flags(out)}
+    assert decided == {("card.spending_plan", "accepted"), ("card.cost", "rejected")}
+
+    src.write_text(text.replace(THREE_PUBLIC_END, THREE_PUBLIC_END + PROJECT_TABLE), encoding="utf-8")
+    cli("run", src, "--out", out)
+    after = _card_flags(out)
+    assert {f["id"] for f in after}.isdisjoint(f["id"] for f in before)  # another version: other ids, same questions
+    assert {(f["check"], f["status"]) for f in after} == decided and len(after) == 4
+    [withdrawn] = [f for f in facts(out, "A") if f["status"] == "rejected"]
+    assert withdrawn["value"] is None and withdrawn["field"].startswith("performance_target[s41-")  # was s40
+
+
+def _second_project(text: str, code: str, budget: str) -> str:
+    """000 with its card 7 (临时用工专项经费) printed again after it as another project's card: another 项目编码 and
+    budget, the same name and spending plan (a hand-made variant)."""
+    lines = text.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.endswith("临时用工专项经费绩效目标表"))
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].endswith("绩效目标表"))
+    card = "\n".join(lines[start:end])
+    twin = (card.replace("7、临时用工专项经费绩效目标表", "7-2、临时用工专项经费绩效目标表")
+            .replace("13108224P00000410564J", code).replace("| 19.25 |", f"| {budget} |"))
+    assert twin.count(code) == 1 and twin.count(budget) >= 1
+    return "\n".join(lines[:end]) + "\n" + twin + "\n" + "\n".join(lines[end:])
+
+
+def test_decided_alike_stays_on_the_same_card_and_never_reaches_another_project(tmp_path):
+    text = DOCS["000"].read_text(encoding="utf-8")
+    assert "13108224P00000410564J" in text and "| 19.25 |" in text
+    src, out = tmp_path / "D.txt", tmp_path / "out"
+    src.write_text(_second_project(text, "13108224P00000410999K", "30.00"), encoding="utf-8")
+    cli("run", src, "--out", out)
+    plans = [f for f in _card_flags(out) if f["check"] == "card.spending_plan" and "临时用工专项经费" in f["message"]]
+    assert len(plans) == 2 and plans[0]["message"] == plans[1]["message"]
+    decided = as_json(review("reject", plans[0]["id"], "--field", "3", "--db", out, "--json"))
+    assert not decided.get("decided_alike") and len(decided["decisions"]) == 1
+    status = {f["id"]: f["status"] for f in _card_flags(out)}
+    assert status[plans[0]["id"]] == "rejected" and status[plans[1]["id"]] == "open"
+
+
+def test_a_card_decision_that_cannot_be_carried_over_is_said_not_dropped(tmp_path):
+    """The card a decision was made on is no longer in the document (its 项目编码 changed): the acceptance is not
+    applied to the new card's question, and the run says an earlier decision is stale, with a flag for it."""
+    text = DOCS["000"].read_text(encoding="utf-8")
+    src, out = tmp_path / "A.txt", tmp_path / "out"
+    src.write_text(text, encoding="utf-8")
+    cli("run", src, "--out", out)
+    [plan] = [f for f in _card_flags(out) if f["check"] == "card.spending_plan" and "临时用工专项经费" in f["message"]]
+    review("accept", plan["id"], "--db", out, "--reviewer", "ann")
+    src.write_text(text.replace("13108224P00000410564J", "13108224P00000410999K"), encoding="utf-8")
+    run = cli("run", src, "--out", out)
+    assert "1 earlier decision(s) stale" in run.stdout + run.stderr
+    flags = queue(out)
+    [again] = [f for f in flags if f["check"] == "card.spending_plan" and "临时用工专项经费" in f["message"]]
+    assert again["status"] == "open"
+    [stale] = [f for f in flags if f["check"] == "review.stale"]
+    assert "accepted in review" in stale["message_en"] and "no longer read" in stale["message_en"]

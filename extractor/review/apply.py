@@ -18,9 +18,9 @@ from decimal import Decimal
 
 from schemas import Correction, Decision, ExtractionResult, FieldRef, Flag, Row, Table, spec_for
 from verify import verify_result
-from verify.flags import flag_id_for, subject_for
+from verify.flags import flag_id_for, stable_path, subject_for
 from verify.grounding import Slot, amount_slots
-from verify.values import view_tables
+from verify.values import card_aliases, view_tables
 
 CORRECTABLE_HINT = "only values read from the tables and cards can be corrected"
 
@@ -158,9 +158,30 @@ def _put_back(rows: dict[str, tuple[Table, Row]], c: Correction) -> None:
         row.alternatives = list(c.alternatives)
 
 
+def stable_paths(result: ExtractionResult) -> dict[str, str]:
+    """A card's key in the result's paths (its section) → its key by identity, as the trail records card paths."""
+    return card_aliases(result.cards, result.corrections)
+
+
+def to_stable(path: str | None, aliases: dict[str, str]) -> str | None:
+    return stable_path(path, aliases) if path else path
+
+
+def current_paths(d: Decision, back: dict[str, str]) -> Decision:
+    """A decision of the trail with its card paths (recorded by the card's identity) as this reading keys them."""
+    if not back:
+        return d
+    return d.model_copy(update={"field": to_stable(d.field, back),
+                                "values": {stable_path(p, back): v for p, v in d.values.items()}})
+
+
 def apply_decisions(result: ExtractionResult, text: str, decisions: Iterable[Decision]) -> ExtractionResult:
-    """Re-verify ``result`` with the decisions in force; updates and returns it."""
-    decisions = list(decisions)
+    """Re-verify ``result`` with the decisions in force; updates and returns it.
+
+    The trail keys card values by the card's identity (``performance_target[项目编码]``), the result by its
+    section: a card keeps its decisions when a table is added before it."""
+    back = {v: k for k, v in stable_paths(result).items()}
+    decisions = [current_paths(d, back) for d in decisions]
     # A result straight from the verifier is not verified twice; one that has been reviewed before is.
     reverify = bool(result.corrections) or not result.verified or any(
         f.status != "open" or f.check == "review.stale" for f in result.flags)
@@ -375,21 +396,28 @@ def _stale_without_flag(result: ExtractionResult, judged: dict[int, Decision], r
     """A stale correction, rejection or move whose flag no longer fires is still shown, never dropped silently."""
     out = []
     for d in judged.values():
-        if not d.stale or d.subject in raw or d.action not in ("fix", "reject", "move"):
+        if not d.stale or d.subject in raw or d.action not in ("fix", "reject", "move", "accept"):
             continue
+        if d.action == "accept" and all(p in slots for p in d.values):
+            continue  # the values it accepted are read and changed, and the flag no longer fires: nothing to ask
+        # (an acceptance whose values are no longer read at all could not be carried over: said, not dropped)
         verb, verb_en = {"fix": ("更正为 " + (d.after or ""), f"corrected to {d.after}"),
+                         "accept": ("接受", "accepted"),
                          "reject": ("剔除", "withdrawn"),
                          "move": (f"移至 {d.after} 列", f"moved to column {d.after}")}[d.action]
-        paths = [d.field or ""] if d.action != "move" else list(d.values)
+        paths = [d.field or ""] if d.action in ("fix", "reject") else list(d.values)
         refs = [FieldRef(path=slot.path, label=slot.where, value=str(slot.amount.value), span=slot.amount.span)
                 for slot in (slots.get(p) for p in paths) if slot is not None]
         out.append(Flag(
             id=flag_id_for(result.document.sha256, result.document.name, "review.stale", str(d.seq), [d.field or ""]),
             subject=subject_for("review.stale", str(d.seq), [d.field or ""]), check="review.stale", severity="warning",
-            message=f"{d.field}: 此前审核时读作 {d.before}，已{verb}；新版文件中该处已改变（{d.stale_reason}），"
-                    f"该决定未应用，请重新审核",
-            message_en=f"{d.field}: read as {d.before} and {verb_en} in review; this version of the document "
-                       f"changed it ({d.stale_reason}), so the decision is not applied — review it again",
+            message=(f"{d.field}: 此前审核时读作 {d.before}，已{verb}" if d.action != "accept" else
+                     f"{d.check}（{', '.join(d.values)}）: 此前审核时已接受") +
+                    f"；新版文件中该处已改变（{d.stale_reason}），该决定未应用，请重新审核",
+            message_en=(f"{d.field}: read as {d.before} and {verb_en} in review" if d.action != "accept" else
+                        f"{d.check} on {', '.join(d.values)}: accepted in review") +
+                       f"; this version of the document changed it ({d.stale_reason}), so the decision is not "
+                       f"applied — review it again",
             expected=d.after, found=refs[0].value if refs else None, fields=refs,
             spans=[list(r.span) for r in refs if r.span], decision=d,
         ))
