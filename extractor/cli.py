@@ -74,18 +74,33 @@ def _names_changed(store, found) -> list[str]:
     if not decided:
         return []
     before = {row.source: row.name for row in store.documents() if row.name in decided}
+    known = {row.name for row in store.documents()} | decided
+    by_sha = store.decided_versions()  # sha256 → the name decisions were made under
     lines = []
     for path in dict.fromkeys(found.files):
+        new = found.names.get(path, path.stem)
         try:
             old = before.get(path.resolve())
+            if old is None and new not in known:  # a new name: the same bytes moved or renamed?
+                old = by_sha.get(_sha256(path))
         except (OSError, RuntimeError):
             continue
-        new = found.names.get(path, path.stem)
         if old is not None and old != new:
-            lines.append(f"note: {shown(path)} was read before as {shown(old)}, and its {len(store.decisions(old))} "
-                         f"review decision(s) stay with that name; this run names it {shown(new)} — name the same "
-                         f"files (or folder) together as before to keep its name and its decisions")
+            lines.append(f"note: {shown(path)} was read before as {shown(old)} (the same file, sha256 alike), and its "
+                         f"{len(store.decisions(old))} review decision(s) stay with that name; this run names it "
+                         f"{shown(new)} — name the same files (or folder) together as before to keep its name and its "
+                         f"decisions")
     return lines
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 class BackendChoice(str, Enum):

@@ -202,3 +202,57 @@ def test_a_card_decision_that_cannot_be_carried_over_is_said_not_dropped(tmp_pat
     assert again["status"] == "open"
     [stale] = [f for f in flags if f["check"] == "review.stale"]
     assert "accepted in review" in stale["message_en"] and "no longer read" in stale["message_en"]
+
+
+def test_a_store_copied_with_its_folder_uses_its_own_folders_results_and_never_alternates(tmp_path):
+    import shutil
+
+    docs, x, y = tmp_path / "docs", tmp_path / "X", tmp_path / "Y"
+    docs.mkdir()
+    (docs / "A.txt").write_text(fund_table(explicit=False), encoding="utf-8")
+    (docs / "B.txt").write_text(fund_table(explicit=False, department="另县另局", scale=2), encoding="utf-8")
+    cli("run", docs, "--out", x)
+    shutil.copytree(x, y)  # a reviewer takes a copy of the results folder, its store with it
+    for folder, scale, out in (("v2", 4, x), ("v3", 3, y)):  # X moves on to another version of A, Y to a third
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "A.txt").write_text(fund_table(explicit=False, scale=scale), encoding="utf-8")
+        cli("run", tmp_path / folder, "--out", out)
+
+    def seen() -> list[tuple[str, str]]:
+        return sorted((f["document"], f["fields"][0]["value"]) for f in queue(y, "--status", "all"))
+
+    first = seen()
+    assert first == [("A", "90.00"), ("B", "60.00")]
+    assert seen() == first and seen() == first
+    x_b = (x / "B.json").read_bytes()
+    [b] = [f for f in queue(y) if f["document"] == "B"]
+    review("accept", b["id"], "--db", y)
+    assert (x / "B.json").read_bytes() == x_b  # the other store's results are left alone
+    assert [d.action for d in result(y, "B").decisions] == ["accept"] and seen() == first
+
+
+def test_a_results_folder_named_by_run_db_stays_the_stores_until_the_next_run(tmp_path):
+    docs, first, later = tmp_path / "docs", tmp_path / "oA", tmp_path / "newout"
+    docs.mkdir()
+    (docs / "A.txt").write_text(fund_table(explicit=False), encoding="utf-8")
+    cli("run", docs, "--out", first)
+    cli("run", docs, "--out", later, "--db", first / "review.sqlite")
+    [flag] = queue(first)
+    review("accept", flag["id"], "--db", first)
+    assert [d.action for d in result(later, "A").decisions] == ["accept"]
+    assert result(first, "A").decisions == []
+
+
+def test_a_moved_identical_file_gets_a_note_naming_the_decisions_it_had(tmp_path):
+    docs, out = tmp_path / "docs", tmp_path / "out"
+    docs.mkdir()
+    (docs / "A.txt").write_text(fund_table(explicit=False), encoding="utf-8")
+    cli("run", docs, "--out", out)
+    [flag] = queue(out)
+    review("accept", flag["id"], "--db", out)
+    moved = tmp_path / "b7"
+    (moved / "2024").mkdir(parents=True)
+    (docs / "A.txt").rename(moved / "2024" / "A.txt")
+    run = cli("run", moved, "--recursive", "--out", out)
+    assert "note: " in run.stderr and "was read before as A (the same file" in run.stderr
+    assert "1 review decision(s) stay with that name" in run.stderr

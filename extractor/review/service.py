@@ -101,8 +101,14 @@ def heal(store: ReviewStore, folders: list[Path] = (), problems: list[str] | Non
     rows rebuilt. What cannot be rebuilt (its source is gone or changed) is said in ``problems``.
     """
     healed = []
-    known = {d.result.resolve(): d.name for d in store.documents()}
-    changed = dict((path.resolve(), name) for name, path in store.stale_results())
+    documents = store.documents()
+    known = {d.result.resolve(): d.name for d in documents}
+    at = {d.name: d.result.resolve() for d in documents}
+    # A store copied with its results folder (``cp -r X Y``) still names X's files: where X has its own store and
+    # Y the same file, the store uses its own folder's — never another store's results, never the two in turn.
+    moved = _own_copies(store, documents)
+    changed = dict((path.resolve(), name) for name, path in store.stale_results() if name not in moved)
+    changed.update((path, name) for name, path in moved.items())
     for folder in {*(p.parent for p in known), *folders}:
         for path in folder.glob("*.json") if folder.is_dir() else ():
             if path.resolve() not in known and _looks_like_result(path):
@@ -120,6 +126,8 @@ def heal(store: ReviewStore, folders: list[Path] = (), problems: list[str] | Non
             try:
                 result = load_result(path)
                 name = result.document.name
+                if at.get(name) not in (None, path) and at[name].exists() and moved.get(name) != path:
+                    continue  # another file of a document the store has at its own path (the last run's): kept
                 if name in behind or not agrees_with_trail(result, store.decisions(name)):
                     rebuild(store, name, path, result)
                 else:
@@ -131,6 +139,24 @@ def heal(store: ReviewStore, folders: list[Path] = (), problems: list[str] | Non
                 continue
             healed.append(name)
     return healed
+
+
+def _own_copies(store: ReviewStore, documents) -> dict[str, Path]:
+    """Documents whose recorded result is in a folder with another review store, while the same file (the same
+    path under its results folder) is in this store's folder: name → this folder's file."""
+    home = store.path.resolve().parent
+    out = {}
+    for d in documents:
+        result = d.result.resolve()
+        if result.is_relative_to(home):
+            continue
+        other = next((p for p in result.parents if (p / store.path.name).is_file()), None)
+        if other is None or (other / store.path.name).resolve() == store.path.resolve():
+            continue
+        mine = home / result.relative_to(other)
+        if mine.is_file():
+            out[d.name] = mine
+    return out
 
 
 def _looks_like_result(path: Path) -> bool:
