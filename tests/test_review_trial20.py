@@ -256,3 +256,40 @@ def test_a_moved_identical_file_gets_a_note_naming_the_decisions_it_had(tmp_path
     run = cli("run", moved, "--recursive", "--out", out)
     assert "note: " in run.stderr and "was read before as A (the same file" in run.stderr
     assert "1 review decision(s) stay with that name" in run.stderr
+
+
+# A hand-written fixture: a model's answer copying 001's flattened card 2 exactly (each value printed on its
+# indicator's own line, or on the line after it), and one value it made up.
+CARD_001 = {"project_name": "医保缴费奖励资金", "goals": ["提高各乡镇工作人员和协办员的积极性，确保完成参保任务数。"],
+            "spending_plan": [], "indicators": [
+                {"level1": "产出指标", "level2": "数量指标", "name": "奖励数量", "target": "获得奖励的乡镇数量",
+                 "comparator": "=", "value": "3", "unit": "个"},
+                {"level1": "产出指标", "level2": "质量指标", "name": "资金发放率", "target": "奖励资金和专项补贴资金发放率",
+                 "comparator": "=", "value": "100", "unit": "%"},
+                {"level1": "产出指标", "level2": "成本指标", "name": "奖励金额", "target": "政府奖励资金和专项补贴资金",
+                 "comparator": None, "value": "5", "unit": "万元"},
+                {"level1": "效果指标", "level2": "社会效益指标", "name": "2021年参保率", "target": "反映2021年参保率",
+                 "comparator": "≥", "value": "90", "unit": "%"},
+                {"level1": "满意度指标", "level2": "服务对象满意度指标", "name": "受益人口满意度",
+                 "target": "反映受益人口满意度", "comparator": "≥", "value": "77", "unit": "%"}]}
+
+
+def test_a_models_card_values_printed_on_their_indicators_lines_verify_and_flags_name_the_indicator(tmp_path):
+    from test_llm_grounding import _run
+
+    text = DOCS["001"].read_text(encoding="utf-8")
+
+    def respond(body):
+        user = body["messages"][1]["content"]
+        return CARD_001 if "2.医保缴费奖励资金绩效目标表" in user else {}
+
+    result, _ = _run("001", text, respond, "auto", tmp_path)
+    [card] = [c for c in result.cards if c.project_name and c.project_name.text == "医保缴费奖励资金"]
+    flagged = {r.path: f for f in result.flags for r in f.fields if f.check.startswith("ground.")}
+    values = {i.name.text: i.value for i in card.indicators}
+    base = f"{card.kind}[{card.section_id}].indicators"
+    for i, name in enumerate(["奖励数量", "资金发放率", "奖励金额", "2021年参保率"]):
+        assert values[name].backend == "llm" and f"{base}[{i}].value" not in flagged, name
+    invented = flagged[f"{base}[4].value"]  # 77: printed nowhere in the card
+    assert invented.check == "ground.not_in_source" and "受益人口满意度" in invented.message
+    assert "s1" not in invented.message.split(":")[0]
