@@ -302,10 +302,23 @@ def _recorded_defaults(recordings: Optional[Path]) -> dict:
     folder = _recordings_dir(recordings)
     if folder is None or not folder.is_dir():
         return {}
+    from .load import shown
+
     made = set()
-    for path in folder.glob("*.json"):
-        entry = json.loads(path.read_text(encoding="utf-8"))
-        body = entry.get("request", {})
+    for path in sorted(folder.glob("*.json")):
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            problem = None if isinstance(entry, dict) and isinstance(entry.get("request"), dict) \
+                and isinstance(entry.get("response"), dict) else "not a recorded request and response"
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            problem = f"cannot be read as a recording ({exc})"
+        if problem is not None:
+            # A recording cut short (a --record run killed mid-write, a copy cut short) or another file: replay would
+            # answer from it, so the folder is refused whole, naming the file.
+            _err(f"error: --recordings: {shown(path)}: {problem}; remove it or record it again "
+                 f"(--cache use --record)")
+            raise typer.Exit(1)
+        body = entry["request"]
         made.add((entry.get("model"), entry.get("endpoint_kind"), body.get("max_tokens"), body.get("temperature")))
     if len(made) != 1:
         return {}

@@ -293,3 +293,24 @@ def test_a_models_card_values_printed_on_their_indicators_lines_verify_and_flags
     invented = flagged[f"{base}[4].value"]  # 77: printed nowhere in the card
     assert invented.check == "ground.not_in_source" and "受益人口满意度" in invented.message
     assert "s1" not in invented.message.split(":")[0]
+
+
+def test_a_recording_cut_short_or_not_a_recording_is_one_line_naming_it(tmp_path):
+    import shutil
+
+    from conftest import ROOT
+
+    for name, damage in (("cut", lambda p: p.write_bytes(p.read_bytes()[:200])), ("list", None)):
+        folder = tmp_path / name
+        shutil.copytree(ROOT / "cache" / "recordings", folder)
+        if damage is not None:
+            bad = sorted(folder.glob("*.json"))[0]
+            damage(bad)
+        else:
+            bad = folder / "notes.json"
+            bad.write_text("[]\n", encoding="utf-8")
+        proc = cli("run", DOCS["001"], "--out", tmp_path / f"out-{name}", "--backend", "llm", "--cache", "replay",
+                   "--recordings", folder, check=False)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr
+        [line] = proc.stderr.strip().splitlines()
+        assert line.startswith("error: --recordings: ") and bad.name in line
