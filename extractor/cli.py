@@ -282,7 +282,9 @@ def run(
         _err(f"Next: budget-extract review list --db {shown(store.arg)}   (the flags that need a decision)")
     if report.unread and reader_missing(backend, settings):
         _err("The sections not read need a model (the LLM reader): see docs/llm.md.")
-    if report.failed or report.nothing_read or not files or (strict and report.errors):
+    if report.model_down:
+        _err("error: the model answered none of the requests sent to it: see the LLM part of the summary above")
+    if report.failed or report.nothing_read or not files or (strict and report.errors) or report.model_down:
         raise typer.Exit(1)
 
 

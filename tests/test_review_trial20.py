@@ -314,3 +314,20 @@ def test_a_recording_cut_short_or_not_a_recording_is_one_line_naming_it(tmp_path
         assert proc.returncode == 1 and "Traceback" not in proc.stderr
         [line] = proc.stderr.strip().splitlines()
         assert line.startswith("error: --recordings: ") and bad.name in line
+
+
+def test_an_endpoint_that_fails_every_request_is_said_in_the_summary_and_exits_non_zero(tmp_path):
+    from fake_openai import FakeOpenAI
+
+    env = {"BUDGET_EXTRACT_MODEL": "fixture", "BUDGET_EXTRACT_ENDPOINT_KIND": "fixture"}
+    with FakeOpenAI() as fake:
+        fake.responder = None
+        fake.enqueue(*[FakeOpenAI.status(500, message="boom")] * 200)
+        env["OPENAI_BASE_URL"] = fake.base_url
+        # auto: the rules read what they can (001's one table), the model is asked for the rest
+        proc = cli("run", DOCS["001"], "--out", tmp_path / "out", "--cache", "off", "--max-retries", "1", env=env,
+                   check=False, timeout=300)
+    assert fake.requests and "Traceback" not in proc.stderr and "nothing read" not in proc.stderr
+    assert proc.returncode == 1
+    assert "no answer from the model for every one of the" in proc.stderr and "500" in proc.stderr
+    assert "error: the model answered none of the requests" in proc.stderr
