@@ -331,3 +331,22 @@ def test_an_endpoint_that_fails_every_request_is_said_in_the_summary_and_exits_n
     assert proc.returncode == 1
     assert "no answer from the model for every one of the" in proc.stderr and "500" in proc.stderr
     assert "error: the model answered none of the requests" in proc.stderr
+
+
+def test_review_sync_never_drops_another_reviewers_decisions_silently(tmp_path):
+    import shutil
+
+    docs, a, b, share = tmp_path / "docs", tmp_path / "oA", tmp_path / "oB", tmp_path / "share"
+    docs.mkdir()
+    share.mkdir()
+    (docs / "G1.txt").write_text(fund_table(explicit=False), encoding="utf-8")
+    cli("run", docs, "--out", a)
+    cli("run", docs, "--out", b)
+    [flag] = queue(a)
+    review("move", flag["id"], "--to-column", "项目支出", "--all-rows", "--yes", "--db", a, "--reviewer", "ann")
+    shutil.copy(a / "G1.json", share / "G1.json")
+    synced = review("sync", share, "--db", b)
+    assert "carries 1 decision(s) this store's trail lacks (move" in synced.stderr and "by ann" in synced.stderr
+    assert result(share, "G1").decisions == []  # the trail is the truth …
+    kept = json.loads((share / "G1.json.other-trail").read_text(encoding="utf-8"))
+    assert [d["reviewer"] for d in kept["decisions"]] == ["ann"] and kept["corrections"]  # … and ann's work is kept
