@@ -350,3 +350,25 @@ def test_review_sync_never_drops_another_reviewers_decisions_silently(tmp_path):
     assert result(share, "G1").decisions == []  # the trail is the truth …
     kept = json.loads((share / "G1.json.other-trail").read_text(encoding="utf-8"))
     assert [d["reviewer"] for d in kept["decisions"]] == ["ann"] and kept["corrections"]  # … and ann's work is kept
+
+
+def test_a_card_decision_recorded_by_section_before_cards_were_keyed_by_identity_still_applies(tmp_path):
+    """A store from before: its card decision's subject and paths name the card's section. On the version it was
+    made on it is taken up (its subject made again by the card's identity)."""
+    from extractor.review.store import ReviewStore
+    from verify.flags import subject_for
+
+    src, out = tmp_path / "A.txt", tmp_path / "out"
+    src.write_bytes(DOCS["000"].read_bytes())
+    cli("run", src, "--out", out)
+    read = result(out, "A")
+    [cost] = [f for f in read.flags if f.check == "card.cost"]
+    paths = sorted(r.path for r in cost.fields)
+    assert paths[0].startswith("performance_target[s40-")
+    legacy = cost.model_copy(update={"subject": subject_for(cost.check, "", paths)})
+    with ReviewStore(out / "review.sqlite") as store, store.transaction():
+        store.record(document="A", document_sha256=read.document.sha256, flag=legacy, action="accept",
+                     values={r.path: r.value for r in cost.fields}, reviewer="old")
+    cli("run", src, "--out", out)
+    [again] = [f for f in queue(out, "--status", "all") if f["check"] == "card.cost"]
+    assert again["status"] == "accepted"

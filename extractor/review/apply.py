@@ -175,13 +175,30 @@ def current_paths(d: Decision, back: dict[str, str]) -> Decision:
                                 "values": {stable_path(p, back): v for p, v in d.values.items()}})
 
 
+def in_terms_of(result: ExtractionResult, decisions: Iterable[Decision]) -> list[Decision]:
+    """The trail's decisions as this reading of the document keys its values and flags.
+
+    A card's decision is recorded by the card's identity and mapped to its section here. A decision on a card made
+    before cards were keyed so (its paths and subject by section) is taken up on the version it was made on: its
+    subject is made again by the card's identity, as the flags' now are."""
+    aliases = stable_paths(result)
+    back = {v: k for k, v in aliases.items()}
+    sha = result.document.sha256
+    out = []
+    for d in decisions:
+        if d.document_sha256 == sha and d.values and any(stable_path(p, aliases) != p for p in d.values) \
+                and subject_for(d.check, "", sorted(d.values)) == d.subject:
+            d = d.model_copy(update={"subject": subject_for(d.check, "", sorted(d.values), aliases)})
+        out.append(current_paths(d, back))
+    return out
+
+
 def apply_decisions(result: ExtractionResult, text: str, decisions: Iterable[Decision]) -> ExtractionResult:
     """Re-verify ``result`` with the decisions in force; updates and returns it.
 
     The trail keys card values by the card's identity (``performance_target[项目编码]``), the result by its
     section: a card keeps its decisions when a table is added before it."""
-    back = {v: k for k, v in stable_paths(result).items()}
-    decisions = [current_paths(d, back) for d in decisions]
+    decisions = in_terms_of(result, decisions)
     # A result straight from the verifier is not verified twice; one that has been reviewed before is.
     reverify = bool(result.corrections) or not result.verified or any(
         f.status != "open" or f.check == "review.stale" for f in result.flags)

@@ -23,8 +23,8 @@ from schemas import Decision, ExtractionResult, Flag, parse_amount, spec_for
 from ..export import is_pretty, result_json, write_atomic
 from ..geometry import place_values
 from ..reverify import ReverifyError, read_result, read_source, text_copy
-from .apply import (CORRECTABLE_HINT, apply_decisions, fold, slots_by_path, source_values, stable_paths, to_stable,
-                    undone_moves)
+from .apply import (CORRECTABLE_HINT, apply_decisions, fold, in_terms_of, slots_by_path, source_values, stable_paths,
+                    to_stable, undone_moves)
 from .errors import EXIT_NOT_FOUND, EXIT_PROBLEM, EXIT_USAGE, ReviewError  # noqa: F401 - re-exported
 from .store import ReviewStore
 
@@ -66,7 +66,7 @@ def _identity(d: Decision) -> tuple:
 
 def agrees_with_trail(result: ExtractionResult, trail: list[Decision]) -> bool:
     """The file carries exactly the decisions of the trail in force for its document, no more and no fewer."""
-    return {_identity(d) for d in result.decisions} == {_identity(d) for d in fold(trail).all()}
+    return {_identity(d) for d in result.decisions} == {_identity(d) for d in fold(in_terms_of(result, trail)).all()}
 
 
 def rebuild(store: ReviewStore, name: str, path: Path, result: ExtractionResult | None = None) -> None:
