@@ -79,14 +79,15 @@ def _names_changed(store, found) -> list[str]:
     lines = []
     for path in dict.fromkeys(found.files):
         new = found.names.get(path, path.stem)
+        same = ""
         try:
             old = before.get(path.resolve())
             if old is None and new not in known:  # a new name: the same bytes moved or renamed?
-                old = by_sha.get(_sha256(path))
+                old, same = by_sha.get(_sha256(path)), " (the same file, sha256 alike)"
         except (OSError, RuntimeError):
             continue
         if old is not None and old != new:
-            lines.append(f"note: {shown(path)} was read before as {shown(old)} (the same file, sha256 alike), and its "
+            lines.append(f"note: {shown(path)} was read before as {shown(old)}{same}, and its "
                          f"{len(store.decisions(old))} review decision(s) stay with that name; this run names it "
                          f"{shown(new)} — name the same files (or folder) together as before to keep its name and its "
                          f"decisions")

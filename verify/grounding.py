@@ -95,11 +95,11 @@ def indicator_name(ind, i: int) -> str:
     return name or f"indicator {i}"
 
 
-def _indicator_homes(card: PerformanceCard) -> dict[int, Span]:
+def _indicator_homes(card: PerformanceCard, text: str) -> dict[int, Span]:
     """Where each indicator's value may be printed (by the value's id): the indicator's lines. A model gives no
     place for a value: the flattened text of a card prints it on the indicator's line or the lines after it,
     before the next indicator begins ("奖励数量 获得奖励的乡镇数量 \n\n=3个"), so for a model's value the lines run
-    on to the next indicator's."""
+    on to the next indicator's — never into a line of the card's budget (a line with a budget label)."""
     starts = sorted(ind.span[0] for ind in card.indicators)
     homes = {}
     for ind in card.indicators:
@@ -108,9 +108,21 @@ def _indicator_homes(card: PerformanceCard) -> dict[int, Span]:
         home = ind.span
         if ind.value.backend == "llm":
             after = next((s for s in starts if s > ind.span[0]), card.span[1])
-            home = (ind.span[0], max(ind.span[1], after))
+            home = (ind.span[0], max(ind.span[1], _before_budget_line(text, ind.span[1], after)))
         homes[id(ind.value)] = home
     return homes
+
+
+def _before_budget_line(text: str, start: int, end: int) -> int:
+    """``end``, or the start of the first line after the one ``start`` is on that prints a budget label."""
+    at = text.find("\n", start, end)
+    while at >= 0:
+        nxt = text.find("\n", at + 1, end)
+        line_end = end if nxt < 0 else nxt
+        if any(pattern.search(text, at + 1, line_end) for _, pattern in _LABELS):
+            return at + 1
+        at = nxt
+    return end
 
 
 def holds(amount: Amount, text: str) -> bool:
@@ -781,7 +793,7 @@ def _ground_card(card: PerformanceCard, text: str, flagger: Flagger) -> list[Spa
     if _card_clean(card, text):
         return []
     slots = [s for s in card_slots(card) if s.amount.backend != "person"]
-    homes = _indicator_homes(card)
+    homes = _indicator_homes(card, text)
     blocks = {id(ind.value): _indicator_words(ind) for ind in card.indicators if ind.value is not None}
     claims: dict[Span, list[Slot]] = {}
     bad: list[Slot] = []
@@ -854,7 +866,7 @@ def _card_clean(card: PerformanceCard, text: str) -> bool:
         if start in seen:
             return False
         seen.add(start)
-    homes = _indicator_homes(card)
+    homes = _indicator_homes(card, text)
     for ind in card.indicators:
         a = ind.value
         if a is None or a.backend == "person":
