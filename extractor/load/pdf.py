@@ -24,7 +24,7 @@ from .borderless import PAGE_NUMBER as _PAGE_NUMBER, SpacedBlock, borderless_run
 from .canonical import Glyph, TextBuilder, fold_char
 from .layout import Line, PageBlocks, TableBlock, group_lines, join_paragraph_lines, ruled_tables, stitch, \
     spaced_frame, write_cell, write_glyph_line, write_spaced_lines, write_table
-from .wrapped import centred_heads, wrapped_tables
+from .wrapped import centred_heads, drop_columns_of_rows_taken, wrapped_tables
 
 DEFAULT_MAX_PAGES = 500
 OCR_HINT = "install OCR with pip install 'budget-extract[ocr]' to read them"
@@ -460,9 +460,10 @@ def _take_reprinted_rows(first: TableBlock, then: TableBlock, number: int) -> No
         head += 1
     if head:
         then.repeated = then.repeated + [(number, row) for row in then.rows[:head]]
-        then.rows = then.rows[head:]
+        taken, then.rows = then.rows[:head], then.rows[head:]
         if then.pages:
             then.pages = then.pages[head:]
+        drop_columns_of_rows_taken(then, taken)
 
 
 def _stray_label(line: Line) -> bool:

@@ -171,15 +171,17 @@ def _parts(rows: list[Row]) -> list[list[Row]]:
 def _new_grid(rows: list[Row], k: int, since: int) -> bool:
     """Row ``k`` starts a table set on other columns (a card's indicators drawn as a table of their own,
     right under its head): its cells and the next row's line up with each other, as the row above and those
-    over it do, and none but one of them with the rows above it."""
-    if k + 1 >= len(rows) or k - since < 2 or min(len(rows[k].stacks), len(rows[k + 1].stacks)) < 4:
+    over it do, and none but one of them with the rows above it. (A row of one piece between the two, a cell's
+    tail under a header printed again, shows no columns: the row after it is the next row.)"""
+    below = next((row for row in rows[k + 1:k + 3] if len(row.stacks) >= 2), None)
+    if below is None or k - since < 2 or min(len(rows[k].stacks), len(below.stacks)) < 4:
         return False
     above = [st for row in rows[max(since, k - 3):k] if len(row.stacks) >= 3 for st in row.stacks]
     if len(above) < 8:
         return False
     # Cells centred in their columns line up with nothing: only rows that show a grid, above and below, tell.
     grid_above = _aligned(rows[k - 1].stacks, [st for row in rows[max(since, k - 4):k - 1] for st in row.stacks])
-    return _aligned(rows[k].stacks, rows[k + 1].stacks) >= max(3, 0.6 * len(rows[k].stacks)) \
+    return _aligned(rows[k].stacks, below.stacks) >= max(3, 0.6 * len(rows[k].stacks)) \
         and grid_above >= max(3, 0.6 * len(rows[k - 1].stacks)) and _aligned(rows[k].stacks, above) <= 1
 
 
@@ -724,3 +726,16 @@ def _band_of(st: Stack, bands: list[list[float]]) -> int:
         return over[0]
     centre = (st.x0 + st.x1) / 2
     return min(range(len(bands)), key=lambda k: abs((bands[k][0] + bands[k][1]) / 2 - centre))
+
+
+def drop_columns_of_rows_taken(table: TableBlock, taken: list[list[TableCell]]) -> None:
+    """Take out the columns only ``taken`` rows printed in (a continuation's reprinted first row, page furniture
+    now): its 项目编码 set over a column of its own would leave an empty column in every body row, shifting each
+    row's later cells one column right of where the part before prints them. Each such column joins its left
+    neighbour (the first one its right neighbour), which its cells' places keep apart from no cell."""
+    used = {table.column(cell.x0) for row in table.rows for cell in row}
+    empty = sorted({table.column(cell.x0) for row in taken for cell in row} - used, reverse=True)
+    for c in empty:
+        if table.width <= 1 or c >= table.width:
+            continue
+        del table.xs[c if c > 0 else 1]
