@@ -76,6 +76,12 @@ def read_table(chunk: Chunk, hints: tuple[LayoutHint, ...] = (), explicit_cells:
               ) if layouts_seen > 1 or repadded or otherwise else None
     hint = next((h for h in hints if h.kind == first.kind and h.header == first.header), None)
     hinted = _hinted(first, hint) if hint is not None else None
+    if hint is not None and hinted is None and _plainly_printed(first, hint):
+        # A hint settles the tie it was taught on (a row that lost its empty cells); here every row it would move
+        # prints one cell per column, so each figure is read under the header it is printed under.
+        first.hint = HintUse(id=hint.id, used=False, moves=hint.describe(), note=(
+            "not used: its premise does not hold here — the rows it would move print one cell per column (no "
+            "empty cell dropped), so each figure is read under the header it is printed under"))
     if hinted is not None:
         # The hinted reading first (a person taught it for this header), the reader's own readings after it.
         def readings(first=first, others=others):
@@ -102,6 +108,8 @@ def _hinted(table: Table, hint: LayoutHint) -> Table | None:
     copy = table.model_copy(deep=True)
     changed = False
     for row, read in zip(copy.rows, table.rows):
+        if not read.options:
+            continue  # the reader placed this row's figures with certainty (one cell per column): no tie to settle
         moved = _moved(row.values, row, hint)
         if moved is not None:
             row.values, changed = moved, True
@@ -119,6 +127,11 @@ def _hinted(table: Table, hint: LayoutHint) -> Table | None:
         copy.columns.setdefault(move.printed_under, move.printed_under_label or spec.column(move.printed_under).zh)
     copy.hint = HintUse(id=hint.id, used=True, moves=hint.describe())
     return copy
+
+
+def _plainly_printed(table: Table, hint: LayoutHint) -> bool:
+    """Some row the hint would move was placed by the reader with certainty (it prints one cell per column)."""
+    return any(not row.options and _moved(row.values, row, hint) is not None for row in table.rows)
 
 
 def _moved(values: dict[str, Amount], row: Row, hint: LayoutHint) -> dict[str, Amount] | None:

@@ -271,6 +271,37 @@ def card_name(card: PerformanceCard) -> str:
     return re.sub(r"^\d+[、.]", "", _squash(card.title))
 
 
+def card_identity(card: PerformanceCard, printed_total: Amount | None = None) -> str | None:
+    """What a card is whatever its place in the document: its 项目编码, else its project name and budget
+    (``printed_total``: the budget as printed, when a person corrected it)."""
+    if card.project_code is not None and _squash(card.project_code.text):
+        ident = _squash(card.project_code.text)
+    elif card.project_name is None or not _squash(card.project_name.text):
+        return None
+    else:
+        total = printed_total or card.budget.total
+        ident = f"{_squash(card.project_name.text)}|{total.raw if total is not None else ''}"
+    return ident.replace("[", "［").replace("]", "］")  # a key inside a path's brackets
+
+
+def card_aliases(cards: list[PerformanceCard], corrections: list | None = None) -> dict[str, str]:
+    """Each card's key in value paths (``performance_target[s40-performance_target]``, its section) → the key by
+    its identity (``performance_target[13108224P00000410564J]``), which one table more before the cards does not
+    change. A card printed twice (003) gets ``#2`` on its second printing; a card with no identity keeps its key.
+    ``corrections``: a person's corrections (``Correction``): a card is known by what it prints, not by them."""
+    printed = {c.path: c.original for c in corrections or ()}
+    seen: dict[str, int] = {}
+    out = {}
+    for card in cards:
+        ident = card_identity(card, printed.get(f"{card.kind}[{card.section_id}].budget.total"))
+        if ident is None:
+            continue
+        seen[ident] = seen.get(ident, 0) + 1
+        nth = f"#{seen[ident]}" if seen[ident] > 1 else ""
+        out[f"{card.kind}[{card.section_id}]"] = f"{card.kind}[{ident}{nth}]"
+    return out
+
+
 def card_vals(card: PerformanceCard) -> dict[str, Val]:
     """The card's budget figures, keyed budget.total / budget.fiscal / …"""
     key = card.section_id
