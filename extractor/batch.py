@@ -61,8 +61,9 @@ class BatchReport(Tally):
         if self.llm_calls:
             line += (f"; LLM: {self.llm_calls} request(s), {self.llm_reused} from cache or recordings, "
                      f"{self.prompt_tokens} prompt + {self.completion_tokens} completion tokens")
-        if self.nothing_read:
-            line += f"; {self.nothing_read} document(s) from which nothing was read"
+        # Each document once, under its most specific reason: one with no budget table at all is counted there.
+        if self.nothing_read - self.nothing_read_no_tables:
+            line += f"; {self.nothing_read - self.nothing_read_no_tables} document(s) from which nothing was read"
         if self.failed:
             line += f"; {self.failed} file(s) failed"
         return line

@@ -40,6 +40,7 @@ class LineKind(Enum):
 _ROW_KINDS = (LineKind.PIPE, LineKind.TAB, LineKind.SPACED)
 _BLANK, _PIPE, _TAB, _SEPARATOR = LineKind.BLANK, LineKind.PIPE, LineKind.TAB, LineKind.SEPARATOR
 _PAGE_HEADER, _TEXT, _SPACED = LineKind.PAGE_HEADER, LineKind.TEXT, LineKind.SPACED
+_PLAIN_ROWS_AND_GAPS = (_PIPE, _TAB, _BLANK, _SEPARATOR)
 
 
 @dataclass(slots=True)  # one per line of every document: a frozen dataclass's __init__ costs three times as much
@@ -88,9 +89,13 @@ class Chunk:
     def span(self) -> tuple[int, int]:
         return (self.start, self.end)
 
-    @property
-    def is_table(self) -> bool:
-        return self.kind not in ("narrative", "front_matter")
+    is_table: bool = field(init=False)  # a table or a card, not narrative or front matter
+    is_card: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Asked of nearly every line while chunking: worked out once (a section's kind never changes).
+        self.is_table = self.kind not in ("narrative", "front_matter")
+        self.is_card = self.is_table and spec_for(self.kind).card
 
     @property
     def has_rows(self) -> bool:
@@ -113,13 +118,17 @@ class DocumentMeta:
 _SEPARATOR_ROW = re.compile(r"^\s*\|[\s\-:|]+\|\s*$")
 _DEPT_HEADER = re.compile(r"^\s*(?P<code>\d{3})\s+(?P<dept>\S{2,40}?(?:局|委|委员会|办|办公室|院|中心|厅|部|会|所|站|队))\s*$")
 _YEAR_HEADER = re.compile(r"^\s*预算年?度[：:]\s*(?P<year>\d{4})\s*$")
+# A table's number alone on its line, over its title: 表12, 附表 3-1, 表十二, 预算03表, 决算 2-1 表.
+_TABLE_NUMBER_LINE = re.compile(r"^\s*(?:附?表\s*[一二三四五六七八九十\d]+(?:\s*[-—–.．]\s*\d+)*|(?:部门)?(?:预算|决算)"
+                                r"\s*\d+(?:\s*[-—–]\s*\d+)?\s*表)\s*$")
 _FURNITURE = (
     _DEPT_HEADER,
     _YEAR_HEADER,
     re.compile(STATEMENT_LINE),
     re.compile(r"^\s*部门公开表\s*\d+\s*$"),
+    _TABLE_NUMBER_LINE,
     re.compile(r"^\s*截止时间[：:].*$"),
-    re.compile(r"^\s*(编制部门|编制单位|部门名称|单位名称|填报单位|预算单位)[：:].*$"),
+    re.compile(r"^\s*(编制部门|编制单位|部门名称|单位名称|填报单位|预算单位|部门)\s*[：:].*$"),
     re.compile(r"^\s*[（(]\s*\d{4}\s*年度?\s*[)）]\s*$"),
     re.compile(r"^\s*\S{2,30}(局|委|办|院|中心|厅)\s+(金额|计量)?单位\s*[：:（(]\s*\S+\s*$"),
     # Page numbers: — 7 —, - 7 -, 第 7 页, 第7页，共31页, 共31页 第7页, 7 / 31, Page 7.
@@ -207,6 +216,10 @@ def is_furniture(stripped: str) -> bool:
         return _opened(stripped) >= 0
     if "  " not in stripped and "\t" not in stripped:
         return False
+    # The first field is looked at before the line is cut into all of them: in most lines (a table's rows)
+    # it is no furniture, and that settles it.
+    if not _ANY_FURNITURE.match(_FIELD_SPLIT.split(stripped.lstrip(), maxsplit=1)[0]):
+        return False
     fields = [f for f in _FIELD_SPLIT.split(stripped) if f]
     return len(fields) > 1 and all(_ANY_FURNITURE.match(f) for f in fields)
 
@@ -251,6 +264,9 @@ def document_meta(lines: list[Line], text: str) -> DocumentMeta:
             m = _DEPT_HEADER.match(field_text)
             if m and meta.department is None:
                 meta.department_code, meta.department = m.group("code"), m.group("dept")
+            m = _DEPT_LABEL.match(field_text)
+            if m and meta.department is None:
+                meta.department = m.group("dept")
             m = _YEAR_HEADER.match(field_text)
             if m and meta.year is None:
                 meta.year = int(m.group("year"))
@@ -273,6 +289,10 @@ def document_meta(lines: list[Line], text: str) -> DocumentMeta:
     return meta
 
 
+# A sheet's or a page's label naming the department: 部门：北川县卫生健康局, 编制单位：…, 预算单位名称：… (never a
+# unit statement, 单位：万元: the name must end as a department's does).
+_DEPT_LABEL = re.compile(r"^\s*(?:编制|填报|预算|主管)?(?:部门|单位)(?:名称)?\s*[：:]\s*(?:\d{3,9}\s*)?"
+                         r"(?P<dept>\S{2,40}?(?:局|委员会|委|办公室|办|中心|院|厅|所|站|队|部|会|馆|室|处|校|园))\s*$")
 _TABLE_TITLE_META = re.compile(r"^\s*(?P<dept>\S{2,30}?(?:局|委员会|委|办公室|中心|院|厅|所|站|队))\s*"
                                r"(?P<year>(?:19|20)\d\d)\s*年度?\S{0,40}(?:表|说明)\s*$", re.M)
 
@@ -287,7 +307,8 @@ def _title_text(line: Line) -> str | None:
     title = line.text.strip()
     fields = [f for f in _GAP.split(title) if f]
     if len(fields) > 1:
-        kept = [f for f in fields if not is_furniture(f)]
+        # (A table's number beside the title is no furniture here: "表1  收支总表" is how contents pages list it.)
+        kept = [f for f in fields if not is_furniture(f) or _TABLE_NUMBER_LINE.match(f)]
         if len(kept) != 1:
             return None
         title = kept[0]
@@ -460,7 +481,7 @@ def _fragment(lines: list[Line], i: int, chunk: Chunk) -> bool:
     should take apart.
     """
     line = lines[i]
-    if spec_for(chunk.kind).card:
+    if chunk.is_card:
         if _NARRATIVE_HEADING.match(line.text):
             return False  # a numbered heading after a card opens the narrative again
         return _card_piece(lines, i, chunk) or _wrapped_key(lines, i, chunk)
@@ -575,6 +596,11 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
 
     tails: set[int] = set()  # the second lines of wrapped titles that opened a section
     for i, line in enumerate(lines):
+        if line.kind in _PLAIN_ROWS_AND_GAPS and current is not None and not current.is_card and i not in tails:
+            # A delimited row, a blank line or a separator: what follows decides about plain text lines and
+            # furniture only (outside a card, whose wrapped pieces may be any line under a space-aligned row).
+            _add_line(current, line)
+            continue
         kind = titles.kinds[i]
         in_table = current is not None and current.is_table
         if i in tails:
@@ -586,6 +612,12 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
             current = open_chunk(kind, titles.title(lines, i), line, line.start)
             if i in titles.wrapped:
                 tails.add(i + 1)
+        elif kind is None and (other := _other_table_title(lines, i, current)) is not None:
+            if in_table and current.kind == "other_table" and current.title == other:
+                line = line.as_kind(_PAGE_HEADER)  # its title printed again over the next page's rows
+            else:
+                # A table the registry has no kind for: its own section, never rows of the table before it.
+                current = open_chunk("other_table", other, line, line.start)
         elif in_table and (_rowlike(line, current.kind) or _fragment(lines, i, current)):
             # In a tab or pipe table a line with no delimiter is a row that kept one cell.
             line = line.as_kind(_TAB if _delimited(current) and not _rowlike(line, current.kind)
@@ -608,6 +640,54 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
             current = open_chunk("narrative", f"{last_heading}（续）" if last_heading else "", None, line.start)
         _add_line(current, line)
     return [c for c in chunks if c.end > c.start or c.title]
+
+
+def _other_table_title(lines: list[Line], i: int, current: Chunk | None) -> str | None:
+    """The title of a table the registry has no kind for (机关运行经费预算表), or a table's number alone (表12), when
+    a header stands right under it: a table of its own. A line like a title names a table (it ends in 表) and is
+    not a sentence, a note, a contents entry or a table continued (续表); a header is a row of words, two or more,
+    none a figure. A number line over the header the table in progress printed first is that table going on."""
+    line = lines[i]
+    if line.kind is _TEXT:
+        title = _title_text(line)
+        if title is None or not _OTHER_TITLE.search(squashed := re.sub(r"\s+", "", contents_title(title))) \
+                or _NOT_A_TITLE.search(squashed) or _NOTE.match(title) or is_contents_line(line.text) \
+                or _CONTINUED.search(title):
+            return None
+    elif line.kind is _PAGE_HEADER and _TABLE_NUMBER_LINE.match(line.text):
+        title = line.text.strip()
+    else:
+        return None
+    nxt = _next_content(lines, i)
+    if nxt is None or not _header_row(nxt):
+        return None
+    if line.kind is _PAGE_HEADER and current is not None and current.is_table and current.segments \
+            and _squash(current.segments[0].lines[0].text) == _squash(nxt.text):
+        return None
+    return title
+
+
+_OTHER_TITLE = re.compile(r"^\S{2,60}表$")
+# Prose that points at a table (如下表, 详见附表), or a title cut off at a colon or a comma.
+_NOT_A_TITLE = re.compile(r"[，,：:。；;]|[如见下附]表$")
+_CELL_SPLIT = re.compile(r"\s*\|\s*|\t|\s{2,}")
+_DECIMAL = re.compile(r"\d\.\d")
+
+
+def _header_row(line: Line) -> bool:
+    """A table's header: two or more cells of words on a row (or a line of words spread over the page), no figure,
+    no title or table number among them (a contents entry: 表1  2024年部门收支预算总表)."""
+    if line.kind not in (_PIPE, _TAB, _TEXT):
+        return False
+    if line.kind is _TEXT and (not _GAP.search(line.text.strip()) or _prose(line.text.strip())):
+        return False
+    cells = [c.strip() for c in _CELL_SPLIT.split(line.text.strip().strip("|")) if c.strip()]
+    return len(cells) >= 2 and not any(_FIGURE.match(c) or _DECIMAL.search(c) or c.endswith("表")
+                                       or _TABLE_NUMBER_LINE.match(c) for c in cells)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s|]+", "", text)
 
 
 def _stated_amount(line: Line) -> bool:
@@ -639,7 +719,8 @@ def _continues_note(chunk: Chunk) -> bool:
 
 
 def _add_line(chunk: Chunk, line: Line) -> None:
-    kind, is_row = line.kind, line.is_row
+    kind = line.kind
+    is_row = kind in _ROW_KINDS
     if kind is _TEXT and chunk.lines and not _NOTE.match(line.text):
         chunk.loose_text += 1
     chunk.lines.append(line)

@@ -99,6 +99,7 @@ def table_facts(doc: str, table: Table, paths: dict[int, str], statuses: dict[st
 
 
 _BUDGET_KEYS = ("total", "fiscal", "carryover", "other")
+_TASK_ZH = ("总额", "财政拨款", "上年结转", "其他资金")
 
 
 def card_facts(doc: str, card: PerformanceCard, paths: dict[int, str],
@@ -120,6 +121,15 @@ def card_facts(doc: str, card: PerformanceCard, paths: dict[int, str],
     for ind in card.indicators:
         if ind.value is not None:
             yield fact(ind.name.text if ind.name else None, "indicator_value", "指标值", ind.value, ind.unit)
+        if ind.weight is not None:
+            yield fact(ind.name.text if ind.name else None, "indicator_weight", "权重", ind.weight, None)
+    for task in card.tasks:
+        for key, zh in zip(_BUDGET_KEYS, _TASK_ZH):
+            if (amount := getattr(task.budget, key)) is not None:
+                yield fact(task.name.text if task.name else None, f"task_{key}", f"任务预算 {zh}", amount, card.unit)
+    for key, zh in zip(_BUDGET_KEYS, _TASK_ZH):
+        if card.tasks_total is not None and (amount := getattr(card.tasks_total, key)) is not None:
+            yield fact("金额合计", f"task_{key}", f"任务预算 {zh}", amount, card.unit)
 
 
 def value_paths(result: ExtractionResult) -> dict[int, str]:
@@ -144,7 +154,8 @@ def count_facts(result: ExtractionResult) -> int:
     n = sum(len(row.values) for table in result.tables for row in table.rows)
     for card in result.cards:
         n += sum(1 for key in _BUDGET_KEYS if getattr(card.budget, key) is not None)
-        n += len(card.spending_plan) + sum(1 for ind in card.indicators if ind.value is not None)
+        n += len(card.spending_plan) + sum((ind.value is not None) + (ind.weight is not None) for ind in card.indicators)
+        n += sum(1 for b in card.task_budgets() for key in _BUDGET_KEYS if getattr(b, key) is not None)
     return n
 
 

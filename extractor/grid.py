@@ -13,9 +13,9 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
-from schemas import TableSpec, parse_amount
+from schemas import TableSpec, is_blank_mark, parse_amount
 from schemas.tables import relative_years
 
 from .cells import (HAN, Cell, Geometry, Token, anchors_between, is_data_line, is_numberish, page_geometry, packed_cells,
@@ -923,8 +923,13 @@ class Layout:
     # The header's empty cells were dropped (its rows are packed to the left): so were the data's, and
     # no row's cells can be taken to sit in their columns.
     packed: bool = False
+    # Columns the registry does not know whose cells hold words, not figures (采购方式, 资金性质): read as text.
+    texts: frozenset[str] = frozenset()
 
-    @property
+    def is_text(self, spec: TableSpec, key: str) -> bool:
+        return key in self.texts or spec.column(key).type == "text"
+
+    @cached_property  # asked of every row; a layout's paths and keys are set before any row is read in it
     def needed(self) -> int:
         """Cells a row must have for each to sit in its column: up to the last column the header names."""
         named = [i for i, p in enumerate(self.paths) if p] + list(self.keys)
@@ -948,7 +953,7 @@ _CODE_OR_NAME = re.compile(r"编码|代码|名称|^[类款项]$|科目|序号|�
 # Words that head a group of columns in the national templates.
 _PARENT_WORDS = re.compile(r"分类科目$|^科目$|^(收入|支出|资金性质|资金来源)$|^本年(收入|支出|拨款|财政拨款)$|^(政府)?采购金额|结转|份额|项目来源")
 _CODE_HEADER = re.compile(r"(科目|分类)?(编码|代码)$|^(类|款|项)$|/(类|款|项)$|^科目$")
-_LABEL_HEADER = re.compile(r"(科目|项目|物品|单位|部门)?名称$|(^|/)项目$|^项目$|^科目名称")
+_LABEL_HEADER = re.compile(r"(科目|项目|物品|单位|部门)?名称$|(^|/)(采购|购买|建设|收入|支出)?项目$|^科目名称")
 _MEMO = re.compile(r"其中")
 
 
@@ -958,14 +963,30 @@ def build_layouts(spec: TableSpec, header: list[list[Cell]], lanci: list[Cell] |
 
     The first is the reader's own reading; the others are proposals for the
     verifier, which keeps the one under which the table's numbers add up.
+
+    They depend on the words of the header and of the 栏次 row only (not on where they are printed), which
+    repeat on every page of a table and across the documents of one template: worked out once per header
+    text, each page gets copies of its own, with its header lines.
     """
+    header_texts = tuple(tuple(c.text for c in row) for row in header)
+    lanci_texts = tuple(c.text for c in lanci) if lanci else None
+    return [replace(layout, header_lines=lines)
+            for layout in _layouts_of_header(spec, header_texts, lanci_texts, centred, data_width)]
+
+
+@lru_cache(maxsize=1024)
+def _layouts_of_header(spec: TableSpec, header_texts: tuple[tuple[str, ...], ...],
+                       lanci_texts: tuple[str, ...] | None, centred: bool, data_width: int) -> tuple[Layout, ...]:
+    """``build_layouts`` on the header's words. The layouts it returns are shared: never changed after this."""
+    header = [[Cell(text) for text in row] for row in header_texts]
+    lanci = [Cell(text) for text in lanci_texts] if lanci_texts is not None else None
     unpacked = _unpacked_header(spec, header, data_width) if header and not centred else None
     paths = unpacked or (header_paths(header, centred, lambda t: _known(spec, (t,)) > 0
                                       or bool(_PARENT_WORDS.search(t)), lambda t: _whole_word(spec, t))
                          if header else [])
     width = max(len(paths), len(lanci or []))
     paths += [""] * (width - len(paths))
-    base = _layout(spec, paths, width, lines)
+    base = _layout(spec, paths, width, [])
     base.packed = unpacked is not None
     layouts = [base]
     label_positions = sorted(base.keys)
@@ -981,7 +1002,7 @@ def build_layouts(spec: TableSpec, header: list[list[Cell]], lanci: list[Cell] |
     if lanci and len(layouts) > 1 and _lanci_is_certain(base, lanci):
         # The numbered row names columns the header does not line up with: its readings come first.
         layouts.sort(key=lambda l: not l.how.startswith("栏次"))
-    return layouts
+    return tuple(layouts)
 
 
 def counted_seq(layout: Layout, data: list[RawRow]) -> Layout:
@@ -997,6 +1018,33 @@ def counted_seq(layout: Layout, data: list[RawRow]) -> Layout:
     if any(b != a + 1 for a, b in zip(numbers, numbers[1:])):
         return layout
     return replace(layout, seq=0)
+
+
+def worded_columns(spec: TableSpec, layout: Layout, data: list[RawRow]) -> Layout:
+    """The layout with the columns the registry does not know whose cells all hold words read as text columns;
+    where the header names no label column, the first of them is the rows' label (采购项目 | 采购品目 | 数量 …)."""
+    worded = []
+    for i, key in sorted(layout.keys.items()):
+        if key.isascii() or key.startswith("列"):
+            continue
+        cells = [r.cells[i].text for r in data if r.positional and i < len(r.cells) and r.cells[i].text]
+        if len(cells) >= 2 and all(_wording(t) for t in cells):
+            worded.append((i, key))
+    if not worded:
+        return layout
+    keys = dict(layout.keys)
+    label = layout.label
+    if label is None and not layout.labels_by_side and spec.row_key != "two_sided":
+        label, key = worded.pop(0)
+        del keys[label]
+    return replace(layout, keys=keys, label=label, texts=frozenset(k for _i, k in worded))
+
+
+_FIGURE_WORDS = re.compile(r"^[\d\s.,，．（）()%％+\-−－—]*$")
+
+
+def _wording(text: str) -> bool:
+    return parse_amount(text) is None and not is_blank_mark(text) and not _FIGURE_WORDS.match(text)
 
 
 def _unpacked_header(spec: TableSpec, header: list[list[Cell]], data_width: int = 0) -> list[str] | None:
@@ -1096,7 +1144,8 @@ def _layout(spec: TableSpec, paths: list[str], width: int, lines: list[Line]) ->
         leaf = path.split("/")[-1] if path else ""
         if _SEQ.match(leaf):
             layout.seq = i
-        elif _CODE_HEADER.search(path) and not _LABEL_HEADER.search(leaf) and (not layout.code or _is_code_part(leaf)):
+        elif _CODE_HEADER.search(path) and not _LABEL_HEADER.search(leaf) and (not layout.code or _is_code_part(leaf)) \
+                and not _matches_text_column(spec, path):  # a project's code (项目编码) is text, not a 科目 code
             layout.code.append(i)
         elif _LABEL_HEADER.search(path) and not _matches_text_column(spec, path):
             label_cols.append(i)
@@ -1157,12 +1206,32 @@ def column_for_path(spec: TableSpec, path: str) -> str | None:
     path = _UNIT_SUFFIX.sub("", path)  # 基本支出（元） is 基本支出: the unit is the table's (extractor.units)
     if spec.row_key == "two_sided":
         return best_column(spec, path)  # 收入 / 支出 over the columns say which side each is on
+    if "/" in path and not _AGGREGATE_LEAF.search(path) and (nested := _nested_column(spec, path)) is not None:
+        return nested
     parts = path.split("/")
     for k in range(len(parts) - 1, -1, -1):
         key = best_column(spec, "/".join(parts[k:]))
         if key is not None:
             return key
     return None
+
+
+# A leaf that only says "the total of what is above" (基本支出/合计): the leaf's own key comes first, as always.
+_AGGREGATE_LEAF = re.compile(r"/(合计|小计|总计)$")
+
+
+def _nested_column(spec: TableSpec, path: str) -> str | None:
+    """The key a pattern names by a parent and its leaf together ("本年财政拨款/一般公共预算", "结转结余/一般公共预算"):
+    it says more than the leaf alone, which may name the same source printed flat."""
+    best, best_len = None, 0
+    for col in spec.columns:
+        for pattern in col.patterns:
+            if "/" not in pattern:
+                continue
+            m = re.search(pattern, path)
+            if m and "/" in m.group(0) and m.end() > path.rfind("/") + 1 and len(m.group(0)) > best_len:
+                best, best_len = col.key, len(m.group(0))
+    return best
 
 
 @lru_cache(maxsize=16384)

@@ -391,27 +391,66 @@ def render_card(page: DocPage, card: PerformanceCard, anchor: str) -> str:
                             ["<tr>" + "".join(value_cell(page, a) for _, a in parts) + "</tr>"]))
     if card.spending_plan:
         head = "".join(f"<th>{escape(step.period)}</th>" for step in card.spending_plan)
-        figures.append('<p class="caption">资金支出计划 spending plan (cumulative %)</p>'
+        how = "cumulative %" if all(step.cumulative for step in card.spending_plan) else "% by period"
+        figures.append(f'<p class="caption">资金支出计划 spending plan ({how})</p>'
                        + grid(head, ["<tr>" + "".join(value_cell(page, s.percent, "%") for s in card.spending_plan)
                                      + "</tr>"]))
     goals = ""
     if card.goals:
         items = "".join(f"<li>{escape(g.text)}</li>" for g in card.goals)
         goals = f"<details><summary>年度目标 goals ({len(card.goals)})</summary><ul>{items}</ul></details>"
-    indicators = ""
-    if card.indicators:
-        head = ("<th>一级指标 level 1</th><th>二级指标 level 2</th><th>三级指标 indicator</th>"
-                "<th>指标值 target as printed</th><th>数值 value read</th><th>单位 unit</th>")
-        rows = []
-        for ind in card.indicators:
-            rows.append("<tr>" + text_cell(ind.level1) + text_cell(ind.level2) + text_cell(ind.name)
-                        + text_cell(ind.target or ind.qualitative) + value_cell(page, ind.value)
-                        + text_cell(ind.unit) + "</tr>")
-        indicators = '<p class="caption">绩效指标 indicators</p>' + grid(head, rows)
     kind = ("部门整体绩效目标表 department card" if card.kind == "department_performance_target"
             else "项目绩效目标表 project card")
     return (f'<div class="card"><h4 id="{anchor}">{escape(card.title)} <small>{kind} · 单位 unit: {unit}</small></h4>'
-            f'<dl>{dl}</dl>{"".join(figures)}{goals}{indicators}</div>')
+            f'<dl>{dl}</dl>{"".join(figures)}{goals}{_card_tasks(page, card)}{_card_indicators(page, card)}</div>')
+
+
+def _other_headers(rows) -> list[str]:
+    """Headers of the columns no reader knows, in the order the rows print them (kept and flagged read.card_column)."""
+    return list(dict.fromkeys(h for row in rows for h in row.other))
+
+
+def _card_tasks(page: DocPage, card: PerformanceCard) -> str:
+    """The department card's task-budget grid, with its 金额合计 line."""
+    if not card.tasks and card.tasks_total is None:
+        return ""
+    unit = escape(card.unit)
+    others = _other_headers(card.tasks)
+    head = ("<th>任务名称 task</th><th>主要内容 content</th>"
+            + "".join(f"<th>{label} ({unit})</th>" for _, label in _BUDGET_PARTS)
+            + "".join(f"<th>{escape(h)}</th>" for h in others))
+
+    def amounts(budget) -> str:
+        return "".join(value_cell(page, getattr(budget, key)) for key, _ in _BUDGET_PARTS)
+
+    rows = ["<tr>" + text_cell(t.name) + text_cell(t.content) + amounts(t.budget)
+            + "".join(text_cell(t.other.get(h)) for h in others) + "</tr>" for t in card.tasks]
+    if card.tasks_total is not None:
+        rows.append('<tr><td>金额合计 total</td><td></td>' + amounts(card.tasks_total)
+                    + "<td></td>" * len(others) + "</tr>")
+    return '<p class="caption">年度主要任务 tasks</p>' + grid(head, rows)
+
+
+def _card_indicators(page: DocPage, card: PerformanceCard) -> str:
+    """The indicator grid; the weight, scoring and unknown columns only where the card prints them."""
+    if not card.indicators:
+        return ""
+    inds = card.indicators
+    weights = any(i.weight is not None for i in inds)
+    scoring = any(i.scoring is not None for i in inds)
+    others = _other_headers(inds)
+    head = ("<th>一级指标 level 1</th><th>二级指标 level 2</th><th>三级指标 indicator</th>"
+            "<th>指标值 target as printed</th><th>数值 value read</th><th>单位 unit</th>"
+            + ("<th>权重 weight</th>" if weights else "") + ("<th>评分标准 scoring</th>" if scoring else "")
+            + "".join(f"<th>{escape(h)}</th>" for h in others))
+    rows = []
+    for ind in inds:
+        rows.append("<tr>" + text_cell(ind.level1) + text_cell(ind.level2) + text_cell(ind.name)
+                    + text_cell(ind.target or ind.qualitative) + value_cell(page, ind.value)
+                    + text_cell(ind.unit) + (value_cell(page, ind.weight) if weights else "")
+                    + (text_cell(ind.scoring) if scoring else "")
+                    + "".join(text_cell(ind.other.get(h)) for h in others) + "</tr>")
+    return '<p class="caption">绩效指标 indicators</p>' + grid(head, rows)
 
 
 # -- flags ------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ the page, so they stay on their numbers at any zoom.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 from importlib.resources import files
 from pathlib import Path
@@ -43,12 +44,12 @@ def page_images_html(page, folder: Path, prefix: str) -> str:
         if number not in written:
             continue
         info = sizes.get(number)
-        if info is None or not info.width or not info.height:
+        name, frame = written[number]
+        if info is None or not frame.width or not frame.height:
             continue
-        marks = "".join(_box_html(b, info.width, info.height) for b in boxes if b[0] == number)
-        src = f"{prefix}/{page.key}/{written[number]}"
-        ratio = info.height / info.width
-        figures.append(f'<figure class="pg" data-page="{number}" style="aspect-ratio:{1 / ratio:.4f}">'
+        marks = "".join(_box_html(b, frame) for b in boxes if b[0] == number)
+        src = f"{prefix}/{page.key}/{name}"
+        figures.append(f'<figure class="pg" data-page="{number}" style="aspect-ratio:{frame.width / frame.height:.4f}">'
                        f'<img src="{escape(src)}" loading="lazy" alt="page {number}">'
                        f'<figcaption>p. {number}{" · OCR" if info.text == "ocr" else ""}</figcaption>{marks}</figure>')
     return f'<div class="pages" id="pages-{page.key}">{"".join(figures)}</div>'
@@ -88,16 +89,47 @@ def _boxes(page) -> list[tuple[int, tuple, str, str, str]]:
     return out
 
 
-def _box_html(box, width: float, height: float) -> str:
+@dataclass(frozen=True)
+class ImageFrame:
+    """A page image in points: its size, and where its top-left corner is in the frame of the boxes."""
+
+    width: float
+    height: float
+    left: float = 0.0
+    top: float = 0.0
+
+
+def _box_html(box, frame: ImageFrame) -> str:
     _, (x0, top, x1, bottom), key, cls, title = box
     pad = 0.8
+    x0, x1, top, bottom = x0 - frame.left, x1 - frame.left, top - frame.top, bottom - frame.top
+    width, height = frame.width, frame.height
     style = (f"left:{(x0 - pad) / width * 100:.3f}%;top:{(top - pad) / height * 100:.3f}%;"
              f"width:{(x1 - x0 + 2 * pad) / width * 100:.3f}%;height:{(bottom - top + 2 * pad) / height * 100:.3f}%")
     return f'<div class="{cls}" data-span="{key}" style="{style}" title="{escape(title)}"></div>'
 
 
-def _render(pdf: Path, numbers: list[int], folder: Path) -> dict[int, str]:
-    """Each wanted page as a JPEG in ``folder`` (kept when already rendered from the same file)."""
+def image_frame(page) -> ImageFrame:
+    """What pdfium renders of a page (its CropBox, turned by /Rotate), in the boxes' frame.
+
+    The boxes are in points from the top-left corner of the page as displayed, measured on its MediaBox
+    (as pdfminer places the characters); the image shows the CropBox, which may be smaller.
+    """
+    ml, mb, mr, mt = page.get_mediabox()
+    cl, cb, cr, ct = page.get_cropbox()
+    cl, cb, cr, ct = max(cl, ml), max(cb, mb), min(cr, mr), min(ct, mt)
+    rotation = page.get_rotation() % 360
+    if rotation == 90:
+        return ImageFrame(ct - cb, cr - cl, cb - mb, cl - ml)
+    if rotation == 180:
+        return ImageFrame(cr - cl, ct - cb, mr - cr, cb - mb)
+    if rotation == 270:
+        return ImageFrame(ct - cb, cr - cl, mt - ct, mr - cr)
+    return ImageFrame(cr - cl, ct - cb, cl - ml, mt - ct)
+
+
+def _render(pdf: Path, numbers: list[int], folder: Path) -> dict[int, tuple[str, ImageFrame]]:
+    """Each wanted page as a JPEG in ``folder`` (kept when already rendered from the same file), with its frame."""
     import pypdfium2 as pdfium
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -118,7 +150,8 @@ def _render(pdf: Path, numbers: list[int], folder: Path) -> dict[int, str]:
                 image = doc[number - 1].render(scale=SCALE, grayscale=True).to_pil()
                 image.save(target, format="JPEG", quality=QUALITY, optimize=True)
                 marker.write_text(stamp)
-            done[number] = name
+            if 1 <= number <= len(doc):
+                done[number] = (name, image_frame(doc[number - 1]))
     finally:
         doc.close()
     return done

@@ -23,7 +23,7 @@ from schemas.tables import TableSpec
 from .cells import HAN, Cell, Geometry, display_width
 from .chunk import Chunk
 from .units import header_units, statement_in
-from .grid import Layout, Page, RawRow, build_layouts, counted_seq, norm, segment_rows
+from .grid import Layout, Page, RawRow, build_layouts, counted_seq, norm, segment_rows, worded_columns
 
 _TOTAL_LABEL = re.compile(r"^(合计|总计|小计|本年收入合计|本年支出合计|收入总计|支出总计)$|(合计|小计|总计)$")
 _FRESH_LINE = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|其中|\d+、)")
@@ -45,18 +45,22 @@ class Unreadable(Exception):
         self.reason = reason
 
 
-def read_table(chunk: Chunk, hints: tuple[LayoutHint, ...] = ()) -> Table:
+def read_table(chunk: Chunk, hints: tuple[LayoutHint, ...] = (), explicit_cells: bool = False) -> Table:
     """Fill the chunk's table schema, or raise ``Unreadable`` with the reason.
 
     When the header allows more than one layout (a 栏次 row that disagrees with
     it), the other readings travel with the table as proposals. A layout hint
     for the table's header (a person's column decision on another document with
     this header) makes one more reading, offered first; the verifier still chooses.
+
+    ``explicit_cells``: the rows come from a file that keeps every cell (a spreadsheet, a CSV, a Word table),
+    so a row whose blanks all come after its figures did not lose its empty cells: no reading says it did.
     """
     spec = spec_for(chunk.kind)
     if not chunk.has_rows or _flattened_header(chunk):
         raise Unreadable("no table rows: the layout is flattened into lines (needs the LLM reader)")
     first, layouts_seen, repadded, otherwise = _read_with_layout(spec, chunk, 0)
+    repadded = repadded and not explicit_cells
     if first is None:
         raise Unreadable("no header row this reader recognises")
     # The other layouts are read only if the verifier asks for them (the first does not add up); so is
@@ -177,6 +181,7 @@ def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int, repadded: bool =
                 columns.setdefault(key, raw.layout.key_labels.get(key, key))
             named_by = raw.layout
         table_rows.extend(_interpret_all(spec, raw, columns))
+    _continued_memos(table_rows)
     table = Table(
         section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, **chunk_unit(chunk),
         note=" ".join(n.text.strip() for n in chunk.notes) or None,
@@ -208,7 +213,7 @@ def _padded(spec: TableSpec, raw: RawRow) -> bool:
     filled = [i for i, c in enumerate(raw.cells) if c.text]
     if not filled or filled != list(range(len(filled))):
         return False
-    amounts = [i for i, k in raw.layout.keys.items() if spec.column(k).type != "text"]
+    amounts = [i for i, k in raw.layout.keys.items() if not raw.layout.is_text(spec, k)]
     return any(i > filled[-1] for i in amounts) and any(
         i in amounts and parse_amount(raw.cells[i].text) is not None for i in filled)
 
@@ -300,7 +305,7 @@ def _raw_rows(spec: TableSpec, pages: list[Page], pick: int, repadded: bool = Fa
                 if _unknown_columns(spec, first[0]) < _unknown_columns(spec, layouts[0]):
                     layouts = first
             most = max(most, len(layouts))
-            layout = counted_seq(layouts[min(pick, len(layouts) - 1)], page.data)
+            layout = worded_columns(spec, counted_seq(layouts[min(pick, len(layouts) - 1)], page.data), page.data)
             if first_layout is not None and page.geometry is not None and first_page.geometry is not None \
                     and len(page.geometry.columns) == len(first_page.geometry.columns) \
                     and layout.width == first_layout.width and layout.keys != first_layout.keys:
@@ -345,7 +350,7 @@ def _row_width(page: Page) -> int | None:
 def _text_columns(spec: TableSpec, layout: Layout) -> set[int]:
     """The columns that hold words: the labels and the text columns (采购物品名称)."""
     labels = {layout.label, *layout.labels_by_side.values()} - {None}
-    return labels | {i for i, k in layout.keys.items() if spec.column(k).type == "text"}
+    return labels | {i for i, k in layout.keys.items() if layout.is_text(spec, k)}
 
 
 def _is_fragment(raw: RawRow, layout: Layout, words: set[int], after_full: bool, centred: bool = False) -> bool:
@@ -558,7 +563,7 @@ def _is_continuation(spec: TableSpec, raw: RawRow) -> bool:
     if any(_FRESH_LINE.match(t) or _TOTAL_LABEL.search(t) for t in labels if t):
         return False
     if lay.seq is None and not lay.code:
-        amount_cols = [i for i, k in sorted(lay.keys.items()) if spec.column(k).type != "text"]
+        amount_cols = [i for i, k in sorted(lay.keys.items()) if not lay.is_text(spec, k)]
         if amount_cols and raw.cell(amount_cols[0]).text:
             return False
     return any(c.text for c in raw.cells)
@@ -689,11 +694,11 @@ def _amount(cell: Cell) -> Amount | None:
     return Amount(value=value, raw=cell.text, span=cell.span, parts=cell.parts)
 
 
-def _place(row: Row, key: str, cell: Cell, spec: TableSpec) -> None:
+def _place(row: Row, key: str, cell: Cell, spec: TableSpec, text: bool = False) -> None:
     """Put a cell's content in a column: text, an amount, nothing (a dash), or an unparsed cell to flag."""
     if not cell.text:
         return
-    if spec.column(key).type == "text":
+    if text or spec.column(key).type == "text":
         row.texts[key] = _text(cell)
     elif is_blank_mark(cell.text):
         return
@@ -833,7 +838,7 @@ def _interpret(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[Ro
     lay = raw.layout
     row = Row(span=_span(raw))
     for i, key in lay.keys.items():
-        _place(row, key, raw.cell(i), spec)
+        _place(row, key, raw.cell(i), spec, key in lay.texts)
     _unplaced(raw, lay, row, columns)
     code_cells = [raw.cell(i) for i in lay.code]
     label = _text(raw.cell(lay.label))
@@ -887,7 +892,7 @@ def _fits(spec: TableSpec, raw: RawRow) -> bool:
             misfits += 1
     for i, key in lay.keys.items():
         text = raw.text_at(i)
-        if text and spec.column(key).type != "text" and _kind_of_text(text) == "text":
+        if text and not lay.is_text(spec, key) and _kind_of_text(text) == "text":
             misfits += 1
     return misfits < 2
 
@@ -922,6 +927,35 @@ def _finish(spec: TableSpec, row: Row, label: Text | None, code: str | None, cod
         row.item = "total"
     row.memo = bool(label and _MEMO_LABEL.match(label.text)) and row.item is None
     return [row]
+
+
+_NUMBERED = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第)")
+_NOT_A_MEMO = re.compile(r"合计|小计|总计|结转|结余")
+
+
+def _continued_memos(rows: list[Row]) -> None:
+    """A 其中 list continued on the lines below without repeating 其中 (五、单位资金收入 / 其中：事业收入 /
+    上级补助收入): those lines are parts of the same line above, never added into a sum.
+
+    A line continues the list when the line above the list is numbered (一、, （一）, 1.) and it is not: a line of
+    its own would be numbered like it. Lines with a code, a fixed-line key or a total's words end the list.
+    Two-sided tables are followed side by side.
+    """
+    last: dict[str | None, tuple[bool, bool]] = {}  # side -> (in a 其中 list, the list's line is numbered)
+    numbered_above: dict[str | None, bool] = {}
+    for row in rows:
+        label = _SPACES.sub("", row.label.text) if row.label else ""
+        in_list, parent_numbered = last.get(row.side, (False, False))
+        if row.memo:
+            last[row.side] = (True, numbered_above.get(row.side, False))
+            continue
+        if in_list and parent_numbered and label and row.code is None and row.item is None \
+                and not _NUMBERED.match(label) and not _NOT_A_MEMO.search(label):
+            row.memo = True
+            row.notes.append("continues the 其中 list above (no 其中 of its own): a part of the line above the list")
+            continue
+        last[row.side] = (False, False)
+        numbered_above[row.side] = bool(_NUMBERED.match(label))
 
 
 def _unplaced(raw: RawRow, lay: Layout, row: Row, columns: dict[str, str]) -> None:
@@ -990,9 +1024,9 @@ def _sequential(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[R
         words = [c for kind, run in runs[:tail] for c in run]
         figures = runs[tail][1] if tail < len(runs) else []
         text_slots = ([(lay.label, "")] if lay.label is not None else []) + \
-            [(idx, k) for idx, k in slots if spec.column(k).type == "text"]
+            [(idx, k) for idx, k in slots if lay.is_text(spec, k)]
         label_cells = _fill_texts(spec, row, words, [k for _, k in sorted(text_slots)], lay, [])
-        amount_keys = [k for _, k in slots if spec.column(k).type != "text"]
+        amount_keys = [k for _, k in slots if not lay.is_text(spec, k)]
         _propose(spec, row, figures, amount_keys, columns)
     code, code_raw = (None, None)
     if code_cells:
@@ -1021,7 +1055,7 @@ def _slot_groups(spec: TableSpec, slots: list[tuple[int, str]], lay: Layout) -> 
     items += slots
     groups: list[tuple[str, list[str]]] = []
     for _idx, key in sorted(items, key=lambda s: s[0]):
-        kind = "text" if key == "" or spec.column(key).type == "text" else "figures"
+        kind = "text" if key == "" or lay.is_text(spec, key) else "figures"
         if groups and groups[-1][0] == kind:
             groups[-1][1].append(key)
         else:

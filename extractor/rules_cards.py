@@ -7,7 +7,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from schemas import COMPARATORS, Amount, Indicator, PerformanceCard, SpendingStep, Text, parse_amount
+from schemas import (
+    COMPARATORS, Amount, CardBudget, CardTask, Indicator, PerformanceCard, SpendingStep, Text, parse_amount,
+)
+from schemas.cards import PERIOD_OF_ITS_OWN, plan_by_period
 
 from .chunk import Chunk, LineKind
 from .grid import Cell, norm, split_cells
@@ -20,16 +23,30 @@ _BUDGET_KEYS = {
     "其他资金": "other",
 }
 _TEXT_KEYS = {
-    "项目编码": "project_code", "项目名称": "project_name",
+    "项目编码": "project_code", "项目名称": "project_name", "部门名称": "department",
     "主管部门及代码": "department", "主管部门": "department", "实施单位": "implementing_unit",
     "项目期": "project_period", "项目期限": "project_period", "实施期限": "project_period",
 }
-_GOAL_KEYS = ("绩效目标", "年度目标", "年度绩效目标")
+# The goal's key: 绩效目标, 年度目标, 年度绩效目标, and in other templates 年度总体目标, 总体目标, 项目绩效目标,
+# 部门整体绩效目标, 实施期目标… (never 目标 alone, nor 目标1: a numbered goal's own label).
+_GOAL_KEY = re.compile(r"^(?!目标$)(年度|项目|部门|部门整体|整体|实施期|中长期)?(总体)?(绩效)?目标$")
+# The indicator header's columns, in the wordings of several provinces' templates. A header that gives the
+# comparator or the unit a column of its own (指标性质 | 指标值 | 度量单位, 符号 | 值 | 单位) prints the target's number
+# alone under 指标值: read as the value then (``_map_roles``).
 _ROLE_HEADERS = tuple((role, re.compile(pattern)) for role, pattern in (
-    ("level1", r"^一级指标$"), ("level2", r"^二级指标$"), ("name", r"^三级指标$"),
-    ("description", r"^(绩效指标描述|指标说明|指标描述)$"), ("target", r"^指标值$"),
-    ("basis", r"^指标(值)?确定依据$"), ("comparator", r"^符号$"), ("value", r"^值$"), ("unit", r"^单位"),
+    ("level1", r"^一级指标(名称)?$"), ("level2", r"^二级指标(名称)?$"), ("name", r"^三级指标(名称)?$"),
+    ("description", r"^(绩效指标描述|指标说明|指标描述|指标内容|指标解释)$"),
+    ("target", r"^(年度|预期)?(指标|目标)值([（(].*[)）])?$|^指标目标值$"),
+    ("basis", r"^指标(值)?(确定|设定)依据$"),
+    ("comparator", r"^(符号|指标性质|指标方向|比较符号?|运算符号?|计算符号)$"),
+    ("value", r"^(值|数值)$"), ("unit", r"^(度量|计量|计算)?单位"),
+    ("scoring", r"^(评|计|评\(计\)|评（计）)分(标准|方法|规则)$"), ("weight", r"^(权重|分值)([（(].*[)）]|%)?$"),
 ))
+# Comparators in words, as a 指标性质 / 指标方向 column prints them.
+_COMPARATOR_WORDS = {
+    "大于等于": "≥", "不低于": "≥", "不少于": "≥", "不小于": "≥", "小于等于": "≤", "不高于": "≤", "不超过": "≤",
+    "不多于": "≤", "不大于": "≤", "等于": "=", "大于": ">", "高于": ">", "小于": "<", "低于": "<",
+}
 _LEVEL1 = {"产出指标", "效益指标", "满意度指标", "成本指标", "效果指标", "投入管理指标", "部门产出"}
 _LEVEL2_ONLY = {
     "数量指标", "质量指标", "时效指标", "经济效益指标", "社会效益指标", "生态效益指标",
@@ -38,6 +55,7 @@ _LEVEL2_ONLY = {
 _LEVELS = _LEVEL1 | _LEVEL2_ONLY
 _LEVEL1_BUT_COST = _LEVEL1 - {"成本指标"}  # 成本指标 is a level-2 name under 产出指标 in some templates
 _PERIOD = re.compile(r"^(\d{1,2})\s*月\s*底$")
+
 _PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*%$")
 # The number may print thousands separators (≥1,200笔).
 _TARGET = re.compile(r"^(?P<cmp>≥|≧|>=|≤|≦|<=|=|＝|<|>|＜|＞)?\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
@@ -74,6 +92,10 @@ class _State:
     # Where the fields of the last row begin across the page when its own line does not print them (pieces held
     # from above its line).
     held_x: dict[str, int] = field(default_factory=dict)
+    # The indicator header's columns no role is known for, by position: their header as printed.
+    unknown: dict[int, str] = field(default_factory=dict)
+    # The task-budget grid of a department card, while it is being read: its columns.
+    task_columns: list | None = None
 
 
 def read_card(chunk: Chunk) -> PerformanceCard:
@@ -108,6 +130,9 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                 continue
             if state.pending and (not state.roles or _names_indicator_header(words)):
                 _flush_pending(card, state)
+            if not state.roles and (state.task_columns is not None or _task_header(words)) \
+                    and _task_line(card, state, cells, line, words):
+                continue
             if _names_indicator_header(words):
                 if not (state.roles and _same_header(cells, state.header_cells)):
                     # (The header printed again on a new page keeps the columns its sub-row, 符号 / 值 /
@@ -130,7 +155,7 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                 continue
             state.values = [(attr, _x(line, cell.span[0])) for attr, cell in _fields(card, state, cells)]
         _flush_pending(card, state)
-    if not (card.indicators or card.budget.total or card.project_name):
+    if not (card.indicators or card.budget.total or card.project_name or card.tasks):
         raise Unreadable("no card fields this reader recognises")
     card.unparsed = card.untaken_figures((line.start, line.text) for line in chunk.lines
                                          if line.kind not in _NOT_PRINTED_ON_THE_CARD)
@@ -193,7 +218,7 @@ def _column_starts(card: PerformanceCard, state: _State) -> set[int]:
     if not state.roles or state.header_line is None:
         return set()
     ind = card.indicators[-1] if card.indicators else None
-    fields = (ind.name, ind.description, ind.target, ind.basis) if ind is not None else ()
+    fields = (ind.name, ind.description, ind.target, ind.basis, ind.scoring) if ind is not None else ()
     # The same until the header, the last indicator or one of its fields changes: worked out once.
     key = (state.header_line, state.header_cells, state.last_line, *fields)
     if state.starts is not None and len(state.starts[0]) == len(key) \
@@ -255,7 +280,7 @@ def _held_for_next(lines: list, k: int, state: _State) -> bool:
     return k > 0 and line.index - lines[k - 1].index > 1
 
 
-_TEXT_FIELDS = ("name", "description", "target", "basis")
+_TEXT_FIELDS = ("name", "description", "target", "basis", "scoring")
 
 
 def _first_row_pieces(line, state: _State) -> bool:
@@ -404,7 +429,7 @@ def _flush_pending(card: PerformanceCard, state: _State) -> None:
 
 def _prepend_pending(ind: Indicator, line, state: _State) -> None:
     """Join the pieces held for this indicator to the fields they stand over, before the field's text."""
-    fields = [role for role in ("name", "description", "target", "basis") if getattr(ind, role) is not None]
+    fields = [role for role in _TEXT_FIELDS if getattr(ind, role) is not None]
     state.cells_above = state.cells_above or bool(fields)
     for piece_line, cells in reversed(state.pending):
         for cell in cells:
@@ -429,7 +454,7 @@ def _prepend_pending(ind: Indicator, line, state: _State) -> None:
 def _nearest_fields(ind: Indicator, cells: list[Cell], line, state: _State) -> list[str]:
     """The indicator's field each cell of a line stands under: the one that starts nearest it on the
     indicator's line. A header repeated on a new page in between says how far that page's lines moved."""
-    fields = [role for role in ("name", "description", "target", "basis") if getattr(ind, role) is not None]
+    fields = [role for role in _TEXT_FIELDS if getattr(ind, role) is not None]
     if not fields:
         return []
     if state.header_line is not None and state.header_line.start > state.last_line.start:
@@ -539,6 +564,12 @@ def _map_roles(state: _State, cells: list[Cell], sub: bool = False) -> None:
                 state.roles.setdefault(role, i)
     if sub:
         state.roles.pop("target", None)
+    elif "target" in state.roles and "value" not in state.roles and ("comparator" in state.roles
+                                                                     or "unit" in state.roles):
+        # 指标性质 | 指标值 | 度量单位: the comparator and the unit have columns of their own; 指标值 prints the number.
+        state.roles["value"] = state.roles.pop("target")
+    taken = set(state.roles.values())
+    state.unknown = {i: cell.text for i, cell in enumerate(cells) if cell.text.strip() and i not in taken}
 
 
 def _get(cells: list[Cell], idx: int | None) -> Cell | None:
@@ -580,7 +611,7 @@ def _cut_field(ind: Indicator, piece: str) -> str | None:
     bracket the piece closes; else the basis (the long last column, which wraps most), if printed."""
     piece = norm(piece)
     description = norm(ind.description.text) if ind.description else ""
-    fields = [r for r in ("name", "description", "target", "basis") if getattr(ind, r) is not None]
+    fields = [r for r in _TEXT_FIELDS if getattr(ind, r) is not None]
     for role in fields:
         if role != "description" and description and norm(getattr(ind, role).text) + piece in description:
             return role
@@ -609,7 +640,7 @@ def _extend(ind: Indicator, state: _State, cells: list[Cell], line) -> None:
         text_roles = _State(roles={r: i for r, i in state.roles.items() if r not in ("level1", "level2")},
                             header_width=state.header_width)
         cells = _placed_by_content(text_roles, cells) or cells
-    for role in ("name", "description", "target", "basis"):
+    for role in _TEXT_FIELDS:
         cell = _get(cells, state.roles.get(role))
         if cell is None:
             continue
@@ -663,9 +694,11 @@ def _fits_role(role: str, text: str) -> int:
     if role == "level2":
         return 2 if t in _LEVEL2_ONLY or t.endswith("指标") else -9
     if role == "comparator":
-        return 2 if t in COMPARATORS else -9
+        return 2 if t in COMPARATORS or t in _COMPARATOR_WORDS else -9
     if role == "value":
         return 2 if parse_amount(t) is not None else -9
+    if role == "weight":
+        return 2 if parse_amount(t.rstrip("%％")) is not None else -9
     if role == "unit":
         return 1 if len(t) <= 8 else -9
     if role == "target":
@@ -725,8 +758,19 @@ def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) ->
     ind = Indicator(
         level1=state.level1, level2=state.level2, name=name,
         description=_text(_get(cells, roles.get("description"))),
-        target=target, basis=_text(_get(cells, roles.get("basis"))), span=(line.start, line.end),
+        target=target, basis=_text(_get(cells, roles.get("basis"))),
+        scoring=_text(_get(cells, roles.get("scoring"))), span=(line.start, line.end),
     )
+    weight = _get(cells, roles.get("weight"))
+    if weight is not None and (amount := parse_amount(weight.text.rstrip("%％ "))) is not None \
+            and len(weight.parts) == 1:
+        raw = weight.text.rstrip("%％ ")
+        ind.weight = Amount(value=amount, raw=raw, span=(weight.span[0], weight.span[0] + len(raw)))
+    elif weight is not None:
+        ind.other[_header_of(state, "weight")] = _text(weight)
+    for i, header in state.unknown.items():
+        if (cell := _get(cells, i)) is not None:
+            ind.other[header] = _text(cell)
     if moved:
         card.notes.append(f"indicator {name.text if name else ''!r}: a lost empty cell was restored before reading")
     state.held_x = {}
@@ -740,14 +784,29 @@ def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) ->
     state.last_line = line
 
 
+def _header_of(state: _State, role: str) -> str:
+    cells = state.header_cells
+    i = state.roles.get(role)
+    return norm(cells[i].text) if i is not None and i < len(cells) else role
+
+
 def _three_columns(ind: Indicator, cmp_cell: Cell | None, value_cell: Cell | None, unit_cell: Cell | None) -> None:
-    """Templates that print 符号 / 值 / 单位 as three cells."""
-    if cmp_cell and norm(cmp_cell.text) in COMPARATORS:
-        ind.comparator = COMPARATORS[norm(cmp_cell.text)]
-    value = parse_amount(value_cell.text) if value_cell else None
-    if value_cell and value is not None and len(value_cell.parts) == 1:
-        ind.value = Amount(value=value, raw=value_cell.text, span=value_cell.span)
-        ind.unit = unit_cell.text if unit_cell else None
+    """Templates that print the comparator, the number and the unit as cells of their own (符号 / 值 / 单位,
+    指标性质 / 指标值 / 度量单位). The comparator may be a word (大于等于, 不低于); a number cell may carry its own
+    comparator and unit (≥30, 30公里) when its neighbours are blank."""
+    word = norm(cmp_cell.text) if cmp_cell else ""
+    ind.comparator = COMPARATORS.get(word) or _COMPARATOR_WORDS.get(word)
+    m = _TARGET.match(value_cell.text.strip()) if value_cell and len(value_cell.parts) == 1 else None
+    own_unit = _SPACES.sub("", m.group("unit")) if m else ""
+    if m and (not m.group("cmp") or ind.comparator is None) and (not own_unit or (
+            unit_cell is None and (_UNIT.match(own_unit) or _MEASURE_WORD.match(own_unit))
+            and not _NOT_A_UNIT.search(own_unit))):
+        start = value_cell.span[0] + (len(value_cell.text) - len(value_cell.text.lstrip())) + m.start("num")
+        ind.value = Amount(value=parse_amount(m.group("num")), raw=m.group("num"),
+                           span=(start, start + len(m.group("num"))))
+        if m.group("cmp"):
+            ind.comparator = COMPARATORS[m.group("cmp")]
+        ind.unit = (norm(unit_cell.text) if unit_cell else own_unit) or None
     else:
         ind.qualitative = " ".join(c.text for c in (value_cell, unit_cell) if c) or None
     pieces = [c for c in (cmp_cell, value_cell, unit_cell) if c]
@@ -820,7 +879,7 @@ def _fields(card: PerformanceCard, state: _State, cells: list[Cell]) -> list[tup
             amount = parse_amount(value.text)
             if amount is not None and len(value.parts) == 1:
                 setattr(card.budget, _BUDGET_KEYS[key], Amount(value=amount, raw=value.text, span=value.span))
-        elif key in _GOAL_KEYS:
+        elif _GOAL_KEY.match(key):
             goals = [c for c in cells[i + 1:] if c.text and not _GOAL_NUMBER.match(c.text)]
             card.goals.extend(_text(c) for c in goals)
             texts += [("goals", c) for c in goals[-1:]]
@@ -828,15 +887,140 @@ def _fields(card: PerformanceCard, state: _State, cells: list[Cell]) -> list[tup
     return texts
 
 
+_TASK_NAME = re.compile(r"^(任务名称|主要任务|年度主要任务名称|重点任务|任务)$")
+_TASK_CONTENT = re.compile(r"^(主要内容|任务内容|工作内容|主要工作内容|任务描述|主要工作)$")
+_TASK_AMOUNTS = tuple((part, re.compile(pattern)) for part, pattern in (
+    ("total", r"^(总额|合计|小计|资金总额|预算总额|预算金额|预算数|金额)(\(万元\))?$"),
+    ("fiscal", r"^(其中:)?(财政拨款|财政资金|财政性资金)$"),
+    ("carryover", r"^(其中:)?上年结转(资金)?$"),
+    ("other", r"^(其中:)?其他资金$"),
+))
+_TASK_TOTAL = re.compile(r"^(金额)?(合计|总计)$")
+
+
+def _task_part(word: str) -> str | None:
+    return next((part for part, pattern in _TASK_AMOUNTS if pattern.match(word)), None)
+
+
+def _task_header(words: set[str]) -> bool:
+    """The header of a department card's task-budget grid: a task name column beside its content or an amount."""
+    return any(_TASK_NAME.match(w) for w in words) and any(_TASK_CONTENT.match(w) or _task_part(w) for w in words)
+
+
+@dataclass
+class _TaskColumn:
+    """A column of the task grid: where it stands (its index in a delimited row, or in a space-aligned one the middle
+    of its header across the page), its role (name, content, total, fiscal, carryover, other) or None, its header."""
+
+    at: float
+    role: str | None
+    header: str
+    lo: float = 0  # (space-aligned) where its header starts and ends across the page
+    hi: float = 0
+
+
+def _task_line(card: PerformanceCard, state: _State, cells: list[Cell], line, words: set[str]) -> bool:
+    """Read a line of the task-budget grid (任务名称 | 主要内容 | 总额 | 财政拨款 | 其他资金, and its 金额合计 line); say
+    whether it was one. The amount columns may stand under a parent cell (预算金额（万元）) on a header line of their
+    own. Any other column (对应项目…) is kept under its header and flagged."""
+    if _task_header(words):
+        state.task_columns = []
+        for i, cell in enumerate(cells):
+            if cell.text:
+                w = norm(cell.text)
+                role = "name" if _TASK_NAME.match(w) else "content" if _TASK_CONTENT.match(w) else _task_part(w)
+                state.task_columns.append(_task_anchor(cell, line, i, role))
+        first = next((c for c in state.task_columns if c.role == "name"), None)
+        # A header cell left of the task's name is the grid's own key (年度主要任务), no column of tasks.
+        state.task_columns = [c for c in state.task_columns if first is None or c.at >= first.at]
+        return True
+    if state.task_columns is None:
+        return False
+    figures = [c for c in cells if c.text and parse_amount(c.text) is not None]
+    parts = [(i, c, _task_part(norm(c.text))) for i, c in enumerate(cells) if c.text]
+    if not figures and parts and all(p for _, _, p in parts):
+        # The amount columns' own header line, under their parent (预算金额（万元） / 总额 | 财政拨款 | 其他资金): they
+        # take the parent's place.
+        subs = [_task_anchor(c, line, i, p) for i, c, p in parts]
+        state.task_columns = [c for c in state.task_columns if not any(_under(s, c) for s in subs)] + subs
+        return True
+    if any(_key(c.text) is not None for c in cells[1:]) or _names_indicator_header(words) \
+            or (cells and cells[0].text and _key(cells[0].text) is not None) \
+            or any(_is_period(c.text) or _PERCENT.match(norm(c.text)) for c in cells):
+        state.task_columns = None  # the grid has ended: the card's fields go on
+        return False
+    by_role: dict[str, Cell] = {}
+    other: dict[str, Text] = {}
+    names_at = min((c.at for c in state.task_columns if c.role == "name"), default=0)
+    for i, cell in enumerate(cells):
+        if not cell.text:
+            continue
+        here = _task_anchor(cell, line, i, None)
+        col = min(state.task_columns, key=lambda c: abs(c.at - here.at))
+        if line.kind is not LineKind.SPACED and col.at != here.at:
+            if here.at < names_at:
+                continue  # the grid's own key (年度主要任务), printed beside its first line
+            other[f"列{i + 1}"] = _text(cell)
+        elif col.role is not None and col.role not in by_role:
+            by_role[col.role] = cell
+        else:
+            other[col.header] = _text(cell)
+    if not by_role and not other:
+        return True
+    budget = CardBudget()
+    for part in ("total", "fiscal", "carryover", "other"):
+        cell = by_role.get(part)
+        if cell is not None and (amount := parse_amount(cell.text)) is not None and len(cell.parts) == 1:
+            setattr(budget, part, Amount(value=amount, raw=cell.text, span=cell.span))
+        elif cell is not None:
+            other[part] = _text(cell)
+    name = by_role.get("name")
+    if name is not None and _TASK_TOTAL.match(norm(name.text)) and "content" not in by_role:
+        card.tasks_total = budget
+    else:
+        card.tasks.append(CardTask(name=_text(name), content=_text(by_role.get("content")), budget=budget,
+                                   other=other, span=(line.start, line.end)))
+    return True
+
+
+def _task_anchor(cell: Cell, line, i: int, role: str | None) -> _TaskColumn:
+    if line.kind is not LineKind.SPACED:
+        return _TaskColumn(i, role, norm(cell.text), i, i)
+    lo, hi = _x(line, cell.span[0]), _x(line, cell.span[1])
+    return _TaskColumn((lo + hi) / 2, role, norm(cell.text), lo, hi)
+
+
+def _under(sub: _TaskColumn, parent: _TaskColumn) -> bool:
+    """An amount header under its parent: in the same column of a delimited grid, or under the parent's words (or
+    right of them, when the parent is centred over the columns) in a space-aligned one."""
+    if sub.lo == sub.hi:  # delimited
+        return sub.at == parent.at
+    return parent.lo - 2 <= sub.at and (sub.at <= parent.hi + 2 or parent.role in ("total", None))
+
+
 def _key(text: str) -> str | None:
     k = norm(text).rstrip(":")
-    if k in _TEXT_KEYS or k in _BUDGET_KEYS or k in _GOAL_KEYS:
+    if k in _TEXT_KEYS or k in _BUDGET_KEYS or _GOAL_KEY.match(k):
         return k
     return None
 
 
+def _is_period(text: str) -> bool:
+    t = norm(text)
+    return bool(_PERIOD.match(t) or PERIOD_OF_ITS_OWN.match(t))
+
+
 def _spending(card: PerformanceCard, state: _State, cells: list[Cell]) -> None:
-    periods = [(i, c) for i, c in enumerate(cells) if _PERIOD.match(norm(c.text))]
+    before = len(card.spending_plan)
+    _spending_steps(card, state, cells)
+    added = card.spending_plan[before:]
+    if added and plan_by_period([s.period for s in card.spending_plan]):
+        for step in card.spending_plan:
+            step.cumulative = False
+
+
+def _spending_steps(card: PerformanceCard, state: _State, cells: list[Cell]) -> None:
+    periods = [(i, c) for i, c in enumerate(cells) if _is_period(c.text)]
     percents = [(i, c) for i, c in enumerate(cells) if _PERCENT.match(norm(c.text))]
     if periods and percents:
         # "| 12 月底 | 100% |": each period is followed by its own percentage.

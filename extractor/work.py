@@ -39,6 +39,7 @@ class Tally:
     stale: int = 0
     no_tables: int = 0  # documents in which no budget table or card was found at all
     nothing_read: int = 0  # documents from which no table and no card was read (a person did not acknowledge it)
+    nothing_read_no_tables: int = 0  # of those, the ones with no budget table at all (summed up under no_tables)
     truncated: int = 0  # documents that stop inside a table while their contents list more
     llm_calls: int = 0
     llm_reused: int = 0
@@ -66,6 +67,7 @@ class Tally:
             t.truncated += f.check == "completeness.truncated"
         acknowledged = any(f.check == "document.no_tables" and f.status not in ("open", "stale") for f in result.flags)
         t.nothing_read = int(not result.tables and not result.cards and not acknowledged)
+        t.nothing_read_no_tables = int(t.nothing_read and t.no_tables > 0)
         if result.llm is not None:
             t.llm_calls = len(result.llm.calls)
             t.llm_reused = sum(1 for c in result.llm.calls if c.source != "network")

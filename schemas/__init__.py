@@ -1,6 +1,6 @@
 """Pure pydantic models: no I/O, no CLI, no model client. Everything else imports from here."""
 
-from .cards import COMPARATORS, CardBudget, Indicator, PerformanceCard, SpendingStep
+from .cards import COMPARATORS, CardBudget, CardTask, Indicator, PerformanceCard, SpendingStep
 from .common import Amount, Span, Text, is_blank_mark, parse_amount
 from .flags import Claim, ContentsEntry, Correction, Decision, FieldRef, Flag, SpanFix, TableStatus
 from .geometry import Box, Geometry, PageInfo, Run
@@ -23,7 +23,7 @@ from .tables import (
 )
 
 __all__ = [
-    "Amount", "Box", "Geometry", "PageInfo", "Run", "Claim", "ContentsEntry", "Correction", "Decision", "FieldRef", "Flag", "SpanFix", "TableStatus", "CardBudget", "COMPARATORS", "ColumnSpec", "DocumentInfo", "ExtractionResult",
+    "Amount", "Box", "Geometry", "PageInfo", "Run", "Claim", "ContentsEntry", "Correction", "Decision", "FieldRef", "Flag", "SpanFix", "TableStatus", "CardBudget", "CardTask", "COMPARATORS", "ColumnSpec", "DocumentInfo", "ExtractionResult",
     "Indicator", "LlmCall", "LlmUsage", "ItemSpec", "PerformanceCard", "Row", "SCHEMA_VERSION", "STANDARD_TABLE_KINDS",
     "Section", "Span", "SpendingStep", "TABLE_KINDS", "TABLE_SPECS", "Table", "TableSpec", "Text",
     "Unread", "kind_for_title", "parse_amount", "spec_for", "Reading", "is_blank_mark", "extra_column",

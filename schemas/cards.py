@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from itertools import accumulate
 from typing import Literal
 
@@ -45,12 +46,35 @@ class Indicator(BaseModel):
     unit: str | None = Field(None, description="单位: 人, %, 万元, 元/人 …")
     qualitative: str | None = Field(None, description="a target with no number: 效果显著, 按时完成 …")
     basis: Text | None = Field(None, description="指标值确定依据")
+    scoring: Text | None = Field(None, description="评分标准 / 计分标准 / 评(计)分标准")
+    weight: Amount | None = Field(None, description="权重 / 分值: the indicator's weight in the card's score")
+    other: dict[str, Text] = Field(default_factory=dict,
+                                   description="cells under columns the reader does not know, by header as printed: "
+                                               "kept, and flagged (read.card_column), never dropped")
     span: Span
 
 
 class SpendingStep(BaseModel):
-    period: str = Field(description="3月底, 6月底, 10月底, 12月底")
+    period: str = Field(description="3月底, 6月底, 10月底, 12月底; or a period of its own: 1-3月, 第一季度, 上半年")
     percent: Amount
+    cumulative: bool = Field(True, description="the share spent by the period's end (3月底 25%, 6月底 50% … 100%); "
+                                               "false for a plan by period (1-3月 25%, 4-6月 25% …: shares that add "
+                                               "up to 100%)")
+
+
+# Periods of their own in a spending plan (a plan by period, not by the period's end): 1-3月, 4～6月份, 第一季度,
+# 1季度, 上半年. A run of months from January (1-3月, 1-6月 …) is a cumulative plan still.
+_MONTHS = re.compile(r"^(\d{1,2})\s*月?\s*[-—–~～至到]\s*(\d{1,2})\s*月份?$")
+_QUARTER = re.compile(r"^第?[一二三四1-4]季度?$|^[一二三四]季$|^(上|下)半年$")
+PERIOD_OF_ITS_OWN = re.compile(f"{_MONTHS.pattern}|{_QUARTER.pattern}")
+
+
+def plan_by_period(periods: list[str]) -> bool:
+    """A plan by period (each step that period's share, together 100%), whatever reader read it: quarters or halves,
+    or month ranges that do not all start in January (1-3月 | 4-6月 …; 1-3月 | 1-6月 … is a cumulative plan)."""
+    periods = ["".join(p.split()) for p in periods]
+    months = [m for p in periods if (m := _MONTHS.match(p))]
+    return any(_QUARTER.match(p) for p in periods) or any(int(m.group(1)) > 1 for m in months)
 
 
 class CardBudget(BaseModel):
@@ -58,6 +82,18 @@ class CardBudget(BaseModel):
     fiscal: Amount | None = Field(None, description="财政资金 / 财政拨款")
     carryover: Amount | None = Field(None, description="上年结转")
     other: Amount | None = Field(None, description="其他资金")
+
+
+class CardTask(BaseModel):
+    """A line of a department card's task-budget grid (年度主要任务: 任务名称 | 主要内容 | 总额 | 财政拨款 | 其他资金)."""
+
+    name: Text | None = Field(None, description="任务名称")
+    content: Text | None = Field(None, description="主要内容 / 任务内容")
+    budget: CardBudget = Field(default_factory=CardBudget, description="the task's amounts: 总额, 财政拨款, 上年结转, 其他资金")
+    other: dict[str, Text] = Field(default_factory=dict,
+                                   description="cells under columns the reader does not know (对应项目…), by header: "
+                                               "kept, and flagged (read.card_column)")
+    span: Span
 
 
 class PerformanceCard(BaseModel):
@@ -75,6 +111,8 @@ class PerformanceCard(BaseModel):
     spending_plan: list[SpendingStep] = Field(default_factory=list)
     goals: list[Text] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
+    tasks: list[CardTask] = Field(default_factory=list, description="the department card's tasks and their budgets")
+    tasks_total: CardBudget | None = Field(None, description="the task grid's 金额合计 / 合计 line")
     unparsed: list[Text] = Field(default_factory=list,
                                  description="figures printed in the card that no field took (two amounts run "
                                              "together, a value under a label the reader does not know, …)")
@@ -86,13 +124,18 @@ class PerformanceCard(BaseModel):
         b = self.budget
         amounts = [a for a in (b.total, b.fiscal, b.carryover, b.other) if a is not None]
         amounts += [s.percent for s in self.spending_plan]
+        amounts += [a for b in self.task_budgets() for a in (b.total, b.fiscal, b.carryover, b.other) if a is not None]
         texts = [t for t in (self.project_code, self.project_name, self.department, self.implementing_unit,
                              self.project_period) if t is not None] + list(self.goals)
+        texts += [t for task in self.tasks for t in (task.name, task.content) if t is not None]
         for ind in self.indicators:
-            if ind.value is not None:
-                amounts.append(ind.value)
-            texts += [t for t in (ind.name, ind.description, ind.basis) if t is not None]
+            amounts += [a for a in (ind.value, ind.weight) if a is not None]
+            texts += [t for t in (ind.name, ind.description, ind.basis, ind.scoring) if t is not None]
         return [p for g in (*amounts, *texts) for p in g.parts]
+
+    def task_budgets(self) -> list[CardBudget]:
+        """The task grid's amounts: each task's, then the 金额合计 line's."""
+        return [t.budget for t in self.tasks] + ([self.tasks_total] if self.tasks_total is not None else [])
 
     def untaken_figures(self, lines: Iterable[tuple[int, str]]) -> list[Text]:
         """The figures printed on ``lines`` (each with the offset it starts at; the card's lines less its page
@@ -131,19 +174,28 @@ _GLUED = re.compile(r"\d+\.\d+\.\d")
 def figures(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[Span, str]]:
     """Each number printed in a figure cell of ``lines`` (each line with the offset it starts at), with its span."""
     for start, line in lines:
-        if not _DIGIT.search(line):
-            continue
-        pos = 0
-        # Only the cells with a digit are looked at (most are words); they are found in order, and no cell left out
-        # (no digit in it) can hold one of them.
-        for cell in filter(_DIGIT.search, _CELL_SEP.split(line)):
-            at = line.index(cell, pos)
-            pos = at + len(cell)
-            body = cell.strip()
-            if _FIGURE_CELL.fullmatch(body) and not _CODE.search(body):
-                base = start + at + (len(cell) - len(cell.lstrip()))
-                for m in _NUMBER.finditer(body):
-                    yield (base + m.start(), base + m.end()), m.group()
+        for s, e, raw in _line_figures(line):
+            yield (start + s, start + e), raw
+
+
+# The reader and the verifier both look for the figures of a card's lines (the verifier whatever reader filled
+# the card): one look per line's text, at offsets in the line.
+@lru_cache(maxsize=4096)
+def _line_figures(line: str) -> tuple[tuple[int, int, str], ...]:
+    if not _DIGIT.search(line):
+        return ()
+    out = []
+    pos = 0
+    # Only the cells with a digit are looked at (most are words); they are found in order, and no cell left out
+    # (no digit in it) can hold one of them.
+    for cell in filter(_DIGIT.search, _CELL_SEP.split(line)):
+        at = line.index(cell, pos)
+        pos = at + len(cell)
+        body = cell.strip()
+        if _FIGURE_CELL.fullmatch(body) and not _CODE.search(body):
+            base = at + (len(cell) - len(cell.lstrip()))
+            out.extend((base + m.start(), base + m.end(), m.group()) for m in _NUMBER.finditer(body))
+    return tuple(out)
 
 
 def glued(raw: str) -> bool:

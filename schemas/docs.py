@@ -15,6 +15,14 @@ def columns_markdown() -> str:
         "in % (printed `-6.25%`, kept as -6.25). Years in a header are read relative to the latest it names",
         "(`2024年预算数 | 2025年预算数` are `previous_year | total`).",
         "",
+        "A header the registry does not know is kept as its own column, keyed by its header path (`用事业基金弥补收支差额`,",
+        "`基本支出/人员经费/津贴补贴`), and checked: under a header with a column of its own (or a 小计), siblings add up to",
+        "it; printed flat beside the parts of the table's 合计, it is one more part of that 合计 (the row sum is the sum of",
+        "the columns the row prints; last year's, change and rate columns and 其中 columns are not parts). A column whose",
+        "cells all hold words is a text column (采购方式), and the first is the rows' label where the header names none.",
+        "A registry column printed flat that no relation of `verify/tables.py` names says which total it is part of",
+        "with `sums_into`: adding a column another province prints is one entry here.",
+        "",
     ]
     for spec in TABLE_SPECS:
         out += [f"## `{spec.kind}` — {spec.zh}", "", spec.description, "", f"Rows keyed by: {spec.row_key}.", ""]

@@ -20,7 +20,7 @@ SectionKind = Literal[
     "general_budget_basic_expenditure", "government_fund_expenditure",
     "state_capital_expenditure", "three_public_costs", "project_expenditure",
     "government_procurement", "purchased_services", "fixed_assets",
-    "performance_target", "department_performance_target",
+    "performance_target", "department_performance_target", "other_table",
     "narrative", "front_matter",
 ]
 

@@ -33,6 +33,10 @@ class ColumnSpec:
     side: Literal["income", "expenditure"] | None = None
     # Whether the column's rows add up to its total line (a unit price or a project's budget does not).
     additive: bool = True
+    # The column whose row sum it is a part of, where the relations in ``verify.tables.ROW_RELATIONS`` do not
+    # name it: one entry here is all a new source or expenditure column printed flat beside the others needs.
+    # (A column the registry does not know, printed flat, is a part of the table's total the same way.)
+    sums_into: str | None = None
 
     def matches(self, label: str) -> bool:
         return any(re.search(p, label) for p in self.patterns)
@@ -59,6 +63,8 @@ class TableSpec:
     title_excludes: tuple[str, ...] = ()
     description: str = ""
     card: bool = False
+    # Whether the LLM reader has a form and a prompt for it (not for a table of no known kind: the rules read it).
+    llm: bool = True
 
     def __post_init__(self) -> None:
         # Asked for a column by key for every value the reader and the verifier handle.
@@ -118,9 +124,10 @@ def is_extra_column(key: str) -> bool:
     return not key.isascii()
 
 
-def _c(key: str, zh: str, *patterns: str, type: ColumnType = "amount", side=None, additive: bool | None = None) -> ColumnSpec:
+def _c(key: str, zh: str, *patterns: str, type: ColumnType = "amount", side=None, additive: bool | None = None,
+       sums_into: str | None = None) -> ColumnSpec:
     return ColumnSpec(key=key, zh=zh, patterns=patterns or (re.escape(zh),), type=type, side=side,
-                      additive=type == "amount" if additive is None else additive)
+                      additive=type == "amount" if additive is None else additive, sums_into=sums_into)
 
 
 # Year-on-year columns (上年预算数 | 本年预算数 | 增减额 | 增减率), printed by 三公 and expenditure tables of many
@@ -202,12 +209,24 @@ _FUNDS = (
     _c("state_capital", "国有资本经营预算财政拨款", r"国有资本经营"),
 )
 
+
+def _source(fund: str, before: str = "") -> tuple[str, ...]:
+    """A source-of-funds header as provinces print it: 一般公共预算, 一般公共预算拨款, 一般公共预算财政拨款(收入|资金),
+    政府性基金预算拨款收入, 国有资本经营预算 … (``before`` anchors it, e.g. at the start of a flat header)."""
+    return (before + fund + r"(预算)?(财政)?(拨款)?(收入|资金)?$",)
+
 # The 三公 vehicle lines, one wording for both layouts (a line per item, or a column per item): 公务用车运行费,
 # 公务用车运行维护费 and 公务用车运维费 are one item; 公务用车购置及运行(维护)费 / 购置和运维费 their parent.
 _VEHICLE = r"公务用车购置(及|和|与|、)运"
 _VEHICLE_PURCHASE = (r"用车购置费?$", r"^(其中[：:])?(车辆)?购置费$", _VEHICLE + r".*/(车辆)?购置费?$")
 _VEHICLE_OPERATION = (r"车运行(维护)?费$", r"车运维费$", r"车运行维护$", r"^(其中[：:])?(车辆)?运(行|维)(维护)?费$",
                       _VEHICLE + r".*/(车辆)?运(行|维)(维护)?费?$")
+
+# What may stand before a table's own name in its title when the name alone is too short to tell it (支出预算表,
+# 资产情况表): nothing, a year, 部门/单位, or the end of a department's name (东岭区民政局2024年支出预算表).
+_TITLE_HEAD = r"(?:^|(?:19|20)\d\d年度?|部门|单位|本级|[局委办院厅所站队]|中心)"
+# 总表 is also printed 总体情况表 (部门收支总体情况表, the template of several provinces).
+_OVERALL = r"总(?:体情况)?表"
 
 TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
@@ -225,7 +244,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         kind="income_expenditure_summary",
         zh="收支总表",
-        title_patterns=(r"收(入)?支(出)?(预算|决算)?总表", r"收(入)?支(出)?(预算|决算)表"),
+        title_patterns=(rf"收(入)?支(出)?(预算|决算)?{_OVERALL}", r"收(入)?支(出)?(预算|决算)表"),
         row_key="two_sided",
         columns=(
             _c("income_amount", "收入 预算数", r"收入(?!.*(上年|增减|增长)).*(预算数|金额)$", side="income"),
@@ -237,15 +256,16 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         kind="income_summary",
         zh="收入总表",
-        title_patterns=(r"收入(预算|决算)?总表", r"收入(预算|决算)表"),
+        title_patterns=(rf"收入(预算|决算)?{_OVERALL}", r"收入(预算|决算)表"),
         row_key="functional",
         columns=(
             _c("total", "合计", r"^合计$", r"总计$", r"^收入(合计|总计)$"),
             _c("income_subtotal", "本年收入 小计", r"本年收入(/(小计|合计))?$"),
             _c("fiscal_appropriation", "财政拨款收入", r"财政拨款"),
-            *(ColumnSpec(c.key, c.zh, (c.patterns[0] + r"(拨款)?(收入)?$",)) for c in _FUNDS),
+            # Flat (一般公共预算拨款 | 政府性基金预算拨款 …) or under 财政拨款 / 本年收入: one source each.
+            *(ColumnSpec(c.key, c.zh, _source(c.patterns[0])) for c in _FUNDS),
             _c("special_account", "财政专户收入", r"财政专户"),
-            _c("business_income", "事业收入", r"^(本年收入/)?事业收入$"),
+            _c("business_income", "事业收入", r"(^|/)事业收入(\(.*\))?$"),
             _c("operating_income", "经营收入", r"经营收入"),
             _c("superior_subsidy", "上级补助收入", r"上级补助"),
             _c("subordinate_remittance", "附属单位上缴收入", r"附属单位"),
@@ -258,7 +278,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         kind="general_budget_basic_expenditure",
         zh="一般公共预算财政拨款基本支出表",
-        title_patterns=(r"一般公共预算.*基本支出", r"^(部门)?基本支出(预算|决算)?(明细)?表$"),
+        title_patterns=(r"一般公共预算.*基本支出", rf"{_TITLE_HEAD}基本支出(预算|决算)?(明细)?(情况)?表$"),
         row_key="economic",
         columns=(_TOTAL, _PERSONNEL, _PUBLIC, *_YEAR_ON_YEAR),
         description="Per economic code (301, 30101…): total, personnel (人员经费), public (公用经费).",
@@ -317,17 +337,24 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         kind="project_expenditure",
         zh="项目支出表",
-        title_patterns=(r"项目支出(预算|决算)?(明细)?(情况)?表",),
+        title_patterns=(r"项目支出(预算|决算)?(明细|汇总)?(情况)?表",),
         title_excludes=(r"绩效",),
         row_key="item",
         columns=(
-            _c("project_type", "类型", r"类型", type="text"),
+            _c("project_type", "类型", r"类型", r"类别$", r"^项目(分类|性质)$", type="text"),
             _c("project_unit", "项目单位", r"项目单位", type="text"),
+            # The project's own code (20250001, 44010022000000001): not a classification code.
+            _c("project_code", "项目编码", r"项目(编码|代码|编号)$", type="text"),
             _c("total", "总计", r"^总计$", r"^合计$"),
             _c("current_appropriation", "本年拨款", r"^本年(财政)?拨款(/(合计|小计))?$"),
-            _c("current_general_budget", "本年财政拨款 一般公共预算", r"本年财政拨款/一般公共预算"),
-            _c("current_government_fund", "本年财政拨款 政府性基金预算", r"本年财政拨款/政府性基金"),
-            _c("current_state_capital", "本年财政拨款 国有资本经营预算", r"本年财政拨款/国有资本"),
+            # Under 本年财政拨款, or printed flat beside 上年结转 (合计 | 一般公共预算拨款 | 政府性基金预算拨款 | 上年结转):
+            # this year's appropriation from that fund either way.
+            _c("current_general_budget", "本年财政拨款 一般公共预算", r"本年(财政)?拨款/一般公共预算",
+               *_source("一般公共预算", "^(本年)?")),
+            _c("current_government_fund", "本年财政拨款 政府性基金预算", r"本年(财政)?拨款/政府性基金",
+               *_source("政府性基金", "^(本年)?")),
+            _c("current_state_capital", "本年财政拨款 国有资本经营预算", r"本年(财政)?拨款/国有资本",
+               *_source("国有资本经营", "^(本年)?")),
             _c("carryover_general_budget", "财政拨款结转结余 一般公共预算", r"结转.*/一般公共预算"),
             _c("carryover_government_fund", "财政拨款结转结余 政府性基金预算", r"结转.*/政府性基金"),
             _c("carryover_state_capital", "财政拨款结转结余 国有资本经营预算", r"结转.*/国有资本"),
@@ -372,18 +399,28 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
             _c("catalog_level3", "三级目录名称", r"三级目录", type="text"),
             _c("content", "政府购买服务内容", r"服务内容", type="text"),
             _c("quantity", "购买数量", r"购买数量", type="count"),
-            _c("amount", "购买金额", r"购买金额"),
+            _c("amount", "购买金额", r"购买金额", r"^(合计|金额|预算金额)$"),
+            # Some templates print the amount by source beside it.
+            _c("general_budget", "一般公共预算拨款", *_source("一般公共预算", "^"), sums_into="amount"),
+            _c("government_fund", "政府性基金预算拨款", *_source("政府性基金", "^"), sums_into="amount"),
+            _c("state_capital", "国有资本经营预算拨款", *_source("国有资本经营", "^"), sums_into="amount"),
+            _c("unit_funds", "单位资金", r"单位资金$", sums_into="amount"),
         ),
         description="Services bought by the department (row label = project name).",
     ),
     TableSpec(
         kind="fixed_assets",
         zh="固定资产占用情况表",
-        title_patterns=(r"固定资产占用",),
+        # 国有资产占用情况表, 资产占用情况表, 国有资产占有使用情况表, 资产情况表 (not 新增资产配置预算表: a purchase plan).
+        title_patterns=(r"固定资产占用", r"资产(占用|占有使用|占有|使用)(情况)?(统计)?表",
+                        rf"{_TITLE_HEAD}(国有|固定)?资产(情况)?表$"),
         row_key="item",
         columns=(
             _c("quantity", "数量", r"数量", type="count"),
-            _c("value", "价值（万元）", r"价值"),
+            _c("value", "价值（万元）", r"价值|^(金额|账面金额)$"),
+            # Other templates print the book value twice: at cost and after depreciation.
+            _c("original_value", "原值", r"原值"),
+            _c("net_value", "净值", r"净值"),
         ),
         items=(
             ItemSpec("total_assets", "资产总额", (r"资产总额",)),
@@ -391,7 +428,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
             ItemSpec("buildings", "房屋（平方米）", (r"房屋",)),
             ItemSpec("vehicles", "车辆（台、辆）", (r"车辆",)),
             ItemSpec("equipment", "单价在20万元以上的设备", (r"设备",)),
-            ItemSpec("other_assets", "其他固定资产", (r"其他固定资产",)),
+            ItemSpec("other_assets", "其他固定资产", (r"其他(固定)?资产",)),
         ),
         description="Counts and values of fixed assets at the end of the previous year.",
     ),
@@ -399,7 +436,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         kind="expenditure_summary",
         zh="支出总表",
-        title_patterns=(r"支出(预算|决算)?总表", r"部门支出(预算|决算)表", r"^支出(预算|决算)表$"),
+        title_patterns=(rf"支出(预算|决算)?{_OVERALL}", rf"{_TITLE_HEAD}支出(预算|决算)表$"),
         row_key="functional",
         columns=(
             _TOTAL,
@@ -422,7 +459,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         kind="performance_target",
         zh="项目支出绩效目标表",
-        title_patterns=(r"绩效目标表$", r"绩效目标表\s*$"),
+        title_patterns=(r"绩效目标(申报|批复)?表\s*$",),
         row_key="item",
         columns=(),
         card=True,
@@ -430,8 +467,23 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     ),
 )
 
+# A table whose title is none of the kinds above (机关运行经费预算表, 部门预算项目绩效表…), told by its title's shape
+# and the header under it (``extractor.chunk``): read under its header paths, so its figures are kept, exported and
+# checked (siblings under one header sum to their parent) — never taken for rows of the table before it. No title
+# pattern names it, and it is no standard table a document should have (``STANDARD_TABLE_KINDS``).
+OTHER_TABLE = TableSpec(
+    kind="other_table",
+    zh="其他表",
+    title_patterns=(r"(?!)",),
+    row_key="item",
+    columns=(),
+    description="A table whose title names no kind above: its columns are its header paths as printed.",
+    llm=False,
+)
+TABLE_SPECS = (*TABLE_SPECS, OTHER_TABLE)
+
 TABLE_KINDS: tuple[str, ...] = tuple(s.kind for s in TABLE_SPECS)
-STANDARD_TABLE_KINDS: tuple[str, ...] = tuple(s.kind for s in TABLE_SPECS if not s.card)
+STANDARD_TABLE_KINDS: tuple[str, ...] = tuple(s.kind for s in TABLE_SPECS if not s.card and s is not OTHER_TABLE)
 
 
 @lru_cache(maxsize=None)

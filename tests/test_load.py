@@ -73,3 +73,14 @@ def test_undecodable_bytes(tmp_path):
     # Not UTF-8, and what GB18030 makes of it is not Chinese text.
     path.write_bytes(bytes(range(0x80, 0x100)) * 4)
     assert "undecodable" in _problem(path)
+
+
+@pytest.mark.parametrize("encoding,prefix,expected", [("gbk", b"", "gb18030"), ("utf-8", b"", "utf-8"),
+                                                      ("utf-8", codecs.BOM_UTF8, "utf-8-sig")])
+def test_a_csv_file_reports_the_encoding_it_was_decoded_from(tmp_path, encoding, prefix, expected):
+    """docs/result.md: document.encoding is a text or CSV file's detected encoding (the file's kind is geometry.kind)."""
+    path = tmp_path / "table.csv"
+    path.write_bytes(prefix + "科目编码,科目名称,合计\n210,卫生健康支出,1100.00\n".encode(encoding))
+    doc = load_document(path)
+    assert doc.encoding == expected
+    assert doc.geometry.kind == "csv"

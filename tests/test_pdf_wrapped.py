@@ -7,6 +7,8 @@ the corpus printed by reportlab and chromium, are in test_pdf.py and test_browse
 
 from __future__ import annotations
 
+import pytest
+
 from extractor.load.canonical import Glyph, TextBuilder
 from extractor.load.layout import group_lines, write_table
 from extractor.load.wrapped import pieces, wrapped_tables
@@ -343,3 +345,151 @@ def test_rows_set_on_other_columns_right_under_a_table_start_a_table_of_their_ow
     write_table(out, tables[1], 1)
     assert out.text().strip().split("\n") == ["指标\t参保率\t反映参保率\t≥\t100", "指标\t救助支出\t困难群众救助\t≥\t336",
                                               "指标\t满意率\t反映满意度\t≥\t90"]
+
+
+def _texts(tables) -> list[list[str]]:
+    texts = []
+    for table in tables:
+        out = TextBuilder()
+        write_table(out, table, 1)
+        texts.append(out.text().strip().split("\n"))
+    return texts
+
+
+def _indicator(x: list[float], top: float, cells: tuple[str, ...]) -> list[Glyph]:
+    """A card's indicator row: each cell wrapped at four characters, centred in the row's height."""
+    out, lines = [], [[c[i:i + 4] for i in range(0, len(c), 4)] for c in cells]
+    tall = max(len(ls) for ls in lines)
+    for at, ls in zip(x, lines):
+        out += column(ls, at, top + 6 * (tall - len(ls)))
+    return out
+
+
+def test_indicator_rows_sharing_their_level_and_basis_are_not_a_header_printed_again():
+    # Three of five cells repeat the row above (时效指标 … 按时完成 年度工作计划): a header printed again repeats
+    # all its words but one. Cut there, the rows below were written on other columns, a level and a name in one.
+    x = [10, 60, 120, 180, 240]
+    page = []
+    for k, (name, text) in enumerate([("培训完成时间", "全部培训结束截止"), ("宣传资料投放时间", "所有资料印制完成"),
+                                      ("按时完成培训", "规定时限内完成")]):
+        page += _indicator(x, 100 + 30 * k, ("时效指标", name, text, "按时完成", "年度工作计划"))
+    tables, _ = wrapped_tables(group_lines(page))
+    assert len(tables) == 1
+    assert _texts(tables)[0][1] == "时效指标\t宣传资料投放时间\t所有资料印制完成\t按时完成\t年度工作计划"
+
+
+def test_rows_set_across_the_columns_above_start_a_table_with_their_header():
+    # Two tables of a card one under the other on one page, each sized to its own text: the second's header is
+    # centred over its own columns and its cells stand across the gaps between the first's. Read as one table,
+    # the first's columns took 时效指标 and 宣传资料投放时间 into one cell, 指标值 and 指标值确定依据 into another.
+    above = [10, 60, 120, 180, 240]
+    page = []
+    for k, (name, value) in enumerate([("资料投放时间", "≤3天"), ("按时完成培训", "≤5天")]):
+        page += _indicator(above, 100 + 44 * k, ("时效指标", name, "规定时限内完成", value, "年度工作计划"))
+    below = [35, 95, 155, 215, 270]
+    page += [g for at, t in zip(below, ("二级指标", "三级指标", "指标说明", "指标值", "确定依据")) for g in glyphs(t, at, 200)]
+    for k, (name, value) in enumerate([("参保群众投诉率", "<1%"), ("参训人员满意度", "≥90%")]):
+        page += _indicator(below, 220 + 44 * k, ("满意度指标", name, "反映满意情况", value, "年度工作计划"))
+    tables, _ = wrapped_tables(group_lines(page))
+    texts = _texts(tables)
+    assert len(texts) == 2
+    assert texts[0][0] == "时效指标\t资料投放时间\t规定时限内完成\t≤3天\t年度工作计划"
+    assert texts[1] == ["二级指标\t三级指标\t指标说明\t指标值\t确定依据",
+                        "满意度指标\t参保群众投诉率\t反映满意情况\t<1%\t年度工作计划",
+                        "满意度指标\t参训人员满意度\t反映满意情况\t≥90%\t年度工作计划"]
+
+
+def test_rows_set_in_the_gap_between_the_columns_above_start_a_table_of_their_own():
+    # A card's head spread over wide columns (its names far left, its figures far right), its indicators drawn
+    # under it as a table of their own, in the gap between them: written in the head's columns they were spread
+    # over columns no header names.
+    page = []
+    for k, cells in enumerate([("项目名称", "城乡医疗救助", "项目期", "1年"), ("年度资金总额", "1760.00", "财政拨款", "1760.00"),
+                               ("一级指标", "二级指标", "三级指标", "指标值")]):
+        page += [g for at, t in zip((10, 40, 300, 360), cells) for g in glyphs(t, at, 100 + 16 * k)]
+    page += column(["资金", "用途"], 10, 148) + glyphs("救助", 40, 154) + glyphs("城乡居民", 300, 154) \
+        + glyphs("100%", 360, 154)
+    for k, (level, name, value) in enumerate([("质量指标", "合规费用救助比率", "≥70%"), ("时效指标", "救助资金使用年度", "2024年"),
+                                              ("成本指标", "救助资金使用金额", "49650000元")]):
+        page += [g for at, t in zip((120, 170, 260), (level, name, value)) for g in glyphs(t, at, 180 + 16 * k)]
+    tables, _ = wrapped_tables(group_lines(page))
+    texts = _texts(tables)
+    assert len(texts) == 2
+    assert texts[1] == ["质量指标\t合规费用救助比率\t≥70%", "时效指标\t救助资金使用年度\t2024年",
+                        "成本指标\t救助资金使用金额\t49650000元"]
+
+
+def test_a_table_set_apart_under_another_on_columns_partly_its_own_starts_a_table():
+    # Under a card's head, after more space than between its rows, the rest of its indicators drawn as a
+    # table of their own: its values line up with the head's, its levels and names do not.
+    x = [10, 60, 200, 260]
+    page = _indicator(x, 40, ("项目资金", "年度资金总额", "1760.00", "1760.00")) \
+        + _indicator(x, 70, ("绩效指标", "一级指标", "三级指标名称", "指标值")) \
+        + _indicator(x, 100, ("产出指标", "数量指标", "全年救助人数", "≥155000人次"))
+    for k, (level, name, value) in enumerate([("质量指标", "合规费用救助比率", "≥70%"), ("时效指标", "救助资金使用年度", "2024年"),
+                                              ("成本指标", "救助资金使用金额", "≥49650000元")]):
+        page += [g for at, t in zip((100, 150, 260), (level, name, value)) for g in glyphs(t, at, 156 + 16 * k)]
+    tables, _ = wrapped_tables(group_lines(page))
+    texts = _texts(tables)
+    assert len(texts) == 2
+    assert texts[1] == ["质量指标\t合规费用救助比率\t≥70%", "时效指标\t救助资金使用年度\t2024年",
+                        "成本指标\t救助资金使用金额\t≥49650000元"]
+
+
+@pytest.mark.parametrize("stray", [False, True])
+def test_rows_a_continuation_prints_again_on_other_columns_are_taken_out(stray):
+    # A browser repeats a card's <thead> (项目名称, 主管部门) at the top of the next page, and sizes the part's
+    # columns to its own text: the repeated rows cannot be matched column by column. Left in, they read as a
+    # second card of the same name.
+    from extractor.load.pdf import layout_page, write_pages
+    from schemas import PageInfo
+
+    def head(x: list[float], top: float) -> list[Glyph]:
+        return _indicator(x, top, ("项目名称", "城乡医疗救助", "项目期", "1年")) \
+            + _indicator(x, top + 30, ("主管部门及代码", "泗县医疗保障局", "实施单位", "医保中心"))
+
+    first = head([10, 80, 200, 260], 100) + _indicator([10, 80, 200, 260], 160, ("年度资金总额", "1760.00", "财政拨款", "1760.00"))
+    if stray:  # a level alone in the last row, left out of the table at the page's foot
+        first += glyphs("生态效益指标", 80, 190)
+    then = head([10, 120, 220, 300], 40) + _indicator([10, 120, 220, 300], 100, ("年度目标", "减轻就医负担", "指标值", "≥85%"))
+    read = [(1, layout_page(first, [])), (2, layout_page(then, []))]
+    out = TextBuilder()
+    write_pages(out, read, [PageInfo(number=n, width=400, height=600) for n in (1, 2)])
+    text = out.text()
+    body, after = text.split("≥85%")
+    assert body.count("城乡医疗救助") == 1 and body.count("主管部门") == 1
+    assert after.count("城乡医疗救助") == 1  # kept, after the document's text
+
+
+def test_a_row_printed_again_over_a_two_level_header_keeps_its_own_row():
+    # At the top of a page, a browser prints a card's first row again (its <thead>) right over its indicators'
+    # two-level header (指标值 over 符号 值 单位). Taken for the header's top level, its words were written into
+    # the cells of 一级指标, 二级指标 … (一级指标项目编码).
+    page = [g for at, t in zip((10, 60, 150, 205), ("项目编码", "P0010003K", "项目名称", "城乡居民医疗救助"))
+            for g in glyphs(t, at, 40)]
+    page += [g for at, t in zip((10, 60, 110, 175, 290), ("一级指标", "二级指标", "三级指标", "指标值", "确定依据"))
+             for g in glyphs(t, at, 56)]
+    page += [g for at, t in zip((175, 215, 245), ("符号", "值", "单位")) for g in glyphs(t, at, 72)]
+    for k, (name, cmp, value, unit) in enumerate([("医疗救助人数", "≥", "2000", "人"), ("资助参保人数", "≥", "9625", "人")]):
+        page += _indicator([10, 60, 110, 175, 215, 245, 290], 90 + 30 * k,
+                           ("产出指标", "数量指标", name, cmp, value, unit, "初步统计数据"))
+    tables, _ = wrapped_tables(group_lines(page))
+    rows = [row.split("\t") for text in _texts(tables) for row in text]
+    cells = [c for row in rows for c in row]
+    assert "项目编码" in cells and "一级指标" in cells and "城乡居民医疗救助" in cells
+    assert not any("项目编码" in c and c != "项目编码" for c in cells)
+    assert not any("指标值" in c and c != "指标值" for c in cells)
+
+
+def test_a_letter_spaced_header_cell_with_punctuation_stays_one_cell():
+    # 价 值 (金 额 单 位 : 万 元): a space printed between an ideograph and a punctuation mark is the cell's
+    # letter-spacing too. Written, it cut the cell at the colon, and the reader named the column "(金额单位".
+    from extractor.load.layout import write_spaced_lines
+
+    page = (glyphs("项 目", 10, 100) + glyphs("价 值 (金 额 单 位 : 万 元)", 120, 100)
+            + glyphs("资产总额", 10, 116) + glyphs("992.43", 200, 116)
+            + glyphs("车辆", 10, 132) + glyphs("45.13", 205, 132))
+    out = TextBuilder()
+    write_spaced_lines(out, group_lines(page), 1)
+    header = out.text().split("\n")[0]
+    assert header.split() == ["项目", "价值(金额单位:万元)"]

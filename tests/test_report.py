@@ -468,3 +468,49 @@ def test_in_a_browser_the_index_opens_each_chinese_named_page(chinese_names, bro
         page.wait_for_load_state()
         assert page.url.endswith("/index.html")
     page.close()
+
+
+CARDS_OF_OTHER_SHAPES = """南溪市教育局2025年部门预算
+
+南溪市教育局2025年部门整体绩效目标表
+部门名称\t南溪市教育局
+年度主要任务\t任务名称\t主要内容\t总额\t财政拨款\t其他资金
+\t学前教育资助\t落实学前教育资助政策\t500.00\t450.00\t50.00
+\t高中教育质量提升\t改善高中办学条件\t500.00\t500.00\t0.00
+\t金额合计\t\t1000.00\t950.00\t50.00
+年度总体目标\t全面落实各项教育资助政策，提升教育质量。
+一级指标\t二级指标\t三级指标\t指标值
+产出指标\t数量指标\t资助学前儿童人数\t≥3000人
+
+项目支出绩效目标表
+项目名称\t农村公路建设补助
+主管部门\t南溪市教育局\t实施单位\t南溪市教育局本级
+项目资金（万元）\t年度资金总额\t500.00
+\t其中：财政拨款\t500.00
+\t其他资金\t0.00
+年度目标\t完成农村公路新改建30公里，提升农村公路通行能力。
+一级指标\t二级指标\t三级指标\t指标值\t权重（%）\t评(计)分标准\t备注
+产出指标\t数量指标\t新改建里程\t≥30公里\t40\t完成得满分\t按年报统计
+满意度指标\t服务对象满意度指标\t群众满意度\t≥90%\t60\t每低1%扣1分\t
+"""
+
+
+def test_a_card_s_tasks_weights_scoring_and_unknown_columns_are_shown(tmp_path):
+    """(Hand-written fixture in the shape of other provinces' cards.) Every value of the task grid and every weight
+    has its cell; the scoring rules and a column no reader knows are shown as printed."""
+    source = tmp_path / "cards.txt"
+    source.write_text(CARDS_OF_OTHER_SHAPES, encoding="utf-8")
+    out = tmp_path / "out"
+    cli("run", source, "--out", out, check=False)
+    cli("report", out, "-o", tmp_path / "report")
+    html = (tmp_path / "report" / "documents" / "cards.html").read_text(encoding="utf-8")
+    cells = Cells()
+    cells.feed(html)
+    facts = [json.loads(line) for line in cli("export", out, "--what", "facts").stdout.splitlines()]
+    shown = {c["data-path"] for c in cells.cells}
+    card_facts = {f["field"] for f in facts if f["table"] in ("performance_target", "department_performance_target")}
+    assert {f for f in card_facts if ".tasks" in f or "weight" in f} and card_facts <= shown
+    for text in ("年度主要任务 tasks", "学前教育资助", "落实学前教育资助政策", "金额合计 total", "权重 weight",
+                 "评分标准 scoring", "每低1%扣1分", "按年报统计"):
+        assert escape(text, quote=False) in html, text
+    assert "<th>备注</th>" in html

@@ -90,3 +90,35 @@ def test_an_explanation_that_opens_a_docx_is_checked_against_its_table(stated, f
         [flag] = flags
         assert "公务接待费 13.70" in flag.message and "15.00" in flag.message
     assert (result.document.department, result.document.year) == ("示范局", 2025)
+
+
+@pytest.mark.parametrize("label", ["部门：北川县卫生健康局", "编制单位：北川县卫生健康局", "预算单位名称：北川县卫生健康局",
+                                   "部门名称： 北川县卫生健康局"])
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_sheet_labelled_with_its_department_and_titled_on_its_tab_names_the_department(label, suffix, tmp_path):
+    """A sheet titled only on its tab (表3-一般公共预算支出表) that prints its department on a label line beside the
+    unit: the department is the label's. No year is printed anywhere, so none is given (never guessed)."""
+    rows = [[label, "", "", "", "金额单位：元"], *TABLE]
+    if suffix == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        ws = book.active
+        ws.title = "表3-一般公共预算支出表"
+        for row in rows:
+            ws.append(row)
+        path = tmp_path / "book.xlsx"
+        book.save(path)
+    else:
+        path = tmp_path / "表3-一般公共预算支出表.csv"
+        path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="gbk")
+    result = _run(path)
+    assert [t.kind for t in result.tables] == ["general_budget_expenditure"]
+    assert (result.document.department, result.document.year) == ("北川县卫生健康局", None)
+    assert len(result.tables[0].rows) == 3  # the label line is no row of the table
+
+
+def test_a_unit_statement_is_never_taken_for_the_department(tmp_path):
+    path = tmp_path / "表3-一般公共预算支出表.csv"
+    path.write_text("\n".join(",".join(r) for r in [["单位：万元"], *TABLE]) + "\n", encoding="utf-8")
+    assert _run(path).document.department is None

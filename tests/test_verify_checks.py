@@ -112,7 +112,15 @@ TESTED_ELSEWHERE = {
     "narrative.share": "test_verify_narrative.py", "narrative.change": "test_verify_narrative.py",
     "source.page_unread": "test_pdf.py, test_a_scanned_page_among_text_pages_is_named_and_flagged",
     "source.ocr_low_confidence": "test_pdf.py, test_values_ocr_read_with_low_confidence_are_flagged",
+    "source.ocr_unread": "test_ocr_reading.py, test_an_amount_ocr_read_that_went_into_no_value_is_flagged",
+    "source.ocr_structure": "test_ocr_reading.py, test_a_line_missing_its_code_on_an_ocr_page_is_a_reading_doubt…",
+    "table.units": "test_table_columns.py, test_a_department_line_is_the_sum_of_its_units",
     "source.formula_unsaved": "test_sheet_formulas.py, test_formulas_with_no_saved_value_are_named_and_flagged_never_computed",
+    "read.card_column": "test_card_shapes.py, test_weights_and_scoring_rules_are_read_and_an_unknown_column_is_kept_and_flagged",
+    "card.tasks": "test_card_shapes.py, test_task_amounts_that_do_not_add_up_are_flagged",
+    "cross.unit": "test_units_across.py, test_a_table_in_a_unit_not_understood_is_never_compared_with_another_unit",
+    "read.year": "test_year_columns.py, test_a_lone_column_naming_another_year_than_the_documents_is_flagged_not_"
+                 "silently_this_year",
 }
 
 

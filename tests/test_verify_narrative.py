@@ -332,3 +332,14 @@ def test_a_total_under_a_heading_with_or_without_a_number_is_checked(heading):
     _claims, flags = flags_with("1100")
     # The heading's words are not the total's subject: 1100 is compared with the table and its parts.
     assert checks(flags) == ["narrative.parts", "narrative.table"]
+
+
+def test_a_figure_cut_across_lines_of_a_text_file_is_read_whole():
+    """Text hard-wrapped at a count of characters breaks inside numbers; a line that starts "1.10%" goes on the
+    figure before it ("占6" / "1.10%" is 61.10%), it does not open a numbered heading."""
+    text = ("一、收支总表的说明\n2024年支出预算3637.28万元，其中：基本支出1415\n.06万元，占38.90%；项目支出2222.22万元，占6\n"
+            "1.10%。\n1.1 基本支出情况\n基本支出1415.06万元。\n")
+    claims = {(c.kind, c.subject, c.value.raw) for c in _synthetic(text)}
+    assert {("amount", "基本支出", "1415\n.06"), ("share", "项目支出", "6\n1.10")} <= claims
+    # "1.1 基本支出情况" is still a heading: its words name no figure of the sentence before it.
+    assert ("amount", "基本支出", "1415.06") in claims

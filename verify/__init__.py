@@ -50,7 +50,7 @@ def verify_result(result: ExtractionResult, text: str) -> ExtractionResult:
     result.completeness = completeness(result, flagger)
     flag_document_shape(result, text, flagger)
     check_cross_readings(result, flagger)
-    check_source(result, amount_slots(result, views), flagger, views)
+    check_source(result, amount_slots(result, views), flagger, views, text)
     result.flags = sorted(flagger.flags.values(),
                           key=lambda f: (SEVERITY_ORDER[f.severity], f.spans[0] if f.spans else [0, 0], f.id))
     result.verified = True

@@ -26,6 +26,7 @@ def check_card(card: PerformanceCard, flagger: Flagger) -> None:
     vals = card_vals(card)
     check_budget(vals, flagger)
     check_spending_plan(card, f"绩效目标表 {name}", flagger)
+    check_tasks(card, vals, flagger)
     check_cost_indicators(card, vals, f"绩效目标表 {name}", flagger)
     check_numeric_targets(card, name, flagger)
 
@@ -42,7 +43,10 @@ def check_budget(vals: dict[str, Val], flagger: Flagger) -> None:
 
 
 def check_spending_plan(card: PerformanceCard, where: str, flagger: Flagger) -> None:
-    """Cumulative percentages never decrease and end at 100%."""
+    """Cumulative percentages never decrease and end at 100%; the shares of a plan by period add up to 100%."""
+    if card.spending_plan and not any(s.cumulative for s in card.spending_plan):
+        _check_plan_by_period(card, where, flagger)
+        return
     terms = [Term.printed(s.percent.value) for s in card.spending_plan]
     falls = [i for i in range(1, len(terms)) if exceeds(terms[i - 1], terms[i]) is not None]
     short = bool(terms) and sum_gap(terms[-1], [Term(_HUNDRED, Decimal(0))]) is not None
@@ -62,6 +66,63 @@ def check_spending_plan(card: PerformanceCard, where: str, flagger: Flagger) -> 
                     f"{last.where}: 资金支出计划止于 {last.what} 累计 {last.value}%，未达到 100%",
                     f"{last.en_where}: the spending plan ends at {last.value}% ({card.spending_plan[-1].period}), "
                     f"not 100%", steps, expected="100%", found=f"{fmt(last.value)}%")
+
+
+def _check_plan_by_period(card: PerformanceCard, where: str, flagger: Flagger) -> None:
+    """A plan by period (1-3月 25%, 4-6月 25% …): each period's share, together 100%."""
+    terms = [Term.printed(s.percent.value) for s in card.spending_plan]
+    gap = sum_gap(Term(_HUNDRED, Decimal(0)), terms)
+    if gap is None:
+        return
+    steps = [_val(card, where, f"spending_plan[{i}]", s.period, s.percent) for i, s in enumerate(card.spending_plan)]
+    total = sum((s.percent.value for s in card.spending_plan), Decimal(0))
+    parts = " + ".join(f"{s.period} {fmt(s.percent.value)}%" for s in card.spending_plan)
+    flagger.add("card.spending_plan", "warning",
+                f"{where}: 分期资金支出计划合计 {parts} = {fmt(total)}%，不是 100%",
+                f"{steps[0].en_where}: the spending plan by period adds up to {fmt(total)}% ({parts}), not 100%",
+                steps, expected="100%", found=f"{fmt(total)}%")
+
+
+_PARTS = ("total", "fiscal", "carryover", "other")
+_PART_ZH = {"total": "总额", "fiscal": "财政拨款", "carryover": "上年结转", "other": "其他资金"}
+
+
+def _task_val(card: PerformanceCard, path: str, what: str, amount: Amount) -> Val:
+    name = card_name(card)
+    return Val(path=f"{card.kind}[{card.section_id}].{path}", where=f"绩效目标表 {name}", what=what, amount=amount,
+               places=printed_places(amount.value), section_id=card.section_id, en_where=f"card {name}",
+               en_what=path)
+
+
+def check_tasks(card: PerformanceCard, vals: dict[str, Val], flagger: Flagger) -> None:
+    """The task-budget grid: each task's 总额 = 财政拨款 + 上年结转 + 其他资金; each column's 金额合计 = Σ tasks; the
+    grid's 金额合计 = the card's own budget, where it prints one."""
+    if not card.tasks and card.tasks_total is None:
+        return
+    rows = []
+    for i, task in enumerate(card.tasks):
+        label = task.name.text if task.name else f"任务 {i + 1}"
+        rows.append({p: _task_val(card, f"tasks[{i}].{p}", f"{label} {_PART_ZH[p]}", a)
+                     for p in _PARTS if (a := getattr(task.budget, p)) is not None})
+    for row in rows:
+        _sum(row.get("total"), [row[p] for p in _PARTS[1:] if p in row], flagger)
+    if card.tasks_total is None:
+        return
+    totals = {p: _task_val(card, f"tasks_total.{p}", f"金额合计 {_PART_ZH[p]}", a)
+              for p in _PARTS if (a := getattr(card.tasks_total, p)) is not None}
+    _sum(totals.get("total"), [totals[p] for p in _PARTS[1:] if p in totals], flagger)
+    for p, total in totals.items():
+        _sum(total, [row[p] for row in rows if p in row], flagger)
+    if "total" in totals and "budget.total" in vals:
+        _sum(vals["budget.total"], [totals["total"]], flagger)
+
+
+def _sum(total: Val | None, parts: list[Val], flagger: Flagger) -> None:
+    if total is None or not parts:
+        return
+    gap = sum_gap(total.term, [p.term for p in parts])
+    if gap is not None:
+        flagger.sum_mismatch("card.tasks", total.where, total.en_where, total, parts, gap)
 
 
 def _cost_in_wan(unit: str | None) -> Decimal | None:

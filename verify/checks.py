@@ -13,13 +13,18 @@ class Check:
 
 
 CHECKS: dict[str, Check] = {c.id: c for c in (
-    Check("read.ambiguous", "数值所属的列不能确定：几种读法同样通过校验（转换时丢失了空单元格或表头未对齐）",
+    Check("read.ambiguous", "数值所属的列不能确定：几种读法同样通过校验（转换时丢失了空单元格或表头未对齐），"
+          "或只有把数值移出其印出的列才能使合计成立（保留印出的位置）",
           "Which column a value belongs to is uncertain: several readings verify equally well (empty cells "
-          "dropped by the converter, or a header that does not line up)."),
+          "dropped by the converter, or a header that does not line up), or only moving a value out from under "
+          "its printed header would make a sum hold (the printed position is kept)."),
     Check("read.unparsed", "金额列中的单元格不是可识别的数字，未能读取；或绩效目标表上印出的数字没有读入任何字段"
           "（如两个数连在一起：365.4434.56）",
           "A cell under an amount column is not a number this reader recognises, or a number printed on a performance "
           "card was read into no field (such as two amounts run together: 365.4434.56); it was not read."),
+    Check("read.card_column", "绩效目标表的栏目（如“评分标准”“备注”）不是可识别的栏目：其中的文字按原样保存（indicators[].other），未作校验",
+          "A performance card prints a column this reader does not know (such as 备注): its cells are kept as printed "
+          "(indicators[].other), not checked."),
     Check("read.unplaced", "数值不在任何表头之下，按“列N”保存", "A number sits under no header; it is kept as column 列N."),
     Check("read.unit", "表的单位说明（单位：…）无法识别：其金额的单位未知，不按万元处理",
           "A table states its unit in words the reader does not understand: the unit of its amounts is unknown "
@@ -39,10 +44,15 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
           "A row's total is not the sum of its parts (total = basic + project, total = personnel + public, …)."),
     Check("table.hierarchy", "科目层级不平：合计 = Σ 类，类 = Σ 款，款 = Σ 项（经济分类 301 = Σ 301xx）",
           "A classification code is not the sum of its sub-codes (total = Σ classes, class = Σ 款, 款 = Σ 项)."),
-    Check("table.items", "固定行不平：三公小计 = 出国 + 用车 + 接待，用车 = 购置 + 运维，资产总额 = Σ 类别",
-          "Fixed lines do not add up (三公 subtotal = parts, vehicles = purchase + operation, assets = Σ categories)."),
-    Check("table.subset", "“其中”项大于其所属项（办公用房 ≤ 房屋，中小企业预留 ≤ 采购金额）",
-          "A part is larger than the line that contains it (office space ≤ buildings, SME reserve ≤ purchase)."),
+    Check("table.units", "部门行 ≠ 所属单位行之和（部门汇总表中部门行 = Σ 其下各单位行，如本级 + 所属学校）",
+          "A department's line is not the sum of its units' lines (the department's own office and its units)."),
+    Check("table.items", "固定行不平：三公小计 = 出国 + 用车 + 接待，用车 = 购置 + 运维，资产总额 = Σ 类别（价值、原值、净值各列）",
+          "Fixed lines do not add up (三公 subtotal = parts, vehicles = purchase + operation, assets = Σ categories, "
+          "in each of the value, at-cost and net columns)."),
+    Check("table.subset", "“其中”项大于其所属项（办公用房 ≤ 房屋，中小企业预留 ≤ 采购金额；一个“其中”下各项之和 ≤ 所属项；"
+          "资产净值 ≤ 原值）",
+          "A part is larger than the line that contains it (office space ≤ buildings, SME reserve ≤ purchase; the "
+          "lines of one 其中 list together ≤ their line; an asset's net value ≤ its value at cost)."),
     Check("table.summary", "收支总表不平：本年合计 = Σ 各项，总计 = 本年合计 + 结转",
           "A two-sided summary does not add up (this year's total = Σ lines, grand total = total + carry-over)."),
     Check("table.change", "同比列不符：增减额 ≠ 本年 − 上年，或增减率 ≠ 增减额 ÷ 上年 × 100%",
@@ -73,8 +83,13 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
           "A purchase line's project budget differs from the budget of the project's card."),
     Check("card.budget", "绩效目标表预算数 ≠ 财政资金 + 上年结转 + 其他资金",
           "A card's budget is not the sum of its sources."),
-    Check("card.spending_plan", "资金支出计划下降或未达到 100%",
-          "A card's cumulative spending plan falls back or does not reach 100%."),
+    Check("card.spending_plan", "资金支出计划下降或未达到 100%；分期（1-3月、4-6月…）计划的比例合计不是 100%",
+          "A card's cumulative spending plan falls back or does not reach 100%; the shares of a plan by period "
+          "(1-3月, 4-6月 …) do not add up to 100%."),
+    Check("card.tasks", "部门整体绩效目标表的任务预算不平：任务总额 ≠ 财政拨款 + 上年结转 + 其他资金，金额合计 ≠ Σ 任务，"
+          "或金额合计 ≠ 预算数",
+          "A department card's task budgets do not add up: a task's total ≠ its parts, the grid's 金额合计 ≠ Σ tasks, "
+          "or 金额合计 ≠ the card's budget."),
     Check("card.cost", "成本指标超过项目预算数（按元/万元换算）",
           "A cost indicator (converted from 元 or 万元) exceeds the card's budget."),
     Check("card.indicator_value", "指标没有指标值，或有比较符号却没有数字",
@@ -92,6 +107,12 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
     Check("document.no_tables", "文件中没有任何预算表或绩效目标表", "The file holds no budget table or performance card."),
     Check("source.ocr_low_confidence", "该数值由 OCR 从扫描页识别，置信度低，请对照原页核对",
           "A value was read by OCR from a scanned page with low confidence: check it against the page."),
+    Check("source.ocr_unread", "OCR 从扫描页的表中读出的数字没有读入任何数值（表头或单元格可能被合并）",
+          "A number OCR read in a table of a scanned page went into no value (header cells or cells may have been "
+          "merged by OCR): check it against the page."),
+    Check("source.ocr_structure", "OCR 识别的表中行或列可能有误（缺编码的行、合并的单元格），表内核对不通过可能是识别所致",
+          "A table read by OCR may have misread lines or columns (a line missing its code, merged cells): the checks "
+          "that fail on it are first a reading doubt, not a fault of the document."),
     Check("source.page_unread", "该页没有文字层（扫描件），未读取，页上的数字均未提取（安装 OCR 后可读取）",
           "A page has no text layer (a scan) and was not read: none of its numbers was extracted "
           "(install OCR to read it)."),

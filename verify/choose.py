@@ -14,6 +14,11 @@ placements the row allows (``Row.options``) or the layouts the header allows
    the sources of funds), in a second pass once every table has its reading,
    for what a table's own relations leave open.
 
+A figure read in place (under the header it is printed under) is not moved only
+because a sum then holds: a reading that moves figures no failing relation
+questions, each merely repeating another figure of its row, is named beside
+the printed one (``read.ambiguous``), never chosen.
+
 The reader's own order breaks ties between readings that place every number
 alike. When readings that place numbers differently verify equally well, the
 first is kept and the others are recorded on the row (``Row.alternatives``),
@@ -33,7 +38,8 @@ from schemas import ExtractionResult, Reading, Row, Table, spec_for
 
 from .cross import check_across
 from .flags import Flagger
-from .tables import COLUMN_TOTAL_KINDS, check_table, row_balance, row_relations, subtotal_groups
+from .reading import UNPROVEN_MOVE
+from .tables import COLUMN_TOTAL_KINDS, check_table, row_balance, subtotal_groups, table_relations
 from .tolerance import Term, sum_gap
 from .values import unit_in, view_table, view_tables
 
@@ -140,12 +146,73 @@ def _best_layouts(table: Table) -> tuple[list[Table], Doubt]:
         doubts[id(candidate)] = settle_rows(candidate)
         scored.append((table_errors(candidate), order, candidate))
     scored.sort(key=lambda s: (s[0], s[1]))
+    if table.hint is None:
+        # A reading that takes figures from under the header they are printed under, where no failing relation
+        # involves any of them, into a column where each only repeats another figure of its row (合计 1000 |
+        # 一般公共预算拨款 1000 read as 合计 1000 | 上年结转 1000: "合计 = 上年结转" holds whatever the figure is),
+        # proves nothing about them: it is never kept over the printed positions, only named beside them
+        # (``read.ambiguous``). (A layout hint is a person's word on the header: it may.)
+        questioned = _questioned_spans(table)
+        kept = []
+        for entry in scored:
+            moved = _unproven_moves(table, entry[2], questioned) if entry[2] is not table else set()
+            if not moved:
+                kept.append(entry)
+            elif entry[0] <= own:
+                _name_moves(table, entry[2], moved)
+        scored = kept
     least = scored[0][0]
     best = [candidate for score, _, candidate in scored if score == least]
     for candidate in candidates:
         candidate.propose([])
     _note_hint(best[0], scored, "the table's own relations")
     return best, doubts[id(best[0])]
+
+
+def _questioned_spans(table: Table) -> set[tuple[int, int]]:
+    """The figures some relation of the table, as read, fails on."""
+    tally = _Tally()
+    check_table(view_table(table, table.kind), tally)
+    return tally.spans
+
+
+def _placed(table: Table) -> dict[tuple[int, int], str]:
+    """Each figure read in place (by the row's own cells, not a placement the verifier chose) and its column."""
+    return {a.span: col for row in table.rows if not row.options for col, a in row.values.items()}
+
+
+def _unproven_moves(own: Table, other: Table, questioned: set) -> set[tuple[int, int]]:
+    """Figures ``other`` puts in another column than the one they are printed under in ``own``, where no failing
+    relation of ``own`` involves any figure that ``other`` moves between the same two columns (a layout's
+    re-keying is proven by the rows that fail without it, all of its rows alike), and that only repeat another
+    figure of their row."""
+    placed = _placed(own)
+    moves: dict[tuple[str, str], list] = {}
+    for row in other.rows:
+        for col, a in row.values.items():
+            printed = placed.get(a.span)
+            if printed is not None and printed != col:
+                moves.setdefault((printed, col), []).append((a, row))
+    moved = set()
+    for figures in moves.values():
+        if any(a.span in questioned for a, _row in figures):
+            continue
+        moved |= {a.span for a, row in figures
+                  if any(b.value == a.value and b.span != a.span for b in row.values.values())}
+    return moved
+
+
+def _name_moves(own: Table, other: Table, moved: set) -> None:
+    """Each row of ``own`` with a figure ``other`` moves keeps ``other``'s reading of it as an alternative."""
+    by_span = {a.span: row for row in other.rows for a in row.values.values()}
+    for row in own.rows:
+        spans = {a.span for a in row.values.values()} & moved
+        if not spans:
+            continue
+        alt = by_span[next(iter(spans))]
+        option = Reading(values=dict(alt.values), how=UNPROVEN_MOVE)
+        if _differs(option, Reading(values=row.values)) and not any(not _differs(option, a) for a in row.alternatives):
+            row.alternatives.append(option)
 
 
 def _best_across(result: ExtractionResult, n: int, candidates: list[Table]) -> tuple[Table, list[Table]]:
@@ -197,6 +264,7 @@ class _Tally(Flagger):
         self.gap = Decimal(0)
         self.paths: set[str] = set()  # the values the failures involve
         self.holding = 0  # relations that hold (counted where the checks report them)
+        self.spans: set[tuple[int, int]] = set()  # the figures the failures involve
 
     def held(self, check, vals):
         self.holding += 1
@@ -207,12 +275,14 @@ class _Tally(Flagger):
             self.count += 1
             self.gap += _distance(expected, found)
             self.paths.update(v.path for v in vals)
+            self.spans.update(v.amount.span for v in vals)
 
     def sum_mismatch(self, check, where, en_where, total, parts, gap, severity="error"):
         if severity == "error":
             self.count += 1
             self.gap += abs(gap)
             self.paths.update(v.path for v in (total, *parts))
+            self.spans.update(v.amount.span for v in (total, *parts))
 
 
 def _distance(expected, found) -> Decimal:
@@ -247,7 +317,7 @@ def settle_rows(table: Table) -> Doubt:
     uncertain = [row for row in table.rows if row.options]
     if not uncertain:
         return doubt
-    relations = row_relations(table.kind, table.columns)
+    relations = table_relations(table)
     tied = doubt.tied
     tree = family_tree(table)
     top = tree[0][0] if tree else None
@@ -354,7 +424,10 @@ def _settle_root_across(table: Table, doubt: Doubt, across) -> None:
 def _settle_ties_across(table: Table, rows: list[Row], across) -> None:
     """Rows whose placements the table cannot tell apart: the other tables' relations may."""
     for row in rows:
-        options = [Reading(values=row.values), *row.alternatives]
+        unproven = [a for a in row.alternatives if a.how == UNPROVEN_MOVE]  # named, never chosen
+        options = [Reading(values=row.values), *(a for a in row.alternatives if a.how != UNPROVEN_MOVE)]
+        if len(options) == 1:
+            continue
         scored = []
         for option in options:
             _apply(row, option)
@@ -362,7 +435,7 @@ def _settle_ties_across(table: Table, rows: list[Row], across) -> None:
         least = min(scored)
         winners = [o for o, sc in zip(options, scored) if sc == least]
         _apply(row, winners[0])
-        row.alternatives = [o for o in winners[1:] if _differs(o, winners[0])]
+        row.alternatives = [o for o in winners[1:] if _differs(o, winners[0])] + unproven
 
 
 def _settle_families(table: Table, tied: dict[int, list[Reading]]) -> None:

@@ -76,6 +76,16 @@ def card_slots(card: PerformanceCard) -> Iterator[Slot]:
         if ind.value is not None:
             yield Slot(f"{base}.indicators[{i}].value", f"{where} indicator {i}", card.section_id, card.span,
                        ind.value, lambda a, ind=ind: setattr(ind, "value", a))
+        if ind.weight is not None:
+            yield Slot(f"{base}.indicators[{i}].weight", f"{where} indicator {i} weight", card.section_id, card.span,
+                       ind.weight, lambda a, ind=ind: setattr(ind, "weight", a))
+    grid = [(f"tasks[{i}]", t.budget) for i, t in enumerate(card.tasks)]
+    grid += [("tasks_total", card.tasks_total)] if card.tasks_total is not None else []
+    for name, budget in grid:
+        for part in ("total", "fiscal", "carryover", "other"):
+            if (amount := getattr(budget, part)) is not None:
+                yield Slot(f"{base}.{name}.{part}", f"{where} {name}.{part}", card.section_id, card.span, amount,
+                           lambda a, part=part, budget=budget: setattr(budget, part, a))
 
 
 def holds(amount: Amount, text: str) -> bool:
@@ -785,6 +795,9 @@ def _card_clean(card: PerformanceCard, text: str) -> bool:
     b = card.budget
     homed = [(a, c0, c1) for a in (b.total, b.fiscal, b.carryover, b.other) if a is not None]
     homed += [(step.percent, c0, c1) for step in card.spending_plan]
+    homed += [(a, c0, c1) for b in card.task_budgets() for a in (b.total, b.fiscal, b.carryover, b.other)
+              if a is not None]
+    homed += [(ind.weight, c0, c1) for ind in card.indicators if ind.weight is not None]
     for a, lo, hi in homed:
         if a.backend == "person":
             continue

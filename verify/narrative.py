@@ -189,7 +189,9 @@ _PATH = re.compile(r"(?P<lei>[\u4e00-\u9fff]+)[（(]类[）)](?P<kuan>[\u4e00-\u
 # A heading that is only a 类/款/项 path: its figures are on the lines after it.
 _PATH_HEADING = re.compile(r"[（(]项[）)]\**[:：]?\**$")
 _CODE = re.compile(r"(2\d{2}(?:\d{2}){0,2})[\u4e00-\u9fff]{2,}")
-_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+\s*[、.．]"
+# "1." and "1.1" number headings; "1.10%" at a line's start is the tail of a figure cut across lines.
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]"
+                      r"|\d+\s*(?:、|[.．](?!\d+\s*(?:万\s*元|元|%|％)))"
                       r"|第[一二三四五六七八九十]+部分|[-*#]+\s)")
 # A heading printed with no number: a short line of words that names an explanation
 # ("一般公共预算支出情况说明", "关于2025年一般公共预算支出表的说明", "名词解释").

@@ -78,7 +78,15 @@ def _unidentified(view: TableView, row: Row) -> bool:
             and not (row.code or row.label or row.item or row.memo))
 
 
+# How ``verify.choose`` marks a reading that moves figures away from the header they are printed under (where
+# no relation questions them) only because the sums then hold: named beside the printed reading, never chosen.
+UNPROVEN_MOVE = "figures moved from under the header they are printed under, to columns where the sums hold"
+
+
 def _ambiguous(view: TableView, key: str, row: Row, flagger: Flagger) -> None:
+    if all(alt.how == UNPROVEN_MOVE for alt in row.alternatives):
+        _unproven_move(view, key, row, flagger)
+        return
     chosen = view.row_vals(key)
     moved = sorted({col for alt in row.alternatives for col in _placement_changes(row, alt)} & set(chosen))
     vals = [chosen[c] for c in moved] or list(chosen.values())
@@ -94,6 +102,24 @@ def _ambiguous(view: TableView, key: str, row: Row, flagger: Flagger) -> None:
                 f"{_describe(view, Reading(values=row.values), en=True)}; other readings that verify as well: "
                 + "; ".join(_describe(view, alt, en=True) for alt in row.alternatives[:4])
                 + (f" and {len(row.alternatives) - 4} more" if len(row.alternatives) > 4 else ""),
+                vals, key=f"{view.name}[{key}]")
+
+
+def _unproven_move(view: TableView, key: str, row: Row, flagger: Flagger) -> None:
+    chosen = view.row_vals(key)
+    moved = sorted({col for alt in row.alternatives for col in _placement_changes(row, alt)} & set(chosen))
+    vals = [chosen[c] for c in moved] or list(chosen.values())
+    if not vals:
+        return
+    alt = row.alternatives[0]
+    flagger.add("read.ambiguous", "warning",
+                f"{vals[0].where}: 数值按其所在表头读取：{_describe(view, Reading(values=row.values))}；"
+                f"若转换时漏排了空单元格或表头错位，则应为：{_describe(view, alt)}（此读法下合计相符，但只因该数与本行另一数相同，"
+                f"表头位置不支持，未采用）",
+                f"{vals[0].en_where}: values read under the headers they are printed under: "
+                f"{_describe(view, Reading(values=row.values), en=True)}; if the converter dropped empty cells or shifted the "
+                f"header they would be {_describe(view, alt, en=True)} (the sums hold that way only because the figure "
+                f"repeats another of its row, and the printed positions do not say so; not taken)",
                 vals, key=f"{view.name}[{key}]")
 
 
@@ -129,11 +155,28 @@ def check_card_readings(cards: list[PerformanceCard], text: str, flagger: Flagge
         found = {t.span: t for t in card.untaken_figures(_card_lines(text, card.span))}
         for t in card.unparsed:
             found.setdefault(t.span, t)
+        _card_columns(card, flagger)
         seen: dict[str, int] = {}
         for span in sorted(found):
             t = found[span]
             seen[t.text] = seen.get(t.text, 0) + 1
             _card_unparsed(card, t, _cell_around(text, t.span), seen[t.text], flagger)
+
+
+def _card_columns(card: PerformanceCard, flagger: Flagger) -> None:
+    """A column of the card's indicators the reader does not know: its cells are kept as printed, never dropped, and a
+    person is told (once per column) that nothing in them was read or checked."""
+    by_column: dict[str, list[Text]] = {}
+    for item in (*card.indicators, *card.tasks):
+        for header, text in item.other.items():
+            by_column.setdefault(header, []).append(text)
+    name = card_name(card)
+    for header, texts in by_column.items():
+        flagger.add("read.card_column", "warning",
+                    f"绩效目标表 {name}: 栏目“{header}”不是可识别的栏目，其中 {len(texts)} 个单元格按原样保存，未作校验",
+                    f"card {name}: the column {header!r} is not one this reader knows; its {len(texts)} cell(s) are "
+                    "kept as printed and not checked", [], spans=[t.span for t in texts], section_id=card.section_id,
+                    key=f"{card.kind}[{card.section_id}].other[{header}]", found=texts[0].text)
 
 
 def _card_unparsed(card: PerformanceCard, t: Text, cell: str, nth: int, flagger: Flagger) -> None:

@@ -16,7 +16,7 @@ from .values import Val
 OCR_CONFIDENCE = 0.9
 
 
-def check_source(result: ExtractionResult, slots, flagger: Flagger, views=()) -> None:
+def check_source(result: ExtractionResult, slots, flagger: Flagger, views=(), text: str | None = None) -> None:
     geometry = result.geometry
     if geometry is None:
         return
@@ -33,6 +33,9 @@ def check_source(result: ExtractionResult, slots, flagger: Flagger, views=()) ->
             _formulas_unsaved(geometry, page, views, flagger)
     if not geometry.ocr:
         return
+    _ocr_structure(geometry, views, flagger)
+    if text is not None:
+        _ocr_numbers_unread(result, geometry, text, flagger)
     for slot in slots:
         conf = min((c for part in slot.amount.parts for c in [geometry.ocr_confidence(tuple(part))]
                     if c is not None), default=None)
@@ -121,3 +124,142 @@ def _blank_flags_of(cells: dict[tuple[int, int], str], runs, views, flagger: Fla
                 taken.setdefault(ref, []).append(flag)
                 break
     return taken
+
+
+# -- what OCR read: every number it read is a value or flagged; a table whose rows OCR may have garbled is
+# a reading doubt, not a fault of the document -------------------------------------------------------------------
+
+# Amount-shaped: a decimal or thousands-separated number (codes, years, 栏次 and page numbers are whole numbers).
+_OCR_AMOUNT = re.compile(r"(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\d,]*\.?\d)")
+_TWO_NUMBERS = re.compile(r"\d[\d,]*\.\d+\s*[\d.]|\d\.\d+\.\d")  # 3637.28 1415.06, 20.060.00
+_TOTAL_LABEL = re.compile(r"^(合计|总计|小计)")
+
+
+def _ocr_ranges(geometry) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end, _ in sorted(geometry.ocr):
+        if out and start <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _read_by_ocr(spans, geometry) -> bool:
+    return any(geometry.ocr_confidence(tuple(s)) is not None for s in spans)
+
+
+def _grounded_spans(obj, out: list[tuple[int, int]]) -> None:
+    """The spans of every piece of text and every amount in ``obj`` (a result's tables, cards, claims)."""
+    from pydantic import BaseModel
+
+    from schemas.common import _Grounded
+
+    if isinstance(obj, _Grounded):
+        out.extend(tuple(p) for p in obj.parts)
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            _grounded_spans(getattr(obj, name), out)
+    elif isinstance(obj, dict):
+        for v in obj.values():
+            _grounded_spans(v, out)
+    elif isinstance(obj, (list, tuple)):
+        for v in obj:
+            if isinstance(v, (BaseModel, dict, list, tuple)):
+                _grounded_spans(v, out)
+
+
+def _ocr_numbers_unread(result: ExtractionResult, geometry, text: str, flagger: Flagger) -> None:
+    """An amount OCR read in a table (a table's rows, or a line of cells) that no value, label or unreadable cell
+    holds: printed, read, then lost (a header merged by OCR moved the columns). One flag per page, naming them."""
+    taken: list[tuple[int, int]] = []
+    for part in (result.tables, result.cards, result.claims):
+        _grounded_spans(part, taken)
+    taken.sort()
+    starts = [s for s, _ in taken]
+    tables = sorted(tuple(t.span) for t in result.tables)
+
+    def held(start: int, end: int) -> bool:
+        import bisect
+
+        i = bisect.bisect_right(starts, end)
+        return any(s < end and start < e for s, e in taken[max(0, i - 64):i])
+
+    def in_table(start: int) -> bool:
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", start)
+        return "\t" in text[line_start:line_end if line_end >= 0 else len(text)] or \
+            any(s <= start < e for s, e in tables)
+
+    lost: dict[int, list[tuple[int, int, str]]] = {}
+    for lo, hi in _ocr_ranges(geometry):
+        for m in _OCR_AMOUNT.finditer(text, lo, hi):
+            if held(m.start(), m.end()) or not in_table(m.start()):
+                continue
+            boxes = geometry.boxes((m.start(), m.end()))
+            page = boxes[0].page if boxes else 0
+            lost.setdefault(page, []).append((m.start(), m.end(), m.group()))
+    for page, numbers in sorted(lost.items()):
+        shown = "、".join(n for _, _, n in numbers[:12]) + (" …" if len(numbers) > 12 else "")
+        flagger.add("source.ocr_unread", "error",
+                    f"第 {page} 页（OCR 识别的扫描页）：表中读出的 {len(numbers)} 个数字 {shown} 没有读入任何数值"
+                    f"（OCR 可能合并了表头或单元格，列没有对上）：请对照原页核对",
+                    f"page {page} (a scan read by OCR): {len(numbers)} number(s) OCR read in a table, "
+                    f"{shown.replace('、', ', ')}, went into no value (OCR may have merged header cells or cells, "
+                    f"so the columns did not line up): check them against the page",
+                    spans=[(s, e) for s, e, _ in numbers], key=f"ocr page {page}")
+
+
+def _ocr_structure(geometry, views, flagger: Flagger) -> None:
+    """A table read by OCR whose rows or cells OCR may have garbled: a row with figures but no code between coded
+    rows (a short code like 303 dropped), a cell holding two numbers (two cells merged: `3637.28 1415.06`,
+    `20.060.00`). The sums that fail on such a table are first a reading doubt: they are taken into one flag for
+    the table, which names them and the doubts, and keeps their values flagged, instead of blaming the document."""
+    from schemas import spec_for
+
+    vals_by_path = {v.path: v for view in views for v in view.vals.values()}
+    for view in views:
+        vals = list(view.vals.values())
+        if not vals or not _read_by_ocr([p for v in vals for p in v.amount.parts], geometry):
+            continue
+        doubts_zh, doubts_en, doubtful = [], [], []
+        keyed = spec_for(view.table.kind).row_key in ("functional", "economic")
+        coded = [i for i, (_, row) in enumerate(view.rows) if row.code]
+        for i, (key, row) in enumerate(view.rows):
+            label = (row.label.text if row.label else "").replace(" ", "")
+            if keyed and row.values and not row.code and not row.memo and not _TOTAL_LABEL.match(label) \
+                    and coded and coded[0] < i < coded[-1]:
+                doubts_zh.append(f"“{label or view.row_zh(key)}”一行在有编码的行之间却没有编码")
+                doubts_en.append(f"the line '{label or key}' has no code between lines that have one")
+                doubtful += view.row_vals(key).values()
+            for col, t in row.unparsed.items():
+                if _TWO_NUMBERS.search(t.text):
+                    doubts_zh.append(f"单元格“{t.text}”含两个数字（两格被合并）")
+                    doubts_en.append(f"the cell '{t.text}' holds two numbers (two cells merged)")
+                    doubtful += view.row_vals(key).values()
+        if not doubts_zh:
+            continue
+        paths = {v.path for v in vals}
+        taken = []
+        for flag in list(flagger.flags.values()):
+            if flag.severity != "error" or flag.check.startswith(("read.", "source.", "ground.")):
+                continue
+            if any(ref.path in paths for ref in flag.fields):
+                del flagger.flags[flag.id]
+                taken.append(flag)
+        involved = list({v.path: v for v in [*doubtful, *(vals_by_path[r.path] for f in taken for r in f.fields
+                                                            if r.path in vals_by_path)]}.values())
+        also_zh = also_en = ""
+        if taken:
+            checks = ", ".join(dict.fromkeys(f.check for f in taken))
+            also_zh = (f"；本表 {len(taken)} 项核对（{checks}）因此未通过，可能是识别所致，不作为文件的错误报告："
+                       + "；".join(f.message for f in taken[:3]) + ("…" if len(taken) > 3 else ""))
+            also_en = (f"; {len(taken)} check(s) ({checks}) fail on this table, possibly because of it, and are not "
+                       f"reported as faults of the document: " + "; ".join(f.message_en for f in taken[:3])
+                       + ("…" if len(taken) > 3 else ""))
+        flagger.add("source.ocr_structure", "error",
+                    f"{view.zh}（OCR 识别的扫描页）：" + "；".join(doubts_zh[:4]) + "，行或列可能识别有误" + also_zh
+                    + "。请对照原页核对",
+                    f"{view.name} (a scan read by OCR): " + "; ".join(doubts_en[:4]) + ": its lines or columns may be "
+                    f"misread" + also_en + ". Check it against the page",
+                    involved, key=f"{view.name} ocr")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
+from functools import lru_cache
 
 from schemas import is_extra_column, spec_for
 from schemas.tables import YEAR_ON_YEAR_KEYS
@@ -37,7 +39,8 @@ _CARRIED = ("carryover", ("carryover_general_budget", "carryover_government_fund
 
 # Per table kind: (total column, part columns) relations that hold on every row.
 ROW_RELATIONS: dict[str, tuple[tuple[str, tuple], ...]] = {
-    "income_summary": (("total", ("income_subtotal", "carryover")), ("income_subtotal", _INCOME_SOURCES),
+    # 合计 = 本年收入小计 + 上年结转, or where a template prints no 小计 (合计 | 一般公共预算拨款 | … | 上年结转), the sources.
+    "income_summary": (("total", (("income_subtotal", _INCOME_SOURCES), "carryover")), ("income_subtotal", _INCOME_SOURCES),
                        ("fiscal_appropriation", _FUNDS)),
     "expenditure_summary": (("total", (_BASIC, _PROJECT, "operating", "remit_superior", "subsidy_subordinate")),
                             *_EXPENDITURE_SPLITS),
@@ -73,13 +76,67 @@ def _mentions(part, printed) -> bool:
 
 
 def row_relations(kind: str, printed: set[str] | dict) -> list[tuple[str, list[str]]]:
-    """The row relations of a table kind, resolved to the columns the table prints; plus its header tree."""
+    """The row relations of a table kind, resolved to the columns the table prints.
+
+    With the printed header paths (``printed`` a dict), a column printed flat beside the parts of a total
+    that no relation names (one the registry does not know, or a registry column that ``sums_into`` it)
+    is one more part of that total: the row sum is the sum of the columns the row prints.
+    """
     out = []
+    flat = _flat_parts(kind, printed) if isinstance(printed, dict) else {}
     for total, parts in ROW_RELATIONS.get(kind, ()):
         cols = resolve_parts(parts, printed)
+        cols += [c for c in flat.get(total, ()) if c not in cols]
         if any(c in printed for c in cols):
             out.append((total, cols))
+    named = {total for total, _parts in ROW_RELATIONS.get(kind, ())}
+    out += [(total, cols) for total, cols in flat.items() if total not in named and total in printed]
     return out
+
+
+# Header words of columns that are not parts of this year's total: last year's, changes, rates, shares, 其中.
+_NOT_A_PART = re.compile(r"上年(?!结转|结余)|增减|增长|比上年|变动|[%％率]|占比|比重|单价|其中|(19|20)\d\d年")
+
+
+def _flat_parts(kind: str, printed: dict) -> dict[str, list[str]]:
+    """Columns each relation's total gains: printed flat (no printed column or 小计 above them), additive
+    amounts, named by no relation of the kind. A column the registry does not know joins the one relation whose
+    total is the table's 合计, when the kind has exactly one."""
+    relations = ROW_RELATIONS.get(kind, ())
+    named = {c for total, parts in relations for c in (total, *_all_keys(parts))}
+    totals = [total for total, _parts in relations if total == "total"]
+    if spec_for(kind).row_key == "two_sided":
+        return {}
+    spec = spec_for(kind)
+    paths = set(printed.values())
+    out: dict[str, list[str]] = {}
+    for key, path in printed.items():
+        col = spec.column(key)
+        if key in named or col.type != "amount" or not col.additive or key.startswith("列"):
+            continue
+        into = col.sums_into if not is_extra_column(key) else ("total" if len(totals) == 1 else None)
+        if into is None or _NOT_A_PART.search(path) or not _flat(path, paths):
+            continue
+        out.setdefault(into, []).append(key)
+    return out
+
+
+def _all_keys(parts: tuple) -> list[str]:
+    out: list[str] = []
+    for part in parts:
+        out.extend([part] if isinstance(part, str) else [part[0], *_all_keys(part[1])])
+    return out
+
+
+def _flat(path: str, paths: set[str]) -> bool:
+    """No header above the column is a column of its own or has a 小计 / 合计 beneath it (``header_tree`` then
+    checks it among its siblings)."""
+    parts = path.split("/")
+    for n in range(1, len(parts)):
+        above = "/".join(parts[:n])
+        if above in paths or any(p.startswith(above + "/") and re.search(r"/(小计|合计)$", p) for p in paths):
+            return False
+    return True
 
 
 def row_balance(kind: str, values: dict, printed: set[str] | dict, relations=None) -> tuple[int, int]:
@@ -111,7 +168,8 @@ ITEM_RELATIONS: dict[str, tuple[tuple[str | None, str, tuple[str, ...]], ...]] =
         (None, "vehicle", ("vehicle_purchase", "vehicle_operation")),
         (None, "outbound", ("outbound_teaching", "outbound_other")),
     ),
-    "fixed_assets": (("value", "total_assets", ("buildings", "vehicles", "equipment", "other_assets")),),
+    "fixed_assets": tuple((column, "total_assets", ("buildings", "vehicles", "equipment", "other_assets"))
+                          for column in ("value", "original_value", "net_value")),
 }
 # A line a template may leave out, whose relation its stand-in then carries: with no 三公小计 line, the 合计
 # line is the sum of the three costs.
@@ -119,6 +177,10 @@ ITEM_STANDINS: dict[str, dict[str, str]] = {"three_public_costs": {"subtotal": "
 # Lines that are part of another line ("其中：办公用房" within 房屋).
 ITEM_SUBSETS: dict[str, tuple[tuple[str, str], ...]] = {
     "fixed_assets": (("office_buildings", "buildings"),),
+}
+# Columns of one line bounded by another column of it: a net book value is the value at cost less depreciation.
+COLUMN_BOUNDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "fixed_assets": (("net_value", "original_value"),),
 }
 # Sub-item lines a template may leave out entirely; the relation is checked only when one is printed.
 _OPTIONAL_BREAKDOWN = {"outbound"}
@@ -131,7 +193,11 @@ def header_tree(table) -> list[tuple[str, list[str]]]:
     "基本支出/人员经费" (or ".../小计", ".../合计"). Groups of registry columns
     only are left to ``ROW_RELATIONS``.
     """
-    paths = {key: label for key, label in table.columns.items()}
+    return _header_tree(table.columns)
+
+
+def _header_tree(columns: dict[str, str]) -> list[tuple[str, list[str]]]:
+    paths = dict(columns)
     by_path = {p: k for k, p in paths.items()}
     groups: dict[str, list[str]] = {}
     for key, path in paths.items():
@@ -152,6 +218,23 @@ def header_tree(table) -> list[tuple[str, list[str]]]:
     return out
 
 
+def table_relations(table) -> list[tuple[str, list[str]]]:
+    """Every row relation of a table: its kind's, and its header tree's. A header-tree relation that names more
+    parts of the same total (a column the registry does not know beside 人员经费 and 公用经费 under 基本支出) stands
+    in for the kind's."""
+    return _relations_of(table.kind, tuple(table.columns.items()))
+
+
+@lru_cache(maxsize=1024)
+def _relations_of(kind: str, columns: tuple[tuple[str, str], ...]) -> list[tuple[str, list[str]]]:
+    # Asked each time the chooser scores a reading: the same few headers over and over.
+    printed = dict(columns)
+    tree = _header_tree(printed)
+    kept = [(total, parts) for total, parts in row_relations(kind, printed)
+            if not any(t == total and {p for p in parts if p in printed} < set(tparts) for t, tparts in tree)]
+    return kept + tree
+
+
 def _check_subset(view: TableView, flagger: Flagger, small_key: str, large_key: str) -> None:
     """Each amount on the ``small_key`` line is part of the same column's amount on ``large_key``."""
     for col, small in view.row_vals(small_key).items():
@@ -165,15 +248,37 @@ def _check_subset(view: TableView, flagger: Flagger, small_key: str, large_key: 
 
 
 def check_memo_lines(view: TableView, flagger: Flagger) -> None:
-    """A 其中 line restates part of the line above it: never more than that line."""
-    above = None
+    """A 其中 line restates part of the line above it: never more than that line; nor are the lines of one 其中
+    list together (其中：事业收入 / 上级补助收入, parts of 单位资金收入)."""
+    aboves: dict[str | None, str] = {}  # by side: a two-sided table's lines alternate income and expenditure
+    lists: dict[str, list[str]] = {}
     for key, row in view.rows:
         if not row.memo:
-            above = key
+            aboves[row.side] = key
             continue
+        above = aboves.get(row.side)
         if above is None:
             continue
         _check_subset(view, flagger, key, above)
+        lists.setdefault(above, []).append(key)
+    for parent, members in lists.items():
+        if len(members) > 1:
+            _check_memo_sum(view, flagger, parent, members)
+
+
+def _check_memo_sum(view: TableView, flagger: Flagger, parent: str, members: list[str]) -> None:
+    for col, whole in view.row_vals(parent).items():
+        named = [(k, v) for k in members if (v := view.get(k, col)) is not None]
+        if len(named) < 2:
+            continue
+        parts = [v for _k, v in named]
+        together = Term(sum((p.term.value for p in parts), ZERO), sum((p.term.half for p in parts), ZERO))
+        if exceeds(together, whole.term) is not None:
+            rhs = " + ".join(f"{view.label(k)} {p.value}" for k, p in named)
+            flagger.add("table.subset", "error",
+                        f"{whole.where}: 其中各项 {rhs} = {together.value} 大于 {whole.what} {whole.value}",
+                        f"{whole.en_where}: its 其中 lines {rhs} = {together.value} exceed {whole.value}",
+                        [*parts, whole], expected=f"≤ {whole.value}", found=together.value)
 
 
 def check_unit(view: TableView, flagger: Flagger) -> None:
@@ -280,6 +385,7 @@ def check_table(view: TableView, flagger: Flagger) -> None:
     check_memo_lines(view, flagger)
     if spec.row_key in ("functional", "economic"):
         check_hierarchy(view, flagger, spec.row_key)
+        check_units(view, flagger)
     elif spec.row_key == "item":
         check_items(view, flagger)
     elif spec.row_key == "two_sided":
@@ -298,7 +404,7 @@ def _where(view: TableView, key: str) -> tuple[str, str]:
 
 def check_rows(view: TableView, flagger: Flagger) -> None:
     """合计 = 基本 + 项目 and the like, on every row that prints its total."""
-    for total_col, part_cols in row_relations(view.table.kind, view.table.columns) + header_tree(view.table):
+    for total_col, part_cols in table_relations(view.table):
         for key, _row in view.rows:
             total = view.get(key, total_col)
             if total is None:
@@ -377,6 +483,50 @@ def check_hierarchy(view: TableView, flagger: Flagger, scheme: str) -> None:
             _column_mismatch(view, flagger, "table.hierarchy", parent, kids, "下级科目之和", "sum of its sub-codes")
 
 
+def department_groups(view: TableView) -> list[tuple[str, list[str]]]:
+    """(a department's line, its units' lines) among the lines without a classification code that a
+    code-keyed table prints before its codes (合计 / 南溪市教育局 / 南溪市教育局（本级） / 南溪市第一中学 / 205 …).
+
+    Told apart by what is printed, never by the amounts: a 3-digit department code over the 6-digit codes of
+    its units (308 / 308001 / 308002), or, without codes, a first line whose name the next lines repeat as
+    their own (南溪市教育局 / 南溪市教育局（本级）: the department's own office among its units).
+    """
+    block: list[tuple[str, object]] = []
+    for key, row in view.rows:
+        if row.code:
+            break
+        if row.item == "total" or row.memo or not view.row_vals(key):
+            continue
+        block.append((key, row))
+    if len(block) < 2:
+        return []
+    coded = [(k, _digits(r)) for k, r in block]
+    if all(c for _k, c in coded):
+        groups = []
+        for key, code in coded:
+            if len(code) == 3:
+                groups.append((key, code, []))
+            elif groups and len(code) == 6 and code.startswith(groups[-1][1]):
+                groups[-1][2].append(key)
+        return [(dept, units) for dept, _code, units in groups if units]
+    head = view.label(block[0][0])
+    units = [k for k, _r in block[1:]]
+    if head and any(view.label(k).startswith(head) and view.label(k) != head for k in units):
+        return [(block[0][0], units)]
+    return []
+
+
+def _digits(row) -> str:
+    text = "".join(row.code_raw.text.split()) if row.code_raw else ""
+    return text if text.isdigit() else ""
+
+
+def check_units(view: TableView, flagger: Flagger) -> None:
+    """A department's line is the sum of its units' lines, column by column."""
+    for dept, units in department_groups(view):
+        _column_mismatch(view, flagger, "table.units", dept, units, "所属单位之和", "sum of its units")
+
+
 def _item_key(view: TableView, item: str) -> str | None:
     for key, row in view.rows:
         if row.item == item:
@@ -405,11 +555,24 @@ def check_items(view: TableView, flagger: Flagger) -> None:
         if small_key is None or large_key is None:
             continue
         _check_subset(view, flagger, small_key, large_key)
+    for small_col, large_col in COLUMN_BOUNDS.get(kind, ()):
+        _check_column_bound(view, flagger, small_col, large_col)
+
+
+def _check_column_bound(view: TableView, flagger: Flagger, small_col: str, large_col: str) -> None:
+    for key, _row in view.rows:
+        small, large = view.get(key, small_col), view.get(key, large_col)
+        gap = exceeds(small.term, large.term) if small is not None and large is not None else None
+        if gap is not None:
+            flagger.add("table.subset", "error",
+                        f"{small.where} 的{small.what} {small.value} 大于{large.what} {large.value}",
+                        f"{small.en_where} {small_col} {small.value} exceeds {large_col} {large.value}",
+                        [small, large], expected=f"≤ {large.value}", found=small.value)
 
 
 def _item_column(view: TableView, flagger: Flagger, column: str, total_key: str, part_keys: list[str]) -> None:
     total = view.get(total_key, column)
-    parts = [v for k in part_keys if (v := view.get(k, column)) is not None]
+    parts = [_named_by_row(view, k, v) for k in part_keys if (v := view.get(k, column)) is not None]
     if total is None:
         # The lines print amounts the total line leaves blank.
         gap = sum_gap(Term(ZERO, ZERO), [p.term for p in parts]) if parts else None
@@ -421,7 +584,14 @@ def _item_column(view: TableView, flagger: Flagger, column: str, total_key: str,
         return
     gap = sum_gap(total.term, [p.term for p in parts])
     if gap is not None:
-        flagger.sum_mismatch("table.items", total.where, total.en_where, total, parts, gap)
+        total = _named_by_row(view, total_key, total)
+        flagger.sum_mismatch("table.items", f"{view.zh} {view.column_zh(column)}", f"{view.name} {column}",
+                             total, parts, gap)
+
+
+def _named_by_row(view: TableView, key: str, val: Val) -> Val:
+    """The value named by its line, for a sum that runs down one column (资产总额 = 房屋 + 车辆 + …)."""
+    return replace(val, what=view.row_zh(key), en_what=key)
 
 
 # Two-sided summaries (收支总表, 财政拨款收支总表): the lines are told apart by their labels.

@@ -22,6 +22,7 @@ from decimal import Decimal
 from schemas import (
     COMPARATORS, Amount, CardBudget, Indicator, PerformanceCard, Row, SpendingStep, Table, Text, parse_amount, spec_for,
 )
+from schemas.cards import plan_by_period
 
 from ..chunk import Chunk, LineKind
 from ..rules import chunk_unit
@@ -343,7 +344,7 @@ def card_from_form(chunk: Chunk, form, text: str) -> PerformanceCard:
         section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span,
         project_code=find.words(form.project_code), project_name=find.words(form.project_name),
         department=find.words(form.department), implementing_unit=find.words(form.implementing_unit),
-        project_period=find.words(form.project_period), notes=["read by the LLM reader"],
+        notes=["read by the LLM reader"],
     )
     card.budget = CardBudget(total=find.amount(form.budget_total), fiscal=find.amount(form.budget_fiscal),
                              carryover=find.amount(form.budget_carryover), other=find.amount(form.budget_other))
@@ -351,6 +352,9 @@ def card_from_form(chunk: Chunk, form, text: str) -> PerformanceCard:
         find.words(step.period)
         if (percent := find.amount(step.percent)) is not None:
             card.spending_plan.append(SpendingStep(period=step.period, percent=percent))
+    if plan_by_period([s.period for s in card.spending_plan]):  # 1-3月 | 4-6月 …: each period's share
+        for step in card.spending_plan:
+            step.cumulative = False
     card.goals = [g for g in (find.words(goal) for goal in form.goals) if g is not None]
     for ind in form.indicators:
         name = find.words(ind.name)

@@ -85,8 +85,12 @@ def borderless_runs(lines: list[Line]) -> tuple[list[SpacedBlock], list[Line]]:
 
 
 def _header_word_above(line: Line, table: list[Line]) -> bool:
+    gap = table[0].top - line.bottom
+    if len(table) >= 2 and gap > line.size and table[1].top - table[0].bottom <= _NEAR * line.size \
+            and same_pitch(_middle(table[0]) - _middle(line), [_middle(table[1]) - _middle(table[0])], line.size):
+        gap = 0.0  # header rows set tall: the word is as far above the header's first line as the next one is below
     return len(segments(line)) == 1 and not stands_alone(line.text()) and header_word_above(
-        line.x0, line.x1, line.size, table[0].top - line.bottom, line.size - table[0].size,
+        line.x0, line.x1, line.size, gap, line.size - table[0].size,
         min(ln.x0 for ln in table), max(ln.x1 for ln in table))
 
 
@@ -134,6 +138,47 @@ def _row_like(line: Line, segs: list[Segment]) -> bool:
     return len(segs) >= 2 and not _FURNITURE.match(line.text())
 
 
+_NEAR = 2.5  # lines this many characters apart or nearer may be rows of one table, however they are set
+
+
+def same_pitch(pitch: float, others: list[float], size: float) -> bool:
+    """``pitch`` is one of ``others`` (distances between rows of a table), give or take a rounding of the layout."""
+    return any(abs(pitch - o) <= max(0.25 * size, 0.05 * o) for o in others)
+
+
+def _rows_follow(lines: list[Line], segs: list[list[Segment]], k: int, start: int) -> bool:
+    return at_row_pitch(lines, k, start, lambda j: _row_like(lines[j], segs[j]))
+
+
+def at_row_pitch(rows: list, k: int, start: int, side_by_side) -> bool:
+    """Row (or line) ``k`` follows ``k - 1`` in the table that starts at ``start``: set near it, or as far from it
+    as the table's rows are from each other. Rows set tall (a row height of three or four lines of its type) are
+    evenly spaced, their padding between their lines whatever the row height is; a table's end is not. The row
+    pitch (middle to middle: a cell wrapped over two lines is centred in its row) is learnt from the table's own
+    rows: two printing cells side by side (``side_by_side(j)``) at this pitch, these two or the next two, or
+    header lines set near each other half of it apart (a cell merged over two rows is centred between them)."""
+    size = rows[k].size
+    if rows[k].top - rows[k - 1].bottom <= _NEAR * size:
+        return True
+    pitch = _middle(rows[k]) - _middle(rows[k - 1])
+    if pitch > 15 * size:
+        return False  # half a page of nothing: whatever follows is not the table's
+    pitches = []
+    for j in range(start + 1, k):
+        p = _middle(rows[j]) - _middle(rows[j - 1])
+        if side_by_side(j) and side_by_side(j - 1):
+            pitches.append(p)
+        if rows[j].top - rows[j - 1].bottom <= _NEAR * size:
+            pitches.append(2 * p)
+    if k + 1 < len(rows) and side_by_side(k) and side_by_side(k + 1):
+        pitches.append(_middle(rows[k + 1]) - _middle(rows[k]))
+    return same_pitch(pitch, [p for p in pitches if p > (_NEAR + 1) * size], size)
+
+
+def _middle(row) -> float:
+    return (row.top + row.bottom) / 2
+
+
 def _table_end(lines: list[Line], segs: list[list[Segment]], start: int) -> int:
     """Where the table starting at ``start`` ends (``start`` itself when no table starts there)."""
     if not _row_like(lines[start], segs[start]):
@@ -143,9 +188,10 @@ def _table_end(lines: list[Line], segs: list[list[Segment]], start: int) -> int:
     last_row = start
     while end < len(lines):
         line = lines[end]
-        pitch = line.top - lines[end - 1].bottom
-        if pitch > 2.5 * line.size or _FURNITURE.match(line.text()):
+        if not _rows_follow(lines, segs, end, start) or _FURNITURE.match(line.text()):
             break
+        if _TITLE.search(line.text().strip()) and not _row_like(line, segs[end]):
+            break  # the next table's title, set like the rows: never a row of this one
         if abs(line.size - lines[start].size) > 0.15 * lines[start].size:
             break  # another size of type: a page's running footer (a browser's address and page count), a title
         if _row_like(line, segs[end]):
@@ -168,3 +214,72 @@ def _table_end(lines: list[Line], segs: list[list[Segment]], start: int) -> int:
         if k < len(lines) and _NOTE.match(lines[k].text()):
             return k
     return last_row + 1 if rows >= 2 else start
+
+
+def values_under_heads(lines: list[Line]) -> dict[int, float]:
+    """How far to move each figure of a borderless table with a row or two (by glyph id) to stand under its header.
+
+    A table of one row gives the column finder little to go on: its figures, set flush right in wide columns,
+    stand under no header word, each header centred over its column (公务用车购置费 over 263–327 pt, its 0.00 at
+    327–344 pt). The header's geometry tells their columns: a column's header is centred between its edges, and
+    a right-aligned figure ends at its column's right edge (less the cell's padding). So a figure belongs to the
+    last header whose centre lies left of its right edge, and the edges its figures imply centre the headers
+    over them: the midpoint of two neighbouring figures' right edges is the header's centre between them, less
+    the padding the other pairs leave. Only figures that a neighbour shows so set are moved (flush right under
+    their headers, boxes unchanged); when one is not, nothing is: the placement is the reader's to propose.
+    """
+    segs = [segments(line) for line in lines]
+    body = next((k for k, ss in enumerate(segs) if any(_AMOUNT.match(s.text()) for s in ss)), None)
+    if not body or len(lines) - body > 2 or any(not _header_line(ss) for ss in segs[:body]):
+        return {}  # many rows (the column finder's to read), or rows without figures above (序号, codes)
+    head = [s for ss in segs[:body] for s in ss]
+    leaves = sorted((s for s in head if not any(o.top > s.bottom - 0.5 and _across(o, s) > 0 for o in head)),
+                    key=lambda s: s.x0)
+    if len(leaves) < 2 or any(a.x1 > b.x0 for a, b in zip(leaves, leaves[1:])):
+        return {}
+    bands: list[list[Segment]] = []
+    for s in sorted((s for ss in segs[body:] for s in ss if _AMOUNT.match(s.text())), key=lambda s: s.x0):
+        if bands and _across(bands[-1][-1], s) > 0:
+            bands[-1].append(s)
+        else:
+            bands.append([s])
+    if not any(all(_across(leaf, s) <= 0 for leaf in leaves for s in band) for band in bands):
+        return {}  # every figure stands under a header word: the reader places it
+    centre = [(leaf.x0 + leaf.x1) / 2 for leaf in leaves]
+    size = max(leaf.size for leaf in leaves)
+    places: list[int] = []
+    for band in bands:
+        right = max(s.x1 for s in band)
+        at = max((i for i, c in enumerate(centre) if c < right), default=None)
+        over = {i for i, leaf in enumerate(leaves) for s in band if _across(leaf, s) > 0}
+        if at is None or (over and over != {at}) or (places and at <= places[-1]):
+            return {}
+        places.append(at)
+    # Each pair of neighbouring figures: the padding their right edges leave if the header between is centred.
+    pads = {(n, n + 1): centre[places[n + 1]] - (max(s.x1 for s in bands[n]) + max(s.x1 for s in bands[n + 1])) / 2
+            for n in range(len(bands) - 1) if places[n + 1] == places[n] + 1}
+    if not pads:
+        return {}
+    middle = sorted(pads.values())[len(pads) // 2]
+    flush = {n for pair, pad in pads.items() if -0.2 * size <= pad <= 1.5 * size and abs(pad - middle) <= 0.3 * size
+             for n in pair}
+    moves: dict[int, float] = {}
+    for n, (at, band) in enumerate(zip(places, bands)):
+        if all(_across(leaves[at], s) <= 0 for s in band):
+            if n not in flush:
+                return {}  # no neighbour shows the figure set flush right in these columns: not certain
+            shift = leaves[at].x1 - max(s.x1 for s in band)
+            moves.update((id(g), shift) for s in band for g in s.glyphs)
+    return moves
+
+
+def _header_line(segs: list[Segment]) -> bool:
+    """A line of header words, or the 栏次 line numbering the columns (1 2 3 …): no row's number or code."""
+    numbers = [s.text() for s in segs if any(ch.isdigit() for ch in s.text())]
+    return not numbers or (len(numbers) >= 2 and all(n.isdigit() for n in numbers) and len(segs) - len(numbers) <= 1
+                           and [int(n) for n in numbers] == list(range(int(numbers[0]), int(numbers[0]) + len(numbers))))
+
+
+def _across(a: Line, b: Line) -> float:
+    """How far two pieces of text overlap across the page (negative: the gap between them)."""
+    return min(a.x1, b.x1) - max(a.x0, b.x0)

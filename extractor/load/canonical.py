@@ -58,14 +58,17 @@ class TextBuilder:
         """Printed characters, in order; a run per stretch of digits or of other characters."""
         start = self.pos
         run_start, run_box, run_numeric, run_conf = self.pos, None, None, None
+        line = [0.0, 0.0]  # the run's line, in the reading frame: sideways text runs down the page
         for g in glyphs:
             numeric = g.text in _NUMERIC
-            if run_box is not None and (numeric != run_numeric or not _same_line(run_box, g.box)):
+            if run_box is not None and (numeric != run_numeric or not _same_line(line, g)):
                 self._close(run_start, page, run_box, run_conf)
                 run_start, run_box = self.pos, None
             if run_box is None:
                 run_box, run_numeric, run_conf = list(g.box), numeric, g.confidence
+                line = [g.top, g.bottom]
             else:
+                line[0], line[1] = min(line[0], g.top), max(line[1], g.bottom)
                 run_box[0], run_box[1] = min(run_box[0], g.box[0]), min(run_box[1], g.box[1])
                 run_box[2], run_box[3] = max(run_box[2], g.box[2]), max(run_box[3], g.box[3])
                 if g.confidence is not None:
@@ -87,8 +90,8 @@ class TextBuilder:
         return "".join(self._parts)
 
 
-def _same_line(box: list[float], other: tuple[float, float, float, float]) -> bool:
-    return other[1] < box[3] and box[1] < other[3]
+def _same_line(line: list[float], glyph: Glyph) -> bool:
+    return glyph.top < line[1] and line[0] < glyph.bottom
 
 
 # Characters that PDF fonts map to radical or compatibility code points although the page shows the

@@ -4,7 +4,8 @@ Statistics portals export budget tables as CSV, often in GBK and sometimes with
 ``;`` or tabs between cells. The text is decoded as a text file is (``text.py``),
 its delimiter is sniffed, and its rows are written as the canonical text's
 tab-separated rows (``sheet.py``), quoted cells (``"1,234.56"``) whole. Cells
-are kept as printed; runs map them to their row and column.
+are kept as printed; runs map them to their row and column. The document's encoding is the one detected
+(``gb18030`` for GBK), as for a text file; ``geometry.kind`` says it was a CSV.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ _DELIMITERS = ",;\t|"
 
 
 def load_csv(path: Path, data: bytes, sha256: str) -> Document:
-    text, _ = decode_bytes(path, data)
+    text, encoding = decode_bytes(path, data)
     grid = _rows(path, text)
     out = TextBuilder()
     if titled_by_name(path.stem, grid):
@@ -37,7 +38,7 @@ def load_csv(path: Path, data: bytes, sha256: str) -> Document:
     width = max((len(r) for r in grid), default=0)
     geometry = Geometry(kind="csv", text_sha256=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
                         pages=[PageInfo(number=1, width=width, height=len(grid), name=path.name)], runs=out.runs)
-    return Document(path=path, text=canonical, encoding="csv", sha256=sha256, geometry=geometry)
+    return Document(path=path, text=canonical, encoding=encoding, sha256=sha256, geometry=geometry)
 
 
 def _rows(path: Path, text: str) -> list[list[str]]:

@@ -218,15 +218,25 @@ def write_spaced_lines(out: TextBuilder, lines: list[Line], page: int, moves: di
 
 
 def _spaced_in_cell(before: Glyph, after: Glyph, spaces: list[Glyph]) -> bool:
-    """Two ideographs with a space printed between them, closer than a character: one cell's text set with
-    a space (一般公共预算 财政拨款, 合 计). Chinese puts no space between words; written with one, the
+    """Two ideographs (or one and a punctuation mark) with a space printed between them, closer than a
+    character: one cell's text set with a space (一般公共预算 财政拨款, 合 计, 金 额 单 位 : 万 元). Chinese puts no space between words; written with one, the
     space-aligned reader would take the halves for two cells' words."""
-    return bool(_IDEOGRAPH.match(before.text) and _IDEOGRAPH.match(after.text)
-                and after.x0 - before.x1 < 0.8 * max(before.size, after.size)
+    return bool(_in_words(before.text, after.text) and after.x0 - before.x1 < 0.8 * max(before.size, after.size)
                 and any(before.x1 - 0.5 <= s.x0 and s.x1 <= after.x0 + 0.5 for s in spaces))
 
 
 _IDEOGRAPH = re.compile(r"^[\u4e00-\u9fff]$")
+
+
+def _in_words(before: str, after: str) -> bool:
+    """Two ideographs, or an ideograph and a punctuation mark (单 位 : 万 元, letter-spaced): a cell's words."""
+    def word(ch: str) -> bool:
+        return bool(_IDEOGRAPH.match(ch))
+
+    def mark(ch: str) -> bool:
+        return len(ch) == 1 and unicodedata.category(ch).startswith("P")
+
+    return (word(before) or mark(before)) and (word(after) or mark(after)) and (word(before) or word(after))
 
 
 # -- ruled tables ----------------------------------------------------------------------------------
@@ -366,6 +376,11 @@ class _Grid:
                     continue
                 run = _number_across(a_glyphs, b_glyphs, self.xs[right[1]])
                 if run is None:
+                    spill = _word_spilt(a_glyphs, b_glyphs, self.xs[right[1]])
+                    if spill:  # a name wider than its cell: its last characters go back to it
+                        ids = {id(g) for g in spill}
+                        self.glyphs[right] = [g for g in b_glyphs if id(g) not in ids]
+                        self.glyphs[left] = a_glyphs + spill
                     continue
                 from_a, from_b = run
                 source, target = (left, right) if len(from_b) >= len(from_a) else (right, left)
@@ -383,6 +398,8 @@ def _number_across(a: list[Glyph], b: list[Glyph], rule: float) -> tuple[list[Gl
     if not same_line:
         return None
     last = max(same_line, key=lambda g: g.x1)
+    if first.confidence is not None or last.confidence is not None:
+        return None  # read by OCR: the engine's boxes already say where its text breaks (20.06 | 0.00)
     if first.x0 - last.x1 > 0.15 * first.size or last.text not in _NUMBER_CHARS or first.text not in _NUMBER_CHARS:
         return None
     if last.x1 < rule - 0.15 * first.size or first.x0 > rule + 0.15 * first.size:
@@ -391,6 +408,27 @@ def _number_across(a: list[Glyph], b: list[Glyph], rule: float) -> tuple[list[Gl
     head = _touching_run(sorted((g for g in b if abs(g.yc - first.yc) < 0.5 * first.size), key=lambda g: g.x0),
                          lambda g, n: g.x0 - n.x1)
     return tail, head
+
+
+def _word_spilt(a: list[Glyph], b: list[Glyph], rule: float) -> list[Glyph]:
+    """The characters of a word in ``a`` that ran over the rule at ``rule`` into ``b`` (a name wider than its cell:
+    机关事业单位基本养老保险缴费支 | 出 80.30): ``b``'s first characters, no figure's, touching the end of ``a``'s
+    line and the rule, or printed across it. The word starts in ``a``: they are ``a``'s."""
+    first = min(b, key=lambda g: g.x0)
+    same_line = [g for g in a if abs(g.yc - first.yc) < 0.5 * first.size]
+    if not same_line or first.text in _NUMBER_CHARS or first.text.isspace():
+        return []
+    last = max(same_line, key=lambda g: g.x1)
+    tol = 0.15 * first.size
+    if last.text in _NUMBER_CHARS or first.x0 - last.x1 > tol or first.x0 > rule + tol \
+            or (first.x0 > rule - tol and last.x1 < rule - tol):
+        return []
+    run = [first]
+    for g in sorted((g for g in b if abs(g.yc - first.yc) < 0.5 * first.size and g is not first), key=lambda g: g.x0):
+        if g.text in _NUMBER_CHARS or g.text.isspace() or g.x0 - run[-1].x1 > tol:
+            break
+        run.append(g)
+    return run
 
 
 def _touching_run(glyphs: list[Glyph], gap) -> list[Glyph]:
@@ -510,7 +548,8 @@ def join_paragraph_lines(lines: list[tuple[int, Line]], right: dict[int, float])
     ``lines`` are (page, line) in reading order; a paragraph may go on at the top of the next page.
     A line is wrapped when the next line's first word would not have fitted after it, the next line
     follows at normal spacing (or opens the next page), starts no further right (only a paragraph's
-    first line is indented), and is not a numbered heading (一、 （二） 3.) after a finished sentence.
+    first line is indented), and is not a numbered heading (一、 （二） 3.) after a finished sentence,
+    nor set larger (a title). A line of cells set apart (a table's row read as text) wraps into nothing.
     """
     groups: list[list[tuple[int, Line]]] = []
     for page, line in lines:
@@ -518,15 +557,39 @@ def join_paragraph_lines(lines: list[tuple[int, Line]], right: dict[int, float])
             prev_page, prev = groups[-1][-1]
             margin = right.get(prev_page, 0.0)
             size = max(prev.size, line.size)
-            full = bool(margin) and prev.x1 + _first_word_width(line) > margin - 0.5 * size
+            full = bool(margin) and prev.x1 + _first_word_width(line) > margin - 0.5 * size \
+                or _number_cut(prev.text(), line.text())
             follows = 0 <= line.top - prev.bottom < 0.9 * size if page == prev_page else page == prev_page + 1
             heading = (_HEADING.match(line.text()) and prev.text().rstrip()[-1:] in "。；;：:！？!?") \
                 or _OWN_LINE.match(line.text())
-            if full and follows and line.x0 <= prev.x0 + 0.5 * size and not heading:
+            if full and follows and line.x0 <= prev.x0 + 0.5 * size and not heading \
+                    and not _cells_apart(prev) and line.size <= 1.15 * prev.size:
                 groups[-1].append((page, line))
                 continue
         groups.append([(page, line)])
     return groups
+
+
+def _cells_apart(line: Line) -> bool:
+    """A line printing words more than a character apart: a table's row (合计 1415.06 1215.00), which no
+    line after it continues, least of all the next table's title."""
+    glyphs = [g for g in line.glyphs if not g.text.isspace()]
+    return any(b.x0 - a.x1 > 1.0 * max(a.size, b.size) for a, b in zip(glyphs, glyphs[1:]))
+
+
+# A sentence's line that ends in a number glued to its words, and a next line that goes on with the number:
+# lines broken at a fixed count of characters (or a margin too few lines reach to be seen) cut numbers in two.
+_ENDS_IN_NUMBER = re.compile(r"[^\x00-\x7f]\d[\d,]*\.?$|[^\x00-\x7f]\d[\d,]*\.\d+$")
+_GOES_ON_WITH_NUMBER = re.compile(r"^(?:\.?\d[\d,.]*)(?:[%％]|[^\x00-\x7f\s])")
+
+
+def _number_cut(prev: str, line: str) -> bool:
+    """``prev`` ends inside a number that ``line`` goes on with (`…收入3637.` / `28万元`, `…万元。20` / `25年…`)."""
+    return bool(_ENDS_IN_NUMBER.search(prev.rstrip("\n")) and not prev.endswith(" ")
+                and _GOES_ON_WITH_NUMBER.match(line) and not _LIST_NUMBER.match(line))
+
+
+_LIST_NUMBER = re.compile(r"^\d+(?:[、)）]|[.．](?!\d))")  # 2、说明  3.项目
 
 
 def _first_word_width(line: Line) -> float:

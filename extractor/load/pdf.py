@@ -19,7 +19,8 @@ from pathlib import Path
 from schemas import Geometry, PageInfo
 
 from .base import Document, LoadError
-from .borderless import PAGE_NUMBER as _PAGE_NUMBER, SpacedBlock, borderless_runs, header_words, repeats_header, segments
+from .borderless import PAGE_NUMBER as _PAGE_NUMBER, SpacedBlock, borderless_runs, header_words, repeats_header, segments, \
+    stands_alone, values_under_heads
 from .canonical import Glyph, TextBuilder, fold_char
 from .layout import Line, PageBlocks, TableBlock, group_lines, join_paragraph_lines, ruled_tables, stitch, \
     spaced_frame, write_cell, write_glyph_line, write_spaced_lines, write_table
@@ -39,7 +40,7 @@ def max_pages() -> int:
 def load_pdf(path: Path, data: bytes, sha256: str) -> Document:
     pdf = _open(path, data)
     try:
-        doc = _read(path, pdf, sha256)
+        doc = _read(path, pdf, sha256, data)
     finally:
         pdf.close()
     if _cut_short(data):
@@ -93,7 +94,7 @@ def _why(exc: BaseException) -> str:
     return f"{name}: {text}"[:160] if text else name
 
 
-def _read(path: Path, pdf, sha256: str) -> Document:
+def _read(path: Path, pdf, sha256: str, data: bytes = b"") -> Document:
     from . import ocr
 
     pages: list[PageInfo] = []
@@ -101,9 +102,10 @@ def _read(path: Path, pdf, sha256: str) -> Document:
     unread: list[int] = []
     unmapped = Counter()
     engine = None
+    second = SecondReading(data)
     for number, page in enumerate(pdf.pages, 1):
         try:
-            blocks, info, missing = read_page(page, number)
+            blocks, info, missing = read_page(page, number, second)
         except LoadError:
             raise
         except Exception as exc:
@@ -120,6 +122,7 @@ def _read(path: Path, pdf, sha256: str) -> Document:
             if engine:
                 blocks = ocr.read_page(engine, page, number)
                 info.text = "ocr"
+                info.label = _take_page_number(blocks, info.height, _OCR_PAGE_NUMBER)
             else:
                 info.text = "none"
                 unread.append(number)
@@ -127,10 +130,14 @@ def _read(path: Path, pdf, sha256: str) -> Document:
         if blocks is not None:
             read.append((number, blocks))
         page.close()  # frees the page's parsed objects: memory stays flat over long documents
+    second.close()
     take_running_lines(read, pages)
     out = TextBuilder()
     write_pages(out, read, pages)
     text = out.text()
+    if unmapped and sum(unmapped.values()) > 0.5 * max(1, sum(1 for ch in text if not ch.isspace())):
+        raise LoadError(path, f"no readable text: {sum(unmapped.values())} character(s) have no Unicode "
+                              f"mapping{_unmapped_cause(pdf)}")
     if not text.strip():
         if any(p.text == "ocr" for p in pages):
             raise LoadError(path, "OCR found no text on its scanned pages")
@@ -145,7 +152,7 @@ def _read(path: Path, pdf, sha256: str) -> Document:
     if unmapped:
         total = sum(unmapped.values())
         notes.append(f"{path}: {total} character(s) on page(s) {_ranges(sorted(unmapped))} have no Unicode "
-                     f"mapping in the PDF's fonts; they read as �")
+                     f"mapping{_unmapped_cause(pdf)}; they read as �")
     import hashlib
 
     geometry = Geometry(kind="pdf", text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), pages=pages,
@@ -171,13 +178,18 @@ def _ranges(numbers: list[int]) -> str:
 # -- one page --------------------------------------------------------------------------------------
 
 
-def read_page(page, number: int) -> tuple[PageBlocks | None, PageInfo, int]:
-    """The page's blocks (None when it has no text layer), its description, and its unmapped glyphs."""
+def read_page(page, number: int, second: SecondReading | None = None) -> tuple[PageBlocks | None, PageInfo, int]:
+    """The page's blocks (None when it has no text layer), its description, and its unmapped glyphs.
+
+    Characters pdfminer finds no Unicode for take the one pdfium reads at their place (``second``).
+    """
     rotation = int(getattr(page, "rotation", 0) or 0) % 360
+    # pdfplumber's page size and every box it gives are those of the page as displayed: turned by /Rotate
+    # (its MediaBox swapped for 90 and 270, the characters placed by pdfminer's turned CTM).
     width, height = float(page.width), float(page.height)
-    if rotation in (90, 270):  # pdfminer places the characters on the page as displayed, turned
-        width, height = height, width
     chars = [c for c in page.chars if c.get("text")]
+    if second is not None and any(c["text"].startswith("(cid:") for c in chars):
+        chars = second.fill(page, number, chars)
     info = PageInfo(number=number, width=round(width, 1), height=round(height, 1), rotation=rotation)
     if not any(not c["text"].isspace() for c in chars):
         return None, info, 0
@@ -199,7 +211,11 @@ def read_page(page, number: int) -> tuple[PageBlocks | None, PageInfo, int]:
     return blocks, info, missing
 
 
-def _take_page_number(blocks: PageBlocks, height: float) -> str | None:
+# A page number as OCR reads a printed "— 3 —": its dashes as -, — or 1 ("-31", "-3—"), beside the text layer's forms.
+_OCR_PAGE_NUMBER = re.compile(rf"{_PAGE_NUMBER.pattern}|^[-—–一_~]+\s*\d{{1,3}}\s*[-—–一_~1lI|]*$")
+
+
+def _take_page_number(blocks: PageBlocks, height: float, pattern: re.Pattern = _PAGE_NUMBER) -> str | None:
     """The page number printed at the head or foot of the page ("— 7 —", "第 7 页 共 31 页"), taken out.
 
     It is furniture, not part of any table or sentence, and a line of it between two pages of a table
@@ -209,7 +225,7 @@ def _take_page_number(blocks: PageBlocks, height: float) -> str | None:
     for i in (lines[-1:] + lines[:1]) if lines else []:
         line = blocks.blocks[i]
         at_edge = line.bottom > 0.88 * height or line.top < 0.08 * height
-        if at_edge and _PAGE_NUMBER.match(line.text()) and i in (0, len(blocks.blocks) - 1):
+        if at_edge and pattern.match(line.text().strip()) and i in (0, len(blocks.blocks) - 1):
             del blocks.blocks[i]
             return line.text().strip()
     return None
@@ -233,6 +249,7 @@ def write_pages(out: TextBuilder, read: list[tuple[int, PageBlocks]], pages: lis
     items: list[tuple[int, Line | TableBlock]] = [(n, b) for n, blocks in read for b in blocks.blocks]
     items = stitch_tables(items)
     _take_repeated_headers(items)
+    _figures_under_heads(items)
     margins = _right_margins(items, pages)
     overlay = {n: blocks.overlay for n, blocks in read}
     i = 0
@@ -318,6 +335,20 @@ def _take_repeated_headers(items) -> None:
                                    for cell in row] for row in block.rows])
         else:
             words = set()
+
+
+def _figures_under_heads(items) -> None:
+    """A borderless table of a row or two, its figures set flush right under headers centred over wide columns:
+    each figure written under its header (``values_under_heads``). Not a part the next page may continue (a
+    header and a first row at a page's foot): its columns are written as its other parts' are."""
+    for k, (number, block) in enumerate(items):
+        if not isinstance(block, SpacedBlock) or block.moves or block.frame is not None:
+            continue
+        after = next(((n, b) for n, b in items[k + 1:] if not (isinstance(b, Line) and _PAGE_NUMBER.match(b.text()))),
+                     None)
+        if after is not None and after[0] != number and isinstance(after[1], (SpacedBlock, TableBlock)):
+            continue
+        block.moves = values_under_heads(block.lines)
 
 
 def _write_repeated_row(out: TextBuilder, row, number: int) -> None:
@@ -411,8 +442,40 @@ def stitch_tables(items: list[tuple[int, Line | TableBlock]]) -> list[tuple[int,
                         out[k] = (prev_number, joined)
                         continue
                     prev.xs = block.xs = joined.xs  # apart, with the same columns
+                elif last_page == number - 1 and not (prev.ruled or block.ruled) \
+                        and all(_PAGE_NUMBER.match(line.text()) or _stray_label(line) for line in between):
+                    _take_reprinted_rows(prev, block, number)
         out.append((number, block))
     return _furniture_after_tables(out)
+
+
+def _take_reprinted_rows(first: TableBlock, then: TableBlock, number: int) -> None:
+    """The rows a continuation prints again at its top (a browser repeats a ``<thead>`` on every page it
+    runs over: a card's 项目名称, 主管部门, 项目来源), taken out as page furniture, when the two parts are
+    laid out on columns too different to be joined: each row's cells read the same, in the same order.
+    Left in, they read as a second card (or table) of the same name."""
+    head = 0
+    while head < len(first.rows) and head + 1 < len(then.rows) \
+            and _row_words(first.rows[head]) and _row_words(first.rows[head]) == _row_words(then.rows[head]):
+        head += 1
+    if head:
+        then.repeated = then.repeated + [(number, row) for row in then.rows[:head]]
+        then.rows = then.rows[head:]
+        if then.pages:
+            then.pages = then.pages[head:]
+
+
+def _stray_label(line: Line) -> bool:
+    """A short label left out of a table at a page's foot (a level alone in its row: 生态效益指标); a title or a
+    unit line is never one, and nor is a sentence."""
+    text = line.text().strip()
+    return len(text) <= 12 and not stands_alone(text) and not any(ch.isdigit() for ch in text)
+
+
+def _row_words(row) -> tuple[str, ...]:
+    texts = ("".join(g.text for line in cell.lines for g in line if not g.text.isspace())
+             for cell in sorted(row, key=lambda c: c.x0))
+    return tuple(t for t in texts if t)
 
 
 def _furniture_after_tables(items):
@@ -438,6 +501,92 @@ def _right_margins(items, pages: list[PageInfo]) -> dict[int, float]:
         if len(near) >= 3:
             margin[w] = near[len(near) // 2]  # the median: a line that overhangs (a hanging comma) is no margin
     return {n: margin.get(w, 0.0) for n, w in width_of.items()}
+
+
+# -- characters pdfminer cannot map ------------------------------------------------------------------
+
+
+def _unmapped_cause(pdf) -> str:
+    """Where the missing mappings come from, as far as the file tells: its encryption, or its fonts."""
+    if getattr(pdf.doc, "encryption", None):
+        return (" (the PDF is encrypted with an owner password: it opens without one, but its fonts' text "
+                "could not be decoded; save an unprotected copy (print to PDF) and read that)")
+    return " in the PDF's fonts"
+
+
+class SecondReading:
+    """pdfium's reading of the characters pdfminer leaves as ``(cid:N)``.
+
+    pdfminer maps a CID font's codes to Unicode through the font's character collection (Registry and
+    Ordering); when those strings cannot be read (a file encrypted with an owner password only, whose
+    writer left the font's strings unencrypted: decrypted, they are garbage), every character of the font
+    is unmapped, though a viewer shows it. pdfium reads such fonts from their encoding: each unmapped
+    character takes the character pdfium reads at its place, or stays unmapped.
+    """
+
+    def __init__(self, data: bytes):
+        self.data, self.doc = data, None
+
+    def fill(self, page, number: int, chars: list[dict]) -> list[dict]:
+        found: dict[tuple[int, int], list] = {}
+        for item in self._chars(number, int(getattr(page, "rotation", 0) or 0) % 360):
+            found.setdefault((int(item[0] // _CELL), int(item[1] // _CELL)), []).append(item)
+        if not found:
+            return chars
+        out = []
+        for c in chars:
+            if c["text"].startswith("(cid:"):
+                text = _at(found, c)
+                if text:
+                    c = {**c, "text": text}
+            out.append(c)
+        return out
+
+    def _chars(self, number: int, rotation: int) -> list[tuple[float, float, float, str]]:
+        """(x, y, size, text) of the page's characters, in pdfminer's frame (turned by /Rotate, y up)."""
+        if not self.data:
+            return []
+        try:
+            import pypdfium2 as pdfium
+
+            if self.doc is None:
+                self.doc = pdfium.PdfDocument(self.data)
+            page = self.doc[number - 1]
+            x0, y0, x1, y1 = page.get_mediabox()
+            textpage = page.get_textpage()
+            out = []
+            for i in range(textpage.count_chars()):
+                text = textpage.get_text_range(i, 1)
+                if len(text) != 1 or text.isspace() or text == "�":
+                    continue
+                left, bottom, right, top = textpage.get_charbox(i, loose=True)
+                x, y = (left + right) / 2, (bottom + top) / 2
+                x, y = {90: (y - y0, x1 - x), 180: (x1 - x, y1 - y), 270: (y1 - y, x - x0)}.get(rotation, (x - x0, y - y0))
+                out.append((x, y, max(right - left, top - bottom), text))
+            return out
+        except Exception:  # pdfium cannot read it either: the characters stay unmapped, and are counted
+            return []
+
+    def close(self) -> None:
+        if self.doc is not None:
+            self.doc.close()
+            self.doc = None
+
+
+_CELL = 24.0  # points: pdfium's characters bucketed by place, so each is looked up near its own
+
+
+def _at(found: dict[tuple[int, int], list], c: dict) -> str | None:
+    """The character pdfium reads nearest the centre of ``c``, within half its size."""
+    x, y = (float(c["x0"]) + float(c["x1"])) / 2, (float(c["y0"]) + float(c["y1"])) / 2
+    best, text = min(0.5 * float(c.get("size") or 1.0), _CELL), None
+    cx, cy = int(x // _CELL), int(y // _CELL)
+    for key in [(cx + i, cy + j) for i in (-1, 0, 1) for j in (-1, 0, 1)]:
+        for fx, fy, _, ft in found.get(key, ()):
+            d = math.hypot(fx - x, fy - y)
+            if d < best:
+                best, text = d, ft
+    return fold_char(text) if text else None
 
 
 # -- the page's reading frame ----------------------------------------------------------------------

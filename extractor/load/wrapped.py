@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .borderless import _FURNITURE, Segment, header_word_above, paragraph_beside, stands_alone
+from .borderless import _FURNITURE, Segment, at_row_pitch, header_word_above, paragraph_beside, stands_alone
 from .layout import Line, TableBlock, TableCell
 
 _LINK = 0.45  # a cell's next line starts at most this many characters below the line before it
@@ -151,10 +151,10 @@ def _parts(rows: list[Row]) -> list[list[Row]]:
     and so does a row above it printing only words of the part's header (its group row: 收入 … 支出)."""
     cuts = [0]
     for k in range(1, len(rows)):
-        if _new_grid(rows, k, cuts[-1]):
+        if _new_grid(rows, k, cuts[-1]) or _off_grid(rows, k, cuts[-1]):
             cuts.append(k)
             continue
-        if any(_repeats(rows[k], rows[j]) for j in range(cuts[-1], k)):
+        if _repeats(rows[k], rows[:k]):
             part = rows[cuts[-1]:k]
             body = cuts[-1] + _body_start(part)
             header = {st.text() for row in rows[cuts[-1]:body] for st in row.stacks}
@@ -183,16 +183,95 @@ def _new_grid(rows: list[Row], k: int, since: int) -> bool:
         and grid_above >= max(3, 0.6 * len(rows[k - 1].stacks)) and _aligned(rows[k].stacks, above) <= 1
 
 
+def _off_grid(rows: list[Row], k: int, since: int) -> bool:
+    """Row ``k`` and the row under it are set on other columns than the body rows above them (a table drawn
+    with its own column widths right under another, its header centred over columns of its own): most of
+    their cells stand across a gap between the columns above. A cell of a row on the same columns stands
+    inside one column, over whole ones (a merged cell), or in a column the rows above leave empty."""
+    # A label alone in its row (一级指标 centred in a tall cell beside the rows it spans) shows no columns.
+    below = next((row for row in rows[k + 1:] if len(row.stacks) >= 2), None)
+    if below is None or len(rows[k].stacks) < 2:
+        return False
+    part = rows[since:k]
+    body = [row for row in part[_body_start(part):] if len(row.stacks) >= 3]
+    if len(body) < 2:
+        return False
+    bands = column_bands(body)
+    if _across_columns(rows[k], bands) and _across_columns(below, bands):
+        return True
+    # Set apart by more than the rows above are (a table of its own, drawn under the other), on columns
+    # that do not all line up with theirs.
+    return _set_apart(rows, k, since) and _strays(rows[k], bands) and _strays(below, bands)
+
+
+def _set_apart(rows: list[Row], k: int, since: int) -> bool:
+    gaps = sorted(b.top - a.bottom for a, b in zip(rows[since:k], rows[since + 1:k]))
+    if len(gaps) < 2:
+        return False
+    gap = rows[k].top - rows[k - 1].bottom
+    return gap >= 2 * max(gaps[len(gaps) // 2], 0.1 * rows[k].size) and gap >= 0.8 * rows[k].size
+
+
+def _strays(row: Row, bands: list[Band]) -> bool:
+    """A cell of the row stands in no column of ``bands``, or across or mostly beside one."""
+    for st in row.stacks:
+        over = [b for b in bands if _overlap(b, st) > 0.2 * row.size]
+        if not over or _off_columns(st, over, row.size):
+            return True
+    return False
+
+
+def _across_columns(row: Row, bands: list[Band]) -> bool:
+    """Most of the row's cells that stand in the columns (two at least) stand across a gap between two, or
+    mostly beside the one they touch; or all its cells stand in gaps between them. (A cell in a column the
+    rows above leave empty says nothing alone: the row's other cells tell.)"""
+    size = row.size
+    placed = across = 0
+    for st in row.stacks:
+        over = [b for b in bands if _overlap(b, st) > 0.2 * size]
+        if not over:
+            continue
+        placed += 1
+        if _off_columns(st, over, size):
+            across += 1
+    if placed == 0:
+        # Every cell in a gap the rows above leave between their columns: a grid of its own, set there.
+        return len(row.stacks) >= 2 and bands[0][0] <= row.x0 and row.x1 <= bands[-1][1]
+    return across >= max(2, (placed + 1) // 2)
+
+
+def _off_columns(st: Stack, over: list[Band], size: float) -> bool:
+    if len(over) >= 2:
+        return not _covers(st, over, size)
+    return _overlap(over[0], st) < 0.5 * (st.x1 - st.x0)
+
+
+def _covers(st: Stack, over: list[Band], size: float) -> bool:
+    """A merged cell's text filling the columns it stands over (a long one, wrapped across them)."""
+    return st.x0 <= over[0][0] + 0.5 * size and st.x1 >= over[-1][1] - 0.5 * size
+
+
 def _aligned(stacks: list[Stack], others: list[Stack]) -> int:
     """How many of ``stacks`` start or end where one of ``others`` does."""
     return sum(1 for st in stacks
                if any(abs(st.x0 - o.x0) <= 1.5 or abs(st.x1 - o.x1) <= 1.5 for o in others))
 
 
-def _repeats(row: Row, earlier: Row) -> bool:
-    words = {st.text() for st in row.stacks}
-    return len(row.stacks) >= 3 and len(words & {st.text() for st in earlier.stacks}) >= 3 \
-        and not any(_NUMBER.match(w) for w in words)
+def _repeats(row: Row, earlier: list[Row]) -> bool:
+    """A header row printed again: all its words but one (a cell's tail cut off by the page, printed beside
+    it) are words of the rows above that print no value, and none of its is a value. Rows of a body share
+    words too (a card's indicators their level and basis: 时效指标 … 年度工作计划), never all."""
+    words = [st.text() for st in row.stacks]
+    if len(words) < 3 or any(_is_value(w) for w in words):
+        return False
+    before = {st.text() for r in earlier if len(r.stacks) >= 3 and not any(_is_value(st.text()) for st in r.stacks)
+              for st in r.stacks}
+    shared = sum(1 for w in words if w in before)
+    return shared >= max(3, len(words) - 1)
+
+
+def _is_value(text: str) -> bool:
+    return bool(_NUMBER.match(text) or _WHOLE_VALUE.match(text))
 
 
 def _rows_need_geometry(rows: list[Row]) -> bool:
@@ -415,7 +494,8 @@ def _run_end(rows: list[Row], start: int) -> int:
     end = last = start + 1
     while end < len(rows):
         row = rows[end]
-        if row.top - rows[end - 1].bottom > 2.5 * row.size or _FURNITURE.match(row.lines[0].text()):
+        if not at_row_pitch(rows, end, start, lambda j: rows[j].cells_side_by_side()) \
+                or _FURNITURE.match(row.lines[0].text()):
             break
         if abs(_typical_size(row) - size) > 0.15 * size:
             break  # a title or a paragraph: a table's cells share one size of type
@@ -516,7 +596,23 @@ def _header_places(header: list[Row], bands: list[Band]) -> dict[int, tuple[tupl
         others = [b for k2, other in stacks if k2 == k and other is not st for b in bands if _overlap(b, other) > 0.5]
         free = [b for b in headed if not any(b is o for o in others)]
         places[id(st)] = ((k, 0), _first_of_span(st, under, free, bands))
+    if _two_rows_in_one_cell(places, [(k, st) for k, st, _ in over_both + groups]):
+        # Words of two rows above the leaves meet in one cell: the higher row is no level of this header (a
+        # table's first row printed again over it at the top of a page: 项目编码 … over 一级指标 …). Each
+        # row's words stay in their own row.
+        for k, st, under in over_both:
+            places[id(st)] = ((k, 0), under[0])
     return places
+
+
+def _two_rows_in_one_cell(places: dict, words: list[tuple[int, Stack]]) -> bool:
+    seen: dict[tuple, int] = {}
+    for k, st in words:
+        at, band = places[id(st)]
+        key = (at, id(band))
+        if seen.setdefault(key, k) != k:
+            return True
+    return False
 
 
 def _leaf_columns(leaves: list[Stack], bands: list[Band], reserved: list[Band] = ()) -> dict[int, Band]:
