@@ -129,6 +129,7 @@ class CardForm(_Form):
     project_name: Optional[str] = Field(None, description="项目名称，原样抄写")
     department: Optional[str] = Field(None, description="主管部门")
     implementing_unit: Optional[str] = Field(None, description="实施单位")
+    project_period: Optional[str] = Field(None, description="项目期／项目期限／实施期限，原样抄写（如“1年”“2024-2026年”）")
     budget_total: Optional[str] = Field(None, description=f"预算数／年度资金总额，{_COPY}")
     budget_fiscal: Optional[str] = Field(None, description=f"其中：财政资金／财政拨款，{_COPY}")
     budget_carryover: Optional[str] = Field(None, description=f"上年结转，{_COPY}")

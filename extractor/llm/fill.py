@@ -344,7 +344,7 @@ def card_from_form(chunk: Chunk, form, text: str) -> PerformanceCard:
         section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span,
         project_code=find.words(form.project_code), project_name=find.words(form.project_name),
         department=find.words(form.department), implementing_unit=find.words(form.implementing_unit),
-        notes=["read by the LLM reader"],
+        project_period=find.words(form.project_period), notes=["read by the LLM reader"],
     )
     card.budget = CardBudget(total=find.amount(form.budget_total), fiscal=find.amount(form.budget_fiscal),
                              carryover=find.amount(form.budget_carryover), other=find.amount(form.budget_other))
