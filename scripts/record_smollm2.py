@@ -28,7 +28,9 @@ def main() -> None:
     docs = sys.argv[1:] or [str(ROOT / "examples" / "001_20041eb3cb8715ee.txt")]
     if reason := missing():
         sys.exit(f"cannot record: {reason}")
-    with llama_server() as base:
+    # One thread: on a machine shared with other work, llama.cpp's threads wait for each other at every step, and
+    # a second thread gains little when the cores are already taken (the committed recordings were made so).
+    with llama_server(threads=1) as base:
         cmd = [sys.executable, "-m", "extractor", "run", *docs, "--out", str(ROOT / "out-recording"),
                "--backend", "llm", "--base-url", base, "--model", MODEL_NAME, "--endpoint-kind", "llamacpp",
                "--cache", "use", "--record", "--recordings", str(ROOT / "cache" / "recordings"),
