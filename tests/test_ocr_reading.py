@@ -226,3 +226,16 @@ def test_a_page_number_as_ocr_reads_it_is_taken_out_like_a_text_layers():
         assert [b.text() for b in blocks.blocks] == ["平安县卫生健康委员会2025年一般公共预算支出表"]
     blocks = layout_page(_line_glyphs("合计", 100, 700, 130, 716, 0.99) + _line_glyphs("-12.50", 288, 797, 318, 813, 0.95), [])
     assert _take_page_number(blocks, 841.9, _OCR_PAGE_NUMBER) is None  # an amount is no page number
+
+
+def test_a_sum_that_fails_over_digits_ocr_read_says_the_misread_may_be_ocr_s(read_pdf):
+    """OCR misreads a digit with high confidence (1200.00 read as 1280.00) and nothing in the table's shape betrays
+    it: the failed sum is an error still, and its message says the figures were OCR's and to check the page."""
+    rows = [r if r[0] != "30101" else ("30101", "基本工资", "580.00", "580.00", "") for r in BASIC]
+    result, text = read_pdf("misread", rows)
+    on_text_layer = [f for f in result.flags if f.check == "table.hierarchy" and f.severity == "error"]
+    assert on_text_layer and not any("OCR" in f.message for f in on_text_layer)
+    ocr = _as_ocr(result, text)
+    failed = [f for f in ocr.flags if f.check == "table.hierarchy" and f.severity == "error"]
+    assert {f.id for f in failed} == {f.id for f in on_text_layer}  # the same questions, so decisions carry over
+    assert all("也可能是识别错误" in f.message and "misread digit" in f.message_en for f in failed)

@@ -33,6 +33,7 @@ def check_source(result: ExtractionResult, slots, flagger: Flagger, views=(), te
             _formulas_unsaved(geometry, page, views, flagger)
     if not geometry.ocr:
         return
+    _say_ocr_may_have_misread(geometry, flagger)
     _ocr_structure(geometry, views, flagger)
     if text is not None:
         _ocr_numbers_unread(result, geometry, text, flagger)
@@ -48,6 +49,24 @@ def check_source(result: ExtractionResult, slots, flagger: Flagger, views=(), te
                     f"{slot.where}: {slot.amount.raw} was read by OCR with confidence {conf:.2f} (below "
                     f"{OCR_CONFIDENCE}): check it against the page", [val], expected=f"≥ {OCR_CONFIDENCE}",
                     found=f"{conf:.2f}")
+
+
+# Checks of the document's own arithmetic: a failure may be OCR's misread digit as well as the document's fault.
+_ARITHMETIC = ("table.", "cross.", "narrative.", "card.")
+
+
+def _say_ocr_may_have_misread(geometry, flagger: Flagger) -> None:
+    """An arithmetic error over figures OCR read says so: a digit misread with high confidence breaks a sum as a
+    fault of the document would, and only the page can tell them apart."""
+    for key, flag in list(flagger.flags.items()):
+        if flag.severity != "error" or not flag.check.startswith(_ARITHMETIC):
+            continue
+        if not _read_by_ocr(flag.spans, geometry):
+            continue
+        flagger.flags[key] = flag.model_copy(update={
+            "message": flag.message + "（所涉数字由 OCR 从扫描页识别，也可能是识别错误：请对照原页核对）",
+            "message_en": flag.message_en + " (figures read by OCR from a scanned page: this may be a misread digit; "
+                                            "check against the page)"})
 
 
 _REF = re.compile(r"^([A-Z]+)(\d+)$")
