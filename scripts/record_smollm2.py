@@ -91,7 +91,10 @@ def main() -> None:
     # One thread per server: on a machine shared with other work, llama.cpp's threads wait for each other at every
     # step, and a second thread gains little when the cores are already taken (the committed recordings were made so).
     with ExitStack() as stack:
-        bases = [stack.enter_context(llama_server(threads=1)) for _ in range(max(1, args.servers))]
+        # Several servers each in a session of their own: on a Linux machine shared by several people's sessions
+        # (autogroups), a session gets its share of the CPU whatever its processes' number.
+        many = args.servers > 1
+        bases = [stack.enter_context(llama_server(threads=1, new_session=many)) for _ in range(max(1, args.servers))]
         base = stack.enter_context(forwarding(bases)) if len(bases) > 1 else bases[0]
         cmd = [sys.executable, "-m", "extractor", "run", *args.docs, "--out", str(ROOT / "out-recording"),
                "--backend", "llm", "--base-url", base, "--model", MODEL_NAME, "--endpoint-kind", "llamacpp",
