@@ -32,6 +32,12 @@ from .work import Outcome, Tally, read_document, text_file_for
 class BatchReport(Tally):
     failed: int = 0
     notes: list[tuple[int, str]] = field(default_factory=list)  # (the file's place in the batch, the line)
+    llm_reason: str = ""  # why the first section the model gave no answer for got none
+
+    @property
+    def model_down(self) -> bool:
+        """The model was asked and answered nothing at all: an endpoint that failed every request."""
+        return bool(self.llm_asked) and self.llm_unanswered == self.llm_asked
 
     def note(self, place: int, message: str) -> None:
         self.notes.append((place, message))
@@ -61,6 +67,10 @@ class BatchReport(Tally):
         if self.llm_calls:
             line += (f"; LLM: {self.llm_calls} request(s), {self.llm_reused} from cache or recordings, "
                      f"{self.prompt_tokens} prompt + {self.completion_tokens} completion tokens")
+        if self.llm_unanswered:
+            every = "every one" if self.model_down else f"{self.llm_unanswered}"
+            line += (f"; no answer from the model for {every} of the {self.llm_asked} section(s) sent to it "
+                     f"({self.llm_reason})")
         # Each document once, under its most specific reason: one with no budget table at all is counted there.
         if self.nothing_read - self.nothing_read_no_tables:
             line += f"; {self.nothing_read - self.nothing_read_no_tables} document(s) from which nothing was read"
@@ -252,11 +262,22 @@ class _Writer:
             self.report.note(place, f"warning: {warning}")
         tally = Tally.of(result)
         self.report.add(tally)
+        if tally.llm_unanswered and not self.report.llm_reason:
+            self.report.llm_reason = _unanswered_reason(result)
         self.report.note_nothing_read(place, doc.path, tally)
         missed = [s for s in result.sections if s.status == "unfilled" and s.note and "replay:" in s.note]
         for section in missed:
             self.report.note(place, f"error: {shown(doc.path)}: section {section.id}: {section.note}")
         self.report.failed += bool(missed)  # a line per section, but one file
+
+
+def _unanswered_reason(result) -> str:
+    from .work import llm_unanswered
+
+    note = llm_unanswered(result)[0].note
+    reason = note.split("LLM reader: ", 1)[-1] if "LLM reader: " in note else note
+    reason = reason.removeprefix("LLM reader failed (").removesuffix("); kept the rules' reading")
+    return reason.split(";")[0].strip()[:160]
 
 
 def _unexpected(path: Path, exc: BaseException) -> str:

@@ -74,18 +74,34 @@ def _names_changed(store, found) -> list[str]:
     if not decided:
         return []
     before = {row.source: row.name for row in store.documents() if row.name in decided}
+    known = {row.name for row in store.documents()} | decided
+    by_sha = store.decided_versions()  # sha256 → the name decisions were made under
     lines = []
     for path in dict.fromkeys(found.files):
+        new = found.names.get(path, path.stem)
+        same = ""
         try:
             old = before.get(path.resolve())
+            if old is None and new not in known:  # a new name: the same bytes moved or renamed?
+                old, same = by_sha.get(_sha256(path)), " (the same file, sha256 alike)"
         except (OSError, RuntimeError):
             continue
-        new = found.names.get(path, path.stem)
         if old is not None and old != new:
-            lines.append(f"note: {shown(path)} was read before as {shown(old)}, and its {len(store.decisions(old))} "
-                         f"review decision(s) stay with that name; this run names it {shown(new)} — name the same "
-                         f"files (or folder) together as before to keep its name and its decisions")
+            lines.append(f"note: {shown(path)} was read before as {shown(old)}{same}, and its "
+                         f"{len(store.decisions(old))} review decision(s) stay with that name; this run names it "
+                         f"{shown(new)} — name the same files (or folder) together as before to keep its name and its "
+                         f"decisions")
     return lines
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 class BackendChoice(str, Enum):
@@ -276,7 +292,9 @@ def run(
         _err(f"Next: budget-extract review list --db {shown(store.arg)}   (the flags that need a decision)")
     if report.unread and reader_missing(backend, settings):
         _err("The sections not read need a model (the LLM reader): see docs/llm.md.")
-    if report.failed or report.nothing_read or not files or (strict and report.errors):
+    if report.model_down:
+        _err("error: the model answered none of the requests sent to it: see the LLM part of the summary above")
+    if report.failed or report.nothing_read or not files or (strict and report.errors) or report.model_down:
         raise typer.Exit(1)
 
 
@@ -296,10 +314,23 @@ def _recorded_defaults(recordings: Optional[Path]) -> dict:
     folder = _recordings_dir(recordings)
     if folder is None or not folder.is_dir():
         return {}
+    from .load import shown
+
     made = set()
-    for path in folder.glob("*.json"):
-        entry = json.loads(path.read_text(encoding="utf-8"))
-        body = entry.get("request", {})
+    for path in sorted(folder.glob("*.json")):
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            problem = None if isinstance(entry, dict) and isinstance(entry.get("request"), dict) \
+                and isinstance(entry.get("response"), dict) else "not a recorded request and response"
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            problem = f"cannot be read as a recording ({exc})"
+        if problem is not None:
+            # A recording cut short (a --record run killed mid-write, a copy cut short) or another file: replay would
+            # answer from it, so the folder is refused whole, naming the file.
+            _err(f"error: --recordings: {shown(path)}: {problem}; remove it or record it again "
+                 f"(--cache use --record)")
+            raise typer.Exit(1)
+        body = entry["request"]
         made.add((entry.get("model"), entry.get("endpoint_kind"), body.get("max_tokens"), body.get("temperature")))
     if len(made) != 1:
         return {}

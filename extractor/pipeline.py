@@ -146,7 +146,8 @@ def _settled(table, use: HintUse, hint: LayoutHint | None) -> HintUse:
                                                              "as the reader read them"})
     note = use.note or "used: the verifier kept the hinted reading"
     if still:
-        note += f"; {len(still)} row(s) left as read, their own relations prefer it"
+        note += (f"; {len(still)} row(s) left as read (each printed one cell per column, or its own relations "
+                 f"prefer it)")
     return use.model_copy(update={"note": note})
 
 
@@ -261,9 +262,11 @@ def _apply(result: ExtractionResult, outcome, text: str) -> None:
         else:
             section.note = f"LLM reader failed ({outcome.error}); kept the rules' reading"
         return
-    if not was_unread and not _llm_is_better(result, outcome, text):
-        section.note = "the LLM's reading verified no better than the rules'; kept the rules' reading"
-        return
+    if not was_unread:
+        why = _why_not_llm(result, outcome, text)
+        if why is not None:
+            section.note = why
+            return
     _replace(result, outcome)
     section.status = "empty" if outcome.table is not None and outcome.table.empty else "extracted"
     section.backend = "llm"
@@ -291,11 +294,34 @@ def _standing(result: ExtractionResult, section_id: str) -> tuple[int, int]:
     return sum(1 for p in values if p not in doubted), -len(errors)
 
 
-def _llm_is_better(result: ExtractionResult, outcome, text: str) -> bool:
-    """Swap the LLM's reading in on a copy; keep it only if more of the section's values verify."""
+def _ungrounded(result: ExtractionResult, section_id: str) -> list[str]:
+    """The section's values an error flag says are not what their cell prints (not in the source, misplaced)."""
+    return sorted({r.path for f in result.flags if f.severity == "error" and f.section_id == section_id
+                   and f.check.startswith("ground.") for r in f.fields})
+
+
+def _why_not_llm(result: ExtractionResult, outcome, text: str) -> str | None:
+    """Swap the LLM's reading in on a copy; None to keep it, else why the rules' reading stays.
+
+    Readers propose and the verifier's relations choose, among readings grounded at the printed characters: a
+    model's reading with a value its cell does not print (a publisher's typo "fixed", a figure from elsewhere)
+    never wins, however many sums it makes hold — the document's own fault stays what a reviewer sees. Among
+    grounded readings, the model's is kept only if more of the section's values verify.
+    """
+    trial = verify_result(_swapped(result, outcome), text)
+    ungrounded = _ungrounded(trial, outcome.section_id)
+    if ungrounded:
+        return (f"the LLM's reading has {len(ungrounded)} value(s) not printed at their place "
+                f"({', '.join(ungrounded[:3])}{', …' if len(ungrounded) > 3 else ''}); kept the rules' reading")
+    if _standing(trial, outcome.section_id) > _standing(result, outcome.section_id):
+        return None
+    return "the LLM's reading verified no better than the rules'; kept the rules' reading"
+
+
+def _swapped(result: ExtractionResult, outcome) -> ExtractionResult:
     trial = result.model_copy(deep=True)
     _replace(trial, outcome)
-    return _standing(verify_result(trial, text), outcome.section_id) > _standing(result, outcome.section_id)
+    return trial
 
 
 def _keep_alternate(result: ExtractionResult, outcome) -> None:

@@ -81,6 +81,12 @@ def read_table(chunk: Chunk, hints: tuple[LayoutHint, ...] = (), explicit_cells:
               ) if layouts_seen > 1 or repadded or otherwise else None
     hint = next((h for h in hints if h.kind == first.kind and h.header == first.header), None)
     hinted = _hinted(first, hint) if hint is not None else None
+    if hint is not None and hinted is None and _plainly_printed(first, hint):
+        # A hint settles the tie it was taught on (a row that lost its empty cells); here every row it would move
+        # prints one cell per column, so each figure is read under the header it is printed under.
+        first.hint = HintUse(id=hint.id, used=False, moves=hint.describe(), note=(
+            "not used: its premise does not hold here — the rows it would move print one cell per column (no "
+            "empty cell dropped), so each figure is read under the header it is printed under"))
     if hinted is not None:
         # The hinted reading first (a person taught it for this header), the reader's own readings after it.
         def readings(first=first, others=others):
@@ -107,6 +113,8 @@ def _hinted(table: Table, hint: LayoutHint) -> Table | None:
     copy = table.model_copy(deep=True)
     changed = False
     for row, read in zip(copy.rows, table.rows):
+        if not read.options:
+            continue  # the reader placed this row's figures with certainty (one cell per column): no tie to settle
         moved = _moved(row.values, row, hint)
         if moved is not None:
             row.values, changed = moved, True
@@ -124,6 +132,11 @@ def _hinted(table: Table, hint: LayoutHint) -> Table | None:
         copy.columns.setdefault(move.printed_under, move.printed_under_label or spec.column(move.printed_under).zh)
     copy.hint = HintUse(id=hint.id, used=True, moves=hint.describe())
     return copy
+
+
+def _plainly_printed(table: Table, hint: LayoutHint) -> bool:
+    """Some row the hint would move was placed by the reader with certainty (it prints one cell per column)."""
+    return any(not row.options and _moved(row.values, row, hint) is not None for row in table.rows)
 
 
 def _moved(values: dict[str, Amount], row: Row, hint: LayoutHint) -> dict[str, Amount] | None:
@@ -803,16 +816,23 @@ def _amount(cell: Cell) -> Amount | None:
 
 def _place(row: Row, key: str, cell: Cell, spec: TableSpec, text: bool = False) -> None:
     """Put a cell's content in a column: text, an amount, nothing (a dash), or an unparsed cell to flag."""
+    placed = _content(cell, "text" if text else spec.column(key).type)
+    if placed is not None:
+        where, content = placed
+        getattr(row, where)[key] = content
+
+
+def _content(cell: Cell, column_type: str) -> tuple[str, Amount | Text] | None:
+    """What a cell holds under a column of ``column_type``: ("texts" | "values" | "unparsed", it), or None."""
     if not cell.text:
-        return
-    if text or spec.column(key).type == "text":
-        row.texts[key] = _text(cell)
-    elif is_blank_mark(cell.text):
-        return
-    elif (a := _amount(cell) if spec.column(key).type != "percent" else _percent(cell)) is not None:
-        row.values[key] = a
-    else:
-        row.unparsed[key] = _text(cell)
+        return None
+    if column_type == "text":
+        return "texts", _text(cell)
+    if is_blank_mark(cell.text):
+        return None
+    if (a := _amount(cell) if column_type != "percent" else _percent(cell)) is not None:
+        return "values", a
+    return "unparsed", _text(cell)
 
 
 _PERCENT_SIGN = re.compile(r"\s*[%％]\s*$")
@@ -1278,20 +1298,37 @@ def _propose(spec: TableSpec, row: Row, figures: list[Cell], keys: list[str], co
     # A placement proposes the whole row: what other groups of the row placed goes with it.
     bases = [o.values for o in row.options] or [dict(row.values)]
     options = []
+    contents = _Contents(figures)
     for n, cols in enumerate(placements):
-        trial = Row(span=row.span)
-        for col, cell in zip(cols, figures):
-            _place(trial, keys[col], cell, spec)
+        values, unparsed = {}, {}
+        for i, col in enumerate(cols):  # the i-th figure under the col-th column
+            placed = contents.under(i, spec.column(keys[col]).type)
+            if placed is not None and placed[0] != "texts":  # a placement keeps figures only
+                (values if placed[0] == "values" else unparsed)[keys[col]] = placed[1]
         if n == 0:
-            row.values.update(trial.values)
-            row.unparsed.update(trial.unparsed)
+            row.values.update(values)
+            row.unparsed.update(unparsed)
         for base in bases:
-            options.append(Reading(values={**base, **trial.values}, how="left-packed" if n == 0 else f"placement {n}"))
+            options.append(Reading(values={**base, **values}, how="left-packed" if n == 0 else f"placement {n}"))
     distinct = _distinct(options)[:MAX_PLACEMENTS]
     if len(distinct) > 1:
         row.propose(distinct)
         row.notes.append(f"{len(figures)} figure(s) in {len(keys)} columns: empty cells were dropped; "
                          f"{len(distinct)} placements proposed")
+
+
+class _Contents:
+    """Each figure's content under a column of each type, read once: a row's placements put the same few figures
+    under many columns (the content is frozen, so every placement can share it)."""
+
+    def __init__(self, figures: list[Cell]):
+        self.figures = figures
+        self.read: dict[tuple[int, str], tuple[str, Amount | Text] | None] = {}
+
+    def under(self, i: int, column_type: str) -> tuple[str, Amount | Text] | None:
+        if (i, column_type) not in self.read:
+            self.read[(i, column_type)] = _content(self.figures[i], column_type)
+        return self.read[(i, column_type)]
 
 
 def _distinct(options: list[Reading]) -> list[Reading]:

@@ -24,6 +24,17 @@ from .load import LoadError, load_document
 from .pipeline import RunOptions, collecting_less_often, extract_and_verify, needs_model
 
 
+def llm_unanswered(result, answered: set[str] | None = None) -> list:
+    """The sections the model was asked about and answered nothing for: each request failed (an HTTP error, a
+    timeout, no connection), so the section note names the LLM reader's failure and no call got a 200."""
+    if result.llm is None:
+        return []
+    if answered is None:
+        answered = {c.section_id for c in result.llm.calls if c.status == 200}
+    return [s for s in result.sections if s.id not in answered and s.note
+            and (s.note.startswith("LLM reader failed") or "LLM reader: " in s.note)]
+
+
 @dataclass
 class Tally:
     """What one document adds to a batch's summary line: counts only, so it travels cheaply between processes."""
@@ -45,6 +56,8 @@ class Tally:
     llm_reused: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    llm_asked: int = 0  # sections sent to the model
+    llm_unanswered: int = 0  # of those, the ones no request got an answer for (HTTP errors, timeouts, no connection)
     hinted: int = 0  # tables read as a layout hint says
     unhinted: int = 0  # tables a layout hint matched or nearly matched and was not used on (Table.hint: why)
 
@@ -72,9 +85,12 @@ class Tally:
             t.llm_calls = len(result.llm.calls)
             t.llm_reused = sum(1 for c in result.llm.calls if c.source != "network")
             t.prompt_tokens, t.completion_tokens = result.llm.prompt_tokens, result.llm.completion_tokens
+            answered = {c.section_id for c in result.llm.calls if c.status == 200}
+            unanswered = llm_unanswered(result, answered)
+            t.llm_asked, t.llm_unanswered = len(answered) + len(unanswered), len(unanswered)
         return t
 
-    def add(self, other: Tally) -> None:
+    def add(self, other: Tally) -> None:  # noqa: D102
         for f in fields(Tally):
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 

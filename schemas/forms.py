@@ -85,14 +85,27 @@ def _camel(kind: str) -> str:
     return "".join(part.title() for part in kind.split("_"))
 
 
+def _check_weight(value: str | None) -> str | None:
+    """A weight copied with its sign ("20%") is the number: the column says it is a share."""
+    return _check_amount(value.strip().rstrip("%％").strip() if value is not None else None)
+
+
+_OTHER = "表中其他栏目（如“备注”“对应项目”）：栏目名称 → 单元格原文；没有则为空"
+
+
 class IndicatorForm(_Form):
     level1: Optional[str] = Field(None, description="一级指标：产出指标、效益指标、满意度指标……")
     level2: Optional[str] = Field(None, description="二级指标：数量指标、质量指标、时效指标、成本指标……")
     name: str = Field(description="三级指标名称")
+    description: Optional[str] = Field(None, description="指标说明／绩效指标描述，原样抄写")
     target: Optional[str] = Field(None, description="指标值，原样抄写（如“≥430000人”“100%”“效果显著”）")
     comparator: Optional[str] = Field(None, description="符号：≥ ≤ = < > 之一，没有则为 null")
     value: Optional[str] = Field(None, description=f"指标值中的数字，{_COPY}")
     unit: Optional[str] = Field(None, description="单位：人、%、万元、元……")
+    basis: Optional[str] = Field(None, description="指标值确定依据，原样抄写")
+    weight: Optional[str] = Field(None, description=f"权重／分值中的数字（“20%”写作“20”），{_COPY}")
+    scoring: Optional[str] = Field(None, description="评分标准／评(计)分标准，原样抄写")
+    other: dict[str, str] = Field(default_factory=dict, description=_OTHER)
 
     @field_validator("comparator")
     @classmethod
@@ -107,6 +120,11 @@ class IndicatorForm(_Form):
     @classmethod
     def value_parses(cls, v: str | None) -> str | None:
         return _check_amount(v)
+
+    @field_validator("weight")
+    @classmethod
+    def weight_parses(cls, v: str | None) -> str | None:
+        return _check_weight(v)
 
 
 class SpendingStepForm(_Form):
@@ -129,6 +147,7 @@ class CardForm(_Form):
     project_name: Optional[str] = Field(None, description="项目名称，原样抄写")
     department: Optional[str] = Field(None, description="主管部门")
     implementing_unit: Optional[str] = Field(None, description="实施单位")
+    project_period: Optional[str] = Field(None, description="项目期／项目期限／实施期限，原样抄写（如“1年”“2024-2026年”）")
     budget_total: Optional[str] = Field(None, description=f"预算数／年度资金总额，{_COPY}")
     budget_fiscal: Optional[str] = Field(None, description=f"其中：财政资金／财政拨款，{_COPY}")
     budget_carryover: Optional[str] = Field(None, description=f"上年结转，{_COPY}")
@@ -141,6 +160,30 @@ class CardForm(_Form):
         classmethod(lambda cls, v: _check_amount(v)))
 
 
+class TaskForm(_Form):
+    """部门整体绩效目标表“年度主要任务”中的一行。"""
+
+    name: Optional[str] = Field(None, description="任务名称，原样抄写；金额合计行写原文（如“金额合计”）")
+    content: Optional[str] = Field(None, description="主要内容／任务内容，原样抄写")
+    budget_total: Optional[str] = Field(None, description=f"总额／预算数，{_COPY}")
+    budget_fiscal: Optional[str] = Field(None, description=f"财政拨款／财政资金，{_COPY}")
+    budget_carryover: Optional[str] = Field(None, description=f"上年结转，{_COPY}")
+    budget_other: Optional[str] = Field(None, description=f"其他资金，{_COPY}")
+    other: dict[str, str] = Field(default_factory=dict, description=_OTHER)
+
+    _budget = field_validator("budget_total", "budget_fiscal", "budget_carryover", "budget_other")(
+        classmethod(lambda cls, v: _check_amount(v)))
+
+
+class DepartmentCardForm(CardForm):
+    """部门整体绩效目标表：项目表的各栏，加上年度主要任务及其预算。"""
+
+    tasks: list[TaskForm] = Field(default_factory=list,
+                                  description="年度主要任务：每个任务一行，按原文顺序，金额合计行也作为一行")
+
+
 def form_for(kind: str) -> type[BaseModel]:
     """The form a model fills for a section of ``kind``."""
+    if kind == "department_performance_target":
+        return DepartmentCardForm
     return CardForm if spec_for(kind).card else table_form(kind)

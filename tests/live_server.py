@@ -43,15 +43,16 @@ def _free_port() -> int:
 
 
 @contextmanager
-def llama_server(n_ctx: int = 8192, threads: int = 2):
-    """Start the server, wait until it answers, yield its base URL, stop it."""
+def llama_server(n_ctx: int = 8192, threads: int = 2, new_session: bool = False):
+    """Start the server, wait until it answers, yield its base URL, stop it. ``new_session``: the server in a session
+    of its own (on Linux, with autogroups, the CPU is shared between sessions first)."""
     port = _free_port()
     # The server logs a lot while loading; a file (not a pipe nobody reads) keeps it from blocking.
     log = tempfile.NamedTemporaryFile("w+b", prefix="llama-server-", suffix=".log", delete=False)
     proc = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(smollm2_gguf()), "--model_alias", MODEL_NAME,
          "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(n_ctx), "--n_threads", str(threads)],
-        stdout=log, stderr=subprocess.STDOUT)
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=new_session)
     base = f"http://127.0.0.1:{port}/v1"
     try:
         deadline = time.time() + 120

@@ -552,8 +552,11 @@ def test_an_interrupted_run_says_how_much_it_wrote_and_what_it_wrote_is_whole(tm
         shutil.copy(DOCS["000"], batch / f"d{i:03}.txt")
     out = tmp_path / "out"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "BUDGET_EXTRACT_"))}
+    # A test runner started in the background (nohup, `&` in a script) ignores SIGINT, and its children inherit
+    # that: the run gets Ctrl-C's default, as in a terminal.
     proc = subprocess.Popen([sys.executable, "-m", "extractor", "run", str(batch), "--out", str(out), "--jobs", "1"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while len(list(out.glob("*.json"))) < 3 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)

@@ -70,7 +70,9 @@ def assert_made_up_numbers_flagged(result: dict, text: str) -> None:
     doubted = {tuple(s) for f in result["flags"] if f["check"] == "ground.not_in_source" for s in f["spans"]}
     amounts = [a for card in result["cards"] for a in
                [*(v for v in card["budget"].values() if v), *(s["percent"] for s in card["spending_plan"]),
-                *(i["value"] for i in card["indicators"] if i["value"])]]
+                *(i[k] for i in card["indicators"] for k in ("value", "weight") if i[k]),
+                *(v for b in [t["budget"] for t in card["tasks"]] + [card["tasks_total"] or {}]
+                  for v in b.values() if v)]]
     amounts += [v for t in result["tables"] for row in t["rows"] for v in row["values"].values()]
     grounded = 0
     for a in amounts:

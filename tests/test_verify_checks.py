@@ -98,6 +98,8 @@ def test_docs_checks_md_is_current():
 TESTED_ELSEWHERE = {
     "ground.not_in_source": "test_verify_grounding.py",
     "ground.misplaced": "test_verify_grounding.py (positional grounding)",
+    "ground.unrecorded_correction": "test_review_trial20.py, test_a_hand_edited_person_value_without_a_decision_is_"
+                                    "flagged_not_verified",
     "read.ambiguous": "test_read_layouts.py", "read.unparsed": "test_read_layouts.py",
     "read.unplaced": "test_read_layouts.py", "read.unit": "test_units.py", "table.change": "test_year_columns.py",
     "read.unidentified": "this file, test_a_row_read_without_code_or_name_is_flagged",

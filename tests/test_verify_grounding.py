@@ -55,10 +55,18 @@ def test_a_span_outside_the_text_is_flagged_at_the_section():
 
 def test_a_persons_correction_is_not_expected_in_the_source():
     result = _fresh("000")
+    from schemas import Correction
+
     row = _row(result, "expenditure_summary", "2101501")
-    row.values["total"] = row.values["total"].model_copy(update={"value": Decimal("1182.70"), "backend": "person"})
+    read = row.values["total"]
+    row.values["total"] = read.model_copy(update={"value": Decimal("1182.70"), "backend": "person"})
+    # A person's correction is recorded as such (``review fix``): the value it replaced, and its decision.
+    result.corrections = [Correction(path="expenditure_summary[2101501].total", original=read, seq=1)]
     verified = verify_result(result, text_for("000"))
-    assert not [f for f in verified.flags if f.check == "ground.not_in_source"]
+    assert not [f for f in verified.flags if f.check in ("ground.not_in_source", "ground.unrecorded_correction")]
+    result.corrections = []  # the same value with no correction recorded: a hand edit, flagged
+    verified = verify_result(result, text_for("000"))
+    assert {f.check for f in verified.flags} >= {"ground.not_in_source", "ground.unrecorded_correction"}
 
 
 # -- positional grounding: its own row, its own column's place, one printed number per value -------------------

@@ -20,7 +20,7 @@ from .narrative import check_claims, extract_claims
 from .reading import check_card_readings, check_readings, check_year_columns
 from .source import check_source
 from .tables import check_table
-from .values import view_tables
+from .values import card_aliases, view_tables
 
 SEVERITY_ORDER = {"error": 0, "warning": 1}
 
@@ -31,7 +31,7 @@ def verify_result(result: ExtractionResult, text: str) -> ExtractionResult:
     Spans that do not hold their value are re-pointed where the value is found
     in its section (recorded in ``span_fixes``); everything else is flagged.
     """
-    flagger = Flagger(result.document.sha256, result.document.name)
+    flagger = Flagger(result.document.sha256, result.document.name, card_aliases(result.cards, result.corrections))
     result.document.unit = tables_unit(result.tables)
     views = view_tables(result)
     result.span_fixes = ground(result, views, text, flagger)

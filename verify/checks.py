@@ -35,6 +35,9 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
     Check("read.unidentified", "行的科目编码和名称都没有读到：它的数值无法与任何一行核对",
           "A row's code and name were not read: its values cannot be checked against any other line."),
     Check("ground.not_in_source", "数值在原文该节中找不到", "A value is not printed anywhere in its section of the source."),
+    Check("ground.unrecorded_correction", "数值标记为人工更正（backend person），但没有任何复核决定记录它：按读取的数值核对",
+          "A value is marked as a person's correction (backend person) but no review decision records it: it is "
+          "checked as any value read is (a person's value is valid only with a recorded decision behind it)."),
     Check("ground.misplaced", "数值不在本行本列的位置：本行没有这个数（只印在别处或行名中），该处的数字已支撑另一个数值，"
           "或它在行中的位置与列的印刷顺序不符",
           "A value is not printed at its own row and column: its row does not print it (only elsewhere, or inside "

@@ -21,17 +21,29 @@ def flag_id_for(sha: str, name: str, check: str, key: str, paths: list[str]) -> 
     return "F" + hashlib.sha256("\x1f".join([sha, name, check, key, *paths]).encode()).hexdigest()[:12]
 
 
-def subject_for(check: str, key: str, paths: list[str]) -> str:
-    """What a flag is about, whatever the version of the document: its check and the values involved."""
+def subject_for(check: str, key: str, paths: list[str], aliases: dict[str, str] | None = None) -> str:
+    """What a flag is about, whatever the version of the document: its check and the values involved.
+
+    ``aliases``: the keys of cards by their identity in place of their section (``verify.values.card_aliases``),
+    so that a card's question stays the same question when a table is added before it."""
+    if aliases:
+        key, paths = stable_path(key, aliases), sorted(stable_path(p, aliases) for p in paths)
     return "S" + hashlib.sha256("\x1f".join([check, key, *paths]).encode()).hexdigest()[:12]
+
+
+def stable_path(path: str, aliases: dict[str, str]) -> str:
+    """``path`` with a card's section key replaced by its identity key (``aliases``); other paths as they are."""
+    head, sep, rest = path.partition("]")
+    return aliases.get(head + sep, head + sep) + rest if sep and head + sep in aliases else path
 
 
 class Flagger:
     """Gathers the flags of one document; the same problem yields the same id on every run."""
 
-    def __init__(self, document_sha256: str, document_name: str = ""):
+    def __init__(self, document_sha256: str, document_name: str = "", aliases: dict[str, str] | None = None):
         self.sha = document_sha256
         self.name = document_name
+        self.aliases = aliases or {}
         self.flags: dict[str, Flag] = {}
 
     def add(self, check: str, severity: str, message: str, message_en: str, vals: list[Val] = (),
@@ -43,7 +55,7 @@ class Flagger:
         flag_id = flag_id_for(self.sha, self.name, check, key, paths)
         all_spans = sorted({*(v.amount.span for v in vals), *spans})
         flag = Flag(
-            id=flag_id, subject=subject_for(check, key, paths), check=check, severity=severity, message=message, message_en=message_en,
+            id=flag_id, subject=subject_for(check, key, paths, self.aliases), check=check, severity=severity, message=message, message_en=message_en,
             expected=fmt(expected) if isinstance(expected, Decimal) else expected,
             found=fmt(found) if isinstance(found, Decimal) else found,
             spans=[list(s) for s in all_spans], fields=[v.ref() for v in vals],

@@ -64,7 +64,7 @@ def amount_slots(result: ExtractionResult, views: list[TableView] | None = None)
 
 
 def card_slots(card: PerformanceCard) -> Iterator[Slot]:
-    base, where = f"{card.kind}[{card.section_id}]", f"绩效目标表 {card.section_id}"
+    base, where = f"{card.kind}[{card.section_id}]", f"绩效目标表 {card_name(card)}"
     for part in ("total", "fiscal", "carryover", "other"):
         if (amount := getattr(card.budget, part)) is not None:
             yield Slot(f"{base}.budget.{part}", f"{where} budget.{part}", card.section_id, card.span, amount,
@@ -74,10 +74,11 @@ def card_slots(card: PerformanceCard) -> Iterator[Slot]:
                    step.percent, lambda a, step=step: setattr(step, "percent", a))
     for i, ind in enumerate(card.indicators):
         if ind.value is not None:
-            yield Slot(f"{base}.indicators[{i}].value", f"{where} indicator {i}", card.section_id, card.span,
-                       ind.value, lambda a, ind=ind: setattr(ind, "value", a))
+            yield Slot(f"{base}.indicators[{i}].value", f"{where} · {indicator_name(ind, i)}", card.section_id,
+                       card.span, ind.value, lambda a, ind=ind: setattr(ind, "value", a))
         if ind.weight is not None:
-            yield Slot(f"{base}.indicators[{i}].weight", f"{where} indicator {i} weight", card.section_id, card.span,
+            yield Slot(f"{base}.indicators[{i}].weight", f"{where} · {indicator_name(ind, i)} 权重", card.section_id,
+                       card.span,
                        ind.weight, lambda a, ind=ind: setattr(ind, "weight", a))
     grid = [(f"tasks[{i}]", t.budget) for i, t in enumerate(card.tasks)]
     grid += [("tasks_total", card.tasks_total)] if card.tasks_total is not None else []
@@ -86,6 +87,42 @@ def card_slots(card: PerformanceCard) -> Iterator[Slot]:
             if (amount := getattr(budget, part)) is not None:
                 yield Slot(f"{base}.{name}.{part}", f"{where} {name}.{part}", card.section_id, card.span, amount,
                            lambda a, part=part, budget=budget: setattr(budget, part, a))
+
+
+def indicator_name(ind, i: int) -> str:
+    """An indicator as a person reads it: its name (or its number when it has none)."""
+    name = "".join(ind.name.text.split()) if ind.name is not None else ""
+    return name or f"indicator {i}"
+
+
+def _indicator_homes(card: PerformanceCard, text: str) -> dict[int, Span]:
+    """Where each indicator's value may be printed (by the value's id): the indicator's lines. A model gives no
+    place for a value: the flattened text of a card prints it on the indicator's line or the lines after it,
+    before the next indicator begins ("奖励数量 获得奖励的乡镇数量 \n\n=3个"), so for a model's value the lines run
+    on to the next indicator's — never into a line of the card's budget (a line with a budget label)."""
+    starts = sorted(ind.span[0] for ind in card.indicators)
+    homes = {}
+    for ind in card.indicators:
+        if ind.value is None:
+            continue
+        home = ind.span
+        if ind.value.backend == "llm":
+            after = next((s for s in starts if s > ind.span[0]), card.span[1])
+            home = (ind.span[0], max(ind.span[1], _before_budget_line(text, ind.span[1], after)))
+        homes[id(ind.value)] = home
+    return homes
+
+
+def _before_budget_line(text: str, start: int, end: int) -> int:
+    """``end``, or the start of the first line after the one ``start`` is on that prints a budget label."""
+    at = text.find("\n", start, end)
+    while at >= 0:
+        nxt = text.find("\n", at + 1, end)
+        line_end = end if nxt < 0 else nxt
+        if any(pattern.search(text, at + 1, line_end) for _, pattern in _LABELS):
+            return at + 1
+        at = nxt
+    return end
 
 
 def holds(amount: Amount, text: str) -> bool:
@@ -206,6 +243,7 @@ def in_every_lis(offsets: list[int]) -> list[bool]:
 def ground(result: ExtractionResult, views: list[TableView], text: str, flagger: Flagger) -> list[SpanFix]:
     """Check every amount against the text; re-point within its row or flag the ones that do not hold there."""
     fixes: list[SpanFix] = []
+    _unvouched_corrections(result, views, flagger)
     # A value a person moved to the column the document prints it under (``review move``): its column is a
     # person's correction, not the reader's guess, so where it sits in its row is not held against it.
     moved = {c.path for c in result.corrections if c.moved_from}
@@ -214,6 +252,27 @@ def ground(result: ExtractionResult, views: list[TableView], text: str, flagger:
     for card in result.cards:
         fixes += _ground_card(card, text, flagger)
     return fixes
+
+
+def _unvouched_corrections(result: ExtractionResult, views: list[TableView], flagger: Flagger) -> None:
+    """A value marked ``backend: person`` that no correction of the result records (a hand edit of the file, not a
+    review decision): a person's value is valid only with a decision behind it. It is flagged and grounded as any
+    value read is, so a number the document does not print there is never taken on its word."""
+    recorded = {c.path for c in result.corrections}
+    for slot in list(amount_slots(result, views)):
+        a = slot.amount
+        if a.backend != "person" or slot.path in recorded:
+            continue
+        read = a.model_copy(update={"backend": "rules"})
+        slot.put(read)
+        val = Val(path=slot.path, where=slot.where, what=slot.path.rsplit(".", 1)[-1], amount=read,
+                  places=printed_places(a.value),
+                  section_id=slot.section_id, en_where=slot.where, en_what=slot.path.rsplit(".", 1)[-1])
+        flagger.add("ground.unrecorded_correction", "error",
+                    f"{slot.where}: 数值 {fmt(a.value)} 标记为人工更正，但复核记录中没有这项决定：按读取的数值核对",
+                    f"{slot.where}: the value {fmt(a.value)} is marked as a person's correction, but no review "
+                    f"decision records it: it is checked as a value read",
+                    [val], expected="a correction recorded by `review fix`", found=a.value)
 
 
 # -- tables ------------------------------------------------------------------------------------------------
@@ -734,7 +793,7 @@ def _ground_card(card: PerformanceCard, text: str, flagger: Flagger) -> list[Spa
     if _card_clean(card, text):
         return []
     slots = [s for s in card_slots(card) if s.amount.backend != "person"]
-    homes = {id(ind.value): ind.span for ind in card.indicators if ind.value is not None}
+    homes = _indicator_homes(card, text)
     blocks = {id(ind.value): _indicator_words(ind) for ind in card.indicators if ind.value is not None}
     claims: dict[Span, list[Slot]] = {}
     bad: list[Slot] = []
@@ -807,11 +866,13 @@ def _card_clean(card: PerformanceCard, text: str) -> bool:
         if start in seen:
             return False
         seen.add(start)
+    homes = _indicator_homes(card, text)
     for ind in card.indicators:
         a = ind.value
         if a is None or a.backend == "person":
             continue
-        if not _placed(a, text, max(c0, ind.span[0]), min(c1, ind.span[1])):
+        home = homes[id(a)]
+        if not _placed(a, text, max(c0, home[0]), min(c1, home[1])):
             return False
         s0, s1 = a.span
         for words in (ind.name, ind.description, ind.basis):
@@ -826,7 +887,7 @@ def _card_clean(card: PerformanceCard, text: str) -> bool:
 
 def _card_flag(card: PerformanceCard, slot: Slot, a: Amount, text: str, homes: dict, blocks: dict,
                flagger: Flagger, once: bool = False) -> None:
-    what = slot.path.rsplit("].", 1)[-1]
+    what = slot.where.split(" · ", 1)[1] if " · " in slot.where else slot.path.rsplit("].", 1)[-1]
     name = card_name(card)
     val = Val(path=slot.path, where=f"绩效目标表 {name}", what=what, amount=_shown(a, text, card.span),
               places=printed_places(a.value), section_id=slot.section_id, en_where=f"card {name}", en_what=what)

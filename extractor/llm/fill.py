@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from schemas import (
-    COMPARATORS, Amount, CardBudget, Indicator, PerformanceCard, Row, SpendingStep, Table, Text, parse_amount, spec_for,
+    COMPARATORS, Amount, CardBudget, CardTask, Indicator, PerformanceCard, Row, SpendingStep, Table, Text, parse_amount,
+    spec_for,
 )
 from schemas.cards import plan_by_period
 
@@ -338,16 +339,25 @@ def table_from_form(chunk: Chunk, form, text: str) -> Table:
                  rows=out, empty=bool(form.empty) and not out, note=form.note)
 
 
+_PARTS = ("total", "fiscal", "carryover", "other")
+# The task grid's total line (金额合计, 合计, 总计): the grid's tasks_total, not a task.
+_TASK_TOTAL = re.compile(r"^(金额)?(合计|总计)$")
+
+
 def card_from_form(chunk: Chunk, form, text: str) -> PerformanceCard:
+    """The model's card. Words go where they are printed; a figure of a row (a task's amounts, an indicator's weight)
+    only on a number printed in that row's own lines, outside its words. A figure its row does not print keeps the
+    model's string with an empty span, for the verifier to find or flag: never a place we guessed."""
     find = Finder(text, chunk.start, chunk.end)
     card = PerformanceCard(
         section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span,
         project_code=find.words(form.project_code), project_name=find.words(form.project_name),
         department=find.words(form.department), implementing_unit=find.words(form.implementing_unit),
-        notes=["read by the LLM reader"],
+        project_period=find.words(form.project_period), notes=["read by the LLM reader"],
     )
     card.budget = CardBudget(total=find.amount(form.budget_total), fiscal=find.amount(form.budget_fiscal),
                              carryover=find.amount(form.budget_carryover), other=find.amount(form.budget_other))
+    card.tasks, card.tasks_total = _tasks(chunk, find, text, getattr(form, "tasks", []))
     for step in form.spending_plan:
         find.words(step.period)
         if (percent := find.amount(step.percent)) is not None:
@@ -356,10 +366,31 @@ def card_from_form(chunk: Chunk, form, text: str) -> PerformanceCard:
         for step in card.spending_plan:
             step.cumulative = False
     card.goals = [g for g in (find.words(goal) for goal in form.goals) if g is not None]
-    for ind in form.indicators:
+    card.indicators = _indicators(chunk, find, text, form.indicators)
+    return card
+
+
+def _found(*texts: Text | None) -> list[Text]:
+    return [t for t in texts if t is not None and t.span[1] > t.span[0]]
+
+
+def _cells(find: Finder, other: dict[str, str]) -> dict[str, Text]:
+    """Cells under columns no reader knows, by the header the model gives: kept (the verifier flags the column)."""
+    return {header.strip(): t for header, cell in other.items() if header.strip() and (t := find.words(cell)) is not None}
+
+
+def _indicators(chunk: Chunk, find: Finder, text: str, forms) -> list[Indicator]:
+    """Each indicator's words where printed (in the order a row prints its cells), its value inside its printed
+    target, its weight on a number of its own lines outside its words."""
+    out: list[Indicator] = []
+    rows: list[_Row] = []
+    for ind in forms:
         name = find.words(ind.name)
+        description = find.words(ind.description)
         target = find.words(ind.target)
-        found = [t for t in (name, target) if t is not None and t.span[1] > t.span[0]]
+        basis = find.words(ind.basis)
+        scoring = find.words(ind.scoring)
+        other = _cells(find, ind.other)
         value = None
         if ind.value is not None and target is not None and target.span[1] > target.span[0]:
             # The number is printed inside the target ("≥430000人"); looked for there only.
@@ -368,11 +399,76 @@ def card_from_form(chunk: Chunk, form, text: str) -> PerformanceCard:
                 value = None
         if value is None and ind.value is not None:
             value = find.amount(ind.value)  # not in its target: wherever it is, for the verifier to judge
-        anchor = [t.span for t in found]
-        card.indicators.append(Indicator(
-            level1=ind.level1, level2=ind.level2, name=name, target=target,
+        anchor = [t.span for t in _found(name, target)]
+        out.append(Indicator(
+            level1=ind.level1, level2=ind.level2, name=name, description=description, target=target, basis=basis,
+            scoring=scoring, other=other,
             comparator=COMPARATORS.get(ind.comparator) if ind.comparator else None, value=value, unit=ind.unit,
             qualitative=ind.target if value is None and ind.target else None,
             span=(min(s for s, _ in anchor), max(e for _, e in anchor)) if anchor else (chunk.start, chunk.start),
         ))
-    return card
+        words = _found(name, description, target, basis, scoring, *other.values())
+        rows.append(_Row({"weight": ind.weight}, name, None, {str(i): t for i, t in enumerate(words)},
+                         min((t.span[0] for t in words), default=None)))
+    _row_regions(chunk, rows)
+    taken: set[tuple[int, int]] = set()
+    for ind, row in zip(out, rows):
+        printed = row.data["weight"]
+        if printed is None or (weight := parse_amount(printed)) is None:
+            continue
+        blocked = [p for t in row.texts.values() for p in t.parts] + _furniture(chunk, row.span)
+        after = ind.target.span[1] if ind.target is not None and ind.target.span[1] > ind.target.span[0] else row.span[0]
+        tokens = [t for t in _tokens(text, row.span, blocked)
+                  if t not in taken and parse_amount(text[t[0]:t[1]]) == weight]
+        if tokens:
+            s, e = min(tokens, key=lambda t: (t[0] < after, t[0]))  # the first after its target, where rows print it
+            taken.add((s, e))
+            ind.weight = Amount(value=weight, raw=text[s:e], span=(s, e), backend="llm")
+            ind.span = (min(ind.span[0], s), max(ind.span[1], e)) if ind.span[1] > ind.span[0] else (s, e)
+        else:
+            ind.weight = Amount(value=weight, raw=printed, span=(row.span[0], row.span[0]), backend="llm")
+    return out
+
+
+def _tasks(chunk: Chunk, find: Finder, text: str, forms) -> tuple[list[CardTask], CardBudget | None]:
+    """The department card's task grid, row by row as a table's: a task's amounts on numbers printed in its own lines,
+    in the columns' order, one printed number each; its 金额合计 line is the grid's total."""
+    rows: list[_Row] = []
+    for task in forms:
+        amounts = {p: getattr(task, f"budget_{p}") for p in _PARTS}
+        wanted = {v for p in amounts.values() if (v := parse_amount(p or "")) is not None}
+        name = _anchored(find, chunk, text, task.name, wanted)
+        content = find.words(task.content)
+        other = _cells(find, task.other)
+        texts = {"content": content} if content is not None else {}
+        found = _found(name, content)
+        rows.append(_Row(amounts, name, None, {**texts, **{f"other:{h}": t for h, t in other.items()}},
+                         found[0].span[0] if found else None))
+    _row_regions(chunk, rows)
+    printed_parts = [p for p in _PARTS if any(r.data[p] for r in rows)]
+    rank = {p: i for i, p in enumerate(printed_parts)}
+    taken: set[tuple[int, int]] = set()
+    tasks: list[CardTask] = []
+    total: CardBudget | None = None
+    for row in rows:
+        values = [(p, v, rank[p]) for p in _PARTS if (v := parse_amount(row.data[p] or "")) is not None]
+        blocked = [p for t in (row.label, *row.texts.values()) if t is not None for p in t.parts]
+        tokens = _tokens(text, row.span, blocked + _furniture(chunk, row.span))
+        places = _place(values, tokens, text, taken)
+        budget = CardBudget()
+        for part, value, _ in values:
+            if part in places:
+                s, e = places[part]
+                taken.add((s, e))
+                setattr(budget, part, Amount(value=value, raw=text[s:e], span=(s, e), backend="llm"))
+            else:  # its row does not print it: unplaced, for the verifier to find or flag
+                setattr(budget, part, Amount(value=value, raw=row.data[part].strip(), span=(row.span[0], row.span[0]),
+                                             backend="llm"))
+        content = row.texts.get("content")
+        if row.label is not None and _TASK_TOTAL.match(re.sub(r"\s+", "", row.label.text)) and content is None:
+            total = budget
+            continue
+        tasks.append(CardTask(name=row.label, content=content, budget=budget,
+                              other={k.removeprefix("other:"): t for k, t in row.texts.items() if k.startswith("other:")},
+                              span=row.span))
+    return tasks, total

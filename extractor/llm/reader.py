@@ -105,7 +105,7 @@ class LlmReader:
                     form = await self._ask(chunk)
             if spec_for(chunk.kind).card:
                 card = card_from_form(chunk, form, text)
-                if not (card.budget.total or card.indicators or card.goals or card.project_name):
+                if not (card.budget.total or card.indicators or card.goals or card.project_name or card.tasks):
                     raise EmptyAnswer("the answer fills no field of the card")
                 outcome.card = card
             else:

@@ -18,9 +18,9 @@ from decimal import Decimal
 
 from schemas import Correction, Decision, ExtractionResult, FieldRef, Flag, Row, Table, spec_for
 from verify import verify_result
-from verify.flags import flag_id_for, subject_for
+from verify.flags import flag_id_for, stable_path, subject_for
 from verify.grounding import Slot, amount_slots
-from verify.values import view_tables
+from verify.values import card_aliases, view_tables
 
 CORRECTABLE_HINT = "only values read from the tables and cards can be corrected"
 
@@ -158,9 +158,47 @@ def _put_back(rows: dict[str, tuple[Table, Row]], c: Correction) -> None:
         row.alternatives = list(c.alternatives)
 
 
+def stable_paths(result: ExtractionResult) -> dict[str, str]:
+    """A card's key in the result's paths (its section) → its key by identity, as the trail records card paths."""
+    return card_aliases(result.cards, result.corrections)
+
+
+def to_stable(path: str | None, aliases: dict[str, str]) -> str | None:
+    return stable_path(path, aliases) if path else path
+
+
+def current_paths(d: Decision, back: dict[str, str]) -> Decision:
+    """A decision of the trail with its card paths (recorded by the card's identity) as this reading keys them."""
+    if not back:
+        return d
+    return d.model_copy(update={"field": to_stable(d.field, back),
+                                "values": {stable_path(p, back): v for p, v in d.values.items()}})
+
+
+def in_terms_of(result: ExtractionResult, decisions: Iterable[Decision]) -> list[Decision]:
+    """The trail's decisions as this reading of the document keys its values and flags.
+
+    A card's decision is recorded by the card's identity and mapped to its section here. A decision on a card made
+    before cards were keyed so (its paths and subject by section) is taken up on the version it was made on: its
+    subject is made again by the card's identity, as the flags' now are."""
+    aliases = stable_paths(result)
+    back = {v: k for k, v in aliases.items()}
+    sha = result.document.sha256
+    out = []
+    for d in decisions:
+        if d.document_sha256 == sha and d.values and any(stable_path(p, aliases) != p for p in d.values) \
+                and subject_for(d.check, "", sorted(d.values)) == d.subject:
+            d = d.model_copy(update={"subject": subject_for(d.check, "", sorted(d.values), aliases)})
+        out.append(current_paths(d, back))
+    return out
+
+
 def apply_decisions(result: ExtractionResult, text: str, decisions: Iterable[Decision]) -> ExtractionResult:
-    """Re-verify ``result`` with the decisions in force; updates and returns it."""
-    decisions = list(decisions)
+    """Re-verify ``result`` with the decisions in force; updates and returns it.
+
+    The trail keys card values by the card's identity (``performance_target[项目编码]``), the result by its
+    section: a card keeps its decisions when a table is added before it."""
+    decisions = in_terms_of(result, decisions)
     # A result straight from the verifier is not verified twice; one that has been reviewed before is.
     reverify = bool(result.corrections) or not result.verified or any(
         f.status != "open" or f.check == "review.stale" for f in result.flags)
@@ -174,7 +212,7 @@ def apply_decisions(result: ExtractionResult, text: str, decisions: Iterable[Dec
         return result
     state = fold(decisions)
     raw_flags = {f.subject: f for f in result.flags}
-    judged = _apply_in_order(result, state)
+    judged = _apply_in_order(result, state, text)
     _stale_by_later_corrections(decisions, state, judged)
     if result.corrections:
         verify_result(result, text)
@@ -191,7 +229,7 @@ def apply_decisions(result: ExtractionResult, text: str, decisions: Iterable[Dec
     return result
 
 
-def _apply_in_order(result: ExtractionResult, state: DecisionState) -> dict[int, Decision]:
+def _apply_in_order(result: ExtractionResult, state: DecisionState, text: str) -> dict[int, Decision]:
     """Each decision in force, in the order made, judged on the result as the earlier ones left it and then
     applied: a second move in a row finds the column the first emptied, a move carries a value fixed before it,
     a fix finds a value where a move put it. Returns each decision as judged (stale or not)."""
@@ -204,7 +242,7 @@ def _apply_in_order(result: ExtractionResult, state: DecisionState) -> dict[int,
     values = read_values(result, figures)
     for d in state.all():
         if d.action == "move":
-            judged[d.seq] = _judge_move(d, rows, values)
+            judged[d.seq] = _judge_move(d, rows, values, text if d.document_sha256 != result.document.sha256 else None)
             if not judged[d.seq].stale and _apply_move(result, d, rows):
                 slots = slots_by_path(result)
                 values = read_values(result, figures)
@@ -275,21 +313,32 @@ def _effect(c: Decision | None) -> tuple:
     return ("fixed", Decimal(c.after)) if c.after is not None else ("fixed", None)
 
 
-def _judge_move(d: Decision, rows: dict[str, tuple[Table, Row]], values: dict[str, str]) -> Decision:
+def _judge_move(d: Decision, rows: dict[str, tuple[Table, Row]], values: dict[str, str],
+                text: str | None = None) -> Decision:
     """A move applies while each value it moved is still read where it was, with nothing where it goes.
 
     ``rows`` and ``values`` are the reading as the earlier decisions left it (a second move in a row finds
     the column the first emptied). A value is compared as the document prints it (a fix made before the
     move does not make it stale). A value the reading already puts where the move says (a layout hint did)
     needs nothing; any other change makes the move stale.
+
+    ``text``: another version of the document than the one the move was decided on. A move settles which column
+    a figure is printed under where the printed row leaves it in doubt (a converter dropped its empty cells);
+    where this version prints the row one cell per column with the figure under the column it is read in, the
+    question the person answered is not asked here: the move is stale.
     """
+    from .rows import plainly_under
+
     changed = []
     for path, was in d.values.items():
         key, column = split_path(path)
-        row = rows[key][1] if key in rows else None
+        table, row = rows[key] if key in rows else (None, None)
         now = row.values.get(column) if row else None
         there = row.values.get(d.after) if row else None
         if now is not None and there is None and _same(was, values.get(path)):
+            if text is not None and plainly_under(text, table, row, column):
+                changed.append(f"{path}: {was} is now printed plainly under {table.columns.get(column, column)} "
+                               f"(the row prints one cell per column)")
             continue
         if now is None and there is not None and _same(was, values.get(f"{key}.{d.after}")):
             continue
@@ -364,21 +413,28 @@ def _stale_without_flag(result: ExtractionResult, judged: dict[int, Decision], r
     """A stale correction, rejection or move whose flag no longer fires is still shown, never dropped silently."""
     out = []
     for d in judged.values():
-        if not d.stale or d.subject in raw or d.action not in ("fix", "reject", "move"):
+        if not d.stale or d.subject in raw or d.action not in ("fix", "reject", "move", "accept"):
             continue
+        if d.action == "accept" and all(p in slots for p in d.values):
+            continue  # the values it accepted are read and changed, and the flag no longer fires: nothing to ask
+        # (an acceptance whose values are no longer read at all could not be carried over: said, not dropped)
         verb, verb_en = {"fix": ("更正为 " + (d.after or ""), f"corrected to {d.after}"),
+                         "accept": ("接受", "accepted"),
                          "reject": ("剔除", "withdrawn"),
                          "move": (f"移至 {d.after} 列", f"moved to column {d.after}")}[d.action]
-        paths = [d.field or ""] if d.action != "move" else list(d.values)
+        paths = [d.field or ""] if d.action in ("fix", "reject") else list(d.values)
         refs = [FieldRef(path=slot.path, label=slot.where, value=str(slot.amount.value), span=slot.amount.span)
                 for slot in (slots.get(p) for p in paths) if slot is not None]
         out.append(Flag(
             id=flag_id_for(result.document.sha256, result.document.name, "review.stale", str(d.seq), [d.field or ""]),
             subject=subject_for("review.stale", str(d.seq), [d.field or ""]), check="review.stale", severity="warning",
-            message=f"{d.field}: 此前审核时读作 {d.before}，已{verb}；新版文件中该处已改变（{d.stale_reason}），"
-                    f"该决定未应用，请重新审核",
-            message_en=f"{d.field}: read as {d.before} and {verb_en} in review; this version of the document "
-                       f"changed it ({d.stale_reason}), so the decision is not applied — review it again",
+            message=(f"{d.field}: 此前审核时读作 {d.before}，已{verb}" if d.action != "accept" else
+                     f"{d.check}（{', '.join(d.values)}）: 此前审核时已接受") +
+                    f"；新版文件中该处已改变（{d.stale_reason}），该决定未应用，请重新审核",
+            message_en=(f"{d.field}: read as {d.before} and {verb_en} in review" if d.action != "accept" else
+                        f"{d.check} on {', '.join(d.values)}: accepted in review") +
+                       f"; this version of the document changed it ({d.stale_reason}), so the decision is not "
+                       f"applied — review it again",
             expected=d.after, found=refs[0].value if refs else None, fields=refs,
             spans=[list(r.span) for r in refs if r.span], decision=d,
         ))

@@ -126,6 +126,22 @@ def row_view(result: ExtractionResult, text: str, key: str, table: Table, row: R
                    decided=bool(moved))
 
 
+def plainly_under(text: str, table: Table, row: Row, column: str) -> bool:
+    """The row's line prints one cell per column of the table (no empty cell dropped), and the figure read in
+    ``column`` is the cell printed under it."""
+    amount = row.values.get(column)
+    columns = list(table.columns)
+    if amount is None or column not in columns:
+        return False
+    _, line_start, line = _line_of(text, row)
+    span = (line_start, line_start + len(line))
+    cells = [(s, e, t) for s, e, t in _cells(line, line_start) if not _is_row_name(s, span, row)]
+    if len(cells) != len(columns):
+        return False
+    s, e, _ = cells[columns.index(column)]
+    return s <= amount.span[0] and amount.span[1] <= e
+
+
 def _shown(amount) -> str:
     return amount.raw if amount is not None else ""
 

@@ -12,6 +12,7 @@ rows rebuilt from it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +23,8 @@ from schemas import Decision, ExtractionResult, Flag, parse_amount, spec_for
 from ..export import is_pretty, result_json, write_atomic
 from ..geometry import place_values
 from ..reverify import ReverifyError, read_result, read_source, text_copy
-from .apply import CORRECTABLE_HINT, apply_decisions, fold, slots_by_path, source_values, undone_moves
+from .apply import (CORRECTABLE_HINT, apply_decisions, fold, in_terms_of, slots_by_path, source_values, stable_paths,
+                    to_stable, undone_moves)
 from .errors import EXIT_NOT_FOUND, EXIT_PROBLEM, EXIT_USAGE, ReviewError  # noqa: F401 - re-exported
 from .store import ReviewStore
 
@@ -58,12 +60,13 @@ def settle(store: ReviewStore, result: ExtractionResult, text: str, result_path:
 
 
 def _identity(d: Decision) -> tuple:
-    return (d.seq, d.action, d.subject, d.field, d.after, d.time)
+    # Not its paths: a result keys a card's values by its section, the trail by the card's identity.
+    return (d.seq, d.action, d.subject, d.after, d.time)
 
 
 def agrees_with_trail(result: ExtractionResult, trail: list[Decision]) -> bool:
     """The file carries exactly the decisions of the trail in force for its document, no more and no fewer."""
-    return {_identity(d) for d in result.decisions} == {_identity(d) for d in fold(trail).all()}
+    return {_identity(d) for d in result.decisions} == {_identity(d) for d in fold(in_terms_of(result, trail)).all()}
 
 
 def rebuild(store: ReviewStore, name: str, path: Path, result: ExtractionResult | None = None) -> None:
@@ -98,8 +101,14 @@ def heal(store: ReviewStore, folders: list[Path] = (), problems: list[str] | Non
     rows rebuilt. What cannot be rebuilt (its source is gone or changed) is said in ``problems``.
     """
     healed = []
-    known = {d.result.resolve(): d.name for d in store.documents()}
-    changed = dict((path.resolve(), name) for name, path in store.stale_results())
+    documents = store.documents()
+    known = {d.result.resolve(): d.name for d in documents}
+    at = {d.name: d.result.resolve() for d in documents}
+    # A store copied with its results folder (``cp -r X Y``) still names X's files: where X has its own store and
+    # Y the same file, the store uses its own folder's — never another store's results, never the two in turn.
+    moved = _own_copies(store, documents)
+    changed = dict((path.resolve(), name) for name, path in store.stale_results() if name not in moved)
+    changed.update((path, name) for name, path in moved.items())
     for folder in {*(p.parent for p in known), *folders}:
         for path in folder.glob("*.json") if folder.is_dir() else ():
             if path.resolve() not in known and _looks_like_result(path):
@@ -117,6 +126,8 @@ def heal(store: ReviewStore, folders: list[Path] = (), problems: list[str] | Non
             try:
                 result = load_result(path)
                 name = result.document.name
+                if at.get(name) not in (None, path) and at[name].exists() and moved.get(name) != path:
+                    continue  # another file of a document the store has at its own path (the last run's): kept
                 if name in behind or not agrees_with_trail(result, store.decisions(name)):
                     rebuild(store, name, path, result)
                 else:
@@ -128,6 +139,24 @@ def heal(store: ReviewStore, folders: list[Path] = (), problems: list[str] | Non
                 continue
             healed.append(name)
     return healed
+
+
+def _own_copies(store: ReviewStore, documents) -> dict[str, Path]:
+    """Documents whose recorded result is in a folder with another review store, while the same file (the same
+    path under its results folder) is in this store's folder: name → this folder's file."""
+    home = store.path.resolve().parent
+    out = {}
+    for d in documents:
+        result = d.result.resolve()
+        if result.is_relative_to(home):
+            continue
+        other = next((p for p in result.parents if (p / store.path.name).is_file()), None)
+        if other is None or (other / store.path.name).resolve() == store.path.resolve():
+            continue
+        mine = home / result.relative_to(other)
+        if mine.is_file():
+            out[d.name] = mine
+    return out
 
 
 def _looks_like_result(path: Path) -> bool:
@@ -224,10 +253,12 @@ def flag_changes(before: dict[str, Flag], after: dict[str, Flag], left_out: set[
 
 def _record(store: ReviewStore, result: ExtractionResult, flag: Flag, action: str, plan: Plan,
             reviewer: str | None, note: str | None) -> list[Decision]:
-    values = source_values(result, flag.fields)
+    # The trail keys a card's values by the card's identity, not its section (``apply.stable_paths``).
+    aliases = stable_paths(result)
+    values = {to_stable(p, aliases): v for p, v in source_values(result, flag.fields).items()}
     return [store.record(document=result.document.name, document_sha256=result.document.sha256, flag=flag,
-                         action=action, values=values, field=path, before=was, after=after, reviewer=reviewer,
-                         note=note)
+                         action=action, values=values, field=to_stable(path, aliases), before=was, after=after,
+                         reviewer=reviewer, note=note)
             for path, was, after in plan]
 
 
@@ -238,10 +269,26 @@ def twins_of(result: ExtractionResult, flag: Flag, decided: bool = False) -> lis
     reopening one reopens them all: ``decided`` picks the twins that have a decision).
     """
     values = [ref.value for ref in flag.fields]
+    aliases = stable_paths(result)
+    cards = _cards_asked(flag, aliases)
     return [f for f in result.flags
             if f.id != flag.id and (f.decision is not None if decided else f.status in ("open", "stale"))
             and f.check == flag.check
-            and f.message == flag.message and [ref.value for ref in f.fields] == values]
+            and f.message == flag.message and [ref.value for ref in f.fields] == values
+            and _cards_asked(f, aliases) == cards]
+
+
+def _cards_asked(flag: Flag, aliases: dict[str, str]) -> set[str]:
+    """The cards a flag's values are on, by identity (a card printed twice is one card): a question about
+    another project's card — another 项目编码, or the same name with another budget — is another question."""
+    out = set()
+    for ref in flag.fields:
+        head = ref.path.partition("]")[0] + "]"
+        if head in aliases:
+            out.add(re.sub(r"#\d+\]$", "]", aliases[head]))
+        elif ref.path.startswith(("performance_target[", "department_performance_target[")):
+            out.add(head)  # a card with no identity: only itself
+    return out
 
 
 def _twin_plan(flag: Flag, twin: Flag, plan: Plan) -> Plan:

@@ -334,6 +334,11 @@ class ReviewStore:
         marks = ",".join("?" * len(decisions))
         return self.db.execute(f"DELETE FROM hints WHERE decision IN ({marks})", sorted(decisions)).rowcount
 
+    def decided_versions(self) -> dict[str, str]:
+        """Each version (sha256) of a document decisions were made on → the document's name."""
+        return {sha: name for name, sha in self.db.execute(
+            "SELECT document, document_sha256 FROM decisions ORDER BY seq")}
+
     def decision_documents(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT DISTINCT document FROM decisions ORDER BY document")]
 

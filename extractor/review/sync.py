@@ -36,6 +36,9 @@ def sync_folder(store: ReviewStore, folder: Path, report, advance: Callable[[], 
             name = result.document.name
             decisions = store.decisions(name)
             untried = result.llm is None and hints_untried(result, hints, taught)
+            foreign = _not_in_trail(result, decisions)
+            if foreign:
+                report.note(place, _kept_aside(path, foreign))
             with store.transaction():
                 if untried or not agrees_with_trail(result, decisions):
                     known = store.document(name)
@@ -52,6 +55,28 @@ def sync_folder(store: ReviewStore, folder: Path, report, advance: Callable[[], 
             report.note(place, f"error: {exc}")
             report.failed += 1
         advance()
+
+
+def _not_in_trail(result: ExtractionResult, decisions) -> list:
+    """The decisions a file carries that the store's trail does not hold (made under another store)."""
+    held = {(d.seq, d.time, d.action, d.subject) for d in decisions}
+    return [d for d in result.decisions if (d.seq, d.time, d.action, d.subject) not in held]
+
+
+def _kept_aside(path: Path, foreign: list) -> str:
+    """A file carrying another store's decisions is rewritten from this store's trail (the trail is the truth);
+    the file as it was is kept beside it first, so a person's values are never dropped silently."""
+    from ..export import write_atomic
+    from ..load import shown
+
+    aside = path.with_name(path.name + ".other-trail")
+    write_atomic(aside, path.read_text(encoding="utf-8"))
+    said = "; ".join(f"{d.action} {d.field or d.check}" + (f" → {d.after}" if d.after else "")
+                     + (f" by {d.reviewer}" if d.reviewer else "") for d in foreign[:3])
+    more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+    return (f"note: {shown(path)} carries {len(foreign)} decision(s) this store's trail lacks ({said}{more}): not "
+            f"adopted — the trail is the truth, and the file is rewritten from it; the file as it was is kept as "
+            f"{shown(aside)}")
 
 
 def hints_untried(result: ExtractionResult, hints: tuple[LayoutHint, ...], taught) -> bool:
