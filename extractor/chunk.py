@@ -421,7 +421,9 @@ def _prose(text: str) -> bool:
     if _ENDS_IN_COLON.search(m.group()) and m.end() == len(text) and len(_GAP.split(text)) >= 3:
         return bool(_PROSE.search(text[:-1]))
     return True
-_FIGURE = re.compile(r"^[-−(（]?\d[\d,]*(\.\d+)?[)）%]?$|^[-—–－]{1,2}$")
+# A figure as tables print it: signed, bracketed or △-marked (the minus of many finance tables), a rate with its
+# sign inside the brackets ("(62.22%)"), or a dash for nothing.
+_FIGURE = re.compile(r"^[-−(（△▲]?\d[\d,]*(\.\d+)?[%％]?[)）]?$|^[-—–－]{1,2}$")
 
 
 def _rowlike(line: Line, kind: str | None) -> bool:
@@ -445,13 +447,22 @@ def _rowlike(line: Line, kind: str | None) -> bool:
     if len(words) < 2 or _sentence(text, words):
         return False
     gapped = bool(_GAP.search(text))
-    at = [n for n, w in enumerate(words) if _FIGURE.match(w) and not _is_year(words, n)]
+    at = [n for n, w in enumerate(words) if (_FIGURE.match(w) or _marked_figure(w)) and not _is_year(words, n)]
     if len(at) >= 2:
         return True
     if len(at) == 1 and at[0] > 0:
         # One figure after a label ends the row; in a two-sided summary a label may follow it.
         return at[0] == len(words) - 1 or (spec_for(kind).row_key == "two_sided" and "." in words[at[0]])
     return gapped
+
+
+_ITEM_NUMBER = re.compile(r"^[(（]?\d{1,2}[)）、.．]$")
+
+
+def _marked_figure(word: str) -> bool:
+    """Digits with marks no template we know prints and no words ("▼28.00", "28.00*"): still a figure of the row,
+    for the reader to flag (a numbered item's "1、" is not one)."""
+    return any(ch.isdigit() for ch in word) and not any(ch.isalpha() for ch in word) and not _ITEM_NUMBER.match(word)
 
 
 _UNIT_WORD = re.compile(r"^(万元|元|万|亿|%|％|个|人|次|年|月|日|项|家|辆|台|平方米)")
