@@ -53,13 +53,16 @@ class Line:
     text: str  # the line without its newline
     kind: LineKind
     page_end: bool = False  # a form feed ends the line: the next line is on a new page
+    # A pipe row of a table printed without outer bars ("201 | 一般公共服务支出 | 520.00 | "): every "|" separates two
+    # cells, so a bar at either end is an empty first or last cell, not the table's border.
+    bare: bool = False
 
     @property
     def is_row(self) -> bool:
         return self.kind in _ROW_KINDS
 
     def as_kind(self, kind: LineKind) -> "Line":
-        return Line(self.index, self.start, self.end, self.text, kind, self.page_end)
+        return Line(self.index, self.start, self.end, self.text, kind, self.page_end, self.bare)
 
 
 @dataclass
@@ -158,9 +161,56 @@ def split_lines(text: str) -> list[Line]:
         body = raw.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
         lines.append(Line(index, pos, pos + len(body), body, _classify(body), page_end="\x0c" in raw[len(body):]))
         pos += len(raw)
+    _mark_bare_pipe_tables(lines)
     _mark_running_titles(lines)
     _mark_bare_page_numbers(lines)
     return lines
+
+
+_BARE_PIPE_ROW = re.compile(r"^[^|]*\|[^|]*\|")  # two bars or more
+_BARE_SEPARATOR_ROW = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
+
+
+def _mark_bare_pipe_tables(lines: list[Line]) -> None:
+    """Pipe tables printed without outer bars (``a | b | c``, what many markdown writers and converters print).
+
+    Lines are taken together, a run of bar lines at a time (blank lines and ``--- | ---`` rows inside it): when
+    splitting on every bar gives more of its lines the same number of cells than reading the end bars as borders, the
+    run is such a table (a row whose first or last cell is empty then starts or ends with a bar). A lone line with bars
+    in prose, or an outer-bar table (where both readings agree), is left as it is.
+    """
+    i = 0
+    while i < len(lines):
+        if not _bar_line(lines[i]):
+            i += 1
+            continue
+        run, j = [], i
+        while j < len(lines) and (_bar_line(lines[j]) or lines[j].kind is _BLANK):
+            if lines[j].kind is not _BLANK:
+                run.append(j)
+            j += 1
+        if len(run) >= 2 and _split_on_every_bar(lines[k] for k in run):
+            for k in run:
+                line = lines[k]
+                kind = _SEPARATOR if _BARE_SEPARATOR_ROW.match(line.text) or _SEPARATOR_ROW.match(line.text) else _PIPE
+                lines[k] = Line(line.index, line.start, line.end, line.text, kind, line.page_end, True)
+        i = j
+
+
+def _bar_line(line: Line) -> bool:
+    return line.kind in (_PIPE, _SEPARATOR) or (line.kind is _TEXT and bool(_BARE_PIPE_ROW.match(line.text)))
+
+
+def _split_on_every_bar(run) -> bool:
+    bordered, bare = Counter(), Counter()
+    for line in run:
+        if line.kind is _SEPARATOR:
+            continue
+        text = line.text.strip()
+        bare[text.count("|") + 1] += 1
+        if text.startswith("|"):  # a row under the border reading: its cells between the first bar and the last
+            bordered[text.count("|") - (1 if text.endswith("|") else 0)] += 1
+    return max(bare.values(), default=0) > max(bordered.values(), default=0)
 
 
 _BARE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
