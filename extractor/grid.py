@@ -94,8 +94,8 @@ def is_header_row(cells: list[Cell]) -> bool:
         return False
     if any(_DATA_LIKE.match(t) for t in texts):
         return False
-    if any(parse_amount(t) is not None for t in texts):
-        return False
+    if any(parse_amount(t) is not None or is_blank_mark(t) for t in texts):
+        return False  # a dash or slash is an amount cell printing nothing (an empty table's 合计 | - | -), no header's
     return all(len(t) <= 40 for t in texts) and any(_HEADER_WORDS.search(t) for t in texts)
 
 
@@ -407,7 +407,8 @@ def _has_figure(cells: list[Cell]) -> bool:
 
 def _wrapped_header_row(cells: list[Cell]) -> bool:
     texts = [norm(c.text) for c in cells if c.text]
-    return bool(texts) and not any(_CODE.match(t) or _DATA_LIKE.match(t) for t in texts) and all(len(t) <= 12 for t in texts)
+    return bool(texts) and not any(_CODE.match(t) or _DATA_LIKE.match(t) or is_blank_mark(t) for t in texts) \
+        and all(len(t) <= 12 for t in texts)
 
 
 def _header_end(lines: list[Line]) -> int:

@@ -134,3 +134,24 @@ def test_figures_before_words_in_amount_columns_are_kept_and_flagged_not_lost_in
     result, text = _run(tmp_path, LAYOUTS[layout](text))
     assert not _unaccounted(result, text)
     assert sorted(f.found for f in result.flags if f.check == "read.unplaced") == ["17.00", "45.00"]
+
+
+EMPTY_TABLE = """东岭区民政局2025年国有资本经营预算支出表
+单位：万元
+科目编码\t科目名称\t合计\t基本支出\t项目支出
+\t合计\t{mark}\t{mark}\t{mark}
+
+说明：本单位2025年无国有资本经营预算支出。
+"""
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("mark", ["-", "—", "--", "／", "/", "无", ""])
+def test_an_empty_table_whose_total_line_prints_dashes_is_read_empty(tmp_path, mark, layout):
+    """A dash or slash in every amount cell of the one 合计 line is how many templates print an empty table: its
+    header is a header (the 合计 line is no piece of it), nothing is unread, no amount, no flag."""
+    result, _ = _run(tmp_path, LAYOUTS[layout](EMPTY_TABLE.format(mark=mark)))
+    assert not result.unread, [u.reason for u in result.unread]
+    [table] = [t for t in result.tables if t.kind == "state_capital_expenditure"]
+    assert not [r for r in table.rows if r.values or r.unparsed]
+    assert not result.flags, [f.message for f in result.flags]
