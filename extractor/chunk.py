@@ -660,6 +660,9 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
         if line.kind in _PLAIN_ROWS_AND_GAPS and current is not None and not current.is_card and i not in tails:
             # A delimited row, a blank line or a separator: what follows decides about plain text lines and
             # furniture only (outside a card, whose wrapped pieces may be any line under a space-aligned row).
+            if current.is_table and line.kind in (_PIPE, _TAB) and _another_header(current, line):
+                # A table whose title is not in the text (printed as an image): never rows of the one before.
+                current = open_chunk("other_table", UNTITLED_TABLE, None, line.start)
             _add_line(current, line)
             continue
         kind = titles.kinds[i]
@@ -701,6 +704,47 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
             current = open_chunk("narrative", f"{last_heading}（续）" if last_heading else "", None, line.start)
         _add_line(current, line)
     return [c for c in chunks if c.end > c.start or c.title]
+
+
+# The title of a table that prints none in the text (a title set as an image, or left out).
+UNTITLED_TABLE = "（未印标题的表）"
+_HEADER_WORD = re.compile(r"合计|科目|项目|编码|名称|预算|支出|收入|小计|总计|经费|指标")
+
+
+def _another_header(chunk: Chunk, line: Line) -> bool:
+    """A header row of another table under a table's figures, where a title printed as an image left no title line.
+
+    It stands after a gap (a blank line or page furniture) below rows with figures, with no 续表 / （续） since; it
+    is a header (three cells or more of words, header words among them); and it is not the table's own header
+    printed again, whole or wrapped otherwise: a cell of it is words that header does not print.
+    """
+    if not chunk.segments or chunk.last_row is None or chunk.kind == "narrative":
+        return False
+    since = chunk.lines[chunk.lines.index(chunk.last_row) + 1:] if chunk.last_row in chunk.lines else []
+    if not since or any(_CONTINUED.search(l.text.strip()) for l in since if l.kind is not _BLANK):
+        return False
+    if not _header_row(line):
+        return False
+    cells = [c.strip() for c in _CELL_SPLIT.split(line.text.strip().strip("|")) if c.strip()]
+    if len(cells) < 3 or not any(_HEADER_WORD.search(c) for c in cells):
+        return False
+    first = chunk.segments[0].lines
+    figures_at = next((n for n, l in enumerate(first) if any(_FIGURE.match(c) for c in _CELL_SPLIT.split(l.text))),
+                      None)
+    if figures_at is None:
+        return False  # the table's figures have not begun: this may be its header's next line
+    own = set(_squash("".join(l.text for l in first[:figures_at])))
+    return any(_foreign_word(c, own) for c in cells)
+
+
+_HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _foreign_word(cell: str, own: set[str]) -> bool:
+    """Words of two or more Chinese characters, most of them in no line of the table's header (a header printed
+    again with its cells wrapped otherwise joins pieces of its words, but of the same characters)."""
+    han = _HAN_CHAR.findall(cell)
+    return len(han) >= 2 and sum(ch in own for ch in han) * 2 < len(han)
 
 
 def _other_table_title(lines: list[Line], i: int, current: Chunk | None) -> str | None:
