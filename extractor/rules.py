@@ -174,13 +174,17 @@ def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int, repadded: bool =
         padded = False  # every page prints empty cells between filled ones: none lost its empty cells
     columns: dict[str, str] = {}
     table_rows = []
+    pages_of: list[int] = []  # the page each row was printed on
     named_by = None  # the layout whose columns were added last (the rows of a page share one)
     for raw in rows:
         if raw.layout is not named_by:
             for _i, key in sorted(raw.layout.keys.items()):
                 columns.setdefault(key, raw.layout.key_labels.get(key, key))
             named_by = raw.layout
-        table_rows.extend(_interpret_all(spec, raw, columns))
+        read = _interpret_all(spec, raw, columns)
+        table_rows.extend(read)
+        pages_of.extend([raw.segment] * len(read))
+    table_rows = _join_column_halves(table_rows, pages_of)
     _continued_memos(table_rows)
     table = Table(
         section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, **chunk_unit(chunk),
@@ -191,6 +195,67 @@ def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int, repadded: bool =
         header=header_signature(pages),
     )
     return table, most, padded, otherwise
+
+
+def _join_column_halves(rows: list[Row], pages_of: list[int]) -> list[Row]:
+    """A table too wide for its page printed by columns: the right half on the next page, under its own header,
+    with the rows' codes or names printed again. The rows of such a page are the same rows' other columns, joined
+    to them by code (or name), never second copies of them.
+
+    A page is such a half when its rows fill only columns the pages before it never fill, and nearly all of them
+    (and at least two) are, in the same order, rows printed before. A row that matches none, or that carries
+    proposals (its cells' columns not certain), stays a row of its own.
+    """
+    if len(set(pages_of)) < 2:
+        return rows
+    by_page: dict[int, list[Row]] = {}
+    for row, page in zip(rows, pages_of):
+        by_page.setdefault(page, []).append(row)
+    kept: list[Row] = []
+    for page, page_rows in by_page.items():
+        before_keys = {k for r in kept for k in (*r.values, *r.unparsed)}
+        keys = {k for r in page_rows for k in (*r.values, *r.unparsed)}
+        if not kept or not keys or keys & before_keys:
+            kept.extend(page_rows)
+            continue
+        matches = _same_rows_in_order(kept, page_rows)
+        if len(matches) < max(2, 0.8 * len(page_rows)):
+            kept.extend(page_rows)
+            continue
+        for row in page_rows:
+            target = matches.get(id(row))
+            if target is None or row.alternatives or row.options or target.options:
+                kept.append(row)
+                continue
+            # The row's span runs on to its other half, so that every value of it is within its row.
+            target.span = (min(target.span[0], row.span[0]), max(target.span[1], row.span[1]))
+            target.values.update(row.values)
+            target.texts.update({k: t for k, t in row.texts.items() if k not in target.texts})
+            target.unparsed.update(row.unparsed)
+            target.notes.append(f"its columns {sorted(keys)} printed on page {page + 1} of the table (the table split "
+                                f"by columns), joined by its {'code' if row.code else 'name'}")
+    return kept
+
+
+def _same_rows_in_order(before: list[Row], rows: list[Row]) -> dict[int, Row]:
+    """Each row matched to the next row printed before with the same code (or, with no code, the same name)."""
+    def identity(row: Row) -> tuple | None:
+        if row.code:
+            return ("code", row.code, row.side)
+        label = _SPACES.sub("", row.label.text) if row.label else ""
+        return ("name", label, row.side) if label else None
+    matches: dict[int, Row] = {}
+    at = 0
+    for row in rows:
+        key = identity(row)
+        if key is None:
+            continue
+        for n in range(at, len(before)):
+            if identity(before[n]) == key:
+                matches[id(row)] = before[n]
+                at = n + 1
+                break
+    return matches
 
 
 def _keeps_empties(page: Page) -> bool:
