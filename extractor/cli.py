@@ -387,15 +387,35 @@ def export(
     except ResultFileError as exc:
         _err(f"error: {exc}")
         raise typer.Exit(1)
-    except OSError as exc:
-        if output is None:
+    except Exception as exc:  # noqa: BLE001 - sorted below: only a failure to write the output is ours to word
+        if output is None or not _write_failure(exc):
             raise
         # Checked before the work; this is what changed under us since (the disk filled, the folder went …).
-        _err(f"error: {shown(output)}: cannot be written: {exc.strerror or exc}")
+        _err(f"error: {shown(output)}: cannot be written: {_write_failure(exc)}")
         raise typer.Exit(1)
     if output is not None:
         _err(f"{shown(output)}: {documents} document(s) exported ({fmt.value}"
              + (")" if whole else f", {what.value})"))
+
+
+def _write_failure(exc: Exception) -> str | None:
+    """What went wrong writing an export file, worded for one line; None for an error that is not about that.
+
+    The file system's own error, or the one SQLite or DuckDB raise for it (a full disk, a file that went away)."""
+    import sqlite3
+
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    engine = type(exc).__module__.split(".")[0]
+    if isinstance(exc, sqlite3.Error) or engine in ("duckdb", "_duckdb"):
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if engine == "lxml" and str(exc).startswith("IO_"):  # openpyxl's sheet streams: "IO_ENOSPC", "IO_EFBIG"
+        import errno
+        import os
+
+        code = getattr(errno, str(exc)[3:], None)
+        return os.strerror(code) if code else str(exc)
+    return None
 
 
 def _within(path: Path, folder: Path) -> bool:

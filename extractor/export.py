@@ -360,8 +360,13 @@ def replacing(path: Path) -> Iterator[Path]:
         yield Path(tmp)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        # With the file, what a database engine wrote beside it (SQLite's journal, DuckDB's write-ahead log).
+        for leftover in (tmp, *(tmp + side for side in _ENGINE_SIDE_FILES)):
+            Path(leftover).unlink(missing_ok=True)
         raise
+
+
+_ENGINE_SIDE_FILES = ("-journal", "-wal", "-shm", ".wal")
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -62,7 +63,11 @@ def write_xlsx(results: Iterable[ExtractionResult], path: Path) -> None:
         raise
     book.move_to_end(cards, flags)
     with replacing(path) as tmp:
-        book.save(tmp)
+        try:
+            book.save(tmp)
+        except BaseException:
+            book.abandon()
+            raise
 
 
 def _fill_workbook(book: _Book, results: Iterable[ExtractionResult], tables: dict, cards: _Sheet,
@@ -155,12 +160,23 @@ class _Book:
             self.wb.move_sheet(sheet.ws.title, len(self.wb.worksheets) - 1 - at)
 
     def abandon(self) -> None:
-        """Close every sheet's stream, so that nothing complains about a half-written sheet at exit."""
-        for sheet in self.sheets:
-            try:
-                sheet.ws.close()
-            except Exception:  # noqa: BLE001 - the error that made us give up is the one to report
-                pass
+        """Close every sheet's stream, so that nothing complains about a half-written sheet at exit.
+
+        A save that failed half-way (a full disk) leaves openpyxl's streams and archive open; finalised later,
+        they would print tracebacks of their own under the one line that says what went wrong."""
+        import gc
+
+        hook, sys.unraisablehook = sys.unraisablehook, lambda _unraisable: None
+        try:
+            for sheet in self.sheets:
+                try:
+                    sheet.ws.close()
+                except Exception:  # noqa: BLE001 - the error that made us give up is the one to report
+                    pass
+            self.sheets = []
+            gc.collect()
+        finally:
+            sys.unraisablehook = hook
 
     def save(self, path: Path) -> None:
         for sheet in self.sheets:

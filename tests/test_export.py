@@ -199,3 +199,32 @@ def test_xlsx_says_in_the_row_why_a_table_value_is_coloured(tmp_path):
     assert basic.value == 1182.61 and basic.fill.start_color.rgb.endswith("F8B4B4")
     assert f"flagged: {flag['id']}" in row[-1].value and "基本支出: flagged: " in row[-1].value
     assert not any(c.comment for ws in wb.worksheets for r in ws.iter_rows() for c in r)
+
+
+def _with_small_file_limit():
+    """The export's process may write files of 20 kB at most, as on a disk that fills: writing more fails (EFBIG)."""
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "sqlite", "duckdb", "parquet"])
+def test_an_export_that_runs_out_of_room_is_one_line_and_leaves_nothing(corpus_results, tmp_path, fmt):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    target = tmp_path / "out" / f"all.{fmt}"
+    target.parent.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "BUDGET_EXTRACT_"))}
+    proc = subprocess.run([sys.executable, "-m", "extractor", "export", str(corpus_results), "--format", fmt,
+                           "-o", str(target)], cwd=ROOT, capture_output=True, text=True, timeout=300, env=env,
+                          preexec_fn=_with_small_file_limit)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.startswith(f"error: {target}: cannot be written: ") and proc.stderr.count("\n") == 1, \
+        proc.stderr
+    assert list(target.parent.iterdir()) == []  # no export, no temporary file, no journal or log beside it
