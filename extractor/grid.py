@@ -576,11 +576,19 @@ def _rows_out_of_header(lines: list[Line], first_data: int, first_words: set[str
         if not foreign or len(foreign) == len(toks):
             header.append(line)
             continue
+        if any(_all_foreign(tokens(other, "narrow"), chars) for other in lines[:first_data] if other is not line):
+            # Another line of this header is all words the first header does not print: not that header printed
+            # again, but another one (a wide table's right half on its own page): its words stay its header's.
+            return lines, first_data
         header.append(_without(line, foreign))
         moved.append(_without(line, [t for t in toks if t not in foreign]))
     if not moved:
         return lines, first_data
     return header + moved + lines[first_data:], len(header)
+
+
+def _all_foreign(toks: list[Token], chars: set[str]) -> bool:
+    return bool(toks) and all(_foreign_to(t.text, chars) for t in toks)
 
 
 def _foreign_to(word: str, chars: set[str]) -> bool:

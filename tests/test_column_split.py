@@ -82,7 +82,7 @@ def _expected(rows) -> dict[str, str]:
     return out
 
 
-@pytest.mark.parametrize("layout", ["tab", "pipe"])
+@pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("continued", CONTINUED)
 def test_the_right_half_of_a_table_split_by_columns_joins_its_rows(tmp_path, continued, layout):
     result = _run(tmp_path, LAYOUTS[layout](_table(ROWS, CONTINUED[continued])))
@@ -110,21 +110,3 @@ def test_a_page_that_prints_the_same_columns_again_is_no_right_half(tmp_path):
     result = _run(tmp_path, text)
     assert len(result.tables[0].rows) == 2 * len(ROWS)
 
-
-@pytest.mark.parametrize("continued", CONTINUED)
-def test_space_aligned_the_right_half_joins_its_rows_and_a_column_its_header_misses_is_flagged(tmp_path, continued):
-    """Space-aligned, the right half's rows join theirs too. Its last column (上年结转, printed on the header's first
-    line only) is not yet placed under its header on that page: its figures are kept as 列5 and flagged, not lost,
-    and the rows' sums then fail (table.row_sum). A known limit of the space-aligned page geometry (the grid reads
-    that header line's last cell as a row of its own), left to the grid."""
-    result = _run(tmp_path, _spaced(_table(ROWS, CONTINUED[continued])))
-    [table] = result.tables
-    assert len(table.rows) == len(ROWS)
-    got = {slot.path: str(slot.amount.value) for slot in amount_slots(result)}
-    expected = _expected(ROWS)
-    carryover = {k: v for k, v in expected.items() if k.endswith(".carryover")}
-    assert {k: v for k, v in got.items() if not k.endswith(".列5")} == {k: v for k, v in expected.items()
-                                                                         if k not in carryover}
-    assert sorted(v for k, v in got.items() if k.endswith(".列5")) == sorted(carryover.values())
-    assert {f.check for f in result.flags} <= {"read.unplaced", "table.row_sum", "table.column_total"}
-    assert len([f for f in result.flags if f.check == "read.unplaced"]) == len(carryover)
