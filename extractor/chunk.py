@@ -660,7 +660,9 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
         if line.kind in _PLAIN_ROWS_AND_GAPS and current is not None and not current.is_card and i not in tails:
             # A delimited row, a blank line or a separator: what follows decides about plain text lines and
             # furniture only (outside a card, whose wrapped pieces may be any line under a space-aligned row).
-            if current.is_table and line.kind in (_PIPE, _TAB) and _another_header(current, line):
+            if current.is_table and line.kind in (_PIPE, _TAB) and _untitled_card(lines, i, current):
+                current = open_chunk("performance_target", UNTITLED_CARD, None, line.start)
+            elif current.is_table and line.kind in (_PIPE, _TAB) and _another_header(current, line):
                 # A table whose title is not in the text (printed as an image): never rows of the one before.
                 current = open_chunk("other_table", UNTITLED_TABLE, None, line.start)
             _add_line(current, line)
@@ -708,6 +710,30 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
 
 # The title of a table that prints none in the text (a title set as an image, or left out).
 UNTITLED_TABLE = "（未印标题的表）"
+UNTITLED_CARD = "（未印标题的绩效目标表）"
+_CARD_FIRST_KEY = re.compile(r"^(项目名称|项目编码|项目代码)[：:]?$")
+_CARD_GRID_KEY = re.compile(r"^(一级指标|年度目标|年度绩效目标|绩效目标|总体目标)[：:]?$")
+
+
+def _untitled_card(lines: list[Line], i: int, chunk: Chunk) -> bool:
+    """A performance card whose title is not in the text, under a table's figures: after a gap, a row that starts
+    with 项目名称 (or 项目编码) followed, within a few rows, by one that starts with 一级指标 or 年度目标."""
+    line = lines[i]
+    if chunk.is_card or chunk.last_row is None or chunk.last_row is not chunk.last_content:
+        return False
+    if not (chunk.lines and chunk.lines[-1].kind in (_BLANK, _PAGE_HEADER)):
+        return False
+    first = _CELL_SPLIT.split(line.text.strip().strip("|"))
+    if not first or not _CARD_FIRST_KEY.match(first[0].strip()):
+        return False
+    for nxt in lines[i + 1:i + 16]:
+        if nxt.kind in (_PIPE, _TAB):
+            cells = [c.strip() for c in _CELL_SPLIT.split(nxt.text.strip().strip("|"))]
+            if cells and _CARD_GRID_KEY.match(cells[0]):
+                return True
+    return False
+
+
 _HEADER_WORD = re.compile(r"合计|科目|项目|编码|名称|预算|支出|收入|小计|总计|经费|指标")
 
 

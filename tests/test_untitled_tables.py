@@ -2,6 +2,8 @@
 
 - A header of another table under a table's figures (after a gap, no 续表) starts a table of its own, read under
   its own header — never rows of the table above, verified under that table's column names.
+- A performance card under them, its title not in the text either (项目名称 … then 一级指标 / 年度目标 a few rows
+  down), is a card of its own.
 - A document with tables of which none is recognised as a standard budget table gets an error
   (``document.no_standard_tables``): its narrative's figures would otherwise be checked against nothing, silently.
 - A table's own header printed again (on its next page, whole or wrapped otherwise) still continues it, and so does
@@ -50,6 +52,17 @@ BASIC = """单位：万元
 302\t商品和服务支出\t150.06\t\t150.06
 """
 
+CARD = """
+项目名称\t高标准农田建设项目\t\t
+主管部门\t东岭区民政局\t\t
+项目资金（万元）\t年度资金总额\t500.00\t
+\t其中：财政拨款\t500.00\t
+年度目标\t新建高标准农田5000亩。\t\t
+一级指标\t二级指标\t三级指标\t指标值
+产出指标\t数量指标\t新建高标准农田面积\t≥5000亩
+满意度指标\t服务对象满意度指标\t受益农户满意度\t≥90%
+"""
+
 TITLES = {"INCOME": "东岭区民政局2025年收入总表", "EXPENDITURE": "东岭区民政局2025年支出总表",
           "BASIC": "东岭区民政局2025年一般公共预算基本支出表"}
 
@@ -76,6 +89,7 @@ def _doc(titled: bool) -> str:
     parts = [NARRATIVE]
     for name, body in (("INCOME", INCOME), ("EXPENDITURE", EXPENDITURE), ("BASIC", BASIC)):
         parts.append(("\n" + TITLES[name] + "\n" if titled else "\n") + body)
+    parts.append(("\n高标准农田建设项目绩效目标表\n" if titled else "\n") + CARD)
     return "".join(parts)
 
 
@@ -90,6 +104,8 @@ def test_tables_without_titles_are_tables_of_their_own_and_the_document_is_flagg
     staff = [(t.columns[k], v.value) for t in tables for r in t.rows for k, v in r.values.items() if str(v.value) == "718.00"]
     assert {label for label, _ in staff} == {"合计", "人员经费"}
     assert [f.severity for f in result.flags if f.check == "document.no_standard_tables"] == ["error"]
+    # The card under the tables, its title not in the text either, is read as a card, not as rows of a table.
+    assert [(c.project_name.text, str(c.budget.total.value)) for c in result.cards] == [("高标准农田建设项目", "500.00")]
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -99,6 +115,7 @@ def test_the_same_tables_with_their_titles_are_read_by_kind_and_not_flagged(tmp_
                                                "general_budget_basic_expenditure"]
     assert not [f for f in result.flags if f.check == "document.no_standard_tables"]
     assert not [f for f in result.flags if f.severity == "error"], [f.message for f in result.flags]
+    assert len(result.cards) == 1
 
 
 def _split_over_pages(body: str, repeat: str) -> str:
