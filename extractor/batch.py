@@ -101,7 +101,7 @@ def default_jobs(documents: int) -> int:
 async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=None,
                     advance: Callable[[], None] = lambda: None, in_flight: int = 8, store=None,
                     jobs: int | None = 1, pretty: bool = False, max_size: int | None = None,
-                    names: dict[Path, str] | None = None) -> BatchReport:
+                    names: dict[Path, str] | None = None, report: BatchReport | None = None) -> BatchReport:
     """Every file through the pipeline, ``jobs`` documents at once; at most ``in_flight`` held in memory.
 
     ``jobs`` None: as many as the machine has cores, fewer for a small batch (``default_jobs``).
@@ -109,8 +109,9 @@ async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=No
     made on earlier runs applied, and its flags enter the review queue.
     ``names``: the name each file's result is written under, ``OUT/<name>.json``
     (default: the file's stem; ``discover`` gives ``2023/预算`` for a file in a sub-folder).
+    ``report``: the caller's, to count in (what was written before an interrupt is known).
     """
-    report = BatchReport()
+    report = report if report is not None else BatchReport()
     _remove_leftovers(out)
     names = {path: (names or {}).get(path, path.stem) for path in files}
     todo = _distinct_names(files, names, report, advance)

@@ -242,6 +242,10 @@ def run(
     options.hints = tuple(store.hints())  # people's column decisions, for tables printed under the same header
     options.taught = store.taught_here()
 
+    from .batch import BatchReport
+
+    report = BatchReport()
+
     async def go():
         reader = None
         if wants_model and settings.configured:
@@ -251,13 +255,18 @@ def run(
         try:
             with _progress(len(files)) as advance:
                 return await run_batch(files, out, options, reader, advance, store=store, max_size=limit,
-                                       jobs=jobs, pretty=pretty, names=found.names)
+                                       jobs=jobs, pretty=pretty, names=found.names, report=report)
         finally:
             if reader is not None:
                 await reader.aclose()
 
     try:
-        report = asyncio.run(go())
+        asyncio.run(go())
+    except KeyboardInterrupt:
+        # Each result is written whole or not at all: what is there is complete, and a rerun reads the rest again.
+        _err(f"interrupted: {report.documents} of {len(files)} document(s) written to {shown(out)} "
+             f"(each complete); run the same command again to read them all")
+        raise typer.Exit(130)
     finally:
         store.close()
     for message in report.messages:

@@ -59,6 +59,10 @@ class Geometry(BaseModel):
     runs: list[Run] = Field(default_factory=list, description="pieces of the canonical text and their boxes, in order")
     ocr: list[tuple[int, int, float]] = Field(
         default_factory=list, description="[start, end, confidence]: characters read by OCR, in order")
+    exact: list[tuple[int, int]] = Field(
+        default_factory=list, exclude_if=lambda v: not v,
+        description="[start, end): numbers a spreadsheet holds as numbers and shows whole (General format): the "
+                    "number itself, not a figure rounded for printing — checked with no rounding slack")
     values: dict[str, list[Box]] = Field(default_factory=dict,
                                          description="each value's path to its box, one per part of its span")
     _starts: list[int] | None = PrivateAttr(None)

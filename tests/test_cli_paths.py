@@ -534,3 +534,37 @@ def test_empty_files_of_one_name_get_no_note_about_names_neither_uses(tmp_path):
     assert not any("would share" in line and "empty.csv" in line for line in proc.stderr.splitlines())
     assert any("would share the result name budget" in line for line in proc.stderr.splitlines())
     assert (tmp_path / "out" / "budget.txt.json").exists()
+
+
+def test_an_interrupted_run_says_how_much_it_wrote_and_what_it_wrote_is_whole(tmp_path):
+    """Ctrl-C in the middle of a batch: one line saying so and how many documents were written, exit 130; every
+    result written is complete, and none is half-written."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import ROOT
+
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    for i in range(150):
+        shutil.copy(DOCS["000"], batch / f"d{i:03}.txt")
+    out = tmp_path / "out"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "BUDGET_EXTRACT_"))}
+    proc = subprocess.Popen([sys.executable, "-m", "extractor", "run", str(batch), "--out", str(out), "--jobs", "1"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    deadline = time.monotonic() + 120
+    while len(list(out.glob("*.json"))) < 3 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    written = sorted(out.glob("*.json"))
+    assert proc.returncode == 130, stderr
+    assert 3 <= len(written) < 150
+    last = stderr.strip().splitlines()[-1]
+    assert last.startswith(f"interrupted: {len(written)} of 150 document(s) written to "), stderr
+    assert "Traceback" not in stderr
+    for path in written:
+        assert json.loads(path.read_text(encoding="utf-8"))["document"]["name"] == path.stem
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]

@@ -174,7 +174,10 @@ class TableView:
 
 
 def view_table(table: Table, name: str, doc_places: int | None = None,
-               column_places: dict[str, set[int]] | None = None) -> TableView:
+               column_places: dict[str, set[int]] | None = None,
+               whole: frozenset[tuple[int, int]] = frozenset()) -> TableView:
+    """The table's values named and given their rounding; ``whole``: spans of numbers a spreadsheet holds as shown
+    (``Geometry.exact``), which were not rounded for printing."""
     spec = spec_for(table.kind)
     view = TableView(table=table, name=name, zh=spec.zh)
     column_places = _places_by_column(table) if column_places is None else column_places
@@ -203,7 +206,7 @@ def view_table(table: Table, name: str, doc_places: int | None = None,
             if cspec.type == "amount":
                 # An amount column's precision already counts this amount's own decimals.
                 p = places[col]
-                term = Term(amount.value, halves[col])
+                term = Term(amount.value, _ZERO if _shown_whole(amount, whole) else halves[col])
             elif cspec.type == "percent":
                 p = printed_places(amount.value)
                 term = Term(amount.value, half_unit(p))  # a rate is rounded like an amount
@@ -218,15 +221,21 @@ def view_table(table: Table, name: str, doc_places: int | None = None,
     return view
 
 
+def _shown_whole(amount, whole: frozenset[tuple[int, int]]) -> bool:
+    """A spreadsheet's number shown with all its digits: exact, unless General's 11 significant digits cut it."""
+    return bool(whole) and tuple(amount.span) in whole and len(amount.value.as_tuple().digits) < 11
+
+
 def view_tables(result: ExtractionResult) -> list[TableView]:
     counts: Counter[str] = Counter()
     views = []
     column_places = [_places_by_column(t) for t in result.tables]
     doc_places = document_places(column_places)
+    whole = frozenset(map(tuple, result.geometry.exact)) if result.geometry is not None else frozenset()
     for table, places in zip(result.tables, column_places):
         counts[table.kind] += 1
         name = table.kind if counts[table.kind] == 1 else f"{table.kind}#{counts[table.kind]}"
-        views.append(view_table(table, name, doc_places, places))
+        views.append(view_table(table, name, doc_places, places, whole))
     return views
 
 

@@ -30,6 +30,7 @@ def load_sheet(path: Path, data: bytes, sha256: str, kind: str) -> Document:
     sheets = _xlsx(path, data, unsaved) if kind == "xlsx" else _xls(path, data)
     out = TextBuilder()
     pages = []
+    exact: list[tuple[int, int]] = []
     for number, (name, grid) in enumerate(sheets, 1):
         rows = len(grid)
         cols = max((len(r) for r in grid), default=0)
@@ -37,12 +38,12 @@ def load_sheet(path: Path, data: bytes, sha256: str, kind: str) -> Document:
                               formulas_unsaved=unsaved.get(name) or None))
         if titled_by_name(name, grid):
             out.write(f"{name.strip()}\n")
-        write_sheet(out, grid, number)
+        write_sheet(out, grid, number, exact)
     text = out.text()
     if not text.strip():
         raise LoadError(path, "the workbook has no cells with text or numbers")
     geometry = Geometry(kind=kind, text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), pages=pages,
-                        runs=out.runs)
+                        runs=out.runs, exact=exact)
     notes = tuple(f"{path}: sheet {name}: cell(s) {', '.join(cells)} hold formulas with no saved value, read as "
                   f"empty (flagged source.formula_unsaved): open and save the file in Excel or LibreOffice, then run "
                   f"again" for name, cells in unsaved.items())
@@ -64,7 +65,8 @@ def titled_by_name(name: str, grid: list[list[str]]) -> bool:
     return True
 
 
-def write_sheet(out: TextBuilder, grid: list[list[str]], sheet: int) -> None:
+def write_sheet(out: TextBuilder, grid: list[list[str]], sheet: int, exact: list[tuple[int, int]] | None = None) -> None:
+    """The grid's rows as lines of tab-separated cells; ``exact`` gets the spans of numbers shown whole."""
     width = max((max((i + 1 for i, v in enumerate(r) if v), default=0) for r in grid), default=0)
     in_table = False
     for r, row in enumerate(grid):
@@ -76,7 +78,7 @@ def write_sheet(out: TextBuilder, grid: list[list[str]], sheet: int) -> None:
             continue
         if len(cells) == 1 and not in_table:
             c, value = cells[0]
-            _write_cell(out, value, sheet, r, c)
+            _write_cell(out, value, sheet, r, c, exact)
             out.write("\n")
             continue
         if not in_table:
@@ -87,16 +89,24 @@ def write_sheet(out: TextBuilder, grid: list[list[str]], sheet: int) -> None:
                 out.write("\t")
             value = row[c] if c < len(row) else ""
             if value:
-                _write_cell(out, value, sheet, r, c)
+                _write_cell(out, value, sheet, r, c, exact)
         out.write("\n")
     out.write("\n")
 
 
-def _write_cell(out: TextBuilder, value: str, sheet: int, row: int, col: int) -> None:
+def _write_cell(out: TextBuilder, value: str, sheet: int, row: int, col: int,
+                exact: list[tuple[int, int]] | None) -> None:
     start = out.pos
     out.write(" ".join(value.replace("\t", " ").split()))
     if out.pos > start:
         out.runs.append((start, out.pos, sheet, float(col), float(row), float(col + 1), float(row + 1)))
+        if exact is not None and isinstance(value, WholeNumber):
+            exact.append((start, out.pos))
+
+
+class WholeNumber(str):
+    """A number cell shown in the General format: every digit the cell holds (up to the 11 significant digits General
+    shows), so the figure is the number itself, not one rounded for printing — 1.5 is 1.50 exactly, not 1.5 ± 0.05."""
 
 
 # -- .xlsx -----------------------------------------------------------------------------------------
@@ -233,7 +243,7 @@ def _number(value, fmt: str) -> str:
         if number and number.adjusted() < 10:
             number = number.quantize(Decimal(1).scaleb(number.adjusted() - 10), rounding=ROUND_HALF_UP)
         text = format(number, "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
+        return WholeNumber(text.rstrip("0").rstrip(".") if "." in text else text)
     percent = "%" in code
     if percent:
         number *= 100
