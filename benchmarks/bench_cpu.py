@@ -1,6 +1,6 @@
 """Benchmark: CPU milliseconds per document of the deterministic path, in-process (no process start, no pool).
 
-    python benchmarks/bench_cpu.py [--rounds 5] [--repeat 10] [--stages] [--profile 25]
+    python benchmarks/bench_cpu.py [--rounds 5] [--repeat 10] [--stages] [--profile 25] [--variants]
 
 Each round reads the corpus documents `--repeat` times with `work.read_document` (what a worker of
 `run --jobs N` does for one document: load, chunk, read tables and cards, choose, verify, the result's
@@ -10,6 +10,8 @@ shared machine only ever add time. `--stages` also splits `run_file` and the res
 pipeline's stages (in the best round), by timing the functions the pipeline calls (wrapped here, in
 the benchmark; no product code carries a timer). `--profile N` then prints the N functions with the most cumulative
 time under cProfile (which inflates call-heavy code; read it for where, not for how much).
+`--variants` also times `run_file` on every layout variant of 000, 001, 002, 003 (``tests/layout_variants.py``:
+the layouts other converters and provinces print), best of `--rounds`, and prints the mean per variant family.
 Not a test: figures go in docs/measured.md (key ones in the README).
 """
 
@@ -19,6 +21,7 @@ import argparse
 import cProfile
 import pstats
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -106,12 +109,34 @@ def stage_split(rounds: int, repeat: int) -> tuple[float, dict[str, float]]:
             setattr(pipeline, name, fn)
 
 
+def variant_ms(rounds: int) -> dict[str, list[float]]:
+    """CPU ms of `run_file` on each layout variant of each corpus document (best of ``rounds``), by variant."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from layout_variants import VARIANTS, corpus_variant
+
+    out: dict[str, list[float]] = defaultdict(list)
+    with tempfile.TemporaryDirectory() as tmp:
+        for doc in ("000", "001", "002", "003"):
+            for variant in VARIANTS:
+                path = Path(tmp) / f"{doc}_{variant}.txt"
+                path.write_text(corpus_variant(doc, variant), encoding="utf-8")
+                run_file(path)  # warm
+                best = float("inf")
+                for _ in range(rounds):
+                    start = time.process_time()
+                    run_file(path)
+                    best = min(best, (time.process_time() - start) * 1000)
+                out[variant].append(best)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--stages", action="store_true", help="split run_file and the JSON into stages")
     parser.add_argument("--profile", type=int, default=0, metavar="N")
+    parser.add_argument("--variants", action="store_true", help="run_file on every layout variant, by family")
     args = parser.parse_args()
     print(machine_line(load=True))
     for name, fn in (("read_document (a worker's whole job)", worker), ("run_file (load, read, verify)", run_file)):
@@ -122,6 +147,14 @@ def main() -> None:
         parts = ", ".join(f"{k} {v:.1f}" for k, v in split.items())
         print(f"stages of run_file + JSON (best round, {total:.1f} ms/doc): {parts}, "
               f"the rest {total - sum(split.values()):.1f}")
+    if args.variants:
+        by_variant = variant_ms(args.rounds)
+        every = [ms for times in by_variant.values() for ms in times]
+        print(f"run_file on {len(every)} layout variants: mean {sum(every) / len(every):.1f} CPU ms/doc, "
+              f"max {max(every):.1f}")
+        for variant, times in by_variant.items():
+            print(f"  {variant:28} mean {sum(times) / len(times):7.1f}   000/001/002/003: "
+                  f"{' '.join(f'{t:.0f}' for t in times)}")
     if args.profile:
         profile = cProfile.Profile()
         profile.enable()

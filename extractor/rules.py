@@ -761,16 +761,23 @@ def _amount(cell: Cell) -> Amount | None:
 
 def _place(row: Row, key: str, cell: Cell, spec: TableSpec, text: bool = False) -> None:
     """Put a cell's content in a column: text, an amount, nothing (a dash), or an unparsed cell to flag."""
+    placed = _content(cell, "text" if text else spec.column(key).type)
+    if placed is not None:
+        where, content = placed
+        getattr(row, where)[key] = content
+
+
+def _content(cell: Cell, column_type: str) -> tuple[str, Amount | Text] | None:
+    """What a cell holds under a column of ``column_type``: ("texts" | "values" | "unparsed", it), or None."""
     if not cell.text:
-        return
-    if text or spec.column(key).type == "text":
-        row.texts[key] = _text(cell)
-    elif is_blank_mark(cell.text):
-        return
-    elif (a := _amount(cell) if spec.column(key).type != "percent" else _percent(cell)) is not None:
-        row.values[key] = a
-    else:
-        row.unparsed[key] = _text(cell)
+        return None
+    if column_type == "text":
+        return "texts", _text(cell)
+    if is_blank_mark(cell.text):
+        return None
+    if (a := _amount(cell) if column_type != "percent" else _percent(cell)) is not None:
+        return "values", a
+    return "unparsed", _text(cell)
 
 
 # The percent sign, at the end or inside a closing bracket: "-6.25%", "(62.22%)", "（62.22%）".
@@ -1263,20 +1270,37 @@ def _propose(spec: TableSpec, row: Row, figures: list[Cell], keys: list[str], co
     # A placement proposes the whole row: what other groups of the row placed goes with it.
     bases = [o.values for o in row.options] or [dict(row.values)]
     options = []
+    contents = _Contents(figures)
     for n, cols in enumerate(placements):
-        trial = Row(span=row.span)
-        for col, cell in zip(cols, figures):
-            _place(trial, keys[col], cell, spec)
+        values, unparsed = {}, {}
+        for i, col in enumerate(cols):  # the i-th figure under the col-th column
+            placed = contents.under(i, spec.column(keys[col]).type)
+            if placed is not None and placed[0] != "texts":  # a placement keeps figures only
+                (values if placed[0] == "values" else unparsed)[keys[col]] = placed[1]
         if n == 0:
-            row.values.update(trial.values)
-            row.unparsed.update(trial.unparsed)
+            row.values.update(values)
+            row.unparsed.update(unparsed)
         for base in bases:
-            options.append(Reading(values={**base, **trial.values}, how="left-packed" if n == 0 else f"placement {n}"))
+            options.append(Reading(values={**base, **values}, how="left-packed" if n == 0 else f"placement {n}"))
     distinct = _distinct(options)[:MAX_PLACEMENTS]
     if len(distinct) > 1:
         row.propose(distinct)
         row.notes.append(f"{len(figures)} figure(s) in {len(keys)} columns: empty cells were dropped; "
                          f"{len(distinct)} placements proposed")
+
+
+class _Contents:
+    """Each figure's content under a column of each type, read once: a row's placements put the same few figures
+    under many columns (the content is frozen, so every placement can share it)."""
+
+    def __init__(self, figures: list[Cell]):
+        self.figures = figures
+        self.read: dict[tuple[int, str], tuple[str, Amount | Text] | None] = {}
+
+    def under(self, i: int, column_type: str) -> tuple[str, Amount | Text] | None:
+        if (i, column_type) not in self.read:
+            self.read[(i, column_type)] = _content(self.figures[i], column_type)
+        return self.read[(i, column_type)]
 
 
 def _distinct(options: list[Reading]) -> list[Reading]:

@@ -96,6 +96,9 @@ class _State:
     unknown: dict[int, str] = field(default_factory=dict)
     # The task-budget grid of a department card, while it is being read: its columns.
     task_columns: list | None = None
+    # On a page the card continues on, until its first row there: where that row's fields start across the
+    # page (a page may be laid out anew, its columns elsewhere than on the page before).
+    page_starts: dict[str, int] | None = None
 
 
 def read_card(chunk: Chunk) -> PerformanceCard:
@@ -105,6 +108,9 @@ def read_card(chunk: Chunk) -> PerformanceCard:
     state = _State()
     for n, seg in enumerate(chunk.segments):
         first_data = True
+        above: list[Cell] = []  # header words set above the header's line (a delimited one)
+        after_header = False  # the line before was a delimited indicator header
+        state.page_starts = _page_row_starts(seg.lines, state) if n > 0 else None
         for k, line in enumerate(seg.lines):
             # Where the columns start matters only to a space-aligned line (delimiters part the others).
             starts = _column_starts(card, state) if line.kind is LineKind.SPACED else frozenset()
@@ -130,6 +136,20 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                 continue
             if state.pending and (not state.roles or _names_indicator_header(words)):
                 _flush_pending(card, state)
+            if line.kind is not LineKind.SPACED:
+                if _header_words_above(seg.lines, k):
+                    above = cells
+                    continue
+                if above and _names_indicator_header(words):
+                    cells = _with_words_above(cells, above)
+                    words = {norm(c.text) for c in cells}
+                above = []
+                if after_header and (rest := _header_word_below(state, cells)) is not None:
+                    cells = rest
+                    words = {norm(c.text) for c in cells}
+                    if not any(c.text for c in cells):
+                        continue
+            after_header = False
             if not state.roles and (state.task_columns is not None or _task_header(words)) \
                     and _task_line(card, state, cells, line, words):
                 continue
@@ -139,6 +159,7 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                     # 单位, split 指标值 into, whether or not the sub-row is printed again.)
                     _map_roles(state, cells)
                 state.header_cells, state.header_line, state.after_header = cells, line, True
+                after_header = line.kind is not LineKind.SPACED
                 continue
             if state.roles and "符号" in words:
                 _map_roles(state, cells, sub=True)
@@ -192,8 +213,29 @@ def _cells(line, starts: set[int] = frozenset()) -> list[Cell]:
         body = field_text.strip()
         if body:
             start = line.start + at + (len(field_text) - len(field_text.lstrip()))
-            cells.extend(_parted(Cell(body, [(start, start + len(body))], start), line, starts))
+            for cell in _amount_beside_key(Cell(body, [(start, start + len(body))], start)):
+                cells.extend(_parted(cell, line, starts))
     return cells
+
+
+_AMOUNT_WORD = re.compile(r"^-?\d[\d,]*(\.\d+)?$")
+
+
+def _amount_beside_key(cell: Cell) -> list[Cell]:
+    """A field's amount and the next key one space apart (2.00 其中：财政资金: an amount filling its cell to the edge)
+    are two cells: parted when every word of the piece is an amount or a key, one of each at least."""
+    if " " not in cell.text or not any(ch.isdigit() for ch in cell.text):
+        return [cell]
+    words = cell.text.split(" ")
+    amounts = [bool(_AMOUNT_WORD.match(w)) for w in words]
+    if not any(amounts) or all(amounts) or not all(a or _key(w) is not None for a, w in zip(amounts, words)):
+        return [cell]
+    out, at = [], cell.span[0]
+    for w in words:
+        if w:
+            out.append(Cell(w, [(at, at + len(w))], at))
+        at += len(w) + 1
+    return out
 
 
 def _parted(cell: Cell, line, starts: set[int]) -> list[Cell]:
@@ -460,10 +502,36 @@ def _nearest_fields(ind: Indicator, cells: list[Cell], line, state: _State) -> l
     if state.header_line is not None and state.header_line.start > state.last_line.start:
         # The header was printed again (a new page, maybe laid out anew).
         return _under_header(cells, line, state, fields)
+    if state.page_starts:
+        # A new page with no header again: its first row says where its columns start.
+        starts = {role: x for role, x in state.page_starts.items() if role in fields}
+        if starts:
+            return [min(starts, key=lambda r: abs(starts[r] - _x(line, cell.span[0]))) for cell in cells]
     starts = {role: _x(state.last_line, _start_on(getattr(ind, role), state.last_line))
               if _printed_on(getattr(ind, role), state.last_line) or role not in state.held_x else state.held_x[role]
               for role in fields}
     return [min(fields, key=lambda r: abs(starts[r] - _x(line, cell.span[0]))) for cell in cells]
+
+
+def _page_row_starts(lines: list, state: _State) -> dict[str, int] | None:
+    """Where the fields of the first indicator row on a continued page start across it: the first line
+    printing a level's name or a figure, its cells laid on the header's roles as a row is read. None when
+    the header is printed again first (it tells the page's columns) or no such row is on the page."""
+    if not state.roles or state.header_line is None:
+        return None
+    for line in lines:
+        if line.kind is not LineKind.SPACED:
+            return None
+        cells = [c for c in _cells(line) if c.text]
+        words = {norm(c.text) for c in cells}
+        if _names_indicator_header(words) or "符号" in words:
+            return None
+        if not (words & _LEVELS or any(_TARGET_START.search(w) for w in words)):
+            continue
+        placed, _ = _realigned(state, _cells(line))
+        return {role: _x(line, cell.span[0]) for role in _TEXT_FIELDS
+                if (cell := _get(placed, state.roles.get(role))) is not None}
+    return None
 
 
 def _printed_on(text: Text, line) -> bool:
@@ -534,8 +602,51 @@ def _is_indicator_header(cells: list[Cell]) -> bool:
 
 
 def _names_indicator_header(words: set[str]) -> bool:
-    """A line whose cells (``words``, normalised) are the indicator header's."""
-    return "一级指标" in words and ("三级指标" in words or "二级指标" in words)
+    """A line whose cells (``words``, normalised) are the indicator header's: 一级指标 with a lower level's, or
+    three header words and nothing else (the header printed again with its first word set in another line: a
+    cell merged over it and the row below, or centred higher than the rest)."""
+    if "一级指标" in words and ("三级指标" in words or "二级指标" in words):
+        return True
+    named = [w for w in words if w]
+    return len(named) >= 3 and ("三级指标" in words or "二级指标" in words) and all(_header_word(w) for w in named)
+
+
+def _header_word(word: str) -> bool:
+    return any(p.match(word) for _, p in _ROLE_HEADERS)
+
+
+def _header_words_above(lines: list, k: int) -> bool:
+    """A delimited line right above the indicator header printing only words of it, each where the header's own
+    line leaves its cell empty: header cells set higher than the rest (centred in a header row whose other cells
+    wrap), which a reader of rows reads as a row of their own."""
+    line = lines[k]
+    if line.kind is LineKind.SPACED or k + 1 >= len(lines) or lines[k + 1].index != line.index + 1:
+        return False
+    cells, below = _cells(line), _cells(lines[k + 1])
+    named = [i for i, c in enumerate(cells) if c.text]
+    return bool(named) and all(_header_word(norm(cells[i].text)) for i in named) \
+        and _names_indicator_header({norm(c.text) for c in below}) \
+        and all(i < len(below) and not below[i].text for i in named)
+
+
+def _with_words_above(cells: list[Cell], above: list[Cell]) -> list[Cell]:
+    return [c if c.text or i >= len(above) or not above[i].text else above[i] for i, c in enumerate(cells)]
+
+
+def _header_word_below(state: _State, cells: list[Cell]) -> list[Cell] | None:
+    """The row right under a delimited indicator header, printing a word of the header in a cell the header leaves
+    empty (一级指标 merged over the header and the first row under it, written in the row) beside cells of a row:
+    the word moved up into the header, which is mapped again; the row without it. None when the row prints no such
+    word, or only header words (the header's second row)."""
+    header = state.header_cells
+    moved = [i for i, c in enumerate(cells) if c.text and i < len(header) and not header[i].text
+             and _header_word(norm(c.text))]
+    if not moved or not any(c.text for i, c in enumerate(cells) if i not in moved) \
+            or any(norm(c.text) == "符号" or _header_word(norm(c.text)) for i, c in enumerate(cells) if i not in moved):
+        return None  # the header's own second row (符号 值 单位 under 指标值), or a row of nothing else
+    state.header_cells = [cells[i] if i in moved else h for i, h in enumerate(header)]
+    _map_roles(state, state.header_cells)
+    return [Cell("", [], c.at) if i in moved else c for i, c in enumerate(cells)]
 
 
 def _same_header(cells: list[Cell], before: list[Cell]) -> bool:
@@ -653,9 +764,15 @@ def _extend(ind: Indicator, state: _State, cells: list[Cell], line) -> None:
     ind.span = (ind.span[0], line.end)
 
 
-def _realigned(state: _State, cells: list[Cell]) -> tuple[list[Cell], bool]:
-    """Undo the two cell losses seen in these cards; say whether it was needed."""
+def _realigned(state: _State, cells: list[Cell], delimited: bool = False) -> tuple[list[Cell], bool]:
+    """Undo the two cell losses seen in these cards; say whether it was needed. A delimited row wider than the
+    header (a part of the card whose grid took in columns of its own: a row above a header printed again, set on
+    other columns) says nothing by its cells' places either: its cells go where their words fit."""
     roles = state.roles
+    if delimited and state.header_width and any(c.text for c in cells[state.header_width:]) and len(roles) >= 4:
+        placed = _placed_by_content(state, cells)
+        if placed is not None:
+            return placed, True
     # The row lost cells: fewer than the header's, or its words packed to the left with the last column
     # blank (a converter that drops empty cells and pads the row out again).
     filled = [i for i, c in enumerate(cells) if c.text]
@@ -740,7 +857,7 @@ def _placed_by_content(state: _State, cells: list[Cell]) -> list[Cell] | None:
 
 
 def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) -> None:
-    cells, moved = _realigned(state, cells)
+    cells, moved = _realigned(state, cells, delimited=line.kind is not LineKind.SPACED)
     roles = state.roles
     l1 = _get(cells, roles.get("level1"))
     l2 = _get(cells, roles.get("level2"))
@@ -782,6 +899,7 @@ def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) ->
         _three_columns(ind, cmp_cell, value_cell, unit_cell)
     card.indicators.append(ind)
     state.last_line = line
+    state.page_starts = None
 
 
 def _header_of(state: _State, role: str) -> str:
@@ -862,7 +980,7 @@ def _extend_values(card: PerformanceCard, state: _State, cells: list[Cell], line
 
 def _fields(card: PerformanceCard, state: _State, cells: list[Cell]) -> list[tuple[str, Cell]]:
     """Read a line of the card's fields; return the text fields it set, with their cells."""
-    keys = [_key(c.text) for c in cells]
+    keys = [_key(c.text) or _budget_key_after_label(c.text) for c in cells]
     texts: list[tuple[str, Cell]] = []
     for i, key in enumerate(keys):
         if key is None:
@@ -1003,6 +1121,15 @@ def _key(text: str) -> str | None:
     if k in _TEXT_KEYS or k in _BUDGET_KEYS or _GOAL_KEY.match(k):
         return k
     return None
+
+
+def _budget_key_after_label(text: str) -> str | None:
+    """A budget line's key printed in one cell after its group's label (项目资金(万元) 年度资金总额: — a label
+    merged over the budget lines, set beside the first key with no gap a reader of positions parts cells at)."""
+    words = text.split()
+    if len(words) < 2 or _key(words[-1]) not in _BUDGET_KEYS or parse_amount(norm(words[0])) is not None:
+        return None
+    return _key(words[-1])
 
 
 def _is_period(text: str) -> bool:

@@ -39,8 +39,6 @@ IDS = [f"{v}-{d}" for v, d in CASES]
 # gives every variant's figures.
 SHORT_OF_TARGET: dict[tuple[str, str, str], str] = {
     # (test, variant, document): why
-    ("errors", "pdftotext_full", "000"): "3 targets (≥170 个, 100%, ≥95%) get words of the basis beside them joined "
-    "on, so their figure is not read: lost silently until cards had the read.unparsed check, flagged since",
 }
 
 

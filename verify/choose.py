@@ -40,8 +40,8 @@ from .cross import check_across
 from .flags import Flagger
 from .reading import UNPROVEN_MOVE
 from .tables import COLUMN_TOTAL_KINDS, check_table, row_balance, subtotal_groups, table_relations
-from .tolerance import Term, sum_gap
-from .values import unit_in, view_table, view_tables
+from .tolerance import Term, printed_places, sum_gap
+from .values import row_cells, unit_in, view_table, view_tables
 
 # Rows whose placements still tie after their own relations are settled against the table, trying
 # at most this many placements per row, at most MAX_PAIR_TRIALS moves of two rows at once, and at
@@ -298,9 +298,95 @@ def table_errors(table: Table) -> tuple[Decimal, int]:
     The gap, not only the count, guides the search: moving one of two rows that
     sit in the wrong column halves the gap before the second move closes it.
     """
+    return _errors_in(view_table(table, table.kind))
+
+
+def _errors_in(view, only: set[str] | None = None, columns: set[str] | None = None) -> tuple[Decimal, int]:
+    """``table_errors`` of a view; with ``only``, of the relations that involve those rows (and with ``columns``,
+    of the relations within one column, those in these columns)."""
     tally = _Tally()
-    check_table(view_table(table, table.kind), tally)
+    view.only, view.only_columns = only, columns
+    try:
+        check_table(view, tally)
+    finally:
+        view.only = view.only_columns = None
     return tally.gap, tally.count
+
+
+class _Scorer:
+    """``table_errors`` of a table whose rows change placement one trial at a time.
+
+    The chooser tries thousands of placements on a table, each moving a row or
+    a few. Rather than naming every value and checking every relation again,
+    the scorer keeps the table's view, names again only the rows whose values
+    changed since the last score, and re-checks only the relations that involve
+    them (of the relations within one column, those in the columns where a
+    value changed): the score is the last one, less what those relations
+    failed by before, plus what they fail by now. The same figures as ``table_errors``,
+    exactly: a change of a column's printed decimals (the rounding of every value
+    in it) names those values again and re-checks their relations too; a row
+    gaining or losing all its values (which lines make up a department) has the
+    whole table checked again.
+    """
+
+    def __init__(self, table: Table):
+        self.table = table
+        self._check_all()
+
+    def _check_all(self) -> None:
+        self.view = view_table(self.table, self.table.kind)
+        self.keys = {id(row): key for key, row in self.view.rows}
+        self.scored = {id(row): row.values for row in self.table.rows}  # the values the score counts
+        self.places = {id(row): _row_places(self.table, row.values) for row in self.table.rows}
+        self.errors = _errors_in(self.view)
+
+    def errors_now(self) -> tuple[Decimal, int]:
+        changed = [row for row in self.table.rows if row.values is not self.scored[id(row)]]
+        if not changed:
+            return self.errors
+        if any(bool(row.values) != bool(self.scored[id(row)]) for row in changed):
+            self._check_all()
+            return self.errors
+        places = {**self.places, **{id(row): _row_places(self.table, row.values) for row in changed}}
+        columns = _column_places(places)
+        # A column whose printed decimals change changes the rounding of every value in it: those rows too.
+        shifted = {col for col in columns.keys() | self.view.places.keys()
+                   if columns.get(col) != self.view.places.get(col)}
+        rows = [row for row in self.table.rows
+                if row.values is not self.scored[id(row)] or not shifted.isdisjoint(places[id(row)])]
+        keys = {self.keys[id(row)] for row in rows}
+        before = {key: self.view.by_row[key] for key in keys}
+        self.view.places = columns
+        after = {self.keys[id(row)]: row_cells(self.view, self.keys[id(row)], row) for row in rows}
+        moved = set().union(*(_changed_columns(before[key], after[key]) for key in keys))
+        gap_before, count_before = _errors_in(self.view, keys, moved)  # the view still holds the old values
+        self.view.by_row.update(after)
+        self.scored.update((id(row), row.values) for row in rows)
+        self.places = places
+        gap_after, count_after = _errors_in(self.view, keys, moved)
+        self.errors = (self.errors[0] - gap_before + gap_after, self.errors[1] - count_before + count_after)
+        return self.errors
+
+
+def _changed_columns(before: dict, after: dict) -> set[str]:
+    """The columns in which a row's named values differ (a figure moved in or out, or its rounding changed)."""
+    return {col for col in before.keys() | after.keys()
+            if col not in before or col not in after or before[col].amount is not after[col].amount
+            or before[col].term != after[col].term or before[col].places != after[col].places}
+
+
+def _row_places(table: Table, values: dict) -> dict[str, int]:
+    """The decimals each amount of a row prints (what ``view_table`` takes each column's precision from)."""
+    spec = spec_for(table.kind)
+    return {col: printed_places(a.value) for col, a in values.items() if spec.column(col).type == "amount"}
+
+
+def _column_places(rows: dict[int, dict[str, int]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for places in rows.values():
+        for col, p in places.items():
+            out[col] = max(p, out.get(col, p))
+    return out
 
 
 @dataclass
@@ -332,17 +418,19 @@ def settle_rows(table: Table) -> Doubt:
     contested = [row for row in uncertain if id(row) in tied]
     if not contested:
         return doubt
-    doubt.root = _settle_root(table, tied)
+    score = _Scorer(table)
+    doubt.root = _settle_root(score, tied)
     _settle_families(table, tied)
-    errors = _search(table, contested, tied)
+    errors = _search(score, contested, tied)
     for row in contested:
-        row.alternatives = _equally_good(row, tied[id(row)], table, errors)
+        row.alternatives = _equally_good(row, tied[id(row)], score, errors)
     return doubt
 
 
-def _search(table: Table, contested: list[Row], tied: dict[int, list[Reading]]) -> tuple[Decimal, int]:
+def _search(score: _Scorer, contested: list[Row], tied: dict[int, list[Reading]]) -> tuple[Decimal, int]:
     """Row by row (with the rows under each in the hierarchy, which lost the same empty cells), then pairs."""
-    errors = table_errors(table)
+    table = score.table
+    errors = score.errors_now()
     for _ in range(3):
         improved = False
         for row in contested:
@@ -350,13 +438,13 @@ def _search(table: Table, contested: list[Row], tied: dict[int, list[Reading]]) 
                 if option.values == row.values:
                     continue
                 moved = _move(_with_descendants(row, table, tied), row, option, tied)
-                trial = table_errors(table)
+                trial = score.errors_now()
                 if trial < errors:
                     errors, improved = trial, True
                     break
                 _restore(moved)
         if not improved:
-            improved, errors = _swap_pairs(table, contested, tied, errors)
+            improved, errors = _swap_pairs(score, contested, tied, errors)
         if not improved:
             break
     return errors
@@ -387,12 +475,13 @@ def _covering_first(table: Table, root: Row, bests: dict[int, list[Reading]]) ->
     return sorted(bests[id(root)], key=lambda o: len(filled - o.values.keys()))
 
 
-def _settle_root(table: Table, tied: dict[int, list[Reading]]) -> list[Reading]:
+def _settle_root(score: _Scorer, tied: dict[int, list[Reading]]) -> list[Reading]:
     """A total line with several placements: each is tried with its hierarchy laid under it.
 
     Returns the placements the table's relations cannot tell apart, when more
     than one, for the other tables to decide.
     """
+    table = score.table
     root = _root(table, tied)
     if root is None:
         return []
@@ -400,7 +489,7 @@ def _settle_root(table: Table, tied: dict[int, list[Reading]]) -> list[Reading]:
     for order, option in enumerate(tied[id(root)][:MAX_ROOT_TRIALS]):
         _apply(root, option)
         _settle_families(table, tied)
-        scored.append((table_errors(table), order, option))
+        scored.append((score.errors_now(), order, option))
     least = min(s[0] for s in scored)
     best = [option for score, _, option in sorted(scored, key=lambda s: s[1]) if score == least]
     _apply(root, best[0])
@@ -544,12 +633,13 @@ def _family_gap(parent: dict[str, Term], kids: list[dict[str, Term]]) -> tuple[D
     return total_gap, failures
 
 
-def _swap_pairs(table: Table, contested: list[Row], tied: dict[int, list[Reading]], errors) -> tuple[bool, tuple]:
+def _swap_pairs(score: _Scorer, contested: list[Row], tied: dict[int, list[Reading]], errors) -> tuple[bool, tuple]:
     """Two rows (with the rows under them) moved at once: a swap no single move can reach.
 
     Tried only for the rows at the top of the code hierarchy (a handful of
     classes), after single moves stop helping.
     """
+    table = score.table
     tally = _Tally()
     view = view_table(table, table.kind)
     check_table(view, tally)
@@ -571,7 +661,7 @@ def _swap_pairs(table: Table, contested: list[Row], tied: dict[int, list[Reading
                         _restore(moved_a)
                         return False, errors
                     moved_b = _move(_with_descendants(b, table, tied), b, ob, tied)
-                    trial = table_errors(table)
+                    trial = score.errors_now()
                     if trial < errors:
                         return True, trial
                     _restore(moved_b)
@@ -609,7 +699,7 @@ def _restore(moved: list[tuple[Row, dict]]) -> None:
         row.values = values
 
 
-def _equally_good(row: Row, options: list[Reading], table: Table, errors: int) -> list[Reading]:
+def _equally_good(row: Row, options: list[Reading], score: _Scorer, errors: int) -> list[Reading]:
     """Other placements of the row that verify as well as the one kept: the row is ambiguous."""
     kept = row.values
     alternatives = []
@@ -617,7 +707,7 @@ def _equally_good(row: Row, options: list[Reading], table: Table, errors: int) -
         if not _differs(option, Reading(values=kept)):
             continue
         row.values = dict(option.values)
-        if table_errors(table) <= errors:
+        if score.errors_now() <= errors:
             alternatives.append(option)
     row.values = kept
     return alternatives

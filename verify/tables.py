@@ -237,6 +237,8 @@ def _relations_of(kind: str, columns: tuple[tuple[str, str], ...]) -> list[tuple
 
 def _check_subset(view: TableView, flagger: Flagger, small_key: str, large_key: str) -> None:
     """Each amount on the ``small_key`` line is part of the same column's amount on ``large_key``."""
+    if not view.touches(small_key, large_key):
+        return
     for col, small in view.row_vals(small_key).items():
         large = view.get(large_key, col)
         gap = exceeds(small.term, large.term) if large is not None else None
@@ -267,6 +269,8 @@ def check_memo_lines(view: TableView, flagger: Flagger) -> None:
 
 
 def _check_memo_sum(view: TableView, flagger: Flagger, parent: str, members: list[str]) -> None:
+    if not view.touches(parent, *members):
+        return
     for col, whole in view.row_vals(parent).items():
         named = [(k, v) for k in members if (v := view.get(k, col)) is not None]
         if len(named) < 2:
@@ -283,6 +287,8 @@ def _check_memo_sum(view: TableView, flagger: Flagger, parent: str, members: lis
 
 def check_unit(view: TableView, flagger: Flagger) -> None:
     """A table that states a unit the reader did not understand: none of its amounts can be trusted in any unit."""
+    if view.only is not None:
+        return  # whatever its rows hold: a trial placement changes nothing here
     table = view.table
     if table.unit_header is not None:
         _check_unit_header(view, flagger)
@@ -346,6 +352,8 @@ def check_year_on_year(view: TableView, flagger: Flagger) -> None:
 def _year_on_year(view: TableView, flagger: Flagger, now_col: str, before_col: str, change_col: str,
                   rate_col: str) -> None:
     for key, _row in view.rows:
+        if not view.touches(key):
+            continue
         now, before = view.get(key, now_col), view.get(key, before_col)
         change, rate = view.get(key, change_col), view.get(key, rate_col)
         if now is not None and before is not None and change is not None:
@@ -406,6 +414,8 @@ def check_rows(view: TableView, flagger: Flagger) -> None:
     """合计 = 基本 + 项目 and the like, on every row that prints its total."""
     for total_col, part_cols in table_relations(view.table):
         for key, _row in view.rows:
+            if not view.touches(key):
+                continue
             total = view.get(key, total_col)
             if total is None:
                 continue
@@ -434,7 +444,7 @@ def _sum_relations(view: TableView, total_key: str, part_keys: list[str]) -> Ite
     columns = {c for k in (total_key, *part_keys) for c in view.row_vals(k)}
     spec = spec_for(view.table.kind)
     for col in sorted(columns):
-        if not spec.column(col).additive:
+        if not spec.column(col).additive or not view.touches_column(col):
             continue
         total = view.get(total_key, col)
         parts = [v for k in part_keys if (v := view.get(k, col)) is not None]
@@ -445,6 +455,8 @@ def _sum_relations(view: TableView, total_key: str, part_keys: list[str]) -> Ite
 
 def _column_mismatch(view: TableView, flagger: Flagger, check: str, total_key: str, part_keys: list[str],
                      what_zh: str, what_en: str) -> None:
+    if not view.touches(total_key, *part_keys):
+        return
     for total, parts, col in _sum_relations(view, total_key, part_keys):
         if total is None:
             # The parts print an amount the total line leaves blank: nothing to point at on the total side.
@@ -561,6 +573,8 @@ def check_items(view: TableView, flagger: Flagger) -> None:
 
 def _check_column_bound(view: TableView, flagger: Flagger, small_col: str, large_col: str) -> None:
     for key, _row in view.rows:
+        if not view.touches(key):
+            continue
         small, large = view.get(key, small_col), view.get(key, large_col)
         gap = exceeds(small.term, large.term) if small is not None and large is not None else None
         if gap is not None:
@@ -571,6 +585,8 @@ def _check_column_bound(view: TableView, flagger: Flagger, small_col: str, large
 
 
 def _item_column(view: TableView, flagger: Flagger, column: str, total_key: str, part_keys: list[str]) -> None:
+    if not view.touches(total_key, *part_keys) or not view.touches_column(column):
+        return
     total = view.get(total_key, column)
     parts = [_named_by_row(view, k, v) for k in part_keys if (v := view.get(k, column)) is not None]
     if total is None:
@@ -655,7 +671,7 @@ def check_two_sided(view: TableView, flagger: Flagger) -> None:
                              "本年合计与结转之和", "this year's total plus carry-over")
         if len(g["grand"]) == 1:
             grands[side] = g["grand"][0]
-    if len(grands) == 2:
+    if len(grands) == 2 and view.touches(grands["income"], grands["expenditure"]):
         earned, spend = view.row_vals(grands["income"]), view.row_vals(grands["expenditure"])
         for (income_key, spent_keys), (zh, en) in zip(_BALANCED_COLUMNS, _BALANCED_YEARS):
             income = earned.get(income_key)
@@ -711,6 +727,8 @@ def check_column_totals(view: TableView, flagger: Flagger) -> None:
 def check_procurement(view: TableView, flagger: Flagger) -> None:
     """数量 × 单价 = 金额 on each purchase line, within the rounding of all three."""
     for key, _row in view.rows:
+        if not view.touches(key):
+            continue
         sme, total = view.get(key, "sme_reserved"), view.get(key, "total")
         if sme is not None and total is not None and exceeds(sme.term, total.term) is not None:
             flagger.add("table.subset", "error",

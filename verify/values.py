@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from schemas import Amount, ExtractionResult, FieldRef, PerformanceCard, Row, Table, spec_for
 
@@ -145,6 +146,20 @@ class TableView:
     labels: dict[str, str] = field(default_factory=dict)  # row key -> label without whitespace
     by_code: dict[str, str] = field(default_factory=dict)  # code or "total" -> row key
     memo: dict = field(default_factory=dict)  # derived facts checks share (summary line groups)
+    places: dict[str, int] = field(default_factory=dict)  # each amount column's printed decimals
+    whole: frozenset[tuple[int, int]] = frozenset()  # spans of numbers a spreadsheet holds as shown (exact)
+    # When set, the checks weigh only the relations that involve one of these rows (the chooser re-checks what
+    # a trial placement touches; ``verify.choose``).
+    only: set[str] | None = None
+    only_columns: set[str] | None = None  # and, of the relations within one column, only those in these columns
+
+    def touches(self, *keys: str) -> bool:
+        """Whether a relation between these rows is to be checked."""
+        return self.only is None or not self.only.isdisjoint(keys)
+
+    def touches_column(self, column: str) -> bool:
+        """Whether a relation within this column is to be checked."""
+        return self.only_columns is None or column in self.only_columns
 
     @property
     def vals(self) -> dict[tuple[str, str], Val]:
@@ -179,14 +194,11 @@ def view_table(table: Table, name: str, doc_places: int | None = None,
     """The table's values named and given their rounding; ``whole``: spans of numbers a spreadsheet holds as shown
     (``Geometry.exact``), which were not rounded for printing."""
     spec = spec_for(table.kind)
-    view = TableView(table=table, name=name, zh=spec.zh)
+    view = TableView(table=table, name=name, zh=spec.zh, whole=whole)
     column_places = _places_by_column(table) if column_places is None else column_places
-    places = {k: max(v) for k, v in column_places.items()}
+    view.places = {k: max(v) for k, v in column_places.items()}
     if doc_places is not None:
-        places = {k: max(v, doc_places) for k, v in places.items()}
-    halves = {k: half_unit(p) for k, p in places.items()}
-    en_kind = table.kind.replace("_", " ")
-    unknown = unknown_unit(table)
+        view.places = {k: max(v, doc_places) for k, v in view.places.items()}
     seen: Counter[str] = Counter()
     for row in table.rows:
         label = row_label(row)
@@ -198,27 +210,41 @@ def view_table(table: Table, name: str, doc_places: int | None = None,
         view.labels[key] = label
         if row.code or row.item == "total":
             view.by_code.setdefault(row.code or "total", key)
-        cells = view.by_row[key] = {}
-        where = f"{spec.zh} {row.code} {label}" if row.code else f"{spec.zh} {label}"
-        en_where = f"{en_kind} {row.code or row.item or ''}".rstrip()
-        for col, amount in row.values.items():
-            cspec = spec.column(col)
-            if cspec.type == "amount":
-                # An amount column's precision already counts this amount's own decimals.
-                p = places[col]
-                term = Term(amount.value, _ZERO if _shown_whole(amount, whole) else halves[col])
-            elif cspec.type == "percent":
-                p = printed_places(amount.value)
-                term = Term(amount.value, half_unit(p))  # a rate is rounded like an amount
-            else:
-                p = printed_places(amount.value)
-                term = Term(amount.value, _ZERO if p == 0 else half_unit(p))  # whole counts are exact
-            unit = "%" if cspec.type == "percent" else (table.unit or unknown).strip()
-            cells[col] = Val(
-                f"{name}[{key}].{col}", where, cspec.zh, amount, p, table.section_id, en_where, col,
-                cspec.type == "count" and p == 0, term, unit,
-            )
+        view.by_row[key] = row_cells(view, key, row)
     return view
+
+
+def row_cells(view: TableView, key: str, row: Row) -> dict[str, Val]:
+    """The named values of one row of ``view`` (its columns' precision taken from ``view.places``)."""
+    table = view.table
+    spec = spec_for(table.kind)
+    label = view.labels[key]
+    where = f"{spec.zh} {row.code} {label}" if row.code else f"{spec.zh} {label}"
+    en_where = f"{table.kind.replace('_', ' ')} {row.code or row.item or ''}".rstrip()
+    unit = (table.unit or unknown_unit(table)).strip()
+    cells = {}
+    for col, amount in row.values.items():
+        cspec = spec.column(col)
+        if cspec.type == "amount":
+            # An amount column's precision already counts this amount's own decimals.
+            p = view.places[col]
+            term = Term(amount.value, _ZERO if _shown_whole(amount, view.whole) else _half_unit(p))
+        elif cspec.type == "percent":
+            p = printed_places(amount.value)
+            term = Term(amount.value, half_unit(p))  # a rate is rounded like an amount
+        else:
+            p = printed_places(amount.value)
+            term = Term(amount.value, _ZERO if p == 0 else half_unit(p))  # whole counts are exact
+        cells[col] = Val(
+            f"{view.name}[{key}].{col}", where, cspec.zh, amount, p, table.section_id, en_where, col,
+            cspec.type == "count" and p == 0, term, "%" if cspec.type == "percent" else unit,
+        )
+    return cells
+
+
+@lru_cache(maxsize=64)
+def _half_unit(places: int) -> Decimal:
+    return half_unit(places)
 
 
 def _shown_whole(amount, whole: frozenset[tuple[int, int]]) -> bool:

@@ -135,7 +135,20 @@ def paragraph_beside(x0: float, x1: float, size: float, table_x0: float, table_x
 
 
 def _row_like(line: Line, segs: list[Segment]) -> bool:
-    return len(segs) >= 2 and not _FURNITURE.match(line.text())
+    return len(segs) >= 2 and not _FURNITURE.match(line.text()) and not title_line(line, segs)
+
+
+def title_line(line: Line, segs: list[Segment] | None = None) -> bool:
+    """A table's title however its words are spaced: an office suite sets a centred title's year in another
+    font, or justifies it (东湖示范区农业农村局 | 2025 | 年支出总表), so it splits into cells like a row. Split,
+    it is a few pieces naming a year's budget or accounts; a row ending in a word …表 (a card's 数据来源 工资表)
+    is not."""
+    segs = segments(line) if segs is None else segs
+    text = "".join(s.text() for s in segs)
+    return len(segs) <= 3 and bool(_TITLE.search(text)) and bool(_TITLE_YEAR.search(text))
+
+
+_TITLE_YEAR = re.compile(r"(19|20)\d\d\s*年|预算|决算")
 
 
 _NEAR = 2.5  # lines this many characters apart or nearer may be rows of one table, however they are set

@@ -49,6 +49,7 @@ class TableCell:
     x0: float
     x1: float
     lines: list[list[Glyph]]  # the cell's text, line by line
+    page: int | None = None  # printed on another page than its row (a sheet's columns printed on the next page)
 
 
 _COLUMN_SLACK = 4.0  # points a cell may start away from its column's boundary (see ``TableBlock.column``)
@@ -68,6 +69,8 @@ class TableBlock:
     # Header rows printed again at the top of a continuation page (a browser repeats <thead>), taken out of
     # the rows: (page, row). They are page furniture, written after the document's text with the overlay.
     repeated: list[tuple[int, list[TableCell]]] = field(default_factory=list)
+    rules: list[float] = field(default_factory=list)  # a ruled table's row boundaries, top to bottom
+    row_tops: list[float] = field(default_factory=list)  # the top boundary of each row's grid row (ruled)
 
     @property
     def x0(self) -> float:
@@ -106,15 +109,24 @@ class PageBlocks:
 
 
 def group_lines(glyphs: list[Glyph]) -> list[Line]:
-    """Glyphs into lines (by vertical overlap), each sorted left to right, lines top to bottom."""
+    """Glyphs into lines (by vertical overlap), each sorted left to right, lines top to bottom.
+
+    A glyph printed over one of a line's glyphs, a little higher or lower, is on another line, however much
+    the two overlap vertically: a cell's wrapped text that an office suite prints over the next row (row
+    heights not set) is not that row's text, and the rows it overlaps are not one line."""
     lines: list[Line] = []
     for g in sorted(glyphs, key=lambda g: (g.yc, g.x0)):
-        line = lines[-1] if lines else None
-        if line is not None and _overlaps(line, g):
-            line.glyphs.append(g)
-            line.top, line.bottom = min(line.top, g.top), max(line.bottom, g.bottom)
+        home = None
+        for line in reversed(lines[-4:]):
+            if _overlaps(line, g) and not _printed_over(line, g):
+                home = line
+                break
+        if home is not None:
+            home.glyphs.append(g)
+            home.top, home.bottom = min(home.top, g.top), max(home.bottom, g.bottom)
         else:
             lines.append(Line([g], g.top, g.bottom))
+    lines.sort(key=lambda ln: (ln.top + ln.bottom) / 2)
     for line in lines:
         line.glyphs.sort(key=lambda g: g.x0)
         line.glyphs = _dedupe(line.glyphs)
@@ -124,6 +136,21 @@ def group_lines(glyphs: list[Glyph]) -> list[Line]:
 def _overlaps(line: Line, g: Glyph) -> bool:
     overlap = min(line.bottom, g.bottom) - max(line.top, g.top)
     return overlap >= 0.5 * min(line.bottom - line.top, g.bottom - g.top, 1e9) and g.yc < line.bottom + 0.1
+
+
+def _printed_over(line: Line, g: Glyph) -> bool:
+    """``g`` stands over or under one of the line's glyphs, off its baseline, or on it over another character
+    (two cells' text printed over each other). Fake bold and shadows print the same character on it."""
+    if g.text.isspace():
+        return False
+    for h in line.glyphs:
+        if h.text.isspace():
+            continue
+        across = min(h.x1, g.x1) - max(h.x0, g.x0)
+        if across > 0.5 * min(h.x1 - h.x0, g.x1 - g.x0) and (
+                abs(h.yc - g.yc) > 0.25 * max(h.size, g.size) or h.text != g.text):
+            return True
+    return False
 
 
 def _dedupe(glyphs: list[Glyph]) -> list[Glyph]:
@@ -340,7 +367,7 @@ class _Grid:
         return min(range(len(bounds)), key=lambda i: abs(bounds[i] - v))
 
     def take(self, g: Glyph) -> bool:
-        if not (self.x0 <= g.xc <= self.x1 and self.top <= g.yc <= self.bottom):
+        if not (self.x0 <= g.xc <= self.x1 and self.top <= g.yc <= self.bottom) and not self._across_edge(g):
             return False
         r = min(max(bisect_right(self.ys, g.yc) - 1, 0), len(self.ys) - 2)
         c = min(max(bisect_right(self.xs, g.xc) - 1, 0), len(self.xs) - 2)
@@ -348,9 +375,16 @@ class _Grid:
         self.glyphs.setdefault(where, []).append(g)
         return True
 
+    def _across_edge(self, g: Glyph) -> bool:
+        """A glyph printed across the table's top or bottom rule, a quarter of it inside: the wrapped text of a cell
+        of the first or last row spilling over it (see ``_rehome_lines_across_rules``)."""
+        inside = 0.25 * (g.bottom - g.top)
+        return self.x0 <= g.xc <= self.x1 and (g.top < self.bottom - inside < g.bottom or g.top < self.top + inside < g.bottom)
+
     def block(self) -> TableBlock:
         self._rejoin_overflowing_numbers()
-        rows = []
+        self._rehome_lines_across_rules()
+        rows, tops = [], []
         for r, line in enumerate(self.anchor):
             row = []
             for c, anchor in enumerate(line):
@@ -361,8 +395,69 @@ class _Grid:
                     row.append(TableCell(self.xs[c], self.xs[c + 1], [ln.glyphs for ln in group_lines(glyphs)]))
             if row:
                 rows.append(row)
-        return TableBlock(list(self.xs), rows, self.top, self.bottom, ruled=True)
+                tops.append(self.ys[r])
+        return TableBlock(list(self.xs), rows, self.top, self.bottom, ruled=True, rules=list(self.ys), row_tops=tops)
 
+
+    def _rehome_lines_across_rules(self) -> None:
+        """A cell's text wrapped over more lines than its row holds, printed across the rules above and below it
+        (an office suite's sheet whose row heights were not set: 一般公共预算拨款 / 收入 over the header's rules,
+        机关事业单位基本养老保险缴 / 费支出 over the rows around it, a name's tail 村局 printed over the next
+        row's name). A line printed across a rule, or over another line of its cell, is not taken by the cell
+        its middle falls in: it goes, with the lines set at its leading above and below it, to the cell (that
+        one, or the one above or below) whose middle their text is centred on."""
+        moves: list[tuple[list[Glyph], tuple[int, int], tuple[int, int]]] = []
+        for key, glyphs in list(self.glyphs.items()):
+            lines = group_lines(glyphs)
+            top, bottom = self._span(key)
+            for line in lines:
+                height = sorted(g.bottom - g.top for g in line.glyphs)[len(line.glyphs) // 2]
+                across = line.top < top - 0.25 * height or line.bottom > bottom + 0.25 * height
+                over = any(other is not line and min(other.bottom, line.bottom) - max(other.top, line.top) > 0.3 * height
+                           and min(other.x1, line.x1) - max(other.x0, line.x0) > 0 for other in lines)
+                if not (across or over):
+                    continue
+                by_column: dict[int, list[Glyph]] = {}
+                for g in line.glyphs:
+                    c = min(max(bisect_right(self.xs, g.xc) - 1, 0), len(self.xs) - 2)
+                    by_column.setdefault(c, []).append(g)
+                r0 = self.ys.index(top)
+                r1 = self.ys.index(bottom) - 1
+                for c, part in by_column.items():
+                    keys = [key]
+                    if r0 > 0:
+                        keys.insert(0, self.anchor[r0 - 1][c] or (r0 - 1, c))
+                    if r1 + 1 < len(self.anchor):
+                        keys.append(self.anchor[r1 + 1][c] or (r1 + 1, c))
+                    first, last = self._paragraph(part, height, keys)
+                    middle = (first + last) / 2
+                    home = min(keys, key=lambda k: abs(sum(self._span(k)) / 2 - middle))
+                    if home != key:
+                        moves.append((part, key, home))
+        for part, source, target in moves:
+            ids = {id(g) for g in part}
+            self.glyphs[source] = [g for g in self.glyphs[source] if id(g) not in ids]
+            self.glyphs.setdefault(target, []).extend(part)
+
+    def _span(self, key: tuple[int, int]) -> tuple[float, float]:
+        rows = [r for r, line in enumerate(self.anchor) for c, a in enumerate(line) if (a or (r, c)) == key]
+        return self.ys[min(rows)], self.ys[max(rows) + 1]
+
+    def _paragraph(self, part: list[Glyph], height: float, keys: list[tuple[int, int]]) -> tuple[float, float]:
+        """The top and bottom of the lines of these cells set at a text's leading above and below ``part``."""
+        x0, x1 = min(g.x0 for g in part), max(g.x1 for g in part)
+        lines = [ln for k in keys for ln in group_lines(self.glyphs.get(k, []))]
+        lines = sorted((ln for ln in lines if min(ln.x1, x1) - max(ln.x0, x0) > 0), key=lambda ln: ln.top)
+        first = last = next((ln for ln in lines if any(g is part[0] for g in ln.glyphs)), None)
+        if first is None:
+            return min(g.top for g in part), max(g.bottom for g in part)
+        for ln in reversed(lines):  # upwards from the line: each at the leading above the one below it
+            if 0.95 * height <= first.top - ln.top <= 1.3 * height:
+                first = ln
+        for ln in lines:
+            if 0.95 * height <= ln.top - last.top <= 1.3 * height:
+                last = ln
+        return first.top, last.bottom
 
     def _rejoin_overflowing_numbers(self) -> None:
         """A number too wide for its cell runs over the rule into the next one (``280`` | ``.000000``): its
@@ -460,7 +555,7 @@ def write_table(out: TextBuilder, table: TableBlock, page: int) -> None:
             for k, cell in enumerate(cells.get(c, ())):
                 if k:
                     out.write(" ")
-                write_cell(out, cell.lines, number)
+                write_cell(out, cell.lines, cell.page or number)
         out.write("\n")
 
 

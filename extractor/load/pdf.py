@@ -22,9 +22,9 @@ from .base import Document, LoadError
 from .borderless import PAGE_NUMBER as _PAGE_NUMBER, SpacedBlock, borderless_runs, header_words, repeats_header, segments, \
     stands_alone, values_under_heads
 from .canonical import Glyph, TextBuilder, fold_char
-from .layout import Line, PageBlocks, TableBlock, group_lines, join_paragraph_lines, ruled_tables, stitch, \
+from .layout import Line, PageBlocks, TableBlock, TableCell, group_lines, join_paragraph_lines, ruled_tables, stitch, \
     spaced_frame, write_cell, write_glyph_line, write_spaced_lines, write_table
-from .wrapped import centred_heads, wrapped_tables
+from .wrapped import centred_heads, drop_columns_of_rows_taken, wrapped_tables
 
 DEFAULT_MAX_PAGES = 500
 OCR_HINT = "install OCR with pip install 'budget-extract[ocr]' to read them"
@@ -206,9 +206,50 @@ def read_page(page, number: int, second: SecondReading | None = None) -> tuple[P
         else:
             glyphs.append(g)
     edges = [e for e in (frame.edge(e) for e in page.edges if _is_rule(e)) if e is not None]
+    frame_width = height if reading in (90, 270) else width
+    middle = _two_up(glyphs, edges, frame_width, frame.frame_height)
+    if middle is not None:
+        # Two pages printed side by side on one sheet (2-up): each half read as a page, the left one first.
+        halves = []
+        for inside in (lambda x: x <= middle, lambda x: x > middle):
+            half = layout_page([g for g in glyphs if inside(g.xc)],
+                               [e for e in edges if inside((e["x0"] + e["x1"]) / 2)])
+            halves.append((half, _take_page_number(half, frame.frame_height)))
+        blocks = PageBlocks([b for half, _ in halves for b in half.blocks], list(overlay),
+                            [ln for half, _ in halves for ln in half.running])
+        labels = [label for _, label in halves if label]
+        info.label = " / ".join(labels) if labels else None
+        return blocks, info, missing
     blocks = layout_page(glyphs, edges, overlay)
     info.label = _take_page_number(blocks, frame.frame_height)
     return blocks, info, missing
+
+
+def _two_up(glyphs: list[Glyph], edges: list[dict], width: float, height: float) -> float | None:
+    """The middle of a sheet holding two pages side by side (printed 2-up), or None.
+
+    A landscape sheet whose text leaves a gutter down its middle that nothing crosses, each half holding text,
+    set as pages are: the same margin on the left of each half, or a page number at the foot of each."""
+    if width <= height:
+        return None
+    middle, gutter = width / 2, 0.01 * width
+    printed = [g for g in glyphs if not g.text.isspace()]
+    if any(g.x0 < middle + gutter and g.x1 > middle - gutter for g in printed) \
+            or any(e["x0"] < middle - gutter and e["x1"] > middle + gutter for e in edges):
+        return None
+    left = [g for g in printed if g.x1 <= middle]
+    right = [g for g in printed if g.x0 >= middle]
+    if len(left) < 10 or len(right) < 10:
+        return None
+    if abs(min(g.x0 for g in left) - (min(g.x0 for g in right) - middle)) <= 0.02 * width:
+        return middle
+
+    def numbered(half: list[Glyph], centre: float) -> bool:
+        foot = [ln for ln in group_lines([g for g in half if g.top > 0.85 * height])]
+        return any(_PAGE_NUMBER.match(ln.text().strip()) and abs((ln.x0 + ln.x1) / 2 - centre) <= 0.1 * width
+                   for ln in foot)
+
+    return middle if numbered(left, width / 4) and numbered(right, 3 * width / 4) else None
 
 
 # A page number as OCR reads a printed "— 3 —": its dashes as -, — or 1 ("-31", "-3—"), beside the text layer's forms.
@@ -246,6 +287,7 @@ def layout_page(glyphs: list[Glyph], edges: list[dict], overlay: list[Glyph] = (
 
 def write_pages(out: TextBuilder, read: list[tuple[int, PageBlocks]], pages: list[PageInfo]) -> None:
     """Every page's blocks in order; a table continued on the next page joined to its first part."""
+    join_column_pages(read)
     items: list[tuple[int, Line | TableBlock]] = [(n, b) for n, blocks in read for b in blocks.blocks]
     items = stitch_tables(items)
     _take_repeated_headers(items)
@@ -306,6 +348,82 @@ def write_pages(out: TextBuilder, read: list[tuple[int, PageBlocks]], pages: lis
             for number, line in block.repeated:
                 write_glyph_line(out, line.glyphs, number)
                 out.write("\n")
+
+
+def join_column_pages(read: list[tuple[int, PageBlocks]]) -> None:
+    """A sheet wider than the page, printed without fitting it to the width: the columns that do not fit are
+    printed on the next page, on the same rows (the same row rules, top to bottom), with the row codes and
+    names printed again or not. Such a part is the right-hand columns of the table on the page before: its
+    cells are written in that table's rows, after its columns (each on the page it is printed on), and what
+    stands above it (the rest of a title cut by the page's edge, the unit line) is that page's furniture.
+    Left apart, each part was a table of its own: sums that do not hold, a title cut in two read as a table
+    that could not be read."""
+    hosts: dict[int, list[TableBlock]] = {}
+    for k in range(1, len(read)):
+        (before, page), (number, blocks) = read[k - 1], read[k]
+        if number != before + 1:
+            continue
+        first = next((b for b in blocks.blocks if isinstance(b, TableBlock)), None)
+        if first is None or not first.rules:
+            continue
+        candidates = [b for b in page.blocks if isinstance(b, TableBlock)] + hosts.get(before, [])
+        host = next((t for t in candidates if _same_rows(t, first)), None)
+        if host is None:
+            continue
+        repeated = _repeated_columns(host, first)
+        if repeated is None:
+            continue
+        _append_columns(host, first, repeated, number)
+        hosts.setdefault(number, []).append(host)
+        blocks.blocks.remove(first)
+        above = [b for b in blocks.blocks if isinstance(b, Line) and b.bottom <= first.bottom]
+        blocks.blocks = [b for b in blocks.blocks if not any(b is a for a in above)]
+        blocks.running.extend(above)
+
+
+def _same_rows(first: TableBlock, then: TableBlock) -> bool:
+    return len(first.rules) == len(then.rules) >= 4 and all(abs(a - b) <= 1.0 for a, b in zip(first.rules, then.rules))
+
+
+_CODE = re.compile(r"^\d{3,}$")
+
+
+def _cell_text(cell) -> str:
+    return "".join(g.text for line in cell.lines for g in line if not g.text.isspace())
+
+
+def _repeated_columns(first: TableBlock, then: TableBlock) -> int | None:
+    """How many of ``then``'s first columns print ``first``'s first columns again, row by row (0: none), or
+    None when ``then`` is no part of ``first``: a column of row codes of its own, or no figure."""
+    def columns(table: TableBlock) -> dict[float, dict[int, str]]:
+        return {top: {table.column(c.x0): _cell_text(c) for c in row} for top, row in zip(table.row_tops, table.rows)}
+
+    a, b = columns(first), columns(then)
+    repeated = 0
+    while repeated < then.width - 1 and any(row.get(repeated) for row in b.values())             and all(b[top].get(repeated, "") == a.get(top, {}).get(repeated, "") for top in b):
+        repeated += 1
+    rest = [text for row in b.values() for c, text in row.items() if c >= repeated and text]
+    figures = [top for top, row in a.items() if any(_FIGURE.fullmatch(t) for t in row.values())]
+    body = [text for top in figures for c, text in b.get(top, {}).items() if c >= repeated and text]
+    if any(_CODE.match(t) for t in rest) or not figures or not all(_FIGURE.fullmatch(t) for t in body):
+        return None  # a table of its own, or words where the table prints its figures
+    return repeated
+
+
+_FIGURE = re.compile(r"-?[\d,]*\d(\.\d+)?%?")
+
+
+def _append_columns(first: TableBlock, then: TableBlock, repeated: int, number: int) -> None:
+    shift = first.xs[-1] - then.xs[repeated]
+    start = then.xs[repeated] - 2.0
+    rows = dict(zip(first.row_tops, first.rows))
+    for top, row in zip(then.row_tops, then.rows):
+        cells = [TableCell(c.x0 + shift, c.x1 + shift, c.lines, number) for c in row if c.x0 >= start]
+        if cells:
+            rows.setdefault(min(first.rules, key=lambda y: abs(y - top)), []).extend(cells)
+    first.xs = first.xs + [x + shift for x in then.xs[repeated + 1:]]
+    first.row_tops = sorted(rows)
+    first.rows = [rows[top] for top in first.row_tops]
 
 
 def _take_repeated_headers(items) -> None:
@@ -460,9 +578,10 @@ def _take_reprinted_rows(first: TableBlock, then: TableBlock, number: int) -> No
         head += 1
     if head:
         then.repeated = then.repeated + [(number, row) for row in then.rows[:head]]
-        then.rows = then.rows[head:]
+        taken, then.rows = then.rows[:head], then.rows[head:]
         if then.pages:
             then.pages = then.pages[head:]
+        drop_columns_of_rows_taken(then, taken)
 
 
 def _stray_label(line: Line) -> bool:

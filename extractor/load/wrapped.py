@@ -28,7 +28,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .borderless import _FURNITURE, Segment, at_row_pitch, header_word_above, paragraph_beside, stands_alone
+from .borderless import _FURNITURE, Segment, at_row_pitch, header_word_above, paragraph_beside, stands_alone, \
+    title_line
 from .layout import Line, TableBlock, TableCell
 
 _LINK = 0.45  # a cell's next line starts at most this many characters below the line before it
@@ -95,7 +96,11 @@ class Row:
         return max(s.size for s in self.stacks)
 
     def cells_side_by_side(self) -> bool:
-        return len(self.stacks) >= 2 and not _FURNITURE.match(self.lines[0].text())
+        return len(self.stacks) >= 2 and not _FURNITURE.match(self.lines[0].text()) and not self.title()
+
+    def title(self) -> bool:
+        """The next table's title, however its words are spaced: never a row."""
+        return len(self.lines) == 1 and title_line(self.lines[0])
 
     def wraps(self) -> bool:
         return any(len(s.parts) >= 2 for s in self.stacks)
@@ -171,15 +176,17 @@ def _parts(rows: list[Row]) -> list[list[Row]]:
 def _new_grid(rows: list[Row], k: int, since: int) -> bool:
     """Row ``k`` starts a table set on other columns (a card's indicators drawn as a table of their own,
     right under its head): its cells and the next row's line up with each other, as the row above and those
-    over it do, and none but one of them with the rows above it."""
-    if k + 1 >= len(rows) or k - since < 2 or min(len(rows[k].stacks), len(rows[k + 1].stacks)) < 4:
+    over it do, and none but one of them with the rows above it. (A row of one piece between the two, a cell's
+    tail under a header printed again, shows no columns: the row after it is the next row.)"""
+    below = next((row for row in rows[k + 1:k + 3] if len(row.stacks) >= 2), None)
+    if below is None or k - since < 2 or min(len(rows[k].stacks), len(below.stacks)) < 4:
         return False
     above = [st for row in rows[max(since, k - 3):k] if len(row.stacks) >= 3 for st in row.stacks]
     if len(above) < 8:
         return False
     # Cells centred in their columns line up with nothing: only rows that show a grid, above and below, tell.
     grid_above = _aligned(rows[k - 1].stacks, [st for row in rows[max(since, k - 4):k - 1] for st in row.stacks])
-    return _aligned(rows[k].stacks, rows[k + 1].stacks) >= max(3, 0.6 * len(rows[k].stacks)) \
+    return _aligned(rows[k].stacks, below.stacks) >= max(3, 0.6 * len(rows[k].stacks)) \
         and grid_above >= max(3, 0.6 * len(rows[k - 1].stacks)) and _aligned(rows[k].stacks, above) <= 1
 
 
@@ -360,7 +367,8 @@ def stacks_of(lines: list[Line]) -> list[Stack]:
     linked: set[int] = set()
     for k, n in nearest.items():
         upper, lower = flat[k][1], flat[n][1]
-        if n not in linked and lower.top - upper.bottom <= limit * _size(upper) and not _two_values(upper, lower):
+        if n not in linked and lower.top - upper.bottom <= limit * _size(upper) and not _two_values(upper, lower) \
+                and not _overprinted(upper, lower):
             below[k] = n
             linked.add(n)
     stacks = []
@@ -388,6 +396,13 @@ def _link_limit(flat: list[tuple[int, Segment]], nearest: dict[int, int]) -> flo
     if not rows:
         return _LINK
     return min(_LINK, rows[len(rows) // 2] - 0.1)  # the middle one: an odd pair set closer is no row gap
+
+
+def _overprinted(upper: Segment, lower: Segment) -> bool:
+    """Two pieces printed partly over each other: a cell's next line is set a line's height below it, so these
+    are two cells' text, one spilling over the other's row (an office suite's wrapped cell in a row whose
+    height was not set)."""
+    return lower.top - upper.top < 0.85 * (upper.bottom - upper.top)
 
 
 def _two_values(upper: Segment, lower: Segment) -> bool:
@@ -439,10 +454,14 @@ def _size(seg: Segment) -> float:
 def rows_of(lines: list[Line], stacks: list[Stack]) -> list[Row]:
     """The lines a stack runs over, and those centred between its lines, are one row."""
     reach = list(range(len(lines)))  # the last line each line's row runs to, as far as known
+    # A cell wrapped over lines the row below prints over (an office suite's row whose height was not set)
+    # is that row's: a line of it, centred within the cell above, is not between that cell's lines.
+    span = {i: (st.top, st.bottom) for st in stacks if len(st.parts) >= 2 for i, _ in st.parts}
     for st in stacks:
         if len(st.parts) < 2:
             continue
-        inside = [i for i, line in enumerate(lines) if st.top - 0.1 <= (line.top + line.bottom) / 2 <= st.bottom + 0.1]
+        inside = [i for i, line in enumerate(lines) if st.top - 0.1 <= (line.top + line.bottom) / 2 <= st.bottom + 0.1
+                  and st.top - 0.1 <= span.get(i, (st.top, 0))[0] and span.get(i, (0, st.bottom))[1] <= st.bottom + 0.1]
         first, last = min(inside + [st.parts[0][0]]), max(inside + [st.parts[-1][0]])
         reach[first] = max(reach[first], last)
     rows: list[Row] = []
@@ -497,7 +516,7 @@ def _run_end(rows: list[Row], start: int) -> int:
         if not at_row_pitch(rows, end, start, lambda j: rows[j].cells_side_by_side()) \
                 or _FURNITURE.match(row.lines[0].text()):
             break
-        if abs(_typical_size(row) - size) > 0.15 * size:
+        if abs(_typical_size(row) - size) > 0.15 * size or row.title():
             break  # a title or a paragraph: a table's cells share one size of type
         if row.cells_side_by_side():
             last = end + 1
@@ -724,3 +743,16 @@ def _band_of(st: Stack, bands: list[list[float]]) -> int:
         return over[0]
     centre = (st.x0 + st.x1) / 2
     return min(range(len(bands)), key=lambda k: abs((bands[k][0] + bands[k][1]) / 2 - centre))
+
+
+def drop_columns_of_rows_taken(table: TableBlock, taken: list[list[TableCell]]) -> None:
+    """Take out the columns only ``taken`` rows printed in (a continuation's reprinted first row, page furniture
+    now): its 项目编码 set over a column of its own would leave an empty column in every body row, shifting each
+    row's later cells one column right of where the part before prints them. Each such column joins its left
+    neighbour (the first one its right neighbour), which its cells' places keep apart from no cell."""
+    used = {table.column(cell.x0) for row in table.rows for cell in row}
+    empty = sorted({table.column(cell.x0) for row in taken for cell in row} - used, reverse=True)
+    for c in empty:
+        if table.width <= 1 or c >= table.width:
+            continue
+        del table.xs[c if c > 0 else 1]
