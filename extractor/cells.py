@@ -46,7 +46,10 @@ def split_cells(line: Line) -> list[Cell]:
     """Cells of a pipe or tab row, each stripped, with its offsets in the document."""
     text, base = line.text, line.start
     kind = line.kind
-    if kind is _PIPE:
+    if kind is _PIPE and line.bare:
+        pieces = text.split("|")  # no outer bars: a bar at either end leaves an empty first or last cell
+        pos = base
+    elif kind is _PIPE:
         first = text.index("|")
         pieces = text[first + 1:].split("|")
         if text.rstrip().endswith("|"):

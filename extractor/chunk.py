@@ -53,13 +53,16 @@ class Line:
     text: str  # the line without its newline
     kind: LineKind
     page_end: bool = False  # a form feed ends the line: the next line is on a new page
+    # A pipe row of a table printed without outer bars ("201 | 一般公共服务支出 | 520.00 | "): every "|" separates two
+    # cells, so a bar at either end is an empty first or last cell, not the table's border.
+    bare: bool = False
 
     @property
     def is_row(self) -> bool:
         return self.kind in _ROW_KINDS
 
     def as_kind(self, kind: LineKind) -> "Line":
-        return Line(self.index, self.start, self.end, self.text, kind, self.page_end)
+        return Line(self.index, self.start, self.end, self.text, kind, self.page_end, self.bare)
 
 
 @dataclass
@@ -158,9 +161,56 @@ def split_lines(text: str) -> list[Line]:
         body = raw.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
         lines.append(Line(index, pos, pos + len(body), body, _classify(body), page_end="\x0c" in raw[len(body):]))
         pos += len(raw)
+    _mark_bare_pipe_tables(lines)
     _mark_running_titles(lines)
     _mark_bare_page_numbers(lines)
     return lines
+
+
+_BARE_PIPE_ROW = re.compile(r"^[^|]*\|[^|]*\|")  # two bars or more
+_BARE_SEPARATOR_ROW = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
+
+
+def _mark_bare_pipe_tables(lines: list[Line]) -> None:
+    """Pipe tables printed without outer bars (``a | b | c``, what many markdown writers and converters print).
+
+    Lines are taken together, a run of bar lines at a time (blank lines and ``--- | ---`` rows inside it): when
+    splitting on every bar gives more of its lines the same number of cells than reading the end bars as borders, the
+    run is such a table (a row whose first or last cell is empty then starts or ends with a bar). A lone line with bars
+    in prose, or an outer-bar table (where both readings agree), is left as it is.
+    """
+    i = 0
+    while i < len(lines):
+        if not _bar_line(lines[i]):
+            i += 1
+            continue
+        run, j = [], i
+        while j < len(lines) and (_bar_line(lines[j]) or lines[j].kind is _BLANK):
+            if lines[j].kind is not _BLANK:
+                run.append(j)
+            j += 1
+        if len(run) >= 2 and _split_on_every_bar(lines[k] for k in run):
+            for k in run:
+                line = lines[k]
+                kind = _SEPARATOR if _BARE_SEPARATOR_ROW.match(line.text) or _SEPARATOR_ROW.match(line.text) else _PIPE
+                lines[k] = Line(line.index, line.start, line.end, line.text, kind, line.page_end, True)
+        i = j
+
+
+def _bar_line(line: Line) -> bool:
+    return line.kind in (_PIPE, _SEPARATOR) or (line.kind is _TEXT and bool(_BARE_PIPE_ROW.match(line.text)))
+
+
+def _split_on_every_bar(run) -> bool:
+    bordered, bare = Counter(), Counter()
+    for line in run:
+        if line.kind is _SEPARATOR:
+            continue
+        text = line.text.strip()
+        bare[text.count("|") + 1] += 1
+        if text.startswith("|"):  # a row under the border reading: its cells between the first bar and the last
+            bordered[text.count("|") - (1 if text.endswith("|") else 0)] += 1
+    return max(bare.values(), default=0) > max(bordered.values(), default=0)
 
 
 _BARE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
@@ -426,7 +476,9 @@ def _prose(text: str) -> bool:
     if _ENDS_IN_COLON.search(m.group()) and m.end() == len(text) and len(_GAP.split(text)) >= 3:
         return bool(_PROSE.search(text[:-1]))
     return True
-_FIGURE = re.compile(r"^[-−(（]?\d[\d,]*(\.\d+)?[)）%]?$|^[-—–－]{1,2}$")
+# A figure as tables print it: signed, bracketed or △-marked (the minus of many finance tables), a rate with its
+# sign inside the brackets ("(62.22%)"), or a dash for nothing.
+_FIGURE = re.compile(r"^[-−(（△▲]?\d[\d,]*(\.\d+)?[%％]?[)）]?$|^[-—–－]{1,2}$")
 
 
 def _rowlike(line: Line, kind: str | None) -> bool:
@@ -450,13 +502,22 @@ def _rowlike(line: Line, kind: str | None) -> bool:
     if len(words) < 2 or _sentence(text, words):
         return False
     gapped = bool(_GAP.search(text))
-    at = [n for n, w in enumerate(words) if _FIGURE.match(w) and not _is_year(words, n)]
+    at = [n for n, w in enumerate(words) if (_FIGURE.match(w) or _marked_figure(w)) and not _is_year(words, n)]
     if len(at) >= 2:
         return True
     if len(at) == 1 and at[0] > 0:
         # One figure after a label ends the row; in a two-sided summary a label may follow it.
         return at[0] == len(words) - 1 or (spec_for(kind).row_key == "two_sided" and "." in words[at[0]])
     return gapped
+
+
+_ITEM_NUMBER = re.compile(r"^[(（]?\d{1,2}[)）、.．]$")
+
+
+def _marked_figure(word: str) -> bool:
+    """Digits with marks no template we know prints and no words ("▼28.00", "28.00*"): still a figure of the row,
+    for the reader to flag (a numbered item's "1、" is not one)."""
+    return any(ch.isdigit() for ch in word) and not any(ch.isalpha() for ch in word) and not _ITEM_NUMBER.match(word)
 
 
 _UNIT_WORD = re.compile(r"^(万元|元|万|亿|%|％|个|人|次|年|月|日|项|家|辆|台|平方米)")
@@ -604,6 +665,11 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
         if line.kind in _PLAIN_ROWS_AND_GAPS and current is not None and not current.is_card and i not in tails:
             # A delimited row, a blank line or a separator: what follows decides about plain text lines and
             # furniture only (outside a card, whose wrapped pieces may be any line under a space-aligned row).
+            if current.is_table and line.kind in (_PIPE, _TAB) and _untitled_card(lines, i, current):
+                current = open_chunk("performance_target", UNTITLED_CARD, None, line.start)
+            elif current.is_table and line.kind in (_PIPE, _TAB) and _another_header(current, line):
+                # A table whose title is not in the text (printed as an image): never rows of the one before.
+                current = open_chunk("other_table", UNTITLED_TABLE, None, line.start)
             _add_line(current, line)
             continue
         kind = titles.kinds[i]
@@ -645,6 +711,71 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
             current = open_chunk("narrative", f"{last_heading}（续）" if last_heading else "", None, line.start)
         _add_line(current, line)
     return [c for c in chunks if c.end > c.start or c.title]
+
+
+# The title of a table that prints none in the text (a title set as an image, or left out).
+UNTITLED_TABLE = "（未印标题的表）"
+UNTITLED_CARD = "（未印标题的绩效目标表）"
+_CARD_FIRST_KEY = re.compile(r"^(项目名称|项目编码|项目代码)[：:]?$")
+_CARD_GRID_KEY = re.compile(r"^(一级指标|年度目标|年度绩效目标|绩效目标|总体目标)[：:]?$")
+
+
+def _untitled_card(lines: list[Line], i: int, chunk: Chunk) -> bool:
+    """A performance card whose title is not in the text, under a table's figures: after a gap, a row that starts
+    with 项目名称 (or 项目编码) followed, within a few rows, by one that starts with 一级指标 or 年度目标."""
+    line = lines[i]
+    if chunk.is_card or chunk.last_row is None or chunk.last_row is not chunk.last_content:
+        return False
+    if not (chunk.lines and chunk.lines[-1].kind in (_BLANK, _PAGE_HEADER)):
+        return False
+    first = _CELL_SPLIT.split(line.text.strip().strip("|"))
+    if not first or not _CARD_FIRST_KEY.match(first[0].strip()):
+        return False
+    for nxt in lines[i + 1:i + 16]:
+        if nxt.kind in (_PIPE, _TAB):
+            cells = [c.strip() for c in _CELL_SPLIT.split(nxt.text.strip().strip("|"))]
+            if cells and _CARD_GRID_KEY.match(cells[0]):
+                return True
+    return False
+
+
+_HEADER_WORD = re.compile(r"合计|科目|项目|编码|名称|预算|支出|收入|小计|总计|经费|指标")
+
+
+def _another_header(chunk: Chunk, line: Line) -> bool:
+    """A header row of another table under a table's figures, where a title printed as an image left no title line.
+
+    It stands after a gap (a blank line or page furniture) below rows with figures, with no 续表 / （续） since; it
+    is a header (three cells or more of words, header words among them); and it is not the table's own header
+    printed again, whole or wrapped otherwise: a cell of it is words that header does not print.
+    """
+    if not chunk.segments or chunk.last_row is None or chunk.kind == "narrative":
+        return False
+    since = chunk.lines[chunk.lines.index(chunk.last_row) + 1:] if chunk.last_row in chunk.lines else []
+    if not since or any(_CONTINUED.search(l.text.strip()) for l in since if l.kind is not _BLANK):
+        return False
+    if not _header_row(line):
+        return False
+    cells = [c.strip() for c in _CELL_SPLIT.split(line.text.strip().strip("|")) if c.strip()]
+    if len(cells) < 3 or not any(_HEADER_WORD.search(c) for c in cells):
+        return False
+    first = chunk.segments[0].lines
+    figures_at = next((n for n, l in enumerate(first) if any(_FIGURE.match(c) for c in _CELL_SPLIT.split(l.text))),
+                      None)
+    if figures_at is None:
+        return False  # the table's figures have not begun: this may be its header's next line
+    own = set(_squash("".join(l.text for l in first[:figures_at])))
+    return any(_foreign_word(c, own) for c in cells)
+
+
+_HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _foreign_word(cell: str, own: set[str]) -> bool:
+    """Words of two or more Chinese characters, most of them in no line of the table's header (a header printed
+    again with its cells wrapped otherwise joins pieces of its words, but of the same characters)."""
+    han = _HAN_CHAR.findall(cell)
+    return len(han) >= 2 and sum(ch in own for ch in han) * 2 < len(han)
 
 
 def _other_table_title(lines: list[Line], i: int, current: Chunk | None) -> str | None:

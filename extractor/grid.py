@@ -94,8 +94,8 @@ def is_header_row(cells: list[Cell]) -> bool:
         return False
     if any(_DATA_LIKE.match(t) for t in texts):
         return False
-    if any(parse_amount(t) is not None for t in texts):
-        return False
+    if any(parse_amount(t) is not None or is_blank_mark(t) for t in texts):
+        return False  # a dash or slash is an amount cell printing nothing (an empty table's 合计 | - | -), no header's
     return all(len(t) <= 40 for t in texts) and any(_HEADER_WORDS.search(t) for t in texts)
 
 
@@ -407,7 +407,8 @@ def _has_figure(cells: list[Cell]) -> bool:
 
 def _wrapped_header_row(cells: list[Cell]) -> bool:
     texts = [norm(c.text) for c in cells if c.text]
-    return bool(texts) and not any(_CODE.match(t) or _DATA_LIKE.match(t) for t in texts) and all(len(t) <= 12 for t in texts)
+    return bool(texts) and not any(_CODE.match(t) or _DATA_LIKE.match(t) or is_blank_mark(t) for t in texts) \
+        and all(len(t) <= 12 for t in texts)
 
 
 def _header_end(lines: list[Line]) -> int:
@@ -575,11 +576,19 @@ def _rows_out_of_header(lines: list[Line], first_data: int, first_words: set[str
         if not foreign or len(foreign) == len(toks):
             header.append(line)
             continue
+        if any(_all_foreign(tokens(other, "narrow"), chars) for other in lines[:first_data] if other is not line):
+            # Another line of this header is all words the first header does not print: not that header printed
+            # again, but another one (a wide table's right half on its own page): its words stay its header's.
+            return lines, first_data
         header.append(_without(line, foreign))
         moved.append(_without(line, [t for t in toks if t not in foreign]))
     if not moved:
         return lines, first_data
     return header + moved + lines[first_data:], len(header)
+
+
+def _all_foreign(toks: list[Token], chars: set[str]) -> bool:
+    return bool(toks) and all(_foreign_to(t.text, chars) for t in toks)
 
 
 def _foreign_to(word: str, chars: set[str]) -> bool:

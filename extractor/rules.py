@@ -192,13 +192,17 @@ def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int, repadded: bool =
         padded = False  # every page prints empty cells between filled ones: none lost its empty cells
     columns: dict[str, str] = {}
     table_rows = []
+    pages_of: list[int] = []  # the page each row was printed on
     named_by = None  # the layout whose columns were added last (the rows of a page share one)
     for raw in rows:
         if raw.layout is not named_by:
             for _i, key in sorted(raw.layout.keys.items()):
                 columns.setdefault(key, raw.layout.key_labels.get(key, key))
             named_by = raw.layout
-        table_rows.extend(_interpret_all(spec, raw, columns))
+        read = _interpret_all(spec, raw, columns)
+        table_rows.extend(read)
+        pages_of.extend([raw.segment] * len(read))
+    table_rows = _join_column_halves(table_rows, pages_of)
     _continued_memos(table_rows)
     table = Table(
         section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, **chunk_unit(chunk),
@@ -210,6 +214,67 @@ def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int, repadded: bool =
         header=header_signature(pages),
     )
     return table, most, padded, otherwise
+
+
+def _join_column_halves(rows: list[Row], pages_of: list[int]) -> list[Row]:
+    """A table too wide for its page printed by columns: the right half on the next page, under its own header,
+    with the rows' codes or names printed again. The rows of such a page are the same rows' other columns, joined
+    to them by code (or name), never second copies of them.
+
+    A page is such a half when its rows fill only columns the pages before it never fill, and nearly all of them
+    (and at least two) are, in the same order, rows printed before. A row that matches none, or that carries
+    proposals (its cells' columns not certain), stays a row of its own.
+    """
+    if len(set(pages_of)) < 2:
+        return rows
+    by_page: dict[int, list[Row]] = {}
+    for row, page in zip(rows, pages_of):
+        by_page.setdefault(page, []).append(row)
+    kept: list[Row] = []
+    for page, page_rows in by_page.items():
+        before_keys = {k for r in kept for k in (*r.values, *r.unparsed)}
+        keys = {k for r in page_rows for k in (*r.values, *r.unparsed)}
+        if not kept or not keys or keys & before_keys:
+            kept.extend(page_rows)
+            continue
+        matches = _same_rows_in_order(kept, page_rows)
+        if len(matches) < max(2, 0.8 * len(page_rows)):
+            kept.extend(page_rows)
+            continue
+        for row in page_rows:
+            target = matches.get(id(row))
+            if target is None or row.alternatives or row.options or target.options:
+                kept.append(row)
+                continue
+            # The row's span runs on to its other half, so that every value of it is within its row.
+            target.span = (min(target.span[0], row.span[0]), max(target.span[1], row.span[1]))
+            target.values.update(row.values)
+            target.texts.update({k: t for k, t in row.texts.items() if k not in target.texts})
+            target.unparsed.update(row.unparsed)
+            target.notes.append(f"its columns {sorted(keys)} printed on page {page + 1} of the table (the table split "
+                                f"by columns), joined by its {'code' if row.code else 'name'}")
+    return kept
+
+
+def _same_rows_in_order(before: list[Row], rows: list[Row]) -> dict[int, Row]:
+    """Each row matched to the next row printed before with the same code (or, with no code, the same name)."""
+    def identity(row: Row) -> tuple | None:
+        if row.code:
+            return ("code", row.code, row.side)
+        label = _SPACES.sub("", row.label.text) if row.label else ""
+        return ("name", label, row.side) if label else None
+    matches: dict[int, Row] = {}
+    at = 0
+    for row in rows:
+        key = identity(row)
+        if key is None:
+            continue
+        for n in range(at, len(before)):
+            if identity(before[n]) == key:
+                matches[id(row)] = before[n]
+                at = n + 1
+                break
+    return matches
 
 
 def _keeps_empties(page: Page) -> bool:
@@ -835,24 +900,26 @@ def _content(cell: Cell, column_type: str) -> tuple[str, Amount | Text] | None:
     return "unparsed", _text(cell)
 
 
-_PERCENT_SIGN = re.compile(r"\s*[%％]\s*$")
+# The percent sign, at the end or inside a closing bracket: "-6.25%", "(62.22%)", "（62.22%）".
+_PERCENT_SIGN = re.compile(r"\s*[%％]\s*(?=[)）]?\s*$)")
 
 
 def _percent(cell: Cell) -> Amount | None:
-    """A rate under a percent column ("-6.25%", "3.85"): the number, grounded on its digits without the sign."""
+    """A rate under a percent column ("-6.25%", "3.85", "(62.22%)"): the number, grounded on its characters without
+    the sign (a sign inside brackets leaves the brackets as two parts, so the parts still read as the number)."""
     sign = _PERCENT_SIGN.search(cell.text)
     if sign is None:
         return _amount(cell)
-    cut = len(cell.text) - sign.start()
+    cut, after = len(cell.text) - sign.start(), len(cell.text) - sign.end()
     start, end = cell.parts[-1]
     if end - start <= cut:
         return None
-    parts = [*cell.parts[:-1], (start, end - cut)]
-    raw = cell.text[:sign.start()]
+    parts = [*cell.parts[:-1], (start, end - cut)] + ([(end - after, end)] if after else [])
+    raw = cell.text[:sign.start()] + cell.text[sign.end():]
     value = parse_amount(raw)
     if value is None:
         return None
-    return Amount(value=value, raw=raw, span=(cell.span[0], end - cut), parts=parts)
+    return Amount(value=value, raw=raw, span=(cell.span[0], parts[-1][1]), parts=parts)
 
 
 def _code(cells: list[Cell], inherited: dict[str, str]) -> tuple[str | None, Text | None]:
@@ -1130,9 +1197,19 @@ def _kind_of_text(text: str) -> str:
         return "blank"
     if parse_amount(text) is not None:
         return "number"
-    if _FIGURE_LIKE.match(text):
+    if _FIGURE_LIKE.match(text) or _marked_figure(text):
         return "odd"
     return "text"
+
+
+_ITEM_NUMBER = re.compile(r"^[(（]?\d{1,2}[)）、.．]$")
+
+
+def _marked_figure(text: str) -> bool:
+    """Digits with marks the parser does not know and no words ("▼28.00", "28.00*", "☆5%"): a figure to flag, never
+    words of the label (a numbered item's "1、" or "（2）" stays words)."""
+    return any(ch.isdigit() for ch in text) and not any(ch.isalpha() for ch in text) \
+        and not _ITEM_NUMBER.match(text.strip())
 
 
 def _sequential(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[Row]:
@@ -1171,6 +1248,7 @@ def _sequential(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[R
         text_slots = ([(lay.label, "")] if lay.label is not None else []) + \
             [(idx, k) for idx, k in slots if lay.is_text(spec, k)]
         label_cells = _fill_texts(spec, row, words, [k for _, k in sorted(text_slots)], lay, [])
+        label_cells = _figures_out_of_label(raw, row, label_cells, columns)
         amount_keys = [k for _, k in slots if not lay.is_text(spec, k)]
         _propose(spec, row, figures, amount_keys, columns)
     code, code_raw = (None, None)
@@ -1180,6 +1258,38 @@ def _sequential(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[R
     if code_cells and code is None:
         row.notes.append(f"code cell {' '.join(c.text for c in code_cells)!r} is not a 3/5/7-digit classification code")
     return _finish(spec, row, label, code, code_raw)
+
+
+def _figures_out_of_label(raw: RawRow, row: Row, label_cells: list[Cell], columns: dict[str, str]) -> list[Cell]:
+    """A cell of figures between words (合计 | 45.00 | 17.00 | ▼28.00 | ▼62.22%: the row's last cells are not
+    figures, so everything before them reads as its label) is never a word of the label: a number is kept under
+    its place ("列N", flagged read.unplaced), a figure that does not parse is flagged read.unparsed."""
+    kept = []
+    delimited = raw.line.kind.value in ("pipe", "tab")
+    for n, cell in enumerate(label_cells):
+        kind = _kind_of(cell)
+        if kind not in ("number", "odd") or (not kept and _ITEM_NUMBER.match(cell.text.strip())) \
+                or (not delimited and _inside_words(label_cells, n)):
+            kept.append(cell)
+            continue
+        key = f"列{next(i for i, c in enumerate(raw.cells) if c is cell) + 1}"
+        columns.setdefault(key, key)
+        if kind == "number":
+            row.values[key] = _amount(cell)
+        else:
+            row.unparsed[key] = _text(cell)
+        row.notes.append(f"figure {cell.text!r} at {list(cell.span)} among the label's words; kept as column {key}")
+    return kept
+
+
+def _inside_words(cells: list[Cell], n: int) -> bool:
+    """A figure one space from words on both sides, in a line split on spaces: a word of the label itself
+    ("3、单价在 20 万元以上的设备")."""
+    if n == 0 or n + 1 >= len(cells):
+        return False
+    before, cell, after = cells[n - 1], cells[n], cells[n + 1]
+    return (_kind_of(before) == "text" and _kind_of(after) == "text"
+            and cell.span[0] - before.span[1] <= 1 and after.span[0] - cell.span[1] <= 1)
 
 
 def _runs(cells: list[Cell], kinds: list[str]) -> list[tuple[str, list[Cell]]]:

@@ -82,6 +82,8 @@ def find_statement(line: str) -> UnitStatement | None:
             continue  # 单位（个人）缴纳…: words go on after the bracket, a sentence
         if _OTHER_UNITS.match(body) or all(_OTHER_UNITS.match(p) for p in _LIST.split(body) if p):
             continue  # 数量（单位：台）: the unit of a count, not of the table's amounts
+        if _names_the_unit(m.group(), body):
+            continue  # 单位：白沙镇中心小学 — the organisation (单位 as in 预算单位), beside 金额单位：万元
         unit = unit_of(said)
         if unit is None and (lead := _LEADING_UNIT.match(said)) and (
                 lead.end() == len(said) or said[lead.end() - 1].isspace() or said[lead.end()].isspace()
@@ -92,6 +94,18 @@ def find_statement(line: str) -> UnitStatement | None:
             continue  # a sentence that begins with 单位（个人）…, not a statement of a unit
         return UnitStatement(text=text.strip(), start=start, end=start + len(text.strip()), unit=unit)
     return None
+
+
+# What a unit of measure is written with; a body with none of these after a bare 单位 names an organisation.
+_MEASURE_CHARS = re.compile(r"[元万千亿百%％$¥￥]|[a-zA-Z]")
+
+
+def _names_the_unit(word: str, body: str) -> bool:
+    """``单位：<name>``: a bare 单位 (not 金额单位 / 计量单位) followed by words with nothing of a unit of measure in
+    them is the organisation the table is for (部门汇总, 白沙镇中心小学, 本级), not the unit of its amounts. A
+    statement that says a unit we do not know (单位：美元, 单位：元/人) still reaches the caller, to be flagged."""
+    return word.replace(" ", "") == "单位" and len(body) >= 2 and not _MEASURE_CHARS.search(body) \
+        and not _OTHER_UNITS.match(body)
 
 
 def mentions_money_unit(text: str) -> bool:

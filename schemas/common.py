@@ -24,6 +24,9 @@ _NEGATIVE = str.maketrans({"−": "-", "－": "-", "–": "-", "—": "-"})
 # Longer than any budget figure: a run of digits this long is not an amount (and Decimal arithmetic
 # on it would only cost time and memory).
 MAX_DIGITS = 22
+# △ and ▲ before a figure are the minus sign of many finance tables (增减额 △28.00, 增减率 △62.22%): the
+# printed difference is then checked against its own columns (table.change), so the sign is never taken on trust.
+_TRIANGLE_MINUS = "△▲"
 _BLANK_MARKS = re.compile(r"^(?:[-−－–—―]{1,3}|[/／\\]|无)$")
 
 
@@ -35,7 +38,7 @@ def parse_amount(raw: str) -> Decimal | None:
 
     Accepted forms: "10008.09", "5", "1,760.00" (thousands separators), full-width
     digits and punctuation ("１２３．４５"), and negatives written "-12.00", "－12",
-    "（12.00）" or "(12.00)". Whitespace inside the token is dropped because PDF
+    "（12.00）", "(12.00)", "△12.00" or "▲12.00". Whitespace inside the token is dropped because PDF
     converters break long cells ("159.1 5"). Anything else ("12,34", "NaN",
     "1e5", a run of more than ``MAX_DIGITS`` digits) is refused.
     """
@@ -50,6 +53,8 @@ def parse_amount(raw: str) -> Decimal | None:
     negative = False
     if len(token) > 2 and token[0] == "(" and token[-1] == ")":
         negative, token = True, token[1:-1]
+    elif len(token) > 1 and token[0] in _TRIANGLE_MINUS:
+        negative, token = True, token[1:]
     if not _AMOUNT_RE.match(token) or sum(ch.isdigit() for ch in token) > MAX_DIGITS:
         return None
     if negative and token.startswith("-"):

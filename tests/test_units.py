@@ -180,3 +180,21 @@ def test_a_row_of_figures_with_a_unit_in_its_label_does_not_set_the_tables_unit(
     from extractor.units import header_units
 
     assert header_units([(0, "人均经费（元）\t12.00"), (20, "项目\t预算数（元）")]) == [("元", 26, "（元）")]
+
+
+@pytest.mark.parametrize("name", ["部门汇总", "白沙镇中心小学", "某市示范医疗保障局本级", "东岭区第一人民医院"])
+@pytest.mark.parametrize("joint", ["\t\t\t\t", "    ", "\n"], ids=["tab", "spaces", "next line"])
+def test_danwei_naming_the_organisation_beside_the_money_unit(name, joint):
+    """``单位：<name>`` is the unit a table is for (a 部门汇总 or a school's own tables), ``金额单位：元`` the unit of its
+    amounts: the amounts are read in 元 (not flagged as a unit not understood, not taken for 万元)."""
+    result = _run(_doc(f"单位：{name}{joint}金额单位：元"))
+    assert [(t.unit, t.unit_text.text) for t in result.tables] == [("元", "金额单位：元")] * 2
+    assert [f.message for f in result.flags if f.severity == "error"] == []
+
+
+def test_danwei_naming_the_organisation_alone_is_no_unit_statement():
+    """With no money unit printed anywhere the tables are read as the templates' 万元 and say it was assumed,
+    the same as a table that prints no unit at all."""
+    result = _run(_doc("单位：白沙镇中心小学"))
+    assert [(t.unit, t.unit_from) for t in result.tables] == [("万元", "assumed")] * 2
+    assert not [f for f in result.flags if f.check == "read.unit"]

@@ -122,6 +122,8 @@ TESTED_ELSEWHERE = {
     "read.card_column": "test_card_shapes.py, test_weights_and_scoring_rules_are_read_and_an_unknown_column_is_kept_and_flagged",
     "card.tasks": "test_card_shapes.py, test_task_amounts_that_do_not_add_up_are_flagged",
     "cross.unit": "test_units_across.py, test_a_table_in_a_unit_not_understood_is_never_compared_with_another_unit",
+    "document.no_standard_tables": "test_untitled_tables.py, test_tables_without_titles_are_tables_of_their_own_and_"
+                                   "the_document_is_flagged",
     "read.year": "test_year_columns.py, test_a_lone_column_naming_another_year_than_the_documents_is_flagged_not_"
                  "silently_this_year",
 }

@@ -113,6 +113,9 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
     Check("completeness.truncated", "文件在一张表中结束，且目录列出的表缺失：文件可能被截断",
           "The document ends inside a table while tables its contents list are missing: it may be cut short."),
     Check("document.no_tables", "文件中没有任何预算表或绩效目标表", "The file holds no budget table or performance card."),
+    Check("document.no_standard_tables", "文件有表格，但没有一张被认出是标准预算表（标题可能印成了图片）：说明中的数字无从核对",
+          "The file has tables, but none was recognised as a standard budget table (titles printed as images?): "
+          "the narrative's figures are checked against nothing."),
     Check("source.ocr_low_confidence", "该数值由 OCR 从扫描页识别，置信度低，请对照原页核对",
           "A value was read by OCR from a scanned page with low confidence: check it against the page."),
     Check("source.ocr_unread", "OCR 从扫描页的表中读出的数字没有读入任何数值（表头或单元格可能被合并）",

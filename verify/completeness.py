@@ -46,6 +46,19 @@ def flag_document_shape(result: ExtractionResult, text: str, flagger: Flagger) -
                     "no budget table or performance card was found: the file may not be a budget disclosure, or its "
                     "tables were not recognised", spans=[head], key="no_tables")
         return
+    if not any(s.kind in STANDARD_TABLE_KINDS for s in sections):
+        others = [s for s in sections if s.kind == "other_table"]
+        if others or result.claims:
+            # Tables of no kind we know (their titles not in the text), a narrative stating figures: every one
+            # would go unchecked against the standard tables, quietly.
+            first = others[0] if others else sections[0]
+            flagger.add("document.no_standard_tables", "error",
+                        f"文件有 {len(others)} 张表，但没有一张被认出是标准预算表（收支总表、收入总表、支出总表……；标题可能印成了图片或没有印出）："
+                        f"表中数值只按各自表头读取，说明中的 {len(result.claims)} 个数字无从核对",
+                        f"the file has {len(others)} table(s) but none was recognised as a standard budget table "
+                        f"(its titles may be images or missing): their values are read under their own headers only, "
+                        f"and the narrative's {len(result.claims)} figure(s) are checked against nothing",
+                        spans=[first.span], section_id=first.id, key="no_standard_tables")
     last = max(result.sections, key=lambda s: s.span[1])
     present = {s.kind for s in result.sections}
     # Cut short: the tables missing are the ones the contents list after every table the text has.
