@@ -12,6 +12,7 @@ import re
 
 import pytest
 
+from textlayouts import run_text
 from verify.grounding import amount_slots
 
 ROWS = [("", "合计", "1410.00", "730.00", "680.00"),
@@ -35,15 +36,7 @@ def _doc(rows, *, delimiter: bool, bar_before: bool = False, bar_after: bool = F
     return "东岭区民政局2025年部门预算\n\n东岭区民政局2025年支出总表\n单位：万元\n" + "\n".join(lines) + "\n"
 
 
-def _run(tmp_path, text: str):
-    from extractor.load import load_document
-    from extractor.pipeline import extract_document
-    from verify import verify_result
-
-    path = tmp_path / "doc.txt"
-    path.write_text(text, encoding="utf-8")
-    doc = load_document(path)
-    return verify_result(extract_document(doc), doc.text), doc.text
+_run = run_text
 
 
 def _got(result) -> dict[str, str]:

@@ -15,6 +15,8 @@ from decimal import Decimal
 
 import pytest
 
+from textlayouts import left_aligned, pipes, run_text
+
 HEAD = """项目支出绩效目标表
 项目名称\t农村公路建设补助
 主管部门\t青山县交通运输局\t实施单位\t青山县交通运输局本级
@@ -25,42 +27,9 @@ HEAD = """项目支出绩效目标表
 """
 
 
-def _pipes(text: str) -> str:
-    return "\n".join("| " + " | ".join(line.split("\t")) + " |" if "\t" in line else line for line in text.splitlines())
-
-
-def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2e80 else 1 for ch in text)
-
-
-def _spaced(text: str) -> str:
-    """Columns aligned by runs of spaces, as ``pdftotext -layout`` prints a card: each column as wide as its widest
-    cell, empty cells left blank."""
-    rows = [line.split("\t") for line in text.splitlines() if "\t" in line]
-    widths: dict[int, int] = {}
-    for cells in rows:
-        for i, cell in enumerate(cells):
-            widths[i] = max(widths.get(i, 0), _width(cell))
-    out = []
-    for line in text.splitlines():
-        if "\t" not in line:
-            out.append(line)
-            continue
-        cells = line.split("\t")
-        out.append("".join(c + " " * (widths[i] - _width(c) + 4) for i, c in enumerate(cells)).rstrip())
-    return "\n".join(out)
-
-
 def _run(tmp_path, text: str, layout: str = "tab"):
-    from extractor.load import load_document
-    from extractor.pipeline import extract_document
-    from verify import verify_result
-
-    path = tmp_path / "card.txt"
-    laid = {"pipe": _pipes, "spaced": _spaced}.get(layout, lambda t: t)(text)
-    path.write_text("青山县交通运输局2025年部门预算\n\n" + laid, encoding="utf-8")
-    doc = load_document(path)
-    return verify_result(extract_document(doc), doc.text)
+    laid = {"pipe": pipes, "spaced": left_aligned}.get(layout, lambda t: t)(text)
+    return run_text(tmp_path, "青山县交通运输局2025年部门预算\n\n" + laid, "card.txt")[0]
 
 
 def _grid(cmp_head: str, value_head: str, unit_head: str, signs: tuple[str, str, str]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 
+from textlayouts import layouts, run_text
 from verify.grounding import amount_slots
 
 # code, name, 合计, 本年收入小计, 一般公共预算拨款, 政府性基金预算拨款, 上年结转
@@ -38,39 +39,12 @@ def _table(rows, continued: str) -> str:
             + continued + "单位：万元\n" + "\n".join(right) + "\n")
 
 
-def _pipes(text: str) -> str:
-    return "\n".join("| " + " | ".join(line.split("\t")) + " |" if "\t" in line else line for line in text.splitlines())
-
-
-def _width(text: str) -> int:
-    return len(text) + sum(1 for ch in text if ord(ch) > 0x2e80)
-
-
-def _spaced(text: str) -> str:
-    out = []
-    for line in text.splitlines():
-        if "\t" not in line:
-            out.append(line)
-            continue
-        cells = line.split("\t")
-        out.append(cells[0].ljust(10) + cells[1] + " " * (36 - _width(cells[1]))
-                   + "".join(" " * (20 - _width(c)) + c for c in cells[2:]))
-    return "\n".join(out)
-
-
-LAYOUTS = {"tab": lambda t: t, "pipe": _pipes, "spaced": _spaced}
+LAYOUTS = layouts(labels=(10, 36), figures=20)
 CONTINUED = {"续表": "续表\n", "title with （续）": f"{TITLE}（续）\n"}
 
 
 def _run(tmp_path, text: str):
-    from extractor.load import load_document
-    from extractor.pipeline import extract_document
-    from verify import verify_result
-
-    path = tmp_path / "doc.txt"
-    path.write_text(text, encoding="utf-8")
-    doc = load_document(path)
-    return verify_result(extract_document(doc), doc.text)
+    return run_text(tmp_path, text)[0]
 
 
 def _expected(rows) -> dict[str, str]:

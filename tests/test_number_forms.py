@@ -16,6 +16,7 @@ import re
 
 import pytest
 
+from textlayouts import layouts, run_text
 from verify.grounding import amount_slots
 
 # (label, 2024, 2025, change, rate): the change and rate are negative; ``{n}`` is where the negative sign goes.
@@ -41,39 +42,11 @@ def _table(amount: str, rate: str, change_at_total: str | None = None) -> str:
     return "东岭区民政局2025年“三公”经费支出表\n单位：万元\n" + "\n".join(rows) + "\n"
 
 
-def _pipes(text: str) -> str:
-    return "\n".join("| " + " | ".join(line.split("\t")) + " |" if "\t" in line else line for line in text.splitlines())
-
-
-def _width(text: str) -> int:
-    return len(text) + sum(1 for ch in text if ord(ch) > 0x2e80)
-
-
-def _spaced(text: str) -> str:
-    """Columns aligned by runs of spaces, as ``pdftotext -layout`` prints them (CJK counted double, empty cells
-    left blank)."""
-    out = []
-    for line in text.splitlines():
-        if "\t" not in line:
-            out.append(line)
-            continue
-        cells = line.split("\t")
-        out.append(cells[0] + " " * (40 - _width(cells[0])) + "".join(" " * (16 - _width(c)) + c for c in cells[1:]))
-    return "\n".join(out)
-
-
-LAYOUTS = {"tab": lambda t: t, "pipe": _pipes, "spaced": _spaced}
+LAYOUTS = layouts()
 
 
 def _run(tmp_path, text: str):
-    from extractor.load import load_document
-    from extractor.pipeline import extract_document
-    from verify import verify_result
-
-    path = tmp_path / "doc.txt"
-    path.write_text("东岭区民政局2025年部门预算\n\n" + text, encoding="utf-8")
-    doc = load_document(path)
-    return verify_result(extract_document(doc), doc.text), doc.text
+    return run_text(tmp_path, "东岭区民政局2025年部门预算\n\n" + text)
 
 
 def _printed_numbers(text: str) -> list[tuple[int, int]]:

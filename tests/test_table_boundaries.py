@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 
 from schemas import STANDARD_TABLE_KINDS, kind_for_title
+from textlayouts import layouts, run_text
 
 TITLES = [
     ("部门收支总体情况表", "income_expenditure_summary"),
@@ -87,35 +88,11 @@ OTHER = """
 """
 
 
-def _pipes(text: str) -> str:
-    return "\n".join("| " + " | ".join(line.split("\t")) + " |" if "\t" in line else line for line in text.splitlines())
-
-
-def _spaced(text: str) -> str:
-    """Columns aligned by runs of spaces, as ``pdftotext -layout`` prints them (empty cells left blank)."""
-    out = []
-    for line in text.splitlines():
-        if "\t" not in line:
-            out.append(line)
-            continue
-        cells = line.split("\t")
-        out.append(cells[0] + " " * (40 - len(cells[0]) - sum(1 for ch in cells[0] if ord(ch) > 0x2e80)) + "".join(
-            c.rjust(16) for c in cells[1:]))
-    return "\n".join(out)
-
-
-LAYOUTS = {"tab": lambda t: t, "pipe": _pipes, "spaced": _spaced}
+LAYOUTS = layouts()
 
 
 def _run(tmp_path, text: str):
-    from extractor.load import load_document
-    from extractor.pipeline import extract_document
-    from verify import verify_result
-
-    path = tmp_path / "doc.txt"
-    path.write_text("东岭区民政局2024年部门预算\n\n" + text, encoding="utf-8")
-    doc = load_document(path)
-    return verify_result(extract_document(doc), doc.text)
+    return run_text(tmp_path, "东岭区民政局2024年部门预算\n\n" + text)[0]
 
 
 def _three_public_is_untouched(result):
