@@ -207,7 +207,9 @@ def test_wrapped_text_printed_over_the_next_row_stays_in_its_own_row(tmp_path, r
     label = next(r.label.text for r in table.rows if r.code == "2080505")
     assert label.replace("\n", "") == "机关事业单位基本养老保险缴费支出"
     projects = next(t for t in result.tables if t.kind == "project_expenditure")
-    assert [r.label.text.replace("\n", "") for r in projects.rows if r.label][:2] == ["示例区农业农村局"] * 2
+    # The unit's name, wrapped over two lines, stays whole in its own row (the row is labelled by its project).
+    assert [r.label.text.replace("\n", "") for r in projects.rows if r.label][:2] == ["高标准农田建设项目", "农业技术推广项目"]
+    assert [r.texts["project_unit"].text.replace("\n", "") for r in projects.rows[:2]] == ["示例区农业农村局"] * 2
     printed = sorted(str(v.value) for r in projects.rows for v in r.values.values())
     assert printed == ["200.00", "200.00", "300.00", "300.00", "500.00", "500.00"]
     assert not [f for f in result.flags if f.severity == "error"], [f.message for f in result.flags]
