@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from schemas import kind_for_title, spec_for
+from schemas.common import arabic_years
 
 from .units import STATEMENT_LINE
 
@@ -317,10 +318,10 @@ def document_meta(lines: list[Line], text: str) -> DocumentMeta:
             m = _DEPT_LABEL.match(field_text)
             if m and meta.department is None:
                 meta.department = m.group("dept")
-            m = _YEAR_HEADER.match(field_text)
+            m = _YEAR_HEADER.match(arabic_years(field_text))
             if m and meta.year is None:
                 meta.year = int(m.group("year"))
-    head = text[:3000]
+    head = arabic_years(text[:3000])  # 二〇二五年 as 2025年
     if meta.department is None:
         m = re.search(r"(\S{2,30}?(?:局|委员会|委|办公室|中心))\s*\n?\s*\d{4}\s*年度?\s*部门预算", head)
         if m:

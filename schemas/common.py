@@ -103,3 +103,15 @@ class Text(_Grounded):
     """A piece of text read from the document, with the ranges it came from."""
 
     text: str
+
+
+# A year in Chinese numerals (二〇二五年, 二零二四年度): as long as its digits, so it is read as 2025年 in place.
+_CN_YEAR = re.compile(r"[一二][〇○零Ｏ一二三四五六七八九]{3}(?=年)")
+_CN_DIGITS = str.maketrans("〇○零Ｏ一二三四五六七八九", "0000123456789")
+
+
+def arabic_years(text: str) -> str:
+    """The text with years in Chinese numerals written in digits, character for character (every offset kept)."""
+    if not any(zero in text for zero in "〇○零Ｏ"):
+        return text
+    return _CN_YEAR.sub(lambda m: m.group().translate(_CN_DIGITS), text)

@@ -109,3 +109,15 @@ def test_a_line_wrapped_between_a_label_and_its_amount_reads_as_one_line(doc):
            [(c.subject, c.value.value, c.kind) for c in original.claims]
     assert sorted(f.message for f in result.flags if f.check.startswith("narrative")) == \
            sorted(f.message for f in original.flags if f.check.startswith("narrative"))
+
+
+@pytest.mark.parametrize("title", ["东岭区民政局二〇二五年部门预算", "东岭区民政局二零二五年度部门预算"])
+def test_a_title_with_the_year_in_chinese_numerals_names_the_documents_year(tmp_path, title):
+    """(A hand-written title.) The document's year and department come from it as from 2025年 in digits, so the
+    narrative's figures are dated against the right year."""
+    from extractor.pipeline import run_file
+
+    path = tmp_path / "doc.txt"
+    path.write_text(f"{title}\n\n一、部门职责\n本部门负责民政工作。\n", encoding="utf-8")
+    document = run_file(path).document
+    assert (document.year, document.department) == (2025, "东岭区民政局")

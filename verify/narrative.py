@@ -59,7 +59,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from schemas import Amount, Claim, ExtractionResult
-from schemas.common import parse_amount
+from schemas.common import arabic_years, parse_amount
 from schemas.tables import YEAR_ON_YEAR_KEYS
 
 from .flags import Flagger, fmt
@@ -489,18 +489,6 @@ def _code_labels(result: ExtractionResult) -> dict[str, str]:
             if row.code and row.code.startswith("2") and row.label:
                 codes.setdefault(row.code, re.sub(r"\s+", "", row.label.text))
     return codes
-
-
-# A year in Chinese numerals (二〇二五年, 二零二四年度): as long as its digits, so it is read as 2025年 in place.
-_CN_YEAR = re.compile(r"[一二][〇○零Ｏ一二三四五六七八九]{3}(?=年)")
-_CN_DIGITS = str.maketrans("〇○零Ｏ一二三四五六七八九", "0000123456789")
-
-
-def arabic_years(text: str) -> str:
-    """The text with years in Chinese numerals written in digits, character for character (every offset kept)."""
-    if not any(zero in text for zero in "〇○零Ｏ"):
-        return text
-    return _CN_YEAR.sub(lambda m: m.group().translate(_CN_DIGITS), text)
 
 
 def extract_claims(result: ExtractionResult, text: str) -> list[Claim]:
