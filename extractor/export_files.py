@@ -290,7 +290,7 @@ def _fill_database(db: sqlite3.Connection, results: Iterable[ExtractionResult]) 
     fact_cols = [c for c in FACT_FIELDS if c != "span"] + ["span_start", "span_end"]
     at = fact_cols.index("value") + 1
     fact_cols[at:at] = ["value_num"]
-    db.execute("CREATE TABLE documents (name TEXT PRIMARY KEY, sha256 TEXT, path TEXT, department TEXT, year INTEGER, "
+    db.execute("CREATE TABLE documents (document TEXT PRIMARY KEY, sha256 TEXT, path TEXT, department TEXT, year INTEGER, "
                "unit TEXT)")
     # The amounts are TEXT, exact as printed ("9.00"): a REAL column would make them binary floats. Beside each,
     # value_num is the number to compare, sort and chart with in SQL — a float that reads back as the value

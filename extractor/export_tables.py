@@ -211,7 +211,7 @@ def _create_tables(db) -> None:
     flag_types = {"spans": "BIGINT[][]", "fields": "VARCHAR[]", "decision": "BIGINT"}
     db.execute("CREATE TABLE flags (" + ", ".join(f'"{n}" {flag_types.get(n, "VARCHAR")}' for n in FLAG_FIELDS)
                + ")")
-    db.execute("CREATE TABLE documents (name VARCHAR PRIMARY KEY, sha256 VARCHAR, path VARCHAR, department VARCHAR, "
+    db.execute("CREATE TABLE documents (document VARCHAR PRIMARY KEY, sha256 VARCHAR, path VARCHAR, department VARCHAR, "
                "department_code VARCHAR, year INTEGER, unit VARCHAR)")
     db.execute('CREATE TABLE decisions (document VARCHAR, seq BIGINT, action VARCHAR, flag_id VARCHAR, "check" VARCHAR, '
                "field VARCHAR, before VARCHAR, after VARCHAR, reviewer VARCHAR, note VARCHAR, time VARCHAR, "

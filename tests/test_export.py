@@ -228,3 +228,20 @@ def test_an_export_that_runs_out_of_room_is_one_line_and_leaves_nothing(corpus_r
     assert proc.stderr.startswith(f"error: {target}: cannot be written: ") and proc.stderr.count("\n") == 1, \
         proc.stderr
     assert list(target.parent.iterdir()) == []  # no export, no temporary file, no journal or log beside it
+
+
+@pytest.mark.parametrize("fmt", ["sqlite", "duckdb"])
+def test_the_database_tables_join_on_the_document_column(corpus_results, tmp_path, fmt):
+    """An analyst joins documents to facts and flags without aliasing: every table names the document `document`."""
+    target = _export(corpus_results, tmp_path, fmt)
+    query = ("SELECT d.department, d.year, count(*) FROM facts JOIN documents d USING (document) "
+             "GROUP BY d.department, d.year ORDER BY d.department")
+    if fmt == "sqlite":
+        rows = sqlite3.connect(target).execute(query).fetchall()
+    else:
+        import duckdb
+
+        rows = duckdb.connect(str(target), read_only=True).execute(query).fetchall()
+    facts = cli("export", corpus_results).stdout.count("\n")
+    assert sum(n for *_, n in rows) == facts
+    assert ("三河市医疗保障局", 2024) in {(department, year) for department, year, _ in rows}
