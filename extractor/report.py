@@ -338,6 +338,17 @@ def grid(head: str, body: list[str]) -> str:
             f'<tbody>{"".join(body)}</tbody></table></div>')
 
 
+_ENTITY_ROLES = {"consolidated": "部门汇总 consolidated", "unit": "单位 unit's own"}
+
+
+def _entity_shown(table: Table) -> str:
+    """Whose table it is, in a 部门汇总 document that prints the department's and each unit's tables."""
+    if table.entity is None:
+        return ""
+    role = _ENTITY_ROLES.get(table.entity_role or "", "")
+    return f" · 编制单位 for: {escape(table.entity.text)}" + (f" ({escape(role)})" if role else "")
+
+
 def _unit_shown(table: Table) -> str:
     """The table's unit and where it comes from: stated, taken from the document's other tables, or assumed."""
     header = table.unit_header.text if table.unit_header else ""
@@ -359,7 +370,7 @@ def _unit_shown(table: Table) -> str:
 def render_table(page: DocPage, table: Table, anchor: str) -> str:
     spec = spec_for(table.kind)
     title = (f'<h4 id="{anchor}">{escape(table.title)} <small>{escape(spec.zh)} · {escape(table.kind)}'
-             f' · 单位 unit: {escape(_unit_shown(table))}</small></h4>')
+             f'{_entity_shown(table)} · 单位 unit: {escape(_unit_shown(table))}</small></h4>')
     if table.empty or not table.rows:
         note = escape(table.note or "no rows")
         return f'{title}<p class="muted">Empty table 空表 — the document says: {note}</p>'

@@ -158,3 +158,15 @@ def test_units_tables_under_one_title_are_not_run_together():
     assert not [t for t in result.tables if t.kind == "general_budget_expenditure"]
     assert len(result.unread) == 1 and "several units" in result.unread[0].reason
     assert [f.check for f in result.flags] == ["completeness.unread"]
+
+
+def test_the_report_says_whose_table_each_is(tmp_path):
+    from test_cli import cli
+
+    source = tmp_path / "units.txt"
+    source.write_text(build(), encoding="utf-8")
+    cli("run", source, "--out", tmp_path / "out", check=False)
+    cli("report", tmp_path / "out", "-o", tmp_path / "report")
+    html = (tmp_path / "report" / "documents" / "units.html").read_text(encoding="utf-8")
+    assert "编制单位 for: 部门汇总 (部门汇总 consolidated)" in html
+    assert "编制单位 for: 白沙镇中心小学 (单位 unit&#x27;s own)" in html
