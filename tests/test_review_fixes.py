@@ -360,3 +360,18 @@ def test_a_narrative_flag_speaks_in_the_text_s_unit_and_offers_only_the_fixes_th
     shown = review("show", table["id"], "--db", out).stdout
     [table_field] = [i for i, f in enumerate(table["fields"], 1) if not f["key"].startswith("narrative[")]
     assert f"review fix {table['id']} --field {table_field} --value V" in shown
+
+
+def test_review_next_goes_back_to_the_choices_from_which_value(out_003):
+    """Asked which value (after r, f or m), an empty answer, q or b goes back to the flag's choices: the person
+    changed their mind, and is not held in the question until the input ends."""
+    out = out_003
+    for back in ("", "q", "b"):
+        proc = cli("review", "next", "--db", out, "--check", "card.cost", input_text=f"r\n{back}\nq\n", check=False)
+        assert proc.returncode == 0 and "Traceback" not in proc.stderr + proc.stdout
+        assert "is not one of" not in proc.stdout, back
+        assert flat(proc.stdout).count("[a]ccept") == 2  # the choices again, then q
+        assert "Stopped: nothing decided in this session" in proc.stdout.strip().splitlines()[-1]
+    proc = cli("review", "next", "--db", out, "--check", "card.cost", input_text="f\n1\n\nq\n", check=False)
+    assert proc.returncode == 0 and flat(proc.stdout).count("[a]ccept") == 2  # back from "what it prints" too
+    assert as_json(review("history", "--db", out, "--json")) == []

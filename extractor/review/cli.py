@@ -922,11 +922,16 @@ def _ask_and_decide(console, store, q, reviewer, skipped, done: list[str]) -> in
             done.append(f"{q.id} moved")
             return decided
         kw: dict = {"document": q.document, "reviewer": reviewer}
+        if choice in ("f", "r") and (choice == "f" or len(numbered) > 1):
+            field = _ask_number(console, "Which value is wrong (its number above)" if choice == "r"
+                                else "Which value (its number above)", numbered)
+            if field is None:
+                continue  # back to the choices
+            kw["fields"] = [field]
         if choice == "f":
-            kw["fields"] = [_ask_number(console, "Which value (its number above)", numbered)]
             kw["value"] = _ask_value(console, fields[int(kw["fields"][0]) - 1].path)
-        elif choice == "r" and len(numbered) > 1:
-            kw["fields"] = [_ask_number(console, "Which value is wrong (its number above)", numbered)]
+            if kw["value"] is None:
+                continue
         kw["note"] = _prompt("Note (optional)", default="", show_default=False) or None
         action = {"a": "accept", "f": "fix", "r": "reject"}[choice]
         try:
@@ -948,6 +953,8 @@ def _ask_and_move(console, store, q, numbered: list[int], reviewer) -> int | Non
     from .moves import move, plan_move
 
     number = _ask_number(console, "Which value is in the wrong column (its number above)", numbered)
+    if number is None:
+        return None  # back to the choices
     column = _prompt("The column the document prints it under (key or header text)").strip()
     all_rows = _confirm("The same down the whole table (every value of that column)?", default=False)
     try:
@@ -969,21 +976,32 @@ def _ask_and_move(console, store, q, numbered: list[int], reviewer) -> int | Non
     return 1
 
 
-def _ask_number(console, question: str, allowed: list[int]) -> str:
+# An answer that goes back to the flag's choices instead of answering the question.
+_BACK = ("", "q", "b", "back")
+
+
+def _ask_number(console, question: str, allowed: list[int]) -> str | None:
+    """The number of a value, or None to go back (an empty answer, q or b)."""
     if len(allowed) == 1:
         return str(allowed[0])
     while True:
-        answer = _prompt(f"{question}, one of {', '.join(map(str, allowed))}").strip()
+        answer = _prompt(f"{question}, one of {', '.join(map(str, allowed))} (empty: back)", default="",
+                         show_default=False).strip()
+        if answer.lower() in _BACK:
+            return None
         if answer.isdigit() and int(answer) in allowed:
             return answer
         console.print(f"{answer!r} is not one of {', '.join(map(str, allowed))}.")
 
 
-def _ask_value(console, path: str) -> str:
+def _ask_value(console, path: str) -> str | None:
+    """The value the document prints, or None to go back (an empty answer, q or b)."""
     from .service import correction_value
 
     while True:
-        answer = _prompt("What the document prints there").strip()
+        answer = _prompt("What the document prints there (empty: back)", default="", show_default=False).strip()
+        if answer.lower() in _BACK:
+            return None
         try:
             correction_value(path, answer)
             return answer
