@@ -428,10 +428,11 @@ def export(
         _err(f"error: {exc}")
         raise typer.Exit(1)
     except Exception as exc:  # noqa: BLE001 - sorted below: only a failure to write the output is ours to word
-        if output is None or not _write_failure(exc):
+        why = _write_failure(exc) if output is not None else None
+        if why is None:
             raise
         # Checked before the work; this is what changed under us since (the disk filled, the folder went …).
-        _err(f"error: {shown(output)}: cannot be written: {_write_failure(exc)}")
+        _err(f"error: {shown(output)}: cannot be written: {why}")
         raise typer.Exit(1)
     if output is not None:
         _err(f"{shown(output)}: {documents} document(s) exported ({fmt.value}"

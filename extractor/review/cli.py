@@ -922,7 +922,7 @@ def _ask_and_decide(console, store, q, reviewer, skipped, done: list[str]) -> in
             done.append(f"{q.id} moved")
             return decided
         kw: dict = {"document": q.document, "reviewer": reviewer}
-        if choice in ("f", "r") and (choice == "f" or len(numbered) > 1):
+        if choice == "f" or (choice == "r" and len(numbered) > 1):
             field = _ask_number(console, "Which value is wrong (its number above)" if choice == "r"
                                 else "Which value (its number above)", numbered)
             if field is None:
