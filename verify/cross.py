@@ -16,8 +16,9 @@ from .values import ONE, TO_WAN, TableView, Val, card_name, card_vals, is_known_
 
 _BRACKETS = str.maketrans("【】〔〕", "[][]")
 _FISCAL_DETAIL = ("general_budget_expenditure", "government_fund_expenditure", "state_capital_expenditure")
+# Income that is no fiscal appropriation; 单位资金 is the 2025 templates' one column for all of it.
 _NON_FISCAL = ("special_account", "business_income", "operating_income", "superior_subsidy",
-               "subordinate_remittance", "other_income")
+               "subordinate_remittance", "other_income", "unit_funds")
 # 三公 lines and the basic-expenditure economic codes that pay for them.
 _THREE_PUBLIC_LINES = (("outbound", "30212"), ("vehicle_operation", "30231"), ("vehicle_purchase", "31013"),
                        ("reception", "30217"))
