@@ -18,3 +18,75 @@ def test_non_fiscal_income_named_unit_funds_does_not_tie_the_summary_to_the_fisc
     # 20.00 万元 of non-fiscal income: the summary and the expenditure summary rightly exceed the fiscal tables.
     result = run("", non_fiscal=name)
     assert [f.message for f in result.flags] == []
+
+
+def _errors(result):
+    return [f.message for f in result.flags if f.check == "narrative.table" and f.severity == "error"]
+
+
+# ------------------------------------------------------------ empty and absent lines
+
+@pytest.mark.parametrize("sentence,line", [
+    ("2025年本部门因公出国（境）费1.00万元。", "因公出国（境）费"),
+    ("2025年公务用车购置费5.00万元。", "公务用车购置费"),
+    ("“三公”经费预算15.50万元，其中：因公出国（境）费2.00万元，公务用车购置及运行维护费12.00万元，公务接待费3.50万元。",
+     "因公出国（境）费"),
+    ("收入预算1319.56万元，其中：一般公共预算拨款收入1264.56万元，政府性基金预算拨款收入50.00万元，"
+     "国有资本经营预算拨款收入5.00万元。", "国有资本经营预算拨款收入"),
+    ("2025年国有资本经营预算拨款支出33.00万元。", "国有资本经营预算财政拨款支出表（空表）"),
+    ("本年度国有资本经营预算财政拨款支出预算为3.00万元。", "国有资本经营预算财政拨款支出表（空表）"),
+])
+def test_a_figure_for_a_line_the_tables_print_empty_is_compared_with_zero(sentence, line):
+    errors = [m for m in _errors(run(sentence)) if "空（0）" in m]
+    assert len(errors) == 1 and line in errors[0], _errors(run(sentence))
+
+
+@pytest.mark.parametrize("sentence", ["2025年本部门因公出国（境）费0.00万元。", "2025年因公出国（境）费0万元，公务用车购置费0万元。",
+                                      "国有资本经营预算拨款支出0万元。"])
+def test_a_zero_for_a_line_printed_empty_agrees(sentence):
+    assert narrative_flags(run(sentence)) == []
+
+
+@pytest.mark.parametrize("name", ["文化旅游体育与传媒支出", "教育支出", "交通运输支出"])
+def test_a_figure_for_a_line_no_table_prints_is_said_to_be_unchecked(name):
+    flags = [f for f in run(f"2025年{name}8.00万元。").flags if f.check == "narrative.table"]
+    assert len(flags) == 1 and flags[0].severity == "warning" and "未列此项" in flags[0].message and name in flags[0].message
+
+
+# ------------------------------------------------------------ totals in the words templates use
+
+_TOTALS = {
+    "1314.56": ["收支总预算", "收入总额", "支出总额", "收入预算", "支出预算", "财政拨款收入", "财政拨款收支预算",
+                "财政拨款支出总额"],
+    "1264.56": ["一般公共预算拨款支出", "一般公共预算财政拨款支出", "一般公共预算当年拨款", "一般公共预算当年拨款支出",
+                "一般公共预算支出"],
+    "50.00": ["政府性基金预算拨款支出", "政府性基金预算财政拨款支出", "政府性基金预算支出"],
+    "15.50": ["一般公共预算“三公”经费预算", "一般公共预算安排“三公”经费", "“三公”经费财政拨款预算数为", "财政拨款“三公”经费支出预算",
+              "“三公”经费支出预算", "“三公”经费预算为"],
+}
+_YEARS = ["2025年", "全年", "本年度", "今年", "本部门2025年"]
+_CASES = [(total, year, words) for total, wordings in _TOTALS.items() for i, words in enumerate(wordings)
+          for year in _YEARS[i % 3:][:3]]
+
+
+@pytest.mark.parametrize("total,year,words", _CASES)
+def test_a_total_in_the_words_templates_use_is_checked_against_its_table(total, year, words):
+    wrong = f"{float(total) + 1:.2f}"
+    errors = _errors(run(f"{year}{words}{wrong}万元。"))
+    assert len(errors) == 1 and f" {wrong} 万元 ≠ " in errors[0] and errors[0].endswith(f" {total} 万元"), errors
+    assert narrative_flags(run(f"{year}{words}{total}万元。")) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "1. 农林水（类）农业农村（款）行政运行（项）2025年预算565.56万元。",
+    "1. 农林水支出（类）农业农村（款）行政运行（项）2025年预算565.56万元。",
+    "1. 农林水（类）农业农村（款）行政运行（项）2025年预算数为565.56万元。",
+    "（1）农林水支出（类）农业农村（款）行政运行（项）预算数为565.56万元，比2024年预算数增加5.00万元，增长0.89%。",
+    "农林水支出（类）农业农村（款）行政运行（项）：2025年预算安排565.56万元。",
+    "行政运行（2130101）565.56万元，主要用于机关运转。",
+    "一是行政运行（2130101）预算数为565.56万元。",
+])
+def test_a_functional_line_in_the_words_templates_use_is_checked(sentence):
+    errors = _errors(run(sentence))
+    assert len(errors) == 1 and "2130101" in errors[0] and "565.56" in errors[0] and "564.56" in errors[0], errors
+    assert narrative_flags(run(sentence.replace("565.56", "564.56"))) == []

@@ -87,13 +87,14 @@ CLASS_CODES: dict[str, str] = {name: code for code, name in CLASS_NAMES.items()}
 # Order matters only where two could match; full matches keep them apart.
 _SUBJECT_PATTERNS: tuple[tuple[str, str], ...] = (
     ("收支总预算", r"(?:部门)?收支总?"),
-    ("收入", r"(?:部门)?总?收入"),
-    ("支出", r"(?:部门)?总?支出"),
-    ("本年收入", r"本年度?收入"),
+    ("收入", r"(?:部门)?(?:总?收入|收入(?:总额|总计|合计))"),
+    ("支出", r"(?:部门)?(?:总?支出|支出(?:总额|总计|合计))"),
+    ("本年收入", r"本年度?收入(?:总额|合计)?"),
     ("上年结转", r"上年结转(?:结余)?(?:收入)?"),
-    ("一般公共预算拨款收入", r"一般公共预算(?:财政)?(?:拨款)?收入"),
-    ("政府性基金预算拨款收入", r"(?:政府性)?基金预算(?:财政)?(?:拨款)?收入"),
-    ("国有资本经营预算拨款收入", r"国有资本经营预算(?:财政)?(?:拨款)?收入"),
+    # "一般公共预算拨款1264.56万元" with no 收入/支出: the appropriation received.
+    ("一般公共预算拨款收入", r"一般公共预算(?:财政)?(?:拨款)?收入|一般公共预算(?:财政)?拨款"),
+    ("政府性基金预算拨款收入", r"(?:政府性)?基金预算(?:财政)?(?:拨款)?收入|政府性基金预算(?:财政)?拨款"),
+    ("国有资本经营预算拨款收入", r"国有资本经营预算(?:财政)?(?:拨款)?收入|国有资本经营预算(?:财政)?拨款"),
     # "收入" is required: "财政专户管理资金安排0万元" is a project's funding, not income.
     ("财政专户管理资金收入", r"财政专户(?:核拨|管理资金)收入"),
     ("单位资金收入", r"单位资金收入"),
@@ -105,22 +106,26 @@ _SUBJECT_PATTERNS: tuple[tuple[str, str], ...] = (
     ("对附属单位补助支出", r"对附属单位补助支出"),
     ("人员经费", r"(?:基本支出)?人员(?:类项目)?经费"),
     ("公用经费", r"(?:基本支出)?(?:日常|运转类)?公用(?:项目)?经费"),
-    ("一般公共预算支出", r"一般公共预算(?:财政拨款)?支出"),
-    ("一般公共预算基本支出", r"一般公共预算(?:财政拨款)?基本支出"),
-    ("财政拨款收支", r"财政拨款收支总?"),
+    # 一般公共预算(财政)(拨款)支出, 一般公共预算当年拨款(支出): the national template's words for the general budget.
+    ("一般公共预算支出", r"一般公共预算(?:财政)?(?:当年)?(?:拨款)?支出(?:总额|合计)?|一般公共预算(?:财政)?当年拨款"),
+    ("一般公共预算基本支出", r"一般公共预算(?:财政)?(?:当年)?(?:拨款)?基本支出"),
+    ("政府性基金预算支出", r"政府性基金(?:预算)?(?:财政)?(?:当年)?(?:拨款)?支出"),
+    ("国有资本经营预算支出", r"国有资本经营预算(?:财政)?(?:当年)?(?:拨款)?支出"),
+    ("财政拨款收支", r"财政拨款(?:收支总?|收入(?:总额|总计|合计)?|支出(?:总额|总计|合计)?)"),
     ("机关运行经费", r"机关运行经费(?:财政拨款)?"),
-    ("三公经费", r"(?:财政拨款)?[“\"‘']?三公[”\"’']?经费"),
+    # "一般公共预算安排“三公”经费", "“三公”经费财政拨款(支出)预算数为": the 三公 total in the templates' words.
+    ("三公经费", r"(?:一般公共预算|财政拨款)?(?:安排的?)?[“\"‘']?三公[”\"’']?经费(?:财政拨款)?(?:支出)?(?:合计|总额)?"),
     ("因公出国(境)费", r"因公出国〔境〕费?"),
     # 运行维护费, 运维费 or 运行费: the wordings templates print (the tables' registry reads the same three).
     ("公务用车购置及运行维护费", r"公务用车购置[及和]运(?:行维护|维|行)费"),
     ("公务用车购置费", r"公务用车购置费"),
     ("公务用车运行维护费", r"公务用车运(?:行维护|维|行)费"),
     ("公务接待费", r"公务接待费"),
-    ("政府采购", r"政府采购(?:支出)?"),
+    ("政府采购", r"政府采购(?:预算)?(?:支出)?(?:总额|合计|总计)?"),
     ("政府采购货物", r"政府采购货物"),
     ("政府采购工程", r"政府采购工程"),
     ("政府采购服务", r"政府采购服务"),
-    ("固定资产", r"上年末固定资产(?:金额|总额|原值|价值)?"),
+    ("固定资产", r"(?:上年末)?固定资产(?:金额|总额|原值|价值)?"),
 )
 # One alternation, one match per phrase: group g<i> is the i-th subject.
 _SUBJECT_RE = re.compile("|".join(f"(?P<g{i}>{p})" for i, (_s, p) in enumerate(_SUBJECT_PATTERNS)))
@@ -136,6 +141,7 @@ SUBJECT_EN: dict[str, str] = {
     "经营支出": "operating expenditure", "上缴上级支出": "remittance to superior",
     "对附属单位补助支出": "subsidy to subordinates", "人员经费": "personnel costs", "公用经费": "public costs",
     "一般公共预算支出": "general-budget expenditure", "一般公共预算基本支出": "general-budget basic expenditure",
+    "政府性基金预算支出": "government-fund expenditure", "国有资本经营预算支出": "state-capital expenditure",
     "财政拨款收支": "fiscal appropriation total", "机关运行经费": "office running costs",
     "三公经费": "three public costs", "因公出国(境)费": "outbound travel",
     "公务用车购置及运行维护费": "official vehicles", "公务用车购置费": "vehicle purchase",
@@ -157,6 +163,8 @@ _BREAKDOWNS: dict[str, list[list[str]]] = {
     "本年收入": [_SOURCES],
     "支出": [_EXP_PARTS, [_CLASS]],
     "一般公共预算支出": [["一般公共预算基本支出", "项目支出"], ["基本支出", "项目支出"], [_CLASS]],
+    "政府性基金预算支出": [["基本支出", "项目支出"], [_CLASS]],
+    "国有资本经营预算支出": [["基本支出", "项目支出"], [_CLASS]],
     "财政拨款收支": [["一般公共预算拨款收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入", "上年结转"],
                  [_CLASS]],
     "基本支出": [["人员经费", "公用经费"]],
@@ -182,7 +190,8 @@ _SHARE = re.compile(r"占(?:比)?为?")
 _CLAUSE_END = re.compile(r"[；;]")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?=年)")
 _OTHER_YEAR_WORDS = re.compile(r"上年|去年|上一年|决算")
-_LEAD = re.compile(r"^(?:[*#\-]+|\d+[.、．]|[一二三四五六七八九十]+、|其中|包括|以及|和|及|另|共|合计|预算|安排"
+_LEAD = re.compile(r"^(?:[*#\-]+|\d+[.、．]|[一二三四五六七八九十]+[、是]|其中|包括|以及|和|及|另|共|合计|预算数?|安排"
+                   r"|全年|今年|本年(?!度?收入)度?"
                    r"|我部门|本部门|我局|本局|我单位|本单位|20\d\d年度?)")
 _TRAIL = re.compile(r"(?:共计安排|预算安排|共安排|安排|共计|合计|总计|预算数|预算|为|是|达到|达)$")
 # "卫生健康（类）行政事业单位医疗（款）行政单位医疗（项）**2024年预算" right before a figure.
@@ -191,6 +200,8 @@ _PATH = re.compile(r"(?P<lei>[\u4e00-\u9fff]+)[（(]类[）)](?P<kuan>[\u4e00-\u
 # A heading that is only a 类/款/项 path: its figures are on the lines after it.
 _PATH_HEADING = re.compile(r"[（(]项[）)]\**[:：]?\**$")
 _CODE = re.compile(r"(2\d{2}(?:\d{2}){0,2})[\u4e00-\u9fff]{2,}")
+_CODE_IN_BRACKETS = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,})[（(](?P<code>2\d{2}(?:\d{2}){0,2})[）)]"
+                               r"(?:20\d\d年度?)?(?:预算|安排|数|为)*$")
 # "1." and "1.1" number headings; "1.10%" at a line's start is the tail of a figure cut across lines.
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]"
                       r"|\d+\s*(?:、|[.．](?!\d+\s*(?:万\s*元|元|%|％)))"
@@ -346,13 +357,25 @@ def _code_for_path(window: str, ctx: _Context) -> str | None:
     m = _PATH.search(window)
     if not m:
         return None
-    lei = next((c for n, c in CLASS_CODES.items() if m.group("lei").endswith(n.removesuffix("支出"))), None)
+    # "农林水（类）" or, as the tables print it, "农林水支出（类）".
+    printed = m.group("lei").removesuffix("支出")
+    lei = next((c for n, c in CLASS_CODES.items() if printed.endswith(n.removesuffix("支出"))), None)
     if lei is None:
         return None
     under = [c for c, label in ctx.codes.items() if len(c) == 7 and c.startswith(lei) and label == m.group("xiang")]
     exact = [c for c in under if ctx.codes.get(c[:5]) == m.group("kuan")]
     found = exact or under
     return found[0] if len(found) == 1 else None
+
+
+def _code_in_brackets(window: str, ctx: _Context) -> str | None:
+    """The code of "机关事业单位基本养老保险缴费支出（2080505）" right before a figure, when the tables print that code
+    under that name."""
+    m = _CODE_IN_BRACKETS.search(window)
+    if not m:
+        return None
+    label = ctx.codes.get(m.group("code"))
+    return m.group("code") if label and m.group("name").endswith(label) else None
 
 
 def _figures(flat: _Flat, ctx: _Context) -> list[_Figure]:
@@ -402,8 +425,11 @@ def _classify(figure: _Figure, flat: _Flat, ctx: _Context) -> None:
         figure.bare = True
         return
     figure.subject = _subject_of(phrase, ctx)
+    if figure.subject in _SOURCES and "收入" not in phrase and figure.words.endswith("安排"):
+        figure.subject = None  # "一般公共预算拨款安排2145万元": a project's funding, not the department's income
     if figure.subject is None and not phrase:
-        figure.subject = _code_for_path(flat.text[figure.sentence[0]: figure.start], ctx)
+        window = flat.text[figure.sentence[0]: figure.start]
+        figure.subject = _code_for_path(window, ctx) or _code_in_brackets(window, ctx)
 
 
 def _is_budget_year(figure: _Figure, flat: _Flat, year: int | None) -> bool:
@@ -648,6 +674,8 @@ _DEPT_SOURCES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "一般公共预算支出": (("general_budget_expenditure", "^total$", "total"),),
     "一般公共预算基本支出": (("general_budget_basic_expenditure", "^total$", "total"),
                    ("general_budget_expenditure", "^total$", "basic")),
+    "政府性基金预算支出": (("government_fund_expenditure", "^total$", "total"),),
+    "国有资本经营预算支出": (("state_capital_expenditure", "^total$", "total"),),
     "财政拨款收支": (("fiscal_appropriation_summary", _income("收入总计"), "income_amount"),),
     # A 三公 table prints its items as rows, or (one line of figures under the items' headers) as columns.
     "三公经费": (("three_public_costs", "^subtotal$", "total"), ("three_public_costs", "^total$", "total"),
@@ -673,6 +701,38 @@ _GB_SOURCES: dict[str, tuple[tuple[str, str, str], ...]] = {
 def _key_re(pattern: str) -> re.Pattern:
     # Row-key patterns are few but some are built per class code; compile each once.
     return re.compile(pattern)
+
+
+@dataclass
+class _Blank:
+    """A subject's place in a table that prints no figure there: an empty cell (``key`` set, the column printed),
+    or a line (``key`` None) or column the table does not have."""
+
+    view: TableView
+    key: str | None
+    column: str
+
+    @property
+    def empty_table(self) -> bool:
+        """A table printed with no figure at all (为空表): every line of it is 0."""
+        return self.view.table.empty or not any(row.values for _k, row in self.view.rows)
+
+    @property
+    def empty_cell(self) -> bool:
+        return self.empty_table or self.key is not None and (
+            self.column in self.view.table.columns or any(self.column in row.values for _k, row in self.view.rows))
+
+    def where(self) -> str:
+        """The empty line as a reader finds it in the printed table (表 行 列), or the table that lacks it."""
+        if self.key is not None and self.empty_cell:
+            return f"{self.view.zh} {self.view.row_zh(self.key)} {self.view.column_zh(self.column)}"
+        return f"{self.view.zh}（空表）" if self.empty_table else self.view.zh
+
+    def en_where(self) -> str:
+        kind = self.view.table.kind.replace("_", " ")
+        if self.key is not None and self.empty_cell:
+            return f"{kind} {self.key} {self.column}"
+        return f"{kind} (printed empty)" if self.empty_table else kind
 
 
 class _Tables:
@@ -719,6 +779,23 @@ class _Tables:
                 return val
         return None
 
+    def blank(self, sources: tuple[tuple[str, str, str], ...]) -> _Blank | None:
+        """Where the tables leave a subject's line empty, or do not print it: the first source whose table the
+        document prints. An empty cell of a printed line (or of a printed column) is 0; a line or column the table
+        does not have is a figure no table prints. None when no table of the sources is printed at all."""
+        absent = None
+        for kind, pattern, column in sources:
+            view = self.views.get(kind)
+            if view is None:
+                continue
+            regex = _key_re(pattern)
+            key = next((k for k, _row in view.rows if "#" not in k and regex.match(k)), None)
+            has_column = column in view.table.columns or any(column in row.values for _k, row in view.rows)
+            if key is not None and has_column:
+                return _Blank(view, key, column)
+            absent = absent or _Blank(view, key, column)
+        return absent
+
 
 def _context(claim: Claim, links: _Links) -> str:
     """Which tables a claim's words refer to: the general budget's, the fiscal appropriations', or the department's."""
@@ -730,15 +807,14 @@ def _context(claim: Claim, links: _Links) -> str:
     return "dept"
 
 
-def _functional_val(node: str, context: str, tables: _Tables) -> Val | None:
+def _functional_sources(node: str, context: str) -> tuple[tuple[str, str, str], ...]:
     if context == "fa" and len(node) == 3:
-        return tables.find("fiscal_appropriation_summary", rf"^expenditure:{_NUM}{CLASS_NAMES[node]}$", "total")
-    kind = "general_budget_expenditure" if context == "gb" else "expenditure_summary"
-    val = tables.find(kind, rf"^{node}$", "total")
-    if val is None and context == "dept" and len(node) == 3:
-        val = tables.find("income_expenditure_summary", rf"^expenditure:{_NUM}{CLASS_NAMES[node]}$",
-                          "expenditure_amount")
-    return val
+        return (("fiscal_appropriation_summary", rf"^expenditure:{_NUM}{CLASS_NAMES[node]}$", "total"),)
+    kind = {"gb": "general_budget_expenditure", "gf": "government_fund_expenditure"}.get(context, "expenditure_summary")
+    sources = ((kind, rf"^{node}$", "total"),)
+    if context == "dept" and len(node) == 3:
+        sources += (("income_expenditure_summary", rf"^expenditure:{_NUM}{CLASS_NAMES[node]}$", "expenditure_amount"),)
+    return sources
 
 
 def _basic_split_applies(tables: _Tables) -> bool:
@@ -749,16 +825,21 @@ def _basic_split_applies(tables: _Tables) -> bool:
     return dept is None or gb is None or sum_gap(dept.common, [gb.common]) is None
 
 
-def _table_val(claim: Claim, links: _Links, tables: _Tables) -> Val | None:
+def _sources(claim: Claim, links: _Links, tables: _Tables) -> tuple[tuple[str, str, str], ...]:
+    """Where the tables print the claim's subject, in order of preference; () when no table is its measure."""
     node = _node(claim.subject)
     context = _context(claim, links)
     if _is_code(node):
-        return _functional_val(node, context, tables) if node[:3] in CLASS_NAMES else None
+        return _functional_sources(node, context) if node[:3] in CLASS_NAMES else ()
     if context == "gb" and claim.subject in _GB_SOURCES:
-        return tables.first(_GB_SOURCES[claim.subject])
+        return _GB_SOURCES[claim.subject]
     if claim.subject in ("人员经费", "公用经费") and context == "dept" and not _basic_split_applies(tables):
-        return None
-    return tables.first(_DEPT_SOURCES.get(claim.subject, ()))
+        return ()
+    return _DEPT_SOURCES.get(claim.subject, ())
+
+
+def _table_val(claim: Claim, links: _Links, tables: _Tables) -> Val | None:
+    return tables.first(_sources(claim, links, tables))
 
 
 def _in_wan(term: Term, unit: str) -> Term | None:
@@ -770,8 +851,14 @@ def _check_table(claim: Claim, links: _Links, tables: _Tables, flagger: Flagger)
     if claim.kind != "amount":
         _check_year_on_year(claim, links, tables, flagger)
         return
-    val = _table_val(claim, links, tables)
-    if val is None or not comparable(flagger, "narrative.table", [_val(claim), val]):
+    sources = _sources(claim, links, tables)
+    val = tables.first(sources)
+    if val is None:
+        blank = tables.blank(sources)
+        if blank is not None:
+            _check_blank(claim, blank, flagger)
+        return
+    if not comparable(flagger, "narrative.table", [_val(claim), val]):
         return
     printed = _in_wan(val.term, val.unit)
     if claim.unit not in _UNIT_SCALE or printed is None or sum_gap(_term(claim), [printed]) is None:
@@ -798,6 +885,29 @@ def _check_table(claim: Claim, links: _Links, tables: _Tables, flagger: Flagger)
         f"narrative: {_en(claim.subject)} {v} {claim.unit} ≠ {val.en_where} {val.en_what} {fmt(val.value)} {val.unit}"
         f"{note_en}", vals, expected=val.value, found=claim.value.value,
         section_id=claim.section_id, key=claim.id,
+    )
+
+
+def _check_blank(claim: Claim, blank: _Blank, flagger: Flagger) -> None:
+    """A stated amount where the tables print nothing: an empty cell is 0 (an error unless the text says 0 too);
+    a line the table does not have is a figure no table prints (a warning: the tables cannot bear it out)."""
+    if claim.unit not in _UNIT_SCALE or sum_gap(_term(claim), [Term(Decimal(0), Decimal(0))]) is None:
+        return
+    v = fmt(claim.value.value)
+    if blank.empty_cell:
+        flagger.add(
+            "narrative.table", "error",
+            f"说明：{claim.subject} {v} {claim.unit} ≠ {blank.where()} 空（0）",
+            f"narrative: {_en(claim.subject)} {v} {claim.unit} ≠ {blank.en_where()}, printed empty (0)",
+            [_val(claim)], expected="0", found=claim.value.value, section_id=claim.section_id, key=claim.id,
+        )
+        return
+    flagger.add(
+        "narrative.table", "warning",
+        f"说明：{claim.subject} {v} {claim.unit}，但{blank.where()}未列此项：说明所述之数，表中没有，无从核对",
+        f"narrative: {_en(claim.subject)} {v} {claim.unit}, but the {blank.en_where()} prints no such line: the "
+        f"document states a figure no table prints, so it cannot be checked",
+        [_val(claim)], found=claim.value.value, section_id=claim.section_id, key=claim.id,
     )
 
 
