@@ -90,3 +90,36 @@ def test_a_functional_line_in_the_words_templates_use_is_checked(sentence):
     errors = _errors(run(sentence))
     assert len(errors) == 1 and "2130101" in errors[0] and "565.56" in errors[0] and "564.56" in errors[0], errors
     assert narrative_flags(run(sentence.replace("565.56", "564.56"))) == []
+
+
+# ------------------------------------------------------------ the budget a whole or a heading names
+
+@pytest.mark.parametrize("words", ["一般公共预算拨款支出", "一般公共预算当年拨款", "一般公共预算财政拨款支出"])
+def test_parts_under_a_general_budget_whole_are_the_general_budgets(words):
+    # The paragraph before states the department's totals; the parts belong to the general-budget whole.
+    text = (f"一、收支预算总体情况。2025年收入总计1334.56万元，支出总计1334.56万元。\n"
+            f"二、一般公共预算支出情况。2025年{words}1264.56万元，其中：基本支出764.56万元，项目支出{{p}}万元。")
+    assert narrative_flags(run(text.format(p="500.00"), non_fiscal="事业收入")) == []
+    flags = narrative_flags(run(text.format(p="510.00"), non_fiscal="事业收入"))
+    assert len(flags) == 2 and any("项目支出 510.00 万元 ≠ 一般公共预算财政拨款支出表" in m for m in flags), flags
+
+
+_GB_HEADINGS = ["（二）一般公共预算当年拨款结构情况", "五、一般公共预算支出预算情况",
+                "四、关于2025年一般公共预算当年拨款情况说明\n\n（一）结构情况", "3. 一般公共预算财政拨款支出情况"]
+
+
+@pytest.mark.parametrize("heading", _GB_HEADINGS)
+def test_a_heading_that_names_the_general_budget_sets_the_table_its_figures_are_checked_against(heading):
+    # With 20.00 万元 of non-fiscal income on 213 the department's 213 (1084.56) is not the general budget's (1064.56).
+    right = run(f"{heading}\n\n社会保障和就业支出120.00万元；农林水支出1064.56万元。", non_fiscal="事业收入")
+    assert narrative_flags(right) == []
+    wrong = _errors(run(f"{heading}\n\n农林水支出1074.56万元。", non_fiscal="事业收入"))
+    assert len(wrong) == 1 and wrong[0].endswith("一般公共预算财政拨款支出表 213 农林水支出 合计 1064.56 万元"), wrong
+    assert all(c.fund == "一般公共预算" for c in right.claims)
+
+
+@pytest.mark.parametrize("heading", ["六、部门支出预算情况", "七、支出预算情况"])
+def test_a_heading_that_names_no_budget_leaves_the_department_tables(heading):
+    flags = _errors(run(f"五、一般公共预算支出预算情况\n\n基本支出764.56万元。\n\n{heading}\n\n农林水支出1064.56万元。",
+                        non_fiscal="事业收入"))
+    assert len(flags) == 1 and flags[0].endswith("支出总表 213 农林水支出 合计 1084.56 万元"), flags

@@ -493,7 +493,7 @@ def _anchor(figure: _Figure, figures: list[_Figure], i: int, flat: _Flat, same_c
         else None
 
 
-def _claim(figure: _Figure, flat: _Flat, text: str, section_id: str) -> Claim:
+def _claim(figure: _Figure, flat: _Flat, text: str, section_id: str, fund: str | None = None) -> Claim:
     span = flat.span(figure.start, figure.end)
     # The digits as printed (a number wrapped across lines keeps its line break in ``raw``).
     raw = text[span[0]: span[1]]
@@ -504,7 +504,7 @@ def _claim(figure: _Figure, flat: _Flat, text: str, section_id: str) -> Claim:
         id=f"c{span[0]}", kind=figure.kind, subject=figure.subject, unit=figure.unit,
         value=Amount(span=span, value=value, raw=raw),
         direction=figure.direction, sentence=flat.span(*figure.sentence), section_id=section_id,
-        after_change=figure.after_change,
+        after_change=figure.after_change, fund=fund,
     )
 
 
@@ -528,8 +528,43 @@ def extract_claims(result: ExtractionResult, text: str) -> list[Claim]:
         flat = _flatten(text, *section.span)
         figures = _figures(flat, ctx)
         _attribute(figures, flat, ctx)
-        claims.extend(_claim(f, flat, text, section.id) for f in figures if f.kept)
+        funds = _heading_funds(flat)
+        claims.extend(_claim(f, flat, text, section.id, _fund_at(funds, f.start)) for f in figures if f.kept)
     return claims
+
+
+# The funds a heading names ("（二）一般公共预算当年拨款结构情况"): the figures under it are that budget's.
+_FUNDS = (("一般公共预算", "一般公共预算"), ("政府性基金", "政府性基金预算"), ("国有资本经营", "国有资本经营预算"),
+          ("财政拨款", "财政拨款"))
+_HEADING_LEVELS = ((re.compile(r"^第[一二三四五六七八九十]+部分"), 0), (re.compile(r"^[一二三四五六七八九十]+、"), 1),
+                   (re.compile(r"^[（(][一二三四五六七八九十]+[)）]"), 2), (re.compile(r"^\d+\s*[、.．](?!\d)"), 3),
+                   (re.compile(r"^[（(]\d+[)）]"), 4))
+
+
+def _heading_funds(flat: _Flat) -> list[tuple[int, str | None]]:
+    """Where each heading of a section starts and the funds it (or the heading it is under) names, in order.
+
+    A heading is a paragraph's first sentence when it is numbered like one (一、 （二） 1. （1）) or is a plain
+    heading, and states no figure; a heading of one level ends the headings of its level and below."""
+    out: list[tuple[int, str | None]] = []
+    stack: list[tuple[int, str | None]] = []
+    start = 0
+    for para in flat.text.split("\n"):
+        head = re.split(r"[。：:]", para, maxsplit=1)[0]
+        level = next((lv for regex, lv in _HEADING_LEVELS if regex.match(head)), None)
+        if level is None and _is_plain_heading(head):
+            level = 1
+        if level is not None and len(head) <= 40 and not _QUICK.search(head):
+            stack = [(lv, f) for lv, f in stack if lv < level]
+            stack.append((level, next((fund for word, fund in _FUNDS if word in head), None)))
+            out.append((start, next((f for _lv, f in reversed(stack) if f), None)))
+        start += len(para) + 1
+    return out
+
+
+def _fund_at(funds: list[tuple[int, str | None]], pos: int) -> str | None:
+    i = bisect.bisect_right(funds, pos, key=lambda item: item[0])
+    return funds[i - 1][1] if i else None
 
 
 # =================================================================== checks
@@ -690,10 +725,19 @@ _DEPT_SOURCES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "政府采购": (("government_procurement", "^total$", "total"),),
     "固定资产": (("fixed_assets", "^total_assets$", "value"),),
 }
-# Under a general-budget whole (一般公共预算支出…) the same words mean the general-budget table's figures.
-_GB_SOURCES: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "基本支出": (("general_budget_expenditure", "^total$", "basic"),),
-    "项目支出": (("general_budget_expenditure", "^total$", "project"),),
+# Under a general-budget whole (一般公共预算支出…) or heading the same words mean the general-budget table's figures;
+# under a government-fund one, the fund table's; under a 财政拨款 heading, the fiscal appropriation summary's.
+def _fund_sources(kind: str) -> dict[str, tuple[tuple[str, str, str], ...]]:
+    return {"支出": ((kind, "^total$", "total"),), "基本支出": ((kind, "^total$", "basic"),),
+            "项目支出": ((kind, "^total$", "project"),)}
+
+
+_FUND_SOURCES: dict[str, dict[str, tuple[tuple[str, str, str], ...]]] = {
+    "gb": _fund_sources("general_budget_expenditure"),
+    "gf": _fund_sources("government_fund_expenditure"),
+    "sc": _fund_sources("state_capital_expenditure"),
+    "fa": {"收入": (("fiscal_appropriation_summary", _income("收入总计"), "income_amount"),),
+           "支出": (("fiscal_appropriation_summary", _income("收入总计"), "income_amount"),)},
 }
 
 
@@ -797,20 +841,29 @@ class _Tables:
         return absent
 
 
+_FUND_CONTEXT = {"一般公共预算": "gb", "政府性基金预算": "gf", "国有资本经营预算": "sc", "财政拨款": "fa"}
+
+
 def _context(claim: Claim, links: _Links) -> str:
-    """Which tables a claim's words refer to: the general budget's, the fiscal appropriations', or the department's."""
+    """Which tables a claim's words refer to: the general budget's, the government fund's, the fiscal
+    appropriations', or the department's — by the whole it is stated under, else by the heading it is under."""
     for whole in links.chain(claim):
         if whole.subject in ("一般公共预算支出", "一般公共预算基本支出"):
             return "gb"
+        if whole.subject == "政府性基金预算支出":
+            return "gf"
+        if whole.subject == "国有资本经营预算支出":
+            return "sc"
         if whole.subject == "财政拨款收支":
             return "fa"
-    return "dept"
+    return _FUND_CONTEXT.get(claim.fund, "dept")
 
 
 def _functional_sources(node: str, context: str) -> tuple[tuple[str, str, str], ...]:
     if context == "fa" and len(node) == 3:
         return (("fiscal_appropriation_summary", rf"^expenditure:{_NUM}{CLASS_NAMES[node]}$", "total"),)
-    kind = {"gb": "general_budget_expenditure", "gf": "government_fund_expenditure"}.get(context, "expenditure_summary")
+    kind = {"gb": "general_budget_expenditure", "gf": "government_fund_expenditure",
+            "sc": "state_capital_expenditure"}.get(context, "expenditure_summary")
     sources = ((kind, rf"^{node}$", "total"),)
     if context == "dept" and len(node) == 3:
         sources += (("income_expenditure_summary", rf"^expenditure:{_NUM}{CLASS_NAMES[node]}$", "expenditure_amount"),)
@@ -831,8 +884,8 @@ def _sources(claim: Claim, links: _Links, tables: _Tables) -> tuple[tuple[str, s
     context = _context(claim, links)
     if _is_code(node):
         return _functional_sources(node, context) if node[:3] in CLASS_NAMES else ()
-    if context == "gb" and claim.subject in _GB_SOURCES:
-        return _GB_SOURCES[claim.subject]
+    if claim.subject in _FUND_SOURCES.get(context, {}):
+        return _FUND_SOURCES[context][claim.subject]
     if claim.subject in ("人员经费", "公用经费") and context == "dept" and not _basic_split_applies(tables):
         return ()
     return _DEPT_SOURCES.get(claim.subject, ())
