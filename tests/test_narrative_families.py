@@ -123,3 +123,14 @@ def test_a_heading_that_names_no_budget_leaves_the_department_tables(heading):
     flags = _errors(run(f"五、一般公共预算支出预算情况\n\n基本支出764.56万元。\n\n{heading}\n\n农林水支出1064.56万元。",
                         non_fiscal="事业收入"))
     assert len(flags) == 1 and flags[0].endswith("支出总表 213 农林水支出 合计 1084.56 万元"), flags
+
+
+# ------------------------------------------------------------ a stated zero
+
+@pytest.mark.parametrize("zero", ["0", "0.00", "0.0"])
+@pytest.mark.parametrize("reception", ["3.10", "3.40", "3.60"])
+def test_a_stated_zero_is_nothing_not_zero_give_or_take_half(zero, reception):
+    # No 三公 table: the stated parts against the stated whole are the only check; 15.50 ≠ 0 + 12.00 + 3.10.
+    flags = narrative_flags(run(f"“三公”经费预算15.50万元，其中：因公出国（境）费{zero}万元，公务用车购置及运行维护费12.00万元，"
+                                f"公务接待费{reception}万元。", three_public=False), "narrative.parts")
+    assert len(flags) == 1 and "舍入容差 0.015" in flags[0], flags

@@ -605,10 +605,15 @@ def _term(claim: Claim) -> Term:
     return _printed(str(claim.value.value), claim.unit)
 
 
+def _stated(value: Decimal) -> Term:
+    """A stated figure as a rounded value; a stated 0 ("0万元") is nothing at all, not 0 ± 0.5."""
+    return Term(value, Decimal(0)) if value == 0 else Term.printed(value)
+
+
 @lru_cache(maxsize=4096)
 def _printed(value: str, unit: str) -> Term:
     # Keyed by the printed string: Decimal("5") == Decimal("5.0") but they round differently.
-    term = Term.printed(Decimal(value))
+    term = _stated(Decimal(value))
     scale = _UNIT_SCALE.get(unit, Decimal(1))
     return Term(term.value * scale, term.half * scale)
 
@@ -1135,7 +1140,7 @@ def _shown_in(whole: Claim, parts: list[Claim]) -> tuple[str, Term, list[Term]]:
     units = {c.unit for c in (whole, *parts)}
     if len(units) == 1 and units <= _UNIT_SCALE.keys():
         def signed(claim: Claim) -> Term:
-            term = Term.printed(claim.value.value)
+            term = _stated(claim.value.value)
             return Term(-term.value, term.half) if claim.direction == "decrease" else term
         return units.pop(), signed(whole), [signed(p) for p in parts]
     return "万元", _signed(whole), [_signed(p) for p in parts]
