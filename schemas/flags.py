@@ -103,6 +103,9 @@ class Claim(BaseModel):
                                description="an amount printed after a change in its sentence (…比上年减少2.00万元，其中"
                                            "公务接待费5.50万元): this year's amount, or a change whose verb is left out; "
                                            "checked as either, and never a part of a whole")
+    share_of: str | None = Field(None, exclude_if=lambda v: v is None,
+                                 description="for a share: the whole it names (占支出总额的59.16% → 支出); else the "
+                                             "whole it is stated under, or the table's total")
     fund: Literal["一般公共预算", "政府性基金预算", "国有资本经营预算", "财政拨款"] | None = Field(
         None, exclude_if=lambda v: v is None,
         description="the budget the heading above the figure names (（二）一般公共预算当年拨款结构情况): its words "

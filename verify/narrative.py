@@ -186,7 +186,14 @@ _QUICK = re.compile(r"\d\s*(?:万\s*元|元|%|％)")
 _FLAT = re.compile(r"持平|无变化|没有变化|未发生变化|无增减变化|无增减")
 _DIRECTION = re.compile(r"(增加|增长|上升|新增|增|减少|下降|降低|减)了?$")
 _COMPARATOR = re.compile(r"(?:同比|(?:比|较|与|同)(?:上年|上一年|去年|20\d\d年度?)?(?:年初)?(?:预算|决算)?数?(?:相比|对比)?)")
-_SHARE = re.compile(r"占(?:比)?为?")
+# "占23.54%", "占比为", "占支出总额的59.16%", "分别占": a share, with the whole it names if it names one.
+_SHARE = re.compile(r"(?:分别)?占(?P<whole>[^的]*?)的?(?:比重|比例|比)?为?")
+# The words a share names its whole by that are no subject's own name.
+_SHARE_WHOLES = {"总预算": "收支总预算", "部门预算": "收支总预算", "预算总额": "收支总预算", "部门预算总额": "收支总预算",
+                 "总额": None, "全部": None, "": None}
+# "A、B、C分别为x万元、y万元、z万元": the figures of a list, in the order of the names before them.
+_RESPECTIVELY = re.compile(r"分别(?:为|是|安排|达到?|占)?$")
+_LIST_GAP = re.compile(r"[、，,和及与]?")
 _CLAUSE_END = re.compile(r"[；;]")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?=年)")
 _OTHER_YEAR_WORDS = re.compile(r"上年|去年|上一年|决算")
@@ -317,6 +324,8 @@ class _Figure:
     sentence: tuple[int, int] = (0, 0)  # flat bounds of its sentence
     after_change: bool = False  # an amount after a change in its sentence: the amount, or the change without its verb
     flat: bool = False  # no change, in words (与上年持平): a change of 0
+    share_of: str | None = None  # the whole a share names (占支出总额的59.16%)
+    listed: bool = False  # its subject comes from a 分别 list ("A、B分别为x万元、y万元")
 
 
 @dataclass
@@ -398,7 +407,62 @@ def _figures(flat: _Flat, ctx: _Context) -> list[_Figure]:
         _classify(figure, flat, ctx)
         figures.append(figure)
         prev_end = m.end()
+    _respectively(figures, flat, ctx)
     return figures
+
+
+def _respectively(figures: list[_Figure], flat: _Flat, ctx: _Context) -> None:
+    """Figures listed after 分别: amounts take the names listed before 分别, in order ("社会保障和就业支出、卫生健康支出
+    分别为120.00万元、50.00万元"); shares (分别占58.16%、42.84%) the amounts listed before them in the sentence. A list
+    whose names and figures do not pair one to one is left as it is."""
+    i = 0
+    while i < len(figures):
+        first = figures[i]
+        if not _RESPECTIVELY.search(first.words):
+            i += 1
+            continue
+        run = [first]
+        while i + len(run) < len(figures):
+            nxt, last = figures[i + len(run)], run[-1]
+            if nxt.unit != first.unit or nxt.sentence != first.sentence \
+                    or not _LIST_GAP.fullmatch(flat.text[last.unit_end: nxt.start]):
+                break
+            run.append(nxt)
+        i += len(run)
+        if first.unit == "%":
+            amounts = [f for f in figures if f.kind == "amount" and f.sentence == first.sentence
+                       and f.unit_end <= first.start]
+            names = [f.subject for f in amounts[-len(run):]] if len(amounts) >= len(run) else []
+        else:
+            names = _listed_names(flat, first, ctx)
+        if len(run) < 2 or len(names) != len(run) or None in names:
+            continue
+        for figure, name in zip(run, names):
+            figure.listed, figure.subject = True, name
+            if figure.unit == "%":
+                figure.kind, figure.bare, figure.direction = "share", True, None
+
+
+def _listed_names(flat: _Flat, first: _Figure, ctx: _Context) -> list[str | None]:
+    """The subjects named before "分别为": "主要用于A、B、C和D，分别为" → [A, B, C, D]."""
+    end = first.start - len(first.words)
+    text = flat.text[first.sentence[0]: end].rstrip("，,")
+    clause = re.split(r"[，,；;：:。\n]", text)[-1]
+    items = clause.split("、")
+    if len(items) > 1:
+        last = re.split(r"[和及与]", items[-1])
+        if len(last) == 2 and _name_in(last[0], ctx) and _name_in(last[1], ctx):
+            items[-1:] = last
+    return [_name_in(item, ctx) for item in items]
+
+
+def _name_in(words: str, ctx: _Context) -> str | None:
+    """The subject the end of ``words`` names ("主要用于社会保障和就业支出" → 社会保障和就业支出)."""
+    for start in range(len(words)):
+        subject = _subject_of(_clean(words[start:], ctx.department), ctx)
+        if subject is not None:
+            return subject
+    return None
 
 
 def _figure_matches(text: str):
@@ -418,7 +482,13 @@ def _classify(figure: _Figure, flat: _Flat, ctx: _Context) -> None:
             figure.subject = None if figure.bare else _subject_of(phrase, ctx)
         else:
             # Only a bare "占xx%" is a share we can place; "参保率达到90%" is not a money figure.
-            figure.bare = bool(_SHARE.fullmatch(phrase))
+            m = _SHARE.fullmatch(phrase) or _SHARE.fullmatch(figure.words)
+            figure.bare = m is not None
+            if m and m.group("whole") not in _SHARE_WHOLES:
+                figure.share_of = _subject_of(_clean(m.group("whole"), ctx.department), ctx)
+                figure.bare = figure.share_of is not None  # 占全县… : a whole we cannot place
+            elif m:
+                figure.share_of = _SHARE_WHOLES[m.group("whole")]
         return
     figure.kind = "change" if figure.direction or figure.flat else "amount"
     if figure.kind == "change" and (not phrase or _COMPARATOR.fullmatch(phrase)):
@@ -468,6 +538,8 @@ def _attribute(figures: list[_Figure], flat: _Flat, ctx: _Context) -> None:
                 change_in_sentence.add(sentence)
             if figure.bare:
                 figure.subject = _anchor(figure, figures, i, flat, same_clause)
+        elif figure.listed:
+            pass  # a share of a 分别 list: its amount is named by the list
         elif figure.bare:
             # A rate follows its change ("增加1653.67万元，增长143.56%"); a share its amount ("基本支出660.56万元，占23.54%").
             wanted = "change" if figure.kind == "percent" else "amount"
@@ -493,18 +565,21 @@ def _anchor(figure: _Figure, figures: list[_Figure], i: int, flat: _Flat, same_c
         else None
 
 
-def _claim(figure: _Figure, flat: _Flat, text: str, section_id: str, fund: str | None = None) -> Claim:
+def _claim(figure: _Figure, flat: _Flat, text: str, section_id: str, fund: str | None = None,
+           places: int = 0) -> Claim:
     span = flat.span(figure.start, figure.end)
     # The digits as printed (a number wrapped across lines keeps its line break in ``raw``).
     raw = text[span[0]: span[1]]
     # _FIGURE matched plain digits; only a wrapped or comma-grouped number needs the full parser.
     value = Decimal("0.00") if figure.flat else Decimal(raw) if raw.replace(".", "", 1).isdigit() \
         else parse_amount(raw)
+    if value == 0 and figure.unit != "%" and printed_places(value) < places:
+        value = value.quantize(Decimal(1).scaleb(-places))  # "0万元" among figures to the cent: 0.00, not 0 ± 0.5
     return Claim(
         id=f"c{span[0]}", kind=figure.kind, subject=figure.subject, unit=figure.unit,
         value=Amount(span=span, value=value, raw=raw),
         direction=figure.direction, sentence=flat.span(*figure.sentence), section_id=section_id,
-        after_change=figure.after_change, fund=fund,
+        after_change=figure.after_change, fund=fund, share_of=figure.share_of,
     )
 
 
@@ -529,8 +604,16 @@ def extract_claims(result: ExtractionResult, text: str) -> list[Claim]:
         figures = _figures(flat, ctx)
         _attribute(figures, flat, ctx)
         funds = _heading_funds(flat)
-        claims.extend(_claim(f, flat, text, section.id, _fund_at(funds, f.start)) for f in figures if f.kept)
+        places = _money_places(figures, flat)
+        claims.extend(_claim(f, flat, text, section.id, _fund_at(funds, f.start), places) for f in figures if f.kept)
     return claims
+
+
+def _money_places(figures: list[_Figure], flat: _Flat) -> int:
+    """The most decimals the section prints an amount with: a bare "0万元" beside "15.50万元" is 0.00, as a bare
+    2145 is 2145.00 in a table that prints 660.56 (docs/verify.md)."""
+    return max((len(flat.text[f.start: f.end].partition(".")[2]) for f in figures if f.unit != "%" and not f.flat),
+               default=0)
 
 
 # The funds a heading names ("（二）一般公共预算当年拨款结构情况"): the figures under it are that budget's.
@@ -605,15 +688,10 @@ def _term(claim: Claim) -> Term:
     return _printed(str(claim.value.value), claim.unit)
 
 
-def _stated(value: Decimal) -> Term:
-    """A stated figure as a rounded value; a stated 0 ("0万元") is nothing at all, not 0 ± 0.5."""
-    return Term(value, Decimal(0)) if value == 0 else Term.printed(value)
-
-
 @lru_cache(maxsize=4096)
 def _printed(value: str, unit: str) -> Term:
     # Keyed by the printed string: Decimal("5") == Decimal("5.0") but they round differently.
-    term = _stated(Decimal(value))
+    term = Term.printed(Decimal(value))
     scale = _UNIT_SCALE.get(unit, Decimal(1))
     return Term(term.value * scale, term.half * scale)
 
@@ -1140,7 +1218,7 @@ def _shown_in(whole: Claim, parts: list[Claim]) -> tuple[str, Term, list[Term]]:
     units = {c.unit for c in (whole, *parts)}
     if len(units) == 1 and units <= _UNIT_SCALE.keys():
         def signed(claim: Claim) -> Term:
-            term = _stated(claim.value.value)
+            term = Term.printed(claim.value.value)
             return Term(-term.value, term.half) if claim.direction == "decrease" else term
         return units.pop(), signed(whole), [signed(p) for p in parts]
     return "万元", _signed(whole), [_signed(p) for p in parts]
@@ -1152,18 +1230,63 @@ def _rate(part: Decimal, whole: Decimal) -> str:
     return fmt((part / whole * 100).quantize(Decimal("0.01"))) if whole else "—"
 
 
-def _check_share(share: Claim, links: _Links, flagger: Flagger) -> None:
+def _share_whole(share: Claim, part: Claim, claims: list[Claim], links: _Links,
+                 tables: _Tables) -> tuple[Claim | None, Val | None]:
+    """What a share is of: the whole it names (a stated figure of that subject before it, else its table line),
+    else the whole its amount is stated under, else the table's total its amount is a line of."""
+    if share.share_of is not None:
+        stated = next((c for c in reversed(claims) if c.value.span[0] < share.value.span[0] and c.kind == "amount"
+                       and c.subject == share.share_of and not c.after_change), None)
+        if stated is not None:
+            return stated, None
+        return None, tables.first(_sources(share.model_copy(update={"subject": share.share_of}), links, tables))
+    whole = links.parent.get(part.id)
+    if whole is not None:
+        return whole, None
+    subject = _implied_whole(part, _context(part, links))
+    if subject is None:
+        return None, None
+    return None, tables.first(_sources(part.model_copy(update={"subject": subject}), links, tables))
+
+
+def _implied_whole(part: Claim, context: str) -> str | None:
+    """The whole a part's share is of when the text states none: the total of the table the part is a line of."""
+    node = _node(part.subject)
+    if _is_code(node) or part.subject in ("基本支出", "项目支出"):
+        return {"gb": "一般公共预算支出", "gf": "政府性基金预算支出", "sc": "国有资本经营预算支出",
+                "fa": "财政拨款收支"}.get(context, "支出")
+    return next((whole for whole, alternatives in _BREAKDOWNS.items() if whole != "收支总预算"
+                 and any(part.subject in alternative for alternative in alternatives)), None)
+
+
+def _check_share(share: Claim, claims: list[Claim], links: _Links, tables: _Tables, flagger: Flagger) -> None:
     part = links.base.get(share.id)
-    whole = links.parent.get(part.id) if part else None
-    if whole is None or share_holds(_term(share), _term(part), _term(whole)):
+    if part is None:
         return
-    s, rate = fmt(share.value.value), _rate(_term(part).value, _term(whole).value)
+    whole, printed = _share_whole(share, part, claims, links, tables)
+    if whole is not None:
+        whole_term, whole_words, whole_val = _term(whole), f"{whole.subject} {_words(whole)}", _val(whole)
+    elif printed is not None and (term := _in_wan(printed.term, printed.unit)) is not None:
+        whole_term, whole_words, whole_val = term, f"{printed.where} {printed.what} {fmt(printed.value)}", printed
+    else:
+        s = fmt(share.value.value)
+        flagger.add(
+            "narrative.share", "warning",
+            f"说明：{part.subject} {_words(part)} 占 {s}%：说明未给出所占的总数，表中也找不到，无从核对",
+            f"narrative: {_en(part.subject)} {_words(part)} stated as {s}% of a whole neither the text nor the tables "
+            f"give: not checked", [_val(share), _val(part)], found=s, section_id=share.section_id, key=share.id,
+        )
+        return
+    if share_holds(_term(share), _term(part), whole_term):
+        return
+    s, rate = fmt(share.value.value), _rate(_term(part).value, whole_term.value)
     flagger.add(
         "narrative.share", "error",
-        f"说明：{part.subject} {_words(part)} 占 {s}% ≠ {_words(part)} / {whole.subject} {_words(whole)} = {rate}%",
-        f"narrative: {_en(part.subject)} {_words(part)} stated as {s}% of {_en(whole.subject)} {_words(whole)}; "
+        f"说明：{part.subject} {_words(part)} 占 {s}% ≠ {_words(part)} / {whole_words} = {rate}%",
+        f"narrative: {_en(part.subject)} {_words(part)} stated as {s}% of "
+        f"{_en(whole.subject) + ' ' + _words(whole) if whole else printed.en_where + ' ' + fmt(printed.value)}; "
         f"it is {rate}%",
-        [_val(share), _val(part), _val(whole)], expected=rate, found=s,
+        [_val(share), _val(part), whole_val], expected=rate, found=s,
         section_id=share.section_id, key=share.id,
     )
 
@@ -1204,7 +1327,7 @@ def check_claims(claims: list[Claim], views: list[TableView], flagger: Flagger) 
         for claim in section_claims:
             _check_table(claim, links, tables, flagger)
             if claim.kind == "share":
-                _check_share(claim, links, flagger)
+                _check_share(claim, section_claims, links, tables, flagger)
             elif claim.kind == "percent":
                 _check_rate(claim, links, flagger)
         for whole, parts in part_groups(section_claims, links):
