@@ -83,7 +83,8 @@ class Flag(BaseModel):
     decision: Decision | None = Field(None, description="the person's decision that set the status")
 
 
-ClaimKind = Literal["amount", "change", "percent", "share"]
+# previous: last year's budget as the text states it (上年预算19.00万元, 2024年预算数为1200.00万元).
+ClaimKind = Literal["amount", "change", "percent", "share", "previous"]
 
 
 class Claim(BaseModel):

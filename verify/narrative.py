@@ -184,7 +184,8 @@ _STOP = re.compile(r"[，,；;。：:、（）()【】\[\]！？!?\n]")
 _QUICK = re.compile(r"\d\s*(?:万\s*元|元|%|％)")
 # A change of nothing, stated in words (与上年持平, 与上年相比无变化): a change claim of 0 at those words.
 _FLAT = re.compile(r"持平|无变化|没有变化|未发生变化|无增减变化|无增减")
-_DIRECTION = re.compile(r"(增加|增长|上升|新增|增|减少|下降|降低|减)了?$")
+# The verb of a change, or the noun of a rate (降幅23.89%, 下降率为, 增长幅度达).
+_DIRECTION = re.compile(r"(增加|增长|上升|新增|增幅|增|减少|下降|降低|降幅|减)(?:率|幅度|比例)?(?:了|为|是|达到?)?$")
 _COMPARATOR = re.compile(r"(?:同比|(?:比|较|与|同)(?:上年|上一年|去年|20\d\d年度?)?(?:年初)?(?:预算|决算)?数?(?:相比|对比)?)")
 # "占23.54%", "占比为", "占支出总额的59.16%", "分别占": a share, with the whole it names if it names one.
 _SHARE = re.compile(r"(?:分别)?占(?P<whole>[^的]*?)的?(?:比重|比例|比)?为?")
@@ -224,7 +225,10 @@ _TERMINAL = tuple("。：:；;！？!?")
 # A line that opens with an amount and its unit (10.00万元。): the end of the line before it.
 _FIGURE_FIRST = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:万\s*元|元|%|％)")
 
-_INCREASE = frozenset({"增加", "增长", "上升", "新增", "增"})
+_INCREASE = frozenset({"增加", "增长", "上升", "新增", "增幅", "增"})
+# Last year's words before a figure ("上年预算19.00万元", "去年"); a 决算 or 执行 figure is not last year's budget.
+_LAST_YEAR = re.compile(r"^(?:上年|去年|上一年|上年度)(?:年初)?")
+_NOT_BUDGET = re.compile(r"决算|执行数|实际")
 _UNIT_SCALE = TO_WAN  # the units a figure or a table may be in, as a factor to 万元
 
 
@@ -506,8 +510,24 @@ def _is_budget_year(figure: _Figure, flat: _Flat, year: int | None) -> bool:
     """An amount is about the budget year unless its sentence dates it otherwise (2023年…, 上年…, 决算)."""
     if figure.subject not in ("上年结转", "固定资产") and _OTHER_YEAR_WORDS.search(figure.words):
         return False
-    if year is None:
+    last = _dated(figure, flat, year)
+    return last is None or last == year
+
+
+def _is_last_years_budget(figure: _Figure, flat: _Flat, year: int | None) -> bool:
+    """An amount the text gives as last year's budget ("上年预算19.00万元", "2024年预算数为1200.00万元"), not its
+    final accounts (决算) or outturn (执行数)."""
+    if figure.subject in ("上年结转", "固定资产") or _NOT_BUDGET.search(flat.text, figure.sentence[0], figure.start):
+        return False
+    if re.search(r"上年|去年|上一年", figure.words):
         return True
+    return year is not None and _dated(figure, flat, year) == year - 1
+
+
+def _dated(figure: _Figure, flat: _Flat, year: int | None) -> int | None:
+    """The year the figure's sentence dates it to (2023年…), None when it names none."""
+    if year is None:
+        return None
     sent_start = figure.sentence[0]
     last = None
     for m in _YEAR.finditer(flat.text, sent_start, figure.start):
@@ -516,7 +536,17 @@ def _is_budget_year(figure: _Figure, flat: _Flat, year: int | None) -> bool:
         if before[-1:] in ("比", "较", "与", "同") or before in ("截至", "截止"):
             continue
         last = int(m.group(1))
-    return last is None or last == year
+    return last
+
+
+def _last_years(figure: _Figure, figures: list[_Figure], i: int, ctx: _Context) -> str | None:
+    """The subject of last year's amount: its own name ("2024年“三公”经费预算19.00万元"), else the amount this
+    year's its sentence states before it ("…1314.56万元，2024年预算数为1200.00万元")."""
+    name = _clean(_LAST_YEAR.sub("", figure.phrase), ctx.department)
+    if name:
+        return _subject_of(name, ctx)
+    before = next((f for f in reversed(figures[:i]) if f.sentence == figure.sentence and f.kind == "amount"), None)
+    return before.subject if before is not None and before.kept and not before.after_change else None
 
 
 def _attribute(figures: list[_Figure], flat: _Flat, ctx: _Context) -> None:
@@ -529,13 +559,20 @@ def _attribute(figures: list[_Figure], flat: _Flat, ctx: _Context) -> None:
             flat.text, prev.unit_end, figure.start)
         if figure.kind == "amount":
             if not _is_budget_year(figure, flat, ctx.year):
-                figure.subject = None
+                last_year = _is_last_years_budget(figure, flat, ctx.year)
+                figure.subject = _last_years(figure, figures, i, ctx) if last_year else None
+                figure.kind = "previous" if figure.subject else "amount"
+                figure.kept = figure.subject is not None
+                continue
             # After a change in the same sentence ("与2020年相比增加3万元…；公务接待费0万元") an amount may be a
             # change with its verb left out: it is kept, and checked as either (never as a part of a whole).
             figure.after_change = sentence in change_in_sentence
         elif figure.kind == "change":
             if not figure.flat:  # after 与上年持平 an amount is this year's, never a change without its verb
                 change_in_sentence.add(sentence)
+            if figure.bare and same_clause and prev.kind == "amount" and prev.after_change and prev.kept:
+                # "…；项目支出550.00万元，比上年增加60.00万元": an amount its own change follows is this year's amount.
+                prev.after_change = False
             if figure.bare:
                 figure.subject = _anchor(figure, figures, i, flat, same_clause)
         elif figure.listed:
@@ -545,9 +582,10 @@ def _attribute(figures: list[_Figure], flat: _Flat, ctx: _Context) -> None:
             wanted = "change" if figure.kind == "percent" else "amount"
             figure.subject = prev.subject if same_clause and prev.kind == wanted and prev.kept \
                 and not prev.after_change else None
-            if figure.subject is None and figure.kind == "percent" and same_clause and prev.kind == "amount" \
+            if figure.subject is None and figure.kind == "percent" and same_clause and prev.kind in ("amount", "previous") \
                     and prev.kept and not prev.after_change:
-                figure.subject = prev.subject  # "三公经费30.00万元，比上年下降6.25%": a rate with no change stated
+                # "三公经费30.00万元，比上年下降6.25%" or "…上年预算数1200.00万元，增长10.55%": a rate with no change stated
+                figure.subject = prev.subject
         figure.kept = figure.subject is not None
 
 
@@ -555,7 +593,8 @@ def _anchor(figure: _Figure, figures: list[_Figure], i: int, flat: _Flat, same_c
     """Whose change a bare "比2023年预算增加…" is: the amount just before it, or the paragraph's lead figure."""
     prev = figures[i - 1] if i else None
     if same_clause:
-        return prev.subject if prev.kind in ("amount", "share") and prev.kept and not prev.after_change else None
+        return prev.subject if prev.kind in ("amount", "share", "previous") and prev.kept and not prev.after_change \
+            else None
     if prev is not None and prev.sentence == figure.sentence:
         return None  # after a "；" in the same sentence: too loose to place
     # First figure of its sentence ("…公务接待费0.59万元。与2023年相比减少0.04万元"): the paragraph's lead.
@@ -696,7 +735,7 @@ def _printed(value: str, unit: str) -> Term:
     return Term(term.value * scale, term.half * scale)
 
 
-_KIND_ZH = {"amount": "金额", "change": "增减额", "percent": "增减率", "share": "占比"}
+_KIND_ZH = {"amount": "金额", "change": "增减额", "percent": "增减率", "share": "占比", "previous": "上年数"}
 
 
 def _val(claim: Claim) -> Val:
@@ -721,6 +760,8 @@ class _Links:
 
     parent: dict[str, Claim] = field(default_factory=dict)
     base: dict[str, Claim] = field(default_factory=dict)  # change/percent/share -> the claim it qualifies
+    # change/percent -> last year's amount its sentence states before it, and this year's amount before that
+    previous: dict[str, tuple[Claim, Claim]] = field(default_factory=dict)
 
     def chain(self, claim: Claim) -> Iterator[Claim]:
         while claim.id in self.parent:
@@ -744,6 +785,12 @@ def _link(claims: list[Claim]) -> _Links:
             # A rate or share qualifies the figure of its own sentence; a change may look further back.
             if base is not None and (claim.kind == "change" or base.sentence == claim.sentence):
                 links.base[claim.id] = base
+        if claim.kind in ("change", "percent"):
+            same = [c for c in earlier if c.subject == claim.subject and c.sentence == claim.sentence]
+            last = next((c for c in same if c.kind == "previous"), None)
+            this = next((c for c in same if c.kind == "amount" and last and c.value.span[0] < last.value.span[0]), None)
+            if last is not None and this is not None:
+                links.previous[claim.id] = (last, this)
     return links
 
 
@@ -1319,13 +1366,77 @@ def _check_rate(rate: Claim, links: _Links, flagger: Flagger) -> None:
     )
 
 
+def _check_previous(claim: Claim, links: _Links, tables: _Tables, flagger: Flagger) -> None:
+    """Last year's budget as the text states it against the table's 上年 column of its line (a warning: the text may
+    mean the adjusted budget)."""
+    val = _table_val(claim, links, tables)
+    if val is None:
+        return
+    previous = tables.year_on_year(val)[0]
+    if previous is None or not comparable(flagger, "narrative.change", [_val(claim), previous]):
+        return
+    printed = _in_wan(previous.term, previous.unit)
+    if claim.unit not in _UNIT_SCALE or printed is None or sum_gap(_term(claim), [printed]) is None:
+        return
+    v = fmt(claim.value.value)
+    flagger.add(
+        "narrative.change", "warning",
+        f"说明：{claim.subject} 上年 {v} {claim.unit} ≠ {previous.where} {previous.what} {_shown_wan(previous)}",
+        f"narrative: {_en(claim.subject)} last year {v} {claim.unit} ≠ {previous.en_where} {previous.en_what} "
+        f"{_shown_wan(previous)}", [_val(claim), previous], expected=previous.value, found=claim.value.value,
+        section_id=claim.section_id, key=claim.id,
+    )
+
+
+def _shown_wan(val: Val) -> str:
+    """A table value in 万元, its own figure beside it when the table prints another unit: 15.50 万元（155000.00 元）."""
+    term = _in_wan(val.term, val.unit)
+    if val.unit == "万元" or term is None:
+        return f"{fmt(val.value)} {val.unit}"
+    return f"{fmt(_plain(term.value))} 万元（{fmt(val.value)} {val.unit}）"
+
+
+def _check_from_previous(claim: Claim, links: _Links, flagger: Flagger) -> None:
+    """A change or rate stated after last year's amount (…1314.56万元，上年预算数1200.00万元，增加114.56万元 / 增长9.55%):
+    this year's − last year's, and that over last year's."""
+    last, this = links.previous[claim.id]
+    diff = Term(_term(this).value - _term(last).value, _term(this).half + _term(last).half)
+    stated = _signed(claim)
+    if claim.kind == "change":
+        if sum_gap(stated, [diff]) is None:
+            return
+        expected, shown = fmt(diff.value), _words(claim)
+    else:
+        same_way = diff.value == 0 or (diff.value > 0) == (claim.direction == "increase")
+        if same_way and change_rate_holds(_term(claim), Term(abs(diff.value), diff.half), _term(last)):
+            return
+        expected = _rate(diff.value, _term(last).value)
+        shown = f"{'增长' if claim.direction == 'increase' else '下降'} {fmt(claim.value.value)}%"
+        expected += "%"
+    where = f"{_words(this)} − 上年 {_words(last)}" + ("" if claim.kind == "change" else f"）÷ {_words(last)}")
+    where = where if claim.kind == "change" else f"（{where}"
+    flagger.add(
+        "narrative.change", "warning",
+        f"说明：{claim.subject} {shown} ≠ {where} = {expected}",
+        f"narrative: {_en(claim.subject)} change stated as {fmt(stated.value)}{'%' if claim.kind == 'percent' else ''}"
+        f" ≠ this year's {_words(this)} against last year's {_words(last)}: {expected}",
+        [_val(claim), _val(this), _val(last)], expected=expected, found=fmt(stated.value),
+        section_id=claim.section_id, key=f"{claim.id}.previous",
+    )
+
+
 def check_claims(claims: list[Claim], views: list[TableView], flagger: Flagger) -> None:
     """Flag stated figures that disagree with the tables, with their stated parts, or with their own rates."""
     tables = _Tables(views)
     for section_claims in _by_section(claims).values():
         links = _link(section_claims)
         for claim in section_claims:
+            if claim.kind == "previous":
+                _check_previous(claim, links, tables, flagger)
+                continue
             _check_table(claim, links, tables, flagger)
+            if claim.id in links.previous:
+                _check_from_previous(claim, links, flagger)
             if claim.kind == "share":
                 _check_share(claim, section_claims, links, tables, flagger)
             elif claim.kind == "percent":
