@@ -192,3 +192,59 @@ def test_a_respectively_list_of_shares_pairs_with_the_amounts_before_it(gap):
 def test_a_respectively_list_whose_names_and_figures_do_not_pair_is_left_alone():
     result = run("主要用于社会保障和就业支出、卫生健康支出，分别为120.00万元、50.00万元、30.00万元。")
     assert [c for c in result.claims if c.value.value in (120, 50, 30)] == []
+
+
+# ------------------------------------------------------------ changes and rates
+
+def _change_flags(result):
+    return [f.message for f in result.flags if f.check == "narrative.change"]
+
+
+@pytest.mark.parametrize("rate", ["降幅{r}%", "下降率为{r}%", "下降幅度为{r}%", "同比下降{r}%", "降幅达{r}%"])
+def test_a_rate_in_the_words_templates_use_is_checked(rate):
+    text = "“三公”经费预算15.50万元，比2024年减少2.50万元，" + rate + "。"
+    assert narrative_flags(run(text.format(r="13.89"))) == []
+    flags = _change_flags(run(text.format(r="23.89")))
+    assert flags and all("23.89%" in m and "13.89%" in m for m in flags), flags
+
+
+@pytest.mark.parametrize("last", ["上年预算数{p}万元", "2024年预算数为{p}万元", "上年预算{p}万元", "去年预算为{p}万元"])
+@pytest.mark.parametrize("then,right,wrong", [("同比增长{x}%", "9.55", "10.55"), ("增幅{x}%", "9.55", "10.55"),
+                                              ("增加{x}万元", "114.56", "124.56"), ("增长率为{x}%", "9.55", "10.55")])
+def test_a_change_or_rate_after_last_years_stated_amount_is_checked_against_it(last, then, right, wrong):
+    text = "2025年收支总预算1314.56万元，" + last.format(p="1200.00") + "，" + then + "。"
+    assert narrative_flags(run(text.format(x=right))) == []
+    flags = _change_flags(run(text.format(x=wrong)))
+    assert len(flags) == 1 and wrong in flags[0] and right in flags[0] and "上年 1200.00" in flags[0], flags
+
+
+@pytest.mark.parametrize("sentence", ["2024年“三公”经费预算{p}万元，2025年“三公”经费预算15.50万元。",
+                                      "“三公”经费预算15.50万元，上年预算{p}万元。",
+                                      "上年“三公”经费预算为{p}万元。", "2024年公务接待费预算{q}万元。"])
+def test_last_years_stated_budget_is_checked_against_the_tables_last_year_column(sentence):
+    assert narrative_flags(run(sentence.format(p="18.00", q="4.00"))) == []
+    flags = _change_flags(run(sentence.format(p="19.00", q="5.00")))
+    assert len(flags) == 1 and "上年" in flags[0] and ("18.00 万元" in flags[0] or "4.00 万元" in flags[0]), flags
+
+
+def test_last_years_final_accounts_are_not_its_budget():
+    result = run("2024年决算“三公”经费支出19.00万元。")
+    assert [c for c in result.claims if c.value.value == 19] == [] and narrative_flags(result) == []
+
+
+@pytest.mark.parametrize("sep", ["；", "，"])
+def test_each_parts_change_is_claimed_and_the_changes_add_up(sep):
+    text = ("收支总预算1314.56万元，比上年增加114.56万元。其中：基本支出764.56万元，比上年增加64.56万元" + sep
+            + "项目支出550.00万元，比上年增加{c}万元，增长{r}%。")
+    assert narrative_flags(run(text.format(c="50.00", r="10.00"))) == []
+    flags = _change_flags(run(text.format(c="60.00", r="12.24")))
+    assert len(flags) == 1 and "基本支出 增加 64.56 + 项目支出 增加 60.00 = 124.56" in flags[0], flags
+
+
+@pytest.mark.parametrize("first,second", [("一是", "二是"), ("1.", "2."), ("（1）", "（2）"), ("一方面", "另一方面")])
+def test_the_changes_a_reason_lists_are_checked_against_the_table(first, second):
+    text = (f"“三公”经费预算15.50万元，比上年减少2.50万元，主要原因是：{first}公务接待费减少0.50万元；"
+            f"{second}公务用车运行维护费减少{{y}}万元。")
+    assert narrative_flags(run(text.format(y="2.00"))) == []
+    flags = _change_flags(run(text.format(y="3.00")))
+    assert len(flags) == 1 and "公务用车运行维护费 比上年减少 3.00" in flags[0] and "-2.00" in flags[0], flags
