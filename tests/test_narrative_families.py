@@ -248,3 +248,52 @@ def test_the_changes_a_reason_lists_are_checked_against_the_table(first, second)
     assert narrative_flags(run(text.format(y="2.00"))) == []
     flags = _change_flags(run(text.format(y="3.00")))
     assert len(flags) == 1 and "公务用车运行维护费 比上年减少 3.00" in flags[0] and "-2.00" in flags[0], flags
+
+
+# ------------------------------------------------------------ 机关运行经费, 空表, 政府采购, 固定资产
+
+@pytest.mark.parametrize("words", ["机关运行经费财政拨款预算", "机关运行经费预算", "机关运行经费安排", "本部门机关运行经费预算为"])
+def test_office_running_costs_are_checked_against_the_table_that_titles_them(words):
+    text = "2025年" + words + "{a}万元，比上年预算增加{c}万元。"
+    assert narrative_flags(run(text.format(a="94.56", c="4.56"), extra=True)) == []
+    flags = narrative_flags(run(text.format(a="95.56", c="6.56"), extra=True))
+    assert any(m.endswith("≠ 机关运行经费预算表 机关运行经费 2025年预算数 94.56 万元") for m in flags), flags
+    assert any("6.56" in m and "94.56 − 上年 90.00 = 4.56" in m for m in flags), flags
+
+
+@pytest.mark.parametrize("statement,table", [
+    ("本部门2025年无政府性基金预算拨款安排的支出，故《政府性基金预算支出表》为空表。", "政府性基金预算财政拨款支出表"),
+    ("因此，2025年政府性基金预算财政拨款支出预算表为空表。", "政府性基金预算财政拨款支出表"),
+    ("“三公”经费预算为0，故“三公”经费支出表为空表。", "“三公”经费支出表"),
+    ("所以《一般公共预算“三公”经费支出预算表》是空表。", "“三公”经费支出表"),
+    ("本部门无政府采购预算，故政府采购预算表为空表。", "政府采购预算表"),
+])
+def test_a_table_the_text_calls_empty_that_prints_figures_is_an_error(statement, table):
+    errors = _errors(run(statement, extra=True))
+    assert len(errors) == 1 and "为空表" in errors[0] and table in errors[0], errors
+
+
+@pytest.mark.parametrize("statement", ["本部门无国有资本经营预算拨款，故《国有资本经营预算支出表》为空表。",
+                                       "2025年国有资本经营预算财政拨款支出预算表为空表。"])
+def test_a_table_the_text_calls_empty_that_is_empty_agrees(statement):
+    result = run(statement)
+    assert narrative_flags(result) == [] and [c.subject for c in result.claims] == ["国有资本经营预算支出"]
+
+
+@pytest.mark.parametrize("total", ["政府采购预算总额", "政府采购预算合计", "政府采购预算", "政府采购支出总额"])
+@pytest.mark.parametrize("parts", ["货物{g}万元、工程0万元、服务70.00万元", "货物类{g}万元，服务类70.00万元",
+                                   "政府采购货物{g}万元、政府采购服务70.00万元"])
+def test_a_procurement_total_and_its_categories_are_checked(total, parts):
+    text = f"2025年{total}{{t}}万元，其中：{parts}。"
+    assert narrative_flags(run(text.format(t="100.00", g="30.00"), extra=True)) == []
+    flags = narrative_flags(run(text.format(t="110.00", g="30.00"), extra=True))
+    assert any(m.endswith("≠ 政府采购预算表 合计 合计 100.00 万元") for m in flags), flags
+    flags = narrative_flags(run(text.format(t="100.00", g="40.00"), extra=True))
+    assert any(m.startswith("说明：政府采购 100.00 ≠ ") for m in flags), flags
+
+
+@pytest.mark.parametrize("words", ["本部门固定资产总额", "截至2024年底，本部门固定资产总额", "上年末固定资产金额为", "固定资产原值"])
+def test_fixed_assets_in_the_words_templates_use_are_checked(words):
+    assert narrative_flags(run(f"{words}350.00万元。", extra=True)) == []
+    errors = _errors(run(f"{words}360.00万元。", extra=True))
+    assert len(errors) == 1 and errors[0].endswith("350.00 万元"), errors

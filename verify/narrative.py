@@ -55,12 +55,12 @@ import bisect
 import re
 from functools import lru_cache
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from schemas import Amount, Claim, ExtractionResult
 from schemas.common import arabic_years, parse_amount
-from schemas.tables import YEAR_ON_YEAR_KEYS
+from schemas.tables import YEAR_ON_YEAR_KEYS, kind_for_title, relative_years
 
 from .flags import Flagger, fmt
 from .tolerance import Term, change_rate_holds, printed_places, share_holds, sum_gap
@@ -122,9 +122,10 @@ _SUBJECT_PATTERNS: tuple[tuple[str, str], ...] = (
     ("公务用车运行维护费", r"公务用车运(?:行维护|维|行)费"),
     ("公务接待费", r"公务接待费"),
     ("政府采购", r"政府采购(?:预算)?(?:支出)?(?:总额|合计|总计)?"),
-    ("政府采购货物", r"政府采购货物"),
-    ("政府采购工程", r"政府采购工程"),
-    ("政府采购服务", r"政府采购服务"),
+    # "其中：货物类30.00万元": under a procurement total the categories go by their own names.
+    ("政府采购货物", r"(?:政府采购)?货物(?:类)?(?:采购)?"),
+    ("政府采购工程", r"(?:政府采购)?工程(?:类)?(?:采购)?"),
+    ("政府采购服务", r"(?:政府采购)?服务(?:类)?(?:采购)?"),
     ("固定资产", r"(?:上年末)?固定资产(?:金额|总额|原值|价值)?"),
 )
 # One alternation, one match per phrase: group g<i> is the i-th subject.
@@ -307,7 +308,7 @@ def _flatten(text: str, start: int, end: int) -> _Flat:
 
 
 def _has_figures(text: str, start: int, end: int) -> bool:
-    return _QUICK.search(text, start, end) is not None
+    return _QUICK.search(text, start, end) is not None or text.find("空表", start, end) >= 0
 
 
 # ----------------------------------------------------------------- figures
@@ -328,6 +329,7 @@ class _Figure:
     sentence: tuple[int, int] = (0, 0)  # flat bounds of its sentence
     after_change: bool = False  # an amount after a change in its sentence: the amount, or the change without its verb
     flat: bool = False  # no change, in words (与上年持平): a change of 0
+    empty: bool = False  # "《政府性基金预算支出表》为空表": the table's total stated as nothing
     share_of: str | None = None  # the whole a share names (占支出总额的59.16%)
     listed: bool = False  # its subject comes from a 分别 list ("A、B分别为x万元、y万元")
 
@@ -413,6 +415,28 @@ def _figures(flat: _Flat, ctx: _Context) -> list[_Figure]:
         prev_end = m.end()
     _respectively(figures, flat, ctx)
     return figures
+
+
+# "故《政府性基金预算支出表》为空表", "“三公”经费支出表为空表": the text says a table it names prints nothing.
+_EMPTY_TABLE = re.compile(r"《?(?P<name>[^《》，,。；;：:、]{2,40}?表)》?(?:为|是|系)空表")
+# The subject whose figure is a table's total, by the table's kind: an empty table states it as 0.
+_TOTAL_OF = {"general_budget_expenditure": "一般公共预算支出", "government_fund_expenditure": "政府性基金预算支出",
+             "state_capital_expenditure": "国有资本经营预算支出", "three_public_costs": "三公经费",
+             "government_procurement": "政府采购"}
+
+
+def _empty_statements(flat: _Flat) -> list[_Figure]:
+    """Each "…表为空表" of a table the text names, as a figure of 0 for that table's total."""
+    out = []
+    for m in _EMPTY_TABLE.finditer(flat.text):
+        name = re.sub(r"^.*?(?:故|因此|所以|因而|则)", "", m.group("name"))
+        subject = _TOTAL_OF.get(kind_for_title(name) or "")
+        if subject is None:
+            continue
+        figure = _Figure(m.end() - 2, m.end(), "万元", m.end(), name, subject=subject, kept=True, empty=True)
+        figure.sentence = flat.sentence(figure.start)
+        out.append(figure)
+    return out
 
 
 def _respectively(figures: list[_Figure], flat: _Flat, ctx: _Context) -> None:
@@ -610,7 +634,7 @@ def _claim(figure: _Figure, flat: _Flat, text: str, section_id: str, fund: str |
     # The digits as printed (a number wrapped across lines keeps its line break in ``raw``).
     raw = text[span[0]: span[1]]
     # _FIGURE matched plain digits; only a wrapped or comma-grouped number needs the full parser.
-    value = Decimal("0.00") if figure.flat else Decimal(raw) if raw.replace(".", "", 1).isdigit() \
+    value = Decimal("0.00") if figure.flat or figure.empty else Decimal(raw) if raw.replace(".", "", 1).isdigit() \
         else parse_amount(raw)
     if value == 0 and figure.unit != "%" and printed_places(value) < places:
         value = value.quantize(Decimal(1).scaleb(-places))  # "0万元" among figures to the cent: 0.00, not 0 ± 0.5
@@ -644,7 +668,8 @@ def extract_claims(result: ExtractionResult, text: str) -> list[Claim]:
         _attribute(figures, flat, ctx)
         funds = _heading_funds(flat)
         places = _money_places(figures, flat)
-        claims.extend(_claim(f, flat, text, section.id, _fund_at(funds, f.start), places) for f in figures if f.kept)
+        kept = sorted([*(f for f in figures if f.kept), *_empty_statements(flat)], key=lambda f: f.start)
+        claims.extend(_claim(f, flat, text, section.id, _fund_at(funds, f.start), places) for f in kept)
     return claims
 
 
@@ -915,9 +940,32 @@ class _Tables:
     def __init__(self, views: list[TableView]):
         self.views: dict[str, TableView] = {}
         self.cache: dict[tuple[str, str, str], Val | None] = {}
+        self.others: list[TableView] = []  # tables of no standard kind (机关运行经费预算表 …), known by their titles
+        self.last_years: dict[str, Val] = {}  # a titled table's value path -> its last year's figure
         for view in views:
             if view.table.entity_role != "unit":  # the department's figures: never one unit's own table
                 self.views.setdefault(view.table.kind, view)
+                if view.table.kind == "other_table":
+                    self.others.append(view)
+
+    def titled(self, subject: str) -> Val | None:
+        """A subject no standard table prints, from a table its title names (机关运行经费 in a 机关运行经费预算表): the
+        line of that name (or the total), in this year's column; last year's column is kept for ``year_on_year``."""
+        for view in self.others:
+            if subject not in "".join((view.table.title or "").split()):
+                continue
+            key = next((k for k, _row in view.rows if subject in view.label(k)), None) \
+                or next((k for k, _row in view.rows if re.fullmatch(r"(?:合计|总计)", view.label(k))), None)
+            this, last = _year_columns(list(view.row_vals(key))) if key else (None, None)
+            if this is None:
+                continue
+            title = re.sub(r"^(?:附?表\s*[\d一二三四五六七八九十-]+\s*)", "", "".join((view.table.title or "").split()))
+            named = {c: replace(v, where=f"{title} {view.label(key)}") for c, v in view.row_vals(key).items()}
+            val = named.get(this)
+            if val is not None and last is not None and named.get(last) is not None:
+                self.last_years[val.path] = named[last]
+            return val
+        return None
 
     def find(self, kind: str, key_pattern: str, column: str) -> Val | None:
         key = (kind, key_pattern, column)
@@ -938,6 +986,8 @@ class _Tables:
 
     def year_on_year(self, val: Val) -> tuple[Val | None, Val | None, Val | None]:
         """Last year's amount, the change and the rate the table prints beside ``val`` (上年 | 本年 | 增减额 | 增减率)."""
+        if val.path in self.last_years:
+            return self.last_years[val.path], None, None
         name, rest = val.path.split("[", 1)
         key, col = rest.rsplit("].", 1)
         view = self.views.get(name)
@@ -972,6 +1022,17 @@ class _Tables:
 
 
 _FUND_CONTEXT = {"一般公共预算": "gb", "政府性基金预算": "gf", "国有资本经营预算": "sc", "财政拨款": "fa"}
+
+
+def _year_columns(columns: list[str]) -> tuple[str | None, str | None]:
+    """This year's and last year's column of a table of no standard kind, by the years its headers name
+    ("2024年预算数 | 2025年预算数"; one column alone is this year's)."""
+    relative = relative_years(columns)
+    this = next((c for c, r in zip(columns, relative) if "本年" in r), None)
+    last = next((c for c, r in zip(columns, relative) if "上年" in r), None)
+    if this is None and len(columns) == 1:
+        this = columns[0]
+    return this, last
 
 
 def _context(claim: Claim, links: _Links) -> str:
@@ -1021,8 +1082,13 @@ def _sources(claim: Claim, links: _Links, tables: _Tables) -> tuple[tuple[str, s
     return _DEPT_SOURCES.get(claim.subject, ())
 
 
+# Subjects no standard table prints, read from a table their name titles.
+_TITLED = ("机关运行经费",)
+
+
 def _table_val(claim: Claim, links: _Links, tables: _Tables) -> Val | None:
-    return tables.first(_sources(claim, links, tables))
+    val = tables.first(_sources(claim, links, tables))
+    return tables.titled(claim.subject) if val is None and claim.subject in _TITLED else val
 
 
 def _in_wan(term: Term, unit: str) -> Term | None:
@@ -1035,7 +1101,7 @@ def _check_table(claim: Claim, links: _Links, tables: _Tables, flagger: Flagger)
         _check_year_on_year(claim, links, tables, flagger)
         return
     sources = _sources(claim, links, tables)
-    val = tables.first(sources)
+    val = _table_val(claim, links, tables)
     if val is None:
         blank = tables.blank(sources)
         if blank is not None:
@@ -1047,6 +1113,8 @@ def _check_table(claim: Claim, links: _Links, tables: _Tables, flagger: Flagger)
     if claim.unit not in _UNIT_SCALE or printed is None or sum_gap(_term(claim), [printed]) is None:
         return
     v = fmt(claim.value.value)
+    if claim.value.raw == "空表":
+        v = "（说明称该表为空表）0.00"
     severity, note, note_en, vals = "error", "", "", [_val(claim), val]
     if claim.after_change:
         # After a change in its sentence the figure may be the change with its verb left out: checked as that too.
