@@ -297,3 +297,27 @@ def test_fixed_assets_in_the_words_templates_use_are_checked(words):
     assert narrative_flags(run(f"{words}350.00万元。", extra=True)) == []
     errors = _errors(run(f"{words}360.00万元。", extra=True))
     assert len(errors) == 1 and errors[0].endswith("350.00 万元"), errors
+
+
+# ------------------------------------------------------------ projects
+
+@pytest.mark.parametrize("opener", ["其中：", "主要用于：", "主要包括", "具体为："])
+@pytest.mark.parametrize("sep", ["，", "、", "；"])
+def test_projects_named_in_the_text_are_checked_against_the_project_table(opener, sep):
+    text = f"2025年项目支出550.00万元，{opener}高标准农田建设项目{{a}}万元{sep}农村人居环境整治项目50.00万元。"
+    assert narrative_flags(run(text.format(a="500.00"), projects=True)) == []
+    flags = narrative_flags(run(text.format(a="510.00"), projects=True))
+    assert any("高标准农田建设项目 510.00 万元 ≠ 项目支出表 高标准农田建设项目" in m for m in flags), flags
+    assert any(m.startswith("说明：项目支出 550.00 ≠ ") and "= 560.00" in m for m in flags), flags
+
+
+@pytest.mark.parametrize("words", ["高标准农田建设项目预算", "高标准农田建设项目安排", "高标准农田建设经费"])
+def test_a_project_named_alone_is_checked(words):
+    assert narrative_flags(run(f"{words}500.00万元。", projects=True)) == []
+    errors = _errors(run(f"{words}510.00万元。", projects=True))
+    assert len(errors) == 1 and errors[0].endswith("500.00 万元"), errors
+
+
+def test_a_list_of_some_projects_short_of_the_total_is_no_fault():
+    text = "2025年项目支出550.00万元，主要用于：高标准农田建设项目500.00万元，农田水利维修20.00万元。"
+    assert narrative_flags(run(text, projects=True)) == []

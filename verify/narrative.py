@@ -199,7 +199,7 @@ _LIST_GAP = re.compile(r"[、，,和及与]?")
 _CLAUSE_END = re.compile(r"[；;]")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?=年)")
 _OTHER_YEAR_WORDS = re.compile(r"上年|去年|上一年|决算")
-_LEAD = re.compile(r"^(?:[*#\-]+|\d+[.、．]|[一二三四五六七八九十]+[、是]|(?:另)?一方面|其[一二三四五六七八九十]|其中|包括|以及|和|及|另|共|合计|预算数?|安排"
+_LEAD = re.compile(r"^(?:[*#\-]+|\d+[.、．]|[一二三四五六七八九十]+[、是]|(?:另)?一方面|其[一二三四五六七八九十]|主要(?:用于|为|是|包括|有)|用于|其中|包括|以及|和|及|另|共|合计|预算数?|安排"
                    r"|全年|今年|本年(?!度?收入)度?"
                    r"|我部门|本部门|我局|本局|我单位|本单位|20\d\d年度?)")
 _TRAIL = re.compile(r"(?:共计安排|预算安排|共安排|安排|共计|合计|总计|预算数|预算|为|是|达到|达)$")
@@ -339,6 +339,7 @@ class _Context:
     year: int | None
     department: str | None
     codes: dict[str, str]  # functional code -> squashed row label, from the tables
+    projects: tuple[str, ...] = ()  # the project table's project names, squashed
 
 
 def _clean(phrase: str, department: str | None) -> str:
@@ -364,7 +365,7 @@ def _subject_of(name: str, ctx: _Context) -> str | None:
     # ("共201个项目" is not class 201).
     if m and ctx.codes.get(m.group(1)) and name[len(m.group(1)):].startswith(ctx.codes[m.group(1)]):
         return m.group(1)
-    return None
+    return _project_of(name, ctx) if ctx.projects else None
 
 
 def _code_for_path(window: str, ctx: _Context) -> str | None:
@@ -646,6 +647,38 @@ def _claim(figure: _Figure, flat: _Flat, text: str, section_id: str, fund: str |
     )
 
 
+# A project named in the text is "项目:<its name in the project table>".
+PROJECT = "项目:"
+_NOT_PROJECTS = re.compile(r"^(?:合计|总计|小计|其中.*|[（(]?[一二三四五六七八九十\d]+[)）、.]?)$")
+
+
+def _project_names(result: ExtractionResult) -> tuple[str, ...]:
+    names: list[str] = []
+    for table in result.tables:
+        if table.kind == "project_expenditure" and table.entity_role != "unit":
+            names += [n for row in table.rows if row.label and row.values and row.item != "total"
+                      and not _NOT_PROJECTS.match(n := re.sub(r"\s+", "", row.label.text))]
+            break
+    return tuple(dict.fromkeys(names))
+
+
+def _project_of(name: str, ctx: _Context) -> str | None:
+    """The project of the project table a phrase names: its name, or (4 characters or more, 项目/经费 … aside) the
+    one name that contains it or that it contains ("高标准农田建设经费" for 高标准农田建设项目)."""
+    if name in ctx.projects:
+        return PROJECT + name
+    core = _project_core(name)
+    if len(core) < 4:
+        return None
+    found = [p for p in ctx.projects if core in p or (len(_project_core(p)) >= 4 and _project_core(p) in name)]
+    return PROJECT + found[0] if len(found) == 1 else None
+
+
+def _project_core(name: str) -> str:
+    """A project's name without the words any project ends in (项目, 经费, 专项资金): 高标准农田建设."""
+    return re.sub(r"(?:项目|经费|资金|专项|补助)+$", "", name)
+
+
 def _code_labels(result: ExtractionResult) -> dict[str, str]:
     codes: dict[str, str] = {}
     for table in result.tables:
@@ -657,7 +690,7 @@ def _code_labels(result: ExtractionResult) -> dict[str, str]:
 
 def extract_claims(result: ExtractionResult, text: str) -> list[Claim]:
     """Every figure of the narrative sections whose subject is recognised, in document order."""
-    ctx = _Context(result.document.year, result.document.department, _code_labels(result))
+    ctx = _Context(result.document.year, result.document.department, _code_labels(result), _project_names(result))
     claims: list[Claim] = []
     text = arabic_years(text)
     for section in result.sections:
@@ -731,6 +764,8 @@ def _descends(child: str, whole: str) -> bool:
     c, w = _node(child), _node(whole)
     if c == w:
         return False
+    if c.startswith(PROJECT):
+        return w == "项目支出" or _descends("项目支出", w)
     if _is_code(w):
         return _is_code(c) and c.startswith(w)
     seen, todo = set(), [w]
@@ -775,6 +810,8 @@ def _val(claim: Claim) -> Val:
 def _en(subject: str) -> str:
     if subject in SUBJECT_EN:
         return SUBJECT_EN[subject]
+    if subject.startswith(PROJECT):
+        return f"project {subject.removeprefix(PROJECT)}"
     code = _node(subject)
     return f"class {code}" if len(code) == 3 else f"code {code}"
 
@@ -984,6 +1021,14 @@ class _Tables:
                 return view.get(key, column)
         return None
 
+    def project(self, name: str) -> Val | None:
+        """A project's total in the project table, by its name."""
+        view = self.views.get("project_expenditure")
+        if view is None:
+            return None
+        key = next((k for k, _row in view.rows if view.label(k) == name), None)
+        return view.get(key, "total") if key is not None else None
+
     def year_on_year(self, val: Val) -> tuple[Val | None, Val | None, Val | None]:
         """Last year's amount, the change and the rate the table prints beside ``val`` (上年 | 本年 | 增减额 | 增减率)."""
         if val.path in self.last_years:
@@ -1087,6 +1132,8 @@ _TITLED = ("机关运行经费",)
 
 
 def _table_val(claim: Claim, links: _Links, tables: _Tables) -> Val | None:
+    if claim.subject.startswith(PROJECT):
+        return tables.project(claim.subject.removeprefix(PROJECT))
     val = tables.first(_sources(claim, links, tables))
     return tables.titled(claim.subject) if val is None and claim.subject in _TITLED else val
 
@@ -1252,6 +1299,8 @@ def part_groups(claims: list[Claim], links: _Links) -> list[tuple[Claim, list[Cl
             continue
         node = _node(whole.subject)
         breakdowns = [list(children)] if _is_code(node) else _BREAKDOWNS.get(whole.subject, [])
+        if whole.subject == "项目支出":
+            breakdowns = [[n for n in children if n.startswith(PROJECT)]]
         for alternative in breakdowns:
             parts = [c for n, c in children.items()
                      if n in alternative or (_CLASS in alternative and _is_code(n) and len(n) == 3)]
@@ -1281,6 +1330,8 @@ def _check_parts(whole: Claim, parts: list[Claim], flagger: Flagger) -> None:
     gap = sum_gap(_signed(whole), terms)
     if gap is None:
         return
+    if gap > 0 and all(p.subject.startswith(PROJECT) for p in parts):
+        return  # a list of projects names the notable ones ("主要用于…"): short of the total is no fault, beyond it is
     unit, shown_whole, shown = _shown_in(whole, parts)
     found = sum((t.value for t in shown), Decimal(0))
     gap = shown_whole.value - found
