@@ -96,7 +96,7 @@ class Claim(BaseModel):
     kind: ClaimKind
     subject: str = Field(description="what the figure is about, normalised: 收入, 支出, 基本支出, 一般公共预算拨款收入 …")
     value: Amount
-    unit: str = Field(description="万元, 元 or %")
+    unit: str = Field(description="万元, 元, 亿元 or %")
     direction: Literal["increase", "decrease"] | None = Field(None, description="for changes: 增加/增长 or 减少/下降")
     sentence: Span = Field(description="the sentence the figure is in")
     section_id: str | None = None

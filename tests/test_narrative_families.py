@@ -321,3 +321,11 @@ def test_a_project_named_alone_is_checked(words):
 def test_a_list_of_some_projects_short_of_the_total_is_no_fault():
     text = "2025年项目支出550.00万元，主要用于：高标准农田建设项目500.00万元，农田水利维修20.00万元。"
     assert narrative_flags(run(text, projects=True)) == []
+
+
+@pytest.mark.parametrize("words,right,wrong", [("收支总预算", "0.13", "0.15"), ("收支总预算", "0.1315", "0.1325"),
+                                               ("一般公共预算拨款支出", "0.1265", "0.1275"), ("支出预算", "0.13", "0.14")])
+def test_a_figure_in_yi_yuan_is_compared_in_wan(words, right, wrong):
+    assert narrative_flags(run(f"2025年{words}{right}亿元。")) == []
+    errors = _errors(run(f"2025年{words}{wrong}亿元。"))
+    assert len(errors) == 1 and f"{wrong} 亿元 ≠ " in errors[0], errors

@@ -178,11 +178,11 @@ _BREAKDOWNS: dict[str, list[list[str]]] = {
 # --------------------------------------------------------------- text shapes
 
 # A figure: a number with its unit. "元/人" or "万元/m²" is a rate, not an amount.
-_FIGURE = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(万元|元|%|％)(?![/／每])")
+_FIGURE = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(亿元|万元|元|%|％)(?![/／每])")
 # What ends the phrase that names a figure's subject.
 _STOP = re.compile(r"[，,；;。：:、（）()【】\[\]！？!?\n]")
 # A cheap test that a section states any figure at all (most do not).
-_QUICK = re.compile(r"\d\s*(?:万\s*元|元|%|％)")
+_QUICK = re.compile(r"\d\s*(?:[万亿]\s*元|元|%|％)")
 # A change of nothing, stated in words (与上年持平, 与上年相比无变化): a change claim of 0 at those words.
 _FLAT = re.compile(r"持平|无变化|没有变化|未发生变化|无增减变化|无增减")
 # The verb of a change, or the noun of a rate (降幅23.89%, 下降率为, 增长幅度达).
