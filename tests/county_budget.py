@@ -9,22 +9,30 @@ Options: ``non_fiscal`` names a 20.00 non-fiscal income (单位资金 / 事业�
 expenditure summary (213 = 1084.56) is no longer the general budget's (1064.56); ``extra`` adds a 政府采购预算表
 (100.00 = 货物 30.00 + 服务 70.00), a 固定资产 table (350.00, 2 vehicles) and a 机关运行经费 table (90.00 → 94.56);
 ``projects`` a 项目支出表 (550.00 = 高标准农田建设项目 500.00 + 农村人居环境整治项目 50.00); ``three_public=False`` drops
-the 三公 table.
+the 三公 table; ``yuan`` prints the 三公 table in 元.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+from decimal import Decimal
 from pathlib import Path
 
 
-def _table(title: str, header_rows: list[list[str]], rows: list[list[str]]) -> str:
-    out = [title, "", "部门：某县农业农村局", "", "单位：万元", ""]
+def _table(title: str, header_rows: list[list[str]], rows: list[list[str]], yuan: bool = False) -> str:
+    if yuan:  # the same figures in 元
+        rows = [[_in_yuan(cell) for cell in row] for row in rows]
+    out = [title, "", "部门：某县农业农村局", "", "单位：元" if yuan else "单位：万元", ""]
     out.append("| " + " | ".join(header_rows[0]) + " |")
     out.append("|" + "|".join(["----"] * len(header_rows[0])) + "|")
     out += ["| " + " | ".join(h) + " |" for h in header_rows[1:]]
     out += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(out) + "\n\n"
+
+
+def _in_yuan(cell: str) -> str:
+    return f"{Decimal(cell) * 10000:.2f}" if re.fullmatch(r"\d+\.\d\d", cell) else cell
 
 
 # code, name, total, basic, project
@@ -61,7 +69,7 @@ _NON_FISCAL_CODES = {"213": "1084.56", "21301": "1084.56", "2130199": "520.00"}
 
 
 def tables(non_fiscal: str | None = None, extra: bool = False, projects: bool = False,
-           three_public: bool = True) -> str:
+           three_public: bool = True, yuan: bool = False) -> str:
     nf = "20.00" if non_fiscal else ""
     total = "1334.56" if non_fiscal else "1314.56"
     funcs = [(c, n, _NON_FISCAL_CODES.get(c, t) if non_fiscal else t, b,
@@ -111,7 +119,7 @@ def tables(non_fiscal: str | None = None, extra: bool = False, projects: bool = 
         s += _table("表9 一般公共预算“三公”经费支出表", [["项目", "2024年预算数", "2025年预算数"]], [
             ["合计", "18.00", "15.50"], ["1、因公出国（境）费", "", ""], ["2、公务用车购置及运行维护费", "14.00", "12.00"],
             ["其中：（1）公务用车购置费", "", ""], ["（2）公务用车运行维护费", "14.00", "12.00"],
-            ["3、公务接待费", "4.00", "3.50"]])
+            ["3、公务接待费", "4.00", "3.50"]], yuan=yuan)
     if extra:
         s += _table("表10 政府采购预算表", [["采购项目", "采购物品名称", "数量", "合计", "一般公共预算拨款",
                                          "政府性基金预算拨款"]],

@@ -329,3 +329,17 @@ def test_a_figure_in_yi_yuan_is_compared_in_wan(words, right, wrong):
     assert narrative_flags(run(f"2025年{words}{right}亿元。")) == []
     errors = _errors(run(f"2025年{words}{wrong}亿元。"))
     assert len(errors) == 1 and f"{wrong} 亿元 ≠ " in errors[0], errors
+
+
+# ------------------------------------------------------------ messages
+
+def test_a_change_against_a_table_in_yuan_is_worded_in_wan_with_the_tables_figures_beside():
+    flags = _change_flags(run("“三公”经费预算15.50万元，比上年减少3.50万元。", yuan=True))
+    assert flags == ["说明：三公经费 比上年减少 3.50 ≠ “三公”经费支出表 合计 15.50 万元（155000.00 元） − "
+                     "上年 18.00 万元（180000.00 元） = -2.50"], flags
+
+
+@pytest.mark.parametrize("said,verb", [("增长", "下降"), ("上升", "下降")])
+def test_a_rate_of_the_right_size_in_the_wrong_direction_says_so(said, verb):
+    flags = _change_flags(run(f"“三公”经费预算15.50万元，比上年减少2.50万元，{said}13.89%。"))
+    assert flags and all(f"应为{verb}" in m for m in flags), flags

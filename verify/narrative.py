@@ -1179,7 +1179,7 @@ def _check_table(claim: Claim, links: _Links, tables: _Tables, flagger: Flagger)
             vals += change[1]
     flagger.add(
         "narrative.table", severity,
-        f"说明：{claim.subject} {v} {claim.unit} ≠ {val.where} {val.what} {fmt(val.value)} {val.unit}{note}",
+        f"说明：{claim.subject} {v} {claim.unit} ≠ {val.where} {val.what} {_shown_wan(val)}{note}",
         f"narrative: {_en(claim.subject)} {v} {claim.unit} ≠ {val.en_where} {val.en_what} {fmt(val.value)} {val.unit}"
         f"{note_en}", vals, expected=val.value, found=claim.value.value,
         section_id=claim.section_id, key=claim.id,
@@ -1239,13 +1239,16 @@ def _check_year_on_year(claim: Claim, links: _Links, tables: _Tables, flagger: F
         return
     previous, change, rate = tables.year_on_year(val)
     stated = _signed(claim)
+    note = ""
     if claim.kind == "change":
         found = _table_change(val, tables)
         if found is None or claim.unit not in _UNIT_SCALE or sum_gap(stated, [found[0]]) is None:
             return
-        what = f"{change.where} {change.what}" if change is not None else \
-            f"{val.where} {fmt(val.value)} − 上年 {fmt(previous.value)}"
-        expected, vals = found[0].value, [val, *found[1]]
+        # In 万元 whatever the table's unit, its own figures beside them: 15.50 万元（155000.00 元）.
+        what = f"{change.where} {change.what} {_shown_wan(change)}" if change is not None and change.unit != "万元" \
+            else f"{change.where} {change.what}" if change is not None else \
+            f"{val.where} {_bare_or_wan(val)} − 上年 {_bare_or_wan(previous)}"
+        expected, vals = _cents(found[0].value), [val, *found[1]]
     elif rate is not None:
         if sum_gap(stated, [rate.term]) is None:
             return
@@ -1258,6 +1261,9 @@ def _check_year_on_year(claim: Claim, links: _Links, tables: _Tables, flagger: F
             return
         expected = _rate(change_term.value, last.value)
         what, vals = f"({val.where} {fmt(val.value)} − 上年 {fmt(previous.value)}) ÷ 上年", [val, previous]
+        if not same_way and change_rate_holds(_term(claim), Term(abs(change_term.value), change_term.half), last):
+            note = f"（说明称{'增长' if claim.direction == 'increase' else '下降'}，" \
+                   f"应为{'下降' if claim.direction == 'increase' else '增长'}）"
     else:
         return
     pct = "%" if claim.kind == "percent" else ""
@@ -1266,7 +1272,7 @@ def _check_year_on_year(claim: Claim, links: _Links, tables: _Tables, flagger: F
         f"{'增长' if claim.direction == 'increase' else '下降'} {fmt(claim.value.value)}%"
     flagger.add(
         "narrative.change", "warning",
-        f"说明：{claim.subject} 比上年{said} ≠ {what} = {_shown(expected)}{pct}",
+        f"说明：{claim.subject} 比上年{said} ≠ {what} = {_shown(expected)}{pct}{note}",
         f"narrative: {_en(claim.subject)} change stated as {shown} ≠ the table's {_shown(expected)}{pct}",
         [_val(claim), *vals], expected=expected, found=stated.value, section_id=claim.section_id, key=f"{claim.id}.yoy",
     )
@@ -1475,9 +1481,12 @@ def _check_rate(rate: Claim, links: _Links, flagger: Flagger) -> None:
         return
     r, d, p = fmt(rate.value.value), _term(change).value, previous.value
     verb = "增长" if rate.direction == "increase" else "下降"
+    # The size agrees but not the direction (比上年减少2.50万元，增长13.89%): say so, two equal numbers do not.
+    opposite = "" if same_way or not change_rate_holds(_term(rate), _term(change), previous) else \
+        f"（说明称{verb}，但{_words(change)}，应为{'下降' if verb == '增长' else '增长'} {_rate(d, p)}%）"
     flagger.add(
         "narrative.change", "warning",
-        f"说明：{rate.subject} {verb} {r}% ≠ {_words(change)} / 上年 {fmt(p)} = {_rate(d, p)}%",
+        f"说明：{rate.subject} {verb} {r}% ≠ {_words(change)} / 上年 {fmt(p)} = {_rate(d, p)}%{opposite}",
         f"narrative: {_en(rate.subject)} change stated as {'+' if rate.direction == 'increase' else '-'}{r}%; "
         f"{fmt(_signed(change).value)} on last year's {fmt(p)} is {_rate(d, p)}%",
         [_val(rate), _val(change), _val(current)], expected=_rate(d, p), found=r,
@@ -1507,12 +1516,23 @@ def _check_previous(claim: Claim, links: _Links, tables: _Tables, flagger: Flagg
     )
 
 
+def _bare_or_wan(val: Val) -> str:
+    """A table's figure as printed when in 万元, else in 万元 with its own beside it."""
+    return fmt(val.value) if val.unit == "万元" else _shown_wan(val)
+
+
+def _cents(value: Decimal) -> Decimal:
+    """A figure converted to 万元 without the zeros the conversion added, to the cent at least (-2.500000 → -2.50)."""
+    value = _plain(value)
+    return value.quantize(Decimal("0.01")) if printed_places(value) < 2 else value
+
+
 def _shown_wan(val: Val) -> str:
     """A table value in 万元, its own figure beside it when the table prints another unit: 15.50 万元（155000.00 元）."""
     term = _in_wan(val.term, val.unit)
     if val.unit == "万元" or term is None:
         return f"{fmt(val.value)} {val.unit}"
-    return f"{fmt(_plain(term.value))} 万元（{fmt(val.value)} {val.unit}）"
+    return f"{fmt(_cents(term.value))} 万元（{fmt(val.value)} {val.unit}）"
 
 
 def _check_from_previous(claim: Claim, links: _Links, flagger: Flagger) -> None:
