@@ -44,12 +44,12 @@ class Page:
     def __init__(self, canvas, height: float = 842.0, top: float = 70.0):
         self.c, self.height, self.y = canvas, height, top
 
-    def row(self, cells: list[tuple[str, float, str]], lines: int = 1) -> None:
-        """``cells``: (text, x, "l"|"r"|"c"); a text with "\\n" is a cell wrapped over its lines."""
+    def row(self, cells: list[tuple[str, float, str]], lines: int = 1, top: bool = False) -> None:
+        """``cells``: (text, x, "l"|"r"|"c"); a text with "\\n" is a cell wrapped over its lines, centred in the
+        row like the one-line cells beside it, or set at the row's top (``top``: a Word table's default)."""
         for text, x, align in cells:
             parts = text.split("\n")
-            # a wrapped cell's lines are centred in its row, like the one-line cells beside it
-            first = self.y + (lines - len(parts)) * SIZE * 1.15 / 2
+            first = self.y if top else self.y + (lines - len(parts)) * SIZE * 1.15 / 2
             for k, part in enumerate(parts):
                 y = self.height - (first + k * SIZE * 1.15) - SIZE
                 w = _width(part)
@@ -314,3 +314,35 @@ def test_two_pages_printed_side_by_side_on_one_sheet_are_read_one_after_the_othe
     assert result.geometry.pages[0].label == "- 2 - / - 3 -"
     assert not [f for f in result.flags if f.severity == "error" or f.check.startswith("read.")], \
         [f.message for f in result.flags]
+
+
+def _top_aligned_header_pdf(path: Path) -> Path:
+    """A Word 项目支出表 through LibreOffice, borderless: each header cell at the top of its row, one of them wrapped
+    (一般公共预算拨 / 款), and the last column (上年结转) empty in every row."""
+    c = _canvas(path)
+    page = Page(c)
+    page.row([("示例区农业农村局2025年项目支出表", 300, "c")])
+    page.row([("单位：万元", 520, "r")])
+    columns = [90, 176.5, 263, 349.5, 436]  # LibreOffice's, names wrapped at seven characters
+    page.row([("单位名称", columns[0], "l"), ("项目名称", columns[1], "l"), ("合计", columns[2], "l"),
+              ("一般公共预算拨\n款", columns[3], "l"), ("上年结转", columns[4], "l")], lines=2, top=True)
+    for unit, name, amount in [("示例区农业农\n村局", "高标准农田建设\n项目", "300.00"),
+                               ("示例区农业农\n村局", "农业技术推广项\n目", "200.00"), ("", "合计", "500.00")]:
+        page.row([(unit, columns[0], "l"), (name, columns[1], "l"), (amount, columns[2], "l"),
+                  (amount, columns[3], "l")], lines=name.count("\n") + 1, top=True)
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_a_header_word_over_an_empty_column_beside_a_wrapped_one_heads_its_own_column(tmp_path):
+    """Word sets a table's cells at the top of their row: beside a wrapped header cell (一般公共预算拨 / 款) the
+    one-line 上年结转 stood higher, was taken for a word over two levels, and headed the figures' column: the
+    一般公共预算拨款 figures were verified as 上年结转's (found by a new user in a LibreOffice PDF of a .docx)."""
+    result = _read(_top_aligned_header_pdf(tmp_path / "top.pdf"))
+    table = next(t for t in result.tables if t.kind == "project_expenditure")
+    projects = {row.label.text: {k: str(v.value) for k, v in row.values.items()} for row in table.rows}
+    assert projects == {"高标准农田建设项目": {"total": "300.00", "current_general_budget": "300.00"},
+                        "农业技术推广项目": {"total": "200.00", "current_general_budget": "200.00"},
+                        "合计": {"total": "500.00", "current_general_budget": "500.00"}}
+    assert not [k for row in table.rows for k in row.values if "carryover" in k]
