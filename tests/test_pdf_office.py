@@ -265,6 +265,51 @@ def test_a_sheets_columns_printed_on_the_next_page_are_the_same_tables(tmp_path,
     assert not [f for f in result.flags if f.severity == "error"], [f.message for f in result.flags]
 
 
+def _same_rows_next_page_pdf(path: Path, numbered: bool) -> Path:
+    """A ruled 收入总表 and, on the next page at the same row rules, the 支出总表 of the same 科目 (the two often list
+    the same codes), each under its own title (``numbered``: 表2 / 表3 before the name, as many templates do)."""
+    c = _canvas(path)
+    height, pitch = 842.0, 15.0
+    rules = [100.0 + k * pitch for k in range(len(_EXPENDITURE) + 2)]
+
+    def page(title: str, head: tuple[str, ...], rows: list[tuple[str, ...]], xs: list[float]) -> None:
+        c.setFont(FONT, 14)
+        c.drawString(300 - _width(title, 14) / 2, height - 70, title)
+        c.setFont(FONT, SIZE)
+        c.setLineWidth(0.5)
+        for y in rules:
+            c.line(xs[0], height - y, xs[-1], height - y)
+        for x in xs:
+            c.line(x, height - rules[0], x, height - rules[-1])
+        for k, row in enumerate([head, *rows]):
+            for col, (text, left, right) in enumerate(zip(row, xs, xs[1:])):
+                x = right - 3 - _width(text) if k and col >= 2 else left + 3
+                c.drawString(x, height - rules[k] - 11.5, text)
+        c.showPage()
+
+    prefix = ("表2 ", "表3 ") if numbered else ("", "")
+    page(f"{prefix[0]}示例区农业农村局2025年收入总表", ("科目编码", "科目名称", "合计", "一般公共预算拨款"),
+         [(code, name, total, total) for code, name, total, *_ in _EXPENDITURE], [54, 130, 330, 430, 530])
+    page(f"{prefix[1]}示例区农业农村局2025年支出总表", ("科目编码", "科目名称", "合计", "基本支出", "项目支出"),
+         _EXPENDITURE, [54, 130, 330, 400, 470, 540])
+    c.save()
+    return path
+
+
+@pytest.mark.parametrize("numbered", [False, True], ids=["titles", "numbered-titles"])
+def test_a_table_with_its_own_title_on_the_next_page_is_not_the_columns_of_the_one_before(tmp_path, numbered):
+    """The columns of a sheet wider than the page are joined to the table on the page before when they print its
+    rows again; a 支出总表 under its own title (表3 部门支出总表) on the same rows as the 收入总表 before it is no such
+    part: it was joined as three more columns of the 收入总表 — 18 row-sum errors blaming the document and the
+    支出总表 reported missing (found by a new user)."""
+    result = _read(_same_rows_next_page_pdf(tmp_path / "two.pdf", numbered))
+    expenditure = _values(result, "expenditure_summary")
+    assert expenditure["213"] == {"total": "1234.56", "basic": "734.56", "project": "500.00"}
+    income = next(t for t in result.tables if t.kind == "income_summary")
+    assert all(set(r.values) <= {"total", "general_budget"} for r in income.rows), income.columns
+    assert not [f for f in result.flags if f.severity == "error"], [f.message for f in result.flags]
+
+
 _BASIC = [("", "合计", "868.06", "718.00", "150.06"), ("301", "工资福利支出", "700.00", "700.00", ""),
           ("30101", "基本工资", "700.00", "700.00", ""), ("302", "商品和服务支出", "150.06", "", "150.06"),
           ("30201", "办公费", "150.06", "", "150.06"), ("303", "对个人和家庭的补助", "18.00", "18.00", ""),
