@@ -24,8 +24,12 @@ Subject vocabulary (``Claim.subject``), with what the text calls it:
   ("2101101") where a sentence names a code or a 类/款/项 path
   ("卫生健康（类）行政事业单位医疗（款）行政单位医疗（项）", resolved against the tables' row labels).
 
+- 政府性基金预算支出, 国有资本经营预算支出 (their own tables); projects by their name in the project table
+  ("项目:<name>"); a table the text calls 空表 (a 0 of its total)
+
 Claim kinds: ``amount`` (基本支出660.56万元), ``change`` (比2023年预算增加1653.67万元,
-基本支出减少43.98万元), ``percent`` (增长143.56% — a rate of change) and ``share`` (占23.54%).
+基本支出减少43.98万元), ``percent`` (增长143.56%, 降幅 — a rate of change), ``share`` (占23.54%,
+占支出总额的…) and ``previous`` (上年预算数1200.00万元: last year's budget as stated).
 
 Attribution is conservative: a figure whose subject is not recognised, an amount
 about another year (2023年…, 上年…, 决算) and a bare change or rate with no clear
@@ -37,7 +41,8 @@ that amount's rate.
 
 Checks (ids and severities):
 
-- ``narrative.table`` (error): a stated budget-year amount equals its table value.
+- ``narrative.table`` (error): a stated budget-year amount equals its table value; a line the table prints
+  empty is 0; a warning when no table prints the line at all.
 - ``narrative.parts`` (error): parts stated after a whole sum to it (``sum_gap``).
 - ``narrative.share`` (error): 占xx% recomputes from the part and its whole (``share_holds``).
 - ``narrative.change`` (warning): 增长/下降x% recomputes from the change and the previous
