@@ -170,10 +170,11 @@ def test_a_share_under_a_heading_with_no_stated_whole_is_checked_against_the_tab
     assert len(errors) == 1 and "社会保障和就业支出 120.00 占 10.49%" in errors[0] and "9.49%" in errors[0], errors
 
 
-@pytest.mark.parametrize("verb", ["分别为", "分别是", "分别安排"])
+@pytest.mark.parametrize("verb", ["，分别为", "分别为", "，分别是", "分别安排"])
 @pytest.mark.parametrize("joiner", ["、", "和"])
-def test_a_respectively_list_of_amounts_pairs_names_and_figures(verb, joiner):
-    text = (f"2025年一般公共预算支出1264.56万元，主要用于社会保障和就业支出、卫生健康支出、农林水支出{joiner}住房保障支出，"
+@pytest.mark.parametrize("lead", ["主要用于", ""])
+def test_a_respectively_list_of_amounts_pairs_names_and_figures(verb, joiner, lead):
+    text = (f"2025年一般公共预算支出1264.56万元，{lead}社会保障和就业支出、卫生健康支出、农林水支出{joiner}住房保障支出"
             f"{verb}120.00万元、50.00万元、1064.56万元、{{h}}万元。")
     assert narrative_flags(run(text.format(h="30.00"))) == []
     flags = narrative_flags(run(text.format(h="31.00")))
@@ -343,3 +344,14 @@ def test_a_change_against_a_table_in_yuan_is_worded_in_wan_with_the_tables_figur
 def test_a_rate_of_the_right_size_in_the_wrong_direction_says_so(said, verb):
     flags = _change_flags(run(f"“三公”经费预算15.50万元，比上年减少2.50万元，{said}13.89%。"))
     assert flags and all(f"应为{verb}" in m for m in flags), flags
+
+
+@pytest.mark.parametrize("opener", ["结构情况：", "其中：", "主要用于"])
+def test_some_of_the_classes_the_table_prints_short_of_the_whole_are_no_fault(opener):
+    # Two of the four classes the general-budget table prints: the notable ones, not the whole breakdown.
+    text = f"2025年一般公共预算当年拨款1264.56万元。{opener}社会保障和就业支出120.00万元；农林水支出{{a}}万元。"
+    assert narrative_flags(run(text.format(a="1064.56"))) == []
+    errors = _errors(run(text.format(a="1074.56")))
+    assert len(errors) == 1 and "农林水支出 1074.56 万元 ≠ " in errors[0], errors
+    over = narrative_flags(run("2025年一般公共预算支出1264.56万元，其中：社会保障和就业支出1200.00万元，农林水支出1064.56万元。"))
+    assert any(m.startswith("说明：一般公共预算支出 1264.56 ≠ ") for m in over), over

@@ -479,7 +479,8 @@ def _respectively(figures: list[_Figure], flat: _Flat, ctx: _Context) -> None:
 
 def _listed_names(flat: _Flat, first: _Figure, ctx: _Context) -> list[str | None]:
     """The subjects named before "分别为": "主要用于A、B、C和D，分别为" → [A, B, C, D]."""
-    end = first.start - len(first.words)
+    m = _RESPECTIVELY.search(first.words)
+    end = first.start - len(first.words) + m.start()  # "…住房保障支出分别为": the last name may precede 分别 directly
     text = flat.text[first.sentence[0]: end].rstrip("，,")
     clause = re.split(r"[，,；;：:。\n]", text)[-1]
     items = clause.split("、")
@@ -1335,6 +1336,25 @@ def _words(claim: Claim) -> str:
     return f"{'增加' if claim.direction == 'increase' else '减少'} {value}"
 
 
+def _names_some_lines(whole: Claim, parts: list[Claim], links: _Links, tables: _Tables) -> bool:
+    """Whether functional lines stated as parts of a whole are only some of the lines the table prints under it
+    ("结构情况：社会保障和就业支出…；农林水支出…" naming the notable classes): short of the whole is then no fault.
+    Beyond the whole it still is; and a wrong line is caught against its own table line."""
+    nodes = [_node(p.subject) for p in parts]
+    if not all(_is_code(n) for n in nodes) or sum_gap(_signed(whole), [_signed(p) for p in parts]) is None \
+            or sum_gap(_signed(whole), [_signed(p) for p in parts]) < 0:
+        return False
+    kind = {"gb": "general_budget_expenditure", "gf": "government_fund_expenditure",
+            "sc": "state_capital_expenditure", "dept": "expenditure_summary"}.get(_context(parts[0], links))
+    view = tables.views.get(kind or "")
+    if view is None:
+        return False
+    under = _node(whole.subject) if _is_code(_node(whole.subject)) else ""
+    printed = {code for code in view.by_code if code.isdigit() and len(code) == len(nodes[0])
+               and code.startswith(under) and (v := view.get(view.by_code[code], "total")) is not None and v.value}
+    return set(nodes) < printed
+
+
 def _check_parts(whole: Claim, parts: list[Claim], flagger: Flagger) -> None:
     """A stated whole against its stated parts; changes add up with their signs (+2.64 − 16466.18)."""
     terms = [_signed(p) for p in parts]
@@ -1586,4 +1606,5 @@ def check_claims(claims: list[Claim], views: list[TableView], flagger: Flagger) 
             elif claim.kind == "percent":
                 _check_rate(claim, links, flagger)
         for whole, parts in part_groups(section_claims, links):
-            _check_parts(whole, parts, flagger)
+            if not _names_some_lines(whole, parts, links, tables):
+                _check_parts(whole, parts, flagger)
