@@ -1163,7 +1163,10 @@ def _check_table(claim: Claim, links: _Links, tables: _Tables, flagger: Flagger)
     if not comparable(flagger, "narrative.table", [_val(claim), val]):
         return
     printed = _in_wan(val.term, val.unit)
-    if claim.unit not in _UNIT_SCALE or printed is None or sum_gap(_term(claim), [printed]) is None:
+    if claim.unit not in _UNIT_SCALE or printed is None:
+        return
+    if sum_gap(_term(claim), [printed]) is None:
+        flagger.held("narrative.table", [_val(claim), val])
         return
     v = fmt(claim.value.value)
     if claim.value.raw == "空表":
@@ -1173,6 +1176,7 @@ def _check_table(claim: Claim, links: _Links, tables: _Tables, flagger: Flagger)
         # After a change in its sentence the figure may be the change with its verb left out: checked as that too.
         change = _table_change(val, tables)
         if change is not None and sum_gap(_term(claim), [Term(abs(change[0].value), change[0].half)]) is None:
+            flagger.held("narrative.table", [_val(claim), val, *change[1]])
             return
         if change is None:
             severity = "warning"
@@ -1195,7 +1199,11 @@ def _check_table(claim: Claim, links: _Links, tables: _Tables, flagger: Flagger)
 def _check_blank(claim: Claim, blank: _Blank, flagger: Flagger) -> None:
     """A stated amount where the tables print nothing: an empty cell is 0 (an error unless the text says 0 too);
     a line the table does not have is a figure no table prints (a warning: the tables cannot bear it out)."""
-    if claim.unit not in _UNIT_SCALE or sum_gap(_term(claim), [Term(Decimal(0), Decimal(0))]) is None:
+    if claim.unit not in _UNIT_SCALE:
+        return
+    if sum_gap(_term(claim), [Term(Decimal(0), Decimal(0))]) is None:
+        if blank.empty_cell:  # 0 stated for a line printed empty: the two agree
+            flagger.held("narrative.table", [_val(claim)])
         return
     v = fmt(claim.value.value)
     if blank.empty_cell:
@@ -1248,7 +1256,10 @@ def _check_year_on_year(claim: Claim, links: _Links, tables: _Tables, flagger: F
     note = ""
     if claim.kind == "change":
         found = _table_change(val, tables)
-        if found is None or claim.unit not in _UNIT_SCALE or sum_gap(stated, [found[0]]) is None:
+        if found is None or claim.unit not in _UNIT_SCALE:
+            return
+        if sum_gap(stated, [found[0]]) is None:
+            flagger.held("narrative.change", [_val(claim), val, *found[1]])
             return
         # In 万元 whatever the table's unit, its own figures beside them: 15.50 万元（155000.00 元）.
         what = f"{change.where} {change.what} {_shown_wan(change)}" if change is not None and change.unit != "万元" \
@@ -1257,6 +1268,7 @@ def _check_year_on_year(claim: Claim, links: _Links, tables: _Tables, flagger: F
         expected, vals = _cents(found[0].value), [val, *found[1]]
     elif rate is not None:
         if sum_gap(stated, [rate.term]) is None:
+            flagger.held("narrative.change", [_val(claim), val, rate])
             return
         what, expected, vals = f"{rate.where} {rate.what}", rate.value, [val, rate]
     elif previous is not None:
@@ -1264,6 +1276,7 @@ def _check_year_on_year(claim: Claim, links: _Links, tables: _Tables, flagger: F
         change_term = Term(val.term.value - last.value, val.term.half + last.half)
         same_way = change_term.value == 0 or (change_term.value > 0) == (claim.direction == "increase")
         if same_way and change_rate_holds(_term(claim), Term(abs(change_term.value), change_term.half), last):
+            flagger.held("narrative.change", [_val(claim), val, previous])
             return
         expected = _rate(change_term.value, last.value)
         what, vals = f"({val.where} {fmt(val.value)} − 上年 {fmt(previous.value)}) ÷ 上年", [val, previous]
@@ -1360,6 +1373,8 @@ def _check_parts(whole: Claim, parts: list[Claim], flagger: Flagger) -> None:
     terms = [_signed(p) for p in parts]
     gap = sum_gap(_signed(whole), terms)
     if gap is None:
+        flagger.held("narrative.change" if whole.kind == "change" else "narrative.parts",
+                     [_val(whole), *(_val(p) for p in parts)])
         return
     if gap > 0 and all(p.subject.startswith(PROJECT) for p in parts):
         return  # a list of projects names the notable ones ("主要用于…"): short of the total is no fault, beyond it is
@@ -1475,6 +1490,7 @@ def _check_share(share: Claim, claims: list[Claim], links: _Links, tables: _Tabl
         )
         return
     if share_holds(_term(share), _term(part), whole_term):
+        flagger.held("narrative.share", [_val(share), _val(part), whole_val])
         return
     s, rate = fmt(share.value.value), _rate(_term(part).value, whole_term.value)
     flagger.add(
@@ -1503,6 +1519,7 @@ def _check_rate(rate: Claim, links: _Links, flagger: Flagger) -> None:
     previous = _previous(change, current)
     same_way = rate.direction == change.direction or change.value.value == 0
     if same_way and change_rate_holds(_term(rate), _term(change), previous):
+        flagger.held("narrative.change", [_val(rate), _val(change), _val(current)])
         return
     r, d, p = fmt(rate.value.value), _term(change).value, previous.value
     verb = "增长" if rate.direction == "increase" else "下降"
@@ -1529,7 +1546,10 @@ def _check_previous(claim: Claim, links: _Links, tables: _Tables, flagger: Flagg
     if previous is None or not comparable(flagger, "narrative.change", [_val(claim), previous]):
         return
     printed = _in_wan(previous.term, previous.unit)
-    if claim.unit not in _UNIT_SCALE or printed is None or sum_gap(_term(claim), [printed]) is None:
+    if claim.unit not in _UNIT_SCALE or printed is None:
+        return
+    if sum_gap(_term(claim), [printed]) is None:
+        flagger.held("narrative.change", [_val(claim), previous])
         return
     v = fmt(claim.value.value)
     flagger.add(
@@ -1568,11 +1588,13 @@ def _check_from_previous(claim: Claim, links: _Links, flagger: Flagger) -> None:
     stated = _signed(claim)
     if claim.kind == "change":
         if sum_gap(stated, [diff]) is None:
+            flagger.held("narrative.change", [_val(claim), _val(this), _val(last)])
             return
         expected, shown = fmt(diff.value), _words(claim)
     else:
         same_way = diff.value == 0 or (diff.value > 0) == (claim.direction == "increase")
         if same_way and change_rate_holds(_term(claim), Term(abs(diff.value), diff.half), _term(last)):
+            flagger.held("narrative.change", [_val(claim), _val(this), _val(last)])
             return
         expected = _rate(diff.value, _term(last).value)
         shown = f"{'增长' if claim.direction == 'increase' else '下降'} {fmt(claim.value.value)}%"
@@ -1587,6 +1609,18 @@ def _check_from_previous(claim: Claim, links: _Links, flagger: Flagger) -> None:
         [_val(claim), _val(this), _val(last)], expected=expected, found=fmt(stated.value),
         section_id=claim.section_id, key=f"{claim.id}.previous",
     )
+
+
+def claims_with_outcomes(claims: list[Claim], flags, held: set[str]) -> list[Claim]:
+    """Each claim with what the checks made of it: flagged when a flag names it, verified when a comparison held
+    for it, else unchecked."""
+    named = {ref.path for flag in flags for ref in flag.fields if ref.path.startswith("narrative[")}
+
+    def outcome(claim: Claim) -> str:
+        path = f"narrative[{claim.id}]"
+        return "flagged" if path in named else "verified" if path in held else "unchecked"
+
+    return [c.model_copy(update={"status": outcome(c)}) for c in claims]
 
 
 def check_claims(claims: list[Claim], views: list[TableView], flagger: Flagger) -> None:
