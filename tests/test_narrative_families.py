@@ -355,3 +355,17 @@ def test_some_of_the_classes_the_table_prints_short_of_the_whole_are_no_fault(op
     assert len(errors) == 1 and "农林水支出 1074.56 万元 ≠ " in errors[0], errors
     over = narrative_flags(run("2025年一般公共预算支出1264.56万元，其中：社会保障和就业支出1200.00万元，农林水支出1064.56万元。"))
     assert any(m.startswith("说明：一般公共预算支出 1264.56 ≠ ") for m in over), over
+
+
+# ------------------------------------------------------------ what each claim records
+
+def test_the_new_comparisons_record_their_outcome_on_the_claim():
+    result = run("五、一般公共预算支出情况\n\n2025年因公出国（境）费0万元。农林水支出1064.56万元，占84.18%。"
+                 "“三公”经费预算15.50万元，上年预算18.00万元，同比下降13.89%。2025年教育支出8.00万元。")
+    status = {(c.kind, c.subject): c.status for c in result.claims}
+    assert status[("amount", "因公出国(境)费")] == "verified"  # 0 against a line printed empty
+    assert status[("share", "农林水支出")] == "verified"  # against the general budget's total, stated nowhere
+    assert status[("previous", "三公经费")] == "verified"  # against the 三公 table's 上年 column
+    assert status[("percent", "三公经费")] == "verified"
+    assert status[("amount", "教育支出")] == "flagged"  # a warning names it: no table prints the line
+    assert all(c.fund == "一般公共预算" for c in result.claims)
