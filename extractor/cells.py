@@ -166,6 +166,7 @@ def _width(s: str, metric: str) -> int:
 _NUMBERISH = re.compile(r"^[-−(（]?[\d０-９][\d０-９,，.．]*[)）%]?$")
 
 
+@lru_cache(maxsize=65536)  # asked of every word many times over while a page's columns are worked out
 def is_numberish(text: str) -> bool:
     return bool(_NUMBERISH.match(text))
 
@@ -283,11 +284,11 @@ def _metric_geometry(lines: tuple[tuple[str, int], ...], word_kind, metric: str)
     crowding = _crowding(columns, header)
     columns = _add_header_columns(columns, header, [tok for line in data for tok in line], word_kind)
     columns = _add_lanci_columns(columns, [t for line in toks[:first] if _is_lanci(line) for t in line])
-    score = (round(_alignment(data, columns), 2), -_edge_spread(data, columns), header_fit, -crowding,
-             every_fit)
+    placed = [[(tok, column_of(tok, columns)) for tok in line] for line in data]  # each data word's column
+    score = (round(_alignment(placed), 2), -_edge_spread(placed), header_fit, -crowding, every_fit)
     header_words = tuple((t.text, t.x0) for line in toks[:first] for t in line)
-    return score, Geometry(metric, columns, _figure_columns(data, columns), _word_columns(data, columns),
-                           header_words)
+    figures, words = _figure_and_word_columns(placed)
+    return score, Geometry(metric, columns, figures, words, header_words)
 
 
 def _join_pieces(header: list[list[Token]]) -> list[list[Token]]:
@@ -310,20 +311,16 @@ def _join_pieces(header: list[list[Token]]) -> list[list[Token]]:
     return out
 
 
-def _figure_columns(data: list[list[Token]], columns: list[tuple[int, int]]) -> frozenset[int]:
+def _figure_and_word_columns(placed: list[list[tuple[Token, int]]]) -> tuple[frozenset[int], frozenset[int]]:
+    """The columns whose cells are mostly figures, and those whose cells are mostly words (``placed``: each data
+    line's words with their columns)."""
     counts: dict[int, list[int]] = {}
-    for toks in data:
-        for tok in toks:
-            counts.setdefault(column_of(tok, columns), [0, 0])[is_numberish(tok.text)] += 1
-    return frozenset(i for i, (words, figures) in counts.items() if figures > words)
-
-
-def _word_columns(data: list[list[Token]], columns: list[tuple[int, int]]) -> frozenset[int]:
-    counts: dict[int, list[int]] = {}
-    for toks in data:
-        for tok in toks:
-            counts.setdefault(column_of(tok, columns), [0, 0])[is_numberish(tok.text)] += 1
-    return frozenset(i for i, (words, figures) in counts.items() if words >= figures and words)
+    for line in placed:
+        for tok, col in line:
+            counts.setdefault(col, [0, 0])[is_numberish(tok.text)] += 1
+    figures = frozenset(i for i, (words, figures) in counts.items() if figures > words)
+    words = frozenset(i for i, (words, figures) in counts.items() if words >= figures and words)
+    return figures, words
 
 
 def _is_lanci(toks: list[Token]) -> bool:
@@ -343,6 +340,8 @@ def _add_lanci_columns(columns: list[tuple[int, int]], numbers: list[Token]) -> 
     """
     loose = [(t.x0, t.x1) for t in numbers if t.text.isdigit()
              and all(_overlap((t.x0 - 2, t.x1 + 2), c) == 0 for c in columns)]
+    if not loose:
+        return columns
     loose = _unnumbered_nearest(loose, numbers, columns)
     return sorted(columns + _bands_of(loose, columns)) if loose else columns
 
@@ -372,13 +371,13 @@ def _nearest_gap(span: tuple[int, int], columns: list[tuple[int, int]]) -> tuple
     return best, gaps[best]
 
 
-def _edge_spread(data: list[list[Token]], columns: list[tuple[int, int]]) -> int:
+def _edge_spread(placed: list[list[tuple[Token, int]]]) -> int:
     """How far the right ends of the figures in each column wander: zero when the metric is right."""
     ends: dict[int, list[int]] = {}
-    for toks in data:
-        for tok in toks:
+    for line in placed:
+        for tok, col in line:
             if is_numberish(tok.text) and "." in tok.text:
-                ends.setdefault(column_of(tok, columns), []).append(tok.x1)
+                ends.setdefault(col, []).append(tok.x1)
     return sum(max(v) - min(v) for v in ends.values())
 
 
@@ -389,8 +388,8 @@ def _crowding(columns: list[tuple[int, int]], header: list[list[Token]]) -> int:
     for line in header:
         over: dict[int, int] = {}
         for t in line:
-            for i, c in enumerate(columns):
-                if _overlap((t.x0, t.x1), c):
+            for i, (a, b) in enumerate(columns):
+                if min(t.x1, b) > max(t.x0, a):  # the word overlaps the column (``_overlap``, spelt out: asked often)
                     over[i] = over.get(i, 0) + 1
         extra += sum(n - 1 for n in over.values() if n > 1)
     return extra
@@ -405,7 +404,7 @@ def _header_fit(columns: list[tuple[int, int]], header: list[list[Token]], every
     if not header:
         return 0
     lines = header if every_line else header[-1:]
-    return sum(1 for line in lines for t in line if any(_overlap((t.x0, t.x1), c) for c in columns))
+    return sum(1 for line in lines for t in line if any(min(t.x1, b) > max(t.x0, a) for a, b in columns))
 
 
 def _bands(toks: list[Token]) -> list[tuple[int, int]]:
@@ -445,7 +444,7 @@ def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]
         claims: dict[int, list[Token]] = {}
         below: list[_CellBelow] | None = None  # worked out for the line once, when a word of it needs them
         for t in line:
-            over = [i for i, c in enumerate(columns) if _overlap((t.x0, t.x1), c)]
+            over = [i for i, (a, b) in enumerate(columns) if min(t.x1, b) > max(t.x0, a)]
             if _spans_several(t, header[n + 1:]):
                 groups.add((n, t.x0))
             else:
@@ -480,7 +479,8 @@ def _column_kinds(data_columns: list[tuple[int, int]], named: list[tuple[int, in
     by what its words head (``word_kind``; unknown words say nothing)."""
     kinds: dict[tuple[int, int], str] = {}
     for col in data_columns:
-        inside = [is_numberish(t.text) for t in data if _overlap((t.x0, t.x1), col)]
+        a, b = col
+        inside = [is_numberish(t.text) for t in data if min(t.x1, b) > max(t.x0, a)]
         if inside:
             kinds[col] = "figures" if sum(inside) * 2 > len(inside) else "text"
     if word_kind is not None:
@@ -653,18 +653,17 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
-def _alignment(data: list[list[Token]], columns: list[tuple[int, int]]) -> float:
-    """Share of data lines whose tokens fall one to a column.
+def _alignment(placed: list[list[tuple[Token, int]]]) -> float:
+    """Share of data lines whose tokens fall one to a column (``placed``: each line's words with their columns).
 
     Two figures in one column, or a figure and a word a wide gap apart in one
     column, mean the columns run together: a misfit.
     """
     fits = 0
-    for toks in data:
+    for line in placed:
         last: dict[int, Token] = {}
         ok = True
-        for tok in toks:
-            col = column_of(tok, columns)
+        for tok, col in line:
             prev = last.get(col)
             if prev is not None and (is_numberish(tok.text) or is_numberish(prev.text)) \
                     and (is_numberish(tok.text) == is_numberish(prev.text) or tok.x0 - prev.x1 >= 3):
@@ -672,7 +671,7 @@ def _alignment(data: list[list[Token]], columns: list[tuple[int, int]]) -> float
                 break
             last[col] = tok
         fits += ok
-    return fits / len(data)
+    return fits / len(placed)
 
 
 def column_of(tok: Token, columns: list[tuple[int, int]]) -> int:
