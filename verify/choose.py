@@ -30,6 +30,7 @@ verify (``extractor.pipeline``).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from itertools import product
@@ -338,7 +339,16 @@ class _Scorer:
         self.keys = {id(row): key for key, row in self.view.rows}
         self.scored = {id(row): row.values for row in self.table.rows}  # the values the score counts
         self.places = {id(row): _row_places(self.table, row.values) for row in self.table.rows}
+        # How many rows print each number of decimals in each column: a column's precision (the most of them)
+        # follows a trial without going over every row again.
+        self.counts: dict[str, Counter[int]] = {}
+        for places in self.places.values():
+            self._count(places, 1)
         self.errors = _errors_in(self.view)
+
+    def _count(self, places: dict[str, int], n: int) -> None:
+        for col, p in places.items():
+            self.counts.setdefault(col, Counter())[p] += n
 
     def errors_now(self) -> tuple[Decimal, int]:
         changed = [row for row in self.table.rows if row.values is not self.scored[id(row)]]
@@ -347,13 +357,19 @@ class _Scorer:
         if any(bool(row.values) != bool(self.scored[id(row)]) for row in changed):
             self._check_all()
             return self.errors
-        places = {**self.places, **{id(row): _row_places(self.table, row.values) for row in changed}}
-        columns = _column_places(places)
+        for row in changed:
+            self._count(self.places[id(row)], -1)
+            self.places[id(row)] = _row_places(self.table, row.values)
+            self._count(self.places[id(row)], 1)
+        places = self.places
+        columns = {col: max(p for p, n in counts.items() if n) for col, counts in self.counts.items()
+                   if any(counts.values())}
         # A column whose printed decimals change changes the rounding of every value in it: those rows too.
         shifted = {col for col in columns.keys() | self.view.places.keys()
                    if columns.get(col) != self.view.places.get(col)}
-        rows = [row for row in self.table.rows
-                if row.values is not self.scored[id(row)] or not shifted.isdisjoint(places[id(row)])]
+        rows = changed if not shifted else [
+            row for row in self.table.rows
+            if row.values is not self.scored[id(row)] or not shifted.isdisjoint(places[id(row)])]
         keys = {self.keys[id(row)] for row in rows}
         before = {key: self.view.by_row[key] for key in keys}
         self.view.places = columns
@@ -362,7 +378,6 @@ class _Scorer:
         gap_before, count_before = _errors_in(self.view, keys, moved)  # the view still holds the old values
         self.view.by_row.update(after)
         self.scored.update((id(row), row.values) for row in rows)
-        self.places = places
         gap_after, count_after = _errors_in(self.view, keys, moved)
         self.errors = (self.errors[0] - gap_before + gap_after, self.errors[1] - count_before + count_after)
         return self.errors
@@ -379,14 +394,6 @@ def _row_places(table: Table, values: dict) -> dict[str, int]:
     """The decimals each amount of a row prints (what ``view_table`` takes each column's precision from)."""
     spec = spec_for(table.kind)
     return {col: printed_places(a.value) for col, a in values.items() if spec.column(col).type == "amount"}
-
-
-def _column_places(rows: dict[int, dict[str, int]]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for places in rows.values():
-        for col, p in places.items():
-            out[col] = max(p, out.get(col, p))
-    return out
 
 
 @dataclass

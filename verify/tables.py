@@ -351,9 +351,7 @@ def check_year_on_year(view: TableView, flagger: Flagger) -> None:
 
 def _year_on_year(view: TableView, flagger: Flagger, now_col: str, before_col: str, change_col: str,
                   rate_col: str) -> None:
-    for key, _row in view.rows:
-        if not view.touches(key):
-            continue
+    for key, _row in view.touched_rows:
         now, before = view.get(key, now_col), view.get(key, before_col)
         change, rate = view.get(key, change_col), view.get(key, rate_col)
         if now is not None and before is not None and change is not None:
@@ -413,10 +411,9 @@ def _where(view: TableView, key: str) -> tuple[str, str]:
 
 def check_rows(view: TableView, flagger: Flagger) -> None:
     """合计 = 基本 + 项目 and the like, on every row that prints its total."""
+    rows = view.touched_rows
     for total_col, part_cols in table_relations(view.table):
-        for key, _row in view.rows:
-            if not view.touches(key):
-                continue
+        for key, _row in rows:
             total = view.get(key, total_col)
             if total is None:
                 continue
@@ -442,10 +439,14 @@ def _children_of(codes: list[str], scheme: str) -> dict[str, list[str]]:
 
 def _sum_relations(view: TableView, total_key: str, part_keys: list[str]) -> Iterator[tuple[Val, list[Val], str]]:
     """For every amount column: (total, printed parts, column)."""
-    columns = {c for k in (total_key, *part_keys) for c in view.row_vals(k)}
+    keys = (total_key, *part_keys)
+    if view.only_columns is None:
+        columns = {c for k in keys for c in view.row_vals(k)}
+    else:  # a trial placement: only the columns it changed, of those the lines print
+        columns = {c for c in view.only_columns if any(c in view.row_vals(k) for k in keys)}
     spec = spec_for(view.table.kind)
     for col in sorted(columns):
-        if not spec.column(col).additive or not view.touches_column(col):
+        if not spec.column(col).additive:
             continue
         total = view.get(total_key, col)
         parts = [v for k in part_keys if (v := view.get(k, col)) is not None]
@@ -484,16 +485,26 @@ def _column_mismatch(view: TableView, flagger: Flagger, check: str, total_key: s
 
 def check_hierarchy(view: TableView, flagger: Flagger, scheme: str) -> None:
     """合计 = Σ 类, 类 = Σ 款, 款 = Σ 项 (economic: 301 = Σ 301xx), column by column."""
-    coded = [k for k, row in view.rows if row.code and k == row.code]
-    tops = [c for c in coded if len(c) == 3]
-    for key, row in view.rows:
-        if row.item == "total" and tops:
-            _column_mismatch(view, flagger, "table.hierarchy", key, tops, "各类之和", "sum of the classes")
-    children = _children_of(coded, scheme)
-    for parent in coded:
-        kids = children.get(parent) if len(parent) in (3, 5) else None
-        if kids:
-            _column_mismatch(view, flagger, "table.hierarchy", parent, kids, "下级科目之和", "sum of its sub-codes")
+    totals, families = _hierarchy(view, scheme)
+    for key, tops in totals:
+        _column_mismatch(view, flagger, "table.hierarchy", key, tops, "各类之和", "sum of the classes")
+    for parent, kids in families:
+        _column_mismatch(view, flagger, "table.hierarchy", parent, kids, "下级科目之和", "sum of its sub-codes")
+
+
+def _hierarchy(view: TableView, scheme: str) -> tuple[list[tuple[str, list[str]]], list[tuple[str, list[str]]]]:
+    """The table's total lines over its classes, and each code over its sub-codes, in the table's order. Kept with
+    the view: the rows' codes do not change while the chooser tries placements of their figures."""
+    cached = view.memo.get(("hierarchy", scheme))
+    if cached is None:
+        coded = [k for k, row in view.rows if row.code and k == row.code]
+        tops = [c for c in coded if len(c) == 3]
+        totals = [(key, tops) for key, row in view.rows if row.item == "total" and tops]
+        children = _children_of(coded, scheme)
+        families = [(parent, kids) for parent in coded
+                    if (kids := children.get(parent) if len(parent) in (3, 5) else None)]
+        cached = view.memo[("hierarchy", scheme)] = (totals, families)
+    return cached
 
 
 def _names_only(view: TableView) -> list[tuple[str, object]] | None:
@@ -807,9 +818,7 @@ def subtotal_groups(lines: list[tuple[object, str]]) -> tuple[list[tuple[object,
 
 def check_column_totals(view: TableView, flagger: Flagger) -> None:
     """合计 = Σ rows (or Σ 小计, each 小计 = Σ the rows under it) for tables listed row by row."""
-    total_key = next((k for k, row in view.rows if row.item == "total"), None)
-    groups, loose = subtotal_groups([(key, view.label(key)) for key, row in view.rows
-                                     if key != total_key and not row.memo])
+    total_key, groups, loose = _column_groups(view)
     for sub, members in groups:
         if members:
             _column_mismatch(view, flagger, "table.column_total", sub, members, "其下各行之和", "sum of its rows")
@@ -819,11 +828,21 @@ def check_column_totals(view: TableView, flagger: Flagger) -> None:
             _column_mismatch(view, flagger, "table.column_total", total_key, parts, "各行之和", "sum of the rows")
 
 
+def _column_groups(view: TableView) -> tuple[str | None, list[tuple[str, list[str]]], list[str]]:
+    """The total line, the 小计 lines with the lines under each, and the lines under none. Kept with the view: the
+    rows' labels do not change while the chooser tries placements of their figures."""
+    cached = view.memo.get("column_groups")
+    if cached is None:
+        total_key = next((k for k, row in view.rows if row.item == "total"), None)
+        groups, loose = subtotal_groups([(key, view.label(key)) for key, row in view.rows
+                                         if key != total_key and not row.memo])
+        cached = view.memo["column_groups"] = (total_key, groups, loose)
+    return cached
+
+
 def check_procurement(view: TableView, flagger: Flagger) -> None:
     """数量 × 单价 = 金额 on each purchase line, within the rounding of all three."""
-    for key, _row in view.rows:
-        if not view.touches(key):
-            continue
+    for key, _row in view.touched_rows:
         sme, total = view.get(key, "sme_reserved"), view.get(key, "total")
         if sme is not None and total is not None and exceeds(sme.term, total.term) is not None:
             flagger.add("table.subset", "error",

@@ -157,6 +157,13 @@ class TableView:
         """Whether a relation between these rows is to be checked."""
         return self.only is None or not self.only.isdisjoint(keys)
 
+    @property
+    def touched_rows(self) -> list[tuple[str, Row]]:
+        """The rows whose own relations are to be checked: every row, or (a trial placement) those in ``only``."""
+        if self.only is None:
+            return self.rows
+        return [(key, row) for key, row in self.rows if key in self.only]
+
     def touches_column(self, column: str) -> bool:
         """Whether a relation within this column is to be checked."""
         return self.only_columns is None or column in self.only_columns
