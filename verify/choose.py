@@ -136,7 +136,8 @@ def _best_layouts(table: Table) -> tuple[list[Table], Doubt]:
     Each candidate's rows are settled once; the first's ``Doubt`` (what its relations left open) comes back
     with it."""
     doubt = settle_rows(table)
-    own = table_errors(table)
+    own_failures = _failures(table)
+    own = own_failures.gap, own_failures.count  # ``table_errors``
     if own[1] == 0 and not (table.hint is not None and table.hint.used):
         table.propose(None)
         return [table], doubt
@@ -153,7 +154,7 @@ def _best_layouts(table: Table) -> tuple[list[Table], Doubt]:
         # 一般公共预算拨款 1000 read as 合计 1000 | 上年结转 1000: "合计 = 上年结转" holds whatever the figure is),
         # proves nothing about them: it is never kept over the printed positions, only named beside them
         # (``read.ambiguous``). (A layout hint is a person's word on the header: it may.)
-        questioned = _questioned_spans(table)
+        questioned = own_failures.spans  # the figures some relation of the table, as read, fails on
         kept = []
         for entry in scored:
             moved = _unproven_moves(table, entry[2], questioned) if entry[2] is not table else set()
@@ -170,11 +171,11 @@ def _best_layouts(table: Table) -> tuple[list[Table], Doubt]:
     return best, doubts[id(best[0])]
 
 
-def _questioned_spans(table: Table) -> set[tuple[int, int]]:
-    """The figures some relation of the table, as read, fails on."""
+def _failures(table: Table) -> "_Tally":
+    """What the table's own relations, as read, fail on: how many, by how much, and which figures."""
     tally = _Tally()
     check_table(view_table(table, table.kind), tally)
-    return tally.spans
+    return tally
 
 
 def _placed(table: Table) -> dict[tuple[int, int], str]:

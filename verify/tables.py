@@ -488,8 +488,23 @@ def check_hierarchy(view: TableView, flagger: Flagger, scheme: str) -> None:
     totals, families = _hierarchy(view, scheme)
     for key, tops in totals:
         _column_mismatch(view, flagger, "table.hierarchy", key, tops, "各类之和", "sum of the classes")
-    for parent, kids in families:
+    for parent, kids in _touching(view, families, ("hierarchy families", scheme)):
         _column_mismatch(view, flagger, "table.hierarchy", parent, kids, "下级科目之和", "sum of its sub-codes")
+
+
+def _touching(view: TableView, relations: list[tuple[str, list[str]]], name) -> list[tuple[str, list[str]]]:
+    """The relations (a line and its parts) that involve a row in ``view.only``, in order; all of them when no
+    trial is being checked. The rows each relation involves are indexed once per view."""
+    if view.only is None:
+        return relations
+    index = view.memo.get(name)
+    if index is None:
+        index = view.memo[name] = {}
+        for n, (total, parts) in enumerate(relations):
+            for key in (total, *parts):
+                index.setdefault(key, []).append(n)
+    hit = sorted({n for key in view.only for n in index.get(key, ())})
+    return [relations[n] for n in hit]
 
 
 def _hierarchy(view: TableView, scheme: str) -> tuple[list[tuple[str, list[str]]], list[tuple[str, list[str]]]]:
