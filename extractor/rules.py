@@ -1447,7 +1447,8 @@ def _propose(spec: TableSpec, row: Row, figures: list[Cell], keys: list[str], co
     # A placement proposes the whole row: what other groups of the row placed goes with it.
     bases = [o.values for o in row.options] or [dict(row.values)]
     distinct: list[Reading] = []
-    seen: set[tuple] = set()
+    seen: set[frozenset] = set()
+    figure_of: dict[int, tuple] = {}  # what each amount says in a placement's signature: its value and characters
     contents = _Contents(figures)
     types = [spec.column(key).type for key in keys]
     for n, cols in enumerate(placements):
@@ -1463,7 +1464,8 @@ def _propose(spec: TableSpec, row: Row, figures: list[Cell], keys: list[str], co
             # Placements that put the same figures in the same columns are one reading (the first kept): each is
             # made a Reading only once it is known to be new.
             merged = {**base, **values}
-            sig = _signature(merged)
+            # ``_signature``, as a set: a dict's columns are distinct, so the sorted list and the set say the same.
+            sig = frozenset((k, *_figure(a, figure_of)) for k, a in merged.items())
             if sig not in seen and len(distinct) < MAX_PLACEMENTS:
                 seen.add(sig)
                 distinct.append(Reading(values=merged, how="left-packed" if n == 0 else f"placement {n}"))
@@ -1496,6 +1498,14 @@ def _distinct(options: list[Reading]) -> list[Reading]:
             seen.add(sig)
             out.append(option)
     return out
+
+
+def _figure(amount: Amount, known: dict[int, tuple]) -> tuple:
+    """An amount's value as printed and its characters, worked out once per amount (``known``, by identity)."""
+    said = known.get(id(amount))
+    if said is None:
+        said = known[id(amount)] = (str(amount.value), amount.span)
+    return said
 
 
 def _signature(values: dict[str, Amount]) -> tuple:

@@ -42,7 +42,7 @@ from .flags import Flagger
 from .reading import UNPROVEN_MOVE
 from .tables import COLUMN_TOTAL_KINDS, check_table, row_balance, subtotal_groups, table_relations
 from .tolerance import Term, printed_places, sum_gap
-from .values import row_cells, unit_in, view_table, view_tables
+from .values import TableView, document_places, exact_spans, places_by_column, row_cells, table_names, unit_in, view_table
 
 # Rows whose placements still tie after their own relations are settled against the table, trying
 # at most this many placements per row, at most MAX_PAIR_TRIALS moves of two rows at once, and at
@@ -78,9 +78,7 @@ def choose_readings(result: ExtractionResult) -> None:
         if not (doubt.root or any(r.alternatives for r in table.rows)):
             continue
 
-        def across(candidate: Table, n=n) -> tuple[int, Decimal]:
-            return _across_errors(result, n, candidate)
-
+        across = _Across(result, n)
         if doubt.root:
             _settle_root_across(table, doubt, across)
         _settle_ties_across(table, [r for r in table.rows if r.alternatives], across)
@@ -102,7 +100,8 @@ def settle_units(result: ExtractionResult) -> None:
         units = [u for u in (unit_in(table.unit_text.text), unit_in(table.unit_header.text)) if u is not None]
         if len(set(units)) != 2:
             continue
-        scored = sorted((_across_errors(result, n, table.model_copy(update={"unit": u})), u) for u in units)
+        across = _Across(result, n)
+        scored = sorted((across(table.model_copy(update={"unit": u})), u) for u in units)
         if scored[0][0][0] < scored[1][0][0]:  # fewer failures net of relations that hold; not by gap alone
             table.unit = scored[0][1]
 
@@ -115,17 +114,41 @@ def _settle_by_hint(row: Row) -> None:
         row.notes.append(f"placed as layout {hinted.how} says; other placements verify as well")
 
 
-def _across_errors(result: ExtractionResult, n: int, candidate: Table) -> tuple[int, Decimal]:
-    """How the relations between tables fare with ``candidate`` in place of table ``n``: lower is better.
+class _Across:
+    """How the relations between tables fare with a candidate reading in place of table ``n``: lower is better.
 
     Failures count against a reading and relations that hold count for it: a
     reading must not win by switching checks off (income read as 事业收入 makes
     the fiscal tables' comparisons moot).
+
+    The other tables do not change while table ``n``'s readings are weighed: their values are named once (for
+    each precision the document's tables print with, which the candidate may change), not for every candidate.
     """
-    trial = result.model_copy(update={"tables": result.tables[:n] + [candidate] + result.tables[n + 1:]})
-    tally = _Tally()
-    check_across(trial, view_tables(trial), tally)
-    return tally.count - tally.holding, tally.gap
+
+    def __init__(self, result: ExtractionResult, n: int):
+        self.result, self.n = result, n
+        self.places = [places_by_column(t) if i != n else None for i, t in enumerate(result.tables)]
+        self.names = table_names(result.tables)
+        self.whole = exact_spans(result)
+        self.views: dict[tuple[int, int | None], TableView] = {}
+
+    def __call__(self, candidate: Table) -> tuple[int, Decimal]:
+        n = self.n
+        tables = self.result.tables[:n] + [candidate] + self.result.tables[n + 1:]
+        places = [p if i != n else places_by_column(candidate) for i, p in enumerate(self.places)]
+        doc_places = document_places(places)
+        views = []
+        for i, (table, name, column_places) in enumerate(zip(tables, self.names, places)):
+            if i == n:
+                views.append(view_table(table, name, doc_places, column_places, self.whole))
+                continue
+            view = self.views.get((i, doc_places))
+            if view is None:
+                view = self.views[(i, doc_places)] = view_table(table, name, doc_places, column_places, self.whole)
+            views.append(view)
+        tally = _Tally()
+        check_across(self.result.model_copy(update={"tables": tables}), views, tally)
+        return tally.count - tally.holding, tally.gap
 
 
 def _best_layouts(table: Table) -> tuple[list[Table], Doubt]:
@@ -219,7 +242,8 @@ def _name_moves(own: Table, other: Table, moved: set) -> None:
 
 def _best_across(result: ExtractionResult, n: int, candidates: list[Table]) -> tuple[Table, list[Table]]:
     """The layout the relations between tables prefer, and the others they fare no worse with."""
-    scored = [(_across_errors(result, n, candidate), order, candidate) for order, candidate in enumerate(candidates)]
+    across = _Across(result, n)
+    scored = [(across(candidate), order, candidate) for order, candidate in enumerate(candidates)]
     scored.sort(key=lambda s: (s[0], s[1]))
     _note_hint(scored[0][2], scored, "the relations between tables")
     return scored[0][2], [c for score, _, c in scored[1:] if score == scored[0][0]]
