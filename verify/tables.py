@@ -252,20 +252,33 @@ def _check_subset(view: TableView, flagger: Flagger, small_key: str, large_key: 
 def check_memo_lines(view: TableView, flagger: Flagger) -> None:
     """A 其中 line restates part of the line above it: never more than that line; nor are the lines of one 其中
     list together (其中：事业收入 / 上级补助收入, parts of 单位资金收入)."""
-    aboves: dict[str | None, str] = {}  # by side: a two-sided table's lines alternate income and expenditure
-    lists: dict[str, list[str]] = {}
-    for key, row in view.rows:
-        if not row.memo:
-            aboves[row.side] = key
-            continue
-        above = aboves.get(row.side)
-        if above is None:
-            continue
+    pairs, lists = _memo_lines(view)
+    for key, above in pairs:
         _check_subset(view, flagger, key, above)
-        lists.setdefault(above, []).append(key)
     for parent, members in lists.items():
         if len(members) > 1:
             _check_memo_sum(view, flagger, parent, members)
+
+
+def _memo_lines(view: TableView) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
+    """Each 其中 line with the line above it, and each line's 其中 lines. Kept with the view: which lines are 其中
+    lines does not change while the chooser tries placements of their figures."""
+    cached = view.memo.get("memo lines")
+    if cached is None:
+        aboves: dict[str | None, str] = {}  # by side: a two-sided table's lines alternate income and expenditure
+        pairs: list[tuple[str, str]] = []
+        lists: dict[str, list[str]] = {}
+        for key, row in view.rows:
+            if not row.memo:
+                aboves[row.side] = key
+                continue
+            above = aboves.get(row.side)
+            if above is None:
+                continue
+            pairs.append((key, above))
+            lists.setdefault(above, []).append(key)
+        cached = view.memo["memo lines"] = (pairs, lists)
+    return cached
 
 
 def _check_memo_sum(view: TableView, flagger: Flagger, parent: str, members: list[str]) -> None:
@@ -834,9 +847,11 @@ def subtotal_groups(lines: list[tuple[object, str]]) -> tuple[list[tuple[object,
 def check_column_totals(view: TableView, flagger: Flagger) -> None:
     """合计 = Σ rows (or Σ 小计, each 小计 = Σ the rows under it) for tables listed row by row."""
     total_key, groups, loose = _column_groups(view)
-    for sub, members in groups:
-        if members:
-            _column_mismatch(view, flagger, "table.column_total", sub, members, "其下各行之和", "sum of its rows")
+    subtotals = view.memo.get("subtotals")
+    if subtotals is None:
+        subtotals = view.memo["subtotals"] = [(sub, members) for sub, members in groups if members]
+    for sub, members in _touching(view, subtotals, "subtotal lines"):
+        _column_mismatch(view, flagger, "table.column_total", sub, members, "其下各行之和", "sum of its rows")
     if total_key is not None:
         parts = [g for g, _ in groups] + loose if groups else loose
         if parts:
