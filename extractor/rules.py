@@ -1591,8 +1591,10 @@ def _side_row(spec: TableSpec, raw: RawRow, side: str) -> Row | None:
     if label is None and not any(raw.text_at(i) for i, _key in keys):
         return None  # nothing printed on this side (a row of the other side only)
     row = Row(span=_span(raw), side=side)
+    cells = raw.cells
     for i, key in keys:
-        _place(row, key, raw.cell(i), spec)
+        if i < len(cells) and cells[i].text:
+            _place_as(row, key, cells[i], spec.column(key).type)
     if not (row.values or label or row.unparsed):
         return None
     row.label = label

@@ -382,16 +382,23 @@ class _Scorer:
         if any(bool(row.values) != bool(self.scored[id(row)]) for row in changed):
             self._check_all()
             return self.errors
+        touched: set[str] = set()  # the columns whose counts changed: only their precision can have changed
         for row in changed:
-            self._count(self.places[id(row)], -1)
-            self.places[id(row)] = _row_places(self.table, row.values)
-            self._count(self.places[id(row)], 1)
+            old = self.places[id(row)]
+            self._count(old, -1)
+            self.places[id(row)] = new = _row_places(self.table, row.values)
+            self._count(new, 1)
+            touched |= old.keys() | new.keys()
         places = self.places
-        columns = {col: max(p for p, n in counts.items() if n) for col, counts in self.counts.items()
-                   if any(counts.values())}
+        columns = dict(self.view.places)
+        for col in touched:
+            held = [p for p, n in self.counts[col].items() if n]
+            if held:
+                columns[col] = max(held)
+            else:
+                columns.pop(col, None)
         # A column whose printed decimals change changes the rounding of every value in it: those rows too.
-        shifted = {col for col in columns.keys() | self.view.places.keys()
-                   if columns.get(col) != self.view.places.get(col)}
+        shifted = {col for col in touched if columns.get(col) != self.view.places.get(col)}
         rows = changed if not shifted else [
             row for row in self.table.rows
             if row.values is not self.scored[id(row)] or not shifted.isdisjoint(places[id(row)])]
