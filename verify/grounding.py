@@ -290,7 +290,16 @@ def _unvouched_corrections(result: ExtractionResult, views: list[TableView], fla
 
 def _any_person_value(result: ExtractionResult, views: list[TableView]) -> bool:
     return any(a.backend == "person" for view in views for _, row in view.rows for a in row.values.values()) \
-        or any(slot.amount.backend == "person" for card in result.cards for slot in card_slots(card))
+        or any(a.backend == "person" for card in result.cards for a in _card_amounts(card))
+
+
+def _card_amounts(card: PerformanceCard) -> Iterator[Amount]:
+    """Every amount of a card: the ones ``card_slots`` gives a place, without making the places."""
+    for budget in (card.budget, *card.task_budgets()):
+        yield from (a for a in (budget.total, budget.fiscal, budget.carryover, budget.other) if a is not None)
+    yield from (step.percent for step in card.spending_plan)
+    for ind in card.indicators:
+        yield from (a for a in (ind.value, ind.weight) if a is not None)
 
 
 # -- tables ------------------------------------------------------------------------------------------------
