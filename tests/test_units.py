@@ -153,7 +153,8 @@ def test_messages_name_the_unit_of_the_table_side():
     """说明 in 万元 against a table in 元: the message says both units, so a person sees why they differ."""
     text = _doc("单位：元").replace("基本支出93.46万元", "基本支出94.46万元")
     flags = [f for f in _run(text).flags if f.check == "narrative.table"]
-    assert flags and all("万元" in f.message and f.message.rstrip().endswith(" 元") for f in flags)
+    # The table's figure in 万元 beside the text's, its own in 元 beside it: 93.45678 万元（934567.80 元）.
+    assert flags and all("94.46 万元" in f.message and "93.45678 万元（934567.80 元）" in f.message for f in flags)
 
 
 def test_a_correction_is_asked_for_in_the_unit_its_table_states():
