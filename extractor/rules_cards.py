@@ -280,8 +280,9 @@ def _column_starts(card: PerformanceCard, state: _State) -> frozenset[int]:
         return state.starts[1]
     starts = frozenset(_x(state.header_line, c.span[0]) for c in state.header_cells if c.text)
     if ind is not None and state.last_line is not None and state.last_line.start > state.header_line.start:
-        starts |= {_x(state.last_line, _start_on(f, state.last_line)) for f in fields
-                   if f is not None and state.last_line.start <= _start_on(f, state.last_line) < state.last_line.end}
+        line = state.last_line
+        starts |= {_x(line, a) for a in (_start_on(f, line) for f in fields if f is not None)
+                   if line.start <= a < line.end}
     state.starts = (key, starts)
     return starts
 
@@ -533,9 +534,12 @@ def _field_starts(ind: Indicator, fields: list[str], state: _State) -> dict[str,
             and all(a is b for a, b in zip(state.field_starts[0], key)):
         return state.field_starts[2]
     line = state.last_line
-    starts = {role: _x(line, _start_on(getattr(ind, role), line))
-              if _printed_on(getattr(ind, role), line) or role not in state.held_x else state.held_x[role]
-              for role in fields}
+    starts = {}
+    for role in fields:
+        text = getattr(ind, role)
+        on = _first_on(text, line)
+        starts[role] = _x(line, on) if on is not None else \
+            state.held_x[role] if role in state.held_x else _x(line, text.span[0])
     state.field_starts = (key, held, starts)
     return starts
 
@@ -567,7 +571,12 @@ def _page_row_starts(lines: list, state: _State) -> dict[str, int] | None:
 
 
 def _printed_on(text: Text, line) -> bool:
-    return any(line.start <= a <= line.end for a, _ in text.parts)
+    return _first_on(text, line) is not None
+
+
+def _first_on(text: Text, line) -> int | None:
+    """Where the first piece of ``text`` printed on ``line`` starts; None when none is."""
+    return next((a for a, _ in text.parts if line.start <= a <= line.end), None)
 
 
 def _keeps_figure(ind: Indicator, role: str, cell: Cell) -> bool:
@@ -601,7 +610,8 @@ def _header_column(cell: Cell, line, state: _State) -> int:
 def _start_on(text: Text, line) -> int:
     """Where a field starts on ``line``: its first piece printed there (a piece held from a line above
     starts the field elsewhere)."""
-    return next((a for a, _ in text.parts if line.start <= a <= line.end), text.span[0])
+    on = _first_on(text, line)
+    return text.span[0] if on is None else on
 
 
 def _extend_by_position(ind: Indicator, cells: list[Cell], roles: list[str]) -> None:
