@@ -68,8 +68,9 @@ def _split_delimited(text: str, base: int, pipe: bool, bare: bool) -> tuple[Cell
         pos = base
     cells = []
     for raw in pieces:
-        body = raw.strip()
-        s = pos + (len(raw) - len(raw.lstrip()))
+        rest = raw.lstrip()
+        body = rest.rstrip()
+        s = pos + (len(raw) - len(rest))
         cells.append(Cell(body, [(s, s + len(body))] if body else [], s))
         pos += len(raw) + 1
     return tuple(cells)
@@ -271,11 +272,12 @@ def page_geometry(lines: list[Line], word_kind=None, metrics: tuple[str, ...] = 
 def _metric_geometry(lines: tuple[tuple[str, int], ...], word_kind, metric: str) -> tuple[tuple, Geometry] | None:
     """The page's columns under one metric, with the score ``page_geometry`` compares metrics by."""
     toks = [list(_tokens(text, start, metric)) for text, start in lines]
-    data = [t for t in toks if is_data_line(t)]
+    is_data = [is_data_line(t) for t in toks]
+    data = [t for t, yes in zip(toks, is_data) if yes]
     if not data:
         return None
     columns = _bands([tok for line in data for tok in line])
-    first = next(n for n, t in enumerate(toks) if is_data_line(t))
+    first = is_data.index(True)
     # The numbered 栏次 row ends the header: lines after it are rows without figures.
     first = next((n + 1 for n, t in enumerate(toks[:first]) if _is_lanci(t)), first)
     header = _join_pieces([t for t in toks[:first] if t and not _is_lanci(t)])
