@@ -232,9 +232,8 @@ def row_cells(view: TableView, key: str, row: Row) -> dict[str, Val]:
     spec = spec_for(table.kind)
     label = view.labels[key]
     where = f"{view.zh} {row.code} {label}" if row.code else f"{view.zh} {label}"
-    en_kind = table.kind.replace("_", " ") + (f" ({table.entity.text})" if table.entity_role and table.entity else "")
+    en_kind, unit = _table_naming(view)
     en_where = f"{en_kind} {row.code or row.item or ''}".rstrip()
-    unit = (table.unit or unknown_unit(table)).strip()
     cells = {}
     for col, amount in row.values.items():
         cspec = spec.column(col)
@@ -253,6 +252,17 @@ def row_cells(view: TableView, key: str, row: Row) -> dict[str, Val]:
             cspec.type == "count" and p == 0, term, "%" if cspec.type == "percent" else unit,
         )
     return cells
+
+
+def _table_naming(view: TableView) -> tuple[str, str]:
+    """The table as English messages name it, and the unit of its amounts: the same for every row of the view."""
+    naming = view.memo.get("naming")
+    if naming is None:
+        table = view.table
+        en_kind = table.kind.replace("_", " ") + (f" ({table.entity.text})" if table.entity_role and table.entity
+                                                  else "")
+        naming = view.memo["naming"] = (en_kind, (table.unit or unknown_unit(table)).strip())
+    return naming
 
 
 @lru_cache(maxsize=64)
