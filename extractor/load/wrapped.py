@@ -368,7 +368,7 @@ def stacks_of(lines: list[Line]) -> list[Stack]:
     for k, n in nearest.items():
         upper, lower = flat[k][1], flat[n][1]
         if n not in linked and lower.top - upper.bottom <= limit * _size(upper) and not _two_values(upper, lower) \
-                and not _overprinted(upper, lower):
+                and not _overprinted(upper, lower) and not _label_over_amount(upper, lower):
             below[k] = n
             linked.add(n)
     stacks = []
@@ -403,6 +403,15 @@ def _overprinted(upper: Segment, lower: Segment) -> bool:
     are two cells' text, one spilling over the other's row (an office suite's wrapped cell in a row whose
     height was not set)."""
     return lower.top - upper.top < 0.85 * (upper.bottom - upper.top)
+
+
+def _label_over_amount(upper: Segment, lower: Segment) -> bool:
+    """Words over an amount with its decimals (运行维护费 over 50.00): a header's last row over the first row of
+    figures set close under it, not a cell wrapped onto its next line — a label does not wrap into an amount."""
+    return not any(ch.isdigit() for ch in upper.text()) and bool(_DECIMAL_AMOUNT.match(lower.text()))
+
+
+_DECIMAL_AMOUNT = re.compile(r"^-?[\d,]*\d\.\d+$")
 
 
 def _two_values(upper: Segment, lower: Segment) -> bool:
@@ -593,7 +602,10 @@ def _header_places(header: list[Row], bands: list[Band]) -> dict[int, tuple[tupl
                     default=max(_middle(st) for _, st in stacks))
     # Below the leaves is no header word: a cell's tail cut off by the page, printed under the header again.
     stacks = [(k, st) for k, st in stacks if _middle(st) <= leaf_line + 0.3 * size]
-    leaves = sorted((st for _, st in stacks if _middle(st) >= leaf_line - 0.3 * size), key=lambda st: st.x0)
+    # Cells set to the top of their row (a Word table's default) all start level in a one-row header: each is
+    # a leaf, though a wrapped one's middle is lower (一般公共预算拨 / 款 beside 上年结转).
+    one_row = all(abs(st.top - stacks[0][1].top) <= 0.3 * size for _, st in stacks)
+    leaves = sorted((st for _, st in stacks if one_row or _middle(st) >= leaf_line - 0.3 * size), key=lambda st: st.x0)
     # A column under a word over both header rows (序号, no leaf under it) is that word's, not a leaf's.
     reserved = [b for _, st in stacks if not any(st is leaf for leaf in leaves) for b in bands
                 if _overlap(b, st) > 0.5 and all(_overlap([st.x0, st.x1], leaf) <= 0 for leaf in leaves)]
