@@ -358,7 +358,9 @@ def _pool(jobs: int):
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     if method == "forkserver":
-        context.set_forkserver_preload(["extractor.work"])
+        # Imported once, in the server: every worker forked from it has them (read_document's own imports too).
+        context.set_forkserver_preload(["extractor.work", "extractor.geometry", "extractor.review.apply",
+                                        "extractor.review.store"])
     return ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
 
 

@@ -254,3 +254,41 @@ def test_reading_a_document_leaves_the_collector_as_it_found_it(tmp_path):
         assert gc.get_threshold() == (1234, 7, 9)
     finally:
         gc.set_threshold(*before)
+
+
+def test_a_decision_made_while_a_document_is_read_is_in_the_result_written(tmp_path, monkeypatch):
+    """A person decides on a document while `run` reads it: the writer finds the trail moved on, reads the document
+    again with the decision and writes that reading (its own files, staged before, never reach their place)."""
+    import asyncio
+
+    from extractor import batch
+    from extractor.pipeline import RunOptions
+    from extractor.review.service import decide
+    from extractor.review.store import ReviewStore
+
+    out = tmp_path / "out"
+    run(DOCS["001"], out, 1)
+    store = ReviewStore(out / "review.sqlite")
+    flag = store.queue(statuses=("open",))[0]
+    real = batch.read_document
+    reads = []
+
+    def decided_meanwhile(path, options, decisions, *args):
+        reads.append(len(decisions))
+        outcome = real(path, options, decisions, *args)
+        if len(reads) == 1:  # another process, as `budget-extract review accept` would be
+            with ReviewStore(out / "review.sqlite") as other:
+                decide(other, flag.id, "accept", reviewer="tester")
+        return outcome
+
+    monkeypatch.setattr(batch, "read_document", decided_meanwhile)
+    report = asyncio.run(batch.run_batch([DOCS["001"]], out, RunOptions(), store=store))
+    seq = store.last_seq(flag.document)
+    assert seq > 0 and reads == [0, len(store.decisions(flag.document))]
+    assert report.documents == 1 and report.failed == 0 and report.decided >= 1
+    written = json.loads((out / f"{DOCS['001'].stem}.json").read_text(encoding="utf-8"))
+    assert [d["seq"] for d in written["decisions"]] == [d.seq for d in store.decisions(flag.document)]
+    assert next(f for f in written["flags"] if f["id"] == flag.id)["status"] == "accepted"
+    assert store.db.execute("SELECT trail_seq FROM documents").fetchone()[0] == seq
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    store.close()
