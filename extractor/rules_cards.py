@@ -15,6 +15,7 @@ from schemas.cards import PERIOD_OF_ITS_OWN, plan_by_period
 from .chunk import Chunk, LineKind
 from .grid import Cell, norm, split_cells
 from .rules import Unreadable
+from .units import statement_in
 
 _BUDGET_KEYS = {
     "预算数": "total", "年度资金总额": "total", "资金总额": "total",
@@ -106,7 +107,8 @@ class _State:
 def read_card(chunk: Chunk) -> PerformanceCard:
     if not chunk.has_rows or _mostly_flattened(chunk):
         raise Unreadable("no table rows: the card is flattened into lines (needs the LLM reader)")
-    card = PerformanceCard(section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span)
+    card = PerformanceCard(section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span,
+                           **card_unit(chunk.lines))
     state = _State()
     for n, seg in enumerate(chunk.segments):
         first_data = True
@@ -183,6 +185,38 @@ def read_card(chunk: Chunk) -> PerformanceCard:
     card.unparsed = card.untaken_figures((line.start, line.text) for line in chunk.lines
                                          if line.kind not in _NOT_PRINTED_ON_THE_CARD)
     return card
+
+
+# A budget label that prints the unit of the card's amounts in brackets: 项目资金（元）, 资金来源(元), 预算金额（元）,
+# 年度资金总额（万元）. (A bracketed unit after an indicator's name, 人均补助（元）, is the indicator's own.)
+_BUDGET_LABEL_UNIT = re.compile(r"^(?P<label>[^\s（()]{0,10}(?:资金|金额|预算|总额|拨款|结转)[^\s（()]{0,6})\s*"
+                                r"[（(]\s*(?:单位\s*[：:])?\s*(?:人民币)?\s*(?P<unit>百万元|万元|千元|亿元|元)\s*[)）]\s*[:：]?$")
+_MONEY_UNIT_IN_LABEL = re.compile(r"\s*[（(]\s*(?:单位\s*[：:])?\s*(?:人民币)?\s*(?:百万元|万元|千元|亿元|元)\s*[)）]")
+
+
+def card_unit(lines: list) -> dict:
+    """The unit of a card's amounts (its budget and task grid), from the card's lines above its indicator grid: a
+    budget label's bracketed unit (项目资金（元）, 预算金额（元）: nearest the figures), else the unit line (单位：元,
+    金额单位：元). 万元 when the card prints neither, as the templates do; a statement the reader does not understand
+    leaves it so (the card's own words are kept in unit_text)."""
+    above: list = []
+    for line in lines:
+        if line.is_row and _names_indicator_header({norm(c.text) for c in split_cells(line)}):
+            break
+        above.append(line)
+    for line in above:
+        if not line.is_row:
+            continue
+        for cell in _cells(line):
+            m = _BUDGET_LABEL_UNIT.match(cell.text.strip())
+            if m:
+                return {"unit": m.group("unit"), "unit_text": _text(cell)}
+    found = statement_in((line.start, line.text) for line in above)
+    if found is None:
+        return {}
+    statement, start = found
+    printed = Text(text=statement.text, span=(start, start + len(statement.text)))
+    return {"unit": statement.unit, "unit_text": printed} if statement.unit else {"unit_text": printed}
 
 
 # Lines of a card's section that print none of its figures: blank lines, page furniture (a page's number).
@@ -1028,7 +1062,7 @@ def _fields(card: PerformanceCard, state: _State, cells: list[Cell]) -> list[tup
 _TASK_NAME = re.compile(r"^(任务名称|主要任务|年度主要任务名称|重点任务|任务)$")
 _TASK_CONTENT = re.compile(r"^(主要内容|任务内容|工作内容|主要工作内容|任务描述|主要工作)$")
 _TASK_AMOUNTS = tuple((part, re.compile(pattern)) for part, pattern in (
-    ("total", r"^(总额|合计|小计|资金总额|预算总额|预算金额|预算数|金额)(\(万元\))?$"),
+    ("total", r"^(总额|合计|小计|资金总额|预算总额|预算金额|预算数|金额)(\((万元|元|千元|亿元)\))?$"),
     ("fiscal", r"^(其中:)?(财政拨款|财政资金|财政性资金)$"),
     ("carryover", r"^(其中:)?上年结转(资金)?$"),
     ("other", r"^(其中:)?其他资金$"),
@@ -1137,7 +1171,7 @@ def _under(sub: _TaskColumn, parent: _TaskColumn) -> bool:
 
 
 def _key(text: str) -> str | None:
-    k = norm(text).rstrip(":")
+    k = _MONEY_UNIT_IN_LABEL.sub("", norm(text)).rstrip(":")
     if k in _TEXT_KEYS or k in _BUDGET_KEYS or _GOAL_KEY.match(k):
         return k
     return None

@@ -101,7 +101,11 @@ class PerformanceCard(BaseModel):
     kind: Literal["performance_target", "department_performance_target"] = "performance_target"
     title: str
     span: Span
-    unit: str = "万元"
+    unit: str = Field("万元", description="the unit of the card's budget and task amounts (万元, 元, 千元, 亿元): what the "
+                                          "card's unit line (单位：元) or its budget label (项目资金（元）) says; 万元 "
+                                          "when it says none")
+    unit_text: Text | None = Field(None, description="the unit statement or budget label the unit was read from, as "
+                                                     "printed")
     project_code: Text | None = None
     project_name: Text | None = None
     department: Text | None = None

@@ -29,7 +29,7 @@ from schemas.forms import CardForm, DepartmentCardForm, IndicatorForm, SpendingS
 
 # Card fields no reader reads from a form: where the section is, and what the verifier or the fill code derives.
 NOT_READ = {
-    PerformanceCard: {"section_id", "kind", "title", "span", "unit", "unparsed", "notes"},
+    PerformanceCard: {"section_id", "kind", "title", "span", "unit", "unit_text", "unparsed", "notes"},  # unit: card_unit
     Indicator: {"span", "qualitative"},  # qualitative: a target with no number in it
     CardTask: {"span"},
     SpendingStep: {"cumulative"},  # by the periods (schemas.cards.plan_by_period), whatever reader read them

@@ -53,7 +53,7 @@ def out(tmp_path) -> Path:
 
 def test_the_whole_cycle_survives_a_rerun_and_reaches_every_export(out, tmp_path):
     start = queue(out)
-    assert len(start) == 28 and all(f["status"] == "open" for f in start)  # 12 document faults + 16 unread (001)
+    assert len(start) == 29 and all(f["status"] == "open" for f in start)  # 13 document faults + 16 unread (001)
     cost = flag_on(start, "card.cost", S40)
     plan = flag_on(start, "card.spending_plan", S24)
     other_plan = flag_on(start, "card.spending_plan", S29)

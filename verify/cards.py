@@ -9,16 +9,18 @@ from schemas import Amount, PerformanceCard
 
 from .flags import Flagger, fmt
 from .tolerance import Term, exceeds, printed_places, sum_gap
-from .values import Val, card_name, card_vals
+from .values import TO_WAN, Val, card_name, card_vals
 
-_TO_WAN = {"万元": Decimal(1), "元": Decimal("0.0001")}
+# A cost's unit, as a factor to 万元: the money units, and the bare 万 / 亿 a cost prints for 万元 / 亿元 (≤2000万).
+_COST_TO_WAN = {**TO_WAN, "万": Decimal(1), "亿": Decimal(10000)}
 _HUNDRED = Decimal(100)
 
 
-def _val(card: PerformanceCard, where: str, path: str, what: str, amount: Amount) -> Val:
+def _val(card: PerformanceCard, where: str, path: str, what: str, amount: Amount, unit: str = "") -> Val:
+    """A figure of the card (a spending step, an indicator's value) in its own ``unit`` (not the card's budget's)."""
     return Val(path=f"{card.kind}[{card.section_id}].{path}", where=where, what=what,
                amount=amount, places=printed_places(amount.value), section_id=card.section_id,
-               en_where=f"card {card_name(card)}", en_what=path)
+               en_where=f"card {card_name(card)}", en_what=path, unit=unit)
 
 
 def check_card(card: PerformanceCard, flagger: Flagger) -> None:
@@ -52,7 +54,7 @@ def check_spending_plan(card: PerformanceCard, where: str, flagger: Flagger) -> 
     short = bool(terms) and sum_gap(terms[-1], [Term(_HUNDRED, Decimal(0))]) is not None
     if not falls and not short:
         return  # the common case: no need to name anything
-    steps = [_val(card, where, f"spending_plan[{i}]", s.period, s.percent)
+    steps = [_val(card, where, f"spending_plan[{i}]", s.period, s.percent, "%")
              for i, s in enumerate(card.spending_plan)]
     for i in falls:
         before, after = steps[i - 1], steps[i]
@@ -74,7 +76,7 @@ def _check_plan_by_period(card: PerformanceCard, where: str, flagger: Flagger) -
     gap = sum_gap(Term(_HUNDRED, Decimal(0)), terms)
     if gap is None:
         return
-    steps = [_val(card, where, f"spending_plan[{i}]", s.period, s.percent) for i, s in enumerate(card.spending_plan)]
+    steps = [_val(card, where, f"spending_plan[{i}]", s.period, s.percent, "%") for i, s in enumerate(card.spending_plan)]
     total = sum((s.percent.value for s in card.spending_plan), Decimal(0))
     parts = " + ".join(f"{s.period} {fmt(s.percent.value)}%" for s in card.spending_plan)
     flagger.add("card.spending_plan", "warning",
@@ -91,7 +93,7 @@ def _task_val(card: PerformanceCard, path: str, what: str, amount: Amount) -> Va
     name = card_name(card)
     return Val(path=f"{card.kind}[{card.section_id}].{path}", where=f"绩效目标表 {name}", what=what, amount=amount,
                places=printed_places(amount.value), section_id=card.section_id, en_where=f"card {name}",
-               en_what=path)
+               en_what=path, unit=card.unit)
 
 
 def check_tasks(card: PerformanceCard, vals: dict[str, Val], flagger: Flagger) -> None:
@@ -126,29 +128,35 @@ def _sum(total: Val | None, parts: list[Val], flagger: Flagger) -> None:
 
 
 def _cost_in_wan(unit: str | None) -> Decimal | None:
-    return _TO_WAN.get((unit or "").strip())
+    return _COST_TO_WAN.get((unit or "").strip())
 
 
 def check_cost_indicators(card: PerformanceCard, vals: dict[str, Val], where: str, flagger: Flagger) -> None:
-    """A cost indicator in 元 or 万元 cannot exceed the card's own budget."""
+    """A cost indicator in money (元, 万元, 万, 亿元 …) cannot exceed the card's own budget, compared in 万元 whatever
+    unit either prints."""
     total = vals.get("budget.total")
     if total is None:
         return
+    budget = total.common
     for i, ind in enumerate(card.indicators):
         is_cost = "成本" in (ind.level2 or "") or "成本" in (ind.level1 or "")
         factor = _cost_in_wan(ind.unit)
         if not is_cost or ind.value is None or factor is None:
             continue
-        cost = _val(card, where, f"indicators[{i}].value", ind.name.text if ind.name else "成本指标", ind.value)
-        in_wan = Term(cost.value * factor, cost.term.half * factor)
-        if exceeds(in_wan, total.term) is not None:
+        cost = _val(card, where, f"indicators[{i}].value", ind.name.text if ind.name else "成本指标", ind.value,
+                    ind.unit or "")
+        # A target is a limit as stated (≤0.2亿元 is 2000 万元, not anything from 1500 to 2500 万元): exact.
+        in_wan = Term(cost.value * factor, Decimal(0))
+        if exceeds(in_wan, budget) is not None:
             wan = fmt(in_wan.value.normalize())
+            shown = f"{fmt(total.value)} {total.unit}" + (
+                "" if total.unit == "万元" else f"（= {fmt(budget.value.normalize())} 万元）")
             flagger.add("card.cost", "warning",
                         f"{cost.where}: 成本指标“{cost.what}” {fmt(ind.value.value)} {ind.unit}"
-                        f"（= {wan} 万元）超过预算数 {fmt(total.value)} 万元",
+                        f"（= {wan} 万元）超过预算数 {shown}",
                         f"{cost.en_where}: cost indicator {fmt(ind.value.value)} {ind.unit} "
-                        f"(= {wan} 万元) exceeds the budget {fmt(total.value)} 万元",
-                        [cost, total], expected=f"≤ {fmt(total.value)} 万元", found=f"{wan} 万元")
+                        f"(= {wan} 万元) exceeds the budget {shown}",
+                        [cost, total], expected=f"≤ {shown}", found=f"{wan} 万元")
 
 
 _DIGITS = re.compile(r"\d")

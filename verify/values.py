@@ -317,6 +317,6 @@ def card_vals(card: PerformanceCard) -> dict[str, Val]:
             out[f"budget.{part}"] = Val(
                 path=f"{card.kind}[{key}].budget.{part}", where=where, what=label, amount=amount,
                 places=printed_places(amount.value), section_id=card.section_id,
-                en_where=f"card {card_name(card)}", en_what=f"budget {part}",
+                en_where=f"card {card_name(card)}", en_what=f"budget {part}", unit=card.unit,
             )
     return out
