@@ -673,6 +673,15 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
                 current = open_chunk("other_table", UNTITLED_TABLE, None, line.start)
             _add_line(current, line)
             continue
+        if current is not None and current.is_card and line.kind in _CARD_ROW_KINDS and i not in tails \
+                and (own_title := _next_card_title(lines, i, current)) is not None:
+            # Several cards under one page title, or under titles of their own no title pattern knows
+            # (绩效目标申报表（项目）): each 项目名称 block after a card's indicator grid starts a card.
+            if own_title:
+                current = open_chunk(current.kind, own_title, line, line.start)
+                _add_line(current, line.as_kind(_TEXT))
+                continue
+            current = open_chunk(current.kind, current.title, None, line.start)
         kind = titles.kinds[i]
         in_table = current is not None and current.is_table
         if i in tails:
@@ -738,6 +747,50 @@ def _untitled_card(lines: list[Line], i: int, chunk: Chunk) -> bool:
             if cells and _CARD_GRID_KEY.match(cells[0]):
                 return True
     return False
+
+
+_CARD_TITLE_WORDS = re.compile(r"绩效目标|目标表|申报表")
+
+
+def _next_card_title(lines: list[Line], i: int, chunk: Chunk) -> str | None:
+    """Whether line ``i`` starts another card of a card section: "" for its 项目名称 row (``_next_card``), or the
+    words of a line of its own right above that row (blank lines and furniture between) that reads as a card's title."""
+    if _next_card(lines, i, chunk):
+        return ""
+    line = lines[i]
+    words = line.text.strip()
+    if line.kind is not _TEXT or len(_cells_of(line)) != 1 or len(words) > 60 or not _CARD_TITLE_WORDS.search(words):
+        return None
+    j = i + 1
+    while j < len(lines) and lines[j].kind in (_BLANK, _PAGE_HEADER):
+        j += 1
+    return words if j < len(lines) and lines[j].kind in _CARD_ROW_KINDS and _next_card(lines, j, chunk) else None
+
+
+def _next_card(lines: list[Line], i: int, chunk: Chunk) -> bool:
+    """Another card under the same title: a row that starts with 项目名称 (or 项目编码) in a card that has printed its
+    indicator grid's header already, followed within a few rows by one that starts with 一级指标 or 年度目标 (or prints
+    the indicator header)."""
+    first = _CELL_SPLIT.split(lines[i].text.strip().strip("|"))
+    if not first or not _CARD_FIRST_KEY.match(first[0].strip()):
+        return False
+    if not any(_indicator_header(line) for line in chunk.lines if line.is_row):
+        return False
+    return any(_indicator_header(nxt) or _CARD_GRID_KEY.match(_cells_of(nxt)[0])
+               for nxt in lines[i + 1:i + 16] if nxt.kind in _CARD_ROW_KINDS and _cells_of(nxt))
+
+
+# A card's rows as the chunker meets them: delimited, or plain text (space-aligned; taken for rows once in the card).
+_CARD_ROW_KINDS = (_PIPE, _TAB, _TEXT, _SPACED)
+
+
+def _cells_of(line: Line) -> list[str]:
+    return [c.strip() for c in _CELL_SPLIT.split(line.text.strip().strip("|")) if c.strip()]
+
+
+def _indicator_header(line: Line) -> bool:
+    cells = {_squash(c) for c in _cells_of(line)}
+    return "一级指标" in cells and ("二级指标" in cells or "三级指标" in cells)
 
 
 _HEADER_WORD = re.compile(r"合计|科目|项目|编码|名称|预算|支出|收入|小计|总计|经费|指标")

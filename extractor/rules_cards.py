@@ -219,6 +219,19 @@ def card_unit(lines: list) -> dict:
     return {"unit": statement.unit, "unit_text": printed} if statement.unit else {"unit_text": printed}
 
 
+def inherit_card_units(cards: list[PerformanceCard]) -> None:
+    """A card that prints no unit is in the unit the document's other cards state, when they agree (a page of cards
+    under one unit line, or a template that states it on the first card only); else 万元 stays, as templates print."""
+    stated = {c.unit for c in cards if c.unit_text is not None}
+    if len(stated) != 1:
+        return
+    unit = stated.pop()
+    for card in cards:
+        if card.unit_text is None:
+            card.unit = unit
+            card.notes.append(f"unit: {unit}, as the document's other cards state (this card prints none)")
+
+
 # Lines of a card's section that print none of its figures: blank lines, page furniture (a page's number).
 _NOT_PRINTED_ON_THE_CARD = (LineKind.BLANK, LineKind.SEPARATOR, LineKind.PAGE_HEADER)
 
