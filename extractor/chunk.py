@@ -512,6 +512,20 @@ def _rowlike(line: Line, kind: str | None) -> bool:
     return gapped
 
 
+# A card's key and its value one space apart (年度绩效目标 全年组织…: the converter left one space between the cells).
+_CARD_KEY_AND_VALUE = re.compile(r"^(项目名称|项目编码|主管部门|实施单位|项目期限?|实施期限|"
+                                 r"(年度|项目|部门|部门整体|整体|实施期|中期|中长期)?(总体)?(绩效)?目标)[：:]? \S")
+
+
+def _card_key_and_value(lines: list[Line], i: int, chunk: Chunk) -> bool:
+    """A card's key and its value one space apart (年度绩效目标 全年组织…), with the card's rows going on right after it
+    (a card flattened into lines prints its keys so too, and stays unread)."""
+    if not chunk.is_card or lines[i].kind is not _TEXT or not _CARD_KEY_AND_VALUE.match(lines[i].text.strip()):
+        return False
+    nxt = _next_content(lines, i)
+    return nxt is not None and (nxt.is_row or _rowlike(nxt, chunk.kind))
+
+
 _ITEM_NUMBER = re.compile(r"^[(（]?\d{1,2}[)）、.．]$")
 
 
@@ -699,7 +713,8 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
             else:
                 # A table the registry has no kind for: its own section, never rows of the table before it.
                 current = open_chunk("other_table", other, line, line.start)
-        elif in_table and (_rowlike(line, current.kind) or _fragment(lines, i, current)):
+        elif in_table and (_rowlike(line, current.kind) or _fragment(lines, i, current)
+                           or _card_key_and_value(lines, i, current)):
             # In a tab or pipe table a line with no delimiter is a row that kept one cell.
             line = line.as_kind(_TAB if _delimited(current) and not _rowlike(line, current.kind)
                                 else _SPACED)

@@ -158,6 +158,8 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                     and _task_line(card, state, cells, line, words):
                 continue
             if _names_indicator_header(words):
+                if line.kind is LineKind.SPACED:
+                    cells = _header_words_apart(cells)
                 if not (state.roles and _same_header(cells, state.header_cells)):
                     # (The header printed again on a new page keeps the columns its sub-row, 符号 / 值 /
                     # 单位, split 指标值 into, whether or not the sub-row is printed again.)
@@ -272,8 +274,20 @@ def _cells(line, starts: frozenset[int] = frozenset()) -> list[Cell]:
         if body:
             start = line.start + at + (len(field_text) - len(field_text.lstrip()))
             for cell in _amount_beside_key(Cell(body, [(start, start + len(body))], start)):
-                cells.extend(_parted(cell, line, starts))
+                for piece in (_key_beside_value(cell) if not cells else [cell]):
+                    cells.extend(_parted(piece, line, starts))
     return cells
+
+
+def _key_beside_value(cell: Cell) -> list[Cell]:
+    """A line's first field that is a text key and its value one space apart (年度绩效目标 全年组织…: a converter left
+    one space between the cells): two cells."""
+    key, sep, rest = cell.text.partition(" ")
+    if not sep or not rest.strip() or _key(key) is None or _key(key) in _BUDGET_KEYS:
+        return [cell]
+    at = cell.span[0] + len(key) + 1 + (len(rest) - len(rest.lstrip()))
+    rest = rest.strip()
+    return [Cell(key, [(cell.span[0], cell.span[0] + len(key))], cell.span[0]), Cell(rest, [(at, at + len(rest))], at)]
 
 
 _AMOUNT_WORD = re.compile(r"^-?\d[\d,]*(\.\d+)?$")
@@ -537,8 +551,12 @@ def _prepend_pending(ind: Indicator, line, state: _State) -> None:
             if not fields:
                 break
             x = _x(piece_line, cell.span[0])
-            role = min(fields, key=lambda r: abs(_x(line, _start_on(getattr(ind, r), line)) - x))
-            if _keeps_figure(ind, role, cell) and ind.name is None:
+            starts = {r: _x(line, _start_on(getattr(ind, r), line)) for r in fields} | _empty_columns(ind, state)
+            role = _nearest(starts, x)
+            if getattr(ind, role) is None:
+                setattr(ind, role, _text(cell))  # the first piece of a column the row's line left empty
+                fields.append(role)
+            elif _keeps_figure(ind, role, cell) and ind.name is None:
                 # Words nearest a target that reads as a figure ("≥70%"), on a row whose line prints no name:
                 # the name, printed all above the line (a centred cell cut in two about it), not the target's.
                 ind.name, role = _text(cell), "name"
@@ -569,7 +587,21 @@ def _nearest_fields(ind: Indicator, cells: list[Cell], line, state: _State) -> l
     starts = {role: _x(state.last_line, _start_on(getattr(ind, role), state.last_line))
               if _printed_on(getattr(ind, role), state.last_line) or role not in state.held_x else state.held_x[role]
               for role in fields}
-    return [_nearest(starts, _x(line, cell.span[0])) for cell in cells]
+    return [_nearest(starts | _empty_columns(ind, state), _x(line, cell.span[0])) for cell in cells]
+
+
+def _empty_columns(ind: Indicator, state: _State) -> dict[str, int]:
+    """Where the header of each text column the indicator's line left empty starts across the page (space-aligned):
+    a piece printed under it, above or below the row's line (评分标准 wrapped about a row whose other cells are one
+    line), is that column's, not the rest of the field printed nearest."""
+    if state.header_line is None or state.header_line.kind is not LineKind.SPACED:
+        return {}
+    out = {}
+    for role in _TEXT_FIELDS:
+        i = state.roles.get(role)
+        if getattr(ind, role) is None and i is not None and i < len(state.header_cells) and state.header_cells[i].text:
+            out[role] = _x(state.header_line, state.header_cells[i].span[0])
+    return out
 
 
 def _nearest(starts: dict[str, int], x: int) -> str:
@@ -640,9 +672,9 @@ def _extend_by_position(ind: Indicator, cells: list[Cell], roles: list[str]) -> 
     """Join the pieces of cells that wrapped onto a line of their own to the indicator's fields they stand under."""
     line_end = max(c.span[1] for c in cells)
     for cell, role in zip(cells, roles):
-        old: Text = getattr(ind, role)
+        old: Text | None = getattr(ind, role)
         setattr(ind, role, Text(text=old.text + cell.text, span=(old.span[0], cell.span[1]),
-                                parts=old.parts + cell.parts))
+                                parts=old.parts + cell.parts) if old is not None else _text(cell))
         if role == "target":
             _parse_target(ind, getattr(ind, role))
     ind.span = (ind.span[0], max(ind.span[1], line_end))
@@ -673,6 +705,22 @@ def _names_indicator_header(words: set[str]) -> bool:
         return True
     named = [w for w in words if w]
     return len(named) >= 3 and ("三级指标" in words or "二级指标" in words) and all(_header_word(w) for w in named)
+
+
+def _header_words_apart(cells: list[Cell]) -> list[Cell]:
+    """A space-aligned header's cells with two header words one space apart (权重（%） 评分标准: a cell filling its
+    column to the edge) parted: each word heads a column of its own."""
+    out = []
+    for cell in cells:
+        words = cell.text.split(" ")
+        if len(words) < 2 or not all(w and _header_word(norm(w)) for w in words):
+            out.append(cell)
+            continue
+        at = cell.span[0]
+        for w in words:
+            out.append(Cell(w, [(at, at + len(w))], at))
+            at += len(w) + 1
+    return out
 
 
 @lru_cache(maxsize=4096)
