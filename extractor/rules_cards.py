@@ -917,6 +917,7 @@ def _realigned(state: _State, cells: list[Cell], delimited: bool = False) -> tup
 _TARGET_LIKE = re.compile(r"^(≥|≧|>=|≤|≦|<=|=|＝|<|>|＜|＞)|^\d+(\.\d+)?\s*\S{0,6}$|%$|^(达到|完成|按时|及时|合格|提高|降低|有效|显著)")
 
 
+@lru_cache(maxsize=4096)
 def _fits_role(role: str, text: str) -> int:
     """How well a cell's words fit a role of the indicator header: 2 for a telling fit, 1 for any text, -9 for none."""
     t = norm(text)
@@ -1048,21 +1049,23 @@ def _three_columns(ind: Indicator, cmp_cell: Cell | None, value_cell: Cell | Non
 
 
 def _parse_target(ind: Indicator, target: Text) -> None:
-    ind.comparator, ind.value, ind.unit, ind.qualitative = None, None, None, None
+    comparator = value = unit = qualitative = None
     m = _TARGET.match(target.text)
-    unit = m.group("unit").strip() if m else ""
-    if m and len(target.parts) == 1 and (_UNIT.match(unit) or _MEASURE_WORD.match(unit)) \
-            and not _NOT_A_UNIT.search(unit):
+    printed_unit = m.group("unit").strip() if m else ""
+    if m and len(target.parts) == 1 and (_UNIT.match(printed_unit) or _MEASURE_WORD.match(printed_unit)) \
+            and not _NOT_A_UNIT.search(printed_unit):
         start = target.span[0] + m.start("num")
-        ind.comparator = COMPARATORS.get(m.group("cmp")) if m.group("cmp") else None
-        ind.value = Amount(value=parse_amount(m.group("num")), raw=m.group("num"), span=(start, start + len(m.group("num"))))
-        ind.unit = _SPACES.sub("", unit) or None
+        comparator = COMPARATORS.get(m.group("cmp")) if m.group("cmp") else None
+        value = Amount(value=parse_amount(m.group("num")), raw=m.group("num"), span=(start, start + len(m.group("num"))))
+        unit = _SPACES.sub("", printed_unit) or None
     else:
-        ind.qualitative = target.text
+        qualitative = target.text
         # A comparator printed with no number after it (≥, ≥ 笔, ≥较高) is kept: the verifier flags it.
         printed = _COMPARATOR_FIRST.match(target.text)
         if printed and not _DIGIT.search(target.text):
-            ind.comparator = COMPARATORS.get(printed.group(1))
+            comparator = COMPARATORS.get(printed.group(1))
+    # (Set once each: a model's attribute is slow to set.)
+    ind.comparator, ind.value, ind.unit, ind.qualitative = comparator, value, unit, qualitative
 
 
 _COMPARATOR_FIRST = re.compile(r"^\s*(＞＝|＜＝|>=|<=|≥|≧|≤|≦|=|＝|<|>|＜|＞)")
@@ -1131,6 +1134,7 @@ _TASK_AMOUNTS = tuple((part, re.compile(pattern)) for part, pattern in (
 _TASK_TOTAL = re.compile(r"^(金额)?(合计|总计)$")
 
 
+@lru_cache(maxsize=4096)
 def _task_part(word: str) -> str | None:
     return next((part for part, pattern in _TASK_AMOUNTS if pattern.match(word)), None)
 
@@ -1231,6 +1235,8 @@ def _under(sub: _TaskColumn, parent: _TaskColumn) -> bool:
     return parent.lo - 2 <= sub.at and (sub.at <= parent.hi + 2 or parent.role in ("total", None))
 
 
+# (The functions of a cell's words below are asked of the same words line after line: each answer is kept.)
+@lru_cache(maxsize=4096)
 def _key(text: str) -> str | None:
     k = _MONEY_UNIT_IN_LABEL.sub("", norm(text)).rstrip(":")
     if k in _TEXT_KEYS or k in _BUDGET_KEYS or _GOAL_KEY.match(k):
@@ -1238,6 +1244,7 @@ def _key(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _budget_key_after_label(text: str) -> str | None:
     """A budget line's key printed in one cell after its group's label (项目资金(万元) 年度资金总额: — a label
     merged over the budget lines, set beside the first key with no gap a reader of positions parts cells at)."""
@@ -1247,6 +1254,7 @@ def _budget_key_after_label(text: str) -> str | None:
     return _key(words[-1])
 
 
+@lru_cache(maxsize=4096)
 def _is_period(text: str) -> bool:
     t = norm(text)
     return bool(_PERIOD.match(t) or PERIOD_OF_ITS_OWN.match(t))
