@@ -517,6 +517,21 @@ _CARD_KEY_AND_VALUE = re.compile(r"^(项目名称|项目编码|主管部门|实�
                                  r"(年度|项目|部门|部门整体|整体|实施期|中期|中长期)?(总体)?(绩效)?目标)[：:]? \S")
 
 
+def _running_title_in_card(lines: list[Line], i: int, chunk: Chunk) -> bool:
+    """A card's page break: a short line that reads as a running title (the department and year), after the page's
+    number below the card's last row, with the card's rows going on under it. Printed on only two pages (a short
+    document), it is not known for furniture by being repeated; where it stands says it."""
+    line = lines[i]
+    if not chunk.is_card or line.kind is not _TEXT or chunk.last_row is None \
+            or not _could_be_running_title(line.text.strip()):
+        return False
+    since = chunk.lines[chunk.lines.index(chunk.last_row) + 1:] if chunk.last_row in chunk.lines else []
+    if not any(l.kind is _PAGE_HEADER for l in since) or any(l.kind is _TEXT for l in since):
+        return False
+    nxt = _next_content(lines, i)
+    return nxt is not None and (nxt.is_row or _rowlike(nxt, chunk.kind))
+
+
 def _card_key_and_value(lines: list[Line], i: int, chunk: Chunk) -> bool:
     """A card's key and its value one space apart (年度绩效目标 全年组织…), with the card's rows going on right after it
     (a card flattened into lines prints its keys so too, and stays unread)."""
@@ -700,6 +715,8 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
         in_table = current is not None and current.is_table
         if i in tails:
             line = line.as_kind(_PAGE_HEADER)  # the rest of the title above: not text of the section
+        elif in_table and _running_title_in_card(lines, i, current):
+            line = line.as_kind(_PAGE_HEADER)  # the running title of the page a card goes on on
         elif in_table and _continued_title(line, kind, current):
             # "部门收入总表（续）", "续表": the same table goes on on a new page.
             line = line.as_kind(_PAGE_HEADER)

@@ -62,3 +62,38 @@ def test_two_header_words_one_space_apart_head_two_columns(tmp_path):
     (card,) = result.cards
     assert _got(card) == WANT
     assert [f.check for f in result.flags] == []
+
+
+FULL = """项目名称\t文化惠民演出
+项目编码\t34122525P000000100011
+实施单位\t青山县文化馆
+项目资金（万元）\t年度资金总额:\t1922.22
+\t其中:财政拨款\t1900.00
+\t上年结转\t22.22
+\t其他资金\t0.00
+年度目标\t全年组织送戏下乡演出不少于300场，丰富群众文化生活。
+一级指标\t二级指标\t三级指标\t指标值
+产出指标\t数量指标\t送戏下乡演出场次\t≥300场
+\t成本指标\t项目总成本\t≤1922.22万元
+满意度指标\t服务对象满意度指标\t群众满意度\t≥95%
+"""
+
+
+@pytest.mark.parametrize("furniture", [
+    "— 12 —\n\n青山县文化旅游局2025年部门预算公开\n\n", "第 3 页，共 9 页\n青山县文化旅游局2025年部门预算\n", "— 12 —\n\n",
+], ids=["dash_number_and_running_title", "page_of_and_running_title", "number_only"])
+@pytest.mark.parametrize("cut", ["年度资金总额", "其中:财政拨款", "年度目标"])
+def test_a_card_broken_over_a_page_in_its_key_value_part_goes_on_after_the_furniture(tmp_path, cut, furniture):
+    lines = FULL.splitlines(keepends=True)
+    at = next(n for n, line in enumerate(lines) if cut in line) + 1
+    # Each page is aligned on its own, as pdftotext lays out each page.
+    body = left_aligned("".join(lines[:at])) + "\n\n" + furniture + left_aligned("".join(lines[at:]))
+    result = _read(tmp_path, body)
+    assert [s.kind for s in result.sections if s.kind != "front_matter"] == ["performance_target"]
+    (card,) = result.cards
+    b = card.budget
+    assert [str(x.value) for x in (b.total, b.fiscal, b.carryover, b.other)] == ["1922.22", "1900.00", "22.22", "0.00"]
+    assert [g.text for g in card.goals] == ["全年组织送戏下乡演出不少于300场，丰富群众文化生活。"]
+    assert [(i.name.text, i.value.raw) for i in card.indicators] == [
+        ("送戏下乡演出场次", "300"), ("项目总成本", "1922.22"), ("群众满意度", "95")]
+    assert [f.check for f in result.flags] == []
