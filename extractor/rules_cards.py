@@ -25,7 +25,7 @@ _BUDGET_KEYS = {
 }
 _TEXT_KEYS = {
     "项目编码": "project_code", "项目名称": "project_name", "部门名称": "department",
-    "主管部门及代码": "department", "主管部门": "department", "实施单位": "implementing_unit",
+    "主管部门及代码": "department", "主管部门": "department", "部门(单位)名称": "department", "实施单位": "implementing_unit",
     "项目期": "project_period", "项目期限": "project_period", "实施期限": "project_period",
 }
 # The goal's key: 绩效目标, 年度目标, 年度绩效目标, and in other templates 年度总体目标, 总体目标, 项目绩效目标,
@@ -1195,6 +1195,9 @@ def _task_line(card: PerformanceCard, state: _State, cells: list[Cell], line, wo
         here = _task_anchor(cell, line, i, None)
         col = min(state.task_columns, key=lambda c: abs(c.at - here.at))
         if line.kind is not LineKind.SPACED and col.at != here.at:
+            if here.at < names_at and _TASK_TOTAL.match(norm(cell.text)) and "name" not in by_role:
+                by_role["name"] = cell  # 金额合计 printed in the grid's key column, left of the tasks' names
+                continue
             if here.at < names_at:
                 continue  # the grid's own key (年度主要任务), printed beside its first line
             other[f"列{i + 1}"] = _text(cell)
