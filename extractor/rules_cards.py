@@ -47,7 +47,16 @@ _ROLE_HEADERS = tuple((role, re.compile(pattern)) for role, pattern in (
 _COMPARATOR_WORDS = {
     "大于等于": "≥", "不低于": "≥", "不少于": "≥", "不小于": "≥", "小于等于": "≤", "不高于": "≤", "不超过": "≤",
     "不多于": "≤", "不大于": "≤", "等于": "=", "大于": ">", "高于": ">", "小于": "<", "低于": "<",
+    "约": "≈", "大约": "≈", "约为": "≈",
 }
+# Comparator words at the start of a target cell (不超过2000万元, 达到100%, 控制在…以内, 约500人) and at its end (10项以上,
+# 3天以内), and a note in brackets after it (≥95%（含）: the bound included, as ≥ says).
+_WORDS_FIRST = re.compile(r"^\s*(?P<w>大于等于|小于等于|不低于|不少于|不小于|不高于|不超过|不多于|不大于|达到|控制在|"
+                          r"大于|高于|超过|多于|小于|低于|少于|大约|约为|约)\s*")
+_WORDS_FIRST_CMP = {"达到": "≥", "控制在": "≤", "超过": ">", "多于": ">", "少于": "<"}
+_WORDS_LAST = re.compile(r"\s*(?P<w>及以上|及以下|以上|以下|以内|之内|内)\s*$")
+_WORDS_LAST_CMP = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤", "之内": "≤", "内": "≤"}
+_INCLUDED_NOTE = re.compile(r"\s*[（(]\s*含(本数)?\s*[)）]\s*$")
 _LEVEL1 = {"产出指标", "效益指标", "满意度指标", "成本指标", "效果指标", "投入管理指标", "部门产出"}
 _LEVEL2_ONLY = {
     "数量指标", "质量指标", "时效指标", "经济效益指标", "社会效益指标", "生态效益指标",
@@ -59,7 +68,7 @@ _PERIOD = re.compile(r"^(\d{1,2})\s*月\s*底$")
 
 _PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*%$")
 # The number may print thousands separators (≥1,200笔).
-_TARGET = re.compile(r"^(?P<cmp>≥|≧|>=|≤|≦|<=|=|＝|<|>|＜|＞)?\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
+_TARGET = re.compile(r"^(?P<cmp>≥|≧|>=|≤|≦|<=|=|＝|<|>|＜|＞|≈)?\s*(?P<num>-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?))\s*"
                      r"(?P<unit>.*)$")
 _UNIT = re.compile(r"^[%‰a-zA-Z²㎡/·\s个人次户家套份项场条天日年月周辆台批元万千亿分钟小时平方米]*$")
 # Beside the usual units, a measure word of any kind (笔, 件, 所, 篇, 册, 期, 公里, 个工作日…): a few ideographs.
@@ -1030,12 +1039,14 @@ def _three_columns(ind: Indicator, cmp_cell: Cell | None, value_cell: Cell | Non
     comparator and unit (≥30, 30公里) when its neighbours are blank."""
     word = norm(cmp_cell.text) if cmp_cell else ""
     ind.comparator = COMPARATORS.get(word) or _COMPARATOR_WORDS.get(word)
-    m = _TARGET.match(value_cell.text.strip()) if value_cell and len(value_cell.parts) == 1 else None
+    said, at, core = _in_words(value_cell.text.strip()) if value_cell else (None, 0, "")
+    m = _TARGET.match(core) if value_cell and len(value_cell.parts) == 1 else None
     own_unit = _SPACES.sub("", m.group("unit")) if m else ""
-    if m and (not m.group("cmp") or ind.comparator is None) and (not own_unit or (
+    if m and (not (m.group("cmp") or said) or ind.comparator is None) and (not own_unit or (
             unit_cell is None and (_UNIT.match(own_unit) or _MEASURE_WORD.match(own_unit))
             and not _NOT_A_UNIT.search(own_unit))):
-        start = value_cell.span[0] + (len(value_cell.text) - len(value_cell.text.lstrip())) + m.start("num")
+        ind.comparator = ind.comparator or said
+        start = value_cell.span[0] + (len(value_cell.text) - len(value_cell.text.lstrip())) + at + m.start("num")
         ind.value = Amount(value=parse_amount(m.group("num")), raw=m.group("num"),
                            span=(start, start + len(m.group("num"))))
         if m.group("cmp"):
@@ -1048,14 +1059,36 @@ def _three_columns(ind: Indicator, cmp_cell: Cell | None, value_cell: Cell | Non
                       parts=[p for c in pieces for p in c.parts])
 
 
+def _in_words(text: str) -> tuple[str | None, int, str]:
+    """A target with its comparator in words (不超过2000万元, 10项以上, 控制在3天以内, 约500人) or a note after it
+    (≥95%（含）): the comparator the words say (None when none, or when they disagree), where the figure's own text
+    starts in ``text``, and that text (the sign, the number and the unit)."""
+    core, at, said = text, 0, []
+    if (m := _INCLUDED_NOTE.search(core)) and m.start() > 0:
+        core = core[:m.start()]
+    if (m := _WORDS_FIRST.match(core)) and m.end() < len(core):
+        said.append(_WORDS_FIRST_CMP.get(m.group("w")) or _COMPARATOR_WORDS[m.group("w")])
+        core, at = core[m.end():], m.end()
+    if (m := _WORDS_LAST.search(core)) and m.start() > 0:
+        said.append(_WORDS_LAST_CMP[m.group("w")])
+        core = core[:m.start()]
+    sign = _COMPARATOR_FIRST.match(core)
+    if len(set(said)) > 1 or (said and sign and COMPARATORS.get(sign.group(1)) != said[0]):
+        return None, 0, text  # 不低于…以下, ≥…以内: words that do not say one bound
+    if said and sign:
+        said = []  # ≤10个工作日内: the sign says it, the words agree
+    return (said[0] if said else None), at, core
+
+
 def _parse_target(ind: Indicator, target: Text) -> None:
     comparator = value = unit = qualitative = None
-    m = _TARGET.match(target.text)
+    said, at, core = _in_words(target.text)
+    m = _TARGET.match(core)
     printed_unit = m.group("unit").strip() if m else ""
     if m and len(target.parts) == 1 and (_UNIT.match(printed_unit) or _MEASURE_WORD.match(printed_unit)) \
             and not _NOT_A_UNIT.search(printed_unit):
-        start = target.span[0] + m.start("num")
-        comparator = COMPARATORS.get(m.group("cmp")) if m.group("cmp") else None
+        start = target.span[0] + at + m.start("num")
+        comparator = COMPARATORS.get(m.group("cmp")) if m.group("cmp") else said
         value = Amount(value=parse_amount(m.group("num")), raw=m.group("num"), span=(start, start + len(m.group("num"))))
         unit = _SPACES.sub("", printed_unit) or None
     else:
@@ -1068,7 +1101,7 @@ def _parse_target(ind: Indicator, target: Text) -> None:
     ind.comparator, ind.value, ind.unit, ind.qualitative = comparator, value, unit, qualitative
 
 
-_COMPARATOR_FIRST = re.compile(r"^\s*(＞＝|＜＝|>=|<=|≥|≧|≤|≦|=|＝|<|>|＜|＞)")
+_COMPARATOR_FIRST = re.compile(r"^\s*(＞＝|＜＝|>=|<=|≥|≧|≤|≦|=|＝|<|>|＜|＞|≈)")
 _DIGIT = re.compile(r"\d")
 
 

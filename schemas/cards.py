@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from .common import Amount, Span, Text
 
-Comparator = Literal["≥", "≤", "=", "<", ">"]
+Comparator = Literal["≥", "≤", "=", "<", ">", "≈"]
 
 # Spellings seen in the documents, folded to one comparator each.
 COMPARATORS: dict[str, Comparator] = {
@@ -22,6 +22,7 @@ COMPARATORS: dict[str, Comparator] = {
     "=": "=", "＝": "=",
     "<": "<", "＜": "<",
     ">": ">", "＞": ">",
+    "≈": "≈", "约": "≈",  # 约500人: about, no bound either way
 }
 
 
@@ -41,7 +42,8 @@ class Indicator(BaseModel):
     name: Text | None = Field(None, description="三级指标: the indicator's own name")
     description: Text | None = Field(None, description="绩效指标描述 / 指标说明")
     target: Text | None = Field(None, description="指标值 exactly as printed")
-    comparator: Comparator | None = Field(None, description="符号: ≥ ≤ = < >")
+    comparator: Comparator | None = Field(None, description="符号: ≥ ≤ = < >, or ≈ for 约 (about); words at the "
+                                                          "target's ends read so (不低于 ≥, 不超过 ≤, 以上 ≥, 以内 ≤)")
     value: Amount | None = Field(None, description="the number in the target value, when it has one")
     unit: str | None = Field(None, description="单位: 人, %, 万元, 元/人 …")
     qualitative: str | None = Field(None, description="a target with no number: 效果显著, 按时完成 …")
