@@ -532,6 +532,17 @@ def _running_title_in_card(lines: list[Line], i: int, chunk: Chunk) -> bool:
     return nxt is not None and (nxt.is_row or _rowlike(nxt, chunk.kind))
 
 
+_GOAL_KEY_CELL = re.compile(r"^(总体|实施期|中期|中长期|年度|项目|部门|整体|绩效)*目标([（(][^（）()]*[)）])?$")
+
+
+def _under_goal_keys(line: Line, chunk: Chunk) -> bool:
+    """The texts of a card's row of goal keys (实施期目标 | 年度目标), on the line under it: long sentences, a row still."""
+    if not chunk.is_card or line.kind is not _TEXT or chunk.last_row is None or chunk.last_row is not chunk.last_content:
+        return False
+    keys = _cells_of(chunk.last_row)
+    return bool(keys) and all(_GOAL_KEY_CELL.match(_squash(k)) for k in keys)
+
+
 def _card_key_and_value(lines: list[Line], i: int, chunk: Chunk) -> bool:
     """A card's key and its value one space apart (年度绩效目标 全年组织…), with the card's rows going on right after it
     (a card flattened into lines prints its keys so too, and stays unread)."""
@@ -731,7 +742,7 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
                 # A table the registry has no kind for: its own section, never rows of the table before it.
                 current = open_chunk("other_table", other, line, line.start)
         elif in_table and (_rowlike(line, current.kind) or _fragment(lines, i, current)
-                           or _card_key_and_value(lines, i, current)):
+                           or _card_key_and_value(lines, i, current) or _under_goal_keys(line, current)):
             # In a tab or pipe table a line with no delimiter is a row that kept one cell.
             line = line.as_kind(_TAB if _delimited(current) and not _rowlike(line, current.kind)
                                 else _SPACED)

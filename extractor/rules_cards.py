@@ -30,7 +30,15 @@ _TEXT_KEYS = {
 }
 # The goal's key: 绩效目标, 年度目标, 年度绩效目标, and in other templates 年度总体目标, 总体目标, 项目绩效目标,
 # 部门整体绩效目标, 实施期目标… (never 目标 alone, nor 目标1: a numbered goal's own label).
-_GOAL_KEY = re.compile(r"^(?!目标$)(年度|项目|部门|部门整体|整体|实施期|中长期)?(总体)?(绩效)?目标$")
+_GOAL_KEY = re.compile(r"^(?!目标$)(年度|项目|部门|部门整体|整体|实施期|中期|中长期)?(总体)?(绩效)?目标$")
+# The goal of the whole project period, printed beside the year's (实施期目标 | 年度目标, 中期目标（2025-2027年）).
+_MIDTERM_GOAL_KEY = re.compile(r"^(实施期|中期|中长期)(总体)?(绩效)?目标$")
+# A goal key's bracketed years (年度目标（2025年）, 中期目标（2025-2027年）).
+_KEY_YEARS = re.compile(r"\([^()]*\d{4}[^()]*\)$")
+# The budget's two columns in the multi-year template (项目资金 | 实施期资金总额 | 年度资金总额): the year's is the card's
+# budget, the period's kept as the period's.
+_MIDTERM_BUDGET_HEAD = re.compile(r"^(实施期|中期|中长期|项目期)(资金总额|资金|预算数?|预算总额)(\(.*\))?$")
+_ANNUAL_BUDGET_HEAD = re.compile(r"^(年度|本年度?|当年)(资金总额|资金|预算数?|预算总额)(\(.*\))?$")
 # The indicator header's columns, in the wordings of several provinces' templates. A header that gives the
 # comparator or the unit a column of its own (指标性质 | 指标值 | 度量单位, 符号 | 值 | 单位) prints the target's number
 # alone under 指标值: read as the value then (``_map_roles``).
@@ -38,6 +46,7 @@ _ROLE_HEADERS = tuple((role, re.compile(pattern)) for role, pattern in (
     ("level1", r"^一级指标(名称)?$"), ("level2", r"^二级指标(名称)?$"), ("name", r"^三级指标(名称)?$"),
     ("description", r"^(绩效指标描述|指标说明|指标描述|指标内容|指标解释)$"),
     ("target", r"^(年度|预期)?(指标|目标)值([（(].*[)）])?$|^指标目标值$"),
+    ("midterm_target", r"^(实施期|中期|中长期)(绩效)?(指标|目标)值([（(].*[)）])?$"),
     ("basis", r"^指标(值)?(确定|设定)依据$"),
     ("comparator", r"^(符号|指标性质|指标方向|比较符号?|运算符号?|计算符号)$"),
     ("value", r"^(值|数值)$"), ("unit", r"^(度量|计量|计算)?单位"),
@@ -94,6 +103,11 @@ class _State:
     # The text fields the last line of fields set, and where each value starts across the page: in
     # space-aligned text a long value (项目名称) wraps onto lines of its own under where it starts.
     values: list[tuple[str, int]] = field(default_factory=list)
+    # A row of goal keys with their texts on the row below (总体目标 | 实施期目标 | 年度目标): each key's field and where
+    # it stands (its index in a delimited row, or across the page).
+    goal_columns: list[tuple[str, int]] = field(default_factory=list)
+    # The budget's columns in the multi-year template: the year's and the period's, where each stands.
+    budget_columns: list[tuple[str, int]] = field(default_factory=list)
     after_header: bool = False  # the last line read was the indicator header (its cells may wrap below it)
     # Pieces of the next indicator's cells printed above its line (cells aligned to the bottom wrap upwards).
     pending: list = field(default_factory=list)
@@ -189,10 +203,13 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                 continue
             if line.kind is LineKind.SPACED and _extend_values(card, state, cells, line):
                 continue
-            state.values = [(attr, _x(line, cell.span[0])) for attr, cell in _fields(card, state, cells)]
+            state.values = [(attr, _x(line, cell.span[0])) for attr, cell in _fields(card, state, cells, line)]
         _flush_pending(card, state)
     if not (card.indicators or card.budget.total or card.project_name or card.tasks):
         raise Unreadable("no card fields this reader recognises")
+    if card.midterm_goals and not card.goals:
+        # The period's goal is told from the year's only beside it: printed alone, it is the card's goal.
+        card.goals, card.midterm_goals = card.midterm_goals, []
     card.unparsed = card.untaken_figures((line.start, line.text) for line in chunk.lines
                                          if line.kind not in _NOT_PRINTED_ON_THE_CARD)
     return card
@@ -403,7 +420,7 @@ def _held_for_next(lines: list, k: int, state: _State) -> bool:
     return k > 0 and line.index - lines[k - 1].index > 1
 
 
-_TEXT_FIELDS = ("name", "description", "target", "basis", "scoring")
+_TEXT_FIELDS = ("name", "description", "midterm_target", "target", "basis", "scoring")
 
 
 def _first_row_pieces(line, state: _State) -> bool:
@@ -1000,6 +1017,7 @@ def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) ->
     ind = Indicator(
         level1=state.level1, level2=state.level2, name=name,
         description=_text(_get(cells, roles.get("description"))),
+        midterm_target=_text(_get(cells, roles.get("midterm_target"))),
         target=target, basis=_text(_get(cells, roles.get("basis"))),
         scoring=_text(_get(cells, roles.get("scoring"))), span=(line.start, line.end),
     )
@@ -1129,17 +1147,28 @@ def _extend_values(card: PerformanceCard, state: _State, cells: list[Cell], line
     return True
 
 
-def _fields(card: PerformanceCard, state: _State, cells: list[Cell]) -> list[tuple[str, Cell]]:
+def _fields(card: PerformanceCard, state: _State, cells: list[Cell], line) -> list[tuple[str, Cell]]:
     """Read a line of the card's fields; return the text fields it set, with their cells."""
     keys = [_key(c.text) or _budget_key_after_label(c.text) for c in cells]
     texts: list[tuple[str, Cell]] = []
+    columns, state.goal_columns = state.goal_columns, []
+    if columns and not any(keys):
+        return _goals_under_keys(card, columns, cells, line)
+    if _budget_columns(state, cells, line):
+        return texts
     for i, key in enumerate(keys):
         if key is None:
             continue
         # The value is the first non-empty cell before the next key on the row.
         nxt_key = next((j for j in range(i + 1, len(keys)) if keys[j] is not None), len(keys))
         value = next((c for c in cells[i + 1:nxt_key] if c.text), None)
+        if key in _BUDGET_KEYS and state.budget_columns:
+            _budget_by_columns(card, state, key, cells[i + 1:nxt_key], i + 1, line)
+            continue
         if value is None:
+            if _GOAL_KEY.match(key) and all(k is None or _GOAL_KEY.match(k) for k in keys):
+                # A row of goal keys whose texts are on the row below.
+                state.goal_columns.append((_goal_field(key), _anchor(cells[i], i, line)))
             continue
         if key in _TEXT_KEYS:
             setattr(card, _TEXT_KEYS[key], _text(value))
@@ -1149,11 +1178,74 @@ def _fields(card: PerformanceCard, state: _State, cells: list[Cell]) -> list[tup
             if amount is not None and len(value.parts) == 1:
                 setattr(card.budget, _BUDGET_KEYS[key], Amount(value=amount, raw=value.text, span=value.span))
         elif _GOAL_KEY.match(key):
-            goals = [c for c in cells[i + 1:] if c.text and not _GOAL_NUMBER.match(c.text)]
-            card.goals.extend(_text(c) for c in goals)
-            texts += [("goals", c) for c in goals[-1:]]
+            goals = [c for c in cells[i + 1:nxt_key] if c.text and not _GOAL_NUMBER.match(c.text)]
+            attr = _goal_field(key)
+            getattr(card, attr).extend(_text(c) for c in goals)
+            texts += [(attr, c) for c in goals[-1:]]
+    if not any(field == "goals" for field, _ in state.goal_columns) and len(state.goal_columns) < 2:
+        state.goal_columns = []  # (a lone key with no value is a key left blank, not a row of keys)
     _spending(card, state, cells)
     return texts
+
+
+def _goal_field(key: str) -> str:
+    return "midterm_goals" if _MIDTERM_GOAL_KEY.match(key) else "goals"
+
+
+def _anchor(cell: Cell, i: int, line) -> int:
+    """Where a cell stands: its index in a delimited row, or across the page in a space-aligned one."""
+    return _x(line, cell.span[0]) if line.kind is LineKind.SPACED else i
+
+
+def _nearest_column(columns: list[tuple[str, int]], cell: Cell, i: int, line) -> str | None:
+    at = _anchor(cell, i, line)
+    if line.kind is not LineKind.SPACED:
+        return next((f for f, a in columns if a == at), None)
+    return min(columns, key=lambda c: abs(c[1] - at))[0]
+
+
+def _goals_under_keys(card: PerformanceCard, columns: list[tuple[str, int]], cells: list[Cell],
+                      line) -> list[tuple[str, Cell]]:
+    """The texts of a row of goal keys, on the row below: each under its key (总体目标 over both is no goal's)."""
+    texts = []
+    for i, cell in enumerate(cells):
+        if not cell.text or _GOAL_NUMBER.match(cell.text):
+            continue
+        attr = _nearest_column(columns, cell, i, line)
+        if attr is None and line.kind is not LineKind.SPACED:
+            # (A delimited row that lost its empty cells: the texts in their keys' order.)
+            filled = [c for c in cells if c.text]
+            if len(filled) == len(columns):
+                attr = columns[filled.index(cell)][0]
+        if attr is not None:
+            getattr(card, attr).append(_text(cell))
+            texts.append((attr, cell))
+    return texts
+
+
+def _budget_columns(state: _State, cells: list[Cell], line) -> bool:
+    """A header row of the budget's two columns (实施期资金总额 | 年度资金总额): remembered; say whether it was one."""
+    words = [(i, norm(c.text)) for i, c in enumerate(cells) if c.text]
+    annual = [i for i, w in words if _ANNUAL_BUDGET_HEAD.match(w)]
+    midterm = [i for i, w in words if _MIDTERM_BUDGET_HEAD.match(w)]
+    if not (annual and midterm) or any(parse_amount(w) is not None for _, w in words):
+        return False
+    state.budget_columns = [("budget", _anchor(cells[annual[0]], annual[0], line)),
+                            ("midterm_budget", _anchor(cells[midterm[0]], midterm[0], line))]
+    return True
+
+
+def _budget_by_columns(card: PerformanceCard, state: _State, key: str, cells: list[Cell], first: int, line) -> None:
+    """A budget line under the budget's two columns (its figures ``cells``, the first at index ``first`` of the row):
+    each figure into the year's budget or the period's."""
+    for n, cell in enumerate(cells):
+        amount = parse_amount(cell.text) if cell.text else None
+        attr = _nearest_column(state.budget_columns, cell, first + n, line) if amount is not None else None
+        if attr is None or len(cell.parts) != 1:
+            continue
+        if attr == "midterm_budget" and card.midterm_budget is None:
+            card.midterm_budget = CardBudget()
+        setattr(getattr(card, attr), _BUDGET_KEYS[key], Amount(value=amount, raw=cell.text, span=cell.span))
 
 
 _TASK_NAME = re.compile(r"^(任务名称|主要任务|年度主要任务名称|重点任务|任务)$")
@@ -1277,6 +1369,8 @@ def _key(text: str) -> str | None:
     k = _MONEY_UNIT_IN_LABEL.sub("", norm(text)).rstrip(":")
     if k in _TEXT_KEYS or k in _BUDGET_KEYS or _GOAL_KEY.match(k):
         return k
+    if _GOAL_KEY.match(bare := _KEY_YEARS.sub("", k)):
+        return bare  # 年度目标（2025年）
     return None
 
 

@@ -41,7 +41,9 @@ class Indicator(BaseModel):
     level2: str | None = Field(None, description="二级指标 (数量指标/质量指标/时效指标/成本指标…)")
     name: Text | None = Field(None, description="三级指标: the indicator's own name")
     description: Text | None = Field(None, description="绩效指标描述 / 指标说明")
-    target: Text | None = Field(None, description="指标值 exactly as printed")
+    target: Text | None = Field(None, description="指标值 exactly as printed (the year's, beside a 实施期指标值)")
+    midterm_target: Text | None = Field(None, description="实施期指标值 / 中期指标值: the target for the whole project "
+                                                          "period, printed beside the year's; kept as printed")
     comparator: Comparator | None = Field(None, description="符号: ≥ ≤ = < >, or ≈ for 约 (about); words at the "
                                                           "target's ends read so (不低于 ≥, 不超过 ≤, 以上 ≥, 以内 ≤)")
     value: Amount | None = Field(None, description="the number in the target value, when it has one")
@@ -114,8 +116,12 @@ class PerformanceCard(BaseModel):
     implementing_unit: Text | None = None
     project_period: Text | None = Field(None, description="项目期 / 项目期限 / 实施期限 (1年, 2024-2026年)")
     budget: CardBudget = Field(default_factory=CardBudget)
+    midterm_budget: CardBudget | None = Field(None, description="实施期资金总额 / 中期资金: the budget of the whole project "
+                                                                "period, printed beside the year's (budget)")
     spending_plan: list[SpendingStep] = Field(default_factory=list)
-    goals: list[Text] = Field(default_factory=list)
+    goals: list[Text] = Field(default_factory=list, description="the year's goals (年度目标 / 绩效目标 …)")
+    midterm_goals: list[Text] = Field(default_factory=list, description="实施期目标 / 中期目标: the goals of the whole "
+                                                                        "project period, beside the year's")
     indicators: list[Indicator] = Field(default_factory=list)
     tasks: list[CardTask] = Field(default_factory=list, description="the department card's tasks and their budgets")
     tasks_total: CardBudget | None = Field(None, description="the task grid's 金额合计 / 合计 line")
@@ -127,16 +133,16 @@ class PerformanceCard(BaseModel):
     def taken(self) -> list[Span]:
         """The characters the card's fields were read from. A target's figure is taken by the indicator's value
         only: a target kept as words ("≥99%≤2小时", two targets run together) took none of its figures."""
-        b = self.budget
-        amounts = [a for a in (b.total, b.fiscal, b.carryover, b.other) if a is not None]
+        amounts = [a for b in (self.budget, self.midterm_budget) if b is not None
+                   for a in (b.total, b.fiscal, b.carryover, b.other) if a is not None]
         amounts += [s.percent for s in self.spending_plan]
         amounts += [a for b in self.task_budgets() for a in (b.total, b.fiscal, b.carryover, b.other) if a is not None]
         texts = [t for t in (self.project_code, self.project_name, self.department, self.implementing_unit,
-                             self.project_period) if t is not None] + list(self.goals)
+                             self.project_period) if t is not None] + list(self.goals) + list(self.midterm_goals)
         texts += [t for task in self.tasks for t in (task.name, task.content) if t is not None]
         for ind in self.indicators:
             amounts += [a for a in (ind.value, ind.weight) if a is not None]
-            texts += [t for t in (ind.name, ind.description, ind.basis, ind.scoring) if t is not None]
+            texts += [t for t in (ind.name, ind.description, ind.basis, ind.scoring, ind.midterm_target) if t is not None]
         return [p for g in (*amounts, *texts) for p in g.parts]
 
     def task_budgets(self) -> list[CardBudget]:
