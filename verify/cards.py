@@ -31,6 +31,7 @@ def check_card(card: PerformanceCard, flagger: Flagger) -> None:
     check_tasks(card, vals, flagger)
     check_cost_indicators(card, vals, f"绩效目标表 {name}", flagger)
     check_numeric_targets(card, name, flagger)
+    check_weights(card, f"绩效目标表 {name}", flagger)
 
 
 def check_budget(vals: dict[str, Val], flagger: Flagger) -> None:
@@ -185,3 +186,21 @@ def check_numeric_targets(card: PerformanceCard, name: str, flagger: Flagger) ->
                         + (f"no number (its target is {ind.target.text!r})" if none
                            else f"its target {ind.target.text!r} is not a number"),
                         spans=[ind.target.span], section_id=card.section_id, key=key)
+
+
+def check_weights(card: PerformanceCard, where: str, flagger: Flagger) -> None:
+    """Where every indicator prints its weight (权重 / 分值), the weights add up to 100. Weights are points as stated,
+    not rounded amounts: compared exactly. A card printing weights on some rows only (one per group, in a merged cell)
+    is not checked."""
+    rows = [(i, ind) for i, ind in enumerate(card.indicators) if ind.name is not None or ind.target is not None]
+    if not rows or any(ind.weight is None for _, ind in rows):
+        return
+    total = sum((ind.weight.value for _, ind in rows), Decimal(0))
+    if total == _HUNDRED:
+        return
+    weights = [_val(card, where, f"indicators[{i}].weight", ind.name.text if ind.name else f"indicator {i}", ind.weight)
+               for i, ind in rows]
+    flagger.add("card.weights", "warning",
+                f"{where}: 各指标权重合计 {fmt(total)}，不是 100",
+                f"{weights[0].en_where}: the indicators' weights add up to {fmt(total)}, not 100",
+                weights, expected="100", found=fmt(total))

@@ -104,6 +104,8 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
           "or 金额合计 ≠ the card's budget."),
     Check("card.cost", "成本指标超过项目预算数（按元/万元换算）",
           "A cost indicator (converted from 元 or 万元) exceeds the card's budget."),
+    Check("card.weights", "绩效目标表各指标都印有权重（分值），但合计不是 100",
+          "Every indicator of a card prints a weight (权重 / 分值), and they do not add up to 100."),
     Check("card.indicator_value", "指标没有指标值，或有比较符号却没有数字",
           "An indicator has no target value, or a comparator with no number."),
     Check("completeness.unread", "某节未能读取（规则读取器无法读取，且没有配置模型或模型未能填写）",
