@@ -23,6 +23,10 @@ _BUDGET_KEYS = {
     "上年结转": "carryover", "其中:上年结转": "carryover",
     "其他资金": "other",
 }
+# The fiscal money's sources a card may list in place of one 财政拨款 line, or under it as its 其中 breakdown.
+_SOURCE_KEY = re.compile(r"^(其中:)?(?P<name>一般公共预算(拨款|资金)?|政府性基金(预算)?(拨款|资金)?|国有资本经营预算(拨款|资金)?|"
+                         r"财政专户管理资金|财政专户|本级财政(资金|拨款)?|上级(补助|转移支付)(资金)?|(中央|省级|市级|县级)(财政)?"
+                         r"(补助|资金|拨款))$")
 _TEXT_KEYS = {
     "项目编码": "project_code", "项目名称": "project_name", "部门名称": "department",
     "主管部门及代码": "department", "主管部门": "department", "部门(单位)名称": "department", "实施单位": "implementing_unit",
@@ -108,6 +112,8 @@ class _State:
     goal_columns: list[tuple[str, int]] = field(default_factory=list)
     # The budget's columns in the multi-year template: the year's and the period's, where each stands.
     budget_columns: list[tuple[str, int]] = field(default_factory=list)
+    # A header row of the budget's parts (年度资金总额 | 财政拨款 | 上年结转 | 其他资金) over their figures' row.
+    budget_parts: list[tuple[str, int]] = field(default_factory=list)
     after_header: bool = False  # the last line read was the indicator header (its cells may wrap below it)
     # Pieces of the next indicator's cells printed above its line (cells aligned to the bottom wrap upwards).
     pending: list = field(default_factory=list)
@@ -1154,6 +1160,12 @@ def _fields(card: PerformanceCard, state: _State, cells: list[Cell], line) -> li
     columns, state.goal_columns = state.goal_columns, []
     if columns and not any(keys):
         return _goals_under_keys(card, columns, cells, line)
+    parts, state.budget_parts = state.budget_parts, []
+    if parts and not any(keys):
+        _budget_under_keys(card, parts, cells, line)
+        return texts
+    if _budget_header(state, keys, cells, line):
+        return texts
     if _budget_columns(state, cells, line):
         return texts
     for i, key in enumerate(keys):
@@ -1177,6 +1189,10 @@ def _fields(card: PerformanceCard, state: _State, cells: list[Cell], line) -> li
             amount = parse_amount(value.text)
             if amount is not None and len(value.parts) == 1:
                 setattr(card.budget, _BUDGET_KEYS[key], Amount(value=amount, raw=value.text, span=value.span))
+        elif m := _SOURCE_KEY.match(key):
+            amount = parse_amount(value.text)
+            if amount is not None and len(value.parts) == 1:
+                card.budget.sources[m.group("name")] = Amount(value=amount, raw=value.text, span=value.span)
         elif _GOAL_KEY.match(key):
             goals = [c for c in cells[i + 1:nxt_key] if c.text and not _GOAL_NUMBER.match(c.text)]
             attr = _goal_field(key)
@@ -1186,6 +1202,28 @@ def _fields(card: PerformanceCard, state: _State, cells: list[Cell], line) -> li
         state.goal_columns = []  # (a lone key with no value is a key left blank, not a row of keys)
     _spending(card, state, cells)
     return texts
+
+
+def _budget_header(state: _State, keys: list, cells: list[Cell], line) -> bool:
+    """A row of budget keys with no figures, two or more (a label before them, 资金来源（万元）, aside): the header of
+    the budget's figures on the row below. Remembered; say whether it was one."""
+    named = [(i, k) for i, k in enumerate(keys) if k is not None]
+    if len(named) < 2 or not all(k in _BUDGET_KEYS for _, k in named):
+        return False
+    if any(c.text and keys[i] is None and (i > named[0][0] or parse_amount(c.text) is not None)
+           for i, c in enumerate(cells)):
+        return False  # a figure or other words among the keys: a row of keys and their values
+    state.budget_parts = [(_BUDGET_KEYS[k], _anchor(cells[i], i, line)) for i, k in named]
+    return True
+
+
+def _budget_under_keys(card: PerformanceCard, parts: list[tuple[str, int]], cells: list[Cell], line) -> None:
+    """The budget's figures under their header row of keys, each under its key."""
+    for i, cell in enumerate(cells):
+        amount = parse_amount(cell.text) if cell.text else None
+        part = _nearest_column(parts, cell, i, line) if amount is not None else None
+        if part is not None and len(cell.parts) == 1:
+            setattr(card.budget, part, Amount(value=amount, raw=cell.text, span=cell.span))
 
 
 def _goal_field(key: str) -> str:
@@ -1367,7 +1405,7 @@ def _under(sub: _TaskColumn, parent: _TaskColumn) -> bool:
 @lru_cache(maxsize=4096)
 def _key(text: str) -> str | None:
     k = _MONEY_UNIT_IN_LABEL.sub("", norm(text)).rstrip(":")
-    if k in _TEXT_KEYS or k in _BUDGET_KEYS or _GOAL_KEY.match(k):
+    if k in _TEXT_KEYS or k in _BUDGET_KEYS or _GOAL_KEY.match(k) or _SOURCE_KEY.match(k):
         return k
     if _GOAL_KEY.match(bare := _KEY_YEARS.sub("", k)):
         return bare  # 年度目标（2025年）

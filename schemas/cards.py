@@ -86,6 +86,10 @@ class CardBudget(BaseModel):
     fiscal: Amount | None = Field(None, description="财政资金 / 财政拨款")
     carryover: Amount | None = Field(None, description="上年结转")
     other: Amount | None = Field(None, description="其他资金")
+    sources: dict[str, Amount] = Field(default_factory=dict,
+                                       description="the fiscal money's sources a card lists, by name as printed (一般公共预算, "
+                                                   "政府性基金预算, 本级财政, 上级补助 …): in place of one 财政拨款 line, or as "
+                                                   "its 其中 breakdown")
 
 
 class CardTask(BaseModel):
@@ -134,7 +138,7 @@ class PerformanceCard(BaseModel):
         """The characters the card's fields were read from. A target's figure is taken by the indicator's value
         only: a target kept as words ("≥99%≤2小时", two targets run together) took none of its figures."""
         amounts = [a for b in (self.budget, self.midterm_budget) if b is not None
-                   for a in (b.total, b.fiscal, b.carryover, b.other) if a is not None]
+                   for a in (b.total, b.fiscal, b.carryover, b.other, *b.sources.values()) if a is not None]
         amounts += [s.percent for s in self.spending_plan]
         amounts += [a for b in self.task_budgets() for a in (b.total, b.fiscal, b.carryover, b.other) if a is not None]
         texts = [t for t in (self.project_code, self.project_name, self.department, self.implementing_unit,

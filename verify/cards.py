@@ -35,9 +35,16 @@ def check_card(card: PerformanceCard, flagger: Flagger) -> None:
 
 
 def check_budget(vals: dict[str, Val], flagger: Flagger) -> None:
-    """预算数 = 财政资金 + 上年结转 + 其他资金."""
-    total = vals.get("budget.total")
-    parts = [v for k, v in vals.items() if k != "budget.total"]
+    """预算数 = 财政资金 + 上年结转 + 其他资金, the fiscal money given as one line or as its sources (一般公共预算 +
+    政府性基金预算 …); where it prints both, 财政资金 = Σ its sources (a 其中 breakdown)."""
+    total, fiscal = vals.get("budget.total"), vals.get("budget.fiscal")
+    sources = [v for k, v in vals.items() if k.startswith("budget.sources[")]
+    if fiscal is not None and sources:
+        gap = sum_gap(fiscal.term, [s.term for s in sources])
+        if gap is not None:
+            flagger.sum_mismatch("card.budget", fiscal.where, fiscal.en_where, fiscal, sources, gap)
+    parts = [v for k, v in vals.items() if k in ("budget.carryover", "budget.other")]
+    parts = ([fiscal] if fiscal is not None else sources) + parts
     if total is None or not parts:
         return
     gap = sum_gap(total.term, [p.term for p in parts])

@@ -102,8 +102,8 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
           "或金额合计 ≠ 预算数",
           "A department card's task budgets do not add up: a task's total ≠ its parts, the grid's 金额合计 ≠ Σ tasks, "
           "or 金额合计 ≠ the card's budget."),
-    Check("card.cost", "成本指标超过项目预算数（按元/万元换算）",
-          "A cost indicator (converted from 元 or 万元) exceeds the card's budget."),
+    Check("card.cost", "成本指标超过项目预算数（元、万元、万、亿元与卡片的单位均换算为万元比较）",
+          "A cost indicator exceeds the card's budget (元, 万元, 万, 亿元 and the card's own unit converted to 万元)."),
     Check("card.weights", "绩效目标表各指标都印有权重（分值），但合计不是 100",
           "Every indicator of a card prints a weight (权重 / 分值), and they do not add up to 100."),
     Check("card.indicator_value", "指标没有指标值，或有比较符号却没有数字",

@@ -69,6 +69,14 @@ def card_slots(card: PerformanceCard) -> Iterator[Slot]:
         if (amount := getattr(card.budget, part)) is not None:
             yield Slot(f"{base}.budget.{part}", f"{where} budget.{part}", card.section_id, card.span, amount,
                        lambda a, part=part, card=card: setattr(card.budget, part, a))
+    for name, amount in card.budget.sources.items():
+        yield Slot(f"{base}.budget.sources[{name}]", f"{where} budget.sources[{name}]", card.section_id, card.span,
+                   amount, lambda a, name=name, card=card: card.budget.sources.__setitem__(name, a))
+    if card.midterm_budget is not None:
+        for part in ("total", "fiscal", "carryover", "other"):
+            if (amount := getattr(card.midterm_budget, part)) is not None:
+                yield Slot(f"{base}.midterm_budget.{part}", f"{where} midterm_budget.{part}", card.section_id,
+                           card.span, amount, lambda a, part=part, card=card: setattr(card.midterm_budget, part, a))
     for i, step in enumerate(card.spending_plan):
         yield Slot(f"{base}.spending_plan[{i}]", f"{where} {step.period}", card.section_id, card.span,
                    step.percent, lambda a, step=step: setattr(step, "percent", a))

@@ -319,4 +319,10 @@ def card_vals(card: PerformanceCard) -> dict[str, Val]:
                 places=printed_places(amount.value), section_id=card.section_id,
                 en_where=f"card {card_name(card)}", en_what=f"budget {part}", unit=card.unit,
             )
+    for name, amount in card.budget.sources.items():
+        out[f"budget.sources[{name}]"] = Val(
+            path=f"{card.kind}[{key}].budget.sources[{name}]", where=where, what=name, amount=amount,
+            places=printed_places(amount.value), section_id=card.section_id,
+            en_where=f"card {card_name(card)}", en_what=f"budget source {name}", unit=card.unit,
+        )
     return out
