@@ -156,6 +156,9 @@ def read_card(chunk: Chunk) -> PerformanceCard:
             state.after_header = False
             if line.kind is LineKind.SPACED and card.indicators and state.roles and state.last_line is not None \
                     and not _names_indicator_header(words) and "符号" not in words:
+                cells = _level_rests(card.indicators[-1], state, cells)
+                if not cells:
+                    continue
                 roles = _nearest_fields(card.indicators[-1], cells, line, state)
                 if roles and all(_wrapped_piece(c, r) for c, r in zip(cells, roles)):
                     if _held_for_next(seg.lines, k, state) or _starts_next_row(card, seg.lines, k, state):
@@ -411,6 +414,24 @@ def _wrapped_piece(cell: Cell, role: str) -> bool:
 
 
 _TARGET_START = re.compile(r"^(≥|≧|>=|≤|≦|<=|=|＝|<|>|＜|＞)|^\d+(\.\d+)?\s*\S{0,6}$|%$")
+
+
+def _level_rests(ind: Indicator, state: _State, cells: list[Cell]) -> list[Cell]:
+    """The rest of a level's name that wrapped in its narrow column (可持续影响指 / 标, 服务对象满意 / 度指标), on the
+    line under the row: joined to the level it completes (of the last row, and of the rows under it); the line's other
+    cells returned."""
+    rest = []
+    for cell in cells:
+        piece = norm(cell.text)
+        for attr, known in (("level2", _LEVEL2_ONLY), ("level1", _LEVEL1)):
+            name = getattr(ind, attr)
+            if name and name not in known and (joined := name + piece) in known:
+                setattr(ind, attr, joined)
+                setattr(state, attr, joined)
+                break
+        else:
+            rest.append(cell)
+    return rest
 
 
 def _held_for_next(lines: list, k: int, state: _State) -> bool:
@@ -955,9 +976,9 @@ def _fits_role(role: str, text: str) -> int:
     t = norm(text)
     if role == "level1":
         # 成本指标 is a level-1 name in some templates and a level-2 name under 产出指标 in others.
-        return (1 if t == "成本指标" else 2) if t in _LEVEL1 else -9
+        return (1 if t == "成本指标" else 2) if t in _LEVEL1 else 1 if _starts_level(t, _LEVEL1) else -9
     if role == "level2":
-        return 2 if t in _LEVEL2_ONLY or t.endswith("指标") else -9
+        return 2 if t in _LEVEL2_ONLY or t.endswith("指标") else 1 if _starts_level(t, _LEVEL2_ONLY) else -9
     if role == "comparator":
         return 2 if t in COMPARATORS or t in _COMPARATOR_WORDS else -9
     if role == "value":
@@ -971,6 +992,11 @@ def _fits_role(role: str, text: str) -> int:
     if t in _LEVEL1 or t in _LEVEL2_ONLY or (t.endswith("指标") and len(t) <= 8):
         return -9
     return 1
+
+
+def _starts_level(t: str, known: set[str]) -> bool:
+    """The first line of a level's name that wrapped in its column (可持续影响指, 服务对象满意)."""
+    return len(t) >= 4 and t not in known and any(k.startswith(t) for k in known)
 
 
 def _placed_by_content(state: _State, cells: list[Cell]) -> list[Cell] | None:

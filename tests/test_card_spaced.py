@@ -97,3 +97,22 @@ def test_a_card_broken_over_a_page_in_its_key_value_part_goes_on_after_the_furni
     assert [(i.name.text, i.value.raw) for i in card.indicators] == [
         ("送戏下乡演出场次", "300"), ("项目总成本", "1922.22"), ("群众满意度", "95")]
     assert [f.check for f in result.flags] == []
+
+
+WRAPPED_LEVELS = """一级指标\t二级指标\t三级指标\t指标值
+产出指标\t数量指标\t送戏下乡演出场次\t≥300场
+效益指标\t社会效益指标\t群众文化生活水平\t有所提升
+\t可持续影响指\t文化下乡活动频次\t≥3次/年
+\t标\t\t
+满意度指标\t服务对象满意\t群众满意度\t≥95%
+\t度指标\t\t
+"""
+
+
+def test_a_level_name_wrapped_in_its_narrow_column_is_joined_and_no_row_lost(tmp_path):
+    result = _read(tmp_path, _spaced(FULL.split("一级指标")[0] + WRAPPED_LEVELS))
+    (card,) = result.cards
+    got = [(i.level2, i.name.text, i.target.text) for i in card.indicators]
+    assert got == [("数量指标", "送戏下乡演出场次", "≥300场"), ("社会效益指标", "群众文化生活水平", "有所提升"),
+                   ("可持续影响指标", "文化下乡活动频次", "≥3次/年"), ("服务对象满意度指标", "群众满意度", "≥95%")]
+    assert [f.check for f in result.flags] == []
