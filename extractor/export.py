@@ -126,7 +126,9 @@ def card_facts(doc: str, card: PerformanceCard, paths: dict[int, str],
         yield fact(step.period, "spending_plan", f"资金支出计划 {step.period}", step.percent, "%")
     for ind in card.indicators:
         if ind.value is not None:
-            yield fact(ind.name.text if ind.name else None, "indicator_value", "指标值", ind.value, ind.unit)
+            # The comparator is part of what the target says (≥ 95 is not 95): in the column's label.
+            label = f"指标值 {ind.comparator}" if ind.comparator else "指标值"
+            yield fact(ind.name.text if ind.name else None, "indicator_value", label, ind.value, ind.unit)
         if ind.weight is not None:
             yield fact(ind.name.text if ind.name else None, "indicator_weight", "权重", ind.weight, None)
     for task in card.tasks:

@@ -72,3 +72,12 @@ def test_a_date_or_words_are_no_unread_number(tmp_path, target):
     result, _ = _run(tmp_path, target)
     assert result.cards[0].indicators[0].qualitative == target
     assert [f.check for f in result.flags] == []
+
+
+def test_an_indicators_comparator_reaches_the_exported_fact(tmp_path):
+    from extractor.export import result_facts
+
+    result, _ = _run(tmp_path, "不少于300场")
+    facts = {f["row_label"]: f for f in result_facts(result) if f["column"] == "indicator_value"}
+    assert (facts["送戏下乡演出场次"]["column_label"], facts["送戏下乡演出场次"]["value"]) == ("指标值 ≥", "300")
+    assert facts["项目总成本"]["column_label"] == "指标值 ≤"
