@@ -131,6 +131,7 @@ class _State:
     page_starts: dict[str, int] | None = None
     # Each line's cells, split once: a line is asked for them again by the lines around it (``_cells_of``).
     split: dict[tuple, list[Cell]] = field(default_factory=dict)
+    field_starts: tuple | None = None  # the last ``_field_starts``, with what it depended on
 
 
 def read_card(chunk: Chunk) -> PerformanceCard:
@@ -394,8 +395,7 @@ def _header_rest(state: _State, cells: list[Cell], line) -> bool:
             return False
         i = above[0]
         word = norm(joined[i].text + cell.text)
-        if any(p.match(norm(joined[i].text)) for _, p in _ROLE_HEADERS) \
-                or not any(p.match(word) for _, p in _ROLE_HEADERS):
+        if _header_word(norm(joined[i].text)) or not _header_word(word):
             return False
         joined[i] = joined[i].joined(cell)
     state.header_cells = joined
@@ -637,9 +637,7 @@ def _nearest_fields(ind: Indicator, cells: list[Cell], line, state: _State) -> l
         starts = {role: x for role, x in state.page_starts.items() if role in fields}
         if starts:
             return [_nearest(starts, _x(line, cell.span[0])) for cell in cells]
-    starts = {role: _x(state.last_line, _start_on(getattr(ind, role), state.last_line))
-              if _printed_on(getattr(ind, role), state.last_line) or role not in state.held_x else state.held_x[role]
-              for role in fields}
+    starts = _field_starts(ind, fields, state)
     return [_nearest(starts | _empty_columns(ind, state), _x(line, cell.span[0])) for cell in cells]
 
 
@@ -655,6 +653,23 @@ def _empty_columns(ind: Indicator, state: _State) -> dict[str, int]:
         if getattr(ind, role) is None and i is not None and i < len(state.header_cells) and state.header_cells[i].text:
             out[role] = _x(state.header_line, state.header_cells[i].span[0])
     return out
+
+
+def _field_starts(ind: Indicator, fields: list[str], state: _State) -> dict[str, int]:
+    """Where each of the indicator's text ``fields`` starts across the page on its line (a field its line does not
+    print: where its piece held from above started)."""
+    # The same until the indicator, its line, one of its fields or the held pieces change: worked out once.
+    key = (ind, state.last_line, *(getattr(ind, role) for role in fields))
+    held = tuple(state.held_x.items())
+    if state.field_starts is not None and state.field_starts[1] == held and len(state.field_starts[0]) == len(key) \
+            and all(a is b for a, b in zip(state.field_starts[0], key)):
+        return state.field_starts[2]
+    line = state.last_line
+    starts = {role: _x(line, _start_on(getattr(ind, role), line))
+              if _printed_on(getattr(ind, role), line) or role not in state.held_x else state.held_x[role]
+              for role in fields}
+    state.field_starts = (key, held, starts)
+    return starts
 
 
 def _nearest(starts: dict[str, int], x: int) -> str:
@@ -776,9 +791,14 @@ def _header_words_apart(cells: list[Cell]) -> list[Cell]:
     return out
 
 
-@lru_cache(maxsize=4096)
 def _header_word(word: str) -> bool:
-    return any(p.match(word) for _, p in _ROLE_HEADERS)
+    return bool(_header_roles(word))
+
+
+@lru_cache(maxsize=4096)
+def _header_roles(word: str) -> tuple[str, ...]:
+    """The roles of the indicator header whose wordings ``word`` (normalised) is, in ``_ROLE_HEADERS``' order."""
+    return tuple(role for role, pattern in _ROLE_HEADERS if word and pattern.match(word))
 
 
 def _header_words_above(state: _State, lines: list, k: int) -> bool:
@@ -832,14 +852,13 @@ def _map_roles(state: _State, cells: list[Cell], sub: bool = False) -> None:
         state.roles = {r: (i + 2 if i > at else i) for r, i in state.roles.items() if r != "target"}
         state.header_width += 2
         for n, cell in enumerate(c for c in cells if c.text):
-            for role, pattern in _ROLE_HEADERS:
-                if pattern.match(norm(cell.text)) and role in ("comparator", "value", "unit"):
+            for role in _header_roles(norm(cell.text)):
+                if role in ("comparator", "value", "unit"):
                     state.roles[role] = at + n
         return
     for i, cell in enumerate(cells):
-        t = norm(cell.text)
-        for role, pattern in _ROLE_HEADERS:
-            if t and pattern.match(t) and (sub or role not in state.roles):
+        for role in _header_roles(norm(cell.text)):
+            if sub or role not in state.roles:
                 state.roles.setdefault(role, i)
     if sub:
         state.roles.pop("target", None)
