@@ -523,6 +523,46 @@ def _rowlike_text(text: str, card: bool, two_sided: bool) -> bool:
     return gapped
 
 
+# A card's key and its value one space apart (年度绩效目标 全年组织…: the converter left one space between the cells).
+_CARD_KEY_AND_VALUE = re.compile(r"^(项目名称|项目编码|主管部门|实施单位|项目期限?|实施期限|"
+                                 r"(年度|项目|部门|部门整体|整体|实施期|中期|中长期)?(总体)?(绩效)?目标)[：:]? \S")
+
+
+def _running_title_in_card(lines: list[Line], i: int, chunk: Chunk) -> bool:
+    """A card's page break: a short line that reads as a running title (the department and year), after the page's
+    number below the card's last row, with the card's rows going on under it. Printed on only two pages (a short
+    document), it is not known for furniture by being repeated; where it stands says it."""
+    line = lines[i]
+    if not chunk.is_card or line.kind is not _TEXT or chunk.last_row is None \
+            or not _could_be_running_title(line.text.strip()):
+        return False
+    since = chunk.lines[chunk.lines.index(chunk.last_row) + 1:] if chunk.last_row in chunk.lines else []
+    if not any(l.kind is _PAGE_HEADER for l in since) or any(l.kind is _TEXT for l in since):
+        return False
+    nxt = _next_content(lines, i)
+    return nxt is not None and (nxt.is_row or _rowlike(nxt, chunk.kind))
+
+
+_GOAL_KEY_CELL = re.compile(r"^(总体|实施期|中期|中长期|年度|项目|部门|整体|绩效)*目标([（(][^（）()]*[)）])?$")
+
+
+def _under_goal_keys(line: Line, chunk: Chunk) -> bool:
+    """The texts of a card's row of goal keys (实施期目标 | 年度目标), on the line under it: long sentences, a row still."""
+    if not chunk.is_card or line.kind is not _TEXT or chunk.last_row is None or chunk.last_row is not chunk.last_content:
+        return False
+    keys = _cells_of(chunk.last_row)
+    return bool(keys) and all(_GOAL_KEY_CELL.match(_squash(k)) for k in keys)
+
+
+def _card_key_and_value(lines: list[Line], i: int, chunk: Chunk) -> bool:
+    """A card's key and its value one space apart (年度绩效目标 全年组织…), with the card's rows going on right after it
+    (a card flattened into lines prints its keys so too, and stays unread)."""
+    if not chunk.is_card or lines[i].kind is not _TEXT or not _CARD_KEY_AND_VALUE.match(lines[i].text.strip()):
+        return False
+    nxt = _next_content(lines, i)
+    return nxt is not None and (nxt.is_row or _rowlike(nxt, chunk.kind))
+
+
 _ITEM_NUMBER = re.compile(r"^[(（]?\d{1,2}[)）、.．]$")
 
 
@@ -684,10 +724,21 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
                 current = open_chunk("other_table", UNTITLED_TABLE, None, line.start)
             _add_line(current, line)
             continue
+        if current is not None and current.is_card and line.kind in _CARD_ROW_KINDS and i not in tails \
+                and (own_title := _next_card_title(lines, i, current)) is not None:
+            # Several cards under one page title, or under titles of their own no title pattern knows
+            # (绩效目标申报表（项目）): each 项目名称 block after a card's indicator grid starts a card.
+            if own_title:
+                current = open_chunk(current.kind, own_title, line, line.start)
+                _add_line(current, line.as_kind(_TEXT))
+                continue
+            current = open_chunk(current.kind, current.title, None, line.start)
         kind = titles.kinds[i]
         in_table = current is not None and current.is_table
         if i in tails:
             line = line.as_kind(_PAGE_HEADER)  # the rest of the title above: not text of the section
+        elif in_table and _running_title_in_card(lines, i, current):
+            line = line.as_kind(_PAGE_HEADER)  # the running title of the page a card goes on on
         elif in_table and _continued_title(line, kind, current):
             # "部门收入总表（续）", "续表": the same table goes on on a new page.
             line = line.as_kind(_PAGE_HEADER)
@@ -701,7 +752,8 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
             else:
                 # A table the registry has no kind for: its own section, never rows of the table before it.
                 current = open_chunk("other_table", other, line, line.start)
-        elif in_table and (_rowlike(line, current.kind) or _fragment(lines, i, current)):
+        elif in_table and (_rowlike(line, current.kind) or _fragment(lines, i, current)
+                           or _card_key_and_value(lines, i, current) or _under_goal_keys(line, current)):
             # In a tab or pipe table a line with no delimiter is a row that kept one cell.
             line = line.as_kind(_TAB if _delimited(current) and not _rowlike(line, current.kind)
                                 else _SPACED)
@@ -749,6 +801,50 @@ def _untitled_card(lines: list[Line], i: int, chunk: Chunk) -> bool:
             if cells and _CARD_GRID_KEY.match(cells[0]):
                 return True
     return False
+
+
+_CARD_TITLE_WORDS = re.compile(r"绩效目标|目标表|申报表")
+
+
+def _next_card_title(lines: list[Line], i: int, chunk: Chunk) -> str | None:
+    """Whether line ``i`` starts another card of a card section: "" for its 项目名称 row (``_next_card``), or the
+    words of a line of its own right above that row (blank lines and furniture between) that reads as a card's title."""
+    if _next_card(lines, i, chunk):
+        return ""
+    line = lines[i]
+    words = line.text.strip()
+    if line.kind is not _TEXT or len(_cells_of(line)) != 1 or len(words) > 60 or not _CARD_TITLE_WORDS.search(words):
+        return None
+    j = i + 1
+    while j < len(lines) and lines[j].kind in (_BLANK, _PAGE_HEADER):
+        j += 1
+    return words if j < len(lines) and lines[j].kind in _CARD_ROW_KINDS and _next_card(lines, j, chunk) else None
+
+
+def _next_card(lines: list[Line], i: int, chunk: Chunk) -> bool:
+    """Another card under the same title: a row that starts with 项目名称 (or 项目编码) in a card that has printed its
+    indicator grid's header already, followed within a few rows by one that starts with 一级指标 or 年度目标 (or prints
+    the indicator header)."""
+    first = _CELL_SPLIT.split(lines[i].text.strip().strip("|"))
+    if not first or not _CARD_FIRST_KEY.match(first[0].strip()):
+        return False
+    if not any(_indicator_header(line) for line in chunk.lines if line.is_row):
+        return False
+    return any(_indicator_header(nxt) or _CARD_GRID_KEY.match(_cells_of(nxt)[0])
+               for nxt in lines[i + 1:i + 16] if nxt.kind in _CARD_ROW_KINDS and _cells_of(nxt))
+
+
+# A card's rows as the chunker meets them: delimited, or plain text (space-aligned; taken for rows once in the card).
+_CARD_ROW_KINDS = (_PIPE, _TAB, _TEXT, _SPACED)
+
+
+def _cells_of(line: Line) -> list[str]:
+    return [c.strip() for c in _CELL_SPLIT.split(line.text.strip().strip("|")) if c.strip()]
+
+
+def _indicator_header(line: Line) -> bool:
+    cells = {_squash(c) for c in _cells_of(line)}
+    return "一级指标" in cells and ("二级指标" in cells or "三级指标" in cells)
 
 
 _HEADER_WORD = re.compile(r"合计|科目|项目|编码|名称|预算|支出|收入|小计|总计|经费|指标")

@@ -117,11 +117,18 @@ def card_facts(doc: str, card: PerformanceCard, paths: dict[int, str],
         amount = getattr(card.budget, key)
         if amount is not None:
             yield fact(name, f"budget_{key}", zh, amount, card.unit)
+    for source, amount in card.budget.sources.items():
+        yield fact(name, "budget_source", f"资金来源 {source}", amount, card.unit)
+    for key, zh in zip(_BUDGET_KEYS, ("实施期预算数", "实施期财政资金", "实施期上年结转", "实施期其他资金")):
+        if card.midterm_budget is not None and (amount := getattr(card.midterm_budget, key)) is not None:
+            yield fact(name, f"midterm_budget_{key}", zh, amount, card.unit)
     for step in card.spending_plan:
         yield fact(step.period, "spending_plan", f"资金支出计划 {step.period}", step.percent, "%")
     for ind in card.indicators:
         if ind.value is not None:
-            yield fact(ind.name.text if ind.name else None, "indicator_value", "指标值", ind.value, ind.unit)
+            # The comparator is part of what the target says (≥ 95 is not 95): in the column's label.
+            label = f"指标值 {ind.comparator}" if ind.comparator else "指标值"
+            yield fact(ind.name.text if ind.name else None, "indicator_value", label, ind.value, ind.unit)
         if ind.weight is not None:
             yield fact(ind.name.text if ind.name else None, "indicator_weight", "权重", ind.weight, None)
     for task in card.tasks:
@@ -154,7 +161,9 @@ def count_facts(result: ExtractionResult) -> int:
     """How many facts ``result_facts`` gives, counted without building them (the batch summary needs only this)."""
     n = sum(len(row.values) for table in result.tables for row in table.rows)
     for card in result.cards:
-        n += sum(1 for key in _BUDGET_KEYS if getattr(card.budget, key) is not None)
+        n += sum(1 for key in _BUDGET_KEYS if getattr(card.budget, key) is not None) + len(card.budget.sources)
+        if card.midterm_budget is not None:
+            n += sum(1 for key in _BUDGET_KEYS if getattr(card.midterm_budget, key) is not None)
         n += len(card.spending_plan) + sum((ind.value is not None) + (ind.weight is not None) for ind in card.indicators)
         n += sum(1 for b in card.task_budgets() for key in _BUDGET_KEYS if getattr(b, key) is not None)
     return n

@@ -33,7 +33,7 @@ from .chunk import Chunk, chunk_document, contents_entries, document_meta, line_
 from .geometry import place_values
 from .load import Document, load_document
 from .rules import Unreadable, inherit_units, name_entities, read_table, unread_for
-from .rules_cards import read_card
+from .rules_cards import inherit_card_units, read_card
 
 Backend = Literal["rules", "auto", "llm"]
 
@@ -91,6 +91,7 @@ def _extract(doc: Document, use_rules: bool, hints: tuple[LayoutHint, ...] = (),
             section.note = exc.reason
             result.unread.append(unread_for(chunk, exc.reason))
     inherit_units(result.tables)
+    inherit_card_units(result.cards)
     choose_readings(result)
     name_entities(result.tables, chunks)
     note_hints(result, hints, offered)

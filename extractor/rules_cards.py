@@ -15,6 +15,7 @@ from schemas.cards import PERIOD_OF_ITS_OWN, plan_by_period
 from .chunk import Chunk, LineKind
 from .grid import Cell, norm, split_cells
 from .rules import Unreadable
+from .units import statement_in
 
 _BUDGET_KEYS = {
     "预算数": "total", "年度资金总额": "total", "资金总额": "total",
@@ -22,14 +23,26 @@ _BUDGET_KEYS = {
     "上年结转": "carryover", "其中:上年结转": "carryover",
     "其他资金": "other",
 }
+# The fiscal money's sources a card may list in place of one 财政拨款 line, or under it as its 其中 breakdown.
+_SOURCE_KEY = re.compile(r"^(其中:)?(?P<name>一般公共预算(拨款|资金)?|政府性基金(预算)?(拨款|资金)?|国有资本经营预算(拨款|资金)?|"
+                         r"财政专户管理资金|财政专户|本级财政(资金|拨款)?|上级(补助|转移支付)(资金)?|(中央|省级|市级|县级)(财政)?"
+                         r"(补助|资金|拨款))$")
 _TEXT_KEYS = {
     "项目编码": "project_code", "项目名称": "project_name", "部门名称": "department",
-    "主管部门及代码": "department", "主管部门": "department", "实施单位": "implementing_unit",
+    "主管部门及代码": "department", "主管部门": "department", "部门(单位)名称": "department", "实施单位": "implementing_unit",
     "项目期": "project_period", "项目期限": "project_period", "实施期限": "project_period",
 }
 # The goal's key: 绩效目标, 年度目标, 年度绩效目标, and in other templates 年度总体目标, 总体目标, 项目绩效目标,
 # 部门整体绩效目标, 实施期目标… (never 目标 alone, nor 目标1: a numbered goal's own label).
-_GOAL_KEY = re.compile(r"^(?!目标$)(年度|项目|部门|部门整体|整体|实施期|中长期)?(总体)?(绩效)?目标$")
+_GOAL_KEY = re.compile(r"^(?!目标$)(年度|项目|部门|部门整体|整体|实施期|中期|中长期)?(总体)?(绩效)?目标$")
+# The goal of the whole project period, printed beside the year's (实施期目标 | 年度目标, 中期目标（2025-2027年）).
+_MIDTERM_GOAL_KEY = re.compile(r"^(实施期|中期|中长期)(总体)?(绩效)?目标$")
+# A goal key's bracketed years (年度目标（2025年）, 中期目标（2025-2027年）).
+_KEY_YEARS = re.compile(r"\([^()]*\d{4}[^()]*\)$")
+# The budget's two columns in the multi-year template (项目资金 | 实施期资金总额 | 年度资金总额): the year's is the card's
+# budget, the period's kept as the period's.
+_MIDTERM_BUDGET_HEAD = re.compile(r"^(实施期|中期|中长期|项目期)(资金总额|资金|预算数?|预算总额)(\(.*\))?$")
+_ANNUAL_BUDGET_HEAD = re.compile(r"^(年度|本年度?|当年)(资金总额|资金|预算数?|预算总额)(\(.*\))?$")
 # The indicator header's columns, in the wordings of several provinces' templates. A header that gives the
 # comparator or the unit a column of its own (指标性质 | 指标值 | 度量单位, 符号 | 值 | 单位) prints the target's number
 # alone under 指标值: read as the value then (``_map_roles``).
@@ -37,6 +50,7 @@ _ROLE_HEADERS = tuple((role, re.compile(pattern)) for role, pattern in (
     ("level1", r"^一级指标(名称)?$"), ("level2", r"^二级指标(名称)?$"), ("name", r"^三级指标(名称)?$"),
     ("description", r"^(绩效指标描述|指标说明|指标描述|指标内容|指标解释)$"),
     ("target", r"^(年度|预期)?(指标|目标)值([（(].*[)）])?$|^指标目标值$"),
+    ("midterm_target", r"^(实施期|中期|中长期)(绩效)?(指标|目标)值([（(].*[)）])?$"),
     ("basis", r"^指标(值)?(确定|设定)依据$"),
     ("comparator", r"^(符号|指标性质|指标方向|比较符号?|运算符号?|计算符号)$"),
     ("value", r"^(值|数值)$"), ("unit", r"^(度量|计量|计算)?单位"),
@@ -46,7 +60,16 @@ _ROLE_HEADERS = tuple((role, re.compile(pattern)) for role, pattern in (
 _COMPARATOR_WORDS = {
     "大于等于": "≥", "不低于": "≥", "不少于": "≥", "不小于": "≥", "小于等于": "≤", "不高于": "≤", "不超过": "≤",
     "不多于": "≤", "不大于": "≤", "等于": "=", "大于": ">", "高于": ">", "小于": "<", "低于": "<",
+    "约": "≈", "大约": "≈", "约为": "≈",
 }
+# Comparator words at the start of a target cell (不超过2000万元, 达到100%, 控制在…以内, 约500人) and at its end (10项以上,
+# 3天以内), and a note in brackets after it (≥95%（含）: the bound included, as ≥ says).
+_WORDS_FIRST = re.compile(r"^\s*(?P<w>大于等于|小于等于|不低于|不少于|不小于|不高于|不超过|不多于|不大于|达到|控制在|"
+                          r"大于|高于|超过|多于|小于|低于|少于|大约|约为|约)\s*")
+_WORDS_FIRST_CMP = {"达到": "≥", "控制在": "≤", "超过": ">", "多于": ">", "少于": "<"}
+_WORDS_LAST = re.compile(r"\s*(?P<w>及以上|及以下|以上|以下|以内|之内|内)\s*$")
+_WORDS_LAST_CMP = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤", "之内": "≤", "内": "≤"}
+_INCLUDED_NOTE = re.compile(r"\s*[（(]\s*含(本数)?\s*[)）]\s*$")
 _LEVEL1 = {"产出指标", "效益指标", "满意度指标", "成本指标", "效果指标", "投入管理指标", "部门产出"}
 _LEVEL2_ONLY = {
     "数量指标", "质量指标", "时效指标", "经济效益指标", "社会效益指标", "生态效益指标",
@@ -58,7 +81,7 @@ _PERIOD = re.compile(r"^(\d{1,2})\s*月\s*底$")
 
 _PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*%$")
 # The number may print thousands separators (≥1,200笔).
-_TARGET = re.compile(r"^(?P<cmp>≥|≧|>=|≤|≦|<=|=|＝|<|>|＜|＞)?\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
+_TARGET = re.compile(r"^(?P<cmp>≥|≧|>=|≤|≦|<=|=|＝|<|>|＜|＞|≈)?\s*(?P<num>-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?))\s*"
                      r"(?P<unit>.*)$")
 _UNIT = re.compile(r"^[%‰a-zA-Z²㎡/·\s个人次户家套份项场条天日年月周辆台批元万千亿分钟小时平方米]*$")
 # Beside the usual units, a measure word of any kind (笔, 件, 所, 篇, 册, 期, 公里, 个工作日…): a few ideographs.
@@ -84,6 +107,13 @@ class _State:
     # The text fields the last line of fields set, and where each value starts across the page: in
     # space-aligned text a long value (项目名称) wraps onto lines of its own under where it starts.
     values: list[tuple[str, int]] = field(default_factory=list)
+    # A row of goal keys with their texts on the row below (总体目标 | 实施期目标 | 年度目标): each key's field and where
+    # it stands (its index in a delimited row, or across the page).
+    goal_columns: list[tuple[str, int]] = field(default_factory=list)
+    # The budget's columns in the multi-year template: the year's and the period's, where each stands.
+    budget_columns: list[tuple[str, int]] = field(default_factory=list)
+    # A header row of the budget's parts (年度资金总额 | 财政拨款 | 上年结转 | 其他资金) over their figures' row.
+    budget_parts: list[tuple[str, int]] = field(default_factory=list)
     after_header: bool = False  # the last line read was the indicator header (its cells may wrap below it)
     # Pieces of the next indicator's cells printed above its line (cells aligned to the bottom wrap upwards).
     pending: list = field(default_factory=list)
@@ -107,7 +137,8 @@ class _State:
 def read_card(chunk: Chunk) -> PerformanceCard:
     if not chunk.has_rows or _mostly_flattened(chunk):
         raise Unreadable("no table rows: the card is flattened into lines (needs the LLM reader)")
-    card = PerformanceCard(section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span)
+    card = PerformanceCard(section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span,
+                           **card_unit(chunk.lines))
     state = _State()
     for n, seg in enumerate(chunk.segments):
         first_data = True
@@ -126,6 +157,9 @@ def read_card(chunk: Chunk) -> PerformanceCard:
             state.after_header = False
             if line.kind is LineKind.SPACED and card.indicators and state.roles and state.last_line is not None \
                     and not _names_indicator_header(words) and "符号" not in words:
+                cells = _level_rests(card.indicators[-1], state, cells)
+                if not cells:
+                    continue
                 roles = _nearest_fields(card.indicators[-1], cells, line, state)
                 if roles and all(_wrapped_piece(c, r) for c, r in zip(cells, roles)):
                     if _held_for_next(seg.lines, k, state) or _starts_next_row(card, seg.lines, k, state):
@@ -157,6 +191,8 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                     and _task_line(card, state, cells, line, words):
                 continue
             if _names_indicator_header(words):
+                if line.kind is LineKind.SPACED:
+                    cells = _header_words_apart(cells)
                 if not (state.roles and _same_header(cells, state.header_cells)):
                     # (The header printed again on a new page keeps the columns its sub-row, 符号 / 值 /
                     # 单位, split 指标值 into, whether or not the sub-row is printed again.)
@@ -177,13 +213,61 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                 continue
             if line.kind is LineKind.SPACED and _extend_values(card, state, cells, line):
                 continue
-            state.values = [(attr, _x(line, cell.span[0])) for attr, cell in _fields(card, state, cells)]
+            state.values = [(attr, _x(line, cell.span[0])) for attr, cell in _fields(card, state, cells, line)]
         _flush_pending(card, state)
     if not (card.indicators or card.budget.total or card.project_name or card.tasks):
         raise Unreadable("no card fields this reader recognises")
+    if card.midterm_goals and not card.goals:
+        # The period's goal is told from the year's only beside it: printed alone, it is the card's goal.
+        card.goals, card.midterm_goals = card.midterm_goals, []
     card.unparsed = card.untaken_figures((line.start, line.text) for line in chunk.lines
                                          if line.kind not in _NOT_PRINTED_ON_THE_CARD)
     return card
+
+
+# A budget label that prints the unit of the card's amounts in brackets: 项目资金（元）, 资金来源(元), 预算金额（元）,
+# 年度资金总额（万元）. (A bracketed unit after an indicator's name, 人均补助（元）, is the indicator's own.)
+_BUDGET_LABEL_UNIT = re.compile(r"^(?P<label>[^\s（()]{0,10}(?:资金|金额|预算|总额|拨款|结转)[^\s（()]{0,6})\s*"
+                                r"[（(]\s*(?:单位\s*[：:])?\s*(?:人民币)?\s*(?P<unit>百万元|万元|千元|亿元|元)\s*[)）]\s*[:：]?$")
+_MONEY_UNIT_IN_LABEL = re.compile(r"\s*[（(]\s*(?:单位\s*[：:])?\s*(?:人民币)?\s*(?:百万元|万元|千元|亿元|元)\s*[)）]")
+
+
+def card_unit(lines: list) -> dict:
+    """The unit of a card's amounts (its budget and task grid), from the card's lines above its indicator grid: a
+    budget label's bracketed unit (项目资金（元）, 预算金额（元）: nearest the figures), else the unit line (单位：元,
+    金额单位：元). 万元 when the card prints neither, as the templates do; a statement the reader does not understand
+    leaves it so (the card's own words are kept in unit_text)."""
+    above: list = []
+    for line in lines:
+        if line.is_row and _names_indicator_header({norm(c.text) for c in split_cells(line)}):
+            break
+        above.append(line)
+    for line in above:
+        if not line.is_row:
+            continue
+        for cell in _cells(line):
+            m = _BUDGET_LABEL_UNIT.match(cell.text.strip())
+            if m:
+                return {"unit": m.group("unit"), "unit_text": _text(cell)}
+    found = statement_in((line.start, line.text) for line in above)
+    if found is None:
+        return {}
+    statement, start = found
+    printed = Text(text=statement.text, span=(start, start + len(statement.text)))
+    return {"unit": statement.unit, "unit_text": printed} if statement.unit else {"unit_text": printed}
+
+
+def inherit_card_units(cards: list[PerformanceCard]) -> None:
+    """A card that prints no unit is in the unit the document's other cards state, when they agree (a page of cards
+    under one unit line, or a template that states it on the first card only); else 万元 stays, as templates print."""
+    stated = {c.unit for c in cards if c.unit_text is not None}
+    if len(stated) != 1:
+        return
+    unit = stated.pop()
+    for card in cards:
+        if card.unit_text is None:
+            card.unit = unit
+            card.notes.append(f"unit: {unit}, as the document's other cards state (this card prints none)")
 
 
 # Lines of a card's section that print none of its figures: blank lines, page furniture (a page's number).
@@ -226,8 +310,20 @@ def _cells(line, starts: frozenset[int] = frozenset()) -> list[Cell]:
         if body:
             start = line.start + at + (len(field_text) - len(field_text.lstrip()))
             for cell in _amount_beside_key(Cell(body, [(start, start + len(body))], start)):
-                cells.extend(_parted(cell, line, starts))
+                for piece in (_key_beside_value(cell) if not cells else [cell]):
+                    cells.extend(_parted(piece, line, starts))
     return cells
+
+
+def _key_beside_value(cell: Cell) -> list[Cell]:
+    """A line's first field that is a text key and its value one space apart (年度绩效目标 全年组织…: a converter left
+    one space between the cells): two cells."""
+    key, sep, rest = cell.text.partition(" ")
+    if not sep or not rest.strip() or _key(key) is None or _key(key) in _BUDGET_KEYS:
+        return [cell]
+    at = cell.span[0] + len(key) + 1 + (len(rest) - len(rest.lstrip()))
+    rest = rest.strip()
+    return [Cell(key, [(cell.span[0], cell.span[0] + len(key))], cell.span[0]), Cell(rest, [(at, at + len(rest))], at)]
 
 
 _AMOUNT_WORD = re.compile(r"^-?\d[\d,]*(\.\d+)?$")
@@ -321,6 +417,24 @@ def _wrapped_piece(cell: Cell, role: str) -> bool:
 _TARGET_START = re.compile(r"^(≥|≧|>=|≤|≦|<=|=|＝|<|>|＜|＞)|^\d+(\.\d+)?\s*\S{0,6}$|%$")
 
 
+def _level_rests(ind: Indicator, state: _State, cells: list[Cell]) -> list[Cell]:
+    """The rest of a level's name that wrapped in its narrow column (可持续影响指 / 标, 服务对象满意 / 度指标), on the
+    line under the row: joined to the level it completes (of the last row, and of the rows under it); the line's other
+    cells returned."""
+    rest = []
+    for cell in cells:
+        piece = norm(cell.text)
+        for attr, known in (("level2", _LEVEL2_ONLY), ("level1", _LEVEL1)):
+            name = getattr(ind, attr)
+            if name and name not in known and (joined := name + piece) in known:
+                setattr(ind, attr, joined)
+                setattr(state, attr, joined)
+                break
+        else:
+            rest.append(cell)
+    return rest
+
+
 def _held_for_next(lines: list, k: int, state: _State) -> bool:
     """Pieces of a wrapped cell on a line of their own that belong to the row below, not the one above:
     ``pdftotext`` leaves a blank line between rows and none between the lines of one row, so a piece
@@ -334,7 +448,7 @@ def _held_for_next(lines: list, k: int, state: _State) -> bool:
     return k > 0 and line.index - lines[k - 1].index > 1
 
 
-_TEXT_FIELDS = ("name", "description", "target", "basis", "scoring")
+_TEXT_FIELDS = ("name", "description", "midterm_target", "target", "basis", "scoring")
 
 
 def _first_row_pieces(line, state: _State) -> bool:
@@ -491,8 +605,12 @@ def _prepend_pending(ind: Indicator, line, state: _State) -> None:
             if not fields:
                 break
             x = _x(piece_line, cell.span[0])
-            role = min(fields, key=lambda r: abs(_x(line, _start_on(getattr(ind, r), line)) - x))
-            if _keeps_figure(ind, role, cell) and ind.name is None:
+            starts = {r: _x(line, _start_on(getattr(ind, r), line)) for r in fields} | _empty_columns(ind, state)
+            role = _nearest(starts, x)
+            if getattr(ind, role) is None:
+                setattr(ind, role, _text(cell))  # the first piece of a column the row's line left empty
+                fields.append(role)
+            elif _keeps_figure(ind, role, cell) and ind.name is None:
                 # Words nearest a target that reads as a figure ("≥70%"), on a row whose line prints no name:
                 # the name, printed all above the line (a centred cell cut in two about it), not the target's.
                 ind.name, role = _text(cell), "name"
@@ -521,7 +639,21 @@ def _nearest_fields(ind: Indicator, cells: list[Cell], line, state: _State) -> l
         if starts:
             return [_nearest(starts, _x(line, cell.span[0])) for cell in cells]
     starts = _field_starts(ind, fields, state)
-    return [_nearest(starts, _x(line, cell.span[0])) for cell in cells]
+    return [_nearest(starts | _empty_columns(ind, state), _x(line, cell.span[0])) for cell in cells]
+
+
+def _empty_columns(ind: Indicator, state: _State) -> dict[str, int]:
+    """Where the header of each text column the indicator's line left empty starts across the page (space-aligned):
+    a piece printed under it, above or below the row's line (评分标准 wrapped about a row whose other cells are one
+    line), is that column's, not the rest of the field printed nearest."""
+    if state.header_line is None or state.header_line.kind is not LineKind.SPACED:
+        return {}
+    out = {}
+    for role in _TEXT_FIELDS:
+        i = state.roles.get(role)
+        if getattr(ind, role) is None and i is not None and i < len(state.header_cells) and state.header_cells[i].text:
+            out[role] = _x(state.header_line, state.header_cells[i].span[0])
+    return out
 
 
 def _field_starts(ind: Indicator, fields: list[str], state: _State) -> dict[str, int]:
@@ -618,9 +750,9 @@ def _extend_by_position(ind: Indicator, cells: list[Cell], roles: list[str]) -> 
     """Join the pieces of cells that wrapped onto a line of their own to the indicator's fields they stand under."""
     line_end = max(c.span[1] for c in cells)
     for cell, role in zip(cells, roles):
-        old: Text = getattr(ind, role)
+        old: Text | None = getattr(ind, role)
         setattr(ind, role, Text(text=old.text + cell.text, span=(old.span[0], cell.span[1]),
-                                parts=old.parts + cell.parts))
+                                parts=old.parts + cell.parts) if old is not None else _text(cell))
         if role == "target":
             _parse_target(ind, getattr(ind, role))
     ind.span = (ind.span[0], max(ind.span[1], line_end))
@@ -651,6 +783,22 @@ def _names_indicator_header(words: set[str]) -> bool:
         return True
     named = [w for w in words if w]
     return len(named) >= 3 and ("三级指标" in words or "二级指标" in words) and all(_header_word(w) for w in named)
+
+
+def _header_words_apart(cells: list[Cell]) -> list[Cell]:
+    """A space-aligned header's cells with two header words one space apart (权重（%） 评分标准: a cell filling its
+    column to the edge) parted: each word heads a column of its own."""
+    out = []
+    for cell in cells:
+        words = cell.text.split(" ")
+        if len(words) < 2 or not all(w and _header_word(norm(w)) for w in words):
+            out.append(cell)
+            continue
+        at = cell.span[0]
+        for w in words:
+            out.append(Cell(w, [(at, at + len(w))], at))
+            at += len(w) + 1
+    return out
 
 
 def _header_word(word: str) -> bool:
@@ -857,9 +1005,9 @@ def _fits_role(role: str, text: str) -> int:
     t = norm(text)
     if role == "level1":
         # 成本指标 is a level-1 name in some templates and a level-2 name under 产出指标 in others.
-        return (1 if t == "成本指标" else 2) if t in _LEVEL1 else -9
+        return (1 if t == "成本指标" else 2) if t in _LEVEL1 else 1 if _starts_level(t, _LEVEL1) else -9
     if role == "level2":
-        return 2 if t in _LEVEL2_ONLY or t.endswith("指标") else -9
+        return 2 if t in _LEVEL2_ONLY or t.endswith("指标") else 1 if _starts_level(t, _LEVEL2_ONLY) else -9
     if role == "comparator":
         return 2 if t in COMPARATORS or t in _COMPARATOR_WORDS else -9
     if role == "value":
@@ -873,6 +1021,11 @@ def _fits_role(role: str, text: str) -> int:
     if t in _LEVEL1 or t in _LEVEL2_ONLY or (t.endswith("指标") and len(t) <= 8):
         return -9
     return 1
+
+
+def _starts_level(t: str, known: set[str]) -> bool:
+    """The first line of a level's name that wrapped in its column (可持续影响指, 服务对象满意)."""
+    return len(t) >= 4 and t not in known and any(k.startswith(t) for k in known)
 
 
 def _placed_by_content(state: _State, cells: list[Cell]) -> list[Cell] | None:
@@ -925,6 +1078,7 @@ def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) ->
     ind = Indicator(
         level1=state.level1, level2=state.level2, name=name,
         description=_text(_get(cells, roles.get("description"))),
+        midterm_target=_text(_get(cells, roles.get("midterm_target"))),
         target=target, basis=_text(_get(cells, roles.get("basis"))),
         scoring=_text(_get(cells, roles.get("scoring"))), span=(line.start, line.end),
     )
@@ -964,12 +1118,14 @@ def _three_columns(ind: Indicator, cmp_cell: Cell | None, value_cell: Cell | Non
     comparator and unit (≥30, 30公里) when its neighbours are blank."""
     word = norm(cmp_cell.text) if cmp_cell else ""
     ind.comparator = COMPARATORS.get(word) or _COMPARATOR_WORDS.get(word)
-    m = _TARGET.match(value_cell.text.strip()) if value_cell and len(value_cell.parts) == 1 else None
+    said, at, core = _in_words(value_cell.text.strip()) if value_cell else (None, 0, "")
+    m = _TARGET.match(core) if value_cell and len(value_cell.parts) == 1 else None
     own_unit = _SPACES.sub("", m.group("unit")) if m else ""
-    if m and (not m.group("cmp") or ind.comparator is None) and (not own_unit or (
+    if m and (not (m.group("cmp") or said) or ind.comparator is None) and (not own_unit or (
             unit_cell is None and (_UNIT.match(own_unit) or _MEASURE_WORD.match(own_unit))
             and not _NOT_A_UNIT.search(own_unit))):
-        start = value_cell.span[0] + (len(value_cell.text) - len(value_cell.text.lstrip())) + m.start("num")
+        ind.comparator = ind.comparator or said
+        start = value_cell.span[0] + (len(value_cell.text) - len(value_cell.text.lstrip())) + at + m.start("num")
         ind.value = Amount(value=parse_amount(m.group("num")), raw=m.group("num"),
                            span=(start, start + len(m.group("num"))))
         if m.group("cmp"):
@@ -982,14 +1138,36 @@ def _three_columns(ind: Indicator, cmp_cell: Cell | None, value_cell: Cell | Non
                       parts=[p for c in pieces for p in c.parts])
 
 
+def _in_words(text: str) -> tuple[str | None, int, str]:
+    """A target with its comparator in words (不超过2000万元, 10项以上, 控制在3天以内, 约500人) or a note after it
+    (≥95%（含）): the comparator the words say (None when none, or when they disagree), where the figure's own text
+    starts in ``text``, and that text (the sign, the number and the unit)."""
+    core, at, said = text, 0, []
+    if (m := _INCLUDED_NOTE.search(core)) and m.start() > 0:
+        core = core[:m.start()]
+    if (m := _WORDS_FIRST.match(core)) and m.end() < len(core):
+        said.append(_WORDS_FIRST_CMP.get(m.group("w")) or _COMPARATOR_WORDS[m.group("w")])
+        core, at = core[m.end():], m.end()
+    if (m := _WORDS_LAST.search(core)) and m.start() > 0:
+        said.append(_WORDS_LAST_CMP[m.group("w")])
+        core = core[:m.start()]
+    sign = _COMPARATOR_FIRST.match(core)
+    if len(set(said)) > 1 or (said and sign and COMPARATORS.get(sign.group(1)) != said[0]):
+        return None, 0, text  # 不低于…以下, ≥…以内: words that do not say one bound
+    if said and sign:
+        said = []  # ≤10个工作日内: the sign says it, the words agree
+    return (said[0] if said else None), at, core
+
+
 def _parse_target(ind: Indicator, target: Text) -> None:
     comparator = value = unit = qualitative = None
-    m = _TARGET.match(target.text)
+    said, at, core = _in_words(target.text)
+    m = _TARGET.match(core)
     printed_unit = m.group("unit").strip() if m else ""
     if m and len(target.parts) == 1 and (_UNIT.match(printed_unit) or _MEASURE_WORD.match(printed_unit)) \
             and not _NOT_A_UNIT.search(printed_unit):
-        start = target.span[0] + m.start("num")
-        comparator = COMPARATORS.get(m.group("cmp")) if m.group("cmp") else None
+        start = target.span[0] + at + m.start("num")
+        comparator = COMPARATORS.get(m.group("cmp")) if m.group("cmp") else said
         value = Amount(value=parse_amount(m.group("num")), raw=m.group("num"), span=(start, start + len(m.group("num"))))
         unit = _SPACES.sub("", printed_unit) or None
     else:
@@ -1002,7 +1180,7 @@ def _parse_target(ind: Indicator, target: Text) -> None:
     ind.comparator, ind.value, ind.unit, ind.qualitative = comparator, value, unit, qualitative
 
 
-_COMPARATOR_FIRST = re.compile(r"^\s*(＞＝|＜＝|>=|<=|≥|≧|≤|≦|=|＝|<|>|＜|＞)")
+_COMPARATOR_FIRST = re.compile(r"^\s*(＞＝|＜＝|>=|<=|≥|≧|≤|≦|=|＝|<|>|＜|＞|≈)")
 _DIGIT = re.compile(r"\d")
 
 
@@ -1030,17 +1208,34 @@ def _extend_values(card: PerformanceCard, state: _State, cells: list[Cell], line
     return True
 
 
-def _fields(card: PerformanceCard, state: _State, cells: list[Cell]) -> list[tuple[str, Cell]]:
+def _fields(card: PerformanceCard, state: _State, cells: list[Cell], line) -> list[tuple[str, Cell]]:
     """Read a line of the card's fields; return the text fields it set, with their cells."""
     keys = [_key(c.text) or _budget_key_after_label(c.text) for c in cells]
     texts: list[tuple[str, Cell]] = []
+    columns, state.goal_columns = state.goal_columns, []
+    if columns and not any(keys):
+        return _goals_under_keys(card, columns, cells, line)
+    parts, state.budget_parts = state.budget_parts, []
+    if parts and not any(keys):
+        _budget_under_keys(card, parts, cells, line)
+        return texts
+    if _budget_header(state, keys, cells, line):
+        return texts
+    if _budget_columns(state, cells, line):
+        return texts
     for i, key in enumerate(keys):
         if key is None:
             continue
         # The value is the first non-empty cell before the next key on the row.
         nxt_key = next((j for j in range(i + 1, len(keys)) if keys[j] is not None), len(keys))
         value = next((c for c in cells[i + 1:nxt_key] if c.text), None)
+        if key in _BUDGET_KEYS and state.budget_columns:
+            _budget_by_columns(card, state, key, cells[i + 1:nxt_key], i + 1, line)
+            continue
         if value is None:
+            if _GOAL_KEY.match(key) and all(k is None or _GOAL_KEY.match(k) for k in keys):
+                # A row of goal keys whose texts are on the row below.
+                state.goal_columns.append((_goal_field(key), _anchor(cells[i], i, line)))
             continue
         if key in _TEXT_KEYS:
             setattr(card, _TEXT_KEYS[key], _text(value))
@@ -1049,18 +1244,107 @@ def _fields(card: PerformanceCard, state: _State, cells: list[Cell]) -> list[tup
             amount = parse_amount(value.text)
             if amount is not None and len(value.parts) == 1:
                 setattr(card.budget, _BUDGET_KEYS[key], Amount(value=amount, raw=value.text, span=value.span))
+        elif m := _SOURCE_KEY.match(key):
+            amount = parse_amount(value.text)
+            if amount is not None and len(value.parts) == 1:
+                card.budget.sources[m.group("name")] = Amount(value=amount, raw=value.text, span=value.span)
         elif _GOAL_KEY.match(key):
-            goals = [c for c in cells[i + 1:] if c.text and not _GOAL_NUMBER.match(c.text)]
-            card.goals.extend(_text(c) for c in goals)
-            texts += [("goals", c) for c in goals[-1:]]
+            goals = [c for c in cells[i + 1:nxt_key] if c.text and not _GOAL_NUMBER.match(c.text)]
+            attr = _goal_field(key)
+            getattr(card, attr).extend(_text(c) for c in goals)
+            texts += [(attr, c) for c in goals[-1:]]
+    if not any(field == "goals" for field, _ in state.goal_columns) and len(state.goal_columns) < 2:
+        state.goal_columns = []  # (a lone key with no value is a key left blank, not a row of keys)
     _spending(card, state, cells)
     return texts
+
+
+def _budget_header(state: _State, keys: list, cells: list[Cell], line) -> bool:
+    """A row of budget keys with no figures, two or more (a label before them, 资金来源（万元）, aside): the header of
+    the budget's figures on the row below. Remembered; say whether it was one."""
+    named = [(i, k) for i, k in enumerate(keys) if k is not None]
+    if len(named) < 2 or not all(k in _BUDGET_KEYS for _, k in named):
+        return False
+    if any(c.text and keys[i] is None and (i > named[0][0] or parse_amount(c.text) is not None)
+           for i, c in enumerate(cells)):
+        return False  # a figure or other words among the keys: a row of keys and their values
+    state.budget_parts = [(_BUDGET_KEYS[k], _anchor(cells[i], i, line)) for i, k in named]
+    return True
+
+
+def _budget_under_keys(card: PerformanceCard, parts: list[tuple[str, int]], cells: list[Cell], line) -> None:
+    """The budget's figures under their header row of keys, each under its key."""
+    for i, cell in enumerate(cells):
+        amount = parse_amount(cell.text) if cell.text else None
+        part = _nearest_column(parts, cell, i, line) if amount is not None else None
+        if part is not None and len(cell.parts) == 1:
+            setattr(card.budget, part, Amount(value=amount, raw=cell.text, span=cell.span))
+
+
+def _goal_field(key: str) -> str:
+    return "midterm_goals" if _MIDTERM_GOAL_KEY.match(key) else "goals"
+
+
+def _anchor(cell: Cell, i: int, line) -> int:
+    """Where a cell stands: its index in a delimited row, or across the page in a space-aligned one."""
+    return _x(line, cell.span[0]) if line.kind is LineKind.SPACED else i
+
+
+def _nearest_column(columns: list[tuple[str, int]], cell: Cell, i: int, line) -> str | None:
+    at = _anchor(cell, i, line)
+    if line.kind is not LineKind.SPACED:
+        return next((f for f, a in columns if a == at), None)
+    return min(columns, key=lambda c: abs(c[1] - at))[0]
+
+
+def _goals_under_keys(card: PerformanceCard, columns: list[tuple[str, int]], cells: list[Cell],
+                      line) -> list[tuple[str, Cell]]:
+    """The texts of a row of goal keys, on the row below: each under its key (总体目标 over both is no goal's)."""
+    texts = []
+    for i, cell in enumerate(cells):
+        if not cell.text or _GOAL_NUMBER.match(cell.text):
+            continue
+        attr = _nearest_column(columns, cell, i, line)
+        if attr is None and line.kind is not LineKind.SPACED:
+            # (A delimited row that lost its empty cells: the texts in their keys' order.)
+            filled = [c for c in cells if c.text]
+            if len(filled) == len(columns):
+                attr = columns[filled.index(cell)][0]
+        if attr is not None:
+            getattr(card, attr).append(_text(cell))
+            texts.append((attr, cell))
+    return texts
+
+
+def _budget_columns(state: _State, cells: list[Cell], line) -> bool:
+    """A header row of the budget's two columns (实施期资金总额 | 年度资金总额): remembered; say whether it was one."""
+    words = [(i, norm(c.text)) for i, c in enumerate(cells) if c.text]
+    annual = [i for i, w in words if _ANNUAL_BUDGET_HEAD.match(w)]
+    midterm = [i for i, w in words if _MIDTERM_BUDGET_HEAD.match(w)]
+    if not (annual and midterm) or any(parse_amount(w) is not None for _, w in words):
+        return False
+    state.budget_columns = [("budget", _anchor(cells[annual[0]], annual[0], line)),
+                            ("midterm_budget", _anchor(cells[midterm[0]], midterm[0], line))]
+    return True
+
+
+def _budget_by_columns(card: PerformanceCard, state: _State, key: str, cells: list[Cell], first: int, line) -> None:
+    """A budget line under the budget's two columns (its figures ``cells``, the first at index ``first`` of the row):
+    each figure into the year's budget or the period's."""
+    for n, cell in enumerate(cells):
+        amount = parse_amount(cell.text) if cell.text else None
+        attr = _nearest_column(state.budget_columns, cell, first + n, line) if amount is not None else None
+        if attr is None or len(cell.parts) != 1:
+            continue
+        if attr == "midterm_budget" and card.midterm_budget is None:
+            card.midterm_budget = CardBudget()
+        setattr(getattr(card, attr), _BUDGET_KEYS[key], Amount(value=amount, raw=cell.text, span=cell.span))
 
 
 _TASK_NAME = re.compile(r"^(任务名称|主要任务|年度主要任务名称|重点任务|任务)$")
 _TASK_CONTENT = re.compile(r"^(主要内容|任务内容|工作内容|主要工作内容|任务描述|主要工作)$")
 _TASK_AMOUNTS = tuple((part, re.compile(pattern)) for part, pattern in (
-    ("total", r"^(总额|合计|小计|资金总额|预算总额|预算金额|预算数|金额)(\(万元\))?$"),
+    ("total", r"^(总额|合计|小计|资金总额|预算总额|预算金额|预算数|金额)(\((万元|元|千元|亿元)\))?$"),
     ("fiscal", r"^(其中:)?(财政拨款|财政资金|财政性资金)$"),
     ("carryover", r"^(其中:)?上年结转(资金)?$"),
     ("other", r"^(其中:)?其他资金$"),
@@ -1129,6 +1413,9 @@ def _task_line(card: PerformanceCard, state: _State, cells: list[Cell], line, wo
         here = _task_anchor(cell, line, i, None)
         col = min(state.task_columns, key=lambda c: abs(c.at - here.at))
         if line.kind is not LineKind.SPACED and col.at != here.at:
+            if here.at < names_at and _TASK_TOTAL.match(norm(cell.text)) and "name" not in by_role:
+                by_role["name"] = cell  # 金额合计 printed in the grid's key column, left of the tasks' names
+                continue
             if here.at < names_at:
                 continue  # the grid's own key (年度主要任务), printed beside its first line
             other[f"列{i + 1}"] = _text(cell)
@@ -1172,9 +1459,11 @@ def _under(sub: _TaskColumn, parent: _TaskColumn) -> bool:
 # (The functions of a cell's words below are asked of the same words line after line: each answer is kept.)
 @lru_cache(maxsize=4096)
 def _key(text: str) -> str | None:
-    k = norm(text).rstrip(":")
-    if k in _TEXT_KEYS or k in _BUDGET_KEYS or _GOAL_KEY.match(k):
+    k = _MONEY_UNIT_IN_LABEL.sub("", norm(text)).rstrip(":")
+    if k in _TEXT_KEYS or k in _BUDGET_KEYS or _GOAL_KEY.match(k) or _SOURCE_KEY.match(k):
         return k
+    if _GOAL_KEY.match(bare := _KEY_YEARS.sub("", k)):
+        return bare  # 年度目标（2025年）
     return None
 
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from .common import Amount, Span, Text
 
-Comparator = Literal["≥", "≤", "=", "<", ">"]
+Comparator = Literal["≥", "≤", "=", "<", ">", "≈"]
 
 # Spellings seen in the documents, folded to one comparator each.
 COMPARATORS: dict[str, Comparator] = {
@@ -22,6 +22,7 @@ COMPARATORS: dict[str, Comparator] = {
     "=": "=", "＝": "=",
     "<": "<", "＜": "<",
     ">": ">", "＞": ">",
+    "≈": "≈", "约": "≈",  # 约500人: about, no bound either way
 }
 
 
@@ -40,8 +41,11 @@ class Indicator(BaseModel):
     level2: str | None = Field(None, description="二级指标 (数量指标/质量指标/时效指标/成本指标…)")
     name: Text | None = Field(None, description="三级指标: the indicator's own name")
     description: Text | None = Field(None, description="绩效指标描述 / 指标说明")
-    target: Text | None = Field(None, description="指标值 exactly as printed")
-    comparator: Comparator | None = Field(None, description="符号: ≥ ≤ = < >")
+    target: Text | None = Field(None, description="指标值 exactly as printed (the year's, beside a 实施期指标值)")
+    midterm_target: Text | None = Field(None, description="实施期指标值 / 中期指标值: the target for the whole project "
+                                                          "period, printed beside the year's; kept as printed")
+    comparator: Comparator | None = Field(None, description="符号: ≥ ≤ = < >, or ≈ for 约 (about); words at the "
+                                                          "target's ends read so (不低于 ≥, 不超过 ≤, 以上 ≥, 以内 ≤)")
     value: Amount | None = Field(None, description="the number in the target value, when it has one")
     unit: str | None = Field(None, description="单位: 人, %, 万元, 元/人 …")
     qualitative: str | None = Field(None, description="a target with no number: 效果显著, 按时完成 …")
@@ -82,6 +86,10 @@ class CardBudget(BaseModel):
     fiscal: Amount | None = Field(None, description="财政资金 / 财政拨款")
     carryover: Amount | None = Field(None, description="上年结转")
     other: Amount | None = Field(None, description="其他资金")
+    sources: dict[str, Amount] = Field(default_factory=dict,
+                                       description="the fiscal money's sources a card lists, by name as printed (一般公共预算, "
+                                                   "政府性基金预算, 本级财政, 上级补助 …): in place of one 财政拨款 line, or as "
+                                                   "its 其中 breakdown")
 
 
 class CardTask(BaseModel):
@@ -101,15 +109,23 @@ class PerformanceCard(BaseModel):
     kind: Literal["performance_target", "department_performance_target"] = "performance_target"
     title: str
     span: Span
-    unit: str = "万元"
+    unit: str = Field("万元", description="the unit of the card's budget and task amounts (万元, 元, 千元, 亿元): what the "
+                                          "card's unit line (单位：元) or its budget label (项目资金（元）) says; 万元 "
+                                          "when it says none")
+    unit_text: Text | None = Field(None, description="the unit statement or budget label the unit was read from, as "
+                                                     "printed")
     project_code: Text | None = None
     project_name: Text | None = None
     department: Text | None = None
     implementing_unit: Text | None = None
     project_period: Text | None = Field(None, description="项目期 / 项目期限 / 实施期限 (1年, 2024-2026年)")
     budget: CardBudget = Field(default_factory=CardBudget)
+    midterm_budget: CardBudget | None = Field(None, description="实施期资金总额 / 中期资金: the budget of the whole project "
+                                                                "period, printed beside the year's (budget)")
     spending_plan: list[SpendingStep] = Field(default_factory=list)
-    goals: list[Text] = Field(default_factory=list)
+    goals: list[Text] = Field(default_factory=list, description="the year's goals (年度目标 / 绩效目标 …)")
+    midterm_goals: list[Text] = Field(default_factory=list, description="实施期目标 / 中期目标: the goals of the whole "
+                                                                        "project period, beside the year's")
     indicators: list[Indicator] = Field(default_factory=list)
     tasks: list[CardTask] = Field(default_factory=list, description="the department card's tasks and their budgets")
     tasks_total: CardBudget | None = Field(None, description="the task grid's 金额合计 / 合计 line")
@@ -121,16 +137,16 @@ class PerformanceCard(BaseModel):
     def taken(self) -> list[Span]:
         """The characters the card's fields were read from. A target's figure is taken by the indicator's value
         only: a target kept as words ("≥99%≤2小时", two targets run together) took none of its figures."""
-        b = self.budget
-        amounts = [a for a in (b.total, b.fiscal, b.carryover, b.other) if a is not None]
+        amounts = [a for b in (self.budget, self.midterm_budget) if b is not None
+                   for a in (b.total, b.fiscal, b.carryover, b.other, *b.sources.values()) if a is not None]
         amounts += [s.percent for s in self.spending_plan]
         amounts += [a for b in self.task_budgets() for a in (b.total, b.fiscal, b.carryover, b.other) if a is not None]
         texts = [t for t in (self.project_code, self.project_name, self.department, self.implementing_unit,
-                             self.project_period) if t is not None] + list(self.goals)
+                             self.project_period) if t is not None] + list(self.goals) + list(self.midterm_goals)
         texts += [t for task in self.tasks for t in (task.name, task.content) if t is not None]
         for ind in self.indicators:
             amounts += [a for a in (ind.value, ind.weight) if a is not None]
-            texts += [t for t in (ind.name, ind.description, ind.basis, ind.scoring) if t is not None]
+            texts += [t for t in (ind.name, ind.description, ind.basis, ind.scoring, ind.midterm_target) if t is not None]
         return [p for g in (*amounts, *texts) for p in g.parts]
 
     def task_budgets(self) -> list[CardBudget]:

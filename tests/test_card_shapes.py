@@ -91,6 +91,20 @@ def test_weights_and_scoring_rules_are_read_and_an_unknown_column_is_kept_and_fl
     assert not [f for f in result.flags if f.check == "read.unparsed"]  # the weights are read, not lost
 
 
+@pytest.mark.parametrize("layout", ["tab", "pipe", "spaced"])
+@pytest.mark.parametrize("weights,flagged", [(("40", "60"), None), (("50", "60"), "110"), (("40", "50"), "90"),
+                                             (("40.5", "59.5"), None), (("40", ""), None)])
+def test_weights_that_do_not_add_up_to_100_are_flagged(tmp_path, weights, flagged, layout):
+    """Where every indicator prints its weight they add up to 100; a card weighting some rows only is not checked."""
+    grid = ("一级指标\t二级指标\t三级指标\t指标值\t分值\n"
+            f"产出指标\t数量指标\t新改建里程\t≥30公里\t{weights[0]}\n"
+            f"满意度指标\t服务对象满意度指标\t群众满意度\t≥90%\t{weights[1]}\n")
+    result = _run(tmp_path, HEAD.format(goal_key="年度目标") + grid, layout)
+    flags = [f for f in result.flags if f.check == "card.weights"]
+    assert [f.found for f in flags] == ([flagged] if flagged else [])
+    assert all(f.severity == "warning" for f in flags)
+
+
 DEPT = """南溪市教育局2025年部门整体绩效目标表
 部门名称\t南溪市教育局
 {grid}年度总体目标\t全面落实各项教育资助政策，提升教育质量。

@@ -84,7 +84,8 @@ def test_a_target_in_any_measure_word_is_read_as_its_number_and_unit(target, val
     assert flags == []
 
 
-@pytest.mark.parametrize("target", ["12月底前完成", "3日内", "90%以上"])
+# (3日内 and 90%以上 say a bound in words: read as ≤ 3 日 and ≥ 90 %, in test_card_target_words.py.)
+@pytest.mark.parametrize("target", ["12月底前完成", "12月31日前", "2025年12月底前"])
 def test_words_about_a_figure_stay_words(target):
     indicator, _flags = _verified("经办业务笔数", target)
     assert indicator.value is None and indicator.qualitative == target

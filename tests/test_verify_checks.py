@@ -126,6 +126,8 @@ TESTED_ELSEWHERE = {
                                    "the_document_is_flagged",
     "read.year": "test_year_columns.py, test_a_lone_column_naming_another_year_than_the_documents_is_flagged_not_"
                  "silently_this_year",
+    "cross.card_project": "test_card_projects.py, test_a_card_whose_project_is_in_no_row_is_said_so",
+    "card.weights": "test_card_shapes.py, test_weights_that_do_not_add_up_to_100_are_flagged",
 }
 
 

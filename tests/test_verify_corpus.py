@@ -27,6 +27,7 @@ REAL_FAULTS = [
     ("000", "card.cost", "s40-performance_target", "23、审计单位成本控制数 ≤3.57 万元 on a 2.96 万元 budget"),
     ("002", "card.cost", "s17-performance_target", "困难群众医疗救助支出 ≤ 336 万元 on a 280 万元 budget"),
     ("002", "card.cost", "s24-performance_target", "成本预算控制数 150.8 万元 on a 0.20 万元 budget"),
+    ("002", "card.cost", "s26-performance_target", "8、成本预算控制数 ≤39.7 万 (万 for 万元) on a 1.98 万元 budget"),
     # 003 prints the 城乡医疗救助 card twice (第十二部分 and the annex): 49650000 元 = 4965 万元 vs 1760 万元.
     ("003", "card.cost", "s37-performance_target", "救助资金使用金额 49650000 元 on a 1760 万元 budget"),
     ("003", "card.cost", "s48-performance_target", "the same card, printed again in the annex"),

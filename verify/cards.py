@@ -9,16 +9,18 @@ from schemas import Amount, PerformanceCard
 
 from .flags import Flagger, fmt
 from .tolerance import Term, exceeds, printed_places, sum_gap
-from .values import Val, card_name, card_vals
+from .values import TO_WAN, Val, card_name, card_vals
 
-_TO_WAN = {"万元": Decimal(1), "元": Decimal("0.0001")}
+# A cost's unit, as a factor to 万元: the money units, and the bare 万 / 亿 a cost prints for 万元 / 亿元 (≤2000万).
+_COST_TO_WAN = {**TO_WAN, "万": Decimal(1), "亿": Decimal(10000)}
 _HUNDRED = Decimal(100)
 
 
-def _val(card: PerformanceCard, where: str, path: str, what: str, amount: Amount) -> Val:
+def _val(card: PerformanceCard, where: str, path: str, what: str, amount: Amount, unit: str = "") -> Val:
+    """A figure of the card (a spending step, an indicator's value) in its own ``unit`` (not the card's budget's)."""
     return Val(path=f"{card.kind}[{card.section_id}].{path}", where=where, what=what,
                amount=amount, places=printed_places(amount.value), section_id=card.section_id,
-               en_where=f"card {card_name(card)}", en_what=path)
+               en_where=f"card {card_name(card)}", en_what=path, unit=unit)
 
 
 def check_card(card: PerformanceCard, flagger: Flagger) -> None:
@@ -29,12 +31,20 @@ def check_card(card: PerformanceCard, flagger: Flagger) -> None:
     check_tasks(card, vals, flagger)
     check_cost_indicators(card, vals, f"绩效目标表 {name}", flagger)
     check_numeric_targets(card, name, flagger)
+    check_weights(card, f"绩效目标表 {name}", flagger)
 
 
 def check_budget(vals: dict[str, Val], flagger: Flagger) -> None:
-    """预算数 = 财政资金 + 上年结转 + 其他资金."""
-    total = vals.get("budget.total")
-    parts = [v for k, v in vals.items() if k != "budget.total"]
+    """预算数 = 财政资金 + 上年结转 + 其他资金, the fiscal money given as one line or as its sources (一般公共预算 +
+    政府性基金预算 …); where it prints both, 财政资金 = Σ its sources (a 其中 breakdown)."""
+    total, fiscal = vals.get("budget.total"), vals.get("budget.fiscal")
+    sources = [v for k, v in vals.items() if k.startswith("budget.sources[")]
+    if fiscal is not None and sources:
+        gap = sum_gap(fiscal.term, [s.term for s in sources])
+        if gap is not None:
+            flagger.sum_mismatch("card.budget", fiscal.where, fiscal.en_where, fiscal, sources, gap)
+    parts = [v for k, v in vals.items() if k in ("budget.carryover", "budget.other")]
+    parts = ([fiscal] if fiscal is not None else sources) + parts
     if total is None or not parts:
         return
     gap = sum_gap(total.term, [p.term for p in parts])
@@ -52,7 +62,7 @@ def check_spending_plan(card: PerformanceCard, where: str, flagger: Flagger) -> 
     short = bool(terms) and sum_gap(terms[-1], [Term(_HUNDRED, Decimal(0))]) is not None
     if not falls and not short:
         return  # the common case: no need to name anything
-    steps = [_val(card, where, f"spending_plan[{i}]", s.period, s.percent)
+    steps = [_val(card, where, f"spending_plan[{i}]", s.period, s.percent, "%")
              for i, s in enumerate(card.spending_plan)]
     for i in falls:
         before, after = steps[i - 1], steps[i]
@@ -74,7 +84,7 @@ def _check_plan_by_period(card: PerformanceCard, where: str, flagger: Flagger) -
     gap = sum_gap(Term(_HUNDRED, Decimal(0)), terms)
     if gap is None:
         return
-    steps = [_val(card, where, f"spending_plan[{i}]", s.period, s.percent) for i, s in enumerate(card.spending_plan)]
+    steps = [_val(card, where, f"spending_plan[{i}]", s.period, s.percent, "%") for i, s in enumerate(card.spending_plan)]
     total = sum((s.percent.value for s in card.spending_plan), Decimal(0))
     parts = " + ".join(f"{s.period} {fmt(s.percent.value)}%" for s in card.spending_plan)
     flagger.add("card.spending_plan", "warning",
@@ -91,7 +101,7 @@ def _task_val(card: PerformanceCard, path: str, what: str, amount: Amount) -> Va
     name = card_name(card)
     return Val(path=f"{card.kind}[{card.section_id}].{path}", where=f"绩效目标表 {name}", what=what, amount=amount,
                places=printed_places(amount.value), section_id=card.section_id, en_where=f"card {name}",
-               en_what=path)
+               en_what=path, unit=card.unit)
 
 
 def check_tasks(card: PerformanceCard, vals: dict[str, Val], flagger: Flagger) -> None:
@@ -126,29 +136,35 @@ def _sum(total: Val | None, parts: list[Val], flagger: Flagger) -> None:
 
 
 def _cost_in_wan(unit: str | None) -> Decimal | None:
-    return _TO_WAN.get((unit or "").strip())
+    return _COST_TO_WAN.get((unit or "").strip())
 
 
 def check_cost_indicators(card: PerformanceCard, vals: dict[str, Val], where: str, flagger: Flagger) -> None:
-    """A cost indicator in 元 or 万元 cannot exceed the card's own budget."""
+    """A cost indicator in money (元, 万元, 万, 亿元 …) cannot exceed the card's own budget, compared in 万元 whatever
+    unit either prints."""
     total = vals.get("budget.total")
     if total is None:
         return
+    budget = total.common
     for i, ind in enumerate(card.indicators):
         is_cost = "成本" in (ind.level2 or "") or "成本" in (ind.level1 or "")
         factor = _cost_in_wan(ind.unit)
         if not is_cost or ind.value is None or factor is None:
             continue
-        cost = _val(card, where, f"indicators[{i}].value", ind.name.text if ind.name else "成本指标", ind.value)
-        in_wan = Term(cost.value * factor, cost.term.half * factor)
-        if exceeds(in_wan, total.term) is not None:
+        cost = _val(card, where, f"indicators[{i}].value", ind.name.text if ind.name else "成本指标", ind.value,
+                    ind.unit or "")
+        # A target is a limit as stated (≤0.2亿元 is 2000 万元, not anything from 1500 to 2500 万元): exact.
+        in_wan = Term(cost.value * factor, Decimal(0))
+        if exceeds(in_wan, budget) is not None:
             wan = fmt(in_wan.value.normalize())
+            shown = f"{fmt(total.value)} {total.unit}" + (
+                "" if total.unit == "万元" else f"（= {fmt(budget.value.normalize())} 万元）")
             flagger.add("card.cost", "warning",
                         f"{cost.where}: 成本指标“{cost.what}” {fmt(ind.value.value)} {ind.unit}"
-                        f"（= {wan} 万元）超过预算数 {fmt(total.value)} 万元",
+                        f"（= {wan} 万元）超过预算数 {shown}",
                         f"{cost.en_where}: cost indicator {fmt(ind.value.value)} {ind.unit} "
-                        f"(= {wan} 万元) exceeds the budget {fmt(total.value)} 万元",
-                        [cost, total], expected=f"≤ {fmt(total.value)} 万元", found=f"{wan} 万元")
+                        f"(= {wan} 万元) exceeds the budget {shown}",
+                        [cost, total], expected=f"≤ {shown}", found=f"{wan} 万元")
 
 
 _DIGITS = re.compile(r"\d")
@@ -177,3 +193,21 @@ def check_numeric_targets(card: PerformanceCard, name: str, flagger: Flagger) ->
                         + (f"no number (its target is {ind.target.text!r})" if none
                            else f"its target {ind.target.text!r} is not a number"),
                         spans=[ind.target.span], section_id=card.section_id, key=key)
+
+
+def check_weights(card: PerformanceCard, where: str, flagger: Flagger) -> None:
+    """Where every indicator prints its weight (权重 / 分值), the weights add up to 100. Weights are points as stated,
+    not rounded amounts: compared exactly. A card printing weights on some rows only (one per group, in a merged cell)
+    is not checked."""
+    rows = [(i, ind) for i, ind in enumerate(card.indicators) if ind.name is not None or ind.target is not None]
+    if not rows or any(ind.weight is None for _, ind in rows):
+        return
+    total = sum((ind.weight.value for _, ind in rows), Decimal(0))
+    if total == _HUNDRED:
+        return
+    weights = [_val(card, where, f"indicators[{i}].weight", ind.name.text if ind.name else f"indicator {i}", ind.weight)
+               for i, ind in rows]
+    flagger.add("card.weights", "warning",
+                f"{where}: 各指标权重合计 {fmt(total)}，不是 100",
+                f"{weights[0].en_where}: the indicators' weights add up to {fmt(total)}, not 100",
+                weights, expected="100", found=fmt(total))

@@ -83,8 +83,12 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
     Check("cross.unit", "一方的单位说明无法识别（单位未知），与另一单位的表或说明之间的关系未核对：既不算核实，也不算错误",
           "One side states a unit the reader does not understand: its relations with a table or the narrative in "
           "another unit were not checked, neither verified nor an error."),
-    Check("cross.card_budget", "绩效目标表预算数 ≠ 项目支出表中该项目",
-          "A performance card's budget differs from its project's row in the project table."),
+    Check("cross.card_budget", "绩效目标表预算数 ≠ 项目支出表中该项目（按项目编码，或项目名称及实施单位对应）",
+          "A performance card's budget differs from its project's row in the project table (matched by 项目编码, "
+          "else by project name and 实施单位)."),
+    Check("cross.card_project", "绩效目标表的项目在项目支出表中找不到，或有几行同名项目无法区分：预算数未核对",
+          "A card's project is in no row of the project table, or in several it cannot tell apart: its budget was "
+          "not checked against the table."),
     Check("cross.procurement_project", "同一项目的采购行项目预算不一致或采购额超过项目预算",
           "Purchase lines of one project disagree on its budget, or spend more than it."),
     Check("cross.procurement_card", "采购表的项目预算 ≠ 同名项目绩效目标表预算数",
@@ -98,8 +102,10 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
           "或金额合计 ≠ 预算数",
           "A department card's task budgets do not add up: a task's total ≠ its parts, the grid's 金额合计 ≠ Σ tasks, "
           "or 金额合计 ≠ the card's budget."),
-    Check("card.cost", "成本指标超过项目预算数（按元/万元换算）",
-          "A cost indicator (converted from 元 or 万元) exceeds the card's budget."),
+    Check("card.cost", "成本指标超过项目预算数（元、万元、万、亿元与卡片的单位均换算为万元比较）",
+          "A cost indicator exceeds the card's budget (元, 万元, 万, 亿元 and the card's own unit converted to 万元)."),
+    Check("card.weights", "绩效目标表各指标都印有权重（分值），但合计不是 100",
+          "Every indicator of a card prints a weight (权重 / 分值), and they do not add up to 100."),
     Check("card.indicator_value", "指标没有指标值，或有比较符号却没有数字",
           "An indicator has no target value, or a comparator with no number."),
     Check("completeness.unread", "某节未能读取（规则读取器无法读取，且没有配置模型或模型未能填写）",

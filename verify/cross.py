@@ -12,6 +12,7 @@ from schemas import ExtractionResult, spec_for
 from .flags import Flagger
 from .tables import EXPENDITURE_SPLITS, check_names_by_codes, resolve_parts, summary_groups
 from .tolerance import ZERO, Term, exceeds, printed_places, sum_gap
+from .card_projects import check_card_projects
 from .values import ONE, TO_WAN, TableView, Val, card_name, card_vals, is_known_unit
 
 _BRACKETS = str.maketrans("【】〔〕", "[][]")
@@ -378,17 +379,8 @@ def _same_project(a: str, b: str) -> bool:
 def check_cards(result: ExtractionResult, views: list[TableView], flagger: Flagger) -> None:
     """A card's budget = its project's row in the project table, where both exist."""
     projects = _first(views, "project_expenditure")
-    if projects is None:
-        return
-    for card in result.cards:
-        total = card_vals(card).get("budget.total")
-        if total is None:
-            continue
-        matches = [projects.get(k, "total") for k, row in projects.rows
-                   if row.item != "total" and _same_project(projects.label(k), card_name(card))]
-        matches = [m for m in matches if m is not None]
-        if len(matches) == 1:
-            _equal(flagger, "cross.card_budget", total, matches[0])
+    if projects is not None:
+        check_card_projects(result.cards, projects, flagger, _equal)
 
 
 def check_procurement_projects(views: list[TableView], flagger: Flagger) -> None:

@@ -77,6 +77,16 @@ def card_slots(card: PerformanceCard) -> Iterator[Slot]:
             yield Slot(f"{base}.budget.{part}", card.section_id, card.span, amount,
                        lambda a, part=part, card=card: setattr(card.budget, part, a),
                        lambda part=part: f"{where} budget.{part}")
+    for name, amount in card.budget.sources.items():
+        yield Slot(f"{base}.budget.sources[{name}]", card.section_id, card.span, amount,
+                   lambda a, name=name, card=card: card.budget.sources.__setitem__(name, a),
+                   lambda name=name: f"{where} budget.sources[{name}]")
+    if card.midterm_budget is not None:
+        for part in ("total", "fiscal", "carryover", "other"):
+            if (amount := getattr(card.midterm_budget, part)) is not None:
+                yield Slot(f"{base}.midterm_budget.{part}", card.section_id, card.span, amount,
+                           lambda a, part=part, card=card: setattr(card.midterm_budget, part, a),
+                           lambda part=part: f"{where} midterm_budget.{part}")
     for i, step in enumerate(card.spending_plan):
         yield Slot(f"{base}.spending_plan[{i}]", card.section_id, card.span,
                    step.percent, lambda a, step=step: setattr(step, "percent", a),

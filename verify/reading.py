@@ -153,7 +153,7 @@ def check_card_readings(cards: list[PerformanceCard], text: str, flagger: Flagge
     itself in the card's lines, whatever reader filled it (a model's answer lists none)."""
     for card in cards:
         found = {t.span: t for t in card.untaken_figures(_card_lines(text, card.span))}
-        for t in card.unparsed:
+        for t in (*card.unparsed, *_unread_target_numbers(card, text)):
             found.setdefault(t.span, t)
         _card_columns(card, flagger)
         seen: dict[str, int] = {}
@@ -161,6 +161,32 @@ def check_card_readings(cards: list[PerformanceCard], text: str, flagger: Flagge
             t = found[span]
             seen[t.text] = seen.get(t.text, 0) + 1
             _card_unparsed(card, t, _cell_around(text, t.span), seen[t.text], flagger)
+
+
+# A number in a target's words that is a quantity (90%-95%, 3-5天, 较上年增长10%, 1:1: followed by a unit, a range's dash or
+# a ratio's colon), not a date or an ordinal (12月31日前, 2025年12月底前, 第3季度), nor a number glued to words the
+# reader cannot tell the sense of (1按时完成): a figure of the target, though none of its fields took it.
+_TARGET_NUMBER = re.compile(r"(?<![\d.])(?<!第)\d+(?:[.,]\d+)*(?![\d.])(?=\s*(?:$|[-－—~～至:：/%％‰]|[个人次户家套份项场条天"
+                            r"辆台批元万千亿分钟小时平方米笔件所篇册期吨株棵头只张座间校班宗卷页幅块组队支种课节例床轮栋幢箱盒瓶剂袋届段顷亩站根架]))")
+
+
+# A target as a cell prints it, not a sentence describing it (合同签订后，支付70%预付款，…: words, whose figures are not
+# the target's).
+_TARGET_CELL = re.compile(r"^[^，。；;,]{1,24}$")
+
+
+def _unread_target_numbers(card: PerformanceCard, text: str) -> list[Text]:
+    """The quantities printed in the targets a reader kept as words only (no value read; a comparator with no number is
+    flagged as such by the card's checks): a printed number is never dropped silently."""
+    out = []
+    for ind in card.indicators:
+        if ind.value is not None or ind.comparator is not None or ind.target is None \
+                or not _TARGET_CELL.match(ind.target.text):
+            continue
+        for a, b in ind.target.parts:
+            out += [Text(text=m.group(), span=(a + m.start(), a + m.end()))
+                    for m in _TARGET_NUMBER.finditer(text[a:b])]
+    return out
 
 
 def _card_columns(card: PerformanceCard, flagger: Flagger) -> None:

@@ -347,6 +347,12 @@ def card_vals(card: PerformanceCard) -> dict[str, Val]:
             out[f"budget.{part}"] = Val(
                 path=f"{card.kind}[{key}].budget.{part}", where=where, what=label, amount=amount,
                 places=printed_places(amount.value), section_id=card.section_id,
-                en_where=f"card {card_name(card)}", en_what=f"budget {part}",
+                en_where=f"card {card_name(card)}", en_what=f"budget {part}", unit=card.unit,
             )
+    for name, amount in card.budget.sources.items():
+        out[f"budget.sources[{name}]"] = Val(
+            path=f"{card.kind}[{key}].budget.sources[{name}]", where=where, what=name, amount=amount,
+            places=printed_places(amount.value), section_id=card.section_id,
+            en_where=f"card {card_name(card)}", en_what=f"budget source {name}", unit=card.unit,
+        )
     return out

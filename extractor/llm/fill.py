@@ -27,6 +27,7 @@ from schemas.cards import plan_by_period
 
 from ..chunk import Chunk, LineKind
 from ..rules import chunk_entity, chunk_unit
+from ..rules_cards import card_unit
 
 _TOTAL_LABEL = re.compile(r"(合计|总计|小计)$")
 
@@ -353,7 +354,7 @@ def card_from_form(chunk: Chunk, form, text: str) -> PerformanceCard:
         section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span,
         project_code=find.words(form.project_code), project_name=find.words(form.project_name),
         department=find.words(form.department), implementing_unit=find.words(form.implementing_unit),
-        project_period=find.words(form.project_period), notes=["read by the LLM reader"],
+        project_period=find.words(form.project_period), notes=["read by the LLM reader"], **card_unit(chunk.lines),
     )
     card.budget = CardBudget(total=find.amount(form.budget_total), fiscal=find.amount(form.budget_fiscal),
                              carryover=find.amount(form.budget_carryover), other=find.amount(form.budget_other))
