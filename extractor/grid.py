@@ -1211,6 +1211,53 @@ def _lone_amount_is_total(spec: TableSpec, layout: Layout) -> None:
     layout.key_labels["total"] = layout.key_labels.pop(key)
 
 
+SIDE_BY_SIDE = "a table printed beside another under one title"
+
+
+def side_by_side_tables(spec: TableSpec, layout: Layout) -> list[tuple[int, Layout]] | None:
+    """The tables a header prints side by side, each with its own code, name and amount columns (the 2024
+    template's 基本支出表: 人员经费 科目编码 | 科目名称 | 金额 beside 公用经费 科目编码 | 科目名称 | 金额): each one's first
+    column and its own layout, or None for one table.
+
+    The same leaf headers repeated, in the same order, across the whole width, a code or name column among them,
+    make such tables. A generic amount column (金额, 预算数) in one of them is keyed by its group's header (人员经费)
+    where the registry names it. Worked out once per layout (the rows of a page share it).
+    """
+    if "_side_by_side" in layout.__dict__:
+        return layout.__dict__["_side_by_side"]
+    layout.__dict__["_side_by_side"] = found = _side_by_side_tables(spec, layout)
+    return found
+
+
+def _side_by_side_tables(spec: TableSpec, layout: Layout) -> list[tuple[int, Layout]] | None:
+    if spec.row_key == "two_sided" or layout.packed:
+        return None
+    paths = layout.paths
+    leaves = [p.rsplit("/", 1)[-1] for p in paths]
+    width = len(leaves)
+    for size in range(2, width // 2 + 1):
+        if width % size or any(leaves[i] != leaves[i % size] for i in range(width)):
+            continue
+        group = leaves[:size]
+        if not all(group) or not any(_CODE_HEADER.search(g) or _LABEL_HEADER.search(g) for g in group):
+            return None
+        tables = []
+        for start in range(0, width, size):
+            own = _layout(spec, paths[start:start + size], size, layout.header_lines)
+            own.how = SIDE_BY_SIDE
+            if not own.keys:
+                return None
+            for i, key in list(own.keys.items()):
+                parent = paths[start + i].rsplit("/", 1)[0] if "/" in paths[start + i] else ""
+                named = best_column(spec, parent) if parent else None
+                if key == "total" and named not in (None, "total") and named not in own.keys.values():
+                    own.keys[i] = named
+                    own.key_labels[named] = own.key_labels.pop(key)
+            tables.append((start, own))
+        return tables
+    return None
+
+
 def _is_code_part(leaf: str) -> bool:
     return leaf in ("类", "款", "项")
 

@@ -21,9 +21,10 @@ from schemas import (Amount, HintUse, LayoutHint, Reading, Row, Table, Text, Unr
 from schemas.tables import TableSpec
 
 from .cells import HAN, Cell, Geometry, display_width
-from .chunk import Chunk
+from .chunk import Chunk, Line
 from .units import header_units, statement_in
-from .grid import Layout, Page, RawRow, build_layouts, counted_seq, norm, segment_rows, worded_columns
+from .grid import (Layout, Page, RawRow, build_layouts, counted_seq, norm, segment_rows, side_by_side_tables, SIDE_BY_SIDE,
+                   worded_columns)
 
 _TOTAL_LABEL = re.compile(r"^(合计|总计|小计|本年收入合计|本年支出合计|收入总计|支出总计)$|(合计|小计|总计)$")
 _FRESH_LINE = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|其中|\d+、)")
@@ -518,7 +519,107 @@ def _raw_rows(spec: TableSpec, pages: list[Page], pick: int, repadded: bool = Fa
                 rows.append(raw)
     if layout is None or not (layout.keys or spec.row_key == "item"):
         return None, most, otherwise
-    return rows, most, otherwise
+    return _side_by_side_rows(spec, rows), most, otherwise
+
+
+def _side_by_side_rows(spec: TableSpec, rows: list[RawRow]) -> list[RawRow]:
+    """Rows of tables printed side by side (``side_by_side_tables``) cut into each table's own rows: on each page, the
+    left table's rows, then the next table's, each read in its own layout."""
+    out: list[RawRow] = []
+    later: list[list[RawRow]] = []  # the rows of the page's other tables, still to come
+    page = None
+    classes: dict[str, int | None] = {}  # a class code (302) -> the table its lines are in (None: not certain)
+    for raw in rows:
+        if raw.segment != page:
+            out.extend(r for rest in later for r in rest)
+            later, page = [], raw.segment
+        tables = side_by_side_tables(spec, raw.layout)
+        if tables is None:
+            out.append(raw)
+            continue
+        later += [[] for _ in range(len(tables) - 1 - len(later))]
+        pieces, placed = _cut_side_by_side(raw, tables)
+        if not placed and len(pieces) == 1:
+            # A line that lost its empty cells and prints one table's cells only: the table its code's class or its
+            # total's words say; else its figures are proposed under each table's columns, for the verifier.
+            n = _table_of_lone_piece(pieces[0], tables, classes)
+            layout = tables[n][1] if n is not None else _all_side_by_side(raw.layout, tables)
+            how = "the table its code's class or its words name" if n is not None else "its column proposed"
+            _note_class(pieces[0], n, classes)
+            out.append(RawRow(pieces[0], _part_of_line(raw.line, pieces[0], first=True), raw.segment,
+                              raw.first_in_segment, layout, raw.merged_from, False,
+                              notes=[*raw.notes, f"its line prints one of the tables printed side by side: {how}"]))
+            continue
+        for n, ((start, layout), cells) in enumerate(zip(tables, pieces)):
+            if not any(c.text for c in cells):
+                continue
+            _note_class(cells, n, classes)
+            part = RawRow(cells, _part_of_line(raw.line, cells, first=n == 0), raw.segment, raw.first_in_segment,
+                          layout, raw.merged_from, placed and raw.positional,
+                          notes=[*raw.notes, f"cells {start + 1}-{start + len(cells)} of its line: a table printed "
+                                             "beside another"])
+            (out if n == 0 else later[n - 1]).append(part)
+    out.extend(r for rest in later for r in rest)
+    return out
+
+
+def _note_class(cells: list[Cell], table: int | None, classes: dict[str, int | None]) -> None:
+    code = next((c.text for c in cells if _CODE_TOKEN.match(c.text)), None)
+    if code is not None and len(code) == 3:
+        classes[code] = table
+
+
+def _all_side_by_side(layout: Layout, tables: list[tuple[int, Layout]]) -> Layout:
+    """One layout over every side-by-side table's columns: the first's code and name, each table's amount columns
+    in turn (a line that lost its empty cells, whose figures may be any table's)."""
+    key = "_all_side_by_side"
+    if key not in layout.__dict__:
+        first = tables[0][1]
+        keys = {start + i: k for start, own in tables for i, k in own.keys.items()}
+        labels = {k: v for _s, own in tables for k, v in own.key_labels.items()}
+        layout.__dict__[key] = replace(first, width=layout.width, paths=layout.paths, keys=keys, key_labels=labels,
+                                       texts=frozenset().union(*(own.texts for _s, own in tables)))
+    return layout.__dict__[key]
+
+
+def _cut_side_by_side(raw: RawRow, tables: list[tuple[int, Layout]]) -> tuple[list[list[Cell]], bool]:
+    """A line's cells cut into each side-by-side table's, and whether each cell sits in its column. A line that lost
+    cells (fewer than the header's) is cut before each code (or 合计 label) that follows a figure."""
+    starts = [s for s, _l in tables]
+    if raw.positional and len(raw.cells) >= raw.layout.width:
+        return [raw.cells[a:b] for a, b in zip(starts, [*starts[1:], len(raw.cells)])], True
+    pieces, piece = [], []
+    for cell in raw.cells:
+        if piece and any(_kind_of(c) == "number" and not _CODE_TOKEN.match(c.text) for c in piece) and (
+                _CODE_TOKEN.match(cell.text) or _SPACES.sub("", cell.text).endswith(("合计", "小计", "总计"))):
+            pieces.append(piece)
+            piece = []
+        piece.append(cell)
+    pieces.append(piece)
+    if len(pieces) > len(tables):
+        pieces = pieces[:len(tables) - 1] + [[c for p in pieces[len(tables) - 1:] for c in p]]
+    return pieces, False
+
+
+def _table_of_lone_piece(cells: list[Cell], tables: list[tuple[int, Layout]],
+                         classes: dict[str, int | None]) -> int | None:
+    """Which side-by-side table a line printing one table's cells belongs to, where it is certain: the one whose
+    class its code continues (30205 under 302), or the one its total's words name (公用经费合计 under 公用经费)."""
+    code = next((c.text for c in cells if _CODE_TOKEN.match(c.text)), None)
+    if code is not None and len(code) > 3:
+        return classes.get(code[:3])
+    words = _SPACES.sub("", " ".join(c.text for c in cells if HAN.search(c.text)))
+    named = [n for n, (_start, layout) in enumerate(tables)
+             if (group := layout.paths[0].rsplit("/", 1)[0] if "/" in layout.paths[0] else "") and group in words]
+    return named[0] if len(named) == 1 else None
+
+
+def _part_of_line(line: Line, cells: list[Cell], first: bool) -> Line:
+    """The stretch of a line one side-by-side table's cells take (the first table's from the line's start)."""
+    a = line.start if first else min(c.at if not c.text else c.span[0] for c in cells)
+    b = max(c.span[1] for c in cells if c.text)
+    a, b = max(a, line.start), min(max(b, a), line.end)
+    return Line(line.index, a, b, line.text[a - line.start:b - line.start], line.kind, line.page_end, line.bare)
 
 
 def _unknown_columns(spec: TableSpec, layout: Layout) -> int:
@@ -1009,6 +1110,9 @@ def _interpret_all(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> lis
 def _noted(rows: list[Row], raw: RawRow) -> list[Row]:
     for row in rows:
         row.notes.extend(raw.notes)
+        if raw.layout.how == SIDE_BY_SIDE and row.item is None and row.code is None and row.label is not None \
+                and _SPACES.sub("", row.label.text).endswith(("合计", "小计", "总计")):
+            row.item = "total"  # 人员经费合计 | 公用经费合计: each side-by-side table's own total line
         if row.label is not None and row.code is None and row.side is None:
             row.indent = _indent(raw, row.label)
     return rows
