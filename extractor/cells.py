@@ -263,7 +263,7 @@ def page_geometry(lines: list[Line], word_kind=None, metrics: tuple[str, ...] = 
         every_fit = _header_fit(columns, header, every_line=True)
         crowding = _crowding(columns, header)
         columns = _add_header_columns(columns, header, [tok for line in data for tok in line], word_kind)
-        columns = _add_lanci_columns(columns, [t for line in toks[:first] if _is_lanci(line) for t in line])
+        columns = _add_lanci_columns(columns, [t for line in toks[:first] if _is_lanci(line) for t in line], header)
         score = (round(_alignment(data, columns), 2), -_edge_spread(data, columns), header_fit, -crowding,
                  every_fit)
         if best is None or score > best[0]:
@@ -318,14 +318,19 @@ def _is_lanci(toks: list[Token]) -> bool:
     return len(toks) >= 3 and [t.text for t in toks] == [str(i) for i in range(1, len(toks) + 1)]
 
 
-def _add_lanci_columns(columns: list[tuple[int, int]], numbers: list[Token]) -> list[tuple[int, int]]:
+def _add_lanci_columns(columns: list[tuple[int, int]], numbers: list[Token],
+                       header: list[list[Token]] = ()) -> list[tuple[int, int]]:
     """A 栏次 number standing over no column marks a column that neither figures nor header words show.
 
     The numbers are centred in their columns, so one just beside the figures it
-    numbers (right-aligned, a space or two to its right) is that column's.
+    numbers (right-aligned, a space or two to its right) is that column's. One
+    printed under a header word (left-aligned under the labels, as the header is)
+    numbers that word's column and marks none.
     """
+    words = [(t.x0, t.x1) for line in header for t in line]
     loose = [(t.x0, t.x1) for t in numbers if t.text.isdigit()
-             and all(_overlap((t.x0 - 2, t.x1 + 2), c) == 0 for c in columns)]
+             and all(_overlap((t.x0 - 2, t.x1 + 2), c) == 0 for c in columns)
+             and not any(w[0] <= t.x0 and t.x1 <= w[1] for w in words)]
     loose = _unnumbered_nearest(loose, numbers, columns)
     return sorted(columns + _bands_of(loose, columns)) if loose else columns
 

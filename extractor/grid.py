@@ -18,7 +18,7 @@ from functools import cached_property, lru_cache
 from schemas import TableSpec, is_blank_mark, parse_amount
 from schemas.tables import relative_years
 
-from .cells import (HAN, Cell, Geometry, Token, anchors_between, is_data_line, is_numberish, page_geometry, packed_cells,
+from .cells import (HAN, Cell, Geometry, Token, anchors_between, column_of, is_data_line, is_numberish, page_geometry, packed_cells,
                     spaced_cells, split_cells, tokens)
 from .chunk import Line, LineKind, Segment
 
@@ -386,7 +386,7 @@ def _delimited_page(n: int, seg: Segment, first_header: set[str]) -> Page:
     first_figures = next((i for i, cells in enumerate(rows) if is_lanci_row(cells) or _has_figure(cells)), len(rows))
     for i, (line, cells) in enumerate(zip(seg.lines, rows)):
         if not page.data and page.lanci is None and is_lanci_row(cells):
-            page.lanci = cells
+            page.lanci = _lanci_under_words(line, cells, geometry, header_lines) if geometry else cells
             page.header_lines.append(line)
         elif not page.data and page.lanci is None and (
                 ((n == 0 or _repeats(cells, first_header) or not first_header)
@@ -534,7 +534,7 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
     for line in header_lines:
         cells = spaced_cells(line, geometry, data=False)[0] if geometry else packed_cells(line)
         if is_lanci_row(cells):
-            page.lanci = cells
+            page.lanci = _lanci_under_words(line, cells, geometry, header_lines) if geometry else cells
         else:
             page.header.append(cells)
     for line in lines[first_data:]:
@@ -549,7 +549,7 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
         else:
             cells, fits = packed_cells(line), False
         if not page.data and page.lanci is None and is_lanci_row(cells):
-            page.lanci = cells
+            page.lanci = _lanci_under_words(line, cells, geometry, header_lines) if geometry else cells
             page.header_lines.append(line)
             continue
         if not fits:
@@ -561,6 +561,24 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
                                         "the header's columns its figures are in is not certain")
     page.data = join_wrapped_figures(_rows_of_blocks(page.data))
     return page
+
+
+def _lanci_under_words(line: Line, cells: list[Cell], geometry: Geometry, header: list[Line]) -> list[Cell]:
+    """A 栏次 row whose numbers stand left-aligned under the header's words (as the words do over right-aligned
+    figures): each number in the column of the word it stands under (the lowest header line's), where two numbers
+    fell into one column by position."""
+    if not any(len(c.text.split()) > 1 and c.text.replace(" ", "").isdigit() for c in cells):
+        return cells
+    header = [ln for ln in header if ln is not line]
+    words = [(t, column_of(t, geometry.columns)) for ln in header for t in geometry.place(tokens(ln, geometry.metric))]
+    out = [Cell("", [], c.at) for c in cells]
+    for tok in geometry.place(tokens(line, geometry.metric)):
+        over = [i for w, i in words if w.x0 <= tok.x0 and tok.x1 <= w.x1]
+        i = over[-1] if over and tok.text.isdigit() else column_of(tok, geometry.columns)
+        if out[i].text:
+            return cells  # two numbers under one word: not numbers under words
+        out[i] = Cell(tok.text, [(tok.start, tok.end)], tok.start)
+    return out
 
 
 def _rows_out_of_header(lines: list[Line], first_data: int, first_words: set[str]) -> tuple[list[Line], int]:
