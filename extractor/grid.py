@@ -386,7 +386,7 @@ def _delimited_page(n: int, seg: Segment, first_header: set[str]) -> Page:
     first_figures = next((i for i, cells in enumerate(rows) if is_lanci_row(cells) or _has_figure(cells)), len(rows))
     for i, (line, cells) in enumerate(zip(seg.lines, rows)):
         if not page.data and page.lanci is None and is_lanci_row(cells):
-            page.lanci = _lanci_under_words(line, cells, geometry, header_lines) if geometry else cells
+            page.lanci = cells
             page.header_lines.append(line)
         elif not page.data and page.lanci is None and (
                 ((n == 0 or _repeats(cells, first_header) or not first_header)
