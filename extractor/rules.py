@@ -1066,6 +1066,8 @@ def _join_code_parts(parts: list[str], inherited: dict[str, str]) -> str | None:
             code = part
         elif len(code) + len(part) == size:
             code += part
+        elif level > 0 and len(part) == 1 and len(code) + 2 == size:
+            code += "0" + part  # a 款 or 项 kept as a number (a spreadsheet's 3 for 03): its leading zero dropped
         else:
             return None
     if len(code) not in (3, 5, 7):
