@@ -353,13 +353,17 @@ _TITLE_HINT = re.compile(r"表|绩效|采购预算")
 
 def _title_text(line: Line) -> str | None:
     """The title a line prints, without furniture printed beside it (``单位：万元``) — or None."""
-    if line.kind is not _TEXT or not _TITLE_HINT.search(line.text):
+    if line.kind is not _TEXT and line.kind is not _TAB or not _TITLE_HINT.search(line.text):
         return None
     title = line.text.strip()
-    fields = [f for f in _GAP.split(title) if f]
+    fields = [f for f in _FIELD_SPLIT.split(title) if f.strip()]
+    if line.kind is _TAB and not (len(fields) == 2 and _TABLE_NUMBER_LINE.match(fields[0])):
+        return None  # a row of cells, unless it is a table's number and its title a tab apart
     if len(fields) > 1:
         # (A table's number beside the title is no furniture here: "表1  收支总表" is how contents pages list it.)
-        kept = [f for f in fields if not is_furniture(f) or _TABLE_NUMBER_LINE.match(f)]
+        kept = [f.strip() for f in fields if not is_furniture(f) or _TABLE_NUMBER_LINE.match(f)]
+        if len(kept) == 2 and _TABLE_NUMBER_LINE.match(kept[0]) and not _TABLE_NUMBER_LINE.match(kept[1]):
+            kept = [f"{kept[0]} {kept[1]}"]  # 表1  收支总表: the number and the title a gap (or a tab) apart
         if len(kept) != 1:
             return None
         title = kept[0]
@@ -444,9 +448,9 @@ def _accept_title(lines: list[Line], titles: _Titles, i: int) -> bool:
     nxt = _next_content(lines, i + 1 if i in titles.wrapped else i)
     if nxt is None:
         return False
-    if nxt.is_row or _rowlike(nxt, titles.kinds[i]):
-        return True
     nxt_kind = titles.kinds[nxt.index]
+    if (nxt.is_row or _rowlike(nxt, titles.kinds[i])) and nxt_kind is None:
+        return True  # (a title whose number stands a gap or a tab from its words is no row: "表2  收入总表")
     if nxt_kind is not None and _accept_title(lines, titles, nxt.index):
         # The next line is itself a real title: this one is a contents entry.
         return False
@@ -663,7 +667,8 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
 
     tails: set[int] = set()  # the second lines of wrapped titles that opened a section
     for i, line in enumerate(lines):
-        if line.kind in _PLAIN_ROWS_AND_GAPS and current is not None and not current.is_card and i not in tails:
+        if line.kind in _PLAIN_ROWS_AND_GAPS and current is not None and not current.is_card and i not in tails \
+                and not (titles.kinds[i] is not None and line.kind is _TAB):  # "表1\t收支总表": a title, no row
             # A delimited row, a blank line or a separator: what follows decides about plain text lines and
             # furniture only (outside a card, whose wrapped pieces may be any line under a space-aligned row).
             if current.is_table and line.kind in (_PIPE, _TAB) and _untitled_card(lines, i, current):
@@ -682,6 +687,7 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
             line = line.as_kind(_PAGE_HEADER)
         elif kind is not None and _accept_title(lines, titles, i):
             current = open_chunk(kind, titles.title(lines, i), line, line.start)
+            line = line.as_kind(_TEXT) if line.kind is _TAB else line
             if i in titles.wrapped:
                 tails.add(i + 1)
         elif kind is None and (other := _other_table_title(lines, i, current)) is not None:
