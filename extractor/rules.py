@@ -58,6 +58,11 @@ def read_table(chunk: Chunk, hints: tuple[LayoutHint, ...] = (), explicit_cells:
     so a row whose blanks all come after its figures did not lose its empty cells: no reading says it did.
     """
     spec = spec_for(chunk.kind)
+    if not chunk.has_rows and (statement := _empty_statement(chunk)) is not None:
+        # The title and a line saying the table is empty or not published (此表不公开, 故本表无数据): an empty
+        # table with its note, as one printed with its header and an empty 合计 is.
+        return Table(section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, **chunk_unit(chunk),
+                     entity=chunk_entity(chunk), note=statement, columns={}, rows=[], empty=True)
     if not chunk.has_rows or _flattened_header(chunk):
         raise Unreadable("no table rows: the layout is flattened into lines (needs the LLM reader)")
     units = _entities_named(chunk)
@@ -100,6 +105,23 @@ def read_table(chunk: Chunk, hints: tuple[LayoutHint, ...] = (), explicit_cells:
     if others is not None:
         first.propose(others)
     return first
+
+
+# What a table with nothing to print says instead: 此表不公开, 本表为空表, （此表无数据）, 本部门无国有资本经营预算拨款
+#安排的支出, 未安排…支出 …
+_EMPTY_STATEMENT = re.compile(r"(?:此|本|该)表(?:为)?(?:空表|无数据|无内容|不(?:予)?公开)|空表|无数据|不(?:予)?公开|"
+                              r"(?:无|没有|未安排|未发生)[^，。；]{0,30}(?:支出|收入|经费|资金|数据|安排)")
+_FIGURE = re.compile(r"\d+\.\d+|\d{1,3}(?:,\d{3})+")
+
+
+def _empty_statement(chunk: Chunk) -> str | None:
+    """The lines of a section with no rows that say its table is empty or not published, or None when it prints
+    anything else (a figure, a line that says no such thing: a layout flattened into lines)."""
+    lines = [ln for ln in chunk.lines[1:] if ln.kind.value == "text" and ln.text.strip()]
+    if not lines or len(lines) > 3 or any(_FIGURE.search(ln.text) for ln in lines):
+        return None
+    text = " ".join(ln.text.strip() for ln in lines)
+    return text if _EMPTY_STATEMENT.search(_SPACES.sub("", text)) else None
 
 
 def _hinted(table: Table, hint: LayoutHint) -> Table | None:
