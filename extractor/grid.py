@@ -1067,6 +1067,25 @@ def worded_columns(spec: TableSpec, layout: Layout, data: list[RawRow]) -> Layou
     return replace(layout, keys=keys, label=label, texts=layout.texts | frozenset(k for _i, k in worded))
 
 
+def codes_beside(layout: Layout, data: list[RawRow]) -> Layout:
+    """The layout with its code read from the column beside the code column, where the code column holds nothing
+    and that one, under no header, holds classification codes only: codes right-aligned in a wide cell whose
+    header (科目编码, under a merged 经济分类科目) is printed at its left."""
+    if len(layout.code) != 1:
+        return layout
+    c = layout.code[0]
+    if any(r.positional and r.text_at(c) for r in data):
+        return layout
+    taken = {*layout.keys, layout.label, layout.seq, *layout.labels_by_side.values()}
+    for j in (c + 1, c - 1):
+        if not 0 <= j < len(layout.paths) or layout.paths[j] or j in taken:
+            continue
+        printed = [r.text_at(j) for r in data if r.positional and r.text_at(j)]
+        if len(printed) >= 2 and all(_CODE.match(t) for t in printed):
+            return replace(layout, code=[j])
+    return layout
+
+
 _FIGURE_WORDS = re.compile(r"^[\d\s.,，．（）()%％+\-−－—]*$")
 
 

@@ -23,7 +23,7 @@ from schemas.tables import TableSpec
 from .cells import HAN, Cell, Geometry, display_width
 from .chunk import Chunk, Line
 from .units import header_units, statement_in
-from .grid import (Layout, Page, RawRow, build_layouts, counted_seq, norm, segment_rows, side_by_side_tables, SIDE_BY_SIDE,
+from .grid import (Layout, Page, RawRow, build_layouts, codes_beside, counted_seq, norm, segment_rows, side_by_side_tables, SIDE_BY_SIDE,
                    worded_columns)
 
 _TOTAL_LABEL = re.compile(r"^(合计|总计|小计|本年收入合计|本年支出合计|收入总计|支出总计)$|(合计|小计|总计)$")
@@ -514,6 +514,7 @@ def _raw_rows(spec: TableSpec, pages: list[Page], pick: int, repadded: bool = Fa
                     layouts = first
             most = max(most, len(layouts))
             layout = worded_columns(spec, counted_seq(layouts[min(pick, len(layouts) - 1)], page.data), page.data)
+            layout = codes_beside(layout, page.data)
             if first_layout is not None and page.geometry is not None and first_page.geometry is not None \
                     and len(page.geometry.columns) == len(first_page.geometry.columns) \
                     and layout.width == first_layout.width and layout.keys != first_layout.keys:
