@@ -461,7 +461,21 @@ def _accept_title(lines: list[Line], titles: _Titles, i: int) -> bool:
     if _AMOUNT_FIRST.match(nxt.text):
         return False  # "…政府采购预算" / "21.54万元。": a sentence wrapped before its amount, no title
     title = re.sub(r"\s+", "", titles.wrapped.get(i) or _title_text(lines[i]) or "")
-    return bool(re.search(r"(表|绩效指标|采购预算)$", title))
+    if not re.search(r"(表|绩效指标|采购预算)$", title):
+        return False
+    # The last entry of a contents list (titles one after another), followed by the list's other part or prose:
+    # a contents entry when a title of its kind opens a table further on.
+    return not (_after_a_title(lines, titles, i) and any(
+        titles.kinds[j] == titles.kinds[i] and _accept_title(lines, titles, j) for j in range(i + 1, len(lines))))
+
+
+def _after_a_title(lines: list[Line], titles: _Titles, i: int) -> bool:
+    """The line before this one (blank lines and furniture aside) is a title too."""
+    for j in range(i - 1, -1, -1):
+        if lines[j].kind in (_BLANK, _PAGE_HEADER):
+            continue
+        return titles.kinds[j] is not None
+    return False
 
 
 _AMOUNT_FIRST = re.compile(r"\s*\d[\d,]*(?:\.\d+)?\s*(?:万\s*元|元)")

@@ -54,3 +54,20 @@ def test_a_tab_row_of_cells_is_still_a_row(tmp_path):
     result, _text = run_text(tmp_path, text)
     assert [t.kind for t in result.tables][:1] == ["general_budget_expenditure"]
     assert not result.flags, [f.message for f in result.flags]
+
+
+@pytest.mark.parametrize("gap", [" ", "  "])
+def test_the_last_entry_of_a_contents_list_followed_by_other_lines_opens_no_table(tmp_path, gap):
+    """A contents page that lists the tables, then the explanation's own contents (prose and tab rows with page
+    numbers): its last table entry is an entry, not the title of a table whose rows are the lines after it."""
+    text = _document("表{}", gap)
+    listed = "\n".join(f"表{n}{gap}示范县档案馆2025年{name}" for n, (name, _rows) in enumerate(TABLES, start=1))
+    explanation = "\n".join(["", "部门预算情况说明", "一、部门职责及机构设置情况\t12", "二、部门预算安排的总体情况\t13",
+                             "三、机关运行经费安排情况\t14", ""])
+    text = text.replace("\n".join(f"表{n} 示范县档案馆2025年{name}" for n, (name, _rows) in enumerate(TABLES, start=1)),
+                        listed + "\n" + explanation)
+    result, _text = run_text(tmp_path, text)
+    assert [(t.kind, t.title.split(maxsplit=1)[0]) for t in result.tables] == [
+        ("general_budget_expenditure", "表1"), ("government_fund_expenditure", "表2"), ("three_public_costs", "表3")]
+    assert sum(len(r.values) for t in result.tables for r in t.rows) == 25
+    assert not result.flags, [f.message for f in result.flags]
