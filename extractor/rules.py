@@ -1055,6 +1055,13 @@ def _code(cells: list[Cell], inherited: dict[str, str]) -> tuple[str | None, Tex
     printed = [c for c in cells if c.text]
     if not printed:
         return None, None
+    if len(cells) == 4:
+        # A 科目编码 column beside 类 | 款 | 项 columns: the whole code where it is printed, else its parts.
+        whole = _code(cells[:1], inherited)
+        if whole[0] is not None:
+            _join_code_parts([_SPACES.sub("", c.text) for c in cells[1:]], inherited)  # the parents, for the next rows
+            return whole
+        return _code(cells[1:], inherited)
     if len(cells) == 1:
         digits = _SPACES.sub("", cells[0].text)
         if not _ONE_CELL_CODE.fullmatch(digits):
