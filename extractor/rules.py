@@ -227,6 +227,8 @@ def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int, repadded: bool =
         pages_of.extend([raw.segment] * len(read))
     table_rows = _join_column_halves(table_rows, pages_of)
     _continued_memos(table_rows)
+    if spec.row_key == "item":
+        _merged_names(table_rows)
     table = Table(
         section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, **chunk_unit(chunk),
         entity=chunk_entity(chunk),
@@ -237,6 +239,17 @@ def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int, repadded: bool =
         header=header_signature(pages),
     )
     return table, most, padded, otherwise
+
+
+def _merged_names(rows: list[Row]) -> None:
+    """A line of an item table (a project's second source of funds) whose name cell is empty but which prints its
+    other words and figures: the name is the line above's, a cell merged over both (a converter writes it once)."""
+    for above, row in zip(rows, rows[1:]):
+        if row.label is None and row.item is None and row.code is None and row.values and row.texts \
+                and above.label is not None and above.item is None and not above.memo:
+            row.label = above.label
+            row.notes.append(f"its name cell is empty: {above.label.text!r}, the name of the line above, a cell "
+                             "merged over both")
 
 
 def _join_column_halves(rows: list[Row], pages_of: list[int]) -> list[Row]:
