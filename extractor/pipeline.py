@@ -231,6 +231,8 @@ async def process_document(doc: Document, options: RunOptions, reader=None) -> E
             _keep_alternate(result, outcome)
         else:
             _apply(result, outcome, doc.text)
+    # Whose table each is, the model's among the rules': read from the document's lines as the rules read it.
+    name_entities(result.tables, chunks)
     return place_values(verify_result(result, doc.text))
 
 

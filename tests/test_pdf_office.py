@@ -44,12 +44,12 @@ class Page:
     def __init__(self, canvas, height: float = 842.0, top: float = 70.0):
         self.c, self.height, self.y = canvas, height, top
 
-    def row(self, cells: list[tuple[str, float, str]], lines: int = 1) -> None:
-        """``cells``: (text, x, "l"|"r"|"c"); a text with "\\n" is a cell wrapped over its lines."""
+    def row(self, cells: list[tuple[str, float, str]], lines: int = 1, top: bool = False) -> None:
+        """``cells``: (text, x, "l"|"r"|"c"); a text with "\\n" is a cell wrapped over its lines, centred in the
+        row like the one-line cells beside it, or set at the row's top (``top``: a Word table's default)."""
         for text, x, align in cells:
             parts = text.split("\n")
-            # a wrapped cell's lines are centred in its row, like the one-line cells beside it
-            first = self.y + (lines - len(parts)) * SIZE * 1.15 / 2
+            first = self.y if top else self.y + (lines - len(parts)) * SIZE * 1.15 / 2
             for k, part in enumerate(parts):
                 y = self.height - (first + k * SIZE * 1.15) - SIZE
                 w = _width(part)
@@ -265,6 +265,51 @@ def test_a_sheets_columns_printed_on_the_next_page_are_the_same_tables(tmp_path,
     assert not [f for f in result.flags if f.severity == "error"], [f.message for f in result.flags]
 
 
+def _same_rows_next_page_pdf(path: Path, numbered: bool) -> Path:
+    """A ruled 收入总表 and, on the next page at the same row rules, the 支出总表 of the same 科目 (the two often list
+    the same codes), each under its own title (``numbered``: 表2 / 表3 before the name, as many templates do)."""
+    c = _canvas(path)
+    height, pitch = 842.0, 15.0
+    rules = [100.0 + k * pitch for k in range(len(_EXPENDITURE) + 2)]
+
+    def page(title: str, head: tuple[str, ...], rows: list[tuple[str, ...]], xs: list[float]) -> None:
+        c.setFont(FONT, 14)
+        c.drawString(300 - _width(title, 14) / 2, height - 70, title)
+        c.setFont(FONT, SIZE)
+        c.setLineWidth(0.5)
+        for y in rules:
+            c.line(xs[0], height - y, xs[-1], height - y)
+        for x in xs:
+            c.line(x, height - rules[0], x, height - rules[-1])
+        for k, row in enumerate([head, *rows]):
+            for col, (text, left, right) in enumerate(zip(row, xs, xs[1:])):
+                x = right - 3 - _width(text) if k and col >= 2 else left + 3
+                c.drawString(x, height - rules[k] - 11.5, text)
+        c.showPage()
+
+    prefix = ("表2 ", "表3 ") if numbered else ("", "")
+    page(f"{prefix[0]}示例区农业农村局2025年收入总表", ("科目编码", "科目名称", "合计", "一般公共预算拨款"),
+         [(code, name, total, total) for code, name, total, *_ in _EXPENDITURE], [54, 130, 330, 430, 530])
+    page(f"{prefix[1]}示例区农业农村局2025年支出总表", ("科目编码", "科目名称", "合计", "基本支出", "项目支出"),
+         _EXPENDITURE, [54, 130, 330, 400, 470, 540])
+    c.save()
+    return path
+
+
+@pytest.mark.parametrize("numbered", [False, True], ids=["titles", "numbered-titles"])
+def test_a_table_with_its_own_title_on_the_next_page_is_not_the_columns_of_the_one_before(tmp_path, numbered):
+    """The columns of a sheet wider than the page are joined to the table on the page before when they print its
+    rows again; a 支出总表 under its own title (表3 部门支出总表) on the same rows as the 收入总表 before it is no such
+    part: it was joined as three more columns of the 收入总表 — 18 row-sum errors blaming the document and the
+    支出总表 reported missing (found by a new user)."""
+    result = _read(_same_rows_next_page_pdf(tmp_path / "two.pdf", numbered))
+    expenditure = _values(result, "expenditure_summary")
+    assert expenditure["213"] == {"total": "1234.56", "basic": "734.56", "project": "500.00"}
+    income = next(t for t in result.tables if t.kind == "income_summary")
+    assert all(set(r.values) <= {"total", "general_budget"} for r in income.rows), income.columns
+    assert not [f for f in result.flags if f.severity == "error"], [f.message for f in result.flags]
+
+
 _BASIC = [("", "合计", "868.06", "718.00", "150.06"), ("301", "工资福利支出", "700.00", "700.00", ""),
           ("30101", "基本工资", "700.00", "700.00", ""), ("302", "商品和服务支出", "150.06", "", "150.06"),
           ("30201", "办公费", "150.06", "", "150.06"), ("303", "对个人和家庭的补助", "18.00", "18.00", ""),
@@ -314,3 +359,35 @@ def test_two_pages_printed_side_by_side_on_one_sheet_are_read_one_after_the_othe
     assert result.geometry.pages[0].label == "- 2 - / - 3 -"
     assert not [f for f in result.flags if f.severity == "error" or f.check.startswith("read.")], \
         [f.message for f in result.flags]
+
+
+def _top_aligned_header_pdf(path: Path) -> Path:
+    """A Word 项目支出表 through LibreOffice, borderless: each header cell at the top of its row, one of them wrapped
+    (一般公共预算拨 / 款), and the last column (上年结转) empty in every row."""
+    c = _canvas(path)
+    page = Page(c)
+    page.row([("示例区农业农村局2025年项目支出表", 300, "c")])
+    page.row([("单位：万元", 520, "r")])
+    columns = [90, 176.5, 263, 349.5, 436]  # LibreOffice's, names wrapped at seven characters
+    page.row([("单位名称", columns[0], "l"), ("项目名称", columns[1], "l"), ("合计", columns[2], "l"),
+              ("一般公共预算拨\n款", columns[3], "l"), ("上年结转", columns[4], "l")], lines=2, top=True)
+    for unit, name, amount in [("示例区农业农\n村局", "高标准农田建设\n项目", "300.00"),
+                               ("示例区农业农\n村局", "农业技术推广项\n目", "200.00"), ("", "合计", "500.00")]:
+        page.row([(unit, columns[0], "l"), (name, columns[1], "l"), (amount, columns[2], "l"),
+                  (amount, columns[3], "l")], lines=name.count("\n") + 1, top=True)
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_a_header_word_over_an_empty_column_beside_a_wrapped_one_heads_its_own_column(tmp_path):
+    """Word sets a table's cells at the top of their row: beside a wrapped header cell (一般公共预算拨 / 款) the
+    one-line 上年结转 stood higher, was taken for a word over two levels, and headed the figures' column: the
+    一般公共预算拨款 figures were verified as 上年结转's (found by a new user in a LibreOffice PDF of a .docx)."""
+    result = _read(_top_aligned_header_pdf(tmp_path / "top.pdf"))
+    table = next(t for t in result.tables if t.kind == "project_expenditure")
+    projects = {row.label.text: {k: str(v.value) for k, v in row.values.items()} for row in table.rows}
+    assert projects == {"高标准农田建设项目": {"total": "300.00", "current_general_budget": "300.00"},
+                        "农业技术推广项目": {"total": "200.00", "current_general_budget": "200.00"},
+                        "合计": {"total": "500.00", "current_general_budget": "500.00"}}
+    assert not [k for row in table.rows for k in row.values if "carryover" in k]

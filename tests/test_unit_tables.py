@@ -170,3 +170,49 @@ def test_the_report_says_whose_table_each_is(tmp_path):
     html = (tmp_path / "report" / "documents" / "units.html").read_text(encoding="utf-8")
     assert "编制单位 for: 部门汇总 (部门汇总 consolidated)" in html
     assert "编制单位 for: 白沙镇中心小学 (单位 unit&#x27;s own)" in html
+
+
+@pytest.mark.parametrize("label", [True, False], ids=["unit_line", "unit_in_title"])
+def test_tables_the_model_reads_record_their_unit_as_the_rules_do(label, tmp_path):
+    """With --backend llm every table is the model's: whose table it is still comes from the document's own lines
+    (单位名称：…, the title), not from the model, and the consolidated one is still summed from its units. The
+    fake server on loopback answers each table with the rules' reading of it (a hand-written fixture)."""
+    import asyncio
+    import hashlib
+    import re
+
+    from fake_openai import FakeOpenAI
+    from test_llm_faults import settings
+
+    from extractor.llm.reader import LlmReader
+    from extractor.load import Document
+    from extractor.pipeline import RunOptions, process_document
+
+    text = build(fault=("白沙镇中心小学", "2050202", "390.00"), label=label)
+    truth = verify_text("003", text)
+    truth_tables = [t for t in truth.tables if t.kind == "general_budget_expenditure"]
+
+    def respond(body):
+        user = body["messages"][1]["content"]
+        # The model is shown the table's lines, not the 单位名称 line: each unit's 合计 line tells them apart.
+        table = next(t for t in truth_tables if "\t".join(["合计", *(a.raw for a in t.rows[0].values.values())]) in user)
+        return {"rows": [{"label": r.label.text if r.label else None, **({"code": r.code} if r.code else {}),
+                          **{c: a.raw for c, a in r.values.items()}} for r in table.rows]}
+
+    async def go(fake):
+        reader = LlmReader(settings(fake, tmp_path))
+        try:
+            doc = Document(path=tmp_path / "units.txt", text=text, encoding="utf-8",
+                           sha256=hashlib.sha256(text.encode()).hexdigest())
+            return await process_document(doc, RunOptions(backend="llm"), reader)
+        finally:
+            await reader.aclose()
+
+    with FakeOpenAI() as fake:
+        fake.responder = respond
+        result = asyncio.run(go(fake))
+    tables = [t for t in result.tables if t.kind == "general_budget_expenditure"]
+    assert all(next(iter(next(iter(t.rows)).values.values())).backend == "llm" for t in tables)
+    assert [(t.entity.text, t.entity_role) for t in tables] == [(t.entity.text, t.entity_role) for t in truth_tables]
+    assert [t.entity_role for t in tables] == ["consolidated", "unit", "unit", "unit"]
+    assert sorted(f.message for f in _flags(result)) == sorted(f.message for f in _flags(truth))

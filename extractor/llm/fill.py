@@ -26,7 +26,7 @@ from schemas import (
 from schemas.cards import plan_by_period
 
 from ..chunk import Chunk, LineKind
-from ..rules import chunk_unit
+from ..rules import chunk_entity, chunk_unit
 
 _TOTAL_LABEL = re.compile(r"(合计|总计|小计)$")
 
@@ -335,7 +335,7 @@ def table_from_form(chunk: Chunk, form, text: str) -> Table:
         out.append(Row(label=row.label, code=code, code_raw=row.code_raw, item=item, side=data.get("side"),
                        span=row.span, values=amounts, texts=row.texts, notes=["read by the LLM reader"]))
     return Table(section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, **chunk_unit(chunk),
-                 columns={c.key: c.zh for c in spec.columns if any(c.key in r.values or c.key in r.texts for r in out)},
+                 entity=chunk_entity(chunk), columns={c.key: c.zh for c in spec.columns if any(c.key in r.values or c.key in r.texts for r in out)},
                  rows=out, empty=bool(form.empty) and not out, note=form.note)
 
 

@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from schemas import Geometry, PageInfo
+from schemas import Geometry, PageInfo, kind_for_title
 
 from .base import Document, LoadError
 from .borderless import PAGE_NUMBER as _PAGE_NUMBER, SpacedBlock, borderless_runs, header_words, repeats_header, segments, \
@@ -368,7 +368,7 @@ def join_column_pages(read: list[tuple[int, PageBlocks]]) -> None:
             continue
         candidates = [b for b in page.blocks if isinstance(b, TableBlock)] + hosts.get(before, [])
         host = next((t for t in candidates if _same_rows(t, first)), None)
-        if host is None:
+        if host is None or _titled_otherwise(host, page, first, blocks):
             continue
         repeated = _repeated_columns(host, first)
         if repeated is None:
@@ -379,6 +379,18 @@ def join_column_pages(read: list[tuple[int, PageBlocks]]) -> None:
         above = [b for b in blocks.blocks if isinstance(b, Line) and b.bottom <= first.bottom]
         blocks.blocks = [b for b in blocks.blocks if not any(b is a for a in above)]
         blocks.running.extend(above)
+
+
+def _titled_otherwise(host: TableBlock, page: PageBlocks, first: TableBlock, blocks: PageBlocks) -> bool:
+    """Whether the table at the top of the next page has a title of its own, naming another kind of table than
+    the host's (表3 部门支出总表 after 表2 部门收入总表: the two often print the same codes on the same rows). A
+    title repeated on every page of one sheet names the same kind; a title cut by the page's edge names none."""
+    def kinds(lines) -> set[str]:
+        return {k for line in lines if (k := kind_for_title(line.text())) is not None}
+
+    over_first = kinds(b for b in blocks.blocks if isinstance(b, Line) and b.bottom <= first.top)
+    over_host = kinds(b for b in page.blocks if isinstance(b, Line) and b.bottom <= host.top)
+    return bool(over_first) and bool(over_host) and not over_first & over_host
 
 
 def _same_rows(first: TableBlock, then: TableBlock) -> bool:

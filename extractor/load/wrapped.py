@@ -593,7 +593,10 @@ def _header_places(header: list[Row], bands: list[Band]) -> dict[int, tuple[tupl
                     default=max(_middle(st) for _, st in stacks))
     # Below the leaves is no header word: a cell's tail cut off by the page, printed under the header again.
     stacks = [(k, st) for k, st in stacks if _middle(st) <= leaf_line + 0.3 * size]
-    leaves = sorted((st for _, st in stacks if _middle(st) >= leaf_line - 0.3 * size), key=lambda st: st.x0)
+    # Cells set to the top of their row (a Word table's default) all start level in a one-row header: each is
+    # a leaf, though a wrapped one's middle is lower (一般公共预算拨 / 款 beside 上年结转).
+    one_row = all(abs(st.top - stacks[0][1].top) <= 0.3 * size for _, st in stacks)
+    leaves = sorted((st for _, st in stacks if one_row or _middle(st) >= leaf_line - 0.3 * size), key=lambda st: st.x0)
     # A column under a word over both header rows (序号, no leaf under it) is that word's, not a leaf's.
     reserved = [b for _, st in stacks if not any(st is leaf for leaf in leaves) for b in bands
                 if _overlap(b, st) > 0.5 and all(_overlap([st.x0, st.x1], leaf) <= 0 for leaf in leaves)]
