@@ -62,3 +62,22 @@ def test_a_title_over_lines_that_are_no_such_statement_is_still_unread(tmp_path)
     result, _text = run_text(tmp_path, BEFORE + flattened + AFTER)
     assert not [t for t in result.tables if t.kind == "state_capital_expenditure"]
     assert [u for u in result.unread if "state_capital" in u.section_id]
+
+
+CONTENTS = "目录\n表7 政府性基金预算支出表\n表8 国有资本经营预算支出表\n表9 一般公共预算“三公”经费支出表\n"
+
+
+@pytest.mark.parametrize("said", [True, False])
+def test_a_listed_table_left_out_is_a_warning_unless_the_document_says_why(tmp_path, said):
+    text = BEFORE.replace("\n表7", "\n" + CONTENTS + "\n表7", 1).replace("表8 示范县林业局2024年国有资本经营预算支出表\n", "")
+    text += AFTER + "\n二、部门预算情况说明\n"
+    text += ("本部门2024年无国有资本经营预算拨款安排的支出，故未公开国有资本经营预算支出表。\n" if said else
+             "本部门2024年预算收入12.00万元。\n")
+    result, _text = run_text(tmp_path, text)
+    (status,) = [c for c in result.completeness if c.kind == "state_capital_expenditure"]
+    assert status.status == "listed_missing"
+    missing = [f for f in result.flags if f.check == "completeness.listed_missing"]
+    if said:
+        assert not missing and "故未公开国有资本经营预算支出表" in status.note
+    else:
+        assert len(missing) == 1
