@@ -1291,6 +1291,14 @@ def _side_by_side_tables(spec: TableSpec, layout: Layout) -> list[tuple[int, Lay
                     own.keys[i] = named
                     own.key_labels[named] = own.key_labels.pop(key)
             tables.append((start, own))
+        shared = set.intersection(*(set(own.keys.values()) for _s, own in tables))
+        for n, (start, own) in enumerate(tables, start=1):
+            for i, key in list(own.keys.items()):
+                if key in shared:
+                    # No group header tells the tables' columns apart (科目编码 | 科目名称 | 金额 twice): each table's
+                    # keeps a column of its own, none taken for the other's (nor for a 合计 of both).
+                    own.keys[i] = mine = f"{paths[start + i]}#{n}"
+                    own.key_labels[mine] = own.key_labels.pop(key)
         return tables
     return None
 

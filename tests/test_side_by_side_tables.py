@@ -154,3 +154,19 @@ def test_one_table_with_a_code_and_name_column_is_not_cut(tmp_path):
     table = _table(result)
     assert [r.code for r in table.rows if r.code] == ["301", "30101", "302", "30201"]
     assert not result.flags
+
+
+@pytest.mark.parametrize("form", ["tab", "spaced"])
+def test_halves_with_no_group_header_keep_a_column_each(tmp_path, form):
+    """科目编码 | 科目名称 | 金额 twice with no 人员经费 | 公用经费 line over them: each table's amounts are a column of
+    their own (金额#1, 金额#2), each checked under its own total line, neither taken for the other's."""
+    rows = _grid()[1:]
+    result = _read(tmp_path, rows, form)
+    table = _table(result)
+    by_code = {r.code: r for r in table.rows if r.code}
+    assert {k: str(a.value) for k, a in by_code["30101"].values.items()} == {"金额#1": "180.00"}
+    assert {k: str(a.value) for k, a in by_code["30201"].values.items()} == {"金额#2": "12.00"}
+    assert not result.flags, [f.message for f in result.flags]
+    faulty = [r[:5] + ["13.00"] if r[3] == "30201" else r for r in rows]
+    errors = [f.message for f in _read(tmp_path, faulty, form).flags if f.severity == "error"]
+    assert len(errors) == 1 and "302 商品和服务支出" in errors[0] and "30201 办公费 13.00" in errors[0], errors
