@@ -682,9 +682,10 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
     tails: set[int] = set()  # the second lines of wrapped titles that opened a section
     for i, line in enumerate(lines):
         if line.kind in _PLAIN_ROWS_AND_GAPS and current is not None and not current.is_card and i not in tails \
-                and not (titles.kinds[i] is not None and line.kind is _TAB):  # "表1\t收支总表": a title, no row
+                and not (titles.kinds[i] is not None and line.kind is _TAB and _accept_title(lines, titles, i)):
             # A delimited row, a blank line or a separator: what follows decides about plain text lines and
             # furniture only (outside a card, whose wrapped pieces may be any line under a space-aligned row).
+            # (A title a tab from its number, "表1\t收支总表", is no row of the table before it.)
             if current.is_table and line.kind in (_PIPE, _TAB) and _untitled_card(lines, i, current):
                 current = open_chunk("performance_target", UNTITLED_CARD, None, line.start)
             elif current.is_table and line.kind in (_PIPE, _TAB) and _another_header(current, line):
