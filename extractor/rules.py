@@ -64,7 +64,8 @@ def read_table(chunk: Chunk, hints: tuple[LayoutHint, ...] = (), explicit_cells:
         return Table(section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, **chunk_unit(chunk),
                      entity=chunk_entity(chunk), note=statement, columns={}, rows=[], empty=True)
     if not chunk.has_rows or _flattened_header(chunk):
-        raise Unreadable("no table rows: the layout is flattened into lines (needs the LLM reader)")
+        raise Unreadable(ONE_CELL_PER_LINE if _one_cell_per_line(chunk) else
+                         "no table rows: the layout is flattened into lines (needs the LLM reader)")
     units = _entities_named(chunk)
     if len(units) > 1:
         # 单位名称：部门汇总 … 单位名称：XX小学 under one title: the units' rows would run together as one table's.
@@ -105,6 +106,22 @@ def read_table(chunk: Chunk, hints: tuple[LayoutHint, ...] = (), explicit_cells:
     if others is not None:
         first.propose(others)
     return first
+
+
+ONE_CELL_PER_LINE = ("no table rows: the table is printed one cell per line, which loses the column each cell is "
+                     "in (needs the LLM reader, or the PDF itself)")
+
+
+def _one_cell_per_line(chunk: Chunk) -> bool:
+    """Most of the section's lines hold one cell each, figures among them: a converter that wrote each cell on a
+    line of its own."""
+    lines = [ln.text.strip() for ln in chunk.lines[1:] if ln.text.strip() and ln.kind.value in ("text", "spaced")]
+    single = [t for t in lines if not _GAPS.search(t)]
+    figures = [t for t in single if parse_amount(t) is not None]
+    return len(lines) >= 8 and len(single) >= 0.8 * len(lines) and len(figures) >= 3
+
+
+_GAPS = re.compile(r"\s{2,}|\t")
 
 
 # What a table with nothing to print says instead: 此表不公开, 本表为空表, （此表无数据）, 本部门无国有资本经营预算拨款

@@ -12,6 +12,8 @@ from .flags import Flagger
 _REASONS_ZH = {
     "no table rows: the layout is flattened into lines (needs the LLM reader)": "没有表格行：版式被拆成了逐行文字（需要模型读取）",
     "no table rows: the card is flattened into lines (needs the LLM reader)": "没有表格行：绩效目标表被拆成了逐行文字（需要模型读取）",
+    "no table rows: the table is printed one cell per line, which loses the column each cell is in (needs the LLM "
+    "reader, or the PDF itself)": "没有表格行：表格被拆成每行一个单元格，各单元格所在的列已无从得知（需要模型读取，或直接读取 PDF）",
     "no header row this reader recognises": "没有可识别的表头行",
     "no card fields this reader recognises": "没有可识别的绩效目标表栏目",
     "left to the LLM reader (--backend llm)": "留给模型读取（--backend llm）",
