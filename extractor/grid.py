@@ -18,8 +18,8 @@ from functools import cached_property, lru_cache
 from schemas import TableSpec, is_blank_mark, parse_amount
 from schemas.tables import relative_years
 
-from .cells import (HAN, Cell, Geometry, Token, anchors_between, column_of, is_data_line, is_numberish, page_geometry, packed_cells,
-                    spaced_cells, split_cells, tokens)
+from .cells import (HAN, Cell, Geometry, Token, anchors_between, column_of, is_data_line, is_numberish, page_geometry,
+                    packed_cells, spaced_cells, split_cells, tokens)
 from .chunk import Line, LineKind, Segment
 
 __all__ = ["Cell", "Layout", "RawRow", "build_layouts", "header_paths", "is_header_row", "is_lanci_row", "norm",

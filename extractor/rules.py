@@ -23,8 +23,8 @@ from schemas.tables import TableSpec
 from .cells import HAN, Cell, Geometry, display_width
 from .chunk import Chunk, Line
 from .units import header_units, statement_in
-from .grid import (Layout, Page, RawRow, build_layouts, codes_beside, counted_seq, norm, segment_rows, side_by_side_tables, SIDE_BY_SIDE,
-                   worded_columns)
+from .grid import (SIDE_BY_SIDE, Layout, Page, RawRow, build_layouts, codes_beside, counted_seq, norm, segment_rows,
+                   side_by_side_tables, worded_columns)
 
 _TOTAL_LABEL = re.compile(r"^(合计|总计|小计|本年收入合计|本年支出合计|收入总计|支出总计)$|(合计|小计|总计)$")
 _FRESH_LINE = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|其中|\d+、)")
