@@ -64,8 +64,9 @@ def read_table(chunk: Chunk, hints: tuple[LayoutHint, ...] = (), explicit_cells:
         return Table(section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, **chunk_unit(chunk),
                      entity=chunk_entity(chunk), note=statement, columns={}, rows=[], empty=True)
     if not chunk.has_rows or _flattened_header(chunk):
-        raise Unreadable(ONE_CELL_PER_LINE if _one_cell_per_line(chunk) else
-                         "no table rows: the layout is flattened into lines (needs the LLM reader)")
+        if _one_cell_per_line(chunk):
+            raise Unreadable("no table rows: the table is printed one cell per line, which loses the column each cell is in (needs the LLM reader, or the PDF itself)")  # noqa: E501
+        raise Unreadable("no table rows: the layout is flattened into lines (needs the LLM reader)")
     units = _entities_named(chunk)
     if len(units) > 1:
         # 单位名称：部门汇总 … 单位名称：XX小学 under one title: the units' rows would run together as one table's.
@@ -106,10 +107,6 @@ def read_table(chunk: Chunk, hints: tuple[LayoutHint, ...] = (), explicit_cells:
     if others is not None:
         first.propose(others)
     return first
-
-
-ONE_CELL_PER_LINE = ("no table rows: the table is printed one cell per line, which loses the column each cell is "
-                     "in (needs the LLM reader, or the PDF itself)")
 
 
 def _one_cell_per_line(chunk: Chunk) -> bool:
