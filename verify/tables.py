@@ -450,13 +450,17 @@ def _children_of(codes: list[str], scheme: str) -> dict[str, list[str]]:
     return out
 
 
-def _sum_relations(view: TableView, total_key: str, part_keys: list[str]) -> Iterator[tuple[Val, list[Val], str]]:
-    """For every amount column: (total, printed parts, column)."""
+def _sum_relations(view: TableView, total_key: str, part_keys: list[str],
+                   others: frozenset[str] = frozenset()) -> Iterator[tuple[Val, list[Val], str]]:
+    """For every amount column: (total, printed parts, column); not the columns in ``others`` the total leaves blank
+    (another total line prints them)."""
     keys = (total_key, *part_keys)
     if view.only_columns is None:
         columns = {c for k in keys for c in view.row_vals(k)}
     else:  # a trial placement: only the columns it changed, of those the lines print
         columns = {c for c in view.only_columns if any(c in view.row_vals(k) for k in keys)}
+    if others:
+        columns -= others - set(view.row_vals(total_key))
     spec = spec_for(view.table.kind)
     for col in sorted(columns):
         if not spec.column(col).additive:
@@ -469,10 +473,10 @@ def _sum_relations(view: TableView, total_key: str, part_keys: list[str]) -> Ite
 
 
 def _column_mismatch(view: TableView, flagger: Flagger, check: str, total_key: str, part_keys: list[str],
-                     what_zh: str, what_en: str) -> None:
+                     what_zh: str, what_en: str, others: frozenset[str] = frozenset()) -> None:
     if not view.touches(total_key, *part_keys):
         return
-    for total, parts, col in _sum_relations(view, total_key, part_keys):
+    for total, parts, col in _sum_relations(view, total_key, part_keys, others):
         if total is None:
             # The parts print an amount the total line leaves blank: nothing to point at on the total side.
             gap = sum_gap(Term(ZERO, ZERO), [p.term for p in parts])
@@ -500,7 +504,10 @@ def check_hierarchy(view: TableView, flagger: Flagger, scheme: str) -> None:
     """合计 = Σ 类, 类 = Σ 款, 款 = Σ 项 (economic: 301 = Σ 301xx), column by column."""
     totals, families = _hierarchy(view, scheme)
     for key, tops in totals:
-        _column_mismatch(view, flagger, "table.hierarchy", key, tops, "各类之和", "sum of the classes")
+        # Tables printed side by side (人员经费 | 公用经费) each print their own total line: a column is the total's
+        # that prints it, never blank on the other's.
+        others = frozenset(c for k, _tops in totals if k != key for c in view.row_vals(k))
+        _column_mismatch(view, flagger, "table.hierarchy", key, tops, "各类之和", "sum of the classes", others)
     for parent, kids in _touching(view, families, ("hierarchy families", scheme)):
         _column_mismatch(view, flagger, "table.hierarchy", parent, kids, "下级科目之和", "sum of its sub-codes")
 
