@@ -395,6 +395,9 @@ class _Titles:
     kinds: list[str | None]
     # A title wrapped onto a short next line inside its words ("…绩效目" / "标表"): its line -> the whole title.
     wrapped: dict[int, str] = field(default_factory=dict)
+    # A title glued to the end of the sentence or note before it (…故本表无数据XX局2024年项目支出表 单位：万元):
+    # its line -> (the title, where it starts in the line).
+    glued: dict[int, tuple[str, int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, lines: list[Line]) -> "_Titles":
@@ -406,10 +409,55 @@ class _Titles:
         for i, line in enumerate(lines[:-1]):
             if kinds[i] is None and kinds[i + 1] is None and (whole := _wrapped_title(line, lines[i + 1])):
                 kinds[i], titles.wrapped[i] = kind_for_title(whole), whole
+            elif (glued := _glued_title(line)) is not None:
+                # (A whole line of prose that ends in a title may also match a kind as a whole: the title decides.)
+                kinds[i], titles.glued[i] = kind_for_title(glued[0]), glued
         return titles
 
     def title(self, lines: list[Line], i: int) -> str:
+        if i in self.glued:
+            return self.glued[i][0]
         return self.wrapped.get(i) or _title_text(lines[i]) or lines[i].text.strip()
+
+
+# What a converter that joins lines into paragraphs leaves after a table's title on its line: the unit statement
+# and the year line (单位：万元, (2024年度)).
+_TITLE_TRAILER = re.compile(r"(?:\s*(?:[（(]\s*(?:19|20)\d\d\s*年度?\s*[)）]|[（(]?\s*(?:金额|计量)?单位\s*[：:]\s*"
+                            r"[\u4e00-\u9fff]{1,3}\s*[)）]?))+\s*$")
+# Where a sentence or a note ends inside a joined line: punctuation, a gap, or the note of an empty table.
+_NO_DATA = re.compile(r"(?:本表|此表|该表)?(?:无数据|为空表?|空表列示|无此项?(?:支出|收入)?)")
+_SENTENCE_END = re.compile(rf"[。；;！？!?，,：:、\s]|{_NO_DATA.pattern}")
+_TITLE_YEAR = re.compile(r"(?:19|20)\d\d\s*年度?$")
+_TITLE_HEAD_WORD = re.compile(r"(?:项目支出|部门整体|一般公共预算|政府性基金预算?|国有资本经营预算?|财政拨款|部门|单位|本级)$")
+_REFERS_TO = re.compile(r"(?:见|详见|参见|如)$")
+
+
+def _glued_title(line: Line) -> tuple[str, int] | None:
+    """A table's title at the end of a line of prose or a note (what converters that join a page's lines into
+    paragraphs make of a note and the next table's title): the title and where it starts, or None. The title is
+    the shortest end of the line that names the same kind, with the year printed before it."""
+    if line.kind is not _TEXT or not _TITLE_HINT.search(line.text) or is_contents_line(line.text):
+        return None
+    text = line.text
+    trailer = _TITLE_TRAILER.search(text)
+    body = text[:trailer.start()] if trailer else text.rstrip()
+    cut = max((m.end() for m in _SENTENCE_END.finditer(body)), default=0)
+    tail = body[cut:]
+    head = body[:cut].rstrip()
+    if cut == 0 or not 4 <= len(tail) <= 60 or _REFERS_TO.search(head):
+        return None
+    if not (_NOTE.match(head) or _PROSE.search(head) or _NO_DATA.search(head)):
+        return None  # "表3  收支总表", "部门  收支总表": a title in pieces, not a sentence before one
+    kind = kind_for_title(tail)
+    if kind is None or not tail.endswith("表") and kind_for_title(tail + "表") is None:
+        return None
+    start = next(k for k in range(len(tail) - 1, -1, -1) if kind_for_title(tail[k:]) == kind)
+    while (head := _TITLE_HEAD_WORD.search(tail[:start])) is not None:
+        start = head.start()
+    year = _TITLE_YEAR.search(tail[:start])
+    if year:
+        start = year.start()
+    return tail[start:], cut + start
 
 
 _TAIL = re.compile(r"^\s*\S{1,4}\s*$")
@@ -456,10 +504,14 @@ def _accept_title(lines: list[Line], titles: _Titles, i: int) -> bool:
         return False
     if _AMOUNT_FIRST.match(nxt.text):
         return False  # "…政府采购预算" / "21.54万元。": a sentence wrapped before its amount, no title
+    if i in titles.glued:
+        return False  # a title glued to a sentence opens a table only over the table's rows
     title = re.sub(r"\s+", "", titles.wrapped.get(i) or _title_text(lines[i]) or "")
-    return bool(re.search(r"(表|绩效指标|采购预算)$", title))
+    return bool(_TITLE_END.search(title))
 
 
+# How a title ends: in 表 (or 绩效指标, 采购预算), the year printed after it or not (…绩效目标表（2024年度）).
+_TITLE_END = re.compile(r"(?:表|绩效指标|采购预算)(?:[（(]?(?:19|20)\d\d年度?[)）]?)?$")
 _AMOUNT_FIRST = re.compile(r"\s*\d[\d,]*(?:\.\d+)?\s*(?:万\s*元|元)")
 
 
@@ -663,10 +715,13 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
 
     tails: set[int] = set()  # the second lines of wrapped titles that opened a section
     for i, line in enumerate(lines):
+        if line.kind in (_PIPE, _TAB) and current is not None and current.is_card and _next_card(lines, i, current):
+            current = open_chunk("performance_target", UNTITLED_CARD, None, line.start)
         if line.kind in _PLAIN_ROWS_AND_GAPS and current is not None and not current.is_card and i not in tails:
             # A delimited row, a blank line or a separator: what follows decides about plain text lines and
             # furniture only (outside a card, whose wrapped pieces may be any line under a space-aligned row).
-            if current.is_table and line.kind in (_PIPE, _TAB) and _untitled_card(lines, i, current):
+            if line.kind in (_PIPE, _TAB) and (_untitled_card(lines, i, current) if current.is_table
+                                                else _card_grid_in_text(lines, i, current)):
                 current = open_chunk("performance_target", UNTITLED_CARD, None, line.start)
             elif current.is_table and line.kind in (_PIPE, _TAB) and _another_header(current, line):
                 # A table whose title is not in the text (printed as an image): never rows of the one before.
@@ -681,6 +736,13 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
             # "部门收入总表（续）", "续表": the same table goes on on a new page.
             line = line.as_kind(_PAGE_HEADER)
         elif kind is not None and _accept_title(lines, titles, i):
+            if i in titles.glued:
+                # The sentence or note stays with the section it ends; the title opens the next.
+                at = titles.glued[i][1]
+                if current is None:
+                    current = open_chunk("front_matter", "", None, line.start)
+                _add_line(current, Line(line.index, line.start, line.start + at, line.text[:at], _TEXT))
+                line = Line(line.index, line.start + at, line.end, line.text[at:], _TEXT, line.page_end)
             current = open_chunk(kind, titles.title(lines, i), line, line.start)
             if i in titles.wrapped:
                 tails.add(i + 1)
@@ -724,11 +786,32 @@ _CARD_GRID_KEY = re.compile(r"^(一级指标|年度目标|年度绩效目标|绩
 def _untitled_card(lines: list[Line], i: int, chunk: Chunk) -> bool:
     """A performance card whose title is not in the text, under a table's figures: after a gap, a row that starts
     with 项目名称 (or 项目编码) followed, within a few rows, by one that starts with 一级指标 or 年度目标."""
-    line = lines[i]
     if chunk.is_card or chunk.last_row is None or chunk.last_row is not chunk.last_content:
         return False
     if not (chunk.lines and chunk.lines[-1].kind in (_BLANK, _PAGE_HEADER)):
         return False
+    return _card_grid_at(lines, i)
+
+
+def _card_grid_in_text(lines: list[Line], i: int, chunk: Chunk) -> bool:
+    """A performance card's grid in the narrative or the front matter, its title not found (glued to the sentence
+    before it, or worded so no kind matches): the grid starts a card of its own, never rows of prose, dropped."""
+    if chunk.is_table or (chunk.lines and chunk.lines[-1].is_row):
+        return False
+    return _card_grid_at(lines, i)
+
+
+def _next_card(lines: list[Line], i: int, chunk: Chunk) -> bool:
+    """Another card's grid after a card's rows, its title not found (lost in the prose between them): after a
+    gap, a row that starts with 项目名称 when the card has printed its own already."""
+    if chunk.last_row is None or chunk.lines[-1].is_row or not _card_grid_at(lines, i):
+        return False
+    return any(l.is_row and _CARD_FIRST_KEY.match(_CELL_SPLIT.split(l.text.strip().strip("|"))[0].strip())
+               for l in chunk.lines)
+
+
+def _card_grid_at(lines: list[Line], i: int) -> bool:
+    line = lines[i]
     first = _CELL_SPLIT.split(line.text.strip().strip("|"))
     if not first or not _CARD_FIRST_KEY.match(first[0].strip()):
         return False

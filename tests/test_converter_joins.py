@@ -1,0 +1,146 @@
+"""What converters that join a page's lines do to titles (pdf2docx, pymupdf4llm, PDF→Word, browser copies).
+
+Generated from the corpus documents: a card's title with its year on the same line (项目支出绩效目标表（2024年度）,
+the way many templates print it and what a converter makes of a title and its year line); a table's or a card's
+title glued to the end of the note or sentence before it (…故本表无数据XX局2024年项目支出表 单位：万元); a card
+whose title is lost in the prose before it. Each must read as the original does: the same facts, no new error
+flag, no card dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from extractor.chunk import UNTITLED_CARD, LineKind, split_lines
+from layout_invariance import compare, run_text
+from layout_variants import corpus_text
+from schemas import kind_for_title, spec_for
+
+DOCS = ("000", "002", "003")
+_YEAR = re.compile(r"(?:19|20)\d\d(?=\s*年度?\s*部门预算)")
+_YEAR_LINE = re.compile(r"^\s*[（(]\s*(?:19|20)\d\d\s*年度?\s*[)）]\s*$")
+
+
+def _year(text: str) -> str:
+    return _YEAR.search(text).group()
+
+
+def _is_title(text: str, card: bool | None = None) -> bool:
+    kind = kind_for_title(text.strip()) if text.strip() and "。" not in text and "\t" not in text else None
+    return kind is not None and (card is None or spec_for(kind).card == card)
+
+
+def _card_titles_with_year(text: str, style: str) -> tuple[str, int]:
+    """Each card title standing on its own line gets the year on that line; a year line under it goes."""
+    year = _year(text)
+    lines = text.split("\n")
+    out, n, i = [], 0, 0
+    while i < len(lines):
+        line = lines[i]
+        if _is_title(line, card=True) and "|" not in line:
+            j = i + 1
+            while j < len(lines) and not lines[j].strip():
+                j += 1
+            if j < len(lines) and _YEAR_LINE.match(lines[j]):
+                i = j  # the year line joins the title
+            line = line.rstrip() + style.format(year=year)
+            n += 1
+        out.append(line)
+        i += 1
+    return "\n".join(out), n
+
+
+_STYLES = {"fullwidth": "（{year}年度）", "space": " {year}年度", "ascii_year_only": "({year}年)", "half_space": " ({year}年度)"}
+
+
+@pytest.fixture(scope="module")
+def originals(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("originals")
+    return {doc: run_text(doc, corpus_text(doc), folder) for doc in DOCS}
+
+
+@pytest.mark.parametrize("style", sorted(_STYLES))
+@pytest.mark.parametrize("doc", DOCS)
+def test_card_titles_with_the_year_on_their_line_read_like_the_original(doc, style, originals, tmp_path):
+    variant, n = _card_titles_with_year(corpus_text(doc), _STYLES[style])
+    assert n >= 4  # the variant was made
+    run = run_text(f"{doc}_{style}", variant, tmp_path)
+    assert len(run.result.cards) == len(originals[doc].result.cards)
+    for card in run.result.cards:
+        # The card's title is printed with the year now; the facts are compared under the title without it.
+        assert card.title.endswith(_STYLES[style].format(year=_year(variant)).strip()), card.title
+        card.title = card.title[:-len(_STYLES[style].format(year=_year(variant)).strip())].rstrip()
+    c = compare(originals[doc], run)
+    assert c.recall >= 0.995 and not c.new_errors, c.summary()
+
+
+def test_a_card_title_with_the_department_and_the_year_on_its_line_is_a_card():
+    for title in ("泗县医疗保障局项目支出绩效目标表（2024年度）", "项目支出绩效目标表 (2024年)", "部门整体绩效目标表（2025年度）"):
+        assert kind_for_title(title) is not None and spec_for(kind_for_title(title)).card, title
+
+
+def _glue_titles(text: str, sep: str, unit: bool) -> tuple[str, int]:
+    """Each title whose previous line (blank lines between) is prose or a note is joined onto it, with the unit
+    statement under the title joined after it too, as converters that join a page's lines into paragraphs do."""
+    lines = split_lines(text)
+    out: list[str] = []
+    n, skip = 0, set()
+    for i, line in enumerate(lines):
+        if i in skip:
+            continue
+        prev = next((k for k in range(len(out) - 1, -1, -1) if out[k].strip()), None)
+        if prev is not None and _is_title(line.text) and line.kind is LineKind.TEXT \
+                and re.search(r"[。，]|无数据", out[prev]) and "\t" not in out[prev] and "|" not in out[prev]:
+            joined = out[prev].rstrip() + sep + line.text.strip()
+            del out[prev + 1:]
+            if unit:
+                nxt = next((k for k in range(i + 1, min(i + 4, len(lines))) if lines[k].text.strip()), None)
+                if nxt is not None and re.match(r"^\s*(?:金额)?单位\s*[：:]", lines[nxt].text):
+                    joined += " " + lines[nxt].text.strip()
+                    skip.update(range(i + 1, nxt + 1))
+            out.append(joined)
+            n += 1
+        else:
+            out.append(line.text)
+    return "\n".join(out) + "\n", n
+
+
+@pytest.mark.parametrize("sep,unit", [("", True), (" ", False)], ids=["glued_with_unit", "space"])
+@pytest.mark.parametrize("doc", DOCS)
+def test_titles_glued_to_the_note_or_sentence_before_them_read_like_the_original(doc, sep, unit, originals, tmp_path):
+    variant, n = _glue_titles(corpus_text(doc), sep, unit)
+    assert n >= 3
+    run = run_text(f"{doc}_glued", variant, tmp_path)
+    c = compare(originals[doc], run)
+    assert c.recall >= 0.995 and not c.new_errors, c.summary()
+    assert sorted(t.kind for t in run.result.tables) == sorted(t.kind for t in originals[doc].result.tables)
+    assert len(run.result.cards) == len(originals[doc].result.cards)
+
+
+def test_the_note_before_a_glued_title_stays_with_its_table_and_the_title_opens_the_next(tmp_path):
+    text = corpus_text("003")
+    glued = re.sub(r"(故本表无数据)\n+(泗县医疗保障局2024年项目支出表)\n+(单位：万元)", r"\1\2 \3", text, count=1)
+    assert glued != text
+    run = run_text("glued", glued, tmp_path)
+    kinds = {t.kind: t for t in run.result.tables}
+    project = kinds["project_expenditure"]
+    assert project.title == "2024年项目支出表"
+    assert not kinds.get("state_capital_expenditure") or not any(r.values for r in kinds["state_capital_expenditure"].rows)
+    assert not [f for f in run.result.flags if f.severity == "error"]
+
+
+def test_cards_whose_titles_are_not_in_the_text_are_still_read_one_by_one(originals, tmp_path):
+    """The titles printed as images (or lost by the converter): after the narrative, and card after card."""
+    text = corpus_text("003")
+    lost = text.replace("项目支出绩效目标表\n\n(2024年度)", "")
+    assert lost != text
+    run = run_text("lost", lost, tmp_path)
+    assert len(run.result.cards) == len(originals["003"].result.cards)
+    for card in run.result.cards:
+        # Read as a card whose title is not in the text, and says so; compared under the title the original prints.
+        assert card.title == UNTITLED_CARD
+        card.title = "项目支出绩效目标表"
+    c = compare(originals["003"], run)
+    assert c.recall >= 0.99 and not c.new_errors, c.summary()
