@@ -503,8 +503,15 @@ def _raw_rows(spec: TableSpec, pages: list[Page], pick: int, repadded: bool = Fa
             return None, most, otherwise
         data = _attach_fragments(spec, page.data, layout, rows[-1] if rows and page.number > 0 else None,
                                  page.geometry)
+        misplaced = _spaces_do_not_place(spec, data, layout)
         for raw in data:
             raw.layout = layout
+            if misplaced and raw.positional and raw.line.kind.value == "spaced":
+                raw.positional = False
+                raw.notes.append(misplaced)
+            elif _no_total_under_figures(spec, raw, layout):
+                raw.positional = False
+                raw.notes.append("figures right of 合计 and none under it: placed by proposals")
             if repadded and _padded(spec, raw):
                 raw.positional = False
             if not (page.header or page.lanci) and width is not None and raw.line.kind.value in ("pipe", "tab") \
@@ -519,6 +526,34 @@ def _raw_rows(spec: TableSpec, pages: list[Page], pick: int, repadded: bool = Fa
     if layout is None or not (layout.keys or spec.row_key == "item"):
         return None, most, otherwise
     return rows, most, otherwise
+
+
+def _spaces_do_not_place(spec: TableSpec, data: list[RawRow], layout: Layout) -> str | None:
+    """Space-aligned rows whose spaces do not place their cells: cells under no header in several rows. A converter
+    that pads with spaces by character count (PyMuPDF's sorted text) shifts a table so, and a consistent shift
+    verifies column by column. The rows' figures are then placed by proposals (the sums choose), never by where
+    the spaces put them. Returns the reason, or None."""
+    roled = _roled(layout)
+    if sum(raw.positional and raw.line.kind.value == "spaced" and any(i not in roled and c.text
+                                                                        for i, c in enumerate(raw.cells))
+           for raw in data) >= 3:
+        return "cells stand under no header in several rows: the spaces do not place the figures, so they are " \
+               "placed by proposals"
+    return None
+
+
+def _no_total_under_figures(spec: TableSpec, raw: RawRow, layout: Layout) -> bool:
+    """A space-aligned row printing figures right of the 合计 column but none under it: a row's parts are never
+    printed without their total, so the spaces put its figures one column off (placed by proposals instead)."""
+    if not raw.positional or raw.line.kind.value != "spaced":
+        return False
+    total = layout.__dict__.get("_total_index", -1)
+    if total == -1:
+        total = layout.__dict__["_total_index"] = next((i for i, k in layout.keys.items() if k == "total"), None)
+    if total is None or raw.text_at(total):
+        return False
+    return any(i > total and not layout.is_text(spec, k) and _kind_of_text(raw.text_at(i)) == "number"
+               for i, k in layout.keys.items())
 
 
 def _unknown_columns(spec: TableSpec, layout: Layout) -> int:

@@ -10,10 +10,13 @@ flag, no card dropped.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 
 import pytest
 
 from extractor.chunk import UNTITLED_CARD, LineKind, split_lines
+from extractor.export import result_facts
 from layout_invariance import compare, run_text
 from layout_variants import corpus_text
 from schemas import kind_for_title, spec_for
@@ -144,3 +147,60 @@ def test_cards_whose_titles_are_not_in_the_text_are_still_read_one_by_one(origin
         card.title = "项目支出绩效目标表"
     c = compare(originals["003"], run)
     assert c.recall >= 0.99 and not c.new_errors, c.summary()
+
+
+# --- Space-aligned text whose spaces do not place the figures (PyMuPDF get_text(sort=True)) -----------------------
+
+def _phys(s: str) -> float:
+    return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.0 for ch in s)
+
+
+def _sorted_text_rows(rows: list[list[str]], space: float) -> list[str]:
+    """Tab rows as a writer that places each cell at its physical x writes them (the header centred, figures
+    right-aligned, words left-aligned) and fills the gap to the next cell with gap / space-width spaces, each CJK
+    character taking one character but two units of width: the figures land at character positions that depend on
+    how many CJK characters stand before them, not under their header (PyMuPDF's sorted text does so)."""
+    n = max(len(r) for r in rows)
+    rows = [r + [""] * (n - len(r)) for r in rows]
+    widths = [max(_phys(r[i]) for r in rows) + 4 for i in range(n)]
+    lefts = [sum(widths[:i]) for i in range(n)]
+    out = []
+    for k, row in enumerate(rows):
+        line, x = "", 0.0
+        for i, cell in enumerate(row):
+            if not cell:
+                continue
+            w = _phys(cell)
+            figure = re.fullmatch(r"[\d.,]+", cell) is not None
+            at = lefts[i] + (widths[i] - w - 1 if figure else (widths[i] - w) / 2 if k == 0 else 1)
+            line += " " * (max(1, round((at - x) / space)) if line else round(at / space)) + cell
+            x = at + w
+        out.append(line)
+    return out
+
+
+def _table_as_sorted_text(doc: str, title: str, space: float) -> str:
+    """The document's table under ``title`` (its title, unit line and tab rows) written as sorted text."""
+    lines = corpus_text(doc).split("\n")
+    at = next(i for i, l in enumerate(lines) if l.strip() == title)
+    first = next(i for i in range(at, len(lines)) if "\t" in lines[i])
+    last = next(i for i in range(first, len(lines)) if "\t" not in lines[i])
+    head = [l for l in lines[at:first] if l.strip()]
+    return "\n\n".join(head) + "\n\n" + "\n".join(_sorted_text_rows([l.split("\t") for l in lines[first:last]], space)) + "\n"
+
+
+def _facts(result) -> list[tuple[tuple, str]]:
+    """Each table value as (table, code or label, column, value) with its status."""
+    return [((f["table"], f["row_code"] or "".join(str(f["row_label"] or "").split()), f["column"], str(f["value"])),
+             f["status"]) for f in result_facts(result) if f["table"] in {t.kind for t in result.tables}]
+
+
+@pytest.mark.parametrize("space", [1.0, 1.3, 1.5, 1.8])
+@pytest.mark.parametrize("doc,title", [("003", "泗县医疗保障局2024年支出总表"), ("002", "部门预算支出总表")])
+def test_sorted_text_that_does_not_place_figures_under_their_header_never_verifies_a_shifted_reading(
+        doc, title, space, originals, tmp_path):
+    run = run_text(f"{doc}_sorted", _table_as_sorted_text(doc, title, space), tmp_path)
+    truth = Counter(fact for fact, _ in _facts(originals[doc].result))
+    read = _facts(run.result)
+    wrong = [fact for fact, status in read if fact not in truth and status == "verified"]
+    assert read and not wrong, (len(wrong), wrong[:5])
