@@ -429,6 +429,9 @@ _NO_DATA = re.compile(r"(?:本表|此表|该表)?(?:无数据|为空表?|空表�
 _SENTENCE_END = re.compile(rf"[。；;！？!?，,：:、\s]|{_NO_DATA.pattern}")
 _TITLE_YEAR = re.compile(r"(?:19|20)\d\d\s*年度?$")
 _TITLE_HEAD_WORD = re.compile(r"(?:项目支出|部门整体|一般公共预算|政府性基金预算?|国有资本经营预算?|财政拨款|部门|单位|本级)$")
+# A table's number before its title (附表1：, 表 3、, 1-2.): no sentence.
+_NUMBER_PREFIX = re.compile(r"\s*(?:附?表\s*[\d一二三四五六七八九十]+(?:\s*[-—–.．]\s*\d+)*|\d{1,2}(?:\s*[-—–.．]\s*\d+)*)"
+                            r"\s*[：:、.．]?\s*")
 _REFERS_TO = re.compile(r"(?:见|详见|参见|如)$")
 
 
@@ -446,7 +449,7 @@ def _glued_title(line: Line) -> tuple[str, int] | None:
     head = body[:cut].rstrip()
     if cut == 0 or not 4 <= len(tail) <= 60 or _REFERS_TO.search(head):
         return None
-    if not (_NOTE.match(head) or _PROSE.search(head) or _NO_DATA.search(head)):
+    if _NUMBER_PREFIX.fullmatch(head) or not (_NOTE.match(head) or _PROSE.search(head) or _NO_DATA.search(head)):
         return None  # "表3  收支总表", "部门  收支总表": a title in pieces, not a sentence before one
     kind = kind_for_title(tail)
     if kind is None or not tail.endswith("表") and kind_for_title(tail + "表") is None:
@@ -454,6 +457,8 @@ def _glued_title(line: Line) -> tuple[str, int] | None:
     start = next(k for k in range(len(tail) - 1, -1, -1) if kind_for_title(tail[k:]) == kind)
     while (head := _TITLE_HEAD_WORD.search(tail[:start])) is not None:
         start = head.start()
+    if "”" in tail[start:] and "“" not in tail[start:] and "“" in tail[:start]:
+        start = tail.rindex("“", 0, start)  # the quoted word whole: “三公”经费支出表
     year = _TITLE_YEAR.search(tail[:start])
     if year:
         start = year.start()

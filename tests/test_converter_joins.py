@@ -15,7 +15,7 @@ from collections import Counter
 
 import pytest
 
-from extractor.chunk import UNTITLED_CARD, LineKind, split_lines
+from extractor.chunk import UNTITLED_CARD, LineKind, line_titles, split_lines
 from extractor.export import result_facts
 from layout_invariance import compare, run_text
 from layout_variants import corpus_text
@@ -77,6 +77,12 @@ def test_card_titles_with_the_year_on_their_line_read_like_the_original(doc, sty
         card.title = card.title[:-len(_STYLES[style].format(year=_year(variant)).strip())].rstrip()
     c = compare(originals[doc], run)
     assert c.recall >= 0.995 and not c.new_errors, c.summary()
+
+
+def test_a_title_after_its_table_number_is_no_title_glued_to_a_sentence():
+    lines = split_lines("附表1：收支预算总表\n表 3、部门支出总表\n注：本表无数据。\n")
+    titles = line_titles(lines)
+    assert not titles.glued and titles.kinds[:2] == ["income_expenditure_summary", "expenditure_summary"]
 
 
 def test_a_card_title_with_the_department_and_the_year_on_its_line_is_a_card():
