@@ -24,6 +24,9 @@ from .chunk import Line, LineKind
 
 @dataclass(slots=True)  # built for every cell of every row: slots make that cheaper
 class Cell:
+    """A cell of a row. Treated as immutable (``split_cells`` hands the same cells to every reading of a line): a
+    stage that needs it otherwise makes a new one."""
+
     text: str
     parts: list[tuple[int, int]] = field(default_factory=list)
     at: int = 0  # offset of the cell even when it is empty
@@ -44,29 +47,32 @@ class Cell:
 
 def split_cells(line: Line) -> list[Cell]:
     """Cells of a pipe or tab row, each stripped, with its offsets in the document."""
-    text, base = line.text, line.start
-    kind = line.kind
-    if kind is _PIPE and line.bare:
+    if line.kind is not _PIPE and line.kind is not _TAB:
+        return [Cell(t.text, [(t.start, t.end)], t.start) for t in tokens(line, "wide")]
+    return list(_split_delimited(line.text, line.start, line.kind is _PIPE, line.bare))
+
+
+@lru_cache(maxsize=16384)  # the readers ask for a row's cells again and again (a card's rows, every reading of a table)
+def _split_delimited(text: str, base: int, pipe: bool, bare: bool) -> tuple[Cell, ...]:
+    if pipe and bare:
         pieces = text.split("|")  # no outer bars: a bar at either end leaves an empty first or last cell
         pos = base
-    elif kind is _PIPE:
+    elif pipe:
         first = text.index("|")
         pieces = text[first + 1:].split("|")
         if text.rstrip().endswith("|"):
             pieces = pieces[:-1]  # what follows the closing pipe is not a cell
         pos = base + first + 1
-    elif kind is _TAB:
+    else:
         pieces = text.split("\t")
         pos = base
-    else:
-        return [Cell(t.text, [(t.start, t.end)], t.start) for t in tokens(line, "wide")]
     cells = []
     for raw in pieces:
         body = raw.strip()
         s = pos + (len(raw) - len(raw.lstrip()))
         cells.append(Cell(body, [(s, s + len(body))] if body else [], s))
         pos += len(raw) + 1
-    return cells
+    return tuple(cells)
 
 
 _PIPE, _TAB = LineKind.PIPE, LineKind.TAB  # asked of every row: the members looked up once
@@ -99,7 +105,11 @@ def tokens(line: Line, metric: str) -> list[Token]:
     ``metric`` "wide" counts CJK and full-width characters as two columns (a
     monospaced rendering), "narrow" as one (``pdftotext -layout``).
     """
-    text = line.text
+    return list(_tokens(line.text, line.start, metric))
+
+
+@lru_cache(maxsize=16384)  # a table's lines are cut into words again for every reading of it: once is enough
+def _tokens(text: str, start: int, metric: str) -> tuple[Token, ...]:
     out: list[Token] = []
     x = 0
     pos = 0
@@ -112,12 +122,12 @@ def tokens(line: Line, metric: str) -> list[Token]:
                 or _split_code(out[-1].text, m.group())):
             # Characters printed spaced out ("预 算 数"), or a code broken by a space: one word.
             prev = out.pop()
-            out.append(Token(text[prev.start - line.start:m.end()], prev.start, line.start + m.end(), prev.x0, x + w))
+            out.append(Token(text[prev.start - start:m.end()], prev.start, start + m.end(), prev.x0, x + w))
         else:
-            out.append(Token(m.group(), line.start + m.start(), line.start + m.end(), x, x + w))
+            out.append(Token(m.group(), start + m.start(), start + m.end(), x, x + w))
         x += w
         pos = m.end()
-    return out
+    return tuple(out)
 
 
 _ONE_CJK = re.compile(r"^[\u4e00-\u9fff]$")
@@ -156,6 +166,7 @@ def _width(s: str, metric: str) -> int:
 _NUMBERISH = re.compile(r"^[-−(（]?[\d０-９][\d０-９,，.．]*[)）%]?$")
 
 
+@lru_cache(maxsize=65536)  # asked of every word many times over while a page's columns are worked out
 def is_numberish(text: str) -> bool:
     return bool(_NUMBERISH.match(text))
 
@@ -176,7 +187,7 @@ def is_data_line(toks: list[Token]) -> bool:
     return any(is_numberish(t.text) and ("." in t.text or i > 0) for i, t in enumerate(toks))
 
 
-@dataclass
+@dataclass(frozen=True)  # shared by every reading of a page (``page_geometry`` keeps it): never changed
 class Geometry:
     """Where the columns of one page of a space-aligned table sit, in display columns of ``metric``."""
 
@@ -250,27 +261,34 @@ def page_geometry(lines: list[Line], word_kind=None, metrics: tuple[str, ...] = 
     """
     best: tuple[tuple, Geometry] | None = None
     for metric in metrics:
-        toks = [tokens(line, metric) for line in lines]
-        data = [t for t in toks if is_data_line(t)]
-        if not data:
-            continue
-        columns = _bands([tok for line in data for tok in line])
-        first = next(n for n, t in enumerate(toks) if is_data_line(t))
-        # The numbered 栏次 row ends the header: lines after it are rows without figures.
-        first = next((n + 1 for n, t in enumerate(toks[:first]) if _is_lanci(t)), first)
-        header = _join_pieces([t for t in toks[:first] if t and not _is_lanci(t)])
-        header_fit = _header_fit(columns, header)
-        every_fit = _header_fit(columns, header, every_line=True)
-        crowding = _crowding(columns, header)
-        columns = _add_header_columns(columns, header, [tok for line in data for tok in line], word_kind)
-        columns = _add_lanci_columns(columns, [t for line in toks[:first] if _is_lanci(line) for t in line])
-        score = (round(_alignment(data, columns), 2), -_edge_spread(data, columns), header_fit, -crowding,
-                 every_fit)
-        if best is None or score > best[0]:
-            header_words = tuple((t.text, t.x0) for line in toks[:first] for t in line)
-            best = (score, Geometry(metric, columns, _figure_columns(data, columns), _word_columns(data, columns),
-                                    header_words))
+        scored = _metric_geometry(tuple((line.text, line.start) for line in lines), word_kind, metric)
+        if scored is not None and (best is None or scored[0] > best[0]):
+            best = scored
     return best[1] if best else None
+
+
+@lru_cache(maxsize=1024)  # every reading of a table works its pages out again: the same lines, the same columns
+def _metric_geometry(lines: tuple[tuple[str, int], ...], word_kind, metric: str) -> tuple[tuple, Geometry] | None:
+    """The page's columns under one metric, with the score ``page_geometry`` compares metrics by."""
+    toks = [list(_tokens(text, start, metric)) for text, start in lines]
+    data = [t for t in toks if is_data_line(t)]
+    if not data:
+        return None
+    columns = _bands([tok for line in data for tok in line])
+    first = next(n for n, t in enumerate(toks) if is_data_line(t))
+    # The numbered 栏次 row ends the header: lines after it are rows without figures.
+    first = next((n + 1 for n, t in enumerate(toks[:first]) if _is_lanci(t)), first)
+    header = _join_pieces([t for t in toks[:first] if t and not _is_lanci(t)])
+    header_fit = _header_fit(columns, header)
+    every_fit = _header_fit(columns, header, every_line=True)
+    crowding = _crowding(columns, header)
+    columns = _add_header_columns(columns, header, [tok for line in data for tok in line], word_kind)
+    columns = _add_lanci_columns(columns, [t for line in toks[:first] if _is_lanci(line) for t in line])
+    placed = [[(tok, column_of(tok, columns)) for tok in line] for line in data]  # each data word's column
+    score = (round(_alignment(placed), 2), -_edge_spread(placed), header_fit, -crowding, every_fit)
+    header_words = tuple((t.text, t.x0) for line in toks[:first] for t in line)
+    figures, words = _figure_and_word_columns(placed)
+    return score, Geometry(metric, columns, figures, words, header_words)
 
 
 def _join_pieces(header: list[list[Token]]) -> list[list[Token]]:
@@ -293,20 +311,16 @@ def _join_pieces(header: list[list[Token]]) -> list[list[Token]]:
     return out
 
 
-def _figure_columns(data: list[list[Token]], columns: list[tuple[int, int]]) -> frozenset[int]:
+def _figure_and_word_columns(placed: list[list[tuple[Token, int]]]) -> tuple[frozenset[int], frozenset[int]]:
+    """The columns whose cells are mostly figures, and those whose cells are mostly words (``placed``: each data
+    line's words with their columns)."""
     counts: dict[int, list[int]] = {}
-    for toks in data:
-        for tok in toks:
-            counts.setdefault(column_of(tok, columns), [0, 0])[is_numberish(tok.text)] += 1
-    return frozenset(i for i, (words, figures) in counts.items() if figures > words)
-
-
-def _word_columns(data: list[list[Token]], columns: list[tuple[int, int]]) -> frozenset[int]:
-    counts: dict[int, list[int]] = {}
-    for toks in data:
-        for tok in toks:
-            counts.setdefault(column_of(tok, columns), [0, 0])[is_numberish(tok.text)] += 1
-    return frozenset(i for i, (words, figures) in counts.items() if words >= figures and words)
+    for line in placed:
+        for tok, col in line:
+            counts.setdefault(col, [0, 0])[is_numberish(tok.text)] += 1
+    figures = frozenset(i for i, (words, figures) in counts.items() if figures > words)
+    words = frozenset(i for i, (words, figures) in counts.items() if words >= figures and words)
+    return figures, words
 
 
 def _is_lanci(toks: list[Token]) -> bool:
@@ -326,6 +340,8 @@ def _add_lanci_columns(columns: list[tuple[int, int]], numbers: list[Token]) -> 
     """
     loose = [(t.x0, t.x1) for t in numbers if t.text.isdigit()
              and all(_overlap((t.x0 - 2, t.x1 + 2), c) == 0 for c in columns)]
+    if not loose:
+        return columns
     loose = _unnumbered_nearest(loose, numbers, columns)
     return sorted(columns + _bands_of(loose, columns)) if loose else columns
 
@@ -355,13 +371,13 @@ def _nearest_gap(span: tuple[int, int], columns: list[tuple[int, int]]) -> tuple
     return best, gaps[best]
 
 
-def _edge_spread(data: list[list[Token]], columns: list[tuple[int, int]]) -> int:
+def _edge_spread(placed: list[list[tuple[Token, int]]]) -> int:
     """How far the right ends of the figures in each column wander: zero when the metric is right."""
     ends: dict[int, list[int]] = {}
-    for toks in data:
-        for tok in toks:
+    for line in placed:
+        for tok, col in line:
             if is_numberish(tok.text) and "." in tok.text:
-                ends.setdefault(column_of(tok, columns), []).append(tok.x1)
+                ends.setdefault(col, []).append(tok.x1)
     return sum(max(v) - min(v) for v in ends.values())
 
 
@@ -372,8 +388,8 @@ def _crowding(columns: list[tuple[int, int]], header: list[list[Token]]) -> int:
     for line in header:
         over: dict[int, int] = {}
         for t in line:
-            for i, c in enumerate(columns):
-                if _overlap((t.x0, t.x1), c):
+            for i, (a, b) in enumerate(columns):
+                if min(t.x1, b) > max(t.x0, a):  # the word overlaps the column (``_overlap``, spelt out: asked often)
                     over[i] = over.get(i, 0) + 1
         extra += sum(n - 1 for n in over.values() if n > 1)
     return extra
@@ -388,7 +404,7 @@ def _header_fit(columns: list[tuple[int, int]], header: list[list[Token]], every
     if not header:
         return 0
     lines = header if every_line else header[-1:]
-    return sum(1 for line in lines for t in line if any(_overlap((t.x0, t.x1), c) for c in columns))
+    return sum(1 for line in lines for t in line if any(min(t.x1, b) > max(t.x0, a) for a, b in columns))
 
 
 def _bands(toks: list[Token]) -> list[tuple[int, int]]:
@@ -426,10 +442,15 @@ def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]
     groups: set[tuple[int, int]] = set()  # words that head a group of cells below them
     for n, line in enumerate(header):
         claims: dict[int, list[Token]] = {}
+        below: list[_CellBelow] | None = None  # worked out for the line once, when a word of it needs them
         for t in line:
-            over = [i for i, c in enumerate(columns) if _overlap((t.x0, t.x1), c)]
-            if _spans_several(t, header[n + 1:]) or _heads_cells_below(t, header, n):
+            over = [i for i, (a, b) in enumerate(columns) if min(t.x1, b) > max(t.x0, a)]
+            if _spans_several(t, header[n + 1:]):
                 groups.add((n, t.x0))
+            else:
+                below = below if below is not None else _cells_below(header, n)
+                if _heads_cells_below(t, below):
+                    groups.add((n, t.x0))
             if not over and n and _rest_of_word_above(t, header[n - 1], columns):
                 continue
             if not over:
@@ -458,7 +479,8 @@ def _column_kinds(data_columns: list[tuple[int, int]], named: list[tuple[int, in
     by what its words head (``word_kind``; unknown words say nothing)."""
     kinds: dict[tuple[int, int], str] = {}
     for col in data_columns:
-        inside = [is_numberish(t.text) for t in data if _overlap((t.x0, t.x1), col)]
+        a, b = col
+        inside = [is_numberish(t.text) for t in data if min(t.x1, b) > max(t.x0, a)]
         if inside:
             kinds[col] = "figures" if sum(inside) * 2 > len(inside) else "text"
     if word_kind is not None:
@@ -517,37 +539,48 @@ def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(a[0], b[0]) - min(a[1], b[1])
 
 
-def _heads_cells_below(t: Token, header: list[list[Token]], n: int) -> bool:
+def _heads_cells_below(t: Token, below: list["_CellBelow"]) -> bool:
     """A header word heading a group of cells below it, though it stands over none of them.
 
     A converter that gives every character one column squeezes the columns under
     long words, so a merged cell centred over its children ("收入" over "项目" and
     "预算数") may stand over neither. It heads them when two or more cells that
     begin on lower lines are nearer to it than to any other word of its line, and
-    it stands between them.
+    it stands between them. (``below``: the cells below its line, ``_cells_below``.)
     """
-    own = header[n]
-    children: list[tuple[int, int]] = []
-    for cell in _cells_starting_below(header, n, t):
-        nearest = min(own, key=lambda u: _distance(u, cell))
-        if nearest is t:
-            children.append(cell)
+    children = [c.span for c in below if c.nearest is t and c.may_stand_under(t)]
     if len(children) < 2:
         return False
     centre = (t.x0 + t.x1) / 2
     return min(c[0] for c in children) <= centre <= max(c[1] for c in children)
 
 
-def _cells_starting_below(header: list[list[Token]], n: int, t: Token) -> list[tuple[int, int]]:
-    """The spans of the header cells whose first word is on a line below ``n`` and that may stand under
-    ``t``: a word right under a word of line ``n`` or of a line between continues that word's cell — under
-    ``t`` itself only on the next line (a cell centred further down stands under its group's word)."""
+@dataclass(frozen=True, slots=True)
+class _CellBelow:
+    """A word on a header line below line ``n``, as ``_heads_cells_below`` asks about it."""
+
+    span: tuple[int, int]
+    over: tuple[Token, ...]  # the words of line ``n`` and of the lines between that it stands under
+    next_line: bool  # it is on the line right after ``n``
+    nearest: Token  # the word of line ``n`` nearest to it (the first of those that tie)
+
+    def may_stand_under(self, t: Token) -> bool:
+        """Whether the word starts a cell that may stand under ``t``: a word right under a word of line ``n`` or
+        of a line between continues that word's cell — under ``t`` itself only on the next line (a cell centred
+        further down stands under its group's word)."""
+        return not self.over or (not self.next_line and all(v is t for v in self.over))
+
+
+def _cells_below(header: list[list[Token]], n: int) -> list[_CellBelow]:
+    """The words of the header lines below line ``n``, each with what ``_CellBelow`` keeps (one pass for the
+    whole line: each of its words asks the same of them)."""
+    own = header[n]
     out = []
     for m in range(n + 1, len(header)):
         for u in header[m]:
-            if not any(_overlap((u.x0, u.x1), (v.x0, v.x1)) for line in header[n:m] for v in line
-                       if v is not t or m == n + 1):
-                out.append((u.x0, u.x1))
+            over = tuple(v for line in header[n:m] for v in line if min(u.x1, v.x1) > max(u.x0, v.x0))
+            span = (u.x0, u.x1)
+            out.append(_CellBelow(span, over, m == n + 1, min(own, key=lambda w: _distance(w, span))))
     return out
 
 
@@ -620,18 +653,17 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
-def _alignment(data: list[list[Token]], columns: list[tuple[int, int]]) -> float:
-    """Share of data lines whose tokens fall one to a column.
+def _alignment(placed: list[list[tuple[Token, int]]]) -> float:
+    """Share of data lines whose tokens fall one to a column (``placed``: each line's words with their columns).
 
     Two figures in one column, or a figure and a word a wide gap apart in one
     column, mean the columns run together: a misfit.
     """
     fits = 0
-    for toks in data:
+    for line in placed:
         last: dict[int, Token] = {}
         ok = True
-        for tok in toks:
-            col = column_of(tok, columns)
+        for tok, col in line:
             prev = last.get(col)
             if prev is not None and (is_numberish(tok.text) or is_numberish(prev.text)) \
                     and (is_numberish(tok.text) == is_numberish(prev.text) or tok.x0 - prev.x1 >= 3):
@@ -639,18 +671,22 @@ def _alignment(data: list[list[Token]], columns: list[tuple[int, int]]) -> float
                 break
             last[col] = tok
         fits += ok
-    return fits / len(data)
+    return fits / len(placed)
 
 
 def column_of(tok: Token, columns: list[tuple[int, int]]) -> int:
-    """The column a token overlaps most, or the nearest one."""
-    best, best_key = 0, None
-    for i, col in enumerate(columns):
-        ov = _overlap((tok.x0, tok.x1), col)
-        dist = 0 if ov else min(abs(tok.x0 - col[1]), abs(col[0] - tok.x1))
-        key = (ov, -dist)
-        if best_key is None or key > best_key:
-            best, best_key = i, key
+    """The column a token overlaps most, or the nearest one (the first of those that tie)."""
+    x0, x1 = tok.x0, tok.x1
+    best, most, nearest = 0, -1, 0  # most overlap so far (-1: no column yet); the least distance where none overlaps
+    for i, (a, b) in enumerate(columns):
+        ov = (b if b < x1 else x1) - (a if a > x0 else x0)
+        if ov > 0:
+            if ov > most:
+                best, most = i, ov
+        elif most <= 0:
+            dist = min(abs(x0 - b), abs(a - x1))
+            if most < 0 or dist < nearest:
+                best, most, nearest = i, 0, dist
     return best
 
 
@@ -686,7 +722,7 @@ def spaced_cells(line: Line, geometry: Geometry, data: bool = True) -> tuple[lis
             cells[i] = Cell(tok.text, [(tok.start, tok.end)], tok.start)
     for i, cell in enumerate(cells):
         if not cell.text:
-            cell.at = _empty_at(cells, i, line)
+            cells[i] = Cell("", [], _empty_at(cells, i, line))
         elif data and i not in geometry.figures and _figure_after_words(cell.text):
             fits = False  # a label that ends in a figure: a ragged line's value fell under the label's column
     return cells, fits

@@ -87,6 +87,7 @@ class Chunk:
     # Kept as lines are added, so that deciding what a line is never rescans the section.
     last_content: Line | None = None  # the last line that is not blank or furniture
     last_row: Line | None = None
+    last_row_at: int = -1  # where ``last_row`` is in ``lines``
     loose_text: int = 0  # plain text lines after the title that are not notes
 
     @property
@@ -840,7 +841,7 @@ def _another_header(chunk: Chunk, line: Line) -> bool:
     """
     if not chunk.segments or chunk.last_row is None or chunk.kind == "narrative":
         return False
-    since = chunk.lines[chunk.lines.index(chunk.last_row) + 1:] if chunk.last_row in chunk.lines else []
+    since = chunk.lines[chunk.last_row_at + 1:]
     if not since or any(_CONTINUED.search(l.text.strip()) for l in since if l.kind is not _BLANK):
         return False
     if not _header_row(line):
@@ -954,7 +955,7 @@ def _add_line(chunk: Chunk, line: Line) -> None:
         if kind is not _PAGE_HEADER:
             chunk.last_content = line
     if is_row:
-        chunk.last_row = line
+        chunk.last_row, chunk.last_row_at = line, len(chunk.lines) - 1
     if not chunk.is_table:
         return
     if is_row:

@@ -731,7 +731,7 @@ def _remapped_page(n: int, lines: list[Line], own: Geometry, ref: Geometry) -> P
             placed[mapping[i]] = cell
         for j, cell in enumerate(placed):
             if not cell.text:
-                cell.at = next((c.span[1] for c in reversed(placed[:j]) if c.text), line.start)
+                placed[j] = Cell("", [], next((c.span[1] for c in reversed(placed[:j]) if c.text), line.start))
         page.data.append(RawRow(placed, line, n, first_in_segment=not page.data))
     page.data = join_wrapped_figures(page.data)
     return page
