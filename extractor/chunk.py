@@ -243,12 +243,33 @@ def _classify(body: str) -> LineKind:
         return _SEPARATOR if _SEPARATOR_ROW.match(stripped) else _PIPE
     if "\t" in stripped or ("\t" in body and body.strip(" \r\n") != ""):
         # A line that is only tabs and spaces is an empty table row, still a row.
-        if is_furniture(stripped):
+        if is_furniture(stripped) or _browser_furniture(stripped):
             return _PAGE_HEADER
         return _TAB
-    if is_furniture(stripped):
+    if is_furniture(stripped) or _browser_furniture(stripped):
         return _PAGE_HEADER
     return _TEXT
+
+
+# What a browser prints at the top and bottom of each page of a web page (Chromium, Firefox, Edge): the date and
+# time with the page's title, the address with the page counter (7/20).
+_ADDRESS = re.compile(r"^(?:file|https?)://\S+$|^www\.\S+\.\S+$")
+_DATE_TIME = re.compile(r"^(?:\d{4}[/\-.]\d{1,2}[/\-.]\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}),?(?:\s+(?:上午|下午)?\d{1,2}:\d{2}"
+                        r"(?::\d{2})?(?:\s*[AaPp][Mm])?)?$")
+_BROWSER_HINT = re.compile(r"://|www\.|\d{1,4}[/\-.]\d{1,2}[/\-.]\d{1,4}")
+_RUNNING_WORDS = re.compile(r"^[^\d\t]{1,60}$")
+
+
+def _browser_furniture(stripped: str) -> bool:
+    """A browser's running header or footer line: an address or a date (with its time), and beside it only the
+    page counter, other furniture, or the page's title (words, no figure but a year)."""
+    if not _BROWSER_HINT.search(stripped):
+        return False
+    fields = [f.strip() for f in _FIELD_SPLIT.split(stripped) if f.strip()]
+    if not any(_ADDRESS.match(f) or _DATE_TIME.match(f) for f in fields):
+        return False
+    return all(_ADDRESS.match(f) or _DATE_TIME.match(f) or _ANY_FURNITURE.match(f)
+               or _RUNNING_WORDS.match(re.sub(r"(?:19|20)\d\d\s*年度?", "", f)) for f in fields)
 
 
 _LINE_START = r"^\s*"

@@ -210,3 +210,43 @@ def test_sorted_text_that_does_not_place_figures_under_their_header_never_verifi
     read = _facts(run.result)
     wrong = [fact for fact, status in read if fact not in truth and status == "verified"]
     assert read and not wrong, (len(wrong), wrong[:5])
+
+
+# --- A browser's running header and footer between a table's rows (a web page printed, then turned into text) ----
+
+_BROWSER_LINES = {
+    "address_counter": ["file:///C:/Users/admin/Desktop/yusuan.html                {page}/20"],
+    "date_title": ["{date} 10:31                {dept}{year}年度部门预算"],
+    "both": ["https://www.example.gov.cn/zwgk/yusuan/{year}.html    {page}/20", "",
+             "{date} 10:31    {dept}{year}年度部门预算"],
+    "us_date": ["2/5/{yy}, 10:31 AM    {dept}{year}年度部门预算"],
+}
+
+
+def _with_browser_lines(text: str, form: str) -> tuple[str, int]:
+    """After every 8th row of a delimited table, a blank line, the browser's lines and a blank line."""
+    year = _year(text)
+    dept = re.search(r"(\S+?局)", text).group(1)
+    out, run, n = [], 0, 0
+    for line in text.split("\n"):
+        out.append(line)
+        run = run + 1 if ("\t" in line or line.startswith("|")) and re.search(r"\d", line) else 0
+        if run and run % 8 == 0:
+            n += 1
+            fill = {"page": n + 3, "date": f"{year}/2/5", "dept": dept, "year": year, "yy": year[2:]}
+            out += [""] + [l.format(**fill) for l in _BROWSER_LINES[form]] + [""]
+    return "\n".join(out), n
+
+
+@pytest.mark.parametrize("form", sorted(_BROWSER_LINES))
+@pytest.mark.parametrize("doc", DOCS)
+def test_a_browsers_header_and_footer_between_table_rows_are_page_furniture(doc, form, originals, tmp_path):
+    variant, n = _with_browser_lines(corpus_text(doc), form)
+    assert n >= 5
+    c = compare(originals[doc], run_text(f"{doc}_{form}", variant, tmp_path))
+    assert c.recall >= 0.995 and not c.new_errors and not c.extra, c.summary()
+
+
+def test_a_date_or_an_address_inside_a_row_or_a_sentence_is_no_furniture():
+    kinds = [l.kind for l in split_lines("2024/3/1\t台式计算机\t5\n详见 http://www.x.gov.cn 网站。\n")]
+    assert kinds == [LineKind.TAB, LineKind.TEXT]
