@@ -89,6 +89,9 @@ class Chunk:
     last_row: Line | None = None
     last_row_at: int = -1  # where ``last_row`` is in ``lines``
     loose_text: int = 0  # plain text lines after the title that are not notes
+    # The document puts a blank line between every two rows of its tables (text copied from a web page): a blank
+    # line between delimited rows then ends no segment.
+    rows_double_spaced: bool = False
 
     @property
     def span(self) -> tuple[int, int]:
@@ -737,10 +740,12 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
             start=start,
             end=start,
         )
+        chunk.rows_double_spaced = double_spaced
         chunks.append(chunk)
         return chunk
 
     tails: set[int] = set()  # the second lines of wrapped titles that opened a section
+    double_spaced = _rows_double_spaced(lines)
     for i, line in enumerate(lines):
         if line.kind in (_PIPE, _TAB) and current is not None and current.is_card and _next_card(lines, i, current):
             current = open_chunk("performance_target", UNTITLED_CARD, None, line.start)
@@ -998,12 +1003,16 @@ def _segment_closed(chunk: Chunk) -> bool:
     """A segment ends at a page break or at anything that is not a row or a separator.
 
     Space-aligned text puts blank lines between rows, so for its rows only a
-    page break, furniture or text ends the segment.
+    page break, furniture or text ends the segment; so do documents that put a
+    blank line between every two delimited rows.
     """
     seg_last = chunk.segments[-1].lines[-1]
     if seg_last.page_end:
         return True
     spaced = seg_last.kind is _SPACED
+    # Where every two rows stand one blank line apart, one blank line is no break (two or more still are).
+    single_blanks = chunk.rows_double_spaced and not spaced
+    after_blank = False
     for k in range(len(chunk.lines) - 2, -1, -1):
         line = chunk.lines[k]
         if line is seg_last:
@@ -1011,9 +1020,26 @@ def _segment_closed(chunk: Chunk) -> bool:
         if line.page_end:
             return True  # a form feed alone on its line (``pdftotext`` starts each page with one)
         if line.kind is _SEPARATOR or (spaced and line.kind is _BLANK):
+            after_blank = False
+            continue
+        if line.kind is _BLANK and single_blanks and not after_blank:
+            after_blank = True
             continue
         return True
     return False
+
+
+def _rows_double_spaced(lines: list[Line]) -> bool:
+    """Whether the document puts one blank line between every two delimited rows: far more pairs of rows one
+    blank line apart than side by side (a table's own blank line, or a page break, is the odd one out)."""
+    apart = adjacent = 0
+    for a, b, c in zip(lines, lines[1:], lines[2:]):
+        if a.kind in (_TAB, _PIPE):
+            if b.kind in (_TAB, _PIPE):
+                adjacent += 1
+            elif b.kind is _BLANK and c.kind in (_TAB, _PIPE):
+                apart += 1
+    return apart >= 8 and apart >= 4 * adjacent
 
 
 def _lead(s: str) -> int:

@@ -250,3 +250,17 @@ def test_a_browsers_header_and_footer_between_table_rows_are_page_furniture(doc,
 def test_a_date_or_an_address_inside_a_row_or_a_sentence_is_no_furniture():
     kinds = [l.kind for l in split_lines("2024/3/1\t台式计算机\t5\n详见 http://www.x.gov.cn 网站。\n")]
     assert kinds == [LineKind.TAB, LineKind.TEXT]
+
+
+# --- A blank line between every two rows (text copied from a web page, "paste as plain text") -------------------
+
+def _double_spaced(text: str) -> str:
+    return "\n".join(line + "\n" if ("\t" in line or line.lstrip().startswith("|")) else line
+                     for line in text.split("\n"))
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_a_blank_line_between_every_two_rows_joins_no_rows(doc, originals, tmp_path):
+    variant = _double_spaced(corpus_text(doc))
+    c = compare(originals[doc], run_text(f"{doc}_double", variant, tmp_path))
+    assert c.recall >= 0.995 and not c.new_errors and not c.extra, c.summary()
