@@ -244,8 +244,9 @@ def _classify(body: str) -> LineKind:
         return _BLANK
     if stripped.startswith("|"):
         return _SEPARATOR if _SEPARATOR_ROW.match(stripped) else _PIPE
-    if "\t" in stripped or ("\t" in body and body.strip(" \r\n") != ""):
-        # A line that is only tabs and spaces is an empty table row, still a row.
+    if "\t" in stripped or body.lstrip(" ").startswith("\t"):
+        # A line with empty cells before its words is a row. A line whose only tabs trail its words (a sheet's row
+        # padded to the sheet's width, a range copied from a spreadsheet: a title, a note) is the words alone.
         if is_furniture(stripped) or _browser_furniture(stripped):
             return _PAGE_HEADER
         return _TAB
@@ -985,7 +986,7 @@ def _add_line(chunk: Chunk, line: Line) -> None:
     if not chunk.is_table:
         return
     if is_row:
-        if not chunk.segments or chunk.segments[-1].lines and _segment_closed(chunk):
+        if not chunk.segments or chunk.segments[-1].lines and (_segment_closed(chunk) or _header_again(chunk, line)):
             chunk.segments.append(Segment())
         chunk.segments[-1].lines.append(line)
     elif line.kind is _SEPARATOR:
@@ -1027,6 +1028,23 @@ def _segment_closed(chunk: Chunk) -> bool:
             continue
         return True
     return False
+
+
+def _header_again(chunk: Chunk, line: Line) -> bool:
+    """A delimited row that prints the table's first header row again, word for word, below rows of the table: the
+    next page's header, where nothing (no blank line, no furniture) marked the page break (a sheet or a range copied
+    from one without blank rows)."""
+    if line.kind not in (_TAB, _PIPE) or len(chunk.segments[-1].lines) < 2:
+        return False
+    first = chunk.segments[0].lines[0]
+    if first.kind is not line.kind or first is line:
+        return False
+    words = _ROW_WORDS.sub("", line.text)
+    return words == _ROW_WORDS.sub("", first.text) and sum(1 for c in re.split(r"[\t|]", line.text) if c.strip()) >= 2 \
+        and not any(_FIGURE.match(c.strip()) for c in re.split(r"[\t|]", line.text) if c.strip())
+
+
+_ROW_WORDS = re.compile(r"[\s|]+")
 
 
 def _rows_double_spaced(lines: list[Line]) -> bool:

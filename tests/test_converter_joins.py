@@ -264,3 +264,39 @@ def test_a_blank_line_between_every_two_rows_joins_no_rows(doc, originals, tmp_p
     variant = _double_spaced(corpus_text(doc))
     c = compare(originals[doc], run_text(f"{doc}_double", variant, tmp_path))
     assert c.recall >= 0.995 and not c.new_errors and not c.extra, c.summary()
+
+
+# --- A whole disclosure on one sheet, no blank rows (a workbook, or a range copied from it as text) --------------
+
+def _one_sheet_rows(text: str) -> list[list[str]]:
+    rows = [line.split("\t") for line in text.split("\n") if line.strip()]
+    width = max(len(r) for r in rows)
+    return [r + [""] * (width - len(r)) for r in rows]
+
+
+@pytest.mark.parametrize("doc", ("002", "003"))
+def test_a_range_copied_from_a_sheet_holding_the_whole_disclosure_reads_like_the_original(doc, originals, tmp_path):
+    """Every row padded with tabs to the sheet's width, titles and notes included; no blank rows."""
+    variant = "\n".join("\t".join(r) for r in _one_sheet_rows(corpus_text(doc))) + "\n"
+    c = compare(originals[doc], run_text(f"{doc}_range", variant, tmp_path))
+    assert c.recall >= 0.995 and not c.new_errors and not c.extra, c.summary()
+
+
+@pytest.mark.parametrize("doc", ("002", "003"))
+def test_a_workbook_holding_the_whole_disclosure_on_one_sheet_reads_like_the_original(doc, originals, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    from extractor.pipeline import run_file
+
+    book = openpyxl.Workbook()
+    for row in _one_sheet_rows(corpus_text(doc)):
+        book.active.append([cell if cell else None for cell in row])  # every cell as the text it prints
+    path = tmp_path / f"{doc}_one_sheet.xlsx"
+    book.save(path)
+    run = run_file(path)
+    got = Counter((t.kind, r.code or "".join((r.label.text if r.label else "").split()), k, a.value)
+                  for t in run.tables for r in t.rows for k, a in r.values.items())
+    want = Counter((t.kind, r.code or "".join((r.label.text if r.label else "").split()), k, a.value)
+                   for t in originals[doc].result.tables for r in t.rows for k, a in r.values.items())
+    assert sum((got & want).values()) >= 0.995 * sum(want.values()), (want - got).most_common(5)
+    assert len(run.cards) == len(originals[doc].result.cards)
+    assert not [f for f in run.flags if f.severity == "error"] or doc == "002", [f.message for f in run.flags][:5]
