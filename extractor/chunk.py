@@ -252,6 +252,8 @@ def _classify(body: str) -> LineKind:
         return _TAB
     if is_furniture(stripped) or _browser_furniture(stripped):
         return _PAGE_HEADER
+    if (stripped[0] == "#" or "<" in stripped) and is_furniture(_unmarked(stripped).strip()):
+        return _PAGE_HEADER  # "# <u>单位：万元</u>" (Markdown a converter wrapped a unit statement in)
     return _TEXT
 
 
@@ -377,11 +379,22 @@ _TABLE_TITLE_META = re.compile(r"^\s*(?P<dept>\S{2,30}?(?:局|委员会|委|办�
 _TITLE_HINT = re.compile(r"表|绩效|采购预算")
 
 
+# Markdown a converter wraps a title or a note in (pymupdf4llm: "# 注：…", "项目支出绩效目标表 <u>(2024年度)</u>",
+# "**…**", "- (7) …"): blanked out, each character by a space, so that offsets into the line still hold.
+_MARKUP = re.compile(r"</?(?:u|b|i|em|strong|span|font|sup|sub)\b[^>]*>|^\s*(?:#{1,6}|[-*+])(?=\s)|\*\*|__", re.I)
+
+
+def _unmarked(text: str) -> str:
+    if "<" not in text and "#" not in text and "*" not in text and "_" not in text and "-" not in text[:3]:
+        return text
+    return _MARKUP.sub(lambda m: " " * len(m.group()), text)
+
+
 def _title_text(line: Line) -> str | None:
     """The title a line prints, without furniture printed beside it (``单位：万元``) — or None."""
     if line.kind is not _TEXT or not _TITLE_HINT.search(line.text):
         return None
-    title = line.text.strip()
+    title = _unmarked(line.text).strip()
     fields = [f for f in _GAP.split(title) if f]
     if len(fields) > 1:
         # (A table's number beside the title is no furniture here: "表1  收支总表" is how contents pages list it.)
@@ -467,7 +480,7 @@ def _glued_title(line: Line) -> tuple[str, int] | None:
     the shortest end of the line that names the same kind, with the year printed before it."""
     if line.kind is not _TEXT or not _TITLE_HINT.search(line.text) or is_contents_line(line.text):
         return None
-    text = line.text
+    text = _unmarked(line.text)
     trailer = _TITLE_TRAILER.search(text)
     body = text[:trailer.start()] if trailer else text.rstrip()
     cut = max((m.end() for m in _SENTENCE_END.finditer(body)), default=0)
@@ -526,6 +539,8 @@ def _accept_title(lines: list[Line], titles: _Titles, i: int) -> bool:
     if nxt.is_row or _rowlike(nxt, titles.kinds[i]):
         return True
     nxt_kind = titles.kinds[nxt.index]
+    if nxt.index in titles.glued and _NO_DATA.search(nxt.text[:titles.glued[nxt.index][1]]):
+        return True  # an empty table: its note (本表无数据) follows, the next table's title glued to it
     if nxt_kind is not None and _accept_title(lines, titles, nxt.index):
         # The next line is itself a real title: this one is a contents entry.
         return False
@@ -934,7 +949,7 @@ def _header_row(line: Line) -> bool:
         return False
     if line.kind is _TEXT and (not _GAP.search(line.text.strip()) or _prose(line.text.strip())):
         return False
-    cells = [c.strip() for c in _CELL_SPLIT.split(line.text.strip().strip("|")) if c.strip()]
+    cells = [c.strip().strip("*_").strip() for c in _CELL_SPLIT.split(line.text.strip().strip("|")) if c.strip()]
     return len(cells) >= 2 and not any(_FIGURE.match(c) or _DECIMAL.search(c) or c.endswith("表")
                                        or _TABLE_NUMBER_LINE.match(c) for c in cells)
 
