@@ -244,9 +244,10 @@ def _classify(body: str) -> LineKind:
         return _BLANK
     if stripped.startswith("|"):
         return _SEPARATOR if _SEPARATOR_ROW.match(stripped) else _PIPE
-    if "\t" in stripped or body.lstrip(" ").startswith("\t"):
-        # A line with empty cells before its words is a row. A line whose only tabs trail its words (a sheet's row
-        # padded to the sheet's width, a range copied from a spreadsheet: a title, a note) is the words alone.
+    if "\t" in stripped or body.lstrip(" ").startswith("\t") or ("\t" in body and "\t\t" not in body):
+        # A line with empty cells before its words is a row, and so is one cell and a tab ("208\t"). A line whose
+        # only tabs trail its words, two or more (a sheet's row padded to the sheet's width, a range copied from a
+        # spreadsheet: a title, a note), is the words alone.
         if is_furniture(stripped) or _browser_furniture(stripped):
             return _PAGE_HEADER
         return _TAB
