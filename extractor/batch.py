@@ -49,6 +49,8 @@ class BatchReport(Tally):
 
     def summary(self) -> str:
         line = f"{self.documents} document(s): {self.tables} tables, {self.cards} cards, {self.facts} amounts"
+        if self.claims:
+            line += f", {self.claims} figure(s) stated in the text ({self.claims_unchecked} compared with nothing)"
         line += f"; {self.errors + self.warnings} open flag(s) ({self.errors} error(s), {self.warnings} warning(s))"
         if self.decided:
             line += f"; {self.decided} flag(s) decided in review"

@@ -160,6 +160,28 @@ def count_facts(result: ExtractionResult) -> int:
     return n
 
 
+CLAIM_FIELDS = ("document", "claim", "section", "kind", "subject", "value", "unit", "direction", "span", "field",
+                "status", "flags")
+
+
+def result_claims(result: ExtractionResult) -> Iterator[dict]:
+    """One dict per figure the explanation states (说明): what the verifier made of it — verified (a comparison with
+    a table line, or with the whole, parts or base the text states, held), flagged, unchecked (nothing to compare
+    it with) — with people's decisions on its flags applied, as for facts. Kept apart from the facts: a narrative
+    figure restates a table's, and summing both would count it twice."""
+    doc = result.document.name
+    statuses = value_statuses(result)
+    titles = {s.id: s.title for s in result.sections}
+    for claim in result.claims:
+        path = f"narrative[{claim.id}]"
+        state = statuses.get(path)
+        yield {"document": doc, "claim": claim.id, "section": titles.get(claim.section_id), "kind": claim.kind,
+               "subject": claim.subject, "value": str(claim.value.value), "unit": claim.unit,
+               "direction": claim.direction, "span": list(claim.value.span), "field": path,
+               "status": state.status if state is not None else claim.status,
+               "flags": list(state.flags) if state is not None else []}
+
+
 FLAG_FIELDS = ("document", "id", "check", "severity", "message", "message_en", "expected", "found", "spans",
                "status", "fields", "decision", "action", "decided_field", "before", "after", "reviewer", "note",
                "decided_at", "stale_reason")

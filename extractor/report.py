@@ -586,6 +586,7 @@ def source_marks(page: DocPage) -> list[Mark]:
         title = "" if status.status == "verified" else cell_title(status, entries[0][1]).split("\n")[0]
         for i, (s, e) in enumerate(entries[0][1].parts):  # a value cut by a page break is marked part by part
             marks.append(Mark(s, e, key, f"st-{status.status}", title, first=i == 0))
+    marks += claim_marks(page, marked)
     for flag in page.result.flags:  # what a flag points at that is not a value: a section, a contents line …
         for span in flag.spans:
             key = span_key(span)
@@ -593,6 +594,26 @@ def source_marks(page: DocPage) -> list[Mark]:
                 marked.add(key)
                 marks.append(Mark(span[0], span[1], key, f"region fl-{flag.status}",
                                   f"{flag.id} {flag.check}: {flag.message_en}"))
+    return marks
+
+
+_CLAIM_WORDS = {"verified": "checked against the tables or the figures stated beside it, and it holds",
+                "flagged": "a check failed: see the flags", "unchecked": "nothing to compare it with: not checked"}
+
+
+def claim_marks(page: DocPage, marked: set[str]) -> list[Mark]:
+    """The figures the explanation states (说明), marked with what the verifier made of them (a person's decision
+    on a flag naming one shown as for values); an unchecked one is underlined, not highlighted."""
+    marks = []
+    for claim in page.result.claims:
+        key = span_key(claim.value.span)
+        if key in marked:
+            continue
+        marked.add(key)
+        state = page.statuses.get(f"narrative[{claim.id}]")
+        status = state.status if state is not None else claim.status
+        title = f"说明 {claim.subject} ({claim.kind}): {status} — {_CLAIM_WORDS.get(status, status)}"
+        marks.append(Mark(claim.value.span[0], claim.value.span[1], key, f"claim st-{status}", title))
     return marks
 
 
@@ -762,7 +783,9 @@ there and in the tables. Click a
 highlighted number in the source text to go the other way.</p>
 <div class="cols"><div><p><b>Colours of the numbers</b> (in the tables and in the source text):</p>
 <ul class="swatches">{swatches}<li><mark class="region fl-open">region</mark> text a flag points at that is not
-a number, such as a section that could not be read</li></ul></div>
+a number, such as a section that could not be read</li><li><mark class="claim st-unchecked">unchecked</mark> a
+figure the explanation states (说明) that nothing could be compared with; the ones compared are coloured as
+numbers are</li></ul></div>
 <div><p><b>Status of a flag</b>:</p><ul class="swatches">{flag_words}</ul>
 <p>Severity, also the bar at the left of a flag: <b class="sev-error">error</b> (red) means numbers
 contradict each other or a part could not be read; <b class="sev-warning">warning</b> (amber) means something

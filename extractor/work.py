@@ -43,6 +43,8 @@ class Tally:
     tables: int = 0
     cards: int = 0
     facts: int = 0
+    claims: int = 0  # figures the explanation states
+    claims_unchecked: int = 0  # of those, the ones nothing could be compared with
     unread: int = 0
     errors: int = 0
     warnings: int = 0
@@ -67,6 +69,8 @@ class Tally:
 
         t = cls(documents=1, tables=len(result.tables), cards=len(result.cards), unread=len(result.unread),
                 facts=count_facts(result))
+        t.claims = len(result.claims)
+        t.claims_unchecked = sum(1 for c in result.claims if c.status == "unchecked")
         t.hinted = sum(1 for table in result.tables if table.hint is not None and table.hint.used)
         t.unhinted = sum(1 for table in result.tables if table.hint is not None and not table.hint.used)
         for f in result.flags:

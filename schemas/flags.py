@@ -99,6 +99,12 @@ class Claim(BaseModel):
     direction: Literal["increase", "decrease"] | None = Field(None, description="for changes: 增加/增长 or 减少/下降")
     sentence: Span = Field(description="the sentence the figure is in")
     section_id: str | None = None
+    status: Literal["verified", "flagged", "unchecked"] = Field(
+        "unchecked", description="what the verifier made of it: verified (compared with a table line, or with the "
+                                 "whole, parts or base it states beside it, and every comparison held), flagged (a "
+                                 "comparison failed: the flags naming narrative[<id>] say which), unchecked (nothing "
+                                 "to compare it with: no table prints its subject, nor does the text state its "
+                                 "whole or parts)")
     after_change: bool = Field(False, exclude_if=lambda v: not v,
                                description="an amount printed after a change in its sentence (…比上年减少2.00万元，其中"
                                            "公务接待费5.50万元): this year's amount, or a change whose verb is left out; "

@@ -391,3 +391,48 @@ def test_a_header_word_over_an_empty_column_beside_a_wrapped_one_heads_its_own_c
                         "农业技术推广项目": {"total": "200.00", "current_general_budget": "200.00"},
                         "合计": {"total": "500.00", "current_general_budget": "500.00"}}
     assert not [k for row in table.rows for k in row.values if "carryover" in k]
+
+
+def _tight_header_pdf(path: Path) -> Path:
+    """Borderless tables from a spreadsheet whose rows have little padding: a 支出总表, then the one-line “三公”
+    table, its header's words a couple of points above its row of figures (merged header cells, their words centred
+    low in them)."""
+    c = _canvas(path)
+    height = 842.0
+
+    def at(y: float, cells: list[tuple[str, float]]) -> None:
+        for text, right in cells:
+            c.drawString(right - _width(text), height - y - SIZE, text)
+
+    def title(y: float, text: str) -> None:
+        c.setFont(FONT, 14)
+        c.drawString(150, height - y - 14, text)
+        c.setFont(FONT, SIZE)
+        at(y + 25, [("单位：万元", 540)])
+
+    title(70, "示例区农业农村局2025年支出总表")
+    columns = [110, 330, 400, 470, 540]
+    at(115, [("科目编码", columns[0]), ("科目名称", columns[1]), ("合计", columns[2]), ("基本支出", columns[3]),
+             ("项目支出", columns[4])])
+    y = 115 + SIZE + 6
+    for code, name, *amounts in _EXPENDITURE:
+        at(y, [(code, columns[0]), (name, columns[1])] + [(a, x) for a, x in zip(amounts, columns[2:]) if a])
+        y += SIZE + 6
+    title(y + 20, "示例区农业农村局2025年一般公共预算“三公”经费支出表")
+    heads = [("合计", 120), ("因公出国（境）费", 220), ("公务用车购置费", 320), ("公务用车运行维护费", 440), ("公务接待费", 540)]
+    at(y + 70, heads)
+    at(y + 70 + SIZE + 2, [(a, x) for a, (_, x) in zip(["60.00", "0.00", "0.00", "50.00", "10.00"], heads)])
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_a_header_word_set_just_above_the_first_figures_is_not_wrapped_onto_them(tmp_path):
+    """A header word over an amount a couple of points below it was taken for a cell wrapped onto its next line
+    (公务接待费 / 10.00): the header and the row of figures became one row, and the table could not be read (a
+    LibreOffice PDF of a borderless .xlsx: its 三公 table was unread). A label does not wrap into an amount."""
+    result = _read(_tight_header_pdf(tmp_path / "tight.pdf"))
+    sangong = list(_values(result, "three_public_costs").values())
+    assert sangong == [{"total": "60.00", "outbound": "0.00", "vehicle_purchase": "0.00",
+                        "vehicle_operation": "50.00", "reception": "10.00"}]
+    assert not [f for f in result.flags if f.severity == "error"], [f.message for f in result.flags]

@@ -16,7 +16,7 @@ from .cross import check_across
 from .crosscheck import check_cross_readings
 from .flags import Flagger
 from .grounding import amount_slots, ground
-from .narrative import check_claims, extract_claims
+from .narrative import check_claims, claims_with_outcomes, extract_claims
 from .reading import check_card_readings, check_readings, check_year_columns
 from .source import check_source
 from .tables import check_table
@@ -51,6 +51,7 @@ def verify_result(result: ExtractionResult, text: str) -> ExtractionResult:
     flag_document_shape(result, text, flagger)
     check_cross_readings(result, flagger)
     check_source(result, amount_slots(result, views), flagger, views, text)
+    result.claims = claims_with_outcomes(result.claims, flagger.flags.values(), flagger.held_claims)
     result.flags = sorted(flagger.flags.values(),
                           key=lambda f: (SEVERITY_ORDER[f.severity], f.spans[0] if f.spans else [0, 0], f.id))
     result.verified = True

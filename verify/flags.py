@@ -45,6 +45,7 @@ class Flagger:
         self.name = document_name
         self.aliases = aliases or {}
         self.flags: dict[str, Flag] = {}
+        self.held_claims: set[str] = set()  # narrative[<id>] paths some comparison held for
 
     def add(self, check: str, severity: str, message: str, message_en: str, vals: list[Val] = (),
             expected: Decimal | str | None = None, found: Decimal | str | None = None,
@@ -65,7 +66,9 @@ class Flagger:
         return flag
 
     def held(self, check: str, vals: list[Val]) -> None:
-        """A relation that holds: nothing to report (a flagger that weighs readings counts these)."""
+        """A relation that holds: nothing to report (a flagger that weighs readings counts these). The narrative's
+        figures it held for are kept: a claim is verified only when some comparison held for it."""
+        self.held_claims.update(v.path for v in vals if v.path.startswith("narrative["))
 
     def sum_mismatch(self, check: str, where: str, en_where: str, total: Val, parts: list[Val],
                      gap: Decimal, severity: str = "error") -> Flag:

@@ -774,7 +774,10 @@ def _check_table(claim: Claim, links: _Links, tables: _Tables, flagger: Flagger)
     if val is None or not comparable(flagger, "narrative.table", [_val(claim), val]):
         return
     printed = _in_wan(val.term, val.unit)
-    if claim.unit not in _UNIT_SCALE or printed is None or sum_gap(_term(claim), [printed]) is None:
+    if claim.unit not in _UNIT_SCALE or printed is None:
+        return
+    if sum_gap(_term(claim), [printed]) is None:
+        flagger.held("narrative.table", [_val(claim), val])
         return
     v = fmt(claim.value.value)
     severity, note, note_en, vals = "error", "", "", [_val(claim), val]
@@ -782,6 +785,7 @@ def _check_table(claim: Claim, links: _Links, tables: _Tables, flagger: Flagger)
         # After a change in its sentence the figure may be the change with its verb left out: checked as that too.
         change = _table_change(val, tables)
         if change is not None and sum_gap(_term(claim), [Term(abs(change[0].value), change[0].half)]) is None:
+            flagger.held("narrative.table", [_val(claim), val, *change[1]])
             return
         if change is None:
             severity = "warning"
@@ -833,13 +837,17 @@ def _check_year_on_year(claim: Claim, links: _Links, tables: _Tables, flagger: F
     stated = _signed(claim)
     if claim.kind == "change":
         found = _table_change(val, tables)
-        if found is None or claim.unit not in _UNIT_SCALE or sum_gap(stated, [found[0]]) is None:
+        if found is None or claim.unit not in _UNIT_SCALE:
+            return
+        if sum_gap(stated, [found[0]]) is None:
+            flagger.held("narrative.change", [_val(claim), val, *found[1]])
             return
         what = f"{change.where} {change.what}" if change is not None else \
             f"{val.where} {fmt(val.value)} − 上年 {fmt(previous.value)}"
         expected, vals = found[0].value, [val, *found[1]]
     elif rate is not None:
         if sum_gap(stated, [rate.term]) is None:
+            flagger.held("narrative.change", [_val(claim), val, rate])
             return
         what, expected, vals = f"{rate.where} {rate.what}", rate.value, [val, rate]
     elif previous is not None:
@@ -847,6 +855,7 @@ def _check_year_on_year(claim: Claim, links: _Links, tables: _Tables, flagger: F
         change_term = Term(val.term.value - last.value, val.term.half + last.half)
         same_way = change_term.value == 0 or (change_term.value > 0) == (claim.direction == "increase")
         if same_way and change_rate_holds(_term(claim), Term(abs(change_term.value), change_term.half), last):
+            flagger.held("narrative.change", [_val(claim), val, previous])
             return
         expected = _rate(change_term.value, last.value)
         what, vals = f"({val.where} {fmt(val.value)} − 上年 {fmt(previous.value)}) ÷ 上年", [val, previous]
@@ -919,6 +928,8 @@ def _check_parts(whole: Claim, parts: list[Claim], flagger: Flagger) -> None:
     terms = [_signed(p) for p in parts]
     gap = sum_gap(_signed(whole), terms)
     if gap is None:
+        flagger.held("narrative.change" if whole.kind == "change" else "narrative.parts",
+                     [_val(whole), *(_val(p) for p in parts)])
         return
     unit, shown_whole, shown = _shown_in(whole, parts)
     found = sum((t.value for t in shown), Decimal(0))
@@ -987,7 +998,10 @@ def _rate(part: Decimal, whole: Decimal) -> str:
 def _check_share(share: Claim, links: _Links, flagger: Flagger) -> None:
     part = links.base.get(share.id)
     whole = links.parent.get(part.id) if part else None
-    if whole is None or share_holds(_term(share), _term(part), _term(whole)):
+    if whole is None:
+        return
+    if share_holds(_term(share), _term(part), _term(whole)):
+        flagger.held("narrative.share", [_val(share), _val(part), _val(whole)])
         return
     s, rate = fmt(share.value.value), _rate(_term(part).value, _term(whole).value)
     flagger.add(
@@ -1015,6 +1029,7 @@ def _check_rate(rate: Claim, links: _Links, flagger: Flagger) -> None:
     previous = _previous(change, current)
     same_way = rate.direction == change.direction or change.value.value == 0
     if same_way and change_rate_holds(_term(rate), _term(change), previous):
+        flagger.held("narrative.change", [_val(rate), _val(change), _val(current)])
         return
     r, d, p = fmt(rate.value.value), _term(change).value, previous.value
     verb = "增长" if rate.direction == "increase" else "下降"
@@ -1026,6 +1041,18 @@ def _check_rate(rate: Claim, links: _Links, flagger: Flagger) -> None:
         [_val(rate), _val(change), _val(current)], expected=_rate(d, p), found=r,
         section_id=rate.section_id, key=rate.id,
     )
+
+
+def claims_with_outcomes(claims: list[Claim], flags, held: set[str]) -> list[Claim]:
+    """Each claim with what the checks made of it: flagged when a flag names it, verified when a comparison held
+    for it, else unchecked."""
+    named = {ref.path for flag in flags for ref in flag.fields if ref.path.startswith("narrative[")}
+
+    def outcome(claim: Claim) -> str:
+        path = f"narrative[{claim.id}]"
+        return "flagged" if path in named else "verified" if path in held else "unchecked"
+
+    return [c.model_copy(update={"status": outcome(c)}) for c in claims]
 
 
 def check_claims(claims: list[Claim], views: list[TableView], flagger: Flagger) -> None:

@@ -368,7 +368,7 @@ def stacks_of(lines: list[Line]) -> list[Stack]:
     for k, n in nearest.items():
         upper, lower = flat[k][1], flat[n][1]
         if n not in linked and lower.top - upper.bottom <= limit * _size(upper) and not _two_values(upper, lower) \
-                and not _overprinted(upper, lower):
+                and not _overprinted(upper, lower) and not _label_over_amount(upper, lower):
             below[k] = n
             linked.add(n)
     stacks = []
@@ -403,6 +403,15 @@ def _overprinted(upper: Segment, lower: Segment) -> bool:
     are two cells' text, one spilling over the other's row (an office suite's wrapped cell in a row whose
     height was not set)."""
     return lower.top - upper.top < 0.85 * (upper.bottom - upper.top)
+
+
+def _label_over_amount(upper: Segment, lower: Segment) -> bool:
+    """Words over an amount with its decimals (运行维护费 over 50.00): a header's last row over the first row of
+    figures set close under it, not a cell wrapped onto its next line — a label does not wrap into an amount."""
+    return not any(ch.isdigit() for ch in upper.text()) and bool(_DECIMAL_AMOUNT.match(lower.text()))
+
+
+_DECIMAL_AMOUNT = re.compile(r"^-?[\d,]*\d\.\d+$")
 
 
 def _two_values(upper: Segment, lower: Segment) -> bool:
