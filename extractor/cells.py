@@ -68,8 +68,9 @@ def _split_delimited(text: str, base: int, pipe: bool, bare: bool) -> tuple[Cell
         pos = base
     cells = []
     for raw in pieces:
-        body = raw.strip()
-        s = pos + (len(raw) - len(raw.lstrip()))
+        rest = raw.lstrip()
+        body = rest.rstrip()
+        s = pos + (len(raw) - len(rest))
         if pipe and ("*" in body or "_" in body or "<" in body):
             cells.append(_markdown_cell(body, s))
         else:
@@ -297,11 +298,12 @@ def page_geometry(lines: list[Line], word_kind=None, metrics: tuple[str, ...] = 
 def _metric_geometry(lines: tuple[tuple[str, int], ...], word_kind, metric: str) -> tuple[tuple, Geometry] | None:
     """The page's columns under one metric, with the score ``page_geometry`` compares metrics by."""
     toks = [list(_tokens(text, start, metric)) for text, start in lines]
-    data = [t for t in toks if is_data_line(t)]
+    is_data = [is_data_line(t) for t in toks]
+    data = [t for t, yes in zip(toks, is_data) if yes]
     if not data:
         return None
     columns = _bands([tok for line in data for tok in line])
-    first = next(n for n, t in enumerate(toks) if is_data_line(t))
+    first = is_data.index(True)
     # The numbered 栏次 row ends the header: lines after it are rows without figures.
     first = next((n + 1 for n, t in enumerate(toks[:first]) if _is_lanci(t)), first)
     header = _join_pieces([t for t in toks[:first] if t and not _is_lanci(t)])
@@ -724,8 +726,7 @@ def spaced_cells(line: Line, geometry: Geometry, data: bool = True) -> tuple[lis
     line (``data``), words one space after a text cell that land in an empty
     figures column are that cell's: a long label runs on over empty cells.
     """
-    width = len(geometry.columns)
-    cells = [Cell("", [], line.start) for _ in range(width)]
+    found: list[Cell | None] = [None] * len(geometry.columns)  # the filled cells, by column
     fits = True
     prev: tuple[Token, int] | None = None
     for tok in geometry.place(tokens(line, geometry.metric)):
@@ -734,8 +735,8 @@ def spaced_cells(line: Line, geometry: Geometry, data: bool = True) -> tuple[lis
                 and not is_numberish(tok.text) and not is_numberish(prev[0].text):
             i = prev[1]  # words running on from a text cell into an empty figures column: the same cell
         prev = (tok, i)
-        cell = cells[i]
-        if cell.text:
+        cell = found[i]
+        if cell is not None:
             last = cell.text.split()[-1]
             if is_numberish(tok.text) and is_numberish(last) \
                     and not (tok.start - cell.parts[-1][1] == 1 and _broken_decimals(last, tok.text)):
@@ -743,14 +744,19 @@ def spaced_cells(line: Line, geometry: Geometry, data: bool = True) -> tuple[lis
             elif is_numberish(tok.text) != is_numberish(last) and _apart(line, cell, tok, geometry.metric):
                 fits = False  # a figure and a word a column's gap apart: two cells the columns ran together
             start = cell.parts[0][0]
-            cells[i] = Cell(line.text[start - line.start:tok.end - line.start], [(start, tok.end)], start)
+            found[i] = Cell(line.text[start - line.start:tok.end - line.start], [(start, tok.end)], start)
         else:
-            cells[i] = Cell(tok.text, [(tok.start, tok.end)], tok.start)
-    for i, cell in enumerate(cells):
-        if not cell.text:
-            cells[i] = Cell("", [], _empty_at(cells, i, line))
-        elif data and i not in geometry.figures and _figure_after_words(cell.text):
+            found[i] = Cell(tok.text, [(tok.start, tok.end)], tok.start)
+    cells = []
+    end = line.start  # an empty cell sits where the filled cell before it ends
+    for i, cell in enumerate(found):
+        if cell is None:
+            cells.append(Cell("", [], end))
+            continue
+        end = cell.parts[-1][1]
+        if data and i not in geometry.figures and _figure_after_words(cell.text):
             fits = False  # a label that ends in a figure: a ragged line's value fell under the label's column
+        cells.append(cell)
     return cells, fits
 
 
@@ -771,11 +777,6 @@ def _broken_decimals(left: str, right: str) -> bool:
     """A figure whose decimals a narrow cell wrapped and the converter rejoined with a space ("159.1 5")."""
     head, dot, tail = left.rpartition(".")
     return bool(dot) and head.replace(",", "").isdigit() and right.isdigit() and len(tail) + len(right) <= 2
-
-
-def _empty_at(cells: list[Cell], i: int, line: Line) -> int:
-    before = next((c.span[1] for c in reversed(cells[:i]) if c.text), line.start)
-    return before
 
 
 _SPACED_OUT = re.compile(r"^[\u4e00-\u9fff]$")

@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 
 from schemas import kind_for_title, spec_for
 from schemas.common import arabic_years
@@ -203,7 +204,8 @@ def _mark_bare_pipe_tables(lines: list[Line]) -> None:
 
 
 def _bar_line(line: Line) -> bool:
-    return line.kind in (_PIPE, _SEPARATOR) or (line.kind is _TEXT and bool(_BARE_PIPE_ROW.match(line.text)))
+    return line.kind in (_PIPE, _SEPARATOR) or (line.kind is _TEXT and "|" in line.text
+                                                 and bool(_BARE_PIPE_ROW.match(line.text)))
 
 
 def _split_on_every_bar(run) -> bool:
@@ -433,6 +435,7 @@ class _Titles:
     """Each line's table kind, worked out once per document."""
 
     kinds: list[str | None]
+    texts: list[str | None]  # the title each line prints (``_title_text``), kind or no kind
     # A title wrapped onto a short next line inside its words ("…绩效目" / "标表"): its line -> the whole title.
     wrapped: dict[int, str] = field(default_factory=dict)
     # A title glued to the end of the sentence or note before it (…故本表无数据XX局2024年项目支出表 单位：万元):
@@ -442,10 +445,11 @@ class _Titles:
     @classmethod
     def of(cls, lines: list[Line]) -> "_Titles":
         kinds = []
-        for line in lines:
-            kind = _title_kind(line)
+        texts = [_title_text(line) for line in lines]
+        for line, text in zip(lines, texts):
+            kind = kind_for_title(text) if text is not None else None
             kinds.append(kind if kind is None or not is_contents_line(line.text) else None)
-        titles = cls(kinds)
+        titles = cls(kinds, texts)
         for i, line in enumerate(lines[:-1]):
             if kinds[i] is None and kinds[i + 1] is None and (whole := _wrapped_title(line, lines[i + 1])):
                 kinds[i], titles.wrapped[i] = kind_for_title(whole), whole
@@ -457,7 +461,7 @@ class _Titles:
     def title(self, lines: list[Line], i: int) -> str:
         if i in self.glued:
             return self.glued[i][0]
-        return self.wrapped.get(i) or _title_text(lines[i]) or lines[i].text.strip()
+        return self.wrapped.get(i) or self.texts[i] or lines[i].text.strip()
 
 
 # What a converter that joins lines into paragraphs leaves after a table's title on its line: the unit statement
@@ -520,10 +524,10 @@ def _wrapped_title(line: Line, tail: Line) -> str | None:
 
 
 def _next_content(lines: list[Line], i: int) -> Line | None:
-    for line in lines[i + 1:]:
-        if line.kind in (_BLANK, _PAGE_HEADER):
+    for k in range(i + 1, len(lines)):  # (by index: a slice would copy the rest of the document)
+        if lines[k].kind in (_BLANK, _PAGE_HEADER):
             continue
-        return line
+        return lines[k]
     return None
 
 
@@ -553,7 +557,7 @@ def _accept_title(lines: list[Line], titles: _Titles, i: int) -> bool:
         return False  # "…政府采购预算" / "21.54万元。": a sentence wrapped before its amount, no title
     if i in titles.glued:
         return False  # a title glued to a sentence opens a table only over the table's rows
-    title = re.sub(r"\s+", "", titles.wrapped.get(i) or _title_text(lines[i]) or "")
+    title = re.sub(r"\s+", "", titles.wrapped.get(i) or titles.texts[i] or "")
     return bool(_TITLE_END.search(title))
 
 
@@ -591,8 +595,14 @@ def _rowlike(line: Line, kind: str | None) -> bool:
     """
     if line.kind is not _TEXT or kind is None:
         return False
-    text = line.text.strip()
-    if spec_for(kind).card:
+    spec = spec_for(kind)
+    return _rowlike_text(line.text, spec.card, spec.row_key == "two_sided")
+
+
+@lru_cache(maxsize=8192)  # a line is asked again while the lines above it are placed (what follows a title, a piece)
+def _rowlike_text(text: str, card: bool, two_sided: bool) -> bool:
+    text = text.strip()
+    if card:
         # A card's cells hold sentences; a row of it starts with a short field (a key or a level).
         fields = _GAP.split(text)
         return len(fields) >= 2 and len(fields[0]) <= 16 and len(text) <= 600
@@ -607,7 +617,7 @@ def _rowlike(line: Line, kind: str | None) -> bool:
         return True
     if len(at) == 1 and at[0] > 0:
         # One figure after a label ends the row; in a two-sided summary a label may follow it.
-        return at[0] == len(words) - 1 or (spec_for(kind).row_key == "two_sided" and "." in words[at[0]])
+        return at[0] == len(words) - 1 or (two_sided and "." in words[at[0]])
     return gapped
 
 
@@ -732,10 +742,10 @@ def _short_plain(line: Line) -> bool:
 
 def _following_content(lines: list[Line], i: int, n: int) -> list[Line]:
     out = []
-    for line in lines[i + 1:]:
-        if line.kind in (_BLANK, _PAGE_HEADER):
+    for k in range(i + 1, len(lines)):  # (by index: a slice would copy the rest of the document)
+        if lines[k].kind in (_BLANK, _PAGE_HEADER):
             continue
-        out.append(line)
+        out.append(lines[k])
         if len(out) == n:
             break
     return out
@@ -795,7 +805,7 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
             current = open_chunk(kind, titles.title(lines, i), line, line.start)
             if i in titles.wrapped:
                 tails.add(i + 1)
-        elif kind is None and (other := _other_table_title(lines, i, current)) is not None:
+        elif kind is None and (other := _other_table_title(lines, i, current, titles.texts[i])) is not None:
             if in_table and current.kind == "other_table" and current.title == other:
                 line = line.as_kind(_PAGE_HEADER)  # its title printed again over the next page's rows
             else:
@@ -911,14 +921,13 @@ def _foreign_word(cell: str, own: set[str]) -> bool:
     return len(han) >= 2 and sum(ch in own for ch in han) * 2 < len(han)
 
 
-def _other_table_title(lines: list[Line], i: int, current: Chunk | None) -> str | None:
+def _other_table_title(lines: list[Line], i: int, current: Chunk | None, title: str | None) -> str | None:
     """The title of a table the registry has no kind for (机关运行经费预算表), or a table's number alone (表12), when
     a header stands right under it: a table of its own. A line like a title names a table (it ends in 表) and is
     not a sentence, a note, a contents entry or a table continued (续表); a header is a row of words, two or more,
     none a figure. A number line over the header the table in progress printed first is that table going on."""
-    line = lines[i]
+    line = lines[i]  # (``title``: the title it prints, ``_title_text``)
     if line.kind is _TEXT:
-        title = _title_text(line)
         if title is None or not _OTHER_TITLE.search(squashed := re.sub(r"\s+", "", contents_title(title))) \
                 or _NOT_A_TITLE.search(squashed) or _NOTE.match(title) or is_contents_line(line.text) \
                 or _CONTINUED.search(title):

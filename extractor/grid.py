@@ -507,8 +507,9 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
         lines, first_data = _rows_out_of_header(lines, first_data, first_words)
     header_lines = lines[:first_data]
     geometry = page_geometry(lines, header_word_kind, metrics) if first_data < len(lines) else None
-    if geometry is not None and not _trusted(geometry, lines[first_data:]):
-        geometry = None
+    fit = _fit_share(geometry, lines[first_data:])
+    if geometry is not None and not _trusted(geometry, fit):
+        geometry, fit = None, 0.0
     if previous is not None and not header_lines and geometry is not None \
             and not _same_columns(geometry, previous):
         # A page with no header printed with columns of its own (a converter lays out each page anew):
@@ -522,8 +523,7 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
                                   previous.header_words)
         if len(anchors) >= 2 and not _same_kinds(geometry, previous):
             geometry = replace(previous, anchors=anchors)
-    elif previous is not None and (not header_lines or _fit_share(previous, lines[first_data:])
-                                   >= _fit_share(geometry, lines[first_data:])):
+    elif previous is not None and (not header_lines or _fit_share(previous, lines[first_data:]) >= fit):
         # A table keeps its columns from page to page: a page whose lines fit them (its own columns may
         # lack the ones its few lines leave empty) is read with them; one with no header must be.
         geometry = replace(previous, anchors=()) if header_lines else previous
@@ -846,10 +846,10 @@ def _own_columns(lines: list[Line], previous: Geometry) -> tuple[Geometry, list[
     choose. None when nothing matches or too much does: the rows are then placed by proposals.
     """
     own = page_geometry(lines, header_word_kind, (previous.metric,))
-    if own is None or not _trusted(own, lines):
+    fit = _fit_share(own, lines)
+    if own is None or not _trusted(own, fit):
         return None
-    if (_fit_share(own, lines), _figures_within(own, lines)) <= (_fit_share(previous, lines),
-                                                                 _figures_within(previous, lines)):
+    if (fit, _figures_within(own, lines)) <= (_fit_share(previous, lines), _figures_within(previous, lines)):
         return None
     matches = column_matchings(own, previous)
     if not matches or len(matches) >= MAX_COLUMN_MATCHES:
@@ -902,9 +902,10 @@ def header_word_kind(word: str) -> str | None:
     return None
 
 
-def _trusted(geometry: Geometry, data: list[Line]) -> bool:
-    """Positions say where cells are only when the page shows columns and most data lines fit them."""
-    return len(geometry.columns) >= 3 and _fit_share(geometry, data) >= 0.8
+def _trusted(geometry: Geometry, fit: float) -> bool:
+    """Positions say where cells are only when the page shows columns and most data lines fit them (``fit``:
+    the share that do, ``_fit_share``)."""
+    return len(geometry.columns) >= 3 and fit >= 0.8
 
 
 def _fit_share(geometry: Geometry | None, data: list[Line]) -> float:
