@@ -311,7 +311,7 @@ def _metric_geometry(lines: tuple[tuple[str, int], ...], word_kind, metric: str)
     every_fit = _header_fit(columns, header, every_line=True)
     crowding = _crowding(columns, header)
     columns = _add_header_columns(columns, header, [tok for line in data for tok in line], word_kind)
-    columns = _add_lanci_columns(columns, [t for line in toks[:first] if _is_lanci(line) for t in line])
+    columns = _add_lanci_columns(columns, [t for line in toks[:first] if _is_lanci(line) for t in line], header)
     placed = [[(tok, column_of(tok, columns)) for tok in line] for line in data]  # each data word's column
     score = (round(_alignment(placed), 2), -_edge_spread(placed), header_fit, -crowding, every_fit)
     header_words = tuple((t.text, t.x0) for line in toks[:first] for t in line)
@@ -360,14 +360,19 @@ def _is_lanci(toks: list[Token]) -> bool:
     return len(toks) >= 3 and [t.text for t in toks] == [str(i) for i in range(1, len(toks) + 1)]
 
 
-def _add_lanci_columns(columns: list[tuple[int, int]], numbers: list[Token]) -> list[tuple[int, int]]:
+def _add_lanci_columns(columns: list[tuple[int, int]], numbers: list[Token],
+                       header: list[list[Token]] = ()) -> list[tuple[int, int]]:
     """A 栏次 number standing over no column marks a column that neither figures nor header words show.
 
     The numbers are centred in their columns, so one just beside the figures it
-    numbers (right-aligned, a space or two to its right) is that column's.
+    numbers (right-aligned, a space or two to its right) is that column's. One
+    printed under a header word (left-aligned under the labels, as the header is)
+    numbers that word's column and marks none.
     """
+    words = [(t.x0, t.x1) for line in header for t in line]
     loose = [(t.x0, t.x1) for t in numbers if t.text.isdigit()
-             and all(_overlap((t.x0 - 2, t.x1 + 2), c) == 0 for c in columns)]
+             and all(_overlap((t.x0 - 2, t.x1 + 2), c) == 0 for c in columns)
+             and not any(w[0] <= t.x0 and t.x1 <= w[1] for w in words)]
     if not loose:
         return columns
     loose = _unnumbered_nearest(loose, numbers, columns)

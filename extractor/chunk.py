@@ -395,13 +395,17 @@ def _unmarked(text: str) -> str:
 
 def _title_text(line: Line) -> str | None:
     """The title a line prints, without furniture printed beside it (``单位：万元``) — or None."""
-    if line.kind is not _TEXT or not _TITLE_HINT.search(line.text):
+    if line.kind is not _TEXT and line.kind is not _TAB or not _TITLE_HINT.search(line.text):
         return None
     title = _unmarked(line.text).strip()
-    fields = [f for f in _GAP.split(title) if f]
+    fields = [f for f in _FIELD_SPLIT.split(title) if f.strip()]
+    if line.kind is _TAB and not (len(fields) == 2 and _TABLE_NUMBER_LINE.match(fields[0])):
+        return None  # a row of cells, unless it is a table's number and its title a tab apart
     if len(fields) > 1:
         # (A table's number beside the title is no furniture here: "表1  收支总表" is how contents pages list it.)
-        kept = [f for f in fields if not is_furniture(f) or _TABLE_NUMBER_LINE.match(f)]
+        kept = [f.strip() for f in fields if not is_furniture(f) or _TABLE_NUMBER_LINE.match(f)]
+        if len(kept) == 2 and _TABLE_NUMBER_LINE.match(kept[0]) and not _TABLE_NUMBER_LINE.match(kept[1]):
+            kept = [f"{kept[0]} {kept[1]}"]  # 表1  收支总表: the number and the title a gap (or a tab) apart
         if len(kept) != 1:
             return None
         title = kept[0]
@@ -541,11 +545,11 @@ def _accept_title(lines: list[Line], titles: _Titles, i: int) -> bool:
     nxt = _next_content(lines, i + 1 if i in titles.wrapped else i)
     if nxt is None:
         return False
-    if nxt.is_row or _rowlike(nxt, titles.kinds[i]):
-        return True
     nxt_kind = titles.kinds[nxt.index]
     if nxt.index in titles.glued and _NO_DATA.search(nxt.text[:titles.glued[nxt.index][1]]):
         return True  # an empty table: its note (本表无数据) follows, the next table's title glued to it
+    if (nxt.is_row or _rowlike(nxt, titles.kinds[i])) and nxt_kind is None:
+        return True  # (a title whose number stands a gap or a tab from its words is no row: "表2  收入总表")
     if nxt_kind is not None and _accept_title(lines, titles, nxt.index):
         # The next line is itself a real title: this one is a contents entry.
         return False
@@ -558,7 +562,21 @@ def _accept_title(lines: list[Line], titles: _Titles, i: int) -> bool:
     if i in titles.glued:
         return False  # a title glued to a sentence opens a table only over the table's rows
     title = re.sub(r"\s+", "", titles.wrapped.get(i) or titles.texts[i] or "")
-    return bool(_TITLE_END.search(title))
+    if not _TITLE_END.search(title):
+        return False
+    # The last entry of a contents list (titles one after another), followed by the list's other part or prose:
+    # a contents entry when a title of its kind opens a table further on.
+    return not (_after_a_title(lines, titles, i) and any(
+        titles.kinds[j] == titles.kinds[i] and _accept_title(lines, titles, j) for j in range(i + 1, len(lines))))
+
+
+def _after_a_title(lines: list[Line], titles: _Titles, i: int) -> bool:
+    """The line before this one (blank lines and furniture aside) is a title too."""
+    for j in range(i - 1, -1, -1):
+        if lines[j].kind in (_BLANK, _PAGE_HEADER):
+            continue
+        return titles.kinds[j] is not None
+    return False
 
 
 # How a title ends: in 表 (or 绩效指标, 采购预算), the year printed after it or not (…绩效目标表（2024年度）).
@@ -776,9 +794,11 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
     for i, line in enumerate(lines):
         if line.kind in (_PIPE, _TAB) and current is not None and current.is_card and _next_card(lines, i, current):
             current = open_chunk("performance_target", UNTITLED_CARD, None, line.start)
-        if line.kind in _PLAIN_ROWS_AND_GAPS and current is not None and not current.is_card and i not in tails:
+        if line.kind in _PLAIN_ROWS_AND_GAPS and current is not None and not current.is_card and i not in tails \
+                and not (titles.kinds[i] is not None and line.kind is _TAB and _accept_title(lines, titles, i)):
             # A delimited row, a blank line or a separator: what follows decides about plain text lines and
             # furniture only (outside a card, whose wrapped pieces may be any line under a space-aligned row).
+            # (A title a tab from its number, "表1\t收支总表", is no row of the table before it.)
             if line.kind in (_PIPE, _TAB) and (_untitled_card(lines, i, current) if current.is_table
                                                 else _card_grid_in_text(lines, i, current)):
                 current = open_chunk("performance_target", UNTITLED_CARD, None, line.start)
@@ -803,6 +823,7 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
                 _add_line(current, Line(line.index, line.start, line.start + at, line.text[:at], _TEXT))
                 line = Line(line.index, line.start + at, line.end, line.text[at:], _TEXT, line.page_end)
             current = open_chunk(kind, titles.title(lines, i), line, line.start)
+            line = line.as_kind(_TEXT) if line.kind is _TAB else line
             if i in titles.wrapped:
                 tails.add(i + 1)
         elif kind is None and (other := _other_table_title(lines, i, current, titles.texts[i])) is not None:

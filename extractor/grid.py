@@ -18,8 +18,8 @@ from functools import cached_property, lru_cache
 from schemas import TableSpec, is_blank_mark, parse_amount
 from schemas.tables import relative_years
 
-from .cells import (HAN, Cell, Geometry, Token, anchors_between, is_data_line, is_numberish, page_geometry, packed_cells,
-                    spaced_cells, split_cells, tokens)
+from .cells import (HAN, Cell, Geometry, Token, anchors_between, column_of, is_data_line, is_numberish, page_geometry,
+                    packed_cells, spaced_cells, split_cells, tokens)
 from .chunk import Line, LineKind, Segment
 
 __all__ = ["Cell", "Layout", "RawRow", "build_layouts", "header_paths", "is_header_row", "is_lanci_row", "norm",
@@ -534,7 +534,7 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
     for line in header_lines:
         cells = spaced_cells(line, geometry, data=False)[0] if geometry else packed_cells(line)
         if is_lanci_row(cells):
-            page.lanci = cells
+            page.lanci = _lanci_under_words(line, cells, geometry, header_lines) if geometry else cells
         else:
             page.header.append(cells)
     for line in lines[first_data:]:
@@ -549,7 +549,7 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
         else:
             cells, fits = packed_cells(line), False
         if not page.data and page.lanci is None and is_lanci_row(cells):
-            page.lanci = cells
+            page.lanci = _lanci_under_words(line, cells, geometry, header_lines) if geometry else cells
             page.header_lines.append(line)
             continue
         if not fits:
@@ -561,6 +561,24 @@ def _spaced_page(n: int, seg: Segment, previous: Geometry | None, first_words: s
                                         "the header's columns its figures are in is not certain")
     page.data = join_wrapped_figures(_rows_of_blocks(page.data))
     return page
+
+
+def _lanci_under_words(line: Line, cells: list[Cell], geometry: Geometry, header: list[Line]) -> list[Cell]:
+    """A 栏次 row whose numbers stand left-aligned under the header's words (as the words do over right-aligned
+    figures): each number in the column of the word it stands under (the lowest header line's), where two numbers
+    fell into one column by position."""
+    if not any(len(c.text.split()) > 1 and c.text.replace(" ", "").isdigit() for c in cells):
+        return cells
+    header = [ln for ln in header if ln is not line]
+    words = [(t, column_of(t, geometry.columns)) for ln in header for t in geometry.place(tokens(ln, geometry.metric))]
+    out = [Cell("", [], c.at) for c in cells]
+    for tok in geometry.place(tokens(line, geometry.metric)):
+        over = [i for w, i in words if w.x0 <= tok.x0 and tok.x1 <= w.x1]
+        i = over[-1] if over and tok.text.isdigit() else column_of(tok, geometry.columns)
+        if out[i].text:
+            return cells  # two numbers under one word: not numbers under words
+        out[i] = Cell(tok.text, [(tok.start, tok.end)], tok.start)
+    return out
 
 
 def _rows_out_of_header(lines: list[Line], first_data: int, first_words: set[str]) -> tuple[list[Line], int]:
@@ -1050,6 +1068,25 @@ def worded_columns(spec: TableSpec, layout: Layout, data: list[RawRow]) -> Layou
     return replace(layout, keys=keys, label=label, texts=layout.texts | frozenset(k for _i, k in worded))
 
 
+def codes_beside(layout: Layout, data: list[RawRow]) -> Layout:
+    """The layout with its code read from the column beside the code column, where the code column holds nothing
+    and that one, under no header, holds classification codes only: codes right-aligned in a wide cell whose
+    header (科目编码, under a merged 经济分类科目) is printed at its left."""
+    if len(layout.code) != 1:
+        return layout
+    c = layout.code[0]
+    if any(r.positional and r.text_at(c) for r in data):
+        return layout
+    taken = {*layout.keys, layout.label, layout.seq, *layout.labels_by_side.values()}
+    for j in (c + 1, c - 1):
+        if not 0 <= j < len(layout.paths) or layout.paths[j] or j in taken:
+            continue
+        printed = [r.text_at(j) for r in data if r.positional and r.text_at(j)]
+        if len(printed) >= 2 and all(_CODE.match(t) for t in printed):
+            return replace(layout, code=[j])
+    return layout
+
+
 _FIGURE_WORDS = re.compile(r"^[\d\s.,，．（）()%％+\-−－—]*$")
 
 
@@ -1210,6 +1247,61 @@ def _lone_amount_is_total(spec: TableSpec, layout: Layout) -> None:
         return
     layout.keys[i] = "total"
     layout.key_labels["total"] = layout.key_labels.pop(key)
+
+
+SIDE_BY_SIDE = "a table printed beside another under one title"
+
+
+def side_by_side_tables(spec: TableSpec, layout: Layout) -> list[tuple[int, Layout]] | None:
+    """The tables a header prints side by side, each with its own code, name and amount columns (the 2024
+    template's 基本支出表: 人员经费 科目编码 | 科目名称 | 金额 beside 公用经费 科目编码 | 科目名称 | 金额): each one's first
+    column and its own layout, or None for one table.
+
+    The same leaf headers repeated, in the same order, across the whole width, a code or name column among them,
+    make such tables. A generic amount column (金额, 预算数) in one of them is keyed by its group's header (人员经费)
+    where the registry names it. Worked out once per layout (the rows of a page share it).
+    """
+    if "_side_by_side" in layout.__dict__:
+        return layout.__dict__["_side_by_side"]
+    layout.__dict__["_side_by_side"] = found = _side_by_side_tables(spec, layout)
+    return found
+
+
+def _side_by_side_tables(spec: TableSpec, layout: Layout) -> list[tuple[int, Layout]] | None:
+    if spec.row_key == "two_sided" or layout.packed:
+        return None
+    paths = layout.paths
+    leaves = [p.rsplit("/", 1)[-1] for p in paths]
+    width = len(leaves)
+    for size in range(2, width // 2 + 1):
+        if width % size or any(leaves[i] != leaves[i % size] for i in range(width)):
+            continue
+        group = leaves[:size]
+        if not all(group) or not any(_CODE_HEADER.search(g) or _LABEL_HEADER.search(g) for g in group):
+            return None
+        tables = []
+        for start in range(0, width, size):
+            own = _layout(spec, paths[start:start + size], size, layout.header_lines)
+            own.how = SIDE_BY_SIDE
+            if not own.keys:
+                return None
+            for i, key in list(own.keys.items()):
+                parent = paths[start + i].rsplit("/", 1)[0] if "/" in paths[start + i] else ""
+                named = best_column(spec, parent) if parent else None
+                if key == "total" and named not in (None, "total") and named not in own.keys.values():
+                    own.keys[i] = named
+                    own.key_labels[named] = own.key_labels.pop(key)
+            tables.append((start, own))
+        shared = set.intersection(*(set(own.keys.values()) for _s, own in tables))
+        for n, (start, own) in enumerate(tables, start=1):
+            for i, key in list(own.keys.items()):
+                if key in shared:
+                    # No group header tells the tables' columns apart (科目编码 | 科目名称 | 金额 twice): each table's
+                    # keeps a column of its own, none taken for the other's (nor for a 合计 of both).
+                    own.keys[i] = mine = f"{paths[start + i]}#{n}"
+                    own.key_labels[mine] = own.key_labels.pop(key)
+        return tables
+    return None
 
 
 def _is_code_part(leaf: str) -> bool:

@@ -21,9 +21,10 @@ from schemas import (Amount, HintUse, LayoutHint, Reading, Row, Table, Text, Unr
 from schemas.tables import TableSpec
 
 from .cells import HAN, Cell, Geometry, display_width
-from .chunk import Chunk
+from .chunk import Chunk, Line
 from .units import header_units, statement_in
-from .grid import Layout, Page, RawRow, build_layouts, counted_seq, norm, segment_rows, worded_columns
+from .grid import (SIDE_BY_SIDE, Layout, Page, RawRow, build_layouts, codes_beside, counted_seq, norm, segment_rows,
+                   side_by_side_tables, worded_columns)
 
 _TOTAL_LABEL = re.compile(r"^(合计|总计|小计|本年收入合计|本年支出合计|收入总计|支出总计)$|(合计|小计|总计)$")
 _FRESH_LINE = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|其中|\d+、)")
@@ -57,8 +58,14 @@ def read_table(chunk: Chunk, hints: tuple[LayoutHint, ...] = (), explicit_cells:
     so a row whose blanks all come after its figures did not lose its empty cells: no reading says it did.
     """
     spec = spec_for(chunk.kind)
+    if not chunk.has_rows and (statement := _empty_statement(chunk)) is not None:
+        # The title and a line saying the table is empty or not published (此表不公开, 故本表无数据): an empty
+        # table with its note, as one printed with its header and an empty 合计 is.
+        return Table(section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, **chunk_unit(chunk),
+                     entity=chunk_entity(chunk), note=statement, columns={}, rows=[], empty=True)
     if not chunk.has_rows or _flattened_header(chunk):
-        raise Unreadable("no table rows: the layout is flattened into lines (needs the LLM reader)")
+        raise Unreadable(ONE_CELL_PER_LINE if _one_cell_per_line(chunk) else
+                         "no table rows: the layout is flattened into lines (needs the LLM reader)")
     units = _entities_named(chunk)
     if len(units) > 1:
         # 单位名称：部门汇总 … 单位名称：XX小学 under one title: the units' rows would run together as one table's.
@@ -99,6 +106,39 @@ def read_table(chunk: Chunk, hints: tuple[LayoutHint, ...] = (), explicit_cells:
     if others is not None:
         first.propose(others)
     return first
+
+
+ONE_CELL_PER_LINE = ("no table rows: the table is printed one cell per line, which loses the column each cell is "
+                     "in (needs the LLM reader, or the PDF itself)")
+
+
+def _one_cell_per_line(chunk: Chunk) -> bool:
+    """Most of the section's lines hold one cell each, figures among them: a converter that wrote each cell on a
+    line of its own."""
+    lines = [ln.text.strip() for ln in chunk.lines[1:] if ln.text.strip() and ln.kind.value in ("text", "spaced")]
+    single = [t for t in lines if not _GAPS.search(t)]
+    figures = [t for t in single if parse_amount(t) is not None]
+    return len(lines) >= 8 and len(single) >= 0.8 * len(lines) and len(figures) >= 3
+
+
+_GAPS = re.compile(r"\s{2,}|\t")
+
+
+# What a table with nothing to print says instead: 此表不公开, 本表为空表, （此表无数据）, 本部门无国有资本经营预算拨款
+#安排的支出, 未安排…支出 …
+_EMPTY_STATEMENT = re.compile(r"(?:此|本|该)表(?:为)?(?:空表|无数据|无内容|不(?:予)?公开)|空表|无数据|不(?:予)?公开|"
+                              r"(?:无|没有|未安排|未发生)[^，。；]{0,30}(?:支出|收入|经费|资金|数据|安排)")
+_FIGURE = re.compile(r"\d+\.\d+|\d{1,3}(?:,\d{3})+")
+
+
+def _empty_statement(chunk: Chunk) -> str | None:
+    """The lines of a section with no rows that say its table is empty or not published, or None when it prints
+    anything else (a figure, a line that says no such thing: a layout flattened into lines)."""
+    lines = [ln for ln in chunk.lines[1:] if ln.kind.value == "text" and ln.text.strip()]
+    if not lines or len(lines) > 3 or any(_FIGURE.search(ln.text) for ln in lines):
+        return None
+    text = " ".join(ln.text.strip() for ln in lines)
+    return text if _EMPTY_STATEMENT.search(_SPACES.sub("", text)) else None
 
 
 def _hinted(table: Table, hint: LayoutHint) -> Table | None:
@@ -204,6 +244,8 @@ def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int, repadded: bool =
         pages_of.extend([raw.segment] * len(read))
     table_rows = _join_column_halves(table_rows, pages_of)
     _continued_memos(table_rows)
+    if spec.row_key == "item":
+        _merged_names(table_rows)
     table = Table(
         section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, **chunk_unit(chunk),
         entity=chunk_entity(chunk),
@@ -214,6 +256,17 @@ def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int, repadded: bool =
         header=header_signature(pages),
     )
     return table, most, padded, otherwise
+
+
+def _merged_names(rows: list[Row]) -> None:
+    """A line of an item table (a project's second source of funds) whose name cell is empty but which prints its
+    other words and figures: the name is the line above's, a cell merged over both (a converter writes it once)."""
+    for above, row in zip(rows, rows[1:]):
+        if row.label is None and row.item is None and row.code is None and row.values and row.texts \
+                and above.label is not None and above.item is None and not above.memo:
+            row.label = above.label
+            row.notes.append(f"its name cell is empty: {above.label.text!r}, the name of the line above, a cell "
+                             "merged over both")
 
 
 def _join_column_halves(rows: list[Row], pages_of: list[int]) -> list[Row]:
@@ -491,6 +544,7 @@ def _raw_rows(spec: TableSpec, pages: list[Page], pick: int, repadded: bool = Fa
                     layouts = first
             most = max(most, len(layouts))
             layout = worded_columns(spec, counted_seq(layouts[min(pick, len(layouts) - 1)], page.data), page.data)
+            layout = codes_beside(layout, page.data)
             if first_layout is not None and page.geometry is not None and first_page.geometry is not None \
                     and len(page.geometry.columns) == len(first_page.geometry.columns) \
                     and layout.width == first_layout.width and layout.keys != first_layout.keys:
@@ -525,7 +579,107 @@ def _raw_rows(spec: TableSpec, pages: list[Page], pick: int, repadded: bool = Fa
                 rows.append(raw)
     if layout is None or not (layout.keys or spec.row_key == "item"):
         return None, most, otherwise
-    return rows, most, otherwise
+    return _side_by_side_rows(spec, rows), most, otherwise
+
+
+def _side_by_side_rows(spec: TableSpec, rows: list[RawRow]) -> list[RawRow]:
+    """Rows of tables printed side by side (``side_by_side_tables``) cut into each table's own rows: on each page, the
+    left table's rows, then the next table's, each read in its own layout."""
+    out: list[RawRow] = []
+    later: list[list[RawRow]] = []  # the rows of the page's other tables, still to come
+    page = None
+    classes: dict[str, int | None] = {}  # a class code (302) -> the table its lines are in (None: not certain)
+    for raw in rows:
+        if raw.segment != page:
+            out.extend(r for rest in later for r in rest)
+            later, page = [], raw.segment
+        tables = side_by_side_tables(spec, raw.layout)
+        if tables is None:
+            out.append(raw)
+            continue
+        later += [[] for _ in range(len(tables) - 1 - len(later))]
+        pieces, placed = _cut_side_by_side(raw, tables)
+        if not placed and len(pieces) == 1:
+            # A line that lost its empty cells and prints one table's cells only: the table its code's class or its
+            # total's words say; else its figures are proposed under each table's columns, for the verifier.
+            n = _table_of_lone_piece(pieces[0], tables, classes)
+            layout = tables[n][1] if n is not None else _all_side_by_side(raw.layout, tables)
+            how = "the table its code's class or its words name" if n is not None else "its column proposed"
+            _note_class(pieces[0], n, classes)
+            out.append(RawRow(pieces[0], _part_of_line(raw.line, pieces[0], first=True), raw.segment,
+                              raw.first_in_segment, layout, raw.merged_from, False,
+                              notes=[*raw.notes, f"its line prints one of the tables printed side by side: {how}"]))
+            continue
+        for n, ((start, layout), cells) in enumerate(zip(tables, pieces)):
+            if not any(c.text for c in cells):
+                continue
+            _note_class(cells, n, classes)
+            part = RawRow(cells, _part_of_line(raw.line, cells, first=n == 0), raw.segment, raw.first_in_segment,
+                          layout, raw.merged_from, placed and raw.positional,
+                          notes=[*raw.notes, f"cells {start + 1}-{start + len(cells)} of its line: a table printed "
+                                             "beside another"])
+            (out if n == 0 else later[n - 1]).append(part)
+    out.extend(r for rest in later for r in rest)
+    return out
+
+
+def _note_class(cells: list[Cell], table: int | None, classes: dict[str, int | None]) -> None:
+    code = next((c.text for c in cells if _CODE_TOKEN.match(c.text)), None)
+    if code is not None and len(code) == 3:
+        classes[code] = table
+
+
+def _all_side_by_side(layout: Layout, tables: list[tuple[int, Layout]]) -> Layout:
+    """One layout over every side-by-side table's columns: the first's code and name, each table's amount columns
+    in turn (a line that lost its empty cells, whose figures may be any table's)."""
+    key = "_all_side_by_side"
+    if key not in layout.__dict__:
+        first = tables[0][1]
+        keys = {start + i: k for start, own in tables for i, k in own.keys.items()}
+        labels = {k: v for _s, own in tables for k, v in own.key_labels.items()}
+        layout.__dict__[key] = replace(first, width=layout.width, paths=layout.paths, keys=keys, key_labels=labels,
+                                       texts=frozenset().union(*(own.texts for _s, own in tables)))
+    return layout.__dict__[key]
+
+
+def _cut_side_by_side(raw: RawRow, tables: list[tuple[int, Layout]]) -> tuple[list[list[Cell]], bool]:
+    """A line's cells cut into each side-by-side table's, and whether each cell sits in its column. A line that lost
+    cells (fewer than the header's) is cut before each code (or 合计 label) that follows a figure."""
+    starts = [s for s, _l in tables]
+    if raw.positional and len(raw.cells) >= raw.layout.width:
+        return [raw.cells[a:b] for a, b in zip(starts, [*starts[1:], len(raw.cells)])], True
+    pieces, piece = [], []
+    for cell in raw.cells:
+        if piece and any(_kind_of(c) == "number" and not _CODE_TOKEN.match(c.text) for c in piece) and (
+                _CODE_TOKEN.match(cell.text) or _SPACES.sub("", cell.text).endswith(("合计", "小计", "总计"))):
+            pieces.append(piece)
+            piece = []
+        piece.append(cell)
+    pieces.append(piece)
+    if len(pieces) > len(tables):
+        pieces = pieces[:len(tables) - 1] + [[c for p in pieces[len(tables) - 1:] for c in p]]
+    return pieces, False
+
+
+def _table_of_lone_piece(cells: list[Cell], tables: list[tuple[int, Layout]],
+                         classes: dict[str, int | None]) -> int | None:
+    """Which side-by-side table a line printing one table's cells belongs to, where it is certain: the one whose
+    class its code continues (30205 under 302), or the one its total's words name (公用经费合计 under 公用经费)."""
+    code = next((c.text for c in cells if _CODE_TOKEN.match(c.text)), None)
+    if code is not None and len(code) > 3:
+        return classes.get(code[:3])
+    words = _SPACES.sub("", " ".join(c.text for c in cells if HAN.search(c.text)))
+    named = [n for n, (_start, layout) in enumerate(tables)
+             if (group := layout.paths[0].rsplit("/", 1)[0] if "/" in layout.paths[0] else "") and group in words]
+    return named[0] if len(named) == 1 else None
+
+
+def _part_of_line(line: Line, cells: list[Cell], first: bool) -> Line:
+    """The stretch of a line one side-by-side table's cells take (the first table's from the line's start)."""
+    a = line.start if first else min(c.at if not c.text else c.span[0] for c in cells)
+    b = max(c.span[1] for c in cells if c.text)
+    a, b = max(a, line.start), min(max(b, a), line.end)
+    return Line(line.index, a, b, line.text[a - line.start:b - line.start], line.kind, line.page_end, line.bare)
 
 
 def _spaces_do_not_place(spec: TableSpec, data: list[RawRow], layout: Layout) -> str | None:
@@ -966,6 +1120,13 @@ def _code(cells: list[Cell], inherited: dict[str, str]) -> tuple[str | None, Tex
     printed = [c for c in cells if c.text]
     if not printed:
         return None, None
+    if len(cells) == 4:
+        # A 科目编码 column beside 类 | 款 | 项 columns: the whole code where it is printed, else its parts.
+        whole = _code(cells[:1], inherited)
+        if whole[0] is not None:
+            _join_code_parts([_SPACES.sub("", c.text) for c in cells[1:]], inherited)  # the parents, for the next rows
+            return whole
+        return _code(cells[1:], inherited)
     if len(cells) == 1:
         digits = _SPACES.sub("", cells[0].text)
         if not _ONE_CELL_CODE.fullmatch(digits):
@@ -1000,6 +1161,8 @@ def _join_code_parts(parts: list[str], inherited: dict[str, str]) -> str | None:
             code = part
         elif len(code) + len(part) == size:
             code += part
+        elif level > 0 and len(part) == 1 and len(code) + 2 == size:
+            code += "0" + part  # a 款 or 项 kept as a number (a spreadsheet's 3 for 03): its leading zero dropped
         else:
             return None
     if len(code) not in (3, 5, 7):
@@ -1044,6 +1207,9 @@ def _interpret_all(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> lis
 def _noted(rows: list[Row], raw: RawRow) -> list[Row]:
     for row in rows:
         row.notes.extend(raw.notes)
+        if raw.layout.how == SIDE_BY_SIDE and row.item is None and row.code is None and row.label is not None \
+                and _SPACES.sub("", row.label.text).endswith(("合计", "小计", "总计")):
+            row.item = "total"  # 人员经费合计 | 公用经费合计: each side-by-side table's own total line
         if row.label is not None and row.code is None and row.side is None:
             row.indent = _indent(raw, row.label)
     return rows

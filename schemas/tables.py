@@ -272,6 +272,10 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
             _c("other_income", "其他收入", r"其他收入"),
             _c("unit_funds", "单位资金", r"单位资金$"),
             _c("carryover", "上年结转", r"上年结转", r"结转结余$"),
+            # 上年结转 split by source (上年结转 / 一般公共预算 | 单位资金): each part of the 合计, never the whole carry-over.
+            *(_c(f"carryover_{c.key}", f"上年结转 {c.zh.removesuffix('财政拨款')}", rf"结转.*/{c.patterns[0]}", sums_into="total")
+              for c in _FUNDS),
+            _c("carryover_unit_funds", "上年结转 单位资金", r"结转.*/单位资金", sums_into="total"),
         ),
         description="Per functional code: total, this year's income by source, carry-over.",
     ),

@@ -47,7 +47,7 @@ def verify_result(result: ExtractionResult, text: str) -> ExtractionResult:
         check_card(card, flagger)
     result.claims = extract_claims(result, text)
     check_claims(result.claims, views, flagger)
-    result.completeness = completeness(result, flagger)
+    result.completeness = completeness(result, flagger, text)
     flag_document_shape(result, text, flagger)
     check_cross_readings(result, flagger)
     check_source(result, amount_slots(result, views), flagger, views, text)

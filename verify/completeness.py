@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from schemas import STANDARD_TABLE_KINDS, ExtractionResult, TableStatus, spec_for
 
 from .flags import Flagger
@@ -10,6 +12,8 @@ from .flags import Flagger
 _REASONS_ZH = {
     "no table rows: the layout is flattened into lines (needs the LLM reader)": "没有表格行：版式被拆成了逐行文字（需要模型读取）",
     "no table rows: the card is flattened into lines (needs the LLM reader)": "没有表格行：绩效目标表被拆成了逐行文字（需要模型读取）",
+    "no table rows: the table is printed one cell per line, which loses the column each cell is in (needs the LLM "
+    "reader, or the PDF itself)": "没有表格行：表格被拆成每行一个单元格，各单元格所在的列已无从得知（需要模型读取，或直接读取 PDF）",
     "no header row this reader recognises": "没有可识别的表头行",
     "no card fields this reader recognises": "没有可识别的绩效目标表栏目",
     "left to the LLM reader (--backend llm)": "留给模型读取（--backend llm）",
@@ -73,7 +77,24 @@ def flag_document_shape(result: ExtractionResult, text: str, flagger: Flagger) -
                     key="truncated")
 
 
-def completeness(result: ExtractionResult, flagger: Flagger) -> list[TableStatus]:
+# A sentence saying why a table is not printed: 故未公开国有资本经营预算支出表, 此表无数据, 本表为空表.
+_NOT_PRINTED = re.compile(r"未(?:予)?公开|不(?:予)?公开|无数据|空表|未(?:编制|列示)")
+
+
+def _why_not_printed(result: ExtractionResult, text: str, kind: str) -> str | None:
+    """The narrative's sentence that names a table and says it is not published (or has nothing to show)."""
+    spec = spec_for(kind)
+    for section in result.sections:
+        if section.kind != "narrative":
+            continue
+        for sentence in re.split(r"(?<=[。；])", text[section.span[0]:section.span[1]]):
+            squashed = "".join(sentence.split())
+            if _NOT_PRINTED.search(squashed) and spec.match_title(squashed):
+                return squashed
+    return None
+
+
+def completeness(result: ExtractionResult, flagger: Flagger, text: str = "") -> list[TableStatus]:
     listed = {}
     for entry in result.contents:
         listed.setdefault(entry.kind, entry)
@@ -88,7 +109,11 @@ def completeness(result: ExtractionResult, flagger: Flagger) -> list[TableStatus
             out.append(TableStatus(kind=kind, zh=zh, status=status, section_ids=[s.id for s in sections], note=note))
         elif kind in listed:
             entry = listed[kind]
-            out.append(TableStatus(kind=kind, zh=zh, status="listed_missing", note=f"目录列出“{entry.title}”"))
+            why = _why_not_printed(result, text, kind) if text else None
+            out.append(TableStatus(kind=kind, zh=zh, status="listed_missing",
+                                   note=f"目录列出“{entry.title}”" + (f"；说明：{why}" if why else "")))
+            if why:
+                continue  # the document says why it does not print the table
             flagger.add("completeness.listed_missing", "warning",
                         f"目录列出“{entry.title}”，但文件中没有这张表",
                         f"the contents list {entry.title!r} ({kind}), but the document does not contain it",

@@ -315,10 +315,12 @@ def _income_lines_match(ies: TableView, fas: TableView, flagger: Flagger) -> Non
 def check_basic_split(views: list[TableView], flagger: Flagger) -> None:
     """一般公共预算支出表's basic column = the basic-expenditure table's totals."""
     gb, basic = _first(views, "general_budget_expenditure"), _first(views, "general_budget_basic_expenditure")
-    if gb is None or basic is None or (gk := _total_key(gb)) is None or (bk := _total_key(basic)) is None:
+    if gb is None or basic is None or (gk := _total_key(gb)) is None or _total_key(basic) is None:
         return
+    # The basic table's total line that prints the column: 人员经费 and 公用经费 printed side by side each have theirs.
+    totals = [k for k, row in basic.rows if row.item == "total"]
     for gcol, bcol in (("basic", "total"), ("personnel", "personnel"), ("public", "public")):
-        a, b = gb.get(gk, gcol), basic.get(bk, bcol)
+        a, b = gb.get(gk, gcol), next((v for k in totals if (v := basic.get(k, bcol)) is not None), None)
         if a is not None and b is not None:
             _equal(flagger, "cross.basic", a, b)
 

@@ -440,9 +440,12 @@ def _children_of(codes: list[str], scheme: str) -> dict[str, list[str]]:
     return out
 
 
-def _sum_relations(view: TableView, total_key: str, part_keys: list[str]) -> Iterator[tuple[Val, list[Val], str]]:
-    """For every amount column: (total, printed parts, column)."""
+def _sum_relations(view: TableView, total_key: str, part_keys: list[str],
+                   others: frozenset[str] = frozenset()) -> Iterator[tuple[Val, list[Val], str]]:
+    """For every amount column: (total, printed parts, column); not the columns in ``others`` the total leaves blank
+    (another total line prints them)."""
     columns = {c for k in (total_key, *part_keys) for c in view.row_vals(k)}
+    columns -= others - set(view.row_vals(total_key))
     spec = spec_for(view.table.kind)
     for col in sorted(columns):
         if not spec.column(col).additive or not view.touches_column(col):
@@ -455,10 +458,10 @@ def _sum_relations(view: TableView, total_key: str, part_keys: list[str]) -> Ite
 
 
 def _column_mismatch(view: TableView, flagger: Flagger, check: str, total_key: str, part_keys: list[str],
-                     what_zh: str, what_en: str) -> None:
+                     what_zh: str, what_en: str, others: frozenset[str] = frozenset()) -> None:
     if not view.touches(total_key, *part_keys):
         return
-    for total, parts, col in _sum_relations(view, total_key, part_keys):
+    for total, parts, col in _sum_relations(view, total_key, part_keys, others):
         if total is None:
             # The parts print an amount the total line leaves blank: nothing to point at on the total side.
             gap = sum_gap(Term(ZERO, ZERO), [p.term for p in parts])
@@ -486,9 +489,12 @@ def check_hierarchy(view: TableView, flagger: Flagger, scheme: str) -> None:
     """合计 = Σ 类, 类 = Σ 款, 款 = Σ 项 (economic: 301 = Σ 301xx), column by column."""
     coded = [k for k, row in view.rows if row.code and k == row.code]
     tops = [c for c in coded if len(c) == 3]
-    for key, row in view.rows:
-        if row.item == "total" and tops:
-            _column_mismatch(view, flagger, "table.hierarchy", key, tops, "各类之和", "sum of the classes")
+    totals = [key for key, row in view.rows if row.item == "total"]
+    for key in totals if tops else ():
+        # Tables printed side by side (人员经费 | 公用经费) each print their own total line: a column is the total's
+        # that prints it, never blank on the other's.
+        others = frozenset(c for k in totals if k != key for c in view.row_vals(k))
+        _column_mismatch(view, flagger, "table.hierarchy", key, tops, "各类之和", "sum of the classes", others)
     children = _children_of(coded, scheme)
     for parent in coded:
         kids = children.get(parent) if len(parent) in (3, 5) else None

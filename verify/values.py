@@ -221,7 +221,8 @@ def row_cells(view: TableView, key: str, row: Row) -> dict[str, Val]:
     table = view.table
     spec = spec_for(table.kind)
     label = view.labels[key]
-    where = f"{view.zh} {row.code} {label}" if row.code else f"{view.zh} {label}"
+    # (A table of one line printed across, the 三公 table, has no label: the table alone names it.)
+    where = f"{view.zh} {row.code} {label}" if row.code else f"{view.zh} {label}" if label else view.zh
     en_kind = table.kind.replace("_", " ") + (f" ({table.entity.text})" if table.entity_role and table.entity else "")
     en_where = f"{en_kind} {row.code or row.item or ''}".rstrip()
     unit = (table.unit or unknown_unit(table)).strip()
@@ -239,10 +240,18 @@ def row_cells(view: TableView, key: str, row: Row) -> dict[str, Val]:
             p = printed_places(amount.value)
             term = Term(amount.value, _ZERO if p == 0 else half_unit(p))  # whole counts are exact
         cells[col] = Val(
-            f"{view.name}[{key}].{col}", where, cspec.zh, amount, p, table.section_id, en_where, col,
+            f"{view.name}[{key}].{col}", where, _total_word(table.columns.get(col), cspec.zh), amount, p, table.section_id, en_where, col,
             cspec.type == "count" and p == 0, term, "%" if cspec.type == "percent" else unit,
         )
     return cells
+
+
+_TOTAL_WORDS = ("合计", "总计", "小计")
+
+
+def _total_word(printed: str | None, zh: str) -> str:
+    """A total column named as the table prints it (合计 where the registry says 总计, and the other way)."""
+    return printed if zh in _TOTAL_WORDS and printed in _TOTAL_WORDS else zh
 
 
 @lru_cache(maxsize=64)
