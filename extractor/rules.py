@@ -46,6 +46,12 @@ class Unreadable(Exception):
         self.reason = reason
 
 
+# Markdown holding its tables as HTML (MinerU, docling: <table><tr><td>…): the rows are there, in markup this
+# reader does not read yet.
+HTML_TABLE = "no table rows: the table is HTML markup (<table><tr><td>), which this reader does not read yet " \
+             "(needs the LLM reader, or the PDF itself)"
+
+
 def read_table(chunk: Chunk, hints: tuple[LayoutHint, ...] = (), explicit_cells: bool = False) -> Table:
     """Fill the chunk's table schema, or raise ``Unreadable`` with the reason.
 
@@ -63,6 +69,8 @@ def read_table(chunk: Chunk, hints: tuple[LayoutHint, ...] = (), explicit_cells:
         # table with its note, as one printed with its header and an empty 合计 is.
         return Table(section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, **chunk_unit(chunk),
                      entity=chunk_entity(chunk), note=statement, columns={}, rows=[], empty=True)
+    if not chunk.has_rows and any("<td" in line.text or "<tr" in line.text for line in chunk.lines):
+        raise Unreadable(HTML_TABLE)
     if not chunk.has_rows or _flattened_header(chunk):
         raise Unreadable(ONE_CELL_PER_LINE if _one_cell_per_line(chunk) else
                          "no table rows: the layout is flattened into lines (needs the LLM reader)")

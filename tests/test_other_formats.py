@@ -52,3 +52,28 @@ def test_markdown_and_text_holding_html_tables_are_still_read_as_text(tmp_path):
     path = tmp_path / "mineru.md"
     path.write_text("<html><body><table><tr><td>合计</td><td>5</td></tr></table></body></html>\n", encoding="utf-8")
     assert "<table>" in load_document(path).text
+
+
+def test_a_csv_table_with_no_title_says_how_to_give_it_one(tmp_path):
+    """One CSV per table, as table extractors write them: no title row, so no kind; the line says to name the file."""
+    from test_cli import cli
+
+    path = tmp_path / "page04_table2.csv"
+    path.write_text("科目编码,科目名称,合计,基本支出,项目支出\n208,社会保障和就业支出,5,,5\n,合计,5,,5\n", encoding="utf-8")
+    proc = cli("run", path, "--out", tmp_path / "out", check=False)
+    line = next(l for l in proc.stderr.splitlines() if "page04_table2.csv" in l)
+    assert proc.returncode == 1 and "nothing read" in line and "name the file after it" in line
+    named = tmp_path / "西湖示范局2025年支出总表.csv"
+    path.rename(named)
+    assert cli("run", named, "--out", tmp_path / "out2", check=False).returncode == 0
+
+
+def test_markdown_tables_in_html_markup_are_flagged_as_such_not_as_lines(tmp_path):
+    from extractor.pipeline import run_file
+
+    path = tmp_path / "mineru.md"
+    path.write_text("西湖示范局2025年部门预算\n\n## 西湖示范局2025年支出总表\n\n单位：万元\n\n<table><tr><td>科目编码</td><td>科目名称</td>"
+                    "<td>合计</td></tr><tr><td>208</td><td>社会保障和就业支出</td><td>5</td></tr></table>\n", encoding="utf-8")
+    result = run_file(path)
+    assert [u.reason for u in result.unread] and all("HTML markup" in u.reason for u in result.unread)
+    assert any("HTML 标记" in f.message for f in result.flags if f.check == "completeness.unread")
