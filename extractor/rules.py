@@ -18,7 +18,7 @@ from itertools import combinations, islice
 
 from schemas import (Amount, HintUse, LayoutHint, Reading, Row, Table, Text, Unread, is_blank_mark, parse_amount,
                      spec_for)
-from schemas.tables import TableSpec
+from schemas.tables import YEAR_ON_YEAR_KEYS, TableSpec
 
 from .cells import HAN, Cell, Geometry, display_width
 from .chunk import Chunk, Line
@@ -704,6 +704,9 @@ def _spaces_do_not_place(spec: TableSpec, data: list[RawRow], layout: Layout) ->
     return None
 
 
+_YEAR_ON_YEAR = frozenset(k for keys in YEAR_ON_YEAR_KEYS for k in keys[1:])
+
+
 def _no_total_under_figures(spec: TableSpec, raw: RawRow, layout: Layout) -> bool:
     """A space-aligned row printing figures right of the 合计 column but none under it: a row's parts are never
     printed without their total, so the spaces put its figures one column off (placed by proposals instead)."""
@@ -714,8 +717,9 @@ def _no_total_under_figures(spec: TableSpec, raw: RawRow, layout: Layout) -> boo
         total = layout.__dict__["_total_index"] = next((i for i, k in layout.keys.items() if k == "total"), None)
     if total is None or raw.text_at(total):
         return False
-    return any(i > total and not layout.is_text(spec, k) and _kind_of_text(raw.text_at(i)) == "number"
-               for i, k in layout.keys.items())
+    # (Only the total's parts count: a year-on-year column, 增减额 beside an empty 本年预算数, is no part of it.)
+    return any(i > total and not layout.is_text(spec, k) and k not in _YEAR_ON_YEAR and spec.column(k).additive
+               and _kind_of_text(raw.text_at(i)) == "number" for i, k in layout.keys.items())
 
 
 def _unknown_columns(spec: TableSpec, layout: Layout) -> int:
