@@ -5,6 +5,8 @@ worker processes, or in this process when ``jobs`` is 1. This process is the onl
 writer: as each document comes back, in whatever order, it writes the result file
 and the document's review-queue rows in one transaction, so the files and the
 store are the same whatever the number of jobs and the order documents finish in.
+The files are written and flushed to disk by a thread, under temporary names,
+while the next documents are read; the transaction renames them into place.
 
 A document that needs the model is read here, by the one model reader of the run:
 its requests overlap with the other documents' but one limit (``--concurrency``)
@@ -19,10 +21,11 @@ import asyncio
 import decimal
 import os
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .export import result_json, write_atomic
+from .export import result_json, write_atomic, write_temporary
 from .load import SUPPORTED_SUFFIXES, LoadError, load_document, shown
 from .pipeline import RunOptions, llm_usage, process_document
 from .work import Outcome, Tally, read_document, text_file_for
@@ -101,6 +104,9 @@ class BatchReport(Tally):
         self.note(place, f"error: {shown(path)}: nothing read: {why}")
 
 
+# Files written and flushed to disk at once (flushing is waiting on the disk, milliseconds a file, not work).
+WRITING_THREADS = 4
+
 # Starting a pool costs about half a second; below this many documents per worker, it costs more than it saves.
 DOCUMENTS_PER_WORKER = 20
 
@@ -132,7 +138,8 @@ async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=No
     names = {path: (names or {}).get(path, path.stem) for path in files}
     todo = _distinct_names(files, names, report, advance)
     jobs = max(1, min(jobs or default_jobs(len(todo)), len(todo)))
-    writer = _Writer(out, options, reader, store, pretty, max_size, report)
+    disk = ThreadPoolExecutor(WRITING_THREADS, thread_name_prefix="write")
+    writer = _Writer(out, options, reader, store, pretty, max_size, report, disk)
     gate = asyncio.Semaphore(max(in_flight, 2 * jobs))
     pool = _pool(jobs) if jobs > 1 else None
     loop = asyncio.get_running_loop()
@@ -159,6 +166,7 @@ async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=No
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        disk.shutdown(wait=True)  # an interrupted run's files being written are removed when done (_Writer._stage)
     return report
 
 
@@ -199,6 +207,7 @@ class _Writer:
     pretty: bool
     max_size: int | None
     report: BatchReport
+    disk: ThreadPoolExecutor  # writes and flushes the files, so that reading goes on meanwhile
 
     @property
     def model(self):
@@ -214,9 +223,22 @@ class _Writer:
         elif outcome.needs_model:
             await self._read_with_model(place, outcome.path, name)
         else:
-            self._write(place, outcome)
+            staged = await self._stage(outcome)
+            try:
+                self._write(place, outcome, staged)
+            finally:
+                _discard(staged)  # what was not renamed into place: the document was read again, or a write failed
 
-    def _write(self, place: int, outcome: Outcome) -> None:
+    async def _stage(self, outcome: Outcome) -> list[tuple[Path, Path]]:
+        """The document's files written whole and flushed to disk under temporary names, by a thread."""
+        future = self.disk.submit(_stage_files, self.out, outcome.queue.name, outcome.text, outcome.canonical_text)
+        try:
+            return await asyncio.wrap_future(future)
+        except asyncio.CancelledError:  # interrupted: the thread may be writing them still; they go when it is done
+            future.add_done_callback(_discard_when_written)
+            raise
+
+    def _write(self, place: int, outcome: Outcome, staged: list[tuple[Path, Path]]) -> None:
         name = outcome.queue.name
         path = self.out / f"{name}.json"
         if self.store is not None:
@@ -231,11 +253,13 @@ class _Writer:
                                                 f"was being read; run again")
                         self.report.failed += 1
                         return
-                self._write_files(name, outcome.text, outcome.canonical_text)
+                    _discard(staged)
+                    staged[:] = _stage_files(self.out, name, outcome.text, outcome.canonical_text)
+                _publish(staged)
                 self.store.sync(outcome.queue, path, outcome.path, outcome.text,
                                 trail_seq=max(outcome.decisions, default=0))
         else:
-            self._write_files(name, outcome.text, outcome.canonical_text)
+            _publish(staged)
         for warning in outcome.warnings:
             self.report.note(place, f"warning: {warning}")
         self.report.add(outcome.tally)
@@ -275,6 +299,37 @@ class _Writer:
         for section in missed:
             self.report.note(place, f"error: {shown(doc.path)}: section {section.id}: {section.note}")
         self.report.failed += bool(missed)  # a line per section, but one file
+
+
+def _stage_files(out: Path, name: str, data: bytes, canonical_text: str | None) -> list[tuple[Path, Path]]:
+    """(temporary file, its target) for the result and, first, a PDF's or a spreadsheet's text, which every span points
+    into (verify, review and report read it): written whole and flushed to disk, not yet in place."""
+    targets = ([(out / text_file_for(name), canonical_text)] if canonical_text is not None else []) + \
+        [(out / f"{name}.json", data)]
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, content in targets:
+            staged.append((write_temporary(target, content), target))
+    except BaseException:
+        _discard(staged)
+        raise
+    return staged
+
+
+def _publish(staged: list[tuple[Path, Path]]) -> None:
+    """Each staged file renamed onto its target, in order: a reader sees the old file or the new one, never a part."""
+    for tmp, target in staged:
+        os.replace(tmp, target)
+
+
+def _discard(staged: list[tuple[Path, Path]]) -> None:
+    for tmp, _ in staged:
+        tmp.unlink(missing_ok=True)  # gone already once renamed into place
+
+
+def _discard_when_written(future: Future) -> None:
+    if not future.cancelled() and future.exception() is None:
+        _discard(future.result())
 
 
 def _unanswered_reason(result) -> str:

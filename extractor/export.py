@@ -317,6 +317,12 @@ def result_json(result, pretty: bool = False) -> str:
     return result.model_dump_json(indent=1) if pretty else result.model_dump_json()
 
 
+def result_bytes(result, pretty: bool = False) -> bytes:
+    """``result_json`` as the file's bytes: pydantic writes UTF-8, so the writer of a batch (and a pool's pipe) gets
+    them without a decode to text and an encode back."""
+    return result.__pydantic_serializer__.to_json(result, indent=1 if pretty else None)
+
+
 def is_pretty(path: Path) -> bool:
     """Whether a result file on disk was written with --pretty (a rewrite keeps its layout)."""
     try:
@@ -392,17 +398,28 @@ def replacing(path: Path) -> Iterator[Path]:
 _ENGINE_SIDE_FILES = ("-journal", "-wal", "-shm", ".wal")
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, data: str | bytes) -> None:
     """Write next to the target, then rename: a crash never leaves a half-written file."""
+    tmp = write_temporary(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_temporary(path: Path, data: str | bytes) -> Path:
+    """``data`` (text is written as UTF-8) whole and flushed to disk beside ``path``, under a temporary name that is
+    never taken for a result (``.<name>.….tmp``): ``os.replace`` it onto ``path`` to publish it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_temporary_prefix(path), suffix=".tmp")
     try:
         os.chmod(tmp, public_mode())
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)

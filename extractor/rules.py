@@ -72,8 +72,9 @@ def read_table(chunk: Chunk, hints: tuple[LayoutHint, ...] = (), explicit_cells:
     if not chunk.has_rows and any("<td" in line.text or "<tr" in line.text for line in chunk.lines):
         raise Unreadable(HTML_TABLE)
     if not chunk.has_rows or _flattened_header(chunk):
-        raise Unreadable(ONE_CELL_PER_LINE if _one_cell_per_line(chunk) else
-                         "no table rows: the layout is flattened into lines (needs the LLM reader)")
+        if _one_cell_per_line(chunk):
+            raise Unreadable(ONE_CELL_PER_LINE)
+        raise Unreadable("no table rows: the layout is flattened into lines (needs the LLM reader)")
     units = _entities_named(chunk)
     if len(units) > 1:
         # 单位名称：部门汇总 … 单位名称：XX小学 under one title: the units' rows would run together as one table's.
@@ -292,13 +293,15 @@ def _join_column_halves(rows: list[Row], pages_of: list[int]) -> list[Row]:
     for row, page in zip(rows, pages_of):
         by_page.setdefault(page, []).append(row)
     kept: list[Row] = []
+    before_keys: set[str] = set()  # the columns the rows kept so far fill (a page's rows join kept ones, or are kept)
     for page, page_rows in by_page.items():
-        before_keys = {k for r in kept for k in (*r.values, *r.unparsed)}
         keys = {k for r in page_rows for k in (*r.values, *r.unparsed)}
         if not kept or not keys or keys & before_keys:
             kept.extend(page_rows)
+            before_keys |= keys
             continue
         matches = _same_rows_in_order(kept, page_rows)
+        before_keys |= keys
         if len(matches) < max(2, 0.8 * len(page_rows)):
             kept.extend(page_rows)
             continue
@@ -414,7 +417,7 @@ def _entities_named(chunk: Chunk) -> list[str]:
     over pages; more than one when several units' tables follow each other under one title."""
     names: list[str] = []
     for line in chunk.lines:
-        if line.is_row or "：" not in line.text and ":" not in line.text:
+        if line.is_row or "：" not in line.text and ":" not in line.text or not _may_name_entity(line.text):
             continue
         name = _entity_in(line)
         if name is not None and _squash(name.text) not in names:
@@ -431,7 +434,14 @@ def chunk_entity(chunk: Chunk) -> Text | None:
     return None
 
 
+def _may_name_entity(text: str) -> bool:
+    """Every label ``_ENTITY_LABEL`` knows says 单位 or 部门: a line with neither names no unit."""
+    return "单位" in text or "部门" in text
+
+
 def _entity_in(line) -> Text | None:
+    if not _may_name_entity(line.text):
+        return None
     for m in _ENTITY_LABEL.finditer(line.text):
         name = m.group("name")
         if _MONEY_UNIT.match(name) or (m.group("label") in ("单位", "部门") and not (
@@ -1082,7 +1092,11 @@ def _amount(cell: Cell) -> Amount | None:
 
 def _place(row: Row, key: str, cell: Cell, spec: TableSpec, text: bool = False) -> None:
     """Put a cell's content in a column: text, an amount, nothing (a dash), or an unparsed cell to flag."""
-    placed = _content(cell, "text" if text else spec.column(key).type)
+    _place_as(row, key, cell, "text" if text else spec.column(key).type)
+
+
+def _place_as(row: Row, key: str, cell: Cell, column_type: str) -> None:
+    placed = _content(cell, column_type)
     if placed is not None:
         where, content = placed
         getattr(row, where)[key] = content
@@ -1262,8 +1276,10 @@ def _interpret(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[Ro
         return _sequential(spec, raw, columns)
     lay = raw.layout
     row = Row(span=_span(raw))
-    for i, key in lay.keys.items():
-        _place(row, key, raw.cell(i), spec, key in lay.texts)
+    cells = raw.cells
+    for i, key, column_type in _columns_read(spec, lay):
+        if i < len(cells) and cells[i].text:
+            _place_as(row, key, cells[i], column_type)
     _unplaced(raw, lay, row, columns)
     code_cells = [raw.cell(i) for i in lay.code]
     label = _text(raw.cell(lay.label))
@@ -1306,20 +1322,44 @@ def _fits(spec: TableSpec, raw: RawRow) -> bool:
     """Each cell is of its column's kind: a number in a code or 序号 column, text in an amount column, a
     number where the label goes — more than one such misfit and the cells are not in their columns."""
     lay = raw.layout
+    numbered, named, amounts = _cells_by_kind(spec, lay)
+    cells = raw.cells
+    width = len(cells)
     misfits = 0
-    for i in [lay.seq, *lay.code]:
-        text = raw.text_at(i)
+    for i in numbered:
+        text = cells[i].text if i is not None and i < width else ""
         if text and not text.replace(" ", "").isdigit():
             misfits += 1
-    for i in [lay.label, *lay.labels_by_side.values()]:
-        text = raw.text_at(i)
+    for i in named:
+        text = cells[i].text if i is not None and i < width else ""
         if text and parse_amount(text) is not None:
             misfits += 1
-    for i, key in lay.keys.items():
-        text = raw.text_at(i)
-        if text and not lay.is_text(spec, key) and _kind_of_text(text) == "text":
+    for i in amounts:
+        text = cells[i].text if i < width else ""
+        if text and _kind_of_text(text) == "text":
             misfits += 1
     return misfits < 2
+
+
+def _cells_by_kind(spec: TableSpec, layout: Layout) -> tuple[list, list, list[int]]:
+    """The layout's cells that hold digits (序号, code), the label's, and the columns that are not text. Kept per
+    layout, which the rows of a page share."""
+    kinds = layout.__dict__.get("_cells_by_kind")
+    if kinds is None:
+        kinds = layout.__dict__["_cells_by_kind"] = (
+            [layout.seq, *layout.code], [layout.label, *layout.labels_by_side.values()],
+            [i for i, key in layout.keys.items() if not layout.is_text(spec, key)])
+    return kinds
+
+
+def _columns_read(spec: TableSpec, layout: Layout) -> list[tuple[int, str, str]]:
+    """Each column the layout names, as (cell index, key, what it holds: text, amount, count or percent). Kept per
+    layout, which the rows of a page share (like the inherited codes)."""
+    read = layout.__dict__.get("_columns_read")
+    if read is None:
+        read = layout.__dict__["_columns_read"] = [
+            (i, key, "text" if key in layout.texts else spec.column(key).type) for i, key in layout.keys.items()]
+    return read
 
 
 def _roled(layout: Layout) -> frozenset[int | None]:
@@ -1620,20 +1660,29 @@ def _propose(spec: TableSpec, row: Row, figures: list[Cell], keys: list[str], co
     placements = list(islice(combinations(range(len(keys)), len(figures)), MAX_PLACEMENTS))
     # A placement proposes the whole row: what other groups of the row placed goes with it.
     bases = [o.values for o in row.options] or [dict(row.values)]
-    options = []
+    distinct: list[Reading] = []
+    seen: set[frozenset] = set()
+    figure_of: dict[int, tuple] = {}  # what each amount says in a placement's signature: its value and characters
     contents = _Contents(figures)
+    types = [spec.column(key).type for key in keys]
     for n, cols in enumerate(placements):
         values, unparsed = {}, {}
         for i, col in enumerate(cols):  # the i-th figure under the col-th column
-            placed = contents.under(i, spec.column(keys[col]).type)
+            placed = contents.under(i, types[col])
             if placed is not None and placed[0] != "texts":  # a placement keeps figures only
                 (values if placed[0] == "values" else unparsed)[keys[col]] = placed[1]
         if n == 0:
             row.values.update(values)
             row.unparsed.update(unparsed)
         for base in bases:
-            options.append(Reading(values={**base, **values}, how="left-packed" if n == 0 else f"placement {n}"))
-    distinct = _distinct(options)[:MAX_PLACEMENTS]
+            # Placements that put the same figures in the same columns are one reading (the first kept): each is
+            # made a Reading only once it is known to be new.
+            merged = {**base, **values}
+            # ``_signature``, as a set: a dict's columns are distinct, so the sorted list and the set say the same.
+            sig = frozenset((k, *_figure(a, figure_of)) for k, a in merged.items())
+            if sig not in seen and len(distinct) < MAX_PLACEMENTS:
+                seen.add(sig)
+                distinct.append(Reading(values=merged, how="left-packed" if n == 0 else f"placement {n}"))
     if len(distinct) > 1:
         row.propose(distinct)
         row.notes.append(f"{len(figures)} figure(s) in {len(keys)} columns: empty cells were dropped; "
@@ -1658,11 +1707,24 @@ def _distinct(options: list[Reading]) -> list[Reading]:
     seen: set[tuple] = set()
     out = []
     for option in options:
-        sig = tuple(sorted((k, str(a.value), a.span) for k, a in option.values.items()))
+        sig = _signature(option.values)
         if sig not in seen:
             seen.add(sig)
             out.append(option)
     return out
+
+
+def _figure(amount: Amount, known: dict[int, tuple]) -> tuple:
+    """An amount's value as printed and its characters, worked out once per amount (``known``, by identity)."""
+    said = known.get(id(amount))
+    if said is None:
+        said = known[id(amount)] = (str(amount.value), amount.span)
+    return said
+
+
+def _signature(values: dict[str, Amount]) -> tuple:
+    """What a placement says: which figure (value and characters) under which column."""
+    return tuple(sorted((k, str(a.value), a.span) for k, a in values.items()))
 
 
 _SIDE_WORDS = (("income", re.compile(r"收入|上年结转|年初.*结转|结转(结余)?收入|^[一二三四五六七八九十]+、.*(拨款|资金)$")),
@@ -1743,8 +1805,10 @@ def _side_row(spec: TableSpec, raw: RawRow, side: str) -> Row | None:
     if label is None and not any(raw.text_at(i) for i, _key in keys):
         return None  # nothing printed on this side (a row of the other side only)
     row = Row(span=_span(raw), side=side)
+    cells = raw.cells
     for i, key in keys:
-        _place(row, key, raw.cell(i), spec)
+        if i < len(cells) and cells[i].text:
+            _place_as(row, key, cells[i], spec.column(key).type)
     if not (row.values or label or row.unparsed):
         return None
     row.label = label

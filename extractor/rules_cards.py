@@ -99,6 +99,9 @@ class _State:
     # On a page the card continues on, until its first row there: where that row's fields start across the
     # page (a page may be laid out anew, its columns elsewhere than on the page before).
     page_starts: dict[str, int] | None = None
+    # Each line's cells, split once: a line is asked for them again by the lines around it (``_cells_of``).
+    split: dict[tuple, list[Cell]] = field(default_factory=dict)
+    field_starts: tuple | None = None  # the last ``_field_starts``, with what it depended on
 
 
 def read_card(chunk: Chunk) -> PerformanceCard:
@@ -114,7 +117,7 @@ def read_card(chunk: Chunk) -> PerformanceCard:
         for k, line in enumerate(seg.lines):
             # Where the columns start matters only to a space-aligned line (delimiters part the others).
             starts = _column_starts(card, state) if line.kind is LineKind.SPACED else frozenset()
-            cells = _cells(line, starts)
+            cells = _cells_of(state, line, starts)
             if not any(c.text for c in cells):
                 continue
             words = {norm(c.text) for c in cells}  # asked of the line several times below
@@ -137,7 +140,7 @@ def read_card(chunk: Chunk) -> PerformanceCard:
             if state.pending and (not state.roles or _names_indicator_header(words)):
                 _flush_pending(card, state)
             if line.kind is not LineKind.SPACED:
-                if _header_words_above(seg.lines, k):
+                if _header_words_above(state, seg.lines, k):
                     above = cells
                     continue
                 if above and _names_indicator_header(words):
@@ -197,7 +200,16 @@ def _mostly_flattened(chunk: Chunk) -> bool:
 _FIELD_GAP = re.compile(r"\s{2,}")
 
 
-def _cells(line, starts: set[int] = frozenset()) -> list[Cell]:
+def _cells_of(state: _State, line, starts: frozenset[int] = frozenset()) -> list[Cell]:
+    """``_cells`` of a line of the card, split once (the list is shared: callers make new lists, never change it)."""
+    key = (line.start, line.kind, starts if line.kind is LineKind.SPACED else None)
+    cells = state.split.get(key)
+    if cells is None:
+        cells = state.split[key] = _cells(line, starts)
+    return cells
+
+
+def _cells(line, starts: frozenset[int] = frozenset()) -> list[Cell]:
     """A card row's cells: delimited cells, or a space-aligned line's fields (runs of two or more spaces
     apart) in order. A card's text cells are long and wrap, so their columns are told by their words
     (see ``_placed_by_content``), not by where they start; but a cell that fills its column to the edge
@@ -255,10 +267,10 @@ def _parted(cell: Cell, line, starts: set[int]) -> list[Cell]:
     return out
 
 
-def _column_starts(card: PerformanceCard, state: _State) -> set[int]:
+def _column_starts(card: PerformanceCard, state: _State) -> frozenset[int]:
     """Where the columns of the indicator rows start across the page, as far as the card has shown."""
     if not state.roles or state.header_line is None:
-        return set()
+        return frozenset()
     ind = card.indicators[-1] if card.indicators else None
     fields = (ind.name, ind.description, ind.target, ind.basis, ind.scoring) if ind is not None else ()
     # The same until the header, the last indicator or one of its fields changes: worked out once.
@@ -266,7 +278,7 @@ def _column_starts(card: PerformanceCard, state: _State) -> set[int]:
     if state.starts is not None and len(state.starts[0]) == len(key) \
             and all(a is b for a, b in zip(state.starts[0], key)):
         return state.starts[1]
-    starts = {_x(state.header_line, c.span[0]) for c in state.header_cells if c.text}
+    starts = frozenset(_x(state.header_line, c.span[0]) for c in state.header_cells if c.text)
     if ind is not None and state.last_line is not None and state.last_line.start > state.header_line.start:
         starts |= {_x(state.last_line, _start_on(f, state.last_line)) for f in fields
                    if f is not None and state.last_line.start <= _start_on(f, state.last_line) < state.last_line.end}
@@ -287,8 +299,7 @@ def _header_rest(state: _State, cells: list[Cell], line) -> bool:
             return False
         i = above[0]
         word = norm(joined[i].text + cell.text)
-        if any(p.match(norm(joined[i].text)) for _, p in _ROLE_HEADERS) \
-                or not any(p.match(word) for _, p in _ROLE_HEADERS):
+        if _header_word(norm(joined[i].text)) or not _header_word(word):
             return False
         joined[i] = joined[i].joined(cell)
     state.header_cells = joined
@@ -328,7 +339,7 @@ _TEXT_FIELDS = ("name", "description", "target", "basis", "scoring")
 def _first_row_pieces(line, state: _State) -> bool:
     """A line under the card's indicator header, before any row, that holds only pieces of wrapped cells, each
     under the header of a text field (a label printed left of the header's columns is no piece)."""
-    cells = [c for c in _cells(line) if c.text]
+    cells = [c for c in _cells_of(state, line) if c.text]
     if not cells or _is_indicator_header(cells) or "符号" in [norm(c.text) for c in cells]:
         return False
     fields = [r for r in _TEXT_FIELDS if r in state.roles]
@@ -349,13 +360,13 @@ def _above_first_row(card: PerformanceCard, lines: list, k: int, state: _State) 
         i += 1
     if i >= len(lines) or lines[i].index != lines[i - 1].index + 1:
         return False
-    row = [c for c in _cells(lines[i]) if c.text]
+    row = [c for c in _cells_of(state, lines[i]) if c.text]
     return any(norm(c.text) in _LEVEL1 or norm(c.text) in _LEVEL2_ONLY for c in row)
 
 
 def _is_piece_line(card: PerformanceCard, line, state: _State) -> bool:
     """A line that holds nothing but pieces of wrapped cells (no level name, target or field of its own)."""
-    cells = [c for c in _cells(line, _column_starts(card, state)) if c.text]
+    cells = [c for c in _cells_of(state, line, _column_starts(card, state)) if c.text]
     if not cells or _is_indicator_header(cells) or "符号" in [norm(c.text) for c in cells]:
         return False
     roles = _nearest_fields(card.indicators[-1], cells, line, state)
@@ -364,7 +375,7 @@ def _is_piece_line(card: PerformanceCard, line, state: _State) -> bool:
 
 def _occupied(card: PerformanceCard, line, state: _State) -> set[str]:
     """The indicator fields a line prints a piece under (level names left out: they are one line)."""
-    cells = [c for c in _cells(line, _column_starts(card, state)) if c.text
+    cells = [c for c in _cells_of(state, line, _column_starts(card, state)) if c.text
              and norm(c.text) not in _LEVEL1 and norm(c.text) not in _LEVEL2_ONLY]
     return set(_nearest_fields(card.indicators[-1], cells, line, state)) if cells else set()
 
@@ -383,15 +394,16 @@ def _starts_next_row(card: PerformanceCard, lines: list, k: int, state: _State) 
     it stands below where every upper cell ends and at or below where some lower cell begins; every line the
     upper row can keep stays with it (cells aligned to the top wrap only downwards)."""
     upper = state.last_line
-    if not card.indicators or upper is None or upper not in lines[:k]:
+    # (Lines found by identity: comparing them field by field is slow and says nothing more.)
+    top = next((i for i in range(k) if lines[i] is upper), None) if card.indicators and upper is not None else None
+    if top is None:
         return False
-    top = lines.index(upper)
     if any(b.index != a.index + 1 for a, b in zip(lines[top:k], lines[top + 1:k + 1])):
         return False  # a blank line in between: the rule for rows set apart by blank lines decides
     below = _past_pieces(card, lines, k + 1, state)
     if below >= len(lines) or lines[below].index != lines[below - 1].index + 1:
         return False
-    nxt = [c for c in _cells(lines[below], _column_starts(card, state)) if c.text]
+    nxt = [c for c in _cells_of(state, lines[below], _column_starts(card, state)) if c.text]
     if not nxt or _is_indicator_header(nxt):
         return False
     span = lines[top:_past_pieces(card, lines, below + 1, state)]  # the lower row's pieces below it too
@@ -506,11 +518,31 @@ def _nearest_fields(ind: Indicator, cells: list[Cell], line, state: _State) -> l
         # A new page with no header again: its first row says where its columns start.
         starts = {role: x for role, x in state.page_starts.items() if role in fields}
         if starts:
-            return [min(starts, key=lambda r: abs(starts[r] - _x(line, cell.span[0]))) for cell in cells]
-    starts = {role: _x(state.last_line, _start_on(getattr(ind, role), state.last_line))
-              if _printed_on(getattr(ind, role), state.last_line) or role not in state.held_x else state.held_x[role]
+            return [_nearest(starts, _x(line, cell.span[0])) for cell in cells]
+    starts = _field_starts(ind, fields, state)
+    return [_nearest(starts, _x(line, cell.span[0])) for cell in cells]
+
+
+def _field_starts(ind: Indicator, fields: list[str], state: _State) -> dict[str, int]:
+    """Where each of the indicator's text ``fields`` starts across the page on its line (a field its line does not
+    print: where its piece held from above started)."""
+    # The same until the indicator, its line, one of its fields or the held pieces change: worked out once.
+    key = (ind, state.last_line, *(getattr(ind, role) for role in fields))
+    held = tuple(state.held_x.items())
+    if state.field_starts is not None and state.field_starts[1] == held and len(state.field_starts[0]) == len(key) \
+            and all(a is b for a, b in zip(state.field_starts[0], key)):
+        return state.field_starts[2]
+    line = state.last_line
+    starts = {role: _x(line, _start_on(getattr(ind, role), line))
+              if _printed_on(getattr(ind, role), line) or role not in state.held_x else state.held_x[role]
               for role in fields}
-    return [min(fields, key=lambda r: abs(starts[r] - _x(line, cell.span[0]))) for cell in cells]
+    state.field_starts = (key, held, starts)
+    return starts
+
+
+def _nearest(starts: dict[str, int], x: int) -> str:
+    """The field that starts nearest ``x`` (the first of those as near)."""
+    return min(starts, key=lambda r: abs(starts[r] - x))
 
 
 def _page_row_starts(lines: list, state: _State) -> dict[str, int] | None:
@@ -522,13 +554,13 @@ def _page_row_starts(lines: list, state: _State) -> dict[str, int] | None:
     for line in lines:
         if line.kind is not LineKind.SPACED:
             return None
-        cells = [c for c in _cells(line) if c.text]
+        cells = [c for c in _cells_of(state, line) if c.text]
         words = {norm(c.text) for c in cells}
         if _names_indicator_header(words) or "符号" in words:
             return None
         if not (words & _LEVELS or any(_TARGET_START.search(w) for w in words)):
             continue
-        placed, _ = _realigned(state, _cells(line))
+        placed, _ = _realigned(state, _cells_of(state, line))
         return {role: _x(line, cell.span[0]) for role in _TEXT_FIELDS
                 if (cell := _get(placed, state.roles.get(role))) is not None}
     return None
@@ -612,20 +644,28 @@ def _names_indicator_header(words: set[str]) -> bool:
 
 
 def _header_word(word: str) -> bool:
-    return any(p.match(word) for _, p in _ROLE_HEADERS)
+    return bool(_header_roles(word))
 
 
-def _header_words_above(lines: list, k: int) -> bool:
+@lru_cache(maxsize=4096)
+def _header_roles(word: str) -> tuple[str, ...]:
+    """The roles of the indicator header whose wordings ``word`` (normalised) is, in ``_ROLE_HEADERS``' order."""
+    return tuple(role for role, pattern in _ROLE_HEADERS if word and pattern.match(word))
+
+
+def _header_words_above(state: _State, lines: list, k: int) -> bool:
     """A delimited line right above the indicator header printing only words of it, each where the header's own
     line leaves its cell empty: header cells set higher than the rest (centred in a header row whose other cells
     wrap), which a reader of rows reads as a row of their own."""
     line = lines[k]
     if line.kind is LineKind.SPACED or k + 1 >= len(lines) or lines[k + 1].index != line.index + 1:
         return False
-    cells, below = _cells(line), _cells(lines[k + 1])
+    cells = _cells_of(state, line)
     named = [i for i, c in enumerate(cells) if c.text]
-    return bool(named) and all(_header_word(norm(cells[i].text)) for i in named) \
-        and _names_indicator_header({norm(c.text) for c in below}) \
+    if not named or not all(_header_word(norm(cells[i].text)) for i in named):
+        return False
+    below = _cells_of(state, lines[k + 1])
+    return _names_indicator_header({norm(c.text) for c in below}) \
         and all(i < len(below) and not below[i].text for i in named)
 
 
@@ -664,14 +704,13 @@ def _map_roles(state: _State, cells: list[Cell], sub: bool = False) -> None:
         state.roles = {r: (i + 2 if i > at else i) for r, i in state.roles.items() if r != "target"}
         state.header_width += 2
         for n, cell in enumerate(c for c in cells if c.text):
-            for role, pattern in _ROLE_HEADERS:
-                if pattern.match(norm(cell.text)) and role in ("comparator", "value", "unit"):
+            for role in _header_roles(norm(cell.text)):
+                if role in ("comparator", "value", "unit"):
                     state.roles[role] = at + n
         return
     for i, cell in enumerate(cells):
-        t = norm(cell.text)
-        for role, pattern in _ROLE_HEADERS:
-            if t and pattern.match(t) and (sub or role not in state.roles):
+        for role in _header_roles(norm(cell.text)):
+            if sub or role not in state.roles:
                 state.roles.setdefault(role, i)
     if sub:
         state.roles.pop("target", None)
@@ -802,6 +841,7 @@ def _realigned(state: _State, cells: list[Cell], delimited: bool = False) -> tup
 _TARGET_LIKE = re.compile(r"^(≥|≧|>=|≤|≦|<=|=|＝|<|>|＜|＞)|^\d+(\.\d+)?\s*\S{0,6}$|%$|^(达到|完成|按时|及时|合格|提高|降低|有效|显著)")
 
 
+@lru_cache(maxsize=4096)
 def _fits_role(role: str, text: str) -> int:
     """How well a cell's words fit a role of the indicator header: 2 for a telling fit, 1 for any text, -9 for none."""
     t = norm(text)
@@ -933,21 +973,23 @@ def _three_columns(ind: Indicator, cmp_cell: Cell | None, value_cell: Cell | Non
 
 
 def _parse_target(ind: Indicator, target: Text) -> None:
-    ind.comparator, ind.value, ind.unit, ind.qualitative = None, None, None, None
+    comparator = value = unit = qualitative = None
     m = _TARGET.match(target.text)
-    unit = m.group("unit").strip() if m else ""
-    if m and len(target.parts) == 1 and (_UNIT.match(unit) or _MEASURE_WORD.match(unit)) \
-            and not _NOT_A_UNIT.search(unit):
+    printed_unit = m.group("unit").strip() if m else ""
+    if m and len(target.parts) == 1 and (_UNIT.match(printed_unit) or _MEASURE_WORD.match(printed_unit)) \
+            and not _NOT_A_UNIT.search(printed_unit):
         start = target.span[0] + m.start("num")
-        ind.comparator = COMPARATORS.get(m.group("cmp")) if m.group("cmp") else None
-        ind.value = Amount(value=parse_amount(m.group("num")), raw=m.group("num"), span=(start, start + len(m.group("num"))))
-        ind.unit = _SPACES.sub("", unit) or None
+        comparator = COMPARATORS.get(m.group("cmp")) if m.group("cmp") else None
+        value = Amount(value=parse_amount(m.group("num")), raw=m.group("num"), span=(start, start + len(m.group("num"))))
+        unit = _SPACES.sub("", printed_unit) or None
     else:
-        ind.qualitative = target.text
+        qualitative = target.text
         # A comparator printed with no number after it (≥, ≥ 笔, ≥较高) is kept: the verifier flags it.
         printed = _COMPARATOR_FIRST.match(target.text)
         if printed and not _DIGIT.search(target.text):
-            ind.comparator = COMPARATORS.get(printed.group(1))
+            comparator = COMPARATORS.get(printed.group(1))
+    # (Set once each: a model's attribute is slow to set.)
+    ind.comparator, ind.value, ind.unit, ind.qualitative = comparator, value, unit, qualitative
 
 
 _COMPARATOR_FIRST = re.compile(r"^\s*(＞＝|＜＝|>=|<=|≥|≧|≤|≦|=|＝|<|>|＜|＞)")
@@ -1016,6 +1058,7 @@ _TASK_AMOUNTS = tuple((part, re.compile(pattern)) for part, pattern in (
 _TASK_TOTAL = re.compile(r"^(金额)?(合计|总计)$")
 
 
+@lru_cache(maxsize=4096)
 def _task_part(word: str) -> str | None:
     return next((part for part, pattern in _TASK_AMOUNTS if pattern.match(word)), None)
 
@@ -1116,6 +1159,8 @@ def _under(sub: _TaskColumn, parent: _TaskColumn) -> bool:
     return parent.lo - 2 <= sub.at and (sub.at <= parent.hi + 2 or parent.role in ("total", None))
 
 
+# (The functions of a cell's words below are asked of the same words line after line: each answer is kept.)
+@lru_cache(maxsize=4096)
 def _key(text: str) -> str | None:
     k = norm(text).rstrip(":")
     if k in _TEXT_KEYS or k in _BUDGET_KEYS or _GOAL_KEY.match(k):
@@ -1123,6 +1168,7 @@ def _key(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _budget_key_after_label(text: str) -> str | None:
     """A budget line's key printed in one cell after its group's label (项目资金(万元) 年度资金总额: — a label
     merged over the budget lines, set beside the first key with no gap a reader of positions parts cells at)."""
@@ -1132,6 +1178,7 @@ def _budget_key_after_label(text: str) -> str | None:
     return _key(words[-1])
 
 
+@lru_cache(maxsize=4096)
 def _is_period(text: str) -> bool:
     t = norm(text)
     return bool(_PERIOD.match(t) or PERIOD_OF_ITS_OWN.match(t))

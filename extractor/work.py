@@ -19,7 +19,7 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from .export import result_json
+from .export import result_bytes
 from .load import LoadError, load_document
 from .pipeline import RunOptions, collecting_less_often, extract_and_verify, needs_model
 
@@ -106,7 +106,7 @@ class Outcome:
     path: Path
     error: str | None = None  # the file could not be read: one line naming it
     needs_model: bool = False  # sections only a model can read: the caller reads the document with its reader
-    text: str = ""  # the result file's text
+    text: bytes = b""  # the result file's text, UTF-8 encoded (bytes travel between processes without re-encoding)
     canonical_text: str | None = None  # a PDF's or a spreadsheet's text, written beside the result (text_file_for)
     queue: object = None  # the review queue's rows (``review.store.QueueRows``)
     decisions: tuple[int, ...] = ()  # the decisions applied (their numbers in the trail)
@@ -170,7 +170,7 @@ def _read_document(path: Path, options: RunOptions, decisions: list, pretty: boo
     apply_decisions(result, doc.text, decisions)
     if decisions:
         place_values(result)  # again after the decisions: a correction has its own place
-    return Outcome(path, text=result_json(result, pretty), canonical_text=canonical, queue=QueueRows.of(result),
+    return Outcome(path, text=result_bytes(result, pretty), canonical_text=canonical, queue=QueueRows.of(result),
                    decisions=tuple(d.seq for d in decisions), tally=Tally.of(result), warnings=tuple(doc.notes))
 
 
@@ -202,6 +202,6 @@ def extract_to_folder(path: Path | str, out: Path | str, pretty: bool = False, n
     canonical = _canonical(result, doc)
     if canonical is not None:
         write_atomic(out / result.geometry.text_file, canonical)
-    write_atomic(out / f"{result.document.name}.json", result_json(result, pretty))
+    write_atomic(out / f"{result.document.name}.json", result_bytes(result, pretty))
     t = Tally.of(result)
     return f"{path}: {t.facts} amounts, {t.errors + t.warnings} open flag(s)"

@@ -69,6 +69,7 @@ class TableSpec:
     def __post_init__(self) -> None:
         # Asked for a column by key for every value the reader and the verifier handle.
         object.__setattr__(self, "_by_key", {c.key: c for c in self.columns})
+        object.__setattr__(self, "_column_keys", tuple(c.key for c in self.columns))
 
     def column(self, key: str) -> ColumnSpec:
         """The registry's column, or for a column the registry has no key for, one made from its header path."""
@@ -80,7 +81,7 @@ class TableSpec:
 
     @property
     def column_keys(self) -> tuple[str, ...]:
-        return tuple(c.key for c in self.columns)
+        return self._column_keys
 
     def match_title(self, title: str) -> bool:
         t = "".join(title.split())

@@ -30,6 +30,7 @@ verify (``extractor.pipeline``).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from itertools import product
@@ -41,7 +42,7 @@ from .flags import Flagger
 from .reading import UNPROVEN_MOVE
 from .tables import COLUMN_TOTAL_KINDS, check_table, row_balance, subtotal_groups, table_relations
 from .tolerance import Term, printed_places, sum_gap
-from .values import row_cells, unit_in, view_table, view_tables
+from .values import TableView, document_places, exact_spans, places_by_column, row_cells, table_names, unit_in, view_table
 
 # Rows whose placements still tie after their own relations are settled against the table, trying
 # at most this many placements per row, at most MAX_PAIR_TRIALS moves of two rows at once, and at
@@ -77,9 +78,7 @@ def choose_readings(result: ExtractionResult) -> None:
         if not (doubt.root or any(r.alternatives for r in table.rows)):
             continue
 
-        def across(candidate: Table, n=n) -> tuple[int, Decimal]:
-            return _across_errors(result, n, candidate)
-
+        across = _Across(result, n)
         if doubt.root:
             _settle_root_across(table, doubt, across)
         _settle_ties_across(table, [r for r in table.rows if r.alternatives], across)
@@ -101,7 +100,8 @@ def settle_units(result: ExtractionResult) -> None:
         units = [u for u in (unit_in(table.unit_text.text), unit_in(table.unit_header.text)) if u is not None]
         if len(set(units)) != 2:
             continue
-        scored = sorted((_across_errors(result, n, table.model_copy(update={"unit": u})), u) for u in units)
+        across = _Across(result, n)
+        scored = sorted((across(table.model_copy(update={"unit": u})), u) for u in units)
         if scored[0][0][0] < scored[1][0][0]:  # fewer failures net of relations that hold; not by gap alone
             table.unit = scored[0][1]
 
@@ -114,17 +114,41 @@ def _settle_by_hint(row: Row) -> None:
         row.notes.append(f"placed as layout {hinted.how} says; other placements verify as well")
 
 
-def _across_errors(result: ExtractionResult, n: int, candidate: Table) -> tuple[int, Decimal]:
-    """How the relations between tables fare with ``candidate`` in place of table ``n``: lower is better.
+class _Across:
+    """How the relations between tables fare with a candidate reading in place of table ``n``: lower is better.
 
     Failures count against a reading and relations that hold count for it: a
     reading must not win by switching checks off (income read as 事业收入 makes
     the fiscal tables' comparisons moot).
+
+    The other tables do not change while table ``n``'s readings are weighed: their values are named once (for
+    each precision the document's tables print with, which the candidate may change), not for every candidate.
     """
-    trial = result.model_copy(update={"tables": result.tables[:n] + [candidate] + result.tables[n + 1:]})
-    tally = _Tally()
-    check_across(trial, view_tables(trial), tally)
-    return tally.count - tally.holding, tally.gap
+
+    def __init__(self, result: ExtractionResult, n: int):
+        self.result, self.n = result, n
+        self.places = [places_by_column(t) if i != n else None for i, t in enumerate(result.tables)]
+        self.names = table_names(result.tables)
+        self.whole = exact_spans(result)
+        self.views: dict[tuple[int, int | None], TableView] = {}
+
+    def __call__(self, candidate: Table) -> tuple[int, Decimal]:
+        n = self.n
+        tables = self.result.tables[:n] + [candidate] + self.result.tables[n + 1:]
+        places = [p if i != n else places_by_column(candidate) for i, p in enumerate(self.places)]
+        doc_places = document_places(places)
+        views = []
+        for i, (table, name, column_places) in enumerate(zip(tables, self.names, places)):
+            if i == n:
+                views.append(view_table(table, name, doc_places, column_places, self.whole))
+                continue
+            view = self.views.get((i, doc_places))
+            if view is None:
+                view = self.views[(i, doc_places)] = view_table(table, name, doc_places, column_places, self.whole)
+            views.append(view)
+        tally = _Tally()
+        check_across(self.result.model_copy(update={"tables": tables}), views, tally)
+        return tally.count - tally.holding, tally.gap
 
 
 def _best_layouts(table: Table) -> tuple[list[Table], Doubt]:
@@ -135,7 +159,8 @@ def _best_layouts(table: Table) -> tuple[list[Table], Doubt]:
     Each candidate's rows are settled once; the first's ``Doubt`` (what its relations left open) comes back
     with it."""
     doubt = settle_rows(table)
-    own = table_errors(table)
+    own_failures = _failures(table)
+    own = own_failures.gap, own_failures.count  # ``table_errors``
     if own[1] == 0 and not (table.hint is not None and table.hint.used):
         table.propose(None)
         return [table], doubt
@@ -152,7 +177,7 @@ def _best_layouts(table: Table) -> tuple[list[Table], Doubt]:
         # 一般公共预算拨款 1000 read as 合计 1000 | 上年结转 1000: "合计 = 上年结转" holds whatever the figure is),
         # proves nothing about them: it is never kept over the printed positions, only named beside them
         # (``read.ambiguous``). (A layout hint is a person's word on the header: it may.)
-        questioned = _questioned_spans(table)
+        questioned = own_failures.spans  # the figures some relation of the table, as read, fails on
         kept = []
         for entry in scored:
             moved = _unproven_moves(table, entry[2], questioned) if entry[2] is not table else set()
@@ -169,11 +194,11 @@ def _best_layouts(table: Table) -> tuple[list[Table], Doubt]:
     return best, doubts[id(best[0])]
 
 
-def _questioned_spans(table: Table) -> set[tuple[int, int]]:
-    """The figures some relation of the table, as read, fails on."""
+def _failures(table: Table) -> "_Tally":
+    """What the table's own relations, as read, fail on: how many, by how much, and which figures."""
     tally = _Tally()
     check_table(view_table(table, table.kind), tally)
-    return tally.spans
+    return tally
 
 
 def _placed(table: Table) -> dict[tuple[int, int], str]:
@@ -217,7 +242,8 @@ def _name_moves(own: Table, other: Table, moved: set) -> None:
 
 def _best_across(result: ExtractionResult, n: int, candidates: list[Table]) -> tuple[Table, list[Table]]:
     """The layout the relations between tables prefer, and the others they fare no worse with."""
-    scored = [(_across_errors(result, n, candidate), order, candidate) for order, candidate in enumerate(candidates)]
+    across = _Across(result, n)
+    scored = [(across(candidate), order, candidate) for order, candidate in enumerate(candidates)]
     scored.sort(key=lambda s: (s[0], s[1]))
     _note_hint(scored[0][2], scored, "the relations between tables")
     return scored[0][2], [c for score, _, c in scored[1:] if score == scored[0][0]]
@@ -338,7 +364,16 @@ class _Scorer:
         self.keys = {id(row): key for key, row in self.view.rows}
         self.scored = {id(row): row.values for row in self.table.rows}  # the values the score counts
         self.places = {id(row): _row_places(self.table, row.values) for row in self.table.rows}
+        # How many rows print each number of decimals in each column: a column's precision (the most of them)
+        # follows a trial without going over every row again.
+        self.counts: dict[str, Counter[int]] = {}
+        for places in self.places.values():
+            self._count(places, 1)
         self.errors = _errors_in(self.view)
+
+    def _count(self, places: dict[str, int], n: int) -> None:
+        for col, p in places.items():
+            self.counts.setdefault(col, Counter())[p] += n
 
     def errors_now(self) -> tuple[Decimal, int]:
         changed = [row for row in self.table.rows if row.values is not self.scored[id(row)]]
@@ -347,13 +382,26 @@ class _Scorer:
         if any(bool(row.values) != bool(self.scored[id(row)]) for row in changed):
             self._check_all()
             return self.errors
-        places = {**self.places, **{id(row): _row_places(self.table, row.values) for row in changed}}
-        columns = _column_places(places)
+        touched: set[str] = set()  # the columns whose counts changed: only their precision can have changed
+        for row in changed:
+            old = self.places[id(row)]
+            self._count(old, -1)
+            self.places[id(row)] = new = _row_places(self.table, row.values)
+            self._count(new, 1)
+            touched |= old.keys() | new.keys()
+        places = self.places
+        columns = dict(self.view.places)
+        for col in touched:
+            held = [p for p, n in self.counts[col].items() if n]
+            if held:
+                columns[col] = max(held)
+            else:
+                columns.pop(col, None)
         # A column whose printed decimals change changes the rounding of every value in it: those rows too.
-        shifted = {col for col in columns.keys() | self.view.places.keys()
-                   if columns.get(col) != self.view.places.get(col)}
-        rows = [row for row in self.table.rows
-                if row.values is not self.scored[id(row)] or not shifted.isdisjoint(places[id(row)])]
+        shifted = {col for col in touched if columns.get(col) != self.view.places.get(col)}
+        rows = changed if not shifted else [
+            row for row in self.table.rows
+            if row.values is not self.scored[id(row)] or not shifted.isdisjoint(places[id(row)])]
         keys = {self.keys[id(row)] for row in rows}
         before = {key: self.view.by_row[key] for key in keys}
         self.view.places = columns
@@ -362,7 +410,6 @@ class _Scorer:
         gap_before, count_before = _errors_in(self.view, keys, moved)  # the view still holds the old values
         self.view.by_row.update(after)
         self.scored.update((id(row), row.values) for row in rows)
-        self.places = places
         gap_after, count_after = _errors_in(self.view, keys, moved)
         self.errors = (self.errors[0] - gap_before + gap_after, self.errors[1] - count_before + count_after)
         return self.errors
@@ -379,14 +426,6 @@ def _row_places(table: Table, values: dict) -> dict[str, int]:
     """The decimals each amount of a row prints (what ``view_table`` takes each column's precision from)."""
     spec = spec_for(table.kind)
     return {col: printed_places(a.value) for col, a in values.items() if spec.column(col).type == "amount"}
-
-
-def _column_places(rows: dict[int, dict[str, int]]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for places in rows.values():
-        for col, p in places.items():
-            out[col] = max(p, out.get(col, p))
-    return out
 
 
 @dataclass

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from schemas import Amount, ExtractionResult, PerformanceCard, Row, SpanFix, parse_amount, spec_for
@@ -41,14 +41,21 @@ Span = tuple[int, int]
 
 @dataclass
 class Slot:
-    """Where an amount lives in the result, so a corrected span can be put back."""
+    """Where an amount lives in the result, so a corrected span can be put back.
+
+    ``where`` (the value as a person finds it, for messages) is worded only when asked: most slots are looked
+    up by path and amount, and naming every value of a document cost more than the lookups."""
 
     path: str
-    where: str
     section_id: str
     section_span: tuple[int, int]
     amount: Amount
     put: Callable[[Amount], None]
+    worded: Callable[[], str] = field(repr=False)
+
+    @property
+    def where(self) -> str:
+        return self.worded()
 
 
 def amount_slots(result: ExtractionResult, views: list[TableView] | None = None) -> Iterator[Slot]:
@@ -56,9 +63,9 @@ def amount_slots(result: ExtractionResult, views: list[TableView] | None = None)
         table = view.table
         for key, row in view.rows:
             for col, amount in row.values.items():
-                yield Slot(f"{view.name}[{key}].{col}", f"{view.zh} {view.row_zh(key)} · {view.column_zh(col)}",
-                           table.section_id, table.span,
-                           amount, lambda a, row=row, col=col: row.values.__setitem__(col, a))
+                yield Slot(f"{view.name}[{key}].{col}", table.section_id, table.span, amount,
+                           lambda a, row=row, col=col: row.values.__setitem__(col, a),
+                           lambda view=view, key=key, col=col: f"{view.zh} {view.row_zh(key)} · {view.column_zh(col)}")
     for card in result.cards:
         yield from card_slots(card)
 
@@ -67,26 +74,30 @@ def card_slots(card: PerformanceCard) -> Iterator[Slot]:
     base, where = f"{card.kind}[{card.section_id}]", f"绩效目标表 {card_name(card)}"
     for part in ("total", "fiscal", "carryover", "other"):
         if (amount := getattr(card.budget, part)) is not None:
-            yield Slot(f"{base}.budget.{part}", f"{where} budget.{part}", card.section_id, card.span, amount,
-                       lambda a, part=part, card=card: setattr(card.budget, part, a))
+            yield Slot(f"{base}.budget.{part}", card.section_id, card.span, amount,
+                       lambda a, part=part, card=card: setattr(card.budget, part, a),
+                       lambda part=part: f"{where} budget.{part}")
     for i, step in enumerate(card.spending_plan):
-        yield Slot(f"{base}.spending_plan[{i}]", f"{where} {step.period}", card.section_id, card.span,
-                   step.percent, lambda a, step=step: setattr(step, "percent", a))
+        yield Slot(f"{base}.spending_plan[{i}]", card.section_id, card.span,
+                   step.percent, lambda a, step=step: setattr(step, "percent", a),
+                   lambda step=step: f"{where} {step.period}")
     for i, ind in enumerate(card.indicators):
         if ind.value is not None:
-            yield Slot(f"{base}.indicators[{i}].value", f"{where} · {indicator_name(ind, i)}", card.section_id,
-                       card.span, ind.value, lambda a, ind=ind: setattr(ind, "value", a))
+            yield Slot(f"{base}.indicators[{i}].value", card.section_id, card.span, ind.value,
+                       lambda a, ind=ind: setattr(ind, "value", a),
+                       lambda ind=ind, i=i: f"{where} · {indicator_name(ind, i)}")
         if ind.weight is not None:
-            yield Slot(f"{base}.indicators[{i}].weight", f"{where} · {indicator_name(ind, i)} 权重", card.section_id,
-                       card.span,
-                       ind.weight, lambda a, ind=ind: setattr(ind, "weight", a))
+            yield Slot(f"{base}.indicators[{i}].weight", card.section_id, card.span, ind.weight,
+                       lambda a, ind=ind: setattr(ind, "weight", a),
+                       lambda ind=ind, i=i: f"{where} · {indicator_name(ind, i)} 权重")
     grid = [(f"tasks[{i}]", t.budget) for i, t in enumerate(card.tasks)]
     grid += [("tasks_total", card.tasks_total)] if card.tasks_total is not None else []
     for name, budget in grid:
         for part in ("total", "fiscal", "carryover", "other"):
             if (amount := getattr(budget, part)) is not None:
-                yield Slot(f"{base}.{name}.{part}", f"{where} {name}.{part}", card.section_id, card.span, amount,
-                           lambda a, part=part, budget=budget: setattr(budget, part, a))
+                yield Slot(f"{base}.{name}.{part}", card.section_id, card.span, amount,
+                           lambda a, part=part, budget=budget: setattr(budget, part, a),
+                           lambda name=name, part=part: f"{where} {name}.{part}")
 
 
 def indicator_name(ind, i: int) -> str:
@@ -258,6 +269,8 @@ def _unvouched_corrections(result: ExtractionResult, views: list[TableView], fla
     """A value marked ``backend: person`` that no correction of the result records (a hand edit of the file, not a
     review decision): a person's value is valid only with a decision behind it. It is flagged and grounded as any
     value read is, so a number the document does not print there is never taken on its word."""
+    if not _any_person_value(result, views):
+        return  # the common case: nothing in the result says a person gave it
     recorded = {c.path for c in result.corrections}
     for slot in list(amount_slots(result, views)):
         a = slot.amount
@@ -273,6 +286,20 @@ def _unvouched_corrections(result: ExtractionResult, views: list[TableView], fla
                     f"{slot.where}: the value {fmt(a.value)} is marked as a person's correction, but no review "
                     f"decision records it: it is checked as a value read",
                     [val], expected="a correction recorded by `review fix`", found=a.value)
+
+
+def _any_person_value(result: ExtractionResult, views: list[TableView]) -> bool:
+    return any(a.backend == "person" for view in views for _, row in view.rows for a in row.values.values()) \
+        or any(a.backend == "person" for card in result.cards for a in _card_amounts(card))
+
+
+def _card_amounts(card: PerformanceCard) -> Iterator[Amount]:
+    """Every amount of a card: the ones ``card_slots`` gives a place, without making the places."""
+    for budget in (card.budget, *card.task_budgets()):
+        yield from (a for a in (budget.total, budget.fiscal, budget.carryover, budget.other) if a is not None)
+    yield from (step.percent for step in card.spending_plan)
+    for ind in card.indicators:
+        yield from (a for a in (ind.value, ind.weight) if a is not None)
 
 
 # -- tables ------------------------------------------------------------------------------------------------

@@ -221,13 +221,21 @@ class _Flat:
     """
 
     text: str
-    index: list[int]  # flat position -> position in the document text
+    # Where each piece (a run of characters, or a kept "\n") begins in the flat text and in the document: a
+    # piece's characters follow each other in both.
+    starts: list[int]
+    origins: list[int]
     sentence_ends: list[int] = field(default_factory=list)  # flat positions of 。！？ and \\n
     breaks: list[int] = field(default_factory=list)  # flat positions of \\n (paragraph ends)
     stops: list[int] = field(default_factory=list)  # flat positions of anything that ends a phrase
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        return self.index[start], self.index[end - 1] + 1
+        return self._origin(start), self._origin(end - 1) + 1
+
+    def _origin(self, pos: int) -> int:
+        """The document position of the flat text's character at ``pos``."""
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return self.origins[i] + pos - self.starts[i]
 
     def sentence(self, pos: int) -> tuple[int, int]:
         i = bisect.bisect_left(self.sentence_ends, pos)
@@ -269,18 +277,24 @@ def _is_plain_heading(line: str) -> bool:
 def _flatten(text: str, start: int, end: int) -> _Flat:
     lines = [m for m in _LINE.finditer(text, start, end) if not m.group().isspace()]
     parts: list[str] = []
-    index: list[int] = []
+    starts: list[int] = []
+    origins: list[int] = []
+    length = 0
     for i, line in enumerate(lines):
         for run in _RUN.finditer(text, line.start(), line.end()):
             parts.append(run.group())
-            index.extend(range(run.start(), run.end()))
+            starts.append(length)
+            origins.append(run.start())
+            length += run.end() - run.start()
         if i + 1 < len(lines) and _hard_break(line.group(), lines[i + 1].group()):
             parts.append("\n")
-            index.append(line.end())
+            starts.append(length)
+            origins.append(line.end())
+            length += 1
     # "（境）" belongs to the name 因公出国（境）费; keep its brackets from ending the phrase.
     flat = "".join(parts).replace("（境）", "〔境〕").replace("(境)", "〔境〕")
     ends = [m.start() for m in _SENTENCE_END.finditer(flat)]
-    return _Flat(flat, index, ends, [i for i in ends if flat[i] == "\n"],
+    return _Flat(flat, starts, origins, ends, [i for i in ends if flat[i] == "\n"],
                  [m.start() for m in _STOP.finditer(flat)])
 
 

@@ -252,20 +252,33 @@ def _check_subset(view: TableView, flagger: Flagger, small_key: str, large_key: 
 def check_memo_lines(view: TableView, flagger: Flagger) -> None:
     """A 其中 line restates part of the line above it: never more than that line; nor are the lines of one 其中
     list together (其中：事业收入 / 上级补助收入, parts of 单位资金收入)."""
-    aboves: dict[str | None, str] = {}  # by side: a two-sided table's lines alternate income and expenditure
-    lists: dict[str, list[str]] = {}
-    for key, row in view.rows:
-        if not row.memo:
-            aboves[row.side] = key
-            continue
-        above = aboves.get(row.side)
-        if above is None:
-            continue
+    pairs, lists = _memo_lines(view)
+    for key, above in pairs:
         _check_subset(view, flagger, key, above)
-        lists.setdefault(above, []).append(key)
     for parent, members in lists.items():
         if len(members) > 1:
             _check_memo_sum(view, flagger, parent, members)
+
+
+def _memo_lines(view: TableView) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
+    """Each 其中 line with the line above it, and each line's 其中 lines. Kept with the view: which lines are 其中
+    lines does not change while the chooser tries placements of their figures."""
+    cached = view.memo.get("memo lines")
+    if cached is None:
+        aboves: dict[str | None, str] = {}  # by side: a two-sided table's lines alternate income and expenditure
+        pairs: list[tuple[str, str]] = []
+        lists: dict[str, list[str]] = {}
+        for key, row in view.rows:
+            if not row.memo:
+                aboves[row.side] = key
+                continue
+            above = aboves.get(row.side)
+            if above is None:
+                continue
+            pairs.append((key, above))
+            lists.setdefault(above, []).append(key)
+        cached = view.memo["memo lines"] = (pairs, lists)
+    return cached
 
 
 def _check_memo_sum(view: TableView, flagger: Flagger, parent: str, members: list[str]) -> None:
@@ -351,9 +364,7 @@ def check_year_on_year(view: TableView, flagger: Flagger) -> None:
 
 def _year_on_year(view: TableView, flagger: Flagger, now_col: str, before_col: str, change_col: str,
                   rate_col: str) -> None:
-    for key, _row in view.rows:
-        if not view.touches(key):
-            continue
+    for key, _row in view.touched_rows:
         now, before = view.get(key, now_col), view.get(key, before_col)
         change, rate = view.get(key, change_col), view.get(key, rate_col)
         if now is not None and before is not None and change is not None:
@@ -413,10 +424,9 @@ def _where(view: TableView, key: str) -> tuple[str, str]:
 
 def check_rows(view: TableView, flagger: Flagger) -> None:
     """合计 = 基本 + 项目 and the like, on every row that prints its total."""
+    rows = view.touched_rows
     for total_col, part_cols in table_relations(view.table):
-        for key, _row in view.rows:
-            if not view.touches(key):
-                continue
+        for key, _row in rows:
             total = view.get(key, total_col)
             if total is None:
                 continue
@@ -444,11 +454,15 @@ def _sum_relations(view: TableView, total_key: str, part_keys: list[str],
                    others: frozenset[str] = frozenset()) -> Iterator[tuple[Val, list[Val], str]]:
     """For every amount column: (total, printed parts, column); not the columns in ``others`` the total leaves blank
     (another total line prints them)."""
-    columns = {c for k in (total_key, *part_keys) for c in view.row_vals(k)}
+    keys = (total_key, *part_keys)
+    if view.only_columns is None:
+        columns = {c for k in keys for c in view.row_vals(k)}
+    else:  # a trial placement: only the columns it changed, of those the lines print
+        columns = {c for c in view.only_columns if any(c in view.row_vals(k) for k in keys)}
     columns -= others - set(view.row_vals(total_key))
     spec = spec_for(view.table.kind)
     for col in sorted(columns):
-        if not spec.column(col).additive or not view.touches_column(col):
+        if not spec.column(col).additive:
             continue
         total = view.get(total_key, col)
         parts = [v for k in part_keys if (v := view.get(k, col)) is not None]
@@ -487,19 +501,44 @@ def _column_mismatch(view: TableView, flagger: Flagger, check: str, total_key: s
 
 def check_hierarchy(view: TableView, flagger: Flagger, scheme: str) -> None:
     """合计 = Σ 类, 类 = Σ 款, 款 = Σ 项 (economic: 301 = Σ 301xx), column by column."""
-    coded = [k for k, row in view.rows if row.code and k == row.code]
-    tops = [c for c in coded if len(c) == 3]
-    totals = [key for key, row in view.rows if row.item == "total"]
-    for key in totals if tops else ():
+    totals, families = _hierarchy(view, scheme)
+    for key, tops in totals:
         # Tables printed side by side (人员经费 | 公用经费) each print their own total line: a column is the total's
         # that prints it, never blank on the other's.
-        others = frozenset(c for k in totals if k != key for c in view.row_vals(k))
+        others = frozenset(c for k, _tops in totals if k != key for c in view.row_vals(k))
         _column_mismatch(view, flagger, "table.hierarchy", key, tops, "各类之和", "sum of the classes", others)
-    children = _children_of(coded, scheme)
-    for parent in coded:
-        kids = children.get(parent) if len(parent) in (3, 5) else None
-        if kids:
-            _column_mismatch(view, flagger, "table.hierarchy", parent, kids, "下级科目之和", "sum of its sub-codes")
+    for parent, kids in _touching(view, families, ("hierarchy families", scheme)):
+        _column_mismatch(view, flagger, "table.hierarchy", parent, kids, "下级科目之和", "sum of its sub-codes")
+
+
+def _touching(view: TableView, relations: list[tuple[str, list[str]]], name) -> list[tuple[str, list[str]]]:
+    """The relations (a line and its parts) that involve a row in ``view.only``, in order; all of them when no
+    trial is being checked. The rows each relation involves are indexed once per view."""
+    if view.only is None:
+        return relations
+    index = view.memo.get(name)
+    if index is None:
+        index = view.memo[name] = {}
+        for n, (total, parts) in enumerate(relations):
+            for key in (total, *parts):
+                index.setdefault(key, []).append(n)
+    hit = sorted({n for key in view.only for n in index.get(key, ())})
+    return [relations[n] for n in hit]
+
+
+def _hierarchy(view: TableView, scheme: str) -> tuple[list[tuple[str, list[str]]], list[tuple[str, list[str]]]]:
+    """The table's total lines over its classes, and each code over its sub-codes, in the table's order. Kept with
+    the view: the rows' codes do not change while the chooser tries placements of their figures."""
+    cached = view.memo.get(("hierarchy", scheme))
+    if cached is None:
+        coded = [k for k, row in view.rows if row.code and k == row.code]
+        tops = [c for c in coded if len(c) == 3]
+        totals = [(key, tops) for key, row in view.rows if row.item == "total" and tops]
+        children = _children_of(coded, scheme)
+        families = [(parent, kids) for parent in coded
+                    if (kids := children.get(parent) if len(parent) in (3, 5) else None)]
+        cached = view.memo[("hierarchy", scheme)] = (totals, families)
+    return cached
 
 
 def _names_only(view: TableView) -> list[tuple[str, object]] | None:
@@ -813,23 +852,33 @@ def subtotal_groups(lines: list[tuple[object, str]]) -> tuple[list[tuple[object,
 
 def check_column_totals(view: TableView, flagger: Flagger) -> None:
     """合计 = Σ rows (or Σ 小计, each 小计 = Σ the rows under it) for tables listed row by row."""
-    total_key = next((k for k, row in view.rows if row.item == "total"), None)
-    groups, loose = subtotal_groups([(key, view.label(key)) for key, row in view.rows
-                                     if key != total_key and not row.memo])
-    for sub, members in groups:
-        if members:
-            _column_mismatch(view, flagger, "table.column_total", sub, members, "其下各行之和", "sum of its rows")
+    total_key, groups, loose = _column_groups(view)
+    subtotals = view.memo.get("subtotals")
+    if subtotals is None:
+        subtotals = view.memo["subtotals"] = [(sub, members) for sub, members in groups if members]
+    for sub, members in _touching(view, subtotals, "subtotal lines"):
+        _column_mismatch(view, flagger, "table.column_total", sub, members, "其下各行之和", "sum of its rows")
     if total_key is not None:
         parts = [g for g, _ in groups] + loose if groups else loose
         if parts:
             _column_mismatch(view, flagger, "table.column_total", total_key, parts, "各行之和", "sum of the rows")
 
 
+def _column_groups(view: TableView) -> tuple[str | None, list[tuple[str, list[str]]], list[str]]:
+    """The total line, the 小计 lines with the lines under each, and the lines under none. Kept with the view: the
+    rows' labels do not change while the chooser tries placements of their figures."""
+    cached = view.memo.get("column_groups")
+    if cached is None:
+        total_key = next((k for k, row in view.rows if row.item == "total"), None)
+        groups, loose = subtotal_groups([(key, view.label(key)) for key, row in view.rows
+                                         if key != total_key and not row.memo])
+        cached = view.memo["column_groups"] = (total_key, groups, loose)
+    return cached
+
+
 def check_procurement(view: TableView, flagger: Flagger) -> None:
     """数量 × 单价 = 金额 on each purchase line, within the rounding of all three."""
-    for key, _row in view.rows:
-        if not view.touches(key):
-            continue
+    for key, _row in view.touched_rows:
         sme, total = view.get(key, "sme_reserved"), view.get(key, "total")
         if sme is not None and total is not None and exceeds(sme.term, total.term) is not None:
             flagger.add("table.subset", "error",

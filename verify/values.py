@@ -109,7 +109,7 @@ def _row_key(row: Row, label: str) -> str:
     return f"{row.side}:{label}" if row.side else label
 
 
-def _places_by_column(table: Table) -> dict[str, set[int]]:
+def places_by_column(table: Table) -> dict[str, set[int]]:
     """The decimals printed in each amount column of a table."""
     spec = spec_for(table.kind)
     seen: dict[str, set[int]] = {}
@@ -157,6 +157,16 @@ class TableView:
         """Whether a relation between these rows is to be checked."""
         return self.only is None or not self.only.isdisjoint(keys)
 
+    @property
+    def touched_rows(self) -> list[tuple[str, Row]]:
+        """The rows whose own relations are to be checked: every row, or (a trial placement) those in ``only``."""
+        if self.only is None:
+            return self.rows
+        at = self.memo.get("row positions")
+        if at is None:
+            at = self.memo["row positions"] = {key: n for n, (key, _row) in enumerate(self.rows)}
+        return [self.rows[n] for n in sorted(at[key] for key in self.only if key in at)]
+
     def touches_column(self, column: str) -> bool:
         """Whether a relation within this column is to be checked."""
         return self.only_columns is None or column in self.only_columns
@@ -197,7 +207,7 @@ def view_table(table: Table, name: str, doc_places: int | None = None,
     # A table printed once per unit (部门汇总, 本级, each school) names its unit wherever its values are named.
     zh = f"{spec.zh}（{table.entity.text}）" if table.entity_role and table.entity else spec.zh
     view = TableView(table=table, name=name, zh=zh, whole=whole)
-    column_places = _places_by_column(table) if column_places is None else column_places
+    column_places = places_by_column(table) if column_places is None else column_places
     view.places = {k: max(v) for k, v in column_places.items()}
     if doc_places is not None:
         view.places = {k: max(v, doc_places) for k, v in view.places.items()}
@@ -265,16 +275,26 @@ def _shown_whole(amount, whole: frozenset[tuple[int, int]]) -> bool:
 
 
 def view_tables(result: ExtractionResult) -> list[TableView]:
-    counts: Counter[str] = Counter()
-    views = []
-    column_places = [_places_by_column(t) for t in result.tables]
+    column_places = [places_by_column(t) for t in result.tables]
     doc_places = document_places(column_places)
-    whole = frozenset(map(tuple, result.geometry.exact)) if result.geometry is not None else frozenset()
-    for table, places in zip(result.tables, column_places):
+    whole = exact_spans(result)
+    return [view_table(table, name, doc_places, places, whole)
+            for table, name, places in zip(result.tables, table_names(result.tables), column_places)]
+
+
+def table_names(tables: list[Table]) -> list[str]:
+    """Each table's name in value paths: its kind, with "#2" for a second table of the same kind."""
+    counts: Counter[str] = Counter()
+    names = []
+    for table in tables:
         counts[table.kind] += 1
-        name = table.kind if counts[table.kind] == 1 else f"{table.kind}#{counts[table.kind]}"
-        views.append(view_table(table, name, doc_places, places, whole))
-    return views
+        names.append(table.kind if counts[table.kind] == 1 else f"{table.kind}#{counts[table.kind]}")
+    return names
+
+
+def exact_spans(result: ExtractionResult) -> frozenset[tuple[int, int]]:
+    """The spans of numbers a spreadsheet holds as shown (``Geometry.exact``)."""
+    return frozenset(map(tuple, result.geometry.exact)) if result.geometry is not None else frozenset()
 
 
 def card_name(card: PerformanceCard) -> str:

@@ -277,16 +277,16 @@ class ReviewStore:
         return self.decision(cur.lastrowid)
 
     def decision(self, seq: int) -> Decision:
-        row = self.db.execute("SELECT * FROM decisions WHERE seq = ?", (seq,)).fetchone()
-        return _decision(row, self._columns("decisions"))
+        cur = self.db.execute("SELECT * FROM decisions WHERE seq = ?", (seq,))
+        return _decision(cur.fetchone(), _names(cur))
 
     def decisions(self, document: str | None = None) -> list[Decision]:
-        cols = self._columns("decisions")
         if document is None:
-            rows = self.db.execute("SELECT * FROM decisions ORDER BY seq").fetchall()
+            cur = self.db.execute("SELECT * FROM decisions ORDER BY seq")
         else:
-            rows = self.db.execute("SELECT * FROM decisions WHERE document = ? ORDER BY seq", (document,)).fetchall()
-        return [_decision(r, cols) for r in rows]
+            cur = self.db.execute("SELECT * FROM decisions WHERE document = ? ORDER BY seq", (document,))
+        cols = _names(cur)
+        return [_decision(r, cols) for r in cur.fetchall()]
 
     # -- layout hints ------------------------------------------------------------------------------
 
@@ -345,17 +345,18 @@ class ReviewStore:
     # -- the queue ---------------------------------------------------------------------------------
 
     def sync(self, result: ExtractionResult | QueueRows, result_path: Path, source: Path | None = None,
-             written: str | None = None, trail_seq: int | None = None) -> None:
+             written: str | bytes | None = None, trail_seq: int | None = None) -> None:
         """Make the queue rows of a document those of its result file (call inside a transaction).
 
         ``result`` is the result, or its rows already made (``QueueRows.of``, in a worker process).
         ``source`` is the document's file when the caller has just read it; otherwise
         the one recorded before is kept, since a relative path in the result was
-        relative to wherever `run` ran. ``written`` is the file's text when the caller has just written it.
+        relative to wherever `run` ran. ``written`` is the file's text (or bytes) when the caller has just written it.
         ``trail_seq`` is the last decision of the trail the file was written with (default: the trail's last).
         """
         rows = result if isinstance(result, QueueRows) else QueueRows.of(result)
-        data = written.encode("utf-8") if written is not None else result_path.read_bytes()
+        data = result_path.read_bytes() if written is None else written.encode("utf-8") if isinstance(written, str) \
+            else written
         st = result_path.stat()
         name = rows.name
         if source is None:
@@ -435,9 +436,6 @@ class ReviewStore:
     def forget(self, name: str) -> None:
         self.db.execute("DELETE FROM documents WHERE name = ?", (name,))
 
-    def _columns(self, table: str) -> list[str]:
-        return [r[1] for r in self.db.execute(f"PRAGMA table_info({table})")]
-
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -502,6 +500,11 @@ def _allow_moves(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE decisions_v3 RENAME TO decisions")
     for statement in _TRAIL_GUARDS:
         db.execute(statement)
+
+
+def _names(cur: sqlite3.Cursor) -> list[str]:
+    """The columns of a query's rows, as it names them (a SELECT has them before any row is fetched)."""
+    return [d[0] for d in cur.description]
 
 
 def _decision(row, cols: list[str]) -> Decision:
