@@ -94,6 +94,10 @@ class BatchReport(Tally):
             why = f"its {tally.unread} section(s) need a model (the LLM reader)"
         else:
             why = "no budget table or performance card found in it"
+            if path.suffix.lower() in (".csv", ".xlsx", ".xlsm", ".xls"):
+                # A table extractor writes one file per table, with no title row: its name can carry the title.
+                why += (" (no table title either: a table's title names its kind; name the file after it, "
+                        "e.g. XX局2024年支出总表" + path.suffix.lower() + ", or add the title as its first row)")
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             why += (f" (read as text: {path.suffix or 'a name with no suffix'} is not a kind of file budget-extract "
                     f"reads: {', '.join(SUPPORTED_SUFFIXES)})")

@@ -71,9 +71,35 @@ def _split_delimited(text: str, base: int, pipe: bool, bare: bool) -> tuple[Cell
         rest = raw.lstrip()
         body = rest.rstrip()
         s = pos + (len(raw) - len(rest))
-        cells.append(Cell(body, [(s, s + len(body))] if body else [], s))
+        if pipe and ("*" in body or "_" in body or "<" in body):
+            cells.append(_markdown_cell(body, s))
+        else:
+            cells.append(Cell(body, [(s, s + len(body))] if body else [], s))
         pos += len(raw) + 1
     return tuple(cells)
+
+
+_EMPHASIS = re.compile(r"^(\*\*|__)(?=\S)(.+?)(?<=\S)\1$")
+_LINE_BREAK_TAG = re.compile(r"\s*<br\s*/?>\s*", re.I)
+
+
+def _markdown_cell(body: str, s: int) -> Cell:
+    """A Markdown table cell as converters write it: bold (**合计**, __合计__) is no part of the cell's text, and a
+    line break inside the cell (总<br>计, 17<br>60: a word or a figure wrapped in its narrow cell) joins the pieces.
+    The cell's parts are the printed characters, so its span still holds what was read."""
+    m = _EMPHASIS.match(body)
+    if m:
+        s, body = s + len(m.group(1)), m.group(2)
+    if "<" not in body or not _LINE_BREAK_TAG.search(body):
+        return Cell(body, [(s, s + len(body))] if body else [], s)
+    parts, texts, at = [], [], 0
+    for brk in [*_LINE_BREAK_TAG.finditer(body), None]:
+        end = brk.start() if brk else len(body)
+        if end > at:
+            parts.append((s + at, s + end))
+            texts.append(body[at:end])
+        at = brk.end() if brk else at
+    return Cell("".join(texts), parts, s)
 
 
 _PIPE, _TAB = LineKind.PIPE, LineKind.TAB  # asked of every row: the members looked up once

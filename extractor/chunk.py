@@ -90,6 +90,9 @@ class Chunk:
     last_row: Line | None = None
     last_row_at: int = -1  # where ``last_row`` is in ``lines``
     loose_text: int = 0  # plain text lines after the title that are not notes
+    # The document puts a blank line between every two rows of its tables (text copied from a web page): a blank
+    # line between delimited rows then ends no segment.
+    rows_double_spaced: bool = False
 
     @property
     def span(self) -> tuple[int, int]:
@@ -243,14 +246,39 @@ def _classify(body: str) -> LineKind:
         return _BLANK
     if stripped.startswith("|"):
         return _SEPARATOR if _SEPARATOR_ROW.match(stripped) else _PIPE
-    if "\t" in stripped or ("\t" in body and body.strip(" \r\n") != ""):
-        # A line that is only tabs and spaces is an empty table row, still a row.
-        if is_furniture(stripped):
+    if "\t" in stripped or body.lstrip(" ").startswith("\t") or ("\t" in body and "\t\t" not in body):
+        # A line with empty cells before its words is a row, and so is one cell and a tab ("208\t"). A line whose
+        # only tabs trail its words, two or more (a sheet's row padded to the sheet's width, a range copied from a
+        # spreadsheet: a title, a note), is the words alone.
+        if is_furniture(stripped) or _browser_furniture(stripped):
             return _PAGE_HEADER
         return _TAB
-    if is_furniture(stripped):
+    if is_furniture(stripped) or _browser_furniture(stripped):
         return _PAGE_HEADER
+    if (stripped[0] == "#" or "<" in stripped) and is_furniture(_unmarked(stripped).strip()):
+        return _PAGE_HEADER  # "# <u>单位：万元</u>" (Markdown a converter wrapped a unit statement in)
     return _TEXT
+
+
+# What a browser prints at the top and bottom of each page of a web page (Chromium, Firefox, Edge): the date and
+# time with the page's title, the address with the page counter (7/20).
+_ADDRESS = re.compile(r"^(?:file|https?)://\S+$|^www\.\S+\.\S+$")
+_DATE_TIME = re.compile(r"^(?:\d{4}[/\-.]\d{1,2}[/\-.]\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}),?(?:\s+(?:上午|下午)?\d{1,2}:\d{2}"
+                        r"(?::\d{2})?(?:\s*[AaPp][Mm])?)?$")
+_BROWSER_HINT = re.compile(r"://|www\.|\d{1,4}[/\-.]\d{1,2}[/\-.]\d{1,4}")
+_RUNNING_WORDS = re.compile(r"^[^\d\t]{1,60}$")
+
+
+def _browser_furniture(stripped: str) -> bool:
+    """A browser's running header or footer line: an address or a date (with its time), and beside it only the
+    page counter, other furniture, or the page's title (words, no figure but a year)."""
+    if not _BROWSER_HINT.search(stripped):
+        return False
+    fields = [f.strip() for f in _FIELD_SPLIT.split(stripped) if f.strip()]
+    if not any(_ADDRESS.match(f) or _DATE_TIME.match(f) for f in fields):
+        return False
+    return all(_ADDRESS.match(f) or _DATE_TIME.match(f) or _ANY_FURNITURE.match(f)
+               or _RUNNING_WORDS.match(re.sub(r"(?:19|20)\d\d\s*年度?", "", f)) for f in fields)
 
 
 _LINE_START = r"^\s*"
@@ -354,11 +382,22 @@ _TABLE_TITLE_META = re.compile(r"^\s*(?P<dept>\S{2,30}?(?:局|委员会|委|办�
 _TITLE_HINT = re.compile(r"表|绩效|采购预算")
 
 
+# Markdown a converter wraps a title or a note in (pymupdf4llm: "# 注：…", "项目支出绩效目标表 <u>(2024年度)</u>",
+# "**…**", "- (7) …"): blanked out, each character by a space, so that offsets into the line still hold.
+_MARKUP = re.compile(r"</?(?:u|b|i|em|strong|span|font|sup|sub)\b[^>]*>|^\s*(?:#{1,6}|[-*+])(?=\s)|\*\*|__", re.I)
+
+
+def _unmarked(text: str) -> str:
+    if "<" not in text and "#" not in text and "*" not in text and "_" not in text and "-" not in text[:3]:
+        return text
+    return _MARKUP.sub(lambda m: " " * len(m.group()), text)
+
+
 def _title_text(line: Line) -> str | None:
     """The title a line prints, without furniture printed beside it (``单位：万元``) — or None."""
     if line.kind is not _TEXT and line.kind is not _TAB or not _TITLE_HINT.search(line.text):
         return None
-    title = line.text.strip()
+    title = _unmarked(line.text).strip()
     fields = [f for f in _FIELD_SPLIT.split(title) if f.strip()]
     if line.kind is _TAB and not (len(fields) == 2 and _TABLE_NUMBER_LINE.match(fields[0])):
         return None  # a row of cells, unless it is a table's number and its title a tab apart
@@ -403,6 +442,9 @@ class _Titles:
     texts: list[str | None]  # the title each line prints (``_title_text``), kind or no kind
     # A title wrapped onto a short next line inside its words ("…绩效目" / "标表"): its line -> the whole title.
     wrapped: dict[int, str] = field(default_factory=dict)
+    # A title glued to the end of the sentence or note before it (…故本表无数据XX局2024年项目支出表 单位：万元):
+    # its line -> (the title, where it starts in the line).
+    glued: dict[int, tuple[str, int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, lines: list[Line]) -> "_Titles":
@@ -415,10 +457,60 @@ class _Titles:
         for i, line in enumerate(lines[:-1]):
             if kinds[i] is None and kinds[i + 1] is None and (whole := _wrapped_title(line, lines[i + 1])):
                 kinds[i], titles.wrapped[i] = kind_for_title(whole), whole
+            elif (glued := _glued_title(line)) is not None:
+                # (A whole line of prose that ends in a title may also match a kind as a whole: the title decides.)
+                kinds[i], titles.glued[i] = kind_for_title(glued[0]), glued
         return titles
 
     def title(self, lines: list[Line], i: int) -> str:
+        if i in self.glued:
+            return self.glued[i][0]
         return self.wrapped.get(i) or self.texts[i] or lines[i].text.strip()
+
+
+# What a converter that joins lines into paragraphs leaves after a table's title on its line: the unit statement
+# and the year line (单位：万元, (2024年度)).
+_TITLE_TRAILER = re.compile(r"(?:\s*(?:[（(]\s*(?:19|20)\d\d\s*年度?\s*[)）]|[（(]?\s*(?:金额|计量)?单位\s*[：:]\s*"
+                            r"[\u4e00-\u9fff]{1,3}\s*[)）]?))+\s*$")
+# Where a sentence or a note ends inside a joined line: punctuation, a gap, or the note of an empty table.
+_NO_DATA = re.compile(r"(?:本表|此表|该表)?(?:无数据|为空表?|空表列示|无此项?(?:支出|收入)?)")
+_SENTENCE_END = re.compile(rf"[。；;！？!?，,：:、\s]|{_NO_DATA.pattern}")
+_TITLE_YEAR = re.compile(r"(?:19|20)\d\d\s*年度?$")
+_TITLE_HEAD_WORD = re.compile(r"(?:项目支出|部门整体|一般公共预算|政府性基金预算?|国有资本经营预算?|财政拨款|部门|单位|本级)$")
+# A table's number before its title (附表1：, 表 3、, 1-2.): no sentence.
+_NUMBER_PREFIX = re.compile(r"\s*(?:附?表\s*[\d一二三四五六七八九十]+(?:\s*[-—–.．]\s*\d+)*|\d{1,2}(?:\s*[-—–.．]\s*\d+)*)"
+                            r"\s*[：:、.．]?\s*")
+_REFERS_TO = re.compile(r"(?:见|详见|参见|如)$")
+
+
+def _glued_title(line: Line) -> tuple[str, int] | None:
+    """A table's title at the end of a line of prose or a note (what converters that join a page's lines into
+    paragraphs make of a note and the next table's title): the title and where it starts, or None. The title is
+    the shortest end of the line that names the same kind, with the year printed before it."""
+    if line.kind is not _TEXT or not _TITLE_HINT.search(line.text) or is_contents_line(line.text):
+        return None
+    text = _unmarked(line.text)
+    trailer = _TITLE_TRAILER.search(text)
+    body = text[:trailer.start()] if trailer else text.rstrip()
+    cut = max((m.end() for m in _SENTENCE_END.finditer(body)), default=0)
+    tail = body[cut:]
+    head = body[:cut].rstrip()
+    if cut == 0 or not 4 <= len(tail) <= 60 or _REFERS_TO.search(head):
+        return None
+    if _NUMBER_PREFIX.fullmatch(head) or not (_NOTE.match(head) or _PROSE.search(head) or _NO_DATA.search(head)):
+        return None  # "表3  收支总表", "部门  收支总表": a title in pieces, not a sentence before one
+    kind = kind_for_title(tail)
+    if kind is None or not tail.endswith("表") and kind_for_title(tail + "表") is None:
+        return None
+    start = next(k for k in range(len(tail) - 1, -1, -1) if kind_for_title(tail[k:]) == kind)
+    while (head := _TITLE_HEAD_WORD.search(tail[:start])) is not None:
+        start = head.start()
+    if "”" in tail[start:] and "“" not in tail[start:] and "“" in tail[:start]:
+        start = tail.rindex("“", 0, start)  # the quoted word whole: “三公”经费支出表
+    year = _TITLE_YEAR.search(tail[:start])
+    if year:
+        start = year.start()
+    return tail[start:], cut + start
 
 
 _TAIL = re.compile(r"^\s*\S{1,4}\s*$")
@@ -454,6 +546,8 @@ def _accept_title(lines: list[Line], titles: _Titles, i: int) -> bool:
     if nxt is None:
         return False
     nxt_kind = titles.kinds[nxt.index]
+    if nxt.index in titles.glued and _NO_DATA.search(nxt.text[:titles.glued[nxt.index][1]]):
+        return True  # an empty table: its note (本表无数据) follows, the next table's title glued to it
     if (nxt.is_row or _rowlike(nxt, titles.kinds[i])) and nxt_kind is None:
         return True  # (a title whose number stands a gap or a tab from its words is no row: "表2  收入总表")
     if nxt_kind is not None and _accept_title(lines, titles, nxt.index):
@@ -465,8 +559,10 @@ def _accept_title(lines: list[Line], titles: _Titles, i: int) -> bool:
         return False
     if _AMOUNT_FIRST.match(nxt.text):
         return False  # "…政府采购预算" / "21.54万元。": a sentence wrapped before its amount, no title
+    if i in titles.glued:
+        return False  # a title glued to a sentence opens a table only over the table's rows
     title = re.sub(r"\s+", "", titles.wrapped.get(i) or titles.texts[i] or "")
-    if not re.search(r"(表|绩效指标|采购预算)$", title):
+    if not _TITLE_END.search(title):
         return False
     # The last entry of a contents list (titles one after another), followed by the list's other part or prose:
     # a contents entry when a title of its kind opens a table further on.
@@ -483,6 +579,8 @@ def _after_a_title(lines: list[Line], titles: _Titles, i: int) -> bool:
     return False
 
 
+# How a title ends: in 表 (or 绩效指标, 采购预算), the year printed after it or not (…绩效目标表（2024年度）).
+_TITLE_END = re.compile(r"(?:表|绩效指标|采购预算)(?:[（(]?(?:19|20)\d\d年度?[)）]?)?$")
 _AMOUNT_FIRST = re.compile(r"\s*\d[\d,]*(?:\.\d+)?\s*(?:万\s*元|元)")
 
 
@@ -727,17 +825,22 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
             start=start,
             end=start,
         )
+        chunk.rows_double_spaced = double_spaced
         chunks.append(chunk)
         return chunk
 
     tails: set[int] = set()  # the second lines of wrapped titles that opened a section
+    double_spaced = _rows_double_spaced(lines)
     for i, line in enumerate(lines):
+        if line.kind in (_PIPE, _TAB) and current is not None and current.is_card and _next_card(lines, i, current):
+            current = open_chunk("performance_target", UNTITLED_CARD, None, line.start)
         if line.kind in _PLAIN_ROWS_AND_GAPS and current is not None and not current.is_card and i not in tails \
                 and not (titles.kinds[i] is not None and line.kind is _TAB and _accept_title(lines, titles, i)):
             # A delimited row, a blank line or a separator: what follows decides about plain text lines and
             # furniture only (outside a card, whose wrapped pieces may be any line under a space-aligned row).
             # (A title a tab from its number, "表1\t收支总表", is no row of the table before it.)
-            if current.is_table and line.kind in (_PIPE, _TAB) and _untitled_card(lines, i, current):
+            if line.kind in (_PIPE, _TAB) and (_untitled_card(lines, i, current) if current.is_table
+                                                else _card_grid_in_text(lines, i, current)):
                 current = open_chunk("performance_target", UNTITLED_CARD, None, line.start)
             elif current.is_table and line.kind in (_PIPE, _TAB) and _another_header(current, line):
                 # A table whose title is not in the text (printed as an image): never rows of the one before.
@@ -763,6 +866,13 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
             # "部门收入总表（续）", "续表": the same table goes on on a new page.
             line = line.as_kind(_PAGE_HEADER)
         elif kind is not None and _accept_title(lines, titles, i):
+            if i in titles.glued:
+                # The sentence or note stays with the section it ends; the title opens the next.
+                at = titles.glued[i][1]
+                if current is None:
+                    current = open_chunk("front_matter", "", None, line.start)
+                _add_line(current, Line(line.index, line.start, line.start + at, line.text[:at], _TEXT))
+                line = Line(line.index, line.start + at, line.end, line.text[at:], _TEXT, line.page_end)
             current = open_chunk(kind, titles.title(lines, i), line, line.start)
             line = line.as_kind(_TEXT) if line.kind is _TAB else line
             if i in titles.wrapped:
@@ -808,11 +918,32 @@ _CARD_GRID_KEY = re.compile(r"^(一级指标|年度目标|年度绩效目标|绩
 def _untitled_card(lines: list[Line], i: int, chunk: Chunk) -> bool:
     """A performance card whose title is not in the text, under a table's figures: after a gap, a row that starts
     with 项目名称 (or 项目编码) followed, within a few rows, by one that starts with 一级指标 or 年度目标."""
-    line = lines[i]
     if chunk.is_card or chunk.last_row is None or chunk.last_row is not chunk.last_content:
         return False
     if not (chunk.lines and chunk.lines[-1].kind in (_BLANK, _PAGE_HEADER)):
         return False
+    return _card_grid_at(lines, i)
+
+
+def _card_grid_in_text(lines: list[Line], i: int, chunk: Chunk) -> bool:
+    """A performance card's grid in the narrative or the front matter, its title not found (glued to the sentence
+    before it, or worded so no kind matches): the grid starts a card of its own, never rows of prose, dropped."""
+    if chunk.is_table or (chunk.lines and chunk.lines[-1].is_row):
+        return False
+    return _card_grid_at(lines, i)
+
+
+def _next_card(lines: list[Line], i: int, chunk: Chunk) -> bool:
+    """Another card's grid after a card's rows, its title not found (lost in the prose between them): after a
+    gap, a row that starts with 项目名称 when the card has printed its own already."""
+    if chunk.last_row is None or chunk.lines[-1].is_row or not _card_grid_at(lines, i):
+        return False
+    return any(l.is_row and _CARD_FIRST_KEY.match(_CELL_SPLIT.split(l.text.strip().strip("|"))[0].strip())
+               for l in chunk.lines)
+
+
+def _card_grid_at(lines: list[Line], i: int) -> bool:
+    line = lines[i]
     first = _CELL_SPLIT.split(line.text.strip().strip("|"))
     if not first or not _CARD_FIRST_KEY.match(first[0].strip()):
         return False
@@ -945,7 +1076,7 @@ def _header_row(line: Line) -> bool:
         return False
     if line.kind is _TEXT and (not _GAP.search(line.text.strip()) or _prose(line.text.strip())):
         return False
-    cells = [c.strip() for c in _CELL_SPLIT.split(line.text.strip().strip("|")) if c.strip()]
+    cells = [c.strip().strip("*_").strip() for c in _CELL_SPLIT.split(line.text.strip().strip("|")) if c.strip()]
     return len(cells) >= 2 and not any(_FIGURE.match(c) or _DECIMAL.search(c) or c.endswith("表")
                                        or _TABLE_NUMBER_LINE.match(c) for c in cells)
 
@@ -997,7 +1128,7 @@ def _add_line(chunk: Chunk, line: Line) -> None:
     if not chunk.is_table:
         return
     if is_row:
-        if not chunk.segments or chunk.segments[-1].lines and _segment_closed(chunk):
+        if not chunk.segments or chunk.segments[-1].lines and (_segment_closed(chunk) or _header_again(chunk, line)):
             chunk.segments.append(Segment())
         chunk.segments[-1].lines.append(line)
     elif line.kind is _SEPARATOR:
@@ -1015,12 +1146,16 @@ def _segment_closed(chunk: Chunk) -> bool:
     """A segment ends at a page break or at anything that is not a row or a separator.
 
     Space-aligned text puts blank lines between rows, so for its rows only a
-    page break, furniture or text ends the segment.
+    page break, furniture or text ends the segment; so do documents that put a
+    blank line between every two delimited rows.
     """
     seg_last = chunk.segments[-1].lines[-1]
     if seg_last.page_end:
         return True
     spaced = seg_last.kind is _SPACED
+    # Where every two rows stand one blank line apart, one blank line is no break (two or more still are).
+    single_blanks = chunk.rows_double_spaced and not spaced
+    after_blank = False
     for k in range(len(chunk.lines) - 2, -1, -1):
         line = chunk.lines[k]
         if line is seg_last:
@@ -1028,9 +1163,43 @@ def _segment_closed(chunk: Chunk) -> bool:
         if line.page_end:
             return True  # a form feed alone on its line (``pdftotext`` starts each page with one)
         if line.kind is _SEPARATOR or (spaced and line.kind is _BLANK):
+            after_blank = False
+            continue
+        if line.kind is _BLANK and single_blanks and not after_blank:
+            after_blank = True
             continue
         return True
     return False
+
+
+def _header_again(chunk: Chunk, line: Line) -> bool:
+    """A delimited row that prints the table's first header row again, word for word, below rows of the table: the
+    next page's header, where nothing (no blank line, no furniture) marked the page break (a sheet or a range copied
+    from one without blank rows)."""
+    if line.kind not in (_TAB, _PIPE) or len(chunk.segments[-1].lines) < 2:
+        return False
+    first = chunk.segments[0].lines[0]
+    if first.kind is not line.kind or first is line:
+        return False
+    words = _ROW_WORDS.sub("", line.text)
+    return words == _ROW_WORDS.sub("", first.text) and sum(1 for c in re.split(r"[\t|]", line.text) if c.strip()) >= 2 \
+        and not any(_FIGURE.match(c.strip()) for c in re.split(r"[\t|]", line.text) if c.strip())
+
+
+_ROW_WORDS = re.compile(r"[\s|]+")
+
+
+def _rows_double_spaced(lines: list[Line]) -> bool:
+    """Whether the document puts one blank line between every two delimited rows: far more pairs of rows one
+    blank line apart than side by side (a table's own blank line, or a page break, is the odd one out)."""
+    apart = adjacent = 0
+    for a, b, c in zip(lines, lines[1:], lines[2:]):
+        if a.kind in (_TAB, _PIPE):
+            if b.kind in (_TAB, _PIPE):
+                adjacent += 1
+            elif b.kind is _BLANK and c.kind in (_TAB, _PIPE):
+                apart += 1
+    return apart >= 8 and apart >= 4 * adjacent
 
 
 def _lead(s: str) -> int:

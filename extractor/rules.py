@@ -18,7 +18,7 @@ from itertools import combinations, islice
 
 from schemas import (Amount, HintUse, LayoutHint, Reading, Row, Table, Text, Unread, is_blank_mark, parse_amount,
                      spec_for)
-from schemas.tables import TableSpec
+from schemas.tables import YEAR_ON_YEAR_KEYS, TableSpec
 
 from .cells import HAN, Cell, Geometry, display_width
 from .chunk import Chunk, Line
@@ -46,6 +46,16 @@ class Unreadable(Exception):
         self.reason = reason
 
 
+ONE_CELL_PER_LINE = ("no table rows: the table is printed one cell per line, which loses the column each cell is "
+                     "in (needs the LLM reader, or the PDF itself)")
+
+
+# Markdown holding its tables as HTML (MinerU, docling: <table><tr><td>…): the rows are there, in markup this
+# reader does not read yet.
+HTML_TABLE = "no table rows: the table is HTML markup (<table><tr><td>), which this reader does not read yet " \
+             "(needs the LLM reader, or the PDF itself)"
+
+
 def read_table(chunk: Chunk, hints: tuple[LayoutHint, ...] = (), explicit_cells: bool = False) -> Table:
     """Fill the chunk's table schema, or raise ``Unreadable`` with the reason.
 
@@ -63,9 +73,11 @@ def read_table(chunk: Chunk, hints: tuple[LayoutHint, ...] = (), explicit_cells:
         # table with its note, as one printed with its header and an empty 合计 is.
         return Table(section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, **chunk_unit(chunk),
                      entity=chunk_entity(chunk), note=statement, columns={}, rows=[], empty=True)
+    if not chunk.has_rows and any("<td" in line.text or "<tr" in line.text for line in chunk.lines):
+        raise Unreadable(HTML_TABLE)
     if not chunk.has_rows or _flattened_header(chunk):
         if _one_cell_per_line(chunk):
-            raise Unreadable("no table rows: the table is printed one cell per line, which loses the column each cell is in (needs the LLM reader, or the PDF itself)")  # noqa: E501
+            raise Unreadable(ONE_CELL_PER_LINE)
         raise Unreadable("no table rows: the layout is flattened into lines (needs the LLM reader)")
     units = _entities_named(chunk)
     if len(units) > 1:
@@ -563,8 +575,15 @@ def _raw_rows(spec: TableSpec, pages: list[Page], pick: int, repadded: bool = Fa
             return None, most, otherwise
         data = _attach_fragments(spec, page.data, layout, rows[-1] if rows and page.number > 0 else None,
                                  page.geometry)
+        misplaced = _spaces_do_not_place(spec, data, layout)
         for raw in data:
             raw.layout = layout
+            if misplaced and raw.positional and raw.line.kind.value == "spaced":
+                raw.positional = False
+                raw.notes.append(misplaced)
+            elif _no_total_under_figures(spec, raw, layout):
+                raw.positional = False
+                raw.notes.append("figures right of 合计 and none under it: placed by proposals")
             if repadded and _padded(spec, raw):
                 raw.positional = False
             if not (page.header or page.lanci) and width is not None and raw.line.kind.value in ("pipe", "tab") \
@@ -679,6 +698,38 @@ def _part_of_line(line: Line, cells: list[Cell], first: bool) -> Line:
     b = max(c.span[1] for c in cells if c.text)
     a, b = max(a, line.start), min(max(b, a), line.end)
     return Line(line.index, a, b, line.text[a - line.start:b - line.start], line.kind, line.page_end, line.bare)
+
+
+def _spaces_do_not_place(spec: TableSpec, data: list[RawRow], layout: Layout) -> str | None:
+    """Space-aligned rows whose spaces do not place their cells: cells under no header in several rows. A converter
+    that pads with spaces by character count (PyMuPDF's sorted text) shifts a table so, and a consistent shift
+    verifies column by column. The rows' figures are then placed by proposals (the sums choose), never by where
+    the spaces put them. Returns the reason, or None."""
+    roled = _roled(layout)
+    if sum(raw.positional and raw.line.kind.value == "spaced" and any(i not in roled and c.text
+                                                                        for i, c in enumerate(raw.cells))
+           for raw in data) >= 3:
+        return "cells stand under no header in several rows: the spaces do not place the figures, so they are " \
+               "placed by proposals"
+    return None
+
+
+_YEAR_ON_YEAR = frozenset(k for keys in YEAR_ON_YEAR_KEYS for k in keys[1:])
+
+
+def _no_total_under_figures(spec: TableSpec, raw: RawRow, layout: Layout) -> bool:
+    """A space-aligned row printing figures right of the 合计 column but none under it: a row's parts are never
+    printed without their total, so the spaces put its figures one column off (placed by proposals instead)."""
+    if not raw.positional or raw.line.kind.value != "spaced":
+        return False
+    total = layout.__dict__.get("_total_index", -1)
+    if total == -1:
+        total = layout.__dict__["_total_index"] = next((i for i, k in layout.keys.items() if k == "total"), None)
+    if total is None or raw.text_at(total):
+        return False
+    # (Only the total's parts count: a year-on-year column, 增减额 beside an empty 本年预算数, is no part of it.)
+    return any(i > total and not layout.is_text(spec, k) and k not in _YEAR_ON_YEAR and spec.column(k).additive
+               and _kind_of_text(raw.text_at(i)) == "number" for i, k in layout.keys.items())
 
 
 def _unknown_columns(spec: TableSpec, layout: Layout) -> int:

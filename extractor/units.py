@@ -17,7 +17,7 @@ from schemas import parse_amount
 MONEY_UNITS = ("百万元", "万元", "千元", "亿元", "元")
 _MONEY = re.compile("|".join(MONEY_UNITS))
 # What a statement may say besides its unit: the currency, brackets, colons.
-_DECORATION = re.compile(r"[\s:：()（）【】\[\]〔〕<>《》]|人民币|币种|RMB|rmb")
+_DECORATION = re.compile(r"[\s:：()（）【】\[\]〔〕<>《》*]|人民币|币种|RMB|rmb")
 # Other units a statement may list beside the money unit (固定资产: 单位：万元、平方米、台).
 _OTHER_UNITS = re.compile(r"^(平方米|㎡|m2|台|辆|台辆|台套|套|个|人|人次|项|件|次|户|家|亩|公里|吨|%)$")
 _LIST = re.compile(r"[、，,；;]")
@@ -135,7 +135,7 @@ _REST_OF_UNIT = re.compile(r"^\s*元\s*[)）]?\s*$")
 
 
 def _wrapped(found: UnitStatement, following: list[str]) -> UnitStatement:
-    unit = _UNIT_HEADS.get(_DECORATION.sub("", found.text.split("单位", 1)[1]))
+    unit = _UNIT_HEADS.get(_DECORATION.sub("", re.split(r"单\s*位", found.text, maxsplit=1)[-1]))
     if unit is None:
         return found
     for text in following:

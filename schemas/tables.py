@@ -464,7 +464,9 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         kind="performance_target",
         zh="项目支出绩效目标表",
-        title_patterns=(r"绩效目标(申报|批复)?表\s*$",),
+        # The year printed on the title's line, as templates and converters that join a title to its year line do:
+        # 项目支出绩效目标表（2024年度）, … 2024年度, …(2024年).
+        title_patterns=(r"绩效目标(申报|批复)?表\s*(?:[（(]?\s*(?:19|20)\d\d\s*年度?\s*[)）]?)?\s*$",),
         row_key="item",
         columns=(),
         card=True,

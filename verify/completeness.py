@@ -15,6 +15,8 @@ _REASONS_ZH = {
     "no table rows: the table is printed one cell per line, which loses the column each cell is in (needs the LLM "
     "reader, or the PDF itself)": "没有表格行：表格被拆成每行一个单元格，各单元格所在的列已无从得知（需要模型读取，或直接读取 PDF）",
     "no header row this reader recognises": "没有可识别的表头行",
+    "no table rows: the table is HTML markup (<table><tr><td>), which this reader does not read yet (needs the LLM "
+    "reader, or the PDF itself)": "没有表格行：表格是 HTML 标记（<table><tr><td>），本读取器尚不能读取（需要模型读取，或直接读取 PDF）",
     "no card fields this reader recognises": "没有可识别的绩效目标表栏目",
     "left to the LLM reader (--backend llm)": "留给模型读取（--backend llm）",
 }

@@ -229,14 +229,22 @@ def _cell_around(text: str, span: tuple[int, int]) -> str:
 
 
 _PAGE_NUMBER = re.compile(r"\s*\d{1,4}\s*")
+# A browser's running header or footer printed between a card's rows (a web page printed, then turned into text):
+# the address or the date and time, with the page counter or the page's title beside it. Page furniture, never a
+# figure of the card.
+_BROWSER_LINE = re.compile(r"\s*(?:(?:file|https?)://\S+|\d{4}[/\-.]\d{1,2}[/\-.]\d{1,2},?(?:\s+\d{1,2}:\d{2})?"
+                           r"|\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}(?:\s*[AaPp][Mm])?)"
+                           r"(?:(?:\s{2,}|\t)+(?:\d{1,4}\s*/\s*\d{1,4}|[^\d\t]*(?:(?:19|20)\d\d[^\d\t]*)?))?\s*")
 
 
 def _card_lines(text: str, span: tuple[int, int]) -> Iterator[tuple[int, str]]:
-    """The card's lines, each with its offset, less a page's number (a number alone on a line next to a page break)."""
+    """The card's lines, each with its offset, less a page's number (a number alone on a line next to a page break)
+    and a browser's header or footer."""
     start, end = span
     pos = start
     for line in text[start:end].split("\n"):
-        if not (_PAGE_NUMBER.fullmatch(line) and _at_page_break(text, pos, pos + len(line))):
+        if not (_PAGE_NUMBER.fullmatch(line) and _at_page_break(text, pos, pos + len(line))) \
+                and not _BROWSER_LINE.fullmatch(line):
             yield pos, line
         pos += len(line) + 1
 

@@ -82,12 +82,27 @@ def sniff(path: Path, data: bytes) -> str:
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(path, data)
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        if suffix == ".doc" or b"W\x00o\x00r\x00d\x00D\x00o\x00c\x00u\x00m\x00e\x00n\x00t" in data[:65536]:
-            raise LoadError(path, "a Word 97–2003 .doc file: save it as .docx or PDF to read it")
+        # (The container's directory, which names the WordDocument stream, may stand anywhere in the file.)
+        if suffix == ".doc" or b"W\x00o\x00r\x00d\x00D\x00o\x00c\x00u\x00m\x00e\x00n\x00t" in data:
+            named = f" (named {suffix})" if suffix not in (".doc", "") else ""
+            raise LoadError(path, f"a Word 97–2003 .doc file{named}: save it as .docx or PDF to read it")
         return "xls"
     if suffix in PDF_SUFFIXES + SHEET_SUFFIXES + WORD_SUFFIXES:
         raise LoadError(path, f"not {_a(suffix[1:].upper())} file: {_looks_like(data)}")
+    if suffix in WEB_SUFFIXES or (suffix not in TEXT_SUFFIXES + CSV_SUFFIXES and _is_html(data)):
+        raise LoadError(path, WEB_PAGE)
     return "csv" if suffix in CSV_SUFFIXES else "text"
+
+
+WEB_SUFFIXES = (".html", ".htm", ".xhtml", ".mht", ".mhtml")
+# Its markup read as text gives nothing to trust; the two ways a person turns a page into a file this tool reads.
+WEB_PAGE = ("a web page (HTML), which budget-extract does not read: print it to PDF from the browser, or open it in "
+            "LibreOffice Writer or Word and save it as .docx, and run that")
+
+
+def _is_html(data: bytes) -> bool:
+    start = data[:512].lstrip().lower()
+    return start.startswith((b"<!doctype html", b"<html")) or (b"<html" in start and b"<head" in data[:4096].lower())
 
 
 def _zip_kind(path: Path, data: bytes) -> str:
@@ -104,6 +119,11 @@ def _zip_kind(path: Path, data: bytes) -> str:
         return "xlsx"
     if "word/document.xml" in names:
         return "docx"
+    if "mimetype" in names and "content.xml" in names:
+        kind = zipfile.ZipFile(io.BytesIO(data)).read("mimetype")[:100].decode("ascii", "replace")
+        if kind.endswith("spreadsheet"):
+            raise LoadError(path, "an OpenDocument spreadsheet (.ods): save it as .xlsx in LibreOffice or WPS to read it")
+        raise LoadError(path, "an OpenDocument file (.odt): save it as .docx or PDF in LibreOffice or WPS to read it")
     raise LoadError(path, "a zip archive, not a spreadsheet or Word file: unpack it and pass the files inside")
 
 
