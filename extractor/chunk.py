@@ -964,7 +964,7 @@ def _next_card_title(lines: list[Line], i: int, chunk: Chunk) -> str | None:
     if _next_card(lines, i, chunk):
         return ""
     line = lines[i]
-    words = line.text.strip()
+    words = _unmarked(line.text).strip()  # (Markdown a converter wraps a title in: "# 项目支出绩效目标表")
     if line.kind is not _TEXT or len(_cells_of(line)) != 1 or len(words) > 60 or not _CARD_TITLE_WORDS.search(words):
         return None
     j = i + 1
