@@ -28,6 +28,7 @@ from pathlib import Path
 from .export import result_json, write_atomic, write_temporary
 from .load import SUPPORTED_SUFFIXES, LoadError, load_document, shown
 from .pipeline import RunOptions, llm_usage, process_document
+from .pool import default_jobs, make_pool
 from .work import Outcome, Tally, read_document, text_file_for
 
 
@@ -107,18 +108,6 @@ class BatchReport(Tally):
 # Files written and flushed to disk at once (flushing is waiting on the disk, milliseconds a file, not work).
 WRITING_THREADS = 4
 
-# Starting a pool costs about half a second; below this many documents per worker, it costs more than it saves.
-DOCUMENTS_PER_WORKER = 20
-
-
-def default_jobs(documents: int) -> int:
-    """The cores this process may run on, but fewer for a small batch."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, documents // DOCUMENTS_PER_WORKER))
-
 
 async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=None,
                     advance: Callable[[], None] = lambda: None, in_flight: int = 8, store=None,
@@ -141,7 +130,7 @@ async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=No
     disk = ThreadPoolExecutor(WRITING_THREADS, thread_name_prefix="write")
     writer = _Writer(out, options, reader, store, pretty, max_size, report, disk)
     gate = asyncio.Semaphore(max(in_flight, 2 * jobs))
-    pool = _pool(jobs) if jobs > 1 else None
+    pool = make_pool(jobs) if jobs > 1 else None
     loop = asyncio.get_running_loop()
 
     async def one(place: int, path: Path) -> None:
@@ -351,44 +340,6 @@ def _unexpected(path: Path, exc: BaseException) -> str:
         first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
         what = f"{type(exc).__name__}" + (f": {shown(first)}" if first else "")
     return f"error: {shown(path)}: could not be processed ({what}); the rest of the batch went on"
-
-
-def _pool(jobs: int):
-    """Worker processes that start clean (forkserver, or spawn where there is none), not forks of this one:
-    a fork would copy the open store and the model client's threads."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    if method == "forkserver":
-        # Imported once, in the server: every worker forked from it has them (read_document's own imports too).
-        context.set_forkserver_preload(["extractor.work", "extractor.geometry", "extractor.review.apply",
-                                        "extractor.review.store"])
-    return ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
-
-
-def _start_worker(parent: int) -> None:
-    """Ctrl-C is for the parent, which stops the pool (workers would each print a traceback). A parent killed
-    outright (SIGKILL) cannot stop it: then the worker ends itself rather than wait for work forever."""
-    import signal
-    import threading
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_end_with, args=(parent,), name="end-with-parent", daemon=True).start()
-
-
-def _end_with(parent: int, every: float = 0.5) -> None:
-    import time
-
-    while True:
-        time.sleep(every)
-        try:
-            os.kill(parent, 0)
-        except ProcessLookupError:
-            os._exit(1)
-        except PermissionError:  # alive, under another user (its pid reused): not ours any more
-            os._exit(1)
 
 
 def _remove_leftovers(out: Path, older_than: float = 60.0) -> None:

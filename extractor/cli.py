@@ -201,10 +201,9 @@ def run(
     import asyncio
     import os
 
-    from .batch import run_batch
     from .llm.settings import LlmSettings
     from .load import parse_size, shown
-    from .pipeline import RunOptions
+    from .pool import default_jobs, start_server
 
     if out.exists() and not out.is_dir():
         _err(f"error: --out {shown(out)}: is a file; --out names the folder for the results")
@@ -217,6 +216,11 @@ def run(
         raise typer.Exit(2)
     found = _expand(paths, recursive, include, exclude, out)
     files = found.files
+    if (jobs or default_jobs(len(files))) > 1 and len(files) > 1:
+        start_server()  # the pool's server imports the readers while this process imports its own (below)
+    from .batch import run_batch
+    from .pipeline import RunOptions
+
     recorded: dict = {}
     if cache is CacheChoice.replay:
         recorded = _recorded_defaults(recordings)

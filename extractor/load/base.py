@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from schemas import Geometry
+if TYPE_CHECKING:  # (the schemas' import is heavy: `run` finds its files before it needs them)
+    from schemas import Geometry
 
 
 def shown(path: Path | str | bytes) -> str:
