@@ -190,9 +190,13 @@ def extract_to_folder(path: Path | str, out: Path | str, pretty: bool = False, n
     No decisions are applied here: ``budget-extract review sync OUT`` applies
     those in force and builds the review queue afterwards.
     """
+    with collecting_less_often():  # the result is gone when the setting is put back: nothing left to walk
+        return _extract_to_folder(Path(path), Path(out), pretty, name)
+
+
+def _extract_to_folder(path: Path, out: Path, pretty: bool, name: str | None) -> str:
     from .export import write_atomic
 
-    path, out = Path(path), Path(out)
     try:
         check_result_name(path)
         doc = replace(load_document(path), label=name)
