@@ -100,9 +100,12 @@ def completeness(result: ExtractionResult, flagger: Flagger, text: str = "") -> 
     listed = {}
     for entry in result.contents:
         listed.setdefault(entry.kind, entry)
+    by_kind: dict[str, list] = {}
+    for s in result.sections:
+        by_kind.setdefault(s.kind, []).append(s)
     out = []
     for kind in STANDARD_TABLE_KINDS:
-        sections = [s for s in result.sections if s.kind == kind]
+        sections = by_kind.get(kind, [])
         zh = spec_for(kind).zh
         if sections:
             status = "unread" if all(s.status in ("unread", "unfilled") for s in sections) else \
