@@ -621,9 +621,10 @@ def _rowlike(line: Line, kind: str | None) -> bool:
 def _rowlike_text(text: str, card: bool, two_sided: bool) -> bool:
     text = text.strip()
     if card:
-        # A card's cells hold sentences; a row of it starts with a short field (a key or a level).
+        # A card's cells hold sentences; a row of it starts with a short field (a key or a level), or with a project's
+        # code (a summary grid of cards: 34122525P000000100011 | 文化惠民演出 | …).
         fields = _GAP.split(text)
-        return len(fields) >= 2 and len(fields[0]) <= 16 and len(text) <= 600
+        return len(fields) >= 2 and (len(fields[0]) <= 16 or bool(_CARD_CODE.match(fields[0]))) and len(text) <= 600
     if _prose(text) or len(text) > 400:
         return False
     words = _WORDS.findall(text)
@@ -639,6 +640,7 @@ def _rowlike_text(text: str, card: bool, two_sided: bool) -> bool:
     return gapped
 
 
+_CARD_CODE = re.compile(r"^[0-9A-Za-z-]{17,32}$")
 # A card's key and its value one space apart (年度绩效目标 全年组织…: the converter left one space between the cells).
 _CARD_KEY_AND_VALUE = re.compile(r"^(项目名称|项目编码|主管部门|实施单位|项目期限?|实施期限|"
                                  r"(年度|项目|部门|部门整体|整体|实施期|中期|中长期)?(总体)?(绩效)?目标)[：:]? \S")

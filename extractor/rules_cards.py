@@ -134,6 +134,12 @@ class _State:
     field_starts: tuple | None = None  # the last ``_field_starts``, with what it depended on
 
 
+def read_cards(chunk: Chunk) -> list[PerformanceCard]:
+    """The cards of a card section: one, or one per project block of a summary grid (``_summary_grid_cards``)."""
+    card = read_card(chunk)
+    return _summary_grid_cards(card, chunk) or [card]
+
+
 def read_card(chunk: Chunk) -> PerformanceCard:
     if not chunk.has_rows or _mostly_flattened(chunk):
         raise Unreadable("no table rows: the card is flattened into lines (needs the LLM reader)")
@@ -223,6 +229,61 @@ def read_card(chunk: Chunk) -> PerformanceCard:
     card.unparsed = card.untaken_figures((line.start, line.text) for line in chunk.lines
                                          if line.kind not in _NOT_PRINTED_ON_THE_CARD)
     return card
+
+
+def _summary_grid_cards(card: PerformanceCard, chunk: Chunk) -> list[PerformanceCard] | None:
+    """Cards printed as one summary grid: the card's labels (项目名称 | 实施单位 | 年度资金总额 | 财政拨款 | 年度目标) in the
+    indicator header's row, one block of rows per project, its cells printed on the block's first row. Read as one card,
+    those cells are kept under their headers in each block's first indicator (``other``); a cell under 项目名称 starts a
+    card, and the cells under the labels the reader knows become that card's fields. None when the grid is no such
+    grid (the first indicator names no project, or the card names its project above the grid)."""
+    def project_header(ind: Indicator) -> str | None:
+        return next((h for h in ind.other if _key(h) == "项目名称"), None)
+
+    if card.project_name is not None or not card.indicators or project_header(card.indicators[0]) is None:
+        return None
+    blocks: list[list[Indicator]] = []
+    for ind in card.indicators:
+        if project_header(ind) is not None or not blocks:
+            blocks.append([])
+        blocks[-1].append(ind)
+    starts = [card.span[0]] + [block[0].span[0] for block in blocks[1:]]
+    ends = [s for s in starts[1:]] + [card.span[1]]
+    lines = [(line.start, line.text) for line in chunk.lines if line.kind not in _NOT_PRINTED_ON_THE_CARD]
+    cards = []
+    for n, (block, c0, c1) in enumerate(zip(blocks, starts, ends)):
+        one = PerformanceCard(section_id=chunk.id if n == 0 else f"{chunk.id}-{n + 1}", kind=card.kind,
+                              title=card.title, span=(c0, c1), unit=card.unit, unit_text=card.unit_text,
+                              indicators=block)
+        for ind in block:
+            for header in [h for h in ind.other if _key(h) is not None]:
+                _grid_field(one, _key(header), header, ind.other.pop(header))
+        one.notes = (list(card.notes) if n == 0 else []) + [
+            f"card {n + 1} of {len(blocks)} printed as one summary grid (the card's labels in its header row)"]
+        one.unparsed = one.untaken_figures(lines)
+        cards.append(one)
+    return cards
+
+
+def _grid_field(card: PerformanceCard, key: str, header: str, text: Text) -> None:
+    """A summary grid's cell under a card label (``key``, from its ``header`` as printed) into the card's field."""
+    if key in _TEXT_KEYS:
+        old = getattr(card, _TEXT_KEYS[key])
+        setattr(card, _TEXT_KEYS[key], text if old is None else Text(
+            text=old.text + text.text, span=(old.span[0], text.span[1]), parts=old.parts + text.parts))
+    elif key in _BUDGET_KEYS or _SOURCE_KEY.match(key):
+        amount = parse_amount(text.text)
+        if amount is None or len(text.parts) != 1:
+            return  # not a figure: left unread (its numbers are flagged read.unparsed)
+        value = Amount(value=amount, raw=text.text, span=text.span)
+        if key in _BUDGET_KEYS:
+            setattr(card.budget, _BUDGET_KEYS[key], value)
+        else:
+            card.budget.sources[_SOURCE_KEY.match(key).group("name")] = value
+        if (m := _BUDGET_LABEL_UNIT.match(norm(header))) and card.unit_text is None:
+            card.unit = m.group("unit")
+    elif _GOAL_KEY.match(key):
+        getattr(card, _goal_field(key)).append(text)
 
 
 # A budget label that prints the unit of the card's amounts in brackets: 项目资金（元）, 资金来源(元), 预算金额（元）,
