@@ -167,7 +167,8 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                 if not cells:
                     continue
                 roles = _nearest_fields(card.indicators[-1], cells, line, state)
-                if roles and all(_wrapped_piece(c, r) for c, r in zip(cells, roles)):
+                if roles and all(_wrapped_piece(c, r) for c, r in zip(cells, roles)) \
+                        and not _name_without_value(card.indicators[-1], state, seg.lines, k, cells, roles):
                     if _held_for_next(seg.lines, k, state) or _starts_next_row(card, seg.lines, k, state):
                         state.pending.append((line, cells))
                     else:
@@ -372,7 +373,8 @@ def _cells(line, starts: frozenset[int] = frozenset()) -> list[Cell]:
             start = line.start + at + (len(field_text) - len(field_text.lstrip()))
             for cell in _amount_beside_key(Cell(body, [(start, start + len(body))], start)):
                 for piece in (_key_beside_value(cell) if not cells else [cell]):
-                    cells.extend(_parted(piece, line, starts))
+                    for part in _level_beside_name(piece):
+                        cells.extend(_parted(part, line, starts))
     return cells
 
 
@@ -385,6 +387,17 @@ def _key_beside_value(cell: Cell) -> list[Cell]:
     at = cell.span[0] + len(key) + 1 + (len(rest) - len(rest.lstrip()))
     rest = rest.strip()
     return [Cell(key, [(cell.span[0], cell.span[0] + len(key))], cell.span[0]), Cell(rest, [(at, at + len(rest))], at)]
+
+
+def _level_beside_name(cell: Cell) -> list[Cell]:
+    """A level's name and the indicator's name one space apart (服务对象满意度指标 群众满意度: the level filled its column
+    to the edge): two cells."""
+    level, sep, rest = cell.text.partition(" ")
+    if not sep or level not in _LEVELS or not rest.strip():
+        return [cell]
+    at = cell.span[0] + len(level) + 1 + (len(rest) - len(rest.lstrip()))
+    rest = rest.strip()
+    return [Cell(level, [(cell.span[0], cell.span[0] + len(level))], cell.span[0]), Cell(rest, [(at, at + len(rest))], at)]
 
 
 _AMOUNT_WORD = re.compile(r"^-?\d[\d,]*(\.\d+)?$")
@@ -476,6 +489,43 @@ def _wrapped_piece(cell: Cell, role: str) -> bool:
 
 
 _TARGET_START = re.compile(r"^(≥|≧|>=|≤|≦|<=|=|＝|<|>|＜|＞)|^\d+(\.\d+)?\s*\S{0,6}$|%$")
+
+
+_FRAGMENT_START = re.compile(r"^[）)》〉>】\]”、，,。；;：:%％]")
+
+
+def _name_without_value(ind: Indicator, state: _State, lines: list, k: int, cells: list[Cell],
+                        roles: list[str]) -> bool:
+    """A lone name under the name column, under a row that printed its target, when the name above did not need to
+    wrap: an indicator of its own whose 指标值 is empty (a fault of the document, flagged), not the rest of that name.
+    A name wraps only when it is wider than its column holds, so its first line is the widest text the column prints
+    on one line; where another name of the grid, on one line (no lone piece under it), is as wide, the name above
+    may have filled its column without wrapping, and the piece is read as the row it reads as (a row's name), so the
+    missing value is flagged rather than glued on silently. A piece that reads as a fragment (it closes a bracket the
+    name left open, starts with punctuation, is one or two characters) is the name's rest."""
+    if roles != ["name"] or ind.name is None or ind.target is None or state.last_line is None \
+            or not _printed_on(ind.target, state.last_line) or not _printed_on(ind.name, state.last_line):
+        return False
+    piece, name = norm(cells[0].text), norm(ind.name.text)
+    if len(piece) <= 2 or _FRAGMENT_START.match(piece) or any(name.count(o) > name.count(c)
+                                                             for o, c in zip(_OPENERS, _CLOSERS)):
+        return False
+    above = state.last_line
+    at = _first_on(ind.name, above)
+    x = _x(above, at)
+    width = _x(above, next(e for a, e in ind.name.parts if a == at)) - x
+    others = []
+    for n, line in enumerate(lines):
+        if line is above or line.kind is not LineKind.SPACED or line.start <= state.header_line.start:
+            continue
+        same = [c for c in _cells_of(state, line) if c.text and abs(_x(line, c.span[0]) - x) <= 1]
+        if not same or len(_cells_of(state, line)) < 2:
+            continue  # no name here, or a lone piece (itself a name's rest or a row with no value)
+        below = [c for c in _cells_of(state, lines[n + 1]) if c.text] if n + 1 < len(lines) else []
+        if len(below) == 1 and abs(_x(lines[n + 1], below[0].span[0]) - x) <= 1:
+            continue  # a name with a lone piece under it: maybe wrapped, its width says nothing
+        others.append(_x(line, same[0].span[1]) - _x(line, same[0].span[0]))
+    return bool(others) and max(others) >= width
 
 
 def _level_rests(ind: Indicator, state: _State, cells: list[Cell]) -> list[Cell]:
