@@ -752,12 +752,24 @@ def _lone_cell(lines: list[Line], i: int, chunk: Chunk) -> bool:
         return False
     if _NOTE.match(line.text) or _NARRATIVE_HEADING.match(line.text) or _titles_like(line):
         return False
+    if chunk.is_card and _LIST_ITEM.match(line.text) and lines[i - 1].kind is _BLANK and _grid_printed(chunk):
+        return False  # a numbered paragraph set apart under a card's indicator grid: the prose goes on
     for nxt in _following_content(lines, i, 3):
         if nxt.kind in (_TAB, _PIPE):
             return True
         if nxt.kind is not _TEXT or _NARRATIVE_HEADING.match(nxt.text) or _titles_like(nxt):
             return False
     return False
+
+
+# A numbered paragraph or list item of the prose (5. “…”项目。, (1) 项目概述。…, （二）…): never a lone cell of a card once its
+# indicator grid is printed.
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}\s*[.．、](?!\d)|[(（]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）])")
+
+
+def _grid_printed(chunk: Chunk) -> bool:
+    """The card has printed its indicator grid's header (一级指标 | 二级指标 | 三级指标 …)."""
+    return any(line.is_row and "一级指标" in line.text for line in chunk.lines)
 
 
 def _delimited(chunk: Chunk) -> bool:
