@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 
 from schemas import (
     COMPARATORS, Amount, CardBudget, CardTask, Indicator, PerformanceCard, SpendingStep, Text, parse_amount,
@@ -227,8 +228,8 @@ def read_card(chunk: Chunk) -> PerformanceCard:
     if card.midterm_goals and not card.goals:
         # The period's goal is told from the year's only beside it: printed alone, it is the card's goal.
         card.goals, card.midterm_goals = card.midterm_goals, []
-    card.unparsed = card.untaken_figures((line.start, line.text) for line in chunk.lines
-                                         if line.kind not in _NOT_PRINTED_ON_THE_CARD)
+    card.unparsed = [*card.untaken_figures((line.start, line.text) for line in chunk.lines
+                                           if line.kind not in _NOT_PRINTED_ON_THE_CARD), *card.unparsed]
     return card
 
 
@@ -261,7 +262,7 @@ def _summary_grid_cards(card: PerformanceCard, chunk: Chunk) -> list[Performance
                 _grid_field(one, _key(header), header, ind.other.pop(header))
         one.notes = (list(card.notes) if n == 0 else []) + [
             f"card {n + 1} of {len(blocks)} printed as one summary grid (the card's labels in its header row)"]
-        one.unparsed = one.untaken_figures(lines)
+        one.unparsed = [*one.untaken_figures(lines), *one.unparsed]
         cards.append(one)
     return cards
 
@@ -273,10 +274,10 @@ def _grid_field(card: PerformanceCard, key: str, header: str, text: Text) -> Non
         setattr(card, _TEXT_KEYS[key], text if old is None else Text(
             text=old.text + text.text, span=(old.span[0], text.span[1]), parts=old.parts + text.parts))
     elif key in _BUDGET_KEYS or _SOURCE_KEY.match(key):
-        amount = parse_amount(text.text)
-        if amount is None or len(text.parts) != 1:
+        value = _cell_amount(text)
+        if value is None:
+            _figure_unread(card, text)
             return  # not a figure: left unread (its numbers are flagged read.unparsed)
-        value = Amount(value=amount, raw=text.text, span=text.span)
         if key in _BUDGET_KEYS:
             setattr(card.budget, _BUDGET_KEYS[key], value)
         else:
@@ -491,6 +492,9 @@ def _wrapped_piece(cell: Cell, role: str) -> bool:
 _TARGET_START = re.compile(r"^(≥|≧|>=|≤|≦|<=|=|＝|<|>|＜|＞)|^\d+(\.\d+)?\s*\S{0,6}$|%$")
 
 
+# Text columns beside the name and the target: a row of its own would print its cells there too (a description, a
+# basis), so a name piece alone under a row of such a grid is the rest of the name.
+_OTHER_TEXT_COLUMNS = ("description", "midterm_target", "basis", "scoring")
 _FRAGMENT_START = re.compile(r"^[）)》〉>】\]”、，,。；;：:%％]")
 
 
@@ -502,10 +506,13 @@ def _name_without_value(ind: Indicator, state: _State, lines: list, k: int, cell
     on one line; where another name of the grid, on one line (no lone piece under it), is as wide, the name above
     may have filled its column without wrapping, and the piece is read as the row it reads as (a row's name), so the
     missing value is flagged rather than glued on silently. A piece that reads as a fragment (it closes a bracket the
-    name left open, starts with punctuation, is one or two characters) is the name's rest."""
+    name left open, starts with punctuation, is one or two characters) is the name's rest, and so is a piece under a
+    name that wrapped already, or in a grid with other text columns (a row of its own would print its description or
+    basis beside its name)."""
     if roles != ["name"] or ind.name is None or ind.target is None or state.last_line is None \
+            or len(ind.name.parts) > 1 or any(r in state.roles for r in _OTHER_TEXT_COLUMNS) \
             or not _printed_on(ind.target, state.last_line) or not _printed_on(ind.name, state.last_line):
-        return False
+        return False  # (a name wrapped already goes on; in a grid with other text columns a row prints more)
     piece, name = norm(cells[0].text), norm(ind.name.text)
     if len(piece) <= 2 or _FRAGMENT_START.match(piece) or any(name.count(o) > name.count(c)
                                                              for o, c in zip(_OPENERS, _CLOSERS)):
@@ -1275,11 +1282,12 @@ def _parse_target(ind: Indicator, target: Text) -> None:
     said, at, core = _in_words(target.text)
     m = _TARGET.match(core)
     printed_unit = m.group("unit").strip() if m else ""
-    if m and len(target.parts) == 1 and (_UNIT.match(printed_unit) or _MEASURE_WORD.match(printed_unit)) \
+    pieces = _figure_spans(target, at + m.start("num"), at + m.end("num")) if m else None
+    if pieces and (_UNIT.match(printed_unit) or _MEASURE_WORD.match(printed_unit)) \
             and not _NOT_A_UNIT.search(printed_unit):
-        start = target.span[0] + at + m.start("num")
         comparator = COMPARATORS.get(m.group("cmp")) if m.group("cmp") else said
-        value = Amount(value=parse_amount(m.group("num")), raw=m.group("num"), span=(start, start + len(m.group("num"))))
+        value = Amount(value=parse_amount(m.group("num")), raw=m.group("num"), span=(pieces[0][0], pieces[-1][1]),
+                       parts=pieces)
         unit = _SPACES.sub("", printed_unit) or None
     else:
         qualitative = target.text
@@ -1289,6 +1297,59 @@ def _parse_target(ind: Indicator, target: Text) -> None:
             comparator = COMPARATORS.get(printed.group(1))
     # (Set once each: a model's attribute is slow to set.)
     ind.comparator, ind.value, ind.unit, ind.qualitative = comparator, value, unit, qualitative
+
+
+def _cell_amount(cell: Cell | Text) -> Amount | None:
+    """A cell that prints one figure and nothing else, as an amount: on one line, or over lines when its pieces join
+    one way only (``_figure_spans``: 1760.<br>00 is read, 176<br>0.00 left unread and flagged)."""
+    amount = parse_amount(cell.text)
+    if amount is None:
+        return None
+    if len(cell.parts) == 1:
+        return Amount(value=amount, raw=cell.text, span=cell.span)
+    text = cell if isinstance(cell, Text) else _text(cell)
+    spans = _figure_spans(text, 0, len(text.text))
+    return Amount(value=amount, raw=text.text, span=(spans[0][0], spans[-1][1]), parts=spans) if spans else None
+
+
+_PIECE_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _figure_unread(card: PerformanceCard, cell: Cell | Text) -> None:
+    """A figure printed over lines in its cell whose pieces do not join one way (19<br>22.22): each piece's numbers
+    are listed unread (flagged read.unparsed), as no figure cell of a line holds them."""
+    if len(cell.parts) < 2 or parse_amount(cell.text) is None:
+        return
+    at = 0
+    for a, b in cell.parts:
+        piece = cell.text[at:at + b - a]
+        at += b - a
+        card.unparsed += [Text(text=m.group(), span=(a + m.start(), a + m.end())) for m in _PIECE_NUMBER.finditer(piece)]
+
+
+def _figure_spans(text: Text, start: int, end: int) -> list[tuple[int, int]] | None:
+    """Where the characters ``start:end`` of a text (its figure) stand in the document: one span, or one per piece when
+    the cell printed the figure over lines (≤50<br>000元, a target wrapped in its narrow cell: the pieces are the
+    figure the cell prints). None when the pieces do not spell the text, or a break falls between two digits where the
+    digits after it could be a figure of their own (17<br>60: one figure or two?) — left unread, and flagged."""
+    if len(text.parts) == 1:
+        return [(text.span[0] + start, text.span[0] + end)]
+    offsets = [o for a, b in text.parts for o in range(a, b)]
+    if len(offsets) != len(text.text):
+        return None
+    breaks = set(accumulate(b - a for a, b in text.parts[:-1]))
+    body = text.text
+    for k in breaks:
+        if start < k < end and body[k - 1].isdigit() and body[k].isdigit() \
+                and not (body[k] == "0" and k + 1 < end and body[k + 1].isdigit()):
+            return None
+    spans: list[tuple[int, int]] = []
+    for o in offsets[start:end]:
+        if spans and spans[-1][1] == o:
+            spans[-1] = (spans[-1][0], o + 1)
+        else:
+            spans.append((o, o + 1))
+    return spans
 
 
 _COMPARATOR_FIRST = re.compile(r"^\s*(＞＝|＜＝|>=|<=|≥|≧|≤|≦|=|＝|<|>|＜|＞|≈)")
@@ -1352,13 +1413,15 @@ def _fields(card: PerformanceCard, state: _State, cells: list[Cell], line) -> li
             setattr(card, _TEXT_KEYS[key], _text(value))
             texts.append((_TEXT_KEYS[key], value))
         elif key in _BUDGET_KEYS:
-            amount = parse_amount(value.text)
-            if amount is not None and len(value.parts) == 1:
-                setattr(card.budget, _BUDGET_KEYS[key], Amount(value=amount, raw=value.text, span=value.span))
+            if (amount := _cell_amount(value)) is not None:
+                setattr(card.budget, _BUDGET_KEYS[key], amount)
+            else:
+                _figure_unread(card, value)
         elif m := _SOURCE_KEY.match(key):
-            amount = parse_amount(value.text)
-            if amount is not None and len(value.parts) == 1:
-                card.budget.sources[m.group("name")] = Amount(value=amount, raw=value.text, span=value.span)
+            if (amount := _cell_amount(value)) is not None:
+                card.budget.sources[m.group("name")] = amount
+            else:
+                _figure_unread(card, value)
         elif _GOAL_KEY.match(key):
             goals = [c for c in cells[i + 1:nxt_key] if c.text and not _GOAL_NUMBER.match(c.text)]
             attr = _goal_field(key)

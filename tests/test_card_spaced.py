@@ -154,6 +154,11 @@ WRAPPED_NAMES = {
     "two_wrapped": ("一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t送戏下乡演出场次合\t≥300场\n\t\t计\t\n"
                     "\t质量指标\t省级以上获奖剧目数量\t≥2个\n\t\t占比\t\n\t时效指标\t项目完成时间\t12月底前\n",
                     "送戏下乡演出场次合计"),
+    # A grid with a description column: a row of its own would print its description; the name wrapped, though a
+    # one-line name below is as wide.
+    "tie_with_description": ("一级指标\t二级指标\t三级指标\t指标说明\t指标值\n产出指标\t质量指标\t城镇职工城乡居民医疗\t"
+                             "参保人数覆盖情况\t≥95%\n\t\t参保人数覆盖率\t\t\n\t\t基本医疗保险征缴完成\t征缴情况\t≥95%\n",
+                             "城镇职工城乡居民医疗参保人数覆盖率"),
     # The rest of a name that reads as no name: it closes a bracket, though as wide as another name.
     "closes_a_bracket": ("一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t惠及群众（含线上\t10000人次\n"
                          "\t\t观看）人次\t\n\t质量指标\t演出质量合格率\t100%\n", "惠及群众（含线上观看）人次"),
