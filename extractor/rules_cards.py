@@ -1187,7 +1187,7 @@ def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) ->
     if l2:
         state.level2 = norm(l2.text)
     name = _text(_get(cells, roles.get("name")))
-    target = _text(_get(cells, roles.get("target")))
+    target = _text(_get(cells, roles.get("target")) or _beside_unheaded(state, cells, line))
     value_cell = _get(cells, roles.get("value"))
     unit_cell = _get(cells, roles.get("unit"))
     cmp_cell = _get(cells, roles.get("comparator"))
@@ -1222,6 +1222,21 @@ def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) ->
     card.indicators.append(ind)
     state.last_line = line
     state.page_starts = None
+
+
+def _beside_unheaded(state: _State, cells: list[Cell], line) -> Cell | None:
+    """A delimited row's target printed in the column right beside 指标值 that no header names, its own cell under 指标值
+    left empty: the header centred over both columns (a merged cell a converter gave to one of them, a borderless sheet
+    printed to PDF). None when the row prints something under 指标值, or the column beside it has a header."""
+    at = state.roles.get("target")
+    if at is None or line.kind is LineKind.SPACED:
+        return None
+    taken = set(state.roles.values())
+    for i in (at - 1, at + 1):
+        if 0 <= i < len(cells) and cells[i].text and i not in taken and i not in state.unknown \
+                and (i >= len(state.header_cells) or not state.header_cells[i].text):
+            return cells[i]
+    return None
 
 
 def _header_of(state: _State, role: str) -> str:
