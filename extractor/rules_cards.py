@@ -168,13 +168,16 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                 if not cells:
                     continue
                 roles = _nearest_fields(card.indicators[-1], cells, line, state)
-                if roles and all(_wrapped_piece(c, r) for c, r in zip(cells, roles)) \
-                        and not _name_without_value(card.indicators[-1], state, seg.lines, k, cells, roles):
+                if roles and all(_wrapped_piece(c, r) for c, r in zip(cells, roles)):
                     if _held_for_next(seg.lines, k, state) or _starts_next_row(card, seg.lines, k, state):
                         state.pending.append((line, cells))
-                    else:
+                        continue
+                    alone = _lone_name(card.indicators[-1], state, seg.lines, cells, roles)
+                    if alone != "row":
+                        if alone == "either":
+                            card.indicators[-1].name_rest = _text(cells[0])
                         _extend_by_position(card.indicators[-1], cells, roles)
-                    continue
+                        continue
             if line.kind is LineKind.SPACED and not card.indicators and state.header_line is not None \
                     and _above_first_row(card, seg.lines, k, state):
                 state.pending.append((line, cells))
@@ -498,29 +501,28 @@ _OTHER_TEXT_COLUMNS = ("description", "midterm_target", "basis", "scoring")
 _FRAGMENT_START = re.compile(r"^[）)》〉>】\]”、，,。；;：:%％]")
 
 
-def _name_without_value(ind: Indicator, state: _State, lines: list, k: int, cells: list[Cell],
-                        roles: list[str]) -> bool:
-    """A lone name under the name column, under a row that printed its target, when the name above did not need to
-    wrap: an indicator of its own whose 指标值 is empty (a fault of the document, flagged), not the rest of that name.
-    A name wraps only when it is wider than its column holds, so its first line is the widest text the column prints
-    on one line; where another name of the grid, on one line (no lone piece under it), is as wide, the name above
-    may have filled its column without wrapping, and the piece is read as the row it reads as (a row's name), so the
-    missing value is flagged rather than glued on silently. A piece that reads as a fragment (it closes a bracket the
-    name left open, starts with punctuation, is one or two characters) is the name's rest, and so is a piece under a
-    name that wrapped already, or in a grid with other text columns (a row of its own would print its description or
-    basis beside its name)."""
+def _lone_name(ind: Indicator, state: _State, lines: list, cells: list[Cell], roles: list[str]) -> str | None:
+    """What a lone name under the name column is, under a row that printed its target: "row" — an indicator of its own
+    whose 指标值 the document left empty (flagged as such) — when the name above did not fill its column (a name of
+    the grid printed on one line is wider: the name above had room, and did not wrap); "either" when one is as wide
+    (the name above may have wrapped at the column's edge, or filled it and ended: the layout cannot tell, so the
+    piece is joined as before and the indicator says so, for the verifier to flag); None: the name's rest.
+
+    A name wraps only when it is wider than its column holds, so its first line is the widest text the column prints on
+    one line. Only in a grid whose only text columns are the name and the target: a row of its own would print its
+    description or basis too. A piece that reads as a fragment (it closes a bracket the name left open, starts with
+    punctuation, is one or two characters), or under a name that wrapped already, is the name's rest."""
     if roles != ["name"] or ind.name is None or ind.target is None or state.last_line is None \
             or len(ind.name.parts) > 1 or any(r in state.roles for r in _OTHER_TEXT_COLUMNS) \
             or not _printed_on(ind.target, state.last_line) or not _printed_on(ind.name, state.last_line):
-        return False  # (a name wrapped already goes on; in a grid with other text columns a row prints more)
+        return None
     piece, name = norm(cells[0].text), norm(ind.name.text)
     if len(piece) <= 2 or _FRAGMENT_START.match(piece) or any(name.count(o) > name.count(c)
                                                              for o, c in zip(_OPENERS, _CLOSERS)):
-        return False
+        return None
     above = state.last_line
-    at = _first_on(ind.name, above)
-    x = _x(above, at)
-    width = _x(above, next(e for a, e in ind.name.parts if a == at)) - x
+    x = _x(above, ind.name.span[0])
+    width = _x(above, ind.name.span[1]) - x
     others = []
     for n, line in enumerate(lines):
         if line is above or line.kind is not LineKind.SPACED or line.start <= state.header_line.start:
@@ -532,7 +534,10 @@ def _name_without_value(ind: Indicator, state: _State, lines: list, k: int, cell
         if len(below) == 1 and abs(_x(lines[n + 1], below[0].span[0]) - x) <= 1:
             continue  # a name with a lone piece under it: maybe wrapped, its width says nothing
         others.append(_x(line, same[0].span[1]) - _x(line, same[0].span[0]))
-    return bool(others) and max(others) >= width
+    if not others or max(others) < width:
+        return None
+    # (Wider by a character at least, CJK two columns wide: the name above had room for another.)
+    return "row" if max(others) >= width + 2 else "either"
 
 
 def _level_rests(ind: Indicator, state: _State, cells: list[Cell]) -> list[Cell]:

@@ -118,19 +118,19 @@ def test_a_level_name_wrapped_in_its_narrow_column_is_joined_and_no_row_lost(tmp
     assert [f.check for f in result.flags] == []
 
 
-# An indicator whose 指标值 the document left empty, under a row whose name is as wide as the column's widest one-line
-# name (so it need not have wrapped): the row of its own it reads as, its missing value flagged. A name wider than every
-# other (it wrapped), or a piece that reads as a fragment, is the rest of the name above.
+# An indicator whose 指标值 the document left empty, printed alone under a row: where the name above did not fill its
+# column (a one-line name of the grid is wider), a row of its own, its missing value flagged; where a one-line name is
+# just as wide, the layout cannot tell it from the name's wrapped rest: joined, and flagged as either. A name wider than
+# every other (it wrapped), or a piece that reads as a fragment, is the rest of the name above, with no flag.
 EMPTY_VALUE_GRIDS = {
-    "tie_with_a_name_below": ("一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t送戏下乡演出场次\t≥300场\n"
-                              "\t\t惠及群众人次\t\n\t质量指标\t演出合格率\t100%\n效益指标\t社会效益指标\t群众文化生活水平\t有所提升\n"),
     "narrower_than_a_name_below": ("一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t演出场次\t≥300场\n"
                                    "\t\t惠及群众人次\t\n\t质量指标\t演出合格率\t100%\n效益指标\t社会效益指标\t群众文化生活水平\t有所提升\n"),
-    "last_row_of_a_level": ("一级指标\t二级指标\t三级指标\t指标值\n产出指标\t质量指标\t演出合格率\t100%\n"
-                            "\t时效指标\t项目完成时间\t12月底前\n\t\t资金拨付时限\t\n效益指标\t社会效益指标\t群众满意程度\t提升\n"),
+    "last_row_of_a_level": ("一级指标\t二级指标\t三级指标\t指标值\n产出指标\t质量指标\t合格率\t100%\n"
+                            "\t时效指标\t完成时间\t12月底前\n\t\t资金拨付时限\t\n效益指标\t社会效益指标\t群众满意程度\t提升\n"),
 }
-EMPTY_WANT = {"tie_with_a_name_below": "惠及群众人次", "narrower_than_a_name_below": "惠及群众人次",
-              "last_row_of_a_level": "资金拨付时限"}
+EMPTY_WANT = {"narrower_than_a_name_below": "惠及群众人次", "last_row_of_a_level": "资金拨付时限"}
+TIE = ("一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t送戏下乡演出场次\t≥300场\n"
+       "\t\t惠及群众人次\t\n\t质量指标\t演出合格率\t100%\n效益指标\t社会效益指标\t群众文化生活水平\t有所提升\n")
 
 
 @pytest.mark.parametrize("gap", [2, 3, 5])
@@ -144,6 +144,15 @@ def test_an_indicator_with_an_empty_value_under_a_row_is_a_row_of_its_own_and_fl
     (empty,) = [i for i in card.indicators if i.name.text == EMPTY_WANT[grid]]
     assert empty.target is None and empty.level2 == card.indicators[names.index(EMPTY_WANT[grid]) - 1].level2
     assert [(f.check, EMPTY_WANT[grid] in f.message) for f in result.flags] == [("card.indicator_value", True)]
+
+
+@pytest.mark.parametrize("gap", [2, 3, 5])
+def test_a_lone_name_under_a_name_as_wide_as_the_columns_widest_is_joined_and_flagged_as_either(tmp_path, gap):
+    result = _read(tmp_path, "\n\n".join(left_aligned(b, gap=gap) for b in (KEYS + GOAL, TIE)))
+    (card,) = result.cards
+    assert [i.name.text for i in card.indicators][0] == "送戏下乡演出场次惠及群众人次"
+    (flag,) = result.flags
+    assert flag.check == "card.indicator_name" and "惠及群众人次" in flag.message and "没有指标值" in flag.message
 
 
 WRAPPED_NAMES = {
