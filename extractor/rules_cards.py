@@ -162,6 +162,10 @@ def read_card(chunk: Chunk) -> PerformanceCard:
             if line.kind is LineKind.SPACED and state.after_header and _header_rest(state, cells, line):
                 continue
             state.after_header = False
+            if line.kind is LineKind.SPACED and card.indicators and state.unknown and state.header_line is not None:
+                cells = _grid_label_pieces(card.indicators, state, cells, line)
+                if not cells:
+                    continue
             if line.kind is LineKind.SPACED and card.indicators and state.roles and state.last_line is not None \
                     and not _names_indicator_header(words) and "符号" not in words:
                 cells = _level_rests(card.indicators[-1], state, cells)
@@ -268,6 +272,30 @@ def _summary_grid_cards(card: PerformanceCard, chunk: Chunk) -> list[Performance
         one.unparsed = [*one.untaken_figures(lines), *one.unparsed]
         cards.append(one)
     return cards
+
+
+def _grid_label_pieces(indicators: list[Indicator], state: _State, cells: list[Cell], line) -> list[Cell]:
+    """A space-aligned summary grid's line under a block's first row: its pieces under a card label's column (年度目标,
+    项目名称, 实施单位 wrapped in their narrow columns) are the rest of the block's cell there, joined to it (kept in
+    the indicator that holds it, as the block's first row's cells are, until the grid is split into cards); the
+    line's other cells returned. A line printing a project's name under 项目名称 starts a block: none taken."""
+    labels = {i: h for i, h in state.unknown.items() if _key(h) is not None and i < len(state.header_cells)}
+    if not labels or state.header_line.kind is not LineKind.SPACED:
+        return cells
+    at = {i: _x(state.header_line, state.header_cells[i].span[0]) for i in labels}
+    pieces, rest = {}, []
+    for cell in cells:
+        x = _x(line, cell.span[0])
+        i = next((i for i, a in at.items() if abs(a - x) <= 1), None)
+        (rest.append(cell) if i is None else pieces.setdefault(labels[i], cell))
+    holder = next((h for h in reversed(indicators) if any(label in h.other for label in labels.values())), None)
+    if not pieces or holder is None or any(_key(h) == "项目名称" for h in pieces):
+        return cells
+    for label, cell in pieces.items():
+        old = holder.other.get(label)
+        holder.other[label] = _text(cell) if old is None else Text(
+            text=old.text + cell.text, span=(old.span[0], cell.span[1]), parts=old.parts + cell.parts)
+    return rest
 
 
 def _grid_field(card: PerformanceCard, key: str, header: str, text: Text) -> None:

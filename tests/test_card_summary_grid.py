@@ -89,3 +89,26 @@ def test_a_summary_grid_cards_budget_is_checked_against_its_parts_and_its_projec
     assert flags == [("card.budget", "85.50"), ("cross.card_budget", "85.50")]
     (budget,) = [f for f in result.flags if f.check == "card.budget"]
     assert "非遗保护传承" in budget.message
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_summary_grid_cell_wrapped_over_the_blocks_rows_stays_the_cards(tmp_path, layout):
+    """The goal and the implementing unit wrapped in their narrow columns over the block's next rows (beside those
+    rows' indicators): the card's goal and unit, no indicator lost. (Delimited rows keep each line's piece as printed:
+    a goal in two cells is two goals, never joined by guess.)"""
+    rows = _grid(ORDERS["project_first"]).split("\n")
+    goal, unit = ORDERS["project_first"].index("年度目标"), ORDERS["project_first"].index("实施单位")
+    pieces = {1: ("全年组织送戏", "青山县文化"), 2: ("下乡演出，", "馆"), 3: ("丰富生活。", "")}
+    for n, (g, u) in pieces.items():
+        cells = rows[n].split("\t")
+        cells[goal], cells[unit] = g, u
+        rows[n] = "\t".join(cells)
+    text = ("青山县文化旅游局2025年部门预算\n\n" + PROJECTS + "青山县文化旅游局2025年项目支出绩效目标表\n单位：万元\n"
+            + LAYOUTS[layout]("\n".join(rows)))
+    result = run_text(tmp_path, text, "grid.txt")[0]
+    first = result.cards[0]
+    assert [i.name.text for i in first.indicators] == [i[2] for i in BLOCKS[0][5]]
+    assert "".join(g.text for g in first.goals) == "全年组织送戏下乡演出，丰富生活。"
+    if layout == "spaced":
+        assert first.implementing_unit.text == "青山县文化馆" and len(first.goals) == 1
+    assert sorted((f.check, f.found) for f in result.flags) == [("card.budget", "85.50"), ("cross.card_budget", "85.50")]
