@@ -526,6 +526,7 @@ _TARGET_START = re.compile(r"^(≥|≧|>=|≤|≦|<=|=|＝|<|>|＜|＞)|^\d+(\.\
 # Text columns beside the name and the target: a row of its own would print its cells there too (a description, a
 # basis), so a name piece alone under a row of such a grid is the rest of the name.
 _OTHER_TEXT_COLUMNS = ("description", "midterm_target", "basis", "scoring")
+_UNFINISHED_END = re.compile(r"[，,、；;：:（(“]$")  # a name's line ending mid-sentence: it goes on below
 _FRAGMENT_START = re.compile(r"^[）)》〉>】\]”、，,。；;：:%％]")
 
 
@@ -539,14 +540,15 @@ def _lone_name(ind: Indicator, state: _State, lines: list, cells: list[Cell], ro
     A name wraps only when it is wider than its column holds, so its first line is the widest text the column prints on
     one line. Only in a grid whose only text columns are the name and the target: a row of its own would print its
     description or basis too. A piece that reads as a fragment (it closes a bracket the name left open, starts with
-    punctuation, is one or two characters), or under a name that wrapped already, is the name's rest."""
+    punctuation, is one or two characters), under a name whose line ends mid-sentence (a comma), or under a name that
+    wrapped already, is the name's rest."""
     if roles != ["name"] or ind.name is None or ind.target is None or state.last_line is None \
             or len(ind.name.parts) > 1 or any(r in state.roles for r in _OTHER_TEXT_COLUMNS) \
             or not _printed_on(ind.target, state.last_line) or not _printed_on(ind.name, state.last_line):
         return None
     piece, name = norm(cells[0].text), norm(ind.name.text)
-    if len(piece) <= 2 or _FRAGMENT_START.match(piece) or any(name.count(o) > name.count(c)
-                                                             for o, c in zip(_OPENERS, _CLOSERS)):
+    if len(piece) <= 2 or _FRAGMENT_START.match(piece) or _UNFINISHED_END.search(name) \
+            or any(name.count(o) > name.count(c) for o, c in zip(_OPENERS, _CLOSERS)):
         return None
     above = state.last_line
     x = _x(above, ind.name.span[0])
@@ -1260,10 +1262,11 @@ def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) ->
 def _beside_unheaded(state: _State, cells: list[Cell], line) -> Cell | None:
     """A delimited row's target printed in the column right beside 指标值 that no header names, its own cell under 指标值
     left empty: the header centred over both columns (a merged cell a converter gave to one of them, a borderless sheet
-    printed to PDF). None when the row prints something under 指标值, or the column beside it has a header."""
+    printed to PDF). None when the row prints something under 指标值, or the column beside it has a header, or the
+    row prints no name in its column (a row whose cells slid, not one beside a merged header)."""
     at = state.roles.get("target")
-    if at is None or line.kind is LineKind.SPACED:
-        return None
+    if at is None or line.kind is LineKind.SPACED or _get(cells, state.roles.get("name")) is None:
+        return None  # (a row with no name in its column is shifted, not beside a merged header: left as it reads)
     taken = set(state.roles.values())
     for i in (at - 1, at + 1):
         if 0 <= i < len(cells) and cells[i].text and i not in taken and i not in state.unknown \

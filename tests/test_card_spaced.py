@@ -168,6 +168,10 @@ WRAPPED_NAMES = {
     "tie_with_description": ("一级指标\t二级指标\t三级指标\t指标说明\t指标值\n产出指标\t质量指标\t城镇职工城乡居民医疗\t"
                              "参保人数覆盖情况\t≥95%\n\t\t参保人数覆盖率\t\t\n\t\t基本医疗保险征缴完成\t征缴情况\t≥95%\n",
                              "城镇职工城乡居民医疗参保人数覆盖率"),
+    # A name's first line ending mid-sentence (a comma), as wide as a one-line name below.
+    "ends_with_a_comma": ("一级指标\t二级指标\t三级指标\t指标值\n效益指标\t社会效益指标\t对党委政府政策的宣贯，\t较高\n"
+                          "\t\t保障离休干部利益\t\n\t可持续影响指标\t补助补贴政策长期保障作用\t较高\n",
+                          "对党委政府政策的宣贯，保障离休干部利益"),
     # The rest of a name that reads as no name: it closes a bracket, though as wide as another name.
     "closes_a_bracket": ("一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t惠及群众（含线上\t10000人次\n"
                          "\t\t观看）人次\t\n\t质量指标\t演出质量合格率\t100%\n", "惠及群众（含线上观看）人次"),

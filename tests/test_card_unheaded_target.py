@@ -41,3 +41,14 @@ def test_targets_in_the_unheaded_column_beside_a_merged_target_header_are_read(t
     assert [(i.name.text, i.comparator, str(i.value.value), i.unit) for i in card.indicators] == [
         ("新建高标准农田面积", "≥", "5000", "亩"), ("项目建设总成本", "≤", "350", "万元"), ("受益农户满意度", "≥", "90", "%")]
     assert [f.check for f in result.flags] == ["card.cost"]
+
+
+def test_a_row_whose_cells_slid_left_is_not_read_beside_the_target_header(tmp_path):
+    """A row that lost a cell (its name slid under 二级指标, its target under the unheaded column): not a row beside a
+    merged header. Its figure is left unread and flagged, never a value with no name."""
+    head = "\t".join(["一级指标", "", "二级指标", "", "三级指标", "", "指标值"])
+    rows = ["\t".join(["产出指标", "", "数量指标", "", "新建高标准农田面积", "", "≥5000亩"]),
+            "\t".join(["满意度指标", "服务对象满意度指标", "", "受益农户满意度", "", "≥90%", ""])]
+    result, _ = run_text(tmp_path, _UNHEADED.format(header=head, rows="\n".join(rows)), "card.txt")
+    (card,) = result.cards
+    assert all(i.name is not None for i in card.indicators if i.value is not None)
