@@ -249,7 +249,7 @@ def _summary_grid_cards(card: PerformanceCard, chunk: Chunk) -> list[Performance
     def project_header(ind: Indicator) -> str | None:
         return next((h for h in ind.other if _key(h) == "项目名称"), None)
 
-    if card.project_name is not None or not card.indicators or project_header(card.indicators[0]) is None:
+    if card.project_name is not None or card.tasks or not card.indicators or project_header(card.indicators[0]) is None:
         return None
     blocks: list[list[Indicator]] = []
     for ind in card.indicators:
