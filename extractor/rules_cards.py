@@ -174,7 +174,7 @@ def read_card(chunk: Chunk) -> PerformanceCard:
             if state.pending and (not state.roles or _names_indicator_header(words)):
                 _flush_pending(card, state)
             if line.kind is not LineKind.SPACED:
-                if _header_words_above(state, seg.lines, k):
+                if _header_words_above(state, seg.lines, k, words):
                     above = cells
                     continue
                 if above and _names_indicator_header(words):
@@ -239,11 +239,13 @@ def card_unit(lines: list) -> dict:
     leaves it so (the card's own words are kept in unit_text)."""
     above: list = []
     for line in lines:
-        if line.is_row and _names_indicator_header({norm(c.text) for c in split_cells(line)}):
+        # (The header's words 二级指标 / 三级指标, and a budget label's unit 元, asked of the text first: most lines
+        # print neither.)
+        if line.is_row and "指" in line.text and _names_indicator_header({norm(c.text) for c in split_cells(line)}):
             break
         above.append(line)
     for line in above:
-        if not line.is_row:
+        if not line.is_row or "元" not in line.text:
             continue
         for cell in _cells(line):
             m = _BUDGET_LABEL_UNIT.match(cell.text.strip())
@@ -286,7 +288,7 @@ _FIELD_GAP = re.compile(r"\s{2,}")
 
 def _cells_of(state: _State, line, starts: frozenset[int] = frozenset()) -> list[Cell]:
     """``_cells`` of a line of the card, split once (the list is shared: callers make new lists, never change it)."""
-    key = (line.start, line.kind, starts if line.kind is LineKind.SPACED else None)
+    key = (line.start, starts if line.kind is LineKind.SPACED else None)  # (a line of the card: known by its start)
     cells = state.split.get(key)
     if cells is None:
         cells = state.split[key] = _cells(line, starts)
@@ -811,13 +813,15 @@ def _header_roles(word: str) -> tuple[str, ...]:
     return tuple(role for role, pattern in _ROLE_HEADERS if word and pattern.match(word))
 
 
-def _header_words_above(state: _State, lines: list, k: int) -> bool:
-    """A delimited line right above the indicator header printing only words of it, each where the header's own
-    line leaves its cell empty: header cells set higher than the rest (centred in a header row whose other cells
-    wrap), which a reader of rows reads as a row of their own."""
+def _header_words_above(state: _State, lines: list, k: int, words: set[str]) -> bool:
+    """A delimited line right above the indicator header printing only words of it (``words``, its cells'
+    normalised), each where the header's own line leaves its cell empty: header cells set higher than the rest
+    (centred in a header row whose other cells wrap), which a reader of rows reads as a row of their own."""
     line = lines[k]
     if line.kind is LineKind.SPACED or k + 1 >= len(lines) or lines[k + 1].index != line.index + 1:
         return False
+    if not all(_header_word(w) for w in words if w):
+        return False  # (most lines: asked first, of each word once)
     cells = _cells_of(state, line)
     named = [i for i, c in enumerate(cells) if c.text]
     if not named or not all(_header_word(norm(cells[i].text)) for i in named):
@@ -1160,24 +1164,38 @@ def _in_words(text: str) -> tuple[str | None, int, str]:
 
 
 def _parse_target(ind: Indicator, target: Text) -> None:
-    comparator = value = unit = qualitative = None
-    said, at, core = _in_words(target.text)
-    m = _TARGET.match(core)
-    printed_unit = m.group("unit").strip() if m else ""
-    if m and len(target.parts) == 1 and (_UNIT.match(printed_unit) or _MEASURE_WORD.match(printed_unit)) \
-            and not _NOT_A_UNIT.search(printed_unit):
-        start = target.span[0] + at + m.start("num")
-        comparator = COMPARATORS.get(m.group("cmp")) if m.group("cmp") else said
-        value = Amount(value=parse_amount(m.group("num")), raw=m.group("num"), span=(start, start + len(m.group("num"))))
-        unit = _SPACES.sub("", printed_unit) or None
+    figure = _target_figure(target.text) if len(target.parts) == 1 else None
+    if figure is not None:
+        comparator, at, num, unit = figure
+        start = target.span[0] + at
+        value = Amount(value=parse_amount(num), raw=num, span=(start, start + len(num)))
+        qualitative = None
     else:
-        qualitative = target.text
-        # A comparator printed with no number after it (≥, ≥ 笔, ≥较高) is kept: the verifier flags it.
-        printed = _COMPARATOR_FIRST.match(target.text)
-        if printed and not _DIGIT.search(target.text):
-            comparator = COMPARATORS.get(printed.group(1))
+        comparator, value, unit, qualitative = _bare_comparator(target.text), None, None, target.text
     # (Set once each: a model's attribute is slow to set.)
     ind.comparator, ind.value, ind.unit, ind.qualitative = comparator, value, unit, qualitative
+
+
+# (The two functions of a target's words below are asked of the same targets card after card: each answer is kept.)
+@lru_cache(maxsize=4096)
+def _target_figure(text: str) -> tuple[str | None, int, str, str | None] | None:
+    """A target printed as a figure: its comparator, where its number starts in ``text``, the number and the unit.
+    None when the target is words."""
+    said, at, core = _in_words(text)
+    m = _TARGET.match(core)
+    printed_unit = m.group("unit").strip() if m else ""
+    if not (m and (_UNIT.match(printed_unit) or _MEASURE_WORD.match(printed_unit))
+            and not _NOT_A_UNIT.search(printed_unit)):
+        return None
+    comparator = COMPARATORS.get(m.group("cmp")) if m.group("cmp") else said
+    return comparator, at + m.start("num"), m.group("num"), _SPACES.sub("", printed_unit) or None
+
+
+@lru_cache(maxsize=4096)
+def _bare_comparator(text: str) -> str | None:
+    """A comparator printed with no number after it (≥, ≥ 笔, ≥较高): kept, for the verifier to flag."""
+    printed = _COMPARATOR_FIRST.match(text)
+    return COMPARATORS.get(printed.group(1)) if printed and not _DIGIT.search(text) else None
 
 
 _COMPARATOR_FIRST = re.compile(r"^\s*(＞＝|＜＝|>=|<=|≥|≧|≤|≦|=|＝|<|>|＜|＞|≈)")
