@@ -149,9 +149,9 @@ def read_card(chunk: Chunk) -> PerformanceCard:
             # Where the columns start matters only to a space-aligned line (delimiters part the others).
             starts = _column_starts(card, state) if line.kind is LineKind.SPACED else frozenset()
             cells = _cells_of(state, line, starts)
-            if not any(c.text for c in cells):
-                continue
             words = {norm(c.text) for c in cells}  # asked of the line several times below
+            if not any(words):
+                continue  # (no cell prints anything)
             if line.kind is LineKind.SPACED and state.after_header and _header_rest(state, cells, line):
                 continue
             state.after_header = False
@@ -781,10 +781,12 @@ def _names_indicator_header(words: set[str]) -> bool:
     """A line whose cells (``words``, normalised) are the indicator header's: 一级指标 with a lower level's, or
     three header words and nothing else (the header printed again with its first word set in another line: a
     cell merged over it and the row below, or centred higher than the rest)."""
-    if "一级指标" in words and ("三级指标" in words or "二级指标" in words):
+    if "三级指标" not in words and "二级指标" not in words:
+        return False  # (most lines)
+    if "一级指标" in words:
         return True
     named = [w for w in words if w]
-    return len(named) >= 3 and ("三级指标" in words or "二级指标" in words) and all(_header_word(w) for w in named)
+    return len(named) >= 3 and all(_header_word(w) for w in named)
 
 
 def _header_words_apart(cells: list[Cell]) -> list[Cell]:
@@ -1051,7 +1053,7 @@ def _placed_by_content(state: _State, cells: list[Cell]) -> list[Cell] | None:
         # Where the words fit equally, the cell stays nearest the column it was printed in.
         fit = _fits_role(order[r][0], filled[i].text) - abs(order[r][1] - at[i]) / 1000
         take = (score + fit, ((order[r][1], filled[i]),) + rest)
-        return max(take, skip, key=lambda o: o[0])
+        return take if take[0] >= skip[0] else skip  # (the first of two as good, as max gives)
 
     score, placed = best(0, 0)
     if score < 0:
@@ -1085,6 +1087,7 @@ def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) ->
         midterm_target=_text(_get(cells, roles.get("midterm_target"))),
         target=target, basis=_text(_get(cells, roles.get("basis"))),
         scoring=_text(_get(cells, roles.get("scoring"))), span=(line.start, line.end),
+        **(_target_reading(target) if target is not None else {}),  # (read again below if pieces held join it)
     )
     weight = _get(cells, roles.get("weight"))
     if weight is not None and (amount := parse_amount(weight.text.rstrip("%％ "))) is not None \
@@ -1101,9 +1104,9 @@ def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) ->
     state.held_x = {}
     if state.pending:
         _prepend_pending(ind, line, state)
-    if ind.target is not None:
-        _parse_target(ind, ind.target)
-    elif value_cell or unit_cell or cmp_cell:
+        if ind.target is not None:
+            _parse_target(ind, ind.target)
+    if ind.target is None and (value_cell or unit_cell or cmp_cell):
         _three_columns(ind, cmp_cell, value_cell, unit_cell)
     card.indicators.append(ind)
     state.last_line = line
@@ -1164,16 +1167,21 @@ def _in_words(text: str) -> tuple[str | None, int, str]:
 
 
 def _parse_target(ind: Indicator, target: Text) -> None:
-    figure = _target_figure(target.text) if len(target.parts) == 1 else None
-    if figure is not None:
-        comparator, at, num, unit = figure
-        start = target.span[0] + at
-        value = Amount(value=parse_amount(num), raw=num, span=(start, start + len(num)))
-        qualitative = None
-    else:
-        comparator, value, unit, qualitative = _bare_comparator(target.text), None, None, target.text
+    reading = _target_reading(target)
     # (Set once each: a model's attribute is slow to set.)
-    ind.comparator, ind.value, ind.unit, ind.qualitative = comparator, value, unit, qualitative
+    ind.comparator, ind.value, ind.unit, ind.qualitative = \
+        reading["comparator"], reading["value"], reading["unit"], reading["qualitative"]
+
+
+def _target_reading(target: Text) -> dict:
+    """The indicator's comparator, value, unit and qualitative target, as its printed target says."""
+    figure = _target_figure(target.text) if len(target.parts) == 1 else None
+    if figure is None:
+        return {"comparator": _bare_comparator(target.text), "value": None, "unit": None, "qualitative": target.text}
+    comparator, at, num, unit = figure
+    start = target.span[0] + at
+    value = Amount(value=parse_amount(num), raw=num, span=(start, start + len(num)))
+    return {"comparator": comparator, "value": value, "unit": unit, "qualitative": None}
 
 
 # (The two functions of a target's words below are asked of the same targets card after card: each answer is kept.)
@@ -1338,7 +1346,7 @@ def _budget_columns(state: _State, cells: list[Cell], line) -> bool:
     """A header row of the budget's two columns (实施期资金总额 | 年度资金总额): remembered; say whether it was one."""
     words = [(i, norm(c.text)) for i, c in enumerate(cells) if c.text]
     annual = [i for i, w in words if _ANNUAL_BUDGET_HEAD.match(w)]
-    midterm = [i for i, w in words if _MIDTERM_BUDGET_HEAD.match(w)]
+    midterm = [i for i, w in words if _MIDTERM_BUDGET_HEAD.match(w)] if annual else []
     if not (annual and midterm) or any(parse_amount(w) is not None for _, w in words):
         return False
     state.budget_columns = [("budget", _anchor(cells[annual[0]], annual[0], line)),
@@ -1512,7 +1520,8 @@ def _spending(card: PerformanceCard, state: _State, cells: list[Cell]) -> None:
 
 def _spending_steps(card: PerformanceCard, state: _State, cells: list[Cell]) -> None:
     periods = [(i, c) for i, c in enumerate(cells) if _is_period(c.text)]
-    percents = [(i, c) for i, c in enumerate(cells) if _PERCENT.match(norm(c.text))]
+    # (Percentages matter only beside periods, or under the periods of the row above.)
+    percents = [(i, c) for i, c in enumerate(cells) if _PERCENT.match(norm(c.text))] if periods or state.periods else []
     if periods and percents:
         # "| 12 月底 | 100% |": each period is followed by its own percentage.
         for (i, period), (j, pct) in zip(periods, percents):
