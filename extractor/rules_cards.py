@@ -680,7 +680,11 @@ def _field_starts(ind: Indicator, fields: list[str], state: _State) -> dict[str,
 
 def _nearest(starts: dict[str, int], x: int) -> str:
     """The field that starts nearest ``x`` (the first of those as near)."""
-    return min(starts, key=lambda r: abs(starts[r] - x))
+    best, gap = None, None
+    for role, at in starts.items():
+        if gap is None or abs(at - x) < gap:
+            best, gap = role, abs(at - x)
+    return best
 
 
 def _page_row_starts(lines: list, state: _State) -> dict[str, int] | None:

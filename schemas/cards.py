@@ -160,11 +160,13 @@ class PerformanceCard(BaseModel):
         reach = list(accumulate((e for _, e in taken), max))  # the furthest end of the spans starting at or before
         c0, c1 = self.span
         out = []
-        for span, raw in figures(lines):
-            if c0 <= span[0] and span[1] <= c1:
-                i = bisect_right(starts, span[0]) - 1
-                if i < 0 or reach[i] < span[1]:
-                    out.append(Text(text=raw, span=span))
+        for offset, line in lines:
+            for s, e, raw in _line_figures(line):  # (``figures``, without a generator between: asked of every line)
+                a, b = offset + s, offset + e
+                if c0 <= a and b <= c1:
+                    i = bisect_right(starts, a) - 1
+                    if i < 0 or reach[i] < b:
+                        out.append(Text(text=raw, span=(a, b)))
         return out
 
 
