@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 
 from schemas import (
     COMPARATORS, Amount, CardBudget, CardTask, Indicator, PerformanceCard, SpendingStep, Text, parse_amount,
@@ -766,15 +767,13 @@ def _extend_by_position(ind: Indicator, cells: list[Cell], roles: list[str]) -> 
 
 def _x(line, offset: int) -> int:
     """Where a character stands across the page (CJK characters two columns wide)."""
-    return _prefix_width(line.text, max(0, offset - line.start))
+    return _prefix_widths(line.text)[min(max(0, offset - line.start), len(line.text))]
 
 
-@lru_cache(maxsize=65536)
-def _prefix_width(text: str, n: int) -> int:
-    head = text[:n]
-    if head.isascii():
-        return len(head)
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in head)
+@lru_cache(maxsize=16384)
+def _prefix_widths(text: str) -> tuple[int, ...]:
+    """How wide each prefix of a line is across the page: worked out once per line, asked at many offsets."""
+    return tuple(accumulate((2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text), initial=0))
 
 
 def _is_indicator_header(cells: list[Cell]) -> bool:
