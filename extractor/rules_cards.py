@@ -18,6 +18,9 @@ from .grid import Cell, norm, split_cells
 from .rules import Unreadable
 from .units import statement_in
 
+# (A member of an Enum is slow to look up on its class, and the reader asks a line's kind several times over.)
+_SPACED, _TEXT = LineKind.SPACED, LineKind.TEXT
+
 _BUDGET_KEYS = {
     "预算数": "total", "年度资金总额": "total", "资金总额": "total",
     "财政资金": "fiscal", "其中:财政资金": "fiscal", "其中:财政拨款": "fiscal", "财政拨款": "fiscal",
@@ -148,15 +151,15 @@ def read_card(chunk: Chunk) -> PerformanceCard:
         state.page_starts = _page_row_starts(seg.lines, state) if n > 0 else None
         for k, line in enumerate(seg.lines):
             # Where the columns start matters only to a space-aligned line (delimiters part the others).
-            starts = _column_starts(card, state) if line.kind is LineKind.SPACED else frozenset()
+            starts = _column_starts(card, state) if line.kind is _SPACED else frozenset()
             cells = _cells_of(state, line, starts)
             words = {norm(c.text) for c in cells}  # asked of the line several times below
             if not any(words):
                 continue  # (no cell prints anything)
-            if line.kind is LineKind.SPACED and state.after_header and _header_rest(state, cells, line):
+            if line.kind is _SPACED and state.after_header and _header_rest(state, cells, line):
                 continue
             state.after_header = False
-            if line.kind is LineKind.SPACED and card.indicators and state.roles and state.last_line is not None \
+            if line.kind is _SPACED and card.indicators and state.roles and state.last_line is not None \
                     and not _names_indicator_header(words) and "符号" not in words:
                 cells = _level_rests(card.indicators[-1], state, cells)
                 if not cells:
@@ -168,13 +171,13 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                     else:
                         _extend_by_position(card.indicators[-1], cells, roles)
                     continue
-            if line.kind is LineKind.SPACED and not card.indicators and state.header_line is not None \
+            if line.kind is _SPACED and not card.indicators and state.header_line is not None \
                     and _above_first_row(card, seg.lines, k, state):
                 state.pending.append((line, cells))
                 continue
             if state.pending and (not state.roles or _names_indicator_header(words)):
                 _flush_pending(card, state)
-            if line.kind is not LineKind.SPACED:
+            if line.kind is not _SPACED:
                 if _header_words_above(state, seg.lines, k, words):
                     above = cells
                     continue
@@ -192,27 +195,27 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                     and _task_line(card, state, cells, line, words):
                 continue
             if _names_indicator_header(words):
-                if line.kind is LineKind.SPACED:
+                if line.kind is _SPACED:
                     cells = _header_words_apart(cells)
                 if not (state.roles and _same_header(cells, state.header_cells)):
                     # (The header printed again on a new page keeps the columns its sub-row, 符号 / 值 /
                     # 单位, split 指标值 into, whether or not the sub-row is printed again.)
                     _map_roles(state, cells)
                 state.header_cells, state.header_line, state.after_header = cells, line, True
-                after_header = line.kind is not LineKind.SPACED
+                after_header = line.kind is not _SPACED
                 continue
             if state.roles and "符号" in words:
                 _map_roles(state, cells, sub=True)
                 continue
             if state.roles:
                 if n > 0 and first_data and card.indicators and (
-                        _continues(state, cells) or (line.kind is not LineKind.SPACED and _packed_rest(state, cells))):
+                        _continues(state, cells) or (line.kind is not _SPACED and _packed_rest(state, cells))):
                     _extend(card.indicators[-1], state, cells, line)
                 else:
                     _indicator(card, state, cells, line)
                 first_data = False
                 continue
-            if line.kind is LineKind.SPACED and _extend_values(card, state, cells, line):
+            if line.kind is _SPACED and _extend_values(card, state, cells, line):
                 continue
             state.values = [(attr, _x(line, cell.span[0])) for attr, cell in _fields(card, state, cells, line)]
         _flush_pending(card, state)
@@ -242,11 +245,11 @@ def card_unit(lines: list) -> dict:
     for line in lines:
         # (The header's words 二级指标 / 三级指标, and a budget label's unit 元, asked of the text first: most lines
         # print neither.)
-        if line.is_row and "指" in line.text and _names_indicator_header({norm(c.text) for c in split_cells(line)}):
+        if "指" in line.text and line.is_row and _names_indicator_header({norm(c.text) for c in split_cells(line)}):
             break
         above.append(line)
     for line in above:
-        if not line.is_row or "元" not in line.text:
+        if "元" not in line.text or not line.is_row:
             continue
         for cell in _cells(line):
             m = _BUDGET_LABEL_UNIT.match(cell.text.strip())
@@ -280,7 +283,7 @@ _NOT_PRINTED_ON_THE_CARD = (LineKind.BLANK, LineKind.SEPARATOR, LineKind.PAGE_HE
 def _mostly_flattened(chunk: Chunk) -> bool:
     """A card whose lines are mostly not rows: a flattened layout with a stray row or two in it."""
     rows = sum(len(seg.lines) for seg in chunk.segments)
-    text = sum(1 for line in chunk.lines[1:] if line.kind is LineKind.TEXT)
+    text = sum(1 for line in chunk.lines[1:] if line.kind is _TEXT)
     return text > 2 * rows
 
 
@@ -289,7 +292,7 @@ _FIELD_GAP = re.compile(r"\s{2,}")
 
 def _cells_of(state: _State, line, starts: frozenset[int] = frozenset()) -> list[Cell]:
     """``_cells`` of a line of the card, split once (the list is shared: callers make new lists, never change it)."""
-    key = (line.start, starts if line.kind is LineKind.SPACED else None)  # (a line of the card: known by its start)
+    key = (line.start, starts if line.kind is _SPACED else None)  # (a line of the card: known by its start)
     cells = state.split.get(key)
     if cells is None:
         cells = state.split[key] = _cells(line, starts)
@@ -302,7 +305,7 @@ def _cells(line, starts: frozenset[int] = frozenset()) -> list[Cell]:
     (see ``_placed_by_content``), not by where they start; but a cell that fills its column to the edge
     leaves one space before the next, so a single space before a word that starts where a column starts
     (``starts``: where the last indicator's fields and the header's cells started) parts two cells too."""
-    if line.kind is not LineKind.SPACED:
+    if line.kind is not _SPACED:
         return split_cells(line)
     cells = []
     pos = 0
@@ -649,7 +652,7 @@ def _empty_columns(ind: Indicator, state: _State) -> dict[str, int]:
     """Where the header of each text column the indicator's line left empty starts across the page (space-aligned):
     a piece printed under it, above or below the row's line (评分标准 wrapped about a row whose other cells are one
     line), is that column's, not the rest of the field printed nearest."""
-    if state.header_line is None or state.header_line.kind is not LineKind.SPACED:
+    if state.header_line is None or state.header_line.kind is not _SPACED:
         return {}
     out = {}
     for role in _TEXT_FIELDS:
@@ -695,7 +698,7 @@ def _page_row_starts(lines: list, state: _State) -> dict[str, int] | None:
     if not state.roles or state.header_line is None:
         return None
     for line in lines:
-        if line.kind is not LineKind.SPACED:
+        if line.kind is not _SPACED:
             return None
         cells = [c for c in _cells_of(state, line) if c.text]
         words = {norm(c.text) for c in cells}
@@ -823,7 +826,7 @@ def _header_words_above(state: _State, lines: list, k: int, words: set[str]) -> 
     normalised), each where the header's own line leaves its cell empty: header cells set higher than the rest
     (centred in a header row whose other cells wrap), which a reader of rows reads as a row of their own."""
     line = lines[k]
-    if line.kind is LineKind.SPACED or k + 1 >= len(lines) or lines[k + 1].index != line.index + 1:
+    if line.kind is _SPACED or k + 1 >= len(lines) or lines[k + 1].index != line.index + 1:
         return False
     if not all(_header_word(w) for w in words if w):
         return False  # (most lines: asked first, of each word once)
@@ -942,16 +945,16 @@ def _cut_field(ind: Indicator, piece: str) -> str | None:
 
 def _extend(ind: Indicator, state: _State, cells: list[Cell], line) -> None:
     filled = [c for c in cells if c.text]
-    if len(filled) == 1 and line.kind is not LineKind.SPACED and _packed(state, cells) \
+    if len(filled) == 1 and line.kind is not _SPACED and _packed(state, cells) \
             and (role := _cut_field(ind, filled[0].text)) in state.roles:
         # One piece, its column unknown: the field it continues, by its words.
         cells = [Cell("", [], filled[0].at)] * state.roles[role] + filled
     elif len(filled) == 1 and filled[0] is cells[-1] and len(cells) < state.header_width \
-            and line.kind is not LineKind.SPACED and ind.basis is not None and "basis" in state.roles:
+            and line.kind is not _SPACED and ind.basis is not None and "basis" in state.roles:
         # One piece in the last cell of a row that lost cells ("| | | | | | 3]) |" under a header a column wider):
         # the rest of the last column, though it may read like a figure.
         cells = [Cell("", [], filled[0].at)] * state.roles["basis"] + filled
-    elif len(cells) < state.header_width or (line.kind is not LineKind.SPACED and _packed(state, cells)):
+    elif len(cells) < state.header_width or (line.kind is not _SPACED and _packed(state, cells)):
         # The rest of a row cut by a page break, in a row that lost cells: its pieces go where their
         # words fit, among the indicator's text columns.
         text_roles = _State(roles={r: i for r, i in state.roles.items() if r not in ("level1", "level2")},
@@ -1069,7 +1072,7 @@ def _placed_by_content(state: _State, cells: list[Cell]) -> list[Cell] | None:
 
 
 def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) -> None:
-    cells, moved = _realigned(state, cells, delimited=line.kind is not LineKind.SPACED)
+    cells, moved = _realigned(state, cells, delimited=line.kind is not _SPACED)
     roles = state.roles
     l1 = _get(cells, roles.get("level1"))
     l2 = _get(cells, roles.get("level2"))
@@ -1316,12 +1319,12 @@ def _goal_field(key: str) -> str:
 
 def _anchor(cell: Cell, i: int, line) -> int:
     """Where a cell stands: its index in a delimited row, or across the page in a space-aligned one."""
-    return _x(line, cell.span[0]) if line.kind is LineKind.SPACED else i
+    return _x(line, cell.span[0]) if line.kind is _SPACED else i
 
 
 def _nearest_column(columns: list[tuple[str, int]], cell: Cell, i: int, line) -> str | None:
     at = _anchor(cell, i, line)
-    if line.kind is not LineKind.SPACED:
+    if line.kind is not _SPACED:
         return next((f for f, a in columns if a == at), None)
     return min(columns, key=lambda c: abs(c[1] - at))[0]
 
@@ -1334,7 +1337,7 @@ def _goals_under_keys(card: PerformanceCard, columns: list[tuple[str, int]], cel
         if not cell.text or _GOAL_NUMBER.match(cell.text):
             continue
         attr = _nearest_column(columns, cell, i, line)
-        if attr is None and line.kind is not LineKind.SPACED:
+        if attr is None and line.kind is not _SPACED:
             # (A delimited row that lost its empty cells: the texts in their keys' order.)
             filled = [c for c in cells if c.text]
             if len(filled) == len(columns):
@@ -1388,7 +1391,7 @@ def _task_part(word: str) -> str | None:
 
 def _task_header(words: set[str]) -> bool:
     """The header of a department card's task-budget grid: a task name column beside its content or an amount."""
-    return any(_TASK_NAME.match(w) for w in words) and any(_TASK_CONTENT.match(w) or _task_part(w) for w in words)
+    return any(map(_TASK_NAME.match, words)) and any(_TASK_CONTENT.match(w) or _task_part(w) for w in words)
 
 
 @dataclass
@@ -1441,7 +1444,7 @@ def _task_line(card: PerformanceCard, state: _State, cells: list[Cell], line, wo
             continue
         here = _task_anchor(cell, line, i, None)
         col = min(state.task_columns, key=lambda c: abs(c.at - here.at))
-        if line.kind is not LineKind.SPACED and col.at != here.at:
+        if line.kind is not _SPACED and col.at != here.at:
             if here.at < names_at and _TASK_TOTAL.match(norm(cell.text)) and "name" not in by_role:
                 by_role["name"] = cell  # 金额合计 printed in the grid's key column, left of the tasks' names
                 continue
@@ -1471,7 +1474,7 @@ def _task_line(card: PerformanceCard, state: _State, cells: list[Cell], line, wo
 
 
 def _task_anchor(cell: Cell, line, i: int, role: str | None) -> _TaskColumn:
-    if line.kind is not LineKind.SPACED:
+    if line.kind is not _SPACED:
         return _TaskColumn(i, role, norm(cell.text), i, i)
     lo, hi = _x(line, cell.span[0]), _x(line, cell.span[1])
     return _TaskColumn((lo + hi) / 2, role, norm(cell.text), lo, hi)
