@@ -644,8 +644,8 @@ def _nearest_fields(ind: Indicator, cells: list[Cell], line, state: _State) -> l
         starts = {role: x for role, x in state.page_starts.items() if role in fields}
         if starts:
             return [_nearest(starts, _x(line, cell.span[0])) for cell in cells]
-    starts = _field_starts(ind, fields, state)
-    return [_nearest(starts | _empty_columns(ind, state), _x(line, cell.span[0])) for cell in cells]
+    starts = _field_starts(ind, fields, state) | _empty_columns(ind, state)  # (once for the line's cells)
+    return [_nearest(starts, _x(line, cell.span[0])) for cell in cells]
 
 
 def _empty_columns(ind: Indicator, state: _State) -> dict[str, int]:
