@@ -621,9 +621,10 @@ def _rowlike(line: Line, kind: str | None) -> bool:
 def _rowlike_text(text: str, card: bool, two_sided: bool) -> bool:
     text = text.strip()
     if card:
-        # A card's cells hold sentences; a row of it starts with a short field (a key or a level).
+        # A card's cells hold sentences; a row of it starts with a short field (a key or a level), or with a project's
+        # code (a summary grid of cards: 34122525P000000100011 | 文化惠民演出 | …).
         fields = _GAP.split(text)
-        return len(fields) >= 2 and len(fields[0]) <= 16 and len(text) <= 600
+        return len(fields) >= 2 and (len(fields[0]) <= 16 or bool(_CARD_CODE.match(fields[0]))) and len(text) <= 600
     if _prose(text) or len(text) > 400:
         return False
     words = _WORDS.findall(text)
@@ -639,6 +640,7 @@ def _rowlike_text(text: str, card: bool, two_sided: bool) -> bool:
     return gapped
 
 
+_CARD_CODE = re.compile(r"^[0-9A-Za-z-]{17,32}$")
 # A card's key and its value one space apart (年度绩效目标 全年组织…: the converter left one space between the cells).
 _CARD_KEY_AND_VALUE = re.compile(r"^(项目名称|项目编码|主管部门|实施单位|项目期限?|实施期限|"
                                  r"(年度|项目|部门|部门整体|整体|实施期|中期|中长期)?(总体)?(绩效)?目标)[：:]? \S")
@@ -750,12 +752,24 @@ def _lone_cell(lines: list[Line], i: int, chunk: Chunk) -> bool:
         return False
     if _NOTE.match(line.text) or _NARRATIVE_HEADING.match(line.text) or _titles_like(line):
         return False
+    if chunk.is_card and _LIST_ITEM.match(line.text) and lines[i - 1].kind is _BLANK and _grid_printed(chunk):
+        return False  # a numbered paragraph set apart under a card's indicator grid: the prose goes on
     for nxt in _following_content(lines, i, 3):
         if nxt.kind in (_TAB, _PIPE):
             return True
         if nxt.kind is not _TEXT or _NARRATIVE_HEADING.match(nxt.text) or _titles_like(nxt):
             return False
     return False
+
+
+# A numbered paragraph or list item of the prose (5. “…”项目。, (1) 项目概述。…, （二）…): never a lone cell of a card once its
+# indicator grid is printed.
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}\s*[.．、](?!\d)|[(（]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）])")
+
+
+def _grid_printed(chunk: Chunk) -> bool:
+    """The card has printed its indicator grid's header (一级指标 | 二级指标 | 三级指标 …)."""
+    return any(line.is_row and "一级指标" in line.text for line in chunk.lines)
 
 
 def _delimited(chunk: Chunk) -> bool:

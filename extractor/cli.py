@@ -38,6 +38,7 @@ class What(str, Enum):
     facts = "facts"
     flags = "flags"
     claims = "claims"
+    cards = "cards"
 
 
 def _err(message: str) -> None:
@@ -365,8 +366,11 @@ def export(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="A folder written by `budget-extract run` (its "
                                                                 "sub-folders included).")],
     what: Annotated[What, typer.Option("--what", help="What to export: a line per fact or per flag (jsonl, csv, "
-                                                      "parquet), or per figure the explanation states (claims: "
-                                                      "jsonl, csv), each verified, flagged or unchecked.")] = What.facts,
+                                                      "parquet), per figure the explanation states (claims: "
+                                                      "jsonl, csv), each verified, flagged or unchecked, or per "
+                                                      "performance-card indicator with its card's fields (cards: "
+                                                      "jsonl, csv: targets as printed, comparators, text targets, "
+                                                      "levels, goals).")] = What.facts,
     fmt: Annotated[FactFormat, typer.Option(
         "--format", "-f", help="jsonl or csv: a line per fact or flag. parquet: the facts in long format for "
                                "pandas, R or Stata (or the flags). xlsx: an Excel workbook with a sheet per table "
@@ -413,8 +417,8 @@ def export(
     if bom is not None and fmt is not FactFormat.csv:
         _err(f"note: --bom/--no-bom applies to csv only; the {fmt.value} output has no byte-order mark")
     whole = fmt in (FactFormat.xlsx, FactFormat.sqlite, FactFormat.duckdb)
-    if what is What.claims and fmt not in (FactFormat.jsonl, FactFormat.csv):
-        _err(f"error: --what claims is written as jsonl or csv, not {fmt.value}")
+    if what in (What.claims, What.cards) and fmt not in (FactFormat.jsonl, FactFormat.csv):
+        _err(f"error: --what {what.value} is written as jsonl or csv, not {fmt.value}")
         raise typer.Exit(2)
     if whole and what is What.flags:
         _err(f"note: --what applies to jsonl, csv and parquet; the {fmt.value} file holds everything: the facts, "
@@ -472,8 +476,8 @@ def _within(path: Path, folder: Path) -> bool:
 
 
 def _export(results, what: What, fmt: FactFormat, output: Optional[Path], bom: bool = False) -> None:
-    from .export import CLAIM_FIELDS, FACT_FIELDS, FLAG_FIELDS, replacing, result_claims, result_facts, result_flags, \
-        write_rows
+    from .export import CARD_FIELDS, CLAIM_FIELDS, FACT_FIELDS, FLAG_FIELDS, replacing, result_cards, result_claims, \
+        result_facts, result_flags, write_rows
 
     if fmt in (FactFormat.xlsx, FactFormat.sqlite):
         from .export_files import write_sqlite, write_xlsx
@@ -496,6 +500,8 @@ def _export(results, what: What, fmt: FactFormat, output: Optional[Path], bom: b
         rows, fields = (f for r in results for f in result_flags(r)), FLAG_FIELDS
     elif what is What.claims:
         rows, fields = (c for r in results for c in result_claims(r)), CLAIM_FIELDS
+    elif what is What.cards:
+        rows, fields = (c for r in results for c in result_cards(r)), CARD_FIELDS
     else:
         rows, fields = (f for r in results for f in result_facts(r)), FACT_FIELDS
     # A byte-order mark: Excel then reads the Chinese as UTF-8 instead of the locale's code page (csv only).

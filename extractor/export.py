@@ -140,6 +140,56 @@ def card_facts(doc: str, card: PerformanceCard, paths: dict[int, str],
             yield fact("金额合计", f"task_{key}", f"任务预算 {zh}", amount, card.unit)
 
 
+CARD_FIELDS = ("document", "kind", "title", "project_code", "project_name", "department", "implementing_unit",
+               "project_period", "budget_total", "budget_unit", "goals", "midterm_goals", "indicator", "level1", "level2",
+               "name", "description", "target", "midterm_target", "comparator", "value", "unit", "qualitative", "basis",
+               "scoring", "weight", "span", "field", "status", "flags")
+
+
+def result_cards(result: ExtractionResult) -> Iterator[dict]:
+    """One dict per indicator of each performance card (a card with none: one dict with no indicator), the card's own
+    fields repeated on each: what the facts leave out, being numbers only — the target as printed and its comparator,
+    the text targets (按时完成, 有所提升), the levels, the goals, the department, unit and period. The value and its
+    status are the facts' (people's decisions applied: a corrected value replaces the reading, a rejected one is
+    withdrawn)."""
+    doc = result.document.name
+    paths, statuses = value_paths(result), value_statuses(result)
+
+    def text(t: Text | None) -> str | None:
+        return t.text if t is not None else None
+
+    for card in result.cards:
+        total = card.budget.total
+        base = {"document": doc, "kind": card.kind, "title": card.title, "project_code": text(card.project_code),
+                "project_name": text(card.project_name), "department": text(card.department),
+                "implementing_unit": text(card.implementing_unit), "project_period": text(card.project_period),
+                "budget_total": _shown(total, paths, statuses), "budget_unit": card.unit,
+                "goals": [g.text for g in card.goals], "midterm_goals": [g.text for g in card.midterm_goals]}
+        if not card.indicators:
+            yield base | dict.fromkeys(CARD_FIELDS[12:]) | {"flags": []}
+            continue
+        for n, ind in enumerate(card.indicators):
+            path = paths.get(id(ind.value)) if ind.value is not None else None
+            state = statuses.get(path, _VERIFIED) if path is not None else None
+            yield base | {
+                "indicator": n, "level1": ind.level1, "level2": ind.level2, "name": text(ind.name),
+                "description": text(ind.description), "target": text(ind.target),
+                "midterm_target": text(ind.midterm_target), "comparator": ind.comparator,
+                "value": _shown(ind.value, paths, statuses), "unit": ind.unit, "qualitative": ind.qualitative,
+                "basis": text(ind.basis), "scoring": text(ind.scoring), "weight": _shown(ind.weight, paths, statuses),
+                "span": list(ind.target.span) if ind.target is not None else None, "field": path,
+                "status": state.status if state is not None else None,
+                "flags": list(state.flags) if state is not None else []}
+
+
+def _shown(amount: Amount | None, paths: dict[int, str], statuses: dict[str, ValueStatus]) -> str | None:
+    """An amount as the facts export it: its value, none when a person rejected it."""
+    if amount is None:
+        return None
+    state = statuses.get(paths.get(id(amount), ""))
+    return None if state is not None and state.status == "rejected" else str(amount.value)
+
+
 def value_paths(result: ExtractionResult) -> dict[int, str]:
     """Each amount object of a result, by identity, to its stable path (the key decisions use)."""
     from verify.grounding import amount_slots
@@ -309,7 +359,7 @@ def write_rows(rows: Iterable[dict], fields: tuple[str, ...], fmt: str, fh: Text
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(fields)
         for row in rows:
-            writer.writerow([spreadsheet_safe(json.dumps(v) if isinstance(v, list) else v)
+            writer.writerow([spreadsheet_safe(json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v)
                              for v in (row[k] for k in fields)])
     else:
         raise ValueError(f"unknown format {fmt!r}")

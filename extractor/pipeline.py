@@ -33,7 +33,7 @@ from .chunk import Chunk, chunk_document, contents_entries, document_meta, line_
 from .geometry import place_values
 from .load import Document, load_document
 from .rules import Unreadable, inherit_units, name_entities, read_table, unread_for
-from .rules_cards import inherit_card_units, read_card
+from .rules_cards import inherit_card_units, read_cards
 
 Backend = Literal["rules", "auto", "llm"]
 
@@ -78,7 +78,7 @@ def _extract(doc: Document, use_rules: bool, hints: tuple[LayoutHint, ...] = (),
             continue
         try:
             if spec_for(chunk.kind).card:
-                result.cards.append(read_card(chunk))
+                result.cards.extend(read_cards(chunk))
                 section.status = "extracted"
             else:
                 table = read_table(chunk, offered, explicit_cells=explicit)

@@ -138,6 +138,12 @@ class _State:
     field_starts: tuple | None = None  # the last ``_field_starts``, with what it depended on
 
 
+def read_cards(chunk: Chunk) -> list[PerformanceCard]:
+    """The cards of a card section: one, or one per project block of a summary grid (``_summary_grid_cards``)."""
+    card = read_card(chunk)
+    return _summary_grid_cards(card, chunk) or [card]
+
+
 def read_card(chunk: Chunk) -> PerformanceCard:
     if not chunk.has_rows or _mostly_flattened(chunk):
         raise Unreadable("no table rows: the card is flattened into lines (needs the LLM reader)")
@@ -159,6 +165,10 @@ def read_card(chunk: Chunk) -> PerformanceCard:
             if line.kind is _SPACED and state.after_header and _header_rest(state, cells, line):
                 continue
             state.after_header = False
+            if line.kind is _SPACED and card.indicators and state.unknown and state.header_line is not None:
+                cells = _grid_label_pieces(card.indicators, state, cells, line)
+                if not cells:
+                    continue
             if line.kind is _SPACED and card.indicators and state.roles and state.last_line is not None \
                     and not _names_indicator_header(words) and "符号" not in words:
                 cells = _level_rests(card.indicators[-1], state, cells)
@@ -168,9 +178,13 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                 if roles and all(_wrapped_piece(c, r) for c, r in zip(cells, roles)):
                     if _held_for_next(seg.lines, k, state) or _starts_next_row(card, seg.lines, k, state):
                         state.pending.append((line, cells))
-                    else:
+                        continue
+                    alone = _lone_name(card.indicators[-1], state, seg.lines, cells, roles)
+                    if alone != "row":
+                        if alone == "either":
+                            card.indicators[-1].name_rest = _text(cells[0])
                         _extend_by_position(card.indicators[-1], cells, roles)
-                    continue
+                        continue
             if line.kind is _SPACED and not card.indicators and state.header_line is not None \
                     and _above_first_row(card, seg.lines, k, state):
                 state.pending.append((line, cells))
@@ -224,9 +238,88 @@ def read_card(chunk: Chunk) -> PerformanceCard:
     if card.midterm_goals and not card.goals:
         # The period's goal is told from the year's only beside it: printed alone, it is the card's goal.
         card.goals, card.midterm_goals = card.midterm_goals, []
-    card.unparsed = card.untaken_figures((line.start, line.text) for line in chunk.lines
-                                         if line.kind not in _NOT_PRINTED_ON_THE_CARD)
+    card.unparsed = [*card.untaken_figures((line.start, line.text) for line in chunk.lines
+                                           if line.kind not in _NOT_PRINTED_ON_THE_CARD), *card.unparsed]
     return card
+
+
+def _summary_grid_cards(card: PerformanceCard, chunk: Chunk) -> list[PerformanceCard] | None:
+    """Cards printed as one summary grid: the card's labels (项目名称 | 实施单位 | 年度资金总额 | 财政拨款 | 年度目标) in the
+    indicator header's row, one block of rows per project, its cells printed on the block's first row. Read as one card,
+    those cells are kept under their headers in each block's first indicator (``other``); a cell under 项目名称 starts a
+    card, and the cells under the labels the reader knows become that card's fields. None when the grid is no such
+    grid (the first indicator names no project, or the card names its project above the grid)."""
+    def project_header(ind: Indicator) -> str | None:
+        return next((h for h in ind.other if _key(h) == "项目名称"), None)
+
+    if card.project_name is not None or card.tasks or not card.indicators or project_header(card.indicators[0]) is None:
+        return None
+    blocks: list[list[Indicator]] = []
+    for ind in card.indicators:
+        if project_header(ind) is not None or not blocks:
+            blocks.append([])
+        blocks[-1].append(ind)
+    starts = [card.span[0]] + [block[0].span[0] for block in blocks[1:]]
+    ends = [s for s in starts[1:]] + [card.span[1]]
+    lines = [(line.start, line.text) for line in chunk.lines if line.kind not in _NOT_PRINTED_ON_THE_CARD]
+    cards = []
+    for n, (block, c0, c1) in enumerate(zip(blocks, starts, ends)):
+        one = PerformanceCard(section_id=chunk.id if n == 0 else f"{chunk.id}-{n + 1}", kind=card.kind,
+                              title=card.title, span=(c0, c1), unit=card.unit, unit_text=card.unit_text,
+                              indicators=block)
+        for ind in block:
+            for header in [h for h in ind.other if _key(h) is not None]:
+                _grid_field(one, _key(header), header, ind.other.pop(header))
+        one.notes = (list(card.notes) if n == 0 else []) + [
+            f"card {n + 1} of {len(blocks)} printed as one summary grid (the card's labels in its header row)"]
+        one.unparsed = [*one.untaken_figures(lines), *one.unparsed]
+        cards.append(one)
+    return cards
+
+
+def _grid_label_pieces(indicators: list[Indicator], state: _State, cells: list[Cell], line) -> list[Cell]:
+    """A space-aligned summary grid's line under a block's first row: its pieces under a card label's column (年度目标,
+    项目名称, 实施单位 wrapped in their narrow columns) are the rest of the block's cell there, joined to it (kept in
+    the indicator that holds it, as the block's first row's cells are, until the grid is split into cards); the
+    line's other cells returned. A line printing a project's name under 项目名称 starts a block: none taken."""
+    labels = {i: h for i, h in state.unknown.items() if _key(h) is not None and i < len(state.header_cells)}
+    if not labels or state.header_line.kind is not _SPACED:
+        return cells
+    at = {i: _x(state.header_line, state.header_cells[i].span[0]) for i in labels}
+    pieces, rest = {}, []
+    for cell in cells:
+        x = _x(line, cell.span[0])
+        i = next((i for i, a in at.items() if abs(a - x) <= 1), None)
+        (rest.append(cell) if i is None else pieces.setdefault(labels[i], cell))
+    holder = next((h for h in reversed(indicators) if any(label in h.other for label in labels.values())), None)
+    if not pieces or holder is None or any(_key(h) == "项目名称" for h in pieces):
+        return cells
+    for label, cell in pieces.items():
+        old = holder.other.get(label)
+        holder.other[label] = _text(cell) if old is None else Text(
+            text=old.text + cell.text, span=(old.span[0], cell.span[1]), parts=old.parts + cell.parts)
+    return rest
+
+
+def _grid_field(card: PerformanceCard, key: str, header: str, text: Text) -> None:
+    """A summary grid's cell under a card label (``key``, from its ``header`` as printed) into the card's field."""
+    if key in _TEXT_KEYS:
+        old = getattr(card, _TEXT_KEYS[key])
+        setattr(card, _TEXT_KEYS[key], text if old is None else Text(
+            text=old.text + text.text, span=(old.span[0], text.span[1]), parts=old.parts + text.parts))
+    elif key in _BUDGET_KEYS or _SOURCE_KEY.match(key):
+        value = _cell_amount(text)
+        if value is None:
+            _figure_unread(card, text)
+            return  # not a figure: left unread (its numbers are flagged read.unparsed)
+        if key in _BUDGET_KEYS:
+            setattr(card.budget, _BUDGET_KEYS[key], value)
+        else:
+            card.budget.sources[_SOURCE_KEY.match(key).group("name")] = value
+        if (m := _BUDGET_LABEL_UNIT.match(norm(header))) and card.unit_text is None:
+            card.unit = m.group("unit")
+    elif _GOAL_KEY.match(key):
+        getattr(card, _goal_field(key)).append(text)
 
 
 # A budget label that prints the unit of the card's amounts in brackets: 项目资金（元）, 资金来源(元), 预算金额（元）,
@@ -317,7 +410,8 @@ def _cells(line, starts: frozenset[int] = frozenset()) -> list[Cell]:
             start = line.start + at + (len(field_text) - len(field_text.lstrip()))
             for cell in _amount_beside_key(Cell(body, [(start, start + len(body))], start)):
                 for piece in (_key_beside_value(cell) if not cells else [cell]):
-                    cells.extend(_parted(piece, line, starts))
+                    for part in _level_beside_name(piece):
+                        cells.extend(_parted(part, line, starts))
     return cells
 
 
@@ -330,6 +424,17 @@ def _key_beside_value(cell: Cell) -> list[Cell]:
     at = cell.span[0] + len(key) + 1 + (len(rest) - len(rest.lstrip()))
     rest = rest.strip()
     return [Cell(key, [(cell.span[0], cell.span[0] + len(key))], cell.span[0]), Cell(rest, [(at, at + len(rest))], at)]
+
+
+def _level_beside_name(cell: Cell) -> list[Cell]:
+    """A level's name and the indicator's name one space apart (服务对象满意度指标 群众满意度: the level filled its column
+    to the edge): two cells."""
+    level, sep, rest = cell.text.partition(" ")
+    if not sep or level not in _LEVELS or not rest.strip():
+        return [cell]
+    at = cell.span[0] + len(level) + 1 + (len(rest) - len(rest.lstrip()))
+    rest = rest.strip()
+    return [Cell(level, [(cell.span[0], cell.span[0] + len(level))], cell.span[0]), Cell(rest, [(at, at + len(rest))], at)]
 
 
 _AMOUNT_WORD = re.compile(r"^-?\d[\d,]*(\.\d+)?$")
@@ -421,6 +526,53 @@ def _wrapped_piece(cell: Cell, role: str) -> bool:
 
 
 _TARGET_START = re.compile(r"^(≥|≧|>=|≤|≦|<=|=|＝|<|>|＜|＞)|^\d+(\.\d+)?\s*\S{0,6}$|%$")
+
+
+# Text columns beside the name and the target: a row of its own would print its cells there too (a description, a
+# basis), so a name piece alone under a row of such a grid is the rest of the name.
+_OTHER_TEXT_COLUMNS = ("description", "midterm_target", "basis", "scoring")
+_UNFINISHED_END = re.compile(r"[，,、；;：:（(“]$")  # a name's line ending mid-sentence: it goes on below
+_FRAGMENT_START = re.compile(r"^[）)》〉>】\]”、，,。；;：:%％]")
+
+
+def _lone_name(ind: Indicator, state: _State, lines: list, cells: list[Cell], roles: list[str]) -> str | None:
+    """What a lone name under the name column is, under a row that printed its target: "row" — an indicator of its own
+    whose 指标值 the document left empty (flagged as such) — when the name above did not fill its column (a name of
+    the grid printed on one line is wider: the name above had room, and did not wrap); "either" when one is as wide
+    (the name above may have wrapped at the column's edge, or filled it and ended: the layout cannot tell, so the
+    piece is joined as before and the indicator says so, for the verifier to flag); None: the name's rest.
+
+    A name wraps only when it is wider than its column holds, so its first line is the widest text the column prints on
+    one line. Only in a grid whose only text columns are the name and the target: a row of its own would print its
+    description or basis too. A piece that reads as a fragment (it closes a bracket the name left open, starts with
+    punctuation, is one or two characters), under a name whose line ends mid-sentence (a comma), or under a name that
+    wrapped already, is the name's rest."""
+    if roles != ["name"] or ind.name is None or ind.target is None or state.last_line is None \
+            or len(ind.name.parts) > 1 or any(r in state.roles for r in _OTHER_TEXT_COLUMNS) \
+            or not _printed_on(ind.target, state.last_line) or not _printed_on(ind.name, state.last_line):
+        return None
+    piece, name = norm(cells[0].text), norm(ind.name.text)
+    if len(piece) <= 2 or _FRAGMENT_START.match(piece) or _UNFINISHED_END.search(name) \
+            or any(name.count(o) > name.count(c) for o, c in zip(_OPENERS, _CLOSERS)):
+        return None
+    above = state.last_line
+    x = _x(above, ind.name.span[0])
+    width = _x(above, ind.name.span[1]) - x
+    others = []
+    for n, line in enumerate(lines):
+        if line is above or line.kind is not _SPACED or line.start <= state.header_line.start:
+            continue
+        same = [c for c in _cells_of(state, line) if c.text and abs(_x(line, c.span[0]) - x) <= 1]
+        if not same or len(_cells_of(state, line)) < 2:
+            continue  # no name here, or a lone piece (itself a name's rest or a row with no value)
+        below = [c for c in _cells_of(state, lines[n + 1]) if c.text] if n + 1 < len(lines) else []
+        if len(below) == 1 and abs(_x(lines[n + 1], below[0].span[0]) - x) <= 1:
+            continue  # a name with a lone piece under it: maybe wrapped, its width says nothing
+        others.append(_x(line, same[0].span[1]) - _x(line, same[0].span[0]))
+    if not others or max(others) < width:
+        return None
+    # (Wider by a character at least, CJK two columns wide: the name above had room for another.)
+    return "row" if max(others) >= width + 2 else "either"
 
 
 def _level_rests(ind: Indicator, state: _State, cells: list[Cell]) -> list[Cell]:
@@ -1081,7 +1233,7 @@ def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) ->
     if l2:
         state.level2 = norm(l2.text)
     name = _text(_get(cells, roles.get("name")))
-    target = _text(_get(cells, roles.get("target")))
+    target = _text(_get(cells, roles.get("target")) or _beside_unheaded(state, cells, line))
     value_cell = _get(cells, roles.get("value"))
     unit_cell = _get(cells, roles.get("unit"))
     cmp_cell = _get(cells, roles.get("comparator"))
@@ -1117,6 +1269,22 @@ def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) ->
     card.indicators.append(ind)
     state.last_line = line
     state.page_starts = None
+
+
+def _beside_unheaded(state: _State, cells: list[Cell], line) -> Cell | None:
+    """A delimited row's target printed in the column right beside 指标值 that no header names, its own cell under 指标值
+    left empty: the header centred over both columns (a merged cell a converter gave to one of them, a borderless sheet
+    printed to PDF). None when the row prints something under 指标值, or the column beside it has a header, or the
+    row prints no name in its column (a row whose cells slid, not one beside a merged header)."""
+    at = state.roles.get("target")
+    if at is None or line.kind is _SPACED or _get(cells, state.roles.get("name")) is None:
+        return None  # (a row with no name in its column is shifted, not beside a merged header: left as it reads)
+    taken = set(state.roles.values())
+    for i in (at - 1, at + 1):
+        if 0 <= i < len(cells) and cells[i].text and i not in taken and i not in state.unknown \
+                and (i >= len(state.header_cells) or not state.header_cells[i].text):
+            return cells[i]
+    return None
 
 
 def _header_of(state: _State, role: str) -> str:
@@ -1180,13 +1348,14 @@ def _parse_target(ind: Indicator, target: Text) -> None:
 
 
 def _target_reading(target: Text) -> dict:
-    """The indicator's comparator, value, unit and qualitative target, as its printed target says."""
-    figure = _target_figure(target.text) if len(target.parts) == 1 else None
-    if figure is None:
+    """The indicator's comparator, value, unit and qualitative target, as its printed target says (a figure printed
+    over lines in its cell: where its pieces stand, ``_figure_spans``)."""
+    figure = _target_figure(target.text)
+    pieces = _figure_spans(target, figure[1], figure[1] + len(figure[2])) if figure is not None else None
+    if not pieces:
         return {"comparator": _bare_comparator(target.text), "value": None, "unit": None, "qualitative": target.text}
-    comparator, at, num, unit = figure
-    start = target.span[0] + at
-    value = Amount(value=parse_amount(num), raw=num, span=(start, start + len(num)))
+    comparator, _, num, unit = figure
+    value = Amount(value=parse_amount(num), raw=num, span=(pieces[0][0], pieces[-1][1]), parts=pieces)
     return {"comparator": comparator, "value": value, "unit": unit, "qualitative": None}
 
 
@@ -1210,6 +1379,59 @@ def _bare_comparator(text: str) -> str | None:
     """A comparator printed with no number after it (≥, ≥ 笔, ≥较高): kept, for the verifier to flag."""
     printed = _COMPARATOR_FIRST.match(text)
     return COMPARATORS.get(printed.group(1)) if printed and not _DIGIT.search(text) else None
+
+
+def _cell_amount(cell: Cell | Text) -> Amount | None:
+    """A cell that prints one figure and nothing else, as an amount: on one line, or over lines when its pieces join
+    one way only (``_figure_spans``: 1760.<br>00 is read, 176<br>0.00 left unread and flagged)."""
+    amount = parse_amount(cell.text)
+    if amount is None:
+        return None
+    if len(cell.parts) == 1:
+        return Amount(value=amount, raw=cell.text, span=cell.span)
+    text = cell if isinstance(cell, Text) else _text(cell)
+    spans = _figure_spans(text, 0, len(text.text))
+    return Amount(value=amount, raw=text.text, span=(spans[0][0], spans[-1][1]), parts=spans) if spans else None
+
+
+_PIECE_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _figure_unread(card: PerformanceCard, cell: Cell | Text) -> None:
+    """A figure printed over lines in its cell whose pieces do not join one way (19<br>22.22): each piece's numbers
+    are listed unread (flagged read.unparsed), as no figure cell of a line holds them."""
+    if len(cell.parts) < 2 or parse_amount(cell.text) is None:
+        return
+    at = 0
+    for a, b in cell.parts:
+        piece = cell.text[at:at + b - a]
+        at += b - a
+        card.unparsed += [Text(text=m.group(), span=(a + m.start(), a + m.end())) for m in _PIECE_NUMBER.finditer(piece)]
+
+
+def _figure_spans(text: Text, start: int, end: int) -> list[tuple[int, int]] | None:
+    """Where the characters ``start:end`` of a text (its figure) stand in the document: one span, or one per piece when
+    the cell printed the figure over lines (≤50<br>000元, a target wrapped in its narrow cell: the pieces are the
+    figure the cell prints). None when the pieces do not spell the text, or a break falls between two digits where the
+    digits after it could be a figure of their own (17<br>60: one figure or two?) — left unread, and flagged."""
+    if len(text.parts) == 1:
+        return [(text.span[0] + start, text.span[0] + end)]
+    offsets = [o for a, b in text.parts for o in range(a, b)]
+    if len(offsets) != len(text.text):
+        return None
+    breaks = set(accumulate(b - a for a, b in text.parts[:-1]))
+    body = text.text
+    for k in breaks:
+        if start < k < end and body[k - 1].isdigit() and body[k].isdigit() \
+                and not (body[k] == "0" and k + 1 < end and body[k + 1].isdigit()):
+            return None
+    spans: list[tuple[int, int]] = []
+    for o in offsets[start:end]:
+        if spans and spans[-1][1] == o:
+            spans[-1] = (spans[-1][0], o + 1)
+        else:
+            spans.append((o, o + 1))
+    return spans
 
 
 _COMPARATOR_FIRST = re.compile(r"^\s*(＞＝|＜＝|>=|<=|≥|≧|≤|≦|=|＝|<|>|＜|＞|≈)")
@@ -1273,13 +1495,15 @@ def _fields(card: PerformanceCard, state: _State, cells: list[Cell], line) -> li
             setattr(card, _TEXT_KEYS[key], _text(value))
             texts.append((_TEXT_KEYS[key], value))
         elif key in _BUDGET_KEYS:
-            amount = parse_amount(value.text)
-            if amount is not None and len(value.parts) == 1:
-                setattr(card.budget, _BUDGET_KEYS[key], Amount(value=amount, raw=value.text, span=value.span))
+            if (amount := _cell_amount(value)) is not None:
+                setattr(card.budget, _BUDGET_KEYS[key], amount)
+            else:
+                _figure_unread(card, value)
         elif m := _SOURCE_KEY.match(key):
-            amount = parse_amount(value.text)
-            if amount is not None and len(value.parts) == 1:
-                card.budget.sources[m.group("name")] = Amount(value=amount, raw=value.text, span=value.span)
+            if (amount := _cell_amount(value)) is not None:
+                card.budget.sources[m.group("name")] = amount
+            else:
+                _figure_unread(card, value)
         elif _GOAL_KEY.match(key):
             goals = [c for c in cells[i + 1:nxt_key] if c.text and not _GOAL_NUMBER.match(c.text)]
             attr = _goal_field(key)

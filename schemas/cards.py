@@ -55,6 +55,9 @@ class Indicator(BaseModel):
     other: dict[str, Text] = Field(default_factory=dict,
                                    description="cells under columns the reader does not know, by header as printed: "
                                                "kept, and flagged (read.card_column), never dropped")
+    name_rest: Text | None = Field(None, description="a line under the name, joined to it as its wrapped rest where "
+                                                     "the layout cannot tell that from an indicator of its own printed "
+                                                     "with no 指标值 (flagged card.indicator_name)")
     span: Span
 
 

@@ -107,3 +107,41 @@ def test_a_card_continued_on_the_next_page_stays_one_card(tmp_path, repeat, layo
     result = _read(tmp_path, text)
     (only,) = result.cards
     assert [i.name.text for i in only.indicators] == ["非遗项目保护数量", "单个项目补助标准", "传承人满意度"]
+
+
+# The prose between two cards, as a PDF → Word converter leaves it (paragraphs after a blank line; the next card's title
+# glued to the last one): numbered paragraphs of the narrative, never the last indicator's name or rows of the card.
+PROSE = {
+    "dot": ["5. “{name}”项目。", "(1) 项目概述。{name} (2) 实施主体。青山县文化馆"],
+    "brackets": ["（2）{name}项目。", "项目预算安排资金5.0万元，用于{name}。"],
+    "dunhao": ["3、“{name}”项目", "（1）项目概述。{name}。（2）年度预算安排。项目预算安排资金5.0万元。"],
+}
+
+
+@pytest.mark.parametrize("form", ["tab", "docx"])
+@pytest.mark.parametrize("prose", PROSE)
+def test_a_numbered_paragraph_between_two_cards_is_no_row_of_the_card_above(tmp_path, prose, form):
+    from sheetdocs import word_document
+
+    parts = ["青山县文化旅游局2025年部门预算\n\n" + PROJECTS]
+    for name, code, budget, rows in CARDS:
+        lines = [p.format(name=name) for p in PROSE[prose]]
+        lines[-1] += " 项目支出绩效目标表 (2025年度)"  # the title glued to the paragraph before it
+        parts.append("\n".join(lines) + "\n\n" + _card(name, code, budget, rows, code_first=False) + "\n")
+    text = "".join(parts)
+    if form == "docx":
+        result = _read_docx(tmp_path, text, word_document)
+    else:
+        result = _read(tmp_path, text)
+    got = [(c.project_name.text, [i.name.text for i in c.indicators]) for c in result.cards]
+    assert got == [(name, [row.split("\t")[2] for row in rows]) for name, _, _, rows in CARDS]
+    assert [f.check for f in result.flags if f.check.startswith("card.") or f.check.startswith("read.")] == []
+
+
+def _read_docx(tmp_path, text: str, word_document):
+    from extractor.load import load_document
+    from extractor.pipeline import extract_document
+    from verify import verify_result
+
+    doc = load_document(word_document(text, tmp_path / "cards.docx"))
+    return verify_result(extract_document(doc), doc.text)

@@ -30,7 +30,8 @@ from schemas.forms import CardForm, DepartmentCardForm, IndicatorForm, SpendingS
 # Card fields no reader reads from a form: where the section is, and what the verifier or the fill code derives.
 NOT_READ = {
     PerformanceCard: {"section_id", "kind", "title", "span", "unit", "unit_text", "unparsed", "notes"},  # unit: card_unit
-    Indicator: {"span", "qualitative"},  # qualitative: a target with no number in it
+    Indicator: {"span", "qualitative", "name_rest"},  # qualitative: a target with no number in it; name_rest: a doubt of
+    # the rules reader about a line of a space-aligned grid (the verifier flags it), nothing a form is asked
     CardTask: {"span"},
     SpendingStep: {"cumulative"},  # by the periods (schemas.cards.plan_by_period), whatever reader read them
     CardBudget: set(),

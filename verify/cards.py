@@ -31,6 +31,7 @@ def check_card(card: PerformanceCard, flagger: Flagger) -> None:
     check_tasks(card, vals, flagger)
     check_cost_indicators(card, vals, f"绩效目标表 {name}", flagger)
     check_numeric_targets(card, name, flagger)
+    check_name_rests(card, name, flagger)
     check_weights(card, f"绩效目标表 {name}", flagger)
 
 
@@ -193,6 +194,21 @@ def check_numeric_targets(card: PerformanceCard, name: str, flagger: Flagger) ->
                         + (f"no number (its target is {ind.target.text!r})" if none
                            else f"its target {ind.target.text!r} is not a number"),
                         spans=[ind.target.span], section_id=card.section_id, key=key)
+
+
+def check_name_rests(card: PerformanceCard, name: str, flagger: Flagger) -> None:
+    """A line read as the rest of an indicator's name where the layout allows another reading — an indicator of its own
+    whose 指标值 the document left empty: a person decides."""
+    for i, ind in enumerate(card.indicators):
+        if ind.name_rest is None or ind.name is None:
+            continue
+        rest, label = ind.name_rest.text, ind.name.text
+        flagger.add("card.indicator_name", "warning",
+                    f"绩效目标表 {name}: 指标名称“{label}”由两行拼成；第二行“{rest}”也可能是另一个指标（它没有指标值）",
+                    f"card {card_name(card)}: the indicator name {label!r} was joined from two lines; the second, "
+                    f"{rest!r}, may be an indicator of its own (with no target value)",
+                    spans=[ind.name.span], section_id=card.section_id,
+                    key=f"{card.section_id}.indicators[{i}].name", found=label)
 
 
 def check_weights(card: PerformanceCard, where: str, flagger: Flagger) -> None:

@@ -108,6 +108,9 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
           "Every indicator of a card prints a weight (权重 / 分值), and they do not add up to 100."),
     Check("card.indicator_value", "指标没有指标值，或有比较符号却没有数字",
           "An indicator has no target value, or a comparator with no number."),
+    Check("card.indicator_name", "指标名称由两行拼成，第二行也可能是另一个没有指标值的指标（版式无法区分）",
+          "An indicator's name was joined from two lines; the second may be an indicator of its own with no target "
+          "value (the layout cannot tell)."),
     Check("completeness.unread", "某节未能读取（规则读取器无法读取，且没有配置模型或模型未能填写）",
           "A section could not be read (the rules reader could not, and no model was configured or it failed)."),
     Check("review.stale", "人工决定所依据的数值在新版文件中已改变，该决定不再自动应用，请重新审核",
