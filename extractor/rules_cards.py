@@ -18,6 +18,9 @@ from .grid import Cell, norm, split_cells
 from .rules import Unreadable
 from .units import statement_in
 
+# (A member of an Enum is slow to look up on its class, and the reader asks a line's kind several times over.)
+_SPACED, _TEXT = LineKind.SPACED, LineKind.TEXT
+
 _BUDGET_KEYS = {
     "预算数": "total", "年度资金总额": "total", "资金总额": "total",
     "财政资金": "fiscal", "其中:财政资金": "fiscal", "其中:财政拨款": "fiscal", "财政拨款": "fiscal",
@@ -154,19 +157,19 @@ def read_card(chunk: Chunk) -> PerformanceCard:
         state.page_starts = _page_row_starts(seg.lines, state) if n > 0 else None
         for k, line in enumerate(seg.lines):
             # Where the columns start matters only to a space-aligned line (delimiters part the others).
-            starts = _column_starts(card, state) if line.kind is LineKind.SPACED else frozenset()
+            starts = _column_starts(card, state) if line.kind is _SPACED else frozenset()
             cells = _cells_of(state, line, starts)
-            if not any(c.text for c in cells):
-                continue
             words = {norm(c.text) for c in cells}  # asked of the line several times below
-            if line.kind is LineKind.SPACED and state.after_header and _header_rest(state, cells, line):
+            if not any(words):
+                continue  # (no cell prints anything)
+            if line.kind is _SPACED and state.after_header and _header_rest(state, cells, line):
                 continue
             state.after_header = False
-            if line.kind is LineKind.SPACED and card.indicators and state.unknown and state.header_line is not None:
+            if line.kind is _SPACED and card.indicators and state.unknown and state.header_line is not None:
                 cells = _grid_label_pieces(card.indicators, state, cells, line)
                 if not cells:
                     continue
-            if line.kind is LineKind.SPACED and card.indicators and state.roles and state.last_line is not None \
+            if line.kind is _SPACED and card.indicators and state.roles and state.last_line is not None \
                     and not _names_indicator_header(words) and "符号" not in words:
                 cells = _level_rests(card.indicators[-1], state, cells)
                 if not cells:
@@ -182,14 +185,14 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                             card.indicators[-1].name_rest = _text(cells[0])
                         _extend_by_position(card.indicators[-1], cells, roles)
                         continue
-            if line.kind is LineKind.SPACED and not card.indicators and state.header_line is not None \
+            if line.kind is _SPACED and not card.indicators and state.header_line is not None \
                     and _above_first_row(card, seg.lines, k, state):
                 state.pending.append((line, cells))
                 continue
             if state.pending and (not state.roles or _names_indicator_header(words)):
                 _flush_pending(card, state)
-            if line.kind is not LineKind.SPACED:
-                if _header_words_above(state, seg.lines, k):
+            if line.kind is not _SPACED:
+                if _header_words_above(state, seg.lines, k, words):
                     above = cells
                     continue
                 if above and _names_indicator_header(words):
@@ -206,27 +209,27 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                     and _task_line(card, state, cells, line, words):
                 continue
             if _names_indicator_header(words):
-                if line.kind is LineKind.SPACED:
+                if line.kind is _SPACED:
                     cells = _header_words_apart(cells)
                 if not (state.roles and _same_header(cells, state.header_cells)):
                     # (The header printed again on a new page keeps the columns its sub-row, 符号 / 值 /
                     # 单位, split 指标值 into, whether or not the sub-row is printed again.)
                     _map_roles(state, cells)
                 state.header_cells, state.header_line, state.after_header = cells, line, True
-                after_header = line.kind is not LineKind.SPACED
+                after_header = line.kind is not _SPACED
                 continue
             if state.roles and "符号" in words:
                 _map_roles(state, cells, sub=True)
                 continue
             if state.roles:
                 if n > 0 and first_data and card.indicators and (
-                        _continues(state, cells) or (line.kind is not LineKind.SPACED and _packed_rest(state, cells))):
+                        _continues(state, cells) or (line.kind is not _SPACED and _packed_rest(state, cells))):
                     _extend(card.indicators[-1], state, cells, line)
                 else:
                     _indicator(card, state, cells, line)
                 first_data = False
                 continue
-            if line.kind is LineKind.SPACED and _extend_values(card, state, cells, line):
+            if line.kind is _SPACED and _extend_values(card, state, cells, line):
                 continue
             state.values = [(attr, _x(line, cell.span[0])) for attr, cell in _fields(card, state, cells, line)]
         _flush_pending(card, state)
@@ -280,7 +283,7 @@ def _grid_label_pieces(indicators: list[Indicator], state: _State, cells: list[C
     the indicator that holds it, as the block's first row's cells are, until the grid is split into cards); the
     line's other cells returned. A line printing a project's name under 项目名称 starts a block: none taken."""
     labels = {i: h for i, h in state.unknown.items() if _key(h) is not None and i < len(state.header_cells)}
-    if not labels or state.header_line.kind is not LineKind.SPACED:
+    if not labels or state.header_line.kind is not _SPACED:
         return cells
     at = {i: _x(state.header_line, state.header_cells[i].span[0]) for i in labels}
     pieces, rest = {}, []
@@ -333,11 +336,13 @@ def card_unit(lines: list) -> dict:
     leaves it so (the card's own words are kept in unit_text)."""
     above: list = []
     for line in lines:
-        if line.is_row and _names_indicator_header({norm(c.text) for c in split_cells(line)}):
+        # (The header's words 二级指标 / 三级指标, and a budget label's unit 元, asked of the text first: most lines
+        # print neither.)
+        if "指" in line.text and line.is_row and _names_indicator_header({norm(c.text) for c in split_cells(line)}):
             break
         above.append(line)
     for line in above:
-        if not line.is_row:
+        if "元" not in line.text or not line.is_row:
             continue
         for cell in _cells(line):
             m = _BUDGET_LABEL_UNIT.match(cell.text.strip())
@@ -371,7 +376,7 @@ _NOT_PRINTED_ON_THE_CARD = (LineKind.BLANK, LineKind.SEPARATOR, LineKind.PAGE_HE
 def _mostly_flattened(chunk: Chunk) -> bool:
     """A card whose lines are mostly not rows: a flattened layout with a stray row or two in it."""
     rows = sum(len(seg.lines) for seg in chunk.segments)
-    text = sum(1 for line in chunk.lines[1:] if line.kind is LineKind.TEXT)
+    text = sum(1 for line in chunk.lines[1:] if line.kind is _TEXT)
     return text > 2 * rows
 
 
@@ -380,7 +385,7 @@ _FIELD_GAP = re.compile(r"\s{2,}")
 
 def _cells_of(state: _State, line, starts: frozenset[int] = frozenset()) -> list[Cell]:
     """``_cells`` of a line of the card, split once (the list is shared: callers make new lists, never change it)."""
-    key = (line.start, line.kind, starts if line.kind is LineKind.SPACED else None)
+    key = (line.start, starts if line.kind is _SPACED else None)  # (a line of the card: known by its start)
     cells = state.split.get(key)
     if cells is None:
         cells = state.split[key] = _cells(line, starts)
@@ -393,7 +398,7 @@ def _cells(line, starts: frozenset[int] = frozenset()) -> list[Cell]:
     (see ``_placed_by_content``), not by where they start; but a cell that fills its column to the edge
     leaves one space before the next, so a single space before a word that starts where a column starts
     (``starts``: where the last indicator's fields and the header's cells started) parts two cells too."""
-    if line.kind is not LineKind.SPACED:
+    if line.kind is not _SPACED:
         return split_cells(line)
     cells = []
     pos = 0
@@ -555,7 +560,7 @@ def _lone_name(ind: Indicator, state: _State, lines: list, cells: list[Cell], ro
     width = _x(above, ind.name.span[1]) - x
     others = []
     for n, line in enumerate(lines):
-        if line is above or line.kind is not LineKind.SPACED or line.start <= state.header_line.start:
+        if line is above or line.kind is not _SPACED or line.start <= state.header_line.start:
             continue
         same = [c for c in _cells_of(state, line) if c.text and abs(_x(line, c.span[0]) - x) <= 1]
         if not same or len(_cells_of(state, line)) < 2:
@@ -791,15 +796,15 @@ def _nearest_fields(ind: Indicator, cells: list[Cell], line, state: _State) -> l
         starts = {role: x for role, x in state.page_starts.items() if role in fields}
         if starts:
             return [_nearest(starts, _x(line, cell.span[0])) for cell in cells]
-    starts = _field_starts(ind, fields, state)
-    return [_nearest(starts | _empty_columns(ind, state), _x(line, cell.span[0])) for cell in cells]
+    starts = _field_starts(ind, fields, state) | _empty_columns(ind, state)  # (once for the line's cells)
+    return [_nearest(starts, _x(line, cell.span[0])) for cell in cells]
 
 
 def _empty_columns(ind: Indicator, state: _State) -> dict[str, int]:
     """Where the header of each text column the indicator's line left empty starts across the page (space-aligned):
     a piece printed under it, above or below the row's line (评分标准 wrapped about a row whose other cells are one
     line), is that column's, not the rest of the field printed nearest."""
-    if state.header_line is None or state.header_line.kind is not LineKind.SPACED:
+    if state.header_line is None or state.header_line.kind is not _SPACED:
         return {}
     out = {}
     for role in _TEXT_FIELDS:
@@ -831,7 +836,11 @@ def _field_starts(ind: Indicator, fields: list[str], state: _State) -> dict[str,
 
 def _nearest(starts: dict[str, int], x: int) -> str:
     """The field that starts nearest ``x`` (the first of those as near)."""
-    return min(starts, key=lambda r: abs(starts[r] - x))
+    best, gap = None, None
+    for role, at in starts.items():
+        if gap is None or abs(at - x) < gap:
+            best, gap = role, abs(at - x)
+    return best
 
 
 def _page_row_starts(lines: list, state: _State) -> dict[str, int] | None:
@@ -841,7 +850,7 @@ def _page_row_starts(lines: list, state: _State) -> dict[str, int] | None:
     if not state.roles or state.header_line is None:
         return None
     for line in lines:
-        if line.kind is not LineKind.SPACED:
+        if line.kind is not _SPACED:
             return None
         cells = [c for c in _cells_of(state, line) if c.text]
         words = {norm(c.text) for c in cells}
@@ -913,15 +922,13 @@ def _extend_by_position(ind: Indicator, cells: list[Cell], roles: list[str]) -> 
 
 def _x(line, offset: int) -> int:
     """Where a character stands across the page (CJK characters two columns wide)."""
-    return _prefix_width(line.text, max(0, offset - line.start))
+    return _prefix_widths(line.text)[min(max(0, offset - line.start), len(line.text))]
 
 
-@lru_cache(maxsize=65536)
-def _prefix_width(text: str, n: int) -> int:
-    head = text[:n]
-    if head.isascii():
-        return len(head)
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in head)
+@lru_cache(maxsize=16384)
+def _prefix_widths(text: str) -> tuple[int, ...]:
+    """How wide each prefix of a line is across the page: worked out once per line, asked at many offsets."""
+    return tuple(accumulate((2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text), initial=0))
 
 
 def _is_indicator_header(cells: list[Cell]) -> bool:
@@ -932,10 +939,12 @@ def _names_indicator_header(words: set[str]) -> bool:
     """A line whose cells (``words``, normalised) are the indicator header's: 一级指标 with a lower level's, or
     three header words and nothing else (the header printed again with its first word set in another line: a
     cell merged over it and the row below, or centred higher than the rest)."""
-    if "一级指标" in words and ("三级指标" in words or "二级指标" in words):
+    if "三级指标" not in words and "二级指标" not in words:
+        return False  # (most lines)
+    if "一级指标" in words:
         return True
     named = [w for w in words if w]
-    return len(named) >= 3 and ("三级指标" in words or "二级指标" in words) and all(_header_word(w) for w in named)
+    return len(named) >= 3 and all(_header_word(w) for w in named)
 
 
 def _header_words_apart(cells: list[Cell]) -> list[Cell]:
@@ -964,13 +973,15 @@ def _header_roles(word: str) -> tuple[str, ...]:
     return tuple(role for role, pattern in _ROLE_HEADERS if word and pattern.match(word))
 
 
-def _header_words_above(state: _State, lines: list, k: int) -> bool:
-    """A delimited line right above the indicator header printing only words of it, each where the header's own
-    line leaves its cell empty: header cells set higher than the rest (centred in a header row whose other cells
-    wrap), which a reader of rows reads as a row of their own."""
+def _header_words_above(state: _State, lines: list, k: int, words: set[str]) -> bool:
+    """A delimited line right above the indicator header printing only words of it (``words``, its cells'
+    normalised), each where the header's own line leaves its cell empty: header cells set higher than the rest
+    (centred in a header row whose other cells wrap), which a reader of rows reads as a row of their own."""
     line = lines[k]
-    if line.kind is LineKind.SPACED or k + 1 >= len(lines) or lines[k + 1].index != line.index + 1:
+    if line.kind is _SPACED or k + 1 >= len(lines) or lines[k + 1].index != line.index + 1:
         return False
+    if not all(_header_word(w) for w in words if w):
+        return False  # (most lines: asked first, of each word once)
     cells = _cells_of(state, line)
     named = [i for i, c in enumerate(cells) if c.text]
     if not named or not all(_header_word(norm(cells[i].text)) for i in named):
@@ -1086,16 +1097,16 @@ def _cut_field(ind: Indicator, piece: str) -> str | None:
 
 def _extend(ind: Indicator, state: _State, cells: list[Cell], line) -> None:
     filled = [c for c in cells if c.text]
-    if len(filled) == 1 and line.kind is not LineKind.SPACED and _packed(state, cells) \
+    if len(filled) == 1 and line.kind is not _SPACED and _packed(state, cells) \
             and (role := _cut_field(ind, filled[0].text)) in state.roles:
         # One piece, its column unknown: the field it continues, by its words.
         cells = [Cell("", [], filled[0].at)] * state.roles[role] + filled
     elif len(filled) == 1 and filled[0] is cells[-1] and len(cells) < state.header_width \
-            and line.kind is not LineKind.SPACED and ind.basis is not None and "basis" in state.roles:
+            and line.kind is not _SPACED and ind.basis is not None and "basis" in state.roles:
         # One piece in the last cell of a row that lost cells ("| | | | | | 3]) |" under a header a column wider):
         # the rest of the last column, though it may read like a figure.
         cells = [Cell("", [], filled[0].at)] * state.roles["basis"] + filled
-    elif len(cells) < state.header_width or (line.kind is not LineKind.SPACED and _packed(state, cells)):
+    elif len(cells) < state.header_width or (line.kind is not _SPACED and _packed(state, cells)):
         # The rest of a row cut by a page break, in a row that lost cells: its pieces go where their
         # words fit, among the indicator's text columns.
         text_roles = _State(roles={r: i for r, i in state.roles.items() if r not in ("level1", "level2")},
@@ -1200,7 +1211,7 @@ def _placed_by_content(state: _State, cells: list[Cell]) -> list[Cell] | None:
         # Where the words fit equally, the cell stays nearest the column it was printed in.
         fit = _fits_role(order[r][0], filled[i].text) - abs(order[r][1] - at[i]) / 1000
         take = (score + fit, ((order[r][1], filled[i]),) + rest)
-        return max(take, skip, key=lambda o: o[0])
+        return take if take[0] >= skip[0] else skip  # (the first of two as good, as max gives)
 
     score, placed = best(0, 0)
     if score < 0:
@@ -1213,7 +1224,7 @@ def _placed_by_content(state: _State, cells: list[Cell]) -> list[Cell] | None:
 
 
 def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) -> None:
-    cells, moved = _realigned(state, cells, delimited=line.kind is not LineKind.SPACED)
+    cells, moved = _realigned(state, cells, delimited=line.kind is not _SPACED)
     roles = state.roles
     l1 = _get(cells, roles.get("level1"))
     l2 = _get(cells, roles.get("level2"))
@@ -1234,6 +1245,7 @@ def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) ->
         midterm_target=_text(_get(cells, roles.get("midterm_target"))),
         target=target, basis=_text(_get(cells, roles.get("basis"))),
         scoring=_text(_get(cells, roles.get("scoring"))), span=(line.start, line.end),
+        **(_target_reading(target) if target is not None else {}),  # (read again below if pieces held join it)
     )
     weight = _get(cells, roles.get("weight"))
     if weight is not None and (amount := parse_amount(weight.text.rstrip("%％ "))) is not None \
@@ -1250,9 +1262,9 @@ def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) ->
     state.held_x = {}
     if state.pending:
         _prepend_pending(ind, line, state)
-    if ind.target is not None:
-        _parse_target(ind, ind.target)
-    elif value_cell or unit_cell or cmp_cell:
+        if ind.target is not None:
+            _parse_target(ind, ind.target)
+    if ind.target is None and (value_cell or unit_cell or cmp_cell):
         _three_columns(ind, cmp_cell, value_cell, unit_cell)
     card.indicators.append(ind)
     state.last_line = line
@@ -1265,7 +1277,7 @@ def _beside_unheaded(state: _State, cells: list[Cell], line) -> Cell | None:
     printed to PDF). None when the row prints something under 指标值, or the column beside it has a header, or the
     row prints no name in its column (a row whose cells slid, not one beside a merged header)."""
     at = state.roles.get("target")
-    if at is None or line.kind is LineKind.SPACED or _get(cells, state.roles.get("name")) is None:
+    if at is None or line.kind is _SPACED or _get(cells, state.roles.get("name")) is None:
         return None  # (a row with no name in its column is shifted, not beside a merged header: left as it reads)
     taken = set(state.roles.values())
     for i in (at - 1, at + 1):
@@ -1329,25 +1341,44 @@ def _in_words(text: str) -> tuple[str | None, int, str]:
 
 
 def _parse_target(ind: Indicator, target: Text) -> None:
-    comparator = value = unit = qualitative = None
-    said, at, core = _in_words(target.text)
+    reading = _target_reading(target)
+    # (Set once each: a model's attribute is slow to set.)
+    ind.comparator, ind.value, ind.unit, ind.qualitative = \
+        reading["comparator"], reading["value"], reading["unit"], reading["qualitative"]
+
+
+def _target_reading(target: Text) -> dict:
+    """The indicator's comparator, value, unit and qualitative target, as its printed target says (a figure printed
+    over lines in its cell: where its pieces stand, ``_figure_spans``)."""
+    figure = _target_figure(target.text)
+    pieces = _figure_spans(target, figure[1], figure[1] + len(figure[2])) if figure is not None else None
+    if not pieces:
+        return {"comparator": _bare_comparator(target.text), "value": None, "unit": None, "qualitative": target.text}
+    comparator, _, num, unit = figure
+    value = Amount(value=parse_amount(num), raw=num, span=(pieces[0][0], pieces[-1][1]), parts=pieces)
+    return {"comparator": comparator, "value": value, "unit": unit, "qualitative": None}
+
+
+# (The two functions of a target's words below are asked of the same targets card after card: each answer is kept.)
+@lru_cache(maxsize=4096)
+def _target_figure(text: str) -> tuple[str | None, int, str, str | None] | None:
+    """A target printed as a figure: its comparator, where its number starts in ``text``, the number and the unit.
+    None when the target is words."""
+    said, at, core = _in_words(text)
     m = _TARGET.match(core)
     printed_unit = m.group("unit").strip() if m else ""
-    pieces = _figure_spans(target, at + m.start("num"), at + m.end("num")) if m else None
-    if pieces and (_UNIT.match(printed_unit) or _MEASURE_WORD.match(printed_unit)) \
-            and not _NOT_A_UNIT.search(printed_unit):
-        comparator = COMPARATORS.get(m.group("cmp")) if m.group("cmp") else said
-        value = Amount(value=parse_amount(m.group("num")), raw=m.group("num"), span=(pieces[0][0], pieces[-1][1]),
-                       parts=pieces)
-        unit = _SPACES.sub("", printed_unit) or None
-    else:
-        qualitative = target.text
-        # A comparator printed with no number after it (≥, ≥ 笔, ≥较高) is kept: the verifier flags it.
-        printed = _COMPARATOR_FIRST.match(target.text)
-        if printed and not _DIGIT.search(target.text):
-            comparator = COMPARATORS.get(printed.group(1))
-    # (Set once each: a model's attribute is slow to set.)
-    ind.comparator, ind.value, ind.unit, ind.qualitative = comparator, value, unit, qualitative
+    if not (m and (_UNIT.match(printed_unit) or _MEASURE_WORD.match(printed_unit))
+            and not _NOT_A_UNIT.search(printed_unit)):
+        return None
+    comparator = COMPARATORS.get(m.group("cmp")) if m.group("cmp") else said
+    return comparator, at + m.start("num"), m.group("num"), _SPACES.sub("", printed_unit) or None
+
+
+@lru_cache(maxsize=4096)
+def _bare_comparator(text: str) -> str | None:
+    """A comparator printed with no number after it (≥, ≥ 笔, ≥较高): kept, for the verifier to flag."""
+    printed = _COMPARATOR_FIRST.match(text)
+    return COMPARATORS.get(printed.group(1)) if printed and not _DIGIT.search(text) else None
 
 
 def _cell_amount(cell: Cell | Text) -> Amount | None:
@@ -1512,12 +1543,12 @@ def _goal_field(key: str) -> str:
 
 def _anchor(cell: Cell, i: int, line) -> int:
     """Where a cell stands: its index in a delimited row, or across the page in a space-aligned one."""
-    return _x(line, cell.span[0]) if line.kind is LineKind.SPACED else i
+    return _x(line, cell.span[0]) if line.kind is _SPACED else i
 
 
 def _nearest_column(columns: list[tuple[str, int]], cell: Cell, i: int, line) -> str | None:
     at = _anchor(cell, i, line)
-    if line.kind is not LineKind.SPACED:
+    if line.kind is not _SPACED:
         return next((f for f, a in columns if a == at), None)
     return min(columns, key=lambda c: abs(c[1] - at))[0]
 
@@ -1530,7 +1561,7 @@ def _goals_under_keys(card: PerformanceCard, columns: list[tuple[str, int]], cel
         if not cell.text or _GOAL_NUMBER.match(cell.text):
             continue
         attr = _nearest_column(columns, cell, i, line)
-        if attr is None and line.kind is not LineKind.SPACED:
+        if attr is None and line.kind is not _SPACED:
             # (A delimited row that lost its empty cells: the texts in their keys' order.)
             filled = [c for c in cells if c.text]
             if len(filled) == len(columns):
@@ -1545,7 +1576,7 @@ def _budget_columns(state: _State, cells: list[Cell], line) -> bool:
     """A header row of the budget's two columns (实施期资金总额 | 年度资金总额): remembered; say whether it was one."""
     words = [(i, norm(c.text)) for i, c in enumerate(cells) if c.text]
     annual = [i for i, w in words if _ANNUAL_BUDGET_HEAD.match(w)]
-    midterm = [i for i, w in words if _MIDTERM_BUDGET_HEAD.match(w)]
+    midterm = [i for i, w in words if _MIDTERM_BUDGET_HEAD.match(w)] if annual else []
     if not (annual and midterm) or any(parse_amount(w) is not None for _, w in words):
         return False
     state.budget_columns = [("budget", _anchor(cells[annual[0]], annual[0], line)),
@@ -1584,7 +1615,7 @@ def _task_part(word: str) -> str | None:
 
 def _task_header(words: set[str]) -> bool:
     """The header of a department card's task-budget grid: a task name column beside its content or an amount."""
-    return any(_TASK_NAME.match(w) for w in words) and any(_TASK_CONTENT.match(w) or _task_part(w) for w in words)
+    return any(map(_TASK_NAME.match, words)) and any(_TASK_CONTENT.match(w) or _task_part(w) for w in words)
 
 
 @dataclass
@@ -1637,7 +1668,7 @@ def _task_line(card: PerformanceCard, state: _State, cells: list[Cell], line, wo
             continue
         here = _task_anchor(cell, line, i, None)
         col = min(state.task_columns, key=lambda c: abs(c.at - here.at))
-        if line.kind is not LineKind.SPACED and col.at != here.at:
+        if line.kind is not _SPACED and col.at != here.at:
             if here.at < names_at and _TASK_TOTAL.match(norm(cell.text)) and "name" not in by_role:
                 by_role["name"] = cell  # 金额合计 printed in the grid's key column, left of the tasks' names
                 continue
@@ -1667,7 +1698,7 @@ def _task_line(card: PerformanceCard, state: _State, cells: list[Cell], line, wo
 
 
 def _task_anchor(cell: Cell, line, i: int, role: str | None) -> _TaskColumn:
-    if line.kind is not LineKind.SPACED:
+    if line.kind is not _SPACED:
         return _TaskColumn(i, role, norm(cell.text), i, i)
     lo, hi = _x(line, cell.span[0]), _x(line, cell.span[1])
     return _TaskColumn((lo + hi) / 2, role, norm(cell.text), lo, hi)
@@ -1719,7 +1750,8 @@ def _spending(card: PerformanceCard, state: _State, cells: list[Cell]) -> None:
 
 def _spending_steps(card: PerformanceCard, state: _State, cells: list[Cell]) -> None:
     periods = [(i, c) for i, c in enumerate(cells) if _is_period(c.text)]
-    percents = [(i, c) for i, c in enumerate(cells) if _PERCENT.match(norm(c.text))]
+    # (Percentages matter only beside periods, or under the periods of the row above.)
+    percents = [(i, c) for i, c in enumerate(cells) if _PERCENT.match(norm(c.text))] if periods or state.periods else []
     if periods and percents:
         # "| 12 月底 | 100% |": each period is followed by its own percentage.
         for (i, period), (j, pct) in zip(periods, percents):

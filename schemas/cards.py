@@ -140,17 +140,16 @@ class PerformanceCard(BaseModel):
     def taken(self) -> list[Span]:
         """The characters the card's fields were read from. A target's figure is taken by the indicator's value
         only: a target kept as words ("≥99%≤2小时", two targets run together) took none of its figures."""
-        amounts = [a for b in (self.budget, self.midterm_budget) if b is not None
-                   for a in (b.total, b.fiscal, b.carryover, b.other, *b.sources.values()) if a is not None]
-        amounts += [s.percent for s in self.spending_plan]
-        amounts += [a for b in self.task_budgets() for a in (b.total, b.fiscal, b.carryover, b.other) if a is not None]
-        texts = [t for t in (self.project_code, self.project_name, self.department, self.implementing_unit,
-                             self.project_period) if t is not None] + list(self.goals) + list(self.midterm_goals)
-        texts += [t for task in self.tasks for t in (task.name, task.content) if t is not None]
+        fields = [a for b in (self.budget, self.midterm_budget) if b is not None
+                  for a in (b.total, b.fiscal, b.carryover, b.other, *b.sources.values())]
+        fields += [s.percent for s in self.spending_plan]
+        fields += [a for b in self.task_budgets() for a in (b.total, b.fiscal, b.carryover, b.other)]
+        fields += [self.project_code, self.project_name, self.department, self.implementing_unit, self.project_period,
+                   *self.goals, *self.midterm_goals]
+        fields += [t for task in self.tasks for t in (task.name, task.content)]
         for ind in self.indicators:
-            amounts += [a for a in (ind.value, ind.weight) if a is not None]
-            texts += [t for t in (ind.name, ind.description, ind.basis, ind.scoring, ind.midterm_target) if t is not None]
-        return [p for g in (*amounts, *texts) for p in g.parts]
+            fields += (ind.value, ind.weight, ind.name, ind.description, ind.basis, ind.scoring, ind.midterm_target)
+        return [p for g in fields if g is not None for p in g.parts]
 
     def task_budgets(self) -> list[CardBudget]:
         """The task grid's amounts: each task's, then the 金额合计 line's."""
@@ -164,11 +163,13 @@ class PerformanceCard(BaseModel):
         reach = list(accumulate((e for _, e in taken), max))  # the furthest end of the spans starting at or before
         c0, c1 = self.span
         out = []
-        for span, raw in figures(lines):
-            if c0 <= span[0] and span[1] <= c1:
-                i = bisect_right(starts, span[0]) - 1
-                if i < 0 or reach[i] < span[1]:
-                    out.append(Text(text=raw, span=span))
+        for offset, line in lines:
+            for s, e, raw in _line_figures(line):  # (``figures``, without a generator between: asked of every line)
+                a, b = offset + s, offset + e
+                if c0 <= a and b <= c1:
+                    i = bisect_right(starts, a) - 1
+                    if i < 0 or reach[i] < b:
+                        out.append(Text(text=raw, span=(a, b)))
         return out
 
 

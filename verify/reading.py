@@ -243,8 +243,11 @@ def _card_lines(text: str, span: tuple[int, int]) -> Iterator[tuple[int, str]]:
     start, end = span
     pos = start
     for line in text[start:end].split("\n"):
-        if not (_PAGE_NUMBER.fullmatch(line) and _at_page_break(text, pos, pos + len(line))) \
-                and not _BROWSER_LINE.fullmatch(line):
+        # (Both patterns begin with the spaces before a printed character: matched from that character, they are not
+        # tried again at every one of a space-aligned line's leading spaces.)
+        printed = line.lstrip()
+        if not (_PAGE_NUMBER.fullmatch(printed) and _at_page_break(text, pos, pos + len(line))) \
+                and not _BROWSER_LINE.fullmatch(printed):
             yield pos, line
         pos += len(line) + 1
 
