@@ -632,6 +632,7 @@ def _header_places(header: list[Row], bands: list[Band]) -> dict[int, tuple[tupl
     # A column under a word over both header rows (序号, no leaf under it) is that word's, not a leaf's.
     reserved = [b for _, st in stacks if not any(st is leaf for leaf in leaves) for b in bands
                 if _overlap(b, st) > 0.5 and all(_overlap([st.x0, st.x1], leaf) <= 0 for leaf in leaves)]
+    reserved += _columns_of_words_over_both(stacks, leaves, bands)
     heads = _leaf_columns(leaves, bands, reserved)
     places = {id(st): ((labels[-1], 1), heads[id(st)]) for st in leaves}
     headed = [b for b in bands if any(b is h for h in heads.values())]
@@ -657,6 +658,25 @@ def _header_places(header: list[Row], bands: list[Band]) -> dict[int, tuple[tupl
         for k, st, under in over_both:
             places[id(st)] = ((k, 0), under[0])
     return places
+
+
+def _columns_of_words_over_both(stacks: list[tuple[int, Stack]], leaves: list[Stack], bands: list[Band]) -> list[Band]:
+    """The column of a word over both header rows that stands over none of its figures (合计 centred in a narrow
+    column, its amounts set flush right): the nearest column between the leaves beside it. Left free, a leaf whose
+    own column is empty in every row of this part (小计 of 基本支出, for rows that have no basic spending) took
+    it, and the figures under 合计 were read as 小计's — and the part continued on the next page, in its own
+    columns, was read a column or two off."""
+    out = []
+    for _, st in stacks:
+        if any(st is leaf for leaf in leaves) or any(_overlap(b, st) > 0.5 for b in bands) \
+                or any(_overlap([st.x0, st.x1], leaf) > 0 for leaf in leaves):
+            continue
+        left = max((_centre_of(leaf) for leaf in leaves if _centre_of(leaf) < _centre_of(st)), default=float("-inf"))
+        right = min((_centre_of(leaf) for leaf in leaves if _centre_of(leaf) > _centre_of(st)), default=float("inf"))
+        between = [b for b in bands if left < _centre(b) < right]
+        if between:
+            out.append(min(between, key=lambda b: abs(_centre(b) - _centre_of(st))))
+    return out
 
 
 def _two_rows_in_one_cell(places: dict, words: list[tuple[int, Stack]]) -> bool:
