@@ -363,12 +363,17 @@ def stacks_of(lines: list[Line]) -> list[Stack]:
     nearest = {k: n for k, n in ((k, _nearest_below(flat, k, lines)) for k in range(len(flat)))
                if n is not None and flat[k][0] not in closed and flat[n][0] not in closed}
     limit = _link_limit(flat, nearest)
+    values: dict[int, list[Segment]] = {}
+    for i, seg in flat:
+        if _WHOLE_VALUE.match(seg.text()):
+            values.setdefault(i, []).append(seg)
     below: dict[int, int] = {}
     linked: set[int] = set()
     for k, n in nearest.items():
         upper, lower = flat[k][1], flat[n][1]
         if n not in linked and lower.top - upper.bottom <= limit * _size(upper) and not _two_values(upper, lower) \
-                and not _overprinted(upper, lower) and not _label_over_amount(upper, lower):
+                and not _overprinted(upper, lower) and not _label_over_amount(upper, lower) \
+                and _one_cells_lines(upper, lower) and not _rows_apart(values, flat[k][0], flat[n][0]):
             below[k] = n
             linked.add(n)
     stacks = []
@@ -381,6 +386,24 @@ def stacks_of(lines: list[Line]) -> list[Stack]:
             parts.append(flat[k])
         stacks.append(Stack(parts))
     return stacks
+
+
+def _one_cells_lines(upper: Segment, lower: Segment) -> bool:
+    """A cell's lines share its alignment: they start at one edge, end at the other, or are centred alike. A
+    group header centred over several columns (公务用车购置及运行维护费 over 小计 / 购置费 / 运行维护费, 本年拨款 over
+    一般公共预算 …) lines up with none of the words under it: set close above them (small type, little leading), it
+    was taken for the first line of one of them (公务用车购置及运行维护费公务用车购置费) and its columns were lost."""
+    tol = 0.5 * _size(upper)
+    return abs(upper.x0 - lower.x0) <= tol or abs(upper.x1 - lower.x1) <= tol \
+        or abs((upper.x0 + upper.x1) / 2 - (lower.x0 + lower.x1) / 2) <= tol
+
+
+def _rows_apart(values: dict[int, list[Segment]], i: int, j: int) -> bool:
+    """Lines ``i`` and ``j`` each print a whole value in one column: a value never wraps onto another, so they are
+    two rows, and nothing on them is one cell's two lines (rows set with no padding, their names as close as a
+    wrapped name's lines: 基本公共卫生服务 over 卫生健康信息化建设, their amounts 1922.22 over 300.00)."""
+    return any(min(a.x1, b.x1) - max(a.x0, b.x0) > 0 and _two_values(a, b)
+               for a in values.get(i, ()) for b in values.get(j, ()))
 
 
 def _link_limit(flat: list[tuple[int, Segment]], nearest: dict[int, int]) -> float:
@@ -609,6 +632,7 @@ def _header_places(header: list[Row], bands: list[Band]) -> dict[int, tuple[tupl
     # A column under a word over both header rows (序号, no leaf under it) is that word's, not a leaf's.
     reserved = [b for _, st in stacks if not any(st is leaf for leaf in leaves) for b in bands
                 if _overlap(b, st) > 0.5 and all(_overlap([st.x0, st.x1], leaf) <= 0 for leaf in leaves)]
+    reserved += _columns_of_words_over_both(stacks, leaves, bands)
     heads = _leaf_columns(leaves, bands, reserved)
     places = {id(st): ((labels[-1], 1), heads[id(st)]) for st in leaves}
     headed = [b for b in bands if any(b is h for h in heads.values())]
@@ -634,6 +658,25 @@ def _header_places(header: list[Row], bands: list[Band]) -> dict[int, tuple[tupl
         for k, st, under in over_both:
             places[id(st)] = ((k, 0), under[0])
     return places
+
+
+def _columns_of_words_over_both(stacks: list[tuple[int, Stack]], leaves: list[Stack], bands: list[Band]) -> list[Band]:
+    """The column of a word over both header rows that stands over none of its figures (合计 centred in a narrow
+    column, its amounts set flush right): the nearest column between the leaves beside it. Left free, a leaf whose
+    own column is empty in every row of this part (小计 of 基本支出, for rows that have no basic spending) took
+    it, and the figures under 合计 were read as 小计's — and the part continued on the next page, in its own
+    columns, was read a column or two off."""
+    out = []
+    for _, st in stacks:
+        if any(st is leaf for leaf in leaves) or any(_overlap(b, st) > 0.5 for b in bands) \
+                or any(_overlap([st.x0, st.x1], leaf) > 0 for leaf in leaves):
+            continue
+        left = max((_centre_of(leaf) for leaf in leaves if _centre_of(leaf) < _centre_of(st)), default=float("-inf"))
+        right = min((_centre_of(leaf) for leaf in leaves if _centre_of(leaf) > _centre_of(st)), default=float("inf"))
+        between = [b for b in bands if left < _centre(b) < right]
+        if between:
+            out.append(min(between, key=lambda b: abs(_centre(b) - _centre_of(st))))
+    return out
 
 
 def _two_rows_in_one_cell(places: dict, words: list[tuple[int, Stack]]) -> bool:
