@@ -469,8 +469,9 @@ class _Titles:
 
 
 # What a converter that joins lines into paragraphs leaves after a table's title on its line: the unit statement
-# and the year line (单位：万元, (2024年度)).
-_TITLE_TRAILER = re.compile(r"(?:\s*(?:[（(]\s*(?:19|20)\d\d\s*年度?\s*[)）]|[（(]?\s*(?:金额|计量)?单位\s*[：:]\s*"
+# and the year line (单位：万元, (2024年度)). (The spaces before each piece are taken whole, ``\s*+``: given back one
+# at a time, they made the engine try every split of every gap of a space-aligned row between two pieces' spaces.)
+_TITLE_TRAILER = re.compile(r"(?:\s*+(?:[（(]\s*(?:19|20)\d\d\s*年度?\s*[)）]|[（(]?\s*(?:金额|计量)?单位\s*[：:]\s*"
                             r"[\u4e00-\u9fff]{1,3}\s*[)）]?))+\s*$")
 # Where a sentence or a note ends inside a joined line: punctuation, a gap, or the note of an empty table.
 _NO_DATA = re.compile(r"(?:本表|此表|该表)?(?:无数据|为空表?|空表列示|无此项?(?:支出|收入)?)")
