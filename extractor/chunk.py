@@ -469,13 +469,14 @@ class _Titles:
 
 
 # What a converter that joins lines into paragraphs leaves after a table's title on its line: the unit statement
-# and the year line (单位：万元, (2024年度)). (The spaces before each piece are taken whole, ``\s*+``: given back one
-# at a time, they made the engine try every split of every gap of a space-aligned row between two pieces' spaces.)
-_TITLE_TRAILER = re.compile(r"(?:\s*+(?:[（(]\s*(?:19|20)\d\d\s*年度?\s*[)）]|[（(]?\s*(?:金额|计量)?单位\s*[：:]\s*"
+# and the year line (单位：万元, (2024年度)). (The spaces before each piece are taken whole, ``\s*+``, and the trailer
+# starts where they do, ``(?<!\s)``: else the engine reads each gap of a space-aligned row again from each of its spaces.)
+_TITLE_TRAILER = re.compile(r"(?<!\s)(?:\s*+(?:[（(]\s*(?:19|20)\d\d\s*年度?\s*[)）]|[（(]?\s*(?:金额|计量)?单位\s*[：:]\s*"
                             r"[\u4e00-\u9fff]{1,3}\s*[)）]?))+\s*$")
-# Where a sentence or a note ends inside a joined line: punctuation, a gap, or the note of an empty table.
+# Where a sentence or a note ends inside a joined line: punctuation, a gap, or the note of an empty table. (A run of
+# them is one match: the sentence ends after its last.)
 _NO_DATA = re.compile(r"(?:本表|此表|该表)?(?:无数据|为空表?|空表列示|无此项?(?:支出|收入)?)")
-_SENTENCE_END = re.compile(rf"[。；;！？!?，,：:、\s]|{_NO_DATA.pattern}")
+_SENTENCE_END = re.compile(rf"[。；;！？!?，,：:、\s]+|{_NO_DATA.pattern}")
 _TITLE_YEAR = re.compile(r"(?:19|20)\d\d\s*年度?$")
 _TITLE_HEAD_WORD = re.compile(r"(?:项目支出|部门整体|一般公共预算|政府性基金预算?|国有资本经营预算?|财政拨款|部门|单位|本级)$")
 # A table's number before its title (附表1：, 表 3、, 1-2.): no sentence.
@@ -848,7 +849,8 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
                 current = open_chunk("other_table", UNTITLED_TABLE, None, line.start)
             _add_line(current, line)
             continue
-        if current is not None and current.is_card and line.kind in _CARD_ROW_KINDS and i not in tails \
+        # (A delimited row that starts another card was asked above: only a plain text line is asked here.)
+        if current is not None and current.is_card and line.kind is _TEXT and i not in tails \
                 and (own_title := _next_card_title(lines, i, current)) is not None:
             # Several cards under one page title, or under titles of their own no title pattern knows
             # (绩效目标申报表（项目）): each 项目名称 block after a card's indicator grid starts a card.
@@ -912,7 +914,8 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
 # The title of a table that prints none in the text (a title set as an image, or left out).
 UNTITLED_TABLE = "（未印标题的表）"
 UNTITLED_CARD = "（未印标题的绩效目标表）"
-_CARD_FIRST_KEY = re.compile(r"^(项目名称|项目编码|项目代码)[：:]?$")
+_CARD_FIRST_KEYS = ("项目名称", "项目编码", "项目代码")
+_CARD_FIRST_KEY = re.compile(rf"^({'|'.join(_CARD_FIRST_KEYS)})[：:]?$")
 _CARD_GRID_KEY = re.compile(r"^(一级指标|年度目标|年度绩效目标|绩效目标|总体目标)[：:]?$")
 
 
@@ -944,9 +947,7 @@ def _next_card(lines: list[Line], i: int, chunk: Chunk) -> bool:
 
 
 def _card_grid_at(lines: list[Line], i: int) -> bool:
-    line = lines[i]
-    first = _CELL_SPLIT.split(line.text.strip().strip("|"))
-    if not first or not _CARD_FIRST_KEY.match(first[0].strip()):
+    if not _starts_with_card_key(lines[i]):
         return False
     for nxt in lines[i + 1:i + 16]:
         if nxt.kind in (_PIPE, _TAB):
@@ -965,8 +966,10 @@ def _next_card_title(lines: list[Line], i: int, chunk: Chunk) -> str | None:
     if _next_card(lines, i, chunk):
         return ""
     line = lines[i]
+    if line.kind is not _TEXT:
+        return None
     words = _unmarked(line.text).strip()  # (Markdown a converter wraps a title in: "# 项目支出绩效目标表")
-    if line.kind is not _TEXT or len(_cells_of(line)) != 1 or len(words) > 60 or not _CARD_TITLE_WORDS.search(words):
+    if len(words) > 60 or not _CARD_TITLE_WORDS.search(words) or len(_cells_of(line)) != 1:
         return None
     j = i + 1
     while j < len(lines) and lines[j].kind in (_BLANK, _PAGE_HEADER):
@@ -978,13 +981,19 @@ def _next_card(lines: list[Line], i: int, chunk: Chunk) -> bool:
     """Another card under the same title: a row that starts with 项目名称 (or 项目编码) in a card that has printed its
     indicator grid's header already, followed within a few rows by one that starts with 一级指标 or 年度目标 (or prints
     the indicator header)."""
-    first = _CELL_SPLIT.split(lines[i].text.strip().strip("|"))
-    if not first or not _CARD_FIRST_KEY.match(first[0].strip()):
+    if not _starts_with_card_key(lines[i]):
         return False
     if not any(_indicator_header(line) for line in chunk.lines if line.is_row):
         return False
     return any(_indicator_header(nxt) or _CARD_GRID_KEY.match(_cells_of(nxt)[0])
                for nxt in lines[i + 1:i + 16] if nxt.kind in _CARD_ROW_KINDS and _cells_of(nxt))
+
+
+def _starts_with_card_key(line: Line) -> bool:
+    """A line whose first cell is 项目名称, 项目编码 or 项目代码: where a card's grid starts."""
+    if not any(key in line.text for key in _CARD_FIRST_KEYS):
+        return False  # (asked of every row of a card: most print no such key, and are not cut into cells)
+    return bool(_CARD_FIRST_KEY.match(_CELL_SPLIT.split(line.text.strip().strip("|"))[0].strip()))
 
 
 # A card's rows as the chunker meets them: delimited, or plain text (space-aligned; taken for rows once in the card).
@@ -1082,8 +1091,10 @@ def _header_row(line: Line) -> bool:
                                        or _TABLE_NUMBER_LINE.match(c) for c in cells)
 
 
+@lru_cache(maxsize=4096)  # a table's first row is compared with each row after it (``_header_again``)
 def _squash(text: str) -> str:
-    return re.sub(r"[\s|]+", "", text)
+    """The text without its spaces and bars: its words run together."""
+    return "".join(text.replace("|", " ").split())  # (``split`` cuts at what ``\s`` matches, and faster)
 
 
 def _stated_amount(line: Line) -> bool:
@@ -1182,12 +1193,10 @@ def _header_again(chunk: Chunk, line: Line) -> bool:
     first = chunk.segments[0].lines[0]
     if first.kind is not line.kind or first is line:
         return False
-    words = _ROW_WORDS.sub("", line.text)
-    return words == _ROW_WORDS.sub("", first.text) and sum(1 for c in re.split(r"[\t|]", line.text) if c.strip()) >= 2 \
+    return _squash(line.text) == _squash(first.text) \
+        and sum(1 for c in re.split(r"[\t|]", line.text) if c.strip()) >= 2 \
         and not any(_FIGURE.match(c.strip()) for c in re.split(r"[\t|]", line.text) if c.strip())
 
-
-_ROW_WORDS = re.compile(r"[\s|]+")
 
 
 def _rows_double_spaced(lines: list[Line]) -> bool:
