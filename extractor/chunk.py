@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
+from typing import Iterator
 
 from schemas import kind_for_title, spec_for
 from schemas.common import arabic_years
@@ -651,11 +652,12 @@ def _running_title_in_card(lines: list[Line], i: int, chunk: Chunk) -> bool:
     number below the card's last row, with the card's rows going on under it. Printed on only two pages (a short
     document), it is not known for furniture by being repeated; where it stands says it."""
     line = lines[i]
-    if not chunk.is_card or line.kind is not _TEXT or chunk.last_row is None \
-            or not _could_be_running_title(line.text.strip()):
+    if not chunk.is_card or line.kind is not _TEXT or chunk.last_row is None:
         return False
-    since = chunk.lines[chunk.lines.index(chunk.last_row) + 1:] if chunk.last_row in chunk.lines else []
+    since = chunk.lines[chunk.last_row_at + 1:]
     if not any(l.kind is _PAGE_HEADER for l in since) or any(l.kind is _TEXT for l in since):
+        return False
+    if not _could_be_running_title(line.text.strip()):
         return False
     nxt = _next_content(lines, i)
     return nxt is not None and (nxt.is_row or _rowlike(nxt, chunk.kind))
@@ -718,9 +720,8 @@ def _fragment(lines: list[Line], i: int, chunk: Chunk) -> bool:
     """
     line = lines[i]
     if chunk.is_card:
-        if _NARRATIVE_HEADING.match(line.text):
-            return False  # a numbered heading after a card opens the narrative again
-        return _card_piece(lines, i, chunk) or _wrapped_key(lines, i, chunk)
+        # (A numbered heading after a card opens the narrative again.)
+        return (_card_piece(lines, i, chunk) or _wrapped_key(lines, i, chunk)) and not _NARRATIVE_HEADING.match(line.text)
     if not _short_plain(line):
         return False
     if not chunk.has_rows:
@@ -800,15 +801,15 @@ def _short_plain(line: Line) -> bool:
     return 0 < len(text) <= 40 and not _NOTE.match(text) and not _PROSE.search(text) and kind_for_title(text) is None
 
 
-def _following_content(lines: list[Line], i: int, n: int) -> list[Line]:
-    out = []
+def _following_content(lines: list[Line], i: int, n: int) -> Iterator[Line]:
+    """The next ``n`` lines that are not blank or furniture, one at a time: the caller stops at the one that settles it."""
     for k in range(i + 1, len(lines)):  # (by index: a slice would copy the rest of the document)
         if lines[k].kind in (_BLANK, _PAGE_HEADER):
             continue
-        out.append(lines[k])
-        if len(out) == n:
-            break
-    return out
+        yield lines[k]
+        n -= 1
+        if n == 0:
+            return
 
 
 def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles | None" = None) -> list[Chunk]:
@@ -916,6 +917,7 @@ UNTITLED_TABLE = "（未印标题的表）"
 UNTITLED_CARD = "（未印标题的绩效目标表）"
 _CARD_FIRST_KEYS = ("项目名称", "项目编码", "项目代码")
 _CARD_FIRST_KEY = re.compile(rf"^({'|'.join(_CARD_FIRST_KEYS)})[：:]?$")
+_ANY_CARD_FIRST_KEY = re.compile("|".join(_CARD_FIRST_KEYS))
 _CARD_GRID_KEY = re.compile(r"^(一级指标|年度目标|年度绩效目标|绩效目标|总体目标)[：:]?$")
 
 
@@ -983,15 +985,18 @@ def _next_card(lines: list[Line], i: int, chunk: Chunk) -> bool:
     the indicator header)."""
     if not _starts_with_card_key(lines[i]):
         return False
-    if not any(_indicator_header(line) for line in chunk.lines if line.is_row):
+    if not any(_indicator_header(_cells_of(line)) for line in chunk.lines if line.is_row):
         return False
-    return any(_indicator_header(nxt) or _CARD_GRID_KEY.match(_cells_of(nxt)[0])
-               for nxt in lines[i + 1:i + 16] if nxt.kind in _CARD_ROW_KINDS and _cells_of(nxt))
+    for nxt in lines[i + 1:i + 16]:
+        cells = _cells_of(nxt) if nxt.kind in _CARD_ROW_KINDS else []
+        if cells and (_indicator_header(cells) or _CARD_GRID_KEY.match(cells[0])):
+            return True
+    return False
 
 
 def _starts_with_card_key(line: Line) -> bool:
     """A line whose first cell is 项目名称, 项目编码 or 项目代码: where a card's grid starts."""
-    if not any(key in line.text for key in _CARD_FIRST_KEYS):
+    if not _ANY_CARD_FIRST_KEY.search(line.text):
         return False  # (asked of every row of a card: most print no such key, and are not cut into cells)
     return bool(_CARD_FIRST_KEY.match(_CELL_SPLIT.split(line.text.strip().strip("|"))[0].strip()))
 
@@ -1004,8 +1009,9 @@ def _cells_of(line: Line) -> list[str]:
     return [c.strip() for c in _CELL_SPLIT.split(line.text.strip().strip("|")) if c.strip()]
 
 
-def _indicator_header(line: Line) -> bool:
-    cells = {_squash(c) for c in _cells_of(line)}
+def _indicator_header(cells: list[str]) -> bool:
+    """A row's cells name the indicator grid's levels: 一级指标 and 二级指标 (or 三级指标)."""
+    cells = {_squash(c) for c in cells}
     return "一级指标" in cells and ("二级指标" in cells or "三级指标" in cells)
 
 
@@ -1108,7 +1114,7 @@ _CONTINUED = re.compile(r"^续表\S{0,6}$|[（(]\s*续\s*(表|上表)?\s*[)）]\
 
 
 def _continued_title(line: Line, kind: str | None, current: Chunk) -> bool:
-    if line.kind is not _TEXT or not _CONTINUED.search(line.text.strip()):
+    if line.kind is not _TEXT or "续" not in line.text or not _CONTINUED.search(line.text.strip()):
         return False
     return kind is None or kind == current.kind
 
