@@ -166,9 +166,10 @@ def split_lines(text: str) -> list[Line]:
     pos = 0
     for index, raw in enumerate(text.splitlines(keepends=True)):
         body = raw.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
-        lines.append(Line(index, pos, pos + len(body), body, _classify(body), page_end="\x0c" in raw[len(body):]))
+        lines.append(Line(index, pos, pos + len(body), body, _classify(body), "\x0c" in raw[len(body):]))
         pos += len(raw)
-    _mark_bare_pipe_tables(lines)
+    if "|" in text:  # (no bar, no pipe table)
+        _mark_bare_pipe_tables(lines)
     _mark_running_titles(lines)
     _mark_bare_page_numbers(lines)
     return lines
@@ -449,8 +450,11 @@ class _Titles:
 
     @classmethod
     def of(cls, lines: list[Line]) -> "_Titles":
+        # Only a line that prints 表, 绩效 or 采购预算 is (or ends in) a title: the others are asked nothing more.
+        hinted = [(line.kind is _TEXT or line.kind is _TAB) and _TITLE_HINT.search(line.text) is not None
+                  for line in lines]
         kinds = []
-        texts = [_title_text(line) for line in lines]
+        texts = [_title_text(line) if hint else None for line, hint in zip(lines, hinted)]
         for line, text in zip(lines, texts):
             kind = kind_for_title(text) if text is not None else None
             kinds.append(kind if kind is None or not is_contents_line(line.text) else None)
@@ -458,7 +462,7 @@ class _Titles:
         for i, line in enumerate(lines[:-1]):
             if kinds[i] is None and kinds[i + 1] is None and (whole := _wrapped_title(line, lines[i + 1])):
                 kinds[i], titles.wrapped[i] = kind_for_title(whole), whole
-            elif (glued := _glued_title(line)) is not None:
+            elif hinted[i] and (glued := _glued_title(line)) is not None:
                 # (A whole line of prose that ends in a title may also match a kind as a whole: the title decides.)
                 kinds[i], titles.glued[i] = kind_for_title(glued[0]), glued
         return titles
