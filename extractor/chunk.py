@@ -91,6 +91,8 @@ class Chunk:
     last_row: Line | None = None
     last_row_at: int = -1  # where ``last_row`` is in ``lines``
     loose_text: int = 0  # plain text lines after the title that are not notes
+    first_row_words: str = ""  # the words of the table's first row run together (``_squash``, ``_header_again``)
+    figures_at: int | None = None  # where the rows with figures begin in the first segment, once they have
     # The document puts a blank line between every two rows of its tables (text copied from a web page): a blank
     # line between delimited rows then ends no segment.
     rows_double_spaced: bool = False
@@ -1040,11 +1042,12 @@ def _another_header(chunk: Chunk, line: Line) -> bool:
     if len(cells) < 3 or not any(_HEADER_WORD.search(c) for c in cells):
         return False
     first = chunk.segments[0].lines
-    figures_at = next((n for n, l in enumerate(first) if any(_FIGURE.match(c) for c in _CELL_SPLIT.split(l.text))),
-                      None)
-    if figures_at is None:
+    if chunk.figures_at is None:  # (once found it stays: the segment only grows)
+        chunk.figures_at = next((n for n, l in enumerate(first)
+                                 if any(_FIGURE.match(c) for c in _CELL_SPLIT.split(l.text))), None)
+    if chunk.figures_at is None:
         return False  # the table's figures have not begun: this may be its header's next line
-    own = set(_squash("".join(l.text for l in first[:figures_at])))
+    own = set(_squash("".join(l.text for l in first[:chunk.figures_at])))
     return any(_foreign_word(c, own) for c in cells)
 
 
@@ -1101,7 +1104,6 @@ def _header_row(line: Line) -> bool:
                                        or _TABLE_NUMBER_LINE.match(c) for c in cells)
 
 
-@lru_cache(maxsize=4096)  # a table's first row is compared with each row after it (``_header_again``)
 def _squash(text: str) -> str:
     """The text without its spaces and bars: its words run together."""
     return "".join(text.replace("|", " ").split())  # (``split`` cuts at what ``\s`` matches, and faster)
@@ -1138,7 +1140,8 @@ def _continues_note(chunk: Chunk) -> bool:
 def _add_line(chunk: Chunk, line: Line) -> None:
     kind = line.kind
     is_row = kind in _ROW_KINDS
-    if kind is _TEXT and chunk.lines and not _NOTE.match(line.text):
+    is_note = kind is _TEXT and _NOTE.match(line.text) is not None
+    if kind is _TEXT and chunk.lines and not is_note:
         chunk.loose_text += 1
     chunk.lines.append(line)
     if kind is not _BLANK:
@@ -1150,12 +1153,15 @@ def _add_line(chunk: Chunk, line: Line) -> None:
     if not chunk.is_table:
         return
     if is_row:
-        if not chunk.segments or chunk.segments[-1].lines and (_segment_closed(chunk) or _header_again(chunk, line)):
+        if not chunk.segments:
+            chunk.first_row_words = _squash(line.text)
+            chunk.segments.append(Segment())
+        elif chunk.segments[-1].lines and (_segment_closed(chunk) or _header_again(chunk, line)):
             chunk.segments.append(Segment())
         chunk.segments[-1].lines.append(line)
     elif line.kind is _SEPARATOR:
         return
-    elif line.kind is _TEXT and (_NOTE.match(line.text) or _continues_note_before(chunk)):
+    elif line.kind is _TEXT and (is_note or _continues_note_before(chunk)):
         chunk.notes.append(line)
 
 
@@ -1203,7 +1209,7 @@ def _header_again(chunk: Chunk, line: Line) -> bool:
     first = chunk.segments[0].lines[0]
     if first.kind is not line.kind or first is line:
         return False
-    return _squash(line.text) == _squash(first.text) \
+    return _squash(line.text) == chunk.first_row_words \
         and sum(1 for c in re.split(r"[\t|]", line.text) if c.strip()) >= 2 \
         and not any(_FIGURE.match(c.strip()) for c in re.split(r"[\t|]", line.text) if c.strip())
 
