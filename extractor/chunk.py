@@ -449,6 +449,7 @@ class _Titles:
     # A title glued to the end of the sentence or note before it (…故本表无数据XX局2024年项目支出表 单位：万元):
     # its line -> (the title, where it starts in the line).
     glued: dict[int, tuple[str, int]] = field(default_factory=dict)
+    accepted: dict[int, bool] = field(default_factory=dict)  # a title's line -> whether it opens a section
 
     @classmethod
     def of(cls, lines: list[Line]) -> "_Titles":
@@ -545,6 +546,14 @@ def _next_content(lines: list[Line], i: int) -> Line | None:
 
 
 def _accept_title(lines: list[Line], titles: _Titles, i: int) -> bool:
+    """Whether the title on line ``i`` opens a section (``_title_opens_section``), worked out once per title: it is
+    asked again by ``chunk_document``, ``contents_entries`` and the titles above it."""
+    if i not in titles.accepted:
+        titles.accepted[i] = _title_opens_section(lines, titles, i)
+    return titles.accepted[i]
+
+
+def _title_opens_section(lines: list[Line], titles: _Titles, i: int) -> bool:
     """A title opens a section when a table follows it, or when it names a table in a flattened layout.
 
     Tables of contents list the same titles one after another, so a title
@@ -1036,11 +1045,6 @@ def _another_header(chunk: Chunk, line: Line) -> bool:
     since = chunk.lines[chunk.last_row_at + 1:]
     if not since or any(_CONTINUED.search(l.text.strip()) for l in since if l.kind is not _BLANK):
         return False
-    if not _header_row(line):
-        return False
-    cells = [c.strip() for c in _CELL_SPLIT.split(line.text.strip().strip("|")) if c.strip()]
-    if len(cells) < 3 or not any(_HEADER_WORD.search(c) for c in cells):
-        return False
     first = chunk.segments[0].lines
     if chunk.figures_at is None:  # (once found it stays: the segment only grows)
         chunk.figures_at = next((n for n, l in enumerate(first)
@@ -1048,6 +1052,15 @@ def _another_header(chunk: Chunk, line: Line) -> bool:
     if chunk.figures_at is None:
         return False  # the table's figures have not begun: this may be its header's next line
     own = set(_squash("".join(l.text for l in first[:chunk.figures_at])))
+    if set(_HAN_CHAR.findall(line.text)) <= own:
+        # Every character of it is in that header: the header printed again on the next page (the commonest row
+        # here, told cheaply before the row is read as a header).
+        return False
+    if not _header_row(line):
+        return False
+    cells = [c.strip() for c in _CELL_SPLIT.split(line.text.strip().strip("|")) if c.strip()]
+    if len(cells) < 3 or not any(_HEADER_WORD.search(c) for c in cells):
+        return False
     return any(_foreign_word(c, own) for c in cells)
 
 
