@@ -244,6 +244,7 @@ def _mark_bare_page_numbers(lines: list[Line]) -> None:
                 lines[k] = lines[k].as_kind(_PAGE_HEADER)
 
 
+@lru_cache(maxsize=4096)  # a document prints its page headers, a table's header, a card's keys on page after page
 def _classify(body: str) -> LineKind:
     stripped = body.strip()
     if not stripped:
