@@ -501,7 +501,7 @@ def _glued_title(line: Line) -> tuple[str, int] | None:
     if line.kind is not _TEXT or not _TITLE_HINT.search(line.text) or is_contents_line(line.text):
         return None
     text = _unmarked(line.text)
-    trailer = _TITLE_TRAILER.search(text)
+    trailer = _TITLE_TRAILER.search(text) if "年" in text or "单位" in text else None  # (each piece of it says one)
     body = text[:trailer.start()] if trailer else text.rstrip()
     cut = max((m.end() for m in _SENTENCE_END.finditer(body)), default=0)
     tail = body[cut:]
