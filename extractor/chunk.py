@@ -213,14 +213,10 @@ def _bar_line(line: Line) -> bool:
 
 
 def _split_on_every_bar(run) -> bool:
-    bordered, bare = Counter(), Counter()
-    for line in run:
-        if line.kind is _SEPARATOR:
-            continue
-        text = line.text.strip()
-        bare[text.count("|") + 1] += 1
-        if text.startswith("|"):  # a row under the border reading: its cells between the first bar and the last
-            bordered[text.count("|") - (1 if text.endswith("|") else 0)] += 1
+    texts = [line.text.strip() for line in run if line.kind is not _SEPARATOR]
+    bare = Counter(text.count("|") + 1 for text in texts)
+    # A row under the border reading: its cells between the first bar and the last.
+    bordered = Counter(text.count("|") - (1 if text.endswith("|") else 0) for text in texts if text.startswith("|"))
     return max(bare.values(), default=0) > max(bordered.values(), default=0)
 
 
