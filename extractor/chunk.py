@@ -166,9 +166,15 @@ _ENTRY_PREFIX = re.compile(r"^\s*(?:[•·●○▪■□◆◇\-–—*]\s*|\(?
 def split_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     pos = 0
+    # Each distinct line classified once: a document prints its page headers, a table's header, a card's keys page
+    # after page.
+    kinds: dict[str, LineKind] = {}
     for index, raw in enumerate(text.splitlines(keepends=True)):
         body = raw.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
-        lines.append(Line(index, pos, pos + len(body), body, _classify(body), "\x0c" in raw[len(body):]))
+        kind = kinds.get(body)
+        if kind is None:
+            kind = kinds[body] = _classify(body)
+        lines.append(Line(index, pos, pos + len(body), body, kind, "\x0c" in raw[len(body):]))
         pos += len(raw)
     if "|" in text:  # (no bar, no pipe table)
         _mark_bare_pipe_tables(lines)
@@ -240,7 +246,6 @@ def _mark_bare_page_numbers(lines: list[Line]) -> None:
                 lines[k] = lines[k].as_kind(_PAGE_HEADER)
 
 
-@lru_cache(maxsize=4096)  # a document prints its page headers, a table's header, a card's keys on page after page
 def _classify(body: str) -> LineKind:
     stripped = body.strip()
     if not stripped:
