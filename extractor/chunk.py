@@ -480,7 +480,8 @@ class _Titles:
 
 # What a converter that joins lines into paragraphs leaves after a table's title on its line: the unit statement
 # and the year line (单位：万元, (2024年度)). (The spaces before each piece are taken whole, ``\s*+``, and the trailer
-# starts where they do, ``(?<!\s)``: else the engine reads each gap of a space-aligned row again from each of its spaces.)
+# starts where they do, ``(?<!\s)``: else the engine reads each gap of a space-aligned row again from each of its
+# spaces.)
 _TITLE_TRAILER = re.compile(r"(?<!\s)(?:\s*+(?:[（(]\s*(?:19|20)\d\d\s*年度?\s*[)）]|[（(]?\s*(?:金额|计量)?单位\s*[：:]\s*"
                             r"[\u4e00-\u9fff]{1,3}\s*[)）]?))+\s*$")
 # Where a sentence or a note ends inside a joined line: punctuation, a gap, or the note of an empty table. (A run of
@@ -738,7 +739,8 @@ def _fragment(lines: list[Line], i: int, chunk: Chunk) -> bool:
     line = lines[i]
     if chunk.is_card:
         # (A numbered heading after a card opens the narrative again.)
-        return (_card_piece(lines, i, chunk) or _wrapped_key(lines, i, chunk)) and not _NARRATIVE_HEADING.match(line.text)
+        return (_card_piece(lines, i, chunk) or _wrapped_key(lines, i, chunk)) \
+            and not _NARRATIVE_HEADING.match(line.text)
     if not _short_plain(line):
         return False
     if not chunk.has_rows:
@@ -819,7 +821,8 @@ def _short_plain(line: Line) -> bool:
 
 
 def _following_content(lines: list[Line], i: int, n: int) -> Iterator[Line]:
-    """The next ``n`` lines that are not blank or furniture, one at a time: the caller stops at the one that settles it."""
+    """The next ``n`` lines that are not blank or furniture, one at a time (the caller stops at the one that
+    settles it)."""
     for k in range(i + 1, len(lines)):  # (by index: a slice would copy the rest of the document)
         if lines[k].kind in (_BLANK, _PAGE_HEADER):
             continue
