@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
-from typing import Iterator
 
 from schemas import kind_for_title, spec_for
 from schemas.common import arabic_years
