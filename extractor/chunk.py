@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
@@ -90,6 +91,8 @@ class Chunk:
     last_row: Line | None = None
     last_row_at: int = -1  # where ``last_row`` is in ``lines``
     loose_text: int = 0  # plain text lines after the title that are not notes
+    first_row_words: str = ""  # the words of the table's first row run together (``_squash``, ``_header_again``)
+    figures_at: int | None = None  # where the rows with figures begin in the first segment, once they have
     # The document puts a blank line between every two rows of its tables (text copied from a web page): a blank
     # line between delimited rows then ends no segment.
     rows_double_spaced: bool = False
@@ -163,11 +166,18 @@ _ENTRY_PREFIX = re.compile(r"^\s*(?:[•·●○▪■□◆◇\-–—*]\s*|\(?
 def split_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     pos = 0
+    # Each distinct line classified once: a document prints its page headers, a table's header, a card's keys page
+    # after page.
+    kinds: dict[str, LineKind] = {}
     for index, raw in enumerate(text.splitlines(keepends=True)):
         body = raw.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
-        lines.append(Line(index, pos, pos + len(body), body, _classify(body), page_end="\x0c" in raw[len(body):]))
+        kind = kinds.get(body)
+        if kind is None:
+            kind = kinds[body] = _classify(body)
+        lines.append(Line(index, pos, pos + len(body), body, kind, "\x0c" in raw[len(body):]))
         pos += len(raw)
-    _mark_bare_pipe_tables(lines)
+    if "|" in text:  # (no bar, no pipe table)
+        _mark_bare_pipe_tables(lines)
     _mark_running_titles(lines)
     _mark_bare_page_numbers(lines)
     return lines
@@ -209,14 +219,10 @@ def _bar_line(line: Line) -> bool:
 
 
 def _split_on_every_bar(run) -> bool:
-    bordered, bare = Counter(), Counter()
-    for line in run:
-        if line.kind is _SEPARATOR:
-            continue
-        text = line.text.strip()
-        bare[text.count("|") + 1] += 1
-        if text.startswith("|"):  # a row under the border reading: its cells between the first bar and the last
-            bordered[text.count("|") - (1 if text.endswith("|") else 0)] += 1
+    texts = [line.text.strip() for line in run if line.kind is not _SEPARATOR]
+    bare = Counter(text.count("|") + 1 for text in texts)
+    # A row under the border reading: its cells between the first bar and the last.
+    bordered = Counter(text.count("|") - (1 if text.endswith("|") else 0) for text in texts if text.startswith("|"))
     return max(bare.values(), default=0) > max(bordered.values(), default=0)
 
 
@@ -445,11 +451,15 @@ class _Titles:
     # A title glued to the end of the sentence or note before it (…故本表无数据XX局2024年项目支出表 单位：万元):
     # its line -> (the title, where it starts in the line).
     glued: dict[int, tuple[str, int]] = field(default_factory=dict)
+    accepted: dict[int, bool] = field(default_factory=dict)  # a title's line -> whether it opens a section
 
     @classmethod
     def of(cls, lines: list[Line]) -> "_Titles":
+        # Only a line that prints 表, 绩效 or 采购预算 is (or ends in) a title: the others are asked nothing more.
+        hinted = [(line.kind is _TEXT or line.kind is _TAB) and _TITLE_HINT.search(line.text) is not None
+                  for line in lines]
         kinds = []
-        texts = [_title_text(line) for line in lines]
+        texts = [_title_text(line) if hint else None for line, hint in zip(lines, hinted)]
         for line, text in zip(lines, texts):
             kind = kind_for_title(text) if text is not None else None
             kinds.append(kind if kind is None or not is_contents_line(line.text) else None)
@@ -457,7 +467,7 @@ class _Titles:
         for i, line in enumerate(lines[:-1]):
             if kinds[i] is None and kinds[i + 1] is None and (whole := _wrapped_title(line, lines[i + 1])):
                 kinds[i], titles.wrapped[i] = kind_for_title(whole), whole
-            elif (glued := _glued_title(line)) is not None:
+            elif hinted[i] and (glued := _glued_title(line)) is not None:
                 # (A whole line of prose that ends in a title may also match a kind as a whole: the title decides.)
                 kinds[i], titles.glued[i] = kind_for_title(glued[0]), glued
         return titles
@@ -469,12 +479,15 @@ class _Titles:
 
 
 # What a converter that joins lines into paragraphs leaves after a table's title on its line: the unit statement
-# and the year line (单位：万元, (2024年度)).
-_TITLE_TRAILER = re.compile(r"(?:\s*(?:[（(]\s*(?:19|20)\d\d\s*年度?\s*[)）]|[（(]?\s*(?:金额|计量)?单位\s*[：:]\s*"
+# and the year line (单位：万元, (2024年度)). (The spaces before each piece are taken whole, ``\s*+``, and the trailer
+# starts where they do, ``(?<!\s)``: else the engine reads each gap of a space-aligned row again from each of its
+# spaces.)
+_TITLE_TRAILER = re.compile(r"(?<!\s)(?:\s*+(?:[（(]\s*(?:19|20)\d\d\s*年度?\s*[)）]|[（(]?\s*(?:金额|计量)?单位\s*[：:]\s*"
                             r"[\u4e00-\u9fff]{1,3}\s*[)）]?))+\s*$")
-# Where a sentence or a note ends inside a joined line: punctuation, a gap, or the note of an empty table.
+# Where a sentence or a note ends inside a joined line: punctuation, a gap, or the note of an empty table. (A run of
+# them is one match: the sentence ends after its last.)
 _NO_DATA = re.compile(r"(?:本表|此表|该表)?(?:无数据|为空表?|空表列示|无此项?(?:支出|收入)?)")
-_SENTENCE_END = re.compile(rf"[。；;！？!?，,：:、\s]|{_NO_DATA.pattern}")
+_SENTENCE_END = re.compile(rf"[。；;！？!?，,：:、\s]+|{_NO_DATA.pattern}")
 _TITLE_YEAR = re.compile(r"(?:19|20)\d\d\s*年度?$")
 _TITLE_HEAD_WORD = re.compile(r"(?:项目支出|部门整体|一般公共预算|政府性基金预算?|国有资本经营预算?|财政拨款|部门|单位|本级)$")
 # A table's number before its title (附表1：, 表 3、, 1-2.): no sentence.
@@ -490,7 +503,7 @@ def _glued_title(line: Line) -> tuple[str, int] | None:
     if line.kind is not _TEXT or not _TITLE_HINT.search(line.text) or is_contents_line(line.text):
         return None
     text = _unmarked(line.text)
-    trailer = _TITLE_TRAILER.search(text)
+    trailer = _TITLE_TRAILER.search(text) if "年" in text or "单位" in text else None  # (each piece of it says one)
     body = text[:trailer.start()] if trailer else text.rstrip()
     cut = max((m.end() for m in _SENTENCE_END.finditer(body)), default=0)
     tail = body[cut:]
@@ -536,6 +549,14 @@ def _next_content(lines: list[Line], i: int) -> Line | None:
 
 
 def _accept_title(lines: list[Line], titles: _Titles, i: int) -> bool:
+    """Whether the title on line ``i`` opens a section (``_title_opens_section``), worked out once per title: it is
+    asked again by ``chunk_document``, ``contents_entries`` and the titles above it."""
+    if i not in titles.accepted:
+        titles.accepted[i] = _title_opens_section(lines, titles, i)
+    return titles.accepted[i]
+
+
+def _title_opens_section(lines: list[Line], titles: _Titles, i: int) -> bool:
     """A title opens a section when a table follows it, or when it names a table in a flattened layout.
 
     Tables of contents list the same titles one after another, so a title
@@ -651,11 +672,12 @@ def _running_title_in_card(lines: list[Line], i: int, chunk: Chunk) -> bool:
     number below the card's last row, with the card's rows going on under it. Printed on only two pages (a short
     document), it is not known for furniture by being repeated; where it stands says it."""
     line = lines[i]
-    if not chunk.is_card or line.kind is not _TEXT or chunk.last_row is None \
-            or not _could_be_running_title(line.text.strip()):
+    if not chunk.is_card or line.kind is not _TEXT or chunk.last_row is None:
         return False
-    since = chunk.lines[chunk.lines.index(chunk.last_row) + 1:] if chunk.last_row in chunk.lines else []
+    since = chunk.lines[chunk.last_row_at + 1:]
     if not any(l.kind is _PAGE_HEADER for l in since) or any(l.kind is _TEXT for l in since):
+        return False
+    if not _could_be_running_title(line.text.strip()):
         return False
     nxt = _next_content(lines, i)
     return nxt is not None and (nxt.is_row or _rowlike(nxt, chunk.kind))
@@ -718,9 +740,9 @@ def _fragment(lines: list[Line], i: int, chunk: Chunk) -> bool:
     """
     line = lines[i]
     if chunk.is_card:
-        if _NARRATIVE_HEADING.match(line.text):
-            return False  # a numbered heading after a card opens the narrative again
-        return _card_piece(lines, i, chunk) or _wrapped_key(lines, i, chunk)
+        # (A numbered heading after a card opens the narrative again.)
+        return (_card_piece(lines, i, chunk) or _wrapped_key(lines, i, chunk)) \
+            and not _NARRATIVE_HEADING.match(line.text)
     if not _short_plain(line):
         return False
     if not chunk.has_rows:
@@ -812,15 +834,16 @@ def _short_plain(line: Line) -> bool:
     return 0 < len(text) <= 40 and not _NOTE.match(text) and not _PROSE.search(text) and kind_for_title(text) is None
 
 
-def _following_content(lines: list[Line], i: int, n: int) -> list[Line]:
-    out = []
+def _following_content(lines: list[Line], i: int, n: int) -> Iterator[Line]:
+    """The next ``n`` lines that are not blank or furniture, one at a time (the caller stops at the one that
+    settles it)."""
     for k in range(i + 1, len(lines)):  # (by index: a slice would copy the rest of the document)
         if lines[k].kind in (_BLANK, _PAGE_HEADER):
             continue
-        out.append(lines[k])
-        if len(out) == n:
-            break
-    return out
+        yield lines[k]
+        n -= 1
+        if n == 0:
+            return
 
 
 def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles | None" = None) -> list[Chunk]:
@@ -861,7 +884,8 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
                 current = open_chunk("other_table", UNTITLED_TABLE, None, line.start)
             _add_line(current, line)
             continue
-        if current is not None and current.is_card and line.kind in _CARD_ROW_KINDS and i not in tails \
+        # (A delimited row that starts another card was asked above: only a plain text line is asked here.)
+        if current is not None and current.is_card and line.kind is _TEXT and i not in tails \
                 and (own_title := _next_card_title(lines, i, current)) is not None:
             # Several cards under one page title, or under titles of their own no title pattern knows
             # (绩效目标申报表（项目）): each 项目名称 block after a card's indicator grid starts a card.
@@ -925,7 +949,9 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
 # The title of a table that prints none in the text (a title set as an image, or left out).
 UNTITLED_TABLE = "（未印标题的表）"
 UNTITLED_CARD = "（未印标题的绩效目标表）"
-_CARD_FIRST_KEY = re.compile(r"^(项目名称|项目编码|项目代码)[：:]?$")
+_CARD_FIRST_KEYS = ("项目名称", "项目编码", "项目代码")
+_CARD_FIRST_KEY = re.compile(rf"^({'|'.join(_CARD_FIRST_KEYS)})[：:]?$")
+_ANY_CARD_FIRST_KEY = re.compile("|".join(_CARD_FIRST_KEYS))
 _CARD_GRID_KEY = re.compile(r"^(一级指标|年度目标|年度绩效目标|绩效目标|总体目标)[：:]?$")
 
 
@@ -957,9 +983,7 @@ def _next_card(lines: list[Line], i: int, chunk: Chunk) -> bool:
 
 
 def _card_grid_at(lines: list[Line], i: int) -> bool:
-    line = lines[i]
-    first = _CELL_SPLIT.split(line.text.strip().strip("|"))
-    if not first or not _CARD_FIRST_KEY.match(first[0].strip()):
+    if not _starts_with_card_key(lines[i]):
         return False
     for nxt in lines[i + 1:i + 16]:
         if nxt.kind in (_PIPE, _TAB):
@@ -978,8 +1002,10 @@ def _next_card_title(lines: list[Line], i: int, chunk: Chunk) -> str | None:
     if _next_card(lines, i, chunk):
         return ""
     line = lines[i]
+    if line.kind is not _TEXT:
+        return None
     words = _unmarked(line.text).strip()  # (Markdown a converter wraps a title in: "# 项目支出绩效目标表")
-    if line.kind is not _TEXT or len(_cells_of(line)) != 1 or len(words) > 60 or not _CARD_TITLE_WORDS.search(words):
+    if len(words) > 60 or not _CARD_TITLE_WORDS.search(words) or len(_cells_of(line)) != 1:
         return None
     j = i + 1
     while j < len(lines) and lines[j].kind in (_BLANK, _PAGE_HEADER):
@@ -991,13 +1017,22 @@ def _next_card(lines: list[Line], i: int, chunk: Chunk) -> bool:
     """Another card under the same title: a row that starts with 项目名称 (or 项目编码) in a card that has printed its
     indicator grid's header already, followed within a few rows by one that starts with 一级指标 or 年度目标 (or prints
     the indicator header)."""
-    first = _CELL_SPLIT.split(lines[i].text.strip().strip("|"))
-    if not first or not _CARD_FIRST_KEY.match(first[0].strip()):
+    if not _starts_with_card_key(lines[i]):
         return False
-    if not any(_indicator_header(line) for line in chunk.lines if line.is_row):
+    if not any(_indicator_header(_cells_of(line)) for line in chunk.lines if line.is_row):
         return False
-    return any(_indicator_header(nxt) or _CARD_GRID_KEY.match(_cells_of(nxt)[0])
-               for nxt in lines[i + 1:i + 16] if nxt.kind in _CARD_ROW_KINDS and _cells_of(nxt))
+    for nxt in lines[i + 1:i + 16]:
+        cells = _cells_of(nxt) if nxt.kind in _CARD_ROW_KINDS else []
+        if cells and (_indicator_header(cells) or _CARD_GRID_KEY.match(cells[0])):
+            return True
+    return False
+
+
+def _starts_with_card_key(line: Line) -> bool:
+    """A line whose first cell is 项目名称, 项目编码 or 项目代码: where a card's grid starts."""
+    if not _ANY_CARD_FIRST_KEY.search(line.text):
+        return False  # (asked of every row of a card: most print no such key, and are not cut into cells)
+    return bool(_CARD_FIRST_KEY.match(_CELL_SPLIT.split(line.text.strip().strip("|"))[0].strip()))
 
 
 # A card's rows as the chunker meets them: delimited, or plain text (space-aligned; taken for rows once in the card).
@@ -1008,8 +1043,9 @@ def _cells_of(line: Line) -> list[str]:
     return [c.strip() for c in _CELL_SPLIT.split(line.text.strip().strip("|")) if c.strip()]
 
 
-def _indicator_header(line: Line) -> bool:
-    cells = {_squash(c) for c in _cells_of(line)}
+def _indicator_header(cells: list[str]) -> bool:
+    """A row's cells name the indicator grid's levels: 一级指标 and 二级指标 (or 三级指标)."""
+    cells = {_squash(c) for c in cells}
     return "一级指标" in cells and ("二级指标" in cells or "三级指标" in cells)
 
 
@@ -1028,17 +1064,22 @@ def _another_header(chunk: Chunk, line: Line) -> bool:
     since = chunk.lines[chunk.last_row_at + 1:]
     if not since or any(_CONTINUED.search(l.text.strip()) for l in since if l.kind is not _BLANK):
         return False
+    first = chunk.segments[0].lines
+    if chunk.figures_at is None:  # (once found it stays: the segment only grows)
+        chunk.figures_at = next((n for n, l in enumerate(first)
+                                 if any(_FIGURE.match(c) for c in _CELL_SPLIT.split(l.text))), None)
+    if chunk.figures_at is None:
+        return False  # the table's figures have not begun: this may be its header's next line
+    own = set(_squash("".join(l.text for l in first[:chunk.figures_at])))
+    if set(_HAN_CHAR.findall(line.text)) <= own:
+        # Every character of it is in that header: the header printed again on the next page (the commonest row
+        # here, told cheaply before the row is read as a header).
+        return False
     if not _header_row(line):
         return False
     cells = [c.strip() for c in _CELL_SPLIT.split(line.text.strip().strip("|")) if c.strip()]
     if len(cells) < 3 or not any(_HEADER_WORD.search(c) for c in cells):
         return False
-    first = chunk.segments[0].lines
-    figures_at = next((n for n, l in enumerate(first) if any(_FIGURE.match(c) for c in _CELL_SPLIT.split(l.text))),
-                      None)
-    if figures_at is None:
-        return False  # the table's figures have not begun: this may be its header's next line
-    own = set(_squash("".join(l.text for l in first[:figures_at])))
     return any(_foreign_word(c, own) for c in cells)
 
 
@@ -1096,7 +1137,8 @@ def _header_row(line: Line) -> bool:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"[\s|]+", "", text)
+    """The text without its spaces and bars: its words run together."""
+    return "".join(text.replace("|", " ").split())  # (``split`` cuts at what ``\s`` matches, and faster)
 
 
 def _stated_amount(line: Line) -> bool:
@@ -1110,7 +1152,7 @@ _CONTINUED = re.compile(r"^续表\S{0,6}$|[（(]\s*续\s*(表|上表)?\s*[)）]\
 
 
 def _continued_title(line: Line, kind: str | None, current: Chunk) -> bool:
-    if line.kind is not _TEXT or not _CONTINUED.search(line.text.strip()):
+    if line.kind is not _TEXT or "续" not in line.text or not _CONTINUED.search(line.text.strip()):
         return False
     return kind is None or kind == current.kind
 
@@ -1130,7 +1172,8 @@ def _continues_note(chunk: Chunk) -> bool:
 def _add_line(chunk: Chunk, line: Line) -> None:
     kind = line.kind
     is_row = kind in _ROW_KINDS
-    if kind is _TEXT and chunk.lines and not _NOTE.match(line.text):
+    is_note = kind is _TEXT and _NOTE.match(line.text) is not None
+    if kind is _TEXT and chunk.lines and not is_note:
         chunk.loose_text += 1
     chunk.lines.append(line)
     if kind is not _BLANK:
@@ -1142,12 +1185,15 @@ def _add_line(chunk: Chunk, line: Line) -> None:
     if not chunk.is_table:
         return
     if is_row:
-        if not chunk.segments or chunk.segments[-1].lines and (_segment_closed(chunk) or _header_again(chunk, line)):
+        if not chunk.segments:
+            chunk.first_row_words = _squash(line.text)
+            chunk.segments.append(Segment())
+        elif chunk.segments[-1].lines and (_segment_closed(chunk) or _header_again(chunk, line)):
             chunk.segments.append(Segment())
         chunk.segments[-1].lines.append(line)
     elif line.kind is _SEPARATOR:
         return
-    elif line.kind is _TEXT and (_NOTE.match(line.text) or _continues_note_before(chunk)):
+    elif line.kind is _TEXT and (is_note or _continues_note_before(chunk)):
         chunk.notes.append(line)
 
 
@@ -1195,12 +1241,10 @@ def _header_again(chunk: Chunk, line: Line) -> bool:
     first = chunk.segments[0].lines[0]
     if first.kind is not line.kind or first is line:
         return False
-    words = _ROW_WORDS.sub("", line.text)
-    return words == _ROW_WORDS.sub("", first.text) and sum(1 for c in re.split(r"[\t|]", line.text) if c.strip()) >= 2 \
+    return _squash(line.text) == chunk.first_row_words \
+        and sum(1 for c in re.split(r"[\t|]", line.text) if c.strip()) >= 2 \
         and not any(_FIGURE.match(c.strip()) for c in re.split(r"[\t|]", line.text) if c.strip())
 
-
-_ROW_WORDS = re.compile(r"[\s|]+")
 
 
 def _rows_double_spaced(lines: list[Line]) -> bool:

@@ -84,7 +84,10 @@ class TableSpec:
         return self._column_keys
 
     def match_title(self, title: str) -> bool:
-        t = "".join(title.split())
+        return self.match_squashed_title("".join(title.split()))
+
+    def match_squashed_title(self, t: str) -> bool:
+        """``match_title`` for a title whose whitespace is removed already."""
         include, exclude = self._title_regexes
         return bool(include.search(t)) and not (exclude and exclude.search(t))
 
@@ -501,10 +504,17 @@ def spec_for(kind: str) -> TableSpec:
     raise KeyError(f"unknown table kind {kind!r}")
 
 
+# Every kind's title patterns in one: most lines asked about name no kind, and one search says so.
+_ANY_TITLE = re.compile("|".join(f"(?:{p})" for spec in TABLE_SPECS for p in spec.title_patterns))
+
+
 @lru_cache(maxsize=8192)
 def kind_for_title(title: str) -> str | None:
+    squashed = "".join(title.split())
+    if not _ANY_TITLE.search(squashed):
+        return None
     for spec in TABLE_SPECS:
-        if spec.match_title(title):
+        if spec.match_squashed_title(squashed):
             return spec.kind
     return None
 
