@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from itertools import product
+from itertools import count, product
 
 from schemas import ExtractionResult, Reading, Row, Table, spec_for
 
@@ -353,10 +353,19 @@ class _Scorer:
     in it) names those values again and re-checks their relations too; a row
     gaining or losing all its values (which lines make up a department) has the
     whole table checked again.
+
+    Most trials are undone (``undo``: the rows put back as they were) before the
+    next one: the scorer keeps what the last score changed, and when its rows
+    are back it returns to the score before it without checking anything again.
+    And a placement the chooser comes back to (a row's tie weighed again once
+    the search is done) is scored once.
     """
 
     def __init__(self, table: Table):
         self.table = table
+        self.states = count()  # a number for each placement of all the rows the scorer has been in
+        # The score of each placement tried: (the scorer's placement, the rows placed otherwise and their figures).
+        self.known: dict[tuple[int, frozenset], tuple[Decimal, int]] = {}
         self._check_all()
 
     def _check_all(self) -> None:
@@ -370,6 +379,8 @@ class _Scorer:
         for places in self.places.values():
             self._count(places, 1)
         self.errors = _errors_in(self.view)
+        self.state = next(self.states)
+        self.last: _Change | None = None
 
     def _count(self, places: dict[str, int], n: int) -> None:
         for col, p in places.items():
@@ -379,9 +390,20 @@ class _Scorer:
         changed = [row for row in self.table.rows if row.values is not self.scored[id(row)]]
         if not changed:
             return self.errors
+        # (Figures by identity: every placement tried is one the reader proposed, and outlives the scorer.)
+        trial = (self.state, frozenset((id(row), frozenset((col, id(a)) for col, a in row.values.items()))
+                                       for row in changed))
+        known = self.known.get(trial)
+        if known is None:
+            known = self.known[trial] = self._score(changed)
+        return known
+
+    def _score(self, changed: list[Row]) -> tuple[Decimal, int]:
         if any(bool(row.values) != bool(self.scored[id(row)]) for row in changed):
             self._check_all()
             return self.errors
+        undone = [(row, self.scored[id(row)], self.places[id(row)]) for row in changed]  # what ``undo`` puts back
+        was = (self.view.places, self.errors, self.state)
         touched: set[str] = set()  # the columns whose counts changed: only their precision can have changed
         for row in changed:
             old = self.places[id(row)]
@@ -412,7 +434,37 @@ class _Scorer:
         self.scored.update((id(row), row.values) for row in rows)
         gap_after, count_after = _errors_in(self.view, keys, moved)
         self.errors = (self.errors[0] - gap_before + gap_after, self.errors[1] - count_before + count_after)
+        self.state = next(self.states)
+        self.last = _Change(undone, before, *was)
         return self.errors
+
+    def undo(self, moved: list[tuple[Row, dict]]) -> None:
+        """Put the rows of a trial back as they were (``_move``'s record of them); when they are the rows the last
+        score changed, the scorer is back where it was before it as well."""
+        _restore(moved)
+        last = self.last
+        if last is None or any(row.values is not values for row, values, _places in last.rows):
+            return
+        for row, values, places in last.rows:
+            self._count(self.places[id(row)], -1)
+            self._count(places, 1)
+            self.places[id(row)] = places
+            self.scored[id(row)] = values
+        self.view.by_row.update(last.named)
+        self.view.places, self.errors, self.state = last.view_places, last.errors, last.state
+        self.last = None
+
+
+@dataclass
+class _Change:
+    """What one score changed in a ``_Scorer``: each changed row with its values and decimals before, the named
+    values before of every row named again, and the columns' decimals, the score and the placement before."""
+
+    rows: list[tuple[Row, dict, dict[str, int]]]
+    named: dict[str, dict]
+    view_places: dict[str, int]
+    errors: tuple[Decimal, int]
+    state: int
 
 
 def _changed_columns(before: dict, after: dict) -> set[str]:
@@ -481,7 +533,7 @@ def _search(score: _Scorer, contested: list[Row], tied: dict[int, list[Reading]]
                 if trial < errors:
                     errors, improved = trial, True
                     break
-                _restore(moved)
+                score.undo(moved)
         if not improved:
             improved, errors = _swap_pairs(score, contested, tied, errors)
         if not improved:
@@ -697,14 +749,14 @@ def _swap_pairs(score: _Scorer, contested: list[Row], tied: dict[int, list[Readi
                         continue
                     trials += 1
                     if trials > MAX_PAIR_TRIALS:
-                        _restore(moved_a)
+                        score.undo(moved_a)
                         return False, errors
                     moved_b = _move(_with_descendants(b, table, tied), b, ob, tied)
                     trial = score.errors_now()
                     if trial < errors:
                         return True, trial
-                    _restore(moved_b)
-                _restore(moved_a)
+                    score.undo(moved_b)
+                score.undo(moved_a)
     return False, errors
 
 
@@ -745,10 +797,10 @@ def _equally_good(row: Row, options: list[Reading], score: _Scorer, errors: int)
     for option in options:
         if not _differs(option, Reading(values=kept)):
             continue
-        row.values = dict(option.values)
+        _apply(row, option)
         if score.errors_now() <= errors:
             alternatives.append(option)
-    row.values = kept
+        score.undo([(row, kept)])
     return alternatives
 
 
