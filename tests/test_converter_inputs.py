@@ -83,3 +83,91 @@ def test_a_gbk_text_with_a_utf8_line_reads_like_the_original(doc, tmp_path):
     variant = run_file(path)
     cmp = compare(original, type(original)(result=variant, text=load_document(path).text, seconds=0))
     assert cmp.recall == 1.0 and not cmp.extra and not cmp.new_errors, cmp.summary()
+
+
+# --- Markdown with HTML tables (MinerU, docling, marker) ---------------------------------------------------------
+
+
+def _html_table(rows: list[list[str]], header: int, rng: random.Random, pretty: bool) -> str:
+    """One block of table rows as HTML: header cells merged over the empty cells to their right (colspan) and below
+    them (rowspan), as the page printed them; a long label wrapped with <br>; data cells all written."""
+    width = max(len(r) for r in rows)
+    grid = [r + [""] * (width - len(r)) for r in rows]
+    covered = set()
+    out = ["<table>"]
+    for r, row in enumerate(grid):
+        cells = []
+        for c, text in enumerate(row):
+            if (r, c) in covered:
+                continue
+            attrs = ""
+            if r < header and text:
+                span = 1
+                # over the empty cells to its right that head columns below (its children)
+                while c + span < width and not row[c + span] and (r, c + span) not in covered \
+                        and any(grid[k][c + span] for k in range(r + 1, header)):
+                    span += 1
+                down = 1
+                while r + down < header and not grid[r + down][c] and span == 1:
+                    down += 1
+                covered |= {(r + k, c + j) for k in range(down) for j in range(span)}
+                attrs = (f' colspan="{span}"' if span > 1 else "") + (f" rowspan={down}" if down > 1 else "")
+            tag = "th" if r < header and rng.random() < 0.7 else "td"
+            if len(text) >= 8 and not any(ch.isdigit() for ch in text) and rng.random() < 0.3:
+                cut = rng.randrange(3, len(text) - 2)
+                text = text[:cut] + rng.choice(["<br>", "<br/>", "<BR />"]) + text[cut:]
+            text = text.replace("&", "&amp;")
+            cells.append(f"<{tag}{attrs}>{text}</{tag}>")
+        out.append(("  <tr>" + "".join(cells) + "</tr>") if pretty else "<tr>" + "".join(cells) + "</tr>")
+    out.append("</table>")
+    return ("\n" if pretty else "").join(out)
+
+
+def _with_html_tables(text: str, seed: str, pretty: bool) -> str:
+    from layout_variants import Block, parse
+
+    rng = random.Random(seed)
+    doc = parse(text)
+    out = []
+    for item in doc.items:
+        if isinstance(item, Block):
+            header = item.header or next((i for i, r in enumerate(item.rows)
+                                          if any(c and c.replace(".", "").isdigit() for c in r)), 0)
+            out.append(_html_table(item.rows, header, rng, pretty))
+        else:
+            out.append(item.text)
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("pretty", [False, True], ids=["one_line", "pretty"])
+@pytest.mark.parametrize("doc", DOCS)
+def test_markdown_with_html_tables_reads_like_the_original(doc, pretty, tmp_path):
+    text = corpus_text(doc)
+    variant = _with_html_tables(text, doc, pretty)
+    assert "<table>" in variant and "colspan" in variant and "<br" in variant
+    original, converted = run_text(f"{doc}_o", text, tmp_path), run_md(f"{doc}_v", variant, tmp_path)
+    cmp = compare(original, converted)
+    assert cmp.recall == 1.0 and not cmp.extra and not cmp.new_errors, cmp.summary()
+
+
+def run_md(name: str, text: str, folder):
+    """``text`` written as ``<name>.md`` and run as `run` does."""
+    from extractor.pipeline import run_file
+
+    from layout_invariance import Run
+
+    path = folder / f"{name}.md"
+    path.write_text(text, encoding="utf-8")
+    return Run(result=run_file(path), text=load_document(path).text, seconds=0)
+
+
+def test_html_table_spans_are_laid_out_as_a_workbooks_merged_cells():
+    from extractor.load.markup import with_tables_as_rows
+
+    markup = ("说明<table><tr><th colspan=2>功能分类科目</th><th rowspan='2'>合计</th><th colspan=\"3\">基本支出</th>"
+              "<th rowspan=2>项目支出</th></tr>\n<tr><th>科目编码</th><th>科目名称</th><th>小计</th><th>人员经费</th>"
+              "<th>公用经费</th></tr><tr><td>208</td><td>社会保障和<br>就业支出</td><td>5</td><td></td><td></td>"
+              "<td></td><td>5</td></tr></table>注：单位 &amp; 万元\n")
+    assert with_tables_as_rows(markup) == (
+        "说明\n功能分类科目\t\t合计\t基本支出\t\t\t项目支出\n科目编码\t科目名称\t\t小计\t人员经费\t公用经费\t\n"
+        "208\t社会保障和就业支出\t5\t\t\t\t5\n注：单位 &amp; 万元\n")

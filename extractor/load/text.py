@@ -6,10 +6,14 @@ import codecs
 from pathlib import Path
 
 from .base import Document, LoadError, shown
+from .markup import has_html_tables, with_tables_as_rows
 
 
 def load_text(path: Path, data: bytes, sha256: str) -> Document:
     text, encoding = decode_bytes(path, data)
+    if has_html_tables(text):
+        # Markdown with its tables in HTML (MinerU, docling, marker): the tables as the canonical text's rows.
+        text = with_tables_as_rows(text)
     notes = ()
     if encoding == MIXED:
         utf8, gbk = _lines_by_encoding(data)
