@@ -171,3 +171,35 @@ def test_html_table_spans_are_laid_out_as_a_workbooks_merged_cells():
     assert with_tables_as_rows(markup) == (
         "说明\n功能分类科目\t\t合计\t基本支出\t\t\t项目支出\n科目编码\t科目名称\t\t小计\t人员经费\t公用经费\t\n"
         "208\t社会保障和就业支出\t5\t\t\t\t5\n注：单位 &amp; 万元\n")
+
+
+# --- A table copied from a web page whose header cells span columns (browser copy) --------------------------------
+
+
+def _copied_with_spans(text: str) -> str:
+    """Each table as a browser copies it (tabs between cells): a header cell spanning columns or rows is ONE cell, so
+    the header rows lose their empty cells and are packed to the left, while the data rows keep every cell."""
+    from layout_variants import Block, parse
+
+    doc = parse(text)
+    out = []
+    for item in doc.items:
+        if not isinstance(item, Block):
+            out.append(item.text)
+            continue
+        header = item.header or next((i for i, r in enumerate(item.rows)
+                                      if any(c and c.replace(".", "").isdigit() for c in r)), 0)
+        for r, row in enumerate(item.rows):
+            out.append("\t".join([c for c in row if c] if r < header else row))
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_a_browser_copy_of_tables_with_spanning_header_cells_reads_like_the_original(doc, tmp_path):
+    text = corpus_text(doc)
+    variant = _copied_with_spans(text)
+    widths = [(len(a.split("\t")), len(b.split("\t"))) for a, b in zip(variant.split("\n"), variant.split("\n")[1:])
+              if "\t" in a and "\t" in b]
+    assert any(a < b for a, b in widths)  # some header row has fewer cells than the row under it
+    cmp = compare(run_text(f"{doc}_o", text, tmp_path), run_text(f"{doc}_v", variant, tmp_path))
+    assert cmp.recall == 1.0 and not cmp.extra and not cmp.new_errors, cmp.summary()
