@@ -1027,6 +1027,9 @@ def _layouts_of_header(spec: TableSpec, header_texts: tuple[tuple[str, ...], ...
     parents = _parent_keys(spec, base)
     if parents is not None and all(parents.keys != l.keys for l in layouts):
         layouts.append(parents)
+    swallowed = _swallowed_amount(spec, base)
+    if swallowed is not None and all(swallowed.keys != l.keys for l in layouts):
+        layouts.append(swallowed)
     if lanci and len(layouts) > 1 and _lanci_is_certain(base, lanci):
         # The numbered row names columns the header does not line up with: its readings come first.
         layouts.sort(key=lambda l: not l.how.startswith("栏次"))
@@ -1424,6 +1427,37 @@ def _parent_keys(spec: TableSpec, layout: Layout) -> Layout | None:
                   labels_by_side=layout.labels_by_side, keys=keys,
                   key_labels={**layout.key_labels, **{k: k for k in keys.values() if k not in layout.key_labels}},
                   header_lines=layout.header_lines, how="parent header cell as the column")
+
+
+def _swallowed_amount(spec: TableSpec, layout: Layout) -> Layout | None:
+    """The layout with an amount column whose header word was laid over the name or code column (合计 over 科目名称)
+    put back as the first amount column, the others one column to the right.
+
+    Text that counts a Chinese character as one column where the page printed it two wide (PyMuPDF's sorted text,
+    some pdfplumber layouts) prints the header to the left of the figures under it: the first amount's word lands
+    on the name column, and the figures read one column too far left. Only a proposal: the verifier keeps it where
+    the rows add up under it.
+    """
+    taken = {*layout.code, layout.label, layout.seq} - {None}
+    lost = []
+    for i in sorted(taken):
+        parts = layout.paths[i].split("/") if i < len(layout.paths) and layout.paths[i] else []
+        for part in parts[:-1] if len(parts) > 1 else []:
+            key = best_column(spec, part)
+            if key is not None and key not in layout.keys.values() and spec.column(key).type == "amount":
+                lost.append((key, part))
+    if len(lost) != 1 or not layout.keys:
+        return None
+    positions = sorted(layout.keys)
+    after = next((i for i in range(positions[-1] + 1, layout.width) if i not in taken), None)
+    if after is None or any(i < max(taken, default=-1) for i in positions):
+        return None
+    (key, word), = lost
+    keys = [key] + [layout.keys[i] for i in positions]
+    return Layout(width=layout.width, paths=layout.paths, seq=layout.seq, code=layout.code, label=layout.label,
+                  labels_by_side=layout.labels_by_side, keys=dict(zip(positions + [after], keys)),
+                  key_labels={**layout.key_labels, key: word}, header_lines=layout.header_lines,
+                  how="an amount's header printed over the name column")
 
 
 def _lanci_is_certain(layout: Layout, lanci: list[Cell]) -> bool:
