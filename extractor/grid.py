@@ -1126,23 +1126,42 @@ def _packed_left(row: list[Cell]) -> bool:
 
 
 def _place_parents(spec: TableSpec, upper: list[str], units: list[tuple[str, ...]]) -> list[tuple[str, ...]] | None:
-    """Lay the words of an upper header row over the columns below: as parents of some, or as columns of their own."""
+    """Lay the words of an upper header row over the columns below: as parents of some, or as columns of their own.
+
+    Readings the registry scores alike (本年收入 over its eight sources with 上年结转 a column of its own, or 本年收入
+    a column of its own with 上年结转 over the eight) are told apart by the registry's template order: the reading
+    whose columns come in the order the kind's tables print them."""
     @lru_cache(maxsize=None)
-    def best(i: int, j: int) -> tuple[int, tuple]:
+    def best(i: int, j: int) -> tuple[int, tuple[tuple, ...]]:
+        """The best score from upper word ``i`` and unit ``j`` on, and the readings (a few at most) that reach it."""
         if i == len(upper):
-            return (0, ()) if j == len(units) else (-10_000, ())
+            return (0, ((),)) if j == len(units) else (-10_000, ((),))
         word = upper[i]
         options = []
-        score, rest = best(i + 1, j)
-        options.append((score + _known(spec, (word,)), ((word,),) + rest))
+        score, rests = best(i + 1, j)
+        options.append((score + _known(spec, (word,)), [((word,),) + rest for rest in rests]))
         for k in range(j + 1, len(units) + 1):
-            score, rest = best(i + 1, k)
+            score, rests = best(i + 1, k)
             group = tuple((word, *u) for u in units[j:k])
-            options.append((score + _group_score(spec, group), group + rest))
-        return max(options, key=lambda o: o[0])
+            options.append((score + _group_score(spec, group), [group + rest for rest in rests]))
+        top = max(o[0] for o in options)
+        tied = tuple(r for score, readings in options if score == top for r in readings)
+        return top, tied[:_MAX_TIED_READINGS]
 
     score, placed = best(0, 0)
-    return list(placed) if score > -10_000 else None
+    if score <= -10_000:
+        return None
+    return list(min(placed, key=lambda reading: _out_of_order(spec, reading)))
+
+
+_MAX_TIED_READINGS = 16
+
+
+def _out_of_order(spec: TableSpec, reading: tuple[tuple[str, ...], ...]) -> int:
+    """How many pairs of the reading's known columns come in the other order than the registry's template."""
+    order = {key: n for n, key in enumerate(spec.column_keys)}
+    ranks = [order[k] for k in (best_column(spec, "/".join(parts)) for parts in reading) if k in order]
+    return sum(1 for a in range(len(ranks)) for b in range(a + 1, len(ranks)) if ranks[a] > ranks[b])
 
 
 def _whole_word(spec: TableSpec, text: str) -> bool:
