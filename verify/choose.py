@@ -548,13 +548,15 @@ def _settle_root_across(table: Table, doubt: Doubt, across) -> None:
     # The lines placed to add up to the total line are as uncertain as its placement: under each of the total's
     # other placements, the reading of each line that then differs is named beside it (a consistent shift of the
     # whole table, total and lines alike, verifies as well: it must not pass as verified line by line).
+    _apply(root, best[0])
+    _settle_families(table, doubt.tied)
+    kept = [(row, row.values) for row in table.rows]
     under = []
     for option in others:
         _apply(root, option)
         _settle_families(table, doubt.tied)
         under.append({id(row): dict(row.values) for row in table.rows if id(row) in doubt.tied and row is not root})
-    _apply(root, best[0])
-    _settle_families(table, doubt.tied)
+        _restore(kept)
     root.alternatives = others
     for placed in under:
         for row in table.rows:
