@@ -44,9 +44,10 @@ def check_readings(views: list[TableView], flagger: Flagger) -> None:
                                 [val], found=val.value)
 
 
-# Words that head a code or name column (科目编码, 科目名称, 功能分类科目, 序号): an amount column whose header path holds
-# one was put together from header pieces that do not stand over the figures.
-_CODE_OR_NAME_WORD = re.compile(r"编码|代码|名称|分类科目|^科目$|^序号$|^行次$")
+# Words that head a classification's code or name column (科目编码, 科目名称, 功能分类科目): an amount column whose header
+# path holds one was put together from header pieces that do not stand over the figures. (序号 and other names
+# over amounts are left alone: a wrapped header may lay them over a column whose figures are where they belong.)
+_CODE_OR_NAME_WORD = re.compile(r"科目编码|科目名称|分类科目|^编码$|^代码$|^科目$")
 
 
 def _garbled_columns(view: TableView) -> dict[str, str]:
