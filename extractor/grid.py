@@ -1201,10 +1201,10 @@ def _known(spec: TableSpec, parts: tuple[str, ...]) -> int:
     if leaf in ("类", "款", "项") and len(parts) > 1:
         return 2 if re.search(r"编码|代码|科目$", parts[-2]) else -1
     if _SEQ.match(leaf) or _CODE_HEADER.search(path) or _LABEL_HEADER.search(path):
-        # A code or name column under an amount's header (项目支出 over 科目名称) is no column this reader knows: a
-        # packed header that lost its spans lays 科目名称 under the class group (功能分类科目), not under an amount.
+        # A code or name column under an amount's header (项目支出 over 科目名称) or under 序号 is no column this
+        # reader knows: a packed header that lost its spans lays 科目名称 under the class group (功能分类科目).
         if len(parts) > 1 and (_CODE_HEADER.search(leaf) or _LABEL_HEADER.search(leaf)) \
-                and any(best_column(spec, p) is not None for p in parts[:-1]):
+                and any(best_column(spec, p) is not None or _SEQ.match(p) for p in parts[:-1]):
             return -1
         return 1
     return 1 if best_column(spec, path) is not None else -1
