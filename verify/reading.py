@@ -54,9 +54,16 @@ def _garbled_columns(view: TableView) -> dict[str, str]:
     """Amount columns named by a header path with a code or name header's word in it ("功能分类科目/项目支/人员经",
     "项目支/科目名称/出出", "部门预算支出经济分类科目"): text whose header lines do not line up with the figures
     (PyMuPDF's sorted text, layout text of a browser's print) laid pieces of header cells over columns of figures."""
+    spec = spec_for(view.table.kind)
     out = {}
     for col, label in view.table.columns.items():
-        if _amount_column(view, col) and any(_CODE_OR_NAME_WORD.search(p) for p in label.split("/")):
+        parts = label.split("/")
+        named = [n for n, p in enumerate(parts) if _CODE_OR_NAME_WORD.search(p)]
+        if not named or not _amount_column(view, col):
+            continue
+        # A class group printed over the whole header (一般公共预算基本支出 / 支出部门经济分类科目 / 合计, a merged cell
+        # filled rightwards) still ends in a column's own word; pieces around a name (项目支 / 科目名称 / 出出) do not.
+        if named[0] == 0 or named[-1] == len(parts) - 1 or not any(c.matches(parts[-1]) for c in spec.columns):
             out[col] = label
     return out
 
