@@ -544,29 +544,9 @@ def _settle_root_across(table: Table, doubt: Doubt, across) -> None:
         scored.append((across(table), order, option))
     least = min(s[0] for s in scored)
     best = [option for score, _, option in sorted(scored, key=lambda s: s[1]) if score == least]
-    others = [o for o in best[1:] if _differs(o, best[0])]
-    # The lines placed to add up to the total line are as uncertain as its placement: under each of the total's
-    # other placements, the reading of each line that then differs is named beside it (a consistent shift of the
-    # whole table, total and lines alike, verifies as well: it must not pass as verified line by line).
     _apply(root, best[0])
     _settle_families(table, doubt.tied)
-    kept = [(row, row.values) for row in table.rows]
-    under = []
-    for option in others:
-        _apply(root, option)
-        _settle_families(table, doubt.tied)
-        under.append({id(row): dict(row.values) for row in table.rows if id(row) in doubt.tied and row is not root})
-        _restore(kept)
-    root.alternatives = others
-    for placed in under:
-        for row in table.rows:
-            values = placed.get(id(row))
-            if values is None:
-                continue
-            option = Reading(values=values, how="another placement of the total line")
-            if _differs(option, Reading(values=row.values)) and not any(not _differs(option, a)
-                                                                        for a in row.alternatives):
-                row.alternatives.append(option)
+    root.alternatives = [o for o in best[1:] if _differs(o, best[0])]
 
 
 def _settle_ties_across(table: Table, rows: list[Row], across) -> None:
