@@ -1027,6 +1027,9 @@ def _layouts_of_header(spec: TableSpec, header_texts: tuple[tuple[str, ...], ...
     parents = _parent_keys(spec, base)
     if parents is not None and all(parents.keys != l.keys for l in layouts):
         layouts.append(parents)
+    swallowed = _swallowed_amount(spec, base)
+    if swallowed is not None and all(swallowed.keys != l.keys for l in layouts):
+        layouts.append(swallowed)
     if lanci and len(layouts) > 1 and _lanci_is_certain(base, lanci):
         # The numbered row names columns the header does not line up with: its readings come first.
         layouts.sort(key=lambda l: not l.how.startswith("栏次"))
@@ -1123,23 +1126,42 @@ def _packed_left(row: list[Cell]) -> bool:
 
 
 def _place_parents(spec: TableSpec, upper: list[str], units: list[tuple[str, ...]]) -> list[tuple[str, ...]] | None:
-    """Lay the words of an upper header row over the columns below: as parents of some, or as columns of their own."""
+    """Lay the words of an upper header row over the columns below: as parents of some, or as columns of their own.
+
+    Readings the registry scores alike (本年收入 over its eight sources with 上年结转 a column of its own, or 本年收入
+    a column of its own with 上年结转 over the eight) are told apart by the registry's template order: the reading
+    whose columns come in the order the kind's tables print them."""
     @lru_cache(maxsize=None)
-    def best(i: int, j: int) -> tuple[int, tuple]:
+    def best(i: int, j: int) -> tuple[int, tuple[tuple, ...]]:
+        """The best score from upper word ``i`` and unit ``j`` on, and the readings (a few at most) that reach it."""
         if i == len(upper):
-            return (0, ()) if j == len(units) else (-10_000, ())
+            return (0, ((),)) if j == len(units) else (-10_000, ((),))
         word = upper[i]
         options = []
-        score, rest = best(i + 1, j)
-        options.append((score + _known(spec, (word,)), ((word,),) + rest))
+        score, rests = best(i + 1, j)
+        options.append((score + _known(spec, (word,)), [((word,),) + rest for rest in rests]))
         for k in range(j + 1, len(units) + 1):
-            score, rest = best(i + 1, k)
+            score, rests = best(i + 1, k)
             group = tuple((word, *u) for u in units[j:k])
-            options.append((score + _group_score(spec, group), group + rest))
-        return max(options, key=lambda o: o[0])
+            options.append((score + _group_score(spec, group), [group + rest for rest in rests]))
+        top = max(o[0] for o in options)
+        tied = tuple(r for score, readings in options if score == top for r in readings)
+        return top, tied[:_MAX_TIED_READINGS]
 
     score, placed = best(0, 0)
-    return list(placed) if score > -10_000 else None
+    if score <= -10_000:
+        return None
+    return list(min(placed, key=lambda reading: _out_of_order(spec, reading)))
+
+
+_MAX_TIED_READINGS = 16
+
+
+def _out_of_order(spec: TableSpec, reading: tuple[tuple[str, ...], ...]) -> int:
+    """How many pairs of the reading's known columns come in the other order than the registry's template."""
+    order = {key: n for n, key in enumerate(spec.column_keys)}
+    ranks = [order[k] for k in (best_column(spec, "/".join(parts)) for parts in reading) if k in order]
+    return sum(1 for a in range(len(ranks)) for b in range(a + 1, len(ranks)) if ranks[a] > ranks[b])
 
 
 def _whole_word(spec: TableSpec, text: str) -> bool:
@@ -1179,6 +1201,11 @@ def _known(spec: TableSpec, parts: tuple[str, ...]) -> int:
     if leaf in ("类", "款", "项") and len(parts) > 1:
         return 2 if re.search(r"编码|代码|科目$", parts[-2]) else -1
     if _SEQ.match(leaf) or _CODE_HEADER.search(path) or _LABEL_HEADER.search(path):
+        # A code or name column under an amount's header (项目支出 over 科目名称) or under 序号 is no column this
+        # reader knows: a packed header that lost its spans lays 科目名称 under the class group (功能分类科目).
+        if len(parts) > 1 and (_CODE_HEADER.search(leaf) or _LABEL_HEADER.search(leaf)) \
+                and any(best_column(spec, p) is not None or _SEQ.match(p) for p in parts[:-1]):
+            return -1
         return 1
     return 1 if best_column(spec, path) is not None else -1
 
@@ -1419,6 +1446,37 @@ def _parent_keys(spec: TableSpec, layout: Layout) -> Layout | None:
                   labels_by_side=layout.labels_by_side, keys=keys,
                   key_labels={**layout.key_labels, **{k: k for k in keys.values() if k not in layout.key_labels}},
                   header_lines=layout.header_lines, how="parent header cell as the column")
+
+
+def _swallowed_amount(spec: TableSpec, layout: Layout) -> Layout | None:
+    """The layout with an amount column whose header word was laid over the name or code column (合计 over 科目名称)
+    put back as the first amount column, the others one column to the right.
+
+    Text that counts a Chinese character as one column where the page printed it two wide (PyMuPDF's sorted text,
+    some pdfplumber layouts) prints the header to the left of the figures under it: the first amount's word lands
+    on the name column, and the figures read one column too far left. Only a proposal: the verifier keeps it where
+    the rows add up under it.
+    """
+    taken = {*layout.code, layout.label, layout.seq} - {None}
+    lost = []
+    for i in sorted(taken):
+        parts = layout.paths[i].split("/") if i < len(layout.paths) and layout.paths[i] else []
+        for part in parts[:-1] if len(parts) > 1 else []:
+            key = best_column(spec, part)
+            if key is not None and key not in layout.keys.values() and spec.column(key).type == "amount":
+                lost.append((key, part))
+    if len(lost) != 1 or not layout.keys:
+        return None
+    positions = sorted(layout.keys)
+    after = next((i for i in range(positions[-1] + 1, layout.width) if i not in taken), None)
+    if after is None or any(i < max(taken, default=-1) for i in positions):
+        return None
+    (key, word), = lost
+    keys = [key] + [layout.keys[i] for i in positions]
+    return Layout(width=layout.width, paths=layout.paths, seq=layout.seq, code=layout.code, label=layout.label,
+                  labels_by_side=layout.labels_by_side, keys=dict(zip(positions + [after], keys)),
+                  key_labels={**layout.key_labels, key: word}, header_lines=layout.header_lines,
+                  how="an amount's header printed over the name column")
 
 
 def _lanci_is_certain(layout: Layout, lanci: list[Cell]) -> bool:

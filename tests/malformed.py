@@ -23,7 +23,8 @@ class Input:
     label: str
     path: Path | bytes  # bytes: a name that is not UTF-8
     # "result", "error", "empty" (a result, and one line saying nothing was read from it), or "any" (either a result
-    # or an error line is right: one of the two, never neither; a result from which nothing was read has its line)
+    # or an error line is right: one of the two, never neither; a result from which nothing was read has its line),
+    # or "warned" (a result, and one warning line saying how it was read)
     expect: str
     explicit: bool = False  # passed to `run` by name (else found in the batch folder)
 
@@ -84,7 +85,8 @@ def make_inputs(folder: Path, special: Path, big_mb: int = 50) -> list[Input]:
     put("fullwidth.txt", text.translate(str.maketrans("0123456789.", "０１２３４５６７８９．")).encode(), "result")
     put("bom-only.txt", codecs.BOM_UTF8, "error")
     put("bom-twice.txt", codecs.BOM_UTF8 * 2 + text.encode(), "result")
-    put("mixed-encodings.txt", text.encode() + text.encode("gbk"), "error")
+    # Two files pasted together, one UTF-8, one GBK: each line is decoded in its own, and a warning says so.
+    put("mixed-encodings.txt", text.encode() + text.encode("gbk"), "warned")
     put("negative-and-nan.txt", text.replace("2805.56", "-2805.56", 1).replace("660.56", "NaN", 1)
         .replace("533.75", "Infinity", 1).encode(), "result")
     put("exponent.txt", text.replace("2805.56", "1e999999999", 1).encode(), "result")

@@ -58,6 +58,8 @@ def test_a_batch_of_malformed_inputs_gets_one_line_each_and_a_summary(tmp_path):
             ok = len(named) == 1 and not has_result
         elif item.expect == "empty":
             ok = nothing_read
+        elif item.expect == "warned":
+            ok = has_result and len(named) == 1 and named[0].startswith("warning: ")
         else:
             ok = (len(named) == 1) != has_result or nothing_read
         if not ok:

@@ -48,10 +48,10 @@ def test_a_file_of_another_kind_is_named_for_what_it_is_with_the_way_to_read_it(
     assert said in str(err.value) and "zip archive" not in str(err.value) and "XLRDError" not in str(err.value)
 
 
-def test_markdown_and_text_holding_html_tables_are_still_read_as_text(tmp_path):
+def test_markdown_and_text_holding_html_tables_read_them_as_rows(tmp_path):
     path = tmp_path / "mineru.md"
     path.write_text("<html><body><table><tr><td>合计</td><td>5</td></tr></table></body></html>\n", encoding="utf-8")
-    assert "<table>" in load_document(path).text
+    assert "合计\t5" in load_document(path).text
 
 
 def test_a_csv_table_with_no_title_says_how_to_give_it_one(tmp_path):
@@ -68,12 +68,12 @@ def test_a_csv_table_with_no_title_says_how_to_give_it_one(tmp_path):
     assert cli("run", named, "--out", tmp_path / "out2", check=False).returncode == 0
 
 
-def test_markdown_tables_in_html_markup_are_flagged_as_such_not_as_lines(tmp_path):
+def test_markdown_tables_in_html_markup_are_read_as_their_cells(tmp_path):
     from extractor.pipeline import run_file
 
     path = tmp_path / "mineru.md"
     path.write_text("西湖示范局2025年部门预算\n\n## 西湖示范局2025年支出总表\n\n单位：万元\n\n<table><tr><td>科目编码</td><td>科目名称</td>"
                     "<td>合计</td></tr><tr><td>208</td><td>社会保障和就业支出</td><td>5</td></tr></table>\n", encoding="utf-8")
     result = run_file(path)
-    assert [u.reason for u in result.unread] and all("HTML markup" in u.reason for u in result.unread)
-    assert any("HTML 标记" in f.message for f in result.flags if f.check == "completeness.unread")
+    assert not result.unread
+    assert [(r.code, str(r.values["total"].value)) for t in result.tables for r in t.rows] == [("208", "5")]

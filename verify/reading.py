@@ -20,9 +20,12 @@ from .values import TableView, card_name
 
 def check_readings(views: list[TableView], flagger: Flagger) -> None:
     for view in views:
+        garbled = _garbled_columns(view)
         for n, (key, row) in enumerate(view.rows, 1):
             if row.alternatives:
                 _ambiguous(view, key, row, flagger)
+            if garbled:
+                _under_garbled_header(view, key, garbled, flagger)
             for col, text in row.unparsed.items():
                 _unparsed(view, key, row, col, text, flagger)
             if _unidentified(view, row):
@@ -39,6 +42,51 @@ def check_readings(views: list[TableView], flagger: Flagger) -> None:
                                 f"{val.where}: 数值 {fmt(val.value)} 不在任何表头之下，保存为“{col}”",
                                 f"{val.en_where}: the value {fmt(val.value)} sits under no header; kept as {col}",
                                 [val], found=val.value)
+
+
+# Words that head a classification's code or name column (科目编码, 科目名称, 功能分类科目): an amount column whose header
+# path holds one was put together from header pieces that do not stand over the figures. (序号 and other names
+# over amounts are left alone: a wrapped header may lay them over a column whose figures are where they belong.)
+_CODE_OR_NAME_WORD = re.compile(r"科目编码|科目名称|分类科目|^编码$|^代码$|^科目$")
+
+
+def _garbled_columns(view: TableView) -> dict[str, str]:
+    """Amount columns named by a header path with a code or name header's word in it ("功能分类科目/项目支/人员经",
+    "项目支/科目名称/出出", "部门预算支出经济分类科目"): text whose header lines do not line up with the figures
+    (PyMuPDF's sorted text, layout text of a browser's print) laid pieces of header cells over columns of figures."""
+    spec = spec_for(view.table.kind)
+    out = {}
+    for col, label in view.table.columns.items():
+        parts = label.split("/")
+        named = [n for n, p in enumerate(parts) if _CODE_OR_NAME_WORD.search(p)]
+        if not named or not _amount_column(view, col):
+            continue
+        # A class group printed over the whole header (一般公共预算基本支出 / 支出部门经济分类科目 / 合计, a merged cell
+        # filled rightwards) still ends in a column's own word; pieces around a name (项目支 / 科目名称 / 出出) do not.
+        if named[0] == 0 or named[-1] == len(parts) - 1 or not any(c.matches(parts[-1]) for c in spec.columns):
+            out[col] = label
+    return out
+
+
+def _amount_column(view: TableView, col: str) -> bool:
+    spec = spec_for(view.table.kind)
+    return not spec.has_column(col) or spec.column(col).type == "amount"
+
+
+def _under_garbled_header(view: TableView, key: str, garbled: dict[str, str], flagger: Flagger) -> None:
+    """Where some of a table's header does not stand over its figures, none of it does: whatever the sums say, which
+    column each figure is in is not known (a consistent shift adds up as well as the truth)."""
+    vals = [v for col, v in view.row_vals(key).items() if _amount_column(view, col)]
+    if not vals:
+        return
+    named = "、".join(f"“{label}”" for label in garbled.values())
+    flagger.add("read.ambiguous", "warning",
+                f"{vals[0].where}: 表头与数字没有对齐：列名 {named} 由错位的表头片段拼成，本表数值所属的列不能确定"
+                f"（{'、'.join(fmt(v.value) for v in vals)}）",
+                f"{vals[0].en_where}: the header does not line up with the figures: the column name(s) "
+                f"{', '.join(garbled.values())} are pieced together from header cells that stand elsewhere; which "
+                f"column this table's values belong to is not known",
+                vals, key=f"{view.name}[{key}].header")
 
 
 def check_year_columns(views: list[TableView], year: int | None, flagger: Flagger) -> None:
