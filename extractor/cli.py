@@ -175,6 +175,9 @@ def run(
                                     "whatever the number.")] = None,
     pretty: Annotated[bool, typer.Option("--pretty", help="Indent the result files for people to read "
                                                           "(they are compact by default).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Read every document again, even one whose result nothing "
+                                                        "has changed since the last run into OUT (by default it is "
+                                                        "kept: same file, tool, options, hints and decisions).")] = False,
     timeout: Annotated[Optional[float], typer.Option(
         "--timeout", min=0.01, metavar="SECONDS", help="Seconds a model request may take (each wait for the server) "
                                    "[env: BUDGET_EXTRACT_TIMEOUT; default: 120].")] = None,
@@ -256,6 +259,17 @@ def run(
         raise typer.Exit(1)
     for line in _names_changed(store, found):
         _err(line)
+    import sqlite3
+
+    from .rerun import MANIFEST_NAME, Manifest
+
+    try:
+        manifest = Manifest(out / MANIFEST_NAME, create=True)
+    except sqlite3.Error as exc:
+        store.close()
+        _err(f"error: {shown(out / MANIFEST_NAME)}: cannot be opened ({exc}); remove it: the next run reads every "
+             f"document again and makes it anew")
+        raise typer.Exit(1)
     options.hints = tuple(store.hints())  # people's column decisions, for tables printed under the same header
     options.taught = store.taught_here()
 
@@ -272,7 +286,8 @@ def run(
         try:
             with _progress(len(files)) as advance:
                 return await run_batch(files, out, options, reader, advance, store=store, max_size=limit,
-                                       jobs=jobs, pretty=pretty, names=found.names, report=report)
+                                       jobs=jobs, pretty=pretty, names=found.names, report=report,
+                                       manifest=manifest, force=force)
         finally:
             if reader is not None:
                 await reader.aclose()
@@ -286,6 +301,7 @@ def run(
         raise typer.Exit(130)
     finally:
         store.close()
+        manifest.close()
     for message in report.messages:
         _err(message)
     _err(report.summary())
