@@ -34,10 +34,11 @@ class FactFormat(str, Enum):
     duckdb = "duckdb"
 
 
-class What(str, Enum):
+class What(str, Enum):  # extractor.export.EXPORT_KINDS
     facts = "facts"
     flags = "flags"
     claims = "claims"
+    documents = "documents"
 
 
 def _err(message: str) -> None:
@@ -380,14 +381,15 @@ class _progress:
 def export(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="A folder written by `budget-extract run` (its "
                                                                 "sub-folders included).")],
-    what: Annotated[What, typer.Option("--what", help="What to export: a line per fact or per flag (jsonl, csv, "
-                                                      "parquet), or per figure the explanation states (claims: "
-                                                      "jsonl, csv), each verified, flagged or unchecked.")] = What.facts,
+    what: Annotated[What, typer.Option("--what", help="What to export (jsonl, csv, parquet): a line per fact, per "
+                                                      "flag, per figure the explanation states (claims: each "
+                                                      "verified, flagged or unchecked), or per document (documents: "
+                                                      "each read, or the error that kept it out).")] = What.facts,
     fmt: Annotated[FactFormat, typer.Option(
         "--format", "-f", help="jsonl or csv: a line per fact or flag. parquet: the facts in long format for "
                                "pandas, R or Stata (or the flags). xlsx: an Excel workbook with a sheet per table "
                                "kind, flagged cells coloured, plus cards and flags. sqlite or duckdb: a database with "
-                               "the tables facts, flags, decisions and documents (amounts as exact decimal text in "
+                               "the tables facts, claims, flags, decisions and documents (amounts as exact decimal text in "
                                "sqlite, with value_num a float to compare by; DECIMAL in duckdb). All but jsonl and csv need -o.")] = FactFormat.jsonl,
     output: Annotated[Optional[Path], typer.Option(
         "-o", "--output", metavar="FILE", help="File to write, replaced whole or not at all; its folders are made "
@@ -423,18 +425,21 @@ def export(
     if output is not None and (problem := output_file_problem(output, f"{what.value}.{fmt.value}")):
         _err(f"error: {shown(output)}: {problem}")
         raise typer.Exit(1)
-    if not result_paths(folder):
+    from .rerun import Manifest
+
+    manifest = Manifest.of_folder(folder)
+    failed = manifest.errors() if manifest is not None else {}
+    if manifest is not None:
+        manifest.close()
+    if not result_paths(folder) and not failed:
         _err(f"error: {folder}: holds no result files (*.json)")
         raise typer.Exit(1)
     if bom is not None and fmt is not FactFormat.csv:
         _err(f"note: --bom/--no-bom applies to csv only; the {fmt.value} output has no byte-order mark")
     whole = fmt in (FactFormat.xlsx, FactFormat.sqlite, FactFormat.duckdb)
-    if what is What.claims and fmt not in (FactFormat.jsonl, FactFormat.csv):
-        _err(f"error: --what claims is written as jsonl or csv, not {fmt.value}")
-        raise typer.Exit(2)
-    if whole and what is What.flags:
+    if whole and what is not What.facts:
         _err(f"note: --what applies to jsonl, csv and parquet; the {fmt.value} file holds everything: the facts, "
-             f"the flags and the decisions")
+             f"the claims, the flags, the documents and the decisions")
     documents = 0
 
     def counted():
@@ -444,7 +449,7 @@ def export(
             yield result
 
     try:
-        _export(counted(), what, fmt, output, output is not None if bom is None else bom)
+        _export(counted(), what, fmt, output, output is not None if bom is None else bom, failed)
     except ResultFileError as exc:
         _err(f"error: {exc}")
         raise typer.Exit(1)
@@ -456,8 +461,10 @@ def export(
         _err(f"error: {shown(output)}: cannot be written: {why}")
         raise typer.Exit(1)
     if output is not None:
+        missing = "" if not failed or not (whole or what is What.documents) else \
+            f"; {len(failed)} file(s) whose last run failed listed among the documents, with the error"
         _err(f"{shown(output)}: {documents} document(s) exported ({fmt.value}"
-             + (")" if whole else f", {what.value})"))
+             + (")" if whole else f", {what.value})") + missing)
 
 
 def _write_failure(exc: Exception) -> str | None:
@@ -487,33 +494,29 @@ def _within(path: Path, folder: Path) -> bool:
         return False
 
 
-def _export(results, what: What, fmt: FactFormat, output: Optional[Path], bom: bool = False) -> None:
-    from .export import CLAIM_FIELDS, FACT_FIELDS, FLAG_FIELDS, replacing, result_claims, result_facts, result_flags, \
-        write_rows
+def _export(results, what: What, fmt: FactFormat, output: Optional[Path], bom: bool = False,
+            failed: dict | None = None) -> None:
+    """``failed``: the files whose last run failed (the run manifest's), listed among the documents."""
+    from .export import EXPORT_KINDS, kind_rows, replacing, write_rows
 
     if fmt in (FactFormat.xlsx, FactFormat.sqlite):
         from .export_files import write_sqlite, write_xlsx
 
-        (write_xlsx if fmt is FactFormat.xlsx else write_sqlite)(results, output)
+        (write_xlsx if fmt is FactFormat.xlsx else write_sqlite)(results, output, failed)
         return
     if fmt in (FactFormat.parquet, FactFormat.duckdb):
         from .export_tables import ExportError, write_duckdb, write_parquet
 
         try:
             if fmt is FactFormat.parquet:
-                write_parquet(results, output, what.value)
+                write_parquet(results, output, what.value, failed)
             else:
-                write_duckdb(results, output)
+                write_duckdb(results, output, failed)
         except ExportError as exc:
             _err(f"error: {exc}")
             raise typer.Exit(1)
         return
-    if what is What.flags:
-        rows, fields = (f for r in results for f in result_flags(r)), FLAG_FIELDS
-    elif what is What.claims:
-        rows, fields = (c for r in results for c in result_claims(r)), CLAIM_FIELDS
-    else:
-        rows, fields = (f for r in results for f in result_facts(r)), FACT_FIELDS
+    rows, fields = kind_rows(what.value, results, failed), EXPORT_KINDS[what.value].fields
     # A byte-order mark: Excel then reads the Chinese as UTF-8 instead of the locale's code page (csv only).
     mark = "\ufeff" if bom and fmt is FactFormat.csv else ""
     if output is None:

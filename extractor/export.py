@@ -8,7 +8,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +21,9 @@ from schemas import Amount, Decision, ExtractionResult, PerformanceCard, Table, 
 from .load import SUPPORTED_SUFFIXES
 from .load.base import shown
 
-FACT_FIELDS = ("document", "table", "title", "entity", "entity_role", "row_code", "row_label", "column", "column_label", "value", "unit", "span",
-               "field", "status", "flags", "original_value", "original_column", "decision", "reviewer", "note")
+FACT_FIELDS = ("document", "table", "title", "entity", "entity_role", "row_code", "row_label", "row_texts", "column",
+               "column_label", "value", "unit", "span", "field", "status", "flags", "original_value", "original_column",
+               "decision", "reviewer", "note")
 
 # A value's status, from most to least decided: what a person said wins over what the verifier found.
 VALUE_STATUSES = ("rejected", "corrected", "flagged", "accepted", "verified")
@@ -71,14 +72,15 @@ _VERIFIED = ValueStatus("verified")
 
 
 def _fact(doc: str, kind: str, title: str, code, label, column: str, column_label: str, amount: Amount, unit,
-          path: str, status: ValueStatus, entity: Text | None = None, entity_role: str | None = None) -> dict:
+          path: str, status: ValueStatus, entity: Text | None = None, entity_role: str | None = None,
+          texts: dict[str, str] | None = None) -> dict:
     d = status.decision
     withdrawn = status.status == "rejected"
     original = status.original or (amount if withdrawn else None)
     moved = d is not None and d.action == "move" and status.status in ("corrected", "flagged")
     return {
         "document": doc, "table": kind, "title": title, "entity": entity.text if entity else None,
-        "entity_role": entity_role, "row_code": code, "row_label": label,
+        "entity_role": entity_role, "row_code": code, "row_label": label, "row_texts": texts,
         "column": column, "column_label": column_label, "value": None if withdrawn else str(amount.value),
         "unit": unit, "span": list(amount.span), "field": path, "status": status.status,
         "flags": list(status.flags), "original_value": str(original.value) if original else None,
@@ -91,12 +93,19 @@ def table_facts(doc: str, table: Table, paths: dict[int, str], statuses: dict[st
     spec = spec_for(table.kind)
     for row in table.rows:
         label = row.label.text if row.label else None
+        texts = row_texts(row)
         for key, amount in row.values.items():
             col = spec.column(key)
             unit = table.unit if col.type == "amount" else "%" if col.type == "percent" else None
             path = paths[id(amount)]
             yield _fact(doc, table.kind, table.title, row.code, label, key, table.columns.get(key, col.zh), amount, unit,
-                        path, statuses.get(path, _VERIFIED), table.entity, table.entity_role)
+                        path, statuses.get(path, _VERIFIED), table.entity, table.entity_role, texts)
+
+
+def row_texts(row) -> dict[str, str] | None:
+    """The words a table's line prints beside its numbers, by column key (a project's 类型, 项目单位, 资金来源, 项目级次 …;
+    a column the registry does not know by its header path): the same on each of the line's facts. None without any."""
+    return {key: text.text for key, text in row.texts.items()} or None
 
 
 _BUDGET_KEYS = ("total", "fiscal", "carryover", "other")
@@ -189,6 +198,41 @@ def result_claims(result: ExtractionResult) -> Iterator[dict]:
                "direction": claim.direction, "span": list(claim.value.span), "field": path,
                "status": state.status if state is not None else claim.status,
                "flags": list(state.flags) if state is not None else []}
+
+
+DOCUMENT_FIELDS = ("document", "status", "error", "path", "sha256", "encoding", "department", "department_code", "year",
+                   "unit", "tables", "cards", "facts", "claims", "open_errors", "open_warnings")
+
+
+def result_document(result: ExtractionResult, failed=None) -> dict:
+    """The document's row of the documents table: ``ok`` (or ``nothing_read``: no table and no card was read), or
+    ``error`` when its last run failed (``failed``, the manifest's row) and this result is from an earlier one."""
+    doc = result.document
+    status, error = ("ok" if result.tables or result.cards else "nothing_read"), None
+    if failed is not None:
+        status, error = "error", f"{failed.reason} (the result exported is from an earlier run that read it)"
+    open_flags = [f for f in result.flags if f.status in ("open", "stale")]
+    return {"document": doc.name, "status": status, "error": error, "path": doc.path, "sha256": doc.sha256,
+            "encoding": doc.encoding, "department": doc.department, "department_code": doc.department_code,
+            "year": doc.year, "unit": doc.unit, "tables": len(result.tables), "cards": len(result.cards),
+            "facts": count_facts(result), "claims": len(result.claims),
+            "open_errors": sum(f.severity == "error" for f in open_flags),
+            "open_warnings": sum(f.severity == "warning" for f in open_flags)}
+
+
+def failed_document(row) -> dict:
+    """The documents-table row of a file that could not be read (the manifest's ``error`` row): no facts."""
+    return {**dict.fromkeys(DOCUMENT_FIELDS), "document": row.name, "status": "error", "error": row.reason,
+            "path": row.source}
+
+
+def document_rows(results: Iterable[ExtractionResult], failed: dict | None = None) -> Iterator[dict]:
+    """A row per result, then a row per file whose last run failed and that has no result at all."""
+    failed = dict(failed or {})
+    for result in results:
+        yield result_document(result, failed.pop(result.document.name, None))
+    for row in failed.values():
+        yield failed_document(row)
 
 
 FLAG_FIELDS = ("document", "id", "check", "severity", "message", "message_en", "expected", "found", "spans",
@@ -309,7 +353,8 @@ def write_rows(rows: Iterable[dict], fields: tuple[str, ...], fmt: str, fh: Text
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(fields)
         for row in rows:
-            writer.writerow([spreadsheet_safe(json.dumps(v) if isinstance(v, list) else v)
+            writer.writerow([spreadsheet_safe(json.dumps(v) if isinstance(v, list) else
+                                              json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v)
                              for v in (row[k] for k in fields)])
     else:
         raise ValueError(f"unknown format {fmt!r}")
@@ -432,3 +477,31 @@ def write_temporary(path: Path, data: str | bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return Path(tmp)
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    """What `export --what NAME` writes: a row per something of a result, with these fields."""
+
+    name: str
+    fields: tuple[str, ...]
+    rows: Callable[[ExtractionResult], Iterable[dict]]  # one result's rows
+
+
+# The one registry of what can be exported; every format writes these (the whole-file formats all of them).
+EXPORT_KINDS: dict[str, ExportKind] = {k.name: k for k in (
+    ExportKind("facts", FACT_FIELDS, result_facts),
+    ExportKind("flags", FLAG_FIELDS, result_flags),
+    ExportKind("claims", CLAIM_FIELDS, result_claims),
+    ExportKind("documents", DOCUMENT_FIELDS, result_document),
+)}
+
+
+def kind_rows(kind: str, results: Iterable[ExtractionResult], failed: dict | None = None) -> Iterator[dict]:
+    """The rows of an export kind over a folder's results; ``documents`` also lists the files that failed."""
+    if kind == "documents":
+        yield from document_rows(results, failed)
+        return
+    rows = EXPORT_KINDS[kind].rows
+    for result in results:
+        yield from rows(result)
