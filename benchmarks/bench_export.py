@@ -5,7 +5,8 @@
 With --keep, the results and exports stay in DIR, and results already there are used again.
 
 For each size N, `run --jobs 2` writes N results (the corpus copied N/4 times), then each export
-(facts as jsonl and csv, flags as csv, xlsx, sqlite, parquet, duckdb) and the report run as their
+(facts as jsonl and csv, flags, claims and documents as csv, xlsx, sqlite, parquet of the facts and
+of the claims, duckdb) and the report run as their
 own processes; their wall time, CPU time and peak memory (max RSS, from wait4) are printed side by
 side, with the growth from the first size to the last. Not a test: figures go in docs/measured.md (key ones in the README).
 """
@@ -29,9 +30,12 @@ EXPORTS = {
     "facts jsonl": ["--what", "facts", "--format", "jsonl", "-o", "{out}/facts.jsonl"],
     "facts csv": ["--what", "facts", "--format", "csv", "-o", "{out}/facts.csv"],
     "flags csv": ["--what", "flags", "--format", "csv", "-o", "{out}/flags.csv"],
+    "claims csv": ["--what", "claims", "--format", "csv", "-o", "{out}/claims.csv"],
+    "documents csv": ["--what", "documents", "--format", "csv", "-o", "{out}/documents.csv"],
     "xlsx": ["--format", "xlsx", "-o", "{out}/all.xlsx"],
     "sqlite": ["--format", "sqlite", "-o", "{out}/all.sqlite"],
     "parquet (facts)": ["--format", "parquet", "-o", "{out}/facts.parquet"],
+    "parquet (claims)": ["--what", "claims", "--format", "parquet", "-o", "{out}/claims.parquet"],
     "duckdb": ["--format", "duckdb", "-o", "{out}/all.duckdb"],
 }
 
