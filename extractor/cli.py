@@ -14,6 +14,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from .export_kinds import EXPORT_KINDS
+
 app = typer.Typer(
     name="budget-extract",
     help="Turn Chinese departmental budget disclosures (部门预算公开) into verified, traceable data.",
@@ -34,11 +36,8 @@ class FactFormat(str, Enum):
     duckdb = "duckdb"
 
 
-class What(str, Enum):  # extractor.export.EXPORT_KINDS
-    facts = "facts"
-    flags = "flags"
-    claims = "claims"
-    documents = "documents"
+# --what: the registry of export kinds (extractor/export_kinds.py), one entry each.
+What = Enum("What", {name: name for name in EXPORT_KINDS}, type=str)
 
 
 def _err(message: str) -> None:

@@ -8,7 +8,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,12 +18,10 @@ from pydantic import ValidationError
 
 from schemas import Amount, Decision, ExtractionResult, PerformanceCard, Table, Text, spec_for
 
+from .export_kinds import CLAIM_FIELDS, DOCUMENT_FIELDS, EXPORT_KINDS, FACT_FIELDS, FLAG_FIELDS  # noqa: F401
 from .load import SUPPORTED_SUFFIXES
 from .load.base import shown
 
-FACT_FIELDS = ("document", "table", "title", "entity", "entity_role", "row_code", "row_label", "row_texts", "column",
-               "column_label", "value", "unit", "span", "field", "status", "flags", "original_value", "original_column",
-               "decision", "reviewer", "note")
 
 # A value's status, from most to least decided: what a person said wins over what the verifier found.
 VALUE_STATUSES = ("rejected", "corrected", "flagged", "accepted", "verified")
@@ -178,8 +176,6 @@ def count_facts(result: ExtractionResult) -> int:
     return n
 
 
-CLAIM_FIELDS = ("document", "claim", "section", "kind", "subject", "value", "unit", "direction", "span", "field",
-                "status", "flags")
 
 
 def result_claims(result: ExtractionResult) -> Iterator[dict]:
@@ -200,8 +196,6 @@ def result_claims(result: ExtractionResult) -> Iterator[dict]:
                "flags": list(state.flags) if state is not None else []}
 
 
-DOCUMENT_FIELDS = ("document", "status", "error", "path", "sha256", "encoding", "department", "department_code", "year",
-                   "unit", "tables", "cards", "facts", "claims", "open_errors", "open_warnings")
 
 
 def result_document(result: ExtractionResult, failed=None) -> dict:
@@ -235,9 +229,6 @@ def document_rows(results: Iterable[ExtractionResult], failed: dict | None = Non
         yield failed_document(row)
 
 
-FLAG_FIELDS = ("document", "id", "check", "severity", "message", "message_en", "expected", "found", "spans",
-               "status", "fields", "decision", "action", "decided_field", "before", "after", "reviewer", "note",
-               "decided_at", "stale_reason")
 
 
 def result_flags(result: ExtractionResult) -> Iterator[dict]:
@@ -479,29 +470,11 @@ def write_temporary(path: Path, data: str | bytes) -> Path:
     return Path(tmp)
 
 
-@dataclass(frozen=True)
-class ExportKind:
-    """What `export --what NAME` writes: a row per something of a result, with these fields."""
-
-    name: str
-    fields: tuple[str, ...]
-    rows: Callable[[ExtractionResult], Iterable[dict]]  # one result's rows
-
-
-# The one registry of what can be exported; every format writes these (the whole-file formats all of them).
-EXPORT_KINDS: dict[str, ExportKind] = {k.name: k for k in (
-    ExportKind("facts", FACT_FIELDS, result_facts),
-    ExportKind("flags", FLAG_FIELDS, result_flags),
-    ExportKind("claims", CLAIM_FIELDS, result_claims),
-    ExportKind("documents", DOCUMENT_FIELDS, result_document),
-)}
-
-
 def kind_rows(kind: str, results: Iterable[ExtractionResult], failed: dict | None = None) -> Iterator[dict]:
     """The rows of an export kind over a folder's results; ``documents`` also lists the files that failed."""
     if kind == "documents":
         yield from document_rows(results, failed)
         return
-    rows = EXPORT_KINDS[kind].rows
+    rows = EXPORT_KINDS[kind].rows_of()
     for result in results:
         yield from rows(result)

@@ -21,6 +21,7 @@ from verify.grounding import amount_slots
 from .export import (CLAIM_FIELDS, DOCUMENT_FIELDS, FACT_FIELDS, FLAG_FIELDS, card_facts, document_rows,
                      needs_quoting, replacing, result_claims, result_document, result_facts, result_flags,
                      value_statuses)
+from .export_kinds import flat, generic_kinds
 
 # Fill colours per status: what a reader should look at first is the loudest.
 STATUS_FILL = {
@@ -59,16 +60,17 @@ def write_xlsx(results: Iterable[ExtractionResult], path: Path, failed: dict | N
     claims = book.sheet("说明 claims", list(CLAIM_FIELDS))
     flags = book.sheet("flags", list(FLAG_FIELDS))
     documents = book.sheet("documents", list(DOCUMENT_FIELDS))
+    others = {kind.name: book.sheet(kind.name, list(kind.fields)) for kind in generic_kinds()}
     tables: dict[str, _Sheet] = {}
     try:
         failed = dict(failed or {})
-        _fill_workbook(book, results, tables, cards, claims, flags, documents, failed)
+        _fill_workbook(book, results, tables, cards, claims, flags, documents, failed, others)
         for row in document_rows((), failed):  # the files that could not be read: no facts
             documents.append(list(row.values()))
     except BaseException:
         book.abandon()
         raise
-    book.move_to_end(cards, claims, flags, documents)
+    book.move_to_end(cards, *others.values(), claims, flags, documents)
     with replacing(path) as tmp:
         try:
             book.save(tmp)
@@ -78,7 +80,7 @@ def write_xlsx(results: Iterable[ExtractionResult], path: Path, failed: dict | N
 
 
 def _fill_workbook(book: _Book, results: Iterable[ExtractionResult], tables: dict, cards: _Sheet, claims: _Sheet,
-                   flags: _Sheet, documents: _Sheet, failed: dict) -> None:
+                   flags: _Sheet, documents: _Sheet, failed: dict, others: dict | None = None) -> None:
     value_at = CARD_COLUMNS.index("value")
     for result in results:
         doc = result.document.name
@@ -117,6 +119,9 @@ def _fill_workbook(book: _Book, results: Iterable[ExtractionResult], tables: dic
         for claim in result_claims(result):
             claims.append([_claim_cell(book, k, v) for k, v in claim.items()])
         documents.append(list(result_document(result, failed.pop(doc, None)).values()))
+        for kind in generic_kinds():
+            for row in kind.rows_of()(result):
+                others[kind.name].append([flat(row[k]) for k in kind.fields])
 
 
 class _Book:
@@ -333,6 +338,8 @@ def _fill_database(db: sqlite3.Connection, results: Iterable[ExtractionResult], 
     db.execute("CREATE TABLE decisions (document TEXT, seq INTEGER, action TEXT, flag_id TEXT, \"check\" TEXT, "
                "field TEXT, before TEXT, after TEXT, reviewer TEXT, note TEXT, time TEXT, document_sha256 TEXT, "
                "stale INTEGER, stale_reason TEXT, PRIMARY KEY (document, seq))")
+    for kind in generic_kinds():
+        db.execute(f"CREATE TABLE {_q(kind.name)} ({', '.join(_q(c) for c in kind.fields)})")
     for result in results:
         doc = result.document
         _insert_document(db, result_document(result, failed.pop(doc.name, None)))
@@ -353,6 +360,9 @@ def _fill_database(db: sqlite3.Connection, results: Iterable[ExtractionResult], 
         db.executemany(f"INSERT INTO flags VALUES ({','.join('?' * len(FLAG_FIELDS))})",
                        [[json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for v in f.values()]
                         for f in result_flags(result)])
+        for kind in generic_kinds():
+            db.executemany(f"INSERT INTO {_q(kind.name)} VALUES ({','.join('?' * len(kind.fields))})",
+                           [[flat(row[k]) for k in kind.fields] for row in kind.rows_of()(result)])
         db.executemany("INSERT INTO decisions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                        [(doc.name, d.seq, d.action, d.flag_id, d.check, d.field, d.before, d.after, d.reviewer,
                          d.note, d.time, d.document_sha256, int(d.stale), d.stale_reason) for d in result.decisions])

@@ -16,8 +16,9 @@ from pathlib import Path
 from schemas import ExtractionResult, spec_for
 from verify.grounding import amount_slots
 
-from .export import (FLAG_FIELDS, card_facts, document_rows, replacing, result_claims, result_document, result_flags,
-                     table_facts, value_statuses)
+from .export import (FLAG_FIELDS, card_facts, document_rows, kind_rows, replacing, result_claims, result_document,
+                     result_flags, table_facts, value_statuses)
+from .export_kinds import EXPORT_KINDS, flat, generic_kinds
 
 # Exact decimals: 38 digits, 10 of them after the point. Documents print at most 6.
 PRECISION, SCALE = 38, 10
@@ -133,6 +134,11 @@ def _long(fact: dict, about: dict, table_zh: str, classification: str | None, na
     return row
 
 
+def _text(value) -> str | None:
+    flat_value = flat(value)
+    return None if flat_value is None else str(flat_value)
+
+
 def _exact(text: str | None, fact: dict) -> Decimal | None:
     if text is None:
         return None
@@ -200,8 +206,14 @@ def write_parquet(results: Iterable[ExtractionResult], path: Path, what: str = "
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = {"facts": fact_schema, "flags": flag_schema, "claims": claim_schema, "documents": document_schema}[what]()
-    rows = document_rows(results, failed) if what == "documents" else _rows(results, what)
+    shaped = {"facts": fact_schema, "flags": flag_schema, "claims": claim_schema, "documents": document_schema}
+    if what in shaped:
+        schema = shaped[what]()
+        rows = document_rows(results, failed) if what == "documents" else _rows(results, what)
+    else:  # a kind of the registry with no typed columns: its fields as text
+        kind = EXPORT_KINDS[what]
+        schema = pa.schema([pa.field(name, pa.string()) for name in kind.fields])
+        rows = ({k: _text(row[k]) for k in kind.fields} for row in kind_rows(what, results))
     with replacing(path) as tmp:
         with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
             group, size = [], 0
@@ -245,6 +257,10 @@ def write_duckdb(results: Iterable[ExtractionResult], path: Path, failed: dict |
                 facts += long_facts(result)
                 flags += result_flags(result)
                 claims += long_claims(result)
+                for kind in generic_kinds():
+                    rows = [[flat(row[k]) for k in kind.fields] for row in kind.rows_of()(result)]
+                    if rows:
+                        db.executemany(f'INSERT INTO "{kind.name}" VALUES ({",".join("?" * len(kind.fields))})', rows)
                 if len(facts) + len(claims) >= BATCH_ROWS:
                     _flush(db, pa, documents, decisions, facts, flags, claims)
                     documents, decisions, facts, flags, claims = [], [], [], [], []
@@ -260,6 +276,8 @@ def _create_tables(db) -> None:
     sql = {"string": "VARCHAR", "int32": "INTEGER", "int64": "BIGINT", "decimal": f"DECIMAL({PRECISION},{SCALE})",
            "list": "VARCHAR[]"}
     db.execute("CREATE TABLE facts (" + ", ".join(f'"{n}" {sql[k]}' for n, k, _ in FACT_COLUMNS) + ")")
+    for kind in generic_kinds():
+        db.execute(f'CREATE TABLE "{kind.name}" (' + ", ".join(f'"{n}" VARCHAR' for n in kind.fields) + ")")
     flag_types = {"spans": "BIGINT[][]", "fields": "VARCHAR[]", "decision": "BIGINT"}
     db.execute("CREATE TABLE flags (" + ", ".join(f'"{n}" {flag_types.get(n, "VARCHAR")}' for n in FLAG_FIELDS)
                + ")")

@@ -165,3 +165,40 @@ def test_a_projects_words_go_with_each_of_its_facts(folder, tmp_path):
     cli("export", folder, "--format", "parquet", "-o", tmp_path / "facts.parquet")
     long = [r for r in pq.read_table(tmp_path / "facts.parquet").to_pylist() if r["row_label"] == "农村饮水安全"]
     assert {json.loads(r["row_texts"])[source] for r in long} == {"本级财力", "上级转移支付", "土地出让收入"}
+
+
+def _table_rows(result):
+    """A kind a helper might add: a line per table read (for the registry test below)."""
+    for table in result.tables:
+        yield {"document": result.document.name, "table": table.kind, "title": table.title,
+               "rows": [row.label.text if row.label else None for row in table.rows][:3]}
+
+
+def test_a_kind_added_to_the_registry_is_written_by_every_format(folder, tmp_path, monkeypatch):
+    import duckdb
+    import openpyxl
+    import pyarrow.parquet as pq
+
+    from extractor.export import iter_results, kind_rows
+    from extractor.export_files import write_sqlite, write_xlsx
+    from extractor.export_kinds import EXPORT_KINDS, ExportKind
+    from extractor.export_tables import write_duckdb, write_parquet
+
+    monkeypatch.setitem(EXPORT_KINDS, "tables", ExportKind("tables", ("document", "table", "title", "rows"),
+                                                           "test_export_kinds:_table_rows"))
+    lines = list(kind_rows("tables", iter_results(folder)))
+    assert len(lines) > 20 and {"document", "table", "title", "rows"} == set(lines[0])
+    want = sorted((r["document"], r["table"], r["title"]) for r in lines)
+    write_sqlite(iter_results(folder), tmp_path / "all.sqlite")
+    db = sqlite3.connect(tmp_path / "all.sqlite")
+    assert sorted(db.execute("SELECT document, \"table\", title FROM tables").fetchall()) == want
+    assert json.loads(db.execute("SELECT rows FROM tables LIMIT 1").fetchone()[0])  # a list, as JSON
+    write_duckdb(iter_results(folder), tmp_path / "all.duckdb")
+    duck = duckdb.connect(str(tmp_path / "all.duckdb"), read_only=True)
+    assert sorted(duck.execute('SELECT document, "table", title FROM tables').fetchall()) == want
+    write_xlsx(iter_results(folder), tmp_path / "all.xlsx")
+    sheet = list(openpyxl.load_workbook(tmp_path / "all.xlsx", read_only=True)["tables"].iter_rows(values_only=True))
+    assert sorted(r[:3] for r in sheet[1:]) == want
+    write_parquet(iter_results(folder), tmp_path / "tables.parquet", "tables")
+    assert sorted((r["document"], r["table"], r["title"]) for r in pq.read_table(tmp_path / "tables.parquet")
+                  .to_pylist()) == want
