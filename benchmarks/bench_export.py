@@ -73,6 +73,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[400, 4000])
     parser.add_argument("--keep", type=Path, help="keep the results and exports in this folder")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="only these exports (names as printed; 'report')")
     args = parser.parse_args()
     print(machine_line())
     tmp = args.keep or Path(tempfile.mkdtemp())
@@ -87,8 +88,14 @@ def main() -> None:
             shutil.rmtree(out, ignore_errors=True)
             out.mkdir()
             for name, extra in EXPORTS.items():
+                if args.only and name not in args.only:
+                    continue
                 cmd = [sys.executable, "-m", "extractor", "export", str(folder), *[a.format(out=out) for a in extra]]
                 figures.setdefault(name, {})[n] = measured(cmd)
+                print(f"  {name}: {figures[name][n][0]:.1f} s wall, {figures[name][n][1]:.1f} s CPU, "
+                      f"{figures[name][n][2]:.0f} MB peak", flush=True)
+            if args.only and "report" not in args.only:
+                continue
             report = out / "report"
             figures.setdefault("report", {})[n] = measured(
                 [sys.executable, "-m", "extractor", "report", str(folder), "-o", str(report)])
