@@ -38,6 +38,7 @@ LEGEND = [
     ("rejected", "grey", "a person found the value wrong with no correction; it is withdrawn (cell left empty)"),
 ]
 NOTES = "notes 说明"
+OTHER = "其他栏目 other columns"  # header: value of the columns the registry does not know, as printed
 CARD_COLUMNS = ("document", "title", "row_code", "row_label", "column", "column_label", "value", "unit", "status",
                 "original_value", "flags", "decision", "reviewer", "note", "field")
 
@@ -92,7 +93,8 @@ def _fill_workbook(book: _Book, results: Iterable[ExtractionResult], tables: dic
             spec = spec_for(table.kind)
             sheet = tables.get(table.kind)
             if sheet is None:
-                header = ["document", "table", "entity", "unit", "code", "line", *[c.zh for c in spec.columns], NOTES]
+                header = ["document", "table", "entity", "unit", "code", "line", *[c.zh for c in spec.columns], OTHER,
+                          NOTES]
                 sheet = tables[table.kind] = book.sheet(spec.zh, header, freeze="G2")
             for row in table.rows:
                 cells = [doc, table.title, table.entity.text if table.entity else None, table.unit, row.code, row.label.text if row.label else (row.item or "")]
@@ -108,7 +110,23 @@ def _fill_workbook(book: _Book, results: Iterable[ExtractionResult], tables: dic
                     else:
                         text = row.texts.get(col.key)
                         cells.append(text.text if text is not None else None)
-                sheet.append([*cells, "; ".join(notes) or None])
+                # Columns the registry does not know (a table of no known kind has only these): under their header.
+                other = []
+                for key in dict.fromkeys((*row.values, *row.texts)):
+                    if spec.has_column(key):
+                        continue
+                    header = table.columns.get(key) or key
+                    amount = row.values.get(key)
+                    if amount is None:
+                        other.append(f"{header}: {row.texts[key].text}")
+                        continue
+                    status = statuses.get(paths[id(amount)])
+                    state = status.status if status else "verified"
+                    other.append(f"{header}: {'' if state == 'rejected' else amount.value}")
+                    note = _cell_note(state, status, amount)
+                    if note:
+                        notes.append(f"{header}: {note}")
+                sheet.append([*cells, "; ".join(other) or None, "; ".join(notes) or None])
         for card in result.cards:
             for fact in card_facts(doc, card, paths, statuses):
                 cells = [", ".join(fact[k]) if k == "flags" else fact[k] for k in CARD_COLUMNS]

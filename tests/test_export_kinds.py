@@ -202,3 +202,44 @@ def test_a_kind_added_to_the_registry_is_written_by_every_format(folder, tmp_pat
     write_parquet(iter_results(folder), tmp_path / "tables.parquet", "tables")
     assert sorted((r["document"], r["table"], r["title"]) for r in pq.read_table(tmp_path / "tables.parquet")
                   .to_pylist()) == want
+
+
+OTHER_TABLE = """东岭区民政局2024年部门预算
+表9
+东岭区民政局2024年“三公”经费支出预算表
+单位：元
+项目\t2024年预算数\t2023年预算数\t增减
+合计\t80,000.00\t100,000.00\t-20,000.00
+因公出国（境）费\t0.00\t0.00\t0.00
+公务用车购置及运行维护费\t50,000.00\t60,000.00\t-10,000.00
+其中：公务用车购置费\t0.00\t0.00\t0.00
+公务用车运行维护费\t50,000.00\t60,000.00\t-10,000.00
+公务接待费\t30,000.00\t40,000.00\t-10,000.00
+
+表10
+东岭区民政局2024年机关运行经费预算表
+单位：万元
+项目\t预算数\t上年预算数\t资金来源
+机关运行经费\t120.00\t130.00\t一般公共预算
+其中：办公费\t40.00\t45.00\t一般公共预算
+"""
+
+
+def test_the_workbook_keeps_the_columns_the_registry_does_not_know(tmp_path):
+    """A table of no known kind (机关运行经费预算表) has only such columns: its figures and words are in its sheet, under
+    their headers, as every other export has them — never a sheet of empty lines."""
+    import openpyxl
+
+    src, out = tmp_path / "民政局.txt", tmp_path / "out"
+    src.write_text(OTHER_TABLE, encoding="utf-8")
+    cli("run", src, "--out", out, check=False)
+    facts = [json.loads(line) for line in export(out, "--what", "facts").splitlines()]
+    other = [f for f in facts if f["table"] == "other_table"]
+    assert {(f["row_label"], f["value"]) for f in other} >= {("机关运行经费", "120.00"), ("机关运行经费", "130.00")}
+    cli("export", out, "--format", "xlsx", "-o", tmp_path / "all.xlsx")
+    sheet = list(openpyxl.load_workbook(tmp_path / "all.xlsx", read_only=True)["其他表"].iter_rows(values_only=True))
+    head = sheet[0]
+    assert "其他栏目 other columns" in head
+    line = next(r for r in sheet[1:] if r[head.index("line")] == "机关运行经费")
+    cell = line[head.index("其他栏目 other columns")]
+    assert "120.00" in cell and "130.00" in cell and "一般公共预算" in cell, cell
