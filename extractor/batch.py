@@ -236,8 +236,8 @@ class _Writer:
 
         try:
             key = self.key(file_sha256(path), name, path, self.decisions(name))
-        except OSError:
-            return False  # reading it says what is wrong
+        except (OSError, UnicodeError):  # reading it says what is wrong (a name that is not UTF-8 is read, as before)
+            return False
         kept = self.manifest.unchanged(name, key, self.out, self.store)
         if kept is None:
             return False

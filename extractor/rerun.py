@@ -112,7 +112,7 @@ def document_key(settings: str, sha256: str, name: str, path: Path, decisions) -
     body = json.dumps({"settings": settings, "sha256": sha256, "name": name, "path": str(path),
                        "decisions": [d.model_dump(mode="json") for d in decisions]},
                       sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return hashlib.sha256(body.encode("utf-8", "surrogateescape")).hexdigest()  # a name that is not UTF-8
 
 
 def file_sha256(path: Path) -> str:
@@ -158,7 +158,7 @@ class Manifest:
                   tally, warnings: tuple[str, ...]) -> None:
         self._put(name, source, "ok", None, sha256, key, hashlib.sha256(result).hexdigest(),
                   None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                  json.dumps(asdict(tally)), json.dumps(list(warnings), ensure_ascii=False))
+                  json.dumps(asdict(tally)), _stored(json.dumps(list(warnings), ensure_ascii=False)))
 
     def record_read(self, name: str, source: Path, sha256: str) -> None:
         """A document a model read: listed, never skipped (its key would hold the model's answers)."""
@@ -171,15 +171,15 @@ class Manifest:
         from .review.store import now_iso
 
         self.db.execute("INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                        (name, str(source), status, reason, sha256, key, result_sha, text_sha, tally, warnings,
-                         now_iso()))
+                        (_stored(name), _stored(str(source)), status, _stored(reason), sha256, key, result_sha,
+                         text_sha, tally, warnings, now_iso()))
 
     def unchanged(self, name: str, key: str, out: Path, store) -> tuple[dict, list[str]] | None:
         """(the document's tally, its warnings) when its result may be kept as it is; None to read it again."""
         from .work import text_file_for
 
         row = self.db.execute("SELECT key, result_sha256, text_sha256, tally, warnings, sha256 FROM documents "
-                              "WHERE name = ? AND status = 'ok'", (name,)).fetchone()
+                              "WHERE name = ? AND status = 'ok'", (_stored(name),)).fetchone()
         if row is None or row[0] != key:
             return None
         result_sha, text_sha, tally, warnings, sha = row[1:]
@@ -196,6 +196,11 @@ class Manifest:
         """The documents whose last run failed, by name (few: held in memory)."""
         return {r[0]: ManifestRow(*r) for r in self.db.execute(
             "SELECT name, source, status, reason FROM documents WHERE status = 'error' ORDER BY name")}
+
+
+def _stored(text: str | None) -> str | None:
+    """Text SQLite can hold: a file name that is not UTF-8 (its bytes decoded as surrogates) with them escaped."""
+    return None if text is None else text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _holds(path: Path, sha: str) -> bool:
