@@ -130,7 +130,7 @@ class Manifest:
         self.path = path
         if create:
             self.db = sqlite3.connect(path, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
+            # The default rollback journal: between two documents no side file exists (a killed run leaves none).
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)
         else:
