@@ -5,7 +5,8 @@
 With --keep, the results and exports stay in DIR, and results already there are used again.
 
 For each size N, `run --jobs 2` writes N results (the corpus copied N/4 times), then each export
-(facts as jsonl and csv, flags as csv, xlsx, sqlite, parquet, duckdb) and the report run as their
+(facts as jsonl and csv, flags, claims and documents as csv, xlsx, sqlite, parquet of the facts and
+of the claims, duckdb) and the report run as their
 own processes; their wall time, CPU time and peak memory (max RSS, from wait4) are printed side by
 side, with the growth from the first size to the last. Not a test: figures go in docs/measured.md (key ones in the README).
 """
@@ -29,9 +30,12 @@ EXPORTS = {
     "facts jsonl": ["--what", "facts", "--format", "jsonl", "-o", "{out}/facts.jsonl"],
     "facts csv": ["--what", "facts", "--format", "csv", "-o", "{out}/facts.csv"],
     "flags csv": ["--what", "flags", "--format", "csv", "-o", "{out}/flags.csv"],
+    "claims csv": ["--what", "claims", "--format", "csv", "-o", "{out}/claims.csv"],
+    "documents csv": ["--what", "documents", "--format", "csv", "-o", "{out}/documents.csv"],
     "xlsx": ["--format", "xlsx", "-o", "{out}/all.xlsx"],
     "sqlite": ["--format", "sqlite", "-o", "{out}/all.sqlite"],
     "parquet (facts)": ["--format", "parquet", "-o", "{out}/facts.parquet"],
+    "parquet (claims)": ["--what", "claims", "--format", "parquet", "-o", "{out}/claims.parquet"],
     "duckdb": ["--format", "duckdb", "-o", "{out}/all.duckdb"],
 }
 
@@ -69,6 +73,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[400, 4000])
     parser.add_argument("--keep", type=Path, help="keep the results and exports in this folder")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="only these exports (names as printed; 'report')")
     args = parser.parse_args()
     print(machine_line())
     tmp = args.keep or Path(tempfile.mkdtemp())
@@ -83,8 +88,14 @@ def main() -> None:
             shutil.rmtree(out, ignore_errors=True)
             out.mkdir()
             for name, extra in EXPORTS.items():
+                if args.only and name not in args.only:
+                    continue
                 cmd = [sys.executable, "-m", "extractor", "export", str(folder), *[a.format(out=out) for a in extra]]
                 figures.setdefault(name, {})[n] = measured(cmd)
+                print(f"  {name}: {figures[name][n][0]:.1f} s wall, {figures[name][n][1]:.1f} s CPU, "
+                      f"{figures[name][n][2]:.0f} MB peak", flush=True)
+            if args.only and "report" not in args.only:
+                continue
             report = out / "report"
             figures.setdefault("report", {})[n] = measured(
                 [sys.executable, "-m", "extractor", "report", str(folder), "-o", str(report)])

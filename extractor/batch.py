@@ -23,6 +23,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from .export import result_json, write_atomic, write_temporary
@@ -37,6 +38,7 @@ class BatchReport(Tally):
     failed: int = 0
     notes: list[tuple[int, str]] = field(default_factory=list)  # (the file's place in the batch, the line)
     llm_reason: str = ""  # why the first section the model gave no answer for got none
+    unchanged: int = 0  # documents whose result was kept: nothing that decides it changed since the last run
 
     @property
     def model_down(self) -> bool:
@@ -52,7 +54,10 @@ class BatchReport(Tally):
         return [m for _, m in sorted(self.notes, key=lambda n: n[0])]
 
     def summary(self) -> str:
-        line = f"{self.documents} document(s): {self.tables} tables, {self.cards} cards, {self.facts} amounts"
+        line = f"{self.documents} document(s)"
+        if self.unchanged:
+            line += f" ({self.unchanged} unchanged since the last run, not read again; --force reads them)"
+        line += f": {self.tables} tables, {self.cards} cards, {self.facts} amounts"
         if self.claims:
             line += f", {self.claims} figure(s) stated in the text ({self.claims_unchecked} compared with nothing)"
         line += f"; {self.errors + self.warnings} open flag(s) ({self.errors} error(s), {self.warnings} warning(s))"
@@ -112,7 +117,8 @@ WRITING_THREADS = 4
 async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=None,
                     advance: Callable[[], None] = lambda: None, in_flight: int = 8, store=None,
                     jobs: int | None = 1, pretty: bool = False, max_size: int | None = None,
-                    names: dict[Path, str] | None = None, report: BatchReport | None = None) -> BatchReport:
+                    names: dict[Path, str] | None = None, report: BatchReport | None = None,
+                    manifest=None, force: bool = False) -> BatchReport:
     """Every file through the pipeline, ``jobs`` documents at once; at most ``in_flight`` held in memory.
 
     ``jobs`` None: as many as the machine has cores, fewer for a small batch (``default_jobs``).
@@ -121,14 +127,18 @@ async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=No
     ``names``: the name each file's result is written under, ``OUT/<name>.json``
     (default: the file's stem; ``discover`` gives ``2023/预算`` for a file in a sub-folder).
     ``report``: the caller's, to count in (what was written before an interrupt is known).
+    ``manifest``: the results folder's ``rerun.Manifest``: each document's outcome is recorded there, and a
+    document whose result nothing has changed since is not read again (unless ``force``).
     """
     report = report if report is not None else BatchReport()
     _remove_leftovers(out)
     names = {path: (names or {}).get(path, path.stem) for path in files}
     todo = _distinct_names(files, names, report, advance)
-    jobs = max(1, min(jobs or default_jobs(len(todo)), len(todo)))
     disk = ThreadPoolExecutor(WRITING_THREADS, thread_name_prefix="write")
-    writer = _Writer(out, options, reader, store, pretty, max_size, report, disk)
+    writer = _Writer(out, options, reader, store, pretty, max_size, report, disk, manifest)
+    if manifest is not None and not force:
+        todo = [(place, path) for place, path in todo if not writer.keep(place, path, names[path], advance)]
+    jobs = max(1, min(jobs or default_jobs(len(todo)), len(todo) or 1))
     gate = asyncio.Semaphore(max(in_flight, 2 * jobs))
     pool = make_pool(jobs) if jobs > 1 else None
     loop = asyncio.get_running_loop()
@@ -143,11 +153,9 @@ async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=No
                     outcome = await loop.run_in_executor(pool, read_document, *args)
                 await writer.write(place, outcome, names[path])
             except LoadError as exc:
-                report.note(place, f"error: {exc}")
-                report.failed += 1
+                writer.failed(place, path, names[path], f"error: {exc}")
             except Exception as exc:  # noqa: BLE001 - one document's failure must not end the batch
-                report.note(place, _unexpected(path, exc))
-                report.failed += 1
+                writer.failed(place, path, names[path], _unexpected(path, exc))
             advance()
 
     try:
@@ -197,6 +205,47 @@ class _Writer:
     max_size: int | None
     report: BatchReport
     disk: ThreadPoolExecutor  # writes and flushes the files, so that reading goes on meanwhile
+    manifest: object = None  # ``rerun.Manifest``: each document's outcome, and what a rerun may skip
+
+    @cached_property
+    def settings(self) -> str:
+        from .rerun import run_settings
+
+        return run_settings(self.options, self.pretty, self.max_size, self.model)
+
+    def key(self, sha256: str, name: str, path: Path, decisions) -> str:
+        from .rerun import document_key
+
+        return document_key(self.settings, sha256, name, path, decisions)
+
+    def keep(self, place: int, path: Path, name: str, advance) -> bool:
+        """Whether the document's result is kept as it is (nothing that decides it changed): then it is counted
+        and its lines said as if it had been read, and it is not read."""
+        from .rerun import file_sha256
+
+        try:
+            key = self.key(file_sha256(path), name, path, self.decisions(name))
+        except (OSError, UnicodeError):  # reading it says what is wrong (a name that is not UTF-8 is read, as before)
+            return False
+        kept = self.manifest.unchanged(name, key, self.out, self.store)
+        if kept is None:
+            return False
+        tally, warnings = kept
+        tally = Tally(**tally)
+        for warning in warnings:
+            self.report.note(place, f"warning: {warning}")
+        self.report.add(tally)
+        self.report.unchanged += 1
+        self.report.note_nothing_read(place, path, tally)
+        advance()
+        return True
+
+    def failed(self, place: int, path: Path, name: str, line: str) -> None:
+        """One error line for a file that could not be read, recorded in the manifest too (exports list it)."""
+        self.report.note(place, line)
+        self.report.failed += 1
+        if self.manifest is not None:
+            self.manifest.record_error(name, path, line.removeprefix("error: "))
 
     @property
     def model(self):
@@ -207,8 +256,7 @@ class _Writer:
 
     async def write(self, place: int, outcome: Outcome, name: str) -> None:
         if outcome.error is not None:
-            self.report.note(place, f"error: {outcome.error}")
-            self.report.failed += 1
+            self.failed(place, outcome.path, name, f"error: {outcome.error}")
         elif outcome.needs_model:
             await self._read_with_model(place, outcome.path, name)
         else:
@@ -238,21 +286,30 @@ class _Writer:
                     outcome = read_document(outcome.path, self.options, decisions, self.pretty, self.model,
                                             self.max_size, name)
                     if outcome.error is not None or outcome.needs_model:
-                        self.report.note(place, f"error: {outcome.error or shown(outcome.path)}: changed while it "
-                                                f"was being read; run again")
-                        self.report.failed += 1
+                        self.failed(place, outcome.path, name, f"error: {outcome.error or shown(outcome.path)}: "
+                                                               f"changed while it was being read; run again")
                         return
                     _discard(staged)
                     staged[:] = _stage_files(self.out, name, outcome.text, outcome.canonical_text)
                 _publish(staged)
                 self.store.sync(outcome.queue, path, outcome.path, outcome.text,
                                 trail_seq=max(outcome.decisions, default=0))
+                self._record(outcome, name, decisions)
         else:
             _publish(staged)
+            self._record(outcome, name, [])
         for warning in outcome.warnings:
             self.report.note(place, f"warning: {warning}")
         self.report.add(outcome.tally)
         self.report.note_nothing_read(place, outcome.path, outcome.tally)
+
+    def _record(self, outcome: Outcome, name: str, decisions: list) -> None:
+        """The document in the manifest, under the key of what decided its result (a rerun keeps it while that
+        holds). Only a document the rules settled: one a model read is read again (from the cache)."""
+        if self.manifest is not None:
+            self.manifest.record_ok(name, outcome.path, outcome.sha256,
+                                    self.key(outcome.sha256, name, outcome.path, decisions),
+                                    outcome.text, outcome.canonical_text, outcome.tally, outcome.warnings)
 
     def _write_files(self, name: str, text: str, canonical_text: str | None) -> None:
         if canonical_text is not None:
@@ -281,6 +338,8 @@ class _Writer:
             self.report.note(place, f"warning: {warning}")
         tally = Tally.of(result)
         self.report.add(tally)
+        if self.manifest is not None:
+            self.manifest.record_read(doc.name, doc.path, doc.sha256)
         if tally.llm_unanswered and not self.report.llm_reason:
             self.report.llm_reason = _unanswered_reason(result)
         self.report.note_nothing_read(place, doc.path, tally)

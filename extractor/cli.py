@@ -14,6 +14,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from .export_kinds import EXPORT_KINDS
+
 app = typer.Typer(
     name="budget-extract",
     help="Turn Chinese departmental budget disclosures (部门预算公开) into verified, traceable data.",
@@ -34,11 +36,8 @@ class FactFormat(str, Enum):
     duckdb = "duckdb"
 
 
-class What(str, Enum):
-    facts = "facts"
-    flags = "flags"
-    claims = "claims"
-    cards = "cards"
+# --what: the registry of export kinds (extractor/export_kinds.py), one entry each.
+What = Enum("What", {name: name for name in EXPORT_KINDS}, type=str)
 
 
 def _err(message: str) -> None:
@@ -176,6 +175,9 @@ def run(
                                     "whatever the number.")] = None,
     pretty: Annotated[bool, typer.Option("--pretty", help="Indent the result files for people to read "
                                                           "(they are compact by default).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Read every document again, even one whose result nothing "
+                                                        "has changed since the last run into OUT (by default it is "
+                                                        "kept: same file, tool, options, hints and decisions).")] = False,
     timeout: Annotated[Optional[float], typer.Option(
         "--timeout", min=0.01, metavar="SECONDS", help="Seconds a model request may take (each wait for the server) "
                                    "[env: BUDGET_EXTRACT_TIMEOUT; default: 120].")] = None,
@@ -261,6 +263,17 @@ def run(
         raise typer.Exit(1)
     for line in _names_changed(store, found):
         _err(line)
+    import sqlite3
+
+    from .rerun import MANIFEST_NAME, Manifest
+
+    try:
+        manifest = Manifest(out / MANIFEST_NAME, create=True)
+    except sqlite3.Error as exc:
+        store.close()
+        _err(f"error: {shown(out / MANIFEST_NAME)}: cannot be opened ({exc}); remove it: the next run reads every "
+             f"document again and makes it anew")
+        raise typer.Exit(1)
     options.hints = tuple(store.hints())  # people's column decisions, for tables printed under the same header
     options.taught = store.taught_here()
 
@@ -277,7 +290,8 @@ def run(
         try:
             with _progress(len(files)) as advance:
                 return await run_batch(files, out, options, reader, advance, store=store, max_size=limit,
-                                       jobs=jobs, pretty=pretty, names=found.names, report=report)
+                                       jobs=jobs, pretty=pretty, names=found.names, report=report,
+                                       manifest=manifest, force=force)
         finally:
             if reader is not None:
                 await reader.aclose()
@@ -291,6 +305,7 @@ def run(
         raise typer.Exit(130)
     finally:
         store.close()
+        manifest.close()
     for message in report.messages:
         _err(message)
     _err(report.summary())
@@ -369,17 +384,17 @@ class _progress:
 def export(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="A folder written by `budget-extract run` (its "
                                                                 "sub-folders included).")],
-    what: Annotated[What, typer.Option("--what", help="What to export: a line per fact or per flag (jsonl, csv, "
-                                                      "parquet), per figure the explanation states (claims: "
-                                                      "jsonl, csv), each verified, flagged or unchecked, or per "
-                                                      "performance-card indicator with its card's fields (cards: "
-                                                      "jsonl, csv: targets as printed, comparators, text targets, "
-                                                      "levels, goals).")] = What.facts,
+    what: Annotated[What, typer.Option("--what", help="What to export (jsonl, csv, parquet): a line per fact, per "
+                                                      "flag, per figure the explanation states (claims: each "
+                                                      "verified, flagged or unchecked), per performance-card "
+                                                      "indicator (cards: targets as printed, comparators, text "
+                                                      "targets, levels, goals), or per document (documents: each "
+                                                      "read, or the error that kept it out).")] = What.facts,
     fmt: Annotated[FactFormat, typer.Option(
         "--format", "-f", help="jsonl or csv: a line per fact or flag. parquet: the facts in long format for "
                                "pandas, R or Stata (or the flags). xlsx: an Excel workbook with a sheet per table "
                                "kind, flagged cells coloured, plus cards and flags. sqlite or duckdb: a database with "
-                               "the tables facts, flags, decisions and documents (amounts as exact decimal text in "
+                               "the tables facts, claims, flags, decisions and documents (amounts as exact decimal text in "
                                "sqlite, with value_num a float to compare by; DECIMAL in duckdb). All but jsonl and csv need -o.")] = FactFormat.jsonl,
     output: Annotated[Optional[Path], typer.Option(
         "-o", "--output", metavar="FILE", help="File to write, replaced whole or not at all; its folders are made "
@@ -415,18 +430,21 @@ def export(
     if output is not None and (problem := output_file_problem(output, f"{what.value}.{fmt.value}")):
         _err(f"error: {shown(output)}: {problem}")
         raise typer.Exit(1)
-    if not result_paths(folder):
+    from .rerun import Manifest
+
+    manifest = Manifest.of_folder(folder)
+    failed = manifest.errors() if manifest is not None else {}
+    if manifest is not None:
+        manifest.close()
+    if not result_paths(folder) and not failed:
         _err(f"error: {folder}: holds no result files (*.json)")
         raise typer.Exit(1)
     if bom is not None and fmt is not FactFormat.csv:
         _err(f"note: --bom/--no-bom applies to csv only; the {fmt.value} output has no byte-order mark")
     whole = fmt in (FactFormat.xlsx, FactFormat.sqlite, FactFormat.duckdb)
-    if what in (What.claims, What.cards) and fmt not in (FactFormat.jsonl, FactFormat.csv):
-        _err(f"error: --what {what.value} is written as jsonl or csv, not {fmt.value}")
-        raise typer.Exit(2)
-    if whole and what is What.flags:
+    if whole and what is not What.facts:
         _err(f"note: --what applies to jsonl, csv and parquet; the {fmt.value} file holds everything: the facts, "
-             f"the flags and the decisions")
+             f"the claims, the flags, the documents and the decisions")
     documents = 0
 
     def counted():
@@ -436,7 +454,7 @@ def export(
             yield result
 
     try:
-        _export(counted(), what, fmt, output, output is not None if bom is None else bom)
+        _export(counted(), what, fmt, output, output is not None if bom is None else bom, failed)
     except ResultFileError as exc:
         _err(f"error: {exc}")
         raise typer.Exit(1)
@@ -448,8 +466,10 @@ def export(
         _err(f"error: {shown(output)}: cannot be written: {why}")
         raise typer.Exit(1)
     if output is not None:
+        missing = "" if not failed or not (whole or what is What.documents) else \
+            f"; {len(failed)} file(s) whose last run failed listed among the documents, with the error"
         _err(f"{shown(output)}: {documents} document(s) exported ({fmt.value}"
-             + (")" if whole else f", {what.value})"))
+             + (")" if whole else f", {what.value})") + missing)
 
 
 def _write_failure(exc: Exception) -> str | None:
@@ -479,35 +499,29 @@ def _within(path: Path, folder: Path) -> bool:
         return False
 
 
-def _export(results, what: What, fmt: FactFormat, output: Optional[Path], bom: bool = False) -> None:
-    from .export import CARD_FIELDS, CLAIM_FIELDS, FACT_FIELDS, FLAG_FIELDS, replacing, result_cards, result_claims, \
-        result_facts, result_flags, write_rows
+def _export(results, what: What, fmt: FactFormat, output: Optional[Path], bom: bool = False,
+            failed: dict | None = None) -> None:
+    """``failed``: the files whose last run failed (the run manifest's), listed among the documents."""
+    from .export import EXPORT_KINDS, kind_rows, replacing, write_rows
 
     if fmt in (FactFormat.xlsx, FactFormat.sqlite):
         from .export_files import write_sqlite, write_xlsx
 
-        (write_xlsx if fmt is FactFormat.xlsx else write_sqlite)(results, output)
+        (write_xlsx if fmt is FactFormat.xlsx else write_sqlite)(results, output, failed)
         return
     if fmt in (FactFormat.parquet, FactFormat.duckdb):
         from .export_tables import ExportError, write_duckdb, write_parquet
 
         try:
             if fmt is FactFormat.parquet:
-                write_parquet(results, output, what.value)
+                write_parquet(results, output, what.value, failed)
             else:
-                write_duckdb(results, output)
+                write_duckdb(results, output, failed)
         except ExportError as exc:
             _err(f"error: {exc}")
             raise typer.Exit(1)
         return
-    if what is What.flags:
-        rows, fields = (f for r in results for f in result_flags(r)), FLAG_FIELDS
-    elif what is What.claims:
-        rows, fields = (c for r in results for c in result_claims(r)), CLAIM_FIELDS
-    elif what is What.cards:
-        rows, fields = (c for r in results for c in result_cards(r)), CARD_FIELDS
-    else:
-        rows, fields = (f for r in results for f in result_facts(r)), FACT_FIELDS
+    rows, fields = kind_rows(what.value, results, failed), EXPORT_KINDS[what.value].fields
     # A byte-order mark: Excel then reads the Chinese as UTF-8 instead of the locale's code page (csv only).
     mark = "\ufeff" if bom and fmt is FactFormat.csv else ""
     if output is None:

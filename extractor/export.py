@@ -18,11 +18,10 @@ from pydantic import ValidationError
 
 from schemas import Amount, Decision, ExtractionResult, PerformanceCard, Table, Text, spec_for
 
+from .export_kinds import CARD_FIELDS, CLAIM_FIELDS, DOCUMENT_FIELDS, EXPORT_KINDS, FACT_FIELDS, FLAG_FIELDS  # noqa: F401
 from .load import SUPPORTED_SUFFIXES
 from .load.base import shown
 
-FACT_FIELDS = ("document", "table", "title", "entity", "entity_role", "row_code", "row_label", "column", "column_label", "value", "unit", "span",
-               "field", "status", "flags", "original_value", "original_column", "decision", "reviewer", "note")
 
 # A value's status, from most to least decided: what a person said wins over what the verifier found.
 VALUE_STATUSES = ("rejected", "corrected", "flagged", "accepted", "verified")
@@ -71,14 +70,15 @@ _VERIFIED = ValueStatus("verified")
 
 
 def _fact(doc: str, kind: str, title: str, code, label, column: str, column_label: str, amount: Amount, unit,
-          path: str, status: ValueStatus, entity: Text | None = None, entity_role: str | None = None) -> dict:
+          path: str, status: ValueStatus, entity: Text | None = None, entity_role: str | None = None,
+          texts: dict[str, str] | None = None) -> dict:
     d = status.decision
     withdrawn = status.status == "rejected"
     original = status.original or (amount if withdrawn else None)
     moved = d is not None and d.action == "move" and status.status in ("corrected", "flagged")
     return {
         "document": doc, "table": kind, "title": title, "entity": entity.text if entity else None,
-        "entity_role": entity_role, "row_code": code, "row_label": label,
+        "entity_role": entity_role, "row_code": code, "row_label": label, "row_texts": texts,
         "column": column, "column_label": column_label, "value": None if withdrawn else str(amount.value),
         "unit": unit, "span": list(amount.span), "field": path, "status": status.status,
         "flags": list(status.flags), "original_value": str(original.value) if original else None,
@@ -91,12 +91,19 @@ def table_facts(doc: str, table: Table, paths: dict[int, str], statuses: dict[st
     spec = spec_for(table.kind)
     for row in table.rows:
         label = row.label.text if row.label else None
+        texts = row_texts(row)
         for key, amount in row.values.items():
             col = spec.column(key)
             unit = table.unit if col.type == "amount" else "%" if col.type == "percent" else None
             path = paths[id(amount)]
             yield _fact(doc, table.kind, table.title, row.code, label, key, table.columns.get(key, col.zh), amount, unit,
-                        path, statuses.get(path, _VERIFIED), table.entity, table.entity_role)
+                        path, statuses.get(path, _VERIFIED), table.entity, table.entity_role, texts)
+
+
+def row_texts(row) -> dict[str, str] | None:
+    """The words a table's line prints beside its numbers, by column key (a project's 类型, 项目单位, 资金来源, 项目级次 …;
+    a column the registry does not know by its header path): the same on each of the line's facts. None without any."""
+    return {key: text.text for key, text in row.texts.items()} or None
 
 
 _BUDGET_KEYS = ("total", "fiscal", "carryover", "other")
@@ -138,12 +145,6 @@ def card_facts(doc: str, card: PerformanceCard, paths: dict[int, str],
     for key, zh in zip(_BUDGET_KEYS, _TASK_ZH):
         if card.tasks_total is not None and (amount := getattr(card.tasks_total, key)) is not None:
             yield fact("金额合计", f"task_{key}", f"任务预算 {zh}", amount, card.unit)
-
-
-CARD_FIELDS = ("document", "kind", "title", "project_code", "project_name", "department", "implementing_unit",
-               "project_period", "budget_total", "budget_unit", "goals", "midterm_goals", "indicator", "level1", "level2",
-               "name", "description", "target", "midterm_target", "comparator", "value", "unit", "qualitative", "basis",
-               "scoring", "weight", "span", "field", "status", "flags")
 
 
 def result_cards(result: ExtractionResult) -> Iterator[dict]:
@@ -219,8 +220,6 @@ def count_facts(result: ExtractionResult) -> int:
     return n
 
 
-CLAIM_FIELDS = ("document", "claim", "section", "kind", "subject", "value", "unit", "direction", "span", "field",
-                "status", "flags")
 
 
 def result_claims(result: ExtractionResult) -> Iterator[dict]:
@@ -241,9 +240,39 @@ def result_claims(result: ExtractionResult) -> Iterator[dict]:
                "flags": list(state.flags) if state is not None else []}
 
 
-FLAG_FIELDS = ("document", "id", "check", "severity", "message", "message_en", "expected", "found", "spans",
-               "status", "fields", "decision", "action", "decided_field", "before", "after", "reviewer", "note",
-               "decided_at", "stale_reason")
+
+
+def result_document(result: ExtractionResult, failed=None) -> dict:
+    """The document's row of the documents table: ``ok`` (or ``nothing_read``: no table and no card was read), or
+    ``error`` when its last run failed (``failed``, the manifest's row) and this result is from an earlier one."""
+    doc = result.document
+    status, error = ("ok" if result.tables or result.cards else "nothing_read"), None
+    if failed is not None:
+        status, error = "error", f"{failed.reason} (the result exported is from an earlier run that read it)"
+    open_flags = [f for f in result.flags if f.status in ("open", "stale")]
+    return {"document": doc.name, "status": status, "error": error, "path": doc.path, "sha256": doc.sha256,
+            "encoding": doc.encoding, "department": doc.department, "department_code": doc.department_code,
+            "year": doc.year, "unit": doc.unit, "tables": len(result.tables), "cards": len(result.cards),
+            "facts": count_facts(result), "claims": len(result.claims),
+            "open_errors": sum(f.severity == "error" for f in open_flags),
+            "open_warnings": sum(f.severity == "warning" for f in open_flags)}
+
+
+def failed_document(row) -> dict:
+    """The documents-table row of a file that could not be read (the manifest's ``error`` row): no facts."""
+    return {**dict.fromkeys(DOCUMENT_FIELDS), "document": row.name, "status": "error", "error": row.reason,
+            "path": row.source}
+
+
+def document_rows(results: Iterable[ExtractionResult], failed: dict | None = None) -> Iterator[dict]:
+    """A row per result, then a row per file whose last run failed and that has no result at all."""
+    failed = dict(failed or {})
+    for result in results:
+        yield result_document(result, failed.pop(result.document.name, None))
+    for row in failed.values():
+        yield failed_document(row)
+
+
 
 
 def result_flags(result: ExtractionResult) -> Iterator[dict]:
@@ -359,7 +388,7 @@ def write_rows(rows: Iterable[dict], fields: tuple[str, ...], fmt: str, fh: Text
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(fields)
         for row in rows:
-            writer.writerow([spreadsheet_safe(json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v)
+            writer.writerow([spreadsheet_safe(json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v)
                              for v in (row[k] for k in fields)])
     else:
         raise ValueError(f"unknown format {fmt!r}")
@@ -482,3 +511,13 @@ def write_temporary(path: Path, data: str | bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return Path(tmp)
+
+
+def kind_rows(kind: str, results: Iterable[ExtractionResult], failed: dict | None = None) -> Iterator[dict]:
+    """The rows of an export kind over a folder's results; ``documents`` also lists the files that failed."""
+    if kind == "documents":
+        yield from document_rows(results, failed)
+        return
+    rows = EXPORT_KINDS[kind].rows_of()
+    for result in results:
+        yield from rows(result)

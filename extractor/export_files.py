@@ -18,8 +18,10 @@ from pathlib import Path
 from schemas import ExtractionResult, spec_for
 from verify.grounding import amount_slots
 
-from .export import (FACT_FIELDS, FLAG_FIELDS, card_facts, needs_quoting, replacing, result_facts, result_flags,
+from .export import (CLAIM_FIELDS, DOCUMENT_FIELDS, FACT_FIELDS, FLAG_FIELDS, card_facts, document_rows,
+                     needs_quoting, replacing, result_claims, result_document, result_facts, result_flags,
                      value_statuses)
+from .export_kinds import flat, generic_kinds
 
 # Fill colours per status: what a reader should look at first is the loudest.
 STATUS_FILL = {
@@ -36,12 +38,14 @@ LEGEND = [
     ("rejected", "grey", "a person found the value wrong with no correction; it is withdrawn (cell left empty)"),
 ]
 NOTES = "notes 说明"
+OTHER = "其他栏目 other columns"  # header: value of the columns the registry does not know, as printed
 CARD_COLUMNS = ("document", "title", "row_code", "row_label", "column", "column_label", "value", "unit", "status",
                 "original_value", "flags", "decision", "reviewer", "note", "field")
 
 
-def write_xlsx(results: Iterable[ExtractionResult], path: Path) -> None:
-    """One sheet per table kind (a row per table line, a column per template column), cards, flags, legend.
+def write_xlsx(results: Iterable[ExtractionResult], path: Path, failed: dict | None = None) -> None:
+    """One sheet per table kind (a row per table line, a column per template column), cards, claims, flags,
+    documents (with the files whose last run failed: ``failed``, the run manifest's), legend.
 
     openpyxl's write-only mode: each row goes to the file as it is made. Why a value is coloured is said in
     the row's notes column (cards: its status, flags and decision columns), not in cell comments: openpyxl
@@ -54,14 +58,20 @@ def write_xlsx(results: Iterable[ExtractionResult], path: Path) -> None:
     for status, colour, meaning in LEGEND:
         legend.append([status, book.cell(colour, status=status), meaning])
     cards = book.sheet("绩效目标表 cards", list(CARD_COLUMNS))
+    claims = book.sheet("说明 claims", list(CLAIM_FIELDS))
     flags = book.sheet("flags", list(FLAG_FIELDS))
+    documents = book.sheet("documents", list(DOCUMENT_FIELDS))
+    others = {kind.name: book.sheet(kind.sheet_title, list(kind.fields)) for kind in generic_kinds()}
     tables: dict[str, _Sheet] = {}
     try:
-        _fill_workbook(book, results, tables, cards, flags)
+        failed = dict(failed or {})
+        _fill_workbook(book, results, tables, cards, claims, flags, documents, failed, others)
+        for row in document_rows((), failed):  # the files that could not be read: no facts
+            documents.append(list(row.values()))
     except BaseException:
         book.abandon()
         raise
-    book.move_to_end(cards, flags)
+    book.move_to_end(cards, *others.values(), claims, flags, documents)
     with replacing(path) as tmp:
         try:
             book.save(tmp)
@@ -70,8 +80,8 @@ def write_xlsx(results: Iterable[ExtractionResult], path: Path) -> None:
             raise
 
 
-def _fill_workbook(book: _Book, results: Iterable[ExtractionResult], tables: dict, cards: _Sheet,
-                   flags: _Sheet) -> None:
+def _fill_workbook(book: _Book, results: Iterable[ExtractionResult], tables: dict, cards: _Sheet, claims: _Sheet,
+                   flags: _Sheet, documents: _Sheet, failed: dict, others: dict | None = None) -> None:
     value_at = CARD_COLUMNS.index("value")
     for result in results:
         doc = result.document.name
@@ -83,7 +93,8 @@ def _fill_workbook(book: _Book, results: Iterable[ExtractionResult], tables: dic
             spec = spec_for(table.kind)
             sheet = tables.get(table.kind)
             if sheet is None:
-                header = ["document", "table", "entity", "unit", "code", "line", *[c.zh for c in spec.columns], NOTES]
+                header = ["document", "table", "entity", "unit", "code", "line", *[c.zh for c in spec.columns], OTHER,
+                          NOTES]
                 sheet = tables[table.kind] = book.sheet(spec.zh, header, freeze="G2")
             for row in table.rows:
                 cells = [doc, table.title, table.entity.text if table.entity else None, table.unit, row.code, row.label.text if row.label else (row.item or "")]
@@ -99,7 +110,23 @@ def _fill_workbook(book: _Book, results: Iterable[ExtractionResult], tables: dic
                     else:
                         text = row.texts.get(col.key)
                         cells.append(text.text if text is not None else None)
-                sheet.append([*cells, "; ".join(notes) or None])
+                # Columns the registry does not know (a table of no known kind has only these): under their header.
+                other = []
+                for key in dict.fromkeys((*row.values, *row.texts)):
+                    if spec.has_column(key):
+                        continue
+                    header = table.columns.get(key) or key
+                    amount = row.values.get(key)
+                    if amount is None:
+                        other.append(f"{header}: {row.texts[key].text}")
+                        continue
+                    status = statuses.get(paths[id(amount)])
+                    state = status.status if status else "verified"
+                    other.append(f"{header}: {'' if state == 'rejected' else amount.value}")
+                    note = _cell_note(state, status, amount)
+                    if note:
+                        notes.append(f"{header}: {note}")
+                sheet.append([*cells, "; ".join(other) or None, "; ".join(notes) or None])
         for card in result.cards:
             for fact in card_facts(doc, card, paths, statuses):
                 cells = [", ".join(fact[k]) if k == "flags" else fact[k] for k in CARD_COLUMNS]
@@ -107,6 +134,12 @@ def _fill_workbook(book: _Book, results: Iterable[ExtractionResult], tables: dic
                 cards.append(cells)
         for flag in result_flags(result):
             flags.append([json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for v in flag.values()])
+        for claim in result_claims(result):
+            claims.append([_claim_cell(book, k, v) for k, v in claim.items()])
+        documents.append(list(result_document(result, failed.pop(doc, None)).values()))
+        for kind in generic_kinds():
+            for row in kind.rows_of()(result):
+                others[kind.name].append([flat(row[k]) for k in kind.fields])
 
 
 class _Book:
@@ -248,6 +281,18 @@ def _sheet_title(title: str, taken: set[str]) -> str:
     return name
 
 
+def _claim_cell(book: _Book, key: str, value):
+    """A claim's cell: its value a number with the decimals printed, coloured by status; lists as text."""
+    if key == "value":
+        cell = book.cell(None)
+        cell.value, cell.number_format = _number(Decimal(value))
+        return cell
+    if key == "status" and value in STATUS_FILL:
+        return book.cell(value, status=value)
+    return ", ".join(map(str, value)) if isinstance(value, list) and key == "flags" else \
+        json.dumps(value) if isinstance(value, list) else value
+
+
 def _number(value: Decimal) -> tuple[Decimal, str]:
     """The value and an Excel number format that prints it with the decimals the document printed."""
     places = max(0, -value.as_tuple().exponent)
@@ -275,23 +320,31 @@ def _cell_note(state: str, status, amount) -> str:
     return ""
 
 
-def write_sqlite(results: Iterable[ExtractionResult], path: Path) -> None:
-    """Tables documents, facts, flags and decisions, ready for SQL; one result's rows at a time."""
+def write_sqlite(results: Iterable[ExtractionResult], path: Path, failed: dict | None = None) -> None:
+    """Tables documents, facts, claims, flags and decisions, ready for SQL; one result's rows at a time.
+    ``failed``: the files whose last run failed (the run manifest's), listed among the documents."""
     with replacing(path) as tmp:
         db = sqlite3.connect(tmp)
         try:
-            _fill_database(db, results)
+            _fill_database(db, results, dict(failed or {}))
             db.commit()
         finally:
             db.close()
 
 
-def _fill_database(db: sqlite3.Connection, results: Iterable[ExtractionResult]) -> None:
+def _fill_database(db: sqlite3.Connection, results: Iterable[ExtractionResult], failed: dict) -> None:
     fact_cols = [c for c in FACT_FIELDS if c != "span"] + ["span_start", "span_end"]
     at = fact_cols.index("value") + 1
     fact_cols[at:at] = ["value_num"]
-    db.execute("CREATE TABLE documents (document TEXT PRIMARY KEY, sha256 TEXT, path TEXT, department TEXT, year INTEGER, "
-               "unit TEXT)")
+    integers = ("year", "tables", "cards", "facts", "claims", "open_errors", "open_warnings")
+    db.execute("CREATE TABLE documents (" + ", ".join(
+        f"{c} {'INTEGER' if c in integers else 'TEXT'}" + (" PRIMARY KEY" if c == "document" else "")
+        for c in DOCUMENT_FIELDS) + ")")
+    claim_cols = [c for c in CLAIM_FIELDS if c != "span"] + ["span_start", "span_end"]
+    claim_cols.insert(claim_cols.index("value") + 1, "value_num")
+    claim_typed = {"value": "TEXT", "value_num": "REAL", "span_start": "INTEGER", "span_end": "INTEGER"}
+    db.execute("CREATE TABLE claims (" + ", ".join(" ".join(filter(None, (_q(c), claim_typed.get(c))))
+                                                   for c in claim_cols) + ")")
     # The amounts are TEXT, exact as printed ("9.00"): a REAL column would make them binary floats. Beside each,
     # value_num is the number to compare, sort and chart with in SQL — a float that reads back as the value
     # (NULL for a value a float cannot hold to its last digit), never the record.
@@ -303,23 +356,36 @@ def _fill_database(db: sqlite3.Connection, results: Iterable[ExtractionResult]) 
     db.execute("CREATE TABLE decisions (document TEXT, seq INTEGER, action TEXT, flag_id TEXT, \"check\" TEXT, "
                "field TEXT, before TEXT, after TEXT, reviewer TEXT, note TEXT, time TEXT, document_sha256 TEXT, "
                "stale INTEGER, stale_reason TEXT, PRIMARY KEY (document, seq))")
+    for kind in generic_kinds():
+        db.execute(f"CREATE TABLE {_q(kind.name)} ({', '.join(_q(c) for c in kind.fields)})")
     for result in results:
         doc = result.document
-        db.execute("INSERT INTO documents VALUES (?,?,?,?,?,?)",
-                   (doc.name, doc.sha256, doc.path, doc.department, doc.year, doc.unit))
+        _insert_document(db, result_document(result, failed.pop(doc.name, None)))
         rows = []
         for fact in result_facts(result):
             start, end = fact.pop("span")
             fact["flags"] = json.dumps(fact["flags"])
+            fact["row_texts"] = json.dumps(fact["row_texts"], ensure_ascii=False) if fact["row_texts"] else None
             fact["value_num"] = _as_float(fact["value"])
             rows.append([*(fact[c] for c in fact_cols[:-2]), start, end])
         db.executemany(f"INSERT INTO facts VALUES ({','.join('?' * len(fact_cols))})", rows)
+        claims = []
+        for claim in result_claims(result):
+            start, end = claim.pop("span")
+            claim["flags"], claim["value_num"] = json.dumps(claim["flags"]), _as_float(claim["value"])
+            claims.append([*(claim[c] for c in claim_cols[:-2]), start, end])
+        db.executemany(f"INSERT INTO claims VALUES ({','.join('?' * len(claim_cols))})", claims)
         db.executemany(f"INSERT INTO flags VALUES ({','.join('?' * len(FLAG_FIELDS))})",
                        [[json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for v in f.values()]
                         for f in result_flags(result)])
+        for kind in generic_kinds():
+            db.executemany(f"INSERT INTO {_q(kind.name)} VALUES ({','.join('?' * len(kind.fields))})",
+                           [[flat(row[k]) for k in kind.fields] for row in kind.rows_of()(result)])
         db.executemany("INSERT INTO decisions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                        [(doc.name, d.seq, d.action, d.flag_id, d.check, d.field, d.before, d.after, d.reviewer,
                          d.note, d.time, d.document_sha256, int(d.stale), d.stale_reason) for d in result.decisions])
+    for row in document_rows((), failed):  # the files that could not be read: no facts
+        _insert_document(db, row)
     db.execute("CREATE INDEX facts_by_status ON facts (status)")
 
 
@@ -334,3 +400,8 @@ def _as_float(value: str | None) -> float | None:
 
 def _q(name: str) -> str:
     return f'"{name}"'
+
+
+def _insert_document(db: sqlite3.Connection, row: dict) -> None:
+    db.execute(f"INSERT INTO documents VALUES ({','.join('?' * len(DOCUMENT_FIELDS))})",
+               [row[c] for c in DOCUMENT_FIELDS])

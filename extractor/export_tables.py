@@ -8,6 +8,7 @@ in batches of rows, so memory does not grow with the number of results.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +16,9 @@ from pathlib import Path
 from schemas import ExtractionResult, spec_for
 from verify.grounding import amount_slots
 
-from .export import FLAG_FIELDS, card_facts, replacing, result_flags, table_facts, value_statuses
+from .export import (FLAG_FIELDS, card_facts, document_rows, kind_rows, replacing, result_claims, result_document,
+                     result_flags, table_facts, value_statuses)
+from .export_kinds import EXPORT_KINDS, flat, generic_kinds
 
 # Exact decimals: 38 digits, 10 of them after the point. Documents print at most 6.
 PRECISION, SCALE = 38, 10
@@ -38,6 +41,8 @@ FACT_COLUMNS = (
                               "kind also printed consolidated): sum only one of them by code"),
     ("row_code", "string", "the line's classification code, normalised (2101501)"),
     ("row_label", "string", "the line's label as printed"),
+    ("row_texts", "string", "the words the line prints beside its numbers, as JSON {column key: text}: a project's "
+                            "类型 (project_type), 项目单位, 资金来源 …; a column the registry does not know by its header"),
     ("classification", "string", "functional (支出功能分类) or economic (经济分类) for coded lines"),
     ("lei_code", "string", "类: the code's first level (3 digits)"),
     ("lei_name", "string", "类: that line's label in the same table"),
@@ -60,6 +65,26 @@ FACT_COLUMNS = (
     ("decision", "int64", "the decision behind the status, by its number in the review trail"),
     ("reviewer", "string", ""),
     ("note", "string", ""),
+)
+
+# The figures the explanation states (export --what claims), in this order in Parquet and DuckDB.
+CLAIM_COLUMNS = (
+    ("document", "string", ""), ("claim", "string", "the claim's id"), ("section", "string", "the heading it is under"),
+    ("kind", "string", "amount, change, percent, share or previous"), ("subject", "string", "what it is about"),
+    ("value", "decimal", "the figure, exact"), ("value_text", "string", "the figure as a decimal string"),
+    ("unit", "string", ""), ("direction", "string", "increase or decrease, for changes"),
+    ("span_start", "int64", ""), ("span_end", "int64", ""), ("field", "string", "narrative[<id>]"),
+    ("status", "string", "verified, flagged, unchecked, or a person's decision"),
+    ("flags", "list", "the ids of the open flags on it"),
+)
+
+# A row per document: every result, and every file whose last run failed (status error, with the line why).
+DOCUMENT_COLUMNS = (
+    ("document", "string", ""), ("status", "string", "ok, nothing_read or error"),
+    ("error", "string", "why the file could not be read"), ("path", "string", ""), ("sha256", "string", ""),
+    ("encoding", "string", ""), ("department", "string", ""), ("department_code", "string", ""),
+    ("year", "int32", ""), ("unit", "string", ""), ("tables", "int64", ""), ("cards", "int64", ""),
+    ("facts", "int64", ""), ("claims", "int64", ""), ("open_errors", "int64", ""), ("open_warnings", "int64", ""),
 )
 
 _LEVELS = (("lei", 3), ("kuan", 5), ("xiang", 7))
@@ -93,7 +118,9 @@ def _long(fact: dict, about: dict, table_zh: str, classification: str | None, na
     code = fact["row_code"] if classification else None
     row = {**about, "table_kind": fact["table"], "table_zh": table_zh, "title": fact["title"],
            "entity": fact["entity"], "entity_role": fact["entity_role"],
-           "row_code": fact["row_code"], "row_label": fact["row_label"], "classification": classification}
+           "row_code": fact["row_code"], "row_label": fact["row_label"],
+           "row_texts": json.dumps(fact["row_texts"], ensure_ascii=False) if fact["row_texts"] else None,
+           "classification": classification}
     for level, digits in _LEVELS:
         part = code[:digits] if code and len(code) >= digits and code[:digits].isdigit() else None
         row[f"{level}_code"] = part
@@ -107,6 +134,11 @@ def _long(fact: dict, about: dict, table_zh: str, classification: str | None, na
     return row
 
 
+def _text(value) -> str | None:
+    flat_value = flat(value)
+    return None if flat_value is None else str(flat_value)
+
+
 def _exact(text: str | None, fact: dict) -> Decimal | None:
     if text is None:
         return None
@@ -117,12 +149,32 @@ def _exact(text: str | None, fact: dict) -> Decimal | None:
     return value
 
 
-def fact_schema():
+def long_claims(result: ExtractionResult) -> Iterator[dict]:
+    """One dict per claim with the columns of ``CLAIM_COLUMNS``."""
+    for claim in result_claims(result):
+        start, end = claim.pop("span")
+        yield {**claim, "value": _exact(claim["value"], claim), "value_text": claim["value"], "span_start": start,
+               "span_end": end}
+
+
+def _schema(columns):
     import pyarrow as pa
 
     types = {"string": pa.string(), "int32": pa.int32(), "int64": pa.int64(),
              "decimal": pa.decimal128(PRECISION, SCALE), "list": pa.list_(pa.string())}
-    return pa.schema([pa.field(name, types[kind]) for name, kind, _ in FACT_COLUMNS])
+    return pa.schema([pa.field(name, types[kind]) for name, kind, _ in columns])
+
+
+def fact_schema():
+    return _schema(FACT_COLUMNS)
+
+
+def claim_schema():
+    return _schema(CLAIM_COLUMNS)
+
+
+def document_schema():
+    return _schema(DOCUMENT_COLUMNS)
 
 
 def flag_schema():
@@ -147,13 +199,21 @@ def _batches(rows: Iterable[dict], schema) -> Iterator:
         yield pa.RecordBatch.from_pylist(buffer, schema=schema)
 
 
-def write_parquet(results: Iterable[ExtractionResult], path: Path, what: str = "facts") -> None:
-    """The facts (or the flags) as one Parquet file, in row groups of ``ROW_GROUP_ROWS``."""
+def write_parquet(results: Iterable[ExtractionResult], path: Path, what: str = "facts",
+                  failed: dict | None = None) -> None:
+    """The facts (or the flags, the claims, the documents) as one Parquet file, in row groups of ``ROW_GROUP_ROWS``.
+    ``failed``: the files whose last run failed (the run manifest's), listed among the documents."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = fact_schema() if what == "facts" else flag_schema()
-    rows = _rows(results, what)
+    shaped = {"facts": fact_schema, "flags": flag_schema, "claims": claim_schema, "documents": document_schema}
+    if what in shaped:
+        schema = shaped[what]()
+        rows = document_rows(results, failed) if what == "documents" else _rows(results, what)
+    else:  # a kind of the registry with no typed columns: its fields as text
+        kind = EXPORT_KINDS[what]
+        schema = pa.schema([pa.field(name, pa.string()) for name in kind.fields])
+        rows = ({k: _text(row[k]) for k in kind.fields} for row in kind_rows(what, results))
     with replacing(path) as tmp:
         with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
             group, size = [], 0
@@ -168,12 +228,14 @@ def write_parquet(results: Iterable[ExtractionResult], path: Path, what: str = "
 
 
 def _rows(results: Iterable[ExtractionResult], what: str) -> Iterator[dict]:
+    rows = {"facts": long_facts, "flags": result_flags, "claims": long_claims}[what]
     for result in results:
-        yield from long_facts(result) if what == "facts" else result_flags(result)
+        yield from rows(result)
 
 
-def write_duckdb(results: Iterable[ExtractionResult], path: Path) -> None:
-    """A DuckDB database: the facts table (long format, DECIMAL values), flags, documents and decisions."""
+def write_duckdb(results: Iterable[ExtractionResult], path: Path, failed: dict | None = None) -> None:
+    """A DuckDB database: the facts table (long format, DECIMAL values), flags, claims, documents and decisions.
+    ``failed``: the files whose last run failed (the run manifest's), listed among the documents."""
     import duckdb
     import pyarrow as pa
 
@@ -184,20 +246,26 @@ def write_duckdb(results: Iterable[ExtractionResult], path: Path) -> None:
         db = duckdb.connect(str(tmp), config={"memory_limit": DUCKDB_MEMORY, "threads": 1})
         try:
             _create_tables(db)
-            documents, decisions, facts, flags = [], [], [], []
+            failed = dict(failed or {})
+            documents, decisions, facts, flags, claims = [], [], [], [], []
             for result in results:
                 doc = result.document
-                documents.append((doc.name, doc.sha256, doc.path, doc.department, doc.department_code, doc.year,
-                                  doc.unit))
+                documents.append(result_document(result, failed.pop(doc.name, None)))
                 decisions += [(doc.name, d.seq, d.action, d.flag_id, d.check, d.field, d.before, d.after,
                                d.reviewer, d.note, d.time, d.document_sha256, d.stale, d.stale_reason)
                               for d in result.decisions]
                 facts += long_facts(result)
                 flags += result_flags(result)
-                if len(facts) >= BATCH_ROWS:
-                    _flush(db, pa, documents, decisions, facts, flags)
-                    documents, decisions, facts, flags = [], [], [], []
-            _flush(db, pa, documents, decisions, facts, flags)
+                claims += long_claims(result)
+                for kind in generic_kinds():
+                    rows = [[flat(row[k]) for k in kind.fields] for row in kind.rows_of()(result)]
+                    if rows:
+                        db.executemany(f'INSERT INTO "{kind.name}" VALUES ({",".join("?" * len(kind.fields))})', rows)
+                if len(facts) + len(claims) >= BATCH_ROWS:
+                    _flush(db, pa, documents, decisions, facts, flags, claims)
+                    documents, decisions, facts, flags, claims = [], [], [], [], []
+            documents += document_rows((), failed)  # the files that could not be read: no facts
+            _flush(db, pa, documents, decisions, facts, flags, claims)
             db.execute("CHECKPOINT")
         finally:
             db.close()
@@ -208,23 +276,25 @@ def _create_tables(db) -> None:
     sql = {"string": "VARCHAR", "int32": "INTEGER", "int64": "BIGINT", "decimal": f"DECIMAL({PRECISION},{SCALE})",
            "list": "VARCHAR[]"}
     db.execute("CREATE TABLE facts (" + ", ".join(f'"{n}" {sql[k]}' for n, k, _ in FACT_COLUMNS) + ")")
+    for kind in generic_kinds():
+        db.execute(f'CREATE TABLE "{kind.name}" (' + ", ".join(f'"{n}" VARCHAR' for n in kind.fields) + ")")
     flag_types = {"spans": "BIGINT[][]", "fields": "VARCHAR[]", "decision": "BIGINT"}
     db.execute("CREATE TABLE flags (" + ", ".join(f'"{n}" {flag_types.get(n, "VARCHAR")}' for n in FLAG_FIELDS)
                + ")")
-    db.execute("CREATE TABLE documents (document VARCHAR PRIMARY KEY, sha256 VARCHAR, path VARCHAR, department VARCHAR, "
-               "department_code VARCHAR, year INTEGER, unit VARCHAR)")
+    db.execute("CREATE TABLE claims (" + ", ".join(f'"{n}" {sql[k]}' for n, k, _ in CLAIM_COLUMNS) + ")")
+    db.execute("CREATE TABLE documents (" + ", ".join(f'"{n}" {sql[k]}' + (" PRIMARY KEY" if n == "document" else "")
+                                                      for n, k, _ in DOCUMENT_COLUMNS) + ")")
     db.execute('CREATE TABLE decisions (document VARCHAR, seq BIGINT, action VARCHAR, flag_id VARCHAR, "check" VARCHAR, '
                "field VARCHAR, before VARCHAR, after VARCHAR, reviewer VARCHAR, note VARCHAR, time VARCHAR, "
                "document_sha256 VARCHAR, stale BOOLEAN, stale_reason VARCHAR)")
 
 
-def _flush(db, pa, documents, decisions, facts, flags) -> None:
-    if documents:
-        db.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?)", documents)
+def _flush(db, pa, documents, decisions, facts, flags, claims) -> None:
     if decisions:
         db.executemany("INSERT INTO decisions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", decisions)
     # Through Arrow: DuckDB reads a whole batch at once, and DECIMAL values arrive exact.
-    for name, rows, schema in (("facts", facts, fact_schema()), ("flags", flags, flag_schema())):
+    for name, rows, schema in (("documents", documents, document_schema()), ("facts", facts, fact_schema()),
+                               ("flags", flags, flag_schema()), ("claims", claims, claim_schema())):
         if rows:
             db.register("batch", pa.Table.from_pylist(rows, schema=schema))
             db.execute(f"INSERT INTO {name} SELECT * FROM batch")

@@ -112,6 +112,7 @@ class Outcome:
     decisions: tuple[int, ...] = ()  # the decisions applied (their numbers in the trail)
     tally: Tally = field(default_factory=Tally)
     warnings: tuple[str, ...] = ()  # what the loader noted about the file
+    sha256: str = ""  # the document's bytes, as read (the run manifest keys the result by it)
 
 
 # A file name may be at most 255 bytes: the result's (<stem>.json) must fit too.
@@ -171,7 +172,8 @@ def _read_document(path: Path, options: RunOptions, decisions: list, pretty: boo
     if decisions:
         place_values(result)  # again after the decisions: a correction has its own place
     return Outcome(path, text=result_bytes(result, pretty), canonical_text=canonical, queue=QueueRows.of(result),
-                   decisions=tuple(d.seq for d in decisions), tally=Tally.of(result), warnings=tuple(doc.notes))
+                   decisions=tuple(d.seq for d in decisions), tally=Tally.of(result), warnings=tuple(doc.notes),
+                   sha256=doc.sha256)
 
 
 def _canonical(result, doc) -> str | None:

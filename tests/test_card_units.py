@@ -80,7 +80,7 @@ def test_a_card_in_yuan_that_disagrees_with_its_project_is_an_error_naming_both_
     amounts = dict(total="19322200.00", fiscal="19100000.00", carry="222200.00")
     result = _run(tmp_path, PROJECTS + _card("单位：元", "项目资金", amounts), layout)
     (flag,) = [f for f in result.flags if f.check == "cross.card_budget"]
-    assert "19322200.00 元" in flag.message and "1922.22 万元" in flag.message
+    assert "19,322,200.00 元" in flag.message and "1922.22 万元" in flag.message
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -89,7 +89,7 @@ def test_a_cost_in_yuan_over_a_budget_in_yuan_is_flagged(tmp_path, says, layout)
     unit_line, label = SAYS_YUAN[says]
     result = _run(tmp_path, _card(unit_line, label, IN_YUAN, cost="≤25000000元"), layout)
     (flag,) = [f for f in result.flags if f.check == "card.cost"]
-    assert "2500 万元" in flag.message and "19222200.00 元" in flag.message
+    assert "2500 万元" in flag.message and "19,222,200.00 元" in flag.message
 
 
 def test_a_cost_within_a_budget_in_yuan_is_not_flagged(tmp_path):

@@ -35,7 +35,7 @@ def results(tmp_path_factory) -> Path:
 
 def test_run_writes_one_result_per_document(results):
     assert sorted(p.name for p in results.iterdir()) == sorted([f"{p.stem}.json" for p in DOCS.values()]
-                                                               + ["review.sqlite"])
+                                                               + ["manifest.sqlite", "review.sqlite"])
     data = json.loads((results / "000_ccab51d03fd0280d.json").read_text(encoding="utf-8"))
     assert data["document"]["sha256"] and data["document"]["encoding"] == "utf-8"
 
@@ -43,7 +43,7 @@ def test_run_writes_one_result_per_document(results):
 def test_export_facts_jsonl(results):
     lines = cli("export", results, "--what", "facts", "--format", "jsonl").stdout.splitlines()
     facts = [json.loads(l) for l in lines]
-    assert set(facts[0]) == {"document", "table", "title", "entity", "entity_role", "row_code", "row_label", "column", "column_label",
+    assert set(facts[0]) == {"document", "table", "title", "entity", "entity_role", "row_code", "row_label", "row_texts", "column", "column_label",
                              "value", "unit", "span", "field", "status", "flags", "original_value",
                              "original_column", "decision", "reviewer", "note"}
     split = [f for f in facts if f["document"].startswith("000") and f["table"] == "fiscal_appropriation_summary"
@@ -71,8 +71,8 @@ def test_export_to_a_file_says_what_it_wrote_and_that_what_does_not_narrow_a_wor
     assert cli("export", results).stderr == ""  # to standard output: the lines only
     proc = cli("export", results, "--format", "xlsx", "--what", "flags", "-o", tmp_path / "all.xlsx")
     assert proc.stderr.splitlines() == [
-        "note: --what applies to jsonl, csv and parquet; the xlsx file holds everything: the facts, the flags and "
-        "the decisions", f"{tmp_path / 'all.xlsx'}: 4 document(s) exported (xlsx)"]
+        "note: --what applies to jsonl, csv and parquet; the xlsx file holds everything: the facts, the claims, the "
+        "flags, the documents and the decisions", f"{tmp_path / 'all.xlsx'}: 4 document(s) exported (xlsx)"]
 
 
 def test_a_result_file_given_to_run_is_one_error_line_not_an_empty_document(results, tmp_path):
@@ -86,7 +86,7 @@ def test_a_result_file_given_to_run_is_one_error_line_not_an_empty_document(resu
     assert errors == [f"error: {result}: a .json file, not a document: `budget-extract run` reads documents (PDF, "
                       f"spreadsheets, Word, CSV, text); a result of `run` is re-checked with `budget-extract verify`"]
     assert "1 document(s): 10 tables" in proc.stderr and "1 file(s) failed" in proc.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["003_aca33df6c8a48681.json", "review.sqlite"]
+    assert sorted(p.name for p in out.iterdir()) == ["003_aca33df6c8a48681.json", "manifest.sqlite", "review.sqlite"]
 
 
 def test_bad_files_in_a_batch_get_one_line_each_and_the_rest_is_processed(tmp_path):
@@ -105,7 +105,7 @@ def test_bad_files_in_a_batch_get_one_line_each_and_the_rest_is_processed(tmp_pa
     assert any("binary.txt: binary data" in l for l in errors)
     assert any("missing.txt: no such file" in l for l in errors)
     # No temporary files left behind; the review store holds the good document's flags.
-    assert sorted(p.name for p in out.iterdir()) == ["good.json", "review.sqlite"]
+    assert sorted(p.name for p in out.iterdir()) == ["good.json", "manifest.sqlite", "review.sqlite"]
 
 
 def test_gbk_file_runs_like_its_utf8_original(tmp_path):

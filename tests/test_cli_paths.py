@@ -104,7 +104,7 @@ def test_a_json_file_written_into_the_results_folder_is_refused_it_would_pass_fo
                  ["hints", "export", "--db", out, "-o", out / "hints.json"]):
         proc = cli(*args, check=False)
         one_error_line(proc, str(args[-1]), f"a .json file in the results folder {out} would be taken for a result")
-    assert sorted(p.name for p in out.iterdir()) == ["003_aca33df6c8a48681.json", "review.sqlite"]
+    assert sorted(p.name for p in out.iterdir()) == ["003_aca33df6c8a48681.json", "manifest.sqlite", "review.sqlite"]
     cli("export", out, "-o", out / "facts.jsonl")
     cli("hints", "export", "--db", out, "-o", tmp_path / "hints.json")  # beside the folder, not in it
     assert len(cli("export", out).stdout.splitlines()) == 270
@@ -292,7 +292,7 @@ def test_a_killed_runs_temporary_files_in_sub_folders_are_cleared(two_budgets, t
     cli("run", two_budgets, "--recursive", "--out", out)
     assert not left.exists()
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
-        "a/预算.json", "b/预算.json", "review.sqlite", "top.json"]
+        "a/预算.json", "b/预算.json", "manifest.sqlite", "review.sqlite", "top.json"]
 
 
 def test_a_decision_on_one_of_two_same_named_documents_stays_with_it(two_budgets, tmp_path):
@@ -368,13 +368,13 @@ def test_a_broken_docx_and_a_broken_xlsx_with_one_stem_get_an_error_each(tmp_pat
                       f"(File is not a zip file); a download cut short?",
                       f"error: {folder / '预算.xlsx'}: damaged Excel workbook (.xlsx): not a readable zip container "
                       f"(File is not a zip file); a download cut short?"]
-    assert sorted(p.name for p in out.iterdir()) == ["review.sqlite"]
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.sqlite", "review.sqlite"]
     # Whole again, both are read, each into its own result and text: neither replaces the other.
     word_document(text, folder / "预算.docx")
     workbook(DOCS["002"].read_text(encoding="utf-8"), folder / "预算.xlsx")
     proc = cli("run", folder, "--out", out)
     assert f"their results are 预算.docx.json, 预算.xlsx.json" in proc.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["review.sqlite", "预算.docx.json", "预算.docx.txt",
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.sqlite", "review.sqlite", "预算.docx.json", "预算.docx.txt",
                                                       "预算.xlsx.json", "预算.xlsx.txt"]
     assert _document(out / "预算.docx.json")["path"].endswith("预算.docx")
     assert _document(out / "预算.xlsx.json")["path"].endswith("预算.xlsx")

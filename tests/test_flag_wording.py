@@ -40,5 +40,5 @@ def test_a_total_column_is_named_as_printed(tmp_path, total):
 def test_a_table_of_one_line_across_is_named_by_its_title_alone(tmp_path):
     result, _text = run_text(tmp_path, THREE_PUBLIC)
     messages = [f.message for f in result.flags]
-    assert any(m.startswith("“三公”经费支出表: 合计 32000.00 ≠") for m in messages), messages
+    assert any(m.startswith("“三公”经费支出表: 合计 32,000.00 ≠") for m in messages), messages
     assert not any("  " in m or " :" in m for m in messages), messages

@@ -336,8 +336,8 @@ def test_a_figure_in_yi_yuan_is_compared_in_wan(words, right, wrong):
 
 def test_a_change_against_a_table_in_yuan_is_worded_in_wan_with_the_tables_figures_beside():
     flags = _change_flags(run("“三公”经费预算15.50万元，比上年减少3.50万元。", yuan=True))
-    assert flags == ["说明：三公经费 比上年减少 3.50 ≠ “三公”经费支出表 合计 15.50 万元（155000.00 元） − "
-                     "上年 18.00 万元（180000.00 元） = -2.50"], flags
+    assert flags == ["说明：三公经费 比上年减少 3.50 ≠ “三公”经费支出表 合计 15.50 万元（155,000.00 元） − "
+                     "上年 18.00 万元（180,000.00 元） = -2.50"], flags
 
 
 @pytest.mark.parametrize("said,verb", [("增长", "下降"), ("上升", "下降")])

@@ -86,7 +86,7 @@ def test_parts_stated_in_yuan_under_a_whole_in_wan_are_summed_and_shown_in_one_u
     flags = [f for f in verify_text("003", _three_public(LAST, now, said)).flags if f.check == "narrative.parts"]
     assert len(flags) == 1, [f.message for f in flags]
     message = flags[0].message
-    assert "17.00 万元 ≠" in message and "公务用车购置及运行维护费 13 万元（130000 元）" in message
+    assert "17.00 万元 ≠" in message and "公务用车购置及运行维护费 13 万元（130,000 元）" in message
     assert "= 18 万元（差 -1 万元" in message
     # Every figure of the sum is in 万元: a 元 figure appears only beside its 万元 form.
     assert re.findall(r"\d 元(?!）)", message) == []

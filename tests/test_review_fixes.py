@@ -350,7 +350,7 @@ def test_a_narrative_flag_speaks_in_the_text_s_unit_and_offers_only_the_fixes_th
     cli("run", write(tmp_path / "docs", "Y", NARRATIVE_IN_YUAN), "--out", out, check=False)
     flags = {f["check"]: f for f in queue(out)}
     parts, table = flags["narrative.parts"], flags["narrative.table"]
-    assert "= 15100000.00 元（差 -100000.00 元，舍入容差 0.015 元）" in parts["message"]
+    assert "= 15,100,000.00 元（差 -100,000.00 元，舍入容差 0.015 元）" in parts["message"]
 
     shown = review("show", parts["id"], "--db", out).stdout
     assert "(explanation text: not correctable)" in shown

@@ -95,7 +95,7 @@ def test_a_run_killed_halfway_leaves_whole_files_and_a_consistent_queue(tmp_path
     assert len(list(out.glob("*.json"))) < 24  # it really stopped halfway
 
     leftovers = [p.name for p in out.iterdir()
-                 if not (p.suffix == ".json" or p.name.startswith("review.sqlite") or
+                 if not (p.suffix == ".json" or p.name.startswith(("review.sqlite", "manifest.sqlite")) or
                          (p.name.startswith(".") and p.name.endswith(".tmp")))]
     assert leftovers == []  # only whole results, the store, and hidden temporary files a rerun removes
     _assert_queue_matches_files(out)

@@ -154,7 +154,7 @@ def test_messages_name_the_unit_of_the_table_side():
     text = _doc("单位：元").replace("基本支出93.46万元", "基本支出94.46万元")
     flags = [f for f in _run(text).flags if f.check == "narrative.table"]
     # The table's figure in 万元 beside the text's, its own in 元 beside it: 93.45678 万元（934567.80 元）.
-    assert flags and all("94.46 万元" in f.message and "93.45678 万元（934567.80 元）" in f.message for f in flags)
+    assert flags and all("94.46 万元" in f.message and "93.45678 万元（934,567.80 元）" in f.message for f in flags)
 
 
 def test_a_correction_is_asked_for_in_the_unit_its_table_states():

@@ -158,14 +158,15 @@ def check_cost_indicators(card: PerformanceCard, vals: dict[str, Val], where: st
         in_wan = Term(cost.value * factor, Decimal(0))
         if exceeds(in_wan, budget) is not None:
             wan = fmt(in_wan.value.normalize())
-            shown = f"{fmt(total.value)} {total.unit}" + (
-                "" if total.unit == "万元" else f"（= {fmt(budget.value.normalize())} 万元）")
+            in_budget_wan = "" if total.unit == "万元" else f"（= {fmt(budget.value.normalize())} 万元）"
+            shown = f"{fmt(total.value, total.unit)} {total.unit}{in_budget_wan}"
+            plain = f"{fmt(total.value)} {total.unit}{in_budget_wan}"  # expected: plain decimals, for programs
             flagger.add("card.cost", "warning",
-                        f"{cost.where}: 成本指标“{cost.what}” {fmt(ind.value.value)} {ind.unit}"
+                        f"{cost.where}: 成本指标“{cost.what}” {fmt(ind.value.value, ind.unit)} {ind.unit}"
                         f"（= {wan} 万元）超过预算数 {shown}",
-                        f"{cost.en_where}: cost indicator {fmt(ind.value.value)} {ind.unit} "
+                        f"{cost.en_where}: cost indicator {fmt(ind.value.value, ind.unit)} {ind.unit} "
                         f"(= {wan} 万元) exceeds the budget {shown}",
-                        [cost, total], expected=f"≤ {shown}", found=f"{wan} 万元")
+                        [cost, total], expected=f"≤ {plain}", found=f"{wan} 万元")
 
 
 _DIGITS = re.compile(r"\d")

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from schemas import ExtractionResult, spec_for
 
-from .flags import Flagger
+from .flags import Flagger, fmt
 from .tables import EXPENDITURE_SPLITS, check_names_by_codes, resolve_parts, summary_groups
 from .tolerance import ZERO, Term, exceeds, printed_places, sum_gap
 from .card_projects import check_card_projects
@@ -85,7 +85,7 @@ def _values(*vals: Val) -> list[str]:
     """The values as messages print them: with their units when the tables print different ones."""
     if len({v.unit for v in vals}) > 1:
         return [v.shown for v in vals]
-    return [str(v.value) for v in vals]
+    return [v.text for v in vals]
 
 
 def _sum_equal(flagger: Flagger, check: str, total: Val, parts: list[Val]) -> None:
@@ -107,9 +107,9 @@ def _sum_equal(flagger: Flagger, check: str, total: Val, parts: list[Val]) -> No
                 found = found.quantize(Decimal(1).scaleb(-total.places))
         shown = _values(total, *parts)
         rhs = " + ".join(f"{p.label} {v}" for p, v in zip(parts, shown[1:]))
-        flagger.add(check, "error", f"{total.label} {shown[0]} ≠ {rhs} = {found}",
+        flagger.add(check, "error", f"{total.label} {shown[0]} ≠ {rhs} = {fmt(found, total.unit)}",
                     f"{total.en_where} {total.en_what} {shown[0]} ≠ " + " + ".join(
-                        f"{p.en_where} {p.en_what} {v}" for p, v in zip(parts, shown[1:])) + f" = {found}",
+                        f"{p.en_where} {p.en_what} {v}" for p, v in zip(parts, shown[1:])) + f" = {fmt(found, total.unit)}",
                     [total, *parts], expected=found, found=total.value)
 
 
@@ -148,9 +148,9 @@ def check_same_codes(views: list[TableView], flagger: Flagger) -> None:
             if total is None:
                 flagger.add("cross.same_code", "error",
                             f"{summary.zh} {row.code or '合计'} 的{summary.column_zh(col)}为空，但 " + "、".join(
-                                f"{p.label} {p.value}" for p in parts) + " 不为零",
+                                f"{p.label} {p.text}" for p in parts) + " 不为零",
                             f"{summary.name} {row.code or 'total'} {col} is blank but the fiscal tables print "
-                            + ", ".join(f"{p.en_where} {p.value}" for p in parts), parts,
+                            + ", ".join(f"{p.en_where} {p.text}" for p in parts), parts,
                             key=f"{key}.{col}")
                 continue
             _sum_equal(flagger, "cross.same_code", total, parts)
@@ -173,8 +173,8 @@ def _printed_parts(view: TableView, col: str) -> list[str]:
 def _blank_in_details(flagger: Flagger, total: Val, listed, col: str) -> None:
     """The summary prints an amount where every detail table leaves the columns that hold it blank."""
     where = "、".join(f"{d.zh} {d.row_zh(k)} {'+'.join(d.column_zh(c) for c in cols)}" for d, k, cols in listed)
-    flagger.add("cross.same_code", "error", f"{total.label} {total.value} ≠ {where}（空，即 0）",
-                f"{total.en_where} {total.en_what} {total.value} ≠ blank (0) in "
+    flagger.add("cross.same_code", "error", f"{total.label} {total.text} ≠ {where}（空，即 0）",
+                f"{total.en_where} {total.en_what} {total.text} ≠ blank (0) in "
                 + ", ".join(f"{d.name} {k} {'+'.join(cols)}" for d, k, cols in listed),
                 [total], expected="0", found=total.value, key=f"blank.{col}")
 
@@ -285,9 +285,9 @@ def _income_sources_match(ies: TableView, income: TableView, flagger: Flagger) -
             if any(p.value != ZERO for p in parts):
                 flagger.add("cross.summary", "error",
                             f"{income.zh} 合计的{income.column_zh(col)}为空，但 " + "、".join(
-                                f"{p.label} {p.value}" for p in parts) + " 不为零",
+                                f"{p.label} {p.text}" for p in parts) + " 不为零",
                             f"{income.name} total {col} is blank but {ies.name} prints "
-                            + ", ".join(f"{p.en_where} {p.value}" for p in parts), parts, key=f"sources.{col}")
+                            + ", ".join(f"{p.en_where} {p.text}" for p in parts), parts, key=f"sources.{col}")
             continue
         _sum_equal(flagger, "cross.summary", total, parts)
 
@@ -404,9 +404,9 @@ def check_procurement_projects(views: list[TableView], flagger: Flagger) -> None
         spent = [v for k in keys if (v := proc.get(k, "total")) is not None]
         if spent and comparable(flagger, "cross.procurement_project", [budgets[0], *spent]) and exceeds(_sum_term(spent), budgets[0].common) is not None:
             flagger.add("cross.procurement_project", "error",
-                        f"{budgets[0].where}: 采购金额合计 {sum(v.value for v in spent)} 超过项目预算 {budgets[0].value}",
+                        f"{budgets[0].where}: 采购金额合计 {sum(v.value for v in spent)} 超过项目预算 {budgets[0].text}",
                         f"{budgets[0].en_where}: purchases {sum(v.value for v in spent)} exceed the project budget "
-                        f"{budgets[0].value}", [budgets[0], *spent], expected=f"≤ {budgets[0].value}",
+                        f"{budgets[0].text}", [budgets[0], *spent], expected=f"≤ {budgets[0].value}",
                         found=sum(v.value for v in spent))
 
 
@@ -427,8 +427,8 @@ def check_procurement_cards(result: ExtractionResult, views: list[TableView], fl
         matches = [v for name, v in cards if _same_project(proc.label(key), name)]
         if matches and comparable(flagger, "cross.procurement_card", [budget, *matches]) and all(sum_gap(budget.common, [m.common]) is not None for m in matches):
             flagger.add("cross.procurement_card", "warning",
-                        f"{budget.label} {budget.value} ≠ 同名项目绩效目标表的预算数 " + "、".join(str(m.value) for m in matches),
-                        f"{budget.en_where} project budget {budget.value} ≠ the budget of the card(s) for the project: "
+                        f"{budget.label} {budget.text} ≠ 同名项目绩效目标表的预算数 " + "、".join(str(m.value) for m in matches),
+                        f"{budget.en_where} project budget {budget.text} ≠ the budget of the card(s) for the project: "
                         + ", ".join(str(m.value) for m in matches),
                         [budget, *matches], expected=matches[0].value, found=budget.value)
 
@@ -483,8 +483,8 @@ def check_fund_sources(views: list[TableView], flagger: Flagger) -> None:
                 if source is None or source[0] not in absent or val.value == ZERO:
                     continue
                 flagger.add("cross.fund_source", "error",
-                            f"{val.label} {val.value} 由{source[1]}支付，但本部门没有{source[1]}（{absent[source[0]]}）",
-                            f"{val.en_where} {val.en_what} {val.value} is paid from {source[0].replace('_', ' ')}, "
+                            f"{val.label} {val.text} 由{source[1]}支付，但本部门没有{source[1]}（{absent[source[0]]}）",
+                            f"{val.en_where} {val.en_what} {val.text} is paid from {source[0].replace('_', ' ')}, "
                             f"which the department does not have", [val], expected="0", found=val.value)
 
 

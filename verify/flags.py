@@ -11,8 +11,14 @@ from .checks import CHECKS
 from .values import Val
 
 
-def fmt(d: Decimal) -> str:
-    return format(d, "f")
+# Units whose amounts documents print grouped by thousands (1,922,200.00 元): messages show them the same way.
+GROUPED_UNITS = frozenset({"元", "千元"})
+
+
+def fmt(d: Decimal, unit: str | None = None) -> str:
+    """A number as a message shows it: its digits as printed (9.00 stays 9.00); an amount in 元 grouped by thousands,
+    as documents print it (1,922,200.00). Every message formats its numbers here."""
+    return format(d, ",f") if unit in GROUPED_UNITS else format(d, "f")
 
 
 def flag_id_for(sha: str, name: str, check: str, key: str, paths: list[str]) -> str:
@@ -74,13 +80,14 @@ class Flagger:
                      gap: Decimal, severity: str = "error") -> Flag:
         """A flag for total ≠ Σ parts, worded the way a person reads the table."""
         found = total.value - gap
-        rhs = " + ".join(f"{p.what} {fmt(p.value)}" for p in parts) or "0"
-        rhs_en = " + ".join(f"{p.en_what} {fmt(p.value)}" for p in parts) or "0"
+        rhs = " + ".join(f"{p.what} {p.text}" for p in parts) or "0"
+        rhs_en = " + ".join(f"{p.en_what} {p.text}" for p in parts) or "0"
         allow = fmt(sum((v.term.half for v in [total, *parts]), Decimal(0)))
+        unit = total.unit
         return self.add(
             check, severity,
-            f"{where}: {total.what} {fmt(total.value)} ≠ {rhs} = {fmt(found)}（差 {fmt(gap)}，舍入容差 {allow}）",
-            f"{en_where}: {total.en_what} {fmt(total.value)} ≠ {rhs_en} = {fmt(found)} "
-            f"(difference {fmt(gap)}, rounding allows < {allow})",
+            f"{where}: {total.what} {total.text} ≠ {rhs} = {fmt(found, unit)}（差 {fmt(gap, unit)}，舍入容差 {allow}）",
+            f"{en_where}: {total.en_what} {total.text} ≠ {rhs_en} = {fmt(found, unit)} "
+            f"(difference {fmt(gap, unit)}, rounding allows < {allow})",
             [total, *parts], expected=found, found=total.value,
         )

@@ -1184,7 +1184,7 @@ def _check_table(claim: Claim, links: _Links, tables: _Tables, flagger: Flagger)
     if sum_gap(_term(claim), [printed]) is None:
         flagger.held("narrative.table", [_val(claim), val])
         return
-    v = fmt(claim.value.value)
+    v = fmt(claim.value.value, claim.unit)
     if claim.value.raw == "空表":
         v = "（说明称该表为空表）0.00"
     severity, note, note_en, vals = "error", "", "", [_val(claim), val]
@@ -1206,7 +1206,7 @@ def _check_table(claim: Claim, links: _Links, tables: _Tables, flagger: Flagger)
     flagger.add(
         "narrative.table", severity,
         f"说明：{claim.subject} {v} {claim.unit} ≠ {val.where} {val.what} {_shown_wan(val)}{note}",
-        f"narrative: {_en(claim.subject)} {v} {claim.unit} ≠ {val.en_where} {val.en_what} {fmt(val.value)} {val.unit}"
+        f"narrative: {_en(claim.subject)} {v} {claim.unit} ≠ {val.en_where} {val.en_what} {val.text} {val.unit}"
         f"{note_en}", vals, expected=val.value, found=claim.value.value,
         section_id=claim.section_id, key=claim.id,
     )
@@ -1221,7 +1221,7 @@ def _check_blank(claim: Claim, blank: _Blank, flagger: Flagger) -> None:
         if blank.empty_cell:  # 0 stated for a line printed empty: the two agree
             flagger.held("narrative.table", [_val(claim)])
         return
-    v = fmt(claim.value.value)
+    v = fmt(claim.value.value, claim.unit)
     if blank.empty_cell:
         flagger.add(
             "narrative.table", "error",
@@ -1357,7 +1357,7 @@ def _signed(claim: Claim) -> Term:
 
 def _words(claim: Claim) -> str:
     """How a message prints a claim: "1548.86", "减少 43.98", "5000 元"."""
-    value = fmt(claim.value.value) + ("" if claim.unit == "万元" else f" {claim.unit}")
+    value = fmt(claim.value.value, claim.unit) + ("" if claim.unit == "万元" else f" {claim.unit}")
     if claim.kind != "change":
         return value
     if claim.direction is None:
@@ -1410,13 +1410,14 @@ def _check_parts(whole: Claim, parts: list[Claim], flagger: Flagger) -> None:
     else:
         said_whole = _words(whole)
         rhs = " + ".join(f"{p.subject} {_words(p)}" for p in parts)
-        rhs_en = " + ".join(f"{_en(p.subject)} {fmt(t.value)}{suffix}" for p, t in zip(parts, shown))
-    sums = f"{fmt(found)}{suffix}"
+        rhs_en = " + ".join(f"{_en(p.subject)} {fmt(t.value, unit)}{suffix}" for p, t in zip(parts, shown))
+    in_unit = suffix.strip() or "万元"
+    sums = f"{fmt(found, in_unit)}{suffix}"
     flagger.add(
         "narrative.change" if is_change else "narrative.parts", "warning" if is_change else "error",
-        f"说明：{whole.subject} {said_whole} ≠ {rhs} = {sums}（差 {fmt(gap)}{suffix}，舍入容差 {fmt(allow)}{suffix}）",
-        f"narrative: {'change in ' if is_change else ''}{_en(whole.subject)} {fmt(shown_whole.value)}{suffix} ≠ "
-        f"{rhs_en} = {sums} (difference {fmt(gap)}{suffix}, rounding allows < {fmt(allow)}{suffix})",
+        f"说明：{whole.subject} {said_whole} ≠ {rhs} = {sums}（差 {fmt(gap, in_unit)}{suffix}，舍入容差 {fmt(allow)}{suffix}）",
+        f"narrative: {'change in ' if is_change else ''}{_en(whole.subject)} {fmt(shown_whole.value, in_unit)}{suffix} ≠ "
+        f"{rhs_en} = {sums} (difference {fmt(gap, in_unit)}{suffix}, rounding allows < {fmt(allow)}{suffix})",
         [_val(whole), *(_val(p) for p in parts)], expected=found, found=shown_whole.value,
         section_id=whole.section_id, key=whole.id,
     )
@@ -1432,7 +1433,7 @@ def _in_wan_words(claim: Claim, term: Term) -> str:
     """A claim in 万元, its own words beside it when it printed another unit: 730 万元（7300000 元）."""
     value = f"{fmt(claim.value.value if claim.unit == '万元' else _plain(abs(term.value)))} 万元"
     if claim.unit != "万元":
-        value += f"（{fmt(claim.value.value)} {claim.unit}）"
+        value += f"（{fmt(claim.value.value, claim.unit)} {claim.unit}）"
     if claim.kind != "change":
         return value
     if claim.direction is None:
@@ -1592,8 +1593,8 @@ def _shown_wan(val: Val) -> str:
     """A table value in 万元, its own figure beside it when the table prints another unit: 15.50 万元（155000.00 元）."""
     term = _in_wan(val.term, val.unit)
     if val.unit == "万元" or term is None:
-        return f"{fmt(val.value)} {val.unit}"
-    return f"{fmt(_cents(term.value))} 万元（{fmt(val.value)} {val.unit}）"
+        return f"{val.text} {val.unit}"
+    return f"{fmt(_cents(term.value))} 万元（{val.text} {val.unit}）"
 
 
 def _check_from_previous(claim: Claim, links: _Links, flagger: Flagger) -> None:

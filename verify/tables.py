@@ -15,7 +15,7 @@ from functools import lru_cache
 from schemas import is_extra_column, spec_for
 from schemas.tables import YEAR_ON_YEAR_KEYS
 
-from .flags import Flagger
+from .flags import Flagger, fmt
 from .tolerance import ZERO, Term, exceeds, printed_places, product_holds, sum_gap
 from .values import TableView, Val
 
@@ -244,8 +244,8 @@ def _check_subset(view: TableView, flagger: Flagger, small_key: str, large_key: 
         gap = exceeds(small.term, large.term) if large is not None else None
         if gap is not None:
             flagger.add("table.subset", "error",
-                        f"{small.where} {small.value} 大于其所属的 {large.where} {large.value}",
-                        f"{small.en_where} {small.value} exceeds {large.en_where} {large.value}, which contains it",
+                        f"{small.where} {small.text} 大于其所属的 {large.where} {large.text}",
+                        f"{small.en_where} {small.text} exceeds {large.en_where} {large.text}, which contains it",
                         [small, large], expected=f"≤ {large.value}", found=small.value)
 
 
@@ -291,10 +291,10 @@ def _check_memo_sum(view: TableView, flagger: Flagger, parent: str, members: lis
         parts = [v for _k, v in named]
         together = Term(sum((p.term.value for p in parts), ZERO), sum((p.term.half for p in parts), ZERO))
         if exceeds(together, whole.term) is not None:
-            rhs = " + ".join(f"{view.label(k)} {p.value}" for k, p in named)
+            rhs = " + ".join(f"{view.label(k)} {p.text}" for k, p in named)
             flagger.add("table.subset", "error",
-                        f"{whole.where}: 其中各项 {rhs} = {together.value} 大于 {whole.what} {whole.value}",
-                        f"{whole.en_where}: its 其中 lines {rhs} = {together.value} exceed {whole.value}",
+                        f"{whole.where}: 其中各项 {rhs} = {fmt(together.value, whole.unit)} 大于 {whole.what} {whole.text}",
+                        f"{whole.en_where}: its 其中 lines {rhs} = {fmt(together.value, whole.unit)} exceed {whole.text}",
                         [*parts, whole], expected=f"≤ {whole.value}", found=together.value)
 
 
@@ -372,10 +372,10 @@ def _year_on_year(view: TableView, flagger: Flagger, now_col: str, before_col: s
             if gap is not None:
                 found = now.value - before.value
                 flagger.add("table.change", "error",
-                            f"{change.where} · {change.what} {change.value} ≠ {now.what} {now.value} − "
-                            f"{before.what} {before.value} = {found}",
-                            f"{change.en_where}: change {change.value} ≠ this year {now.value} − last year "
-                            f"{before.value} = {found}",
+                            f"{change.where} · {change.what} {change.text} ≠ {now.what} {now.text} − "
+                            f"{before.what} {before.text} = {fmt(found, now.unit)}",
+                            f"{change.en_where}: change {change.text} ≠ this year {now.text} − last year "
+                            f"{before.text} = {fmt(found, now.unit)}",
                             [change, now, before], expected=found, found=change.value)
         if rate is None or before is None:
             continue
@@ -388,9 +388,9 @@ def _year_on_year(view: TableView, flagger: Flagger, now_col: str, before_col: s
         if not _ratio_holds(rate.term, delta, before.term):
             expected = (delta.value / before.value * 100).quantize(rate.value) if before.value else None
             flagger.add("table.change", "error",
-                        f"{rate.where} · {rate.what} {rate.value}% ≠ 增减 {delta.value} ÷ {before.what} "
-                        f"{before.value} = {expected}%",
-                        f"{rate.en_where}: rate {rate.value}% ≠ change {delta.value} ÷ last year {before.value} "
+                        f"{rate.where} · {rate.what} {rate.text}% ≠ 增减 {fmt(delta.value, before.unit)} ÷ {before.what} "
+                        f"{before.text} = {expected}%",
+                        f"{rate.en_where}: rate {rate.text}% ≠ change {fmt(delta.value, before.unit)} ÷ last year {before.text} "
                         f"= {expected}%",
                         [v for v in (rate, change, now, before) if v is not None], expected=expected,
                         found=rate.value)
@@ -481,7 +481,7 @@ def _column_mismatch(view: TableView, flagger: Flagger, check: str, total_key: s
             # The parts print an amount the total line leaves blank: nothing to point at on the total side.
             gap = sum_gap(Term(ZERO, ZERO), [p.term for p in parts])
             if gap is not None:
-                rhs = " + ".join(f"{p.where} {p.value}" for p in parts)
+                rhs = " + ".join(f"{p.where} {p.text}" for p in parts)
                 flagger.add(check, "error",
                             f"{view.zh} {view.row_zh(total_key)} 的{view.column_zh(col)}为空，但{what_zh} {rhs} 不为零",
                             f"{view.name}: {what_en} ({col}) is blank but its parts {rhs} are not zero",
@@ -491,11 +491,11 @@ def _column_mismatch(view: TableView, flagger: Flagger, check: str, total_key: s
         if gap is None:
             continue
         found = total.value - gap
-        rhs = " + ".join(f"{p.where.replace(view.zh, '').strip()} {p.value}" for p in parts) or "0"
+        rhs = " + ".join(f"{p.where.replace(view.zh, '').strip()} {p.text}" for p in parts) or "0"
         flagger.add(
             check, "error",
-            f"{total.where} · {total.what} {total.value} ≠ {what_zh} {rhs} = {found}（差 {gap}）",
-            f"{total.en_where} {col} {total.value} ≠ {what_en} {found} (difference {gap})",
+            f"{total.where} · {total.what} {total.text} ≠ {what_zh} {rhs} = {fmt(found, total.unit)}（差 {fmt(gap, total.unit)}）",
+            f"{total.en_where} {col} {total.text} ≠ {what_en} {fmt(found, total.unit)} (difference {fmt(gap, total.unit)})",
             [total, *parts], expected=found, found=total.value,
         )
 
@@ -720,8 +720,8 @@ def _check_column_bound(view: TableView, flagger: Flagger, small_col: str, large
         gap = exceeds(small.term, large.term) if small is not None and large is not None else None
         if gap is not None:
             flagger.add("table.subset", "error",
-                        f"{small.where} 的{small.what} {small.value} 大于{large.what} {large.value}",
-                        f"{small.en_where} {small_col} {small.value} exceeds {large_col} {large.value}",
+                        f"{small.where} 的{small.what} {small.text} 大于{large.what} {large.text}",
+                        f"{small.en_where} {small_col} {small.text} exceeds {large_col} {large.text}",
                         [small, large], expected=f"≤ {large.value}", found=small.value)
 
 
@@ -734,7 +734,7 @@ def _item_column(view: TableView, flagger: Flagger, column: str, total_key: str,
         # The lines print amounts the total line leaves blank.
         gap = sum_gap(Term(ZERO, ZERO), [p.term for p in parts]) if parts else None
         if gap is not None:
-            rhs = " + ".join(f"{p.where} {p.value}" for p in parts)
+            rhs = " + ".join(f"{p.where} {p.text}" for p in parts)
             flagger.add("table.items", "error", f"{view.zh} {view.row_zh(total_key)} 的{view.column_zh(column)}为空，但其组成 {rhs} 不为零",
                         f"{view.name}: {total_key} ({column}) is blank but its lines {rhs} are not zero",
                         parts, expected=-gap, found="0", key=f"{total_key}.{column}")
@@ -819,8 +819,8 @@ def check_two_sided(view: TableView, flagger: Flagger) -> None:
             spent = next((spend[k] for k in spent_keys if spend.get(k) is not None), None)
             if income is not None and spent is not None and sum_gap(income.term, [spent.term]) is not None:
                 flagger.add("table.balance", "error",
-                            f"{view.zh}: {zh}收入总计 {income.value} ≠ {zh}支出总计 {spent.value}",
-                            f"{view.name}: {en}total income {income.value} ≠ {en}total expenditure {spent.value}",
+                            f"{view.zh}: {zh}收入总计 {income.text} ≠ {zh}支出总计 {spent.text}",
+                            f"{view.name}: {en}total income {income.text} ≠ {en}total expenditure {spent.text}",
                             [income, spent], expected=spent.value, found=income.value)
 
 
@@ -883,14 +883,14 @@ def check_procurement(view: TableView, flagger: Flagger) -> None:
         sme, total = view.get(key, "sme_reserved"), view.get(key, "total")
         if sme is not None and total is not None and exceeds(sme.term, total.term) is not None:
             flagger.add("table.subset", "error",
-                        f"{total.where}: 面向中小企业预留 {sme.value} 大于采购金额 {total.value}",
-                        f"{total.en_where}: reserved for small firms {sme.value} exceeds the purchase total {total.value}",
+                        f"{total.where}: 面向中小企业预留 {sme.text} 大于采购金额 {total.text}",
+                        f"{total.en_where}: reserved for small firms {sme.text} exceeds the purchase total {total.text}",
                         [sme, total], expected=f"≤ {total.value}", found=sme.value)
         qty, price, total = view.get(key, "quantity"), view.get(key, "unit_price"), view.get(key, "total")
         if qty is None or price is None or total is None:
             continue
         if not product_holds(total.term, qty.term, price.term):
             flagger.add("table.quantity_price", "error",
-                        f"{total.where}: 数量 {qty.value} × 单价 {price.value} ≠ 金额 {total.value}",
-                        f"{total.en_where}: quantity {qty.value} × unit price {price.value} ≠ total {total.value}",
+                        f"{total.where}: 数量 {qty.text} × 单价 {price.text} ≠ 金额 {total.text}",
+                        f"{total.en_where}: quantity {qty.text} × unit price {price.text} ≠ total {total.text}",
                         [qty, price, total], expected=qty.value * price.value, found=total.value)

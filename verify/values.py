@@ -46,9 +46,16 @@ class Val:
         return Term(self.term.value * factor, self.term.half * factor)
 
     @property
+    def text(self) -> str:
+        """The value as messages show it (``flags.fmt``: grouped by thousands in 元)."""
+        from .flags import fmt
+
+        return fmt(self.value, self.unit)
+
+    @property
     def shown(self) -> str:
         """The value with its unit, for messages that compare tables printed in different units."""
-        return f"{self.value} {self.unit}"
+        return f"{self.text} {self.unit}"
 
     @property
     def value(self) -> Decimal:
