@@ -70,6 +70,7 @@ def _names_changed(store, found) -> list[str]:
     """A line for each file the store knows, with review decisions, under another name than this run gives it
     (``a/预算`` named alone is ``预算``): its decisions stay with the name they were made under."""
     from .load import shown
+    from .rerun import file_sha256
 
     decided = set(store.decision_documents())
     if not decided:
@@ -84,7 +85,7 @@ def _names_changed(store, found) -> list[str]:
         try:
             old = before.get(path.resolve())
             if old is None and new not in known:  # a new name: the same bytes moved or renamed?
-                old, same = by_sha.get(_sha256(path)), " (the same file, sha256 alike)"
+                old, same = by_sha.get(file_sha256(path)), " (the same file, sha256 alike)"
         except (OSError, RuntimeError):
             continue
         if old is not None and old != new:
@@ -93,16 +94,6 @@ def _names_changed(store, found) -> list[str]:
                          f"{shown(new)} — name the same files (or folder) together as before to keep its name and its "
                          f"decisions")
     return lines
-
-
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 class BackendChoice(str, Enum):
