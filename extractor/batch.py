@@ -223,7 +223,13 @@ class _Writer:
         and its lines said as if it had been read, and it is not read."""
         from .rerun import file_sha256
 
+        # Only a regular file an earlier run read is hashed here: a FIFO or a device would block or never end
+        # (reading it says what is wrong), and a first run would read every file twice.
+        if not self.manifest.has_result(name):
+            return False
         try:
+            if not path.is_file():
+                return False
             key = self.key(file_sha256(path), name, path, self.decisions(name))
         except (OSError, UnicodeError):  # reading it says what is wrong (a name that is not UTF-8 is read, as before)
             return False

@@ -174,6 +174,11 @@ class Manifest:
                         (_stored(name), _stored(str(source)), status, _stored(reason), sha256, key, result_sha,
                          text_sha, tally, warnings, now_iso()))
 
+    def has_result(self, name: str) -> bool:
+        """Whether an earlier run wrote this document's result (only then is its file hashed to compare keys)."""
+        return self.db.execute("SELECT 1 FROM documents WHERE name = ? AND status = 'ok'",
+                               (_stored(name),)).fetchone() is not None
+
     def unchanged(self, name: str, key: str, out: Path, store) -> tuple[dict, list[str]] | None:
         """(the document's tally, its warnings) when its result may be kept as it is; None to read it again."""
         from .work import text_file_for
