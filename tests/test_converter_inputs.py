@@ -263,9 +263,13 @@ def _summary_rows(rng: random.Random) -> list[tuple[str, str, Decimal]]:
     return rows
 
 
-@pytest.mark.xfail(strict=False, reason="open: the lines placed with a total line whose column stays open are not flagged "
-                                       "with it (the change to verify/choose.py was reverted: it changed review flows)")
-@pytest.mark.parametrize("seed", range(6))
+_OPEN_SHIFT = pytest.mark.xfail(strict=True, reason="open: the lines placed with a total line whose column stays open "
+                                                   "are not flagged with it (the change to verify/choose.py was "
+                                                   "reverted: it changed review flows)")
+
+
+# Seed 2 draws the column the reader keeps by itself; the others a column it does not: they verify where they are not.
+@pytest.mark.parametrize("seed", [pytest.param(s, marks=_OPEN_SHIFT) if s != 2 else s for s in range(6)])
 def test_figures_of_a_table_whose_empty_cells_were_dropped_are_never_verified_in_a_column_they_are_not_in(seed,
                                                                                                       tmp_path):
     """Every line prints its 合计 and one other figure, all in the same column (项目支出, 上缴上级支出 …), and the converter
