@@ -343,7 +343,13 @@ def _same_rows_in_order(before: list[Row], rows: list[Row]) -> dict[int, Row]:
 
 def _keeps_empties(page: Page) -> bool:
     """A page of delimited rows, one of which prints an empty cell before a filled one: the converter kept
-    the empty cells of this page, so a row whose blanks all come after its figures is read in place."""
+    the empty cells of this page, so a row whose blanks all come after its figures is read in place.
+
+    A header row counts too: the blank cells under a full-height 序号 / 项目 cell beside a 资金性质 group's
+    columns (``| | | 合计 | 一般公共预算 |``) are empty cells a converter that drops them would not have printed."""
+    if page.data and all(line.kind.value in ("pipe", "tab") for line in page.header_lines) \
+            and any(_empty_before_filled(cells) for cells in page.header):
+        return True
     for raw in page.data:
         if raw.line.kind.value not in ("pipe", "tab"):
             return False
@@ -351,6 +357,11 @@ def _keeps_empties(page: Page) -> bool:
         if filled and filled != list(range(len(filled))):
             return True
     return False
+
+
+def _empty_before_filled(cells: list[Cell]) -> bool:
+    filled = [i for i, c in enumerate(cells) if c.text]
+    return bool(filled) and filled != list(range(len(filled)))
 
 
 def _padded(spec: TableSpec, raw: RawRow) -> bool:
