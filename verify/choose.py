@@ -39,7 +39,7 @@ from schemas import ExtractionResult, Reading, Row, Table, spec_for
 
 from .cross import check_across
 from .flags import Flagger
-from .reading import UNPROVEN_MOVE
+from .reading import EMPTIED_TOTAL, NAMED_ONLY, UNPROVEN_MOVE
 from .tables import COLUMN_TOTAL_KINDS, check_table, row_balance, subtotal_groups, table_relations
 from .tolerance import Term, printed_places, sum_gap
 from .values import TableView, document_places, exact_spans, places_by_column, row_cells, table_names, unit_in, view_table
@@ -180,11 +180,14 @@ def _best_layouts(table: Table) -> tuple[list[Table], Doubt]:
         questioned = own_failures.spans  # the figures some relation of the table, as read, fails on
         kept = []
         for entry in scored:
+            # (Nor is one that takes a row's 合计 from under its header and leaves it blank: that switches the row's
+            # sum off, it does not make it hold.)
             moved = _unproven_moves(table, entry[2], questioned) if entry[2] is not table else set()
-            if not moved:
+            emptied = _emptied_totals(table, entry[2]) if entry[2] is not table else set()
+            if not moved and not emptied:
                 kept.append(entry)
             elif entry[0] <= own:
-                _name_moves(table, entry[2], moved)
+                _name_moves(table, entry[2], moved | emptied, emptied)
         scored = kept
     least = scored[0][0]
     best = [candidate for score, _, candidate in scored if score == least]
@@ -227,7 +230,22 @@ def _unproven_moves(own: Table, other: Table, questioned: set) -> set[tuple[int,
     return moved
 
 
-def _name_moves(own: Table, other: Table, moved: set) -> None:
+def _emptied_totals(own: Table, other: Table) -> set[tuple[int, int]]:
+    """Figures read in place under a row's total (合计) that ``other`` moves into another column, leaving that total
+    blank beside figures in its parts: the row's relation that questioned them is switched off, not satisfied (a
+    row printing 合计 57,200.00 | 一般公共预算 5.72 read as 一般公共预算 57,200.00 | 政府性基金 5.72, 合计 blank)."""
+    placed = _placed(own)
+    relations = table_relations(other)
+    moved = set()
+    for row in other.rows:
+        for total_col, parts in relations:
+            if total_col in row.values or not any(row.values[c].value for c in parts if c in row.values):
+                continue
+            moved |= {a.span for col, a in row.values.items() if col != total_col and placed.get(a.span) == total_col}
+    return moved
+
+
+def _name_moves(own: Table, other: Table, moved: set, emptied: set = frozenset()) -> None:
     """Each row of ``own`` with a figure ``other`` moves keeps ``other``'s reading of it as an alternative."""
     by_span = {a.span: row for row in other.rows for a in row.values.values()}
     for row in own.rows:
@@ -235,7 +253,7 @@ def _name_moves(own: Table, other: Table, moved: set) -> None:
         if not spans:
             continue
         alt = by_span[next(iter(spans))]
-        option = Reading(values=dict(alt.values), how=UNPROVEN_MOVE)
+        option = Reading(values=dict(alt.values), how=EMPTIED_TOTAL if spans & emptied else UNPROVEN_MOVE)
         if _differs(option, Reading(values=row.values)) and not any(not _differs(option, a) for a in row.alternatives):
             row.alternatives.append(option)
 
@@ -604,8 +622,8 @@ def _settle_root_across(table: Table, doubt: Doubt, across) -> None:
 def _settle_ties_across(table: Table, rows: list[Row], across) -> None:
     """Rows whose placements the table cannot tell apart: the other tables' relations may."""
     for row in rows:
-        unproven = [a for a in row.alternatives if a.how == UNPROVEN_MOVE]  # named, never chosen
-        options = [Reading(values=row.values), *(a for a in row.alternatives if a.how != UNPROVEN_MOVE)]
+        unproven = [a for a in row.alternatives if a.how in NAMED_ONLY]  # named, never chosen
+        options = [Reading(values=row.values), *(a for a in row.alternatives if a.how not in NAMED_ONLY)]
         if len(options) == 1:
             continue
         scored = []

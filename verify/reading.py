@@ -129,10 +129,14 @@ def _unidentified(view: TableView, row: Row) -> bool:
 # How ``verify.choose`` marks a reading that moves figures away from the header they are printed under (where
 # no relation questions them) only because the sums then hold: named beside the printed reading, never chosen.
 UNPROVEN_MOVE = "figures moved from under the header they are printed under, to columns where the sums hold"
+# ... and one that takes a row's total from under its 合计 header, leaving it blank: the row's sum is then not
+# checked at all, which is not the same as holding.
+EMPTIED_TOTAL = "figures moved from under the header they are printed under, leaving their row's total blank"
+NAMED_ONLY = (UNPROVEN_MOVE, EMPTIED_TOTAL)
 
 
 def _ambiguous(view: TableView, key: str, row: Row, flagger: Flagger) -> None:
-    if all(alt.how == UNPROVEN_MOVE for alt in row.alternatives):
+    if all(alt.how in NAMED_ONLY for alt in row.alternatives):
         _unproven_move(view, key, row, flagger)
         return
     chosen = view.row_vals(key)
@@ -160,14 +164,16 @@ def _unproven_move(view: TableView, key: str, row: Row, flagger: Flagger) -> Non
     if not vals:
         return
     alt = row.alternatives[0]
+    why_zh, why_en = ("此读法下本行合计为空，合计关系无从核对，并非相符", "that way the row's total is blank, so its sum is not "
+                      "checked at all, which is not holding") if alt.how == EMPTIED_TOTAL else \
+        ("此读法下合计相符，但只因该数与本行另一数相同", "the sums hold that way only because the figure repeats another of its row")
     flagger.add("read.ambiguous", "warning",
                 f"{vals[0].where}: 数值按其所在表头读取：{_describe(view, Reading(values=row.values))}；"
-                f"若转换时漏排了空单元格或表头错位，则应为：{_describe(view, alt)}（此读法下合计相符，但只因该数与本行另一数相同，"
-                f"表头位置不支持，未采用）",
+                f"若转换时漏排了空单元格或表头错位，则应为：{_describe(view, alt)}（{why_zh}，表头位置不支持，未采用）",
                 f"{vals[0].en_where}: values read under the headers they are printed under: "
                 f"{_describe(view, Reading(values=row.values), en=True)}; if the converter dropped empty cells or shifted the "
-                f"header they would be {_describe(view, alt, en=True)} (the sums hold that way only because the figure "
-                f"repeats another of its row, and the printed positions do not say so; not taken)",
+                f"header they would be {_describe(view, alt, en=True)} ({why_en}, and the printed positions do not say so; "
+                f"not taken)",
                 vals, key=f"{view.name}[{key}]")
 
 
