@@ -22,7 +22,7 @@ import pytest
 from extractor.export import result_facts
 from extractor.load import Document
 from extractor.pipeline import extract_document
-from layout_variants import make_variant
+from layout_variants import SpaceLayout, _place, _space_header, width
 from verify import verify_result
 
 # Hand-written fixture: the 三公 table of examples/000 (序号, 项目, a 资金性质 group over its four columns, a 栏次 row
@@ -57,11 +57,16 @@ def _money(text: str) -> str:
     return f"{Decimal(text):,.2f}"
 
 
+def _slipped(text: str) -> str:
+    """The figure with its decimal point one place off: 0.59 → 5.90, 22.44 → 224.40."""
+    return f"{Decimal(text) * 10:.2f}"
+
+
 # Slips: (name, the figures a row prints in its first two amount columns from the two equal ones it should print).
 SLIPS = {
     "total_in_yuan": lambda a: (_money(str(Decimal(a) * 10000)), a),  # 合计 in 元, the parts in 万元
-    "decimal_in_total": lambda a: (str(Decimal(a) * 10 if Decimal(a) < 1 else Decimal(a) / 10), a),  # 5.90 for 0.59
-    "typo_in_part": lambda a: (a, str(Decimal(a) * 10 if Decimal(a) < 1 else Decimal(a) / 10)),  # 合计 right, 一般 wrong
+    "decimal_in_total": lambda a: (_slipped(a), a),  # 合计 5.90 | 一般公共预算 0.59
+    "typo_in_part": lambda a: (a, _slipped(a)),  # 合计 0.59 | 一般公共预算 5.90
 }
 
 
@@ -94,11 +99,31 @@ def _document(title: str, rows: list[list[str]], style: str) -> str:
     lines = [title, "", "单位：万元", ""]
     if style == "tabs":
         lines += ["\t".join(r) for r in rows]
+    elif style == "spaces":
+        lines += _spaced(rows)
     else:
         lines += ["| " + " | ".join(r) + " |" for r in rows[:1]] + ["|" + "---|" * len(rows[0])]
         lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
-    text = "\n".join(lines) + "\n"
-    return make_variant(text, "space_aligned") if style == "spaces" else text
+    return "\n".join(lines) + "\n"
+
+
+def _spaced(rows: list[list[str]]) -> list[str]:
+    """``pdftotext -layout`` of the table (``layout_variants``' model of it): each header cell centred in the box of
+    the columns and rows it spans, the 栏次 numbers centred in their columns, figures right-aligned, words left."""
+    lanci = next(i for i, r in enumerate(rows) if r[0] == "栏次")
+    body = rows[lanci + 1:]
+    figure = [j > 1 and any(c and c[0].isdigit() and "." in c for c in (r[j] for r in body)) for j in range(len(rows[0]))]
+    widths = [max(10, *(width(r[j]) for r in body)) for j in range(len(rows[0]))]
+    starts = [2]
+    for w in widths[:-1]:
+        starts.append(starts[-1] + w + 3)
+    lay = SpaceLayout(starts=starts, widths=widths, margin=2, width=starts[-1] + widths[-1] - 2, row_gap=False,
+                      valign="top", text_cols=set(), centre_numbers=False)
+    out = _space_header(rows[:lanci], lay)
+    out.append(_place([(starts[j] + (widths[j] - width(c)) // 2, c) for j, c in enumerate(rows[lanci]) if c]))
+    for r in body:
+        out.append(_place([(starts[j] + (widths[j] - width(c) if figure[j] else 0), c) for j, c in enumerate(r) if c]))
+    return out
 
 
 def _read(text: str):
@@ -120,6 +145,11 @@ def _facts(result, kind: str) -> dict:
 def _row_sum_flagged(result, kind: str, row: str) -> bool:
     return any(f.check == "table.row_sum" and any(r.path.startswith(f"{kind}[{row}].") for r in f.fields)
                for f in result.flags)
+
+
+def _ambiguous_rows(result, kind: str) -> set[str]:
+    return {r.path.split("[", 1)[1].split("]", 1)[0] for f in result.flags if f.check == "read.ambiguous"
+            for r in f.fields if r.path.startswith(f"{kind}[")}
 
 
 def _check(result, kind: str, expected: dict, slipped: set[str]) -> None:
@@ -144,18 +174,22 @@ def test_three_public_row_that_does_not_add_up_is_read_where_printed_and_flagged
     result = _read(_document(THREE_PUBLIC_TITLE, printed, style))
     slipped = {r[2] for r in THREE_PUBLIC_ROWS if r[3]} if "all" in rows else rows
     _check(result, "three_public_costs", expected, slipped)
+    # The header's empty cells before its filled ones say the converter kept empty cells: nothing to doubt.
+    assert not _ambiguous_rows(result, "three_public_costs")
 
 
 @pytest.mark.parametrize("style", ["pipes", "tabs"])
 @pytest.mark.parametrize("slip, rows", [("total_in_yuan", {"all"}), ("decimal_in_total", {"reception"}),
                                         ("typo_in_part", {"reception"})])
 def test_three_public_with_a_header_of_one_row_never_verifies_a_reading_that_empties_the_total(style, slip, rows):
-    """No header cell says the converter kept empty cells: the rows could have lost theirs, so a reading with every
-    figure one column to the right is proposed. It adds up only by leaving 合计 blank: named, never taken."""
+    """No header cell says the converter kept empty cells: the rows could have lost theirs, so a reading with the
+    row's figures one column to the right is proposed. It adds up only by leaving 合计 blank: named on the row
+    (``read.ambiguous``), never taken."""
     printed, expected = _three_public(False, slip, rows)
     result = _read(_document(THREE_PUBLIC_TITLE, printed, style))
     slipped = {r[2] for r in THREE_PUBLIC_ROWS if r[3]} if "all" in rows else rows
     _check(result, "three_public_costs", expected, slipped)
+    assert _ambiguous_rows(result, "three_public_costs") == slipped  # the other reading named on each such row
 
 
 @pytest.mark.parametrize("style", ["pipes", "tabs", "spaces"])
@@ -166,6 +200,7 @@ def test_summary_row_that_does_not_add_up_is_read_where_printed_and_flagged(styl
     result = _read(_document(SUMMARY_TITLE, printed, style))
     slipped = {r[1] for r in SUMMARY_ROWS} if "all" in rows else rows
     _check(result, "expenditure_summary", expected, slipped)
+    assert not _ambiguous_rows(result, "expenditure_summary")
 
 
 def test_the_tables_as_printed_read_in_place_and_verified():
