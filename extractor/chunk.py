@@ -271,14 +271,16 @@ def _classify(body: str) -> LineKind:
 _ADDRESS = re.compile(r"^(?:file|https?)://\S+$|^www\.\S+\.\S+$")
 _DATE_TIME = re.compile(r"^(?:\d{4}[/\-.]\d{1,2}[/\-.]\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}),?(?:\s+(?:上午|下午)?\d{1,2}:\d{2}"
                         r"(?::\d{2})?(?:\s*[AaPp][Mm])?)?$")
-_BROWSER_HINT = re.compile(r"://|www\.|\d{1,4}[/\-.]\d{1,2}[/\-.]\d{1,4}")
+# A date's separators with a digit on each side (what ``_DATE_TIME`` needs somewhere in the line): the engine looks for a
+# separator first, not at every digit of every figure.
+_DATE_HINT = re.compile(r"(?<=\d)[/\-.]\d{1,2}[/\-.](?=\d)")
 _RUNNING_WORDS = re.compile(r"^[^\d\t]{1,60}$")
 
 
 def _browser_furniture(stripped: str) -> bool:
     """A browser's running header or footer line: an address or a date (with its time), and beside it only the
     page counter, other furniture, or the page's title (words, no figure but a year)."""
-    if not _BROWSER_HINT.search(stripped):
+    if "://" not in stripped and "www." not in stripped and not _DATE_HINT.search(stripped):
         return False
     fields = [f.strip() for f in _FIELD_SPLIT.split(stripped) if f.strip()]
     if not any(_ADDRESS.match(f) or _DATE_TIME.match(f) for f in fields):
@@ -456,18 +458,29 @@ class _Titles:
     @classmethod
     def of(cls, lines: list[Line]) -> "_Titles":
         # Only a line that prints 表, 绩效 or 采购预算 is (or ends in) a title: the others are asked nothing more.
-        hinted = [(line.kind is _TEXT or line.kind is _TAB) and _TITLE_HINT.search(line.text) is not None
-                  for line in lines]
-        kinds = []
-        texts = [_title_text(line) if hint else None for line, hint in zip(lines, hinted)]
-        for line, text in zip(lines, texts):
+        hinted = [i for i, line in enumerate(lines)
+                  if (line.kind is _TEXT or line.kind is _TAB) and _TITLE_HINT.search(line.text) is not None]
+        kinds: list[str | None] = [None] * len(lines)
+        texts: list[str | None] = [None] * len(lines)
+        for i in hinted:
+            line = lines[i]
+            texts[i] = text = _title_text(line)
             kind = kind_for_title(text) if text is not None else None
-            kinds.append(kind if kind is None or not is_contents_line(line.text) else None)
+            kinds[i] = kind if kind is None or not is_contents_line(line.text) else None
         titles = cls(kinds, texts)
-        for i, line in enumerate(lines[:-1]):
+        # Lines that may start a wrapped title (a plain line over a short plain one, ``_wrapped_title``), and those that
+        # may end in a glued one (``_glued_title``): the others are asked nothing more. (A line's kind changes here
+        # only after the line above it was asked: each is asked with the kinds worked out above.)
+        wrapped_at = {i for i, (line, tail) in enumerate(zip(lines, lines[1:]))
+                      if line.kind is _TEXT and tail.kind is _TEXT and _TAIL.match(tail.text)}
+        glued_at = set(hinted)
+        for i in sorted(wrapped_at | glued_at):
+            if i == len(lines) - 1:
+                break
+            line = lines[i]
             if kinds[i] is None and kinds[i + 1] is None and (whole := _wrapped_title(line, lines[i + 1])):
                 kinds[i], titles.wrapped[i] = kind_for_title(whole), whole
-            elif hinted[i] and (glued := _glued_title(line)) is not None:
+            elif i in glued_at and (glued := _glued_title(line)) is not None:
                 # (A whole line of prose that ends in a title may also match a kind as a whole: the title decides.)
                 kinds[i], titles.glued[i] = kind_for_title(glued[0]), glued
         return titles
@@ -896,11 +909,14 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
             current = open_chunk(current.kind, current.title, None, line.start)
         kind = titles.kinds[i]
         in_table = current is not None and current.is_table
+        # Most of what is asked below is asked of plain text lines only (each asker says so first): asked here, the
+        # other lines skip the asking.
+        plain = line.kind is _TEXT
         if i in tails:
             line = line.as_kind(_PAGE_HEADER)  # the rest of the title above: not text of the section
-        elif in_table and _running_title_in_card(lines, i, current):
+        elif plain and in_table and _running_title_in_card(lines, i, current):
             line = line.as_kind(_PAGE_HEADER)  # the running title of the page a card goes on on
-        elif in_table and _continued_title(line, kind, current):
+        elif plain and in_table and _continued_title(line, kind, current):
             # "部门收入总表（续）", "续表": the same table goes on on a new page.
             line = line.as_kind(_PAGE_HEADER)
         elif kind is not None and _accept_title(lines, titles, i):
@@ -915,24 +931,25 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
             line = line.as_kind(_TEXT) if line.kind is _TAB else line
             if i in titles.wrapped:
                 tails.add(i + 1)
-        elif kind is None and (other := _other_table_title(lines, i, current, titles.texts[i])) is not None:
+        elif kind is None and (plain or line.kind is _PAGE_HEADER) \
+                and (other := _other_table_title(lines, i, current, titles.texts[i])) is not None:
             if in_table and current.kind == "other_table" and current.title == other:
                 line = line.as_kind(_PAGE_HEADER)  # its title printed again over the next page's rows
             else:
                 # A table the registry has no kind for: its own section, never rows of the table before it.
                 current = open_chunk("other_table", other, line, line.start)
-        elif in_table and (_rowlike(line, current.kind) or _fragment(lines, i, current)
-                           or _card_key_and_value(lines, i, current) or _under_goal_keys(line, current)):
+        elif in_table and ((plain and _rowlike(line, current.kind))
+                           or ((plain or current.is_card) and _fragment(lines, i, current))  # (a card's: any line)
+                           or (plain and (_card_key_and_value(lines, i, current) or _under_goal_keys(line, current)))):
             # In a tab or pipe table a line with no delimiter is a row that kept one cell.
             line = line.as_kind(_TAB if _delimited(current) and not _rowlike(line, current.kind)
                                 else _SPACED)
-        elif in_table and _lone_cell(lines, i, current):
+        elif plain and in_table and _lone_cell(lines, i, current):
             line = line.as_kind(_TAB)
-        elif line.kind is _TEXT and _NARRATIVE_HEADING.match(line.text) and len(line.text.strip()) <= 60 \
-                and "。" not in line.text:
+        elif plain and _NARRATIVE_HEADING.match(line.text) and len(line.text.strip()) <= 60 and "。" not in line.text:
             last_heading = line.text.strip()
             current = open_chunk("narrative", last_heading, line, line.start)
-        elif (current is None or current.kind == "front_matter") and _stated_amount(line):
+        elif plain and (current is None or current.kind == "front_matter") and _stated_amount(line):
             # Prose stating amounts before any heading or table (a .docx or a workbook that opens with its
             # explanation): narrative, so its figures are checked, not front matter.
             current = open_chunk("narrative", last_heading, None, line.start)
@@ -971,15 +988,6 @@ def _card_grid_in_text(lines: list[Line], i: int, chunk: Chunk) -> bool:
     if chunk.is_table or (chunk.lines and chunk.lines[-1].is_row):
         return False
     return _card_grid_at(lines, i)
-
-
-def _next_card(lines: list[Line], i: int, chunk: Chunk) -> bool:
-    """Another card's grid after a card's rows, its title not found (lost in the prose between them): after a
-    gap, a row that starts with 项目名称 when the card has printed its own already."""
-    if chunk.last_row is None or chunk.lines[-1].is_row or not _card_grid_at(lines, i):
-        return False
-    return any(l.is_row and _CARD_FIRST_KEY.match(_CELL_SPLIT.split(l.text.strip().strip("|"))[0].strip())
-               for l in chunk.lines)
 
 
 def _card_grid_at(lines: list[Line], i: int) -> bool:
@@ -1188,7 +1196,8 @@ def _add_line(chunk: Chunk, line: Line) -> None:
         if not chunk.segments:
             chunk.first_row_words = _squash(line.text)
             chunk.segments.append(Segment())
-        elif chunk.segments[-1].lines and (_segment_closed(chunk) or _header_again(chunk, line)):
+        elif (segment := chunk.segments[-1].lines) and (_segment_closed(chunk, segment[-1])
+                                                        or _header_again(chunk, line)):
             chunk.segments.append(Segment())
         chunk.segments[-1].lines.append(line)
     elif line.kind is _SEPARATOR:
@@ -1202,16 +1211,18 @@ def _continues_note_before(chunk: Chunk) -> bool:
     return bool(chunk.notes) and len(chunk.lines) >= 2 and chunk.lines[-2] is chunk.notes[-1]
 
 
-def _segment_closed(chunk: Chunk) -> bool:
-    """A segment ends at a page break or at anything that is not a row or a separator.
+def _segment_closed(chunk: Chunk, seg_last: Line) -> bool:
+    """A segment ends at a page break or at anything that is not a row or a separator (``seg_last``: the segment's
+    last row; the new row is the section's last line).
 
     Space-aligned text puts blank lines between rows, so for its rows only a
     page break, furniture or text ends the segment; so do documents that put a
     blank line between every two delimited rows.
     """
-    seg_last = chunk.segments[-1].lines[-1]
     if seg_last.page_end:
         return True
+    if chunk.lines[-2] is seg_last:
+        return False  # (the commonest: the row right under the segment's last)
     spaced = seg_last.kind is _SPACED
     # Where every two rows stand one blank line apart, one blank line is no break (two or more still are).
     single_blanks = chunk.rows_double_spaced and not spaced
@@ -1241,7 +1252,10 @@ def _header_again(chunk: Chunk, line: Line) -> bool:
     first = chunk.segments[0].lines[0]
     if first.kind is not line.kind or first is line:
         return False
-    return _squash(line.text) == chunk.first_row_words \
+    words = chunk.first_row_words
+    if words and words[0] not in line.text:
+        return False  # (told before the row's words are run together: most rows print other words)
+    return _squash(line.text) == words \
         and sum(1 for c in re.split(r"[\t|]", line.text) if c.strip()) >= 2 \
         and not any(_FIGURE.match(c.strip()) for c in re.split(r"[\t|]", line.text) if c.strip())
 
