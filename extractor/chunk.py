@@ -271,9 +271,9 @@ def _classify(body: str) -> LineKind:
 _ADDRESS = re.compile(r"^(?:file|https?)://\S+$|^www\.\S+\.\S+$")
 _DATE_TIME = re.compile(r"^(?:\d{4}[/\-.]\d{1,2}[/\-.]\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}),?(?:\s+(?:上午|下午)?\d{1,2}:\d{2}"
                         r"(?::\d{2})?(?:\s*[AaPp][Mm])?)?$")
-# A date's separators with a digit on each side (what ``_DATE_TIME`` needs somewhere in the line): the engine looks for a
-# separator first, not at every digit of every figure.
-_DATE_HINT = re.compile(r"(?<=\d)[/\-.]\d{1,2}[/\-.](?=\d)")
+# A date somewhere in the line (what ``_DATE_TIME`` needs): a digit on each side of its two separators is enough to say
+# so, and the engine then tries no run of digits at every digit of every figure.
+_DATE_HINT = re.compile(r"\d[/\-.]\d{1,2}[/\-.]\d")
 _RUNNING_WORDS = re.compile(r"^[^\d\t]{1,60}$")
 
 
@@ -500,7 +500,9 @@ _TITLE_TRAILER = re.compile(r"(?<!\s)(?:\s*+(?:[（(]\s*(?:19|20)\d\d\s*年度?\
 # Where a sentence or a note ends inside a joined line: punctuation, a gap, or the note of an empty table. (A run of
 # them is one match: the sentence ends after its last.)
 _NO_DATA = re.compile(r"(?:本表|此表|该表)?(?:无数据|为空表?|空表列示|无此项?(?:支出|收入)?)")
-_SENTENCE_END = re.compile(rf"[。；;！？!?，,：:、\s]+|{_NO_DATA.pattern}")
+_STOP = r"[。；;！？!?，,：:、\s]"
+_SENTENCE_END = re.compile(rf"{_STOP}+|{_NO_DATA.pattern}")
+_STOP_CHAR = re.compile(_STOP)
 _TITLE_YEAR = re.compile(r"(?:19|20)\d\d\s*年度?$")
 _TITLE_HEAD_WORD = re.compile(r"(?:项目支出|部门整体|一般公共预算|政府性基金预算?|国有资本经营预算?|财政拨款|部门|单位|本级)$")
 # A table's number before its title (附表1：, 表 3、, 1-2.): no sentence.
@@ -518,7 +520,7 @@ def _glued_title(line: Line) -> tuple[str, int] | None:
     text = _unmarked(line.text)
     trailer = _TITLE_TRAILER.search(text) if "年" in text or "单位" in text else None  # (each piece of it says one)
     body = text[:trailer.start()] if trailer else text.rstrip()
-    cut = max((m.end() for m in _SENTENCE_END.finditer(body)), default=0)
+    cut = _last_sentence_end(body)
     tail = body[cut:]
     head = body[:cut].rstrip()
     if cut == 0 or not 4 <= len(tail) <= 60 or _REFERS_TO.search(head):
@@ -537,6 +539,17 @@ def _glued_title(line: Line) -> tuple[str, int] | None:
     if year:
         start = year.start()
     return tail[start:], cut + start
+
+
+def _last_sentence_end(body: str) -> int:
+    """Where the last match of ``_SENTENCE_END`` in ``body`` ends (0: none), worked out from the end of the line: the
+    last stop character ends the last run of them, and a note of an empty table is looked for only where its
+    characters are."""
+    stop = _STOP_CHAR.search(body[::-1])
+    cut = len(body) - stop.start() if stop else 0
+    if "无" in body or "空" in body:  # (every note _NO_DATA knows prints one)
+        cut = max([cut, *(m.end() for m in _NO_DATA.finditer(body))])
+    return cut
 
 
 _TAIL = re.compile(r"^\s*\S{1,4}\s*$")
@@ -1002,14 +1015,18 @@ def _card_grid_at(lines: list[Line], i: int) -> bool:
 
 
 _CARD_TITLE_WORDS = re.compile(r"绩效目标|目标表|申报表")
+# What a line that starts a card prints: its first key (``_next_card``) or a card title's words.
+_CARD_START = re.compile(f"{_ANY_CARD_FIRST_KEY.pattern}|{_CARD_TITLE_WORDS.pattern}")
 
 
 def _next_card_title(lines: list[Line], i: int, chunk: Chunk) -> str | None:
     """Whether line ``i`` starts another card of a card section: "" for its 项目名称 row (``_next_card``), or the
     words of a line of its own right above that row (blank lines and furniture between) that reads as a card's title."""
+    line = lines[i]
+    if not _CARD_START.search(line.text):
+        return None  # (most lines of a card: told by one search)
     if _next_card(lines, i, chunk):
         return ""
-    line = lines[i]
     if line.kind is not _TEXT:
         return None
     words = _unmarked(line.text).strip()  # (Markdown a converter wraps a title in: "# 项目支出绩效目标表")
