@@ -161,6 +161,11 @@ _PAGE_REF = re.compile(r"(?:[.．。·…⋯_\s]|\t)\s*\d{1,3}\s*$")
 _ENTRY_PREFIX = re.compile(r"^\s*(?:[•·●○▪■□◆◇\-–—*]\s*|\(?[（(]?\d{1,2}[)）.、．]\s*|[（(]?[一二三四五六七八九十]+[)）、．.]\s*"
                            r"|表\s*[一二三四五六七八九十\d]+[-—]?\d*\s*[:：、.]?\s*|附表\s*\d+(?:-\d+)?\s*[:：、.]?\s*"
                            r"|\d{1,2}-\d{1,2}\s*)+")
+# (Compiled once: asked of many lines.)
+_ENDS_IN_DECIMAL = re.compile(r"\d+\.\d+\s*$")
+_ENTRY_CELL_SPLIT = re.compile(r"\s*\|\s*|\t")
+_TRAILING_PAGE = re.compile(r"\s*\d{1,3}\s*$")
+_SPACES = re.compile(r"\s+")
 
 
 def split_lines(text: str) -> list[Line]:
@@ -195,14 +200,18 @@ def _mark_bare_pipe_tables(lines: list[Line]) -> None:
     run is such a table (a row whose first or last cell is empty then starts or ends with a bar). A lone line with bars
     in prose, or an outer-bar table (where both readings agree), is left as it is.
     """
+    # A bar line: a pipe row or a separator, or plain text with two bars or more.
+    bar = [line.kind is _PIPE or line.kind is _SEPARATOR
+           or (line.kind is _TEXT and "|" in line.text and _BARE_PIPE_ROW.match(line.text) is not None)
+           for line in lines]
     i = 0
     while i < len(lines):
-        if not _bar_line(lines[i]):
+        if not bar[i]:
             i += 1
             continue
         run, j = [], i
-        while j < len(lines) and (_bar_line(lines[j]) or lines[j].kind is _BLANK):
-            if lines[j].kind is not _BLANK:
+        while j < len(lines) and (bar[j] or lines[j].kind is _BLANK):
+            if bar[j]:
                 run.append(j)
             j += 1
         if len(run) >= 2 and _split_on_every_bar(lines[k] for k in run):
@@ -213,13 +222,10 @@ def _mark_bare_pipe_tables(lines: list[Line]) -> None:
         i = j
 
 
-def _bar_line(line: Line) -> bool:
-    return line.kind in (_PIPE, _SEPARATOR) or (line.kind is _TEXT and "|" in line.text
-                                                 and bool(_BARE_PIPE_ROW.match(line.text)))
-
-
 def _split_on_every_bar(run) -> bool:
     texts = [line.text.strip() for line in run if line.kind is not _SEPARATOR]
+    if all(text.startswith("|") and text.endswith("|") for text in texts):
+        return False  # (every row between outer bars, the commonest: both readings cut each into as many cells)
     bare = Counter(text.count("|") + 1 for text in texts)
     # A row under the border reading: its cells between the first bar and the last.
     bordered = Counter(text.count("|") - (1 if text.endswith("|") else 0) for text in texts if text.startswith("|"))
@@ -330,19 +336,27 @@ def _mark_running_titles(lines: list[Line]) -> None:
 
 
 def _could_be_running_title(t: str) -> bool:
+    if len(t) < 6:
+        return False  # (a piece of a wrapped cell, the commonest short line printed on many pages)
     if kind_for_title(t) is not None or _NARRATIVE_HEADING.match(t) or _NOTE.match(t):
         return False
-    if re.search(r"[。；;，,：:]$|\d+\.\d", t):
+    if _SENTENCE_OR_DECIMAL.search(t):
         return False
     if _GAP.search(t):
         return False  # words spread over the page: a table's header repeated on every page
     words = t.split()
     # A header row of a packed table repeats on every page too: several short words. A running
     # title names the department, the year or the budget.
-    without_year = re.sub(r"(19|20)\d\d\s*年度?", "", t)
-    if re.search(r"\d|[≥≤<>＜＞=＝%％【】]", without_year):
+    without_year = _YEAR_WORD.sub("", t)
+    if _DIGIT_OR_MARK.search(without_year):
         return False
-    return len(words) <= 3 and len(t) >= 6 and bool(re.search(r"(19|20)\d\d\s*年|预算|决算|(局|委|办|院|中心|厅|所|站)$", t))
+    return len(words) <= 3 and bool(_RUNNING_TITLE_WORDS.search(t))
+
+
+_SENTENCE_OR_DECIMAL = re.compile(r"[。；;，,：:]$|\d+\.\d")
+_YEAR_WORD = re.compile(r"(19|20)\d\d\s*年度?")
+_DIGIT_OR_MARK = re.compile(r"\d|[≥≤<>＜＞=＝%％【】]")
+_RUNNING_TITLE_WORDS = re.compile(r"(19|20)\d\d\s*年|预算|决算|(局|委|办|院|中心|厅|所|站)$")
 
 
 def document_meta(lines: list[Line], text: str) -> DocumentMeta:
@@ -430,15 +444,15 @@ def _title_kind(line: Line) -> str | None:
 def is_contents_line(text: str) -> bool:
     """A contents entry: leaders or a page number follow the entry."""
     t = text.strip()
-    return bool(_LEADERS.search(t) or (_PAGE_REF.search(t) and not re.search(r"\d+\.\d+\s*$", t)))
+    return bool(_LEADERS.search(t) or (_PAGE_REF.search(t) and not _ENDS_IN_DECIMAL.search(t)))
 
 
 def contents_title(text: str) -> str:
     """The entry's title without its numbering, leaders and page number."""
     t = text.strip().strip("|").strip()
-    t = re.split(r"\s*\|\s*|\t", t)[0] if ("|" in t or "\t" in t) else t
+    t = _ENTRY_CELL_SPLIT.split(t)[0] if ("|" in t or "\t" in t) else t
     t = _LEADERS.split(t)[0]
-    t = re.sub(r"\s*\d{1,3}\s*$", "", t) if _PAGE_REF.search(t) else t
+    t = _TRAILING_PAGE.sub("", t) if _PAGE_REF.search(t) else t
     return _ENTRY_PREFIX.sub("", t, count=1).strip()
 
 
@@ -608,7 +622,7 @@ def _title_opens_section(lines: list[Line], titles: _Titles, i: int) -> bool:
         return False  # "…政府采购预算" / "21.54万元。": a sentence wrapped before its amount, no title
     if i in titles.glued:
         return False  # a title glued to a sentence opens a table only over the table's rows
-    title = re.sub(r"\s+", "", titles.wrapped.get(i) or titles.texts[i] or "")
+    title = _SPACES.sub("", titles.wrapped.get(i) or titles.texts[i] or "")
     if not _TITLE_END.search(title):
         return False
     # The last entry of a contents list (titles one after another), followed by the list's other part or prose:
@@ -968,7 +982,7 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
             current = open_chunk("narrative", last_heading, None, line.start)
         elif current is None:
             current = open_chunk("front_matter", "", None, line.start)
-        elif in_table and current.has_rows and line.kind is _TEXT and not _NOTE.match(line.text) \
+        elif plain and in_table and current.has_rows and not _NOTE.match(line.text) \
                 and not _continues_note(current):
             # Prose after a table: the narrative it interrupted goes on.
             current = open_chunk("narrative", f"{last_heading}（续）" if last_heading else "", None, line.start)
@@ -1125,7 +1139,7 @@ def _other_table_title(lines: list[Line], i: int, current: Chunk | None, title: 
     none a figure. A number line over the header the table in progress printed first is that table going on."""
     line = lines[i]  # (``title``: the title it prints, ``_title_text``)
     if line.kind is _TEXT:
-        if title is None or not _OTHER_TITLE.search(squashed := re.sub(r"\s+", "", contents_title(title))) \
+        if title is None or not _OTHER_TITLE.search(squashed := _SPACES.sub("", contents_title(title))) \
                 or _NOT_A_TITLE.search(squashed) or _NOTE.match(title) or is_contents_line(line.text) \
                 or _CONTINUED.search(title):
             return None
@@ -1273,9 +1287,11 @@ def _header_again(chunk: Chunk, line: Line) -> bool:
     if words and words[0] not in line.text:
         return False  # (told before the row's words are run together: most rows print other words)
     return _squash(line.text) == words \
-        and sum(1 for c in re.split(r"[\t|]", line.text) if c.strip()) >= 2 \
-        and not any(_FIGURE.match(c.strip()) for c in re.split(r"[\t|]", line.text) if c.strip())
+        and sum(1 for c in _DELIMITER.split(line.text) if c.strip()) >= 2 \
+        and not any(_FIGURE.match(c.strip()) for c in _DELIMITER.split(line.text) if c.strip())
 
+
+_DELIMITER = re.compile(r"[\t|]")
 
 
 def _rows_double_spaced(lines: list[Line]) -> bool:
@@ -1317,10 +1333,10 @@ def contents_entries(lines: list[Line], titles: "_Titles | None" = None) -> list
     for i, line in enumerate(lines):
         if titles.kinds[i] is not None and _accept_title(lines, titles, i):
             break
-        if line.kind in (_BLANK, _SEPARATOR):
-            continue
+        if line.kind in (_BLANK, _SEPARATOR) or "表" not in line.text:
+            continue  # (an entry's title is a piece of its line, and ends in 表)
         title = contents_title(line.text)
-        squashed = re.sub(r"\s+", "", title)
+        squashed = _SPACES.sub("", title)
         if not squashed.endswith("表") or squashed.startswith("注") or "，" in squashed or len(squashed) > 80:
             continue
         kind = kind_for_title(title)
