@@ -85,8 +85,9 @@ def choose_readings(result: ExtractionResult) -> None:
     for table in result.tables:
         _record_tied_layouts(table, still_tied.get(id(table), []))
         for row in table.rows:
-            _settle_by_hint(row)
-            row.propose([])
+            if row.options:  # (a row placed with certainty has nothing to settle)
+                _settle_by_hint(row)
+                row.propose([])
     settle_units(result)
 
 
