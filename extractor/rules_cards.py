@@ -138,6 +138,9 @@ class _State:
     field_starts: tuple | None = None  # the last ``_field_starts``, with what it depended on
 
 
+_NO_STARTS: frozenset[int] = frozenset()
+
+
 def read_cards(chunk: Chunk) -> list[PerformanceCard]:
     """The cards of a card section: one, or one per project block of a summary grid (``_summary_grid_cards``)."""
     card = read_card(chunk)
@@ -157,7 +160,7 @@ def read_card(chunk: Chunk) -> PerformanceCard:
         state.page_starts = _page_row_starts(seg.lines, state) if n > 0 else None
         for k, line in enumerate(seg.lines):
             # Where the columns start matters only to a space-aligned line (delimiters part the others).
-            starts = _column_starts(card, state) if line.kind is _SPACED else frozenset()
+            starts = _column_starts(card, state) if line.kind is _SPACED else _NO_STARTS
             cells = _cells_of(state, line, starts)
             words = {norm(c.text) for c in cells}  # asked of the line several times below
             if not any(words):
@@ -1765,8 +1768,7 @@ def _is_period(text: str) -> bool:
 def _spending(card: PerformanceCard, state: _State, cells: list[Cell]) -> None:
     before = len(card.spending_plan)
     _spending_steps(card, state, cells)
-    added = card.spending_plan[before:]
-    if added and plan_by_period([s.period for s in card.spending_plan]):
+    if len(card.spending_plan) > before and plan_by_period([s.period for s in card.spending_plan]):
         for step in card.spending_plan:
             step.cumulative = False
 
