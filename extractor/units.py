@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from schemas import parse_amount
 
@@ -63,6 +64,8 @@ def unit_of(said: str) -> str | None:
     return None
 
 
+# (Every card and table of a document asks of its unit line, the same few lines: each answer is kept.)
+@lru_cache(maxsize=1024)
 def find_statement(line: str) -> UnitStatement | None:
     """The first unit statement a line prints, anywhere in it (beside a title or 部门名称：…)."""
     for m in _STATEMENT.finditer(line):
