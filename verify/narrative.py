@@ -1179,10 +1179,11 @@ def _sources(claim: Claim, links: _Links, tables: _Tables) -> tuple[tuple[str, s
 _TITLED = ("机关运行经费",)
 
 
-def _table_val(claim: Claim, links: _Links, tables: _Tables) -> Val | None:
+def _table_val(claim: Claim, links: _Links, tables: _Tables, sources=None) -> Val | None:
+    """The table's value of the claim's subject; ``sources``: its ``_sources`` when the caller has them."""
     if claim.subject.startswith(PROJECT):
         return tables.project(claim.subject.removeprefix(PROJECT))
-    val = tables.first(_sources(claim, links, tables))
+    val = tables.first(_sources(claim, links, tables) if sources is None else sources)
     return tables.titled(claim.subject) if val is None and claim.subject in _TITLED else val
 
 
@@ -1196,29 +1197,30 @@ def _check_table(claim: Claim, links: _Links, tables: _Tables, flagger: Flagger)
         _check_year_on_year(claim, links, tables, flagger)
         return
     sources = _sources(claim, links, tables)
-    val = _table_val(claim, links, tables)
+    val = _table_val(claim, links, tables, sources)
     if val is None:
         blank = tables.blank(sources)
         if blank is not None:
             _check_blank(claim, blank, flagger)
         return
-    if not comparable(flagger, "narrative.table", [_val(claim), val]):
+    stated = _val(claim)
+    if not comparable(flagger, "narrative.table", [stated, val]):
         return
     printed = _in_wan(val.term, val.unit)
     if claim.unit not in _UNIT_SCALE or printed is None:
         return
     if sum_gap(_term(claim), [printed]) is None:
-        flagger.held("narrative.table", [_val(claim), val])
+        flagger.held("narrative.table", [stated, val])
         return
     v = fmt(claim.value.value, claim.unit)
     if claim.value.raw == "空表":
         v = "（说明称该表为空表）0.00"
-    severity, note, note_en, vals = "error", "", "", [_val(claim), val]
+    severity, note, note_en, vals = "error", "", "", [stated, val]
     if claim.after_change:
         # After a change in its sentence the figure may be the change with its verb left out: checked as that too.
         change = _table_change(val, tables)
         if change is not None and sum_gap(_term(claim), [Term(abs(change[0].value), change[0].half)]) is None:
-            flagger.held("narrative.table", [_val(claim), val, *change[1]])
+            flagger.held("narrative.table", [stated, val, *change[1]])
             return
         if change is None:
             severity = "warning"

@@ -371,7 +371,8 @@ def card_aliases(cards: list[PerformanceCard], corrections: list | None = None) 
 def card_vals(card: PerformanceCard) -> dict[str, Val]:
     """The card's budget figures, keyed budget.total / budget.fiscal / …"""
     key = card.section_id
-    where = f"绩效目标表 {card_name(card)}"
+    title = card_name(card)
+    where, en_where = f"绩效目标表 {title}", f"card {title}"
     zh = {"total": "预算数", "fiscal": "财政资金", "carryover": "上年结转", "other": "其他资金"}
     out = {}
     for part, label in zh.items():
@@ -380,12 +381,12 @@ def card_vals(card: PerformanceCard) -> dict[str, Val]:
             out[f"budget.{part}"] = Val(
                 path=f"{card.kind}[{key}].budget.{part}", where=where, what=label, amount=amount,
                 places=printed_places(amount.value), section_id=card.section_id,
-                en_where=f"card {card_name(card)}", en_what=f"budget {part}", unit=card.unit,
+                en_where=en_where, en_what=f"budget {part}", unit=card.unit,
             )
     for name, amount in card.budget.sources.items():
         out[f"budget.sources[{name}]"] = Val(
             path=f"{card.kind}[{key}].budget.sources[{name}]", where=where, what=name, amount=amount,
             places=printed_places(amount.value), section_id=card.section_id,
-            en_where=f"card {card_name(card)}", en_what=f"budget source {name}", unit=card.unit,
+            en_where=en_where, en_what=f"budget source {name}", unit=card.unit,
         )
     return out
