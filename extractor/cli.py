@@ -272,7 +272,7 @@ def run(
         retired, unretired = [], (f"error: {shown(out)}: cannot retire the results of files that are gone "
                                   f"({exc.strerror or exc}: {shown(exc.filename or '')}); they are still exported")
         _err(unretired)
-    for line in summary(retired, out) + _names_changed(store, found):
+    for line in summary(retired, out, shown(store.arg)) + _names_changed(store, found):
         _err(line)
     options.hints = tuple(store.hints())  # people's column decisions, for tables printed under the same header
     options.taught = store.taught_here()

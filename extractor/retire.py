@@ -35,6 +35,7 @@ class Retired:
     read_as: str | None = None  # the name this run reads the same file under (None: the file is gone)
     carried: int = 0  # decisions recorded again under the name the moved file has now
     carried_to: str | None = None
+    decided: int = 0  # decisions made on it (they stay in the trail under its name)
 
     @property
     def why(self) -> str:
@@ -79,12 +80,12 @@ def retire_gone(out: Path, store, manifest, found, paths: list[Path], recursive:
         manifest.db.execute("UPDATE documents SET status = 'retired', reason = ?, updated = ? WHERE name = ?",
                             (_stored(f"retired: {r.why}"), now_iso(), _stored(r.name)))
     to = {old: (new, len(decisions)) for new, (old, decisions, _) in carried.items()}
-    return [Retired(r.name, r.source, r.read_as, to.get(r.name, (None, 0))[1], to.get(r.name, (None, 0))[0])
-            for r in retired]
+    return [Retired(r.name, r.source, r.read_as, to.get(r.name, (None, 0))[1], to.get(r.name, (None, 0))[0],
+                    len(store.decisions(r.name))) for r in retired]
 
 
-def summary(retired: list[Retired], out: Path) -> list[str]:
-    """The lines a run says about the results it retired."""
+def summary(retired: list[Retired], out: Path, db: str) -> list[str]:
+    """The lines a run says about the results it retired (``db``: the review store, as a command names it)."""
     if not retired:
         return []
     listed = ", ".join(f"{shown(r.name)} ({r.why})" for r in retired[:10])
@@ -95,6 +96,10 @@ def summary(retired: list[Retired], out: Path) -> list[str]:
         if r.carried:
             lines.append(f"note: {shown(r.name)}'s {r.carried} review decision(s) go with its file to its new name, "
                          f"{shown(r.carried_to)}")
+        elif r.decided:  # a corrected version republished under a new name is other bytes: a new document
+            lines.append(f"note: {shown(r.name)}'s {r.decided} review decision(s) stay in the trail under that name "
+                         f"(budget-extract review history --document {shown(r.name)} --db {db}); they apply again if its "
+                         f"file comes back under that name")
     return lines
 
 

@@ -213,3 +213,22 @@ def test_a_results_folder_it_cannot_retire_in_is_one_error_line_and_the_run_goes
     again = run(src, "--out", out)  # the next run retires it
     assert again.returncode == 0 and "乙局 (its file is gone)" in again.stderr
     assert sorted(documents(out)) == ["甲局"]
+
+
+def test_a_corrected_version_under_a_new_name_is_a_new_document_and_the_run_says_where_the_decisions_are(tmp_path):
+    """Other bytes under a new name are not taken for the old file (no decision carried on a guess): the old result
+    is retired, and a line says its decisions stay in the trail under its name."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    shutil.copy(C, src / "丙局2024.txt")
+    assert run(src, "--out", out).returncode == 0
+    cli("review", "accept", "--check", "card.cost", "--document", "丙局2024", "--db", out, "--yes")
+    text = (src / "丙局2024.txt").read_text(encoding="utf-8")
+    (src / "丙局2024（更正）.txt").write_text(text.replace("部门预算信息公开情况说明", "部门预算信息公开情况说明（更正）", 1),
+                                        encoding="utf-8")
+    (src / "丙局2024.txt").unlink()
+    proc = run(src, "--out", out)
+    assert "丙局2024 (its file is gone)" in proc.stderr
+    assert "丙局2024's 3 review decision(s) stay in the trail under that name" in proc.stderr
+    assert "decided in review" not in proc.stderr
+    assert sorted(documents(out)) == ["丙局2024（更正）"]
