@@ -47,17 +47,19 @@ def retire_gone(out: Path, store, manifest, found, paths: list[Path], recursive:
     """Retire the results in ``out`` whose files this run was given and no longer are where they were; the ones
     retired. ``found``: this run's ``discover.Found``; ``paths``, ``recursive``, ``include``, ``exclude``: what the
     run was given."""
-    names = {found.names.get(p, p.stem) for p in found.files}
+    missing = {p for p in paths if not os.path.lexists(p)}  # named by its path, and gone: its error line follows
+    names = {found.names.get(p, p.stem) for p in found.files if p not in missing}
     known = _known(out, store, manifest, names)  # not the names this run writes again (a rerun's usual case: none)
     if not known:
         return []
     folders = [_absolute(p) for p in paths if p.is_dir()]
-    given = {_absolute(p): found.names.get(p, p.stem) for p in found.files}
+    gone = {_absolute(p) for p in missing}
+    given = {_absolute(p): found.names.get(p, p.stem) for p in found.files if p not in missing}
     retired = []
     for name, source in known.items():
         read_as = given.get(source)
-        if read_as is None and (os.path.lexists(source) or not any(
-                in_scope(source, folder, recursive, include or (), exclude or ()) for folder in folders)):
+        if read_as is None and (os.path.lexists(source) or not (source in gone or any(
+                in_scope(source, folder, recursive, include or (), exclude or ()) for folder in folders))):
             continue  # still there, or not among what this run was given: kept
         retired.append(Retired(name, source, read_as))
     if not retired:

@@ -232,3 +232,17 @@ def test_a_corrected_version_under_a_new_name_is_a_new_document_and_the_run_says
     assert "丙局2024's 3 review decision(s) stay in the trail under that name" in proc.stderr
     assert "decided in review" not in proc.stderr
     assert sorted(documents(out)) == ["丙局2024（更正）"]
+
+
+def test_a_file_named_by_its_path_and_gone_is_retired_and_listed_as_failed(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    shutil.copy(A, src / "甲局.txt")
+    shutil.copy(B, src / "乙局.txt")
+    assert run(src / "甲局.txt", src / "乙局.txt", "--out", out).returncode == 0
+    (src / "乙局.txt").unlink()
+    proc = run(src / "甲局.txt", src / "乙局.txt", "--out", out)
+    assert proc.returncode == 1 and "乙局 (its file is gone)" in proc.stderr
+    listed = documents(out)
+    assert listed["乙局"]["status"] == "error" and listed["乙局"]["facts"] == ""  # no earlier result exported
+    assert set(fact_documents(out)) == {"甲局"}
