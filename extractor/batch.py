@@ -182,7 +182,10 @@ def _distinct_names(files: list[Path], names: dict[Path, str], report: BatchRepo
             report.failed += 1
             advance()
             continue
-        if name in seen and seen[name].resolve() != path.resolve():
+        if name in seen and seen[name].resolve() == path.resolve():  # the same file given twice: read once
+            advance()
+            continue
+        if name in seen:
             report.note(place, f"error: {shown(path)}: same name as {shown(seen[name])}; its result would "
                                f"overwrite that one — skipped")
             report.failed += 1

@@ -61,7 +61,7 @@ def _expand(paths: list[Path], recursive: bool = False, include: list[str] = (),
         kinds = ", ".join(SUPPORTED_SUFFIXES)
         _err(f"{shown(folder)}: folder holds no files to read ({kinds})"
              + ("" if recursive or folder in unsearched else "; --recursive also searches its sub-folders"))
-    for line in found.renamed:
+    for line in found.renamed + found.repeated:
         _err(line)
     return found
 
@@ -252,8 +252,6 @@ def run(
         _err(f"error: --out {shown(out)}: cannot create the results folder or its review store: "
              f"{exc.strerror or exc}")
         raise typer.Exit(1)
-    for line in _names_changed(store, found):
-        _err(line)
     import sqlite3
 
     from .rerun import MANIFEST_NAME, Manifest
@@ -265,6 +263,17 @@ def run(
         _err(f"error: {shown(out / MANIFEST_NAME)}: cannot be opened ({exc}); remove it: the next run reads every "
              f"document again and makes it anew")
         raise typer.Exit(1)
+    from .retire import retire_gone, retired_count, summary
+
+    # Results of files given again and gone (deleted, renamed, moved) leave the exported set before anything is read.
+    try:
+        retired, unretired = retire_gone(out, store, manifest, found, paths, recursive, include, exclude), None
+    except OSError as exc:  # a results folder it cannot write in: said, and the run goes on (the next one retires)
+        retired, unretired = [], (f"error: {shown(out)}: cannot retire the results of files that are gone "
+                                  f"({exc.strerror or exc}: {shown(exc.filename or '')}); they are still exported")
+        _err(unretired)
+    for line in summary(retired, out, shown(store.arg)) + _names_changed(store, found):
+        _err(line)
     options.hints = tuple(store.hints())  # people's column decisions, for tables printed under the same header
     options.taught = store.taught_here()
 
@@ -299,14 +308,17 @@ def run(
         manifest.close()
     for message in report.messages:
         _err(message)
-    _err(report.summary())
+    _err(report.summary() + retired_count(retired))
     if report.errors + report.warnings:
         _err(f"Next: budget-extract review list --db {shown(store.arg)}   (the flags that need a decision)")
     if report.unread and reader_missing(backend, settings):
         _err("The sections not read need a model (the LLM reader): see docs/llm.md.")
     if report.model_down:
         _err("error: the model answered none of the requests sent to it: see the LLM part of the summary above")
-    if report.failed or report.nothing_read or not files or (strict and report.errors) or report.model_down:
+    if unretired:
+        _err(unretired)
+    if report.failed or report.nothing_read or not files or (strict and report.errors) or report.model_down \
+            or unretired:
         raise typer.Exit(1)
 
 

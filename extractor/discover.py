@@ -54,6 +54,8 @@ class Found:
     names: dict[Path, str] = field(default_factory=dict)  # each file's result name (see ``result_names``)
     # Files whose names would have been the same: one line each, naming the results they get instead.
     renamed: list[str] = field(default_factory=list)
+    # Files given more than once (a folder and the file's own path): one line each; each is read once.
+    repeated: list[str] = field(default_factory=list)
 
 
 def discover(paths: list[Path], recursive: bool = False, include: list[str] = (), exclude: list[str] = (),
@@ -78,9 +80,7 @@ def discover(paths: list[Path], recursive: bool = False, include: list[str] = ()
             if _is_within(item, skip_dir):
                 continue
             rel = item.relative_to(path).as_posix()
-            if include and not any(fnmatch(rel, g) or fnmatch(item.name, g) for g in include):
-                continue
-            if any(fnmatch(rel, g) or fnmatch(item.name, g) for g in exclude):
+            if not _selected(rel, item.name, include, exclude):
                 continue
             reason = _not_read(item)
             if reason is None:
@@ -93,10 +93,43 @@ def discover(paths: list[Path], recursive: bool = False, include: list[str] = ()
             found.empty_folders.append(path)
         if not_searched:
             found.unsearched.append((path, not_searched))
+    found.files, found.repeated = _once_each(found.files)
     # A .json file named on the command line is refused by the batch (a result given to `run`): it takes no name.
     documents = [f for f in found.files if f.suffix.lower() != ".json"]
     found.names, found.renamed = result_names(documents, relative, folders)
     return found
+
+
+def _selected(rel: str, name: str, include, exclude) -> bool:
+    """Whether --include/--exclude let a file in a folder through (``rel``: its path in the folder)."""
+    if include and not any(fnmatch(rel, g) or fnmatch(name, g) for g in include):
+        return False
+    return not any(fnmatch(rel, g) or fnmatch(name, g) for g in exclude)
+
+
+def _once_each(files: list[Path]) -> tuple[list[Path], list[str]]:
+    """The files with each one kept once, at its first place (a folder and a file in it both given: one document,
+    read and counted once), and a line for each file given more than once."""
+    kept: dict = {}
+    repeated = []
+    for path in files:
+        first = kept.setdefault(_identity(path), path)
+        if first is not path and path.exists():  # a missing file named twice: loading says so, once
+            repeated.append(f"note: {shown(path)} was given more than once (by its folder and by its own path, "
+                            f"or twice): read once")
+    return list(kept.values()), list(dict.fromkeys(repeated))
+
+
+def in_scope(path: Path, folder: Path, recursive: bool = False, include=(), exclude=()) -> bool:
+    """Whether a run given ``folder`` (with these options) looks at a file at ``path`` (absolute; it may be gone):
+    inside the folder (in a sub-folder only with ``recursive``), not hidden, let through by the globs."""
+    try:
+        rel = path.relative_to(folder)
+    except ValueError:
+        return False
+    if not rel.parts or (len(rel.parts) > 1 and not recursive) or path.name.startswith((".", "~$")):
+        return False
+    return _selected(rel.as_posix(), path.name, include, exclude)
 
 
 def _empty(path: Path) -> bool:

@@ -45,7 +45,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     name TEXT PRIMARY KEY,        -- the result's name (OUT/<name>.json)
     source TEXT NOT NULL,         -- the file as the run was given it
-    status TEXT NOT NULL,         -- ok | error
+    status TEXT NOT NULL,         -- ok | error | retired (its file is gone: extractor/retire.py)
     reason TEXT,                  -- error: the one line the run printed
     sha256 TEXT,                  -- the document's bytes
     key TEXT,                     -- ok: what decided the result (see the module's docstring)

@@ -247,11 +247,14 @@ def test_two_files_of_one_name_named_on_the_command_line_get_a_result_each(two_b
     assert a["sha256"] != b["sha256"]
     listed = json.loads(cli("review", "list", "--db", out, "--json").stdout)
     assert {f["document"] for f in listed} == {"a/预算", "b/预算"}
-    # Named alone, a/预算.txt is 预算 again: the decisions made on a/预算 stay there, and a note says so.
+    # Named alone, a/预算.txt is 预算 again: one result for the file (a/预算's is retired), and the decisions made
+    # on a/预算 go with it (extractor/retire.py); b/预算, not given this time, is kept.
     cli("review", "accept", next(f["id"] for f in listed if f["document"] == "a/预算"), "--db", out)
     alone = cli("run", two_budgets / "a" / "预算.txt", "--out", out)
-    assert (f"note: {two_budgets / 'a' / '预算.txt'} was read before as a/预算, and its 1 review decision(s) stay "
-            f"with that name; this run names it 预算") in alone.stderr
+    assert "a/预算 (its file is read as 预算)" in alone.stderr
+    assert "a/预算's 1 review decision(s) go with its file to its new name, 预算" in alone.stderr
+    assert "1 flag(s) decided in review" in alone.stderr
+    assert not (out / "a" / "预算.json").exists() and (out / "b" / "预算.json").exists()
 
     deeper = tmp_path / "more" / "a"
     deeper.mkdir(parents=True)
