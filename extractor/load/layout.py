@@ -546,7 +546,7 @@ def write_table(out: TextBuilder, table: TableBlock, page: int) -> None:
     width = table.width
     for r, row in enumerate(table.rows):
         number = table.pages[r] if table.pages else page
-        if r and table.pages and number != table.pages[r - 1]:
+        if r and table.pages and number != table.pages[r - 1] and not _header_goes_on(table, r):
             out.write("\n")  # where the page broke: the reader starts a new part of the table (its header may repeat)
         cells = _place(table, row)
         for c in range(width):
@@ -557,6 +557,24 @@ def write_table(out: TextBuilder, table: TableBlock, page: int) -> None:
                     out.write(" ")
                 write_cell(out, cell.lines, cell.page or number)
         out.write("\n")
+
+
+def _header_goes_on(table: TableBlock, r: int) -> bool:
+    """Row ``r``, the first on its page, goes on with the header row above it, which the page cut in two (a row
+    let to break across pages: 部门预算支出 | 本年一般公共 at one page's foot, 经济分类科目 | 预算基本支出 at the next
+    one's head): both print words in the same columns, and neither they nor any row above prints a digit. A part
+    break there left the header's first line alone above the table, heading its columns with half their names."""
+    def filled(row: list[TableCell]) -> set[int]:
+        return {c for c, cells in _place(table, row).items() if any(_cell_words(cell) for cell in cells)}
+
+    if any(ch.isdigit() for row in table.rows[:r + 1] for cell in row for ch in _cell_words(cell)):
+        return False
+    above = filled(table.rows[r - 1])
+    return bool(above) and above == filled(table.rows[r])
+
+
+def _cell_words(cell: TableCell) -> str:
+    return "".join(g.text for line in cell.lines for g in line if not g.text.isspace())
 
 
 def _place(table: TableBlock, row: list[TableCell]) -> dict[int, list[TableCell]]:

@@ -26,6 +26,7 @@ docs/pdf.md says what this reads and what it does not yet.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .borderless import _FURNITURE, Segment, at_row_pitch, header_word_above, paragraph_beside, stands_alone, \
@@ -362,7 +363,11 @@ def stacks_of(lines: list[Line]) -> list[Stack]:
     closed = {i for i, line in enumerate(lines) if stands_alone(line.text())}
     nearest = {k: n for k, n in ((k, _nearest_below(flat, k, lines)) for k in range(len(flat)))
                if n is not None and flat[k][0] not in closed and flat[n][0] not in closed}
-    limit = _link_limit(flat, nearest)
+    # Figures one above the other on lines of text show the page's line pitch as well as a table's rows do (a
+    # figure never wraps onto another): the limit is taken from every figure's place, wherever it is printed.
+    cut = [(i, s) for i, line in enumerate(lines) for s in pieces(line, text=False)]
+    limit = _link_limit(cut, {k: n for k, n in ((k, _nearest_below(cut, k, lines)) for k in range(len(cut)))
+                              if n is not None and cut[k][0] not in closed and cut[n][0] not in closed})
     values: dict[int, list[Segment]] = {}
     for i, seg in flat:
         if _WHOLE_VALUE.match(seg.text()):
@@ -444,11 +449,21 @@ def _two_values(upper: Segment, lower: Segment) -> bool:
                 and not _WRAPPED_DIGITS.match(lower.text()))
 
 
-def pieces(line: Line) -> list[Segment]:
+def pieces(line: Line, text: bool = True) -> list[Segment]:
     """A line's runs of characters, cut where the print leaves a gap: a wide one, or a narrower one in
     which no space was printed (a PDF writes each cell at its place, and prints a space inside a cell).
-    Pieces of one cell cut apart this way (letter-spaced 合 计) meet again in their column."""
+    Pieces of one cell cut apart this way (letter-spaced 合 计) meet again in their column.
+
+    A line of text is not cut where an office suite sets its characters a little apart: a justified line's
+    slack spread between all of them (``_spread``), and the narrow gap set where Chinese meets Latin letters or
+    digits (LibreOffice's 0.2 em around "2024" in 测试局 2024 年, Word's and a browser's autospace alike). Cut
+    there, a paragraph's lines fell into pieces lining up with the next line's (both start at the margin) and
+    read as a table of wrapped cells, the two lines interleaved word by word. A line cut anywhere else (two
+    figures set close, a wide gap) is a table's row, and is cut at such gaps too: a code set close to its name
+    (2101101 行政单位医疗, a browser's 1 px padding) is two cells. ``text=False``: cut at every such gap."""
+    spread = _spread(line) if text else 0.0
     out: list[list] = []
+    cuts: list[bool] = []  # before each piece but the first: whether it is cut off at a gap of a line of text
     prev, spaced = None, False
     for g in line.glyphs:
         if g.text.isspace():
@@ -456,11 +471,42 @@ def pieces(line: Line) -> list[Segment]:
             continue
         gap = g.x0 - prev.x1 if prev is not None else 0.0
         size = max(g.size, prev.size) if prev is not None else g.size
-        if prev is None or gap > 0.8 * size or (gap >= 0.1 * size and not spaced):
+        if prev is None or gap > 0.8 * size or (gap - spread >= 0.1 * size and not spaced):
+            if prev is not None:
+                cuts.append(gap <= 0.8 * size and _autospace(prev, g, gap - spread))
             out.append([])
         out[-1].append(g)
         prev, spaced = g, False
+    if text and cuts and all(cuts):
+        out = [[g for gs in out for g in gs]]
     return [Segment(gs, min(g.top for g in gs), max(g.bottom for g in gs)) for gs in out]
+
+
+def _spread(line: Line) -> float:
+    """The space a justified line sets between every two of its characters (LibreOffice and Word spread the
+    line's slack over all of them: 0.1 em and more where a long number would not fit at its end); 0 on a
+    table's row, whose characters touch within their cells."""
+    glyphs = [g for g in line.glyphs if not g.text.isspace()]
+    gaps = sorted(max(0.0, b.x0 - a.x1) for a, b in zip(glyphs, glyphs[1:]) if _wide(a.text) and _wide(b.text))
+    if len(gaps) < 8:
+        return 0.0
+    return min(gaps[len(gaps) // 2], 0.25 * max(g.size for g in glyphs))
+
+
+_AUTOSPACE = 0.3  # at most this many characters: the gap set between Chinese and Latin text (0.125–0.25 em)
+
+
+def _autospace(before, after, gap: float) -> bool:
+    """A gap between ``before`` and ``after`` that may be the space set where Chinese text meets Latin letters
+    or digits (a superscript's type is smaller: the gap is the line's)."""
+    if gap >= _AUTOSPACE * max(before.size, after.size):
+        return False
+    wide = [_wide(g.text) for g in (before, after)]
+    return wide[0] != wide[1] and (after.text if wide[0] else before.text).isalnum()
+
+
+def _wide(text: str) -> bool:
+    return unicodedata.east_asian_width(text[:1]) in ("W", "F")
 
 
 def _nearest_below(flat: list[tuple[int, Segment]], k: int, lines: list[Line]) -> int | None:
