@@ -5,7 +5,7 @@
 With --keep, the results and exports stay in DIR, and results already there are used again.
 
 For each size N, `run --jobs 2` writes N results (the corpus copied N/4 times), then each export
-(facts as jsonl and csv, flags, claims and documents as csv, xlsx, sqlite, parquet of the facts and
+(facts as jsonl and csv, flags, claims, cards and documents as csv, xlsx, sqlite, parquet of the facts and
 of the claims, duckdb) and the report run as their
 own processes; their wall time, CPU time and peak memory (max RSS, from wait4) are printed side by
 side, with the growth from the first size to the last. Not a test: figures go in docs/measured.md (key ones in the README).
@@ -31,6 +31,7 @@ EXPORTS = {
     "facts csv": ["--what", "facts", "--format", "csv", "-o", "{out}/facts.csv"],
     "flags csv": ["--what", "flags", "--format", "csv", "-o", "{out}/flags.csv"],
     "claims csv": ["--what", "claims", "--format", "csv", "-o", "{out}/claims.csv"],
+    "cards csv": ["--what", "cards", "--format", "csv", "-o", "{out}/cards.csv"],
     "documents csv": ["--what", "documents", "--format", "csv", "-o", "{out}/documents.csv"],
     "xlsx": ["--format", "xlsx", "-o", "{out}/all.xlsx"],
     "sqlite": ["--format", "sqlite", "-o", "{out}/all.sqlite"],

@@ -128,7 +128,10 @@ class DocumentMeta:
 
 
 _SEPARATOR_ROW = re.compile(r"^\s*\|[\s\-:|]+\|\s*$")
-_DEPT_HEADER = re.compile(r"^\s*(?P<code>\d{3})\s+(?P<dept>\S{2,40}?(?:局|委|委员会|办|办公室|院|中心|厅|部|会|所|站|队))\s*$")
+# How the name of a department or budget unit ends: 局, 委员会, 办公室 / 人防办, 中心, 法院 / 医院, 厅, 部, 总工会 /
+# 妇女联合会 / 科学技术协会 / 红十字会, 人民政府, 供销合作社联合社, 党校 / 第一中学, 图书馆, 站, 所, 队, 处, 室, 园, 台, 团.
+_DEPT_END = "(?:局|委员会|委|办公室|办|中心|院|厅|部|政府|会|社|校|学|馆|所|站|队|处|室|园|台|团)"
+_DEPT_HEADER = re.compile(rf"^\s*(?P<code>\d{{3}})\s+(?P<dept>\S{{2,40}}?{_DEPT_END})\s*$")
 _YEAR_HEADER = re.compile(r"^\s*预算年?度[：:]\s*(?P<year>\d{4})\s*$")
 # A table's number alone on its line, over its title: 表12, 附表 3-1, 表十二, 预算03表, 决算 2-1 表.
 _TABLE_NUMBER_LINE = re.compile(r"^\s*(?:附?表\s*[一二三四五六七八九十\d]+(?:\s*[-—–.．]\s*\d+)*|(?:部门)?(?:预算|决算)"
@@ -161,6 +164,11 @@ _PAGE_REF = re.compile(r"(?:[.．。·…⋯_\s]|\t)\s*\d{1,3}\s*$")
 _ENTRY_PREFIX = re.compile(r"^\s*(?:[•·●○▪■□◆◇\-–—*]\s*|\(?[（(]?\d{1,2}[)）.、．]\s*|[（(]?[一二三四五六七八九十]+[)）、．.]\s*"
                            r"|表\s*[一二三四五六七八九十\d]+[-—]?\d*\s*[:：、.]?\s*|附表\s*\d+(?:-\d+)?\s*[:：、.]?\s*"
                            r"|\d{1,2}-\d{1,2}\s*)+")
+# (Compiled once: asked of many lines.)
+_ENDS_IN_DECIMAL = re.compile(r"\d+\.\d+\s*$")
+_ENTRY_CELL_SPLIT = re.compile(r"\s*\|\s*|\t")
+_TRAILING_PAGE = re.compile(r"\s*\d{1,3}\s*$")
+_SPACES = re.compile(r"\s+")
 
 
 def split_lines(text: str) -> list[Line]:
@@ -195,14 +203,18 @@ def _mark_bare_pipe_tables(lines: list[Line]) -> None:
     run is such a table (a row whose first or last cell is empty then starts or ends with a bar). A lone line with bars
     in prose, or an outer-bar table (where both readings agree), is left as it is.
     """
+    # A bar line: a pipe row or a separator, or plain text with two bars or more.
+    bar = [line.kind is _PIPE or line.kind is _SEPARATOR
+           or (line.kind is _TEXT and "|" in line.text and _BARE_PIPE_ROW.match(line.text) is not None)
+           for line in lines]
     i = 0
     while i < len(lines):
-        if not _bar_line(lines[i]):
+        if not bar[i]:
             i += 1
             continue
         run, j = [], i
-        while j < len(lines) and (_bar_line(lines[j]) or lines[j].kind is _BLANK):
-            if lines[j].kind is not _BLANK:
+        while j < len(lines) and (bar[j] or lines[j].kind is _BLANK):
+            if bar[j]:
                 run.append(j)
             j += 1
         if len(run) >= 2 and _split_on_every_bar(lines[k] for k in run):
@@ -213,13 +225,10 @@ def _mark_bare_pipe_tables(lines: list[Line]) -> None:
         i = j
 
 
-def _bar_line(line: Line) -> bool:
-    return line.kind in (_PIPE, _SEPARATOR) or (line.kind is _TEXT and "|" in line.text
-                                                 and bool(_BARE_PIPE_ROW.match(line.text)))
-
-
 def _split_on_every_bar(run) -> bool:
     texts = [line.text.strip() for line in run if line.kind is not _SEPARATOR]
+    if all(text.startswith("|") and text.endswith("|") for text in texts):
+        return False  # (every row between outer bars, the commonest: both readings cut each into as many cells)
     bare = Counter(text.count("|") + 1 for text in texts)
     # A row under the border reading: its cells between the first bar and the last.
     bordered = Counter(text.count("|") - (1 if text.endswith("|") else 0) for text in texts if text.startswith("|"))
@@ -271,14 +280,16 @@ def _classify(body: str) -> LineKind:
 _ADDRESS = re.compile(r"^(?:file|https?)://\S+$|^www\.\S+\.\S+$")
 _DATE_TIME = re.compile(r"^(?:\d{4}[/\-.]\d{1,2}[/\-.]\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}),?(?:\s+(?:上午|下午)?\d{1,2}:\d{2}"
                         r"(?::\d{2})?(?:\s*[AaPp][Mm])?)?$")
-_BROWSER_HINT = re.compile(r"://|www\.|\d{1,4}[/\-.]\d{1,2}[/\-.]\d{1,4}")
+# A date somewhere in the line (what ``_DATE_TIME`` needs): a digit on each side of its two separators is enough to say
+# so, and the engine then tries no run of digits at every digit of every figure.
+_DATE_HINT = re.compile(r"\d[/\-.]\d{1,2}[/\-.]\d")
 _RUNNING_WORDS = re.compile(r"^[^\d\t]{1,60}$")
 
 
 def _browser_furniture(stripped: str) -> bool:
     """A browser's running header or footer line: an address or a date (with its time), and beside it only the
     page counter, other furniture, or the page's title (words, no figure but a year)."""
-    if not _BROWSER_HINT.search(stripped):
+    if "://" not in stripped and "www." not in stripped and not _DATE_HINT.search(stripped):
         return False
     fields = [f.strip() for f in _FIELD_SPLIT.split(stripped) if f.strip()]
     if not any(_ADDRESS.match(f) or _DATE_TIME.match(f) for f in fields):
@@ -328,23 +339,36 @@ def _mark_running_titles(lines: list[Line]) -> None:
 
 
 def _could_be_running_title(t: str) -> bool:
+    if len(t) < 6:
+        return False  # (a piece of a wrapped cell, the commonest short line printed on many pages)
     if kind_for_title(t) is not None or _NARRATIVE_HEADING.match(t) or _NOTE.match(t):
         return False
-    if re.search(r"[。；;，,：:]$|\d+\.\d", t):
+    if _SENTENCE_OR_DECIMAL.search(t):
         return False
     if _GAP.search(t):
         return False  # words spread over the page: a table's header repeated on every page
     words = t.split()
     # A header row of a packed table repeats on every page too: several short words. A running
     # title names the department, the year or the budget.
-    without_year = re.sub(r"(19|20)\d\d\s*年度?", "", t)
-    if re.search(r"\d|[≥≤<>＜＞=＝%％【】]", without_year):
+    without_year = _YEAR_WORD.sub("", t)
+    if _DIGIT_OR_MARK.search(without_year):
         return False
-    return len(words) <= 3 and len(t) >= 6 and bool(re.search(r"(19|20)\d\d\s*年|预算|决算|(局|委|办|院|中心|厅|所|站)$", t))
+    return len(words) <= 3 and bool(_RUNNING_TITLE_WORDS.search(t))
+
+
+_SENTENCE_OR_DECIMAL = re.compile(r"[。；;，,：:]$|\d+\.\d")
+_YEAR_WORD = re.compile(r"(19|20)\d\d\s*年度?")
+_DIGIT_OR_MARK = re.compile(r"\d|[≥≤<>＜＞=＝%％【】]")
+_RUNNING_TITLE_WORDS = re.compile(r"(19|20)\d\d\s*年|预算|决算|(局|委|办|院|中心|厅|所|站)$")
 
 
 def document_meta(lines: list[Line], text: str) -> DocumentMeta:
+    """The department, its code and the budget year, from what names them most surely: a page header with the
+    department's code (450 三河市医疗保障局) or label (部门：…, 编制单位：…), the document's title (…2024年度部门预算),
+    a lone table's title (…2025年一般公共预算支出表), and last a table's own unit (单位名称：…, which in a department's
+    document names each of its units in turn: 白沙镇中心小学 is not the department)."""
     meta = DocumentMeta()
+    unit = None
     for line in lines:
         if line.kind is not _PAGE_HEADER:
             continue
@@ -354,13 +378,16 @@ def document_meta(lines: list[Line], text: str) -> DocumentMeta:
                 meta.department_code, meta.department = m.group("code"), m.group("dept")
             m = _DEPT_LABEL.match(field_text)
             if m and meta.department is None:
-                meta.department = m.group("dept")
+                if _UNIT_LABEL.match(m.group("label")):
+                    unit = unit or m.group("dept")
+                else:
+                    meta.department = m.group("dept")
             m = _YEAR_HEADER.match(arabic_years(field_text))
             if m and meta.year is None:
                 meta.year = int(m.group("year"))
     head = arabic_years(text[:3000])  # 二〇二五年 as 2025年
     if meta.department is None:
-        m = re.search(r"(\S{2,30}?(?:局|委员会|委|办公室|中心))\s*\n?\s*\d{4}\s*年度?\s*部门预算", head)
+        m = _TITLE_DEPT.search(head)
         if m:
             meta.department = m.group(1).strip()
     if meta.year is None:
@@ -374,15 +401,19 @@ def document_meta(lines: list[Line], text: str) -> DocumentMeta:
         if m:
             meta.department = meta.department or m.group("dept")
             meta.year = meta.year or int(m.group("year"))
+    meta.department = meta.department or unit
     return meta
 
 
 # A sheet's or a page's label naming the department: 部门：北川县卫生健康局, 编制单位：…, 预算单位名称：… (never a
 # unit statement, 单位：万元: the name must end as a department's does).
-_DEPT_LABEL = re.compile(r"^\s*(?:编制|填报|预算|主管)?(?:部门|单位)(?:名称)?\s*[：:]\s*(?:\d{3,9}\s*)?"
-                         r"(?P<dept>\S{2,40}?(?:局|委员会|委|办公室|办|中心|院|厅|所|站|队|部|会|馆|室|处|校|园))\s*$")
-_TABLE_TITLE_META = re.compile(r"^\s*(?P<dept>\S{2,30}?(?:局|委员会|委|办公室|中心|院|厅|所|站|队))\s*"
+_DEPT_LABEL = re.compile(r"^\s*(?P<label>(?:编制|填报|预算|主管)?(?:部门|单位)(?:名称)?)\s*[：:]\s*(?:\d{3,9}\s*)?"
+                         rf"(?P<dept>\S{{2,40}}?{_DEPT_END})\s*$")
+_UNIT_LABEL = re.compile(r"(?:预算)?单位")  # 单位名称：, 预算单位名称： — the table's unit, not its department
+_TABLE_TITLE_META = re.compile(rf"^\s*(?P<dept>\S{{2,30}}?{_DEPT_END})\s*"
                                r"(?P<year>(?:19|20)\d\d)\s*年度?\S{0,40}(?:表|说明)\s*$", re.M)
+# The document's own title: 泗县医疗保障局 / 2024年度部门预算.
+_TITLE_DEPT = re.compile(rf"(\S{{2,30}}?{_DEPT_END})\s*\n?\s*\d{{4}}\s*年度?\s*部门预算")
 
 
 _TITLE_HINT = re.compile(r"表|绩效|采购预算")
@@ -428,15 +459,15 @@ def _title_kind(line: Line) -> str | None:
 def is_contents_line(text: str) -> bool:
     """A contents entry: leaders or a page number follow the entry."""
     t = text.strip()
-    return bool(_LEADERS.search(t) or (_PAGE_REF.search(t) and not re.search(r"\d+\.\d+\s*$", t)))
+    return bool(_LEADERS.search(t) or (_PAGE_REF.search(t) and not _ENDS_IN_DECIMAL.search(t)))
 
 
 def contents_title(text: str) -> str:
     """The entry's title without its numbering, leaders and page number."""
     t = text.strip().strip("|").strip()
-    t = re.split(r"\s*\|\s*|\t", t)[0] if ("|" in t or "\t" in t) else t
+    t = _ENTRY_CELL_SPLIT.split(t)[0] if ("|" in t or "\t" in t) else t
     t = _LEADERS.split(t)[0]
-    t = re.sub(r"\s*\d{1,3}\s*$", "", t) if _PAGE_REF.search(t) else t
+    t = _TRAILING_PAGE.sub("", t) if _PAGE_REF.search(t) else t
     return _ENTRY_PREFIX.sub("", t, count=1).strip()
 
 
@@ -456,18 +487,29 @@ class _Titles:
     @classmethod
     def of(cls, lines: list[Line]) -> "_Titles":
         # Only a line that prints 表, 绩效 or 采购预算 is (or ends in) a title: the others are asked nothing more.
-        hinted = [(line.kind is _TEXT or line.kind is _TAB) and _TITLE_HINT.search(line.text) is not None
-                  for line in lines]
-        kinds = []
-        texts = [_title_text(line) if hint else None for line, hint in zip(lines, hinted)]
-        for line, text in zip(lines, texts):
+        hinted = [i for i, line in enumerate(lines)
+                  if (line.kind is _TEXT or line.kind is _TAB) and _TITLE_HINT.search(line.text) is not None]
+        kinds: list[str | None] = [None] * len(lines)
+        texts: list[str | None] = [None] * len(lines)
+        for i in hinted:
+            line = lines[i]
+            texts[i] = text = _title_text(line)
             kind = kind_for_title(text) if text is not None else None
-            kinds.append(kind if kind is None or not is_contents_line(line.text) else None)
+            kinds[i] = kind if kind is None or not is_contents_line(line.text) else None
         titles = cls(kinds, texts)
-        for i, line in enumerate(lines[:-1]):
+        # Lines that may start a wrapped title (a plain line over a short plain one, ``_wrapped_title``), and those that
+        # may end in a glued one (``_glued_title``): the others are asked nothing more. (A line's kind changes here
+        # only after the line above it was asked: each is asked with the kinds worked out above.)
+        wrapped_at = {i for i, (line, tail) in enumerate(zip(lines, lines[1:]))
+                      if line.kind is _TEXT and tail.kind is _TEXT and _TAIL.match(tail.text)}
+        glued_at = set(hinted)
+        for i in sorted(wrapped_at | glued_at):
+            if i == len(lines) - 1:
+                break
+            line = lines[i]
             if kinds[i] is None and kinds[i + 1] is None and (whole := _wrapped_title(line, lines[i + 1])):
                 kinds[i], titles.wrapped[i] = kind_for_title(whole), whole
-            elif hinted[i] and (glued := _glued_title(line)) is not None:
+            elif i in glued_at and (glued := _glued_title(line)) is not None:
                 # (A whole line of prose that ends in a title may also match a kind as a whole: the title decides.)
                 kinds[i], titles.glued[i] = kind_for_title(glued[0]), glued
         return titles
@@ -487,7 +529,9 @@ _TITLE_TRAILER = re.compile(r"(?<!\s)(?:\s*+(?:[（(]\s*(?:19|20)\d\d\s*年度?\
 # Where a sentence or a note ends inside a joined line: punctuation, a gap, or the note of an empty table. (A run of
 # them is one match: the sentence ends after its last.)
 _NO_DATA = re.compile(r"(?:本表|此表|该表)?(?:无数据|为空表?|空表列示|无此项?(?:支出|收入)?)")
-_SENTENCE_END = re.compile(rf"[。；;！？!?，,：:、\s]+|{_NO_DATA.pattern}")
+_STOP = r"[。；;！？!?，,：:、\s]"
+_SENTENCE_END = re.compile(rf"{_STOP}+|{_NO_DATA.pattern}")
+_STOP_CHAR = re.compile(_STOP)
 _TITLE_YEAR = re.compile(r"(?:19|20)\d\d\s*年度?$")
 _TITLE_HEAD_WORD = re.compile(r"(?:项目支出|部门整体|一般公共预算|政府性基金预算?|国有资本经营预算?|财政拨款|部门|单位|本级)$")
 # A table's number before its title (附表1：, 表 3、, 1-2.): no sentence.
@@ -505,7 +549,7 @@ def _glued_title(line: Line) -> tuple[str, int] | None:
     text = _unmarked(line.text)
     trailer = _TITLE_TRAILER.search(text) if "年" in text or "单位" in text else None  # (each piece of it says one)
     body = text[:trailer.start()] if trailer else text.rstrip()
-    cut = max((m.end() for m in _SENTENCE_END.finditer(body)), default=0)
+    cut = _last_sentence_end(body)
     tail = body[cut:]
     head = body[:cut].rstrip()
     if cut == 0 or not 4 <= len(tail) <= 60 or _REFERS_TO.search(head):
@@ -524,6 +568,17 @@ def _glued_title(line: Line) -> tuple[str, int] | None:
     if year:
         start = year.start()
     return tail[start:], cut + start
+
+
+def _last_sentence_end(body: str) -> int:
+    """Where the last match of ``_SENTENCE_END`` in ``body`` ends (0: none), worked out from the end of the line: the
+    last stop character ends the last run of them, and a note of an empty table is looked for only where its
+    characters are."""
+    stop = _STOP_CHAR.search(body[::-1])
+    cut = len(body) - stop.start() if stop else 0
+    if "无" in body or "空" in body:  # (every note _NO_DATA knows prints one)
+        cut = max([cut, *(m.end() for m in _NO_DATA.finditer(body))])
+    return cut
 
 
 _TAIL = re.compile(r"^\s*\S{1,4}\s*$")
@@ -582,7 +637,7 @@ def _title_opens_section(lines: list[Line], titles: _Titles, i: int) -> bool:
         return False  # "…政府采购预算" / "21.54万元。": a sentence wrapped before its amount, no title
     if i in titles.glued:
         return False  # a title glued to a sentence opens a table only over the table's rows
-    title = re.sub(r"\s+", "", titles.wrapped.get(i) or titles.texts[i] or "")
+    title = _SPACES.sub("", titles.wrapped.get(i) or titles.texts[i] or "")
     if not _TITLE_END.search(title):
         return False
     # The last entry of a contents list (titles one after another), followed by the list's other part or prose:
@@ -896,11 +951,14 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
             current = open_chunk(current.kind, current.title, None, line.start)
         kind = titles.kinds[i]
         in_table = current is not None and current.is_table
+        # Most of what is asked below is asked of plain text lines only (each asker says so first): asked here, the
+        # other lines skip the asking.
+        plain = line.kind is _TEXT
         if i in tails:
             line = line.as_kind(_PAGE_HEADER)  # the rest of the title above: not text of the section
-        elif in_table and _running_title_in_card(lines, i, current):
+        elif plain and in_table and _running_title_in_card(lines, i, current):
             line = line.as_kind(_PAGE_HEADER)  # the running title of the page a card goes on on
-        elif in_table and _continued_title(line, kind, current):
+        elif plain and in_table and _continued_title(line, kind, current):
             # "部门收入总表（续）", "续表": the same table goes on on a new page.
             line = line.as_kind(_PAGE_HEADER)
         elif kind is not None and _accept_title(lines, titles, i):
@@ -915,30 +973,31 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
             line = line.as_kind(_TEXT) if line.kind is _TAB else line
             if i in titles.wrapped:
                 tails.add(i + 1)
-        elif kind is None and (other := _other_table_title(lines, i, current, titles.texts[i])) is not None:
+        elif kind is None and (plain or line.kind is _PAGE_HEADER) \
+                and (other := _other_table_title(lines, i, current, titles.texts[i])) is not None:
             if in_table and current.kind == "other_table" and current.title == other:
                 line = line.as_kind(_PAGE_HEADER)  # its title printed again over the next page's rows
             else:
                 # A table the registry has no kind for: its own section, never rows of the table before it.
                 current = open_chunk("other_table", other, line, line.start)
-        elif in_table and (_rowlike(line, current.kind) or _fragment(lines, i, current)
-                           or _card_key_and_value(lines, i, current) or _under_goal_keys(line, current)):
+        elif in_table and ((plain and _rowlike(line, current.kind))
+                           or ((plain or current.is_card) and _fragment(lines, i, current))  # (a card's: any line)
+                           or (plain and (_card_key_and_value(lines, i, current) or _under_goal_keys(line, current)))):
             # In a tab or pipe table a line with no delimiter is a row that kept one cell.
             line = line.as_kind(_TAB if _delimited(current) and not _rowlike(line, current.kind)
                                 else _SPACED)
-        elif in_table and _lone_cell(lines, i, current):
+        elif plain and in_table and _lone_cell(lines, i, current):
             line = line.as_kind(_TAB)
-        elif line.kind is _TEXT and _NARRATIVE_HEADING.match(line.text) and len(line.text.strip()) <= 60 \
-                and "。" not in line.text:
+        elif plain and _NARRATIVE_HEADING.match(line.text) and len(line.text.strip()) <= 60 and "。" not in line.text:
             last_heading = line.text.strip()
             current = open_chunk("narrative", last_heading, line, line.start)
-        elif (current is None or current.kind == "front_matter") and _stated_amount(line):
+        elif plain and (current is None or current.kind == "front_matter") and _stated_amount(line):
             # Prose stating amounts before any heading or table (a .docx or a workbook that opens with its
             # explanation): narrative, so its figures are checked, not front matter.
             current = open_chunk("narrative", last_heading, None, line.start)
         elif current is None:
             current = open_chunk("front_matter", "", None, line.start)
-        elif in_table and current.has_rows and line.kind is _TEXT and not _NOTE.match(line.text) \
+        elif plain and in_table and current.has_rows and not _NOTE.match(line.text) \
                 and not _continues_note(current):
             # Prose after a table: the narrative it interrupted goes on.
             current = open_chunk("narrative", f"{last_heading}（续）" if last_heading else "", None, line.start)
@@ -973,15 +1032,6 @@ def _card_grid_in_text(lines: list[Line], i: int, chunk: Chunk) -> bool:
     return _card_grid_at(lines, i)
 
 
-def _next_card(lines: list[Line], i: int, chunk: Chunk) -> bool:
-    """Another card's grid after a card's rows, its title not found (lost in the prose between them): after a
-    gap, a row that starts with 项目名称 when the card has printed its own already."""
-    if chunk.last_row is None or chunk.lines[-1].is_row or not _card_grid_at(lines, i):
-        return False
-    return any(l.is_row and _CARD_FIRST_KEY.match(_CELL_SPLIT.split(l.text.strip().strip("|"))[0].strip())
-               for l in chunk.lines)
-
-
 def _card_grid_at(lines: list[Line], i: int) -> bool:
     if not _starts_with_card_key(lines[i]):
         return False
@@ -994,14 +1044,18 @@ def _card_grid_at(lines: list[Line], i: int) -> bool:
 
 
 _CARD_TITLE_WORDS = re.compile(r"绩效目标|目标表|申报表")
+# What a line that starts a card prints: its first key (``_next_card``) or a card title's words.
+_CARD_START = re.compile(f"{_ANY_CARD_FIRST_KEY.pattern}|{_CARD_TITLE_WORDS.pattern}")
 
 
 def _next_card_title(lines: list[Line], i: int, chunk: Chunk) -> str | None:
     """Whether line ``i`` starts another card of a card section: "" for its 项目名称 row (``_next_card``), or the
     words of a line of its own right above that row (blank lines and furniture between) that reads as a card's title."""
+    line = lines[i]
+    if not _CARD_START.search(line.text):
+        return None  # (most lines of a card: told by one search)
     if _next_card(lines, i, chunk):
         return ""
-    line = lines[i]
     if line.kind is not _TEXT:
         return None
     words = _unmarked(line.text).strip()  # (Markdown a converter wraps a title in: "# 项目支出绩效目标表")
@@ -1100,7 +1154,7 @@ def _other_table_title(lines: list[Line], i: int, current: Chunk | None, title: 
     none a figure. A number line over the header the table in progress printed first is that table going on."""
     line = lines[i]  # (``title``: the title it prints, ``_title_text``)
     if line.kind is _TEXT:
-        if title is None or not _OTHER_TITLE.search(squashed := re.sub(r"\s+", "", contents_title(title))) \
+        if title is None or not _OTHER_TITLE.search(squashed := _SPACES.sub("", contents_title(title))) \
                 or _NOT_A_TITLE.search(squashed) or _NOTE.match(title) or is_contents_line(line.text) \
                 or _CONTINUED.search(title):
             return None
@@ -1188,7 +1242,8 @@ def _add_line(chunk: Chunk, line: Line) -> None:
         if not chunk.segments:
             chunk.first_row_words = _squash(line.text)
             chunk.segments.append(Segment())
-        elif chunk.segments[-1].lines and (_segment_closed(chunk) or _header_again(chunk, line)):
+        elif (segment := chunk.segments[-1].lines) and (_segment_closed(chunk, segment[-1])
+                                                        or _header_again(chunk, line)):
             chunk.segments.append(Segment())
         chunk.segments[-1].lines.append(line)
     elif line.kind is _SEPARATOR:
@@ -1202,16 +1257,18 @@ def _continues_note_before(chunk: Chunk) -> bool:
     return bool(chunk.notes) and len(chunk.lines) >= 2 and chunk.lines[-2] is chunk.notes[-1]
 
 
-def _segment_closed(chunk: Chunk) -> bool:
-    """A segment ends at a page break or at anything that is not a row or a separator.
+def _segment_closed(chunk: Chunk, seg_last: Line) -> bool:
+    """A segment ends at a page break or at anything that is not a row or a separator (``seg_last``: the segment's
+    last row; the new row is the section's last line).
 
     Space-aligned text puts blank lines between rows, so for its rows only a
     page break, furniture or text ends the segment; so do documents that put a
     blank line between every two delimited rows.
     """
-    seg_last = chunk.segments[-1].lines[-1]
     if seg_last.page_end:
         return True
+    if chunk.lines[-2] is seg_last:
+        return False  # (the commonest: the row right under the segment's last)
     spaced = seg_last.kind is _SPACED
     # Where every two rows stand one blank line apart, one blank line is no break (two or more still are).
     single_blanks = chunk.rows_double_spaced and not spaced
@@ -1241,10 +1298,15 @@ def _header_again(chunk: Chunk, line: Line) -> bool:
     first = chunk.segments[0].lines[0]
     if first.kind is not line.kind or first is line:
         return False
-    return _squash(line.text) == chunk.first_row_words \
-        and sum(1 for c in re.split(r"[\t|]", line.text) if c.strip()) >= 2 \
-        and not any(_FIGURE.match(c.strip()) for c in re.split(r"[\t|]", line.text) if c.strip())
+    words = chunk.first_row_words
+    if words and words[0] not in line.text:
+        return False  # (told before the row's words are run together: most rows print other words)
+    return _squash(line.text) == words \
+        and sum(1 for c in _DELIMITER.split(line.text) if c.strip()) >= 2 \
+        and not any(_FIGURE.match(c.strip()) for c in _DELIMITER.split(line.text) if c.strip())
 
+
+_DELIMITER = re.compile(r"[\t|]")
 
 
 def _rows_double_spaced(lines: list[Line]) -> bool:
@@ -1286,10 +1348,10 @@ def contents_entries(lines: list[Line], titles: "_Titles | None" = None) -> list
     for i, line in enumerate(lines):
         if titles.kinds[i] is not None and _accept_title(lines, titles, i):
             break
-        if line.kind in (_BLANK, _SEPARATOR):
-            continue
+        if line.kind in (_BLANK, _SEPARATOR) or "表" not in line.text:
+            continue  # (an entry's title is a piece of its line, and ends in 表)
         title = contents_title(line.text)
-        squashed = re.sub(r"\s+", "", title)
+        squashed = _SPACES.sub("", title)
         if not squashed.endswith("表") or squashed.startswith("注") or "，" in squashed or len(squashed) > 80:
             continue
         kind = kind_for_title(title)

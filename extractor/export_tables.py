@@ -247,7 +247,9 @@ def write_duckdb(results: Iterable[ExtractionResult], path: Path, failed: dict |
         try:
             _create_tables(db)
             failed = dict(failed or {})
+            kinds = [(kind, kind.rows_of()) for kind in generic_kinds()]
             documents, decisions, facts, flags, claims = [], [], [], [], []
+            others: dict[str, list[dict]] = {kind.name: [] for kind, _ in kinds}
             for result in results:
                 doc = result.document
                 documents.append(result_document(result, failed.pop(doc.name, None)))
@@ -257,15 +259,14 @@ def write_duckdb(results: Iterable[ExtractionResult], path: Path, failed: dict |
                 facts += long_facts(result)
                 flags += result_flags(result)
                 claims += long_claims(result)
-                for kind in generic_kinds():
-                    rows = [[flat(row[k]) for k in kind.fields] for row in kind.rows_of()(result)]
-                    if rows:
-                        db.executemany(f'INSERT INTO "{kind.name}" VALUES ({",".join("?" * len(kind.fields))})', rows)
-                if len(facts) + len(claims) >= BATCH_ROWS:
-                    _flush(db, pa, documents, decisions, facts, flags, claims)
+                for kind, rows_of in kinds:
+                    others[kind.name] += ({k: _varchar(flat(row[k])) for k in kind.fields} for row in rows_of(result))
+                if len(facts) + len(claims) + sum(map(len, others.values())) >= BATCH_ROWS:
+                    _flush(db, pa, documents, decisions, facts, flags, claims, others)
                     documents, decisions, facts, flags, claims = [], [], [], [], []
+                    others = {name: [] for name in others}
             documents += document_rows((), failed)  # the files that could not be read: no facts
-            _flush(db, pa, documents, decisions, facts, flags, claims)
+            _flush(db, pa, documents, decisions, facts, flags, claims, others)
             db.execute("CHECKPOINT")
         finally:
             db.close()
@@ -289,13 +290,25 @@ def _create_tables(db) -> None:
                "document_sha256 VARCHAR, stale BOOLEAN, stale_reason VARCHAR)")
 
 
-def _flush(db, pa, documents, decisions, facts, flags, claims) -> None:
+def _varchar(value):
+    """A generic kind's cell as the text DuckDB would make of it (its tables are VARCHAR columns)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _flush(db, pa, documents, decisions, facts, flags, claims, others: dict[str, list[dict]]) -> None:
     if decisions:
         db.executemany("INSERT INTO decisions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", decisions)
-    # Through Arrow: DuckDB reads a whole batch at once, and DECIMAL values arrive exact.
+    # Through Arrow: DuckDB reads a whole batch at once (executemany inserts a row at a time: 1.5 s a document's
+    # cards), and DECIMAL values arrive exact.
+    generic = [(name, rows, pa.schema([(k, pa.string()) for k in EXPORT_KINDS[name].fields]))
+               for name, rows in others.items()]
     for name, rows, schema in (("documents", documents, document_schema()), ("facts", facts, fact_schema()),
-                               ("flags", flags, flag_schema()), ("claims", claims, claim_schema())):
+                               ("flags", flags, flag_schema()), ("claims", claims, claim_schema()), *generic):
         if rows:
             db.register("batch", pa.Table.from_pylist(rows, schema=schema))
-            db.execute(f"INSERT INTO {name} SELECT * FROM batch")
+            db.execute(f'INSERT INTO "{name}" SELECT * FROM batch')
             db.unregister("batch")

@@ -17,6 +17,7 @@ downloaded.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -63,6 +64,19 @@ def chromium_problem() -> str | None:
     if cjk_font() is None:
         return "no Chinese font for chromium (Debian: apt-get install fonts-wqy-microhei)"
     return None
+
+
+def require_browser() -> None:
+    """Skip the calling test when chromium cannot print here; fail it instead when BUDGET_EXTRACT_REQUIRE_BROWSER=1
+    (CI installs chromium, so a browser test there never passes by being skipped)."""
+    import pytest
+
+    problem = chromium_problem()
+    if problem is None:
+        return
+    if os.environ.get("BUDGET_EXTRACT_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"BUDGET_EXTRACT_REQUIRE_BROWSER=1 but {problem}")
+    pytest.skip(problem)
 
 
 _CSS = """

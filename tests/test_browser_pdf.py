@@ -11,11 +11,10 @@ The figures for every document (``python benchmarks/bench_chromium.py``) are in 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from htmldocs import HtmlOptions, browser_page, chromium_problem, page_html, print_pdf
+from htmldocs import HtmlOptions, browser_page, page_html, print_pdf, require_browser
 from test_pdf import lost_card_figures
 from layout_invariance import Run, compare, run_text
 from layout_variants import corpus_text
@@ -34,11 +33,7 @@ STYLES = {
 @pytest.fixture(scope="session")
 def chromium_pdfs(tmp_path_factory) -> dict[str, Path]:
     """003 printed by chromium in each style (once per session)."""
-    problem = chromium_problem()
-    if problem:
-        if os.environ.get("BUDGET_EXTRACT_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"BUDGET_EXTRACT_REQUIRE_BROWSER=1 but {problem}")
-        pytest.skip(problem)
+    require_browser()
     folder = tmp_path_factory.mktemp("chromium-pdf")
     out = {}
     with browser_page() as page:

@@ -12,7 +12,6 @@ browser's table at 7 pt) put two projects' names as close as a wrapped name's li
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -150,13 +149,9 @@ def test_a_browsers_group_words_set_close_over_their_sub_columns_head_them(tmp_p
     table a page), borderless and 三线表, portrait and landscape. Besides the 三公 table's group word, rows with no
     padding put 基本公共卫生服务 one pixel over 卫生健康信息化建设, read as one wrapped name, and every amount of the
     two rows ran together (1922.22300.00: read.unparsed, the column sums blamed on the document)."""
-    from htmldocs import CJK_FONTS, browser_page, chromium_problem, print_pdf
+    from htmldocs import CJK_FONTS, browser_page, print_pdf, require_browser
 
-    problem = chromium_problem()
-    if problem:
-        if os.environ.get("BUDGET_EXTRACT_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"BUDGET_EXTRACT_REQUIRE_BROWSER=1 but {problem}")
-        pytest.skip(problem)
+    require_browser()
     fonts = ", ".join(f'"{f}"' for f in CJK_FONTS)
     tables = "".join(_table_html(*t) for t in (_SANGONG, _GPB, _PROJ))
     paths = []

@@ -183,15 +183,9 @@ def test_a_name_wider_than_its_ruled_cell_is_read_in_its_cell(tmp_path, over):
 def test_a_browsers_one_row_table_under_a_merged_group_header_keeps_its_columns(tmp_path):
     """The same 三公 table as a browser prints it (chromium, 9 pt, th centred, td flush right, padding 2px 4px),
     borderless and 三线表: read 公务用车运行维护费 0.00, 公务接待费 15.06 and 5.00 under no header before."""
-    import os
+    from htmldocs import CJK_FONTS, browser_page, print_pdf, require_browser
 
-    from htmldocs import CJK_FONTS, browser_page, chromium_problem, print_pdf
-
-    problem = chromium_problem()
-    if problem:
-        if os.environ.get("BUDGET_EXTRACT_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"BUDGET_EXTRACT_REQUIRE_BROWSER=1 but {problem}")
-        pytest.skip(problem)
+    require_browser()
     fonts = ", ".join(f'"{f}"' for f in CJK_FONTS)
     head = ("<tr><th rowspan=2>合计</th><th rowspan=2>因公出国（境）费</th><th colspan=3>公务用车购置及运行维护费</th>"
             "<th rowspan=2>公务接待费</th></tr><tr><th>小计</th><th>公务用车购置费</th><th>公务用车运行维护费</th></tr>")

@@ -10,6 +10,7 @@ Markdown pipe cell. Text outside the tables is kept as it is. The markup is pars
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 _OPEN = "<table"
@@ -17,8 +18,13 @@ _CLOSE = "</table>"
 
 
 def has_html_tables(text: str) -> bool:
-    low = text.lower()
-    return _OPEN in low and _CLOSE in low and ("<td" in low or "<th" in low)
+    # Asked of every text file: the tags looked for in the text as it is, not in a lowered copy of all of it.
+    # (ASCII case only: lowering turns no other character into the tags' letters.)
+    return all(tag.search(text) for tag in _TAGS)
+
+
+_TAGS = (re.compile(re.escape(_OPEN), re.I | re.A), re.compile(re.escape(_CLOSE), re.I | re.A),
+         re.compile(r"<t[dh]", re.I | re.A))
 
 
 def with_tables_as_rows(text: str) -> str:
