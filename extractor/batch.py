@@ -164,6 +164,8 @@ async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=No
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
         disk.shutdown(wait=True)  # an interrupted run's files being written are removed when done (_Writer._stage)
+        if manifest is not None:
+            manifest.flush()  # the rows of the last documents (an interrupted run's too)
     return report
 
 
@@ -302,7 +304,7 @@ class _Writer:
                     staged[:] = _stage_files(self.out, name, outcome.text, outcome.canonical_text)
                 _publish(staged)
                 self.store.sync(outcome.queue, path, outcome.path, outcome.text,
-                                trail_seq=max(outcome.decisions, default=0))
+                                trail_seq=max(outcome.decisions, default=0), written_sha256=outcome.text_sha256)
                 self._record(outcome, name, decisions)
         else:
             _publish(staged)
@@ -318,7 +320,8 @@ class _Writer:
         if self.manifest is not None:
             self.manifest.record_ok(name, outcome.path, outcome.sha256,
                                     self.key(outcome.sha256, name, outcome.path, decisions),
-                                    outcome.text, outcome.canonical_text, outcome.tally, outcome.warnings)
+                                    outcome.text_sha256, outcome.canonical_sha256, outcome.tally.counts(),
+                                    outcome.warnings)
 
     def _write_files(self, name: str, text: str, canonical_text: str | None) -> None:
         if canonical_text is not None:

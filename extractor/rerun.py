@@ -22,6 +22,13 @@ or spreadsheet's text beside it) still hashes to what was written, and the revie
 holds its queue for that very file — so what a skipped document leaves is exactly what a
 fresh run would write. A document a model read is always read again (its answers come from
 the cache), and ``run --force`` reads everything.
+
+Rows are written in batches (``FLUSH_ROWS`` documents or ``FLUSH_SECONDS``, and when the run
+ends or is interrupted), not one commit per document: a commit waits for the disk. A run killed
+outright (SIGKILL, a power cut) loses the rows of the documents written since the last batch:
+their results and review-queue rows are whole on disk, the manifest just does not list them, so
+the next run reads them again and records them. A row is only ever written after its document's
+files, so the manifest never claims a result that is not there.
 """
 
 from __future__ import annotations
@@ -31,11 +38,17 @@ import json
 import os
 import sqlite3
 import sys
-from dataclasses import asdict, dataclass
+import time
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 MANIFEST_NAME = "manifest.sqlite"
+
+# A commit of the manifest waits for the disk (about 15 ms here, 0.8 ms CPU): its rows are written this many at once,
+# or after this many seconds, whichever comes first.
+FLUSH_ROWS = 64
+FLUSH_SECONDS = 2.0
 
 # Libraries whose version can change what a file reads as (their text, their numbers).
 READING_LIBRARIES = ("pydantic", "pdfplumber", "pdfminer.six", "pypdfium2", "openpyxl", "xlrd", "python-docx",
@@ -128,6 +141,8 @@ class Manifest:
 
     def __init__(self, path: Path, create: bool = False):
         self.path = path
+        self._pending: list[tuple] = []  # rows recorded since the last batch was written
+        self._flushed = time.monotonic()
         if create:
             self.db = sqlite3.connect(path, isolation_level=None)
             # The default rollback journal: between two documents no side file exists (a killed run leaves none).
@@ -150,15 +165,32 @@ class Manifest:
         return manifest
 
     def close(self) -> None:
-        self.db.close()
+        try:
+            self.flush()
+        finally:
+            self.db.close()
+
+    def flush(self) -> None:
+        """Write the rows recorded since the last batch, in one transaction."""
+        self._flushed = time.monotonic()
+        if not self._pending:
+            return
+        rows, self._pending = self._pending, []
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.executemany("INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
 
     # -- written by run ---------------------------------------------------------------------------
 
-    def record_ok(self, name: str, source: Path, sha256: str, key: str, result: bytes, text: str | None,
-                  tally, warnings: tuple[str, ...]) -> None:
-        self._put(name, source, "ok", None, sha256, key, hashlib.sha256(result).hexdigest(),
-                  None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                  json.dumps(asdict(tally)), _stored(json.dumps(list(warnings), ensure_ascii=False)))
+    def record_ok(self, name: str, source: Path, sha256: str, key: str, result_sha256: str,
+                  text_sha256: str | None, tally: dict, warnings: tuple[str, ...]) -> None:
+        """A document the rules settled: its result file's hash (and its text's beside it), and its counts."""
+        self._put(name, source, "ok", None, sha256, key, result_sha256, text_sha256, json.dumps(tally),
+                  _stored(json.dumps(list(warnings), ensure_ascii=False)))
 
     def record_read(self, name: str, source: Path, sha256: str) -> None:
         """A document a model read: listed, never skipped (its key would hold the model's answers)."""
@@ -170,12 +202,14 @@ class Manifest:
     def _put(self, name, source, status, reason, sha256, key, result_sha, text_sha, tally, warnings) -> None:
         from .review.store import now_iso
 
-        self.db.execute("INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                        (_stored(name), _stored(str(source)), status, _stored(reason), sha256, key, result_sha,
-                         text_sha, tally, warnings, now_iso()))
+        self._pending.append((_stored(name), _stored(str(source)), status, _stored(reason), sha256, key, result_sha,
+                              text_sha, tally, warnings, now_iso()))
+        if len(self._pending) >= FLUSH_ROWS or time.monotonic() - self._flushed >= FLUSH_SECONDS:
+            self.flush()
 
     def has_result(self, name: str) -> bool:
         """Whether an earlier run wrote this document's result (only then is its file hashed to compare keys)."""
+        self.flush()
         return self.db.execute("SELECT 1 FROM documents WHERE name = ? AND status = 'ok'",
                                (_stored(name),)).fetchone() is not None
 
@@ -183,6 +217,7 @@ class Manifest:
         """(the document's tally, its warnings) when its result may be kept as it is; None to read it again."""
         from .work import text_file_for
 
+        self.flush()
         row = self.db.execute("SELECT key, result_sha256, text_sha256, tally, warnings, sha256 FROM documents "
                               "WHERE name = ? AND status = 'ok'", (_stored(name),)).fetchone()
         if row is None or row[0] != key:

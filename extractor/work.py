@@ -15,6 +15,7 @@ cluster can map them with the engine it already runs (see docs/dask.md):
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -95,8 +96,15 @@ class Tally:
         return t
 
     def add(self, other: Tally) -> None:  # noqa: D102
-        for f in fields(Tally):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        for name in TALLY_FIELDS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def counts(self) -> dict[str, int]:
+        """The counts by name, in the order of the fields (what the run manifest keeps of a document)."""
+        return {name: getattr(self, name) for name in TALLY_FIELDS}
+
+
+TALLY_FIELDS = tuple(f.name for f in fields(Tally))
 
 
 @dataclass
@@ -113,6 +121,8 @@ class Outcome:
     tally: Tally = field(default_factory=Tally)
     warnings: tuple[str, ...] = ()  # what the loader noted about the file
     sha256: str = ""  # the document's bytes, as read (the run manifest keys the result by it)
+    text_sha256: str = ""  # the result file's bytes (``text``): the review store and the run manifest record it
+    canonical_sha256: str | None = None  # ``canonical_text`` as UTF-8, when there is one
 
 
 # A file name may be at most 255 bytes: the result's (<stem>.json) must fit too.
@@ -171,9 +181,11 @@ def _read_document(path: Path, options: RunOptions, decisions: list, pretty: boo
     apply_decisions(result, doc.text, decisions)
     if decisions:
         place_values(result)  # again after the decisions: a correction has its own place
-    return Outcome(path, text=result_bytes(result, pretty), canonical_text=canonical, queue=QueueRows.of(result),
+    text = result_bytes(result, pretty)
+    return Outcome(path, text=text, canonical_text=canonical, queue=QueueRows.of(result),
                    decisions=tuple(d.seq for d in decisions), tally=Tally.of(result), warnings=tuple(doc.notes),
-                   sha256=doc.sha256)
+                   sha256=doc.sha256, text_sha256=hashlib.sha256(text).hexdigest(),
+                   canonical_sha256=None if canonical is None else hashlib.sha256(canonical.encode("utf-8")).hexdigest())
 
 
 def _canonical(result, doc) -> str | None:

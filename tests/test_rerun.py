@@ -6,14 +6,23 @@ that cannot be read); the tool's own fingerprint is changed in-process (CliRunne
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
-from conftest import EXAMPLES
+import pytest
+from conftest import EXAMPLES, ROOT
 from test_cli import cli
 from test_jobs import results, store_rows
+
+from extractor.rerun import FLUSH_ROWS
 
 DOC = EXAMPLES / "000_ccab51d03fd0280d.txt"
 
@@ -40,6 +49,13 @@ def run(src, out, *args):
 
 def mtimes(out: Path) -> dict[str, int]:
     return {p.name: p.stat().st_mtime_ns for p in out.glob("*.json")}
+
+
+def manifest_rows(out: Path) -> dict[str, tuple]:
+    db = sqlite3.connect(out / "manifest.sqlite")
+    rows = {r[0]: r[1:] for r in db.execute("SELECT name, status, reason, key, result_sha256 FROM documents")}
+    db.close()
+    return rows
 
 
 def manifest(out: Path) -> dict[str, tuple]:
@@ -183,3 +199,55 @@ def test_files_that_failed_are_in_the_manifest_until_they_are_read(tmp_path):
     shutil.copy(DOC, src / "empty.txt")
     run(src, out)
     assert manifest(out)["empty"][0] == "ok"
+
+
+
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGKILL"])
+def test_an_interrupted_run_leaves_a_manifest_of_whole_results_and_a_rerun_completes_it(tmp_path, signal_name):
+    """The manifest's rows are written in batches. Ctrl-C writes the rows of every document written; a run killed
+    outright (SIGKILL) loses the rows of its last documents, but never lists a result that is not on disk as it was
+    written; either way the next run reads what is not listed and leaves what a fresh run leaves."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    variants(src, 24)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "BUDGET_EXTRACT_"))}
+    proc = subprocess.Popen([sys.executable, "-m", "extractor", "run", str(src), "--out", str(out), "--jobs", "1"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as in a terminal
+    deadline = time.monotonic() + 120
+    while len(list(out.glob("*.json"))) < 4 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    proc.send_signal(getattr(signal, signal_name))
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == (130 if signal_name == "SIGINT" else -signal.SIGKILL), stderr
+    written = {p.stem: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.glob("*.json")}
+    assert 4 <= len(written) < 24  # it really stopped halfway
+
+    listed = {name: row[3] for name, row in manifest_rows(out).items() if row[0] == "ok"}
+    assert all(written.get(name) == sha for name, sha in listed.items())  # only whole results, as written
+    if signal_name == "SIGINT":
+        assert listed == written  # the last rows were written when the run stopped
+
+    rerun = run(src, out)
+    assert rerun.returncode == 0, rerun.stderr
+    assert (f"({len(listed)} unchanged since the last run" in rerun.stderr) if listed else \
+        ("unchanged" not in rerun.stderr)
+    assert set(manifest(out)) == {f"dept{i:03d}" for i in range(24)}
+    assert "24 document(s) (24 unchanged since the last run" in run(src, out).stderr
+    fresh = tmp_path / "fresh"
+    run(src, fresh)
+    assert results(out) == results(fresh)
+    assert store_rows(out) == store_rows(fresh)
+
+
+def test_a_process_killed_outright_loses_only_the_manifest_rows_since_the_last_batch(tmp_path):
+    """What SIGKILL loses, exactly: the rows recorded after the last batch was written (they are not on disk)."""
+    path = tmp_path / "manifest.sqlite"
+    script = (f"import os, signal; from pathlib import Path; from extractor.rerun import FLUSH_ROWS, Manifest\n"
+              f"m = Manifest(Path({str(path)!r}), create=True)\n"
+              f"for i in range(FLUSH_ROWS + 3): m.record_error(f'd{{i:03d}}', Path('x.txt'), 'cannot be read')\n"
+              f"os.kill(os.getpid(), signal.SIGKILL)\n")
+    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    rows = manifest_rows(path.parent)
+    assert sorted(rows) == [f"d{i:03d}" for i in range(FLUSH_ROWS)]  # one whole batch; the 3 after it are lost
+    assert not [p.name for p in tmp_path.iterdir() if p.name != "manifest.sqlite"]  # no journal left beside it

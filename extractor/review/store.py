@@ -345,7 +345,8 @@ class ReviewStore:
     # -- the queue ---------------------------------------------------------------------------------
 
     def sync(self, result: ExtractionResult | QueueRows, result_path: Path, source: Path | None = None,
-             written: str | bytes | None = None, trail_seq: int | None = None) -> None:
+             written: str | bytes | None = None, trail_seq: int | None = None,
+             written_sha256: str | None = None) -> None:
         """Make the queue rows of a document those of its result file (call inside a transaction).
 
         ``result`` is the result, or its rows already made (``QueueRows.of``, in a worker process).
@@ -353,10 +354,13 @@ class ReviewStore:
         the one recorded before is kept, since a relative path in the result was
         relative to wherever `run` ran. ``written`` is the file's text (or bytes) when the caller has just written it.
         ``trail_seq`` is the last decision of the trail the file was written with (default: the trail's last).
+        ``written_sha256``: the sha256 of ``written``, when the caller has it already.
         """
         rows = result if isinstance(result, QueueRows) else QueueRows.of(result)
-        data = result_path.read_bytes() if written is None else written.encode("utf-8") if isinstance(written, str) \
-            else written
+        if written_sha256 is None:
+            data = result_path.read_bytes() if written is None else \
+                written.encode("utf-8") if isinstance(written, str) else written
+            written_sha256 = hashlib.sha256(data).hexdigest()
         st = result_path.stat()
         name = rows.name
         if source is None:
@@ -369,7 +373,7 @@ class ReviewStore:
             "INSERT OR REPLACE INTO documents (name, sha256, source, result, result_sha256, result_mtime_ns, "
             "result_size, updated, trail_seq) VALUES (?,?,?,?,?,?,?,?,?)",
             (name, rows.sha256, str(Path(source).resolve()), str(result_path.resolve()),
-             hashlib.sha256(data).hexdigest(), st.st_mtime_ns, st.st_size, now_iso(), trail_seq),
+             written_sha256, st.st_mtime_ns, st.st_size, now_iso(), trail_seq),
         )
         self.db.executemany(
             'INSERT INTO flags (document, id, position, subject, "check", severity, status, flag) '
