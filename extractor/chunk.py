@@ -128,7 +128,10 @@ class DocumentMeta:
 
 
 _SEPARATOR_ROW = re.compile(r"^\s*\|[\s\-:|]+\|\s*$")
-_DEPT_HEADER = re.compile(r"^\s*(?P<code>\d{3})\s+(?P<dept>\S{2,40}?(?:局|委|委员会|办|办公室|院|中心|厅|部|会|所|站|队))\s*$")
+# How the name of a department or budget unit ends: 局, 委员会, 办公室 / 人防办, 中心, 法院 / 医院, 厅, 部, 总工会 /
+# 妇女联合会 / 科学技术协会 / 红十字会, 人民政府, 供销合作社联合社, 党校 / 第一中学, 图书馆, 站, 所, 队, 处, 室, 园, 台, 团.
+_DEPT_END = "(?:局|委员会|委|办公室|办|中心|院|厅|部|政府|会|社|校|学|馆|所|站|队|处|室|园|台|团)"
+_DEPT_HEADER = re.compile(rf"^\s*(?P<code>\d{{3}})\s+(?P<dept>\S{{2,40}}?{_DEPT_END})\s*$")
 _YEAR_HEADER = re.compile(r"^\s*预算年?度[：:]\s*(?P<year>\d{4})\s*$")
 # A table's number alone on its line, over its title: 表12, 附表 3-1, 表十二, 预算03表, 决算 2-1 表.
 _TABLE_NUMBER_LINE = re.compile(r"^\s*(?:附?表\s*[一二三四五六七八九十\d]+(?:\s*[-—–.．]\s*\d+)*|(?:部门)?(?:预算|决算)"
@@ -361,7 +364,12 @@ _RUNNING_TITLE_WORDS = re.compile(r"(19|20)\d\d\s*年|预算|决算|(局|委|办
 
 
 def document_meta(lines: list[Line], text: str) -> DocumentMeta:
+    """The department, its code and the budget year, from what names them most surely: a page header with the
+    department's code (450 三河市医疗保障局) or label (部门：…, 编制单位：…), the document's title (…2024年度部门预算),
+    a lone table's title (…2025年一般公共预算支出表), and last a table's own unit (单位名称：…, which in a department's
+    document names each of its units in turn: 白沙镇中心小学 is not the department)."""
     meta = DocumentMeta()
+    unit = None
     for line in lines:
         if line.kind is not _PAGE_HEADER:
             continue
@@ -371,13 +379,16 @@ def document_meta(lines: list[Line], text: str) -> DocumentMeta:
                 meta.department_code, meta.department = m.group("code"), m.group("dept")
             m = _DEPT_LABEL.match(field_text)
             if m and meta.department is None:
-                meta.department = m.group("dept")
+                if _UNIT_LABEL.match(m.group("label")):
+                    unit = unit or m.group("dept")
+                else:
+                    meta.department = m.group("dept")
             m = _YEAR_HEADER.match(arabic_years(field_text))
             if m and meta.year is None:
                 meta.year = int(m.group("year"))
     head = arabic_years(text[:3000])  # 二〇二五年 as 2025年
     if meta.department is None:
-        m = re.search(r"(\S{2,30}?(?:局|委员会|委|办公室|中心))\s*\n?\s*\d{4}\s*年度?\s*部门预算", head)
+        m = _TITLE_DEPT.search(head)
         if m:
             meta.department = m.group(1).strip()
     if meta.year is None:
@@ -391,15 +402,19 @@ def document_meta(lines: list[Line], text: str) -> DocumentMeta:
         if m:
             meta.department = meta.department or m.group("dept")
             meta.year = meta.year or int(m.group("year"))
+    meta.department = meta.department or unit
     return meta
 
 
 # A sheet's or a page's label naming the department: 部门：北川县卫生健康局, 编制单位：…, 预算单位名称：… (never a
 # unit statement, 单位：万元: the name must end as a department's does).
-_DEPT_LABEL = re.compile(r"^\s*(?:编制|填报|预算|主管)?(?:部门|单位)(?:名称)?\s*[：:]\s*(?:\d{3,9}\s*)?"
-                         r"(?P<dept>\S{2,40}?(?:局|委员会|委|办公室|办|中心|院|厅|所|站|队|部|会|馆|室|处|校|园))\s*$")
-_TABLE_TITLE_META = re.compile(r"^\s*(?P<dept>\S{2,30}?(?:局|委员会|委|办公室|中心|院|厅|所|站|队))\s*"
+_DEPT_LABEL = re.compile(r"^\s*(?P<label>(?:编制|填报|预算|主管)?(?:部门|单位)(?:名称)?)\s*[：:]\s*(?:\d{3,9}\s*)?"
+                         rf"(?P<dept>\S{{2,40}}?{_DEPT_END})\s*$")
+_UNIT_LABEL = re.compile(r"(?:预算)?单位")  # 单位名称：, 预算单位名称： — the table's unit, not its department
+_TABLE_TITLE_META = re.compile(rf"^\s*(?P<dept>\S{{2,30}}?{_DEPT_END})\s*"
                                r"(?P<year>(?:19|20)\d\d)\s*年度?\S{0,40}(?:表|说明)\s*$", re.M)
+# The document's own title: 泗县医疗保障局 / 2024年度部门预算.
+_TITLE_DEPT = re.compile(rf"(\S{{2,30}}?{_DEPT_END})\s*\n?\s*\d{{4}}\s*年度?\s*部门预算")
 
 
 _TITLE_HINT = re.compile(r"表|绩效|采购预算")

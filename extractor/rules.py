@@ -361,7 +361,7 @@ def _padded(spec: TableSpec, raw: RawRow) -> bool:
     filled = [i for i, c in enumerate(raw.cells) if c.text]
     if not filled or filled != list(range(len(filled))):
         return False
-    amounts = [i for i, k in raw.layout.keys.items() if not raw.layout.is_text(spec, k)]
+    amounts = _cells_by_kind(spec, raw.layout)[2]
     return any(i > filled[-1] for i in amounts) and any(
         i in amounts and parse_amount(raw.cells[i].text) is not None for i in filled)
 

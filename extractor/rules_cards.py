@@ -138,6 +138,9 @@ class _State:
     field_starts: tuple | None = None  # the last ``_field_starts``, with what it depended on
 
 
+_NO_STARTS: frozenset[int] = frozenset()
+
+
 def read_cards(chunk: Chunk) -> list[PerformanceCard]:
     """The cards of a card section: one, or one per project block of a summary grid (``_summary_grid_cards``)."""
     card = read_card(chunk)
@@ -157,7 +160,7 @@ def read_card(chunk: Chunk) -> PerformanceCard:
         state.page_starts = _page_row_starts(seg.lines, state) if n > 0 else None
         for k, line in enumerate(seg.lines):
             # Where the columns start matters only to a space-aligned line (delimiters part the others).
-            starts = _column_starts(card, state) if line.kind is _SPACED else frozenset()
+            starts = _column_starts(card, state) if line.kind is _SPACED else _NO_STARTS
             cells = _cells_of(state, line, starts)
             words = {norm(c.text) for c in cells}  # asked of the line several times below
             if not any(words):
@@ -967,6 +970,14 @@ def _header_word(word: str) -> bool:
     return bool(_header_roles(word))
 
 
+def _only_header_words(words: set[str]) -> bool:
+    """Every word printed (``words``, normalised) is a word of the indicator header."""
+    for w in words:  # (asked of nearly every line: a loop, not a generator of ``_header_word``)
+        if w and not _header_roles(w):
+            return False
+    return True
+
+
 @lru_cache(maxsize=4096)
 def _header_roles(word: str) -> tuple[str, ...]:
     """The roles of the indicator header whose wordings ``word`` (normalised) is, in ``_ROLE_HEADERS``' order."""
@@ -980,7 +991,7 @@ def _header_words_above(state: _State, lines: list, k: int, words: set[str]) -> 
     line = lines[k]
     if line.kind is _SPACED or k + 1 >= len(lines) or lines[k + 1].index != line.index + 1:
         return False
-    if not all(_header_word(w) for w in words if w):
+    if not _only_header_words(words):
         return False  # (most lines: asked first, of each word once)
     cells = _cells_of(state, line)
     named = [i for i, c in enumerate(cells) if c.text]
@@ -1125,6 +1136,14 @@ def _extend(ind: Indicator, state: _State, cells: list[Cell], line) -> None:
     ind.span = (ind.span[0], line.end)
 
 
+def _packed_left(cells: list[Cell]) -> bool:
+    """The row's words first and blanks after, one of each at least."""
+    if not cells or not cells[0].text or cells[-1].text:
+        return False  # (most rows print their last column)
+    first_blank = next(i for i, c in enumerate(cells) if not c.text)
+    return not any(c.text for c in cells[first_blank:])
+
+
 def _realigned(state: _State, cells: list[Cell], delimited: bool = False) -> tuple[list[Cell], bool]:
     """Undo the two cell losses seen in these cards; say whether it was needed. A delimited row wider than the
     header (a part of the card whose grid took in columns of its own: a row above a header printed again, set on
@@ -1136,10 +1155,8 @@ def _realigned(state: _State, cells: list[Cell], delimited: bool = False) -> tup
             return placed, True
     # The row lost cells: fewer than the header's, or its words packed to the left with the last column
     # blank (a converter that drops empty cells and pads the row out again).
-    filled = [i for i, c in enumerate(cells) if c.text]
     short = len(cells) < state.header_width or (
-        bool(filled) and filled == list(range(len(filled))) and len(filled) < len(cells) and cells[0].text
-        and norm(cells[0].text) not in _LEVEL1_BUT_COST)
+        _packed_left(cells) and norm(cells[0].text) not in _LEVEL1_BUT_COST)
     if short and len(roles) >= 4:
         placed = _placed_by_content(state, cells)
         if placed is not None:
@@ -1225,29 +1242,30 @@ def _placed_by_content(state: _State, cells: list[Cell]) -> list[Cell] | None:
 
 def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) -> None:
     cells, moved = _realigned(state, cells, delimited=line.kind is not _SPACED)
-    roles = state.roles
-    l1 = _get(cells, roles.get("level1"))
-    l2 = _get(cells, roles.get("level2"))
+    # The cell the row prints under each role (``_get`` of every role at once: the row is asked for most of them).
+    printed = {role: cells[i] for role, i in state.roles.items() if i < len(cells) and cells[i].text}
+    l1 = printed.get("level1")
+    l2 = printed.get("level2")
     if l1:
         state.level1, state.level2 = norm(l1.text), None
     if l2:
         state.level2 = norm(l2.text)
-    name = _text(_get(cells, roles.get("name")))
-    target = _text(_get(cells, roles.get("target")) or _beside_unheaded(state, cells, line))
-    value_cell = _get(cells, roles.get("value"))
-    unit_cell = _get(cells, roles.get("unit"))
-    cmp_cell = _get(cells, roles.get("comparator"))
+    name = _text(printed.get("name"))
+    target = _text(printed.get("target") or _beside_unheaded(state, cells, line))
+    value_cell = printed.get("value")
+    unit_cell = printed.get("unit")
+    cmp_cell = printed.get("comparator")
     if not (name or target or value_cell or unit_cell):
         return
     ind = Indicator(
         level1=state.level1, level2=state.level2, name=name,
-        description=_text(_get(cells, roles.get("description"))),
-        midterm_target=_text(_get(cells, roles.get("midterm_target"))),
-        target=target, basis=_text(_get(cells, roles.get("basis"))),
-        scoring=_text(_get(cells, roles.get("scoring"))), span=(line.start, line.end),
+        description=_text(printed.get("description")),
+        midterm_target=_text(printed.get("midterm_target")),
+        target=target, basis=_text(printed.get("basis")),
+        scoring=_text(printed.get("scoring")), span=(line.start, line.end),
         **(_target_reading(target) if target is not None else {}),  # (read again below if pieces held join it)
     )
-    weight = _get(cells, roles.get("weight"))
+    weight = printed.get("weight")
     if weight is not None and (amount := parse_amount(weight.text.rstrip("%％ "))) is not None \
             and len(weight.parts) == 1:
         raw = weight.text.rstrip("%％ ")
@@ -1464,7 +1482,7 @@ def _extend_values(card: PerformanceCard, state: _State, cells: list[Cell], line
 
 def _fields(card: PerformanceCard, state: _State, cells: list[Cell], line) -> list[tuple[str, Cell]]:
     """Read a line of the card's fields; return the text fields it set, with their cells."""
-    keys = [_key(c.text) or _budget_key_after_label(c.text) for c in cells]
+    keys = [_field_key(c.text) for c in cells]
     texts: list[tuple[str, Cell]] = []
     columns, state.goal_columns = state.goal_columns, []
     if columns and not any(keys):
@@ -1574,6 +1592,8 @@ def _goals_under_keys(card: PerformanceCard, columns: list[tuple[str, int]], cel
 
 def _budget_columns(state: _State, cells: list[Cell], line) -> bool:
     """A header row of the budget's two columns (实施期资金总额 | 年度资金总额): remembered; say whether it was one."""
+    if not any("期" in c.text for c in cells):
+        return False  # (most rows: no head of the period's budget, 实施期 / 中期 / 项目期)
     words = [(i, norm(c.text)) for i, c in enumerate(cells) if c.text]
     annual = [i for i, w in words if _ANNUAL_BUDGET_HEAD.match(w)]
     midterm = [i for i, w in words if _MIDTERM_BUDGET_HEAD.match(w)] if annual else []
@@ -1724,6 +1744,12 @@ def _key(text: str) -> str | None:
 
 
 @lru_cache(maxsize=4096)
+def _field_key(text: str) -> str | None:
+    """The key a cell of the card's fields prints: its own, or a budget line's after its group's label."""
+    return _key(text) or _budget_key_after_label(text)
+
+
+@lru_cache(maxsize=4096)
 def _budget_key_after_label(text: str) -> str | None:
     """A budget line's key printed in one cell after its group's label (项目资金(万元) 年度资金总额: — a label
     merged over the budget lines, set beside the first key with no gap a reader of positions parts cells at)."""
@@ -1742,8 +1768,7 @@ def _is_period(text: str) -> bool:
 def _spending(card: PerformanceCard, state: _State, cells: list[Cell]) -> None:
     before = len(card.spending_plan)
     _spending_steps(card, state, cells)
-    added = card.spending_plan[before:]
-    if added and plan_by_period([s.period for s in card.spending_plan]):
+    if len(card.spending_plan) > before and plan_by_period([s.period for s in card.spending_plan]):
         for step in card.spending_plan:
             step.cumulative = False
 

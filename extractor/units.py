@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from schemas import parse_amount
 
@@ -63,6 +64,8 @@ def unit_of(said: str) -> str | None:
     return None
 
 
+# (Every card and table of a document asks of its unit line, the same few lines: each answer is kept.)
+@lru_cache(maxsize=1024)
 def find_statement(line: str) -> UnitStatement | None:
     """The first unit statement a line prints, anywhere in it (beside a title or 部门名称：…)."""
     for m in _STATEMENT.finditer(line):
@@ -148,12 +151,16 @@ def _wrapped(found: UnitStatement, following: list[str]) -> UnitStatement:
 _HEADER_UNIT = re.compile(r"[（(]\s*(?:金额)?(?:单位\s*[：:])?\s*(?:人民币)?\s*(?P<unit>百万元|万元|千元|亿元|元)\s*[)）]")
 
 
+# Where a line's cells end: a pipe, a tab or a run of spaces.
+_CELL_GAP = re.compile(r"\||\t|\s{2,}")
+
+
 def header_units(lines) -> list[tuple[str, int, str]]:
     """The money units the header cells among ``lines`` (offset, text) print in brackets: (unit, offset, text)."""
     out = []
     for offset, text in lines:
-        if any(parse_amount(cell) is not None for cell in re.split(r"\||\t|\s{2,}", text) if cell.strip()):
+        found = list(_HEADER_UNIT.finditer(text))  # most lines print none: their cells need no look
+        if not found or any(parse_amount(cell) is not None for cell in _CELL_GAP.split(text) if cell.strip()):
             continue  # a row of figures ("人均经费（元） | 12.00"), not a header
-        for m in _HEADER_UNIT.finditer(text):
-            out.append((m.group("unit"), offset + m.start(), m.group(0)))
+        out.extend((m.group("unit"), offset + m.start(), m.group(0)) for m in found)
     return out

@@ -6,7 +6,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, chain
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -149,7 +149,7 @@ class PerformanceCard(BaseModel):
         fields += [t for task in self.tasks for t in (task.name, task.content)]
         for ind in self.indicators:
             fields += (ind.value, ind.weight, ind.name, ind.description, ind.basis, ind.scoring, ind.midterm_target)
-        return [p for g in fields if g is not None for p in g.parts]
+        return list(chain.from_iterable([g.parts for g in fields if g is not None]))
 
     def task_budgets(self) -> list[CardBudget]:
         """The task grid's amounts: each task's, then the 金额合计 line's."""
@@ -160,7 +160,7 @@ class PerformanceCard(BaseModel):
         furniture) that no field took, whatever reader filled the card: a printed number is never dropped silently."""
         taken = sorted(self.taken())
         starts = [s for s, _ in taken]
-        reach = list(accumulate((e for _, e in taken), max))  # the furthest end of the spans starting at or before
+        reach = list(accumulate([e for _, e in taken], max))  # the furthest end of the spans starting at or before
         c0, c1 = self.span
         out = []
         for offset, line in lines:

@@ -567,6 +567,17 @@ class Row(BaseModel):
         self._options = options
 
 
+def _no_options_yet(row: Row, context, /) -> None:
+    object.__setattr__(row, "__pydantic_private__", {"_options": None})
+
+
+# Every row built starts with no placements proposed. Pydantic's own start of private values resolves each one's
+# default generically (a deep copy of None), which was more than half the cost of building a row; a reader
+# builds one per printed line. (Set after the class is made: a ``model_post_init`` in the class body would be
+# wrapped in that generic start.)
+Row.model_post_init = _no_options_yet
+
+
 class Table(BaseModel):
     section_id: str
     kind: str

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import result_for, text_for
 
 from extractor.chunk import LineKind, chunk_document, split_lines
@@ -89,6 +91,25 @@ def test_document_metadata():
     assert result_for("001").document.year == 2021
 
 
+# Departments and budget units whose names do not end as a bureau's: the people's organisations (总工会, 妇女联合会,
+# 科学技术协会, 红十字会), the party school, a school, a 供销社, an office abbreviated 办, a court, a library.
+_UNIT_NAMES = ["西林县总工会", "西林县妇女联合会", "西林县科学技术协会", "西林县红十字会", "中共西林县委党校",
+               "西林县第一中学", "西林县供销合作社联合社", "西林县人防办", "西林县人民法院", "西林县图书馆"]
+
+
+@pytest.mark.parametrize("name", _UNIT_NAMES)
+def test_a_unit_not_named_like_a_bureau_is_the_department_from_the_title_page_header_and_table_titles(name):
+    from extractor.chunk import document_meta
+
+    text = text_for("003").replace("泗县医疗保障局", name)
+    assert document_meta(split_lines(text), text).department == name  # from the title: 西林县总工会 / 2024年度部门预算
+    page_headers = f"{name}2024年收支总表\n\n单位：万元\n"  # a file holding one table: its title names them
+    assert document_meta(split_lines(page_headers), page_headers).department == name
+    code_header = f"部门预算\n\n405 {name}\n预算年度：2024\n单位：万元\n"  # a page header with the department's code
+    meta = document_meta(split_lines(code_header), code_header)
+    assert (meta.department_code, meta.department) == ("405", name)
+
+
 def test_column_reference_is_generated_from_the_registry():
     from conftest import ROOT
 
@@ -131,3 +152,16 @@ def test_a_title_wrapped_inside_its_words_opens_its_section():
     card = [c for c in chunks if c.kind == "performance_target"]
     assert len(card) == 1 and card[0].title.endswith("绩效目标表")
     assert not any(c.kind == "narrative" and "336.40" in text[c.start:c.end] for c in chunks)
+
+
+def test_a_tables_unit_label_is_not_the_department_when_the_title_names_it():
+    """A township's document prints each table per unit (单位名称：部门汇总 / …本级 / 白沙镇中心小学): the department is the
+    title's 白沙镇人民政府, not the last unit a table was printed for."""
+    from extractor.chunk import document_meta
+
+    table = "科目编码\t科目名称\t合计\n\t合计\t400.00\n"
+    text = ("白沙镇人民政府2025年部门预算公开\n\n"
+            + "".join(f"白沙镇人民政府2025年一般公共预算支出表\n\n单位名称：{unit}\t\t\t\t单位：万元\n{table}\n"
+                      for unit in ("部门汇总", "白沙镇人民政府本级", "白沙镇中心小学")))
+    meta = document_meta(split_lines(text), text)
+    assert (meta.department, meta.year) == ("白沙镇人民政府", 2025)

@@ -58,7 +58,10 @@ def check_spending_plan(card: PerformanceCard, where: str, flagger: Flagger) -> 
     if card.spending_plan and not any(s.cumulative for s in card.spending_plan):
         _check_plan_by_period(card, where, flagger)
         return
-    terms = [Term.printed(s.percent.value) for s in card.spending_plan]
+    values = [s.percent.value for s in card.spending_plan]
+    if not values or (values[-1] == _HUNDRED and all(a <= b for a, b in zip(values, values[1:]))):
+        return  # the common case, told with no rounding: no step falls, and the plan ends at 100%
+    terms = [Term.printed(v) for v in values]
     falls = [i for i in range(1, len(terms)) if exceeds(terms[i - 1], terms[i]) is not None]
     short = bool(terms) and sum_gap(terms[-1], [Term(_HUNDRED, Decimal(0))]) is not None
     if not falls and not short:
@@ -148,9 +151,10 @@ def check_cost_indicators(card: PerformanceCard, vals: dict[str, Val], where: st
         return
     budget = total.common
     for i, ind in enumerate(card.indicators):
-        is_cost = "成本" in (ind.level2 or "") or "成本" in (ind.level1 or "")
+        if ind.value is None or not ("成本" in (ind.level2 or "") or "成本" in (ind.level1 or "")):
+            continue  # (most: no cost, or no figure)
         factor = _cost_in_wan(ind.unit)
-        if not is_cost or ind.value is None or factor is None:
+        if factor is None:
             continue
         cost = _val(card, where, f"indicators[{i}].value", ind.name.text if ind.name else "成本指标", ind.value,
                     ind.unit or "")

@@ -41,7 +41,7 @@ from .cross import check_across
 from .flags import Flagger
 from .reading import UNPROVEN_MOVE
 from .tables import COLUMN_TOTAL_KINDS, check_table, row_balance, subtotal_groups, table_relations
-from .tolerance import Term, printed_places, sum_gap
+from .tolerance import ZERO, Term, printed_places
 from .values import TableView, document_places, exact_spans, places_by_column, row_cells, table_names, unit_in, view_table
 
 # Rows whose placements still tie after their own relations are settled against the table, trying
@@ -85,8 +85,9 @@ def choose_readings(result: ExtractionResult) -> None:
     for table in result.tables:
         _record_tied_layouts(table, still_tied.get(id(table), []))
         for row in table.rows:
-            _settle_by_hint(row)
-            row.propose([])
+            if row.options:  # (a row placed with certainty has nothing to settle)
+                _settle_by_hint(row)
+                row.propose([])
     settle_units(result)
 
 
@@ -283,6 +284,8 @@ def _note_hint(kept: Table, scored: list[tuple], what: str) -> None:
 
 class _Tally(Flagger):
     """A flagger that only adds up what fails: how many relations, and by how much in all."""
+
+    worded = False  # the messages are never read
 
     def __init__(self):
         super().__init__("", "")
@@ -681,28 +684,37 @@ def _choose_family(parent: Row, kids: list[Row], tied: dict[int, list[Reading]],
     choices = [[o for o in tied[id(k)] if all(c in parent.values or a.value == 0 or not spec.column(c).additive
                                              for c, a in o.values.items())]
                or tied[id(k)] for k in contested]
-    target = _terms(parent.values)
-    fixed = [_terms(k.values) for k in kids if id(k) not in tied]
-    terms = {id(o): _terms(o.values) for c in choices for o in c}
     size = 1
     for c in choices:
         size *= len(c)
-    if size <= MAX_FAMILY_TRIALS:
-        best = min(product(*choices), key=lambda combo: _family_gap(target, fixed + [terms[id(o)] for o in combo]))
+    if size == 1:
+        # One placement left for each sub-code (most families, once the line's blank columns are taken
+        # into account): nothing to weigh.
+        best = [c[0] for c in choices]
     else:
-        best = [next((o for o in c if o.values == k.values), c[0]) for k, c in zip(contested, choices)]
-        for _ in range(3):
-            changed = False
-            for i, options in enumerate(choices):
-                def gap(o, i=i):
-                    return _family_gap(target, fixed + [terms[id(x)] for x in best[:i] + [o] + best[i + 1:]])
-                pick = min(options, key=gap)
-                if gap(pick) < gap(best[i]):
-                    best[i], changed = pick, True
-            if not changed:
-                break
+        best = _best_family(parent, kids, contested, choices, tied, size)
     for kid, option in zip(contested, best):
         _apply(kid, option)
+
+
+def _best_family(parent: Row, kids: list[Row], contested: list[Row], choices: list[list[Reading]],
+                 tied: dict[int, list[Reading]], size: int) -> list[Reading]:
+    family = _FamilyGap(_terms(parent.values), [_terms(k.values) for k in kids if id(k) not in tied])
+    terms = {id(o): _terms(o.values) for c in choices for o in c}
+    if size <= MAX_FAMILY_TRIALS:
+        return min(product(*choices), key=lambda combo: family.gap([terms[id(o)] for o in combo]))
+    best = [next((o for o in c if o.values == k.values), c[0]) for k, c in zip(contested, choices)]
+    for _ in range(3):
+        changed = False
+        for i, options in enumerate(choices):
+            # Each option's gap with the others as they stand (the one kept so far is among the options).
+            gaps = {id(o): family.gap([terms[id(x)] for x in best[:i] + [o] + best[i + 1:]]) for o in options}
+            pick = min(options, key=lambda o: gaps[id(o)])
+            if gaps[id(pick)] < gaps[id(best[i])]:
+                best[i], changed = pick, True
+        if not changed:
+            break
+    return best
 
 
 def _terms(values: dict) -> dict[str, Term]:
@@ -712,16 +724,41 @@ def _terms(values: dict) -> dict[str, Term]:
 _NOTHING = Term(Decimal(0), Decimal(0))
 
 
-def _family_gap(parent: dict[str, Term], kids: list[dict[str, Term]]) -> tuple[Decimal, int]:
-    """How far a line is from the sum of its sub-codes, column by column, beyond rounding."""
-    columns = set(parent).union(*kids) if kids else set(parent)
-    total_gap, failures = Decimal(0), 0
-    for col in columns:
-        gap = sum_gap(parent.get(col, _NOTHING), [k[col] for k in kids if col in k])
-        if gap is not None:
-            total_gap += abs(gap)
-            failures += 1
-    return total_gap, failures
+class _FamilyGap:
+    """How far a line is from the sum of its sub-codes, column by column, beyond rounding: (total gap, failures).
+
+    Some sub-codes are placed for good (``fixed``), the others tried placement after placement: the fixed ones
+    are added up once, each trial adds only the placements it tries. Column by column, as ``sum_gap`` does: the line's figure less the sum of its sub-codes' (the fixed ones, then
+    the tried ones, in that order), failing when rounding (the half-units of the line's figure and of every part)
+    cannot explain it.
+    """
+
+    def __init__(self, parent: dict[str, Term], fixed: list[dict[str, Term]]):
+        self.parent = parent
+        # Per column: (Σ the parts' values, the line's half-unit + Σ the parts' half-units).
+        self.base: dict[str, tuple[Decimal, Decimal]] = {col: (ZERO, ZERO + t.half) for col, t in parent.items()}
+        self._add(self.base, fixed)
+
+    @staticmethod
+    def _add(sums: dict[str, tuple[Decimal, Decimal]], kids: list[dict[str, Term]]) -> None:
+        for kid in kids:
+            for col, t in kid.items():
+                value, half = sums.get(col, _NO_PARTS)
+                sums[col] = (value + t.value, half + t.half)
+
+    def gap(self, tried: list[dict[str, Term]]) -> tuple[Decimal, int]:
+        sums = dict(self.base)
+        self._add(sums, tried)
+        total_gap, failures = Decimal(0), 0
+        for col, (value, half) in sums.items():
+            gap = self.parent.get(col, _NOTHING).value - value
+            if gap and abs(gap) >= half:  # ``sum_gap``
+                total_gap += abs(gap)
+                failures += 1
+        return total_gap, failures
+
+
+_NO_PARTS = (ZERO, ZERO + _NOTHING.half)  # a column the line leaves blank: nothing added up in it yet
 
 
 def _swap_pairs(score: _Scorer, contested: list[Row], tied: dict[int, list[Reading]], errors) -> tuple[bool, tuple]:

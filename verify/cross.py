@@ -74,11 +74,14 @@ def _equal(flagger: Flagger, check: str, a: Val, b: Val, severity: str = "error"
     if gap is None:
         flagger.held(check, [a, b])
     if gap is not None:
-        av, bv = _values(a, b)
-        flagger.add(check, severity,
-                    f"{a.label} {av} ≠ {b.label} {bv}{note}",
-                    f"{a.en_where} {a.en_what} {av} ≠ {b.en_where} {b.en_what} {bv}{note_en}",
-                    [a, b], expected=b.value, found=a.value)
+        flagger.fails(check, severity, lambda: _unequal_words(a, b, note, note_en), [a, b], expected=b.value,
+                      found=a.value)
+
+
+def _unequal_words(a: Val, b: Val, note: str, note_en: str) -> tuple[str, str]:
+    av, bv = _values(a, b)
+    return (f"{a.label} {av} ≠ {b.label} {bv}{note}",
+            f"{a.en_where} {a.en_what} {av} ≠ {b.en_where} {b.en_what} {bv}{note_en}")
 
 
 def _values(*vals: Val) -> list[str]:
@@ -105,12 +108,16 @@ def _sum_equal(flagger: Flagger, check: str, total: Val, parts: list[Val]) -> No
             found = found.normalize()
             if printed_places(found) < total.places:
                 found = found.quantize(Decimal(1).scaleb(-total.places))
-        shown = _values(total, *parts)
-        rhs = " + ".join(f"{p.label} {v}" for p, v in zip(parts, shown[1:]))
-        flagger.add(check, "error", f"{total.label} {shown[0]} ≠ {rhs} = {fmt(found, total.unit)}",
-                    f"{total.en_where} {total.en_what} {shown[0]} ≠ " + " + ".join(
-                        f"{p.en_where} {p.en_what} {v}" for p, v in zip(parts, shown[1:])) + f" = {fmt(found, total.unit)}",
-                    [total, *parts], expected=found, found=total.value)
+        flagger.fails(check, "error", lambda: _unsummed_words(total, parts, found), [total, *parts], expected=found,
+                      found=total.value)
+
+
+def _unsummed_words(total: Val, parts: list[Val], found: Decimal) -> tuple[str, str]:
+    shown = _values(total, *parts)
+    rhs = " + ".join(f"{p.label} {v}" for p, v in zip(parts, shown[1:]))
+    return (f"{total.label} {shown[0]} ≠ {rhs} = {fmt(found, total.unit)}",
+            f"{total.en_where} {total.en_what} {shown[0]} ≠ " + " + ".join(
+                f"{p.en_where} {p.en_what} {v}" for p, v in zip(parts, shown[1:])) + f" = {fmt(found, total.unit)}")
 
 
 def all_fiscal(views: list[TableView]) -> bool:
@@ -127,15 +134,16 @@ def check_same_codes(views: list[TableView], flagger: Flagger) -> None:
     details = [v for v in views if v.table.kind in _FISCAL_DETAIL and not v.table.empty]
     if summary is None or not details or not all_fiscal(views):
         return
+    # A detail table that prints no such column (basic split into 人员经费 / 公用经费 with no 基本支出 column) gives
+    # the sum of the columns it splits it into.
+    printed = {(id(d), col): _printed_parts(d, col) for d in details for col in ("total", "basic", "project")}
     for key, row in summary.rows:
         if not (row.code or row.item == "total"):
             continue
+        match_keys = [(d, k) for d in details if (k := _match_key(d, row)) is not None]
         for col in ("total", "basic", "project"):
             total = summary.get(key, col)
-            match_keys = [(d, _match_key(d, row)) for d in details]
-            # A detail table that prints no such column (basic split into 人员经费 / 公用经费 with no 基本支出
-            # column) gives the sum of the columns it splits it into.
-            listed = [(d, k, cols) for d, k in match_keys if k is not None and (cols := _printed_parts(d, col))]
+            listed = [(d, k, cols) for d, k in match_keys if (cols := printed[id(d), col])]
             if not listed:
                 continue
             parts = [v for d, k, cols in listed for c in cols if (v := d.get(k, c)) is not None]

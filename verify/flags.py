@@ -46,6 +46,10 @@ def stable_path(path: str, aliases: dict[str, str]) -> str:
 class Flagger:
     """Gathers the flags of one document; the same problem yields the same id on every run."""
 
+    # Whether the flags' messages are wanted. A flagger that only weighs readings (``verify.choose``) says no, and
+    # checks that fail often while readings are weighed word their messages through ``fails``, which then skips it.
+    worded = True
+
     def __init__(self, document_sha256: str, document_name: str = "", aliases: dict[str, str] | None = None):
         self.sha = document_sha256
         self.name = document_name
@@ -70,6 +74,14 @@ class Flagger:
         )
         self.flags.setdefault(flag_id, flag)
         return flag
+
+    def fails(self, check: str, severity: str, words, vals: list[Val] = (),
+              expected: Decimal | str | None = None, found: Decimal | str | None = None,
+              spans: list[Span] = (), section_id: str | None = None, key: str = "") -> None:
+        """``add``, the messages given by ``words()`` → (message, message_en), asked only when the flagger is
+        ``worded``."""
+        message, message_en = words() if self.worded else ("", "")
+        self.add(check, severity, message, message_en, vals, expected, found, spans, section_id, key)
 
     def held(self, check: str, vals: list[Val]) -> None:
         """A relation that holds: nothing to report (a flagger that weighs readings counts these). The narrative's

@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from schemas import Amount, ExtractionResult, PerformanceCard, Row, SpanFix, parse_amount, spec_for
 from schemas.cards import BUDGET_LABELS
@@ -299,8 +300,12 @@ def _unvouched_corrections(result: ExtractionResult, views: list[TableView], fla
 
 
 def _any_person_value(result: ExtractionResult, views: list[TableView]) -> bool:
-    return any(a.backend == "person" for view in views for _, row in view.rows for a in row.values.values()) \
-        or any(a.backend == "person" for card in result.cards for a in _card_amounts(card))
+    for view in views:
+        for _, row in view.rows:
+            for a in row.values.values():
+                if a.backend == "person":
+                    return True
+    return any(a.backend == "person" for card in result.cards for a in _card_amounts(card))
 
 
 def _card_amounts(card: PerformanceCard) -> Iterator[Amount]:
@@ -362,34 +367,39 @@ def _clean(view: TableView, text: str, order: dict[str, int]) -> tuple[bool, boo
     the common case, cheaply."""
     t0, t1 = view.table.span
     seen: set[int] = set()
-    sides = {c.key: c.side for c in spec_for(view.table.kind).columns if c.side}
+    sides = _column_sides(view.table.kind)
     clean, llm = True, False
     for _, row in view.rows:
         values = row.values
         if not values:
             continue
-        llm = llm or any(a.backend == "llm" for a in values.values())
         if not clean:
+            llm = llm or _any_llm(values)
             continue
         rs, re_ = row.span
-        if not (t0 <= rs <= re_ <= t1):
+        if not (t0 <= rs <= re_ <= t1) or (row.side and sides and any(sides.get(col, row.side) != row.side
+                                                                       for col in values)):
             clean = False
-            continue
-        if row.side and sides and any(sides.get(col, row.side) != row.side for col in values):
-            clean = False
+            llm = llm or _any_llm(values)
             continue
         block = _blocked(row) if row.texts or row.code_raw else (row.label.parts if row.label else ())
+        # A value wholly before or after everything blocked overlaps none of it (the label comes first).
+        block_lo = min(bs for bs, _be in block) if block else 0
+        block_hi = max(be for _bs, be in block) if block else 0
         last_order, last_start, sorted_ = -1, -1, True
         for col, amount in values.items():
-            if amount.backend == "person":
+            backend = amount.backend
+            if backend == "person":
                 continue
+            if backend == "llm":
+                llm = True
             start = amount.parts[0][0] if amount.parts else -1
             if start in seen or not _placed(amount, text, rs, re_):
                 clean = False
                 break
             seen.add(start)
             s0, s1 = amount.span
-            if any(bs < s1 and s0 < be for bs, be in block):
+            if s0 < block_hi and block_lo < s1 and any(bs < s1 and s0 < be for bs, be in block):
                 clean = False
                 break
             o = order[col]
@@ -399,9 +409,21 @@ def _clean(view: TableView, text: str, order: dict[str, int]) -> tuple[bool, boo
                 clean = False
                 break
             last_order, last_start = o, start
-        if clean and not sorted_ and not _in_order(row, order):
+        if not clean:
+            llm = llm or _any_llm(values)  # the values after the one that failed
+        elif not sorted_ and not _in_order(row, order):
             clean = False
     return clean, llm
+
+
+def _any_llm(values: dict[str, Amount]) -> bool:
+    return any(a.backend == "llm" for a in values.values())
+
+
+@lru_cache(maxsize=None)
+def _column_sides(kind: str) -> dict[str, str]:
+    """The side (income, expenditure) of each column of a two-sided table kind; {} for other kinds."""
+    return {c.key: c.side for c in spec_for(kind).columns if c.side}
 
 
 def _ground_table(view: TableView, text: str, flagger: Flagger,

@@ -207,7 +207,8 @@ _OTHER_YEAR_WORDS = re.compile(r"上年|去年|上一年|决算")
 _LEAD = re.compile(r"^(?:[*#\-]+|\d+[.、．]|[一二三四五六七八九十]+[、是]|(?:另)?一方面|其[一二三四五六七八九十]|主要(?:用于|为|是|包括|有)|用于|其中|包括|以及|和|及|另|共|合计|预算数?|安排"
                    r"|全年|今年|本年(?!度?收入)度?"
                    r"|我部门|本部门|我局|本局|我单位|本单位|20\d\d年度?)")
-_TRAIL = re.compile(r"(?:共计安排|预算安排|共安排|安排|共计|合计|总计|预算数|预算|为|是|达到|达)$")
+_TRAIL_WORDS = ("共计安排", "预算安排", "共安排", "安排", "共计", "合计", "总计", "预算数", "预算", "为", "是", "达到", "达")
+_TRAIL = re.compile(f"(?:{'|'.join(_TRAIL_WORDS)})$")
 # "卫生健康（类）行政事业单位医疗（款）行政单位医疗（项）**2024年预算" right before a figure.
 _PATH = re.compile(r"(?P<lei>[\u4e00-\u9fff]+)[（(]类[）)](?P<kuan>[\u4e00-\u9fff]+)[（(]款[）)]"
                    r"(?P<xiang>[\u4e00-\u9fff]+)[（(]项[）)]\**[:：]?(?:20\d\d年度?)?(?:预算|安排|数|为)*$")
@@ -299,7 +300,10 @@ def _hard_break(line: str, next_line: str) -> bool:
 
 def _is_plain_heading(line: str) -> bool:
     """A line that is a heading by its words alone, the year in it apart."""
-    return bool(_PLAIN_HEADING.match(re.sub(r"20\d\d年度?", "", line)))
+    return bool(_PLAIN_HEADING.match(_YEAR_WORDS.sub("", line)))
+
+
+_YEAR_WORDS = re.compile(r"20\d\d年度?")
 
 
 def _flatten(text: str, start: int, end: int) -> _Flat:
@@ -309,12 +313,20 @@ def _flatten(text: str, start: int, end: int) -> _Flat:
     origins: list[int] = []
     length = 0
     for i, line in enumerate(lines):
-        for run in _RUN.finditer(text, line.start(), line.end()):
-            parts.append(run.group())
+        words = line.group()
+        run = words.strip()
+        if len(run.split(maxsplit=1)) == 1:  # most lines: one run of characters (``\S+``), spaces around it aside
+            parts.append(run)
             starts.append(length)
-            origins.append(run.start())
-            length += run.end() - run.start()
-        if i + 1 < len(lines) and _hard_break(line.group(), lines[i + 1].group()):
+            origins.append(line.start() + len(words) - len(words.lstrip()))
+            length += len(run)
+        else:
+            for run in _RUN.finditer(text, line.start(), line.end()):
+                parts.append(run.group())
+                starts.append(length)
+                origins.append(run.start())
+                length += run.end() - run.start()
+        if i + 1 < len(lines) and _hard_break(words, lines[i + 1].group()):
             parts.append("\n")
             starts.append(length)
             origins.append(line.end())
@@ -332,7 +344,7 @@ def _has_figures(text: str, start: int, end: int) -> bool:
 
 # ----------------------------------------------------------------- figures
 
-@dataclass
+@dataclass(slots=True)
 class _Figure:
     start: int  # flat position of the digits
     end: int
@@ -359,6 +371,10 @@ class _Context:
     department: str | None
     codes: dict[str, str]  # functional code -> squashed row label, from the tables
     projects: tuple[str, ...] = ()  # the project table's project names, squashed
+    cores: dict[str, str] = field(init=False)  # each project's name less the words any project ends in
+
+    def __post_init__(self) -> None:
+        self.cores = {p: _project_core(p) for p in self.projects}
 
 
 def _clean(phrase: str, department: str | None) -> str:
@@ -367,7 +383,11 @@ def _clean(phrase: str, department: str | None) -> str:
     if department:
         phrase = phrase.replace(department, "")
     while True:
-        cleaned = _TRAIL.sub("", _LEAD.sub("", phrase))
+        lead = _LEAD.match(phrase)
+        cleaned = phrase[lead.end():] if lead else phrase
+        # (``$`` matches before a final newline too.)
+        if cleaned.endswith(_TRAIL_WORDS) or cleaned.endswith("\n"):
+            cleaned = _TRAIL.sub("", cleaned)
         if cleaned == phrase:
             return phrase
         phrase = cleaned
@@ -679,7 +699,7 @@ def _project_names(result: ExtractionResult) -> tuple[str, ...]:
     for table in result.tables:
         if table.kind == "project_expenditure" and table.entity_role != "unit":
             names += [n for row in table.rows if row.label and row.values and row.item != "total"
-                      and not _NOT_PROJECTS.match(n := re.sub(r"\s+", "", row.label.text))]
+                      and not _NOT_PROJECTS.match(n := "".join(row.label.text.split()))]
             break
     return tuple(dict.fromkeys(names))
 
@@ -692,13 +712,16 @@ def _project_of(name: str, ctx: _Context) -> str | None:
     core = _project_core(name)
     if len(core) < 4:
         return None
-    found = [p for p in ctx.projects if core in p or (len(_project_core(p)) >= 4 and _project_core(p) in name)]
+    found = [p for p in ctx.projects if core in p or (len(ctx.cores[p]) >= 4 and ctx.cores[p] in name)]
     return PROJECT + found[0] if len(found) == 1 else None
 
 
 def _project_core(name: str) -> str:
     """A project's name without the words any project ends in (项目, 经费, 专项资金): 高标准农田建设."""
-    return re.sub(r"(?:项目|经费|资金|专项|补助)+$", "", name)
+    return _PROJECT_ENDING.sub("", name)
+
+
+_PROJECT_ENDING = re.compile(r"(?:项目|经费|资金|专项|补助)+$")
 
 
 def _code_labels(result: ExtractionResult) -> dict[str, str]:
@@ -706,7 +729,7 @@ def _code_labels(result: ExtractionResult) -> dict[str, str]:
     for table in result.tables:
         for row in table.rows:
             if row.code and row.code.startswith("2") and row.label:
-                codes.setdefault(row.code, re.sub(r"\s+", "", row.label.text))
+                codes.setdefault(row.code, "".join(row.label.text.split()))
     return codes
 
 
@@ -738,9 +761,12 @@ def _money_places(figures: list[_Figure], flat: _Flat) -> int:
 # The funds a heading names ("（二）一般公共预算当年拨款结构情况"): the figures under it are that budget's.
 _FUNDS = (("一般公共预算", "一般公共预算"), ("政府性基金", "政府性基金预算"), ("国有资本经营", "国有资本经营预算"),
           ("财政拨款", "财政拨款"))
-_HEADING_LEVELS = ((re.compile(r"^第[一二三四五六七八九十]+部分"), 0), (re.compile(r"^[一二三四五六七八九十]+、"), 1),
-                   (re.compile(r"^[（(][一二三四五六七八九十]+[)）]"), 2), (re.compile(r"^\d+\s*[、.．](?!\d)"), 3),
-                   (re.compile(r"^[（(]\d+[)）]"), 4))
+# The numbering of each heading level, first to last: the level is the first that matches.
+_HEADING_LEVEL = re.compile(r"(?P<l0>第[一二三四五六七八九十]+部分)|(?P<l1>[一二三四五六七八九十]+、)"
+                            r"|(?P<l2>[（(][一二三四五六七八九十]+[)）])|(?P<l3>\d+\s*[、.．](?!\d))|(?P<l4>[（(]\d+[)）])")
+
+
+_HEAD_END = re.compile(r"[。：:]")  # a paragraph's first sentence ends at the first of these
 
 
 def _heading_funds(flat: _Flat) -> list[tuple[int, str | None]]:
@@ -752,8 +778,8 @@ def _heading_funds(flat: _Flat) -> list[tuple[int, str | None]]:
     stack: list[tuple[int, str | None]] = []
     start = 0
     for para in flat.text.split("\n"):
-        head = re.split(r"[。：:]", para, maxsplit=1)[0]
-        level = next((lv for regex, lv in _HEADING_LEVELS if regex.match(head)), None)
+        head = para[:m.start()] if (m := _HEAD_END.search(para)) else para
+        level = int(m.lastgroup[1]) if (m := _HEADING_LEVEL.match(head)) else None
         if level is None and _is_plain_heading(head):
             level = 1
         if level is not None and len(head) <= 40 and not _QUICK.search(head):
@@ -1153,10 +1179,11 @@ def _sources(claim: Claim, links: _Links, tables: _Tables) -> tuple[tuple[str, s
 _TITLED = ("机关运行经费",)
 
 
-def _table_val(claim: Claim, links: _Links, tables: _Tables) -> Val | None:
+def _table_val(claim: Claim, links: _Links, tables: _Tables, sources=None) -> Val | None:
+    """The table's value of the claim's subject; ``sources``: its ``_sources`` when the caller has them."""
     if claim.subject.startswith(PROJECT):
         return tables.project(claim.subject.removeprefix(PROJECT))
-    val = tables.first(_sources(claim, links, tables))
+    val = tables.first(_sources(claim, links, tables) if sources is None else sources)
     return tables.titled(claim.subject) if val is None and claim.subject in _TITLED else val
 
 
@@ -1170,29 +1197,30 @@ def _check_table(claim: Claim, links: _Links, tables: _Tables, flagger: Flagger)
         _check_year_on_year(claim, links, tables, flagger)
         return
     sources = _sources(claim, links, tables)
-    val = _table_val(claim, links, tables)
+    val = _table_val(claim, links, tables, sources)
     if val is None:
         blank = tables.blank(sources)
         if blank is not None:
             _check_blank(claim, blank, flagger)
         return
-    if not comparable(flagger, "narrative.table", [_val(claim), val]):
+    stated = _val(claim)
+    if not comparable(flagger, "narrative.table", [stated, val]):
         return
     printed = _in_wan(val.term, val.unit)
     if claim.unit not in _UNIT_SCALE or printed is None:
         return
     if sum_gap(_term(claim), [printed]) is None:
-        flagger.held("narrative.table", [_val(claim), val])
+        flagger.held("narrative.table", [stated, val])
         return
     v = fmt(claim.value.value, claim.unit)
     if claim.value.raw == "空表":
         v = "（说明称该表为空表）0.00"
-    severity, note, note_en, vals = "error", "", "", [_val(claim), val]
+    severity, note, note_en, vals = "error", "", "", [stated, val]
     if claim.after_change:
         # After a change in its sentence the figure may be the change with its verb left out: checked as that too.
         change = _table_change(val, tables)
         if change is not None and sum_gap(_term(claim), [Term(abs(change[0].value), change[0].half)]) is None:
-            flagger.held("narrative.table", [_val(claim), val, *change[1]])
+            flagger.held("narrative.table", [stated, val, *change[1]])
             return
         if change is None:
             severity = "warning"

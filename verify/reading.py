@@ -244,6 +244,8 @@ def _card_columns(card: PerformanceCard, flagger: Flagger) -> None:
     for item in (*card.indicators, *card.tasks):
         for header, text in item.other.items():
             by_column.setdefault(header, []).append(text)
+    if not by_column:
+        return  # (most cards: their name is not needed)
     name = card_name(card)
     for header, texts in by_column.items():
         flagger.add("read.card_column", "warning",
@@ -284,6 +286,8 @@ _BROWSER_LINE = re.compile(r"\s*(?:(?:file|https?)://\S+|\d{4}[/\-.]\d{1,2}[/\-.
                            r"|\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}(?:\s*[AaPp][Mm])?)"
                            r"(?:(?:\s{2,}|\t)+(?:\d{1,4}\s*/\s*\d{1,4}|[^\d\t]*(?:(?:19|20)\d\d[^\d\t]*)?))?\s*")
 
+_ADDRESS_FIRST = ("f", "h")
+
 
 def _card_lines(text: str, span: tuple[int, int]) -> Iterator[tuple[int, str]]:
     """The card's lines, each with its offset, less a page's number (a number alone on a line next to a page break)
@@ -292,10 +296,13 @@ def _card_lines(text: str, span: tuple[int, int]) -> Iterator[tuple[int, str]]:
     pos = start
     for line in text[start:end].split("\n"):
         # (Both patterns begin with the spaces before a printed character: matched from that character, they are not
-        # tried again at every one of a space-aligned line's leading spaces.)
+        # tried again at every one of a space-aligned line's leading spaces. And both go on with a digit or a browser's
+        # address (file:, http:): a line printing anything else first is no furniture, and not matched at all.)
         printed = line.lstrip()
-        if not (_PAGE_NUMBER.fullmatch(printed) and _at_page_break(text, pos, pos + len(line))) \
-                and not _BROWSER_LINE.fullmatch(printed):
+        furniture = (printed[:1].isdigit() or printed[:1] in _ADDRESS_FIRST) and (
+            (_PAGE_NUMBER.fullmatch(printed) and _at_page_break(text, pos, pos + len(line)))
+            or _BROWSER_LINE.fullmatch(printed))
+        if not furniture:
             yield pos, line
         pos += len(line) + 1
 

@@ -425,12 +425,14 @@ def _where(view: TableView, key: str) -> tuple[str, str]:
 def check_rows(view: TableView, flagger: Flagger) -> None:
     """合计 = 基本 + 项目 and the like, on every row that prints its total."""
     rows = view.touched_rows
+    by_row = view.by_row
     for total_col, part_cols in table_relations(view.table):
         for key, _row in rows:
-            total = view.get(key, total_col)
+            cells = by_row.get(key)
+            total = cells.get(total_col) if cells else None
             if total is None:
                 continue
-            parts = [v for c in part_cols if (v := view.get(key, c)) is not None]
+            parts = [v for c in part_cols if (v := cells.get(c)) is not None]
             if total_col == "basic" and not parts:
                 continue  # layouts that split basic into 人员/公用 on some rows only
             gap = sum_gap(total.term, [p.term for p in parts])
@@ -454,19 +456,26 @@ def _sum_relations(view: TableView, total_key: str, part_keys: list[str],
                    others: frozenset[str] = frozenset()) -> Iterator[tuple[Val, list[Val], str]]:
     """For every amount column: (total, printed parts, column); not the columns in ``others`` the total leaves blank
     (another total line prints them)."""
-    keys = (total_key, *part_keys)
+    by_row = view.by_row
+    total_cells = by_row.get(total_key) or {}
+    part_cells = [cells for k in part_keys if (cells := by_row.get(k))]
     if view.only_columns is None:
-        columns = {c for k in keys for c in view.row_vals(k)}
+        columns = set(total_cells).union(*part_cells)
     else:  # a trial placement: only the columns it changed, of those the lines print
-        columns = {c for c in view.only_columns if any(c in view.row_vals(k) for k in keys)}
+        columns = {c for c in view.only_columns if c in total_cells or any(c in cells for cells in part_cells)}
     if others:
-        columns -= others - set(view.row_vals(total_key))
-    spec = spec_for(view.table.kind)
+        columns -= others - set(total_cells)
+    additive = view.memo.get("additive")  # column -> ``ColumnSpec.additive``, filled as columns are met
+    if additive is None:
+        additive = view.memo["additive"] = {}
     for col in sorted(columns):
-        if not spec.column(col).additive:
+        adds = additive.get(col)
+        if adds is None:
+            adds = additive[col] = spec_for(view.table.kind).column(col).additive
+        if not adds:
             continue
-        total = view.get(total_key, col)
-        parts = [v for k in part_keys if (v := view.get(k, col)) is not None]
+        total = total_cells.get(col)
+        parts = [v for cells in part_cells if (v := cells.get(col)) is not None]
         if total is None and not parts:
             continue
         yield total, parts, col
@@ -482,22 +491,24 @@ def _column_mismatch(view: TableView, flagger: Flagger, check: str, total_key: s
             gap = sum_gap(Term(ZERO, ZERO), [p.term for p in parts])
             if gap is not None:
                 rhs = " + ".join(f"{p.where} {p.text}" for p in parts)
-                flagger.add(check, "error",
-                            f"{view.zh} {view.row_zh(total_key)} 的{view.column_zh(col)}为空，但{what_zh} {rhs} 不为零",
-                            f"{view.name}: {what_en} ({col}) is blank but its parts {rhs} are not zero",
-                            parts, expected=-gap, found="0", key=f"{total_key}.{col}")
+                flagger.fails(check, "error", lambda: (
+                    f"{view.zh} {view.row_zh(total_key)} 的{view.column_zh(col)}为空，但{what_zh} {rhs} 不为零",
+                    f"{view.name}: {what_en} ({col}) is blank but its parts {rhs} are not zero"),
+                    parts, expected=-gap, found="0", key=f"{total_key}.{col}")
             continue
         gap = sum_gap(total.term, [p.term for p in parts])
         if gap is None:
             continue
         found = total.value - gap
-        rhs = " + ".join(f"{p.where.replace(view.zh, '').strip()} {p.text}" for p in parts) or "0"
-        flagger.add(
-            check, "error",
-            f"{total.where} · {total.what} {total.text} ≠ {what_zh} {rhs} = {fmt(found, total.unit)}（差 {fmt(gap, total.unit)}）",
-            f"{total.en_where} {col} {total.text} ≠ {what_en} {fmt(found, total.unit)} (difference {fmt(gap, total.unit)})",
-            [total, *parts], expected=found, found=total.value,
-        )
+        flagger.fails(check, "error", lambda: _mismatch_words(view, total, parts, col, found, gap, what_zh, what_en),
+                      [total, *parts], expected=found, found=total.value)
+
+
+def _mismatch_words(view: TableView, total: Val, parts: list[Val], col: str, found, gap, what_zh: str,
+                    what_en: str) -> tuple[str, str]:
+    rhs = " + ".join(f"{p.where.replace(view.zh, '').strip()} {p.text}" for p in parts) or "0"
+    return (f"{total.where} · {total.what} {total.text} ≠ {what_zh} {rhs} = {fmt(found, total.unit)}（差 {fmt(gap, total.unit)}）",
+            f"{total.en_where} {col} {total.text} ≠ {what_en} {fmt(found, total.unit)} (difference {fmt(gap, total.unit)})")
 
 
 def check_hierarchy(view: TableView, flagger: Flagger, scheme: str) -> None:

@@ -119,12 +119,16 @@ def _row_key(row: Row, label: str) -> str:
 def places_by_column(table: Table) -> dict[str, set[int]]:
     """The decimals printed in each amount column of a table."""
     spec = spec_for(table.kind)
-    seen: dict[str, set[int]] = {}
+    by_column: dict[str, list[Decimal]] = {}
     for row in table.rows:
         for key, amount in row.values.items():
-            if spec.column(key).type == "amount":
-                seen.setdefault(key, set()).add(printed_places(amount.value))
-    return seen
+            values = by_column.get(key)
+            if values is None:
+                by_column[key] = [amount.value]
+            else:
+                values.append(amount.value)
+    return {key: {printed_places(v) for v in values} for key, values in by_column.items()
+            if spec.column(key).type == "amount"}
 
 
 def document_places(column_places: list[dict[str, set[int]]]) -> int | None:
@@ -236,41 +240,54 @@ def view_table(table: Table, name: str, doc_places: int | None = None,
 def row_cells(view: TableView, key: str, row: Row) -> dict[str, Val]:
     """The named values of one row of ``view`` (its columns' precision taken from ``view.places``)."""
     table = view.table
-    spec = spec_for(table.kind)
     label = view.labels[key]
     # (A table of one line printed across, the 三公 table, has no label: the table alone names it.)
     where = f"{view.zh} {row.code} {label}" if row.code else f"{view.zh} {label}" if label else view.zh
-    en_kind, unit = _table_naming(view)
+    en_kind, unit, columns = _table_naming(view)
     en_where = f"{en_kind} {row.code or row.item or ''}".rstrip()
+    places, whole, section_id = view.places, view.whole, table.section_id
     cells = {}
     for col, amount in row.values.items():
-        cspec = spec.column(col)
-        if cspec.type == "amount":
+        named = columns.get(col)
+        if named is None:
+            named = columns[col] = _column_naming(table, col)
+        kind, what = named
+        value = amount.value
+        if kind == "amount":
             # An amount column's precision already counts this amount's own decimals.
-            p = view.places[col]
-            term = Term(amount.value, _ZERO if _shown_whole(amount, view.whole) else _half_unit(p))
-        elif cspec.type == "percent":
-            p = printed_places(amount.value)
-            term = Term(amount.value, half_unit(p))  # a rate is rounded like an amount
+            p = places[col]
+            term = Term(value, _ZERO if whole and _shown_whole(amount, whole) else _half_unit(p))
+            cells[col] = Val(f"{view.name}[{key}].{col}", where, what, amount, p, section_id, en_where, col, False,
+                             term, unit)
+        elif kind == "percent":
+            p = printed_places(value)
+            term = Term(value, half_unit(p))  # a rate is rounded like an amount
+            cells[col] = Val(f"{view.name}[{key}].{col}", where, what, amount, p, section_id, en_where, col, False,
+                             term, "%")
         else:
-            p = printed_places(amount.value)
-            term = Term(amount.value, _ZERO if p == 0 else half_unit(p))  # whole counts are exact
-        cells[col] = Val(
-            f"{view.name}[{key}].{col}", where, _total_word(table.columns.get(col), cspec.zh), amount, p, table.section_id, en_where, col,
-            cspec.type == "count" and p == 0, term, "%" if cspec.type == "percent" else unit,
-        )
+            p = printed_places(value)
+            term = Term(value, _ZERO if p == 0 else half_unit(p))  # whole counts are exact
+            cells[col] = Val(f"{view.name}[{key}].{col}", where, what, amount, p, section_id, en_where, col,
+                             kind == "count" and p == 0, term, unit)
     return cells
 
 
-def _table_naming(view: TableView) -> tuple[str, str]:
-    """The table as English messages name it, and the unit of its amounts: the same for every row of the view."""
+def _table_naming(view: TableView) -> tuple[str, str, dict[str, tuple[str, str]]]:
+    """The table as English messages name it, the unit of its amounts, and each column's type and name (filled as
+    columns are met): the same for every row of the view."""
     naming = view.memo.get("naming")
     if naming is None:
         table = view.table
         en_kind = table.kind.replace("_", " ") + (f" ({table.entity.text})" if table.entity_role and table.entity
                                                   else "")
-        naming = view.memo["naming"] = (en_kind, (table.unit or unknown_unit(table)).strip())
+        naming = view.memo["naming"] = (en_kind, (table.unit or unknown_unit(table)).strip(), {})
     return naming
+
+
+def _column_naming(table: Table, col: str) -> tuple[str, str]:
+    """A column's type and the name its values are given in messages."""
+    cspec = spec_for(table.kind).column(col)
+    return cspec.type, _total_word(table.columns.get(col), cspec.zh)
 
 
 _TOTAL_WORDS = ("合计", "总计", "小计")
@@ -354,7 +371,8 @@ def card_aliases(cards: list[PerformanceCard], corrections: list | None = None) 
 def card_vals(card: PerformanceCard) -> dict[str, Val]:
     """The card's budget figures, keyed budget.total / budget.fiscal / …"""
     key = card.section_id
-    where = f"绩效目标表 {card_name(card)}"
+    title = card_name(card)
+    where, en_where = f"绩效目标表 {title}", f"card {title}"
     zh = {"total": "预算数", "fiscal": "财政资金", "carryover": "上年结转", "other": "其他资金"}
     out = {}
     for part, label in zh.items():
@@ -363,12 +381,12 @@ def card_vals(card: PerformanceCard) -> dict[str, Val]:
             out[f"budget.{part}"] = Val(
                 path=f"{card.kind}[{key}].budget.{part}", where=where, what=label, amount=amount,
                 places=printed_places(amount.value), section_id=card.section_id,
-                en_where=f"card {card_name(card)}", en_what=f"budget {part}", unit=card.unit,
+                en_where=en_where, en_what=f"budget {part}", unit=card.unit,
             )
     for name, amount in card.budget.sources.items():
         out[f"budget.sources[{name}]"] = Val(
             path=f"{card.kind}[{key}].budget.sources[{name}]", where=where, what=name, amount=amount,
             places=printed_places(amount.value), section_id=card.section_id,
-            en_where=f"card {card_name(card)}", en_what=f"budget source {name}", unit=card.unit,
+            en_where=en_where, en_what=f"budget source {name}", unit=card.unit,
         )
     return out
