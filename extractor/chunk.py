@@ -145,7 +145,8 @@ _FURNITURE = (
     re.compile(r"^\s*截止时间[：:].*$"),
     re.compile(r"^\s*(编制部门|编制单位|部门名称|单位名称|填报单位|预算单位|部门)\s*[：:].*$"),
     re.compile(r"^\s*[（(]\s*\d{4}\s*年度?\s*[)）]\s*$"),
-    re.compile(r"^\s*\S{2,30}(局|委|办|院|中心|厅)\s+(金额|计量)?单位\s*[：:（(]\s*\S+\s*$"),
+    # (The look-ahead tells a line without 单位, most of them, before the words before it are tried one length at a time.)
+    re.compile(r"^\s*(?=(?s:.*)单位)\S{2,30}(局|委|办|院|中心|厅)\s+(金额|计量)?单位\s*[：:（(]\s*\S+\s*$"),
     # Page numbers: — 7 —, - 7 -, 第 7 页, 第7页，共31页, 共31页 第7页, 7 / 31, Page 7.
     re.compile(r"^\s*[-—–－―一]+\s*\d{1,4}\s*[-—–－―一]+\s*$"),
     re.compile(r"^\s*第\s*\d{1,4}\s*页\s*([，,、/]?\s*共\s*\d{1,4}\s*页)?\s*$"),
@@ -689,8 +690,14 @@ def _rowlike(line: Line, kind: str | None) -> bool:
     """
     if line.kind is not _TEXT or kind is None:
         return False
+    return _rowlike_text(line.text, *_row_shape(kind))
+
+
+@lru_cache(maxsize=64)  # (asked of nearly every plain line of a table: the registry looked up once per kind)
+def _row_shape(kind: str) -> tuple[bool, bool]:
+    """Whether a kind is a card, and whether its rows are two-sided (``_rowlike_text``)."""
     spec = spec_for(kind)
-    return _rowlike_text(line.text, spec.card, spec.row_key == "two_sided")
+    return spec.card, spec.row_key == "two_sided"
 
 
 @lru_cache(maxsize=8192)  # a line is asked again while the lines above it are placed (what follows a title, a piece)
@@ -795,8 +802,9 @@ def _fragment(lines: list[Line], i: int, chunk: Chunk) -> bool:
     """
     line = lines[i]
     if chunk.is_card:
-        # (A numbered heading after a card opens the narrative again.)
-        return (_card_piece(lines, i, chunk) or _wrapped_key(lines, i, chunk)) \
+        # (A numbered heading after a card opens the narrative again. Both pieces go on a row: none in a card that has
+        # printed none.)
+        return chunk.last_row is not None and (_card_piece(lines, i, chunk) or _wrapped_key(lines, i, chunk)) \
             and not _NARRATIVE_HEADING.match(line.text)
     if not _short_plain(line):
         return False
