@@ -65,6 +65,9 @@ class BatchReport(Tally):
             line += f"; {self.decided} flag(s) decided in review"
         if self.stale:
             line += f"; {self.stale} earlier decision(s) stale (the values they were made on changed): review again"
+        if self.outdated:
+            line += (f"; {self.outdated} earlier decision(s) no longer apply: the values they were made on changed and "
+                     f"now hold (nothing to review; the exports' decisions mark them stale)")
         if self.hinted:
             line += f"; {self.hinted} table(s) read as a layout hint says"
         if self.unhinted:

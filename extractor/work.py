@@ -51,6 +51,7 @@ class Tally:
     warnings: int = 0
     decided: int = 0
     stale: int = 0
+    outdated: int = 0  # earlier decisions no longer in force with nothing to ask: their values were corrected and hold
     no_tables: int = 0  # documents in which no budget table or card was found at all
     nothing_read: int = 0  # documents from which no table and no card was read (a person did not acknowledge it)
     nothing_read_no_tables: int = 0  # of those, the ones with no budget table at all (summed up under no_tables)
@@ -83,6 +84,8 @@ class Tally:
             t.stale += f.status == "stale"
             t.no_tables += f.check == "document.no_tables"
             t.truncated += f.check == "completeness.truncated"
+        asked = {f.decision.seq for f in result.flags if f.status == "stale" and f.decision is not None}
+        t.outdated = sum(1 for d in result.decisions if d.stale and d.seq not in asked)
         acknowledged = any(f.check == "document.no_tables" and f.status not in ("open", "stale") for f in result.flags)
         t.nothing_read = int(not result.tables and not result.cards and not acknowledged)
         t.nothing_read_no_tables = int(t.nothing_read and t.no_tables > 0)

@@ -372,3 +372,24 @@ def test_a_card_decision_recorded_by_section_before_cards_were_keyed_by_identity
     cli("run", src, "--out", out)
     [again] = [f for f in queue(out, "--status", "all") if f["check"] == "card.cost"]
     assert again["status"] == "accepted"
+
+
+def test_acceptances_a_corrected_version_made_needless_are_counted_in_the_run_summary(tmp_path):
+    """trial23: a typo (支出总表 2101504 项目支出 11.00 printed 11.90) accepted in review, then the publisher's corrected
+    version: its figures hold, nothing is asked again — and the run says how many earlier decisions no longer apply,
+    rather than nothing at all (the exports' decisions mark them stale)."""
+    text = DOCS["000"].read_text(encoding="utf-8")
+    row = "| 23 | 2101504 | 信息化建设 | 11.00 | | 11.00 |"
+    assert text.count(row) == 1
+    src, out = tmp_path / "某局.txt", tmp_path / "out"
+    src.write_text(text.replace(row, row.replace("11.00", "11.90")), encoding="utf-8")
+    cli("run", src, "--out", out)
+    for check in ("cross.same_code", "table.hierarchy"):
+        review("accept", "--check", check, "--db", out, "--yes")
+    accepted = len(as_json(review("history", "--db", out, "--json")))
+    assert accepted >= 2
+    src.write_text(text, encoding="utf-8")
+    run = cli("run", src, "--out", out)
+    said = run.stdout + run.stderr
+    assert f"; {accepted} earlier decision(s) no longer apply" in said, said
+    assert "earlier decision(s) stale" not in said  # nothing to review again
