@@ -113,7 +113,7 @@ def _once_each(files: list[Path]) -> tuple[list[Path], list[str]]:
     kept: dict = {}
     repeated = []
     for path in files:
-        first = kept.setdefault(_identity(path), path)
+        first = kept.setdefault(resolved(path), path)
         if first is not path and path.exists():  # a missing file named twice: loading says so, once
             repeated.append(f"note: {shown(path)} was given more than once (by its folder and by its own path, "
                             f"or twice): read once")
@@ -186,7 +186,7 @@ def result_names(files: list[Path], relative: dict[Path, str],
         del groups[b]
     renamed = []
     for g, group in enumerate(groups):
-        distinct = list({_identity(p): p for p in group}.values())
+        distinct = list({resolved(p): p for p in group}.values())
         # Files that are all empty are each refused when read and write no result: no name to tell apart.
         if len(distinct) > 1 and not all(_empty(p) for p in distinct):
             first = ladder[distinct[0]][0]
@@ -213,7 +213,7 @@ def _name_ladder(path: Path, rel: str | None, folder: Path | None) -> list[str]:
 
 def _first_distinct_rung(group: list[Path], ladder: dict[Path, list[str]]) -> int:
     """The first rung at which the group's distinct files all have names of their own (0 for one file)."""
-    distinct = list({_identity(p): p for p in group}.values())
+    distinct = list({resolved(p): p for p in group}.values())
     if len(distinct) < 2:
         return 0
     longest = max(len(ladder[p]) for p in distinct)
@@ -223,11 +223,13 @@ def _first_distinct_rung(group: list[Path], ladder: dict[Path, list[str]]) -> in
     return longest - 1
 
 
-def _identity(path: Path):
+def resolved(path: Path) -> Path:
+    """The file a path names, as one absolute path whatever way it is spelled (the key that tells two spellings of a
+    file apart from two files)."""
     try:
         return path.resolve()
     except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13): loading says so
-        return path
+        return Path(os.path.abspath(path))
 
 
 def _is_within(path: Path, folder: Path | None) -> bool:

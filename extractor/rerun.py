@@ -190,7 +190,7 @@ class Manifest:
                   text_sha256: str | None, tally: dict, warnings: tuple[str, ...]) -> None:
         """A document the rules settled: its result file's hash (and its text's beside it), and its counts."""
         self._put(name, source, "ok", None, sha256, key, result_sha256, text_sha256, json.dumps(tally),
-                  _stored(json.dumps(list(warnings), ensure_ascii=False)))
+                  stored_text(json.dumps(list(warnings), ensure_ascii=False)))
 
     def record_read(self, name: str, source: Path, sha256: str) -> None:
         """A document a model read: listed, never skipped (its key would hold the model's answers)."""
@@ -202,7 +202,7 @@ class Manifest:
     def _put(self, name, source, status, reason, sha256, key, result_sha, text_sha, tally, warnings) -> None:
         from .review.store import now_iso
 
-        self._pending.append((_stored(name), _stored(str(source)), status, _stored(reason), sha256, key, result_sha,
+        self._pending.append((stored_text(name), stored_text(str(source)), status, stored_text(reason), sha256, key, result_sha,
                               text_sha, tally, warnings, now_iso()))
         if len(self._pending) >= FLUSH_ROWS or time.monotonic() - self._flushed >= FLUSH_SECONDS:
             self.flush()
@@ -211,7 +211,7 @@ class Manifest:
         """Whether an earlier run wrote this document's result (only then is its file hashed to compare keys)."""
         self.flush()
         return self.db.execute("SELECT 1 FROM documents WHERE name = ? AND status = 'ok'",
-                               (_stored(name),)).fetchone() is not None
+                               (stored_text(name),)).fetchone() is not None
 
     def unchanged(self, name: str, key: str, out: Path, store) -> tuple[dict, list[str]] | None:
         """(the document's tally, its warnings) when its result may be kept as it is; None to read it again."""
@@ -219,7 +219,7 @@ class Manifest:
 
         self.flush()
         row = self.db.execute("SELECT key, result_sha256, text_sha256, tally, warnings, sha256 FROM documents "
-                              "WHERE name = ? AND status = 'ok'", (_stored(name),)).fetchone()
+                              "WHERE name = ? AND status = 'ok'", (stored_text(name),)).fetchone()
         if row is None or row[0] != key:
             return None
         result_sha, text_sha, tally, warnings, sha = row[1:]
@@ -238,7 +238,7 @@ class Manifest:
             "SELECT name, source, status, reason FROM documents WHERE status = 'error' ORDER BY name")}
 
 
-def _stored(text: str | None) -> str | None:
+def stored_text(text: str | None) -> str | None:
     """Text SQLite can hold: a file name that is not UTF-8 (its bytes decoded as surrogates) with them escaped."""
     return None if text is None else text.encode("utf-8", "backslashreplace").decode("utf-8")
 

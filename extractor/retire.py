@@ -22,7 +22,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .discover import in_scope
+from .discover import in_scope, resolved
 from .load import shown
 
 RETIRED_FOLDER = ".retired"
@@ -52,9 +52,9 @@ def retire_gone(out: Path, store, manifest, found, paths: list[Path], recursive:
     known = _known(out, store, manifest, names)  # not the names this run writes again (a rerun's usual case: none)
     if not known:
         return []
-    folders = [_absolute(p) for p in paths if p.is_dir()]
-    gone = {_absolute(p) for p in missing}
-    given = {_absolute(p): found.names.get(p, p.stem) for p in found.files if p not in missing}
+    folders = [resolved(p) for p in paths if p.is_dir()]
+    gone = {resolved(p) for p in missing}
+    given = {resolved(p): found.names.get(p, p.stem) for p in found.files if p not in missing}
     retired = []
     for name, source in known.items():
         read_as = given.get(source)
@@ -76,11 +76,11 @@ def retire_gone(out: Path, store, manifest, found, paths: list[Path], recursive:
                              values=d.values, field=d.field, before=d.before, after=d.after, reviewer=d.reviewer,
                              note=_carried_note(d.note, old, where))
     from .review.store import now_iso
-    from .rerun import _stored
+    from .rerun import stored_text
 
     for r in retired:
         manifest.db.execute("UPDATE documents SET status = 'retired', reason = ?, updated = ? WHERE name = ?",
-                            (_stored(f"retired: {r.why}"), now_iso(), _stored(r.name)))
+                            (stored_text(f"retired: {r.why}"), now_iso(), stored_text(r.name)))
     to = {old: (new, len(decisions)) for new, (old, decisions, _) in carried.items()}
     return [Retired(r.name, r.source, r.read_as, to.get(r.name, (None, 0))[1], to.get(r.name, (None, 0))[0],
                     len(store.decisions(r.name))) for r in retired]
@@ -116,16 +116,16 @@ def retired_count(retired: list[Retired]) -> str:
 def _known(out: Path, store, manifest, skip: set[str]) -> dict[str, Path]:
     """Each document this results folder has a result or an error line for → its file (absolute); but those named
     in ``skip``."""
-    from .rerun import _stored
+    from .rerun import stored_text
 
-    home = _absolute(out)
+    home = resolved(out)
     known = {}
-    stored = {_stored(name) for name in skip}  # as the manifest holds them (a name that is not UTF-8, escaped)
+    stored = {stored_text(name) for name in skip}  # as the manifest holds them (a name that is not UTF-8, escaped)
     for name, source in manifest.db.execute("SELECT name, source FROM documents WHERE status IN ('ok', 'error')"):
         if name not in stored:
-            known[name] = _absolute(Path(source))
+            known[name] = resolved(Path(source))
     for row in store.documents():
-        if row.name not in skip and _absolute(row.result).is_relative_to(home):
+        if row.name not in skip and resolved(row.result).is_relative_to(home):
             known[row.name] = row.source  # resolved when the run read it: a relative path above was the cwd's then
     return known
 
@@ -182,10 +182,3 @@ def _move_out(out: Path, name: str) -> None:
         target = out / RETIRED_FOLDER / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(src, target)
-
-
-def _absolute(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):
-        return Path(os.path.abspath(path))
