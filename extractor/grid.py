@@ -1360,13 +1360,30 @@ def column_for_path(spec: TableSpec, path: str) -> str | None:
     path = _UNIT_SUFFIX.sub("", path)  # 基本支出（元） is 基本支出: the unit is the table's (extractor.units)
     if spec.row_key == "two_sided":
         return best_column(spec, path)  # 收入 / 支出 over the columns say which side each is on
+    parts = path.split("/")
+    group = next((k for k, part in enumerate(parts[:-1]) if _LAST_YEAR_GROUP.match(part)), None)
+    if group is not None:
+        return _last_year_column(spec, parts[group + 1:])
     if "/" in path and not _AGGREGATE_LEAF.search(path) and (nested := _nested_column(spec, path)) is not None:
         return nested
-    parts = path.split("/")
     for k in range(len(parts) - 1, -1, -1):
         key = best_column(spec, "/".join(parts[k:]))
         if key is not None:
             return key
+    return None
+
+
+# A group of last year's columns (上年预算数 over 合计 | 因公出国(境)费 | …; 2024年预算数 beside 2025年预算数 reads
+# so, see ``relative_years``): the national template prints the 三公 table and some expenditure tables that way.
+_LAST_YEAR_GROUP = re.compile(r"^上年度?(预算|决算)?(数|金额)?$")
+
+
+def _last_year_column(spec: TableSpec, below: list[str]) -> str | None:
+    """The key of a column printed under last year's group: its own total is last year's (``previous_year``);
+    its other columns are last year's parts, which no key of this year's may take (they keep their header path,
+    so that this year's 合计, 公务接待费 … are read from this year's group, not from the first one printed)."""
+    if len(below) == 1 and below[0] in ("合计", "小计", "总计") and spec.has_column("previous_year"):
+        return "previous_year"
     return None
 
 

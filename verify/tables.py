@@ -204,12 +204,16 @@ def _header_tree(columns: dict[str, str]) -> list[tuple[str, list[str]]]:
         parent, _, leaf = path.rpartition("/")
         if parent and not re.search(r"其中|单价", leaf):
             groups.setdefault(parent, []).append(key)
+            if leaf in ("小计", "合计") and parent not in by_path and "/" in parent:
+                # A group printed with no column of its own but its 小计 (公务用车购置及运行维护费 over 小计 | 购置费 |
+                # 运行维护费) is, among its own siblings, that 小计.
+                groups.setdefault(parent.rpartition("/")[0], []).append(key)
     out = []
     for parent, kids in groups.items():
         if not any(is_extra_column(k) for k in kids):
             continue
         total = by_path.get(parent)
-        sub = [k for k in kids if re.search(r"(小计|合计)$", paths[k])]
+        sub = [k for k in kids if paths[k] in (f"{parent}/小计", f"{parent}/合计")]
         if total is None and sub:
             total = sub[0]
         parts = [k for k in kids if k != total and k not in sub]
