@@ -479,7 +479,8 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
 
 # A table whose title is none of the kinds above (机关运行经费预算表, 部门预算项目绩效表…), told by its title's shape
 # and the header under it (``extractor.chunk``): read under its header paths, so its figures are kept, exported and
-# checked (siblings under one header sum to their parent) — never taken for rows of the table before it. No title
+# checked (siblings under one header sum to their parent; its codes and its 合计 column as every budget table's:
+# ``verify.tables.check_unknown_kind``) — never taken for rows of the table before it. No title
 # pattern names it, and it is no standard table a document should have (``STANDARD_TABLE_KINDS``).
 OTHER_TABLE = TableSpec(
     kind="other_table",

@@ -410,6 +410,8 @@ def check_table(view: TableView, flagger: Flagger) -> None:
         check_hierarchy(view, flagger, spec.row_key)
         check_named_hierarchy(view, flagger, spec.row_key)
         check_units(view, flagger)
+    elif view.table.kind == "other_table":
+        check_unknown_kind(view, flagger)
     elif spec.row_key == "item":
         check_items(view, flagger)
     elif spec.row_key == "two_sided":
@@ -443,6 +445,69 @@ def check_rows(view: TableView, flagger: Flagger) -> None:
             if gap is not None:
                 where, en = _where(view, key)
                 flagger.sum_mismatch("table.row_sum", where, en, total, parts, gap)
+
+
+def check_unknown_kind(view: TableView, flagger: Flagger) -> None:
+    """A table of no known kind (``other_table``: 支出决算表, 某某支出明细表 …) has no relations in the registry, but
+    it prints the ones every budget table keeps: its classification codes add up (合计 = Σ 类, 类 = Σ 款, 款 = Σ 项,
+    column by column) and its 合计 column is the sum of the amount columns printed flat beside it."""
+    scheme = code_scheme(view)
+    if scheme is not None:
+        check_hierarchy(view, flagger, scheme)
+    relation = printed_total(view)
+    if relation is None:
+        return
+    total_col, part_cols = relation
+    for key, _row in view.touched_rows:
+        cells = view.by_row.get(key)
+        total = cells.get(total_col) if cells else None
+        if total is None:
+            continue
+        parts = [v for c in part_cols if (v := cells.get(c)) is not None]
+        gap = sum_gap(total.term, [p.term for p in parts])
+        if gap is not None:
+            where, en = _where(view, key)
+            flagger.sum_mismatch("table.row_sum", where, en, total, parts, gap)
+
+
+# Functional codes (类 2xx, 款 2xxxx, 项 2xxxxxx) and economic ones (类 3xx, 款 3xxxx).
+_SCHEME_OF_CODES = (("functional", re.compile(r"2\d{2}(\d{2}){0,2}")), ("economic", re.compile(r"[35]\d{2}(\d{2})?")))
+
+
+def code_scheme(view: TableView) -> str | None:
+    """The classification a table of no known kind is keyed by, told by its rows' codes (all of one scheme)."""
+    codes = [row.code for _key, row in view.rows if row.code]
+    if not codes:
+        return None
+    for scheme, pattern in _SCHEME_OF_CODES:
+        if all(pattern.fullmatch(c) for c in codes):
+            return scheme
+    return None
+
+
+_TOTAL_HEADER = re.compile(r"^(合计|总计)(数|金额)?$")
+
+
+def printed_total(view: TableView) -> tuple[str, list[str]] | None:
+    """(the 合计 column, the flat amount columns beside it) of a table of no known kind — as the table's own total
+    line prints them: a header does not say whether columns printed flat are parts of 合计 or parts of each other
+    (人员经费 | 工资福利支出 side by side), so the relation is taken only where the total line adds up by it. Last
+    year's, change, rate and 其中 columns are never parts."""
+    printed = view.table.columns
+    total_col = next((k for k, path in printed.items() if _TOTAL_HEADER.match(path)), None)
+    if total_col is None:
+        return None
+    paths = set(printed.values())
+    parts = [k for k, path in printed.items()
+             if k != total_col and not _NOT_A_PART.search(path) and _flat(path, paths)]
+    total_line = next((key for key, row in view.rows if row.item == "total"), None)
+    cells = view.by_row.get(total_line) if total_line is not None else None
+    if len(parts) < 2 or not cells or cells.get(total_col) is None:
+        return None
+    values = [v for c in parts if (v := cells.get(c)) is not None]
+    if sum_gap(cells[total_col].term, [v.term for v in values]) is not None:
+        return None
+    return total_col, parts
 
 
 def _children_of(codes: list[str], scheme: str) -> dict[str, list[str]]:
