@@ -302,7 +302,7 @@ def _browser_furniture(stripped: str) -> bool:
     if not any(_ADDRESS.match(f) or _DATE_TIME.match(f) for f in fields):
         return False
     return all(_ADDRESS.match(f) or _DATE_TIME.match(f) or _ANY_FURNITURE.match(f)
-               or _RUNNING_WORDS.match(re.sub(r"(?:19|20)\d\d\s*年度?", "", f)) for f in fields)
+               or _RUNNING_WORDS.match(_YEAR_WORD.sub("", f)) for f in fields)
 
 
 _LINE_START = r"^\s*"
@@ -558,7 +558,7 @@ def _glued_title(line: Line) -> tuple[str, int] | None:
     """A table's title at the end of a line of prose or a note (what converters that join a page's lines into
     paragraphs make of a note and the next table's title): the title and where it starts, or None. The title is
     the shortest end of the line that names the same kind, with the year printed before it."""
-    if line.kind is not _TEXT or not _hints_title(line.text) or is_contents_line(line.text):
+    if line.kind is not _TEXT or not _hints_title(line.text):
         return None
     text = _unmarked(line.text)
     trailer = _TITLE_TRAILER.search(text) if "年" in text or "单位" in text else None  # (each piece of it says one)
@@ -570,6 +570,8 @@ def _glued_title(line: Line) -> tuple[str, int] | None:
         return None
     if _NUMBER_PREFIX.fullmatch(head) or not (_is_note(head) or _PROSE.search(head) or _NO_DATA.search(head)):
         return None  # "表3  收支总表", "部门  收支总表": a title in pieces, not a sentence before one
+    if is_contents_line(line.text):
+        return None  # (asked after the tests above, which turn most lines away for less)
     kind = kind_for_title(tail)
     if kind is None or not tail.endswith("表") and kind_for_title(tail + "表") is None:
         return None
@@ -784,22 +786,28 @@ _ITEM_NUMBER = re.compile(r"^[(（]?\d{1,2}[)）、.．]$")
 def _marked_figure(word: str) -> bool:
     """Digits with marks no template we know prints and no words ("▼28.00", "28.00*"): still a figure of the row,
     for the reader to flag (a numbered item's "1、" is not one)."""
-    return any(ch.isdigit() for ch in word) and not any(ch.isalpha() for ch in word) and not _ITEM_NUMBER.match(word)
+    return any(map(str.isdigit, word)) and not any(map(str.isalpha, word)) and not _ITEM_NUMBER.match(word)
 
 
 _UNIT_WORD = re.compile(r"^(万元|元|万|亿|%|％|个|人|次|年|月|日|项|家|辆|台|平方米)")
 
 
+_NOT_THOUSANDS_COMMA = re.compile(r",\D|\D,")
+
+
 def _sentence(text: str, words: list[str]) -> bool:
     """Prose that states figures: "金额为 81.62 万元（详见下表），…" — a comma, and a figure followed by its unit."""
-    if "，" not in text and not re.search(r",\D|\D,", text):  # a comma that is not a thousands separator
+    if "，" not in text and ("," not in text or not _NOT_THOUSANDS_COMMA.search(text)):
         return False
     return any(_FIGURE.match(w) and n + 1 < len(words) and _UNIT_WORD.match(words[n + 1])
                for n, w in enumerate(words))
 
 
 def _is_year(words: list[str], n: int) -> bool:
-    return bool(re.fullmatch(r"(19|20)\d\d", words[n])) and n + 1 < len(words) and words[n + 1].startswith("年")
+    return n + 1 < len(words) and words[n + 1].startswith("年") and _YEAR.fullmatch(words[n]) is not None
+
+
+_YEAR = re.compile(r"(19|20)\d\d")
 
 
 def _fragment(lines: list[Line], i: int, chunk: Chunk) -> bool:
