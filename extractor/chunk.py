@@ -267,7 +267,7 @@ def _classify(body: str) -> LineKind:
         return _BLANK
     if stripped.startswith("|"):
         return _SEPARATOR if _SEPARATOR_ROW.match(stripped) else _PIPE
-    if "\t" in stripped or body.lstrip(" ").startswith("\t") or ("\t" in body and "\t\t" not in body):
+    if "\t" in body and ("\t" in stripped or body.lstrip(" ").startswith("\t") or "\t\t" not in body):
         # A line with empty cells before its words is a row, and so is one cell and a tab ("208\t"). A line whose
         # only tabs trail its words, two or more (a sheet's row padded to the sheet's width, a range copied from a
         # spreadsheet: a title, a note), is the words alone.
@@ -336,7 +336,7 @@ def _opened(text: str) -> int:
 
 def _mark_running_titles(lines: list[Line]) -> None:
     """A short line printed on many pages (the document's running title) is furniture too."""
-    counts = Counter(line.text.strip() for line in lines if line.kind is _TEXT)
+    counts = Counter([line.text.strip() for line in lines if line.kind is _TEXT])
     repeated = {t for t, n in counts.items() if n >= 3 and len(t) <= 40 and _could_be_running_title(t)}
     if not repeated:
         return
@@ -568,7 +568,7 @@ def _glued_title(line: Line) -> tuple[str, int] | None:
     head = body[:cut].rstrip()
     if cut == 0 or not 4 <= len(tail) <= 60 or _REFERS_TO.search(head):
         return None
-    if _NUMBER_PREFIX.fullmatch(head) or not (_is_note(head) or _PROSE.search(head) or _NO_DATA.search(head)):
+    if _NUMBER_PREFIX.fullmatch(head) or not (_is_note(head) or _prose_at(head) or _NO_DATA.search(head)):
         return None  # "表3  收支总表", "部门  收支总表": a title in pieces, not a sentence before one
     if is_contents_line(line.text):
         return None  # (asked after the tests above, which turn most lines away for less)
@@ -677,6 +677,15 @@ _AMOUNT_FIRST = re.compile(r"\s*\d[\d,]*(?:\.\d+)?\s*(?:万\s*元|元)")
 
 
 _PROSE = re.compile(r"[。；;《》]|，.*，|[，：:]$|[\u4e00-\u9fff]{2,}，[\u4e00-\u9fff]{2,}")
+_PROSE_MARK = re.compile(r"[。；;《》，：:]")  # what every match of ``_PROSE`` prints
+
+
+def _prose_at(text: str) -> re.Match | None:
+    """Where ``_PROSE`` first matches. (A line without its punctuation, most rows, is told so by one scan for it: the
+    pattern itself tries a run of Chinese characters from each of its characters.)"""
+    return _PROSE.search(text) if _PROSE_MARK.search(text) else None
+
+
 _WORDS = re.compile(r"\S+")
 _ENDS_IN_COLON = re.compile(r"[：:]$")
 
@@ -684,11 +693,11 @@ _ENDS_IN_COLON = re.compile(r"[：:]$")
 def _prose(text: str) -> bool:
     """Sentence punctuation. A colon at the end of a line of three or more cells spread over the page is a
     header cell cut by its wrap ("价值（金额单位：" / "万元）"), not a sentence leading into what follows."""
-    m = _PROSE.search(text)
+    m = _prose_at(text)
     if m is None:
         return False
     if _ENDS_IN_COLON.search(m.group()) and m.end() == len(text) and len(_GAP.split(text)) >= 3:
-        return bool(_PROSE.search(text[:-1]))
+        return bool(_prose_at(text[:-1]))
     return True
 # A figure as tables print it: signed, bracketed or △-marked (the minus of many finance tables), a rate with its
 # sign inside the brackets ("(62.22%)"), or a dash for nothing.
@@ -891,7 +900,7 @@ def _wrapped_key(lines: list[Line], i: int, chunk: Chunk) -> bool:
     """The first piece of a card's field name that wrapped in its narrow cell ("主管部门" / "及代码",
     "项目资金" / "(万元)"): a few words alone on their line, with the field's row right under it."""
     line = lines[i]
-    if not chunk.has_rows or not _short_plain(line) or len(line.text.strip()) > 10:
+    if not chunk.has_rows or len(line.text.strip()) > 10 or not _short_plain(line):
         return False
     nxt = _next_content(lines, i)
     return nxt is not None and (_rowlike(nxt, chunk.kind) or (_lead(nxt.text) >= 4 and len(nxt.text.strip()) <= 200))
@@ -915,7 +924,7 @@ def _short_plain(line: Line) -> bool:
     if line.kind is not _TEXT:
         return False
     text = line.text.strip()
-    return 0 < len(text) <= 40 and not _is_note(text) and not _PROSE.search(text) and kind_for_title(text) is None
+    return 0 < len(text) <= 40 and not _is_note(text) and not _prose_at(text) and kind_for_title(text) is None
 
 
 def _following_content(lines: list[Line], i: int, n: int) -> Iterator[Line]:
@@ -1106,7 +1115,8 @@ def _next_card(lines: list[Line], i: int, chunk: Chunk) -> bool:
     if not any(_indicator_header(_cells_of(line)) for line in chunk.lines if line.is_row and "级" in line.text):
         return False
     for nxt in lines[i + 1:i + 16]:
-        cells = _cells_of(nxt) if nxt.kind in _CARD_ROW_KINDS else []
+        # (A row is cut into cells only if it prints 标: every indicator header and grid key does.)
+        cells = _cells_of(nxt) if nxt.kind in _CARD_ROW_KINDS and "标" in nxt.text else []
         if cells and (_indicator_header(cells) or _CARD_GRID_KEY.match(cells[0])):
             return True
     return False
