@@ -161,7 +161,9 @@ _NOTE = re.compile(r"^\s*注\s*[：:]")
 _MAX_TITLE_LEN = 120
 # A contents line: dotted leaders and/or a page number after the entry.
 _LEADERS = re.compile(r"(?:[.．。·…⋯_]{2,}|[-—]{3,})")
-_PAGE_REF = re.compile(r"(?:[.．。·…⋯_\s]|\t)\s*\d{1,3}\s*$")
+# (A space stands before the number only where a run of spaces starts, ``(?<!\s)``, and the run is taken whole, ``\s*+``:
+# else the engine reads each gap of a space-aligned row again from each of its spaces.)
+_PAGE_REF = re.compile(r"(?:[.．。·…⋯_]|(?<!\s)\s)\s*+\d{1,3}\s*$")
 _ENTRY_PREFIX = re.compile(r"^\s*(?:[•·●○▪■□◆◇\-–—*]\s*|\(?[（(]?\d{1,2}[)）.、．]\s*|[（(]?[一二三四五六七八九十]+[)）、．.]\s*"
                            r"|表\s*[一二三四五六七八九十\d]+[-—]?\d*\s*[:：、.]?\s*|附表\s*\d+(?:-\d+)?\s*[:：、.]?\s*"
                            r"|\d{1,2}-\d{1,2}\s*)+")
@@ -606,7 +608,7 @@ def _wrapped_title(line: Line, tail: Line) -> str | None:
         return None
     head = line.text.strip()
     whole = head + tail.text.strip()
-    if len(whole) > _MAX_TITLE_LEN or "。" in whole or is_contents_line(line.text) or not _hints_title(whole):
+    if len(whole) > _MAX_TITLE_LEN or "。" in whole or not _hints_title(whole) or is_contents_line(line.text):
         return None
     return whole if kind_for_title(whole) is not None else None
 
