@@ -1013,7 +1013,7 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
             line = line.as_kind(_TEXT) if line.kind is _TAB else line
             if i in titles.wrapped:
                 tails.add(i + 1)
-        elif kind is None and (plain or line.kind is _PAGE_HEADER) \
+        elif kind is None and ((plain and titles.texts[i] is not None) or line.kind is _PAGE_HEADER) \
                 and (other := _other_table_title(lines, i, current, titles.texts[i])) is not None:
             if in_table and current.kind == "other_table" and current.title == other:
                 line = line.as_kind(_PAGE_HEADER)  # its title printed again over the next page's rows
