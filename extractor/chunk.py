@@ -801,8 +801,6 @@ def _marked_figure(word: str) -> bool:
 
 
 _UNIT_WORD = re.compile(r"^(万元|元|万|亿|%|％|个|人|次|年|月|日|项|家|辆|台|平方米)")
-
-
 _NOT_THOUSANDS_COMMA = re.compile(r",\D|\D,")
 
 
