@@ -161,7 +161,9 @@ _NOTE = re.compile(r"^\s*注\s*[：:]")
 _MAX_TITLE_LEN = 120
 # A contents line: dotted leaders and/or a page number after the entry.
 _LEADERS = re.compile(r"(?:[.．。·…⋯_]{2,}|[-—]{3,})")
-_PAGE_REF = re.compile(r"(?:[.．。·…⋯_\s]|\t)\s*\d{1,3}\s*$")
+# (A space stands before the number only where a run of spaces starts, ``(?<!\s)``, and the run is taken whole, ``\s*+``:
+# else the engine reads each gap of a space-aligned row again from each of its spaces.)
+_PAGE_REF = re.compile(r"(?:[.．。·…⋯_]|(?<!\s)\s)\s*+\d{1,3}\s*$")
 _ENTRY_PREFIX = re.compile(r"^\s*(?:[•·●○▪■□◆◇\-–—*]\s*|\(?[（(]?\d{1,2}[)）.、．]\s*|[（(]?[一二三四五六七八九十]+[)）、．.]\s*"
                            r"|表\s*[一二三四五六七八九十\d]+[-—]?\d*\s*[:：、.]?\s*|附表\s*\d+(?:-\d+)?\s*[:：、.]?\s*"
                            r"|\d{1,2}-\d{1,2}\s*)+")
@@ -170,6 +172,11 @@ _ENDS_IN_DECIMAL = re.compile(r"\d+\.\d+\s*$")
 _ENTRY_CELL_SPLIT = re.compile(r"\s*\|\s*|\t")
 _TRAILING_PAGE = re.compile(r"\s*\d{1,3}\s*$")
 _SPACES = re.compile(r"\s+")
+
+
+def _is_note(text: str) -> bool:
+    """A note under a table (注：…). (Asked of every plain line: most print no 注, told before the pattern is tried.)"""
+    return "注" in text and _NOTE.match(text) is not None
 
 
 def split_lines(text: str) -> list[Line]:
@@ -262,7 +269,7 @@ def _classify(body: str) -> LineKind:
         return _BLANK
     if stripped.startswith("|"):
         return _SEPARATOR if _SEPARATOR_ROW.match(stripped) else _PIPE
-    if "\t" in stripped or body.lstrip(" ").startswith("\t") or ("\t" in body and "\t\t" not in body):
+    if "\t" in body and ("\t" in stripped or body.lstrip(" ").startswith("\t") or "\t\t" not in body):
         # A line with empty cells before its words is a row, and so is one cell and a tab ("208\t"). A line whose
         # only tabs trail its words, two or more (a sheet's row padded to the sheet's width, a range copied from a
         # spreadsheet: a title, a note), is the words alone.
@@ -282,8 +289,9 @@ _ADDRESS = re.compile(r"^(?:file|https?)://\S+$|^www\.\S+\.\S+$")
 _DATE_TIME = re.compile(r"^(?:\d{4}[/\-.]\d{1,2}[/\-.]\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}),?(?:\s+(?:上午|下午)?\d{1,2}:\d{2}"
                         r"(?::\d{2})?(?:\s*[AaPp][Mm])?)?$")
 # A date somewhere in the line (what ``_DATE_TIME`` needs): a digit on each side of its two separators is enough to say
-# so, and the engine then tries no run of digits at every digit of every figure.
-_DATE_HINT = re.compile(r"\d[/\-.]\d{1,2}[/\-.]\d")
+# so. (It starts at the first separator, the digit before it looked behind for: the engine then tries only where a
+# separator stands, not at every digit of a row's figures.)
+_DATE_HINT = re.compile(r"[/\-.](?<=\d[/\-.])\d{1,2}[/\-.]\d")
 _RUNNING_WORDS = re.compile(r"^[^\d\t]{1,60}$")
 
 
@@ -296,7 +304,7 @@ def _browser_furniture(stripped: str) -> bool:
     if not any(_ADDRESS.match(f) or _DATE_TIME.match(f) for f in fields):
         return False
     return all(_ADDRESS.match(f) or _DATE_TIME.match(f) or _ANY_FURNITURE.match(f)
-               or _RUNNING_WORDS.match(re.sub(r"(?:19|20)\d\d\s*年度?", "", f)) for f in fields)
+               or _RUNNING_WORDS.match(_YEAR_WORD.sub("", f)) for f in fields)
 
 
 _LINE_START = r"^\s*"
@@ -330,7 +338,7 @@ def _opened(text: str) -> int:
 
 def _mark_running_titles(lines: list[Line]) -> None:
     """A short line printed on many pages (the document's running title) is furniture too."""
-    counts = Counter(line.text.strip() for line in lines if line.kind is _TEXT)
+    counts = Counter([line.text.strip() for line in lines if line.kind is _TEXT])
     repeated = {t for t, n in counts.items() if n >= 3 and len(t) <= 40 and _could_be_running_title(t)}
     if not repeated:
         return
@@ -342,7 +350,7 @@ def _mark_running_titles(lines: list[Line]) -> None:
 def _could_be_running_title(t: str) -> bool:
     if len(t) < 6:
         return False  # (a piece of a wrapped cell, the commonest short line printed on many pages)
-    if kind_for_title(t) is not None or _NARRATIVE_HEADING.match(t) or _NOTE.match(t):
+    if kind_for_title(t) is not None or _NARRATIVE_HEADING.match(t) or _is_note(t):
         return False
     if _SENTENCE_OR_DECIMAL.search(t):
         return False
@@ -417,7 +425,10 @@ _TABLE_TITLE_META = re.compile(rf"^\s*(?P<dept>\S{{2,30}}?{_DEPT_END})\s*"
 _TITLE_DEPT = re.compile(rf"(\S{{2,30}}?{_DEPT_END})\s*\n?\s*\d{{4}}\s*年度?\s*部门预算")
 
 
-_TITLE_HINT = re.compile(r"表|绩效|采购预算")
+def _hints_title(text: str) -> bool:
+    """Whether a line prints 表, 绩效 or 采购预算: only such a line is (or ends in) a title. (Three substring tests:
+    asked of every plain line, they cost less than searching a pattern of the three.)"""
+    return "表" in text or "绩效" in text or "采购预算" in text
 
 
 # Markdown a converter wraps a title or a note in (pymupdf4llm: "# 注：…", "项目支出绩效目标表 <u>(2024年度)</u>",
@@ -433,7 +444,7 @@ def _unmarked(text: str) -> str:
 
 def _title_text(line: Line) -> str | None:
     """The title a line prints, without furniture printed beside it (``单位：万元``) — or None."""
-    if line.kind is not _TEXT and line.kind is not _TAB or not _TITLE_HINT.search(line.text):
+    if line.kind is not _TEXT and line.kind is not _TAB or not _hints_title(line.text):
         return None
     title = _unmarked(line.text).strip()
     fields = [f for f in _FIELD_SPLIT.split(title) if f.strip()]
@@ -489,7 +500,7 @@ class _Titles:
     def of(cls, lines: list[Line]) -> "_Titles":
         # Only a line that prints 表, 绩效 or 采购预算 is (or ends in) a title: the others are asked nothing more.
         hinted = [i for i, line in enumerate(lines)
-                  if (line.kind is _TEXT or line.kind is _TAB) and _TITLE_HINT.search(line.text) is not None]
+                  if (line.kind is _TEXT or line.kind is _TAB) and _hints_title(line.text)]
         kinds: list[str | None] = [None] * len(lines)
         texts: list[str | None] = [None] * len(lines)
         for i in hinted:
@@ -501,8 +512,12 @@ class _Titles:
         # Lines that may start a wrapped title (a plain line over a short plain one, ``_wrapped_title``), and those that
         # may end in a glued one (``_glued_title``): the others are asked nothing more. (A line's kind changes here
         # only after the line above it was asked: each is asked with the kinds worked out above.)
-        wrapped_at = {i for i, (line, tail) in enumerate(zip(lines, lines[1:]))
-                      if line.kind is _TEXT and tail.kind is _TEXT and _TAIL.match(tail.text)}
+        wrapped_at = set()
+        above = None  # the kind of the line above
+        for i, line in enumerate(lines):
+            if line.kind is _TEXT and above is _TEXT and _TAIL.match(line.text):
+                wrapped_at.add(i - 1)
+            above = line.kind
         glued_at = set(hinted)
         for i in sorted(wrapped_at | glued_at):
             if i == len(lines) - 1:
@@ -545,7 +560,7 @@ def _glued_title(line: Line) -> tuple[str, int] | None:
     """A table's title at the end of a line of prose or a note (what converters that join a page's lines into
     paragraphs make of a note and the next table's title): the title and where it starts, or None. The title is
     the shortest end of the line that names the same kind, with the year printed before it."""
-    if line.kind is not _TEXT or not _TITLE_HINT.search(line.text) or is_contents_line(line.text):
+    if line.kind is not _TEXT or not _hints_title(line.text):
         return None
     text = _unmarked(line.text)
     trailer = _TITLE_TRAILER.search(text) if "年" in text or "单位" in text else None  # (each piece of it says one)
@@ -555,8 +570,10 @@ def _glued_title(line: Line) -> tuple[str, int] | None:
     head = body[:cut].rstrip()
     if cut == 0 or not 4 <= len(tail) <= 60 or _REFERS_TO.search(head):
         return None
-    if _NUMBER_PREFIX.fullmatch(head) or not (_NOTE.match(head) or _PROSE.search(head) or _NO_DATA.search(head)):
+    if _NUMBER_PREFIX.fullmatch(head) or not (_is_note(head) or _prose_at(head) or _NO_DATA.search(head)):
         return None  # "表3  收支总表", "部门  收支总表": a title in pieces, not a sentence before one
+    if is_contents_line(line.text):
+        return None  # (asked after the tests above, which turn most lines away for less)
     kind = kind_for_title(tail)
     if kind is None or not tail.endswith("表") and kind_for_title(tail + "表") is None:
         return None
@@ -591,7 +608,7 @@ def _wrapped_title(line: Line, tail: Line) -> str | None:
         return None
     head = line.text.strip()
     whole = head + tail.text.strip()
-    if len(whole) > _MAX_TITLE_LEN or "。" in whole or is_contents_line(line.text) or not _TITLE_HINT.search(whole):
+    if len(whole) > _MAX_TITLE_LEN or "。" in whole or not _hints_title(whole) or is_contents_line(line.text):
         return None
     return whole if kind_for_title(whole) is not None else None
 
@@ -662,6 +679,15 @@ _AMOUNT_FIRST = re.compile(r"\s*\d[\d,]*(?:\.\d+)?\s*(?:万\s*元|元)")
 
 
 _PROSE = re.compile(r"[。；;《》]|，.*，|[，：:]$|[\u4e00-\u9fff]{2,}，[\u4e00-\u9fff]{2,}")
+_PROSE_MARK = re.compile(r"[。；;《》，：:]")  # what every match of ``_PROSE`` prints
+
+
+def _prose_at(text: str) -> re.Match | None:
+    """Where ``_PROSE`` first matches. (A line without its punctuation, most rows, is told so by one scan for it: the
+    pattern itself tries a run of Chinese characters from each of its characters.)"""
+    return _PROSE.search(text) if _PROSE_MARK.search(text) else None
+
+
 _WORDS = re.compile(r"\S+")
 _ENDS_IN_COLON = re.compile(r"[：:]$")
 
@@ -669,11 +695,11 @@ _ENDS_IN_COLON = re.compile(r"[：:]$")
 def _prose(text: str) -> bool:
     """Sentence punctuation. A colon at the end of a line of three or more cells spread over the page is a
     header cell cut by its wrap ("价值（金额单位：" / "万元）"), not a sentence leading into what follows."""
-    m = _PROSE.search(text)
+    m = _prose_at(text)
     if m is None:
         return False
     if _ENDS_IN_COLON.search(m.group()) and m.end() == len(text) and len(_GAP.split(text)) >= 3:
-        return bool(_PROSE.search(text[:-1]))
+        return bool(_prose_at(text[:-1]))
     return True
 # A figure as tables print it: signed, bracketed or △-marked (the minus of many finance tables), a rate with its
 # sign inside the brackets ("(62.22%)"), or a dash for nothing.
@@ -771,22 +797,26 @@ _ITEM_NUMBER = re.compile(r"^[(（]?\d{1,2}[)）、.．]$")
 def _marked_figure(word: str) -> bool:
     """Digits with marks no template we know prints and no words ("▼28.00", "28.00*"): still a figure of the row,
     for the reader to flag (a numbered item's "1、" is not one)."""
-    return any(ch.isdigit() for ch in word) and not any(ch.isalpha() for ch in word) and not _ITEM_NUMBER.match(word)
+    return any(map(str.isdigit, word)) and not any(map(str.isalpha, word)) and not _ITEM_NUMBER.match(word)
 
 
 _UNIT_WORD = re.compile(r"^(万元|元|万|亿|%|％|个|人|次|年|月|日|项|家|辆|台|平方米)")
+_NOT_THOUSANDS_COMMA = re.compile(r",\D|\D,")
 
 
 def _sentence(text: str, words: list[str]) -> bool:
     """Prose that states figures: "金额为 81.62 万元（详见下表），…" — a comma, and a figure followed by its unit."""
-    if "，" not in text and not re.search(r",\D|\D,", text):  # a comma that is not a thousands separator
+    if "，" not in text and ("," not in text or not _NOT_THOUSANDS_COMMA.search(text)):
         return False
     return any(_FIGURE.match(w) and n + 1 < len(words) and _UNIT_WORD.match(words[n + 1])
                for n, w in enumerate(words))
 
 
 def _is_year(words: list[str], n: int) -> bool:
-    return bool(re.fullmatch(r"(19|20)\d\d", words[n])) and n + 1 < len(words) and words[n + 1].startswith("年")
+    return n + 1 < len(words) and words[n + 1].startswith("年") and _YEAR.fullmatch(words[n]) is not None
+
+
+_YEAR = re.compile(r"(19|20)\d\d")
 
 
 def _fragment(lines: list[Line], i: int, chunk: Chunk) -> bool:
@@ -835,7 +865,7 @@ def _lone_cell(lines: list[Line], i: int, chunk: Chunk) -> bool:
     last_row = chunk.last_row
     if line.kind is not _TEXT or last_row is None or last_row.kind not in (_TAB, _PIPE):
         return False
-    if _NOTE.match(line.text) or _NARRATIVE_HEADING.match(line.text) or _titles_like(line):
+    if _is_note(line.text) or _NARRATIVE_HEADING.match(line.text) or _titles_like(line):
         return False
     if chunk.is_card and _LIST_ITEM.match(line.text) and lines[i - 1].kind is _BLANK and _grid_printed(chunk):
         return False  # a numbered paragraph set apart under a card's indicator grid: the prose goes on
@@ -870,7 +900,7 @@ def _wrapped_key(lines: list[Line], i: int, chunk: Chunk) -> bool:
     """The first piece of a card's field name that wrapped in its narrow cell ("主管部门" / "及代码",
     "项目资金" / "(万元)"): a few words alone on their line, with the field's row right under it."""
     line = lines[i]
-    if not chunk.has_rows or not _short_plain(line) or len(line.text.strip()) > 10:
+    if not chunk.has_rows or len(line.text.strip()) > 10 or not _short_plain(line):
         return False
     nxt = _next_content(lines, i)
     return nxt is not None and (_rowlike(nxt, chunk.kind) or (_lead(nxt.text) >= 4 and len(nxt.text.strip()) <= 200))
@@ -882,7 +912,7 @@ def _card_piece(lines: list[Line], i: int, chunk: Chunk) -> bool:
     line = lines[i]
     before = chunk.last_content
     if before is None or before.kind is not _SPACED or len(line.text.strip()) > 200 \
-            or _NOTE.match(line.text.strip()):
+            or _is_note(line.text.strip()):
         return False
     if _lead(line.text) >= 8:
         return True
@@ -894,7 +924,7 @@ def _short_plain(line: Line) -> bool:
     if line.kind is not _TEXT:
         return False
     text = line.text.strip()
-    return 0 < len(text) <= 40 and not _NOTE.match(text) and not _PROSE.search(text) and kind_for_title(text) is None
+    return 0 < len(text) <= 40 and not _is_note(text) and not _prose_at(text) and kind_for_title(text) is None
 
 
 def _following_content(lines: list[Line], i: int, n: int) -> Iterator[Line]:
@@ -981,7 +1011,7 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
             line = line.as_kind(_TEXT) if line.kind is _TAB else line
             if i in titles.wrapped:
                 tails.add(i + 1)
-        elif kind is None and (plain or line.kind is _PAGE_HEADER) \
+        elif kind is None and ((plain and titles.texts[i] is not None) or line.kind is _PAGE_HEADER) \
                 and (other := _other_table_title(lines, i, current, titles.texts[i])) is not None:
             if in_table and current.kind == "other_table" and current.title == other:
                 line = line.as_kind(_PAGE_HEADER)  # its title printed again over the next page's rows
@@ -1005,7 +1035,7 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
             current = open_chunk("narrative", last_heading, None, line.start)
         elif current is None:
             current = open_chunk("front_matter", "", None, line.start)
-        elif plain and in_table and current.has_rows and not _NOTE.match(line.text) \
+        elif plain and in_table and current.has_rows and not _is_note(line.text) \
                 and not _continues_note(current):
             # Prose after a table: the narrative it interrupted goes on.
             current = open_chunk("narrative", f"{last_heading}（续）" if last_heading else "", None, line.start)
@@ -1081,10 +1111,12 @@ def _next_card(lines: list[Line], i: int, chunk: Chunk) -> bool:
     the indicator header)."""
     if not _starts_with_card_key(lines[i]):
         return False
-    if not any(_indicator_header(_cells_of(line)) for line in chunk.lines if line.is_row):
+    # (A row is cut into cells only if it prints 级: every indicator header does, most rows do not.)
+    if not any(_indicator_header(_cells_of(line)) for line in chunk.lines if line.is_row and "级" in line.text):
         return False
     for nxt in lines[i + 1:i + 16]:
-        cells = _cells_of(nxt) if nxt.kind in _CARD_ROW_KINDS else []
+        # (A row is cut into cells only if it prints 标: every indicator header and grid key does.)
+        cells = _cells_of(nxt) if nxt.kind in _CARD_ROW_KINDS and "标" in nxt.text else []
         if cells and (_indicator_header(cells) or _CARD_GRID_KEY.match(cells[0])):
             return True
     return False
@@ -1163,7 +1195,7 @@ def _other_table_title(lines: list[Line], i: int, current: Chunk | None, title: 
     line = lines[i]  # (``title``: the title it prints, ``_title_text``)
     if line.kind is _TEXT:
         if title is None or not _OTHER_TITLE.search(squashed := _SPACES.sub("", contents_title(title))) \
-                or _NOT_A_TITLE.search(squashed) or _NOTE.match(title) or is_contents_line(line.text) \
+                or _NOT_A_TITLE.search(squashed) or _is_note(title) or is_contents_line(line.text) \
                 or _CONTINUED.search(title):
             return None
     elif line.kind is _PAGE_HEADER and _TABLE_NUMBER_LINE.match(line.text):
@@ -1234,7 +1266,7 @@ def _continues_note(chunk: Chunk) -> bool:
 def _add_line(chunk: Chunk, line: Line) -> None:
     kind = line.kind
     is_row = kind in _ROW_KINDS
-    is_note = kind is _TEXT and _NOTE.match(line.text) is not None
+    is_note = kind is _TEXT and _is_note(line.text)
     if kind is _TEXT and chunk.lines and not is_note:
         chunk.loose_text += 1
     chunk.lines.append(line)
@@ -1321,11 +1353,12 @@ def _rows_double_spaced(lines: list[Line]) -> bool:
     """Whether the document puts one blank line between every two delimited rows: far more pairs of rows one
     blank line apart than side by side (a table's own blank line, or a page break, is the odd one out)."""
     apart = adjacent = 0
-    for a, b, c in zip(lines, lines[1:], lines[2:]):
-        if a.kind in (_TAB, _PIPE):
-            if b.kind in (_TAB, _PIPE):
+    delimited = [line.kind is _TAB or line.kind is _PIPE for line in lines]  # (each line's kind asked once)
+    for i in range(len(lines) - 2):
+        if delimited[i]:
+            if delimited[i + 1]:
                 adjacent += 1
-            elif b.kind is _BLANK and c.kind in (_TAB, _PIPE):
+            elif lines[i + 1].kind is _BLANK and delimited[i + 2]:
                 apart += 1
     return apart >= 8 and apart >= 4 * adjacent
 
