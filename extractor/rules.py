@@ -253,6 +253,8 @@ def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int, repadded: bool =
         pages_of.extend([raw.segment] * len(read))
     table_rows = _join_column_halves(table_rows, pages_of)
     _continued_memos(table_rows)
+    if spec.row_key == "two_sided":
+        columns = _stacked_sides(spec, table_rows, columns)
     if spec.row_key == "item":
         _merged_names(table_rows)
     table = Table(
@@ -1740,6 +1742,36 @@ def _signature(values: dict[str, Amount]) -> tuple:
 
 _SIDE_WORDS = (("income", re.compile(r"收入|上年结转|年初.*结转|结转(结余)?收入|^[一二三四五六七八九十]+、.*(拨款|资金)$")),
                ("expenditure", re.compile(r"支出|年终.*结转|年末.*结转|结转下年|结余$")))
+
+
+# A summary printed as one list, its income lines first and its spending lines under them (项目 | 预算数: 一、收入 …
+# 收入总计, 二、支出 … 支出总计), as some counties' Word templates print it. The spending block opens with a heading
+# that names spending alone (二、支出, 支出, 支出项目), or right after the income side's grand total (收入总计).
+_SPENDING_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]?)?(?:本年)?支出(?:项目|预算|情况)?$")
+_INCOME_GRAND_TOTAL = re.compile(r"^收入(?:总计|合计)$")
+
+
+def _stacked_sides(spec: TableSpec, rows: list[Row], columns: dict[str, str]) -> dict[str, str]:
+    """A two-sided summary printed as one list under one amount column: each line read on its block's side, its
+    figure under that side's amount column (income_amount | expenditure_amount), so that the table is checked as
+    the side-by-side form is. Returns the table's columns; anything else is left as read."""
+    amounts = [key for key in columns if spec.column(key).type == "amount"]
+    if len(amounts) != 1 or any(r.side != "income" for r in rows if r.values) or spec.column(amounts[0]).side == "expenditure":
+        return columns
+    labels = [_SPACES.sub("", r.label.text) if r.label else "" for r in rows]
+    start = next((n for n, text in enumerate(labels) if _SPENDING_HEADING.match(text)
+                  or (n and _INCOME_GRAND_TOTAL.match(labels[n - 1]))), None)
+    if start is None or start == 0:
+        return columns
+    income_key, spending_key = (next(c.key for c in spec.columns if c.side == side and c.type == "amount")
+                                for side in ("income", "expenditure"))
+    printed = columns[amounts[0]]
+    for n, row in enumerate(rows):
+        key = income_key if n < start else spending_key
+        row.side = "income" if n < start else "expenditure"
+        row.values = {key: amount for amount in row.values.values()}
+    kept = {key: printed for key in (income_key, spending_key)}
+    return {**{k: v for k, v in columns.items() if k != amounts[0]}, **kept}
 
 
 def _side_of_label(text: str, n: int) -> str:
