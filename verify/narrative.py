@@ -58,12 +58,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from schemas import Amount, Claim, ExtractionResult
+from schemas import Amount, Claim, ExtractionResult, Table
 from schemas.common import arabic_years, parse_amount
 from schemas.tables import YEAR_ON_YEAR_KEYS, kind_for_title, relative_years
 
@@ -281,6 +281,21 @@ class _Flat:
         stop = self.stops[i - 1] + 1 if i else 0
         return self.text[max(start, stop): end]
 
+    @cached_property
+    def dates(self) -> list[tuple[int, int]]:
+        """Where the text dates what follows to a year (2023年…), and the year, in order; found once for the
+        section, not once for each figure of a sentence."""
+        out = []
+        for m in _YEAR.finditer(self.text):
+            # The two characters before, within the sentence: the character before a sentence is one that ends the
+            # one before it, never one of these words.
+            before = self.text[max(0, m.start() - 2): m.start()]
+            # "比2023年", "较2023年", "与2023年相比", "截至2023年12月31日" compare or date; they do not date the amount.
+            if before[-1:] in ("比", "较", "与", "同") or before in ("截至", "截止"):
+                continue
+            out.append((m.start(), int(m.group(1))))
+        return out
+
 
 def _hard_break(line: str, next_line: str) -> bool:
     """Whether the line break between two non-blank lines ends a sentence or a heading."""
@@ -369,12 +384,18 @@ class _Figure:
 class _Context:
     year: int | None
     department: str | None
-    codes: dict[str, str]  # functional code -> squashed row label, from the tables
+    tables: list[Table]
     projects: tuple[str, ...] = ()  # the project table's project names, squashed
     cores: dict[str, str] = field(init=False)  # each project's name less the words any project ends in
 
     def __post_init__(self) -> None:
         self.cores = {p: _project_core(p) for p in self.projects}
+
+    @cached_property
+    def codes(self) -> dict[str, str]:
+        """Functional code -> squashed row label, from the tables (read only for a text that names a code: most
+        do not)."""
+        return _code_labels(self.tables)
 
 
 def _clean(phrase: str, department: str | None) -> str:
@@ -394,17 +415,26 @@ def _clean(phrase: str, department: str | None) -> str:
 
 
 def _subject_of(name: str, ctx: _Context) -> str | None:
-    if name in CLASS_CODES:
-        return name
-    m = _SUBJECT_RE.fullmatch(name)
-    if m:
-        return _SUBJECT_BY_GROUP[m.lastgroup]
+    subject = _named_subject(name)
+    if subject is not None:
+        return subject
     m = _CODE.fullmatch(name)
     # "2101501行政运行": a code counts only when the tables print it under that name
     # ("共201个项目" is not class 201).
     if m and ctx.codes.get(m.group(1)) and name[len(m.group(1)):].startswith(ctx.codes[m.group(1)]):
         return m.group(1)
     return _project_of(name, ctx) if ctx.projects else None
+
+
+# Documents name their subjects in the same few words (基本支出, 项目支出 …): one match of the long alternation per
+# distinct phrase.
+@lru_cache(maxsize=4096)
+def _named_subject(name: str) -> str | None:
+    """The subject of the vocabulary (a functional class, or one of ``_SUBJECT_PATTERNS``) a phrase names in full."""
+    if name in CLASS_CODES:
+        return name
+    m = _SUBJECT_RE.fullmatch(name)
+    return _SUBJECT_BY_GROUP[m.lastgroup] if m else None
 
 
 def _code_for_path(window: str, ctx: _Context) -> str | None:
@@ -592,18 +622,12 @@ def _is_last_years_budget(figure: _Figure, flat: _Flat, year: int | None) -> boo
 
 
 def _dated(figure: _Figure, flat: _Flat, year: int | None) -> int | None:
-    """The year the figure's sentence dates it to (2023年…), None when it names none."""
+    """The year the figure's sentence dates it to (2023年…, the last before the figure), None when it names none."""
     if year is None:
         return None
-    sent_start = figure.sentence[0]
-    last = None
-    for m in _YEAR.finditer(flat.text, sent_start, figure.start):
-        before = flat.text[max(sent_start, m.start() - 2): m.start()]
-        # "比2023年", "较2023年", "与2023年相比", "截至2023年12月31日" compare or date; they do not date the amount.
-        if before[-1:] in ("比", "较", "与", "同") or before in ("截至", "截止"):
-            continue
-        last = int(m.group(1))
-    return last
+    first = bisect.bisect_left(flat.dates, (figure.sentence[0],))
+    end = bisect.bisect_left(flat.dates, (figure.start,))
+    return flat.dates[end - 1][1] if end > first else None
 
 
 def _last_years(figure: _Figure, figures: list[_Figure], i: int, ctx: _Context) -> str | None:
@@ -724,9 +748,9 @@ def _project_core(name: str) -> str:
 _PROJECT_ENDING = re.compile(r"(?:项目|经费|资金|专项|补助)+$")
 
 
-def _code_labels(result: ExtractionResult) -> dict[str, str]:
+def _code_labels(tables: list[Table]) -> dict[str, str]:
     codes: dict[str, str] = {}
-    for table in result.tables:
+    for table in tables:
         for row in table.rows:
             if row.code and row.code.startswith("2") and row.label:
                 codes.setdefault(row.code, "".join(row.label.text.split()))
@@ -735,7 +759,7 @@ def _code_labels(result: ExtractionResult) -> dict[str, str]:
 
 def extract_claims(result: ExtractionResult, text: str) -> list[Claim]:
     """Every figure of the narrative sections whose subject is recognised, in document order."""
-    ctx = _Context(result.document.year, result.document.department, _code_labels(result), _project_names(result))
+    ctx = _Context(result.document.year, result.document.department, result.tables, _project_names(result))
     claims: list[Claim] = []
     text = arabic_years(text)
     for section in result.sections:
@@ -776,17 +800,19 @@ def _heading_funds(flat: _Flat) -> list[tuple[int, str | None]]:
     heading, and states no figure; a heading of one level ends the headings of its level and below."""
     out: list[tuple[int, str | None]] = []
     stack: list[tuple[int, str | None]] = []
-    start = 0
+    end = 0
     for para in flat.text.split("\n"):
+        start, end = end, end + len(para) + 1
         head = para[:m.start()] if (m := _HEAD_END.search(para)) else para
+        if len(head) > 40:
+            continue  # a sentence, not a heading (most paragraphs: tested first as the cheapest test)
         level = int(m.lastgroup[1]) if (m := _HEADING_LEVEL.match(head)) else None
         if level is None and _is_plain_heading(head):
             level = 1
-        if level is not None and len(head) <= 40 and not _QUICK.search(head):
+        if level is not None and not _QUICK.search(head):
             stack = [(lv, f) for lv, f in stack if lv < level]
             stack.append((level, next((fund for word, fund in _FUNDS if word in head), None)))
             out.append((start, next((f for _lv, f in reversed(stack) if f), None)))
-        start += len(para) + 1
     return out
 
 
@@ -881,10 +907,12 @@ class _Links:
 
 def _link(claims: list[Claim]) -> _Links:
     links = _Links()
-    for i, claim in enumerate(claims):
+    stated: list[Claim] = []  # the claims so far that can be a whole or a base, in order
+    for claim in claims:
         if claim.after_change:
             continue  # the amount or a change: no whole, no part, no base of a share
-        earlier = [c for c in claims[:i][::-1] if not c.after_change]
+        earlier = stated[::-1]
+        stated.append(claim)
         if claim.kind in ("amount", "change"):
             whole = next((w for w in earlier if w.kind == claim.kind and _descends(claim.subject, w.subject)), None)
             if whole is not None:
