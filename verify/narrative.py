@@ -182,8 +182,10 @@ _BREAKDOWNS: dict[str, list[list[str]]] = {
 
 # --------------------------------------------------------------- text shapes
 
-# A figure: a number with its unit. "元/人" or "万元/m²" is a rate, not an amount.
-_FIGURE = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(亿元|万元|元|%|％)(?![/／每])")
+# A figure: a number with its unit. "元/人" or "万元/m²" is a rate, not an amount. The number starts at a digit
+# no digit, "." or "," comes before ((?<![\d.,]\d) once that digit is read): a pattern that opens with a digit lets
+# the regex engine skip to the digits, where one that opens with the lookbehind tries every character (3× the time).
+_FIGURE = re.compile(r"(\d(?<![\d.,]\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?))(亿元|万元|元|%|％)(?![/／每])")
 # What ends the phrase that names a figure's subject.
 _STOP = re.compile(r"[，,；;。：:、（）()【】\[\]！？!?\n]")
 # A cheap test that a section states any figure at all (most do not).
@@ -281,25 +283,10 @@ class _Flat:
         stop = self.stops[i - 1] + 1 if i else 0
         return self.text[max(start, stop): end]
 
-    @cached_property
-    def dates(self) -> list[tuple[int, int]]:
-        """Where the text dates what follows to a year (2023年…), and the year, in order; found once for the
-        section, not once for each figure of a sentence."""
-        out = []
-        for m in _YEAR.finditer(self.text):
-            # The two characters before, within the sentence: the character before a sentence is one that ends the
-            # one before it, never one of these words.
-            before = self.text[max(0, m.start() - 2): m.start()]
-            # "比2023年", "较2023年", "与2023年相比", "截至2023年12月31日" compare or date; they do not date the amount.
-            if before[-1:] in ("比", "较", "与", "同") or before in ("截至", "截止"):
-                continue
-            out.append((m.start(), int(m.group(1))))
-        return out
-
 
 def _hard_break(line: str, next_line: str) -> bool:
-    """Whether the line break between two non-blank lines ends a sentence or a heading."""
-    line, next_line = line.strip(), next_line.strip()
+    """Whether the line break between two non-blank lines (spaces around them stripped) ends a sentence or a
+    heading."""
     if _HEADING.match(next_line):
         return True
     if _FIGURE_FIRST.match(next_line) and not line.endswith(_TERMINAL):
@@ -322,29 +309,29 @@ _YEAR_WORDS = re.compile(r"20\d\d年度?")
 
 
 def _flatten(text: str, start: int, end: int) -> _Flat:
-    lines = [m for m in _LINE.finditer(text, start, end) if not m.group().isspace()]
+    lines = [(m.start(), m.group()) for m in _LINE.finditer(text, start, end) if not m.group().isspace()]
+    stripped = [words.strip() for _at, words in lines]
     parts: list[str] = []
     starts: list[int] = []
     origins: list[int] = []
     length = 0
-    for i, line in enumerate(lines):
-        words = line.group()
-        run = words.strip()
+    for i, (at, words) in enumerate(lines):
+        run = stripped[i]
         if len(run.split(maxsplit=1)) == 1:  # most lines: one run of characters (``\S+``), spaces around it aside
             parts.append(run)
             starts.append(length)
-            origins.append(line.start() + len(words) - len(words.lstrip()))
+            origins.append(at + len(words) - len(words.lstrip()))
             length += len(run)
         else:
-            for run in _RUN.finditer(text, line.start(), line.end()):
-                parts.append(run.group())
+            for m in _RUN.finditer(text, at, at + len(words)):
+                parts.append(m.group())
                 starts.append(length)
-                origins.append(run.start())
-                length += run.end() - run.start()
-        if i + 1 < len(lines) and _hard_break(words, lines[i + 1].group()):
+                origins.append(m.start())
+                length += m.end() - m.start()
+        if i + 1 < len(lines) and _hard_break(run, stripped[i + 1]):
             parts.append("\n")
             starts.append(length)
-            origins.append(line.end())
+            origins.append(at + len(words))
             length += 1
     # "（境）" belongs to the name 因公出国（境）费; keep its brackets from ending the phrase.
     flat = "".join(parts).replace("（境）", "〔境〕").replace("(境)", "〔境〕")
@@ -622,12 +609,18 @@ def _is_last_years_budget(figure: _Figure, flat: _Flat, year: int | None) -> boo
 
 
 def _dated(figure: _Figure, flat: _Flat, year: int | None) -> int | None:
-    """The year the figure's sentence dates it to (2023年…, the last before the figure), None when it names none."""
+    """The year the figure's sentence dates it to (2023年…), None when it names none."""
     if year is None:
         return None
-    first = bisect.bisect_left(flat.dates, (figure.sentence[0],))
-    end = bisect.bisect_left(flat.dates, (figure.start,))
-    return flat.dates[end - 1][1] if end > first else None
+    sent_start = figure.sentence[0]
+    last = None
+    for m in _YEAR.finditer(flat.text, sent_start, figure.start):
+        before = flat.text[max(sent_start, m.start() - 2): m.start()]
+        # "比2023年", "较2023年", "与2023年相比", "截至2023年12月31日" compare or date; they do not date the amount.
+        if before[-1:] in ("比", "较", "与", "同") or before in ("截至", "截止"):
+            continue
+        last = int(m.group(1))
+    return last
 
 
 def _last_years(figure: _Figure, figures: list[_Figure], i: int, ctx: _Context) -> str | None:
