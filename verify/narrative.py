@@ -204,7 +204,8 @@ _SHARE_WHOLES = {"总预算": "收支总预算", "部门预算": "收支总预�
 _RESPECTIVELY = re.compile(r"分别(?:为|是|安排|达到?|占)?$")
 _LIST_GAP = re.compile(r"[、，,和及与]?")
 _CLAUSE_END = re.compile(r"[；;]")
-_YEAR = re.compile(r"(?<!\d)(20\d\d)(?=年)")
+# A year (2023年), no digit before it: the lookbehind is read after the "2", as in _FIGURE, so the engine skips to 2s.
+_YEAR = re.compile(r"(2(?<!\d2)0\d\d)(?=年)")
 _OTHER_YEAR_WORDS = re.compile(r"上年|去年|上一年|决算")
 _LEAD = re.compile(r"^(?:[*#\-]+|\d+[.、．]|[一二三四五六七八九十]+[、是]|(?:另)?一方面|其[一二三四五六七八九十]|主要(?:用于|为|是|包括|有)|用于|其中|包括|以及|和|及|另|共|合计|预算数?|安排"
                    r"|全年|今年|本年(?!度?收入)度?"
@@ -229,7 +230,7 @@ _PLAIN_HEADING = re.compile(r"^(?:关于)?[^，,。；;：:！？!?\d]{2,38}"
                             r"(?:说明|情况|概况|概述|解释|简介|介绍|预算表|明细表)$")
 _LINE = re.compile(r"[^\n]+")
 _RUN = re.compile(r"\S+")
-_SENTENCE_END = re.compile(r"[。！？!?\n]")
+_SENTENCE_END_CHARS = "。！？!?\n"
 _TERMINAL = tuple("。：:；;！？!?")
 # A line that opens with an amount and its unit (10.00万元。): the end of the line before it.
 _FIGURE_FIRST = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:万\s*元|元|%|％)")
@@ -335,9 +336,9 @@ def _flatten(text: str, start: int, end: int) -> _Flat:
             length += 1
     # "（境）" belongs to the name 因公出国（境）费; keep its brackets from ending the phrase.
     flat = "".join(parts).replace("（境）", "〔境〕").replace("(境)", "〔境〕")
-    ends = [m.start() for m in _SENTENCE_END.finditer(flat)]
-    return _Flat(flat, starts, origins, ends, [i for i in ends if flat[i] == "\n"],
-                 [m.start() for m in _STOP.finditer(flat)])
+    stops = [m.start() for m in _STOP.finditer(flat)]
+    ends = [i for i in stops if flat[i] in _SENTENCE_END_CHARS]  # (every character that ends a sentence ends a phrase)
+    return _Flat(flat, starts, origins, ends, [i for i in ends if flat[i] == "\n"], stops)
 
 
 def _has_figures(text: str, start: int, end: int) -> bool:
@@ -792,7 +793,7 @@ def _heading_funds(flat: _Flat) -> list[tuple[int, str | None]]:
     A heading is a paragraph's first sentence when it is numbered like one (一、 （二） 1. （1）) or is a plain
     heading, and states no figure; a heading of one level ends the headings of its level and below."""
     out: list[tuple[int, str | None]] = []
-    stack: list[tuple[int, str | None]] = []
+    stack: list[tuple[int, str | None]] = []  # the headings a paragraph is under: level, funds named there or above
     end = 0
     for para in flat.text.split("\n"):
         start, end = end, end + len(para) + 1
@@ -804,8 +805,9 @@ def _heading_funds(flat: _Flat) -> list[tuple[int, str | None]]:
             level = 1
         if level is not None and not _QUICK.search(head):
             stack = [(lv, f) for lv, f in stack if lv < level]
-            stack.append((level, next((fund for word, fund in _FUNDS if word in head), None)))
-            out.append((start, next((f for _lv, f in reversed(stack) if f), None)))
+            named = next((fund for word, fund in _FUNDS if word in head), None)
+            stack.append((level, named or (stack[-1][1] if stack else None)))
+            out.append((start, stack[-1][1]))
     return out
 
 
