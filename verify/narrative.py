@@ -58,12 +58,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from schemas import Amount, Claim, ExtractionResult
+from schemas import Amount, Claim, ExtractionResult, Table
 from schemas.common import arabic_years, parse_amount
 from schemas.tables import YEAR_ON_YEAR_KEYS, kind_for_title, relative_years
 
@@ -182,8 +182,10 @@ _BREAKDOWNS: dict[str, list[list[str]]] = {
 
 # --------------------------------------------------------------- text shapes
 
-# A figure: a number with its unit. "元/人" or "万元/m²" is a rate, not an amount.
-_FIGURE = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(亿元|万元|元|%|％)(?![/／每])")
+# A figure: a number with its unit. "元/人" or "万元/m²" is a rate, not an amount. The number starts at a digit
+# no digit, "." or "," comes before ((?<![\d.,]\d) once that digit is read): a pattern that opens with a digit lets
+# the regex engine skip to the digits, where one that opens with the lookbehind tries every character (3× the time).
+_FIGURE = re.compile(r"(\d(?<![\d.,]\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?))(亿元|万元|元|%|％)(?![/／每])")
 # What ends the phrase that names a figure's subject.
 _STOP = re.compile(r"[，,；;。：:、（）()【】\[\]！？!?\n]")
 # A cheap test that a section states any figure at all (most do not).
@@ -202,7 +204,8 @@ _SHARE_WHOLES = {"总预算": "收支总预算", "部门预算": "收支总预�
 _RESPECTIVELY = re.compile(r"分别(?:为|是|安排|达到?|占)?$")
 _LIST_GAP = re.compile(r"[、，,和及与]?")
 _CLAUSE_END = re.compile(r"[；;]")
-_YEAR = re.compile(r"(?<!\d)(20\d\d)(?=年)")
+# A year (2023年), no digit before it: the lookbehind is read after the "2", as in _FIGURE, so the engine skips to 2s.
+_YEAR = re.compile(r"(2(?<!\d2)0\d\d)(?=年)")
 _OTHER_YEAR_WORDS = re.compile(r"上年|去年|上一年|决算")
 _LEAD = re.compile(r"^(?:[*#\-]+|\d+[.、．]|[一二三四五六七八九十]+[、是]|(?:另)?一方面|其[一二三四五六七八九十]|主要(?:用于|为|是|包括|有)|用于|其中|包括|以及|和|及|另|共|合计|预算数?|安排"
                    r"|全年|今年|本年(?!度?收入)度?"
@@ -227,7 +230,7 @@ _PLAIN_HEADING = re.compile(r"^(?:关于)?[^，,。；;：:！？!?\d]{2,38}"
                             r"(?:说明|情况|概况|概述|解释|简介|介绍|预算表|明细表)$")
 _LINE = re.compile(r"[^\n]+")
 _RUN = re.compile(r"\S+")
-_SENTENCE_END = re.compile(r"[。！？!?\n]")
+_SENTENCE_END_CHARS = "。！？!?\n"
 _TERMINAL = tuple("。：:；;！？!?")
 # A line that opens with an amount and its unit (10.00万元。): the end of the line before it.
 _FIGURE_FIRST = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:万\s*元|元|%|％)")
@@ -283,8 +286,8 @@ class _Flat:
 
 
 def _hard_break(line: str, next_line: str) -> bool:
-    """Whether the line break between two non-blank lines ends a sentence or a heading."""
-    line, next_line = line.strip(), next_line.strip()
+    """Whether the line break between two non-blank lines (spaces around them stripped) ends a sentence or a
+    heading."""
     if _HEADING.match(next_line):
         return True
     if _FIGURE_FIRST.match(next_line) and not line.endswith(_TERMINAL):
@@ -307,35 +310,35 @@ _YEAR_WORDS = re.compile(r"20\d\d年度?")
 
 
 def _flatten(text: str, start: int, end: int) -> _Flat:
-    lines = [m for m in _LINE.finditer(text, start, end) if not m.group().isspace()]
+    lines = [(m.start(), m.group()) for m in _LINE.finditer(text, start, end) if not m.group().isspace()]
+    stripped = [words.strip() for _at, words in lines]
     parts: list[str] = []
     starts: list[int] = []
     origins: list[int] = []
     length = 0
-    for i, line in enumerate(lines):
-        words = line.group()
-        run = words.strip()
+    for i, (at, words) in enumerate(lines):
+        run = stripped[i]
         if len(run.split(maxsplit=1)) == 1:  # most lines: one run of characters (``\S+``), spaces around it aside
             parts.append(run)
             starts.append(length)
-            origins.append(line.start() + len(words) - len(words.lstrip()))
+            origins.append(at + len(words) - len(words.lstrip()))
             length += len(run)
         else:
-            for run in _RUN.finditer(text, line.start(), line.end()):
-                parts.append(run.group())
+            for m in _RUN.finditer(text, at, at + len(words)):
+                parts.append(m.group())
                 starts.append(length)
-                origins.append(run.start())
-                length += run.end() - run.start()
-        if i + 1 < len(lines) and _hard_break(words, lines[i + 1].group()):
+                origins.append(m.start())
+                length += m.end() - m.start()
+        if i + 1 < len(lines) and _hard_break(run, stripped[i + 1]):
             parts.append("\n")
             starts.append(length)
-            origins.append(line.end())
+            origins.append(at + len(words))
             length += 1
     # "（境）" belongs to the name 因公出国（境）费; keep its brackets from ending the phrase.
     flat = "".join(parts).replace("（境）", "〔境〕").replace("(境)", "〔境〕")
-    ends = [m.start() for m in _SENTENCE_END.finditer(flat)]
-    return _Flat(flat, starts, origins, ends, [i for i in ends if flat[i] == "\n"],
-                 [m.start() for m in _STOP.finditer(flat)])
+    stops = [m.start() for m in _STOP.finditer(flat)]
+    ends = [i for i in stops if flat[i] in _SENTENCE_END_CHARS]  # (every character that ends a sentence ends a phrase)
+    return _Flat(flat, starts, origins, ends, [i for i in ends if flat[i] == "\n"], stops)
 
 
 def _has_figures(text: str, start: int, end: int) -> bool:
@@ -369,12 +372,18 @@ class _Figure:
 class _Context:
     year: int | None
     department: str | None
-    codes: dict[str, str]  # functional code -> squashed row label, from the tables
+    tables: list[Table]
     projects: tuple[str, ...] = ()  # the project table's project names, squashed
     cores: dict[str, str] = field(init=False)  # each project's name less the words any project ends in
 
     def __post_init__(self) -> None:
         self.cores = {p: _project_core(p) for p in self.projects}
+
+    @cached_property
+    def codes(self) -> dict[str, str]:
+        """Functional code -> squashed row label, from the tables (read only for a text that names a code: most
+        do not)."""
+        return _code_labels(self.tables)
 
 
 def _clean(phrase: str, department: str | None) -> str:
@@ -394,17 +403,26 @@ def _clean(phrase: str, department: str | None) -> str:
 
 
 def _subject_of(name: str, ctx: _Context) -> str | None:
-    if name in CLASS_CODES:
-        return name
-    m = _SUBJECT_RE.fullmatch(name)
-    if m:
-        return _SUBJECT_BY_GROUP[m.lastgroup]
+    subject = _named_subject(name)
+    if subject is not None:
+        return subject
     m = _CODE.fullmatch(name)
     # "2101501行政运行": a code counts only when the tables print it under that name
     # ("共201个项目" is not class 201).
     if m and ctx.codes.get(m.group(1)) and name[len(m.group(1)):].startswith(ctx.codes[m.group(1)]):
         return m.group(1)
     return _project_of(name, ctx) if ctx.projects else None
+
+
+# Documents name their subjects in the same few words (基本支出, 项目支出 …): one match of the long alternation per
+# distinct phrase.
+@lru_cache(maxsize=4096)
+def _named_subject(name: str) -> str | None:
+    """The subject of the vocabulary (a functional class, or one of ``_SUBJECT_PATTERNS``) a phrase names in full."""
+    if name in CLASS_CODES:
+        return name
+    m = _SUBJECT_RE.fullmatch(name)
+    return _SUBJECT_BY_GROUP[m.lastgroup] if m else None
 
 
 def _code_for_path(window: str, ctx: _Context) -> str | None:
@@ -724,9 +742,9 @@ def _project_core(name: str) -> str:
 _PROJECT_ENDING = re.compile(r"(?:项目|经费|资金|专项|补助)+$")
 
 
-def _code_labels(result: ExtractionResult) -> dict[str, str]:
+def _code_labels(tables: list[Table]) -> dict[str, str]:
     codes: dict[str, str] = {}
-    for table in result.tables:
+    for table in tables:
         for row in table.rows:
             if row.code and row.code.startswith("2") and row.label:
                 codes.setdefault(row.code, "".join(row.label.text.split()))
@@ -735,7 +753,7 @@ def _code_labels(result: ExtractionResult) -> dict[str, str]:
 
 def extract_claims(result: ExtractionResult, text: str) -> list[Claim]:
     """Every figure of the narrative sections whose subject is recognised, in document order."""
-    ctx = _Context(result.document.year, result.document.department, _code_labels(result), _project_names(result))
+    ctx = _Context(result.document.year, result.document.department, result.tables, _project_names(result))
     claims: list[Claim] = []
     text = arabic_years(text)
     for section in result.sections:
@@ -775,18 +793,21 @@ def _heading_funds(flat: _Flat) -> list[tuple[int, str | None]]:
     A heading is a paragraph's first sentence when it is numbered like one (一、 （二） 1. （1）) or is a plain
     heading, and states no figure; a heading of one level ends the headings of its level and below."""
     out: list[tuple[int, str | None]] = []
-    stack: list[tuple[int, str | None]] = []
-    start = 0
+    stack: list[tuple[int, str | None]] = []  # the headings a paragraph is under: level, funds named there or above
+    end = 0
     for para in flat.text.split("\n"):
+        start, end = end, end + len(para) + 1
         head = para[:m.start()] if (m := _HEAD_END.search(para)) else para
+        if len(head) > 40:
+            continue  # a sentence, not a heading (most paragraphs: tested first as the cheapest test)
         level = int(m.lastgroup[1]) if (m := _HEADING_LEVEL.match(head)) else None
         if level is None and _is_plain_heading(head):
             level = 1
-        if level is not None and len(head) <= 40 and not _QUICK.search(head):
+        if level is not None and not _QUICK.search(head):
             stack = [(lv, f) for lv, f in stack if lv < level]
-            stack.append((level, next((fund for word, fund in _FUNDS if word in head), None)))
-            out.append((start, next((f for _lv, f in reversed(stack) if f), None)))
-        start += len(para) + 1
+            named = next((fund for word, fund in _FUNDS if word in head), None)
+            stack.append((level, named or (stack[-1][1] if stack else None)))
+            out.append((start, stack[-1][1]))
     return out
 
 
@@ -881,10 +902,12 @@ class _Links:
 
 def _link(claims: list[Claim]) -> _Links:
     links = _Links()
-    for i, claim in enumerate(claims):
+    stated: list[Claim] = []  # the claims so far that can be a whole or a base, in order
+    for claim in claims:
         if claim.after_change:
             continue  # the amount or a change: no whole, no part, no base of a share
-        earlier = [c for c in claims[:i][::-1] if not c.after_change]
+        earlier = stated[::-1]
+        stated.append(claim)
         if claim.kind in ("amount", "change"):
             whole = next((w for w in earlier if w.kind == claim.kind and _descends(claim.subject, w.subject)), None)
             if whole is not None:
