@@ -18,7 +18,7 @@ from itertools import combinations, islice
 
 from schemas import (Amount, HintUse, LayoutHint, Reading, Row, Table, Text, Unread, is_blank_mark, parse_amount,
                      spec_for)
-from schemas.tables import YEAR_ON_YEAR_KEYS, TableSpec
+from schemas.tables import OTHER_TABLE, YEAR_ON_YEAR_KEYS, TableSpec
 
 from .cells import HAN, Cell, Geometry, display_width
 from .chunk import Chunk, Line
@@ -1393,6 +1393,8 @@ def _inherited(layout: Layout) -> dict[str, str]:
 def _finish(spec: TableSpec, row: Row, label: Text | None, code: str | None, code_raw: Text | None) -> list[Row]:
     if not (row.values or row.texts or label or code or row.unparsed or row.options):
         return []
+    if code is None and label is not None and (spec.row_key in ("functional", "economic") or spec is OTHER_TABLE):
+        code, code_raw, label = _code_in_label(label) or (None, None, label)
     row.label, row.code, row.code_raw = label, code, code_raw
     squashed = _SPACES.sub("", label.text) if label else ""
     if code is not None and (len(code) == 6 or (len(code) == 3 and squashed and _ORG_NAME.search(squashed)
@@ -1405,6 +1407,25 @@ def _finish(spec: TableSpec, row: Row, label: Text | None, code: str | None, cod
         row.item = "total"
     row.memo = bool(label and _MEMO_LABEL.match(label.text)) and row.item is None
     return [row]
+
+
+# A classification code printed in the name's own cell, as budget systems' exports print it: [208]社会保障和就业支出,
+# 【20805】…, 2080505 机关事业单位基本养老保险缴费支出. Functional codes start with 2, economic ones with 3 or 5; the
+# name after it starts with a word (not 万元, 年, a figure's unit).
+_CODE_IN_LABEL = re.compile(r"[\[［【(（]?([235]\d{2}(?:\d{2}){0,2})[\]］】)）]?[ \t\u3000]*(?=[^\d\s万元个年月日号%％.．、,，])")
+
+
+def _code_in_label(label: Text) -> tuple[str, Text, Text] | None:
+    """(code, the code as printed, the name) of a label that starts with its classification code, else None."""
+    m = _CODE_IN_LABEL.match(label.text)
+    start, end = label.parts[0]
+    if m is None or m.end() >= end - start or m.end() == len(label.text):
+        return None
+    printed = label.text[:m.end()].rstrip(" \t\u3000")
+    code_raw = Text(text=printed, span=(start, start + len(printed)))
+    name = Text(text=label.text[m.end():], span=(start + m.end(), label.span[1]),
+                parts=[(start + m.end(), end), *label.parts[1:]])
+    return m.group(1), code_raw, name
 
 
 _NUMBERED = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第)")
