@@ -485,8 +485,7 @@ def _column_starts(card: PerformanceCard, state: _State) -> frozenset[int]:
     fields = (ind.name, ind.description, ind.target, ind.basis, ind.scoring) if ind is not None else ()
     # The same until the header, the last indicator or one of its fields changes: worked out once.
     key = (state.header_line, state.header_cells, state.last_line, *fields)
-    if state.starts is not None and len(state.starts[0]) == len(key) \
-            and all(a is b for a, b in zip(state.starts[0], key)):
+    if state.starts is not None and state.starts[0] == key:
         return state.starts[1]
     starts = frozenset(_x(state.header_line, c.span[0]) for c in state.header_cells if c.text)
     if ind is not None and state.last_line is not None and state.last_line.start > state.header_line.start:
@@ -823,8 +822,7 @@ def _field_starts(ind: Indicator, fields: list[str], state: _State) -> dict[str,
     # The same until the indicator, its line, one of its fields or the held pieces change: worked out once.
     key = (ind, state.last_line, *(getattr(ind, role) for role in fields))
     held = tuple(state.held_x.items())
-    if state.field_starts is not None and state.field_starts[1] == held and len(state.field_starts[0]) == len(key) \
-            and all(a is b for a, b in zip(state.field_starts[0], key)):
+    if state.field_starts is not None and state.field_starts[1] == held and state.field_starts[0] == key:
         return state.field_starts[2]
     line = state.last_line
     starts = {}
@@ -1217,20 +1215,20 @@ def _placed_by_content(state: _State, cells: list[Cell]) -> list[Cell] | None:
     if not filled or len(filled) > len(order):
         return None
 
-    @lru_cache(maxsize=None)
-    def best(i: int, r: int) -> tuple[float, tuple]:
-        if i == len(filled):
-            return 0, ()
-        if len(order) - r < len(filled) - i:
-            return -10_000, ()
-        skip = best(i, r + 1)
-        score, rest = best(i + 1, r + 1)
-        # Where the words fit equally, the cell stays nearest the column it was printed in.
-        fit = _fits_role(order[r][0], filled[i].text) - abs(order[r][1] - at[i]) / 1000
-        take = (score + fit, ((order[r][1], filled[i]),) + rest)
-        return take if take[0] >= skip[0] else skip  # (the first of two as good, as max gives)
+    # best[i][r]: the best score of laying filled[i:] on order[r:], and the placing (role index, cell) that gives it;
+    # worked out from the last cell and role back.
+    n, m = len(filled), len(order)
+    best = [[(-10_000, ())] * (m + 1) for _ in range(n)] + [[(0, ())] * (m + 1)]
+    for i in range(n - 1, -1, -1):
+        for r in range(m - (n - i), -1, -1):  # (roles enough left for the cells left)
+            skip = best[i][r + 1]
+            score, rest = best[i + 1][r + 1]
+            # Where the words fit equally, the cell stays nearest the column it was printed in.
+            fit = _fits_role(order[r][0], filled[i].text) - abs(order[r][1] - at[i]) / 1000
+            take = (score + fit, ((order[r][1], filled[i]),) + rest)
+            best[i][r] = take if take[0] >= skip[0] else skip  # (the first of two as good, as max gives)
 
-    score, placed = best(0, 0)
+    score, placed = best[0][0]
     if score < 0:
         return None
     width = max(state.header_width, max(idx for idx, _ in placed) + 1)
