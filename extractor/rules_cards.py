@@ -639,20 +639,28 @@ def _above_first_row(card: PerformanceCard, lines: list, k: int, state: _State) 
     return any(norm(c.text) in _LEVEL1 or norm(c.text) in _LEVEL2_ONLY for c in row)
 
 
-def _is_piece_line(card: PerformanceCard, line, state: _State) -> bool:
+def _placed_pieces(card: PerformanceCard, line, state: _State, seen: dict) -> tuple[list[Cell], list[str]]:
+    """A line's printed cells and the field of the last indicator each stands under (``_nearest_fields``): worked out
+    once per line while the lines about a row are weighed (``seen``, by line: nothing they depend on changes then)."""
+    placed = seen.get(line.index)
+    if placed is None:
+        cells = [c for c in _cells_of(state, line, _column_starts(card, state)) if c.text]
+        placed = seen[line.index] = (cells, _nearest_fields(card.indicators[-1], cells, line, state) if cells else [])
+    return placed
+
+
+def _is_piece_line(card: PerformanceCard, line, state: _State, seen: dict) -> bool:
     """A line that holds nothing but pieces of wrapped cells (no level name, target or field of its own)."""
-    cells = [c for c in _cells_of(state, line, _column_starts(card, state)) if c.text]
+    cells, roles = _placed_pieces(card, line, state, seen)
     if not cells or _is_indicator_header(cells) or "符号" in [norm(c.text) for c in cells]:
         return False
-    roles = _nearest_fields(card.indicators[-1], cells, line, state)
     return bool(roles) and all(_wrapped_piece(c, r) for c, r in zip(cells, roles))
 
 
-def _occupied(card: PerformanceCard, line, state: _State) -> set[str]:
+def _occupied(card: PerformanceCard, line, state: _State, seen: dict) -> set[str]:
     """The indicator fields a line prints a piece under (level names left out: they are one line)."""
-    cells = [c for c in _cells_of(state, line, _column_starts(card, state)) if c.text
-             and norm(c.text) not in _LEVEL1 and norm(c.text) not in _LEVEL2_ONLY]
-    return set(_nearest_fields(card.indicators[-1], cells, line, state)) if cells else set()
+    cells, roles = _placed_pieces(card, line, state, seen)
+    return {r for c, r in zip(cells, roles) if norm(c.text) not in _LEVEL1 and norm(c.text) not in _LEVEL2_ONLY}
 
 
 def _starts_next_row(card: PerformanceCard, lines: list, k: int, state: _State) -> bool:
@@ -675,17 +683,18 @@ def _starts_next_row(card: PerformanceCard, lines: list, k: int, state: _State) 
         return False
     if any(b.index != a.index + 1 for a, b in zip(lines[top:k], lines[top + 1:k + 1])):
         return False  # a blank line in between: the rule for rows set apart by blank lines decides
-    below = _past_pieces(card, lines, k + 1, state)
+    seen: dict = {}
+    below = _past_pieces(card, lines, k + 1, state, seen)
     if below >= len(lines) or lines[below].index != lines[below - 1].index + 1:
         return False
     nxt = [c for c in _cells_of(state, lines[below], _column_starts(card, state)) if c.text]
     if not nxt or _is_indicator_header(nxt):
         return False
-    span = lines[top:_past_pieces(card, lines, below + 1, state)]  # the lower row's pieces below it too
+    span = lines[top:_past_pieces(card, lines, below + 1, state, seen)]  # the lower row's pieces below it too
     b = below - top
     ind = card.indicators[-1]
     last_upper, first_lower, shared = 0, b, []
-    runs = _runs(card, span, state)
+    runs = _runs(card, span, state, seen)
     starting = {(role, run[0]): run for role, run in runs}
     for role, run in runs:
         under = starting.get((role, b + 1)) if run[-1] == b - 1 else None
@@ -715,18 +724,18 @@ def _starts_next_row(card: PerformanceCard, lines: list, k: int, state: _State) 
     return last_upper < first_lower and k - top >= first_lower
 
 
-def _past_pieces(card: PerformanceCard, lines: list, i: int, state: _State) -> int:
+def _past_pieces(card: PerformanceCard, lines: list, i: int, state: _State, seen: dict) -> int:
     """The first line from ``i`` on that is not a line of pieces right under the one before it."""
-    while i < len(lines) and lines[i].index == lines[i - 1].index + 1 and _is_piece_line(card, lines[i], state):
+    while i < len(lines) and lines[i].index == lines[i - 1].index + 1 and _is_piece_line(card, lines[i], state, seen):
         i += 1
     return i
 
 
-def _runs(card: PerformanceCard, span: list, state: _State) -> list[tuple[str, list[int]]]:
+def _runs(card: PerformanceCard, span: list, state: _State, seen: dict) -> list[tuple[str, list[int]]]:
     """Each field's runs of consecutive lines in ``span`` that print a piece under it, as positions in it."""
     at: dict[str, list[int]] = {}
     for n, line in enumerate(span):
-        for role in _occupied(card, line, state):
+        for role in _occupied(card, line, state, seen):
             at.setdefault(role, []).append(n)
     out = []
     for role, ns in at.items():
