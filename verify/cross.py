@@ -10,7 +10,7 @@ from functools import lru_cache
 from schemas import ExtractionResult, spec_for
 
 from .flags import Flagger, fmt
-from .tables import EXPENDITURE_SPLITS, check_names_by_codes, resolve_parts, summary_groups
+from .tables import EXPENDITURE_SPLITS, check_names_by_codes, listed_parts, resolve_parts, summary_groups
 from .tolerance import ZERO, Term, exceeds, printed_places, sum_gap
 from .card_projects import check_card_projects
 from .values import ONE, TO_WAN, TableView, Val, card_name, card_vals, is_known_unit
@@ -323,9 +323,17 @@ def _income_lines_match(ies: TableView, fas: TableView, flagger: Flagger) -> Non
 
 
 def check_basic_split(views: list[TableView], flagger: Flagger) -> None:
-    """一般公共预算支出表's basic column = the basic-expenditure table's totals."""
+    """一般公共预算支出表's basic column = the basic-expenditure table's totals (Σ its classes where it prints no total
+    line)."""
     gb, basic = _first(views, "general_budget_expenditure"), _first(views, "general_budget_basic_expenditure")
-    if gb is None or basic is None or (gk := _total_key(gb)) is None or _total_key(basic) is None:
+    if gb is None or basic is None or (gk := _total_key(gb)) is None:
+        return
+    if _total_key(basic) is None:
+        classes = [k for k, row in basic.rows if row.code and len(row.code) == 3 and k == row.code]
+        for gcol, bcol in (("basic", "total"), ("personnel", "personnel"), ("public", "public")):
+            a, parts = gb.get(gk, gcol), [v for k in classes if (v := basic.get(k, bcol)) is not None]
+            if a is not None and parts:
+                _sum_equal(flagger, "cross.basic", a, parts)
         return
     # The basic table's total line that prints the column: 人员经费 and 公用经费 printed side by side each have theirs.
     totals = [k for k, row in basic.rows if row.item == "total"]
@@ -336,16 +344,23 @@ def check_basic_split(views: list[TableView], flagger: Flagger) -> None:
 
 
 def check_projects(views: list[TableView], flagger: Flagger) -> None:
-    """Σ project rows (the project table's 合计) = the project expenditure in the summary."""
+    """Σ project rows (the project table's 合计, or its rows where it prints no total line) = the project expenditure
+    in the summary."""
     projects, summary = _first(views, "project_expenditure"), _first(views, "expenditure_summary")
     if projects is None or summary is None or not all_fiscal(views):
         return
-    pk, sk = _total_key(projects), _total_key(summary)
-    if pk is None or sk is None:
+    sk = _total_key(summary)
+    b = summary.get(sk, "project") if sk is not None else None
+    if b is None:
         return
-    a, b = projects.get(pk, "total"), summary.get(sk, "project")
-    if a is not None and b is not None:
-        _equal(flagger, "cross.projects", a, b)
+    pk = _total_key(projects)
+    if pk is not None:
+        if (a := projects.get(pk, "total")) is not None:
+            _equal(flagger, "cross.projects", a, b)
+        return
+    rows = [v for k in listed_parts(projects) if (v := projects.get(k, "total")) is not None]
+    if rows:
+        _sum_equal(flagger, "cross.projects", b, rows)
 
 
 def check_three_public(views: list[TableView], flagger: Flagger) -> None:
