@@ -440,11 +440,12 @@ def check_procurement_cards(result: ExtractionResult, views: list[TableView], fl
     proc = _first(views, "government_procurement")
     if proc is None or not result.cards:
         return
+    lines = [(key, budget) for key, row in proc.rows
+             if (budget := proc.get(key, "project_budget")) is not None and row.label]
+    if not lines:
+        return  # (the cards' budgets are not named for nothing)
     cards = [(card_name(c), v) for c in result.cards if (v := card_vals(c).get("budget.total")) is not None]
-    for key, row in proc.rows:
-        budget = proc.get(key, "project_budget")
-        if budget is None or not row.label:
-            continue
+    for key, budget in lines:
         matches = [v for name, v in cards if _same_project(proc.label(key), name)]
         if matches and comparable(flagger, "cross.procurement_card", [budget, *matches]) and all(sum_gap(budget.common, [m.common]) is not None for m in matches):
             flagger.add("cross.procurement_card", "warning",
