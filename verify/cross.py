@@ -195,6 +195,7 @@ _CLASS_NUMBER = re.compile(r"^[（(]?[一二三四五六七八九十]+[)）、]?
 _CLASS_SUFFIX = re.compile(r"(拨款)?(收入)?$")
 
 
+@lru_cache(maxsize=4096)
 def _class_name(label: str) -> str:
     """"十、卫生健康支出" → "卫生健康支出"; "一、一般公共预算拨款收入" and "一般公共预算拨款" → "一般公共预算"."""
     return _CLASS_SUFFIX.sub("", _CLASS_NUMBER.sub("", label))
@@ -240,10 +241,22 @@ def _classes_match(two_sided: TableView, column: str, details: list[TableView], 
         if row.side != "expenditure" or (line := two_sided.get(key, column)) is None:
             continue
         name = _class_name(two_sided.label(key))
-        parts = [v for d in details for code, dkey in d.by_code.items()
-                 if len(code) == 3 and d.label(dkey) == name and (v := d.get(dkey, "total")) is not None]
+        parts = [v for d in details for dkey in _class_lines(d).get(name, ())
+                 if (v := d.get(dkey, "total")) is not None]
         if parts:
             _sum_equal(flagger, "cross.summary", line, parts)
+
+
+def _class_lines(view: TableView) -> dict[str, list[str]]:
+    """The class rows (3-digit codes) of a detail table by label, in the table's order: each summary line looks its
+    classes up here, not through every code of the table."""
+    lines = view.memo.get("class lines")
+    if lines is None:
+        lines = view.memo["class lines"] = {}
+        for code, key in view.by_code.items():
+            if len(code) == 3:
+                lines.setdefault(view.label(key), []).append(key)
+    return lines
 
 
 def _side_total_match(two_sided: TableView, side: str, role: str, column: str, detail: TableView, detail_col: str,
@@ -442,11 +455,12 @@ def check_procurement_cards(result: ExtractionResult, views: list[TableView], fl
     proc = _first(views, "government_procurement")
     if proc is None or not result.cards:
         return
+    lines = [(key, budget) for key, row in proc.rows
+             if (budget := proc.get(key, "project_budget")) is not None and row.label]
+    if not lines:
+        return  # (the cards' budgets are not named for nothing)
     cards = [(card_name(c), v) for c in result.cards if (v := card_vals(c).get("budget.total")) is not None]
-    for key, row in proc.rows:
-        budget = proc.get(key, "project_budget")
-        if budget is None or not row.label:
-            continue
+    for key, budget in lines:
         matches = [v for name, v in cards if _same_project(proc.label(key), name)]
         if matches and comparable(flagger, "cross.procurement_card", [budget, *matches]) and all(sum_gap(budget.common, [m.common]) is not None for m in matches):
             flagger.add("cross.procurement_card", "warning",
@@ -491,6 +505,13 @@ def _all_zero(view: TableView) -> bool:
     return all(v.value == ZERO for cells in view.by_row.values() for v in cells.values())
 
 
+@lru_cache(maxsize=1024)
+def _source_of(column: str) -> tuple | None:
+    """The source of funds (of ``_SOURCES``) a spending column says it is paid from: named by the column's key, or
+    at its end (project_government_fund); None for any other column."""
+    return next((s for s in _SOURCES if column == s[0] or column.endswith(f"_{s[0]}")), None)
+
+
 def check_fund_sources(views: list[TableView], flagger: Flagger) -> None:
     """Spending paid from a source of funds the department does not have (a procurement by government funds
     while the government-fund table is empty)."""
@@ -502,7 +523,7 @@ def check_fund_sources(views: list[TableView], flagger: Flagger) -> None:
             continue
         for key, cells in view.by_row.items():
             for col, val in cells.items():
-                source = next((s for s in _SOURCES if col == s[0] or col.endswith(f"_{s[0]}")), None)
+                source = _source_of(col)
                 if source is None or source[0] not in absent or val.value == ZERO:
                     continue
                 flagger.add("cross.fund_source", "error",
