@@ -1699,24 +1699,31 @@ def _propose(spec: TableSpec, row: Row, figures: list[Cell], keys: list[str], co
     figure_of: dict[int, tuple] = {}  # what each amount says in a placement's signature: its value and characters
     contents = _Contents(figures)
     types = [spec.column(key).type for key in keys]
+    # Each base's part of a reading's signature (``_signature``, as a set: a dict's columns are distinct, so the
+    # sorted list and the set say the same), worked out once: the columns this group never places, and those it
+    # may place over (a placement that leaves one empty keeps the base's figure there).
+    base_parts = [(frozenset((k, *_figure(a, figure_of)) for k, a in base.items() if k not in keys),
+                   {k: (k, *_figure(a, figure_of)) for k, a in base.items() if k in keys}) for base in bases]
     for n, cols in enumerate(placements):
-        values, unparsed = {}, {}
+        values, unparsed, said = {}, {}, []
         for i, col in enumerate(cols):  # the i-th figure under the col-th column
             placed = contents.under(i, types[col])
             if placed is not None and placed[0] != "texts":  # a placement keeps figures only
-                (values if placed[0] == "values" else unparsed)[keys[col]] = placed[1]
+                if placed[0] == "values":
+                    values[keys[col]] = placed[1]
+                    said.append((keys[col], *_figure(placed[1], figure_of)))
+                else:
+                    unparsed[keys[col]] = placed[1]
         if n == 0:
             row.values.update(values)
             row.unparsed.update(unparsed)
-        for base in bases:
+        for base, (elsewhere, overlaid) in zip(bases, base_parts):
             # Placements that put the same figures in the same columns are one reading (the first kept): each is
             # made a Reading only once it is known to be new.
-            merged = {**base, **values}
-            # ``_signature``, as a set: a dict's columns are distinct, so the sorted list and the set say the same.
-            sig = frozenset((k, *_figure(a, figure_of)) for k, a in merged.items())
+            sig = elsewhere.union(said, [part for k, part in overlaid.items() if k not in values])
             if sig not in seen and len(distinct) < MAX_PLACEMENTS:
                 seen.add(sig)
-                distinct.append(Reading(values=merged, how="left-packed" if n == 0 else f"placement {n}"))
+                distinct.append(Reading(values={**base, **values}, how="left-packed" if n == 0 else f"placement {n}"))
     if len(distinct) > 1:
         row.propose(distinct)
         row.notes.append(f"{len(figures)} figure(s) in {len(keys)} columns: empty cells were dropped; "
