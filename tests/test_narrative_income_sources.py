@@ -124,3 +124,19 @@ def test_a_wrong_figure_of_a_line_named_with_its_level_is_flagged(sentence, expe
 def test_a_level_name_the_tables_do_not_print_is_no_claim():
     result = run("公路养护（项）1362.34万元。")
     assert result.claims == [] and narrative_flags(result) == []
+
+
+@pytest.mark.parametrize("stated, holds", [("15.00", True), ("16.00", False)])
+def test_a_part_of_unit_funds_is_compared_with_its_line_under_unit_funds(stated, holds):
+    # 五、单位资金 20.00 / 其中：事业收入 15.00 / 其他收入 5.00 in the 收支总表 (the 收入总表 prints 单位资金 only).
+    text = document(WHOLE.format(part=f"单位资金收入20.00万元，其中事业收入{stated}万元，其他收入5.00万元"),
+                    non_fiscal="单位资金")
+    line = "| 五、单位资金 | 20.00 | 五、住房保障支出 | 30.00 |"
+    text = text.replace(line, f"{line}\n| 其中：事业收入 | 15.00 | | |\n| 其他收入 | 5.00 | | |", 1)
+    result = _run_text(text)
+    if holds:
+        assert narrative_flags(result) == []
+        assert _claims(result)["事业收入"] == ("15.00", "verified")
+    else:
+        assert narrative_flags(result, "narrative.table") == ["说明：事业收入 16.00 万元 ≠ 收支总表 其中：事业收入 收入 预算数 15.00 万元"]
+        assert len(narrative_flags(result, "narrative.parts")) == 1

@@ -9,8 +9,9 @@ Subject vocabulary (``Claim.subject``), with what the text calls it:
 
 - 收支总预算 — 收支总预算, 预算收支安排 (= 收入总计 = 支出总计)
 - 收入 — 预算收入, 收入预算 (收入总计); 本年收入; 上年结转 (上年结转结余, 上年结转收入)
-- income sources: 一般公共预算拨款收入 (一般公共预算收入), 政府性基金预算拨款收入 (基金预算收入),
-  国有资本经营预算拨款收入, 财政专户管理资金收入 (财政专户核拨收入), 单位资金收入, 其他收入 (其他来源收入)
+- income sources (the 收入总表's columns): 一般公共预算拨款收入 (一般公共预算收入), 政府性基金预算拨款收入 (基金预算收入),
+  国有资本经营预算拨款收入, 财政专户管理资金收入 (财政专户核拨收入), 单位资金收入 (单位资金), and 单位资金's parts
+  事业收入, 事业单位经营收入 (经营收入), 上级补助收入, 附属单位上缴收入, 其他收入 (其他来源收入)
 - 支出 — 支出预算; 基本支出; 项目支出 (运转类其他及特定目标类项目支出); 经营支出 (事业单位经营支出);
   上缴上级支出; 对附属单位补助支出
 - 人员经费 (人员类项目经费); 公用经费 (日常公用经费, 运转类公用项目经费)
@@ -22,7 +23,8 @@ Subject vocabulary (``Claim.subject``), with what the text calls it:
 - 固定资产 (上年末固定资产金额)
 - functional classes by name (卫生健康支出, 社会保障和就业支出 …), and functional codes
   ("2101101") where a sentence names a code or a 类/款/项 path
-  ("卫生健康（类）行政事业单位医疗（款）行政单位医疗（项）", resolved against the tables' row labels).
+  ("卫生健康（类）行政事业单位医疗（款）行政单位医疗（项）", resolved against the tables' row labels), or one line
+  named with its level ("交通运输支出（类）", "公路养护（项）").
 
 - 政府性基金预算支出, 国有资本经营预算支出 (their own tables); projects by their name in the project table
   ("项目:<name>"); a table the text calls 空表 (a 0 of its total)
@@ -984,6 +986,9 @@ def _income(label: str) -> str:
     return rf"^income:{_NUM}{label}$"
 
 
+_MEMO = "(?:其中[：:])?"
+
+
 def _income_source(label: str, column: str) -> tuple[tuple[str, str, str], ...]:
     return (("income_expenditure_summary", _income(label), "income_amount"), ("income_summary", "^total$", column))
 
@@ -1003,11 +1008,12 @@ _DEPT_SOURCES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "国有资本经营预算拨款收入": _income_source("国有资本经营预算拨款(?:收入)?", "state_capital"),
     "财政专户管理资金收入": _income_source("财政专户管理资金(?:收入)?", "special_account"),
     "单位资金收入": _income_source("单位资金(?:收入)?", "unit_funds"),
-    "事业收入": _income_source("事业收入", "business_income"),
-    "事业单位经营收入": _income_source("(?:事业单位)?经营收入", "operating_income"),
-    "上级补助收入": _income_source("上级补助收入", "superior_subsidy"),
-    "附属单位上缴收入": _income_source("附属单位上缴收入", "subordinate_remittance"),
-    "其他收入": _income_source("其他(?:来源)?收入", "other_income"),
+    # 单位资金's parts: a line of their own, or a 其中 line under 单位资金 (五、单位资金 / 其中：事业收入).
+    "事业收入": _income_source(f"{_MEMO}事业收入", "business_income"),
+    "事业单位经营收入": _income_source(f"{_MEMO}(?:事业单位)?经营收入", "operating_income"),
+    "上级补助收入": _income_source(f"{_MEMO}上级补助收入", "superior_subsidy"),
+    "附属单位上缴收入": _income_source(f"{_MEMO}附属单位上缴收入", "subordinate_remittance"),
+    "其他收入": _income_source(f"{_MEMO}其他(?:来源)?收入", "other_income"),
     "支出": (("expenditure_summary", "^total$", "total"),
            ("income_expenditure_summary", r"^expenditure:本年支出(?:合计|小计)$", "expenditure_amount")),
     "基本支出": (("expenditure_summary", "^total$", "basic"),),
