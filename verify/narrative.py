@@ -9,8 +9,9 @@ Subject vocabulary (``Claim.subject``), with what the text calls it:
 
 - 收支总预算 — 收支总预算, 预算收支安排 (= 收入总计 = 支出总计)
 - 收入 — 预算收入, 收入预算 (收入总计); 本年收入; 上年结转 (上年结转结余, 上年结转收入)
-- income sources: 一般公共预算拨款收入 (一般公共预算收入), 政府性基金预算拨款收入 (基金预算收入),
-  国有资本经营预算拨款收入, 财政专户管理资金收入 (财政专户核拨收入), 单位资金收入, 其他收入 (其他来源收入)
+- income sources (the 收入总表's columns): 一般公共预算拨款收入 (一般公共预算收入), 政府性基金预算拨款收入 (基金预算收入),
+  国有资本经营预算拨款收入, 财政专户管理资金收入 (财政专户核拨收入), 单位资金收入 (单位资金), and 单位资金's parts
+  事业收入, 事业单位经营收入 (经营收入), 上级补助收入, 附属单位上缴收入, 其他收入 (其他来源收入)
 - 支出 — 支出预算; 基本支出; 项目支出 (运转类其他及特定目标类项目支出); 经营支出 (事业单位经营支出);
   上缴上级支出; 对附属单位补助支出
 - 人员经费 (人员类项目经费); 公用经费 (日常公用经费, 运转类公用项目经费)
@@ -22,7 +23,8 @@ Subject vocabulary (``Claim.subject``), with what the text calls it:
 - 固定资产 (上年末固定资产金额)
 - functional classes by name (卫生健康支出, 社会保障和就业支出 …), and functional codes
   ("2101101") where a sentence names a code or a 类/款/项 path
-  ("卫生健康（类）行政事业单位医疗（款）行政单位医疗（项）", resolved against the tables' row labels).
+  ("卫生健康（类）行政事业单位医疗（款）行政单位医疗（项）", resolved against the tables' row labels), or one line
+  named with its level ("交通运输支出（类）", "公路养护（项）").
 
 - 政府性基金预算支出, 国有资本经营预算支出 (their own tables); projects by their name in the project table
   ("项目:<name>"); a table the text calls 空表 (a 0 of its total)
@@ -102,7 +104,13 @@ _SUBJECT_PATTERNS: tuple[tuple[str, str], ...] = (
     ("国有资本经营预算拨款收入", r"国有资本经营预算(?:财政)?(?:拨款)?收入|国有资本经营预算(?:财政)?拨款"),
     # "收入" is required: "财政专户管理资金安排0万元" is a project's funding, not income.
     ("财政专户管理资金收入", r"财政专户(?:核拨|管理资金)收入"),
-    ("单位资金收入", r"单位资金收入"),
+    # "单位资金50.00万元" names the income too; "单位资金安排…" is a project's funding (see ``_classify``).
+    ("单位资金收入", r"单位资金(?:收入)?"),
+    # The parts of 单位资金 (the 2025 templates' one line for them), or (older templates) lines of their own.
+    ("事业收入", r"事业收入"),
+    ("事业单位经营收入", r"(?:事业单位)?经营收入"),
+    ("上级补助收入", r"上级补助收入"),
+    ("附属单位上缴收入", r"附属单位上缴收入"),
     ("其他收入", r"其他(?:来源)?收入"),
     ("基本支出", r"基本支出"),
     ("项目支出", r"(?:运转类其他及特定目标类)?项目支出"),
@@ -143,7 +151,8 @@ SUBJECT_EN: dict[str, str] = {
     "政府性基金预算拨款收入": "government-fund appropriation income",
     "国有资本经营预算拨款收入": "state-capital appropriation income",
     "财政专户管理资金收入": "special-account income", "单位资金收入": "unit funds income",
-    "其他收入": "other income", "基本支出": "basic expenditure", "项目支出": "project expenditure",
+    "事业收入": "business income", "事业单位经营收入": "operating income", "上级补助收入": "superior subsidy income",
+    "附属单位上缴收入": "subordinate remittance income", "其他收入": "other income", "基本支出": "basic expenditure", "项目支出": "project expenditure",
     "经营支出": "operating expenditure", "上缴上级支出": "remittance to superior",
     "对附属单位补助支出": "subsidy to subordinates", "人员经费": "personnel costs", "公用经费": "public costs",
     "一般公共预算支出": "general-budget expenditure", "一般公共预算基本支出": "general-budget basic expenditure",
@@ -160,13 +169,17 @@ SUBJECT_EN: dict[str, str] = {
 # How wholes break down. Each list is one complete breakdown; "<class>" stands for
 # every functional class. Codes break down by prefix and need no entry.
 _CLASS = "<class>"
+# 单位资金 is the 2025 templates' one line for the unit's own income; older templates print its parts as lines of
+# their own. Both are parts of 收入: a part stated after 单位资金 is its part (the nearest whole, ``_link``).
+_UNIT_FUNDS = ["事业收入", "事业单位经营收入", "上级补助收入", "附属单位上缴收入", "其他收入"]
 _SOURCES = ["一般公共预算拨款收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入",
-            "财政专户管理资金收入", "单位资金收入", "其他收入"]
+            "财政专户管理资金收入", "单位资金收入", *_UNIT_FUNDS]
 _EXP_PARTS = ["基本支出", "项目支出", "经营支出", "上缴上级支出", "对附属单位补助支出"]
 _BREAKDOWNS: dict[str, list[list[str]]] = {
     "收支总预算": [["本年收入", "上年结转"], [*_SOURCES, "上年结转"], _EXP_PARTS, [_CLASS]],
     "收入": [["本年收入", "上年结转"], [*_SOURCES, "上年结转"]],
     "本年收入": [_SOURCES],
+    "单位资金收入": [_UNIT_FUNDS],
     "支出": [_EXP_PARTS, [_CLASS]],
     "一般公共预算支出": [["一般公共预算基本支出", "项目支出"], ["基本支出", "项目支出"], [_CLASS]],
     "政府性基金预算支出": [["基本支出", "项目支出"], [_CLASS]],
@@ -220,6 +233,11 @@ _PATH_HEADING = re.compile(r"[（(]项[）)]\**[:：]?\**$")
 _CODE = re.compile(r"(2\d{2}(?:\d{2}){0,2})[\u4e00-\u9fff]{2,}")
 _CODE_IN_BRACKETS = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,})[（(](?P<code>2\d{2}(?:\d{2}){0,2})[）)]"
                                r"(?:20\d\d年度?)?(?:预算|安排|数|为)*$")
+# "交通运输支出（类）", "公路养护（项）" right before a figure: one line named with its level (not the last step of a
+# path: no "）" before the name).
+_LEVEL_NAMED = re.compile(r"(?<![\u4e00-\u9fff）)])(?P<name>[\u4e00-\u9fff]+)[（(](?P<level>[类款项])[）)]\**[:：]?"
+                          r"(?:20\d\d年度?)?(?:预算|安排|数|为)*$")
+_CLASS_NAMED = re.compile(r"(?<![\u4e00-\u9fff）)])(?P<name>[\u4e00-\u9fff]+)[（(]类[）)]")
 # "1." and "1.1" number headings; "1.10%" at a line's start is the tail of a figure cut across lines.
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]"
                       r"|\d+\s*(?:、|[.．](?!\d+\s*(?:万\s*元|元|%|％)))"
@@ -451,6 +469,30 @@ def _code_in_brackets(window: str, ctx: _Context) -> str | None:
     return m.group("code") if label and m.group("name").endswith(label) else None
 
 
+def _level_named(window: str, ctx: _Context) -> str | None:
+    """The line of "交通运输支出（类）" or "公路养护（项）" right before a figure: a class by its name, a 款 or 项 by the
+    tables' label of that level (one code only; of several, the one under the class the sentence names before it)."""
+    m = _LEVEL_NAMED.search(window)
+    if not m:
+        return None
+    name = _clean(m.group("name"), ctx.department)
+    if m.group("level") == "类":
+        return _class_named(name)
+    width = 5 if m.group("level") == "款" else 7
+    found = [c for c, label in ctx.codes.items() if len(c) == width and label == name]
+    if len(found) > 1:
+        classes = [_class_named(_clean(c.group("name"), ctx.department))
+                   for c in _CLASS_NAMED.finditer(window, 0, m.start())]
+        under = CLASS_CODES.get(classes[-1]) if classes and classes[-1] else None
+        found = [c for c in found if under and c.startswith(under)]
+    return found[0] if len(found) == 1 else None
+
+
+def _class_named(name: str) -> str | None:
+    """The functional class "交通运输支出" or "交通运输" names."""
+    return name if name in CLASS_CODES else name + "支出" if name + "支出" in CLASS_CODES else None
+
+
 def _figures(flat: _Flat, ctx: _Context) -> list[_Figure]:
     figures: list[_Figure] = []
     prev_end = 0
@@ -588,7 +630,8 @@ def _classify(figure: _Figure, flat: _Flat, ctx: _Context) -> None:
         figure.subject = None  # "一般公共预算拨款安排2145万元": a project's funding, not the department's income
     if figure.subject is None and not phrase:
         window = flat.text[figure.sentence[0]: figure.start]
-        figure.subject = _code_for_path(window, ctx) or _code_in_brackets(window, ctx)
+        figure.subject = _code_for_path(window, ctx) or _code_in_brackets(window, ctx) \
+            or (None if _PATH.search(window) else _level_named(window, ctx))
 
 
 def _is_budget_year(figure: _Figure, flat: _Flat, year: int | None) -> bool:
@@ -943,6 +986,13 @@ def _income(label: str) -> str:
     return rf"^income:{_NUM}{label}$"
 
 
+_MEMO = "(?:其中[：:])?"
+
+
+def _income_source(label: str, column: str) -> tuple[tuple[str, str, str], ...]:
+    return (("income_expenditure_summary", _income(label), "income_amount"), ("income_summary", "^total$", column))
+
+
 # Subject -> where the table prints it, in order of preference: (table kind, row key pattern, column).
 _DEPT_SOURCES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "收支总预算": (("income_expenditure_summary", _income("收入总计"), "income_amount"),),
@@ -952,12 +1002,18 @@ _DEPT_SOURCES: dict[str, tuple[tuple[str, str, str], ...]] = {
              ("income_summary", "^total$", "income_subtotal")),
     "上年结转": (("income_expenditure_summary", _income("上年结转(?:结余|数)?"), "income_amount"),
              ("income_summary", "^total$", "carryover")),
-    "一般公共预算拨款收入": (("income_expenditure_summary", _income("一般公共预算拨款(?:收入)?"), "income_amount"),),
-    "政府性基金预算拨款收入": (("income_expenditure_summary", _income("政府性基金预算拨款(?:收入)?"), "income_amount"),),
-    "国有资本经营预算拨款收入": (("income_expenditure_summary", _income("国有资本经营预算拨款(?:收入)?"),
-                       "income_amount"),),
-    "财政专户管理资金收入": (("income_expenditure_summary", _income("财政专户管理资金(?:收入)?"), "income_amount"),),
-    "单位资金收入": (("income_expenditure_summary", _income("单位资金(?:收入)?"), "income_amount"),),
+    # Each source of income: its line of the 收支总表, else its column of the 收入总表 (合计 line).
+    "一般公共预算拨款收入": _income_source("一般公共预算拨款(?:收入)?", "general_budget"),
+    "政府性基金预算拨款收入": _income_source("政府性基金预算拨款(?:收入)?", "government_fund"),
+    "国有资本经营预算拨款收入": _income_source("国有资本经营预算拨款(?:收入)?", "state_capital"),
+    "财政专户管理资金收入": _income_source("财政专户管理资金(?:收入)?", "special_account"),
+    "单位资金收入": _income_source("单位资金(?:收入)?", "unit_funds"),
+    # 单位资金's parts: a line of their own, or a 其中 line under 单位资金 (五、单位资金 / 其中：事业收入).
+    "事业收入": _income_source(f"{_MEMO}事业收入", "business_income"),
+    "事业单位经营收入": _income_source(f"{_MEMO}(?:事业单位)?经营收入", "operating_income"),
+    "上级补助收入": _income_source(f"{_MEMO}上级补助收入", "superior_subsidy"),
+    "附属单位上缴收入": _income_source(f"{_MEMO}附属单位上缴收入", "subordinate_remittance"),
+    "其他收入": _income_source(f"{_MEMO}其他(?:来源)?收入", "other_income"),
     "支出": (("expenditure_summary", "^total$", "total"),
            ("income_expenditure_summary", r"^expenditure:本年支出(?:合计|小计)$", "expenditure_amount")),
     "基本支出": (("expenditure_summary", "^total$", "basic"),),
