@@ -27,7 +27,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .export import result_json, write_atomic, write_temporary
-from .load import SUPPORTED_SUFFIXES, LoadError, load_document, shown
+from .load import SUPPORTED_SUFFIXES, LoadError, check_name, load_document, shown
 from .pipeline import RunOptions, llm_usage, process_document
 from .pool import default_jobs, make_pool
 from .work import Outcome, Tally, read_document, text_file_for
@@ -149,6 +149,7 @@ async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=No
     async def one(place: int, path: Path) -> None:
         async with gate:
             try:
+                check_name(path)  # before its name is looked up in the review store, which holds UTF-8 text
                 args = (path, options, writer.decisions(names[path]), pretty, writer.model, max_size, names[path])
                 if pool is None:
                     outcome = read_document(*args)

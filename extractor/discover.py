@@ -151,21 +151,24 @@ def result_names(files: list[Path], relative: dict[Path, str],
     folder names them), else by both. Files named more than once are one file.
     ``folders``: for a file found in a folder, that folder (its path there is ``relative[file]``).
     """
-    folders = folders or {}
     unique = list(dict.fromkeys(files))
-    ladder = {path: _name_ladder(path, relative.get(path), folders.get(path)) for path in unique}
+    own = {path: _own_name(path, relative.get(path)) for path in unique}  # the first rung of each file's ladder
+    ladder = _Ladders(relative, folders or {})
     # Group the files by the name each would get on its own; a group whose files clash is named together, at the
     # first rung of the ladder where its files differ. A name a group then takes that another file already has
     # merges the two groups, until every distinct file has a name of its own.
     groups: list[list[Path]] = []
     by_first: dict[str, list[Path]] = {}
     for path in unique:
-        by_first.setdefault(ladder[path][0], []).append(path)
+        by_first.setdefault(own[path], []).append(path)
     groups = list(by_first.values())
     while True:
         names: dict[Path, str] = {}
         rung: dict[int, int] = {}
         for g, group in enumerate(groups):
+            if len(group) == 1:  # nearly every file: its own name, no ladder to climb
+                names[group[0]] = own[group[0]]
+                continue
             rung[g] = _first_distinct_rung(group, ladder)
             for path in group:
                 names[path] = ladder[path][min(rung[g], len(ladder[path]) - 1)]
@@ -186,13 +189,35 @@ def result_names(files: list[Path], relative: dict[Path, str],
         del groups[b]
     renamed = []
     for g, group in enumerate(groups):
+        if len(group) < 2:  # nearly every file: a name of its own, nothing to tell apart
+            continue
         distinct = list({resolved(p): p for p in group}.values())
         # Files that are all empty are each refused when read and write no result: no name to tell apart.
         if len(distinct) > 1 and not all(_empty(p) for p in distinct):
-            first = ladder[distinct[0]][0]
+            first = own[distinct[0]]
             renamed.append(f"note: {', '.join(shown(p) for p in distinct)} would share the result name {first}: "
                            f"their results are {', '.join(shown(names[p]) + '.json' for p in distinct)}")
     return names, renamed
+
+
+def _own_name(path: Path, rel: str | None) -> str:
+    """A file's name on its own (the first rung of its ladder): its stem, or its path in its folder without the
+    suffix."""
+    tail = PurePosixPath(rel) if rel is not None else PurePosixPath(path.name)
+    return str(tail.with_suffix("")) if tail.suffix else str(tail)
+
+
+class _Ladders(dict):
+    """Each file's ladder of names (``_name_ladder``), made when first looked up: only files whose names would
+    clash climb one."""
+
+    def __init__(self, relative: dict[Path, str], folders: dict[Path, Path]):
+        super().__init__()
+        self.relative, self.folders = relative, folders
+
+    def __missing__(self, path: Path) -> list[str]:
+        self[path] = ladder = _name_ladder(path, self.relative.get(path), self.folders.get(path))
+        return ladder
 
 
 def _name_ladder(path: Path, rel: str | None, folder: Path | None) -> list[str]:
@@ -213,6 +238,8 @@ def _name_ladder(path: Path, rel: str | None, folder: Path | None) -> list[str]:
 
 def _first_distinct_rung(group: list[Path], ladder: dict[Path, list[str]]) -> int:
     """The first rung at which the group's distinct files all have names of their own (0 for one file)."""
+    if len(group) < 2:
+        return 0
     distinct = list({resolved(p): p for p in group}.values())
     if len(distinct) < 2:
         return 0

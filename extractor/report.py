@@ -271,12 +271,17 @@ def text_cell(text) -> str:
 
 
 def shown_columns(table: Table) -> list[tuple[str, str, str | None]]:
-    """(key, header label as printed, side) in the template's order, for the columns the table has."""
+    """(key, header label as printed, side) for the columns the table has: the template's in its order, then
+    those the registry has no key for (every column of an other_table, a header path such as 2024年预算数/合计)
+    under their header path, in the order the table holds them — their values are facts like any other."""
     spec = spec_for(table.kind)
-    used = set(table.columns)
+    used = dict.fromkeys(table.columns)
     for row in table.rows:
-        used |= set(row.values) | set(row.texts)
-    return [(c.key, table.columns.get(c.key) or c.zh, c.side) for c in spec.columns if c.key in used]
+        used.update(dict.fromkeys((*row.values, *row.texts)))
+    known = [(c.key, table.columns.get(c.key) or c.zh, c.side) for c in spec.columns if c.key in used]
+    unknown = [(key, table.columns.get(key) or key, spec.column(key).side) for key in used
+               if not spec.has_column(key)]
+    return known + unknown
 
 
 def row_cells(page: DocPage, row: Row | None, columns) -> str:
@@ -309,8 +314,8 @@ def one_sided_table(page: DocPage, table: Table) -> str:
 def two_sided_table(page: DocPage, table: Table) -> str:
     """收入 on the left, 支出 on the right, one printed line per row, as the document prints it."""
     columns = shown_columns(table)
-    income = [c for c in columns if c[2] == "income"]
-    spending = [c for c in columns if c[2] != "income"]
+    income = [c for c in columns if _half(table, c) in ("income", "both")]
+    spending = [c for c in columns if _half(table, c) in ("expenditure", "both")]
     head = "<th>收入 income</th>" + header_cells(income) + "<th>支出 expenditure</th>" + header_cells(spending)
     body = []
     for halves in printed_lines(table.rows):
@@ -318,6 +323,18 @@ def two_sided_table(page: DocPage, table: Table) -> str:
         body.append("<tr>" + text_cell(inc.label if inc else None) + row_cells(page, inc, income)
                     + text_cell(exp.label if exp else None) + row_cells(page, exp, spending) + "</tr>")
     return grid(head, body)
+
+
+def _half(table: Table, column) -> str:
+    """The half of a two-sided table a column is shown in: the registry's side for its own columns; for a column it
+    has no key for (a header path such as 列2), the half whose rows hold values under it — both when both do."""
+    key, _label, side = column
+    if spec_for(table.kind).has_column(key):
+        return "income" if side == "income" else "expenditure"
+    sides = {row.side or "expenditure" for row in table.rows if key in row.values or key in row.texts}
+    if not sides:
+        return "income" if side == "income" else "expenditure"
+    return sides.pop() if len(sides) == 1 else "both"
 
 
 def printed_lines(rows: list[Row]) -> list[dict[str, Row]]:
@@ -395,11 +412,10 @@ def render_card(page: DocPage, card: PerformanceCard, anchor: str) -> str:
         # (Flagged read.unparsed: a printed figure no field took is shown, never dropped.)
         dl += ("<dt>未读数字 not read</dt><dd>" + "、".join(f"<code>{escape(t.text)}</code>" for t in card.unparsed)
                + "</dd>")
-    parts = [(label, getattr(card.budget, key)) for key, label in _BUDGET_PARTS if getattr(card.budget, key)]
-    figures = []
-    if parts:
-        figures.append(grid("".join(f"<th>{label} ({unit})</th>" for label, _ in parts),
-                            ["<tr>" + "".join(value_cell(page, a) for _, a in parts) + "</tr>"]))
+    figures = [_card_budget(page, card.budget, unit)]
+    midterm = _card_budget(page, card.midterm_budget, unit) if card.midterm_budget is not None else ""
+    if midterm:
+        figures.append(f'<p class="caption">实施期资金 budget of the whole project period</p>{midterm}')
     if card.spending_plan:
         head = "".join(f"<th>{escape(step.period)}</th>" for step in card.spending_plan)
         how = "cumulative %" if all(step.cumulative for step in card.spending_plan) else "% by period"
@@ -414,6 +430,16 @@ def render_card(page: DocPage, card: PerformanceCard, anchor: str) -> str:
             else "项目绩效目标表 project card")
     return (f'<div class="card"><h4 id="{anchor}">{escape(card.title)} <small>{kind} · 单位 unit: {unit}</small></h4>'
             f'<dl>{dl}</dl>{"".join(figures)}{goals}{_card_tasks(page, card)}{_card_indicators(page, card)}</div>')
+
+
+def _card_budget(page: DocPage, budget, unit: str) -> str:
+    """A card's budget figures in one line: its parts, then the fiscal money's sources as the card names them."""
+    cells = [(label, getattr(budget, key)) for key, label in _BUDGET_PARTS if getattr(budget, key)]
+    cells += [(f"资金来源 {escape(name)}", amount) for name, amount in budget.sources.items()]
+    if not cells:
+        return ""
+    return grid("".join(f"<th>{label} ({unit})</th>" for label, _ in cells),
+                ["<tr>" + "".join(value_cell(page, a) for _, a in cells) + "</tr>"])
 
 
 def _other_headers(rows) -> list[str]:
@@ -677,6 +703,18 @@ def value_counts(page: DocPage) -> Counter:
     return Counter(st.status for entries in page.values.values() for _, _, st in entries)
 
 
+def render_unplaced(page: DocPage) -> str:
+    """Any value of the result that no table or card above has a place for, by its path: the page's counts are
+    the exports', so a value the layout above leaves out is still shown (there should be none)."""
+    shown = {id(amount) for entries in page.values.values() for _, amount, _ in entries}
+    rows = [f"<tr><td><code>{escape(path)}</code></td>{value_cell(page, amount)}</tr>"
+            for path, amount in page.amounts.items() if id(amount) not in shown]
+    if not rows:
+        return ""
+    return (f'<h3 id="u-{page.key}">Other values 其他数值 ({len(rows)})</h3><p class="muted">Values read from this '
+            f'document that the tables and cards above have no place for.</p>' + grid("<th>path</th><th>value</th>", rows))
+
+
 def render_completeness(result: ExtractionResult) -> str:
     """Which standard tables the document has, grouped in words (a colour alone would need the legend)."""
     groups: dict[str, list] = {}
@@ -717,6 +755,10 @@ def render_document(page: DocPage, nav: str = "") -> str:
     if cards:
         contents.append(f'<a href="#c-{page.key}-0">绩效目标表 cards ({len(cards)})</a>')
         body.append(f"<h3>Performance cards 绩效目标表 ({len(cards)})</h3>" + "".join(cards))
+    unplaced = render_unplaced(page)
+    if unplaced:
+        contents.append(f'<a href="#u-{page.key}">other values</a>')
+        body.append(unplaced)
     if not body:
         body.append('<p class="muted">No table or card could be read from this document; the flags above say why.</p>')
     flags = render_flags(page)

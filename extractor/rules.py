@@ -18,7 +18,7 @@ from itertools import combinations, islice
 
 from schemas import (Amount, HintUse, LayoutHint, Reading, Row, Table, Text, Unread, is_blank_mark, parse_amount,
                      spec_for)
-from schemas.tables import YEAR_ON_YEAR_KEYS, TableSpec
+from schemas.tables import OTHER_TABLE, YEAR_ON_YEAR_KEYS, TableSpec
 
 from .cells import HAN, Cell, Geometry, display_width
 from .chunk import Chunk, Line
@@ -253,6 +253,8 @@ def _read_with_layout(spec: TableSpec, chunk: Chunk, pick: int, repadded: bool =
         pages_of.extend([raw.segment] * len(read))
     table_rows = _join_column_halves(table_rows, pages_of)
     _continued_memos(table_rows)
+    if spec.row_key == "two_sided":
+        columns = _stacked_sides(spec, table_rows, columns)
     if spec.row_key == "item":
         _merged_names(table_rows)
     table = Table(
@@ -1391,6 +1393,8 @@ def _inherited(layout: Layout) -> dict[str, str]:
 def _finish(spec: TableSpec, row: Row, label: Text | None, code: str | None, code_raw: Text | None) -> list[Row]:
     if not (row.values or row.texts or label or code or row.unparsed or row.options):
         return []
+    if code is None and label is not None and (spec.row_key in ("functional", "economic") or spec is OTHER_TABLE):
+        code, code_raw, label = _code_in_label(label) or (None, None, label)
     row.label, row.code, row.code_raw = label, code, code_raw
     squashed = _SPACES.sub("", label.text) if label else ""
     if code is not None and (len(code) == 6 or (len(code) == 3 and squashed and _ORG_NAME.search(squashed)
@@ -1403,6 +1407,25 @@ def _finish(spec: TableSpec, row: Row, label: Text | None, code: str | None, cod
         row.item = "total"
     row.memo = bool(label and _MEMO_LABEL.match(label.text)) and row.item is None
     return [row]
+
+
+# A classification code printed in the name's own cell, as budget systems' exports print it: [208]社会保障和就业支出,
+# 【20805】…, 2080505 机关事业单位基本养老保险缴费支出. Functional codes start with 2, economic ones with 3 or 5; the
+# name after it starts with a word (not 万元, 年, a figure's unit).
+_CODE_IN_LABEL = re.compile(r"[\[［【(（]?([235]\d{2}(?:\d{2}){0,2})[\]］】)）]?[ \t\u3000]*(?=[^\d\s万元个年月日号%％.．、,，])")
+
+
+def _code_in_label(label: Text) -> tuple[str, Text, Text] | None:
+    """(code, the code as printed, the name) of a label that starts with its classification code, else None."""
+    m = _CODE_IN_LABEL.match(label.text)
+    start, end = label.parts[0]
+    if m is None or m.end() >= end - start or m.end() == len(label.text):
+        return None
+    printed = label.text[:m.end()].rstrip(" \t\u3000")
+    code_raw = Text(text=printed, span=(start, start + len(printed)))
+    name = Text(text=label.text[m.end():], span=(start + m.end(), label.span[1]),
+                parts=[(start + m.end(), end), *label.parts[1:]])
+    return m.group(1), code_raw, name
 
 
 _NUMBERED = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第)")
@@ -1676,24 +1699,31 @@ def _propose(spec: TableSpec, row: Row, figures: list[Cell], keys: list[str], co
     figure_of: dict[int, tuple] = {}  # what each amount says in a placement's signature: its value and characters
     contents = _Contents(figures)
     types = [spec.column(key).type for key in keys]
+    # Each base's part of a reading's signature (``_signature``, as a set: a dict's columns are distinct, so the
+    # sorted list and the set say the same), worked out once: the columns this group never places, and those it
+    # may place over (a placement that leaves one empty keeps the base's figure there).
+    base_parts = [(frozenset((k, *_figure(a, figure_of)) for k, a in base.items() if k not in keys),
+                   {k: (k, *_figure(a, figure_of)) for k, a in base.items() if k in keys}) for base in bases]
     for n, cols in enumerate(placements):
-        values, unparsed = {}, {}
+        values, unparsed, said = {}, {}, []
         for i, col in enumerate(cols):  # the i-th figure under the col-th column
             placed = contents.under(i, types[col])
             if placed is not None and placed[0] != "texts":  # a placement keeps figures only
-                (values if placed[0] == "values" else unparsed)[keys[col]] = placed[1]
+                if placed[0] == "values":
+                    values[keys[col]] = placed[1]
+                    said.append((keys[col], *_figure(placed[1], figure_of)))
+                else:
+                    unparsed[keys[col]] = placed[1]
         if n == 0:
             row.values.update(values)
             row.unparsed.update(unparsed)
-        for base in bases:
+        for base, (elsewhere, overlaid) in zip(bases, base_parts):
             # Placements that put the same figures in the same columns are one reading (the first kept): each is
             # made a Reading only once it is known to be new.
-            merged = {**base, **values}
-            # ``_signature``, as a set: a dict's columns are distinct, so the sorted list and the set say the same.
-            sig = frozenset((k, *_figure(a, figure_of)) for k, a in merged.items())
+            sig = elsewhere.union(said, [part for k, part in overlaid.items() if k not in values])
             if sig not in seen and len(distinct) < MAX_PLACEMENTS:
                 seen.add(sig)
-                distinct.append(Reading(values=merged, how="left-packed" if n == 0 else f"placement {n}"))
+                distinct.append(Reading(values={**base, **values}, how="left-packed" if n == 0 else f"placement {n}"))
     if len(distinct) > 1:
         row.propose(distinct)
         row.notes.append(f"{len(figures)} figure(s) in {len(keys)} columns: empty cells were dropped; "
@@ -1740,6 +1770,36 @@ def _signature(values: dict[str, Amount]) -> tuple:
 
 _SIDE_WORDS = (("income", re.compile(r"收入|上年结转|年初.*结转|结转(结余)?收入|^[一二三四五六七八九十]+、.*(拨款|资金)$")),
                ("expenditure", re.compile(r"支出|年终.*结转|年末.*结转|结转下年|结余$")))
+
+
+# A summary printed as one list, its income lines first and its spending lines under them (项目 | 预算数: 一、收入 …
+# 收入总计, 二、支出 … 支出总计), as some counties' Word templates print it. The spending block opens with a heading
+# that names spending alone (二、支出, 支出, 支出项目), or right after the income side's grand total (收入总计).
+_SPENDING_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]?)?(?:本年)?支出(?:项目|预算|情况)?$")
+_INCOME_GRAND_TOTAL = re.compile(r"^收入(?:总计|合计)$")
+
+
+def _stacked_sides(spec: TableSpec, rows: list[Row], columns: dict[str, str]) -> dict[str, str]:
+    """A two-sided summary printed as one list under one amount column: each line read on its block's side, its
+    figure under that side's amount column (income_amount | expenditure_amount), so that the table is checked as
+    the side-by-side form is. Returns the table's columns; anything else is left as read."""
+    amounts = [key for key in columns if spec.column(key).type == "amount"]
+    if len(amounts) != 1 or any(r.side != "income" for r in rows if r.values) or spec.column(amounts[0]).side == "expenditure":
+        return columns
+    labels = [_SPACES.sub("", r.label.text) if r.label else "" for r in rows]
+    start = next((n for n, text in enumerate(labels) if _SPENDING_HEADING.match(text)
+                  or (n and _INCOME_GRAND_TOTAL.match(labels[n - 1]))), None)
+    if start is None or start == 0:
+        return columns
+    income_key, spending_key = (next(c.key for c in spec.columns if c.side == side and c.type == "amount")
+                                for side in ("income", "expenditure"))
+    printed = columns[amounts[0]]
+    for n, row in enumerate(rows):
+        key = income_key if n < start else spending_key
+        row.side = "income" if n < start else "expenditure"
+        row.values = {key: amount for amount in row.values.values()}
+    kept = {key: printed for key in (income_key, spending_key)}
+    return {**{k: v for k, v in columns.items() if k != amounts[0]}, **kept}
 
 
 def _side_of_label(text: str, n: int) -> str:

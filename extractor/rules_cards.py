@@ -485,8 +485,7 @@ def _column_starts(card: PerformanceCard, state: _State) -> frozenset[int]:
     fields = (ind.name, ind.description, ind.target, ind.basis, ind.scoring) if ind is not None else ()
     # The same until the header, the last indicator or one of its fields changes: worked out once.
     key = (state.header_line, state.header_cells, state.last_line, *fields)
-    if state.starts is not None and len(state.starts[0]) == len(key) \
-            and all(a is b for a, b in zip(state.starts[0], key)):
+    if state.starts is not None and state.starts[0] == key:
         return state.starts[1]
     starts = frozenset(_x(state.header_line, c.span[0]) for c in state.header_cells if c.text)
     if ind is not None and state.last_line is not None and state.last_line.start > state.header_line.start:
@@ -640,20 +639,28 @@ def _above_first_row(card: PerformanceCard, lines: list, k: int, state: _State) 
     return any(norm(c.text) in _LEVEL1 or norm(c.text) in _LEVEL2_ONLY for c in row)
 
 
-def _is_piece_line(card: PerformanceCard, line, state: _State) -> bool:
+def _placed_pieces(card: PerformanceCard, line, state: _State, seen: dict) -> tuple[list[Cell], list[str]]:
+    """A line's printed cells and the field of the last indicator each stands under (``_nearest_fields``): worked out
+    once per line while the lines about a row are weighed (``seen``, by line: nothing they depend on changes then)."""
+    placed = seen.get(line.index)
+    if placed is None:
+        cells = [c for c in _cells_of(state, line, _column_starts(card, state)) if c.text]
+        placed = seen[line.index] = (cells, _nearest_fields(card.indicators[-1], cells, line, state) if cells else [])
+    return placed
+
+
+def _is_piece_line(card: PerformanceCard, line, state: _State, seen: dict) -> bool:
     """A line that holds nothing but pieces of wrapped cells (no level name, target or field of its own)."""
-    cells = [c for c in _cells_of(state, line, _column_starts(card, state)) if c.text]
+    cells, roles = _placed_pieces(card, line, state, seen)
     if not cells or _is_indicator_header(cells) or "符号" in [norm(c.text) for c in cells]:
         return False
-    roles = _nearest_fields(card.indicators[-1], cells, line, state)
     return bool(roles) and all(_wrapped_piece(c, r) for c, r in zip(cells, roles))
 
 
-def _occupied(card: PerformanceCard, line, state: _State) -> set[str]:
+def _occupied(card: PerformanceCard, line, state: _State, seen: dict) -> set[str]:
     """The indicator fields a line prints a piece under (level names left out: they are one line)."""
-    cells = [c for c in _cells_of(state, line, _column_starts(card, state)) if c.text
-             and norm(c.text) not in _LEVEL1 and norm(c.text) not in _LEVEL2_ONLY]
-    return set(_nearest_fields(card.indicators[-1], cells, line, state)) if cells else set()
+    cells, roles = _placed_pieces(card, line, state, seen)
+    return {r for c, r in zip(cells, roles) if norm(c.text) not in _LEVEL1 and norm(c.text) not in _LEVEL2_ONLY}
 
 
 def _starts_next_row(card: PerformanceCard, lines: list, k: int, state: _State) -> bool:
@@ -676,17 +683,18 @@ def _starts_next_row(card: PerformanceCard, lines: list, k: int, state: _State) 
         return False
     if any(b.index != a.index + 1 for a, b in zip(lines[top:k], lines[top + 1:k + 1])):
         return False  # a blank line in between: the rule for rows set apart by blank lines decides
-    below = _past_pieces(card, lines, k + 1, state)
+    seen: dict = {}
+    below = _past_pieces(card, lines, k + 1, state, seen)
     if below >= len(lines) or lines[below].index != lines[below - 1].index + 1:
         return False
     nxt = [c for c in _cells_of(state, lines[below], _column_starts(card, state)) if c.text]
     if not nxt or _is_indicator_header(nxt):
         return False
-    span = lines[top:_past_pieces(card, lines, below + 1, state)]  # the lower row's pieces below it too
+    span = lines[top:_past_pieces(card, lines, below + 1, state, seen)]  # the lower row's pieces below it too
     b = below - top
     ind = card.indicators[-1]
     last_upper, first_lower, shared = 0, b, []
-    runs = _runs(card, span, state)
+    runs = _runs(card, span, state, seen)
     starting = {(role, run[0]): run for role, run in runs}
     for role, run in runs:
         under = starting.get((role, b + 1)) if run[-1] == b - 1 else None
@@ -716,18 +724,18 @@ def _starts_next_row(card: PerformanceCard, lines: list, k: int, state: _State) 
     return last_upper < first_lower and k - top >= first_lower
 
 
-def _past_pieces(card: PerformanceCard, lines: list, i: int, state: _State) -> int:
+def _past_pieces(card: PerformanceCard, lines: list, i: int, state: _State, seen: dict) -> int:
     """The first line from ``i`` on that is not a line of pieces right under the one before it."""
-    while i < len(lines) and lines[i].index == lines[i - 1].index + 1 and _is_piece_line(card, lines[i], state):
+    while i < len(lines) and lines[i].index == lines[i - 1].index + 1 and _is_piece_line(card, lines[i], state, seen):
         i += 1
     return i
 
 
-def _runs(card: PerformanceCard, span: list, state: _State) -> list[tuple[str, list[int]]]:
+def _runs(card: PerformanceCard, span: list, state: _State, seen: dict) -> list[tuple[str, list[int]]]:
     """Each field's runs of consecutive lines in ``span`` that print a piece under it, as positions in it."""
     at: dict[str, list[int]] = {}
     for n, line in enumerate(span):
-        for role in _occupied(card, line, state):
+        for role in _occupied(card, line, state, seen):
             at.setdefault(role, []).append(n)
     out = []
     for role, ns in at.items():
@@ -823,8 +831,7 @@ def _field_starts(ind: Indicator, fields: list[str], state: _State) -> dict[str,
     # The same until the indicator, its line, one of its fields or the held pieces change: worked out once.
     key = (ind, state.last_line, *(getattr(ind, role) for role in fields))
     held = tuple(state.held_x.items())
-    if state.field_starts is not None and state.field_starts[1] == held and len(state.field_starts[0]) == len(key) \
-            and all(a is b for a, b in zip(state.field_starts[0], key)):
+    if state.field_starts is not None and state.field_starts[1] == held and state.field_starts[0] == key:
         return state.field_starts[2]
     line = state.last_line
     starts = {}
@@ -1217,20 +1224,20 @@ def _placed_by_content(state: _State, cells: list[Cell]) -> list[Cell] | None:
     if not filled or len(filled) > len(order):
         return None
 
-    @lru_cache(maxsize=None)
-    def best(i: int, r: int) -> tuple[float, tuple]:
-        if i == len(filled):
-            return 0, ()
-        if len(order) - r < len(filled) - i:
-            return -10_000, ()
-        skip = best(i, r + 1)
-        score, rest = best(i + 1, r + 1)
-        # Where the words fit equally, the cell stays nearest the column it was printed in.
-        fit = _fits_role(order[r][0], filled[i].text) - abs(order[r][1] - at[i]) / 1000
-        take = (score + fit, ((order[r][1], filled[i]),) + rest)
-        return take if take[0] >= skip[0] else skip  # (the first of two as good, as max gives)
+    # best[i][r]: the best score of laying filled[i:] on order[r:], and the placing (role index, cell) that gives it;
+    # worked out from the last cell and role back.
+    n, m = len(filled), len(order)
+    best = [[(-10_000, ())] * (m + 1) for _ in range(n)] + [[(0, ())] * (m + 1)]
+    for i in range(n - 1, -1, -1):
+        for r in range(m - (n - i), -1, -1):  # (roles enough left for the cells left)
+            skip = best[i][r + 1]
+            score, rest = best[i + 1][r + 1]
+            # Where the words fit equally, the cell stays nearest the column it was printed in.
+            fit = _fits_role(order[r][0], filled[i].text) - abs(order[r][1] - at[i]) / 1000
+            take = (score + fit, ((order[r][1], filled[i]),) + rest)
+            best[i][r] = take if take[0] >= skip[0] else skip  # (the first of two as good, as max gives)
 
-    score, placed = best(0, 0)
+    score, placed = best[0][0]
     if score < 0:
         return None
     width = max(state.header_width, max(idx for idx, _ in placed) + 1)

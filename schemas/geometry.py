@@ -73,12 +73,16 @@ class Geometry(BaseModel):
         start, end = span
         if end <= start:
             return []
-        if self._starts is None or len(self._starts) != len(self.runs):
-            self._starts = [r[0] for r in self.runs]
-        i = max(0, bisect_right(self._starts, start) - 1)
+        runs = self.runs
+        # Read from pydantic's store of private values: ``self._starts`` goes through BaseModel.__getattr__, and
+        # this is asked for every part of every value of a PDF's or a spreadsheet's result.
+        starts = self.__pydantic_private__["_starts"]
+        if starts is None or len(starts) != len(runs):
+            starts = self._starts = [r[0] for r in runs]
         merged: list[list[float]] = []  # [page, x0, top, x1, bottom]: one box per page and printed line
-        for run in self.runs[i:]:
-            s, e, page, x0, top, x1, bottom = run
+        # By index from the first run that may hold ``start``: a slice of the runs would copy the rest of the list.
+        for k in range(max(0, bisect_right(starts, start) - 1), len(runs)):
+            s, e, page, x0, top, x1, bottom = runs[k]
             if s >= end:
                 break
             if e <= start:

@@ -127,3 +127,21 @@ def test_an_unexpected_failure_in_one_document_is_one_line_and_the_batch_goes_on
     assert report.messages == [f"error: {DOCS['002']}: could not be processed (ZeroDivisionError: a bug in a "
                                f"reader); the rest of the batch went on"]
     assert sorted(p.name for p in tmp_path.glob("*.json")) == [f"{DOCS['000'].stem}.json", f"{DOCS['003'].stem}.json"]
+
+
+def test_names_that_are_not_utf8_get_the_documented_line_and_the_batch_goes_on(tmp_path):
+    """A name that is not UTF-8, at the top of the folder and in a sub-folder (--recursive), is one line saying so
+    (not an internal error's text), recorded as failed; the good file beside them is read."""
+    folder, out = tmp_path / "in", tmp_path / "out"
+    (folder / "a").mkdir(parents=True)
+    body = DOCS["003"].read_bytes()
+    for where in (b"", b"a/"):
+        with open(os.fsencode(folder) + b"/" + where + b"bad\xffname.txt", "wb") as fh:
+            fh.write(body)
+    (folder / "good.txt").write_bytes(body)
+    proc = _run(b"run", os.fsencode(folder), b"--recursive", b"--out", os.fsencode(out))
+    lines = proc.stderr.decode("utf-8").splitlines()
+    named = [line for line in lines if "bad\\xffname.txt: " in line]
+    assert len(named) == 2 and all("the file name is not valid UTF-8" in line for line in named), lines
+    assert not any("could not be processed" in line for line in lines), lines
+    assert proc.returncode == 1 and (out / "good.json").is_file()

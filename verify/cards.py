@@ -156,11 +156,11 @@ def check_cost_indicators(card: PerformanceCard, vals: dict[str, Val], where: st
         factor = _cost_in_wan(ind.unit)
         if factor is None:
             continue
-        cost = _val(card, where, f"indicators[{i}].value", ind.name.text if ind.name else "成本指标", ind.value,
-                    ind.unit or "")
         # A target is a limit as stated (≤0.2亿元 is 2000 万元, not anything from 1500 to 2500 万元): exact.
-        in_wan = Term(cost.value * factor, Decimal(0))
+        in_wan = Term(ind.value.value * factor, Decimal(0))
         if exceeds(in_wan, budget) is not None:
+            cost = _val(card, where, f"indicators[{i}].value", ind.name.text if ind.name else "成本指标", ind.value,
+                        ind.unit or "")
             wan = fmt(in_wan.value.normalize())
             in_budget_wan = "" if total.unit == "万元" else f"（= {fmt(budget.value.normalize())} 万元）"
             shown = f"{fmt(total.value, total.unit)} {total.unit}{in_budget_wan}"

@@ -72,9 +72,11 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
           "the consolidated one: the units' sum was not checked."),
     Check("cross.summary", "总表与明细表不一致", "A summary table disagrees with the detail table it summarises."),
     Check("cross.basic", "一般公共预算支出表的基本支出 ≠ 基本支出表合计",
-          "The general-budget table's basic expenditure differs from the basic-expenditure table's totals."),
+          "The general-budget table's basic expenditure differs from the basic-expenditure table's totals (the sum "
+          "of its classes, where it prints no total line)."),
     Check("cross.projects", "项目支出表合计 ≠ 支出总表的项目支出",
-          "The project table's total differs from project expenditure in the expenditure summary."),
+          "The project table's total (the sum of its rows, where it prints no total line) differs from project "
+          "expenditure in the expenditure summary."),
     Check("cross.three_public", "三公经费与基本支出中对应科目不一致",
           "A 三公 line differs from the basic-expenditure line that pays for it."),
     Check("cross.fund_source", "支出由本部门没有的资金来源支付（如政府性基金预算表为空，采购却列支政府性基金）",

@@ -30,7 +30,7 @@ verify (``extractor.pipeline``).
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from itertools import count, product
@@ -396,7 +396,7 @@ class _Scorer:
         self.places = {id(row): _row_places(self.table, row.values) for row in self.table.rows}
         # How many rows print each number of decimals in each column: a column's precision (the most of them)
         # follows a trial without going over every row again.
-        self.counts: dict[str, Counter[int]] = {}
+        self.counts: defaultdict[str, Counter[int]] = defaultdict(Counter)
         for places in self.places.values():
             self._count(places, 1)
         self.errors = _errors_in(self.view)
@@ -405,7 +405,7 @@ class _Scorer:
 
     def _count(self, places: dict[str, int], n: int) -> None:
         for col, p in places.items():
-            self.counts.setdefault(col, Counter())[p] += n
+            self.counts[col][p] += n
 
     def errors_now(self) -> tuple[Decimal, int]:
         changed = [row for row in self.table.rows if row.values is not self.scored[id(row)]]

@@ -83,17 +83,23 @@ def flag_document_shape(result: ExtractionResult, text: str, flagger: Flagger) -
 _NOT_PRINTED = re.compile(r"未(?:予)?公开|不(?:予)?公开|无数据|空表|未(?:编制|列示)")
 
 
-def _why_not_printed(result: ExtractionResult, text: str, kind: str) -> str | None:
-    """The narrative's sentence that names a table and says it is not published (or has nothing to show)."""
-    spec = spec_for(kind)
+def _not_printed_sentences(result: ExtractionResult, text: str) -> list[str]:
+    """The narrative's sentences (without whitespace) that say some table is not published or has nothing to show."""
+    out = []
     for section in result.sections:
         if section.kind != "narrative":
             continue
         for sentence in re.split(r"(?<=[。；])", text[section.span[0]:section.span[1]]):
             squashed = "".join(sentence.split())
-            if _NOT_PRINTED.search(squashed) and spec.match_title(squashed):
-                return squashed
-    return None
+            if _NOT_PRINTED.search(squashed):
+                out.append(squashed)
+    return out
+
+
+def _why_not_printed(sentences: list[str], kind: str) -> str | None:
+    """The first of ``sentences`` (``_not_printed_sentences``) that names a table of ``kind``."""
+    spec = spec_for(kind)
+    return next((sentence for sentence in sentences if spec.match_title(sentence)), None)
 
 
 def completeness(result: ExtractionResult, flagger: Flagger, text: str = "") -> list[TableStatus]:
@@ -104,6 +110,7 @@ def completeness(result: ExtractionResult, flagger: Flagger, text: str = "") -> 
     for s in result.sections:
         by_kind.setdefault(s.kind, []).append(s)
     out = []
+    not_printed = None  # the narrative's sentences saying a table is not printed: read once, if a table is missing
     for kind in STANDARD_TABLE_KINDS:
         sections = by_kind.get(kind, [])
         zh = spec_for(kind).zh
@@ -114,7 +121,9 @@ def completeness(result: ExtractionResult, flagger: Flagger, text: str = "") -> 
             out.append(TableStatus(kind=kind, zh=zh, status=status, section_ids=[s.id for s in sections], note=note))
         elif kind in listed:
             entry = listed[kind]
-            why = _why_not_printed(result, text, kind) if text else None
+            if not_printed is None:
+                not_printed = _not_printed_sentences(result, text) if text else []
+            why = _why_not_printed(not_printed, kind)
             out.append(TableStatus(kind=kind, zh=zh, status="listed_missing",
                                    note=f"目录列出“{entry.title}”" + (f"；说明：{why}" if why else "")))
             if why:

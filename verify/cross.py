@@ -10,7 +10,7 @@ from functools import lru_cache
 from schemas import ExtractionResult, spec_for
 
 from .flags import Flagger, fmt
-from .tables import EXPENDITURE_SPLITS, check_names_by_codes, resolve_parts, summary_groups
+from .tables import EXPENDITURE_SPLITS, check_names_by_codes, listed_parts, resolve_parts, summary_groups
 from .tolerance import ZERO, Term, exceeds, printed_places, sum_gap
 from .card_projects import check_card_projects
 from .values import ONE, TO_WAN, TableView, Val, card_name, card_vals, is_known_unit
@@ -195,6 +195,7 @@ _CLASS_NUMBER = re.compile(r"^[（(]?[一二三四五六七八九十]+[)）、]?
 _CLASS_SUFFIX = re.compile(r"(拨款)?(收入)?$")
 
 
+@lru_cache(maxsize=4096)
 def _class_name(label: str) -> str:
     """"十、卫生健康支出" → "卫生健康支出"; "一、一般公共预算拨款收入" and "一般公共预算拨款" → "一般公共预算"."""
     return _CLASS_SUFFIX.sub("", _CLASS_NUMBER.sub("", label))
@@ -240,10 +241,22 @@ def _classes_match(two_sided: TableView, column: str, details: list[TableView], 
         if row.side != "expenditure" or (line := two_sided.get(key, column)) is None:
             continue
         name = _class_name(two_sided.label(key))
-        parts = [v for d in details for code, dkey in d.by_code.items()
-                 if len(code) == 3 and d.label(dkey) == name and (v := d.get(dkey, "total")) is not None]
+        parts = [v for d in details for dkey in _class_lines(d).get(name, ())
+                 if (v := d.get(dkey, "total")) is not None]
         if parts:
             _sum_equal(flagger, "cross.summary", line, parts)
+
+
+def _class_lines(view: TableView) -> dict[str, list[str]]:
+    """The class rows (3-digit codes) of a detail table by label, in the table's order: each summary line looks its
+    classes up here, not through every code of the table."""
+    lines = view.memo.get("class lines")
+    if lines is None:
+        lines = view.memo["class lines"] = {}
+        for code, key in view.by_code.items():
+            if len(code) == 3:
+                lines.setdefault(view.label(key), []).append(key)
+    return lines
 
 
 def _side_total_match(two_sided: TableView, side: str, role: str, column: str, detail: TableView, detail_col: str,
@@ -323,9 +336,17 @@ def _income_lines_match(ies: TableView, fas: TableView, flagger: Flagger) -> Non
 
 
 def check_basic_split(views: list[TableView], flagger: Flagger) -> None:
-    """一般公共预算支出表's basic column = the basic-expenditure table's totals."""
+    """一般公共预算支出表's basic column = the basic-expenditure table's totals (Σ its classes where it prints no total
+    line)."""
     gb, basic = _first(views, "general_budget_expenditure"), _first(views, "general_budget_basic_expenditure")
-    if gb is None or basic is None or (gk := _total_key(gb)) is None or _total_key(basic) is None:
+    if gb is None or basic is None or (gk := _total_key(gb)) is None:
+        return
+    if _total_key(basic) is None:
+        classes = [k for k, row in basic.rows if row.code and len(row.code) == 3 and k == row.code]
+        for gcol, bcol in (("basic", "total"), ("personnel", "personnel"), ("public", "public")):
+            a, parts = gb.get(gk, gcol), [v for k in classes if (v := basic.get(k, bcol)) is not None]
+            if a is not None and parts:
+                _sum_equal(flagger, "cross.basic", a, parts)
         return
     # The basic table's total line that prints the column: 人员经费 and 公用经费 printed side by side each have theirs.
     totals = [k for k, row in basic.rows if row.item == "total"]
@@ -336,16 +357,23 @@ def check_basic_split(views: list[TableView], flagger: Flagger) -> None:
 
 
 def check_projects(views: list[TableView], flagger: Flagger) -> None:
-    """Σ project rows (the project table's 合计) = the project expenditure in the summary."""
+    """Σ project rows (the project table's 合计, or its rows where it prints no total line) = the project expenditure
+    in the summary."""
     projects, summary = _first(views, "project_expenditure"), _first(views, "expenditure_summary")
     if projects is None or summary is None or not all_fiscal(views):
         return
-    pk, sk = _total_key(projects), _total_key(summary)
-    if pk is None or sk is None:
+    sk = _total_key(summary)
+    b = summary.get(sk, "project") if sk is not None else None
+    if b is None:
         return
-    a, b = projects.get(pk, "total"), summary.get(sk, "project")
-    if a is not None and b is not None:
-        _equal(flagger, "cross.projects", a, b)
+    pk = _total_key(projects)
+    if pk is not None:
+        if (a := projects.get(pk, "total")) is not None:
+            _equal(flagger, "cross.projects", a, b)
+        return
+    rows = [v for k in listed_parts(projects) if (v := projects.get(k, "total")) is not None]
+    if rows:
+        _sum_equal(flagger, "cross.projects", b, rows)
 
 
 def check_three_public(views: list[TableView], flagger: Flagger) -> None:
@@ -427,11 +455,12 @@ def check_procurement_cards(result: ExtractionResult, views: list[TableView], fl
     proc = _first(views, "government_procurement")
     if proc is None or not result.cards:
         return
+    lines = [(key, budget) for key, row in proc.rows
+             if (budget := proc.get(key, "project_budget")) is not None and row.label]
+    if not lines:
+        return  # (the cards' budgets are not named for nothing)
     cards = [(card_name(c), v) for c in result.cards if (v := card_vals(c).get("budget.total")) is not None]
-    for key, row in proc.rows:
-        budget = proc.get(key, "project_budget")
-        if budget is None or not row.label:
-            continue
+    for key, budget in lines:
         matches = [v for name, v in cards if _same_project(proc.label(key), name)]
         if matches and comparable(flagger, "cross.procurement_card", [budget, *matches]) and all(sum_gap(budget.common, [m.common]) is not None for m in matches):
             flagger.add("cross.procurement_card", "warning",
@@ -476,6 +505,13 @@ def _all_zero(view: TableView) -> bool:
     return all(v.value == ZERO for cells in view.by_row.values() for v in cells.values())
 
 
+@lru_cache(maxsize=1024)
+def _source_of(column: str) -> tuple | None:
+    """The source of funds (of ``_SOURCES``) a spending column says it is paid from: named by the column's key, or
+    at its end (project_government_fund); None for any other column."""
+    return next((s for s in _SOURCES if column == s[0] or column.endswith(f"_{s[0]}")), None)
+
+
 def check_fund_sources(views: list[TableView], flagger: Flagger) -> None:
     """Spending paid from a source of funds the department does not have (a procurement by government funds
     while the government-fund table is empty)."""
@@ -487,7 +523,7 @@ def check_fund_sources(views: list[TableView], flagger: Flagger) -> None:
             continue
         for key, cells in view.by_row.items():
             for col, val in cells.items():
-                source = next((s for s in _SOURCES if col == s[0] or col.endswith(f"_{s[0]}")), None)
+                source = _source_of(col)
                 if source is None or source[0] not in absent or val.value == ZERO:
                     continue
                 flagger.add("cross.fund_source", "error",

@@ -86,7 +86,9 @@ class Flagger:
     def held(self, check: str, vals: list[Val]) -> None:
         """A relation that holds: nothing to report (a flagger that weighs readings counts these). The narrative's
         figures it held for are kept: a claim is verified only when some comparison held for it."""
-        self.held_claims.update(v.path for v in vals if v.path.startswith("narrative["))
+        for v in vals:  # (a plain loop: every relation that holds comes here)
+            if v.path.startswith("narrative["):
+                self.held_claims.add(v.path)
 
     def sum_mismatch(self, check: str, where: str, en_where: str, total: Val, parts: list[Val],
                      gap: Decimal, severity: str = "error") -> Flag:

@@ -122,16 +122,19 @@ def _indicator_homes(card: PerformanceCard, text: str) -> dict[int, Span]:
     place for a value: the flattened text of a card prints it on the indicator's line or the lines after it,
     before the next indicator begins ("奖励数量 获得奖励的乡镇数量 \n\n=3个"), so for a model's value the lines run
     on to the next indicator's — never into a line of the card's budget (a line with a budget label)."""
-    starts = sorted(ind.span[0] for ind in card.indicators)
     homes = {}
+    starts = None  # where each indicator starts, in order: asked only for a model's values
     for ind in card.indicators:
-        if ind.value is None:
+        value = ind.value
+        if value is None:
             continue
-        home = ind.span
-        if ind.value.backend == "llm":
-            after = next((s for s in starts if s > ind.span[0]), card.span[1])
-            home = (ind.span[0], max(ind.span[1], _before_budget_line(text, ind.span[1], after)))
-        homes[id(ind.value)] = home
+        if value.backend != "llm":
+            homes[id(value)] = ind.span
+            continue
+        if starts is None:
+            starts = sorted(other.span[0] for other in card.indicators)
+        after = next((s for s in starts if s > ind.span[0]), card.span[1])
+        homes[id(value)] = (ind.span[0], max(ind.span[1], _before_budget_line(text, ind.span[1], after)))
     return homes
 
 
@@ -193,7 +196,9 @@ def _placed(amount: Amount, text: str, lo: int, hi: int) -> bool:
             return False
         at = text[s:e]
         if at.isascii() and at.replace(".", "", 1).isdigit():
-            if Decimal(at) != amount.value:
+            value = amount.value
+            # (Most printed numbers spell the value as Decimal does: no need to parse them.)
+            if at != str(value) and Decimal(at) != value:
                 return False
             # Whole token: a plain ASCII number, so only ASCII neighbours can continue it.
             before = text[s - 1] if s else ""
@@ -305,16 +310,27 @@ def _any_person_value(result: ExtractionResult, views: list[TableView]) -> bool:
             for a in row.values.values():
                 if a.backend == "person":
                     return True
-    return any(a.backend == "person" for card in result.cards for a in _card_amounts(card))
+    for card in result.cards:
+        for a in _card_amounts(card):
+            if a.backend == "person":
+                return True
+    return False
 
 
-def _card_amounts(card: PerformanceCard) -> Iterator[Amount]:
+def _card_amounts(card: PerformanceCard) -> list[Amount]:
     """Every amount of a card: the ones ``card_slots`` gives a place, without making the places."""
+    return _card_figures(card) + [ind.value for ind in card.indicators if ind.value is not None]
+
+
+def _card_figures(card: PerformanceCard) -> list[Amount]:
+    """The amounts of a card that may be printed anywhere in it: its budget, task budgets, spending plan and
+    indicators' weights (an indicator's value belongs in its indicator's lines)."""
+    out = []
     for budget in (card.budget, *card.task_budgets()):
-        yield from (a for a in (budget.total, budget.fiscal, budget.carryover, budget.other) if a is not None)
-    yield from (step.percent for step in card.spending_plan)
-    for ind in card.indicators:
-        yield from (a for a in (ind.value, ind.weight) if a is not None)
+        out += [a for a in (budget.total, budget.fiscal, budget.carryover, budget.other) if a is not None]
+    out += [step.percent for step in card.spending_plan]
+    out += [ind.weight for ind in card.indicators if ind.weight is not None]
+    return out
 
 
 # -- tables ------------------------------------------------------------------------------------------------
@@ -337,10 +353,12 @@ def _column_order(view: TableView) -> dict[str, int]:
 
 def _blocked(row: Row) -> list[Span]:
     """The row's label, code and text cells: a number printed there is not a value."""
-    out = []
-    for t in (row.label, row.code_raw, *row.texts.values()):
-        if t is not None:
-            out.extend(t.parts)
+    label, code = row.label, row.code_raw
+    out = list(label.parts) if label is not None else []
+    if code is not None:
+        out += code.parts
+    for t in row.texts.values():
+        out += t.parts
     return out
 
 
@@ -382,10 +400,9 @@ def _clean(view: TableView, text: str, order: dict[str, int]) -> tuple[bool, boo
             clean = False
             llm = llm or _any_llm(values)
             continue
-        block = _blocked(row) if row.texts or row.code_raw else (row.label.parts if row.label else ())
+        block = _blocked(row)
         # A value wholly before or after everything blocked overlaps none of it (the label comes first).
-        block_lo = min(bs for bs, _be in block) if block else 0
-        block_hi = max(be for _bs, be in block) if block else 0
+        block_lo, block_hi = _bounds(block)
         last_order, last_start, sorted_ = -1, -1, True
         for col, amount in values.items():
             backend = amount.backend
@@ -414,6 +431,19 @@ def _clean(view: TableView, text: str, order: dict[str, int]) -> tuple[bool, boo
         elif not sorted_ and not _in_order(row, order):
             clean = False
     return clean, llm
+
+
+def _bounds(spans: list[Span]) -> Span:
+    """From the first start to the last end of ``spans``; (0, 0) for none."""
+    if not spans:
+        return 0, 0
+    lo, hi = spans[0]
+    for s, e in spans:
+        if s < lo:
+            lo = s
+        if e > hi:
+            hi = e
+    return lo, hi
 
 
 def _any_llm(values: dict[str, Amount]) -> bool:
@@ -910,16 +940,10 @@ def _indicator_words(ind) -> list[Span]:
 def _card_clean(card: PerformanceCard, text: str) -> bool:
     c0, c1 = card.span
     seen: set[int] = set()
-    b = card.budget
-    homed = [(a, c0, c1) for a in (b.total, b.fiscal, b.carryover, b.other) if a is not None]
-    homed += [(step.percent, c0, c1) for step in card.spending_plan]
-    homed += [(a, c0, c1) for b in card.task_budgets() for a in (b.total, b.fiscal, b.carryover, b.other)
-              if a is not None]
-    homed += [(ind.weight, c0, c1) for ind in card.indicators if ind.weight is not None]
-    for a, lo, hi in homed:
+    for a in _card_figures(card):
         if a.backend == "person":
             continue
-        if not _placed(a, text, lo, hi):
+        if not _placed(a, text, c0, c1):
             return False
         start = a.parts[0][0]
         if start in seen:

@@ -9,8 +9,9 @@ Subject vocabulary (``Claim.subject``), with what the text calls it:
 
 - 收支总预算 — 收支总预算, 预算收支安排 (= 收入总计 = 支出总计)
 - 收入 — 预算收入, 收入预算 (收入总计); 本年收入; 上年结转 (上年结转结余, 上年结转收入)
-- income sources: 一般公共预算拨款收入 (一般公共预算收入), 政府性基金预算拨款收入 (基金预算收入),
-  国有资本经营预算拨款收入, 财政专户管理资金收入 (财政专户核拨收入), 单位资金收入, 其他收入 (其他来源收入)
+- income sources (the 收入总表's columns): 一般公共预算拨款收入 (一般公共预算收入), 政府性基金预算拨款收入 (基金预算收入),
+  国有资本经营预算拨款收入, 财政专户管理资金收入 (财政专户核拨收入), 单位资金收入 (单位资金), and 单位资金's parts
+  事业收入, 事业单位经营收入 (经营收入), 上级补助收入, 附属单位上缴收入, 其他收入 (其他来源收入)
 - 支出 — 支出预算; 基本支出; 项目支出 (运转类其他及特定目标类项目支出); 经营支出 (事业单位经营支出);
   上缴上级支出; 对附属单位补助支出
 - 人员经费 (人员类项目经费); 公用经费 (日常公用经费, 运转类公用项目经费)
@@ -22,7 +23,8 @@ Subject vocabulary (``Claim.subject``), with what the text calls it:
 - 固定资产 (上年末固定资产金额)
 - functional classes by name (卫生健康支出, 社会保障和就业支出 …), and functional codes
   ("2101101") where a sentence names a code or a 类/款/项 path
-  ("卫生健康（类）行政事业单位医疗（款）行政单位医疗（项）", resolved against the tables' row labels).
+  ("卫生健康（类）行政事业单位医疗（款）行政单位医疗（项）", resolved against the tables' row labels), or one line
+  named with its level ("交通运输支出（类）", "公路养护（项）").
 
 - 政府性基金预算支出, 国有资本经营预算支出 (their own tables); projects by their name in the project table
   ("项目:<name>"); a table the text calls 空表 (a 0 of its total)
@@ -58,12 +60,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from schemas import Amount, Claim, ExtractionResult
+from schemas import Amount, Claim, ExtractionResult, Table
 from schemas.common import arabic_years, parse_amount
 from schemas.tables import YEAR_ON_YEAR_KEYS, kind_for_title, relative_years
 
@@ -102,7 +104,13 @@ _SUBJECT_PATTERNS: tuple[tuple[str, str], ...] = (
     ("国有资本经营预算拨款收入", r"国有资本经营预算(?:财政)?(?:拨款)?收入|国有资本经营预算(?:财政)?拨款"),
     # "收入" is required: "财政专户管理资金安排0万元" is a project's funding, not income.
     ("财政专户管理资金收入", r"财政专户(?:核拨|管理资金)收入"),
-    ("单位资金收入", r"单位资金收入"),
+    # "单位资金50.00万元" names the income too; "单位资金安排…" is a project's funding (see ``_classify``).
+    ("单位资金收入", r"单位资金(?:收入)?"),
+    # The parts of 单位资金 (the 2025 templates' one line for them), or (older templates) lines of their own.
+    ("事业收入", r"事业收入"),
+    ("事业单位经营收入", r"(?:事业单位)?经营收入"),
+    ("上级补助收入", r"上级补助收入"),
+    ("附属单位上缴收入", r"附属单位上缴收入"),
     ("其他收入", r"其他(?:来源)?收入"),
     ("基本支出", r"基本支出"),
     ("项目支出", r"(?:运转类其他及特定目标类)?项目支出"),
@@ -143,7 +151,8 @@ SUBJECT_EN: dict[str, str] = {
     "政府性基金预算拨款收入": "government-fund appropriation income",
     "国有资本经营预算拨款收入": "state-capital appropriation income",
     "财政专户管理资金收入": "special-account income", "单位资金收入": "unit funds income",
-    "其他收入": "other income", "基本支出": "basic expenditure", "项目支出": "project expenditure",
+    "事业收入": "business income", "事业单位经营收入": "operating income", "上级补助收入": "superior subsidy income",
+    "附属单位上缴收入": "subordinate remittance income", "其他收入": "other income", "基本支出": "basic expenditure", "项目支出": "project expenditure",
     "经营支出": "operating expenditure", "上缴上级支出": "remittance to superior",
     "对附属单位补助支出": "subsidy to subordinates", "人员经费": "personnel costs", "公用经费": "public costs",
     "一般公共预算支出": "general-budget expenditure", "一般公共预算基本支出": "general-budget basic expenditure",
@@ -160,13 +169,17 @@ SUBJECT_EN: dict[str, str] = {
 # How wholes break down. Each list is one complete breakdown; "<class>" stands for
 # every functional class. Codes break down by prefix and need no entry.
 _CLASS = "<class>"
+# 单位资金 is the 2025 templates' one line for the unit's own income; older templates print its parts as lines of
+# their own. Both are parts of 收入: a part stated after 单位资金 is its part (the nearest whole, ``_link``).
+_UNIT_FUNDS = ["事业收入", "事业单位经营收入", "上级补助收入", "附属单位上缴收入", "其他收入"]
 _SOURCES = ["一般公共预算拨款收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入",
-            "财政专户管理资金收入", "单位资金收入", "其他收入"]
+            "财政专户管理资金收入", "单位资金收入", *_UNIT_FUNDS]
 _EXP_PARTS = ["基本支出", "项目支出", "经营支出", "上缴上级支出", "对附属单位补助支出"]
 _BREAKDOWNS: dict[str, list[list[str]]] = {
     "收支总预算": [["本年收入", "上年结转"], [*_SOURCES, "上年结转"], _EXP_PARTS, [_CLASS]],
     "收入": [["本年收入", "上年结转"], [*_SOURCES, "上年结转"]],
     "本年收入": [_SOURCES],
+    "单位资金收入": [_UNIT_FUNDS],
     "支出": [_EXP_PARTS, [_CLASS]],
     "一般公共预算支出": [["一般公共预算基本支出", "项目支出"], ["基本支出", "项目支出"], [_CLASS]],
     "政府性基金预算支出": [["基本支出", "项目支出"], [_CLASS]],
@@ -182,8 +195,10 @@ _BREAKDOWNS: dict[str, list[list[str]]] = {
 
 # --------------------------------------------------------------- text shapes
 
-# A figure: a number with its unit. "元/人" or "万元/m²" is a rate, not an amount.
-_FIGURE = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(亿元|万元|元|%|％)(?![/／每])")
+# A figure: a number with its unit. "元/人" or "万元/m²" is a rate, not an amount. The number starts at a digit
+# no digit, "." or "," comes before ((?<![\d.,]\d) once that digit is read): a pattern that opens with a digit lets
+# the regex engine skip to the digits, where one that opens with the lookbehind tries every character (3× the time).
+_FIGURE = re.compile(r"(\d(?<![\d.,]\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?))(亿元|万元|元|%|％)(?![/／每])")
 # What ends the phrase that names a figure's subject.
 _STOP = re.compile(r"[，,；;。：:、（）()【】\[\]！？!?\n]")
 # A cheap test that a section states any figure at all (most do not).
@@ -202,7 +217,8 @@ _SHARE_WHOLES = {"总预算": "收支总预算", "部门预算": "收支总预�
 _RESPECTIVELY = re.compile(r"分别(?:为|是|安排|达到?|占)?$")
 _LIST_GAP = re.compile(r"[、，,和及与]?")
 _CLAUSE_END = re.compile(r"[；;]")
-_YEAR = re.compile(r"(?<!\d)(20\d\d)(?=年)")
+# A year (2023年), no digit before it: the lookbehind is read after the "2", as in _FIGURE, so the engine skips to 2s.
+_YEAR = re.compile(r"(2(?<!\d2)0\d\d)(?=年)")
 _OTHER_YEAR_WORDS = re.compile(r"上年|去年|上一年|决算")
 _LEAD = re.compile(r"^(?:[*#\-]+|\d+[.、．]|[一二三四五六七八九十]+[、是]|(?:另)?一方面|其[一二三四五六七八九十]|主要(?:用于|为|是|包括|有)|用于|其中|包括|以及|和|及|另|共|合计|预算数?|安排"
                    r"|全年|今年|本年(?!度?收入)度?"
@@ -217,6 +233,11 @@ _PATH_HEADING = re.compile(r"[（(]项[）)]\**[:：]?\**$")
 _CODE = re.compile(r"(2\d{2}(?:\d{2}){0,2})[\u4e00-\u9fff]{2,}")
 _CODE_IN_BRACKETS = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,})[（(](?P<code>2\d{2}(?:\d{2}){0,2})[）)]"
                                r"(?:20\d\d年度?)?(?:预算|安排|数|为)*$")
+# "交通运输支出（类）", "公路养护（项）" right before a figure: one line named with its level (not the last step of a
+# path: no "）" before the name).
+_LEVEL_NAMED = re.compile(r"(?<![\u4e00-\u9fff）)])(?P<name>[\u4e00-\u9fff]+)[（(](?P<level>[类款项])[）)]\**[:：]?"
+                          r"(?:20\d\d年度?)?(?:预算|安排|数|为)*$")
+_CLASS_NAMED = re.compile(r"(?<![\u4e00-\u9fff）)])(?P<name>[\u4e00-\u9fff]+)[（(]类[）)]")
 # "1." and "1.1" number headings; "1.10%" at a line's start is the tail of a figure cut across lines.
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]"
                       r"|\d+\s*(?:、|[.．](?!\d+\s*(?:万\s*元|元|%|％)))"
@@ -227,7 +248,7 @@ _PLAIN_HEADING = re.compile(r"^(?:关于)?[^，,。；;：:！？!?\d]{2,38}"
                             r"(?:说明|情况|概况|概述|解释|简介|介绍|预算表|明细表)$")
 _LINE = re.compile(r"[^\n]+")
 _RUN = re.compile(r"\S+")
-_SENTENCE_END = re.compile(r"[。！？!?\n]")
+_SENTENCE_END_CHARS = "。！？!?\n"
 _TERMINAL = tuple("。：:；;！？!?")
 # A line that opens with an amount and its unit (10.00万元。): the end of the line before it.
 _FIGURE_FIRST = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:万\s*元|元|%|％)")
@@ -283,8 +304,8 @@ class _Flat:
 
 
 def _hard_break(line: str, next_line: str) -> bool:
-    """Whether the line break between two non-blank lines ends a sentence or a heading."""
-    line, next_line = line.strip(), next_line.strip()
+    """Whether the line break between two non-blank lines (spaces around them stripped) ends a sentence or a
+    heading."""
     if _HEADING.match(next_line):
         return True
     if _FIGURE_FIRST.match(next_line) and not line.endswith(_TERMINAL):
@@ -307,35 +328,35 @@ _YEAR_WORDS = re.compile(r"20\d\d年度?")
 
 
 def _flatten(text: str, start: int, end: int) -> _Flat:
-    lines = [m for m in _LINE.finditer(text, start, end) if not m.group().isspace()]
+    lines = [(m.start(), m.group()) for m in _LINE.finditer(text, start, end) if not m.group().isspace()]
+    stripped = [words.strip() for _at, words in lines]
     parts: list[str] = []
     starts: list[int] = []
     origins: list[int] = []
     length = 0
-    for i, line in enumerate(lines):
-        words = line.group()
-        run = words.strip()
+    for i, (at, words) in enumerate(lines):
+        run = stripped[i]
         if len(run.split(maxsplit=1)) == 1:  # most lines: one run of characters (``\S+``), spaces around it aside
             parts.append(run)
             starts.append(length)
-            origins.append(line.start() + len(words) - len(words.lstrip()))
+            origins.append(at + len(words) - len(words.lstrip()))
             length += len(run)
         else:
-            for run in _RUN.finditer(text, line.start(), line.end()):
-                parts.append(run.group())
+            for m in _RUN.finditer(text, at, at + len(words)):
+                parts.append(m.group())
                 starts.append(length)
-                origins.append(run.start())
-                length += run.end() - run.start()
-        if i + 1 < len(lines) and _hard_break(words, lines[i + 1].group()):
+                origins.append(m.start())
+                length += m.end() - m.start()
+        if i + 1 < len(lines) and _hard_break(run, stripped[i + 1]):
             parts.append("\n")
             starts.append(length)
-            origins.append(line.end())
+            origins.append(at + len(words))
             length += 1
     # "（境）" belongs to the name 因公出国（境）费; keep its brackets from ending the phrase.
     flat = "".join(parts).replace("（境）", "〔境〕").replace("(境)", "〔境〕")
-    ends = [m.start() for m in _SENTENCE_END.finditer(flat)]
-    return _Flat(flat, starts, origins, ends, [i for i in ends if flat[i] == "\n"],
-                 [m.start() for m in _STOP.finditer(flat)])
+    stops = [m.start() for m in _STOP.finditer(flat)]
+    ends = [i for i in stops if flat[i] in _SENTENCE_END_CHARS]  # (every character that ends a sentence ends a phrase)
+    return _Flat(flat, starts, origins, ends, [i for i in ends if flat[i] == "\n"], stops)
 
 
 def _has_figures(text: str, start: int, end: int) -> bool:
@@ -369,12 +390,18 @@ class _Figure:
 class _Context:
     year: int | None
     department: str | None
-    codes: dict[str, str]  # functional code -> squashed row label, from the tables
+    tables: list[Table]
     projects: tuple[str, ...] = ()  # the project table's project names, squashed
     cores: dict[str, str] = field(init=False)  # each project's name less the words any project ends in
 
     def __post_init__(self) -> None:
         self.cores = {p: _project_core(p) for p in self.projects}
+
+    @cached_property
+    def codes(self) -> dict[str, str]:
+        """Functional code -> squashed row label, from the tables (read only for a text that names a code: most
+        do not)."""
+        return _code_labels(self.tables)
 
 
 def _clean(phrase: str, department: str | None) -> str:
@@ -394,17 +421,26 @@ def _clean(phrase: str, department: str | None) -> str:
 
 
 def _subject_of(name: str, ctx: _Context) -> str | None:
-    if name in CLASS_CODES:
-        return name
-    m = _SUBJECT_RE.fullmatch(name)
-    if m:
-        return _SUBJECT_BY_GROUP[m.lastgroup]
+    subject = _named_subject(name)
+    if subject is not None:
+        return subject
     m = _CODE.fullmatch(name)
     # "2101501行政运行": a code counts only when the tables print it under that name
     # ("共201个项目" is not class 201).
     if m and ctx.codes.get(m.group(1)) and name[len(m.group(1)):].startswith(ctx.codes[m.group(1)]):
         return m.group(1)
     return _project_of(name, ctx) if ctx.projects else None
+
+
+# Documents name their subjects in the same few words (基本支出, 项目支出 …): one match of the long alternation per
+# distinct phrase.
+@lru_cache(maxsize=4096)
+def _named_subject(name: str) -> str | None:
+    """The subject of the vocabulary (a functional class, or one of ``_SUBJECT_PATTERNS``) a phrase names in full."""
+    if name in CLASS_CODES:
+        return name
+    m = _SUBJECT_RE.fullmatch(name)
+    return _SUBJECT_BY_GROUP[m.lastgroup] if m else None
 
 
 def _code_for_path(window: str, ctx: _Context) -> str | None:
@@ -431,6 +467,30 @@ def _code_in_brackets(window: str, ctx: _Context) -> str | None:
         return None
     label = ctx.codes.get(m.group("code"))
     return m.group("code") if label and m.group("name").endswith(label) else None
+
+
+def _level_named(window: str, ctx: _Context) -> str | None:
+    """The line of "交通运输支出（类）" or "公路养护（项）" right before a figure: a class by its name, a 款 or 项 by the
+    tables' label of that level (one code only; of several, the one under the class the sentence names before it)."""
+    m = _LEVEL_NAMED.search(window)
+    if not m:
+        return None
+    name = _clean(m.group("name"), ctx.department)
+    if m.group("level") == "类":
+        return _class_named(name)
+    width = 5 if m.group("level") == "款" else 7
+    found = [c for c, label in ctx.codes.items() if len(c) == width and label == name]
+    if len(found) > 1:
+        classes = [_class_named(_clean(c.group("name"), ctx.department))
+                   for c in _CLASS_NAMED.finditer(window, 0, m.start())]
+        under = CLASS_CODES.get(classes[-1]) if classes and classes[-1] else None
+        found = [c for c in found if under and c.startswith(under)]
+    return found[0] if len(found) == 1 else None
+
+
+def _class_named(name: str) -> str | None:
+    """The functional class "交通运输支出" or "交通运输" names."""
+    return name if name in CLASS_CODES else name + "支出" if name + "支出" in CLASS_CODES else None
 
 
 def _figures(flat: _Flat, ctx: _Context) -> list[_Figure]:
@@ -570,7 +630,8 @@ def _classify(figure: _Figure, flat: _Flat, ctx: _Context) -> None:
         figure.subject = None  # "一般公共预算拨款安排2145万元": a project's funding, not the department's income
     if figure.subject is None and not phrase:
         window = flat.text[figure.sentence[0]: figure.start]
-        figure.subject = _code_for_path(window, ctx) or _code_in_brackets(window, ctx)
+        figure.subject = _code_for_path(window, ctx) or _code_in_brackets(window, ctx) \
+            or (None if _PATH.search(window) else _level_named(window, ctx))
 
 
 def _is_budget_year(figure: _Figure, flat: _Flat, year: int | None) -> bool:
@@ -724,9 +785,9 @@ def _project_core(name: str) -> str:
 _PROJECT_ENDING = re.compile(r"(?:项目|经费|资金|专项|补助)+$")
 
 
-def _code_labels(result: ExtractionResult) -> dict[str, str]:
+def _code_labels(tables: list[Table]) -> dict[str, str]:
     codes: dict[str, str] = {}
-    for table in result.tables:
+    for table in tables:
         for row in table.rows:
             if row.code and row.code.startswith("2") and row.label:
                 codes.setdefault(row.code, "".join(row.label.text.split()))
@@ -735,7 +796,7 @@ def _code_labels(result: ExtractionResult) -> dict[str, str]:
 
 def extract_claims(result: ExtractionResult, text: str) -> list[Claim]:
     """Every figure of the narrative sections whose subject is recognised, in document order."""
-    ctx = _Context(result.document.year, result.document.department, _code_labels(result), _project_names(result))
+    ctx = _Context(result.document.year, result.document.department, result.tables, _project_names(result))
     claims: list[Claim] = []
     text = arabic_years(text)
     for section in result.sections:
@@ -775,18 +836,21 @@ def _heading_funds(flat: _Flat) -> list[tuple[int, str | None]]:
     A heading is a paragraph's first sentence when it is numbered like one (一、 （二） 1. （1）) or is a plain
     heading, and states no figure; a heading of one level ends the headings of its level and below."""
     out: list[tuple[int, str | None]] = []
-    stack: list[tuple[int, str | None]] = []
-    start = 0
+    stack: list[tuple[int, str | None]] = []  # the headings a paragraph is under: level, funds named there or above
+    end = 0
     for para in flat.text.split("\n"):
+        start, end = end, end + len(para) + 1
         head = para[:m.start()] if (m := _HEAD_END.search(para)) else para
+        if len(head) > 40:
+            continue  # a sentence, not a heading (most paragraphs: tested first as the cheapest test)
         level = int(m.lastgroup[1]) if (m := _HEADING_LEVEL.match(head)) else None
         if level is None and _is_plain_heading(head):
             level = 1
-        if level is not None and len(head) <= 40 and not _QUICK.search(head):
+        if level is not None and not _QUICK.search(head):
             stack = [(lv, f) for lv, f in stack if lv < level]
-            stack.append((level, next((fund for word, fund in _FUNDS if word in head), None)))
-            out.append((start, next((f for _lv, f in reversed(stack) if f), None)))
-        start += len(para) + 1
+            named = next((fund for word, fund in _FUNDS if word in head), None)
+            stack.append((level, named or (stack[-1][1] if stack else None)))
+            out.append((start, stack[-1][1]))
     return out
 
 
@@ -881,10 +945,12 @@ class _Links:
 
 def _link(claims: list[Claim]) -> _Links:
     links = _Links()
-    for i, claim in enumerate(claims):
+    stated: list[Claim] = []  # the claims so far that can be a whole or a base, in order
+    for claim in claims:
         if claim.after_change:
             continue  # the amount or a change: no whole, no part, no base of a share
-        earlier = [c for c in claims[:i][::-1] if not c.after_change]
+        earlier = stated[::-1]
+        stated.append(claim)
         if claim.kind in ("amount", "change"):
             whole = next((w for w in earlier if w.kind == claim.kind and _descends(claim.subject, w.subject)), None)
             if whole is not None:
@@ -920,6 +986,13 @@ def _income(label: str) -> str:
     return rf"^income:{_NUM}{label}$"
 
 
+_MEMO = "(?:其中[：:])?"
+
+
+def _income_source(label: str, column: str) -> tuple[tuple[str, str, str], ...]:
+    return (("income_expenditure_summary", _income(label), "income_amount"), ("income_summary", "^total$", column))
+
+
 # Subject -> where the table prints it, in order of preference: (table kind, row key pattern, column).
 _DEPT_SOURCES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "收支总预算": (("income_expenditure_summary", _income("收入总计"), "income_amount"),),
@@ -929,12 +1002,18 @@ _DEPT_SOURCES: dict[str, tuple[tuple[str, str, str], ...]] = {
              ("income_summary", "^total$", "income_subtotal")),
     "上年结转": (("income_expenditure_summary", _income("上年结转(?:结余|数)?"), "income_amount"),
              ("income_summary", "^total$", "carryover")),
-    "一般公共预算拨款收入": (("income_expenditure_summary", _income("一般公共预算拨款(?:收入)?"), "income_amount"),),
-    "政府性基金预算拨款收入": (("income_expenditure_summary", _income("政府性基金预算拨款(?:收入)?"), "income_amount"),),
-    "国有资本经营预算拨款收入": (("income_expenditure_summary", _income("国有资本经营预算拨款(?:收入)?"),
-                       "income_amount"),),
-    "财政专户管理资金收入": (("income_expenditure_summary", _income("财政专户管理资金(?:收入)?"), "income_amount"),),
-    "单位资金收入": (("income_expenditure_summary", _income("单位资金(?:收入)?"), "income_amount"),),
+    # Each source of income: its line of the 收支总表, else its column of the 收入总表 (合计 line).
+    "一般公共预算拨款收入": _income_source("一般公共预算拨款(?:收入)?", "general_budget"),
+    "政府性基金预算拨款收入": _income_source("政府性基金预算拨款(?:收入)?", "government_fund"),
+    "国有资本经营预算拨款收入": _income_source("国有资本经营预算拨款(?:收入)?", "state_capital"),
+    "财政专户管理资金收入": _income_source("财政专户管理资金(?:收入)?", "special_account"),
+    "单位资金收入": _income_source("单位资金(?:收入)?", "unit_funds"),
+    # 单位资金's parts: a line of their own, or a 其中 line under 单位资金 (五、单位资金 / 其中：事业收入).
+    "事业收入": _income_source(f"{_MEMO}事业收入", "business_income"),
+    "事业单位经营收入": _income_source(f"{_MEMO}(?:事业单位)?经营收入", "operating_income"),
+    "上级补助收入": _income_source(f"{_MEMO}上级补助收入", "superior_subsidy"),
+    "附属单位上缴收入": _income_source(f"{_MEMO}附属单位上缴收入", "subordinate_remittance"),
+    "其他收入": _income_source(f"{_MEMO}其他(?:来源)?收入", "other_income"),
     "支出": (("expenditure_summary", "^total$", "total"),
            ("income_expenditure_summary", r"^expenditure:本年支出(?:合计|小计)$", "expenditure_amount")),
     "基本支出": (("expenditure_summary", "^total$", "basic"),),

@@ -21,6 +21,7 @@ from .values import TableView, card_name
 def check_readings(views: list[TableView], flagger: Flagger) -> None:
     for view in views:
         garbled = _garbled_columns(view)
+        keyed = _code_keyed(view)
         for n, (key, row) in enumerate(view.rows, 1):
             if row.alternatives:
                 _ambiguous(view, key, row, flagger)
@@ -28,7 +29,7 @@ def check_readings(views: list[TableView], flagger: Flagger) -> None:
                 _under_garbled_header(view, key, garbled, flagger)
             for col, text in row.unparsed.items():
                 _unparsed(view, key, row, col, text, flagger)
-            if _unidentified(view, row):
+            if keyed and _unidentified(row):
                 vals = list(view.row_vals(key).values())
                 flagger.add("read.unidentified", "warning",
                             f"{view.zh} 第 {n} 行: 科目编码和名称都没有读到，"
@@ -119,11 +120,15 @@ def check_year_columns(views: list[TableView], year: int | None, flagger: Flagge
                     key=f"{view.name}.year")
 
 
-def _unidentified(view: TableView, row: Row) -> bool:
-    """A line of a code-keyed table with values but no code, name or fixed-line key: no relation can place it,
-    so nothing would ever check its figures."""
-    return (spec_for(view.table.kind).row_key in ("functional", "economic") and bool(row.values)
-            and not (row.code or row.label or row.item or row.memo))
+def _code_keyed(view: TableView) -> bool:
+    """A table whose lines are keyed by their classification codes (功能分类, 经济分类)."""
+    return spec_for(view.table.kind).row_key in ("functional", "economic")
+
+
+def _unidentified(row: Row) -> bool:
+    """A line of a code-keyed table (``_code_keyed``) with values but no code, name or fixed-line key: no relation
+    can place it, so nothing would ever check its figures."""
+    return bool(row.values) and not (row.code or row.label or row.item or row.memo)
 
 
 # How ``verify.choose`` marks a reading that moves figures away from the header they are printed under (where

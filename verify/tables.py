@@ -945,6 +945,13 @@ def check_column_totals(view: TableView, flagger: Flagger) -> None:
             _column_mismatch(view, flagger, "table.column_total", total_key, parts, "各行之和", "sum of the rows")
 
 
+def listed_parts(view: TableView) -> list[str]:
+    """The lines that add up to a listed table's whole: its 小计 lines and the lines under none (its total line
+    aside)."""
+    _total, groups, loose = _column_groups(view)
+    return [g for g, _ in groups] + loose if groups else loose
+
+
 def _column_groups(view: TableView) -> tuple[str | None, list[tuple[str, list[str]]], list[str]]:
     """The total line, the 小计 lines with the lines under each, and the lines under none. Kept with the view: the
     rows' labels do not change while the chooser tries placements of their figures."""

@@ -119,16 +119,15 @@ def _row_key(row: Row, label: str) -> str:
 def places_by_column(table: Table) -> dict[str, set[int]]:
     """The decimals printed in each amount column of a table."""
     spec = spec_for(table.kind)
-    by_column: dict[str, list[Decimal]] = {}
+    by_column: dict[str, set[int] | None] = {}  # None for a column that is not an amount column
     for row in table.rows:
         for key, amount in row.values.items():
-            values = by_column.get(key)
-            if values is None:
-                by_column[key] = [amount.value]
-            else:
-                values.append(amount.value)
-    return {key: {printed_places(v) for v in values} for key, values in by_column.items()
-            if spec.column(key).type == "amount"}
+            places = by_column.get(key, by_column)  # (the dict itself: a column not met yet)
+            if places is by_column:
+                places = by_column[key] = set() if spec.column(key).type == "amount" else None
+            if places is not None:
+                places.add(printed_places(amount.value))
+    return {key: places for key, places in by_column.items() if places is not None}
 
 
 def document_places(column_places: list[dict[str, set[int]]]) -> int | None:
@@ -222,13 +221,13 @@ def view_table(table: Table, name: str, doc_places: int | None = None,
     view.places = {k: max(v) for k, v in column_places.items()}
     if doc_places is not None:
         view.places = {k: max(v, doc_places) for k, v in view.places.items()}
-    seen: Counter[str] = Counter()
+    seen: dict[str, int] = {}
     for row in table.rows:
         label = row_label(row)
         key = _row_key(row, label)
-        seen[key] += 1
-        if seen[key] > 1:
-            key = f"{key}#{seen[key]}"
+        nth = seen[key] = seen.get(key, 0) + 1
+        if nth > 1:
+            key = f"{key}#{nth}"
         view.rows.append((key, row))
         view.labels[key] = label
         if row.code or row.item == "total":
