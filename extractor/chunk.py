@@ -125,6 +125,7 @@ class DocumentMeta:
     department: str | None = None
     department_code: str | None = None
     year: int | None = None
+    stage: str | None = None  # budget (预算) or final_accounts (决算); None when the document does not say
 
 
 _SEPARATOR_ROW = re.compile(r"^\s*\|[\s\-:|]+\|\s*$")
@@ -373,9 +374,10 @@ _RUNNING_TITLE_WORDS = re.compile(r"(19|20)\d\d\s*年|预算|决算|(局|委|办
 
 def document_meta(lines: list[Line], text: str) -> DocumentMeta:
     """The department, its code and the budget year, from what names them most surely: a page header with the
-    department's code (450 三河市医疗保障局) or label (部门：…, 编制单位：…), the document's title (…2024年度部门预算),
-    a lone table's title (…2025年一般公共预算支出表), and last a table's own unit (单位名称：…, which in a department's
-    document names each of its units in turn: 白沙镇中心小学 is not the department)."""
+    department's code (450 三河市医疗保障局) or label (部门：…, 编制单位：…), the document's title (…2024年度部门预算,
+    …2025年部门决算公开: the year the accounts are for), a lone table's title (…2025年一般公共预算支出表), and last a
+    table's own unit (单位名称：…, which in a department's document names each of its units in turn: 白沙镇中心小学 is
+    not the department). And whether it is a budget or final accounts: from its title, else its tables' titles."""
     meta = DocumentMeta()
     unit = None
     for line in lines:
@@ -399,10 +401,10 @@ def document_meta(lines: list[Line], text: str) -> DocumentMeta:
         m = _TITLE_DEPT.search(head)
         if m:
             meta.department = m.group(1).strip()
-    if meta.year is None:
-        m = re.search(r"(\d{4})\s*年度?\s*部门预算", head)
-        if m:
-            meta.year = int(m.group(1))
+    title = _DOCUMENT_TITLE.search(head)
+    if title:
+        meta.year = meta.year or int(title.group("year"))
+        meta.stage = _STAGES[title.group("stage")]
     if meta.department is None or meta.year is None:
         # A file holding one table (a workbook, a CSV, a .docx) has no 部门预算 title: its table's title names
         # them (西湖示范局2025年一般公共预算支出表, 西湖示范局2025年“三公”经费预算情况说明).
@@ -411,7 +413,23 @@ def document_meta(lines: list[Line], text: str) -> DocumentMeta:
             meta.department = meta.department or m.group("dept")
             meta.year = meta.year or int(m.group("year"))
     meta.department = meta.department or unit
+    meta.stage = meta.stage or _stage_of_tables(text)
     return meta
+
+
+_STAGES = {"预算": "budget", "决算": "final_accounts"}
+# The document's own title: 三河市医疗保障局 2024 年部门预算公开, …2025年度部门决算.
+_DOCUMENT_TITLE = re.compile(r"(?P<year>\d{4})\s*年度?\s*部门(?P<stage>预算|决算)")
+# A table title (or a table's number line) that says budget or final accounts: 支出预算表, 收入支出决算总表, 基本支出决算
+# 明细表, “三公”经费支出预算情况表, 预算03表, 决算 2-1 表 — not a fund's name (一般公共预算…, 政府性基金预算…), not 预决算.
+_STAGE_TITLE = re.compile(r"(?<!预)(?<!公共)(?<!基金)(?<!经营)(?P<stage>预算|决算)"
+                          r"(?:\s*\d+(?:\s*[-—–]\s*\d+)?\s*|(?:明细|汇总)?(?:总|总体)?(?:情况)?)表[ \t\r\u3000]*$", re.M)
+
+
+def _stage_of_tables(text: str) -> str | None:
+    """budget or final_accounts where the tables' titles say only one of them; None where none says, or both do."""
+    named = {m.group("stage") for m in _STAGE_TITLE.finditer(text)}
+    return _STAGES[named.pop()] if len(named) == 1 else None
 
 
 # A sheet's or a page's label naming the department: 部门：北川县卫生健康局, 编制单位：…, 预算单位名称：… (never a
@@ -422,7 +440,7 @@ _UNIT_LABEL = re.compile(r"(?:预算)?单位")  # 单位名称：, 预算单位�
 _TABLE_TITLE_META = re.compile(rf"^\s*(?P<dept>\S{{2,30}}?{_DEPT_END})\s*"
                                r"(?P<year>(?:19|20)\d\d)\s*年度?\S{0,40}(?:表|说明)\s*$", re.M)
 # The document's own title: 泗县医疗保障局 / 2024年度部门预算.
-_TITLE_DEPT = re.compile(rf"(\S{{2,30}}?{_DEPT_END})\s*\n?\s*\d{{4}}\s*年度?\s*部门预算")
+_TITLE_DEPT = re.compile(rf"(\S{{2,30}}?{_DEPT_END})\s*\n?\s*\d{{4}}\s*年度?\s*部门[预决]算")
 
 
 def _hints_title(text: str) -> bool:

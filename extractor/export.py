@@ -252,8 +252,8 @@ def result_document(result: ExtractionResult, failed=None) -> dict:
     open_flags = [f for f in result.flags if f.status in ("open", "stale")]
     return {"document": doc.name, "status": status, "error": error, "path": doc.path, "sha256": doc.sha256,
             "encoding": doc.encoding, "department": doc.department, "department_code": doc.department_code,
-            "year": doc.year, "unit": doc.unit, "tables": len(result.tables), "cards": len(result.cards),
-            "facts": count_facts(result), "claims": len(result.claims),
+            "year": doc.year, "stage": doc.stage, "unit": doc.unit, "tables": len(result.tables),
+            "cards": len(result.cards), "facts": count_facts(result), "claims": len(result.claims),
             "open_errors": sum(f.severity == "error" for f in open_flags),
             "open_warnings": sum(f.severity == "warning" for f in open_flags)}
 

@@ -25,7 +25,7 @@ CARD_FIELDS = ("document", "kind", "title", "project_code", "project_name", "dep
                "scoring", "weight", "span", "field", "status", "flags")
 
 DOCUMENT_FIELDS = ("document", "status", "error", "path", "sha256", "encoding", "department", "department_code", "year",
-                   "unit", "tables", "cards", "facts", "claims", "open_errors", "open_warnings")
+                   "stage", "unit", "tables", "cards", "facts", "claims", "open_errors", "open_warnings")
 
 FLAG_FIELDS = ("document", "id", "check", "severity", "message", "message_en", "expected", "found", "spans",
                "status", "fields", "decision", "action", "decided_field", "before", "after", "reviewer", "note",

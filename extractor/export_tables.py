@@ -32,6 +32,7 @@ FACT_COLUMNS = (
     ("department", "string", "the department the document is about (部门), as printed"),
     ("department_code", "string", "the department's code, when printed"),
     ("year", "int32", "the budget year"),
+    ("stage", "string", "budget (预算) or final_accounts (决算), as the document says; null when it does not tell"),
     ("table_kind", "string", "the table kind (expenditure_summary, …; cards: performance_target)"),
     ("table_zh", "string", "the table kind's Chinese name"),
     ("title", "string", "the table's title as printed"),
@@ -83,8 +84,9 @@ DOCUMENT_COLUMNS = (
     ("document", "string", ""), ("status", "string", "ok, nothing_read or error"),
     ("error", "string", "why the file could not be read"), ("path", "string", ""), ("sha256", "string", ""),
     ("encoding", "string", ""), ("department", "string", ""), ("department_code", "string", ""),
-    ("year", "int32", ""), ("unit", "string", ""), ("tables", "int64", ""), ("cards", "int64", ""),
-    ("facts", "int64", ""), ("claims", "int64", ""), ("open_errors", "int64", ""), ("open_warnings", "int64", ""),
+    ("year", "int32", ""), ("stage", "string", "budget or final_accounts"), ("unit", "string", ""),
+    ("tables", "int64", ""), ("cards", "int64", ""), ("facts", "int64", ""), ("claims", "int64", ""),
+    ("open_errors", "int64", ""), ("open_warnings", "int64", ""),
 )
 
 _LEVELS = (("lei", 3), ("kuan", 5), ("xiang", 7))
@@ -101,7 +103,7 @@ def long_facts(result: ExtractionResult) -> Iterator[dict]:
     paths = {id(slot.amount): slot.path for slot in slots}
     statuses = value_statuses(result)
     about = {"document": doc.name, "department": doc.department, "department_code": doc.department_code,
-             "year": doc.year}
+             "year": doc.year, "stage": doc.stage}
     for table in result.tables:
         spec = spec_for(table.kind)
         coded = spec.row_key in ("functional", "economic")

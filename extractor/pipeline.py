@@ -60,7 +60,7 @@ def _extract(doc: Document, use_rules: bool, hints: tuple[LayoutHint, ...] = (),
     meta = document_meta(lines, doc.text)
     result = ExtractionResult(document=DocumentInfo(
         name=doc.name, path=str(doc.path), sha256=doc.sha256, encoding=doc.encoding, length=len(doc.text),
-        department=meta.department, department_code=meta.department_code, year=meta.year,
+        department=meta.department, department_code=meta.department_code, year=meta.year, stage=meta.stage,
     ), geometry=result_geometry(doc.geometry) if doc.geometry is not None else None)
     titles = line_titles(lines)
     result.contents = [ContentsEntry(kind=k, title=t, span=s) for k, t, s in contents_entries(lines, titles)]

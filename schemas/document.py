@@ -34,6 +34,9 @@ class DocumentInfo(BaseModel):
     department: str | None = None
     department_code: str | None = None
     year: int | None = None
+    stage: Literal["budget", "final_accounts"] | None = Field(
+        None, description="budget (预算) or final_accounts (决算), as the document's title says (…2025年部门决算公开), "
+                          "else its tables' titles (支出预算表, 支出决算表); null when they do not tell or say both")
     unit: str | None = Field("万元", description="the unit the document's tables state their amounts in: 万元, 元 …; "
                                                 "\"mixed\" when its tables differ; null when it has no table or a "
                                                 "table states one the reader does not understand (set by the verifier "

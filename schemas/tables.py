@@ -138,8 +138,10 @@ def _c(key: str, zh: str, *patterns: str, type: ColumnType = "amount", side=None
 # provinces. A header that names years ("2024年预算数 | 2025年预算数") is read relative to the latest year it
 # names (``relative_years``): the latest is 本年, the earlier 上年.
 _YEAR = r"(?:19|20)\d\d年度?"
-# A lone amount column of this year: 预算数, 金额, 本年预算数, 2025年预算数 — the table's total.
-_THIS_YEAR = (r"^(本年|本年度)?预算(数|金额)?$", r"^(本年|本年度)?金额$", r"^本年度?(数|合计)?$", rf"^{_YEAR}(预算)?(数|金额)?$")
+# A lone amount column of this year: 预算数, 金额, 本年预算数, 2025年预算数 — the table's total; a final accounts'
+# (决算) table prints the same column as 决算数, 本年决算数, 2025年决算数.
+_THIS_YEAR = (r"^(本年|本年度)?(预算|决算)(数|金额)?$", r"^(本年|本年度)?金额$", r"^本年度?(数|合计)?$",
+              rf"^{_YEAR}(预算|决算)?(数|金额)?$")
 _PREVIOUS_YEAR = _c("previous_year", "上年预算数", r"^上年度?(预算)?(数|金额)?$", r"^上年(预算|决算)(数)?$")
 _CHANGE = _c("change", "增减额", r"^(比上年)?增减(额|数|金额)?$", r"^(比上年)?增(加|长)(额|数)$")
 _CHANGE_RATE = _c("change_rate", "增减率(%)", r"^(比上年)?增减(率|幅度?|比例|%)", r"^(比上年)?增长(率|幅度?|%)",
@@ -227,8 +229,9 @@ _VEHICLE_OPERATION = (r"车运行(维护)?费$", r"车运维费$", r"车运行�
                       _VEHICLE + r".*/(车辆)?运(行|维)(维护)?费?$")
 
 # What may stand before a table's own name in its title when the name alone is too short to tell it (支出预算表,
-# 资产情况表): nothing, a year, 部门/单位, or the end of a department's name (东岭区民政局2024年支出预算表).
-_TITLE_HEAD = r"(?:^|(?:19|20)\d\d年度?|部门|单位|本级|[局委办院厅所站队]|中心)"
+# 资产情况表): nothing, a year, 部门/单位, the end of a department's name (东岭区民政局2024年支出预算表), or the
+# table's number printed on the title's line (表3 支出决算表, 附表3-1：支出预算表).
+_TITLE_HEAD = r"(?:^|(?:19|20)\d\d年度?|部门|单位|本级|[局委办院厅所站队]|中心|表[一二三四五六七八九十\d]+(?:[-—–.．]\d+)*[、.．:：]?)"
 # 总表 is also printed 总体情况表 (部门收支总体情况表, the template of several provinces).
 _OVERALL = r"总(?:体情况)?表"
 
@@ -239,8 +242,8 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
         title_patterns=(r"财政拨款收(入)?支(出)?",),
         row_key="two_sided",
         columns=(
-            _c("income_amount", "收入 金额/预算数", r"收入.*(金额|预算数)$", r"^(金额|预算数)$", side="income"),
-            _c("total", "支出 合计", r"支出.*(合计|预算数)$", side="expenditure"),
+            _c("income_amount", "收入 金额/预算数", r"收入.*(金额|[预决]算数)$", r"^(金额|[预决]算数)$", side="income"),
+            _c("total", "支出 合计", r"支出.*(合计|[预决]算数)$", side="expenditure"),
             *(ColumnSpec(c.key, c.zh, c.patterns, side="expenditure") for c in _FUNDS),
         ),
         description="Appropriations by fund type (income side) against expenditure by function class, per fund column.",
@@ -251,8 +254,10 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
         title_patterns=(rf"收(入)?支(出)?(预算|决算)?{_OVERALL}", r"收(入)?支(出)?(预算|决算)表"),
         row_key="two_sided",
         columns=(
-            _c("income_amount", "收入 预算数", r"收入(?!.*(上年|增减|增长)).*(预算数|金额)$", side="income"),
-            _c("expenditure_amount", "支出 预算数", r"支出(?!.*(上年|增减|增长)).*(预算数|金额)$", side="expenditure"),
+            # 决算数 in a final accounts' (决算) summary: the same column.
+            _c("income_amount", "收入 预算数", r"收入(?!.*(上年|增减|增长)).*([预决]算数|金额)$", side="income"),
+            _c("expenditure_amount", "支出 预算数", r"支出(?!.*(上年|增减|增长)).*([预决]算数|金额)$",
+               side="expenditure"),
             *_sided_year_on_year("income", "收入"), *_sided_year_on_year("expenditure", "支出"),
         ),
         description="Income sources against expenditure by function class (类).",

@@ -1,5 +1,5 @@
-"""A table of no known kind (``other_table``: a title the registry does not name, e.g. 某某支出明细表, or the
-national final accounts' 支出决算表) is checked by the relations every budget table keeps: its classification codes
+"""A table of no known kind (``other_table``: a title the registry does not name, e.g. 某某支出明细表, or
+某某支出决算明细表) is checked by the relations every budget table keeps: its classification codes
 add up column by column, and its 合计 column is the sum of the amount columns printed flat beside it — where its own
 total line adds up so. A figure changed in it is flagged; the table as printed raises nothing. Documents generated
 here (a made-up bureau, figures made up to add up).
@@ -52,7 +52,7 @@ def changed(code: str, column: int, value: str):
     return [r if r[0] != code else (*r[:column], value, *r[column + 1:]) for r in ROWS]
 
 
-@pytest.mark.parametrize("title", ["表3 某某支出明细表", "表3 支出决算表"])
+@pytest.mark.parametrize("title", ["表3 某某支出明细表", "表3 某某支出决算明细表"])
 def test_unknown_kind_as_printed_raises_nothing(title):
     result = read(document(title))
     assert [t.kind for t in result.tables] == ["other_table"]
@@ -60,7 +60,7 @@ def test_unknown_kind_as_printed_raises_nothing(title):
     assert [f.message for f in result.flags if f.check.startswith("table.")] == []
 
 
-@pytest.mark.parametrize("title", ["表3 某某支出明细表", "表3 支出决算表"])
+@pytest.mark.parametrize("title", ["表3 某某支出明细表", "表3 某某支出决算明细表"])
 def test_unknown_kind_row_that_does_not_add_up_is_flagged(title):
     result = read(document(title, changed("2101102", 3, "39.90")))
     assert any("2101102" in m and "39.90" in m for m in errors(result, "table.row_sum")), result.flags
