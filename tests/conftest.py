@@ -61,6 +61,19 @@ def verify_text(doc: str, text: str):
     return verify_result(extract_document(source), text)
 
 
+def read_generated(text: str, name: str = "generated"):
+    """The whole pipeline (read → verify) on a document a test generated, as if read from ``name``.txt."""
+    import hashlib
+
+    from extractor.load import Document
+    from extractor.pipeline import extract_document
+    from verify import verify_result
+
+    source = Document(path=Path(f"{name}.txt"), text=text, encoding="utf-8",
+                      sha256=hashlib.sha256(text.encode()).hexdigest())
+    return verify_result(extract_document(source), text)
+
+
 def amount_at(doc: str, path: str):
     from verify.grounding import amount_slots
 

@@ -5,14 +5,9 @@ it, the code's characters as printed, and the hierarchy checked by it. Documents
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 import pytest
+from conftest import read_generated
 
-from extractor.load import Document
-from extractor.pipeline import extract_document
-from verify import verify_result
 
 ROWS = [("208", "社会保障和就业支出", "125.30"), ("20805", "行政事业单位养老支出", "125.30"),
         ("2080505", "机关事业单位基本养老保险缴费支出", "125.30"), ("210", "卫生健康支出", "49.20"),
@@ -28,9 +23,7 @@ def document(form: str, rows=ROWS, sep: str = "\t") -> str:
 
 
 def read(text: str):
-    doc = Document(path=Path("codes.txt"), text=text, encoding="utf-8",
-                   sha256=hashlib.sha256(text.encode()).hexdigest())
-    return verify_result(extract_document(doc), text), text
+    return read_generated(text, "codes"), text
 
 
 @pytest.mark.parametrize("form", sorted(FORMS))

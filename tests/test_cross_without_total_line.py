@@ -6,12 +6,8 @@ nothing. Documents generated here (a made-up bureau, figures made up to add up; 
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
+from conftest import read_generated
 
-from extractor.load import Document
-from extractor.pipeline import extract_document
-from verify import verify_result
 
 PROJECTS = [("国省干线公路建设项目", "1200.00"), ("农村公路养护工程", "850.00"), ("公路应急保障经费", "95.50"),
             ("道路运输安全监管", "35.00")]  # 2180.50
@@ -35,9 +31,7 @@ def document(projects=PROJECTS, classes=CLASSES) -> str:
 
 
 def read(text: str):
-    doc = Document(path=Path("no_total.txt"), text=text, encoding="utf-8",
-                   sha256=hashlib.sha256(text.encode()).hexdigest())
-    return verify_result(extract_document(doc), text)
+    return read_generated(text, "no_total")
 
 
 def cross_errors(result, check: str) -> list[str]:

@@ -9,7 +9,6 @@ the documents and long-format facts exports, so that a batch holding both can be
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import sqlite3
@@ -17,12 +16,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import read_generated
 
 from extractor.chunk import document_meta, split_lines
-from extractor.load import Document
-from extractor.pipeline import extract_document
 from schemas import kind_for_title
-from verify import verify_result
 
 DEPT = "某市交通运输局"
 SERVICE = "\n编制单位：某市交通运输局    单位：万元\n"
@@ -91,9 +88,7 @@ def bureau(stage: str, title: str | None = None, this_year: str = "{stage}数") 
 
 
 def read(text: str, name: str = "bureau"):
-    doc = Document(path=Path(f"{name}.txt"), text=text, encoding="utf-8",
-                   sha256=hashlib.sha256(text.encode()).hexdigest())
-    return verify_result(extract_document(doc), text)
+    return read_generated(text, name)
 
 
 def facts(result) -> set[tuple]:

@@ -6,14 +6,9 @@ Documents generated here (a made-up bureau, figures made up to add up).
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 import pytest
+from conftest import read_generated
 
-from extractor.load import Document
-from extractor.pipeline import extract_document
-from verify import verify_result
 
 INCOME = [("（一）一般公共预算拨款收入", "3293.85"), ("（二）政府性基金预算拨款收入", ""), ("（三）事业收入", "50.00"),
           ("本年收入合计", "3343.85"), ("上年结转结余", "200.00"), ("收入总计", "3543.85")]
@@ -39,9 +34,7 @@ def document(income=INCOME, spending=SPENDING, headings: bool = True, sep: str =
 
 
 def read(text: str):
-    doc = Document(path=Path("stacked.txt"), text=text, encoding="utf-8",
-                   sha256=hashlib.sha256(text.encode()).hexdigest())
-    return verify_result(extract_document(doc), text)
+    return read_generated(text, "stacked")
 
 
 def summary_values(result) -> dict[str, tuple[str, str, str]]:

@@ -7,14 +7,9 @@ here (a made-up bureau, figures made up to add up).
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 import pytest
+from conftest import read_generated
 
-from extractor.load import Document
-from extractor.pipeline import extract_document
-from verify import verify_result
 
 ROWS = [  # code, name, 合计, 基本支出, 项目支出
     ("", "合计", "3543.85", "1363.35", "2180.50"),
@@ -39,9 +34,7 @@ def document(title: str, rows=ROWS, header=("合计", "基本支出", "项目支
 
 
 def read(text: str):
-    doc = Document(path=Path("unknown_kind.txt"), text=text, encoding="utf-8",
-                   sha256=hashlib.sha256(text.encode()).hexdigest())
-    return verify_result(extract_document(doc), text)
+    return read_generated(text, "unknown_kind")
 
 
 def errors(result, check: str) -> list[str]:

@@ -12,13 +12,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from conftest import read_generated
 
-import hashlib
-from pathlib import Path
-
-from extractor.load import Document
-from extractor.pipeline import extract_document
-from verify import verify_result
 
 TITLE = "某市交通运输局2025年部门预算\n\n"
 THREE_PUBLIC_HEAD = {
@@ -41,9 +36,7 @@ THIS = ["292,800.00", "0.00", "228,800.00", "0.00", "228,800.00", "64,000.00"]
 
 
 def read(text: str, name: str = "year_groups"):
-    doc = Document(path=Path(f"{name}.txt"), text=text, encoding="utf-8",
-                   sha256=hashlib.sha256(text.encode()).hexdigest())
-    return verify_result(extract_document(doc), text)
+    return read_generated(text, name)
 
 
 def values(result, kind: str, row_index: int = 0) -> dict[str, Decimal]:
