@@ -1596,9 +1596,8 @@ def _keys_apart(card: PerformanceCard, cells: list[Cell]) -> list[Cell]:
     out: list[Cell] = []
     for cell in cells:
         text = cell.text
-        if len(cell.parts) != 1 or not (":" in text or "：" in text or _DIGIT.search(text)) \
-                or _field_key(text) is not None:
-            out.append(cell)  # (most cells: no key and value in one run, no figure; or a key, 其中：财政拨款)
+        if len(cell.parts) != 1 or not _may_hold_key_and_value(text) or _field_key(text) is not None:
+            out.append(cell)  # (most cells: a figure alone, words with no colon; or a key, 其中：财政拨款)
             continue
         if out and (figure := _FIGURE_WITH_UNIT.match(text)) and _is_budget_key(_field_key(out[-1].text)):
             _figure_in_card_unit(card, out, _piece(cell, figure, "figure"), _piece_text(cell, figure, "unit"))
@@ -1625,6 +1624,16 @@ def _keys_apart(card: PerformanceCard, cells: list[Cell]) -> list[Cell]:
         else:
             out += _key_and_value(cell)
     return out
+
+
+def _may_hold_key_and_value(text: str) -> bool:
+    """A text that may print a key and its value: a colon in it, words ending in a figure (年度资金总额1200.00), or a
+    figure with its money unit (1200.00万元). (Asked of every cell of the card's field lines: most are figures alone,
+    or words.)"""
+    if ":" in text or "：" in text:
+        return True
+    last = text[-1:]
+    return last == "元" or (last.isdigit() and not text[0].isdigit())
 
 
 def _piece(cell: Cell, m: re.Match, group: str | int = 0, offset: int = 0) -> Cell:
@@ -1725,8 +1734,8 @@ def _field_paragraphs(chunk: Chunk) -> list[tuple[object, list[Cell]]]:
                 pending = None  # a row between: the key's value is not on the next line
             continue
         body = line.text.strip()
-        if not body:
-            continue
+        if not body or (pending is None and not _may_hold_key_and_value(body)):
+            continue  # (most text lines of a card: its title, a note)
         at = line.start + line.text.index(body)
         cell = Cell(body, [(at, at + len(body))], at)
         head = _KEY_COLON.match(body)
