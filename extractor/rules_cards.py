@@ -1600,6 +1600,7 @@ def _keys_apart(card: PerformanceCard, cells: list[Cell]) -> list[Cell]:
             out.append(cell)  # (most cells: a figure alone, words with no colon; or a key, 其中：财政拨款)
             continue
         if out and (figure := _FIGURE_WITH_UNIT.match(text)) and _is_budget_key(_field_key(out[-1].text)):
+            # (Left unread, the figure is flagged with the card's other untaken figure cells.)
             _figure_in_card_unit(card, out, _piece(cell, figure, "figure"), _piece_text(cell, figure, "unit"))
         elif (sentence := _budget_sentence(cell)) is not None:
             label, pairs, unread = sentence
@@ -1613,7 +1614,8 @@ def _keys_apart(card: PerformanceCard, cells: list[Cell]) -> list[Cell]:
                         continue
                     other = True
                 out.append(key)
-                _figure_in_card_unit(card, out, figure, unit)
+                if not _figure_in_card_unit(card, out, figure, unit):
+                    unread.append(_text(figure))
             if not pairs:
                 out.append(cell)  # (a budget key whose value is no figure: 年度资金总额：约1200万元)
             card.unparsed += sorted(unread, key=lambda t: t.span)
@@ -1646,15 +1648,16 @@ def _piece_text(cell: Cell, m: re.Match, group: str, offset: int = 0) -> Text | 
     return _text(_piece(cell, m, group, offset)) if m.group(group) else None
 
 
-def _figure_in_card_unit(card: PerformanceCard, out: list[Cell], figure: Cell, unit: Text | None) -> None:
+def _figure_in_card_unit(card: PerformanceCard, out: list[Cell], figure: Cell, unit: Text | None) -> bool:
     """A budget figure, as its key's value: read when it is in the card's unit (a card that states none takes the one
-    printed after its figure); a figure in another unit than the card's amounts is left unread, and flagged."""
+    printed after its figure); a figure in another unit than the card's amounts is left unread. Say whether it was
+    read."""
     if unit is not None and card.unit_text is None:
         card.unit, card.unit_text = unit.text, unit
-    if unit is None or unit.text == card.unit:
-        out.append(figure)
-    else:
-        card.unparsed.append(_text(figure))
+    if unit is not None and unit.text != card.unit:
+        return False
+    out.append(figure)
+    return True
 
 
 def _label_unit(card: PerformanceCard, label: Cell) -> None:

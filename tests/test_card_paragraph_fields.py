@@ -145,12 +145,15 @@ def test_a_figure_under_a_key_the_card_does_not_know_is_flagged_never_dropped(tm
     assert text[flag.spans[0][0]:flag.spans[0][1]] == "0.00" and "基建拨款0.00" in text
 
 
-def test_a_figure_in_another_unit_than_the_cards_is_flagged_not_read(tmp_path):
-    fields = FIELDS["line_per_part"].replace("其他资金：0.00万元", "其他资金：0.00元")
+@pytest.mark.parametrize("other", ["其他资金：0.00元", "其他资金：\n0.00元", "其他资金：0.00元，基建拨款1.00"])
+def test_a_figure_in_another_unit_than_the_cards_is_flagged_not_read(tmp_path, other):
+    fields = FIELDS["line_per_part"].replace("其他资金：0.00万元", other)
     result, _ = _run(tmp_path, "", fields=fields)
     (card,) = result.cards
     assert card.budget.other is None and card.unit == "万元"
-    assert [(f.check, f.found) for f in result.flags] == [("read.unparsed", "0.00")]
+    unread = ["0.00", "1.00"] if "1.00" in other else ["0.00"]
+    assert [t.text for t in card.unparsed] == unread  # each once
+    assert [(f.check, f.found) for f in result.flags] == [("read.unparsed", x) for x in unread]
 
 
 def test_a_card_cut_before_its_grid_is_not_read_by_its_paragraphs_alone(tmp_path):
