@@ -19,14 +19,19 @@ from .rules import Unreadable
 from .units import statement_in
 
 # (A member of an Enum is slow to look up on its class, and the reader asks a line's kind several times over.)
-_SPACED, _TEXT = LineKind.SPACED, LineKind.TEXT
+_SPACED, _TEXT, _BLANK = LineKind.SPACED, LineKind.TEXT, LineKind.BLANK
 
 _BUDGET_KEYS = {
     "预算数": "total", "年度资金总额": "total", "资金总额": "total",
     "财政资金": "fiscal", "其中:财政资金": "fiscal", "其中:财政拨款": "fiscal", "财政拨款": "fiscal",
     "上年结转": "carryover", "其中:上年结转": "carryover",
     "其他资金": "other",
+    # A department card's budget by the nature of its income (按收入性质分: 一般公共预算 | 事业收入 | 上年结转): the income
+    # that is neither fiscal money nor carried over is its 其他资金 (one such line: a second is left unread, flagged).
+    "事业收入": "other", "经营收入": "other", "事业单位经营收入": "other", "其他收入": "other",
 }
+# (Those of the keys above that name the other money by its income; the card's notes say which it printed.)
+_OTHER_INCOME_KEYS = frozenset({"事业收入", "经营收入", "事业单位经营收入", "其他收入"})
 # The fiscal money's sources a card may list in place of one 财政拨款 line, or under it as its 其中 breakdown.
 _SOURCE_KEY = re.compile(r"^(其中:)?(?P<name>一般公共预算(拨款|资金)?|政府性基金(预算)?(拨款|资金)?|国有资本经营预算(拨款|资金)?|"
                          r"财政专户管理资金|财政专户|本级财政(资金|拨款)?|上级(补助|转移支付)(资金)?|(中央|省级|市级|县级)(财政)?"
@@ -148,10 +153,15 @@ def read_cards(chunk: Chunk) -> list[PerformanceCard]:
 
 
 def read_card(chunk: Chunk) -> PerformanceCard:
-    if not chunk.has_rows or _mostly_flattened(chunk):
+    paragraphs = _field_paragraphs(chunk) if chunk.has_rows else []
+    if not chunk.has_rows or _mostly_flattened(chunk, len(paragraphs)):
         raise Unreadable("no table rows: the card is flattened into lines (needs the LLM reader)")
     card = PerformanceCard(section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span,
                            **card_unit(chunk.lines))
+    paragraph_state = _State()  # (the paragraphs' own: a row's reading never depends on them)
+    for line, cells in paragraphs:
+        if cells:
+            _fields(card, paragraph_state, cells, line)
     state = _State()
     for n, seg in enumerate(chunk.segments):
         first_data = True
@@ -376,11 +386,22 @@ def inherit_card_units(cards: list[PerformanceCard]) -> None:
 _NOT_PRINTED_ON_THE_CARD = (LineKind.BLANK, LineKind.SEPARATOR, LineKind.PAGE_HEADER)
 
 
-def _mostly_flattened(chunk: Chunk) -> bool:
-    """A card whose lines are mostly not rows: a flattened layout with a stray row or two in it."""
+def _mostly_flattened(chunk: Chunk, paragraphs: int) -> bool:
+    """A card whose lines are mostly not rows: a flattened layout with a stray row or two in it. The lines of its
+    fields printed as paragraphs (``paragraphs`` of them: 项目名称：…) above a grid of indicator rows are read as they
+    are, not flattened cells."""
     rows = sum(len(seg.lines) for seg in chunk.segments)
     text = sum(1 for line in chunk.lines[1:] if line.kind is _TEXT)
+    if text > 2 * rows and paragraphs and _indicator_grid(chunk):
+        text -= paragraphs
     return text > 2 * rows
+
+
+def _indicator_grid(chunk: Chunk) -> bool:
+    """The card's rows print its indicator header: its indicators are a grid of rows, not cells flattened into lines
+    (a card cut short before its grid, or flattened with it, is not read by its paragraphs alone)."""
+    return any(_names_indicator_header({norm(c.text) for c in split_cells(line)})
+               for seg in chunk.segments for line in seg.lines)
 
 
 _FIELD_GAP = re.compile(r"\s{2,}")
@@ -1489,6 +1510,7 @@ def _extend_values(card: PerformanceCard, state: _State, cells: list[Cell], line
 
 def _fields(card: PerformanceCard, state: _State, cells: list[Cell], line) -> list[tuple[str, Cell]]:
     """Read a line of the card's fields; return the text fields it set, with their cells."""
+    cells = _keys_apart(card, cells)
     keys = [_field_key(c.text) for c in cells]
     texts: list[tuple[str, Cell]] = []
     columns, state.goal_columns = state.goal_columns, []
@@ -1519,6 +1541,8 @@ def _fields(card: PerformanceCard, state: _State, cells: list[Cell], line) -> li
         if key in _TEXT_KEYS:
             setattr(card, _TEXT_KEYS[key], _text(value))
             texts.append((_TEXT_KEYS[key], value))
+        elif key in _OTHER_INCOME_KEYS:
+            _other_income(card, key, value)
         elif key in _BUDGET_KEYS:
             if (amount := _cell_amount(value)) is not None:
                 setattr(card.budget, _BUDGET_KEYS[key], amount)
@@ -1538,6 +1562,205 @@ def _fields(card: PerformanceCard, state: _State, cells: list[Cell], line) -> li
         state.goal_columns = []  # (a lone key with no value is a key left blank, not a row of keys)
     _spending(card, state, cells)
     return texts
+
+
+def _other_income(card: PerformanceCard, key: str, value: Cell) -> None:
+    """An income neither fiscal nor carried over (事业收入 in a department card's 按收入性质分 block): the card's 其他资金,
+    the first such line; a second has no field of its own, and is left unread (its figure flagged, never added in)."""
+    amount = _cell_amount(value)
+    if amount is None:
+        _figure_unread(card, value)
+        return
+    if card.budget.other is not None:
+        return  # (its figure, taken by no field, is flagged with the card's other untaken figures)
+    card.budget.other = amount
+    card.notes.append(f"budget: 其他资金 is the card's {key} {amount.raw}")
+
+
+# A key and its value in one run of text, apart by a colon, full- or half-width (项目名称：国省干线公路建设项目,
+# 年度资金总额: 1200.00万元): a Word template's fields printed as paragraphs, or a row's cell that holds both.
+_KEY_COLON = re.compile(r"^(?P<key>[^:：，,。；;]{1,16}?)\s*[:：]\s*")
+# A budget printed as a sentence (年度资金总额1200.00，其中：财政拨款1000.00，上年结转200.00): its clauses, apart by
+# commas and semicolons (a comma before a digit is a thousands separator), each a key and its figure, a unit after it.
+_CLAUSE_END = re.compile(r"[，；;。]|,(?!\d)")
+_KEY_FIGURE = re.compile(r"^(?P<key>(?:其中\s*[:：]\s*)?[^\d:：]+?)\s*[:：]?\s*(?P<figure>-?\d[\d,]*(?:\.\d+)?)\s*"
+                         r"(?P<unit>百万元|万元|千元|亿元|元)?$")
+_FIGURE_WITH_UNIT = re.compile(r"^(?P<figure>-?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>百万元|万元|千元|亿元|元)$")
+
+
+def _keys_apart(card: PerformanceCard, cells: list[Cell]) -> list[Cell]:
+    """A line of the card's fields with each key and its value in cells of their own: a cell that prints both (项目名称：
+    国省干线公路建设项目; a budget sentence, 项目资金（万元）：年度资金总额1200.00，其中：财政拨款1000.00…) is taken apart at
+    their characters, and a figure printed with its unit after a budget key (1200.00万元) keeps the figure alone. The
+    figures of a budget sentence that no key of the card's budget reads are listed unread (flagged read.unparsed)."""
+    out: list[Cell] = []
+    for cell in cells:
+        text = cell.text
+        if len(cell.parts) != 1 or not _may_hold_key_and_value(text) or _field_key(text) is not None:
+            out.append(cell)  # (most cells: a figure alone, words with no colon; or a key, 其中：财政拨款)
+            continue
+        if out and (figure := _FIGURE_WITH_UNIT.match(text)) and _is_budget_key(_field_key(out[-1].text)):
+            # (Left unread, the figure is flagged with the card's other untaken figure cells.)
+            _figure_in_card_unit(card, out, _piece(cell, figure, "figure"), _piece_text(cell, figure, "unit"))
+        elif (sentence := _budget_sentence(cell)) is not None:
+            label, pairs, unread = sentence
+            if label is not None:
+                _label_unit(card, label)
+            other = card.budget.other is not None
+            for key, figure, unit in pairs:
+                if _field_key(key.text) in _OTHER_INCOME_KEYS:
+                    if other:
+                        unread.append(_text(figure))  # a second income of the other kind: no field of its own
+                        continue
+                    other = True
+                out.append(key)
+                if not _figure_in_card_unit(card, out, figure, unit):
+                    unread.append(_text(figure))
+            if not pairs:
+                out.append(cell)  # (a budget key whose value is no figure: 年度资金总额：约1200万元)
+            card.unparsed += sorted(unread, key=lambda t: t.span)
+        elif (head := _KEY_COLON.match(text)) is not None and head.end() == len(text) \
+                and _BUDGET_LABEL_UNIT.match(text):
+            _label_unit(card, _piece(cell, head, "key"))  # 项目资金（万元）： on a line of its own, its sentence below
+            out.append(cell)
+        else:
+            out += _key_and_value(cell)
+    return out
+
+
+def _may_hold_key_and_value(text: str) -> bool:
+    """A text that may print a key and its value: a colon in it, words ending in a figure (年度资金总额1200.00), or a
+    figure with its money unit (1200.00万元). (Asked of every cell of the card's field lines: most are figures alone,
+    or words.)"""
+    if ":" in text or "：" in text:
+        return True
+    last = text[-1:]
+    return last == "元" or (last.isdigit() and not text[0].isdigit())
+
+
+def _piece(cell: Cell, m: re.Match, group: str | int = 0, offset: int = 0) -> Cell:
+    """The characters a group of a match over (part of) a one-line cell's text stands at: a cell of their own."""
+    at = cell.span[0] + offset + m.start(group)
+    return Cell(m.group(group), [(at, at + len(m.group(group)))], at)
+
+
+def _piece_text(cell: Cell, m: re.Match, group: str, offset: int = 0) -> Text | None:
+    return _text(_piece(cell, m, group, offset)) if m.group(group) else None
+
+
+def _figure_in_card_unit(card: PerformanceCard, out: list[Cell], figure: Cell, unit: Text | None) -> bool:
+    """A budget figure, as its key's value: read when it is in the card's unit (a card that states none takes the one
+    printed after its figure); a figure in another unit than the card's amounts is left unread. Say whether it was
+    read."""
+    if unit is not None and card.unit_text is None:
+        card.unit, card.unit_text = unit.text, unit
+    if unit is not None and unit.text != card.unit:
+        return False
+    out.append(figure)
+    return True
+
+
+def _label_unit(card: PerformanceCard, label: Cell) -> None:
+    """A budget sentence's label that prints the unit of the card's amounts (项目资金（元）：…), as the rows' labels do
+    (``card_unit``), when the card states none before it."""
+    if card.unit_text is None and (m := _BUDGET_LABEL_UNIT.match(label.text)):
+        card.unit, card.unit_text = m.group("unit"), _text(label)
+
+
+def _is_budget_key(key: str | None) -> bool:
+    return key is not None and (key in _BUDGET_KEYS or _SOURCE_KEY.match(key) is not None)
+
+
+def _budget_sentence(cell: Cell) -> tuple[Cell | None, list[tuple[Cell, Cell, Text | None]], list[Text]] | None:
+    """A one-line cell that prints the budget as a sentence: after a label (项目资金（万元）：) or a budget key and its
+    colon (年度资金总额：1200.00万元), clauses of a budget key and its figure (其中：财政拨款1000.00, 上年结转200.00万元).
+    Its label, its (key, figure, unit) clauses, and the numbers it prints that none of them read (基本支出1363.35: no
+    key of the card's budget; 约1200万元): None when the cell is no budget sentence (its first clause reads no figure
+    of the budget's, and it starts with no budget key)."""
+    text = cell.text
+    label, start, budget_key = None, 0, False
+    if (head := _KEY_COLON.match(text)) is not None:
+        key = _field_key(head.group("key"))
+        if key is None and norm(head.group("key")) != "其中":
+            label, start = _piece(cell, head, "key"), head.end()
+        elif key is not None and not _is_budget_key(key):
+            return None  # a text field's key or a goal's
+        else:
+            budget_key = True  # (年度资金总额：…, 其中：…)
+    pairs, read = [], []
+    pos = start
+    for end in [*(m.start() for m in _CLAUSE_END.finditer(text, start)), len(text)]:
+        clause, at = text[pos:end], pos
+        pos = end + 1
+        at += len(clause) - len(clause.lstrip())
+        clause = clause.strip()
+        if pairs and (inner := _KEY_COLON.match(clause)) and _field_key(inner.group("key")) is None \
+                and norm(inner.group("key")) != "其中":
+            clause, at = clause[inner.end():], at + inner.end()  # a group's label (…；按收入性质分：一般公共预算…)
+        m = _KEY_FIGURE.match(clause)
+        if m is None or not _is_budget_key(_field_key(m.group("key"))):
+            if not pairs and not budget_key:
+                return None  # (the first clause is no budget line: words, a goal, a name)
+            continue
+        pairs.append((_piece(cell, m, "key", at), _piece(cell, m, "figure", at), _piece_text(cell, m, "unit", at)))
+        read.append(pairs[-1][1].span)
+    base = cell.span[0]
+    unread = [Text(text=n.group(), span=(base + n.start(), base + n.end()))
+              for n in _PIECE_NUMBER.finditer(text, start)
+              if not any(a <= base + n.start() and base + n.end() <= b for a, b in read)]
+    return label, pairs, unread
+
+
+def _key_and_value(cell: Cell) -> list[Cell]:
+    """A one-line cell that prints a key of the card's fields, a colon and its value (项目名称：国省干线公路建设项目,
+    年度绩效目标：完成…): the key's cell and the value's. (A key with its colon and no value stays one cell: its
+    value is in the next cell, or on the next line.)"""
+    head = _KEY_COLON.match(cell.text)
+    if head is None or _field_key(head.group("key")) is None or head.end() == len(cell.text):
+        return [cell]
+    value = cell.text[head.end():]
+    at = cell.span[0] + head.end()
+    return [_piece(cell, head, "key"), Cell(value, [(at, at + len(value))], at)]
+
+
+def _field_paragraphs(chunk: Chunk) -> list[tuple[object, list[Cell]]]:
+    """The card's fields printed as paragraphs, not rows (a Word template's fields above its indicator grid: 项目名称：…,
+    项目资金（万元）：年度资金总额1200.00，其中：…, 年度绩效目标：…): each line that prints one, with the cells ``_fields``
+    reads it as (the line's text, read by ``_keys_apart``). A key printed with its colon alone (项目名称：) takes the next
+    line as its value; a goal's key, each line up to the next key. A key printed alone gives no cells: it is read
+    with its value."""
+    out: list[tuple[object, list[Cell]]] = []
+    pending: Cell | None = None  # a key printed alone, or a goal's key: the next lines are its value
+    for line in chunk.lines:
+        if line.kind is not _TEXT:
+            if line.kind is not _BLANK:
+                pending = None  # a row between: the key's value is not on the next line
+            continue
+        body = line.text.strip()
+        if not body or (pending is None and not _may_hold_key_and_value(body)):
+            continue  # (most text lines of a card: its title, a note)
+        at = line.start + line.text.index(body)
+        cell = Cell(body, [(at, at + len(body))], at)
+        head = _KEY_COLON.match(body)
+        key = _field_key(head.group("key")) if head is not None else None
+        if head is not None and key is None and pending is not None and _GOAL_NUMBER.match(norm(head.group("key"))) \
+                and _GOAL_KEY.match(_field_key(pending.text) or ""):
+            out.append((line, [pending, cell]))  # 目标1：… under a goal's key
+        elif head is not None and (key is not None or _budget_sentence(cell) is not None
+                                   or _BUDGET_LABEL_UNIT.match(body)):
+            alone = head.end() == len(body) and key is not None
+            out.append((line, [] if alone else [cell]))
+            key_cell = _piece(cell, head, "key")
+            pending = key_cell if key is not None and (alone or _GOAL_KEY.match(key)) else None
+        elif head is None and pending is not None:
+            out.append((line, [pending, cell]))
+            if not _GOAL_KEY.match(_field_key(pending.text) or ""):
+                pending = None
+        elif head is None and _budget_sentence(cell) is not None:
+            out.append((line, [cell]))  # 年度资金总额1200.00，其中：… under its label's line (项目资金（万元）：)
+        else:
+            pending = None
+    return out
 
 
 def _budget_header(state: _State, keys: list, cells: list[Cell], line) -> bool:
