@@ -1054,11 +1054,21 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
         elif current is None:
             current = open_chunk("front_matter", "", None, line.start)
         elif plain and in_table and current.has_rows and not _is_note(line.text) \
-                and not _continues_note(current):
+                and not _continues_note(current) and not _card_field(line, current):
             # Prose after a table: the narrative it interrupted goes on.
             current = open_chunk("narrative", f"{last_heading}（续）" if last_heading else "", None, line.start)
         _add_line(current, line)
     return [c for c in chunks if c.end > c.start or c.title]
+
+
+# A card's field printed on a line of its own, its key and a colon first (项目资金（万元）：年度资金总额1200.00，…,
+# 年度绩效目标：…): the card goes on — its reader reads such lines as fields — it is not prose after the card.
+_CARD_FIELD = re.compile(r"^(项目(名称|编码|代码|属性|类型|类别|期限?|资金|负责人)|主管部门|实施(单位|期限)|年度资金总额|"
+                         r"资金总额|(年度|项目|部门|整体|实施期|中期|中长期)?(总体)?(绩效)?(目标|指标))[^：:。]{0,12}[：:]")
+
+
+def _card_field(line: Line, chunk: Chunk) -> bool:
+    return chunk.is_card and _CARD_FIELD.match(line.text.strip()) is not None
 
 
 # The title of a table that prints none in the text (a title set as an image, or left out).

@@ -84,6 +84,16 @@ FIELDS = {
 0.00
 年度绩效目标：{GOAL}
 """,
+    # Two fields on one spaced line (项目属性 … 项目期) among the paragraphs: the fields after it are still the card's,
+    # not prose after a table.
+    "spaced_pair": f"""项目支出绩效目标表
+项目名称：国省干线公路建设项目
+主管部门：某市交通运输局
+实施单位：某市交通运输局本级
+项目属性：延续项目      项目期：1年
+项目资金（万元）：年度资金总额{{total}}，其中：财政拨款1000.00，上年结转200.00，其他资金0.00
+年度绩效目标：{GOAL}
+""",
     # A Word table whose rows hold key and value in one cell (项目期：1年), the goal a row of one cell.
     "cells": f"""项目支出绩效目标表
 项目名称：国省干线公路建设项目
