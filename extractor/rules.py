@@ -1613,10 +1613,11 @@ def _fill_texts(spec: TableSpec, row: Row, words: list[Cell], keys: list[str], l
                 label_cells: list[Cell]) -> list[Cell]:
     """Words to the label ("") and the text columns in ``keys`` (printed order).
 
-    One word to a column when they match in number; otherwise the words are the
-    label, which may have spaces in it.
+    One word to a column when they match in number (a lone text column's one word
+    is its own: 绩效目标 after the figures); otherwise the words are the label,
+    which may have spaces in it.
     """
-    if len(keys) > 1 and len(words) == len(keys):
+    if len(words) == len(keys) and (len(keys) > 1 or keys[0]):
         for key, cell in zip(keys, words):
             if key:
                 row.texts[key] = _text(cell)
