@@ -1055,10 +1055,13 @@ def worded_columns(spec: TableSpec, layout: Layout, data: list[RawRow]) -> Layou
     """The layout with the columns the registry does not know whose cells all hold words read as text columns;
     where the header names no label column, the first of them is the rows' label (采购项目 | 采购品目 | 数量 …)."""
     worded = []
+    last = max((*layout.keys, *_roled_cells(layout)), default=None)
     for i, key in sorted(layout.keys.items()):
         if key.isascii() or key.startswith("列"):
             continue
         cells = [r.cells[i].text for r in data if r.positional and i < len(r.cells) and r.cells[i].text]
+        if i == last:
+            cells += _trailing_words(layout, data)
         if len(cells) >= 2 and all(_wording(t) for t in cells):
             worded.append((i, key))
     if not worded:
@@ -1069,6 +1072,22 @@ def worded_columns(spec: TableSpec, layout: Layout, data: list[RawRow]) -> Layou
         label, key = worded.pop(0)
         del keys[label]
     return replace(layout, keys=keys, label=label, texts=layout.texts | frozenset(k for _i, k in worded))
+
+
+def _roled_cells(layout: Layout) -> list[int]:
+    return [i for i in (layout.seq, layout.label, *layout.code, *layout.labels_by_side.values()) if i is not None]
+
+
+def _trailing_words(layout: Layout, data: list[RawRow]) -> list[str]:
+    """The words that end the rows which lost empty cells (… | 850.00 | 850.00 | 按期完成建设任务 under a header that
+    ends 上年结转 | 绩效目标): the last column's own cells, slid left of it with the figures before them."""
+    words = []
+    for r in data:
+        printed = [c.text for c in r.cells if c.text]
+        if r.positional and len(r.cells) < layout.needed and len(printed) >= 2 and _wording(printed[-1]) \
+                and not _wording(printed[-2]):
+            words.append(printed[-1])
+    return words
 
 
 def codes_beside(layout: Layout, data: list[RawRow]) -> Layout:

@@ -1534,7 +1534,8 @@ def _sequential(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[R
         figures = runs[tail][1] if tail < len(runs) else []
         text_slots = ([(lay.label, "")] if lay.label is not None else []) + \
             [(idx, k) for idx, k in slots if lay.is_text(spec, k)]
-        label_cells = _fill_texts(spec, row, words, [k for _, k in sorted(text_slots)], lay, [])
+        text_keys = _text_keys_for(spec, words, figures, sorted(text_slots), slots, lay)
+        label_cells = _fill_texts(spec, row, words, text_keys, lay, [])
         label_cells = _figures_out_of_label(raw, row, label_cells, columns)
         amount_keys = [k for _, k in slots if not lay.is_text(spec, k)]
         _propose(spec, row, figures, amount_keys, columns)
@@ -1545,6 +1546,19 @@ def _sequential(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[R
     if code_cells and code is None:
         row.notes.append(f"code cell {' '.join(c.text for c in code_cells)!r} is not a 3/5/7-digit classification code")
     return _finish(spec, row, label, code, code_raw)
+
+
+def _text_keys_for(spec: TableSpec, words: list[Cell], figures: list[Cell], text_slots: list[tuple[int, str]],
+                   slots: list[tuple[int, str]], lay: Layout) -> list[str]:
+    """The text columns (and the label, "") the words before a row's figures fill: all of them, or where the words
+    are as many as the text columns printed before the amount columns, those (a row that left 绩效目标, printed
+    after the figures, empty)."""
+    keys = [k for _, k in text_slots]
+    if not (figures and words) or len(words) == len(keys):
+        return keys
+    first_amount = min((i for i, k in slots if not lay.is_text(spec, k)), default=None)
+    leading = [k for i, k in text_slots if first_amount is None or i < first_amount]
+    return leading if len(words) == len(leading) else keys
 
 
 def _figures_out_of_label(raw: RawRow, row: Row, label_cells: list[Cell], columns: dict[str, str]) -> list[Cell]:
@@ -1613,10 +1627,11 @@ def _fill_texts(spec: TableSpec, row: Row, words: list[Cell], keys: list[str], l
                 label_cells: list[Cell]) -> list[Cell]:
     """Words to the label ("") and the text columns in ``keys`` (printed order).
 
-    One word to a column when they match in number; otherwise the words are the
-    label, which may have spaces in it.
+    One word to a column when they match in number (a lone text column's one word
+    is its own: 绩效目标 after the figures); otherwise the words are the label,
+    which may have spaces in it.
     """
-    if len(keys) > 1 and len(words) == len(keys):
+    if words and len(words) == len(keys) and (len(keys) > 1 or keys[0]):
         for key, cell in zip(keys, words):
             if key:
                 row.texts[key] = _text(cell)
