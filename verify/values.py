@@ -256,6 +256,8 @@ def unit_blocks(rows: list[Row]) -> list[str | None] | None:
     lines …, the same codes again under each unit): each line's unit — the unit's code on its own line and on the
     lines of its block, None above the first block. None for any other table, among them one unit's single block
     (its lines are the department's). Told by the printed codes, never by the amounts."""
+    if [row.item for row in rows].count("department") < 2:
+        return None  # (most tables: asked of every table a view is made of)
     units: list[str | None] = []
     unit, with_lines = None, set()
     for row in rows:
