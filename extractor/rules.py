@@ -1171,11 +1171,20 @@ def _code(cells: list[Cell], inherited: dict[str, str]) -> tuple[str | None, Tex
         if not _ONE_CELL_CODE.fullmatch(digits):
             return None, None
     else:
-        digits = _join_code_parts([_SPACES.sub("", c.text) for c in cells], inherited)
+        digits = _join_code_parts([_SPACES.sub("", c.text) for c in cells], inherited) or _unit_code(cells)
         if digits is None:
             return None, None
     parts = [p for c in printed for p in c.parts]
     return digits, Text(text=" ".join(c.text for c in printed), span=(parts[0][0], parts[-1][1]), parts=parts)
+
+
+def _unit_code(cells: list[Cell]) -> str | None:
+    """A unit's own code (301001) printed alone in the 类 cell of 类 | 款 | 项 columns, over its block of codes;
+    ``_finish`` makes its line the unit's line. None for anything else."""
+    first = _SPACES.sub("", cells[0].text)
+    if len(first) == 6 and first.isdigit() and not any(c.text.strip() for c in cells[1:]):
+        return first
+    return None
 
 
 def _join_code_parts(parts: list[str], inherited: dict[str, str]) -> str | None:

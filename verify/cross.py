@@ -256,6 +256,9 @@ def _class_lines(view: TableView) -> dict[str, list[str]]:
         for code, key in view.by_code.items():
             if len(code) == 3:
                 lines.setdefault(view.label(key), []).append(key)
+        for key, row in view.rows:  # a table printed in blocks per unit: each unit's class line is a part
+            if key in view.unit_of and len(row.code) == 3 and "#" not in key:
+                lines.setdefault(view.label(key), []).append(key)
     return lines
 
 

@@ -611,6 +611,8 @@ def _hierarchy(view: TableView, scheme: str) -> tuple[list[tuple[str, list[str]]
     """The table's total lines over its classes, and each code over its sub-codes, in the table's order. Kept with
     the view: the rows' codes do not change while the chooser tries placements of their figures."""
     cached = view.memo.get(("hierarchy", scheme))
+    if cached is None and view.unit_of:
+        cached = view.memo[("hierarchy", scheme)] = _block_hierarchy(view, scheme)
     if cached is None:
         coded = [k for k, row in view.rows if row.code and k == row.code]
         tops = [c for c in coded if len(c) == 3]
@@ -620,6 +622,24 @@ def _hierarchy(view: TableView, scheme: str) -> tuple[list[tuple[str, list[str]]
                     if (kids := children.get(parent) if len(parent) in (3, 5) else None)]
         cached = view.memo[("hierarchy", scheme)] = (totals, families)
     return cached
+
+
+def _block_hierarchy(view: TableView, scheme: str) -> tuple[list[tuple[str, list[str]]], list[tuple[str, list[str]]]]:
+    """A table printed in blocks per unit: each unit's line over its block's classes, and each code over its
+    sub-codes within the block (the 合计 and the department's line are ``check_units``')."""
+    blocks: dict[str, dict[str, str]] = {}  # unit line -> its block's code -> row key
+    for key, row in view.rows:
+        if (unit := view.unit_of.get(key)) is not None:
+            blocks.setdefault(unit, {}).setdefault(row.code, key)
+    totals, families = [], []
+    for unit, by_code in blocks.items():
+        tops = [k for c, k in by_code.items() if len(c) == 3]
+        if tops and view.row_vals(unit):
+            totals.append((unit, tops))
+        for parent, kids in _children_of(list(by_code), scheme).items():
+            if parent in by_code and len(parent) in (3, 5):
+                families.append((by_code[parent], [by_code[c] for c in kids]))
+    return totals, families
 
 
 def _names_only(view: TableView) -> list[tuple[str, object]] | None:
@@ -724,6 +744,8 @@ def department_groups(view: TableView) -> list[tuple[str, list[str]]]:
     its units (308 / 308001 / 308002), or, without codes, a first line whose name the next lines repeat as
     their own (南溪市教育局 / 南溪市教育局（本级）: the department's own office among its units).
     """
+    if view.unit_of:
+        return _block_departments(view)
     block: list[tuple[str, object]] = []
     for key, row in view.rows:
         if row.code:
@@ -749,6 +771,18 @@ def department_groups(view: TableView) -> list[tuple[str, list[str]]]:
     return []
 
 
+def _block_departments(view: TableView) -> list[tuple[str, list[str]]]:
+    """A table printed in blocks per unit: the department's line (3 digits) over every unit's line (its 6 digits
+    after it), wherever the blocks put them; without a department line, the 合计 over the units' lines."""
+    units = list(dict.fromkeys(view.unit_of.values()))
+    for key, row in view.rows:
+        code = _digits(row) if row.item == "department" else ""
+        if len(code) == 3 and all(u.startswith(code) for u in units):
+            return [(key, units)]
+    total = next((k for k, row in view.rows if row.item == "total"), None)
+    return [(total, units)] if total is not None else []
+
+
 def _digits(row) -> str:
     text = "".join(row.code_raw.text.split()) if row.code_raw else ""
     return text if text.isdigit() else ""
@@ -758,6 +792,12 @@ def check_units(view: TableView, flagger: Flagger) -> None:
     """A department's line is the sum of its units' lines, column by column."""
     for dept, units in department_groups(view):
         _column_mismatch(view, flagger, "table.units", dept, units, "所属单位之和", "sum of its units")
+    if view.unit_of:
+        # Printed in blocks per unit: the 合计 is the department's line (no class lines of its own to add up).
+        total = next((k for k, row in view.rows if row.item == "total"), None)
+        dept = [d for d, _units in department_groups(view) if d != total]
+        if total is not None and dept:
+            _column_mismatch(view, flagger, "table.units", total, dept, "部门合计", "the department's line")
 
 
 def _item_key(view: TableView, item: str) -> str | None:

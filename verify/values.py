@@ -162,6 +162,8 @@ class TableView:
     # a trial placement touches; ``verify.choose``).
     only: set[str] | None = None
     only_columns: set[str] | None = None  # and, of the relations within one column, only those in these columns
+    # A table printed in blocks per unit (``unit_blocks``): each block line's key -> its unit line's key.
+    unit_of: dict[str, str] = field(default_factory=dict)
 
     def touches(self, *keys: str) -> bool:
         """Whether a relation between these rows is to be checked."""
@@ -199,6 +201,8 @@ class TableView:
     def row_zh(self, key: str) -> str:
         """The row as a reader finds it in the printed table: its code and label, or its label."""
         label = self.label(key)
+        if key in self.unit_of:  # 某市公路事业发展中心 208 社会保障和就业支出: the same code is printed under each unit
+            return f"{self.label(self.unit_of[key])} {key.rsplit('/', 1)[1].split('#')[0]} {label}".strip()
         if key.isdigit():
             return f"{key} {label}".strip()
         return label or key
@@ -222,18 +226,50 @@ def view_table(table: Table, name: str, doc_places: int | None = None,
     if doc_places is not None:
         view.places = {k: max(v, doc_places) for k, v in view.places.items()}
     seen: dict[str, int] = {}
-    for row in table.rows:
+    units = unit_blocks(table.rows)
+    for n, row in enumerate(table.rows):
         label = row_label(row)
-        key = _row_key(row, label)
+        unit = units[n] if units else None
+        # A unit line keyed by its code, a block's line by its unit's code and its own (301002/208).
+        key = _row_key(row, label) if unit is None else unit if row.code is None else f"{unit}/{row.code}"
         nth = seen[key] = seen.get(key, 0) + 1
         if nth > 1:
             key = f"{key}#{nth}"
         view.rows.append((key, row))
         view.labels[key] = label
-        if row.code or row.item == "total":
+        if unit is not None and row.code:
+            view.unit_of[key] = unit  # never in ``by_code``: one unit's 208 is not the department's
+        elif row.code or row.item == "total":
             view.by_code.setdefault(row.code or "total", key)
         view.by_row[key] = row_cells(view, key, row)
     return view
+
+
+def printed_code(row: Row) -> str:
+    """The code a line prints as digits (a department's 301, a unit's 301001), "" when it prints none."""
+    text = "".join(row.code_raw.text.split()) if row.code_raw else ""
+    return text if text.isdigit() else ""
+
+
+def unit_blocks(rows: list[Row]) -> list[str | None] | None:
+    """For a table printed in blocks per unit (合计 / 301 部门 / 301001 本级 / its 类款项 lines / 301002 单位 / its
+    lines …, the same codes again under each unit): each line's unit — the unit's code on its own line and on the
+    lines of its block, None above the first block. None for any other table, among them one unit's single block
+    (its lines are the department's). Told by the printed codes, never by the amounts."""
+    if [row.item for row in rows].count("department") < 2:
+        return None  # (most tables: asked of every table a view is made of)
+    units: list[str | None] = []
+    unit, with_lines = None, set()
+    for row in rows:
+        if row.item == "department":
+            code = printed_code(row)
+            unit = code if len(code) == 6 else None
+            units.append(unit)
+            continue
+        if row.code and unit:
+            with_lines.add(unit)
+        units.append(unit if row.code else None)
+    return units if len(with_lines) >= 2 else None
 
 
 def row_cells(view: TableView, key: str, row: Row) -> dict[str, Val]:
@@ -244,6 +280,8 @@ def row_cells(view: TableView, key: str, row: Row) -> dict[str, Val]:
     where = f"{view.zh} {row.code} {label}" if row.code else f"{view.zh} {label}" if label else view.zh
     en_kind, unit, columns = _table_naming(view)
     en_where = f"{en_kind} {row.code or row.item or ''}".rstrip()
+    if key in view.unit_of:  # the unit's name too: the same code is printed under each unit
+        where, en_where = f"{view.zh} {view.row_zh(key)}", f"{en_kind} {key}"
     places, whole, section_id = view.places, view.whole, table.section_id
     cells = {}
     for col, amount in row.values.items():
