@@ -89,7 +89,7 @@ def _fact(doc: str, kind: str, title: str, code, label, column: str, column_labe
 
 def table_facts(doc: str, table: Table, paths: dict[int, str], statuses: dict[str, ValueStatus]) -> Iterator[dict]:
     spec = spec_for(table.kind)
-    for row in table.rows:
+    for row, (entity, entity_role) in zip(table.rows, row_entities(table)):
         label = row.label.text if row.label else None
         texts = row_texts(row)
         for key, amount in row.values.items():
@@ -97,7 +97,23 @@ def table_facts(doc: str, table: Table, paths: dict[int, str], statuses: dict[st
             unit = table.unit if col.type == "amount" else "%" if col.type == "percent" else None
             path = paths[id(amount)]
             yield _fact(doc, table.kind, table.title, row.code, label, key, table.columns.get(key, col.zh), amount, unit,
-                        path, statuses.get(path, _VERIFIED), table.entity, table.entity_role, texts)
+                        path, statuses.get(path, _VERIFIED), entity, entity_role, texts)
+
+
+def row_entities(table: Table) -> list[tuple[Text | None, str | None]]:
+    """Whose each line of a table is (entity, role): the table's, or — in a table printed in blocks per unit (301001
+    本级 and its 类款项 lines, 301002 … and its own) — the unit whose block holds the line, so that facts summed by code
+    can be told apart by unit."""
+    from verify.values import unit_blocks
+
+    units = unit_blocks(table.rows)
+    if units is None:
+        return [(table.entity, table.entity_role)] * len(table.rows)
+    names = {}
+    for row, unit in zip(table.rows, units):
+        if unit is not None and row.item == "department" and row.label is not None:
+            names.setdefault(unit, row.label)
+    return [(names[unit], "unit") if unit in names else (table.entity, table.entity_role) for unit in units]
 
 
 def row_texts(row) -> dict[str, str] | None:

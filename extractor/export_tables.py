@@ -37,7 +37,7 @@ FACT_COLUMNS = (
     ("table_zh", "string", "the table kind's Chinese name"),
     ("title", "string", "the table's title as printed"),
     ("entity", "string", "the budget unit the table is for, as printed (单位名称：部门汇总 / XX局本级 / XX小学), "
-                         "where it says"),
+                         "where it says; in a table printed in blocks per unit, the unit whose block holds the line"),
     ("entity_role", "string", "consolidated (部门汇总: the sum of its units' tables) or unit (one unit's table of a "
                               "kind also printed consolidated): sum only one of them by code"),
     ("row_code", "string", "the line's classification code, normalised (2101501)"),

@@ -105,15 +105,18 @@ def test_consistent_unit_blocks_read_clean(dept_line, parts):
 @pytest.mark.parametrize("dept_line,parts", FORMS, ids=FORM_IDS)
 def test_each_blocks_lines_are_their_units_in_the_export(dept_line, parts):
     """The export's ``field`` (the value path decisions use) names each line's unit by its code; the unit's own
-    line (its name) is at ``[301002]``."""
+    line (its name) is at ``[301002]``; each line's ``entity`` is its unit (``entity_role`` unit)."""
     result = read_generated(document(dept_line, parts), "unit_blocks")
     facts = [f for f in result_facts(result) if f["table"] == "expenditure_summary" and f["column"] == "total"]
     by_field = {f["field"]: f for f in facts}
     for code, name, items in UNITS:
         assert by_field[f"expenditure_summary[{code}].total"]["row_label"] == name
+        assert (by_field[f"expenditure_summary[{code}].total"]["entity"],
+                by_field[f"expenditure_summary[{code}].total"]["entity_role"]) == (name, "unit")
         for c in _lines(items):
             fact = by_field[f"expenditure_summary[{code}/{c}].total"]
             assert fact["row_code"] == c
+            assert (fact["entity"], fact["entity_role"]) == (name, "unit")  # whose line it is, for a sum by code
     assert by_field["expenditure_summary[301002/2080505].total"]["value"] == "60.00"
     assert by_field["expenditure_summary[301003/2080505].total"]["value"] == "20.10"
     assert all("#" not in f["field"] for f in facts)  # no line told apart by its position alone
