@@ -484,7 +484,7 @@ def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]
                 below = below if below is not None else _cells_below(header, n)
                 if _heads_cells_below(t, below):
                     groups.add((n, t.x0))
-            if not over and n and _rest_of_word_above(t, header[n - 1], columns):
+            if not over and n and _rest_of_word_above(t, _line_above(t, header[:n]), columns):
                 continue
             if not over:
                 if (n, t.x0) not in groups and not _parent_between(t, n, header, columns):
@@ -497,6 +497,13 @@ def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]
     leaves = [[t for t in line if (n, t.x0) not in groups] for n, line in enumerate(header)]
     kinds = _column_kinds(sorted(columns), _bands_of(loose, columns), leaves, data, word_kind)
     return _pair_headers(sorted(columns), _bands_of(loose, columns), leaves, kinds)
+
+
+def _line_above(t: Token, above: list[list[Token]]) -> list[Token]:
+    """The nearest header line above ``t`` with a word over it. A line between with nothing over it holds other
+    columns' cells (a full-height 合计 centred in its tall cell), which a wrapped cell's pieces go round
+    ("公用经" / "经济分类科目名称  合计" / "费")."""
+    return next((line for line in reversed(above) if any(_overlap((t.x0, t.x1), (u.x0, u.x1)) for u in line)), [])
 
 
 def _rest_of_word_above(t: Token, above: list[Token], columns: list[tuple[int, int]]) -> bool:
