@@ -484,7 +484,8 @@ def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]
                 below = below if below is not None else _cells_below(header, n)
                 if _heads_cells_below(t, below):
                     groups.add((n, t.x0))
-            if not over and n and _rest_of_word_above(t, header[n - 1], columns):
+            if not over and n and (_rest_of_word_above(t, header[n - 1], columns)
+                                   or _rest_of_word_round(t, n, header, columns, groups)):
                 continue
             if not over:
                 if (n, t.x0) not in groups and not _parent_between(t, n, header, columns):
@@ -497,6 +498,22 @@ def _add_header_columns(columns: list[tuple[int, int]], header: list[list[Token]
     leaves = [[t for t in line if (n, t.x0) not in groups] for n, line in enumerate(header)]
     kinds = _column_kinds(sorted(columns), _bands_of(loose, columns), leaves, data, word_kind)
     return _pair_headers(sorted(columns), _bands_of(loose, columns), leaves, kinds)
+
+
+def _rest_of_word_round(t: Token, n: int, header: list[list[Token]], columns: list[tuple[int, int]],
+                        groups: set[tuple[int, int]]) -> bool:
+    """A character or two of line ``n`` that end a header word two lines up, round the line between ("公用经" /
+    "经济分类科目名称  合计" / "费"): that line holds other columns' full-height cells, centred in the tall header
+    row, and nothing over the piece. The word heads no group of cells (a parent's word over a short header of its
+    own, "本年…支出" over 合计, does not wrap into it) and is the only header word over its column: where another
+    stands over it too, the columns were squeezed together and the piece may head an empty column of its own."""
+    if len(t.text) > 2 or n < 2 or any(_overlap((t.x0, t.x1), (u.x0, u.x1)) for u in header[n - 1]):
+        return False
+    words = [w for line in header for w in line]
+    return any(_overlap((t.x0, t.x1), (u.x0, u.x1)) and (n - 2, u.x0) not in groups
+               and any(_overlap((u.x0, u.x1), c) and sum(1 for w in words if _overlap((w.x0, w.x1), c)) == 1
+                       for c in columns)
+               for u in header[n - 2])
 
 
 def _rest_of_word_above(t: Token, above: list[Token], columns: list[tuple[int, int]]) -> bool:

@@ -201,7 +201,7 @@ def _fill_centred(row: list[str], below: list[bool], filled: list[str], owner: l
                   heads: list[bool], leaf: list[str]) -> None:
     """Columns under a merged cell printed somewhere over them take the nearest such cell.
 
-    A classification group (功能分类科目) heads its code and name columns, never an amount's.
+    A classification group (功能分类科目, or 科目编码 over 类 | 款 | 项) heads its code and name columns, never an amount's.
     """
     parents = [i for i, t in enumerate(row) if t and below[i] and heads[i]]
     if not parents:
@@ -976,7 +976,7 @@ class Layout:
 
 
 _SEQ = re.compile(r"^(序号|行次|编号)$")
-_CLASS_GROUP = re.compile(r"科目$")
+_CLASS_GROUP = re.compile(r"科目$|科目(编码|代码)$|^(编码|代码)$")
 _CODE_OR_NAME = re.compile(r"编码|代码|名称|^[类款项]$|科目|序号|行次|编号")
 # Words that head a group of columns in the national templates.
 _PARENT_WORDS = re.compile(r"分类科目$|^科目$|^(收入|支出|资金性质|资金来源)$|^本年(收入|支出|拨款|财政拨款)$|^(政府)?采购金额|结转|份额|项目来源")

@@ -458,6 +458,12 @@ def _take_repeated_headers(items) -> None:
                 block.top = block.lines[0].top
                 block.frame = before[1].frame or spaced_frame(before[1].lines, before[1].moves)
                 continue
+            if _prints_amount(block.lines[0]):
+                # No header printed again: rows the page break cut off. Written in the page's own columns, a row
+                # that starts in a right-hand column (a 款 code under a 类 printed on the page before) would
+                # start the line, and its code parts fall into the columns of the amounts.
+                block.frame = before[1].frame or spaced_frame(before[1].lines, before[1].moves)
+                continue
         if isinstance(block, SpacedBlock):
             words = header_words([[s.text() for s in segments(line)] for line in block.lines])
         elif isinstance(block, TableBlock):
@@ -465,6 +471,14 @@ def _take_repeated_headers(items) -> None:
                                    for cell in row] for row in block.rows])
         else:
             words = set()
+
+
+_AMOUNT = re.compile(r"-?[\d,]*\d\.\d+")
+
+
+def _prints_amount(line: Line) -> bool:
+    """A line with an amount (a figure with decimals) among its words: a table's row, not its header."""
+    return any(_AMOUNT.fullmatch(s.text()) for s in segments(line))
 
 
 def _figures_under_heads(items) -> None:
