@@ -38,7 +38,7 @@ OTHER_TABLE_ROWS = [  # code, name, 合计, 基本支出, 项目支出 — 21011
 
 
 def other_table_document() -> str:
-    lines = ["表3 支出决算表", "", "编制单位：某市交通运输局    单位：万元", "",
+    lines = ["表3 某某支出决算明细表", "", "编制单位：某市交通运输局    单位：万元", "",
              "\t".join(("科目编码", "科目名称", "合计", "基本支出", "项目支出"))]
     lines += ["\t".join(r) for r in OTHER_TABLE_ROWS]
     return "某市交通运输局2025年部门决算公开\n\n" + "\n".join(lines) + "\n"
@@ -92,8 +92,8 @@ CARD_WITH_PERIOD = """青山县文化旅游局2025年部门预算
 \t成本指标\t项目总成本\t≤5500万元\t≤1922.22万元
 满意度指标\t服务对象满意度指标\t群众满意度\t≥95%\t≥95%
 """
-# A 收支总表 printed as one column, 收入 above 支出: a two-sided table whose one amount column, 预算数, the registry has
-# no key for — shown in the half of the rows that hold it.
+# A 收支总表 printed as one column, 收入 above 支出: read on its two sides (income_amount above, expenditure_amount
+# below), each shown in its half of the report's summary.
 VERTICAL_SUMMARY = """某市交通运输局2025年部门预算公开
 
 表1 部门收支总表
@@ -183,7 +183,9 @@ def test_the_documents_hold_flagged_values_under_columns_the_registry_does_not_k
     assert [f["value"] for f in facts_of(reported, "card_period") if f["column"].startswith("midterm_budget_")] == \
         ["5500.00", "5400.00", "100.00"]
     vertical = facts_of(reported, "vertical_summary")
-    assert {(f["table"], f["column"]) for f in vertical} == {("income_expenditure_summary", "预算数")}, vertical
+    # (printed as one list, it is read on its two sides: each half of the report's summary holds its own)
+    assert {(f["table"], f["column"]) for f in vertical} == {("income_expenditure_summary", "income_amount"),
+                                                            ("income_expenditure_summary", "expenditure_amount")}, vertical
 
 
 @pytest.mark.parametrize("doc", DOCUMENTS)
