@@ -17,7 +17,7 @@ from schemas.tables import YEAR_ON_YEAR_KEYS
 
 from .flags import Flagger, fmt
 from .tolerance import ZERO, Term, exceeds, printed_places, product_holds, sum_gap
-from .values import TableView, Val
+from .values import TableView, Val, printed_code
 
 _FUNDS = ("general_budget", "government_fund", "state_capital")
 # A part is a column key, or (aggregate, its parts): the aggregate where the table prints it, else its parts.
@@ -755,7 +755,7 @@ def department_groups(view: TableView) -> list[tuple[str, list[str]]]:
         block.append((key, row))
     if len(block) < 2:
         return []
-    coded = [(k, _digits(r)) for k, r in block]
+    coded = [(k, printed_code(r)) for k, r in block]
     if all(c for _k, c in coded):
         groups = []
         for key, code in coded:
@@ -776,16 +776,11 @@ def _block_departments(view: TableView) -> list[tuple[str, list[str]]]:
     after it), wherever the blocks put them; without a department line, the 合计 over the units' lines."""
     units = list(dict.fromkeys(view.unit_of.values()))
     for key, row in view.rows:
-        code = _digits(row) if row.item == "department" else ""
+        code = printed_code(row) if row.item == "department" else ""
         if len(code) == 3 and all(u.startswith(code) for u in units):
             return [(key, units)]
     total = next((k for k, row in view.rows if row.item == "total"), None)
     return [(total, units)] if total is not None else []
-
-
-def _digits(row) -> str:
-    text = "".join(row.code_raw.text.split()) if row.code_raw else ""
-    return text if text.isdigit() else ""
 
 
 def check_units(view: TableView, flagger: Flagger) -> None:
