@@ -428,10 +428,13 @@ def _carets(shown: str, marks: list[tuple[int, int]]) -> str:
     return "".join(line)
 
 
-def _decide(flag_id: str, action: str, db, as_json: bool, **kw) -> None:
+def _decide(flag_id: str, action: str, db, as_json: bool, dry_run: bool = False, **kw) -> None:
     from .service import decide
 
     store = _open_store(db)
+    if dry_run:
+        _preview(store, flag_id, action, as_json, **kw)
+        return
     try:
         outcome = decide(store, flag_id, action, **kw)
     except ReviewError as exc:
@@ -446,6 +449,38 @@ def _decide(flag_id: str, action: str, db, as_json: bool, **kw) -> None:
         }, ensure_ascii=False, indent=1))
         return
     _print_outcome(outcome)
+
+
+def _preview(store, flag_id: str, action: str, as_json: bool, reviewer=None, note=None, **kw) -> None:
+    """--dry-run on one flag: what would be recorded, checked as a decision is; nothing written."""
+    from .render import accept_meaning
+    from .service import preview
+
+    try:
+        p = preview(store, flag_id, action, **kw)
+    except ReviewError as exc:
+        _fail(str(exc), exc.code, as_json)
+    if as_json:
+        typer.echo(json.dumps({
+            "dry_run": True, "document": p.document, "flag": p.flag.id, "action": action, "status": p.flag.status,
+            "would_record": [{"field": f, "before": was, "after": after} for f, was, after in p.plan],
+            "decided_alike": [{"id": t.id, "check": t.check, "status": t.status} for t in p.twins],
+        }, ensure_ascii=False, indent=1))
+        return
+    console = _console()
+    if not p.plan:
+        console.print(f"{p.flag.id}: already {p.flag.status}; nothing would be recorded.")
+        return
+    for field, was, after in p.plan:
+        what = {"accept": f"accept — {accept_meaning(p.flag.check, bool(p.flag.fields))}",
+                "reopen": "reopen (its decisions stay in the trail)",
+                "reject": f"withdraw {field} (read as {was}) from exports",
+                "fix": f"correct {field}: read as {was}, the document prints {after}"}[action]
+        console.print(f"Would {what}.")
+    if p.twins:
+        console.print(f"And the same on {len(p.twins)} flag(s) asking the same question: "
+                      f"{', '.join(t.id for t in p.twins)}.")
+    console.print("Dry run: nothing recorded. Run it without --dry-run to record it.")
 
 
 def _print_outcome(outcome) -> None:
@@ -520,7 +555,7 @@ def accept(
     if _bulk_requested(flag_id, check, where, as_json):
         _bulk("accept", check, document, where or [], False, yes, dry_run, db, as_json, _reviewer(reviewer), note)
         return
-    _decide(flag_id, "accept", db, as_json, document=document, reviewer=_reviewer(reviewer), note=note)
+    _decide(flag_id, "accept", db, as_json, dry_run, document=document, reviewer=_reviewer(reviewer), note=note)
 
 
 def _bulk_requested(flag_id: Optional[str], check: Optional[str], where, as_json: bool) -> bool:
@@ -623,11 +658,12 @@ def fix(
     field: Annotated[Optional[str], typer.Option(
         "--field", metavar="N|KEY", help="Which value: its number or key from `review show` (not needed when there is "
                                          "one).")] = None,
+    yes: YesOption = False, dry_run: DryRunOption = False,
     db: DbOption = None, document: DocOption = None, reviewer: ReviewerOption = None, note: NoteOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """A value was misread: record the correct one and re-verify the document with it."""
-    _decide(flag_id, "fix", db, as_json, document=document, fields=[field] if field else [], value=value,
+    _decide(flag_id, "fix", db, as_json, dry_run, document=document, fields=[field] if field else [], value=value,
             reviewer=_reviewer(reviewer), note=note)
 
 
@@ -650,7 +686,7 @@ def reject(
         _bulk("reject", check, document, where or [], all_fields, yes, dry_run, db, as_json, _reviewer(reviewer),
               note)
         return
-    _decide(flag_id, "reject", db, as_json, document=document, fields=field or [], all_fields=all_fields,
+    _decide(flag_id, "reject", db, as_json, dry_run, document=document, fields=field or [], all_fields=all_fields,
             reviewer=_reviewer(reviewer), note=note)
 
 
@@ -761,11 +797,12 @@ def _print_move_plan(console, plan) -> None:
 @app.command()
 def reopen(
     flag_id: IdArgument,
+    yes: YesOption = False, dry_run: DryRunOption = False,
     db: DbOption = None, document: DocOption = None, reviewer: ReviewerOption = None, note: NoteOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Undo the decisions on a flag (the trail keeps them): it needs review again."""
-    _decide(flag_id, "reopen", db, as_json, document=document, reviewer=_reviewer(reviewer), note=note)
+    _decide(flag_id, "reopen", db, as_json, dry_run, document=document, reviewer=_reviewer(reviewer), note=note)
 
 
 @app.command()
@@ -932,7 +969,9 @@ def _ask_and_decide(console, store, q, reviewer, skipped, done: list[str]) -> in
             kw["value"] = _ask_value(console, fields[int(kw["fields"][0]) - 1].path)
             if kw["value"] is None:
                 continue
-        kw["note"] = _prompt("Note (optional)", default="", show_default=False) or None
+        kw["note"] = _ask_note()
+        if kw["note"] is _GO_BACK:
+            continue
         action = {"a": "accept", "f": "fix", "r": "reject"}[choice]
         try:
             _print_outcome(decide(store, q.id, action, **kw))
@@ -967,7 +1006,9 @@ def _ask_and_move(console, store, q, numbered: list[int], reviewer) -> int | Non
     _print_move_plan(console, plan)
     if not _confirm(f"Move these {len(plan.moves)} value(s)?", default=True):
         return None
-    note = _prompt("Note (optional)", default="", show_default=False) or None
+    note = _ask_note()
+    if note is _GO_BACK:
+        return None
     outcome = move(store, q.id, number, column, all_rows, document=q.document, reviewer=reviewer, note=note)
     console.print(f"{q.id}: moved {len(plan.moves)} value(s) to {plan.target_label} (decision "
                   f"#{outcome.decision.seq}); the flag is now {outcome.status or 'closed'}.")
@@ -978,6 +1019,18 @@ def _ask_and_move(console, store, q, numbered: list[int], reviewer) -> int | Non
 
 # An answer that goes back to the flag's choices instead of answering the question.
 _BACK = ("", "q", "b", "back")
+
+
+_GO_BACK = object()
+
+
+def _ask_note():
+    """The note for the trail (None: no note), or ``_GO_BACK``: q or b was typed — a key, never a note, and the
+    trail cannot be rewritten, so nothing is decided and the flag's choices are asked again."""
+    answer = _prompt("Note (optional; empty: none, q: back)", default="", show_default=False).strip()
+    if answer.lower() in _BACK:
+        return None if not answer else _GO_BACK
+    return answer
 
 
 def _ask_number(console, question: str, allowed: list[int]) -> str | None:

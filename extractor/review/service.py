@@ -229,6 +229,28 @@ def decide(store: ReviewStore, ref: str, action: str, *, document: str | None = 
                    twins=[after[i] for i in twin_ids if i in after])
 
 
+@dataclass
+class Preview:
+    """What a decision would record (``--dry-run``): nothing is written."""
+
+    document: str
+    flag: Flag
+    action: str
+    plan: Plan  # one (field, before, after) per decision; empty: the flag already has this decision
+    twins: list[Flag]  # the same question elsewhere in the document, that the decision would settle alike
+
+
+def preview(store: ReviewStore, ref: str, action: str, *, document: str | None = None, fields: list[str] = (),
+            all_fields: bool = False, value: str | None = None) -> Preview:
+    """The decisions ``decide`` would record, checked as it checks them (an unknown field or a correction to
+    the value already read is refused alike), without recording anything."""
+    heal(store)
+    doc, result, _text, flag = open_flag(store, ref, document)
+    plan = _plan(result, flag, action, list(fields), all_fields, value)
+    twins = twins_of(result, flag, decided=action == "reopen") if plan else []
+    return Preview(doc.name, flag, action, plan, twins)
+
+
 def resettle(store: ReviewStore, name: str, result: ExtractionResult, text: str) -> ExtractionResult:
     """The document's file rebuilt from the trail, every decision in force (its own transaction)."""
     with store.transaction():
