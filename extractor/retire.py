@@ -134,6 +134,7 @@ def _moves(store, retired: list[Retired], given: dict[Path, str]) -> dict[str, t
     """The new name → (the old name, its decisions, the file) for each retired result whose file this run reads
     under a new name that has no decisions of its own: the same file, or the same bytes moved or renamed (under a
     name the store has never seen: a copy read all along under its own name has its own questions)."""
+    from .load.files import is_utf8_name
     from .rerun import file_sha256
 
     decided = {r.name: store.decisions(r.name) for r in retired}
@@ -143,8 +144,8 @@ def _moves(store, retired: list[Retired], given: dict[Path, str]) -> dict[str, t
             by_sha.setdefault(decisions[-1].document_sha256, []).append(name)
     carried = {}
     for path, new in given.items():
-        if new in carried or store.decisions(new):
-            continue
+        if new in carried or not is_utf8_name(new) or store.decisions(new):
+            continue  # (a name that is not UTF-8 is never read: nothing can be carried to it)
         old = next((r.name for r in retired if r.read_as == new and decided[r.name]), None)
         if old is None and by_sha and store.document(new) is None:
             try:

@@ -145,3 +145,24 @@ def test_names_that_are_not_utf8_get_the_documented_line_and_the_batch_goes_on(t
     assert len(named) == 2 and all("the file name is not valid UTF-8" in line for line in named), lines
     assert not any("could not be processed" in line for line in lines), lines
     assert proc.returncode == 1 and (out / "good.json").is_file()
+
+
+def test_a_rerun_after_a_rename_beside_a_name_that_is_not_utf8_carries_on(tmp_path):
+    """A folder with a file named in GBK bytes (from a Windows zip) is rerun after another file was renamed: the
+    rename is carried and the bad name is its one line again — not an internal error before anything is read."""
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(DOCS["000"].read_bytes())
+    (folder / "b.txt").write_bytes(DOCS["003"].read_bytes())
+    with open(os.fsencode(folder) + b"/c\xb1\xa8.txt", "wb") as fh:
+        fh.write(DOCS["003"].read_bytes())
+    for _ in range(2):
+        assert _run(b"run", os.fsencode(folder), b"--out", os.fsencode(out)).returncode == 1
+    (folder / "a.txt").rename(folder / "a2.txt")
+    proc = _run(b"run", os.fsencode(folder), b"--out", os.fsencode(out))
+    err = proc.stderr.decode("utf-8")
+    assert proc.returncode == 1 and "Traceback" not in err, err
+    assert [line for line in err.splitlines() if line.startswith("error:")] == [
+        f"error: {folder}/c\\xb1\\xa8.txt: the file name is not valid UTF-8 (shown escaped); rename it, e.g. "
+        "`convmv -f gbk -t utf-8 --notest FILE` for names from a Chinese Windows"], err
+    assert (out / "a2.json").is_file() and not (out / "a.json").exists() and (out / "b.json").is_file()

@@ -50,11 +50,18 @@ _KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character de
 
 def check_name(path: Path) -> None:
     """A name we can write down: UTF-8 (results, the review store and exports are UTF-8 text)."""
-    try:
-        str(path).encode("utf-8")
-    except UnicodeEncodeError:
+    if not is_utf8_name(path):
         raise LoadError(path, "the file name is not valid UTF-8 (shown escaped); rename it, e.g. "
-                              "`convmv -f gbk -t utf-8 --notest FILE` for names from a Chinese Windows") from None
+                              "`convmv -f gbk -t utf-8 --notest FILE` for names from a Chinese Windows")
+
+
+def is_utf8_name(name: Path | str) -> bool:
+    """False for a name in bytes that are not UTF-8 (decoded as surrogates): such a file is never read nor stored."""
+    try:
+        str(name).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def open_regular(path: Path, limit: int | None = None) -> tuple[bytes, os.stat_result]:
