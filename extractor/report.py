@@ -849,6 +849,7 @@ class Index:
     """
 
     folder: Path
+    failed: dict = field(default_factory=dict)  # name → the run manifest's row of each file its last run failed on
     documents: int = 0
     tables: int = 0
     cards: int = 0
@@ -856,6 +857,7 @@ class Index:
     flags: Counter = field(default_factory=Counter)
     by_check: dict[str, Counter] = field(default_factory=dict)
     rows: object = None  # the temporary file
+    shown: set = field(default_factory=set)  # failed files of which an earlier run's result is shown
 
     def __post_init__(self):
         self.rows = tempfile.TemporaryFile("w+", encoding="utf-8")
@@ -863,6 +865,8 @@ class Index:
     def add(self, page: DocPage, href: str) -> None:
         r, doc, c = page.result, page.result.document, value_counts(page)
         self.documents += 1
+        if doc.name in self.failed:
+            self.shown.add(doc.name)
         self.tables += len(r.tables)
         self.cards += len(r.cards)
         self.values += c
@@ -885,10 +889,13 @@ class Index:
                   f'<b>{self.tables}</b> tables, <b>{self.cards}</b> performance cards, '
                   f'<b>{sum(self.values.values())}</b> values — {values}.</p>'
                   f'<p><b>{sum(self.flags.values())}</b> flags, <b>{waiting}</b> need a decision.</p>')
+        if self.failed:
+            totals += (f'<p><b class="bad">{len(self.failed)}</b> file(s) the last run could not read: no value comes '
+                       f'from them — see <a href="#failed">Files not read</a>.</p>')
         page = asset_template("index.html").safe_substitute(
             title=f"Budget extraction report — {escape(self.folder.name)}", css=asset("report.css"),
             nav=f"{self.documents} document(s)", legend=legend(), totals=totals, head=DOCUMENTS_HEAD,
-            by_check=flags_by_check(self.by_check))
+            failed=failed_files(self.failed, self.shown), by_check=flags_by_check(self.by_check))
         before, after = page.split("$rows", 1)
         fh.write(before)
         self.rows.seek(0)
@@ -897,6 +904,33 @@ class Index:
 
     def close(self) -> None:
         self.rows.close()
+
+
+def failed_files(failed: dict, shown: set) -> str:
+    """The files the last run could not read (the run manifest's error lines): a department missing from the
+    batch is seen here, not only in the exports' documents table."""
+    if not failed:
+        return ""
+    rows = "".join(
+        f'<tr><td>{escape(row.name)}</td><td><code>{escape(row.source)}</code></td><td>{escape(row.reason or "")}'
+        + (" — the page below is an earlier run's result of this file" if row.name in shown else "")
+        + "</td></tr>\n" for row in failed.values())
+    return (f'<h3 id="failed">Files not read 未能读取的文件</h3><p class="muted">The last run could not read these '
+            f'files; no value of the report comes from them. Fix each as its reason says and run again.</p>'
+            f'<div class="scroll"><table class="grid"><thead><tr><th>document</th><th>file 文件</th>'
+            f'<th>why 原因</th></tr></thead><tbody>\n{rows}</tbody></table></div>')
+
+
+def _failed_runs(folder: Path) -> dict:
+    from .rerun import Manifest
+
+    manifest = Manifest.of_folder(folder)
+    if manifest is None:
+        return {}
+    try:
+        return manifest.errors()
+    finally:
+        manifest.close()
 
 
 class SourceFinder:
@@ -949,13 +983,14 @@ def write_report(folder: Path, out: Path, db: Path | None = None) -> ReportFiles
     if not folder.is_dir():
         raise ReportError(f"{folder}: not a folder of results (run `budget-extract run ... --out {folder}` first)")
     paths = result_paths(folder)
-    if not paths:
+    failed = _failed_runs(folder)
+    if not paths and not failed:
         raise ReportError(f"{folder}: holds no result files (*.json)")
     _check_target(out)
     keys = page_keys([p.relative_to(folder).with_suffix("").as_posix() for p in paths])
     sizes = []
     sources = SourceFinder(folder, db)
-    index = Index(folder)
+    index = Index(folder, failed)
     try:
         with _replacing_folder(out) as tmp:
             (tmp / "documents").mkdir()

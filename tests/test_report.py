@@ -514,3 +514,34 @@ def test_a_card_s_tasks_weights_scoring_and_unknown_columns_are_shown(tmp_path):
                  "评分标准 scoring", "每低1%扣1分", "按年报统计"):
         assert escape(text, quote=False) in html, text
     assert "<th>备注</th>" in html
+
+
+def test_the_index_lists_the_files_the_last_run_could_not_read(tmp_path):
+    """A department missing from the batch is seen in the report, not only in the exports' documents table: each
+    file the last run failed on, with its reason; a file that read once and fails now says its page is the earlier
+    result. A batch where nothing could be read still gets its index."""
+    docs, out, rep = tmp_path / "docs", tmp_path / "out", tmp_path / "rep"
+    docs.mkdir()
+    shutil.copy(EXAMPLES / "003_aca33df6c8a48681.txt", docs / "good.txt")
+    shutil.copy(EXAMPLES / "003_aca33df6c8a48681.txt", docs / "later_broken.txt")
+    (docs / "empty.txt").write_bytes(b"")
+    cli("run", docs, "--out", out, check=False)
+    (docs / "later_broken.txt").write_bytes(b"\x00\x01junk" * 10)
+    assert cli("run", docs, "--out", out, check=False).returncode == 1
+    cli("report", out, "-o", rep)
+    index = (rep / "index.html").read_text(encoding="utf-8")
+    assert "2</b> file(s) the last run could not read" in index and 'href="#failed"' in index
+    failed = index.split('id="failed"')[1].split("</table>")[0]
+    rows = re.findall(r"<tr><td>([^<]*)</td><td><code>([^<]*)</code></td><td>([^<]*)</td></tr>", failed)
+    assert [(name, Path(source).name) for name, source, _ in rows] == [
+        ("empty", "empty.txt"), ("later_broken", "later_broken.txt")]
+    assert all(why for _, _, why in rows)
+    assert "earlier run's result" in rows[1][2] and "earlier run's result" not in rows[0][2]
+
+    # Nothing readable at all: the index still says which files and why.
+    only_bad, bad_out = tmp_path / "only_bad", tmp_path / "bad_out"
+    only_bad.mkdir()
+    (only_bad / "empty.txt").write_bytes(b"")
+    cli("run", only_bad, "--out", bad_out, check=False)
+    cli("report", bad_out, "-o", tmp_path / "rep2")
+    assert "empty.txt" in (tmp_path / "rep2" / "index.html").read_text(encoding="utf-8")
