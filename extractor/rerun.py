@@ -36,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import sys
 import time
@@ -190,7 +191,7 @@ class Manifest:
                   text_sha256: str | None, tally: dict, warnings: tuple[str, ...]) -> None:
         """A document the rules settled: its result file's hash (and its text's beside it), and its counts."""
         self._put(name, source, "ok", None, sha256, key, result_sha256, text_sha256, json.dumps(tally),
-                  stored_text(json.dumps(list(warnings), ensure_ascii=False)))
+                  _stored_json(list(warnings)))
 
     def record_read(self, name: str, source: Path, sha256: str) -> None:
         """A document a model read: listed, never skipped (its key would hold the model's answers)."""
@@ -239,8 +240,17 @@ class Manifest:
 
 
 def stored_text(text: str | None) -> str | None:
-    """Text SQLite can hold: a file name that is not UTF-8 (its bytes decoded as surrogates) with them escaped."""
-    return None if text is None else text.encode("utf-8", "backslashreplace").decode("utf-8")
+    """Text SQLite can hold: a file name that is not UTF-8 (its bytes decoded as surrogates) with each such byte
+    as ``\\xNN``, as the run's error line shows the name (``load.base.shown``): one spelling in every export."""
+    return None if text is None else _UNDECODED.sub(lambda m: f"\\x{ord(m.group()) - 0xdc00:02x}", text)
+
+
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+def _stored_json(value) -> str:
+    """JSON SQLite can hold: a name's undecodable byte (a surrogate) as its JSON escape, which reads back as it was."""
+    return json.dumps(value, ensure_ascii=False).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _holds(path: Path, sha: str) -> bool:

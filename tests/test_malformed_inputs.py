@@ -145,6 +145,10 @@ def test_names_that_are_not_utf8_get_the_documented_line_and_the_batch_goes_on(t
     assert len(named) == 2 and all("the file name is not valid UTF-8" in line for line in named), lines
     assert not any("could not be processed" in line for line in lines), lines
     assert proc.returncode == 1 and (out / "good.json").is_file()
+    # The documents export names each as the error line did (\xff), not in Python's surrogate spelling (\udcff).
+    listed = _run(b"export", os.fsencode(out), b"--what", b"documents", b"--format", b"csv").stdout.decode("utf-8")
+    rows = [line.split(",")[0] for line in listed.splitlines()[1:] if ",error," in line]
+    assert sorted(rows) == ["a/bad\\xffname", "bad\\xffname"] and "udcff" not in listed, listed
 
 
 def test_a_rerun_after_a_rename_beside_a_name_that_is_not_utf8_carries_on(tmp_path):
