@@ -755,8 +755,11 @@ def _rowlike_text(text: str, card: bool, two_sided: bool) -> bool:
     if card:
         # A card's cells hold sentences; a row of it starts with a short field (a key or a level), or with a project's
         # code (a summary grid of cards: 34122525P000000100011 | 文化惠民演出 | …).
-        fields = _GAP.split(text)
-        return len(fields) >= 2 and (len(fields[0]) <= 16 or bool(_CARD_CODE.match(fields[0]))) and len(text) <= 600
+        gap = _GAP.search(text)  # (where the first field ends: the line is not cut into all of them)
+        if gap is None:
+            return False  # one field
+        first = text[:gap.start()]
+        return (len(first) <= 16 or bool(_CARD_CODE.match(first))) and len(text) <= 600
     if _prose(text) or len(text) > 400:
         return False
     words = _WORDS.findall(text)
