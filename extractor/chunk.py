@@ -181,6 +181,7 @@ def _is_note(text: str) -> bool:
 
 
 def split_lines(text: str) -> list[Line]:
+    _rowlike_text.cache_clear()  # (a new document)
     lines: list[Line] = []
     pos = 0
     # Each distinct line classified once: a document prints its page headers, a table's header, a card's keys page
@@ -327,7 +328,9 @@ def is_furniture(stripped: str) -> bool:
         return False
     # The first field is looked at before the line is cut into all of them: in most lines (a table's rows)
     # it is no furniture, and that settles it.
-    if not _ANY_FURNITURE.match(_FIELD_SPLIT.split(stripped.lstrip(), maxsplit=1)[0]):
+    text = stripped.lstrip()
+    gap = _FIELD_SPLIT.search(text)  # (found, not split: the rest of the line is not copied)
+    if not _ANY_FURNITURE.match(text[:gap.start()] if gap else text):
         return False
     fields = [f for f in _FIELD_SPLIT.split(stripped) if f]
     return len(fields) > 1 and all(_ANY_FURNITURE.match(f) for f in fields)
@@ -744,27 +747,43 @@ def _row_shape(kind: str) -> tuple[bool, bool]:
     return spec.card, spec.row_key == "two_sided"
 
 
-@lru_cache(maxsize=8192)  # a line is asked again while the lines above it are placed (what follows a title, a piece)
+# A line is asked again while the lines above it are placed (what follows a title, a piece). The cache holds one
+# document's lines (``split_lines`` empties it): another document's lines, even the same words, are asked afresh.
+@lru_cache(maxsize=8192)
 def _rowlike_text(text: str, card: bool, two_sided: bool) -> bool:
     text = text.strip()
     if card:
         # A card's cells hold sentences; a row of it starts with a short field (a key or a level), or with a project's
         # code (a summary grid of cards: 34122525P000000100011 | 文化惠民演出 | …).
-        fields = _GAP.split(text)
-        return len(fields) >= 2 and (len(fields[0]) <= 16 or bool(_CARD_CODE.match(fields[0]))) and len(text) <= 600
+        gap = _GAP.search(text)  # (where the first field ends: the line is not cut into all of them)
+        if gap is None:
+            return False  # one field
+        first = text[:gap.start()]
+        return (len(first) <= 16 or bool(_CARD_CODE.match(first))) and len(text) <= 600
     if _prose(text) or len(text) > 400:
         return False
     words = _WORDS.findall(text)
     if len(words) < 2 or _sentence(text, words):
         return False
-    gapped = bool(_GAP.search(text))
-    at = [n for n, w in enumerate(words) if (_FIGURE.match(w) or _marked_figure(w)) and not _is_year(words, n)]
+    at = _figures_at(words)
     if len(at) >= 2:
         return True
     if len(at) == 1 and at[0] > 0:
         # One figure after a label ends the row; in a two-sided summary a label may follow it.
         return at[0] == len(words) - 1 or (two_sided and "." in words[at[0]])
-    return gapped
+    return bool(_GAP.search(text))
+
+
+def _figures_at(words: list[str]) -> list[int]:
+    """Where the first two figures of a line's words stand (a year before 年 is no figure): two settle that it is a
+    row, the others are not looked at."""
+    at = []
+    for n, w in enumerate(words):
+        if (_FIGURE.match(w) or _marked_figure(w)) and not _is_year(words, n):
+            at.append(n)
+            if len(at) == 2:
+                break
+    return at
 
 
 _CARD_CODE = re.compile(r"^[0-9A-Za-z-]{17,32}$")
