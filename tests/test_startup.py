@@ -51,3 +51,10 @@ def test_run_with_a_pool_imports_no_reader_in_its_own_process(tmp_path):
     loaded = imported_by(CLI, "run", str(DOCS["000"]), str(DOCS["001"]), "--out", str(out), "--jobs", "2")
     assert len(list(out.glob("*.json"))) == 2
     assert not [m for m in ("schemas", "verify", "extractor.pipeline", "extractor.export") if m in loaded]
+
+
+def test_the_console_script_entry_imports_nothing_until_it_runs():
+    # Each worker of run --jobs N imports the script that started the run (multiprocessing does): the module the
+    # script names must not import the command line (typer) into every worker.
+    loaded = imported_by("import extractor.__main__")
+    assert "typer" not in loaded and "extractor.cli" not in loaded
