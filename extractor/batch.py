@@ -143,6 +143,8 @@ async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=No
         todo = [(place, path) for place, path in todo if not writer.keep(place, path, names[path], advance)]
     jobs = max(1, min(jobs or default_jobs(len(todo)), len(todo) or 1))
     gate = asyncio.Semaphore(max(in_flight, 2 * jobs))
+    if manifest is not None:
+        writer.settings  # hashes the tool's code (0.07 s) now, while the pool's server imports and this process waits
     pool = make_pool(jobs) if jobs > 1 else None
     loop = asyncio.get_running_loop()
 
