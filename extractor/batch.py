@@ -26,11 +26,11 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from .export import result_json, write_atomic, write_temporary
 from .load import SUPPORTED_SUFFIXES, LoadError, check_name, load_document, shown
-from .pipeline import RunOptions, llm_usage, process_document
+from .options import RunOptions
 from .pool import default_jobs, make_pool
 from .work import Outcome, Tally, read_document, text_file_for
+from .writing import write_atomic, write_temporary
 
 
 @dataclass
@@ -143,6 +143,8 @@ async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=No
         todo = [(place, path) for place, path in todo if not writer.keep(place, path, names[path], advance)]
     jobs = max(1, min(jobs or default_jobs(len(todo)), len(todo) or 1))
     gate = asyncio.Semaphore(max(in_flight, 2 * jobs))
+    if manifest is not None:
+        writer.settings  # hashes the tool's code (0.07 s) now, while the pool's server imports and this process waits
     pool = make_pool(jobs) if jobs > 1 else None
     loop = asyncio.get_running_loop()
 
@@ -264,7 +266,11 @@ class _Writer:
 
     @property
     def model(self):
-        return llm_usage(self.reader.settings) if self.reader is not None else None
+        if self.reader is None:
+            return None
+        from .pipeline import llm_usage
+
+        return llm_usage(self.reader.settings)
 
     def decisions(self, name: str) -> list:
         return self.store.decisions(name) if self.store is not None else []
@@ -334,6 +340,9 @@ class _Writer:
         write_atomic(self.out / f"{name}.json", text)
 
     async def _read_with_model(self, place: int, path: Path, name: str) -> None:
+        from .export import result_json
+        from .pipeline import process_document
+
         doc = replace(load_document(path, self.max_size), label=name)
         result = await process_document(doc, self.options, self.reader)
         target = self.out / f"{doc.name}.json"

@@ -213,7 +213,7 @@ def run(
     if (jobs or default_jobs(len(files))) > 1 and len(files) > 1:
         start_server()  # the pool's server imports the readers while this process imports its own (below)
     from .batch import run_batch
-    from .pipeline import RunOptions
+    from .options import RunOptions
 
     recorded: dict = {}
     if cache is CacheChoice.replay:

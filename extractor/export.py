@@ -21,6 +21,7 @@ from schemas import Amount, Decision, ExtractionResult, PerformanceCard, Table, 
 from .export_kinds import CARD_FIELDS, CLAIM_FIELDS, DOCUMENT_FIELDS, EXPORT_KINDS, FACT_FIELDS, FLAG_FIELDS  # noqa: F401
 from .load import SUPPORTED_SUFFIXES
 from .load.base import shown
+from .writing import public_mode, temporary_prefix, write_atomic, write_temporary  # noqa: F401
 
 
 # A value's status, from most to least decided: what a person said wins over what the verifier found.
@@ -436,22 +437,6 @@ def is_pretty(path: Path) -> bool:
         return False
 
 
-def public_mode() -> int:
-    """The mode a plain open() would give a new file (mkstemp's 0600 would hide results from colleagues)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def _temporary_prefix(path: Path) -> str:
-    """``.<name>.`` — or, for a long name, a short hash of it: the temporary file's name must fit too."""
-    import hashlib
-
-    if len(os.fsencode(path.name)) <= 120:
-        return f".{path.name}."
-    return f".{hashlib.sha256(os.fsencode(path.name)).hexdigest()[:16]}{path.suffix}."
-
-
 def output_file_problem(path: Path, example: str = "facts.csv") -> str | None:
     """Why an export cannot be written to the file ``path``, or None; checked before the work starts (the rename
     at the end would fail only after it)."""
@@ -486,7 +471,7 @@ def parent_problem(path: Path) -> str | None:
 def replacing(path: Path) -> Iterator[Path]:
     """A temporary path beside ``path`` that becomes ``path`` only if the block finishes."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_temporary_prefix(path), suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temporary_prefix(path), suffix=".tmp")
     os.close(fd)
     try:
         os.chmod(tmp, public_mode())
@@ -500,33 +485,6 @@ def replacing(path: Path) -> Iterator[Path]:
 
 
 _ENGINE_SIDE_FILES = ("-journal", "-wal", "-shm", ".wal")
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write next to the target, then rename: a crash never leaves a half-written file."""
-    tmp = write_temporary(path, data)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def write_temporary(path: Path, data: str | bytes) -> Path:
-    """``data`` (text is written as UTF-8) whole and flushed to disk beside ``path``, under a temporary name that is
-    never taken for a result (``.<name>.….tmp``): ``os.replace`` it onto ``path`` to publish it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_temporary_prefix(path), suffix=".tmp")
-    try:
-        os.chmod(tmp, public_mode())
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return Path(tmp)
 
 
 def kind_rows(kind: str, results: Iterable[ExtractionResult], failed: dict | None = None) -> Iterator[dict]:

@@ -19,9 +19,7 @@ import asyncio
 import gc
 from contextlib import contextmanager
 from copy import deepcopy
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from schemas import (
     ContentsEntry, DocumentInfo, ExtractionResult, Geometry, HintUse, LayoutHint, LlmCall, LlmUsage, Section,
@@ -34,14 +32,9 @@ from verify.grounding import amount_slots
 from .chunk import Chunk, chunk_document, contents_entries, document_meta, line_titles, split_lines
 from .geometry import place_values
 from .load import Document, load_document
+from .options import Backend, RunOptions, Taught  # noqa: F401  (defined where `run`'s own process imports them)
 from .rules import Unreadable, inherit_units, name_entities, read_table, unread_for
 from .rules_cards import inherit_card_units, read_cards
-
-Backend = Literal["rules", "auto", "llm"]
-
-
-# A hint's moves taught by a decision of this store: (table kind, header, document name, document sha256).
-Taught = frozenset[tuple[str, str, str, str]]
 
 
 def extract_document(doc: Document, hints: tuple[LayoutHint, ...] = (),
@@ -171,14 +164,6 @@ def _near(hints: list[LayoutHint], header: str | None) -> LayoutHint | None:
         return None
     ratio, best = max(((SequenceMatcher(None, h.header, header).ratio(), h) for h in hints), key=lambda x: x[0])
     return best if ratio >= 0.75 else None
-
-
-@dataclass
-class RunOptions:
-    backend: Backend = "auto"
-    cross_check: bool = False
-    hints: tuple[LayoutHint, ...] = field(default=())  # layout hints from the review store, for the rules reader
-    taught: Taught = field(default=frozenset())  # the hints' moves the store's own decisions taught, and where
 
 
 # Reading a document makes hundreds of thousands of short-lived objects (lines, cells, values), nearly all

@@ -13,8 +13,10 @@ import os
 # Starting a pool costs about half a second; below this many documents per worker, it costs more than it saves.
 DOCUMENTS_PER_WORKER = 20
 
-# Imported once, in the pool's server: every worker forked from it has them (read_document's own imports too).
-PRELOAD = ["extractor.work", "extractor.geometry", "extractor.review.apply", "extractor.review.store"]
+# Imported once, in the pool's server: every worker forked from it has them (read_document's own imports, which
+# `run`'s own process never makes).
+PRELOAD = ["extractor.work", "extractor.pipeline", "extractor.export", "extractor.geometry", "extractor.review.apply",
+           "extractor.review.store"]
 
 
 def default_jobs(documents: int) -> int:

@@ -84,11 +84,7 @@ class ManifestRow:
 def tool_fingerprint() -> str:
     """The tool's version, its code and prompts, the reading libraries' versions and Python's: one hash."""
     from importlib import metadata
-
-    import extractor
-    import prompts
-    import schemas
-    import verify
+    from importlib.util import find_spec
 
     h = hashlib.sha256()
     try:
@@ -101,10 +97,10 @@ def tool_fingerprint() -> str:
             h.update(f"\x1f{name}={metadata.version(name)}".encode())
         except metadata.PackageNotFoundError:
             h.update(f"\x1f{name}=-".encode())
-    for package in (extractor, schemas, verify, prompts):
-        root = Path(package.__file__).parent
+    for package in ("extractor", "schemas", "verify", "prompts"):
+        root = Path(find_spec(package).origin).parent  # found, not imported: this process may not need it
         for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".md") and "__pycache__" not in p.parts):
-            h.update(b"\x1e" + f"{package.__name__}/{path.relative_to(root).as_posix()}".encode() + b"\x1f")
+            h.update(b"\x1e" + f"{package}/{path.relative_to(root).as_posix()}".encode() + b"\x1f")
             h.update(path.read_bytes())
     return h.hexdigest()
 

@@ -20,9 +20,11 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from .export import result_bytes
 from .load import LoadError, load_document
-from .pipeline import RunOptions, collecting_less_often, extract_and_verify, needs_model
+from .options import RunOptions
+
+# The readers (pipeline, export) are imported where a document is read: `run`'s own process imports this module
+# for Outcome and Tally, and reads nothing itself at --jobs N (the pool's server imports them for its workers).
 
 
 def llm_unanswered(result, answered: set[str] | None = None) -> list:
@@ -145,6 +147,8 @@ def text_file_for(name: str) -> str:
 
 def extract_file(path: Path | str, options: RunOptions | None = None, max_size: int | None = None):
     """The verified result of one file, by the deterministic reader (raises ``LoadError`` for a bad file)."""
+    from .pipeline import collecting_less_often, extract_and_verify
+
     path = Path(path)
     check_result_name(path)
     with collecting_less_often():
@@ -160,13 +164,17 @@ def read_document(path: Path, options: RunOptions, decisions: list = (), pretty:
     --cross-check) comes back with ``needs_model`` set, unsettled: the caller reads it with
     the model, where one limit holds every request of the batch.
     """
+    from .pipeline import collecting_less_often
+
     with collecting_less_often():
         return _read_document(path, options, decisions, pretty, model, max_size, name)
 
 
 def _read_document(path: Path, options: RunOptions, decisions: list, pretty: bool, model, max_size: int | None,
                    name: str | None) -> Outcome:
+    from .export import result_bytes
     from .geometry import place_values
+    from .pipeline import extract_and_verify, needs_model
     from .review.apply import apply_decisions
     from .review.store import QueueRows
 
@@ -207,12 +215,15 @@ def extract_to_folder(path: Path | str, out: Path | str, pretty: bool = False, n
     No decisions are applied here: ``budget-extract review sync OUT`` applies
     those in force and builds the review queue afterwards.
     """
+    from .pipeline import collecting_less_often
+
     with collecting_less_often():  # the result is gone when the setting is put back: nothing left to walk
         return _extract_to_folder(Path(path), Path(out), pretty, name)
 
 
 def _extract_to_folder(path: Path, out: Path, pretty: bool, name: str | None) -> str:
-    from .export import write_atomic
+    from .export import result_bytes, write_atomic
+    from .pipeline import extract_and_verify
 
     try:
         check_result_name(path)

@@ -137,7 +137,7 @@ def test_help_on_every_command(command):
 
 def test_console_script_is_declared():
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'budget-extract = "extractor.cli:main"' in text
+    assert 'budget-extract = "extractor.__main__:main"' in text
 
 
 def test_a_text_with_no_budget_table_and_a_cut_short_one_are_named_in_the_summary(tmp_path):

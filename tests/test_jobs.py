@@ -214,13 +214,13 @@ def test_a_failure_inside_a_worker_is_one_line_and_the_batch_goes_on(tmp_path):
     stub.mkdir()
     (stub / "sitecustomize.py").write_text(
         f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n"
-        "import extractor.work as work\n"
-        "real = work.extract_and_verify\n"
+        "import extractor.pipeline as pipeline\n"
+        "real = pipeline.extract_and_verify\n"
         "def crashes_on_002(doc, options):\n"
         "    if doc.name.endswith('002_9308971da019406b'):\n"
         "        raise ZeroDivisionError('a bug in a reader')\n"
         "    return real(doc, options)\n"
-        "work.extract_and_verify = crashes_on_002\n", encoding="utf-8")
+        "pipeline.extract_and_verify = crashes_on_002\n", encoding="utf-8")
     src = batch(tmp_path)
     proc, said = run(src, tmp_path / "out", 2, env={"PYTHONPATH": str(stub)})
     assert proc.returncode == 1

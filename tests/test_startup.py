@@ -42,3 +42,19 @@ def test_a_run_that_sends_no_request_never_imports_openai(tmp_path):
     assert (tmp_path / "out" / f"{DOCS['000'].stem}.json").is_file()
     assert "extractor.llm.reader" in loaded and "openai" not in loaded and "instructor" not in loaded
     assert "openpyxl" not in loaded and "pyarrow" not in loaded
+
+
+def test_run_with_a_pool_imports_no_reader_in_its_own_process(tmp_path):
+    # At --jobs 2 the pool's workers read; `run`'s own process, the one writer, needs neither the readers nor the
+    # models (its start-up is the batch's wait before the first document is read).
+    out = tmp_path / "out"
+    loaded = imported_by(CLI, "run", str(DOCS["000"]), str(DOCS["001"]), "--out", str(out), "--jobs", "2")
+    assert len(list(out.glob("*.json"))) == 2
+    assert not [m for m in ("schemas", "verify", "extractor.pipeline", "extractor.export") if m in loaded]
+
+
+def test_the_console_script_entry_imports_nothing_until_it_runs():
+    # Each worker of run --jobs N imports the script that started the run (multiprocessing does): the module the
+    # script names must not import the command line (typer) into every worker.
+    loaded = imported_by("import extractor.__main__")
+    assert "typer" not in loaded and "extractor.cli" not in loaded

@@ -22,8 +22,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from schemas import ColumnMove, Decision, ExtractionResult, Flag, HintOrigin, LayoutHint
+if TYPE_CHECKING:  # imported where rows become models: `run`'s own process, the one writer, makes none of them
+    from schemas import Decision, ExtractionResult, Flag, LayoutHint
 
 DB_NAME = "review.sqlite"
 SCHEMA_VERSION = 3
@@ -292,10 +294,14 @@ class ReviewStore:
 
     def hints(self) -> list[LayoutHint]:
         """Every hint, its moves grouped by table kind and header, in the order they were taught."""
+        rows = self.db.execute("SELECT kind, header, read_as, printed_under, read_as_label, printed_under_label, "
+                               "origin FROM hints ORDER BY added, rowid").fetchall()
+        if not rows:  # most stores: then the models are not imported
+            return []
+        from schemas import ColumnMove, HintOrigin, LayoutHint
+
         grouped: dict[tuple[str, str], list] = {}
-        for kind, header, read_as, under, read_label, under_label, origin in self.db.execute(
-                "SELECT kind, header, read_as, printed_under, read_as_label, printed_under_label, origin "
-                "FROM hints ORDER BY added, rowid"):
+        for kind, header, read_as, under, read_label, under_label, origin in rows:
             grouped.setdefault((kind, header), []).append(
                 (ColumnMove(read_as=read_as, printed_under=under, read_as_label=read_label,
                             printed_under_label=under_label), origin))
@@ -306,9 +312,14 @@ class ReviewStore:
     def taught_here(self) -> frozenset[tuple[str, str, str, str]]:
         """(kind, header, document, document sha256) of each hint move a decision of this store taught (not one
         imported): that document version has the decision, so the hint is not offered to it."""
+        rows = self.db.execute(
+            "SELECT kind, header, origin FROM hints WHERE decision IS NOT NULL AND origin IS NOT NULL").fetchall()
+        if not rows:
+            return frozenset()
+        from schemas import HintOrigin
+
         out = set()
-        for kind, header, origin in self.db.execute(
-                "SELECT kind, header, origin FROM hints WHERE decision IS NOT NULL AND origin IS NOT NULL"):
+        for kind, header, origin in rows:
             o = HintOrigin.model_validate_json(origin)
             out.add((kind, header, o.document, o.document_sha256))
         return frozenset(out)
@@ -391,6 +402,8 @@ class ReviewStore:
 
     def queue(self, *, document: str | None = None, check: str | None = None, severity: str | None = None,
               statuses: tuple[str, ...] = ()) -> list[QueuedFlag]:
+        from schemas import Flag
+
         sql, args = "SELECT document, position, flag FROM flags WHERE 1=1", []
         for column, value in (("document", document), ('"check"', check), ("severity", severity)):
             if value:
@@ -404,6 +417,8 @@ class ReviewStore:
 
     def find(self, ref: str, document: str | None = None) -> list[QueuedFlag]:
         """Flags whose id is ``ref`` or starts with it (ids are shown whole, but people type prefixes)."""
+        from schemas import Flag
+
         sql = "SELECT document, position, flag FROM flags WHERE id LIKE ? ESCAPE '\\'"
         args: list = [ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"]
         if document:
@@ -512,6 +527,8 @@ def _names(cur: sqlite3.Cursor) -> list[str]:
 
 
 def _decision(row, cols: list[str]) -> Decision:
+    from schemas import Decision
+
     d = dict(zip(cols, row))
     d["values"] = json.loads(d["values"])
     for key in ("reviewer", "note"):
