@@ -68,8 +68,8 @@ def _side(val: Val) -> tuple[str, str]:
 
 
 def _equal(flagger: Flagger, check: str, a: Val, b: Val, severity: str = "error", note: str = "", note_en: str = "") -> None:
-    if not comparable(flagger, check, [a, b]):
-        return
+    if a.unit != b.unit and not comparable(flagger, check, [a, b]):
+        return  # (two values of one unit always compare: most pairs, checked first)
     gap = sum_gap(a.common, [b.common])
     if gap is None:
         flagger.held(check, [a, b])

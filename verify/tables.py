@@ -873,7 +873,9 @@ _SIDE_TOTAL = re.compile(r"^(收入|支出)(合计|小计)$")
 _CARRY = re.compile(r"结转|结余")
 
 
+@lru_cache(maxsize=4096)
 def _line_role(label: str) -> str:
+    # Cached by label: a summary's lines are its template's (本年收入合计, 上年结转 …), printed by every document.
     if _GRAND.search(label):
         return "grand"
     if _CURRENT.search(label):
