@@ -10,10 +10,10 @@ from functools import lru_cache
 from schemas import ExtractionResult, spec_for
 
 from .flags import Flagger, fmt
-from .tables import EXPENDITURE_SPLITS, check_names_by_codes, listed_parts, resolve_parts, summary_groups
+from .tables import EXPENDITURE_SPLITS, check_names_by_codes, listed_parts, names_only, resolve_parts, summary_groups
 from .tolerance import ZERO, Term, exceeds, printed_places, sum_gap
 from .card_projects import check_card_projects
-from .values import ONE, TO_WAN, TableView, Val, card_name, card_vals, is_known_unit
+from .values import ONE, TO_WAN, TableView, Val, card_name, card_total, is_known_unit
 
 _BRACKETS = str.maketrans("【】〔〕", "[][]")
 _FISCAL_DETAIL = ("general_budget_expenditure", "government_fund_expenditure", "state_capital_expenditure")
@@ -68,8 +68,8 @@ def _side(val: Val) -> tuple[str, str]:
 
 
 def _equal(flagger: Flagger, check: str, a: Val, b: Val, severity: str = "error", note: str = "", note_en: str = "") -> None:
-    if not comparable(flagger, check, [a, b]):
-        return
+    if a.unit != b.unit and not comparable(flagger, check, [a, b]):
+        return  # (two values of one unit always compare: most pairs, checked first)
     gap = sum_gap(a.common, [b.common])
     if gap is None:
         flagger.held(check, [a, b])
@@ -462,7 +462,7 @@ def check_procurement_cards(result: ExtractionResult, views: list[TableView], fl
              if (budget := proc.get(key, "project_budget")) is not None and row.label]
     if not lines:
         return  # (the cards' budgets are not named for nothing)
-    cards = [(card_name(c), v) for c in result.cards if (v := card_vals(c).get("budget.total")) is not None]
+    cards = [(card_name(c), v) for c in result.cards if (v := card_total(c)) is not None]
     for key, budget in lines:
         matches = [v for name, v in cards if _same_project(proc.label(key), name)]
         if matches and comparable(flagger, "cross.procurement_card", [budget, *matches]) and all(sum_gap(budget.common, [m.common]) is not None for m in matches):
@@ -608,13 +608,16 @@ def check_names_hierarchy(views: list[TableView], flagger: Flagger) -> None:
     document's coded tables print for the same names (a name with two codes gives none)."""
     for scheme in ("functional", "economic"):
         tables = [v for v in views if spec_for(v.table.kind).row_key == scheme]
+        unnumbered = [v for v in tables if names_only(v)]
+        if not unnumbered:
+            continue  # (most documents: every classification table prints its codes)
         codes: dict[str, set[str]] = {}
         for view in tables:
             for key, row in view.rows:
                 if row.code and view.label(key):
                     codes.setdefault(view.label(key), set()).add(row.code)
         named = {label: next(iter(c)) for label, c in codes.items() if len(c) == 1}
-        for view in tables:
+        for view in unnumbered:
             check_names_by_codes(view, flagger, scheme, named)
 
 

@@ -344,9 +344,15 @@ def _moved_cells(view: TableView, moved: set[str]) -> frozenset[tuple[int, str]]
 
 def _column_order(view: TableView) -> dict[str, int]:
     """Column key -> print position: ``Table.columns`` is in print order; keys it lacks follow in template order."""
-    order = {k: i for i, k in enumerate(view.table.columns)}
+    return _print_order(view.table.kind, tuple(view.table.columns))
+
+
+@lru_cache(maxsize=1024)
+def _print_order(kind: str, printed: tuple[str, ...]) -> dict[str, int]:
+    # Cached by header: the same few templates' headers in every document (the dict is only read).
+    order = {k: i for i, k in enumerate(printed)}
     n = len(order)
-    for i, key in enumerate(spec_for(view.table.kind).column_keys):
+    for i, key in enumerate(spec_for(kind).column_keys):
         order.setdefault(key, n + i)
     return order
 

@@ -642,7 +642,7 @@ def _block_hierarchy(view: TableView, scheme: str) -> tuple[list[tuple[str, list
     return totals, families
 
 
-def _names_only(view: TableView) -> list[tuple[str, object]] | None:
+def names_only(view: TableView) -> list[tuple[str, object]] | None:
     """The lines of a classification table that prints names only (no 科目编码), when it has two or more."""
     if any(row.code for _k, row in view.rows):
         return None
@@ -656,7 +656,7 @@ def check_named_hierarchy(view: TableView, flagger: Flagger, scheme: str) -> Non
     is certain — every line one level at most deeper than the line above, no deeper than the classification goes —
     and checked as codes are (合计 = Σ 类, 类 = Σ 款, 款 = Σ 项). Otherwise ``check_names_by_codes`` tries the
     codes the document's other tables print for the same names."""
-    lines = _names_only(view)
+    lines = names_only(view)
     tree = _indented_tree(lines, 3 if scheme == "functional" else 2) if lines else None
     if tree is not None:
         _check_tree(view, flagger, *tree)
@@ -666,7 +666,7 @@ def check_names_by_codes(view: TableView, flagger: Flagger, scheme: str, codes: 
     """A names-only table whose indentation does not show its levels: each name's code where the document's coded
     tables give that name one code, and the hierarchy checked by those codes when every line has one. Else, unless
     the 合计 is simply the sum of every line (one level), a warning says the hierarchy was not checked."""
-    lines = _names_only(view)
+    lines = names_only(view)
     if not lines or _indented_tree(lines, 3 if scheme == "functional" else 2) is not None:
         return
     named = {k: codes.get(view.label(k)) for k, _row in lines}
@@ -873,7 +873,9 @@ _SIDE_TOTAL = re.compile(r"^(收入|支出)(合计|小计)$")
 _CARRY = re.compile(r"结转|结余")
 
 
+@lru_cache(maxsize=4096)
 def _line_role(label: str) -> str:
+    # Cached by label: a summary's lines are its template's (本年收入合计, 上年结转 …), printed by every document.
     if _GRAND.search(label):
         return "grand"
     if _CURRENT.search(label):

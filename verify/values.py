@@ -405,21 +405,19 @@ def card_aliases(cards: list[PerformanceCard], corrections: list | None = None) 
     return out
 
 
+_BUDGET_PARTS_ZH = {"total": "预算数", "fiscal": "财政资金", "carryover": "上年结转", "other": "其他资金"}
+
+
 def card_vals(card: PerformanceCard) -> dict[str, Val]:
     """The card's budget figures, keyed budget.total / budget.fiscal / …"""
     key = card.section_id
     title = card_name(card)
     where, en_where = f"绩效目标表 {title}", f"card {title}"
-    zh = {"total": "预算数", "fiscal": "财政资金", "carryover": "上年结转", "other": "其他资金"}
     out = {}
-    for part, label in zh.items():
+    for part in _BUDGET_PARTS_ZH:
         amount = getattr(card.budget, part)
         if amount is not None:
-            out[f"budget.{part}"] = Val(
-                path=f"{card.kind}[{key}].budget.{part}", where=where, what=label, amount=amount,
-                places=printed_places(amount.value), section_id=card.section_id,
-                en_where=en_where, en_what=f"budget {part}", unit=card.unit,
-            )
+            out[f"budget.{part}"] = _budget_val(card, part, amount, where, en_where)
     for name, amount in card.budget.sources.items():
         out[f"budget.sources[{name}]"] = Val(
             path=f"{card.kind}[{key}].budget.sources[{name}]", where=where, what=name, amount=amount,
@@ -427,3 +425,18 @@ def card_vals(card: PerformanceCard) -> dict[str, Val]:
             en_where=en_where, en_what=f"budget source {name}", unit=card.unit,
         )
     return out
+
+
+def card_total(card: PerformanceCard) -> Val | None:
+    """The card's budget total (``card_vals``' budget.total), for the checks that compare only it."""
+    amount = card.budget.total
+    if amount is None:
+        return None
+    title = card_name(card)
+    return _budget_val(card, "total", amount, f"绩效目标表 {title}", f"card {title}")
+
+
+def _budget_val(card: PerformanceCard, part: str, amount: Amount, where: str, en_where: str) -> Val:
+    return Val(path=f"{card.kind}[{card.section_id}].budget.{part}", where=where, what=_BUDGET_PARTS_ZH[part],
+               amount=amount, places=printed_places(amount.value), section_id=card.section_id,
+               en_where=en_where, en_what=f"budget {part}", unit=card.unit)
