@@ -300,13 +300,19 @@ def _note_hint(kept: Table, scored: list[tuple], what: str) -> None:
         kept.hint = kept.hint.model_copy(update={"note": f"not used: {what} fare worse with it"})
 
 
+class _Beaten(Exception):
+    """A trial's failures already add up to more than the chooser would keep: its other relations go unchecked."""
+
+
 class _Tally(Flagger):
-    """A flagger that only adds up what fails: how many relations, and by how much in all."""
+    """A flagger that only adds up what fails: how many relations, and by how much in all. Given a ``limit``, it
+    stops the checks (``_Beaten``) as soon as the gap goes over it: the gap only grows as relations fail."""
 
     worded = False  # the messages are never read
 
-    def __init__(self):
+    def __init__(self, limit: Decimal | None = None):
         super().__init__("", "")
+        self.limit = limit
         self.count = 0
         self.gap = Decimal(0)
         self.paths: set[str] = set()  # the values the failures involve
@@ -323,6 +329,7 @@ class _Tally(Flagger):
             self.gap += _distance(expected, found)
             self.paths.update(v.path for v in vals)
             self.spans.update(v.amount.span for v in vals)
+            self._stop_when_over()
 
     def sum_mismatch(self, check, where, en_where, total, parts, gap, severity="error"):
         if severity == "error":
@@ -330,6 +337,11 @@ class _Tally(Flagger):
             self.gap += abs(gap)
             self.paths.update(v.path for v in (total, *parts))
             self.spans.update(v.amount.span for v in (total, *parts))
+            self._stop_when_over()
+
+    def _stop_when_over(self) -> None:
+        if self.limit is not None and self.gap > self.limit:
+            raise _Beaten
 
 
 def _distance(expected, found) -> Decimal:
@@ -348,10 +360,12 @@ def table_errors(table: Table) -> tuple[Decimal, int]:
     return _errors_in(view_table(table, table.kind))
 
 
-def _errors_in(view, only: set[str] | None = None, columns: set[str] | None = None) -> tuple[Decimal, int]:
+def _errors_in(view, only: set[str] | None = None, columns: set[str] | None = None,
+               limit: Decimal | None = None) -> tuple[Decimal, int]:
     """``table_errors`` of a view; with ``only``, of the relations that involve those rows (and with ``columns``,
-    of the relations within one column, those in these columns)."""
-    tally = _Tally()
+    of the relations within one column, those in these columns). With ``limit``, ``_Beaten`` as soon as the gap
+    goes over it."""
+    tally = _Tally(limit)
     view.only, view.only_columns = only, columns
     try:
         check_table(view, tally)
@@ -380,6 +394,11 @@ class _Scorer:
     are back it returns to the score before it without checking anything again.
     And a placement the chooser comes back to (a row's tie weighed again once
     the search is done) is scored once.
+
+    Most trials lose. A caller that keeps a trial only when it scores no worse
+    than some score (``ceiling``) learns that one has lost (``BEATEN``) as soon
+    as the relations it re-checks fail by more than they did before the trial
+    by more than the ceiling allows, without checking the rest of them.
     """
 
     def __init__(self, table: Table):
@@ -387,6 +406,7 @@ class _Scorer:
         self.states = count()  # a number for each placement of all the rows the scorer has been in
         # The score of each placement tried: (the scorer's placement, the rows placed otherwise and their figures).
         self.known: dict[tuple[int, frozenset], tuple[Decimal, int]] = {}
+        self.over: dict[tuple[int, frozenset], tuple[Decimal, int]] = {}  # and the ceilings some went over
         self._check_all()
 
     def _check_all(self) -> None:
@@ -407,7 +427,9 @@ class _Scorer:
         for col, p in places.items():
             self.counts[col][p] += n
 
-    def errors_now(self) -> tuple[Decimal, int]:
+    def errors_now(self, ceiling: tuple[Decimal, int] | None = None) -> tuple[Decimal, int]:
+        """The table's score as its rows are placed now; with a ``ceiling``, ``BEATEN`` for a placement sure to
+        score above it."""
         changed = [row for row in self.table.rows if row.values is not self.scored[id(row)]]
         if not changed:
             return self.errors
@@ -416,10 +438,19 @@ class _Scorer:
                                        for row in changed))
         known = self.known.get(trial)
         if known is None:
-            known = self.known[trial] = self._score(changed)
+            # (A placement found over a ceiling is over every ceiling as low: the search's trials are weighed again
+            # against the score the search ends with.)
+            over = self.over.get(trial)
+            if over is not None and ceiling is not None and ceiling <= over:
+                return BEATEN
+            known = self._score(changed, ceiling)
+            if known is BEATEN:
+                self.over[trial] = ceiling
+            else:
+                self.known[trial] = known
         return known
 
-    def _score(self, changed: list[Row]) -> tuple[Decimal, int]:
+    def _score(self, changed: list[Row], ceiling: tuple[Decimal, int] | None) -> tuple[Decimal, int]:
         if any(bool(row.values) != bool(self.scored[id(row)]) for row in changed):
             self._check_all()
             return self.errors
@@ -453,10 +484,16 @@ class _Scorer:
         gap_before, count_before = _errors_in(self.view, keys, moved)  # the view still holds the old values
         self.view.by_row.update(after)
         self.scored.update((id(row), row.values) for row in rows)
-        gap_after, count_after = _errors_in(self.view, keys, moved)
+        self.last = _Change(undone, before, *was)
+        # Over the ceiling when the gap these relations fail by now passes theirs before by more than it allows.
+        limit = None if ceiling is None else ceiling[0] - self.errors[0] + gap_before
+        try:
+            gap_after, count_after = _errors_in(self.view, keys, moved, limit)
+        except _Beaten:
+            self._back()  # (the rows stay as the trial placed them: the caller undoes it)
+            return BEATEN
         self.errors = (self.errors[0] - gap_before + gap_after, self.errors[1] - count_before + count_after)
         self.state = next(self.states)
-        self.last = _Change(undone, before, *was)
         return self.errors
 
     def undo(self, moved: list[tuple[Row, dict]]) -> None:
@@ -466,6 +503,11 @@ class _Scorer:
         last = self.last
         if last is None or any(row.values is not values for row, values, _places in last.rows):
             return
+        self._back()
+
+    def _back(self) -> None:
+        """The scorer as it was before its last score."""
+        last = self.last
         for row, values, places in last.rows:
             self._count(self.places[id(row)], -1)
             self._count(places, 1)
@@ -474,6 +516,10 @@ class _Scorer:
         self.view.by_row.update(last.named)
         self.view.places, self.errors, self.state = last.view_places, last.errors, last.state
         self.last = None
+
+
+# What a trial sure to score above the ceiling it was given scores: above every score.
+BEATEN = (Decimal("Infinity"), 0)
 
 
 @dataclass
@@ -550,7 +596,7 @@ def _search(score: _Scorer, contested: list[Row], tied: dict[int, list[Reading]]
                 if option.values == row.values:
                     continue
                 moved = _move(_with_descendants(row, table, tied), row, option, tied)
-                trial = score.errors_now()
+                trial = score.errors_now(ceiling=errors)
                 if trial < errors:
                     errors, improved = trial, True
                     break
@@ -807,7 +853,7 @@ def _swap_pairs(score: _Scorer, contested: list[Row], tied: dict[int, list[Readi
                         score.undo(moved_a)
                         return False, errors
                     moved_b = _move(_with_descendants(b, table, tied), b, ob, tied)
-                    trial = score.errors_now()
+                    trial = score.errors_now(ceiling=errors)
                     if trial < errors:
                         return True, trial
                     score.undo(moved_b)
@@ -853,7 +899,7 @@ def _equally_good(row: Row, options: list[Reading], score: _Scorer, errors: int)
         if not _differs(option, Reading(values=kept)):
             continue
         _apply(row, option)
-        if score.errors_now() <= errors:
+        if score.errors_now(ceiling=errors) <= errors:
             alternatives.append(option)
         score.undo([(row, kept)])
     return alternatives
