@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .load import SUPPORTED_SUFFIXES, LoadError, check_name, load_document, shown
 from .options import RunOptions
-from .pool import default_jobs, make_pool
+from .pool import default_jobs, make_pool, stop_now
 from .work import Outcome, Tally, read_document, text_file_for
 from .writing import write_atomic, write_temporary
 
@@ -166,6 +166,10 @@ async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=No
 
     try:
         await asyncio.gather(*(one(place, path) for place, path in todo))
+    except asyncio.CancelledError:  # Ctrl-C or SIGTERM: stop now, not after the documents being read
+        if pool is not None:
+            stop_now(pool)
+        raise
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)

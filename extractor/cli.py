@@ -66,6 +66,18 @@ def _expand(paths: list[Path], recursive: bool = False, include: list[str] = (),
     return found
 
 
+def _stop_on_sigterm(task) -> None:
+    """SIGTERM (`kill PID`, a scheduler ending the job) stops the run as Ctrl-C does: what was written is whole, and
+    the run says how much."""
+    import asyncio
+    import signal
+
+    try:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    except (NotImplementedError, RuntimeError):  # no signals for the loop here (Windows): the default, an exit
+        pass
+
+
 def _names_changed(store, found) -> list[str]:
     """A line for each file the store knows, with review decisions, under another name than this run gives it
     (``a/预算`` named alone is ``预算``): its decisions stay with the name they were made under."""
@@ -282,6 +294,7 @@ def run(
     report = BatchReport()
 
     async def go():
+        _stop_on_sigterm(asyncio.current_task())
         reader = None
         if wants_model and settings.configured:
             from .llm.reader import LlmReader
@@ -298,11 +311,12 @@ def run(
 
     try:
         asyncio.run(go())
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError) as stopped:
         # Each result is written whole or not at all: what is there is complete, and a rerun reads the rest again.
+        again = "run it again without --force (what was written is kept)" if force else "run the same command again"
         _err(f"interrupted: {report.documents} of {len(files)} document(s) written to {shown(out)} "
-             f"(each complete); run the same command again to read them all")
-        raise typer.Exit(130)
+             f"(each complete); {again} to read the rest")
+        raise typer.Exit(130 if isinstance(stopped, KeyboardInterrupt) else 143)
     finally:
         store.close()
         manifest.close()

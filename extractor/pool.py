@@ -56,13 +56,28 @@ def make_pool(jobs: int):
     return ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_start_worker, initargs=(os.getpid(),))
 
 
+def stop_now(pool) -> None:
+    """End the pool's workers at once (an interrupted run), not after the documents they are reading: only the
+    parent writes results, so nothing half-written is left, and the next run reads those documents."""
+    kill = getattr(pool, "kill_workers", None)  # Python 3.14
+    if kill is not None:
+        kill()
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown forgets them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
+
+
 def _start_worker(parent: int) -> None:
-    """Ctrl-C is for the parent, which stops the pool (workers would each print a traceback). A parent killed
-    outright (SIGKILL) cannot stop it: then the worker ends itself rather than wait for work forever."""
+    """Ctrl-C and SIGTERM are for the parent, which stops the pool (workers would each print a traceback, or die
+    with a document half-read that the parent would record as failed). A parent killed outright (SIGKILL)
+    cannot stop it: then the worker ends itself rather than wait for work forever."""
     import signal
     import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     threading.Thread(target=_end_with, args=(parent,), name="end-with-parent", daemon=True).start()
 
 

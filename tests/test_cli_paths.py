@@ -574,3 +574,44 @@ def test_an_interrupted_run_says_how_much_it_wrote_and_what_it_wrote_is_whole(tm
     for path in written:
         assert json.loads(path.read_text(encoding="utf-8"))["document"]["name"] == path.stem
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])
+def test_a_run_with_workers_stopped_by_a_signal_says_so_and_records_no_document_as_failed(tmp_path, signal_name):
+    """`kill PID` (SIGTERM: a scheduler ending the job) stops a run as Ctrl-C does, with workers too: the workers'
+    documents in flight are dropped, not waited for nor recorded as failed; one line says how many were written
+    and how to go on — without --force, which would read again what was written."""
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    from conftest import ROOT
+
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    for i in range(60):
+        shutil.copy(DOCS["000"], batch / f"d{i:03}.txt")
+    out = tmp_path / "out"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "BUDGET_EXTRACT_"))}
+    proc = subprocess.Popen([sys.executable, "-m", "extractor", "run", str(batch), "--out", str(out), "--jobs", "2",
+                             "--force"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 120
+    while len(list(out.glob("*.json"))) < 3 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    proc.send_signal(getattr(signal, signal_name))
+    _, stderr = proc.communicate(timeout=120)
+    written = sorted(out.glob("*.json"))
+    assert proc.returncode == (143 if signal_name == "SIGTERM" else 130), stderr
+    assert 3 <= len(written) < 60 and "Traceback" not in stderr and "leaked" not in stderr, stderr
+    assert "could not be processed" not in stderr and "error:" not in stderr, stderr
+    last = stderr.strip().splitlines()[-1]
+    assert last == (f"interrupted: {len(written)} of 60 document(s) written to {out} (each complete); run it again "
+                    f"without --force (what was written is kept) to read the rest"), stderr
+    with sqlite3.connect(out / "manifest.sqlite") as db:
+        rows = dict(db.execute("SELECT name, status FROM documents"))
+    assert rows == {p.stem: "ok" for p in written}
+    for path in written:
+        assert json.loads(path.read_text(encoding="utf-8"))["document"]["name"] == path.stem
