@@ -38,9 +38,15 @@ def subject_for(check: str, key: str, paths: list[str], aliases: dict[str, str] 
 
 
 def stable_path(path: str, aliases: dict[str, str]) -> str:
-    """``path`` with a card's section key replaced by its identity key (``aliases``); other paths as they are."""
+    """``path`` with a card's section key replaced by its identity key (``aliases``), and an indicator's place by
+    its name where the aliases name it; other paths as they are."""
     head, sep, rest = path.partition("]")
-    return aliases.get(head + sep, head + sep) + rest if sep and head + sep in aliases else path
+    if not sep:
+        return path
+    inner, sep2, rest2 = rest.partition("]")
+    if sep2 and head + sep + inner + sep2 in aliases:
+        return aliases[head + sep + inner + sep2] + rest2
+    return aliases[head + sep] + rest if head + sep in aliases else path
 
 
 class Flagger:

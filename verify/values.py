@@ -391,6 +391,7 @@ def card_aliases(cards: list[PerformanceCard], corrections: list | None = None) 
     """Each card's key in value paths (``performance_target[s40-performance_target]``, its section) → the key by
     its identity (``performance_target[13108224P00000410564J]``), which one table more before the cards does not
     change. A card printed twice (003) gets ``#2`` on its second printing; a card with no identity keeps its key.
+    Its named indicators are keyed by name alike (``indicator_keys``).
     ``corrections``: a person's corrections (``Correction``): a card is known by what it prints, not by them."""
     printed = {c.path: c.original for c in corrections or ()}
     seen: dict[str, int] = {}
@@ -401,7 +402,25 @@ def card_aliases(cards: list[PerformanceCard], corrections: list | None = None) 
             continue
         seen[ident] = seen.get(ident, 0) + 1
         nth = f"#{seen[ident]}" if seen[ident] > 1 else ""
-        out[f"{card.kind}[{card.section_id}]"] = f"{card.kind}[{ident}{nth}]"
+        key = f"{card.kind}[{card.section_id}]"
+        out[key] = f"{card.kind}[{ident}{nth}]"
+        for i, name in indicator_keys(card).items():
+            out[f"{key}.indicators[{i}]"] = f"{out[key]}.indicators[{name}]"
+    return out
+
+
+def indicator_keys(card: PerformanceCard) -> dict[int, str]:
+    """Each named indicator's place in the card → its key by name (``救助资金使用金额``, ``#2`` on a name's second
+    indicator): a revised card that prints one indicator more above it does not make its value another question."""
+    seen: dict[str, int] = {}
+    out = {}
+    for i, ind in enumerate(card.indicators):
+        name = _squash(ind.name.text) if ind.name is not None else ""
+        if not name:
+            continue
+        seen[name] = seen.get(name, 0) + 1
+        nth = f"#{seen[name]}" if seen[name] > 1 else ""
+        out[i] = name.replace("[", "［").replace("]", "］") + nth
     return out
 
 

@@ -12,6 +12,7 @@ marked stale instead of being applied.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -178,19 +179,27 @@ def current_paths(d: Decision, back: dict[str, str]) -> Decision:
 def in_terms_of(result: ExtractionResult, decisions: Iterable[Decision]) -> list[Decision]:
     """The trail's decisions as this reading of the document keys its values and flags.
 
-    A card's decision is recorded by the card's identity and mapped to its section here. A decision on a card made
-    before cards were keyed so (its paths and subject by section) is taken up on the version it was made on: its
-    subject is made again by the card's identity, as the flags' now are."""
+    A card's decision is recorded by the card's identity (and its indicators by name) and mapped to its section
+    here. A decision on a card made before cards were keyed so (its paths and subject by section) is taken up on
+    the version it was made on: its subject is made again by the card's identity, as the flags' now are. One made
+    before indicators were keyed by name (``indicators[3]``) keeps meaning the indicator at that place: its subject
+    is made again with the name this reading prints there."""
     aliases = stable_paths(result)
     back = {v: k for k, v in aliases.items()}
     sha = result.document.sha256
     out = []
     for d in decisions:
-        if d.document_sha256 == sha and d.values and any(stable_path(p, aliases) != p for p in d.values) \
-                and subject_for(d.check, "", sorted(d.values)) == d.subject:
+        recorded_so = d.values and subject_for(d.check, "", sorted(d.values)) == d.subject
+        if recorded_so and d.document_sha256 == sha and any(stable_path(p, aliases) != p for p in d.values):
             d = d.model_copy(update={"subject": subject_for(d.check, "", sorted(d.values), aliases)})
+        elif recorded_so and any(_INDICATOR_BY_PLACE.search(p) and stable_path(p, back) != p for p in d.values):
+            named = sorted(stable_path(stable_path(p, back), aliases) for p in d.values)
+            d = d.model_copy(update={"subject": subject_for(d.check, "", named)})
         out.append(current_paths(d, back))
     return out
+
+
+_INDICATOR_BY_PLACE = re.compile(r"\]\.indicators\[\d+\]")
 
 
 def apply_decisions(result: ExtractionResult, text: str, decisions: Iterable[Decision]) -> ExtractionResult:
