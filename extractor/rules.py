@@ -1904,26 +1904,26 @@ def _side_row(spec: TableSpec, raw: RawRow, side: str) -> Row | None:
     lay = raw.layout
     keys = _keys_on_side(spec, lay, side)
     label = _text(raw.cell(lay.labels_by_side.get(side)))
-    if label is None and not any(raw.text_at(i) for i, _key in keys):
+    if label is None and not any(raw.text_at(i) for i, _key, _type in keys):
         return None  # nothing printed on this side (a row of the other side only)
-    row = Row(span=_span(raw), side=side)
+    row = Row(span=_span(raw), side=side, label=label, memo=bool(label and _MEMO_LABEL.match(label.text)))
     cells = raw.cells
-    for i, key in keys:
+    for i, key, column_type in keys:
         if i < len(cells) and cells[i].text:
-            _place_as(row, key, cells[i], spec.column(key).type)
+            _place_as(row, key, cells[i], column_type)
     if not (row.values or label or row.unparsed):
         return None
-    row.label = label
-    row.memo = bool(label and _MEMO_LABEL.match(label.text))
     return row
 
 
-def _keys_on_side(spec: TableSpec, layout: Layout, side: str) -> list[tuple[int, str]]:
-    """The amount columns of one side of a two-sided layout, in the order printed. Kept per layout, which the
-    rows of a page share (like the inherited codes): every row of a summary table asks for both sides."""
+def _keys_on_side(spec: TableSpec, layout: Layout, side: str) -> list[tuple[int, str, str]]:
+    """The amount columns of one side of a two-sided layout, in the order printed, as (cell index, key, what it
+    holds). Kept per layout, which the rows of a page share (like the inherited codes): every row of a summary
+    table asks for both sides."""
     by_side = layout.__dict__.setdefault("_keys_by_side", {})
     if side not in by_side:
-        by_side[side] = [(i, key) for i, key in layout.keys.items() if layout.side_of(i, spec) == side]
+        by_side[side] = [(i, key, spec.column(key).type) for i, key in layout.keys.items()
+                         if layout.side_of(i, spec) == side]
     return by_side[side]
 
 
