@@ -1720,24 +1720,24 @@ def _propose(spec: TableSpec, row: Row, figures: list[Cell], keys: list[str], co
     bases = [o.values for o in row.options] or [dict(row.values)]
     distinct: list[Reading] = []
     seen: set[frozenset] = set()
-    figure_of: dict[int, tuple] = {}  # what each amount says in a placement's signature: its value and characters
-    contents = _Contents(figures)
-    types = [spec.column(key).type for key in keys]
+    under = _placed_under(spec, figures, keys)
     # Each base's part of a reading's signature (``_signature``, as a set: a dict's columns are distinct, so the
     # sorted list and the set say the same), worked out once: the columns this group never places, and those it
     # may place over (a placement that leaves one empty keeps the base's figure there).
+    figure_of: dict[int, tuple] = {}  # what each amount of a base says in a signature: its value and characters
     base_parts = [(frozenset((k, *_figure(a, figure_of)) for k, a in base.items() if k not in keys),
                    {k: (k, *_figure(a, figure_of)) for k, a in base.items() if k in keys}) for base in bases]
     for n, cols in enumerate(placements):
         values, unparsed, said = {}, {}, []
         for i, col in enumerate(cols):  # the i-th figure under the col-th column
-            placed = contents.under(i, types[col])
-            if placed is not None and placed[0] != "texts":  # a placement keeps figures only
-                if placed[0] == "values":
-                    values[keys[col]] = placed[1]
-                    said.append((keys[col], *_figure(placed[1], figure_of)))
+            placed = under[i][col]
+            if placed is not None:
+                where, content, part = placed
+                if where == "values":
+                    values[keys[col]] = content
+                    said.append(part)
                 else:
-                    unparsed[keys[col]] = placed[1]
+                    unparsed[keys[col]] = content
         if n == 0:
             row.values.update(values)
             row.unparsed.update(unparsed)
@@ -1754,18 +1754,25 @@ def _propose(spec: TableSpec, row: Row, figures: list[Cell], keys: list[str], co
                          f"{len(distinct)} placements proposed")
 
 
-class _Contents:
-    """Each figure's content under a column of each type, read once: a row's placements put the same few figures
-    under many columns (the content is frozen, so every placement can share it)."""
-
-    def __init__(self, figures: list[Cell]):
-        self.figures = figures
-        self.read: dict[tuple[int, str], tuple[str, Amount | Text] | None] = {}
-
-    def under(self, i: int, column_type: str) -> tuple[str, Amount | Text] | None:
-        if (i, column_type) not in self.read:
-            self.read[(i, column_type)] = _content(self.figures[i], column_type)
-        return self.read[(i, column_type)]
+def _placed_under(spec: TableSpec, figures: list[Cell], keys: list[str]) -> list[list[tuple | None]]:
+    """What each figure puts under each column, read once: ("values", the amount, its part of a signature),
+    ("unparsed", the cell's text, None), or None (a dash, or words a placement does not keep). A row's placements
+    put the same few figures under the same columns many times over (the content is frozen, so they share it)."""
+    types = [spec.column(key).type for key in keys]
+    under = []
+    for figure in figures:
+        by_type = {t: _content(figure, t) for t in set(types)}
+        placed = []
+        for key, column_type in zip(keys, types):
+            content = by_type[column_type]
+            if content is None or content[0] == "texts":
+                placed.append(None)
+            elif content[0] == "values":
+                placed.append(("values", content[1], (key, str(content[1].value), content[1].span)))
+            else:
+                placed.append(("unparsed", content[1], None))
+        under.append(placed)
+    return under
 
 
 def _distinct(options: list[Reading]) -> list[Reading]:
@@ -1897,26 +1904,26 @@ def _side_row(spec: TableSpec, raw: RawRow, side: str) -> Row | None:
     lay = raw.layout
     keys = _keys_on_side(spec, lay, side)
     label = _text(raw.cell(lay.labels_by_side.get(side)))
-    if label is None and not any(raw.text_at(i) for i, _key in keys):
+    if label is None and not any(raw.text_at(i) for i, _key, _type in keys):
         return None  # nothing printed on this side (a row of the other side only)
-    row = Row(span=_span(raw), side=side)
+    row = Row(span=_span(raw), side=side, label=label, memo=bool(label and _MEMO_LABEL.match(label.text)))
     cells = raw.cells
-    for i, key in keys:
+    for i, key, column_type in keys:
         if i < len(cells) and cells[i].text:
-            _place_as(row, key, cells[i], spec.column(key).type)
+            _place_as(row, key, cells[i], column_type)
     if not (row.values or label or row.unparsed):
         return None
-    row.label = label
-    row.memo = bool(label and _MEMO_LABEL.match(label.text))
     return row
 
 
-def _keys_on_side(spec: TableSpec, layout: Layout, side: str) -> list[tuple[int, str]]:
-    """The amount columns of one side of a two-sided layout, in the order printed. Kept per layout, which the
-    rows of a page share (like the inherited codes): every row of a summary table asks for both sides."""
+def _keys_on_side(spec: TableSpec, layout: Layout, side: str) -> list[tuple[int, str, str]]:
+    """The amount columns of one side of a two-sided layout, in the order printed, as (cell index, key, what it
+    holds). Kept per layout, which the rows of a page share (like the inherited codes): every row of a summary
+    table asks for both sides."""
     by_side = layout.__dict__.setdefault("_keys_by_side", {})
     if side not in by_side:
-        by_side[side] = [(i, key) for i, key in layout.keys.items() if layout.side_of(i, spec) == side]
+        by_side[side] = [(i, key, spec.column(key).type) for i, key in layout.keys.items()
+                         if layout.side_of(i, spec) == side]
     return by_side[side]
 
 
