@@ -959,7 +959,19 @@ def _x(line, offset: int) -> int:
 @lru_cache(maxsize=16384)
 def _prefix_widths(text: str) -> tuple[int, ...]:
     """How wide each prefix of a line is across the page: worked out once per line, asked at many offsets."""
-    return tuple(accumulate((2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text), initial=0))
+    return tuple(accumulate(map(_CHAR_WIDTHS.__getitem__, text), initial=0))
+
+
+class _CharWidths(dict):
+    """How wide a character is across the page, looked up once per character (a document prints a few hundred
+    different ones, line after line): CJK characters two columns wide."""
+
+    def __missing__(self, ch: str) -> int:
+        width = self[ch] = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+        return width
+
+
+_CHAR_WIDTHS = _CharWidths()
 
 
 def _is_indicator_header(cells: list[Cell]) -> bool:
