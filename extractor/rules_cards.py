@@ -430,12 +430,17 @@ def _cells(line, starts: frozenset[int] = frozenset()) -> list[Cell]:
         at = line.text.index(field_text, pos) if field_text else pos
         pos = at + len(field_text)
         body = field_text.strip()
-        if body:
-            start = line.start + at + (len(field_text) - len(field_text.lstrip()))
-            for cell in _amount_beside_key(Cell(body, [(start, start + len(body))], start)):
-                for piece in (_key_beside_value(cell) if not cells else [cell]):
-                    for part in _level_beside_name(piece):
-                        cells.extend(_parted(part, line, starts))
+        if not body:
+            continue
+        start = line.start + at + (len(field_text) - len(field_text.lstrip()))
+        if " " not in body:
+            # (Most fields: the cells below are parted at a single space, and this field has none.)
+            cells.append(Cell(body, [(start, start + len(body))], start))
+            continue
+        for cell in _amount_beside_key(Cell(body, [(start, start + len(body))], start)):
+            for piece in (_key_beside_value(cell) if not cells else [cell]):
+                for part in _level_beside_name(piece):
+                    cells.extend(_parted(part, line, starts))
     return cells
 
 
