@@ -430,12 +430,17 @@ def _cells(line, starts: frozenset[int] = frozenset()) -> list[Cell]:
         at = line.text.index(field_text, pos) if field_text else pos
         pos = at + len(field_text)
         body = field_text.strip()
-        if body:
-            start = line.start + at + (len(field_text) - len(field_text.lstrip()))
-            for cell in _amount_beside_key(Cell(body, [(start, start + len(body))], start)):
-                for piece in (_key_beside_value(cell) if not cells else [cell]):
-                    for part in _level_beside_name(piece):
-                        cells.extend(_parted(part, line, starts))
+        if not body:
+            continue
+        start = line.start + at + (len(field_text) - len(field_text.lstrip()))
+        if " " not in body:
+            # (Most fields: the cells below are parted at a single space, and this field has none.)
+            cells.append(Cell(body, [(start, start + len(body))], start))
+            continue
+        for cell in _amount_beside_key(Cell(body, [(start, start + len(body))], start)):
+            for piece in (_key_beside_value(cell) if not cells else [cell]):
+                for part in _level_beside_name(piece):
+                    cells.extend(_parted(part, line, starts))
     return cells
 
 
@@ -959,7 +964,19 @@ def _x(line, offset: int) -> int:
 @lru_cache(maxsize=16384)
 def _prefix_widths(text: str) -> tuple[int, ...]:
     """How wide each prefix of a line is across the page: worked out once per line, asked at many offsets."""
-    return tuple(accumulate((2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text), initial=0))
+    return tuple(accumulate(map(_CHAR_WIDTHS.__getitem__, text), initial=0))
+
+
+class _CharWidths(dict):
+    """How wide a character is across the page, looked up once per character (a document prints a few hundred
+    different ones, line after line): CJK characters two columns wide."""
+
+    def __missing__(self, ch: str) -> int:
+        width = self[ch] = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+        return width
+
+
+_CHAR_WIDTHS = _CharWidths()
 
 
 def _is_indicator_header(cells: list[Cell]) -> bool:
