@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .load import SUPPORTED_SUFFIXES, LoadError, check_name, load_document, shown
 from .options import RunOptions
-from .pool import default_jobs, make_pool, stop_now
+from .pool import default_jobs, interruptible, make_pool, stop_now
 from .work import Outcome, Tally, read_document, text_file_for
 from .writing import write_atomic, write_temporary
 
@@ -156,7 +156,7 @@ async def run_batch(files: list[Path], out: Path, options: RunOptions, reader=No
                 if pool is None:
                     outcome = read_document(*args)
                 else:
-                    outcome = await loop.run_in_executor(pool, read_document, *args)
+                    outcome = await loop.run_in_executor(pool, interruptible, read_document, *args)
                 await writer.write(place, outcome, names[path])
             except LoadError as exc:
                 writer.failed(place, path, names[path], f"error: {exc}")

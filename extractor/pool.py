@@ -56,28 +56,57 @@ def make_pool(jobs: int):
     return ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_start_worker, initargs=(os.getpid(),))
 
 
+class Stopped(Exception):
+    """The document a worker was reading, dropped: the run was interrupted (it is read next time)."""
+
+
+_in_document = False  # (in a worker) whether it is inside ``interruptible``'s document
+
+
+def interruptible(fn, *args):
+    """``fn(*args)`` in a worker, stopped at once by ``stop_now``: it answers ``Stopped``, a whole answer."""
+    global _in_document
+    _in_document = True
+    try:
+        return fn(*args)
+    finally:
+        _in_document = False
+
+
+def _stop_document(signum, frame) -> None:
+    if _in_document:  # never while the worker sends an answer: a message cut in two would hang the pool
+        raise Stopped()
+
+
 def stop_now(pool) -> None:
-    """End the pool's workers at once (an interrupted run), not after the documents they are reading: only the
-    parent writes results, so nothing half-written is left, and the next run reads those documents."""
-    kill = getattr(pool, "kill_workers", None)  # Python 3.14
-    if kill is not None:
-        kill()
+    """Stop the documents the workers are reading (an interrupted run) instead of waiting for them: only the
+    parent writes results, so nothing half-written is left, and the next run reads those documents. Each worker
+    answers at once, and the pool then ends as usual (killing the workers could cut an answer mid-message, and
+    the pool's thread would wait for the rest of it for ever)."""
+    import signal
+
+    stop = getattr(signal, "SIGUSR1", None)
+    if stop is None:  # (no such signal here: the pool ends after the documents being read)
         return
-    processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown forgets them
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.kill()
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            os.kill(process.pid, stop)
+        except (ProcessLookupError, TypeError):  # already gone, or not started
+            pass
 
 
 def _start_worker(parent: int) -> None:
     """Ctrl-C and SIGTERM are for the parent, which stops the pool (workers would each print a traceback, or die
-    with a document half-read that the parent would record as failed). A parent killed outright (SIGKILL)
-    cannot stop it: then the worker ends itself rather than wait for work forever."""
+    with a document half-read that the parent would record as failed); the parent stops a worker's document with
+    SIGUSR1 (``stop_now``). A parent killed outright (SIGKILL) cannot stop it: then the worker ends itself rather
+    than wait for work forever."""
     import signal
     import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if hasattr(signal, "SIGUSR1"):
+        signal.signal(signal.SIGUSR1, _stop_document)  # sent by the parent only (``stop_now``)
     threading.Thread(target=_end_with, args=(parent,), name="end-with-parent", daemon=True).start()
 
 
