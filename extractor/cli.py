@@ -449,10 +449,7 @@ def export(
         raise typer.Exit(1)
     from .rerun import Manifest
 
-    manifest = Manifest.of_folder(folder)
-    failed = manifest.errors() if manifest is not None else {}
-    if manifest is not None:
-        manifest.close()
+    failed = Manifest.errors_of(folder)
     if not result_paths(folder) and not failed:
         _err(f"error: {folder}: holds no result files (*.json)")
         raise typer.Exit(1)

@@ -921,18 +921,6 @@ def failed_files(failed: dict, shown: set) -> str:
             f'<th>why 原因</th></tr></thead><tbody>\n{rows}</tbody></table></div>')
 
 
-def _failed_runs(folder: Path) -> dict:
-    from .rerun import Manifest
-
-    manifest = Manifest.of_folder(folder)
-    if manifest is None:
-        return {}
-    try:
-        return manifest.errors()
-    finally:
-        manifest.close()
-
-
 class SourceFinder:
     """Each document's source: where the review store recorded it, else the path in its result."""
 
@@ -983,7 +971,9 @@ def write_report(folder: Path, out: Path, db: Path | None = None) -> ReportFiles
     if not folder.is_dir():
         raise ReportError(f"{folder}: not a folder of results (run `budget-extract run ... --out {folder}` first)")
     paths = result_paths(folder)
-    failed = _failed_runs(folder)
+    from .rerun import Manifest
+
+    failed = Manifest.errors_of(folder)
     if not paths and not failed:
         raise ReportError(f"{folder}: holds no result files (*.json)")
     _check_target(out)

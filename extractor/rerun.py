@@ -229,6 +229,17 @@ class Manifest:
 
     # -- read by export ----------------------------------------------------------------------------
 
+    @classmethod
+    def errors_of(cls, out: Path) -> dict[str, ManifestRow]:
+        """The documents whose last run into ``out`` failed, by name; none when `run` wrote no manifest there."""
+        manifest = cls.of_folder(out)
+        if manifest is None:
+            return {}
+        try:
+            return manifest.errors()
+        finally:
+            manifest.close()
+
     def errors(self) -> dict[str, ManifestRow]:
         """The documents whose last run failed, by name (few: held in memory)."""
         return {r[0]: ManifestRow(*r) for r in self.db.execute(

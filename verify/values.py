@@ -384,7 +384,12 @@ def card_identity(card: PerformanceCard, printed_total: Amount | None = None) ->
     else:
         total = printed_total or card.budget.total
         ident = f"{_squash(card.project_name.text)}|{total.raw if total is not None else ''}"
-    return ident.replace("[", "［").replace("]", "］")  # a key inside a path's brackets
+    return _bracketed(ident)
+
+
+def _bracketed(key: str) -> str:
+    """A key as it can stand inside a path's brackets: its own brackets as full-width ones."""
+    return key.replace("[", "［").replace("]", "］")
 
 
 def card_aliases(cards: list[PerformanceCard], corrections: list | None = None) -> dict[str, str]:
@@ -420,7 +425,7 @@ def indicator_keys(card: PerformanceCard) -> dict[int, str]:
             continue
         seen[name] = seen.get(name, 0) + 1
         nth = f"#{seen[name]}" if seen[name] > 1 else ""
-        out[i] = name.replace("[", "［").replace("]", "］") + nth
+        out[i] = _bracketed(name) + nth
     return out
 
 

@@ -1028,9 +1028,9 @@ def _ask_note():
     """The note for the trail (None: no note), or ``_GO_BACK``: q or b was typed — a key, never a note, and the
     trail cannot be rewritten, so nothing is decided and the flag's choices are asked again."""
     answer = _prompt("Note (optional; empty: none, q: back)", default="", show_default=False).strip()
-    if answer.lower() in _BACK:
-        return None if not answer else _GO_BACK
-    return answer
+    if not answer:
+        return None
+    return _GO_BACK if answer.lower() in _BACK else answer
 
 
 def _ask_number(console, question: str, allowed: list[int]) -> str | None:
