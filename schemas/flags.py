@@ -113,6 +113,10 @@ class Claim(BaseModel):
     share_of: str | None = Field(None, exclude_if=lambda v: v is None,
                                  description="for a share: the whole it names (占支出总额的59.16% → 支出); else the "
                                              "whole it is stated under, or the table's total")
+    reason: str | None = Field(None, exclude_if=lambda v: v is None,
+                               description="for an unchecked figure: why it was compared with nothing (中文 — English): "
+                                           "its words name nothing the verifier knows, it is another year's, no table "
+                                           "prints its subject …")
     fund: Literal["一般公共预算", "政府性基金预算", "国有资本经营预算", "财政拨款"] | None = Field(
         None, exclude_if=lambda v: v is None,
         description="the budget the heading above the figure names (（二）一般公共预算当年拨款结构情况): its words "

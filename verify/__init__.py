@@ -46,12 +46,12 @@ def verify_result(result: ExtractionResult, text: str) -> ExtractionResult:
     for card in result.cards:
         check_card(card, flagger)
     result.claims = extract_claims(result, text)
-    check_claims(result.claims, views, flagger)
+    reasons = check_claims(result.claims, views, flagger, result.cards)
     result.completeness = completeness(result, flagger, text)
     flag_document_shape(result, text, flagger)
     check_cross_readings(result, flagger)
     check_source(result, amount_slots(result, views), flagger, views, text)
-    result.claims = claims_with_outcomes(result.claims, flagger.flags.values(), flagger.held_claims)
+    result.claims = claims_with_outcomes(result.claims, flagger.flags.values(), flagger.held_claims, reasons)
     result.flags = sorted(flagger.flags.values(),
                           key=lambda f: (SEVERITY_ORDER[f.severity], f.spans[0] if f.spans else [0, 0], f.id))
     result.verified = True

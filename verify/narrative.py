@@ -60,19 +60,21 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from functools import cached_property, lru_cache
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from schemas import Amount, Claim, ExtractionResult, Table
+from schemas import Amount, Claim, ExtractionResult, PerformanceCard, Table
 from schemas.common import arabic_years, parse_amount
 from schemas.tables import YEAR_ON_YEAR_KEYS, kind_for_title, relative_years
 
 from .flags import Flagger, fmt
 from .tolerance import Term, change_rate_holds, printed_places, share_holds, sum_gap
 from .cross import comparable
-from .values import TO_WAN, TableView, Val
+from .card_projects import _core as _card_core
+from .values import TO_WAN, TableView, Val, card_name, card_total
 
 # ---------------------------------------------------------------- vocabulary
 
@@ -164,6 +166,10 @@ SUBJECT_EN: dict[str, str] = {
     "政府采购": "government procurement", "政府采购货物": "procurement of goods",
     "政府采购工程": "procurement of works", "政府采购服务": "procurement of services",
     "固定资产": "fixed assets (end of last year)",
+    "政府采购一般公共预算": "procurement from the general budget",
+    "政府采购政府性基金预算": "procurement from government funds",
+    "政府采购国有资本经营预算": "procurement from state capital", "政府采购财政专户管理资金": "procurement from the special account",
+    "政府采购单位资金": "procurement from unit funds",
 }
 
 # How wholes break down. Each list is one complete breakdown; "<class>" stands for
@@ -190,8 +196,17 @@ _BREAKDOWNS: dict[str, list[list[str]]] = {
     "一般公共预算基本支出": [["人员经费", "公用经费"]],
     "三公经费": [["因公出国(境)费", "公务用车购置及运行维护费", "公务接待费"]],
     "公务用车购置及运行维护费": [["公务用车购置费", "公务用车运行维护费"]],
-    "政府采购": [["政府采购货物", "政府采购工程", "政府采购服务"]],
+    "政府采购": [["政府采购货物", "政府采购工程", "政府采购服务"],
+             ["政府采购一般公共预算", "政府采购政府性基金预算", "政府采购国有资本经营预算", "政府采购财政专户管理资金",
+              "政府采购单位资金"]],
 }
+# "政府采购支出21.54万元。其中，一般公共预算安排21.54万元；政府性基金预算安排0万元": after a procurement total in its
+# paragraph, a source of funds is the procurement's (the procurement table's column of that source), never income.
+_PROCUREMENT_SOURCE = re.compile(r"(?:(?P<gb>一般公共预算)|(?P<gf>(?:政府性)?基金预算)|(?P<sc>国有资本经营预算)"
+                                 r"|(?P<sa>财政专户(?:管理资金|核拨)?)|(?P<uf>单位资金))(?:财政)?(?:拨款)?(?:收入)?"
+                                 r"(?:安排|为|是)*")
+_PROCUREMENT_SUBJECT = {"gb": "政府采购一般公共预算", "gf": "政府采购政府性基金预算", "sc": "政府采购国有资本经营预算",
+                        "sa": "政府采购财政专户管理资金", "uf": "政府采购单位资金"}
 
 # --------------------------------------------------------------- text shapes
 
@@ -222,6 +237,8 @@ _YEAR = re.compile(r"(2(?<!\d2)0\d\d)(?=年)")
 _OTHER_YEAR_WORDS = re.compile(r"上年|去年|上一年|决算")
 _LEAD = re.compile(r"^(?:[*#\-]+|\d+[.、．]|[一二三四五六七八九十]+[、是]|(?:另)?一方面|其[一二三四五六七八九十]|主要(?:用于|为|是|包括|有)|用于|其中|包括|以及|和|及|另|共|合计|预算数?|安排"
                    r"|全年|今年|本年(?!度?收入)度?"
+                   # "收入按资金来源分全部为一般公共预算拨款2805.56万元"
+                   r"|(?:收入|支出)?按资金(?:来源|年度|性质)分(?:全部)?为?|全部(?:为|是)"
                    r"|我部门|本部门|我局|本局|我单位|本单位|20\d\d年度?)")
 _TRAIL_WORDS = ("共计安排", "预算安排", "共安排", "安排", "共计", "合计", "总计", "预算数", "预算", "为", "是", "达到", "达")
 _TRAIL = re.compile(f"(?:{'|'.join(_TRAIL_WORDS)})$")
@@ -384,6 +401,7 @@ class _Figure:
     empty: bool = False  # "《政府性基金预算支出表》为空表": the table's total stated as nothing
     share_of: str | None = None  # the whole a share names (占支出总额的59.16%)
     listed: bool = False  # its subject comes from a 分别 list ("A、B分别为x万元、y万元")
+    reason: str | None = None  # why a money figure kept with no subject it can be checked by is not compared
 
 
 @dataclass
@@ -392,6 +410,7 @@ class _Context:
     department: str | None
     tables: list[Table]
     projects: tuple[str, ...] = ()  # the project table's project names, squashed
+    cards: tuple[str, ...] = ()  # the project cards' (绩效目标表) project names, squashed, one per card
     cores: dict[str, str] = field(init=False)  # each project's name less the words any project ends in
 
     def __post_init__(self) -> None:
@@ -429,7 +448,7 @@ def _subject_of(name: str, ctx: _Context) -> str | None:
     # ("共201个项目" is not class 201).
     if m and ctx.codes.get(m.group(1)) and name[len(m.group(1)):].startswith(ctx.codes[m.group(1)]):
         return m.group(1)
-    return _project_of(name, ctx) if ctx.projects else None
+    return (_project_of(name, ctx) if ctx.projects else None) or (_card_project(name, ctx) if ctx.cards else None)
 
 
 # Documents name their subjects in the same few words (基本支出, 项目支出 …): one match of the long alternation per
@@ -686,6 +705,14 @@ def _attribute(figures: list[_Figure], flat: _Flat, ctx: _Context) -> None:
         same_clause = prev is not None and prev.sentence == sentence and not _CLAUSE_END.search(
             flat.text, prev.unit_end, figure.start)
         if figure.kind == "amount":
+            if _in_project_list(figure, figures, i, flat, ctx) or _project_budget_line(figure, flat, ctx):
+                figure.after_change = sentence in change_in_sentence
+                figure.kept = True
+                continue
+            if _is_procurement_source(figure, figures, i, flat):
+                figure.subject = _PROCUREMENT_SUBJECT[_PROCUREMENT_SOURCE.fullmatch(figure.words).lastgroup]
+                figure.kept = True
+                continue
             if not _is_budget_year(figure, flat, ctx.year):
                 last_year = _is_last_years_budget(figure, flat, ctx.year)
                 figure.subject = _last_years(figure, figures, i, ctx) if last_year else None
@@ -717,6 +744,66 @@ def _attribute(figures: list[_Figure], flat: _Flat, ctx: _Context) -> None:
         figure.kept = figure.subject is not None
 
 
+# The words that open a list of what an amount is made of: "项目支出8473.23万元，主要为A 6432万元、B 751.8万元".
+_LIST_OPENS = re.compile(r"主要(?:为|是|用于|包括|有)|包括|其中|用于|具体为|分别为|安排")
+
+
+def _in_project_list(figure: _Figure, figures: list[_Figure], i: int, flat: _Flat, ctx: _Context) -> bool:
+    """Whether an amount is an item of the list of projects after a 项目支出 total in its sentence ("项目支出8473.23万元，
+    主要为城乡居民医疗保险财政补助重点保障经费6432万元、…"); if so it is given that project (the project table's or a
+    card's name for it, else the name as printed). A year in a project's name (提前下达2025年…补助资金) does not date
+    it: the list's total does."""
+    if figure.subject is not None and not figure.subject.startswith(PROJECT) or not figure.phrase:
+        return False
+    whole = next((f for f in reversed(figures[:i]) if f.sentence == figure.sentence and f.kind == "amount"
+                  and f.subject is not None and not f.subject.startswith(PROJECT)), None)
+    if whole is None or whole.subject != "项目支出" or not whole.kept or whole.after_change:
+        return False
+    between = flat.text[whole.unit_end: figure.start]
+    opens = _LIST_OPENS.search(between)
+    if opens is None or _CLAUSE_END.search(between) or not _LIST_FOLLOWS.fullmatch(between[: opens.start()]):
+        return False
+    figure.subject = figure.subject or PROJECT + figure.phrase
+    return True
+
+
+# What may stand between a total and the word opening its list: a comma, its share (占76.46%), its change.
+_LIST_FOLLOWS = re.compile(r"[，,]?(?:[^，,；;。]*[，,])*")
+
+# "1.“欺诈骗取医保基金行为举报奖励”项目。…（6）年度预算安排。项目预算安排资金5.0万元": a project's budget, in the
+# paragraphs a heading quoting its name opens.
+_PROJECT_BUDGET = re.compile(r"(?:项目)?(?:年度)?预算(?:安排)?(?:资金|金额|数)?(?:总额)?")
+_QUOTED_PROJECT = re.compile(r"[“\"]([^”\"\n]{2,60})[”\"]项目")
+
+
+def _project_budget_line(figure: _Figure, flat: _Flat, ctx: _Context) -> bool:
+    """Whether an amount is the budget of the project the last quoted heading before it names; if so it is that
+    project's (the project table's or a card's), or left as it was when no project has that name."""
+    if figure.subject is not None or not _PROJECT_BUDGET.fullmatch(figure.phrase) or "项目" not in figure.words:
+        return False
+    quoted = None
+    for quoted in _QUOTED_PROJECT.finditer(flat.text, 0, figure.start):
+        pass
+    if quoted is None:
+        return False
+    name = "".join(quoted.group(1).split())
+    figure.subject = (_project_of(name, ctx) if ctx.projects else None) or \
+        (_card_project(name, ctx) if ctx.cards else None)
+    return figure.subject is not None
+
+
+def _is_procurement_source(figure: _Figure, figures: list[_Figure], i: int, flat: _Flat) -> bool:
+    """An amount named by a source of funds (一般公共预算安排, 单位资金) after a procurement total in its paragraph, the
+    amounts between them the total's own or its sources (政府采购…21.54万元，…。其中，一般公共预算安排21.54万元)."""
+    if figure.subject is not None and figure.subject not in _SOURCES or not _PROCUREMENT_SOURCE.fullmatch(
+            figure.words):
+        return False
+    para = flat.paragraph(figure.start)
+    before = next((f for f in reversed(figures[:i]) if f.kind == "amount" and f.kept and not f.after_change), None)
+    return before is not None and flat.paragraph(before.start) == para and (
+        before.subject == "政府采购" or before.subject in _PROCUREMENT_SUBJECT.values())
+
+
 def _anchor(figure: _Figure, figures: list[_Figure], i: int, flat: _Flat, same_clause: bool) -> str | None:
     """Whose change a bare "比2023年预算增加…" is: the amount just before it, or the paragraph's lead figure."""
     prev = figures[i - 1] if i else None
@@ -746,13 +833,17 @@ def _claim(figure: _Figure, flat: _Flat, text: str, section_id: str, fund: str |
         id=f"c{span[0]}", kind=figure.kind, subject=figure.subject, unit=figure.unit,
         value=Amount(span=span, value=value, raw=raw),
         direction=figure.direction, sentence=flat.span(*figure.sentence), section_id=section_id,
-        after_change=figure.after_change, fund=fund, share_of=figure.share_of,
+        after_change=figure.after_change, fund=fund, share_of=figure.share_of, reason=figure.reason,
     )
 
 
 # A project named in the text is "项目:<its name in the project table>".
 PROJECT = "项目:"
 _NOT_PROJECTS = re.compile(r"^(?:合计|总计|小计|其中.*|[（(]?[一二三四五六七八九十\d]+[)）、.]?)$")
+
+
+def _card_names(result: ExtractionResult) -> tuple[str, ...]:
+    return tuple(card_name(c) for c in result.cards if c.kind == "performance_target")
 
 
 def _project_names(result: ExtractionResult) -> tuple[str, ...]:
@@ -777,6 +868,37 @@ def _project_of(name: str, ctx: _Context) -> str | None:
     return PROJECT + found[0] if len(found) == 1 else None
 
 
+def _card_project(name: str, ctx: _Context) -> str | None:
+    """The project of the cards (绩效目标表) a phrase names when the project table does not: one card name (several
+    cards may print it) the same as the phrase's, spelling apart (``_spelled_alike``)."""
+    found = {c for c in ctx.cards if _spelled_alike(name, c)}
+    return PROJECT + found.pop() if len(found) == 1 else None
+
+
+_SPELLING = str.maketrans({"及": "与", "和": "与", "、": "与", "（": "(", "）": ")", "【": "[", "】": "]", "“": "",
+                           "”": "", "-": "", "_": "", "—": "", "－": "", "·": ""})
+
+
+def _spelled_alike(said: str, card: str) -> bool:
+    """Whether the text's name of a project is a card's: the same once spaces, brackets, quotes, dashes and 及/和/与
+    are spelled one way (医疗保障运行及审计 for 医疗保障运行与审计, 2024-城乡医疗救助 for 2024_城乡医疗救助), or but for what
+    cards add to a name (a year before it, 专项/资金/经费 after it, a bracketed note). A shortened name is no match: a
+    card whose name only holds it may be another project, or one of several cards of one (``_cards_holding``)."""
+    a, b = _spelling(said), _spelling(card)
+    return bool(a) and bool(b) and (a == b or _card_core(a) == _card_core(b))
+
+
+def _cards_holding(said: str, cards: list[PerformanceCard]) -> list[PerformanceCard]:
+    """The cards whose names hold a shortened name of 6 characters or more: said in a reason, never compared."""
+    core = _card_core(_spelling(said))
+    return [c for c in cards if len(core) >= 6 and core in _spelling(card_name(c))]
+
+
+@lru_cache(maxsize=4096)
+def _spelling(name: str) -> str:
+    return unicodedata.normalize("NFKC", "".join(name.split()).translate(_SPELLING))
+
+
 def _project_core(name: str) -> str:
     """A project's name without the words any project ends in (项目, 经费, 专项资金): 高标准农田建设."""
     return _PROJECT_ENDING.sub("", name)
@@ -796,7 +918,8 @@ def _code_labels(tables: list[Table]) -> dict[str, str]:
 
 def extract_claims(result: ExtractionResult, text: str) -> list[Claim]:
     """Every figure of the narrative sections whose subject is recognised, in document order."""
-    ctx = _Context(result.document.year, result.document.department, result.tables, _project_names(result))
+    ctx = _Context(result.document.year, result.document.department, result.tables, _project_names(result),
+                   _card_names(result))
     claims: list[Claim] = []
     text = arabic_years(text)
     for section in result.sections:
@@ -807,9 +930,31 @@ def extract_claims(result: ExtractionResult, text: str) -> list[Claim]:
         _attribute(figures, flat, ctx)
         funds = _heading_funds(flat)
         places = _money_places(figures, flat)
-        kept = sorted([*(f for f in figures if f.kept), *_empty_statements(flat)], key=lambda f: f.start)
+        kept = sorted([*(f for f in figures if f.kept or _unplaced(f, flat, ctx)), *_empty_statements(flat)],
+                      key=lambda f: f.start)
         claims.extend(_claim(f, flat, text, section.id, _fund_at(funds, f.start), places) for f in kept)
     return claims
+
+
+def _unplaced(figure: _Figure, flat: _Flat, ctx: _Context) -> bool:
+    """Whether a money figure no subject was found for is kept all the same — every amount the text prints is — as
+    a claim compared with nothing, the reason said (``Claim.reason``); its subject is the words it is printed after."""
+    if figure.unit == "%" or figure.flat:
+        return False  # a rate or share with nothing to place it by is no amount; 持平 prints no number
+    words = figure.phrase or "".join(_clean(figure.words, ctx.department).split())
+    if figure.kind == "change":
+        figure.reason = "说明未指明这是哪一项的增减，无从核对 — the text does not say what this change is of: not compared"
+    elif not _is_budget_year(figure, flat, ctx.year):
+        figure.reason = "此数是另一年度的数（上年、决算或所注年份），不与本年预算核对 — another year's figure (last " \
+                        "year's, final accounts or the year it names): not compared with this year's budget"
+    elif words:
+        figure.reason = f"“{words}”不是已知的科目、表中的行或项目，无从核对 — “{words}” names no subject, table " \
+                        f"line or project the verifier knows: not compared"
+    else:
+        figure.reason = "此数前没有说明它是什么，无从核对 — no words say what this figure is: not compared"
+    figure.subject = figure.subject or words or "—"
+    figure.kind = "change" if figure.kind == "change" else "amount"
+    return True
 
 
 def _money_places(figures: list[_Figure], flat: _Flat) -> int:
@@ -1101,7 +1246,8 @@ class _Blank:
 class _Tables:
     """The first table of each kind, looked up by row-key pattern."""
 
-    def __init__(self, views: list[TableView]):
+    def __init__(self, views: list[TableView], cards: list[PerformanceCard] = ()):
+        self.cards = [c for c in cards if c.kind == "performance_target"]
         self.views: dict[str, TableView] = {}
         self.cache: dict[tuple[str, str, str], Val | None] = {}
         self.others: list[TableView] = []  # tables of no standard kind (机关运行经费预算表 …), known by their titles
@@ -1149,12 +1295,17 @@ class _Tables:
         return None
 
     def project(self, name: str) -> Val | None:
-        """A project's total in the project table, by its name."""
+        """A project's total in the project table, by its name; else the budget of the one card (绩效目标表) of that
+        name."""
         view = self.views.get("project_expenditure")
-        if view is None:
-            return None
-        key = next((k for k, _row in view.rows if view.label(k) == name), None)
-        return view.get(key, "total") if key is not None else None
+        key = next((k for k, _row in view.rows if view.label(k) == name), None) if view is not None else None
+        if key is not None:
+            return view.get(key, "total")
+        cards = self.cards_named(name)
+        return card_total(cards[0]) if len(cards) == 1 else None
+
+    def cards_named(self, name: str) -> list[PerformanceCard]:
+        return [c for c in self.cards if card_name(c) == name]
 
     def year_on_year(self, val: Val) -> tuple[Val | None, Val | None, Val | None]:
         """Last year's amount, the change and the rate the table prints beside ``val`` (上年 | 本年 | 增减额 | 增减率)."""
@@ -1295,6 +1446,11 @@ def _check_table(claim: Claim, links: _Links, tables: _Tables, flagger: Flagger)
     if claim.value.raw == "空表":
         v = "（说明称该表为空表）0.00"
     severity, note, note_en, vals = "error", "", "", [stated, val]
+    if _is_card(val):
+        # A card may hold part of a project's money (two cards of one project name are seen): the text's figure
+        # against it is a doubt, not a proven fault.
+        severity, note, note_en = "warning", "（项目支出表未列此项目，此为其绩效目标表的预算数）", \
+            " (the project table does not list the project: this is its card's budget)"
     if claim.after_change:
         # After a change in its sentence the figure may be the change with its verb left out: checked as that too.
         change = _table_change(val, tables)
@@ -1317,6 +1473,10 @@ def _check_table(claim: Claim, links: _Links, tables: _Tables, flagger: Flagger)
         f"{note_en}", vals, expected=val.value, found=claim.value.value,
         section_id=claim.section_id, key=claim.id,
     )
+
+
+def _is_card(val: Val) -> bool:
+    return val.path.startswith(("performance_target[", "department_performance_target["))
 
 
 def _check_blank(claim: Claim, blank: _Blank, flagger: Flagger) -> None:
@@ -1735,22 +1895,31 @@ def _check_from_previous(claim: Claim, links: _Links, flagger: Flagger) -> None:
     )
 
 
-def claims_with_outcomes(claims: list[Claim], flags, held: set[str]) -> list[Claim]:
+def claims_with_outcomes(claims: list[Claim], flags, held: set[str], reasons: dict[str, str] | None = None) -> list[Claim]:
     """Each claim with what the checks made of it: flagged when a flag names it, verified when a comparison held
-    for it, else unchecked."""
+    for it, else unchecked, with the reason (its own, or ``reasons``: ``check_claims``' answer)."""
     named = {ref.path for flag in flags for ref in flag.fields if ref.path.startswith("narrative[")}
+    reasons = reasons or {}
 
-    def outcome(claim: Claim) -> str:
+    def outcome(claim: Claim) -> dict:
         path = f"narrative[{claim.id}]"
-        return "flagged" if path in named else "verified" if path in held else "unchecked"
+        if path in named:
+            return {"status": "flagged"}
+        if path in held:
+            return {"status": "verified"}
+        return {"status": "unchecked", "reason": claim.reason or reasons.get(claim.id)}
 
-    return [c.model_copy(update={"status": outcome(c)}) for c in claims]
+    return [c.model_copy(update=outcome(c)) for c in claims]
 
 
-def check_claims(claims: list[Claim], views: list[TableView], flagger: Flagger) -> None:
-    """Flag stated figures that disagree with the tables, with their stated parts, or with their own rates."""
-    tables = _Tables(views)
-    for section_claims in _by_section(claims).values():
+def check_claims(claims: list[Claim], views: list[TableView], flagger: Flagger,
+                 cards: list[PerformanceCard] = ()) -> dict[str, str]:
+    """Flag stated figures that disagree with the tables (or a project's card), with their stated parts, or with
+    their own rates. Returns why each claim no comparison held for may be unchecked, by id. A claim kept with its
+    reason already (no subject it can be checked by) takes part in nothing."""
+    tables = _Tables(views, cards)
+    reasons: dict[str, str] = {}
+    for section_claims in _by_section([c for c in claims if c.reason is None]).values():
         links = _link(section_claims)
         for claim in section_claims:
             if claim.kind == "previous":
@@ -1766,3 +1935,32 @@ def check_claims(claims: list[Claim], views: list[TableView], flagger: Flagger) 
         for whole, parts in part_groups(section_claims, links):
             if not _names_some_lines(whole, parts, links, tables):
                 _check_parts(whole, parts, flagger)
+        for claim in section_claims:
+            if f"narrative[{claim.id}]" not in flagger.held_claims:
+                reasons[claim.id] = _why_unchecked(claim, links, tables)
+    return reasons
+
+
+def _why_unchecked(claim: Claim, links: _Links, tables: _Tables) -> str:
+    """Why nothing a claim could be compared with was found (said when no comparison held for it)."""
+    subject = claim.subject
+    if subject.startswith(PROJECT):
+        name = subject.removeprefix(PROJECT)
+        cards = tables.cards_named(name)
+        if len(cards) > 1:
+            budgets = "、".join(c.budget.total.raw if c.budget.total else "—" for c in cards)
+            return f"有 {len(cards)} 张名为“{name}”的绩效目标表（预算数 {budgets}），不知说明所指是哪一张或其和 — " \
+                   f"{len(cards)} cards are named so (budgets {budgets}): which one, or their sum, is not known"
+        holding = "、".join(f"“{card_name(c)}”（{c.budget.total.raw if c.budget.total else '—'}）"
+                            for c in _cards_holding(name, tables.cards))
+        some = f"；名称含此名的绩效目标表 {holding} 不能确定是同一项目，未作比较" if holding else ""
+        some_en = f"; the cards whose names hold it ({holding}) may be other projects: not compared" if holding else ""
+        return f"项目支出表和绩效目标表中都没有名称可确定对应“{name}”的项目{some} — neither the project table nor a " \
+               f"card names this project so that it can be told{some_en}"
+    if claim.kind in ("change", "percent", "previous"):
+        return f"表中没有{subject}的上年数或增减数，说明中也没有可据以核算的数 — the tables print no last-year figure " \
+               f"or change of {_en(subject)}, nor does the text state one to work it out from"
+    if claim.kind == "share":
+        return f"说明未给出{subject}所占的总数 — the text gives no whole this share is of"
+    return f"表中没有可核对{subject}的数，说明中也没有它的总数或分项 — no table prints {_en(subject)}, and the text " \
+           f"states no whole or parts of it"
