@@ -34,7 +34,7 @@ def claims_of(doc: str) -> list[Claim]:
 def flags_for(result: ExtractionResult, text: str):
     claims = extract_claims(result, text)
     flagger = Flagger(result.document.sha256)
-    check_claims(claims, view_tables(result), flagger)
+    check_claims(claims, view_tables(result), flagger)  # the tables only: the cards' checks are the pipeline's
     return claims, list(flagger.flags.values())
 
 
@@ -72,7 +72,9 @@ def test_every_claim_is_grounded(doc):
         s_start, s_end = narrative[claim.section_id]
         assert s_start <= start < end <= s_end
         assert claim.unit in ("万元", "元", "%")
-        assert claim.subject in SUBJECT_EN or claim.subject in CLASS_CODES or claim.subject.isdigit()
+        # A subject of the vocabulary, a project, or (compared with nothing) the words the figure is printed after.
+        assert claim.subject in SUBJECT_EN or claim.subject in CLASS_CODES or claim.subject.isdigit() \
+            or claim.subject.startswith("项目:") or claim.reason
         assert (claim.direction is not None) == (claim.kind in ("change", "percent"))
 
 
@@ -105,7 +107,7 @@ def test_bare_changes_and_rates_take_the_subject_they_belong_to():
     assert find(c003, "基本支出", "23.54", kind="share")
 
 
-def test_unattributable_figures_are_left_out():
+def test_unattributable_figures_are_unchecked_with_their_reason():
     # 001: "与2020年相比增加3万元，其中，…主要原因是增加执法用车；公务接待费0万元。" — the last
     # figure follows a change in the same sentence (the change with its verb dropped?): claimed as an amount
     # that may be a change (checked as either, tests/test_narrative_changes.py), never as a part of a whole.
@@ -114,14 +116,19 @@ def test_unattributable_figures_are_left_out():
     after = [c for c in s04 if c.kind == "amount" and c.value.span[0] > first_change]
     assert [(c.subject, c.value.raw) for c in after] == [("公务接待费", "0")] and all(c.after_change for c in after)
     c003 = claims_of("003")
-    raws_003 = {(c.value.raw, c.section_id) for c in c003}
-    # Thresholds ("单价50万元以上") and project budgets ("项目预算安排资金5.0万元") have no subject.
-    assert ("50", "s42-narrative") not in raws_003
-    assert ("5.0", "s32-narrative") not in raws_003
+    by_raw = {(c.value.raw, c.section_id): c for c in c003}
+    # A threshold ("单价50万元以上") names nothing the verifier knows: a claim all the same, with the reason it is not
+    # compared (a printed number is never dropped silently).
+    threshold = by_raw[("50", "s42-narrative")]
+    assert threshold.subject == "单价" and "不是已知的科目" in threshold.reason
+    # A project's budget under the heading quoting its name ("“欺诈骗取医保基金行为举报奖励”项目 … 项目预算安排资金5.0万元")
+    # is that project's.
+    assert by_raw[("5.0", "s32-narrative")].subject == "项目:欺诈骗取医保基金行为举报奖励"
     # Project funding by source ("一般公共预算拨款安排2145万元") is not income.
     assert not [c for c in c003 if c.section_id == "s29-narrative" and c.subject.endswith("收入")]
-    # 002's "主要为…补助资金472万元" names a project, not a subject of the vocabulary.
-    assert not [c for c in claims_of("002") if c.value.raw == "472"]
+    # 002's "项目支出741.07万元，主要为…补助资金472万元、…" names a project of its list.
+    assert [c.subject for c in claims_of("002") if c.value.raw == "472"] == [
+        "项目:提前下达2026年中央财政医疗服务与保障能力提升补助资金"]
 
 
 def _synthetic(text: str, year: int = 2024) -> list[Claim]:
@@ -135,9 +142,11 @@ def _synthetic(text: str, year: int = 2024) -> list[Claim]:
 
 def test_amounts_of_another_year_are_not_budget_year_claims():
     claims = _synthetic("2023年预算支出9000万元。2023年决算支出8000万元。2024年支出预算10000万元，比上年增加500万元。")
-    # Last year's budget is a claim of its own kind (checked against a 上年 column); last year's 决算 is none.
-    assert [(c.kind, c.subject, c.value.raw) for c in claims] == [
+    # Last year's budget is a claim of its own kind (checked against a 上年 column); last year's 决算 is compared with
+    # nothing, and says why.
+    assert [(c.kind, c.subject, c.value.raw) for c in claims if c.reason is None] == [
         ("previous", "支出", "9000"), ("amount", "支出", "10000"), ("change", "支出", "500")]
+    assert [(c.value.raw, "另一年度" in c.reason) for c in claims if c.reason] == [("8000", True)]
 
 
 def test_amount_in_yuan_compares_in_wan():
@@ -150,12 +159,19 @@ def test_amount_in_yuan_compares_in_wan():
 
 # ----------------------------------------------------------- the corpus
 
+# 000's 说明 lists 城乡居民医疗保险财政补助重点保障经费6432万元; the card of that name (no project table is printed)
+# budgets 6282.00: the one figure of the four narratives that disagrees (a warning: a card may hold part of a project).
+_CORPUS_DOUBTS = {"000": ["说明：项目:城乡居民医疗保险财政补助重点保障经费 6432 万元 ≠ 绩效目标表 城乡居民医疗保险财政补助重点保障经费 "
+                          "预算数 6282.00 万元（项目支出表未列此项目，此为其绩效目标表的预算数）"]}
+
+
 def test_no_narrative_flags_on_the_unmodified_corpus(doc):
-    # Every figure the four narratives state agrees with the tables and with the
+    # Every figure the four narratives state agrees with the tables, the cards and the
     # other figures within rounding; the pipeline's own run says the same.
     _claims, flags = flags_for(result_for(doc), text_for(doc))
     assert checks(flags) == []
-    assert [f for f in result_for(doc).flags if f.check in NARRATIVE_CHECKS] == []
+    doubts = [f for f in result_for(doc).flags if f.check in NARRATIVE_CHECKS]
+    assert [f.message for f in doubts] == _CORPUS_DOUBTS.get(doc, []) and all(f.severity == "warning" for f in doubts)
 
 
 # ----------------------------------------------------------- narrative.table
@@ -235,7 +251,8 @@ def test_nested_parts_are_not_double_counted():
 
 def test_share_passes_and_fails():
     claims = claims_of("003")
-    assert len([c for c in claims if c.kind == "share"]) == 9
+    # 9 of the expenditure's parts and classes, 5 of the procurement's sources (一般公共预算安排21.54万元，占100%).
+    assert len([c for c in claims if c.kind == "share"]) == 14
     claim = find(claims, "基本支出", "23.54", kind="share")
     _claims, flags = mutated("003", claim, "23.64")
     assert checks(flags) == ["narrative.share"]

@@ -941,7 +941,7 @@ def _unplaced(figure: _Figure, flat: _Flat, ctx: _Context) -> bool:
     a claim compared with nothing, the reason said (``Claim.reason``); its subject is the words it is printed after."""
     if figure.unit == "%" or figure.flat:
         return False  # a rate or share with nothing to place it by is no amount; 持平 prints no number
-    words = figure.phrase or "".join(_clean(figure.words, ctx.department).split())
+    words = figure.phrase or _printed_before(figure, flat, ctx)
     if figure.kind == "change":
         figure.reason = "说明未指明这是哪一项的增减，无从核对 — the text does not say what this change is of: not compared"
     elif not _is_budget_year(figure, flat, ctx.year):
@@ -955,6 +955,18 @@ def _unplaced(figure: _Figure, flat: _Flat, ctx: _Context) -> bool:
     figure.subject = figure.subject or words or "—"
     figure.kind = "change" if figure.kind == "change" else "amount"
     return True
+
+
+_CLAUSE_STOP = re.compile(r"[，,；;：:。！？!?\n]")
+
+
+def _printed_before(figure: _Figure, flat: _Flat, ctx: _Context) -> str:
+    """The words of its clause before a figure whose phrase is empty (公路养护（项）1362.34万元: the brackets end a
+    phrase, not a clause)."""
+    start = figure.sentence[0]
+    for m in _CLAUSE_STOP.finditer(flat.text, start, figure.start):
+        start = m.end()
+    return _clean(flat.text[start: figure.start], ctx.department)
 
 
 def _money_places(figures: list[_Figure], flat: _Flat) -> int:
