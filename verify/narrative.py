@@ -710,7 +710,7 @@ def _attribute(figures: list[_Figure], flat: _Flat, ctx: _Context) -> None:
                 figure.kept = True
                 continue
             if _is_procurement_source(figure, figures, i, flat):
-                figure.subject = _PROCUREMENT_SUBJECT[_PROCUREMENT_SOURCE.fullmatch(figure.words).lastgroup]
+                figure.subject = _PROCUREMENT_SUBJECT[_PROCUREMENT_SOURCE.fullmatch(_unled(figure.words)).lastgroup]
                 figure.kept = True
                 continue
             if not _is_budget_year(figure, flat, ctx.year):
@@ -792,11 +792,16 @@ def _project_budget_line(figure: _Figure, flat: _Flat, ctx: _Context) -> bool:
     return figure.subject is not None
 
 
+def _unled(words: str) -> str:
+    """Words without what may lead them (其中, 主要为 …): "其中一般公共预算拨款" → 一般公共预算拨款."""
+    return _LEAD.sub("", words, count=1)
+
+
 def _is_procurement_source(figure: _Figure, figures: list[_Figure], i: int, flat: _Flat) -> bool:
     """An amount named by a source of funds (一般公共预算安排, 单位资金) after a procurement total in its paragraph, the
     amounts between them the total's own or its sources (政府采购…21.54万元，…。其中，一般公共预算安排21.54万元)."""
     if figure.subject is not None and figure.subject not in _SOURCES or not _PROCUREMENT_SOURCE.fullmatch(
-            figure.words):
+            _unled(figure.words)):
         return False
     para = flat.paragraph(figure.start)
     before = next((f for f in reversed(figures[:i]) if f.kind == "amount" and f.kept and not f.after_change), None)
@@ -1199,6 +1204,11 @@ _DEPT_SOURCES: dict[str, tuple[tuple[str, str, str], ...]] = {
                   ("three_public_costs", "^row$", "vehicle_operation")),
     "公务接待费": (("three_public_costs", "^reception$", "total"), ("three_public_costs", "^row$", "reception")),
     "政府采购": (("government_procurement", "^total$", "total"),),
+    "政府采购一般公共预算": (("government_procurement", "^total$", "general_budget"),),
+    "政府采购政府性基金预算": (("government_procurement", "^total$", "government_fund"),),
+    "政府采购国有资本经营预算": (("government_procurement", "^total$", "state_capital"),),
+    "政府采购财政专户管理资金": (("government_procurement", "^total$", "special_account"),),
+    "政府采购单位资金": (("government_procurement", "^total$", "unit_funds"),),
     "固定资产": (("fixed_assets", "^total_assets$", "value"),),
 }
 # Under a general-budget whole (一般公共预算支出…) or heading the same words mean the general-budget table's figures;
