@@ -1,8 +1,8 @@
 """Figures the narrative (情况说明) states, and whether they hold.
 
 ``extract_claims`` reads every "<subject> <number> 万元/元/%" in the narrative
-sections with patterns (no model) and keeps a figure only when its subject is
-recognised; ``check_claims`` compares those claims with the tables and with
+sections with patterns (no model), and keeps every amount (a rate or share only when
+its subject is recognised); ``check_claims`` compares those claims with the tables and with
 each other, rounding-aware (``tolerance``).
 
 Subject vocabulary (``Claim.subject``), with what the text calls it:
@@ -26,16 +26,21 @@ Subject vocabulary (``Claim.subject``), with what the text calls it:
   ("卫生健康（类）行政事业单位医疗（款）行政单位医疗（项）", resolved against the tables' row labels), or one line
   named with its level ("交通运输支出（类）", "公路养护（项）").
 
-- 政府性基金预算支出, 国有资本经营预算支出 (their own tables); projects by their name in the project table
-  ("项目:<name>"); a table the text calls 空表 (a 0 of its total)
+- 政府性基金预算支出, 国有资本经营预算支出 (their own tables); projects by their name in the project table, else on
+  their card ("项目:<name>"; the items listed after a 项目支出 total are projects, named as printed when neither
+  has them); a table the text calls 空表 (a 0 of its total)
+- 政府采购一般公共预算 … 政府采购单位资金: a source of funds after a procurement total (the procurement table's
+  column of that source)
 
 Claim kinds: ``amount`` (基本支出660.56万元), ``change`` (比2023年预算增加1653.67万元,
 基本支出减少43.98万元), ``percent`` (增长143.56%, 降幅 — a rate of change), ``share`` (占23.54%,
 占支出总额的…) and ``previous`` (上年预算数1200.00万元: last year's budget as stated).
 
 Attribution is conservative: a figure whose subject is not recognised, an amount
-about another year (2023年…, 上年…, 决算) and a bare change or rate with no clear
-anchor are all left out. An amount that follows a change in the same sentence
+about another year (2023年…, 上年…, 决算) and a bare change with no clear anchor are
+compared with nothing — but every amount the text prints is a claim all the same,
+``unchecked`` with its ``reason`` (a bare rate or share with no anchor is no amount,
+and is left out). An amount that follows a change in the same sentence
 (公务接待费0万元 after 与2020年相比增加…: is it the amount or the change?) is a claim
 marked ``after_change``: checked as this year's amount or as the change, never a
 part of a whole. A bare rate right after an amount (30.00万元，比上年下降6.25%) is
