@@ -254,6 +254,7 @@ def result_claims(result: ExtractionResult) -> Iterator[dict]:
                "subject": claim.subject, "value": str(claim.value.value), "unit": claim.unit,
                "direction": claim.direction, "span": list(claim.value.span), "field": path,
                "status": state.status if state is not None else claim.status,
+               "reason": claim.reason if state is None and claim.status == "unchecked" else None,
                "flags": list(state.flags) if state is not None else []}
 
 

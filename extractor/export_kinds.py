@@ -17,7 +17,7 @@ FACT_FIELDS = ("document", "table", "title", "entity", "entity_role", "row_code"
                "decision", "reviewer", "note")
 
 CLAIM_FIELDS = ("document", "claim", "section", "kind", "subject", "value", "unit", "direction", "span", "field",
-                "status", "flags")
+                "status", "reason", "flags")
 
 CARD_FIELDS = ("document", "kind", "title", "project_code", "project_name", "department", "implementing_unit",
                "project_period", "budget_total", "budget_unit", "goals", "midterm_goals", "indicator", "level1", "level2",

@@ -76,6 +76,7 @@ CLAIM_COLUMNS = (
     ("unit", "string", ""), ("direction", "string", "increase or decrease, for changes"),
     ("span_start", "int64", ""), ("span_end", "int64", ""), ("field", "string", "narrative[<id>]"),
     ("status", "string", "verified, flagged, unchecked, or a person's decision"),
+    ("reason", "string", "why an unchecked figure was compared with nothing"),
     ("flags", "list", "the ids of the open flags on it"),
 )
 
