@@ -652,6 +652,8 @@ def _classify(figure: _Figure, flat: _Flat, ctx: _Context) -> None:
     figure.subject = _subject_of(phrase, ctx)
     if figure.subject in _SOURCES and "收入" not in phrase and figure.words.endswith("安排"):
         figure.subject = None  # "一般公共预算拨款安排2145万元": a project's funding, not the department's income
+        figure.reason = f"“{figure.words}”是项目资金的来源，不是部门的收入，表中没有可核对的数 — “{figure.words}” is " \
+                        f"where a project's money comes from, not the department's income: no table line to compare"
     if figure.subject is None and not phrase:
         window = flat.text[figure.sentence[0]: figure.start]
         figure.subject = _code_for_path(window, ctx) or _code_in_brackets(window, ctx) \
@@ -716,7 +718,7 @@ def _attribute(figures: list[_Figure], flat: _Flat, ctx: _Context) -> None:
                 continue
             if _is_procurement_source(figure, figures, i, flat):
                 figure.subject = _PROCUREMENT_SUBJECT[_PROCUREMENT_SOURCE.fullmatch(_unled(figure.words)).lastgroup]
-                figure.kept = True
+                figure.kept, figure.reason = True, None  # the procurement's funding: no project's
                 continue
             if not _is_budget_year(figure, flat, ctx.year):
                 last_year = _is_last_years_budget(figure, flat, ctx.year)
@@ -758,7 +760,7 @@ def _in_project_list(figure: _Figure, figures: list[_Figure], i: int, flat: _Fla
     主要为城乡居民医疗保险财政补助重点保障经费6432万元、…"); if so it is given that project (the project table's or a
     card's name for it, else the name as printed). A year in a project's name (提前下达2025年…补助资金) does not date
     it: the list's total does."""
-    if figure.subject is not None and not figure.subject.startswith(PROJECT) or not figure.phrase:
+    if figure.subject is not None and not figure.subject.startswith(PROJECT) or not figure.phrase or figure.reason:
         return False
     whole = next((f for f in reversed(figures[:i]) if f.sentence == figure.sentence and f.kind == "amount"
                   and f.subject is not None and not f.subject.startswith(PROJECT)), None)
@@ -951,8 +953,10 @@ def _unplaced(figure: _Figure, flat: _Flat, ctx: _Context) -> bool:
     a claim compared with nothing, the reason said (``Claim.reason``); its subject is the words it is printed after."""
     if figure.unit == "%" or figure.flat:
         return False  # a rate or share with nothing to place it by is no amount; 持平 prints no number
-    words = figure.phrase or _printed_before(figure, flat, ctx)
-    if figure.kind == "change":
+    words = _shortened(figure.phrase or _printed_before(figure, flat, ctx))
+    if figure.reason:
+        pass  # said when its words were read (a project's funding)
+    elif figure.kind == "change":
         figure.reason = "说明未指明这是哪一项的增减，无从核对 — the text does not say what this change is of: not compared"
     elif not _is_budget_year(figure, flat, ctx.year):
         figure.reason = "此数是另一年度的数（上年、决算或所注年份），不与本年预算核对 — another year's figure (last " \
@@ -965,6 +969,12 @@ def _unplaced(figure: _Figure, flat: _Flat, ctx: _Context) -> bool:
     figure.subject = figure.subject or words or "—"
     figure.kind = "change" if figure.kind == "change" else "amount"
     return True
+
+
+def _shortened(words: str) -> str:
+    """The words a figure is printed after, as its subject: the last 30 characters (a card's grid read as prose runs
+    on for hundreds)."""
+    return words if len(words) <= 30 else "…" + words[-30:]
 
 
 _CLAUSE_STOP = re.compile(r"[，,；;：:。！？!?\n]")
