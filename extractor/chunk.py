@@ -26,7 +26,7 @@ from functools import lru_cache
 from schemas import kind_for_title, spec_for
 from schemas.common import arabic_years
 
-from .units import STATEMENT_LINE
+from .units import STATEMENT_LINE, find_statement
 
 
 class LineKind(Enum):
@@ -86,6 +86,9 @@ class Chunk:
     lines: list[Line] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
     notes: list[Line] = field(default_factory=list)
+    # A unit statement printed just above the title (单位：万元 over 表五 …) when none is under it: the section's own,
+    # kept apart from ``lines`` (whose first line is the title); ``start`` is then the statement's.
+    lead: list[Line] = field(default_factory=list)
     # Kept as lines are added, so that deciding what a line is never rescans the section.
     last_content: Line | None = None  # the last line that is not blank or furniture
     last_row: Line | None = None
@@ -1077,7 +1080,49 @@ def chunk_document(text: str, lines: list[Line] | None = None, titles: "_Titles 
             # Prose after a table: the narrative it interrupted goes on.
             current = open_chunk("narrative", f"{last_heading}（续）" if last_heading else "", None, line.start)
         _add_line(current, line)
+    _take_statements_from_above(chunks)
     return [c for c in chunks if c.end > c.start or c.title]
+
+
+def _take_statements_from_above(chunks: list[Chunk]) -> None:
+    """A table that prints no unit statement under its title takes the one printed just above the title, at the end
+    of the section before (单位：万元 over 表五 …: PDFs set a right-aligned unit a little higher than a centred title)."""
+    # (From the last: a short table's first lines may run into the statement above the next title, which is not its.)
+    for before, chunk in reversed(list(zip(chunks, chunks[1:]))):
+        if chunk.is_table and chunk.title_span is not None and not _states_a_unit(chunk.lines[:12]):
+            chunk.lead = _statement_above(before)
+            if chunk.lead:
+                chunk.start = chunk.lead[0].start
+
+
+def _states_a_unit(lines: list[Line]) -> bool:
+    return any("位" in line.text and find_statement(line.text) is not None for line in lines)
+
+
+def _statement_above(chunk: Chunk) -> list[Line]:
+    """The unit statement printed after a section's last content (单位：万元, or 部门：XX局  单位：万元), taken out of
+    ``chunk`` with the blank lines and furniture after it: it states the unit of the table whose title follows (a
+    statement is printed over a table's rows, never under them). Under a table's title with nothing else it stays:
+    there it is the unit of that title's own table (an empty one)."""
+    last = chunk.last_content
+    if last is None or _title_kind(last) is not None:  # (a title the chunker did not take: an empty table's, say)
+        return []
+    if chunk.is_table and chunk.title_span is not None and last.start <= chunk.title_span[0] < last.end:
+        return []
+    lines = chunk.lines
+    at = None
+    for n in range(len(lines) - 1, -1, -1):
+        line = lines[n]
+        if line is last:
+            break
+        if line.kind is _PAGE_HEADER and "位" in line.text and find_statement(line.text) is not None:
+            at = n
+    if at is None:
+        return []
+    taken = lines[at:]
+    del lines[at:]
+    chunk.end = next((line.end for line in reversed(lines) if line.kind is not _BLANK), chunk.start)
+    return taken
 
 
 # A card's field printed on a line of its own, its key and a colon first (项目资金（万元）：年度资金总额1200.00，…,

@@ -1249,6 +1249,10 @@ def _layout(spec: TableSpec, paths: list[str], width: int, lines: list[Line]) ->
             layout.keys[i] = key
             layout.key_labels[key] = path
     _lone_amount_is_total(spec, layout)
+    if not label_cols and layout.code and all(paths[i] == "科目" for i in layout.code):
+        # 科目 alone over the first column and no name column: it holds the names, a code printed in them or not
+        # (2050101 行政运行, [205]教育支出, 教育管理事务), as budget systems export them — not codes only.
+        label_cols, layout.code = layout.code, []
     if len(label_cols) > 1 and spec.row_key != "two_sided":
         label_cols = _one_label(spec, paths, label_cols, layout)
     if label_cols:

@@ -389,7 +389,7 @@ def _used_columns(columns: dict[str, str], rows: list[Row]) -> dict[str, str]:
 def chunk_unit(chunk: Chunk) -> dict:
     """The table's unit fields: the unit its statement says (None when not understood), the statement as printed;
     万元, assumed, when it prints none (the document's other tables may say otherwise: ``inherit_units``)."""
-    head = chunk.lines[:12]
+    head = [*chunk.lead, *chunk.lines[:12]]  # (the lead: a statement printed over the title)
     found = statement_in((line.start, line.text) for line in head)
     if found is None:
         # No statement: the header cells may carry it (预算数（元）); all of them must say the same.

@@ -157,7 +157,7 @@ def read_card(chunk: Chunk) -> PerformanceCard:
     if not chunk.has_rows or _mostly_flattened(chunk, len(paragraphs)):
         raise Unreadable("no table rows: the card is flattened into lines (needs the LLM reader)")
     card = PerformanceCard(section_id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span,
-                           **card_unit(chunk.lines))
+                           **card_unit([*chunk.lead, *chunk.lines]))
     paragraph_state = _State()  # (the paragraphs' own: a row's reading never depends on them)
     for line, cells in paragraphs:
         if cells:
