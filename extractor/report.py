@@ -639,6 +639,8 @@ def claim_marks(page: DocPage, marked: set[str]) -> list[Mark]:
         state = page.statuses.get(f"narrative[{claim.id}]")
         status = state.status if state is not None else claim.status
         title = f"说明 {claim.subject} ({claim.kind}): {status} — {_CLAIM_WORDS.get(status, status)}"
+        if status == "unchecked" and claim.reason:
+            title += f" ({claim.reason})"
         marks.append(Mark(claim.value.span[0], claim.value.span[1], key, f"claim st-{status}", title))
     return marks
 

@@ -53,3 +53,6 @@ def test_claims_export_run_summary_and_report_show_the_outcomes(tmp_path):
     cli("report", out, "-o", tmp_path / "report")
     html = (tmp_path / "report" / "documents" / "doc.html").read_text(encoding="utf-8")
     assert 'class="claim st-unchecked"' in html and "机关运行经费 (amount): unchecked" in html
+    # An unchecked figure's mark says why nothing could be compared with it (the claim's reason).
+    reason = next(r for r in rows if r["subject"] == "机关运行经费")["reason"]
+    assert reason and f"({reason})" in html.replace("&quot;", '"').replace("&#x27;", "'")
