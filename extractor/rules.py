@@ -22,7 +22,7 @@ from schemas.tables import OTHER_TABLE, YEAR_ON_YEAR_KEYS, TableSpec
 
 from .cells import HAN, Cell, Geometry, display_width
 from .chunk import Chunk, Line
-from .units import header_units, statement_in
+from .units import counts_statement_in, header_units, statement_in
 from .grid import (SIDE_BY_SIDE, Layout, Page, RawRow, build_layouts, codes_beside, counted_seq, norm, segment_rows,
                    side_by_side_tables, worded_columns)
 
@@ -390,7 +390,8 @@ def chunk_unit(chunk: Chunk) -> dict:
     """The table's unit fields: the unit its statement says (None when not understood), the statement as printed;
     万元, assumed, when it prints none (the document's other tables may say otherwise: ``inherit_units``)."""
     head = [*chunk.lead, *chunk.lines[:12]]  # (the lead: a statement printed over the title)
-    found = statement_in((line.start, line.text) for line in head)
+    found = statement_in((line.start, line.text) for line in head) \
+        or counts_statement_in((line.start, line.text) for line in head)
     if found is None:
         # No statement: the header cells may carry it (预算数（元）); all of them must say the same.
         in_header = header_units((line.start, line.text) for line in head if line.is_row)

@@ -133,6 +133,25 @@ def statement_in(lines) -> tuple[UnitStatement, int] | None:
     return None
 
 
+_STATEMENT_LINE = re.compile(STATEMENT_LINE)
+
+
+def counts_statement_in(lines) -> tuple[UnitStatement, int] | None:
+    """A line of its own that states units of counts only (单位：辆、台（套）, 单位：个): the table's figures are
+    counts, not money — returned as a statement with no money unit, so that they are flagged, never read as the
+    document's 万元. (Inside a header cell, 数量（单位：台）, such a statement is a column's own: not asked here.)"""
+    for offset, text in lines:
+        if "位" not in text or not _STATEMENT_LINE.match(text):
+            continue
+        m = _STATEMENT.search(text)
+        body = _DECORATION.sub("", text[m.end():]) if m else ""
+        if body and all(_OTHER_UNITS.match(p) for p in _LIST.split(body) if p):
+            stripped = text.strip()
+            start = text.index(stripped)
+            return UnitStatement(text=stripped, start=start, end=start + len(stripped), unit=None), offset + start
+    return None
+
+
 _UNIT_HEADS = {"万": "万元", "千": "千元", "亿": "亿元", "百万": "百万元"}
 _REST_OF_UNIT = re.compile(r"^\s*元\s*[)）]?\s*$")
 

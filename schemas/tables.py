@@ -430,7 +430,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
         row_key="item",
         columns=(
             _c("quantity", "数量", r"数量", type="count"),
-            _c("value", "价值（万元）", r"价值|^(金额|账面金额)$"),
+            _c("value", "价值（万元）", r"(?<!单位)价值|^(金额|账面金额)$"),  # (单位价值50万元以上通用设备: an item)
             # Other templates print the book value twice: at cost and after depreciation.
             _c("original_value", "原值", r"原值"),
             _c("net_value", "净值", r"净值"),

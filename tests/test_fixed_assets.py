@@ -66,3 +66,41 @@ def test_a_net_value_above_the_value_at_cost_is_an_error(tmp_path):
     result = _run(tmp_path, text)
     assert [(f.check, f.severity) for f in result.flags] == [("table.subset", "error")]
     assert "净值 70.00 大于原值 60.00" in result.flags[0].message
+
+
+# The one-line template of the counts (国有资产占用情况表 of a county: vehicles and devices as columns, one 数量 row),
+# its statement naming only units of counts.
+COUNTS = """东岭区教育局2024年部门预算
+
+表一 东岭区教育局2024年部门支出总表
+单位：万元
+项目	合计	基本支出	项目支出
+合计	120.00	100.00	20.00
+
+表二 东岭区教育局国有资产占用情况表
+单位：辆、台（套）
+项目	车辆数合计	一般公务用车	执法执勤用车	其他用车	单位价值50万元以上通用设备	单位价值100万元以上专用设备
+数量	3	2	1	0	1	0
+"""
+
+
+def test_a_table_stated_in_units_of_counts_is_never_read_as_wan(tmp_path):
+    """单位：辆、台（套） says the figures are counts: no figure takes the document's 万元 (a device was read as an asset
+    worth 1 万元), 单位价值50万元以上通用设备 is an item's column, not the 价值 column, and the statement is flagged as
+    no money unit."""
+    result = _run(tmp_path, COUNTS)
+    (table,) = [t for t in result.tables if t.kind == "fixed_assets"]
+    assert table.unit is None and table.unit_text.text == "单位：辆、台（套）"
+    (row,) = table.rows
+    assert "value" not in row.values and row.values["单位价值50万元以上通用设备"].raw == "1"
+    flagged = [f for f in result.flags if f.check == "read.unit" and f.section_id == table.section_id]
+    assert flagged and flagged[0].severity == "error"
+    wan = {t.kind: t.unit for t in result.tables}
+    assert wan["expenditure_summary"] == "万元"
+
+
+@pytest.mark.parametrize("statement", ["单位：台", "单位：个", "（单位：辆）"])
+def test_other_statements_of_counts_leave_the_unit_unknown(tmp_path, statement):
+    result = _run(tmp_path, COUNTS.replace("单位：辆、台（套）", statement))
+    (table,) = [t for t in result.tables if t.kind == "fixed_assets"]
+    assert table.unit is None and table.unit_from == "stated"
