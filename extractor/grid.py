@@ -76,7 +76,8 @@ _LANCI = re.compile(r"^(栏次|档次|栏|序列|栏号)$")
 _HEADER_WORDS = re.compile(
     r"项目|科目|编码|代码|名称|合计|小计|总计|收入|支出|预算|金额|经费|序号|指标|类型|单位|数量|价值|资金|性质|拨款|结转|采购|目录|份额|单价|品目|内容|^[类款项]$"
 )
-_DATA_LIKE = re.compile(r"^(\d+、|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|其中)")
+_NUMBERED_CELL = re.compile(r"^(\d+、|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
+_MEMO_CELL = re.compile(r"^其中")
 _CODE = re.compile(r"^\d{3}(?:\s?\d){0,6}$")
 
 
@@ -92,8 +93,8 @@ def is_header_row(cells: list[Cell]) -> bool:
     texts = [norm(c.text) for c in cells if c.text]
     if not texts or any(_CODE.match(t) for t in texts):
         return False
-    if any(_DATA_LIKE.match(t) for t in texts):
-        return False
+    if _MEMO_CELL.match(texts[0]) or any(_NUMBERED_CELL.match(t) for t in texts):
+        return False  # a numbered line, or a 其中 line's label; a header may head a column 其中：面向中小企业预留
     if any(parse_amount(t) is not None or is_blank_mark(t) for t in texts):
         return False  # a dash or slash is an amount cell printing nothing (an empty table's 合计 | - | -), no header's
     return all(len(t) <= 40 for t in texts) and any(_HEADER_WORDS.search(t) for t in texts)
@@ -407,7 +408,8 @@ def _has_figure(cells: list[Cell]) -> bool:
 
 def _wrapped_header_row(cells: list[Cell]) -> bool:
     texts = [norm(c.text) for c in cells if c.text]
-    return bool(texts) and not any(_CODE.match(t) or _DATA_LIKE.match(t) or is_blank_mark(t) for t in texts) \
+    return bool(texts) and not _MEMO_CELL.match(texts[0]) \
+        and not any(_CODE.match(t) or _NUMBERED_CELL.match(t) or is_blank_mark(t) for t in texts) \
         and all(len(t) <= 12 for t in texts)
 
 
@@ -1229,6 +1231,11 @@ def _known(spec: TableSpec, parts: tuple[str, ...]) -> int:
     return 1 if best_column(spec, path) is not None else -1
 
 
+def _memo_column(spec: TableSpec, path: str) -> str | None:
+    key = column_for_path(spec, path)
+    return key if key is not None and spec.column(key).memo else None
+
+
 def _layout(spec: TableSpec, paths: list[str], width: int, lines: list[Line]) -> Layout:
     layout = Layout(width=width, paths=paths, header_lines=lines)
     label_cols: list[int] = []
@@ -1243,7 +1250,7 @@ def _layout(spec: TableSpec, paths: list[str], width: int, lines: list[Line]) ->
         elif _LABEL_HEADER.search(path) and not _matches_text_column(spec, path):
             label_cols.append(i)
         elif path:
-            key = None if _MEMO.search(path) else column_for_path(spec, as_named[i])
+            key = _memo_column(spec, as_named[i]) if _MEMO.search(path) else column_for_path(spec, as_named[i])
             if key is None or key in layout.keys.values():
                 key = _extra_key(path, layout)
             layout.keys[i] = key
