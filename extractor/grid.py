@@ -1240,6 +1240,7 @@ def _layout(spec: TableSpec, paths: list[str], width: int, lines: list[Line]) ->
     layout = Layout(width=width, paths=paths, header_lines=lines)
     label_cols: list[int] = []
     as_named = relative_years(paths)  # "2024年预算数 | 2025年预算数" name 上年 and 本年
+    budget = _budget_beside_final(as_named)
     for i, path in enumerate(paths):
         leaf = path.split("/")[-1] if path else ""
         if _SEQ.match(leaf):
@@ -1250,7 +1251,8 @@ def _layout(spec: TableSpec, paths: list[str], width: int, lines: list[Line]) ->
         elif _LABEL_HEADER.search(path) and not _matches_text_column(spec, path):
             label_cols.append(i)
         elif path:
-            key = _memo_column(spec, as_named[i]) if _MEMO.search(path) else column_for_path(spec, as_named[i])
+            key = None if i in budget else _memo_column(spec, as_named[i]) if _MEMO.search(path) \
+                else column_for_path(spec, as_named[i])
             if key is None or key in layout.keys.values():
                 key = _extra_key(path, layout)
             layout.keys[i] = key
@@ -1406,6 +1408,20 @@ def column_for_path(spec: TableSpec, path: str) -> str | None:
 # A group of last year's columns (上年预算数 over 合计 | 因公出国(境)费 | …; 2024年预算数 beside 2025年预算数 reads
 # so, see ``relative_years``): the national template prints the 三公 table and some expenditure tables that way.
 _LAST_YEAR_GROUP = re.compile(r"^上年度?(预算|决算)?(数|金额)?$")
+
+
+# A final account's table printing the year's budget beside what was spent (预算数 over 合计 | 因公出国(境)费 | …
+# beside 决算数 over the same, or 预算数 | 决算数 flat): the table is about the 决算数, which take the keys; the
+# budget's columns keep their header paths (exported and checked among themselves, never read as the year's figures).
+_BUDGET_GROUP = re.compile(r"^(年初|全年|调整后)?预算数?$")
+_FINAL_GROUP = re.compile(r"^(本年|全年)?决算数?$")
+
+
+def _budget_beside_final(paths: list[str]) -> set[int]:
+    groups = [p.split("/", 1)[0] for p in paths]
+    if not any(_FINAL_GROUP.match(g) for g in groups):
+        return set()
+    return {i for i, g in enumerate(groups) if _BUDGET_GROUP.match(g)}
 
 
 def _last_year_column(spec: TableSpec, below: list[str]) -> str | None:
