@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from schemas import Amount, PerformanceCard
+from schemas.cards import run_on_unit
 
 from .flags import Flagger, fmt
 from .tolerance import Term, exceeds, printed_places, sum_gap
@@ -31,6 +32,7 @@ def check_card(card: PerformanceCard, flagger: Flagger) -> None:
     check_tasks(card, vals, flagger)
     check_cost_indicators(card, vals, f"绩效目标表 {name}", flagger)
     check_numeric_targets(card, name, flagger)
+    check_units(card, name, flagger)
     check_name_rests(card, name, flagger)
     check_weights(card, f"绩效目标表 {name}", flagger)
 
@@ -199,6 +201,26 @@ def check_numeric_targets(card: PerformanceCard, name: str, flagger: Flagger) ->
                         + (f"no number (its target is {ind.target.text!r})" if none
                            else f"its target {ind.target.text!r} is not a number"),
                         spans=[ind.target.span], section_id=card.section_id, key=key)
+
+
+def check_units(card: PerformanceCard, name: str, flagger: Flagger) -> None:
+    """A figure's unit that is a unit of measure with other words run on after it ("49650000元效果显": 元, then 效果显,
+    a piece of the next row's 效果显著) is no unit: the target took words that are not its own, so the figure is
+    not verified as read — a person looks at the target."""
+    for i, ind in enumerate(card.indicators):
+        if ind.value is None or (split := run_on_unit(ind.unit)) is None:
+            continue  # (most: no figure, or a unit as printed)
+        unit, rest = split
+        label = ind.name.text if ind.name else f"indicator {i}"
+        target = ind.target.text if ind.target else ""
+        value = _val(card, f"绩效目标表 {name}", f"indicators[{i}].value", label, ind.value, ind.unit or "")
+        flagger.add("card.indicator_unit", "warning",
+                    f"绩效目标表 {name}: 指标“{label}”的单位“{ind.unit}”不是单位：“{unit}”之后的“{rest}”不属于单位"
+                    f"（指标值“{target}”，可能混入了另一行的文字）",
+                    f"card {card_name(card)}: indicator {label!r}: its unit {ind.unit!r} is no unit: {rest!r} after "
+                    f"{unit!r} is not part of one (target {target!r}; words of another row may have run into it)",
+                    [value], spans=[ind.target.span] if ind.target else [], section_id=card.section_id,
+                    key=f"{card.section_id}.indicators[{i}].unit", expected=unit, found=ind.unit)
 
 
 def check_name_rests(card: PerformanceCard, name: str, flagger: Flagger) -> None:
