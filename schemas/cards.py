@@ -46,12 +46,13 @@ MEASURE_UNITS = frozenset({
     "米", "千米", "公里", "平方米", "平方公里", "立方米", "m", "m²", "㎡", "km",
     "吨", "千克", "公斤", "斤", "克", "升", "亩", "公顷", "万亩",
 })
-_LONGEST_FIRST = sorted(MEASURE_UNITS, key=len, reverse=True)
+_KNOWN_UNIT = re.compile("|".join(map(re.escape, sorted(MEASURE_UNITS, key=len, reverse=True))))  # (longest first)
 _MAGNITUDE = "万亿千百十"
 _PER = re.compile(r"^(/|每)")
 _IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
 
 
+@lru_cache(maxsize=1024)  # (a registry lookup: the same few units card after card, document after document)
 def run_on_unit(unit: str | None) -> tuple[str, str] | None:
     """A unit that is a unit of measure with other words run on after it ("元效果显": 元, then 效果显 — a piece of
     another cell joined to the figure's, as a wrapped row's target may be): the unit of measure and the words after
@@ -59,10 +60,10 @@ def run_on_unit(unit: str | None) -> tuple[str, str] | None:
     measure word no registry knows (艘), or no unit."""
     text = "".join((unit or "").split())
     body = text.lstrip(_MAGNITUDE) or text  # (万人次, 亿元: a magnitude before the unit; 万 alone is one)
-    known = next((u for u in _LONGEST_FIRST if body.startswith(u)), None)
+    known = _KNOWN_UNIT.match(body)
     if known is None:
         return None
-    rest = body[len(known):]
+    rest = body[known.end():]
     if not rest or _PER.match(rest) or not _IDEOGRAPH.search(rest) or rest in MEASURE_UNITS:
         return None
     return text[:len(text) - len(rest)], rest
