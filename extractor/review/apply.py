@@ -188,7 +188,9 @@ def in_terms_of(result: ExtractionResult, decisions: Iterable[Decision]) -> list
     aliases = stable_paths(result)
     back = {v: k for k, v in aliases.items()}
     sha = result.document.sha256
-    by_place = _indicator_subjects_by_place(result, aliases)
+    decisions = list(decisions)
+    # (Worked out only for a trail holding decisions with no values: most hold none such, or no decision at all.)
+    by_place = _indicator_subjects_by_place(result, aliases) if any(not d.values for d in decisions) else {}
     out = []
     for d in decisions:
         if not d.values and d.subject in by_place:
