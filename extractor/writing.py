@@ -8,11 +8,16 @@ import tempfile
 from pathlib import Path
 
 
-def public_mode() -> int:
+def _public_mode() -> int:
     """The mode a plain open() would give a new file (mkstemp's 0600 would hide results from colleagues)."""
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+# Read once, when this module is imported (before a batch starts its writing threads): the umask is read by setting
+# it, and while one thread held it at 0 another thread's new folder (``mkdir`` below) would be writable by everyone.
+PUBLIC_MODE = _public_mode()
 
 
 def temporary_prefix(path: Path) -> str:
@@ -40,7 +45,7 @@ def write_temporary(path: Path, data: str | bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temporary_prefix(path), suffix=".tmp")
     try:
-        os.chmod(tmp, public_mode())
+        os.chmod(tmp, PUBLIC_MODE)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)
             fh.flush()
