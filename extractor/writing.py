@@ -8,16 +8,20 @@ import tempfile
 from pathlib import Path
 
 
-def _public_mode() -> int:
-    """The mode a plain open() would give a new file (mkstemp's 0600 would hide results from colleagues)."""
-    umask = os.umask(0)
+def _umask() -> int:
+    umask = os.umask(0)  # read by setting it
     os.umask(umask)
-    return 0o666 & ~umask
+    return umask
 
 
-# Read once, when this module is imported (before a batch starts its writing threads): the umask is read by setting
-# it, and while one thread held it at 0 another thread's new folder (``mkdir`` below) would be writable by everyone.
-PUBLIC_MODE = _public_mode()
+# Read once, when this module is imported (before a batch starts its writing threads): while one thread held the
+# umask at 0 to read it, another thread's new folder (``mkdir`` below) would be writable by everyone.
+PUBLIC_MODE = 0o666 & ~_umask()
+
+
+def public_mode() -> int:
+    """The mode a plain open() would give a new file (mkstemp's 0600 would hide results from colleagues)."""
+    return PUBLIC_MODE
 
 
 def temporary_prefix(path: Path) -> str:
@@ -45,7 +49,7 @@ def write_temporary(path: Path, data: str | bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temporary_prefix(path), suffix=".tmp")
     try:
-        os.chmod(tmp, PUBLIC_MODE)
+        os.chmod(tmp, public_mode())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)
             fh.flush()
