@@ -38,8 +38,10 @@ LEGEND = [
 ]
 NOTES = "notes 说明"
 OTHER = "其他栏目 other columns"  # header: value of the columns the registry does not know, as printed
-CARD_COLUMNS = ("document", "title", "row_code", "row_label", "column_key", "column_label", "value", "unit", "status",
-                "original_value", "flags", "decision", "reviewer", "note", "field")  # of the facts' long row
+# The cards sheet: the card values' columns of the facts' long row, in its order.
+CARD_COLUMNS = tuple(c for c in FACT_FIELDS if c in {"document", "title", "row_code", "row_label", "column_key",
+                                                      "column_label", "value", "unit", "status", "flags",
+                                                      "original_value", "field", "decision", "reviewer", "note"})
 EXCEL_ROWS = 1_048_576  # the most rows a sheet holds in Excel
 
 
