@@ -8,8 +8,10 @@ per row, Parquet a column per field (typed where ``columns`` names them, else te
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from importlib import import_module
 
 # The facts' long row — one row per value — in this order, with these names, in every format: jsonl and csv,
@@ -119,9 +121,6 @@ def generic_kinds() -> list[ExportKind]:
 def flat(value):
     """A cell in a format of text and numbers (csv, SQLite, a workbook, a generic kind's table): text, numbers and
     None as they are; a Decimal as its exact string ("9.00"); lists and objects as JSON."""
-    import json
-    from decimal import Decimal
-
     if isinstance(value, Decimal):
         return str(value)
     return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else value
