@@ -264,15 +264,15 @@ class _Sheet:
 
     def _safe(self, value):
         """Text a spreadsheet would take for a formula is stored as text, marked so Excel keeps it as text."""
-        from openpyxl.cell import Cell, WriteOnlyCell
+        text = value if isinstance(value, str) else getattr(value, "value", None)  # a value, or a cell's
+        if not isinstance(text, str) or not needs_quoting(text):
+            return value  # the cell of nearly every value: nothing to mark
+        from openpyxl.cell import WriteOnlyCell
 
-        cell = value if isinstance(value, Cell) else None
-        if cell is None and isinstance(value, str) and needs_quoting(value):
-            cell = WriteOnlyCell(self.ws, value=value)
-        if cell is not None and isinstance(cell.value, str) and needs_quoting(cell.value):
-            cell.data_type = "s"  # openpyxl makes every text starting with = a formula
-            cell.quotePrefix = True
-        return value if cell is None else cell
+        cell = WriteOnlyCell(self.ws, value=value) if isinstance(value, str) else value
+        cell.data_type = "s"  # openpyxl makes every text starting with = a formula
+        cell.quotePrefix = True
+        return cell
 
 
 class _FactSheets:
