@@ -19,8 +19,8 @@ from pydantic import ValidationError
 
 from schemas import Amount, Decision, ExtractionResult, PerformanceCard, Table, Text, spec_for
 
-from .export_kinds import (CARD_FIELDS, CLAIM_FIELDS, DOCUMENT_FIELDS, EXPORT_KINDS, FACT_COLUMNS, FACT_FIELDS,  # noqa: F401
-                           FLAG_FIELDS, flat)
+from .export_kinds import (CARD_FIELDS, CLAIM_FIELDS, DOCUMENT_FIELDS, EXPORT_KINDS, FACT_COLUMNS,  # noqa: F401
+                           FACT_FIELDS, FLAG_FIELDS, flat)
 from .load import SUPPORTED_SUFFIXES
 from .load.base import shown
 from .writing import public_mode, temporary_prefix, write_atomic, write_temporary  # noqa: F401

@@ -376,7 +376,8 @@ def _fill_database(db: sqlite3.Connection, results: Iterable[ExtractionResult], 
     # The amounts are TEXT, exact as printed ("9.00"): a REAL column would make them binary floats. Beside each,
     # value_num is the number to compare, sort and chart with in SQL — a float that reads back as the value
     # (NULL for a value a float cannot hold to its last digit), never the record.
-    db.execute("CREATE TABLE facts (" + ", ".join(f"{_q(c)} {_SQLITE_TYPES[kind]}" for c, kind, _ in FACT_COLUMNS) + ")")
+    columns = ", ".join(f"{_q(name)} {_SQLITE_TYPES[kind]}" for name, kind, _ in FACT_COLUMNS)
+    db.execute(f"CREATE TABLE facts ({columns})")
     db.execute(f"CREATE TABLE flags ({', '.join(_q(c) for c in FLAG_FIELDS)}, PRIMARY KEY (document, id))")
     db.execute("CREATE TABLE decisions (document TEXT, seq INTEGER, action TEXT, flag_id TEXT, \"check\" TEXT, "
                "field TEXT, before TEXT, after TEXT, reviewer TEXT, note TEXT, time TEXT, document_sha256 TEXT, "

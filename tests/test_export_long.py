@@ -148,7 +148,8 @@ def test_each_format_types_the_columns_as_it_can(exported):
                             "WHERE table_name = 'facts'").fetchall())
     assert (types["value"], types["year"], types["flags"]) == ("DECIMAL(38,10)", "INTEGER", "VARCHAR[]")
     lite = {c[1]: c[2] for c in sqlite3.connect(exported["sqlite"]).execute("PRAGMA table_info(facts)")}
-    assert (lite["value"], lite["value_num"], lite["year"], lite["span_start"]) == ("TEXT", "REAL", "INTEGER", "INTEGER")
+    assert (lite["value"], lite["value_num"], lite["year"], lite["span_start"]) == \
+           ("TEXT", "REAL", "INTEGER", "INTEGER")
     first = json.loads(exported["jsonl"].read_text("utf-8").splitlines()[0])
     assert isinstance(first["value"], str) and isinstance(first["year"], int) and isinstance(first["flags"], list)
 
