@@ -27,7 +27,9 @@ def decided(tmp_path_factory) -> Path:
     so that original_value, decision, reviewer and note are written too (and a null value)."""
     out = tmp_path_factory.mktemp("decided")
     cli("run", *DOCS.values(), "--out", out)
-    queue = [f for f in json.loads(cli("review", "list", "--db", out, "--json").stdout) if f["fields"]]
+    # (Flags whose first field is a value of a table or card: the explanation's figures are the verifier's, not fixed.)
+    queue = [f for f in json.loads(cli("review", "list", "--db", out, "--json").stdout)
+             if f["fields"] and not f["fields"][0]["key"].startswith("narrative[")]
     fixed, rejected, accepted = queue[0], queue[1], queue[2]
     cli("review", "fix", fixed["id"], "--db", out, "--field", "1", "--value", "12.50", "--reviewer", "ann",
         "--note", "as printed on page 3")
