@@ -39,7 +39,17 @@ class ColumnSpec:
     sums_into: str | None = None
 
     def matches(self, label: str) -> bool:
-        return any(re.search(p, label) for p in self.patterns)
+        return any(r.search(label) for r in self.regexes)
+
+    @property
+    def regexes(self) -> tuple[re.Pattern, ...]:
+        """The patterns compiled once: the header reader searches every column's patterns in each header path (a
+        pattern given as text costs a lookup in re's own cache on every search)."""
+        compiled = self.__dict__.get("_regexes")
+        if compiled is None:
+            compiled = tuple(re.compile(p) for p in self.patterns)
+            object.__setattr__(self, "_regexes", compiled)
+        return compiled
 
 
 @dataclass(frozen=True)
