@@ -1190,9 +1190,9 @@ def _whole_word(spec: TableSpec, text: str) -> bool:
     matches all of it, not a piece of it."""
     if text in _SHORT_HEADERS:
         return True
-    patterns = [p for c in spec.columns for p in c.patterns]
-    for pattern in [*patterns, _SEQ.pattern, _CODE_HEADER.pattern, _LABEL_HEADER.pattern, _PARENT_WORDS.pattern]:
-        m = re.search(pattern, text)
+    patterns = [r for c in spec.columns for r in c.regexes]
+    for pattern in [*patterns, _SEQ, _CODE_HEADER, _LABEL_HEADER, _PARENT_WORDS]:
+        m = pattern.search(text)
         if m and m.start() == 0 and m.end() == len(text):
             return True
     return False
@@ -1442,10 +1442,10 @@ def _nested_column(spec: TableSpec, path: str) -> str | None:
     it says more than the leaf alone, which may name the same source printed flat."""
     best, best_len = None, 0
     for col in spec.columns:
-        for pattern in col.patterns:
-            if "/" not in pattern:
+        for pattern in col.regexes:
+            if "/" not in pattern.pattern:
                 continue
-            m = re.search(pattern, path)
+            m = pattern.search(path)
             if m and "/" in m.group(0) and m.end() > path.rfind("/") + 1 and len(m.group(0)) > best_len:
                 best, best_len = col.key, len(m.group(0))
     return best
@@ -1455,8 +1455,8 @@ def _nested_column(spec: TableSpec, path: str) -> str | None:
 def best_column(spec: TableSpec, path: str) -> str | None:
     best, best_len = None, 0
     for col in spec.columns:
-        for pattern in col.patterns:
-            m = re.search(pattern, path)
+        for pattern in col.regexes:
+            m = pattern.search(path)
             if m and len(m.group(0)) > best_len:
                 best, best_len = col.key, len(m.group(0))
     return best

@@ -1259,8 +1259,6 @@ def _noted(rows: list[Row], raw: RawRow) -> list[Row]:
         if raw.layout.how == SIDE_BY_SIDE and row.item is None and row.code is None and row.label is not None \
                 and _SPACES.sub("", row.label.text).endswith(("合计", "小计", "总计")):
             row.item = "total"  # 人员经费合计 | 公用经费合计: each side-by-side table's own total line
-        if row.label is not None and row.code is None and row.side is None:
-            row.indent = _indent(raw, row.label)
     return rows
 
 
@@ -1323,7 +1321,7 @@ def _interpret(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[Ro
                 row.notes.append(f"{label.text!r} printed under {key}: read as the row label")
     if any(c.text for c in code_cells) and code is None:
         row.notes.append(f"code cell {' '.join(c.text for c in code_cells)!r} is not a 3/5/7-digit classification code")
-    return _finish(spec, row, label, code, code_raw)
+    return _finish(spec, raw, row, label, code, code_raw)
 
 
 def _stray_words(raw: RawRow, lay: Layout) -> Text | None:
@@ -1400,22 +1398,25 @@ def _inherited(layout: Layout) -> dict[str, str]:
     return layout.__dict__.setdefault("_inherited_codes", {})
 
 
-def _finish(spec: TableSpec, row: Row, label: Text | None, code: str | None, code_raw: Text | None) -> list[Row]:
+def _finish(spec: TableSpec, raw: RawRow, row: Row, label: Text | None, code: str | None,
+            code_raw: Text | None) -> list[Row]:
     if not (row.values or row.texts or label or code or row.unparsed or row.options):
         return []
     if code is None and label is not None and (spec.row_key in ("functional", "economic") or spec is OTHER_TABLE):
         code, code_raw, label = _code_in_label(label) or (None, None, label)
-    row.label, row.code, row.code_raw = label, code, code_raw
     squashed = _SPACES.sub("", label.text) if label else ""
+    item = None
     if code is not None and (len(code) == 6 or (len(code) == 3 and squashed and _ORG_NAME.search(squashed)
-                                                   and not squashed.endswith("支出"))):
+                                                and not squashed.endswith("支出"))):
         # A department's or unit's own line (308 / 308001 and its name), not a functional class.
-        row.code, row.item = None, "department"
+        code, item = None, "department"
     elif label and spec.items:
-        row.item = spec.match_item(label.text)
-    if row.item is None and row.code is None and label and _TOTAL_LABEL.match(squashed):
-        row.item = "total"
-    row.memo = bool(label and _MEMO_LABEL.match(label.text)) and row.item is None
+        item = spec.match_item(label.text)
+    if item is None and code is None and label and _TOTAL_LABEL.match(squashed):
+        item = "total"
+    row.name(label=label, code=code, code_raw=code_raw, item=item,
+             memo=bool(label and _MEMO_LABEL.match(label.text)) and item is None,
+             indent=_indent(raw, label) if label is not None and code is None else None)
     return [row]
 
 
@@ -1555,7 +1556,7 @@ def _sequential(spec: TableSpec, raw: RawRow, columns: dict[str, str]) -> list[R
     label = _join_text(label_cells)
     if code_cells and code is None:
         row.notes.append(f"code cell {' '.join(c.text for c in code_cells)!r} is not a 3/5/7-digit classification code")
-    return _finish(spec, row, label, code, code_raw)
+    return _finish(spec, raw, row, label, code, code_raw)
 
 
 def _text_keys_for(spec: TableSpec, words: list[Cell], figures: list[Cell], text_slots: list[tuple[int, str]],
@@ -1872,11 +1873,10 @@ def _sequential_two_sided(spec: TableSpec, raw: RawRow, columns: dict[str, str])
         if side in used_sides:
             side = "expenditure" if side == "income" else "income"
         used_sides.add(side)
-        row = Row(span=_span(raw), side=side, label=label)
+        row = Row(span=_span(raw), side=side, label=label, memo=bool(label and _MEMO_LABEL.match(label.text)))
         keys = [k for idx, k in sorted(lay.keys.items()) if lay.side_of(idx, spec) == side]
         _propose(spec, row, figures, keys, columns)
         if row.values or label or row.unparsed:
-            row.memo = bool(label and _MEMO_LABEL.match(label.text))
             rows.append(row)
     return rows
 

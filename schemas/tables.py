@@ -42,7 +42,17 @@ class ColumnSpec:
     memo: bool = False
 
     def matches(self, label: str) -> bool:
-        return any(re.search(p, label) for p in self.patterns)
+        return any(r.search(label) for r in self.regexes)
+
+    @property
+    def regexes(self) -> tuple[re.Pattern, ...]:
+        """The patterns compiled once: the header reader searches every column's patterns in each header path (a
+        pattern given as text costs a lookup in re's own cache on every search)."""
+        compiled = self.__dict__.get("_regexes")
+        if compiled is None:
+            compiled = tuple(re.compile(p) for p in self.patterns)
+            object.__setattr__(self, "_regexes", compiled)
+        return compiled
 
 
 @dataclass(frozen=True)
@@ -573,8 +583,16 @@ class Row(BaseModel):
         # BaseModel.__getattr__, and the verifier asks every row for its options several times.
         return self.__pydantic_private__["_options"] or []
 
+    def name(self, *, label: Text | None, code: str | None, code_raw: Text | None, item: str | None, memo: bool,
+             indent: int | None) -> None:
+        """Set what a reader settles once the row's cells are placed: its label, code, line key, memo and indent.
+        In one step: ``row.label = …`` goes through BaseModel.__setattr__ field by field, and a reader names a row
+        per printed line. (No assignment to a Row is validated: it has no ``validate_assignment``.)"""
+        self.__dict__.update(label=label, code=code, code_raw=code_raw, item=item, memo=memo, indent=indent)
+
     def propose(self, options: list[Reading]) -> None:
-        self._options = options
+        # Into the same store ``options`` reads (``self._options = …`` would go through BaseModel.__setattr__).
+        self.__pydantic_private__["_options"] = options
 
 
 def _no_options_yet(row: Row, context, /) -> None:
