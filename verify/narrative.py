@@ -100,17 +100,19 @@ CLASS_CODES: dict[str, str] = {name: code for code, name in CLASS_NAMES.items()}
 # Subject -> pattern the cleaned phrase before the number must match in full.
 # Order matters only where two could match; full matches keep them apart.
 _SUBJECT_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("收支总预算", r"(?:部门)?收支总?"),
-    ("收入", r"(?:部门)?(?:总?收入|收入(?:总额|总计|合计))"),
-    ("支出", r"(?:部门)?(?:总?支出|支出(?:总额|总计|合计))"),
+    # 收支总预算, 部门收支预算总额, 收支预算总计 and (``_both_ways``) 收入、支出预算总计 / 收、支预算总计.
+    ("收支总预算", r"(?:部门)?收支(?:预算)?(?:总额|总?)"),
+    # 部门预算总收入, 部门预算支出: "部门预算" only says whose.
+    ("收入", r"(?:部门)?(?:预算)?(?:总?收入|收入(?:总额|总计|合计))"),
+    ("支出", r"(?:部门)?(?:预算)?(?:总?支出|支出(?:总额|总计|合计))"),
     ("本年收入", r"本年度?收入(?:总额|合计)?"),
     ("上年结转", r"上年结转(?:结余)?(?:收入)?"),
     # "一般公共预算拨款1264.56万元" with no 收入/支出: the appropriation received.
     ("一般公共预算拨款收入", r"一般公共预算(?:财政)?(?:拨款)?收入|一般公共预算(?:财政)?拨款"),
     ("政府性基金预算拨款收入", r"(?:政府性)?基金预算(?:财政)?(?:拨款)?收入|政府性基金预算(?:财政)?拨款"),
     ("国有资本经营预算拨款收入", r"国有资本经营预算(?:财政)?(?:拨款)?收入|国有资本经营预算(?:财政)?拨款"),
-    # "收入" is required: "财政专户管理资金安排0万元" is a project's funding, not income.
-    ("财政专户管理资金收入", r"财政专户(?:核拨|管理资金)收入"),
+    # "财政专户管理资金30.00万元" names the income too; "…安排" is a project's funding (see ``_classify``).
+    ("财政专户管理资金收入", r"财政专户(?:核拨|管理资金)(?:收入)?"),
     # "单位资金50.00万元" names the income too; "单位资金安排…" is a project's funding (see ``_classify``).
     ("单位资金收入", r"单位资金(?:收入)?"),
     # The parts of 单位资金 (the 2025 templates' one line for them), or (older templates) lines of their own.
@@ -245,7 +247,9 @@ _LEAD = re.compile(r"^(?:[*#\-]+|\d+[.、．]|[一二三四五六七八九十]+[
                    # "收入按资金来源分全部为一般公共预算拨款2805.56万元"
                    r"|(?:收入|支出)?按资金(?:来源|年度|性质)分(?:全部)?为?|全部(?:为|是)"
                    r"|我部门|本部门|我局|本局|我单位|本单位|20\d\d年度?)")
-_TRAIL_WORDS = ("共计安排", "预算安排", "共安排", "安排", "共计", "合计", "总计", "预算数", "预算", "为", "是", "达到", "达")
+# (各: "收、支预算总计各增加…", each of the two.)
+_TRAIL_WORDS = ("共计安排", "预算安排", "共安排", "安排", "共计", "合计", "总计", "预算数", "预算", "为", "是", "达到", "达",
+                "各")
 _TRAIL = re.compile(f"(?:{'|'.join(_TRAIL_WORDS)})$")
 # "卫生健康（类）行政事业单位医疗（款）行政单位医疗（项）**2024年预算" right before a figure.
 _PATH = re.compile(r"(?P<lei>[\u4e00-\u9fff]+)[（(]类[）)](?P<kuan>[\u4e00-\u9fff]+)[（(]款[）)]"
@@ -428,9 +432,13 @@ class _Context:
         return _code_labels(self.tables)
 
 
+# Income and expenditure named at once (收入、支出, 收、支, 收入和支出): the 收支总表's one total of both.
+_BOTH_WAYS = re.compile(r"收入?[、和与及]支出?")
+
+
 def _clean(phrase: str, department: str | None) -> str:
     """Strip numbering, the department, the year and verbs around the name of a subject."""
-    phrase = phrase.replace("（含所属单位）", "")
+    phrase = _BOTH_WAYS.sub("收支", phrase.replace("（含所属单位）", ""))
     if department:
         phrase = phrase.replace(department, "")
     while True:
@@ -521,7 +529,7 @@ def _figures(flat: _Flat, ctx: _Context) -> list[_Figure]:
     figures: list[_Figure] = []
     prev_end = 0
     for m in _figure_matches(flat.text):
-        words = flat.phrase(prev_end, m.start())
+        words = _both_ways(flat, prev_end, m.start())
         if m.re is _FLAT:
             if not _COMPARATOR.search(words):
                 continue  # 持平 with nothing it compares with: no claim
@@ -534,11 +542,33 @@ def _figures(flat: _Flat, ctx: _Context) -> list[_Figure]:
             figure.direction = "increase" if d.group(1) in _INCREASE else "decrease"
             words = words[: d.start()]
         figure.phrase = _clean(words, ctx.department)
+        if figure.direction:
+            figure.phrase = _compared_thing(figure.phrase, ctx)
         _classify(figure, flat, ctx)
         figures.append(figure)
         prev_end = m.end()
     _respectively(figures, flat, ctx)
     return figures
+
+
+def _both_ways(flat: _Flat, start: int, end: int) -> str:
+    """The words before a figure (``_Flat.phrase``), with "收入、" put back before "支出…" ("收入、支出预算总计2479.35万元",
+    "收、支预算总计各增加"): the 、 ended the phrase, but the figure is both totals' (``_BOTH_WAYS``)."""
+    words = flat.phrase(start, end)
+    at = end - len(words)
+    if not words.startswith("支") or at <= start or flat.text[at - 1] != "、":
+        return words
+    before = flat.phrase(start, at - 1)
+    return f"{before}、{words}" if before.endswith(("收", "收入")) else words
+
+
+def _compared_thing(phrase: str, ctx: _Context) -> str:
+    """The subject of a change whose words open with what it is compared with ("与上年相比收支预算总计各增加"): the words
+    after the comparison."""
+    m = _COMPARATOR.match(phrase)
+    if m is None or m.end() < 2 or m.end() == len(phrase):
+        return phrase
+    return _clean(phrase[m.end():], ctx.department)
 
 
 # "故《政府性基金预算支出表》为空表", "“三公”经费支出表为空表": the text says a table it names prints nothing.
