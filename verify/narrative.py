@@ -1358,8 +1358,16 @@ class _Tables:
         # The first matching row: a second "一般公共预算拨款" row (key "…#2") is the carry-over part.
         for key, _row in view.rows:
             if "#" not in key and regex.match(key):
-                return view.get(key, column)
+                val = view.get(key, column)
+                return val if val is not None or key != "total" else self._half_total(view, column)
         return None
+
+    @staticmethod
+    def _half_total(view: TableView, column: str) -> Val | None:
+        """A column's total on a later total line: two tables printed side by side (人员经费 | 公用经费, each half with
+        its own 合计 line: "人员经费合计 1804.15 | 公用经费合计 140.20") print each column's total on their own line."""
+        return next((val for key, _row in view.rows if key.startswith("total#")
+                     and (val := view.get(key, column)) is not None), None)
 
     def project(self, name: str) -> Val | None:
         """A project's total in the project table, by its name; else the budget of the one card (绩效目标表) of that
@@ -1497,7 +1505,10 @@ def _check_table(claim: Claim, links: _Links, tables: _Tables, flagger: Flagger)
     val = _table_val(claim, links, tables, sources)
     if val is None:
         blank = tables.blank(sources)
-        if blank is not None:
+        parts = _printed_parts(claim, links, tables, blank)
+        if parts:
+            _check_printed_parts(claim, parts, flagger)
+        elif blank is not None:
             _check_blank(claim, blank, flagger)
         return
     stated = _val(claim)
@@ -1539,6 +1550,41 @@ def _check_table(claim: Claim, links: _Links, tables: _Tables, flagger: Flagger)
         f"narrative: {_en(claim.subject)} {v} {claim.unit} ≠ {val.en_where} {val.en_what} {val.text} {val.unit}"
         f"{note_en}", vals, expected=val.value, found=claim.value.value,
         section_id=claim.section_id, key=claim.id,
+    )
+
+
+def _printed_parts(claim: Claim, links: _Links, tables: _Tables, blank: _Blank | None) -> list[Val]:
+    """The lines of a table that prints a whole's parts but no line or column of the whole itself ("人员经费合计 |
+    公用经费合计" printed side by side, no 基本支出 合计): the parts of one breakdown of it, each found in that table."""
+    if blank is None or blank.empty_cell:
+        return []
+    kind = blank.view.table.kind
+    for alternative in _BREAKDOWNS.get(claim.subject, []):
+        vals = [tables.first(tuple(s for s in _sources(claim.model_copy(update={"subject": part}), links, tables)
+                                   if s[0] == kind)) for part in alternative]
+        if len(vals) > 1 and None not in vals:
+            return vals
+    return []
+
+
+def _check_printed_parts(claim: Claim, parts: list[Val], flagger: Flagger) -> None:
+    """A stated whole against the sum of the parts its table prints (the table prints no line of the whole)."""
+    stated = _val(claim)
+    printed = [_in_wan(v.term, v.unit) for v in parts]
+    if claim.unit not in _UNIT_SCALE or None in printed or not comparable(flagger, "narrative.table", [stated, *parts]):
+        return
+    if sum_gap(_term(claim), printed) is None:
+        flagger.held("narrative.table", [stated, *parts])
+        return
+    v = fmt(claim.value.value, claim.unit)
+    total = _cents(sum((t.value for t in printed), Decimal(0)))
+    flagger.add(
+        "narrative.table", "error",
+        f"说明：{claim.subject} {v} {claim.unit} ≠ " + " + ".join(f"{p.where} {p.what} {_bare_or_wan(p)}" for p in parts)
+        + f" = {fmt(total)} 万元",
+        f"narrative: {_en(claim.subject)} {v} {claim.unit} ≠ "
+        + " + ".join(f"{p.en_where} {p.en_what} {p.text} {p.unit}" for p in parts) + f" = {fmt(total)} 万元",
+        [stated, *parts], expected=total, found=claim.value.value, section_id=claim.section_id, key=claim.id,
     )
 
 
@@ -1718,16 +1764,36 @@ def _names_some_lines(whole: Claim, parts: list[Claim], links: _Links, tables: _
     return set(nodes) < printed
 
 
-def _check_parts(whole: Claim, parts: list[Claim], flagger: Flagger) -> None:
-    """A stated whole against its stated parts; changes add up with their signs (+2.64 − 16466.18)."""
+def _unnamed_in(whole: Claim, parts: list[Claim], unnamed: list[Claim]) -> list[Claim]:
+    """The figures after a whole, in its sentence or a part's, that no subject was found for ("其中：…，纳入专户管理的
+    非税收入30.00万元"): each may be a part the verifier cannot name."""
+    sentences = {whole.sentence, *(p.sentence for p in parts)}
+    return [u for u in unnamed if u.kind == whole.kind and u.sentence in sentences
+            and u.value.span[0] > whole.value.span[0]]
+
+
+def _check_parts(whole: Claim, parts: list[Claim], flagger: Flagger, unnamed: list[Claim] = ()) -> None:
+    """A stated whole against its stated parts; changes add up with their signs (+2.64 − 16466.18). Parts short of
+    the whole when the list holds figures the verifier could not name (``unnamed``) are no proven fault: they hold
+    with those figures added, else a warning says which figures were not named."""
     terms = [_signed(p) for p in parts]
     gap = sum_gap(_signed(whole), terms)
+    check = "narrative.change" if whole.kind == "change" else "narrative.parts"
     if gap is None:
-        flagger.held("narrative.change" if whole.kind == "change" else "narrative.parts",
-                     [_val(whole), *(_val(p) for p in parts)])
+        flagger.held(check, [_val(whole), *(_val(p) for p in parts)])
         return
     if gap > 0 and all(p.subject.startswith(PROJECT) for p in parts):
         return  # a list of projects names the notable ones ("主要用于…"): short of the total is no fault, beyond it is
+    if gap > 0 and unnamed:
+        if sum_gap(_signed(whole), [*terms, *(_signed(u) for u in unnamed)]) is None:
+            flagger.held(check, [_val(whole), *(_val(p) for p in parts)])
+            return
+        note = "；说明另列有未能识别名目的" + "、".join(f"“{u.subject}”{_words(u)}" for u in unnamed) + \
+               "，或为其分项，故不断定说明有误"
+        note_en = f"; the text also lists {len(unnamed)} figure(s) the verifier could not name, which may be parts: " \
+                  f"not proven wrong"
+    else:
+        note = note_en = ""
     unit, shown_whole, shown = _shown_in(whole, parts)
     found = sum((t.value for t in shown), Decimal(0))
     gap = shown_whole.value - found
@@ -1748,10 +1814,11 @@ def _check_parts(whole: Claim, parts: list[Claim], flagger: Flagger) -> None:
     in_unit = suffix.strip() or "万元"
     sums = f"{fmt(found, in_unit)}{suffix}"
     flagger.add(
-        "narrative.change" if is_change else "narrative.parts", "warning" if is_change else "error",
-        f"说明：{whole.subject} {said_whole} ≠ {rhs} = {sums}（差 {fmt(gap, in_unit)}{suffix}，舍入容差 {fmt(allow)}{suffix}）",
+        check, "warning" if is_change or note else "error",
+        f"说明：{whole.subject} {said_whole} ≠ {rhs} = {sums}（差 {fmt(gap, in_unit)}{suffix}，舍入容差 {fmt(allow)}{suffix}）"
+        f"{note}",
         f"narrative: {'change in ' if is_change else ''}{_en(whole.subject)} {fmt(shown_whole.value, in_unit)}{suffix} ≠ "
-        f"{rhs_en} = {sums} (difference {fmt(gap, in_unit)}{suffix}, rounding allows < {fmt(allow)}{suffix})",
+        f"{rhs_en} = {sums} (difference {fmt(gap, in_unit)}{suffix}, rounding allows < {fmt(allow)}{suffix}){note_en}",
         [_val(whole), *(_val(p) for p in parts)], expected=found, found=shown_whole.value,
         section_id=whole.section_id, key=whole.id,
     )
@@ -1986,7 +2053,8 @@ def check_claims(claims: list[Claim], views: list[TableView], flagger: Flagger,
     reason already (no subject it can be checked by) takes part in nothing."""
     tables = _Tables(views, cards)
     reasons: dict[str, str] = {}
-    for section_claims in _by_section([c for c in claims if c.reason is None]).values():
+    unnamed = _by_section([c for c in claims if c.reason is not None])
+    for section, section_claims in _by_section([c for c in claims if c.reason is None]).items():
         links = _link(section_claims)
         for claim in section_claims:
             if claim.kind == "previous":
@@ -2001,7 +2069,7 @@ def check_claims(claims: list[Claim], views: list[TableView], flagger: Flagger,
                 _check_rate(claim, links, flagger)
         for whole, parts in part_groups(section_claims, links):
             if not _names_some_lines(whole, parts, links, tables):
-                _check_parts(whole, parts, flagger)
+                _check_parts(whole, parts, flagger, _unnamed_in(whole, parts, unnamed.get(section, [])))
         for claim in section_claims:
             if f"narrative[{claim.id}]" not in flagger.held_claims:
                 reasons[claim.id] = _why_unchecked(claim, links, tables)
