@@ -420,6 +420,7 @@ class _Context:
     tables: list[Table]
     projects: tuple[str, ...] = ()  # the project table's project names, squashed
     cards: tuple[str, ...] = ()  # the project cards' (绩效目标表) project names, squashed, one per card
+    final_accounts: bool = False  # a 决算 disclosure: its 决算 figures are the year's own, not another year's
     cores: dict[str, str] = field(init=False)  # each project's name less the words any project ends in
 
     def __post_init__(self) -> None:
@@ -541,7 +542,7 @@ def _figures(flat: _Flat, ctx: _Context) -> list[_Figure]:
         if d and not figure.flat:
             figure.direction = "increase" if d.group(1) in _INCREASE else "decrease"
             words = words[: d.start()]
-        figure.phrase = _clean(words, ctx.department)
+        figure.phrase = _clean(_FINAL_WORD.sub("", words) if ctx.final_accounts else words, ctx.department)
         if figure.direction:
             figure.phrase = _compared_thing(figure.phrase, ctx)
         _classify(figure, flat, ctx)
@@ -690,12 +691,18 @@ def _classify(figure: _Figure, flat: _Flat, ctx: _Context) -> None:
             or (None if _PATH.search(window) else _level_named(window, ctx))
 
 
-def _is_budget_year(figure: _Figure, flat: _Flat, year: int | None) -> bool:
-    """An amount is about the budget year unless its sentence dates it otherwise (2023年…, 上年…, 决算)."""
-    if figure.subject not in ("上年结转", "固定资产") and _OTHER_YEAR_WORDS.search(figure.words):
+# "收入、支出决算总计", "“三公”经费支出决算": in a 决算 disclosure the word says what the figure is, as 预算 does in a budget's.
+_FINAL_WORD = re.compile(r"决算数?")
+
+
+def _is_budget_year(figure: _Figure, flat: _Flat, ctx: _Context) -> bool:
+    """An amount is about the disclosure's year unless its sentence dates it otherwise (2023年…, 上年…, and in a
+    budget, 决算)."""
+    words = _FINAL_WORD.sub("", figure.words) if ctx.final_accounts else figure.words
+    if figure.subject not in ("上年结转", "固定资产") and _OTHER_YEAR_WORDS.search(words):
         return False
-    last = _dated(figure, flat, year)
-    return last is None or last == year
+    last = _dated(figure, flat, ctx.year)
+    return last is None or last == ctx.year
 
 
 def _is_last_years_budget(figure: _Figure, flat: _Flat, year: int | None) -> bool:
@@ -750,7 +757,7 @@ def _attribute(figures: list[_Figure], flat: _Flat, ctx: _Context) -> None:
                 figure.subject = _PROCUREMENT_SUBJECT[_PROCUREMENT_SOURCE.fullmatch(_unled(figure.words)).lastgroup]
                 figure.kept, figure.reason = True, None  # the procurement's funding: no project's
                 continue
-            if not _is_budget_year(figure, flat, ctx.year):
+            if not _is_budget_year(figure, flat, ctx):
                 last_year = _is_last_years_budget(figure, flat, ctx.year)
                 figure.subject = _last_years(figure, figures, i, ctx) if last_year else None
                 figure.kind = "previous" if figure.subject else "amount"
@@ -961,7 +968,7 @@ def _code_labels(tables: list[Table]) -> dict[str, str]:
 def extract_claims(result: ExtractionResult, text: str) -> list[Claim]:
     """Every figure of the narrative sections whose subject is recognised, in document order."""
     ctx = _Context(result.document.year, result.document.department, result.tables, _project_names(result),
-                   _card_names(result))
+                   _card_names(result), result.document.stage == "final_accounts")
     claims: list[Claim] = []
     text = arabic_years(text)
     for section in result.sections:
@@ -988,7 +995,7 @@ def _unplaced(figure: _Figure, flat: _Flat, ctx: _Context) -> bool:
         pass  # said when its words were read (a project's funding)
     elif figure.kind == "change":
         figure.reason = "说明未指明这是哪一项的增减，无从核对 — the text does not say what this change is of: not compared"
-    elif not _is_budget_year(figure, flat, ctx.year):
+    elif not _is_budget_year(figure, flat, ctx):
         figure.reason = "此数是另一年度的数（上年、决算或所注年份），不与本年预算核对 — another year's figure (last " \
                         "year's, final accounts or the year it names): not compared with this year's budget"
     elif words:
@@ -1202,8 +1209,9 @@ def _income_source(label: str, column: str) -> tuple[tuple[str, str, str], ...]:
 
 # Subject -> where the table prints it, in order of preference: (table kind, row key pattern, column).
 _DEPT_SOURCES: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "收支总预算": (("income_expenditure_summary", _income("收入总计"), "income_amount"),),
-    "收入": (("income_expenditure_summary", _income("收入总计"), "income_amount"),
+    # (A 决算 收支总表 prints its last line as 总计.)
+    "收支总预算": (("income_expenditure_summary", _income("(?:收入)?总计"), "income_amount"),),
+    "收入": (("income_expenditure_summary", _income("(?:收入)?总计"), "income_amount"),
            ("income_summary", "^total$", "total")),
     "本年收入": (("income_expenditure_summary", _income("本年收入(?:合计|小计)"), "income_amount"),
              ("income_summary", "^total$", "income_subtotal")),
