@@ -564,12 +564,18 @@ def _both_ways(flat: _Flat, start: int, end: int) -> str:
 
 
 def _compared_thing(phrase: str, ctx: _Context) -> str:
-    """The subject of a change whose words open with what it is compared with ("与上年相比收支预算总计各增加"): the words
-    after the comparison."""
+    """The subject of a change whose words hold what it is compared with, before it ("与上年相比收支预算总计各增加") or
+    after it ("基本支出比上年增加"): the words without the comparison."""
     m = _COMPARATOR.match(phrase)
-    if m is None or m.end() < 2 or m.end() == len(phrase):
-        return phrase
-    return _clean(phrase[m.end():], ctx.department)
+    if m is not None and 2 <= m.end() < len(phrase):
+        return _clean(phrase[m.end():], ctx.department)
+    m = _COMPARED_LAST.search(phrase)
+    if m is not None and m.start() > 0 and m.end() - m.start() >= 2:
+        return _clean(phrase[:m.start()], ctx.department)
+    return phrase
+
+
+_COMPARED_LAST = re.compile(f"(?:{_COMPARATOR.pattern})$")
 
 
 # "故《政府性基金预算支出表》为空表", "“三公”经费支出表为空表": the text says a table it names prints nothing.
