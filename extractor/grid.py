@@ -76,7 +76,8 @@ _LANCI = re.compile(r"^(栏次|档次|栏|序列|栏号)$")
 _HEADER_WORDS = re.compile(
     r"项目|科目|编码|代码|名称|合计|小计|总计|收入|支出|预算|金额|经费|序号|指标|类型|单位|数量|价值|资金|性质|拨款|结转|采购|目录|份额|单价|品目|内容|^[类款项]$"
 )
-_DATA_LIKE = re.compile(r"^(\d+、|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|其中)")
+_NUMBERED_CELL = re.compile(r"^(\d+、|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
+_MEMO_CELL = re.compile(r"^其中")
 _CODE = re.compile(r"^\d{3}(?:\s?\d){0,6}$")
 
 
@@ -92,8 +93,8 @@ def is_header_row(cells: list[Cell]) -> bool:
     texts = [norm(c.text) for c in cells if c.text]
     if not texts or any(_CODE.match(t) for t in texts):
         return False
-    if any(_DATA_LIKE.match(t) for t in texts):
-        return False
+    if _MEMO_CELL.match(texts[0]) or any(_NUMBERED_CELL.match(t) for t in texts):
+        return False  # a numbered line, or a 其中 line's label; a header may head a column 其中：面向中小企业预留
     if any(parse_amount(t) is not None or is_blank_mark(t) for t in texts):
         return False  # a dash or slash is an amount cell printing nothing (an empty table's 合计 | - | -), no header's
     return all(len(t) <= 40 for t in texts) and any(_HEADER_WORDS.search(t) for t in texts)
@@ -407,7 +408,8 @@ def _has_figure(cells: list[Cell]) -> bool:
 
 def _wrapped_header_row(cells: list[Cell]) -> bool:
     texts = [norm(c.text) for c in cells if c.text]
-    return bool(texts) and not any(_CODE.match(t) or _DATA_LIKE.match(t) or is_blank_mark(t) for t in texts) \
+    return bool(texts) and not _MEMO_CELL.match(texts[0]) \
+        and not any(_CODE.match(t) or _NUMBERED_CELL.match(t) or is_blank_mark(t) for t in texts) \
         and all(len(t) <= 12 for t in texts)
 
 
@@ -1229,10 +1231,16 @@ def _known(spec: TableSpec, parts: tuple[str, ...]) -> int:
     return 1 if best_column(spec, path) is not None else -1
 
 
+def _memo_column(spec: TableSpec, path: str) -> str | None:
+    key = column_for_path(spec, path)
+    return key if key is not None and spec.column(key).memo else None
+
+
 def _layout(spec: TableSpec, paths: list[str], width: int, lines: list[Line]) -> Layout:
     layout = Layout(width=width, paths=paths, header_lines=lines)
     label_cols: list[int] = []
     as_named = relative_years(paths)  # "2024年预算数 | 2025年预算数" name 上年 and 本年
+    budget = _budget_beside_final(as_named)
     for i, path in enumerate(paths):
         leaf = path.split("/")[-1] if path else ""
         if _SEQ.match(leaf):
@@ -1243,7 +1251,8 @@ def _layout(spec: TableSpec, paths: list[str], width: int, lines: list[Line]) ->
         elif _LABEL_HEADER.search(path) and not _matches_text_column(spec, path):
             label_cols.append(i)
         elif path:
-            key = None if _MEMO.search(path) else column_for_path(spec, as_named[i])
+            key = None if i in budget else _memo_column(spec, as_named[i]) if _MEMO.search(path) \
+                else column_for_path(spec, as_named[i])
             if key is None or key in layout.keys.values():
                 key = _extra_key(path, layout)
             layout.keys[i] = key
@@ -1399,6 +1408,20 @@ def column_for_path(spec: TableSpec, path: str) -> str | None:
 # A group of last year's columns (上年预算数 over 合计 | 因公出国(境)费 | …; 2024年预算数 beside 2025年预算数 reads
 # so, see ``relative_years``): the national template prints the 三公 table and some expenditure tables that way.
 _LAST_YEAR_GROUP = re.compile(r"^上年度?(预算|决算)?(数|金额)?$")
+
+
+# A final account's table printing the year's budget beside what was spent (预算数 over 合计 | 因公出国(境)费 | …
+# beside 决算数 over the same, or 预算数 | 决算数 flat): the table is about the 决算数, which take the keys; the
+# budget's columns keep their header paths (exported and checked among themselves, never read as the year's figures).
+_BUDGET_GROUP = re.compile(r"^(年初|全年|调整后)?预算数?$")
+_FINAL_GROUP = re.compile(r"^(本年|全年)?决算数?$")
+
+
+def _budget_beside_final(paths: list[str]) -> set[int]:
+    groups = [p.split("/", 1)[0] for p in paths]
+    if not any(_FINAL_GROUP.match(g) for g in groups):
+        return set()
+    return {i for i, g in enumerate(groups) if _BUDGET_GROUP.match(g)}
 
 
 def _last_year_column(spec: TableSpec, below: list[str]) -> str | None:

@@ -86,6 +86,8 @@ _LEVEL2_ONLY = {
 }
 _LEVELS = _LEVEL1 | _LEVEL2_ONLY
 _LEVEL1_BUT_COST = _LEVEL1 - {"成本指标"}  # 成本指标 is a level-2 name under 产出指标 in some templates
+# Level-1 names never a row's own level 2 (满意度指标 | 满意度指标): a group's name, wherever its cell's middle falls.
+_GROUP_NAMES = _LEVEL1_BUT_COST - {"满意度指标"}
 _PERIOD = re.compile(r"^(\d{1,2})\s*月\s*底$")
 
 _PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*%$")
@@ -128,6 +130,7 @@ class _State:
     pending: list = field(default_factory=list)
     starts: tuple | None = None  # the last ``_column_starts``, with what it depended on
     cells_above: bool = False  # a row of this card printed pieces of its cells above its own line
+    halves: bool = False  # the pieces held are the upper half of the next row's cells (``_upper_half_of_next_row``)
     # Where the fields of the last row begin across the page when its own line does not print them (pieces held
     # from above its line).
     held_x: dict[str, int] = field(default_factory=dict)
@@ -187,8 +190,16 @@ def read_card(chunk: Chunk) -> PerformanceCard:
                 cells = _level_rests(card.indicators[-1], state, cells)
                 if not cells:
                     continue
+                if not _wrapped_level_first(state, seg.lines, k, cells) \
+                        and _upper_half_of_next_row(card, seg.lines, k, state):
+                    state.pending.append((line, cells))
+                    state.halves = True
+                    continue
+                if _group_name_in_a_row(card, seg.lines, k, state, cells):
+                    continue
                 roles = _nearest_fields(card.indicators[-1], cells, line, state)
-                if roles and all(_wrapped_piece(c, r) for c, r in zip(cells, roles)):
+                if roles and all(_wrapped_piece(c, r) for c, r in zip(cells, roles)) \
+                        and not _wrapped_level_first(state, seg.lines, k, cells):
                     if _held_for_next(seg.lines, k, state) or _starts_next_row(card, seg.lines, k, state):
                         state.pending.append((line, cells))
                         continue
@@ -603,6 +614,17 @@ def _lone_name(ind: Indicator, state: _State, lines: list, cells: list[Cell], ro
     return "row" if max(others) >= width + 2 else "either"
 
 
+def _wrapped_level_first(state: _State, lines: list, k: int, cells: list[Cell]) -> bool:
+    """A line that begins with a level's name wrapped in its narrow column, its rest first on the line right below
+    (可持续影响指 … / 标 …): a row's line, the level's first half, not pieces of the row above."""
+    first = norm(cells[0].text)
+    if not (_starts_level(first, _LEVEL2_ONLY) or _starts_level(first, _LEVEL1)) or k + 1 >= len(lines) \
+            or lines[k + 1].index != lines[k].index + 1:
+        return False
+    below = [c for c in _cells_of(state, lines[k + 1]) if c.text]
+    return bool(below) and first + norm(below[0].text) in _LEVELS
+
+
 def _level_rests(ind: Indicator, state: _State, cells: list[Cell]) -> list[Cell]:
     """The rest of a level's name that wrapped in its narrow column (可持续影响指 / 标, 服务对象满意 / 度指标), on the
     line under the row: joined to the level it completes (of the last row, and of the rows under it); the line's other
@@ -781,6 +803,111 @@ def _lines_above(lines: list, top: int, offset: int) -> int:
     return 0
 
 
+def _row_top(card: PerformanceCard, lines: list, k: int, state: _State) -> int | None:
+    """Where the last row's line stands in ``lines`` when every line from it down to ``lines[k]`` follows the one
+    before with no blank line between (the lines of one run of rows); None otherwise."""
+    upper = state.last_line
+    top = next((i for i in range(k) if lines[i] is upper), None) if card.indicators and upper is not None else None
+    if top is None or any(b.index != a.index + 1 for a, b in zip(lines[top:k], lines[top + 1:k + 1])):
+        return None
+    return top
+
+
+def _line_of(lines: list, offset: int, start: int = 0) -> int | None:
+    return next((n for n in range(start, len(lines)) if lines[n].start <= offset <= lines[n].end), None)
+
+
+def _row_reach(ind: Indicator, lines: list, top: int) -> int:
+    """How many lines below its own line (``lines[top]``) the row's cells reach for certain: a cell centred in the row
+    reaches as far below its line as it starts above it (one split about the line, leaving it empty, as well as one
+    printed across it), and at least as far as the pieces joined to it so far."""
+    reach = 0
+    for role in _TEXT_FIELDS:
+        text: Text | None = getattr(ind, role)
+        if text is None or not text.parts:
+            continue
+        last = _line_of(lines, text.parts[-1][0], top)
+        reach = max(reach, _lines_above(lines, top, text.parts[0][0]), (last - top) if last is not None else 0)
+    return reach
+
+
+_HALF_LINES = 3  # the most lines of a cell's upper half looked through, down to its row's line
+
+
+def _upper_half_of_next_row(card: PerformanceCard, lines: list, k: int, state: _State) -> bool:
+    """Cells above a row's line in a column it leaves empty, printed again below it in as many lines at least: the
+    upper half of that row's cell, split about its line (a cell of an even number of lines centred in a tall row:
+    pdftotext prints the row's one-line cells, its levels, on a line between the halves: 救助资金使用金 49650000 /
+    成本指标 / 额 元) — held for that row, not read as a row of its own nor as the rest of the row above, once the row
+    above is complete (its cells reach no further down than they started above its line)."""
+    top = _row_top(card, lines, k, state) if _name_and_target_only(state) else None
+    if top is None or k - top <= _row_reach(card.indicators[-1], lines, top):
+        return False
+    seen: dict = {}
+    cells, _ = _placed_pieces(card, lines[k], state, seen)
+    if not cells or any(norm(c.text) in _LEVELS for c in cells) or _is_indicator_header(cells):
+        return False  # (a level's first half may be split about the row's line too: 满意度指 / 满意度指标 ≥85% / 标)
+    columns = _occupied(card, lines[k], state, seen)
+    j = k + 1  # the row's line: the first below that prints a level
+    while j < len(lines) and lines[j].index == lines[j - 1].index + 1 and j - k <= _HALF_LINES:
+        row, _ = _placed_pieces(card, lines[j], state, seen)
+        if _is_indicator_header(row):
+            return False
+        if any(_names_level(c) for c in row):
+            break
+        j += 1
+    else:
+        return False
+    split = columns - _occupied(card, lines[j], state, seen)
+    return bool(split) and all(_lines_printing(card, lines, j + 1, col, state, seen) >= _lines_printing(
+        card, lines[k:j][::-1], 0, col, state, seen) for col in split)
+
+
+def _name_and_target_only(state: _State) -> bool:
+    """A grid whose only text columns are the name and the target. (Where it prints a description or a basis too, a
+    row's pieces may stand under any of four columns, and the rows above — read wrong themselves, often — are no
+    guide to where: there pieces are placed as before, by the header and by their words.)"""
+    return not any(r in state.roles for r in _OTHER_TEXT_COLUMNS)
+
+
+def _names_level(cell: Cell) -> bool:
+    t = norm(cell.text)
+    return t in _LEVELS or _starts_level(t, _LEVELS)
+
+
+def _lines_printing(card: PerformanceCard, lines: list, i: int, column: str, state: _State, seen: dict) -> int:
+    """How many lines from ``lines[i]`` on, one right after the other, print a piece in ``column`` and no row's own
+    level (a group's level-1 name may stand beside a row's pieces)."""
+    n = i
+    while n < len(lines) and (n == i or abs(lines[n].index - lines[n - 1].index) == 1):
+        cells, _ = _placed_pieces(card, lines[n], state, seen)
+        if column not in _occupied(card, lines[n], state, seen) or any(
+                _names_level(c) and norm(c.text) not in _GROUP_NAMES for c in cells):
+            break
+        n += 1
+    return n - i
+
+
+def _group_name_in_a_row(card: PerformanceCard, lines: list, k: int, state: _State, cells: list[Cell]) -> bool:
+    """A level-1 name printed on a line of the last row's cells, which go on there (效益指标 beside 众就医负担 著, the
+    lower half of a row whose cells were split about its line): the name of a group of rows, set where the middle
+    of its cell falls, which is a line of this row — the row's level 1, and the line's other cells its rest."""
+    groups = [c for c in cells if norm(c.text) in _GROUP_NAMES]
+    rest = [c for c in cells if c.text and c not in groups]
+    if len(groups) != 1 or not rest:
+        return False
+    top = _row_top(card, lines, k, state)
+    ind = card.indicators[-1]
+    if top is None or k - top > _row_reach(ind, lines, top):
+        return False
+    roles = _nearest_fields(ind, rest, lines[k], state)
+    if not roles or not all(_wrapped_piece(c, r) for c, r in zip(rest, roles)):
+        return False
+    ind.level1 = state.level1 = norm(groups[0].text)
+    _extend_by_position(ind, rest, roles)
+    return True
+
+
 def _flush_pending(card: PerformanceCard, state: _State) -> None:
     """Pieces held for a row below that did not come: they end the indicator above after all."""
     for line, cells in state.pending:
@@ -788,19 +915,72 @@ def _flush_pending(card: PerformanceCard, state: _State) -> None:
             roles = _nearest_fields(card.indicators[-1], cells, line, state)
             if roles:
                 _extend_by_position(card.indicators[-1], cells, roles)
+    state.pending, state.halves = [], False
+
+
+def _level_start(ind: Indicator, state: _State, cell: Cell, printed: tuple[str, ...]) -> bool:
+    """A held piece that starts a level's name the row's line does not print (满意度指 / 满意度指标 ≥85% / 标: a level
+    wrapped in its narrow column and centred about the row's line): the row's level, finished by ``_level_rests``
+    from the line that prints its rest. ``printed``: the levels the row's line prints (those stay)."""
+    piece = norm(cell.text)
+    if printed == ("level1",) and _starts_level(piece, _LEVEL1):
+        # The line's one level stands right of a level-1 name split about it (满意度指 / 满意度指标 / 标): the
+        # line's is the row's level 2, under the level 1 it splits.
+        ind.level2 = state.level2 = ind.level1
+        ind.level1 = state.level1 = piece
+        return True
+    for attr, known in (("level1", _LEVEL1), ("level2", _LEVEL2_ONLY)):
+        if attr not in printed and _starts_level(piece, known):
+            setattr(ind, attr, piece)
+            setattr(state, attr, piece)
+            return True
+    return False
+
+
+def _columns_above(card: PerformanceCard, state: _State) -> dict[str, int]:
+    """Where the last row starts each of its text fields across the page (and the header each column it left empty);
+    {} where a header printed again, or a new page, may have moved the columns since."""
+    if not card.indicators or state.last_line is None or state.page_starts or (
+            state.header_line is not None and state.header_line.start > state.last_line.start):
+        return {}
+    ind = card.indicators[-1]
+    fields = [role for role in _TEXT_FIELDS if getattr(ind, role) is not None]
+    return (_field_starts(ind, fields, state) if fields else {}) | _empty_columns(ind, state)
+
+
+def _held_cells(ind: Indicator, columns: dict[str, int], state: _State, printed: tuple[str, ...]) -> None:
+    """A row whose line prints none of its text fields: the pieces held for it are its fields, top to bottom, each
+    the one the row above starts nearest it (``columns``)."""
+    for piece_line, cells in state.pending:
+        for cell in cells:
+            if _level_start(ind, state, cell, printed):
+                continue
+            role = _nearest(columns, _x(piece_line, cell.span[0]))
+            old: Text | None = getattr(ind, role)
+            setattr(ind, role, Text(text=old.text + cell.text, span=(old.span[0], cell.span[1]),
+                                    parts=old.parts + cell.parts) if old is not None else _text(cell))
+            state.held_x.setdefault(role, _x(piece_line, cell.span[0]))
+        ind.span = (min(ind.span[0], piece_line.start), ind.span[1])
+    state.cells_above = True
     state.pending = []
 
 
-def _prepend_pending(ind: Indicator, line, state: _State) -> None:
-    """Join the pieces held for this indicator to the fields they stand over, before the field's text."""
+def _prepend_pending(ind: Indicator, line, state: _State, printed: tuple[str, ...] = (),
+                     above: dict[str, int] | None = None) -> None:
+    """Join the pieces held for this indicator to the fields they stand over, before the field's text. A column the
+    row's line leaves empty starts where the row above starts it (``above``), else where the header does."""
     fields = [role for role in _TEXT_FIELDS if getattr(ind, role) is not None]
+    empty = {r: x for r, x in (above or {}).items() if r not in fields} or _empty_columns(ind, state)
     state.cells_above = state.cells_above or bool(fields)
     for piece_line, cells in reversed(state.pending):
         for cell in cells:
             if not fields:
                 break
+            if _level_start(ind, state, cell, printed):
+                continue
             x = _x(piece_line, cell.span[0])
-            starts = {r: _x(line, _start_on(getattr(ind, r), line)) for r in fields} | _empty_columns(ind, state)
+            starts = {r: _held_start(getattr(ind, r), r, line, state) for r in fields} | \
+                {r: x for r, x in empty.items() if r not in fields}
             role = _nearest(starts, x)
             if getattr(ind, role) is None:
                 setattr(ind, role, _text(cell))  # the first piece of a column the row's line left empty
@@ -817,6 +997,15 @@ def _prepend_pending(ind: Indicator, line, state: _State) -> None:
             state.held_x[role] = x
         ind.span = (min(ind.span[0], piece_line.start), ind.span[1])
     state.pending = []
+
+
+def _held_start(text: Text, role: str, line, state: _State) -> int:
+    """Where a field of a row starts across the page: on the row's line, or where its first piece held from above
+    started, for a field the line leaves empty."""
+    on = _first_on(text, line)
+    if on is None and role in state.held_x:
+        return state.held_x[role]
+    return _x(line, text.span[0] if on is None else on)
 
 
 def _nearest_fields(ind: Indicator, cells: list[Cell], line, state: _State) -> list[str]:
@@ -1289,6 +1478,8 @@ def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) ->
     cells, moved = _realigned(state, cells, delimited=line.kind is not _SPACED)
     # The cell the row prints under each role (``_get`` of every role at once: the row is asked for most of them).
     printed = {role: cells[i] for role, i in state.roles.items() if i < len(cells) and cells[i].text}
+    if line.kind is _SPACED and state.pending and card.indicators and _name_and_target_only(state):
+        _text_cells_by_place(card.indicators[-1], state, printed, line)
     l1 = printed.get("level1")
     l2 = printed.get("level2")
     if l1:
@@ -1300,8 +1491,11 @@ def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) ->
     value_cell = printed.get("value")
     unit_cell = printed.get("unit")
     cmp_cell = printed.get("comparator")
-    if not (name or target or value_cell or unit_cell):
+    if not (name or target or value_cell or unit_cell or (state.pending and state.halves and l2)):
         return
+    # Where the row above starts each field: the columns of pieces held from above this row's line (the header's
+    # may be set elsewhere across the page than the rows').
+    above = _columns_above(card, state) if state.pending and _name_and_target_only(state) else {}
     ind = Indicator(
         level1=state.level1, level2=state.level2, name=name,
         description=_text(printed.get("description")),
@@ -1323,15 +1517,33 @@ def _indicator(card: PerformanceCard, state: _State, cells: list[Cell], line) ->
     if moved:
         card.notes.append(f"indicator {name.text if name else ''!r}: a lost empty cell was restored before reading")
     state.held_x = {}
+    levels = tuple(attr for attr, cell in (("level1", l1), ("level2", l2)) if cell)
+    held = bool(state.pending)
+    if state.pending and above and not (name or target or value_cell or unit_cell):
+        _held_cells(ind, above, state, levels)
     if state.pending:
-        _prepend_pending(ind, line, state)
-        if ind.target is not None:
-            _parse_target(ind, ind.target)
+        _prepend_pending(ind, line, state, levels, above)
+    state.halves = False
+    if held and ind.target is not None:
+        _parse_target(ind, ind.target)
     if ind.target is None and (value_cell or unit_cell or cmp_cell):
         _three_columns(ind, cmp_cell, value_cell, unit_cell)
     card.indicators.append(ind)
     state.last_line = line
     state.page_starts = None
+
+
+def _text_cells_by_place(above: Indicator, state: _State, printed: dict[str, Cell], line) -> None:
+    """A row held pieces of its cells above its line, which leaves some of its columns empty (cells centred in a tall
+    row): its text cells go to the fields the row above prints where they stand, not where their words fit best
+    ("效果显著" reads like no figure, yet stands under 指标值)."""
+    roles = [r for r in _TEXT_FIELDS if r in printed]
+    if not roles or ("target" in printed and _TARGET_START.search(norm(printed["target"].text))):
+        return  # (a target read as a figure stays: the row above may be no guide, read wrong itself)
+    placed = _nearest_fields(above, [printed[r] for r in roles], line, state)
+    if placed != roles and len(set(placed)) == len(placed):
+        cells = [printed.pop(r) for r in roles]
+        printed.update(zip(placed, cells))
 
 
 def _beside_unheaded(state: _State, cells: list[Cell], line) -> Cell | None:

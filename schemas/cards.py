@@ -36,6 +36,39 @@ BUDGET_LABELS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Units of measure a target's figure is counted in, after which nothing but a per-unit ("元/人", "万元/年", "元每人")
+# can follow: money, shares, time, length, area, weight, volume. A counter (个, 家, 项, 所…) is left out on purpose:
+# a noun may follow it ("≥10个村", "≥50家企业"), and any measure word is a unit of its own ("≥3艘").
+MEASURE_UNITS = frozenset({
+    "元", "万元", "亿元", "千元", "百万元", "%", "％", "‰", "个百分点", "百分点",
+    "人", "人次", "人天", "人日", "人月", "户次",
+    "年", "年度", "季度", "月", "月份", "周", "日", "天", "小时", "分钟", "秒", "工作日", "个工作日", "个月",
+    "米", "千米", "公里", "平方米", "平方公里", "立方米", "m", "m²", "㎡", "km",
+    "吨", "千克", "公斤", "斤", "克", "升", "亩", "公顷", "万亩",
+})
+_KNOWN_UNIT = re.compile("|".join(map(re.escape, sorted(MEASURE_UNITS, key=len, reverse=True))))  # (longest first)
+_MAGNITUDE = "万亿千百十"
+_PER = re.compile(r"^(/|每)")
+_IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=1024)  # (a registry lookup: the same few units card after card, document after document)
+def run_on_unit(unit: str | None) -> tuple[str, str] | None:
+    """A unit that is a unit of measure with other words run on after it ("元效果显": 元, then 效果显 — a piece of
+    another cell joined to the figure's, as a wrapped row's target may be): the unit of measure and the words after
+    it. None for a unit as a unit is printed (元, 万元/人, 个工作日, 2024年度), a counter with its noun (个村), a
+    measure word no registry knows (艘), or no unit."""
+    text = "".join((unit or "").split())
+    body = text.lstrip(_MAGNITUDE) or text  # (万人次, 亿元: a magnitude before the unit; 万 alone is one)
+    known = _KNOWN_UNIT.match(body)
+    if known is None:
+        return None
+    rest = body[known.end():]
+    if not rest or _PER.match(rest) or not _IDEOGRAPH.search(rest) or rest in MEASURE_UNITS:
+        return None
+    return text[:len(text) - len(rest)], rest
+
+
 class Indicator(BaseModel):
     level1: str | None = Field(None, description="一级指标 (产出指标/效益指标/满意度指标…)")
     level2: str | None = Field(None, description="二级指标 (数量指标/质量指标/时效指标/成本指标…)")

@@ -37,6 +37,9 @@ class ColumnSpec:
     # name it: one entry here is all a new source or expenditure column printed flat beside the others needs.
     # (A column the registry does not know, printed flat, is a part of the table's total the same way.)
     sums_into: str | None = None
+    # Printed as a 其中 column beside the ones it is part of (其中：面向中小企业预留): read as this column. Other 其中
+    # columns keep their header as their key (其中：事业收入 is no second 事业收入 column to add into a sum).
+    memo: bool = False
 
     def matches(self, label: str) -> bool:
         return any(re.search(p, label) for p in self.patterns)
@@ -129,9 +132,9 @@ def is_extra_column(key: str) -> bool:
 
 
 def _c(key: str, zh: str, *patterns: str, type: ColumnType = "amount", side=None, additive: bool | None = None,
-       sums_into: str | None = None) -> ColumnSpec:
+       sums_into: str | None = None, memo: bool = False) -> ColumnSpec:
     return ColumnSpec(key=key, zh=zh, patterns=patterns or (re.escape(zh),), type=type, side=side,
-                      additive=type == "amount" if additive is None else additive, sums_into=sums_into)
+                      additive=type == "amount" if additive is None else additive, sums_into=sums_into, memo=memo)
 
 
 # Year-on-year columns (上年预算数 | 本年预算数 | 增减额 | 增减率), printed by 三公 and expenditure tables of many
@@ -389,7 +392,8 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
             _c("unit_of_measure", "计量单位", r"计量单位", type="text"),
             _c("quantity", "数量", r"^数量$", type="count"),
             _c("unit_price", "单价", r"^单价$", additive=False),
-            _c("total", "合计", r"合计$"),
+            # 采购预算金额 / 采购金额 / 预算金额 alone over the amount column: the purchase's total.
+            _c("total", "合计", r"合计$", r"^(政府)?(采购)?(预算)?金额$"),
             _c("general_budget", "一般公共预算拨款", r"一般公共预算"),
             _c("government_fund", "政府性基金预算拨款", r"基金预算"),
             _c("state_capital", "国有资本经营预算拨款", r"国有资本"),
@@ -397,7 +401,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
             _c("unit_funds", "单位资金", r"单位资金"),
             _c("fiscal_carryover", "财政拨款结转", r"财政拨款结转"),
             _c("non_fiscal_balance", "非财政拨款结余", r"非财政拨款结余"),
-            _c("sme_reserved", "预留中小微企业份额", r"中小微企业"),
+            _c("sme_reserved", "预留中小微企业份额", r"中小微?企业", memo=True),  # (其中：面向中小企业预留)
         ),
         description="Purchases (row label = project name): amounts by source, quantity, unit price.",
     ),

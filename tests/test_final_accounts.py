@@ -243,3 +243,41 @@ def test_the_long_format_facts_split_budget_from_final_accounts(batch, tmp_path)
     assert {(r["document"], r["year"], r["stage"]) for r in rows} == {("预算", 2025, "budget"),
                                                                        ("决算", 2025, "final_accounts"),
                                                                        ("说明", None, None)}
+
+
+# A final account's 三公 table prints the year's budget beside what was spent: the national template's one line
+# (预算数 over 合计 | 因公出国（境）费 | 公务用车购置及运行费 (小计 | 购置费 | 运行费) | 公务接待费, then 决算数 over the same),
+# or item lines with 预算数 | 决算数 side by side. 决算数 合计 = 18.50 (budget 20.50).
+_GROUPED = """| 预算数 |  |  |  |  |  | 决算数 |  |  |  |  |  |
+| 合计 | 因公出国（境）费 | 公务用车购置及运行费 |  |  | 公务接待费 | 合计 | 因公出国（境）费 | 公务用车购置及运行费 |  |  | 公务接待费 |
+|  |  | 小计 | 公务用车购置费 | 公务用车运行费 |  |  |  | 小计 | 公务用车购置费 | 公务用车运行费 |  |
+|---|---|---|---|---|---|---|---|---|---|---|---|
+| 20.50 | 0.00 | 13.50 | 0.00 | 13.50 | 7.00 | 18.50 | 0.00 | 12.00 | 0.00 | 12.00 | 6.50 |
+"""
+_FLAT = """项目\t{budget}\t{final}
+合计\t20.50\t18.50
+一、因公出国（境）费\t0.00\t0.00
+二、公务用车购置及运行费\t13.50\t12.00
+其中：公务用车购置费\t0.00\t0.00
+公务用车运行费\t13.50\t12.00
+三、公务接待费\t7.00\t6.50
+"""
+_NARRATIVE = "2025年度“三公”经费支出决算18.50万元。其中：公务用车购置及运行费12.00万元；公务接待费6.50万元。\n\n"
+
+
+@pytest.mark.parametrize("grid", [_GROUPED, _FLAT.format(budget="预算数", final="决算数"),
+                                  _FLAT.format(budget="年初预算数", final="决算数"),
+                                  _FLAT.format(budget="预算数", final="本年决算数")])
+def test_a_final_accounts_table_printing_the_budget_beside_takes_its_keys_from_the_final_figures(grid):
+    text = (f"{DEPT}2025年部门决算公开\n\n一、“三公”经费说明\n\n{_NARRATIVE}"
+            f"表7 一般公共预算财政拨款“三公”经费支出决算表\n{SERVICE}\n{grid}")
+    result = read_generated(text)
+    (table,) = [t for t in result.tables if t.kind == "three_public_costs"]
+    values = {(r.item, k): v.raw for r in table.rows for k, v in r.values.items()}
+    total = next(v for (item, k), v in values.items() if k == "total" and item in ("total", None))
+    assert total == "18.50"
+    assert "20.50" in {v for (_i, k), v in values.items() if "预算" in k}  # the budget kept, under its header
+    assert not [f for f in result.flags if f.severity == "error"]
+    # The explanation states the 决算 figures: compared with them, they hold.
+    assert {c.value.raw: c.status for c in result.claims if c.value.raw in ("12.00", "6.50")} == \
+        {"12.00": "verified", "6.50": "verified"}

@@ -128,6 +128,8 @@ TESTED_ELSEWHERE = {
                  "silently_this_year",
     "cross.card_project": "test_card_projects.py, test_a_card_whose_project_is_in_no_row_is_said_so",
     "card.weights": "test_card_shapes.py, test_weights_that_do_not_add_up_to_100_are_flagged",
+    "card.indicator_unit": "test_card_wrapped_rows.py, test_a_unit_with_other_words_run_on_after_it_is_flagged_and_"
+                           "its_value_not_verified",
     "card.indicator_name": "test_card_spaced.py, test_a_lone_name_under_a_name_as_wide_as_the_columns_widest_is_joined_"
                            "and_flagged_as_either",
 }

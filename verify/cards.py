@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from schemas import Amount, PerformanceCard
+from schemas.cards import run_on_unit
 
 from .flags import Flagger, fmt
 from .tolerance import Term, exceeds, printed_places, sum_gap
@@ -31,6 +32,7 @@ def check_card(card: PerformanceCard, flagger: Flagger) -> None:
     check_tasks(card, vals, flagger)
     check_cost_indicators(card, vals, f"绩效目标表 {name}", flagger)
     check_numeric_targets(card, name, flagger)
+    check_units(card, name, flagger)
     check_name_rests(card, name, flagger)
     check_weights(card, f"绩效目标表 {name}", flagger)
 
@@ -176,13 +178,30 @@ def check_cost_indicators(card: PerformanceCard, vals: dict[str, Val], where: st
 _DIGITS = re.compile(r"\d")
 
 
+# The checks that flag an indicator itself (no value of its own to name), and what each adds to its key.
+INDICATOR_FLAGS = {"card.indicator_value": "", "card.indicator_name": ".name"}
+
+
+def indicator_key(card: PerformanceCard, i: int) -> str:
+    """A flag's key for the card's ``i``-th indicator: its values' path (``performance_target[s40-…].indicators[3]``),
+    which the flagger's aliases turn into the card's identity and the indicator's name, as they do its values' paths
+    (``verify.values.card_aliases``): a person's decision on the flag follows the indicator, not its place."""
+    return f"{card.kind}[{card.section_id}].indicators[{i}]"
+
+
+def indicator_key_by_place(card: PerformanceCard, i: int) -> str:
+    """The key such a flag had before (the card's section and the indicator's place): decisions recorded on it are
+    taken up by ``extractor.review.apply.in_terms_of``."""
+    return f"{card.section_id}.indicators[{i}]"
+
+
 def check_numeric_targets(card: PerformanceCard, name: str, flagger: Flagger) -> None:
     """Every indicator has a target, and a target with a comparator carries a number (≥ 90 %, not ≥ 较好, not ≥ 人)."""
     for i, ind in enumerate(card.indicators):
         if ind.value is not None:
             continue
         label = ind.name.text if ind.name else f"indicator {i}"
-        key = f"{card.section_id}.indicators[{i}]"
+        key = indicator_key(card, i)
         if ind.target is None or not ind.target.text.strip():
             if ind.name is None:
                 continue  # no indicator, only a line of the table
@@ -201,6 +220,26 @@ def check_numeric_targets(card: PerformanceCard, name: str, flagger: Flagger) ->
                         spans=[ind.target.span], section_id=card.section_id, key=key)
 
 
+def check_units(card: PerformanceCard, name: str, flagger: Flagger) -> None:
+    """A figure's unit that is a unit of measure with other words run on after it ("49650000元效果显": 元, then 效果显,
+    a piece of the next row's 效果显著) is no unit: the target took words that are not its own, so the figure is
+    not verified as read — a person looks at the target."""
+    for i, ind in enumerate(card.indicators):
+        if ind.value is None or (split := run_on_unit(ind.unit)) is None:
+            continue  # (most: no figure, or a unit as printed)
+        unit, rest = split
+        label = ind.name.text if ind.name else f"indicator {i}"
+        target = ind.target.text if ind.target else ""
+        value = _val(card, f"绩效目标表 {name}", f"indicators[{i}].value", label, ind.value, ind.unit or "")
+        flagger.add("card.indicator_unit", "warning",
+                    f"绩效目标表 {name}: 指标“{label}”的单位“{ind.unit}”不是单位：“{unit}”之后的“{rest}”不属于单位"
+                    f"（指标值“{target}”，可能混入了另一行的文字）",
+                    f"card {card_name(card)}: indicator {label!r}: its unit {ind.unit!r} is no unit: {rest!r} after "
+                    f"{unit!r} is not part of one (target {target!r}; words of another row may have run into it)",
+                    [value], spans=[ind.target.span] if ind.target else [], section_id=card.section_id,
+                    key=indicator_key(card, i) + ".unit", expected=unit, found=ind.unit)
+
+
 def check_name_rests(card: PerformanceCard, name: str, flagger: Flagger) -> None:
     """A line read as the rest of an indicator's name where the layout allows another reading — an indicator of its own
     whose 指标值 the document left empty: a person decides."""
@@ -213,7 +252,7 @@ def check_name_rests(card: PerformanceCard, name: str, flagger: Flagger) -> None
                     f"card {card_name(card)}: the indicator name {label!r} was joined from two lines; the second, "
                     f"{rest!r}, may be an indicator of its own (with no target value)",
                     spans=[ind.name.span], section_id=card.section_id,
-                    key=f"{card.section_id}.indicators[{i}].name", found=label)
+                    key=indicator_key(card, i) + INDICATOR_FLAGS["card.indicator_name"], found=label)
 
 
 def check_weights(card: PerformanceCard, where: str, flagger: Flagger) -> None:

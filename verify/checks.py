@@ -110,6 +110,9 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
           "Every indicator of a card prints a weight (权重 / 分值), and they do not add up to 100."),
     Check("card.indicator_value", "指标没有指标值，或有比较符号却没有数字",
           "An indicator has no target value, or a comparator with no number."),
+    Check("card.indicator_unit", "指标值的单位后接了其他文字（如“49650000元效果显”），不是单位：指标值可能混入了另一行的文字",
+          "An indicator's unit is a unit with other words run on after it (49650000元效果显): its target may have "
+          "taken words of another row."),
     Check("card.indicator_name", "指标名称由两行拼成，第二行也可能是另一个没有指标值的指标（版式无法区分）",
           "An indicator's name was joined from two lines; the second may be an indicator of its own with no target "
           "value (the layout cannot tell)."),

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from schemas import Correction, Decision, ExtractionResult, FieldRef, Flag, Row, Table, spec_for
 from verify import verify_result
+from verify.cards import INDICATOR_FLAGS, indicator_key, indicator_key_by_place
 from verify.flags import flag_id_for, stable_path, subject_for
 from verify.grounding import Slot, amount_slots
 from verify.values import card_aliases, view_tables
@@ -187,8 +188,13 @@ def in_terms_of(result: ExtractionResult, decisions: Iterable[Decision]) -> list
     aliases = stable_paths(result)
     back = {v: k for k, v in aliases.items()}
     sha = result.document.sha256
+    decisions = list(decisions)
+    # (Worked out only for a trail holding decisions with no values: most hold none such, or no decision at all.)
+    by_place = _indicator_subjects_by_place(result, aliases) if any(not d.values for d in decisions) else {}
     out = []
     for d in decisions:
+        if not d.values and d.subject in by_place:
+            d = d.model_copy(update={"subject": by_place[d.subject]})
         recorded_so = d.values and subject_for(d.check, "", sorted(d.values)) == d.subject
         if recorded_so and d.document_sha256 == sha and any(stable_path(p, aliases) != p for p in d.values):
             d = d.model_copy(update={"subject": subject_for(d.check, "", sorted(d.values), aliases)})
@@ -200,6 +206,19 @@ def in_terms_of(result: ExtractionResult, decisions: Iterable[Decision]) -> list
 
 
 _INDICATOR_BY_PLACE = re.compile(r"\]\.indicators\[\d+\]")
+
+
+def _indicator_subjects_by_place(result: ExtractionResult, aliases: dict[str, str]) -> dict[str, str]:
+    """The subject a flag on an indicator itself (``card.indicator_value``, ``card.indicator_name``: no value to name)
+    had when it was keyed by the card's section and the indicator's place → its subject now, by the card's identity
+    and the indicator's name. A decision recorded so keeps meaning the indicator at that place."""
+    out = {}
+    for card in result.cards:
+        for i in range(len(card.indicators)):
+            for check, suffix in INDICATOR_FLAGS.items():
+                old = subject_for(check, indicator_key_by_place(card, i) + suffix, [])
+                out[old] = subject_for(check, indicator_key(card, i) + suffix, [], aliases)
+    return out
 
 
 def apply_decisions(result: ExtractionResult, text: str, decisions: Iterable[Decision]) -> ExtractionResult:
