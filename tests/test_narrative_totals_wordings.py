@@ -195,3 +195,59 @@ def test_a_whole_the_table_prints_only_as_its_parts_is_compared_with_their_sum()
     assert len(table) == 1 and table[0].startswith("说明：一般公共预算基本支出 746.56 万元 ≠") \
         and table[0].endswith("= 764.56 万元"), table
     assert "未列此项" not in " ".join(narrative_flags(result))
+
+
+# ------------------------------------------------------------------ 决算 disclosures
+
+_FINAL = """某县农业农村局2025年度部门决算公开
+
+表1 收入支出决算总表
+
+单位：万元
+
+| 收入 |  | 支出 |  |
+| 项目 | 决算数 | 项目 | 决算数 |
+|---|---|---|---|
+| 一、一般公共预算财政拨款收入 | 1314.56 | 一、农林水支出 | 1314.56 |
+| 本年收入合计 | 1314.56 | 本年支出合计 | 1314.56 |
+| 年初结转和结余 |  | 年末结转和结余 |  |
+| 总计 | 1314.56 | 总计 | 1314.56 |
+
+表2 一般公共预算财政拨款“三公”经费支出决算表
+
+单位：万元
+
+项目\t预算数\t决算数
+合计\t20.50\t18.50
+一、因公出国（境）费\t0.00\t0.00
+二、公务用车购置及运行费\t13.50\t12.00
+其中：公务用车购置费\t0.00\t0.00
+公务用车运行费\t13.50\t12.00
+三、公务接待费\t7.00\t6.50
+
+第三部分 2025年度部门决算情况说明
+
+一、收入支出决算总体情况说明
+
+{said}
+"""
+
+
+@pytest.mark.parametrize("said, subject, value", [
+    ("2025年度收入、支出决算总计{v}万元。", "收支总预算", "1314.56"),
+    ("2025年度部门决算收入总计{v}万元。", "收入", "1314.56"),
+    ("2025年度“三公”经费支出决算{v}万元，完成预算的90.24%。", "三公经费", "18.50"),
+])
+def test_a_final_accounts_disclosure_states_its_own_year_in_its_final_figures(said, subject, value):
+    from conftest import read_generated
+
+    held = read_generated(_FINAL.format(said=said.format(v=value)), "某县农业农村局2025年度部门决算")
+    assert held.document.stage == "final_accounts"
+    assert [(c.subject, c.status) for c in held.claims if c.kind == "amount"] == [(subject, "verified")]
+    wrong = read_generated(_FINAL.format(said=said.format(v="1.00")), "某县农业农村局2025年度部门决算")
+    assert [(c.subject, c.status) for c in wrong.claims if c.kind == "amount"] == [(subject, "flagged")]
+
+
+def test_a_final_figure_in_a_budget_disclosure_is_still_another_years():
+    result = run("2024年度收入、支出决算总计1200.00万元。")
+    assert [(c.status, "另一年度" in (c.reason or "")) for c in result.claims] == [("unchecked", True)]
