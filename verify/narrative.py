@@ -439,7 +439,9 @@ _BOTH_WAYS = re.compile(r"收入?[、和与及]支出?")
 
 def _clean(phrase: str, department: str | None) -> str:
     """Strip numbering, the department, the year and verbs around the name of a subject."""
-    phrase = _BOTH_WAYS.sub("收支", phrase.replace("（含所属单位）", ""))
+    phrase = phrase.replace("（含所属单位）", "")
+    if "收" in phrase and "支" in phrase:
+        phrase = _BOTH_WAYS.sub("收支", phrase)
     if department:
         phrase = phrase.replace(department, "")
     while True:
