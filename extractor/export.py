@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
@@ -18,7 +19,8 @@ from pydantic import ValidationError
 
 from schemas import Amount, Decision, ExtractionResult, PerformanceCard, Table, Text, spec_for
 
-from .export_kinds import CARD_FIELDS, CLAIM_FIELDS, DOCUMENT_FIELDS, EXPORT_KINDS, FACT_FIELDS, FLAG_FIELDS  # noqa: F401
+from .export_kinds import (CARD_FIELDS, CLAIM_FIELDS, DOCUMENT_FIELDS, EXPORT_KINDS, FACT_COLUMNS,  # noqa: F401
+                           FACT_FIELDS, FLAG_FIELDS, flat)
 from .load import SUPPORTED_SUFFIXES
 from .load.base import shown
 from .writing import public_mode, temporary_prefix, write_atomic, write_temporary  # noqa: F401
@@ -216,13 +218,84 @@ def value_paths(result: ExtractionResult) -> dict[int, str]:
 
 
 def result_facts(result: ExtractionResult) -> Iterator[dict]:
-    """One dict per value: with its status, and people's corrections in place (rejected values have none)."""
+    """One dict per value as read: with its status, and people's corrections in place (rejected values have none).
+    The exports write ``fact_rows``, these values in the long row's columns."""
     doc = result.document.name
     paths, statuses = value_paths(result), value_statuses(result)
     for table in result.tables:
         yield from table_facts(doc, table, paths, statuses)
     for card in result.cards:
         yield from card_facts(doc, card, paths, statuses)
+
+
+def fact_rows(result: ExtractionResult) -> Iterator[dict]:
+    """The facts' long rows (``FACT_COLUMNS``), one per value: what every format writes for `--what facts`. Values
+    as Python holds them (``value`` a ``Decimal``, ``flags`` a list, ``row_texts`` a dict); each writer puts them in
+    its format's types."""
+    paths, statuses = value_paths(result), value_statuses(result)
+    yield from table_rows(result, paths, statuses)
+    yield from card_rows(result, paths, statuses)
+
+
+def table_rows(result: ExtractionResult, paths: dict[int, str], statuses: dict[str, ValueStatus]) -> Iterator[dict]:
+    """The long rows of the values of a result's tables."""
+    about = _about(result)
+    for table in result.tables:
+        spec = spec_for(table.kind)
+        coded = spec.row_key in ("functional", "economic")
+        names = {row.code: row.label.text for row in table.rows if row.code and row.label} if coded else {}
+        for fact in table_facts(about["document"], table, paths, statuses):
+            yield _long_row(fact, about, spec.zh, spec.row_key if coded and fact["row_code"] else None, names)
+
+
+def card_rows(result: ExtractionResult, paths: dict[int, str], statuses: dict[str, ValueStatus]) -> Iterator[dict]:
+    """The long rows of the values of a result's performance cards."""
+    about = _about(result)
+    for card in result.cards:
+        zh = spec_for(card.kind).zh
+        for fact in card_facts(about["document"], card, paths, statuses):
+            yield _long_row(fact, about, zh, None, {})
+
+
+def _about(result: ExtractionResult) -> dict:
+    """The long row's columns that say which document a value is from."""
+    doc = result.document
+    return {"document": doc.name, "department": doc.department, "department_code": doc.department_code,
+            "year": doc.year, "stage": doc.stage}
+
+
+_LEVELS = (("lei", 3), ("kuan", 5), ("xiang", 7))  # 类, 款, 项: how many digits of the code each level is
+
+
+def _long_row(fact: dict, about: dict, table_zh: str, classification: str | None, names: dict) -> dict:
+    """A value as read (``_fact``) in the long row's columns, with its document and its code's levels."""
+    code = fact["row_code"] if classification else None
+    row = {**about, "table_kind": fact["table"], "table_zh": table_zh, "title": fact["title"],
+           "entity": fact["entity"], "entity_role": fact["entity_role"],
+           "row_code": fact["row_code"], "row_label": fact["row_label"], "row_texts": fact["row_texts"],
+           "classification": classification}
+    for level, digits in _LEVELS:
+        part = code[:digits] if code and len(code) >= digits and code[:digits].isdigit() else None
+        row[f"{level}_code"] = part
+        row[f"{level}_name"] = names.get(part) if part else None
+    text, original = fact["value"], fact["original_value"]
+    row.update(column_key=fact["column"], column_label=fact["column_label"],
+               value=None if text is None else Decimal(text), value_text=text, value_num=as_float(text),
+               unit=fact["unit"], status=fact["status"], flags=fact["flags"],
+               original_value=None if original is None else Decimal(original),
+               original_column=fact["original_column"], field=fact["field"],
+               span_start=fact["span"][0], span_end=fact["span"][1],
+               decision=fact["decision"], reviewer=fact["reviewer"], note=fact["note"])
+    return row
+
+
+def as_float(value: str | None) -> float | None:
+    """The float that reads back as ``value`` (``repr`` gives its digits again), or None: no value, or more
+    significant digits than a float holds."""
+    if value is None:
+        return None
+    number = float(value)
+    return number if Decimal(repr(number)) == Decimal(value) else None
 
 
 def count_facts(result: ExtractionResult) -> int:
@@ -400,14 +473,13 @@ def spreadsheet_safe(value):
 def write_rows(rows: Iterable[dict], fields: tuple[str, ...], fmt: str, fh: TextIO) -> None:
     """JSON lines, or CSV safe to open in a spreadsheet, written to ``fh`` one row at a time."""
     if fmt == "jsonl":
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        for row in rows:  # a Decimal as its string, exact ("9.00"): JSON numbers would lose the printed decimals
+            fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
     elif fmt == "csv":
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(fields)
         for row in rows:
-            writer.writerow([spreadsheet_safe(json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v)
-                             for v in (row[k] for k in fields)])
+            writer.writerow([spreadsheet_safe(flat(row[k])) for k in fields])
     else:
         raise ValueError(f"unknown format {fmt!r}")
 

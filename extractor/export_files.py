@@ -16,11 +16,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from schemas import ExtractionResult, spec_for
-from verify.grounding import amount_slots
 
-from .export import (CLAIM_FIELDS, DOCUMENT_FIELDS, FACT_FIELDS, FLAG_FIELDS, card_facts, document_rows,
-                     needs_quoting, replacing, result_claims, result_document, result_facts, result_flags,
-                     value_statuses)
+from .export import (CLAIM_FIELDS, DOCUMENT_FIELDS, FACT_COLUMNS, FACT_FIELDS, FLAG_FIELDS, as_float, card_rows,
+                     document_rows, fact_rows, needs_quoting, replacing, result_claims, result_document, result_flags,
+                     table_rows, value_paths, value_statuses)
 from .export_kinds import flat, generic_kinds
 
 # Fill colours per status: what a reader should look at first is the loudest.
@@ -39,8 +38,11 @@ LEGEND = [
 ]
 NOTES = "notes 说明"
 OTHER = "其他栏目 other columns"  # header: value of the columns the registry does not know, as printed
-CARD_COLUMNS = ("document", "title", "row_code", "row_label", "column", "column_label", "value", "unit", "status",
-                "original_value", "flags", "decision", "reviewer", "note", "field")
+# The cards sheet: the card values' columns of the facts' long row, in its order.
+CARD_COLUMNS = tuple(c for c in FACT_FIELDS if c in {"document", "title", "row_code", "row_label", "column_key",
+                                                      "column_label", "value", "unit", "status", "flags",
+                                                      "original_value", "field", "decision", "reviewer", "note"})
+EXCEL_ROWS = 1_048_576  # the most rows a sheet holds in Excel
 
 
 def write_xlsx(results: Iterable[ExtractionResult], path: Path, failed: dict | None = None) -> None:
@@ -57,6 +59,7 @@ def write_xlsx(results: Iterable[ExtractionResult], path: Path, failed: dict | N
     legend = book.sheet("legend", ["status", "colour", "meaning"], freeze=None)
     for status, colour, meaning in LEGEND:
         legend.append([status, book.cell(colour, status=status), meaning])
+    facts = _FactSheets(book)
     cards = book.sheet("绩效目标表 cards", list(CARD_COLUMNS))
     claims = book.sheet("说明 claims", list(CLAIM_FIELDS))
     flags = book.sheet("flags", list(FLAG_FIELDS))
@@ -65,13 +68,13 @@ def write_xlsx(results: Iterable[ExtractionResult], path: Path, failed: dict | N
     tables: dict[str, _Sheet] = {}
     try:
         failed = dict(failed or {})
-        _fill_workbook(book, results, tables, cards, claims, flags, documents, failed, others)
+        _fill_workbook(book, results, tables, facts, cards, claims, flags, documents, failed, others)
         for row in document_rows((), failed):  # the files that could not be read: no facts
             documents.append(list(row.values()))
     except BaseException:
         book.abandon()
         raise
-    book.move_to_end(cards, *others.values(), claims, flags, documents)
+    book.move_to_end(*facts.sheets, cards, *others.values(), claims, flags, documents)
     with replacing(path) as tmp:
         try:
             book.save(tmp)
@@ -80,15 +83,13 @@ def write_xlsx(results: Iterable[ExtractionResult], path: Path, failed: dict | N
             raise
 
 
-def _fill_workbook(book: _Book, results: Iterable[ExtractionResult], tables: dict, cards: _Sheet, claims: _Sheet,
-                   flags: _Sheet, documents: _Sheet, failed: dict, others: dict | None = None) -> None:
-    value_at = CARD_COLUMNS.index("value")
+def _fill_workbook(book: _Book, results: Iterable[ExtractionResult], tables: dict, facts: _FactSheets, cards: _Sheet,
+                   claims: _Sheet, flags: _Sheet, documents: _Sheet, failed: dict, others: dict | None = None) -> None:
     for result in results:
         doc = result.document.name
-        slots = list(amount_slots(result))
-        paths = {id(slot.amount): slot.path for slot in slots}
-        amounts = {slot.path: slot.amount for slot in slots}
-        statuses = value_statuses(result)
+        paths, statuses = value_paths(result), value_statuses(result)
+        for row in table_rows(result, paths, statuses):
+            facts.append(row)
         for table in result.tables:
             spec = spec_for(table.kind)
             sheet = tables.get(table.kind)
@@ -127,11 +128,10 @@ def _fill_workbook(book: _Book, results: Iterable[ExtractionResult], tables: dic
                     if note:
                         notes.append(f"{header}: {note}")
                 sheet.append([*cells, "; ".join(other) or None, "; ".join(notes) or None])
-        for card in result.cards:
-            for fact in card_facts(doc, card, paths, statuses):
-                cells = [", ".join(fact[k]) if k == "flags" else fact[k] for k in CARD_COLUMNS]
-                cells[value_at] = book.amount(amounts[fact["field"]], statuses.get(fact["field"]))
-                cards.append(cells)
+        for row in card_rows(result, paths, statuses):
+            facts.append(row)
+            cards.append([book.number(row["value"], row["status"]) if k == "value" else
+                          ", ".join(row[k]) if k == "flags" else flat(row[k]) for k in CARD_COLUMNS])
         for flag in result_flags(result):
             flags.append([json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for v in flag.values()])
         for claim in result_claims(result):
@@ -177,14 +177,18 @@ class _Book:
 
     def amount(self, amount, status):
         """A value's cell: the number with its printed decimals, coloured by status."""
+        state = status.status if status else "verified"
+        return self.number(None if state == "rejected" else amount.value, state)
+
+    def number(self, value: Decimal | None, status: str = "verified"):
+        """A number's cell, with the decimals the document printed, coloured by the value's status."""
         from openpyxl.cell import WriteOnlyCell
 
-        state = status.status if status else "verified"
         cell = WriteOnlyCell(self.styles)
-        if state != "rejected":
-            cell.value, cell.number_format = _number(amount.value)
-        if state in self.fills:
-            cell.fill = self.fills[state]
+        if value is not None:
+            cell.value, cell.number_format = _number(value)
+        if status in self.fills:
+            cell.fill = self.fills[status]
         return cell
 
     def move_to_end(self, *sheets: _Sheet) -> None:
@@ -260,15 +264,42 @@ class _Sheet:
 
     def _safe(self, value):
         """Text a spreadsheet would take for a formula is stored as text, marked so Excel keeps it as text."""
-        from openpyxl.cell import Cell, WriteOnlyCell
+        text = value if isinstance(value, str) else getattr(value, "value", None)  # a value, or a cell's
+        if not isinstance(text, str) or not needs_quoting(text):
+            return value  # the cell of nearly every value: nothing to mark
+        from openpyxl.cell import WriteOnlyCell
 
-        cell = value if isinstance(value, Cell) else None
-        if cell is None and isinstance(value, str) and needs_quoting(value):
-            cell = WriteOnlyCell(self.ws, value=value)
-        if cell is not None and isinstance(cell.value, str) and needs_quoting(cell.value):
-            cell.data_type = "s"  # openpyxl makes every text starting with = a formula
-            cell.quotePrefix = True
-        return value if cell is None else cell
+        cell = WriteOnlyCell(self.ws, value=value) if isinstance(value, str) else value
+        cell.data_type = "s"  # openpyxl makes every text starting with = a formula
+        cell.quotePrefix = True
+        return cell
+
+
+class _FactSheets:
+    """The facts' long table (``FACT_COLUMNS``, as every format writes it): the sheet ``facts``, then — past the rows
+    a sheet holds in Excel — ``facts 2``, ``facts 3`` …, each with the header. The value's cell is coloured by its
+    status, as in the tables' sheets; lists and objects are JSON, as in CSV."""
+
+    def __init__(self, book: _Book):
+        self.book = book
+        self.sheets: list[_Sheet] = []
+        self._next_sheet()
+
+    def _next_sheet(self) -> None:
+        title = f"facts {len(self.sheets) + 1}" if self.sheets else "facts"
+        self.sheets.append(self.book.sheet(title, list(FACT_FIELDS), freeze="B2"))
+        self.rows = 1  # the header
+
+    def append(self, row: dict) -> None:
+        if self.rows >= EXCEL_ROWS:
+            self._next_sheet()
+        self.sheets[-1].append([self._cell(name, row[name], row["status"]) for name in FACT_FIELDS])
+        self.rows += 1
+
+    def _cell(self, name: str, value, status: str):
+        if name == "value":
+            return self.book.number(value, status)
+        return self.book.number(value) if name == "original_value" and value is not None else flat(value)
 
 
 def _sheet_title(title: str, taken: set[str]) -> str:
@@ -333,9 +364,6 @@ def write_sqlite(results: Iterable[ExtractionResult], path: Path, failed: dict |
 
 
 def _fill_database(db: sqlite3.Connection, results: Iterable[ExtractionResult], failed: dict) -> None:
-    fact_cols = [c for c in FACT_FIELDS if c != "span"] + ["span_start", "span_end"]
-    at = fact_cols.index("value") + 1
-    fact_cols[at:at] = ["value_num"]
     integers = ("year", "tables", "cards", "facts", "claims", "open_errors", "open_warnings")
     db.execute("CREATE TABLE documents (" + ", ".join(
         f"{c} {'INTEGER' if c in integers else 'TEXT'}" + (" PRIMARY KEY" if c == "document" else "")
@@ -348,9 +376,7 @@ def _fill_database(db: sqlite3.Connection, results: Iterable[ExtractionResult], 
     # The amounts are TEXT, exact as printed ("9.00"): a REAL column would make them binary floats. Beside each,
     # value_num is the number to compare, sort and chart with in SQL — a float that reads back as the value
     # (NULL for a value a float cannot hold to its last digit), never the record.
-    typed = {"value": "TEXT", "value_num": "REAL", "original_value": "TEXT", "span_start": "INTEGER",
-             "span_end": "INTEGER"}
-    columns = ", ".join(" ".join(filter(None, (_q(c), typed.get(c)))) for c in fact_cols)
+    columns = ", ".join(f"{_q(name)} {_SQLITE_TYPES[kind]}" for name, kind, _ in FACT_COLUMNS)
     db.execute(f"CREATE TABLE facts ({columns})")
     db.execute(f"CREATE TABLE flags ({', '.join(_q(c) for c in FLAG_FIELDS)}, PRIMARY KEY (document, id))")
     db.execute("CREATE TABLE decisions (document TEXT, seq INTEGER, action TEXT, flag_id TEXT, \"check\" TEXT, "
@@ -361,18 +387,12 @@ def _fill_database(db: sqlite3.Connection, results: Iterable[ExtractionResult], 
     for result in results:
         doc = result.document
         _insert_document(db, result_document(result, failed.pop(doc.name, None)))
-        rows = []
-        for fact in result_facts(result):
-            start, end = fact.pop("span")
-            fact["flags"] = json.dumps(fact["flags"])
-            fact["row_texts"] = json.dumps(fact["row_texts"], ensure_ascii=False) if fact["row_texts"] else None
-            fact["value_num"] = _as_float(fact["value"])
-            rows.append([*(fact[c] for c in fact_cols[:-2]), start, end])
-        db.executemany(f"INSERT INTO facts VALUES ({','.join('?' * len(fact_cols))})", rows)
+        db.executemany(f"INSERT INTO facts VALUES ({','.join('?' * len(FACT_FIELDS))})",
+                       [[flat(row[c]) for c in FACT_FIELDS] for row in fact_rows(result)])
         claims = []
         for claim in result_claims(result):
             start, end = claim.pop("span")
-            claim["flags"], claim["value_num"] = json.dumps(claim["flags"]), _as_float(claim["value"])
+            claim["flags"], claim["value_num"] = json.dumps(claim["flags"]), as_float(claim["value"])
             claims.append([*(claim[c] for c in claim_cols[:-2]), start, end])
         db.executemany(f"INSERT INTO claims VALUES ({','.join('?' * len(claim_cols))})", claims)
         db.executemany(f"INSERT INTO flags VALUES ({','.join('?' * len(FLAG_FIELDS))})",
@@ -389,13 +409,9 @@ def _fill_database(db: sqlite3.Connection, results: Iterable[ExtractionResult], 
     db.execute("CREATE INDEX facts_by_status ON facts (status)")
 
 
-def _as_float(value: str | None) -> float | None:
-    """The float that reads back as ``value`` (``repr`` gives its digits again), or None: no value, or more
-    significant digits than a float holds."""
-    if value is None:
-        return None
-    number = float(value)
-    return number if Decimal(repr(number)) == Decimal(value) else None
+# The facts' column types in SQLite: exact decimals as their text (SQLite has no exact decimal), lists as JSON.
+_SQLITE_TYPES = {"string": "TEXT", "int32": "INTEGER", "int64": "INTEGER", "double": "REAL", "decimal": "TEXT",
+                 "list": "TEXT", "json": "TEXT"}
 
 
 def _q(name: str) -> str:

@@ -8,13 +8,60 @@ per row, Parquet a column per field (typed where ``columns`` names them, else te
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from importlib import import_module
 
-FACT_FIELDS = ("document", "table", "title", "entity", "entity_role", "row_code", "row_label", "row_texts", "column",
-               "column_label", "value", "unit", "span", "field", "status", "flags", "original_value", "original_column",
-               "decision", "reviewer", "note")
+# The facts' long row — one row per value — in this order, with these names, in every format: jsonl and csv,
+# the workbook's `facts` sheet, the `facts` table of SQLite and DuckDB, Parquet. (name, type, what it holds); the
+# type as each format can hold it: "decimal" is exact — DECIMAL(38,10) in Parquet and DuckDB, a number cell in the
+# workbook, the decimal string as printed in jsonl, csv and SQLite (which have no exact decimal); "list" and "json"
+# are native in jsonl (Parquet and DuckDB: a list of text), JSON text elsewhere; "double" is a float.
+FACT_COLUMNS = (
+    ("document", "string", "the document's name (its file name without extension)"),
+    ("department", "string", "the department the document is about (部门), as printed"),
+    ("department_code", "string", "the department's code, when printed"),
+    ("year", "int32", "the budget year (a whole number; null when the document does not say)"),
+    ("stage", "string", "budget (预算) or final_accounts (决算), as the document says; null when it does not tell"),
+    ("table_kind", "string", "the table kind (expenditure_summary, …; cards: performance_target)"),
+    ("table_zh", "string", "the table kind's Chinese name"),
+    ("title", "string", "the table's title as printed"),
+    ("entity", "string", "the budget unit the table is for, as printed (单位名称：部门汇总 / XX局本级 / XX小学), "
+                         "where it says; in a table printed in blocks per unit, the unit whose block holds the line"),
+    ("entity_role", "string", "consolidated (部门汇总: the sum of its units' tables) or unit (one unit's table of a "
+                              "kind also printed consolidated): sum only one of them by code"),
+    ("row_code", "string", "the line's classification code, normalised (2101501); a card's project code"),
+    ("row_label", "string", "the line's label as printed (cards: the project, indicator or task)"),
+    ("row_texts", "json", "the words the line prints beside its numbers, {column key: text}: a project's 类型 "
+                          "(project_type), 项目单位, 资金来源 …; a column the registry does not know by its header"),
+    ("classification", "string", "functional (支出功能分类) or economic (经济分类) for coded lines"),
+    ("lei_code", "string", "类: the code's first level (3 digits)"),
+    ("lei_name", "string", "类: that line's label in the same table"),
+    ("kuan_code", "string", "款: the code's second level (5 digits)"),
+    ("kuan_name", "string", "款: that line's label in the same table"),
+    ("xiang_code", "string", "项: the code's third level (7 digits)"),
+    ("xiang_name", "string", "项: that line's label in the same table"),
+    ("column_key", "string", "the column's key (total, basic, project, …; see docs/columns.md)"),
+    ("column_label", "string", "the column's header as printed"),
+    ("value", "decimal", "the value, exact; null when a person withdrew it"),
+    ("value_text", "string", "the value as a decimal string, with the decimals the document printed"),
+    ("value_num", "double", "the value as a float, to compare, sort and chart with (never to add up accounts); "
+                            "null when a float cannot hold it to its last digit"),
+    ("unit", "string", "万元, 元, %, 人 …"),
+    ("status", "string", "verified, flagged, accepted, corrected or rejected"),
+    ("flags", "list", "the ids of the flags on the value that need review"),
+    ("original_value", "decimal", "what was read, when a person corrected or withdrew it"),
+    ("original_column", "string", "the column the value was read in, when a person moved it to another"),
+    ("field", "string", "the value's stable key (the one review decisions use)"),
+    ("span_start", "int64", "where the value was read: Python string offsets into the decoded text"),
+    ("span_end", "int64", ""),
+    ("decision", "int64", "the decision behind the status, by its number in the review trail"),
+    ("reviewer", "string", ""),
+    ("note", "string", ""),
+)
+FACT_FIELDS = tuple(name for name, _, _ in FACT_COLUMNS)
 
 CLAIM_FIELDS = ("document", "claim", "section", "kind", "subject", "value", "unit", "direction", "span", "field",
                 "status", "reason", "flags")
@@ -50,7 +97,7 @@ class ExportKind:
 
 
 EXPORT_KINDS: dict[str, ExportKind] = {k.name: k for k in (
-    ExportKind("facts", FACT_FIELDS, ".export:result_facts", "a line per value read, with its status"),
+    ExportKind("facts", FACT_FIELDS, ".export:fact_rows", "a line per value read, with its status"),
     ExportKind("flags", FLAG_FIELDS, ".export:result_flags", "a line per flag, with the decision on it"),
     ExportKind("claims", CLAIM_FIELDS, ".export:result_claims",
                "a line per figure the explanation states: verified, flagged or unchecked"),
@@ -72,7 +119,8 @@ def generic_kinds() -> list[ExportKind]:
 
 
 def flat(value):
-    """A cell of a generic kind's table: text, numbers and None as they are; lists and objects as JSON."""
-    import json
-
+    """A cell in a format of text and numbers (csv, SQLite, a workbook, a generic kind's table): text, numbers and
+    None as they are; a Decimal as its exact string ("9.00"); lists and objects as JSON."""
+    if isinstance(value, Decimal):
+        return str(value)
     return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else value

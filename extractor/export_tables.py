@@ -1,9 +1,10 @@
 """Exports for analysts: the long-format facts table as Parquet or DuckDB, for pandas, R, Stata or SQL.
 
-One row per value: which document (department, year), which table, which line
-with its classification levels (类 / 款 / 项, codes and names), which column, the
-value as an exact decimal, its unit and its status. Written one result at a time
-in batches of rows, so memory does not grow with the number of results.
+One row per value (``FACT_COLUMNS``, the same row every format writes): which
+document (department, year), which table, which line with its classification
+levels (类 / 款 / 项, codes and names), which column, the value as an exact
+decimal, its unit and its status. Written one result at a time in batches of
+rows, so memory does not grow with the number of results.
 """
 
 from __future__ import annotations
@@ -13,60 +14,17 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
-from schemas import ExtractionResult, spec_for
-from verify.grounding import amount_slots
+from schemas import ExtractionResult
 
-from .export import (FLAG_FIELDS, card_facts, document_rows, kind_rows, replacing, result_claims, result_document,
-                     result_flags, table_facts, value_statuses)
-from .export_kinds import EXPORT_KINDS, flat, generic_kinds
+from .export import (FLAG_FIELDS, document_rows, fact_rows, kind_rows, replacing, result_claims, result_document,
+                     result_flags)
+from .export_kinds import EXPORT_KINDS, FACT_COLUMNS, flat, generic_kinds
 
 # Exact decimals: 38 digits, 10 of them after the point. Documents print at most 6.
 PRECISION, SCALE = 38, 10
 DUCKDB_MEMORY = "64MB"
 BATCH_ROWS = 2_000  # rows made as Python dicts at once (the bulky form)
 ROW_GROUP_ROWS = 64_000  # rows per Parquet row group (as Arrow columns: compact)
-
-# (column, arrow type name, what it holds): the facts table, in this order, in every format.
-FACT_COLUMNS = (
-    ("document", "string", "the document's name (its file name without extension)"),
-    ("department", "string", "the department the document is about (部门), as printed"),
-    ("department_code", "string", "the department's code, when printed"),
-    ("year", "int32", "the budget year"),
-    ("stage", "string", "budget (预算) or final_accounts (决算), as the document says; null when it does not tell"),
-    ("table_kind", "string", "the table kind (expenditure_summary, …; cards: performance_target)"),
-    ("table_zh", "string", "the table kind's Chinese name"),
-    ("title", "string", "the table's title as printed"),
-    ("entity", "string", "the budget unit the table is for, as printed (单位名称：部门汇总 / XX局本级 / XX小学), "
-                         "where it says; in a table printed in blocks per unit, the unit whose block holds the line"),
-    ("entity_role", "string", "consolidated (部门汇总: the sum of its units' tables) or unit (one unit's table of a "
-                              "kind also printed consolidated): sum only one of them by code"),
-    ("row_code", "string", "the line's classification code, normalised (2101501)"),
-    ("row_label", "string", "the line's label as printed"),
-    ("row_texts", "string", "the words the line prints beside its numbers, as JSON {column key: text}: a project's "
-                            "类型 (project_type), 项目单位, 资金来源 …; a column the registry does not know by its header"),
-    ("classification", "string", "functional (支出功能分类) or economic (经济分类) for coded lines"),
-    ("lei_code", "string", "类: the code's first level (3 digits)"),
-    ("lei_name", "string", "类: that line's label in the same table"),
-    ("kuan_code", "string", "款: the code's second level (5 digits)"),
-    ("kuan_name", "string", "款: that line's label in the same table"),
-    ("xiang_code", "string", "项: the code's third level (7 digits)"),
-    ("xiang_name", "string", "项: that line's label in the same table"),
-    ("column_key", "string", "the column's key (total, basic, project, …; see docs/columns.md)"),
-    ("column_label", "string", "the column's header as printed"),
-    ("value", "decimal", "the value, exact; null when a person withdrew it"),
-    ("value_text", "string", "the value as a decimal string, with the decimals the document printed"),
-    ("unit", "string", "万元, 元, %, 人 …"),
-    ("status", "string", "verified, flagged, accepted, corrected or rejected"),
-    ("flags", "list", "the ids of the flags on the value that need review"),
-    ("original_value", "decimal", "what was read, when a person corrected or withdrew it"),
-    ("original_column", "string", "the column the value was read in, when a person moved it to another"),
-    ("field", "string", "the value's stable key (the one review decisions use)"),
-    ("span_start", "int64", "where the value was read: Python string offsets into the decoded text"),
-    ("span_end", "int64", ""),
-    ("decision", "int64", "the decision behind the status, by its number in the review trail"),
-    ("reviewer", "string", ""),
-    ("note", "string", ""),
-)
 
 # The figures the explanation states (export --what claims), in this order in Parquet and DuckDB.
 CLAIM_COLUMNS = (
@@ -90,51 +48,19 @@ DOCUMENT_COLUMNS = (
     ("open_errors", "int64", ""), ("open_warnings", "int64", ""),
 )
 
-_LEVELS = (("lei", 3), ("kuan", 5), ("xiang", 7))
-
 
 class ExportError(Exception):
     """A value this export cannot hold exactly: one line naming it."""
 
 
 def long_facts(result: ExtractionResult) -> Iterator[dict]:
-    """One dict per value with the columns of ``FACT_COLUMNS``."""
-    doc = result.document
-    slots = amount_slots(result)
-    paths = {id(slot.amount): slot.path for slot in slots}
-    statuses = value_statuses(result)
-    about = {"document": doc.name, "department": doc.department, "department_code": doc.department_code,
-             "year": doc.year, "stage": doc.stage}
-    for table in result.tables:
-        spec = spec_for(table.kind)
-        coded = spec.row_key in ("functional", "economic")
-        names = {row.code: row.label.text for row in table.rows if row.code and row.label} if coded else {}
-        for fact in table_facts(doc.name, table, paths, statuses):
-            yield _long(fact, about, spec.zh, spec.row_key if coded and fact["row_code"] else None, names)
-    for card in result.cards:
-        zh = spec_for(card.kind).zh
-        for fact in card_facts(doc.name, card, paths, statuses):
-            yield _long(fact, about, zh, None, {})
-
-
-def _long(fact: dict, about: dict, table_zh: str, classification: str | None, names: dict) -> dict:
-    code = fact["row_code"] if classification else None
-    row = {**about, "table_kind": fact["table"], "table_zh": table_zh, "title": fact["title"],
-           "entity": fact["entity"], "entity_role": fact["entity_role"],
-           "row_code": fact["row_code"], "row_label": fact["row_label"],
-           "row_texts": json.dumps(fact["row_texts"], ensure_ascii=False) if fact["row_texts"] else None,
-           "classification": classification}
-    for level, digits in _LEVELS:
-        part = code[:digits] if code and len(code) >= digits and code[:digits].isdigit() else None
-        row[f"{level}_code"] = part
-        row[f"{level}_name"] = names.get(part) if part else None
-    row.update(column_key=fact["column"], column_label=fact["column_label"],
-               value=_exact(fact["value"], fact), value_text=fact["value"], unit=fact["unit"],
-               status=fact["status"], flags=fact["flags"], original_value=_exact(fact["original_value"], fact),
-               original_column=fact["original_column"],
-               field=fact["field"], span_start=fact["span"][0], span_end=fact["span"][1],
-               decision=fact["decision"], reviewer=fact["reviewer"], note=fact["note"])
-    return row
+    """The facts' long rows (``FACT_COLUMNS``) as Arrow takes them: JSON objects as text, decimals checked to fit."""
+    for row in fact_rows(result):
+        if row["row_texts"] is not None:
+            row["row_texts"] = json.dumps(row["row_texts"], ensure_ascii=False)
+        _fits(row["value"], row)
+        _fits(row["original_value"], row)
+        yield row
 
 
 def _text(value) -> str | None:
@@ -142,13 +68,17 @@ def _text(value) -> str | None:
     return None if flat_value is None else str(flat_value)
 
 
-def _exact(text: str | None, fact: dict) -> Decimal | None:
-    if text is None:
+def _exact(text: str | None, row: dict) -> Decimal | None:
+    return None if text is None else _fits(Decimal(text), row)
+
+
+def _fits(value: Decimal | None, row: dict) -> Decimal | None:
+    """``value``, or an ``ExportError`` when it does not fit DECIMAL(PRECISION, SCALE) exactly."""
+    if value is None:
         return None
-    value = Decimal(text)
     sign, digits, exponent = value.as_tuple()
     if -exponent > SCALE or len(digits) + exponent > PRECISION - SCALE:
-        raise ExportError(f"{fact['document']}: {fact['field']} = {text} does not fit DECIMAL({PRECISION},{SCALE})")
+        raise ExportError(f"{row['document']}: {row['field']} = {value} does not fit DECIMAL({PRECISION},{SCALE})")
     return value
 
 
@@ -163,9 +93,22 @@ def long_claims(result: ExtractionResult) -> Iterator[dict]:
 def _schema(columns):
     import pyarrow as pa
 
-    types = {"string": pa.string(), "int32": pa.int32(), "int64": pa.int64(),
-             "decimal": pa.decimal128(PRECISION, SCALE), "list": pa.list_(pa.string())}
-    return pa.schema([pa.field(name, types[kind]) for name, kind, _ in columns])
+    types = {"string": pa.string(), "int32": pa.int32(), "int64": pa.int64(), "double": pa.float64(),
+             "decimal": pa.decimal128(PRECISION, SCALE), "list": pa.list_(pa.string()), "json": pa.string()}
+    return _whole_numbers_stay_whole(pa.schema([pa.field(name, types[kind]) for name, kind, _ in columns]))
+
+
+def _whole_numbers_stay_whole(schema):
+    """``schema``, saying to pandas that its integer columns are its nullable integers (``Int32``, ``Int64``): else
+    ``pd.read_parquet`` makes a column with a null (a year a document does not state, a value with no decision)
+    floats. pandas reads this note (the metadata it writes itself); R, Polars and DuckDB read the types alone."""
+    import pyarrow as pa
+
+    nullable = {pa.int32(): "Int32", pa.int64(): "Int64"}
+    columns = [{"name": f.name, "field_name": f.name, "pandas_type": str(f.type), "numpy_type": nullable[f.type],
+                "metadata": None} for f in schema if f.type in nullable]
+    note = {"index_columns": [], "column_indexes": [], "columns": columns}
+    return schema.with_metadata({b"pandas": json.dumps(note).encode()})
 
 
 def fact_schema():
@@ -185,7 +128,8 @@ def flag_schema():
 
     lists = {"spans": pa.list_(pa.list_(pa.int64())), "fields": pa.list_(pa.string())}
     ints = {"decision": pa.int64()}
-    return pa.schema([pa.field(name, lists.get(name) or ints.get(name) or pa.string()) for name in FLAG_FIELDS])
+    return _whole_numbers_stay_whole(
+        pa.schema([pa.field(name, lists.get(name) or ints.get(name) or pa.string()) for name in FLAG_FIELDS]))
 
 
 def _batches(rows: Iterable[dict], schema) -> Iterator:
@@ -277,8 +221,8 @@ def write_duckdb(results: Iterable[ExtractionResult], path: Path, failed: dict |
 
 
 def _create_tables(db) -> None:
-    sql = {"string": "VARCHAR", "int32": "INTEGER", "int64": "BIGINT", "decimal": f"DECIMAL({PRECISION},{SCALE})",
-           "list": "VARCHAR[]"}
+    sql = {"string": "VARCHAR", "int32": "INTEGER", "int64": "BIGINT", "double": "DOUBLE",
+           "decimal": f"DECIMAL({PRECISION},{SCALE})", "list": "VARCHAR[]", "json": "VARCHAR"}
     db.execute("CREATE TABLE facts (" + ", ".join(f'"{n}" {sql[k]}' for n, k, _ in FACT_COLUMNS) + ")")
     for kind in generic_kinds():
         db.execute(f'CREATE TABLE "{kind.name}" (' + ", ".join(f'"{n}" VARCHAR' for n in kind.fields) + ")")

@@ -61,36 +61,39 @@ def _extract(doc: Document, use_rules: bool, hints: tuple[LayoutHint, ...] = (),
     # Spreadsheets, CSV and Word tables keep every cell: a cell's column is where it stands.
     explicit = doc.geometry is not None and doc.geometry.kind in ("xlsx", "xls", "csv", "docx")
     for chunk in chunk_document(doc.text, lines, titles):
-        section = Section(id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span, title_span=chunk.title_span)
-        result.sections.append(section)
-        if not chunk.is_table:
-            continue
-        chunks[chunk.id] = chunk
-        if not use_rules and spec_for(chunk.kind).llm:
-            section.status = "unread"
-            section.note = "left to the LLM reader (--backend llm)"
-            result.unread.append(unread_for(chunk, section.note))
-            continue
-        try:
-            if spec_for(chunk.kind).card:
-                result.cards.extend(read_cards(chunk))
-                section.status = "extracted"
-            else:
-                table = read_table(chunk, offered, explicit_cells=explicit)
-                result.tables.append(table)
-                section.status = "empty" if table.empty else "extracted"
-                section.note = table.note if table.empty else None
-            section.backend = "rules"
-        except Unreadable as exc:
-            section.status = "unread"
-            section.note = exc.reason
-            result.unread.append(unread_for(chunk, exc.reason))
+        status, note, backend = "text", None, None
+        if chunk.is_table:
+            chunks[chunk.id] = chunk
+            status, note, backend = _read_section(chunk, result, use_rules, offered, explicit)
+        # (Made once what became of the section is known: a field set on a model afterwards costs as much again.)
+        result.sections.append(Section(id=chunk.id, kind=chunk.kind, title=chunk.title, span=chunk.span,
+                                       title_span=chunk.title_span, status=status, backend=backend, note=note))
     inherit_units(result.tables)
     inherit_card_units(result.cards)
     choose_readings(result)
     name_entities(result.tables, chunks)
     note_hints(result, hints, offered)
     return result, chunks
+
+
+def _read_section(chunk: Chunk, result: ExtractionResult, use_rules: bool, offered: tuple[LayoutHint, ...],
+                  explicit: bool) -> tuple[str, str | None, str | None]:
+    """Read a table or card section into ``result`` (its table, its cards, or why it is unread): the section's
+    status, note and backend."""
+    if not use_rules and spec_for(chunk.kind).llm:
+        note = "left to the LLM reader (--backend llm)"
+        result.unread.append(unread_for(chunk, note))
+        return "unread", note, None
+    try:
+        if spec_for(chunk.kind).card:
+            result.cards.extend(read_cards(chunk))
+            return "extracted", None, "rules"
+        table = read_table(chunk, offered, explicit_cells=explicit)
+        result.tables.append(table)
+        return ("empty", table.note, "rules") if table.empty else ("extracted", None, "rules")
+    except Unreadable as exc:
+        result.unread.append(unread_for(chunk, exc.reason))
+        return "unread", exc.reason, None
 
 
 def result_geometry(geometry: Geometry) -> Geometry:

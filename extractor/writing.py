@@ -8,11 +8,20 @@ import tempfile
 from pathlib import Path
 
 
+def _umask() -> int:
+    umask = os.umask(0)  # read by setting it
+    os.umask(umask)
+    return umask
+
+
+# Read once, when this module is imported (before a batch starts its writing threads): while one thread held the
+# umask at 0 to read it, another thread's new folder (``mkdir`` below) would be writable by everyone.
+PUBLIC_MODE = 0o666 & ~_umask()
+
+
 def public_mode() -> int:
     """The mode a plain open() would give a new file (mkstemp's 0600 would hide results from colleagues)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
+    return PUBLIC_MODE
 
 
 def temporary_prefix(path: Path) -> str:

@@ -41,18 +41,18 @@ def test_run_writes_one_result_per_document(results):
 
 
 def test_export_facts_jsonl(results):
+    from extractor.export_kinds import FACT_FIELDS
+
     lines = cli("export", results, "--what", "facts", "--format", "jsonl").stdout.splitlines()
     facts = [json.loads(l) for l in lines]
-    assert set(facts[0]) == {"document", "table", "title", "entity", "entity_role", "row_code", "row_label", "row_texts", "column", "column_label",
-                             "value", "unit", "span", "field", "status", "flags", "original_value",
-                             "original_column", "decision", "reviewer", "note"}
-    split = [f for f in facts if f["document"].startswith("000") and f["table"] == "fiscal_appropriation_summary"
-             and f["row_label"] == "十、卫生健康支出" and f["column"] == "total"]
+    assert tuple(facts[0]) == FACT_FIELDS
+    split = [f for f in facts if f["document"].startswith("000") and f["table_kind"] == "fiscal_appropriation_summary"
+             and f["row_label"] == "十、卫生健康支出" and f["column_key"] == "total"]
     assert [f["value"] for f in split] == ["9682.62"]
     text = (DOCS["000"]).read_text(encoding="utf-8")
-    f = next(f for f in facts if f["row_code"] == "2101501" and f["table"] == "expenditure_summary"
+    f = next(f for f in facts if f["row_code"] == "2101501" and f["table_kind"] == "expenditure_summary"
              and f["document"].startswith("000"))
-    assert (f["column"], f["value"], text[f["span"][0]:f["span"][1]]) == ("total", "1182.71", "1182.71")
+    assert (f["column_key"], f["value"], text[f["span_start"]:f["span_end"]]) == ("total", "1182.71", "1182.71")
 
 
 def test_export_csv_to_a_file(results, tmp_path):
@@ -60,7 +60,7 @@ def test_export_csv_to_a_file(results, tmp_path):
     cli("export", results, "--format", "csv", "-o", target)
     assert target.read_bytes().startswith(b"\xef\xbb\xbf")  # so that Excel reads the Chinese as UTF-8
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
-    assert rows and rows[0]["value"] and json.loads(rows[0]["span"]) and rows[0]["document"]
+    assert rows and rows[0]["value"] and int(rows[0]["span_end"]) > int(rows[0]["span_start"]) and rows[0]["document"]
     jsonl = cli("export", results).stdout.splitlines()
     assert len(rows) == len(jsonl)
 

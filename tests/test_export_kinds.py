@@ -138,7 +138,7 @@ def test_a_projects_words_go_with_each_of_its_facts(folder, tmp_path):
 
     facts = [json.loads(line) for line in export(folder, "--what", "facts").splitlines()
              if "示范县水务局" in line]
-    totals = {(f["row_label"], f["value"]): f["row_texts"] for f in facts if f["column"] == "total"}
+    totals = {(f["row_label"], f["value"]): f["row_texts"] for f in facts if f["column_key"] == "total"}
     source = "资金来源" if "资金来源" in totals[("河道清淤", "60.00")] else next(
         k for k in totals[("河道清淤", "60.00")] if "资金来源" in k)
     level = next(k for k in totals[("河道清淤", "60.00")] if "项目级次" in k)
@@ -151,11 +151,11 @@ def test_a_projects_words_go_with_each_of_its_facts(folder, tmp_path):
     # What a fact is does not change: one number each, the words beside it.
     assert len([f for f in facts if f["row_label"] == "农村饮水安全"]) == 6  # 150 + 150, 45 + 45, 30 + 30
     rows = list(csv.DictReader(io.StringIO(export(folder, "--what", "facts", "--format", "csv"))))
-    row = next(r for r in rows if r["row_label"] == "河道清淤" and r["column"] == "total")
+    row = next(r for r in rows if r["row_label"] == "河道清淤" and r["column_key"] == "total")
     assert json.loads(row["row_texts"])[source] == "本级财力"
     cli("export", folder, "--format", "sqlite", "-o", tmp_path / "all.sqlite")
     db = sqlite3.connect(tmp_path / "all.sqlite")
-    assert db.execute(f"SELECT sum(CAST(value AS REAL)) FROM facts WHERE column = 'total' "
+    assert db.execute(f"SELECT sum(CAST(value AS REAL)) FROM facts WHERE column_key = 'total' "
                       f"AND json_extract(row_texts, '$.\"{source}\"') = '本级财力'").fetchone() == (210.0,)
     cli("export", folder, "--format", "duckdb", "-o", tmp_path / "all.duckdb")
     duck = duckdb.connect(str(tmp_path / "all.duckdb"), read_only=True)
@@ -234,7 +234,7 @@ def test_the_workbook_keeps_the_columns_the_registry_does_not_know(tmp_path):
     src.write_text(OTHER_TABLE, encoding="utf-8")
     cli("run", src, "--out", out, check=False)
     facts = [json.loads(line) for line in export(out, "--what", "facts").splitlines()]
-    other = [f for f in facts if f["table"] == "other_table"]
+    other = [f for f in facts if f["table_kind"] == "other_table"]
     assert {(f["row_label"], f["value"]) for f in other} >= {("机关运行经费", "120.00"), ("机关运行经费", "130.00")}
     cli("export", out, "--format", "xlsx", "-o", tmp_path / "all.xlsx")
     sheet = list(openpyxl.load_workbook(tmp_path / "all.xlsx", read_only=True)["其他表"].iter_rows(values_only=True))

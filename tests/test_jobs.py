@@ -294,3 +294,18 @@ def test_a_decision_made_while_a_document_is_read_is_in_the_result_written(tmp_p
     assert store.db.execute("SELECT trail_seq FROM documents").fetchone()[0] == seq
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
     store.close()
+
+
+def test_writing_threads_never_set_the_umask(tmp_path, monkeypatch):
+    """The umask is process-wide and read by setting it: a writing thread that held it at 0 would give another
+    thread's new folder mode 0777. It is read once, at import; writing a result and its folder only uses it."""
+    import os
+
+    from extractor import writing
+
+    def no_umask(mask):
+        raise AssertionError("os.umask called while writing")
+
+    monkeypatch.setattr(os, "umask", no_umask)
+    writing.write_atomic(tmp_path / "sub" / "a.json", b"{}")
+    assert (tmp_path / "sub" / "a.json").stat().st_mode & 0o777 == writing.PUBLIC_MODE

@@ -137,7 +137,7 @@ def test_every_value_has_a_cell_with_the_status_export_gives_it(corpus, parsed):
     for fact in corpus["facts"]:
         cell = cells[(fact["document"], fact["field"])]
         assert cell["data-status"] == fact["status"] and f"st-{fact['status']}" in cell["class"], fact
-        assert cell["data-span"] == "{}-{}".format(*fact["span"])
+        assert cell["data-span"] == "{span_start}-{span_end}".format(**fact)
     flagged = [f for f in corpus["facts"] if f["status"] == "flagged"]
     assert flagged and len([c for c in parsed.cells if "st-flagged" in c["class"]]) == len(flagged)
 
@@ -201,7 +201,7 @@ def test_decision_words_tell_what_was_read_and_what_the_document_prints():
 
 def test_every_value_is_highlighted_in_the_source(corpus, parsed):
     for fact in corpus["facts"]:
-        assert "src-{}-{}-{}".format(parsed.keys[fact["document"]], *fact["span"]) in parsed.mark_ids
+        assert "src-{}-{}-{}".format(parsed.keys[fact["document"]], fact["span_start"], fact["span_end"]) in parsed.mark_ids
     for flag in corpus["flags"]:  # what a flag points at is marked too, values or not
         for s, e in flag["spans"]:
             assert f"src-{parsed.keys[flag['document']]}-{s}-{e}" in parsed.mark_ids
@@ -508,7 +508,7 @@ def test_a_card_s_tasks_weights_scoring_and_unknown_columns_are_shown(tmp_path):
     cells.feed(html)
     facts = [json.loads(line) for line in cli("export", out, "--what", "facts").stdout.splitlines()]
     shown = {c["data-path"] for c in cells.cells}
-    card_facts = {f["field"] for f in facts if f["table"] in ("performance_target", "department_performance_target")}
+    card_facts = {f["field"] for f in facts if f["table_kind"] in ("performance_target", "department_performance_target")}
     assert {f for f in card_facts if ".tasks" in f or "weight" in f} and card_facts <= shown
     for text in ("年度主要任务 tasks", "学前教育资助", "落实学前教育资助政策", "金额合计 total", "权重 weight",
                  "评分标准 scoring", "每低1%扣1分", "按年报统计"):

@@ -174,17 +174,17 @@ def page(reported: dict, doc: str) -> str:
 def test_the_documents_hold_flagged_values_under_columns_the_registry_does_not_know(reported):
     """What the other tests rely on: each document has such values, flagged ones among them."""
     other = facts_of(reported, "other_table")
-    assert {f["table"] for f in other} == {"other_table"}
+    assert {f["table_kind"] for f in other} == {"other_table"}
     assert {"flagged", "accepted", "verified"} <= {f["status"] for f in other}
-    paths = [f for f in facts_of(reported, "year_groups") if f["column"].startswith("2024年预算数/")]
+    paths = [f for f in facts_of(reported, "year_groups") if f["column_key"].startswith("2024年预算数/")]
     assert paths and any(f["status"] == "flagged" for f in paths), paths
-    sources = [f for f in facts_of(reported, "card_sources") if f["column"] == "budget_source"]
+    sources = [f for f in facts_of(reported, "card_sources") if f["column_key"] == "budget_source"]
     assert len(sources) == 2 and all(f["status"] == "flagged" for f in sources), sources
-    assert [f["value"] for f in facts_of(reported, "card_period") if f["column"].startswith("midterm_budget_")] == \
+    assert [f["value"] for f in facts_of(reported, "card_period") if f["column_key"].startswith("midterm_budget_")] == \
         ["5500.00", "5400.00", "100.00"]
     vertical = facts_of(reported, "vertical_summary")
     # (printed as one list, it is read on its two sides: each half of the report's summary holds its own)
-    assert {(f["table"], f["column"]) for f in vertical} == {("income_expenditure_summary", "income_amount"),
+    assert {(f["table_kind"], f["column_key"]) for f in vertical} == {("income_expenditure_summary", "income_amount"),
                                                             ("income_expenditure_summary", "expenditure_amount")}, vertical
 
 
@@ -208,7 +208,7 @@ def test_an_unknown_column_is_shown_under_its_header_path(reported):
     html = page(reported, "year_groups")
     heads = [unescape(h) for h in re.findall(r"<th[^>]*>([^<]*)</th>", html)]
     for f in facts_of(reported, "year_groups"):
-        if f["column"].startswith("2024年预算数/"):
+        if f["column_key"].startswith("2024年预算数/"):
             assert f["column_label"] in heads, f["column_label"]
     other = page(reported, "other_table")
     assert all(h in [unescape(x) for x in re.findall(r"<th[^>]*>([^<]*)</th>", other)]

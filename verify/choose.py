@@ -553,6 +553,7 @@ class Doubt:
 
     tied: dict[int, list[Reading]] = field(default_factory=dict)
     root: list[Reading] = field(default_factory=list)
+    families: "_Families | None" = None  # the table's families and the placements chosen for them
 
 
 def settle_rows(table: Table) -> Doubt:
@@ -563,8 +564,8 @@ def settle_rows(table: Table) -> Doubt:
         return doubt
     relations = table_relations(table)
     tied = doubt.tied
-    tree = family_tree(table)
-    top = tree[0][0] if tree else None
+    families = doubt.families = _Families(table, tied)
+    top = families.tree[0][0] if families.tree else None
     bests = {id(row): _best_by_row(row, table, relations) for row in uncertain}
     for row in uncertain:
         best = bests[id(row)]
@@ -577,8 +578,8 @@ def settle_rows(table: Table) -> Doubt:
     if not contested:
         return doubt
     score = _Scorer(table)
-    doubt.root = _settle_root(score, tied)
-    _settle_families(table, tied)
+    doubt.root = _settle_root(score, families)
+    families.settle()
     errors = _search(score, contested, tied)
     for row in contested:
         row.alternatives = _equally_good(row, tied[id(row)], score, errors)
@@ -608,9 +609,9 @@ def _search(score: _Scorer, contested: list[Row], tied: dict[int, list[Reading]]
     return errors
 
 
-def _root(table: Table, tied: dict[int, list[Reading]]) -> Row | None:
-    tree = family_tree(table)
-    if not tree or id(tree[0][0]) not in tied:
+def _root(families: "_Families") -> Row | None:
+    tree = families.tree
+    if not tree or id(tree[0][0]) not in families.tied:
         return None
     return tree[0][0]
 
@@ -633,20 +634,19 @@ def _covering_first(table: Table, root: Row, bests: dict[int, list[Reading]]) ->
     return sorted(bests[id(root)], key=lambda o: len(filled - o.values.keys()))
 
 
-def _settle_root(score: _Scorer, tied: dict[int, list[Reading]]) -> list[Reading]:
+def _settle_root(score: _Scorer, families: "_Families") -> list[Reading]:
     """A total line with several placements: each is tried with its hierarchy laid under it.
 
     Returns the placements the table's relations cannot tell apart, when more
     than one, for the other tables to decide.
     """
-    table = score.table
-    root = _root(table, tied)
+    root = _root(families)
     if root is None:
         return []
     scored = []
-    for order, option in enumerate(tied[id(root)][:MAX_ROOT_TRIALS]):
+    for order, option in enumerate(families.tied[id(root)][:MAX_ROOT_TRIALS]):
         _apply(root, option)
-        _settle_families(table, tied)
+        families.settle()
         scored.append((score.errors_now(), order, option))
     least = min(s[0] for s in scored)
     best = [option for score, _, option in sorted(scored, key=lambda s: s[1]) if score == least]
@@ -655,16 +655,17 @@ def _settle_root(score: _Scorer, tied: dict[int, list[Reading]]) -> list[Reading
 
 
 def _settle_root_across(table: Table, doubt: Doubt, across) -> None:
-    root = _root(table, doubt.tied)
+    families = doubt.families
+    root = _root(families)
     scored = []
     for order, option in enumerate(doubt.root):
         _apply(root, option)
-        _settle_families(table, doubt.tied)
+        families.settle()
         scored.append((across(table), order, option))
     least = min(s[0] for s in scored)
     best = [option for score, _, option in sorted(scored, key=lambda s: s[1]) if score == least]
     _apply(root, best[0])
-    _settle_families(table, doubt.tied)
+    families.settle()
     root.alternatives = [o for o in best[1:] if _differs(o, best[0])]
 
 
@@ -685,9 +686,9 @@ def _settle_ties_across(table: Table, rows: list[Row], across) -> None:
         row.alternatives = [o for o in winners[1:] if _differs(o, winners[0])] + unproven
 
 
-def _settle_families(table: Table, tied: dict[int, list[Reading]]) -> None:
-    """Top down through the table's families: the placements of a line's parts, chosen together, that add
-    up to the line.
+class _Families:
+    """Top down through a table's families: the placements of a line's parts, chosen together, that add
+    up to the line (``settle``).
 
     The total line usually prints every column's figure, so it says how much of
     each column its parts hold (the classes of a functional table, the 小计 and
@@ -695,9 +696,23 @@ def _settle_families(table: Table, tied: dict[int, list[Reading]]) -> None:
     own. Searching one family at a time is exact where a row-by-row search gets
     stuck (two parts whose columns are both wrong look no better when only one
     of them moves).
+
+    The families are settled again for every placement of the total line tried (``_settle_root``, then the same
+    placements against the other tables, ``_settle_root_across``): the tree (by the rows' codes and labels, which
+    no placement changes) is found once, and a family whose line and fixed parts are placed as before gets the
+    placements weighed for it before.
     """
-    for parent, kids in family_tree(table):
-        _choose_family(parent, kids, tied, table.kind)
+
+    def __init__(self, table: Table, tied: dict[int, list[Reading]]):
+        self.table, self.tied = table, tied
+        self.tree = family_tree(table)
+        # (the line's figures and its fixed parts' values, by identity) -> (those values, kept alive so that no
+        # identity is reused while the key stands; the placements chosen)
+        self.chosen: dict[tuple, tuple[list[dict], list[Reading]]] = {}
+
+    def settle(self) -> None:
+        for parent, kids in self.tree:
+            _choose_family(parent, kids, self.tied, self.table.kind, self.chosen)
 
 
 def family_tree(table: Table) -> list[tuple[Row, list[Row]]]:
@@ -736,11 +751,19 @@ def _sub_codes(parent: Row, coded: list[Row], scheme: str) -> list[Row]:
     return [r for r in coded if size and len(r.code) == size and r.code.startswith(parent.code)]
 
 
-def _choose_family(parent: Row, kids: list[Row], tied: dict[int, list[Reading]], table_kind: str) -> None:
+def _choose_family(parent: Row, kids: list[Row], tied: dict[int, list[Reading]], table_kind: str,
+                   chosen: dict[tuple, tuple[list[dict], list[Reading]]]) -> None:
     """The sub-codes' placements that add up to their line: all combinations when few, else one sub-code
-    at a time against the others until none improves."""
+    at a time against the others until none improves. ``chosen``: the placements weighed before (``_Families``)."""
     contested = [k for k in kids if id(k) in tied]
     if not contested:
+        return
+    fixed = [parent.values, *(k.values for k in kids if id(k) not in tied)]
+    key = tuple(frozenset((col, id(a)) for col, a in values.items()) for values in fixed)
+    known = chosen.get(key)
+    if known is not None:
+        for kid, option in zip(contested, known[1]):
+            _apply(kid, option)
         return
     # A column the line leaves blank holds nothing in its sub-codes either: placements that put a figure
     # there cannot add up, and go first.
@@ -757,6 +780,8 @@ def _choose_family(parent: Row, kids: list[Row], tied: dict[int, list[Reading]],
         best = [c[0] for c in choices]
     else:
         best = _best_family(parent, kids, contested, choices, tied, size)
+    if size <= MAX_FAMILY_TRIALS:  # (a larger family's search starts from its sub-codes as placed now)
+        chosen[key] = (fixed, best)
     for kid, option in zip(contested, best):
         _apply(kid, option)
 
