@@ -7,8 +7,8 @@ each other, rounding-aware (``tolerance``).
 
 Subject vocabulary (``Claim.subject``), with what the text calls it:
 
-- 收支总预算 — 收支总预算, 预算收支安排 (= 收入总计 = 支出总计)
-- 收入 — 预算收入, 收入预算 (收入总计); 本年收入; 上年结转 (上年结转结余, 上年结转收入)
+- 收支总预算 — 收支总预算, 预算收支安排, (部门)收支预算总额, 收入、支出预算总计 (= 收入总计 = 支出总计)
+- 收入 — 预算收入, 收入预算, 部门预算总收入 (收入总计); 本年收入; 上年结转 (上年结转结余, 上年结转收入)
 - income sources (the 收入总表's columns): 一般公共预算拨款收入 (一般公共预算收入), 政府性基金预算拨款收入 (基金预算收入),
   国有资本经营预算拨款收入, 财政专户管理资金收入 (财政专户核拨收入), 单位资金收入 (单位资金), and 单位资金's parts
   事业收入, 事业单位经营收入 (经营收入), 上级补助收入, 附属单位上缴收入, 其他收入 (其他来源收入)
@@ -100,17 +100,19 @@ CLASS_CODES: dict[str, str] = {name: code for code, name in CLASS_NAMES.items()}
 # Subject -> pattern the cleaned phrase before the number must match in full.
 # Order matters only where two could match; full matches keep them apart.
 _SUBJECT_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("收支总预算", r"(?:部门)?收支总?"),
-    ("收入", r"(?:部门)?(?:总?收入|收入(?:总额|总计|合计))"),
-    ("支出", r"(?:部门)?(?:总?支出|支出(?:总额|总计|合计))"),
+    # 收支总预算, 部门收支预算总额, 收支预算总计 and (``_both_ways``) 收入、支出预算总计 / 收、支预算总计.
+    ("收支总预算", r"(?:部门)?收支(?:预算)?(?:总额|总?)"),
+    # 部门预算总收入, 部门预算支出: "部门预算" only says whose.
+    ("收入", r"(?:部门)?(?:预算)?(?:总?收入|收入(?:总额|总计|合计))"),
+    ("支出", r"(?:部门)?(?:预算)?(?:总?支出|支出(?:总额|总计|合计))"),
     ("本年收入", r"本年度?收入(?:总额|合计)?"),
     ("上年结转", r"上年结转(?:结余)?(?:收入)?"),
     # "一般公共预算拨款1264.56万元" with no 收入/支出: the appropriation received.
     ("一般公共预算拨款收入", r"一般公共预算(?:财政)?(?:拨款)?收入|一般公共预算(?:财政)?拨款"),
     ("政府性基金预算拨款收入", r"(?:政府性)?基金预算(?:财政)?(?:拨款)?收入|政府性基金预算(?:财政)?拨款"),
     ("国有资本经营预算拨款收入", r"国有资本经营预算(?:财政)?(?:拨款)?收入|国有资本经营预算(?:财政)?拨款"),
-    # "收入" is required: "财政专户管理资金安排0万元" is a project's funding, not income.
-    ("财政专户管理资金收入", r"财政专户(?:核拨|管理资金)收入"),
+    # "财政专户管理资金30.00万元" names the income too; "…安排" is a project's funding (see ``_classify``).
+    ("财政专户管理资金收入", r"财政专户(?:核拨|管理资金)(?:收入)?"),
     # "单位资金50.00万元" names the income too; "单位资金安排…" is a project's funding (see ``_classify``).
     ("单位资金收入", r"单位资金(?:收入)?"),
     # The parts of 单位资金 (the 2025 templates' one line for them), or (older templates) lines of their own.
@@ -245,7 +247,9 @@ _LEAD = re.compile(r"^(?:[*#\-]+|\d+[.、．]|[一二三四五六七八九十]+[
                    # "收入按资金来源分全部为一般公共预算拨款2805.56万元"
                    r"|(?:收入|支出)?按资金(?:来源|年度|性质)分(?:全部)?为?|全部(?:为|是)"
                    r"|我部门|本部门|我局|本局|我单位|本单位|20\d\d年度?)")
-_TRAIL_WORDS = ("共计安排", "预算安排", "共安排", "安排", "共计", "合计", "总计", "预算数", "预算", "为", "是", "达到", "达")
+# (各: "收、支预算总计各增加…", each of the two.)
+_TRAIL_WORDS = ("共计安排", "预算安排", "共安排", "安排", "共计", "合计", "总计", "预算数", "预算", "为", "是", "达到", "达",
+                "各")
 _TRAIL = re.compile(f"(?:{'|'.join(_TRAIL_WORDS)})$")
 # "卫生健康（类）行政事业单位医疗（款）行政单位医疗（项）**2024年预算" right before a figure.
 _PATH = re.compile(r"(?P<lei>[\u4e00-\u9fff]+)[（(]类[）)](?P<kuan>[\u4e00-\u9fff]+)[（(]款[）)]"
@@ -416,6 +420,7 @@ class _Context:
     tables: list[Table]
     projects: tuple[str, ...] = ()  # the project table's project names, squashed
     cards: tuple[str, ...] = ()  # the project cards' (绩效目标表) project names, squashed, one per card
+    final_accounts: bool = False  # a 决算 disclosure: its 决算 figures are the year's own, not another year's
     cores: dict[str, str] = field(init=False)  # each project's name less the words any project ends in
 
     def __post_init__(self) -> None:
@@ -428,9 +433,15 @@ class _Context:
         return _code_labels(self.tables)
 
 
+# Income and expenditure named at once (收入、支出, 收、支, 收入和支出): the 收支总表's one total of both.
+_BOTH_WAYS = re.compile(r"收入?[、和与及]支出?")
+
+
 def _clean(phrase: str, department: str | None) -> str:
     """Strip numbering, the department, the year and verbs around the name of a subject."""
     phrase = phrase.replace("（含所属单位）", "")
+    if "收" in phrase and "支" in phrase:
+        phrase = _BOTH_WAYS.sub("收支", phrase)
     if department:
         phrase = phrase.replace(department, "")
     while True:
@@ -521,7 +532,7 @@ def _figures(flat: _Flat, ctx: _Context) -> list[_Figure]:
     figures: list[_Figure] = []
     prev_end = 0
     for m in _figure_matches(flat.text):
-        words = flat.phrase(prev_end, m.start())
+        words = _both_ways(flat, prev_end, m.start())
         if m.re is _FLAT:
             if not _COMPARATOR.search(words):
                 continue  # 持平 with nothing it compares with: no claim
@@ -533,12 +544,40 @@ def _figures(flat: _Flat, ctx: _Context) -> list[_Figure]:
         if d and not figure.flat:
             figure.direction = "increase" if d.group(1) in _INCREASE else "decrease"
             words = words[: d.start()]
-        figure.phrase = _clean(words, ctx.department)
+        figure.phrase = _clean(_FINAL_WORD.sub("", words) if ctx.final_accounts else words, ctx.department)
+        if figure.direction:
+            figure.phrase = _compared_thing(figure.phrase, ctx)
         _classify(figure, flat, ctx)
         figures.append(figure)
         prev_end = m.end()
     _respectively(figures, flat, ctx)
     return figures
+
+
+def _both_ways(flat: _Flat, start: int, end: int) -> str:
+    """The words before a figure (``_Flat.phrase``), with "收入、" put back before "支出…" ("收入、支出预算总计2479.35万元",
+    "收、支预算总计各增加"): the 、 ended the phrase, but the figure is both totals' (``_BOTH_WAYS``)."""
+    words = flat.phrase(start, end)
+    at = end - len(words)
+    if not words.startswith("支") or at <= start or flat.text[at - 1] != "、":
+        return words
+    before = flat.phrase(start, at - 1)
+    return f"{before}、{words}" if before.endswith(("收", "收入")) else words
+
+
+def _compared_thing(phrase: str, ctx: _Context) -> str:
+    """The subject of a change whose words hold what it is compared with, before it ("与上年相比收支预算总计各增加") or
+    after it ("基本支出比上年增加"): the words without the comparison."""
+    m = _COMPARATOR.match(phrase)
+    if m is not None and 2 <= m.end() < len(phrase):
+        return _clean(phrase[m.end():], ctx.department)
+    m = _COMPARED_LAST.search(phrase)
+    if m is not None and m.start() > 0 and m.end() - m.start() >= 2:
+        return _clean(phrase[:m.start()], ctx.department)
+    return phrase
+
+
+_COMPARED_LAST = re.compile(f"(?:{_COMPARATOR.pattern})$")
 
 
 # "故《政府性基金预算支出表》为空表", "“三公”经费支出表为空表": the text says a table it names prints nothing.
@@ -660,12 +699,18 @@ def _classify(figure: _Figure, flat: _Flat, ctx: _Context) -> None:
             or (None if _PATH.search(window) else _level_named(window, ctx))
 
 
-def _is_budget_year(figure: _Figure, flat: _Flat, year: int | None) -> bool:
-    """An amount is about the budget year unless its sentence dates it otherwise (2023年…, 上年…, 决算)."""
-    if figure.subject not in ("上年结转", "固定资产") and _OTHER_YEAR_WORDS.search(figure.words):
+# "收入、支出决算总计", "“三公”经费支出决算": in a 决算 disclosure the word says what the figure is, as 预算 does in a budget's.
+_FINAL_WORD = re.compile(r"决算数?")
+
+
+def _is_budget_year(figure: _Figure, flat: _Flat, ctx: _Context) -> bool:
+    """An amount is about the disclosure's year unless its sentence dates it otherwise (2023年…, 上年…, and in a
+    budget, 决算)."""
+    words = _FINAL_WORD.sub("", figure.words) if ctx.final_accounts else figure.words
+    if figure.subject not in ("上年结转", "固定资产") and _OTHER_YEAR_WORDS.search(words):
         return False
-    last = _dated(figure, flat, year)
-    return last is None or last == year
+    last = _dated(figure, flat, ctx.year)
+    return last is None or last == ctx.year
 
 
 def _is_last_years_budget(figure: _Figure, flat: _Flat, year: int | None) -> bool:
@@ -720,7 +765,7 @@ def _attribute(figures: list[_Figure], flat: _Flat, ctx: _Context) -> None:
                 figure.subject = _PROCUREMENT_SUBJECT[_PROCUREMENT_SOURCE.fullmatch(_unled(figure.words)).lastgroup]
                 figure.kept, figure.reason = True, None  # the procurement's funding: no project's
                 continue
-            if not _is_budget_year(figure, flat, ctx.year):
+            if not _is_budget_year(figure, flat, ctx):
                 last_year = _is_last_years_budget(figure, flat, ctx.year)
                 figure.subject = _last_years(figure, figures, i, ctx) if last_year else None
                 figure.kind = "previous" if figure.subject else "amount"
@@ -931,7 +976,7 @@ def _code_labels(tables: list[Table]) -> dict[str, str]:
 def extract_claims(result: ExtractionResult, text: str) -> list[Claim]:
     """Every figure of the narrative sections whose subject is recognised, in document order."""
     ctx = _Context(result.document.year, result.document.department, result.tables, _project_names(result),
-                   _card_names(result))
+                   _card_names(result), result.document.stage == "final_accounts")
     claims: list[Claim] = []
     text = arabic_years(text)
     for section in result.sections:
@@ -958,7 +1003,7 @@ def _unplaced(figure: _Figure, flat: _Flat, ctx: _Context) -> bool:
         pass  # said when its words were read (a project's funding)
     elif figure.kind == "change":
         figure.reason = "说明未指明这是哪一项的增减，无从核对 — the text does not say what this change is of: not compared"
-    elif not _is_budget_year(figure, flat, ctx.year):
+    elif not _is_budget_year(figure, flat, ctx):
         figure.reason = "此数是另一年度的数（上年、决算或所注年份），不与本年预算核对 — another year's figure (last " \
                         "year's, final accounts or the year it names): not compared with this year's budget"
     elif words:
@@ -1172,8 +1217,9 @@ def _income_source(label: str, column: str) -> tuple[tuple[str, str, str], ...]:
 
 # Subject -> where the table prints it, in order of preference: (table kind, row key pattern, column).
 _DEPT_SOURCES: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "收支总预算": (("income_expenditure_summary", _income("收入总计"), "income_amount"),),
-    "收入": (("income_expenditure_summary", _income("收入总计"), "income_amount"),
+    # (A 决算 收支总表 prints its last line as 总计.)
+    "收支总预算": (("income_expenditure_summary", _income("(?:收入)?总计"), "income_amount"),),
+    "收入": (("income_expenditure_summary", _income("(?:收入)?总计"), "income_amount"),
            ("income_summary", "^total$", "total")),
     "本年收入": (("income_expenditure_summary", _income("本年收入(?:合计|小计)"), "income_amount"),
              ("income_summary", "^total$", "income_subtotal")),
@@ -1328,8 +1374,16 @@ class _Tables:
         # The first matching row: a second "一般公共预算拨款" row (key "…#2") is the carry-over part.
         for key, _row in view.rows:
             if "#" not in key and regex.match(key):
-                return view.get(key, column)
+                val = view.get(key, column)
+                return val if val is not None or key != "total" else self._half_total(view, column)
         return None
+
+    @staticmethod
+    def _half_total(view: TableView, column: str) -> Val | None:
+        """A column's total on a later total line: two tables printed side by side (人员经费 | 公用经费, each half with
+        its own 合计 line: "人员经费合计 1804.15 | 公用经费合计 140.20") print each column's total on their own line."""
+        return next((val for key, _row in view.rows if key.startswith("total#")
+                     and (val := view.get(key, column)) is not None), None)
 
     def project(self, name: str) -> Val | None:
         """A project's total in the project table, by its name; else the budget of the one card (绩效目标表) of that
@@ -1467,7 +1521,10 @@ def _check_table(claim: Claim, links: _Links, tables: _Tables, flagger: Flagger)
     val = _table_val(claim, links, tables, sources)
     if val is None:
         blank = tables.blank(sources)
-        if blank is not None:
+        parts = _printed_parts(claim, links, tables, blank)
+        if parts:
+            _check_printed_parts(claim, parts, flagger)
+        elif blank is not None:
             _check_blank(claim, blank, flagger)
         return
     stated = _val(claim)
@@ -1509,6 +1566,41 @@ def _check_table(claim: Claim, links: _Links, tables: _Tables, flagger: Flagger)
         f"narrative: {_en(claim.subject)} {v} {claim.unit} ≠ {val.en_where} {val.en_what} {val.text} {val.unit}"
         f"{note_en}", vals, expected=val.value, found=claim.value.value,
         section_id=claim.section_id, key=claim.id,
+    )
+
+
+def _printed_parts(claim: Claim, links: _Links, tables: _Tables, blank: _Blank | None) -> list[Val]:
+    """The lines of a table that prints a whole's parts but no line or column of the whole itself ("人员经费合计 |
+    公用经费合计" printed side by side, no 基本支出 合计): the parts of one breakdown of it, each found in that table."""
+    if blank is None or blank.empty_cell:
+        return []
+    kind = blank.view.table.kind
+    for alternative in _BREAKDOWNS.get(claim.subject, []):
+        vals = [tables.first(tuple(s for s in _sources(claim.model_copy(update={"subject": part}), links, tables)
+                                   if s[0] == kind)) for part in alternative]
+        if len(vals) > 1 and None not in vals:
+            return vals
+    return []
+
+
+def _check_printed_parts(claim: Claim, parts: list[Val], flagger: Flagger) -> None:
+    """A stated whole against the sum of the parts its table prints (the table prints no line of the whole)."""
+    stated = _val(claim)
+    printed = [_in_wan(v.term, v.unit) for v in parts]
+    if claim.unit not in _UNIT_SCALE or None in printed or not comparable(flagger, "narrative.table", [stated, *parts]):
+        return
+    if sum_gap(_term(claim), printed) is None:
+        flagger.held("narrative.table", [stated, *parts])
+        return
+    v = fmt(claim.value.value, claim.unit)
+    total = _cents(sum((t.value for t in printed), Decimal(0)))
+    flagger.add(
+        "narrative.table", "error",
+        f"说明：{claim.subject} {v} {claim.unit} ≠ " + " + ".join(f"{p.where} {p.what} {_bare_or_wan(p)}" for p in parts)
+        + f" = {fmt(total)} 万元",
+        f"narrative: {_en(claim.subject)} {v} {claim.unit} ≠ "
+        + " + ".join(f"{p.en_where} {p.en_what} {p.text} {p.unit}" for p in parts) + f" = {fmt(total)} 万元",
+        [stated, *parts], expected=total, found=claim.value.value, section_id=claim.section_id, key=claim.id,
     )
 
 
@@ -1688,16 +1780,36 @@ def _names_some_lines(whole: Claim, parts: list[Claim], links: _Links, tables: _
     return set(nodes) < printed
 
 
-def _check_parts(whole: Claim, parts: list[Claim], flagger: Flagger) -> None:
-    """A stated whole against its stated parts; changes add up with their signs (+2.64 − 16466.18)."""
+def _unnamed_in(whole: Claim, parts: list[Claim], unnamed: list[Claim]) -> list[Claim]:
+    """The figures after a whole, in its sentence or a part's, that no subject was found for ("其中：…，纳入专户管理的
+    非税收入30.00万元"): each may be a part the verifier cannot name."""
+    sentences = {whole.sentence, *(p.sentence for p in parts)}
+    return [u for u in unnamed if u.kind == whole.kind and u.sentence in sentences
+            and u.value.span[0] > whole.value.span[0]]
+
+
+def _check_parts(whole: Claim, parts: list[Claim], flagger: Flagger, unnamed: list[Claim] = ()) -> None:
+    """A stated whole against its stated parts; changes add up with their signs (+2.64 − 16466.18). Parts short of
+    the whole when the list holds figures the verifier could not name (``unnamed``) are no proven fault: they hold
+    with those figures added, else a warning says which figures were not named."""
     terms = [_signed(p) for p in parts]
     gap = sum_gap(_signed(whole), terms)
+    check = "narrative.change" if whole.kind == "change" else "narrative.parts"
     if gap is None:
-        flagger.held("narrative.change" if whole.kind == "change" else "narrative.parts",
-                     [_val(whole), *(_val(p) for p in parts)])
+        flagger.held(check, [_val(whole), *(_val(p) for p in parts)])
         return
     if gap > 0 and all(p.subject.startswith(PROJECT) for p in parts):
         return  # a list of projects names the notable ones ("主要用于…"): short of the total is no fault, beyond it is
+    if gap > 0 and unnamed:
+        if sum_gap(_signed(whole), [*terms, *(_signed(u) for u in unnamed)]) is None:
+            flagger.held(check, [_val(whole), *(_val(p) for p in parts)])
+            return
+        note = "；说明另列有未能识别名目的" + "、".join(f"“{u.subject}”{_words(u)}" for u in unnamed) + \
+               "，或为其分项，故不断定说明有误"
+        note_en = f"; the text also lists {len(unnamed)} figure(s) the verifier could not name, which may be parts: " \
+                  f"not proven wrong"
+    else:
+        note = note_en = ""
     unit, shown_whole, shown = _shown_in(whole, parts)
     found = sum((t.value for t in shown), Decimal(0))
     gap = shown_whole.value - found
@@ -1718,10 +1830,11 @@ def _check_parts(whole: Claim, parts: list[Claim], flagger: Flagger) -> None:
     in_unit = suffix.strip() or "万元"
     sums = f"{fmt(found, in_unit)}{suffix}"
     flagger.add(
-        "narrative.change" if is_change else "narrative.parts", "warning" if is_change else "error",
-        f"说明：{whole.subject} {said_whole} ≠ {rhs} = {sums}（差 {fmt(gap, in_unit)}{suffix}，舍入容差 {fmt(allow)}{suffix}）",
+        check, "warning" if is_change or note else "error",
+        f"说明：{whole.subject} {said_whole} ≠ {rhs} = {sums}（差 {fmt(gap, in_unit)}{suffix}，舍入容差 {fmt(allow)}{suffix}）"
+        f"{note}",
         f"narrative: {'change in ' if is_change else ''}{_en(whole.subject)} {fmt(shown_whole.value, in_unit)}{suffix} ≠ "
-        f"{rhs_en} = {sums} (difference {fmt(gap, in_unit)}{suffix}, rounding allows < {fmt(allow)}{suffix})",
+        f"{rhs_en} = {sums} (difference {fmt(gap, in_unit)}{suffix}, rounding allows < {fmt(allow)}{suffix}){note_en}",
         [_val(whole), *(_val(p) for p in parts)], expected=found, found=shown_whole.value,
         section_id=whole.section_id, key=whole.id,
     )
@@ -1956,7 +2069,8 @@ def check_claims(claims: list[Claim], views: list[TableView], flagger: Flagger,
     reason already (no subject it can be checked by) takes part in nothing."""
     tables = _Tables(views, cards)
     reasons: dict[str, str] = {}
-    for section_claims in _by_section([c for c in claims if c.reason is None]).values():
+    unnamed = _by_section([c for c in claims if c.reason is not None])
+    for section, section_claims in _by_section([c for c in claims if c.reason is None]).items():
         links = _link(section_claims)
         for claim in section_claims:
             if claim.kind == "previous":
@@ -1971,7 +2085,7 @@ def check_claims(claims: list[Claim], views: list[TableView], flagger: Flagger,
                 _check_rate(claim, links, flagger)
         for whole, parts in part_groups(section_claims, links):
             if not _names_some_lines(whole, parts, links, tables):
-                _check_parts(whole, parts, flagger)
+                _check_parts(whole, parts, flagger, _unnamed_in(whole, parts, unnamed.get(section, [])))
         for claim in section_claims:
             if f"narrative[{claim.id}]" not in flagger.held_claims:
                 reasons[claim.id] = _why_unchecked(claim, links, tables)
