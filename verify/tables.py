@@ -244,6 +244,8 @@ def _check_subset(view: TableView, flagger: Flagger, small_key: str, large_key: 
     if not view.touches(small_key, large_key):
         return
     for col, small in view.row_vals(small_key).items():
+        if not _parts_at_most_whole(view, col):
+            continue
         large = view.get(large_key, col)
         gap = exceeds(small.term, large.term) if large is not None else None
         if gap is not None:
@@ -251,6 +253,15 @@ def _check_subset(view: TableView, flagger: Flagger, small_key: str, large_key: 
                         f"{small.where} {small.text} 大于其所属的 {large.where} {large.text}",
                         f"{small.en_where} {small.text} exceeds {large.en_where} {large.text}, which contains it",
                         [small, large], expected=f"≤ {large.value}", found=small.value)
+
+
+# Header words of change and rate columns: a part of a decrease is a smaller decrease (-2.00 of -4.80), and the
+# lines of a change need not share its sign, so "a part is at most its whole" does not hold there.
+_CHANGE_OR_RATE = re.compile(r"增减|增长|比上年|变动|[%％率]")
+
+
+def _parts_at_most_whole(view: TableView, col: str) -> bool:
+    return not _CHANGE_OR_RATE.search(view.table.columns.get(col, col))
 
 
 def check_memo_lines(view: TableView, flagger: Flagger) -> None:
@@ -289,6 +300,8 @@ def _check_memo_sum(view: TableView, flagger: Flagger, parent: str, members: lis
     if not view.touches(parent, *members):
         return
     for col, whole in view.row_vals(parent).items():
+        if not _parts_at_most_whole(view, col):
+            continue
         named = [(k, v) for k in members if (v := view.get(k, col)) is not None]
         if len(named) < 2:
             continue
