@@ -984,6 +984,10 @@ def subtotal_groups(lines: list[tuple[object, str]]) -> tuple[list[tuple[object,
 def check_column_totals(view: TableView, flagger: Flagger) -> None:
     """合计 = Σ rows (or Σ 小计, each 小计 = Σ the rows under it) for tables listed row by row."""
     total_key, groups, loose = _column_groups(view)
+    coded = _code_groups(view)
+    if coded is not None:
+        _check_code_groups(view, flagger, total_key, *coded)
+        return
     subtotals = view.memo.get("subtotals")
     if subtotals is None:
         subtotals = view.memo["subtotals"] = [(sub, members) for sub, members in groups if members]
@@ -999,7 +1003,53 @@ def listed_parts(view: TableView) -> list[str]:
     """The lines that add up to a listed table's whole: its 小计 lines and the lines under none (its total line
     aside)."""
     _total, groups, loose = _column_groups(view)
+    coded = _code_groups(view)
+    if coded is not None:
+        return coded[0]
     return [g for g, _ in groups] + loose if groups else loose
+
+
+def _check_code_groups(view: TableView, flagger: Flagger, total_key: str | None, tops: list[str],
+                       families: list[tuple[str, list[str]]]) -> None:
+    for parent, parts in _touching(view, families, "code groups"):
+        _column_mismatch(view, flagger, "table.hierarchy", parent, parts, "其下各行之和", "sum of the lines under it")
+    if total_key is not None and tops:
+        _column_mismatch(view, flagger, "table.column_total", total_key, tops, "各类之和", "sum of the classes")
+
+
+def _code_groups(view: TableView) -> tuple[list[str], list[tuple[str, list[str]]]] | None:
+    """A listed table grouped under classification lines (项目支出表 as several provinces print it: 合计, then
+    205 / 20501 / 2050199, each code line followed by its projects, which print no code): the code lines are the
+    hierarchy, not items of the list. Returns the lines that add up to the total (the classes, and any line
+    printed before the first code) and each code line with its parts (its sub-codes and the uncoded lines under
+    it); None when the codes nest nowhere (each project printing its own 项 code, or no codes) or the table
+    has 小计 lines. Kept with the view: the rows' codes do not change while the chooser tries placements."""
+    cached = view.memo.get("code groups", False)
+    if cached is False:
+        cached = view.memo["code groups"] = _group_by_codes(view)
+    return cached
+
+
+def _group_by_codes(view: TableView) -> tuple[list[str], list[tuple[str, list[str]]]] | None:
+    total_key, groups, _loose = _column_groups(view)
+    lines = [(key, row.code) for key, row in view.rows if key != total_key and not row.memo]
+    codes = {code for _key, code in lines if code}
+    if groups or not any(len(c) > 3 and c[:-2] in codes for c in codes):
+        return None
+    key_of: dict[str, str] = {}
+    tops: list[str] = []
+    parts: dict[str, list[str]] = {}
+    under: str | None = None  # the last code line: an uncoded line is one of its projects
+    for key, code in lines:
+        if not code:
+            (parts[under] if under is not None else tops).append(key)
+            continue
+        parent = key_of.get(code[:-2]) if len(code) > 3 else None
+        (parts[parent] if parent is not None else tops).append(key)
+        key_of.setdefault(code, key)
+        under = key
+        parts.setdefault(key, [])
+    return tops, [(key, kids) for key, kids in parts.items() if kids]
 
 
 def _column_groups(view: TableView) -> tuple[str | None, list[tuple[str, list[str]]], list[str]]:
