@@ -926,17 +926,45 @@ def summary_groups(view: TableView, side: str) -> dict[str, list[str]]:
     return groups
 
 
+# The numbering of a summary's lines, outermost first: 一、 / （一） / 1. / （1）.
+_OUTLINE_LEVELS = (re.compile(r"^[一二三四五六七八九十]+[、.．]"), re.compile(r"^[（(][一二三四五六七八九十]+[)）]"),
+                   re.compile(r"^\d+[、.．](?!\d)"), re.compile(r"^[（(]\d+[)）]"))
+
+
+def _outline_level(label: str) -> int | None:
+    return next((n for n, pattern in enumerate(_OUTLINE_LEVELS) if pattern.match(label)), None)
+
+
+def _outline(view: TableView, items: list[str]) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """A side's lines as printed in outline (一、基本支出 1944.35 / （一）人员经费 / （二）公用经费 / 二、项目支出): the lines
+    that add up to the side's total, and each numbered line that prints an amount with the more deeply numbered
+    lines under it, its parts — not siblings. A numbered line that prints nothing heads nothing: the lines under
+    it stay in the sum (二、财政拨款收入 left blank over （一）一般公共预算 …)."""
+    tops: list[str] = []
+    parts: dict[str, list[str]] = {}
+    open_headings: list[tuple[int, str]] = []
+    for key in items:
+        level = _outline_level(view.label(key))
+        while open_headings and (level is None or open_headings[-1][0] >= level):
+            open_headings.pop()
+        (parts[open_headings[-1][1]] if open_headings else tops).append(key)
+        if level is not None and view.row_vals(key):
+            open_headings.append((level, key))
+            parts[key] = []
+    return tops, [(key, kids) for key, kids in parts.items() if kids]
+
+
 def check_two_sided(view: TableView, flagger: Flagger) -> None:
     """本年合计 = Σ lines; 总计 = 本年合计 + 结转; 收入总计 = 支出总计."""
     grands = {}
     for side in ("income", "expenditure"):
         g = summary_groups(view, side)
-        if len(g["current"]) == 1 and g["current_items"]:
-            _column_mismatch(view, flagger, "table.summary", g["current"][0], g["current_items"],
-                             "各项之和", "sum of the lines")
-        if len(g["carry"]) == 1 and g["carry_items"]:
-            _column_mismatch(view, flagger, "table.summary", g["carry"][0], g["carry_items"],
-                             "各项之和", "sum of the lines")
+        for role, items in (("current", g["current_items"]), ("carry", g["carry_items"])):
+            tops, headings = _outline(view, items)
+            if len(g[role]) == 1 and tops:
+                _column_mismatch(view, flagger, "table.summary", g[role][0], tops, "各项之和", "sum of the lines")
+            for heading, parts in headings:
+                _column_mismatch(view, flagger, "table.summary", heading, parts, "其下各项之和", "sum of its sub-lines")
         if len(g["grand"]) == 1 and len(g["current"]) == 1:
             _column_mismatch(view, flagger, "table.summary", g["grand"][0], g["current"] + g["carry"][:1],
                              "本年合计与结转之和", "this year's total plus carry-over")
