@@ -3,7 +3,7 @@
 Several provinces print the project table as 合计, then the class, 款 and 项 lines (205 / 20501 / 2050199), each
 followed by its projects, which print no code. The code lines are the hierarchy, not projects: 合计 = Σ 类,
 类 = Σ 款, 款 = Σ 项, and a 项 = Σ the projects under it. A project table whose codes nest nowhere (each project
-printing its own 项 code) is still the plain list. Generated here in tab, pipe and space-aligned text, not a real
+printing its own 项 code) is still the plain list. Generated here in tab, pipe, space-aligned and one-space text, not a real
 disclosure.
 """
 
@@ -27,12 +27,15 @@ LINES = [
     ("", "义务教育公用经费补助", "180.00", "150.00", "30.00"),
     ("", "义务教育学校维修改造", "120.00", "120.00", ""),
 ]
-LAYOUTS = ["tab", "pipe", "spaced"]
+LAYOUTS = ["tab", "pipe", "spaced", "one_space"]
 
 
 def _text(layout: str, lines=LINES) -> str:
     body = "\n".join([HEADER, *("\t".join(line) for line in lines)])
-    body = layouts(labels=(10, 40), figures=20)[layout](body)
+    if layout == "one_space":  # a converter that joins cells with one space and drops the empty ones
+        body = "\n".join(" ".join(c for c in line.split("\t") if c) for line in body.splitlines())
+    else:
+        body = layouts(labels=(10, 40), figures=20)[layout](body)
     return "\n".join(["示范县教育局2024年部门预算", "", "示范县教育局2024年项目支出预算表", "单位：万元", body, ""])
 
 

@@ -1039,7 +1039,7 @@ def listed_parts(view: TableView) -> list[str]:
 
 def _check_code_groups(view: TableView, flagger: Flagger, total_key: str | None, tops: list[str],
                        families: list[tuple[str, list[str]]]) -> None:
-    for parent, parts in _touching(view, families, "code groups"):
+    for parent, parts in _touching(view, families, "code group lines"):
         _column_mismatch(view, flagger, "table.hierarchy", parent, parts, "其下各行之和", "sum of the lines under it")
     if total_key is not None and tops:
         _column_mismatch(view, flagger, "table.column_total", total_key, tops, "各类之和", "sum of the classes")
