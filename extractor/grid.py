@@ -982,7 +982,9 @@ _CLASS_GROUP = re.compile(r"科目$|科目(编码|代码)$|^(编码|代码)$")
 _CODE_OR_NAME = re.compile(r"编码|代码|名称|^[类款项]$|科目|序号|行次|编号")
 # Words that head a group of columns in the national templates.
 _PARENT_WORDS = re.compile(r"分类科目$|^科目$|^(收入|支出|资金性质|资金来源)$|^本年(收入|支出|拨款|财政拨款)$|^(政府)?采购金额|结转|份额|项目来源")
-_CODE_HEADER = re.compile(r"(科目|分类)?(编码|代码)$|^(类|款|项)$|/(类|款|项)$|^科目$")
+# 类款项 / 类款: the code's levels over one column, printed a space apart ("类 款 项") and read as one spaced-out word.
+# 科目编号: a code's header in some templates (编号 alone numbers the lines: 序号).
+_CODE_HEADER = re.compile(r"(科目|分类)?(编码|代码)$|(科目|分类)编号$|^(类|款|项)$|/(类|款|项)$|^科目$|(^|/)类款项?$")
 _LABEL_HEADER = re.compile(r"(科目|项目|物品|单位|部门)?名称$|(^|/)(采购|购买|建设|收入|支出)?项目$|^科目名称")
 _MEMO = re.compile(r"其中")
 

@@ -1421,9 +1421,11 @@ def _finish(spec: TableSpec, raw: RawRow, row: Row, label: Text | None, code: st
 
 
 # A classification code printed in the name's own cell, as budget systems' exports print it: [208]社会保障和就业支出,
-# 【20805】…, 2080505 机关事业单位基本养老保险缴费支出. Functional codes start with 2, economic ones with 3 or 5; the
-# name after it starts with a word (not 万元, 年, a figure's unit).
-_CODE_IN_LABEL = re.compile(r"[\[［【(（]?([235]\d{2}(?:\d{2}){0,2})[\]］】)）]?[ \t\u3000]*(?=[^\d\s万元个年月日号%％.．、,，])")
+# 【20805】…, 2080505 机关事业单位基本养老保险缴费支出, or in its levels a space apart (205 02 普通教育: a one-space
+# layout's code the columns could not part from the name). Functional codes start with 2, economic ones with 3 or
+# 5; the name after it starts with a word (not 万元, 年, a figure's unit).
+_CODE_IN_LABEL = re.compile(r"[\[［【(（]?([235]\d{2}(?:\d{2}){0,2}|[235]\d{2}(?: \d{2}){1,2})[\]］】)）]?[ \t\u3000]*"
+                            r"(?=[^\d\s万元个年月日号%％.．、,，])")
 
 
 def _code_in_label(label: Text) -> tuple[str, Text, Text] | None:
@@ -1436,7 +1438,7 @@ def _code_in_label(label: Text) -> tuple[str, Text, Text] | None:
     code_raw = Text(text=printed, span=(start, start + len(printed)))
     name = Text(text=label.text[m.end():], span=(start + m.end(), label.span[1]),
                 parts=[(start + m.end(), end), *label.parts[1:]])
-    return m.group(1), code_raw, name
+    return m.group(1).replace(" ", ""), code_raw, name
 
 
 _NUMBERED = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第)")

@@ -53,16 +53,24 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
           "Fixed lines do not add up (三公 subtotal = parts, vehicles = purchase + operation, assets = Σ categories, "
           "in each of the value, at-cost and net columns)."),
     Check("table.subset", "“其中”项大于其所属项（办公用房 ≤ 房屋，中小企业预留 ≤ 采购金额；一个“其中”下各项之和 ≤ 所属项；"
-          "资产净值 ≤ 原值）",
+          "资产净值 ≤ 原值；增减额、增减率列不查：减少额的一部分是较小的减少）",
           "A part is larger than the line that contains it (office space ≤ buildings, SME reserve ≤ purchase; the "
-          "lines of one 其中 list together ≤ their line; an asset's net value ≤ its value at cost)."),
-    Check("table.summary", "收支总表不平：本年合计 = Σ 各项，总计 = 本年合计 + 结转",
-          "A two-sided summary does not add up (this year's total = Σ lines, grand total = total + carry-over)."),
+          "lines of one 其中 list together ≤ their line; an asset's net value ≤ its value at cost). Change and rate "
+          "columns (增减额, 增减率) are not checked: a part of a decrease is a smaller decrease."),
+    Check("table.summary", "收支总表不平：本年合计 = Σ 各项，总计 = 本年合计 + 结转；按序号分级列示时（一、基本支出 / "
+          "（一）人员经费 / （二）公用经费），下级行是其上级行的组成（上级 = Σ 下级），不与之并列相加；上级行未列数时下级行仍计入合计",
+          "A two-sided summary does not add up (this year's total = Σ lines, grand total = total + carry-over). Lines "
+          "numbered in outline (一、基本支出 / （一）人员经费 / （二）公用经费) are their heading's parts (heading = Σ its "
+          "sub-lines), not its siblings; under a heading that prints no amount they stay in the total."),
     Check("table.change", "同比列不符：增减额 ≠ 本年 − 上年，或增减率 ≠ 增减额 ÷ 上年 × 100%",
           "Year-on-year columns disagree: change ≠ this year − last year, or rate ≠ change ÷ last year × 100%."),
     Check("table.balance", "收入总计 ≠ 支出总计", "Total income differs from total expenditure."),
-    Check("table.column_total", "合计行 ≠ 各行之和（项目、采购、购买服务表）",
-          "A table's total line is not the sum of its rows (projects, procurement, purchased services)."),
+    Check("table.column_total", "合计行 ≠ 各行之和（项目、采购、购买服务表）；项目按功能科目分组列示时（205 / 20501 / "
+          "2050199 行下列项目），合计 = Σ 类，科目行 = Σ 其下级科目及其下项目（`table.hierarchy`）",
+          "A table's total line is not the sum of its rows (projects, procurement, purchased services). A project "
+          "table grouped under code lines (205 / 20501 / 2050199, each followed by its uncoded projects) is checked "
+          "as a hierarchy: total = Σ classes, a code line = Σ its sub-codes and the projects under it "
+          "(`table.hierarchy`)."),
     Check("table.quantity_price", "数量 × 单价 ≠ 金额", "Quantity × unit price differs from the amount."),
     Check("cross.same_code", "同一科目在不同表中金额不一致", "The same code carries different amounts in two tables."),
     Check("cross.units", "部门汇总表 ≠ 各单位同类表之和（同一科目、同一列：部门汇总 = 本级 + 所属各单位）；或部门汇总表的某些行"

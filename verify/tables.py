@@ -244,6 +244,8 @@ def _check_subset(view: TableView, flagger: Flagger, small_key: str, large_key: 
     if not view.touches(small_key, large_key):
         return
     for col, small in view.row_vals(small_key).items():
+        if not _parts_at_most_whole(view, col):
+            continue
         large = view.get(large_key, col)
         gap = exceeds(small.term, large.term) if large is not None else None
         if gap is not None:
@@ -251,6 +253,15 @@ def _check_subset(view: TableView, flagger: Flagger, small_key: str, large_key: 
                         f"{small.where} {small.text} 大于其所属的 {large.where} {large.text}",
                         f"{small.en_where} {small.text} exceeds {large.en_where} {large.text}, which contains it",
                         [small, large], expected=f"≤ {large.value}", found=small.value)
+
+
+# Header words of change and rate columns: a part of a decrease is a smaller decrease (-2.00 of -4.80), and the
+# lines of a change need not share its sign, so "a part is at most its whole" does not hold there.
+_CHANGE_OR_RATE = re.compile(r"增减|增长|比上年|变动|[%％率]")
+
+
+def _parts_at_most_whole(view: TableView, col: str) -> bool:
+    return not _CHANGE_OR_RATE.search(view.table.columns.get(col, col))
 
 
 def check_memo_lines(view: TableView, flagger: Flagger) -> None:
@@ -289,6 +300,8 @@ def _check_memo_sum(view: TableView, flagger: Flagger, parent: str, members: lis
     if not view.touches(parent, *members):
         return
     for col, whole in view.row_vals(parent).items():
+        if not _parts_at_most_whole(view, col):
+            continue
         named = [(k, v) for k in members if (v := view.get(k, col)) is not None]
         if len(named) < 2:
             continue
@@ -913,17 +926,45 @@ def summary_groups(view: TableView, side: str) -> dict[str, list[str]]:
     return groups
 
 
+# The numbering of a summary's lines, outermost first: 一、 / （一） / 1. / （1）.
+_OUTLINE_LEVELS = (re.compile(r"^[一二三四五六七八九十]+[、.．]"), re.compile(r"^[（(][一二三四五六七八九十]+[)）]"),
+                   re.compile(r"^\d+[、.．](?!\d)"), re.compile(r"^[（(]\d+[)）]"))
+
+
+def _outline_level(label: str) -> int | None:
+    return next((n for n, pattern in enumerate(_OUTLINE_LEVELS) if pattern.match(label)), None)
+
+
+def _outline(view: TableView, items: list[str]) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """A side's lines as printed in outline (一、基本支出 1944.35 / （一）人员经费 / （二）公用经费 / 二、项目支出): the lines
+    that add up to the side's total, and each numbered line that prints an amount with the more deeply numbered
+    lines under it, its parts — not siblings. A numbered line that prints nothing heads nothing: the lines under
+    it stay in the sum (二、财政拨款收入 left blank over （一）一般公共预算 …)."""
+    tops: list[str] = []
+    parts: dict[str, list[str]] = {}
+    open_headings: list[tuple[int, str]] = []
+    for key in items:
+        level = _outline_level(view.label(key))
+        while open_headings and (level is None or open_headings[-1][0] >= level):
+            open_headings.pop()
+        (parts[open_headings[-1][1]] if open_headings else tops).append(key)
+        if level is not None and view.row_vals(key):
+            open_headings.append((level, key))
+            parts[key] = []
+    return tops, [(key, kids) for key, kids in parts.items() if kids]
+
+
 def check_two_sided(view: TableView, flagger: Flagger) -> None:
     """本年合计 = Σ lines; 总计 = 本年合计 + 结转; 收入总计 = 支出总计."""
     grands = {}
     for side in ("income", "expenditure"):
         g = summary_groups(view, side)
-        if len(g["current"]) == 1 and g["current_items"]:
-            _column_mismatch(view, flagger, "table.summary", g["current"][0], g["current_items"],
-                             "各项之和", "sum of the lines")
-        if len(g["carry"]) == 1 and g["carry_items"]:
-            _column_mismatch(view, flagger, "table.summary", g["carry"][0], g["carry_items"],
-                             "各项之和", "sum of the lines")
+        for role, items in (("current", g["current_items"]), ("carry", g["carry_items"])):
+            tops, headings = _outline(view, items)
+            if len(g[role]) == 1 and tops:
+                _column_mismatch(view, flagger, "table.summary", g[role][0], tops, "各项之和", "sum of the lines")
+            for heading, parts in headings:
+                _column_mismatch(view, flagger, "table.summary", heading, parts, "其下各项之和", "sum of its sub-lines")
         if len(g["grand"]) == 1 and len(g["current"]) == 1:
             _column_mismatch(view, flagger, "table.summary", g["grand"][0], g["current"] + g["carry"][:1],
                              "本年合计与结转之和", "this year's total plus carry-over")
@@ -971,6 +1012,10 @@ def subtotal_groups(lines: list[tuple[object, str]]) -> tuple[list[tuple[object,
 def check_column_totals(view: TableView, flagger: Flagger) -> None:
     """合计 = Σ rows (or Σ 小计, each 小计 = Σ the rows under it) for tables listed row by row."""
     total_key, groups, loose = _column_groups(view)
+    coded = _code_groups(view)
+    if coded is not None:
+        _check_code_groups(view, flagger, total_key, *coded)
+        return
     subtotals = view.memo.get("subtotals")
     if subtotals is None:
         subtotals = view.memo["subtotals"] = [(sub, members) for sub, members in groups if members]
@@ -986,7 +1031,53 @@ def listed_parts(view: TableView) -> list[str]:
     """The lines that add up to a listed table's whole: its 小计 lines and the lines under none (its total line
     aside)."""
     _total, groups, loose = _column_groups(view)
+    coded = _code_groups(view)
+    if coded is not None:
+        return coded[0]
     return [g for g, _ in groups] + loose if groups else loose
+
+
+def _check_code_groups(view: TableView, flagger: Flagger, total_key: str | None, tops: list[str],
+                       families: list[tuple[str, list[str]]]) -> None:
+    for parent, parts in _touching(view, families, "code group lines"):
+        _column_mismatch(view, flagger, "table.hierarchy", parent, parts, "其下各行之和", "sum of the lines under it")
+    if total_key is not None and tops:
+        _column_mismatch(view, flagger, "table.column_total", total_key, tops, "各类之和", "sum of the classes")
+
+
+def _code_groups(view: TableView) -> tuple[list[str], list[tuple[str, list[str]]]] | None:
+    """A listed table grouped under classification lines (项目支出表 as several provinces print it: 合计, then
+    205 / 20501 / 2050199, each code line followed by its projects, which print no code): the code lines are the
+    hierarchy, not items of the list. Returns the lines that add up to the total (the classes, and any line
+    printed before the first code) and each code line with its parts (its sub-codes and the uncoded lines under
+    it); None when the codes nest nowhere (each project printing its own 项 code, or no codes) or the table
+    has 小计 lines. Kept with the view: the rows' codes do not change while the chooser tries placements."""
+    cached = view.memo.get("code groups", False)
+    if cached is False:
+        cached = view.memo["code groups"] = _group_by_codes(view)
+    return cached
+
+
+def _group_by_codes(view: TableView) -> tuple[list[str], list[tuple[str, list[str]]]] | None:
+    total_key, groups, _loose = _column_groups(view)
+    lines = [(key, row.code) for key, row in view.rows if key != total_key and not row.memo]
+    codes = {code for _key, code in lines if code}
+    if groups or not any(len(c) > 3 and c[:-2] in codes for c in codes):
+        return None
+    key_of: dict[str, str] = {}
+    tops: list[str] = []
+    parts: dict[str, list[str]] = {}
+    under: str | None = None  # the last code line: an uncoded line is one of its projects
+    for key, code in lines:
+        if not code:
+            (parts[under] if under is not None else tops).append(key)
+            continue
+        parent = key_of.get(code[:-2]) if len(code) > 3 else None
+        (parts[parent] if parent is not None else tops).append(key)
+        key_of.setdefault(code, key)
+        under = key
+        parts.setdefault(key, [])
+    return tops, [(key, kids) for key, kids in parts.items() if kids]
 
 
 def _column_groups(view: TableView) -> tuple[str | None, list[tuple[str, list[str]]], list[str]]:
