@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from schemas import STANDARD_TABLE_KINDS, ExtractionResult, TableStatus, spec_for
+from schemas import STANDARD_TABLE_KINDS, ExtractionResult, TableStatus, spec_for, standard_kinds
 
 from .flags import Flagger
 
@@ -111,9 +111,13 @@ def completeness(result: ExtractionResult, flagger: Flagger, text: str = "") -> 
         by_kind.setdefault(s.kind, []).append(s)
     out = []
     not_printed = None  # the narrative's sentences saying a table is not printed: read once, if a table is missing
+    stage = result.document.stage
+    expected = standard_kinds(stage)
     for kind in STANDARD_TABLE_KINDS:
         sections = by_kind.get(kind, [])
-        zh = spec_for(kind).zh
+        if kind not in expected and not sections and kind not in listed:
+            continue  # a table this kind of document does not have (a 决算's 政府采购预算表) is not missing from it
+        zh = spec_for(kind).name(stage)
         if sections:
             status = "unread" if all(s.status in ("unread", "unfilled") for s in sections) else \
                 "empty" if all(s.status == "empty" for s in sections) else "present"
