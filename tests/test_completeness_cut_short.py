@@ -76,3 +76,10 @@ def test_where_the_text_cannot_tell_the_warning_says_so_and_the_summary_does_not
     assert [f.severity for f in truncated] == ["warning"]
     assert "无从判断" in truncated[0].message and "可能被截断" not in truncated[0].message
     assert Tally.of(result).truncated == 0
+
+
+def test_a_last_table_printed_empty_with_its_note_is_whole():
+    empty = ["二、项目支出预算表", "单位：万元", "项目名称\t合计\t一般公共预算", "本部门无项目支出，故本表为空表。"]
+    result = read_generated(document(EXPENDITURE, empty))
+    assert any(t.empty for t in result.tables), [(t.kind, t.empty) for t in result.tables]
+    assert not [f for f in result.flags if f.check == "completeness.truncated"]

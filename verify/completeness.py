@@ -101,6 +101,9 @@ def flag_document_shape(result: ExtractionResult, text: str, flagger: Flagger) -
 _SUM_CHECKS = ("table.hierarchy", "table.column_total", "table.summary", "table.items", "table.balance")
 
 
+_CANNOT_TELL = ("", "")
+
+
 def _how_it_ends(result: ExtractionResult, last, flagger: Flagger) -> tuple[str, str] | None:
     """Whether the document's last table or card is whole: None when it is (a table that ends on its total line,
     or whose total line above adds up; a card whose indicator grid reaches 满意度指标, the template's last); the
@@ -111,10 +114,12 @@ def _how_it_ends(result: ExtractionResult, last, flagger: Flagger) -> tuple[str,
         if not card.indicators:
             return "绩效目标表没有指标", "the card has no indicator grid"
         whole = any("满意度" in (i.level1 or "") for i in card.indicators)
-        return None if whole else ("", "")
+        return None if whole else _CANNOT_TELL
     tables = [t for t in result.tables if t.section_id == last.id]
     if not tables:
-        return "", ""
+        return _CANNOT_TELL  # left unread (flagged so): what it holds is unknown
+    if all(t.empty for t in tables):
+        return None  # printed empty, with its note: whole
     rows = sorted((r for t in tables for r in t.rows), key=lambda r: r.span[0])
     if not rows:
         return "表中没有数据行", "the table has no rows"
@@ -123,7 +128,7 @@ def _how_it_ends(result: ExtractionResult, last, flagger: Flagger) -> tuple[str,
         return None
     if not totals:
         if spec_for(last.kind).row_key == "item":
-            return "", ""  # an item table need not print a total line
+            return _CANNOT_TELL  # an item table need not print a total line
         return "表中没有合计行", "the table has no total line"
     if any(f.section_id == last.id and f.check in _SUM_CHECKS for f in flagger.flags.values()):
         return "各行之和与合计行不符", "its lines do not add up to its total line"
