@@ -415,7 +415,7 @@ def export(
                                "sqlite, with value_num a float to compare by; DECIMAL in duckdb). All but jsonl and csv need -o.")] = FactFormat.jsonl,
     output: Annotated[Optional[Path], typer.Option(
         "-o", "--output", metavar="FILE", help="File to write, replaced whole or not at all; its folders are made "
-                                               "if missing (default: standard output).")] = None,
+                                               "if missing (default, or -o -: standard output).")] = None,
     bom: Annotated[Optional[bool], typer.Option(
         "--bom/--no-bom", help="csv: begin with a UTF-8 byte-order mark, so Excel reads the Chinese as UTF-8 (read it "
                                "in Python with encoding='utf-8-sig'). Default: a file written with -o has one, "
@@ -437,6 +437,13 @@ def export(
              if folder.is_file() else
              f"error: {folder}: not a folder of results (run `budget-extract run ... --out {folder}` first)")
         raise typer.Exit(1)
+    if output is not None and str(output) == "-":
+        # `-o -` means standard output, as no -o does (a file named "-" is never what is meant; ./- names one).
+        if fmt not in (FactFormat.jsonl, FactFormat.csv):
+            _err(f"error: --format {fmt.value} writes a file, not standard output: give it with -o, "
+                 f"e.g. -o results.{fmt.value}")
+            raise typer.Exit(2)
+        output = None
     if fmt not in (FactFormat.jsonl, FactFormat.csv) and output is None:
         _err(f"error: --format {fmt.value} writes a file: give it with -o, e.g. -o results.{fmt.value}")
         raise typer.Exit(2)

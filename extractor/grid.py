@@ -389,7 +389,7 @@ def _delimited_page(n: int, seg: Segment, first_header: set[str]) -> Page:
         if not page.data and page.lanci is None and is_lanci_row(cells):
             page.lanci = cells
             page.header_lines.append(line)
-        elif not page.data and page.lanci is None and (
+        elif not page.data and page.lanci is None and not (page.header and _block_heading(cells)) and (
                 ((n == 0 or _repeats(cells, first_header) or not first_header)
                  and (is_header_row(cells) or (page.header and i < first_figures and _wrapped_header_row(cells))))
                 # A later page's header may wrap its cells otherwise than the first's: once it has begun,
@@ -400,6 +400,16 @@ def _delimited_page(n: int, seg: Segment, first_header: set[str]) -> Page:
         else:
             page.data.append(RawRow(cells, line, n, first_in_segment=not page.data))
     return page
+
+
+# A summary printed as one list heads its blocks with a bare 收入 / 支出 line under its header (项目 | 预算数): the
+# first line of the income block, as 一、收入 is, not a header row naming a sub-column.
+_BLOCK_HEADING = re.compile(r"^(?:收入|支出)$")
+
+
+def _block_heading(cells: list[Cell]) -> bool:
+    texts = [norm(c.text) for c in cells if c.text]
+    return len(texts) == 1 and bool(cells[0].text) and bool(_BLOCK_HEADING.match(texts[0]))
 
 
 def _has_figure(cells: list[Cell]) -> bool:

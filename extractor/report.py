@@ -386,7 +386,8 @@ def _unit_shown(table: Table) -> str:
 
 def render_table(page: DocPage, table: Table, anchor: str) -> str:
     spec = spec_for(table.kind)
-    title = (f'<h4 id="{anchor}">{escape(table.title)} <small>{escape(spec.zh)} · {escape(table.kind)}'
+    title = (f'<h4 id="{anchor}">{escape(table.title)} <small>{escape(spec.name(page.result.document.stage))} · '
+             f'{escape(table.kind)}'
              f'{_entity_shown(table)} · 单位 unit: {escape(_unit_shown(table))}</small></h4>')
     if table.empty or not table.rows:
         note = escape(table.note or "no rows")
@@ -749,7 +750,7 @@ def render_document(page: DocPage, nav: str = "") -> str:
     body = []
     for i, table in enumerate(r.tables):
         anchor = f"t-{page.key}-{i}"
-        contents.append(f'<a href="#{anchor}">{escape(spec_for(table.kind).zh)}</a>')
+        contents.append(f'<a href="#{anchor}">{escape(spec_for(table.kind).name(info.stage))}</a>')
         body.append(render_table(page, table, anchor))
     cards = []
     for i, card in enumerate(r.cards):

@@ -85,7 +85,7 @@ class Tally:
                 t.decided += 1
             t.stale += f.status == "stale"
             t.no_tables += f.check == "document.no_tables"
-            t.truncated += f.check == "completeness.truncated"
+            t.truncated += f.check == "completeness.truncated" and f.severity == "error"  # a doubt is no cut
         asked = {f.decision.seq for f in result.flags if f.status == "stale" and f.decision is not None}
         t.outdated = sum(1 for d in result.decisions if d.stale and d.seq not in asked)
         acknowledged = any(f.check == "document.no_tables" and f.status not in ("open", "stale") for f in result.flags)

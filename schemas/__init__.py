@@ -7,6 +7,7 @@ from .geometry import Box, Geometry, PageInfo, Run
 from .hints import ColumnMove, HintOrigin, HintUse, LayoutHint
 from .document import SCHEMA_VERSION, DocumentInfo, ExtractionResult, LlmCall, LlmUsage, Section, Unread
 from .tables import (
+    FINAL_ACCOUNTS_KINDS,
     STANDARD_TABLE_KINDS,
     TABLE_KINDS,
     TABLE_SPECS,
@@ -20,6 +21,7 @@ from .tables import (
     is_extra_column,
     kind_for_title,
     spec_for,
+    standard_kinds,
 )
 
 __all__ = [
@@ -27,5 +29,5 @@ __all__ = [
     "Indicator", "LlmCall", "LlmUsage", "ItemSpec", "PerformanceCard", "Row", "SCHEMA_VERSION", "STANDARD_TABLE_KINDS",
     "Section", "Span", "SpendingStep", "TABLE_KINDS", "TABLE_SPECS", "Table", "TableSpec", "Text",
     "Unread", "kind_for_title", "parse_amount", "spec_for", "Reading", "is_blank_mark", "extra_column",
-    "is_extra_column", "ColumnMove", "HintOrigin", "HintUse", "LayoutHint",
+    "is_extra_column", "FINAL_ACCOUNTS_KINDS", "standard_kinds", "ColumnMove", "HintOrigin", "HintUse", "LayoutHint",
 ]

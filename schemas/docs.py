@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .tables import TABLE_SPECS
+from .tables import STANDARD_TABLE_KINDS, TABLE_SPECS
 
 
 def columns_markdown() -> str:
@@ -22,7 +22,11 @@ def columns_markdown() -> str:
         "twin — 支出决算表 is `expenditure_summary`, 收入支出决算总表 `income_expenditure_summary`, 一般公共预算财政拨款基本支出",
         "决算明细表 `general_budget_basic_expenditure` …, and `决算数` / `本年决算数` / `2025年决算数` take the key `预算数` takes",
         "(`total`; `income_amount` / `expenditure_amount` in the 收支总表; `上年决算数` is `previous_year`). The Chinese names",
-        "below are the budget's. Which a document is, the result's `document.stage` says (`budget` / `final_accounts`).",
+        "below are the budget's; a kind's 决算 name, where it differs, follows it (`final_zh`). Which a document is, the",
+        "result's `document.stage` says (`budget` / `final_accounts`); a final accounts is expected to have the kinds",
+        "marked *in a 决算* (`in_final_accounts`): it prints no project, procurement, purchased-services or asset",
+        "table, so `completeness` lists those only where it prints or its contents list them, and names each by its",
+        "决算 name.",
         "",
         "A header the registry does not know is kept as its own column, keyed by its header path (`用事业基金弥补收支差额`,",
         "`基本支出/人员经费/津贴补贴`), and checked: under a header with a column of its own (or a 小计), siblings add up to",
@@ -34,7 +38,10 @@ def columns_markdown() -> str:
         "",
     ]
     for spec in TABLE_SPECS:
-        out += [f"## `{spec.kind}` — {spec.zh}", "", spec.description, "", f"Rows keyed by: {spec.row_key}.", ""]
+        final = f" · 决算: {spec.final_zh}" if spec.final_zh else ""
+        expected = " · in a 决算" if spec.in_final_accounts and spec.kind in STANDARD_TABLE_KINDS else ""
+        out += [f"## `{spec.kind}` — {spec.zh}{final}{expected}", "", spec.description, "",
+                f"Rows keyed by: {spec.row_key}.", ""]
         if spec.columns:
             out += ["| key | 中文 | type | side |", "|---|---|---|---|"]
             out += [f"| `{c.key}` | {c.zh} | {c.type} | {c.side or ''} |" for c in spec.columns]

@@ -78,11 +78,20 @@ class TableSpec:
     card: bool = False
     # Whether the LLM reader has a form and a prompt for it (not for a table of no known kind: the rules read it).
     llm: bool = True
+    # The name a final accounts (决算) gives the kind, where it differs from the budget's (支出决算表 for 支出总表).
+    final_zh: str = ""
+    # Whether a final accounts' set of tables has it: a 决算 prints no project, procurement, purchased-services or
+    # asset table (the national template; its 说明 states those figures in words).
+    in_final_accounts: bool = True
 
     def __post_init__(self) -> None:
         # Asked for a column by key for every value the reader and the verifier handle.
         object.__setattr__(self, "_by_key", {c.key: c for c in self.columns})
         object.__setattr__(self, "_column_keys", tuple(c.key for c in self.columns))
+
+    def name(self, stage: str | None = None) -> str:
+        """The kind's name as a document of ``stage`` (``DocumentInfo.stage``) titles it."""
+        return self.final_zh if stage == "final_accounts" and self.final_zh else self.zh
 
     def column(self, key: str) -> ColumnSpec:
         """The registry's column, or for a column the registry has no key for, one made from its header path."""
@@ -259,6 +268,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
             _c("total", "支出 合计", r"支出.*(合计|[预决]算数)$", side="expenditure"),
             *(ColumnSpec(c.key, c.zh, c.patterns, side="expenditure") for c in _FUNDS),
         ),
+        final_zh="财政拨款收入支出决算总表",
         description="Appropriations by fund type (income side) against expenditure by function class, per fund column.",
     ),
     TableSpec(
@@ -273,6 +283,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
                side="expenditure"),
             *_sided_year_on_year("income", "收入"), *_sided_year_on_year("expenditure", "支出"),
         ),
+        final_zh="收入支出决算总表",
         description="Income sources against expenditure by function class (类).",
     ),
     TableSpec(
@@ -299,6 +310,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
               for c in _FUNDS),
             _c("carryover_unit_funds", "上年结转 单位资金", r"结转.*/单位资金", sums_into="total"),
         ),
+        final_zh="收入决算表",
         description="Per functional code: total, this year's income by source, carry-over.",
     ),
     TableSpec(
@@ -307,6 +319,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
         title_patterns=(r"一般公共预算.*基本支出", rf"{_TITLE_HEAD}基本支出(预算|决算)?(明细)?(情况)?表$"),
         row_key="economic",
         columns=(_TOTAL, _PERSONNEL, _PUBLIC, *_YEAR_ON_YEAR),
+        final_zh="一般公共预算财政拨款基本支出决算表",
         description="Per economic code (301, 30101…): total, personnel (人员经费), public (公用经费).",
     ),
     TableSpec(
@@ -316,6 +329,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
         title_excludes=(r"三公",),
         row_key="functional",
         columns=(_TOTAL, *_EXPENDITURE_PARTS),
+        final_zh="一般公共预算财政拨款支出决算表",
         description="Per functional code: total, basic (optionally split into personnel/public), project.",
     ),
     TableSpec(
@@ -324,6 +338,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
         title_patterns=(r"政府性基金.*支出(预算|决算)?(明细)?(情况)?表",),
         row_key="functional",
         columns=(_TOTAL, *_EXPENDITURE_PARTS),
+        final_zh="政府性基金预算财政拨款收入支出决算表",
         description="As the general-budget table, for government funds; often empty with a note.",
     ),
     TableSpec(
@@ -332,6 +347,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
         title_patterns=(r"国有资本经营.*支出(预算|决算)?(明细)?(情况)?表",),
         row_key="functional",
         columns=(_TOTAL, *_EXPENDITURE_PARTS),
+        final_zh="国有资本经营预算财政拨款支出决算表",
         description="As the general-budget table, for state capital; often empty with a note.",
     ),
     TableSpec(
@@ -358,6 +374,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
             ItemSpec("vehicle", "公务用车购置及运维费", (_VEHICLE,)),
             ItemSpec("reception", "公务接待费", (r"公务接待",)),
         ),
+        final_zh="“三公”经费支出决算表",
         description="因公出国(境)费, 公务用车购置及运维费 (购置 + 运行维护), 公务接待费 by fund.",
     ),
     TableSpec(
@@ -388,6 +405,8 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
             _c("special_account", "财政专户管理资金", r"财政专户"),
             _c("unit_funds", "单位资金", r"单位资金"),
         ),
+        final_zh="项目支出决算表",
+        in_final_accounts=False,
         description="One row per project (row label = project name) with its amount by source.",
     ),
     TableSpec(
@@ -413,6 +432,8 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
             _c("non_fiscal_balance", "非财政拨款结余", r"非财政拨款结余"),
             _c("sme_reserved", "预留中小微企业份额", r"中小微?企业", memo=True),  # (其中：面向中小企业预留)
         ),
+        final_zh="政府采购情况表",
+        in_final_accounts=False,
         description="Purchases (row label = project name): amounts by source, quantity, unit price.",
     ),
     TableSpec(
@@ -433,6 +454,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
             _c("state_capital", "国有资本经营预算拨款", *_source("国有资本经营", "^"), sums_into="amount"),
             _c("unit_funds", "单位资金", r"单位资金$", sums_into="amount"),
         ),
+        in_final_accounts=False,
         description="Services bought by the department (row label = project name).",
     ),
     TableSpec(
@@ -457,6 +479,8 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
             ItemSpec("equipment", "单价在20万元以上的设备", (r"设备",)),
             ItemSpec("other_assets", "其他固定资产", (r"其他(固定)?资产",)),
         ),
+        final_zh="国有资产占用情况表",
+        in_final_accounts=False,
         description="Counts and values of fixed assets at the end of the previous year.",
     ),
     # Listed after the more specific kinds: "支出总表" also ends other titles' words.
@@ -472,6 +496,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
             _c("remit_superior", "上缴上级支出", r"上[缴解]上级"),
             _c("subsidy_subordinate", "对附属单位补助支出", r"附属单位补助"),
         ),
+        final_zh="支出决算表",
         description="Per functional code: total = basic + project + operating + remittance + subsidy.",
     ),
     TableSpec(
@@ -514,6 +539,15 @@ TABLE_SPECS = (*TABLE_SPECS, OTHER_TABLE)
 
 TABLE_KINDS: tuple[str, ...] = tuple(s.kind for s in TABLE_SPECS)
 STANDARD_TABLE_KINDS: tuple[str, ...] = tuple(s.kind for s in TABLE_SPECS if not s.card and s is not OTHER_TABLE)
+# The standard tables a final accounts (决算) is expected to have (``TableSpec.in_final_accounts``).
+FINAL_ACCOUNTS_KINDS: tuple[str, ...] = tuple(s.kind for s in TABLE_SPECS
+                                              if s.kind in STANDARD_TABLE_KINDS and s.in_final_accounts)
+
+
+def standard_kinds(stage: str | None) -> tuple[str, ...]:
+    """The standard tables a document of ``stage`` (``DocumentInfo.stage``) is expected to have; a budget's, or a
+    document that does not say which it is, every one."""
+    return FINAL_ACCOUNTS_KINDS if stage == "final_accounts" else STANDARD_TABLE_KINDS
 
 
 @lru_cache(maxsize=None)

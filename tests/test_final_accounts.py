@@ -281,3 +281,41 @@ def test_a_final_accounts_table_printing_the_budget_beside_takes_its_keys_from_t
     # The explanation states the 决算 figures: compared with them, they hold.
     assert {c.value.raw: c.status for c in result.claims if c.value.raw in ("12.00", "6.50")} == \
         {"12.00": "verified", "6.50": "verified"}
+
+
+def test_a_final_accounts_tables_are_named_and_expected_as_a_final_accounts():
+    """A 决算 names its tables 支出决算表, 收入支出决算总表 …, and has no 政府采购预算表, 政府购买服务 or asset table:
+    its completeness names each by the 决算 name and does not call those missing (trial 26, finding 11). Its
+    项目支出决算表, printed, is listed all the same."""
+    final, budget = read(bureau("决算")), read(bureau("预算"))
+    named = {t.kind: (t.zh, t.status) for t in final.completeness}
+    assert named["expenditure_summary"] == ("支出决算表", "present")
+    assert named["income_expenditure_summary"] == ("收入支出决算总表", "present")
+    assert named["project_expenditure"] == ("项目支出决算表", "present")
+    assert named["fiscal_appropriation_summary"] == ("财政拨款收入支出决算总表", "missing")
+    assert not {"government_procurement", "purchased_services", "fixed_assets"} & set(named)
+    assert not any(zh.endswith(("预算表", "总表")) and "决算" not in zh for zh, _ in named.values()), named
+    budget_named = {t.kind: (t.zh, t.status) for t in budget.completeness}
+    assert budget_named["expenditure_summary"] == ("支出总表", "present")
+    assert budget_named["government_procurement"] == ("政府采购预算表", "missing")
+
+
+def test_a_final_accounts_listing_a_table_it_does_not_print_is_told_so():
+    """A table a 决算 is not expected to have, listed in its contents and not printed, is still listed missing."""
+    contents = "目录\n一、收入支出决算总表\n二、政府采购情况表\n\n"
+    text = bureau("决算").replace("表1 收入支出决算总表", contents + "表1 收入支出决算总表", 1)
+    named = {t.kind: (t.zh, t.status) for t in read(text).completeness}
+    assert named.get("government_procurement") == ("政府采购情况表", "listed_missing"), named
+
+
+def test_the_report_of_a_final_accounts_names_its_tables_as_a_final_accounts(batch, tmp_path):
+    from test_cli import cli
+
+    cli("report", batch, "-o", tmp_path / "report")
+    page = next((tmp_path / "report" / "documents").glob("决算*.html")).read_text(encoding="utf-8")
+    line = page[page.index('class="completeness"'):]
+    line = line[:line.index("</p>")]
+    for name in ("支出决算表", "收入支出决算总表", "财政拨款收入支出决算总表", "项目支出决算表"):
+        assert f">{name}<" in line, line
+    assert "政府采购" not in line and "预算表" not in line, line
+    assert "<small>支出决算表 · expenditure_summary" in page

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from schemas import STANDARD_TABLE_KINDS, ExtractionResult, TableStatus, spec_for
+from schemas import STANDARD_TABLE_KINDS, ExtractionResult, TableStatus, spec_for, standard_kinds
 
 from .flags import Flagger
 
@@ -66,17 +66,81 @@ def flag_document_shape(result: ExtractionResult, text: str, flagger: Flagger) -
                         f"and the narrative's {len(result.claims)} figure(s) are checked against nothing",
                         spans=[first.span], section_id=first.id, key="no_standard_tables")
     last = max(result.sections, key=lambda s: s.span[1])
+    if last.kind in _NOT_TABLES or text[last.span[1]:].strip():
+        return
     present = {s.kind for s in result.sections}
     # Cut short: the tables missing are the ones the contents list after every table the text has.
     last_present = max((n for n, e in enumerate(result.contents) if e.kind in present), default=-1)
     missing = [e for e in result.contents[last_present + 1:] if e.kind not in present]
-    if last.kind not in _NOT_TABLES and not text[last.span[1]:].strip() and missing:
-        names = "、".join(e.title for e in missing[:3]) + ("等" if len(missing) > 3 else "")
+    if not missing:
+        return
+    sentences = _not_printed_sentences(result, text)
+    if all(_why_not_printed(sentences, e.kind) for e in missing):
+        return  # the 说明 says why each is not printed: left out, not cut off
+    ends = _how_it_ends(result, last, flagger)
+    if ends is None:
+        return  # the last table or card is whole: the document leaves the tables out (listed_missing says so)
+    names = "、".join(e.title for e in missing[:3]) + ("等" if len(missing) > 3 else "")
+    span = [(max(last.span[0], last.span[1] - 1), last.span[1])]
+    if ends[0]:
         flagger.add("completeness.truncated", "error",
-                    f"文件在“{last.title}”中结束，目录列出的 {len(missing)} 张表（{names}）都不在文件中：文件可能被截断",
-                    f"the document ends inside “{last.title}” and {len(missing)} table(s) its contents list are not in "
-                    "it: the file may be cut short", spans=[(max(last.span[0], last.span[1] - 1), last.span[1])],
-                    key="truncated")
+                    f"文件在“{last.title}”中结束（{ends[0]}），目录列出的 {len(missing)} 张表（{names}）不在文件中："
+                    "文件可能被截断",
+                    f"the document ends inside “{last.title}” ({ends[1]}) and {len(missing)} table(s) its contents "
+                    "list are not in it: the file may be cut short", spans=span, key="truncated")
+    else:
+        flagger.add("completeness.truncated", "warning",
+                    f"文件以“{last.title}”结束，目录列出的 {len(missing)} 张表（{names}）不在文件中：无从判断是文件被截断，"
+                    "还是这些表本就未印出",
+                    f"the document ends with “{last.title}” and {len(missing)} table(s) its contents list are not in "
+                    "it: whether the file is cut short or leaves them out, the text does not tell",
+                    spans=span, key="truncated")
+
+
+# The checks that fail on a table whose lines stop before its total line has all its parts.
+_SUM_CHECKS = ("table.hierarchy", "table.column_total", "table.summary", "table.items", "table.balance")
+
+
+_CANNOT_TELL = ("", "")
+
+
+def _how_it_ends(result: ExtractionResult, last, flagger: Flagger) -> tuple[str, str] | None:
+    """Whether the document's last table or card is whole: None when it is (a table that ends on its total line,
+    or whose total line above adds up; a card whose indicator grid reaches 满意度指标, the template's last); the
+    evidence that it stops short, in Chinese and English; or empty words when its text cannot tell."""
+    cards = [c for c in result.cards if c.section_id == last.id]
+    if cards:
+        card = max(cards, key=lambda c: c.span[1])
+        if not card.indicators:
+            return "绩效目标表没有指标", "the card has no indicator grid"
+        whole = any("满意度" in (i.level1 or "") for i in card.indicators)
+        return None if whole else _CANNOT_TELL
+    tables = [t for t in result.tables if t.section_id == last.id]
+    if not tables:
+        return _CANNOT_TELL  # left unread (flagged so): what it holds is unknown
+    if all(t.empty for t in tables):
+        return None  # printed empty, with its note: whole
+    rows = sorted((r for t in tables for r in t.rows), key=lambda r: r.span[0])
+    if not rows:
+        return "表中没有数据行", "the table has no rows"
+    totals = [r for r in rows if _is_total_line(r)]
+    if _is_total_line(rows[-1]):
+        return None
+    if not totals:
+        if spec_for(last.kind).row_key == "item":
+            return _CANNOT_TELL  # an item table need not print a total line
+        return "表中没有合计行", "the table has no total line"
+    if any(f.section_id == last.id and f.check in _SUM_CHECKS for f in flagger.flags.values()):
+        return "各行之和与合计行不符", "its lines do not add up to its total line"
+    return None
+
+
+def _is_total_line(row) -> bool:
+    """合计, 总计, 收入总计 / 支出总计: a table's total line (a classification code's line is none)."""
+    if row.item == "total":
+        return True
+    label = "".join(row.label.text.split()) if row.label else ""
+    return not row.code and label.endswith(("合计", "总计"))
 
 
 # A sentence saying why a table is not printed: 故未公开国有资本经营预算支出表, 此表无数据, 本表为空表.
@@ -111,9 +175,13 @@ def completeness(result: ExtractionResult, flagger: Flagger, text: str = "") -> 
         by_kind.setdefault(s.kind, []).append(s)
     out = []
     not_printed = None  # the narrative's sentences saying a table is not printed: read once, if a table is missing
+    stage = result.document.stage
+    expected = standard_kinds(stage)
     for kind in STANDARD_TABLE_KINDS:
         sections = by_kind.get(kind, [])
-        zh = spec_for(kind).zh
+        if kind not in expected and not sections and kind not in listed:
+            continue  # a table this kind of document does not have (a 决算's 政府采购预算表) is not missing from it
+        zh = spec_for(kind).name(stage)
         if sections:
             status = "unread" if all(s.status in ("unread", "unfilled") for s in sections) else \
                 "empty" if all(s.status == "empty" for s in sections) else "present"
