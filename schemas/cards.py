@@ -197,7 +197,7 @@ class PerformanceCard(BaseModel):
         c0, c1 = self.span
         out = []
         for offset, line in lines:
-            for s, e, raw in _line_figures(line):  # (``figures``, without a generator between: asked of every line)
+            for s, e, raw in _line_figures(line) + _labelled_figures(line):
                 a, b = offset + s, offset + e
                 if c0 <= a and b <= c1:
                     i = bisect_right(starts, a) - 1
@@ -254,3 +254,37 @@ def _line_figures(line: str) -> tuple[tuple[int, int, str], ...]:
 def glued(raw: str) -> bool:
     """Two amounts run together ("365.4434.56"): a number with two decimal points is never one amount."""
     return bool(_GLUED.search(raw))
+
+
+# A figure printed after its key in the same cell, ending its clause: a field's value printed in a paragraph or a
+# sentence, not in a cell of its own — after a key and its colon (年度预算（万元）：95.00; 年度资金总额：95.00    其中：
+# 财政拨款：95.00), or after the period it is a spending plan's share of (一季度25%，二季度50%; 1-3月25%; 3月底：25%).
+# A figure in words (全年支付金额 2.96 万元。, 完成全区45所中小学校, 第 38 页，共 78 页, 目标 1) is part of the words: the
+# field that holds them takes it, or a check of the words' own (the narrative's, a target's) looks at it.
+_CLAUSE_SEP = re.compile(r"\t|\||\s{2,}|\u3000|[，；;。、]|,(?!\d)")
+_PERIOD_LABEL = (r"(?:\d{1,2}\s*月?\s*[-—–~～至到]\s*)?\d{1,2}\s*月份?\s*底?|第?\s*[\d一二三四]\s*季度?|[上下]半年")
+_LABELLED_FIGURE = re.compile(rf"(?P<label>[^\d:：]{{0,24}}?[:：](?:[^\d:：]{{0,16}}?[:：])?|[^\d:：]{{0,16}}?[:：]?\s*"
+                              rf"(?:{_PERIOD_LABEL}))\s*[:：]?\s*(?P<figure>{_FIGURE_CELL.pattern})")
+_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")  # (a key names something: not a bracket or a dash alone)
+
+
+@lru_cache(maxsize=4096)
+def _labelled_figures(line: str) -> tuple[tuple[int, int, str], ...]:
+    """The numbers of the figures ``line`` prints after their labels (``_LABELLED_FIGURE``), at offsets in the line:
+    the figures in words' company that ``_line_figures`` (cells of figures alone) does not look at."""
+    if not _DIGIT.search(line):
+        return ()
+    out = []
+    pos = 0
+    for clause in _CLAUSE_SEP.split(line):
+        at = line.index(clause, pos)
+        pos = at + len(clause)
+        if not _DIGIT.search(clause):
+            continue
+        body = clause.strip()
+        m = _LABELLED_FIGURE.fullmatch(body)
+        if m is None or not _WORD.search(m.group("label")) or _CODE.search(m.group("figure")):
+            continue
+        base = at + (len(clause) - len(clause.lstrip())) + m.start("figure")
+        out.extend((base + n.start(), base + n.end(), n.group()) for n in _NUMBER.finditer(m.group("figure")))
+    return tuple(out)
