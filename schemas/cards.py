@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
 from functools import lru_cache
 from itertools import accumulate, chain
 from typing import Literal
@@ -109,12 +110,22 @@ _QUARTER = re.compile(r"^第?[一二三四1-4]季度?$|^[一二三四]季$|^(上
 PERIOD_OF_ITS_OWN = re.compile(f"{_MONTHS.pattern}|{_QUARTER.pattern}")
 
 
-def plan_by_period(periods: list[str]) -> bool:
-    """A plan by period (each step that period's share, together 100%), whatever reader read it: quarters or halves,
-    or month ranges that do not all start in January (1-3月 | 4-6月 …; 1-3月 | 1-6月 … is a cumulative plan)."""
+def plan_by_period(periods: list[str], percents: Sequence[Decimal] = ()) -> bool:
+    """A plan by period (each step that period's share, together 100%), whatever reader read it: month ranges that do
+    not all start in January (1-3月 | 4-6月 …; 1-3月 | 1-6月 … is a cumulative plan), or quarters or halves — unless
+    their ``percents`` read only as a cumulative plan: rising, never falling, to 100% (第一季度 25% | 第二季度 50% |
+    … | 100%) or past it, where shares of the year would add up to more than the year (一季度25%，…，四季度90%)."""
     periods = ["".join(p.split()) for p in periods]
     months = [m for p in periods if (m := _MONTHS.match(p))]
-    return any(_QUARTER.match(p) for p in periods) or any(int(m.group(1)) > 1 for m in months)
+    if any(int(m.group(1)) > 1 for m in months):
+        return True
+    return any(_QUARTER.match(p) for p in periods) and not _only_cumulative(percents)
+
+
+def _only_cumulative(percents: Sequence[Decimal]) -> bool:
+    total = sum(percents, Decimal(0))
+    rising = len(percents) > 1 and all(a <= b for a, b in zip(percents, percents[1:]))
+    return rising and total != 100 and (percents[-1] == 100 or total > 100)
 
 
 class CardBudget(BaseModel):
@@ -159,6 +170,9 @@ class PerformanceCard(BaseModel):
     midterm_budget: CardBudget | None = Field(None, description="实施期资金总额 / 中期资金: the budget of the whole project "
                                                                 "period, printed beside the year's (budget)")
     spending_plan: list[SpendingStep] = Field(default_factory=list)
+    execution_weight: Amount | None = Field(None, exclude_if=lambda v: v is None,
+                                            description="执行率分值: the points the template gives the budget's "
+                                                        "execution rate, beside the indicators' weights (100 in all)")
     goals: list[Text] = Field(default_factory=list, description="the year's goals (年度目标 / 绩效目标 …)")
     midterm_goals: list[Text] = Field(default_factory=list, description="实施期目标 / 中期目标: the goals of the whole "
                                                                         "project period, beside the year's")
@@ -176,6 +190,7 @@ class PerformanceCard(BaseModel):
         fields = [a for b in (self.budget, self.midterm_budget) if b is not None
                   for a in (b.total, b.fiscal, b.carryover, b.other, *b.sources.values())]
         fields += [s.percent for s in self.spending_plan]
+        fields.append(self.execution_weight)
         fields += [a for b in self.task_budgets() for a in (b.total, b.fiscal, b.carryover, b.other)]
         fields += [self.project_code, self.project_name, self.department, self.implementing_unit, self.project_period,
                    *self.goals, *self.midterm_goals]
