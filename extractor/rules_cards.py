@@ -272,9 +272,16 @@ def read_card(chunk: Chunk) -> PerformanceCard:
     if card.midterm_goals and not card.goals:
         # The period's goal is told from the year's only beside it: printed alone, it is the card's goal.
         card.goals, card.midterm_goals = card.midterm_goals, []
-    card.unparsed = [*card.untaken_figures((line.start, line.text) for line in chunk.lines
-                                           if line.kind not in _NOT_PRINTED_ON_THE_CARD), *card.unparsed]
+    _list_untaken(card, [(line.start, line.text) for line in chunk.lines if line.kind not in _NOT_PRINTED_ON_THE_CARD])
     return card
+
+
+def _list_untaken(card: PerformanceCard, lines: list[tuple[int, str]]) -> None:
+    """The card's figures no field took, first, then those its reading left unread (a figure in another unit than
+    the card's, under a key the budget has no field for): each once."""
+    untaken = card.untaken_figures(lines)
+    listed = {t.span for t in untaken}
+    card.unparsed = [*untaken, *(t for t in card.unparsed if t.span not in listed)]
 
 
 def _summary_grid_cards(card: PerformanceCard, chunk: Chunk) -> list[PerformanceCard] | None:
@@ -306,7 +313,7 @@ def _summary_grid_cards(card: PerformanceCard, chunk: Chunk) -> list[Performance
                 _grid_field(one, _key(header), header, ind.other.pop(header))
         one.notes = (list(card.notes) if n == 0 else []) + [
             f"card {n + 1} of {len(blocks)} printed as one summary grid (the card's labels in its header row)"]
-        one.unparsed = [*one.untaken_figures(lines), *one.unparsed]
+        _list_untaken(one, lines)
         cards.append(one)
     return cards
 
