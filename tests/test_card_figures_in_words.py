@@ -204,3 +204,13 @@ def test_pipes_layout_of_the_space_parted_budget_is_read(tmp_path):
     line = "项目资金（万元）：年度资金总额：95.00    其中：财政拨款：95.00    上年结转：0.00    其他资金：0.00\n"
     result = run_text(tmp_path, pipes(HEAD + GRID.replace("年度目标", line + "年度目标")), "card.txt")[0]
     assert _budget(result.cards[0]) == ("95.00", "95.00", "0.00", "0.00")
+
+
+def test_the_execution_weight_is_grounded_and_exported(tmp_path):
+    from extractor.export import count_facts, result_facts
+
+    text = "项目支出绩效目标表\n\n" + SHANDONG.format(score_key="执行率分值", score="10", standard="≥50元/人")
+    result = run_text(tmp_path, text, "card.md")[0]
+    facts = [f for f in result_facts(result) if f["column"] == "execution_weight"]
+    assert [(f["value"], f["status"], f["field"]) for f in facts] == [("10", "verified", f"performance_target[{result.cards[0].section_id}].execution_weight")]
+    assert count_facts(result) == len(list(result_facts(result)))
