@@ -1762,7 +1762,8 @@ def _extend_values(card: PerformanceCard, state: _State, cells: list[Cell], line
 def _fields(card: PerformanceCard, state: _State, cells: list[Cell], line) -> list[tuple[str, Cell]]:
     """Read a line of the card's fields; return the text fields it set, with their cells."""
     cells = _keys_apart(card, cells)
-    keys = [_field_key(c.text) or _total_before_figure(cells, i) for i, c in enumerate(cells)]
+    keys = [_field_key(c.text) or ("预算数" if _names_total(c.text) and _figure_next(cells, i) else None)
+            for i, c in enumerate(cells)]
     texts: list[tuple[str, Cell]] = []
     columns, state.goal_columns = state.goal_columns, []
     if columns and not any(keys):
@@ -1820,12 +1821,15 @@ def _fields(card: PerformanceCard, state: _State, cells: list[Cell], line) -> li
     return texts
 
 
-def _total_before_figure(cells: list[Cell], i: int) -> str | None:
-    """The key 预算数 for a label that names the budget's total (``_TOTAL_LABEL``) when the next cell prints a figure
-    alone: the total's key as other templates print it (项目资金（万元） | 95.00; 年度预算（万元）：95.00)."""
-    if i + 1 >= len(cells) or not _TOTAL_LABEL.match(_MONEY_UNIT_IN_LABEL.sub("", norm(cells[i].text)).rstrip(":")):
-        return None
-    return "预算数" if _cell_amount(cells[i + 1]) is not None and _field_key(cells[i + 1].text) is None else None
+@lru_cache(maxsize=4096)  # (a label's text: the same few labels card after card)
+def _names_total(text: str) -> bool:
+    """A label that names the budget's total (``_TOTAL_LABEL``): its key when its figure is printed right after it,
+    as other templates print the total (项目资金（万元） | 95.00; 年度预算（万元）：95.00)."""
+    return bool(_TOTAL_LABEL.match(_MONEY_UNIT_IN_LABEL.sub("", norm(text)).rstrip(":")))
+
+
+def _figure_next(cells: list[Cell], i: int) -> bool:
+    return i + 1 < len(cells) and _cell_amount(cells[i + 1]) is not None and _field_key(cells[i + 1].text) is None
 
 
 def _other_income(card: PerformanceCard, key: str, value: Cell) -> None:
@@ -2317,8 +2321,6 @@ def _periods_apart(cells: list[Cell]) -> list[Cell]:
     """The cells of a spending plan's line with each period and its share in cells of their own: a cell that prints
     both (一季度25%; a plan's sentence after its key, 资金支出计划：一季度25%，二季度50%…) is taken apart at their
     characters. (Most cells print no percentage: left as they are.)"""
-    if not any("%" in c.text for c in cells):
-        return cells
     out: list[Cell] = []
     for cell in cells:
         pieces = _period_pieces(cell) if "%" in cell.text and len(cell.parts) == 1 else None

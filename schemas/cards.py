@@ -212,7 +212,7 @@ class PerformanceCard(BaseModel):
         c0, c1 = self.span
         out = []
         for offset, line in lines:
-            for s, e, raw in _line_figures(line) + _labelled_figures(line):
+            for s, e, raw in _printed_figures(line):
                 a, b = offset + s, offset + e
                 if c0 <= a and b <= c1:
                     i = bisect_right(starts, a) - 1
@@ -281,20 +281,26 @@ _PERIOD_LABEL = (r"(?:\d{1,2}\s*月?\s*[-—–~～至到]\s*)?\d{1,2}\s*月份?
 _LABELLED_FIGURE = re.compile(rf"(?P<label>[^\d:：]{{0,24}}?[:：](?:[^\d:：]{{0,16}}?[:：])?|[^\d:：]{{0,16}}?[:：]?\s*"
                               rf"(?:{_PERIOD_LABEL}))\s*[:：]?\s*(?P<figure>{_FIGURE_CELL.pattern})")
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")  # (a key names something: not a bracket or a dash alone)
+_KEY_OR_PERIOD = re.compile(r"[:：月季]|半年")  # (what a labelled figure's text must hold: most lines hold neither)
 
 
 @lru_cache(maxsize=4096)
+def _printed_figures(line: str) -> tuple[tuple[int, int, str], ...]:
+    """Every figure a card's line prints: in cells of figures alone, and after their labels."""
+    return _line_figures(line) + _labelled_figures(line)
+
+
 def _labelled_figures(line: str) -> tuple[tuple[int, int, str], ...]:
     """The numbers of the figures ``line`` prints after their labels (``_LABELLED_FIGURE``), at offsets in the line:
     the figures in words' company that ``_line_figures`` (cells of figures alone) does not look at."""
-    if not _DIGIT.search(line):
+    if not _DIGIT.search(line) or not _KEY_OR_PERIOD.search(line):
         return ()
     out = []
     pos = 0
     for clause in _CLAUSE_SEP.split(line):
         at = line.index(clause, pos)
         pos = at + len(clause)
-        if not _DIGIT.search(clause):
+        if not (_DIGIT.search(clause) and _KEY_OR_PERIOD.search(clause)):
             continue
         body = clause.strip()
         m = _LABELLED_FIGURE.fullmatch(body)
