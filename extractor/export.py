@@ -150,6 +150,8 @@ def card_facts(doc: str, card: PerformanceCard, paths: dict[int, str],
             yield fact(name, f"midterm_budget_{key}", zh, amount, card.unit)
     for step in card.spending_plan:
         yield fact(step.period, "spending_plan", f"资金支出计划 {step.period}", step.percent, "%")
+    if card.execution_weight is not None:
+        yield fact(name, "execution_weight", "执行率分值", card.execution_weight, None)
     for ind in card.indicators:
         if ind.value is not None:
             # The comparator is part of what the target says (≥ 95 is not 95): in the column's label.
@@ -305,7 +307,7 @@ def count_facts(result: ExtractionResult) -> int:
         n += sum(1 for key in _BUDGET_KEYS if getattr(card.budget, key) is not None) + len(card.budget.sources)
         if card.midterm_budget is not None:
             n += sum(1 for key in _BUDGET_KEYS if getattr(card.midterm_budget, key) is not None)
-        n += len(card.spending_plan) + sum((ind.value is not None) + (ind.weight is not None) for ind in card.indicators)
+        n += len(card.spending_plan) + (card.execution_weight is not None) + sum((ind.value is not None) + (ind.weight is not None) for ind in card.indicators)
         n += sum(1 for b in card.task_budgets() for key in _BUDGET_KEYS if getattr(b, key) is not None)
     return n
 

@@ -24,7 +24,9 @@ _SPACED, _TEXT, _BLANK = LineKind.SPACED, LineKind.TEXT, LineKind.BLANK
 _BUDGET_KEYS = {
     "预算数": "total", "年度资金总额": "total", "资金总额": "total",
     "财政资金": "fiscal", "其中:财政资金": "fiscal", "其中:财政拨款": "fiscal", "财政拨款": "fiscal",
-    "上年结转": "carryover", "其中:上年结转": "carryover",
+    # (The year's own grant and the money carried over, as other provinces' templates name them: 当年财政拨款 | 上年结转资金.)
+    "当年财政拨款": "fiscal", "其中:当年财政拨款": "fiscal", "本年财政拨款": "fiscal", "其中:本年财政拨款": "fiscal",
+    "上年结转": "carryover", "其中:上年结转": "carryover", "上年结转资金": "carryover", "其中:上年结转资金": "carryover",
     "其他资金": "other",
     # A department card's budget by the nature of its income (按收入性质分: 一般公共预算 | 事业收入 | 上年结转): the income
     # that is neither fiscal money nor carried over is its 其他资金 (one such line: a second is left unread, flagged).
@@ -32,6 +34,12 @@ _BUDGET_KEYS = {
 }
 # (Those of the keys above that name the other money by its income; the card's notes say which it printed.)
 _OTHER_INCOME_KEYS = frozenset({"事业收入", "经营收入", "事业单位经营收入", "其他收入"})
+# A label that names the budget's total when its figure is printed right after it (项目资金（万元）：95.00, 年度预算（万元）
+# | 95.00, 项目总金额：95.00); printed over the budget's keys (项目资金（万元） | 年度资金总额 | 85.00) it is their group's label.
+_TOTAL_LABEL = re.compile(r"^(项目资金|项目总金额|项目金额|项目(预算)?总额|项目预算|年度预算(数|金额|资金)?|预算金额|年度资金)$")
+# The points a template gives the budget's execution rate beside the indicators' (执行率分值 10: with the indicators'
+# 分值, 100 in all).
+_SCORE_KEYS = frozenset({"执行率分值", "预算执行率分值", "资金执行率分值", "执行率权重", "预算执行率权重"})
 # The fiscal money's sources a card may list in place of one 财政拨款 line, or under it as its 其中 breakdown.
 _SOURCE_KEY = re.compile(r"^(其中:)?(?P<name>一般公共预算(拨款|资金)?|政府性基金(预算)?(拨款|资金)?|国有资本经营预算(拨款|资金)?|"
                          r"财政专户管理资金|财政专户|本级财政(资金|拨款)?|上级(补助|转移支付)(资金)?|(中央|省级|市级|县级)(财政)?"
@@ -99,6 +107,8 @@ _UNIT = re.compile(r"^[%‰a-zA-Z²㎡/·\s个人次户家套份项场条天日�
 # What a unit may not be is told by _NOT_A_UNIT (12月底前, 3日内, 90%以上 are words about a figure).
 _MEASURE_WORD = re.compile(r"^\s*[\u4e00-\u9fff]{1,4}\s*$")
 _NOT_A_UNIT = re.compile(r"底|前|内|后|完成|以上|以下|之")
+# A unit per some count (1000元/生·年, 50元/人·次, 3万元/公里, 200元每人): a unit, then a few ideographs it is counted by.
+_PER_UNIT = re.compile(r"^(?P<unit>[^/每\d\s]{1,4})\s*(?:/|每)\s*[\u4e00-\u9fff·・.]{1,6}$")
 _SPACES = re.compile(r"\s+")
 _GOAL_NUMBER = re.compile(r"^目标\s*\d+$")
 _ONE_SPACE = re.compile(r"(?<! ) (?! )")
@@ -262,9 +272,16 @@ def read_card(chunk: Chunk) -> PerformanceCard:
     if card.midterm_goals and not card.goals:
         # The period's goal is told from the year's only beside it: printed alone, it is the card's goal.
         card.goals, card.midterm_goals = card.midterm_goals, []
-    card.unparsed = [*card.untaken_figures((line.start, line.text) for line in chunk.lines
-                                           if line.kind not in _NOT_PRINTED_ON_THE_CARD), *card.unparsed]
+    _list_untaken(card, [(line.start, line.text) for line in chunk.lines if line.kind not in _NOT_PRINTED_ON_THE_CARD])
     return card
+
+
+def _list_untaken(card: PerformanceCard, lines: list[tuple[int, str]]) -> None:
+    """The card's figures no field took, first, then those its reading left unread (a figure in another unit than
+    the card's, under a key the budget has no field for): each once."""
+    untaken = card.untaken_figures(lines)
+    listed = {t.span for t in untaken}
+    card.unparsed = [*untaken, *(t for t in card.unparsed if t.span not in listed)]
 
 
 def _summary_grid_cards(card: PerformanceCard, chunk: Chunk) -> list[PerformanceCard] | None:
@@ -296,7 +313,7 @@ def _summary_grid_cards(card: PerformanceCard, chunk: Chunk) -> list[Performance
                 _grid_field(one, _key(header), header, ind.other.pop(header))
         one.notes = (list(card.notes) if n == 0 else []) + [
             f"card {n + 1} of {len(blocks)} printed as one summary grid (the card's labels in its header row)"]
-        one.unparsed = [*one.untaken_figures(lines), *one.unparsed]
+        _list_untaken(one, lines)
         cards.append(one)
     return cards
 
@@ -1642,11 +1659,16 @@ def _target_figure(text: str) -> tuple[str | None, int, str, str | None] | None:
     said, at, core = _in_words(text)
     m = _TARGET.match(core)
     printed_unit = m.group("unit").strip() if m else ""
-    if not (m and (_UNIT.match(printed_unit) or _MEASURE_WORD.match(printed_unit))
+    if not (m and (_UNIT.match(printed_unit) or _MEASURE_WORD.match(printed_unit) or _per_unit(printed_unit))
             and not _NOT_A_UNIT.search(printed_unit)):
         return None
     comparator = COMPARATORS.get(m.group("cmp")) if m.group("cmp") else said
     return comparator, at + m.start("num"), m.group("num"), _SPACES.sub("", printed_unit) or None
+
+
+def _per_unit(unit: str) -> bool:
+    m = _PER_UNIT.match(unit)
+    return m is not None and bool(_UNIT.match(m.group("unit")) or _MEASURE_WORD.match(m.group("unit")))
 
 
 @lru_cache(maxsize=4096)
@@ -1740,7 +1762,8 @@ def _extend_values(card: PerformanceCard, state: _State, cells: list[Cell], line
 def _fields(card: PerformanceCard, state: _State, cells: list[Cell], line) -> list[tuple[str, Cell]]:
     """Read a line of the card's fields; return the text fields it set, with their cells."""
     cells = _keys_apart(card, cells)
-    keys = [_field_key(c.text) for c in cells]
+    keys = [_field_key(c.text) or ("预算数" if _names_total(c.text) and _figure_next(cells, i) else None)
+            for i, c in enumerate(cells)]
     texts: list[tuple[str, Cell]] = []
     columns, state.goal_columns = state.goal_columns, []
     if columns and not any(keys):
@@ -1772,6 +1795,11 @@ def _fields(card: PerformanceCard, state: _State, cells: list[Cell], line) -> li
             texts.append((_TEXT_KEYS[key], value))
         elif key in _OTHER_INCOME_KEYS:
             _other_income(card, key, value)
+        elif key in _SCORE_KEYS:
+            if (amount := _cell_amount(value)) is not None:
+                card.execution_weight = amount
+            else:
+                _figure_unread(card, value)
         elif key in _BUDGET_KEYS:
             if (amount := _cell_amount(value)) is not None:
                 setattr(card.budget, _BUDGET_KEYS[key], amount)
@@ -1793,6 +1821,17 @@ def _fields(card: PerformanceCard, state: _State, cells: list[Cell], line) -> li
     return texts
 
 
+@lru_cache(maxsize=4096)  # (a label's text: the same few labels card after card)
+def _names_total(text: str) -> bool:
+    """A label that names the budget's total (``_TOTAL_LABEL``): its key when its figure is printed right after it,
+    as other templates print the total (项目资金（万元） | 95.00; 年度预算（万元）：95.00)."""
+    return bool(_TOTAL_LABEL.match(_MONEY_UNIT_IN_LABEL.sub("", norm(text)).rstrip(":")))
+
+
+def _figure_next(cells: list[Cell], i: int) -> bool:
+    return i + 1 < len(cells) and _cell_amount(cells[i + 1]) is not None and _field_key(cells[i + 1].text) is None
+
+
 def _other_income(card: PerformanceCard, key: str, value: Cell) -> None:
     """An income neither fiscal nor carried over (事业收入 in a department card's 按收入性质分 block): the card's 其他资金,
     the first such line; a second has no field of its own, and is left unread (its figure flagged, never added in)."""
@@ -1810,11 +1849,13 @@ def _other_income(card: PerformanceCard, key: str, value: Cell) -> None:
 # 年度资金总额: 1200.00万元): a Word template's fields printed as paragraphs, or a row's cell that holds both.
 _KEY_COLON = re.compile(r"^(?P<key>[^:：，,。；;]{1,16}?)\s*[:：]\s*")
 # A budget printed as a sentence (年度资金总额1200.00，其中：财政拨款1000.00，上年结转200.00): its clauses, apart by
-# commas and semicolons (a comma before a digit is a thousands separator), each a key and its figure, a unit after it.
-_CLAUSE_END = re.compile(r"[，；;。]|,(?!\d)")
+# commas and semicolons (a comma before a digit is a thousands separator), or by the gaps a form's cells leave when
+# printed on one line (年度资金总额：95.00    其中：财政拨款：95.00), each a key and its figure, a unit after it.
+_CLAUSE_END = re.compile(r"[，；;。]|,(?!\d)|\s{2,}|\t|\u3000")
 _KEY_FIGURE = re.compile(r"^(?P<key>(?:其中\s*[:：]\s*)?[^\d:：]+?)\s*[:：]?\s*(?P<figure>-?\d[\d,]*(?:\.\d+)?)\s*"
                          r"(?P<unit>百万元|万元|千元|亿元|元)?$")
 _FIGURE_WITH_UNIT = re.compile(r"^(?P<figure>-?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>百万元|万元|千元|亿元|元)$")
+_TOTAL_FIGURE = re.compile(r"^(?P<figure>-?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>百万元|万元|千元|亿元|元)?$")
 
 
 def _keys_apart(card: PerformanceCard, cells: list[Cell]) -> list[Cell]:
@@ -1926,6 +1967,12 @@ def _budget_sentence(cell: Cell) -> tuple[Cell | None, list[tuple[Cell, Cell, Te
         if pairs and (inner := _KEY_COLON.match(clause)) and _field_key(inner.group("key")) is None \
                 and norm(inner.group("key")) != "其中":
             clause, at = clause[inner.end():], at + inner.end()  # a group's label (…；按收入性质分：一般公共预算…)
+        if not pairs and label is not None and (alone := _TOTAL_FIGURE.match(clause)) \
+                and _TOTAL_LABEL.match(_MONEY_UNIT_IN_LABEL.sub("", norm(label.text))):
+            # (项目资金（万元）：95.00: the label is the total's key.)
+            pairs.append((label, _piece(cell, alone, "figure", at), _piece_text(cell, alone, "unit", at)))
+            read.append(pairs[-1][1].span)
+            continue
         m = _KEY_FIGURE.match(clause)
         if m is None or not _is_budget_key(_field_key(m.group("key"))):
             if not pairs and not budget_key:
@@ -1976,7 +2023,7 @@ def _field_paragraphs(chunk: Chunk) -> list[tuple[object, list[Cell]]]:
                 and _GOAL_KEY.match(_field_key(pending.text) or ""):
             out.append((line, [pending, cell]))  # 目标1：… under a goal's key
         elif head is not None and (key is not None or _budget_sentence(cell) is not None
-                                   or _BUDGET_LABEL_UNIT.match(body)):
+                                   or _BUDGET_LABEL_UNIT.match(body) or _plan_sentence(cell)):
             alone = head.end() == len(body) and key is not None
             out.append((line, [] if alone else [cell]))
             key_cell = _piece(cell, head, "key")
@@ -1985,7 +2032,7 @@ def _field_paragraphs(chunk: Chunk) -> list[tuple[object, list[Cell]]]:
             out.append((line, [pending, cell]))
             if not _GOAL_KEY.match(_field_key(pending.text) or ""):
                 pending = None
-        elif head is None and _budget_sentence(cell) is not None:
+        elif head is None and (_budget_sentence(cell) is not None or _plan_sentence(cell)):
             out.append((line, [cell]))  # 年度资金总额1200.00，其中：… under its label's line (项目资金（万元）：)
         else:
             pending = None
@@ -2195,7 +2242,7 @@ def _under(sub: _TaskColumn, parent: _TaskColumn) -> bool:
 @lru_cache(maxsize=4096)
 def _key(text: str) -> str | None:
     k = _MONEY_UNIT_IN_LABEL.sub("", norm(text)).rstrip(":")
-    if k in _TEXT_KEYS or k in _BUDGET_KEYS or _GOAL_KEY.match(k) or _SOURCE_KEY.match(k):
+    if k in _TEXT_KEYS or k in _BUDGET_KEYS or k in _SCORE_KEYS or _GOAL_KEY.match(k) or _SOURCE_KEY.match(k):
         return k
     if _GOAL_KEY.match(bare := _KEY_YEARS.sub("", k)):
         return bare  # 年度目标（2025年）
@@ -2227,12 +2274,14 @@ def _is_period(text: str) -> bool:
 def _spending(card: PerformanceCard, state: _State, cells: list[Cell]) -> None:
     before = len(card.spending_plan)
     _spending_steps(card, state, cells)
-    if len(card.spending_plan) > before and plan_by_period([s.period for s in card.spending_plan]):
+    if len(card.spending_plan) > before and plan_by_period([s.period for s in card.spending_plan],
+                                                           [s.percent.value for s in card.spending_plan]):
         for step in card.spending_plan:
             step.cumulative = False
 
 
 def _spending_steps(card: PerformanceCard, state: _State, cells: list[Cell]) -> None:
+    cells = _periods_apart(cells)
     periods = [(i, c) for i, c in enumerate(cells) if _is_period(c.text)]
     # (Percentages matter only beside periods, or under the periods of the row above.)
     percents = [(i, c) for i, c in enumerate(cells) if _PERCENT.match(norm(c.text))] if periods or state.periods else []
@@ -2260,6 +2309,45 @@ def _spending_steps(card: PerformanceCard, state: _State, cells: list[Cell]) -> 
         for period, pct in pairs:
             _add_step(card, period, pct)
         state.periods = []
+
+
+# A period and its share in one cell or clause (一季度25%, 1-3月：25%, 6月底 50%): a plan printed as a sentence
+# (资金支出计划：一季度25%，二季度50%…) or as a row of such cells.
+_PERIOD_AND_PERCENT = re.compile(r"(?P<period>\S.*?)\s*[:：]?\s*(?P<pct>\d+(?:\.\d+)?\s*%)")
+_PLAN_CLAUSE = re.compile(r"[，,；;、]")
+
+
+def _periods_apart(cells: list[Cell]) -> list[Cell]:
+    """The cells of a spending plan's line with each period and its share in cells of their own: a cell that prints
+    both (一季度25%; a plan's sentence after its key, 资金支出计划：一季度25%，二季度50%…) is taken apart at their
+    characters. (Most cells print no percentage: left as they are.)"""
+    out: list[Cell] = []
+    for cell in cells:
+        pieces = _period_pieces(cell) if "%" in cell.text and len(cell.parts) == 1 else None
+        out += pieces or [cell]
+    return out
+
+
+def _plan_sentence(cell: Cell) -> bool:
+    """A paragraph that prints a spending plan (资金支出计划：一季度25%，二季度50%…; 1-3月25%，4-6月25%…)."""
+    return "%" in cell.text and _period_pieces(cell) is not None
+
+
+def _period_pieces(cell: Cell) -> list[Cell] | None:
+    text = cell.text
+    head = _KEY_COLON.match(text)
+    start = head.end() if head is not None and not _is_period(head.group("key")) else 0
+    out: list[Cell] = []
+    pos = start
+    for end in [*(m.start() for m in _PLAN_CLAUSE.finditer(text, start)), len(text)]:
+        clause = text[pos:end]
+        at = pos + len(clause) - len(clause.lstrip())
+        pos = end + 1
+        m = _PERIOD_AND_PERCENT.fullmatch(clause.strip())
+        if m is None or not _is_period(m.group("period")):
+            return None  # (words with a percentage in them: no plan)
+        out += [_piece(cell, m, "period", at), _piece(cell, m, "pct", at)]
+    return out
 
 
 def _add_step(card: PerformanceCard, period: Cell, pct: Cell) -> None:

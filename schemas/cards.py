@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
 from functools import lru_cache
 from itertools import accumulate, chain
 from typing import Literal
@@ -109,12 +110,22 @@ _QUARTER = re.compile(r"^第?[一二三四1-4]季度?$|^[一二三四]季$|^(上
 PERIOD_OF_ITS_OWN = re.compile(f"{_MONTHS.pattern}|{_QUARTER.pattern}")
 
 
-def plan_by_period(periods: list[str]) -> bool:
-    """A plan by period (each step that period's share, together 100%), whatever reader read it: quarters or halves,
-    or month ranges that do not all start in January (1-3月 | 4-6月 …; 1-3月 | 1-6月 … is a cumulative plan)."""
+def plan_by_period(periods: list[str], percents: Sequence[Decimal] = ()) -> bool:
+    """A plan by period (each step that period's share, together 100%), whatever reader read it: month ranges that do
+    not all start in January (1-3月 | 4-6月 …; 1-3月 | 1-6月 … is a cumulative plan), or quarters or halves — unless
+    their ``percents`` read only as a cumulative plan: rising, never falling, to 100% (第一季度 25% | 第二季度 50% |
+    … | 100%) or past it, where shares of the year would add up to more than the year (一季度25%，…，四季度90%)."""
     periods = ["".join(p.split()) for p in periods]
     months = [m for p in periods if (m := _MONTHS.match(p))]
-    return any(_QUARTER.match(p) for p in periods) or any(int(m.group(1)) > 1 for m in months)
+    if any(int(m.group(1)) > 1 for m in months):
+        return True
+    return any(_QUARTER.match(p) for p in periods) and not _only_cumulative(percents)
+
+
+def _only_cumulative(percents: Sequence[Decimal]) -> bool:
+    total = sum(percents, Decimal(0))
+    rising = len(percents) > 1 and all(a <= b for a, b in zip(percents, percents[1:]))
+    return rising and total != 100 and (percents[-1] == 100 or total > 100)
 
 
 class CardBudget(BaseModel):
@@ -159,6 +170,9 @@ class PerformanceCard(BaseModel):
     midterm_budget: CardBudget | None = Field(None, description="实施期资金总额 / 中期资金: the budget of the whole project "
                                                                 "period, printed beside the year's (budget)")
     spending_plan: list[SpendingStep] = Field(default_factory=list)
+    execution_weight: Amount | None = Field(None, exclude_if=lambda v: v is None,
+                                            description="执行率分值: the points the template gives the budget's "
+                                                        "execution rate, beside the indicators' weights (100 in all)")
     goals: list[Text] = Field(default_factory=list, description="the year's goals (年度目标 / 绩效目标 …)")
     midterm_goals: list[Text] = Field(default_factory=list, description="实施期目标 / 中期目标: the goals of the whole "
                                                                         "project period, beside the year's")
@@ -176,6 +190,7 @@ class PerformanceCard(BaseModel):
         fields = [a for b in (self.budget, self.midterm_budget) if b is not None
                   for a in (b.total, b.fiscal, b.carryover, b.other, *b.sources.values())]
         fields += [s.percent for s in self.spending_plan]
+        fields.append(self.execution_weight)
         fields += [a for b in self.task_budgets() for a in (b.total, b.fiscal, b.carryover, b.other)]
         fields += [self.project_code, self.project_name, self.department, self.implementing_unit, self.project_period,
                    *self.goals, *self.midterm_goals]
@@ -197,7 +212,7 @@ class PerformanceCard(BaseModel):
         c0, c1 = self.span
         out = []
         for offset, line in lines:
-            for s, e, raw in _line_figures(line):  # (``figures``, without a generator between: asked of every line)
+            for s, e, raw in _printed_figures(line):
                 a, b = offset + s, offset + e
                 if c0 <= a and b <= c1:
                     i = bisect_right(starts, a) - 1
@@ -254,3 +269,43 @@ def _line_figures(line: str) -> tuple[tuple[int, int, str], ...]:
 def glued(raw: str) -> bool:
     """Two amounts run together ("365.4434.56"): a number with two decimal points is never one amount."""
     return bool(_GLUED.search(raw))
+
+
+# A figure printed after its key in the same cell, ending its clause: a field's value printed in a paragraph or a
+# sentence, not in a cell of its own — after a key and its colon (年度预算（万元）：95.00; 年度资金总额：95.00    其中：
+# 财政拨款：95.00), or after the period it is a spending plan's share of (一季度25%，二季度50%; 1-3月25%; 3月底：25%).
+# A figure in words (全年支付金额 2.96 万元。, 完成全区45所中小学校, 第 38 页，共 78 页, 目标 1) is part of the words: the
+# field that holds them takes it, or a check of the words' own (the narrative's, a target's) looks at it.
+_CLAUSE_SEP = re.compile(r"\t|\||\s{2,}|\u3000|[，；;。、]|,(?!\d)")
+_PERIOD_LABEL = (r"(?:\d{1,2}\s*月?\s*[-—–~～至到]\s*)?\d{1,2}\s*月份?\s*底?|第?\s*[\d一二三四]\s*季度?|[上下]半年")
+_LABELLED_FIGURE = re.compile(rf"(?P<label>[^\d:：]{{0,24}}?[:：](?:[^\d:：]{{0,16}}?[:：])?|[^\d:：]{{0,16}}?[:：]?\s*"
+                              rf"(?:{_PERIOD_LABEL}))\s*[:：]?\s*(?P<figure>{_FIGURE_CELL.pattern})")
+_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")  # (a key names something: not a bracket or a dash alone)
+_KEY_OR_PERIOD = re.compile(r"[:：月季]|半年")  # (what a labelled figure's text must hold: most lines hold neither)
+
+
+@lru_cache(maxsize=4096)
+def _printed_figures(line: str) -> tuple[tuple[int, int, str], ...]:
+    """Every figure a card's line prints: in cells of figures alone, and after their labels."""
+    return _line_figures(line) + _labelled_figures(line)
+
+
+def _labelled_figures(line: str) -> tuple[tuple[int, int, str], ...]:
+    """The numbers of the figures ``line`` prints after their labels (``_LABELLED_FIGURE``), at offsets in the line:
+    the figures in words' company that ``_line_figures`` (cells of figures alone) does not look at."""
+    if not _DIGIT.search(line) or not _KEY_OR_PERIOD.search(line):
+        return ()
+    out = []
+    pos = 0
+    for clause in _CLAUSE_SEP.split(line):
+        at = line.index(clause, pos)
+        pos = at + len(clause)
+        if not (_DIGIT.search(clause) and _KEY_OR_PERIOD.search(clause)):
+            continue
+        body = clause.strip()
+        m = _LABELLED_FIGURE.fullmatch(body)
+        if m is None or not _WORD.search(m.group("label")) or _CODE.search(m.group("figure")):
+            continue
+        base = at + (len(clause) - len(clause.lstrip())) + m.start("figure")
+        out.extend((base + n.start(), base + n.end(), n.group()) for n in _NUMBER.finditer(m.group("figure")))
+    return tuple(out)

@@ -256,17 +256,22 @@ def check_name_rests(card: PerformanceCard, name: str, flagger: Flagger) -> None
 
 
 def check_weights(card: PerformanceCard, where: str, flagger: Flagger) -> None:
-    """Where every indicator prints its weight (权重 / 分值), the weights add up to 100. Weights are points as stated,
+    """Where every indicator prints its weight (权重 / 分值), the weights add up to 100, with the budget's execution
+    rate's points where the card prints them (执行率分值). Weights are points as stated,
     not rounded amounts: compared exactly. A card printing weights on some rows only (one per group, in a merged cell)
     is not checked."""
     rows = [(i, ind) for i, ind in enumerate(card.indicators) if ind.name is not None or ind.target is not None]
     if not rows or any(ind.weight is None for _, ind in rows):
         return
     total = sum((ind.weight.value for _, ind in rows), Decimal(0))
+    if card.execution_weight is not None:
+        total += card.execution_weight.value  # (执行率分值: the points of the budget's execution rate, beside them)
     if total == _HUNDRED:
         return
     weights = [_val(card, where, f"indicators[{i}].weight", ind.name.text if ind.name else f"indicator {i}", ind.weight)
                for i, ind in rows]
+    if card.execution_weight is not None:
+        weights.append(_val(card, where, "execution_weight", "执行率分值", card.execution_weight))
     flagger.add("card.weights", "warning",
                 f"{where}: 各指标权重合计 {fmt(total)}，不是 100",
                 f"{weights[0].en_where}: the indicators' weights add up to {fmt(total)}, not 100",

@@ -92,6 +92,9 @@ def card_slots(card: PerformanceCard) -> Iterator[Slot]:
         yield Slot(f"{base}.spending_plan[{i}]", card.section_id, card.span,
                    step.percent, lambda a, step=step: setattr(step, "percent", a),
                    lambda step=step: f"{where} {step.period}")
+    if card.execution_weight is not None:
+        yield Slot(f"{base}.execution_weight", card.section_id, card.span, card.execution_weight,
+                   lambda a, card=card: setattr(card, "execution_weight", a), lambda: f"{where} 执行率分值")
     for i, ind in enumerate(card.indicators):
         if ind.value is not None:
             yield Slot(f"{base}.indicators[{i}].value", card.section_id, card.span, ind.value,
@@ -330,6 +333,7 @@ def _card_figures(card: PerformanceCard) -> list[Amount]:
         out += [a for a in (budget.total, budget.fiscal, budget.carryover, budget.other) if a is not None]
     out += [step.percent for step in card.spending_plan]
     out += [ind.weight for ind in card.indicators if ind.weight is not None]
+    out += [card.execution_weight] if card.execution_weight is not None else []
     return out
 
 
