@@ -92,7 +92,7 @@ def test_export_to_a_device_is_refused(results):
 def test_export_makes_missing_folders(results, tmp_path):
     target = tmp_path / "new" / "deeper" / "facts.csv"
     cli("export", results, "--format", "csv", "-o", target)
-    assert target.read_text(encoding="utf-8-sig").startswith("document,table")
+    assert target.read_text(encoding="utf-8-sig").startswith("document,department")
 
 
 def test_a_json_file_written_into_the_results_folder_is_refused_it_would_pass_for_a_result(tmp_path):
@@ -475,7 +475,7 @@ def test_sqlite_amounts_are_exact_text_not_real(results, tmp_path):
 
 
 def test_sqlite_value_num_is_left_empty_for_a_value_no_float_holds():
-    from extractor.export_files import _as_float
+    from extractor.export import as_float as _as_float
 
     assert _as_float("9.00") == 9.0 and _as_float("1182.71") == 1182.71 and _as_float(None) is None
     assert _as_float("12345678901234567.89") is None  # 19 significant digits: a float would round it
