@@ -53,7 +53,7 @@ def out(tmp_path) -> Path:
 
 def test_the_whole_cycle_survives_a_rerun_and_reaches_every_export(out, tmp_path):
     start = queue(out)
-    assert len(start) == 29 and all(f["status"] == "open" for f in start)  # 13 document faults + 16 unread (001)
+    assert len(start) == 30 and all(f["status"] == "open" for f in start)  # 14 document faults + 16 unread (001)
     cost = flag_on(start, "card.cost", S40)
     plan = flag_on(start, "card.spending_plan", S24)
     other_plan = flag_on(start, "card.spending_plan", S29)
@@ -77,12 +77,12 @@ def test_the_whole_cycle_survives_a_rerun_and_reaches_every_export(out, tmp_path
 
     expected = {cost["id"]: "accepted", plan["id"]: "corrected", other_plan["id"]: "rejected"}
     assert decided() == expected
-    assert len(queue(out)) == 26
+    assert len(queue(out)) == 27
 
     # Rerun: the same decisions, the correction re-applied from the trail, nothing asked again.
     rerun = cli("run", EXAMPLES, "--out", out)
     assert "3 flag(s) decided in review" in rerun.stderr
-    assert decided() == expected and len(queue(out)) == 26
+    assert decided() == expected and len(queue(out)) == 27
     result = result_file(out, "000_ccab51d03fd0280d")
     step = next(c for c in result.cards if c.section_id == "s24-performance_target").spending_plan[2]
     assert (str(step.percent.value), step.percent.backend) == ("100", "person")

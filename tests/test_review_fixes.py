@@ -58,8 +58,8 @@ def test_a_second_move_in_the_same_row_lands_in_the_column_the_first_emptied(tmp
 
     def check_both_applied():
         assert table_facts(out, "C", FUND) == truth
-        fund = [f for f in facts(out, "C") if f["table"] == FUND and f["column"] != "total"]
-        assert {(f["column"], f["original_column"], f["status"], f["decision"]) for f in fund} == {
+        fund = [f for f in facts(out, "C") if f["table_kind"] == FUND and f["column_key"] != "total"]
+        assert {(f["column_key"], f["original_column"], f["status"], f["decision"]) for f in fund} == {
             ("project", "public", "corrected", trail[0]["seq"]), ("public", "personnel", "corrected", trail[1]["seq"])}
         assert queue(out) == []
         assert [d.seq for d in result(out, "C").decisions if not d.stale] == [d["seq"] for d in trail]
@@ -96,7 +96,7 @@ def test_a_value_fixed_and_then_moved_keeps_its_correction_in_its_new_column(tmp
         trail = as_json(review("history", "--db", out, "--json"))
         assert [d["action"] for d in trail] == ["fix", "move"]
         assert not any(d.stale for d in result(out, "C").decisions)
-        row = {f["column"]: f for f in facts(out, "C") if f["field"].startswith(total + ".")}
+        row = {f["column_key"]: f for f in facts(out, "C") if f["field"].startswith(total + ".")}
         assert "public" not in row and row["project"]["value"] == "1200.10"
         assert (row["project"]["original_value"], row["project"]["original_column"]) == ("1200.00", "public")
         assert "review.stale" not in [f["check"] for f in queue(out, "--status", "all")]
@@ -161,7 +161,7 @@ def test_a_hint_in_the_store_is_tried_on_the_next_document_with_its_header_and_t
     used = _fund_hint(out, "A-copy")
     assert used.used and used.id == hint["id"] and used.note.startswith("used: ")
     assert table_facts(out, "A-copy", FUND) == truth
-    assert {f["status"] for f in facts(out, "A-copy") if f["table"] == FUND} == {"verified"}
+    assert {f["status"] for f in facts(out, "A-copy") if f["table_kind"] == FUND} == {"verified"}
     assert [q["document"] for q in queue(out)] == ["A-other"]  # A keeps its decision; the copy needs none
 
     mine = _fund_hint(out, "A")  # the document it was taught on: its own decision applies

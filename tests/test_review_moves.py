@@ -44,8 +44,8 @@ def facts(out: Path, document: str) -> list[dict]:
 
 def table_facts(out: Path, document: str, kind: str) -> Counter:
     """(row code or label, column, value) of one table: what a person checks against the PDF."""
-    return Counter((f["row_code"] or f["row_label"], f["column"], Decimal(f["value"]))
-                   for f in facts(out, document) if f["table"] == kind and f["value"] is not None)
+    return Counter((f["row_code"] or f["row_label"], f["column_key"], Decimal(f["value"]))
+                   for f in facts(out, document) if f["table_kind"] == kind and f["value"] is not None)
 
 
 def result(out: Path, name: str) -> ExtractionResult:
@@ -108,7 +108,7 @@ def test_one_move_down_the_table_puts_the_column_in_place_closes_its_flags_and_s
 
     def check_corrected():
         assert table_facts(out, "A", FUND) == truth
-        moved = [f for f in facts(out, "A") if f["table"] == FUND and f["column"] == "project"]
+        moved = [f for f in facts(out, "A") if f["table_kind"] == FUND and f["column_key"] == "project"]
         assert len(moved) == 5 and {(f["status"], f["decision"]) for f in moved} == {("corrected", trail[0]["seq"])}
         assert all(f["original_value"] == f["value"] and f["original_column"] == "basic" for f in moved)
         assert queue(out) == []  # nothing left to review
@@ -160,7 +160,7 @@ def test_a_second_document_with_the_same_header_is_read_right_on_its_first_run_b
     fund = next(t for t in result(taught, "B").tables if t.kind == FUND)
     assert fund.hint is not None and fund.hint.used and fund.hint.id == hint["id"]
     assert fund.hint.note.startswith("used: the relations between tables hold as well with it")
-    assert {f["status"] for f in facts(taught, "B") if f["table"] == FUND} == {"verified"}
+    assert {f["status"] for f in facts(taught, "B") if f["table_kind"] == FUND} == {"verified"}
     # The general-budget table, whose header the hint does not name, is read as before.
     assert next(t for t in result(taught, "B").tables if t.kind != FUND).hint is None
 
@@ -169,7 +169,7 @@ def test_a_second_document_with_the_same_header_is_read_right_on_its_first_run_b
     cli("run", docs / "A.txt", docs / "B.txt", "--out", out, "--jobs", "2")
     assert table_facts(out, "B", FUND) == truth
     assert table_facts(out, "A", FUND) == _printed(docs, tmp_path, "A")
-    assert {f["status"] for f in facts(out, "A") if f["table"] == FUND and f["column"] == "project"} == {"corrected"}
+    assert {f["status"] for f in facts(out, "A") if f["table_kind"] == FUND and f["column_key"] == "project"} == {"corrected"}
 
 
 def test_a_hint_that_makes_things_worse_is_not_used(tmp_path):

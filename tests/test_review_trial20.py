@@ -29,8 +29,8 @@ def fund_table(explicit: bool, department: str = "某县某局", scale: int = 1)
 
 
 def _fund_columns(out: Path, name: str) -> set[tuple[str, str, str]]:
-    return {(f["column"], f["status"], str(f["decision"])) for f in facts(out, name)
-            if f["table"] == "government_fund_expenditure" and f["column"] != "total"}
+    return {(f["column_key"], f["status"], str(f["decision"])) for f in facts(out, name)
+            if f["table_kind"] == "government_fund_expenditure" and f["column_key"] != "total"}
 
 
 def test_a_layout_hint_settles_only_the_tie_it_was_taught_on_and_a_plain_row_makes_its_move_stale(tmp_path):

@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 
 from conftest import verify_text
-from extractor.export import FACT_FIELDS, render, result_facts
+from extractor.export import FACT_FIELDS, fact_rows, render
 
 DEPT = "白沙镇人民政府"
 # unit -> {code: (name, basic, project)}
@@ -111,8 +111,8 @@ def test_unit_tables_are_not_compared_with_the_departments_other_tables():
 def test_the_export_tells_the_units_apart():
     result = verify_text("003", build())
     assert "entity" in FACT_FIELDS and "entity_role" in FACT_FIELDS
-    rows = list(csv.DictReader(io.StringIO(render(result_facts(result), FACT_FIELDS, "csv"))))
-    school = [(r["entity"], r["entity_role"]) for r in rows if r["row_code"] == "2050202" and r["column"] == "total"]
+    rows = list(csv.DictReader(io.StringIO(render(fact_rows(result), FACT_FIELDS, "csv"))))
+    school = [(r["entity"], r["entity_role"]) for r in rows if r["row_code"] == "2050202" and r["column_key"] == "total"]
     assert sorted(school) == [("白沙镇中心小学", "unit"), ("部门汇总", "consolidated")]
 
 
