@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from county_budget import _ECONOMIC, document, narrative_flags, run
+from test_final_accounts import _FLAT
 
 
 def _claims(result) -> list[tuple[str, str, str, str]]:
@@ -199,6 +200,9 @@ def test_a_whole_the_table_prints_only_as_its_parts_is_compared_with_their_sum()
 
 # ------------------------------------------------------------------ 决算 disclosures
 
+# The 三公 决算 table of test_final_accounts, 预算数 beside 决算数.
+THREE_PUBLIC = _FLAT.format(budget="预算数", final="决算数")
+
 _FINAL = """某县农业农村局2025年度部门决算公开
 
 表1 收入支出决算总表
@@ -217,14 +221,7 @@ _FINAL = """某县农业农村局2025年度部门决算公开
 
 单位：万元
 
-项目\t预算数\t决算数
-合计\t20.50\t18.50
-一、因公出国（境）费\t0.00\t0.00
-二、公务用车购置及运行费\t13.50\t12.00
-其中：公务用车购置费\t0.00\t0.00
-公务用车运行费\t13.50\t12.00
-三、公务接待费\t7.00\t6.50
-
+{three_public}
 第三部分 2025年度部门决算情况说明
 
 一、收入支出决算总体情况说明
@@ -241,10 +238,10 @@ _FINAL = """某县农业农村局2025年度部门决算公开
 def test_a_final_accounts_disclosure_states_its_own_year_in_its_final_figures(said, subject, value):
     from conftest import read_generated
 
-    held = read_generated(_FINAL.format(said=said.format(v=value)), "某县农业农村局2025年度部门决算")
+    held = read_generated(_FINAL.format(said=said.format(v=value), three_public=THREE_PUBLIC), "某县农业农村局2025年度部门决算")
     assert held.document.stage == "final_accounts"
     assert [(c.subject, c.status) for c in held.claims if c.kind == "amount"] == [(subject, "verified")]
-    wrong = read_generated(_FINAL.format(said=said.format(v="1.00")), "某县农业农村局2025年度部门决算")
+    wrong = read_generated(_FINAL.format(said=said.format(v="1.00"), three_public=THREE_PUBLIC), "某县农业农村局2025年度部门决算")
     assert [(c.subject, c.status) for c in wrong.claims if c.kind == "amount"] == [(subject, "flagged")]
 
 
