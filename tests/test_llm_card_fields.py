@@ -228,3 +228,18 @@ def test_figures_a_model_made_up_are_never_placed_on_a_printed_number_and_are_fl
     assert {("read.unparsed", "40"), ("read.unparsed", "450.00"), ("read.unparsed", "500.00")} <= flagged
     # And the sums of the grid say the model's figures do not add up.
     assert ("card.tasks", "950.00") in flagged
+
+
+@pytest.mark.parametrize("percents,cumulative", [(("25", "50", "75", "100"), True), (("25", "25", "25", "25"), False)])
+def test_a_quarterly_plan_the_model_read_is_cumulative_only_when_its_percents_say_so(percents, cumulative):
+    """As the rules reader: quarters are each one's share, unless the percents rise to 100% (trial26 #14)."""
+    from extractor.chunk import chunk_document
+    from extractor.llm.fill import card_from_form
+
+    quarters = ("第一季度", "第二季度", "第三季度", "第四季度")
+    text = ("项目支出绩效目标表\n\n项目名称：示范项目\n资金支出计划："
+            + "，".join(f"{q}{p}%" for q, p in zip(quarters, percents)) + "\n")
+    chunk = next(c for c in chunk_document(text) if c.is_card)
+    form = CardForm(project_name="示范项目", spending_plan=[{"period": q, "percent": p} for q, p in zip(quarters, percents)])
+    card = card_from_form(chunk, form, text)
+    assert [s.cumulative for s in card.spending_plan] == [cumulative] * 4

@@ -363,7 +363,8 @@ def card_from_form(chunk: Chunk, form, text: str) -> PerformanceCard:
         find.words(step.period)
         if (percent := find.amount(step.percent)) is not None:
             card.spending_plan.append(SpendingStep(period=step.period, percent=percent))
-    if plan_by_period([s.period for s in card.spending_plan]):  # 1-3月 | 4-6月 …: each period's share
+    if plan_by_period([s.period for s in card.spending_plan], [s.percent.value for s in card.spending_plan]):
+        # 1-3月 | 4-6月 …: each period's share; quarters too, unless their percents read only as a cumulative plan
         for step in card.spending_plan:
             step.cumulative = False
     card.goals = [g for g in (find.words(goal) for goal in form.goals) if g is not None]
