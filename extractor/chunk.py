@@ -26,7 +26,7 @@ from functools import lru_cache
 from schemas import kind_for_title, spec_for
 from schemas.common import arabic_years
 
-from .units import STATEMENT_LINE, find_statement
+from .units import STATEMENT_LINE, find_statement, statement_in
 
 
 class LineKind(Enum):
@@ -1089,14 +1089,10 @@ def _take_statements_from_above(chunks: list[Chunk]) -> None:
     of the section before (单位：万元 over 表五 …: PDFs set a right-aligned unit a little higher than a centred title)."""
     # (From the last: a short table's first lines may run into the statement above the next title, which is not its.)
     for before, chunk in reversed(list(zip(chunks, chunks[1:]))):
-        if chunk.is_table and chunk.title_span is not None and not _states_a_unit(chunk.lines[:12]):
+        if chunk.is_table and chunk.title_span is not None and statement_in((line.start, line.text) for line in chunk.lines[:12]) is None:
             chunk.lead = _statement_above(before)
             if chunk.lead:
                 chunk.start = chunk.lead[0].start
-
-
-def _states_a_unit(lines: list[Line]) -> bool:
-    return any("位" in line.text and find_statement(line.text) is not None for line in lines)
 
 
 def _statement_above(chunk: Chunk) -> list[Line]:
